@@ -1,0 +1,41 @@
+# Thin wrapper over CMake. `make demo` and `make test` do all set-up on a fresh Debian machine.
+BUILD      ?= build
+BUILD_SAN  ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_GEN  := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: all deps build build-asan demo test test-normal test-asan clean format
+
+all: build
+
+deps:
+	@./scripts/setup-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+demo: build
+	@./$(BUILD)/examples/quickstart
+	@echo
+	@echo "== cequel run examples/scripts/tour.json =="
+	@./$(BUILD)/cequel run examples/scripts/tour.json
+
+test-normal: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+test: test-normal test-asan
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

@@ -1,0 +1,29 @@
+/**
+ * @file cequel.h
+ * cequel: Sequelize v6's model and association system for C.
+ *
+ * Include this one header. Conventions (see docs/):
+ *  - functions that can fail return CQ_OK or a negative CQ_E* code; details via cq_db_error();
+ *  - out-parameters come first; on failure `*out` is NULL so the free function is safe;
+ *  - options are `const cq_xxx_opts *`, NULL for defaults, zero fields mean default;
+ *  - every header comment states who owns what is returned.
+ * Threads: one thread at a time per cq_db and everything reached from it; no global state.
+ */
+#ifndef CEQUEL_H
+#define CEQUEL_H
+
+#include "cequel/common.h"
+#include "cequel/errors.h"
+#include "cequel/value.h"
+#include "cequel/log.h"
+#include "cequel/db.h"
+#include "cequel/model.h"
+#include "cequel/query.h"
+#include "cequel/naming.h"
+
+#define CQ_VERSION_MAJOR 0
+#define CQ_VERSION_MINOR 1
+#define CQ_VERSION_PATCH 0
+#define CQ_VERSION       "0.1.0"
+
+#endif

@@ -1,0 +1,107 @@
+/**
+ * @file cequel/db.h
+ * Connections (cq_db) and transactions (cq_txn).
+ *
+ * Threads: one thread at a time per cq_db and everything reached from it (models,
+ * instances, results, transactions). cequel keeps no mutable global state, so separate
+ * cq_db handles may be used from separate threads.
+ */
+#ifndef CEQUEL_DB_H
+#define CEQUEL_DB_H
+
+#include "cequel/common.h"
+#include "cequel/errors.h"
+#include "cequel/log.h"
+
+CQ_BEGIN_DECL
+
+typedef struct cq_db cq_db;
+typedef struct cq_txn cq_txn;
+typedef struct cq_model cq_model;
+
+typedef enum cq_dialect {
+    CQ_DIALECT_SQLITE = 1,
+    CQ_DIALECT_POSTGRES,
+    CQ_DIALECT_MYSQL
+} cq_dialect;
+
+/** Db-wide defaults for cq_db_define (Sequelize's `define` option). */
+typedef struct cq_define_defaults {
+    bool underscored;        /**< default false */
+    bool freeze_table_name;  /**< default false */
+    cq_flag timestamps;      /**< default on */
+} cq_define_defaults;
+
+typedef struct cq_open_opts {
+    cq_log_opts log;            /**< SQL logging; default silent */
+    cq_define_defaults define;  /**< defaults applied to every model */
+} cq_open_opts;
+
+/**
+ * Opens a connection.
+ *
+ * URLs: `sqlite::memory:`, `sqlite:relative/path.db`, `sqlite:/absolute/path.db`,
+ * `sqlite:///absolute/path.db`. SQLite connections enforce foreign keys
+ * (PRAGMA foreign_keys = ON).
+ *
+ * @param[out] out  the connection; the caller owns it, close with cq_db_close(). NULL on failure.
+ * @param url       borrowed for the call.
+ * @param opts      NULL for defaults; not kept.
+ * @param err       caller-owned, may be NULL.
+ * @return CQ_OK, CQ_EINVALID for an unparsable URL, CQ_ENOTSUPPORTED for a dialect not
+ *         built in, CQ_ECONNECT when the database cannot be opened.
+ */
+CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err);
+
+/** Closes the connection and frees every model, association and the error record. NULL ok.
+ *  Instances and result sets must be freed before. An open transaction is rolled back. */
+CQ_EXTERN void cq_db_close(cq_db *db);
+
+/** Error of the last failed call on `db` (or on anything reached from it); owned by db,
+ *  valid until the next call on db. Never NULL. */
+CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
+
+CQ_EXTERN cq_dialect cq_db_dialect(const cq_db *db);
+
+/** Model by name (as defined), borrowed from db; NULL if none. */
+CQ_EXTERN cq_model *cq_db_model(const cq_db *db, const char *name);
+/** Number of models, and model at position i in definition order (borrowed). */
+CQ_EXTERN size_t cq_db_model_count(const cq_db *db);
+CQ_EXTERN cq_model *cq_db_model_at(const cq_db *db, size_t i);
+
+typedef struct cq_sync_opts {
+    bool force;        /**< drop tables first (reverse dependency order); default false */
+    cq_txn *transaction; /**< run inside this transaction; default none */
+} cq_sync_opts;
+
+/**
+ * Creates every model's table (CREATE TABLE IF NOT EXISTS), dependencies first.
+ * @return CQ_OK, CQ_EDATABASE, CQ_ECYCLE (strict mode only).
+ */
+CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
+
+/** Drops every model's table in reverse dependency order (DROP TABLE IF EXISTS). */
+CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
+
+typedef struct cq_txn_opts {
+    cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level */
+} cq_txn_opts;
+
+/**
+ * Begins a transaction (BEGIN), or a savepoint when `opts->parent` is given.
+ * @param[out] out  the transaction; ends with cq_txn_commit() or cq_txn_rollback(), which
+ *                  also free it. cq_db_close() rolls back and frees one left open.
+ * @return CQ_OK, CQ_EINVALID when a top-level transaction is already open (cequel drives one
+ *         connection; nest with `parent`), CQ_EDATABASE.
+ */
+CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
+/** Commits (or releases the savepoint) and frees `txn`, even on failure. */
+CQ_EXTERN int cq_txn_commit(cq_txn *txn);
+/** Rolls back (to the savepoint) and frees `txn`, even on failure. */
+CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
+/** Identifier used in logs (1, 2, ...). */
+CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);
+
+CQ_END_DECL
+
+#endif

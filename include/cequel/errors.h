@@ -1,0 +1,61 @@
+/**
+ * @file cequel/errors.h
+ * Status codes and the per-handle error record.
+ *
+ * Every fallible function returns CQ_OK (0) or a negative CQ_E* code. Details of the
+ * last failure on a database handle (or anything reached from it: models, instances,
+ * transactions) are kept on that handle: cq_db_error(db) returns them, valid until the
+ * next call on the same db. The few calls that have no handle yet (cq_db_open,
+ * cq_value_from_json) take a caller-owned `cq_error *err` instead (NULL allowed).
+ */
+#ifndef CEQUEL_ERRORS_H
+#define CEQUEL_ERRORS_H
+
+#include "cequel/common.h"
+
+CQ_BEGIN_DECL
+
+/* X-macro: code name, value, cq_strerror text. New codes go at the end; values never change. */
+#define CQ_ERROR_MAP(X)                                                                          \
+    X(CQ_OK, 0, "ok")                                                                            \
+    X(CQ_ENOMEM, -1, "out of memory")                                                            \
+    X(CQ_EINVALID, -2, "invalid argument")                                                       \
+    X(CQ_EVALIDATION, -3, "validation error")                                                    \
+    X(CQ_EUNIQUE, -4, "unique constraint violation")                                             \
+    X(CQ_EFOREIGNKEY, -5, "foreign key constraint violation")                                    \
+    X(CQ_ENOTFOUND, -6, "not found")                                                             \
+    X(CQ_ECONNECT, -7, "connection error")                                                       \
+    X(CQ_ETIMEOUT, -8, "timeout")                                                                \
+    X(CQ_EASSOC, -9, "association error")                                                        \
+    X(CQ_EEAGER, -10, "eager loading error")                                                     \
+    X(CQ_EDATABASE, -11, "database error")                                                       \
+    X(CQ_ENOTSUPPORTED, -12, "not supported")                                                    \
+    X(CQ_EUNKNOWN_MODEL, -13, "unknown model")                                                   \
+    X(CQ_EUNKNOWN_ATTR, -14, "unknown attribute")                                                \
+    X(CQ_EUNKNOWN_ASSOC, -15, "unknown association")                                             \
+    X(CQ_ECYCLE, -16, "cyclic dependency")                                                       \
+    X(CQ_ENOTNULL, -17, "not null violation")
+
+typedef enum cq_status {
+#define CQ__ERR_ENUM(name, value, text) name = value,
+    CQ_ERROR_MAP(CQ__ERR_ENUM)
+#undef CQ__ERR_ENUM
+} cq_status;
+
+/** Fixed-size error record: no allocation, safe to copy. */
+typedef struct cq_error {
+    int code;          /**< a CQ_E* code, CQ_OK when there is no error */
+    char sqlstate[6];  /**< SQLSTATE from PostgreSQL/MySQL; empty for SQLite */
+    int driver_code;   /**< the driver's own code (sqlite3 extended code, ...), 0 if none */
+    char message[512]; /**< human-readable detail naming the model/attribute/value */
+} cq_error;
+
+/** Static text for a code ("unique constraint violation"); never NULL. */
+CQ_EXTERN const char *cq_strerror(int code);
+
+/** Static symbolic name of a code ("CQ_EUNIQUE"); never NULL. */
+CQ_EXTERN const char *cq_error_name(int code);
+
+CQ_END_DECL
+
+#endif

@@ -1,0 +1,122 @@
+/**
+ * @file cequel/model.h
+ * Models (Sequelize's `sequelize.define`), attribute definitions and data types.
+ * Models belong to their cq_db and are freed by cq_db_close().
+ */
+#ifndef CEQUEL_MODEL_H
+#define CEQUEL_MODEL_H
+
+#include "cequel/common.h"
+#include "cequel/db.h"
+#include "cequel/value.h"
+
+CQ_BEGIN_DECL
+
+/** Data types (Sequelize's DataTypes). */
+typedef enum cq_type {
+    CQ_TYPE_NONE = 0, /**< invalid: every attribute names a type */
+    CQ_STRING,        /**< VARCHAR(length), length default 255 */
+    CQ_CHAR,          /**< CHAR(length), length default 255 */
+    CQ_TEXT,
+    CQ_INTEGER,
+    CQ_BIGINT,
+    CQ_SMALLINT,
+    CQ_FLOAT,
+    CQ_REAL,
+    CQ_DOUBLE,
+    CQ_DECIMAL, /**< DECIMAL or DECIMAL(precision,scale) */
+    CQ_BOOLEAN,
+    CQ_DATE,     /**< values: ISO-8601 text in UTC, "2024-05-01T10:20:30.000Z" */
+    CQ_DATEONLY, /**< values: "YYYY-MM-DD" */
+    CQ_TIME,     /**< values: "HH:MM:SS" */
+    CQ_UUID,     /**< values: text */
+    CQ_JSON,     /**< values: any cq_value tree, stored as JSON text */
+    CQ_BLOB
+} cq_type;
+
+/** Generated default values (Sequelize's DataTypes.NOW / UUIDV4). */
+typedef enum cq_default_fn {
+    CQ_DEFAULT_FN_NONE = 0,
+    CQ_DEFAULT_NOW,   /**< current time when the row is built */
+    CQ_DEFAULT_UUIDV4 /**< a random version-4 UUID */
+} cq_default_fn;
+
+/**
+ * One attribute (column) definition. Zero means default in every field.
+ * A list of attributes ends with an all-zero element.
+ */
+typedef struct cq_attr {
+    const char *name;           /**< attribute name (required) */
+    cq_type type;               /**< required */
+    int length;                 /**< STRING/CHAR length; 0 = 255 */
+    int precision, scale;       /**< DECIMAL(precision, scale); 0 = plain DECIMAL */
+    bool primary_key;           /**< default false */
+    bool auto_increment;        /**< default false */
+    cq_flag allow_null;         /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
+                                     never nullable */
+    const cq_value *default_value; /**< literal default, copied; NULL = none */
+    cq_default_fn default_fn;   /**< generated default; default none */
+    bool unique;                /**< single-column UNIQUE */
+    const char *unique_name;    /**< composite unique: attributes sharing a name form one
+                                     constraint; implies unique */
+    const char *field;          /**< column name; default: the attribute name, or its
+                                     snake_case form when the model is `underscored` */
+    const char *references_model; /**< referenced model name, or a table name when no model
+                                       has that name; NULL = no reference */
+    cq_model *references_model_handle; /**< same, as a handle (wins over the string) */
+    const char *references_key; /**< referenced attribute/column; default "id" */
+    const char *on_delete;      /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
+    const char *on_update;      /**< same values */
+    bool references_none;       /**< Sequelize's `references: null`: never a constraint, even
+                                     when an association later uses this column */
+} cq_attr;
+
+/** Model options (the third argument of `define`). Zero inherits the db-wide default. */
+typedef struct cq_model_opts {
+    const char *table_name;     /**< explicit table name, used verbatim */
+    cq_flag freeze_table_name;  /**< CQ_ON: table name = model name; default off */
+    cq_flag underscored;        /**< CQ_ON: snake_case columns for generated names */
+    cq_flag timestamps;         /**< createdAt/updatedAt; default on */
+    const char *created_at;     /**< attribute name for createdAt; default "createdAt" */
+    const char *updated_at;     /**< attribute name for updatedAt; default "updatedAt" */
+    const char *name_singular;  /**< Sequelize `name.singular`; default singular of the name */
+    const char *name_plural;    /**< Sequelize `name.plural`; default plural of the name */
+} cq_model_opts;
+
+/**
+ * Defines a model (Sequelize's `sequelize.define(name, attributes, options)`).
+ * A model without a primary key gets `id` INTEGER auto-increment first.
+ *
+ * @param[out] out  the model, owned by `db` (freed by cq_db_close()); may be NULL.
+ * @param attrs     zero-terminated list, copied; may be NULL for a model with no attributes.
+ * @param opts      NULL for defaults; copied.
+ * @return CQ_OK, CQ_EINVALID (duplicate model or attribute, missing type, bad onDelete...),
+ *         CQ_EUNKNOWN_MODEL (a references_model handle from another db).
+ */
+CQ_EXTERN int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
+                           const cq_model_opts *opts);
+
+CQ_EXTERN const char *cq_model_name(const cq_model *m);
+CQ_EXTERN const char *cq_model_table_name(const cq_model *m);
+CQ_EXTERN cq_db *cq_model_db(const cq_model *m);
+/** Number of attributes, including the generated id, timestamps and foreign keys. */
+CQ_EXTERN size_t cq_model_attr_count(const cq_model *m);
+/** Name / column / type of attribute `i` (definition order). Borrowed from the model. */
+CQ_EXTERN const char *cq_model_attr_name(const cq_model *m, size_t i);
+CQ_EXTERN const char *cq_model_attr_field(const cq_model *m, size_t i);
+CQ_EXTERN cq_type cq_model_attr_type(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_allow_null(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_is_primary_key(const cq_model *m, size_t i);
+/** Index of attribute `name`, or -1. */
+CQ_EXTERN long cq_model_attr_index(const cq_model *m, const char *name);
+/** Name of the (first) primary-key attribute. */
+CQ_EXTERN const char *cq_model_primary_key(const cq_model *m);
+/** Sync one model (CREATE TABLE IF NOT EXISTS; force drops first). */
+CQ_EXTERN int cq_model_sync(cq_model *m, const cq_sync_opts *opts);
+
+/** Name of a data type as Sequelize writes it ("STRING", "INTEGER", ...). */
+CQ_EXTERN const char *cq_type_name(cq_type t);
+
+CQ_END_DECL
+
+#endif

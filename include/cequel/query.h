@@ -1,0 +1,166 @@
+/**
+ * @file cequel/query.h
+ * Instances, finders and model-level writes.
+ *
+ * Where clauses are cq_value objects in Sequelize's shape, with operators spelled as
+ * `$`-prefixed keys (Sequelize's string operator aliases):
+ *
+ *     {"name": "ada"}                                 name = 'ada'
+ *     {"age": {"$gt": 18, "$lte": 65}}                age > 18 AND age <= 65
+ *     {"$or": [{"a": 5}, {"b": {"$in": [1, 2]}}]}     a = 5 OR b IN (1, 2)
+ *     {"deletedAt": null}                             deletedAt IS NULL
+ *
+ * Operators: $eq $ne $gt $gte $lt $lte $in $notIn $like $notLike $between $notBetween
+ * $is $not (a value: IS NOT / <>; an object: NOT (...)), and $and $or $not for nesting.
+ * Keys name attributes (not columns); every value is a bound parameter.
+ * A raw SQL fragment (`where: 'id > 10'`) goes in `where_sql`, with `?` placeholders
+ * bound from `where_params`; it is ANDed with `where`.
+ */
+#ifndef CEQUEL_QUERY_H
+#define CEQUEL_QUERY_H
+
+#include "cequel/common.h"
+#include "cequel/db.h"
+#include "cequel/model.h"
+#include "cequel/value.h"
+
+CQ_BEGIN_DECL
+
+typedef struct cq_instance cq_instance;
+typedef struct cq_rows cq_rows;
+
+/** One ORDER BY key; a list ends with an all-zero element. */
+typedef struct cq_order {
+    const char *attr; /**< attribute name */
+    bool desc;        /**< default ascending */
+} cq_order;
+
+typedef struct cq_find_opts {
+    const cq_value *where;          /**< object, see above; NULL = all rows */
+    const char *where_sql;          /**< raw fragment ANDed with `where`; NULL = none */
+    const cq_value *where_params;   /**< array bound to `?` in where_sql; NULL = none */
+    const char *const *attributes;  /**< NULL-terminated list to read; NULL = all */
+    const char *const *exclude;     /**< NULL-terminated list not to read; NULL = none */
+    const cq_order *order;          /**< zero-terminated; NULL = database order */
+    int64_t limit;                  /**< 0 = no limit */
+    int64_t offset;                 /**< 0 = none */
+    cq_txn *transaction;            /**< default: none */
+} cq_find_opts;
+
+typedef struct cq_write_opts {
+    cq_txn *transaction;           /**< default: none */
+    const char *const *fields;     /**< save/update/create: only these attributes; NULL = all */
+} cq_write_opts;
+
+typedef struct cq_bulk_opts {
+    const cq_value *where;         /**< Model-level update/destroy: rows to touch (required) */
+    const char *where_sql;         /**< raw fragment ANDed with `where` */
+    const cq_value *where_params;
+    cq_txn *transaction;
+} cq_bulk_opts;
+
+/* ---- instances ---------------------------------------------------------------- */
+
+/**
+ * New unsaved instance (Sequelize's `Model.build`). Defaults are applied; `values`
+ * (an object keyed by attribute name, may be NULL) is borrowed and copied.
+ * @param[out] out  caller owns, free with cq_instance_free(). NULL on failure.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (value of the wrong type).
+ */
+CQ_EXTERN int cq_model_build(cq_instance **out, cq_model *model, const cq_value *values);
+
+/**
+ * build + save (INSERT). Generated keys and defaults are filled in after the insert.
+ * @param[out] out  caller owns, free with cq_instance_free(); may be NULL to discard.
+ * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, CQ_EFOREIGNKEY, CQ_EDATABASE.
+ */
+CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value *values,
+                              const cq_write_opts *opts);
+
+/**
+ * Inserts every object of the array `values`, in one transaction (a savepoint inside the
+ * caller's): either every row is inserted or none.
+ * @param[out] out  the created instances, caller frees with cq_rows_free(); may be NULL.
+ */
+CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_value *values,
+                                   const cq_write_opts *opts);
+
+/** INSERT when new, else UPDATE of the changed attributes only (nothing when none changed). */
+CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
+/** set every key of `values` (borrowed) then save. */
+CQ_EXTERN int cq_instance_update(cq_instance *inst, const cq_value *values,
+                                 const cq_write_opts *opts);
+/** DELETE the row by primary key. */
+CQ_EXTERN int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts);
+/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. */
+CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
+
+/**
+ * Sets an attribute; takes ownership of `v` even on failure. Marks it changed when the
+ * value differs. @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type).
+ */
+CQ_EXTERN int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v);
+/** Value of an attribute, borrowed from the instance (valid until it changes); NULL when
+ *  the attribute is unknown or was not loaded. SQL NULL is a value of type CQ_VALUE_NULL. */
+CQ_EXTERN const cq_value *cq_instance_get(const cq_instance *inst, const char *attr);
+/** Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
+ *  another type. Text is borrowed from the instance. */
+CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr);
+CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
+CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);
+CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr);
+
+/** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
+CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);
+CQ_EXTERN bool cq_instance_is_new_record(const cq_instance *inst);
+CQ_EXTERN cq_model *cq_instance_model(const cq_instance *inst);
+
+/** Sequelize's toJSON(): object of attributes in definition order, then included
+ *  associations under their keys. @param[out] out caller frees with cq_value_free(). */
+CQ_EXTERN int cq_instance_to_value(cq_value **out, const cq_instance *inst);
+/** toJSON as text; caller frees with cq_free(). */
+CQ_EXTERN int cq_instance_to_json(char **out, const cq_instance *inst, int flags);
+
+CQ_EXTERN void cq_instance_free(cq_instance *inst);
+
+/* ---- result sets ---------------------------------------------------------------- */
+
+CQ_EXTERN size_t cq_rows_count(const cq_rows *rows);
+/** Instance `i`, borrowed from rows (freed by cq_rows_free). */
+CQ_EXTERN cq_instance *cq_rows_at(const cq_rows *rows, size_t i);
+/** Takes instance `i` out of rows: the caller owns it (cq_instance_free); rows keep a NULL. */
+CQ_EXTERN cq_instance *cq_rows_take(cq_rows *rows, size_t i);
+/** toJSON of every instance, as an array. Caller frees with cq_value_free(). */
+CQ_EXTERN int cq_rows_to_value(cq_value **out, const cq_rows *rows);
+/** Frees rows and every instance they still hold. NULL ok. */
+CQ_EXTERN void cq_rows_free(cq_rows *rows);
+
+/* ---- finders -------------------------------------------------------------------- */
+
+/** @param[out] out  caller owns, free with cq_rows_free(); NULL on failure. */
+CQ_EXTERN int cq_model_find_all(cq_rows **out, cq_model *model, const cq_find_opts *opts);
+/** First match (LIMIT 1). `*out` is NULL and CQ_OK is returned when nothing matches. */
+CQ_EXTERN int cq_model_find_one(cq_instance **out, cq_model *model, const cq_find_opts *opts);
+/** By primary key value (borrowed). `*out` NULL and CQ_OK when absent. */
+CQ_EXTERN int cq_model_find_by_pk(cq_instance **out, cq_model *model, const cq_value *pk,
+                                  const cq_find_opts *opts);
+CQ_EXTERN int cq_model_count(int64_t *out, cq_model *model, const cq_find_opts *opts);
+
+/** UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL. */
+CQ_EXTERN int cq_model_update(int64_t *count_out, cq_model *model, const cq_value *values,
+                              const cq_bulk_opts *opts);
+/** DELETE ... WHERE opts->where. A where is required (NULL opts is CQ_EINVALID); pass an
+ *  empty object to delete every row on purpose. */
+CQ_EXTERN int cq_model_destroy(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
+
+/**
+ * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and
+ * tools. Rows come back as an array of objects keyed by column name.
+ * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
+ */
+CQ_EXTERN int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *params,
+                          cq_txn *txn);
+
+CQ_END_DECL
+
+#endif

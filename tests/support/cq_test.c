@@ -1,0 +1,64 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cq_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+cq_db *cq_test_open_memory(void)
+{
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    int rc = cq_db_open(&db, "sqlite::memory:", NULL, &err);
+    if (rc != CQ_OK) {
+        print_error("cq_db_open: %s\n", err.message);
+        fail();
+    }
+    return db;
+}
+
+int64_t cq_test_scalar_int(cq_db *db, const char *sql)
+{
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
+    assert_int_equal(cq_value_size(rows), 1);
+    cq_value *row = cq_value_array_get(rows, 0);
+    int64_t v = cq_value_as_int(cq_value_object_value(row, 0));
+    cq_value_free(rows);
+    return v;
+}
+
+cq_value *cq_test_json(const char *json)
+{
+    cq_value *v = NULL;
+    cq_error err = { 0 };
+    if (cq_value_from_json(&v, json, &err) != CQ_OK) {
+        print_error("bad JSON in test: %s\n", err.message);
+        fail();
+    }
+    return v;
+}
+
+void cq_test_assert_json(const cq_value *v, const char *expected_json)
+{
+    char *text = NULL;
+    assert_int_equal(cq_value_to_json(&text, v, CQ_JSON_COMPACT), CQ_OK);
+    if (strcmp(text, expected_json) != 0) {
+        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", text, expected_json);
+        cq_free(text);
+        fail();
+    }
+    cq_free(text);
+}
+
+char *cq_test_temp_db_path(const char *tag)
+{
+    const char *dir = getenv("CQ_TMPDIR");
+    if (!dir)
+        dir = "/tmp";
+    static unsigned counter;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s/cq-%s-%ld-%u.db", dir, tag, (long)getpid(), counter++);
+    unlink(buf);
+    return strdup(buf);
+}
