@@ -20,6 +20,7 @@
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "cequel/naming.h"
+#include "cequel/sync.h"
 
 #define CQ_VERSION_MAJOR 0
 #define CQ_VERSION_MINOR 1

@@ -1,0 +1,44 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+const char *cq_strerror(int code)
+{
+    switch (code) {
+#define CQ__ERR_TEXT(name, value, text)                                                           \
+    case value:                                                                                   \
+        return text;
+        CQ_ERROR_MAP(CQ__ERR_TEXT)
+#undef CQ__ERR_TEXT
+    default:
+        return "unknown error";
+    }
+}
+
+const char *cq_error_name(int code)
+{
+    switch (code) {
+#define CQ__ERR_NAME(name, value, text)                                                           \
+    case value:                                                                                   \
+        return #name;
+        CQ_ERROR_MAP(CQ__ERR_NAME)
+#undef CQ__ERR_NAME
+    default:
+        return "CQ_EUNKNOWN";
+    }
+}
+
+int cq__err_set(cq_error *err, int code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}

@@ -1,0 +1,14 @@
+/* Setting error records. */
+#ifndef CQ_CORE_ERROR_H
+#define CQ_CORE_ERROR_H
+
+#include "cequel/errors.h"
+
+/* Fills `err` (may be NULL) with code and formatted message; returns `code`. */
+int cq__err_set(cq_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,197 @@
+#define _POSIX_C_SOURCE 200809L
+#include "core/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cequel/common.h"
+
+void cq_free(void *p)
+{
+    free(p);
+}
+
+char *cq__strdup(const char *s)
+{
+    return s ? cq__strndup(s, strlen(s)) : NULL;
+}
+
+char *cq__strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *cq__asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+bool cq__streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+bool cq__strcaseeq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+int cq__grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = realloc(*arr, ncap * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+void cq__buf_putn(cq__buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (cq__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
+        b->oom = true;
+        return;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void cq__buf_put(cq__buf *b, const char *s)
+{
+    cq__buf_putn(b, s, strlen(s));
+}
+
+void cq__buf_putc(cq__buf *b, char c)
+{
+    cq__buf_putn(b, &c, 1);
+}
+
+void cq__buf_printf(cq__buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        cq__buf_putn(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cq__buf_putn(b, big, (size_t)n);
+    free(big);
+}
+
+char *cq__buf_take(cq__buf *b)
+{
+    if (b->oom) {
+        cq__buf_free(b);
+        return NULL;
+    }
+    char *s = b->data ? b->data : cq__strdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void cq__buf_free(cq__buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = false;
+}
+
+void cq__now_iso(char out[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    /* strftime keeps the compiler's format-truncation analysis out of the way */
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000L));
+}
+
+static uint64_t rng_next(void)
+{
+    /* Seeded once per process from the clock and address-space layout; UUIDs need
+     * uniqueness, not cryptographic strength. splitmix64. */
+    static uint64_t state;
+    if (state == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        state = ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^
+                (uint64_t)(uintptr_t)&ts;
+    }
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+void cq__uuid_v4(char out[37])
+{
+    unsigned char b[16];
+    uint64_t r1 = rng_next(), r2 = rng_next();
+    memcpy(b, &r1, 8);
+    memcpy(b + 8, &r2, 8);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+uint64_t cq__monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}

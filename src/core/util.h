@@ -1,0 +1,41 @@
+/* Internal helpers: allocation, strings, a growable string builder. */
+#ifndef CQ_CORE_UTIL_H
+#define CQ_CORE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+char *cq__strdup(const char *s);
+char *cq__strndup(const char *s, size_t n);
+/* printf into a new string; NULL on OOM. */
+char *cq__asprintf(const char *fmt, ...);
+bool cq__streq(const char *a, const char *b);
+bool cq__strcaseeq(const char *a, const char *b);
+
+/* Grows *arr (element size `size`) so that it holds at least `need` elements. */
+int cq__grow(void **arr, size_t *cap, size_t need, size_t size);
+
+/* String builder. On OOM it sets `oom` and ignores further appends. */
+typedef struct cq__buf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} cq__buf;
+
+void cq__buf_put(cq__buf *b, const char *s);
+void cq__buf_putn(cq__buf *b, const char *s, size_t n);
+void cq__buf_putc(cq__buf *b, char c);
+void cq__buf_printf(cq__buf *b, const char *fmt, ...);
+/* Returns the built string (caller frees) or NULL on OOM; the buffer is reset. */
+char *cq__buf_take(cq__buf *b);
+void cq__buf_free(cq__buf *b);
+
+/* Current UTC time as ISO-8601 with milliseconds: "2024-05-01T10:20:30.123Z". */
+void cq__now_iso(char out[32]);
+/* A random version-4 UUID (36 chars + NUL). */
+void cq__uuid_v4(char out[37]);
+uint64_t cq__monotonic_ns(void);
+
+#endif

@@ -1,0 +1,379 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cequel/value.h"
+#include "core/util.h"
+#include "core/value_internal.h"
+
+static cq_value *new_value(cq_value_type t)
+{
+    cq_value *v = calloc(1, sizeof *v);
+    if (v)
+        v->type = t;
+    return v;
+}
+
+cq_value *cq_value_null(void)
+{
+    return new_value(CQ_VALUE_NULL);
+}
+
+cq_value *cq_value_bool(bool b)
+{
+    cq_value *v = new_value(CQ_VALUE_BOOL);
+    if (v)
+        v->u.b = b;
+    return v;
+}
+
+cq_value *cq_value_int(int64_t i)
+{
+    cq_value *v = new_value(CQ_VALUE_INT);
+    if (v)
+        v->u.i = i;
+    return v;
+}
+
+cq_value *cq_value_double(double d)
+{
+    cq_value *v = new_value(CQ_VALUE_DOUBLE);
+    if (v)
+        v->u.d = d;
+    return v;
+}
+
+cq_value *cq_value_text(const char *s)
+{
+    if (!s)
+        return cq_value_null();
+    return cq_value_text_n(s, strlen(s));
+}
+
+cq_value *cq_value_text_n(const char *s, size_t len)
+{
+    cq_value *v = new_value(CQ_VALUE_TEXT);
+    if (!v)
+        return NULL;
+    v->u.s.data = cq__strndup(s ? s : "", s ? len : 0);
+    if (!v->u.s.data) {
+        free(v);
+        return NULL;
+    }
+    v->u.s.len = s ? len : 0;
+    return v;
+}
+
+cq_value *cq_value_blob(const void *data, size_t len)
+{
+    cq_value *v = new_value(CQ_VALUE_BLOB);
+    if (!v)
+        return NULL;
+    v->u.s.data = malloc(len + 1);
+    if (!v->u.s.data) {
+        free(v);
+        return NULL;
+    }
+    if (len)
+        memcpy(v->u.s.data, data, len);
+    v->u.s.data[len] = '\0';
+    v->u.s.len = len;
+    return v;
+}
+
+cq_value *cq_value_array(void)
+{
+    return new_value(CQ_VALUE_ARRAY);
+}
+
+cq_value *cq_value_object(void)
+{
+    return new_value(CQ_VALUE_OBJECT);
+}
+
+void cq_value_free(cq_value *v)
+{
+    if (!v)
+        return;
+    switch (v->type) {
+    case CQ_VALUE_TEXT:
+    case CQ_VALUE_BLOB:
+        free(v->u.s.data);
+        break;
+    case CQ_VALUE_ARRAY:
+        for (size_t i = 0; i < v->u.a.n; i++)
+            cq_value_free(v->u.a.items[i]);
+        free(v->u.a.items);
+        break;
+    case CQ_VALUE_OBJECT:
+        for (size_t i = 0; i < v->u.a.n; i++) {
+            free(v->u.a.keys[i]);
+            cq_value_free(v->u.a.items[i]);
+        }
+        free(v->u.a.keys);
+        free(v->u.a.items);
+        break;
+    default:
+        break;
+    }
+    free(v);
+}
+
+cq_value *cq_value_copy(const cq_value *v)
+{
+    if (!v)
+        return NULL;
+    switch (v->type) {
+    case CQ_VALUE_NULL:
+        return cq_value_null();
+    case CQ_VALUE_BOOL:
+        return cq_value_bool(v->u.b);
+    case CQ_VALUE_INT:
+        return cq_value_int(v->u.i);
+    case CQ_VALUE_DOUBLE:
+        return cq_value_double(v->u.d);
+    case CQ_VALUE_TEXT:
+        return cq_value_text_n(v->u.s.data, v->u.s.len);
+    case CQ_VALUE_BLOB:
+        return cq_value_blob(v->u.s.data, v->u.s.len);
+    case CQ_VALUE_ARRAY: {
+        cq_value *c = cq_value_array();
+        for (size_t i = 0; c && i < v->u.a.n; i++)
+            if (cq_value_array_append(c, cq_value_copy(v->u.a.items[i])) != 0) {
+                cq_value_free(c);
+                return NULL;
+            }
+        return c;
+    }
+    case CQ_VALUE_OBJECT: {
+        cq_value *c = cq_value_object();
+        for (size_t i = 0; c && i < v->u.a.n; i++)
+            if (cq_value_object_set(c, v->u.a.keys[i], cq_value_copy(v->u.a.items[i])) != 0) {
+                cq_value_free(c);
+                return NULL;
+            }
+        return c;
+    }
+    }
+    return NULL;
+}
+
+cq_value_type cq_value_type_of(const cq_value *v)
+{
+    return v ? v->type : CQ_VALUE_NULL;
+}
+
+bool cq_value_is_null(const cq_value *v)
+{
+    return !v || v->type == CQ_VALUE_NULL;
+}
+
+bool cq_value_as_bool(const cq_value *v)
+{
+    if (!v)
+        return false;
+    switch (v->type) {
+    case CQ_VALUE_BOOL:
+        return v->u.b;
+    case CQ_VALUE_INT:
+        return v->u.i != 0;
+    case CQ_VALUE_DOUBLE:
+        return v->u.d != 0;
+    default:
+        return false;
+    }
+}
+
+int64_t cq_value_as_int(const cq_value *v)
+{
+    if (!v)
+        return 0;
+    switch (v->type) {
+    case CQ_VALUE_BOOL:
+        return v->u.b;
+    case CQ_VALUE_INT:
+        return v->u.i;
+    case CQ_VALUE_DOUBLE:
+        if (isnan(v->u.d) || v->u.d >= 9.2233720368547758e18 || v->u.d <= -9.2233720368547758e18)
+            return 0;
+        return (int64_t)v->u.d;
+    default:
+        return 0;
+    }
+}
+
+double cq_value_as_double(const cq_value *v)
+{
+    if (!v)
+        return 0;
+    if (v->type == CQ_VALUE_DOUBLE)
+        return v->u.d;
+    if (v->type == CQ_VALUE_INT)
+        return (double)v->u.i;
+    return 0;
+}
+
+const char *cq_value_as_text(const cq_value *v)
+{
+    return v && v->type == CQ_VALUE_TEXT ? v->u.s.data : NULL;
+}
+
+const void *cq_value_as_blob(const cq_value *v, size_t *len_out)
+{
+    if (!v || v->type != CQ_VALUE_BLOB) {
+        if (len_out)
+            *len_out = 0;
+        return NULL;
+    }
+    if (len_out)
+        *len_out = v->u.s.len;
+    return v->u.s.data;
+}
+
+size_t cq_value_size(const cq_value *v)
+{
+    return v && (v->type == CQ_VALUE_ARRAY || v->type == CQ_VALUE_OBJECT) ? v->u.a.n : 0;
+}
+
+cq_value *cq_value_array_get(const cq_value *v, size_t i)
+{
+    return v && v->type == CQ_VALUE_ARRAY && i < v->u.a.n ? v->u.a.items[i] : NULL;
+}
+
+int cq_value_array_append(cq_value *array, cq_value *item)
+{
+    if (!item)
+        return CQ_ENOMEM;
+    if (!array || array->type != CQ_VALUE_ARRAY) {
+        cq_value_free(item);
+        return CQ_EINVALID;
+    }
+    if (cq__grow((void **)&array->u.a.items, &array->u.a.cap, array->u.a.n + 1,
+                 sizeof(cq_value *)) != 0) {
+        cq_value_free(item);
+        return CQ_ENOMEM;
+    }
+    array->u.a.items[array->u.a.n++] = item;
+    return CQ_OK;
+}
+
+static long object_find(const cq_value *v, const char *key)
+{
+    for (size_t i = 0; i < v->u.a.n; i++)
+        if (strcmp(v->u.a.keys[i], key) == 0)
+            return (long)i;
+    return -1;
+}
+
+cq_value *cq_value_object_get(const cq_value *v, const char *key)
+{
+    if (!v || v->type != CQ_VALUE_OBJECT || !key)
+        return NULL;
+    long i = object_find(v, key);
+    return i < 0 ? NULL : v->u.a.items[i];
+}
+
+const char *cq_value_object_key(const cq_value *v, size_t i)
+{
+    return v && v->type == CQ_VALUE_OBJECT && i < v->u.a.n ? v->u.a.keys[i] : NULL;
+}
+
+cq_value *cq_value_object_value(const cq_value *v, size_t i)
+{
+    return v && v->type == CQ_VALUE_OBJECT && i < v->u.a.n ? v->u.a.items[i] : NULL;
+}
+
+int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
+{
+    if (!item)
+        return CQ_ENOMEM;
+    if (!object || object->type != CQ_VALUE_OBJECT || !key) {
+        cq_value_free(item);
+        return CQ_EINVALID;
+    }
+    long i = object_find(object, key);
+    if (i >= 0) {
+        cq_value_free(object->u.a.items[i]);
+        object->u.a.items[i] = item;
+        return CQ_OK;
+    }
+    size_t old_cap = object->u.a.cap;
+    if (cq__grow((void **)&object->u.a.items, &object->u.a.cap, object->u.a.n + 1,
+                 sizeof(cq_value *)) != 0) {
+        cq_value_free(item);
+        return CQ_ENOMEM;
+    }
+    if (object->u.a.cap != old_cap) {
+        /* keys share the items' capacity */
+        char **keys = realloc(object->u.a.keys, object->u.a.cap * sizeof(char *));
+        if (!keys) {
+            object->u.a.cap = old_cap;
+            cq_value_free(item);
+            return CQ_ENOMEM;
+        }
+        object->u.a.keys = keys;
+    }
+    char *k = cq__strdup(key);
+    if (!k) {
+        cq_value_free(item);
+        return CQ_ENOMEM;
+    }
+    object->u.a.keys[object->u.a.n] = k;
+    object->u.a.items[object->u.a.n++] = item;
+    return CQ_OK;
+}
+
+void cq_value_object_remove(cq_value *object, const char *key)
+{
+    if (!object || object->type != CQ_VALUE_OBJECT || !key)
+        return;
+    long i = object_find(object, key);
+    if (i < 0)
+        return;
+    free(object->u.a.keys[i]);
+    cq_value_free(object->u.a.items[i]);
+    size_t rest = object->u.a.n - (size_t)i - 1;
+    memmove(&object->u.a.keys[i], &object->u.a.keys[i + 1], rest * sizeof(char *));
+    memmove(&object->u.a.items[i], &object->u.a.items[i + 1], rest * sizeof(cq_value *));
+    object->u.a.n--;
+}
+
+bool cq_value_equal(const cq_value *a, const cq_value *b)
+{
+    cq_value_type ta = cq_value_type_of(a), tb = cq_value_type_of(b);
+    if ((ta == CQ_VALUE_INT || ta == CQ_VALUE_DOUBLE) &&
+        (tb == CQ_VALUE_INT || tb == CQ_VALUE_DOUBLE)) {
+        if (ta == CQ_VALUE_INT && tb == CQ_VALUE_INT)
+            return a->u.i == b->u.i;
+        return cq_value_as_double(a) == cq_value_as_double(b);
+    }
+    if (ta != tb)
+        return false;
+    switch (ta) {
+    case CQ_VALUE_NULL:
+        return true;
+    case CQ_VALUE_BOOL:
+        return a->u.b == b->u.b;
+    case CQ_VALUE_TEXT:
+    case CQ_VALUE_BLOB:
+        return a->u.s.len == b->u.s.len && memcmp(a->u.s.data, b->u.s.data, a->u.s.len) == 0;
+    case CQ_VALUE_ARRAY:
+        if (a->u.a.n != b->u.a.n)
+            return false;
+        for (size_t i = 0; i < a->u.a.n; i++)
+            if (!cq_value_equal(a->u.a.items[i], b->u.a.items[i]))
+                return false;
+        return true;
+    case CQ_VALUE_OBJECT:
+        if (a->u.a.n != b->u.a.n)
+            return false;
+        for (size_t i = 0; i < a->u.a.n; i++) {
+            cq_value *o = cq_value_object_get(b, a->u.a.keys[i]);
+            if (!o || !cq_value_equal(a->u.a.items[i], o))
+                return false;
+        }
+        return true;
+    default:
+        return false;
+    }
+}

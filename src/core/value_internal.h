@@ -1,0 +1,25 @@
+/* The layout of cq_value, shared by the core files that walk trees directly. */
+#ifndef CQ_CORE_VALUE_INTERNAL_H
+#define CQ_CORE_VALUE_INTERNAL_H
+
+#include "cequel/value.h"
+
+struct cq_value {
+    cq_value_type type;
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        struct {
+            char *data; /* NUL-terminated for text; blobs get a trailing NUL too */
+            size_t len;
+        } s;
+        struct {
+            cq_value **items;
+            char **keys; /* objects only */
+            size_t n, cap;
+        } a;
+    } u;
+};
+
+#endif

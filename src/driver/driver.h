@@ -1,0 +1,60 @@
+/* The driver interface: the only layer that talks to database client libraries.
+ * It knows statements and values, nothing of models. */
+#ifndef CQ_DRIVER_H
+#define CQ_DRIVER_H
+
+#include "cequel/db.h"
+#include "cequel/log.h"
+#include "cequel/value.h"
+
+typedef struct cq__conn cq__conn;
+
+/* A fully materialised result. Cells are row-major, nrows * ncols, owned by the result. */
+typedef struct cq__result {
+    size_t ncols, nrows, cap;
+    char **colnames;
+    cq_value **cells;
+    int64_t last_insert_id; /* SQLite/MySQL rowid of the last INSERT */
+    int64_t changes;        /* rows changed by INSERT/UPDATE/DELETE */
+} cq__result;
+
+void cq__result_free(cq__result *r);
+static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t col)
+{
+    return r->cells[row * r->ncols + col];
+}
+
+typedef struct cq__driver {
+    cq_dialect dialect;
+    const char *name;
+    /* `target` is the URL part after the scheme. */
+    int (*connect)(cq__conn **out, const char *target, cq_error *err);
+    void (*close)(cq__conn *conn);
+    /* Runs one statement with bound parameters; fills `res` when not NULL. */
+    int (*exec)(cq__conn *conn, const char *sql, const cq_value *const *params, size_t n_params,
+                cq__result *res, cq_error *err);
+} cq__driver;
+
+extern const cq__driver cq__driver_sqlite;
+
+/* A connection plus what every statement needs: logging and error reporting. */
+typedef struct cq__session {
+    const cq__driver *driver;
+    cq__conn *conn;
+    cq_log_opts log;
+    uint64_t txn_id; /* current transaction for logs, 0 when none */
+    cq_error error;
+} cq__session;
+
+/* Parses `url`, picks the driver and connects. */
+int cq__session_open(cq__session *s, const char *url, cq_error *err);
+void cq__session_close(cq__session *s);
+
+/* The one path every statement takes: logs it once, runs it, maps errors into s->error. */
+int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
+                     size_t n_params, cq__result *res);
+
+/* Emits a warning through the logging hook. */
+void cq__session_warn(cq__session *s, const char *text);
+
+#endif

@@ -1,0 +1,82 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "driver/driver.h"
+
+void cq__result_free(cq__result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nrows * r->ncols; i++)
+        cq_value_free(r->cells[i]);
+    for (size_t i = 0; i < r->ncols; i++)
+        free(r->colnames[i]);
+    free(r->cells);
+    free(r->colnames);
+    memset(r, 0, sizeof *r);
+}
+
+int cq__session_open(cq__session *s, const char *url, cq_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (!url || !*url)
+        return cq__err_set(err, CQ_EINVALID, "empty database URL");
+    const char *colon = strchr(url, ':');
+    if (!colon || colon == url)
+        return cq__err_set(err, CQ_EINVALID,
+                           "unparsable database URL \"%s\": expected <dialect>:<target>, "
+                           "e.g. sqlite::memory:",
+                           url);
+    size_t n = (size_t)(colon - url);
+    for (size_t i = 0; i < n; i++) {
+        char c = url[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '-' || c == '.'))
+            return cq__err_set(err, CQ_EINVALID, "unparsable database URL \"%s\": bad scheme",
+                               url);
+    }
+    const cq__driver *drv = NULL;
+    if (n == 6 && strncmp(url, "sqlite", 6) == 0)
+        drv = &cq__driver_sqlite;
+    if (!drv)
+        return cq__err_set(err, CQ_ENOTSUPPORTED,
+                           "database URL \"%s\": dialect \"%.*s\" is not supported by this build",
+                           url, (int)n, url);
+    s->driver = drv;
+    return drv->connect(&s->conn, colon + 1, err);
+}
+
+void cq__session_close(cq__session *s)
+{
+    if (s->driver && s->conn)
+        s->driver->close(s->conn);
+    s->conn = NULL;
+}
+
+int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
+                     size_t n_params, cq__result *res)
+{
+    uint64_t t0 = cq__monotonic_ns();
+    int rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
+    if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_SQL))) {
+        cq_log_event ev = { .kind = CQ_LOG_SQL,
+                            .sql = sql,
+                            .params = params,
+                            .n_params = n_params,
+                            .elapsed_ns = cq__monotonic_ns() - t0,
+                            .transaction_id = s->txn_id };
+        s->log.fn(&ev, s->log.user_data);
+    }
+    return rc;
+}
+
+void cq__session_warn(cq__session *s, const char *text)
+{
+    if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_WARNING))) {
+        cq_log_event ev = { .kind = CQ_LOG_WARNING, .sql = text, .transaction_id = s->txn_id };
+        s->log.fn(&ev, s->log.user_data);
+    }
+}

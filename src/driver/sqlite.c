@@ -1,0 +1,208 @@
+/* SQLite driver (libsqlite3). */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "driver/driver.h"
+
+struct cq__conn {
+    sqlite3 *db;
+};
+
+static int map_error(sqlite3 *db, int rc, cq_error *err)
+{
+    int ext = sqlite3_extended_errcode(db);
+    int code = CQ_EDATABASE;
+    switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        code = CQ_EUNIQUE;
+        break;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        code = CQ_EFOREIGNKEY;
+        break;
+    case SQLITE_CONSTRAINT_NOTNULL:
+        code = CQ_ENOTNULL;
+        break;
+    default:
+        if ((rc & 0xff) == SQLITE_NOMEM)
+            code = CQ_ENOMEM;
+        else if ((rc & 0xff) == SQLITE_BUSY)
+            code = CQ_ETIMEOUT;
+        break;
+    }
+    cq__err_set(err, code, "%s", sqlite3_errmsg(db));
+    if (err)
+        err->driver_code = ext;
+    return code;
+}
+
+static int sqlite_connect(cq__conn **out, const char *target, cq_error *err)
+{
+    *out = NULL;
+    /* "sqlite::memory:" -> ":memory:"; "sqlite:path" -> path; "sqlite:///abs" -> "/abs";
+     * "sqlite://relative" -> "relative". */
+    const char *path = target;
+    if (strncmp(path, "///", 3) == 0)
+        path += 2;
+    else if (strncmp(path, "//", 2) == 0)
+        path += 2;
+    if (!*path)
+        return cq__err_set(err, CQ_EINVALID, "sqlite URL names no database file");
+    cq__conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        cq__err_set(err, CQ_ECONNECT, "cannot open SQLite database \"%s\": %s", path,
+                    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return CQ_ECONNECT;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    /* Sequelize runs PRAGMA FOREIGN_KEYS=ON on every SQLite connection. */
+    rc = sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        cq__err_set(err, CQ_ECONNECT, "cannot enable foreign keys: %s", sqlite3_errmsg(c->db));
+        sqlite3_close(c->db);
+        free(c);
+        return CQ_ECONNECT;
+    }
+    *out = c;
+    return CQ_OK;
+}
+
+static void sqlite_close(cq__conn *c)
+{
+    if (!c)
+        return;
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static int bind_value(sqlite3_stmt *st, int i, const cq_value *v)
+{
+    switch (cq_value_type_of(v)) {
+    case CQ_VALUE_NULL:
+        return sqlite3_bind_null(st, i);
+    case CQ_VALUE_BOOL:
+        return sqlite3_bind_int(st, i, cq_value_as_bool(v) ? 1 : 0);
+    case CQ_VALUE_INT:
+        return sqlite3_bind_int64(st, i, cq_value_as_int(v));
+    case CQ_VALUE_DOUBLE:
+        return sqlite3_bind_double(st, i, cq_value_as_double(v));
+    case CQ_VALUE_TEXT:
+        return sqlite3_bind_text(st, i, cq_value_as_text(v), -1, SQLITE_TRANSIENT);
+    case CQ_VALUE_BLOB: {
+        size_t len;
+        const void *p = cq_value_as_blob(v, &len);
+        return sqlite3_bind_blob64(st, i, p, len, SQLITE_TRANSIENT);
+    }
+    default: {
+        /* arrays/objects are stored as JSON text */
+        char *json = NULL;
+        if (cq_value_to_json(&json, v, 0) != CQ_OK)
+            return SQLITE_NOMEM;
+        int rc = sqlite3_bind_text(st, i, json, -1, SQLITE_TRANSIENT);
+        cq_free(json);
+        return rc;
+    }
+    }
+}
+
+static cq_value *column_value(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return cq_value_int(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return cq_value_double(sqlite3_column_double(st, i));
+    case SQLITE_TEXT:
+        return cq_value_text_n((const char *)sqlite3_column_text(st, i),
+                               (size_t)sqlite3_column_bytes(st, i));
+    case SQLITE_BLOB:
+        return cq_value_blob(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+    default:
+        return cq_value_null();
+    }
+}
+
+static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *params,
+                       size_t n_params, cq__result *res, cq_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return map_error(c->db, rc, err);
+    int code = CQ_OK;
+    for (size_t i = 0; i < n_params; i++) {
+        rc = bind_value(st, (int)i + 1, params[i]);
+        if (rc != SQLITE_OK) {
+            code = map_error(c->db, rc, err);
+            goto done;
+        }
+    }
+    if (res) {
+        memset(res, 0, sizeof *res);
+        res->ncols = (size_t)sqlite3_column_count(st);
+        if (res->ncols) {
+            res->colnames = calloc(res->ncols, sizeof(char *));
+            if (!res->colnames) {
+                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                goto done;
+            }
+            for (size_t i = 0; i < res->ncols; i++) {
+                res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i));
+                if (!res->colnames[i]) {
+                    code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                    goto done;
+                }
+            }
+        }
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!res || !res->ncols)
+            continue;
+        if (cq__grow((void **)&res->cells, &res->cap, (res->nrows + 1) * res->ncols,
+                     sizeof(cq_value *)) != 0) {
+            code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < res->ncols; i++) {
+            cq_value *v = column_value(st, (int)i);
+            res->cells[res->nrows * res->ncols + i] = v;
+            if (!v) {
+                for (size_t k = i + 1; k < res->ncols; k++)
+                    res->cells[res->nrows * res->ncols + k] = NULL;
+                res->nrows++;
+                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                goto done;
+            }
+        }
+        res->nrows++;
+    }
+    if (rc != SQLITE_DONE) {
+        code = map_error(c->db, rc, err);
+        goto done;
+    }
+    if (res) {
+        res->last_insert_id = sqlite3_last_insert_rowid(c->db);
+        res->changes = sqlite3_changes(c->db);
+    }
+done:
+    sqlite3_finalize(st);
+    if (code != CQ_OK && res)
+        cq__result_free(res);
+    return code;
+}
+
+const cq__driver cq__driver_sqlite = {
+    .dialect = CQ_DIALECT_SQLITE,
+    .name = "sqlite",
+    .connect = sqlite_connect,
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+};

@@ -1,0 +1,269 @@
+/* cq_db: connection, error record, transactions, raw queries. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "model/model.h"
+#include "sql/sql.h"
+
+int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
+{
+    cq_error *e = &db->s.error;
+    memset(e, 0, sizeof *e);
+    e->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void cq__db_clear(cq_db *db)
+{
+    memset(&db->s.error, 0, sizeof db->s.error);
+}
+
+int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
+{
+    *out = NULL;
+    cq_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    int rc = cq__session_open(&db->s, url, err);
+    if (rc != CQ_OK) {
+        free(db);
+        return rc;
+    }
+    if (opts) {
+        db->s.log = opts->log;
+        db->defaults = opts->define;
+    }
+    db->next_txn_id = 1;
+    *out = db;
+    return CQ_OK;
+}
+
+void cq_db_close(cq_db *db)
+{
+    if (!db)
+        return;
+    if (db->txn_top) {
+        /* roll back whatever the caller left open, innermost first */
+        cq__session_exec(&db->s, "ROLLBACK;", NULL, 0, NULL);
+        cq_txn *t = db->txn_inner;
+        while (t) {
+            cq_txn *p = t->parent;
+            free(t);
+            t = p;
+        }
+    }
+    cq__session_close(&db->s);
+    for (size_t i = 0; i < db->nmodels; i++)
+        cq__model_free(db->models[i]);
+    free(db->models);
+    free(db);
+}
+
+const cq_error *cq_db_error(const cq_db *db)
+{
+    return &db->s.error;
+}
+
+cq_dialect cq_db_dialect(const cq_db *db)
+{
+    return db->s.driver->dialect;
+}
+
+cq_model *cq_db_model(const cq_db *db, const char *name)
+{
+    for (size_t i = 0; name && i < db->nmodels; i++)
+        if (strcmp(db->models[i]->name, name) == 0)
+            return db->models[i];
+    return NULL;
+}
+
+size_t cq_db_model_count(const cq_db *db)
+{
+    return db->nmodels;
+}
+
+cq_model *cq_db_model_at(const cq_db *db, size_t i)
+{
+    return i < db->nmodels ? db->models[i] : NULL;
+}
+
+int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
+{
+    cq__sql sql;
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__session_exec(&db->s, sql.text, sql.params, sql.n, res);
+    cq__sql_free(&sql);
+    return rc;
+}
+
+/* ---- transactions -------------------------------------------------------------- */
+
+static int txn_statement(cq_db *db, const char *verb, const cq_txn *t)
+{
+    cq__buf b = { 0 };
+    if (t->depth == 0) {
+        cq__buf_printf(&b, "%s;", verb);
+    } else {
+        const char *kw = strcmp(verb, "BEGIN") == 0      ? "SAVEPOINT"
+                         : strcmp(verb, "COMMIT") == 0   ? "RELEASE SAVEPOINT"
+                                                         : "ROLLBACK TO SAVEPOINT";
+        cq__buf_printf(&b, "%s ", kw);
+        char name[32];
+        snprintf(name, sizeof name, "cq_sp_%llu", (unsigned long long)t->id);
+        cq__sql_quote(&b, cq_db_dialect(db), name);
+        cq__buf_putc(&b, ';');
+    }
+    char *text = cq__buf_take(&b);
+    if (!text)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    int rc = cq__session_exec(&db->s, text, NULL, 0, NULL);
+    free(text);
+    return rc;
+}
+
+int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
+{
+    *out = NULL;
+    if (parent && (parent->db != db || parent->done))
+        return cq__db_fail(db, CQ_EINVALID, "parent transaction is finished or from another db");
+    if (!parent && db->txn_top)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "a transaction is already open on this db; nest with "
+                           "cq_txn_opts.parent (a savepoint)");
+    if (parent && parent != db->txn_inner)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "transaction %llu already has an open nested transaction",
+                           (unsigned long long)parent->id);
+    cq_txn *t = calloc(1, sizeof *t);
+    if (!t)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    t->db = db;
+    t->parent = parent;
+    t->id = db->next_txn_id++;
+    t->depth = parent ? parent->depth + 1 : 0;
+    uint64_t saved = db->s.txn_id;
+    db->s.txn_id = t->id;
+    int rc = txn_statement(db, "BEGIN", t);
+    if (rc != CQ_OK) {
+        db->s.txn_id = saved;
+        free(t);
+        return rc;
+    }
+    if (!parent)
+        db->txn_top = t;
+    db->txn_inner = t;
+    *out = t;
+    return CQ_OK;
+}
+
+int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts)
+{
+    cq__db_clear(db);
+    return cq__txn_begin(out, db, opts ? opts->parent : NULL);
+}
+
+static int txn_end(cq_txn *t, const char *verb)
+{
+    if (!t)
+        return CQ_EINVALID;
+    cq_db *db = t->db;
+    cq__db_clear(db);
+    if (db->txn_inner != t) {
+        return cq__db_fail(db, CQ_EINVALID,
+                           "transaction %llu has an open nested transaction; end that first",
+                           (unsigned long long)t->id);
+    }
+    int rc = txn_statement(db, verb, t);
+    if (rc != CQ_OK && strcmp(verb, "COMMIT") == 0 && t->depth == 0) {
+        /* a failed COMMIT leaves the transaction open: roll it back so the db is usable */
+        cq_error keep = db->s.error;
+        cq__session_exec(&db->s, "ROLLBACK;", NULL, 0, NULL);
+        db->s.error = keep;
+    }
+    if (t->depth > 0 && strcmp(verb, "ROLLBACK") == 0 && rc == CQ_OK) {
+        /* ROLLBACK TO keeps the savepoint open; release it so nesting stays balanced */
+        rc = txn_statement(db, "COMMIT", t);
+    }
+    db->txn_inner = t->parent;
+    if (!t->parent)
+        db->txn_top = NULL;
+    db->s.txn_id = t->parent ? t->parent->id : 0;
+    free(t);
+    return rc;
+}
+
+int cq_txn_commit(cq_txn *txn)
+{
+    return txn_end(txn, "COMMIT");
+}
+
+int cq_txn_rollback(cq_txn *txn)
+{
+    return txn_end(txn, "ROLLBACK");
+}
+
+uint64_t cq_txn_id(const cq_txn *txn)
+{
+    return txn ? txn->id : 0;
+}
+
+/* ---- raw query -------------------------------------------------------------------- */
+
+int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *params, cq_txn *txn)
+{
+    if (out)
+        *out = NULL;
+    cq__db_clear(db);
+    (void)txn; /* one connection: statements run in whatever transaction is open */
+    if (!sql)
+        return cq__db_fail(db, CQ_EINVALID, "cq_db_query: sql is NULL");
+    if (params && cq_value_type_of(params) != CQ_VALUE_ARRAY)
+        return cq__db_fail(db, CQ_EINVALID, "cq_db_query: params must be an array");
+    cq__stmt *st = cq__stmt_new(CQ__ST_RAW, NULL);
+    if (!st)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    st->raw = cq__strdup(sql);
+    st->raw_params = params ? cq_value_copy(params) : NULL;
+    if (!st->raw || (params && !st->raw_params)) {
+        cq__stmt_free(st);
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    }
+    cq__result res = { 0 };
+    int rc = cq__db_exec_stmt(db, st, &res);
+    cq__stmt_free(st);
+    if (rc != CQ_OK)
+        return rc;
+    cq_value *rows = out ? cq_value_array() : NULL;
+    for (size_t r = 0; rows && r < res.nrows; r++) {
+        cq_value *row = cq_value_object();
+        for (size_t c = 0; row && c < res.ncols; c++) {
+            cq_value *cell = res.cells[r * res.ncols + c];
+            res.cells[r * res.ncols + c] = NULL;
+            if (cq_value_object_set(row, res.colnames[c], cell ? cell : cq_value_null()) != 0) {
+                cq_value_free(row);
+                row = NULL;
+            }
+        }
+        if (cq_value_array_append(rows, row) != CQ_OK) {
+            cq_value_free(rows);
+            rows = NULL;
+        }
+    }
+    cq__result_free(&res);
+    if (out) {
+        if (!rows)
+            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        *out = rows;
+    }
+    return CQ_OK;
+}

@@ -1,0 +1,452 @@
+/* Instances: build, save (INSERT / UPDATE of changed fields), destroy, reload, get/set,
+ * toJSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "model/model.h"
+#include "query/stmt.h"
+#include "query/where.h"
+
+static int oom(cq_db *db)
+{
+    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+}
+
+cq_instance *cq__instance_alloc(cq_model *m)
+{
+    cq_instance *inst = calloc(1, sizeof *inst);
+    if (!inst)
+        return NULL;
+    inst->model = m;
+    size_t n = m->nattrs ? m->nattrs : 1;
+    inst->values = calloc(n, sizeof *inst->values);
+    inst->changed = calloc(n, sizeof *inst->changed);
+    if (!inst->values || !inst->changed) {
+        cq_instance_free(inst);
+        return NULL;
+    }
+    return inst;
+}
+
+void cq_instance_free(cq_instance *inst)
+{
+    if (!inst)
+        return;
+    if (inst->values)
+        for (size_t i = 0; i < inst->model->nattrs; i++)
+            cq_value_free(inst->values[i]);
+    free(inst->values);
+    free(inst->changed);
+    free(inst);
+}
+
+/* Stores a checked value; marks it changed when it differs from what was there. */
+static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
+{
+    if (mark && !cq_value_equal(inst->values[i], v))
+        inst->changed[i] = true;
+    if (mark && !inst->values[i])
+        inst->changed[i] = true;
+    cq_value_free(inst->values[i]);
+    inst->values[i] = v;
+}
+
+static int set_attr(cq_instance *inst, const char *attr, cq_value *v)
+{
+    cq_model *m = inst->model;
+    long i = cq__model_attr_index(m, attr);
+    if (i < 0) {
+        cq_value_free(v);
+        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
+                           m->name, attr ? attr : "(null)");
+    }
+    cq_value *checked = NULL;
+    int rc = cq__attr_coerce(&checked, m, &m->attrs[i], v);
+    if (rc != CQ_OK)
+        return rc;
+    store(inst, (size_t)i, checked, true);
+    return CQ_OK;
+}
+
+static int set_values(cq_instance *inst, const cq_value *values)
+{
+    cq_model *m = inst->model;
+    if (!values)
+        return CQ_OK;
+    if (cq_value_type_of(values) != CQ_VALUE_OBJECT)
+        return cq__db_fail(m->db, CQ_EINVALID, "values for model \"%s\" must be an object",
+                           m->name);
+    /* check every key first so that a bad key leaves the instance untouched */
+    for (size_t k = 0; k < cq_value_size(values); k++)
+        if (cq__model_attr_index(m, cq_value_object_key(values, k)) < 0)
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
+                               m->name, cq_value_object_key(values, k));
+    for (size_t k = 0; k < cq_value_size(values); k++) {
+        int rc = set_attr(inst, cq_value_object_key(values, k),
+                          cq_value_copy(cq_value_object_value(values, k)));
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
+{
+    *out = NULL;
+    cq__db_clear(m->db);
+    cq_instance *inst = cq__instance_alloc(m);
+    if (!inst)
+        return oom(m->db);
+    inst->is_new = true;
+    /* Sequelize's _initValues: defaults first, then null primary keys, then the values */
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        cq_value *d = NULL;
+        if (a->default_value)
+            d = cq_value_copy(a->default_value);
+        else if (a->default_fn == CQ_DEFAULT_NOW) {
+            char now[32];
+            cq__now_iso(now);
+            d = a->type == CQ_DATEONLY ? cq_value_text_n(now, 10) : cq_value_text(now);
+        } else if (a->default_fn == CQ_DEFAULT_UUIDV4) {
+            char uuid[37];
+            cq__uuid_v4(uuid);
+            d = cq_value_text(uuid);
+        } else if (a->primary_key)
+            d = cq_value_null();
+        else
+            continue;
+        if (!d) {
+            cq_instance_free(inst);
+            return oom(m->db);
+        }
+        store(inst, i, d, true);
+    }
+    int rc = set_values(inst, values);
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    *out = inst;
+    return CQ_OK;
+}
+
+static bool field_selected(const cq_write_opts *opts, const char *name)
+{
+    if (!opts || !opts->fields)
+        return true;
+    for (const char *const *f = opts->fields; *f; f++)
+        if (strcmp(*f, name) == 0)
+            return true;
+    return false;
+}
+
+static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        if (a->allow_null != CQ_OFF || (a->primary_key && a->auto_increment))
+            continue;
+        if ((long)i == m->created_at || (long)i == m->updated_at)
+            continue;
+        if (!field_selected(opts, a->name))
+            continue;
+        bool missing = inserting ? cq_value_is_null(inst->values[i])
+                                 : inst->changed[i] && cq_value_is_null(inst->values[i]);
+        if (missing)
+            return cq__db_fail(m->db, CQ_ENOTNULL, "notNull Violation: %s.%s cannot be null",
+                               m->name, a->name);
+    }
+    return CQ_OK;
+}
+
+static void touch_timestamps(cq_instance *inst, bool inserting)
+{
+    cq_model *m = inst->model;
+    char now[32];
+    cq__now_iso(now);
+    /* Sequelize sets updatedAt first, then createdAt when it has none */
+    if (m->updated_at >= 0)
+        store(inst, (size_t)m->updated_at, cq_value_text(now), true);
+    if (inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]))
+        store(inst, (size_t)m->created_at, cq_value_text(now), true);
+}
+
+static int do_insert(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    int rc = check_not_null(inst, true, opts);
+    if (rc != CQ_OK)
+        return rc;
+    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    if (!st)
+        return oom(db);
+    touch_timestamps(inst, true);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        const cq_value *v = inst->values[i];
+        if (!v || (a->auto_increment && cq_value_is_null(v)))
+            continue;
+        if (!field_selected(opts, a->name) && (long)i != m->created_at &&
+            (long)i != m->updated_at)
+            continue;
+        if (cq__stmt_add_icol(st, a->field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
+            cq__stmt_free(st);
+            return oom(db);
+        }
+    }
+    for (size_t k = 0; k < m->npk; k++)
+        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
+            cq__stmt_free(st);
+            return oom(db);
+        }
+    cq__result res = { 0 };
+    rc = cq__db_exec_stmt(db, st, &res);
+    cq__stmt_free(st);
+    if (rc != CQ_OK)
+        return rc;
+    /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (!cq_value_is_null(inst->values[i]))
+            continue;
+        cq_value *v = NULL;
+        if (res.nrows == 1 && k < res.ncols) {
+            v = res.cells[k];
+            res.cells[k] = NULL;
+        } else if (m->attrs[i].auto_increment) {
+            v = cq_value_int(res.last_insert_id);
+        }
+        if (v)
+            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+    }
+    cq__result_free(&res);
+    inst->is_new = false;
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    return CQ_OK;
+}
+
+static int do_update(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    bool any = false;
+    for (size_t i = 0; i < m->nattrs; i++)
+        any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
+    if (!any)
+        return CQ_OK; /* Sequelize issues no statement when nothing changed */
+    int rc = check_not_null(inst, false, opts);
+    if (rc != CQ_OK)
+        return rc;
+    touch_timestamps(inst, false);
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    if (!st)
+        return oom(db);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (!inst->changed[i])
+            continue;
+        if (!field_selected(opts, m->attrs[i].name) && (long)i != m->updated_at)
+            continue;
+        if (cq__stmt_add_icol(st, m->attrs[i].field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[i], inst->values[i],
+                                                 cq_db_dialect(db))) != 0) {
+            cq__stmt_free(st);
+            return oom(db);
+        }
+    }
+    cq__expr *where = NULL;
+    rc = cq__where_pk(&where, inst, NULL);
+    if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
+        rc = oom(db);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(db, st, NULL);
+    cq__stmt_free(st);
+    if (rc != CQ_OK)
+        return rc;
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (field_selected(opts, m->attrs[i].name) || (long)i == m->updated_at)
+            inst->changed[i] = false;
+    return CQ_OK;
+}
+
+int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq__db_clear(inst->model->db);
+    return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
+}
+
+int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
+                    const cq_write_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    cq_instance *inst = NULL;
+    int rc = cq_model_build(&inst, m, values);
+    if (rc != CQ_OK)
+        return rc;
+    rc = do_insert(inst, opts);
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    if (out)
+        *out = inst;
+    else
+        cq_instance_free(inst);
+    return CQ_OK;
+}
+
+int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
+{
+    cq__db_clear(inst->model->db);
+    int rc = set_values(inst, values);
+    if (rc != CQ_OK)
+        return rc;
+    return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
+}
+
+int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq__db_clear(m->db);
+    (void)opts;
+    if (inst->is_new)
+        return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
+                           m->name);
+    cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
+    if (!st)
+        return oom(m->db);
+    cq__expr *where = NULL;
+    int rc = cq__where_pk(&where, inst, NULL);
+    if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
+        rc = oom(m->db);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, NULL);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
+{
+    cq__db_clear(inst->model->db);
+    return set_attr(inst, attr, v);
+}
+
+const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
+{
+    long i = cq__model_attr_index(inst->model, attr);
+    return i < 0 ? NULL : inst->values[i];
+}
+
+static int typed_get(const cq_value **out, const cq_instance *inst, const char *attr,
+                     cq_value_type want, const char *what)
+{
+    cq_model *m = inst->model;
+    long i = cq__model_attr_index(m, attr);
+    if (i < 0)
+        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
+                           m->name, attr ? attr : "(null)");
+    const cq_value *v = inst->values[i];
+    cq_value_type t = cq_value_type_of(v);
+    bool ok = t == want || (want == CQ_VALUE_DOUBLE && t == CQ_VALUE_INT);
+    if (!ok)
+        return cq__db_fail(m->db, CQ_EVALIDATION, "%s.%s is %s, not %s", m->name, attr,
+                           !v ? "not loaded" : t == CQ_VALUE_NULL ? "null" : "of another type",
+                           what);
+    *out = v;
+    return CQ_OK;
+}
+
+int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
+{
+    const cq_value *v;
+    int rc = typed_get(&v, inst, attr, CQ_VALUE_INT, "an integer");
+    if (rc == CQ_OK)
+        *out = cq_value_as_int(v);
+    return rc;
+}
+
+int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
+{
+    const cq_value *v;
+    int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
+    if (rc == CQ_OK)
+        *out = cq_value_as_double(v);
+    return rc;
+}
+
+int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
+{
+    const cq_value *v;
+    int rc = typed_get(&v, inst, attr, CQ_VALUE_BOOL, "a boolean");
+    if (rc == CQ_OK)
+        *out = cq_value_as_bool(v);
+    return rc;
+}
+
+int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
+{
+    const cq_value *v;
+    int rc = typed_get(&v, inst, attr, CQ_VALUE_TEXT, "a string");
+    if (rc == CQ_OK)
+        *out = cq_value_as_text(v);
+    return rc;
+}
+
+bool cq_instance_changed(const cq_instance *inst, const char *attr)
+{
+    if (!attr) {
+        for (size_t i = 0; i < inst->model->nattrs; i++)
+            if (inst->changed[i])
+                return true;
+        return false;
+    }
+    long i = cq__model_attr_index(inst->model, attr);
+    return i >= 0 && inst->changed[i];
+}
+
+bool cq_instance_is_new_record(const cq_instance *inst)
+{
+    return inst->is_new;
+}
+
+cq_model *cq_instance_model(const cq_instance *inst)
+{
+    return inst->model;
+}
+
+int cq_instance_to_value(cq_value **out, const cq_instance *inst)
+{
+    *out = NULL;
+    cq_model *m = inst->model;
+    cq_value *o = cq_value_object();
+    for (size_t i = 0; o && i < m->nattrs; i++) {
+        if (!inst->values[i])
+            continue;
+        if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {
+            cq_value_free(o);
+            o = NULL;
+        }
+    }
+    if (!o)
+        return oom(m->db);
+    *out = o;
+    return CQ_OK;
+}
+
+int cq_instance_to_json(char **out, const cq_instance *inst, int flags)
+{
+    *out = NULL;
+    cq_value *v = NULL;
+    int rc = cq_instance_to_value(&v, inst);
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq_value_to_json(out, v, flags);
+    cq_value_free(v);
+    return rc;
+}

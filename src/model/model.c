@@ -1,0 +1,532 @@
+/* Model definition (Sequelize's sequelize.define) and attribute values. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "model/model.h"
+#include "naming/naming.h"
+
+static const char *const type_names[] = {
+    [CQ_TYPE_NONE] = "NONE",   [CQ_STRING] = "STRING",     [CQ_CHAR] = "CHAR",
+    [CQ_TEXT] = "TEXT",        [CQ_INTEGER] = "INTEGER",   [CQ_BIGINT] = "BIGINT",
+    [CQ_SMALLINT] = "SMALLINT", [CQ_FLOAT] = "FLOAT",      [CQ_REAL] = "REAL",
+    [CQ_DOUBLE] = "DOUBLE",    [CQ_DECIMAL] = "DECIMAL",   [CQ_BOOLEAN] = "BOOLEAN",
+    [CQ_DATE] = "DATE",        [CQ_DATEONLY] = "DATEONLY", [CQ_TIME] = "TIME",
+    [CQ_UUID] = "UUID",        [CQ_JSON] = "JSON",         [CQ_BLOB] = "BLOB",
+};
+
+const char *cq_type_name(cq_type t)
+{
+    return (unsigned)t < sizeof type_names / sizeof type_names[0] ? type_names[t] : "NONE";
+}
+
+static bool valid_action(const char *a)
+{
+    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
+                                      "SET NULL" };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (cq__strcaseeq(a, ok[i]))
+            return true;
+    return false;
+}
+
+/* Upper-cased copy of an onDelete/onUpdate value (Sequelize upper-cases it verbatim). */
+static char *action_dup(const char *a)
+{
+    char *d = cq__strdup(a);
+    for (char *p = d; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return d;
+}
+
+long cq__model_attr_index(const cq_model *m, const char *name)
+{
+    for (size_t i = 0; name && i < m->nattrs; i++)
+        if (strcmp(m->attrs[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int add_attr(cq_model *m, const cq_attr *src, bool generated)
+{
+    cq_db *db = m->db;
+    if (!src->name || !*src->name)
+        return cq__db_fail(db, CQ_EINVALID, "model \"%s\": an attribute has no name", m->name);
+    if (src->type <= CQ_TYPE_NONE || src->type > CQ_BLOB)
+        return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\" has no valid type",
+                           m->name, src->name);
+    if (cq__model_attr_index(m, src->name) >= 0)
+        return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\" is defined twice",
+                           m->name, src->name);
+    if (src->on_delete && !valid_action(src->on_delete))
+        return cq__db_fail(db, CQ_EINVALID,
+                           "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of "
+                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
+                           m->name, src->name, src->on_delete);
+    if (src->on_update && !valid_action(src->on_update))
+        return cq__db_fail(db, CQ_EINVALID,
+                           "model \"%s\": attribute \"%s\": onUpdate \"%s\" is not one of "
+                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
+                           m->name, src->name, src->on_update);
+    if (src->length < 0 || src->precision < 0 || src->scale < 0)
+        return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": negative length",
+                           m->name, src->name);
+    if (cq__grow((void **)&m->attrs, &m->attrs_cap, m->nattrs + 1, sizeof *m->attrs) != 0)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    cq__attr *a = &m->attrs[m->nattrs];
+    memset(a, 0, sizeof *a);
+    a->name = cq__strdup(src->name);
+    a->field = cq__naming_field_name(src->name, src->field, m->underscored && !generated);
+    a->type = src->type;
+    a->length = src->length;
+    a->precision = src->precision;
+    a->scale = src->scale;
+    a->primary_key = src->primary_key;
+    a->auto_increment = src->auto_increment;
+    a->allow_null = src->allow_null;
+    a->default_fn = src->default_fn;
+    a->unique = src->unique || src->unique_name;
+    a->references_none = src->references_none;
+    a->generated = generated;
+    bool oom = !a->name || !a->field;
+    if (src->default_value) {
+        a->default_value = cq_value_copy(src->default_value);
+        oom |= !a->default_value;
+    }
+    if (src->unique_name)
+        oom |= !(a->unique_name = cq__strdup(src->unique_name));
+    const char *ref = src->references_model_handle ? src->references_model_handle->name
+                                                   : src->references_model;
+    if (src->references_model_handle && src->references_model_handle->db != db) {
+        m->nattrs++; /* so the model frees what was allocated */
+        return cq__db_fail(db, CQ_EUNKNOWN_MODEL,
+                           "model \"%s\": attribute \"%s\" references a model of another db",
+                           m->name, src->name);
+    }
+    if (ref) {
+        oom |= !(a->ref_model = cq__strdup(ref));
+        oom |= !(a->ref_key = cq__strdup(src->references_key ? src->references_key : "id"));
+    }
+    if (src->on_delete)
+        oom |= !(a->on_delete = action_dup(src->on_delete));
+    if (src->on_update)
+        oom |= !(a->on_update = action_dup(src->on_update));
+    m->nattrs++;
+    if (oom)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    if (generated && src->field) {
+        free(a->field);
+        a->field = cq__strdup(src->field);
+        if (!a->field)
+            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    }
+    return CQ_OK;
+}
+
+void cq__model_free(cq_model *m)
+{
+    for (size_t i = 0; i < m->nattrs; i++) {
+        cq__attr *a = &m->attrs[i];
+        free(a->name);
+        free(a->field);
+        cq_value_free(a->default_value);
+        free(a->unique_name);
+        free(a->ref_model);
+        free(a->ref_key);
+        free(a->on_delete);
+        free(a->on_update);
+    }
+    free(m->attrs);
+    free(m->pk);
+    free(m->name);
+    free(m->table);
+    free(m->singular);
+    free(m->plural);
+    free(m);
+}
+
+static bool flag(cq_flag f, bool dflt)
+{
+    return f == CQ_DEFAULT ? dflt : f == CQ_ON;
+}
+
+int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
+                 const cq_model_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    cq__db_clear(db);
+    cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
+    if (!name || !*name)
+        return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
+    if (cq_db_model(db, name))
+        return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
+    cq_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    m->db = db;
+    m->created_at = m->updated_at = -1;
+    m->underscored = flag(o.underscored, db->defaults.underscored);
+    m->timestamps = flag(o.timestamps, db->defaults.timestamps != CQ_OFF);
+    bool freeze = flag(o.freeze_table_name, db->defaults.freeze_table_name);
+    m->name = cq__strdup(name);
+    m->singular = cq__naming_model_singular(NULL, name, o.name_singular);
+    m->plural = cq__naming_model_plural(NULL, name, o.name_plural);
+    m->table = cq__naming_table_name(NULL, name, o.table_name, freeze, m->underscored);
+    int rc = CQ_OK;
+    if (!m->name || !m->singular || !m->plural || !m->table) {
+        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        goto fail;
+    }
+    bool has_pk = false;
+    for (const cq_attr *a = attrs; a && a->name; a++)
+        has_pk |= a->primary_key;
+    if (!has_pk) {
+        /* Sequelize adds `id` first when the model declares no primary key */
+        cq_attr id = { .name = "id", .type = CQ_INTEGER, .primary_key = true,
+                       .auto_increment = true, .allow_null = CQ_OFF };
+        if ((rc = add_attr(m, &id, true)) != CQ_OK)
+            goto fail;
+    }
+    for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
+        if ((rc = add_attr(m, a, false)) != CQ_OK)
+            goto fail;
+    if (m->timestamps) {
+        const char *names[2] = { o.created_at ? o.created_at : "createdAt",
+                                 o.updated_at ? o.updated_at : "updatedAt" };
+        long *slots[2] = { &m->created_at, &m->updated_at };
+        for (int i = 0; i < 2; i++) {
+            long existing = cq__model_attr_index(m, names[i]);
+            if (existing >= 0) {
+                *slots[i] = existing;
+                continue;
+            }
+            char *field = cq__naming_field_name(names[i], NULL, m->underscored);
+            cq_attr ts = { .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF,
+                           .field = field };
+            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            free(field);
+            if (rc != CQ_OK)
+                goto fail;
+            *slots[i] = (long)m->nattrs - 1;
+        }
+    }
+    m->pk = calloc(m->nattrs ? m->nattrs : 1, sizeof *m->pk);
+    if (!m->pk) {
+        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (m->attrs[i].primary_key)
+            m->pk[m->npk++] = i;
+    if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
+        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        goto fail;
+    }
+    db->models[db->nmodels++] = m;
+    if (out)
+        *out = m;
+    return CQ_OK;
+fail:
+    cq__model_free(m);
+    return rc;
+}
+
+const char *cq_model_name(const cq_model *m)
+{
+    return m->name;
+}
+
+const char *cq_model_table_name(const cq_model *m)
+{
+    return m->table;
+}
+
+cq_db *cq_model_db(const cq_model *m)
+{
+    return m->db;
+}
+
+size_t cq_model_attr_count(const cq_model *m)
+{
+    return m->nattrs;
+}
+
+const char *cq_model_attr_name(const cq_model *m, size_t i)
+{
+    return i < m->nattrs ? m->attrs[i].name : NULL;
+}
+
+const char *cq_model_attr_field(const cq_model *m, size_t i)
+{
+    return i < m->nattrs ? m->attrs[i].field : NULL;
+}
+
+cq_type cq_model_attr_type(const cq_model *m, size_t i)
+{
+    return i < m->nattrs ? m->attrs[i].type : CQ_TYPE_NONE;
+}
+
+bool cq_model_attr_allow_null(const cq_model *m, size_t i)
+{
+    return i < m->nattrs && !m->attrs[i].primary_key && m->attrs[i].allow_null != CQ_OFF;
+}
+
+bool cq_model_attr_is_primary_key(const cq_model *m, size_t i)
+{
+    return i < m->nattrs && m->attrs[i].primary_key;
+}
+
+long cq_model_attr_index(const cq_model *m, const char *name)
+{
+    return cq__model_attr_index(m, name);
+}
+
+const char *cq_model_primary_key(const cq_model *m)
+{
+    return m->npk ? m->attrs[m->pk[0]].name : NULL;
+}
+
+/* ---- values ----------------------------------------------------------------------- */
+
+static bool is_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* "YYYY-MM-DD" */
+static bool looks_like_date(const char *s)
+{
+    return strlen(s) >= 10 && is_digits(s, 4) && s[4] == '-' && is_digits(s + 5, 2) &&
+           s[7] == '-' && is_digits(s + 8, 2);
+}
+
+/* Normalises a date-time text to ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS.mmmZ". Accepts the ISO
+ * form, "YYYY-MM-DD HH:MM:SS[.fff][ +00:00]" (Sequelize's SQLite storage form) and a bare
+ * date. Only UTC offsets (Z, +00:00) are accepted: cequel keeps dates in UTC. */
+static cq_value *normalize_datetime(const char *s)
+{
+    if (!looks_like_date(s))
+        return NULL;
+    int hh = 0, mi = 0, ss = 0, ms = 0;
+    const char *p = s + 10;
+    if (*p == 'T' || *p == ' ') {
+        p++;
+        if (!(is_digits(p, 2) && p[2] == ':' && is_digits(p + 3, 2)))
+            return NULL;
+        hh = (p[0] - '0') * 10 + (p[1] - '0');
+        mi = (p[3] - '0') * 10 + (p[4] - '0');
+        p += 5;
+        if (*p == ':' && is_digits(p + 1, 2)) {
+            ss = (p[1] - '0') * 10 + (p[2] - '0');
+            p += 3;
+        }
+        if (*p == '.') {
+            p++;
+            int digits = 0;
+            while (isdigit((unsigned char)*p)) {
+                if (digits < 3)
+                    ms = ms * 10 + (*p - '0');
+                digits++;
+                p++;
+            }
+            for (; digits < 3; digits++)
+                ms *= 10;
+        }
+        while (*p == ' ')
+            p++;
+        if (*p == 'Z')
+            p++;
+        else if (strncmp(p, "+00:00", 6) == 0 || strncmp(p, "-00:00", 6) == 0)
+            p += 6;
+        else if (strncmp(p, "+00", 3) == 0)
+            p += 3;
+    }
+    if (*p || hh > 23 || mi > 59 || ss > 60)
+        return NULL;
+    char out[40];
+    snprintf(out, sizeof out, "%.10sT%02d:%02d:%02d.%03dZ", s, hh, mi, ss, ms);
+    return cq_value_text(out);
+}
+
+int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v)
+{
+    *out = NULL;
+    cq_db *db = m->db;
+    if (!v)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    cq_value_type t = cq_value_type_of(v);
+    if (t == CQ_VALUE_NULL) {
+        *out = v;
+        return CQ_OK;
+    }
+    cq_value *nv = NULL;
+    const char *want = NULL;
+    switch (a->type) {
+    case CQ_STRING:
+    case CQ_CHAR:
+    case CQ_TEXT:
+        if (t == CQ_VALUE_TEXT)
+            nv = v;
+        else if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) {
+            /* Sequelize accepts numbers for string attributes and stores their text */
+            char buf[64];
+            if (t == CQ_VALUE_INT)
+                snprintf(buf, sizeof buf, "%lld", (long long)cq_value_as_int(v));
+            else
+                snprintf(buf, sizeof buf, "%.15g", cq_value_as_double(v));
+            nv = cq_value_text(buf);
+        }
+        want = "a string";
+        break;
+    case CQ_INTEGER:
+    case CQ_BIGINT:
+    case CQ_SMALLINT:
+        if (t == CQ_VALUE_INT)
+            nv = v;
+        else if (t == CQ_VALUE_DOUBLE && cq_value_as_double(v) == floor(cq_value_as_double(v)))
+            nv = cq_value_int(cq_value_as_int(v));
+        else if (t == CQ_VALUE_TEXT) {
+            const char *s = cq_value_as_text(v);
+            char *end = NULL;
+            long long n = *s ? strtoll(s, &end, 10) : 0;
+            if (end && !*end)
+                nv = cq_value_int(n);
+        }
+        want = "an integer";
+        break;
+    case CQ_FLOAT:
+    case CQ_REAL:
+    case CQ_DOUBLE:
+    case CQ_DECIMAL:
+        if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE)
+            nv = v;
+        else if (t == CQ_VALUE_TEXT) {
+            const char *s = cq_value_as_text(v);
+            char *end = NULL;
+            double d = *s ? strtod(s, &end) : 0;
+            if (end && !*end)
+                nv = a->type == CQ_DECIMAL ? v : cq_value_double(d);
+        }
+        want = "a number";
+        break;
+    case CQ_BOOLEAN:
+        if (t == CQ_VALUE_BOOL)
+            nv = v;
+        else if (t == CQ_VALUE_INT && (cq_value_as_int(v) == 0 || cq_value_as_int(v) == 1))
+            nv = cq_value_bool(cq_value_as_int(v) != 0);
+        else if (t == CQ_VALUE_TEXT && (cq__streq(cq_value_as_text(v), "true") ||
+                                        cq__streq(cq_value_as_text(v), "false")))
+            nv = cq_value_bool(cq__streq(cq_value_as_text(v), "true"));
+        want = "a boolean";
+        break;
+    case CQ_DATE:
+        if (t == CQ_VALUE_TEXT)
+            nv = normalize_datetime(cq_value_as_text(v));
+        want = "an ISO-8601 date-time in UTC";
+        break;
+    case CQ_DATEONLY:
+        if (t == CQ_VALUE_TEXT && looks_like_date(cq_value_as_text(v)))
+            nv = cq_value_text_n(cq_value_as_text(v), 10);
+        want = "a date (YYYY-MM-DD)";
+        break;
+    case CQ_TIME:
+    case CQ_UUID:
+        if (t == CQ_VALUE_TEXT)
+            nv = v;
+        want = a->type == CQ_TIME ? "a time (HH:MM:SS)" : "a UUID string";
+        break;
+    case CQ_JSON:
+        nv = v;
+        break;
+    case CQ_BLOB:
+        if (t == CQ_VALUE_BLOB || t == CQ_VALUE_TEXT)
+            nv = v;
+        want = "a blob";
+        break;
+    case CQ_TYPE_NONE:
+        break;
+    }
+    if (!nv) {
+        char *shown = NULL;
+        cq_value_to_json(&shown, v, 0);
+        int rc = cq__db_fail(db, CQ_EVALIDATION,
+                             "%s.%s: %s is not %s (attribute type %s)", m->name, a->name,
+                             shown ? shown : "value", want ? want : "valid", cq_type_name(a->type));
+        cq_free(shown);
+        cq_value_free(v);
+        return rc;
+    }
+    if (nv != v)
+        cq_value_free(v);
+    *out = nv;
+    return CQ_OK;
+}
+
+cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d)
+{
+    (void)d;
+    cq_value_type t = cq_value_type_of(raw);
+    if (t == CQ_VALUE_NULL)
+        return raw;
+    cq_value *nv = NULL;
+    switch (a->type) {
+    case CQ_BOOLEAN:
+        if (t == CQ_VALUE_INT)
+            nv = cq_value_bool(cq_value_as_int(raw) != 0);
+        break;
+    case CQ_DATE:
+        if (t == CQ_VALUE_TEXT)
+            nv = normalize_datetime(cq_value_as_text(raw));
+        break;
+    case CQ_JSON:
+        if (t == CQ_VALUE_TEXT) {
+            cq_error err;
+            if (cq_value_from_json(&nv, cq_value_as_text(raw), &err) != CQ_OK)
+                nv = NULL;
+        }
+        break;
+    case CQ_FLOAT:
+    case CQ_REAL:
+    case CQ_DOUBLE:
+        if (t == CQ_VALUE_INT)
+            nv = cq_value_double((double)cq_value_as_int(raw));
+        break;
+    default:
+        break;
+    }
+    if (!nv)
+        return raw;
+    cq_value_free(raw);
+    return nv;
+}
+
+cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
+{
+    if (cq_value_is_null(v))
+        return cq_value_null();
+    if (a->type == CQ_DATE && d == CQ_DIALECT_SQLITE && cq_value_type_of(v) == CQ_VALUE_TEXT) {
+        /* Sequelize's SQLite storage form: "2024-05-01 10:20:30.000 +00:00" */
+        const char *s = cq_value_as_text(v);
+        char buf[48];
+        snprintf(buf, sizeof buf, "%.10s %.12s +00:00", s, strlen(s) >= 23 ? s + 11 : "00:00:00.000");
+        return cq_value_text(buf);
+    }
+    if (a->type == CQ_JSON) {
+        char *json = NULL;
+        if (cq_value_to_json(&json, v, 0) != CQ_OK)
+            return NULL;
+        cq_value *t = cq_value_text(json);
+        cq_free(json);
+        return t;
+    }
+    if (a->type == CQ_BOOLEAN && d != CQ_DIALECT_POSTGRES)
+        return cq_value_int(cq_value_as_bool(v) ? 1 : 0);
+    return cq_value_copy(v);
+}

@@ -1,0 +1,100 @@
+/* Internal layout of the db, models, attributes, instances and result sets. */
+#ifndef CQ_MODEL_INTERNAL_H
+#define CQ_MODEL_INTERNAL_H
+
+#include "cequel/db.h"
+#include "cequel/model.h"
+#include "cequel/query.h"
+#include "driver/driver.h"
+#include "query/stmt.h"
+
+typedef struct cq__attr {
+    char *name;
+    char *field;
+    cq_type type;
+    int length, precision, scale;
+    bool primary_key, auto_increment;
+    cq_flag allow_null;      /* as given: CQ_DEFAULT (nullable), CQ_ON, CQ_OFF */
+    cq_value *default_value; /* owned */
+    cq_default_fn default_fn;
+    bool unique;
+    char *unique_name;
+    char *ref_model;         /* model name or table name as given */
+    char *ref_key;
+    char *on_delete, *on_update;
+    bool references_none;
+    bool generated;          /* id / timestamps added by cequel */
+} cq__attr;
+
+struct cq_model {
+    cq_db *db;
+    char *name;
+    char *table;
+    char *singular, *plural;
+    bool underscored, timestamps;
+    long created_at, updated_at; /* attribute indices or -1 */
+    cq__attr *attrs;
+    size_t nattrs, attrs_cap;
+    size_t *pk;                  /* primary-key attribute indices */
+    size_t npk;
+};
+
+struct cq_txn {
+    cq_db *db;
+    cq_txn *parent;
+    uint64_t id;
+    unsigned depth;  /* 0 = top-level BEGIN, >0 = savepoint */
+    bool done;
+};
+
+struct cq_db {
+    cq__session s;
+    cq_define_defaults defaults;
+    cq_model **models;
+    size_t nmodels, models_cap;
+    cq_txn *txn_top;   /* the open top-level transaction, if any */
+    cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
+    uint64_t next_txn_id;
+};
+
+struct cq_instance {
+    cq_model *model;
+    cq_value **values;  /* nattrs, NULL = not loaded */
+    bool *changed;      /* nattrs */
+    bool is_new;
+};
+
+struct cq_rows {
+    cq_instance **items;
+    size_t n, cap;
+};
+
+/* Sets db's error record (code + formatted message) and returns `code`. */
+int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Clears the error record at the start of a public call. */
+void cq__db_clear(cq_db *db);
+
+void cq__model_free(cq_model *m);
+long cq__model_attr_index(const cq_model *m, const char *name);
+/* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
+ * DATE are rejected, etc. Returns a new value (ownership of `v` taken) via *out. */
+int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v);
+/* Converts a value read from the database into the attribute's value form. */
+cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d);
+/* Converts an attribute value into the form stored in the database (new value). */
+cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
+
+/* Executes a statement tree on db (renders, logs, runs). `res` may be NULL. */
+int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
+/* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a
+ * top-level transaction. */
+int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
+
+cq_instance *cq__instance_alloc(cq_model *m);
+int cq__rows_push(cq_rows *rows, cq_instance *inst);
+
+#endif

@@ -1,0 +1,455 @@
+/* Finders (findAll / findOne / findByPk / count), reload, bulkCreate and model-level
+ * update / destroy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "model/model.h"
+#include "query/stmt.h"
+#include "query/where.h"
+
+static int oom(cq_db *db)
+{
+    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+}
+
+int cq__rows_push(cq_rows *rows, cq_instance *inst)
+{
+    if (!inst)
+        return -1;
+    if (cq__grow((void **)&rows->items, &rows->cap, rows->n + 1, sizeof *rows->items) != 0) {
+        cq_instance_free(inst);
+        return -1;
+    }
+    rows->items[rows->n++] = inst;
+    return 0;
+}
+
+size_t cq_rows_count(const cq_rows *rows)
+{
+    return rows ? rows->n : 0;
+}
+
+cq_instance *cq_rows_at(const cq_rows *rows, size_t i)
+{
+    return rows && i < rows->n ? rows->items[i] : NULL;
+}
+
+cq_instance *cq_rows_take(cq_rows *rows, size_t i)
+{
+    if (!rows || i >= rows->n)
+        return NULL;
+    cq_instance *inst = rows->items[i];
+    rows->items[i] = NULL;
+    return inst;
+}
+
+void cq_rows_free(cq_rows *rows)
+{
+    if (!rows)
+        return;
+    for (size_t i = 0; i < rows->n; i++)
+        cq_instance_free(rows->items[i]);
+    free(rows->items);
+    free(rows);
+}
+
+int cq_rows_to_value(cq_value **out, const cq_rows *rows)
+{
+    *out = NULL;
+    cq_value *a = cq_value_array();
+    if (!a)
+        return CQ_ENOMEM;
+    for (size_t i = 0; rows && i < rows->n; i++) {
+        if (!rows->items[i])
+            continue;
+        cq_value *v = NULL;
+        int rc = cq_instance_to_value(&v, rows->items[i]);
+        if (rc != CQ_OK || cq_value_array_append(a, v) != CQ_OK) {
+            cq_value_free(a);
+            return rc != CQ_OK ? rc : CQ_ENOMEM;
+        }
+    }
+    *out = a;
+    return CQ_OK;
+}
+
+static bool in_list(const char *const *list, const char *name)
+{
+    for (; list && *list; list++)
+        if (strcmp(*list, name) == 0)
+            return true;
+    return false;
+}
+
+/* Adds WHERE from opts (structured + raw) to st. */
+static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_value *where,
+                       const char *where_sql, const cq_value *where_params)
+{
+    cq__expr *e = NULL;
+    int rc = cq__where_build(&e, m, alias, where);
+    if (rc != CQ_OK)
+        return rc;
+    if (e && cq__stmt_and_where(st, e) != 0)
+        return oom(m->db);
+    if (where_sql) {
+        rc = cq__where_raw(&e, m->db, where_sql, where_params);
+        if (rc != CQ_OK)
+            return rc;
+        if (cq__stmt_and_where(st, e) != 0)
+            return oom(m->db);
+    }
+    return CQ_OK;
+}
+
+/* Which attributes a find reads: `sel[i]` true when attribute i is selected. */
+static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
+{
+    for (const char *const *a = o->attributes; a && *a; a++)
+        if (cq__model_attr_index(m, *a) < 0)
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                               "attributes: model \"%s\" has no attribute \"%s\"", m->name, *a);
+    for (const char *const *a = o->exclude; a && *a; a++)
+        if (cq__model_attr_index(m, *a) < 0)
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                               "exclude: model \"%s\" has no attribute \"%s\"", m->name, *a);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const char *name = m->attrs[i].name;
+        sel[i] = (!o->attributes || in_list(o->attributes, name)) && !in_list(o->exclude, name);
+    }
+    return CQ_OK;
+}
+
+static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
+                        bool count)
+{
+    *out = NULL;
+    cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
+    if (!st || !(st->alias = cq__strdup(m->name))) {
+        cq__stmt_free(st);
+        return oom(m->db);
+    }
+    int rc = CQ_OK;
+    if (count) {
+        st->count = cq__expr_new(CQ__EX_COUNT);
+        if (!st->count)
+            rc = oom(m->db);
+    } else {
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+            if (sel[i] && cq__stmt_add_col(st, m->name, m->attrs[i].field,
+                                           strcmp(m->attrs[i].field, m->attrs[i].name)
+                                               ? m->attrs[i].name
+                                               : NULL) != 0)
+                rc = oom(m->db);
+    }
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params);
+    for (const cq_order *ord = o->order; rc == CQ_OK && ord && ord->attr; ord++) {
+        long i = cq__model_attr_index(m, ord->attr);
+        if (i < 0)
+            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
+                             m->name, ord->attr);
+        else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
+            rc = oom(m->db);
+    }
+    if (o->limit < 0 || o->offset < 0)
+        rc = cq__db_fail(m->db, CQ_EINVALID, "limit and offset must not be negative");
+    if (!count) {
+        st->limit = o->limit > 0 ? o->limit : -1;
+        st->offset = o->offset;
+    }
+    if (rc != CQ_OK) {
+        cq__stmt_free(st);
+        return rc;
+    }
+    *out = st;
+    return CQ_OK;
+}
+
+/* Turns result rows into instances; the columns are the selected attributes, in order. */
+static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *res)
+{
+    cq_dialect d = cq_db_dialect(m->db);
+    for (size_t r = 0; r < res->nrows; r++) {
+        cq_instance *inst = cq__instance_alloc(m);
+        if (!inst)
+            return oom(m->db);
+        size_t c = 0;
+        for (size_t i = 0; i < m->nattrs; i++) {
+            if (!sel[i])
+                continue;
+            cq_value *raw = res->cells[r * res->ncols + c];
+            res->cells[r * res->ncols + c] = NULL;
+            c++;
+            inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
+        }
+        if (cq__rows_push(rows, inst) != 0)
+            return oom(m->db);
+    }
+    return CQ_OK;
+}
+
+int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
+{
+    *out = NULL;
+    cq__db_clear(m->db);
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq_rows *rows = calloc(1, sizeof *rows);
+    cq__stmt *st = NULL;
+    cq__result res = { 0 };
+    int rc = sel && rows ? CQ_OK : oom(m->db);
+    if (rc == CQ_OK)
+        rc = select_attrs(sel, m, &o);
+    if (rc == CQ_OK)
+        rc = build_select(&st, m, &o, sel, false);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK)
+        rc = materialize(rows, m, sel, &res);
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    free(sel);
+    if (rc != CQ_OK) {
+        cq_rows_free(rows);
+        return rc;
+    }
+    *out = rows;
+    return CQ_OK;
+}
+
+int cq_model_find_one(cq_instance **out, cq_model *m, const cq_find_opts *opts)
+{
+    *out = NULL;
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    o.limit = 1;
+    cq_rows *rows = NULL;
+    int rc = cq_model_find_all(&rows, m, &o);
+    if (rc != CQ_OK)
+        return rc;
+    *out = cq_rows_take(rows, 0);
+    cq_rows_free(rows);
+    return CQ_OK;
+}
+
+/* {pk: value} for a single-key model. */
+static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
+{
+    *out = NULL;
+    if (m->npk != 1)
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "findByPk: model \"%s\" needs exactly one primary key (has %zu)",
+                           m->name, m->npk);
+    cq_value *w = cq_value_object();
+    if (!w || cq_value_object_set(w, m->attrs[m->pk[0]].name, cq_value_copy(pk)) != CQ_OK) {
+        cq_value_free(w);
+        return oom(m->db);
+    }
+    *out = w;
+    return CQ_OK;
+}
+
+int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
+                        const cq_find_opts *opts)
+{
+    *out = NULL;
+    cq__db_clear(m->db);
+    if (cq_value_is_null(pk))
+        return CQ_OK; /* Sequelize resolves null for a null key without a query */
+    cq_value *w = NULL;
+    int rc = pk_where(&w, m, pk);
+    if (rc != CQ_OK)
+        return rc;
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    o.where = w;
+    o.where_sql = NULL;
+    rc = cq_model_find_one(out, m, &o);
+    cq_value_free(w);
+    return rc;
+}
+
+int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
+{
+    *out = 0;
+    cq__db_clear(m->db);
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    cq__stmt *st = NULL;
+    cq__result res = { 0 };
+    int rc = build_select(&st, m, &o, NULL, true);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && res.nrows == 1)
+        *out = cq_value_as_int(res.cells[0]);
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq__db_clear(m->db);
+    if (inst->is_new)
+        return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
+                           m->name);
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq__stmt *st = NULL;
+    cq__result res = { 0 };
+    o.where = NULL;
+    o.where_sql = NULL;
+    o.limit = 1;
+    o.offset = 0;
+    o.order = NULL;
+    int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
+    if (rc == CQ_OK)
+        rc = build_select(&st, m, &o, sel, false);
+    cq__expr *w = NULL;
+    if (rc == CQ_OK)
+        rc = cq__where_pk(&w, inst, m->name);
+    if (rc == CQ_OK && cq__stmt_and_where(st, w) != 0)
+        rc = oom(m->db);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && res.nrows == 0)
+        rc = cq__db_fail(m->db, CQ_ENOTFOUND, "reload: the %s row no longer exists", m->name);
+    if (rc == CQ_OK) {
+        size_t c = 0;
+        for (size_t i = 0; i < m->nattrs; i++) {
+            if (!sel[i])
+                continue;
+            cq_value *raw = res.cells[c];
+            res.cells[c++] = NULL;
+            cq_value_free(inst->values[i]);
+            inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, cq_db_dialect(m->db));
+            inst->changed[i] = false;
+        }
+    }
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    free(sel);
+    return rc;
+}
+
+int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
+                         const cq_write_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    cq__db_clear(m->db);
+    if (cq_value_type_of(values) != CQ_VALUE_ARRAY)
+        return cq__db_fail(m->db, CQ_EINVALID, "bulkCreate on \"%s\" needs an array of objects",
+                           m->name);
+    cq_txn *txn = NULL;
+    int rc = cq__txn_begin(&txn, m->db, m->db->txn_inner);
+    if (rc != CQ_OK)
+        return rc;
+    cq_rows *rows = calloc(1, sizeof *rows);
+    if (!rows)
+        rc = oom(m->db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++) {
+        cq_instance *inst = NULL;
+        rc = cq_model_create(&inst, m, cq_value_array_get(values, i), opts);
+        if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
+            rc = oom(m->db);
+    }
+    if (rc != CQ_OK) {
+        cq_error keep = m->db->s.error;
+        cq_txn_rollback(txn);
+        m->db->s.error = keep;
+        cq_rows_free(rows);
+        return rc;
+    }
+    rc = cq_txn_commit(txn);
+    if (rc != CQ_OK || !out)
+        cq_rows_free(rows);
+    else
+        *out = rows;
+    return rc;
+}
+
+int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
+                    const cq_bulk_opts *opts)
+{
+    if (count_out)
+        *count_out = 0;
+    cq__db_clear(m->db);
+    if (!opts || (!opts->where && !opts->where_sql))
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "update on \"%s\" needs a where (an empty object updates every row)",
+                           m->name);
+    if (cq_value_type_of(values) != CQ_VALUE_OBJECT)
+        return cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\" needs an object of values",
+                           m->name);
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    if (!st)
+        return oom(m->db);
+    int rc = CQ_OK;
+    cq_dialect d = cq_db_dialect(m->db);
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(values); k++) {
+        const char *key = cq_value_object_key(values, k);
+        long i = cq__model_attr_index(m, key);
+        if (i < 0) {
+            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "update: model \"%s\" has no attribute \"%s\"",
+                             m->name, key);
+            break;
+        }
+        const cq__attr *a = &m->attrs[i];
+        cq_value *checked = NULL;
+        rc = cq__attr_coerce(&checked, m, a, cq_value_copy(cq_value_object_value(values, k)));
+        if (rc != CQ_OK)
+            break;
+        if (cq_value_is_null(checked) && a->allow_null == CQ_OFF)
+            rc = cq__db_fail(m->db, CQ_ENOTNULL, "notNull Violation: %s.%s cannot be null",
+                             m->name, a->name);
+        else if (cq__stmt_add_icol(st, a->field) != 0 ||
+                 cq__stmt_add_ival(st, cq__attr_to_db(a, checked, d)) != 0)
+            rc = oom(m->db);
+        cq_value_free(checked);
+    }
+    if (rc == CQ_OK && m->updated_at >= 0 &&
+        !cq_value_object_get(values, m->attrs[m->updated_at].name)) {
+        char now[32];
+        cq__now_iso(now);
+        cq_value *t = cq_value_text(now);
+        if (cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], t, d)) != 0)
+            rc = oom(m->db);
+        cq_value_free(t);
+    }
+    if (rc == CQ_OK && st->nicols == 0)
+        rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && count_out)
+        *count_out = res.changes;
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
+{
+    if (count_out)
+        *count_out = 0;
+    cq__db_clear(m->db);
+    if (!opts || (!opts->where && !opts->where_sql))
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "destroy on \"%s\" needs a where (an empty object deletes every row)",
+                           m->name);
+    cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
+    if (!st)
+        return oom(m->db);
+    int rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && count_out)
+        *count_out = res.changes;
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}

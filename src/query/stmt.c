@@ -1,0 +1,212 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "query/stmt.h"
+
+cq__expr *cq__expr_new(cq__expr_kind kind)
+{
+    cq__expr *e = calloc(1, sizeof *e);
+    if (e)
+        e->kind = kind;
+    return e;
+}
+
+cq__expr *cq__expr_col(const char *table, const char *column)
+{
+    cq__expr *e = cq__expr_new(CQ__EX_COL);
+    if (!e)
+        return NULL;
+    e->table = table ? cq__strdup(table) : NULL;
+    e->column = cq__strdup(column);
+    if ((table && !e->table) || !e->column) {
+        cq__expr_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+cq__expr *cq__expr_param(cq_value *v)
+{
+    if (!v)
+        return NULL;
+    cq__expr *e = cq__expr_new(CQ__EX_PARAM);
+    if (!e) {
+        cq_value_free(v);
+        return NULL;
+    }
+    e->value = v;
+    return e;
+}
+
+int cq__expr_add(cq__expr *e, cq__expr *kid)
+{
+    if (!kid)
+        return -1;
+    if (cq__grow((void **)&e->kids, &e->cap, e->n + 1, sizeof *e->kids) != 0) {
+        cq__expr_free(kid);
+        return -1;
+    }
+    e->kids[e->n++] = kid;
+    return 0;
+}
+
+cq__expr *cq__expr_cmp(cq__expr *lhs, const char *op, cq__expr *rhs)
+{
+    cq__expr *e = cq__expr_new(CQ__EX_CMP);
+    if (!e || !lhs || !rhs) {
+        cq__expr_free(e);
+        cq__expr_free(lhs);
+        cq__expr_free(rhs);
+        return NULL;
+    }
+    e->op = op;
+    cq__expr_add(e, lhs);
+    cq__expr_add(e, rhs);
+    if (e->n != 2) {
+        cq__expr_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void cq__expr_free(cq__expr *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n; i++)
+        cq__expr_free(e->kids[i]);
+    free(e->kids);
+    free(e->table);
+    free(e->column);
+    free(e->raw);
+    cq_value_free(e->value);
+    cq_value_free(e->raw_params);
+    free(e);
+}
+
+cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table)
+{
+    cq__stmt *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->kind = kind;
+    st->limit = -1;
+    if (table && !(st->table = cq__strdup(table))) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+void cq__stmt_free(cq__stmt *st)
+{
+    if (!st)
+        return;
+    free(st->table);
+    free(st->alias);
+    for (size_t i = 0; i < st->ncols; i++) {
+        free(st->cols[i].table);
+        free(st->cols[i].column);
+        free(st->cols[i].alias);
+    }
+    free(st->cols);
+    cq__expr_free(st->count);
+    cq__expr_free(st->where);
+    for (size_t i = 0; i < st->norder; i++)
+        cq__expr_free(st->order[i].expr);
+    free(st->order);
+    for (size_t i = 0; i < st->nicols; i++)
+        free(st->icols[i]);
+    free(st->icols);
+    for (size_t i = 0; i < st->nivals; i++)
+        cq_value_free(st->ivals[i]);
+    free(st->ivals);
+    for (size_t i = 0; i < st->nreturning; i++)
+        free(st->returning[i]);
+    free(st->returning);
+    free(st->raw);
+    cq_value_free(st->raw_params);
+    free(st);
+}
+
+int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const char *alias)
+{
+    if (cq__grow((void **)&st->cols, &st->cols_cap, st->ncols + 1, sizeof *st->cols) != 0)
+        return -1;
+    cq__col *c = &st->cols[st->ncols];
+    c->table = table ? cq__strdup(table) : NULL;
+    c->column = cq__strdup(column);
+    c->alias = alias ? cq__strdup(alias) : NULL;
+    st->ncols++;
+    return (table && !c->table) || !c->column || (alias && !c->alias) ? -1 : 0;
+}
+
+int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc)
+{
+    if (!e)
+        return -1;
+    if (cq__grow((void **)&st->order, &st->order_cap, st->norder + 1, sizeof *st->order) != 0) {
+        cq__expr_free(e);
+        return -1;
+    }
+    st->order[st->norder].expr = e;
+    st->order[st->norder++].desc = desc;
+    return 0;
+}
+
+static int push_str(char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    char *d = cq__strdup(s);
+    if (!d || cq__grow((void **)arr, cap, *n + 1, sizeof(char *)) != 0) {
+        free(d);
+        return -1;
+    }
+    (*arr)[(*n)++] = d;
+    return 0;
+}
+
+int cq__stmt_add_icol(cq__stmt *st, const char *column)
+{
+    return push_str(&st->icols, &st->nicols, &st->icols_cap, column);
+}
+
+int cq__stmt_add_returning(cq__stmt *st, const char *column)
+{
+    return push_str(&st->returning, &st->nreturning, &st->returning_cap, column);
+}
+
+int cq__stmt_add_ival(cq__stmt *st, cq_value *v)
+{
+    if (!v)
+        return -1;
+    if (cq__grow((void **)&st->ivals, &st->ivals_cap, st->nivals + 1, sizeof *st->ivals) != 0) {
+        cq_value_free(v);
+        return -1;
+    }
+    st->ivals[st->nivals++] = v;
+    return 0;
+}
+
+int cq__stmt_and_where(cq__stmt *st, cq__expr *e)
+{
+    if (!e)
+        return -1;
+    if (!st->where) {
+        st->where = e;
+        return 0;
+    }
+    if (st->where->kind != CQ__EX_AND) {
+        cq__expr *a = cq__expr_new(CQ__EX_AND);
+        if (!a || cq__expr_add(a, st->where) != 0) {
+            if (!a)
+                cq__expr_free(st->where);
+            free(a);
+            st->where = NULL; /* cq__expr_add freed it on failure */
+            cq__expr_free(e);
+            return -1;
+        }
+        st->where = a;
+    }
+    return cq__expr_add(st->where, e);
+}

@@ -1,0 +1,104 @@
+/* The dialect-neutral statement tree. The model layer builds it; src/sql renders it for a
+ * dialect. Every value in it is a bound parameter; every name is quoted by the renderer. */
+#ifndef CQ_QUERY_STMT_H
+#define CQ_QUERY_STMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cequel/value.h"
+
+typedef enum cq__expr_kind {
+    CQ__EX_COL,     /* [table.]column */
+    CQ__EX_PARAM,   /* a bound value */
+    CQ__EX_CMP,     /* kids[0] op kids[1] */
+    CQ__EX_AND,     /* kids joined by AND; empty = always true */
+    CQ__EX_OR,      /* kids joined by OR; empty = always false */
+    CQ__EX_NOT,     /* NOT (kids[0]) */
+    CQ__EX_IN,      /* kids[0] [NOT] IN (kids[1..]); empty list = false (true for NOT IN) */
+    CQ__EX_BETWEEN, /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
+    CQ__EX_ISNULL,  /* kids[0] IS [NOT] NULL */
+    CQ__EX_RAW,     /* a caller's SQL fragment with `?` placeholders bound from params */
+    CQ__EX_COUNT    /* count(*) or count(DISTINCT col) when kids[0] */
+} cq__expr_kind;
+
+typedef struct cq__expr {
+    cq__expr_kind kind;
+    const char *op;  /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE" */
+    bool negate;     /* IN / BETWEEN / ISNULL */
+    char *table;     /* COL: table alias, may be NULL */
+    char *column;    /* COL */
+    cq_value *value; /* PARAM: owned */
+    char *raw;       /* RAW */
+    cq_value *raw_params; /* RAW: array, owned, may be NULL */
+    struct cq__expr **kids;
+    size_t n, cap;
+} cq__expr;
+
+cq__expr *cq__expr_col(const char *table, const char *column);
+/* Takes ownership of `v` (NULL means OOM and yields NULL). */
+cq__expr *cq__expr_param(cq_value *v);
+cq__expr *cq__expr_new(cq__expr_kind kind);
+/* Appends `kid` (ownership taken; NULL kid marks OOM and returns -1). */
+int cq__expr_add(cq__expr *e, cq__expr *kid);
+cq__expr *cq__expr_cmp(cq__expr *lhs, const char *op, cq__expr *rhs);
+void cq__expr_free(cq__expr *e);
+
+typedef struct cq__col {
+    char *table;  /* qualifier, may be NULL */
+    char *column;
+    char *alias;  /* AS alias, may be NULL */
+} cq__col;
+
+typedef struct cq__order_key {
+    cq__expr *expr;
+    bool desc;
+} cq__order_key;
+
+typedef enum cq__stmt_kind {
+    CQ__ST_SELECT = 1,
+    CQ__ST_INSERT,
+    CQ__ST_UPDATE,
+    CQ__ST_DELETE,
+    CQ__ST_RAW
+} cq__stmt_kind;
+
+typedef struct cq__stmt {
+    cq__stmt_kind kind;
+    char *table;
+    char *alias;      /* SELECT: FROM table AS alias */
+    /* SELECT: the column list (count mode uses `count`) */
+    cq__col *cols;
+    size_t ncols, cols_cap;
+    cq__expr *count;  /* SELECT count(...) AS count instead of cols */
+    cq__expr *where;
+    cq__order_key *order;
+    size_t norder, order_cap;
+    int64_t limit;    /* < 0: none */
+    int64_t offset;   /* <= 0: none */
+    /* INSERT: columns + rows of values (nrows * ncols, owned); UPDATE: one row = SET list */
+    char **icols;
+    size_t nicols, icols_cap;
+    cq_value **ivals;
+    size_t nivals, ivals_cap;
+    char **returning; /* INSERT on dialects with RETURNING: columns to return */
+    size_t nreturning, returning_cap;
+    /* RAW */
+    char *raw;
+    cq_value *raw_params;
+} cq__stmt;
+
+cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table);
+void cq__stmt_free(cq__stmt *st);
+int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const char *alias);
+int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc);
+/* INSERT/UPDATE: a column name (once per column). */
+int cq__stmt_add_icol(cq__stmt *st, const char *column);
+/* INSERT/UPDATE: a value for the next cell, ownership taken. */
+int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
+int cq__stmt_add_returning(cq__stmt *st, const char *column);
+/* ANDs `e` onto the WHERE (ownership taken). */
+int cq__stmt_and_where(cq__stmt *st, cq__expr *e);
+
+#endif

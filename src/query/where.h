@@ -1,0 +1,18 @@
+/* Where clauses: cq_value objects in Sequelize's shape to expression trees. */
+#ifndef CQ_QUERY_WHERE_H
+#define CQ_QUERY_WHERE_H
+
+#include "model/model.h"
+#include "query/stmt.h"
+
+/* Builds the expression for `where` on model `m`; columns are qualified with `alias` (may be
+ * NULL). *out is NULL when `where` is NULL or empty. Errors are set on the model's db. */
+int cq__where_build(cq__expr **out, cq_model *m, const char *alias, const cq_value *where);
+
+/* Raw fragment with `?` params (array, copied), as an expression. */
+int cq__where_raw(cq__expr **out, cq_db *db, const char *sql, const cq_value *params);
+
+/* (pk1 = v1 AND ...) for an instance's primary key. */
+int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias);
+
+#endif

@@ -1,0 +1,322 @@
+/* Rendering of statement trees: SELECT / INSERT / UPDATE / DELETE per dialect. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "sql/sql.h"
+
+typedef struct render {
+    cq__buf b;
+    cq__sql *out;
+    cq_dialect d;
+    cq_error *err;
+    int rc;
+} render;
+
+void cq__sql_free(cq__sql *s)
+{
+    free(s->text);
+    free(s->params);
+    memset(s, 0, sizeof *s);
+}
+
+void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name)
+{
+    char q = dialect == CQ_DIALECT_POSTGRES ? '"' : '`';
+    cq__buf_putc(b, q);
+    for (const char *p = name; *p; p++) {
+        if (*p == q)
+            cq__buf_putc(b, q); /* doubled quote inside an identifier */
+        cq__buf_putc(b, *p);
+    }
+    cq__buf_putc(b, q);
+}
+
+static void put_param(render *r, const cq_value *v)
+{
+    if (cq__grow((void **)&r->out->params, &r->out->cap, r->out->n + 1, sizeof(cq_value *)) !=
+        0) {
+        r->b.oom = true;
+        return;
+    }
+    r->out->params[r->out->n++] = v;
+    if (r->d == CQ_DIALECT_POSTGRES)
+        cq__buf_printf(&r->b, "$%zu", r->out->n);
+    else
+        cq__buf_putc(&r->b, '?');
+}
+
+static void put_raw(render *r, const char *sql, const cq_value *params)
+{
+    size_t k = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            cq__buf_putc(&r->b, *p);
+        } else if (*p == '\'' || *p == '"' || *p == '`') {
+            quote = *p;
+            cq__buf_putc(&r->b, *p);
+        } else if (*p == '?') {
+            const cq_value *v = cq_value_array_get(params, k++);
+            if (!v) {
+                r->rc = cq__err_set(r->err, CQ_EINVALID,
+                                    "raw where \"%s\" has more ? placeholders than parameters (%zu)",
+                                    sql, cq_value_size(params));
+                return;
+            }
+            put_param(r, v);
+        } else {
+            cq__buf_putc(&r->b, *p);
+        }
+    }
+    if (k < cq_value_size(params))
+        r->rc = cq__err_set(r->err, CQ_EINVALID,
+                            "raw where \"%s\" has %zu ? placeholders but %zu parameters", sql, k,
+                            cq_value_size(params));
+}
+
+static void put_col(render *r, const char *table, const char *column)
+{
+    if (table) {
+        cq__sql_quote(&r->b, r->d, table);
+        cq__buf_putc(&r->b, '.');
+    }
+    if (strcmp(column, "*") == 0)
+        cq__buf_putc(&r->b, '*');
+    else
+        cq__sql_quote(&r->b, r->d, column);
+}
+
+static void put_expr(render *r, const cq__expr *e);
+
+static void put_list(render *r, const cq__expr *e, size_t from, const char *sep)
+{
+    for (size_t i = from; i < e->n; i++) {
+        if (i > from)
+            cq__buf_put(&r->b, sep);
+        put_expr(r, e->kids[i]);
+    }
+}
+
+static void put_expr(render *r, const cq__expr *e)
+{
+    switch (e->kind) {
+    case CQ__EX_COL:
+        put_col(r, e->table, e->column);
+        break;
+    case CQ__EX_PARAM:
+        put_param(r, e->value);
+        break;
+    case CQ__EX_CMP:
+        put_expr(r, e->kids[0]);
+        cq__buf_printf(&r->b, " %s ", e->op);
+        put_expr(r, e->kids[1]);
+        break;
+    case CQ__EX_AND:
+    case CQ__EX_OR:
+        if (e->n == 0) {
+            cq__buf_put(&r->b, e->kind == CQ__EX_AND ? "1 = 1" : "0 = 1");
+        } else if (e->n == 1) {
+            put_expr(r, e->kids[0]);
+        } else {
+            cq__buf_putc(&r->b, '(');
+            put_list(r, e, 0, e->kind == CQ__EX_AND ? " AND " : " OR ");
+            cq__buf_putc(&r->b, ')');
+        }
+        break;
+    case CQ__EX_NOT:
+        cq__buf_put(&r->b, "NOT (");
+        put_expr(r, e->kids[0]);
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_IN:
+        if (e->n == 1) {
+            /* an empty IN list matches nothing (NOT IN: everything), as in Sequelize */
+            cq__buf_put(&r->b, e->negate ? "1 = 1" : "0 = 1");
+            break;
+        }
+        put_expr(r, e->kids[0]);
+        cq__buf_put(&r->b, e->negate ? " NOT IN (" : " IN (");
+        put_list(r, e, 1, ", ");
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_BETWEEN:
+        put_expr(r, e->kids[0]);
+        cq__buf_put(&r->b, e->negate ? " NOT BETWEEN " : " BETWEEN ");
+        put_expr(r, e->kids[1]);
+        cq__buf_put(&r->b, " AND ");
+        put_expr(r, e->kids[2]);
+        break;
+    case CQ__EX_ISNULL:
+        put_expr(r, e->kids[0]);
+        cq__buf_put(&r->b, e->negate ? " IS NOT NULL" : " IS NULL");
+        break;
+    case CQ__EX_RAW:
+        cq__buf_putc(&r->b, '(');
+        put_raw(r, e->raw, e->raw_params);
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_COUNT:
+        if (e->n) {
+            cq__buf_put(&r->b, "count(DISTINCT(");
+            put_expr(r, e->kids[0]);
+            cq__buf_put(&r->b, "))");
+        } else {
+            cq__buf_put(&r->b, "count(*)");
+        }
+        break;
+    }
+}
+
+static void put_limit(render *r, const cq__stmt *st)
+{
+    bool has_limit = st->limit >= 0, has_offset = st->offset > 0;
+    if (!has_limit && !has_offset)
+        return;
+    if (r->d == CQ_DIALECT_POSTGRES) {
+        if (has_limit)
+            cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
+        if (has_offset)
+            cq__buf_printf(&r->b, " OFFSET %" PRId64, st->offset);
+        return;
+    }
+    /* SQLite and MySQL: LIMIT [offset, ]count; Sequelize uses 10000000000000 for "no limit" */
+    if (has_offset)
+        cq__buf_printf(&r->b, " LIMIT %" PRId64 ", %" PRId64, st->offset,
+                       has_limit ? st->limit : INT64_C(10000000000000));
+    else
+        cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
+}
+
+static void render_select(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "SELECT ");
+    if (st->count) {
+        put_expr(r, st->count);
+        cq__buf_put(&r->b, " AS ");
+        cq__sql_quote(&r->b, r->d, "count");
+    } else {
+        for (size_t i = 0; i < st->ncols; i++) {
+            if (i)
+                cq__buf_put(&r->b, ", ");
+            put_col(r, st->cols[i].table, st->cols[i].column);
+            if (st->cols[i].alias) {
+                cq__buf_put(&r->b, " AS ");
+                cq__sql_quote(&r->b, r->d, st->cols[i].alias);
+            }
+        }
+    }
+    cq__buf_put(&r->b, " FROM ");
+    cq__sql_quote(&r->b, r->d, st->table);
+    if (st->alias) {
+        cq__buf_put(&r->b, " AS ");
+        cq__sql_quote(&r->b, r->d, st->alias);
+    }
+    if (st->where) {
+        cq__buf_put(&r->b, " WHERE ");
+        put_expr(r, st->where);
+    }
+    for (size_t i = 0; i < st->norder; i++) {
+        cq__buf_put(&r->b, i ? ", " : " ORDER BY ");
+        put_expr(r, st->order[i].expr);
+        cq__buf_put(&r->b, st->order[i].desc ? " DESC" : " ASC");
+    }
+    put_limit(r, st);
+}
+
+static void render_insert(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "INSERT INTO ");
+    cq__sql_quote(&r->b, r->d, st->table);
+    if (st->nicols == 0) {
+        cq__buf_put(&r->b, r->d == CQ_DIALECT_MYSQL ? " () VALUES ()" : " DEFAULT VALUES");
+    } else {
+        cq__buf_put(&r->b, " (");
+        for (size_t i = 0; i < st->nicols; i++) {
+            if (i)
+                cq__buf_put(&r->b, ",");
+            cq__sql_quote(&r->b, r->d, st->icols[i]);
+        }
+        cq__buf_put(&r->b, ") VALUES ");
+        size_t nrows = st->nivals / st->nicols;
+        for (size_t row = 0; row < nrows; row++) {
+            cq__buf_put(&r->b, row ? ",(" : "(");
+            for (size_t i = 0; i < st->nicols; i++) {
+                if (i)
+                    cq__buf_put(&r->b, ",");
+                put_param(r, st->ivals[row * st->nicols + i]);
+            }
+            cq__buf_putc(&r->b, ')');
+        }
+    }
+    if (st->nreturning && r->d != CQ_DIALECT_MYSQL) {
+        cq__buf_put(&r->b, " RETURNING ");
+        for (size_t i = 0; i < st->nreturning; i++) {
+            if (i)
+                cq__buf_put(&r->b, ",");
+            cq__sql_quote(&r->b, r->d, st->returning[i]);
+        }
+    }
+}
+
+static void render_update(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "UPDATE ");
+    cq__sql_quote(&r->b, r->d, st->table);
+    cq__buf_put(&r->b, " SET ");
+    for (size_t i = 0; i < st->nicols; i++) {
+        if (i)
+            cq__buf_put(&r->b, ",");
+        cq__sql_quote(&r->b, r->d, st->icols[i]);
+        cq__buf_putc(&r->b, '=');
+        put_param(r, st->ivals[i]);
+    }
+    if (st->where) {
+        cq__buf_put(&r->b, " WHERE ");
+        put_expr(r, st->where);
+    }
+}
+
+static void render_delete(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "DELETE FROM ");
+    cq__sql_quote(&r->b, r->d, st->table);
+    if (st->where) {
+        cq__buf_put(&r->b, " WHERE ");
+        put_expr(r, st->where);
+    }
+}
+
+int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_error *err)
+{
+    memset(out, 0, sizeof *out);
+    render r = { .out = out, .d = dialect, .err = err, .rc = CQ_OK };
+    switch (st->kind) {
+    case CQ__ST_SELECT:
+        render_select(&r, st);
+        break;
+    case CQ__ST_INSERT:
+        render_insert(&r, st);
+        break;
+    case CQ__ST_UPDATE:
+        render_update(&r, st);
+        break;
+    case CQ__ST_DELETE:
+        render_delete(&r, st);
+        break;
+    case CQ__ST_RAW:
+        put_raw(&r, st->raw, st->raw_params);
+        break;
+    }
+    if (st->kind != CQ__ST_RAW)
+        cq__buf_putc(&r.b, ';');
+    out->text = cq__buf_take(&r.b);
+    if (r.rc == CQ_OK && !out->text)
+        r.rc = cq__err_set(err, CQ_ENOMEM, "out of memory rendering SQL");
+    if (r.rc != CQ_OK)
+        cq__sql_free(out);
+    return r.rc;
+}

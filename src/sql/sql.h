@@ -1,0 +1,72 @@
+/* SQL generation: renders statement trees and DDL for one dialect. Knows nothing of drivers. */
+#ifndef CQ_SQL_H
+#define CQ_SQL_H
+
+#include "cequel/db.h"
+#include "core/util.h"
+#include "query/stmt.h"
+
+/* Rendered statement: text plus the bound values in placeholder order (borrowed from the
+ * statement tree, which must outlive this). */
+typedef struct cq__sql {
+    char *text;
+    const cq_value **params;
+    size_t n, cap;
+} cq__sql;
+
+void cq__sql_free(cq__sql *s);
+
+/* Renders `st` for `dialect`. CQ_OK or CQ_ENOMEM / CQ_EINVALID (error text in `err`). */
+int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_error *err);
+
+/* Appends `name` quoted for the dialect (` for SQLite/MySQL, " for PostgreSQL). */
+void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name);
+
+/* --- DDL ---------------------------------------------------------------------------- */
+
+/* A column as DDL sees it (filled by the sync layer from model attributes). */
+typedef struct cq__ddl_col {
+    const char *name;
+    const char *type_sql;   /* per-dialect type text, e.g. "VARCHAR(255)" (from cq__sql_type) */
+    bool is_int_type;       /* INTEGER/BIGINT/SMALLINT: SQLite's INTEGER PRIMARY KEY rule */
+    int int_kind;           /* 1 INTEGER, 2 BIGINT, 3 SMALLINT (PostgreSQL SERIAL forms) */
+    bool not_null;
+    bool primary_key;
+    bool auto_increment;
+    bool unique;            /* single-column inline UNIQUE */
+    const char *default_sql;/* rendered literal, or NULL */
+    const char *ref_table;  /* REFERENCES target, or NULL */
+    const char *ref_column;
+    const char *on_delete;
+    const char *on_update;
+    bool ref_deferred;      /* constraint added later by ALTER TABLE (cycle closers) */
+} cq__ddl_col;
+
+typedef struct cq__ddl_unique {
+    const char *name;       /* composite unique name (emitted by MySQL only) */
+    const char **cols;
+    size_t ncols;
+} cq__ddl_unique;
+
+typedef struct cq__ddl_table {
+    const char *name;
+    const cq__ddl_col *cols;
+    size_t ncols;
+    const cq__ddl_unique *uniques;
+    size_t nuniques;
+} cq__ddl_table;
+
+/* CREATE TABLE IF NOT EXISTS ... ; in Sequelize's exact shape for the dialect. */
+char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect dialect);
+/* DROP TABLE IF EXISTS t; (PostgreSQL adds CASCADE). */
+char *cq__sql_drop_table(const char *table, cq_dialect dialect);
+/* ALTER TABLE ... ADD FOREIGN KEY for a deferred reference (PostgreSQL/MySQL). */
+char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialect dialect);
+
+/* Type name for a column; `length`, `precision`, `scale` as in cq_attr. Static or into buf. */
+void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale,
+                  cq_dialect dialect);
+/* Default literal for DDL, or NULL when Sequelize omits it (functions, JSON on MySQL ...). */
+char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect dialect);
+
+#endif
