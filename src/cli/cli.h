@@ -1,0 +1,234 @@
+/*
+ * Internal header of the `cequel` command-line tool.
+ *
+ * The tool reads two JSON formats (docs/schema.md, docs/scripts.md). Loading is split from
+ * running: cli_load_schema() and cli_load_script() check everything that can be checked
+ * without a database and never touch one (the fuzz target in tests/fuzz/ drives them), then
+ * cli_schema_define() turns a loaded schema into models on a cq_db and cli_script_run()
+ * executes the steps.
+ *
+ * Every parsed string is borrowed from the jansson tree the loader keeps (`root`), so a
+ * schema or script is freed in one call.
+ */
+#ifndef CEQUEL_CLI_H
+#define CEQUEL_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include <cequel.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit codes of the tool. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+/* Status of the loaders: CLI_OK, CLI_EINPUT (the input is invalid; the message names the
+ * JSON path), CLI_ENOMEM. */
+enum { CLI_OK = 0, CLI_EINPUT = -1, CLI_ENOMEM = -2 };
+
+/* A one-line message for the user ("models.user.attributes.age.type: unknown type ..."). */
+typedef struct cli_diag {
+    char msg[1024];
+} cli_diag;
+
+void cli_diag_set(cli_diag *d, const char *path, const char *fmt, ...) CLI_PRINTF(3, 4);
+
+/* JSON paths: `models.user`, `steps[3].where`, `models["odd key"]`. Truncated safely. */
+enum { CLI_PATH_MAX = 512 };
+void cli_path_key(char *out, const char *parent, const char *key);
+void cli_path_index(char *out, const char *parent, size_t index);
+/* Writes `s` between double quotes with JSON escapes, truncated to fit `n` bytes. */
+void cli_quote(char *out, size_t n, const char *s);
+
+/*
+ * Parses JSON text with jansson. `origin` names the input in messages ("schema.json");
+ * a syntax error becomes "origin:LINE:COL: invalid JSON: ...". Duplicate keys are errors.
+ */
+int cli_json_parse(json_t **out, const char *text, size_t len, const char *origin,
+                   cli_diag *diag);
+/* Reads a whole file (NUL-terminated, `len_out` may be NULL); NULL with diag set on failure. */
+char *cli_read_file(const char *path, size_t *len_out, cli_diag *diag);
+
+/* ---- schema ----------------------------------------------------------------------------- */
+
+/* One declared attribute, with what the file said (describe/diagram use it for properties
+ * the public API has no getter for yet). */
+typedef struct cli_attr {
+    const char *name;
+    const char *type_text;   /* as written: "STRING(64)" */
+    bool auto_increment;
+    bool unique;
+    const char *unique_name; /* `unique: "name"` */
+    const char *ref_model;   /* references.model as written; NULL = none */
+    const char *ref_key;     /* references.key; NULL = default ("id") */
+    bool ref_none;           /* `references: null` */
+    const char *on_delete;
+    const char *on_update;
+    json_t *default_json;    /* defaultValue as written (borrowed), NULL = none */
+} cli_attr;
+
+typedef struct cli_model {
+    const char *name;
+    char path[CLI_PATH_MAX]; /* "models.user" */
+    cli_attr *attrs;         /* n_attrs declared attributes, file order */
+    size_t n_attrs;
+    cq_attr *cq_attrs;       /* the same as cq_attr, zero-terminated, for cq_db_define */
+    cq_value **defaults;     /* n_attrs owned literal defaults (NULL entries = none) */
+    cq_model_opts opts;
+} cli_model;
+
+/* Association kinds; the schema loader has one parse function per kind (schema.c). */
+typedef enum cli_assoc_kind {
+    CLI_BELONGS_TO = 1,
+    CLI_HAS_ONE,
+    CLI_HAS_MANY,
+    CLI_BELONGS_TO_MANY
+} cli_assoc_kind;
+
+typedef struct cli_assoc {
+    cli_assoc_kind kind;
+    const char *source;
+    const char *target;
+    json_t *options; /* borrowed */
+    char path[CLI_PATH_MAX];
+} cli_assoc;
+
+typedef struct cli_schema {
+    json_t *root; /* owns every string above */
+    cli_model *models;
+    size_t n_models;
+    cli_assoc *assocs;
+    size_t n_assocs;
+} cli_schema;
+
+/*
+ * Loads a schema document (docs/schema.md) from JSON text. No database is touched.
+ * @param[out] out  caller frees with cli_schema_free(); NULL on failure.
+ * @return CLI_OK, CLI_EINPUT (diag names the JSON path), CLI_ENOMEM.
+ */
+int cli_load_schema(cli_schema **out, const char *text, size_t len, const char *origin,
+                    cli_diag *diag);
+/* Same, from an already parsed value (borrowed; a reference is taken). `path` prefixes
+ * messages ("schema" inside a script, "" for a schema file). */
+int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_diag *diag);
+void cli_schema_free(cli_schema *s);
+cli_model *cli_schema_model(const cli_schema *s, const char *name);
+const cli_attr *cli_model_attr(const cli_model *m, const char *name);
+
+/* Defines every model (file order), then the associations, on `db`. A definition the
+ * library rejects is an input error naming the model's path.
+ * @return CLI_OK, CLI_EINPUT, CLI_ENOMEM. */
+int cli_schema_define(cq_db *db, const cli_schema *s, cli_diag *diag);
+
+/* ---- scripts ---------------------------------------------------------------------------- */
+
+typedef enum cli_step_kind {
+    CLI_STEP_SYNC = 1,
+    CLI_STEP_CREATE,
+    CLI_STEP_BULK_CREATE,
+    CLI_STEP_BUILD,
+    CLI_STEP_SAVE,
+    CLI_STEP_FIND_ALL,
+    CLI_STEP_FIND_ONE,
+    CLI_STEP_FIND_BY_PK,
+    CLI_STEP_COUNT,
+    CLI_STEP_UPDATE,
+    CLI_STEP_DESTROY,
+    CLI_STEP_RELOAD,
+    CLI_STEP_SET,
+    CLI_STEP_CALL,
+    CLI_STEP_BEGIN,
+    CLI_STEP_COMMIT,
+    CLI_STEP_ROLLBACK
+} cli_step_kind;
+
+/* What a named result holds. */
+typedef enum cli_result_kind {
+    CLI_RESULT_NONE = 0,
+    CLI_RESULT_INSTANCE, /* create, build, findOne, findByPk */
+    CLI_RESULT_ROWS,     /* findAll, bulkCreate */
+    CLI_RESULT_VALUE,    /* count, model-level update/destroy */
+    CLI_RESULT_ANY       /* call: known only at run time */
+} cli_result_kind;
+
+/* A reference: `$name`, `$name[2]`, or inside {"$ref": "name[2].attr"}. */
+typedef struct cli_ref {
+    char name[64];
+    long index; /* -1: none */
+    char attr[128];
+} cli_ref;
+
+typedef struct cli_step {
+    cli_step_kind kind;
+    const char *kind_name;    /* "findAll" */
+    char path[CLI_PATH_MAX];  /* "steps[3]" */
+    const char *model;        /* model-level steps */
+    bool on_instance;         /* update/destroy on "$ref" */
+    cli_ref target;           /* save, reload, set, update/destroy "$u1", call "on" */
+    json_t *values;           /* borrowed from the script */
+    json_t *where;
+    json_t *attributes;
+    json_t *order;
+    json_t *pk;
+    json_t *args;
+    json_t *fields;
+    int64_t limit, offset;
+    bool force;
+    const char *method;       /* call */
+    const char *txn_name;     /* begin/commit/rollback */
+    const char *parent;       /* begin: parent transaction */
+    const char *transaction;  /* "transaction" key */
+    const char *as;
+    bool expect_error;
+} cli_step;
+
+typedef struct cli_script {
+    json_t *root;
+    cli_schema *schema; /* NULL when the script has no "schema" (use --schema) */
+    cli_step *steps;
+    size_t n_steps;
+} cli_script;
+
+/*
+ * Loads a script (docs/scripts.md) and checks it against its schema: step kinds and keys,
+ * model names, references to earlier results ("$u1") and transactions. No database is
+ * touched. A "schema" given as a path is read relative to `base_dir`; with `base_dir` NULL
+ * a path is an error (the fuzz target uses that). `fallback` is the schema to check against
+ * when the script has none (borrowed; may be NULL).
+ * @return CLI_OK, CLI_EINPUT (diag names the JSON path), CLI_ENOMEM.
+ */
+int cli_load_script(cli_script **out, const char *text, size_t len, const char *origin,
+                    const char *base_dir, const cli_schema *fallback, cli_diag *diag);
+void cli_script_free(cli_script *s);
+
+/* Parses "$name", "$name[2]" (instance positions, `dollar` true) or "name[2].attr"
+ * ({"$ref"} values). @return true when well formed. */
+bool cli_ref_parse(cli_ref *out, const char *text, bool dollar, bool allow_attr);
+
+/*
+ * Converts JSON to a cq_value. With `where` set, keys `[Op.gt]` become `$gt` (Sequelize's
+ * operator symbols as written in scripts). Objects {"$ref": "..."} are handed to `resolve`
+ * (NULL: an error). On failure `*out` is NULL and diag says why.
+ */
+typedef int (*cli_ref_fn)(cq_value **out, const char *ref, const char *path, void *user_data,
+                          cli_diag *diag);
+int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
+                      void *user_data, const char *path, cli_diag *diag);
+
+/* Runs a loaded script on `db` (schema already defined), printing one line per step to
+ * `out`. @return a CLI_EXIT_* code. */
+int cli_script_run(cq_db *db, const cli_script *script, FILE *out);
+
+/* ---- commands --------------------------------------------------------------------------- */
+
+int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out);
+int cli_cmd_diagram(cq_db *db, const cli_schema *s, const char *format, FILE *out);
+int cli_cmd_ddl(cq_db *db, const char *dialect, FILE *out);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * cequel: command-line tool over the library. See `cequel --help`, docs/schema.md and
+ * docs/scripts.md. Exit codes: 0 ok, 1 a step or the database failed, 2 bad usage or an
+ * invalid schema/script (one line on stderr naming the JSON path of the fault).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: cequel COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  describe --schema FILE                      models, tables and attributes as JSON\n"
+    "  ddl      --schema FILE [--dialect NAME]     CREATE TABLE statements in sync order\n"
+    "                                              (sqlite, postgres or mysql)\n"
+    "  sync     --schema FILE [--force]            create the tables\n"
+    "  diagram  --schema FILE [--format FORMAT]    ER diagram: dot (default) or mermaid\n"
+    "  run      SCRIPT [--schema FILE]             run a JSON script, one JSON line per step\n"
+    "\n"
+    "options:\n"
+    "  --db URL      database (default sqlite::memory:)\n"
+    "  --log         print every SQL statement and its bound values to stderr\n"
+    "  -h, --help    this text;  --version  the version\n"
+    "\n"
+    "exit status: 0 ok, 1 a step or the database failed, 2 bad usage or invalid input\n";
+
+typedef struct cli_args {
+    const char *command;
+    const char *schema;
+    const char *db;
+    const char *dialect;
+    const char *format;
+    const char *script;
+    bool log;
+    bool force;
+} cli_args;
+
+static int usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cequel: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see cequel --help)\n", stderr);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
+}
+
+/* --name VALUE or --name=VALUE. */
+static bool option_value(const char **out, const char *name, int argc, char **argv, int *i,
+                         bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return true;
+    }
+    *out = argv[++*i];
+    return true;
+}
+
+static int parse_args(cli_args *args, int argc, char **argv)
+{
+    memset(args, 0, sizeof *args);
+    args->command = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        bool missing = false;
+        if (option_value(&args->schema, "--schema", argc, argv, &i, &missing) ||
+            option_value(&args->db, "--db", argc, argv, &i, &missing) ||
+            option_value(&args->dialect, "--dialect", argc, argv, &i, &missing) ||
+            option_value(&args->format, "--format", argc, argv, &i, &missing)) {
+            if (missing)
+                return usage_error("option %s needs a value", a);
+        } else if (strcmp(a, "--log") == 0) {
+            args->log = true;
+        } else if (strcmp(a, "--force") == 0) {
+            args->force = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option %s", a);
+        } else if (!args->script && strcmp(args->command, "run") == 0) {
+            args->script = a;
+        } else {
+            return usage_error("unexpected argument %s", a);
+        }
+    }
+    const char *c = args->command;
+    bool is_run = strcmp(c, "run") == 0;
+    if ((args->dialect && strcmp(c, "ddl") != 0) || (args->format && strcmp(c, "diagram") != 0) ||
+        (args->force && strcmp(c, "sync") != 0))
+        return usage_error("%s: option not valid for this command", c);
+    if (is_run && !args->script)
+        return usage_error("%s: a SCRIPT file is required", c);
+    if (!is_run && !args->schema)
+        return usage_error("%s: --schema FILE is required", c);
+    if (!args->db)
+        args->db = "sqlite::memory:";
+    return CLI_EXIT_OK;
+}
+
+static int load_schema_file(cli_schema **out, const char *path)
+{
+    cli_diag diag = { { 0 } };
+    size_t len = 0;
+    char *text = cli_read_file(path, &len, &diag);
+    int rc = text ? cli_load_schema(out, text, len, path, &diag) : CLI_EINPUT;
+    free(text);
+    if (rc != CLI_OK) {
+        /* Path-only messages get the file name in front; parse errors already have it. */
+        bool has_origin = strncmp(diag.msg, path, strlen(path)) == 0;
+        fprintf(stderr, "cequel: %s%s%s\n", has_origin ? "" : path, has_origin ? "" : ": ",
+                diag.msg);
+        return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int load_script_file(cli_script **out, const char *path, const cli_schema *fallback)
+{
+    cli_diag diag = { { 0 } };
+    size_t len = 0;
+    char *text = cli_read_file(path, &len, &diag);
+    int rc = CLI_EINPUT;
+    if (text) {
+        char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (dir && slash)
+            slash[slash == dir ? 1 : 0] = '\0';
+        else if (dir)
+            dir[0] = '\0';
+        rc = dir ? cli_load_script(out, text, len, path, dir, fallback, &diag) : CLI_ENOMEM;
+        free(dir);
+    }
+    free(text);
+    if (rc != CLI_OK) {
+        fprintf(stderr, "cequel: %s\n", diag.msg);
+        return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema)
+{
+    cq_error err = { 0 };
+    cq_open_opts opts = { .log = { .fn = args->log ? cq_log_stderr : NULL } };
+    int rc = cq_db_open(out, args->db, &opts, &err);
+    if (rc != CQ_OK) {
+        fprintf(stderr, "cequel: cannot open %s: %s\n", args->db,
+                err.message[0] ? err.message : cq_strerror(rc));
+        return rc == CQ_EINVALID || rc == CQ_ENOTSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    cli_diag diag = { { 0 } };
+    rc = cli_schema_define(*out, schema, &diag);
+    if (rc != CLI_OK) {
+        fprintf(stderr, "cequel: %s\n", diag.msg);
+        cq_db_close(*out);
+        *out = NULL;
+        return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("cequel %s\n", CQ_VERSION);
+        return CLI_EXIT_OK;
+    }
+    static const char *const commands[] = { "describe", "ddl", "sync", "diagram", "run" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        known = known || strcmp(argv[1], commands[i]) == 0;
+    if (!known)
+        return usage_error("unknown command %s", argv[1]);
+
+    cli_args args;
+    int code = parse_args(&args, argc, argv);
+    if (code != CLI_EXIT_OK)
+        return code;
+
+    cli_schema *schema = NULL;
+    cli_script *script = NULL;
+    cq_db *db = NULL;
+    if (args.schema) {
+        code = load_schema_file(&schema, args.schema);
+        if (code != CLI_EXIT_OK)
+            goto done;
+    }
+    if (args.script) {
+        code = load_script_file(&script, args.script, schema);
+        if (code != CLI_EXIT_OK)
+            goto done;
+        if (script->schema && schema) {
+            fprintf(stderr, "cequel: %s: the script has a \"schema\"; --schema is not allowed\n",
+                    args.script);
+            code = CLI_EXIT_USAGE;
+            goto done;
+        }
+    }
+    const cli_schema *active = script && script->schema ? script->schema : schema;
+    code = open_db(&db, &args, active);
+    if (code != CLI_EXIT_OK)
+        goto done;
+
+    if (strcmp(args.command, "describe") == 0) {
+        code = cli_cmd_describe(db, active, stdout);
+    } else if (strcmp(args.command, "diagram") == 0) {
+        code = cli_cmd_diagram(db, active, args.format, stdout);
+    } else if (strcmp(args.command, "ddl") == 0) {
+        code = cli_cmd_ddl(db, args.dialect, stdout);
+    } else if (strcmp(args.command, "sync") == 0) {
+        int rc = cq_db_sync(db, &(cq_sync_opts){ .force = args.force });
+        if (rc != CQ_OK) {
+            const char *msg = cq_db_error(db)->message;
+            fprintf(stderr, "cequel: sync: %s: %s\n", cq_error_name(rc),
+                    *msg ? msg : cq_strerror(rc));
+            code = CLI_EXIT_FAIL;
+        }
+    } else {
+        code = cli_script_run(db, script, stdout);
+    }
+done:
+    cq_db_close(db);
+    cli_script_free(script);
+    cli_schema_free(schema);
+    if (fflush(stdout) != 0 && code == CLI_EXIT_OK)
+        code = CLI_EXIT_FAIL;
+    return code;
+}

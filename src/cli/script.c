@@ -1,0 +1,689 @@
+/*
+ * Script loader (docs/scripts.md): parses every step and checks what can be checked before
+ * anything runs: the step kind and its keys, model names, `$name` references to results of
+ * earlier steps, and transaction names. Values and where clauses stay JSON until run time,
+ * when their {"$ref": ...} objects are resolved (run.c).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef enum {
+    T_SYNC,              /* {"sync": {"force": true}} */
+    T_MODEL,             /* {"create": "user"} */
+    T_INSTANCE,          /* {"save": "$u1"} */
+    T_MODEL_OR_INSTANCE, /* update, destroy */
+    T_METHOD,            /* {"call": "getProjects", "on": "$u1"} */
+    T_TXN                /* {"begin": "t1"} */
+} target_kind;
+
+static const struct step_def {
+    const char *key;
+    cli_step_kind kind;
+    target_kind target;
+    const char *keys;          /* step-specific keys, space separated, each ending in ' ' */
+    cli_result_kind on_model;  /* what "as" names (model form); NONE: "as" not allowed */
+    cli_result_kind on_inst;   /* same, instance form */
+} step_defs[] = {
+    { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "create", CLI_STEP_CREATE, T_MODEL, "values fields ", CLI_RESULT_INSTANCE,
+      CLI_RESULT_NONE },
+    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL, "values fields ", CLI_RESULT_ROWS,
+      CLI_RESULT_NONE },
+    { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
+    { "save", CLI_STEP_SAVE, T_INSTANCE, "fields ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "findAll", CLI_STEP_FIND_ALL, T_MODEL, "where attributes order limit offset ",
+      CLI_RESULT_ROWS, CLI_RESULT_NONE },
+    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset ",
+      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
+    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes ", CLI_RESULT_INSTANCE,
+      CLI_RESULT_NONE },
+    { "count", CLI_STEP_COUNT, T_MODEL, "where ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "set", CLI_STEP_SET, T_INSTANCE, "values ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "call", CLI_STEP_CALL, T_METHOD, "on args ", CLI_RESULT_ANY, CLI_RESULT_ANY },
+    { "begin", CLI_STEP_BEGIN, T_TXN, "parent ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "commit", CLI_STEP_COMMIT, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "rollback", CLI_STEP_ROLLBACK, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+};
+enum { N_STEP_DEFS = sizeof step_defs / sizeof step_defs[0] };
+
+/* Names known while checking, in step order. */
+typedef struct name_entry {
+    char name[64];
+    cli_result_kind kind;
+    bool is_txn;
+} name_entry;
+
+typedef struct checker {
+    const cli_schema *schema;
+    name_entry *names;
+    size_t n_names, cap_names;
+    cli_diag *diag;
+} checker;
+
+static name_entry *find_name(checker *c, const char *name, bool txn)
+{
+    for (size_t i = c->n_names; i-- > 0;)
+        if (c->names[i].is_txn == txn && strcmp(c->names[i].name, name) == 0)
+            return &c->names[i];
+    return NULL;
+}
+
+static int add_name(checker *c, const char *name, cli_result_kind kind, bool txn)
+{
+    name_entry *e = find_name(c, name, txn);
+    if (!e) {
+        if (c->n_names == c->cap_names) {
+            size_t cap = c->cap_names ? c->cap_names * 2 : 16;
+            name_entry *n = realloc(c->names, cap * sizeof *n);
+            if (!n)
+                return CLI_ENOMEM;
+            c->names = n;
+            c->cap_names = cap;
+        }
+        e = &c->names[c->n_names++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->name, sizeof e->name, "%s", name);
+        e->is_txn = txn;
+    }
+    e->kind = kind;
+    return CLI_OK;
+}
+
+static const char *kind_word(cli_result_kind k)
+{
+    switch (k) {
+    case CLI_RESULT_INSTANCE:
+        return "an instance";
+    case CLI_RESULT_ROWS:
+        return "a list of instances";
+    case CLI_RESULT_VALUE:
+        return "a value";
+    case CLI_RESULT_ANY:
+        return "a call's result";
+    case CLI_RESULT_NONE:
+        break;
+    }
+    return "nothing";
+}
+
+/* Checks a parsed reference against the names defined so far. */
+static int check_ref(checker *c, const cli_ref *r, const char *text, bool want_instance,
+                     const char *path)
+{
+    char q[200];
+    cli_quote(q, sizeof q, text);
+    name_entry *e = find_name(c, r->name, false);
+    if (!e) {
+        cli_diag_set(c->diag, path, "%s is not defined by an earlier step's \"as\"", q);
+        return CLI_EINPUT;
+    }
+    bool element = r->index >= 0;
+    if (element && e->kind == CLI_RESULT_INSTANCE) {
+        cli_diag_set(c->diag, path, "%s: %s is %s, not a list", q, r->name, kind_word(e->kind));
+        return CLI_EINPUT;
+    }
+    bool instance = (e->kind == CLI_RESULT_INSTANCE && !element) ||
+                    (e->kind == CLI_RESULT_ROWS && element);
+    if (want_instance && !instance && e->kind != CLI_RESULT_ANY) {
+        cli_diag_set(c->diag, path, "%s is %s, not an instance", q, kind_word(e->kind));
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* An instance position: "$u1" or "$rows[0]". */
+static int want_instance_ref(checker *c, cli_ref *out, json_t *v, const char *path)
+{
+    if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, false)) {
+        cli_diag_set(c->diag, path, "expected a reference to an instance: \"$name\" or "
+                                    "\"$name[index]\"");
+        return CLI_EINPUT;
+    }
+    return check_ref(c, out, json_string_value(v), true, path);
+}
+
+/* Walks a value/where tree for {"$ref": "..."} objects and checks each one. */
+static int check_value_refs(checker *c, json_t *v, const char *path)
+{
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            char sub[CLI_PATH_MAX];
+            cli_path_index(sub, path, i);
+            int rc = check_value_refs(c, json_array_get(v, i), sub);
+            if (rc != CLI_OK)
+                return rc;
+        }
+    } else if (json_is_object(v)) {
+        json_t *ref = json_object_get(v, "$ref");
+        if (ref && json_object_size(v) == 1) {
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, path, "$ref");
+            cli_ref r;
+            if (!json_is_string(ref) || !cli_ref_parse(&r, json_string_value(ref), false, true)) {
+                cli_diag_set(c->diag, sub, "expected \"name\", \"name.attribute\" or "
+                                           "\"name[index].attribute\"");
+                return CLI_EINPUT;
+            }
+            return check_ref(c, &r, json_string_value(ref), false, sub);
+        }
+        const char *key;
+        json_t *val;
+        json_object_foreach(v, key, val)
+        {
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, path, key);
+            int rc = check_value_refs(c, val, sub);
+            if (rc != CLI_OK)
+                return rc;
+        }
+    }
+    return CLI_OK;
+}
+
+static int want_object(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected an object");
+        return CLI_EINPUT;
+    }
+    return check_value_refs(c, v, path);
+}
+
+static int want_string_list(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_array(v)) {
+        cli_diag_set(c->diag, path, "expected an array of attribute names");
+        return CLI_EINPUT;
+    }
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *e = json_array_get(v, i);
+        if (!json_is_string(e) || json_string_length(e) == 0 ||
+            strlen(json_string_value(e)) != json_string_length(e)) {
+            char sub[CLI_PATH_MAX];
+            cli_path_index(sub, path, i);
+            cli_diag_set(c->diag, sub, "expected an attribute name");
+            return CLI_EINPUT;
+        }
+    }
+    return CLI_OK;
+}
+
+static int check_attributes(checker *c, json_t *v, const char *path)
+{
+    if (json_is_object(v)) {
+        json_t *ex = json_object_get(v, "exclude");
+        if (!ex || json_object_size(v) != 1) {
+            cli_diag_set(c->diag, path, "expected an array of names or {\"exclude\": [...]}");
+            return CLI_EINPUT;
+        }
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "exclude");
+        return want_string_list(c, ex, sub);
+    }
+    return want_string_list(c, v, path);
+}
+
+/* Sequelize's order: ["name", ["age", "DESC"], ["id"]]. */
+static int check_order(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_array(v)) {
+        cli_diag_set(c->diag, path, "expected an array like [[\"name\", \"DESC\"]]");
+        return CLI_EINPUT;
+    }
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *e = json_array_get(v, i);
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        json_t *attr = json_is_array(e) ? json_array_get(e, 0) : e;
+        json_t *dir = json_is_array(e) ? json_array_get(e, 1) : NULL;
+        bool ok = json_is_string(attr) && json_string_length(attr) > 0 &&
+                  strlen(json_string_value(attr)) == json_string_length(attr) &&
+                  (!json_is_array(e) || json_array_size(e) <= 2);
+        if (ok && dir) {
+            const char *d = json_is_string(dir) ? json_string_value(dir) : "";
+            ok = (strlen(d) == 3 && (d[0] == 'A' || d[0] == 'a') && (d[1] == 'S' || d[1] == 's') &&
+                  (d[2] == 'C' || d[2] == 'c')) ||
+                 (strlen(d) == 4 && (d[0] == 'D' || d[0] == 'd') &&
+                  (d[1] == 'E' || d[1] == 'e') && (d[2] == 'S' || d[2] == 's') &&
+                  (d[3] == 'C' || d[3] == 'c'));
+        }
+        if (!ok) {
+            cli_diag_set(c->diag, sub, "expected \"attribute\" or [\"attribute\", \"ASC\" | \"DESC\"]");
+            return CLI_EINPUT;
+        }
+    }
+    return CLI_OK;
+}
+
+static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path)
+{
+    if (!json_is_integer(v) || json_integer_value(v) < min) {
+        cli_diag_set(c->diag, path, "expected an integer >= %lld", (long long)min);
+        return CLI_EINPUT;
+    }
+    *out = (int64_t)json_integer_value(v);
+    return CLI_OK;
+}
+
+static bool is_name(const char *s)
+{
+    cli_ref r;
+    return cli_ref_parse(&r, s, false, false) && r.index < 0;
+}
+
+static int want_name(checker *c, const char **out, json_t *v, const char *path)
+{
+    if (!json_is_string(v) || !is_name(json_string_value(v))) {
+        cli_diag_set(c->diag, path, "expected a name (letters, digits, _)");
+        return CLI_EINPUT;
+    }
+    *out = json_string_value(v);
+    return CLI_OK;
+}
+
+static int want_txn(checker *c, const char **out, json_t *v, const char *path)
+{
+    if (want_name(c, out, v, path) != CLI_OK)
+        return CLI_EINPUT;
+    if (!find_name(c, *out, true)) {
+        char q[100];
+        cli_quote(q, sizeof q, *out);
+        cli_diag_set(c->diag, path, "transaction %s is not begun by an earlier step", q);
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+static bool key_allowed(const struct step_def *d, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = d->keys; (p = strstr(p, key)) != NULL; p++)
+        if ((p == d->keys || p[-1] == ' ') && p[n] == ' ')
+            return true;
+    return false;
+}
+
+static int want_model(checker *c, const char **out, json_t *v, const char *path)
+{
+    if (!json_is_string(v)) {
+        cli_diag_set(c->diag, path, "expected a model name");
+        return CLI_EINPUT;
+    }
+    const char *name = json_string_value(v);
+    if (!cli_schema_model(c->schema, name)) {
+        char q[200];
+        cli_quote(q, sizeof q, name);
+        cli_diag_set(c->diag, path, "unknown model %s", q);
+        return CLI_EINPUT;
+    }
+    *out = name;
+    return CLI_OK;
+}
+
+static int require(checker *c, json_t *v, const cli_step *s, const char *key)
+{
+    if (v)
+        return CLI_OK;
+    cli_diag_set(c->diag, s->path, "\"%s\" is required for %s%s", key, s->kind_name,
+                 s->on_instance ? " on an instance" : "");
+    return CLI_EINPUT;
+}
+
+static int forbid(checker *c, json_t *v, const cli_step *s, const char *key)
+{
+    if (!v)
+        return CLI_OK;
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, s->path, key);
+    cli_diag_set(c->diag, sub, "not allowed for %s %s", s->kind_name,
+                 s->on_instance ? "on an instance" : "on a model");
+    return CLI_EINPUT;
+}
+
+static int parse_step(checker *c, cli_step *s, json_t *j)
+{
+    cli_diag *diag = c->diag;
+    if (!json_is_object(j)) {
+        cli_diag_set(diag, s->path, "expected an object like {\"findAll\": \"user\"}");
+        return CLI_EINPUT;
+    }
+    /* Find the one key that names the step kind. */
+    const struct step_def *def = NULL;
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val)
+    {
+        for (size_t i = 0; i < N_STEP_DEFS; i++) {
+            if (strcmp(step_defs[i].key, key) != 0)
+                continue;
+            if (def) {
+                cli_diag_set(diag, s->path, "a step has one kind, got \"%s\" and \"%s\"",
+                             def->key, key);
+                return CLI_EINPUT;
+            }
+            def = &step_defs[i];
+        }
+    }
+    if (!def) {
+        /* Name the first key that is not a common one: most likely a misspelt kind. */
+        json_object_foreach(j, key, val)
+        {
+            if (strcmp(key, "as") && strcmp(key, "expectError") && strcmp(key, "transaction") &&
+                strcmp(key, "comment")) {
+                char q[200];
+                cli_quote(q, sizeof q, key);
+                cli_diag_set(diag, s->path, "unknown step %s", q);
+                return CLI_EINPUT;
+            }
+        }
+        cli_diag_set(diag, s->path, "missing the step kind (findAll, create, ...)");
+        return CLI_EINPUT;
+    }
+    s->kind = def->kind;
+    s->kind_name = def->key;
+    json_t *target = json_object_get(j, def->key);
+    char tpath[CLI_PATH_MAX];
+    cli_path_key(tpath, s->path, def->key);
+
+    /* The step's subject. */
+    int rc = CLI_OK;
+    switch (def->target) {
+    case T_SYNC:
+        if (!json_is_object(target)) {
+            cli_diag_set(diag, tpath, "expected an object ({} or {\"force\": true})");
+            return CLI_EINPUT;
+        }
+        json_object_foreach(target, key, val)
+        {
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, tpath, key);
+            if (strcmp(key, "force") != 0 || !json_is_boolean(val)) {
+                cli_diag_set(diag, sub, strcmp(key, "force") ? "unknown sync option (expected force)"
+                                                             : "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->force = json_is_true(val);
+        }
+        break;
+    case T_MODEL:
+        rc = want_model(c, &s->model, target, tpath);
+        break;
+    case T_INSTANCE:
+        s->on_instance = true;
+        rc = want_instance_ref(c, &s->target, target, tpath);
+        break;
+    case T_MODEL_OR_INSTANCE:
+        if (json_is_string(target) && json_string_value(target)[0] == '$') {
+            s->on_instance = true;
+            rc = want_instance_ref(c, &s->target, target, tpath);
+        } else {
+            rc = want_model(c, &s->model, target, tpath);
+        }
+        break;
+    case T_METHOD:
+        if (!json_is_string(target) || json_string_length(target) == 0) {
+            cli_diag_set(diag, tpath, "expected a method name like \"getProjects\"");
+            return CLI_EINPUT;
+        }
+        s->method = json_string_value(target);
+        break;
+    case T_TXN:
+        if (s->kind == CLI_STEP_BEGIN)
+            rc = want_name(c, &s->txn_name, target, tpath);
+        else
+            rc = want_txn(c, &s->txn_name, target, tpath);
+        break;
+    }
+    if (rc != CLI_OK)
+        return rc;
+
+    /* The other keys. */
+    json_t *as = NULL;
+    json_object_foreach(j, key, val)
+    {
+        if (strcmp(key, def->key) == 0)
+            continue;
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, s->path, key);
+        if (strcmp(key, "as") == 0) {
+            as = val;
+            rc = want_name(c, &s->as, val, sub);
+        } else if (strcmp(key, "expectError") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->expect_error = json_is_true(val);
+        } else if (strcmp(key, "comment") == 0) {
+            /* free text, ignored */
+        } else if (strcmp(key, "transaction") == 0 && def->target != T_TXN) {
+            rc = want_txn(c, &s->transaction, val, sub);
+        } else if (!key_allowed(def, key)) {
+            cli_diag_set(diag, sub, "unknown key for %s", def->key);
+            return CLI_EINPUT;
+        } else if (strcmp(key, "values") == 0) {
+            s->values = val;
+            if (s->kind == CLI_STEP_BULK_CREATE) {
+                if (!json_is_array(val)) {
+                    cli_diag_set(diag, sub, "expected an array of objects");
+                    return CLI_EINPUT;
+                }
+                for (size_t i = 0; rc == CLI_OK && i < json_array_size(val); i++) {
+                    char isub[CLI_PATH_MAX];
+                    cli_path_index(isub, sub, i);
+                    rc = want_object(c, json_array_get(val, i), isub);
+                }
+            } else {
+                rc = want_object(c, val, sub);
+            }
+        } else if (strcmp(key, "where") == 0) {
+            s->where = val;
+            rc = want_object(c, val, sub);
+        } else if (strcmp(key, "attributes") == 0) {
+            s->attributes = val;
+            rc = check_attributes(c, val, sub);
+        } else if (strcmp(key, "fields") == 0) {
+            s->fields = val;
+            rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "order") == 0) {
+            s->order = val;
+            rc = check_order(c, val, sub);
+        } else if (strcmp(key, "limit") == 0) {
+            rc = want_count(c, &s->limit, val, 1, sub);
+        } else if (strcmp(key, "offset") == 0) {
+            rc = want_count(c, &s->offset, val, 0, sub);
+        } else if (strcmp(key, "pk") == 0) {
+            s->pk = val;
+            if (json_is_array(val) || (json_is_object(val) && !json_object_get(val, "$ref"))) {
+                cli_diag_set(diag, sub, "expected a primary-key value");
+                return CLI_EINPUT;
+            }
+            rc = check_value_refs(c, val, sub);
+        } else if (strcmp(key, "on") == 0) {
+            rc = want_instance_ref(c, &s->target, val, sub);
+        } else if (strcmp(key, "args") == 0) {
+            s->args = val;
+            if (!json_is_array(val)) {
+                cli_diag_set(diag, sub, "expected an array");
+                return CLI_EINPUT;
+            }
+            rc = check_value_refs(c, val, sub);
+        } else if (strcmp(key, "parent") == 0) {
+            rc = want_txn(c, &s->parent, val, sub);
+        }
+        if (rc != CLI_OK)
+            return rc;
+    }
+
+    /* Required and forbidden combinations. */
+    switch (s->kind) {
+    case CLI_STEP_BULK_CREATE:
+    case CLI_STEP_SET:
+        rc = require(c, s->values, s, "values");
+        break;
+    case CLI_STEP_FIND_BY_PK:
+        rc = require(c, s->pk, s, "pk");
+        break;
+    case CLI_STEP_CALL:
+        rc = require(c, json_object_get(j, "on"), s, "on");
+        break;
+    case CLI_STEP_UPDATE:
+        rc = require(c, s->values, s, "values");
+        if (rc == CLI_OK && s->on_instance)
+            rc = forbid(c, s->where, s, "where");
+        if (rc == CLI_OK && !s->on_instance)
+            rc = require(c, s->where, s, "where"); /* like Model.update in Sequelize */
+        if (rc == CLI_OK && !s->on_instance)
+            rc = forbid(c, s->fields, s, "fields");
+        break;
+    case CLI_STEP_DESTROY:
+        if (s->on_instance)
+            rc = forbid(c, s->where, s, "where");
+        else
+            rc = require(c, s->where, s, "where"); /* Model.destroy needs where in Sequelize */
+        break;
+    default:
+        break;
+    }
+    if (rc != CLI_OK)
+        return rc;
+
+    if (as) {
+        cli_result_kind kind = s->on_instance ? def->on_inst : def->on_model;
+        if (kind == CLI_RESULT_NONE) {
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, s->path, "as");
+            cli_diag_set(diag, sub, "%s%s has no result to name", def->key,
+                         s->on_instance ? " on an instance" : "");
+            return CLI_EINPUT;
+        }
+        rc = add_name(c, s->as, kind, false);
+    }
+    if (rc == CLI_OK && s->kind == CLI_STEP_BEGIN)
+        rc = add_name(c, s->txn_name, CLI_RESULT_NONE, true);
+    if (rc == CLI_ENOMEM)
+        cli_diag_set(diag, s->path, "out of memory");
+    return rc;
+}
+
+void cli_script_free(cli_script *s)
+{
+    if (!s)
+        return;
+    cli_schema_free(s->schema);
+    free(s->steps);
+    json_decref(s->root);
+    free(s);
+}
+
+static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir,
+                            cli_diag *diag)
+{
+    if (!base_dir) {
+        cli_diag_set(diag, "schema", "a schema path is not allowed here");
+        return CLI_EINPUT;
+    }
+    size_t n = strlen(base_dir) + strlen(rel) + 2;
+    char *path = malloc(n);
+    if (!path) {
+        cli_diag_set(diag, "schema", "out of memory");
+        return CLI_ENOMEM;
+    }
+    if (rel[0] == '/' || !base_dir[0])
+        snprintf(path, n, "%s", rel);
+    else
+        snprintf(path, n, "%s/%s", base_dir, rel);
+    size_t len = 0;
+    char *text = cli_read_file(path, &len, diag);
+    int rc = CLI_EINPUT;
+    if (text)
+        rc = cli_load_schema(out, text, len, path, diag);
+    free(text);
+    free(path);
+    return rc;
+}
+
+int cli_load_script(cli_script **out, const char *text, size_t len, const char *origin,
+                    const char *base_dir, const cli_schema *fallback, cli_diag *diag)
+{
+    *out = NULL;
+    checker c = { .diag = diag };
+    cli_script *s = calloc(1, sizeof *s);
+    if (!s) {
+        cli_diag_set(diag, NULL, "out of memory");
+        return CLI_ENOMEM;
+    }
+    int rc = cli_json_parse(&s->root, text, len, origin, diag);
+    if (rc != CLI_OK)
+        goto done;
+    if (!json_is_object(s->root)) {
+        cli_diag_set(diag, NULL, "a script is an object with \"schema\" and \"steps\"");
+        rc = CLI_EINPUT;
+        goto done;
+    }
+    json_t *schema = NULL, *steps = NULL;
+    const char *key;
+    json_t *val;
+    json_object_foreach(s->root, key, val)
+    {
+        if (strcmp(key, "schema") == 0) {
+            schema = val;
+        } else if (strcmp(key, "steps") == 0) {
+            steps = val;
+        } else if (strcmp(key, "comment") != 0) {
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, "", key);
+            cli_diag_set(diag, sub, "unknown script key (expected schema, steps, comment)");
+            rc = CLI_EINPUT;
+            goto done;
+        }
+    }
+    if (json_is_string(schema)) {
+        rc = load_schema_path(&s->schema, json_string_value(schema), base_dir, diag);
+    } else if (schema) {
+        rc = cli_schema_from_json(&s->schema, schema, "schema", diag);
+    } else if (!fallback) {
+        cli_diag_set(diag, NULL, "no schema: give \"schema\" in the script or --schema FILE");
+        rc = CLI_EINPUT;
+    }
+    if (rc != CLI_OK)
+        goto done;
+    c.schema = s->schema ? s->schema : fallback;
+    if (!json_is_array(steps)) {
+        cli_diag_set(diag, steps ? "steps" : NULL,
+                     steps ? "expected an array" : "\"steps\" is required");
+        rc = CLI_EINPUT;
+        goto done;
+    }
+    s->steps = calloc(json_array_size(steps) + 1, sizeof *s->steps);
+    if (!s->steps) {
+        cli_diag_set(diag, NULL, "out of memory");
+        rc = CLI_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < json_array_size(steps); i++) {
+        cli_step *st = &s->steps[i];
+        cli_path_index(st->path, "steps", i);
+        rc = parse_step(&c, st, json_array_get(steps, i));
+        if (rc != CLI_OK)
+            goto done;
+        s->n_steps++;
+    }
+done:
+    free(c.names);
+    if (rc != CLI_OK) {
+        cli_script_free(s);
+        return rc;
+    }
+    *out = s;
+    return CLI_OK;
+}

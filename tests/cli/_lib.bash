@@ -1,0 +1,75 @@
+# Helpers for the CLI tests (sourced; not a test itself: CTest runs tests/cli/*.sh).
+# Usage in a test:  source "$2/_lib.bash" "$@"  then  run_case / expect_* ... ; finish
+set -u
+CQ="$1"          # the cequel binary
+DIR="$2"         # tests/cli
+EXPECTED="$DIR/expected"
+INPUT="$DIR/input"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+FAILED=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILED=1
+}
+
+# Replaces what differs between runs: timestamps by <timestamp>, UUIDs by <uuid>.
+mask() {
+    sed -E -e 's/"(createdAt|updatedAt|created_at|updated_at)":"[^"]*"/"\1":"<timestamp>"/g' \
+        -e 's/"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/"<uuid>"/g'
+}
+
+# expect_run NAME EXIT ARGS...: runs cequel ARGS, compares masked stdout with
+# expected/NAME.out and the exit status with EXIT.
+expect_run() {
+    local name="$1" want="$2"
+    shift 2
+    local got=0
+    "$CQ" "$@" >"$TMP/$name.raw" 2>"$TMP/$name.err" || got=$?
+    mask <"$TMP/$name.raw" >"$TMP/$name.out"
+    if [ "$got" != "$want" ]; then
+        fail "$name: exit $got, expected $want"
+        sed 's/^/  stderr: /' "$TMP/$name.err" >&2
+    fi
+    if ! diff -u "$EXPECTED/$name.out" "$TMP/$name.out" >&2; then
+        fail "$name: output differs from expected/$name.out"
+    fi
+}
+
+# expect_error EXIT MESSAGE ARGS...: cequel ARGS must exit EXIT, print nothing on stdout
+# and exactly MESSAGE (one line) on stderr.
+expect_error() {
+    local want="$1" msg="$2"
+    shift 2
+    local got=0
+    "$CQ" "$@" >"$TMP/e.out" 2>"$TMP/e.err" || got=$?
+    [ "$got" = "$want" ] || fail "cequel $*: exit $got, expected $want"
+    [ ! -s "$TMP/e.out" ] || fail "cequel $*: unexpected stdout: $(cat "$TMP/e.out")"
+    local err
+    err="$(cat "$TMP/e.err")"
+    [ "$err" = "$msg" ] || fail "cequel $*: stderr
+  got:      $err
+  expected: $msg"
+}
+
+# schema_error MESSAGE JSON: `describe` on a schema file holding JSON must exit 2 with
+# "cequel: <file>: MESSAGE".
+schema_error() {
+    printf '%s' "$2" >"$TMP/schema.json"
+    expect_error 2 "cequel: $TMP/schema.json: $1" describe --schema "$TMP/schema.json"
+}
+
+# script_error MESSAGE JSON: `run` on a script holding JSON must exit 2 with "cequel: MESSAGE".
+script_error() {
+    printf '%s' "$2" >"$TMP/script.json"
+    expect_error 2 "cequel: $1" run "$TMP/script.json"
+}
+
+finish() {
+    if [ "$FAILED" != 0 ]; then
+        echo "some checks failed" >&2
+        exit 1
+    fi
+    echo "ok"
+}

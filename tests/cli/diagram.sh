@@ -1,0 +1,10 @@
+# `diagram`: dot (default) and mermaid. When graphviz is installed, dot must accept the output.
+source "$2/_lib.bash" "$@"
+expect_run diagram_dot 0 diagram --schema "$INPUT/library.json"
+expect_run diagram_mermaid 0 diagram --schema "$INPUT/library.json" --format mermaid
+if command -v dot >/dev/null 2>&1; then
+    dot -Tsvg "$TMP/diagram_dot.out" >/dev/null || fail "dot rejected the diagram"
+fi
+expect_error 2 'cequel: diagram: unknown format "png" (expected dot or mermaid)' \
+    diagram --schema "$INPUT/library.json" --format png
+finish

@@ -1,0 +1,86 @@
+# Bad input: every message names the JSON path of the fault (or line:column for broken JSON),
+# exit 2 for usage/schema/script faults, exit 1 for a failing step; never a crash.
+source "$2/_lib.bash" "$@"
+
+# --- usage
+expect_error 2 "cequel: unknown command frob (see cequel --help)" frob
+expect_error 2 "cequel: describe: --schema FILE is required (see cequel --help)" describe
+expect_error 2 "cequel: run: a SCRIPT file is required (see cequel --help)" run
+expect_error 2 "cequel: unknown option --verbose (see cequel --help)" describe --verbose
+expect_error 2 "cequel: option --schema needs a value (see cequel --help)" describe --schema
+expect_error 2 "cequel: sync: option not valid for this command (see cequel --help)" \
+    sync --schema "$INPUT/shop.json" --format dot
+expect_error 2 "cequel: $TMP/none.json: No such file or directory" describe --schema "$TMP/none.json"
+"$CQ" --help >/dev/null || fail "--help exits non-zero"
+
+# --- schema files
+schema_error 'models.user.attributes.age.type: unknown type "INTEGR"' \
+    '{"models":{"user":{"attributes":{"age":{"type":"INTEGR"}}}}}'
+schema_error 'models.user.attributes.age: unknown type "string" (types are upper case: "STRING")' \
+    '{"models":{"user":{"attributes":{"age":"string"}}}}'
+schema_error 'models.user.attributes.age: bad type "STRING(0)": expected NAME(length)' \
+    '{"models":{"user":{"attributes":{"age":"STRING(0)"}}}}'
+schema_error 'models.user.attributes.age: type INTEGER takes no arguments (got "INTEGER(11)")' \
+    '{"models":{"user":{"attributes":{"age":"INTEGER(11)"}}}}'
+schema_error 'models.user.attributes.p: bad type "DECIMAL(2,5)": scale is larger than precision' \
+    '{"models":{"user":{"attributes":{"p":"DECIMAL(2,5)"}}}}'
+schema_error 'models.user.attributes.x.onDelete: unknown action "explode" (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","onDelete":"explode"}}}}}'
+schema_error 'models.user.attributes.x.validate: unknown attribute option' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","validate":{}}}}}}'
+schema_error 'models.user.attributes.x: "type" is required' \
+    '{"models":{"user":{"attributes":{"x":{"allowNull":false}}}}}'
+schema_error 'models.user.attributes.x.allowNull: expected true or false' \
+    '{"models":{"user":{"attributes":{"x":{"type":"TEXT","allowNull":"no"}}}}}'
+schema_error 'models.user.attributes.x.references: "model" is required' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","references":{"key":"id"}}}}}}'
+schema_error 'models.user.attributes["a b"].defaultValue.$fn: expected "NOW" or "UUIDV4"' \
+    '{"models":{"user":{"attributes":{"a b":{"type":"DATE","defaultValue":{"$fn":"TODAY"}}}}}}'
+schema_error 'models.user.options.paranoid: unknown model option' \
+    '{"models":{"user":{"options":{"paranoid":true}}}}'
+schema_error 'models.user.options.createdAt: false (no such column) is not supported yet; give a name' \
+    '{"models":{"user":{"options":{"createdAt":false}}}}'
+schema_error 'models.user.scopes: unknown model key (expected attributes, options)' \
+    '{"models":{"user":{"scopes":{}}}}'
+schema_error 'version: unknown schema key (expected models, associations)' '{"models":{},"version":1}'
+schema_error '"models" is required' '{}'
+schema_error 'associations[0]: associations are not supported yet' \
+    '{"models":{"user":{}},"associations":[{"source":"user","hasMany":"user"}]}'
+printf '{"models": {\n  "user": {,}\n}}' >"$TMP/broken.json"
+expect_error 2 "cequel: $TMP/broken.json:2:12: invalid JSON: string or '}' expected near ','" \
+    describe --schema "$TMP/broken.json"
+printf '{"models": {"a": {}, "a": {}}}' >"$TMP/dup.json"
+expect_error 2 "cequel: $TMP/dup.json:1:24: invalid JSON: duplicate object key near '\"a\"'" \
+    describe --schema "$TMP/dup.json"
+
+# --- scripts (static checks: nothing runs)
+S='"schema":{"models":{"user":{"attributes":{"name":"STRING"},"options":{"timestamps":false}}}}'
+script_error 'steps[0]: unknown step "fndAll"' "{$S,\"steps\":[{\"fndAll\":\"user\"}]}"
+script_error 'steps[0]: a step has one kind, got "create" and "findAll"' \
+    "{$S,\"steps\":[{\"create\":\"user\",\"findAll\":\"user\"}]}"
+script_error 'steps[1].findAll: unknown model "usr"' \
+    "{$S,\"steps\":[{\"sync\":{}},{\"findAll\":\"usr\"}]}"
+script_error 'steps[0].wher: unknown key for findAll' "{$S,\"steps\":[{\"findAll\":\"user\",\"wher\":{}}]}"
+script_error 'steps[0].save: "$u1" is not defined by an earlier step'"'"'s "as"' \
+    "{$S,\"steps\":[{\"save\":\"\$u1\"}]}"
+script_error 'steps[1].values.name.$ref: "u9.name" is not defined by an earlier step'"'"'s "as"' \
+    "{$S,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"values\":{\"name\":{\"\$ref\":\"u9.name\"}}}]}"
+script_error 'steps[1].save: "$n" is a value, not an instance' \
+    "{$S,\"steps\":[{\"count\":\"user\",\"as\":\"n\"},{\"save\":\"\$n\"}]}"
+script_error 'steps[0]: "where" is required for destroy' "{$S,\"steps\":[{\"destroy\":\"user\"}]}"
+script_error 'steps[0].limit: expected an integer >= 1' "{$S,\"steps\":[{\"findAll\":\"user\",\"limit\":0}]}"
+script_error 'steps[0].order[0]: expected "attribute" or ["attribute", "ASC" | "DESC"]' \
+    "{$S,\"steps\":[{\"findAll\":\"user\",\"order\":[[\"name\",\"UP\"]]}]}"
+script_error 'steps[0].transaction: transaction "t1" is not begun by an earlier step' \
+    "{$S,\"steps\":[{\"findAll\":\"user\",\"transaction\":\"t1\"}]}"
+script_error 'steps[0].as: sync has no result to name' "{$S,\"steps\":[{\"sync\":{},\"as\":\"x\"}]}"
+script_error 'steps: expected an array' "{$S,\"steps\":{}}"
+script_error 'schema.models.user.attributes.name: unknown type "VARCHAR"' \
+    '{"schema":{"models":{"user":{"attributes":{"name":"VARCHAR"}}}},"steps":[]}'
+
+# --- steps failing at run time: exit 1, the error line on stdout
+printf '%s' "{$S,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"values\":{\"nam\":\"a\"}},{\"count\":\"user\"}]}" >"$TMP/bad_attr.json"
+expect_run error_unknown_attr 1 run "$TMP/bad_attr.json"
+printf '%s' "{$S,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"values\":{\"name\":\"a\"},\"as\":\"u1\"},{\"call\":\"getProjects\",\"on\":\"\$u1\",\"expectError\":true},{\"findOne\":\"user\",\"where\":{\"name\":\"x\"},\"as\":\"none\"},{\"update\":\"\$none\",\"values\":{\"name\":\"y\"}}]}" >"$TMP/call.json"
+expect_run error_call 1 run "$TMP/call.json"
+finish
