@@ -1,0 +1,501 @@
+/* Integration tests for transactions: commit, rollback, nesting (savepoints), one top level. */
+#define _POSIX_C_SOURCE 200809L
+#include "cq_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- fixtures and helpers ------------------------------------------------------------ */
+
+static const cq_attr user_attrs[] = {
+    { .name = "username", .type = CQ_STRING, .unique = true },
+    { .name = "age", .type = CQ_INTEGER },
+    { 0 },
+};
+
+static int open_with_user(cq_db **out, const char *url, const cq_open_opts *opts)
+{
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    cq_model *user = NULL;
+
+    *out = NULL;
+    if (cq_db_open(&db, url, opts, &err) != CQ_OK) {
+        print_error("cq_db_open: %s\n", err.message);
+        return -1;
+    }
+    if (cq_db_define(&user, db, "user", user_attrs, NULL) != CQ_OK ||
+        cq_model_sync(user, NULL) != CQ_OK) {
+        print_error("define/sync user: %s\n", cq_db_error(db)->message);
+        cq_db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    cq_db *db = NULL;
+    if (open_with_user(&db, "sqlite::memory:", NULL) != 0)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    cq_db_close(*state);
+    return 0;
+}
+
+static cq_model *users(cq_db *db)
+{
+    cq_model *m = cq_db_model(db, "user");
+    assert_non_null(m);
+    return m;
+}
+
+/* Creates a user named `name` (inside `txn` when not NULL); returns the status. */
+static int create_in(cq_db *db, const char *name, cq_txn *txn)
+{
+    cq_value *values = cq_value_object();
+    assert_int_equal(cq_value_object_set(values, "username", cq_value_text(name)), CQ_OK);
+    int rc = cq_model_create(NULL, users(db), values, &(cq_write_opts){ .transaction = txn });
+    cq_value_free(values);
+    return rc;
+}
+
+static int64_t count_named(cq_db *db, const char *name)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE username = '%s'", name);
+    return cq_test_scalar_int(db, sql);
+}
+
+static int64_t count_all(cq_db *db)
+{
+    return cq_test_scalar_int(db, "SELECT count(*) FROM users");
+}
+
+/* SQL statements captured through the logging hook. */
+#define MAX_CAPTURED 64
+typedef struct captured {
+    char *sql[MAX_CAPTURED];
+    uint64_t txn_id[MAX_CAPTURED];
+    size_t n;
+} captured;
+
+static void capture_fn(const cq_log_event *ev, void *user_data)
+{
+    captured *c = user_data;
+    if (ev->kind != CQ_LOG_SQL || c->n >= MAX_CAPTURED)
+        return;
+    c->sql[c->n] = strdup(ev->sql);
+    c->txn_id[c->n] = ev->transaction_id;
+    c->n++;
+}
+
+static void captured_clear(captured *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->sql[i]);
+    c->n = 0;
+}
+
+/* ---- top-level transactions ---------------------------------------------------------- */
+
+static void test_transactions__commit_keeps_rows(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    assert_non_null(txn);
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, create_in(db, "bob", txn));
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    assert_int_equal(count_all(db), 2);
+    assert_int_equal(count_named(db, "ada"), 1);
+}
+
+static void test_transactions__rollback_removes_rows(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, create_in(db, "before", NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, create_in(db, "bob", txn));
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "before"), 1);
+    assert_int_equal(count_named(db, "ada"), 0);
+}
+
+static void test_transactions__reads_inside_see_uncommitted_rows(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_rows *rows = NULL;
+    int64_t n = -1;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, cq_model_count(&n, users(db), &(cq_find_opts){ .transaction = txn }));
+    assert_int_equal(n, 1);
+    CQ_ASSERT_OK(db, cq_model_find_all(&rows, users(db), &(cq_find_opts){ .transaction = txn }));
+    assert_int_equal(cq_rows_count(rows), 1);
+    cq_rows_free(rows);
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    CQ_ASSERT_OK(db, cq_model_count(&n, users(db), NULL));
+    assert_int_equal(n, 0);
+}
+
+static void test_transactions__instance_save_rolled_back(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_instance *inst = NULL;
+    cq_value *values = cq_test_json("{\"username\":\"ada\",\"age\":36}");
+
+    CQ_ASSERT_OK(db, cq_model_create(&inst, users(db), values, NULL));
+    cq_value_free(values);
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_instance_set(inst, "age", cq_value_int(99)));
+    CQ_ASSERT_OK(db, cq_instance_save(inst, &(cq_write_opts){ .transaction = txn }));
+    assert_int_equal(cq_test_scalar_int(db, "SELECT age FROM users"), 99);
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(cq_test_scalar_int(db, "SELECT age FROM users"), 36);
+    cq_instance_free(inst);
+}
+
+static void test_transactions__instance_destroy_rolled_back(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_instance *inst = NULL;
+    cq_value *values = cq_test_json("{\"username\":\"ada\"}");
+
+    CQ_ASSERT_OK(db, cq_model_create(&inst, users(db), values, NULL));
+    cq_value_free(values);
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_instance_destroy(inst, &(cq_write_opts){ .transaction = txn }));
+    assert_int_equal(count_all(db), 0);
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(count_named(db, "ada"), 1);
+    cq_instance_free(inst);
+}
+
+static void test_transactions__model_update_and_destroy_rolled_back(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    int64_t n = 0;
+    cq_value *values = cq_test_json("{\"age\":50}");
+    cq_value *where = cq_test_json("{\"username\":\"ada\"}");
+    cq_value *all = cq_value_object();
+
+    CQ_ASSERT_OK(db, create_in(db, "ada", NULL));
+    CQ_ASSERT_OK(db, create_in(db, "bob", NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_model_update(&n, users(db), values,
+                                     &(cq_bulk_opts){ .where = where, .transaction = txn }));
+    assert_int_equal(n, 1);
+    CQ_ASSERT_OK(
+        db, cq_model_destroy(&n, users(db), &(cq_bulk_opts){ .where = all, .transaction = txn }));
+    assert_int_equal(n, 2);
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(count_all(db), 2);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users WHERE age = 50"), 0);
+    cq_value_free(values);
+    cq_value_free(where);
+    cq_value_free(all);
+}
+
+static void test_transactions__bulk_create_rolled_back(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_value *values = cq_test_json("[{\"username\":\"a\"},{\"username\":\"b\"}]");
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(
+        db, cq_model_bulk_create(NULL, users(db), values, &(cq_write_opts){ .transaction = txn }));
+    cq_value_free(values);
+    assert_int_equal(count_all(db), 2);
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(count_all(db), 0);
+}
+
+static void test_transactions__failed_bulk_create_keeps_earlier_work(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_value *values = cq_test_json("[{\"username\":\"b\"},{\"username\":\"a\"}]");
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "a", txn));
+    /* a savepoint inside the caller's transaction: only the bulk insert is undone */
+    CQ_ASSERT_ERR(
+        db, CQ_EUNIQUE,
+        cq_model_bulk_create(NULL, users(db), values, &(cq_write_opts){ .transaction = txn }));
+    cq_value_free(values);
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "a"), 1);
+    assert_int_equal(count_named(db, "b"), 0);
+}
+
+static void test_transactions__failed_statement_keeps_transaction_usable(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_ERR(db, CQ_EUNIQUE, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, create_in(db, "bob", txn));
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    assert_int_equal(count_all(db), 2);
+}
+
+static void test_transactions__second_top_level_is_einvalid(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *first = NULL;
+    cq_txn *second = (cq_txn *)&second; /* must be reset to NULL */
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&first, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "ada", first));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_transaction(&second, db, NULL));
+    assert_null(second);
+    /* the first transaction is unaffected */
+    CQ_ASSERT_OK(db, create_in(db, "bob", first));
+    CQ_ASSERT_OK(db, cq_txn_commit(first));
+    assert_int_equal(count_all(db), 2);
+}
+
+static void test_transactions__new_transaction_after_commit(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    uint64_t first_id = cq_txn_id(txn);
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    uint64_t second_id = cq_txn_id(txn);
+    CQ_ASSERT_OK(db, create_in(db, "bob", txn));
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_true(first_id > 0);
+    assert_true(second_id > 0);
+    assert_true(first_id != second_id);
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "ada"), 1);
+}
+
+static void test_transactions__sync_inside_transaction_rolled_back(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    cq_model *task = NULL;
+    const cq_attr attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
+
+    CQ_ASSERT_OK(db, cq_db_define(&task, db, "task", attrs, NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_model_sync(task, &(cq_sync_opts){ .transaction = txn }));
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(
+        cq_test_scalar_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tasks'"), 0);
+}
+
+static void test_transactions__raw_query_in_transaction(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db,
+                                 "INSERT INTO users (username, createdAt, updatedAt) VALUES "
+                                 "('raw', '2024-01-01 00:00:00.000 +00:00', "
+                                 "'2024-01-01 00:00:00.000 +00:00')",
+                                 NULL, txn));
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    assert_int_equal(count_all(db), 0);
+}
+
+/* ---- nested transactions (savepoints) ---------------------------------------------------- */
+
+static void test_transactions__nested_rollback_keeps_outer_rows(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *outer = NULL;
+    cq_txn *inner = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "outer", outer));
+    CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
+    assert_non_null(inner);
+    CQ_ASSERT_OK(db, create_in(db, "inner", inner));
+    assert_int_equal(count_all(db), 2);
+    CQ_ASSERT_OK(db, cq_txn_rollback(inner));
+    assert_int_equal(count_named(db, "inner"), 0);
+    assert_int_equal(count_named(db, "outer"), 1);
+    CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "outer"), 1);
+}
+
+static void test_transactions__nested_commit_then_outer_commit(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *outer = NULL;
+    cq_txn *inner = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "outer", outer));
+    CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
+    CQ_ASSERT_OK(db, create_in(db, "inner", inner));
+    CQ_ASSERT_OK(db, cq_txn_commit(inner));
+    CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    assert_int_equal(count_all(db), 2);
+    assert_int_equal(count_named(db, "inner"), 1);
+}
+
+static void test_transactions__outer_rollback_undoes_committed_inner(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *outer = NULL;
+    cq_txn *inner = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "outer", outer));
+    CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
+    CQ_ASSERT_OK(db, create_in(db, "inner", inner));
+    CQ_ASSERT_OK(db, cq_txn_commit(inner));
+    CQ_ASSERT_OK(db, cq_txn_rollback(outer));
+    assert_int_equal(count_all(db), 0);
+}
+
+static void test_transactions__two_levels_of_nesting(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *t1 = NULL, *t2 = NULL, *t3 = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&t1, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "one", t1));
+    CQ_ASSERT_OK(db, cq_db_transaction(&t2, db, &(cq_txn_opts){ .parent = t1 }));
+    CQ_ASSERT_OK(db, create_in(db, "two", t2));
+    CQ_ASSERT_OK(db, cq_db_transaction(&t3, db, &(cq_txn_opts){ .parent = t2 }));
+    CQ_ASSERT_OK(db, create_in(db, "three", t3));
+    CQ_ASSERT_OK(db, cq_txn_rollback(t3));
+    CQ_ASSERT_OK(db, cq_txn_commit(t2));
+    CQ_ASSERT_OK(db, cq_txn_commit(t1));
+    assert_int_equal(count_all(db), 2);
+    assert_int_equal(count_named(db, "three"), 0);
+}
+
+static void test_transactions__nested_uses_savepoint(void **state)
+{
+    (void)state;
+    captured cap = { 0 };
+    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &cap } };
+    cq_db *db = NULL;
+    cq_txn *outer = NULL;
+    cq_txn *inner = NULL;
+
+    assert_int_equal(open_with_user(&db, "sqlite::memory:", &opts), 0);
+    captured_clear(&cap);
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
+    CQ_ASSERT_OK(db, cq_txn_rollback(inner));
+    CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    assert_int_equal(cap.n, 4);
+    assert_int_equal(strncmp(cap.sql[0], "BEGIN", 5), 0);
+    assert_int_equal(strncmp(cap.sql[1], "SAVEPOINT", 9), 0);
+    assert_int_equal(strncmp(cap.sql[2], "ROLLBACK TO SAVEPOINT", 21), 0);
+    assert_int_equal(strncmp(cap.sql[3], "COMMIT", 6), 0);
+    cq_db_close(db);
+    captured_clear(&cap);
+}
+
+static void test_transactions__statements_carry_transaction_id(void **state)
+{
+    (void)state;
+    captured cap = { 0 };
+    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &cap } };
+    cq_db *db = NULL;
+    cq_txn *txn = NULL;
+
+    assert_int_equal(open_with_user(&db, "sqlite::memory:", &opts), 0);
+    captured_clear(&cap);
+    CQ_ASSERT_OK(db, create_in(db, "outside", NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    uint64_t id = cq_txn_id(txn);
+    CQ_ASSERT_OK(db, create_in(db, "inside", txn));
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    assert_true(id > 0);
+    assert_int_equal(cap.n, 4); /* INSERT, BEGIN, INSERT, COMMIT */
+    assert_int_equal(cap.txn_id[0], 0);
+    assert_int_equal(cap.txn_id[1], id);
+    assert_int_equal(cap.txn_id[2], id);
+    assert_int_equal(cap.txn_id[3], id);
+    cq_db_close(db);
+    captured_clear(&cap);
+}
+
+static void test_transactions__close_rolls_back_open_transaction(void **state)
+{
+    (void)state;
+    char *path = cq_test_temp_db_path("txn-close");
+    char url[600];
+    cq_db *db = NULL;
+    cq_txn *txn = NULL;
+
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    assert_int_equal(open_with_user(&db, url, NULL), 0);
+    CQ_ASSERT_OK(db, create_in(db, "kept", NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "lost", txn));
+    cq_db_close(db); /* rolls back and frees txn */
+
+    assert_int_equal(open_with_user(&db, url, NULL), 0);
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "kept"), 1);
+    cq_db_close(db);
+    unlink(path);
+    free(path);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_transactions__commit_keeps_rows),
+        T(test_transactions__rollback_removes_rows),
+        T(test_transactions__reads_inside_see_uncommitted_rows),
+        T(test_transactions__instance_save_rolled_back),
+        T(test_transactions__instance_destroy_rolled_back),
+        T(test_transactions__model_update_and_destroy_rolled_back),
+        T(test_transactions__bulk_create_rolled_back),
+        T(test_transactions__failed_bulk_create_keeps_earlier_work),
+        T(test_transactions__failed_statement_keeps_transaction_usable),
+        T(test_transactions__second_top_level_is_einvalid),
+        T(test_transactions__new_transaction_after_commit),
+        T(test_transactions__sync_inside_transaction_rolled_back),
+        T(test_transactions__raw_query_in_transaction),
+        T(test_transactions__nested_rollback_keeps_outer_rows),
+        T(test_transactions__nested_commit_then_outer_commit),
+        T(test_transactions__outer_rollback_undoes_committed_inner),
+        T(test_transactions__two_levels_of_nesting),
+        cmocka_unit_test(test_transactions__nested_uses_savepoint),
+        cmocka_unit_test(test_transactions__statements_carry_transaction_id),
+        cmocka_unit_test(test_transactions__close_rolls_back_open_transaction),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
