@@ -306,6 +306,8 @@ static int want_txn(checker *c, const char **out, json_t *v, const char *path)
 static bool key_allowed(const struct step_def *d, const char *key)
 {
     size_t n = strlen(key);
+    if (n == 0) /* strstr would match everywhere, past the end of the list */
+        return false;
     for (const char *p = d->keys; (p = strstr(p, key)) != NULL; p++)
         if ((p == d->keys || p[-1] == ' ') && p[n] == ' ')
             return true;
