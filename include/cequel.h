@@ -19,6 +19,7 @@
 #include "cequel/db.h"
 #include "cequel/model.h"
 #include "cequel/query.h"
+#include "cequel/assoc.h"
 #include "cequel/naming.h"
 #include "cequel/sync.h"
 

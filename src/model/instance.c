@@ -38,6 +38,16 @@ void cq_instance_free(cq_instance *inst)
             cq_value_free(inst->values[i]);
     free(inst->values);
     free(inst->changed);
+    free(inst->hidden);
+    cq_instance_free(inst->through);
+    free(inst->through_key);
+    cq_value_free(inst->through_data);
+    for (size_t i = 0; i < inst->ninc; i++) {
+        free(inst->inc[i].key);
+        cq_rows_free(inst->inc[i].rows);
+        cq_instance_free(inst->inc[i].one);
+    }
+    free(inst->inc);
     free(inst);
 }
 
@@ -147,7 +157,9 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
     cq_model *m = inst->model;
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
-        if (a->allow_null != CQ_OFF || (a->primary_key && a->auto_increment))
+        /* every primary key is NOT NULL (DEVIATIONS D6), generated ones excepted */
+        bool not_null = a->allow_null == CQ_OFF || a->primary_key;
+        if (!not_null || (a->primary_key && a->auto_increment))
             continue;
         if ((long)i == m->created_at || (long)i == m->updated_at)
             continue;
@@ -168,8 +180,11 @@ static void touch_timestamps(cq_instance *inst, bool inserting)
     char now[32];
     cq__now_iso(now);
     /* Sequelize sets updatedAt first, then createdAt when it has none */
-    if (m->updated_at >= 0)
+    if (m->updated_at >= 0) {
+        /* always written, even when the clock has not moved since the last save */
         store(inst, (size_t)m->updated_at, cq_value_text(now), true);
+        inst->changed[m->updated_at] = true;
+    }
     if (inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]))
         store(inst, (size_t)m->created_at, cq_value_text(now), true);
 }
@@ -226,9 +241,60 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
             store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
     }
     cq__result_free(&res);
+    /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+            return oom(db);
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
     return CQ_OK;
+}
+
+int cq__model_insert_many(cq_model *m, const cq_value *rows)
+{
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    size_t n = cq_value_size(rows);
+    if (n == 0)
+        return CQ_OK;
+    cq_instance **insts = calloc(n, sizeof *insts);
+    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    int rc = insts && used ? CQ_OK : oom(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
+        if (rc == CQ_OK)
+            rc = check_not_null(insts[r], true, NULL);
+        if (rc == CQ_OK)
+            touch_timestamps(insts[r], true);
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+            const cq_value *v = insts[r]->values[i];
+            if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
+                used[i] = true;
+        }
+    }
+    cq__stmt *st = rc == CQ_OK ? cq__stmt_new(CQ__ST_INSERT, m->table) : NULL;
+    if (rc == CQ_OK && !st)
+        rc = oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
+            rc = oom(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+            if (!used[i])
+                continue;
+            const cq_value *v = insts[r]->values[i];
+            cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
+            if (cq__stmt_add_ival(st, dbv) != 0)
+                rc = oom(db);
+        }
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(db, st, NULL);
+    cq__stmt_free(st);
+    for (size_t r = 0; insts && r < n; r++)
+        cq_instance_free(insts[r]);
+    free(insts);
+    free(used);
+    return rc;
 }
 
 static int do_update(cq_instance *inst, const cq_write_opts *opts)
@@ -429,6 +495,26 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
         if (!inst->values[i])
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {
+            cq_value_free(o);
+            o = NULL;
+        }
+    }
+    /* included associations under their keys, then a belongsToMany join row */
+    for (size_t k = 0; o && k < inst->ninc; k++) {
+        const cq__included *inc = &inst->inc[k];
+        cq_value *child = NULL;
+        int rc = inc->many ? cq_rows_to_value(&child, inc->rows)
+                 : inc->one ? cq_instance_to_value(&child, inc->one)
+                            : ((child = cq_value_null()) ? CQ_OK : CQ_ENOMEM);
+        if (rc != CQ_OK || cq_value_object_set(o, inc->key, child) != CQ_OK) {
+            cq_value_free(o);
+            o = NULL;
+        }
+    }
+    if (o && inst->through) {
+        cq_value *tv = NULL;
+        if (cq_instance_to_value(&tv, inst->through) != CQ_OK ||
+            cq_value_object_set(o, inst->through_key, tv) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }

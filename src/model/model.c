@@ -126,19 +126,28 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     return CQ_OK;
 }
 
+void cq__attr_clear(cq__attr *a)
+{
+    free(a->name);
+    free(a->field);
+    cq_value_free(a->default_value);
+    free(a->unique_name);
+    free(a->ref_model);
+    free(a->ref_key);
+    free(a->on_delete);
+    free(a->on_update);
+    memset(a, 0, sizeof *a);
+}
+
+void cq__assoc_free(struct cq_assoc *a);
+
 void cq__model_free(cq_model *m)
 {
-    for (size_t i = 0; i < m->nattrs; i++) {
-        cq__attr *a = &m->attrs[i];
-        free(a->name);
-        free(a->field);
-        cq_value_free(a->default_value);
-        free(a->unique_name);
-        free(a->ref_model);
-        free(a->ref_key);
-        free(a->on_delete);
-        free(a->on_update);
-    }
+    for (size_t i = 0; i < m->nattrs; i++)
+        cq__attr_clear(&m->attrs[i]);
+    for (size_t i = 0; i < m->nassocs; i++)
+        cq__assoc_free(m->assocs[i]);
+    free(m->assocs);
     free(m->attrs);
     free(m->pk);
     free(m->name);
@@ -214,14 +223,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             *slots[i] = (long)m->nattrs - 1;
         }
     }
-    m->pk = calloc(m->nattrs ? m->nattrs : 1, sizeof *m->pk);
-    if (!m->pk) {
-        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    if ((rc = cq__model_refresh_pk(m)) != CQ_OK)
         goto fail;
-    }
-    for (size_t i = 0; i < m->nattrs; i++)
-        if (m->attrs[i].primary_key)
-            m->pk[m->npk++] = i;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
         goto fail;
@@ -233,6 +236,20 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
 fail:
     cq__model_free(m);
     return rc;
+}
+
+int cq__model_refresh_pk(cq_model *m)
+{
+    size_t *pk = calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
+    if (!pk)
+        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    free(m->pk);
+    m->pk = pk;
+    m->npk = 0;
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (m->attrs[i].primary_key)
+            m->pk[m->npk++] = i;
+    return CQ_OK;
 }
 
 const char *cq_model_name(const cq_model *m)

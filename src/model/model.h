@@ -37,6 +37,8 @@ struct cq_model {
     size_t nattrs, attrs_cap;
     size_t *pk;                  /* primary-key attribute indices */
     size_t npk;
+    struct cq_assoc **assocs;    /* associations with this model as source, owned */
+    size_t nassocs, assocs_cap;
 };
 
 struct cq_txn {
@@ -57,11 +59,27 @@ struct cq_db {
     uint64_t next_txn_id;
 };
 
+/* Associated data carried by an instance: what an include loaded (or a nested create made). */
+typedef struct cq__included {
+    const struct cq_assoc *assoc;
+    char *key;              /* property key (the association's `as`) */
+    bool many;
+    struct cq_rows *rows;   /* many: the children, owned */
+    cq_instance *one;       /* single: the child or NULL, owned */
+} cq__included;
+
 struct cq_instance {
     cq_model *model;
-    cq_value **values;  /* nattrs, NULL = not loaded */
-    bool *changed;      /* nattrs */
+    cq_value **values;      /* nattrs, NULL = not loaded */
+    bool *changed;          /* nattrs */
     bool is_new;
+    cq_instance *through;   /* BTM join row loaded with this target, owned */
+    char *through_key;      /* property key of the join row (the join model's name) */
+    cq_value *through_data; /* join data attached before add/set, owned */
+    cq__included *inc;
+    size_t ninc, inc_cap;
+    bool hide_nonpk;        /* toJSON hides attributes not requested (attributes option) */
+    bool *hidden;           /* nattrs or NULL: attributes selected only for joining */
 };
 
 struct cq_rows {
@@ -79,6 +97,9 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 void cq__db_clear(cq_db *db);
 
 void cq__model_free(cq_model *m);
+/* Recomputes the primary-key index list after attributes changed. */
+int cq__model_refresh_pk(cq_model *m);
+void cq__attr_clear(cq__attr *a);
 long cq__model_attr_index(const cq_model *m, const char *name);
 /* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
  * DATE are rejected, etc. Returns a new value (ownership of `v` taken) via *out. */
@@ -95,6 +116,8 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
 
 cq_instance *cq__instance_alloc(cq_model *m);
+/* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
+int cq__model_insert_many(cq_model *m, const cq_value *rows);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "model/model.h"
+#include "query/find.h"
 #include "query/stmt.h"
 #include "query/where.h"
 
@@ -121,7 +122,7 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
 }
 
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
-                        bool count)
+                        bool count, cq__find_ext *ext)
 {
     *out = NULL;
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
@@ -141,6 +142,24 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
                                                ? m->attrs[i].name
                                                : NULL) != 0)
                 rc = oom(m->db);
+    }
+    if (rc == CQ_OK && ext && ext->through) {
+        cq_model *t = ext->through;
+        for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
+            char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
+            if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
+                rc = oom(m->db);
+            free(alias);
+        }
+        if (rc == CQ_OK &&
+            cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
+            rc = oom(m->db);
+        ext->join_on = NULL;
+    }
+    if (rc == CQ_OK && ext && ext->where) {
+        if (cq__stmt_and_where(st, ext->where) != 0)
+            rc = oom(m->db);
+        ext->where = NULL;
     }
     if (rc == CQ_OK)
         rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params);
@@ -166,8 +185,44 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     return CQ_OK;
 }
 
+static bool through_attr_shown(const cq__find_ext *ext, const char *name)
+{
+    if (ext->no_through_attrs)
+        return false;
+    if (!ext->through_attrs)
+        return true;
+    for (const char *const *a = ext->through_attrs; *a; a++)
+        if (strcmp(*a, name) == 0)
+            return true;
+    return false;
+}
+
+/* The join row that follows the target's columns in a belongsToMany getter. */
+static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t r,
+                          size_t c)
+{
+    cq_model *t = ext->through;
+    if (ext->no_through_attrs)
+        return CQ_OK;
+    cq_instance *ti = cq__instance_alloc(t);
+    if (!ti)
+        return oom(t->db);
+    for (size_t i = 0; i < t->nattrs; i++, c++) {
+        cq_value *raw = res->cells[r * res->ncols + c];
+        res->cells[r * res->ncols + c] = NULL;
+        if (through_attr_shown(ext, t->attrs[i].name))
+            ti->values[i] = cq__attr_from_db(&t->attrs[i], raw, cq_db_dialect(t->db));
+        else
+            cq_value_free(raw);
+    }
+    inst->through = ti;
+    inst->through_key = cq__strdup(t->name);
+    return inst->through_key ? CQ_OK : oom(t->db);
+}
+
 /* Turns result rows into instances; the columns are the selected attributes, in order. */
-static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *res)
+static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *res,
+                       cq__find_ext *ext)
 {
     cq_dialect d = cq_db_dialect(m->db);
     for (size_t r = 0; r < res->nrows; r++) {
@@ -183,16 +238,37 @@ static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *
             c++;
             inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
         }
+        if (ext && ext->through) {
+            int rc = attach_through(inst, ext, res, r, c);
+            if (rc != CQ_OK) {
+                cq_instance_free(inst);
+                return rc;
+            }
+        }
         if (cq__rows_push(rows, inst) != 0)
             return oom(m->db);
     }
     return CQ_OK;
 }
 
+static void ext_release(cq__find_ext *ext)
+{
+    if (!ext)
+        return;
+    cq__expr_free(ext->where);
+    cq__expr_free(ext->join_on);
+    ext->where = ext->join_on = NULL;
+}
+
 int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
 {
-    *out = NULL;
     cq__db_clear(m->db);
+    return cq__find(out, m, opts, NULL);
+}
+
+int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
+{
+    *out = NULL;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq_rows *rows = calloc(1, sizeof *rows);
@@ -202,11 +278,12 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
     if (rc == CQ_OK)
         rc = select_attrs(sel, m, &o);
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false);
+        rc = build_select(&st, m, &o, sel, false, ext);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK)
-        rc = materialize(rows, m, sel, &res);
+        rc = materialize(rows, m, sel, &res, ext);
+    ext_release(ext);
     cq__result_free(&res);
     cq__stmt_free(st);
     free(sel);
@@ -270,12 +347,18 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
 
 int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
 {
-    *out = 0;
     cq__db_clear(m->db);
+    return cq__count(out, m, opts, NULL);
+}
+
+int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
+{
+    *out = 0;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     cq__stmt *st = NULL;
     cq__result res = { 0 };
-    int rc = build_select(&st, m, &o, NULL, true);
+    int rc = build_select(&st, m, &o, NULL, true, ext);
+    ext_release(ext);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK && res.nrows == 1)
@@ -303,7 +386,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.order = NULL;
     int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false);
+        rc = build_select(&st, m, &o, sel, false, NULL);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);

@@ -112,6 +112,12 @@ void cq__stmt_free(cq__stmt *st)
     }
     free(st->cols);
     cq__expr_free(st->count);
+    for (size_t i = 0; i < st->njoins; i++) {
+        free(st->joins[i].table);
+        free(st->joins[i].alias);
+        cq__expr_free(st->joins[i].on);
+    }
+    free(st->joins);
     cq__expr_free(st->where);
     for (size_t i = 0; i < st->norder; i++)
         cq__expr_free(st->order[i].expr);
@@ -186,6 +192,23 @@ int cq__stmt_add_ival(cq__stmt *st, cq_value *v)
     }
     st->ivals[st->nivals++] = v;
     return 0;
+}
+
+int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias,
+                      cq__expr *on)
+{
+    if (!on)
+        return -1;
+    if (cq__grow((void **)&st->joins, &st->joins_cap, st->njoins + 1, sizeof *st->joins) != 0) {
+        cq__expr_free(on);
+        return -1;
+    }
+    cq__join *j = &st->joins[st->njoins++];
+    j->left = left;
+    j->table = cq__strdup(table);
+    j->alias = alias ? cq__strdup(alias) : NULL;
+    j->on = on;
+    return j->table && (!alias || j->alias) ? 0 : -1;
 }
 
 int cq__stmt_and_where(cq__stmt *st, cq__expr *e)

@@ -56,6 +56,13 @@ typedef struct cq__order_key {
     bool desc;
 } cq__order_key;
 
+typedef struct cq__join {
+    bool left;        /* LEFT OUTER JOIN, else INNER JOIN */
+    char *table;
+    char *alias;
+    cq__expr *on;
+} cq__join;
+
 typedef enum cq__stmt_kind {
     CQ__ST_SELECT = 1,
     CQ__ST_INSERT,
@@ -72,6 +79,8 @@ typedef struct cq__stmt {
     cq__col *cols;
     size_t ncols, cols_cap;
     cq__expr *count;  /* SELECT count(...) AS count instead of cols */
+    cq__join *joins;
+    size_t njoins, joins_cap;
     cq__expr *where;
     cq__order_key *order;
     size_t norder, order_cap;
@@ -98,6 +107,9 @@ int cq__stmt_add_icol(cq__stmt *st, const char *column);
 /* INSERT/UPDATE: a value for the next cell, ownership taken. */
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);
+/* Appends a JOIN (ownership of `on` taken). */
+int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias,
+                      cq__expr *on);
 /* ANDs `e` onto the WHERE (ownership taken). */
 int cq__stmt_and_where(cq__stmt *st, cq__expr *e);
 

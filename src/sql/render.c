@@ -215,6 +215,17 @@ static void render_select(render *r, const cq__stmt *st)
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->alias);
     }
+    for (size_t i = 0; i < st->njoins; i++) {
+        const cq__join *j = &st->joins[i];
+        cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
+        cq__sql_quote(&r->b, r->d, j->table);
+        if (j->alias) {
+            cq__buf_put(&r->b, " AS ");
+            cq__sql_quote(&r->b, r->d, j->alias);
+        }
+        cq__buf_put(&r->b, " ON ");
+        put_expr(r, j->on);
+    }
     if (st->where) {
         cq__buf_put(&r->b, " WHERE ");
         put_expr(r, st->where);

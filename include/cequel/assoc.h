@@ -1,0 +1,177 @@
+/**
+ * @file cequel/assoc.h
+ * Associations (Sequelize's belongsTo, hasOne, hasMany, belongsToMany) and their accessors.
+ *
+ * Associations belong to their source model (freed by cq_db_close()). Define every
+ * association before creating instances of the models involved: an association may add a
+ * foreign-key attribute to a model, and instances are laid out by attribute.
+ */
+#ifndef CEQUEL_ASSOC_H
+#define CEQUEL_ASSOC_H
+
+#include "cequel/common.h"
+#include "cequel/model.h"
+#include "cequel/query.h"
+
+CQ_BEGIN_DECL
+
+typedef struct cq_assoc cq_assoc;
+
+typedef enum cq_assoc_type {
+    CQ_BELONGS_TO = 1,
+    CQ_HAS_ONE,
+    CQ_HAS_MANY,
+    CQ_BELONGS_TO_MANY
+} cq_assoc_type;
+
+/** Association options, named as in Sequelize. Zero means default in every field. */
+typedef struct cq_assoc_opts {
+    const char *as;           /**< alias (string form); default: the target's name */
+    const char *as_singular;  /**< alias object form {singular, plural} (hasMany/BTM) */
+    const char *as_plural;
+    const char *foreign_key;  /**< foreign-key attribute name, used as is */
+    const cq_attr *foreign_key_attr; /**< object form: name (may be NULL for the default),
+                                          field, allow_null, type, default_value ... */
+    const char *source_key;   /**< hasOne/hasMany/BTM: source attribute; default its PK */
+    const char *target_key;   /**< belongsTo/BTM: target attribute; default its PK */
+    const char *other_key;    /**< BTM: join column pointing at the target */
+    const cq_attr *other_key_attr; /**< BTM: object form of other_key */
+    cq_flag constraints;      /**< REFERENCES on the foreign key; default on */
+    const char *on_delete;    /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
+    const char *on_update;
+    const cq_value *scope;    /**< object of target attribute values (association scope) */
+    cq_type key_type;         /**< type of the injected key; default the referenced key's */
+    /* belongsToMany only */
+    const char *through;      /**< join model name: an existing model, else one is created */
+    cq_model *through_model;  /**< join model as a handle (wins over `through`) */
+    const cq_value *through_scope; /**< object of join-row values (`through.scope`) */
+    cq_flag through_unique;   /**< composite unique on the key pair; default on */
+    const char *unique_key;   /**< name of that unique constraint */
+    cq_flag timestamps;       /**< timestamps of a generated join model; default on */
+} cq_assoc_opts;
+
+/**
+ * Defines an association. The returned handle is owned by `source`'s db.
+ * @return CQ_OK, CQ_EASSOC (spec error texts: duplicate alias, naming collision, missing
+ *         through, self belongsToMany without as ...), CQ_EINVALID (bad key or option).
+ *         A failed call leaves both models exactly as they were.
+ */
+CQ_EXTERN int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
+                                  const cq_assoc_opts *opts);
+CQ_EXTERN int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target,
+                               const cq_assoc_opts *opts);
+CQ_EXTERN int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target,
+                                const cq_assoc_opts *opts);
+CQ_EXTERN int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                                       const cq_assoc_opts *opts);
+
+/* ---- introspection (all strings borrowed from the association) ---------------------- */
+
+CQ_EXTERN size_t cq_model_assoc_count(const cq_model *m);
+CQ_EXTERN cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i);
+/** Association of `m` whose alias (`as`) is `as`; NULL if none. */
+CQ_EXTERN cq_assoc *cq_model_assoc(const cq_model *m, const char *as);
+
+CQ_EXTERN cq_assoc_type cq_assoc_type_of(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_type_name(cq_assoc_type t); /**< "belongsTo", ... */
+CQ_EXTERN cq_model *cq_assoc_source(const cq_assoc *a);
+CQ_EXTERN cq_model *cq_assoc_target(const cq_assoc *a);
+/** `as`: the key of included and nested-created data. */
+CQ_EXTERN const char *cq_assoc_as(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_singular(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_plural(const cq_assoc *a); /**< NULL for single types */
+CQ_EXTERN bool cq_assoc_is_aliased(const cq_assoc *a);
+/** Foreign-key attribute name (on the source for belongsTo, the target for hasOne/hasMany,
+ *  the join model for belongsToMany). */
+CQ_EXTERN const char *cq_assoc_foreign_key(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_source_key(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_target_key(const cq_assoc *a);
+CQ_EXTERN const char *cq_assoc_other_key(const cq_assoc *a); /**< BTM only, else NULL */
+CQ_EXTERN cq_model *cq_assoc_through(const cq_assoc *a);     /**< BTM only, else NULL */
+CQ_EXTERN const cq_value *cq_assoc_scope(const cq_assoc *a);
+CQ_EXTERN const cq_value *cq_assoc_through_scope(const cq_assoc *a);
+
+/** Accessor kinds, named after Sequelize's `association.accessors` keys. */
+typedef enum cq_accessor {
+    CQ_ACC_GET = 1,
+    CQ_ACC_SET,
+    CQ_ACC_CREATE,
+    CQ_ACC_ADD,
+    CQ_ACC_ADD_MULTIPLE,
+    CQ_ACC_REMOVE,
+    CQ_ACC_REMOVE_MULTIPLE,
+    CQ_ACC_HAS_SINGLE,
+    CQ_ACC_HAS_ALL,
+    CQ_ACC_COUNT
+} cq_accessor;
+
+/** Method name of an accessor ("getWorkers", "addWorker"...), NULL if the type lacks it. */
+CQ_EXTERN const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind);
+
+/**
+ * Finds the association and accessor behind a Sequelize method name on model `m`
+ * ("getInitiator", "addWorkers", ...).
+ * @return CQ_OK, CQ_EUNKNOWN_ASSOC when `m` has no such method (message names model and
+ *         method; set on m's db).
+ */
+CQ_EXTERN int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out,
+                                     const cq_model *m, const char *method);
+
+/* ---- accessors ------------------------------------------------------------------------ */
+
+/** A target given to set/add/remove/has: an instance, or a key value (the target's primary
+ *  key; for belongsTo set, the foreign-key value as is). */
+typedef struct cq_target {
+    cq_instance *instance;  /**< borrowed; set/add update its keys in memory too */
+    const cq_value *key;         /**< borrowed; used when instance is NULL */
+} cq_target;
+
+typedef struct cq_assoc_opts_write {
+    cq_txn *transaction;        /**< default: none */
+    const cq_value *through;    /**< BTM add/set/create: join-row values (defaults) */
+    const char *const *fields;  /**< create: only these attributes */
+    bool no_save;               /**< belongsTo set: only change the instance in memory */
+} cq_assoc_opts_write;
+
+/**
+ * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne).
+ * `opts->where` is ANDed with the association condition; a raw `where_sql` is accepted
+ * (DEVIATIONS.md D1). belongsToMany targets carry their join row (see
+ * cq_instance_through()). @param[out] out caller frees with cq_rows_free().
+ */
+CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
+                           const cq_find_opts *opts);
+/** setX. Single types take n = 0 (unset) or 1. */
+CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                           size_t n, const cq_assoc_opts_write *opts);
+/** addX / addXs (hasMany, belongsToMany). */
+CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                           size_t n, const cq_assoc_opts_write *opts);
+/** removeX / removeXs (hasMany, belongsToMany). */
+CQ_EXTERN int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                              size_t n, const cq_assoc_opts_write *opts);
+/** hasX / hasXs: true iff every given target is associated (true for n = 0). */
+CQ_EXTERN int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a,
+                           const cq_target *targets, size_t n, const cq_find_opts *opts);
+/** countXs. */
+CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
+                             const cq_find_opts *opts);
+/** createX: inserts a target (with scope values and key) and associates it.
+ *  @param[out] out caller frees with cq_instance_free(); may be NULL. */
+CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
+                              const cq_value *values, const cq_assoc_opts_write *opts);
+
+/**
+ * The join row a belongsToMany target carries (as loaded by get), an instance of the join
+ * model; borrowed from `inst`; NULL when none. It can be changed and saved.
+ */
+CQ_EXTERN cq_instance *cq_instance_through(const cq_instance *inst);
+/**
+ * Attaches join-row data to a target before add/set (Sequelize's
+ * `project.UserProjects = {status: 'started'}`); copied. It overrides opts->through key by key.
+ */
+CQ_EXTERN int cq_instance_set_through_data(cq_instance *inst, const cq_value *data);
+
+CQ_END_DECL
+
+#endif

@@ -1,0 +1,823 @@
+/* Association accessors: get, set, add, remove, has, count, create
+ * (spec/associations.md sections 2-6). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assoc/assoc.h"
+#include "core/util.h"
+#include "query/find.h"
+#include "query/where.h"
+
+static int oom(cq_db *db)
+{
+    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+}
+
+static const cq_value *attr_value(const cq_instance *inst, const char *attr)
+{
+    long i = cq__model_attr_index(inst->model, attr);
+    return i < 0 ? NULL : inst->values[i];
+}
+
+/* Checks the source instance (DEVIATIONS D16: no accessor on an unsaved source). */
+static int check_source(const cq_instance *src, const cq_assoc *a, const char *method)
+{
+    cq_db *db = a->source->db;
+    cq__db_clear(db);
+    if (!src)
+        return cq__db_fail(db, CQ_EINVALID, "%s: no source instance", method);
+    if (src->model != a->source)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "%s is an accessor of model %s, called on an instance of %s", method,
+                           a->source->name, src->model->name);
+    if (src->is_new)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "%s: the %s instance is not saved (its key is not set); save it first",
+                           method, a->source->name);
+    return CQ_OK;
+}
+
+/* The value the association matches on the source side: the source key (hasOne, hasMany,
+ * belongsToMany) or the foreign key (belongsTo). */
+static const cq_value *source_value(const cq_instance *src, const cq_assoc *a)
+{
+    return attr_value(src, a->type == CQ_BELONGS_TO ? a->fk : a->source_key);
+}
+
+/* Key of a target argument: an instance's `key_attr` value, or the raw value. */
+static int target_key(const cq_value **out, const cq_assoc *a, const cq_target *t,
+                      const char *key_attr, const char *method)
+{
+    cq_db *db = a->source->db;
+    *out = NULL;
+    if (t->instance) {
+        if (t->instance->model != a->target)
+            return cq__db_fail(db, CQ_EINVALID, "%s expects instances of %s, got an instance of %s",
+                               method, a->target->name, t->instance->model->name);
+        if (t->instance->is_new)
+            return cq__db_fail(db, CQ_EINVALID, "%s: the %s instance is not saved", method,
+                               a->target->name);
+        *out = attr_value(t->instance, key_attr);
+        if (cq_value_is_null(*out))
+            return cq__db_fail(db, CQ_EINVALID, "%s: the %s instance has no value for %s", method,
+                               a->target->name, key_attr);
+        return CQ_OK;
+    }
+    if (!t->key || cq_value_type_of(t->key) == CQ_VALUE_ARRAY ||
+        cq_value_type_of(t->key) == CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s: a target must be an instance of %s or a key value",
+                           method, a->target->name);
+    *out = t->key;
+    return CQ_OK;
+}
+
+/* {attr: value, ...scope} as a where object. */
+static cq_value *match_object(const char *attr, const cq_value *v, const cq_value *scope)
+{
+    cq_value *w = cq_value_object();
+    if (w && attr && cq_value_object_set(w, attr, cq_value_copy(v)) != CQ_OK)
+        return NULL;
+    for (size_t i = 0; w && i < cq_value_size(scope); i++)
+        if (cq_value_object_set(w, cq_value_object_key(scope, i),
+                                cq_value_copy(cq_value_object_value(scope, i))) != CQ_OK)
+            return NULL;
+    return w;
+}
+
+static int where_expr(cq__expr **out, cq_model *m, const char *alias, cq_value *w)
+{
+    *out = NULL;
+    if (!w)
+        return oom(m->db);
+    int rc = cq__where_build(out, m, alias, w);
+    cq_value_free(w);
+    if (rc == CQ_OK && !*out)
+        *out = cq__expr_new(CQ__EX_AND);
+    return rc != CQ_OK ? rc : *out ? CQ_OK : oom(m->db);
+}
+
+/* An array value of target keys. */
+static int key_array(cq_value **out, const cq_assoc *a, const cq_target *targets, size_t n,
+                     const char *key_attr, const char *method)
+{
+    *out = cq_value_array();
+    if (!*out)
+        return oom(a->source->db);
+    for (size_t i = 0; i < n; i++) {
+        const cq_value *k = NULL;
+        int rc = target_key(&k, a, &targets[i], key_attr, method);
+        if (rc == CQ_OK && cq_value_array_append(*out, cq_value_copy(k)) != CQ_OK)
+            rc = oom(a->source->db);
+        if (rc != CQ_OK) {
+            cq_value_free(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
+    return CQ_OK;
+}
+
+static cq_value *in_object(const char *attr, cq_value *keys)
+{
+    cq_value *in = cq_value_object(), *w = cq_value_object();
+    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK ||
+        cq_value_object_set(w, attr, in) != CQ_OK) {
+        cq_value_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Runs `fn` inside a savepoint (or a transaction when none is open), so that an accessor
+ * that issues several statements is all-or-nothing. */
+static int atomic_begin(cq_txn **t, cq_db *db)
+{
+    return cq__txn_begin(t, db, db->txn_inner);
+}
+
+static int atomic_end(cq_txn *t, int rc)
+{
+    cq_db *db = t->db;
+    if (rc == CQ_OK)
+        return cq_txn_commit(t);
+    cq_error keep = db->s.error;
+    cq_txn_rollback(t);
+    db->s.error = keep;
+    return rc;
+}
+
+/* ---- the join-model side of belongsToMany -------------------------------------------- */
+
+static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src)
+{
+    cq_model *t = a->through;
+    const char *alias = t->name;
+    long oi = cq__model_attr_index(t, a->other_key), fi = cq__model_attr_index(t, a->fk);
+    long ti = cq__model_attr_index(a->target, a->target_key);
+    if (oi < 0 || fi < 0 || ti < 0)
+        return NULL;
+    cq__expr *on = cq__expr_new(CQ__EX_AND);
+    cq__expr *w = NULL;
+    if (!on ||
+        cq__expr_add(on, cq__expr_cmp(cq__expr_col(a->target->name, a->target->attrs[ti].field),
+                                      "=", cq__expr_col(alias, t->attrs[oi].field))) != 0) {
+        cq__expr_free(on);
+        return NULL;
+    }
+    if (where_expr(&w, t, alias, match_object(a->fk, src, a->through_scope)) != CQ_OK ||
+        cq__expr_add(on, w) != 0) {
+        cq__expr_free(on);
+        return NULL;
+    }
+    return on;
+}
+
+static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src)
+{
+    memset(ext, 0, sizeof *ext);
+    ext->through = a->through;
+    ext->through_alias = a->through->name;
+    ext->join_on = btm_join_on(a, src);
+    if (!ext->join_on)
+        return a->source->db->s.error.code ? a->source->db->s.error.code : oom(a->source->db);
+    if (a->scope) {
+        int rc = where_expr(&ext->where, a->target, a->target->name, match_object(NULL, NULL,
+                                                                                  a->scope));
+        if (rc != CQ_OK) {
+            cq__expr_free(ext->join_on);
+            return rc;
+        }
+    }
+    return CQ_OK;
+}
+
+/* ---- get / count ----------------------------------------------------------------------- */
+
+static int single_or_many_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *src)
+{
+    memset(ext, 0, sizeof *ext);
+    const cq_value *v = source_value(src, a);
+    if (a->type == CQ_BELONGS_TO)
+        return where_expr(&ext->where, a->target, a->target->name,
+                          match_object(a->target_key, v, NULL));
+    return where_expr(&ext->where, a->target, a->target->name, match_object(a->fk, v, a->scope));
+}
+
+int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
+{
+    *out = NULL;
+    int rc = check_source(src, a, a->acc.get);
+    if (rc != CQ_OK)
+        return rc;
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    cq__find_ext ext;
+    if (a->type == CQ_BELONGS_TO && cq_value_is_null(source_value(src, a)) && !o.where &&
+        !o.where_sql) {
+        /* Sequelize answers null without a query when the key is not set */
+        *out = calloc(1, sizeof **out);
+        return *out ? CQ_OK : oom(a->source->db);
+    }
+    if (a->type == CQ_HAS_ONE)
+        o.limit = 1;
+    if (a->type == CQ_BELONGS_TO_MANY)
+        rc = btm_ext(&ext, a, source_value(src, a));
+    else
+        rc = single_or_many_ext(&ext, a, src);
+    if (rc != CQ_OK)
+        return rc;
+    return cq__find(out, a->target, &o, &ext);
+}
+
+int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
+{
+    *out = 0;
+    int rc = check_source(src, a, a->acc.count ? a->acc.count : a->acc.get);
+    if (rc != CQ_OK)
+        return rc;
+    cq__find_ext ext;
+    if (a->type == CQ_BELONGS_TO_MANY)
+        rc = btm_ext(&ext, a, source_value(src, a));
+    else
+        rc = single_or_many_ext(&ext, a, src);
+    if (rc != CQ_OK)
+        return rc;
+    return cq__count(out, a->target, opts, &ext);
+}
+
+int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                 size_t n, const cq_find_opts *opts)
+{
+    *out = false;
+    const char *method = n == 1 ? a->acc.has_single : a->acc.has_all;
+    int rc = check_source(src, a, method ? method : "has");
+    if (rc != CQ_OK)
+        return rc;
+    if (!cq__assoc_is_multi(a))
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no has accessor",
+                           a->source->name, a->alias.as);
+    if (n == 0) {
+        *out = true;
+        return CQ_OK;
+    }
+    const char *key = a->type == CQ_BELONGS_TO_MANY ? a->target_key : cq_model_primary_key(a->target);
+    cq_value *keys = NULL;
+    rc = key_array(&keys, a, targets, n, key, method);
+    if (rc != CQ_OK)
+        return rc;
+    /* distinct keys asked for: hasMany counts duplicates against itself (v6: a duplicate makes
+     * it false), belongsToMany compares distinct keys */
+    size_t want = n;
+    if (a->type == CQ_BELONGS_TO_MANY) {
+        want = 0;
+        for (size_t i = 0; i < n; i++) {
+            bool dup = false;
+            for (size_t k = 0; k < i; k++)
+                dup |= cq_value_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
+            want += !dup;
+        }
+    }
+    cq_value *w = in_object(key, keys);
+    if (!w)
+        return oom(a->source->db);
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    o.where = w;
+    o.attributes = (const char *[]){ key, NULL };
+    cq_rows *rows = NULL;
+    cq__find_ext ext;
+    rc = a->type == CQ_BELONGS_TO_MANY ? btm_ext(&ext, a, source_value(src, a))
+                                       : single_or_many_ext(&ext, a, src);
+    if (rc == CQ_OK)
+        rc = cq__find(&rows, a->target, &o, &ext);
+    cq_value_free(w);
+    if (rc == CQ_OK)
+        *out = cq_rows_count(rows) == want;
+    cq_rows_free(rows);
+    return rc;
+}
+
+/* ---- belongsTo ------------------------------------------------------------------------- */
+
+static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *t,
+                          const cq_assoc_opts_write *o)
+{
+    cq_value *v;
+    if (!t) {
+        v = cq_value_null();
+    } else if (t->instance) {
+        const cq_value *k = NULL;
+        int rc = target_key(&k, a, t, a->target_key, a->acc.set);
+        if (rc != CQ_OK)
+            return rc;
+        v = cq_value_copy(k);
+    } else {
+        v = cq_value_copy(t->key); /* a raw value is the foreign-key value, as is */
+    }
+    int rc = cq_instance_set(src, a->fk, v);
+    if (rc != CQ_OK || (o && o->no_save))
+        return rc;
+    return cq_instance_save(src, &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
+                                                   .fields = (const char *[]){ a->fk, NULL } });
+}
+
+/* ---- hasOne ---------------------------------------------------------------------------- */
+
+static int update_where(cq_model *m, cq_value *values, cq_value *where)
+{
+    int rc = values && where ? cq_model_update(NULL, m, values, &(cq_bulk_opts){ .where = where })
+                             : oom(m->db);
+    cq_value_free(values);
+    cq_value_free(where);
+    return rc;
+}
+
+/* Writes key + scope into an instance in memory (after the UPDATE that stored them). */
+static void mirror(cq_instance *inst, const char *fk, const cq_value *v, const cq_value *scope)
+{
+    long i = cq__model_attr_index(inst->model, fk);
+    if (i >= 0) {
+        cq_value_free(inst->values[i]);
+        inst->values[i] = cq_value_copy(v);
+        inst->changed[i] = false;
+    }
+    for (size_t k = 0; k < cq_value_size(scope); k++) {
+        long j = cq__model_attr_index(inst->model, cq_value_object_key(scope, k));
+        if (j < 0)
+            continue;
+        cq_value_free(inst->values[j]);
+        inst->values[j] = cq_value_copy(cq_value_object_value(scope, k));
+        inst->changed[j] = false;
+    }
+}
+
+static int pk_where_value(cq_value **out, cq_model *m, const cq_value *pk)
+{
+    *out = match_object(cq_model_primary_key(m), pk, NULL);
+    return *out ? CQ_OK : oom(m->db);
+}
+
+static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
+{
+    cq_db *db = a->source->db;
+    const char *pk = cq_model_primary_key(a->target);
+    const cq_value *newkey = NULL;
+    int rc = t ? target_key(&newkey, a, t, pk, a->acc.set) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
+    cq_rows *cur = NULL;
+    rc = cq_assoc_get(&cur, src, a, NULL);
+    if (rc != CQ_OK)
+        return rc;
+    cq_instance *old = cq_rows_at(cur, 0);
+    const cq_value *srcv = source_value(src, a);
+    bool already = old && newkey && cq_value_equal(attr_value(old, pk), newkey);
+    if (old && !already) {
+        cq_value *w = NULL;
+        rc = pk_where_value(&w, a->target, attr_value(old, pk));
+        if (rc == CQ_OK)
+            rc = update_where(a->target, match_object(a->fk, NULL, NULL), w);
+    }
+    if (rc == CQ_OK && newkey && !already) {
+        cq_value *w = NULL;
+        cq_value *null = cq_value_null();
+        rc = pk_where_value(&w, a->target, newkey);
+        if (rc == CQ_OK)
+            rc = update_where(a->target, match_object(a->fk, srcv, a->scope), w);
+        if (rc == CQ_OK && t->instance)
+            mirror(t->instance, a->fk, srcv, a->scope);
+        cq_value_free(null);
+    }
+    cq_rows_free(cur);
+    (void)db;
+    return rc;
+}
+
+/* ---- hasMany --------------------------------------------------------------------------- */
+
+/* UPDATE target SET fk = v [, scope] WHERE pk IN (keys) [AND fk = current] */
+static int has_many_link(const cq_assoc *a, const cq_value *v, bool with_scope, cq_value *keys,
+                         const cq_value *only_from)
+{
+    cq_model *t = a->target;
+    cq_value *w = in_object(cq_model_primary_key(t), keys);
+    if (w && only_from && cq_value_object_set(w, a->fk, cq_value_copy(only_from)) != CQ_OK) {
+        cq_value_free(w);
+        w = NULL;
+    }
+    return update_where(t, match_object(a->fk, v, with_scope ? a->scope : NULL), w);
+}
+
+static int has_many_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_value *keys = NULL;
+    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target), a->acc.add);
+    if (rc != CQ_OK)
+        return rc;
+    const cq_value *srcv = source_value(src, a);
+    rc = has_many_link(a, srcv, true, keys, NULL);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++)
+        if (targets[i].instance)
+            mirror(targets[i].instance, a->fk, srcv, a->scope);
+    return rc;
+}
+
+static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                           size_t n)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_value *keys = NULL;
+    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target), a->acc.remove);
+    if (rc != CQ_OK)
+        return rc;
+    cq_value *null = cq_value_null();
+    /* v6 does not check the association scope here (associations.md 6.1) */
+    rc = has_many_link(a, null, false, keys, source_value(src, a));
+    for (size_t i = 0; rc == CQ_OK && i < n; i++)
+        if (targets[i].instance)
+            mirror(targets[i].instance, a->fk, null, NULL);
+    cq_value_free(null);
+    return rc;
+}
+
+static bool key_in(const cq_value *keys, const cq_value *k)
+{
+    for (size_t i = 0; i < cq_value_size(keys); i++)
+        if (cq_value_equal(cq_value_array_get(keys, i), k))
+            return true;
+    return false;
+}
+
+static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n)
+{
+    const char *pk = cq_model_primary_key(a->target);
+    cq_value *keys = NULL;
+    int rc = key_array(&keys, a, targets, n, pk, a->acc.set);
+    if (rc != CQ_OK)
+        return rc;
+    cq_rows *cur = NULL;
+    rc = cq_assoc_get(&cur, src, a, NULL);
+    cq_value *obsolete = cq_value_array(), *fresh = cq_value_array(), *current = cq_value_array();
+    if (rc == CQ_OK && (!obsolete || !fresh || !current))
+        rc = oom(a->source->db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(cur); i++) {
+        const cq_value *k = attr_value(cq_rows_at(cur, i), pk);
+        cq_value_array_append(current, cq_value_copy(k));
+        if (!key_in(keys, k))
+            cq_value_array_append(obsolete, cq_value_copy(k));
+    }
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(keys); i++)
+        if (!key_in(current, cq_value_array_get(keys, i)))
+            cq_value_array_append(fresh, cq_value_copy(cq_value_array_get(keys, i)));
+    const cq_value *srcv = source_value(src, a);
+    cq_value *null = cq_value_null();
+    if (rc == CQ_OK && cq_value_size(obsolete)) {
+        rc = has_many_link(a, null, false, obsolete, NULL);
+        obsolete = NULL;
+    }
+    if (rc == CQ_OK && cq_value_size(fresh)) {
+        rc = has_many_link(a, srcv, true, fresh, NULL);
+        fresh = NULL;
+    }
+    for (size_t i = 0; rc == CQ_OK && i < n; i++)
+        if (targets[i].instance)
+            mirror(targets[i].instance, a->fk, srcv, a->scope);
+    cq_value_free(null);
+    cq_value_free(obsolete);
+    cq_value_free(fresh);
+    cq_value_free(current);
+    cq_value_free(keys);
+    cq_rows_free(cur);
+    return rc;
+}
+
+/* ---- belongsToMany ------------------------------------------------------------------- */
+
+/* Join-row data for a target: the `through` option as defaults, overridden by the data
+ * attached to the target (associations.md 5.6). */
+static cq_value *through_data(const cq_target *t, const cq_value *defaults)
+{
+    cq_value *d = defaults ? cq_value_copy(defaults) : cq_value_object();
+    const cq_value *own = t->instance ? t->instance->through_data : NULL;
+    for (size_t i = 0; d && i < cq_value_size(own); i++)
+        if (cq_value_object_set(d, cq_value_object_key(own, i),
+                                cq_value_copy(cq_value_object_value(own, i))) != CQ_OK)
+            return NULL;
+    return d;
+}
+
+/* Current join rows of src, restricted to `keys` when given. */
+static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_value *keys,
+                    bool with_scope)
+{
+    cq_value *w = keys ? in_object(a->other_key, keys) : cq_value_object();
+    if (w && cq_value_object_set(w, a->fk, cq_value_copy(srcv)) != CQ_OK)
+        w = NULL;
+    for (size_t i = 0; w && with_scope && i < cq_value_size(a->through_scope); i++)
+        cq_value_object_set(w, cq_value_object_key(a->through_scope, i),
+                            cq_value_copy(cq_value_object_value(a->through_scope, i)));
+    if (!w)
+        return oom(a->source->db);
+    int rc = cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w });
+    cq_value_free(w);
+    return rc;
+}
+
+static const cq_instance *find_row(const cq_rows *rows, const char *attr, const cq_value *k)
+{
+    for (size_t i = 0; i < cq_rows_count(rows); i++)
+        if (cq_value_equal(attr_value(cq_rows_at(rows, i), attr), k))
+            return cq_rows_at(rows, i);
+    return NULL;
+}
+
+/* One INSERT of several join rows (Sequelize's bulkCreate of the join model). */
+static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *const *ts,
+                      const cq_value *const *keys, size_t n, const cq_value *defaults)
+{
+    cq_model *m = a->through;
+    cq_db *db = m->db;
+    if (n == 0)
+        return CQ_OK;
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        cq_value *row = through_data(ts[i], defaults);
+        for (size_t k = 0; row && k < cq_value_size(a->through_scope); k++)
+            cq_value_object_set(row, cq_value_object_key(a->through_scope, k),
+                                cq_value_copy(cq_value_object_value(a->through_scope, k)));
+        if (!row || cq_value_object_set(row, a->fk, cq_value_copy(srcv)) != CQ_OK ||
+            cq_value_object_set(row, a->other_key, cq_value_copy(keys[i])) != CQ_OK ||
+            cq_value_array_append(arr, row) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    if (!arr)
+        return oom(db);
+    int rc = cq__model_insert_many(m, arr);
+    cq_value_free(arr);
+    return rc;
+}
+
+/* UPDATE join row SET data WHERE fk = src AND otherKey = key. */
+static int btm_update(const cq_assoc *a, const cq_value *srcv, const cq_value *key,
+                      cq_value *data)
+{
+    cq_value *w = match_object(a->fk, srcv, NULL);
+    if (w && cq_value_object_set(w, a->other_key, cq_value_copy(key)) != CQ_OK) {
+        cq_value_free(w);
+        w = NULL;
+    }
+    return update_where(a->through, data, w);
+}
+
+static bool data_differs(const cq_instance *row, const cq_value *data)
+{
+    for (size_t i = 0; i < cq_value_size(data); i++) {
+        const cq_value *stored = attr_value(row, cq_value_object_key(data, i));
+        if (!cq_value_equal(stored, cq_value_object_value(data, i)))
+            return true;
+    }
+    return false;
+}
+
+static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                   const cq_value *defaults, bool set_mode)
+{
+    const cq_value *srcv = source_value(src, a);
+    cq_value *keys = NULL;
+    int rc = key_array(&keys, a, targets, n, a->target_key,
+                       set_mode ? a->acc.set : a->acc.add_multiple);
+    if (rc != CQ_OK)
+        return rc;
+    cq_value *keys_copy = cq_value_copy(keys);
+    cq_rows *cur = NULL;
+    if (!keys_copy)
+        rc = oom(a->source->db);
+    else
+        rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true) : btm_rows(&cur, a, srcv, keys_copy,
+                                                                         true);
+    if (set_mode)
+        cq_value_free(keys_copy);
+    const cq_target **fresh_t = calloc(n + 1, sizeof *fresh_t);
+    const cq_value **fresh_k = calloc(n + 1, sizeof *fresh_k);
+    size_t nfresh = 0;
+    if (rc == CQ_OK && (!fresh_t || !fresh_k))
+        rc = oom(a->source->db);
+    if (rc == CQ_OK && set_mode) {
+        /* obsolete rows: one DELETE */
+        cq_value *obsolete = cq_value_array();
+        for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
+            const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
+            if (!key_in(keys, k))
+                cq_value_array_append(obsolete, cq_value_copy(k));
+        }
+        if (!obsolete)
+            rc = oom(a->source->db);
+        else if (cq_value_size(obsolete)) {
+            cq_value *w = in_object(a->other_key, obsolete);
+            if (w && cq_value_object_set(w, a->fk, cq_value_copy(srcv)) != CQ_OK)
+                w = NULL;
+            for (size_t k = 0; w && k < cq_value_size(a->through_scope); k++)
+                cq_value_object_set(w, cq_value_object_key(a->through_scope, k),
+                                    cq_value_copy(cq_value_object_value(a->through_scope, k)));
+            rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
+                   : oom(a->source->db);
+            cq_value_free(w);
+        } else {
+            cq_value_free(obsolete);
+        }
+    }
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const cq_value *k = cq_value_array_get(keys, i);
+        const cq_instance *row = find_row(cur, a->other_key, k);
+        if (!row) {
+            fresh_t[nfresh] = &targets[i];
+            fresh_k[nfresh++] = k;
+            continue;
+        }
+        cq_value *data = through_data(&targets[i], defaults);
+        if (!data) {
+            rc = oom(a->source->db);
+            break;
+        }
+        /* add updates only what differs; set rewrites every kept row that has data */
+        if (cq_value_size(data) && (set_mode || data_differs(row, data)))
+            rc = btm_update(a, srcv, k, data);
+        else
+            cq_value_free(data);
+    }
+    if (rc == CQ_OK)
+        rc = btm_insert(a, srcv, fresh_t, fresh_k, nfresh, defaults);
+    free(fresh_t);
+    free(fresh_k);
+    cq_rows_free(cur);
+    cq_value_free(keys);
+    return rc;
+}
+
+static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_value *keys = NULL;
+    int rc = key_array(&keys, a, targets, n, a->target_key, a->acc.remove_multiple);
+    if (rc != CQ_OK)
+        return rc;
+    /* the through scope is not applied by remove (associations.md 5.6) */
+    cq_value *w = in_object(a->other_key, keys);
+    if (w && cq_value_object_set(w, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK) {
+        cq_value_free(w);
+        w = NULL;
+    }
+    rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
+           : oom(a->source->db);
+    cq_value_free(w);
+    return rc;
+}
+
+/* ---- public entry points ---------------------------------------------------------------- */
+
+int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                 const cq_assoc_opts_write *opts)
+{
+    int rc = check_source(src, a, a->acc.set);
+    if (rc != CQ_OK)
+        return rc;
+    if (!cq__assoc_is_multi(a) && n > 1)
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s takes one target or none",
+                           a->acc.set);
+    cq_txn *t = NULL;
+    rc = atomic_begin(&t, a->source->db);
+    if (rc != CQ_OK)
+        return rc;
+    switch (a->type) {
+    case CQ_BELONGS_TO:
+        rc = belongs_to_set(src, a, n ? &targets[0] : NULL, opts);
+        break;
+    case CQ_HAS_ONE:
+        rc = has_one_set(src, a, n ? &targets[0] : NULL);
+        break;
+    case CQ_HAS_MANY:
+        rc = has_many_set(src, a, targets, n);
+        break;
+    case CQ_BELONGS_TO_MANY:
+        rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, true);
+        break;
+    }
+    return atomic_end(t, rc);
+}
+
+int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                 const cq_assoc_opts_write *opts)
+{
+    int rc = check_source(src, a, n == 1 ? a->acc.add : a->acc.add_multiple);
+    if (rc != CQ_OK)
+        return rc;
+    if (!cq__assoc_is_multi(a))
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no add accessor",
+                           a->source->name, a->alias.as);
+    if (n == 0)
+        return CQ_OK;
+    cq_txn *t = NULL;
+    rc = atomic_begin(&t, a->source->db);
+    if (rc != CQ_OK)
+        return rc;
+    if (a->type == CQ_HAS_MANY)
+        rc = has_many_add(src, a, targets, n);
+    else
+        rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false);
+    return atomic_end(t, rc);
+}
+
+int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                    const cq_assoc_opts_write *opts)
+{
+    (void)opts;
+    int rc = check_source(src, a, n == 1 ? a->acc.remove : a->acc.remove_multiple);
+    if (rc != CQ_OK)
+        return rc;
+    if (!cq__assoc_is_multi(a))
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no remove accessor",
+                           a->source->name, a->alias.as);
+    return a->type == CQ_HAS_MANY ? has_many_remove(src, a, targets, n)
+                                  : btm_remove(src, a, targets, n);
+}
+
+int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
+                    const cq_value *values, const cq_assoc_opts_write *opts)
+{
+    if (out)
+        *out = NULL;
+    int rc = check_source(src, a, a->acc.create);
+    if (rc != CQ_OK)
+        return rc;
+    cq_db *db = a->source->db;
+    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s needs an object of values", a->acc.create);
+    cq_value *v = values ? cq_value_copy(values) : cq_value_object();
+    /* scope values (and, for hasOne/hasMany, the key) go into the INSERT */
+    for (size_t i = 0; v && a->type != CQ_BELONGS_TO && i < cq_value_size(a->scope); i++)
+        cq_value_object_set(v, cq_value_object_key(a->scope, i),
+                            cq_value_copy(cq_value_object_value(a->scope, i)));
+    if (v && (a->type == CQ_HAS_ONE || a->type == CQ_HAS_MANY) &&
+        cq_value_object_set(v, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK)
+        v = NULL;
+    if (!v)
+        return oom(db);
+    cq_txn *t = NULL;
+    rc = atomic_begin(&t, db);
+    if (rc != CQ_OK) {
+        cq_value_free(v);
+        return rc;
+    }
+    if (rc == CQ_OK && a->type == CQ_HAS_ONE) {
+        /* DEVIATIONS D12: detach the previous target first, as setX does */
+        rc = has_one_set(src, a, NULL);
+        if (rc == CQ_OK)
+            cq__db_clear(db);
+    }
+    cq_instance *inst = NULL;
+    if (rc == CQ_OK)
+        rc = cq_model_create(&inst, a->target, v,
+                             &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL,
+                                               .fields = opts ? opts->fields : NULL });
+    cq_value_free(v);
+    if (rc == CQ_OK && a->type == CQ_BELONGS_TO) {
+        cq_target tg = { .instance = inst };
+        rc = belongs_to_set(src, a, &tg, opts);
+    } else if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
+        cq_target tg = { .instance = inst };
+        rc = btm_add(src, a, &tg, 1, opts ? opts->through : NULL, false);
+    }
+    rc = atomic_end(t, rc);
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    if (out)
+        *out = inst;
+    else
+        cq_instance_free(inst);
+    return CQ_OK;
+}
+
+cq_instance *cq_instance_through(const cq_instance *inst)
+{
+    return inst->through;
+}
+
+int cq_instance_set_through_data(cq_instance *inst, const cq_value *data)
+{
+    cq_db *db = inst->model->db;
+    cq__db_clear(db);
+    if (data && cq_value_type_of(data) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "through data must be an object");
+    cq_value *c = data ? cq_value_copy(data) : NULL;
+    if (data && !c)
+        return oom(db);
+    cq_value_free(inst->through_data);
+    inst->through_data = c;
+    return CQ_OK;
+}

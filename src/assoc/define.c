@@ -1,0 +1,939 @@
+/* Defining associations: keys, injected foreign-key attributes, join models
+ * (spec/associations.md sections 1-5, naming.md section 5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assoc/assoc.h"
+#include "core/util.h"
+
+static int oom(cq_db *db)
+{
+    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+}
+
+static const char *const method_names[] = { "", "belongsTo", "hasOne", "hasMany",
+                                            "belongsToMany" };
+
+const char *cq_assoc_type_name(cq_assoc_type t)
+{
+    return t >= CQ_BELONGS_TO && t <= CQ_BELONGS_TO_MANY ? method_names[t] : "unknown";
+}
+
+cq__naming_kind cq__assoc_kind(const cq_assoc *a)
+{
+    switch (a->type) {
+    case CQ_HAS_ONE:
+        return CQ__NAMING_HAS_ONE;
+    case CQ_HAS_MANY:
+        return CQ__NAMING_HAS_MANY;
+    case CQ_BELONGS_TO_MANY:
+        return CQ__NAMING_BELONGS_TO_MANY;
+    default:
+        return CQ__NAMING_BELONGS_TO;
+    }
+}
+
+bool cq__assoc_is_multi(const cq_assoc *a)
+{
+    return a->type == CQ_HAS_MANY || a->type == CQ_BELONGS_TO_MANY;
+}
+
+cq_model *cq__assoc_holder(const cq_assoc *a)
+{
+    switch (a->type) {
+    case CQ_BELONGS_TO:
+        return a->source;
+    case CQ_BELONGS_TO_MANY:
+        return a->through;
+    default:
+        return a->target;
+    }
+}
+
+void cq__assoc_free(cq_assoc *a)
+{
+    if (!a)
+        return;
+    cq__naming_alias_free(&a->alias);
+    cq__naming_accessors_free(&a->acc);
+    free(a->fk);
+    free(a->source_key);
+    free(a->target_key);
+    free(a->other_key);
+    cq_value_free(a->scope);
+    cq_value_free(a->through_scope);
+    free(a);
+}
+
+/* ---- snapshots: a failed definition leaves every model as it was (DEVIATIONS D11) ---- */
+
+typedef struct attr_snap {
+    cq_model *m;
+    size_t nattrs;      /* attributes beyond this were added by the failed call */
+    cq__attr *copy;     /* deep copies of the attributes that existed */
+} attr_snap;
+
+static cq__attr attr_dup(const cq__attr *a, bool *oom_flag)
+{
+    cq__attr c = *a;
+    c.name = cq__strdup(a->name);
+    c.field = cq__strdup(a->field);
+    c.default_value = a->default_value ? cq_value_copy(a->default_value) : NULL;
+    c.unique_name = a->unique_name ? cq__strdup(a->unique_name) : NULL;
+    c.ref_model = a->ref_model ? cq__strdup(a->ref_model) : NULL;
+    c.ref_key = a->ref_key ? cq__strdup(a->ref_key) : NULL;
+    c.on_delete = a->on_delete ? cq__strdup(a->on_delete) : NULL;
+    c.on_update = a->on_update ? cq__strdup(a->on_update) : NULL;
+    if (!c.name || !c.field || (a->default_value && !c.default_value) ||
+        (a->unique_name && !c.unique_name) || (a->ref_model && !c.ref_model) ||
+        (a->ref_key && !c.ref_key) || (a->on_delete && !c.on_delete) ||
+        (a->on_update && !c.on_update))
+        *oom_flag = true;
+    return c;
+}
+
+static int snap_take(attr_snap *s, cq_model *m)
+{
+    s->m = m;
+    s->nattrs = m->nattrs;
+    s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
+    if (!s->copy)
+        return oom(m->db);
+    bool bad = false;
+    for (size_t i = 0; i < m->nattrs; i++)
+        s->copy[i] = attr_dup(&m->attrs[i], &bad);
+    return bad ? oom(m->db) : CQ_OK;
+}
+
+static void snap_restore(attr_snap *s)
+{
+    if (!s->m || !s->copy)
+        return;
+    cq_model *m = s->m;
+    for (size_t i = 0; i < m->nattrs; i++)
+        cq__attr_clear(&m->attrs[i]);
+    memcpy(m->attrs, s->copy, s->nattrs * sizeof *m->attrs);
+    m->nattrs = s->nattrs;
+    free(s->copy);
+    s->copy = NULL;
+    cq__model_refresh_pk(m);
+}
+
+static void snap_drop(attr_snap *s)
+{
+    if (!s->copy)
+        return;
+    for (size_t i = 0; i < s->nattrs; i++)
+        cq__attr_clear(&s->copy[i]);
+    free(s->copy);
+    s->copy = NULL;
+}
+
+/* ---- injected foreign keys -------------------------------------------------------- */
+
+typedef struct fk_spec {
+    const char *name;
+    const cq_attr *attr_opts;   /* the object form of foreignKey, may be NULL */
+    const cq__attr *ref_attr;   /* the referenced key attribute */
+    cq_model *ref_model;
+    cq_type key_type;
+    bool constraints;
+    const char *on_delete, *on_update; /* association options */
+    const char *null_delete, *notnull_delete; /* defaults by nullability */
+} fk_spec;
+
+static bool attr_nullable_for_default(const cq__attr *a)
+{
+    /* an existing attribute declared without allowNull counts as NOT nullable here */
+    return a->allow_null == CQ_ON;
+}
+
+static char *upper_dup(const char *s)
+{
+    char *d = cq__strdup(s);
+    for (char *p = d; p && *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return d;
+}
+
+/* Adds (or merges into) the foreign-key attribute on `holder` (associations.md 1.2). */
+static int inject_fk(cq_model *holder, const fk_spec *f)
+{
+    cq_db *db = holder->db;
+    long idx = cq__model_attr_index(holder, f->name);
+    bool exists = idx >= 0;
+    if (!exists) {
+        const cq_attr *o = f->attr_opts;
+        cq_attr gen = { 0 };
+        if (o)
+            gen = *o;
+        gen.name = f->name;
+        gen.type = f->key_type ? f->key_type : (o && o->type ? o->type : f->ref_attr->type);
+        if (!(o && o->type) && !f->key_type) {
+            gen.length = f->ref_attr->length;
+            gen.precision = f->ref_attr->precision;
+            gen.scale = f->ref_attr->scale;
+        }
+        gen.primary_key = false;
+        gen.auto_increment = false;
+        gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
+        gen.references_model = NULL;
+        gen.references_model_handle = NULL;
+        gen.on_delete = NULL;
+        gen.on_update = NULL;
+        gen.unique = o ? o->unique : false;
+        /* add through the normal path (validates, names the column by the holder) */
+        if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
+                     sizeof *holder->attrs) != 0)
+            return oom(db);
+        cq__attr *a = &holder->attrs[holder->nattrs];
+        memset(a, 0, sizeof *a);
+        a->name = cq__strdup(gen.name);
+        a->field = cq__naming_field_name(gen.name, gen.field, holder->underscored);
+        a->type = gen.type;
+        a->length = gen.length;
+        a->precision = gen.precision;
+        a->scale = gen.scale;
+        a->allow_null = gen.allow_null;
+        a->unique = gen.unique || gen.unique_name;
+        a->unique_name = gen.unique_name ? cq__strdup(gen.unique_name) : NULL;
+        a->default_value = gen.default_value ? cq_value_copy(gen.default_value) : NULL;
+        a->default_fn = gen.default_fn;
+        a->references_none = gen.references_none;
+        holder->nattrs++;
+        if (!a->name || !a->field)
+            return oom(db);
+        if (o && o->on_delete && !(a->on_delete = upper_dup(o->on_delete)))
+            return oom(db);
+        if (o && o->on_update && !(a->on_update = upper_dup(o->on_update)))
+            return oom(db);
+        idx = (long)holder->nattrs - 1;
+    }
+    cq__attr *a = &holder->attrs[idx];
+    bool nullable = exists ? attr_nullable_for_default(a) : a->allow_null != CQ_OFF;
+    /* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller
+     * gave an action explicitly even with constraints off (associations.md 1.2). */
+    bool want_ref = f->constraints || f->on_delete || f->on_update;
+    if (want_ref && !a->references_none && !a->ref_model) {
+        a->ref_model = cq__strdup(f->ref_model->name);
+        a->ref_key = cq__strdup(f->ref_attr->name);
+        if (!a->ref_model || !a->ref_key)
+            return oom(db);
+    }
+    if (want_ref && !a->references_none) {
+        const char *del = f->on_delete ? f->on_delete
+                          : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
+                                           : NULL;
+        const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
+        if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
+            return oom(db);
+        if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
+            return oom(db);
+    }
+    return CQ_OK;
+}
+
+static bool valid_action(const char *a)
+{
+    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
+                                      "SET NULL" };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (cq__strcaseeq(a, ok[i]))
+            return true;
+    return false;
+}
+
+/* ---- common front part ------------------------------------------------------------- */
+
+static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
+                        const cq_assoc_opts *o)
+{
+    cq_db *db = source->db;
+    if (!target || target->db != db)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "%s.%s called with something that's not a subclass of Sequelize.Model",
+                           source->name, method_names[type]);
+    const char *acts[2] = { o->on_delete, o->on_update };
+    for (int i = 0; i < 2; i++)
+        if (acts[i] && !valid_action(acts[i]))
+            return cq__db_fail(db, CQ_EINVALID,
+                               "%s.%s(%s): %s \"%s\" is not one of RESTRICT, CASCADE, NO ACTION, "
+                               "SET DEFAULT, SET NULL",
+                               source->name, method_names[type], target->name,
+                               i ? "onUpdate" : "onDelete", acts[i]);
+    if (o->scope && cq_value_type_of(o->scope) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s.%s(%s): scope must be an object", source->name,
+                           method_names[type], target->name);
+    for (size_t i = 0; o->scope && i < cq_value_size(o->scope); i++)
+        if (cq__model_attr_index(target, cq_value_object_key(o->scope, i)) < 0)
+            return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                               "%s.%s(%s): scope names \"%s\", which is not an attribute of %s",
+                               source->name, method_names[type], target->name,
+                               cq_value_object_key(o->scope, i), target->name);
+    return CQ_OK;
+}
+
+static int key_attr(const cq__attr **out, cq_model *m, const char *key, const char *what)
+{
+    long i = cq__model_attr_index(m, key);
+    if (!key || i < 0)
+        return cq__db_fail(m->db, CQ_EASSOC,
+                           "Unknown attribute \"%s\" passed as %s, define this attribute on model "
+                           "\"%s\" first",
+                           key ? key : "(none)", what, m->name);
+    *out = &m->attrs[i];
+    return CQ_OK;
+}
+
+static int register_assoc(cq_assoc *a)
+{
+    cq_model *s = a->source;
+    if (cq__grow((void **)&s->assocs, &s->assocs_cap, s->nassocs + 1, sizeof *s->assocs) != 0)
+        return oom(s->db);
+    s->assocs[s->nassocs++] = a;
+    return CQ_OK;
+}
+
+/* Alias, duplicate-alias check; fills a->alias. */
+static int resolve_alias(cq_assoc *a, const cq_assoc_opts *o)
+{
+    cq_db *db = a->source->db;
+    int rc = cq__naming_alias_resolve(&a->alias, NULL, cq__assoc_kind(a), o->as, o->as_singular,
+                                      o->as_plural, a->target->singular, a->target->plural);
+    if (rc == CQ_EINVALID)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "%s.%s(%s): `as` must be a string, or {singular, plural} for hasMany "
+                           "and belongsToMany",
+                           a->source->name, method_names[a->type], a->target->name);
+    if (rc != CQ_OK)
+        return oom(db);
+    if (a->alias.is_aliased)
+        for (size_t i = 0; i < a->source->nassocs; i++)
+            if (strcmp(a->source->assocs[i]->alias.as, a->alias.as) == 0)
+                return cq__db_fail(db, CQ_EASSOC,
+                                   "You have used the alias %s in two separate associations. "
+                                   "Aliased associations must have unique aliases.",
+                                   a->alias.as);
+    return CQ_OK;
+}
+
+static int finish(cq_assoc **out, cq_assoc *a)
+{
+    cq_db *db = a->source->db;
+    /* naming collision: the alias equals an attribute of the source */
+    if (cq__model_attr_index(a->source, a->alias.as) >= 0)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "Naming collision between attribute '%s' and association '%s' on model "
+                           "%s. To remedy this, change either foreignKey or as in your "
+                           "association definition",
+                           a->alias.as, a->alias.as, a->source->name);
+    int rc = cq__naming_accessors_make(&a->acc, cq__assoc_kind(a), a->alias.singular,
+                                       a->alias.plural);
+    if (rc != CQ_OK)
+        return oom(db);
+    rc = register_assoc(a);
+    if (rc == CQ_OK && out)
+        *out = a;
+    return rc;
+}
+
+static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type type,
+                           const cq_assoc_opts *o)
+{
+    cq_assoc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->type = type;
+    a->source = source;
+    a->target = target;
+    a->constraints = o->constraints != CQ_OFF;
+    if (o->scope && !(a->scope = cq_value_copy(o->scope))) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* With no foreignKey option, an attribute of the holder that was declared by hand with a
+ * reference to the same key is reused (sync.md section 9 decision, DEVIATIONS D3). */
+static const char *declared_reference(cq_model *holder, cq_model *ref_model,
+                                      const cq__attr *ref_attr)
+{
+    const char *found = NULL;
+    int n = 0;
+    for (size_t i = 0; i < holder->nattrs; i++) {
+        const cq__attr *a = &holder->attrs[i];
+        if (!a->ref_model || a->generated)
+            continue;
+        bool same_model = strcmp(a->ref_model, ref_model->name) == 0 ||
+                          strcmp(a->ref_model, ref_model->table) == 0;
+        bool same_key = cq__streq(a->ref_key, ref_attr->name) ||
+                        cq__streq(a->ref_key, ref_attr->field);
+        if (same_model && same_key) {
+            found = a->name;
+            n++;
+        }
+    }
+    return n == 1 ? found : NULL;
+}
+
+/* ---- belongsTo / hasOne / hasMany ----------------------------------------------------- */
+
+static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
+                                 cq_assoc_type type, const cq_assoc_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    cq_db *db = source->db;
+    cq__db_clear(db);
+    cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
+    int rc = check_common(source, target, type, &o);
+    if (rc != CQ_OK)
+        return rc;
+    if (type == CQ_HAS_MANY && (o.through || o.through_model))
+        return cq__db_fail(db, CQ_EASSOC,
+                           "N:M associations are not supported with hasMany. Use belongsToMany "
+                           "instead");
+    cq_assoc *a = assoc_new(source, target, type, &o);
+    if (!a)
+        return oom(db);
+    cq_model *holder = type == CQ_BELONGS_TO ? source : target;
+    attr_snap snap = { 0 };
+    char *fk = NULL;
+    rc = resolve_alias(a, &o);
+    if (rc == CQ_OK)
+        rc = snap_take(&snap, holder);
+    /* the referenced key: target's targetKey for belongsTo, source's sourceKey otherwise */
+    const cq__attr *ref_attr = NULL;
+    cq_model *ref_model = type == CQ_BELONGS_TO ? target : source;
+    if (rc == CQ_OK) {
+        const char *pk = cq_model_primary_key(ref_model);
+        if (type == CQ_BELONGS_TO)
+            rc = key_attr(&ref_attr, target, o.target_key ? o.target_key : pk, "targetKey");
+        else
+            rc = key_attr(&ref_attr, source, o.source_key ? o.source_key : pk, "sourceKey");
+    }
+    if (rc == CQ_OK && type != CQ_BELONGS_TO && o.source_key && !ref_attr->primary_key &&
+        !ref_attr->unique)
+        rc = cq__db_fail(db, CQ_EASSOC,
+                         "%s.%s(%s): sourceKey \"%s\" is neither the primary key nor unique, so "
+                         "it cannot be referenced",
+                         source->name, method_names[type], target->name, ref_attr->name);
+    if (rc == CQ_OK && type == CQ_BELONGS_TO && o.target_key && !ref_attr->primary_key &&
+        !ref_attr->unique)
+        rc = cq__db_fail(db, CQ_EASSOC,
+                         "%s.belongsTo(%s): targetKey \"%s\" is neither the primary key nor "
+                         "unique, so it cannot be referenced",
+                         source->name, target->name, ref_attr->name);
+    /* the foreign-key name */
+    if (rc == CQ_OK) {
+        const char *given = o.foreign_key ? o.foreign_key
+                            : o.foreign_key_attr ? o.foreign_key_attr->name
+                                                 : NULL;
+        const char *pk = cq_model_primary_key(ref_model);
+        const char *declared = given ? NULL : declared_reference(holder, ref_model, ref_attr);
+        if (given || declared) {
+            fk = cq__strdup(given ? given : declared);
+            rc = fk ? CQ_OK : oom(db);
+            if (declared)
+                cq__session_warn(&db->s, "an association reuses an attribute declared with a "
+                                         "reference to the same key");
+        } else if (type == CQ_BELONGS_TO) {
+            rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
+                                          target->singular, pk);
+        } else if (type == CQ_HAS_ONE) {
+            rc = cq__naming_fk_has_one(&fk, NULL, a->alias.is_aliased ? a->alias.as : NULL,
+                                       source->name, pk);
+        } else {
+            rc = cq__naming_fk_has_many(&fk, source->singular, pk);
+        }
+        if (rc == CQ_EINVALID)
+            rc = cq__db_fail(db, CQ_EASSOC, "%s.%s(%s): cannot name the foreign key: %s has no "
+                             "primary key",
+                             source->name, method_names[type], target->name, ref_model->name);
+        else if (rc != CQ_OK && rc != CQ_ENOMEM)
+            ; /* already set */
+        else if (rc == CQ_ENOMEM)
+            rc = oom(db);
+    }
+    if (rc == CQ_OK) {
+        fk_spec f = { .name = fk,
+                      .attr_opts = o.foreign_key_attr,
+                      .ref_attr = ref_attr,
+                      .ref_model = ref_model,
+                      .key_type = o.key_type,
+                      .constraints = a->constraints,
+                      .on_delete = o.on_delete,
+                      .on_update = o.on_update,
+                      .null_delete = "SET NULL",
+                      .notnull_delete = type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
+        rc = inject_fk(holder, &f);
+    }
+    if (rc == CQ_OK) {
+        a->fk = fk;
+        fk = NULL;
+        if (type == CQ_BELONGS_TO)
+            a->target_key = cq__strdup(ref_attr->name);
+        else
+            a->source_key = cq__strdup(ref_attr->name);
+        if (!a->target_key && !a->source_key)
+            rc = oom(db);
+    }
+    if (rc == CQ_OK)
+        rc = finish(out, a);
+    free(fk);
+    if (rc != CQ_OK) {
+        cq_error keep = db->s.error;
+        snap_restore(&snap);
+        cq__assoc_free(a);
+        db->s.error = keep;
+        return rc;
+    }
+    snap_drop(&snap);
+    return CQ_OK;
+}
+
+int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
+                        const cq_assoc_opts *opts)
+{
+    return define_single_or_many(out, source, target, CQ_BELONGS_TO, opts);
+}
+
+int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target,
+                     const cq_assoc_opts *opts)
+{
+    return define_single_or_many(out, source, target, CQ_HAS_ONE, opts);
+}
+
+int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target,
+                      const cq_assoc_opts *opts)
+{
+    return define_single_or_many(out, source, target, CQ_HAS_MANY, opts);
+}
+
+/* ---- belongsToMany ------------------------------------------------------------------ */
+
+/* Removes attribute `i` from `m` (used for the join model's generated id). */
+static void remove_attr(cq_model *m, size_t i)
+{
+    cq__attr_clear(&m->attrs[i]);
+    memmove(&m->attrs[i], &m->attrs[i + 1], (m->nattrs - i - 1) * sizeof *m->attrs);
+    m->nattrs--;
+    if (m->created_at > (long)i)
+        m->created_at--;
+    if (m->updated_at > (long)i)
+        m->updated_at--;
+}
+
+/* Sets up one join key (associations.md 5.4): type of the referenced key, reference, actions.
+ * `assoc_first`: the association's option wins over a value already on the attribute
+ * (foreignKey); otherwise the attribute's value wins (otherKey). */
+static int join_key(cq_model *through, const char *name, const cq_attr *attr_opts,
+                    const cq__attr *ref_attr, cq_model *ref_model, const cq_assoc_opts *o,
+                    bool constraints, bool composite_pk, bool assoc_first)
+{
+    cq_db *db = through->db;
+    long idx = cq__model_attr_index(through, name);
+    if (idx < 0) {
+        if (cq__grow((void **)&through->attrs, &through->attrs_cap, through->nattrs + 1,
+                     sizeof *through->attrs) != 0)
+            return oom(db);
+        cq__attr *a = &through->attrs[through->nattrs];
+        memset(a, 0, sizeof *a);
+        a->name = cq__strdup(name);
+        a->field = cq__naming_field_name(name, attr_opts ? attr_opts->field : NULL,
+                                         through->underscored);
+        a->allow_null = attr_opts ? attr_opts->allow_null : CQ_DEFAULT;
+        through->nattrs++;
+        if (!a->name || !a->field)
+            return oom(db);
+        idx = (long)through->nattrs - 1;
+    }
+    cq__attr *a = &through->attrs[idx];
+    a->type = ref_attr->type;
+    a->length = ref_attr->length;
+    a->precision = ref_attr->precision;
+    a->scale = ref_attr->scale;
+    a->primary_key = composite_pk;
+    a->auto_increment = false;
+    if (constraints) {
+        free(a->ref_model);
+        free(a->ref_key);
+        a->ref_model = cq__strdup(ref_model->name);
+        a->ref_key = cq__strdup(ref_attr->name);
+        a->references_none = false;
+        if (!a->ref_model || !a->ref_key)
+            return oom(db);
+        const char *acts[2] = { o->on_delete, o->on_update };
+        char **slots[2] = { &a->on_delete, &a->on_update };
+        for (int k = 0; k < 2; k++) {
+            if (acts[k] && (assoc_first || !*slots[k])) {
+                free(*slots[k]);
+                if (!(*slots[k] = upper_dup(acts[k])))
+                    return oom(db);
+            } else if (!*slots[k] && !(*slots[k] = cq__strdup("CASCADE")))
+                return oom(db);
+        }
+    } else {
+        free(a->ref_model);
+        free(a->ref_key);
+        a->ref_model = a->ref_key = NULL;
+    }
+    return CQ_OK;
+}
+
+static int resolve_through(cq_model **out, bool *created, cq_model *source,
+                           const cq_assoc_opts *o)
+{
+    cq_db *db = source->db;
+    *out = NULL;
+    *created = false;
+    if (o->through_model) {
+        *out = o->through_model;
+        return CQ_OK;
+    }
+    cq_model *m = cq_db_model(db, o->through);
+    if (m) {
+        *out = m;
+        return CQ_OK;
+    }
+    /* a generated join model: table named verbatim, source's underscored and timestamp names */
+    cq_model_opts mo = { .freeze_table_name = CQ_ON,
+                         .underscored = source->underscored ? CQ_ON : CQ_OFF,
+                         .timestamps = o->timestamps };
+    if (source->created_at >= 0)
+        mo.created_at = source->attrs[source->created_at].name;
+    if (source->updated_at >= 0)
+        mo.updated_at = source->attrs[source->updated_at].name;
+    int rc = cq_db_define(&m, db, o->through, NULL, &mo);
+    if (rc != CQ_OK)
+        return rc;
+    *created = true;
+    *out = m;
+    return CQ_OK;
+}
+
+static void undefine_model(cq_db *db, cq_model *m)
+{
+    for (size_t i = 0; i < db->nmodels; i++)
+        if (db->models[i] == m) {
+            memmove(&db->models[i], &db->models[i + 1],
+                    (db->nmodels - i - 1) * sizeof *db->models);
+            db->nmodels--;
+            break;
+        }
+    cq__model_free(m);
+}
+
+int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                             const cq_assoc_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    cq_db *db = source->db;
+    cq__db_clear(db);
+    cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
+    int rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
+    if (rc != CQ_OK)
+        return rc;
+    if (!o.through && !o.through_model)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "%s.belongsToMany(%s) requires through option, pass either a string "
+                           "or a model",
+                           source->name, target->name);
+    if (o.through_model && o.through_model->db != db)
+        return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
+                           source->name, target->name);
+    if (source == target && !o.as && !o.as_plural)
+        return cq__db_fail(db, CQ_EASSOC, "'as' must be defined for many-to-many self-associations");
+    if (o.through_scope && cq_value_type_of(o.through_scope) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
+                           source->name, target->name);
+    cq_assoc *a = assoc_new(source, target, CQ_BELONGS_TO_MANY, &o);
+    if (!a)
+        return oom(db);
+    if (o.through_scope && !(a->through_scope = cq_value_copy(o.through_scope))) {
+        cq__assoc_free(a);
+        return oom(db);
+    }
+    const cq__attr *src_key = NULL, *tgt_key = NULL;
+    cq_model *through = NULL;
+    bool created = false;
+    attr_snap snap = { 0 };
+    char *fk = NULL, *other = NULL;
+    char *paired_old_other = NULL;
+    cq_assoc *paired = NULL;
+    rc = resolve_alias(a, &o);
+    if (rc == CQ_OK)
+        rc = key_attr(&src_key, source,
+                      o.source_key ? o.source_key : cq_model_primary_key(source), "sourceKey");
+    if (rc == CQ_OK)
+        rc = key_attr(&tgt_key, target,
+                      o.target_key ? o.target_key : cq_model_primary_key(target), "targetKey");
+    if (rc == CQ_OK)
+        rc = resolve_through(&through, &created, source, &o);
+    if (rc == CQ_OK && !created)
+        rc = snap_take(&snap, through);
+    for (size_t i = 0; rc == CQ_OK && i < target->nassocs; i++) {
+        cq_assoc *t = target->assocs[i];
+        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source &&
+            !t->paired)
+            paired = t;
+    }
+    if (rc == CQ_OK) {
+        const char *given = o.foreign_key ? o.foreign_key
+                            : o.foreign_key_attr ? o.foreign_key_attr->name
+                                                 : NULL;
+        if (given)
+            rc = (fk = cq__strdup(given)) ? CQ_OK : oom(db);
+        else
+            rc = cq__naming_fk_belongs_to_many(&fk, source->singular, src_key->name);
+    }
+    if (rc == CQ_OK) {
+        const char *given = o.other_key ? o.other_key
+                            : o.other_key_attr ? o.other_key_attr->name
+                                               : NULL;
+        a->other_key_default = !given;
+        if (given)
+            rc = (other = cq__strdup(given)) ? CQ_OK : oom(db);
+        else if (paired)
+            rc = (other = cq__strdup(paired->fk)) ? CQ_OK : oom(db);
+        else
+            rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target,
+                                                      a->alias.as, target->singular,
+                                                      tgt_key->name);
+    }
+    if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
+        rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
+                         source->name, target->name);
+    /* the join model keeps a primary key the user declared; a generated id is dropped */
+    bool user_pk = false;
+    if (rc == CQ_OK) {
+        for (size_t i = 0; i < through->nattrs; i++) {
+            if (!through->attrs[i].primary_key)
+                continue;
+            bool key_col = strcmp(through->attrs[i].name, fk) == 0 ||
+                           strcmp(through->attrs[i].name, other) == 0;
+            if (through->attrs[i].generated && !key_col) {
+                remove_attr(through, i);
+                i--;
+            } else if (!key_col) {
+                user_pk = true;
+            }
+        }
+    }
+    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
+        /* pairing renames the other side's derived otherKey to this side's foreignKey */
+        long old = cq__model_attr_index(through, paired->other_key);
+        if (old >= 0)
+            remove_attr(through, (size_t)old);
+        paired_old_other = paired->other_key;
+        paired->other_key = cq__strdup(fk);
+        if (!paired->other_key)
+            rc = oom(db);
+    }
+    if (rc == CQ_OK)
+        rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
+                      !user_pk, true);
+    if (rc == CQ_OK)
+        rc = join_key(through, other, o.other_key_attr, tgt_key, target, &o, a->constraints,
+                      !user_pk, false);
+    if (rc == CQ_OK && user_pk && o.through_unique != CQ_OFF) {
+        char *uname = o.unique_key ? cq__strdup(o.unique_key)
+                                   : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);
+        const char *keys[2] = { fk, other };
+        for (int k = 0; uname && k < 2; k++) {
+            cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
+            free(ka->unique_name);
+            ka->unique_name = cq__strdup(uname);
+            ka->unique = true;
+        }
+        rc = uname ? CQ_OK : oom(db);
+        free(uname);
+    }
+    if (rc == CQ_OK)
+        rc = cq__model_refresh_pk(through);
+    if (rc == CQ_OK) {
+        a->through = through;
+        a->fk = fk;
+        a->other_key = other;
+        fk = other = NULL;
+        a->source_key = cq__strdup(src_key->name);
+        a->target_key = cq__strdup(tgt_key->name);
+        if (!a->source_key || !a->target_key)
+            rc = oom(db);
+    }
+    if (rc == CQ_OK)
+        rc = finish(out, a);
+    free(fk);
+    free(other);
+    if (rc != CQ_OK) {
+        cq_error keep = db->s.error;
+        if (paired_old_other) {
+            free(paired->other_key);
+            paired->other_key = paired_old_other;
+            paired_old_other = NULL;
+        }
+        if (created)
+            undefine_model(db, through);
+        else
+            snap_restore(&snap);
+        cq__assoc_free(a);
+        db->s.error = keep;
+        return rc;
+    }
+    free(paired_old_other);
+    if (paired) {
+        paired->paired = a;
+        a->paired = paired;
+    }
+    snap_drop(&snap);
+    return CQ_OK;
+}
+
+/* ---- introspection ------------------------------------------------------------------ */
+
+size_t cq_model_assoc_count(const cq_model *m)
+{
+    return m->nassocs;
+}
+
+cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i)
+{
+    return i < m->nassocs ? m->assocs[i] : NULL;
+}
+
+cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
+{
+    /* a later non-aliased redefinition replaces an earlier one, as in Sequelize */
+    for (size_t i = m->nassocs; as && i > 0; i--)
+        if (strcmp(m->assocs[i - 1]->alias.as, as) == 0)
+            return m->assocs[i - 1];
+    return NULL;
+}
+
+cq_assoc_type cq_assoc_type_of(const cq_assoc *a)
+{
+    return a->type;
+}
+
+cq_model *cq_assoc_source(const cq_assoc *a)
+{
+    return a->source;
+}
+
+cq_model *cq_assoc_target(const cq_assoc *a)
+{
+    return a->target;
+}
+
+const char *cq_assoc_as(const cq_assoc *a)
+{
+    return a->alias.as;
+}
+
+const char *cq_assoc_singular(const cq_assoc *a)
+{
+    return a->alias.singular;
+}
+
+const char *cq_assoc_plural(const cq_assoc *a)
+{
+    return a->alias.plural;
+}
+
+bool cq_assoc_is_aliased(const cq_assoc *a)
+{
+    return a->alias.is_aliased;
+}
+
+const char *cq_assoc_foreign_key(const cq_assoc *a)
+{
+    return a->fk;
+}
+
+const char *cq_assoc_source_key(const cq_assoc *a)
+{
+    return a->source_key;
+}
+
+const char *cq_assoc_target_key(const cq_assoc *a)
+{
+    return a->target_key;
+}
+
+const char *cq_assoc_other_key(const cq_assoc *a)
+{
+    return a->other_key;
+}
+
+cq_model *cq_assoc_through(const cq_assoc *a)
+{
+    return a->through;
+}
+
+const cq_value *cq_assoc_scope(const cq_assoc *a)
+{
+    return a->scope;
+}
+
+const cq_value *cq_assoc_through_scope(const cq_assoc *a)
+{
+    return a->through_scope;
+}
+
+const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind)
+{
+    switch (kind) {
+    case CQ_ACC_GET:
+        return a->acc.get;
+    case CQ_ACC_SET:
+        return a->acc.set;
+    case CQ_ACC_CREATE:
+        return a->acc.create;
+    case CQ_ACC_ADD:
+        return a->acc.add;
+    case CQ_ACC_ADD_MULTIPLE:
+        return a->acc.add_multiple;
+    case CQ_ACC_REMOVE:
+        return a->acc.remove;
+    case CQ_ACC_REMOVE_MULTIPLE:
+        return a->acc.remove_multiple;
+    case CQ_ACC_HAS_SINGLE:
+        return a->acc.has_single;
+    case CQ_ACC_HAS_ALL:
+        return a->acc.has_all;
+    case CQ_ACC_COUNT:
+        return a->acc.count;
+    }
+    return NULL;
+}
+
+int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq_model *m,
+                           const char *method)
+{
+    *assoc_out = NULL;
+    *kind_out = 0;
+    /* later associations win, as Sequelize's later definitions replace earlier methods;
+     * when single and multiple variants share a name (`sheep`), the multiple one wins */
+    static const cq_accessor order[] = { CQ_ACC_GET,         CQ_ACC_SET,
+                                         CQ_ACC_CREATE,      CQ_ACC_ADD_MULTIPLE,
+                                         CQ_ACC_ADD,         CQ_ACC_REMOVE_MULTIPLE,
+                                         CQ_ACC_REMOVE,      CQ_ACC_HAS_ALL,
+                                         CQ_ACC_HAS_SINGLE,  CQ_ACC_COUNT };
+    for (size_t i = m->nassocs; method && i > 0; i--) {
+        cq_assoc *a = m->assocs[i - 1];
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+            const char *name = cq_assoc_accessor_name(a, order[k]);
+            if (name && strcmp(name, method) == 0) {
+                *assoc_out = a;
+                *kind_out = order[k];
+                return CQ_OK;
+            }
+        }
+    }
+    return cq__db_fail(m->db, CQ_EUNKNOWN_ASSOC, "instance of model %s has no method %s",
+                       m->name, method ? method : "(null)");
+}

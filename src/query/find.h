@@ -1,0 +1,22 @@
+/* The finder engine shared by model finders and association accessors. */
+#ifndef CQ_QUERY_FIND_H
+#define CQ_QUERY_FIND_H
+
+#include "model/model.h"
+#include "query/stmt.h"
+
+typedef struct cq__find_ext {
+    cq__expr *where;      /* extra condition ANDed with opts->where; ownership taken */
+    /* belongsToMany getters: INNER JOIN the join model and attach its rows to the targets */
+    cq_model *through;
+    const char *through_alias;
+    cq__expr *join_on;    /* ownership taken */
+    const char *const *through_attrs; /* join attributes to expose; NULL = all */
+    bool no_through_attrs;            /* joinTableAttributes: [] */
+} cq__find_ext;
+
+/* findAll with the extension; ext may be NULL. ext's expressions are freed in every case. */
+int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *o, cq__find_ext *ext);
+int cq__count(int64_t *out, cq_model *m, const cq_find_opts *o, cq__find_ext *ext);
+
+#endif
