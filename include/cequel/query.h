@@ -33,7 +33,32 @@ typedef struct cq_rows cq_rows;
 typedef struct cq_order {
     const char *attr; /**< attribute name */
     bool desc;        /**< default ascending */
+    const char *as;   /**< order by an included association's attribute: its `as` (a dotted
+                           path for nested includes, "Workers.tasks"); NULL = the model itself */
 } cq_order;
+
+struct cq_assoc;
+
+/**
+ * One eager-loading include (Sequelize's `include` element). Name the association by
+ * `association`, or by `model` (plus `as` when the model is associated more than once), or by
+ * `as` alone. A list ends with an all-zero element. Nested lists go in `include`.
+ */
+typedef struct cq_include {
+    const struct cq_assoc *association; /**< the association handle */
+    cq_model *model;                    /**< or the target model */
+    const char *as;                     /**< alias: picks the association */
+    bool all;                           /**< `{all: true}`: every association of the model */
+    const cq_value *where;              /**< filter on the included rows; makes it required */
+    cq_flag required;                   /**< INNER (on) / LEFT OUTER (off) join; default: on
+                                             when `where` is given, else off */
+    const char *const *attributes;      /**< NULL-terminated; NULL = all */
+    const struct cq_include *include;   /**< nested includes; NULL = none */
+    bool separate;                      /**< hasMany: load in a second query */
+    const char *const *through_attributes; /**< belongsToMany join columns; NULL = all */
+    bool through_attributes_none;       /**< `through: {attributes: []}` */
+    const cq_value *through_where;      /**< belongsToMany: filter on the join rows */
+} cq_include;
 
 typedef struct cq_find_opts {
     const cq_value *where;          /**< object, see above; NULL = all rows */
@@ -45,11 +70,17 @@ typedef struct cq_find_opts {
     int64_t limit;                  /**< 0 = no limit */
     int64_t offset;                 /**< 0 = none */
     cq_txn *transaction;            /**< default: none */
+    const cq_include *include;      /**< eager loading; zero-terminated; NULL = none */
+    bool single_join;               /**< load to-many includes with JOINs in one statement
+                                         (Sequelize's shape) instead of one batched query per
+                                         to-many level; default false */
 } cq_find_opts;
 
 typedef struct cq_write_opts {
     cq_txn *transaction;           /**< default: none */
     const char *const *fields;     /**< save/update/create: only these attributes; NULL = all */
+    const cq_include *include;     /**< create/bulkCreate: create associated rows found in the
+                                        values under the associations' keys; zero-terminated */
 } cq_write_opts;
 
 typedef struct cq_bulk_opts {
