@@ -492,7 +492,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     cq_model *m = inst->model;
     cq_value *o = cq_value_object();
     for (size_t i = 0; o && i < m->nattrs; i++) {
-        if (!inst->values[i])
+        if (!inst->values[i] || (inst->hidden && inst->hidden[i]))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {
             cq_value_free(o);
@@ -522,6 +522,21 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     if (!o)
         return oom(m->db);
     *out = o;
+    return CQ_OK;
+}
+
+int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
+{
+    cq_model *m = inst->model;
+    if (!inst->hidden && !(inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden)))
+        return oom(m->db);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        bool keep = false;
+        for (const char *const *s = shown; s && *s; s++)
+            keep |= strcmp(*s, m->attrs[i].name) == 0;
+        if (!keep)
+            inst->hidden[i] = true;
+    }
     return CQ_OK;
 }
 

@@ -119,5 +119,7 @@ cq_instance *cq__instance_alloc(cq_model *m);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);
+/* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
+int cq__instance_hide_except(cq_instance *inst, const char *const *shown);
 
 #endif

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assoc/assoc.h"
 #include "core/util.h"
 #include "model/model.h"
 #include "query/find.h"
+#include "query/include.h"
 #include "query/stmt.h"
 #include "query/where.h"
 
@@ -122,7 +124,7 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
 }
 
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
-                        bool count, cq__find_ext *ext)
+                        bool count, cq__find_ext *ext, cq__inc_plan *plan)
 {
     *out = NULL;
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
@@ -156,6 +158,8 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             rc = oom(m->db);
         ext->join_on = NULL;
     }
+    if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
+        rc = cq__inc_add_to_select(st, plan, m, m->name, count);
     if (rc == CQ_OK && ext && ext->where) {
         if (cq__stmt_and_where(st, ext->where) != 0)
             rc = oom(m->db);
@@ -163,7 +167,16 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     }
     if (rc == CQ_OK)
         rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params);
-    for (const cq_order *ord = o->order; rc == CQ_OK && ord && ord->attr; ord++) {
+    for (const cq_order *ord = o->order; !count && rc == CQ_OK && ord && ord->attr; ord++) {
+        if (ord->as) {
+            cq__expr *e = NULL;
+            rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr)
+                      : cq__db_fail(m->db, CQ_EEAGER, "order names include \"%s\", which is not "
+                                    "included in this query", ord->as);
+            if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
+                rc = oom(m->db);
+            continue;
+        }
         long i = cq__model_attr_index(m, ord->attr);
         if (i < 0)
             rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
@@ -202,7 +215,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
                           size_t c)
 {
     cq_model *t = ext->through;
-    if (ext->no_through_attrs)
+    if (ext->no_through_attrs && !ext->keep_through_keys)
         return CQ_OK;
     cq_instance *ti = cq__instance_alloc(t);
     if (!ti)
@@ -210,7 +223,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     for (size_t i = 0; i < t->nattrs; i++, c++) {
         cq_value *raw = res->cells[r * res->ncols + c];
         res->cells[r * res->ncols + c] = NULL;
-        if (through_attr_shown(ext, t->attrs[i].name))
+        if (ext->keep_through_keys || through_attr_shown(ext, t->attrs[i].name))
             ti->values[i] = cq__attr_from_db(&t->attrs[i], raw, cq_db_dialect(t->db));
         else
             cq_value_free(raw);
@@ -222,7 +235,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
 
 /* Turns result rows into instances; the columns are the selected attributes, in order. */
 static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *res,
-                       cq__find_ext *ext)
+                       cq__find_ext *ext, cq__inc_plan *plan, const bool *hidden)
 {
     cq_dialect d = cq_db_dialect(m->db);
     for (size_t r = 0; r < res->nrows; r++) {
@@ -238,12 +251,23 @@ static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *
             c++;
             inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
         }
-        if (ext && ext->through) {
-            int rc = attach_through(inst, ext, res, r, c);
-            if (rc != CQ_OK) {
-                cq_instance_free(inst);
-                return rc;
-            }
+        int rc = CQ_OK;
+        if (ext && ext->through)
+            rc = attach_through(inst, ext, res, r, c);
+        if (ext && ext->through)
+            c += ext->through->nattrs;
+        if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
+            rc = cq__inc_read_row(inst, plan, res, r, &c);
+        if (rc == CQ_OK && hidden) {
+            inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden);
+            if (!inst->hidden)
+                rc = oom(m->db);
+            else
+                memcpy(inst->hidden, hidden, m->nattrs * sizeof *hidden);
+        }
+        if (rc != CQ_OK) {
+            cq_instance_free(inst);
+            return rc;
         }
         if (cq__rows_push(rows, inst) != 0)
             return oom(m->db);
@@ -274,19 +298,42 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq_rows *rows = calloc(1, sizeof *rows);
     cq__stmt *st = NULL;
     cq__result res = { 0 };
+    bool *hidden = NULL;
+    cq__inc_plan plan = { 0 };
     int rc = sel && rows ? CQ_OK : oom(m->db);
     if (rc == CQ_OK)
         rc = select_attrs(sel, m, &o);
+    if (rc == CQ_OK && o.include)
+        rc = cq__inc_plan_make(&plan, m, o.include);
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes) {
+        /* keys that tie included rows to their parent are read but not shown (A3) */
+        hidden = calloc(m->nattrs + 1, sizeof *hidden);
+        if (!hidden)
+            rc = oom(m->db);
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+            bool key = m->attrs[i].primary_key;
+            for (size_t k = 0; k < m->nassocs; k++)
+                key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
+                       (m->assocs[k]->type == CQ_BELONGS_TO &&
+                        cq__streq(m->assocs[k]->fk, m->attrs[i].name));
+            if (key && !sel[i])
+                sel[i] = hidden[i] = true;
+        }
+    }
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false, ext);
+        rc = build_select(&st, m, &o, sel, false, ext, &plan);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK)
-        rc = materialize(rows, m, sel, &res, ext);
+        rc = materialize(rows, m, sel, &res, ext, &plan, hidden);
+    if (rc == CQ_OK)
+        rc = cq__inc_load_many(rows, &plan, o.transaction);
     ext_release(ext);
+    cq__inc_plan_free(&plan);
     cq__result_free(&res);
     cq__stmt_free(st);
     free(sel);
+    free(hidden);
     if (rc != CQ_OK) {
         cq_rows_free(rows);
         return rc;
@@ -357,7 +404,11 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     cq__stmt *st = NULL;
     cq__result res = { 0 };
-    int rc = build_select(&st, m, &o, NULL, true, ext);
+    cq__inc_plan plan = { 0 };
+    int rc = o.include ? cq__inc_plan_make(&plan, m, o.include) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = build_select(&st, m, &o, NULL, true, ext, &plan);
+    cq__inc_plan_free(&plan);
     ext_release(ext);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -386,7 +437,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.order = NULL;
     int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false, NULL);
+        rc = build_select(&st, m, &o, sel, false, NULL, NULL);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);

@@ -13,6 +13,8 @@ typedef struct cq__find_ext {
     cq__expr *join_on;    /* ownership taken */
     const char *const *through_attrs; /* join attributes to expose; NULL = all */
     bool no_through_attrs;            /* joinTableAttributes: [] */
+    bool keep_through_keys;           /* read every join column (include loading groups by
+                                         them); the caller hides what was not asked for */
 } cq__find_ext;
 
 /* findAll with the extension; ext may be NULL. ext's expressions are freed in every case. */

@@ -82,6 +82,7 @@ void cq__expr_free(cq__expr *e)
     free(e->raw);
     cq_value_free(e->value);
     cq_value_free(e->raw_params);
+    cq__stmt_free(e->sub);
     free(e);
 }
 

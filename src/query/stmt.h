@@ -20,7 +20,8 @@ typedef enum cq__expr_kind {
     CQ__EX_BETWEEN, /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
     CQ__EX_ISNULL,  /* kids[0] IS [NOT] NULL */
     CQ__EX_RAW,     /* a caller's SQL fragment with `?` placeholders bound from params */
-    CQ__EX_COUNT    /* count(*) or count(DISTINCT col) when kids[0] */
+    CQ__EX_COUNT,   /* count(*) or count(DISTINCT col) when kids[0] */
+    CQ__EX_EXISTS   /* EXISTS (sub) */
 } cq__expr_kind;
 
 typedef struct cq__expr {
@@ -34,6 +35,7 @@ typedef struct cq__expr {
     cq_value *raw_params; /* RAW: array, owned, may be NULL */
     struct cq__expr **kids;
     size_t n, cap;
+    struct cq__stmt *sub; /* EXISTS: owned */
 } cq__expr;
 
 cq__expr *cq__expr_col(const char *table, const char *column);

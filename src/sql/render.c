@@ -91,6 +91,7 @@ static void put_col(render *r, const char *table, const char *column)
 }
 
 static void put_expr(render *r, const cq__expr *e);
+static void render_select(render *r, const cq__stmt *st);
 
 static void put_list(render *r, const cq__expr *e, size_t from, const char *sep)
 {
@@ -157,6 +158,11 @@ static void put_expr(render *r, const cq__expr *e)
     case CQ__EX_RAW:
         cq__buf_putc(&r->b, '(');
         put_raw(r, e->raw, e->raw_params);
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_EXISTS:
+        cq__buf_put(&r->b, "EXISTS (");
+        render_select(r, e->sub);
         cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_COUNT:

@@ -1,0 +1,38 @@
+/* Eager loading: resolving include lists and loading included rows.
+ * To-one includes (belongsTo, hasOne) are JOINed into the parent query and read by column
+ * position; to-many includes (hasMany, belongsToMany) load in one batched query per include
+ * over the parents' keys (`WHERE fk IN (...)`), so they never multiply parent rows and
+ * limit/offset always count parents. A required to-many include filters the parents with an
+ * EXISTS semi-join. */
+#ifndef CQ_QUERY_INCLUDE_H
+#define CQ_QUERY_INCLUDE_H
+
+#include "model/model.h"
+#include "query/stmt.h"
+
+typedef struct cq__inc cq__inc;
+
+/* A resolved include tree. */
+typedef struct cq__inc_plan {
+    cq__inc *nodes;   /* top-level nodes */
+    size_t n;
+} cq__inc_plan;
+
+/* Resolves `list` against `m` (spec/include.md A1 errors, CQ_EEAGER). */
+int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list);
+void cq__inc_plan_free(cq__inc_plan *p);
+bool cq__inc_plan_empty(const cq__inc_plan *p);
+
+/* Adds to-one JOINs and their columns (after the columns already in `st`) and EXISTS
+ * filters for required to-many includes. `alias` is the parent's SQL alias. */
+int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
+                          bool count_only);
+/* ORDER BY an included attribute (cq_order.as) of a to-one include. */
+int cq__inc_order_expr(cq__expr **out, const cq__inc_plan *p, cq_model *m, const char *as_path,
+                       const char *attr);
+/* Builds the to-one children of `inst` from row `r` starting at column `*col`. */
+int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col);
+/* Loads every to-many include (at any depth under to-one includes) for `rows`. */
+int cq__inc_load_many(cq_rows *rows, cq__inc_plan *p, cq_txn *txn);
+
+#endif
