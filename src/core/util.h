@@ -9,8 +9,14 @@
 
 char *cq__strdup(const char *s);
 char *cq__strndup(const char *s, size_t n);
+#if defined(__GNUC__) || defined(__clang__)
+#define CQ__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CQ__PRINTF(f, a)
+#endif
+
 /* printf into a new string; NULL on OOM. */
-char *cq__asprintf(const char *fmt, ...);
+char *cq__asprintf(const char *fmt, ...) CQ__PRINTF(1, 2);
 bool cq__streq(const char *a, const char *b);
 bool cq__strcaseeq(const char *a, const char *b);
 
@@ -27,7 +33,7 @@ typedef struct cq__buf {
 void cq__buf_put(cq__buf *b, const char *s);
 void cq__buf_putn(cq__buf *b, const char *s, size_t n);
 void cq__buf_putc(cq__buf *b, char c);
-void cq__buf_printf(cq__buf *b, const char *fmt, ...);
+void cq__buf_printf(cq__buf *b, const char *fmt, ...) CQ__PRINTF(2, 3);
 /* Returns the built string (caller frees) or NULL on OOM; the buffer is reset. */
 char *cq__buf_take(cq__buf *b);
 void cq__buf_free(cq__buf *b);
