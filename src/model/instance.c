@@ -346,8 +346,8 @@ int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
-int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
-                    const cq_write_opts *opts)
+int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,
+                           const cq_write_opts *opts)
 {
     if (out)
         *out = NULL;

@@ -116,6 +116,12 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
 
 cq_instance *cq__instance_alloc(cq_model *m);
+/* create / bulkCreate without nested includes (the public functions live in src/assoc/create.c,
+ * which adds creating with associations on top). */
+int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,
+                           const cq_write_opts *opts);
+int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *values,
+                                const cq_write_opts *opts);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);

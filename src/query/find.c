@@ -465,8 +465,8 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     return rc;
 }
 
-int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
-                         const cq_write_opts *opts)
+int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *values,
+                                const cq_write_opts *opts)
 {
     if (out)
         *out = NULL;
@@ -483,7 +483,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         rc = oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++) {
         cq_instance *inst = NULL;
-        rc = cq_model_create(&inst, m, cq_value_array_get(values, i), opts);
+        rc = cq__model_create_plain(&inst, m, cq_value_array_get(values, i), opts);
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }

@@ -45,13 +45,13 @@ void cq__inc_plan_free(cq__inc_plan *p)
     }
 }
 
-static bool spec_is_end(const cq_include *e)
+bool cq__inc_is_end(const cq_include *e)
 {
     return !e->association && !e->model && !e->as && !e->all;
 }
 
 /* Which association an include element names (spec/include.md A1). */
-static int resolve(const cq_assoc **out, cq_model *src, const cq_include *e)
+int cq__inc_resolve(const cq_assoc **out, cq_model *src, const cq_include *e)
 {
     cq_db *db = src->db;
     *out = NULL;
@@ -155,13 +155,13 @@ static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, con
 {
     memset(out, 0, sizeof *out);
     size_t cap = 0;
-    for (const cq_include *e = list; e && !spec_is_end(e); e++) {
+    for (const cq_include *e = list; e && !cq__inc_is_end(e); e++) {
         size_t todo = 1;
         if (e->all)
             todo = m->nassocs;
         for (size_t k = 0; k < todo; k++) {
             const cq_assoc *a = NULL;
-            int rc = e->all ? (a = m->assocs[k], CQ_OK) : resolve(&a, m, e);
+            int rc = e->all ? (a = m->assocs[k], CQ_OK) : cq__inc_resolve(&a, m, e);
             if (rc != CQ_OK)
                 return rc;
             bool dup = false; /* the same include listed twice is merged */
