@@ -1,4 +1,10 @@
-/* DDL in Sequelize v6's exact shapes (spec/sync.md sections 1-8). */
+/* DDL in Sequelize v6's exact shapes (spec/sync.md sections 1-8).
+ *
+ * Sequelize builds each column as one string (its query generator's attributeToSQL) and then
+ * rewrites that string per dialect in createTableQuery (SQLite's INTEGER PRIMARY KEY, the
+ * PostgreSQL SERIAL forms, MySQL's table-level FOREIGN KEY clauses). We build the same pieces
+ * in the same order and apply the same rewrites, on structured input instead of strings. The
+ * output is the whitespace-normalised form the spec records. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +45,11 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
         cq__buf_put(b, "DOUBLE PRECISION");
         break;
     case CQ_DECIMAL:
-        if (precision > 0)
+        /* Sequelize's DECIMAL.toSql joins the non-zero parts: DECIMAL(10) for scale 0 */
+        if (precision > 0 && scale > 0)
             cq__buf_printf(b, "DECIMAL(%d,%d)", precision, scale);
+        else if (precision > 0)
+            cq__buf_printf(b, "DECIMAL(%d)", precision);
         else
             cq__buf_put(b, "DECIMAL");
         break;
@@ -48,7 +57,12 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
         cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "BOOLEAN" : "TINYINT(1)");
         break;
     case CQ_DATE:
-        cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "TIMESTAMP WITH TIME ZONE" : "DATETIME");
+        if (d == CQ_DIALECT_POSTGRES)
+            cq__buf_put(b, "TIMESTAMP WITH TIME ZONE");
+        else if (d == CQ_DIALECT_MYSQL && precision > 0)
+            cq__buf_printf(b, "DATETIME(%d)", precision); /* DATE(3): fractional seconds */
+        else
+            cq__buf_put(b, "DATETIME");
         break;
     case CQ_DATEONLY:
         cq__buf_put(b, "DATE");
@@ -70,30 +84,153 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
     }
 }
 
-static void put_sql_string(cq__buf *b, const char *s, cq_dialect d)
+/* Sequelize's SqlString.escape for strings: SQLite/PostgreSQL double the quote, MySQL
+ * backslash-escapes quotes and control characters. */
+void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect d)
 {
     cq__buf_putc(b, '\'');
     for (const char *p = s; *p; p++) {
-        if (*p == '\'')
-            cq__buf_put(b, d == CQ_DIALECT_MYSQL ? "\\'" : "''");
-        else if (*p == '\\' && d == CQ_DIALECT_MYSQL)
-            cq__buf_put(b, "\\\\");
-        else
+        if (d != CQ_DIALECT_MYSQL) {
+            if (*p == '\'')
+                cq__buf_putc(b, '\'');
             cq__buf_putc(b, *p);
+            continue;
+        }
+        switch (*p) {
+        case '\n':
+            cq__buf_put(b, "\\n");
+            break;
+        case '\r':
+            cq__buf_put(b, "\\r");
+            break;
+        case '\b':
+            cq__buf_put(b, "\\b");
+            break;
+        case '\t':
+            cq__buf_put(b, "\\t");
+            break;
+        case '\x1a':
+            cq__buf_put(b, "\\Z");
+            break;
+        case '\\':
+        case '\'':
+        case '"':
+            cq__buf_putc(b, '\\');
+            cq__buf_putc(b, *p);
+            break;
+        default:
+            cq__buf_putc(b, *p);
+        }
     }
     cq__buf_putc(b, '\'');
+}
+
+/* A double as JavaScript's Number#toString writes it: shortest digits that read back the
+ * same, exponent form only below 1e-6 or from 1e21 on. */
+static void put_js_number(cq__buf *b, double v)
+{
+    if (v == 0) {
+        cq__buf_putc(b, '0');
+        return;
+    }
+    char sci[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
+        if (strtod(sci, NULL) == v)
+            break;
+    }
+    /* sci is [-]d[.ddd]e[+-]xx */
+    const char *s = sci;
+    if (*s == '-') {
+        cq__buf_putc(b, '-');
+        s++;
+    }
+    char digits[24];
+    size_t nd = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s != '.' && nd < sizeof digits - 1)
+            digits[nd++] = *s;
+    digits[nd] = 0;
+    while (nd > 1 && digits[nd - 1] == '0')
+        digits[--nd] = 0;
+    int exp = *s == 'e' ? atoi(s + 1) : 0;
+    if (exp >= 21 || exp <= -7) {
+        cq__buf_putc(b, digits[0]);
+        if (nd > 1) {
+            cq__buf_putc(b, '.');
+            cq__buf_put(b, digits + 1);
+        }
+        cq__buf_printf(b, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    } else if (exp < 0) {
+        cq__buf_put(b, "0.");
+        for (int i = -1; i > exp; i--)
+            cq__buf_putc(b, '0');
+        cq__buf_put(b, digits);
+    } else {
+        for (int i = 0; i <= exp || i < (int)nd; i++) {
+            if (i == exp + 1)
+                cq__buf_putc(b, '.');
+            cq__buf_putc(b, i < (int)nd ? digits[i] : '0');
+        }
+    }
+}
+
+static bool is_float_type(int type)
+{
+    return type == CQ_FLOAT || type == CQ_REAL || type == CQ_DOUBLE;
+}
+
+/* "2020-01-02T03:04:05.000Z" (cequel's DATE value form) as Sequelize writes a Date default:
+ * SQLite/PostgreSQL '2020-01-02 03:04:05.000 +00:00', MySQL '2020-01-02 03:04:05'.
+ * Returns false when the text is not in that form (it is then written as given). */
+static bool put_date(cq__buf *b, const char *s, cq_dialect d)
+{
+    int y, mo, da, h, mi, se, ms = 0, n = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &da, &h, &mi, &se, &n) != 6)
+        return false;
+    const char *rest = s + n;
+    if (*rest == '.') {
+        int k = 0;
+        rest++;
+        for (int i = 0; i < 3; i++, rest++) {
+            if (*rest < '0' || *rest > '9')
+                return false;
+            k = k * 10 + (*rest - '0');
+        }
+        while (*rest >= '0' && *rest <= '9')
+            rest++;
+        ms = k;
+    }
+    if (strcmp(rest, "Z") != 0)
+        return false;
+    if (d == CQ_DIALECT_MYSQL)
+        cq__buf_printf(b, "'%04d-%02d-%02d %02d:%02d:%02d'", y, mo, da, h, mi, se);
+    else
+        cq__buf_printf(b, "'%04d-%02d-%02d %02d:%02d:%02d.%03d +00:00'", y, mo, da, h, mi, se, ms);
+    return true;
 }
 
 char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
 {
     if (!v)
         return NULL;
-    cq__buf b = { 0 };
-    bool mysql_unschemable = d == CQ_DIALECT_MYSQL && (type == CQ_TEXT || type == CQ_BLOB ||
-                                                       type == CQ_JSON);
-    if (mysql_unschemable)
+    /* MySQL: BLOB/TEXT/GEOMETRY/JSON columns cannot have a default; Sequelize omits it */
+    if (d == CQ_DIALECT_MYSQL && (type == CQ_TEXT || type == CQ_BLOB || type == CQ_JSON))
         return NULL;
-    switch (cq_value_type_of(v)) {
+    cq__buf b = { 0 };
+    cq_value_type t = cq_value_type_of(v);
+    /* Sequelize escapes a default with its attribute's type on SQLite/PostgreSQL (the type's
+     * stringify runs first) and without it on MySQL. */
+    bool typed = d != CQ_DIALECT_MYSQL;
+    if (typed && type == CQ_JSON && t != CQ_VALUE_NULL) {
+        char *json = NULL; /* JSON.stringify, then quoted: '{"a":1}', '"x"', '5' */
+        if (cq_value_to_json(&json, v, 0) != CQ_OK)
+            return NULL;
+        cq__sql_put_string(&b, json, d);
+        cq_free(json);
+        return cq__buf_take(&b);
+    }
+    switch (t) {
     case CQ_VALUE_NULL:
         cq__buf_put(&b, "NULL");
         break;
@@ -104,27 +241,41 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
             cq__buf_put(&b, cq_value_as_bool(v) ? "true" : "false");
         break;
     case CQ_VALUE_INT:
-        if (type == CQ_BOOLEAN) {
-            if (d == CQ_DIALECT_SQLITE)
-                cq__buf_put(&b, cq_value_as_int(v) ? "1" : "0");
-            else
-                cq__buf_put(&b, cq_value_as_int(v) ? "true" : "false");
-        } else {
-            cq__buf_printf(&b, "%lld", (long long)cq_value_as_int(v));
-        }
-        break;
     case CQ_VALUE_DOUBLE: {
-        /* Sequelize quotes non-integral floats on SQLite/PostgreSQL: '1.5' */
-        char num[64];
-        snprintf(num, sizeof num, "%.15g", cq_value_as_double(v));
-        if (d == CQ_DIALECT_MYSQL || floor(cq_value_as_double(v)) == cq_value_as_double(v))
-            cq__buf_put(&b, num);
+        double dv = t == CQ_VALUE_INT ? (double)cq_value_as_int(v) : cq_value_as_double(v);
+        if (type == CQ_BOOLEAN) {
+            /* cequel reads 0/1 on a BOOLEAN as false/true everywhere; so does its default */
+            if (d == CQ_DIALECT_SQLITE)
+                cq__buf_put(&b, dv != 0 ? "1" : "0");
+            else
+                cq__buf_put(&b, dv != 0 ? "true" : "false");
+            break;
+        }
+        cq__buf num = { 0 };
+        if (t == CQ_VALUE_INT)
+            cq__buf_printf(&num, "%lld", (long long)cq_value_as_int(v));
+        else if (isnan(dv))
+            cq__buf_put(&num, "NaN");
+        else if (isinf(dv))
+            cq__buf_put(&num, dv < 0 ? "-Infinity" : "Infinity");
         else
-            put_sql_string(&b, num, d);
+            put_js_number(&num, dv);
+        char *text = cq__buf_take(&num);
+        if (!text) {
+            cq__buf_free(&b);
+            return NULL;
+        }
+        /* FLOAT/REAL/DOUBLE stringify to a quoted number ('1.5', '7') in Sequelize */
+        if (typed && is_float_type(type))
+            cq__buf_printf(&b, "'%s'", text);
+        else
+            cq__buf_put(&b, text);
+        free(text);
         break;
     }
     case CQ_VALUE_TEXT:
-        put_sql_string(&b, cq_value_as_text(v), d);
+        if (type != CQ_DATE || !put_date(&b, cq_value_as_text(v), d))
+            cq__sql_put_string(&b, cq_value_as_text(v), d);
         break;
     case CQ_VALUE_ARRAY:
     case CQ_VALUE_OBJECT: {
@@ -133,13 +284,20 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
             cq__buf_free(&b);
             return NULL;
         }
-        put_sql_string(&b, json, d);
+        cq__sql_put_string(&b, json, d);
         cq_free(json);
         break;
     }
-    case CQ_VALUE_BLOB:
-        cq__buf_free(&b);
-        return NULL;
+    case CQ_VALUE_BLOB: {
+        size_t n = 0;
+        const unsigned char *p = cq_value_as_blob(v, &n);
+        /* BLOB._hexify: X'..' (SQLite, MySQL), E'\\x..' (PostgreSQL) */
+        cq__buf_put(&b, d == CQ_DIALECT_POSTGRES ? "E'\\\\x" : "X'");
+        for (size_t i = 0; i < n; i++)
+            cq__buf_printf(&b, "%02x", p[i]);
+        cq__buf_putc(&b, '\'');
+        break;
+    }
     }
     return cq__buf_take(&b);
 }
@@ -157,35 +315,89 @@ static void put_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
         cq__buf_printf(b, " ON UPDATE %s", c->on_update);
 }
 
-static void put_column(cq__buf *b, const cq__ddl_col *c, size_t npk, cq_dialect d)
+static bool has_reference(const cq__ddl_col *c)
 {
-    cq__sql_quote(b, d, c->name);
-    cq__buf_putc(b, ' ');
-    bool pk_inline = c->primary_key && npk == 1;
-    if (d == CQ_DIALECT_SQLITE && pk_inline && c->is_int_type) {
-        /* SQLite: an integer single primary key is exactly INTEGER PRIMARY KEY (the rowid) */
+    return c->ref_table && !c->ref_deferred;
+}
+
+/* The modifiers every dialect appends after the type, in Sequelize's order:
+ * [NOT NULL] [auto_increment (MySQL)] [DEFAULT x] [UNIQUE]. */
+static void put_modifiers(cq__buf *b, const cq__ddl_col *c, bool not_null, cq_dialect d)
+{
+    if (not_null)
+        cq__buf_put(b, " NOT NULL");
+    if (d == CQ_DIALECT_MYSQL && c->auto_increment)
+        cq__buf_put(b, " auto_increment");
+    if (c->default_sql)
+        cq__buf_printf(b, " DEFAULT %s", c->default_sql);
+    if (c->unique)
+        cq__buf_put(b, " UNIQUE");
+}
+
+/* SQLite: attributesToSQL gives `<type> [NOT NULL] [DEFAULT] [UNIQUE] [PRIMARY KEY
+ * [AUTOINCREMENT]] [REFERENCES ...]`; createTableQuery then rewrites a single key whose type
+ * contains INT to exactly `INTEGER PRIMARY KEY [AUTOINCREMENT]` (keeping REFERENCES), and in
+ * a composite key replaces `PRIMARY KEY` by `NOT NULL` (or drops it when NOT NULL is there). */
+static void put_column_sqlite(cq__buf *b, const cq__ddl_col *c, size_t npk)
+{
+    cq_dialect d = CQ_DIALECT_SQLITE;
+    if (c->primary_key && npk == 1 && strstr(c->type_sql, "INT")) {
         cq__buf_put(b, c->auto_increment ? "INTEGER PRIMARY KEY AUTOINCREMENT"
                                          : "INTEGER PRIMARY KEY");
-    } else if (d == CQ_DIALECT_POSTGRES && c->auto_increment && c->is_int_type) {
-        cq__buf_put(b, c->int_kind == 2 ? "BIGSERIAL" : c->int_kind == 3 ? "SMALLSERIAL" : "SERIAL");
     } else {
         cq__buf_put(b, c->type_sql);
-        /* composite keys on SQLite get NOT NULL in place of the inline PRIMARY KEY */
-        if (c->not_null || (d == CQ_DIALECT_SQLITE && c->primary_key && npk > 1))
-            cq__buf_put(b, " NOT NULL");
-        if (d == CQ_DIALECT_MYSQL && c->auto_increment)
-            cq__buf_put(b, " auto_increment");
-        if (c->default_sql)
-            cq__buf_printf(b, " DEFAULT %s", c->default_sql);
-        if (c->unique)
-            cq__buf_put(b, " UNIQUE");
-        if (d == CQ_DIALECT_SQLITE && pk_inline)
+        put_modifiers(b, c, c->not_null, d);
+        if (c->primary_key && npk == 1)
             cq__buf_put(b, c->auto_increment ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
+        else if (c->primary_key && !c->not_null)
+            cq__buf_put(b, " NOT NULL");
+        /* a composite key keeps no AUTOINCREMENT: SQLite allows it only on INTEGER PRIMARY KEY
+         * (Sequelize would emit `NOT NULL AUTOINCREMENT`, which SQLite rejects) */
     }
-    if (c->ref_table && d != CQ_DIALECT_MYSQL && !c->ref_deferred) {
+    if (has_reference(c)) {
         cq__buf_putc(b, ' ');
         put_references(b, c, d);
     }
+}
+
+/* PostgreSQL: `<type> [NOT NULL] [SERIAL] [DEFAULT] [UNIQUE] [REFERENCES ...]`; the key goes
+ * to a table-level PRIMARY KEY; an auto-increment integer becomes SERIAL/BIGSERIAL/SMALLSERIAL
+ * with the type word and NOT NULL removed (dataTypeMapping). */
+static void put_column_postgres(cq__buf *b, const cq__ddl_col *c)
+{
+    cq_dialect d = CQ_DIALECT_POSTGRES;
+    bool serial = c->auto_increment && c->is_int_type;
+    if (serial)
+        cq__buf_put(b, c->int_kind == 2   ? "BIGSERIAL"
+                       : c->int_kind == 3 ? "SMALLSERIAL"
+                                          : "SERIAL");
+    else
+        cq__buf_put(b, c->type_sql);
+    put_modifiers(b, c, c->not_null && !serial, d);
+    if (has_reference(c)) {
+        cq__buf_putc(b, ' ');
+        put_references(b, c, d);
+    }
+}
+
+/* MySQL: `<type> [NOT NULL] [auto_increment] [DEFAULT] [UNIQUE]`; the key and every
+ * REFERENCES move to table-level clauses. */
+static void put_column_mysql(cq__buf *b, const cq__ddl_col *c)
+{
+    cq__buf_put(b, c->type_sql);
+    put_modifiers(b, c, c->not_null, CQ_DIALECT_MYSQL);
+}
+
+static void put_col_list(cq__buf *b, const char *const *cols, size_t n, const char *sep,
+                         cq_dialect d)
+{
+    cq__buf_putc(b, '(');
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            cq__buf_put(b, sep);
+        cq__sql_quote(b, d, cols[k]);
+    }
+    cq__buf_putc(b, ')');
 }
 
 char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
@@ -194,44 +406,45 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     size_t npk = 0;
     for (size_t i = 0; i < t->ncols; i++)
         npk += t->cols[i].primary_key;
+    const char **pk = calloc(npk + 1, sizeof *pk);
+    if (!pk)
+        return NULL;
+    for (size_t i = 0, k = 0; i < t->ncols; i++)
+        if (t->cols[i].primary_key)
+            pk[k++] = t->cols[i].name;
+
     cq__buf_put(&b, "CREATE TABLE IF NOT EXISTS ");
     cq__sql_quote(&b, d, t->name);
     cq__buf_put(&b, " (");
     for (size_t i = 0; i < t->ncols; i++) {
         if (i)
             cq__buf_put(&b, ", ");
-        put_column(&b, &t->cols[i], npk, d);
+        cq__sql_quote(&b, d, t->cols[i].name);
+        cq__buf_putc(&b, ' ');
+        if (d == CQ_DIALECT_SQLITE)
+            put_column_sqlite(&b, &t->cols[i], npk);
+        else if (d == CQ_DIALECT_POSTGRES)
+            put_column_postgres(&b, &t->cols[i]);
+        else
+            put_column_mysql(&b, &t->cols[i]);
     }
+    /* named composite uniques (Sequelize's uniqueKeys with customIndex); only MySQL names them */
     for (size_t u = 0; u < t->nuniques; u++) {
         cq__buf_put(&b, ", UNIQUE ");
         if (d == CQ_DIALECT_MYSQL && t->uniques[u].name) {
             cq__sql_quote(&b, d, t->uniques[u].name);
             cq__buf_putc(&b, ' ');
         }
-        cq__buf_putc(&b, '(');
-        for (size_t k = 0; k < t->uniques[u].ncols; k++) {
-            if (k)
-                cq__buf_put(&b, ", ");
-            cq__sql_quote(&b, d, t->uniques[u].cols[k]);
-        }
-        cq__buf_putc(&b, ')');
+        put_col_list(&b, t->uniques[u].cols, t->uniques[u].ncols, ", ", d);
     }
-    bool table_pk = npk > 0 && (d != CQ_DIALECT_SQLITE || npk > 1);
-    if (table_pk) {
-        cq__buf_put(&b, ", PRIMARY KEY (");
-        size_t k = 0;
-        for (size_t i = 0; i < t->ncols; i++) {
-            if (!t->cols[i].primary_key)
-                continue;
-            if (k++)
-                cq__buf_put(&b, d == CQ_DIALECT_POSTGRES ? "," : ", ");
-            cq__sql_quote(&b, d, t->cols[i].name);
-        }
-        cq__buf_putc(&b, ')');
+    /* SQLite has a table-level key only when composite; PostgreSQL joins with "," */
+    if (npk > 0 && (d != CQ_DIALECT_SQLITE || npk > 1)) {
+        cq__buf_put(&b, ", PRIMARY KEY ");
+        put_col_list(&b, pk, npk, d == CQ_DIALECT_POSTGRES ? "," : ", ", d);
     }
     if (d == CQ_DIALECT_MYSQL) {
         for (size_t i = 0; i < t->ncols; i++) {
-            if (!t->cols[i].ref_table || t->cols[i].ref_deferred)
+            if (!has_reference(&t->cols[i]))
                 continue;
             cq__buf_put(&b, ", FOREIGN KEY (");
             cq__sql_quote(&b, d, t->cols[i].name);
@@ -242,6 +455,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     } else {
         cq__buf_put(&b, ");");
     }
+    free(pk);
     return cq__buf_take(&b);
 }
 
@@ -263,6 +477,71 @@ char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialec
     cq__sql_quote(&b, d, c->name);
     cq__buf_put(&b, ") ");
     put_references(&b, c, d);
+    cq__buf_putc(&b, ';');
+    return cq__buf_take(&b);
+}
+
+char *cq__sql_table_exists_query(const char *table, cq_dialect d)
+{
+    cq__buf b = { 0 };
+    switch (d) {
+    case CQ_DIALECT_SQLITE:
+        cq__buf_put(&b, "SELECT name FROM sqlite_master WHERE type='table' AND name=");
+        break;
+    case CQ_DIALECT_POSTGRES:
+        cq__buf_put(&b, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                        "'public' AND table_name = ");
+        break;
+    case CQ_DIALECT_MYSQL:
+        cq__buf_put(&b, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = "
+                        "DATABASE() AND TABLE_NAME = ");
+        break;
+    }
+    cq__sql_put_string(&b, table, d);
+    cq__buf_putc(&b, ';');
+    return cq__buf_take(&b);
+}
+
+char *cq__sql_foreign_key_exists_query(const char *table, const cq__ddl_col *c, cq_dialect d)
+{
+    cq__buf b = { 0 };
+    const char *ref_column = c->ref_column ? c->ref_column : "id";
+    if (d == CQ_DIALECT_POSTGRES) {
+        cq__buf_put(&b, "SELECT tc.constraint_name FROM information_schema.table_constraints tc "
+                        "JOIN information_schema.key_column_usage kcu ON "
+                        "kcu.constraint_name = tc.constraint_name AND "
+                        "kcu.table_schema = tc.table_schema "
+                        "JOIN information_schema.constraint_column_usage ccu ON "
+                        "ccu.constraint_name = tc.constraint_name AND "
+                        "ccu.table_schema = tc.table_schema "
+                        "WHERE tc.constraint_type = 'FOREIGN KEY' AND "
+                        "tc.table_schema = 'public' AND tc.table_name = ");
+        cq__sql_put_string(&b, table, d);
+        cq__buf_put(&b, " AND kcu.column_name = ");
+        cq__sql_put_string(&b, c->name, d);
+        cq__buf_put(&b, " AND ccu.table_name = ");
+        cq__sql_put_string(&b, c->ref_table, d);
+        cq__buf_put(&b, " AND ccu.column_name = ");
+        cq__sql_put_string(&b, ref_column, d);
+    } else if (d == CQ_DIALECT_MYSQL) {
+        cq__buf_put(&b, "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE "
+                        "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ");
+        cq__sql_put_string(&b, table, d);
+        cq__buf_put(&b, " AND COLUMN_NAME = ");
+        cq__sql_put_string(&b, c->name, d);
+        cq__buf_put(&b, " AND REFERENCED_TABLE_NAME = ");
+        cq__sql_put_string(&b, c->ref_table, d);
+        cq__buf_put(&b, " AND REFERENCED_COLUMN_NAME = ");
+        cq__sql_put_string(&b, ref_column, d);
+    } else {
+        /* SQLite: one row per reference of the table */
+        cq__buf_put(&b, "SELECT \"from\" FROM pragma_foreign_key_list(");
+        cq__sql_put_string(&b, table, d);
+        cq__buf_put(&b, ") WHERE \"from\" = ");
+        cq__sql_put_string(&b, c->name, d);
+        cq__buf_put(&b, " AND \"table\" = ");
+        cq__sql_put_string(&b, c->ref_table, d);
+    }
     cq__buf_putc(&b, ';');
     return cq__buf_take(&b);
 }

@@ -27,23 +27,24 @@ void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name);
 /* A column as DDL sees it (filled by the sync layer from model attributes). */
 typedef struct cq__ddl_col {
     const char *name;
-    const char *type_sql;   /* per-dialect type text, e.g. "VARCHAR(255)" (from cq__sql_type) */
-    bool is_int_type;       /* INTEGER/BIGINT/SMALLINT: SQLite's INTEGER PRIMARY KEY rule */
-    int int_kind;           /* 1 INTEGER, 2 BIGINT, 3 SMALLINT (PostgreSQL SERIAL forms) */
+    const char *type_sql; /* per-dialect type text, e.g. "VARCHAR(255)" (from cq__sql_type) */
+    bool is_int_type;     /* INTEGER/BIGINT/SMALLINT: PostgreSQL's SERIAL forms (SQLite's
+                             INTEGER PRIMARY KEY rule looks for "INT" in type_sql) */
+    int int_kind;         /* 1 INTEGER, 2 BIGINT, 3 SMALLINT (PostgreSQL SERIAL forms) */
     bool not_null;
     bool primary_key;
     bool auto_increment;
-    bool unique;            /* single-column inline UNIQUE */
-    const char *default_sql;/* rendered literal, or NULL */
-    const char *ref_table;  /* REFERENCES target, or NULL */
+    bool unique;             /* single-column inline UNIQUE */
+    const char *default_sql; /* rendered literal, or NULL */
+    const char *ref_table;   /* REFERENCES target, or NULL */
     const char *ref_column;
     const char *on_delete;
     const char *on_update;
-    bool ref_deferred;      /* constraint added later by ALTER TABLE (cycle closers) */
+    bool ref_deferred; /* constraint added later by ALTER TABLE (cycle closers) */
 } cq__ddl_col;
 
 typedef struct cq__ddl_unique {
-    const char *name;       /* composite unique name (emitted by MySQL only) */
+    const char *name; /* composite unique name (emitted by MySQL only) */
     const char **cols;
     size_t ncols;
 } cq__ddl_unique;
@@ -62,11 +63,19 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect dialect);
 char *cq__sql_drop_table(const char *table, cq_dialect dialect);
 /* ALTER TABLE ... ADD FOREIGN KEY for a deferred reference (PostgreSQL/MySQL). */
 char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialect dialect);
+/* Catalogue query returning one row when `table` exists (Sequelize's tableExistsQuery). */
+char *cq__sql_table_exists_query(const char *table, cq_dialect dialect);
+/* Catalogue query returning a row per foreign key of `table` on column c->name that points at
+ * c->ref_table (and c->ref_column on PostgreSQL/MySQL). */
+char *cq__sql_foreign_key_exists_query(const char *table, const cq__ddl_col *c, cq_dialect dialect);
+/* Appends `s` as a string literal the way Sequelize's SqlString.escape writes it. */
+void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect dialect);
 
 /* Type name for a column; `length`, `precision`, `scale` as in cq_attr. Static or into buf. */
-void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale,
-                  cq_dialect dialect);
-/* Default literal for DDL, or NULL when Sequelize omits it (functions, JSON on MySQL ...). */
+void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq_dialect dialect);
+/* Default literal for DDL, or NULL when Sequelize omits it (TEXT/BLOB/JSON on MySQL) or on
+ * OOM. `type` is the attribute's cq_type (FLOAT/REAL/DOUBLE quote numbers, DATE text renders
+ * as a date, JSON is stringified). */
 char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect dialect);
 
 #endif

@@ -1,0 +1,3 @@
+CREATE TABLE IF NOT EXISTS `versions` (`id` INTEGER NOT NULL auto_increment, `documentId` INTEGER, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS `documents` (`id` INTEGER NOT NULL auto_increment, `author` VARCHAR(255), `current_version_id` INTEGER, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`current_version_id`) REFERENCES `versions` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;
+ALTER TABLE `versions` ADD FOREIGN KEY (`documentId`) REFERENCES `documents` (`id`) ON DELETE SET NULL ON UPDATE CASCADE;

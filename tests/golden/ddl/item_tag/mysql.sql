@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS `item_tags` (`id` INTEGER auto_increment, `tag_id` INTEGER, `taggable` VARCHAR(255), `taggable_id` INTEGER, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, UNIQUE `item_tag_taggable` (`tag_id`, `taggable`, `taggable_id`), PRIMARY KEY (`id`)) ENGINE=InnoDB;

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS "item_tags" ("id" SERIAL, "tag_id" INTEGER, "taggable" VARCHAR(255), "taggable_id" INTEGER, "createdAt" TIMESTAMP WITH TIME ZONE NOT NULL, "updatedAt" TIMESTAMP WITH TIME ZONE NOT NULL, UNIQUE ("tag_id", "taggable", "taggable_id"), PRIMARY KEY ("id"));

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS `item_tags` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `tag_id` INTEGER, `taggable` VARCHAR(255), `taggable_id` INTEGER, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, UNIQUE (`tag_id`, `taggable`, `taggable_id`));

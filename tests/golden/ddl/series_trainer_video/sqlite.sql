@@ -1,0 +1,3 @@
+CREATE TABLE IF NOT EXISTS `trainers` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `first_name` VARCHAR(255), `last_name` VARCHAR(255), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL);
+CREATE TABLE IF NOT EXISTS `series` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `title` VARCHAR(255), `sub_title` VARCHAR(255), `description` TEXT, `trainer_id` INTEGER REFERENCES `trainers` (`id`), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL);
+CREATE TABLE IF NOT EXISTS `videos` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `title` VARCHAR(255), `sequence` INTEGER, `description` TEXT, `series_id` INTEGER REFERENCES `series` (`id`), `coach_id` INTEGER REFERENCES `trainers` (`id`), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL);
