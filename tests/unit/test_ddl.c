@@ -113,6 +113,27 @@ static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs,
 
 static const cq_model_opts no_ts = { .timestamps = CQ_OFF };
 
+static void assert_order(cq_db *db, const char *const *tables)
+{
+    cq_sync_plan *plan = NULL;
+    CQ_ASSERT_OK(db, cq_db_sync_plan(&plan, db, NULL));
+    size_t n = 0;
+    while (tables[n])
+        n++;
+    assert_int_equal(cq_sync_plan_model_count(plan), n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(cq_model_table_name(cq_sync_plan_model_at(plan, i)), tables[i]);
+    assert_null(cq_sync_plan_model_at(plan, n));
+    cq_sync_plan_free(plan);
+
+    cq_model **order = NULL;
+    CQ_ASSERT_OK(db, cq_db_sync_order(&order, db));
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(cq_model_table_name(order[i]), tables[i]);
+    assert_null(order[n]);
+    cq_free(order);
+}
+
 /* ---- worked examples ------------------------------------------------------------------ */
 
 /* Seed Task/User with userId declared by hand (so it keeps its declared position, before the
@@ -183,6 +204,47 @@ static void test_ddl__task_user_matches_spec_section_8(void **state)
                "`title` VARCHAR(255), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT "
                "NULL, `userId` INTEGER, PRIMARY KEY (`id`), FOREIGN KEY (`userId`) REFERENCES "
                "`users` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;\n");
+}
+
+/* The same through associations (their foreign keys are ordinary attributes with references):
+ * User.hasMany(Task), Task.belongsTo(User), and the belongsToMany join table of section 8. */
+static void test_ddl__association_keys_match_spec_section_8(void **state)
+{
+    cq_db *db = *state;
+    const cq_attr user_attrs[] = { { .name = "username", .type = CQ_STRING }, { 0 } };
+    const cq_attr task_attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
+    cq_model *user = define(db, "user", user_attrs, NULL);
+    cq_model *task = define(db, "task", task_attrs, NULL);
+    cq_model *project = define(db, "project", NULL, &no_ts);
+    CQ_ASSERT_OK(db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, task, user, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, project, user,
+                                              &(cq_assoc_opts){ .through = "UserProject" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, user, project,
+                                              &(cq_assoc_opts){ .through = "UserProject" }));
+    char *sql = ddl(db, CQ_DIALECT_SQLITE);
+    assert_non_null(
+        strstr(sql, "CREATE TABLE IF NOT EXISTS `tasks` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "`title` VARCHAR(255), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT "
+                    "NULL, `userId` INTEGER REFERENCES `users` (`id`) ON DELETE SET NULL ON UPDATE "
+                    "CASCADE);\n"));
+    assert_non_null(strstr(
+        sql, "CREATE TABLE IF NOT EXISTS `UserProject` (`createdAt` DATETIME NOT NULL, "
+             "`updatedAt` DATETIME NOT NULL, `projectId` INTEGER NOT NULL REFERENCES `projects` "
+             "(`id`) ON DELETE CASCADE ON UPDATE CASCADE, `userId` INTEGER NOT NULL REFERENCES "
+             "`users` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY (`projectId`, "
+             "`userId`));\n"));
+    cq_free(sql);
+    sql = ddl(db, CQ_DIALECT_MYSQL);
+    assert_non_null(strstr(
+        sql, "CREATE TABLE IF NOT EXISTS `UserProject` (`createdAt` DATETIME NOT NULL, "
+             "`updatedAt` DATETIME NOT NULL, `projectId` INTEGER, `userId` INTEGER, PRIMARY KEY "
+             "(`projectId`, `userId`), FOREIGN KEY (`projectId`) REFERENCES `projects` (`id`) ON "
+             "DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`userId`) REFERENCES `users` (`id`) "
+             "ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB;\n"));
+    cq_free(sql);
+    /* the join table comes after both of its targets */
+    assert_order(db, (const char *const[]){ "users", "tasks", "projects", "UserProject", NULL });
 }
 
 /* Join-table-like model with a composite primary key of two references: spec section 8's
@@ -548,27 +610,6 @@ static void test_ddl__references_none_is_no_constraint(void **state)
 
 /* ---- order ------------------------------------------------------------------------------ */
 
-static void assert_order(cq_db *db, const char *const *tables)
-{
-    cq_sync_plan *plan = NULL;
-    CQ_ASSERT_OK(db, cq_db_sync_plan(&plan, db, NULL));
-    size_t n = 0;
-    while (tables[n])
-        n++;
-    assert_int_equal(cq_sync_plan_model_count(plan), n);
-    for (size_t i = 0; i < n; i++)
-        assert_string_equal(cq_model_table_name(cq_sync_plan_model_at(plan, i)), tables[i]);
-    assert_null(cq_sync_plan_model_at(plan, n));
-    cq_sync_plan_free(plan);
-
-    cq_model **order = NULL;
-    CQ_ASSERT_OK(db, cq_db_sync_order(&order, db));
-    for (size_t i = 0; i < n; i++)
-        assert_string_equal(cq_model_table_name(order[i]), tables[i]);
-    assert_null(order[n]);
-    cq_free(order);
-}
-
 static cq_attr ref(const char *name, const char *model)
 {
     return (cq_attr){ .name = name, .type = CQ_INTEGER, .references_model = model };
@@ -758,6 +799,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_ddl__task_user),
         T(test_ddl__task_user_matches_spec_section_8),
+        T(test_ddl__association_keys_match_spec_section_8),
         T(test_ddl__composite_primary_key),
         T(test_ddl__item_tag_composite_unique),
         T(test_ddl__series_trainer_video),
