@@ -79,7 +79,8 @@ typedef struct cq_sync_opts {
 
 /**
  * Creates every model's table (CREATE TABLE IF NOT EXISTS), dependencies first.
- * @return CQ_OK, CQ_EDATABASE, CQ_ECYCLE (strict mode only).
+ * @return CQ_OK, CQ_EDATABASE, CQ_ECYCLE (strict mode only), CQ_EUNKNOWN_MODEL /
+ *         CQ_EUNKNOWN_ATTR (a reference to a model or key that does not exist).
  */
 CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
 

@@ -61,8 +61,9 @@ typedef struct cq_attr {
                                      constraint; implies unique */
     const char *field;          /**< column name; default: the attribute name, or its
                                      snake_case form when the model is `underscored` */
-    const char *references_model; /**< referenced model name, or a table name when no model
-                                       has that name; NULL = no reference */
+    const char *references_model; /**< referenced model name, or a model's table name
+                                       (resolved at sync: a model may reference one defined
+                                       later); NULL = no reference */
     cq_model *references_model_handle; /**< same, as a handle (wins over the string) */
     const char *references_key; /**< referenced attribute/column; default "id" */
     const char *on_delete;      /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
@@ -116,6 +117,70 @@ CQ_EXTERN int cq_model_sync(cq_model *m, const cq_sync_opts *opts);
 
 /** Name of a data type as Sequelize writes it ("STRING", "INTEGER", ...). */
 CQ_EXTERN const char *cq_type_name(cq_type t);
+
+/* ---- introspection of attributes and models (src/model/introspect.c) -------------------
+ * Attribute `i` in definition order, as the library derived it: generated attributes and
+ * foreign keys injected by associations included. Strings are borrowed from the model.
+ * An index out of range gives false / 0 / NULL. */
+
+CQ_EXTERN bool cq_model_attr_auto_increment(const cq_model *m, size_t i);
+/** Single-column or composite unique (a `unique_name` implies unique). */
+CQ_EXTERN bool cq_model_attr_unique(const cq_model *m, size_t i);
+/** Name of the composite unique constraint; NULL when none was given. */
+CQ_EXTERN const char *cq_model_attr_unique_name(const cq_model *m, size_t i);
+/** STRING/CHAR length as declared (0 = default 255); DECIMAL precision/scale (0 = none). */
+CQ_EXTERN int cq_model_attr_length(const cq_model *m, size_t i);
+CQ_EXTERN int cq_model_attr_precision(const cq_model *m, size_t i);
+CQ_EXTERN int cq_model_attr_scale(const cq_model *m, size_t i);
+/** Literal default value, NULL when none. */
+CQ_EXTERN const cq_value *cq_model_attr_default(const cq_model *m, size_t i);
+/** Generated default (NOW, UUIDV4) or CQ_DEFAULT_FN_NONE. */
+CQ_EXTERN cq_default_fn cq_model_attr_default_fn(const cq_model *m, size_t i);
+/** True for attributes cequel added itself (default id, timestamps, injected keys). */
+CQ_EXTERN bool cq_model_attr_is_generated(const cq_model *m, size_t i);
+/** Referenced model or table name as stored; NULL when the attribute references nothing
+ *  (or has `references: null`). */
+CQ_EXTERN const char *cq_model_attr_references(const cq_model *m, size_t i);
+/** The referenced model (the name resolved as a model name, then as a table name); NULL
+ *  when none or when the name is a table of no model. */
+CQ_EXTERN cq_model *cq_model_attr_references_model(const cq_model *m, size_t i);
+/** The referenced table: the model's table, else the stored name. */
+CQ_EXTERN const char *cq_model_attr_references_table(const cq_model *m, size_t i);
+/** The referenced key ("id" when not given); NULL when no reference. */
+CQ_EXTERN const char *cq_model_attr_references_key(const cq_model *m, size_t i);
+/** Sequelize's `references: null`. */
+CQ_EXTERN bool cq_model_attr_references_none(const cq_model *m, size_t i);
+/** ON DELETE / ON UPDATE action (upper case); NULL when none. */
+CQ_EXTERN const char *cq_model_attr_on_delete(const cq_model *m, size_t i);
+CQ_EXTERN const char *cq_model_attr_on_update(const cq_model *m, size_t i);
+
+/** The model's `name.singular` / `name.plural` (derived or given). */
+CQ_EXTERN const char *cq_model_name_singular(const cq_model *m);
+CQ_EXTERN const char *cq_model_name_plural(const cq_model *m);
+CQ_EXTERN bool cq_model_underscored(const cq_model *m);
+CQ_EXTERN bool cq_model_timestamps(const cq_model *m);
+/** Attribute names of the timestamps; NULL when the model has none. */
+CQ_EXTERN const char *cq_model_created_at(const cq_model *m);
+CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
+
+/* Associated data an instance carries (what an include loaded or a nested create made).
+ * cq_instance is declared in cequel/query.h. */
+struct cq_instance;
+struct cq_rows;
+/** Number of included associations the instance carries, and the key of the i-th. */
+CQ_EXTERN size_t cq_instance_included_count(const struct cq_instance *inst);
+CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, size_t i);
+/**
+ * The data under included key `key` (an association's `as`), borrowed from the instance.
+ * @return 0 when the instance carries nothing under `key`; 1 for a single association
+ *         (`*one_out` is the instance or NULL); 2 for a to-many one (`*many_out`).
+ *         Either out pointer may be NULL.
+ */
+CQ_EXTERN int cq_instance_included(const struct cq_instance *inst, const char *key,
+                                   struct cq_instance **one_out, const struct cq_rows **many_out);
+/** Property key of the belongsToMany join row the instance carries (the join model's name),
+ *  NULL when none (see cq_instance_through()). */
+CQ_EXTERN const char *cq_instance_through_key(const struct cq_instance *inst);
 
 CQ_END_DECL
 

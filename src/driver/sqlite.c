@@ -27,7 +27,10 @@ static int map_error(sqlite3 *db, int rc, cq_error *err)
         code = CQ_ENOTNULL;
         break;
     default:
-        if ((rc & 0xff) == SQLITE_NOMEM)
+        /* a RESTRICT action fires as a trigger constraint, with the foreign-key message */
+        if ((ext & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(db), "FOREIGN KEY"))
+            code = CQ_EFOREIGNKEY;
+        else if ((rc & 0xff) == SQLITE_NOMEM)
             code = CQ_ENOMEM;
         else if ((rc & 0xff) == SQLITE_BUSY)
             code = CQ_ETIMEOUT;
