@@ -72,6 +72,7 @@ typedef struct attr_snap {
     cq_model *m;
     size_t nattrs;      /* attributes beyond this were added by the failed call */
     cq__attr *copy;     /* deep copies of the attributes that existed */
+    long created_at, updated_at; /* timestamp indices (removing an attribute moves them) */
 } attr_snap;
 
 static cq__attr attr_dup(const cq__attr *a, bool *oom_flag)
@@ -97,6 +98,8 @@ static int snap_take(attr_snap *s, cq_model *m)
 {
     s->m = m;
     s->nattrs = m->nattrs;
+    s->created_at = m->created_at;
+    s->updated_at = m->updated_at;
     s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
         return oom(m->db);
@@ -106,6 +109,8 @@ static int snap_take(attr_snap *s, cq_model *m)
     return bad ? oom(m->db) : CQ_OK;
 }
 
+static void snap_drop(attr_snap *s);
+
 static void snap_restore(attr_snap *s)
 {
     if (!s->m || !s->copy)
@@ -113,8 +118,16 @@ static void snap_restore(attr_snap *s)
     cq_model *m = s->m;
     for (size_t i = 0; i < m->nattrs; i++)
         cq__attr_clear(&m->attrs[i]);
+    if (s->nattrs > m->attrs_cap &&
+        cq__grow((void **)&m->attrs, &m->attrs_cap, s->nattrs, sizeof *m->attrs) != 0) {
+        /* cannot happen in practice: the array only shrank by removals */
+        snap_drop(s);
+        return;
+    }
     memcpy(m->attrs, s->copy, s->nattrs * sizeof *m->attrs);
     m->nattrs = s->nattrs;
+    m->created_at = s->created_at;
+    m->updated_at = s->updated_at;
     free(s->copy);
     s->copy = NULL;
     cq__model_refresh_pk(m);
@@ -213,6 +226,17 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
     }
     cq__attr *a = &holder->attrs[idx];
     bool nullable = exists ? attr_nullable_for_default(a) : a->allow_null != CQ_OFF;
+    if (exists && f->attr_opts) {
+        /* merge: what the existing attribute sets wins, the object form fills the rest */
+        const cq_attr *o = f->attr_opts;
+        if (a->allow_null == CQ_DEFAULT && o->allow_null)
+            a->allow_null = o->allow_null;
+        if (!a->default_value && !a->default_fn && o->default_value &&
+            !(a->default_value = cq_value_copy(o->default_value)))
+            return oom(db);
+        if (!a->default_value && !a->default_fn)
+            a->default_fn = o->default_fn;
+    }
     /* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller
      * gave an action explicitly even with constraints off (associations.md 1.2). */
     bool want_ref = f->constraints || f->on_delete || f->on_update;
@@ -358,6 +382,20 @@ static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type typ
 
 /* With no foreignKey option, an attribute of the holder that was declared by hand with a
  * reference to the same key is reused (sync.md section 9 decision, DEVIATIONS D3). */
+/* Whether attribute `name` of `holder` is the key of an association already defined. */
+static bool is_assoc_key(const cq_model *holder, const char *name)
+{
+    cq_db *db = holder->db;
+    for (size_t m = 0; m < db->nmodels; m++)
+        for (size_t i = 0; i < db->models[m]->nassocs; i++) {
+            const cq_assoc *a = db->models[m]->assocs[i];
+            if (cq__assoc_holder(a) == holder &&
+                (cq__streq(a->fk, name) || cq__streq(a->other_key, name)))
+                return true;
+        }
+    return false;
+}
+
 static const char *declared_reference(cq_model *holder, cq_model *ref_model,
                                       const cq__attr *ref_attr)
 {
@@ -365,7 +403,8 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
     int n = 0;
     for (size_t i = 0; i < holder->nattrs; i++) {
         const cq__attr *a = &holder->attrs[i];
-        if (!a->ref_model || a->generated)
+        /* only attributes declared by hand count, not keys injected by other associations */
+        if (!a->ref_model || a->generated || is_assoc_key(holder, a->name))
             continue;
         bool same_model = strcmp(a->ref_model, ref_model->name) == 0 ||
                           strcmp(a->ref_model, ref_model->table) == 0;
@@ -708,6 +747,17 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
                          source->name, target->name);
+    /* (before looking for a user primary key: the column removed here was one of the keys) */
+    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
+        /* pairing renames the other side's derived otherKey to this side's foreignKey */
+        long old = cq__model_attr_index(through, paired->other_key);
+        if (old >= 0)
+            remove_attr(through, (size_t)old);
+        paired_old_other = paired->other_key;
+        paired->other_key = cq__strdup(fk);
+        if (!paired->other_key)
+            rc = oom(db);
+    }
     /* the join model keeps a primary key the user declared; a generated id is dropped */
     bool user_pk = false;
     if (rc == CQ_OK) {
@@ -723,16 +773,6 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                 user_pk = true;
             }
         }
-    }
-    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
-        /* pairing renames the other side's derived otherKey to this side's foreignKey */
-        long old = cq__model_attr_index(through, paired->other_key);
-        if (old >= 0)
-            remove_attr(through, (size_t)old);
-        paired_old_other = paired->other_key;
-        paired->other_key = cq__strdup(fk);
-        if (!paired->other_key)
-            rc = oom(db);
     }
     if (rc == CQ_OK)
         rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
@@ -916,15 +956,16 @@ int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq
 {
     *assoc_out = NULL;
     *kind_out = 0;
-    /* later associations win, as Sequelize's later definitions replace earlier methods;
-     * when single and multiple variants share a name (`sheep`), the multiple one wins */
+    /* an earlier association keeps its method: Sequelize does not overwrite a method that
+     * already exists (naming.md 6); when single and multiple variants share a name
+     * (`sheep`), the multiple one answers */
     static const cq_accessor order[] = { CQ_ACC_GET,         CQ_ACC_SET,
                                          CQ_ACC_CREATE,      CQ_ACC_ADD_MULTIPLE,
                                          CQ_ACC_ADD,         CQ_ACC_REMOVE_MULTIPLE,
                                          CQ_ACC_REMOVE,      CQ_ACC_HAS_ALL,
                                          CQ_ACC_HAS_SINGLE,  CQ_ACC_COUNT };
-    for (size_t i = m->nassocs; method && i > 0; i--) {
-        cq_assoc *a = m->assocs[i - 1];
+    for (size_t i = 0; method && i < m->nassocs; i++) {
+        cq_assoc *a = m->assocs[i];
         for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
             const char *name = cq_assoc_accessor_name(a, order[k]);
             if (name && strcmp(name, method) == 0) {
