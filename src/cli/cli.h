@@ -83,7 +83,7 @@ typedef struct cli_model {
     cq_model_opts opts;
 } cli_model;
 
-/* Association kinds; the schema loader has one parse function per kind (schema.c). */
+/* Association kinds (the "type" of an entry). */
 typedef enum cli_assoc_kind {
     CLI_BELONGS_TO = 1,
     CLI_HAS_ONE,
@@ -91,12 +91,18 @@ typedef enum cli_assoc_kind {
     CLI_BELONGS_TO_MANY
 } cli_assoc_kind;
 
+/* One association entry, parsed into the library's options (strings borrowed from the
+ * JSON; the attributes and values below are owned, see cli_assoc_clear()). */
 typedef struct cli_assoc {
     cli_assoc_kind kind;
+    const char *kind_name;   /* "belongsTo" */
     const char *source;
     const char *target;
-    json_t *options; /* borrowed */
-    char path[CLI_PATH_MAX];
+    json_t *options;         /* borrowed; NULL when none */
+    char path[CLI_PATH_MAX]; /* "associations[3]" */
+    cq_assoc_opts opts;
+    cq_attr fk_attr, other_attr;    /* object forms of foreignKey / otherKey */
+    cq_value *fk_default, *other_default, *scope, *through_scope;
 } cli_assoc;
 
 typedef struct cli_schema {
@@ -120,6 +126,33 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
 void cli_schema_free(cli_schema *s);
 cli_model *cli_schema_model(const cli_schema *s, const char *name);
 const cli_attr *cli_model_attr(const cli_model *m, const char *name);
+/* A model of the schema, or a join model a belongsToMany `through` string creates. */
+bool cli_schema_has_model(const cli_schema *s, const char *name);
+
+/* Schema readers shared by schema.c and schema_assoc.c (messages name `path`). */
+int cli_parse_type(cq_attr *attr, const char *text, const char *path, cli_diag *diag);
+int cli_want_bool(bool *out, json_t *v, const char *path, cli_diag *diag);
+int cli_want_flag(cq_flag *out, json_t *v, const char *path, cli_diag *diag);
+int cli_want_string(const char **out, json_t *v, const char *path, cli_diag *diag);
+int cli_want_action(const char **out, json_t *v, const char *path, cli_diag *diag);
+int cli_unknown_key(const char *path, const char *key, const char *what, cli_diag *diag);
+
+/*
+ * Parses one association entry (docs/schema.md, "Associations"):
+ * {"source": "user", "type": "belongsTo", "target": "company", "options": {...}} or
+ * {"source": "user", "belongsTo": "company", "options": {...}}. Model names are checked
+ * against `s` (its models and the join models created by earlier entries of `s`).
+ * `a` is cleared first; free its parts with cli_assoc_clear() even on failure.
+ */
+int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_schema *s,
+                    cli_diag *diag);
+void cli_assoc_clear(cli_assoc *a);
+/* Defines a parsed association on `db`; a library error is an input error naming the
+ * entry's path ("associations[3]: <message>"). `out` may be NULL.
+ * @return CLI_OK, CLI_EINPUT, CLI_ENOMEM. */
+int cli_assoc_define(cq_assoc **out, cq_db *db, const cli_assoc *a, cli_diag *diag);
+/* The library call itself: CQ_OK or its code (message in cq_db_error(db)). */
+int cli_assoc_apply(cq_assoc **out, cq_db *db, const cli_assoc *a);
 
 /* Defines every model (file order), then the associations, on `db`. A definition the
  * library rejects is an input error naming the model's path.

@@ -1,11 +1,8 @@
 /*
  * `describe`, `diagram` and `ddl`: what cequel derived from a schema, without touching a
- * database's tables.
- *
- * The public API has getters for name, field, type, allowNull and primaryKey. Uniqueness,
- * references, referential actions, autoIncrement, type length and defaults have none yet,
- * so for those the declaration in the schema file is shown (generated attributes such as
- * `id` and the timestamps are derived as Sequelize does: see attr_view()).
+ * database's tables. Everything shown comes from the library's getters (cequel/model.h,
+ * cequel/assoc.h), so generated attributes and the foreign keys injected by associations
+ * appear exactly as the library derived them.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -30,26 +27,16 @@ typedef struct attr_view {
     bool allow_null, primary_key, auto_increment;
     bool unique;
     const char *unique_name;
-    json_t *default_json;
+    const cq_value *default_value;
+    cq_default_fn default_fn;
     bool has_ref;
-    cq_model *ref_model;   /* the referenced model, when references.model names one */
+    cq_model *ref_model;   /* the referenced model, when the name resolves to one */
     const char *ref_table; /* table name (the model's, or as written) */
     const char *ref_key;
     const char *on_delete, *on_update;
 } attr_view;
 
-/* references.model is a model name first, then a table name (spec sync.md section 9). */
-static cq_model *model_by_name_or_table(cq_db *db, const char *name)
-{
-    cq_model *m = cq_db_model(db, name);
-    for (size_t i = 0; !m && i < cq_db_model_count(db); i++)
-        if (strcmp(cq_model_table_name(cq_db_model_at(db, i)), name) == 0)
-            m = cq_db_model_at(db, i);
-    return m;
-}
-
-static void attr_view_of(attr_view *v, cq_db *db, const cq_model *m, const cli_model *decl,
-                         size_t i)
+static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
 {
     memset(v, 0, sizeof *v);
     v->name = cq_model_attr_name(m, i);
@@ -57,32 +44,28 @@ static void attr_view_of(attr_view *v, cq_db *db, const cq_model *m, const cli_m
     v->allow_null = cq_model_attr_allow_null(m, i);
     v->primary_key = cq_model_attr_is_primary_key(m, i);
     cq_type t = cq_model_attr_type(m, i);
-    snprintf(v->type, sizeof v->type, "%s", cq_type_name(t));
-    const cli_attr *ca = cli_model_attr(decl, v->name);
-    if (!ca) {
-        /* Generated: the default primary key `id` is INTEGER auto-increment. */
-        v->auto_increment = v->primary_key && t == CQ_INTEGER;
-        return;
-    }
-    const cq_attr *a = &decl->cq_attrs[ca - decl->attrs];
-    if (a->length)
-        snprintf(v->type, sizeof v->type, "%s(%d)", cq_type_name(t), a->length);
-    else if (a->precision && a->scale)
-        snprintf(v->type, sizeof v->type, "%s(%d,%d)", cq_type_name(t), a->precision,
-                 a->scale);
-    else if (a->precision)
-        snprintf(v->type, sizeof v->type, "%s(%d)", cq_type_name(t), a->precision);
-    v->auto_increment = ca->auto_increment;
-    v->unique = ca->unique;
-    v->unique_name = ca->unique_name;
-    v->default_json = ca->default_json;
-    if (ca->ref_model && !ca->ref_none) {
+    int len = cq_model_attr_length(m, i), prec = cq_model_attr_precision(m, i),
+        scale = cq_model_attr_scale(m, i);
+    if (len)
+        snprintf(v->type, sizeof v->type, "%s(%d)", cq_type_name(t), len);
+    else if (prec && scale)
+        snprintf(v->type, sizeof v->type, "%s(%d,%d)", cq_type_name(t), prec, scale);
+    else if (prec)
+        snprintf(v->type, sizeof v->type, "%s(%d)", cq_type_name(t), prec);
+    else
+        snprintf(v->type, sizeof v->type, "%s", cq_type_name(t));
+    v->auto_increment = cq_model_attr_auto_increment(m, i);
+    v->unique = cq_model_attr_unique(m, i);
+    v->unique_name = cq_model_attr_unique_name(m, i);
+    v->default_value = cq_model_attr_default(m, i);
+    v->default_fn = cq_model_attr_default_fn(m, i);
+    if (cq_model_attr_references(m, i)) {
         v->has_ref = true;
-        v->ref_model = model_by_name_or_table(db, ca->ref_model);
-        v->ref_table = v->ref_model ? cq_model_table_name(v->ref_model) : ca->ref_model;
-        v->ref_key = ca->ref_key ? ca->ref_key : "id";
-        v->on_delete = ca->on_delete;
-        v->on_update = ca->on_update;
+        v->ref_model = cq_model_attr_references_model(m, i);
+        v->ref_table = cq_model_attr_references_table(m, i);
+        v->ref_key = cq_model_attr_references_key(m, i);
+        v->on_delete = cq_model_attr_on_delete(m, i);
+        v->on_update = cq_model_attr_on_update(m, i);
     }
 }
 
@@ -91,6 +74,17 @@ static void attr_view_of(attr_view *v, cq_db *db, const cq_model *m, const cli_m
 static json_t *str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
+}
+
+/* A cq_value as jansson JSON (through its text form). */
+static json_t *value_json(const cq_value *v)
+{
+    char *text = NULL;
+    if (!v || cq_value_to_json(&text, v, CQ_JSON_COMPACT) != CQ_OK || !text)
+        return json_null();
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+    cq_free(text);
+    return j ? j : json_null();
 }
 
 static json_t *describe_attr(const attr_view *v)
@@ -104,8 +98,14 @@ static json_t *describe_attr(const attr_view *v)
     json_object_set_new(a, "autoIncrement", json_boolean(v->auto_increment));
     json_object_set_new(a, "unique",
                         v->unique_name ? json_string(v->unique_name) : json_boolean(v->unique));
-    if (v->default_json)
-        json_object_set(a, "defaultValue", v->default_json);
+    if (v->default_fn != CQ_DEFAULT_FN_NONE) {
+        json_t *fn = json_object();
+        json_object_set_new(fn, "$fn",
+                            json_string(v->default_fn == CQ_DEFAULT_NOW ? "NOW" : "UUIDV4"));
+        json_object_set_new(a, "defaultValue", fn);
+    } else if (v->default_value) {
+        json_object_set_new(a, "defaultValue", value_json(v->default_value));
+    }
     if (v->has_ref) {
         json_t *r = json_object();
         json_object_set_new(r, "model", str_or_null(v->ref_model ? cq_model_name(v->ref_model)
@@ -121,25 +121,86 @@ static json_t *describe_attr(const attr_view *v)
     return a;
 }
 
+/* Accessor kinds under Sequelize's `association.accessors` keys. */
+static const struct {
+    const char *key;
+    cq_accessor kind;
+} accessor_keys[] = {
+    { "get", CQ_ACC_GET },
+    { "set", CQ_ACC_SET },
+    { "addMultiple", CQ_ACC_ADD_MULTIPLE },
+    { "add", CQ_ACC_ADD },
+    { "create", CQ_ACC_CREATE },
+    { "remove", CQ_ACC_REMOVE },
+    { "removeMultiple", CQ_ACC_REMOVE_MULTIPLE },
+    { "hasSingle", CQ_ACC_HAS_SINGLE },
+    { "hasAll", CQ_ACC_HAS_ALL },
+    { "count", CQ_ACC_COUNT },
+};
+
+static json_t *describe_assoc(const cq_assoc *as)
+{
+    json_t *a = json_object();
+    cq_assoc_type t = cq_assoc_type_of(as);
+    cq_model *through = cq_assoc_through(as);
+    json_object_set_new(a, "type", json_string(cq_assoc_type_name(t)));
+    json_object_set_new(a, "source", json_string(cq_model_name(cq_assoc_source(as))));
+    json_object_set_new(a, "target", json_string(cq_model_name(cq_assoc_target(as))));
+    json_object_set_new(a, "as", json_string(cq_assoc_as(as)));
+    json_object_set_new(a, "aliased", json_boolean(cq_assoc_is_aliased(as)));
+    json_object_set_new(a, "singular", str_or_null(cq_assoc_singular(as)));
+    json_object_set_new(a, "plural", str_or_null(cq_assoc_plural(as)));
+    json_object_set_new(a, "foreignKey", str_or_null(cq_assoc_foreign_key(as)));
+    json_object_set_new(a, "sourceKey", str_or_null(cq_assoc_source_key(as)));
+    json_object_set_new(a, "targetKey", str_or_null(cq_assoc_target_key(as)));
+    if (t == CQ_BELONGS_TO_MANY) {
+        json_object_set_new(a, "otherKey", str_or_null(cq_assoc_other_key(as)));
+        json_object_set_new(a, "through", str_or_null(through ? cq_model_name(through) : NULL));
+        json_object_set_new(a, "throughTable",
+                            str_or_null(through ? cq_model_table_name(through) : NULL));
+    }
+    json_object_set_new(a, "scope", value_json(cq_assoc_scope(as)));
+    if (t == CQ_BELONGS_TO_MANY)
+        json_object_set_new(a, "throughScope", value_json(cq_assoc_through_scope(as)));
+    json_t *acc = json_object();
+    for (size_t i = 0; i < sizeof accessor_keys / sizeof accessor_keys[0]; i++) {
+        const char *name = cq_assoc_accessor_name(as, accessor_keys[i].kind);
+        if (name)
+            json_object_set_new(acc, accessor_keys[i].key, json_string(name));
+    }
+    json_object_set_new(a, "accessors", acc);
+    return a;
+}
+
 int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
 {
+    (void)s;
     json_t *doc = json_object();
     json_t *models = json_array();
     json_object_set_new(doc, "models", models);
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
         json_t *jm = json_object();
         json_object_set_new(jm, "name", json_string(cq_model_name(m)));
         json_object_set_new(jm, "tableName", json_string(cq_model_table_name(m)));
         json_object_set_new(jm, "primaryKey", str_or_null(cq_model_primary_key(m)));
+        json_t *names = json_object();
+        json_object_set_new(names, "singular", str_or_null(cq_model_name_singular(m)));
+        json_object_set_new(names, "plural", str_or_null(cq_model_name_plural(m)));
+        json_object_set_new(jm, "names", names);
+        json_object_set_new(jm, "underscored", json_boolean(cq_model_underscored(m)));
+        json_object_set_new(jm, "timestamps", json_boolean(cq_model_timestamps(m)));
         json_t *attrs = json_array();
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
+            attr_view_of(&v, m, a);
             json_array_append_new(attrs, describe_attr(&v));
         }
         json_object_set_new(jm, "attributes", attrs);
+        json_t *assocs = json_array();
+        for (size_t a = 0; a < cq_model_assoc_count(m); a++)
+            json_array_append_new(assocs, describe_assoc(cq_model_assoc_at(m, a)));
+        json_object_set_new(jm, "associations", assocs);
         json_array_append_new(models, jm);
     }
     char *text = json_dumps(doc, JSON_INDENT(2));
@@ -192,16 +253,116 @@ static void html_text(FILE *out, const char *s)
     }
 }
 
-/* Crow's-foot ends for an edge from the referencing table (many) to the referenced (one). */
-static void dot_edges(FILE *out, cq_db *db, const cli_schema *s)
+/* The model holding an association's foreign key (NULL for belongsToMany: the join model
+ * holds two, drawn as its own references). */
+static cq_model *assoc_key_holder(const cq_assoc *as)
+{
+    switch (cq_assoc_type_of(as)) {
+    case CQ_BELONGS_TO:
+        return cq_assoc_source(as);
+    case CQ_HAS_ONE:
+    case CQ_HAS_MANY:
+        return cq_assoc_target(as);
+    case CQ_BELONGS_TO_MANY:
+        break;
+    }
+    return NULL;
+}
+
+/* Whether attribute `i` of `m` is the key of an association (then the association's edge
+ * is drawn instead of the plain reference). */
+static bool attr_is_assoc_key(cq_db *db, const cq_model *m, size_t i)
+{
+    const char *name = cq_model_attr_name(m, i);
+    for (size_t k = 0; k < cq_db_model_count(db); k++) {
+        cq_model *src = cq_db_model_at(db, k);
+        for (size_t a = 0; a < cq_model_assoc_count(src); a++) {
+            const cq_assoc *as = cq_model_assoc_at(src, a);
+            const char *fk = cq_assoc_foreign_key(as);
+            if (assoc_key_holder(as) == m && fk && strcmp(fk, name) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Whether `m` is the join model of some belongsToMany. */
+static bool is_join_model(cq_db *db, const cq_model *m)
+{
+    for (size_t k = 0; k < cq_db_model_count(db); k++) {
+        cq_model *src = cq_db_model_at(db, k);
+        for (size_t a = 0; a < cq_model_assoc_count(src); a++)
+            if (cq_assoc_through(cq_model_assoc_at(src, a)) == m)
+                return true;
+    }
+    return false;
+}
+
+/* Nullability of an association's key (for the "one" end: optional or mandatory). */
+static bool assoc_key_nullable(const cq_assoc *as)
+{
+    cq_model *h = assoc_key_holder(as);
+    long i = h ? cq_model_attr_index(h, cq_assoc_foreign_key(as)) : -1;
+    return i < 0 || cq_model_attr_allow_null(h, (size_t)i);
+}
+
+/* Crow's-foot ends of an association edge drawn source -> target. */
+typedef struct assoc_ends {
+    const char *dot_tail, *dot_head;         /* source end, target end */
+    const char *mer_left, *mer_line, *mer_right;
+} assoc_ends;
+
+static assoc_ends ends_of(const cq_assoc *as)
+{
+    bool nullable = assoc_key_nullable(as);
+    switch (cq_assoc_type_of(as)) {
+    case CQ_BELONGS_TO: /* many sources, zero-or-one / exactly one target */
+        return (assoc_ends){ "crowodot", nullable ? "teeodot" : "teetee", "}o", "--",
+                             nullable ? "o|" : "||" };
+    case CQ_HAS_ONE: /* one source, zero-or-one target */
+        return (assoc_ends){ nullable ? "teeodot" : "teetee", "teeodot", nullable ? "|o" : "||",
+                             "--", "o|" };
+    case CQ_HAS_MANY: /* one source, zero-or-more targets */
+        return (assoc_ends){ nullable ? "teeodot" : "teetee", "crowodot",
+                             nullable ? "|o" : "||", "--", "o{" };
+    case CQ_BELONGS_TO_MANY:
+        break;
+    }
+    return (assoc_ends){ "crowodot", "crowodot", "}o", "..", "o{" };
+}
+
+/* "hasMany Workers (projectId)" */
+static void assoc_label(char *buf, size_t n, const cq_assoc *as)
+{
+    cq_model *through = cq_assoc_through(as);
+    if (through)
+        snprintf(buf, n, "%s %s (through %s)", cq_assoc_type_name(cq_assoc_type_of(as)),
+                 cq_assoc_as(as), cq_model_name(through));
+    else
+        snprintf(buf, n, "%s %s (%s)", cq_assoc_type_name(cq_assoc_type_of(as)),
+                 cq_assoc_as(as), cq_assoc_foreign_key(as) ? cq_assoc_foreign_key(as) : "");
+}
+
+static void dot_label(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        if ((unsigned char)*s >= 0x20)
+            fputc(*s, out);
+    }
+}
+
+/* Plain references (not association keys): from the referencing table (many) to the
+ * referenced key (one; optional when the column allows NULL). */
+static void dot_reference_edges(FILE *out, cq_db *db)
 {
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
-            if (!v.has_ref)
+            attr_view_of(&v, m, a);
+            if (!v.has_ref || attr_is_assoc_key(db, m, a))
                 continue;
             fputs("  ", out);
             dot_id(out, cq_model_name(m));
@@ -233,7 +394,28 @@ static void dot_edges(FILE *out, cq_db *db, const cli_schema *s)
     }
 }
 
-static int diagram_dot(cq_db *db, const cli_schema *s, FILE *out)
+static void dot_assoc_edges(FILE *out, cq_db *db)
+{
+    for (size_t i = 0; i < cq_db_model_count(db); i++) {
+        cq_model *m = cq_db_model_at(db, i);
+        for (size_t k = 0; k < cq_model_assoc_count(m); k++) {
+            const cq_assoc *as = cq_model_assoc_at(m, k);
+            assoc_ends e = ends_of(as);
+            char label[300];
+            assoc_label(label, sizeof label, as);
+            fputs("  ", out);
+            dot_id(out, cq_model_name(cq_assoc_source(as)));
+            fputs(" -> ", out);
+            dot_id(out, cq_model_name(cq_assoc_target(as)));
+            fprintf(out, " [dir=both, arrowtail=%s, arrowhead=%s%s, label=\"", e.dot_tail,
+                    e.dot_head, cq_assoc_through(as) ? ", style=dashed" : "");
+            dot_label(out, label);
+            fputs("\"];\n", out);
+        }
+    }
+}
+
+static int diagram_dot(cq_db *db, FILE *out)
 {
     fputs("digraph cequel {\n"
           "  graph [rankdir=LR];\n"
@@ -242,19 +424,20 @@ static int diagram_dot(cq_db *db, const cli_schema *s, FILE *out)
           out);
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
+        bool join = is_join_model(db, m);
         fputs("  ", out);
         dot_id(out, cq_model_name(m));
-        fputs(" [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" "
-              "cellpadding=\"4\">\n    <tr><td bgcolor=\"#dddddd\"><b>",
-              out);
+        fprintf(out,
+                " [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" "
+                "cellpadding=\"4\"%s>\n    <tr><td bgcolor=\"%s\"><b>",
+                join ? " style=\"dashed\"" : "", join ? "#eeeeee" : "#dddddd");
         html_text(out, cq_model_name(m));
         fputs("</b> (", out);
         html_text(out, cq_model_table_name(m));
-        fputs(")</td></tr>\n", out);
+        fputs(join ? ") join</td></tr>\n" : ")</td></tr>\n", out);
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
+            attr_view_of(&v, m, a);
             fputs("    <tr><td port=\"", out);
             html_text(out, v.name);
             fputs("\" align=\"left\">", out);
@@ -275,10 +458,9 @@ static int diagram_dot(cq_db *db, const cli_schema *s, FILE *out)
     /* Referenced tables that are not models. */
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
+            attr_view_of(&v, m, a);
             if (v.has_ref && !v.ref_model) {
                 fputs("  ", out);
                 dot_id(out, v.ref_table);
@@ -286,7 +468,8 @@ static int diagram_dot(cq_db *db, const cli_schema *s, FILE *out)
             }
         }
     }
-    dot_edges(out, db, s);
+    dot_reference_edges(out, db);
+    dot_assoc_edges(out, db);
     fputs("}\n", out);
     return CLI_EXIT_OK;
 }
@@ -308,18 +491,17 @@ static void mermaid_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static int diagram_mermaid(cq_db *db, const cli_schema *s, FILE *out)
+static int diagram_mermaid(cq_db *db, FILE *out)
 {
     fputs("erDiagram\n", out);
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
         fputs("    ", out);
         mermaid_name(out, cq_model_name(m));
         fputs(" {\n", out);
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
+            attr_view_of(&v, m, a);
             fprintf(out, "        %s ", cq_type_name(cq_model_attr_type(m, a)));
             mermaid_name(out, v.name);
             const char *keys[3];
@@ -344,11 +526,10 @@ static int diagram_mermaid(cq_db *db, const cli_schema *s, FILE *out)
     }
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        const cli_model *decl = cli_schema_model(s, cq_model_name(m));
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
-            attr_view_of(&v, db, m, decl, a);
-            if (!v.has_ref)
+            attr_view_of(&v, m, a);
+            if (!v.has_ref || attr_is_assoc_key(db, m, a))
                 continue;
             fputs("    ", out);
             mermaid_name(out, cq_model_name(m));
@@ -359,15 +540,32 @@ static int diagram_mermaid(cq_db *db, const cli_schema *s, FILE *out)
             fputc('\n', out);
         }
     }
+    for (size_t i = 0; i < cq_db_model_count(db); i++) {
+        cq_model *m = cq_db_model_at(db, i);
+        for (size_t k = 0; k < cq_model_assoc_count(m); k++) {
+            const cq_assoc *as = cq_model_assoc_at(m, k);
+            assoc_ends e = ends_of(as);
+            char label[300];
+            assoc_label(label, sizeof label, as);
+            fputs("    ", out);
+            mermaid_name(out, cq_model_name(cq_assoc_source(as)));
+            fprintf(out, " %s%s%s ", e.mer_left, e.mer_line, e.mer_right);
+            mermaid_name(out, cq_model_name(cq_assoc_target(as)));
+            fputs(" : ", out);
+            mermaid_string(out, label);
+            fputc('\n', out);
+        }
+    }
     return CLI_EXIT_OK;
 }
 
 int cli_cmd_diagram(cq_db *db, const cli_schema *s, const char *format, FILE *out)
 {
+    (void)s;
     if (!format || strcmp(format, "dot") == 0)
-        return diagram_dot(db, s, out);
+        return diagram_dot(db, out);
     if (strcmp(format, "mermaid") == 0)
-        return diagram_mermaid(db, s, out);
+        return diagram_mermaid(db, out);
     fprintf(stderr, "cequel: diagram: unknown format \"%s\" (expected dot or mermaid)\n", format);
     return CLI_EXIT_USAGE;
 }

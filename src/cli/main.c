@@ -154,7 +154,10 @@ static int load_script_file(cli_script **out, const char *path, const cli_schema
     return CLI_EXIT_OK;
 }
 
-static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema)
+/* `origin`: the schema file, named in front of definition errors; NULL for a schema inside
+ * a script (its paths start with "schema."). */
+static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema,
+                   const char *origin)
 {
     cq_error err = { 0 };
     cq_open_opts opts = { .log = { .fn = args->log ? cq_log_stderr : NULL } };
@@ -165,9 +168,9 @@ static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema)
         return rc == CQ_EINVALID || rc == CQ_ENOTSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     cli_diag diag = { { 0 } };
-    rc = cli_schema_define(*out, schema, &diag);
+    rc = schema ? cli_schema_define(*out, schema, &diag) : CLI_OK;
     if (rc != CLI_OK) {
-        fprintf(stderr, "cequel: %s\n", diag.msg);
+        fprintf(stderr, "cequel: %s%s%s\n", origin ? origin : "", origin ? ": " : "", diag.msg);
         cq_db_close(*out);
         *out = NULL;
         return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
@@ -218,7 +221,7 @@ int main(int argc, char **argv)
         }
     }
     const cli_schema *active = script && script->schema ? script->schema : schema;
-    code = open_db(&db, &args, active);
+    code = open_db(&db, &args, active, active == schema ? args.schema : NULL);
     if (code != CLI_EXIT_OK)
         goto done;
 

@@ -446,43 +446,36 @@ static int parse_model(cli_model *m, const char *name, json_t *def, const char *
     return CLI_OK;
 }
 
-/* ---- associations ---------------------------------------------------------------------- */
+/* ---- helpers shared with schema_assoc.c --------------------------------------------- */
 
-/*
- * One parse function per association kind. Entries look like
- * {"source": "player", "belongsTo": "team", "options": {...}} (Player.belongsTo(Team, {...})).
- * The library API for associations does not exist yet, so every kind reports
- * "not supported" for now; adding a kind means writing its function and listing it here.
- */
-typedef int (*assoc_parse_fn)(cli_assoc *a, json_t *entry, const char *path, cli_diag *diag);
-
-static const struct {
-    const char *key;
-    cli_assoc_kind kind;
-    assoc_parse_fn parse; /* NULL: not supported yet */
-} assoc_kinds[] = {
-    { "belongsTo", CLI_BELONGS_TO, NULL },
-    { "hasOne", CLI_HAS_ONE, NULL },
-    { "hasMany", CLI_HAS_MANY, NULL },
-    { "belongsToMany", CLI_BELONGS_TO_MANY, NULL },
-};
-
-static int parse_association(cli_assoc *a, json_t *entry, const char *path, cli_diag *diag)
+int cli_parse_type(cq_attr *attr, const char *text, const char *path, cli_diag *diag)
 {
-    snprintf(a->path, sizeof a->path, "%s", path);
-    for (size_t i = 0; json_is_object(entry) && i < sizeof assoc_kinds / sizeof assoc_kinds[0];
-         i++) {
-        if (!json_object_get(entry, assoc_kinds[i].key))
-            continue;
-        a->kind = assoc_kinds[i].kind;
-        if (assoc_kinds[i].parse)
-            return assoc_kinds[i].parse(a, entry, path, diag);
-        break;
-    }
-    /* While no kind is implemented every entry gets the same answer; once one is, an entry
-     * naming no known kind gets "expected one of belongsTo, hasOne, hasMany, belongsToMany". */
-    cli_diag_set(diag, path, "associations are not supported yet");
-    return CLI_EINPUT;
+    return parse_type(attr, text, path, diag);
+}
+
+int cli_want_bool(bool *out, json_t *v, const char *path, cli_diag *diag)
+{
+    return want_bool(out, v, path, diag);
+}
+
+int cli_want_flag(cq_flag *out, json_t *v, const char *path, cli_diag *diag)
+{
+    return want_flag(out, v, path, diag);
+}
+
+int cli_want_string(const char **out, json_t *v, const char *path, cli_diag *diag)
+{
+    return want_string(out, v, path, diag);
+}
+
+int cli_want_action(const char **out, json_t *v, const char *path, cli_diag *diag)
+{
+    return want_action(out, v, path, diag);
+}
+
+int cli_unknown_key(const char *path, const char *key, const char *what, cli_diag *diag)
+{
+    return unknown_key(path, key, what, diag);
 }
 
 /* ---- schema ---------------------------------------------------------------------------- */
@@ -500,6 +493,8 @@ void cli_schema_free(cli_schema *s)
         free(m->cq_attrs);
     }
     free(s->models);
+    for (size_t i = 0; i < s->n_assocs; i++)
+        cli_assoc_clear(&s->assocs[i]);
     free(s->assocs);
     json_decref(s->root);
     free(s);
@@ -579,10 +574,10 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
         for (size_t i = 0; i < json_array_size(assocs); i++) {
             char asub[CLI_PATH_MAX];
             cli_path_index(asub, sub, i);
-            rc = parse_association(&s->assocs[i], json_array_get(assocs, i), asub, diag);
+            rc = cli_assoc_parse(&s->assocs[i], json_array_get(assocs, i), asub, s, diag);
+            s->n_assocs++; /* counted even on failure so its owned parts are freed */
             if (rc != CLI_OK)
                 goto done;
-            s->n_assocs++;
         }
     }
 done:
@@ -605,6 +600,16 @@ int cli_load_schema(cli_schema **out, const char *text, size_t len, const char *
     rc = cli_schema_from_json(out, root, "", diag);
     json_decref(root);
     return rc;
+}
+
+bool cli_schema_has_model(const cli_schema *s, const char *name)
+{
+    if (cli_schema_model(s, name))
+        return true;
+    for (size_t i = 0; s && i < s->n_assocs; i++)
+        if (s->assocs[i].opts.through && strcmp(s->assocs[i].opts.through, name) == 0)
+            return true;
+    return false;
 }
 
 cli_model *cli_schema_model(const cli_schema *s, const char *name)
@@ -634,6 +639,10 @@ int cli_schema_define(cq_db *db, const cli_schema *s, cli_diag *diag)
             return rc == CQ_ENOMEM ? CLI_ENOMEM : CLI_EINPUT;
         }
     }
-    /* Associations are defined here, in file order, once the library has them. */
+    for (size_t i = 0; i < s->n_assocs; i++) {
+        int rc = cli_assoc_define(NULL, db, &s->assocs[i], diag);
+        if (rc != CLI_OK)
+            return rc;
+    }
     return CLI_OK;
 }

@@ -44,8 +44,35 @@ schema_error 'models.user.scopes: unknown model key (expected attributes, option
     '{"models":{"user":{"scopes":{}}}}'
 schema_error 'version: unknown schema key (expected models, associations)' '{"models":{},"version":1}'
 schema_error '"models" is required' '{}'
-schema_error 'associations[0]: associations are not supported yet' \
-    '{"models":{"user":{}},"associations":[{"source":"user","hasMany":"user"}]}'
+# --- associations (checked before anything is defined; library errors name the entry)
+M='"models":{"user":{},"project":{}}'
+schema_error 'associations[0].type: unknown association type "hasSome" (expected belongsTo, hasOne, hasMany or belongsToMany)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasSome\",\"target\":\"project\"}]}"
+schema_error 'associations[1].target: unknown model "company"' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasMany\",\"target\":\"project\"},{\"source\":\"user\",\"type\":\"belongsTo\",\"target\":\"company\"}]}"
+schema_error 'associations[0].source: unknown model "usr"' \
+    "{$M,\"associations\":[{\"source\":\"usr\",\"belongsTo\":\"project\"}]}"
+schema_error 'associations[0]: "type" is required (belongsTo, hasOne, hasMany or belongsToMany)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"target\":\"project\"}]}"
+schema_error 'associations[0].options.through.paranoid: unknown through option (expected model, unique, scope)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsToMany\",\"target\":\"project\",\"options\":{\"through\":{\"model\":\"up\",\"paranoid\":true}}}]}"
+schema_error 'associations[0].options.otherKey: not an option of belongsTo' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsTo\",\"target\":\"project\",\"options\":{\"otherKey\":\"x\"}}]}"
+schema_error 'associations[0].options.as: both "singular" and "plural" are required' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasMany\",\"target\":\"project\",\"options\":{\"as\":{\"singular\":\"x\"}}}]}"
+schema_error 'associations[0].options.onDelete: unknown action "zap" (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasMany\",\"target\":\"project\",\"options\":{\"onDelete\":\"zap\"}}]}"
+schema_error 'associations[0].options.foreignKey.size: unknown key option (expected name, field, allowNull, type, defaultValue, onDelete, onUpdate, unique)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasMany\",\"target\":\"project\",\"options\":{\"foreignKey\":{\"size\":1}}}]}"
+# rejected by the library (spec associations.md section 9 texts), with the entry's path
+schema_error 'associations[0]: user.belongsToMany(project) requires through option, pass either a string or a model' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsToMany\",\"target\":\"project\"}]}"
+schema_error "associations[0]: 'as' must be defined for many-to-many self-associations" \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsToMany\",\"target\":\"user\",\"options\":{\"through\":\"friends\"}}]}"
+schema_error 'associations[1]: You have used the alias boss in two separate associations. Aliased associations must have unique aliases.' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsTo\",\"target\":\"user\",\"options\":{\"as\":\"boss\"}},{\"source\":\"user\",\"type\":\"hasOne\",\"target\":\"project\",\"options\":{\"as\":\"boss\"}}]}"
+schema_error 'associations[0]: N:M associations are not supported with hasMany. Use belongsToMany instead' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"hasMany\",\"target\":\"project\",\"options\":{\"through\":\"up\"}}]}"
 printf '{"models": {\n  "user": {,}\n}}' >"$TMP/broken.json"
 expect_error 2 "cequel: $TMP/broken.json:2:12: invalid JSON: string or '}' expected near ','" \
     describe --schema "$TMP/broken.json"

@@ -1,0 +1,195 @@
+/*
+ * Introspection getters over models, attributes and loaded instances (declared at the end
+ * of cequel/model.h and cequel/query.h users): what tools such as `cequel describe` need to
+ * show a model exactly as the library derived it, injected foreign keys included.
+ */
+#include <string.h>
+
+#include "model/model.h"
+
+static const cq__attr *attr_at(const cq_model *m, size_t i)
+{
+    return m && i < m->nattrs ? &m->attrs[i] : NULL;
+}
+
+bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a && a->auto_increment;
+}
+
+bool cq_model_attr_unique(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a && (a->unique || a->unique_name);
+}
+
+const char *cq_model_attr_unique_name(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->unique_name : NULL;
+}
+
+int cq_model_attr_length(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->length : 0;
+}
+
+int cq_model_attr_precision(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->precision : 0;
+}
+
+int cq_model_attr_scale(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->scale : 0;
+}
+
+const cq_value *cq_model_attr_default(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->default_value : NULL;
+}
+
+cq_default_fn cq_model_attr_default_fn(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->default_fn : CQ_DEFAULT_FN_NONE;
+}
+
+bool cq_model_attr_is_generated(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a && a->generated;
+}
+
+const char *cq_model_attr_references(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a && !a->references_none ? a->ref_model : NULL;
+}
+
+cq_model *cq_model_attr_references_model(const cq_model *m, size_t i)
+{
+    const char *name = cq_model_attr_references(m, i);
+    if (!name)
+        return NULL;
+    const cq_db *db = m->db;
+    for (size_t k = 0; k < db->nmodels; k++)
+        if (strcmp(db->models[k]->name, name) == 0)
+            return db->models[k];
+    for (size_t k = 0; k < db->nmodels; k++)
+        if (strcmp(db->models[k]->table, name) == 0)
+            return db->models[k];
+    return NULL;
+}
+
+const char *cq_model_attr_references_table(const cq_model *m, size_t i)
+{
+    const char *name = cq_model_attr_references(m, i);
+    cq_model *r = cq_model_attr_references_model(m, i);
+    return r ? r->table : name;
+}
+
+const char *cq_model_attr_references_key(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    if (!a || a->references_none || !a->ref_model)
+        return NULL;
+    return a->ref_key ? a->ref_key : "id";
+}
+
+bool cq_model_attr_references_none(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a && a->references_none;
+}
+
+const char *cq_model_attr_on_delete(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->on_delete : NULL;
+}
+
+const char *cq_model_attr_on_update(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->on_update : NULL;
+}
+
+const char *cq_model_name_singular(const cq_model *m)
+{
+    return m ? m->singular : NULL;
+}
+
+const char *cq_model_name_plural(const cq_model *m)
+{
+    return m ? m->plural : NULL;
+}
+
+bool cq_model_underscored(const cq_model *m)
+{
+    return m && m->underscored;
+}
+
+bool cq_model_timestamps(const cq_model *m)
+{
+    return m && m->timestamps;
+}
+
+const char *cq_model_created_at(const cq_model *m)
+{
+    return m && m->created_at >= 0 && (size_t)m->created_at < m->nattrs
+               ? m->attrs[m->created_at].name
+               : NULL;
+}
+
+const char *cq_model_updated_at(const cq_model *m)
+{
+    return m && m->updated_at >= 0 && (size_t)m->updated_at < m->nattrs
+               ? m->attrs[m->updated_at].name
+               : NULL;
+}
+
+/* ---- loaded instances ---------------------------------------------------------------- */
+
+size_t cq_instance_included_count(const cq_instance *inst)
+{
+    return inst ? inst->ninc : 0;
+}
+
+const char *cq_instance_included_key(const cq_instance *inst, size_t i)
+{
+    return inst && i < inst->ninc ? inst->inc[i].key : NULL;
+}
+
+int cq_instance_included(const cq_instance *inst, const char *key, cq_instance **one_out,
+                         const cq_rows **many_out)
+{
+    if (one_out)
+        *one_out = NULL;
+    if (many_out)
+        *many_out = NULL;
+    for (size_t i = 0; inst && key && i < inst->ninc; i++) {
+        const cq__included *inc = &inst->inc[i];
+        if (strcmp(inc->key, key) != 0)
+            continue;
+        if (inc->many) {
+            if (many_out)
+                *many_out = inc->rows;
+            return 2;
+        }
+        if (one_out)
+            *one_out = inc->one;
+        return 1;
+    }
+    return 0;
+}
+
+const char *cq_instance_through_key(const cq_instance *inst)
+{
+    return inst && inst->through ? inst->through_key : NULL;
+}
