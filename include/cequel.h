@@ -22,6 +22,7 @@
 #include "cequel/assoc.h"
 #include "cequel/naming.h"
 #include "cequel/sync.h"
+#include "cequel/dump.h"
 
 #define CQ_VERSION_MAJOR 0
 #define CQ_VERSION_MINOR 1
