@@ -1,5 +1,6 @@
 /* Association accessors: get, set, add, remove, has, count, create
  * (spec/associations.md sections 2-6). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,43 +45,74 @@ static const cq_value *source_value(const cq_instance *src, const cq_assoc *a)
     return attr_value(src, a->type == CQ_BELONGS_TO ? a->fk : a->source_key);
 }
 
-/* Key of a target argument: an instance's `key_attr` value, or the raw value. */
-static int target_key(const cq_value **out, const cq_assoc *a, const cq_target *t,
+/* Key of a target argument, as a new value: an instance's `key_attr` value, or the raw value
+ * checked and converted for that attribute's type. */
+static int target_key(cq_value **out, const cq_assoc *a, const cq_target *t,
                       const char *key_attr, const char *method)
 {
     cq_db *db = a->source->db;
     *out = NULL;
+    if (!t)
+        return cq__db_fail(db, CQ_EINVALID, "%s: no target given", method);
     if (t->instance) {
         if (t->instance->model != a->target)
             return cq__db_fail(db, CQ_EINVALID, "%s expects instances of %s, got an instance of %s",
                                method, a->target->name, t->instance->model->name);
         if (t->instance->is_new)
-            return cq__db_fail(db, CQ_EINVALID, "%s: the %s instance is not saved", method,
-                               a->target->name);
-        *out = attr_value(t->instance, key_attr);
-        if (cq_value_is_null(*out))
+            return cq__db_fail(db, CQ_EINVALID,
+                               "%s: the %s instance is not saved (its key is not set); save it "
+                               "first",
+                               method, a->target->name);
+        const cq_value *k = attr_value(t->instance, key_attr);
+        if (cq_value_is_null(k))
             return cq__db_fail(db, CQ_EINVALID, "%s: the %s instance has no value for %s", method,
                                a->target->name, key_attr);
-        return CQ_OK;
+        *out = cq_value_copy(k);
+        return *out ? CQ_OK : oom(db);
     }
-    if (!t->key || cq_value_type_of(t->key) == CQ_VALUE_ARRAY ||
+    if (!t->key || cq_value_is_null(t->key) || cq_value_type_of(t->key) == CQ_VALUE_ARRAY ||
         cq_value_type_of(t->key) == CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "%s: a target must be an instance of %s or a key value",
                            method, a->target->name);
-    *out = t->key;
-    return CQ_OK;
+    long i = cq__model_attr_index(a->target, key_attr);
+    if (i < 0)
+        return cq__db_fail(db, CQ_EINVALID, "%s: %s has no attribute %s", method, a->target->name,
+                           key_attr);
+    int rc = cq__attr_coerce(out, a->target, &a->target->attrs[i], cq_value_copy(t->key));
+    if (rc == CQ_EVALIDATION) {
+        char msg[sizeof db->s.error.message];
+        snprintf(msg, sizeof msg, "%s", db->s.error.message);
+        rc = cq__db_fail(db, CQ_EVALIDATION, "%s: bad key value: %s", method, msg);
+    }
+    return rc;
 }
 
 /* {attr: value, ...scope} as a where object. */
 static cq_value *match_object(const char *attr, const cq_value *v, const cq_value *scope)
 {
     cq_value *w = cq_value_object();
-    if (w && attr && cq_value_object_set(w, attr, cq_value_copy(v)) != CQ_OK)
-        return NULL;
+    if (w && attr && cq_value_object_set(w, attr, v ? cq_value_copy(v) : cq_value_null()) != CQ_OK)
+        goto fail;
     for (size_t i = 0; w && i < cq_value_size(scope); i++)
         if (cq_value_object_set(w, cq_value_object_key(scope, i),
                                 cq_value_copy(cq_value_object_value(scope, i))) != CQ_OK)
+            goto fail;
+    return w;
+fail:
+    cq_value_free(w);
+    return NULL;
+}
+
+/* Adds every key of `extra` (an object, may be NULL) to the object `w`; frees `w` and
+ * returns NULL on failure. */
+static cq_value *with_values(cq_value *w, const cq_value *extra)
+{
+    for (size_t i = 0; w && i < cq_value_size(extra); i++)
+        if (cq_value_object_set(w, cq_value_object_key(extra, i),
+                                cq_value_copy(cq_value_object_value(extra, i))) != CQ_OK) {
+            cq_value_free(w);
             return NULL;
+        }
     return w;
 }
 
@@ -103,10 +135,15 @@ static int key_array(cq_value **out, const cq_assoc *a, const cq_target *targets
     *out = cq_value_array();
     if (!*out)
         return oom(a->source->db);
+    if (n && !targets) {
+        cq_value_free(*out);
+        *out = NULL;
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s: no targets given", method);
+    }
     for (size_t i = 0; i < n; i++) {
-        const cq_value *k = NULL;
+        cq_value *k = NULL;
         int rc = target_key(&k, a, &targets[i], key_attr, method);
-        if (rc == CQ_OK && cq_value_array_append(*out, cq_value_copy(k)) != CQ_OK)
+        if (rc == CQ_OK && cq_value_array_append(*out, k) != CQ_OK)
             rc = oom(a->source->db);
         if (rc != CQ_OK) {
             cq_value_free(*out);
@@ -117,15 +154,42 @@ static int key_array(cq_value **out, const cq_assoc *a, const cq_target *targets
     return CQ_OK;
 }
 
+/* {attr: {$in: keys}}; takes `keys` in every case. */
 static cq_value *in_object(const char *attr, cq_value *keys)
 {
     cq_value *in = cq_value_object(), *w = cq_value_object();
-    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK ||
-        cq_value_object_set(w, attr, in) != CQ_OK) {
+    if (!in || !w) {
+        cq_value_free(in);
+        cq_value_free(w);
+        cq_value_free(keys);
+        return NULL;
+    }
+    if (cq_value_object_set(in, "$in", keys) != CQ_OK) {
+        cq_value_free(in);
+        cq_value_free(w);
+        return NULL;
+    }
+    if (cq_value_object_set(w, attr, in) != CQ_OK) {
         cq_value_free(w);
         return NULL;
     }
     return w;
+}
+
+/* {fk: src, otherKey: {$in: keys}} in this order (Sequelize's shape); takes `keys`. */
+static cq_value *fk_in_object(const char *fk, const cq_value *src, const char *attr,
+                              cq_value *keys)
+{
+    cq_value *w = match_object(fk, src, NULL);
+    cq_value *in = in_object(attr, keys);
+    if (!w || !in) {
+        cq_value_free(w);
+        cq_value_free(in);
+        return NULL;
+    }
+    cq_value *w2 = with_values(w, in);
+    cq_value_free(in);
+    return w2;
 }
 
 /* Runs `fn` inside a savepoint (or a transaction when none is open), so that an accessor
@@ -212,20 +276,53 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     cq__find_ext ext;
     if (a->type == CQ_BELONGS_TO && cq_value_is_null(source_value(src, a)) && !o.where &&
-        !o.where_sql) {
-        /* Sequelize answers null without a query when the key is not set */
+        !o.where_sql && strcmp(a->target_key, cq_model_primary_key(a->target)) == 0) {
+        /* Sequelize answers null without a query when the key is not set (a non-PK targetKey
+         * is still queried with IS NULL, associations.md 2) */
         *out = calloc(1, sizeof **out);
         return *out ? CQ_OK : oom(a->source->db);
     }
     if (a->type == CQ_HAS_ONE)
         o.limit = 1;
+    /* belongsToMany reads the target key for the join even when `attributes` leaves it out;
+     * it is then hidden from the instance (associations.md 5.5) */
+    const char **attrs = NULL;
+    bool hide = false;
+    if (a->type == CQ_BELONGS_TO_MANY && o.attributes) {
+        size_t n = 0;
+        bool has_pk = false;
+        const char *pk = cq_model_primary_key(a->target);
+        for (; o.attributes[n]; n++)
+            has_pk |= strcmp(o.attributes[n], pk) == 0;
+        if (!has_pk) {
+            attrs = calloc(n + 2, sizeof *attrs);
+            if (!attrs)
+                return oom(a->source->db);
+            attrs[0] = pk;
+            memcpy(attrs + 1, o.attributes, n * sizeof *attrs);
+            hide = true;
+        }
+    }
     if (a->type == CQ_BELONGS_TO_MANY)
         rc = btm_ext(&ext, a, source_value(src, a));
     else
         rc = single_or_many_ext(&ext, a, src);
-    if (rc != CQ_OK)
+    if (rc != CQ_OK) {
+        free(attrs);
         return rc;
-    return cq__find(out, a->target, &o, &ext);
+    }
+    const char *const *shown = o.attributes;
+    if (attrs)
+        o.attributes = attrs;
+    rc = cq__find(out, a->target, &o, &ext);
+    for (size_t i = 0; rc == CQ_OK && hide && i < cq_rows_count(*out); i++)
+        rc = cq__instance_hide_except(cq_rows_at(*out, i), shown);
+    free(attrs);
+    if (rc != CQ_OK) {
+        cq_rows_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
@@ -280,8 +377,22 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
     if (!w)
         return oom(a->source->db);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    if (o.where) {
+        /* the caller's where is ANDed with the key list */
+        cq_value *both = cq_value_array();
+        cq_value *and = cq_value_object();
+        if (!both || !and || cq_value_array_append(both, w) != CQ_OK ||
+            cq_value_array_append(both, cq_value_copy(o.where)) != CQ_OK ||
+            cq_value_object_set(and, "$and", both) != CQ_OK) {
+            cq_value_free(and);
+            return oom(a->source->db);
+        }
+        w = and;
+    }
     o.where = w;
     o.attributes = (const char *[]){ key, NULL };
+    o.limit = 0;
+    o.offset = 0;
     cq_rows *rows = NULL;
     cq__find_ext ext;
     rc = a->type == CQ_BELONGS_TO_MANY ? btm_ext(&ext, a, source_value(src, a))
@@ -303,20 +414,45 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
     cq_value *v;
     if (!t) {
         v = cq_value_null();
-    } else if (t->instance) {
-        const cq_value *k = NULL;
-        int rc = target_key(&k, a, t, a->target_key, a->acc.set);
+    } else {
+        /* an instance gives its targetKey; a raw value is the foreign-key value, as is */
+        int rc = target_key(&v, a, t, a->target_key, a->acc.set);
         if (rc != CQ_OK)
             return rc;
-        v = cq_value_copy(k);
-    } else {
-        v = cq_value_copy(t->key); /* a raw value is the foreign-key value, as is */
+    }
+    if (!v)
+        return oom(a->source->db);
+    bool unset = cq_value_is_null(v);
+    long i = cq__model_attr_index(src->model, a->fk);
+    if (i < 0) {
+        cq_value_free(v);
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s: %s has no attribute %s", a->acc.set,
+                           a->source->name, a->fk);
+    }
+    cq_value *old = src->values[i] ? cq_value_copy(src->values[i]) : NULL;
+    bool old_changed = src->changed[i];
+    if (src->values[i] && !old) {
+        cq_value_free(v);
+        return oom(a->source->db);
     }
     int rc = cq_instance_set(src, a->fk, v);
-    if (rc != CQ_OK || (o && o->no_save))
-        return rc;
-    return cq_instance_save(src, &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
-                                                   .fields = (const char *[]){ a->fk, NULL } });
+    if (rc == CQ_OK && !(o && o->no_save)) {
+        /* DEVIATIONS D8: unsetting always writes the key, whatever the instance holds */
+        if (unset)
+            src->changed[i] = true;
+        rc = cq_instance_save(src,
+                              &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
+                                                .fields = (const char *[]){ a->fk, NULL } });
+    }
+    if (rc != CQ_OK) {
+        /* a failed set leaves the instance as it was */
+        cq_value_free(src->values[i]);
+        src->values[i] = old;
+        src->changed[i] = old_changed;
+        old = NULL;
+    }
+    cq_value_free(old);
+    return rc;
 }
 
 /* ---- hasOne ---------------------------------------------------------------------------- */
@@ -357,17 +493,18 @@ static int pk_where_value(cq_value **out, cq_model *m, const cq_value *pk)
 
 static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
 {
-    cq_db *db = a->source->db;
     const char *pk = cq_model_primary_key(a->target);
-    const cq_value *newkey = NULL;
+    cq_value *newkey = NULL;
     int rc = t ? target_key(&newkey, a, t, pk, a->acc.set) : CQ_OK;
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
     rc = cq_assoc_get(&cur, src, a, NULL);
-    if (rc != CQ_OK)
+    if (rc != CQ_OK) {
+        cq_value_free(newkey);
         return rc;
-    cq_instance *old = cq_rows_at(cur, 0);
+    }
+    cq_instance *old = cq_rows_count(cur) ? cq_rows_at(cur, 0) : NULL;
     const cq_value *srcv = source_value(src, a);
     bool already = old && newkey && cq_value_equal(attr_value(old, pk), newkey);
     if (old && !already) {
@@ -378,16 +515,14 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     }
     if (rc == CQ_OK && newkey && !already) {
         cq_value *w = NULL;
-        cq_value *null = cq_value_null();
         rc = pk_where_value(&w, a->target, newkey);
         if (rc == CQ_OK)
             rc = update_where(a->target, match_object(a->fk, srcv, a->scope), w);
-        if (rc == CQ_OK && t->instance)
-            mirror(t->instance, a->fk, srcv, a->scope);
-        cq_value_free(null);
     }
+    if (rc == CQ_OK && newkey && t->instance)
+        mirror(t->instance, a->fk, srcv, a->scope);
     cq_rows_free(cur);
-    (void)db;
+    cq_value_free(newkey);
     return rc;
 }
 
@@ -398,11 +533,8 @@ static int has_many_link(const cq_assoc *a, const cq_value *v, bool with_scope, 
                          const cq_value *only_from)
 {
     cq_model *t = a->target;
-    cq_value *w = in_object(cq_model_primary_key(t), keys);
-    if (w && only_from && cq_value_object_set(w, a->fk, cq_value_copy(only_from)) != CQ_OK) {
-        cq_value_free(w);
-        w = NULL;
-    }
+    cq_value *w = only_from ? fk_in_object(a->fk, only_from, cq_model_primary_key(t), keys)
+                            : in_object(cq_model_primary_key(t), keys);
     return update_where(t, match_object(a->fk, v, with_scope ? a->scope : NULL), w);
 }
 
@@ -511,12 +643,10 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
 static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_value *keys,
                     bool with_scope)
 {
-    cq_value *w = keys ? in_object(a->other_key, keys) : cq_value_object();
-    if (w && cq_value_object_set(w, a->fk, cq_value_copy(srcv)) != CQ_OK)
-        w = NULL;
-    for (size_t i = 0; w && with_scope && i < cq_value_size(a->through_scope); i++)
-        cq_value_object_set(w, cq_value_object_key(a->through_scope, i),
-                            cq_value_copy(cq_value_object_value(a->through_scope, i)));
+    cq_value *w = keys ? fk_in_object(a->fk, srcv, a->other_key, keys)
+                       : match_object(a->fk, srcv, NULL);
+    if (with_scope)
+        w = with_values(w, a->through_scope);
     if (!w)
         return oom(a->source->db);
     int rc = cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w });
@@ -616,12 +746,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         if (!obsolete)
             rc = oom(a->source->db);
         else if (cq_value_size(obsolete)) {
-            cq_value *w = in_object(a->other_key, obsolete);
-            if (w && cq_value_object_set(w, a->fk, cq_value_copy(srcv)) != CQ_OK)
-                w = NULL;
-            for (size_t k = 0; w && k < cq_value_size(a->through_scope); k++)
-                cq_value_object_set(w, cq_value_object_key(a->through_scope, k),
-                                    cq_value_copy(cq_value_object_value(a->through_scope, k)));
+            cq_value *w = with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete),
+                                      a->through_scope);
             rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
                    : oom(a->source->db);
             cq_value_free(w);
@@ -666,11 +792,7 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
     if (rc != CQ_OK)
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
-    cq_value *w = in_object(a->other_key, keys);
-    if (w && cq_value_object_set(w, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK) {
-        cq_value_free(w);
-        w = NULL;
-    }
+    cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
     rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
            : oom(a->source->db);
     cq_value_free(w);
@@ -688,13 +810,20 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (!cq__assoc_is_multi(a) && n > 1)
         return cq__db_fail(a->source->db, CQ_EINVALID, "%s takes one target or none",
                            a->acc.set);
+    if (n && !targets)
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s: no targets given", a->acc.set);
+    /* a single association given a null key value: unset (Sequelize's set(null)) */
+    if (!cq__assoc_is_multi(a) && n == 1 && !targets[0].instance && targets[0].key &&
+        cq_value_is_null(targets[0].key))
+        n = 0;
+    if (a->type == CQ_BELONGS_TO)
+        return belongs_to_set(src, a, n ? &targets[0] : NULL, opts); /* one UPDATE */
     cq_txn *t = NULL;
     rc = atomic_begin(&t, a->source->db);
     if (rc != CQ_OK)
         return rc;
     switch (a->type) {
     case CQ_BELONGS_TO:
-        rc = belongs_to_set(src, a, n ? &targets[0] : NULL, opts);
         break;
     case CQ_HAS_ONE:
         rc = has_one_set(src, a, n ? &targets[0] : NULL);
@@ -720,14 +849,13 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
                            a->source->name, a->alias.as);
     if (n == 0)
         return CQ_OK;
+    if (a->type == CQ_HAS_MANY)
+        return has_many_add(src, a, targets, n); /* one UPDATE: atomic by itself */
     cq_txn *t = NULL;
     rc = atomic_begin(&t, a->source->db);
     if (rc != CQ_OK)
         return rc;
-    if (a->type == CQ_HAS_MANY)
-        rc = has_many_add(src, a, targets, n);
-    else
-        rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false);
+    rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false);
     return atomic_end(t, rc);
 }
 
@@ -757,19 +885,40 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
     if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "%s needs an object of values", a->acc.create);
     cq_value *v = values ? cq_value_copy(values) : cq_value_object();
-    /* scope values (and, for hasOne/hasMany, the key) go into the INSERT */
-    for (size_t i = 0; v && a->type != CQ_BELONGS_TO && i < cq_value_size(a->scope); i++)
-        cq_value_object_set(v, cq_value_object_key(a->scope, i),
-                            cq_value_copy(cq_value_object_value(a->scope, i)));
-    if (v && (a->type == CQ_HAS_ONE || a->type == CQ_HAS_MANY) &&
-        cq_value_object_set(v, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK)
+    /* scope values (and, for hasOne/hasMany, the key) go into the INSERT; with `fields`,
+     * their names are appended to the list (associations.md 3, 4, 5.6) */
+    bool keyed = a->type == CQ_HAS_ONE || a->type == CQ_HAS_MANY;
+    const cq_value *scope = a->type != CQ_BELONGS_TO ? a->scope : NULL;
+    v = with_values(v, scope);
+    if (v && keyed &&
+        cq_value_object_set(v, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK) {
+        cq_value_free(v);
         v = NULL;
+    }
+    const char **fields = NULL;
+    if (v && opts && opts->fields) {
+        size_t n = 0;
+        while (opts->fields[n])
+            n++;
+        fields = calloc(n + cq_value_size(scope) + 2, sizeof *fields);
+        if (fields) {
+            memcpy(fields, opts->fields, n * sizeof *fields);
+            for (size_t i = 0; i < cq_value_size(scope); i++)
+                fields[n++] = cq_value_object_key(scope, i);
+            if (keyed)
+                fields[n++] = a->fk;
+        } else {
+            cq_value_free(v);
+            v = NULL;
+        }
+    }
     if (!v)
         return oom(db);
     cq_txn *t = NULL;
     rc = atomic_begin(&t, db);
     if (rc != CQ_OK) {
         cq_value_free(v);
+        free(fields);
         return rc;
     }
     if (rc == CQ_OK && a->type == CQ_HAS_ONE) {
@@ -782,8 +931,9 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
     if (rc == CQ_OK)
         rc = cq_model_create(&inst, a->target, v,
                              &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL,
-                                               .fields = opts ? opts->fields : NULL });
+                                               .fields = fields });
     cq_value_free(v);
+    free(fields);
     if (rc == CQ_OK && a->type == CQ_BELONGS_TO) {
         cq_target tg = { .instance = inst };
         rc = belongs_to_set(src, a, &tg, opts);
