@@ -25,6 +25,8 @@ static int check_source(const cq_instance *src, const cq_assoc *a, const char *m
 {
     cq_db *db = a->source->db;
     cq__db_clear(db);
+    if (!method) /* an accessor the association type does not have */
+        method = a->alias.as;
     if (!src)
         return cq__db_fail(db, CQ_EINVALID, "%s: no source instance", method);
     if (src->model != a->source)
@@ -543,7 +545,8 @@ static int has_many_add(cq_instance *src, const cq_assoc *a, const cq_target *ta
     if (n == 0)
         return CQ_OK;
     cq_value *keys = NULL;
-    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target), a->acc.add);
+    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target),
+                       n == 1 ? a->acc.add : a->acc.add_multiple);
     if (rc != CQ_OK)
         return rc;
     const cq_value *srcv = source_value(src, a);
@@ -560,7 +563,8 @@ static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target 
     if (n == 0)
         return CQ_OK;
     cq_value *keys = NULL;
-    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target), a->acc.remove);
+    int rc = key_array(&keys, a, targets, n, cq_model_primary_key(a->target),
+                       n == 1 ? a->acc.remove : a->acc.remove_multiple);
     if (rc != CQ_OK)
         return rc;
     cq_value *null = cq_value_null();
@@ -718,7 +722,7 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     const cq_value *srcv = source_value(src, a);
     cq_value *keys = NULL;
     int rc = key_array(&keys, a, targets, n, a->target_key,
-                       set_mode ? a->acc.set : a->acc.add_multiple);
+                       set_mode ? a->acc.set : n == 1 ? a->acc.add : a->acc.add_multiple);
     if (rc != CQ_OK)
         return rc;
     cq_value *keys_copy = cq_value_copy(keys);
@@ -788,7 +792,8 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
     if (n == 0)
         return CQ_OK;
     cq_value *keys = NULL;
-    int rc = key_array(&keys, a, targets, n, a->target_key, a->acc.remove_multiple);
+    int rc = key_array(&keys, a, targets, n, a->target_key,
+                       n == 1 ? a->acc.remove : a->acc.remove_multiple);
     if (rc != CQ_OK)
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
