@@ -27,7 +27,7 @@
 
 #define TIMESTAMP_MARKER "<timestamp>"
 
-static const char *const timestamp_columns[] = { "createdAt", "updatedAt", "created_at",
+static const char *const timestamp_columns[] = { "createdAt",  "updatedAt", "created_at",
                                                  "updated_at", "deletedAt", "deleted_at" };
 
 static bool is_timestamp_column(const char *name)
@@ -524,8 +524,7 @@ static int compare_values(const cq_value *a, const cq_value *b)
     }
 }
 
-static int compare_lists(const cq_value *const *a, size_t na, const cq_value *const *b,
-                         size_t nb)
+static int compare_lists(const cq_value *const *a, size_t na, const cq_value *const *b, size_t nb)
 {
     for (size_t i = 0; i < na && i < nb; i++) {
         int c = compare_values(a[i], b[i]);
@@ -624,7 +623,7 @@ typedef enum family {
     FAM_OTHER
 } family;
 
-static const char *const family_names[] = { "integer", "text", "real",  "boolean", "datetime",
+static const char *const family_names[] = { "integer", "text", "real", "boolean", "datetime",
                                             "blob",    "uuid", "json", "other" };
 
 static family family_of(const char *name)
@@ -637,8 +636,7 @@ static family family_of(const char *name)
 
 static bool is_word_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* dump.js sqliteFamily(): the family of a declared SQLite column type. */
@@ -778,8 +776,8 @@ static void js_lower(char *s, size_t n)
         uint32_t l = c;
         if (c >= 'A' && c <= 'Z')
             l = c + 32;
-        else if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
-                 (c >= 0x410 && c <= 0x42F))
+        else if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+                 (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F))
             l = c + 32;
         else if (c >= 0x400 && c <= 0x40F)
             l = c + 80;
@@ -1036,11 +1034,9 @@ static cq_value *normalize_value(const cq_value *v, family f, const char *column
             break;
         bool num = t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE;
         double x = num ? cq_value_as_double(v) : -1;
-        if ((num && x == 1) ||
-            (s && (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "t"))))
+        if ((num && x == 1) || (s && (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "t"))))
             return cq_value_bool(true);
-        if ((num && x == 0) ||
-            (s && (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "f"))))
+        if ((num && x == 0) || (s && (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "f"))))
             return cq_value_bool(false);
         break;
     }
@@ -1244,8 +1240,8 @@ static int normalize_default(cq_value **out, const char *raw, family f)
 
 /* What a dialect reads from one table, before the shared normalization. */
 typedef struct raw_table {
-    cq_value *columns; /* objects {name, type (family name), notNull, primaryKey,
-                          autoIncrement, default?} in table order */
+    cq_value *columns;      /* objects {name, type (family name), notNull, primaryKey,
+                               autoIncrement, default?} in table order */
     cq_value *foreign_keys; /* {columns, references: {table, columns}, onDelete, onUpdate} */
     cq_value *unique;       /* arrays of column names, each sorted */
     cq_value *indexes;
@@ -1395,8 +1391,8 @@ static int sqlite_columns(raw_table *t, cq_db *db, const cq_value *info)
             rc = cq_value_object_set(col, "notNull",
                                      cq_value_bool(row_int(c, "notnull") != 0 || pk > 0));
         if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "primaryKey", pk > 0 ? cq_value_int(pk)
-                                                               : cq_value_null());
+            rc =
+                cq_value_object_set(col, "primaryKey", pk > 0 ? cq_value_int(pk) : cq_value_null());
         if (rc == CQ_OK)
             rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
         if (rc == CQ_OK && def) {
@@ -1449,8 +1445,8 @@ static int sqlite_foreign_keys(raw_table *t, cq_db *db, const char *name)
         bool to_null = false, ok = true;
         cq_value *from = cq_value_array(), *to = cq_value_array();
         for (size_t k = 0; k < np; k++) {
-            ok &= cq_value_array_append(from, cq_value_copy(cq_value_object_get(pairs[k], "from"))) ==
-                  CQ_OK;
+            ok &= cq_value_array_append(
+                      from, cq_value_copy(cq_value_object_get(pairs[k], "from"))) == CQ_OK;
             const cq_value *tv = cq_value_object_get(pairs[k], "to");
             if (cq_value_is_null(tv))
                 to_null = true;
@@ -1574,9 +1570,9 @@ static const dump_dialect dialects[] = {
 /* ---- the shared part of the dump ------------------------------------------------------------ */
 
 typedef struct row_key {
-    cq_value *row;       /* borrowed */
-    const cq_value **k;  /* one value per column, borrowed from row or from `owned` */
-    cq_value *owned;     /* array holding substituted key values, or NULL */
+    cq_value *row;      /* borrowed */
+    const cq_value **k; /* one value per column, borrowed from row or from `owned` */
+    cq_value *owned;    /* array holding substituted key values, or NULL */
 } row_key;
 
 static int cmp_row_keys(const void *a, const void *b, void *ctx)
@@ -1753,9 +1749,9 @@ static int finish_table(cq_value **out, raw_table *t, bool mask)
             const char *n = cq_value_as_text(cq_value_array_get(names, c));
             if (!n)
                 continue;
-            if (cq_value_object_set(o, n,
-                                    normalize_value(cq_value_object_get(raw, n), fams[c], n,
-                                                    mask)) != CQ_OK) {
+            if (cq_value_object_set(
+                    o, n, normalize_value(cq_value_object_get(raw, n), fams[c], n, mask)) !=
+                CQ_OK) {
                 cq_value_free(o);
                 o = NULL;
             }
@@ -2043,8 +2039,7 @@ static int stabilize_table(cq_value *tbl, uuid_map *uuids)
     return rc;
 }
 
-int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *dump,
-                        cq_error *err)
+int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *dump, cq_error *err)
 {
     *out = NULL;
     if (cq_value_type_of(dump) != CQ_VALUE_OBJECT)
