@@ -717,8 +717,9 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         rc = snap_take(&snap, through);
     for (size_t i = 0; rc == CQ_OK && i < target->nassocs; i++) {
         cq_assoc *t = target->assocs[i];
-        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source &&
-            !t->paired)
+        /* as in v6, an association already paired pairs again (a second Post->Tag association
+         * over the same join model takes the Tag side's key) */
+        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source)
             paired = t;
     }
     if (rc == CQ_OK) {
