@@ -178,7 +178,9 @@ typedef enum cli_step_kind {
     CLI_STEP_CALL,
     CLI_STEP_BEGIN,
     CLI_STEP_COMMIT,
-    CLI_STEP_ROLLBACK
+    CLI_STEP_ROLLBACK,
+    CLI_STEP_ASSOCIATE,
+    CLI_STEP_RETURN
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -219,6 +221,14 @@ typedef struct cli_step {
     const char *transaction;  /* "transaction" key */
     const char *as;
     bool expect_error;
+    json_t *include;          /* finders, count, create, bulkCreate */
+    json_t *through;          /* set: join-row data attached to the instance */
+    json_t *tmpl;             /* return: the result template */
+    json_t *then;             /* any step: template replacing a successful result */
+    bool attempt;             /* record {value} / {error, message} instead of failing */
+    bool attempt_message;     /* attempt: keep the error message (default true) */
+    const char *attempt_error;/* attempt: error name to record instead of the derived one */
+    cli_assoc *assoc;         /* associate: owned, freed by cli_script_free() */
 } cli_step;
 
 typedef struct cli_script {
@@ -240,6 +250,15 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
                     const char *base_dir, const cli_schema *fallback, cli_diag *diag);
 void cli_script_free(cli_script *s);
 
+/*
+ * Template paths ({"$ref": "p.Workers[0].name"} in `return` and `then`): a result name, then
+ * `[index]` and `.key` segments walked in the JSON form of the result. `name_out` gets the
+ * name (64 bytes). @return true when well formed.
+ */
+bool cli_tpath_parse(const char *text, char *name_out, const char **rest_out);
+/* Walks the segments `rest` (as left by cli_tpath_parse) from `root`; NULL if absent. */
+const cq_value *cli_tpath_walk(const cq_value *root, const char *rest);
+
 /* Parses "$name", "$name[2]" (instance positions, `dollar` true) or "name[2].attr"
  * ({"$ref"} values). @return true when well formed. */
 bool cli_ref_parse(cli_ref *out, const char *text, bool dollar, bool allow_attr);
@@ -255,8 +274,9 @@ int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
                       void *user_data, const char *path, cli_diag *diag);
 
 /* Runs a loaded script on `db` (schema already defined), printing one line per step to
- * `out`. @return a CLI_EXIT_* code. */
-int cli_script_run(cq_db *db, const cli_script *script, FILE *out);
+ * `out`, or with `golden` only the golden document {dump, result} at the end (the result is
+ * the last "return" step's value). @return a CLI_EXIT_* code. */
+int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden);
 
 /* ---- commands --------------------------------------------------------------------------- */
 

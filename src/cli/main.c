@@ -11,6 +11,13 @@
 
 #include "cli.h"
 
+#if defined(__has_include)
+#if __has_include(<cequel/dump.h>)
+#include <cequel/dump.h>
+#define CLI_HAVE_DUMP 1
+#endif
+#endif
+
 static const char usage_text[] =
     "usage: cequel COMMAND [OPTIONS]\n"
     "\n"
@@ -20,7 +27,10 @@ static const char usage_text[] =
     "                                              (sqlite, postgres or mysql)\n"
     "  sync     --schema FILE [--force]            create the tables\n"
     "  diagram  --schema FILE [--format FORMAT]    ER diagram: dot (default) or mermaid\n"
-    "  run      SCRIPT [--schema FILE]             run a JSON script, one JSON line per step\n"
+    "  run      SCRIPT [--schema FILE] [--golden]  run a JSON script, one JSON line per step;\n"
+    "                                              --golden: print only the golden document\n"
+    "                                              {dump, result} of the conformance suite\n"
+    "  dump     [--keep-timestamps]                canonical dump of the database (--db)\n"
     "\n"
     "options:\n"
     "  --db URL      database (default sqlite::memory:)\n"
@@ -38,6 +48,8 @@ typedef struct cli_args {
     const char *script;
     bool log;
     bool force;
+    bool golden;
+    bool keep_timestamps;
 } cli_args;
 
 static int usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -91,6 +103,10 @@ static int parse_args(cli_args *args, int argc, char **argv)
             args->log = true;
         } else if (strcmp(a, "--force") == 0) {
             args->force = true;
+        } else if (strcmp(a, "--golden") == 0) {
+            args->golden = true;
+        } else if (strcmp(a, "--keep-timestamps") == 0) {
+            args->keep_timestamps = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option %s", a);
         } else if (!args->script && strcmp(args->command, "run") == 0) {
@@ -102,11 +118,12 @@ static int parse_args(cli_args *args, int argc, char **argv)
     const char *c = args->command;
     bool is_run = strcmp(c, "run") == 0;
     if ((args->dialect && strcmp(c, "ddl") != 0) || (args->format && strcmp(c, "diagram") != 0) ||
-        (args->force && strcmp(c, "sync") != 0))
+        (args->force && strcmp(c, "sync") != 0) || (args->golden && !is_run) ||
+        (args->keep_timestamps && strcmp(c, "dump") != 0))
         return usage_error("%s: option not valid for this command", c);
     if (is_run && !args->script)
         return usage_error("%s: a SCRIPT file is required", c);
-    if (!is_run && !args->schema)
+    if (!is_run && strcmp(c, "dump") != 0 && !args->schema)
         return usage_error("%s: --schema FILE is required", c);
     if (!args->db)
         args->db = "sqlite::memory:";
@@ -178,6 +195,33 @@ static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema,
     return CLI_EXIT_OK;
 }
 
+/* `cequel dump`: cq_db_dump's canonical tree, laid out as the golden files are. */
+static int run_dump(cq_db *db, const cli_args *args)
+{
+#ifdef CLI_HAVE_DUMP
+    cq_value *dump = NULL;
+    char *text = NULL;
+    int rc = cq_db_dump(&dump, db, &(cq_dump_opts){ .keep_timestamps = args->keep_timestamps });
+    if (rc == CQ_OK)
+        rc = cq_golden_to_json(&text, dump);
+    cq_value_free(dump);
+    if (rc != CQ_OK) {
+        const char *msg = cq_db_error(db)->message;
+        fprintf(stderr, "cequel: dump: %s: %s\n", cq_error_name(rc), *msg ? msg : cq_strerror(rc));
+        cq_free(text);
+        return rc == CQ_ENOTSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    fputs(text, stdout);
+    cq_free(text);
+    return CLI_EXIT_OK;
+#else
+    (void)db;
+    (void)args;
+    fprintf(stderr, "cequel: dump: not available in this build\n");
+    return CLI_EXIT_USAGE;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -189,7 +233,7 @@ int main(int argc, char **argv)
         printf("cequel %s\n", CQ_VERSION);
         return CLI_EXIT_OK;
     }
-    static const char *const commands[] = { "describe", "ddl", "sync", "diagram", "run" };
+    static const char *const commands[] = { "describe", "ddl", "sync", "diagram", "run", "dump" };
     bool known = false;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         known = known || strcmp(argv[1], commands[i]) == 0;
@@ -239,8 +283,10 @@ int main(int argc, char **argv)
                     *msg ? msg : cq_strerror(rc));
             code = CLI_EXIT_FAIL;
         }
+    } else if (strcmp(args.command, "dump") == 0) {
+        code = run_dump(db, &args);
     } else {
-        code = cli_script_run(db, script, stdout);
+        code = cli_script_run(db, script, stdout, args.golden);
     }
 done:
     cq_db_close(db);

@@ -10,6 +10,13 @@
 
 #include "cli.h"
 
+#if defined(__has_include)
+#if __has_include(<cequel/dump.h>)
+#include <cequel/dump.h>
+#define CLI_HAVE_DUMP 1
+#endif
+#endif
+
 /* A named result ("as"). A name given again replaces the older slot's content. */
 typedef struct slot {
     char name[64];
@@ -36,6 +43,8 @@ typedef struct runner {
     size_t n_slots;
     txn_slot *txns;
     size_t n_txns;
+    bool single_result;    /* the last step's result is an instance position (maybe null) */
+    cq_value *final_result; /* the last "return" step's value (owned) */
 } runner;
 
 /* Error of one step: a library code and a message. */
@@ -284,45 +293,869 @@ static int instance_result(runner *r, cq_value **result, const cq_instance *inst
     return rc == CQ_OK ? CQ_OK : lib_fail(r, e, rc);
 }
 
-/* Fills find options shared by findAll/findOne/findByPk/count. Owned parts go to the
- * caller's `where`, `attrs`, `exclude`, `order` (freed by the caller). */
-static int find_opts(runner *r, const cli_step *st, cq_find_opts *o, cq_value **where,
-                     const char ***attrs, const char ***exclude, cq_order **order,
-                     step_error *e)
+/* ---- allocations of one step ------------------------------------------------------------ */
+
+/* Everything a step allocates for the library call's options (include trees, lists, values),
+ * freed in one go after the call. */
+typedef struct pool {
+    void **ptrs;
+    size_t n, cap;
+    cq_value **vals;
+    size_t nv, capv;
+} pool;
+
+static void pool_free(pool *p)
 {
-    int rc = CQ_OK;
-    if (st->where) {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, where, st->where, true, sub, e);
-        if (rc != CQ_OK)
-            return rc;
-        o->where = *where;
+    for (size_t i = 0; i < p->n; i++)
+        free(p->ptrs[i]);
+    for (size_t i = 0; i < p->nv; i++)
+        cq_value_free(p->vals[i]);
+    free(p->ptrs);
+    free(p->vals);
+    memset(p, 0, sizeof *p);
+}
+
+/* Zeroed memory owned by the pool; NULL when out of memory. */
+static void *pool_calloc(pool *p, size_t n, size_t size)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        void **np = realloc(p->ptrs, cap * sizeof *np);
+        if (!np)
+            return NULL;
+        p->ptrs = np;
+        p->cap = cap;
     }
-    if (json_is_object(st->attributes))
-        rc = string_list(exclude, json_object_get(st->attributes, "exclude"), e);
-    else
-        rc = string_list(attrs, st->attributes, e);
+    void *m = calloc(n ? n : 1, size);
+    if (m)
+        p->ptrs[p->n++] = m;
+    return m;
+}
+
+/* Hands a value to the pool (freed with it); returns it, or NULL (value freed) on failure. */
+static cq_value *pool_keep(pool *p, cq_value *v)
+{
+    if (!v)
+        return NULL;
+    if (p->nv == p->capv) {
+        size_t cap = p->capv ? p->capv * 2 : 16;
+        cq_value **nv = realloc(p->vals, cap * sizeof *nv);
+        if (!nv) {
+            cq_value_free(v);
+            return NULL;
+        }
+        p->vals = nv;
+        p->capv = cap;
+    }
+    p->vals[p->nv++] = v;
+    return v;
+}
+
+static int pool_value(runner *r, pool *p, const cq_value **out, json_t *j, bool where,
+                      const char *path, step_error *e)
+{
+    cq_value *v = NULL;
+    int rc = to_value(r, &v, j, where, path, e);
     if (rc != CQ_OK)
         return rc;
-    o->attributes = *attrs;
-    o->exclude = *exclude;
-    if (st->order) {
-        size_t n = json_array_size(st->order);
-        *order = calloc(n + 1, sizeof **order);
-        if (!*order)
-            return fail(e, CQ_ENOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++) {
-            json_t *k = json_array_get(st->order, i);
-            json_t *dir = json_is_array(k) ? json_array_get(k, 1) : NULL;
-            (*order)[i].attr = json_string_value(json_is_array(k) ? json_array_get(k, 0) : k);
-            (*order)[i].desc = dir && (json_string_value(dir)[0] | 0x20) == 'd';
-        }
-        o->order = *order;
+    if (!pool_keep(p, v))
+        return fail(e, CQ_ENOMEM, "out of memory");
+    *out = v;
+    return CQ_OK;
+}
+
+/* NULL-terminated list of borrowed strings (an empty array gives an empty list). */
+static int pool_strings(pool *p, const char *const **out, json_t *j, step_error *e)
+{
+    const char **list = pool_calloc(p, json_array_size(j) + 1, sizeof *list);
+    if (!list)
+        return fail(e, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < json_array_size(j); i++)
+        list[i] = json_string_value(json_array_get(j, i));
+    *out = list;
+    return CQ_OK;
+}
+
+/* ---- include and order ------------------------------------------------------------------- */
+
+/* The association of `src` an include element or order entry names: by alias first, then by
+ * target model (the unaliased association to it, or the only one). NULL when none. */
+static const cq_assoc *assoc_by_name(const cq_model *src, const char *model_name, const char *as)
+{
+    if (!src)
+        return NULL;
+    if (as)
+        return cq_model_assoc(src, as);
+    const cq_assoc *only = NULL, *unaliased = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < cq_model_assoc_count(src); i++) {
+        const cq_assoc *a = cq_model_assoc_at(src, i);
+        if (strcmp(cq_model_name(cq_assoc_target(a)), model_name) != 0)
+            continue;
+        n++;
+        only = a;
+        if (!cq_assoc_is_aliased(a) && !unaliased)
+            unaliased = a;
     }
-    o->limit = st->limit;
-    o->offset = st->offset;
-    return step_txn(r, &o->transaction, st->transaction, e);
+    return unaliased ? unaliased : n == 1 ? only : NULL;
+}
+
+static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
+                          cq_model *src, const char *path, step_error *e);
+
+static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
+                         const char *path, step_error *e)
+{
+    char sub[CLI_PATH_MAX];
+    if (json_is_string(j)) {
+        /* a model name if there is such a model, else an alias on the source */
+        const char *name = json_string_value(j);
+        cq_model *m = cq_db_model(r->db, name);
+        if (m)
+            inc->model = m;
+        else
+            inc->as = name;
+        return CQ_OK;
+    }
+    int rc = CQ_OK;
+    json_t *v;
+    if ((v = json_object_get(j, "model"))) {
+        inc->model = cq_db_model(r->db, json_string_value(v));
+        if (!inc->model) {
+            cli_path_key(sub, path, "model");
+            return fail(e, CQ_EUNKNOWN_MODEL, "%s: unknown model \"%s\"", sub,
+                        json_string_value(v));
+        }
+    }
+    if ((v = json_object_get(j, "as")))
+        inc->as = json_string_value(v);
+    if ((v = json_object_get(j, "association"))) {
+        const cq_assoc *a = src ? cq_model_assoc(src, json_string_value(v)) : NULL;
+        if (a)
+            inc->association = a;
+        else
+            inc->as = json_string_value(v); /* the library reports the unknown alias */
+    }
+    inc->all = json_is_true(json_object_get(j, "all"));
+    inc->separate = json_is_true(json_object_get(j, "separate"));
+    if ((v = json_object_get(j, "required")))
+        inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
+    if ((v = json_object_get(j, "where"))) {
+        cli_path_key(sub, path, "where");
+        rc = pool_value(r, p, &inc->where, v, true, sub, e);
+    }
+    if (rc == CQ_OK && (v = json_object_get(j, "attributes"))) {
+        if (json_is_object(v)) {
+            cli_path_key(sub, path, "attributes");
+            return fail(e, CQ_ENOTSUPPORTED, "%s: {\"exclude\": [...]} is not supported in an "
+                                             "include",
+                        sub);
+        }
+        rc = pool_strings(p, &inc->attributes, v, e);
+    }
+    json_t *through = json_object_get(j, "through");
+    if (rc == CQ_OK && through && (v = json_object_get(through, "attributes"))) {
+        if (json_array_size(v) == 0)
+            inc->through_attributes_none = true;
+        else
+            rc = pool_strings(p, &inc->through_attributes, v, e);
+    }
+    if (rc == CQ_OK && through && (v = json_object_get(through, "where"))) {
+        cli_path_key(sub, path, "through");
+        cli_path_key(sub, sub, "where");
+        rc = pool_value(r, p, &inc->through_where, v, true, sub, e);
+    }
+    if (rc == CQ_OK && (v = json_object_get(j, "include"))) {
+        /* nested includes resolve against the included model */
+        const cq_assoc *a = inc->association;
+        if (!a)
+            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
+        cq_model *next = a ? cq_assoc_target(a) : inc->model;
+        cli_path_key(sub, path, "include");
+        rc = build_includes(r, p, &inc->include, v, next, sub, e);
+    }
+    return rc;
+}
+
+static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
+                          cq_model *src, const char *path, step_error *e)
+{
+    *out = NULL;
+    if (!j)
+        return CQ_OK;
+    size_t n = json_is_array(j) ? json_array_size(j) : 1;
+    cq_include *list = pool_calloc(p, n + 1, sizeof *list);
+    if (!list)
+        return fail(e, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        char sub[CLI_PATH_MAX];
+        if (json_is_array(j))
+            cli_path_index(sub, path, i);
+        else
+            snprintf(sub, sizeof sub, "%s", path);
+        int rc = build_include(r, p, &list[i], json_is_array(j) ? json_array_get(j, i) : j, src,
+                               sub, e);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    *out = list;
+    return CQ_OK;
+}
+
+static bool word_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if ((*a | 0x20) != (*b | 0x20))
+            return false;
+    return *a == *b;
+}
+
+static bool order_is_direction(json_t *v)
+{
+    const char *d = json_is_string(v) ? json_string_value(v) : "";
+    return word_eq(d, "asc") || word_eq(d, "desc");
+}
+
+/* order: ["name", ["name", "DESC"], ["Workers", "name", "DESC"],
+ * [{"model": "user", "as": "Workers"}, "name"]] -> cq_order list (cq_order.as a dotted path). */
+static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_model *model,
+                       const char *path, step_error *e)
+{
+    (void)r;
+    *out = NULL;
+    if (!j)
+        return CQ_OK;
+    size_t n = json_array_size(j);
+    cq_order *list = pool_calloc(p, n + 1, sizeof *list);
+    if (!list)
+        return fail(e, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_t *k = json_array_get(j, i);
+        if (json_is_string(k)) {
+            list[i].attr = json_string_value(k);
+            continue;
+        }
+        size_t m = json_array_size(k);
+        if (m > 1 && order_is_direction(json_array_get(k, m - 1))) {
+            list[i].desc = (json_string_value(json_array_get(k, m - 1))[0] | 0x20) == 'd';
+            m--;
+        }
+        list[i].attr = json_string_value(json_array_get(k, m - 1));
+        if (m == 1)
+            continue;
+        /* association path */
+        size_t cap = 1;
+        for (size_t a = 0; a + 1 < m; a++)
+            cap += 256;
+        char *as_path = pool_calloc(p, cap, 1);
+        if (!as_path)
+            return fail(e, CQ_ENOMEM, "out of memory");
+        const cq_model *cur = model;
+        for (size_t a = 0; a + 1 < m; a++) {
+            json_t *el = json_array_get(k, a);
+            const char *mname = json_is_string(el) ? json_string_value(el)
+                                                   : json_string_value(json_object_get(el, "model"));
+            const char *as = json_is_object(el) ? json_string_value(json_object_get(el, "as"))
+                                                : NULL;
+            const cq_assoc *as_assoc = NULL;
+            if (json_is_string(el)) {
+                as_assoc = cq_model_assoc(cur, mname); /* an alias first, then a model name */
+                if (!as_assoc)
+                    as_assoc = assoc_by_name(cur, mname, NULL);
+            } else {
+                as_assoc = assoc_by_name(cur, mname ? mname : "", as);
+            }
+            if (!as_assoc) {
+                char sub[CLI_PATH_MAX];
+                cli_path_index(sub, path, i);
+                cli_path_index(sub, sub, a);
+                return fail(e, CQ_EEAGER, "%s: %s is not associated to %s", sub,
+                            as ? as : mname ? mname : "?", cq_model_name(cur));
+            }
+            size_t len = strlen(as_path);
+            snprintf(as_path + len, cap - len, "%s%s", len ? "." : "", cq_assoc_as(as_assoc));
+            cur = cq_assoc_target(as_assoc);
+        }
+        list[i].as = as_path;
+    }
+    *out = list;
+    return CQ_OK;
+}
+
+/* Find options from their JSON parts (a finder step, or a getter's options object). */
+typedef struct find_json {
+    json_t *where, *attributes, *order, *include;
+    int64_t limit, offset;
+} find_json;
+
+static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, cq_model *model,
+                      const char *path, step_error *e)
+{
+    char sub[CLI_PATH_MAX];
+    int rc = CQ_OK;
+    if (f->where) {
+        cli_path_key(sub, path, "where");
+        if (json_is_string(f->where))
+            o->where_sql = json_string_value(f->where); /* DEVIATIONS.md D1 */
+        else
+            rc = pool_value(r, p, &o->where, f->where, true, sub, e);
+    }
+    if (rc == CQ_OK && f->attributes) {
+        if (json_is_object(f->attributes))
+            rc = pool_strings(p, &o->exclude, json_object_get(f->attributes, "exclude"), e);
+        else
+            rc = pool_strings(p, &o->attributes, f->attributes, e);
+    }
+    if (rc == CQ_OK && f->order) {
+        cli_path_key(sub, path, "order");
+        rc = build_order(r, p, &o->order, f->order, model, sub, e);
+    }
+    if (rc == CQ_OK && f->include) {
+        cli_path_key(sub, path, "include");
+        rc = build_includes(r, p, &o->include, f->include, model, sub, e);
+    }
+    o->limit = f->limit;
+    o->offset = f->offset;
+    return rc;
+}
+
+/* ---- call: association accessors ------------------------------------------------------- */
+
+/* Targets of set/add/remove/has: "$ref" instances, key values ({"$ref": "x.id"} included),
+ * or an array of them; null is no target (set to none). */
+static int build_targets(runner *r, pool *p, cq_target **out, size_t *n_out, json_t *j,
+                         const char *path, step_error *e)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (!j || json_is_null(j))
+        return CQ_OK;
+    size_t n = json_is_array(j) ? json_array_size(j) : 1;
+    cq_target *list = pool_calloc(p, n, sizeof *list);
+    if (!list)
+        return fail(e, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_t *el = json_is_array(j) ? json_array_get(j, i) : j;
+        char sub[CLI_PATH_MAX];
+        if (json_is_array(j))
+            cli_path_index(sub, path, i);
+        else
+            snprintf(sub, sizeof sub, "%s", path);
+        int rc;
+        cli_ref ref;
+        if (json_is_string(el) && json_string_value(el)[0] == '$' &&
+            cli_ref_parse(&ref, json_string_value(el), true, false))
+            rc = ref_instance(r, &list[i].instance, &ref, e);
+        else
+            rc = pool_value(r, p, &list[i].key, el, false, sub, e);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    *out = list;
+    *n_out = n;
+    return CQ_OK;
+}
+
+/* The options object of a call (args[i]); NULL when absent. */
+static json_t *call_arg(const cli_step *st, size_t i)
+{
+    return st->args ? json_array_get(st->args, i) : NULL;
+}
+
+static int check_option_keys(json_t *opts, const char *allowed, const char *path,
+                             step_error *e)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(opts, key, val)
+    {
+        size_t n = strlen(key);
+        bool ok = false;
+        for (const char *q = allowed; n && (q = strstr(q, key)) != NULL; q++)
+            if ((q == allowed || q[-1] == ' ') && (q[n] == ' ' || q[n] == '\0'))
+                ok = true;
+        if (!ok)
+            return fail(e, CQ_EINVALID, "%s: unknown option \"%s\" (expected %s)", path, key,
+                        allowed);
+    }
+    return CQ_OK;
+}
+
+/* Transaction named in an options object, else the step's. */
+static int option_txn(runner *r, cq_txn **out, json_t *opts, const cli_step *st, step_error *e)
+{
+    json_t *t = opts ? json_object_get(opts, "transaction") : NULL;
+    if (t && !json_is_string(t))
+        return fail(e, CQ_EINVALID, "%s: transaction: expected a transaction name", st->path);
+    return step_txn(r, out, t ? json_string_value(t) : st->transaction, e);
+}
+
+static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const cq_assoc *a,
+                       const cli_step *st, const char *path, step_error *e)
+{
+    int rc = step_txn(r, &fo->transaction, st->transaction, e);
+    if (rc != CQ_OK || !opts)
+        return rc;
+    if (!json_is_object(opts))
+        return fail(e, CQ_EINVALID, "%s: expected an options object", path);
+    rc = check_option_keys(opts,
+                           "where attributes order limit offset include transaction "
+                           "joinTableAttributes through",
+                           path, e);
+    if (rc != CQ_OK)
+        return rc;
+    if (json_object_get(opts, "joinTableAttributes") || json_object_get(opts, "through"))
+        return fail(e, CQ_ENOTSUPPORTED,
+                    "%s: getter options \"joinTableAttributes\" and \"through\" are not "
+                    "supported by the library (cq_find_opts has no join-row options)",
+                    path);
+    json_t *lim = json_object_get(opts, "limit"), *off = json_object_get(opts, "offset");
+    find_json f = { .where = json_object_get(opts, "where"),
+                    .attributes = json_object_get(opts, "attributes"),
+                    .order = json_object_get(opts, "order"),
+                    .include = json_object_get(opts, "include"),
+                    .limit = json_is_integer(lim) ? json_integer_value(lim) : 0,
+                    .offset = json_is_integer(off) ? json_integer_value(off) : 0 };
+    rc = build_find(r, p, fo, &f, cq_assoc_target(a), path, e);
+    if (rc == CQ_OK)
+        rc = option_txn(r, &fo->transaction, opts, st, e);
+    return rc;
+}
+
+static int writer_opts(runner *r, pool *p, cq_assoc_opts_write *wo, json_t *opts,
+                       const cli_step *st, const char *path, step_error *e)
+{
+    int rc = step_txn(r, &wo->transaction, st->transaction, e);
+    if (rc != CQ_OK || !opts)
+        return rc;
+    if (!json_is_object(opts))
+        return fail(e, CQ_EINVALID, "%s: expected an options object", path);
+    rc = check_option_keys(opts, "through transaction save fields", path, e);
+    json_t *v;
+    if (rc == CQ_OK && (v = json_object_get(opts, "through"))) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "through");
+        rc = pool_value(r, p, &wo->through, v, false, sub, e);
+    }
+    if (rc == CQ_OK && (v = json_object_get(opts, "fields")))
+        rc = pool_strings(p, &wo->fields, v, e);
+    if (rc == CQ_OK && (v = json_object_get(opts, "save")))
+        wo->no_save = json_is_false(v);
+    if (rc == CQ_OK)
+        rc = option_txn(r, &wo->transaction, opts, st, e);
+    return rc;
+}
+
+/* {"call": "addProject", "on": "$u1", "args": ["$p1", {"through": {...}}]}. */
+static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **result,
+                    cq_instance **keep_inst, cq_rows **keep_rows, step_error *e)
+{
+    cq_assoc *a = NULL;
+    cq_accessor kind = 0;
+    int rc = cq_model_find_accessor(&a, &kind, cq_instance_model(src), st->method);
+    if (rc != CQ_OK)
+        return lib_fail(r, e, rc);
+    pool p = { 0 };
+    char a0[CLI_PATH_MAX], a1[CLI_PATH_MAX], args_path[CLI_PATH_MAX];
+    cli_path_key(args_path, st->path, "args");
+    cli_path_index(a0, args_path, 0);
+    cli_path_index(a1, args_path, 1);
+    cq_find_opts fo = { 0 };
+    cq_assoc_opts_write wo = { 0 };
+    cq_target *targets = NULL;
+    size_t n = 0;
+    cq_rows *rows = NULL;
+    cq_instance *inst = NULL;
+    int64_t count = 0;
+    bool yes = false;
+    switch (kind) {
+    case CQ_ACC_GET:
+        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
+        if (rc == CQ_OK && (rc = cq_assoc_get(&rows, src, a, &fo)) != CQ_OK)
+            rc = lib_fail(r, e, rc);
+        if (rc != CQ_OK)
+            break;
+        if (cq_assoc_plural(a)) {
+            rc = cq_rows_to_value(result, rows);
+            *keep_rows = rows;
+        } else {
+            /* a single association: the instance or null */
+            inst = cq_rows_count(rows) ? cq_rows_take(rows, 0) : NULL;
+            cq_rows_free(rows);
+            rc = instance_result(r, result, inst, e);
+            *keep_inst = inst;
+            r->single_result = true;
+        }
+        rows = NULL;
+        break;
+    case CQ_ACC_SET:
+    case CQ_ACC_ADD:
+    case CQ_ACC_ADD_MULTIPLE:
+    case CQ_ACC_REMOVE:
+    case CQ_ACC_REMOVE_MULTIPLE:
+        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
+        if (rc == CQ_OK)
+            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
+        if (rc != CQ_OK)
+            break;
+        rc = kind == CQ_ACC_SET ? cq_assoc_set(src, a, targets, n, &wo)
+             : kind == CQ_ACC_ADD || kind == CQ_ACC_ADD_MULTIPLE
+                 ? cq_assoc_add(src, a, targets, n, &wo)
+                 : cq_assoc_remove(src, a, targets, n, &wo);
+        if (rc != CQ_OK)
+            rc = lib_fail(r, e, rc);
+        else
+            *result = cq_value_null();
+        break;
+    case CQ_ACC_HAS_SINGLE:
+    case CQ_ACC_HAS_ALL:
+        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
+        if (rc == CQ_OK)
+            rc = getter_opts(r, &p, &fo, call_arg(st, 1), a, st, a1, e);
+        if (rc == CQ_OK && (rc = cq_assoc_has(&yes, src, a, targets, n, &fo)) != CQ_OK)
+            rc = lib_fail(r, e, rc);
+        if (rc == CQ_OK)
+            *result = cq_value_bool(yes);
+        break;
+    case CQ_ACC_COUNT:
+        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
+        if (rc == CQ_OK && (rc = cq_assoc_count(&count, src, a, &fo)) != CQ_OK)
+            rc = lib_fail(r, e, rc);
+        if (rc == CQ_OK)
+            *result = cq_value_int(count);
+        break;
+    case CQ_ACC_CREATE: {
+        const cq_value *values = NULL;
+        json_t *v = call_arg(st, 0);
+        if (v && !json_is_object(v))
+            rc = fail(e, CQ_EINVALID, "%s: expected an object of values", a0);
+        else if (v)
+            rc = pool_value(r, &p, &values, v, false, a0, e);
+        if (rc == CQ_OK)
+            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
+        if (rc == CQ_OK && (rc = cq_assoc_create(&inst, src, a, values, &wo)) != CQ_OK)
+            rc = lib_fail(r, e, rc);
+        if (rc == CQ_OK) {
+            rc = instance_result(r, result, inst, e);
+            *keep_inst = inst;
+        }
+        break;
+    }
+    }
+    pool_free(&p);
+    if (rc == CQ_OK && !*result)
+        rc = fail(e, CQ_ENOMEM, "out of memory");
+    return rc;
+}
+
+/* ---- results: templates, attempt ------------------------------------------------------- */
+
+/* JSON to cq_value without any interpretation ({"$literal": ...}). */
+static cq_value *plain_value(json_t *j)
+{
+    cq_value *v = NULL;
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        return cq_value_null();
+    case JSON_TRUE:
+        return cq_value_bool(true);
+    case JSON_FALSE:
+        return cq_value_bool(false);
+    case JSON_INTEGER:
+        return cq_value_int((int64_t)json_integer_value(j));
+    case JSON_REAL:
+        return cq_value_double(json_real_value(j));
+    case JSON_STRING:
+        return cq_value_text_n(json_string_value(j), json_string_length(j));
+    case JSON_ARRAY:
+        v = cq_value_array();
+        for (size_t i = 0; v && i < json_array_size(j); i++)
+            if (cq_value_array_append(v, plain_value(json_array_get(j, i))) != CQ_OK) {
+                cq_value_free(v);
+                v = NULL;
+            }
+        return v;
+    case JSON_OBJECT: {
+        v = cq_value_object();
+        const char *key;
+        json_t *val;
+        json_object_foreach(j, key, val)
+        {
+            if (v && cq_value_object_set(v, key, plain_value(val)) != CQ_OK) {
+                cq_value_free(v);
+                v = NULL;
+            }
+        }
+        return v;
+    }
+    }
+    return NULL;
+}
+
+/* The JSON form of a named result (instances as toJSON()). */
+static int slot_value(runner *r, const slot *s, cq_value **out, step_error *e)
+{
+    int rc = CQ_OK;
+    if (s->kind == CLI_RESULT_ROWS && s->rows)
+        rc = cq_rows_to_value(out, s->rows);
+    else if (s->inst)
+        rc = cq_instance_to_value(out, s->inst);
+    else if (s->value)
+        *out = cq_value_copy(s->value);
+    else
+        *out = cq_value_null();
+    if (rc != CQ_OK)
+        return lib_fail(r, e, rc);
+    return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+}
+
+/* JavaScript truthiness. */
+static bool truthy(const cq_value *v)
+{
+    switch (v ? cq_value_type_of(v) : CQ_VALUE_NULL) {
+    case CQ_VALUE_NULL:
+        return false;
+    case CQ_VALUE_BOOL:
+        return cq_value_as_bool(v);
+    case CQ_VALUE_INT:
+        return cq_value_as_int(v) != 0;
+    case CQ_VALUE_DOUBLE: {
+        double d = cq_value_as_double(v);
+        return d == d && d != 0.0;
+    }
+    case CQ_VALUE_TEXT: {
+        const char *t = cq_value_as_text(v);
+        return t && *t;
+    }
+    default:
+        return true;
+    }
+}
+
+static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                         const char *path, step_error *e);
+
+/* {"$ref": "name.path", "default": X} and {"$map": "name.path", "get": ...}. */
+static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_value *self,
+                    const char *path, step_error *e)
+{
+    const char *text = json_string_value(json_object_get(t, map ? "$map" : "$ref"));
+    char name[64];
+    const char *rest = NULL;
+    if (!text || !cli_tpath_parse(text, name, &rest))
+        return fail(e, CQ_EINVALID, "%s: malformed path", path);
+    slot *s = find_slot(r, name);
+    if (!s || !s->set)
+        return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
+                    path, name, s ? s->step : 0);
+    cq_value *base = NULL;
+    int rc = slot_value(r, s, &base, e);
+    if (rc != CQ_OK)
+        return rc;
+    const cq_value *v = cli_tpath_walk(base, rest);
+    if (!map) {
+        json_t *dflt = json_object_get(t, "default");
+        if (!v && dflt) {
+            rc = eval_template(r, out, dflt, self, path, e);
+        } else if (!v) {
+            rc = fail(e, CQ_EINVALID, "%s: \"%s\": no such value", path, text);
+        } else {
+            *out = cq_value_copy(v);
+            rc = *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+        }
+        cq_value_free(base);
+        return rc;
+    }
+    if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY) {
+        cq_value_free(base);
+        return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+    }
+    json_t *get = json_object_get(t, "get");
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
+        const cq_value *el = cq_value_array_get(v, i);
+        cq_value *item = NULL;
+        if (!get) {
+            item = cq_value_copy(el);
+        } else if (json_is_string(get)) {
+            char seg[300];
+            snprintf(seg, sizeof seg, ".%s", json_string_value(get));
+            const cq_value *x = cli_tpath_walk(el, seg);
+            item = x ? cq_value_copy(x) : cq_value_null(); /* undefined in an array: null */
+        } else {
+            item = cq_value_array();
+            for (size_t k = 0; item && k < json_array_size(get); k++) {
+                char seg[300];
+                snprintf(seg, sizeof seg, ".%s", json_string_value(json_array_get(get, k)));
+                const cq_value *x = cli_tpath_walk(el, seg);
+                if (cq_value_array_append(item, x ? cq_value_copy(x) : cq_value_null()) != CQ_OK) {
+                    cq_value_free(item);
+                    item = NULL;
+                }
+            }
+        }
+        if (cq_value_array_append(arr, item) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    cq_value_free(base);
+    *out = arr;
+    return arr ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+}
+
+static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                         const char *path, step_error *e)
+{
+    *out = NULL;
+    char sub[CLI_PATH_MAX];
+    int rc = CQ_OK;
+    if (json_is_array(t)) {
+        cq_value *arr = cq_value_array();
+        for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
+            cq_value *item = NULL;
+            cli_path_index(sub, path, i);
+            rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
+            if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
+                rc = fail(e, CQ_ENOMEM, "out of memory");
+        }
+        if (rc != CQ_OK || !arr) {
+            cq_value_free(arr);
+            return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
+        }
+        *out = arr;
+        return CQ_OK;
+    }
+    if (!json_is_object(t)) {
+        *out = plain_value(t);
+        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    }
+    json_t *v;
+    if ((v = json_object_get(t, "$literal")) && json_object_size(t) == 1) {
+        *out = plain_value(v);
+        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    }
+    if (json_object_get(t, "$ref"))
+        return eval_ref(r, out, t, false, self, path, e);
+    if (json_object_get(t, "$map"))
+        return eval_ref(r, out, t, true, self, path, e);
+    if ((v = json_object_get(t, "$this")) && json_object_size(t) == 1) {
+        const char *p = json_string_value(v);
+        char seg[300];
+        snprintf(seg, sizeof seg, "%s%s", *p && *p != '[' ? "." : "", p);
+        const cq_value *x = self ? cli_tpath_walk(self, seg) : NULL;
+        if (!x)
+            return fail(e, CQ_EINVALID, "%s: $this: \"%s\": no such value", path, p);
+        *out = cq_value_copy(x);
+        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    }
+    if ((v = json_object_get(t, "$not")) && json_object_size(t) == 1) {
+        cq_value *x = NULL;
+        cli_path_key(sub, path, "$not");
+        rc = eval_template(r, &x, v, self, sub, e);
+        if (rc == CQ_OK)
+            *out = cq_value_bool(!truthy(x));
+        cq_value_free(x);
+        return rc;
+    }
+    if ((v = json_object_get(t, "$if"))) {
+        cq_value *x = NULL;
+        cli_path_key(sub, path, "$if");
+        rc = eval_template(r, &x, v, self, sub, e);
+        if (rc != CQ_OK)
+            return rc;
+        const char *branch = truthy(x) ? "then" : "else";
+        cq_value_free(x);
+        json_t *b = json_object_get(t, branch);
+        cli_path_key(sub, path, branch);
+        if (!b) {
+            *out = cq_value_null();
+            return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+        }
+        return eval_template(r, out, b, self, sub, e);
+    }
+    cq_value *obj = cq_value_object();
+    const char *key;
+    json_object_foreach(t, key, v)
+    {
+        cq_value *item = NULL;
+        cli_path_key(sub, path, key);
+        if (obj && rc == CQ_OK)
+            rc = eval_template(r, &item, v, self, sub, e);
+        if (obj && rc == CQ_OK && cq_value_object_set(obj, key, item) != CQ_OK)
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+    }
+    if (rc != CQ_OK || !obj) {
+        cq_value_free(obj);
+        return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
+    }
+    *out = obj;
+    return CQ_OK;
+}
+
+/* The name Sequelize gives the error behind a cequel status (the `error` of an attempt). */
+static const char *sequelize_error_name(int code, const char *msg)
+{
+    static const char *const assoc_errors[] = { "You have used the alias",
+                                                "requires through option",
+                                                "'as' must be defined" };
+    static const char *const plain_eager[] = { "Association with alias", "Include unexpected",
+                                               "Only HasMany" };
+    switch (code) {
+    case CQ_EUNIQUE:
+        return "SequelizeUniqueConstraintError";
+    case CQ_EFOREIGNKEY:
+        return "SequelizeForeignKeyConstraintError";
+    case CQ_EVALIDATION:
+    case CQ_ENOTNULL:
+        return "SequelizeValidationError";
+    case CQ_EDATABASE:
+        return "SequelizeDatabaseError";
+    case CQ_ECONNECT:
+        return "SequelizeConnectionError";
+    case CQ_ETIMEOUT:
+        return "SequelizeTimeoutError";
+    case CQ_ENOTFOUND:
+        return "SequelizeEmptyResultError";
+    case CQ_EASSOC:
+        for (size_t i = 0; i < sizeof assoc_errors / sizeof assoc_errors[0]; i++)
+            if (strstr(msg, assoc_errors[i]))
+                return "SequelizeAssociationError";
+        return "Error";
+    case CQ_EEAGER:
+        for (size_t i = 0; i < sizeof plain_eager / sizeof plain_eager[0]; i++)
+            if (strncmp(msg, plain_eager[i], strlen(plain_eager[i])) == 0)
+                return "Error";
+        return "SequelizeEagerLoadingError";
+    default:
+        return "Error";
+    }
+}
+
+/* attempt: {"value": result} or {"error": NAME, "message": TEXT}. */
+static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result,
+                               const step_error *e)
+{
+    cq_value *o = cq_value_object();
+    if (!o) {
+        cq_value_free(result);
+        return NULL;
+    }
+    int set;
+    if (rc == CQ_OK) {
+        set = cq_value_object_set(o, "value", result);
+    } else {
+        const char *name = st->attempt_error ? st->attempt_error
+                                             : sequelize_error_name(e->code, e->message);
+        set = cq_value_object_set(o, "error", cq_value_text(name));
+        if (set == CQ_OK && st->attempt_message)
+            set = cq_value_object_set(o, "message", cq_value_text(e->message));
+    }
+    if (set != CQ_OK) {
+        cq_value_free(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* Runs one step. On success `*result` is its printable value and the named result (if
@@ -334,8 +1167,8 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     cq_instance *target = NULL;
     cq_txn *txn = NULL;
     cq_value *values = NULL, *where = NULL, *pk = NULL;
-    const char **fields = NULL, **attrs = NULL, **exclude = NULL;
-    cq_order *order = NULL;
+    const char **fields = NULL;
+    pool p = { 0 };
     cq_instance *inst = NULL;
     cq_rows *rows = NULL;
     int64_t count = 0;
@@ -364,6 +1197,13 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     if (rc != CQ_OK)
         goto done;
     cq_write_opts wopts = { .transaction = txn, .fields = fields };
+    if (st->include) {
+        cli_path_key(sub, st->path, "include");
+        if (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)
+            rc = build_includes(r, &p, &wopts.include, st->include, model, sub, e);
+        if (rc != CQ_OK)
+            goto done;
+    }
 
     switch (st->kind) {
     case CLI_STEP_SYNC:
@@ -396,7 +1236,11 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     case CLI_STEP_FIND_BY_PK:
     case CLI_STEP_COUNT: {
         cq_find_opts fo = { 0 };
-        rc = find_opts(r, st, &fo, &where, &attrs, &exclude, &order, e);
+        find_json f = { .where = st->where, .attributes = st->attributes, .order = st->order,
+                        .include = st->include, .limit = st->limit, .offset = st->offset };
+        rc = build_find(r, &p, &fo, &f, model, st->path, e);
+        if (rc == CQ_OK)
+            rc = step_txn(r, &fo.transaction, st->transaction, e);
         if (rc != CQ_OK)
             goto done;
         if (st->kind == CLI_STEP_FIND_ALL) {
@@ -463,6 +1307,15 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             rc = instance_result(r, result, target, e);
         break;
     case CLI_STEP_SET:
+        if (st->through) {
+            cq_value *data = NULL;
+            cli_path_key(sub, st->path, "through");
+            rc = to_value(r, &data, st->through, false, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+            rc = cq_instance_set_through_data(target, data);
+            cq_value_free(data);
+        }
         for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++)
             rc = cq_instance_set(target, cq_value_object_key(values, i),
                                  cq_value_copy(cq_value_object_value(values, i)));
@@ -470,10 +1323,29 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             rc = instance_result(r, result, target, e);
         break;
     case CLI_STEP_CALL:
-        /* Accessors (getProjects, setTeam, ...) come with associations. */
-        rc = fail(e, CQ_EUNKNOWN_ASSOC, "instance of model %s has no method %s",
-                  cq_model_name(cq_instance_model(target)), st->method);
+        rc = run_call(r, st, target, result, keep_inst, keep_rows, e);
         goto done;
+    case CLI_STEP_ASSOCIATE:
+        rc = cli_assoc_apply(NULL, r->db, st->assoc);
+        if (rc == CQ_EUNKNOWN_MODEL)
+            rc = fail(e, rc, "unknown model \"%s\"",
+                      cq_db_model(r->db, st->assoc->source) ? st->assoc->target
+                                                            : st->assoc->source);
+        if (rc == CQ_OK)
+            *result = cq_value_null();
+        break;
+    case CLI_STEP_RETURN: {
+        char tpath[CLI_PATH_MAX];
+        cli_path_key(tpath, st->path, "return");
+        rc = eval_template(r, result, st->tmpl, NULL, tpath, e);
+        if (rc == CQ_OK) {
+            cq_value_free(r->final_result);
+            r->final_result = cq_value_copy(*result);
+            if (!r->final_result)
+                rc = fail(e, CQ_ENOMEM, "out of memory");
+        }
+        goto done;
+    }
     case CLI_STEP_BEGIN:
         rc = run_begin(r, st, e);
         if (rc == CQ_OK)
@@ -511,9 +1383,7 @@ done:
     cq_value_free(where);
     cq_value_free(pk);
     free(fields);
-    free(attrs);
-    free(exclude);
-    free(order);
+    pool_free(&p);
     return rc;
 }
 
@@ -540,7 +1410,32 @@ static void print_error(FILE *out, size_t step, const step_error *e)
     json_decref(msg);
 }
 
-int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
+/* --golden: the golden document of the last "return" and the database, as the conformance
+ * oracle writes it (cq_db_golden: dump + normalizeGolden + its JSON layout). */
+static int print_golden(runner *r, FILE *out)
+{
+#ifdef CLI_HAVE_DUMP
+    char *text = NULL;
+    int rc = cq_db_golden(&text, r->db, r->final_result);
+    if (rc != CQ_OK) {
+        const char *msg = cq_db_error(r->db)->message;
+        fprintf(stderr, "cequel: golden: %s: %s\n", cq_error_name(rc),
+                *msg ? msg : cq_strerror(rc));
+        cq_free(text);
+        return CLI_EXIT_FAIL;
+    }
+    fputs(text, out);
+    cq_free(text);
+    return CLI_EXIT_OK;
+#else
+    (void)r;
+    (void)out;
+    fprintf(stderr, "cequel: golden: not available in this build (no cequel/dump.h)\n");
+    return CLI_EXIT_FAIL;
+#endif
+}
+
+int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
 {
     runner r = { .db = db, .schema = script->schema };
     int exit_code = CLI_EXIT_OK;
@@ -550,7 +1445,33 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
         cq_value *result = NULL;
         cq_instance *inst = NULL;
         cq_rows *rows = NULL;
+        r.single_result = false;
         int rc = run_step(&r, st, &result, &inst, &rows, &e);
+        if (rc == CQ_OK && st->then) {
+            /* "then": a template over the result replaces it */
+            cq_value *t = NULL;
+            char tpath[CLI_PATH_MAX];
+            cli_path_key(tpath, st->path, "then");
+            rc = eval_template(&r, &t, st->then, result, tpath, &e);
+            cq_value_free(result);
+            result = t;
+        }
+        if (st->attempt) {
+            /* "attempt": the outcome is the result, and never stops the script */
+            if (rc != CQ_OK) {
+                cq_value_free(result);
+                result = NULL;
+            }
+            result = attempt_value(st, rc, result, &e);
+            rc = result ? CQ_OK : fail(&e, CQ_ENOMEM, "out of memory");
+        }
+        if (st->attempt || st->then) {
+            cq_instance_free(inst);
+            cq_rows_free(rows);
+            inst = NULL;
+            rows = NULL;
+            r.single_result = false;
+        }
         slot *s = NULL;
         if (st->as) {
             s = get_slot(&r, st->as);
@@ -568,12 +1489,14 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
             slot_clear(s);
             s->step = i;
             s->kind = inst ? CLI_RESULT_INSTANCE : rows ? CLI_RESULT_ROWS : CLI_RESULT_VALUE;
-            if (rc == CQ_OK && (st->kind == CLI_STEP_FIND_ONE || st->kind == CLI_STEP_FIND_BY_PK))
+            if (rc == CQ_OK && !st->then && !st->attempt &&
+                (st->kind == CLI_STEP_FIND_ONE || st->kind == CLI_STEP_FIND_BY_PK ||
+                 r.single_result))
                 s->kind = CLI_RESULT_INSTANCE; /* may hold NULL: nothing found */
             s->inst = inst;
             s->rows = rows;
             s->set = rc == CQ_OK;
-            if (rc == CQ_OK && !inst && !rows) {
+            if (rc == CQ_OK && !inst && !rows && s->kind != CLI_RESULT_INSTANCE) {
                 s->value = cq_value_copy(result);
                 if (!s->value && result) {
                     s->set = false;
@@ -584,9 +1507,11 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
             cq_rows_free(rows);
         }
         if (rc == CQ_OK) {
-            print_result(out, i, result);
+            if (!golden)
+                print_result(out, i, result);
         } else {
-            print_error(out, i, &e);
+            if (!golden)
+                print_error(out, i, &e);
             if (!st->expect_error) {
                 fprintf(stderr, "cequel: %s: %s: %s\n", st->path, cq_error_name(e.code),
                         e.message);
@@ -598,6 +1523,8 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
         if (exit_code != CLI_EXIT_OK)
             break;
     }
+    if (golden && exit_code == CLI_EXIT_OK)
+        exit_code = print_golden(&r, out);
     /* Transactions left open are rolled back, innermost first. */
     for (size_t i = r.n_txns; i-- > 0;)
         if (r.txns[i].open)
@@ -606,5 +1533,6 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out)
         slot_clear(&r.slots[i]);
     free(r.slots);
     free(r.txns);
+    cq_value_free(r.final_result);
     return exit_code;
 }

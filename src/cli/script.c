@@ -17,7 +17,9 @@ typedef enum {
     T_INSTANCE,          /* {"save": "$u1"} */
     T_MODEL_OR_INSTANCE, /* update, destroy */
     T_METHOD,            /* {"call": "getProjects", "on": "$u1"} */
-    T_TXN                /* {"begin": "t1"} */
+    T_TXN,               /* {"begin": "t1"} */
+    T_ASSOC,             /* {"associate": {"source": ..., "type": ..., "target": ...}} */
+    T_TEMPLATE           /* {"return": {...}} */
 } target_kind;
 
 static const struct step_def {
@@ -29,29 +31,31 @@ static const struct step_def {
     cli_result_kind on_inst;   /* same, instance form */
 } step_defs[] = {
     { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "create", CLI_STEP_CREATE, T_MODEL, "values fields ", CLI_RESULT_INSTANCE,
+    { "create", CLI_STEP_CREATE, T_MODEL, "values fields include ", CLI_RESULT_INSTANCE,
       CLI_RESULT_NONE },
-    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL, "values fields ", CLI_RESULT_ROWS,
+    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL, "values fields include ", CLI_RESULT_ROWS,
       CLI_RESULT_NONE },
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "save", CLI_STEP_SAVE, T_INSTANCE, "fields ", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "findAll", CLI_STEP_FIND_ALL, T_MODEL, "where attributes order limit offset ",
+    { "findAll", CLI_STEP_FIND_ALL, T_MODEL, "where attributes order limit offset include ",
       CLI_RESULT_ROWS, CLI_RESULT_NONE },
-    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset ",
+    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes ", CLI_RESULT_INSTANCE,
-      CLI_RESULT_NONE },
-    { "count", CLI_STEP_COUNT, T_MODEL, "where ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order ",
+      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
+    { "count", CLI_STEP_COUNT, T_MODEL, "where include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "set", CLI_STEP_SET, T_INSTANCE, "values ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "set", CLI_STEP_SET, T_INSTANCE, "values through ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "call", CLI_STEP_CALL, T_METHOD, "on args ", CLI_RESULT_ANY, CLI_RESULT_ANY },
     { "begin", CLI_STEP_BEGIN, T_TXN, "parent ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "commit", CLI_STEP_COMMIT, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "rollback", CLI_STEP_ROLLBACK, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "associate", CLI_STEP_ASSOCIATE, T_ASSOC, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "return", CLI_STEP_RETURN, T_TEMPLATE, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
 };
 enum { N_STEP_DEFS = sizeof step_defs / sizeof step_defs[0] };
 
@@ -64,6 +68,8 @@ typedef struct name_entry {
 
 typedef struct checker {
     const cli_schema *schema;
+    const char *join_models[64]; /* join models created by earlier "associate" steps */
+    size_t n_join_models;
     name_entry *names;
     size_t n_names, cap_names;
     cli_diag *diag;
@@ -232,7 +238,40 @@ static int check_attributes(checker *c, json_t *v, const char *path)
     return want_string_list(c, v, path);
 }
 
-/* Sequelize's order: ["name", ["age", "DESC"], ["id"]]. */
+static bool is_direction(json_t *v)
+{
+    const char *d = json_is_string(v) ? json_string_value(v) : "";
+    return (strlen(d) == 3 && (d[0] | 0x20) == 'a' && (d[1] | 0x20) == 's' &&
+            (d[2] | 0x20) == 'c') ||
+           (strlen(d) == 4 && (d[0] | 0x20) == 'd' && (d[1] | 0x20) == 'e' &&
+            (d[2] | 0x20) == 's' && (d[3] | 0x20) == 'c');
+}
+
+static bool is_nonempty_string(json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) > 0 &&
+           strlen(json_string_value(v)) == json_string_length(v);
+}
+
+/* An association named in an order entry: "Workers" / "project", or {"model", "as"}. */
+static bool is_order_assoc(json_t *v)
+{
+    if (is_nonempty_string(v))
+        return !is_direction(v);
+    if (!json_is_object(v) || json_object_size(v) == 0)
+        return false;
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        if ((strcmp(key, "model") != 0 && strcmp(key, "as") != 0) || !is_nonempty_string(val))
+            return false;
+    }
+    return true;
+}
+
+/* Sequelize's order: ["name", ["age", "DESC"], ["id"], ["Workers", "name", "DESC"],
+ * [{"model": "user", "as": "Workers"}, "name"]]. */
 static int check_order(checker *c, json_t *v, const char *path)
 {
     if (!json_is_array(v)) {
@@ -243,22 +282,268 @@ static int check_order(checker *c, json_t *v, const char *path)
         json_t *e = json_array_get(v, i);
         char sub[CLI_PATH_MAX];
         cli_path_index(sub, path, i);
-        json_t *attr = json_is_array(e) ? json_array_get(e, 0) : e;
-        json_t *dir = json_is_array(e) ? json_array_get(e, 1) : NULL;
-        bool ok = json_is_string(attr) && json_string_length(attr) > 0 &&
-                  strlen(json_string_value(attr)) == json_string_length(attr) &&
-                  (!json_is_array(e) || json_array_size(e) <= 2);
-        if (ok && dir) {
-            const char *d = json_is_string(dir) ? json_string_value(dir) : "";
-            ok = (strlen(d) == 3 && (d[0] == 'A' || d[0] == 'a') && (d[1] == 'S' || d[1] == 's') &&
-                  (d[2] == 'C' || d[2] == 'c')) ||
-                 (strlen(d) == 4 && (d[0] == 'D' || d[0] == 'd') &&
-                  (d[1] == 'E' || d[1] == 'e') && (d[2] == 'S' || d[2] == 's') &&
-                  (d[3] == 'C' || d[3] == 'c'));
+        bool ok = is_nonempty_string(e);
+        if (json_is_array(e)) {
+            size_t n = json_array_size(e);
+            if (n > 0 && is_direction(json_array_get(e, n - 1)))
+                n--;
+            ok = n > 0 && is_nonempty_string(json_array_get(e, n - 1));
+            for (size_t k = 0; ok && k + 1 < n; k++)
+                ok = is_order_assoc(json_array_get(e, k));
         }
         if (!ok) {
-            cli_diag_set(c->diag, sub, "expected \"attribute\" or [\"attribute\", \"ASC\" | \"DESC\"]");
+            cli_diag_set(c->diag, sub, "expected \"attribute\", [\"attribute\", \"ASC\" | \"DESC\"] "
+                                       "or [association..., \"attribute\", \"ASC\" | \"DESC\"]");
             return CLI_EINPUT;
+        }
+    }
+    return CLI_OK;
+}
+
+static int check_include(checker *c, json_t *v, const char *path);
+
+static int check_include_element(checker *c, json_t *e, const char *path)
+{
+    if (is_nonempty_string(e))
+        return CLI_OK;
+    if (!json_is_object(e)) {
+        cli_diag_set(c->diag, path, "expected a model name, an alias or an object with "
+                                    "\"model\", \"as\", \"association\" or \"all\"");
+        return CLI_EINPUT;
+    }
+    bool named = false;
+    const char *key;
+    json_t *val;
+    json_object_foreach(e, key, val)
+    {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, key);
+        int rc = CLI_OK;
+        if (strcmp(key, "model") == 0 || strcmp(key, "as") == 0 ||
+            strcmp(key, "association") == 0) {
+            named = true;
+            if (!is_nonempty_string(val)) {
+                cli_diag_set(c->diag, sub, "expected a non-empty string");
+                rc = CLI_EINPUT;
+            }
+        } else if (strcmp(key, "all") == 0 || strcmp(key, "required") == 0 ||
+                   strcmp(key, "separate") == 0) {
+            named = named || strcmp(key, "all") == 0;
+            if (!json_is_boolean(val)) {
+                cli_diag_set(c->diag, sub, "expected true or false");
+                rc = CLI_EINPUT;
+            }
+        } else if (strcmp(key, "where") == 0) {
+            rc = want_object(c, val, sub);
+        } else if (strcmp(key, "attributes") == 0) {
+            rc = json_is_array(val) && json_array_size(val) == 0 ? CLI_OK
+                                                                  : check_attributes(c, val, sub);
+        } else if (strcmp(key, "include") == 0) {
+            rc = check_include(c, val, sub);
+        } else if (strcmp(key, "through") == 0) {
+            if (!json_is_object(val)) {
+                cli_diag_set(c->diag, sub, "expected {\"attributes\": [...], \"where\": {...}}");
+                return CLI_EINPUT;
+            }
+            const char *tk;
+            json_t *tv;
+            json_object_foreach(val, tk, tv)
+            {
+                char tsub[CLI_PATH_MAX];
+                cli_path_key(tsub, sub, tk);
+                if (strcmp(tk, "attributes") == 0)
+                    rc = json_is_array(tv) && json_array_size(tv) == 0
+                             ? CLI_OK
+                             : want_string_list(c, tv, tsub);
+                else if (strcmp(tk, "where") == 0)
+                    rc = want_object(c, tv, tsub);
+                else {
+                    cli_diag_set(c->diag, tsub, "unknown through option (expected attributes, "
+                                                "where)");
+                    rc = CLI_EINPUT;
+                }
+                if (rc != CLI_OK)
+                    return rc;
+            }
+        } else {
+            cli_diag_set(c->diag, sub, "unknown include option (expected model, as, association, "
+                                       "all, where, required, attributes, include, separate, "
+                                       "through)");
+            rc = CLI_EINPUT;
+        }
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (!named) {
+        cli_diag_set(c->diag, path, "name the association: \"model\", \"as\", \"association\" or "
+                                    "\"all\"");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* Sequelize's include: one element or an array of them. */
+static int check_include(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_array(v))
+        return check_include_element(c, v, path);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        int rc = check_include_element(c, json_array_get(v, i), sub);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    return CLI_OK;
+}
+
+/* Templates of `return` and `then` (docs/scripts.md, "Results"). */
+static int check_template(checker *c, json_t *v, const char *path, bool in_then)
+{
+    char sub[CLI_PATH_MAX];
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            cli_path_index(sub, path, i);
+            int rc = check_template(c, json_array_get(v, i), sub, in_then);
+            if (rc != CLI_OK)
+                return rc;
+        }
+        return CLI_OK;
+    }
+    if (!json_is_object(v))
+        return CLI_OK;
+    json_t *ref = json_object_get(v, "$ref");
+    json_t *map = json_object_get(v, "$map");
+    json_t *this_ = json_object_get(v, "$this");
+    if (json_object_get(v, "$literal") && json_object_size(v) == 1)
+        return CLI_OK;
+    if (ref || map) {
+        const char *what = ref ? "$ref" : "$map";
+        cli_path_key(sub, path, what);
+        char name[64];
+        const char *rest = NULL;
+        json_t *p = ref ? ref : map;
+        if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
+            cli_diag_set(c->diag, sub, "expected a path like \"name\", \"name.key\" or "
+                                       "\"name[0].key\"");
+            return CLI_EINPUT;
+        }
+        if (!find_name(c, name, false)) {
+            char q[200];
+            cli_quote(q, sizeof q, json_string_value(p));
+            cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
+            return CLI_EINPUT;
+        }
+        const char *key;
+        json_t *val;
+        json_object_foreach(v, key, val)
+        {
+            cli_path_key(sub, path, key);
+            if (strcmp(key, what) == 0)
+                continue;
+            if (ref && strcmp(key, "default") == 0)
+                continue;
+            if (map && strcmp(key, "get") == 0) {
+                bool ok = is_nonempty_string(val);
+                for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
+                    ok = is_nonempty_string(json_array_get(val, i));
+                if (!ok && !json_is_array(val)) {
+                    cli_diag_set(c->diag, sub, "expected a key path or an array of them");
+                    return CLI_EINPUT;
+                }
+                continue;
+            }
+            cli_diag_set(c->diag, sub, ref ? "unknown key next to $ref (expected default)"
+                                           : "unknown key next to $map (expected get)");
+            return CLI_EINPUT;
+        }
+        return CLI_OK;
+    }
+    if (this_ && json_object_size(v) == 1) {
+        cli_path_key(sub, path, "$this");
+        if (!in_then) {
+            cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
+            return CLI_EINPUT;
+        }
+        if (!json_is_string(this_)) {
+            cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
+            return CLI_EINPUT;
+        }
+        return CLI_OK;
+    }
+    if (json_object_get(v, "$not") && json_object_size(v) == 1) {
+        cli_path_key(sub, path, "$not");
+        return check_template(c, json_object_get(v, "$not"), sub, in_then);
+    }
+    if (json_object_get(v, "$if")) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(v, key, val)
+        {
+            cli_path_key(sub, path, key);
+            if (strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
+                cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
+                return CLI_EINPUT;
+            }
+            int rc = check_template(c, val, sub, in_then);
+            if (rc != CLI_OK)
+                return rc;
+        }
+        return CLI_OK;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        cli_path_key(sub, path, key);
+        int rc = check_template(c, val, sub, in_then);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    return CLI_OK;
+}
+
+/* call args: "$ref" strings (instances, also inside arrays) and {"$ref"} values. */
+static int check_call_args(checker *c, json_t *args, const char *path)
+{
+    for (size_t i = 0; i < json_array_size(args); i++) {
+        json_t *a = json_array_get(args, i);
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        json_t *items = json_is_array(a) ? a : NULL;
+        size_t n = items ? json_array_size(items) : 1;
+        for (size_t k = 0; k < n; k++) {
+            json_t *e = items ? json_array_get(items, k) : a;
+            char esub[CLI_PATH_MAX];
+            if (items)
+                cli_path_index(esub, sub, k);
+            else
+                snprintf(esub, sizeof esub, "%s", sub);
+            if (json_is_string(e) && json_string_value(e)[0] == '$') {
+                cli_ref r;
+                int rc = want_instance_ref(c, &r, e, esub);
+                if (rc != CLI_OK)
+                    return rc;
+            } else if (json_is_object(e) && !json_object_get(e, "$ref")) {
+                /* an options object: its include and order are checked like a finder's */
+                json_t *inc = json_object_get(e, "include");
+                json_t *ord = json_object_get(e, "order");
+                char osub[CLI_PATH_MAX];
+                if (inc) {
+                    cli_path_key(osub, esub, "include");
+                    if (check_include(c, inc, osub) != CLI_OK)
+                        return CLI_EINPUT;
+                }
+                if (ord) {
+                    cli_path_key(osub, esub, "order");
+                    if (check_order(c, ord, osub) != CLI_OK)
+                        return CLI_EINPUT;
+                }
+                if (check_value_refs(c, e, esub) != CLI_OK)
+                    return CLI_EINPUT;
+            } else if (check_value_refs(c, e, esub) != CLI_OK) {
+                return CLI_EINPUT;
+            }
         }
     }
     return CLI_OK;
@@ -303,6 +588,39 @@ static int want_txn(checker *c, const char **out, json_t *v, const char *path)
     return CLI_OK;
 }
 
+/* "attempt": true, or {"message": false, "error": "Error"}. */
+static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    s->attempt_message = true;
+    if (json_is_boolean(v)) {
+        s->attempt = json_is_true(v);
+        return CLI_OK;
+    }
+    if (!json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected true or {\"message\": false, \"error\": NAME}");
+        return CLI_EINPUT;
+    }
+    s->attempt = true;
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, key);
+        if (strcmp(key, "message") == 0 && json_is_boolean(val)) {
+            s->attempt_message = json_is_true(val);
+        } else if (strcmp(key, "error") == 0 && is_nonempty_string(val)) {
+            s->attempt_error = json_string_value(val);
+        } else {
+            cli_diag_set(c->diag, sub, strcmp(key, "message") == 0 ? "expected true or false"
+                                       : strcmp(key, "error") == 0 ? "expected an error name"
+                                       : "unknown attempt option (expected message, error)");
+            return CLI_EINPUT;
+        }
+    }
+    return CLI_OK;
+}
+
 static bool key_allowed(const struct step_def *d, const char *key)
 {
     size_t n = strlen(key);
@@ -321,7 +639,10 @@ static int want_model(checker *c, const char **out, json_t *v, const char *path)
         return CLI_EINPUT;
     }
     const char *name = json_string_value(v);
-    if (!cli_schema_model(c->schema, name)) {
+    bool known = cli_schema_has_model(c->schema, name);
+    for (size_t i = 0; !known && i < c->n_join_models; i++)
+        known = strcmp(c->join_models[i], name) == 0;
+    if (!known) {
         char q[200];
         cli_quote(q, sizeof q, name);
         cli_diag_set(c->diag, path, "unknown model %s", q);
@@ -380,7 +701,7 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         json_object_foreach(j, key, val)
         {
             if (strcmp(key, "as") && strcmp(key, "expectError") && strcmp(key, "transaction") &&
-                strcmp(key, "comment")) {
+                strcmp(key, "comment") && strcmp(key, "attempt") && strcmp(key, "then")) {
                 char q[200];
                 cli_quote(q, sizeof q, key);
                 cli_diag_set(diag, s->path, "unknown step %s", q);
@@ -444,6 +765,21 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         else
             rc = want_txn(c, &s->txn_name, target, tpath);
         break;
+    case T_ASSOC:
+        s->assoc = calloc(1, sizeof *s->assoc);
+        if (!s->assoc) {
+            cli_diag_set(diag, s->path, "out of memory");
+            return CLI_ENOMEM;
+        }
+        rc = cli_assoc_parse(s->assoc, target, tpath, c->schema, diag);
+        if (rc == CLI_OK && s->assoc->opts.through &&
+            c->n_join_models < sizeof c->join_models / sizeof c->join_models[0])
+            c->join_models[c->n_join_models++] = s->assoc->opts.through;
+        break;
+    case T_TEMPLATE:
+        s->tmpl = target;
+        rc = check_template(c, target, tpath, false);
+        break;
     }
     if (rc != CLI_OK)
         return rc;
@@ -467,7 +803,13 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             s->expect_error = json_is_true(val);
         } else if (strcmp(key, "comment") == 0) {
             /* free text, ignored */
-        } else if (strcmp(key, "transaction") == 0 && def->target != T_TXN) {
+        } else if (strcmp(key, "attempt") == 0) {
+            rc = parse_attempt(c, s, val, sub);
+        } else if (strcmp(key, "then") == 0) {
+            s->then = val;
+            rc = check_template(c, val, sub, true);
+        } else if (strcmp(key, "transaction") == 0 && def->target != T_TXN &&
+                   def->target != T_ASSOC && def->target != T_TEMPLATE) {
             rc = want_txn(c, &s->transaction, val, sub);
         } else if (!key_allowed(def, key)) {
             cli_diag_set(diag, sub, "unknown key for %s", def->key);
@@ -518,7 +860,13 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
                 cli_diag_set(diag, sub, "expected an array");
                 return CLI_EINPUT;
             }
-            rc = check_value_refs(c, val, sub);
+            rc = check_call_args(c, val, sub);
+        } else if (strcmp(key, "include") == 0) {
+            s->include = val;
+            rc = check_include(c, val, sub);
+        } else if (strcmp(key, "through") == 0) {
+            s->through = val;
+            rc = want_object(c, val, sub);
         } else if (strcmp(key, "parent") == 0) {
             rc = want_txn(c, &s->parent, val, sub);
         }
@@ -529,8 +877,10 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     /* Required and forbidden combinations. */
     switch (s->kind) {
     case CLI_STEP_BULK_CREATE:
-    case CLI_STEP_SET:
         rc = require(c, s->values, s, "values");
+        break;
+    case CLI_STEP_SET:
+        rc = s->through ? CLI_OK : require(c, s->values, s, "values");
         break;
     case CLI_STEP_FIND_BY_PK:
         rc = require(c, s->pk, s, "pk");
@@ -561,6 +911,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
 
     if (as) {
         cli_result_kind kind = s->on_instance ? def->on_inst : def->on_model;
+        if (kind != CLI_RESULT_NONE && (s->attempt || s->then))
+            kind = CLI_RESULT_VALUE; /* {value}/{error} or the template's value */
         if (kind == CLI_RESULT_NONE) {
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, s->path, "as");
@@ -582,6 +934,10 @@ void cli_script_free(cli_script *s)
     if (!s)
         return;
     cli_schema_free(s->schema);
+    for (size_t i = 0; s->steps && i < s->n_steps + 1; i++) {
+        cli_assoc_clear(s->steps[i].assoc);
+        free(s->steps[i].assoc);
+    }
     free(s->steps);
     json_decref(s->root);
     free(s);

@@ -308,3 +308,63 @@ int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
     }
     return CLI_OK;
 }
+
+bool cli_tpath_parse(const char *text, char *name_out, const char **rest_out)
+{
+    size_t n = 0;
+    while (isalnum((unsigned char)text[n]) || text[n] == '_')
+        n++;
+    if (n == 0 || n >= 64)
+        return false;
+    memcpy(name_out, text, n);
+    name_out[n] = '\0';
+    const char *p = text + n;
+    *rest_out = p;
+    while (*p) {
+        if (*p == '[') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return false;
+            while (isdigit((unsigned char)*p))
+                p++;
+            if (*p != ']')
+                return false;
+            p++;
+        } else if (*p == '.') {
+            p++;
+            size_t k = strcspn(p, ".[");
+            if (k == 0)
+                return false;
+            p += k;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+const cq_value *cli_tpath_walk(const cq_value *root, const char *rest)
+{
+    const cq_value *v = root;
+    const char *p = rest;
+    while (v && *p) {
+        if (*p == '[') {
+            char *end = NULL;
+            unsigned long idx = strtoul(p + 1, &end, 10);
+            p = end + 1;
+            v = cq_value_type_of(v) == CQ_VALUE_ARRAY ? cq_value_array_get(v, (size_t)idx)
+                                                      : NULL;
+        } else {
+            p++;
+            size_t k = strcspn(p, ".[");
+            char key[256];
+            if (k >= sizeof key)
+                return NULL;
+            memcpy(key, p, k);
+            key[k] = '\0';
+            p += k;
+            v = cq_value_type_of(v) == CQ_VALUE_OBJECT ? cq_value_object_get(v, key) : NULL;
+        }
+    }
+    return v;
+}

@@ -96,8 +96,8 @@ script_error 'steps[1].save: "$n" is a value, not an instance' \
     "{$S,\"steps\":[{\"count\":\"user\",\"as\":\"n\"},{\"save\":\"\$n\"}]}"
 script_error 'steps[0]: "where" is required for destroy' "{$S,\"steps\":[{\"destroy\":\"user\"}]}"
 script_error 'steps[0].limit: expected an integer >= 1' "{$S,\"steps\":[{\"findAll\":\"user\",\"limit\":0}]}"
-script_error 'steps[0].order[0]: expected "attribute" or ["attribute", "ASC" | "DESC"]' \
-    "{$S,\"steps\":[{\"findAll\":\"user\",\"order\":[[\"name\",\"UP\"]]}]}"
+script_error 'steps[0].order[0]: expected "attribute", ["attribute", "ASC" | "DESC"] or [association..., "attribute", "ASC" | "DESC"]' \
+    "{$S,\"steps\":[{\"findAll\":\"user\",\"order\":[[\"name\",1]]}]}"
 script_error 'steps[0].transaction: transaction "t1" is not begun by an earlier step' \
     "{$S,\"steps\":[{\"findAll\":\"user\",\"transaction\":\"t1\"}]}"
 script_error 'steps[0].as: sync has no result to name' "{$S,\"steps\":[{\"sync\":{},\"as\":\"x\"}]}"
