@@ -775,6 +775,12 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             }
         }
     }
+    if (rc == CQ_OK && strcmp(fk, other) == 0)
+        /* v6's pitfall (naming.md 5.4): two self-associations on one join model with default
+         * keys collapse both keys into one column */
+        cq__session_warn(&db->s, "belongsToMany: the foreign key and the other key of this "
+                                 "association are the same column; give foreignKey and otherKey "
+                                 "explicitly on both sides");
     if (rc == CQ_OK)
         rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
                       !user_pk, true);

@@ -508,6 +508,41 @@ static void test_assoc_btm__join_row_from_get_is_saved(void **state)
     up_free(&x);
 }
 
+/* Targets fetched by a getter carry a join-row instance, not join data: adding them to
+ * another source copies nothing (associations.md 5.6). */
+static void test_assoc_btm__loaded_join_row_is_not_join_data(void **state)
+{
+    fixture *f = *state;
+    up x;
+    up_setup(f, &x, false);
+    cq_value *st = cq_test_json("{\"status\":\"started\"}");
+    CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[2]) },
+                                     2, &(cq_assoc_opts_write){ .through = st }));
+    cq_value_free(st);
+    cq_instance *u2 = create(f->db, x.user, "{\"name\":\"u2\"}");
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects, &(cq_find_opts){ .order = by_id }));
+    cq_target ts[] = { t_of(cq_rows_at(rows, 0)), t_of(cq_rows_at(rows, 1)) };
+    CQ_ASSERT_OK(f->db, cq_assoc_add(u2, x.projects, ts, 2, NULL));
+    cq_rows_free(rows);
+    assert_rows(f->db, "SELECT userId, projectId, status FROM userProjects ORDER BY userId, projectId",
+                "[{\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"userId\":1,"
+                "\"projectId\":2,\"status\":\"started\"},{\"userId\":2,\"projectId\":1,"
+                "\"status\":null},{\"userId\":2,\"projectId\":2,\"status\":null}]");
+    /* the reverse side sees both users (seed: project.hasUser(user) false -> addUser -> true) */
+    bool has = false;
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[1], x.users,
+                                     (cq_target[]){ t_of(x.u), t_of(u2) }, 2, NULL));
+    assert_true(has);
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
+    assert_false(has);
+    CQ_ASSERT_OK(f->db, cq_assoc_add(x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
+    assert_true(has);
+    cq_instance_free(u2);
+    up_free(&x);
+}
+
 /* A join model with its own id (scenario 20): keys nullable, UNIQUE pair, rows by id. */
 static void test_assoc_btm__through_model_with_own_id(void **state)
 {
@@ -870,6 +905,7 @@ int main(void)
         T(create),
         T(through_data_attached_and_defaults),
         T(join_row_from_get_is_saved),
+        T(loaded_join_row_is_not_join_data),
         T(through_model_with_own_id),
         T(alias_and_keys_by_method_name),
         T(self_children),

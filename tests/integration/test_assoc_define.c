@@ -970,6 +970,57 @@ static void test_assoc_define__btm_item_tag_pairing(void **state)
                         "(`tag_id`, `taggable`, `taggable_id`))");
 }
 
+/* naming.md 5.4 pitfall: Children + Parents with default keys collapse into one column (as
+ * in v6); explicit keys on both sides give two columns. */
+static void test_assoc_define__btm_self_both_sides(void **state)
+{
+    cq_db *db = *state;
+    cq_model *person = define(db, "person", name_attrs, NULL);
+    cq_model *node = define(db, "node", name_attrs, NULL);
+    cq_assoc *children = NULL, *parents = NULL;
+
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&children, person, person,
+                                              &(cq_assoc_opts){ .through = "PersonChildren",
+                                                                .as = "Children" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&parents, person, person,
+                                              &(cq_assoc_opts){ .through = "PersonChildren",
+                                                                .as = "Parents" }));
+    assert_string_equal(cq_assoc_other_key(children), "personId");
+    assert_string_equal(cq_assoc_other_key(parents), "personId");
+    assert_attrs(cq_db_model(db, "PersonChildren"), "createdAt,updatedAt,personId");
+
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, node, node,
+                                              &(cq_assoc_opts){ .through = "NodeLinks",
+                                                                .as = "Children",
+                                                                .foreign_key = "parentId",
+                                                                .other_key = "childId" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, node, node,
+                                              &(cq_assoc_opts){ .through = "NodeLinks",
+                                                                .as = "Parents",
+                                                                .foreign_key = "childId",
+                                                                .other_key = "parentId" }));
+    assert_ddl_has(db, "NodeLinks", "PRIMARY KEY (`parentId`, `childId`)");
+}
+
+/* `as` as {singular, plural} is for hasMany/belongsToMany only (naming.md 4). */
+static void test_assoc_define__object_alias_rejected_for_single(void **state)
+{
+    cq_db *db = *state;
+    cq_model *user = define(db, "user", name_attrs, NULL);
+    cq_model *company = define(db, "company", name_attrs, NULL);
+
+    assert_int_equal(cq_model_belongs_to(NULL, user, company,
+                                         &(cq_assoc_opts){ .as_singular = "firm",
+                                                           .as_plural = "firms" }),
+                     CQ_EINVALID);
+    assert_int_equal(cq_model_has_one(NULL, user, company,
+                                      &(cq_assoc_opts){ .as_singular = "firm",
+                                                        .as_plural = "firms" }),
+                     CQ_EINVALID);
+    assert_attrs(user, "id,name,createdAt,updatedAt");
+    assert_attrs(company, "id,name,createdAt,updatedAt");
+}
+
 /* ---- accessor lookup by method name -------------------------------------------------- */
 
 static void test_assoc_define__find_accessor_by_method_name(void **state)
@@ -1060,6 +1111,8 @@ int main(void)
         T(btm_underscored_and_options),
         T(btm_actions_both_sides),
         T(btm_item_tag_pairing),
+        T(btm_self_both_sides),
+        T(object_alias_rejected_for_single),
         T(find_accessor_by_method_name),
         T(earlier_method_is_not_replaced),
     };
