@@ -136,6 +136,47 @@ static int ref_instance(runner *r, cq_instance **out, const cli_ref *ref, step_e
         return fail(e, CQ_EINVALID, "$%s is not an instance", ref->name);
     if (!inst)
         return fail(e, CQ_EINVALID, "$%s is null (nothing was found)", ref->name);
+    /* "$p.userProjects", "$p.Workers[1]": the join row or an included instance */
+    const char *p = ref->attr;
+    while (*p) {
+        char key[128];
+        size_t k = strcspn(p, ".[");
+        if (k == 0 || k >= sizeof key)
+            return fail(e, CQ_EINVALID, "$%s.%s: malformed path", ref->name, ref->attr);
+        memcpy(key, p, k);
+        key[k] = '\0';
+        p += k;
+        long idx = -1;
+        if (*p == '[') {
+            char *end = NULL;
+            idx = strtol(p + 1, &end, 10);
+            if (!end || *end != ']' || idx < 0)
+                return fail(e, CQ_EINVALID, "$%s.%s: malformed path", ref->name, ref->attr);
+            p = end + 1;
+        }
+        if (*p == '.')
+            p++;
+        cq_instance *one = NULL;
+        const cq_rows *many = NULL;
+        const char *tk = cq_instance_through_key(inst);
+        if (tk && strcmp(tk, key) == 0 && idx < 0) {
+            inst = cq_instance_through(inst);
+            continue;
+        }
+        int got = cq_instance_included(inst, key, &one, &many);
+        if (got == 2 && idx >= 0 && (size_t)idx < cq_rows_count(many))
+            one = cq_rows_at(many, (size_t)idx);
+        else if (got == 2)
+            return fail(e, CQ_EINVALID, "$%s.%s: %s is a list: give an index in range",
+                        ref->name, ref->attr, key);
+        else if (got == 0)
+            return fail(e, CQ_EINVALID, "$%s.%s: the instance carries no \"%s\" (no join row or "
+                                        "included association of that name)",
+                        ref->name, ref->attr, key);
+        if (!one)
+            return fail(e, CQ_EINVALID, "$%s.%s: %s is null", ref->name, ref->attr, key);
+        inst = one;
+    }
     *out = inst;
     return CQ_OK;
 }
@@ -644,7 +685,7 @@ static int build_targets(runner *r, pool *p, cq_target **out, size_t *n_out, jso
         int rc;
         cli_ref ref;
         if (json_is_string(el) && json_string_value(el)[0] == '$' &&
-            cli_ref_parse(&ref, json_string_value(el), true, false))
+            cli_ref_parse(&ref, json_string_value(el), true, true))
             rc = ref_instance(r, &list[i].instance, &ref, e);
         else
             rc = pool_value(r, p, &list[i].key, el, false, sub, e);
@@ -775,7 +816,7 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
             rc = lib_fail(r, e, rc);
         if (rc != CQ_OK)
             break;
-        if (cq_assoc_plural(a)) {
+        if (cq_assoc_type_of(a) == CQ_HAS_MANY || cq_assoc_type_of(a) == CQ_BELONGS_TO_MANY) {
             rc = cq_rows_to_value(result, rows);
             *keep_rows = rows;
         } else {

@@ -149,9 +149,9 @@ static int check_ref(checker *c, const cli_ref *r, const char *text, bool want_i
 /* An instance position: "$u1" or "$rows[0]". */
 static int want_instance_ref(checker *c, cli_ref *out, json_t *v, const char *path)
 {
-    if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, false)) {
-        cli_diag_set(c->diag, path, "expected a reference to an instance: \"$name\" or "
-                                    "\"$name[index]\"");
+    if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, true)) {
+        cli_diag_set(c->diag, path, "expected a reference to an instance: \"$name\", "
+                                    "\"$name[index]\" or \"$name.association\"");
         return CLI_EINPUT;
     }
     return check_ref(c, out, json_string_value(v), true, path);

@@ -105,9 +105,44 @@ script_error 'steps: expected an array' "{$S,\"steps\":{}}"
 script_error 'schema.models.user.attributes.name: unknown type "VARCHAR"' \
     '{"schema":{"models":{"user":{"attributes":{"name":"VARCHAR"}}}},"steps":[]}'
 
+# --- association steps (static checks)
+A="\"schema\":\"$INPUT/assoc.json\""
+script_error 'steps[1].args[0]: "$p9" is not defined by an earlier step'"'"'s "as"' \
+    "{$A,\"steps\":[{\"create\":\"project\",\"as\":\"p\"},{\"call\":\"addWorker\",\"on\":\"\$p\",\"args\":[\"\$p9\"]}]}"
+script_error 'steps[1].args[0][1]: "$u2" is not defined by an earlier step'"'"'s "as"' \
+    "{$A,\"steps\":[{\"create\":\"project\",\"as\":\"p\"},{\"call\":\"setWorkers\",\"on\":\"\$p\",\"args\":[[\"\$p\",\"\$u2\"]]}]}"
+script_error 'steps[0].return.x.$ref: "nope" is not defined by an earlier step'"'"'s "as"' \
+    "{$A,\"steps\":[{\"return\":{\"x\":{\"\$ref\":\"nope\"}}}]}"
+script_error 'steps[0].include[1]: expected a model name, an alias or an object with "model", "as", "association" or "all"' \
+    "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[\"project\",42]}]}"
+script_error 'steps[0].include[0].paranoid: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, through)' \
+    "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[{\"model\":\"project\",\"paranoid\":false}]}]}"
+script_error 'steps[0].include: name the association: "model", "as", "association" or "all"' \
+    "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":{\"required\":true}}]}"
+script_error 'steps[1]: "values" is required for set on an instance' \
+    "{$A,\"steps\":[{\"create\":\"user\",\"as\":\"u\"},{\"set\":\"\$u\"}]}"
+script_error 'steps[0].attempt.retry: unknown attempt option (expected message, error)' \
+    "{$A,\"steps\":[{\"count\":\"user\",\"attempt\":{\"retry\":1}}]}"
+script_error 'steps[0].return.$this: $this is only allowed in "then"' \
+    "{$A,\"steps\":[{\"return\":{\"\$this\":\"\"}}]}"
+script_error 'steps[0].associate.type: unknown association type "ownsMany" (expected belongsTo, hasOne, hasMany or belongsToMany)' \
+    "{$A,\"steps\":[{\"associate\":{\"source\":\"user\",\"type\":\"ownsMany\",\"target\":\"tag\"}}]}"
+script_error 'steps[0].associate.target: unknown model "company"' \
+    "{$A,\"steps\":[{\"associate\":{\"source\":\"user\",\"type\":\"belongsTo\",\"target\":\"company\"}}]}"
+script_error 'steps[1].save: "$c" is a value, not an instance' \
+    "{$A,\"steps\":[{\"create\":\"user\",\"attempt\":true,\"as\":\"c\"},{\"save\":\"\$c\"}]}"
+
 # --- steps failing at run time: exit 1, the error line on stdout
 printf '%s' "{$S,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"values\":{\"nam\":\"a\"}},{\"count\":\"user\"}]}" >"$TMP/bad_attr.json"
 expect_run error_unknown_attr 1 run "$TMP/bad_attr.json"
 printf '%s' "{$S,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"values\":{\"name\":\"a\"},\"as\":\"u1\"},{\"call\":\"getProjects\",\"on\":\"\$u1\",\"expectError\":true},{\"findOne\":\"user\",\"where\":{\"name\":\"x\"},\"as\":\"none\"},{\"update\":\"\$none\",\"values\":{\"name\":\"y\"}}]}" >"$TMP/call.json"
 expect_run error_call 1 run "$TMP/call.json"
+# a method the instance lacks (spec naming.md 6: user has getProjects, not getProject)
+printf '%s' "{$A,\"steps\":[{\"sync\":{}},{\"create\":\"user\",\"as\":\"u\"},{\"call\":\"getProject\",\"on\":\"\$u\"}]}" >"$TMP/nomethod.json"
+expect_run error_no_method 1 run "$TMP/nomethod.json"
+[ "$(cat "$TMP/error_no_method.err")" = "cequel: steps[2]: CQ_EUNKNOWN_ASSOC: instance of model user has no method getProject" ] ||
+    fail "error_no_method: stderr is: $(cat "$TMP/error_no_method.err")"
+# an include the library rejects: the spec's message, exit 1
+printf '%s' "{$A,\"steps\":[{\"sync\":{}},{\"findAll\":\"user\",\"include\":[\"team\"]}]}" >"$TMP/noassoc.json"
+expect_run error_not_associated 1 run "$TMP/noassoc.json"
 finish
