@@ -74,6 +74,10 @@ typedef struct cq_find_opts {
     bool single_join;               /**< load to-many includes with JOINs in one statement
                                          (Sequelize's shape) instead of one batched query per
                                          to-many level; default false */
+    const char *const *through_attributes; /**< belongsToMany getters (Sequelize's
+                                                joinTableAttributes): join attributes shown on
+                                                each target's join row; NULL = all */
+    bool through_attributes_none;   /**< joinTableAttributes: []: no join row attached */
 } cq_find_opts;
 
 typedef struct cq_write_opts {

@@ -305,10 +305,14 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
             hide = true;
         }
     }
-    if (a->type == CQ_BELONGS_TO_MANY)
+    if (a->type == CQ_BELONGS_TO_MANY) {
         rc = btm_ext(&ext, a, source_value(src, a));
-    else
+        /* joinTableAttributes: which join columns the attached join row shows */
+        ext.through_attrs = o.through_attributes;
+        ext.no_through_attrs = o.through_attributes_none;
+    } else {
         rc = single_or_many_ext(&ext, a, src);
+    }
     if (rc != CQ_OK) {
         free(attrs);
         return rc;

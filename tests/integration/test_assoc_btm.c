@@ -508,6 +508,32 @@ static void test_assoc_btm__join_row_from_get_is_saved(void **state)
     up_free(&x);
 }
 
+/* joinTableAttributes (associations.md 5.5): the join row shows only the listed columns;
+ * an empty list attaches no join row. */
+static void test_assoc_btm__join_table_attributes(void **state)
+{
+    fixture *f = *state;
+    up x;
+    up_setup(f, &x, false);
+    cq_value *started = cq_test_json("{\"status\":\"started\",\"note\":\"n\"}");
+    CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[2]) }, 1,
+                                     &(cq_assoc_opts_write){ .through = started }));
+    cq_value_free(started);
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
+                                     &(cq_find_opts){ .attributes = (const char *[]){ "name", NULL },
+                                                      .through_attributes =
+                                                          (const char *[]){ "status", NULL } }));
+    assert_rows_json(f->db, rows, "[{\"name\":\"p2\",\"userProjects\":{\"status\":\"started\"}}]");
+    cq_rows_free(rows);
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
+                                     &(cq_find_opts){ .through_attributes_none = true }));
+    assert_int_equal(cq_rows_count(rows), 1);
+    assert_null(cq_instance_through(cq_rows_at(rows, 0)));
+    cq_rows_free(rows);
+    up_free(&x);
+}
+
 /* Targets fetched by a getter carry a join-row instance, not join data: adding them to
  * another source copies nothing (associations.md 5.6). */
 static void test_assoc_btm__loaded_join_row_is_not_join_data(void **state)
@@ -905,6 +931,7 @@ int main(void)
         T(create),
         T(through_data_attached_and_defaults),
         T(join_row_from_get_is_saved),
+    T(join_table_attributes),
         T(loaded_join_row_is_not_join_data),
         T(through_model_with_own_id),
         T(alias_and_keys_by_method_name),
