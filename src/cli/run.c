@@ -745,11 +745,21 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
                            path, e);
     if (rc != CQ_OK)
         return rc;
-    if (json_object_get(opts, "joinTableAttributes") || json_object_get(opts, "through"))
+    if (json_object_get(opts, "through"))
         return fail(e, CQ_ENOTSUPPORTED,
-                    "%s: getter options \"joinTableAttributes\" and \"through\" are not "
-                    "supported by the library (cq_find_opts has no join-row options)",
+                    "%s: getter option \"through\" (a filter on the join rows) is not supported "
+                    "by the library (cq_find_opts has no through_where)",
                     path);
+    json_t *jta = json_object_get(opts, "joinTableAttributes");
+    if (jta && !json_is_array(jta))
+        return fail(e, CQ_EINVALID, "%s: joinTableAttributes: expected an array of names", path);
+    for (size_t i = 0; jta && i < json_array_size(jta); i++)
+        if (!json_is_string(json_array_get(jta, i)))
+            return fail(e, CQ_EINVALID, "%s: joinTableAttributes[%zu]: expected a name", path, i);
+    if (jta && json_array_size(jta) == 0)
+        fo->through_attributes_none = true;
+    else if (jta && (rc = pool_strings(p, &fo->through_attributes, jta, e)) != CQ_OK)
+        return rc;
     json_t *lim = json_object_get(opts, "limit"), *off = json_object_get(opts, "offset");
     find_json f = { .where = json_object_get(opts, "where"),
                     .attributes = json_object_get(opts, "attributes"),

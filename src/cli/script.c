@@ -911,8 +911,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
 
     if (as) {
         cli_result_kind kind = s->on_instance ? def->on_inst : def->on_model;
-        if (kind != CLI_RESULT_NONE && (s->attempt || s->then))
-            kind = CLI_RESULT_VALUE; /* {value}/{error} or the template's value */
+        if (s->attempt || s->then)
+            kind = CLI_RESULT_VALUE; /* {value}/{error} or the template's value, on any step */
         if (kind == CLI_RESULT_NONE) {
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, s->path, "as");
