@@ -154,14 +154,32 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     cq_value *own = own_values(m, values);
     if (!own)
         return oom(db);
-    /* resolve every include first: a bad include fails before any row is written */
+    /* resolve every include first: a bad include fails before any row is written;
+     * `{all: true}` stands for every association of the model */
     size_t ninc = 0;
     for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
-        ninc++;
+        ninc += e->all ? m->nassocs : 1;
     const cq_assoc **assocs = calloc(ninc + 1, sizeof *assocs);
-    int rc = assocs ? CQ_OK : oom(db);
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++)
-        rc = cq__inc_resolve(&assocs[i], m, &include[i]);
+    const cq_include **elems = calloc(ninc + 1, sizeof *elems);
+    int rc = assocs && elems ? CQ_OK : oom(db);
+    size_t nres = 0;
+    for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
+        for (size_t k = 0; rc == CQ_OK && k < (e->all ? m->nassocs : 1); k++) {
+            const cq_assoc *a = NULL;
+            if (e->all)
+                a = m->assocs[k];
+            else
+                rc = cq__inc_resolve(&a, m, e);
+            bool dup = false; /* the same association listed twice is created once */
+            for (size_t i = 0; rc == CQ_OK && i < nres; i++)
+                dup |= assocs[i] == a;
+            if (rc == CQ_OK && !dup) {
+                assocs[nres] = a;
+                elems[nres++] = e;
+            }
+        }
+    }
+    ninc = nres;
     cq_instance **parents = calloc(ninc + 1, sizeof *parents);
     if (rc == CQ_OK && !parents)
         rc = oom(db);
@@ -171,7 +189,7 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
         const cq_value *data = cq_value_object_get(values, a->alias.as);
         if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
             continue;
-        rc = create_tree(&parents[i], a->target, data, include[i].include, opts);
+        rc = create_tree(&parents[i], a->target, data, elems[i]->include, opts);
         if (rc == CQ_OK && put(own, a->fk, attr_value(parents[i], a->target_key)) != CQ_OK)
             rc = oom(db);
     }
@@ -200,12 +218,13 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
             continue;
         }
         if (data)
-            rc = create_children(inst, &include[i], a, data, opts);
+            rc = create_children(inst, elems[i], a, data, opts);
     }
     for (size_t i = 0; parents && i < ninc; i++)
         cq_instance_free(parents[i]);
     free(parents);
     free(assocs);
+    free(elems);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;

@@ -170,7 +170,7 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     for (const cq_order *ord = o->order; !count && rc == CQ_OK && ord && ord->attr; ord++) {
         if (ord->as) {
             cq__expr *e = NULL;
-            rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr)
+            rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr, ord->desc)
                       : cq__db_fail(m->db, CQ_EEAGER, "order names include \"%s\", which is not "
                                     "included in this query", ord->as);
             if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)

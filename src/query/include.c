@@ -8,6 +8,13 @@
 #include "query/include.h"
 #include "query/where.h"
 
+/* An ORDER BY term handed down to a to-many include's own query. */
+typedef struct inc_order {
+    const char *attr;
+    const char *as; /* the rest of the path below the include; NULL = its own attribute */
+    bool desc;
+} inc_order;
+
 struct cq__inc {
     const cq_assoc *a;
     cq_model *target;
@@ -15,9 +22,10 @@ struct cq__inc {
     char *alias;              /* SQL alias: parent path + "->" + as */
     bool to_many, required;
     bool *sel;                /* to-one: target attributes read */
-    bool *hidden;             /* to-one: read only for joining (primary key) */
-    cq__inc_plan children;    /* to-one: nested includes */
-    size_t col_start;
+    bool *hidden;             /* to-one: read only for joining (keys) */
+    cq__inc_plan children;    /* nested includes (to-many: only for the EXISTS filters) */
+    inc_order *orders;        /* to-many: order terms for its own query */
+    size_t norders, orders_cap;
 };
 
 static int oom(cq_db *db)
@@ -36,6 +44,7 @@ void cq__inc_plan_free(cq__inc_plan *p)
         free(p->nodes[i].alias);
         free(p->nodes[i].sel);
         free(p->nodes[i].hidden);
+        free(p->nodes[i].orders);
         cq__inc_plan_free(&p->nodes[i].children);
     }
     if (p) {
@@ -63,10 +72,11 @@ int cq__inc_resolve(const cq_assoc **out, cq_model *src, const cq_include *e)
         return CQ_OK;
     }
     if (!e->model) {
-        cq_assoc *a = cq_model_assoc(src, e->as);
+        cq_assoc *a = e->as ? cq_model_assoc(src, e->as) : NULL;
         if (!a)
-            return cq__db_fail(db, CQ_EEAGER, "Association with alias \"%s\" does not exist on %s",
-                               e->as, src->name);
+            return cq__db_fail(db, CQ_EUNKNOWN_ASSOC,
+                               "Association with alias \"%s\" does not exist on %s",
+                               e->as ? e->as : "", src->name);
         *out = a;
         return CQ_OK;
     }
@@ -115,6 +125,13 @@ static bool in_list(const char *const *list, const char *name)
 
 static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, const char *prefix);
 
+static void force_read(cq__inc *n, const char *attr)
+{
+    long i = attr ? cq__model_attr_index(n->target, attr) : -1;
+    if (i >= 0 && !n->sel[i])
+        n->sel[i] = n->hidden[i] = true;
+}
+
 static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_assoc *a,
                      const char *prefix)
 {
@@ -128,27 +145,32 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     if (!n->alias)
         return oom(db);
     if (e->separate && a->type != CQ_HAS_MANY)
-        return cq__db_fail(db, CQ_EEAGER, "Only HasMany associations support include.separate");
+        return cq__db_fail(db, CQ_EINVALID, "Only HasMany associations support include.separate");
+    if (e->separate)
+        n->required = false; /* a separate include never filters its parents (A6) */
     for (const char *const *at = e->attributes; at && *at; at++)
         if (cq__model_attr_index(a->target, *at) < 0)
             return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
                                "include %s: model \"%s\" has no attribute \"%s\"", a->alias.as,
                                a->target->name, *at);
-    if (n->to_many)
-        return CQ_OK; /* loaded by a batched query that resolves its own nested includes */
     cq_model *t = a->target;
+    int rc = e->include ? plan_make(&n->children, t, e->include, n->alias) : CQ_OK;
+    if (rc != CQ_OK || n->to_many)
+        return rc; /* a to-many include is read by its own query, which selects its columns */
     n->sel = calloc(t->nattrs + 1, sizeof *n->sel);
     n->hidden = calloc(t->nattrs + 1, sizeof *n->hidden);
     if (!n->sel || !n->hidden)
         return oom(db);
     for (size_t i = 0; i < t->nattrs; i++) {
         n->sel[i] = !e->attributes || in_list(e->attributes, t->attrs[i].name);
-        if (!n->sel[i] && t->attrs[i].primary_key) {
-            n->sel[i] = true; /* the key is read to tell "no row" from a row (A3, A4) */
-            n->hidden[i] = true;
-        }
+        if (!n->sel[i] && t->attrs[i].primary_key)
+            n->sel[i] = n->hidden[i] = true; /* tells "no row" from a row (A3, A4) */
     }
-    return e->include ? plan_make(&n->children, t, e->include, n->alias) : CQ_OK;
+    /* keys the nested includes are tied by (a to-many child's source key) */
+    for (size_t i = 0; i < n->children.n; i++)
+        if (n->children.nodes[i].to_many)
+            force_read(n, n->children.nodes[i].a->source_key);
+    return CQ_OK;
 }
 
 static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, const char *prefix)
@@ -156,9 +178,7 @@ static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, con
     memset(out, 0, sizeof *out);
     size_t cap = 0;
     for (const cq_include *e = list; e && !cq__inc_is_end(e); e++) {
-        size_t todo = 1;
-        if (e->all)
-            todo = m->nassocs;
+        size_t todo = e->all ? m->nassocs : 1;
         for (size_t k = 0; k < todo; k++) {
             const cq_assoc *a = NULL;
             int rc = e->all ? (a = m->assocs[k], CQ_OK) : cq__inc_resolve(&a, m, e);
@@ -189,136 +209,172 @@ int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list)
     return rc;
 }
 
-/* ---- joins --------------------------------------------------------------------------- */
+/* ---- joins and semi-joins --------------------------------------------------------------- */
 
 static cq__expr *col_of(cq_model *m, const char *alias, const char *attr)
 {
-    long i = cq__model_attr_index(m, attr);
+    long i = attr ? cq__model_attr_index(m, attr) : -1;
     return i < 0 ? NULL : cq__expr_col(alias, m->attrs[i].field);
 }
 
-/* ON condition of a to-one include, and the include's where + scope. */
-static int to_one_on(cq__expr **out, cq__inc *n, cq_model *parent, const char *palias)
+/* ANDs the where built from `cond` (on model m under `alias`) onto `and`. */
+static int and_where(cq__expr *and, cq_model *m, const char *alias, const cq_value *cond)
+{
+    cq__expr *w = NULL;
+    int rc = cq__where_build(&w, m, alias, cond);
+    if (rc == CQ_OK && w && cq__expr_add(and, w) != 0)
+        rc = oom(m->db);
+    return rc;
+}
+
+/* The condition tying an included row (alias n->alias) to its parent (alias palias). */
+static cq__expr *link_of(const cq__inc *n, cq_model *parent, const char *palias)
+{
+    const cq_assoc *a = n->a;
+    if (a->type == CQ_BELONGS_TO)
+        return cq__expr_cmp(col_of(parent, palias, a->fk), "=",
+                            col_of(a->target, n->alias, a->target_key));
+    return cq__expr_cmp(col_of(parent, palias, a->source_key), "=",
+                        col_of(a->target, n->alias, a->fk));
+}
+
+static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias);
+
+/* ANDs an EXISTS filter for every required child of `n` onto `and`. */
+static int and_required_children(cq__expr *and, const cq__inc *n)
+{
+    for (size_t i = 0; i < n->children.n; i++) {
+        const cq__inc *c = &n->children.nodes[i];
+        if (!c->required)
+            continue;
+        cq__expr *ex = NULL;
+        int rc = exists_of(&ex, c, n->target, n->alias);
+        if (rc != CQ_OK)
+            return rc;
+        if (cq__expr_add(and, ex) != 0)
+            return oom(n->target->db);
+    }
+    return CQ_OK;
+}
+
+/* EXISTS (SELECT * FROM <target> ... WHERE <link> AND <scope> AND <where> AND <required
+ * descendants>): a semi-join that keeps the parent row when a matching included row exists. */
+static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias)
 {
     const cq_assoc *a = n->a;
     cq_db *db = parent->db;
-    cq__expr *on = cq__expr_new(CQ__EX_AND);
-    cq__expr *eq = a->type == CQ_BELONGS_TO
-                       ? cq__expr_cmp(col_of(parent, palias, a->fk), "=",
-                                      col_of(a->target, n->alias, a->target_key))
-                       : cq__expr_cmp(col_of(parent, palias, a->source_key), "=",
-                                      col_of(a->target, n->alias, a->fk));
-    if (!on || cq__expr_add(on, eq) != 0) {
-        cq__expr_free(on);
-        return oom(db);
+    *out = NULL;
+    cq__expr *cond = cq__expr_new(CQ__EX_AND);
+    cq__stmt *sub = NULL;
+    char *talias = NULL;
+    int rc = cond ? CQ_OK : oom(db);
+    if (rc == CQ_OK && a->type != CQ_BELONGS_TO_MANY) {
+        sub = cq__stmt_new(CQ__ST_SELECT, a->target->table);
+        if (!sub || !(sub->alias = cq__strdup(n->alias)) ||
+            cq__stmt_add_col(sub, NULL, "*", NULL) != 0 ||
+            cq__expr_add(cond, link_of(n, parent, palias)) != 0)
+            rc = oom(db);
+    } else if (rc == CQ_OK) {
+        /* FROM <through> JOIN <target> ON target key = other key WHERE through fk = parent key */
+        cq_model *t = a->through;
+        talias = cq__asprintf("%s->%s", n->alias, t->name);
+        sub = cq__stmt_new(CQ__ST_SELECT, t->table);
+        if (!talias || !sub || !(sub->alias = cq__strdup(talias)) ||
+            cq__stmt_add_col(sub, NULL, "*", NULL) != 0 ||
+            cq__stmt_add_join(sub, false, a->target->table, n->alias,
+                              cq__expr_cmp(col_of(a->target, n->alias, a->target_key), "=",
+                                           col_of(t, talias, a->other_key))) != 0 ||
+            cq__expr_add(cond, cq__expr_cmp(col_of(t, talias, a->fk), "=",
+                                            col_of(parent, palias, a->source_key))) != 0)
+            rc = oom(db);
+        if (rc == CQ_OK)
+            rc = and_where(cond, t, talias, a->through_scope);
+        if (rc == CQ_OK)
+            rc = and_where(cond, t, talias, n->spec->through_where);
     }
-    const cq_value *conds[2] = { a->scope, n->spec->where };
-    for (int k = 0; k < 2; k++) {
-        cq__expr *w = NULL;
-        int rc = cq__where_build(&w, a->target, n->alias, conds[k]);
-        if (rc != CQ_OK) {
-            cq__expr_free(on);
-            return rc;
-        }
-        if (w && cq__expr_add(on, w) != 0) {
-            cq__expr_free(on);
-            return oom(db);
-        }
+    if (rc == CQ_OK)
+        rc = and_where(cond, a->target, n->alias, a->scope);
+    if (rc == CQ_OK)
+        rc = and_where(cond, a->target, n->alias, n->spec->where);
+    if (rc == CQ_OK)
+        rc = and_required_children(cond, n);
+    if (rc == CQ_OK) {
+        if (cq__stmt_and_where(sub, cond) != 0)
+            rc = oom(db);
+        cond = NULL;
+    }
+    cq__expr *e = rc == CQ_OK ? cq__expr_new(CQ__EX_EXISTS) : NULL;
+    if (rc == CQ_OK && !e)
+        rc = oom(db);
+    if (rc == CQ_OK) {
+        e->sub = sub;
+        sub = NULL;
+        *out = e;
+    }
+    cq__expr_free(cond);
+    cq__stmt_free(sub);
+    free(talias);
+    return rc;
+}
+
+/* ON condition of a to-one include: the link, the association scope and the include's where. */
+static int to_one_on(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias)
+{
+    const cq_assoc *a = n->a;
+    cq__expr *on = cq__expr_new(CQ__EX_AND);
+    if (!on || cq__expr_add(on, link_of(n, parent, palias)) != 0) {
+        cq__expr_free(on);
+        return oom(parent->db);
+    }
+    int rc = and_where(on, a->target, n->alias, a->scope);
+    if (rc == CQ_OK)
+        rc = and_where(on, a->target, n->alias, n->spec->where);
+    if (rc != CQ_OK) {
+        cq__expr_free(on);
+        return rc;
     }
     *out = on;
     return CQ_OK;
 }
 
-/* EXISTS filter for a required to-many include (a semi-join on the parent). */
-static int to_many_exists(cq__expr **out, cq__inc *n, cq_model *parent, const char *palias)
+/* ANDs `e` onto `filter`, or onto the statement's WHERE when filter is NULL. */
+static int add_filter(cq__stmt *st, cq__expr *filter, cq__expr *e)
 {
-    const cq_assoc *a = n->a;
-    cq_db *db = parent->db;
-    *out = NULL;
-    cq__stmt *sub = NULL;
-    int rc = CQ_OK;
-    if (a->type == CQ_HAS_MANY) {
-        sub = cq__stmt_new(CQ__ST_SELECT, a->target->table);
-        if (!sub || !(sub->alias = cq__strdup(n->alias)) || cq__stmt_add_col(sub, NULL, "*", NULL))
-            rc = oom(db);
-        if (rc == CQ_OK && cq__stmt_and_where(sub, cq__expr_cmp(col_of(a->target, n->alias, a->fk),
-                                                                "=", col_of(parent, palias,
-                                                                            a->source_key))))
-            rc = oom(db);
-    } else {
-        cq_model *t = a->through;
-        char *talias = cq__asprintf("%s->%s", n->alias, t->name);
-        sub = cq__stmt_new(CQ__ST_SELECT, t->table);
-        if (!talias || !sub || !(sub->alias = cq__strdup(talias)) ||
-            cq__stmt_add_col(sub, NULL, "*", NULL))
-            rc = oom(db);
-        if (rc == CQ_OK &&
-            cq__stmt_add_join(sub, false, a->target->table, n->alias,
-                              cq__expr_cmp(col_of(a->target, n->alias, a->target_key), "=",
-                                           col_of(t, talias, a->other_key))) != 0)
-            rc = oom(db);
-        if (rc == CQ_OK && cq__stmt_and_where(sub, cq__expr_cmp(col_of(t, talias, a->fk), "=",
-                                                                col_of(parent, palias,
-                                                                       a->source_key))))
-            rc = oom(db);
-        const cq_value *tconds[2] = { a->through_scope, n->spec->through_where };
-        for (int k = 0; rc == CQ_OK && k < 2; k++) {
-            cq__expr *w = NULL;
-            rc = cq__where_build(&w, t, talias, tconds[k]);
-            if (rc == CQ_OK && w && cq__stmt_and_where(sub, w) != 0)
-                rc = oom(db);
-        }
-        free(talias);
-    }
-    const cq_value *conds[2] = { a->scope, n->spec->where };
-    for (int k = 0; rc == CQ_OK && k < 2; k++) {
-        cq__expr *w = NULL;
-        rc = cq__where_build(&w, a->target, n->alias, conds[k]);
-        if (rc == CQ_OK && w && cq__stmt_and_where(sub, w) != 0)
-            rc = oom(db);
-    }
-    if (rc == CQ_OK) {
-        cq__expr *e = cq__expr_new(CQ__EX_EXISTS);
-        if (!e)
-            rc = oom(db);
-        else {
-            e->sub = sub;
-            sub = NULL;
-            *out = e;
-        }
-    }
-    cq__stmt_free(sub);
-    return rc;
+    return filter ? cq__expr_add(filter, e) : cq__stmt_and_where(st, e);
 }
 
+/* Adds the includes of `p` (parent model m under `alias`) to `st`:
+ *  - a to-one include is JOINed: INNER when it is required and every include above it is
+ *    INNER too, else LEFT OUTER; its columns follow;
+ *  - a required include that cannot be an INNER JOIN (a to-many include, or a to-one under a
+ *    LEFT OUTER JOIN) becomes an EXISTS filter on its parent: on the WHERE for the root
+ *    (`filter` NULL), on the parent include's ON clause otherwise, so a required child never
+ *    drops more than its parent include (spec/include.md A2).
+ * In count mode only the filters are added: no JOIN can change which parents match. */
 static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
-                     bool count_only, bool parent_required)
+                     bool count_only, bool parent_inner, cq__expr *filter)
 {
     cq_db *db = m->db;
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->to_many) {
-            if (!n->required)
-                continue;
+        bool inner = n->required && parent_inner && !count_only && !n->to_many;
+        if (n->required && !inner) {
             cq__expr *ex = NULL;
-            int rc = to_many_exists(&ex, n, m, alias);
+            int rc = exists_of(&ex, n, m, alias);
             if (rc != CQ_OK)
                 return rc;
-            if (cq__stmt_and_where(st, ex) != 0)
+            if (add_filter(st, filter, ex) != 0)
                 return oom(db);
-            continue;
         }
+        if (n->to_many || count_only)
+            continue;
         cq__expr *on = NULL;
         int rc = to_one_on(&on, n, m, alias);
         if (rc != CQ_OK)
             return rc;
-        /* a required child under an optional parent must not drop the parent's row: keep
-         * it a LEFT JOIN (the child then reads as absent) */
-        bool inner = n->required && parent_required;
         if (cq__stmt_add_join(st, !inner, n->target->table, n->alias, on) != 0)
             return oom(db);
-        n->col_start = st->ncols;
-        for (size_t k = 0; !count_only && k < n->target->nattrs; k++) {
+        for (size_t k = 0; k < n->target->nattrs; k++) {
             if (!n->sel[k])
                 continue;
             char *colalias = cq__asprintf("%s.%s", n->alias, n->target->attrs[k].name);
@@ -329,8 +385,8 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
             }
             free(colalias);
         }
-        rc = add_nodes(st, &n->children, n->target, n->alias, count_only,
-                       parent_required && n->required);
+        /* filters for this include's required children go in its own ON clause */
+        rc = add_nodes(st, &n->children, n->target, n->alias, false, inner, on);
         if (rc != CQ_OK)
             return rc;
     }
@@ -340,32 +396,48 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
 int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
                           bool count_only)
 {
-    return add_nodes(st, p, m, alias, count_only, true);
+    return add_nodes(st, p, m, alias, count_only, true, NULL);
 }
 
-static const cq__inc *find_path(const cq__inc_plan *p, const char *path)
-{
-    const char *dot = strchr(path, '.');
-    size_t len = dot ? (size_t)(dot - path) : strlen(path);
-    for (size_t i = 0; i < p->n; i++) {
-        const char *as = p->nodes[i].a->alias.as;
-        if (strlen(as) == len && strncmp(as, path, len) == 0)
-            return dot ? find_path(&p->nodes[i].children, dot + 1) : &p->nodes[i];
-    }
-    return NULL;
-}
+/* ---- ordering by included attributes ---------------------------------------------------- */
 
-int cq__inc_order_expr(cq__expr **out, const cq__inc_plan *p, cq_model *m, const char *as_path,
-                       const char *attr)
+int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *as_path,
+                       const char *attr, bool desc)
 {
     *out = NULL;
-    const cq__inc *n = find_path(p, as_path);
-    if (!n)
-        return cq__db_fail(m->db, CQ_EEAGER,
-                           "order names include \"%s\", which is not included in this query",
-                           as_path);
-    if (n->to_many)
-        return CQ_OK; /* applied to the children's own query instead */
+    const char *path = as_path;
+    cq__inc *n = NULL;
+    for (;;) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        n = NULL;
+        for (size_t i = 0; p && i < p->n && !n; i++) {
+            const char *as = p->nodes[i].a->alias.as;
+            if (strlen(as) == len && strncmp(as, path, len) == 0)
+                n = &p->nodes[i];
+        }
+        if (!n)
+            return cq__db_fail(m->db, CQ_EEAGER,
+                               "order names include \"%s\", which is not included in this query",
+                               as_path);
+        if (n->to_many) {
+            /* ordered in the include's own query (children in that order under each parent) */
+            if (cq__grow((void **)&n->orders, &n->orders_cap, n->norders + 1,
+                         sizeof *n->orders) != 0)
+                return oom(m->db);
+            n->orders[n->norders++] = (inc_order){ .attr = attr, .as = dot ? dot + 1 : NULL,
+                                                   .desc = desc };
+            if (!dot && cq__model_attr_index(n->target, attr) < 0)
+                return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                                   "order: model \"%s\" has no attribute \"%s\"",
+                                   n->target->name, attr);
+            return CQ_OK;
+        }
+        if (!dot)
+            break;
+        p = &n->children;
+        path = dot + 1;
+    }
     *out = col_of(n->target, n->alias, attr);
     if (!*out)
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
@@ -384,8 +456,10 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
     inc->assoc = n->a;
     inc->key = cq__strdup(n->a->alias.as);
     inc->many = n->to_many;
-    if (!inc->key)
+    if (!inc->key || (inc->many && !(inc->rows = calloc(1, sizeof *inc->rows)))) {
+        free(inc->key);
         return NULL;
+    }
     inst->ninc++;
     return inc;
 }
@@ -403,7 +477,7 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
         cq_instance *child = cq__instance_alloc(t);
         if (!child)
             return oom(t->db);
-        bool present = false;
+        bool present = t->npk == 0;
         for (size_t k = 0; k < t->nattrs; k++) {
             if (!n->sel[k])
                 continue;
@@ -413,16 +487,15 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
                 present = true;
             child->values[k] = cq__attr_from_db(&t->attrs[k], raw, cq_db_dialect(t->db));
         }
-        if (t->npk == 0)
-            present = true;
         int rc = CQ_OK;
-        for (size_t k = 0; k < t->nattrs && present; k++)
+        for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
                 if (!child->hidden && !(child->hidden = calloc(t->nattrs, sizeof *child->hidden)))
                     rc = oom(t->db);
                 else
                     child->hidden[k] = true;
             }
+        /* the nested columns are consumed even when this include is absent */
         if (rc == CQ_OK)
             rc = cq__inc_read_row(child, &n->children, res, r, col);
         if (rc != CQ_OK || !present) {
@@ -438,18 +511,71 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
 
 /* ---- to-many loading --------------------------------------------------------------------- */
 
-/* A small hash from key text to parent slots, so children are distributed in one pass. */
+/* Deep copy of an included instance (a child shared by two parents with the same key). */
+static cq_instance *inst_clone(const cq_instance *src)
+{
+    cq_model *m = src->model;
+    cq_instance *c = cq__instance_alloc(m);
+    if (!c)
+        return NULL;
+    bool ok = true;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (src->values[i] && !(c->values[i] = cq_value_copy(src->values[i])))
+            ok = false;
+        c->changed[i] = src->changed[i];
+    }
+    c->is_new = src->is_new;
+    c->hide_nonpk = src->hide_nonpk;
+    if (ok && src->hidden) {
+        if ((c->hidden = calloc(m->nattrs + 1, sizeof *c->hidden)))
+            memcpy(c->hidden, src->hidden, m->nattrs * sizeof *c->hidden);
+        else
+            ok = false;
+    }
+    if (ok && src->through) {
+        c->through = inst_clone(src->through);
+        c->through_key = cq__strdup(src->through_key);
+        ok = c->through && c->through_key;
+    }
+    for (size_t k = 0; ok && k < src->ninc; k++) {
+        const cq__included *s = &src->inc[k];
+        if (cq__grow((void **)&c->inc, &c->inc_cap, c->ninc + 1, sizeof *c->inc) != 0) {
+            ok = false;
+            break;
+        }
+        cq__included *d = &c->inc[c->ninc++];
+        memset(d, 0, sizeof *d);
+        d->assoc = s->assoc;
+        d->many = s->many;
+        ok = (d->key = cq__strdup(s->key)) != NULL;
+        if (ok && s->one)
+            ok = (d->one = inst_clone(s->one)) != NULL;
+        if (ok && s->rows) {
+            ok = (d->rows = calloc(1, sizeof *d->rows)) != NULL;
+            for (size_t j = 0; ok && j < s->rows->n; j++)
+                ok = cq__rows_push(d->rows, inst_clone(s->rows->items[j])) == 0;
+        }
+    }
+    if (!ok) {
+        cq_instance_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* A small hash from key text to the first parent slot; parents sharing a key are chained. */
 typedef struct keymap {
     char **keys;
     size_t *slot;  /* index into the parents array */
     size_t cap;
+    long *next;    /* per parent: the next parent with the same key, or -1 */
 } keymap;
 
 static size_t hash_str(const char *s)
 {
-    size_t h = 1469598103934665603ULL & (size_t)-1;
+    size_t h = (size_t)1469598103934665603ULL;
     for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (1099511628211ULL & (size_t)-1);
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
     return h;
 }
 
@@ -457,9 +583,11 @@ static char *key_text(const cq_value *v)
 {
     char *s = NULL;
     /* 1 and 1.0 must meet: numbers render through the same JSON path */
-    if (cq_value_type_of(v) == CQ_VALUE_DOUBLE && (double)cq_value_as_int(v) == cq_value_as_double(v)) {
+    if (cq_value_type_of(v) == CQ_VALUE_DOUBLE &&
+        (double)cq_value_as_int(v) == cq_value_as_double(v)) {
         cq_value *i = cq_value_int(cq_value_as_int(v));
-        cq_value_to_json(&s, i, 0);
+        if (i)
+            cq_value_to_json(&s, i, 0);
         cq_value_free(i);
         return s;
     }
@@ -474,7 +602,10 @@ static int keymap_init(keymap *m, size_t n)
         m->cap *= 2;
     m->keys = calloc(m->cap, sizeof *m->keys);
     m->slot = calloc(m->cap, sizeof *m->slot);
-    return m->keys && m->slot ? 0 : -1;
+    m->next = malloc((n ? n : 1) * sizeof *m->next);
+    for (size_t i = 0; m->next && i < n; i++)
+        m->next[i] = -1;
+    return m->keys && m->slot && m->next ? 0 : -1;
 }
 
 static void keymap_free(keymap *m)
@@ -483,15 +614,21 @@ static void keymap_free(keymap *m)
         free(m->keys[i]);
     free(m->keys);
     free(m->slot);
+    free(m->next);
 }
 
-/* Inserts key -> slot; returns false if the key was there already. */
+/* Inserts key -> slot (taking `key`); returns false if the key was there already, in which
+ * case the slot is chained after the parents already holding it. */
 static bool keymap_put(keymap *m, char *key, size_t slot)
 {
     size_t i = hash_str(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0) {
             free(key);
+            size_t last = m->slot[i];
+            while (m->next[last] >= 0)
+                last = (size_t)m->next[last];
+            m->next[last] = (long)slot;
             return false;
         }
         i = (i + 1) & (m->cap - 1);
@@ -526,10 +663,83 @@ static cq__included *included_for(cq_instance *inst, const cq__inc *n)
     return NULL;
 }
 
+/* Where clause object {fk: {$in: keys}, <scope>}; takes `keys`. */
+static cq_value *keys_where(const char *fk, cq_value *keys, const cq_value *scope)
+{
+    cq_value *in = cq_value_object(), *w = cq_value_object();
+    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK) {
+        cq_value_free(in);
+        cq_value_free(w);
+        return NULL;
+    }
+    if (cq_value_object_set(w, fk, in) != CQ_OK) {
+        cq_value_free(w);
+        return NULL;
+    }
+    for (size_t k = 0; k < cq_value_size(scope); k++)
+        if (cq_value_object_set(w, cq_value_object_key(scope, k),
+                                cq_value_copy(cq_value_object_value(scope, k))) != CQ_OK) {
+            cq_value_free(w);
+            return NULL;
+        }
+    return w;
+}
+
+/* belongsToMany: the join of the through model (target key = other key, through scope and
+ * through where) and the filter on the through model's foreign key. */
+static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
+{
+    const cq_assoc *a = n->a;
+    cq_model *t = a->through;
+    cq_db *db = t->db;
+    ext->through = t;
+    ext->through_alias = t->name;
+    ext->through_attrs = n->spec->through_attributes;
+    ext->keep_through_keys = true;
+    cq_value *w = keys_where(a->fk, keys, a->through_scope);
+    cq__expr *on = cq__expr_new(CQ__EX_AND);
+    int rc = w && on ? CQ_OK : oom(db);
+    if (rc == CQ_OK &&
+        cq__expr_add(on, cq__expr_cmp(col_of(a->target, a->target->name, a->target_key), "=",
+                                      col_of(t, t->name, a->other_key))) != 0)
+        rc = oom(db);
+    if (rc == CQ_OK)
+        rc = and_where(on, t, t->name, w);
+    if (rc == CQ_OK)
+        rc = and_where(on, t, t->name, n->spec->through_where);
+    cq_value_free(w);
+    if (rc != CQ_OK) {
+        cq__expr_free(on);
+        return rc;
+    }
+    ext->join_on = on;
+    if (a->scope)
+        rc = cq__where_build(&ext->where, a->target, a->target->name, a->scope);
+    return rc;
+}
+
+/* Hands `child` to every parent chained from `slot` (the first takes it, the others copies). */
+static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parents,
+                      const keymap *km, long slot)
+{
+    cq_db *db = n->target->db;
+    for (long s = slot; s >= 0; s = km->next[s]) {
+        cq_instance *give = km->next[s] >= 0 ? inst_clone(child) : child;
+        cq__included *inc = included_for(parents[s], n);
+        if (!give || cq__rows_push(inc->rows, give) != 0) {
+            if (give != child)
+                cq_instance_free(child);
+            return oom(db);
+        }
+    }
+    return CQ_OK;
+}
+
 /* Loads one to-many include for `parents` with one query. */
 static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
 {
     const cq_assoc *a = n->a;
+    const cq_include *e = n->spec;
     cq_db *db = a->source->db;
     keymap km = { 0 };
     cq_value *keys = cq_value_array();
@@ -540,19 +750,13 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
             rc = oom(db);
             break;
         }
-        if (!inc->rows && !(inc->rows = calloc(1, sizeof *inc->rows))) {
-            rc = oom(db);
-            break;
-        }
         const cq_value *k = value_of(parents[i], a->source_key);
-        if (cq_value_is_null(k))
+        if (!k || cq_value_is_null(k))
             continue;
         char *kt = key_text(k);
-        if (!kt) {
+        if (!kt)
             rc = oom(db);
-            break;
-        }
-        if (keymap_put(&km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
+        else if (keymap_put(&km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
             rc = oom(db);
     }
     if (rc != CQ_OK || cq_value_size(keys) == 0) {
@@ -560,10 +764,11 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         keymap_free(&km);
         return rc;
     }
-    const cq_include *e = n->spec;
     cq_find_opts o = { .where = e->where, .include = e->include, .transaction = txn };
-    /* the key that ties a child to its parent is always read */
+    /* the key that ties a child to its parent, and the child's primary key, are always read
+     * (and hidden when `attributes` left them out: A3) */
     const char *link = a->type == CQ_HAS_MANY ? a->fk : NULL;
+    const char *pk = cq_model_primary_key(a->target);
     const char **attrs = NULL;
     if (e->attributes) {
         size_t cnt = 0;
@@ -574,63 +779,36 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
             rc = oom(db);
         for (size_t i = 0; attrs && i < cnt; i++)
             attrs[i] = e->attributes[i];
-        if (attrs && link && !in_list(e->attributes, link))
+        if (attrs && link && !in_list(attrs, link))
             attrs[cnt++] = link;
-        if (attrs && !in_list(attrs, cq_model_primary_key(a->target)))
-            attrs[cnt++] = cq_model_primary_key(a->target);
+        if (attrs && pk && !in_list(attrs, pk))
+            attrs[cnt++] = pk;
         o.attributes = attrs;
     }
-    cq_order by_pk[2] = { { .attr = cq_model_primary_key(a->target) }, { 0 } };
-    if (by_pk[0].attr)
-        o.order = by_pk;
-    cq__find_ext ext = { 0 };
-    cq_value *in = cq_value_object(), *w = cq_value_object();
-    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK)
+    /* order: the caller's terms for this include, then the primary key (children come in a
+     * stable order) */
+    cq_order *ord = calloc(n->norders + 2, sizeof *ord);
+    if (!ord)
         rc = oom(db);
-    keys = NULL;
+    size_t no = 0;
+    for (size_t i = 0; ord && i < n->norders; i++)
+        ord[no++] = (cq_order){ .attr = n->orders[i].attr, .as = n->orders[i].as,
+                                .desc = n->orders[i].desc };
+    if (ord && pk)
+        ord[no++] = (cq_order){ .attr = pk };
+    o.order = no ? ord : NULL;
+    cq__find_ext ext = { 0 };
     cq_rows *rows = NULL;
     if (rc == CQ_OK && a->type == CQ_HAS_MANY) {
-        if (cq_value_object_set(w, a->fk, in) != CQ_OK)
-            rc = oom(db);
-        in = NULL;
-        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
-            cq_value_object_set(w, cq_value_object_key(a->scope, k),
-                                cq_value_copy(cq_value_object_value(a->scope, k)));
-        if (rc == CQ_OK)
-            rc = cq__where_build(&ext.where, a->target, a->target->name, w);
+        cq_value *w = keys_where(a->fk, keys, a->scope);
+        keys = NULL;
+        rc = w ? cq__where_build(&ext.where, a->target, a->target->name, w) : oom(db);
+        cq_value_free(w);
     } else if (rc == CQ_OK) {
-        /* belongsToMany: join the through model, keys on its foreign key */
-        cq_model *t = a->through;
-        ext.through = t;
-        ext.through_alias = t->name;
-        ext.through_attrs = e->through_attributes;
-        ext.keep_through_keys = true;
-        if (cq_value_object_set(w, a->fk, in) != CQ_OK)
-            rc = oom(db);
-        in = NULL;
-        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->through_scope); k++)
-            cq_value_object_set(w, cq_value_object_key(a->through_scope, k),
-                                cq_value_copy(cq_value_object_value(a->through_scope, k)));
-        cq__expr *tw = NULL, *tw2 = NULL, *on = cq__expr_new(CQ__EX_AND);
-        if (rc == CQ_OK)
-            rc = cq__where_build(&tw, t, t->name, w);
-        if (rc == CQ_OK)
-            rc = cq__where_build(&tw2, t, t->name, e->through_where);
-        if (rc == CQ_OK &&
-            (!on || cq__expr_add(on, cq__expr_cmp(col_of(a->target, a->target->name, a->target_key),
-                                                  "=", col_of(t, t->name, a->other_key))) != 0 ||
-             (tw && cq__expr_add(on, tw) != 0) || (tw2 && cq__expr_add(on, tw2) != 0)))
-            rc = oom(db);
-        else if (rc != CQ_OK) {
-            cq__expr_free(tw);
-            cq__expr_free(tw2);
-        }
-        ext.join_on = on;
-        if (rc == CQ_OK && a->scope)
-            rc = cq__where_build(&ext.where, a->target, a->target->name, a->scope);
+        rc = btm_ext(&ext, n, keys);
+        keys = NULL;
     }
-    cq_value_free(in);
-    cq_value_free(w);
+    cq_value_free(keys);
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     else {
@@ -638,37 +816,39 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         cq__expr_free(ext.join_on);
     }
     free(attrs);
+    free(ord);
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
+        rows->items[i] = NULL;
         const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
-                            : child->through ? value_of(child->through, a->fk)
-                                             : NULL;
+                            : child->through       ? value_of(child->through, a->fk)
+                                                   : NULL;
         char *kt = k ? key_text(k) : NULL;
         long slot = kt ? keymap_get(&km, kt) : -1;
         free(kt);
-        if (slot < 0)
+        if (slot < 0) {
+            cq_instance_free(child);
             continue;
+        }
         if (a->type == CQ_BELONGS_TO_MANY && child->through) {
             if (e->through_attributes_none) {
                 cq_instance_free(child->through);
                 child->through = NULL;
+                free(child->through_key);
+                child->through_key = NULL;
             } else if (e->through_attributes &&
                        cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
+                cq_instance_free(child);
                 rc = oom(db);
                 break;
             }
         }
         if (e->attributes && cq__instance_hide_except(child, e->attributes) != CQ_OK) {
+            cq_instance_free(child);
             rc = oom(db);
             break;
         }
-        cq__included *inc = included_for(parents[slot], n);
-        if (cq__rows_push(inc->rows, child) != 0) {
-            rows->items[i] = NULL;
-            rc = oom(db);
-            break;
-        }
-        rows->items[i] = NULL;
+        rc = distribute(child, n, parents, &km, slot);
     }
     cq_rows_free(rows);
     keymap_free(&km);

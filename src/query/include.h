@@ -28,12 +28,16 @@ void cq__inc_plan_free(cq__inc_plan *p);
 bool cq__inc_plan_empty(const cq__inc_plan *p);
 
 /* Adds to-one JOINs and their columns (after the columns already in `st`) and EXISTS
- * filters for required to-many includes. `alias` is the parent's SQL alias. */
+ * filters for required includes that cannot be INNER JOINs (to-many includes, required
+ * includes under optional ones). `alias` is the parent's SQL alias. With count_only, only the
+ * filters (every required include becomes EXISTS): the count is of distinct parents (D14). */
 int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
                           bool count_only);
-/* ORDER BY an included attribute (cq_order.as) of a to-one include. */
-int cq__inc_order_expr(cq__expr **out, const cq__inc_plan *p, cq_model *m, const char *as_path,
-                       const char *attr);
+/* ORDER BY an included attribute (cq_order.as, a dotted path of aliases). For a to-one
+ * include, *out is the column to order the parent query by. A path reaching a to-many include
+ * records the term on it (the children are ordered in their own query) and *out is NULL. */
+int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *as_path,
+                       const char *attr, bool desc);
 /* Builds the to-one children of `inst` from row `r` starting at column `*col`. */
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col);
 /* Loads every to-many include (at any depth under to-one includes) for `rows`. */

@@ -1,0 +1,1063 @@
+/* Integration tests for eager loading (spec/include.md part A, part C; DEVIATIONS D14): the
+ * spec's fixture and observed results compared as toJSON, include forms, nesting, required /
+ * where / attributes / through options, limit, order, self associations, accessors with
+ * include, count, the error texts, and the number of statements a find issues. */
+#define _POSIX_C_SOURCE 200809L
+#include "cq_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fixture: a db whose statements are counted ------------------------------------------- */
+
+#define MAX_SQL 16
+
+typedef struct fixture {
+    cq_db *db;
+    size_t n;           /* statements other than transaction control since the last reset */
+    char *sql[MAX_SQL]; /* the first MAX_SQL of them */
+} fixture;
+
+static bool is_txn_control(const char *sql)
+{
+    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strncmp(sql, words[i], strlen(words[i])) == 0)
+            return true;
+    return false;
+}
+
+static void capture(const cq_log_event *ev, void *user_data)
+{
+    fixture *f = user_data;
+    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql))
+        return;
+    if (f->n < MAX_SQL)
+        f->sql[f->n] = strdup(ev->sql);
+    f->n++;
+}
+
+static void reset_sql(fixture *f)
+{
+    for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+        free(f->sql[i]);
+    f->n = 0;
+}
+
+static void assert_nsql(fixture *f, size_t n)
+{
+    if (f->n != n) {
+        print_error("%zu statements, expected %zu:\n", f->n, n);
+        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+            print_error("  [%zu] %s\n", i, f->sql[i]);
+        fail();
+    }
+    reset_sql(f);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    cq_error err = { 0 };
+    if (!f)
+        return -1;
+    if (cq_db_open(&f->db, "sqlite::memory:",
+                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
+        print_error("cq_db_open: %s\n", err.message);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    cq_db_close(f->db);
+    reset_sql(f);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static const cq_model_opts no_ts = { .timestamps = CQ_OFF };
+
+static cq_model *define(cq_db *db, const char *name, const char *attr, cq_type type)
+{
+    cq_model *m = NULL;
+    cq_attr attrs[2] = { { .name = attr, .type = type }, { 0 } };
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attr ? attrs : NULL, &no_ts));
+    return m;
+}
+
+static void exec(cq_db *db, const char *sql)
+{
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db, sql, NULL, NULL));
+}
+
+/* JSON text with keys sorted (so expectations may be written in any key order). */
+static char *sorted_text(const cq_value *v)
+{
+    char *text = NULL;
+    assert_int_equal(cq_value_to_json(&text, v, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    return text;
+}
+
+static void assert_value(const cq_value *got, const char *expected_json)
+{
+    cq_value *want = cq_test_json(expected_json);
+    char *g = sorted_text(got), *w = sorted_text(want);
+    cq_value_free(want);
+    if (strcmp(g, w) != 0) {
+        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
+        cq_free(g);
+        cq_free(w);
+        fail();
+    }
+    cq_free(g);
+    cq_free(w);
+}
+
+static void assert_rows_json(const cq_rows *rows, const char *expected_json)
+{
+    cq_value *v = NULL;
+    assert_int_equal(cq_rows_to_value(&v, rows), CQ_OK);
+    assert_value(v, expected_json);
+    cq_value_free(v);
+}
+
+/* findAll + toJSON comparison. */
+static void assert_find(cq_db *db, cq_model *m, const cq_find_opts *o, const char *expected_json)
+{
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(db, cq_model_find_all(&rows, m, o));
+    assert_rows_json(rows, expected_json);
+    cq_rows_free(rows);
+}
+
+/* findAll must fail with `code` and exactly `message`. */
+static void assert_find_err(cq_db *db, cq_model *m, const cq_find_opts *o, int code,
+                            const char *message)
+{
+    cq_rows *rows = NULL;
+    CQ_ASSERT_ERR(db, code, cq_model_find_all(&rows, m, o));
+    assert_null(rows);
+    assert_string_equal(cq_db_error(db)->message, message);
+}
+
+static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
+
+/* ---- the spec's fixture (include.md, "Fixture used in the examples") -------------------- */
+
+typedef struct a2 {
+    cq_model *user, *task, *profile, *project, *comment, *up;
+    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users,
+        *task_comments;
+} a2;
+
+static void a2_define(cq_db *db, a2 *x)
+{
+    memset(x, 0, sizeof *x);
+    x->user = define(db, "user", "username", CQ_STRING);
+    x->task = define(db, "task", "title", CQ_STRING);
+    x->profile = define(db, "profile", "bio", CQ_STRING);
+    x->project = define(db, "project", "name", CQ_STRING);
+    x->comment = define(db, "comment", "text", CQ_STRING);
+    CQ_ASSERT_OK(db, cq_db_define(&x->up, db, "userProjects",
+                                  (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
+                                                     { .name = "completed", .type = CQ_BOOLEAN },
+                                                     { 0 } },
+                                  &no_ts));
+    CQ_ASSERT_OK(db, cq_model_has_many(&x->user_tasks, x->user, x->task, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(&x->task_user, x->task, x->user, NULL));
+    CQ_ASSERT_OK(db, cq_model_has_one(&x->user_profile, x->user, x->profile, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->user_projects, x->user, x->project,
+                                              &(cq_assoc_opts){ .through_model = x->up }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->project_users, x->project, x->user,
+                                              &(cq_assoc_opts){ .through_model = x->up }));
+    CQ_ASSERT_OK(db, cq_model_has_many(&x->task_comments, x->task, x->comment, NULL));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+}
+
+/* alice: tasks t1 (comments c1,c2), t2; profile; projects p1 (active, completed), p2 (done)
+ * bob: nothing;  carol: task t3, project p1 (new) */
+static void a2_setup(fixture *f, a2 *x)
+{
+    a2_define(f->db, x);
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')");
+    exec(f->db, "INSERT INTO tasks (id, title, userId) VALUES (1, 't1', 1), (2, 't2', 1), "
+                "(3, 't3', 3)");
+    exec(f->db, "INSERT INTO comments (id, text, taskId) VALUES (1, 'c1', 1), (2, 'c2', 1)");
+    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (1, 'likes tea', 1)");
+    exec(f->db, "INSERT INTO projects (id, name) VALUES (1, 'p1'), (2, 'p2')");
+    exec(f->db, "INSERT INTO userProjects (userId, projectId, status, completed) VALUES "
+                "(1, 1, 'active', 1), (1, 2, 'done', 0), (3, 1, 'new', 0)");
+    reset_sql(f);
+}
+
+#define ALICE "\"id\":1,\"username\":\"alice\""
+#define BOB "\"id\":2,\"username\":\"bob\""
+#define CAROL "\"id\":3,\"username\":\"carol\""
+#define T1 "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
+#define T2 "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
+#define T3 "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
+#define C1 "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
+#define C2 "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
+#define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
+#define UP(u, p, s, c)                                                                            \
+    "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
+    "\",\"completed\":" #c "}"
+
+/* ---- A2: every row of the "Observed results" table ---------------------------------------- */
+
+static void test_include__a2_observed_results(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    cq_value *t1 = cq_test_json("{\"title\":\"t1\"}");
+    cq_value *c1 = cq_test_json("{\"text\":\"c1\"}");
+    cq_value *completed = cq_test_json("{\"completed\":true}");
+    cq_value *p1 = cq_test_json("{\"name\":\"p1\"}");
+    static const char *const status[] = { "status", NULL };
+
+    /* User.findAll({include: Task}) */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                ",\"tasks\":[" T3 "]}]");
+    /* required: true */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                              .required = CQ_ON },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
+    /* where: {title: 't1'} (required by default) */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "]}]");
+    /* same + required: false */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1,
+                                                              .required = CQ_OFF },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                ",\"tasks\":[]}]");
+    /* include: Profile */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile }, { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"profile\":" PROFILE "},{" BOB ",\"profile\":null},{" CAROL
+                ",\"profile\":null}]");
+    /* Task.findAll({include: User}) */
+    assert_find(f->db, x.task,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } },
+                                 .order = by_id },
+                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{" ALICE "}},"
+                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{" ALICE "}},"
+                "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":{" CAROL "}}]");
+    /* a required grandchild under an optional include: every user, tasks filtered */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){
+                    .include = (cq_include[]){ { .model = x.task,
+                                                 .include = (cq_include[]){ { .model = x.comment,
+                                                                              .where = c1 },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1
+                "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
+    /* the seed form: through: {attributes: ['status'], where: {completed: true}} */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                              .through_attributes = status,
+                                                              .through_where = completed },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\",\"userProjects\":"
+                "{\"status\":\"active\"}}]},{" BOB ",\"projects\":[]},{" CAROL
+                ",\"projects\":[]}]");
+    /* where on a belongsToMany target: INNER; alice and carol, each [p1] */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project, .where = p1 },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
+                "}]},{" CAROL ",\"projects\":[{\"id\":1,\"name\":\"p1\","
+                UP(3, 1, "new", false) "}]}]");
+    cq_value_free(t1);
+    cq_value_free(c1);
+    cq_value_free(completed);
+    cq_value_free(p1);
+}
+
+/* ---- A1: include forms -------------------------------------------------------------------- */
+
+static void test_include__forms_resolve_the_same_association(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    const char *want = "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                       ",\"tasks\":[" T3 "]}]";
+    const cq_include forms[][2] = {
+        { { .model = x.task }, { 0 } },                      /* model */
+        { { .model = x.task, .as = "tasks" }, { 0 } },       /* model + default alias */
+        { { .association = x.user_tasks }, { 0 } },          /* association handle */
+        { { .association = x.user_tasks, .as = "tasks" }, { 0 } }, /* {association, as} */
+        { { .as = "tasks" }, { 0 } },                        /* alias string */
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        assert_find(f->db, x.user, &(cq_find_opts){ .include = forms[i], .order = by_id }, want);
+    /* the same include listed twice is merged */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                            { .as = "tasks" },
+                                                            { 0 } },
+                                 .order = by_id },
+                want);
+    /* all: true = every association of the model (tasks, profile, projects) */
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
+                                          &(cq_find_opts){ .include = (cq_include[]){ { .all = true },
+                                                                                      { 0 } },
+                                                           .where = NULL, .order = by_id }));
+    assert_int_equal(cq_rows_count(rows), 3);
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, cq_rows_at(rows, 1)));
+    assert_value(v, "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]}");
+    cq_value_free(v);
+    CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, cq_rows_at(rows, 0)));
+    assert_value(v, "{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
+                    ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
+                    "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]}");
+    cq_value_free(v);
+    cq_rows_free(rows);
+}
+
+/* Several includes side by side: to-many includes do not multiply each other. */
+static void test_include__side_by_side(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                            { .model = x.profile },
+                                                            { .model = x.project },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
+                ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
+                "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]},"
+                "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]},"
+                "{" CAROL ",\"tasks\":[" T3 "],\"profile\":null,\"projects\":[{\"id\":1,"
+                "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+    /* one statement for the users (profile joined) + one per to-many include */
+    assert_nsql(f, 3);
+}
+
+/* Three levels mixing the four association types:
+ * Project -BTM-> users -hasOne-> profile, -hasMany-> tasks -hasMany-> comments,
+ *                                                          -belongsTo-> user */
+static void test_include__nested_three_levels_all_types(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const none[] = { NULL };
+    static const char *const uname[] = { "username", NULL };
+    cq_include task_inc[] = { { .model = x.comment },
+                              { .model = x.user, .attributes = uname },
+                              { 0 } };
+    cq_include user_inc[] = { { .model = x.profile },
+                              { .model = x.task, .include = task_inc },
+                              { 0 } };
+    assert_find(f->db, x.project,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                              .through_attributes_none = true,
+                                                              .through_attributes = none,
+                                                              .include = user_inc },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"id\":1,\"name\":\"p1\",\"users\":["
+                "{" ALICE ",\"profile\":" PROFILE ",\"tasks\":["
+                "{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2 "],"
+                "\"user\":{\"username\":\"alice\"}},"
+                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[],"
+                "\"user\":{\"username\":\"alice\"}}]},"
+                "{" CAROL ",\"profile\":null,\"tasks\":[{\"id\":3,\"title\":\"t3\",\"userId\":3,"
+                "\"comments\":[],\"user\":{\"username\":\"carol\"}}]}]},"
+                "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE ",\"profile\":" PROFILE
+                ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2
+                "],\"user\":{\"username\":\"alice\"}},"
+                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[],"
+                "\"user\":{\"username\":\"alice\"}}]}]}]");
+    /* projects; users (+profile); tasks (+user); comments */
+    assert_nsql(f, 4);
+}
+
+/* A required include below an optional to-one include drops only that include. */
+static void test_include__required_below_optional_to_one(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const uname[] = { "username", NULL };
+    /* Task -> user (optional) -> profile (required): carol has no profile, so t3.user = null */
+    assert_find(f->db, x.task,
+                &(cq_find_opts){
+                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                 .include = (cq_include[]){ { .model = x.profile,
+                                                                              .required = CQ_ON },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{\"username\":\"alice\","
+                "\"profile\":" PROFILE "}},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{"
+                "\"username\":\"alice\",\"profile\":" PROFILE "}},"
+                "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":null}]");
+    /* Task -> user (optional) -> projects (required, where p2): only alice matches */
+    cq_value *p2 = cq_test_json("{\"name\":\"p2\"}");
+    static const char *const none[] = { NULL };
+    assert_find(f->db, x.task,
+                &(cq_find_opts){
+                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                 .include = (cq_include[]){ { .model = x.project,
+                                                                              .where = p2,
+                                                                              .through_attributes = none },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{\"username\":\"alice\","
+                "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
+                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{\"username\":\"alice\","
+                "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
+                "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":null}]");
+    /* a required to-one include under a required to-one include: INNER all the way */
+    assert_find(f->db, x.task,
+                &(cq_find_opts){
+                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                 .required = CQ_ON,
+                                                 .include = (cq_include[]){ { .model = x.profile,
+                                                                              .required = CQ_ON },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{\"username\":\"alice\","
+                "\"profile\":" PROFILE "}},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{"
+                "\"username\":\"alice\",\"profile\":" PROFILE "}}]");
+    /* a required to-many chain: users with a task that has a comment */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){
+                    .attributes = uname,
+                    .include = (cq_include[]){ { .model = x.task, .required = CQ_ON,
+                                                 .attributes = (const char *const[]){ "title", NULL },
+                                                 .include = (cq_include[]){ { .model = x.comment,
+                                                                              .required = CQ_ON,
+                                                                              .attributes = (const char *const[]){ "text", NULL } },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+                "[{\"text\":\"c1\"},{\"text\":\"c2\"}]}]}]");
+    cq_value_free(p2);
+}
+
+/* ---- A3: attributes --------------------------------------------------------------------- */
+
+static void test_include__attributes_hide_keys(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    static const char *const bio[] = { "bio", NULL };
+    /* include attributes: the key is read, not shown */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                            { .model = x.profile, .attributes = bio },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}],"
+                "\"profile\":{\"bio\":\"likes tea\"}},"
+                "{\"username\":\"bob\",\"tasks\":[],\"profile\":null},"
+                "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}],\"profile\":null}]");
+    /* the hidden key is still readable on the instance */
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
+                                          &(cq_find_opts){ .attributes = uname,
+                                                           .include = (cq_include[]){ { .model = x.task },
+                                                                                      { 0 } },
+                                                           .order = by_id }));
+    int64_t id = 0;
+    CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, cq_rows_at(rows, 2), "id"));
+    assert_int_equal(id, 3);
+    cq_rows_free(rows);
+    /* an unknown include attribute is an error naming it */
+    static const char *const nope[] = { "nope", NULL };
+    assert_find_err(f->db, x.user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                  .attributes = nope },
+                                                                { 0 } } },
+                    CQ_EUNKNOWN_ATTR, "include tasks: model \"task\" has no attribute \"nope\"");
+}
+
+/* ---- B: through attributes, through where, join row under the join model's name ---------- */
+
+static void test_include__through_options(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const status[] = { "status", NULL };
+    cq_value *done = cq_test_json("{\"completed\":false}");
+    /* through.where alone does not make the include required: bob stays */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                              .through_where = done,
+                                                              .through_attributes = status },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":"
+                "{\"status\":\"done\"}}]},{" BOB ",\"projects\":[]},{" CAROL ",\"projects\":"
+                "[{\"id\":1,\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
+    /* through: {attributes: []}: no join row at all */
+    static const char *const none[] = { NULL };
+    assert_find(f->db, x.project,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                              .through_attributes_none = true,
+                                                              .through_attributes = none },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"id\":1,\"name\":\"p1\",\"users\":[{" ALICE "},{" CAROL "}]},"
+                "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE "}]}]");
+    /* through where + required: only parents with a matching join row */
+    assert_find(f->db, x.project,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                              .through_where = done,
+                                                              .required = CQ_ON },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"id\":1,\"name\":\"p1\",\"users\":[{" CAROL "," UP(3, 1, "new", false) "}]},"
+                "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE "," UP(1, 2, "done", false)
+                "}]}]");
+    /* the join row is an instance of the join model */
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
+                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project },
+                                                                                      { 0 } },
+                                                           .order = by_id }));
+    cq_value *alice = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_to_value(&alice, cq_rows_at(rows, 0)));
+    const cq_value *projects = cq_value_object_get(alice, "projects");
+    assert_int_equal(cq_value_size(projects), 2);
+    cq_value_free(alice);
+    cq_rows_free(rows);
+    cq_value_free(done);
+}
+
+/* ---- A6: separate gives the same tree ---------------------------------------------------- */
+
+static void test_include__separate_same_tree(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    const char *want = "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,"
+                       "\"comments\":[" C1 "," C2 "]}," "{\"id\":2,\"title\":\"t2\",\"userId\":1,"
+                       "\"comments\":[]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[{\"id\":3,"
+                       "\"title\":\"t3\",\"userId\":3,\"comments\":[]}]}]";
+    for (int sep = 0; sep < 2; sep++) {
+        cq_include comments[] = { { .model = x.comment, .separate = sep }, { 0 } };
+        assert_find(f->db, x.user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                  .separate = sep,
+                                                                  .include = comments },
+                                                                { 0 } },
+                                     .order = by_id },
+                    want);
+        assert_nsql(f, 3);
+    }
+    /* required is ignored by separate: bob is still returned */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .separate = true,
+                                                              .required = CQ_ON },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                ",\"tasks\":[" T3 "]}]");
+    /* separate on other association types */
+    assert_find_err(f->db, x.user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile,
+                                                                  .separate = true },
+                                                                { 0 } } },
+                    CQ_EINVALID, "Only HasMany associations support include.separate");
+    assert_find_err(f->db, x.task,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                  .separate = true },
+                                                                { 0 } } },
+                    CQ_EINVALID, "Only HasMany associations support include.separate");
+    assert_find_err(f->db, x.user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                                  .separate = true },
+                                                                { 0 } } },
+                    CQ_EINVALID, "Only HasMany associations support include.separate");
+}
+
+/* ---- A5: limit counts parents ---------------------------------------------------------- */
+
+static void test_include__limit_counts_parents(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    exec(f->db, "INSERT INTO tasks (title, userId) VALUES ('a1', 1), ('a2', 1), ('a3', 1), "
+                "('b1', 2), ('b2', 2), ('b3', 2), ('c1', 3), ('c2', 3), ('c3', 3)");
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    cq_include inc[] = { { .model = task, .attributes = title }, { 0 } };
+    assert_find(f->db, user, &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
+                                              .order = by_id },
+                "[{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
+                "{\"title\":\"a3\"}]},{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},"
+                "{\"title\":\"b2\"},{\"title\":\"b3\"}]}]");
+    assert_find(f->db, user,
+                &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2, .offset = 1,
+                                 .order = by_id },
+                "[{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},{\"title\":\"b2\"},"
+                "{\"title\":\"b3\"}]},{\"username\":\"c\",\"tasks\":[{\"title\":\"c1\"},"
+                "{\"title\":\"c2\"},{\"title\":\"c3\"}]}]");
+    /* findOne with a to-many include keeps every child */
+    cq_instance *one = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, user, &(cq_find_opts){ .attributes = uname,
+                                                                       .include = inc,
+                                                                       .order = by_id }));
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, one));
+    assert_value(v, "{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
+                    "{\"title\":\"a3\"}]}");
+    cq_value_free(v);
+    cq_instance_free(one);
+}
+
+/* ---- A7: order by included attributes --------------------------------------------------- */
+
+static void test_include__order_by_included(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const uname[] = { "username", NULL };
+    static const char *const title[] = { "title", NULL };
+    /* to-one: tasks ordered by their user's name, descending, then by id */
+    assert_find(f->db, x.task,
+                &(cq_find_opts){ .attributes = title,
+                                 .include = (cq_include[]){ { .model = x.user, .attributes = uname },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .as = "user", .attr = "username",
+                                                          .desc = true },
+                                                        { .attr = "id", .desc = true },
+                                                        { 0 } } },
+                "[{\"title\":\"t3\",\"user\":{\"username\":\"carol\"}},"
+                "{\"title\":\"t2\",\"user\":{\"username\":\"alice\"}},"
+                "{\"title\":\"t1\",\"user\":{\"username\":\"alice\"}}]");
+    /* to-many: the children come in the order asked for ([[Task, 'title', 'DESC']]) */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .attr = "id" },
+                                                        { .as = "tasks", .attr = "title",
+                                                          .desc = true },
+                                                        { 0 } } },
+                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
+                "{\"username\":\"bob\",\"tasks\":[]},{\"username\":\"carol\",\"tasks\":"
+                "[{\"title\":\"t3\"}]}]");
+    /* nested: [[Task, Comment, 'text', 'DESC']] */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .where = NULL,
+                                 .include = (cq_include[]){ { .model = x.task, .attributes = title,
+                                                              .required = CQ_ON,
+                                                              .include = (cq_include[]){ { .model = x.comment,
+                                                                                           .required = CQ_ON },
+                                                                                         { 0 } } },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .as = "tasks.comments", .attr = "text",
+                                                          .desc = true },
+                                                        { 0 } } },
+                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":[" C2 "," C1
+                "]}]}]");
+    /* an order on something not included */
+    assert_find_err(f->db, x.user,
+                    &(cq_find_opts){ .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
+                                                            { 0 } } },
+                    CQ_EEAGER, "order names include \"tasks\", which is not included in this query");
+}
+
+/* ---- self associations -------------------------------------------------------------------- */
+
+static void test_include__self_association(void **state)
+{
+    fixture *f = *state;
+    cq_model *person = define(f->db, "person", "name", CQ_STRING);
+    cq_assoc *children = NULL, *father = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&children, person, person,
+                                                 &(cq_assoc_opts){ .as = "Children",
+                                                                   .through = "PersonChildren",
+                                                                   .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(&father, person, person,
+                                         &(cq_assoc_opts){ .as = "Father" }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    /* hasOne Father: the father row points at the child through FatherId */
+    exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
+                "(2, 'dad', 1), (3, 'kid2', NULL)");
+    exec(f->db, "INSERT INTO PersonChildren (personId, ChildId) VALUES (2, 1), (2, 3)");
+    reset_sql(f);
+    static const char *const name[] = { "name", NULL };
+    static const char *const none[] = { NULL };
+    assert_find(f->db, person,
+                &(cq_find_opts){
+                    .attributes = name,
+                    .include = (cq_include[]){ { .association = children, .attributes = name,
+                                                 .through_attributes_none = true,
+                                                 .through_attributes = none,
+                                                 .include = (cq_include[]){ { .association = father,
+                                                                              .attributes = name },
+                                                                            { 0 } } },
+                                               { .association = father, .attributes = name },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"name\":\"kid\",\"Children\":[],\"Father\":{\"name\":\"dad\"}},"
+                "{\"name\":\"dad\",\"Children\":[{\"name\":\"kid\",\"Father\":{\"name\":\"dad\"}},"
+                "{\"name\":\"kid2\",\"Father\":null}],\"Father\":null},"
+                "{\"name\":\"kid2\",\"Children\":[],\"Father\":null}]");
+    assert_nsql(f, 2);
+    /* by model only: two associations to person, one aliased each -> "multiple times" */
+    assert_find_err(f->db, person,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = person }, { 0 } } },
+                    CQ_EEAGER,
+                    "person is associated to person multiple times. To identify the correct "
+                    "association, you must use the 'as' keyword to specify the alias of the "
+                    "association you want to include.");
+    assert_find(f->db, person,
+                &(cq_find_opts){ .attributes = name,
+                                 .include = (cq_include[]){ { .model = person, .as = "Children",
+                                                              .attributes = name,
+                                                              .through_attributes = (const char *const[]){ "ChildId", NULL } },
+                                                            { 0 } },
+                                 .where = NULL, .order = by_id },
+                "[{\"name\":\"kid\",\"Children\":[]},{\"name\":\"dad\",\"Children\":["
+                "{\"name\":\"kid\",\"PersonChildren\":{\"ChildId\":1}},"
+                "{\"name\":\"kid2\",\"PersonChildren\":{\"ChildId\":3}}]},"
+                "{\"name\":\"kid2\",\"Children\":[]}]");
+}
+
+/* ---- a child shared by several parents ------------------------------------------------------ */
+
+static void test_include__shared_child_under_each_parent(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    /* Task -> user -> tasks: t1 and t2 share alice, each carries alice's tasks */
+    assert_find(f->db, x.task,
+                &(cq_find_opts){
+                    .attributes = title,
+                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                 .include = (cq_include[]){ { .model = x.task,
+                                                                              .attributes = title },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = by_id },
+                "[{\"title\":\"t1\",\"user\":{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},"
+                "{\"title\":\"t2\"}]}},{\"title\":\"t2\",\"user\":{\"username\":\"alice\","
+                "\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]}},"
+                "{\"title\":\"t3\",\"user\":{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]}}]");
+    /* the same project under two users */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.project,
+                                                              .attributes = (const char *const[]){ "name", NULL },
+                                                              .through_attributes = (const char *const[]){ "status", NULL } },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"userProjects\":"
+                "{\"status\":\"active\"}},{\"name\":\"p2\",\"userProjects\":{\"status\":\"done\"}}]},"
+                "{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\",\"projects\":"
+                "[{\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
+}
+
+/* ---- accessors with include ----------------------------------------------------------------- */
+
+static void test_include__accessor_get_with_include(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    cq_instance *alice = NULL;
+    cq_value *pk = cq_value_int(1);
+    CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&alice, x.user, pk, NULL));
+    cq_value_free(pk);
+    reset_sql(f);
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_tasks,
+                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment },
+                                                                                 { 0 } },
+                                                      .order = by_id }));
+    assert_rows_json(rows, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2
+                           "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
+    cq_rows_free(rows);
+    assert_nsql(f, 2);
+    /* belongsToMany getter with an include on the targets */
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_projects,
+                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                                   .attributes = (const char *const[]){ "username", NULL },
+                                                                                   .through_attributes_none = true,
+                                                                                   .through_attributes = (const char *const[]){ NULL } },
+                                                                                 { 0 } },
+                                                      .order = by_id }));
+    assert_rows_json(rows, "[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
+                           ",\"users\":[{\"username\":\"alice\"},{\"username\":\"carol\"}]},"
+                           "{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false)
+                           ",\"users\":[{\"username\":\"alice\"}]}]");
+    cq_rows_free(rows);
+    /* count accessor with a required include */
+    int64_t n = 0;
+    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, alice, x.user_tasks,
+                                       &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment,
+                                                                                     .required = CQ_ON },
+                                                                                   { 0 } } }));
+    assert_int_equal(n, 1);
+    cq_instance_free(alice);
+}
+
+/* ---- A8 / D14: count with includes counts distinct parents ----------------------------------- */
+
+static void test_include__count_distinct_parents(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    int64_t n = 0;
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.task },
+                                                                                  { 0 } } }));
+    assert_int_equal(n, 3); /* v6: 4 joined rows (D14) */
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.task,
+                                                                                    .required = CQ_ON },
+                                                                                  { .model = x.profile },
+                                                                                  { 0 } } }));
+    assert_int_equal(n, 2);
+    cq_value *c2 = cq_test_json("{\"text\":\"c2\"}");
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.task,
+                                                                                    .include = (cq_include[]){ { .model = x.comment,
+                                                                                                                 .where = c2 },
+                                                                                                               { 0 } },
+                                                                                    .required = CQ_ON },
+                                                                                  { 0 } } }));
+    assert_int_equal(n, 1);
+    cq_value_free(c2);
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.project },
+                                                                                  { 0 } } }));
+    assert_int_equal(n, 3);
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.project, &(cq_find_opts){
+                                                          .include = (cq_include[]){ { .model = x.user,
+                                                                                       .required = CQ_ON },
+                                                                                     { 0 } } }));
+    assert_int_equal(n, 2);
+    /* one statement each, whatever the includes */
+    reset_sql(f);
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.task },
+                                                                                  { .model = x.project },
+                                                                                  { 0 } } }));
+    assert_int_equal(n, 3);
+    assert_nsql(f, 1);
+}
+
+/* ---- part C: error texts ------------------------------------------------------------------- */
+
+static void test_include__error_texts(void **state)
+{
+    fixture *f = *state;
+    cq_model *team = define(f->db, "Team", "name", CQ_STRING);
+    cq_model *game = define(f->db, "Game", "name", CQ_STRING);
+    cq_model *task = define(f->db, "Task", "title", CQ_STRING);
+    cq_model *worker = define(f->db, "Worker", "name", CQ_STRING);
+    cq_model *note = define(f->db, "Note", "text", CQ_STRING);
+    cq_model *user = define(f->db, "User", "name", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, team, game, &(cq_assoc_opts){ .as = "HomeTeam" }));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, team, game, &(cq_assoc_opts){ .as = "AwayTeam" }));
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to(NULL, task, worker, &(cq_assoc_opts){ .as = "boss" }));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    assert_find_err(f->db, user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = note }, { 0 } } },
+                    CQ_EEAGER, "Note is not associated to User!");
+    const char *multi = "Game is associated to Team multiple times. To identify the correct "
+                        "association, you must use the 'as' keyword to specify the alias of the "
+                        "association you want to include.";
+    assert_find_err(f->db, team,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = game }, { 0 } } },
+                    CQ_EEAGER, multi);
+    assert_find_err(f->db, team,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = game,
+                                                                  .as = "hometeam" },
+                                                                { 0 } } },
+                    CQ_EEAGER, multi);
+    assert_find_err(f->db, task,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = worker }, { 0 } } },
+                    CQ_EEAGER,
+                    "Worker is associated to Task using an alias. You must use the 'as' keyword "
+                    "to specify the alias within your include statement.");
+    assert_find_err(f->db, task,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "chief" },
+                                                                { 0 } } },
+                    CQ_EEAGER,
+                    "Worker is associated to Task using an alias. You've included an alias "
+                    "(chief), but it does not match the alias(es) defined in your association "
+                    "(boss).");
+    /* single association without an explicit alias, wrong `as`: the default alias is listed */
+    assert_find_err(f->db, user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .as = "jobs" },
+                                                                { 0 } } },
+                    CQ_EEAGER,
+                    "Task is associated to User using an alias. You've included an alias (jobs), "
+                    "but it does not match the alias(es) defined in your association (Tasks).");
+    assert_find_err(f->db, task,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .as = "nope" }, { 0 } } },
+                    CQ_EUNKNOWN_ASSOC, "Association with alias \"nope\" does not exist on Task");
+    /* a handle of another model's association */
+    cq_assoc *user_tasks = cq_model_assoc(user, "Tasks");
+    assert_non_null(user_tasks);
+    assert_find_err(f->db, task,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .association = user_tasks },
+                                                                { 0 } } },
+                    CQ_EEAGER, "Task is not associated to Task!");
+    /* nested failures report the nested pair */
+    assert_find_err(f->db, user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = task,
+                                                                  .include = (cq_include[]){ { .model = note },
+                                                                                             { 0 } } },
+                                                                { 0 } } },
+                    CQ_EEAGER, "Note is not associated to Task!");
+    /* the right alias works; a bare include picks the unaliased one */
+    assert_find(f->db, task,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "boss" },
+                                                            { 0 } } },
+                "[]");
+    /* nothing was queried for the failed calls */
+}
+
+/* ---- statements: one + one per to-many include level ------------------------------------------ */
+
+static void test_include__statement_count(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    cq_model *comment = define(f->db, "comment", "text", CQ_STRING);
+    cq_model *profile = define(f->db, "profile", "bio", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, task, comment, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, user, profile, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                "INSERT INTO users (id, username) SELECT i, 'u' || i FROM n");
+    exec(f->db, "INSERT INTO tasks (title, userId) SELECT 't' || k || '-' || id, id FROM users, "
+                "(SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    exec(f->db, "INSERT INTO comments (text, taskId) SELECT 'c' || id, id FROM tasks");
+    exec(f->db, "INSERT INTO profiles (bio, userId) SELECT 'b' || id, id FROM users");
+    reset_sql(f);
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
+                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = task },
+                                                                                      { 0 } } }));
+    assert_nsql(f, 2);
+    assert_int_equal(cq_rows_count(rows), 100);
+    size_t children = 0;
+    for (size_t i = 0; i < cq_rows_count(rows); i++) {
+        cq_value *v = NULL;
+        CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, cq_rows_at(rows, i)));
+        assert_int_equal(cq_value_size(cq_value_object_get(v, "tasks")), 3);
+        children += cq_value_size(cq_value_object_get(v, "tasks"));
+        cq_value_free(v);
+    }
+    assert_int_equal(children, 300);
+    cq_rows_free(rows);
+    /* two to-many levels and a to-one include: 3 statements */
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
+                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = task,
+                                                                                        .include = (cq_include[]){ { .model = comment },
+                                                                                                                   { 0 } } },
+                                                                                      { .model = profile },
+                                                                                      { 0 } } }));
+    assert_nsql(f, 3);
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
+    assert_int_equal(cq_value_size(v), 100);
+    const cq_value *u50 = cq_value_array_get(v, 49);
+    assert_string_equal(cq_value_as_text(cq_value_object_get(cq_value_object_get(u50, "profile"),
+                                                             "bio")),
+                        "b50");
+    const cq_value *tasks = cq_value_object_get(u50, "tasks");
+    assert_int_equal(cq_value_size(tasks), 3);
+    assert_int_equal(cq_value_size(cq_value_object_get(cq_value_array_get(tasks, 2), "comments")),
+                     1);
+    cq_value_free(v);
+    cq_rows_free(rows);
+    /* no parents: no second statement */
+    cq_value *none = cq_test_json("{\"id\":0}");
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
+                                          &(cq_find_opts){ .where = none,
+                                                           .include = (cq_include[]){ { .model = task },
+                                                                                      { 0 } } }));
+    assert_int_equal(cq_rows_count(rows), 0);
+    assert_nsql(f, 1);
+    cq_rows_free(rows);
+    cq_value_free(none);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(test_include__##name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(a2_observed_results),
+        T(forms_resolve_the_same_association),
+        T(side_by_side),
+        T(nested_three_levels_all_types),
+        T(required_below_optional_to_one),
+        T(attributes_hide_keys),
+        T(through_options),
+        T(separate_same_tree),
+        T(limit_counts_parents),
+        T(order_by_included),
+        T(self_association),
+        T(shared_child_under_each_parent),
+        T(accessor_get_with_include),
+        T(count_distinct_parents),
+        T(error_texts),
+        T(statement_count),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
