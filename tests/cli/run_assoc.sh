@@ -5,6 +5,7 @@
 source "$2/_lib.bash" "$@"
 expect_run assoc_run 0 run "$INPUT/assoc_run.json"
 expect_run golden_12 0 run "$INPUT/golden_12.json" --golden
+expect_run example_associations 0 run "$DIR/../../examples/scripts/associations.json"
 db="sqlite:$TMP/assoc.db"
 cat >"$TMP/fill.json" <<'JSON'
 { "schema": { "models": { "team": { "attributes": { "name": "STRING" }, "options": { "timestamps": false } },
