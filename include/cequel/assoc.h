@@ -79,7 +79,9 @@ CQ_EXTERN cq_model *cq_assoc_target(const cq_assoc *a);
 /** `as`: the key of included and nested-created data. */
 CQ_EXTERN const char *cq_assoc_as(const cq_assoc *a);
 CQ_EXTERN const char *cq_assoc_singular(const cq_assoc *a);
-CQ_EXTERN const char *cq_assoc_plural(const cq_assoc *a); /**< NULL for single types */
+/** The plural name (for the multiple accessors); for belongsTo/hasOne it is the target's
+ *  plural when no `as` was given, and NULL when a string `as` was (as in Sequelize). */
+CQ_EXTERN const char *cq_assoc_plural(const cq_assoc *a);
 CQ_EXTERN bool cq_assoc_is_aliased(const cq_assoc *a);
 /** Foreign-key attribute name (on the source for belongsTo, the target for hasOne/hasMany,
  *  the join model for belongsToMany). */

@@ -78,6 +78,8 @@ typedef struct cq_find_opts {
                                                 joinTableAttributes): join attributes shown on
                                                 each target's join row; NULL = all */
     bool through_attributes_none;   /**< joinTableAttributes: []: no join row attached */
+    const cq_value *through_where;  /**< belongsToMany getters (`through: {where}`): filter on
+                                         the join rows, ANDed into the join condition */
 } cq_find_opts;
 
 typedef struct cq_write_opts {

@@ -310,6 +310,17 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
         /* joinTableAttributes: which join columns the attached join row shows */
         ext.through_attrs = o.through_attributes;
         ext.no_through_attrs = o.through_attributes_none;
+        if (rc == CQ_OK && o.through_where) {
+            /* through: {where}: ANDed into the join condition */
+            cq__expr *tw = NULL;
+            rc = cq__where_build(&tw, a->through, a->through->name, o.through_where);
+            if (rc == CQ_OK && tw && cq__expr_add(ext.join_on, tw) != 0)
+                rc = oom(a->source->db);
+            if (rc != CQ_OK) {
+                cq__expr_free(ext.join_on);
+                cq__expr_free(ext.where);
+            }
+        }
     } else {
         rc = single_or_many_ext(&ext, a, src);
     }
