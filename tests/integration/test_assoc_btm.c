@@ -531,6 +531,16 @@ static void test_assoc_btm__join_table_attributes(void **state)
     assert_int_equal(cq_rows_count(rows), 1);
     assert_null(cq_instance_through(cq_rows_at(rows, 0)));
     cq_rows_free(rows);
+    /* through: {where}: filters on the join rows */
+    CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1, NULL));
+    cq_value *tw = cq_test_json("{\"status\":\"started\"}");
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
+                                     &(cq_find_opts){ .through_where = tw,
+                                                      .attributes = (const char *[]){ "name", NULL },
+                                                      .through_attributes_none = true }));
+    assert_rows_json(f->db, rows, "[{\"name\":\"p2\"}]");
+    cq_rows_free(rows);
+    cq_value_free(tw);
     up_free(&x);
 }
 
