@@ -7,148 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture: a db whose statements are recorded -------------------------------------- */
-
-#define MAX_SQL 64
-
-typedef struct fixture {
-    cq_db *db;
-    char *sql[MAX_SQL]; /* statements other than transaction control */
-    size_t n;
-} fixture;
-
-static bool is_txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(sql, words[i], strlen(words[i])) == 0)
-            return true;
-    return false;
-}
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql) || f->n >= MAX_SQL)
-        return;
-    f->sql[f->n++] = strdup(ev->sql);
-}
-
-static void clear_sql(fixture *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        free(f->sql[i]);
-    f->n = 0;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    clear_sql(f);
-    free(f);
-    return 0;
-}
-
-/* Asserts the statements recorded since the last clear: `n` of them, statement i starting
- * with prefixes[i] (NULL = any); then clears. */
-static void assert_sql(fixture *f, size_t n, const char *const *prefixes)
-{
-    bool ok = f->n == n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = !prefixes || !prefixes[i] || strncmp(f->sql[i], prefixes[i], strlen(prefixes[i])) == 0;
-    if (!ok) {
-        print_error("%zu statements, expected %zu:\n", f->n, n);
-        for (size_t i = 0; i < f->n; i++)
-            print_error("  [%zu] %s\n", i, f->sql[i]);
-        for (size_t i = 0; prefixes && i < n; i++)
-            print_error("  want [%zu] %s...\n", i, prefixes[i] ? prefixes[i] : "*");
-        fail();
-    }
-    clear_sql(f);
-}
-
-#define SQL(...) ((const char *const[]){ __VA_ARGS__ })
-
-static const cq_attr name_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, NULL));
-    return m;
-}
-
-static cq_instance *create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_value *v = cq_test_json(json);
-    cq_instance *inst = NULL;
-    int rc = cq_model_create(&inst, m, v, NULL);
-    cq_value_free(v);
-    CQ_ASSERT_OK(db, rc);
-    return inst;
-}
-
-/* Runs `sql` and compares its rows (as JSON) with `expected`. */
-static void assert_rows(cq_db *db, const char *sql, const char *expected)
-{
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
-    char *text = NULL;
-    cq_value_to_json(&text, rows, CQ_JSON_COMPACT);
-    cq_value_free(rows);
-    if (strcmp(text, expected) != 0) {
-        print_error("%s\n  got:      %s\n  expected: %s\n", sql, text, expected);
-        cq_free(text);
-        fail();
-    }
-    cq_free(text);
-}
-
-static int64_t int_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    int64_t v = 0;
-    CQ_ASSERT_OK(db, cq_instance_get_int(&v, inst, attr));
-    return v;
-}
-
-static const char *text_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    const char *v = NULL;
-    CQ_ASSERT_OK(db, cq_instance_get_text(&v, inst, attr));
-    return v;
-}
-
-
-static void assert_names(cq_db *db, const cq_rows *rows, const char *attr, const char *expected)
-{
-    char buf[512] = "";
-    for (size_t i = 0; i < cq_rows_count(rows); i++) {
-        if (i)
-            strcat(buf, ",");
-        strcat(buf, text_attr(db, cq_rows_at(rows, i), attr));
-    }
-    if (strcmp(buf, expected) != 0) {
-        print_error("names: %s, expected %s\n", buf, expected);
-        fail();
-    }
-}
+#include "cq_fixture.h"
 
 static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
 
@@ -157,7 +16,7 @@ static void assert_get_names(cq_db *db, cq_instance *src, const cq_assoc *a, con
 {
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(db, cq_assoc_get(&rows, src, a, &(cq_find_opts){ .order = by_id }));
-    assert_names(db, rows, attr, expected);
+    fx_assert_names(db, rows, attr, expected);
     cq_rows_free(rows);
 }
 
@@ -203,17 +62,17 @@ static void pt_setup(fixture *f, pt *x)
         { 0 },
     };
     memset(x, 0, sizeof *x);
-    x->project = define(f->db, "project", name_attrs);
-    x->task = define(f->db, "task", task_attrs);
+    x->project = fx_define(f->db, "project", fx_name_attrs);
+    x->task = fx_define(f->db, "task", task_attrs);
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&x->tasks, x->project, x->task,
                                                  &(cq_assoc_opts){ .through = "project_tasks" }));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&x->projects, x->task, x->project,
                                                  &(cq_assoc_opts){ .through = "project_tasks" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    x->p = create(f->db, x->project, "{\"name\":\"p\"}");
-    x->t1 = create(f->db, x->task, "{\"title\":\"t1\",\"effort\":3}");
-    x->t2 = create(f->db, x->task, "{\"title\":\"t2\",\"effort\":8}");
-    clear_sql(f);
+    x->p = fx_create(f->db, x->project, "{\"name\":\"p\"}");
+    x->t1 = fx_create(f->db, x->task, "{\"title\":\"t1\",\"effort\":3}");
+    x->t2 = fx_create(f->db, x->task, "{\"title\":\"t2\",\"effort\":8}");
+    fx_clear_sql(f);
 }
 
 static void pt_free(pt *x)
@@ -231,7 +90,7 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     cq_target both[] = { t_of(x.t1), t_of(x.t2) };
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, both, 2, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,"
+    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,"
                                     "`projectId`,`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t1,t2");
 
@@ -239,7 +98,7 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.p, x.tasks, &(cq_find_opts){ .where = where }));
     cq_value_free(where);
-    assert_names(f->db, rows, "title", "t2");
+    fx_assert_names(f->db, rows, "title", "t2");
     cq_rows_free(rows);
 
     /* attributes: the key is read for the join but not exposed; the join row is */
@@ -260,31 +119,31 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
                                      &(cq_find_opts){ .where_sql = "`task`.`id` > ?",
                                                       .where_params = params }));
     cq_value_free(params);
-    assert_names(f->db, rows, "title", "t2");
+    fx_assert_names(f->db, rows, "title", "t2");
     cq_rows_free(rows);
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, &(cq_target){ .instance = x.t2 }, 1, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `project_tasks` WHERE (`projectId` = ? AND "
+    fx_assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `project_tasks` WHERE (`projectId` = ? AND "
                                     "`taskId` IN (?));"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t2");
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, NULL, 0, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `project_tasks` WHERE "));
+    fx_assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `project_tasks` WHERE "));
     assert_get_names(f->db, x.p, x.tasks, "title", "");
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, both, 2, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_remove(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
-    assert_sql(f, 1, SQL("DELETE FROM `project_tasks` WHERE (`projectId` = ? AND `taskId` IN (?));"));
+    fx_assert_sql(f, 1, SQL("DELETE FROM `project_tasks` WHERE (`projectId` = ? AND `taskId` IN (?));"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t2");
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `project_tasks` "));
+    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `project_tasks` "));
     assert_get_names(f->db, x.p, x.tasks, "title", "t1,t2");
     /* the reverse side, null clears */
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.t2, x.projects, NULL, 0, NULL));
     assert_get_names(f->db, x.p, x.tasks, "title", "t1");
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
                 "[{\"projectId\":1,\"taskId\":1}]");
     pt_free(&x);
 }
@@ -296,23 +155,23 @@ static void test_assoc_btm__add_statement_shapes(void **state)
     fixture *f = *state;
     pt x;
     pt_setup(f, &x);
-    cq_instance *t3 = create(f->db, x.task, "{\"title\":\"t3\"}");
+    cq_instance *t3 = fx_create(f->db, x.task, "{\"title\":\"t3\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 
     cq_value *k3 = cq_value_int(3);
     cq_target three[] = { t_of(x.t1), t_of(x.t2), { .key = k3 } };
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, three, 3, NULL));
     cq_value_free(k3);
-    assert_sql(f, 2, SQL("SELECT `project_tasks`.`createdAt`, `project_tasks`.`updatedAt`, "
+    fx_assert_sql(f, 2, SQL("SELECT `project_tasks`.`createdAt`, `project_tasks`.`updatedAt`, "
                          "`project_tasks`.`projectId`, `project_tasks`.`taskId` FROM "
                          "`project_tasks` AS `project_tasks` WHERE (`project_tasks`.`projectId` = ? "
                          "AND `project_tasks`.`taskId` IN (?, ?, ?));",
                          "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,`projectId`,"
                          "`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, three, 2, NULL));
-    assert_sql(f, 1, SQL("SELECT "));
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
+    fx_assert_sql(f, 1, SQL("SELECT "));
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
                 "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2},{\"projectId\":1,"
                 "\"taskId\":3}]");
     cq_instance_free(t3);
@@ -347,10 +206,10 @@ static void test_assoc_btm__has_and_count(void **state)
     assert_true(has);
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, NULL, 0, NULL));
     assert_true(has);
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, NULL));
     assert_int_equal(n, 2);
-    assert_sql(f, 1, SQL("SELECT count(*) AS `count` FROM `tasks` AS `task` INNER JOIN "
+    fx_assert_sql(f, 1, SQL("SELECT count(*) AS `count` FROM `tasks` AS `task` INNER JOIN "
                          "`project_tasks` AS `project_tasks` ON "));
     cq_value *where = cq_test_json("{\"title\":\"t2\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, &(cq_find_opts){ .where = where }));
@@ -372,9 +231,9 @@ static void test_assoc_btm__create(void **state)
 
     CQ_ASSERT_OK(f->db, cq_assoc_create(&t3, x.p, x.tasks, v, NULL));
     cq_value_free(v);
-    assert_sql(f, 3, SQL("INSERT INTO `tasks` ", "SELECT ", "INSERT INTO `project_tasks` "));
-    assert_int_equal(int_attr(f->db, t3, "id"), 3);
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":3}]");
+    fx_assert_sql(f, 3, SQL("INSERT INTO `tasks` ", "SELECT ", "INSERT INTO `project_tasks` "));
+    assert_int_equal(fx_int_attr(f->db, t3, "id"), 3);
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":3}]");
     cq_instance_free(t3);
     pt_free(&x);
 }
@@ -401,19 +260,19 @@ static void up_setup(fixture *f, up *x, bool own_id)
         { 0 },
     };
     memset(x, 0, sizeof *x);
-    x->user = define(f->db, "user", name_attrs);
-    x->project = define(f->db, "project", name_attrs);
-    x->join = define(f->db, "userProjects", own_id ? join_attrs_id : join_attrs);
+    x->user = fx_define(f->db, "user", fx_name_attrs);
+    x->project = fx_define(f->db, "project", fx_name_attrs);
+    x->join = fx_define(f->db, "userProjects", own_id ? join_attrs_id : join_attrs);
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&x->projects, x->user, x->project,
                                                  &(cq_assoc_opts){ .through_model = x->join }));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&x->users, x->project, x->user,
                                                  &(cq_assoc_opts){ .through_model = x->join }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    x->u = create(f->db, x->user, "{\"name\":\"u\"}");
-    x->p[1] = create(f->db, x->project, "{\"name\":\"p1\"}");
-    x->p[2] = create(f->db, x->project, "{\"name\":\"p2\"}");
-    x->p[3] = create(f->db, x->project, "{\"name\":\"p3\"}");
-    clear_sql(f);
+    x->u = fx_create(f->db, x->user, "{\"name\":\"u\"}");
+    x->p[1] = fx_create(f->db, x->project, "{\"name\":\"p1\"}");
+    x->p[2] = fx_create(f->db, x->project, "{\"name\":\"p2\"}");
+    x->p[3] = fx_create(f->db, x->project, "{\"name\":\"p3\"}");
+    fx_clear_sql(f);
 }
 
 static void up_free(up *x)
@@ -438,35 +297,35 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, &(cq_target){ .instance = x.p[2] }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, &(cq_target){ .instance = x.p[3] }, 1,
                                      &(cq_assoc_opts_write){ .through = active }));
-    assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
+    fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
                 "[{\"projectId\":1,\"status\":null},{\"projectId\":2,\"status\":\"active\"},"
                 "{\"projectId\":3,\"status\":\"active\"}]");
 
     /* set on another user: q1 carries inactive, the defaults say active */
-    cq_instance *v = create(f->db, x.user, "{\"name\":\"v\"}");
+    cq_instance *v = fx_create(f->db, x.user, "{\"name\":\"v\"}");
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[1], inactive));
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[2], NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
     cq_target two[] = { t_of(x.p[1]), t_of(x.p[2]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
-    assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `userProjects` (`status`,`createdAt`,`updatedAt`,"
+    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `userProjects` (`status`,`createdAt`,`updatedAt`,"
                                     "`userId`,`projectId`) VALUES (?,?,?,?,?),(?,?,?,?,?);"));
-    assert_rows(f->db, "SELECT projectId, status FROM userProjects WHERE userId = 2 ORDER BY projectId",
+    fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects WHERE userId = 2 ORDER BY projectId",
                 "[{\"projectId\":1,\"status\":\"inactive\"},{\"projectId\":2,\"status\":\"active\"}]");
 
     /* add over existing rows: an UPDATE only where the merged data differs */
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[1], NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_add(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `userProjects` SET `status`=?,`updatedAt`=? WHERE "
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `userProjects` SET `status`=?,`updatedAt`=? WHERE "
                                     "(`userId` = ? AND `projectId` = ?);"));
     /* set rewrites every kept row when there is data, and inserts the new ones */
     cq_target three[] = { t_of(x.p[1]), t_of(x.p[2]), t_of(x.p[3]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(v, x.projects, three, 3,
                                      &(cq_assoc_opts_write){ .through = started }));
-    assert_sql(f, 4, SQL("SELECT ", "UPDATE `userProjects` SET ", "UPDATE `userProjects` SET ",
+    fx_assert_sql(f, 4, SQL("SELECT ", "UPDATE `userProjects` SET ", "UPDATE `userProjects` SET ",
                          "INSERT INTO `userProjects` "));
-    assert_rows(f->db, "SELECT projectId, status, note FROM userProjects WHERE userId = 2 ORDER BY "
+    fx_assert_rows(f->db, "SELECT projectId, status, note FROM userProjects WHERE userId = 2 ORDER BY "
                        "projectId",
                 "[{\"projectId\":1,\"status\":\"started\",\"note\":\"n\"},{\"projectId\":2,"
                 "\"status\":\"started\",\"note\":\"n\"},{\"projectId\":3,\"status\":\"started\","
@@ -498,11 +357,11 @@ static void test_assoc_btm__join_row_from_get_is_saved(void **state)
     cq_instance *row = cq_instance_through(cq_rows_at(rows, 0));
     assert_non_null(row);
     assert_ptr_equal(cq_instance_model(row), x.join);
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_instance_set(row, "status", cq_value_text("done")));
     CQ_ASSERT_OK(f->db, cq_instance_save(row, NULL));
-    assert_sql(f, 1, SQL("UPDATE `userProjects` SET "));
-    assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
+    fx_assert_sql(f, 1, SQL("UPDATE `userProjects` SET "));
+    fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
                 "[{\"projectId\":1,\"status\":\"done\"},{\"projectId\":2,\"status\":\"started\"}]");
     cq_rows_free(rows);
     up_free(&x);
@@ -555,13 +414,13 @@ static void test_assoc_btm__loaded_join_row_is_not_join_data(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[2]) },
                                      2, &(cq_assoc_opts_write){ .through = st }));
     cq_value_free(st);
-    cq_instance *u2 = create(f->db, x.user, "{\"name\":\"u2\"}");
+    cq_instance *u2 = fx_create(f->db, x.user, "{\"name\":\"u2\"}");
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects, &(cq_find_opts){ .order = by_id }));
     cq_target ts[] = { t_of(cq_rows_at(rows, 0)), t_of(cq_rows_at(rows, 1)) };
     CQ_ASSERT_OK(f->db, cq_assoc_add(u2, x.projects, ts, 2, NULL));
     cq_rows_free(rows);
-    assert_rows(f->db, "SELECT userId, projectId, status FROM userProjects ORDER BY userId, projectId",
+    fx_assert_rows(f->db, "SELECT userId, projectId, status FROM userProjects ORDER BY userId, projectId",
                 "[{\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"userId\":1,"
                 "\"projectId\":2,\"status\":\"started\"},{\"userId\":2,\"projectId\":1,"
                 "\"status\":null},{\"userId\":2,\"projectId\":2,\"status\":null}]");
@@ -590,7 +449,7 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[3]) },
                                      2, &(cq_assoc_opts_write){ .through = st }));
     cq_value_free(st);
-    assert_rows(f->db, "SELECT id, userId, projectId, status FROM userProjects ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, userId, projectId, status FROM userProjects ORDER BY id",
                 "[{\"id\":1,\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"id\":2,"
                 "\"userId\":1,\"projectId\":3,\"status\":\"started\"}]");
     cq_rows *rows = NULL;
@@ -599,7 +458,7 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_update(row, st = cq_test_json("{\"note\":\"x\"}"), NULL));
     cq_value_free(st);
     cq_rows_free(rows);
-    assert_rows(f->db, "SELECT id, note FROM userProjects ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, note FROM userProjects ORDER BY id",
                 "[{\"id\":1,\"note\":null},{\"id\":2,\"note\":\"x\"}]");
     /* the pair is unique: inserting it again fails in the database */
     cq_value *dup = cq_test_json("{\"userId\":1,\"projectId\":1}");
@@ -614,8 +473,8 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
 static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
 {
     fixture *f = *state;
-    cq_model *user = define(f->db, "user", name_attrs);
-    cq_model *task = define(f->db, "task", name_attrs);
+    cq_model *user = fx_define(f->db, "user", fx_name_attrs);
+    cq_model *task = fx_define(f->db, "task", fx_name_attrs);
     cq_assoc *a = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&a, user, task,
                                                  &(cq_assoc_opts){ .through = "worker_tasks",
@@ -624,9 +483,9 @@ static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
                                                                    .foreign_key = "workerId",
                                                                    .other_key = "jobId" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *u = create(f->db, user, "{\"name\":\"u\"}");
-    cq_instance *t1 = create(f->db, task, "{\"name\":\"t1\"}");
-    cq_instance *t2 = create(f->db, task, "{\"name\":\"t2\"}");
+    cq_instance *u = fx_create(f->db, user, "{\"name\":\"u\"}");
+    cq_instance *t1 = fx_create(f->db, task, "{\"name\":\"t1\"}");
+    cq_instance *t2 = fx_create(f->db, task, "{\"name\":\"t2\"}");
     const char *calls[] = { "addJobs", "removeJob", "hasJob", "countJobs", "getJobs" };
     bool has = true;
     int64_t n = 0;
@@ -659,10 +518,10 @@ static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
     }
     assert_false(has);
     assert_int_equal(n, 1);
-    assert_names(f->db, rows, "name", "t2");
+    fx_assert_names(f->db, rows, "name", "t2");
     assert_non_null(cq_instance_through(cq_rows_at(rows, 0)));
     cq_rows_free(rows);
-    assert_rows(f->db, "SELECT workerId, jobId FROM worker_tasks", "[{\"workerId\":1,\"jobId\":2}]");
+    fx_assert_rows(f->db, "SELECT workerId, jobId FROM worker_tasks", "[{\"workerId\":1,\"jobId\":2}]");
     cq_instance_free(t2);
     cq_instance_free(t1);
     cq_instance_free(u);
@@ -672,14 +531,14 @@ static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
 static void test_assoc_btm__self_children(void **state)
 {
     fixture *f = *state;
-    cq_model *person = define(f->db, "person", name_attrs);
+    cq_model *person = fx_define(f->db, "person", fx_name_attrs);
     cq_assoc *children = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&children, person, person,
                                                  &(cq_assoc_opts){ .through = "PersonChildren",
                                                                    .as = "Children" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *mum = create(f->db, person, "{\"name\":\"mum\"}");
-    cq_instance *kid = create(f->db, person, "{\"name\":\"kid\"}");
+    cq_instance *mum = fx_create(f->db, person, "{\"name\":\"mum\"}");
+    cq_instance *kid = fx_create(f->db, person, "{\"name\":\"kid\"}");
     cq_value *v = cq_test_json("{\"name\":\"baby\"}");
 
     CQ_ASSERT_OK(f->db, cq_assoc_add(mum, children, &(cq_target){ .instance = kid }, 1, NULL));
@@ -687,7 +546,7 @@ static void test_assoc_btm__self_children(void **state)
     cq_value_free(v);
     assert_get_names(f->db, mum, children, "name", "kid,baby");
     assert_get_names(f->db, kid, children, "name", "");
-    assert_rows(f->db, "SELECT personId, ChildId FROM PersonChildren ORDER BY ChildId",
+    fx_assert_rows(f->db, "SELECT personId, ChildId FROM PersonChildren ORDER BY ChildId",
                 "[{\"personId\":1,\"ChildId\":2},{\"personId\":1,\"ChildId\":3}]");
     cq_instance_free(kid);
     cq_instance_free(mum);
@@ -716,9 +575,9 @@ static void tags_setup(fixture *f, tags *x)
         { 0 },
     };
     memset(x, 0, sizeof *x);
-    x->post = define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    x->item_tag = define(f->db, "item_tag", item_tag_attrs);
-    x->tag = define(f->db, "tag", tag_attrs);
+    x->post = fx_define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    x->item_tag = fx_define(f->db, "item_tag", item_tag_attrs);
+    x->tag = fx_define(f->db, "tag", tag_attrs);
     cq_value *through_scope = cq_test_json("{\"taggable\":\"post\"}");
     cq_value *pending = cq_test_json("{\"status\":\"pending\"}");
     CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&x->post_tags, x->post, x->tag,
@@ -743,7 +602,7 @@ static void tags_setup(fixture *f, tags *x)
     cq_value_free(through_scope);
     cq_value_free(pending);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 }
 
 static void test_assoc_btm__scope_keys_after_pairing(void **state)
@@ -755,7 +614,7 @@ static void test_assoc_btm__scope_keys_after_pairing(void **state)
     assert_string_equal(cq_assoc_other_key(x.tag_posts), "taggable_id");
     assert_string_equal(cq_assoc_other_key(x.pending), "tag_id");
     assert_int_equal(cq_model_attr_count(x.item_tag), 6); /* no extra tagId column */
-    assert_rows(f->db, "SELECT count(*) AS n FROM pragma_table_info('item_tags') WHERE name = 'tagId'",
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM pragma_table_info('item_tags') WHERE name = 'tagId'",
                 "[{\"n\":0}]");
 }
 
@@ -765,16 +624,16 @@ static void test_assoc_btm__scenario_24_item_tag_through_scope(void **state)
     fixture *f = *state;
     tags x;
     tags_setup(f, &x);
-    cq_instance *p1 = create(f->db, x.post, "{\"title\":\"p1\"}");
-    cq_instance *p2 = create(f->db, x.post, "{\"title\":\"p2\"}");
-    cq_instance *red = create(f->db, x.tag, "{\"name\":\"red\"}");
-    cq_instance *blue = create(f->db, x.tag, "{\"name\":\"blue\"}");
+    cq_instance *p1 = fx_create(f->db, x.post, "{\"title\":\"p1\"}");
+    cq_instance *p2 = fx_create(f->db, x.post, "{\"title\":\"p2\"}");
+    cq_instance *red = fx_create(f->db, x.tag, "{\"name\":\"red\"}");
+    cq_instance *blue = fx_create(f->db, x.tag, "{\"name\":\"blue\"}");
     cq_value *gv = cq_test_json("{\"name\":\"green\"}");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_add(p1, x.post_tags, (cq_target[]){ t_of(red), t_of(blue) }, 2, NULL));
     assert_non_null(strstr(f->sql[0], "`item_tag`.`taggable` = ?"));
-    assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `item_tags` (`tag_id`,`taggable`,`taggable_id`,"));
+    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `item_tags` (`tag_id`,`taggable`,`taggable_id`,"));
     CQ_ASSERT_OK(f->db, cq_assoc_set(p2, x.post_tags, &(cq_target){ .instance = blue }, 1, NULL));
     cq_instance *green = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_create(&green, p2, x.post_tags, gv, NULL));
@@ -796,20 +655,20 @@ static void test_assoc_btm__scenario_24_item_tag_through_scope(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, p2, x.post_tags, &(cq_target){ .instance = red }, 1, NULL));
     assert_false(has);
     assert_get_names(f->db, red, x.tag_posts, "title", "p1,p2");
-    assert_rows(f->db, "SELECT id, tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
                 "[{\"id\":1,\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":2,"
                 "\"tag_id\":2,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":3,\"tag_id\":2,"
                 "\"taggable\":\"post\",\"taggable_id\":2},{\"id\":4,\"tag_id\":3,\"taggable\":"
                 "\"post\",\"taggable_id\":2},{\"id\":5,\"tag_id\":1,\"taggable\":\"video\","
                 "\"taggable_id\":2}]");
     /* set restricts its lookup and DELETE to the scope; remove does not look at it */
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(p2, x.post_tags, NULL, 0, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND "
+    fx_assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND "
                                     "`tag_id` IN (?, ?) AND `taggable` = ?);"));
     CQ_ASSERT_OK(f->db, cq_assoc_remove(p2, x.post_tags, &(cq_target){ .instance = red }, 1, NULL));
-    assert_sql(f, 1, SQL("DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND `tag_id` IN (?));"));
-    assert_rows(f->db, "SELECT id FROM item_tags ORDER BY id", "[{\"id\":1},{\"id\":2}]");
+    fx_assert_sql(f, 1, SQL("DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND `tag_id` IN (?));"));
+    fx_assert_rows(f->db, "SELECT id FROM item_tags ORDER BY id", "[{\"id\":1},{\"id\":2}]");
     cq_instance_free(green);
     cq_instance_free(blue);
     cq_instance_free(red);
@@ -823,9 +682,9 @@ static void test_assoc_btm__scenario_25_pending_tags(void **state)
     fixture *f = *state;
     tags x;
     tags_setup(f, &x);
-    cq_instance *post = create(f->db, x.post, "{\"title\":\"p\"}");
-    cq_instance *a = create(f->db, x.tag, "{\"name\":\"a\",\"status\":\"pending\"}");
-    cq_instance *b = create(f->db, x.tag, "{\"name\":\"b\",\"status\":\"approved\"}");
+    cq_instance *post = fx_create(f->db, x.post, "{\"title\":\"p\"}");
+    cq_instance *a = fx_create(f->db, x.tag, "{\"name\":\"a\",\"status\":\"pending\"}");
+    cq_instance *b = fx_create(f->db, x.tag, "{\"name\":\"b\",\"status\":\"approved\"}");
     cq_value *cv = cq_test_json("{\"name\":\"c\"}");
     cq_instance *c = NULL;
     bool has = true;
@@ -835,16 +694,16 @@ static void test_assoc_btm__scenario_25_pending_tags(void **state)
     assert_string_equal(cq_assoc_accessor_name(x.pending, CQ_ACC_CREATE), "createPendingTag");
     CQ_ASSERT_OK(f->db, cq_assoc_create(&c, post, x.pending, cv, NULL));
     cq_value_free(cv);
-    assert_string_equal(text_attr(f->db, c, "status"), "pending");
+    assert_string_equal(fx_text_attr(f->db, c, "status"), "pending");
     assert_get_names(f->db, post, x.post_tags, "name", "a,b,c");
-    clear_sql(f);
+    fx_clear_sql(f);
     assert_get_names(f->db, post, x.pending, "name", "a,c");
     assert_non_null(strstr(f->sql[0], "WHERE `tag`.`status` = ?"));
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, post, x.pending, NULL));
     assert_int_equal(n, 2);
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, post, x.pending, &(cq_target){ .instance = b }, 1, NULL));
     assert_false(has);
-    assert_rows(f->db, "SELECT tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
+    fx_assert_rows(f->db, "SELECT tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
                 "[{\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":2,"
                 "\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":3,\"taggable\":\"post\","
                 "\"taggable_id\":1}]");
@@ -868,7 +727,7 @@ static void test_assoc_btm__bad_targets_write_nothing(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
     cq_value *text = cq_value_text("abc");
     cq_rows *rows = NULL;
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
                   cq_assoc_add(x.p, x.tasks, (cq_target[]){ t_of(x.t2), t_of(x.p) }, 2, NULL));
@@ -885,8 +744,8 @@ static void test_assoc_btm__bad_targets_write_nothing(void **state)
     assert_null(rows);
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
                   cq_assoc_add(fresh, x.tasks, &(cq_target){ .instance = x.t2 }, 1, NULL));
-    assert_sql(f, 0, NULL);
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_sql(f, 0, NULL);
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
     cq_value_free(text);
     cq_instance_free(fresh);
     cq_instance_free(unsaved);
@@ -905,11 +764,11 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
 
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_add(x.p, x.tasks, (cq_target[]){ t_of(x.t2), { .key = k99 } }, 2, NULL));
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
     /* set: the DELETE of t1's row is undone when the INSERT fails */
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_set(x.p, x.tasks, (cq_target[]){ t_of(x.t2), { .key = k99 } }, 2, NULL));
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
     /* inside the caller's transaction: only the accessor's own work is undone */
     cq_txn *txn = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
@@ -919,13 +778,13 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
                   cq_assoc_set(x.p, x.tasks, &(cq_target){ .key = k99 }, 1,
                                &(cq_assoc_opts_write){ .transaction = txn }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
-    assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
                 "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2}]");
     /* the same target twice in one add: two inserts, the unique error, nothing written */
-    cq_instance *t3 = create(f->db, x.task, "{\"title\":\"t3\"}");
+    cq_instance *t3 = fx_create(f->db, x.task, "{\"title\":\"t3\"}");
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
                   cq_assoc_add(x.p, x.tasks, (cq_target[]){ t_of(t3), t_of(t3) }, 2, NULL));
-    assert_rows(f->db, "SELECT count(*) AS n FROM project_tasks", "[{\"n\":2}]");
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM project_tasks", "[{\"n\":2}]");
     cq_instance_free(t3);
     cq_value_free(k99);
     pt_free(&x);
@@ -933,7 +792,7 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_assoc_btm__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_assoc_btm__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(scenario_31_set_remove_add),
         T(add_statement_shapes),

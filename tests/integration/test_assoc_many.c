@@ -7,155 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture: a db whose statements are recorded -------------------------------------- */
-
-#define MAX_SQL 64
-
-typedef struct fixture {
-    cq_db *db;
-    char *sql[MAX_SQL]; /* statements other than transaction control */
-    size_t n;
-} fixture;
-
-static bool is_txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(sql, words[i], strlen(words[i])) == 0)
-            return true;
-    return false;
-}
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql) || f->n >= MAX_SQL)
-        return;
-    f->sql[f->n++] = strdup(ev->sql);
-}
-
-static void clear_sql(fixture *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        free(f->sql[i]);
-    f->n = 0;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    clear_sql(f);
-    free(f);
-    return 0;
-}
-
-/* Asserts the statements recorded since the last clear: `n` of them, statement i starting
- * with prefixes[i] (NULL = any); then clears. */
-static void assert_sql(fixture *f, size_t n, const char *const *prefixes)
-{
-    bool ok = f->n == n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = !prefixes || !prefixes[i] || strncmp(f->sql[i], prefixes[i], strlen(prefixes[i])) == 0;
-    if (!ok) {
-        print_error("%zu statements, expected %zu:\n", f->n, n);
-        for (size_t i = 0; i < f->n; i++)
-            print_error("  [%zu] %s\n", i, f->sql[i]);
-        for (size_t i = 0; prefixes && i < n; i++)
-            print_error("  want [%zu] %s...\n", i, prefixes[i] ? prefixes[i] : "*");
-        fail();
-    }
-    clear_sql(f);
-}
-
-#define SQL(...) ((const char *const[]){ __VA_ARGS__ })
-
-static const cq_attr name_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, NULL));
-    return m;
-}
-
-static cq_instance *create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_value *v = cq_test_json(json);
-    cq_instance *inst = NULL;
-    int rc = cq_model_create(&inst, m, v, NULL);
-    cq_value_free(v);
-    CQ_ASSERT_OK(db, rc);
-    return inst;
-}
-
-/* Runs `sql` and compares its rows (as JSON) with `expected`. */
-static void assert_rows(cq_db *db, const char *sql, const char *expected)
-{
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
-    char *text = NULL;
-    cq_value_to_json(&text, rows, CQ_JSON_COMPACT);
-    cq_value_free(rows);
-    if (strcmp(text, expected) != 0) {
-        print_error("%s\n  got:      %s\n  expected: %s\n", sql, text, expected);
-        cq_free(text);
-        fail();
-    }
-    cq_free(text);
-}
-
-static int64_t int_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    int64_t v = 0;
-    CQ_ASSERT_OK(db, cq_instance_get_int(&v, inst, attr));
-    return v;
-}
-
-static const char *text_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    const char *v = NULL;
-    CQ_ASSERT_OK(db, cq_instance_get_text(&v, inst, attr));
-    return v;
-}
-
-/* Titles (attribute `attr`) of rows, comma-separated. */
-static void assert_names(cq_db *db, const cq_rows *rows, const char *attr, const char *expected)
-{
-    char buf[512] = "";
-    for (size_t i = 0; i < cq_rows_count(rows); i++) {
-        if (i)
-            strcat(buf, ",");
-        strcat(buf, text_attr(db, cq_rows_at(rows, i), attr));
-    }
-    if (strcmp(buf, expected) != 0) {
-        print_error("names: %s, expected %s\n", buf, expected);
-        fail();
-    }
-}
+#include "cq_fixture.h"
 
 static void assert_get_names(cq_db *db, cq_instance *src, const cq_assoc *a,
                              const cq_find_opts *opts, const char *attr, const char *expected)
 {
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(db, cq_assoc_get(&rows, src, a, opts));
-    assert_names(db, rows, attr, expected);
+    fx_assert_names(db, rows, attr, expected);
     cq_rows_free(rows);
 }
 
@@ -173,18 +32,18 @@ typedef struct workers {
 static void workers_setup(fixture *f, workers *w)
 {
     memset(w, 0, sizeof *w);
-    w->user = define(f->db, "user", name_attrs);
-    w->project = define(f->db, "project", (const cq_attr[]){ { .name = "title", .type = CQ_STRING },
+    w->user = fx_define(f->db, "user", fx_name_attrs);
+    w->project = fx_define(f->db, "project", (const cq_attr[]){ { .name = "title", .type = CQ_STRING },
                                                              { 0 } });
     CQ_ASSERT_OK(f->db, cq_model_has_many(&w->a, w->project, w->user,
                                           &(cq_assoc_opts){ .as = "Workers" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    w->p = create(f->db, w->project, "{\"title\":\"Build\"}");
+    w->p = fx_create(f->db, w->project, "{\"title\":\"Build\"}");
     const char *names[] = { "{\"name\":\"a\"}", "{\"name\":\"b\"}", "{\"name\":\"c\"}",
                             "{\"name\":\"d\"}", "{\"name\":\"e\"}" };
     for (int i = 0; i < 5; i++)
-        w->u[i + 1] = create(f->db, w->user, names[i]);
-    clear_sql(f);
+        w->u[i + 1] = fx_create(f->db, w->user, names[i]);
+    fx_clear_sql(f);
 }
 
 static void workers_free(workers *w)
@@ -247,7 +106,7 @@ static void test_assoc_many__scenario_12_workers(void **state)
     where = cq_test_json("{\"name\":\"d\"}");
     assert_get_names(f->db, w.p, w.a, &(cq_find_opts){ .where = where }, "name", "d");
     cq_value_free(where);
-    assert_rows(f->db, "SELECT id, name, projectId FROM users ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, name, projectId FROM users ORDER BY id",
                 "[{\"id\":1,\"name\":\"a\",\"projectId\":1},{\"id\":2,\"name\":\"b\",\"projectId\":"
                 "null},{\"id\":3,\"name\":\"c\",\"projectId\":null},{\"id\":4,\"name\":\"d\","
                 "\"projectId\":1},{\"id\":5,\"name\":\"e\",\"projectId\":null},{\"id\":6,\"name\":"
@@ -263,7 +122,7 @@ static void test_assoc_many__get_with_options(void **state)
     workers_setup(f, &w);
     cq_target all[] = { t_of(w.u[1]), t_of(w.u[2]), t_of(w.u[3]), t_of(w.u[4]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, all, 4, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 
     cq_value *where = cq_test_json("{\"name\":{\"$ne\":\"a\"}}");
     cq_rows *rows = NULL;
@@ -275,7 +134,7 @@ static void test_assoc_many__get_with_options(void **state)
                                                                       { 0 } },
                                          .limit = 2 }));
     cq_value_free(where);
-    assert_sql(f, 1, SQL("SELECT `user`.`name` FROM `users` AS `user` WHERE "));
+    fx_assert_sql(f, 1, SQL("SELECT `user`.`name` FROM `users` AS `user` WHERE "));
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
     cq_test_assert_json(v, "[{\"name\":\"d\"},{\"name\":\"c\"}]");
@@ -285,7 +144,7 @@ static void test_assoc_many__get_with_options(void **state)
     /* DEVIATIONS D1: a raw where fragment is accepted, values bound */
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, w.p, w.a,
                                      &(cq_find_opts){ .where_sql = "id > 2", .order = by_id }));
-    assert_names(f->db, rows, "name", "c,d");
+    fx_assert_names(f->db, rows, "name", "c,d");
     cq_rows_free(rows);
     workers_free(&w);
 }
@@ -296,23 +155,23 @@ static void test_assoc_many__add_is_one_update(void **state)
     fixture *f = *state;
     workers w;
     workers_setup(f, &w);
-    cq_instance *other = create(f->db, w.project, "{\"title\":\"Other\"}");
+    cq_instance *other = fx_create(f->db, w.project, "{\"title\":\"Other\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(other, w.a, &(cq_target){ .instance = w.u[1] }, 1, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 
     cq_value *three = cq_value_int(3);
     cq_target some[] = { t_of(w.u[1]), t_of(w.u[2]), { .key = three } };
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, some, 3, NULL));
     cq_value_free(three);
-    assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
-    assert_int_equal(int_attr(f->db, w.u[1], "projectId"), 1);
-    assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
+    fx_assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
+    assert_int_equal(fx_int_attr(f->db, w.u[1], "projectId"), 1);
+    fx_assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
                 "[{\"id\":1,\"projectId\":1},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":1},"
                 "{\"id\":4,\"projectId\":null},{\"id\":5,\"projectId\":null}]");
-    clear_sql(f);
+    fx_clear_sql(f);
     /* nothing to add: no statement */
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, NULL, 0, NULL));
-    assert_sql(f, 0, NULL);
+    fx_assert_sql(f, 0, NULL);
     cq_instance_free(other);
     workers_free(&w);
 }
@@ -325,24 +184,24 @@ static void test_assoc_many__set_partial_overlap(void **state)
     workers_setup(f, &w);
     cq_target first[] = { t_of(w.u[1]), t_of(w.u[2]), t_of(w.u[3]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, first, 3, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
 
     cq_target second[] = { t_of(w.u[2]), t_of(w.u[4]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, second, 2, NULL));
-    assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);",
+    fx_assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);",
                          "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?);"));
-    assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
                 "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":"
                 "null},{\"id\":4,\"projectId\":1},{\"id\":5,\"projectId\":null}]");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* the same list again: only the lookup */
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, second, 2, NULL));
-    assert_sql(f, 1, SQL("SELECT "));
+    fx_assert_sql(f, 1, SQL("SELECT "));
     /* empty list: unlink all */
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, NULL, 0, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);"));
-    assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);"));
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
     workers_free(&w);
 }
 
@@ -352,15 +211,15 @@ static void test_assoc_many__remove_only_own_rows(void **state)
     fixture *f = *state;
     workers w;
     workers_setup(f, &w);
-    cq_instance *other = create(f->db, w.project, "{\"title\":\"Other\"}");
+    cq_instance *other = fx_create(f->db, w.project, "{\"title\":\"Other\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(other, w.a, &(cq_target){ .instance = w.u[3] }, 1, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 
     cq_target rm[] = { t_of(w.u[1]), t_of(w.u[3]) };
     CQ_ASSERT_OK(f->db, cq_assoc_remove(w.p, w.a, rm, 2, NULL));
-    assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE (`projectId` = ? AND `id` IN (?, ?));"));
-    assert_rows(f->db, "SELECT id, projectId FROM users WHERE id <= 3 ORDER BY id",
+    fx_assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE (`projectId` = ? AND `id` IN (?, ?));"));
+    fx_assert_rows(f->db, "SELECT id, projectId FROM users WHERE id <= 3 ORDER BY id",
                 "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":2}]");
     cq_instance_free(other);
     workers_free(&w);
@@ -374,12 +233,12 @@ static void test_assoc_many__has_semantics(void **state)
     workers_setup(f, &w);
     bool has = false;
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) },
                                      2, NULL));
     assert_true(has);
-    assert_sql(f, 1, SQL("SELECT `user`.`id` FROM `users` AS `user` WHERE "));
+    fx_assert_sql(f, 1, SQL("SELECT `user`.`id` FROM `users` AS `user` WHERE "));
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[1]) },
                                      2, NULL));
     assert_false(has);
@@ -409,7 +268,7 @@ static void test_assoc_many__create_with_fields(void **state)
                                         &(cq_assoc_opts_write){
                                             .fields = (const char *[]){ "name", NULL } }));
     cq_value_free(v);
-    assert_rows(f->db, "SELECT name, projectId FROM users WHERE id = 6",
+    fx_assert_rows(f->db, "SELECT name, projectId FROM users WHERE id = 6",
                 "[{\"name\":\"f\",\"projectId\":1}]");
     workers_free(&w);
 }
@@ -429,21 +288,21 @@ static void test_assoc_many__source_key_iso_code(void **state)
         { .name = "name", .type = CQ_STRING },
         { 0 },
     };
-    cq_model *country = define(f->db, "country", country_attrs);
-    cq_model *city = define(f->db, "city", city_attrs);
+    cq_model *country = fx_define(f->db, "country", country_attrs);
+    cq_model *city = fx_define(f->db, "city", city_attrs);
     cq_assoc *cities = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&cities, country, city,
                                           &(cq_assoc_opts){ .foreign_key = "countryCode",
                                                             .source_key = "isoCode" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *fr = create(f->db, country, "{\"isoCode\":\"FR\",\"name\":\"France\"}");
-    cq_instance *paris = create(f->db, city, "{\"name\":\"Paris\"}");
+    cq_instance *fr = fx_create(f->db, country, "{\"isoCode\":\"FR\",\"name\":\"France\"}");
+    cq_instance *paris = fx_create(f->db, city, "{\"name\":\"Paris\"}");
     cq_value *v = cq_test_json("{\"name\":\"Lyon\"}");
 
     CQ_ASSERT_OK(f->db, cq_assoc_add(fr, cities, &(cq_target){ .instance = paris }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, fr, cities, v, NULL));
     cq_value_free(v);
-    assert_rows(f->db, "SELECT name, countryCode FROM cities ORDER BY id",
+    fx_assert_rows(f->db, "SELECT name, countryCode FROM cities ORDER BY id",
                 "[{\"name\":\"Paris\",\"countryCode\":\"FR\"},{\"name\":\"Lyon\",\"countryCode\":"
                 "\"FR\"}]");
     assert_get_names(f->db, fr, cities, &(cq_find_opts){ .order = by_id }, "name", "Paris,Lyon");
@@ -470,9 +329,9 @@ static void poly_setup(fixture *f, poly *p)
         { .name = "commentable_id", .type = CQ_INTEGER },
         { 0 },
     };
-    p->post = define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    p->image = define(f->db, "image", (const cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } });
-    p->comment = define(f->db, "comment", comment_attrs);
+    p->post = fx_define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    p->image = fx_define(f->db, "image", (const cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } });
+    p->comment = fx_define(f->db, "comment", comment_attrs);
     cq_value *ps = cq_test_json("{\"commentable\":\"post\"}");
     cq_value *is = cq_test_json("{\"commentable\":\"image\"}");
     CQ_ASSERT_OK(f->db, cq_model_has_many(&p->post_comments, p->post, p->comment,
@@ -494,7 +353,7 @@ static void poly_setup(fixture *f, poly *p)
     cq_value_free(ps);
     cq_value_free(is);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
 }
 
 static void test_assoc_many__polymorphic_definition_has_no_references(void **state)
@@ -502,7 +361,7 @@ static void test_assoc_many__polymorphic_definition_has_no_references(void **sta
     fixture *f = *state;
     poly p;
     poly_setup(f, &p);
-    assert_rows(f->db, "SELECT sql FROM sqlite_master WHERE name = 'comments'",
+    fx_assert_rows(f->db, "SELECT sql FROM sqlite_master WHERE name = 'comments'",
                 "[{\"sql\":\"CREATE TABLE `comments` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
                 "`title` VARCHAR(255), `commentable` VARCHAR(255), `commentable_id` INTEGER, "
                 "`createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL)\"}]");
@@ -513,37 +372,37 @@ static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
     fixture *f = *state;
     poly p;
     poly_setup(f, &p);
-    cq_instance *post = create(f->db, p.post, "{\"title\":\"Hello\"}");
-    cq_instance *image = create(f->db, p.image, "{\"url\":\"a.png\"}");
+    cq_instance *post = fx_create(f->db, p.post, "{\"title\":\"Hello\"}");
+    cq_instance *image = fx_create(f->db, p.image, "{\"url\":\"a.png\"}");
     cq_value *v1 = cq_test_json("{\"title\":\"Awesome!\"}");
     cq_value *v2 = cq_test_json("{\"title\":\"First\"}");
     cq_instance *c1 = NULL, *c2 = NULL;
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_create(&c1, image, p.image_comments, v1, NULL));
-    assert_sql(f, 1, SQL("INSERT INTO `comments` (`title`,`commentable`,`commentable_id`,"));
-    assert_string_equal(text_attr(f->db, c1, "commentable"), "image");
+    fx_assert_sql(f, 1, SQL("INSERT INTO `comments` (`title`,`commentable`,`commentable_id`,"));
+    assert_string_equal(fx_text_attr(f->db, c1, "commentable"), "image");
     CQ_ASSERT_OK(f->db, cq_assoc_create(&c2, post, p.post_comments, v2, NULL));
-    cq_instance *loose = create(f->db, p.comment, "{\"title\":\"Loose\"}");
-    clear_sql(f);
+    cq_instance *loose = fx_create(f->db, p.comment, "{\"title\":\"Loose\"}");
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_add(image, p.image_comments, &(cq_target){ .instance = loose },
                                      1, NULL));
-    assert_sql(f, 1, SQL("UPDATE `comments` SET `commentable_id`=?,`commentable`=?,`updatedAt`=? "
+    fx_assert_sql(f, 1, SQL("UPDATE `comments` SET `commentable_id`=?,`commentable`=?,`updatedAt`=? "
                          "WHERE `id` IN (?);"));
-    cq_instance *c4 = create(f->db, p.comment,
+    cq_instance *c4 = fx_create(f->db, p.comment,
                              "{\"title\":\"Moved\",\"commentable\":\"image\",\"commentable_id\":1}");
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(post, p.post_comments,
                                      (cq_target[]){ { .instance = c2 }, { .instance = c4 } }, 2,
                                      NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `comments` SET `commentable_id`=?,`commentable`=?,"));
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `comments` SET `commentable_id`=?,`commentable`=?,"));
 
     assert_get_names(f->db, image, p.image_comments, &(cq_find_opts){ .order = by_id }, "title",
                      "Awesome!,Loose");
     assert_get_names(f->db, post, p.post_comments, &(cq_find_opts){ .order = by_id }, "title",
                      "First,Moved");
     int64_t n = 0;
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, image, p.image_comments, NULL));
     assert_int_equal(n, 2);
     assert_non_null(strstr(f->sql[0], "`comment`.`commentable` = ?"));
@@ -558,7 +417,7 @@ static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
     const char *expect[] = { "a.png", "Hello", "a.png", "Hello" };
     for (size_t i = 0; i < cq_rows_count(all); i++) {
         cq_instance *c = cq_rows_at(all, i);
-        const char *kind = text_attr(f->db, c, "commentable");
+        const char *kind = fx_text_attr(f->db, c, "commentable");
         char method[64];
         snprintf(method, sizeof method, "get%c%s", kind[0] - 'a' + 'A', kind + 1);
         cq_assoc *a = NULL;
@@ -568,13 +427,13 @@ static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
         cq_rows *item = NULL;
         CQ_ASSERT_OK(f->db, cq_assoc_get(&item, c, a, NULL));
         assert_int_equal(cq_rows_count(item), 1);
-        const char *label = text_attr(f->db, cq_rows_at(item, 0),
+        const char *label = fx_text_attr(f->db, cq_rows_at(item, 0),
                                       strcmp(kind, "image") == 0 ? "url" : "title");
         assert_string_equal(label, expect[i]);
         cq_rows_free(item);
     }
     cq_rows_free(all);
-    assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
                 "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":1},{\"id\":2,"
                 "\"commentable\":\"post\",\"commentable_id\":1},{\"id\":3,\"commentable\":"
                 "\"image\",\"commentable_id\":1},{\"id\":4,\"commentable\":\"post\","
@@ -596,17 +455,17 @@ static void test_assoc_many__scope_not_checked_by_remove(void **state)
     fixture *f = *state;
     poly p;
     poly_setup(f, &p);
-    cq_instance *post = create(f->db, p.post, "{\"title\":\"Hello\"}");
-    cq_instance *image = create(f->db, p.image, "{\"url\":\"a.png\"}");
-    cq_instance *c = create(f->db, p.comment,
+    cq_instance *post = fx_create(f->db, p.post, "{\"title\":\"Hello\"}");
+    cq_instance *image = fx_create(f->db, p.image, "{\"url\":\"a.png\"}");
+    cq_instance *c = fx_create(f->db, p.comment,
                             "{\"title\":\"img\",\"commentable\":\"image\",\"commentable_id\":1}");
-    cq_instance *d = create(f->db, p.comment,
+    cq_instance *d = fx_create(f->db, p.comment,
                             "{\"title\":\"img2\",\"commentable\":\"image\",\"commentable_id\":1}");
 
     CQ_ASSERT_OK(f->db, cq_assoc_remove(post, p.post_comments, &(cq_target){ .instance = c }, 1,
                                         NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_set(image, p.image_comments, NULL, 0, NULL));
-    assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
                 "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":null},{\"id\":2,"
                 "\"commentable\":\"image\",\"commentable_id\":null}]");
     cq_instance_free(d);
@@ -622,13 +481,13 @@ static void test_assoc_many__bad_targets_write_nothing(void **state)
     fixture *f = *state;
     workers w;
     workers_setup(f, &w);
-    cq_instance *other_p = create(f->db, w.project, "{\"title\":\"Other\"}");
+    cq_instance *other_p = fx_create(f->db, w.project, "{\"title\":\"Other\"}");
     cq_instance *unsaved = NULL;
     CQ_ASSERT_OK(f->db, cq_model_build(&unsaved, w.user, NULL));
     cq_value *text = cq_value_text("abc");
     cq_value *list = cq_test_json("[1,2]");
     bool has = false;
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* one bad item among good ones: nothing is written */
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
@@ -658,8 +517,8 @@ static void test_assoc_many__bad_targets_write_nothing(void **state)
                         "addWorker: the project instance is not saved (its key is not set); save "
                         "it first");
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_set(fresh, w.a, NULL, 0, NULL));
-    assert_sql(f, 0, NULL);
-    assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_sql(f, 0, NULL);
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
     cq_instance_free(fresh);
     cq_value_free(list);
     cq_value_free(text);
@@ -680,14 +539,14 @@ static void test_assoc_many__failed_create_writes_nothing(void **state)
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_assoc_create(&made, w.p, w.a, bad, NULL));
     assert_null(made);
     cq_value_free(bad);
-    assert_rows(f->db, "SELECT count(*) AS n FROM users", "[{\"n\":5}]");
-    assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users", "[{\"n\":5}]");
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
     workers_free(&w);
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_assoc_many__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_assoc_many__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(scenario_12_workers),
         T(get_with_options),

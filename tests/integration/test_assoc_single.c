@@ -7,133 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture: a db whose statements are recorded -------------------------------------- */
-
-#define MAX_SQL 64
-
-typedef struct fixture {
-    cq_db *db;
-    char *sql[MAX_SQL]; /* statements other than transaction control */
-    size_t n;
-} fixture;
-
-static bool is_txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(sql, words[i], strlen(words[i])) == 0)
-            return true;
-    return false;
-}
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql) || f->n >= MAX_SQL)
-        return;
-    f->sql[f->n++] = strdup(ev->sql);
-}
-
-static void clear_sql(fixture *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        free(f->sql[i]);
-    f->n = 0;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    clear_sql(f);
-    free(f);
-    return 0;
-}
-
-/* Asserts the statements recorded since the last clear: `n` of them, statement i starting
- * with prefixes[i] (NULL = any); then clears. */
-static void assert_sql(fixture *f, size_t n, const char *const *prefixes)
-{
-    bool ok = f->n == n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = !prefixes || !prefixes[i] || strncmp(f->sql[i], prefixes[i], strlen(prefixes[i])) == 0;
-    if (!ok) {
-        print_error("%zu statements, expected %zu:\n", f->n, n);
-        for (size_t i = 0; i < f->n; i++)
-            print_error("  [%zu] %s\n", i, f->sql[i]);
-        for (size_t i = 0; prefixes && i < n; i++)
-            print_error("  want [%zu] %s...\n", i, prefixes[i] ? prefixes[i] : "*");
-        fail();
-    }
-    clear_sql(f);
-}
-
-#define SQL(...) ((const char *const[]){ __VA_ARGS__ })
-
-static const cq_attr name_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, NULL));
-    return m;
-}
-
-static cq_instance *create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_value *v = cq_test_json(json);
-    cq_instance *inst = NULL;
-    int rc = cq_model_create(&inst, m, v, NULL);
-    cq_value_free(v);
-    CQ_ASSERT_OK(db, rc);
-    return inst;
-}
-
-/* Runs `sql` and compares its rows (as JSON) with `expected`. */
-static void assert_rows(cq_db *db, const char *sql, const char *expected)
-{
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
-    char *text = NULL;
-    cq_value_to_json(&text, rows, CQ_JSON_COMPACT);
-    cq_value_free(rows);
-    if (strcmp(text, expected) != 0) {
-        print_error("%s\n  got:      %s\n  expected: %s\n", sql, text, expected);
-        cq_free(text);
-        fail();
-    }
-    cq_free(text);
-}
-
-static int64_t int_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    int64_t v = 0;
-    CQ_ASSERT_OK(db, cq_instance_get_int(&v, inst, attr));
-    return v;
-}
-
-static const char *text_attr(cq_db *db, const cq_instance *inst, const char *attr)
-{
-    const char *v = NULL;
-    CQ_ASSERT_OK(db, cq_instance_get_text(&v, inst, attr));
-    return v;
-}
+#include "cq_fixture.h"
 
 /* get for a single association: the one row or NULL (caller frees). */
 static cq_instance *get_one(cq_db *db, cq_instance *src, const cq_assoc *a,
@@ -157,11 +31,11 @@ typedef struct player_team {
 static player_team player_team_setup(fixture *f)
 {
     player_team pt = { 0 };
-    pt.player = define(f->db, "player", name_attrs);
-    pt.team = define(f->db, "team", name_attrs);
+    pt.player = fx_define(f->db, "player", fx_name_attrs);
+    pt.team = fx_define(f->db, "team", fx_name_attrs);
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&pt.team_of, pt.player, pt.team, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
     return pt;
 }
 
@@ -170,31 +44,31 @@ static void test_assoc_single__belongs_to_get_set(void **state)
 {
     fixture *f = *state;
     player_team pt = player_team_setup(f);
-    cq_instance *p = create(f->db, pt.player, "{\"name\":\"ann\"}");
-    cq_instance *reds = create(f->db, pt.team, "{\"name\":\"reds\"}");
-    clear_sql(f);
+    cq_instance *p = fx_create(f->db, pt.player, "{\"name\":\"ann\"}");
+    cq_instance *reds = fx_create(f->db, pt.team, "{\"name\":\"reds\"}");
+    fx_clear_sql(f);
 
     assert_null(get_one(f->db, p, pt.team_of, NULL));
-    assert_sql(f, 0, NULL);
+    fx_assert_sql(f, 0, NULL);
 
     /* another changed attribute is not saved by set */
     CQ_ASSERT_OK(f->db, cq_instance_set(p, "name", cq_value_text("changed")));
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .instance = reds }, 1, NULL));
-    assert_sql(f, 1, SQL("UPDATE `players` SET "));
-    assert_rows(f->db, "SELECT id, name, teamId FROM players",
+    fx_assert_sql(f, 1, SQL("UPDATE `players` SET "));
+    fx_assert_rows(f->db, "SELECT id, name, teamId FROM players",
                 "[{\"id\":1,\"name\":\"ann\",\"teamId\":1}]");
-    clear_sql(f);
-    assert_int_equal(int_attr(f->db, p, "teamId"), 1);
+    fx_clear_sql(f);
+    assert_int_equal(fx_int_attr(f->db, p, "teamId"), 1);
 
     /* unchanged key: no statement */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .instance = reds }, 1, NULL));
-    assert_sql(f, 0, NULL);
+    fx_assert_sql(f, 0, NULL);
 
     cq_instance *t = get_one(f->db, p, pt.team_of, NULL);
-    assert_sql(f, 1, SQL("SELECT `team`.`id`, `team`.`name`, `team`.`createdAt`, "
+    fx_assert_sql(f, 1, SQL("SELECT `team`.`id`, `team`.`name`, `team`.`createdAt`, "
                          "`team`.`updatedAt` FROM `teams` AS `team` WHERE `team`.`id` = ?;"));
     assert_non_null(t);
-    assert_string_equal(text_attr(f->db, t, "name"), "reds");
+    assert_string_equal(fx_text_attr(f->db, t, "name"), "reds");
     cq_instance_free(t);
 
     /* where is ANDed; attributes restrict */
@@ -207,16 +81,16 @@ static void test_assoc_single__belongs_to_get_set(void **state)
     cq_test_assert_json(tv, "{\"name\":\"reds\"}");
     cq_value_free(tv);
     cq_instance_free(t);
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* unset (n = 0, or a null key) */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, NULL, 0, NULL));
-    assert_sql(f, 1, SQL("UPDATE `players` SET "));
-    assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
+    fx_assert_sql(f, 1, SQL("UPDATE `players` SET "));
+    fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
     cq_value *null = cq_value_null();
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .key = null }, 1, NULL));
     cq_value_free(null);
-    assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
+    fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
 
     cq_instance_free(reds);
     cq_instance_free(p);
@@ -227,20 +101,20 @@ static void test_assoc_single__belongs_to_set_raw_key_and_no_save(void **state)
 {
     fixture *f = *state;
     player_team pt = player_team_setup(f);
-    cq_instance *p = create(f->db, pt.player, "{\"name\":\"ann\"}");
-    cq_instance_free(create(f->db, pt.team, "{\"name\":\"reds\"}"));
-    cq_instance_free(create(f->db, pt.team, "{\"name\":\"blues\"}"));
+    cq_instance *p = fx_create(f->db, pt.player, "{\"name\":\"ann\"}");
+    cq_instance_free(fx_create(f->db, pt.team, "{\"name\":\"reds\"}"));
+    cq_instance_free(fx_create(f->db, pt.team, "{\"name\":\"blues\"}"));
     cq_value *two = cq_value_int(2);
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .key = two }, 1,
                                      &(cq_assoc_opts_write){ .no_save = true }));
-    assert_int_equal(int_attr(f->db, p, "teamId"), 2);
+    assert_int_equal(fx_int_attr(f->db, p, "teamId"), 2);
     assert_true(cq_instance_changed(p, "teamId"));
-    assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
+    fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
     CQ_ASSERT_OK(f->db, cq_instance_save(p, NULL));
-    assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":2}]");
+    fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":2}]");
     cq_instance *t = get_one(f->db, p, pt.team_of, NULL);
-    assert_string_equal(text_attr(f->db, t, "name"), "blues");
+    assert_string_equal(fx_text_attr(f->db, t, "name"), "blues");
     cq_instance_free(t);
     cq_value_free(two);
     cq_instance_free(p);
@@ -251,16 +125,16 @@ static void test_assoc_single__belongs_to_create(void **state)
 {
     fixture *f = *state;
     player_team pt = player_team_setup(f);
-    cq_instance *p = create(f->db, pt.player, "{\"name\":\"ann\"}");
+    cq_instance *p = fx_create(f->db, pt.player, "{\"name\":\"ann\"}");
     cq_value *values = cq_test_json("{\"name\":\"greens\"}");
     cq_instance *t = NULL;
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_create(&t, p, pt.team_of, values, NULL));
-    assert_sql(f, 2, SQL("INSERT INTO `teams`", "UPDATE `players` SET "));
-    assert_int_equal(int_attr(f->db, t, "id"), 1);
-    assert_int_equal(int_attr(f->db, p, "teamId"), 1);
-    assert_rows(f->db, "SELECT p.name AS player, t.name AS team FROM players p JOIN teams t ON "
+    fx_assert_sql(f, 2, SQL("INSERT INTO `teams`", "UPDATE `players` SET "));
+    assert_int_equal(fx_int_attr(f->db, t, "id"), 1);
+    assert_int_equal(fx_int_attr(f->db, p, "teamId"), 1);
+    fx_assert_rows(f->db, "SELECT p.name AS player, t.name AS team FROM players p JOIN teams t ON "
                        "t.id = p.teamId",
                 "[{\"player\":\"ann\",\"team\":\"greens\"}]");
     cq_value_free(values);
@@ -276,27 +150,27 @@ static void test_assoc_single__belongs_to_target_key(void **state)
         { .name = "name", .type = CQ_STRING, .length = 100, .unique = true },
         { 0 },
     };
-    cq_model *user = define(f->db, "user", name_attrs);
-    cq_model *company = define(f->db, "company", company_attrs);
+    cq_model *user = fx_define(f->db, "user", fx_name_attrs);
+    cq_model *company = fx_define(f->db, "company", company_attrs);
     cq_assoc *a = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&a, user, company,
                                             &(cq_assoc_opts){ .foreign_key = "fk_companyname",
                                                               .target_key = "name" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *u = create(f->db, user, "{\"name\":\"ann\"}");
-    cq_instance *acme = create(f->db, company, "{\"name\":\"acme\"}");
-    clear_sql(f);
+    cq_instance *u = fx_create(f->db, user, "{\"name\":\"ann\"}");
+    cq_instance *acme = fx_create(f->db, company, "{\"name\":\"acme\"}");
+    fx_clear_sql(f);
 
     /* a null key with a non-PK targetKey is still queried (IS NULL), as in v6 */
     assert_null(get_one(f->db, u, a, NULL));
-    assert_sql(f, 1, SQL("SELECT "));
+    fx_assert_sql(f, 1, SQL("SELECT "));
     CQ_ASSERT_OK(f->db, cq_assoc_set(u, a, &(cq_target){ .instance = acme }, 1, NULL));
-    assert_rows(f->db, "SELECT fk_companyname FROM users", "[{\"fk_companyname\":\"acme\"}]");
-    clear_sql(f);
+    fx_assert_rows(f->db, "SELECT fk_companyname FROM users", "[{\"fk_companyname\":\"acme\"}]");
+    fx_clear_sql(f);
     cq_instance *c = get_one(f->db, u, a, NULL);
     assert_non_null(c);
     assert_non_null(strstr(f->sql[0], "WHERE `company`.`name` = ?"));
-    assert_int_equal(int_attr(f->db, c, "id"), 1);
+    assert_int_equal(fx_int_attr(f->db, c, "id"), 1);
     cq_instance_free(c);
     cq_instance_free(acme);
     cq_instance_free(u);
@@ -307,24 +181,24 @@ static void test_assoc_single__belongs_to_target_key(void **state)
 static void test_assoc_single__belongs_to_missing_target_row(void **state)
 {
     fixture *f = *state;
-    cq_model *user = define(f->db, "user", name_attrs);
-    cq_model *company = define(f->db, "company", name_attrs);
-    cq_model *owner = define(f->db, "owner", name_attrs);
+    cq_model *user = fx_define(f->db, "user", fx_name_attrs);
+    cq_model *company = fx_define(f->db, "company", fx_name_attrs);
+    cq_model *owner = fx_define(f->db, "owner", fx_name_attrs);
     cq_assoc *loose = NULL, *strict = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&loose, user, company,
                                             &(cq_assoc_opts){ .constraints = CQ_OFF }));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&strict, user, owner, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *u = create(f->db, user, "{\"name\":\"ann\"}");
+    cq_instance *u = fx_create(f->db, user, "{\"name\":\"ann\"}");
     cq_value *k99 = cq_value_int(99);
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(u, loose, &(cq_target){ .key = k99 }, 1, NULL));
-    assert_rows(f->db, "SELECT companyId FROM users", "[{\"companyId\":99}]");
+    fx_assert_rows(f->db, "SELECT companyId FROM users", "[{\"companyId\":99}]");
     assert_null(get_one(f->db, u, loose, NULL));
 
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_set(u, strict, &(cq_target){ .key = k99 }, 1, NULL));
-    assert_rows(f->db, "SELECT ownerId FROM users", "[{\"ownerId\":null}]");
+    fx_assert_rows(f->db, "SELECT ownerId FROM users", "[{\"ownerId\":null}]");
     assert_true(cq_value_is_null(cq_instance_get(u, "ownerId")));
     cq_value_free(k99);
     cq_instance_free(u);
@@ -341,13 +215,13 @@ typedef struct project_user {
 static project_user project_user_setup(fixture *f)
 {
     project_user pu = { 0 };
-    pu.project = define(f->db, "project", name_attrs);
-    pu.user = define(f->db, "user", name_attrs);
+    pu.project = fx_define(f->db, "project", fx_name_attrs);
+    pu.user = fx_define(f->db, "user", fx_name_attrs);
     CQ_ASSERT_OK(f->db, cq_model_has_one(&pu.initiator, pu.project, pu.user,
                                          &(cq_assoc_opts){ .as = "Initiator" }));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&pu.project_of, pu.user, pu.project, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    clear_sql(f);
+    fx_clear_sql(f);
     return pu;
 }
 
@@ -355,46 +229,46 @@ static void test_assoc_single__has_one_set_moves_the_key(void **state)
 {
     fixture *f = *state;
     project_user pu = project_user_setup(f);
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
-    cq_instance *u1 = create(f->db, pu.user, "{\"name\":\"u1\"}");
-    cq_instance *u2 = create(f->db, pu.user, "{\"name\":\"u2\"}");
-    clear_sql(f);
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance *u1 = fx_create(f->db, pu.user, "{\"name\":\"u1\"}");
+    cq_instance *u2 = fx_create(f->db, pu.user, "{\"name\":\"u2\"}");
+    fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .instance = u1 }, 1, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
-    assert_int_equal(int_attr(f->db, u1, "InitiatorId"), 1);
-    assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
+    assert_int_equal(fx_int_attr(f->db, u1, "InitiatorId"), 1);
+    fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
                 "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* already associated: only the lookup */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .instance = u1 }, 1, NULL));
-    assert_sql(f, 1, SQL("SELECT "));
+    fx_assert_sql(f, 1, SQL("SELECT "));
 
     /* another target: unlink the old one, link the new one */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .instance = u2 }, 1, NULL));
-    assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET ", "UPDATE `users` SET "));
-    assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
+    fx_assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET ", "UPDATE `users` SET "));
+    fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
                 "[{\"id\":1,\"InitiatorId\":null},{\"id\":2,\"InitiatorId\":1}]");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     cq_instance *got = get_one(f->db, p, pu.initiator, NULL);
-    assert_sql(f, 1, NULL);
-    assert_string_equal(text_attr(f->db, got, "name"), "u2");
+    fx_assert_sql(f, 1, NULL);
+    assert_string_equal(fx_text_attr(f->db, got, "name"), "u2");
     cq_instance_free(got);
 
     /* a raw primary key */
     cq_value *one = cq_value_int(1);
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .key = one }, 1, NULL));
     cq_value_free(one);
-    assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
                 "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* unset: only the old one is unlinked */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, NULL, 0, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
-    assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE InitiatorId IS NOT NULL",
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE InitiatorId IS NOT NULL",
                 "[{\"n\":0}]");
     cq_instance_free(u1);
     cq_instance_free(u2);
@@ -405,10 +279,10 @@ static void test_assoc_single__has_one_get_has_limit(void **state)
 {
     fixture *f = *state;
     project_user pu = project_user_setup(f);
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
-    cq_instance_free(create(f->db, pu.user, "{\"name\":\"u1\",\"InitiatorId\":1}"));
-    cq_instance_free(create(f->db, pu.user, "{\"name\":\"u2\",\"InitiatorId\":1}"));
-    clear_sql(f);
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance_free(fx_create(f->db, pu.user, "{\"name\":\"u1\",\"InitiatorId\":1}"));
+    cq_instance_free(fx_create(f->db, pu.user, "{\"name\":\"u2\",\"InitiatorId\":1}"));
+    fx_clear_sql(f);
 
     cq_instance *got = get_one(f->db, p, pu.initiator, NULL);
     assert_non_null(got);
@@ -422,22 +296,22 @@ static void test_assoc_single__has_one_create_detaches_previous(void **state)
 {
     fixture *f = *state;
     project_user pu = project_user_setup(f);
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
     cq_value *v1 = cq_test_json("{\"name\":\"first\"}");
     cq_value *v2 = cq_test_json("{\"name\":\"second\"}");
     cq_value *bad = cq_test_json("{\"name\":\"third\",\"nope\":1}");
     cq_instance *made = NULL;
 
     CQ_ASSERT_OK(f->db, cq_assoc_create(&made, p, pu.initiator, v1, NULL));
-    assert_int_equal(int_attr(f->db, made, "InitiatorId"), 1);
+    assert_int_equal(fx_int_attr(f->db, made, "InitiatorId"), 1);
     cq_instance_free(made);
     CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, p, pu.initiator, v2, NULL));
-    assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
+    fx_assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
                 "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
                 "\"InitiatorId\":1}]");
     CQ_ASSERT_ERR(f->db, CQ_EUNKNOWN_ATTR, cq_assoc_create(&made, p, pu.initiator, bad, NULL));
     assert_null(made);
-    assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
+    fx_assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
                 "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
                 "\"InitiatorId\":1}]");
     cq_value_free(v1);
@@ -455,18 +329,18 @@ static void test_assoc_single__has_one_create_with_fields(void **state)
         { .name = "email", .type = CQ_STRING },
         { 0 },
     };
-    cq_model *project = define(f->db, "project", name_attrs);
-    cq_model *user = define(f->db, "user", user_attrs);
+    cq_model *project = fx_define(f->db, "project", fx_name_attrs);
+    cq_model *user = fx_define(f->db, "user", user_attrs);
     cq_assoc *a = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_one(&a, project, user, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *p = create(f->db, project, "{\"name\":\"build\"}");
+    cq_instance *p = fx_create(f->db, project, "{\"name\":\"build\"}");
     cq_value *v = cq_test_json("{\"name\":\"ann\",\"email\":\"a@x\"}");
 
     CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, p, a, v,
                                         &(cq_assoc_opts_write){
                                             .fields = (const char *[]){ "name", NULL } }));
-    assert_rows(f->db, "SELECT name, email, projectId FROM users",
+    fx_assert_rows(f->db, "SELECT name, email, projectId FROM users",
                 "[{\"name\":\"ann\",\"email\":null,\"projectId\":1}]");
     cq_value_free(v);
     cq_instance_free(p);
@@ -481,8 +355,8 @@ static void test_assoc_single__has_one_scope(void **state)
         { .name = "kind", .type = CQ_STRING },
         { 0 },
     };
-    cq_model *image = define(f->db, "image", name_attrs);
-    cq_model *note = define(f->db, "note", note_attrs);
+    cq_model *image = fx_define(f->db, "image", fx_name_attrs);
+    cq_model *note = fx_define(f->db, "note", note_attrs);
     cq_value *scope = cq_test_json("{\"kind\":\"main\"}");
     cq_assoc *main_note = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_one(&main_note, image, note,
@@ -491,28 +365,28 @@ static void test_assoc_single__has_one_scope(void **state)
                                                            .scope = scope }));
     cq_value_free(scope);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *img = create(f->db, image, "{\"name\":\"i\"}");
-    cq_instance_free(create(f->db, note, "{\"text\":\"side\",\"kind\":\"aside\",\"imageId\":1}"));
-    cq_instance *n2 = create(f->db, note, "{\"text\":\"n2\"}");
-    clear_sql(f);
+    cq_instance *img = fx_create(f->db, image, "{\"name\":\"i\"}");
+    cq_instance_free(fx_create(f->db, note, "{\"text\":\"side\",\"kind\":\"aside\",\"imageId\":1}"));
+    cq_instance *n2 = fx_create(f->db, note, "{\"text\":\"n2\"}");
+    fx_clear_sql(f);
 
     assert_null(get_one(f->db, img, main_note, NULL)); /* the aside note does not match */
     assert_non_null(strstr(f->sql[0], "`note`.`imageId` = ?"));
     assert_non_null(strstr(f->sql[0], "`note`.`kind` = ?"));
-    clear_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(img, main_note, &(cq_target){ .instance = n2 }, 1, NULL));
-    assert_sql(f, 2, SQL("SELECT ", "UPDATE `notes` SET "));
-    assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
+    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `notes` SET "));
+    fx_assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
                 "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
                 "\"imageId\":1}]");
-    assert_string_equal(text_attr(f->db, n2, "kind"), "main");
+    assert_string_equal(fx_text_attr(f->db, n2, "kind"), "main");
 
     cq_value *v = cq_test_json("{\"text\":\"n3\"}");
     cq_instance *n3 = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_create(&n3, img, main_note, v, NULL));
     cq_value_free(v);
-    assert_string_equal(text_attr(f->db, n3, "kind"), "main");
-    assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
+    assert_string_equal(fx_text_attr(f->db, n3, "kind"), "main");
+    fx_assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
                 "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
                 "\"imageId\":null},{\"id\":3,\"kind\":\"main\",\"imageId\":1}]");
     cq_instance_free(n3);
@@ -524,10 +398,10 @@ static void test_assoc_single__has_one_scope(void **state)
 static void test_assoc_single__scenario_32_set_null_and_author(void **state)
 {
     fixture *f = *state;
-    cq_model *project = define(f->db, "project", name_attrs);
+    cq_model *project = fx_define(f->db, "project", fx_name_attrs);
     const cq_attr task_attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
-    cq_model *task = define(f->db, "task", task_attrs);
-    cq_model *user = define(f->db, "user", name_attrs);
+    cq_model *task = fx_define(f->db, "task", task_attrs);
+    cq_model *user = fx_define(f->db, "user", fx_name_attrs);
     cq_assoc *tasks = NULL, *project_of = NULL, *author = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&tasks, project, task, NULL));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&project_of, task, project, NULL));
@@ -535,23 +409,23 @@ static void test_assoc_single__scenario_32_set_null_and_author(void **state)
     assert_string_equal(cq_assoc_accessor_name(author, CQ_ACC_SET), "setAuthor");
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
 
-    cq_instance *p = create(f->db, project, "{\"name\":\"p\"}");
-    cq_instance *t1 = create(f->db, task, "{\"title\":\"t1\"}");
-    cq_instance *t2 = create(f->db, task, "{\"title\":\"t2\"}");
+    cq_instance *p = fx_create(f->db, project, "{\"name\":\"p\"}");
+    cq_instance *t1 = fx_create(f->db, task, "{\"title\":\"t1\"}");
+    cq_instance *t2 = fx_create(f->db, task, "{\"title\":\"t2\"}");
     cq_target both[] = { { .instance = t1 }, { .instance = t2 } };
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, tasks, both, 2, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_set(t2, project_of, NULL, 0, NULL));
-    cq_instance *t3 = create(f->db, task, "{\"title\":\"t3\"}");
+    cq_instance *t3 = fx_create(f->db, task, "{\"title\":\"t3\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(p, tasks, &(cq_target){ .instance = t3 }, 1, NULL));
     cq_instance *t3b = NULL;
     cq_value *three = cq_value_int(3);
     CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&t3b, task, three, NULL));
     cq_value_free(three);
     CQ_ASSERT_OK(f->db, cq_assoc_set(t3b, project_of, NULL, 0, NULL));
-    cq_instance *writer = create(f->db, user, "{\"name\":\"writer\"}");
+    cq_instance *writer = fx_create(f->db, user, "{\"name\":\"writer\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_set(t1, author, &(cq_target){ .instance = writer }, 1, NULL));
 
-    assert_rows(f->db, "SELECT id, title, projectId FROM tasks ORDER BY id",
+    fx_assert_rows(f->db, "SELECT id, title, projectId FROM tasks ORDER BY id",
                 "[{\"id\":1,\"title\":\"t1\",\"projectId\":1},{\"id\":2,\"title\":\"t2\","
                 "\"projectId\":null},{\"id\":3,\"title\":\"t3\",\"projectId\":null}]");
     assert_null(get_one(f->db, t2, project_of, NULL));
@@ -579,14 +453,14 @@ static void test_assoc_single__unsaved_source_is_refused(void **state)
     fixture *f = *state;
     project_user pu = project_user_setup(f);
     cq_assoc *bt = pu.project_of;
-    cq_instance *u = create(f->db, pu.user, "{\"name\":\"orphan\"}"); /* InitiatorId null */
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance *u = fx_create(f->db, pu.user, "{\"name\":\"orphan\"}"); /* InitiatorId null */
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
     cq_instance *fresh_p = NULL, *fresh_u = NULL;
     CQ_ASSERT_OK(f->db, cq_model_build(&fresh_p, pu.project, NULL));
     CQ_ASSERT_OK(f->db, cq_model_build(&fresh_u, pu.user, NULL));
     cq_rows *rows = NULL;
     cq_value *v = cq_test_json("{\"name\":\"x\"}");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_get(&rows, fresh_p, pu.initiator, NULL));
     assert_null(rows);
@@ -601,8 +475,8 @@ static void test_assoc_single__unsaved_source_is_refused(void **state)
     assert_string_equal(cq_db_error(f->db)->message,
                         "setProject: the user instance is not saved (its key is not set); save "
                         "it first");
-    assert_sql(f, 0, NULL);
-    assert_rows(f->db, "SELECT id, name, InitiatorId, projectId FROM users",
+    fx_assert_sql(f, 0, NULL);
+    fx_assert_rows(f->db, "SELECT id, name, InitiatorId, projectId FROM users",
                 "[{\"id\":1,\"name\":\"orphan\",\"InitiatorId\":null,\"projectId\":null}]");
     assert_true(cq_instance_is_new_record(fresh_u));
     cq_value_free(v);
@@ -616,16 +490,16 @@ static void test_assoc_single__wrong_targets_are_refused(void **state)
 {
     fixture *f = *state;
     project_user pu = project_user_setup(f);
-    cq_model *team = define(f->db, "team", name_attrs);
+    cq_model *team = fx_define(f->db, "team", fx_name_attrs);
     cq_assoc *bt = pu.project_of;
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
-    cq_instance *u = create(f->db, pu.user, "{\"name\":\"u\"}");
-    cq_instance *t = create(f->db, team, "{\"name\":\"t\"}");
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance *u = fx_create(f->db, pu.user, "{\"name\":\"u\"}");
+    cq_instance *t = fx_create(f->db, team, "{\"name\":\"t\"}");
     cq_instance *unsaved = NULL;
     CQ_ASSERT_OK(f->db, cq_model_build(&unsaved, pu.user, NULL));
     cq_value *text = cq_value_text("abc");
-    clear_sql(f);
+    fx_clear_sql(f);
 
     /* an instance of another model */
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
@@ -653,8 +527,8 @@ static void test_assoc_single__wrong_targets_are_refused(void **state)
                         "user");
     /* add/remove/has do not exist on single associations */
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_add(p, pu.initiator, two, 1, NULL));
-    assert_sql(f, 0, NULL);
-    assert_rows(f->db, "SELECT id, InitiatorId, projectId FROM users",
+    fx_assert_sql(f, 0, NULL);
+    fx_assert_rows(f->db, "SELECT id, InitiatorId, projectId FROM users",
                 "[{\"id\":1,\"InitiatorId\":null,\"projectId\":null}]");
     cq_value_free(text);
     cq_instance_free(unsaved);
@@ -668,8 +542,8 @@ static void test_assoc_single__call_by_method_name(void **state)
 {
     fixture *f = *state;
     project_user pu = project_user_setup(f);
-    cq_instance *p = create(f->db, pu.project, "{\"name\":\"build\"}");
-    cq_instance *u = create(f->db, pu.user, "{\"name\":\"u\"}");
+    cq_instance *p = fx_create(f->db, pu.project, "{\"name\":\"build\"}");
+    cq_instance *u = fx_create(f->db, pu.user, "{\"name\":\"u\"}");
     const char *methods[] = { "setInitiator", "getInitiator" };
     int64_t got_id = 0;
 
@@ -684,7 +558,7 @@ static void test_assoc_single__call_by_method_name(void **state)
             break;
         case CQ_ACC_GET:
             CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, p, a, NULL));
-            got_id = int_attr(f->db, cq_rows_at(rows, 0), "id");
+            got_id = fx_int_attr(f->db, cq_rows_at(rows, 0), "id");
             cq_rows_free(rows);
             break;
         default:
@@ -704,7 +578,7 @@ static void test_assoc_single__call_by_method_name(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_assoc_single__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_assoc_single__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(belongs_to_get_set),
         T(belongs_to_set_raw_key_and_no_save),

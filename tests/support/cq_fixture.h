@@ -1,0 +1,37 @@
+/* A test fixture shared by the integration tests: an in-memory SQLite db whose statements
+ * (other than transaction control) are recorded through the logging hook, plus helpers to
+ * define models, create rows and compare what the database holds. */
+#ifndef CQ_FIXTURE_H
+#define CQ_FIXTURE_H
+
+#include "cq_test.h"
+
+#define FX_MAX_SQL 64
+
+typedef struct fixture {
+    cq_db *db;
+    char *sql[FX_MAX_SQL]; /* statements other than transaction control */
+    size_t n;
+} fixture;
+
+/* cmocka setup/teardown: *state becomes a fixture with a fresh db. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
+void fx_clear_sql(fixture *f);
+/* Asserts the statements recorded since the last clear: `n` of them, statement i starting
+ * with prefixes[i] (NULL = any); then clears. */
+void fx_assert_sql(fixture *f, size_t n, const char *const *prefixes);
+#define SQL(...) ((const char *const[]){ __VA_ARGS__ })
+
+/* One STRING attribute `name`. */
+extern const cq_attr fx_name_attrs[];
+cq_model *fx_define(cq_db *db, const char *name, const cq_attr *attrs);
+cq_instance *fx_create(cq_db *db, cq_model *m, const char *json);
+/* Runs `sql` and compares its rows (as compact JSON) with `expected`. */
+void fx_assert_rows(cq_db *db, const char *sql, const char *expected);
+int64_t fx_int_attr(cq_db *db, const cq_instance *inst, const char *attr);
+const char *fx_text_attr(cq_db *db, const cq_instance *inst, const char *attr);
+/* Values of attribute `attr` of rows, comma-separated, compared with `expected`. */
+void fx_assert_names(cq_db *db, const cq_rows *rows, const char *attr, const char *expected);
+
+#endif
