@@ -120,7 +120,8 @@ static int try_create(cq_model *m, const char *json)
 
 /* ---- the renderer and the normalizer ----------------------------------------------------- */
 
-/* Every golden file parses and renders back to the same bytes. */
+/* Every golden file (the 94 recorded from Sequelize and cequel's own expected files next to
+ * them) parses and renders back to the same bytes. */
 static void test_dump__golden_files_render_byte_for_byte(void **state)
 {
     (void)state;
@@ -142,7 +143,8 @@ static void test_dump__golden_files_render_byte_for_byte(void **state)
         cq_free(out);
         cq_value_free(v);
         free(text);
-        files++;
+        if (!strstr(e->d_name, ".cequel."))
+            files++;
     }
     closedir(dir);
     assert_int_equal(files, 94);
