@@ -94,6 +94,15 @@ CQ_EXTERN int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect);
  */
 CQ_EXTERN int cq_db_sync_order(cq_model ***out, cq_db *db);
 
+/**
+ * Deletes every row of every model's table (Sequelize's `sequelize.truncate()`), tables that
+ * reference others first, in one transaction (a savepoint inside an open one). With cyclic
+ * references the declared ON DELETE actions settle the order (DEVIATIONS D10).
+ * @return CQ_OK, CQ_EFOREIGNKEY (rows still referenced under RESTRICT / NO ACTION; nothing
+ *         deleted), CQ_EDATABASE.
+ */
+CQ_EXTERN int cq_db_truncate(cq_db *db, const cq_sync_opts *opts);
+
 CQ_END_DECL
 
 #endif

@@ -201,16 +201,6 @@ static int atomic_begin(cq_txn **t, cq_db *db)
     return cq__txn_begin(t, db, db->txn_inner);
 }
 
-static int atomic_end(cq_txn *t, int rc)
-{
-    cq_db *db = t->db;
-    if (rc == CQ_OK)
-        return cq_txn_commit(t);
-    cq_error keep = db->s.error;
-    cq_txn_rollback(t);
-    db->s.error = keep;
-    return rc;
-}
 
 /* ---- the join-model side of belongsToMany -------------------------------------------- */
 
@@ -855,7 +845,7 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
         rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, true);
         break;
     }
-    return atomic_end(t, rc);
+    return cq__txn_finish(t, rc);
 }
 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
@@ -876,7 +866,7 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (rc != CQ_OK)
         return rc;
     rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false);
-    return atomic_end(t, rc);
+    return cq__txn_finish(t, rc);
 }
 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
@@ -961,7 +951,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
         cq_target tg = { .instance = inst };
         rc = btm_add(src, a, &tg, 1, opts ? opts->through : NULL, false);
     }
-    rc = atomic_end(t, rc);
+    rc = cq__txn_finish(t, rc);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;

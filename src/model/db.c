@@ -212,6 +212,17 @@ int cq_txn_rollback(cq_txn *txn)
     return txn_end(txn, "ROLLBACK");
 }
 
+int cq__txn_finish(cq_txn *t, int rc)
+{
+    cq_db *db = t->db;
+    if (rc == CQ_OK)
+        return cq_txn_commit(t);
+    cq_error keep = db->s.error; /* the rollback must not hide why it happened */
+    cq_txn_rollback(t);
+    db->s.error = keep;
+    return rc;
+}
+
 uint64_t cq_txn_id(const cq_txn *txn)
 {
     return txn ? txn->id : 0;

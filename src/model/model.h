@@ -114,6 +114,9 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
 /* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a
  * top-level transaction. */
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
+/* Commits `t` when rc is CQ_OK, else rolls it back keeping the error record; returns the
+ * outcome. Frees `t` either way. */
+int cq__txn_finish(cq_txn *t, int rc);
 
 cq_instance *cq__instance_alloc(cq_model *m);
 /* create / bulkCreate without nested includes (the public functions live in src/assoc/create.c,

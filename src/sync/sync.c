@@ -664,3 +664,27 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
     cq_sync_plan_free(p);
     return rc;
 }
+
+/* Deletes every row of every model, children before the tables they reference (the reverse
+ * of the creation order), in one transaction. v6 refuses cyclic references without `cascade`;
+ * cequel orders itself and lets the declared ON DELETE actions resolve the cycle (DEVIATIONS
+ * D10): a cycle whose actions forbid it fails with the foreign-key error and deletes nothing. */
+int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
+{
+    (void)opts;
+    cq__db_clear(db);
+    cq_sync_plan *p = NULL;
+    int rc = plan_build(&p, db, cq_db_dialect(db));
+    cq_txn *t = NULL;
+    if (rc == CQ_OK)
+        rc = cq__txn_begin(&t, db, db->txn_inner);
+    for (size_t i = p ? p->norder : 0; rc == CQ_OK && i > 0; i--) {
+        cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, p->order[i - 1]->table);
+        rc = st ? cq__db_exec_stmt(db, st, NULL) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        cq__stmt_free(st);
+    }
+    if (t)
+        rc = cq__txn_finish(t, rc);
+    cq_sync_plan_free(p);
+    return rc;
+}
