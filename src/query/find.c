@@ -316,8 +316,10 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
                 key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
                        (m->assocs[k]->type == CQ_BELONGS_TO &&
                         cq__streq(m->assocs[k]->fk, m->attrs[i].name));
-            if (key && !sel[i])
-                sel[i] = hidden[i] = true;
+            if (key && !sel[i]) {
+                sel[i] = true;
+                hidden[i] = !cq__inc_plan_shows_key(&plan, m->attrs[i].name);
+            }
         }
     }
     if (rc == CQ_OK)

@@ -209,6 +209,14 @@ int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list)
     return rc;
 }
 
+bool cq__inc_plan_shows_key(const cq__inc_plan *p, const char *attr)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->nodes[i].spec->separate && strcmp(p->nodes[i].a->source_key, attr) == 0)
+            return true;
+    return false;
+}
+
 /* ---- joins and semi-joins --------------------------------------------------------------- */
 
 static cq__expr *col_of(cq_model *m, const char *alias, const char *attr)
@@ -882,9 +890,85 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
     return CQ_OK;
 }
 
+static bool has_to_many(const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->nodes[i].to_many || has_to_many(&p->nodes[i].children))
+            return true;
+    return false;
+}
+
+/* Identity of a parent row: its primary key, plus the join row it was read with (a
+ * belongsToMany target under two sources is two parents). */
+static char *identity(const cq_instance *inst)
+{
+    cq_model *m = inst->model;
+    cq_value *a = cq_value_array();
+    for (size_t i = 0; a && i < m->npk; i++) {
+        const cq_value *v = inst->values[m->pk[i]];
+        if (cq_value_array_append(a, v ? cq_value_copy(v) : cq_value_null()) != CQ_OK) {
+            cq_value_free(a);
+            return NULL;
+        }
+    }
+    const cq_instance *t = inst->through;
+    for (size_t i = 0; a && t && i < t->model->nattrs; i++) {
+        const cq_value *v = t->values[i];
+        if (cq_value_array_append(a, v ? cq_value_copy(v) : cq_value_null()) != CQ_OK) {
+            cq_value_free(a);
+            return NULL;
+        }
+    }
+    char *s = a ? key_text(a) : NULL;
+    cq_value_free(a);
+    return s;
+}
+
+/* With a to-many include anywhere, parents are grouped by primary key (A4): a to-one include
+ * that joined several rows for one parent (a hasOne with two matching rows) yields the parent
+ * once, at its first position, carrying the last row's include. */
+static int group_parents(cq_rows *rows)
+{
+    cq_db *db = rows->items[0]->model->db;
+    if (rows->items[0]->model->npk == 0 || rows->n < 2)
+        return CQ_OK;
+    keymap km = { 0 };
+    if (keymap_init(&km, rows->n) != 0) {
+        keymap_free(&km);
+        return oom(db);
+    }
+    size_t out = 0;
+    int rc = CQ_OK;
+    for (size_t i = 0; i < rows->n; i++) {
+        cq_instance *inst = rows->items[i];
+        char *id = identity(inst);
+        if (!id) {
+            rc = oom(db);
+            for (size_t k = i; k < rows->n; k++)
+                rows->items[out++] = rows->items[k];
+            break;
+        }
+        long first = keymap_get(&km, id);
+        if (first < 0) {
+            keymap_put(&km, id, out);
+            rows->items[out++] = inst;
+            continue;
+        }
+        free(id);
+        cq_instance_free(rows->items[first]); /* the later row wins, at the first position */
+        rows->items[first] = inst;
+    }
+    rows->n = out;
+    keymap_free(&km);
+    return rc;
+}
+
 int cq__inc_load_many(cq_rows *rows, cq__inc_plan *p, cq_txn *txn)
 {
-    if (!rows || rows->n == 0 || cq__inc_plan_empty(p))
+    if (!rows || rows->n == 0 || cq__inc_plan_empty(p) || !has_to_many(p))
         return CQ_OK;
+    int rc = group_parents(rows);
+    if (rc != CQ_OK)
+        return rc;
     return load_plan(p, rows->items, rows->n, txn);
 }

@@ -27,6 +27,9 @@ int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list);
 void cq__inc_plan_free(cq__inc_plan *p);
 bool cq__inc_plan_empty(const cq__inc_plan *p);
 
+/* True when `attr` is the source key of a top-level `separate` include: Sequelize adds it to
+ * the parent's attributes and shows it (A6), where other keys are read but hidden (A3). */
+bool cq__inc_plan_shows_key(const cq__inc_plan *p, const char *attr);
 /* Adds to-one JOINs and their columns (after the columns already in `st`) and EXISTS
  * filters for required includes that cannot be INNER JOINs (to-many includes, required
  * includes under optional ones). `alias` is the parent's SQL alias. With count_only, only the

@@ -596,6 +596,18 @@ static void test_include__separate_same_tree(void **state)
                                  .order = by_id },
                 "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
                 ",\"tasks\":[" T3 "]}]");
+    /* attributes without the source key: with separate it is added and shown (A6) */
+    static const char *const uname[] = { "username", NULL };
+    static const char *const title[] = { "title", NULL };
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.task, .separate = true,
+                                                              .attributes = title },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"username\":\"alice\",\"id\":1,\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]},"
+                "{\"username\":\"bob\",\"id\":2,\"tasks\":[]},{\"username\":\"carol\",\"id\":3,"
+                "\"tasks\":[{\"title\":\"t3\"}]}]");
     /* separate on other association types */
     assert_find_err(f->db, x.user,
                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile,
@@ -801,6 +813,60 @@ static void test_include__shared_child_under_each_parent(void **state)
                 "{\"status\":\"active\"}},{\"name\":\"p2\",\"userProjects\":{\"status\":\"done\"}}]},"
                 "{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\",\"projects\":"
                 "[{\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
+}
+
+/* A4: with a to-many include, a parent joined to two rows of a singular include comes back
+ * once, carrying the last row; without one, once per row. */
+static void test_include__grouping_of_singular_duplicates(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (2, 'likes coffee', 1)");
+    static const char *const uname[] = { "username", NULL };
+    static const char *const bio[] = { "bio", NULL };
+    static const char *const title[] = { "title", NULL };
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                                            { .model = x.task, .attributes = title },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .attr = "id" },
+                                                        { .as = "profile", .attr = "id" },
+                                                        { 0 } } },
+                "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
+                "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
+                "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .attr = "id" },
+                                                        { .as = "profile", .attr = "id" },
+                                                        { 0 } } },
+                "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes tea\"}},"
+                "{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"}},"
+                "{\"username\":\"bob\",\"profile\":null},{\"username\":\"carol\",\"profile\":null}]");
+    /* a belongsToMany target read for two sources stays two rows (p1 under alice and carol) */
+    static const char *const none[] = { NULL };
+    static const char *const pname[] = { "name", NULL };
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.project, .attributes = pname,
+                                                              .through_attributes_none = true,
+                                                              .through_attributes = none,
+                                                              .include = (cq_include[]){ { .model = x.user,
+                                                                                           .attributes = uname,
+                                                                                           .through_attributes_none = true,
+                                                                                           .through_attributes = none },
+                                                                                         { 0 } } },
+                                                            { 0 } },
+                                 .order = by_id },
+                "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":"
+                "\"alice\"},{\"username\":\"carol\"}]},{\"name\":\"p2\",\"users\":[{\"username\":"
+                "\"alice\"}]}]},{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\","
+                "\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":\"alice\"},{\"username\":"
+                "\"carol\"}]}]}]");
 }
 
 /* ---- accessors with include ----------------------------------------------------------------- */
@@ -1053,6 +1119,7 @@ int main(void)
         T(order_by_included),
         T(self_association),
         T(shared_child_under_each_parent),
+        T(grouping_of_singular_duplicates),
         T(accessor_get_with_include),
         T(count_distinct_parents),
         T(error_texts),
