@@ -445,6 +445,65 @@ static void test_sync__cycle_syncs_and_rows_reference_each_other(void **state)
                 "[{\"current_version_id\":null}]");
 }
 
+/* truncate: every row gone, children first; a cycle is settled by its ON DELETE actions
+ * (DEVIATIONS D10) */
+static void test_sync__truncate_with_cycle(void **state)
+{
+    fixture *f = *state;
+    define_document_version(f->db);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO documents (id, title) VALUES (1, 'spec')");
+    exec(f->db, "INSERT INTO versions (id, documentId) VALUES (7, 1)");
+    exec(f->db, "UPDATE documents SET current_version_id = 7 WHERE id = 1");
+    CQ_ASSERT_OK(f->db, cq_db_truncate(f->db, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM documents"), 0);
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM versions"), 0);
+}
+
+/* truncate is one transaction: rows a RESTRICT protects stop it, and nothing is deleted */
+static void test_sync__truncate_restrict_deletes_nothing(void **state)
+{
+    fixture *f = *state;
+    const cq_attr owner[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
+    const cq_attr pet[] = { { .name = "ownerId",
+                              .type = CQ_INTEGER,
+                              .references_model = "owner",
+                              .on_delete = "RESTRICT" },
+                            { 0 } };
+    const cq_attr tag[] = { { .name = "petId",
+                              .type = CQ_INTEGER,
+                              .references_model = "pet",
+                              .on_delete = "RESTRICT" },
+                            { 0 } };
+    define(f->db, "owner", owner);
+    define(f->db, "pet", pet);
+    define(f->db, "tag", tag);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO owners (id, name) VALUES (1, 'o')");
+    exec(f->db, "INSERT INTO pets (id, ownerId) VALUES (1, 1)");
+    exec(f->db, "INSERT INTO tags (id, petId) VALUES (1, 1)");
+    /* children first: tags, pets, owners; RESTRICT is satisfied in that order */
+    CQ_ASSERT_OK(f->db, cq_db_truncate(f->db, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM owners"), 0);
+    /* a cycle of RESTRICTs cannot be emptied: the error surfaces, every row stays */
+    const cq_attr a[] = { { .name = "bId", .type = CQ_INTEGER, .references_model = "b",
+                            .on_delete = "RESTRICT" },
+                          { 0 } };
+    const cq_attr b[] = { { .name = "aId", .type = CQ_INTEGER, .references_model = "a",
+                            .on_delete = "RESTRICT" },
+                          { 0 } };
+    define(f->db, "a", a);
+    define(f->db, "b", b);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO owners (id, name) VALUES (2, 'kept')");
+    exec(f->db, "INSERT INTO \"as\" (id) VALUES (1)");
+    exec(f->db, "INSERT INTO bs (id, aId) VALUES (1, 1)");
+    exec(f->db, "UPDATE \"as\" SET bId = 1");
+    CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY, cq_db_truncate(f->db, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM owners"), 1);
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM bs"), 1);
+}
+
 static void test_sync__cycle_is_logged_as_warning(void **state)
 {
     fixture *f = *state;
@@ -576,6 +635,8 @@ int main(void)
         T(test_sync__cycle_force_and_drop_with_rows),
         T(test_sync__strict_cycles_runs_nothing),
         T(test_sync__three_model_cycle_syncs),
+        T(test_sync__truncate_with_cycle),
+        T(test_sync__truncate_restrict_deletes_nothing),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
