@@ -308,16 +308,6 @@ static int tx_begin(cq_txn **t, cq_db *db)
     return cq__txn_begin(t, db, db->txn_inner);
 }
 
-static int tx_end(cq_txn *t, int rc)
-{
-    cq_db *db = t->db;
-    if (rc == CQ_OK)
-        return cq_txn_commit(t);
-    cq_error keep = db->s.error;
-    cq_txn_rollback(t);
-    db->s.error = keep;
-    return rc;
-}
 
 int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
                     const cq_write_opts *opts)
@@ -339,7 +329,7 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
     if (rc != CQ_OK)
         return rc;
     cq_instance *inst = NULL;
-    rc = tx_end(t, create_tree(&inst, m, values, opts->include, opts));
+    rc = cq__txn_finish(t, create_tree(&inst, m, values, opts->include, opts));
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -375,7 +365,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }
-    rc = tx_end(t, rc);
+    rc = cq__txn_finish(t, rc);
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else
