@@ -246,7 +246,12 @@ static cq__expr *link_of(const cq__inc *n, cq_model *parent, const char *palias)
                         col_of(a->target, n->alias, a->fk));
 }
 
-static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias);
+static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias,
+                  const char *agg_attr, bool desc);
+static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias)
+{
+    return sub_of(out, n, parent, palias, NULL, false);
+}
 
 /* ANDs an EXISTS filter for every required child of `n` onto `and`. */
 static int and_required_children(cq__expr *and, const cq__inc *n)
@@ -266,8 +271,13 @@ static int and_required_children(cq__expr *and, const cq__inc *n)
 }
 
 /* EXISTS (SELECT * FROM <target> ... WHERE <link> AND <scope> AND <where> AND <required
- * descendants>): a semi-join that keeps the parent row when a matching included row exists. */
-static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias)
+ * descendants>): a semi-join that keeps the parent row when a matching included row exists.
+ * With `agg_attr`: the scalar subquery (SELECT max|min(<attr>) FROM ... WHERE ...), by which
+ * parents are ordered when the order names a to-many include's attribute (include.md A7:
+ * descending takes each parent's largest value, ascending its smallest, as the joined rows
+ * Sequelize sorts would). */
+static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char *palias,
+                  const char *agg_attr, bool desc)
 {
     const cq_assoc *a = n->a;
     cq_db *db = parent->db;
@@ -311,7 +321,14 @@ static int exists_of(cq__expr **out, const cq__inc *n, cq_model *parent, const c
             rc = oom(db);
         cond = NULL;
     }
-    cq__expr *e = rc == CQ_OK ? cq__expr_new(CQ__EX_EXISTS) : NULL;
+    if (rc == CQ_OK && agg_attr) {
+        sub->count = cq__expr_new(CQ__EX_AGG);
+        if (!sub->count || cq__expr_add(sub->count, col_of(a->target, n->alias, agg_attr)) != 0)
+            rc = oom(db);
+        else
+            sub->count->op = desc ? "max" : "min";
+    }
+    cq__expr *e = rc == CQ_OK ? cq__expr_new(agg_attr ? CQ__EX_SUBQUERY : CQ__EX_EXISTS) : NULL;
     if (rc == CQ_OK && !e)
         rc = oom(db);
     if (rc == CQ_OK) {
@@ -415,6 +432,8 @@ int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char 
     *out = NULL;
     const char *path = as_path;
     cq__inc *n = NULL;
+    cq_model *pm = m;           /* the model the current level hangs from */
+    const char *pa = m->name;   /* and its SQL alias */
     for (;;) {
         const char *dot = strchr(path, '.');
         size_t len = dot ? (size_t)(dot - path) : strlen(path);
@@ -439,10 +458,13 @@ int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char 
                 return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
                                    "order: model \"%s\" has no attribute \"%s\"",
                                    n->target->name, attr);
-            return CQ_OK;
+            /* and the parents by their children's values (A7) */
+            return dot || n->spec->separate ? CQ_OK : sub_of(out, n, pm, pa, attr, desc);
         }
         if (!dot)
             break;
+        pm = n->target;
+        pa = n->alias;
         p = &n->children;
         path = dot + 1;
     }

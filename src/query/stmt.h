@@ -21,7 +21,9 @@ typedef enum cq__expr_kind {
     CQ__EX_ISNULL,  /* kids[0] IS [NOT] NULL */
     CQ__EX_RAW,     /* a caller's SQL fragment with `?` placeholders bound from params */
     CQ__EX_COUNT,   /* count(*) or count(DISTINCT col) when kids[0] */
-    CQ__EX_EXISTS   /* EXISTS (sub) */
+    CQ__EX_EXISTS,  /* EXISTS (sub) */
+    CQ__EX_SUBQUERY,/* (sub): a scalar subquery */
+    CQ__EX_AGG      /* op(kids[0]): an aggregate, op "max" or "min" */
 } cq__expr_kind;
 
 typedef struct cq__expr {

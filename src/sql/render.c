@@ -165,6 +165,16 @@ static void put_expr(render *r, const cq__expr *e)
         render_select(r, e->sub);
         cq__buf_putc(&r->b, ')');
         break;
+    case CQ__EX_SUBQUERY:
+        cq__buf_putc(&r->b, '(');
+        render_select(r, e->sub);
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_AGG:
+        cq__buf_printf(&r->b, "%s(", e->op);
+        put_expr(r, e->kids[0]);
+        cq__buf_putc(&r->b, ')');
+        break;
     case CQ__EX_COUNT:
         if (e->n) {
             cq__buf_put(&r->b, "count(DISTINCT(");

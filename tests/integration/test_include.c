@@ -698,6 +698,27 @@ static void test_include__order_by_included(void **state)
                 "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
                 "{\"username\":\"bob\",\"tasks\":[]},{\"username\":\"carol\",\"tasks\":"
                 "[{\"title\":\"t3\"}]}]");
+    /* parents ordered by their children's values (A7): [[Task, 'title', 'DESC']] alone gives
+     * carol (t3), alice (t2), bob (no task) as in Sequelize; ascending, bob comes first */
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .as = "tasks", .attr = "title",
+                                                          .desc = true },
+                                                        { 0 } } },
+                "[{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]},"
+                "{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
+                "{\"username\":\"bob\",\"tasks\":[]}]");
+    assert_find(f->db, x.user,
+                &(cq_find_opts){ .attributes = uname,
+                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                            { 0 } },
+                                 .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
+                                                        { 0 } } },
+                "[{\"username\":\"bob\",\"tasks\":[]},"
+                "{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]},"
+                "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]}]");
     /* nested: [[Task, Comment, 'text', 'DESC']] */
     assert_find(f->db, x.user,
                 &(cq_find_opts){ .attributes = uname,
