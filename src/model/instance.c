@@ -499,7 +499,17 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
             o = NULL;
         }
     }
-    /* included associations under their keys, then a belongsToMany join row */
+    /* a belongsToMany join row first (Sequelize lists the through columns before nested
+     * includes) */
+    if (o && inst->through) {
+        cq_value *tv = NULL;
+        if (cq_instance_to_value(&tv, inst->through) != CQ_OK ||
+            cq_value_object_set(o, inst->through_key, tv) != CQ_OK) {
+            cq_value_free(o);
+            o = NULL;
+        }
+    }
+    /* then included associations under their keys */
     for (size_t k = 0; o && k < inst->ninc; k++) {
         const cq__included *inc = &inst->inc[k];
         cq_value *child = NULL;
@@ -507,14 +517,6 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
                  : inc->one ? cq_instance_to_value(&child, inc->one)
                             : ((child = cq_value_null()) ? CQ_OK : CQ_ENOMEM);
         if (rc != CQ_OK || cq_value_object_set(o, inc->key, child) != CQ_OK) {
-            cq_value_free(o);
-            o = NULL;
-        }
-    }
-    if (o && inst->through) {
-        cq_value *tv = NULL;
-        if (cq_instance_to_value(&tv, inst->through) != CQ_OK ||
-            cq_value_object_set(o, inst->through_key, tv) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }
