@@ -27,6 +27,7 @@ demo: build
 
 test-normal: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@grep -h '^conformance:' $(BUILD)/Testing/Temporary/LastTest.log || true
 
 test-asan: build-asan
 	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
