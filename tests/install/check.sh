@@ -8,6 +8,11 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+# a sanitized library needs its consumer built with the same sanitizers
+san=""
+if grep -q '^CQ_SANITIZE:BOOL=ON' "$build/CMakeCache.txt"; then
+    san="-fsanitize=address,undefined"
+fi
 test -f "$tmp/prefix/include/cequel.h"
 test -f "$tmp/prefix/include/cequel/assoc.h"
 ls "$tmp/prefix"/lib*/libcequel.a "$tmp/prefix"/lib*/libcequel.so >/dev/null
@@ -29,7 +34,7 @@ int main(void)
 C
 libdir=$(dirname "$(ls "$tmp/prefix"/lib*/pkgconfig/cequel.pc)")
 export PKG_CONFIG_PATH="$libdir"
-cc -std=c11 -Wall -Werror "$tmp/hello.c" $(pkg-config --cflags --libs cequel) \
+cc -std=c11 -Wall -Werror $san "$tmp/hello.c" $(pkg-config --cflags --libs cequel) \
    -Wl,-rpath,"$(dirname "$libdir")" -o "$tmp/hello_pc"
 test "$("$tmp/hello_pc")" = "people"
 
@@ -41,7 +46,8 @@ find_package(cequel REQUIRED)
 add_executable(hello ../hello.c)
 target_link_libraries(hello PRIVATE cequel::cequel)
 CM
-cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+      -DCMAKE_C_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
 test "$("$tmp/cm/build/hello")" = "people"
 echo "install: header, libraries, pkg-config and find_package(cequel) all work"
