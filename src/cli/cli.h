@@ -180,7 +180,9 @@ typedef enum cli_step_kind {
     CLI_STEP_COMMIT,
     CLI_STEP_ROLLBACK,
     CLI_STEP_ASSOCIATE,
-    CLI_STEP_RETURN
+    CLI_STEP_RETURN,
+    CLI_STEP_TRUNCATE,
+    CLI_STEP_FOR_EACH_MODEL
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -268,6 +270,14 @@ bool cli_ref_parse(cli_ref *out, const char *text, bool dollar, bool allow_attr)
  * operator symbols as written in scripts). Objects {"$ref": "..."} are handed to `resolve`
  * (NULL: an error). On failure `*out` is NULL and diag says why.
  */
+/*
+ * A blob literal {"$blob": "6869"} (hex, even length, either case; "" is an empty blob).
+ * @return false when `j` is not an object with the single key "$blob" (then nothing is set);
+ * else true, with `*rc` CLI_OK and, when `out` is not NULL, `*out` the decoded blob, or
+ * CLI_EINPUT / CLI_ENOMEM with diag set (path: `path.$blob`).
+ */
+bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_diag *diag);
+
 typedef int (*cli_ref_fn)(cq_value **out, const char *ref, const char *path, void *user_data,
                           cli_diag *diag);
 int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,

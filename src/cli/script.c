@@ -13,6 +13,7 @@
 
 typedef enum {
     T_SYNC,              /* {"sync": {"force": true}} */
+    T_EMPTY,             /* {"truncate": {}}: no options */
     T_MODEL,             /* {"create": "user"} */
     T_INSTANCE,          /* {"save": "$u1"} */
     T_MODEL_OR_INSTANCE, /* update, destroy */
@@ -56,6 +57,8 @@ static const struct step_def {
     { "rollback", CLI_STEP_ROLLBACK, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "associate", CLI_STEP_ASSOCIATE, T_ASSOC, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "return", CLI_STEP_RETURN, T_TEMPLATE, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "truncate", CLI_STEP_TRUNCATE, T_EMPTY, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "forEachModel", CLI_STEP_FOR_EACH_MODEL, T_EMPTY, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
 };
 enum { N_STEP_DEFS = sizeof step_defs / sizeof step_defs[0] };
 
@@ -169,6 +172,9 @@ static int check_value_refs(checker *c, json_t *v, const char *path)
                 return rc;
         }
     } else if (json_is_object(v)) {
+        int blob_rc = CLI_OK;
+        if (cli_blob_literal(NULL, &blob_rc, v, path, c->diag))
+            return blob_rc;
         json_t *ref = json_object_get(v, "$ref");
         if (ref && json_object_size(v) == 1) {
             char sub[CLI_PATH_MAX];
@@ -737,6 +743,12 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             s->force = json_is_true(val);
         }
         break;
+    case T_EMPTY:
+        if (!json_is_object(target) || json_object_size(target) != 0) {
+            cli_diag_set(diag, tpath, "expected {} (%s takes no options)", def->key);
+            return CLI_EINPUT;
+        }
+        break;
     case T_MODEL:
         rc = want_model(c, &s->model, target, tpath);
         break;
@@ -809,7 +821,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             s->then = val;
             rc = check_template(c, val, sub, true);
         } else if (strcmp(key, "transaction") == 0 && def->target != T_TXN &&
-                   def->target != T_ASSOC && def->target != T_TEMPLATE) {
+                   def->target != T_ASSOC && def->target != T_TEMPLATE &&
+                   def->kind != CLI_STEP_FOR_EACH_MODEL) {
             rc = want_txn(c, &s->transaction, val, sub);
         } else if (!key_allowed(def, key)) {
             cli_diag_set(diag, sub, "unknown key for %s", def->key);

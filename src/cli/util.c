@@ -214,6 +214,53 @@ static const char *map_op_key(const char *key, char *buf, size_t n)
     return key;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_diag *diag)
+{
+    json_t *hex = json_is_object(j) ? json_object_get(j, "$blob") : NULL;
+    if (!hex || json_object_size(j) != 1)
+        return false;
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, "$blob");
+    *rc = CLI_EINPUT;
+    const char *text = json_string_value(hex);
+    size_t len = json_is_string(hex) ? json_string_length(hex) : 0;
+    bool ok = text && len % 2 == 0;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = hex_digit(text[i]) >= 0;
+    if (!ok) {
+        cli_diag_set(diag, sub, "expected hexadecimal digits, two per byte (\"6869\")");
+        return true;
+    }
+    if (out) {
+        unsigned char *bytes = malloc(len / 2 + 1);
+        *out = NULL;
+        if (bytes) {
+            for (size_t i = 0; i < len / 2; i++)
+                bytes[i] = (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
+            *out = cq_value_blob(bytes, len / 2);
+            free(bytes);
+        }
+        if (!*out) {
+            cli_diag_set(diag, sub, "out of memory");
+            *rc = CLI_ENOMEM;
+            return true;
+        }
+    }
+    *rc = CLI_OK;
+    return true;
+}
+
 int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
                       void *user_data, const char *path, cli_diag *diag)
 {
@@ -261,6 +308,9 @@ int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
         break;
     }
     case JSON_OBJECT: {
+        int blob_rc = CLI_OK;
+        if (cli_blob_literal(out, &blob_rc, j, path, diag))
+            return blob_rc;
         json_t *ref = json_object_get(j, "$ref");
         if (ref && json_object_size(j) == 1) {
             char sub[CLI_PATH_MAX];
