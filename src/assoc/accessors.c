@@ -259,6 +259,33 @@ static int single_or_many_ext(cq__find_ext *ext, const cq_assoc *a, const cq_ins
     return where_expr(&ext->where, a->target, a->target->name, match_object(a->fk, v, a->scope));
 }
 
+/* The association condition of a getter (get, count, has): for belongsToMany the join with
+ * its `through` options (joinTableAttributes, through where), else the key match + scope. */
+static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *src,
+                      const cq_find_opts *o)
+{
+    if (a->type != CQ_BELONGS_TO_MANY)
+        return single_or_many_ext(ext, a, src);
+    int rc = btm_ext(ext, a, source_value(src, a));
+    if (rc != CQ_OK)
+        return rc;
+    ext->through_attrs = o ? o->through_attributes : NULL;
+    ext->no_through_attrs = o && o->through_attributes_none;
+    if (o && o->through_where) {
+        /* through: {where}: ANDed into the join condition */
+        cq__expr *tw = NULL;
+        rc = cq__where_build(&tw, a->through, a->through->name, o->through_where);
+        if (rc == CQ_OK && tw && cq__expr_add(ext->join_on, tw) != 0)
+            rc = oom(a->source->db);
+        if (rc != CQ_OK) {
+            cq__expr_free(ext->join_on);
+            cq__expr_free(ext->where);
+            ext->join_on = ext->where = NULL;
+        }
+    }
+    return rc;
+}
+
 int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
     *out = NULL;
@@ -295,25 +322,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
             hide = true;
         }
     }
-    if (a->type == CQ_BELONGS_TO_MANY) {
-        rc = btm_ext(&ext, a, source_value(src, a));
-        /* joinTableAttributes: which join columns the attached join row shows */
-        ext.through_attrs = o.through_attributes;
-        ext.no_through_attrs = o.through_attributes_none;
-        if (rc == CQ_OK && o.through_where) {
-            /* through: {where}: ANDed into the join condition */
-            cq__expr *tw = NULL;
-            rc = cq__where_build(&tw, a->through, a->through->name, o.through_where);
-            if (rc == CQ_OK && tw && cq__expr_add(ext.join_on, tw) != 0)
-                rc = oom(a->source->db);
-            if (rc != CQ_OK) {
-                cq__expr_free(ext.join_on);
-                cq__expr_free(ext.where);
-            }
-        }
-    } else {
-        rc = single_or_many_ext(&ext, a, src);
-    }
+    rc = getter_ext(&ext, a, src, &o);
     if (rc != CQ_OK) {
         free(attrs);
         return rc;
@@ -339,10 +348,7 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     if (rc != CQ_OK)
         return rc;
     cq__find_ext ext;
-    if (a->type == CQ_BELONGS_TO_MANY)
-        rc = btm_ext(&ext, a, source_value(src, a));
-    else
-        rc = single_or_many_ext(&ext, a, src);
+    rc = getter_ext(&ext, a, src, opts);
     if (rc != CQ_OK)
         return rc;
     return cq__count(out, a->target, opts, &ext);
@@ -402,8 +408,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
     o.offset = 0;
     cq_rows *rows = NULL;
     cq__find_ext ext;
-    rc = a->type == CQ_BELONGS_TO_MANY ? btm_ext(&ext, a, source_value(src, a))
-                                       : single_or_many_ext(&ext, a, src);
+    rc = getter_ext(&ext, a, src, &o);
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     cq_value_free(w);

@@ -430,7 +430,7 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 
 int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 {
-    const cq_value *v;
+    const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_INT, "an integer");
     if (rc == CQ_OK)
         *out = cq_value_as_int(v);
@@ -439,7 +439,7 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
-    const cq_value *v;
+    const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
     if (rc == CQ_OK)
         *out = cq_value_as_double(v);
@@ -448,7 +448,7 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
 
 int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 {
-    const cq_value *v;
+    const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_BOOL, "a boolean");
     if (rc == CQ_OK)
         *out = cq_value_as_bool(v);
@@ -457,7 +457,7 @@ int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
 {
-    const cq_value *v;
+    const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_TEXT, "a string");
     if (rc == CQ_OK)
         *out = cq_value_as_text(v);

@@ -399,6 +399,17 @@ static void test_assoc_btm__join_table_attributes(void **state)
                                                       .through_attributes_none = true }));
     assert_rows_json(f->db, rows, "[{\"name\":\"p2\"}]");
     cq_rows_free(rows);
+    /* count and has honour it too */
+    int64_t n = 0;
+    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.u, x.projects,
+                                       &(cq_find_opts){ .through_where = tw }));
+    assert_int_equal(n, 1);
+    bool has = true;
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1,
+                                     &(cq_find_opts){ .through_where = tw }));
+    assert_false(has);
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1, NULL));
+    assert_true(has);
     cq_value_free(tw);
     up_free(&x);
 }
