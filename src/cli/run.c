@@ -818,15 +818,6 @@ static int writer_opts(runner *r, pool *p, cq_assoc_opts_write *wo, json_t *opts
     return rc;
 }
 
-/* through: {where} reaches the library's getter only: count and has would ignore it. */
-static int through_where_unsupported(const char *path, const char *fn, step_error *e)
-{
-    return fail(e, CQ_ENOTSUPPORTED,
-                "%s.through: a filter on the join rows is applied by getX only (%s does not "
-                "read cq_find_opts.through_where yet)",
-                path, fn);
-}
-
 /* {"call": "addProject", "on": "$u1", "args": ["$p1", {"through": {...}}]}. */
 static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **result,
                     cq_instance **keep_inst, cq_rows **keep_rows, step_error *e)
@@ -893,8 +884,6 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
         rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
         if (rc == CQ_OK)
             rc = getter_opts(r, &p, &fo, call_arg(st, 1), a, st, a1, e);
-        if (rc == CQ_OK && fo.through_where)
-            rc = through_where_unsupported(a1, "cq_assoc_has", e);
         if (rc == CQ_OK && (rc = cq_assoc_has(&yes, src, a, targets, n, &fo)) != CQ_OK)
             rc = lib_fail(r, e, rc);
         if (rc == CQ_OK)
@@ -902,8 +891,6 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
         break;
     case CQ_ACC_COUNT:
         rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
-        if (rc == CQ_OK && fo.through_where)
-            rc = through_where_unsupported(a0, "cq_assoc_count", e);
         if (rc == CQ_OK && (rc = cq_assoc_count(&count, src, a, &fo)) != CQ_OK)
             rc = lib_fail(r, e, rc);
         if (rc == CQ_OK)
