@@ -27,7 +27,7 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
 typedef struct cq__driver {
     cq_dialect dialect;
     const char *name;
-    /* `target` is the URL part after the scheme. */
+    /* `target` is the URL part after the scheme and its colon ("//user@host/db"). */
     int (*connect)(cq__conn **out, const char *target, cq_error *err);
     void (*close)(cq__conn *conn);
     /* Runs one statement with bound parameters; fills `res` when not NULL. */
@@ -36,6 +36,9 @@ typedef struct cq__driver {
 } cq__driver;
 
 extern const cq__driver cq__driver_sqlite;
+#ifdef CQ_WITH_POSTGRES
+extern const cq__driver cq__driver_postgres; /* libpq; postgres:// and postgresql:// URLs */
+#endif
 
 /* A connection plus what every statement needs: logging and error reporting. */
 typedef struct cq__session {

@@ -35,12 +35,17 @@ int cq__session_open(cq__session *s, const char *url, cq_error *err)
         char c = url[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '+' || c == '-' || c == '.'))
-            return cq__err_set(err, CQ_EINVALID, "unparsable database URL \"%s\": bad scheme",
-                               url);
+            return cq__err_set(err, CQ_EINVALID, "unparsable database URL \"%s\": bad scheme", url);
     }
     const cq__driver *drv = NULL;
     if (n == 6 && strncmp(url, "sqlite", 6) == 0)
         drv = &cq__driver_sqlite;
+#ifdef CQ_WITH_POSTGRES
+    /* Sequelize accepts both spellings; libpq parses the rest of the URI */
+    if ((n == 8 && strncmp(url, "postgres", 8) == 0) ||
+        (n == 10 && strncmp(url, "postgresql", 10) == 0))
+        drv = &cq__driver_postgres;
+#endif
     if (!drv)
         return cq__err_set(err, CQ_ENOTSUPPORTED,
                            "database URL \"%s\": dialect \"%.*s\" is not supported by this build",

@@ -1,0 +1,297 @@
+/* PostgreSQL driver (libpq). The only file that includes libpq-fe.h. */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "driver/driver.h"
+
+/* Built-in type OIDs (catalog/pg_type_d.h ships with the server headers, not libpq-dev);
+ * these values are fixed by PostgreSQL's catalogue and never change. */
+enum {
+    PG_BOOLOID = 16,
+    PG_BYTEAOID = 17,
+    PG_INT8OID = 20,
+    PG_INT2OID = 21,
+    PG_INT4OID = 23,
+    PG_FLOAT4OID = 700,
+    PG_FLOAT8OID = 701,
+    PG_NUMERICOID = 1700
+};
+
+struct cq__conn {
+    PGconn *pg;
+};
+
+/* libpq prints NOTICEs ("relation ... already exists, skipping") to stderr by default. */
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Copies libpq's message without its trailing newline. */
+static void set_message(cq_error *err, int code, const char *prefix, const char *msg)
+{
+    size_t n = msg ? strlen(msg) : 0;
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    cq__err_set(err, code, "%s%.*s", prefix, (int)n, msg ? msg : "");
+}
+
+static int pg_connect(cq__conn **out, const char *target, cq_error *err)
+{
+    *out = NULL;
+    /* libpq parses the URI itself; both schemes are accepted, so rebuild one from the target */
+    char *uri = cq__asprintf("postgresql:%s", target);
+    cq__conn *c = calloc(1, sizeof *c);
+    if (!uri || !c) {
+        free(uri);
+        free(c);
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    c->pg = PQconnectdb(uri);
+    free(uri);
+    if (!c->pg) {
+        free(c);
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        set_message(err, CQ_ECONNECT, "cannot connect to PostgreSQL: ", PQerrorMessage(c->pg));
+        PQfinish(c->pg);
+        free(c);
+        return CQ_ECONNECT;
+    }
+    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+    /* Sequelize's connection manager: warnings only, and a UTC session so timestamptz values
+     * come back as "... +00" (normalised to ISO by the model layer). */
+    PGresult *r = PQexec(c->pg, "SET client_encoding TO 'UTF8'; SET client_min_messages TO "
+                                "warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        set_message(err, CQ_ECONNECT,
+                    "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
+        PQclear(r);
+        PQfinish(c->pg);
+        free(c);
+        return CQ_ECONNECT;
+    }
+    PQclear(r);
+    *out = c;
+    return CQ_OK;
+}
+
+static void pg_close(cq__conn *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    free(c);
+}
+
+static int map_error(cq__conn *c, const PGresult *r, cq_error *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int code = CQ_EDATABASE;
+    if (state && strlen(state) == 5) {
+        if (strcmp(state, "23505") == 0)
+            code = CQ_EUNIQUE;
+        else if (strcmp(state, "23503") == 0)
+            code = CQ_EFOREIGNKEY;
+        else if (strcmp(state, "23502") == 0)
+            code = CQ_ENOTNULL;
+        else if (strncmp(state, "08", 2) == 0)
+            code = CQ_ECONNECT;
+        else if (strcmp(state, "53200") == 0)
+            code = CQ_ENOMEM;
+        else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0)
+            code = CQ_ETIMEOUT; /* statement timeout, lock not available */
+    } else if (PQstatus(c->pg) != CONNECTION_OK) {
+        code = CQ_ECONNECT;
+    } else if (!r) {
+        code = CQ_ENOMEM;
+    }
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary) {
+        const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+        cq__err_set(err, code, "%s%s%s", primary, detail ? ": " : "", detail ? detail : "");
+    } else {
+        set_message(err, code, "", PQerrorMessage(c->pg));
+    }
+    if (err && state && strlen(state) == 5)
+        memcpy(err->sqlstate, state, 6);
+    return code;
+}
+
+/* Renders one parameter as PostgreSQL text input. `*owned` receives what must be freed. */
+static int param_text(const char **out, char **owned, const cq_value *v)
+{
+    *out = NULL;
+    *owned = NULL;
+    switch (cq_value_type_of(v)) {
+    case CQ_VALUE_NULL:
+        return CQ_OK;
+    case CQ_VALUE_BOOL:
+        *out = cq_value_as_bool(v) ? "true" : "false";
+        return CQ_OK;
+    case CQ_VALUE_INT:
+        *owned = cq__asprintf("%" PRId64, cq_value_as_int(v));
+        break;
+    case CQ_VALUE_DOUBLE: {
+        double d = cq_value_as_double(v);
+        if (isnan(d))
+            *out = "NaN";
+        else if (isinf(d))
+            *out = d > 0 ? "Infinity" : "-Infinity";
+        else
+            *owned = cq__asprintf("%.17g", d);
+        if (*out)
+            return CQ_OK;
+        break;
+    }
+    case CQ_VALUE_TEXT:
+        *out = cq_value_as_text(v);
+        return CQ_OK;
+    case CQ_VALUE_BLOB: {
+        /* bytea hex input: \x followed by two hex digits per byte */
+        static const char hex[] = "0123456789abcdef";
+        size_t len = 0;
+        const unsigned char *p = cq_value_as_blob(v, &len);
+        char *s = malloc(2 * len + 3);
+        if (s) {
+            s[0] = '\\';
+            s[1] = 'x';
+            for (size_t i = 0; i < len; i++) {
+                s[2 + 2 * i] = hex[p[i] >> 4];
+                s[3 + 2 * i] = hex[p[i] & 15];
+            }
+            s[2 + 2 * len] = '\0';
+        }
+        *owned = s;
+        break;
+    }
+    default: /* arrays and objects travel as JSON text */
+        if (cq_value_to_json(owned, v, 0) != CQ_OK)
+            *owned = NULL;
+        break;
+    }
+    if (!*owned)
+        return CQ_ENOMEM;
+    *out = *owned;
+    return CQ_OK;
+}
+
+static cq_value *column_value(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return cq_value_null();
+    const char *s = PQgetvalue(r, row, col);
+    switch (PQftype(r, col)) {
+    case PG_INT2OID:
+    case PG_INT4OID:
+    case PG_INT8OID:
+        return cq_value_int(strtoll(s, NULL, 10));
+    case PG_FLOAT4OID:
+    case PG_FLOAT8OID:
+    case PG_NUMERICOID:
+        /* strtod reads "NaN", "Infinity" and "-Infinity" as PostgreSQL writes them */
+        return cq_value_double(strtod(s, NULL));
+    case PG_BOOLOID:
+        return cq_value_bool(s[0] == 't');
+    case PG_BYTEAOID: {
+        size_t len = 0;
+        unsigned char *bytes = PQunescapeBytea((const unsigned char *)s, &len);
+        if (!bytes)
+            return NULL;
+        cq_value *v = cq_value_blob(bytes, len);
+        PQfreemem(bytes);
+        return v;
+    }
+    default:
+        /* text, varchar, uuid, date, time, json and timestamptz ("2024-05-01 10:20:30.123+00",
+         * turned into ISO by the model layer) */
+        return cq_value_text_n(s, (size_t)PQgetlength(r, row, col));
+    }
+}
+
+static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
+{
+    memset(res, 0, sizeof *res);
+    res->ncols = (size_t)PQnfields(r);
+    size_t nrows = (size_t)PQntuples(r);
+    const char *tuples = PQcmdTuples((PGresult *)r);
+    res->changes = tuples && *tuples ? strtoll(tuples, NULL, 10) : 0;
+    if (!res->ncols)
+        return CQ_OK;
+    res->colnames = calloc(res->ncols, sizeof(char *));
+    if (!res->colnames)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < res->ncols; i++)
+        if (!(res->colnames[i] = cq__strdup(PQfname(r, (int)i))))
+            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    if (!nrows)
+        return CQ_OK;
+    if (cq__grow((void **)&res->cells, &res->cap, nrows * res->ncols, sizeof(cq_value *)) != 0)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    for (size_t row = 0; row < nrows; row++) {
+        for (size_t i = 0; i < res->ncols; i++)
+            res->cells[row * res->ncols + i] = NULL;
+        res->nrows++; /* counted first, so cq__result_free sees every cell of a partial row */
+        for (size_t i = 0; i < res->ncols; i++)
+            if (!(res->cells[row * res->ncols + i] = column_value(r, (int)row, (int)i)))
+                return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    return CQ_OK;
+}
+
+static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
+                   cq__result *res, cq_error *err)
+{
+    if (res)
+        memset(res, 0, sizeof *res);
+    if (n_params > 65535) /* the wire protocol counts parameters in 16 bits */
+        return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
+                           n_params);
+    int code = CQ_OK;
+    PGresult *r = NULL;
+    const char **values = n_params ? calloc(n_params, sizeof *values) : NULL;
+    char **owned = n_params ? calloc(n_params, sizeof *owned) : NULL;
+    if (n_params && (!values || !owned)) {
+        code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n_params; i++)
+        if (param_text(&values[i], &owned[i], params[i]) != CQ_OK) {
+            code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            goto done;
+        }
+    /* no parameter types: the server infers each one from where it appears */
+    r = PQexecParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (!r || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)) {
+        code = map_error(c, r, err);
+        goto done;
+    }
+    if (res)
+        code = fill_result(res, r, err);
+done:
+    PQclear(r);
+    for (size_t i = 0; owned && i < n_params; i++)
+        free(owned[i]);
+    free(owned);
+    free(values);
+    if (code != CQ_OK && res)
+        cq__result_free(res);
+    return code;
+}
+
+const cq__driver cq__driver_postgres = {
+    .dialect = CQ_DIALECT_POSTGRES,
+    .name = "postgres",
+    .connect = pg_connect,
+    .close = pg_close,
+    .exec = pg_exec,
+};
