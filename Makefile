@@ -25,13 +25,15 @@ demo: build
 	@echo "== cequel run examples/scripts/tour.json =="
 	@./$(BUILD)/cequel run examples/scripts/tour.json
 
+# Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL on a free
+# loopback port, exported as CQ_TEST_POSTGRES_URL); the server tests skip when none can start.
 test-normal: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && $(CURDIR)/scripts/test-servers ctest --output-on-failure -j $(JOBS)
 	@grep -h '^conformance:' $(BUILD)/Testing/Temporary/LastTest.log || true
 
 test-asan: build-asan
 	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS)
+		$(CURDIR)/scripts/test-servers ctest --output-on-failure -j $(JOBS)
 
 test: test-normal test-asan
 
