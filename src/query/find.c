@@ -123,8 +123,40 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
     return CQ_OK;
 }
 
+/* ORDER BY from opts (attributes of m, or of included models by `as`). */
+static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_plan *plan)
+{
+    int rc = CQ_OK;
+    for (const cq_order *ord = o->order; rc == CQ_OK && ord && ord->attr; ord++) {
+        if (ord->as) {
+            cq__expr *e = NULL;
+            rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr, ord->desc)
+                      : cq__db_fail(m->db, CQ_EEAGER, "order names include \"%s\", which is not "
+                                    "included in this query", ord->as);
+            if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
+                rc = oom(m->db);
+            continue;
+        }
+        long i = cq__model_attr_index(m, ord->attr);
+        if (i < 0)
+            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
+                             m->name, ord->attr);
+        else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
+            rc = oom(m->db);
+    }
+    return rc;
+}
+
+/* How build_select treats includes. */
+typedef enum sel_mode {
+    SEL_DEFAULT,  /* to-one includes joined, to-many ones left to cq__inc_load_many */
+    SEL_JOIN_ALL, /* single_join without limit: every include joined (no LIMIT allowed) */
+    SEL_INNER     /* single_join with limit: the default statement as the parents' subquery,
+                     its parent columns unaliased (the outer query names them by field) */
+} sel_mode;
+
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
-                        bool count, cq__find_ext *ext, cq__inc_plan *plan)
+                        bool count, cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode)
 {
     *out = NULL;
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
@@ -140,7 +172,8 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     } else {
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
             if (sel[i] && cq__stmt_add_col(st, m->name, m->attrs[i].field,
-                                           strcmp(m->attrs[i].field, m->attrs[i].name)
+                                           mode != SEL_INNER &&
+                                                   strcmp(m->attrs[i].field, m->attrs[i].name)
                                                ? m->attrs[i].name
                                                : NULL) != 0)
                 rc = oom(m->db);
@@ -159,7 +192,8 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         ext->join_on = NULL;
     }
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
-        rc = cq__inc_add_to_select(st, plan, m, m->name, count);
+        rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)
+                                  : cq__inc_add_to_select(st, plan, m, m->name, count);
     if (rc == CQ_OK && ext && ext->where) {
         if (cq__stmt_and_where(st, ext->where) != 0)
             rc = oom(m->db);
@@ -167,29 +201,58 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     }
     if (rc == CQ_OK)
         rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params);
-    for (const cq_order *ord = o->order; !count && rc == CQ_OK && ord && ord->attr; ord++) {
-        if (ord->as) {
-            cq__expr *e = NULL;
-            rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr, ord->desc)
-                      : cq__db_fail(m->db, CQ_EEAGER, "order names include \"%s\", which is not "
-                                    "included in this query", ord->as);
-            if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
-                rc = oom(m->db);
-            continue;
-        }
-        long i = cq__model_attr_index(m, ord->attr);
-        if (i < 0)
-            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
-                             m->name, ord->attr);
-        else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
-            rc = oom(m->db);
-    }
+    if (!count && rc == CQ_OK)
+        rc = add_order(st, m, o, plan);
+    if (mode == SEL_JOIN_ALL && rc == CQ_OK)
+        rc = cq__inc_sj_order(st, plan, m, m->name);
     if (o->limit < 0 || o->offset < 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "limit and offset must not be negative");
-    if (!count) {
+    if (!count && mode != SEL_JOIN_ALL) {
         st->limit = o->limit > 0 ? o->limit : -1;
         st->offset = o->offset;
     }
+    if (rc != CQ_OK) {
+        cq__stmt_free(st);
+        return rc;
+    }
+    *out = st;
+    return CQ_OK;
+}
+
+/* The single-JOIN statement (spec/include.md A2). With limit/offset the parents are limited in
+ * a subquery first (A5), the default strategy's own parent query (to-one includes joined,
+ * required to-many ones as EXISTS filters, ORDER BY, LIMIT), so that limit counts parents:
+ * SELECT <parent cols>, <include cols> FROM (<parent query>) AS <m> <joins> ORDER BY ... */
+static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
+                             cq__inc_plan *plan)
+{
+    *out = NULL;
+    if (o->limit == 0 && o->offset == 0)
+        return build_select(out, m, o, sel, false, NULL, plan, SEL_JOIN_ALL);
+    cq__stmt *inner = NULL;
+    int rc = build_select(&inner, m, o, sel, false, NULL, plan, SEL_INNER);
+    if (rc != CQ_OK)
+        return rc;
+    cq__inc_plan_clear_orders(plan); /* recorded again by the outer ORDER BY */
+    cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, NULL);
+    if (!st || !(st->alias = cq__strdup(m->name))) {
+        cq__stmt_free(inner);
+        cq__stmt_free(st);
+        return oom(m->db);
+    }
+    st->from_sub = inner;
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (sel[i] && cq__stmt_add_col(st, m->name, m->attrs[i].field,
+                                       strcmp(m->attrs[i].field, m->attrs[i].name)
+                                           ? m->attrs[i].name
+                                           : NULL) != 0)
+            rc = oom(m->db);
+    if (rc == CQ_OK)
+        rc = cq__inc_sj_add(st, plan, m, m->name);
+    if (rc == CQ_OK)
+        rc = add_order(st, m, o, plan);
+    if (rc == CQ_OK)
+        rc = cq__inc_sj_order(st, plan, m, m->name);
     if (rc != CQ_OK) {
         cq__stmt_free(st);
         return rc;
@@ -322,14 +385,31 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
             }
         }
     }
+    /* single_join: association getters (ext) keep the default shape, whose results are the
+     * same; so does a plan without a joined to-many include (the shapes coincide) */
+    bool sj = rc == CQ_OK && o.single_join && !ext && cq__inc_sj_wanted(&plan);
+    if (sj)
+        rc = cq__inc_sj_check(&plan, m);
+    for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
+        size_t i = m->pk[k]; /* parents are told apart by their key: always read */
+        if (sel[i])
+            continue;
+        if (!hidden && !(hidden = calloc(m->nattrs + 1, sizeof *hidden)))
+            rc = oom(m->db);
+        else
+            sel[i] = hidden[i] = true;
+    }
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false, ext, &plan);
+        rc = sj ? build_single_join(&st, m, &o, sel, &plan)
+                : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK)
-        rc = materialize(rows, m, sel, &res, ext, &plan, hidden);
+        rc = sj ? cq__inc_sj_read(rows, m, sel, hidden, &plan, &res)
+                : materialize(rows, m, sel, &res, ext, &plan, hidden);
     if (rc == CQ_OK)
-        rc = cq__inc_load_many(rows, &plan, o.transaction);
+        rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
+                : cq__inc_load_many(rows, &plan, o.transaction);
     ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__result_free(&res);
@@ -409,7 +489,7 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq__inc_plan plan = { 0 };
     int rc = o.include ? cq__inc_plan_make(&plan, m, o.include) : CQ_OK;
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, NULL, true, ext, &plan);
+        rc = build_select(&st, m, &o, NULL, true, ext, &plan, SEL_DEFAULT);
     cq__inc_plan_free(&plan);
     ext_release(ext);
     if (rc == CQ_OK)
@@ -439,7 +519,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.order = NULL;
     int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false, NULL, NULL);
+        rc = build_select(&st, m, &o, sel, false, NULL, NULL, SEL_DEFAULT);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);

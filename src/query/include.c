@@ -21,9 +21,11 @@ struct cq__inc {
     const cq_include *spec;   /* the caller's element (valid for the whole find) */
     char *alias;              /* SQL alias: parent path + "->" + as */
     bool to_many, required;
-    bool *sel;                /* to-one: target attributes read */
-    bool *hidden;             /* to-one: read only for joining (keys) */
+    bool *sel;                /* target attributes read (to-many: in the single-JOIN shape) */
+    bool *hidden;             /* read only for joining (keys) */
     cq__inc_plan children;    /* nested includes (to-many: only for the EXISTS filters) */
+    size_t col0, tcol0;       /* single-JOIN shape: first column of the target's and of the
+                                 join row's columns in the result */
     inc_order *orders;        /* to-many: order terms for its own query */
     size_t norders, orders_cap;
 };
@@ -155,8 +157,10 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
                                a->target->name, *at);
     cq_model *t = a->target;
     int rc = e->include ? plan_make(&n->children, t, e->include, n->alias) : CQ_OK;
-    if (rc != CQ_OK || n->to_many)
-        return rc; /* a to-many include is read by its own query, which selects its columns */
+    if (rc != CQ_OK)
+        return rc;
+    /* (a to-many include uses these only in the single-JOIN shape: by default its own query
+     * selects its columns) */
     n->sel = calloc(t->nattrs + 1, sizeof *n->sel);
     n->hidden = calloc(t->nattrs + 1, sizeof *n->hidden);
     if (!n->sel || !n->hidden)
@@ -426,14 +430,15 @@ int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char
 
 /* ---- ordering by included attributes ---------------------------------------------------- */
 
-int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *as_path,
-                       const char *attr, bool desc)
+/* cq__inc_order_expr for includes `p` of model m under the SQL alias `malias`. */
+static int order_at(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *malias,
+                    const char *as_path, const char *attr, bool desc)
 {
     *out = NULL;
     const char *path = as_path;
     cq__inc *n = NULL;
     cq_model *pm = m;           /* the model the current level hangs from */
-    const char *pa = m->name;   /* and its SQL alias */
+    const char *pa = malias;    /* and its SQL alias */
     for (;;) {
         const char *dot = strchr(path, '.');
         size_t len = dot ? (size_t)(dot - path) : strlen(path);
@@ -473,6 +478,20 @@ int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char 
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
                            n->target->name, attr);
     return CQ_OK;
+}
+
+int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *as_path,
+                       const char *attr, bool desc)
+{
+    return order_at(out, p, m, m->name, as_path, attr, desc);
+}
+
+void cq__inc_plan_clear_orders(cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++) {
+        p->nodes[i].norders = 0;
+        cq__inc_plan_clear_orders(&p->nodes[i].children);
+    }
 }
 
 /* ---- reading rows ----------------------------------------------------------------------- */
@@ -599,6 +618,7 @@ typedef struct keymap {
     size_t *slot;  /* index into the parents array */
     size_t cap;
     long *next;    /* per parent: the next parent with the same key, or -1 */
+    size_t count;  /* keys held */
 } keymap;
 
 static size_t hash_str(const char *s)
@@ -665,7 +685,59 @@ static bool keymap_put(keymap *m, char *key, size_t slot)
     }
     m->keys[i] = key;
     m->slot[i] = slot;
+    m->count++;
     return true;
+}
+
+/* Doubles the table (keymap_set keeps it at most half full). */
+static int keymap_grow(keymap *m)
+{
+    size_t cap = m->cap * 2;
+    char **keys = calloc(cap, sizeof *keys);
+    size_t *slot = calloc(cap, sizeof *slot);
+    if (!keys || !slot) {
+        free(keys);
+        free(slot);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = hash_str(m->keys[i]) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = m->keys[i];
+        slot[j] = m->slot[i];
+    }
+    free(m->keys);
+    free(m->slot);
+    m->keys = keys;
+    m->slot = slot;
+    m->cap = cap;
+    return 0;
+}
+
+/* Sets key -> slot, replacing the slot of a key already there (no chaining); takes `key`,
+ * growing the table as needed. */
+static int keymap_set(keymap *m, char *key, size_t slot)
+{
+    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0) {
+        free(key);
+        return -1;
+    }
+    size_t i = hash_str(key) & (m->cap - 1);
+    while (m->keys[i]) {
+        if (strcmp(m->keys[i], key) == 0) {
+            free(key);
+            m->slot[i] = slot;
+            return 0;
+        }
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->keys[i] = key;
+    m->slot[i] = slot;
+    m->count++;
+    return 0;
 }
 
 static long keymap_get(const keymap *m, const char *key)
@@ -993,4 +1065,456 @@ int cq__inc_load_many(cq_rows *rows, cq__inc_plan *p, cq_txn *txn)
     if (rc != CQ_OK)
         return rc;
     return load_plan(p, rows->items, rows->n, txn);
+}
+
+/* ---- the single-JOIN shape (cq_find_opts.single_join) -----------------------------------------
+ * Every include but `separate` ones is joined into one statement, to-many ones included
+ * (Sequelize's shape, spec/include.md A2); the rows are folded back into a tree in one pass:
+ * parents by primary key through a hash, every included row by (parent instance, include,
+ * primary key), so a child joined on several rows (side-by-side to-many includes multiply
+ * rows) is built once. */
+
+static bool has_joined_to_many(const cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        if (!n->spec->separate && (n->to_many || has_joined_to_many(&n->children)))
+            return true;
+    }
+    return false;
+}
+
+bool cq__inc_sj_wanted(const cq__inc_plan *p)
+{
+    return has_joined_to_many(p);
+}
+
+static int sj_check(const cq__inc_plan *p, cq_db *db)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        if (n->spec->separate)
+            continue;
+        if (n->target->npk == 0 && (n->to_many || has_joined_to_many(&n->children)))
+            return cq__db_fail(db, CQ_ENOTSUPPORTED,
+                               "single_join: included model \"%s\" (%s) has no primary key to "
+                               "tell its joined rows apart",
+                               n->target->name, n->a->alias.as);
+        int rc = sj_check(&n->children, db);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq__inc_sj_check(const cq__inc_plan *p, cq_model *m)
+{
+    if (m->npk == 0)
+        return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                           "single_join: model \"%s\" has no primary key to tell its joined "
+                           "rows apart",
+                           m->name);
+    return sj_check(p, m->db);
+}
+
+/* J (<through> AS talias INNER JOIN <target> AS alias ON target key = through other key [AND
+ * through scope AND through where]) ON parent source key = through fk [AND target scope AND
+ * where]; *on_out is the outer ON (owned by the statement). */
+static int btm_join(cq__stmt *st, const cq__inc *n, cq_model *parent, const char *palias,
+                    const char *talias, bool left, cq__expr **on_out)
+{
+    const cq_assoc *a = n->a;
+    cq_model *t = a->through;
+    cq_db *db = parent->db;
+    cq__expr *on = cq__expr_new(CQ__EX_AND), *nest = cq__expr_new(CQ__EX_AND);
+    int rc = on && nest ? CQ_OK : oom(db);
+    if (rc == CQ_OK &&
+        (cq__expr_add(on, cq__expr_cmp(col_of(parent, palias, a->source_key), "=",
+                                       col_of(t, talias, a->fk))) != 0 ||
+         cq__expr_add(nest, cq__expr_cmp(col_of(a->target, n->alias, a->target_key), "=",
+                                         col_of(t, talias, a->other_key))) != 0))
+        rc = oom(db);
+    if (rc == CQ_OK)
+        rc = and_where(on, a->target, n->alias, a->scope);
+    if (rc == CQ_OK)
+        rc = and_where(on, a->target, n->alias, n->spec->where);
+    if (rc == CQ_OK)
+        rc = and_where(nest, t, talias, a->through_scope);
+    if (rc == CQ_OK)
+        rc = and_where(nest, t, talias, n->spec->through_where);
+    if (rc == CQ_OK) {
+        cq__expr *keep = on;
+        on = NULL; /* taken by the statement, even on failure */
+        if (cq__stmt_add_join(st, left, t->table, talias, keep) != 0)
+            rc = oom(db);
+        else
+            *on_out = keep;
+        if (rc == CQ_OK && cq__stmt_nest_join(st, a->target->table, n->alias, nest) != 0)
+            rc = oom(db);
+        nest = NULL;
+    }
+    cq__expr_free(on);
+    cq__expr_free(nest);
+    return rc;
+}
+
+static int add_cols(cq__stmt *st, cq_model *t, const char *alias, const bool *sel)
+{
+    for (size_t k = 0; k < t->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        char *colalias = cq__asprintf("%s.%s", alias, t->attrs[k].name);
+        int bad = !colalias || cq__stmt_add_col(st, alias, t->attrs[k].field, colalias) != 0;
+        free(colalias);
+        if (bad)
+            return oom(t->db);
+    }
+    return CQ_OK;
+}
+
+/* Joins every include of `p` (parent m under `alias`), depth-first in include order, with its
+ * columns (then a belongsToMany join row's) before its nested includes'. INNER when required
+ * and every include above is INNER, else LEFT OUTER; a required include under a LEFT OUTER one
+ * becomes an EXISTS filter in that parent's ON clause (equivalent to the parenthesised join of
+ * spec/include.md A2: the parent include keeps only rows that have one). */
+static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
+                        bool parent_inner, cq__expr *parent_on)
+{
+    cq_db *db = m->db;
+    for (size_t i = 0; i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        if (n->spec->separate)
+            continue; /* loaded by its own query afterwards */
+        bool inner = n->required && parent_inner;
+        int rc = CQ_OK;
+        if (n->required && !inner) {
+            cq__expr *ex = NULL;
+            rc = exists_of(&ex, n, m, alias);
+            if (rc != CQ_OK)
+                return rc;
+            if (add_filter(st, parent_on, ex) != 0)
+                return oom(db);
+        }
+        cq__expr *on = NULL;
+        char *talias = NULL;
+        if (n->a->type == CQ_BELONGS_TO_MANY) {
+            talias = cq__asprintf("%s->%s", n->alias, n->a->through->name);
+            rc = talias ? btm_join(st, n, m, alias, talias, !inner, &on) : oom(db);
+        } else {
+            rc = to_one_on(&on, n, m, alias);
+            if (rc == CQ_OK && cq__stmt_add_join(st, !inner, n->target->table, n->alias, on) != 0)
+                rc = oom(db);
+        }
+        n->col0 = st->ncols;
+        if (rc == CQ_OK)
+            rc = add_cols(st, n->target, n->alias, n->sel);
+        n->tcol0 = st->ncols;
+        if (rc == CQ_OK && talias)
+            rc = add_cols(st, n->a->through, talias, NULL);
+        free(talias);
+        if (rc == CQ_OK)
+            rc = sj_add_nodes(st, &n->children, n->target, n->alias, inner, on);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq__inc_sj_add(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias)
+{
+    return sj_add_nodes(st, p, m, alias, true, NULL);
+}
+
+static int add_pk_order(cq__stmt *st, cq_model *t, const char *alias)
+{
+    for (size_t k = 0; k < t->npk; k++)
+        if (cq__stmt_add_order(st, cq__expr_col(alias, t->attrs[t->pk[k]].field), false) != 0)
+            return oom(t->db);
+    return CQ_OK;
+}
+
+/* After the caller's terms: each level's rows in the order the default strategy gives them
+ * (a to-many include's own order terms, then primary keys), depth-first, so that parents and
+ * children come in a stable order and the first occurrence of each is where it belongs. */
+static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        if (n->spec->separate)
+            continue;
+        for (size_t k = 0; k < n->norders; k++) {
+            inc_order o = n->orders[k];
+            cq__expr *e = NULL;
+            int rc = CQ_OK;
+            if (!o.as) {
+                if (!(e = col_of(n->target, n->alias, o.attr)))
+                    rc = cq__db_fail(n->target->db, CQ_EUNKNOWN_ATTR,
+                                     "order: model \"%s\" has no attribute \"%s\"",
+                                     n->target->name, o.attr);
+            } else {
+                /* deeper to-many terms are recorded on their include, reached below */
+                rc = order_at(&e, &n->children, n->target, n->alias, o.as, o.attr, o.desc);
+            }
+            if (rc != CQ_OK)
+                return rc;
+            if (e && cq__stmt_add_order(st, e, o.desc) != 0)
+                return oom(n->target->db);
+        }
+        int rc = add_pk_order(st, n->target, n->alias);
+        if (rc == CQ_OK)
+            rc = sj_order_nodes(st, &n->children);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias)
+{
+    int rc = add_pk_order(st, m, alias);
+    return rc == CQ_OK ? sj_order_nodes(st, p) : rc;
+}
+
+typedef struct sj_reader {
+    keymap km;             /* identity -> slot in objs */
+    cq_instance **objs;    /* included instances by slot (owned by the tree or the grave) */
+    size_t nobjs, objs_cap;
+    cq_instance **grave;   /* to-one children replaced by a later row: freed at the end */
+    size_t ngrave, grave_cap;
+    cq__result *res;
+    size_t r;              /* the row being read */
+    cq_dialect d;
+    cq_db *db;
+} sj_reader;
+
+/* Identity of the row of `t` whose selected columns start at col0, under `parent` (an
+ * instance) through `node` (an include): both by address, as each is unique for the read.
+ * *present: some primary-key cell is not NULL. */
+static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
+                    const void *parent, const void *node, bool *present)
+{
+    cq_value *arr = cq_value_array();
+    size_t c = col0;
+    *present = false;
+    for (size_t k = 0; arr && k < t->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        const cq_value *cell = s->res->cells[s->r * s->res->ncols + c++];
+        if (!t->attrs[k].primary_key)
+            continue;
+        if (cell && !cq_value_is_null(cell))
+            *present = true;
+        if (cq_value_array_append(arr, cell ? cq_value_copy(cell) : cq_value_null()) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    char *kt = arr ? key_text(arr) : NULL;
+    cq_value_free(arr);
+    char *key = kt ? cq__asprintf("%p %p %s", parent, node, kt) : NULL;
+    free(kt);
+    return key;
+}
+
+/* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
+static cq_instance *sj_build(sj_reader *s, cq_model *t, const bool *sel, const bool *hidden,
+                             size_t col0)
+{
+    cq_instance *inst = cq__instance_alloc(t);
+    if (!inst)
+        return NULL;
+    size_t c = col0;
+    bool any_hidden = false;
+    for (size_t k = 0; k < t->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        cq_value **cell = &s->res->cells[s->r * s->res->ncols + c++];
+        cq_value *raw = *cell;
+        *cell = NULL;
+        inst->values[k] = cq__attr_from_db(&t->attrs[k], raw, s->d);
+        any_hidden |= hidden && hidden[k];
+    }
+    if (any_hidden) {
+        if (!(inst->hidden = calloc(t->nattrs + 1, sizeof *inst->hidden))) {
+            cq_instance_free(inst);
+            return NULL;
+        }
+        memcpy(inst->hidden, hidden, t->nattrs * sizeof *hidden);
+    }
+    return inst;
+}
+
+/* The join row read with a belongsToMany target (the last row read for a target wins, A4). */
+static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
+{
+    const cq_include *e = n->spec;
+    if (e->through_attributes_none)
+        return CQ_OK;
+    cq_model *t = n->a->through;
+    cq_instance *ti = sj_build(s, t, NULL, NULL, n->tcol0);
+    if (!ti || (e->through_attributes &&
+                cq__instance_hide_except(ti, e->through_attributes) != CQ_OK)) {
+        cq_instance_free(ti);
+        return oom(s->db);
+    }
+    cq_instance_free(child->through);
+    child->through = ti;
+    if (!child->through_key && !(child->through_key = cq__strdup(t->name)))
+        return oom(s->db);
+    return CQ_OK;
+}
+
+static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst)
+{
+    if (cq__grow((void **)arr, cap, *n + 1, sizeof **arr) != 0)
+        return -1;
+    (*arr)[(*n)++] = inst;
+    return 0;
+}
+
+/* Reads the includes `p` of `parent` from the current row. `fresh`: the parent was built from
+ * this row (its include slots are added, in include order). */
+static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, bool fresh)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        cq__included *inc = fresh ? add_included(parent, n) : included_for(parent, n);
+        if (!inc)
+            return oom(s->db);
+        if (n->spec->separate)
+            continue;
+        cq_model *t = n->target;
+        bool present = true;
+        char *key = NULL;
+        if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
+            return oom(s->db);
+        if (!present) {
+            free(key);
+            continue; /* no row joined (LEFT OUTER): nor any below it */
+        }
+        long slot = key ? keymap_get(&s->km, key) : -1;
+        cq_instance *child = NULL;
+        bool made = false;
+        if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
+            child = s->objs[slot];
+            free(key);
+        } else {
+            child = sj_build(s, t, n->sel, n->hidden, n->col0);
+            int bad = !child;
+            if (!bad && n->to_many) {
+                bad = cq__rows_push(inc->rows, child) != 0; /* frees child on failure */
+            } else if (!bad) {
+                /* a singular include with several rows for one parent: the last row wins */
+                if (inc->one && sj_keep(&s->grave, &s->ngrave, &s->grave_cap, inc->one) != 0) {
+                    cq_instance_free(child);
+                    bad = true;
+                } else {
+                    inc->one = child;
+                }
+            }
+            if (!bad && key) {
+                bad = sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0 ||
+                      keymap_set(&s->km, key, s->nobjs - 1) != 0;
+                key = NULL;
+            }
+            free(key);
+            if (bad)
+                return oom(s->db);
+            made = true;
+        }
+        int rc = n->a->type == CQ_BELONGS_TO_MANY ? sj_through(s, child, n) : CQ_OK;
+        if (rc == CQ_OK)
+            rc = sj_read_nodes(s, child, &n->children, made);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq__inc_sj_read(cq_rows *rows, cq_model *m, const bool *sel, const bool *hidden,
+                    cq__inc_plan *p, cq__result *res)
+{
+    sj_reader s = { .res = res, .d = cq_db_dialect(m->db), .db = m->db };
+    int rc = keymap_init(&s.km, 0) == 0 ? CQ_OK : oom(m->db);
+    for (size_t r = 0; rc == CQ_OK && r < res->nrows; r++) {
+        s.r = r;
+        bool present = false;
+        char *key = sj_key(&s, m, sel, 0, NULL, NULL, &present);
+        if (!key) {
+            rc = oom(m->db);
+            break;
+        }
+        long slot = keymap_get(&s.km, key);
+        cq_instance *inst = NULL;
+        if (slot >= 0) {
+            inst = rows->items[slot];
+            free(key);
+        } else {
+            inst = sj_build(&s, m, sel, hidden, 0);
+            if (!inst || cq__rows_push(rows, inst) != 0) {
+                free(key);
+                rc = oom(m->db);
+                break;
+            }
+            if (keymap_set(&s.km, key, rows->n - 1) != 0) {
+                rc = oom(m->db);
+                break;
+            }
+        }
+        rc = sj_read_nodes(&s, inst, p, slot < 0);
+    }
+    keymap_free(&s.km);
+    free(s.objs);
+    for (size_t i = 0; i < s.ngrave; i++)
+        cq_instance_free(s.grave[i]);
+    free(s.grave);
+    return rc;
+}
+
+static bool has_separate(const cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->nodes[i].spec->separate || has_separate(&p->nodes[i].children))
+            return true;
+    return false;
+}
+
+/* Loads the `separate` includes found anywhere in the tree the single statement built. */
+static int load_separate(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *txn)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        if (n->spec->separate) {
+            int rc = load_node(n, parents, np, txn);
+            if (rc != CQ_OK)
+                return rc;
+            continue;
+        }
+        if (!has_separate(&n->children))
+            continue;
+        cq_instance **kids = NULL;
+        size_t nk = 0, cap = 0;
+        int rc = CQ_OK;
+        for (size_t k = 0; rc == CQ_OK && k < np; k++) {
+            cq__included *inc = included_for(parents[k], n);
+            if (inc && inc->one && sj_keep(&kids, &nk, &cap, inc->one) != 0)
+                rc = oom(n->target->db);
+            for (size_t j = 0; rc == CQ_OK && inc && inc->rows && j < inc->rows->n; j++)
+                if (sj_keep(&kids, &nk, &cap, inc->rows->items[j]) != 0)
+                    rc = oom(n->target->db);
+        }
+        if (rc == CQ_OK && nk)
+            rc = load_separate(&n->children, kids, nk, txn);
+        free(kids);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+int cq__inc_load_separate(cq_rows *rows, cq__inc_plan *p, cq_txn *txn)
+{
+    if (!rows || rows->n == 0 || !has_separate(p))
+        return CQ_OK;
+    return load_separate(p, rows->items, rows->n, txn);
 }

@@ -1,9 +1,11 @@
 /* Eager loading: resolving include lists and loading included rows.
+ * Default strategy:
  * To-one includes (belongsTo, hasOne) are JOINed into the parent query and read by column
  * position; to-many includes (hasMany, belongsToMany) load in one batched query per include
  * over the parents' keys (`WHERE fk IN (...)`), so they never multiply parent rows and
  * limit/offset always count parents. A required to-many include filters the parents with an
- * EXISTS semi-join. */
+ * EXISTS semi-join.
+ * With cq_find_opts.single_join: one statement joining every include (see below). */
 #ifndef CQ_QUERY_INCLUDE_H
 #define CQ_QUERY_INCLUDE_H
 
@@ -45,5 +47,25 @@ int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col);
 /* Loads every to-many include (at any depth under to-one includes) for `rows`. */
 int cq__inc_load_many(cq_rows *rows, cq__inc_plan *p, cq_txn *txn);
+/* Forgets the order terms recorded on to-many includes (before building the order again). */
+void cq__inc_plan_clear_orders(cq__inc_plan *p);
+
+/* The single-JOIN shape (cq_find_opts.single_join): every include but `separate` ones joined
+ * into one statement, to-many ones included, and the rows folded back into the tree. */
+/* True when some non-separate to-many include is in the plan (else the shapes are the same). */
+bool cq__inc_sj_wanted(const cq__inc_plan *p);
+/* CQ_ENOTSUPPORTED when a model whose joined rows must be told apart has no primary key. */
+int cq__inc_sj_check(const cq__inc_plan *p, cq_model *m);
+/* Joins and columns of every include, after the parent's columns already in `st`. */
+int cq__inc_sj_add(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias);
+/* After the caller's order terms: the parent's primary key, then per include (depth-first)
+ * its recorded order terms and its primary key. */
+int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias);
+/* Folds the rows into parents (appended to `rows`; columns: the parent's selected attributes,
+ * then those cq__inc_sj_add added, read by position) with their included trees. */
+int cq__inc_sj_read(cq_rows *rows, cq_model *m, const bool *sel, const bool *hidden,
+                    cq__inc_plan *p, cq__result *res);
+/* Loads the `separate` includes of a tree read by cq__inc_sj_read. */
+int cq__inc_load_separate(cq_rows *rows, cq__inc_plan *p, cq_txn *txn);
 
 #endif

@@ -106,6 +106,7 @@ void cq__stmt_free(cq__stmt *st)
         return;
     free(st->table);
     free(st->alias);
+    cq__stmt_free(st->from_sub);
     for (size_t i = 0; i < st->ncols; i++) {
         free(st->cols[i].table);
         free(st->cols[i].column);
@@ -117,6 +118,9 @@ void cq__stmt_free(cq__stmt *st)
         free(st->joins[i].table);
         free(st->joins[i].alias);
         cq__expr_free(st->joins[i].on);
+        free(st->joins[i].nest_table);
+        free(st->joins[i].nest_alias);
+        cq__expr_free(st->joins[i].nest_on);
     }
     free(st->joins);
     cq__expr_free(st->where);
@@ -205,11 +209,26 @@ int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *al
         return -1;
     }
     cq__join *j = &st->joins[st->njoins++];
+    memset(j, 0, sizeof *j);
     j->left = left;
     j->table = cq__strdup(table);
     j->alias = alias ? cq__strdup(alias) : NULL;
     j->on = on;
     return j->table && (!alias || j->alias) ? 0 : -1;
+}
+
+int cq__stmt_nest_join(cq__stmt *st, const char *nest_table, const char *nest_alias,
+                       cq__expr *nest_on)
+{
+    if (!nest_on || st->njoins == 0) {
+        cq__expr_free(nest_on);
+        return -1;
+    }
+    cq__join *j = &st->joins[st->njoins - 1];
+    j->nest_on = nest_on;
+    j->nest_table = cq__strdup(nest_table);
+    j->nest_alias = nest_alias ? cq__strdup(nest_alias) : NULL;
+    return j->nest_table && (!nest_alias || j->nest_alias) ? 0 : -1;
 }
 
 int cq__stmt_and_where(cq__stmt *st, cq__expr *e)

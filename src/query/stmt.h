@@ -65,6 +65,11 @@ typedef struct cq__join {
     char *table;
     char *alias;
     cq__expr *on;
+    /* a parenthesised inner join (belongsToMany in the single-JOIN shape):
+     * J (table AS alias INNER JOIN nest_table AS nest_alias ON nest_on) ON on */
+    char *nest_table;
+    char *nest_alias;
+    cq__expr *nest_on;
 } cq__join;
 
 typedef enum cq__stmt_kind {
@@ -79,6 +84,7 @@ typedef struct cq__stmt {
     cq__stmt_kind kind;
     char *table;
     char *alias;      /* SELECT: FROM table AS alias */
+    struct cq__stmt *from_sub; /* SELECT: FROM (from_sub) AS alias instead of table; owned */
     /* SELECT: the column list (count mode uses `count`) */
     cq__col *cols;
     size_t ncols, cols_cap;
@@ -114,6 +120,10 @@ int cq__stmt_add_returning(cq__stmt *st, const char *column);
 /* Appends a JOIN (ownership of `on` taken). */
 int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias,
                       cq__expr *on);
+/* Makes the last JOIN of `st` parenthesised: J (table AS alias INNER JOIN nest_table AS
+ * nest_alias ON nest_on) ON on (ownership of `nest_on` taken). */
+int cq__stmt_nest_join(cq__stmt *st, const char *nest_table, const char *nest_alias,
+                       cq__expr *nest_on);
 /* ANDs `e` onto the WHERE (ownership taken). */
 int cq__stmt_and_where(cq__stmt *st, cq__expr *e);
 

@@ -226,7 +226,13 @@ static void render_select(render *r, const cq__stmt *st)
         }
     }
     cq__buf_put(&r->b, " FROM ");
-    cq__sql_quote(&r->b, r->d, st->table);
+    if (st->from_sub) {
+        cq__buf_putc(&r->b, '(');
+        render_select(r, st->from_sub);
+        cq__buf_putc(&r->b, ')');
+    } else {
+        cq__sql_quote(&r->b, r->d, st->table);
+    }
     if (st->alias) {
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->alias);
@@ -234,10 +240,23 @@ static void render_select(render *r, const cq__stmt *st)
     for (size_t i = 0; i < st->njoins; i++) {
         const cq__join *j = &st->joins[i];
         cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
+        if (j->nest_table)
+            cq__buf_putc(&r->b, '(');
         cq__sql_quote(&r->b, r->d, j->table);
         if (j->alias) {
             cq__buf_put(&r->b, " AS ");
             cq__sql_quote(&r->b, r->d, j->alias);
+        }
+        if (j->nest_table) {
+            cq__buf_put(&r->b, " INNER JOIN ");
+            cq__sql_quote(&r->b, r->d, j->nest_table);
+            if (j->nest_alias) {
+                cq__buf_put(&r->b, " AS ");
+                cq__sql_quote(&r->b, r->d, j->nest_alias);
+            }
+            cq__buf_put(&r->b, " ON ");
+            put_expr(r, j->nest_on);
+            cq__buf_putc(&r->b, ')');
         }
         cq__buf_put(&r->b, " ON ");
         put_expr(r, j->on);

@@ -1,0 +1,1041 @@
+/* Integration tests for the single-JOIN eager-loading shape (cq_find_opts.single_join,
+ * spec/include.md A2, A4, A5): every tree-shaped find of test_include.c run both ways with
+ * IDENTICAL toJSON text, one statement per find, limit counting parents through the subquery,
+ * side-by-side to-many includes not duplicating children, and de-duplication of a large
+ * cross product. */
+#define _POSIX_C_SOURCE 200809L
+#include "cq_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fixture: a db whose statements are counted ------------------------------------------- */
+
+#define MAX_SQL 16
+
+typedef struct fixture {
+    cq_db *db;
+    size_t n;           /* statements other than transaction control since the last reset */
+    char *sql[MAX_SQL]; /* the first MAX_SQL of them */
+} fixture;
+
+static bool is_txn_control(const char *sql)
+{
+    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strncmp(sql, words[i], strlen(words[i])) == 0)
+            return true;
+    return false;
+}
+
+static void capture(const cq_log_event *ev, void *user_data)
+{
+    fixture *f = user_data;
+    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql))
+        return;
+    if (f->n < MAX_SQL)
+        f->sql[f->n] = strdup(ev->sql);
+    f->n++;
+}
+
+static void reset_sql(fixture *f)
+{
+    for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+        free(f->sql[i]);
+    f->n = 0;
+}
+
+static void assert_nsql(fixture *f, size_t n)
+{
+    if (f->n != n) {
+        print_error("%zu statements, expected %zu:\n", f->n, n);
+        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+            print_error("  [%zu] %s\n", i, f->sql[i]);
+        fail();
+    }
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    cq_error err = { 0 };
+    if (!f)
+        return -1;
+    if (cq_db_open(&f->db, "sqlite::memory:",
+                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
+        print_error("cq_db_open: %s\n", err.message);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    cq_db_close(f->db);
+    reset_sql(f);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static const cq_model_opts no_ts = { .timestamps = CQ_OFF };
+
+static cq_model *define(cq_db *db, const char *name, const char *attr, cq_type type)
+{
+    cq_model *m = NULL;
+    cq_attr attrs[2] = { { .name = attr, .type = type }, { 0 } };
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attr ? attrs : NULL, &no_ts));
+    return m;
+}
+
+static void exec(cq_db *db, const char *sql)
+{
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db, sql, NULL, NULL));
+}
+
+/* toJSON text of every row, in order, keys in the order toJSON gives them. */
+static char *rows_text(const cq_rows *rows)
+{
+    cq_value *v = NULL;
+    char *text = NULL;
+    assert_int_equal(cq_rows_to_value(&v, rows), CQ_OK);
+    assert_int_equal(cq_value_to_json(&text, v, CQ_JSON_COMPACT), CQ_OK);
+    cq_value_free(v);
+    return text;
+}
+
+static bool sql_has(const fixture *f, size_t i, const char *what)
+{
+    return i < f->n && i < MAX_SQL && strstr(f->sql[i], what) != NULL;
+}
+
+/* Runs the find with the default strategy and with single_join, asserts the toJSON texts are
+ * identical (and equal to `expected_json` when given, compared with keys sorted), that the
+ * single-JOIN find issued `sj_statements` statements; returns the text (cq_free). The SQL of
+ * the single-JOIN find stays in f->sql. */
+static char *assert_same(fixture *f, cq_model *m, const cq_find_opts *o, size_t sj_statements)
+{
+    cq_find_opts d = *o, j = *o;
+    d.single_join = false;
+    j.single_join = true;
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &d));
+    char *want = rows_text(rows);
+    cq_rows_free(rows);
+    reset_sql(f);
+    rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &j));
+    char *got = rows_text(rows);
+    cq_rows_free(rows);
+    if (strcmp(want, got) != 0) {
+        print_error("single_join differs\n  default:     %s\n  single_join: %s\n", want, got);
+        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+            print_error("  [%zu] %s\n", i, f->sql[i]);
+        fail();
+    }
+    assert_nsql(f, sj_statements);
+    if (getenv("CQ_TEST_SHOW_SQL"))
+        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+            print_message("[sql] %s\n", f->sql[i]);
+    cq_free(got);
+    return want;
+}
+
+/* assert_same plus the expected value (keys sorted on both sides). */
+static void assert_same_as(fixture *f, cq_model *m, const cq_find_opts *o, size_t sj_statements,
+                           const char *expected_json)
+{
+    char *text = assert_same(f, m, o, sj_statements);
+    cq_value *got = cq_test_json(text), *want = cq_test_json(expected_json);
+    char *g = NULL, *w = NULL;
+    assert_int_equal(cq_value_to_json(&g, got, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    assert_int_equal(cq_value_to_json(&w, want, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    if (strcmp(g, w) != 0) {
+        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
+        fail();
+    }
+    cq_free(g);
+    cq_free(w);
+    cq_value_free(got);
+    cq_value_free(want);
+    cq_free(text);
+}
+
+/* The same for findOne. */
+static void assert_same_one(fixture *f, cq_model *m, const cq_find_opts *o)
+{
+    cq_find_opts d = *o, j = *o;
+    d.single_join = false;
+    j.single_join = true;
+    cq_instance *a = NULL, *b = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_one(&a, m, &d));
+    reset_sql(f);
+    CQ_ASSERT_OK(f->db, cq_model_find_one(&b, m, &j));
+    assert_nsql(f, 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    char *ta = NULL, *tb = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_to_json(&ta, a, CQ_JSON_COMPACT));
+    CQ_ASSERT_OK(f->db, cq_instance_to_json(&tb, b, CQ_JSON_COMPACT));
+    assert_string_equal(ta, tb);
+    cq_free(ta);
+    cq_free(tb);
+    cq_instance_free(a);
+    cq_instance_free(b);
+}
+
+static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
+
+/* ---- the spec's fixture (include.md, "Fixture used in the examples") -------------------- */
+
+typedef struct a2 {
+    cq_model *user, *task, *profile, *project, *comment, *up;
+    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users,
+        *task_comments;
+} a2;
+
+static void a2_define(cq_db *db, a2 *x)
+{
+    memset(x, 0, sizeof *x);
+    x->user = define(db, "user", "username", CQ_STRING);
+    x->task = define(db, "task", "title", CQ_STRING);
+    x->profile = define(db, "profile", "bio", CQ_STRING);
+    x->project = define(db, "project", "name", CQ_STRING);
+    x->comment = define(db, "comment", "text", CQ_STRING);
+    CQ_ASSERT_OK(db, cq_db_define(&x->up, db, "userProjects",
+                                  (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
+                                                     { .name = "completed", .type = CQ_BOOLEAN },
+                                                     { 0 } },
+                                  &no_ts));
+    CQ_ASSERT_OK(db, cq_model_has_many(&x->user_tasks, x->user, x->task, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(&x->task_user, x->task, x->user, NULL));
+    CQ_ASSERT_OK(db, cq_model_has_one(&x->user_profile, x->user, x->profile, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->user_projects, x->user, x->project,
+                                              &(cq_assoc_opts){ .through_model = x->up }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->project_users, x->project, x->user,
+                                              &(cq_assoc_opts){ .through_model = x->up }));
+    CQ_ASSERT_OK(db, cq_model_has_many(&x->task_comments, x->task, x->comment, NULL));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+}
+
+/* alice: tasks t1 (comments c1,c2), t2; profile; projects p1 (active, completed), p2 (done)
+ * bob: nothing;  carol: task t3, project p1 (new) */
+static void a2_setup(fixture *f, a2 *x)
+{
+    a2_define(f->db, x);
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')");
+    exec(f->db, "INSERT INTO tasks (id, title, userId) VALUES (1, 't1', 1), (2, 't2', 1), "
+                "(3, 't3', 3)");
+    exec(f->db, "INSERT INTO comments (id, text, taskId) VALUES (1, 'c1', 1), (2, 'c2', 1)");
+    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (1, 'likes tea', 1)");
+    exec(f->db, "INSERT INTO projects (id, name) VALUES (1, 'p1'), (2, 'p2')");
+    exec(f->db, "INSERT INTO userProjects (userId, projectId, status, completed) VALUES "
+                "(1, 1, 'active', 1), (1, 2, 'done', 0), (3, 1, 'new', 0)");
+    reset_sql(f);
+}
+
+#define ALICE "\"id\":1,\"username\":\"alice\""
+#define BOB "\"id\":2,\"username\":\"bob\""
+#define CAROL "\"id\":3,\"username\":\"carol\""
+#define T1 "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
+#define T2 "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
+#define T3 "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
+#define C1 "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
+#define C2 "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
+#define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
+#define UP(u, p, s, c)                                                                            \
+    "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
+    "\",\"completed\":" #c "}"
+
+/* ---- A2: the "Observed results" table ---------------------------------------------------- */
+
+static void test_join__a2_observed_results(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    cq_value *t1 = cq_test_json("{\"title\":\"t1\"}");
+    cq_value *c1 = cq_test_json("{\"text\":\"c1\"}");
+    cq_value *completed = cq_test_json("{\"completed\":true}");
+    cq_value *p1 = cq_test_json("{\"name\":\"p1\"}");
+    static const char *const status[] = { "status", NULL };
+
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                   ",\"tasks\":[" T3 "]}]");
+    assert_true(sql_has(f, 0, "LEFT OUTER JOIN `tasks` AS `tasks` ON `user`.`id` = `tasks`.`userId`"));
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                 .required = CQ_ON },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1, "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
+    assert_true(sql_has(f, 0, "INNER JOIN `tasks` AS `tasks`"));
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1, "[{" ALICE ",\"tasks\":[" T1 "]}]");
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1,
+                                                                 .required = CQ_OFF },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL
+                   ",\"tasks\":[]}]");
+    /* only singular includes: the shapes coincide */
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.task,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } },
+                                         .order = by_id },
+                        1));
+    /* a required grandchild under an optional include */
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){
+                       .include = (cq_include[]){ { .model = x.task,
+                                                    .include = (cq_include[]){ { .model = x.comment,
+                                                                                 .where = c1 },
+                                                                               { 0 } } },
+                                                  { 0 } },
+                       .order = by_id },
+                   1,
+                   "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":["
+                   C1 "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
+    /* through: {attributes: ['status'], where: {completed: true}} */
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                                 .through_attributes = status,
+                                                                 .through_where = completed },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\",\"userProjects\":"
+                   "{\"status\":\"active\"}}]},{" BOB ",\"projects\":[]},{" CAROL
+                   ",\"projects\":[]}]");
+    /* the parenthesised belongsToMany join, through where inside it */
+    assert_true(sql_has(f, 0, "LEFT OUTER JOIN (`userProjects` AS `projects->userProjects` "
+                              "INNER JOIN `projects` AS `projects` ON (`projects`.`id` = "
+                              "`projects->userProjects`.`projectId` AND "
+                              "`projects->userProjects`.`completed` = ?)) ON `user`.`id` = "
+                              "`projects->userProjects`.`userId`"));
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                                 .where = p1 },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\","
+                   UP(1, 1, "active", true) "}]},{" CAROL ",\"projects\":[{\"id\":1,"
+                   "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+    assert_true(sql_has(f, 0, "INNER JOIN (`userProjects`"));
+    cq_value_free(t1);
+    cq_value_free(c1);
+    cq_value_free(completed);
+    cq_value_free(p1);
+}
+
+/* ---- A1: include forms, merged duplicates, all: true ------------------------------------- */
+
+static void test_join__forms(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    const cq_include forms[][2] = {
+        { { .model = x.task }, { 0 } },
+        { { .model = x.task, .as = "tasks" }, { 0 } },
+        { { .association = x.user_tasks }, { 0 } },
+        { { .association = x.user_tasks, .as = "tasks" }, { 0 } },
+        { { .as = "tasks" }, { 0 } },
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        cq_free(assert_same(f, x.user, &(cq_find_opts){ .include = forms[i], .order = by_id },
+                            1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                                    { .as = "tasks" },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .all = true }, { 0 } },
+                                         .order = by_id },
+                        1));
+}
+
+/* ---- side by side: to-many includes multiply the joined rows, not the children ------------ */
+
+static void test_join__side_by_side(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                               { .model = x.profile },
+                                                               { .model = x.project },
+                                                               { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
+                   ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
+                   "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]},"
+                   "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]},"
+                   "{" CAROL ",\"tasks\":[" T3 "],\"profile\":null,\"projects\":[{\"id\":1,"
+                   "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+    /* tasks x comments x projects for alice: 3 x 2 rows, still 2 tasks, 2 comments, 2
+     * projects */
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .attributes = (const char *const[]){ "username", NULL },
+                                    .include = (cq_include[]){
+                                        { .model = x.task,
+                                          .attributes = (const char *const[]){ "title", NULL },
+                                          .include = (cq_include[]){ { .model = x.comment,
+                                                                       .attributes = (const char *const[]){ "text", NULL } },
+                                                                     { 0 } } },
+                                        { .model = x.project,
+                                          .attributes = (const char *const[]){ "name", NULL },
+                                          .through_attributes_none = true,
+                                          .through_attributes = (const char *const[]){ NULL } },
+                                        { 0 } },
+                                    .order = by_id },
+                   1,
+                   "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+                   "[{\"text\":\"c1\"},{\"text\":\"c2\"}]},{\"title\":\"t2\",\"comments\":[]}],"
+                   "\"projects\":[{\"name\":\"p1\"},{\"name\":\"p2\"}]},"
+                   "{\"username\":\"bob\",\"tasks\":[],\"projects\":[]},"
+                   "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\",\"comments\":[]}],"
+                   "\"projects\":[{\"name\":\"p1\"}]}]");
+}
+
+/* ---- nesting mixing the four association types ------------------------------------------ */
+
+static void test_join__nested_all_types(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const none[] = { NULL };
+    static const char *const uname[] = { "username", NULL };
+    cq_include task_inc[] = { { .model = x.comment },
+                              { .model = x.user, .attributes = uname },
+                              { 0 } };
+    cq_include user_inc[] = { { .model = x.profile },
+                              { .model = x.task, .include = task_inc },
+                              { 0 } };
+    cq_free(assert_same(f, x.project,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                      .through_attributes_none = true,
+                                                                      .through_attributes = none,
+                                                                      .include = user_inc },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    /* four levels: task -> user -> projects -> users -> tasks, with the join rows */
+    cq_include users_inc[] = { { .model = x.task }, { 0 } };
+    cq_include projects_inc[] = { { .model = x.user, .include = users_inc }, { 0 } };
+    cq_include user_inc2[] = { { .model = x.project, .include = projects_inc },
+                               { .model = x.profile },
+                               { 0 } };
+    cq_free(assert_same(f, x.task,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                      .include = user_inc2 },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+}
+
+/* ---- required below optional includes ------------------------------------------------------- */
+
+static void test_join__required_below_optional(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const uname[] = { "username", NULL };
+    static const char *const none[] = { NULL };
+    cq_value *p2 = cq_test_json("{\"name\":\"p2\"}");
+    cq_value *c2 = cq_test_json("{\"text\":\"c2\"}");
+    /* Task -> user (optional) -> projects (required, where p2) */
+    cq_free(assert_same(f, x.task,
+                        &(cq_find_opts){
+                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                         .include = (cq_include[]){ { .model = x.project,
+                                                                                      .where = p2,
+                                                                                      .through_attributes = none },
+                                                                                    { 0 } } },
+                                                       { 0 } },
+                            .order = by_id },
+                        1));
+    /* a required to-many chain */
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){
+                            .attributes = uname,
+                            .include = (cq_include[]){ { .model = x.task, .required = CQ_ON,
+                                                         .attributes = (const char *const[]){ "title", NULL },
+                                                         .include = (cq_include[]){ { .model = x.comment,
+                                                                                      .required = CQ_ON,
+                                                                                      .attributes = (const char *const[]){ "text", NULL } },
+                                                                                    { 0 } } },
+                                                       { 0 } },
+                            .order = by_id },
+                        1));
+    /* a required to-many grandchild under an optional to-many include under the root:
+     * every user, only tasks having c2 */
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){
+                       .attributes = uname,
+                       .include = (cq_include[]){ { .model = x.task,
+                                                    .attributes = (const char *const[]){ "title", NULL },
+                                                    .include = (cq_include[]){ { .model = x.comment,
+                                                                                 .where = c2,
+                                                                                 .attributes = (const char *const[]){ "text", NULL } },
+                                                                               { 0 } } },
+                                                  { 0 } },
+                       .order = by_id },
+                   1,
+                   "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+                   "[{\"text\":\"c2\"}]}]},{\"username\":\"bob\",\"tasks\":[]},"
+                   "{\"username\":\"carol\",\"tasks\":[]}]");
+    /* to-one includes: the same shape */
+    cq_free(assert_same(f, x.task,
+                        &(cq_find_opts){
+                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                         .include = (cq_include[]){ { .model = x.profile,
+                                                                                      .required = CQ_ON },
+                                                                                    { 0 } } },
+                                                       { 0 } },
+                            .order = by_id },
+                        1));
+    cq_value_free(p2);
+    cq_value_free(c2);
+}
+
+/* ---- A3: attributes --------------------------------------------------------------------- */
+
+static void test_join__attributes(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    static const char *const bio[] = { "bio", NULL };
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                                    { .model = x.profile, .attributes = bio },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    /* the hidden key is still readable */
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
+                                          &(cq_find_opts){ .attributes = uname,
+                                                           .include = (cq_include[]){ { .model = x.task },
+                                                                                      { 0 } },
+                                                           .order = by_id, .single_join = true }));
+    int64_t id = 0;
+    CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, cq_rows_at(rows, 2), "id"));
+    assert_int_equal(id, 3);
+    cq_rows_free(rows);
+    /* exclude the primary key: still read to tell parents apart, not shown */
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .exclude = (const char *const[]){ "id", NULL },
+                                         .include = (cq_include[]){ { .model = x.profile },
+                                                                    { 0 } },
+                                         .order = (cq_order[]){ { .attr = "username" }, { 0 } } },
+                        1));
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
+                                          &(cq_find_opts){ .exclude = (const char *const[]){ "id", NULL },
+                                                           .include = (cq_include[]){ { .model = x.task },
+                                                                                      { 0 } },
+                                                           .order = (cq_order[]){ { .attr = "username" }, { 0 } },
+                                                           .single_join = true }));
+    char *text = rows_text(rows);
+    assert_string_equal(text, "[{\"username\":\"alice\",\"tasks\":[" T1 "," T2 "]},"
+                              "{\"username\":\"bob\",\"tasks\":[]},"
+                              "{\"username\":\"carol\",\"tasks\":[" T3 "]}]");
+    cq_free(text);
+    cq_rows_free(rows);
+}
+
+/* ---- through options ------------------------------------------------------------------------ */
+
+static void test_join__through_options(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const status[] = { "status", NULL };
+    static const char *const none[] = { NULL };
+    cq_value *done = cq_test_json("{\"completed\":false}");
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                                      .through_where = done,
+                                                                      .through_attributes = status },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.project,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                      .through_attributes_none = true,
+                                                                      .through_attributes = none },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.project,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                      .through_where = done,
+                                                                      .required = CQ_ON },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    cq_value_free(done);
+}
+
+/* ---- separate includes keep their own query ---------------------------------------------- */
+
+static void test_join__separate(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const uname[] = { "username", NULL };
+    static const char *const title[] = { "title", NULL };
+    for (int sep = 0; sep < 2; sep++) {
+        cq_include comments[] = { { .model = x.comment, .separate = sep }, { 0 } };
+        /* tasks separate: the users alone, then tasks (+ comments joined or separate) */
+        cq_free(assert_same(f, x.user,
+                            &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                          .separate = true,
+                                                                          .include = comments },
+                                                                        { 0 } },
+                                             .order = by_id },
+                            sep ? 3 : 3));
+        /* tasks joined, comments separate: one statement + one */
+        cq_free(assert_same(f, x.user,
+                            &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                          .include = comments },
+                                                                        { 0 } },
+                                             .order = by_id },
+                            sep ? 2 : 1));
+    }
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
+                                                                      .separate = true,
+                                                                      .required = CQ_ON },
+                                                                    { .model = x.project },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        2));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.task,
+                                                                      .separate = true,
+                                                                      .attributes = title },
+                                                                    { .model = x.project },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        2));
+}
+
+/* ---- A5: limit counts parents (the subquery) ---------------------------------------------- */
+
+static void test_join__limit_counts_parents(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    exec(f->db, "INSERT INTO tasks (title, userId) VALUES ('a1', 1), ('a2', 1), ('a3', 1), "
+                "('b1', 2), ('b2', 2), ('b3', 2), ('c1', 3), ('c2', 3), ('c3', 3)");
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    cq_include inc[] = { { .model = task, .attributes = title }, { 0 } };
+    assert_same_as(f, user,
+                   &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
+                                    .order = by_id },
+                   1,
+                   "[{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
+                   "{\"title\":\"a3\"}]},{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},"
+                   "{\"title\":\"b2\"},{\"title\":\"b3\"}]}]");
+    assert_true(sql_has(f, 0, "FROM (SELECT `user`.`id`, `user`.`username` FROM `users` AS "
+                              "`user` ORDER BY `user`.`id` ASC LIMIT 2) AS `user` LEFT OUTER "
+                              "JOIN `tasks` AS `tasks`"));
+    assert_same_as(f, user,
+                   &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
+                                    .offset = 1, .order = by_id },
+                   1,
+                   "[{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},{\"title\":\"b2\"},"
+                   "{\"title\":\"b3\"}]},{\"username\":\"c\",\"tasks\":[{\"title\":\"c1\"},"
+                   "{\"title\":\"c2\"},{\"title\":\"c3\"}]}]");
+    /* descending, with a required include filtering inside the subquery */
+    cq_value *w = cq_test_json("{\"title\":{\"$like\":\"%3\"}}");
+    cq_free(assert_same(f, user,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .where = w },
+                                                                    { 0 } },
+                                         .limit = 2,
+                                         .order = (cq_order[]){ { .attr = "id", .desc = true },
+                                                                { 0 } } },
+                        1));
+    /* ordered by the children, limited */
+    cq_free(assert_same(f, user,
+                        &(cq_find_opts){ .include = inc, .limit = 2,
+                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title",
+                                                                  .desc = true },
+                                                                { 0 } } },
+                        1));
+    cq_value_free(w);
+    assert_same_one(f, user, &(cq_find_opts){ .attributes = uname, .include = inc,
+                                              .order = by_id });
+}
+
+/* ---- A7: order by included attributes --------------------------------------------------- */
+
+static void test_join__order_by_included(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const uname[] = { "username", NULL };
+    static const char *const title[] = { "title", NULL };
+    cq_include tasks[] = { { .model = x.task, .attributes = title }, { 0 } };
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname, .include = tasks,
+                                         .order = (cq_order[]){ { .attr = "id" },
+                                                                { .as = "tasks", .attr = "title",
+                                                                  .desc = true },
+                                                                { 0 } } },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname, .include = tasks,
+                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title",
+                                                                  .desc = true },
+                                                                { 0 } } },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname, .include = tasks,
+                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
+                                                                { 0 } } },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.task, .attributes = title,
+                                                                      .required = CQ_ON,
+                                                                      .include = (cq_include[]){ { .model = x.comment,
+                                                                                                   .required = CQ_ON },
+                                                                                                 { 0 } } },
+                                                                    { 0 } },
+                                         .order = (cq_order[]){ { .as = "tasks.comments", .attr = "text",
+                                                                  .desc = true },
+                                                                { 0 } } },
+                        1));
+    /* a to-one path below a to-many include: tasks ordered by their user's name */
+    cq_free(assert_same(f, x.project,
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                      .attributes = uname,
+                                                                      .include = (cq_include[]){ { .model = x.profile },
+                                                                                                 { 0 } } },
+                                                                    { 0 } },
+                                         .order = (cq_order[]){ { .attr = "id" },
+                                                                { .as = "users.profile", .attr = "bio",
+                                                                  .desc = true },
+                                                                { .as = "users", .attr = "username",
+                                                                  .desc = true },
+                                                                { 0 } } },
+                        1));
+}
+
+/* ---- self associations -------------------------------------------------------------------- */
+
+static void test_join__self_association(void **state)
+{
+    fixture *f = *state;
+    cq_model *person = define(f->db, "person", "name", CQ_STRING);
+    cq_assoc *children = NULL, *father = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&children, person, person,
+                                                 &(cq_assoc_opts){ .as = "Children",
+                                                                   .through = "PersonChildren",
+                                                                   .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(&father, person, person,
+                                         &(cq_assoc_opts){ .as = "Father" }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
+                "(2, 'dad', 1), (3, 'kid2', NULL)");
+    exec(f->db, "INSERT INTO PersonChildren (personId, ChildId) VALUES (2, 1), (2, 3)");
+    reset_sql(f);
+    static const char *const name[] = { "name", NULL };
+    static const char *const none[] = { NULL };
+    assert_same_as(f, person,
+                   &(cq_find_opts){
+                       .attributes = name,
+                       .include = (cq_include[]){ { .association = children, .attributes = name,
+                                                    .through_attributes_none = true,
+                                                    .through_attributes = none,
+                                                    .include = (cq_include[]){ { .association = father,
+                                                                                 .attributes = name },
+                                                                               { 0 } } },
+                                                  { .association = father, .attributes = name },
+                                                  { 0 } },
+                       .order = by_id },
+                   1,
+                   "[{\"name\":\"kid\",\"Children\":[],\"Father\":{\"name\":\"dad\"}},"
+                   "{\"name\":\"dad\",\"Children\":[{\"name\":\"kid\",\"Father\":{\"name\":\"dad\"}},"
+                   "{\"name\":\"kid2\",\"Father\":null}],\"Father\":null},"
+                   "{\"name\":\"kid2\",\"Children\":[],\"Father\":null}]");
+    cq_free(assert_same(f, person,
+                        &(cq_find_opts){ .attributes = name,
+                                         .include = (cq_include[]){ { .model = person, .as = "Children",
+                                                                      .attributes = name,
+                                                                      .through_attributes = (const char *const[]){ "ChildId", NULL } },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+}
+
+/* ---- shared children and singular duplicates (A4) ------------------------------------------ */
+
+static void test_join__shared_and_singular_duplicates(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    static const char *const title[] = { "title", NULL };
+    static const char *const uname[] = { "username", NULL };
+    static const char *const bio[] = { "bio", NULL };
+    static const char *const none[] = { NULL };
+    static const char *const pname[] = { "name", NULL };
+    cq_free(assert_same(f, x.task,
+                        &(cq_find_opts){
+                            .attributes = title,
+                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                                                         .include = (cq_include[]){ { .model = x.task,
+                                                                                      .attributes = title },
+                                                                                    { 0 } } },
+                                                       { 0 } },
+                            .order = by_id },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.project,
+                                                                      .attributes = pname,
+                                                                      .through_attributes = (const char *const[]){ "status", NULL } },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+    /* a second profile for alice: with a to-many include, the last row wins */
+    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (2, 'likes coffee', 1)");
+    assert_same_as(f, x.user,
+                   &(cq_find_opts){ .attributes = uname,
+                                    .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                                               { .model = x.task, .attributes = title },
+                                                               { 0 } },
+                                    .order = (cq_order[]){ { .attr = "id" },
+                                                           { .as = "profile", .attr = "id" },
+                                                           { 0 } } },
+                   1,
+                   "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
+                   "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
+                   "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
+    /* without a to-many include: one object per row (the shapes coincide) */
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                                                    { 0 } },
+                                         .order = (cq_order[]){ { .attr = "id" },
+                                                                { .as = "profile", .attr = "id" },
+                                                                { 0 } } },
+                        1));
+    cq_free(assert_same(f, x.user,
+                        &(cq_find_opts){ .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.project, .attributes = pname,
+                                                                      .through_attributes_none = true,
+                                                                      .through_attributes = none,
+                                                                      .include = (cq_include[]){ { .model = x.user,
+                                                                                                   .attributes = uname,
+                                                                                                   .through_attributes_none = true,
+                                                                                                   .through_attributes = none },
+                                                                                                 { 0 } } },
+                                                                    { 0 } },
+                                         .order = by_id },
+                        1));
+}
+
+/* ---- accessors and count keep working with the flag ---------------------------------------- */
+
+static void test_join__accessor_and_count(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    cq_instance *alice = NULL;
+    cq_value *pk = cq_value_int(1);
+    CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&alice, x.user, pk,
+                                            &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                                                        { 0 } },
+                                                             .single_join = true }));
+    cq_value_free(pk);
+    char *text = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_to_json(&text, alice, CQ_JSON_COMPACT));
+    assert_string_equal(text, "{" ALICE ",\"tasks\":[" T1 "," T2 "]}");
+    cq_free(text);
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_tasks,
+                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment },
+                                                                                 { 0 } },
+                                                      .order = by_id, .single_join = true }));
+    text = rows_text(rows);
+    assert_string_equal(text, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 ","
+                              C2 "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
+    cq_free(text);
+    cq_rows_free(rows);
+    cq_instance_free(alice);
+    int64_t n = 0;
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
+                                                       .include = (cq_include[]){ { .model = x.task },
+                                                                                  { .model = x.project },
+                                                                                  { 0 } },
+                                                       .single_join = true }));
+    assert_int_equal(n, 3);
+}
+
+/* ---- one statement for three nested to-many levels ------------------------------------------ */
+
+static void test_join__one_statement_three_levels(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    /* project -> users (BTM) -> tasks (hasMany) -> comments (hasMany), plus a to-one */
+    cq_include task_inc[] = { { .model = x.comment }, { 0 } };
+    cq_include user_inc[] = { { .model = x.task, .include = task_inc },
+                              { .model = x.profile },
+                              { 0 } };
+    char *text = assert_same(f, x.project,
+                             &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                           .include = user_inc },
+                                                                         { 0 } },
+                                              .order = by_id },
+                             1);
+    assert_non_null(strstr(text, "\"comments\":[" C1 "," C2 "]"));
+    cq_free(text);
+    assert_false(sql_has(f, 0, " IN ("));
+    assert_true(sql_has(f, 0, "LEFT OUTER JOIN `comments` AS `users->tasks->comments` ON "
+                              "`users->tasks`.`id` = `users->tasks->comments`.`taskId`"));
+}
+
+/* ---- 100 parents x 3 children x 2 tags ------------------------------------------------------ */
+
+static void test_join__large_cross_product(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    cq_model *tag = define(f->db, "tag", "label", CQ_STRING);
+    cq_model *profile = define(f->db, "profile", "bio", CQ_STRING);
+    cq_model *tt = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, user, profile, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(NULL, task, tag,
+                                                 &(cq_assoc_opts){ .through_model = tt }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+                "INSERT INTO users (id, username) SELECT i, 'u' || i FROM n");
+    exec(f->db, "INSERT INTO tasks (title, userId) SELECT 't' || k || '-' || id, id FROM users, "
+                "(SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    exec(f->db, "INSERT INTO tags (id, label) VALUES (1, 'red'), (2, 'green'), (3, 'blue')");
+    /* each task two tags: (id mod 3) + 1 and ((id + 1) mod 3) + 1 */
+    exec(f->db, "INSERT INTO taskTags (taskId, tagId) SELECT id, (id % 3) + 1 FROM tasks "
+                "UNION ALL SELECT id, ((id + 1) % 3) + 1 FROM tasks");
+    exec(f->db, "INSERT INTO profiles (bio, userId) SELECT 'b' || id, id FROM users");
+    reset_sql(f);
+    cq_include task_inc[] = { { .model = tag }, { 0 } };
+    cq_find_opts o = { .include = (cq_include[]){ { .model = task, .include = task_inc },
+                                                  { .model = profile },
+                                                  { 0 } },
+                       .order = by_id };
+    cq_free(assert_same(f, user, &o, 1));
+    o.single_join = true;
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user, &o));
+    assert_int_equal(cq_rows_count(rows), 100);
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
+    size_t tasks = 0, tags = 0;
+    for (size_t i = 0; i < cq_value_size(v); i++) {
+        const cq_value *u = cq_value_array_get(v, i);
+        assert_int_equal(cq_value_as_int(cq_value_object_get(u, "id")), (int64_t)i + 1);
+        const cq_value *ts = cq_value_object_get(u, "tasks");
+        assert_int_equal(cq_value_size(ts), 3);
+        for (size_t k = 0; k < cq_value_size(ts); k++) {
+            const cq_value *t = cq_value_array_get(ts, k);
+            assert_int_equal(cq_value_as_int(cq_value_object_get(t, "userId")), (int64_t)i + 1);
+            const cq_value *tg = cq_value_object_get(t, "tags");
+            assert_int_equal(cq_value_size(tg), 2);
+            assert_true(cq_value_as_int(cq_value_object_get(cq_value_array_get(tg, 0), "id")) <
+                        cq_value_as_int(cq_value_object_get(cq_value_array_get(tg, 1), "id")));
+            tags += cq_value_size(tg);
+        }
+        tasks += cq_value_size(ts);
+    }
+    assert_int_equal(tasks, 300);
+    assert_int_equal(tags, 600);
+    cq_value_free(v);
+    cq_rows_free(rows);
+    /* limited: parents 11..20, every child */
+    o.limit = 10;
+    o.offset = 10;
+    cq_free(assert_same(f, user, &o, 1));
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user, &o));
+    assert_int_equal(cq_rows_count(rows), 10);
+    CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
+    assert_int_equal(cq_value_as_int(cq_value_object_get(cq_value_array_get(v, 0), "id")), 11);
+    assert_int_equal(cq_value_size(cq_value_object_get(cq_value_array_get(v, 9), "tasks")), 3);
+    cq_value_free(v);
+    cq_rows_free(rows);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(test_join__##name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(a2_observed_results),
+        T(forms),
+        T(side_by_side),
+        T(nested_all_types),
+        T(required_below_optional),
+        T(attributes),
+        T(through_options),
+        T(separate),
+        T(limit_counts_parents),
+        T(order_by_included),
+        T(self_association),
+        T(shared_and_singular_duplicates),
+        T(accessor_and_count),
+        T(one_statement_three_levels),
+        T(large_cross_product),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
