@@ -144,71 +144,6 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     return CQ_OK;
 }
 
-/* SQLite's "FOREIGN KEY constraint failed" names no column: find the key of `values` that
- * references no row and add it to the message (model, attribute, value, referenced model). */
-static void name_foreign_key(cq_model *m, const cq_value *values)
-{
-    cq_db *db = m->db;
-    cq_error keep = db->s.error;
-    char found[256] = "";
-    for (size_t i = 0; i < m->nattrs && !found[0]; i++) {
-        const cq_value *v = cq_value_object_get(values, m->attrs[i].name);
-        cq_model *ref = cq_model_attr_references_model(m, i);
-        const char *key = cq_model_attr_references_key(m, i);
-        if (!v || cq_value_is_null(v) || !ref || !key)
-            continue;
-        long k = cq__model_attr_index(ref, key);
-        for (size_t j = 0; k < 0 && j < ref->nattrs; j++)
-            if (strcmp(ref->attrs[j].field, key) == 0)
-                k = (long)j;
-        cq_value *w = cq_value_object();
-        int64_t n = 1;
-        if (k >= 0 && w &&
-            cq_value_object_set(w, ref->attrs[k].name, cq_value_copy(v)) == CQ_OK &&
-            cq_model_count(&n, ref, &(cq_find_opts){ .where = w }) == CQ_OK && n == 0) {
-            char *text = NULL;
-            cq_value_to_json(&text, v, 0);
-            snprintf(found, sizeof found, "%s.%s = %s references no %s row", m->name,
-                     m->attrs[i].name, text ? text : "?", ref->name);
-            cq_free(text);
-        }
-        cq_value_free(w);
-    }
-    db->s.error = keep;
-    if (found[0]) {
-        size_t len = strlen(db->s.error.message);
-        snprintf(db->s.error.message + len, sizeof db->s.error.message - len, ": %s", found);
-    }
-}
-
-/* SQLite names the table and columns of a unique violation ("UNIQUE constraint failed:
- * tags.code"): add the model and attribute ("tag.code must be unique"). */
-static void name_unique(cq_model *m)
-{
-    cq_error *err = &m->db->s.error;
-    const char *cols = strstr(err->message, "failed: ");
-    char add[256] = "";
-    size_t len = 0;
-    for (const char *c = cols ? cols + 8 : NULL; c && *c && len < sizeof add - 1;) {
-        const char *end = strstr(c, ", ");
-        size_t n = end ? (size_t)(end - c) : strlen(c);
-        const char *dot = memchr(c, '.', n);
-        const char *col = dot ? dot + 1 : c;
-        size_t cn = n - (size_t)(col - c);
-        for (size_t i = 0; i < m->nattrs; i++)
-            if (strlen(m->attrs[i].field) == cn && strncmp(m->attrs[i].field, col, cn) == 0) {
-                len += (size_t)snprintf(add + len, sizeof add - len, "%s%s.%s",
-                                        len ? ", " : "", m->name, m->attrs[i].name);
-                break;
-            }
-        c = end ? end + 2 : NULL;
-    }
-    if (len && len < sizeof add) {
-        size_t ml = strlen(err->message);
-        snprintf(err->message + ml, sizeof err->message - ml, ": %s must be unique", add);
-    }
-}
-
 /* Creates one row and its included associated rows, depth first (include.md B2). */
 static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
                        const cq_include *include, const cq_write_opts *opts)
@@ -265,10 +200,6 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
         cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
         plain.include = NULL;
         rc = cq__model_create_plain(&inst, m, own, &plain);
-        if (rc == CQ_EFOREIGNKEY)
-            name_foreign_key(m, own);
-        else if (rc == CQ_EUNIQUE)
-            name_unique(m);
     }
     cq_value_free(own);
     /* 3. the rows that point at this one */

@@ -223,8 +223,10 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     cq__result res = { 0 };
     rc = cq__db_exec_stmt(db, st, &res);
     cq__stmt_free(st);
-    if (rc != CQ_OK)
+    if (rc != CQ_OK) {
+        cq__write_error_context(m, inst->values, rc);
         return rc;
+    }
     /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
@@ -329,8 +331,8 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     rc = cq__where_pk(&where, inst, NULL);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
         rc = oom(db);
-    if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(db, st, NULL);
+    if (rc == CQ_OK && (rc = cq__db_exec_stmt(db, st, NULL)) != CQ_OK)
+        cq__write_error_context(m, inst->values, rc);
     cq__stmt_free(st);
     if (rc != CQ_OK)
         return rc;

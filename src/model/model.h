@@ -127,6 +127,10 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
                                 const cq_write_opts *opts);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
+/* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
+ * appends the model, attribute and value the constraint error is about to the db's message
+ * (SQLite names only table and column, or nothing for a foreign key). */
+void cq__write_error_context(cq_model *m, cq_value *const *values, int rc);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);
 /* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown);
