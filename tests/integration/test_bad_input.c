@@ -351,7 +351,7 @@ static void test_bad_input__duplicate_unique_on_create(void **state)
 
     CQ_ASSERT_ERR(db, CQ_EUNIQUE,
                   create_json(db, "user", "{\"username\":\"bob\",\"email\":\"ada@x.org\"}"));
-    assert_db_error(db, CQ_EUNIQUE, "email", NULL);
+    assert_db_error(db, CQ_EUNIQUE, "email", "user.email must be unique");
     assert_int_equal(user_rows(db), 1);
 }
 
@@ -378,7 +378,7 @@ static void test_bad_input__dangling_foreign_key_on_create(void **state)
 
     CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
                   create_json(db, "user", "{\"username\":\"bob\",\"teamId\":999}"));
-    assert_db_error(db, CQ_EFOREIGNKEY, NULL, NULL);
+    assert_db_error(db, CQ_EFOREIGNKEY, "user.teamId = 999", "team");
     assert_int_equal(user_rows(db), 1);
 }
 
@@ -389,6 +389,7 @@ static void test_bad_input__dangling_foreign_key_on_update(void **state)
     cq_value *values = cq_test_json("{\"teamId\":42}");
 
     CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY, cq_instance_update(ada, values, NULL));
+    assert_db_error(db, CQ_EFOREIGNKEY, "user.teamId = 42", NULL);
     cq_value_free(values);
     cq_instance_free(ada);
     assert_ada_unchanged(db);
