@@ -71,21 +71,29 @@ int main(void)
         fprintf(stderr, "open: %s\n", err.message);
         return 1;
     }
-    cq_model *user = define(db, "user", (const cq_attr[]){ { .name = "username", .type = CQ_STRING }, { 0 } });
-    cq_model *task = define(db, "task", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *profile = define(db, "profile", (const cq_attr[]){ { .name = "bio", .type = CQ_STRING }, { 0 } });
-    cq_model *project = define(db, "project", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
-    cq_model *comment = define(db, "comment", (const cq_attr[]){ { .name = "text", .type = CQ_STRING }, { 0 } });
-    cq_model *up = define(db, "userProjects", (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
-                                                                 { .name = "completed", .type = CQ_BOOLEAN },
-                                                                 { 0 } });
+    cq_model *user =
+        define(db, "user", (const cq_attr[]){ { .name = "username", .type = CQ_STRING }, { 0 } });
+    cq_model *task =
+        define(db, "task", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *profile =
+        define(db, "profile", (const cq_attr[]){ { .name = "bio", .type = CQ_STRING }, { 0 } });
+    cq_model *project =
+        define(db, "project", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    cq_model *comment =
+        define(db, "comment", (const cq_attr[]){ { .name = "text", .type = CQ_STRING }, { 0 } });
+    cq_model *up = define(db, "userProjects",
+                          (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
+                                             { .name = "completed", .type = CQ_BOOLEAN },
+                                             { 0 } });
     cq_assoc *user_tasks = NULL;
     check(db, cq_model_has_many(&user_tasks, user, task, NULL), "User.hasMany(Task)");
     check(db, cq_model_belongs_to(NULL, task, user, NULL), "Task.belongsTo(User)");
     check(db, cq_model_has_one(NULL, user, profile, NULL), "User.hasOne(Profile)");
-    check(db, cq_model_belongs_to_many(NULL, user, project, &(cq_assoc_opts){ .through_model = up }),
+    check(db,
+          cq_model_belongs_to_many(NULL, user, project, &(cq_assoc_opts){ .through_model = up }),
           "User.belongsToMany(Project)");
-    check(db, cq_model_belongs_to_many(NULL, project, user, &(cq_assoc_opts){ .through_model = up }),
+    check(db,
+          cq_model_belongs_to_many(NULL, project, user, &(cq_assoc_opts){ .through_model = up }),
           "Project.belongsToMany(User)");
     check(db, cq_model_has_many(NULL, task, comment, NULL), "Task.hasMany(Comment)");
     check(db, cq_db_sync(db, NULL), "sync");
@@ -117,24 +125,27 @@ int main(void)
          &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .where = t1 }, { 0 } },
                           .order = by_id });
     find(db, "... same + required: false", user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .where = t1,
-                                                       .required = CQ_OFF },
-                                                     { 0 } },
-                          .order = by_id });
+         &(cq_find_opts){
+             .include = (cq_include[]){ { .model = task, .where = t1, .required = CQ_OFF }, { 0 } },
+             .order = by_id });
     find(db, "User.findAll({include: Profile})", user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .model = profile }, { 0 } }, .order = by_id });
+         &(cq_find_opts){ .include = (cq_include[]){ { .model = profile }, { 0 } },
+                          .order = by_id });
     find(db, "Task.findAll({include: User})", task,
          &(cq_find_opts){ .include = (cq_include[]){ { .model = user }, { 0 } }, .order = by_id });
-    find(db, "User.findAll({include: {model: Task, include: [{model: Comment, where: {text: 'c1'}}]}})",
+    find(db,
+         "User.findAll({include: {model: Task, include: [{model: Comment, where: {text: 'c1'}}]}})",
          user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .model = task,
-                                                       .include = (cq_include[]){ { .model = comment,
-                                                                                    .where = c1 },
-                                                                                  { 0 } } },
-                                                     { 0 } },
-                          .order = by_id });
-    find(db, "User.findAll({include: {model: Project, through: {attributes: ['status'], "
-             "where: {completed: true}}}})",
+         &(cq_find_opts){
+             .include =
+                 (cq_include[]){
+                     { .model = task,
+                       .include = (cq_include[]){ { .model = comment, .where = c1 }, { 0 } } },
+                     { 0 } },
+             .order = by_id });
+    find(db,
+         "User.findAll({include: {model: Project, through: {attributes: ['status'], "
+         "where: {completed: true}}}})",
          user,
          &(cq_find_opts){ .include = (cq_include[]){ { .model = project,
                                                        .through_attributes = status,
@@ -148,22 +159,22 @@ int main(void)
     printf("=== other forms ===\n\n");
     find(db, "include by association handle, tasks ordered by title DESC, attributes ['title']",
          user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .association = user_tasks,
-                                                       .attributes = title },
-                                                     { 0 } },
-                          .order = (cq_order[]){ { .attr = "id" },
-                                                 { .as = "tasks", .attr = "title", .desc = true },
-                                                 { 0 } } });
+         &(cq_find_opts){
+             .include = (cq_include[]){ { .association = user_tasks, .attributes = title }, { 0 } },
+             .order = (cq_order[]){
+                 { .attr = "id" }, { .as = "tasks", .attr = "title", .desc = true }, { 0 } } });
     find(db, "include: 'tasks' (alias string), limit 2: counts parents", user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .as = "tasks" }, { 0 } }, .limit = 2,
-                          .order = by_id });
+         &(cq_find_opts){
+             .include = (cq_include[]){ { .as = "tasks" }, { 0 } }, .limit = 2, .order = by_id });
     find(db, "{all: true}", user,
          &(cq_find_opts){ .include = (cq_include[]){ { .all = true }, { 0 } }, .order = by_id });
     int64_t n = 0;
-    check(db, cq_model_count(&n, user, &(cq_find_opts){ .include = (cq_include[]){ { .model = task },
-                                                                                 { 0 } } }),
+    check(db,
+          cq_model_count(&n, user,
+                         &(cq_find_opts){ .include = (cq_include[]){ { .model = task }, { 0 } } }),
           "count");
-    printf("User.count({include: Task}) => %lld (distinct users, DEVIATIONS D14)\n\n", (long long)n);
+    printf("User.count({include: Task}) => %lld (distinct users, DEVIATIONS D14)\n\n",
+           (long long)n);
 
     printf("=== errors (spec part C) ===\n\n");
     find(db, "User.findAll({include: Comment})", user,
@@ -173,8 +184,8 @@ int main(void)
     find(db, "User.findAll({include: 'nope'})", user,
          &(cq_find_opts){ .include = (cq_include[]){ { .as = "nope" }, { 0 } } });
     find(db, "User.findAll({include: {model: Profile, separate: true}})", user,
-         &(cq_find_opts){ .include = (cq_include[]){ { .model = profile, .separate = true },
-                                                     { 0 } } });
+         &(cq_find_opts){ .include =
+                              (cq_include[]){ { .model = profile, .separate = true }, { 0 } } });
     cq_value_free(t1);
     cq_value_free(c1);
     cq_value_free(completed);

@@ -82,16 +82,18 @@ int main(void)
         return 1;
     }
     cq_model *product = define(db, "product", title_attrs);
-    cq_model *user = define(db, "user", (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
-                                                           { .name = "last_name", .type = CQ_STRING },
-                                                           { 0 } });
-    cq_model *address = define(db, "address", (const cq_attr[]){ { .name = "line_1", .type = CQ_STRING },
-                                                                 { .name = "city", .type = CQ_STRING },
-                                                                 { 0 } });
+    cq_model *user = define(db, "user",
+                            (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
+                                               { .name = "last_name", .type = CQ_STRING },
+                                               { 0 } });
+    cq_model *address = define(db, "address",
+                               (const cq_attr[]){ { .name = "line_1", .type = CQ_STRING },
+                                                  { .name = "city", .type = CQ_STRING },
+                                                  { 0 } });
     cq_model *tag = define(db, "tag", name_attrs);
     cq_model *label = define(db, "label", name_attrs);
-    cq_model *product_label = define(db, "productLabel", (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
-                                                                            { 0 } });
+    cq_model *product_label = define(
+        db, "productLabel", (const cq_attr[]){ { .name = "status", .type = CQ_STRING }, { 0 } });
     cq_assoc *product_user = NULL, *user_addresses = NULL, *creator = NULL, *categories = NULL;
     check(db, cq_model_belongs_to(&product_user, product, user, NULL), "Product.belongsTo(User)");
     check(db, cq_model_has_many(&user_addresses, user, address, NULL), "User.hasMany(Address)");
@@ -100,38 +102,44 @@ int main(void)
     check(db, cq_model_has_many(NULL, product, tag, NULL), "Product.hasMany(Tag)");
     check(db, cq_model_has_many(&categories, product, tag, &(cq_assoc_opts){ .as = "categories" }),
           "Product.hasMany(Tag, {as: 'categories'})");
-    check(db, cq_model_belongs_to_many(NULL, product, label,
-                                       &(cq_assoc_opts){ .through_model = product_label }),
+    check(db,
+          cq_model_belongs_to_many(NULL, product, label,
+                                   &(cq_assoc_opts){ .through_model = product_label }),
           "Product.belongsToMany(Label)");
     check(db, cq_db_sync(db, NULL), "sync");
     logging = true;
 
-    create(db,
-           "Product.create({title, user: {first_name, last_name, addresses: [...]}}, "
-           "{include: [{association: Product.User, include: [User.Addresses]}]})",
-           product,
-           "{\"title\":\"Chair\",\"user\":{\"first_name\":\"Mick\",\"last_name\":\"Broadstone\","
-           "\"addresses\":[{\"line_1\":\"100 Main St.\",\"city\":\"Austin\"}]}}",
-           (cq_include[]){ { .association = product_user,
-                             .include = (cq_include[]){ { .association = user_addresses }, { 0 } } },
-                           { 0 } });
+    create(
+        db,
+        "Product.create({title, user: {first_name, last_name, addresses: [...]}}, "
+        "{include: [{association: Product.User, include: [User.Addresses]}]})",
+        product,
+        "{\"title\":\"Chair\",\"user\":{\"first_name\":\"Mick\",\"last_name\":\"Broadstone\","
+        "\"addresses\":[{\"line_1\":\"100 Main St.\",\"city\":\"Austin\"}]}}",
+        (cq_include[]){ { .association = product_user,
+                          .include = (cq_include[]){ { .association = user_addresses }, { 0 } } },
+                        { 0 } });
     create(db, "Product.create({title, creator: {...}}, {include: [Creator]})", product,
            "{\"title\":\"Chair\",\"creator\":{\"first_name\":\"Matt\",\"last_name\":\"Hansen\"}}",
            (cq_include[]){ { .association = creator }, { 0 } });
-    create(db, "Product.create({id: 10, title, tags: [{name: 'Alpha'}, {name: 'Beta'}]}, "
-               "{include: [Tag]})",
-           product, "{\"id\":10,\"title\":\"Chair\",\"tags\":[{\"name\":\"Alpha\"},{\"name\":\"Beta\"}]}",
+    create(db,
+           "Product.create({id: 10, title, tags: [{name: 'Alpha'}, {name: 'Beta'}]}, "
+           "{include: [Tag]})",
+           product,
+           "{\"id\":10,\"title\":\"Chair\",\"tags\":[{\"name\":\"Alpha\"},{\"name\":\"Beta\"}]}",
            (cq_include[]){ { .model = tag }, { 0 } });
-    create(db, "Product.create({id: 11, title, categories: [{id: 21, ...}, {id: 22, ...}]}, "
-               "{include: [{association: Categories, as: 'categories'}]})",
+    create(db,
+           "Product.create({id: 11, title, categories: [{id: 21, ...}, {id: 22, ...}]}, "
+           "{include: [{association: Categories, as: 'categories'}]})",
            product,
            "{\"id\":11,\"title\":\"Chair\",\"categories\":[{\"id\":21,\"name\":\"Alpha\"},"
            "{\"id\":22,\"name\":\"Beta\"}]}",
            (cq_include[]){ { .association = categories, .as = "categories" }, { 0 } });
-    create(db, "belongsToMany: labels with join values under the join model's name", product,
-           "{\"title\":\"Lamp\",\"labels\":[{\"name\":\"hot\",\"productLabel\":{\"status\":\"new\"}},"
-           "{\"name\":\"cheap\"}]}",
-           (cq_include[]){ { .model = label }, { 0 } });
+    create(
+        db, "belongsToMany: labels with join values under the join model's name", product,
+        "{\"title\":\"Lamp\",\"labels\":[{\"name\":\"hot\",\"productLabel\":{\"status\":\"new\"}},"
+        "{\"name\":\"cheap\"}]}",
+        (cq_include[]){ { .model = label }, { 0 } });
     create(db, "a tree whose last row fails: the whole tree is rolled back (D2)", product,
            "{\"title\":\"Broken\",\"user\":{\"first_name\":\"Ann\"},\"tags\":[{\"name\":\"ok\"},"
            "{\"name\":null}]}",

@@ -74,18 +74,21 @@ int main(void)
     }
     cq_model *post = NULL, *image = NULL, *comment = NULL;
     cq_assoc *post_comments = NULL, *image_comments = NULL;
-    check(db, cq_db_define(&post, db, "post",
-                           (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL),
+    check(db,
+          cq_db_define(&post, db, "post",
+                       (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL),
           "define post");
-    check(db, cq_db_define(&image, db, "image",
-                           (cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } }, NULL),
+    check(db,
+          cq_db_define(&image, db, "image",
+                       (cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } }, NULL),
           "define image");
-    check(db, cq_db_define(&comment, db, "comment",
-                           (cq_attr[]){ { .name = "title", .type = CQ_STRING },
-                                        { .name = "commentable", .type = CQ_STRING },
-                                        { .name = "commentable_id", .type = CQ_INTEGER },
-                                        { 0 } },
-                           NULL),
+    check(db,
+          cq_db_define(&comment, db, "comment",
+                       (cq_attr[]){ { .name = "title", .type = CQ_STRING },
+                                    { .name = "commentable", .type = CQ_STRING },
+                                    { .name = "commentable_id", .type = CQ_INTEGER },
+                                    { 0 } },
+                       NULL),
           "define comment");
 
     /* Post.hasMany(Comment, {foreignKey, constraints: false, scope: {commentable: 'post'}}),
@@ -97,16 +100,18 @@ int main(void)
         char scope_json[64];
         snprintf(scope_json, sizeof scope_json, "{\"commentable\": \"%s\"}", kinds[i]);
         cq_value *scope = json(scope_json);
-        check(db, cq_model_has_many(has_many[i], owners[i], comment,
-                                    &(cq_assoc_opts){ .foreign_key = "commentable_id",
-                                                      .constraints = CQ_OFF,
-                                                      .scope = scope }),
+        check(db,
+              cq_model_has_many(has_many[i], owners[i], comment,
+                                &(cq_assoc_opts){ .foreign_key = "commentable_id",
+                                                  .constraints = CQ_OFF,
+                                                  .scope = scope }),
               "hasMany");
         cq_value_free(scope);
-        check(db, cq_model_belongs_to(NULL, comment, owners[i],
-                                      &(cq_assoc_opts){ .foreign_key = "commentable_id",
-                                                        .constraints = CQ_OFF,
-                                                        .as = kinds[i] }),
+        check(db,
+              cq_model_belongs_to(NULL, comment, owners[i],
+                                  &(cq_assoc_opts){ .foreign_key = "commentable_id",
+                                                    .constraints = CQ_OFF,
+                                                    .as = kinds[i] }),
               "belongsTo");
     }
     check(db, cq_db_sync(db, NULL), "sync");
@@ -126,8 +131,9 @@ int main(void)
     cq_value_free(v);
 
     cq_rows *all = NULL;
-    check(db, cq_model_find_all(&all, comment,
-                                &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }),
+    check(db,
+          cq_model_find_all(&all, comment,
+                            &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }),
           "findAll");
     for (size_t i = 0; i < cq_rows_count(all); i++) {
         cq_instance *c = cq_rows_at(all, i);

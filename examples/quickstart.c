@@ -63,18 +63,20 @@ int main(void)
     puts("== define models: user and task (task.userId references users) ==");
     cq_model *user = NULL, *task = NULL;
     check(db,
-          cq_db_define(&user, db, "user",
-                       (cq_attr[]){ { .name = "username", .type = CQ_STRING,
-                                      .allow_null = CQ_OFF, .unique = true },
-                                    { .name = "age", .type = CQ_INTEGER },
-                                    { 0 } },
-                       NULL),
+          cq_db_define(
+              &user, db, "user",
+              (cq_attr[]){
+                  { .name = "username", .type = CQ_STRING, .allow_null = CQ_OFF, .unique = true },
+                  { .name = "age", .type = CQ_INTEGER },
+                  { 0 } },
+              NULL),
           "define user");
     check(db,
           cq_db_define(&task, db, "task",
                        (cq_attr[]){ { .name = "title", .type = CQ_STRING },
                                     { .name = "done", .type = CQ_BOOLEAN },
-                                    { .name = "userId", .type = CQ_INTEGER,
+                                    { .name = "userId",
+                                      .type = CQ_INTEGER,
                                       .references_model_handle = user,
                                       .on_delete = "CASCADE" },
                                     { 0 } },
@@ -108,11 +110,11 @@ int main(void)
     cq_value *where = json("{\"age\": {\"$gt\": 30}}");
     cq_rows *rows = NULL;
     check(db,
-          cq_model_find_all(&rows, user,
-                            &(cq_find_opts){ .where = where,
-                                             .attributes = (const char *[]){ "id", "username",
-                                                                             "age", NULL },
-                                             .order = (cq_order[]){ { .attr = "age", .desc = true }, { 0 } } }),
+          cq_model_find_all(
+              &rows, user,
+              &(cq_find_opts){ .where = where,
+                               .attributes = (const char *[]){ "id", "username", "age", NULL },
+                               .order = (cq_order[]){ { .attr = "age", .desc = true }, { 0 } } }),
           "findAll");
     print_rows("users", rows);
     cq_rows_free(rows);
@@ -150,10 +152,11 @@ int main(void)
     check(db, cq_instance_destroy(ada, NULL), "destroy");
     check(db, cq_model_count(&n, task, NULL), "count tasks");
     printf("tasks left: %lld\n", (long long)n);
-    check(db, cq_model_find_all(&rows, user, &(cq_find_opts){ .attributes = (const char *[]){
-                                                                 "username", "age", NULL },
-                                                             .order = (cq_order[]){ { .attr = "id" },
-                                                                                    { 0 } } }),
+    check(db,
+          cq_model_find_all(
+              &rows, user,
+              &(cq_find_opts){ .attributes = (const char *[]){ "username", "age", NULL },
+                               .order = (cq_order[]){ { .attr = "id" }, { 0 } } }),
           "findAll");
     print_rows("users", rows);
     cq_rows_free(rows);

@@ -26,28 +26,28 @@ typedef enum cq_assoc_type {
 
 /** Association options, named as in Sequelize. Zero means default in every field. */
 typedef struct cq_assoc_opts {
-    const char *as;           /**< alias (string form); default: the target's name */
-    const char *as_singular;  /**< alias object form {singular, plural} (hasMany/BTM) */
+    const char *as;          /**< alias (string form); default: the target's name */
+    const char *as_singular; /**< alias object form {singular, plural} (hasMany/BTM) */
     const char *as_plural;
-    const char *foreign_key;  /**< foreign-key attribute name, used as is */
+    const char *foreign_key;         /**< foreign-key attribute name, used as is */
     const cq_attr *foreign_key_attr; /**< object form: name (may be NULL for the default),
                                           field, allow_null, type, default_value ... */
-    const char *source_key;   /**< hasOne/hasMany/BTM: source attribute; default its PK */
-    const char *target_key;   /**< belongsTo/BTM: target attribute; default its PK */
-    const char *other_key;    /**< BTM: join column pointing at the target */
-    const cq_attr *other_key_attr; /**< BTM: object form of other_key */
-    cq_flag constraints;      /**< REFERENCES on the foreign key; default on */
-    const char *on_delete;    /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
+    const char *source_key;          /**< hasOne/hasMany/BTM: source attribute; default its PK */
+    const char *target_key;          /**< belongsTo/BTM: target attribute; default its PK */
+    const char *other_key;           /**< BTM: join column pointing at the target */
+    const cq_attr *other_key_attr;   /**< BTM: object form of other_key */
+    cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
+    const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
     const char *on_update;
-    const cq_value *scope;    /**< object of target attribute values (association scope) */
-    cq_type key_type;         /**< type of the injected key; default the referenced key's */
+    const cq_value *scope; /**< object of target attribute values (association scope) */
+    cq_type key_type;      /**< type of the injected key; default the referenced key's */
     /* belongsToMany only */
-    const char *through;      /**< join model name: an existing model, else one is created */
-    cq_model *through_model;  /**< join model as a handle (wins over `through`) */
+    const char *through;           /**< join model name: an existing model, else one is created */
+    cq_model *through_model;       /**< join model as a handle (wins over `through`) */
     const cq_value *through_scope; /**< object of join-row values (`through.scope`) */
-    cq_flag through_unique;   /**< composite unique on the key pair; default on */
-    const char *unique_key;   /**< name of that unique constraint */
-    cq_flag timestamps;       /**< timestamps of a generated join model; default on */
+    cq_flag through_unique;        /**< composite unique on the key pair; default on */
+    const char *unique_key;        /**< name of that unique constraint */
+    cq_flag timestamps;            /**< timestamps of a generated join model; default on */
 } cq_assoc_opts;
 
 /**
@@ -116,23 +116,23 @@ CQ_EXTERN const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind
  * @return CQ_OK, CQ_EUNKNOWN_ASSOC when `m` has no such method (message names model and
  *         method; set on m's db).
  */
-CQ_EXTERN int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out,
-                                     const cq_model *m, const char *method);
+CQ_EXTERN int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq_model *m,
+                                     const char *method);
 
 /* ---- accessors ------------------------------------------------------------------------ */
 
 /** A target given to set/add/remove/has: an instance, or a key value (the target's primary
  *  key; for belongsTo set, the foreign-key value as is). */
 typedef struct cq_target {
-    cq_instance *instance;  /**< borrowed; set/add update its keys in memory too */
-    const cq_value *key;         /**< borrowed; used when instance is NULL */
+    cq_instance *instance; /**< borrowed; set/add update its keys in memory too */
+    const cq_value *key;   /**< borrowed; used when instance is NULL */
 } cq_target;
 
 typedef struct cq_assoc_opts_write {
-    cq_txn *transaction;        /**< default: none */
-    const cq_value *through;    /**< BTM add/set/create: join-row values (defaults) */
-    const char *const *fields;  /**< create: only these attributes */
-    bool no_save;               /**< belongsTo set: only change the instance in memory */
+    cq_txn *transaction;       /**< default: none */
+    const cq_value *through;   /**< BTM add/set/create: join-row values (defaults) */
+    const char *const *fields; /**< create: only these attributes */
+    bool no_save;              /**< belongsTo set: only change the instance in memory */
 } cq_assoc_opts_write;
 
 /**
@@ -144,17 +144,17 @@ typedef struct cq_assoc_opts_write {
 CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
                            const cq_find_opts *opts);
 /** setX. Single types take n = 0 (unset) or 1. */
-CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                           size_t n, const cq_assoc_opts_write *opts);
+CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                           const cq_assoc_opts_write *opts);
 /** addX / addXs (hasMany, belongsToMany). */
-CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                           size_t n, const cq_assoc_opts_write *opts);
+CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                           const cq_assoc_opts_write *opts);
 /** removeX / removeXs (hasMany, belongsToMany). */
 CQ_EXTERN int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
                               size_t n, const cq_assoc_opts_write *opts);
 /** hasX / hasXs: true iff every given target is associated (true for n = 0). */
-CQ_EXTERN int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a,
-                           const cq_target *targets, size_t n, const cq_find_opts *opts);
+CQ_EXTERN int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets,
+                           size_t n, const cq_find_opts *opts);
 /** countXs. */
 CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
                              const cq_find_opts *opts);

@@ -19,22 +19,18 @@ typedef struct cq_db cq_db;
 typedef struct cq_txn cq_txn;
 typedef struct cq_model cq_model;
 
-typedef enum cq_dialect {
-    CQ_DIALECT_SQLITE = 1,
-    CQ_DIALECT_POSTGRES,
-    CQ_DIALECT_MYSQL
-} cq_dialect;
+typedef enum cq_dialect { CQ_DIALECT_SQLITE = 1, CQ_DIALECT_POSTGRES, CQ_DIALECT_MYSQL } cq_dialect;
 
 /** Db-wide defaults for cq_db_define (Sequelize's `define` option). */
 typedef struct cq_define_defaults {
-    bool underscored;        /**< default false */
-    bool freeze_table_name;  /**< default false */
-    cq_flag timestamps;      /**< default on */
+    bool underscored;       /**< default false */
+    bool freeze_table_name; /**< default false */
+    cq_flag timestamps;     /**< default on */
 } cq_define_defaults;
 
 typedef struct cq_open_opts {
-    cq_log_opts log;            /**< SQL logging; default silent */
-    cq_define_defaults define;  /**< defaults applied to every model */
+    cq_log_opts log;           /**< SQL logging; default silent */
+    cq_define_defaults define; /**< defaults applied to every model */
 } cq_open_opts;
 
 /**
@@ -70,11 +66,11 @@ CQ_EXTERN size_t cq_db_model_count(const cq_db *db);
 CQ_EXTERN cq_model *cq_db_model_at(const cq_db *db, size_t i);
 
 typedef struct cq_sync_opts {
-    bool force;        /**< drop tables first (reverse dependency order); default false */
+    bool force;          /**< drop tables first (reverse dependency order); default false */
     cq_txn *transaction; /**< run inside this transaction; default none */
-    bool strict_cycles; /**< refuse reference cycles with CQ_ECYCLE before any statement runs
-                             (the seed manual's behaviour); default false: cycles sync, see
-                             cq_db_sync_plan() */
+    bool strict_cycles;  /**< refuse reference cycles with CQ_ECYCLE before any statement runs
+                              (the seed manual's behaviour); default false: cycles sync, see
+                              cq_db_sync_plan() */
 } cq_sync_opts;
 
 /**

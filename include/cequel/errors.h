@@ -16,24 +16,24 @@
 CQ_BEGIN_DECL
 
 /* X-macro: code name, value, cq_strerror text. New codes go at the end; values never change. */
-#define CQ_ERROR_MAP(X)                                                                          \
-    X(CQ_OK, 0, "ok")                                                                            \
-    X(CQ_ENOMEM, -1, "out of memory")                                                            \
-    X(CQ_EINVALID, -2, "invalid argument")                                                       \
-    X(CQ_EVALIDATION, -3, "validation error")                                                    \
-    X(CQ_EUNIQUE, -4, "unique constraint violation")                                             \
-    X(CQ_EFOREIGNKEY, -5, "foreign key constraint violation")                                    \
-    X(CQ_ENOTFOUND, -6, "not found")                                                             \
-    X(CQ_ECONNECT, -7, "connection error")                                                       \
-    X(CQ_ETIMEOUT, -8, "timeout")                                                                \
-    X(CQ_EASSOC, -9, "association error")                                                        \
-    X(CQ_EEAGER, -10, "eager loading error")                                                     \
-    X(CQ_EDATABASE, -11, "database error")                                                       \
-    X(CQ_ENOTSUPPORTED, -12, "not supported")                                                    \
-    X(CQ_EUNKNOWN_MODEL, -13, "unknown model")                                                   \
-    X(CQ_EUNKNOWN_ATTR, -14, "unknown attribute")                                                \
-    X(CQ_EUNKNOWN_ASSOC, -15, "unknown association")                                             \
-    X(CQ_ECYCLE, -16, "cyclic dependency")                                                       \
+#define CQ_ERROR_MAP(X)                                                                            \
+    X(CQ_OK, 0, "ok")                                                                              \
+    X(CQ_ENOMEM, -1, "out of memory")                                                              \
+    X(CQ_EINVALID, -2, "invalid argument")                                                         \
+    X(CQ_EVALIDATION, -3, "validation error")                                                      \
+    X(CQ_EUNIQUE, -4, "unique constraint violation")                                               \
+    X(CQ_EFOREIGNKEY, -5, "foreign key constraint violation")                                      \
+    X(CQ_ENOTFOUND, -6, "not found")                                                               \
+    X(CQ_ECONNECT, -7, "connection error")                                                         \
+    X(CQ_ETIMEOUT, -8, "timeout")                                                                  \
+    X(CQ_EASSOC, -9, "association error")                                                          \
+    X(CQ_EEAGER, -10, "eager loading error")                                                       \
+    X(CQ_EDATABASE, -11, "database error")                                                         \
+    X(CQ_ENOTSUPPORTED, -12, "not supported")                                                      \
+    X(CQ_EUNKNOWN_MODEL, -13, "unknown model")                                                     \
+    X(CQ_EUNKNOWN_ATTR, -14, "unknown attribute")                                                  \
+    X(CQ_EUNKNOWN_ASSOC, -15, "unknown association")                                               \
+    X(CQ_ECYCLE, -16, "cyclic dependency")                                                         \
     X(CQ_ENOTNULL, -17, "not null violation")
 
 typedef enum cq_status {

@@ -46,42 +46,42 @@ typedef enum cq_default_fn {
  * A list of attributes ends with an all-zero element.
  */
 typedef struct cq_attr {
-    const char *name;           /**< attribute name (required) */
-    cq_type type;               /**< required */
-    int length;                 /**< STRING/CHAR length; 0 = 255 */
-    int precision, scale;       /**< DECIMAL(precision, scale); 0 = plain DECIMAL */
-    bool primary_key;           /**< default false */
-    bool auto_increment;        /**< default false */
-    cq_flag allow_null;         /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
-                                     never nullable */
-    const cq_value *default_value; /**< literal default, copied; NULL = none */
-    cq_default_fn default_fn;   /**< generated default; default none */
-    bool unique;                /**< single-column UNIQUE */
-    const char *unique_name;    /**< composite unique: attributes sharing a name form one
-                                     constraint; implies unique */
-    const char *field;          /**< column name; default: the attribute name, or its
-                                     snake_case form when the model is `underscored` */
-    const char *references_model; /**< referenced model name, or a model's table name
-                                       (resolved at sync: a model may reference one defined
-                                       later); NULL = no reference */
+    const char *name;                  /**< attribute name (required) */
+    cq_type type;                      /**< required */
+    int length;                        /**< STRING/CHAR length; 0 = 255 */
+    int precision, scale;              /**< DECIMAL(precision, scale); 0 = plain DECIMAL */
+    bool primary_key;                  /**< default false */
+    bool auto_increment;               /**< default false */
+    cq_flag allow_null;                /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
+                                            never nullable */
+    const cq_value *default_value;     /**< literal default, copied; NULL = none */
+    cq_default_fn default_fn;          /**< generated default; default none */
+    bool unique;                       /**< single-column UNIQUE */
+    const char *unique_name;           /**< composite unique: attributes sharing a name form one
+                                            constraint; implies unique */
+    const char *field;                 /**< column name; default: the attribute name, or its
+                                            snake_case form when the model is `underscored` */
+    const char *references_model;      /**< referenced model name, or a model's table name
+                                            (resolved at sync: a model may reference one defined
+                                            later); NULL = no reference */
     cq_model *references_model_handle; /**< same, as a handle (wins over the string) */
-    const char *references_key; /**< referenced attribute/column; default "id" */
-    const char *on_delete;      /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;      /**< same values */
-    bool references_none;       /**< Sequelize's `references: null`: never a constraint, even
-                                     when an association later uses this column */
+    const char *references_key;        /**< referenced attribute/column; default "id" */
+    const char *on_delete;             /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
+    const char *on_update;             /**< same values */
+    bool references_none;              /**< Sequelize's `references: null`: never a constraint, even
+                                            when an association later uses this column */
 } cq_attr;
 
 /** Model options (the third argument of `define`). Zero inherits the db-wide default. */
 typedef struct cq_model_opts {
-    const char *table_name;     /**< explicit table name, used verbatim */
-    cq_flag freeze_table_name;  /**< CQ_ON: table name = model name; default off */
-    cq_flag underscored;        /**< CQ_ON: snake_case columns for generated names */
-    cq_flag timestamps;         /**< createdAt/updatedAt; default on */
-    const char *created_at;     /**< attribute name for createdAt; default "createdAt" */
-    const char *updated_at;     /**< attribute name for updatedAt; default "updatedAt" */
-    const char *name_singular;  /**< Sequelize `name.singular`; default singular of the name */
-    const char *name_plural;    /**< Sequelize `name.plural`; default plural of the name */
+    const char *table_name;    /**< explicit table name, used verbatim */
+    cq_flag freeze_table_name; /**< CQ_ON: table name = model name; default off */
+    cq_flag underscored;       /**< CQ_ON: snake_case columns for generated names */
+    cq_flag timestamps;        /**< createdAt/updatedAt; default on */
+    const char *created_at;    /**< attribute name for createdAt; default "createdAt" */
+    const char *updated_at;    /**< attribute name for updatedAt; default "updatedAt" */
+    const char *name_singular; /**< Sequelize `name.singular`; default singular of the name */
+    const char *name_plural;   /**< Sequelize `name.plural`; default plural of the name */
 } cq_model_opts;
 
 /**

@@ -45,53 +45,53 @@ struct cq_assoc;
  * `as` alone. A list ends with an all-zero element. Nested lists go in `include`.
  */
 typedef struct cq_include {
-    const struct cq_assoc *association; /**< the association handle */
-    cq_model *model;                    /**< or the target model */
-    const char *as;                     /**< alias: picks the association */
-    bool all;                           /**< `{all: true}`: every association of the model */
-    const cq_value *where;              /**< filter on the included rows; makes it required */
-    cq_flag required;                   /**< INNER (on) / LEFT OUTER (off) join; default: on
-                                             when `where` is given, else off */
-    const char *const *attributes;      /**< NULL-terminated; NULL = all */
-    const struct cq_include *include;   /**< nested includes; NULL = none */
-    bool separate;                      /**< hasMany: load in a second query */
+    const struct cq_assoc *association;    /**< the association handle */
+    cq_model *model;                       /**< or the target model */
+    const char *as;                        /**< alias: picks the association */
+    bool all;                              /**< `{all: true}`: every association of the model */
+    const cq_value *where;                 /**< filter on the included rows; makes it required */
+    cq_flag required;                      /**< INNER (on) / LEFT OUTER (off) join; default: on
+                                                when `where` is given, else off */
+    const char *const *attributes;         /**< NULL-terminated; NULL = all */
+    const struct cq_include *include;      /**< nested includes; NULL = none */
+    bool separate;                         /**< hasMany: load in a second query */
     const char *const *through_attributes; /**< belongsToMany join columns; NULL = all */
-    bool through_attributes_none;       /**< `through: {attributes: []}` */
-    const cq_value *through_where;      /**< belongsToMany: filter on the join rows */
+    bool through_attributes_none;          /**< `through: {attributes: []}` */
+    const cq_value *through_where;         /**< belongsToMany: filter on the join rows */
 } cq_include;
 
 typedef struct cq_find_opts {
-    const cq_value *where;          /**< object, see above; NULL = all rows */
-    const char *where_sql;          /**< raw fragment ANDed with `where`; NULL = none */
-    const cq_value *where_params;   /**< array bound to `?` in where_sql; NULL = none */
-    const char *const *attributes;  /**< NULL-terminated list to read; NULL = all */
-    const char *const *exclude;     /**< NULL-terminated list not to read; NULL = none */
-    const cq_order *order;          /**< zero-terminated; NULL = database order */
-    int64_t limit;                  /**< 0 = no limit */
-    int64_t offset;                 /**< 0 = none */
-    cq_txn *transaction;            /**< default: none */
-    const cq_include *include;      /**< eager loading; zero-terminated; NULL = none */
-    bool single_join;               /**< load to-many includes with JOINs in one statement
-                                         (Sequelize's shape) instead of one batched query per
-                                         to-many level; default false */
+    const cq_value *where;                 /**< object, see above; NULL = all rows */
+    const char *where_sql;                 /**< raw fragment ANDed with `where`; NULL = none */
+    const cq_value *where_params;          /**< array bound to `?` in where_sql; NULL = none */
+    const char *const *attributes;         /**< NULL-terminated list to read; NULL = all */
+    const char *const *exclude;            /**< NULL-terminated list not to read; NULL = none */
+    const cq_order *order;                 /**< zero-terminated; NULL = database order */
+    int64_t limit;                         /**< 0 = no limit */
+    int64_t offset;                        /**< 0 = none */
+    cq_txn *transaction;                   /**< default: none */
+    const cq_include *include;             /**< eager loading; zero-terminated; NULL = none */
+    bool single_join;                      /**< load to-many includes with JOINs in one statement
+                                                (Sequelize's shape) instead of one batched query per
+                                                to-many level; default false */
     const char *const *through_attributes; /**< belongsToMany getters (Sequelize's
                                                 joinTableAttributes): join attributes shown on
                                                 each target's join row; NULL = all */
-    bool through_attributes_none;   /**< joinTableAttributes: []: no join row attached */
-    const cq_value *through_where;  /**< belongsToMany getters (`through: {where}`): filter on
-                                         the join rows, ANDed into the join condition */
+    bool through_attributes_none;          /**< joinTableAttributes: []: no join row attached */
+    const cq_value *through_where; /**< belongsToMany getters (`through: {where}`): filter on
+                                        the join rows, ANDed into the join condition */
 } cq_find_opts;
 
 typedef struct cq_write_opts {
-    cq_txn *transaction;           /**< default: none */
-    const char *const *fields;     /**< save/update/create: only these attributes; NULL = all */
-    const cq_include *include;     /**< create/bulkCreate: create associated rows found in the
-                                        values under the associations' keys; zero-terminated */
+    cq_txn *transaction;       /**< default: none */
+    const char *const *fields; /**< save/update/create: only these attributes; NULL = all */
+    const cq_include *include; /**< create/bulkCreate: create associated rows found in the
+                                    values under the associations' keys; zero-terminated */
 } cq_write_opts;
 
 typedef struct cq_bulk_opts {
-    const cq_value *where;         /**< Model-level update/destroy: rows to touch (required) */
-    const char *where_sql;         /**< raw fragment ANDed with `where` */
+    const cq_value *where; /**< Model-level update/destroy: rows to touch (required) */
+    const char *where_sql; /**< raw fragment ANDed with `where` */
     const cq_value *where_params;
     cq_txn *transaction;
 } cq_bulk_opts;

@@ -49,8 +49,8 @@ static const cq_value *source_value(const cq_instance *src, const cq_assoc *a)
 
 /* Key of a target argument, as a new value: an instance's `key_attr` value, or the raw value
  * checked and converted for that attribute's type. */
-static int target_key(cq_value **out, const cq_assoc *a, const cq_target *t,
-                      const char *key_attr, const char *method)
+static int target_key(cq_value **out, const cq_assoc *a, const cq_target *t, const char *key_attr,
+                      const char *method)
 {
     cq_db *db = a->source->db;
     *out = NULL;
@@ -179,8 +179,7 @@ static cq_value *in_object(const char *attr, cq_value *keys)
 }
 
 /* {fk: src, otherKey: {$in: keys}} in this order (Sequelize's shape); takes `keys`. */
-static cq_value *fk_in_object(const char *fk, const cq_value *src, const char *attr,
-                              cq_value *keys)
+static cq_value *fk_in_object(const char *fk, const cq_value *src, const char *attr, cq_value *keys)
 {
     cq_value *w = match_object(fk, src, NULL);
     cq_value *in = in_object(attr, keys);
@@ -200,7 +199,6 @@ static int atomic_begin(cq_txn **t, cq_db *db)
 {
     return cq__txn_begin(t, db, db->txn_inner);
 }
-
 
 /* ---- the join-model side of belongsToMany -------------------------------------------- */
 
@@ -237,8 +235,8 @@ static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src)
     if (!ext->join_on)
         return a->source->db->s.error.code ? a->source->db->s.error.code : oom(a->source->db);
     if (a->scope) {
-        int rc = where_expr(&ext->where, a->target, a->target->name, match_object(NULL, NULL,
-                                                                                  a->scope));
+        int rc =
+            where_expr(&ext->where, a->target, a->target->name, match_object(NULL, NULL, a->scope));
         if (rc != CQ_OK) {
             cq__expr_free(ext->join_on);
             return rc;
@@ -354,8 +352,8 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     return cq__count(out, a->target, opts, &ext);
 }
 
-int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                 size_t n, const cq_find_opts *opts)
+int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
+                 const cq_find_opts *opts)
 {
     *out = false;
     const char *method = n == 1 ? a->acc.has_single : a->acc.has_all;
@@ -363,13 +361,14 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
-        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no has accessor",
-                           a->source->name, a->alias.as);
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no has accessor", a->source->name,
+                           a->alias.as);
     if (n == 0) {
         *out = true;
         return CQ_OK;
     }
-    const char *key = a->type == CQ_BELONGS_TO_MANY ? a->target_key : cq_model_primary_key(a->target);
+    const char *key =
+        a->type == CQ_BELONGS_TO_MANY ? a->target_key : cq_model_primary_key(a->target);
     cq_value *keys = NULL;
     rc = key_array(&keys, a, targets, n, key, method);
     if (rc != CQ_OK)
@@ -452,9 +451,8 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
         /* DEVIATIONS D8: unsetting always writes the key, whatever the instance holds */
         if (unset)
             src->changed[i] = true;
-        rc = cq_instance_save(src,
-                              &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
-                                                .fields = (const char *[]){ a->fk, NULL } });
+        rc = cq_instance_save(src, &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
+                                                     .fields = (const char *[]){ a->fk, NULL } });
     }
     if (rc != CQ_OK) {
         /* a failed set leaves the instance as it was */
@@ -567,8 +565,7 @@ static int has_many_add(cq_instance *src, const cq_assoc *a, const cq_target *ta
     return rc;
 }
 
-static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                           size_t n)
+static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n)
 {
     if (n == 0)
         return CQ_OK;
@@ -657,8 +654,8 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
 static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_value *keys,
                     bool with_scope)
 {
-    cq_value *w = keys ? fk_in_object(a->fk, srcv, a->other_key, keys)
-                       : match_object(a->fk, srcv, NULL);
+    cq_value *w =
+        keys ? fk_in_object(a->fk, srcv, a->other_key, keys) : match_object(a->fk, srcv, NULL);
     if (with_scope)
         w = with_values(w, a->through_scope);
     if (!w)
@@ -705,8 +702,7 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
 }
 
 /* UPDATE join row SET data WHERE fk = src AND otherKey = key. */
-static int btm_update(const cq_assoc *a, const cq_value *srcv, const cq_value *key,
-                      cq_value *data)
+static int btm_update(const cq_assoc *a, const cq_value *srcv, const cq_value *key, cq_value *data)
 {
     cq_value *w = match_object(a->fk, srcv, NULL);
     if (w && cq_value_object_set(w, a->other_key, cq_value_copy(key)) != CQ_OK) {
@@ -732,7 +728,9 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     const cq_value *srcv = source_value(src, a);
     cq_value *keys = NULL;
     int rc = key_array(&keys, a, targets, n, a->target_key,
-                       set_mode ? a->acc.set : n == 1 ? a->acc.add : a->acc.add_multiple);
+                       set_mode ? a->acc.set
+                       : n == 1 ? a->acc.add
+                                : a->acc.add_multiple);
     if (rc != CQ_OK)
         return rc;
     cq_value *keys_copy = cq_value_copy(keys);
@@ -740,8 +738,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     if (!keys_copy)
         rc = oom(a->source->db);
     else
-        rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true) : btm_rows(&cur, a, srcv, keys_copy,
-                                                                         true);
+        rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true)
+                      : btm_rows(&cur, a, srcv, keys_copy, true);
     if (set_mode)
         cq_value_free(keys_copy);
     const cq_target **fresh_t = calloc(n + 1, sizeof *fresh_t);
@@ -760,8 +758,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         if (!obsolete)
             rc = oom(a->source->db);
         else if (cq_value_size(obsolete)) {
-            cq_value *w = with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete),
-                                      a->through_scope);
+            cq_value *w =
+                with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
             rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
                    : oom(a->source->db);
             cq_value_free(w);
@@ -808,8 +806,7 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
     cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
-    rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
-           : oom(a->source->db);
+    rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w }) : oom(a->source->db);
     cq_value_free(w);
     return rc;
 }
@@ -823,8 +820,7 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a) && n > 1)
-        return cq__db_fail(a->source->db, CQ_EINVALID, "%s takes one target or none",
-                           a->acc.set);
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s takes one target or none", a->acc.set);
     if (n && !targets)
         return cq__db_fail(a->source->db, CQ_EINVALID, "%s: no targets given", a->acc.set);
     /* a single association given a null key value: unset (Sequelize's set(null)) */
@@ -860,8 +856,8 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
-        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no add accessor",
-                           a->source->name, a->alias.as);
+        return cq__db_fail(a->source->db, CQ_EINVALID, "%s.%s has no add accessor", a->source->name,
+                           a->alias.as);
     if (n == 0)
         return CQ_OK;
     if (a->type == CQ_HAS_MANY)
@@ -888,8 +884,8 @@ int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *target
                                   : btm_remove(src, a, targets, n);
 }
 
-int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
-                    const cq_value *values, const cq_assoc_opts_write *opts)
+int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, const cq_value *values,
+                    const cq_assoc_opts_write *opts)
 {
     if (out)
         *out = NULL;
@@ -905,8 +901,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
     bool keyed = a->type == CQ_HAS_ONE || a->type == CQ_HAS_MANY;
     const cq_value *scope = a->type != CQ_BELONGS_TO ? a->scope : NULL;
     v = with_values(v, scope);
-    if (v && keyed &&
-        cq_value_object_set(v, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK) {
+    if (v && keyed && cq_value_object_set(v, a->fk, cq_value_copy(source_value(src, a))) != CQ_OK) {
         cq_value_free(v);
         v = NULL;
     }
@@ -944,9 +939,9 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
     }
     cq_instance *inst = NULL;
     if (rc == CQ_OK)
-        rc = cq_model_create(&inst, a->target, v,
-                             &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL,
-                                               .fields = fields });
+        rc = cq_model_create(
+            &inst, a->target, v,
+            &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL, .fields = fields });
     cq_value_free(v);
     free(fields);
     if (rc == CQ_OK && a->type == CQ_BELONGS_TO) {

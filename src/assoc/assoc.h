@@ -9,17 +9,17 @@
 struct cq_assoc {
     cq_assoc_type type;
     cq_model *source, *target;
-    cq__naming_alias alias;     /* as, singular, plural, is_aliased */
+    cq__naming_alias alias; /* as, singular, plural, is_aliased */
     cq__naming_accessors acc;
-    char *fk;                   /* foreign-key attribute (holder: source / target / through) */
-    char *source_key;           /* attribute on source (hasOne/hasMany/BTM) */
-    char *target_key;           /* attribute on target (belongsTo/BTM) */
-    char *other_key;            /* BTM: join attribute pointing at the target */
-    cq_model *through;          /* BTM join model */
-    struct cq_assoc *paired;    /* BTM: the other side sharing the join model */
-    bool other_key_default;     /* BTM: otherKey was derived, so pairing may rename it */
-    cq_value *scope;            /* target attribute values, owned */
-    cq_value *through_scope;    /* join-row values, owned */
+    char *fk;                /* foreign-key attribute (holder: source / target / through) */
+    char *source_key;        /* attribute on source (hasOne/hasMany/BTM) */
+    char *target_key;        /* attribute on target (belongsTo/BTM) */
+    char *other_key;         /* BTM: join attribute pointing at the target */
+    cq_model *through;       /* BTM join model */
+    struct cq_assoc *paired; /* BTM: the other side sharing the join model */
+    bool other_key_default;  /* BTM: otherKey was derived, so pairing may rename it */
+    cq_value *scope;         /* target attribute values, owned */
+    cq_value *through_scope; /* join-row values, owned */
     bool constraints;
 };
 

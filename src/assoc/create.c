@@ -239,7 +239,6 @@ static int tx_begin(cq_txn **t, cq_db *db)
     return cq__txn_begin(t, db, db->txn_inner);
 }
 
-
 int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
                     const cq_write_opts *opts)
 {

@@ -12,8 +12,7 @@ static int oom(cq_db *db)
     return cq__db_fail(db, CQ_ENOMEM, "out of memory");
 }
 
-static const char *const method_names[] = { "", "belongsTo", "hasOne", "hasMany",
-                                            "belongsToMany" };
+static const char *const method_names[] = { "", "belongsTo", "hasOne", "hasMany", "belongsToMany" };
 
 const char *cq_assoc_type_name(cq_assoc_type t)
 {
@@ -70,8 +69,8 @@ void cq__assoc_free(cq_assoc *a)
 
 typedef struct attr_snap {
     cq_model *m;
-    size_t nattrs;      /* attributes beyond this were added by the failed call */
-    cq__attr *copy;     /* deep copies of the attributes that existed */
+    size_t nattrs;               /* attributes beyond this were added by the failed call */
+    cq__attr *copy;              /* deep copies of the attributes that existed */
     long created_at, updated_at; /* timestamp indices (removing an attribute moves them) */
 } attr_snap;
 
@@ -147,12 +146,12 @@ static void snap_drop(attr_snap *s)
 
 typedef struct fk_spec {
     const char *name;
-    const cq_attr *attr_opts;   /* the object form of foreignKey, may be NULL */
-    const cq__attr *ref_attr;   /* the referenced key attribute */
+    const cq_attr *attr_opts; /* the object form of foreignKey, may be NULL */
+    const cq__attr *ref_attr; /* the referenced key attribute */
     cq_model *ref_model;
     cq_type key_type;
     bool constraints;
-    const char *on_delete, *on_update; /* association options */
+    const char *on_delete, *on_update;        /* association options */
     const char *null_delete, *notnull_delete; /* defaults by nullability */
 } fk_spec;
 
@@ -247,7 +246,7 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
             return oom(db);
     }
     if (want_ref && !a->references_none) {
-        const char *del = f->on_delete ? f->on_delete
+        const char *del = f->on_delete     ? f->on_delete
                           : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
                                            : NULL;
         const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
@@ -353,8 +352,8 @@ static int finish(cq_assoc **out, cq_assoc *a)
                            "%s. To remedy this, change either foreignKey or as in your "
                            "association definition",
                            a->alias.as, a->alias.as, a->source->name);
-    int rc = cq__naming_accessors_make(&a->acc, cq__assoc_kind(a), a->alias.singular,
-                                       a->alias.plural);
+    int rc =
+        cq__naming_accessors_make(&a->acc, cq__assoc_kind(a), a->alias.singular, a->alias.plural);
     if (rc != CQ_OK)
         return oom(db);
     rc = register_assoc(a);
@@ -408,8 +407,8 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
             continue;
         bool same_model = strcmp(a->ref_model, ref_model->name) == 0 ||
                           strcmp(a->ref_model, ref_model->table) == 0;
-        bool same_key = cq__streq(a->ref_key, ref_attr->name) ||
-                        cq__streq(a->ref_key, ref_attr->field);
+        bool same_key =
+            cq__streq(a->ref_key, ref_attr->name) || cq__streq(a->ref_key, ref_attr->field);
         if (same_model && same_key) {
             found = a->name;
             n++;
@@ -468,7 +467,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                          source->name, target->name, ref_attr->name);
     /* the foreign-key name */
     if (rc == CQ_OK) {
-        const char *given = o.foreign_key ? o.foreign_key
+        const char *given = o.foreign_key        ? o.foreign_key
                             : o.foreign_key_attr ? o.foreign_key_attr->name
                                                  : NULL;
         const char *pk = cq_model_primary_key(ref_model);
@@ -489,7 +488,8 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
             rc = cq__naming_fk_has_many(&fk, source->singular, pk);
         }
         if (rc == CQ_EINVALID)
-            rc = cq__db_fail(db, CQ_EASSOC, "%s.%s(%s): cannot name the foreign key: %s has no "
+            rc = cq__db_fail(db, CQ_EASSOC,
+                             "%s.%s(%s): cannot name the foreign key: %s has no "
                              "primary key",
                              source->name, method_names[type], target->name, ref_model->name);
         else if (rc != CQ_OK && rc != CQ_ENOMEM)
@@ -540,14 +540,12 @@ int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
     return define_single_or_many(out, source, target, CQ_BELONGS_TO, opts);
 }
 
-int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target,
-                     const cq_assoc_opts *opts)
+int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
     return define_single_or_many(out, source, target, CQ_HAS_ONE, opts);
 }
 
-int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target,
-                      const cq_assoc_opts *opts)
+int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
     return define_single_or_many(out, source, target, CQ_HAS_MANY, opts);
 }
@@ -582,8 +580,8 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         cq__attr *a = &through->attrs[through->nattrs];
         memset(a, 0, sizeof *a);
         a->name = cq__strdup(name);
-        a->field = cq__naming_field_name(name, attr_opts ? attr_opts->field : NULL,
-                                         through->underscored);
+        a->field =
+            cq__naming_field_name(name, attr_opts ? attr_opts->field : NULL, through->underscored);
         a->allow_null = attr_opts ? attr_opts->allow_null : CQ_DEFAULT;
         through->nattrs++;
         if (!a->name || !a->field)
@@ -623,8 +621,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
     return CQ_OK;
 }
 
-static int resolve_through(cq_model **out, bool *created, cq_model *source,
-                           const cq_assoc_opts *o)
+static int resolve_through(cq_model **out, bool *created, cq_model *source, const cq_assoc_opts *o)
 {
     cq_db *db = source->db;
     *out = NULL;
@@ -658,8 +655,7 @@ static void undefine_model(cq_db *db, cq_model *m)
 {
     for (size_t i = 0; i < db->nmodels; i++)
         if (db->models[i] == m) {
-            memmove(&db->models[i], &db->models[i + 1],
-                    (db->nmodels - i - 1) * sizeof *db->models);
+            memmove(&db->models[i], &db->models[i + 1], (db->nmodels - i - 1) * sizeof *db->models);
             db->nmodels--;
             break;
         }
@@ -686,7 +682,8 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
                            source->name, target->name);
     if (source == target && !o.as && !o.as_plural)
-        return cq__db_fail(db, CQ_EASSOC, "'as' must be defined for many-to-many self-associations");
+        return cq__db_fail(db, CQ_EASSOC,
+                           "'as' must be defined for many-to-many self-associations");
     if (o.through_scope && cq_value_type_of(o.through_scope) != CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
                            source->name, target->name);
@@ -706,11 +703,11 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     cq_assoc *paired = NULL;
     rc = resolve_alias(a, &o);
     if (rc == CQ_OK)
-        rc = key_attr(&src_key, source,
-                      o.source_key ? o.source_key : cq_model_primary_key(source), "sourceKey");
+        rc = key_attr(&src_key, source, o.source_key ? o.source_key : cq_model_primary_key(source),
+                      "sourceKey");
     if (rc == CQ_OK)
-        rc = key_attr(&tgt_key, target,
-                      o.target_key ? o.target_key : cq_model_primary_key(target), "targetKey");
+        rc = key_attr(&tgt_key, target, o.target_key ? o.target_key : cq_model_primary_key(target),
+                      "targetKey");
     if (rc == CQ_OK)
         rc = resolve_through(&through, &created, source, &o);
     if (rc == CQ_OK && !created)
@@ -723,7 +720,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             paired = t;
     }
     if (rc == CQ_OK) {
-        const char *given = o.foreign_key ? o.foreign_key
+        const char *given = o.foreign_key        ? o.foreign_key
                             : o.foreign_key_attr ? o.foreign_key_attr->name
                                                  : NULL;
         if (given)
@@ -732,7 +729,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             rc = cq__naming_fk_belongs_to_many(&fk, source->singular, src_key->name);
     }
     if (rc == CQ_OK) {
-        const char *given = o.other_key ? o.other_key
+        const char *given = o.other_key        ? o.other_key
                             : o.other_key_attr ? o.other_key_attr->name
                                                : NULL;
         a->other_key_default = !given;
@@ -741,9 +738,8 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         else if (paired)
             rc = (other = cq__strdup(paired->fk)) ? CQ_OK : oom(db);
         else
-            rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target,
-                                                      a->alias.as, target->singular,
-                                                      tgt_key->name);
+            rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
+                                                      target->singular, tgt_key->name);
     }
     if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
@@ -966,11 +962,11 @@ int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq
     /* an earlier association keeps its method: Sequelize does not overwrite a method that
      * already exists (naming.md 6); when single and multiple variants share a name
      * (`sheep`), the multiple one answers */
-    static const cq_accessor order[] = { CQ_ACC_GET,         CQ_ACC_SET,
-                                         CQ_ACC_CREATE,      CQ_ACC_ADD_MULTIPLE,
-                                         CQ_ACC_ADD,         CQ_ACC_REMOVE_MULTIPLE,
-                                         CQ_ACC_REMOVE,      CQ_ACC_HAS_ALL,
-                                         CQ_ACC_HAS_SINGLE,  CQ_ACC_COUNT };
+    static const cq_accessor order[] = { CQ_ACC_GET,        CQ_ACC_SET,
+                                         CQ_ACC_CREATE,     CQ_ACC_ADD_MULTIPLE,
+                                         CQ_ACC_ADD,        CQ_ACC_REMOVE_MULTIPLE,
+                                         CQ_ACC_REMOVE,     CQ_ACC_HAS_ALL,
+                                         CQ_ACC_HAS_SINGLE, CQ_ACC_COUNT };
     for (size_t i = 0; method && i < m->nassocs; i++) {
         cq_assoc *a = m->assocs[i];
         for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
@@ -982,6 +978,6 @@ int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq
             }
         }
     }
-    return cq__db_fail(m->db, CQ_EUNKNOWN_ASSOC, "instance of model %s has no method %s",
-                       m->name, method ? method : "(null)");
+    return cq__db_fail(m->db, CQ_EUNKNOWN_ASSOC, "instance of model %s has no method %s", m->name,
+                       method ? method : "(null)");
 }

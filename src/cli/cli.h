@@ -50,8 +50,7 @@ void cli_quote(char *out, size_t n, const char *s);
  * Parses JSON text with jansson. `origin` names the input in messages ("schema.json");
  * a syntax error becomes "origin:LINE:COL: invalid JSON: ...". Duplicate keys are errors.
  */
-int cli_json_parse(json_t **out, const char *text, size_t len, const char *origin,
-                   cli_diag *diag);
+int cli_json_parse(json_t **out, const char *text, size_t len, const char *origin, cli_diag *diag);
 /* Reads a whole file (NUL-terminated, `len_out` may be NULL); NULL with diag set on failure. */
 char *cli_read_file(const char *path, size_t *len_out, cli_diag *diag);
 
@@ -61,7 +60,7 @@ char *cli_read_file(const char *path, size_t *len_out, cli_diag *diag);
  * the public API has no getter for yet). */
 typedef struct cli_attr {
     const char *name;
-    const char *type_text;   /* as written: "STRING(64)" */
+    const char *type_text; /* as written: "STRING(64)" */
     bool auto_increment;
     bool unique;
     const char *unique_name; /* `unique: "name"` */
@@ -70,7 +69,7 @@ typedef struct cli_attr {
     bool ref_none;           /* `references: null` */
     const char *on_delete;
     const char *on_update;
-    json_t *default_json;    /* defaultValue as written (borrowed), NULL = none */
+    json_t *default_json; /* defaultValue as written (borrowed), NULL = none */
 } cli_attr;
 
 typedef struct cli_model {
@@ -78,8 +77,8 @@ typedef struct cli_model {
     char path[CLI_PATH_MAX]; /* "models.user" */
     cli_attr *attrs;         /* n_attrs declared attributes, file order */
     size_t n_attrs;
-    cq_attr *cq_attrs;       /* the same as cq_attr, zero-terminated, for cq_db_define */
-    cq_value **defaults;     /* n_attrs owned literal defaults (NULL entries = none) */
+    cq_attr *cq_attrs;   /* the same as cq_attr, zero-terminated, for cq_db_define */
+    cq_value **defaults; /* n_attrs owned literal defaults (NULL entries = none) */
     cq_model_opts opts;
 } cli_model;
 
@@ -95,13 +94,13 @@ typedef enum cli_assoc_kind {
  * JSON; the attributes and values below are owned, see cli_assoc_clear()). */
 typedef struct cli_assoc {
     cli_assoc_kind kind;
-    const char *kind_name;   /* "belongsTo" */
+    const char *kind_name; /* "belongsTo" */
     const char *source;
     const char *target;
     json_t *options;         /* borrowed; NULL when none */
     char path[CLI_PATH_MAX]; /* "associations[3]" */
     cq_assoc_opts opts;
-    cq_attr fk_attr, other_attr;    /* object forms of foreignKey / otherKey */
+    cq_attr fk_attr, other_attr; /* object forms of foreignKey / otherKey */
     cq_value *fk_default, *other_default, *scope, *through_scope;
 } cli_assoc;
 
@@ -203,12 +202,12 @@ typedef struct cli_ref {
 
 typedef struct cli_step {
     cli_step_kind kind;
-    const char *kind_name;    /* "findAll" */
-    char path[CLI_PATH_MAX];  /* "steps[3]" */
-    const char *model;        /* model-level steps */
-    bool on_instance;         /* update/destroy on "$ref" */
-    cli_ref target;           /* save, reload, set, update/destroy "$u1", call "on" */
-    json_t *values;           /* borrowed from the script */
+    const char *kind_name;   /* "findAll" */
+    char path[CLI_PATH_MAX]; /* "steps[3]" */
+    const char *model;       /* model-level steps */
+    bool on_instance;        /* update/destroy on "$ref" */
+    cli_ref target;          /* save, reload, set, update/destroy "$u1", call "on" */
+    json_t *values;          /* borrowed from the script */
     json_t *where;
     json_t *attributes;
     json_t *order;
@@ -217,20 +216,20 @@ typedef struct cli_step {
     json_t *fields;
     int64_t limit, offset;
     bool force;
-    const char *method;       /* call */
-    const char *txn_name;     /* begin/commit/rollback */
-    const char *parent;       /* begin: parent transaction */
-    const char *transaction;  /* "transaction" key */
+    const char *method;      /* call */
+    const char *txn_name;    /* begin/commit/rollback */
+    const char *parent;      /* begin: parent transaction */
+    const char *transaction; /* "transaction" key */
     const char *as;
     bool expect_error;
-    json_t *include;          /* finders, count, create, bulkCreate */
-    json_t *through;          /* set: join-row data attached to the instance */
-    json_t *tmpl;             /* return: the result template */
-    json_t *then;             /* any step: template replacing a successful result */
-    bool attempt;             /* record {value} / {error, message} instead of failing */
-    bool attempt_message;     /* attempt: keep the error message (default true) */
-    const char *attempt_error;/* attempt: error name to record instead of the derived one */
-    cli_assoc *assoc;         /* associate: owned, freed by cli_script_free() */
+    json_t *include;           /* finders, count, create, bulkCreate */
+    json_t *through;           /* set: join-row data attached to the instance */
+    json_t *tmpl;              /* return: the result template */
+    json_t *then;              /* any step: template replacing a successful result */
+    bool attempt;              /* record {value} / {error, message} instead of failing */
+    bool attempt_message;      /* attempt: keep the error message (default true) */
+    const char *attempt_error; /* attempt: error name to record instead of the derived one */
+    cli_assoc *assoc;          /* associate: owned, freed by cli_script_free() */
 } cli_step;
 
 typedef struct cli_script {
@@ -280,8 +279,8 @@ bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_
 
 typedef int (*cli_ref_fn)(cq_value **out, const char *ref, const char *path, void *user_data,
                           cli_diag *diag);
-int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
-                      void *user_data, const char *path, cli_diag *diag);
+int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve, void *user_data,
+                      const char *path, cli_diag *diag);
 
 /* Runs a loaded script on `db` (schema already defined), printing one line per step to
  * `out`, or with `golden` only the golden document {dump, result} at the end (the result is

@@ -108,8 +108,8 @@ static json_t *describe_attr(const attr_view *v)
     }
     if (v->has_ref) {
         json_t *r = json_object();
-        json_object_set_new(r, "model", str_or_null(v->ref_model ? cq_model_name(v->ref_model)
-                                                                  : NULL));
+        json_object_set_new(r, "model",
+                            str_or_null(v->ref_model ? cq_model_name(v->ref_model) : NULL));
         json_object_set_new(r, "table", json_string(v->ref_table));
         json_object_set_new(r, "key", json_string(v->ref_key));
         json_object_set_new(r, "onDelete", str_or_null(v->on_delete));
@@ -308,7 +308,7 @@ static bool assoc_key_nullable(const cq_assoc *as)
 
 /* Crow's-foot ends of an association edge drawn source -> target. */
 typedef struct assoc_ends {
-    const char *dot_tail, *dot_head;         /* source end, target end */
+    const char *dot_tail, *dot_head; /* source end, target end */
     const char *mer_left, *mer_line, *mer_right;
 } assoc_ends;
 
@@ -323,8 +323,8 @@ static assoc_ends ends_of(const cq_assoc *as)
         return (assoc_ends){ nullable ? "teeodot" : "teetee", "teeodot", nullable ? "|o" : "||",
                              "--", "o|" };
     case CQ_HAS_MANY: /* one source, zero-or-more targets */
-        return (assoc_ends){ nullable ? "teeodot" : "teetee", "crowodot",
-                             nullable ? "|o" : "||", "--", "o{" };
+        return (assoc_ends){ nullable ? "teeodot" : "teetee", "crowodot", nullable ? "|o" : "||",
+                             "--", "o{" };
     case CQ_BELONGS_TO_MANY:
         break;
     }
@@ -339,8 +339,8 @@ static void assoc_label(char *buf, size_t n, const cq_assoc *as)
         snprintf(buf, n, "%s %s (through %s)", cq_assoc_type_name(cq_assoc_type_of(as)),
                  cq_assoc_as(as), cq_model_name(through));
     else
-        snprintf(buf, n, "%s %s (%s)", cq_assoc_type_name(cq_assoc_type_of(as)),
-                 cq_assoc_as(as), cq_assoc_foreign_key(as) ? cq_assoc_foreign_key(as) : "");
+        snprintf(buf, n, "%s %s (%s)", cq_assoc_type_name(cq_assoc_type_of(as)), cq_assoc_as(as),
+                 cq_assoc_foreign_key(as) ? cq_assoc_foreign_key(as) : "");
 }
 
 static void dot_label(FILE *out, const char *s)
@@ -583,8 +583,9 @@ int cli_cmd_ddl(cq_db *db, const char *dialect, FILE *out)
         } else if (strcmp(dialect, "mysql") == 0) {
             d = CQ_DIALECT_MYSQL;
         } else {
-            fprintf(stderr, "cequel: ddl: unknown dialect \"%s\" (expected sqlite, postgres or "
-                            "mysql)\n",
+            fprintf(stderr,
+                    "cequel: ddl: unknown dialect \"%s\" (expected sqlite, postgres or "
+                    "mysql)\n",
                     dialect);
             return CLI_EXIT_USAGE;
         }

@@ -173,8 +173,7 @@ static int load_script_file(cli_script **out, const char *path, const cli_schema
 
 /* `origin`: the schema file, named in front of definition errors; NULL for a schema inside
  * a script (its paths start with "schema."). */
-static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema,
-                   const char *origin)
+static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema, const char *origin)
 {
     cq_error err = { 0 };
     cq_open_opts opts = { .log = { .fn = args->log ? cq_log_stderr : NULL } };

@@ -21,8 +21,8 @@
 typedef struct slot {
     char name[64];
     cli_result_kind kind;
-    bool set;         /* false: the step that names it failed */
-    size_t step;      /* that step's index */
+    bool set;    /* false: the step that names it failed */
+    size_t step; /* that step's index */
     cq_instance *inst;
     cq_rows *rows;
     cq_value *value;
@@ -43,7 +43,7 @@ typedef struct runner {
     size_t n_slots;
     txn_slot *txns;
     size_t n_txns;
-    bool single_result;    /* the last step's result is an instance position (maybe null) */
+    bool single_result;     /* the last step's result is an instance position (maybe null) */
     cq_value *final_result; /* the last "return" step's value (owned) */
 } runner;
 
@@ -167,11 +167,12 @@ static int ref_instance(runner *r, cq_instance **out, const cli_ref *ref, step_e
         if (got == 2 && idx >= 0 && (size_t)idx < cq_rows_count(many))
             one = cq_rows_at(many, (size_t)idx);
         else if (got == 2)
-            return fail(e, CQ_EINVALID, "$%s.%s: %s is a list: give an index in range",
-                        ref->name, ref->attr, key);
+            return fail(e, CQ_EINVALID, "$%s.%s: %s is a list: give an index in range", ref->name,
+                        ref->attr, key);
         else if (got == 0)
-            return fail(e, CQ_EINVALID, "$%s.%s: the instance carries no \"%s\" (no join row or "
-                                        "included association of that name)",
+            return fail(e, CQ_EINVALID,
+                        "$%s.%s: the instance carries no \"%s\" (no join row or "
+                        "included association of that name)",
                         ref->name, ref->attr, key);
         if (!one)
             return fail(e, CQ_EINVALID, "$%s.%s: %s is null", ref->name, ref->attr, key);
@@ -204,8 +205,7 @@ static int resolve_value(cq_value **out, const char *text, const char *path, voi
         if (inst && ref.attr[0]) {
             const cq_value *v = cq_instance_get(inst, ref.attr);
             if (!v)
-                rc = fail(&e, CQ_EUNKNOWN_ATTR, "$%s has no attribute \"%s\"", ref.name,
-                          ref.attr);
+                rc = fail(&e, CQ_EUNKNOWN_ATTR, "$%s has no attribute \"%s\"", ref.name, ref.attr);
             else
                 *out = cq_value_copy(v);
         } else if (inst) {
@@ -317,8 +317,8 @@ static int run_end(runner *r, const cli_step *st, step_error *e)
         return fail(e, CQ_EINVALID, "transaction %s is not open", st->txn_name);
     for (size_t i = 0; i < r->n_txns; i++)
         if (r->txns[i].open && r->txns[i].parent == t->txn)
-            return fail(e, CQ_EINVALID, "transaction %s has an open nested transaction %s",
-                        t->name, r->txns[i].name);
+            return fail(e, CQ_EINVALID, "transaction %s has an open nested transaction %s", t->name,
+                        r->txns[i].name);
     t->open = false; /* commit and rollback free the transaction even when they fail */
     int rc = st->kind == CLI_STEP_COMMIT ? cq_txn_commit(t->txn) : cq_txn_rollback(t->txn);
     t->txn = NULL;
@@ -328,9 +328,8 @@ static int run_end(runner *r, const cli_step *st, step_error *e)
 /* Result of an instance-valued step: toJSON, or null when there is none. */
 static int instance_result(runner *r, cq_value **result, const cq_instance *inst, step_error *e)
 {
-    int rc = inst ? cq_instance_to_value(result, inst) : ((*result = cq_value_null()) != NULL
-                                                              ? CQ_OK
-                                                              : CQ_ENOMEM);
+    int rc = inst ? cq_instance_to_value(result, inst)
+                  : ((*result = cq_value_null()) != NULL ? CQ_OK : CQ_ENOMEM);
     return rc == CQ_OK ? CQ_OK : lib_fail(r, e, rc);
 }
 
@@ -441,8 +440,8 @@ static const cq_assoc *assoc_by_name(const cq_model *src, const char *model_name
     return unaliased ? unaliased : n == 1 ? only : NULL;
 }
 
-static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
-                          cq_model *src, const char *path, step_error *e);
+static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
+                          const char *path, step_error *e);
 
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
@@ -494,8 +493,9 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
     if (rc == CQ_OK && (v = json_object_get(j, "attributes"))) {
         if (json_is_object(v)) {
             cli_path_key(sub, path, "attributes");
-            return fail(e, CQ_ENOTSUPPORTED, "%s: {\"exclude\": [...]} is not supported in an "
-                                             "include",
+            return fail(e, CQ_ENOTSUPPORTED,
+                        "%s: {\"exclude\": [...]} is not supported in an "
+                        "include",
                         sub);
         }
         rc = pool_strings(p, &inc->attributes, v, e);
@@ -524,8 +524,8 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
     return rc;
 }
 
-static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
-                          cq_model *src, const char *path, step_error *e)
+static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
+                          const char *path, step_error *e)
 {
     *out = NULL;
     if (!j)
@@ -540,8 +540,8 @@ static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
             cli_path_index(sub, path, i);
         else
             snprintf(sub, sizeof sub, "%s", path);
-        int rc = build_include(r, p, &list[i], json_is_array(j) ? json_array_get(j, i) : j, src,
-                               sub, e);
+        int rc =
+            build_include(r, p, &list[i], json_is_array(j) ? json_array_get(j, i) : j, src, sub, e);
         if (rc != CQ_OK)
             return rc;
     }
@@ -600,10 +600,11 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
         const cq_model *cur = model;
         for (size_t a = 0; a + 1 < m; a++) {
             json_t *el = json_array_get(k, a);
-            const char *mname = json_is_string(el) ? json_string_value(el)
-                                                   : json_string_value(json_object_get(el, "model"));
-            const char *as = json_is_object(el) ? json_string_value(json_object_get(el, "as"))
-                                                : NULL;
+            const char *mname = json_is_string(el)
+                                    ? json_string_value(el)
+                                    : json_string_value(json_object_get(el, "model"));
+            const char *as =
+                json_is_object(el) ? json_string_value(json_object_get(el, "as")) : NULL;
             const cq_assoc *as_assoc = NULL;
             if (json_is_string(el)) {
                 as_assoc = cq_model_assoc(cur, mname); /* an alias first, then a model name */
@@ -617,7 +618,10 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
                 cli_path_index(sub, path, i);
                 cli_path_index(sub, sub, a);
                 return fail(e, CQ_EEAGER, "%s: %s is not associated to %s", sub,
-                            as ? as : mname ? mname : "?", cq_model_name(cur));
+                            as      ? as
+                            : mname ? mname
+                                    : "?",
+                            cq_model_name(cur));
             }
             size_t len = strlen(as_path);
             snprintf(as_path + len, cap - len, "%s%s", len ? "." : "", cq_assoc_as(as_assoc));
@@ -709,8 +713,7 @@ static json_t *call_arg(const cli_step *st, size_t i)
     return st->args ? json_array_get(st->args, i) : NULL;
 }
 
-static int check_option_keys(json_t *opts, const char *allowed, const char *path,
-                             step_error *e)
+static int check_option_keys(json_t *opts, const char *allowed, const char *path, step_error *e)
 {
     const char *key;
     json_t *val;
@@ -1169,8 +1172,7 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
 static const char *sequelize_error_name(int code, const char *msg)
 {
     static const char *const assoc_errors[] = { "You have used the alias",
-                                                "requires through option",
-                                                "'as' must be defined" };
+                                                "requires through option", "'as' must be defined" };
     static const char *const plain_eager[] = { "Association with alias", "Include unexpected",
                                                "Only HasMany" };
     switch (code) {
@@ -1205,8 +1207,7 @@ static const char *sequelize_error_name(int code, const char *msg)
 }
 
 /* attempt: {"value": result} or {"error": NAME, "message": TEXT}. */
-static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result,
-                               const step_error *e)
+static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result, const step_error *e)
 {
     cq_value *o = cq_value_object();
     if (!o) {
@@ -1217,8 +1218,8 @@ static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result,
     if (rc == CQ_OK) {
         set = cq_value_object_set(o, "value", result);
     } else {
-        const char *name = st->attempt_error ? st->attempt_error
-                                             : sequelize_error_name(e->code, e->message);
+        const char *name =
+            st->attempt_error ? st->attempt_error : sequelize_error_name(e->code, e->message);
         set = cq_value_object_set(o, "error", cq_value_text(name));
         if (set == CQ_OK && st->attempt_message)
             set = cq_value_object_set(o, "message", cq_value_text(e->message));
@@ -1333,8 +1334,12 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     case CLI_STEP_FIND_BY_PK:
     case CLI_STEP_COUNT: {
         cq_find_opts fo = { 0 };
-        find_json f = { .where = st->where, .attributes = st->attributes, .order = st->order,
-                        .include = st->include, .limit = st->limit, .offset = st->offset };
+        find_json f = { .where = st->where,
+                        .attributes = st->attributes,
+                        .order = st->order,
+                        .include = st->include,
+                        .limit = st->limit,
+                        .offset = st->offset };
         rc = build_find(r, &p, &fo, &f, model, st->path, e);
         if (rc == CQ_OK)
             rc = step_txn(r, &fo.transaction, st->transaction, e);
@@ -1393,8 +1398,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
-        rc = cq_model_destroy(&count, model,
-                              &(cq_bulk_opts){ .where = where, .transaction = txn });
+        rc = cq_model_destroy(&count, model, &(cq_bulk_opts){ .where = where, .transaction = txn });
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
@@ -1425,9 +1429,9 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     case CLI_STEP_ASSOCIATE:
         rc = cli_assoc_apply(NULL, r->db, st->assoc);
         if (rc == CQ_EUNKNOWN_MODEL)
-            rc = fail(e, rc, "unknown model \"%s\"",
-                      cq_db_model(r->db, st->assoc->source) ? st->assoc->target
-                                                            : st->assoc->source);
+            rc =
+                fail(e, rc, "unknown model \"%s\"",
+                     cq_db_model(r->db, st->assoc->source) ? st->assoc->target : st->assoc->source);
         if (rc == CQ_OK)
             *result = cq_value_null();
         break;
@@ -1488,8 +1492,9 @@ static void print_result(FILE *out, size_t step, const cq_value *v)
 {
     char *text = NULL;
     if (cq_value_to_json(&text, v, CQ_JSON_COMPACT) != CQ_OK || !text) {
-        fprintf(out, "{\"step\":%zu,\"error\":{\"code\":\"CQ_ENOMEM\",\"message\":\"out of "
-                     "memory\"}}\n",
+        fprintf(out,
+                "{\"step\":%zu,\"error\":{\"code\":\"CQ_ENOMEM\",\"message\":\"out of "
+                "memory\"}}\n",
                 step);
         return;
     }
@@ -1610,8 +1615,7 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
             if (!golden)
                 print_error(out, i, &e);
             if (!st->expect_error) {
-                fprintf(stderr, "cequel: %s: %s: %s\n", st->path, cq_error_name(e.code),
-                        e.message);
+                fprintf(stderr, "cequel: %s: %s: %s\n", st->path, cq_error_name(e.code), e.message);
                 exit_code = CLI_EXIT_FAIL;
             }
         }

@@ -20,14 +20,14 @@ static const struct {
     cq_type type;
     param_kind params;
 } types[] = {
-    { "STRING", CQ_STRING, PARAM_LENGTH },     { "CHAR", CQ_CHAR, PARAM_LENGTH },
-    { "TEXT", CQ_TEXT, PARAM_NONE },           { "INTEGER", CQ_INTEGER, PARAM_NONE },
-    { "BIGINT", CQ_BIGINT, PARAM_NONE },       { "SMALLINT", CQ_SMALLINT, PARAM_NONE },
-    { "FLOAT", CQ_FLOAT, PARAM_NONE },         { "REAL", CQ_REAL, PARAM_NONE },
-    { "DOUBLE", CQ_DOUBLE, PARAM_NONE },       { "DECIMAL", CQ_DECIMAL, PARAM_DECIMAL },
-    { "BOOLEAN", CQ_BOOLEAN, PARAM_NONE },     { "DATE", CQ_DATE, PARAM_NONE },
-    { "DATEONLY", CQ_DATEONLY, PARAM_NONE },   { "TIME", CQ_TIME, PARAM_NONE },
-    { "UUID", CQ_UUID, PARAM_NONE },           { "JSON", CQ_JSON, PARAM_NONE },
+    { "STRING", CQ_STRING, PARAM_LENGTH },   { "CHAR", CQ_CHAR, PARAM_LENGTH },
+    { "TEXT", CQ_TEXT, PARAM_NONE },         { "INTEGER", CQ_INTEGER, PARAM_NONE },
+    { "BIGINT", CQ_BIGINT, PARAM_NONE },     { "SMALLINT", CQ_SMALLINT, PARAM_NONE },
+    { "FLOAT", CQ_FLOAT, PARAM_NONE },       { "REAL", CQ_REAL, PARAM_NONE },
+    { "DOUBLE", CQ_DOUBLE, PARAM_NONE },     { "DECIMAL", CQ_DECIMAL, PARAM_DECIMAL },
+    { "BOOLEAN", CQ_BOOLEAN, PARAM_NONE },   { "DATE", CQ_DATE, PARAM_NONE },
+    { "DATEONLY", CQ_DATEONLY, PARAM_NONE }, { "TIME", CQ_TIME, PARAM_NONE },
+    { "UUID", CQ_UUID, PARAM_NONE },         { "JSON", CQ_JSON, PARAM_NONE },
     { "BLOB", CQ_BLOB, PARAM_NONE },
 };
 
@@ -179,9 +179,9 @@ static int want_action(const char **out, json_t *v, const char *path, cli_diag *
     }
     char q[128];
     cli_quote(q, sizeof q, s);
-    cli_diag_set(diag, path,
-                 "unknown action %s (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)",
-                 q);
+    cli_diag_set(
+        diag, path,
+        "unknown action %s (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)", q);
     return CLI_EINPUT;
 }
 
@@ -214,8 +214,7 @@ static int parse_default(cli_model *m, size_t i, json_t *v, const char *path, cl
     return CLI_OK;
 }
 
-static int parse_references(cli_model *m, size_t i, json_t *v, const char *path,
-                            cli_diag *diag)
+static int parse_references(cli_model *m, size_t i, json_t *v, const char *path, cli_diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
     cli_attr *ca = &m->attrs[i];
@@ -253,8 +252,8 @@ static int parse_references(cli_model *m, size_t i, json_t *v, const char *path,
     return CLI_OK;
 }
 
-static int parse_attribute(cli_model *m, size_t i, const char *name, json_t *def,
-                           const char *path, cli_diag *diag)
+static int parse_attribute(cli_model *m, size_t i, const char *name, json_t *def, const char *path,
+                           cli_diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
     cli_attr *ca = &m->attrs[i];
@@ -533,8 +532,7 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
     cli_path_key(sub, path, "models");
     if (!json_is_object(models)) {
         cli_diag_set(diag, models ? sub : path,
-                     models ? "expected an object of model definitions"
-                            : "\"models\" is required");
+                     models ? "expected an object of model definitions" : "\"models\" is required");
         rc = CLI_EINPUT;
         goto done;
     }
@@ -687,7 +685,7 @@ static int assoc_fail(cli_diag *diag, const char *path, const char *msg)
 
 /* A model named by the entry: one of the schema, or a join model created earlier. */
 static int assoc_want_model(const char **out, json_t *v, const char *path, const cli_schema *s,
-                      cli_diag *diag)
+                            cli_diag *diag)
 {
     if (cli_want_string(out, v, path, diag) != CLI_OK)
         return CLI_EINPUT;
@@ -792,8 +790,7 @@ static int parse_through(cli_assoc *a, json_t *v, const char *path, cli_diag *di
             rc = want_values(&a->through_scope, val, sub, diag);
             o->through_scope = a->through_scope;
         } else
-            rc = cli_unknown_key(path, key, "through option (expected model, unique, scope)",
-                                 diag);
+            rc = cli_unknown_key(path, key, "through option (expected model, unique, scope)", diag);
         if (rc != CLI_OK)
             return rc;
     }
@@ -833,10 +830,18 @@ static const struct {
     const char *key;
     unsigned kinds;
 } option_kinds[] = {
-    { "as", K_ALL },          { "foreignKey", K_ALL },   { "sourceKey", K_HO | K_HM | K_BTM },
-    { "targetKey", K_BT | K_BTM }, { "otherKey", K_BTM }, { "through", K_HM | K_BTM },
-    { "scope", K_ALL },       { "constraints", K_ALL },  { "onDelete", K_ALL },
-    { "onUpdate", K_ALL },    { "keyType", K_ALL },      { "uniqueKey", K_BTM },
+    { "as", K_ALL },
+    { "foreignKey", K_ALL },
+    { "sourceKey", K_HO | K_HM | K_BTM },
+    { "targetKey", K_BT | K_BTM },
+    { "otherKey", K_BTM },
+    { "through", K_HM | K_BTM },
+    { "scope", K_ALL },
+    { "constraints", K_ALL },
+    { "onDelete", K_ALL },
+    { "onUpdate", K_ALL },
+    { "keyType", K_ALL },
+    { "uniqueKey", K_BTM },
     { "timestamps", K_BTM },
 };
 
@@ -865,8 +870,8 @@ static int parse_options(cli_assoc *a, json_t *opts, const char *path, cli_diag 
         if (strcmp(key, "as") == 0) {
             rc = parse_as(o, val, sub, diag);
         } else if (strcmp(key, "foreignKey") == 0) {
-            rc = parse_key(&o->foreign_key, &a->fk_attr, &o->foreign_key_attr, &a->fk_default,
-                           val, sub, diag);
+            rc = parse_key(&o->foreign_key, &a->fk_attr, &o->foreign_key_attr, &a->fk_default, val,
+                           sub, diag);
         } else if (strcmp(key, "otherKey") == 0) {
             rc = parse_key(&o->other_key, &a->other_attr, &o->other_key_attr, &a->other_default,
                            val, sub, diag);
@@ -927,9 +932,10 @@ int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_sch
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s", path);
     if (!json_is_object(entry))
-        return assoc_fail(diag, path,
-                    "expected {\"source\": MODEL, \"type\": \"belongsTo\", \"target\": MODEL, "
-                    "\"options\": {...}}");
+        return assoc_fail(
+            diag, path,
+            "expected {\"source\": MODEL, \"type\": \"belongsTo\", \"target\": MODEL, "
+            "\"options\": {...}}");
     json_t *source = NULL, *type = NULL, *target = NULL, *kind_target = NULL;
     const char *kind_key = NULL;
     const char *key;
@@ -953,19 +959,19 @@ int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_sch
             kind_key = key;
             kind_target = val;
         } else if (is_kind) {
-            cli_diag_set(diag, path, "an association has one type, got \"%s\" and \"%s\"",
-                         kind_key, key);
+            cli_diag_set(diag, path, "an association has one type, got \"%s\" and \"%s\"", kind_key,
+                         key);
             return CLI_EINPUT;
         } else {
-            return cli_unknown_key(path, key,
-                                   "association key (expected source, type, target, options)",
-                                   diag);
+            return cli_unknown_key(
+                path, key, "association key (expected source, type, target, options)", diag);
         }
     }
     char sub[CLI_PATH_MAX];
     if (kind_key && (type || target)) {
         cli_path_key(sub, path, kind_key);
-        return assoc_fail(diag, sub, "give either \"type\" and \"target\" or this short form, not both");
+        return assoc_fail(diag, sub,
+                          "give either \"type\" and \"target\" or this short form, not both");
     }
     if (kind_key) {
         a->kind_name = kind_key;
@@ -974,8 +980,9 @@ int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_sch
         cli_path_key(sub, path, kind_key);
     } else {
         if (!type)
-            return assoc_fail(diag, path, "\"type\" is required (belongsTo, hasOne, hasMany or "
-                                    "belongsToMany)");
+            return assoc_fail(diag, path,
+                              "\"type\" is required (belongsTo, hasOne, hasMany or "
+                              "belongsToMany)");
         cli_path_key(sub, path, "type");
         const char *t = NULL;
         if (cli_want_string(&t, type, sub, diag) != CLI_OK || kind_of(a, t, sub, diag) != CLI_OK)

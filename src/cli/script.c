@@ -27,9 +27,9 @@ static const struct step_def {
     const char *key;
     cli_step_kind kind;
     target_kind target;
-    const char *keys;          /* step-specific keys, space separated, each ending in ' ' */
-    cli_result_kind on_model;  /* what "as" names (model form); NONE: "as" not allowed */
-    cli_result_kind on_inst;   /* same, instance form */
+    const char *keys;         /* step-specific keys, space separated, each ending in ' ' */
+    cli_result_kind on_model; /* what "as" names (model form); NONE: "as" not allowed */
+    cli_result_kind on_inst;  /* same, instance form */
 } step_defs[] = {
     { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "create", CLI_STEP_CREATE, T_MODEL, "values fields include ", CLI_RESULT_INSTANCE,
@@ -42,8 +42,8 @@ static const struct step_def {
       CLI_RESULT_ROWS, CLI_RESULT_NONE },
     { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order ",
-      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
+    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order ", CLI_RESULT_INSTANCE,
+      CLI_RESULT_NONE },
     { "count", CLI_STEP_COUNT, T_MODEL, "where include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
@@ -140,8 +140,8 @@ static int check_ref(checker *c, const cli_ref *r, const char *text, bool want_i
         cli_diag_set(c->diag, path, "%s: %s is %s, not a list", q, r->name, kind_word(e->kind));
         return CLI_EINPUT;
     }
-    bool instance = (e->kind == CLI_RESULT_INSTANCE && !element) ||
-                    (e->kind == CLI_RESULT_ROWS && element);
+    bool instance =
+        (e->kind == CLI_RESULT_INSTANCE && !element) || (e->kind == CLI_RESULT_ROWS && element);
     if (want_instance && !instance && e->kind != CLI_RESULT_ANY) {
         cli_diag_set(c->diag, path, "%s is %s, not an instance", q, kind_word(e->kind));
         return CLI_EINPUT;
@@ -153,8 +153,9 @@ static int check_ref(checker *c, const cli_ref *r, const char *text, bool want_i
 static int want_instance_ref(checker *c, cli_ref *out, json_t *v, const char *path)
 {
     if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, true)) {
-        cli_diag_set(c->diag, path, "expected a reference to an instance: \"$name\", "
-                                    "\"$name[index]\" or \"$name.association\"");
+        cli_diag_set(c->diag, path,
+                     "expected a reference to an instance: \"$name\", "
+                     "\"$name[index]\" or \"$name.association\"");
         return CLI_EINPUT;
     }
     return check_ref(c, out, json_string_value(v), true, path);
@@ -181,8 +182,9 @@ static int check_value_refs(checker *c, json_t *v, const char *path)
             cli_path_key(sub, path, "$ref");
             cli_ref r;
             if (!json_is_string(ref) || !cli_ref_parse(&r, json_string_value(ref), false, true)) {
-                cli_diag_set(c->diag, sub, "expected \"name\", \"name.attribute\" or "
-                                           "\"name[index].attribute\"");
+                cli_diag_set(c->diag, sub,
+                             "expected \"name\", \"name.attribute\" or "
+                             "\"name[index].attribute\"");
                 return CLI_EINPUT;
             }
             return check_ref(c, &r, json_string_value(ref), false, sub);
@@ -298,8 +300,9 @@ static int check_order(checker *c, json_t *v, const char *path)
                 ok = is_order_assoc(json_array_get(e, k));
         }
         if (!ok) {
-            cli_diag_set(c->diag, sub, "expected \"attribute\", [\"attribute\", \"ASC\" | \"DESC\"] "
-                                       "or [association..., \"attribute\", \"ASC\" | \"DESC\"]");
+            cli_diag_set(c->diag, sub,
+                         "expected \"attribute\", [\"attribute\", \"ASC\" | \"DESC\"] "
+                         "or [association..., \"attribute\", \"ASC\" | \"DESC\"]");
             return CLI_EINPUT;
         }
     }
@@ -313,8 +316,9 @@ static int check_include_element(checker *c, json_t *e, const char *path)
     if (is_nonempty_string(e))
         return CLI_OK;
     if (!json_is_object(e)) {
-        cli_diag_set(c->diag, path, "expected a model name, an alias or an object with "
-                                    "\"model\", \"as\", \"association\" or \"all\"");
+        cli_diag_set(c->diag, path,
+                     "expected a model name, an alias or an object with "
+                     "\"model\", \"as\", \"association\" or \"all\"");
         return CLI_EINPUT;
     }
     bool named = false;
@@ -343,7 +347,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
             rc = want_object(c, val, sub);
         } else if (strcmp(key, "attributes") == 0) {
             rc = json_is_array(val) && json_array_size(val) == 0 ? CLI_OK
-                                                                  : check_attributes(c, val, sub);
+                                                                 : check_attributes(c, val, sub);
         } else if (strcmp(key, "include") == 0) {
             rc = check_include(c, val, sub);
         } else if (strcmp(key, "through") == 0) {
@@ -364,25 +368,28 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                 else if (strcmp(tk, "where") == 0)
                     rc = want_object(c, tv, tsub);
                 else {
-                    cli_diag_set(c->diag, tsub, "unknown through option (expected attributes, "
-                                                "where)");
+                    cli_diag_set(c->diag, tsub,
+                                 "unknown through option (expected attributes, "
+                                 "where)");
                     rc = CLI_EINPUT;
                 }
                 if (rc != CLI_OK)
                     return rc;
             }
         } else {
-            cli_diag_set(c->diag, sub, "unknown include option (expected model, as, association, "
-                                       "all, where, required, attributes, include, separate, "
-                                       "through)");
+            cli_diag_set(c->diag, sub,
+                         "unknown include option (expected model, as, association, "
+                         "all, where, required, attributes, include, separate, "
+                         "through)");
             rc = CLI_EINPUT;
         }
         if (rc != CLI_OK)
             return rc;
     }
     if (!named) {
-        cli_diag_set(c->diag, path, "name the association: \"model\", \"as\", \"association\" or "
-                                    "\"all\"");
+        cli_diag_set(c->diag, path,
+                     "name the association: \"model\", \"as\", \"association\" or "
+                     "\"all\"");
         return CLI_EINPUT;
     }
     return CLI_OK;
@@ -430,8 +437,9 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
         const char *rest = NULL;
         json_t *p = ref ? ref : map;
         if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
-            cli_diag_set(c->diag, sub, "expected a path like \"name\", \"name.key\" or "
-                                       "\"name[0].key\"");
+            cli_diag_set(c->diag, sub,
+                         "expected a path like \"name\", \"name.key\" or "
+                         "\"name[0].key\"");
             return CLI_EINPUT;
         }
         if (!find_name(c, name, false)) {
@@ -459,8 +467,9 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
                 }
                 continue;
             }
-            cli_diag_set(c->diag, sub, ref ? "unknown key next to $ref (expected default)"
-                                           : "unknown key next to $map (expected get)");
+            cli_diag_set(c->diag, sub,
+                         ref ? "unknown key next to $ref (expected default)"
+                             : "unknown key next to $map (expected get)");
             return CLI_EINPUT;
         }
         return CLI_OK;
@@ -618,9 +627,11 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
         } else if (strcmp(key, "error") == 0 && is_nonempty_string(val)) {
             s->attempt_error = json_string_value(val);
         } else {
-            cli_diag_set(c->diag, sub, strcmp(key, "message") == 0 ? "expected true or false"
-                                       : strcmp(key, "error") == 0 ? "expected an error name"
-                                       : "unknown attempt option (expected message, error)");
+            cli_diag_set(c->diag, sub,
+                         strcmp(key, "message") == 0 ? "expected true or false"
+                         : strcmp(key, "error") == 0
+                             ? "expected an error name"
+                             : "unknown attempt option (expected message, error)");
             return CLI_EINPUT;
         }
     }
@@ -695,8 +706,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             if (strcmp(step_defs[i].key, key) != 0)
                 continue;
             if (def) {
-                cli_diag_set(diag, s->path, "a step has one kind, got \"%s\" and \"%s\"",
-                             def->key, key);
+                cli_diag_set(diag, s->path, "a step has one kind, got \"%s\" and \"%s\"", def->key,
+                             key);
                 return CLI_EINPUT;
             }
             def = &step_defs[i];
@@ -736,8 +747,9 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, tpath, key);
             if (strcmp(key, "force") != 0 || !json_is_boolean(val)) {
-                cli_diag_set(diag, sub, strcmp(key, "force") ? "unknown sync option (expected force)"
-                                                             : "expected true or false");
+                cli_diag_set(diag, sub,
+                             strcmp(key, "force") ? "unknown sync option (expected force)"
+                                                  : "expected true or false");
                 return CLI_EINPUT;
             }
             s->force = json_is_true(val);
@@ -956,8 +968,7 @@ void cli_script_free(cli_script *s)
     free(s);
 }
 
-static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir,
-                            cli_diag *diag)
+static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir, cli_diag *diag)
 {
     if (!base_dir) {
         cli_diag_set(diag, "schema", "a schema path is not allowed here");

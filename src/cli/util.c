@@ -106,16 +106,15 @@ void cli_quote(char *out, size_t n, const char *s)
     out[o] = '\0';
 }
 
-int cli_json_parse(json_t **out, const char *text, size_t len, const char *origin,
-                   cli_diag *diag)
+int cli_json_parse(json_t **out, const char *text, size_t len, const char *origin, cli_diag *diag)
 {
     json_error_t jerr;
     /* JSON_DECODE_ANY: a script that is not an object gets a path message, not a parse one. */
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (*out)
         return CLI_OK;
-    cli_diag_set(diag, NULL, "%s:%d:%d: invalid JSON: %s", origin ? origin : "<input>",
-                 jerr.line, jerr.column, jerr.text);
+    cli_diag_set(diag, NULL, "%s:%d:%d: invalid JSON: %s", origin ? origin : "<input>", jerr.line,
+                 jerr.column, jerr.text);
     return CLI_EINPUT;
 }
 
@@ -247,7 +246,8 @@ bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_
         *out = NULL;
         if (bytes) {
             for (size_t i = 0; i < len / 2; i++)
-                bytes[i] = (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
+                bytes[i] =
+                    (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
             *out = cq_value_blob(bytes, len / 2);
             free(bytes);
         }
@@ -261,8 +261,8 @@ bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_
     return true;
 }
 
-int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
-                      void *user_data, const char *path, cli_diag *diag)
+int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve, void *user_data,
+                      const char *path, cli_diag *diag)
 {
     *out = NULL;
     switch (json_typeof(j)) {
@@ -292,8 +292,8 @@ int cli_json_to_value(cq_value **out, json_t *j, bool where, cli_ref_fn resolve,
             char sub[CLI_PATH_MAX];
             cli_path_index(sub, path, i);
             cq_value *item = NULL;
-            int rc = cli_json_to_value(&item, json_array_get(j, i), where, resolve, user_data,
-                                       sub, diag);
+            int rc = cli_json_to_value(&item, json_array_get(j, i), where, resolve, user_data, sub,
+                                       diag);
             if (rc != CLI_OK) {
                 cq_value_free(arr);
                 return rc;
@@ -402,8 +402,7 @@ const cq_value *cli_tpath_walk(const cq_value *root, const char *rest)
             char *end = NULL;
             unsigned long idx = strtoul(p + 1, &end, 10);
             p = end + 1;
-            v = cq_value_type_of(v) == CQ_VALUE_ARRAY ? cq_value_array_get(v, (size_t)idx)
-                                                      : NULL;
+            v = cq_value_type_of(v) == CQ_VALUE_ARRAY ? cq_value_array_get(v, (size_t)idx) : NULL;
         } else {
             p++;
             size_t k = strcspn(p, ".[");

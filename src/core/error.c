@@ -7,8 +7,8 @@
 const char *cq_strerror(int code)
 {
     switch (code) {
-#define CQ__ERR_TEXT(name, value, text)                                                           \
-    case value:                                                                                   \
+#define CQ__ERR_TEXT(name, value, text)                                                            \
+    case value:                                                                                    \
         return text;
         CQ_ERROR_MAP(CQ__ERR_TEXT)
 #undef CQ__ERR_TEXT
@@ -20,8 +20,8 @@ const char *cq_strerror(int code)
 const char *cq_error_name(int code)
 {
     switch (code) {
-#define CQ__ERR_NAME(name, value, text)                                                           \
-    case value:                                                                                   \
+#define CQ__ERR_NAME(name, value, text)                                                            \
+    case value:                                                                                    \
         return #name;
         CQ_ERROR_MAP(CQ__ERR_NAME)
 #undef CQ__ERR_NAME

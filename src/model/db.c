@@ -114,9 +114,9 @@ static int txn_statement(cq_db *db, const char *verb, const cq_txn *t)
     if (t->depth == 0) {
         cq__buf_printf(&b, "%s;", verb);
     } else {
-        const char *kw = strcmp(verb, "BEGIN") == 0      ? "SAVEPOINT"
-                         : strcmp(verb, "COMMIT") == 0   ? "RELEASE SAVEPOINT"
-                                                         : "ROLLBACK TO SAVEPOINT";
+        const char *kw = strcmp(verb, "BEGIN") == 0    ? "SAVEPOINT"
+                         : strcmp(verb, "COMMIT") == 0 ? "RELEASE SAVEPOINT"
+                                                       : "ROLLBACK TO SAVEPOINT";
         cq__buf_printf(&b, "%s ", kw);
         char name[32];
         snprintf(name, sizeof name, "cq_sp_%llu", (unsigned long long)t->id);

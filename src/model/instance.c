@@ -68,8 +68,8 @@ static int set_attr(cq_instance *inst, const char *attr, cq_value *v)
     long i = cq__model_attr_index(m, attr);
     if (i < 0) {
         cq_value_free(v);
-        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
-                           m->name, attr ? attr : "(null)");
+        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
+                           attr ? attr : "(null)");
     }
     cq_value *checked = NULL;
     int rc = cq__attr_coerce(&checked, m, &m->attrs[i], v);
@@ -206,8 +206,7 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
         const cq_value *v = inst->values[i];
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
-        if (!field_selected(opts, a->name) && (long)i != m->created_at &&
-            (long)i != m->updated_at)
+        if (!field_selected(opts, a->name) && (long)i != m->created_at && (long)i != m->updated_at)
             continue;
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
@@ -321,8 +320,8 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         if (!field_selected(opts, m->attrs[i].name) && (long)i != m->updated_at)
             continue;
         if (cq__stmt_add_icol(st, m->attrs[i].field) != 0 ||
-            cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[i], inst->values[i],
-                                                 cq_db_dialect(db))) != 0) {
+            cq__stmt_add_ival(
+                st, cq__attr_to_db(&m->attrs[i], inst->values[i], cq_db_dialect(db))) != 0) {
             cq__stmt_free(st);
             return oom(db);
         }
@@ -417,14 +416,16 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
     cq_model *m = inst->model;
     long i = cq__model_attr_index(m, attr);
     if (i < 0)
-        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
-                           m->name, attr ? attr : "(null)");
+        return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
+                           attr ? attr : "(null)");
     const cq_value *v = inst->values[i];
     cq_value_type t = cq_value_type_of(v);
     bool ok = t == want || (want == CQ_VALUE_DOUBLE && t == CQ_VALUE_INT);
     if (!ok)
         return cq__db_fail(m->db, CQ_EVALIDATION, "%s.%s is %s, not %s", m->name, attr,
-                           !v ? "not loaded" : t == CQ_VALUE_NULL ? "null" : "of another type",
+                           !v                   ? "not loaded"
+                           : t == CQ_VALUE_NULL ? "null"
+                                                : "of another type",
                            what);
     *out = v;
     return CQ_OK;
@@ -515,7 +516,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     for (size_t k = 0; o && k < inst->ninc; k++) {
         const cq__included *inc = &inst->inc[k];
         cq_value *child = NULL;
-        int rc = inc->many ? cq_rows_to_value(&child, inc->rows)
+        int rc = inc->many  ? cq_rows_to_value(&child, inc->rows)
                  : inc->one ? cq_instance_to_value(&child, inc->one)
                             : ((child = cq_value_null()) ? CQ_OK : CQ_ENOMEM);
         if (rc != CQ_OK || cq_value_object_set(o, inc->key, child) != CQ_OK) {

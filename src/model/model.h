@@ -19,11 +19,11 @@ typedef struct cq__attr {
     cq_default_fn default_fn;
     bool unique;
     char *unique_name;
-    char *ref_model;         /* model name or table name as given */
+    char *ref_model; /* model name or table name as given */
     char *ref_key;
     char *on_delete, *on_update;
     bool references_none;
-    bool generated;          /* id / timestamps added by cequel */
+    bool generated; /* id / timestamps added by cequel */
 } cq__attr;
 
 struct cq_model {
@@ -35,9 +35,9 @@ struct cq_model {
     long created_at, updated_at; /* attribute indices or -1 */
     cq__attr *attrs;
     size_t nattrs, attrs_cap;
-    size_t *pk;                  /* primary-key attribute indices */
+    size_t *pk; /* primary-key attribute indices */
     size_t npk;
-    struct cq_assoc **assocs;    /* associations with this model as source, owned */
+    struct cq_assoc **assocs; /* associations with this model as source, owned */
     size_t nassocs, assocs_cap;
 };
 
@@ -45,7 +45,7 @@ struct cq_txn {
     cq_db *db;
     cq_txn *parent;
     uint64_t id;
-    unsigned depth;  /* 0 = top-level BEGIN, >0 = savepoint */
+    unsigned depth; /* 0 = top-level BEGIN, >0 = savepoint */
     bool done;
 };
 
@@ -62,24 +62,24 @@ struct cq_db {
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {
     const struct cq_assoc *assoc;
-    char *key;              /* property key (the association's `as`) */
+    char *key; /* property key (the association's `as`) */
     bool many;
-    struct cq_rows *rows;   /* many: the children, owned */
-    cq_instance *one;       /* single: the child or NULL, owned */
+    struct cq_rows *rows; /* many: the children, owned */
+    cq_instance *one;     /* single: the child or NULL, owned */
 } cq__included;
 
 struct cq_instance {
     cq_model *model;
-    cq_value **values;      /* nattrs, NULL = not loaded */
-    bool *changed;          /* nattrs */
+    cq_value **values; /* nattrs, NULL = not loaded */
+    bool *changed;     /* nattrs */
     bool is_new;
     cq_instance *through;   /* BTM join row loaded with this target, owned */
     char *through_key;      /* property key of the join row (the join model's name) */
     cq_value *through_data; /* join data attached before add/set, owned */
     cq__included *inc;
     size_t ninc, inc_cap;
-    bool hide_nonpk;        /* toJSON hides attributes not requested (attributes option) */
-    bool *hidden;           /* nattrs or NULL: attributes selected only for joining */
+    bool hide_nonpk; /* toJSON hides attributes not requested (attributes option) */
+    bool *hidden;    /* nattrs or NULL: attributes selected only for joining */
 };
 
 struct cq_rows {

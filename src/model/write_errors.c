@@ -23,8 +23,7 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
                 k = (long)j;
         cq_value *w = cq_value_object();
         int64_t n = 1;
-        if (k >= 0 && w &&
-            cq_value_object_set(w, ref->attrs[k].name, cq_value_copy(v)) == CQ_OK &&
+        if (k >= 0 && w && cq_value_object_set(w, ref->attrs[k].name, cq_value_copy(v)) == CQ_OK &&
             cq_model_count(&n, ref, &(cq_find_opts){ .where = w }) == CQ_OK && n == 0) {
             char *text = NULL;
             cq_value_to_json(&text, v, 0);
@@ -57,8 +56,8 @@ static void name_unique(cq_model *m)
         size_t cn = n - (size_t)(col - c);
         for (size_t i = 0; i < m->nattrs; i++)
             if (strlen(m->attrs[i].field) == cn && strncmp(m->attrs[i].field, col, cn) == 0) {
-                len += (size_t)snprintf(add + len, sizeof add - len, "%s%s.%s",
-                                        len ? ", " : "", m->name, m->attrs[i].name);
+                len += (size_t)snprintf(add + len, sizeof add - len, "%s%s.%s", len ? ", " : "",
+                                        m->name, m->attrs[i].name);
                 break;
             }
         c = end ? end + 2 : NULL;
@@ -68,7 +67,6 @@ static void name_unique(cq_model *m)
         snprintf(err->message + ml, sizeof err->message - ml, ": %s must be unique", add);
     }
 }
-
 
 void cq__write_error_context(cq_model *m, cq_value *const *values, int rc)
 {

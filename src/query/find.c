@@ -131,8 +131,10 @@ static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_p
         if (ord->as) {
             cq__expr *e = NULL;
             rc = plan ? cq__inc_order_expr(&e, plan, m, ord->as, ord->attr, ord->desc)
-                      : cq__db_fail(m->db, CQ_EEAGER, "order names include \"%s\", which is not "
-                                    "included in this query", ord->as);
+                      : cq__db_fail(m->db, CQ_EEAGER,
+                                    "order names include \"%s\", which is not "
+                                    "included in this query",
+                                    ord->as);
             if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
                 rc = oom(m->db);
             continue;
@@ -155,8 +157,8 @@ typedef enum sel_mode {
                      its parent columns unaliased (the outer query names them by field) */
 } sel_mode;
 
-static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
-                        bool count, cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode)
+static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel, bool count,
+                        cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode)
 {
     *out = NULL;
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
@@ -171,11 +173,11 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             rc = oom(m->db);
     } else {
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
-            if (sel[i] && cq__stmt_add_col(st, m->name, m->attrs[i].field,
-                                           mode != SEL_INNER &&
-                                                   strcmp(m->attrs[i].field, m->attrs[i].name)
-                                               ? m->attrs[i].name
-                                               : NULL) != 0)
+            if (sel[i] &&
+                cq__stmt_add_col(st, m->name, m->attrs[i].field,
+                                 mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
+                                     ? m->attrs[i].name
+                                     : NULL) != 0)
                 rc = oom(m->db);
     }
     if (rc == CQ_OK && ext && ext->through) {
@@ -242,10 +244,10 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
     }
     st->from_sub = inner;
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
-        if (sel[i] && cq__stmt_add_col(st, m->name, m->attrs[i].field,
-                                       strcmp(m->attrs[i].field, m->attrs[i].name)
-                                           ? m->attrs[i].name
-                                           : NULL) != 0)
+        if (sel[i] &&
+            cq__stmt_add_col(st, m->name, m->attrs[i].field,
+                             strcmp(m->attrs[i].field, m->attrs[i].name) ? m->attrs[i].name
+                                                                         : NULL) != 0)
             rc = oom(m->db);
     if (rc == CQ_OK)
         rc = cq__inc_sj_add(st, plan, m, m->name);
@@ -274,8 +276,7 @@ static bool through_attr_shown(const cq__find_ext *ext, const char *name)
 }
 
 /* The join row that follows the target's columns in a belongsToMany getter. */
-static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t r,
-                          size_t c)
+static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t r, size_t c)
 {
     cq_model *t = ext->through;
     if (ext->no_through_attrs && !ext->keep_through_keys)
@@ -606,8 +607,8 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         const char *key = cq_value_object_key(values, k);
         long i = cq__model_attr_index(m, key);
         if (i < 0) {
-            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "update: model \"%s\" has no attribute \"%s\"",
-                             m->name, key);
+            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                             "update: model \"%s\" has no attribute \"%s\"", m->name, key);
             break;
         }
         const cq__attr *a = &m->attrs[i];
@@ -616,8 +617,8 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         if (rc != CQ_OK)
             break;
         if (cq_value_is_null(checked) && a->allow_null == CQ_OFF)
-            rc = cq__db_fail(m->db, CQ_ENOTNULL, "notNull Violation: %s.%s cannot be null",
-                             m->name, a->name);
+            rc = cq__db_fail(m->db, CQ_ENOTNULL, "notNull Violation: %s.%s cannot be null", m->name,
+                             a->name);
         else if (cq__stmt_add_icol(st, a->field) != 0 ||
                  cq__stmt_add_ival(st, cq__attr_to_db(a, checked, d)) != 0)
             rc = oom(m->db);

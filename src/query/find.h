@@ -6,11 +6,11 @@
 #include "query/stmt.h"
 
 typedef struct cq__find_ext {
-    cq__expr *where;      /* extra condition ANDed with opts->where; ownership taken */
+    cq__expr *where; /* extra condition ANDed with opts->where; ownership taken */
     /* belongsToMany getters: INNER JOIN the join model and attach its rows to the targets */
     cq_model *through;
     const char *through_alias;
-    cq__expr *join_on;    /* ownership taken */
+    cq__expr *join_on;                /* ownership taken */
     const char *const *through_attrs; /* join attributes to expose; NULL = all */
     bool no_through_attrs;            /* joinTableAttributes: [] */
     bool keep_through_keys;           /* read every join column (include loading groups by

@@ -18,15 +18,15 @@ typedef struct inc_order {
 struct cq__inc {
     const cq_assoc *a;
     cq_model *target;
-    const cq_include *spec;   /* the caller's element (valid for the whole find) */
-    char *alias;              /* SQL alias: parent path + "->" + as */
+    const cq_include *spec; /* the caller's element (valid for the whole find) */
+    char *alias;            /* SQL alias: parent path + "->" + as */
     bool to_many, required;
-    bool *sel;                /* target attributes read (to-many: in the single-JOIN shape) */
-    bool *hidden;             /* read only for joining (keys) */
-    cq__inc_plan children;    /* nested includes (to-many: only for the EXISTS filters) */
-    size_t col0, tcol0;       /* single-JOIN shape: first column of the target's and of the
-                                 join row's columns in the result */
-    inc_order *orders;        /* to-many: order terms for its own query */
+    bool *sel;             /* target attributes read (to-many: in the single-JOIN shape) */
+    bool *hidden;          /* read only for joining (keys) */
+    cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
+    size_t col0, tcol0;    /* single-JOIN shape: first column of the target's and of the
+                              join row's columns in the result */
+    inc_order *orders;     /* to-many: order terms for its own query */
     size_t norders, orders_cap;
 };
 
@@ -380,8 +380,8 @@ static int add_filter(cq__stmt *st, cq__expr *filter, cq__expr *e)
  *    (`filter` NULL), on the parent include's ON clause otherwise, so a required child never
  *    drops more than its parent include (spec/include.md A2).
  * In count mode only the filters are added: no JOIN can change which parents match. */
-static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
-                     bool count_only, bool parent_inner, cq__expr *filter)
+static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias, bool count_only,
+                     bool parent_inner, cq__expr *filter)
 {
     cq_db *db = m->db;
     for (size_t i = 0; i < p->n; i++) {
@@ -437,8 +437,8 @@ static int order_at(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *ma
     *out = NULL;
     const char *path = as_path;
     cq__inc *n = NULL;
-    cq_model *pm = m;           /* the model the current level hangs from */
-    const char *pa = malias;    /* and its SQL alias */
+    cq_model *pm = m;        /* the model the current level hangs from */
+    const char *pa = malias; /* and its SQL alias */
     for (;;) {
         const char *dot = strchr(path, '.');
         size_t len = dot ? (size_t)(dot - path) : strlen(path);
@@ -454,15 +454,15 @@ static int order_at(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *ma
                                as_path);
         if (n->to_many) {
             /* ordered in the include's own query (children in that order under each parent) */
-            if (cq__grow((void **)&n->orders, &n->orders_cap, n->norders + 1,
-                         sizeof *n->orders) != 0)
+            if (cq__grow((void **)&n->orders, &n->orders_cap, n->norders + 1, sizeof *n->orders) !=
+                0)
                 return oom(m->db);
-            n->orders[n->norders++] = (inc_order){ .attr = attr, .as = dot ? dot + 1 : NULL,
-                                                   .desc = desc };
+            n->orders[n->norders++] =
+                (inc_order){ .attr = attr, .as = dot ? dot + 1 : NULL, .desc = desc };
             if (!dot && cq__model_attr_index(n->target, attr) < 0)
                 return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
-                                   "order: model \"%s\" has no attribute \"%s\"",
-                                   n->target->name, attr);
+                                   "order: model \"%s\" has no attribute \"%s\"", n->target->name,
+                                   attr);
             /* and the parents by their children's values (A7) */
             return dot || n->spec->separate ? CQ_OK : sub_of(out, n, pm, pa, attr, desc);
         }
@@ -615,10 +615,10 @@ static cq_instance *inst_clone(const cq_instance *src)
 /* A small hash from key text to the first parent slot; parents sharing a key are chained. */
 typedef struct keymap {
     char **keys;
-    size_t *slot;  /* index into the parents array */
+    size_t *slot; /* index into the parents array */
     size_t cap;
-    long *next;    /* per parent: the next parent with the same key, or -1 */
-    size_t count;  /* keys held */
+    long *next;   /* per parent: the next parent with the same key, or -1 */
+    size_t count; /* keys held */
 } keymap;
 
 static size_t hash_str(const char *s)
@@ -821,8 +821,8 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
 }
 
 /* Hands `child` to every parent chained from `slot` (the first takes it, the others copies). */
-static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parents,
-                      const keymap *km, long slot)
+static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parents, const keymap *km,
+                      long slot)
 {
     cq_db *db = n->target->db;
     for (long s = slot; s >= 0; s = km->next[s]) {
@@ -894,7 +894,8 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         rc = oom(db);
     size_t no = 0;
     for (size_t i = 0; ord && i < n->norders; i++)
-        ord[no++] = (cq_order){ .attr = n->orders[i].attr, .as = n->orders[i].as,
+        ord[no++] = (cq_order){ .attr = n->orders[i].attr,
+                                .as = n->orders[i].as,
                                 .desc = n->orders[i].desc };
     if (ord && pk)
         ord[no++] = (cq_order){ .attr = pk };
@@ -1249,8 +1250,8 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
             if (!o.as) {
                 if (!(e = col_of(n->target, n->alias, o.attr)))
                     rc = cq__db_fail(n->target->db, CQ_EUNKNOWN_ATTR,
-                                     "order: model \"%s\" has no attribute \"%s\"",
-                                     n->target->name, o.attr);
+                                     "order: model \"%s\" has no attribute \"%s\"", n->target->name,
+                                     o.attr);
             } else {
                 /* deeper to-many terms are recorded on their include, reached below */
                 rc = order_at(&e, &n->children, n->target, n->alias, o.as, o.attr, o.desc);
@@ -1276,13 +1277,13 @@ int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
 }
 
 typedef struct sj_reader {
-    keymap km;             /* identity -> slot in objs */
-    cq_instance **objs;    /* included instances by slot (owned by the tree or the grave) */
+    keymap km;          /* identity -> slot in objs */
+    cq_instance **objs; /* included instances by slot (owned by the tree or the grave) */
     size_t nobjs, objs_cap;
-    cq_instance **grave;   /* to-one children replaced by a later row: freed at the end */
+    cq_instance **grave; /* to-one children replaced by a later row: freed at the end */
     size_t ngrave, grave_cap;
     cq__result *res;
-    size_t r;              /* the row being read */
+    size_t r; /* the row being read */
     cq_dialect d;
     cq_db *db;
 } sj_reader;
@@ -1352,8 +1353,8 @@ static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
         return CQ_OK;
     cq_model *t = n->a->through;
     cq_instance *ti = sj_build(s, t, NULL, NULL, n->tcol0);
-    if (!ti || (e->through_attributes &&
-                cq__instance_hide_except(ti, e->through_attributes) != CQ_OK)) {
+    if (!ti ||
+        (e->through_attributes && cq__instance_hide_except(ti, e->through_attributes) != CQ_OK)) {
         cq_instance_free(ti);
         return oom(s->db);
     }

@@ -16,7 +16,7 @@ typedef struct cq__inc cq__inc;
 
 /* A resolved include tree. */
 typedef struct cq__inc_plan {
-    cq__inc *nodes;   /* top-level nodes */
+    cq__inc *nodes; /* top-level nodes */
     size_t n;
 } cq__inc_plan;
 

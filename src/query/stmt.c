@@ -199,8 +199,7 @@ int cq__stmt_add_ival(cq__stmt *st, cq_value *v)
     return 0;
 }
 
-int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias,
-                      cq__expr *on)
+int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias, cq__expr *on)
 {
     if (!on)
         return -1;

@@ -10,30 +10,30 @@
 #include "cequel/value.h"
 
 typedef enum cq__expr_kind {
-    CQ__EX_COL,     /* [table.]column */
-    CQ__EX_PARAM,   /* a bound value */
-    CQ__EX_CMP,     /* kids[0] op kids[1] */
-    CQ__EX_AND,     /* kids joined by AND; empty = always true */
-    CQ__EX_OR,      /* kids joined by OR; empty = always false */
-    CQ__EX_NOT,     /* NOT (kids[0]) */
-    CQ__EX_IN,      /* kids[0] [NOT] IN (kids[1..]); empty list = false (true for NOT IN) */
-    CQ__EX_BETWEEN, /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
-    CQ__EX_ISNULL,  /* kids[0] IS [NOT] NULL */
-    CQ__EX_RAW,     /* a caller's SQL fragment with `?` placeholders bound from params */
-    CQ__EX_COUNT,   /* count(*) or count(DISTINCT col) when kids[0] */
-    CQ__EX_EXISTS,  /* EXISTS (sub) */
-    CQ__EX_SUBQUERY,/* (sub): a scalar subquery */
-    CQ__EX_AGG      /* op(kids[0]): an aggregate, op "max" or "min" */
+    CQ__EX_COL,      /* [table.]column */
+    CQ__EX_PARAM,    /* a bound value */
+    CQ__EX_CMP,      /* kids[0] op kids[1] */
+    CQ__EX_AND,      /* kids joined by AND; empty = always true */
+    CQ__EX_OR,       /* kids joined by OR; empty = always false */
+    CQ__EX_NOT,      /* NOT (kids[0]) */
+    CQ__EX_IN,       /* kids[0] [NOT] IN (kids[1..]); empty list = false (true for NOT IN) */
+    CQ__EX_BETWEEN,  /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
+    CQ__EX_ISNULL,   /* kids[0] IS [NOT] NULL */
+    CQ__EX_RAW,      /* a caller's SQL fragment with `?` placeholders bound from params */
+    CQ__EX_COUNT,    /* count(*) or count(DISTINCT col) when kids[0] */
+    CQ__EX_EXISTS,   /* EXISTS (sub) */
+    CQ__EX_SUBQUERY, /* (sub): a scalar subquery */
+    CQ__EX_AGG       /* op(kids[0]): an aggregate, op "max" or "min" */
 } cq__expr_kind;
 
 typedef struct cq__expr {
     cq__expr_kind kind;
-    const char *op;  /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE" */
-    bool negate;     /* IN / BETWEEN / ISNULL */
-    char *table;     /* COL: table alias, may be NULL */
-    char *column;    /* COL */
-    cq_value *value; /* PARAM: owned */
-    char *raw;       /* RAW */
+    const char *op;       /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE" */
+    bool negate;          /* IN / BETWEEN / ISNULL */
+    char *table;          /* COL: table alias, may be NULL */
+    char *column;         /* COL */
+    cq_value *value;      /* PARAM: owned */
+    char *raw;            /* RAW */
     cq_value *raw_params; /* RAW: array, owned, may be NULL */
     struct cq__expr **kids;
     size_t n, cap;
@@ -50,9 +50,9 @@ cq__expr *cq__expr_cmp(cq__expr *lhs, const char *op, cq__expr *rhs);
 void cq__expr_free(cq__expr *e);
 
 typedef struct cq__col {
-    char *table;  /* qualifier, may be NULL */
+    char *table; /* qualifier, may be NULL */
     char *column;
-    char *alias;  /* AS alias, may be NULL */
+    char *alias; /* AS alias, may be NULL */
 } cq__col;
 
 typedef struct cq__order_key {
@@ -61,7 +61,7 @@ typedef struct cq__order_key {
 } cq__order_key;
 
 typedef struct cq__join {
-    bool left;        /* LEFT OUTER JOIN, else INNER JOIN */
+    bool left; /* LEFT OUTER JOIN, else INNER JOIN */
     char *table;
     char *alias;
     cq__expr *on;
@@ -83,19 +83,19 @@ typedef enum cq__stmt_kind {
 typedef struct cq__stmt {
     cq__stmt_kind kind;
     char *table;
-    char *alias;      /* SELECT: FROM table AS alias */
+    char *alias;               /* SELECT: FROM table AS alias */
     struct cq__stmt *from_sub; /* SELECT: FROM (from_sub) AS alias instead of table; owned */
     /* SELECT: the column list (count mode uses `count`) */
     cq__col *cols;
     size_t ncols, cols_cap;
-    cq__expr *count;  /* SELECT count(...) AS count instead of cols */
+    cq__expr *count; /* SELECT count(...) AS count instead of cols */
     cq__join *joins;
     size_t njoins, joins_cap;
     cq__expr *where;
     cq__order_key *order;
     size_t norder, order_cap;
-    int64_t limit;    /* < 0: none */
-    int64_t offset;   /* <= 0: none */
+    int64_t limit;  /* < 0: none */
+    int64_t offset; /* <= 0: none */
     /* INSERT: columns + rows of values (nrows * ncols, owned); UPDATE: one row = SET list */
     char **icols;
     size_t nicols, icols_cap;
@@ -118,8 +118,7 @@ int cq__stmt_add_icol(cq__stmt *st, const char *column);
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);
 /* Appends a JOIN (ownership of `on` taken). */
-int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias,
-                      cq__expr *on);
+int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias, cq__expr *on);
 /* Makes the last JOIN of `st` parenthesised: J (table AS alias INNER JOIN nest_table AS
  * nest_alias ON nest_on) ON on (ownership of `nest_on` taken). */
 int cq__stmt_nest_join(cq__stmt *st, const char *nest_table, const char *nest_alias,

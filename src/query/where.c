@@ -69,12 +69,11 @@ static const struct {
     const char *name;
     const char *sql;
 } cmp_ops[] = {
-    { "$eq", "=" },  { "$ne", "!=" }, { "$gt", ">" },       { "$gte", ">=" },
-    { "$lt", "<" },  { "$lte", "<=" }, { "$like", "LIKE" }, { "$notLike", "NOT LIKE" },
+    { "$eq", "=" }, { "$ne", "!=" },  { "$gt", ">" },      { "$gte", ">=" },
+    { "$lt", "<" }, { "$lte", "<=" }, { "$like", "LIKE" }, { "$notLike", "NOT LIKE" },
 };
 
-static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op,
-                    const cq_value *v)
+static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op, const cq_value *v)
 {
     cq_db *db = w->m->db;
     *out = NULL;
@@ -168,8 +167,8 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
     cq_db *db = w->m->db;
     long ai = cq__model_attr_index(w->m, key);
     if (ai < 0)
-        return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
-                           "where: model \"%s\" has no attribute \"%s\"", w->m->name, key);
+        return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "where: model \"%s\" has no attribute \"%s\"",
+                           w->m->name, key);
     const cq__attr *a = &w->m->attrs[ai];
     switch (cq_value_type_of(v)) {
     case CQ_VALUE_ARRAY:
@@ -201,8 +200,7 @@ static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_k
     cq_db *db = w->m->db;
     *out = NULL;
     if (cq_value_type_of(obj) != CQ_VALUE_OBJECT)
-        return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\" must be an object",
-                           w->m->name);
+        return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\" must be an object", w->m->name);
     cq__expr *e = cq__expr_new(join);
     if (!e)
         return oom(db);

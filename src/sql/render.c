@@ -35,8 +35,7 @@ void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name)
 
 static void put_param(render *r, const cq_value *v)
 {
-    if (cq__grow((void **)&r->out->params, &r->out->cap, r->out->n + 1, sizeof(cq_value *)) !=
-        0) {
+    if (cq__grow((void **)&r->out->params, &r->out->cap, r->out->n + 1, sizeof(cq_value *)) != 0) {
         r->b.oom = true;
         return;
     }
@@ -62,9 +61,10 @@ static void put_raw(render *r, const char *sql, const cq_value *params)
         } else if (*p == '?') {
             const cq_value *v = cq_value_array_get(params, k++);
             if (!v) {
-                r->rc = cq__err_set(r->err, CQ_EINVALID,
-                                    "raw where \"%s\" has more ? placeholders than parameters (%zu)",
-                                    sql, cq_value_size(params));
+                r->rc =
+                    cq__err_set(r->err, CQ_EINVALID,
+                                "raw where \"%s\" has more ? placeholders than parameters (%zu)",
+                                sql, cq_value_size(params));
                 return;
             }
             put_param(r, v);

@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static cli_schema *fallback = NULL;
     if (!fallback) {
         cli_diag d;
-        if (cli_load_schema(&fallback, fallback_text, sizeof fallback_text - 1, "fallback",
-                            &d) != CLI_OK)
+        if (cli_load_schema(&fallback, fallback_text, sizeof fallback_text - 1, "fallback", &d) !=
+            CLI_OK)
             abort();
     }
     cli_diag diag;

@@ -90,8 +90,9 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     cq_target both[] = { t_of(x.t1), t_of(x.t2) };
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, both, 2, NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,"
-                                    "`projectId`,`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,"
+                                 "`projectId`,`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t1,t2");
 
     cq_value *where = cq_test_json("{\"effort\":{\"$gt\":5}}");
@@ -102,16 +103,18 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     cq_rows_free(rows);
 
     /* attributes: the key is read for the join but not exposed; the join row is */
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.p, x.tasks,
-                                     &(cq_find_opts){ .attributes = (const char *[]){ "title", NULL },
-                                                      .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_get(&rows, x.p, x.tasks,
+                              &(cq_find_opts){ .attributes = (const char *[]){ "title", NULL },
+                                               .order = by_id }));
     assert_rows_json(f->db, rows,
                      "[{\"title\":\"t1\",\"project_tasks\":{\"projectId\":1,\"taskId\":1}},"
                      "{\"title\":\"t2\",\"project_tasks\":{\"projectId\":1,\"taskId\":2}}]");
     cq_rows_free(rows);
 
     /* DEVIATIONS D1: the seed's getTasks({where: 'id > 10'}) */
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.p, x.tasks, &(cq_find_opts){ .where_sql = "id > 10" }));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_get(&rows, x.p, x.tasks, &(cq_find_opts){ .where_sql = "id > 10" }));
     assert_int_equal(cq_rows_count(rows), 0);
     cq_rows_free(rows);
     cq_value *params = cq_test_json("[1]");
@@ -124,8 +127,9 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     fx_clear_sql(f);
 
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, &(cq_target){ .instance = x.t2 }, 1, NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `project_tasks` WHERE (`projectId` = ? AND "
-                                    "`taskId` IN (?));"));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "DELETE FROM `project_tasks` WHERE (`projectId` = ? AND "
+                                 "`taskId` IN (?));"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t2");
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, NULL, 0, NULL));
@@ -134,7 +138,8 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.p, x.tasks, both, 2, NULL));
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_remove(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
-    fx_assert_sql(f, 1, SQL("DELETE FROM `project_tasks` WHERE (`projectId` = ? AND `taskId` IN (?));"));
+    fx_assert_sql(f, 1,
+                  SQL("DELETE FROM `project_tasks` WHERE (`projectId` = ? AND `taskId` IN (?));"));
     assert_get_names(f->db, x.p, x.tasks, "title", "t2");
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
@@ -144,7 +149,7 @@ static void test_assoc_btm__scenario_31_set_remove_add(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(x.t2, x.projects, NULL, 0, NULL));
     assert_get_names(f->db, x.p, x.tasks, "title", "t1");
     fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
-                "[{\"projectId\":1,\"taskId\":1}]");
+                   "[{\"projectId\":1,\"taskId\":1}]");
     pt_free(&x);
 }
 
@@ -163,17 +168,19 @@ static void test_assoc_btm__add_statement_shapes(void **state)
     cq_target three[] = { t_of(x.t1), t_of(x.t2), { .key = k3 } };
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, three, 3, NULL));
     cq_value_free(k3);
-    fx_assert_sql(f, 2, SQL("SELECT `project_tasks`.`createdAt`, `project_tasks`.`updatedAt`, "
-                         "`project_tasks`.`projectId`, `project_tasks`.`taskId` FROM "
-                         "`project_tasks` AS `project_tasks` WHERE (`project_tasks`.`projectId` = ? "
-                         "AND `project_tasks`.`taskId` IN (?, ?, ?));",
-                         "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,`projectId`,"
-                         "`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT `project_tasks`.`createdAt`, `project_tasks`.`updatedAt`, "
+                      "`project_tasks`.`projectId`, `project_tasks`.`taskId` FROM "
+                      "`project_tasks` AS `project_tasks` WHERE (`project_tasks`.`projectId` = ? "
+                      "AND `project_tasks`.`taskId` IN (?, ?, ?));",
+                      "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,`projectId`,"
+                      "`taskId`) VALUES (?,?,?,?),(?,?,?,?);"));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, three, 2, NULL));
     fx_assert_sql(f, 1, SQL("SELECT "));
-    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
-                "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2},{\"projectId\":1,"
-                "\"taskId\":3}]");
+    fx_assert_rows(
+        f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
+        "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2},{\"projectId\":1,"
+        "\"taskId\":3}]");
     cq_instance_free(t3);
     pt_free(&x);
 }
@@ -187,10 +194,12 @@ static void test_assoc_btm__has_and_count(void **state)
     bool has = true;
     int64_t n = -1;
 
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
     assert_false(has);
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, x.p, x.tasks, &(cq_target){ .instance = x.t1 }, 1, NULL));
     assert_true(has);
     cq_target both[] = { t_of(x.t1), t_of(x.t2) };
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, both, 2, NULL));
@@ -209,8 +218,9 @@ static void test_assoc_btm__has_and_count(void **state)
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, NULL));
     assert_int_equal(n, 2);
-    fx_assert_sql(f, 1, SQL("SELECT count(*) AS `count` FROM `tasks` AS `task` INNER JOIN "
-                         "`project_tasks` AS `project_tasks` ON "));
+    fx_assert_sql(f, 1,
+                  SQL("SELECT count(*) AS `count` FROM `tasks` AS `task` INNER JOIN "
+                      "`project_tasks` AS `project_tasks` ON "));
     cq_value *where = cq_test_json("{\"title\":\"t2\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, &(cq_find_opts){ .where = where }));
     cq_value_free(where);
@@ -233,7 +243,8 @@ static void test_assoc_btm__create(void **state)
     cq_value_free(v);
     fx_assert_sql(f, 3, SQL("INSERT INTO `tasks` ", "SELECT ", "INSERT INTO `project_tasks` "));
     assert_int_equal(fx_int_attr(f->db, t3, "id"), 3);
-    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":3}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
+                   "[{\"projectId\":1,\"taskId\":3}]");
     cq_instance_free(t3);
     pt_free(&x);
 }
@@ -298,8 +309,8 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, &(cq_target){ .instance = x.p[3] }, 1,
                                      &(cq_assoc_opts_write){ .through = active }));
     fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
-                "[{\"projectId\":1,\"status\":null},{\"projectId\":2,\"status\":\"active\"},"
-                "{\"projectId\":3,\"status\":\"active\"}]");
+                   "[{\"projectId\":1,\"status\":null},{\"projectId\":2,\"status\":\"active\"},"
+                   "{\"projectId\":3,\"status\":\"active\"}]");
 
     /* set on another user: q1 carries inactive, the defaults say active */
     cq_instance *v = fx_create(f->db, x.user, "{\"name\":\"v\"}");
@@ -307,29 +318,36 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[2], NULL));
     fx_clear_sql(f);
     cq_target two[] = { t_of(x.p[1]), t_of(x.p[2]) };
-    CQ_ASSERT_OK(f->db, cq_assoc_set(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
-    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `userProjects` (`status`,`createdAt`,`updatedAt`,"
-                                    "`userId`,`projectId`) VALUES (?,?,?,?,?),(?,?,?,?,?);"));
-    fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects WHERE userId = 2 ORDER BY projectId",
-                "[{\"projectId\":1,\"status\":\"inactive\"},{\"projectId\":2,\"status\":\"active\"}]");
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_set(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "INSERT INTO `userProjects` (`status`,`createdAt`,`updatedAt`,"
+                                 "`userId`,`projectId`) VALUES (?,?,?,?,?),(?,?,?,?,?);"));
+    fx_assert_rows(
+        f->db, "SELECT projectId, status FROM userProjects WHERE userId = 2 ORDER BY projectId",
+        "[{\"projectId\":1,\"status\":\"inactive\"},{\"projectId\":2,\"status\":\"active\"}]");
 
     /* add over existing rows: an UPDATE only where the merged data differs */
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[1], NULL));
     fx_clear_sql(f);
-    CQ_ASSERT_OK(f->db, cq_assoc_add(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
-    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `userProjects` SET `status`=?,`updatedAt`=? WHERE "
-                                    "(`userId` = ? AND `projectId` = ?);"));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_add(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "UPDATE `userProjects` SET `status`=?,`updatedAt`=? WHERE "
+                                 "(`userId` = ? AND `projectId` = ?);"));
     /* set rewrites every kept row when there is data, and inserts the new ones */
     cq_target three[] = { t_of(x.p[1]), t_of(x.p[2]), t_of(x.p[3]) };
-    CQ_ASSERT_OK(f->db, cq_assoc_set(v, x.projects, three, 3,
-                                     &(cq_assoc_opts_write){ .through = started }));
-    fx_assert_sql(f, 4, SQL("SELECT ", "UPDATE `userProjects` SET ", "UPDATE `userProjects` SET ",
-                         "INSERT INTO `userProjects` "));
-    fx_assert_rows(f->db, "SELECT projectId, status, note FROM userProjects WHERE userId = 2 ORDER BY "
-                       "projectId",
-                "[{\"projectId\":1,\"status\":\"started\",\"note\":\"n\"},{\"projectId\":2,"
-                "\"status\":\"started\",\"note\":\"n\"},{\"projectId\":3,\"status\":\"started\","
-                "\"note\":\"n\"}]");
+    CQ_ASSERT_OK(
+        f->db, cq_assoc_set(v, x.projects, three, 3, &(cq_assoc_opts_write){ .through = started }));
+    fx_assert_sql(f, 4,
+                  SQL("SELECT ", "UPDATE `userProjects` SET ", "UPDATE `userProjects` SET ",
+                      "INSERT INTO `userProjects` "));
+    fx_assert_rows(f->db,
+                   "SELECT projectId, status, note FROM userProjects WHERE userId = 2 ORDER BY "
+                   "projectId",
+                   "[{\"projectId\":1,\"status\":\"started\",\"note\":\"n\"},{\"projectId\":2,"
+                   "\"status\":\"started\",\"note\":\"n\"},{\"projectId\":3,\"status\":\"started\","
+                   "\"note\":\"n\"}]");
     cq_value_free(started);
     cq_value_free(active);
     cq_value_free(inactive);
@@ -361,8 +379,9 @@ static void test_assoc_btm__join_row_from_get_is_saved(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_set(row, "status", cq_value_text("done")));
     CQ_ASSERT_OK(f->db, cq_instance_save(row, NULL));
     fx_assert_sql(f, 1, SQL("UPDATE `userProjects` SET "));
-    fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
-                "[{\"projectId\":1,\"status\":\"done\"},{\"projectId\":2,\"status\":\"started\"}]");
+    fx_assert_rows(
+        f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
+        "[{\"projectId\":1,\"status\":\"done\"},{\"projectId\":2,\"status\":\"started\"}]");
     cq_rows_free(rows);
     up_free(&x);
 }
@@ -379,10 +398,11 @@ static void test_assoc_btm__join_table_attributes(void **state)
                                      &(cq_assoc_opts_write){ .through = started }));
     cq_value_free(started);
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
-                                     &(cq_find_opts){ .attributes = (const char *[]){ "name", NULL },
-                                                      .through_attributes =
-                                                          (const char *[]){ "status", NULL } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_assoc_get(&rows, x.u, x.projects,
+                     &(cq_find_opts){ .attributes = (const char *[]){ "name", NULL },
+                                      .through_attributes = (const char *[]){ "status", NULL } }));
     assert_rows_json(f->db, rows, "[{\"name\":\"p2\",\"userProjects\":{\"status\":\"started\"}}]");
     cq_rows_free(rows);
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
@@ -393,22 +413,24 @@ static void test_assoc_btm__join_table_attributes(void **state)
     /* through: {where}: filters on the join rows */
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1, NULL));
     cq_value *tw = cq_test_json("{\"status\":\"started\"}");
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects,
-                                     &(cq_find_opts){ .through_where = tw,
-                                                      .attributes = (const char *[]){ "name", NULL },
-                                                      .through_attributes_none = true }));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_get(&rows, x.u, x.projects,
+                              &(cq_find_opts){ .through_where = tw,
+                                               .attributes = (const char *[]){ "name", NULL },
+                                               .through_attributes_none = true }));
     assert_rows_json(f->db, rows, "[{\"name\":\"p2\"}]");
     cq_rows_free(rows);
     /* count and has honour it too */
     int64_t n = 0;
-    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.u, x.projects,
-                                       &(cq_find_opts){ .through_where = tw }));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_count(&n, x.u, x.projects, &(cq_find_opts){ .through_where = tw }));
     assert_int_equal(n, 1);
     bool has = true;
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1,
                                      &(cq_find_opts){ .through_where = tw }));
     assert_false(has);
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, x.u, x.projects, (cq_target[]){ t_of(x.p[3]) }, 1, NULL));
     assert_true(has);
     cq_value_free(tw);
     up_free(&x);
@@ -431,19 +453,22 @@ static void test_assoc_btm__loaded_join_row_is_not_join_data(void **state)
     cq_target ts[] = { t_of(cq_rows_at(rows, 0)), t_of(cq_rows_at(rows, 1)) };
     CQ_ASSERT_OK(f->db, cq_assoc_add(u2, x.projects, ts, 2, NULL));
     cq_rows_free(rows);
-    fx_assert_rows(f->db, "SELECT userId, projectId, status FROM userProjects ORDER BY userId, projectId",
-                "[{\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"userId\":1,"
-                "\"projectId\":2,\"status\":\"started\"},{\"userId\":2,\"projectId\":1,"
-                "\"status\":null},{\"userId\":2,\"projectId\":2,\"status\":null}]");
+    fx_assert_rows(f->db,
+                   "SELECT userId, projectId, status FROM userProjects ORDER BY userId, projectId",
+                   "[{\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"userId\":1,"
+                   "\"projectId\":2,\"status\":\"started\"},{\"userId\":2,\"projectId\":1,"
+                   "\"status\":null},{\"userId\":2,\"projectId\":2,\"status\":null}]");
     /* the reverse side sees both users (seed: project.hasUser(user) false -> addUser -> true) */
     bool has = false;
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[1], x.users,
-                                     (cq_target[]){ t_of(x.u), t_of(u2) }, 2, NULL));
+    CQ_ASSERT_OK(
+        f->db, cq_assoc_has(&has, x.p[1], x.users, (cq_target[]){ t_of(x.u), t_of(u2) }, 2, NULL));
     assert_true(has);
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
     assert_false(has);
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, x.p[3], x.users, &(cq_target){ .instance = u2 }, 1, NULL));
     assert_true(has);
     cq_instance_free(u2);
     up_free(&x);
@@ -461,8 +486,8 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
                                      2, &(cq_assoc_opts_write){ .through = st }));
     cq_value_free(st);
     fx_assert_rows(f->db, "SELECT id, userId, projectId, status FROM userProjects ORDER BY id",
-                "[{\"id\":1,\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"id\":2,"
-                "\"userId\":1,\"projectId\":3,\"status\":\"started\"}]");
+                   "[{\"id\":1,\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"id\":2,"
+                   "\"userId\":1,\"projectId\":3,\"status\":\"started\"}]");
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects, &(cq_find_opts){ .order = by_id }));
     cq_instance *row = cq_instance_through(cq_rows_at(rows, 1));
@@ -470,7 +495,7 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
     cq_value_free(st);
     cq_rows_free(rows);
     fx_assert_rows(f->db, "SELECT id, note FROM userProjects ORDER BY id",
-                "[{\"id\":1,\"note\":null},{\"id\":2,\"note\":\"x\"}]");
+                   "[{\"id\":1,\"note\":null},{\"id\":2,\"note\":\"x\"}]");
     /* the pair is unique: inserting it again fails in the database */
     cq_value *dup = cq_test_json("{\"userId\":1,\"projectId\":1}");
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_model_create(NULL, x.join, dup, NULL));
@@ -515,7 +540,8 @@ static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
             CQ_ASSERT_OK(f->db, cq_assoc_remove(u, acc, &(cq_target){ .instance = t1 }, 1, NULL));
             break;
         case CQ_ACC_HAS_SINGLE:
-            CQ_ASSERT_OK(f->db, cq_assoc_has(&has, u, acc, &(cq_target){ .instance = t1 }, 1, NULL));
+            CQ_ASSERT_OK(f->db,
+                         cq_assoc_has(&has, u, acc, &(cq_target){ .instance = t1 }, 1, NULL));
             break;
         case CQ_ACC_COUNT:
             CQ_ASSERT_OK(f->db, cq_assoc_count(&n, u, acc, NULL));
@@ -532,7 +558,8 @@ static void test_assoc_btm__alias_and_keys_by_method_name(void **state)
     fx_assert_names(f->db, rows, "name", "t2");
     assert_non_null(cq_instance_through(cq_rows_at(rows, 0)));
     cq_rows_free(rows);
-    fx_assert_rows(f->db, "SELECT workerId, jobId FROM worker_tasks", "[{\"workerId\":1,\"jobId\":2}]");
+    fx_assert_rows(f->db, "SELECT workerId, jobId FROM worker_tasks",
+                   "[{\"workerId\":1,\"jobId\":2}]");
     cq_instance_free(t2);
     cq_instance_free(t1);
     cq_instance_free(u);
@@ -544,9 +571,9 @@ static void test_assoc_btm__self_children(void **state)
     fixture *f = *state;
     cq_model *person = fx_define(f->db, "person", fx_name_attrs);
     cq_assoc *children = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&children, person, person,
-                                                 &(cq_assoc_opts){ .through = "PersonChildren",
-                                                                   .as = "Children" }));
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(
+                            &children, person, person,
+                            &(cq_assoc_opts){ .through = "PersonChildren", .as = "Children" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     cq_instance *mum = fx_create(f->db, person, "{\"name\":\"mum\"}");
     cq_instance *kid = fx_create(f->db, person, "{\"name\":\"kid\"}");
@@ -558,7 +585,7 @@ static void test_assoc_btm__self_children(void **state)
     assert_get_names(f->db, mum, children, "name", "kid,baby");
     assert_get_names(f->db, kid, children, "name", "");
     fx_assert_rows(f->db, "SELECT personId, ChildId FROM PersonChildren ORDER BY ChildId",
-                "[{\"personId\":1,\"ChildId\":2},{\"personId\":1,\"ChildId\":3}]");
+                   "[{\"personId\":1,\"ChildId\":2},{\"personId\":1,\"ChildId\":3}]");
     cq_instance_free(kid);
     cq_instance_free(mum);
 }
@@ -576,7 +603,9 @@ static void tags_setup(fixture *f, tags *x)
         { .name = "id", .type = CQ_INTEGER, .primary_key = true, .auto_increment = true },
         { .name = "tag_id", .type = CQ_INTEGER, .unique_name = "item_tag_taggable" },
         { .name = "taggable", .type = CQ_STRING, .unique_name = "item_tag_taggable" },
-        { .name = "taggable_id", .type = CQ_INTEGER, .unique_name = "item_tag_taggable",
+        { .name = "taggable_id",
+          .type = CQ_INTEGER,
+          .unique_name = "item_tag_taggable",
           .references_none = true },
         { 0 },
     };
@@ -586,7 +615,8 @@ static void tags_setup(fixture *f, tags *x)
         { 0 },
     };
     memset(x, 0, sizeof *x);
-    x->post = fx_define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    x->post = fx_define(f->db, "post",
+                        (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
     x->item_tag = fx_define(f->db, "item_tag", item_tag_attrs);
     x->tag = fx_define(f->db, "tag", tag_attrs);
     cq_value *through_scope = cq_test_json("{\"taggable\":\"post\"}");
@@ -625,8 +655,9 @@ static void test_assoc_btm__scope_keys_after_pairing(void **state)
     assert_string_equal(cq_assoc_other_key(x.tag_posts), "taggable_id");
     assert_string_equal(cq_assoc_other_key(x.pending), "tag_id");
     assert_int_equal(cq_model_attr_count(x.item_tag), 6); /* no extra tagId column */
-    fx_assert_rows(f->db, "SELECT count(*) AS n FROM pragma_table_info('item_tags') WHERE name = 'tagId'",
-                "[{\"n\":0}]");
+    fx_assert_rows(f->db,
+                   "SELECT count(*) AS n FROM pragma_table_info('item_tags') WHERE name = 'tagId'",
+                   "[{\"n\":0}]");
 }
 
 /* Scenario 24: join rows carry taggable = 'post'; the reverse side sees every row. */
@@ -642,9 +673,11 @@ static void test_assoc_btm__scenario_24_item_tag_through_scope(void **state)
     cq_value *gv = cq_test_json("{\"name\":\"green\"}");
     fx_clear_sql(f);
 
-    CQ_ASSERT_OK(f->db, cq_assoc_add(p1, x.post_tags, (cq_target[]){ t_of(red), t_of(blue) }, 2, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_add(p1, x.post_tags, (cq_target[]){ t_of(red), t_of(blue) }, 2, NULL));
     assert_non_null(strstr(f->sql[0], "`item_tag`.`taggable` = ?"));
-    fx_assert_sql(f, 2, SQL("SELECT ", "INSERT INTO `item_tags` (`tag_id`,`taggable`,`taggable_id`,"));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "INSERT INTO `item_tags` (`tag_id`,`taggable`,`taggable_id`,"));
     CQ_ASSERT_OK(f->db, cq_assoc_set(p2, x.post_tags, &(cq_target){ .instance = blue }, 1, NULL));
     cq_instance *green = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_create(&green, p2, x.post_tags, gv, NULL));
@@ -663,22 +696,25 @@ static void test_assoc_btm__scenario_24_item_tag_through_scope(void **state)
                      "\"post\",\"taggable_id\":2}}]");
     cq_rows_free(rows);
     bool has = true;
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, p2, x.post_tags, &(cq_target){ .instance = red }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, p2, x.post_tags, &(cq_target){ .instance = red }, 1, NULL));
     assert_false(has);
     assert_get_names(f->db, red, x.tag_posts, "title", "p1,p2");
     fx_assert_rows(f->db, "SELECT id, tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
-                "[{\"id\":1,\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":2,"
-                "\"tag_id\":2,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":3,\"tag_id\":2,"
-                "\"taggable\":\"post\",\"taggable_id\":2},{\"id\":4,\"tag_id\":3,\"taggable\":"
-                "\"post\",\"taggable_id\":2},{\"id\":5,\"tag_id\":1,\"taggable\":\"video\","
-                "\"taggable_id\":2}]");
+                   "[{\"id\":1,\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":2,"
+                   "\"tag_id\":2,\"taggable\":\"post\",\"taggable_id\":1},{\"id\":3,\"tag_id\":2,"
+                   "\"taggable\":\"post\",\"taggable_id\":2},{\"id\":4,\"tag_id\":3,\"taggable\":"
+                   "\"post\",\"taggable_id\":2},{\"id\":5,\"tag_id\":1,\"taggable\":\"video\","
+                   "\"taggable_id\":2}]");
     /* set restricts its lookup and DELETE to the scope; remove does not look at it */
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_set(p2, x.post_tags, NULL, 0, NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND "
-                                    "`tag_id` IN (?, ?) AND `taggable` = ?);"));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND "
+                                 "`tag_id` IN (?, ?) AND `taggable` = ?);"));
     CQ_ASSERT_OK(f->db, cq_assoc_remove(p2, x.post_tags, &(cq_target){ .instance = red }, 1, NULL));
-    fx_assert_sql(f, 1, SQL("DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND `tag_id` IN (?));"));
+    fx_assert_sql(f, 1,
+                  SQL("DELETE FROM `item_tags` WHERE (`taggable_id` = ? AND `tag_id` IN (?));"));
     fx_assert_rows(f->db, "SELECT id FROM item_tags ORDER BY id", "[{\"id\":1},{\"id\":2}]");
     cq_instance_free(green);
     cq_instance_free(blue);
@@ -701,7 +737,8 @@ static void test_assoc_btm__scenario_25_pending_tags(void **state)
     bool has = true;
     int64_t n = 0;
 
-    CQ_ASSERT_OK(f->db, cq_assoc_add(post, x.post_tags, (cq_target[]){ t_of(a), t_of(b) }, 2, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_add(post, x.post_tags, (cq_target[]){ t_of(a), t_of(b) }, 2, NULL));
     assert_string_equal(cq_assoc_accessor_name(x.pending, CQ_ACC_CREATE), "createPendingTag");
     CQ_ASSERT_OK(f->db, cq_assoc_create(&c, post, x.pending, cv, NULL));
     cq_value_free(cv);
@@ -712,12 +749,13 @@ static void test_assoc_btm__scenario_25_pending_tags(void **state)
     assert_non_null(strstr(f->sql[0], "WHERE `tag`.`status` = ?"));
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, post, x.pending, NULL));
     assert_int_equal(n, 2);
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, post, x.pending, &(cq_target){ .instance = b }, 1, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_has(&has, post, x.pending, &(cq_target){ .instance = b }, 1, NULL));
     assert_false(has);
     fx_assert_rows(f->db, "SELECT tag_id, taggable, taggable_id FROM item_tags ORDER BY id",
-                "[{\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":2,"
-                "\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":3,\"taggable\":\"post\","
-                "\"taggable_id\":1}]");
+                   "[{\"tag_id\":1,\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":2,"
+                   "\"taggable\":\"post\",\"taggable_id\":1},{\"tag_id\":3,\"taggable\":\"post\","
+                   "\"taggable_id\":1}]");
     cq_instance_free(c);
     cq_instance_free(b);
     cq_instance_free(a);
@@ -756,7 +794,8 @@ static void test_assoc_btm__bad_targets_write_nothing(void **state)
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
                   cq_assoc_add(fresh, x.tasks, &(cq_target){ .instance = x.t2 }, 1, NULL));
     fx_assert_sql(f, 0, NULL);
-    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
+                   "[{\"projectId\":1,\"taskId\":1}]");
     cq_value_free(text);
     cq_instance_free(fresh);
     cq_instance_free(unsaved);
@@ -775,11 +814,13 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
 
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_add(x.p, x.tasks, (cq_target[]){ t_of(x.t2), { .key = k99 } }, 2, NULL));
-    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
+                   "[{\"projectId\":1,\"taskId\":1}]");
     /* set: the DELETE of t1's row is undone when the INSERT fails */
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_set(x.p, x.tasks, (cq_target[]){ t_of(x.t2), { .key = k99 } }, 2, NULL));
-    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks", "[{\"projectId\":1,\"taskId\":1}]");
+    fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks",
+                   "[{\"projectId\":1,\"taskId\":1}]");
     /* inside the caller's transaction: only the accessor's own work is undone */
     cq_txn *txn = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
@@ -790,7 +831,7 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
                                &(cq_assoc_opts_write){ .transaction = txn }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
     fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
-                "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2}]");
+                   "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2}]");
     /* the same target twice in one add: two inserts, the unique error, nothing written */
     cq_instance *t3 = fx_create(f->db, x.task, "{\"title\":\"t3\"}");
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
@@ -811,7 +852,7 @@ int main(void)
         T(create),
         T(through_data_attached_and_defaults),
         T(join_row_from_get_is_saved),
-    T(join_table_attributes),
+        T(join_table_attributes),
         T(loaded_join_row_is_not_join_data),
         T(through_model_with_own_id),
         T(alias_and_keys_by_method_name),

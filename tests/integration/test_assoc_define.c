@@ -204,9 +204,9 @@ static void test_assoc_define__belongs_to_plain_as_and_foreign_key(void **state)
     assert_string_equal(cq_assoc_foreign_key(a), "roleId");
     assert_true(cq_assoc_is_aliased(a));
     assert_accessors(a, "getRole setRole createRole");
-    CQ_ASSERT_OK(db, cq_model_belongs_to(&a, user, company,
-                                         &(cq_assoc_opts){ .as = "employer",
-                                                           .foreign_key = "fk_company" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(&a, user, company,
+                                &(cq_assoc_opts){ .as = "employer", .foreign_key = "fk_company" }));
     assert_string_equal(cq_assoc_foreign_key(a), "fk_company");
     assert_attrs(user, "id,name,createdAt,updatedAt,companyId,roleId,fk_company");
     assert_ddl_has(db, "users", "`roleId` INTEGER REFERENCES `userRoles` (`id`)");
@@ -240,8 +240,8 @@ static void test_assoc_define__key_type_option_overrides(void **state)
     cq_model *user = define(db, "user", name_attrs, NULL);
     cq_model *company = define(db, "company", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, user, company,
-                                         &(cq_assoc_opts){ .key_type = CQ_BIGINT }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(NULL, user, company, &(cq_assoc_opts){ .key_type = CQ_BIGINT }));
     assert_ddl_has(db, "users", "`companyId` BIGINT REFERENCES");
 }
 
@@ -296,12 +296,12 @@ static void test_assoc_define__home_and_away_teams(void **state)
     cq_model *team = define(db, "team", name_attrs, NULL);
     cq_model *game = define(db, "game", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_has_one(NULL, team, game,
-                                      &(cq_assoc_opts){ .as = "HomeTeam",
-                                                        .foreign_key = "homeTeamId" }));
-    CQ_ASSERT_OK(db, cq_model_has_one(NULL, team, game,
-                                      &(cq_assoc_opts){ .as = "AwayTeam",
-                                                        .foreign_key = "awayTeamId" }));
+    CQ_ASSERT_OK(
+        db, cq_model_has_one(NULL, team, game,
+                             &(cq_assoc_opts){ .as = "HomeTeam", .foreign_key = "homeTeamId" }));
+    CQ_ASSERT_OK(
+        db, cq_model_has_one(NULL, team, game,
+                             &(cq_assoc_opts){ .as = "AwayTeam", .foreign_key = "awayTeamId" }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, game, team, NULL));
     assert_attrs(game, "id,name,createdAt,updatedAt,homeTeamId,awayTeamId,teamId");
     const char *cols[] = { "homeTeamId", "awayTeamId", "teamId" };
@@ -332,8 +332,8 @@ static void test_assoc_define__invoice_subscription_alias_gives_two_keys(void **
     cq_model *invoice = define(db, "invoice", name_attrs, NULL);
     cq_model *sub = define(db, "subscription", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, invoice, sub,
-                                         &(cq_assoc_opts){ .as = "TheSubscription" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(NULL, invoice, sub, &(cq_assoc_opts){ .as = "TheSubscription" }));
     CQ_ASSERT_OK(db, cq_model_has_many(NULL, sub, invoice, NULL));
     assert_attrs(invoice, "id,name,createdAt,updatedAt,TheSubscriptionId,subscriptionId");
     assert_ddl_has(db, "invoices",
@@ -428,8 +428,8 @@ static void test_assoc_define__has_many_source_key_default_name(void **state)
     cq_model *country = define(db, "country", country_attrs, NULL);
     cq_model *city = define(db, "city", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_has_many(NULL, country, city,
-                                       &(cq_assoc_opts){ .source_key = "isoCode" }));
+    CQ_ASSERT_OK(
+        db, cq_model_has_many(NULL, country, city, &(cq_assoc_opts){ .source_key = "isoCode" }));
     assert_ddl_has(db, "cities", "`countryId` CHAR(2) REFERENCES `countries` (`isoCode`)");
 }
 
@@ -442,19 +442,18 @@ static void test_assoc_define__not_null_defaults_by_type(void **state)
     cq_model *b = define(db, "b", name_attrs, NULL);
 
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b,
-                                         &(cq_assoc_opts){
-                                             .foreign_key_attr =
-                                                 &(cq_attr){ .allow_null = CQ_OFF } }));
-    CQ_ASSERT_OK(db, cq_model_has_one(NULL, b, a,
-                                      &(cq_assoc_opts){
-                                          .as = "x",
-                                          .foreign_key_attr = &(cq_attr){ .name = "xId",
-                                                                          .allow_null = CQ_OFF } }));
-    CQ_ASSERT_OK(db, cq_model_has_many(NULL, b, a,
-                                       &(cq_assoc_opts){
-                                           .as = "ys",
-                                           .foreign_key_attr = &(cq_attr){
-                                               .name = "yId", .allow_null = CQ_OFF } }));
+                                         &(cq_assoc_opts){ .foreign_key_attr = &(cq_attr){
+                                                               .allow_null = CQ_OFF } }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_one(NULL, b, a,
+                                  &(cq_assoc_opts){ .as = "x",
+                                                    .foreign_key_attr = &(cq_attr){
+                                                        .name = "xId", .allow_null = CQ_OFF } }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(NULL, b, a,
+                                   &(cq_assoc_opts){ .as = "ys",
+                                                     .foreign_key_attr = &(cq_attr){
+                                                         .name = "yId", .allow_null = CQ_OFF } }));
     assert_ddl_has(db, "as",
                    "`bId` INTEGER NOT NULL REFERENCES `bs` (`id`) ON DELETE NO ACTION ON UPDATE "
                    "CASCADE");
@@ -501,12 +500,13 @@ static void test_assoc_define__explicit_actions_first_wins(void **state)
     cq_model *task = define(db, "task", name_attrs, NULL);
     cq_model *note = define(db, "note", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_has_many(NULL, user, task, &(cq_assoc_opts){ .on_delete = "CASCADE" }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, task, user,
-                                         &(cq_assoc_opts){ .on_delete = "RESTRICT" }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, note, user,
-                                         &(cq_assoc_opts){ .on_delete = "cascade",
-                                                           .on_update = "restrict" }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(NULL, user, task, &(cq_assoc_opts){ .on_delete = "CASCADE" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(NULL, task, user, &(cq_assoc_opts){ .on_delete = "RESTRICT" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(
+                         NULL, note, user,
+                         &(cq_assoc_opts){ .on_delete = "cascade", .on_update = "restrict" }));
     assert_attrs(task, "id,name,createdAt,updatedAt,userId");
     assert_ddl_has(db, "tasks",
                    "`userId` INTEGER REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE "
@@ -548,10 +548,10 @@ static void test_assoc_define__constraints_off(void **state)
     cq_model *b = define(db, "b", name_attrs, NULL);
 
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b, &(cq_assoc_opts){ .constraints = CQ_OFF }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b,
-                                         &(cq_assoc_opts){ .as = "x",
-                                                           .constraints = CQ_OFF,
-                                                           .on_delete = "CASCADE" }));
+    CQ_ASSERT_OK(db,
+                 cq_model_belongs_to(
+                     NULL, a, b,
+                     &(cq_assoc_opts){ .as = "x", .constraints = CQ_OFF, .on_delete = "CASCADE" }));
     assert_ddl_has(db, "as", "`bId` INTEGER,");
     assert_ddl_has(db, "as", "`xId` INTEGER REFERENCES `bs` (`id`) ON DELETE CASCADE)");
 }
@@ -583,8 +583,7 @@ static void test_assoc_define__naming_collision_with_the_injected_key(void **sta
 
     assert_error(db, CQ_EASSOC,
                  cq_model_belongs_to(NULL, user, company,
-                                     &(cq_assoc_opts){ .as = "company",
-                                                       .foreign_key = "company" }),
+                                     &(cq_assoc_opts){ .as = "company", .foreign_key = "company" }),
                  "Naming collision between attribute 'company' and association 'company' on "
                  "model user. To remedy this, change either foreignKey or as in your association "
                  "definition");
@@ -612,12 +611,12 @@ static void test_assoc_define__naming_collision_has_many_and_btm(void **state)
                  "user. To remedy this, change either foreignKey or as in your association "
                  "definition");
     assert_attrs(task, "id,name,createdAt,updatedAt");
-    assert_error(db, CQ_EASSOC,
-                 cq_model_belongs_to_many(NULL, user, project,
-                                          &(cq_assoc_opts){ .through = "UserProject" }),
-                 "Naming collision between attribute 'projects' and association 'projects' on "
-                 "model user. To remedy this, change either foreignKey or as in your association "
-                 "definition");
+    assert_error(
+        db, CQ_EASSOC,
+        cq_model_belongs_to_many(NULL, user, project, &(cq_assoc_opts){ .through = "UserProject" }),
+        "Naming collision between attribute 'projects' and association 'projects' on "
+        "model user. To remedy this, change either foreignKey or as in your association "
+        "definition");
     assert_null(cq_db_model(db, "UserProject")); /* the generated join model is gone too */
 }
 
@@ -660,12 +659,12 @@ static void test_assoc_define__unknown_key_errors(void **state)
                  cq_model_has_many(NULL, user, company, &(cq_assoc_opts){ .source_key = "code" }),
                  "Unknown attribute \"code\" passed as sourceKey, define this attribute on model "
                  "\"user\" first");
-    assert_error(db, CQ_EASSOC,
-                 cq_model_belongs_to_many(NULL, user, company,
-                                          &(cq_assoc_opts){ .through = "UC",
-                                                            .target_key = "code" }),
-                 "Unknown attribute \"code\" passed as targetKey, define this attribute on model "
-                 "\"company\" first");
+    assert_error(
+        db, CQ_EASSOC,
+        cq_model_belongs_to_many(NULL, user, company,
+                                 &(cq_assoc_opts){ .through = "UC", .target_key = "code" }),
+        "Unknown attribute \"code\" passed as targetKey, define this attribute on model "
+        "\"company\" first");
     assert_attrs(user, "id,name,createdAt,updatedAt");
     assert_attrs(company, "id,name,createdAt,updatedAt");
     assert_null(cq_db_model(db, "UC"));
@@ -706,9 +705,9 @@ static void test_assoc_define__type_and_option_errors(void **state)
                                           &(cq_assoc_opts){ .through = "PersonChildren" }),
                  "'as' must be defined for many-to-many self-associations");
     /* DEVIATIONS D13 */
-    assert_int_equal(cq_model_belongs_to(NULL, user, project,
-                                         &(cq_assoc_opts){ .on_delete = "SET NUL" }),
-                     CQ_EINVALID);
+    assert_int_equal(
+        cq_model_belongs_to(NULL, user, project, &(cq_assoc_opts){ .on_delete = "SET NUL" }),
+        CQ_EINVALID);
     assert_non_null(strstr(cq_db_error(db)->message, "SET NUL"));
     assert_int_equal(cq_model_assoc_count(user), 0);
     assert_int_equal(cq_model_assoc_count(person), 0);
@@ -778,10 +777,10 @@ static void test_assoc_define__btm_object_alias(void **state)
     cq_model *task = define(db, "task", name_attrs, NULL);
     cq_assoc *a = NULL;
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&a, user, task,
-                                              &(cq_assoc_opts){ .through = "UT",
-                                                                .as_singular = "task",
-                                                                .as_plural = "tasks" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(
+                &a, user, task,
+                &(cq_assoc_opts){ .through = "UT", .as_singular = "task", .as_plural = "tasks" }));
     assert_string_equal(cq_assoc_as(a), "tasks");
     assert_accessors(a, "getTasks setTasks createTask addTask addTasks removeTask removeTasks "
                         "hasTask hasTasks countTasks");
@@ -793,9 +792,9 @@ static void test_assoc_define__btm_self_children(void **state)
     cq_model *person = define(db, "person", name_attrs, NULL);
     cq_assoc *a = NULL;
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&a, person, person,
-                                              &(cq_assoc_opts){ .through = "PersonChildren",
-                                                                .as = "Children" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(
+                         &a, person, person,
+                         &(cq_assoc_opts){ .through = "PersonChildren", .as = "Children" }));
     assert_string_equal(cq_assoc_foreign_key(a), "personId");
     assert_string_equal(cq_assoc_other_key(a), "ChildId");
     assert_accessors(a, "getChildren setChildren createChild addChild addChildren removeChild "
@@ -817,12 +816,13 @@ static void test_assoc_define__btm_through_model_with_own_id(void **state)
     };
     cq_model *user = define(db, "user", name_attrs, NULL);
     cq_model *project = define(db, "project", name_attrs, NULL);
-    cq_model *up = define(db, "userProjects", up_attrs, &(cq_model_opts){ .freeze_table_name = CQ_ON });
+    cq_model *up =
+        define(db, "userProjects", up_attrs, &(cq_model_opts){ .freeze_table_name = CQ_ON });
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, user, project,
-                                              &(cq_assoc_opts){ .through_model = up }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, project, user,
-                                              &(cq_assoc_opts){ .through_model = up }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(NULL, user, project, &(cq_assoc_opts){ .through_model = up }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(NULL, project, user, &(cq_assoc_opts){ .through_model = up }));
     assert_attrs(up, "id,status,createdAt,updatedAt,userId,projectId");
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     assert_string_equal(table_sql(db, "userProjects"),
@@ -833,14 +833,15 @@ static void test_assoc_define__btm_through_model_with_own_id(void **state)
                         "(`id`) ON DELETE CASCADE ON UPDATE CASCADE, UNIQUE (`userId`, "
                         "`projectId`))");
     /* the unique index covers exactly the two keys */
-    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM pragma_index_list('userProjects') "
-                                            "WHERE \"unique\" = 1 AND origin = 'u'"),
+    assert_int_equal(cq_test_scalar_int(db,
+                                        "SELECT count(*) FROM pragma_index_list('userProjects') "
+                                        "WHERE \"unique\" = 1 AND origin = 'u'"),
                      1);
-    assert_int_equal(cq_test_scalar_int(
-                         db, "SELECT count(*) FROM pragma_index_list('userProjects') AS l, "
-                             "pragma_index_info(l.name) AS i WHERE l.origin = 'u' AND i.name IN "
-                             "('userId', 'projectId')"),
-                     2);
+    assert_int_equal(
+        cq_test_scalar_int(db, "SELECT count(*) FROM pragma_index_list('userProjects') AS l, "
+                               "pragma_index_info(l.name) AS i WHERE l.origin = 'u' AND i.name IN "
+                               "('userId', 'projectId')"),
+        2);
     /* its name (visible on MySQL) comes from the association defined last */
     char *ddl = NULL;
     CQ_ASSERT_OK(db, cq_db_ddl(&ddl, db, CQ_DIALECT_MYSQL));
@@ -864,12 +865,12 @@ static void test_assoc_define__btm_unique_off_and_unique_key(void **state)
     cq_model *j1 = define(db, "j1", join_attrs, NULL);
     cq_model *j2 = define(db, "j2", join_attrs, NULL);
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, user, project,
-                                              &(cq_assoc_opts){ .through_model = j1,
-                                                                .through_unique = CQ_OFF }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, project, user,
-                                              &(cq_assoc_opts){ .through_model = j2,
-                                                                .unique_key = "my_pair" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(
+                         NULL, user, project,
+                         &(cq_assoc_opts){ .through_model = j1, .through_unique = CQ_OFF }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(
+                         NULL, project, user,
+                         &(cq_assoc_opts){ .through_model = j2, .unique_key = "my_pair" }));
     assert_ddl_lacks(db, "j1s", "UNIQUE");
     assert_ddl_has(db, "j2s", "UNIQUE (`projectId`, `userId`)");
     char *ddl = NULL;
@@ -894,10 +895,10 @@ static void test_assoc_define__btm_underscored_and_options(void **state)
     assert_field(up, "userId", "user_id");
     assert_field(up, "projectId", "project_id");
     assert_field(up, "createdAt", "created_at");
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, project, tag,
-                                              &(cq_assoc_opts){ .through = "PT",
-                                                                .timestamps = CQ_OFF,
-                                                                .constraints = CQ_OFF }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(
+                NULL, project, tag,
+                &(cq_assoc_opts){ .through = "PT", .timestamps = CQ_OFF, .constraints = CQ_OFF }));
     assert_attrs(cq_db_model(db, "PT"), "projectId,tagId");
     assert_ddl_has(db, "PT",
                    "(`projectId` INTEGER NOT NULL, `tagId` INTEGER NOT NULL, PRIMARY KEY "
@@ -936,7 +937,9 @@ static void test_assoc_define__btm_item_tag_pairing(void **state)
         { .name = "id", .type = CQ_INTEGER, .primary_key = true, .auto_increment = true },
         { .name = "tag_id", .type = CQ_INTEGER, .unique_name = "item_tag_taggable" },
         { .name = "taggable", .type = CQ_STRING, .unique_name = "item_tag_taggable" },
-        { .name = "taggable_id", .type = CQ_INTEGER, .unique_name = "item_tag_taggable",
+        { .name = "taggable_id",
+          .type = CQ_INTEGER,
+          .unique_name = "item_tag_taggable",
           .references_none = true },
         { 0 },
     };
@@ -979,12 +982,12 @@ static void test_assoc_define__btm_self_both_sides(void **state)
     cq_model *node = define(db, "node", name_attrs, NULL);
     cq_assoc *children = NULL, *parents = NULL;
 
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&children, person, person,
-                                              &(cq_assoc_opts){ .through = "PersonChildren",
-                                                                .as = "Children" }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&parents, person, person,
-                                              &(cq_assoc_opts){ .through = "PersonChildren",
-                                                                .as = "Parents" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(
+                         &children, person, person,
+                         &(cq_assoc_opts){ .through = "PersonChildren", .as = "Children" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(
+                         &parents, person, person,
+                         &(cq_assoc_opts){ .through = "PersonChildren", .as = "Parents" }));
     assert_string_equal(cq_assoc_other_key(children), "personId");
     assert_string_equal(cq_assoc_other_key(parents), "personId");
     assert_attrs(cq_db_model(db, "PersonChildren"), "createdAt,updatedAt,personId");
@@ -1009,14 +1012,14 @@ static void test_assoc_define__object_alias_rejected_for_single(void **state)
     cq_model *user = define(db, "user", name_attrs, NULL);
     cq_model *company = define(db, "company", name_attrs, NULL);
 
-    assert_int_equal(cq_model_belongs_to(NULL, user, company,
-                                         &(cq_assoc_opts){ .as_singular = "firm",
-                                                           .as_plural = "firms" }),
-                     CQ_EINVALID);
-    assert_int_equal(cq_model_has_one(NULL, user, company,
-                                      &(cq_assoc_opts){ .as_singular = "firm",
-                                                        .as_plural = "firms" }),
-                     CQ_EINVALID);
+    assert_int_equal(
+        cq_model_belongs_to(NULL, user, company,
+                            &(cq_assoc_opts){ .as_singular = "firm", .as_plural = "firms" }),
+        CQ_EINVALID);
+    assert_int_equal(
+        cq_model_has_one(NULL, user, company,
+                         &(cq_assoc_opts){ .as_singular = "firm", .as_plural = "firms" }),
+        CQ_EINVALID);
     assert_attrs(user, "id,name,createdAt,updatedAt");
     assert_attrs(company, "id,name,createdAt,updatedAt");
 }
@@ -1032,9 +1035,10 @@ static void test_assoc_define__find_accessor_by_method_name(void **state)
     cq_assoc *workers = NULL, *initiator = NULL, *flock = NULL, *found = NULL;
     cq_accessor kind = 0;
 
-    CQ_ASSERT_OK(db, cq_model_has_many(&workers, project, user, &(cq_assoc_opts){ .as = "Workers" }));
-    CQ_ASSERT_OK(db, cq_model_has_one(&initiator, project, user,
-                                      &(cq_assoc_opts){ .as = "Initiator" }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(&workers, project, user, &(cq_assoc_opts){ .as = "Workers" }));
+    CQ_ASSERT_OK(
+        db, cq_model_has_one(&initiator, project, user, &(cq_assoc_opts){ .as = "Initiator" }));
     CQ_ASSERT_OK(db, cq_model_has_many(&flock, project, sheep, NULL));
     CQ_ASSERT_OK(db, cq_model_find_accessor(&found, &kind, project, "addWorkers"));
     assert_ptr_equal(found, workers);

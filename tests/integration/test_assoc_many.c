@@ -33,10 +33,10 @@ static void workers_setup(fixture *f, workers *w)
 {
     memset(w, 0, sizeof *w);
     w->user = fx_define(f->db, "user", fx_name_attrs);
-    w->project = fx_define(f->db, "project", (const cq_attr[]){ { .name = "title", .type = CQ_STRING },
-                                                             { 0 } });
-    CQ_ASSERT_OK(f->db, cq_model_has_many(&w->a, w->project, w->user,
-                                          &(cq_assoc_opts){ .as = "Workers" }));
+    w->project = fx_define(f->db, "project",
+                           (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    CQ_ASSERT_OK(
+        f->db, cq_model_has_many(&w->a, w->project, w->user, &(cq_assoc_opts){ .as = "Workers" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     w->p = fx_create(f->db, w->project, "{\"title\":\"Build\"}");
     const char *names[] = { "{\"name\":\"a\"}", "{\"name\":\"b\"}", "{\"name\":\"c\"}",
@@ -67,8 +67,8 @@ static void test_assoc_many__scenario_12_workers(void **state)
     bool has = false;
     int64_t n = 0;
 
-    CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2,
-                                     NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     assert_get_names(f->db, w.p, w.a,
                      &(cq_find_opts){ .order = (const cq_order[]){ { .attr = "name" }, { 0 } } },
                      "name", "a,b");
@@ -106,11 +106,12 @@ static void test_assoc_many__scenario_12_workers(void **state)
     where = cq_test_json("{\"name\":\"d\"}");
     assert_get_names(f->db, w.p, w.a, &(cq_find_opts){ .where = where }, "name", "d");
     cq_value_free(where);
-    fx_assert_rows(f->db, "SELECT id, name, projectId FROM users ORDER BY id",
-                "[{\"id\":1,\"name\":\"a\",\"projectId\":1},{\"id\":2,\"name\":\"b\",\"projectId\":"
-                "null},{\"id\":3,\"name\":\"c\",\"projectId\":null},{\"id\":4,\"name\":\"d\","
-                "\"projectId\":1},{\"id\":5,\"name\":\"e\",\"projectId\":null},{\"id\":6,\"name\":"
-                "\"e2\",\"projectId\":1}]");
+    fx_assert_rows(
+        f->db, "SELECT id, name, projectId FROM users ORDER BY id",
+        "[{\"id\":1,\"name\":\"a\",\"projectId\":1},{\"id\":2,\"name\":\"b\",\"projectId\":"
+        "null},{\"id\":3,\"name\":\"c\",\"projectId\":null},{\"id\":4,\"name\":\"d\","
+        "\"projectId\":1},{\"id\":5,\"name\":\"e\",\"projectId\":null},{\"id\":6,\"name\":"
+        "\"e2\",\"projectId\":1}]");
     workers_free(&w);
 }
 
@@ -126,13 +127,14 @@ static void test_assoc_many__get_with_options(void **state)
 
     cq_value *where = cq_test_json("{\"name\":{\"$ne\":\"a\"}}");
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, w.p, w.a,
-                                     &(cq_find_opts){
-                                         .where = where,
-                                         .attributes = (const char *[]){ "name", NULL },
-                                         .order = (const cq_order[]){ { .attr = "id", .desc = true },
-                                                                      { 0 } },
-                                         .limit = 2 }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_assoc_get(
+            &rows, w.p, w.a,
+            &(cq_find_opts){ .where = where,
+                             .attributes = (const char *[]){ "name", NULL },
+                             .order = (const cq_order[]){ { .attr = "id", .desc = true }, { 0 } },
+                             .limit = 2 }));
     cq_value_free(where);
     fx_assert_sql(f, 1, SQL("SELECT `user`.`name` FROM `users` AS `user` WHERE "));
     cq_value *v = NULL;
@@ -163,11 +165,13 @@ static void test_assoc_many__add_is_one_update(void **state)
     cq_target some[] = { t_of(w.u[1]), t_of(w.u[2]), { .key = three } };
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, some, 3, NULL));
     cq_value_free(three);
-    fx_assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
+    fx_assert_sql(f, 1,
+                  SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
     assert_int_equal(fx_int_attr(f->db, w.u[1], "projectId"), 1);
-    fx_assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
-                "[{\"id\":1,\"projectId\":1},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":1},"
-                "{\"id\":4,\"projectId\":null},{\"id\":5,\"projectId\":null}]");
+    fx_assert_rows(
+        f->db, "SELECT id, projectId FROM users ORDER BY id",
+        "[{\"id\":1,\"projectId\":1},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":1},"
+        "{\"id\":4,\"projectId\":null},{\"id\":5,\"projectId\":null}]");
     fx_clear_sql(f);
     /* nothing to add: no statement */
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, NULL, 0, NULL));
@@ -184,15 +188,20 @@ static void test_assoc_many__set_partial_overlap(void **state)
     workers_setup(f, &w);
     cq_target first[] = { t_of(w.u[1]), t_of(w.u[2]), t_of(w.u[3]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, first, 3, NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
+    fx_assert_sql(
+        f, 2,
+        SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?, ?);"));
 
     cq_target second[] = { t_of(w.u[2]), t_of(w.u[4]) };
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, second, 2, NULL));
-    fx_assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);",
-                         "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?);"));
-    fx_assert_rows(f->db, "SELECT id, projectId FROM users ORDER BY id",
-                "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":"
-                "null},{\"id\":4,\"projectId\":1},{\"id\":5,\"projectId\":null}]");
+    fx_assert_sql(f, 3,
+                  SQL("SELECT ",
+                      "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);",
+                      "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?);"));
+    fx_assert_rows(
+        f->db, "SELECT id, projectId FROM users ORDER BY id",
+        "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":"
+        "null},{\"id\":4,\"projectId\":1},{\"id\":5,\"projectId\":null}]");
     fx_clear_sql(f);
 
     /* the same list again: only the lookup */
@@ -200,8 +209,11 @@ static void test_assoc_many__set_partial_overlap(void **state)
     fx_assert_sql(f, 1, SQL("SELECT "));
     /* empty list: unlink all */
     CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, NULL, 0, NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);"));
-    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_sql(
+        f, 2,
+        SQL("SELECT ", "UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE `id` IN (?, ?);"));
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL",
+                   "[{\"n\":0}]");
     workers_free(&w);
 }
 
@@ -212,15 +224,19 @@ static void test_assoc_many__remove_only_own_rows(void **state)
     workers w;
     workers_setup(f, &w);
     cq_instance *other = fx_create(f->db, w.project, "{\"title\":\"Other\"}");
-    CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(other, w.a, &(cq_target){ .instance = w.u[3] }, 1, NULL));
     fx_clear_sql(f);
 
     cq_target rm[] = { t_of(w.u[1]), t_of(w.u[3]) };
     CQ_ASSERT_OK(f->db, cq_assoc_remove(w.p, w.a, rm, 2, NULL));
-    fx_assert_sql(f, 1, SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE (`projectId` = ? AND `id` IN (?, ?));"));
-    fx_assert_rows(f->db, "SELECT id, projectId FROM users WHERE id <= 3 ORDER BY id",
-                "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":2}]");
+    fx_assert_sql(f, 1,
+                  SQL("UPDATE `users` SET `projectId`=?,`updatedAt`=? WHERE (`projectId` = ? AND "
+                      "`id` IN (?, ?));"));
+    fx_assert_rows(
+        f->db, "SELECT id, projectId FROM users WHERE id <= 3 ORDER BY id",
+        "[{\"id\":1,\"projectId\":null},{\"id\":2,\"projectId\":1},{\"id\":3,\"projectId\":2}]");
     cq_instance_free(other);
     workers_free(&w);
 }
@@ -232,15 +248,16 @@ static void test_assoc_many__has_semantics(void **state)
     workers w;
     workers_setup(f, &w);
     bool has = false;
-    CQ_ASSERT_OK(f->db, cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_set(w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     fx_clear_sql(f);
 
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) },
-                                     2, NULL));
+    CQ_ASSERT_OK(
+        f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     assert_true(has);
     fx_assert_sql(f, 1, SQL("SELECT `user`.`id` FROM `users` AS `user` WHERE "));
-    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[1]) },
-                                     2, NULL));
+    CQ_ASSERT_OK(
+        f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[1]) }, 2, NULL));
     assert_false(has);
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, NULL, 0, NULL));
     assert_true(has);
@@ -264,12 +281,12 @@ static void test_assoc_many__create_with_fields(void **state)
     workers w;
     workers_setup(f, &w);
     cq_value *v = cq_test_json("{\"name\":\"f\"}");
-    CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, w.p, w.a, v,
-                                        &(cq_assoc_opts_write){
-                                            .fields = (const char *[]){ "name", NULL } }));
+    CQ_ASSERT_OK(f->db, cq_assoc_create(
+                            NULL, w.p, w.a, v,
+                            &(cq_assoc_opts_write){ .fields = (const char *[]){ "name", NULL } }));
     cq_value_free(v);
     fx_assert_rows(f->db, "SELECT name, projectId FROM users WHERE id = 6",
-                "[{\"name\":\"f\",\"projectId\":1}]");
+                   "[{\"name\":\"f\",\"projectId\":1}]");
     workers_free(&w);
 }
 
@@ -302,9 +319,10 @@ static void test_assoc_many__source_key_iso_code(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(fr, cities, &(cq_target){ .instance = paris }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, fr, cities, v, NULL));
     cq_value_free(v);
-    fx_assert_rows(f->db, "SELECT name, countryCode FROM cities ORDER BY id",
-                "[{\"name\":\"Paris\",\"countryCode\":\"FR\"},{\"name\":\"Lyon\",\"countryCode\":"
-                "\"FR\"}]");
+    fx_assert_rows(
+        f->db, "SELECT name, countryCode FROM cities ORDER BY id",
+        "[{\"name\":\"Paris\",\"countryCode\":\"FR\"},{\"name\":\"Lyon\",\"countryCode\":"
+        "\"FR\"}]");
     assert_get_names(f->db, fr, cities, &(cq_find_opts){ .order = by_id }, "name", "Paris,Lyon");
     /* the database enforces the reference to countries.isoCode */
     cq_value *bad = cq_test_json("{\"name\":\"Nowhere\",\"countryCode\":\"ZZ\"}");
@@ -329,8 +347,10 @@ static void poly_setup(fixture *f, poly *p)
         { .name = "commentable_id", .type = CQ_INTEGER },
         { 0 },
     };
-    p->post = fx_define(f->db, "post", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    p->image = fx_define(f->db, "image", (const cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } });
+    p->post = fx_define(f->db, "post",
+                        (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    p->image =
+        fx_define(f->db, "image", (const cq_attr[]){ { .name = "url", .type = CQ_STRING }, { 0 } });
     p->comment = fx_define(f->db, "comment", comment_attrs);
     cq_value *ps = cq_test_json("{\"commentable\":\"post\"}");
     cq_value *is = cq_test_json("{\"commentable\":\"image\"}");
@@ -362,9 +382,9 @@ static void test_assoc_many__polymorphic_definition_has_no_references(void **sta
     poly p;
     poly_setup(f, &p);
     fx_assert_rows(f->db, "SELECT sql FROM sqlite_master WHERE name = 'comments'",
-                "[{\"sql\":\"CREATE TABLE `comments` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
-                "`title` VARCHAR(255), `commentable` VARCHAR(255), `commentable_id` INTEGER, "
-                "`createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL)\"}]");
+                   "[{\"sql\":\"CREATE TABLE `comments` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
+                   "`title` VARCHAR(255), `commentable` VARCHAR(255), `commentable_id` INTEGER, "
+                   "`createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL)\"}]");
 }
 
 static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
@@ -385,17 +405,19 @@ static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_create(&c2, post, p.post_comments, v2, NULL));
     cq_instance *loose = fx_create(f->db, p.comment, "{\"title\":\"Loose\"}");
     fx_clear_sql(f);
-    CQ_ASSERT_OK(f->db, cq_assoc_add(image, p.image_comments, &(cq_target){ .instance = loose },
-                                     1, NULL));
-    fx_assert_sql(f, 1, SQL("UPDATE `comments` SET `commentable_id`=?,`commentable`=?,`updatedAt`=? "
-                         "WHERE `id` IN (?);"));
-    cq_instance *c4 = fx_create(f->db, p.comment,
-                             "{\"title\":\"Moved\",\"commentable\":\"image\",\"commentable_id\":1}");
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_add(image, p.image_comments, &(cq_target){ .instance = loose }, 1, NULL));
+    fx_assert_sql(f, 1,
+                  SQL("UPDATE `comments` SET `commentable_id`=?,`commentable`=?,`updatedAt`=? "
+                      "WHERE `id` IN (?);"));
+    cq_instance *c4 = fx_create(
+        f->db, p.comment, "{\"title\":\"Moved\",\"commentable\":\"image\",\"commentable_id\":1}");
     fx_clear_sql(f);
-    CQ_ASSERT_OK(f->db, cq_assoc_set(post, p.post_comments,
-                                     (cq_target[]){ { .instance = c2 }, { .instance = c4 } }, 2,
-                                     NULL));
-    fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `comments` SET `commentable_id`=?,`commentable`=?,"));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_set(post, p.post_comments,
+                              (cq_target[]){ { .instance = c2 }, { .instance = c4 } }, 2, NULL));
+    fx_assert_sql(f, 2,
+                  SQL("SELECT ", "UPDATE `comments` SET `commentable_id`=?,`commentable`=?,"));
 
     assert_get_names(f->db, image, p.image_comments, &(cq_find_opts){ .order = by_id }, "title",
                      "Awesome!,Loose");
@@ -427,17 +449,17 @@ static void test_assoc_many__scenario_23_polymorphic_comments(void **state)
         cq_rows *item = NULL;
         CQ_ASSERT_OK(f->db, cq_assoc_get(&item, c, a, NULL));
         assert_int_equal(cq_rows_count(item), 1);
-        const char *label = fx_text_attr(f->db, cq_rows_at(item, 0),
-                                      strcmp(kind, "image") == 0 ? "url" : "title");
+        const char *label =
+            fx_text_attr(f->db, cq_rows_at(item, 0), strcmp(kind, "image") == 0 ? "url" : "title");
         assert_string_equal(label, expect[i]);
         cq_rows_free(item);
     }
     cq_rows_free(all);
     fx_assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
-                "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":1},{\"id\":2,"
-                "\"commentable\":\"post\",\"commentable_id\":1},{\"id\":3,\"commentable\":"
-                "\"image\",\"commentable_id\":1},{\"id\":4,\"commentable\":\"post\","
-                "\"commentable_id\":1}]");
+                   "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":1},{\"id\":2,"
+                   "\"commentable\":\"post\",\"commentable_id\":1},{\"id\":3,\"commentable\":"
+                   "\"image\",\"commentable_id\":1},{\"id\":4,\"commentable\":\"post\","
+                   "\"commentable_id\":1}]");
     cq_value_free(v1);
     cq_value_free(v2);
     cq_instance_free(c4);
@@ -457,17 +479,17 @@ static void test_assoc_many__scope_not_checked_by_remove(void **state)
     poly_setup(f, &p);
     cq_instance *post = fx_create(f->db, p.post, "{\"title\":\"Hello\"}");
     cq_instance *image = fx_create(f->db, p.image, "{\"url\":\"a.png\"}");
-    cq_instance *c = fx_create(f->db, p.comment,
-                            "{\"title\":\"img\",\"commentable\":\"image\",\"commentable_id\":1}");
-    cq_instance *d = fx_create(f->db, p.comment,
-                            "{\"title\":\"img2\",\"commentable\":\"image\",\"commentable_id\":1}");
+    cq_instance *c = fx_create(
+        f->db, p.comment, "{\"title\":\"img\",\"commentable\":\"image\",\"commentable_id\":1}");
+    cq_instance *d = fx_create(
+        f->db, p.comment, "{\"title\":\"img2\",\"commentable\":\"image\",\"commentable_id\":1}");
 
-    CQ_ASSERT_OK(f->db, cq_assoc_remove(post, p.post_comments, &(cq_target){ .instance = c }, 1,
-                                        NULL));
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_remove(post, p.post_comments, &(cq_target){ .instance = c }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_set(image, p.image_comments, NULL, 0, NULL));
     fx_assert_rows(f->db, "SELECT id, commentable, commentable_id FROM comments ORDER BY id",
-                "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":null},{\"id\":2,"
-                "\"commentable\":\"image\",\"commentable_id\":null}]");
+                   "[{\"id\":1,\"commentable\":\"image\",\"commentable_id\":null},{\"id\":2,"
+                   "\"commentable\":\"image\",\"commentable_id\":null}]");
     cq_instance_free(d);
     cq_instance_free(c);
     cq_instance_free(image);
@@ -518,7 +540,8 @@ static void test_assoc_many__bad_targets_write_nothing(void **state)
                         "it first");
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_set(fresh, w.a, NULL, 0, NULL));
     fx_assert_sql(f, 0, NULL);
-    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL",
+                   "[{\"n\":0}]");
     cq_instance_free(fresh);
     cq_value_free(list);
     cq_value_free(text);
@@ -540,7 +563,8 @@ static void test_assoc_many__failed_create_writes_nothing(void **state)
     assert_null(made);
     cq_value_free(bad);
     fx_assert_rows(f->db, "SELECT count(*) AS n FROM users", "[{\"n\":5}]");
-    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL", "[{\"n\":0}]");
+    fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE projectId IS NOT NULL",
+                   "[{\"n\":0}]");
     workers_free(&w);
 }
 

@@ -56,7 +56,7 @@ static void test_assoc_single__belongs_to_get_set(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .instance = reds }, 1, NULL));
     fx_assert_sql(f, 1, SQL("UPDATE `players` SET "));
     fx_assert_rows(f->db, "SELECT id, name, teamId FROM players",
-                "[{\"id\":1,\"name\":\"ann\",\"teamId\":1}]");
+                   "[{\"id\":1,\"name\":\"ann\",\"teamId\":1}]");
     fx_clear_sql(f);
     assert_int_equal(fx_int_attr(f->db, p, "teamId"), 1);
 
@@ -65,8 +65,9 @@ static void test_assoc_single__belongs_to_get_set(void **state)
     fx_assert_sql(f, 0, NULL);
 
     cq_instance *t = get_one(f->db, p, pt.team_of, NULL);
-    fx_assert_sql(f, 1, SQL("SELECT `team`.`id`, `team`.`name`, `team`.`createdAt`, "
-                         "`team`.`updatedAt` FROM `teams` AS `team` WHERE `team`.`id` = ?;"));
+    fx_assert_sql(f, 1,
+                  SQL("SELECT `team`.`id`, `team`.`name`, `team`.`createdAt`, "
+                      "`team`.`updatedAt` FROM `teams` AS `team` WHERE `team`.`id` = ?;"));
     assert_non_null(t);
     assert_string_equal(fx_text_attr(f->db, t, "name"), "reds");
     cq_instance_free(t);
@@ -75,7 +76,8 @@ static void test_assoc_single__belongs_to_get_set(void **state)
     cq_value *w = cq_test_json("{\"name\":\"blues\"}");
     assert_null(get_one(f->db, p, pt.team_of, &(cq_find_opts){ .where = w }));
     cq_value_free(w);
-    t = get_one(f->db, p, pt.team_of, &(cq_find_opts){ .attributes = (const char *[]){ "name", NULL } });
+    t = get_one(f->db, p, pt.team_of,
+                &(cq_find_opts){ .attributes = (const char *[]){ "name", NULL } });
     cq_value *tv = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_to_value(&tv, t));
     cq_test_assert_json(tv, "{\"name\":\"reds\"}");
@@ -134,9 +136,10 @@ static void test_assoc_single__belongs_to_create(void **state)
     fx_assert_sql(f, 2, SQL("INSERT INTO `teams`", "UPDATE `players` SET "));
     assert_int_equal(fx_int_attr(f->db, t, "id"), 1);
     assert_int_equal(fx_int_attr(f->db, p, "teamId"), 1);
-    fx_assert_rows(f->db, "SELECT p.name AS player, t.name AS team FROM players p JOIN teams t ON "
-                       "t.id = p.teamId",
-                "[{\"player\":\"ann\",\"team\":\"greens\"}]");
+    fx_assert_rows(f->db,
+                   "SELECT p.name AS player, t.name AS team FROM players p JOIN teams t ON "
+                   "t.id = p.teamId",
+                   "[{\"player\":\"ann\",\"team\":\"greens\"}]");
     cq_value_free(values);
     cq_instance_free(t);
     cq_instance_free(p);
@@ -208,7 +211,7 @@ static void test_assoc_single__belongs_to_missing_target_row(void **state)
 
 typedef struct project_user {
     cq_model *project, *user;
-    cq_assoc *initiator; /* project.hasOne(user, {as: 'Initiator'}) */
+    cq_assoc *initiator;  /* project.hasOne(user, {as: 'Initiator'}) */
     cq_assoc *project_of; /* user.belongsTo(project) */
 } project_user;
 
@@ -238,7 +241,7 @@ static void test_assoc_single__has_one_set_moves_the_key(void **state)
     fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
     assert_int_equal(fx_int_attr(f->db, u1, "InitiatorId"), 1);
     fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
-                "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
+                   "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
     fx_clear_sql(f);
 
     /* already associated: only the lookup */
@@ -249,7 +252,7 @@ static void test_assoc_single__has_one_set_moves_the_key(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .instance = u2 }, 1, NULL));
     fx_assert_sql(f, 3, SQL("SELECT ", "UPDATE `users` SET ", "UPDATE `users` SET "));
     fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
-                "[{\"id\":1,\"InitiatorId\":null},{\"id\":2,\"InitiatorId\":1}]");
+                   "[{\"id\":1,\"InitiatorId\":null},{\"id\":2,\"InitiatorId\":1}]");
     fx_clear_sql(f);
 
     cq_instance *got = get_one(f->db, p, pu.initiator, NULL);
@@ -262,14 +265,14 @@ static void test_assoc_single__has_one_set_moves_the_key(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, &(cq_target){ .key = one }, 1, NULL));
     cq_value_free(one);
     fx_assert_rows(f->db, "SELECT id, InitiatorId FROM users ORDER BY id",
-                "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
+                   "[{\"id\":1,\"InitiatorId\":1},{\"id\":2,\"InitiatorId\":null}]");
     fx_clear_sql(f);
 
     /* unset: only the old one is unlinked */
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pu.initiator, NULL, 0, NULL));
     fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `users` SET "));
     fx_assert_rows(f->db, "SELECT count(*) AS n FROM users WHERE InitiatorId IS NOT NULL",
-                "[{\"n\":0}]");
+                   "[{\"n\":0}]");
     cq_instance_free(u1);
     cq_instance_free(u2);
     cq_instance_free(p);
@@ -307,13 +310,13 @@ static void test_assoc_single__has_one_create_detaches_previous(void **state)
     cq_instance_free(made);
     CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, p, pu.initiator, v2, NULL));
     fx_assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
-                "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
-                "\"InitiatorId\":1}]");
+                   "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
+                   "\"InitiatorId\":1}]");
     CQ_ASSERT_ERR(f->db, CQ_EUNKNOWN_ATTR, cq_assoc_create(&made, p, pu.initiator, bad, NULL));
     assert_null(made);
     fx_assert_rows(f->db, "SELECT name, InitiatorId FROM users ORDER BY id",
-                "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
-                "\"InitiatorId\":1}]");
+                   "[{\"name\":\"first\",\"InitiatorId\":null},{\"name\":\"second\","
+                   "\"InitiatorId\":1}]");
     cq_value_free(v1);
     cq_value_free(v2);
     cq_value_free(bad);
@@ -337,11 +340,11 @@ static void test_assoc_single__has_one_create_with_fields(void **state)
     cq_instance *p = fx_create(f->db, project, "{\"name\":\"build\"}");
     cq_value *v = cq_test_json("{\"name\":\"ann\",\"email\":\"a@x\"}");
 
-    CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, p, a, v,
-                                        &(cq_assoc_opts_write){
-                                            .fields = (const char *[]){ "name", NULL } }));
+    CQ_ASSERT_OK(f->db, cq_assoc_create(
+                            NULL, p, a, v,
+                            &(cq_assoc_opts_write){ .fields = (const char *[]){ "name", NULL } }));
     fx_assert_rows(f->db, "SELECT name, email, projectId FROM users",
-                "[{\"name\":\"ann\",\"email\":null,\"projectId\":1}]");
+                   "[{\"name\":\"ann\",\"email\":null,\"projectId\":1}]");
     cq_value_free(v);
     cq_instance_free(p);
 }
@@ -359,14 +362,15 @@ static void test_assoc_single__has_one_scope(void **state)
     cq_model *note = fx_define(f->db, "note", note_attrs);
     cq_value *scope = cq_test_json("{\"kind\":\"main\"}");
     cq_assoc *main_note = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_has_one(&main_note, image, note,
-                                         &(cq_assoc_opts){ .as = "mainNote",
-                                                           .foreign_key = "imageId",
-                                                           .scope = scope }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_has_one(
+                   &main_note, image, note,
+                   &(cq_assoc_opts){ .as = "mainNote", .foreign_key = "imageId", .scope = scope }));
     cq_value_free(scope);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     cq_instance *img = fx_create(f->db, image, "{\"name\":\"i\"}");
-    cq_instance_free(fx_create(f->db, note, "{\"text\":\"side\",\"kind\":\"aside\",\"imageId\":1}"));
+    cq_instance_free(
+        fx_create(f->db, note, "{\"text\":\"side\",\"kind\":\"aside\",\"imageId\":1}"));
     cq_instance *n2 = fx_create(f->db, note, "{\"text\":\"n2\"}");
     fx_clear_sql(f);
 
@@ -377,8 +381,8 @@ static void test_assoc_single__has_one_scope(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(img, main_note, &(cq_target){ .instance = n2 }, 1, NULL));
     fx_assert_sql(f, 2, SQL("SELECT ", "UPDATE `notes` SET "));
     fx_assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
-                "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
-                "\"imageId\":1}]");
+                   "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
+                   "\"imageId\":1}]");
     assert_string_equal(fx_text_attr(f->db, n2, "kind"), "main");
 
     cq_value *v = cq_test_json("{\"text\":\"n3\"}");
@@ -387,8 +391,8 @@ static void test_assoc_single__has_one_scope(void **state)
     cq_value_free(v);
     assert_string_equal(fx_text_attr(f->db, n3, "kind"), "main");
     fx_assert_rows(f->db, "SELECT id, kind, imageId FROM notes ORDER BY id",
-                "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
-                "\"imageId\":null},{\"id\":3,\"kind\":\"main\",\"imageId\":1}]");
+                   "[{\"id\":1,\"kind\":\"aside\",\"imageId\":1},{\"id\":2,\"kind\":\"main\","
+                   "\"imageId\":null},{\"id\":3,\"kind\":\"main\",\"imageId\":1}]");
     cq_instance_free(n3);
     cq_instance_free(n2);
     cq_instance_free(img);
@@ -426,8 +430,8 @@ static void test_assoc_single__scenario_32_set_null_and_author(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(t1, author, &(cq_target){ .instance = writer }, 1, NULL));
 
     fx_assert_rows(f->db, "SELECT id, title, projectId FROM tasks ORDER BY id",
-                "[{\"id\":1,\"title\":\"t1\",\"projectId\":1},{\"id\":2,\"title\":\"t2\","
-                "\"projectId\":null},{\"id\":3,\"title\":\"t3\",\"projectId\":null}]");
+                   "[{\"id\":1,\"title\":\"t1\",\"projectId\":1},{\"id\":2,\"title\":\"t2\","
+                   "\"projectId\":null},{\"id\":3,\"title\":\"t3\",\"projectId\":null}]");
     assert_null(get_one(f->db, t2, project_of, NULL));
     cq_instance *a = get_one(f->db, t1, author, NULL);
     cq_value *av = NULL;
@@ -477,7 +481,7 @@ static void test_assoc_single__unsaved_source_is_refused(void **state)
                         "it first");
     fx_assert_sql(f, 0, NULL);
     fx_assert_rows(f->db, "SELECT id, name, InitiatorId, projectId FROM users",
-                "[{\"id\":1,\"name\":\"orphan\",\"InitiatorId\":null,\"projectId\":null}]");
+                   "[{\"id\":1,\"name\":\"orphan\",\"InitiatorId\":null,\"projectId\":null}]");
     assert_true(cq_instance_is_new_record(fresh_u));
     cq_value_free(v);
     cq_instance_free(fresh_u);
@@ -529,7 +533,7 @@ static void test_assoc_single__wrong_targets_are_refused(void **state)
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_add(p, pu.initiator, two, 1, NULL));
     fx_assert_sql(f, 0, NULL);
     fx_assert_rows(f->db, "SELECT id, InitiatorId, projectId FROM users",
-                "[{\"id\":1,\"InitiatorId\":null,\"projectId\":null}]");
+                   "[{\"id\":1,\"InitiatorId\":null,\"projectId\":null}]");
     cq_value_free(text);
     cq_instance_free(unsaved);
     cq_instance_free(t);

@@ -153,8 +153,7 @@ static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
 
 typedef struct a2 {
     cq_model *user, *task, *profile, *project, *comment, *up;
-    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users,
-        *task_comments;
+    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users, *task_comments;
 } a2;
 
 static void a2_define(cq_db *db, a2 *x)
@@ -197,16 +196,16 @@ static void a2_setup(fixture *f, a2 *x)
     reset_sql(f);
 }
 
-#define ALICE "\"id\":1,\"username\":\"alice\""
-#define BOB "\"id\":2,\"username\":\"bob\""
-#define CAROL "\"id\":3,\"username\":\"carol\""
-#define T1 "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
-#define T2 "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
-#define T3 "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
-#define C1 "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
-#define C2 "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
+#define ALICE   "\"id\":1,\"username\":\"alice\""
+#define BOB     "\"id\":2,\"username\":\"bob\""
+#define CAROL   "\"id\":3,\"username\":\"carol\""
+#define T1      "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
+#define T2      "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
+#define T3      "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
+#define C1      "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
+#define C2      "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
 #define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
-#define UP(u, p, s, c)                                                                            \
+#define UP(u, p, s, c)                                                                             \
     "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
     "\",\"completed\":" #c "}"
 
@@ -224,32 +223,30 @@ static void test_include__a2_observed_results(void **state)
     static const char *const status[] = { "status", NULL };
 
     /* User.findAll({include: Task}) */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
-                ",\"tasks\":[" T3 "]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } }, .order = by_id },
+        "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[" T3
+        "]}]");
     /* required: true */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                              .required = CQ_ON },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .required = CQ_ON }, { 0 } },
+                         .order = by_id },
+        "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
     /* where: {title: 't1'} (required by default) */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"tasks\":[" T1 "]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 }, { 0 } },
+                         .order = by_id },
+        "[{" ALICE ",\"tasks\":[" T1 "]}]");
     /* same + required: false */
     assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1,
-                                                              .required = CQ_OFF },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL
-                ",\"tasks\":[]}]");
+                &(cq_find_opts){
+                    .include = (cq_include[]){ { .model = x.task, .where = t1, .required = CQ_OFF },
+                                               { 0 } },
+                    .order = by_id },
+                "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
     /* include: Profile */
     assert_find(f->db, x.user,
                 &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile }, { 0 } },
@@ -257,23 +254,24 @@ static void test_include__a2_observed_results(void **state)
                 "[{" ALICE ",\"profile\":" PROFILE "},{" BOB ",\"profile\":null},{" CAROL
                 ",\"profile\":null}]");
     /* Task.findAll({include: User}) */
-    assert_find(f->db, x.task,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } },
-                                 .order = by_id },
-                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{" ALICE "}},"
-                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{" ALICE "}},"
-                "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":{" CAROL "}}]");
+    assert_find(
+        f->db, x.task,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } }, .order = by_id },
+        "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{" ALICE "}},"
+        "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{" ALICE "}},"
+        "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":{" CAROL "}}]");
     /* a required grandchild under an optional include: every user, tasks filtered */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){
-                    .include = (cq_include[]){ { .model = x.task,
-                                                 .include = (cq_include[]){ { .model = x.comment,
-                                                                              .where = c1 },
-                                                                            { 0 } } },
-                                               { 0 } },
-                    .order = by_id },
-                "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1
-                "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .include =
+                (cq_include[]){
+                    { .model = x.task,
+                      .include = (cq_include[]){ { .model = x.comment, .where = c1 }, { 0 } } },
+                    { 0 } },
+            .order = by_id },
+        "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1
+        "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
     /* the seed form: through: {attributes: ['status'], where: {completed: true}} */
     assert_find(f->db, x.user,
                 &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
@@ -285,13 +283,14 @@ static void test_include__a2_observed_results(void **state)
                 "{\"status\":\"active\"}}]},{" BOB ",\"projects\":[]},{" CAROL
                 ",\"projects\":[]}]");
     /* where on a belongsToMany target: INNER; alice and carol, each [p1] */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project, .where = p1 },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
-                "}]},{" CAROL ",\"projects\":[{\"id\":1,\"name\":\"p1\","
-                UP(3, 1, "new", false) "}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project, .where = p1 }, { 0 } },
+                         .order = by_id },
+        "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(
+            1, 1, "active", true) "}]},{" CAROL
+                                  ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(3, 1, "new",
+                                                                                 false) "}]}]");
     cq_value_free(t1);
     cq_value_free(c1);
     cq_value_free(completed);
@@ -308,36 +307,37 @@ static void test_include__forms_resolve_the_same_association(void **state)
     const char *want = "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
                        ",\"tasks\":[" T3 "]}]";
     const cq_include forms[][2] = {
-        { { .model = x.task }, { 0 } },                      /* model */
-        { { .model = x.task, .as = "tasks" }, { 0 } },       /* model + default alias */
-        { { .association = x.user_tasks }, { 0 } },          /* association handle */
+        { { .model = x.task }, { 0 } },                            /* model */
+        { { .model = x.task, .as = "tasks" }, { 0 } },             /* model + default alias */
+        { { .association = x.user_tasks }, { 0 } },                /* association handle */
         { { .association = x.user_tasks, .as = "tasks" }, { 0 } }, /* {association, as} */
-        { { .as = "tasks" }, { 0 } },                        /* alias string */
+        { { .as = "tasks" }, { 0 } },                              /* alias string */
     };
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
         assert_find(f->db, x.user, &(cq_find_opts){ .include = forms[i], .order = by_id }, want);
     /* the same include listed twice is merged */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
-                                                            { .as = "tasks" },
-                                                            { 0 } },
-                                 .order = by_id },
-                want);
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { .as = "tasks" }, { 0 } },
+                         .order = by_id },
+        want);
     /* all: true = every association of the model (tasks, profile, projects) */
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
-                                          &(cq_find_opts){ .include = (cq_include[]){ { .all = true },
-                                                                                      { 0 } },
-                                                           .where = NULL, .order = by_id }));
+    CQ_ASSERT_OK(f->db, cq_model_find_all(
+                            &rows, x.user,
+                            &(cq_find_opts){ .include = (cq_include[]){ { .all = true }, { 0 } },
+                                             .where = NULL,
+                                             .order = by_id }));
     assert_int_equal(cq_rows_count(rows), 3);
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, cq_rows_at(rows, 1)));
     assert_value(v, "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]}");
     cq_value_free(v);
     CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, cq_rows_at(rows, 0)));
-    assert_value(v, "{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
-                    ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
-                    "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]}");
+    assert_value(
+        v, "{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
+           ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(
+               1, 1, "active", true) "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]}");
     cq_value_free(v);
     cq_rows_free(rows);
 }
@@ -355,11 +355,18 @@ static void test_include__side_by_side(void **state)
                                                             { 0 } },
                                  .order = by_id },
                 "[{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
-                ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
-                "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]},"
-                "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]},"
-                "{" CAROL ",\"tasks\":[" T3 "],\"profile\":null,\"projects\":[{\"id\":1,"
-                "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+                ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(
+                    1, 1, "active",
+                    true) "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done",
+                                                            false) "}]},"
+                                                                   "{" BOB
+                                                                   ",\"tasks\":[],\"profile\":null,"
+                                                                   "\"projects\":[]},"
+                                                                   "{" CAROL ",\"tasks\":[" T3
+                                                                   "],\"profile\":null,"
+                                                                   "\"projects\":[{\"id\":1,"
+                                                                   "\"name\":\"p1\"," UP(
+                                                                       3, 1, "new", false) "}]}]");
     /* one statement for the users (profile joined) + one per to-many include */
     assert_nsql(f, 3);
 }
@@ -414,7 +421,8 @@ static void test_include__required_below_optional_to_one(void **state)
     /* Task -> user (optional) -> profile (required): carol has no profile, so t3.user = null */
     assert_find(f->db, x.task,
                 &(cq_find_opts){
-                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                    .include = (cq_include[]){ { .model = x.user,
+                                                 .attributes = uname,
                                                  .include = (cq_include[]){ { .model = x.profile,
                                                                               .required = CQ_ON },
                                                                             { 0 } } },
@@ -427,24 +435,27 @@ static void test_include__required_below_optional_to_one(void **state)
     /* Task -> user (optional) -> projects (required, where p2): only alice matches */
     cq_value *p2 = cq_test_json("{\"name\":\"p2\"}");
     static const char *const none[] = { NULL };
-    assert_find(f->db, x.task,
-                &(cq_find_opts){
-                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
-                                                 .include = (cq_include[]){ { .model = x.project,
-                                                                              .where = p2,
-                                                                              .through_attributes = none },
-                                                                            { 0 } } },
-                                               { 0 } },
-                    .order = by_id },
-                "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{\"username\":\"alice\","
-                "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
-                "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{\"username\":\"alice\","
-                "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
-                "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":null}]");
+    assert_find(
+        f->db, x.task,
+        &(cq_find_opts){
+            .include = (cq_include[]){ { .model = x.user,
+                                         .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.project,
+                                                                      .where = p2,
+                                                                      .through_attributes = none },
+                                                                    { 0 } } },
+                                       { 0 } },
+            .order = by_id },
+        "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"user\":{\"username\":\"alice\","
+        "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
+        "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{\"username\":\"alice\","
+        "\"projects\":[{\"id\":2,\"name\":\"p2\",\"userProjects\":{}}]}},"
+        "{\"id\":3,\"title\":\"t3\",\"userId\":3,\"user\":null}]");
     /* a required to-one include under a required to-one include: INNER all the way */
     assert_find(f->db, x.task,
                 &(cq_find_opts){
-                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
+                    .include = (cq_include[]){ { .model = x.user,
+                                                 .attributes = uname,
                                                  .required = CQ_ON,
                                                  .include = (cq_include[]){ { .model = x.profile,
                                                                               .required = CQ_ON },
@@ -455,19 +466,24 @@ static void test_include__required_below_optional_to_one(void **state)
                 "\"profile\":" PROFILE "}},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"user\":{"
                 "\"username\":\"alice\",\"profile\":" PROFILE "}}]");
     /* a required to-many chain: users with a task that has a comment */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){
-                    .attributes = uname,
-                    .include = (cq_include[]){ { .model = x.task, .required = CQ_ON,
-                                                 .attributes = (const char *const[]){ "title", NULL },
-                                                 .include = (cq_include[]){ { .model = x.comment,
-                                                                              .required = CQ_ON,
-                                                                              .attributes = (const char *const[]){ "text", NULL } },
-                                                                            { 0 } } },
-                                               { 0 } },
-                    .order = by_id },
-                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
-                "[{\"text\":\"c1\"},{\"text\":\"c2\"}]}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){
+                    { .model = x.task,
+                      .required = CQ_ON,
+                      .attributes = (const char *const[]){ "title", NULL },
+                      .include =
+                          (cq_include[]){ { .model = x.comment,
+                                            .required = CQ_ON,
+                                            .attributes = (const char *const[]){ "text", NULL } },
+                                          { 0 } } },
+                    { 0 } },
+            .order = by_id },
+        "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+        "[{\"text\":\"c1\"},{\"text\":\"c2\"}]}]}]");
     cq_value_free(p2);
 }
 
@@ -482,34 +498,36 @@ static void test_include__attributes_hide_keys(void **state)
     static const char *const uname[] = { "username", NULL };
     static const char *const bio[] = { "bio", NULL };
     /* include attributes: the key is read, not shown */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
-                                                            { .model = x.profile, .attributes = bio },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}],"
-                "\"profile\":{\"bio\":\"likes tea\"}},"
-                "{\"username\":\"bob\",\"tasks\":[],\"profile\":null},"
-                "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}],\"profile\":null}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){ .attributes = uname,
+                         .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                    { .model = x.profile, .attributes = bio },
+                                                    { 0 } },
+                         .order = by_id },
+        "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}],"
+        "\"profile\":{\"bio\":\"likes tea\"}},"
+        "{\"username\":\"bob\",\"tasks\":[],\"profile\":null},"
+        "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}],\"profile\":null}]");
     /* the hidden key is still readable on the instance */
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
-                                          &(cq_find_opts){ .attributes = uname,
-                                                           .include = (cq_include[]){ { .model = x.task },
-                                                                                      { 0 } },
-                                                           .order = by_id }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(&rows, x.user,
+                          &(cq_find_opts){ .attributes = uname,
+                                           .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                           .order = by_id }));
     int64_t id = 0;
     CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, cq_rows_at(rows, 2), "id"));
     assert_int_equal(id, 3);
     cq_rows_free(rows);
     /* an unknown include attribute is an error naming it */
     static const char *const nope[] = { "nope", NULL };
-    assert_find_err(f->db, x.user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                                  .attributes = nope },
-                                                                { 0 } } },
-                    CQ_EUNKNOWN_ATTR, "include tasks: model \"task\" has no attribute \"nope\"");
+    assert_find_err(
+        f->db, x.user,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.task, .attributes = nope }, { 0 } } },
+        CQ_EUNKNOWN_ATTR, "include tasks: model \"task\" has no attribute \"nope\"");
 }
 
 /* ---- B: through attributes, through where, join row under the join model's name ---------- */
@@ -543,20 +561,22 @@ static void test_include__through_options(void **state)
                 "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE "}]}]");
     /* through where + required: only parents with a matching join row */
     assert_find(f->db, x.project,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                              .through_where = done,
-                                                              .required = CQ_ON },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{\"id\":1,\"name\":\"p1\",\"users\":[{" CAROL "," UP(3, 1, "new", false) "}]},"
-                "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE "," UP(1, 2, "done", false)
-                "}]}]");
+                &(cq_find_opts){
+                    .include =
+                        (cq_include[]){
+                            { .model = x.user, .through_where = done, .required = CQ_ON }, { 0 } },
+                    .order = by_id },
+                "[{\"id\":1,\"name\":\"p1\",\"users\":[{" CAROL
+                "," UP(3, 1, "new", false) "}]},"
+                                           "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE
+                                           "," UP(1, 2, "done", false) "}]}]");
     /* the join row is an instance of the join model */
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
-                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project },
-                                                                                      { 0 } },
-                                                           .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(
+                     &rows, x.user,
+                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project }, { 0 } },
+                                      .order = by_id }));
     cq_value *alice = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_to_value(&alice, cq_rows_at(rows, 0)));
     const cq_value *projects = cq_value_object_get(alice, "projects");
@@ -574,56 +594,58 @@ static void test_include__separate_same_tree(void **state)
     a2 x;
     a2_setup(f, &x);
     const char *want = "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,"
-                       "\"comments\":[" C1 "," C2 "]}," "{\"id\":2,\"title\":\"t2\",\"userId\":1,"
+                       "\"comments\":[" C1 "," C2 "]},"
+                       "{\"id\":2,\"title\":\"t2\",\"userId\":1,"
                        "\"comments\":[]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[{\"id\":3,"
                        "\"title\":\"t3\",\"userId\":3,\"comments\":[]}]}]";
     for (int sep = 0; sep < 2; sep++) {
         cq_include comments[] = { { .model = x.comment, .separate = sep }, { 0 } };
         assert_find(f->db, x.user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                                  .separate = sep,
-                                                                  .include = comments },
-                                                                { 0 } },
-                                     .order = by_id },
+                    &(cq_find_opts){
+                        .include =
+                            (cq_include[]){
+                                { .model = x.task, .separate = sep, .include = comments }, { 0 } },
+                        .order = by_id },
                     want);
         assert_nsql(f, 3);
     }
     /* required is ignored by separate: bob is still returned */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .separate = true,
-                                                              .required = CQ_ON },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
-                ",\"tasks\":[" T3 "]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .include =
+                (cq_include[]){ { .model = x.task, .separate = true, .required = CQ_ON }, { 0 } },
+            .order = by_id },
+        "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[" T3
+        "]}]");
     /* attributes without the source key: with separate it is added and shown (A6) */
     static const char *const uname[] = { "username", NULL };
     static const char *const title[] = { "title", NULL };
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.task, .separate = true,
-                                                              .attributes = title },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{\"username\":\"alice\",\"id\":1,\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]},"
-                "{\"username\":\"bob\",\"id\":2,\"tasks\":[]},{\"username\":\"carol\",\"id\":3,"
-                "\"tasks\":[{\"title\":\"t3\"}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){ { .model = x.task, .separate = true, .attributes = title }, { 0 } },
+            .order = by_id },
+        "[{\"username\":\"alice\",\"id\":1,\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]},"
+        "{\"username\":\"bob\",\"id\":2,\"tasks\":[]},{\"username\":\"carol\",\"id\":3,"
+        "\"tasks\":[{\"title\":\"t3\"}]}]");
     /* separate on other association types */
-    assert_find_err(f->db, x.user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile,
-                                                                  .separate = true },
-                                                                { 0 } } },
-                    CQ_EINVALID, "Only HasMany associations support include.separate");
+    assert_find_err(
+        f->db, x.user,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.profile, .separate = true }, { 0 } } },
+        CQ_EINVALID, "Only HasMany associations support include.separate");
     assert_find_err(f->db, x.task,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                  .separate = true },
-                                                                { 0 } } },
+                    &(cq_find_opts){
+                        .include = (cq_include[]){ { .model = x.user, .separate = true }, { 0 } } },
                     CQ_EINVALID, "Only HasMany associations support include.separate");
-    assert_find_err(f->db, x.user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
-                                                                  .separate = true },
-                                                                { 0 } } },
-                    CQ_EINVALID, "Only HasMany associations support include.separate");
+    assert_find_err(
+        f->db, x.user,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.project, .separate = true }, { 0 } } },
+        CQ_EINVALID, "Only HasMany associations support include.separate");
 }
 
 /* ---- A5: limit counts parents ---------------------------------------------------------- */
@@ -641,22 +663,23 @@ static void test_include__limit_counts_parents(void **state)
     static const char *const title[] = { "title", NULL };
     static const char *const uname[] = { "username", NULL };
     cq_include inc[] = { { .model = task, .attributes = title }, { 0 } };
-    assert_find(f->db, user, &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
-                                              .order = by_id },
+    assert_find(f->db, user,
+                &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2, .order = by_id },
                 "[{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
                 "{\"title\":\"a3\"}]},{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},"
                 "{\"title\":\"b2\"},{\"title\":\"b3\"}]}]");
     assert_find(f->db, user,
-                &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2, .offset = 1,
-                                 .order = by_id },
+                &(cq_find_opts){
+                    .attributes = uname, .include = inc, .limit = 2, .offset = 1, .order = by_id },
                 "[{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},{\"title\":\"b2\"},"
                 "{\"title\":\"b3\"}]},{\"username\":\"c\",\"tasks\":[{\"title\":\"c1\"},"
                 "{\"title\":\"c2\"},{\"title\":\"c3\"}]}]");
     /* findOne with a to-many include keeps every child */
     cq_instance *one = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, user, &(cq_find_opts){ .attributes = uname,
-                                                                       .include = inc,
-                                                                       .order = by_id }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_one(&one, user,
+                          &(cq_find_opts){ .attributes = uname, .include = inc, .order = by_id }));
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_to_value(&v, one));
     assert_value(v, "{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
@@ -676,69 +699,66 @@ static void test_include__order_by_included(void **state)
     static const char *const title[] = { "title", NULL };
     /* to-one: tasks ordered by their user's name, descending, then by id */
     assert_find(f->db, x.task,
-                &(cq_find_opts){ .attributes = title,
-                                 .include = (cq_include[]){ { .model = x.user, .attributes = uname },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .as = "user", .attr = "username",
-                                                          .desc = true },
-                                                        { .attr = "id", .desc = true },
-                                                        { 0 } } },
+                &(cq_find_opts){
+                    .attributes = title,
+                    .include = (cq_include[]){ { .model = x.user, .attributes = uname }, { 0 } },
+                    .order = (cq_order[]){ { .as = "user", .attr = "username", .desc = true },
+                                           { .attr = "id", .desc = true },
+                                           { 0 } } },
                 "[{\"title\":\"t3\",\"user\":{\"username\":\"carol\"}},"
                 "{\"title\":\"t2\",\"user\":{\"username\":\"alice\"}},"
                 "{\"title\":\"t1\",\"user\":{\"username\":\"alice\"}}]");
     /* to-many: the children come in the order asked for ([[Task, 'title', 'DESC']]) */
     assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .attr = "id" },
-                                                        { .as = "tasks", .attr = "title",
-                                                          .desc = true },
-                                                        { 0 } } },
+                &(cq_find_opts){
+                    .attributes = uname,
+                    .include = (cq_include[]){ { .model = x.task, .attributes = title }, { 0 } },
+                    .order = (cq_order[]){ { .attr = "id" },
+                                           { .as = "tasks", .attr = "title", .desc = true },
+                                           { 0 } } },
                 "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
                 "{\"username\":\"bob\",\"tasks\":[]},{\"username\":\"carol\",\"tasks\":"
                 "[{\"title\":\"t3\"}]}]");
     /* parents ordered by their children's values (A7): [[Task, 'title', 'DESC']] alone gives
      * carol (t3), alice (t2), bob (no task) as in Sequelize; ascending, bob comes first */
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.task, .attributes = title }, { 0 } },
+            .order = (cq_order[]){ { .as = "tasks", .attr = "title", .desc = true }, { 0 } } },
+        "[{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]},"
+        "{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
+        "{\"username\":\"bob\",\"tasks\":[]}]");
     assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .as = "tasks", .attr = "title",
-                                                          .desc = true },
-                                                        { 0 } } },
-                "[{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]},"
-                "{\"username\":\"alice\",\"tasks\":[{\"title\":\"t2\"},{\"title\":\"t1\"}]},"
-                "{\"username\":\"bob\",\"tasks\":[]}]");
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.task, .attributes = title },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
-                                                        { 0 } } },
+                &(cq_find_opts){
+                    .attributes = uname,
+                    .include = (cq_include[]){ { .model = x.task, .attributes = title }, { 0 } },
+                    .order = (cq_order[]){ { .as = "tasks", .attr = "title" }, { 0 } } },
                 "[{\"username\":\"bob\",\"tasks\":[]},"
                 "{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]},"
                 "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]}]");
     /* nested: [[Task, Comment, 'text', 'DESC']] */
     assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .where = NULL,
-                                 .include = (cq_include[]){ { .model = x.task, .attributes = title,
-                                                              .required = CQ_ON,
-                                                              .include = (cq_include[]){ { .model = x.comment,
-                                                                                           .required = CQ_ON },
-                                                                                         { 0 } } },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .as = "tasks.comments", .attr = "text",
-                                                          .desc = true },
-                                                        { 0 } } },
+                &(cq_find_opts){
+                    .attributes = uname,
+                    .where = NULL,
+                    .include = (cq_include[]){ { .model = x.task,
+                                                 .attributes = title,
+                                                 .required = CQ_ON,
+                                                 .include = (cq_include[]){ { .model = x.comment,
+                                                                              .required = CQ_ON },
+                                                                            { 0 } } },
+                                               { 0 } },
+                    .order = (cq_order[]){ { .as = "tasks.comments", .attr = "text", .desc = true },
+                                           { 0 } } },
                 "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":[" C2 "," C1
                 "]}]}]");
     /* an order on something not included */
-    assert_find_err(f->db, x.user,
-                    &(cq_find_opts){ .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
-                                                            { 0 } } },
-                    CQ_EEAGER, "order names include \"tasks\", which is not included in this query");
+    assert_find_err(
+        f->db, x.user,
+        &(cq_find_opts){ .order = (cq_order[]){ { .as = "tasks", .attr = "title" }, { 0 } } },
+        CQ_EEAGER, "order names include \"tasks\", which is not included in this query");
 }
 
 /* ---- self associations -------------------------------------------------------------------- */
@@ -752,8 +772,8 @@ static void test_include__self_association(void **state)
                                                  &(cq_assoc_opts){ .as = "Children",
                                                                    .through = "PersonChildren",
                                                                    .timestamps = CQ_OFF }));
-    CQ_ASSERT_OK(f->db, cq_model_has_one(&father, person, person,
-                                         &(cq_assoc_opts){ .as = "Father" }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_has_one(&father, person, person, &(cq_assoc_opts){ .as = "Father" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     /* hasOne Father: the father row points at the child through FatherId */
     exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
@@ -765,7 +785,8 @@ static void test_include__self_association(void **state)
     assert_find(f->db, person,
                 &(cq_find_opts){
                     .attributes = name,
-                    .include = (cq_include[]){ { .association = children, .attributes = name,
+                    .include = (cq_include[]){ { .association = children,
+                                                 .attributes = name,
                                                  .through_attributes_none = true,
                                                  .through_attributes = none,
                                                  .include = (cq_include[]){ { .association = father,
@@ -787,12 +808,16 @@ static void test_include__self_association(void **state)
                     "association, you must use the 'as' keyword to specify the alias of the "
                     "association you want to include.");
     assert_find(f->db, person,
-                &(cq_find_opts){ .attributes = name,
-                                 .include = (cq_include[]){ { .model = person, .as = "Children",
-                                                              .attributes = name,
-                                                              .through_attributes = (const char *const[]){ "ChildId", NULL } },
-                                                            { 0 } },
-                                 .where = NULL, .order = by_id },
+                &(cq_find_opts){
+                    .attributes = name,
+                    .include = (cq_include[]){ { .model = person,
+                                                 .as = "Children",
+                                                 .attributes = name,
+                                                 .through_attributes =
+                                                     (const char *const[]){ "ChildId", NULL } },
+                                               { 0 } },
+                    .where = NULL,
+                    .order = by_id },
                 "[{\"name\":\"kid\",\"Children\":[]},{\"name\":\"dad\",\"Children\":["
                 "{\"name\":\"kid\",\"PersonChildren\":{\"ChildId\":1}},"
                 "{\"name\":\"kid2\",\"PersonChildren\":{\"ChildId\":3}}]},"
@@ -809,31 +834,36 @@ static void test_include__shared_child_under_each_parent(void **state)
     static const char *const title[] = { "title", NULL };
     static const char *const uname[] = { "username", NULL };
     /* Task -> user -> tasks: t1 and t2 share alice, each carries alice's tasks */
-    assert_find(f->db, x.task,
-                &(cq_find_opts){
-                    .attributes = title,
-                    .include = (cq_include[]){ { .model = x.user, .attributes = uname,
-                                                 .include = (cq_include[]){ { .model = x.task,
-                                                                              .attributes = title },
-                                                                            { 0 } } },
-                                               { 0 } },
-                    .order = by_id },
-                "[{\"title\":\"t1\",\"user\":{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},"
-                "{\"title\":\"t2\"}]}},{\"title\":\"t2\",\"user\":{\"username\":\"alice\","
-                "\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]}},"
-                "{\"title\":\"t3\",\"user\":{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]}}]");
+    assert_find(
+        f->db, x.task,
+        &(cq_find_opts){ .attributes = title,
+                         .include =
+                             (cq_include[]){ { .model = x.user,
+                                               .attributes = uname,
+                                               .include = (cq_include[]){ { .model = x.task,
+                                                                            .attributes = title },
+                                                                          { 0 } } },
+                                             { 0 } },
+                         .order = by_id },
+        "[{\"title\":\"t1\",\"user\":{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\"},"
+        "{\"title\":\"t2\"}]}},{\"title\":\"t2\",\"user\":{\"username\":\"alice\","
+        "\"tasks\":[{\"title\":\"t1\"},{\"title\":\"t2\"}]}},"
+        "{\"title\":\"t3\",\"user\":{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\"}]}}]");
     /* the same project under two users */
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.project,
-                                                              .attributes = (const char *const[]){ "name", NULL },
-                                                              .through_attributes = (const char *const[]){ "status", NULL } },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"userProjects\":"
-                "{\"status\":\"active\"}},{\"name\":\"p2\",\"userProjects\":{\"status\":\"done\"}}]},"
-                "{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\",\"projects\":"
-                "[{\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){ { .model = x.project,
+                                  .attributes = (const char *const[]){ "name", NULL },
+                                  .through_attributes = (const char *const[]){ "status", NULL } },
+                                { 0 } },
+            .order = by_id },
+        "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"userProjects\":"
+        "{\"status\":\"active\"}},{\"name\":\"p2\",\"userProjects\":{\"status\":\"done\"}}]},"
+        "{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\",\"projects\":"
+        "[{\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
 }
 
 /* A4: with a to-many include, a parent joined to two rows of a singular include comes back
@@ -847,47 +877,50 @@ static void test_include__grouping_of_singular_duplicates(void **state)
     static const char *const uname[] = { "username", NULL };
     static const char *const bio[] = { "bio", NULL };
     static const char *const title[] = { "title", NULL };
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
-                                                            { .model = x.task, .attributes = title },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .attr = "id" },
-                                                        { .as = "profile", .attr = "id" },
-                                                        { 0 } } },
-                "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
-                "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
-                "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
-                                                            { 0 } },
-                                 .order = (cq_order[]){ { .attr = "id" },
-                                                        { .as = "profile", .attr = "id" },
-                                                        { 0 } } },
-                "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes tea\"}},"
-                "{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"}},"
-                "{\"username\":\"bob\",\"profile\":null},{\"username\":\"carol\",\"profile\":null}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                       { .model = x.task, .attributes = title },
+                                       { 0 } },
+            .order = (cq_order[]){ { .attr = "id" }, { .as = "profile", .attr = "id" }, { 0 } } },
+        "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
+        "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
+        "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.profile, .attributes = bio }, { 0 } },
+            .order = (cq_order[]){ { .attr = "id" }, { .as = "profile", .attr = "id" }, { 0 } } },
+        "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes tea\"}},"
+        "{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"}},"
+        "{\"username\":\"bob\",\"profile\":null},{\"username\":\"carol\",\"profile\":null}]");
     /* a belongsToMany target read for two sources stays two rows (p1 under alice and carol) */
     static const char *const none[] = { NULL };
     static const char *const pname[] = { "name", NULL };
-    assert_find(f->db, x.user,
-                &(cq_find_opts){ .attributes = uname,
-                                 .include = (cq_include[]){ { .model = x.project, .attributes = pname,
-                                                              .through_attributes_none = true,
-                                                              .through_attributes = none,
-                                                              .include = (cq_include[]){ { .model = x.user,
-                                                                                           .attributes = uname,
-                                                                                           .through_attributes_none = true,
-                                                                                           .through_attributes = none },
-                                                                                         { 0 } } },
-                                                            { 0 } },
-                                 .order = by_id },
-                "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":"
-                "\"alice\"},{\"username\":\"carol\"}]},{\"name\":\"p2\",\"users\":[{\"username\":"
-                "\"alice\"}]}]},{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\","
-                "\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":\"alice\"},{\"username\":"
-                "\"carol\"}]}]}]");
+    assert_find(
+        f->db, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){ { .model = x.project,
+                                  .attributes = pname,
+                                  .through_attributes_none = true,
+                                  .through_attributes = none,
+                                  .include = (cq_include[]){ { .model = x.user,
+                                                               .attributes = uname,
+                                                               .through_attributes_none = true,
+                                                               .through_attributes = none },
+                                                             { 0 } } },
+                                { 0 } },
+            .order = by_id },
+        "[{\"username\":\"alice\",\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":"
+        "\"alice\"},{\"username\":\"carol\"}]},{\"name\":\"p2\",\"users\":[{\"username\":"
+        "\"alice\"}]}]},{\"username\":\"bob\",\"projects\":[]},{\"username\":\"carol\","
+        "\"projects\":[{\"name\":\"p1\",\"users\":[{\"username\":\"alice\"},{\"username\":"
+        "\"carol\"}]}]}]");
 }
 
 /* ---- accessors with include ----------------------------------------------------------------- */
@@ -904,32 +937,39 @@ static void test_include__accessor_get_with_include(void **state)
     reset_sql(f);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_tasks,
-                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment },
-                                                                                 { 0 } },
-                                                      .order = by_id }));
+                                     &(cq_find_opts){
+                                         .include = (cq_include[]){ { .model = x.comment }, { 0 } },
+                                         .order = by_id }));
     assert_rows_json(rows, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2
                            "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
     cq_rows_free(rows);
     assert_nsql(f, 2);
     /* belongsToMany getter with an include on the targets */
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_projects,
-                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                                   .attributes = (const char *const[]){ "username", NULL },
-                                                                                   .through_attributes_none = true,
-                                                                                   .through_attributes = (const char *const[]){ NULL } },
-                                                                                 { 0 } },
-                                                      .order = by_id }));
-    assert_rows_json(rows, "[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
-                           ",\"users\":[{\"username\":\"alice\"},{\"username\":\"carol\"}]},"
-                           "{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false)
-                           ",\"users\":[{\"username\":\"alice\"}]}]");
+    CQ_ASSERT_OK(f->db,
+                 cq_assoc_get(&rows, alice, x.user_projects,
+                              &(cq_find_opts){
+                                  .include =
+                                      (cq_include[]){
+                                          { .model = x.user,
+                                            .attributes = (const char *const[]){ "username", NULL },
+                                            .through_attributes_none = true,
+                                            .through_attributes = (const char *const[]){ NULL } },
+                                          { 0 } },
+                                  .order = by_id }));
+    assert_rows_json(rows,
+                     "[{\"id\":1,\"name\":\"p1\"," UP(
+                         1, 1, "active",
+                         true) ",\"users\":[{\"username\":\"alice\"},{\"username\":\"carol\"}]},"
+                               "{\"id\":2,\"name\":\"p2\"," UP(
+                                   1, 2, "done", false) ",\"users\":[{\"username\":\"alice\"}]}]");
     cq_rows_free(rows);
     /* count accessor with a required include */
     int64_t n = 0;
-    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, alice, x.user_tasks,
-                                       &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment,
-                                                                                     .required = CQ_ON },
-                                                                                   { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_assoc_count(&n, alice, x.user_tasks,
+                       &(cq_find_opts){ .include = (cq_include[]){
+                                            { .model = x.comment, .required = CQ_ON }, { 0 } } }));
     assert_int_equal(n, 1);
     cq_instance_free(alice);
 }
@@ -942,41 +982,46 @@ static void test_include__count_distinct_parents(void **state)
     a2 x;
     a2_setup(f, &x);
     int64_t n = 0;
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.task },
-                                                                                  { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_count(&n, x.user,
+                       &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } } }));
     assert_int_equal(n, 3); /* v6: 4 joined rows (D14) */
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.task,
-                                                                                    .required = CQ_ON },
-                                                                                  { .model = x.profile },
-                                                                                  { 0 } } }));
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user,
+                                       &(cq_find_opts){ .include = (cq_include[]){
+                                                            { .model = x.task, .required = CQ_ON },
+                                                            { .model = x.profile },
+                                                            { 0 } } }));
     assert_int_equal(n, 2);
     cq_value *c2 = cq_test_json("{\"text\":\"c2\"}");
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.task,
-                                                                                    .include = (cq_include[]){ { .model = x.comment,
-                                                                                                                 .where = c2 },
-                                                                                                               { 0 } },
-                                                                                    .required = CQ_ON },
-                                                                                  { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_count(
+            &n, x.user,
+            &(cq_find_opts){
+                .include = (cq_include[]){
+                    { .model = x.task,
+                      .include = (cq_include[]){ { .model = x.comment, .where = c2 }, { 0 } },
+                      .required = CQ_ON },
+                    { 0 } } }));
     assert_int_equal(n, 1);
     cq_value_free(c2);
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.project },
-                                                                                  { 0 } } }));
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user,
+                                       &(cq_find_opts){ .include = (cq_include[]){
+                                                            { .model = x.project }, { 0 } } }));
     assert_int_equal(n, 3);
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.project, &(cq_find_opts){
-                                                          .include = (cq_include[]){ { .model = x.user,
-                                                                                       .required = CQ_ON },
-                                                                                     { 0 } } }));
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.project,
+                                       &(cq_find_opts){
+                                           .include = (cq_include[]){
+                                               { .model = x.user, .required = CQ_ON }, { 0 } } }));
     assert_int_equal(n, 2);
     /* one statement each, whatever the includes */
     reset_sql(f);
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.task },
-                                                                                  { .model = x.project },
-                                                                                  { 0 } } }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_count(&n, x.user,
+                                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                                            { .model = x.project },
+                                                                            { 0 } } }));
     assert_int_equal(n, 3);
     assert_nsql(f, 1);
 }
@@ -1006,56 +1051,57 @@ static void test_include__error_texts(void **state)
     assert_find_err(f->db, team,
                     &(cq_find_opts){ .include = (cq_include[]){ { .model = game }, { 0 } } },
                     CQ_EEAGER, multi);
-    assert_find_err(f->db, team,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = game,
-                                                                  .as = "hometeam" },
-                                                                { 0 } } },
-                    CQ_EEAGER, multi);
+    assert_find_err(
+        f->db, team,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = game, .as = "hometeam" }, { 0 } } },
+        CQ_EEAGER, multi);
     assert_find_err(f->db, task,
                     &(cq_find_opts){ .include = (cq_include[]){ { .model = worker }, { 0 } } },
                     CQ_EEAGER,
                     "Worker is associated to Task using an alias. You must use the 'as' keyword "
                     "to specify the alias within your include statement.");
-    assert_find_err(f->db, task,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "chief" },
-                                                                { 0 } } },
-                    CQ_EEAGER,
-                    "Worker is associated to Task using an alias. You've included an alias "
-                    "(chief), but it does not match the alias(es) defined in your association "
-                    "(boss).");
+    assert_find_err(
+        f->db, task,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "chief" }, { 0 } } },
+        CQ_EEAGER,
+        "Worker is associated to Task using an alias. You've included an alias "
+        "(chief), but it does not match the alias(es) defined in your association "
+        "(boss).");
     /* single association without an explicit alias, wrong `as`: the default alias is listed */
-    assert_find_err(f->db, user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .as = "jobs" },
-                                                                { 0 } } },
-                    CQ_EEAGER,
-                    "Task is associated to User using an alias. You've included an alias (jobs), "
-                    "but it does not match the alias(es) defined in your association (Tasks).");
+    assert_find_err(
+        f->db, user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .as = "jobs" }, { 0 } } },
+        CQ_EEAGER,
+        "Task is associated to User using an alias. You've included an alias (jobs), "
+        "but it does not match the alias(es) defined in your association (Tasks).");
     assert_find_err(f->db, task,
                     &(cq_find_opts){ .include = (cq_include[]){ { .as = "nope" }, { 0 } } },
                     CQ_EUNKNOWN_ASSOC, "Association with alias \"nope\" does not exist on Task");
     /* a handle of another model's association */
     cq_assoc *user_tasks = cq_model_assoc(user, "Tasks");
     assert_non_null(user_tasks);
-    assert_find_err(f->db, task,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .association = user_tasks },
-                                                                { 0 } } },
-                    CQ_EEAGER, "Task is not associated to Task!");
+    assert_find_err(
+        f->db, task,
+        &(cq_find_opts){ .include = (cq_include[]){ { .association = user_tasks }, { 0 } } },
+        CQ_EEAGER, "Task is not associated to Task!");
     /* nested failures report the nested pair */
-    assert_find_err(f->db, user,
-                    &(cq_find_opts){ .include = (cq_include[]){ { .model = task,
-                                                                  .include = (cq_include[]){ { .model = note },
-                                                                                             { 0 } } },
-                                                                { 0 } } },
-                    CQ_EEAGER, "Note is not associated to Task!");
+    assert_find_err(
+        f->db, user,
+        &(cq_find_opts){
+            .include = (cq_include[]){ { .model = task,
+                                         .include = (cq_include[]){ { .model = note }, { 0 } } },
+                                       { 0 } } },
+        CQ_EEAGER, "Note is not associated to Task!");
     /* the right alias works; a bare include picks the unaliased one */
-    assert_find(f->db, task,
-                &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "boss" },
-                                                            { 0 } } },
-                "[]");
+    assert_find(
+        f->db, task,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "boss" }, { 0 } } },
+        "[]");
     /* nothing was queried for the failed calls */
 }
 
-/* ---- statements: one + one per to-many include level ------------------------------------------ */
+/* ---- statements: one + one per to-many include level ------------------------------------------
+ */
 
 static void test_include__statement_count(void **state)
 {
@@ -1077,8 +1123,8 @@ static void test_include__statement_count(void **state)
     reset_sql(f);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
-                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = task },
-                                                                                      { 0 } } }));
+                                          &(cq_find_opts){ .include = (cq_include[]){
+                                                               { .model = task }, { 0 } } }));
     assert_nsql(f, 2);
     assert_int_equal(cq_rows_count(rows), 100);
     size_t children = 0;
@@ -1092,20 +1138,22 @@ static void test_include__statement_count(void **state)
     assert_int_equal(children, 300);
     cq_rows_free(rows);
     /* two to-many levels and a to-one include: 3 statements */
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
-                                          &(cq_find_opts){ .include = (cq_include[]){ { .model = task,
-                                                                                        .include = (cq_include[]){ { .model = comment },
-                                                                                                                   { 0 } } },
-                                                                                      { .model = profile },
-                                                                                      { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(
+            &rows, user,
+            &(cq_find_opts){
+                .include = (cq_include[]){
+                    { .model = task, .include = (cq_include[]){ { .model = comment }, { 0 } } },
+                    { .model = profile },
+                    { 0 } } }));
     assert_nsql(f, 3);
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
     assert_int_equal(cq_value_size(v), 100);
     const cq_value *u50 = cq_value_array_get(v, 49);
-    assert_string_equal(cq_value_as_text(cq_value_object_get(cq_value_object_get(u50, "profile"),
-                                                             "bio")),
-                        "b50");
+    assert_string_equal(
+        cq_value_as_text(cq_value_object_get(cq_value_object_get(u50, "profile"), "bio")), "b50");
     const cq_value *tasks = cq_value_object_get(u50, "tasks");
     assert_int_equal(cq_value_size(tasks), 3);
     assert_int_equal(cq_value_size(cq_value_object_get(cq_value_array_get(tasks, 2), "comments")),
@@ -1116,8 +1164,8 @@ static void test_include__statement_count(void **state)
     cq_value *none = cq_test_json("{\"id\":0}");
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
                                           &(cq_find_opts){ .where = none,
-                                                           .include = (cq_include[]){ { .model = task },
-                                                                                      { 0 } } }));
+                                                           .include = (cq_include[]){
+                                                               { .model = task }, { 0 } } }));
     assert_int_equal(cq_rows_count(rows), 0);
     assert_nsql(f, 1);
     cq_rows_free(rows);

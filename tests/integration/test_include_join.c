@@ -194,8 +194,7 @@ static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
 
 typedef struct a2 {
     cq_model *user, *task, *profile, *project, *comment, *up;
-    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users,
-        *task_comments;
+    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users, *task_comments;
 } a2;
 
 static void a2_define(cq_db *db, a2 *x)
@@ -238,16 +237,16 @@ static void a2_setup(fixture *f, a2 *x)
     reset_sql(f);
 }
 
-#define ALICE "\"id\":1,\"username\":\"alice\""
-#define BOB "\"id\":2,\"username\":\"bob\""
-#define CAROL "\"id\":3,\"username\":\"carol\""
-#define T1 "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
-#define T2 "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
-#define T3 "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
-#define C1 "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
-#define C2 "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
+#define ALICE   "\"id\":1,\"username\":\"alice\""
+#define BOB     "\"id\":2,\"username\":\"bob\""
+#define CAROL   "\"id\":3,\"username\":\"carol\""
+#define T1      "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
+#define T2      "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
+#define T3      "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
+#define C1      "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
+#define C2      "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
 #define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
-#define UP(u, p, s, c)                                                                            \
+#define UP(u, p, s, c)                                                                             \
     "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
     "\",\"completed\":" #c "}"
 
@@ -264,55 +263,54 @@ static void test_join__a2_observed_results(void **state)
     cq_value *p1 = cq_test_json("{\"name\":\"p1\"}");
     static const char *const status[] = { "status", NULL };
 
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } },
-                                    .order = by_id },
-                   1,
-                   "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL
-                   ",\"tasks\":[" T3 "]}]");
-    assert_true(sql_has(f, 0, "LEFT OUTER JOIN `tasks` AS `tasks` ON `user`.`id` = `tasks`.`userId`"));
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                                 .required = CQ_ON },
-                                                               { 0 } },
-                                    .order = by_id },
-                   1, "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } }, .order = by_id },
+        1,
+        "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[" T3
+        "]}]");
+    assert_true(
+        sql_has(f, 0, "LEFT OUTER JOIN `tasks` AS `tasks` ON `user`.`id` = `tasks`.`userId`"));
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .required = CQ_ON }, { 0 } },
+                         .order = by_id },
+        1, "[{" ALICE ",\"tasks\":[" T1 "," T2 "]},{" CAROL ",\"tasks\":[" T3 "]}]");
     assert_true(sql_has(f, 0, "INNER JOIN `tasks` AS `tasks`"));
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 },
-                                                               { 0 } },
-                                    .order = by_id },
-                   1, "[{" ALICE ",\"tasks\":[" T1 "]}]");
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1,
-                                                                 .required = CQ_OFF },
-                                                               { 0 } },
-                                    .order = by_id },
-                   1,
-                   "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL
-                   ",\"tasks\":[]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task, .where = t1 }, { 0 } },
+                         .order = by_id },
+        1, "[{" ALICE ",\"tasks\":[" T1 "]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){
+            .include =
+                (cq_include[]){ { .model = x.task, .where = t1, .required = CQ_OFF }, { 0 } },
+            .order = by_id },
+        1, "[{" ALICE ",\"tasks\":[" T1 "]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
     /* only singular includes: the shapes coincide */
     cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile },
-                                                                    { 0 } },
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.profile }, { 0 } },
                                          .order = by_id },
                         1));
-    cq_free(assert_same(f, x.task,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.task,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user }, { 0 } }, .order = by_id },
+        1));
     /* a required grandchild under an optional include */
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){
-                       .include = (cq_include[]){ { .model = x.task,
-                                                    .include = (cq_include[]){ { .model = x.comment,
-                                                                                 .where = c1 },
-                                                                               { 0 } } },
-                                                  { 0 } },
-                       .order = by_id },
-                   1,
-                   "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":["
-                   C1 "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){
+            .include =
+                (cq_include[]){
+                    { .model = x.task,
+                      .include = (cq_include[]){ { .model = x.comment, .where = c1 }, { 0 } } },
+                    { 0 } },
+            .order = by_id },
+        1,
+        "[{" ALICE ",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1
+        "]}]},{" BOB ",\"tasks\":[]},{" CAROL ",\"tasks\":[]}]");
     /* through: {attributes: ['status'], where: {completed: true}} */
     assert_same_as(f, x.user,
                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
@@ -325,20 +323,20 @@ static void test_join__a2_observed_results(void **state)
                    "{\"status\":\"active\"}}]},{" BOB ",\"projects\":[]},{" CAROL
                    ",\"projects\":[]}]");
     /* the parenthesised belongsToMany join, through where inside it */
-    assert_true(sql_has(f, 0, "LEFT OUTER JOIN (`userProjects` AS `projects->userProjects` "
-                              "INNER JOIN `projects` AS `projects` ON (`projects`.`id` = "
-                              "`projects->userProjects`.`projectId` AND "
-                              "`projects->userProjects`.`completed` = ?)) ON `user`.`id` = "
-                              "`projects->userProjects`.`userId`"));
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
-                                                                 .where = p1 },
-                                                               { 0 } },
-                                    .order = by_id },
-                   1,
-                   "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\","
-                   UP(1, 1, "active", true) "}]},{" CAROL ",\"projects\":[{\"id\":1,"
-                   "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+    assert_true(sql_has(f, 0,
+                        "LEFT OUTER JOIN (`userProjects` AS `projects->userProjects` "
+                        "INNER JOIN `projects` AS `projects` ON (`projects`.`id` = "
+                        "`projects->userProjects`.`projectId` AND "
+                        "`projects->userProjects`.`completed` = ?)) ON `user`.`id` = "
+                        "`projects->userProjects`.`userId`"));
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project, .where = p1 }, { 0 } },
+                         .order = by_id },
+        1,
+        "[{" ALICE ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(
+            1, 1, "active", true) "}]},{" CAROL ",\"projects\":[{\"id\":1,"
+                                  "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
     assert_true(sql_has(f, 0, "INNER JOIN (`userProjects`"));
     cq_value_free(t1);
     cq_value_free(c1);
@@ -361,18 +359,15 @@ static void test_join__forms(void **state)
         { { .as = "tasks" }, { 0 } },
     };
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-        cq_free(assert_same(f, x.user, &(cq_find_opts){ .include = forms[i], .order = by_id },
-                            1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
-                                                                    { .as = "tasks" },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .all = true }, { 0 } },
-                                         .order = by_id },
-                        1));
+        cq_free(assert_same(f, x.user, &(cq_find_opts){ .include = forms[i], .order = by_id }, 1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { .as = "tasks" }, { 0 } },
+                         .order = by_id },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .all = true }, { 0 } }, .order = by_id }, 1));
 }
 
 /* ---- side by side: to-many includes multiply the joined rows, not the children ------------ */
@@ -382,42 +377,53 @@ static void test_join__side_by_side(void **state)
     fixture *f = *state;
     a2 x;
     a2_setup(f, &x);
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
-                                                               { .model = x.profile },
-                                                               { .model = x.project },
-                                                               { 0 } },
-                                    .order = by_id },
-                   1,
-                   "[{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
-                   ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(1, 1, "active", true)
-                   "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done", false) "}]},"
-                   "{" BOB ",\"tasks\":[],\"profile\":null,\"projects\":[]},"
-                   "{" CAROL ",\"tasks\":[" T3 "],\"profile\":null,\"projects\":[{\"id\":1,"
-                   "\"name\":\"p1\"," UP(3, 1, "new", false) "}]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                    { .model = x.profile },
+                                                    { .model = x.project },
+                                                    { 0 } },
+                         .order = by_id },
+        1,
+        "[{" ALICE ",\"tasks\":[" T1 "," T2 "],\"profile\":" PROFILE
+        ",\"projects\":[{\"id\":1,\"name\":\"p1\"," UP(
+            1, 1, "active",
+            true) "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done",
+                                                    false) "}]},"
+                                                           "{" BOB ",\"tasks\":[],\"profile\":null,"
+                                                                   "\"projects\":[]},"
+                                                           "{" CAROL ",\"tasks\":[" T3
+                                                           "],\"profile\":null,\"projects\":[{"
+                                                           "\"id\":1,"
+                                                           "\"name\":\"p1\"," UP(3, 1, "new",
+                                                                                 false) "}]}]");
     /* tasks x comments x projects for alice: 3 x 2 rows, still 2 tasks, 2 comments, 2
      * projects */
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .attributes = (const char *const[]){ "username", NULL },
-                                    .include = (cq_include[]){
-                                        { .model = x.task,
-                                          .attributes = (const char *const[]){ "title", NULL },
-                                          .include = (cq_include[]){ { .model = x.comment,
-                                                                       .attributes = (const char *const[]){ "text", NULL } },
-                                                                     { 0 } } },
-                                        { .model = x.project,
-                                          .attributes = (const char *const[]){ "name", NULL },
-                                          .through_attributes_none = true,
-                                          .through_attributes = (const char *const[]){ NULL } },
-                                        { 0 } },
-                                    .order = by_id },
-                   1,
-                   "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
-                   "[{\"text\":\"c1\"},{\"text\":\"c2\"}]},{\"title\":\"t2\",\"comments\":[]}],"
-                   "\"projects\":[{\"name\":\"p1\"},{\"name\":\"p2\"}]},"
-                   "{\"username\":\"bob\",\"tasks\":[],\"projects\":[]},"
-                   "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\",\"comments\":[]}],"
-                   "\"projects\":[{\"name\":\"p1\"}]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = (const char *const[]){ "username", NULL },
+            .include =
+                (cq_include[]){
+                    { .model = x.task,
+                      .attributes = (const char *const[]){ "title", NULL },
+                      .include =
+                          (cq_include[]){ { .model = x.comment,
+                                            .attributes = (const char *const[]){ "text", NULL } },
+                                          { 0 } } },
+                    { .model = x.project,
+                      .attributes = (const char *const[]){ "name", NULL },
+                      .through_attributes_none = true,
+                      .through_attributes = (const char *const[]){ NULL } },
+                    { 0 } },
+            .order = by_id },
+        1,
+        "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+        "[{\"text\":\"c1\"},{\"text\":\"c2\"}]},{\"title\":\"t2\",\"comments\":[]}],"
+        "\"projects\":[{\"name\":\"p1\"},{\"name\":\"p2\"}]},"
+        "{\"username\":\"bob\",\"tasks\":[],\"projects\":[]},"
+        "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\",\"comments\":[]}],"
+        "\"projects\":[{\"name\":\"p1\"}]}]");
 }
 
 /* ---- nesting mixing the four association types ------------------------------------------ */
@@ -435,26 +441,27 @@ static void test_join__nested_all_types(void **state)
     cq_include user_inc[] = { { .model = x.profile },
                               { .model = x.task, .include = task_inc },
                               { 0 } };
-    cq_free(assert_same(f, x.project,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                      .through_attributes_none = true,
-                                                                      .through_attributes = none,
-                                                                      .include = user_inc },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(
+        assert_same(f, x.project,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                  .through_attributes_none = true,
+                                                                  .through_attributes = none,
+                                                                  .include = user_inc },
+                                                                { 0 } },
+                                     .order = by_id },
+                    1));
     /* four levels: task -> user -> projects -> users -> tasks, with the join rows */
     cq_include users_inc[] = { { .model = x.task }, { 0 } };
     cq_include projects_inc[] = { { .model = x.user, .include = users_inc }, { 0 } };
     cq_include user_inc2[] = { { .model = x.project, .include = projects_inc },
                                { .model = x.profile },
                                { 0 } };
-    cq_free(assert_same(f, x.task,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                      .include = user_inc2 },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.task,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.user, .include = user_inc2 }, { 0 } },
+                         .order = by_id },
+        1));
 }
 
 /* ---- required below optional includes ------------------------------------------------------- */
@@ -469,56 +476,69 @@ static void test_join__required_below_optional(void **state)
     cq_value *p2 = cq_test_json("{\"name\":\"p2\"}");
     cq_value *c2 = cq_test_json("{\"text\":\"c2\"}");
     /* Task -> user (optional) -> projects (required, where p2) */
-    cq_free(assert_same(f, x.task,
-                        &(cq_find_opts){
-                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
-                                                         .include = (cq_include[]){ { .model = x.project,
-                                                                                      .where = p2,
-                                                                                      .through_attributes = none },
-                                                                                    { 0 } } },
-                                                       { 0 } },
-                            .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.task,
+        &(cq_find_opts){
+            .include = (cq_include[]){ { .model = x.user,
+                                         .attributes = uname,
+                                         .include = (cq_include[]){ { .model = x.project,
+                                                                      .where = p2,
+                                                                      .through_attributes = none },
+                                                                    { 0 } } },
+                                       { 0 } },
+            .order = by_id },
+        1));
     /* a required to-many chain */
     cq_free(assert_same(f, x.user,
                         &(cq_find_opts){
                             .attributes = uname,
-                            .include = (cq_include[]){ { .model = x.task, .required = CQ_ON,
-                                                         .attributes = (const char *const[]){ "title", NULL },
-                                                         .include = (cq_include[]){ { .model = x.comment,
-                                                                                      .required = CQ_ON,
-                                                                                      .attributes = (const char *const[]){ "text", NULL } },
-                                                                                    { 0 } } },
-                                                       { 0 } },
+                            .include =
+                                (cq_include[]){
+                                    { .model = x.task,
+                                      .required = CQ_ON,
+                                      .attributes = (const char *const[]){ "title", NULL },
+                                      .include = (cq_include[]){ { .model = x.comment,
+                                                                   .required = CQ_ON,
+                                                                   .attributes =
+                                                                       (const char *const[]){
+                                                                           "text", NULL } },
+                                                                 { 0 } } },
+                                    { 0 } },
                             .order = by_id },
                         1));
     /* a required to-many grandchild under an optional to-many include under the root:
      * every user, only tasks having c2 */
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){
-                       .attributes = uname,
-                       .include = (cq_include[]){ { .model = x.task,
-                                                    .attributes = (const char *const[]){ "title", NULL },
-                                                    .include = (cq_include[]){ { .model = x.comment,
-                                                                                 .where = c2,
-                                                                                 .attributes = (const char *const[]){ "text", NULL } },
-                                                                               { 0 } } },
-                                                  { 0 } },
-                       .order = by_id },
-                   1,
-                   "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
-                   "[{\"text\":\"c2\"}]}]},{\"username\":\"bob\",\"tasks\":[]},"
-                   "{\"username\":\"carol\",\"tasks\":[]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){
+                    { .model = x.task,
+                      .attributes = (const char *const[]){ "title", NULL },
+                      .include =
+                          (cq_include[]){ { .model = x.comment,
+                                            .where = c2,
+                                            .attributes = (const char *const[]){ "text", NULL } },
+                                          { 0 } } },
+                    { 0 } },
+            .order = by_id },
+        1,
+        "[{\"username\":\"alice\",\"tasks\":[{\"title\":\"t1\",\"comments\":"
+        "[{\"text\":\"c2\"}]}]},{\"username\":\"bob\",\"tasks\":[]},"
+        "{\"username\":\"carol\",\"tasks\":[]}]");
     /* to-one includes: the same shape */
-    cq_free(assert_same(f, x.task,
-                        &(cq_find_opts){
-                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
-                                                         .include = (cq_include[]){ { .model = x.profile,
-                                                                                      .required = CQ_ON },
-                                                                                    { 0 } } },
-                                                       { 0 } },
-                            .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.task,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.user,
+                                               .attributes = uname,
+                                               .include = (cq_include[]){ { .model = x.profile,
+                                                                            .required = CQ_ON },
+                                                                          { 0 } } },
+                                             { 0 } },
+                         .order = by_id },
+        1));
     cq_value_free(p2);
     cq_value_free(c2);
 }
@@ -533,20 +553,23 @@ static void test_join__attributes(void **state)
     static const char *const title[] = { "title", NULL };
     static const char *const uname[] = { "username", NULL };
     static const char *const bio[] = { "bio", NULL };
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.task, .attributes = title },
-                                                                    { .model = x.profile, .attributes = bio },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .attributes = uname,
+                         .include = (cq_include[]){ { .model = x.task, .attributes = title },
+                                                    { .model = x.profile, .attributes = bio },
+                                                    { 0 } },
+                         .order = by_id },
+        1));
     /* the hidden key is still readable */
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
-                                          &(cq_find_opts){ .attributes = uname,
-                                                           .include = (cq_include[]){ { .model = x.task },
-                                                                                      { 0 } },
-                                                           .order = by_id, .single_join = true }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(&rows, x.user,
+                          &(cq_find_opts){ .attributes = uname,
+                                           .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                           .order = by_id,
+                                           .single_join = true }));
     int64_t id = 0;
     CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, cq_rows_at(rows, 2), "id"));
     assert_int_equal(id, 3);
@@ -554,16 +577,16 @@ static void test_join__attributes(void **state)
     /* exclude the primary key: still read to tell parents apart, not shown */
     cq_free(assert_same(f, x.user,
                         &(cq_find_opts){ .exclude = (const char *const[]){ "id", NULL },
-                                         .include = (cq_include[]){ { .model = x.profile },
-                                                                    { 0 } },
+                                         .include = (cq_include[]){ { .model = x.profile }, { 0 } },
                                          .order = (cq_order[]){ { .attr = "username" }, { 0 } } },
                         1));
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, x.user,
-                                          &(cq_find_opts){ .exclude = (const char *const[]){ "id", NULL },
-                                                           .include = (cq_include[]){ { .model = x.task },
-                                                                                      { 0 } },
-                                                           .order = (cq_order[]){ { .attr = "username" }, { 0 } },
-                                                           .single_join = true }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(&rows, x.user,
+                          &(cq_find_opts){ .exclude = (const char *const[]){ "id", NULL },
+                                           .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                           .order = (cq_order[]){ { .attr = "username" }, { 0 } },
+                                           .single_join = true }));
     char *text = rows_text(rows);
     assert_string_equal(text, "[{\"username\":\"alice\",\"tasks\":[" T1 "," T2 "]},"
                               "{\"username\":\"bob\",\"tasks\":[]},"
@@ -582,20 +605,22 @@ static void test_join__through_options(void **state)
     static const char *const status[] = { "status", NULL };
     static const char *const none[] = { NULL };
     cq_value *done = cq_test_json("{\"completed\":false}");
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
-                                                                      .through_where = done,
-                                                                      .through_attributes = status },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
-    cq_free(assert_same(f, x.project,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                      .through_attributes_none = true,
-                                                                      .through_attributes = none },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(
+        assert_same(f, x.user,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project,
+                                                                  .through_where = done,
+                                                                  .through_attributes = status },
+                                                                { 0 } },
+                                     .order = by_id },
+                    1));
+    cq_free(
+        assert_same(f, x.project,
+                    &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
+                                                                  .through_attributes_none = true,
+                                                                  .through_attributes = none },
+                                                                { 0 } },
+                                     .order = by_id },
+                    1));
     cq_free(assert_same(f, x.project,
                         &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
                                                                       .through_where = done,
@@ -604,8 +629,7 @@ static void test_join__through_options(void **state)
                                          .order = by_id },
                         1));
     cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project },
-                                                                    { 0 } },
+                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.project }, { 0 } },
                                          .order = by_id },
                         1));
     cq_value_free(done);
@@ -631,30 +655,30 @@ static void test_join__separate(void **state)
                                              .order = by_id },
                             sep ? 3 : 3));
         /* tasks joined, comments separate: one statement + one */
-        cq_free(assert_same(f, x.user,
-                            &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                                          .include = comments },
-                                                                        { 0 } },
-                                             .order = by_id },
-                            sep ? 2 : 1));
+        cq_free(assert_same(
+            f, x.user,
+            &(cq_find_opts){ .include =
+                                 (cq_include[]){ { .model = x.task, .include = comments }, { 0 } },
+                             .order = by_id },
+            sep ? 2 : 1));
     }
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
-                                                                      .separate = true,
-                                                                      .required = CQ_ON },
-                                                                    { .model = x.project },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        2));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.task,
-                                                                      .separate = true,
-                                                                      .attributes = title },
-                                                                    { .model = x.project },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        2));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .include = (cq_include[]){ { .model = x.task, .separate = true, .required = CQ_ON },
+                                       { .model = x.project },
+                                       { 0 } },
+            .order = by_id },
+        2));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.task, .separate = true, .attributes = title },
+                                       { .model = x.project },
+                                       { 0 } },
+            .order = by_id },
+        2));
 }
 
 /* ---- A5: limit counts parents (the subquery) ---------------------------------------------- */
@@ -672,42 +696,43 @@ static void test_join__limit_counts_parents(void **state)
     static const char *const title[] = { "title", NULL };
     static const char *const uname[] = { "username", NULL };
     cq_include inc[] = { { .model = task, .attributes = title }, { 0 } };
-    assert_same_as(f, user,
-                   &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
-                                    .order = by_id },
-                   1,
-                   "[{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
-                   "{\"title\":\"a3\"}]},{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},"
-                   "{\"title\":\"b2\"},{\"title\":\"b3\"}]}]");
-    assert_true(sql_has(f, 0, "FROM (SELECT `user`.`id`, `user`.`username` FROM `users` AS "
-                              "`user` ORDER BY `user`.`id` ASC LIMIT 2) AS `user` LEFT OUTER "
-                              "JOIN `tasks` AS `tasks`"));
-    assert_same_as(f, user,
-                   &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2,
-                                    .offset = 1, .order = by_id },
-                   1,
-                   "[{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},{\"title\":\"b2\"},"
-                   "{\"title\":\"b3\"}]},{\"username\":\"c\",\"tasks\":[{\"title\":\"c1\"},"
-                   "{\"title\":\"c2\"},{\"title\":\"c3\"}]}]");
+    assert_same_as(
+        f, user, &(cq_find_opts){ .attributes = uname, .include = inc, .limit = 2, .order = by_id },
+        1,
+        "[{\"username\":\"a\",\"tasks\":[{\"title\":\"a1\"},{\"title\":\"a2\"},"
+        "{\"title\":\"a3\"}]},{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},"
+        "{\"title\":\"b2\"},{\"title\":\"b3\"}]}]");
+    assert_true(sql_has(f, 0,
+                        "FROM (SELECT `user`.`id`, `user`.`username` FROM `users` AS "
+                        "`user` ORDER BY `user`.`id` ASC LIMIT 2) AS `user` LEFT OUTER "
+                        "JOIN `tasks` AS `tasks`"));
+    assert_same_as(
+        f, user,
+        &(cq_find_opts){
+            .attributes = uname, .include = inc, .limit = 2, .offset = 1, .order = by_id },
+        1,
+        "[{\"username\":\"b\",\"tasks\":[{\"title\":\"b1\"},{\"title\":\"b2\"},"
+        "{\"title\":\"b3\"}]},{\"username\":\"c\",\"tasks\":[{\"title\":\"c1\"},"
+        "{\"title\":\"c2\"},{\"title\":\"c3\"}]}]");
     /* descending, with a required include filtering inside the subquery */
     cq_value *w = cq_test_json("{\"title\":{\"$like\":\"%3\"}}");
-    cq_free(assert_same(f, user,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .where = w },
-                                                                    { 0 } },
-                                         .limit = 2,
-                                         .order = (cq_order[]){ { .attr = "id", .desc = true },
-                                                                { 0 } } },
-                        1));
+    cq_free(assert_same(
+        f, user,
+        &(cq_find_opts){ .include = (cq_include[]){ { .model = task, .where = w }, { 0 } },
+                         .limit = 2,
+                         .order = (cq_order[]){ { .attr = "id", .desc = true }, { 0 } } },
+        1));
     /* ordered by the children, limited */
-    cq_free(assert_same(f, user,
-                        &(cq_find_opts){ .include = inc, .limit = 2,
-                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title",
-                                                                  .desc = true },
-                                                                { 0 } } },
-                        1));
+    cq_free(assert_same(
+        f, user,
+        &(cq_find_opts){
+            .include = inc,
+            .limit = 2,
+            .order = (cq_order[]){ { .as = "tasks", .attr = "title", .desc = true }, { 0 } } },
+        1));
     cq_value_free(w);
-    assert_same_one(f, user, &(cq_find_opts){ .attributes = uname, .include = inc,
-                                              .order = by_id });
+    assert_same_one(f, user,
+                    &(cq_find_opts){ .attributes = uname, .include = inc, .order = by_id });
 }
 
 /* ---- A7: order by included attributes --------------------------------------------------- */
@@ -720,50 +745,55 @@ static void test_join__order_by_included(void **state)
     static const char *const uname[] = { "username", NULL };
     static const char *const title[] = { "title", NULL };
     cq_include tasks[] = { { .model = x.task, .attributes = title }, { 0 } };
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname, .include = tasks,
-                                         .order = (cq_order[]){ { .attr = "id" },
-                                                                { .as = "tasks", .attr = "title",
-                                                                  .desc = true },
-                                                                { 0 } } },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname, .include = tasks,
-                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title",
-                                                                  .desc = true },
-                                                                { 0 } } },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname, .include = tasks,
-                                         .order = (cq_order[]){ { .as = "tasks", .attr = "title" },
-                                                                { 0 } } },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.task, .attributes = title,
-                                                                      .required = CQ_ON,
-                                                                      .include = (cq_include[]){ { .model = x.comment,
-                                                                                                   .required = CQ_ON },
-                                                                                                 { 0 } } },
-                                                                    { 0 } },
-                                         .order = (cq_order[]){ { .as = "tasks.comments", .attr = "text",
-                                                                  .desc = true },
-                                                                { 0 } } },
-                        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .attributes = uname,
+                         .include = tasks,
+                         .order = (cq_order[]){ { .attr = "id" },
+                                                { .as = "tasks", .attr = "title", .desc = true },
+                                                { 0 } } },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = tasks,
+            .order = (cq_order[]){ { .as = "tasks", .attr = "title", .desc = true }, { 0 } } },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .attributes = uname,
+                         .include = tasks,
+                         .order = (cq_order[]){ { .as = "tasks", .attr = "title" }, { 0 } } },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.task,
+                                         .attributes = title,
+                                         .required = CQ_ON,
+                                         .include = (cq_include[]){ { .model = x.comment,
+                                                                      .required = CQ_ON },
+                                                                    { 0 } } },
+                                       { 0 } },
+            .order =
+                (cq_order[]){ { .as = "tasks.comments", .attr = "text", .desc = true }, { 0 } } },
+        1));
     /* a to-one path below a to-many include: tasks ordered by their user's name */
-    cq_free(assert_same(f, x.project,
-                        &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                      .attributes = uname,
-                                                                      .include = (cq_include[]){ { .model = x.profile },
-                                                                                                 { 0 } } },
-                                                                    { 0 } },
-                                         .order = (cq_order[]){ { .attr = "id" },
-                                                                { .as = "users.profile", .attr = "bio",
-                                                                  .desc = true },
-                                                                { .as = "users", .attr = "username",
-                                                                  .desc = true },
-                                                                { 0 } } },
-                        1));
+    cq_free(assert_same(
+        f, x.project,
+        &(cq_find_opts){
+            .include =
+                (cq_include[]){ { .model = x.user,
+                                  .attributes = uname,
+                                  .include = (cq_include[]){ { .model = x.profile }, { 0 } } },
+                                { 0 } },
+            .order = (cq_order[]){ { .attr = "id" },
+                                   { .as = "users.profile", .attr = "bio", .desc = true },
+                                   { .as = "users", .attr = "username", .desc = true },
+                                   { 0 } } },
+        1));
 }
 
 /* ---- self associations -------------------------------------------------------------------- */
@@ -777,8 +807,8 @@ static void test_join__self_association(void **state)
                                                  &(cq_assoc_opts){ .as = "Children",
                                                                    .through = "PersonChildren",
                                                                    .timestamps = CQ_OFF }));
-    CQ_ASSERT_OK(f->db, cq_model_has_one(&father, person, person,
-                                         &(cq_assoc_opts){ .as = "Father" }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_has_one(&father, person, person, &(cq_assoc_opts){ .as = "Father" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
                 "(2, 'dad', 1), (3, 'kid2', NULL)");
@@ -786,31 +816,37 @@ static void test_join__self_association(void **state)
     reset_sql(f);
     static const char *const name[] = { "name", NULL };
     static const char *const none[] = { NULL };
-    assert_same_as(f, person,
-                   &(cq_find_opts){
-                       .attributes = name,
-                       .include = (cq_include[]){ { .association = children, .attributes = name,
-                                                    .through_attributes_none = true,
-                                                    .through_attributes = none,
-                                                    .include = (cq_include[]){ { .association = father,
-                                                                                 .attributes = name },
-                                                                               { 0 } } },
-                                                  { .association = father, .attributes = name },
-                                                  { 0 } },
-                       .order = by_id },
-                   1,
-                   "[{\"name\":\"kid\",\"Children\":[],\"Father\":{\"name\":\"dad\"}},"
-                   "{\"name\":\"dad\",\"Children\":[{\"name\":\"kid\",\"Father\":{\"name\":\"dad\"}},"
-                   "{\"name\":\"kid2\",\"Father\":null}],\"Father\":null},"
-                   "{\"name\":\"kid2\",\"Children\":[],\"Father\":null}]");
-    cq_free(assert_same(f, person,
-                        &(cq_find_opts){ .attributes = name,
-                                         .include = (cq_include[]){ { .model = person, .as = "Children",
-                                                                      .attributes = name,
-                                                                      .through_attributes = (const char *const[]){ "ChildId", NULL } },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    assert_same_as(
+        f, person,
+        &(cq_find_opts){ .attributes = name,
+                         .include =
+                             (cq_include[]){ { .association = children,
+                                               .attributes = name,
+                                               .through_attributes_none = true,
+                                               .through_attributes = none,
+                                               .include = (cq_include[]){ { .association = father,
+                                                                            .attributes = name },
+                                                                          { 0 } } },
+                                             { .association = father, .attributes = name },
+                                             { 0 } },
+                         .order = by_id },
+        1,
+        "[{\"name\":\"kid\",\"Children\":[],\"Father\":{\"name\":\"dad\"}},"
+        "{\"name\":\"dad\",\"Children\":[{\"name\":\"kid\",\"Father\":{\"name\":\"dad\"}},"
+        "{\"name\":\"kid2\",\"Father\":null}],\"Father\":null},"
+        "{\"name\":\"kid2\",\"Children\":[],\"Father\":null}]");
+    cq_free(assert_same(
+        f, person,
+        &(cq_find_opts){
+            .attributes = name,
+            .include =
+                (cq_include[]){ { .model = person,
+                                  .as = "Children",
+                                  .attributes = name,
+                                  .through_attributes = (const char *const[]){ "ChildId", NULL } },
+                                { 0 } },
+            .order = by_id },
+        1));
 }
 
 /* ---- shared children and singular duplicates (A4) ------------------------------------------ */
@@ -825,60 +861,67 @@ static void test_join__shared_and_singular_duplicates(void **state)
     static const char *const bio[] = { "bio", NULL };
     static const char *const none[] = { NULL };
     static const char *const pname[] = { "name", NULL };
-    cq_free(assert_same(f, x.task,
-                        &(cq_find_opts){
-                            .attributes = title,
-                            .include = (cq_include[]){ { .model = x.user, .attributes = uname,
-                                                         .include = (cq_include[]){ { .model = x.task,
-                                                                                      .attributes = title },
-                                                                                    { 0 } } },
-                                                       { 0 } },
-                            .order = by_id },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.project,
-                                                                      .attributes = pname,
-                                                                      .through_attributes = (const char *const[]){ "status", NULL } },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.task,
+        &(cq_find_opts){ .attributes = title,
+                         .include =
+                             (cq_include[]){ { .model = x.user,
+                                               .attributes = uname,
+                                               .include = (cq_include[]){ { .model = x.task,
+                                                                            .attributes = title },
+                                                                          { 0 } } },
+                                             { 0 } },
+                         .order = by_id },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){ .attributes = uname,
+                         .include = (cq_include[]){ { .model = x.project,
+                                                      .attributes = pname,
+                                                      .through_attributes =
+                                                          (const char *const[]){ "status", NULL } },
+                                                    { 0 } },
+                         .order = by_id },
+        1));
     /* a second profile for alice: with a to-many include, the last row wins */
     exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (2, 'likes coffee', 1)");
-    assert_same_as(f, x.user,
-                   &(cq_find_opts){ .attributes = uname,
-                                    .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
-                                                               { .model = x.task, .attributes = title },
-                                                               { 0 } },
-                                    .order = (cq_order[]){ { .attr = "id" },
-                                                           { .as = "profile", .attr = "id" },
-                                                           { 0 } } },
-                   1,
-                   "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
-                   "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
-                   "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
+    assert_same_as(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
+                                       { .model = x.task, .attributes = title },
+                                       { 0 } },
+            .order = (cq_order[]){ { .attr = "id" }, { .as = "profile", .attr = "id" }, { 0 } } },
+        1,
+        "[{\"username\":\"alice\",\"profile\":{\"bio\":\"likes coffee\"},\"tasks\":"
+        "[{\"title\":\"t1\"},{\"title\":\"t2\"}]},{\"username\":\"bob\",\"profile\":null,"
+        "\"tasks\":[]},{\"username\":\"carol\",\"profile\":null,\"tasks\":[{\"title\":\"t3\"}]}]");
     /* without a to-many include: one object per row (the shapes coincide) */
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.profile, .attributes = bio },
-                                                                    { 0 } },
-                                         .order = (cq_order[]){ { .attr = "id" },
-                                                                { .as = "profile", .attr = "id" },
-                                                                { 0 } } },
-                        1));
-    cq_free(assert_same(f, x.user,
-                        &(cq_find_opts){ .attributes = uname,
-                                         .include = (cq_include[]){ { .model = x.project, .attributes = pname,
-                                                                      .through_attributes_none = true,
-                                                                      .through_attributes = none,
-                                                                      .include = (cq_include[]){ { .model = x.user,
-                                                                                                   .attributes = uname,
-                                                                                                   .through_attributes_none = true,
-                                                                                                   .through_attributes = none },
-                                                                                                 { 0 } } },
-                                                                    { 0 } },
-                                         .order = by_id },
-                        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include = (cq_include[]){ { .model = x.profile, .attributes = bio }, { 0 } },
+            .order = (cq_order[]){ { .attr = "id" }, { .as = "profile", .attr = "id" }, { 0 } } },
+        1));
+    cq_free(assert_same(
+        f, x.user,
+        &(cq_find_opts){
+            .attributes = uname,
+            .include =
+                (cq_include[]){ { .model = x.project,
+                                  .attributes = pname,
+                                  .through_attributes_none = true,
+                                  .through_attributes = none,
+                                  .include = (cq_include[]){ { .model = x.user,
+                                                               .attributes = uname,
+                                                               .through_attributes_none = true,
+                                                               .through_attributes = none },
+                                                             { 0 } } },
+                                { 0 } },
+            .order = by_id },
+        1));
 }
 
 /* ---- accessors and count keep working with the flag ---------------------------------------- */
@@ -890,10 +933,11 @@ static void test_join__accessor_and_count(void **state)
     a2_setup(f, &x);
     cq_instance *alice = NULL;
     cq_value *pk = cq_value_int(1);
-    CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&alice, x.user, pk,
-                                            &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
-                                                                                        { 0 } },
-                                                             .single_join = true }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_by_pk(
+                     &alice, x.user, pk,
+                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task }, { 0 } },
+                                      .single_join = true }));
     cq_value_free(pk);
     char *text = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_to_json(&text, alice, CQ_JSON_COMPACT));
@@ -901,21 +945,23 @@ static void test_join__accessor_and_count(void **state)
     cq_free(text);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_tasks,
-                                     &(cq_find_opts){ .include = (cq_include[]){ { .model = x.comment },
-                                                                                 { 0 } },
-                                                      .order = by_id, .single_join = true }));
+                                     &(cq_find_opts){
+                                         .include = (cq_include[]){ { .model = x.comment }, { 0 } },
+                                         .order = by_id,
+                                         .single_join = true }));
     text = rows_text(rows);
-    assert_string_equal(text, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 ","
-                              C2 "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
+    assert_string_equal(text, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2
+                              "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
     cq_free(text);
     cq_rows_free(rows);
     cq_instance_free(alice);
     int64_t n = 0;
-    CQ_ASSERT_OK(f->db, cq_model_count(&n, x.user, &(cq_find_opts){
-                                                       .include = (cq_include[]){ { .model = x.task },
-                                                                                  { .model = x.project },
-                                                                                  { 0 } },
-                                                       .single_join = true }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_count(&n, x.user,
+                                &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
+                                                                            { .model = x.project },
+                                                                            { 0 } },
+                                                 .single_join = true }));
     assert_int_equal(n, 3);
 }
 
@@ -931,17 +977,18 @@ static void test_join__one_statement_three_levels(void **state)
     cq_include user_inc[] = { { .model = x.task, .include = task_inc },
                               { .model = x.profile },
                               { 0 } };
-    char *text = assert_same(f, x.project,
-                             &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
-                                                                           .include = user_inc },
-                                                                         { 0 } },
-                                              .order = by_id },
-                             1);
+    char *text = assert_same(
+        f, x.project,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = x.user, .include = user_inc }, { 0 } },
+                         .order = by_id },
+        1);
     assert_non_null(strstr(text, "\"comments\":[" C1 "," C2 "]"));
     cq_free(text);
     assert_false(sql_has(f, 0, " IN ("));
-    assert_true(sql_has(f, 0, "LEFT OUTER JOIN `comments` AS `users->tasks->comments` ON "
-                              "`users->tasks`.`id` = `users->tasks->comments`.`taskId`"));
+    assert_true(sql_has(f, 0,
+                        "LEFT OUTER JOIN `comments` AS `users->tasks->comments` ON "
+                        "`users->tasks`.`id` = `users->tasks->comments`.`taskId`"));
 }
 
 /* ---- 100 parents x 3 children x 2 tags ------------------------------------------------------ */
@@ -957,8 +1004,8 @@ static void test_join__large_cross_product(void **state)
     CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
     CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
     CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, user, profile, NULL));
-    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(NULL, task, tag,
-                                                 &(cq_assoc_opts){ .through_model = tt }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_belongs_to_many(NULL, task, tag, &(cq_assoc_opts){ .through_model = tt }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
                 "INSERT INTO users (id, username) SELECT i, 'u' || i FROM n");

@@ -46,7 +46,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- helpers ---------------------------------------------------------------------------------- */
+/* ---- helpers ----------------------------------------------------------------------------------
+ */
 
 static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs)
 {
@@ -75,9 +76,9 @@ static cq_value *mask(const cq_value *v)
     for (size_t i = 0; i < cq_value_size(v); i++) {
         const char *k = cq_value_object_key(v, i);
         const cq_value *x = cq_value_object_value(v, i);
-        cq_value_object_set(o, k, is_timestamp_key(k) && !cq_value_is_null(x)
-                                      ? cq_value_text("<timestamp>")
-                                      : mask(x));
+        cq_value_object_set(
+            o, k,
+            is_timestamp_key(k) && !cq_value_is_null(x) ? cq_value_text("<timestamp>") : mask(x));
     }
     return o;
 }
@@ -138,18 +139,21 @@ static int create(cq_db *db, cq_instance **out, cq_model *m, const char *json,
 
 #define TS "\"createdAt\":\"<timestamp>\",\"updatedAt\":\"<timestamp>\""
 
-/* ---- scenario 41: seed 000 Product/User/Address ----------------------------------------------- */
+/* ---- scenario 41: seed 000 Product/User/Address -----------------------------------------------
+ */
 
 static void test_nested_create__scenario_41_product_user_address(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user", (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
-                                                           { .name = "last_name", .type = CQ_STRING },
-                                                           { 0 } });
-    cq_model *address = define(db, "address", (const cq_attr[]){
-                                                  { .name = "type", .type = CQ_STRING },
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = define(db, "user",
+                            (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
+                                               { .name = "last_name", .type = CQ_STRING },
+                                               { 0 } });
+    cq_model *address = define(db, "address",
+                               (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
                                                   { .name = "line_1", .type = CQ_STRING },
                                                   { .name = "line_2", .type = CQ_STRING },
                                                   { .name = "city", .type = CQ_STRING },
@@ -162,15 +166,16 @@ static void test_nested_create__scenario_41_product_user_address(void **state)
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     f->inserts = 0;
     cq_instance *created = NULL;
-    CQ_ASSERT_OK(db, create(db, &created, product,
-                            "{\"title\":\"Chair\",\"user\":{\"first_name\":\"Mick\","
-                            "\"last_name\":\"Broadstone\",\"addresses\":[{\"type\":\"home\","
-                            "\"line_1\":\"100 Main St.\",\"city\":\"Austin\",\"state\":\"TX\","
-                            "\"zip\":\"78704\"}]}}",
-                            (cq_include[]){ { .association = product_user,
-                                              .include = (cq_include[]){ { .association = user_addresses },
-                                                                         { 0 } } },
-                                            { 0 } }));
+    CQ_ASSERT_OK(
+        db, create(db, &created, product,
+                   "{\"title\":\"Chair\",\"user\":{\"first_name\":\"Mick\","
+                   "\"last_name\":\"Broadstone\",\"addresses\":[{\"type\":\"home\","
+                   "\"line_1\":\"100 Main St.\",\"city\":\"Austin\",\"state\":\"TX\","
+                   "\"zip\":\"78704\"}]}}",
+                   (cq_include[]){
+                       { .association = product_user,
+                         .include = (cq_include[]){ { .association = user_addresses }, { 0 } } },
+                       { 0 } }));
     assert_int_equal(f->inserts, 3); /* users; addresses; products (B3) */
     const char *addr = "{\"city\":\"Austin\"," TS ",\"id\":1,\"line_1\":\"100 Main St.\","
                        "\"line_2\":null,\"state\":\"TX\",\"type\":\"home\",\"userId\":1,"
@@ -183,15 +188,17 @@ static void test_nested_create__scenario_41_product_user_address(void **state)
     assert_instance(created, want); /* D7: line_2 present (null) */
     cq_instance *reloaded = NULL;
     cq_value *pk = cq_value_int(1);
-    CQ_ASSERT_OK(db, cq_model_find_by_pk(&reloaded, product, pk,
-                                         &(cq_find_opts){ .include = (cq_include[]){
-                                                              { .model = user,
-                                                                .include = (cq_include[]){ { .model = address },
-                                                                                           { 0 } } },
-                                                              { 0 } } }));
+    CQ_ASSERT_OK(
+        db, cq_model_find_by_pk(
+                &reloaded, product, pk,
+                &(cq_find_opts){
+                    .include = (cq_include[]){
+                        { .model = user, .include = (cq_include[]){ { .model = address }, { 0 } } },
+                        { 0 } } }));
     assert_instance(reloaded, want);
     cq_value_free(pk);
-    assert_table(db, "SELECT * FROM addresses ORDER BY id", (snprintf(want, sizeof want, "[%s]", addr), want));
+    assert_table(db, "SELECT * FROM addresses ORDER BY id",
+                 (snprintf(want, sizeof want, "[%s]", addr), want));
     assert_table(db, "SELECT * FROM products ORDER BY id",
                  "[{" TS ",\"id\":1,\"title\":\"Chair\",\"userId\":1}]");
     assert_table(db, "SELECT * FROM users ORDER BY id",
@@ -206,12 +213,14 @@ static void test_nested_create__scenario_42_has_one_and_ignored_data(void **stat
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user", (const cq_attr[]){ { .name = "firstName", .type = CQ_STRING },
-                                                           { .name = "lastName", .type = CQ_STRING },
-                                                           { 0 } });
-    cq_model *address = define(db, "address", (const cq_attr[]){
-                                                  { .name = "type", .type = CQ_STRING },
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = define(db, "user",
+                            (const cq_attr[]){ { .name = "firstName", .type = CQ_STRING },
+                                               { .name = "lastName", .type = CQ_STRING },
+                                               { 0 } });
+    cq_model *address = define(db, "address",
+                               (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
                                                   { .name = "line1", .type = CQ_STRING },
                                                   { .name = "line2", .type = CQ_STRING },
                                                   { .name = "city", .type = CQ_STRING },
@@ -222,52 +231,60 @@ static void test_nested_create__scenario_42_has_one_and_ignored_data(void **stat
     CQ_ASSERT_OK(db, cq_model_belongs_to(&product_user, product, user, NULL));
     CQ_ASSERT_OK(db, cq_model_has_one(&user_address, user, address, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    CQ_ASSERT_OK(db, create(db, NULL, product,
-                            "{\"title\":\"Chair\",\"user\":{\"firstName\":\"Mick\","
-                            "\"lastName\":\"Broadstone\",\"address\":{\"type\":\"home\","
-                            "\"line1\":\"100 Main St.\",\"city\":\"Austin\",\"state\":\"TX\","
-                            "\"zip\":\"78704\"}}}",
-                            (cq_include[]){ { .association = product_user,
-                                              .include = (cq_include[]){ { .association = user_address },
-                                                                         { 0 } } },
-                                            { 0 } }));
+    CQ_ASSERT_OK(db,
+                 create(db, NULL, product,
+                        "{\"title\":\"Chair\",\"user\":{\"firstName\":\"Mick\","
+                        "\"lastName\":\"Broadstone\",\"address\":{\"type\":\"home\","
+                        "\"line1\":\"100 Main St.\",\"city\":\"Austin\",\"state\":\"TX\","
+                        "\"zip\":\"78704\"}}}",
+                        (cq_include[]){
+                            { .association = product_user,
+                              .include = (cq_include[]){ { .association = user_address }, { 0 } } },
+                            { 0 } }));
     cq_instance *q = NULL;
-    CQ_ASSERT_OK(db, create(db, &q, product, "{\"title\":\"Table\",\"user\":{\"firstName\":\"Ignored\"}}",
-                            NULL));
+    CQ_ASSERT_OK(db, create(db, &q, product,
+                            "{\"title\":\"Table\",\"user\":{\"firstName\":\"Ignored\"}}", NULL));
     CQ_ASSERT_OK(db, cq_instance_reload(q, NULL));
     assert_true(cq_value_is_null(cq_instance_get(q, "userId")));
     cq_instance_free(q);
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, product,
-                                       &(cq_find_opts){ .include = (cq_include[]){
-                                                            { .model = user,
-                                                              .include = (cq_include[]){ { .model = address },
-                                                                                         { 0 } } },
-                                                            { 0 } },
-                                                        .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
-    assert_rows(rows,
-                "[{" TS ",\"id\":1,\"title\":\"Chair\",\"user\":{\"address\":{\"city\":\"Austin\","
-                TS ",\"id\":1,\"line1\":\"100 Main St.\",\"line2\":null,\"state\":\"TX\","
-                "\"type\":\"home\",\"userId\":1,\"zip\":\"78704\"}," TS ",\"firstName\":\"Mick\","
-                "\"id\":1,\"lastName\":\"Broadstone\"},\"userId\":1},{" TS ",\"id\":2,"
-                "\"title\":\"Table\",\"user\":null,\"userId\":null}]");
+    CQ_ASSERT_OK(
+        db,
+        cq_model_find_all(
+            &rows, product,
+            &(cq_find_opts){
+                .include =
+                    (cq_include[]){
+                        { .model = user, .include = (cq_include[]){ { .model = address }, { 0 } } },
+                        { 0 } },
+                .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
+    assert_rows(
+        rows, "[{" TS ",\"id\":1,\"title\":\"Chair\",\"user\":{\"address\":{\"city\":\"Austin\"," TS
+              ",\"id\":1,\"line1\":\"100 Main St.\",\"line2\":null,\"state\":\"TX\","
+              "\"type\":\"home\",\"userId\":1,\"zip\":\"78704\"}," TS ",\"firstName\":\"Mick\","
+              "\"id\":1,\"lastName\":\"Broadstone\"},\"userId\":1},{" TS ",\"id\":2,"
+              "\"title\":\"Table\",\"user\":null,\"userId\":null}]");
     cq_rows_free(rows);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM addresses"), 1);
 }
 
-/* ---- scenario 43: belongsTo alias `creator` ------------------------------------------------------ */
+/* ---- scenario 43: belongsTo alias `creator`
+ * ------------------------------------------------------ */
 
 static void test_nested_create__scenario_43_creator_alias(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user", (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
-                                                           { .name = "last_name", .type = CQ_STRING },
-                                                           { 0 } });
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = define(db, "user",
+                            (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
+                                               { .name = "last_name", .type = CQ_STRING },
+                                               { 0 } });
     cq_assoc *creator = NULL;
-    CQ_ASSERT_OK(db, cq_model_belongs_to(&creator, product, user, &(cq_assoc_opts){ .as = "creator" }));
+    CQ_ASSERT_OK(db,
+                 cq_model_belongs_to(&creator, product, user, &(cq_assoc_opts){ .as = "creator" }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     f->inserts = 0;
     cq_instance *p = NULL;
@@ -285,18 +302,19 @@ static void test_nested_create__scenario_43_creator_alias(void **state)
                             "\"last_name\":\"Lovelace\"}}",
                             (cq_include[]){ { .model = user, .as = "creator" }, { 0 } }));
     /* by model without the alias: the spec's "using an alias" error, nothing written */
-    CQ_ASSERT_ERR(db, CQ_EEAGER, create(db, NULL, product,
-                                        "{\"title\":\"Bed\",\"creator\":{\"first_name\":\"X\"}}",
-                                        (cq_include[]){ { .model = user }, { 0 } }));
+    CQ_ASSERT_ERR(db, CQ_EEAGER,
+                  create(db, NULL, product,
+                         "{\"title\":\"Bed\",\"creator\":{\"first_name\":\"X\"}}",
+                         (cq_include[]){ { .model = user }, { 0 } }));
     assert_string_equal(cq_db_error(db)->message,
                         "user is associated to product using an alias. You must use the 'as' "
                         "keyword to specify the alias within your include statement.");
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, product,
-                                       &(cq_find_opts){ .include = (cq_include[]){ { .model = user,
-                                                                                     .as = "creator" },
-                                                                                   { 0 } },
-                                                        .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
+    CQ_ASSERT_OK(db, cq_model_find_all(
+                         &rows, product,
+                         &(cq_find_opts){
+                             .include = (cq_include[]){ { .model = user, .as = "creator" }, { 0 } },
+                             .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
     assert_rows(rows, "[{" TS ",\"creator\":{" TS ",\"first_name\":\"Matt\",\"id\":1,"
                       "\"last_name\":\"Hansen\"},\"creatorId\":1,\"id\":1,\"title\":\"Chair\"},"
                       "{" TS ",\"creator\":{" TS ",\"first_name\":\"Ada\",\"id\":2,"
@@ -307,14 +325,17 @@ static void test_nested_create__scenario_43_creator_alias(void **state)
                  "{" TS ",\"first_name\":\"Ada\",\"id\":2,\"last_name\":\"Lovelace\"}]");
 }
 
-/* ---- scenario 44: hasMany tags by model, explicit product id ----------------------------------- */
+/* ---- scenario 44: hasMany tags by model, explicit product id -----------------------------------
+ */
 
 static void test_nested_create__scenario_44_has_many_tags(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *tag = define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *tag =
+        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
     CQ_ASSERT_OK(db, cq_model_has_many(NULL, product, tag, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     f->inserts = 0;
@@ -330,15 +351,17 @@ static void test_nested_create__scenario_44_has_many_tags(void **state)
     const cq_value *tags = cq_value_object_get(v, "tags");
     assert_int_equal(cq_value_size(tags), 2);
     for (size_t i = 0; i < 2; i++)
-        assert_int_equal(cq_value_as_int(cq_value_object_get(cq_value_array_get(tags, i), "productId")), 1);
+        assert_int_equal(
+            cq_value_as_int(cq_value_object_get(cq_value_array_get(tags, i), "productId")), 1);
     cq_value_free(v);
     cq_instance_free(p);
     cq_instance *found = NULL;
     cq_value *pk = cq_value_int(1);
-    CQ_ASSERT_OK(db, cq_model_find_by_pk(&found, product, pk,
-                                         &(cq_find_opts){ .include = (cq_include[]){ { .model = tag }, { 0 } },
-                                                          .order = (cq_order[]){ { .as = "tags", .attr = "id" },
-                                                                                 { 0 } } }));
+    CQ_ASSERT_OK(
+        db, cq_model_find_by_pk(
+                &found, product, pk,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = tag }, { 0 } },
+                                 .order = (cq_order[]){ { .as = "tags", .attr = "id" }, { 0 } } }));
     cq_value_free(pk);
     assert_instance(found, "{" TS ",\"id\":1,\"tags\":[{" TS ",\"id\":1,\"name\":\"Alpha\","
                            "\"productId\":1},{" TS ",\"id\":2,\"name\":\"Beta\",\"productId\":1}],"
@@ -356,25 +379,33 @@ static void test_nested_create__scenario_45_categories_alias(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *tag = define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *tag =
+        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
     cq_assoc *categories = NULL;
-    CQ_ASSERT_OK(db, cq_model_has_many(&categories, product, tag, &(cq_assoc_opts){ .as = "categories" }));
+    CQ_ASSERT_OK(
+        db, cq_model_has_many(&categories, product, tag, &(cq_assoc_opts){ .as = "categories" }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    const char *values = "{\"id\":1,\"title\":\"Chair\",\"categories\":[{\"id\":1,\"name\":\"Alpha\"},"
-                         "{\"id\":2,\"name\":\"Beta\"}]}";
+    const char *values =
+        "{\"id\":1,\"title\":\"Chair\",\"categories\":[{\"id\":1,\"name\":\"Alpha\"},"
+        "{\"id\":2,\"name\":\"Beta\"}]}";
     /* as model: the handle under `model` is not expressible in C; D5's form is the association
      * with its alias */
-    CQ_ASSERT_OK(db, create(db, NULL, product, values,
-                            (cq_include[]){ { .association = categories, .as = "categories" }, { 0 } }));
-    CQ_ASSERT_ERR(db, CQ_EUNIQUE, create(db, NULL, product, values,
-                                         (cq_include[]){ { .association = categories,
-                                                           .as = "categories" },
-                                                         { 0 } }));
+    CQ_ASSERT_OK(
+        db, create(db, NULL, product, values,
+                   (cq_include[]){ { .association = categories, .as = "categories" }, { 0 } }));
+    CQ_ASSERT_ERR(
+        db, CQ_EUNIQUE,
+        create(db, NULL, product, values,
+               (cq_include[]){ { .association = categories, .as = "categories" }, { 0 } }));
     /* by model alone: the association is aliased */
-    CQ_ASSERT_ERR(db, CQ_EEAGER, create(db, NULL, product, values, (cq_include[]){ { .model = tag }, { 0 } }));
+    CQ_ASSERT_ERR(db, CQ_EEAGER,
+                  create(db, NULL, product, values, (cq_include[]){ { .model = tag }, { 0 } }));
     /* the alias string form */
-    CQ_ASSERT_ERR(db, CQ_EUNIQUE, create(db, NULL, product, values, (cq_include[]){ { .as = "categories" }, { 0 } }));
+    CQ_ASSERT_ERR(
+        db, CQ_EUNIQUE,
+        create(db, NULL, product, values, (cq_include[]){ { .as = "categories" }, { 0 } }));
     cq_instance *next = NULL;
     int64_t id = 0;
     CQ_ASSERT_OK(db, create(db, &next, product, "{\"title\":\"Stool\"}", NULL));
@@ -386,16 +417,17 @@ static void test_nested_create__scenario_45_categories_alias(void **state)
     assert_int_equal(id, 3);
     cq_instance_free(next);
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, product,
-                                       &(cq_find_opts){ .include = (cq_include[]){ { .model = tag,
-                                                                                     .as = "categories" },
-                                                                                   { 0 } },
-                                                        .order = (cq_order[]){ { .attr = "id" },
-                                                                               { .as = "categories", .attr = "id" },
-                                                                               { 0 } } }));
-    assert_rows(rows, "[{\"categories\":[{" TS ",\"id\":1,\"name\":\"Alpha\",\"productId\":1},"
-                      "{" TS ",\"id\":2,\"name\":\"Beta\",\"productId\":1}]," TS ",\"id\":1,"
-                      "\"title\":\"Chair\"},{\"categories\":[]," TS ",\"id\":2,\"title\":\"Stool\"}]");
+    CQ_ASSERT_OK(db,
+                 cq_model_find_all(
+                     &rows, product,
+                     &(cq_find_opts){
+                         .include = (cq_include[]){ { .model = tag, .as = "categories" }, { 0 } },
+                         .order = (cq_order[]){
+                             { .attr = "id" }, { .as = "categories", .attr = "id" }, { 0 } } }));
+    assert_rows(rows,
+                "[{\"categories\":[{" TS ",\"id\":1,\"name\":\"Alpha\",\"productId\":1},"
+                "{" TS ",\"id\":2,\"name\":\"Beta\",\"productId\":1}]," TS ",\"id\":1,"
+                "\"title\":\"Chair\"},{\"categories\":[]," TS ",\"id\":2,\"title\":\"Stool\"}]");
     cq_rows_free(rows);
     assert_table(db, "SELECT * FROM tags ORDER BY id",
                  "[{" TS ",\"id\":1,\"name\":\"Alpha\",\"productId\":1},{" TS ",\"id\":2,"
@@ -405,17 +437,23 @@ static void test_nested_create__scenario_45_categories_alias(void **state)
                  "[{" TS ",\"id\":1,\"title\":\"Chair\"},{" TS ",\"id\":2,\"title\":\"Stool\"}]");
 }
 
-/* ---- scenario 46: belongsToMany tags, join values under the join model's name ------------------ */
+/* ---- scenario 46: belongsToMany tags, join values under the join model's name ------------------
+ */
 
 static void test_nested_create__scenario_46_btm_join_values(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product = define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *tag = define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
-    cq_model *pt = define(db, "product_tag", (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, product, tag, &(cq_assoc_opts){ .through_model = pt }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, tag, product, &(cq_assoc_opts){ .through_model = pt }));
+    cq_model *product =
+        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *tag =
+        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    cq_model *pt = define(db, "product_tag",
+                          (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(NULL, product, tag, &(cq_assoc_opts){ .through_model = pt }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(NULL, tag, product, &(cq_assoc_opts){ .through_model = pt }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     f->inserts = 0;
     cq_instance *p = NULL;
@@ -428,30 +466,34 @@ static void test_nested_create__scenario_46_btm_join_values(void **state)
     assert_instance(p, "{" TS ",\"id\":1,\"title\":\"Chair\",\"tags\":[{" TS ",\"id\":1,"
                        "\"name\":\"Alpha\"},{" TS ",\"id\":2,\"name\":\"Beta\"}]}");
     cq_instance_free(p);
-    CQ_ASSERT_OK(db, create(db, NULL, product, "{\"title\":\"Lamp\",\"tags\":[{\"name\":\"Gamma\"}]}",
-                            (cq_include[]){ { .model = tag }, { 0 } }));
+    CQ_ASSERT_OK(db,
+                 create(db, NULL, product, "{\"title\":\"Lamp\",\"tags\":[{\"name\":\"Gamma\"}]}",
+                        (cq_include[]){ { .model = tag }, { 0 } }));
     static const char *const weight[] = { "weight", NULL };
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, product,
-                                       &(cq_find_opts){ .include = (cq_include[]){ { .model = tag,
-                                                                                     .through_attributes = weight },
-                                                                                   { 0 } },
-                                                        .order = (cq_order[]){ { .attr = "id" },
-                                                                               { .as = "tags", .attr = "id" },
-                                                                               { 0 } } }));
+    CQ_ASSERT_OK(
+        db,
+        cq_model_find_all(
+            &rows, product,
+            &(cq_find_opts){
+                .include = (cq_include[]){ { .model = tag, .through_attributes = weight }, { 0 } },
+                .order =
+                    (cq_order[]){ { .attr = "id" }, { .as = "tags", .attr = "id" }, { 0 } } }));
     assert_rows(rows, "[{" TS ",\"id\":1,\"tags\":[{" TS ",\"id\":1,\"name\":\"Alpha\","
                       "\"product_tag\":{\"weight\":5}},{" TS ",\"id\":2,\"name\":\"Beta\","
                       "\"product_tag\":{\"weight\":null}}],\"title\":\"Chair\"},{" TS ",\"id\":2,"
                       "\"tags\":[{" TS ",\"id\":3,\"name\":\"Gamma\",\"product_tag\":"
                       "{\"weight\":null}}],\"title\":\"Lamp\"}]");
     cq_rows_free(rows);
-    const char *join_rows = "[{" TS ",\"productId\":1,\"tagId\":1,\"weight\":5},{" TS ",\"productId\":1,"
-                            "\"tagId\":2,\"weight\":null},{" TS ",\"productId\":2,\"tagId\":3,"
-                            "\"weight\":null}]";
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, pt,
-                                       &(cq_find_opts){ .order = (cq_order[]){ { .attr = "productId" },
-                                                                               { .attr = "tagId" },
-                                                                               { 0 } } }));
+    const char *join_rows =
+        "[{" TS ",\"productId\":1,\"tagId\":1,\"weight\":5},{" TS ",\"productId\":1,"
+        "\"tagId\":2,\"weight\":null},{" TS ",\"productId\":2,\"tagId\":3,"
+        "\"weight\":null}]";
+    CQ_ASSERT_OK(db,
+                 cq_model_find_all(&rows, pt,
+                                   &(cq_find_opts){ .order = (cq_order[]){ { .attr = "productId" },
+                                                                           { .attr = "tagId" },
+                                                                           { 0 } } }));
     assert_rows(rows, join_rows);
     cq_rows_free(rows);
     assert_table(db, "SELECT * FROM product_tags ORDER BY productId, tagId", join_rows);
@@ -469,27 +511,28 @@ typedef struct tree {
     cq_assoc *owner, *tags, *labels, *detail_a, *label_products, *user_products;
 } tree;
 
-static const cq_attr row_attrs[] = {
-    { .name = "name", .type = CQ_STRING, .allow_null = CQ_OFF },
-    { .name = "code", .type = CQ_STRING, .unique = true },
-    { .name = "qty", .type = CQ_INTEGER },
-    { 0 }
-};
+static const cq_attr row_attrs[] = { { .name = "name", .type = CQ_STRING, .allow_null = CQ_OFF },
+                                     { .name = "code", .type = CQ_STRING, .unique = true },
+                                     { .name = "qty", .type = CQ_INTEGER },
+                                     { 0 } };
 
 static void tree_define(cq_db *db, tree *t)
 {
     memset(t, 0, sizeof *t);
-    t->color = define(db, "color", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    t->color =
+        define(db, "color", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
     t->user = define(db, "user", row_attrs);
     t->product = define(db, "product", row_attrs);
     t->tag = define(db, "tag", row_attrs);
     t->label = define(db, "label", row_attrs);
     t->detail = define(db, "detail", row_attrs);
-    t->pl = define(db, "product_label", (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
+    t->pl = define(db, "product_label",
+                   (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
     cq_model *all[] = { t->user, t->product, t->tag, t->label, t->detail };
     for (size_t i = 0; i < 5; i++)
         CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, all[i], t->color, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(&t->owner, t->product, t->user, &(cq_assoc_opts){ .as = "owner" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(&t->owner, t->product, t->user, &(cq_assoc_opts){ .as = "owner" }));
     CQ_ASSERT_OK(db, cq_model_has_many(&t->user_products, t->user, t->product,
                                        &(cq_assoc_opts){ .foreign_key = "ownerId" }));
     CQ_ASSERT_OK(db, cq_model_has_many(&t->tags, t->product, t->tag, NULL));
@@ -501,8 +544,8 @@ static void tree_define(cq_db *db, tree *t)
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
 }
 
-static const char *const tree_tables[] = { "colors", "users", "products", "tags", "labels",
-                                           "details", "product_labels" };
+static const char *const tree_tables[] = { "colors", "users",   "products",      "tags",
+                                           "labels", "details", "product_labels" };
 
 /* Every table's rows, as JSON text (to compare before / after). */
 static char *snapshot(cq_db *db)
@@ -529,16 +572,17 @@ static char *tree_json(int slot, const char *inject, int n)
     for (int i = 0; i < 10; i++)
         snprintf(s[i], sizeof s[i], "%s%s", slot == i ? "," : "", slot == i ? inject : "");
     char *out = malloc(4096);
-    snprintf(out, 4096,
-             "{\"name\":\"product%d\",\"code\":\"P%d\"%s,"
-             "\"owner\":{\"name\":\"owner%d\",\"code\":\"U%d\"%s},"
-             "\"tags\":[{\"name\":\"tag a\",\"code\":\"Ta%d\"%s},{\"name\":\"tag b\",\"code\":\"Tb%d\"%s},"
-             "{\"name\":\"tag c\",\"code\":\"Tc%d\"%s}],"
-             "\"labels\":[{\"name\":\"label a\",\"code\":\"La%d\"%s,\"product_label\":{\"weight\":1%s}},"
-             "{\"name\":\"label b\",\"code\":\"Lb%d\"%s,\"product_label\":{\"weight\":2%s}}],"
-             "\"detail\":{\"name\":\"detail\",\"code\":\"D%d\"%s}}",
-             n, n, s[1], n, n, s[0], n, s[2], n, s[3], n, s[4], n, s[5], s[6], n, s[7], s[8], n,
-             s[9]);
+    snprintf(
+        out, 4096,
+        "{\"name\":\"product%d\",\"code\":\"P%d\"%s,"
+        "\"owner\":{\"name\":\"owner%d\",\"code\":\"U%d\"%s},"
+        "\"tags\":[{\"name\":\"tag a\",\"code\":\"Ta%d\"%s},{\"name\":\"tag "
+        "b\",\"code\":\"Tb%d\"%s},"
+        "{\"name\":\"tag c\",\"code\":\"Tc%d\"%s}],"
+        "\"labels\":[{\"name\":\"label a\",\"code\":\"La%d\"%s,\"product_label\":{\"weight\":1%s}},"
+        "{\"name\":\"label b\",\"code\":\"Lb%d\"%s,\"product_label\":{\"weight\":2%s}}],"
+        "\"detail\":{\"name\":\"detail\",\"code\":\"D%d\"%s}}",
+        n, n, s[1], n, n, s[0], n, s[2], n, s[3], n, s[4], n, s[5], s[6], n, s[7], s[8], n, s[9]);
     return out;
 }
 
@@ -546,7 +590,8 @@ static const cq_include tree_include[] = {
     { .as = "owner" }, { .as = "tags" }, { .as = "labels" }, { .as = "detail" }, { 0 }
 };
 
-/* ---- all four association types in one tree, three levels deep --------------------------------- */
+/* ---- all four association types in one tree, three levels deep ---------------------------------
+ */
 
 static void test_nested_create__all_types_three_levels(void **state)
 {
@@ -563,34 +608,41 @@ static void test_nested_create__all_types_three_levels(void **state)
     free(p2);
     /* the products' "owner" data is not included: ignored */
     f->inserts = 0;
-    CQ_ASSERT_OK(db, create(db, &u, t.user, json,
-                            (cq_include[]){ { .association = t.user_products,
-                                              .include = (cq_include[]){ { .association = t.tags },
-                                                                         { .association = t.labels },
-                                                                         { .association = t.detail_a },
-                                                                         { 0 } } },
-                                            { 0 } }));
+    CQ_ASSERT_OK(db,
+                 create(db, &u, t.user, json,
+                        (cq_include[]){ { .association = t.user_products,
+                                          .include = (cq_include[]){ { .association = t.tags },
+                                                                     { .association = t.labels },
+                                                                     { .association = t.detail_a },
+                                                                     { 0 } } },
+                                        { 0 } }));
     /* root; per product: product, 3 tags, 2 labels, 2 join rows, detail (owner not included) */
     assert_int_equal(f->inserts, 1 + 2 * 9);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products WHERE ownerId = 1"), 2);
-    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags WHERE productId IN (1, 2)"), 6);
-    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM details WHERE productId IN (1, 2)"), 2);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags WHERE productId IN (1, 2)"),
+                     6);
+    assert_int_equal(
+        cq_test_scalar_int(db, "SELECT count(*) FROM details WHERE productId IN (1, 2)"), 2);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM product_labels"), 4);
     assert_int_equal(cq_test_scalar_int(db, "SELECT sum(weight) FROM product_labels"), 6);
     cq_instance_free(u);
 
     /* four levels through belongsTo: product -> owner -> products (hasMany) -> labels (BTM) */
-    CQ_ASSERT_OK(db, create(db, &u, t.product,
-                            "{\"name\":\"top\",\"owner\":{\"name\":\"boss\",\"products\":["
-                            "{\"name\":\"sub\",\"labels\":[{\"name\":\"deep\",\"product_label\":"
-                            "{\"weight\":7}}]}]}}",
-                            (cq_include[]){ { .association = t.owner,
-                                              .include = (cq_include[]){ { .association = t.user_products,
-                                                                           .include = (cq_include[]){ { .association = t.labels },
-                                                                                                      { 0 } } },
-                                                                         { 0 } } },
-                                            { 0 } }));
+    CQ_ASSERT_OK(
+        db,
+        create(db, &u, t.product,
+               "{\"name\":\"top\",\"owner\":{\"name\":\"boss\",\"products\":["
+               "{\"name\":\"sub\",\"labels\":[{\"name\":\"deep\",\"product_label\":"
+               "{\"weight\":7}}]}]}}",
+               (cq_include[]){
+                   { .association = t.owner,
+                     .include =
+                         (cq_include[]){
+                             { .association = t.user_products,
+                               .include = (cq_include[]){ { .association = t.labels }, { 0 } } },
+                             { 0 } } },
+                   { 0 } }));
     cq_value *v = NULL;
     CQ_ASSERT_OK(db, cq_instance_to_value(&v, u));
     const cq_value *owner = cq_value_object_get(v, "owner");
@@ -599,26 +651,34 @@ static void test_nested_create__all_types_three_levels(void **state)
                      cq_value_as_int(cq_value_object_get(owner, "id")));
     assert_int_equal(cq_value_as_int(cq_value_object_get(sub, "ownerId")),
                      cq_value_as_int(cq_value_object_get(owner, "id")));
-    assert_string_equal(cq_value_as_text(cq_value_object_get(cq_value_array_get(cq_value_object_get(sub, "labels"), 0), "name")),
+    assert_string_equal(cq_value_as_text(cq_value_object_get(
+                            cq_value_array_get(cq_value_object_get(sub, "labels"), 0), "name")),
                         "deep");
     cq_value_free(v);
     /* read back */
     cq_rows *rows = NULL;
     static const char *const name[] = { "name", NULL };
     cq_value *top = cq_test_json("{\"name\":\"top\"}");
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, t.product,
-                                       &(cq_find_opts){ .where = top, .attributes = name,
-                                                        .include = (cq_include[]){
-                                                            { .association = t.owner, .attributes = name,
-                                                              .include = (cq_include[]){
-                                                                  { .association = t.user_products,
-                                                                    .attributes = name,
-                                                                    .include = (cq_include[]){ { .association = t.labels,
-                                                                                                 .attributes = name,
-                                                                                                 .through_attributes = (const char *const[]){ "weight", NULL } },
-                                                                                               { 0 } } },
-                                                                  { 0 } } },
-                                                            { 0 } } }));
+    CQ_ASSERT_OK(
+        db,
+        cq_model_find_all(
+            &rows, t.product,
+            &(cq_find_opts){
+                .where = top,
+                .attributes = name,
+                .include = (cq_include[]){
+                    { .association = t.owner,
+                      .attributes = name,
+                      .include = (cq_include[]){ { .association = t.user_products,
+                                                   .attributes = name,
+                                                   .include = (cq_include[]){ { .association =
+                                                                                    t.labels,
+                                                                                .attributes = name,
+                                                                                .through_attributes = (const char
+                                                                                                           *const[]){ "weight", NULL } },
+                                                                              { 0 } } },
+                                                 { 0 } } },
+                    { 0 } } }));
     /* the owner and its products are written before "top" (B2 step 1): sub comes first */
     assert_rows(rows, "[{\"name\":\"top\",\"owner\":{\"name\":\"boss\",\"products\":["
                       "{\"name\":\"sub\",\"labels\":[{\"name\":\"deep\","
@@ -628,7 +688,8 @@ static void test_nested_create__all_types_three_levels(void **state)
     cq_instance_free(u);
 }
 
-/* ---- bulkCreate of 100 trees ------------------------------------------------------------------------ */
+/* ---- bulkCreate of 100 trees
+ * ------------------------------------------------------------------------ */
 
 static void test_nested_create__bulk_create_100_trees(void **state)
 {
@@ -649,8 +710,8 @@ static void test_nested_create__bulk_create_100_trees(void **state)
     cq_value *v = cq_test_json(json);
     free(json);
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_bulk_create(&rows, t.product, v,
-                                          &(cq_write_opts){ .include = tree_include }));
+    CQ_ASSERT_OK(
+        db, cq_model_bulk_create(&rows, t.product, v, &(cq_write_opts){ .include = tree_include }));
     cq_value_free(v);
     assert_int_equal(cq_rows_count(rows), 100);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 100);
@@ -668,23 +729,26 @@ static void test_nested_create__bulk_create_100_trees(void **state)
                                             "p.ownerId = u.id WHERE substr(u.code, 2) = "
                                             "substr(p.code, 2)"),
                      100);
-    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM product_labels pl JOIN products p "
-                                            "ON pl.productId = p.id JOIN labels l ON pl.labelId = "
-                                            "l.id WHERE substr(l.code, 3) = substr(p.code, 2)"),
+    assert_int_equal(cq_test_scalar_int(db,
+                                        "SELECT count(*) FROM product_labels pl JOIN products p "
+                                        "ON pl.productId = p.id JOIN labels l ON pl.labelId = "
+                                        "l.id WHERE substr(l.code, 3) = substr(p.code, 2)"),
                      200);
     assert_string_equal(cq_value_as_text(cq_instance_get(cq_rows_at(rows, 99), "code")), "P99");
     cq_rows_free(rows);
     /* a failing tree in the middle of the batch: nothing of the batch stays (D2) */
     char *before = snapshot(db);
-    char *a = tree_json(-1, "", 200), *b = tree_json(4, "\"name\":null", 201), *c = tree_json(-1, "", 202);
+    char *a = tree_json(-1, "", 200), *b = tree_json(4, "\"name\":null", 201),
+         *c = tree_json(-1, "", 202);
     char batch[8192];
     snprintf(batch, sizeof batch, "[%s,%s,%s]", a, b, c);
     free(a);
     free(b);
     free(c);
     v = cq_test_json(batch);
-    CQ_ASSERT_ERR(db, CQ_ENOTNULL, cq_model_bulk_create(&rows, t.product, v,
-                                                        &(cq_write_opts){ .include = tree_include }));
+    CQ_ASSERT_ERR(
+        db, CQ_ENOTNULL,
+        cq_model_bulk_create(&rows, t.product, v, &(cq_write_opts){ .include = tree_include }));
     assert_null(rows);
     cq_value_free(v);
     char *after = snapshot(db);
@@ -693,22 +757,26 @@ static void test_nested_create__bulk_create_100_trees(void **state)
     cq_free(after);
 }
 
-/* ---- hasMany scope values are applied to nested children ---------------------------------------------- */
+/* ---- hasMany scope values are applied to nested children
+ * ---------------------------------------------- */
 
 static void test_nested_create__has_many_scope(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *image = define(db, "image", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *comment = define(db, "comment", (const cq_attr[]){ { .name = "text", .type = CQ_STRING },
-                                                                 { .name = "commentable", .type = CQ_STRING },
-                                                                 { .name = "commentableId", .type = CQ_INTEGER },
-                                                                 { 0 } });
+    cq_model *image =
+        define(db, "image", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *comment = define(db, "comment",
+                               (const cq_attr[]){ { .name = "text", .type = CQ_STRING },
+                                                  { .name = "commentable", .type = CQ_STRING },
+                                                  { .name = "commentableId", .type = CQ_INTEGER },
+                                                  { 0 } });
     cq_value *scope = cq_test_json("{\"commentable\":\"image\"}");
     cq_assoc *comments = NULL;
     CQ_ASSERT_OK(db, cq_model_has_many(&comments, image, comment,
                                        &(cq_assoc_opts){ .foreign_key = "commentableId",
-                                                         .constraints = CQ_OFF, .scope = scope }));
+                                                         .constraints = CQ_OFF,
+                                                         .scope = scope }));
     cq_value_free(scope);
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     CQ_ASSERT_OK(db, create(db, NULL, image,
@@ -721,16 +789,21 @@ static void test_nested_create__has_many_scope(void **state)
                  "{\"text\":\"wow\",\"commentable\":\"image\",\"commentableId\":1}]");
     /* and the include reads them back through the scope */
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, image,
-                                       &(cq_find_opts){ .attributes = (const char *const[]){ "title", NULL },
-                                                        .include = (cq_include[]){ { .association = comments,
-                                                                                     .attributes = (const char *const[]){ "text", NULL } },
-                                                                                   { 0 } } }));
-    assert_rows(rows, "[{\"title\":\"sunset\",\"comments\":[{\"text\":\"nice\"},{\"text\":\"wow\"}]}]");
+    CQ_ASSERT_OK(db,
+                 cq_model_find_all(
+                     &rows, image,
+                     &(cq_find_opts){ .attributes = (const char *const[]){ "title", NULL },
+                                      .include = (cq_include[]){
+                                          { .association = comments,
+                                            .attributes = (const char *const[]){ "text", NULL } },
+                                          { 0 } } }));
+    assert_rows(rows,
+                "[{\"title\":\"sunset\",\"comments\":[{\"text\":\"nice\"},{\"text\":\"wow\"}]}]");
     cq_rows_free(rows);
 }
 
-/* ---- data without include is ignored; null means no children (D15) ------------------------------------ */
+/* ---- data without include is ignored; null means no children (D15)
+ * ------------------------------------ */
 
 static void test_nested_create__ignored_data_and_null(void **state)
 {
@@ -741,9 +814,10 @@ static void test_nested_create__ignored_data_and_null(void **state)
     f->inserts = 0;
     cq_instance *p = NULL;
     /* nothing included: the nested data is ignored */
-    CQ_ASSERT_OK(db, create(db, &p, t.product, "{\"name\":\"plain\",\"owner\":{\"name\":\"x\"},"
-                                               "\"tags\":[{\"name\":\"x\"}],\"labels\":[{\"name\":\"x\"}],"
-                                               "\"detail\":{\"name\":\"x\"}}",
+    CQ_ASSERT_OK(db, create(db, &p, t.product,
+                            "{\"name\":\"plain\",\"owner\":{\"name\":\"x\"},"
+                            "\"tags\":[{\"name\":\"x\"}],\"labels\":[{\"name\":\"x\"}],"
+                            "\"detail\":{\"name\":\"x\"}}",
                             NULL));
     assert_int_equal(f->inserts, 1);
     assert_instance(p, "{\"id\":1,\"name\":\"plain\",\"code\":null,\"qty\":null,\"colorId\":null,"
@@ -751,14 +825,16 @@ static void test_nested_create__ignored_data_and_null(void **state)
     cq_instance_free(p);
     /* only tags included: the rest is ignored */
     f->inserts = 0;
-    CQ_ASSERT_OK(db, create(db, NULL, t.product, "{\"name\":\"some\",\"owner\":{\"name\":\"x\"},"
-                                                 "\"tags\":{\"name\":\"single\"},\"detail\":{\"name\":\"x\"}}",
+    CQ_ASSERT_OK(db, create(db, NULL, t.product,
+                            "{\"name\":\"some\",\"owner\":{\"name\":\"x\"},"
+                            "\"tags\":{\"name\":\"single\"},\"detail\":{\"name\":\"x\"}}",
                             (cq_include[]){ { .association = t.tags }, { 0 } }));
     assert_int_equal(f->inserts, 2); /* a single object for hasMany is a list of one */
     /* null: no children, for every association type; [] likewise */
     f->inserts = 0;
-    CQ_ASSERT_OK(db, create(db, &p, t.product, "{\"name\":\"none\",\"owner\":null,\"tags\":null,"
-                                               "\"labels\":null,\"detail\":null}",
+    CQ_ASSERT_OK(db, create(db, &p, t.product,
+                            "{\"name\":\"none\",\"owner\":null,\"tags\":null,"
+                            "\"labels\":null,\"detail\":null}",
                             tree_include));
     assert_int_equal(f->inserts, 1);
     cq_value *v = NULL;
@@ -779,9 +855,10 @@ static void test_nested_create__ignored_data_and_null(void **state)
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 4);
     /* all: true creates every association's data */
     f->inserts = 0;
-    CQ_ASSERT_OK(db, create(db, &p, t.product, "{\"name\":\"all\",\"color\":{\"name\":\"blue\"},"
-                                               "\"owner\":{\"name\":\"o\"},\"tags\":[{\"name\":\"t\"}],"
-                                               "\"labels\":[{\"name\":\"l\"}],\"detail\":{\"name\":\"d\"}}",
+    CQ_ASSERT_OK(db, create(db, &p, t.product,
+                            "{\"name\":\"all\",\"color\":{\"name\":\"blue\"},"
+                            "\"owner\":{\"name\":\"o\"},\"tags\":[{\"name\":\"t\"}],"
+                            "\"labels\":[{\"name\":\"l\"}],\"detail\":{\"name\":\"d\"}}",
                             (cq_include[]){ { .all = true }, { 0 } }));
     assert_int_equal(f->inserts, 7); /* color, owner, product, tag, label, join row, detail */
     assert_int_equal(cq_value_as_int(cq_instance_get(p, "colorId")), 1);
@@ -803,7 +880,8 @@ static void test_nested_create__ignored_data_and_null(void **state)
     assert_int_equal(f->inserts, 0);
 }
 
-/* ---- D2: a failure anywhere in a ten-row tree leaves every table as it was ---------------------------- */
+/* ---- D2: a failure anywhere in a ten-row tree leaves every table as it was
+ * ---------------------------- */
 
 static void test_nested_create__failure_at_every_position_writes_nothing(void **state)
 {
@@ -820,7 +898,7 @@ static void test_nested_create__failure_at_every_position_writes_nothing(void **
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM product_labels"), 2);
 
     static const struct {
-        int slot;            /* 0 owner (first), 1 product, 2..4 tags, 5/7 labels, 6/8 joins, 9 detail */
+        int slot; /* 0 owner (first), 1 product, 2..4 tags, 5/7 labels, 6/8 joins, 9 detail */
         const char *inject;
         int code;
         const char *model, *attr; /* named in the message */
@@ -880,7 +958,8 @@ static void test_nested_create__failure_at_every_position_writes_nothing(void **
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags"), 6);
 }
 
-/* ---- inside the caller's transaction: a savepoint --------------------------------------------------------- */
+/* ---- inside the caller's transaction: a savepoint
+ * --------------------------------------------------------- */
 
 static void test_nested_create__savepoint_in_caller_transaction(void **state)
 {
@@ -893,8 +972,9 @@ static void test_nested_create__savepoint_in_caller_transaction(void **state)
     CQ_ASSERT_OK(db, create(db, NULL, t.color, "{\"name\":\"kept\"}", NULL));
     char *ok = tree_json(-1, "", 1), *bad = tree_json(9, "\"name\":null", 2);
     cq_value *v = cq_test_json(ok);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, t.product, v,
-                                     &(cq_write_opts){ .include = tree_include, .transaction = txn }));
+    CQ_ASSERT_OK(db,
+                 cq_model_create(NULL, t.product, v,
+                                 &(cq_write_opts){ .include = tree_include, .transaction = txn }));
     cq_value_free(v);
     v = cq_test_json(bad);
     CQ_ASSERT_ERR(db, CQ_ENOTNULL,
@@ -918,8 +998,9 @@ static void test_nested_create__savepoint_in_caller_transaction(void **state)
     char *again = tree_json(-1, "", 3);
     v = cq_test_json(again);
     free(again);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, t.product, v,
-                                     &(cq_write_opts){ .include = tree_include, .transaction = txn }));
+    CQ_ASSERT_OK(db,
+                 cq_model_create(NULL, t.product, v,
+                                 &(cq_write_opts){ .include = tree_include, .transaction = txn }));
     cq_value_free(v);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 1);

@@ -470,11 +470,10 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
                               .references_model = "owner",
                               .on_delete = "RESTRICT" },
                             { 0 } };
-    const cq_attr tag[] = { { .name = "petId",
-                              .type = CQ_INTEGER,
-                              .references_model = "pet",
-                              .on_delete = "RESTRICT" },
-                            { 0 } };
+    const cq_attr tag[] = {
+        { .name = "petId", .type = CQ_INTEGER, .references_model = "pet", .on_delete = "RESTRICT" },
+        { 0 }
+    };
     define(f->db, "owner", owner);
     define(f->db, "pet", pet);
     define(f->db, "tag", tag);
@@ -486,12 +485,14 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
     CQ_ASSERT_OK(f->db, cq_db_truncate(f->db, NULL));
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM owners"), 0);
     /* a cycle of RESTRICTs cannot be emptied: the error surfaces, every row stays */
-    const cq_attr a[] = { { .name = "bId", .type = CQ_INTEGER, .references_model = "b",
-                            .on_delete = "RESTRICT" },
-                          { 0 } };
-    const cq_attr b[] = { { .name = "aId", .type = CQ_INTEGER, .references_model = "a",
-                            .on_delete = "RESTRICT" },
-                          { 0 } };
+    const cq_attr a[] = {
+        { .name = "bId", .type = CQ_INTEGER, .references_model = "b", .on_delete = "RESTRICT" },
+        { 0 }
+    };
+    const cq_attr b[] = {
+        { .name = "aId", .type = CQ_INTEGER, .references_model = "a", .on_delete = "RESTRICT" },
+        { 0 }
+    };
     define(f->db, "a", a);
     define(f->db, "b", b);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));

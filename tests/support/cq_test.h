@@ -12,25 +12,25 @@
 #include <cequel.h>
 
 /* Fails the test with cq_db_error(db)->message when `expr` is not CQ_OK. */
-#define CQ_ASSERT_OK(db, expr)                                                                    \
-    do {                                                                                          \
-        int cq__rc = (expr);                                                                      \
-        if (cq__rc != CQ_OK) {                                                                    \
-            print_error("%s failed: %s (%s): %s\n", #expr, cq_error_name(cq__rc),                 \
-                        cq_strerror(cq__rc), (db) ? cq_db_error(db)->message : "");               \
-            fail();                                                                               \
-        }                                                                                         \
+#define CQ_ASSERT_OK(db, expr)                                                                     \
+    do {                                                                                           \
+        int cq__rc = (expr);                                                                       \
+        if (cq__rc != CQ_OK) {                                                                     \
+            print_error("%s failed: %s (%s): %s\n", #expr, cq_error_name(cq__rc),                  \
+                        cq_strerror(cq__rc), (db) ? cq_db_error(db)->message : "");                \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* Asserts that `expr` fails with `code`. */
-#define CQ_ASSERT_ERR(db, code, expr)                                                             \
-    do {                                                                                          \
-        int cq__rc = (expr);                                                                      \
-        if (cq__rc != (code)) {                                                                   \
-            print_error("%s returned %s, expected %s: %s\n", #expr, cq_error_name(cq__rc),        \
-                        cq_error_name(code), (db) ? cq_db_error(db)->message : "");               \
-            fail();                                                                               \
-        }                                                                                         \
+#define CQ_ASSERT_ERR(db, code, expr)                                                              \
+    do {                                                                                           \
+        int cq__rc = (expr);                                                                       \
+        if (cq__rc != (code)) {                                                                    \
+            print_error("%s returned %s, expected %s: %s\n", #expr, cq_error_name(cq__rc),         \
+                        cq_error_name(code), (db) ? cq_db_error(db)->message : "");                \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* Opens a fresh in-memory SQLite database (fails the test on error). */
