@@ -46,6 +46,9 @@ static void set_message(cq_error *err, int code, const char *prefix, const char 
 static int pg_connect(cq__conn **out, const char *target, cq_error *err)
 {
     *out = NULL;
+    if (strncmp(target, "//", 2) != 0)
+        return cq__err_set(err, CQ_EINVALID,
+                           "PostgreSQL URL must look like postgres://user:pass@host:port/db");
     /* libpq parses the URI itself; both schemes are accepted, so rebuild one from the target */
     char *uri = cq__asprintf("postgresql:%s", target);
     cq__conn *c = calloc(1, sizeof *c);
@@ -54,6 +57,22 @@ static int pg_connect(cq__conn **out, const char *target, cq_error *err)
         free(c);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
+    /* a malformed URI (bad percent-encoding, unknown parameter) is the caller's mistake, not a
+     * connection failure */
+    char *parse_error = NULL;
+    PQconninfoOption *parsed = PQconninfoParse(uri, &parse_error);
+    if (!parsed) {
+        if (parse_error)
+            set_message(err, CQ_EINVALID, "bad PostgreSQL URL: ", parse_error);
+        else
+            cq__err_set(err, CQ_ENOMEM, "out of memory");
+        int code = parse_error ? CQ_EINVALID : CQ_ENOMEM;
+        PQfreemem(parse_error);
+        free(uri);
+        free(c);
+        return code;
+    }
+    PQconninfoFree(parsed);
     c->pg = PQconnectdb(uri);
     free(uri);
     if (!c->pg) {
@@ -247,6 +266,28 @@ static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
     return CQ_OK;
 }
 
+/* Ends a COPY the server started: refuses to send data (COPY FROM STDIN) or reads and drops
+ * what it sends (COPY TO STDOUT), then consumes the results until the connection is idle. */
+static void discard_copy(cq__conn *c, ExecStatusType st)
+{
+    if (st == PGRES_COPY_IN) {
+        PQputCopyEnd(c->pg, "COPY FROM STDIN is not supported by cequel");
+    } else {
+        char *buf = NULL;
+        while (PQgetCopyData(c->pg, &buf, 0) > 0) {
+            PQfreemem(buf);
+            buf = NULL;
+        }
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType again = PQresultStatus(r);
+        PQclear(r);
+        if (again == PGRES_COPY_IN || again == PGRES_COPY_OUT || again == PGRES_COPY_BOTH)
+            break; /* cannot happen after the copy ended; never loop on it */
+    }
+}
+
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
                    cq__result *res, cq_error *err)
 {
@@ -271,7 +312,16 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     /* no parameter types: the server infers each one from where it appears */
     r = PQexecParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
-    if (!r || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)) {
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+        /* COPY ... STDIN/STDOUT needs a data stream the driver interface does not have: end
+         * it so the connection stays usable */
+        PQclear(r);
+        r = NULL;
+        discard_copy(c, st);
+        code = cq__err_set(err, CQ_ENOTSUPPORTED, "COPY FROM STDIN / TO STDOUT is not supported");
+        goto done;
+    }
+    if (!r || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)) {
         code = map_error(c, r, err);
         goto done;
     }

@@ -624,6 +624,13 @@ static void test_postgres__raw_query_with_params(void **state)
     assert_string_equal(cq_value_as_text(cq_value_object_get(row, "t")), "ünïcode ✓");
     assert_string_equal(cq_value_as_text(cq_value_object_get(row, "h")), "dead00beef");
     cq_value_free(rows);
+
+    /* COPY to the client has no stream here: refused, and the connection stays usable */
+    CQ_ASSERT_ERR(f->db, CQ_ENOTSUPPORTED,
+                  cq_db_query(NULL, f->db, "COPY raw_t TO STDOUT", NULL, NULL));
+    CQ_ASSERT_ERR(f->db, CQ_ENOTSUPPORTED,
+                  cq_db_query(NULL, f->db, "COPY raw_t FROM STDIN", NULL, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM raw_t"), 1);
 }
 
 /* hasMany add/get/count and belongsToMany add/get with the join row. */
@@ -834,9 +841,13 @@ static void test_postgres__connect_errors(void **state)
         CQ_ECONNECT);
     assert_null(db);
     assert_non_null(strstr(err.message, "cannot connect to PostgreSQL"));
+    /* a URL libpq cannot parse is a bad argument, not a connection failure */
     assert_int_equal(
         cq_db_open(&db, "postgres://nobody@127.0.0.1:1/none?bogus_option=1", NULL, &err),
-        CQ_ECONNECT);
+        CQ_EINVALID);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "bogus_option"));
+    assert_int_equal(cq_db_open(&db, "postgres:nothing", NULL, &err), CQ_EINVALID);
     assert_null(db);
 }
 
