@@ -47,9 +47,11 @@ int cq__session_open(cq__session *s, const char *url, cq_error *err)
         drv = &cq__driver_postgres;
 #endif
     if (!drv)
+        /* the scheme only: the rest of a URL may carry a password */
         return cq__err_set(err, CQ_ENOTSUPPORTED,
-                           "database URL \"%s\": dialect \"%.*s\" is not supported by this build",
-                           url, (int)n, url);
+                           "database URL \"%.*s:...\": dialect \"%.*s\" is not supported by "
+                           "this build",
+                           (int)n, url, (int)n, url);
     s->driver = drv;
     return drv->connect(&s->conn, colon + 1, err);
 }
