@@ -37,8 +37,10 @@ typedef struct cq_open_opts {
  * Opens a connection.
  *
  * URLs: `sqlite::memory:`, `sqlite:relative/path.db`, `sqlite:/absolute/path.db`,
- * `sqlite:///absolute/path.db`. SQLite connections enforce foreign keys
- * (PRAGMA foreign_keys = ON).
+ * `sqlite:///absolute/path.db`; and, when built with the PostgreSQL driver
+ * (CQ_WITH_POSTGRES), `postgres://user:pass@host:port/db` or `postgresql://...` (libpq's URI
+ * form). SQLite connections enforce foreign keys (PRAGMA foreign_keys = ON); PostgreSQL
+ * sessions use UTF-8 and UTC.
  *
  * @param[out] out  the connection; the caller owns it, close with cq_db_close(). NULL on failure.
  * @param url       borrowed for the call.
