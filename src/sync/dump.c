@@ -1258,8 +1258,8 @@ static void raw_table_free(raw_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* One dialect's introspection. PostgreSQL and MySQL slot in here (dump.js dumpPostgres()
- * is the reference for the former: information_schema.columns, pg_constraint, pg_index). */
+/* One dialect's introspection (dump.js dumpSqlite() and dumpPostgres() are the references);
+ * MySQL would slot in here. */
 typedef struct dump_dialect {
     cq_dialect dialect;
     /* names of the user tables (array of text), any order */
@@ -1563,8 +1563,305 @@ static int sqlite_table(raw_table *out, cq_db *db, const char *name)
     return rc;
 }
 
+/* ---- PostgreSQL (dump.js dumpPostgres()) ------------------------------------------------- */
+
+/* dump.js pgFamily(): the family of an information_schema data_type. */
+static family pg_family(const char *data_type, const char *udt_name, bool is_enum)
+{
+    char *t = cq__strdup(data_type ? data_type : "");
+    if (!t)
+        return FAM_OTHER;
+    js_lower(t, strlen(t));
+    family f = FAM_OTHER;
+    if (is_enum)
+        f = FAM_TEXT;
+    else if (!strcmp(t, "smallint") || !strcmp(t, "integer") || !strcmp(t, "bigint"))
+        f = FAM_INTEGER;
+    else if (!strcmp(t, "character varying") || !strcmp(t, "character") || !strcmp(t, "text") ||
+             !strcmp(t, "citext"))
+        f = FAM_TEXT;
+    else if (!strcmp(t, "real") || !strcmp(t, "double precision") || !strcmp(t, "numeric"))
+        f = FAM_REAL;
+    else if (!strcmp(t, "boolean"))
+        f = FAM_BOOLEAN;
+    else if (!strncmp(t, "timestamp", 9) || !strcmp(t, "date") || !strncmp(t, "time", 4))
+        f = FAM_DATETIME;
+    else if (!strcmp(t, "bytea"))
+        f = FAM_BLOB;
+    else if (!strcmp(t, "uuid"))
+        f = FAM_UUID;
+    else if (!strcmp(t, "json") || !strcmp(t, "jsonb"))
+        f = FAM_JSON;
+    else if (!strcmp(t, "user-defined") && udt_name && !strcmp(udt_name, "citext"))
+        f = FAM_TEXT;
+    free(t);
+    return f;
+}
+
+/* The relation `name` of the public schema, as an SQL expression of type regclass taking the
+ * name as the statement's first parameter. */
+#define PG_REL "(quote_ident('public') || '.' || quote_ident(?))::regclass"
+
+static int pg_query_name(cq_value **out, cq_db *db, const char *sql, const char *name)
+{
+    *out = NULL;
+    cq_value *params = cq_value_array();
+    if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
+        cq_value_free(params);
+        return oom(db);
+    }
+    int rc = cq_db_query(out, db, sql, params, NULL);
+    cq_value_free(params);
+    return rc;
+}
+
+static int pg_tables(cq_value **out, cq_db *db)
+{
+    *out = NULL;
+    cq_value *rows = NULL;
+    int rc = cq_db_query(&rows, db,
+                         "SELECT table_name::text AS table_name FROM information_schema.tables "
+                         "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+                         NULL, NULL);
+    if (rc != CQ_OK)
+        return rc;
+    cq_value *names = cq_value_array();
+    for (size_t i = 0; names && i < cq_value_size(rows); i++) {
+        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), "table_name");
+        if (cq_value_array_append(names, cq_value_copy(n)) != CQ_OK) {
+            cq_value_free(names);
+            names = NULL;
+        }
+    }
+    cq_value_free(rows);
+    if (!names)
+        return oom(db);
+    *out = names;
+    return CQ_OK;
+}
+
+/* A json_agg() result (text, or NULL for no rows) as an array; NULL when out of memory. */
+static cq_value *pg_json_list(const cq_value *v)
+{
+    const char *s = cq_value_as_text(v);
+    cq_value *list = NULL;
+    if (!s || cq_value_from_json(&list, s, NULL) != CQ_OK ||
+        cq_value_type_of(list) != CQ_VALUE_ARRAY) {
+        cq_value_free(list);
+        return cq_value_array();
+    }
+    return list;
+}
+
+static int pg_columns(raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *cols = NULL, *pk = NULL;
+    int rc = pg_query_name(
+        &cols, db,
+        "SELECT c.column_name::text AS column_name, c.data_type::text AS data_type, "
+        "c.udt_name::text AS udt_name, c.is_nullable::text AS is_nullable, "
+        "c.column_default::text AS column_default, c.is_identity::text AS is_identity, "
+        "EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE t.typname = c.udt_name AND n.nspname = c.udt_schema AND t.typtype = 'e') "
+        "AS is_enum FROM information_schema.columns c "
+        "WHERE c.table_schema = 'public' AND c.table_name = ? ORDER BY c.ordinal_position",
+        name);
+    if (rc == CQ_OK)
+        rc = pg_query_name(&pk, db,
+                           "SELECT a.attname::text AS name FROM pg_constraint con "
+                           "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(num, ord) "
+                           "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num "
+                           "WHERE con.conrelid = " PG_REL " AND con.contype = 'p' "
+                           "ORDER BY k.ord",
+                           name);
+    if (rc != CQ_OK)
+        goto out;
+    t->columns = cq_value_array();
+    if (!t->columns) {
+        rc = oom(db);
+        goto out;
+    }
+    for (size_t i = 0; i < cq_value_size(cols); i++) {
+        const cq_value *c = cq_value_array_get(cols, i);
+        const char *cname = row_text(c, "column_name");
+        family f = pg_family(row_text(c, "data_type"), row_text(c, "udt_name"),
+                             cq_value_as_bool(cq_value_object_get(c, "is_enum")));
+        int64_t pos = 0;
+        for (size_t k = 0; cname && !pos && k < cq_value_size(pk); k++) {
+            const char *pk_name = row_text(cq_value_array_get(pk, k), "name");
+            if (pk_name && !strcmp(cname, pk_name))
+                pos = (int64_t)k + 1;
+        }
+        const char *def_raw = row_text(c, "column_default");
+        const char *ident = row_text(c, "is_identity");
+        bool autoinc = (ident && !strcmp(ident, "YES")) ||
+                       (def_raw && strncasecmp(def_raw, "nextval(", 8) == 0);
+        const char *nullable = row_text(c, "is_nullable");
+        cq_value *def = NULL;
+        if (normalize_default(&def, def_raw, f) != CQ_OK) {
+            rc = oom(db);
+            goto out;
+        }
+        cq_value *col = cq_value_object();
+        rc = cq_value_object_set(col, "name", cq_value_copy(cq_value_object_get(c, "column_name")));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "type", cq_value_text(family_names[f]));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "notNull",
+                                     cq_value_bool(nullable && !strcmp(nullable, "NO")));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "primaryKey",
+                                     pos > 0 ? cq_value_int(pos) : cq_value_null());
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
+        if (rc == CQ_OK && def) {
+            rc = cq_value_object_set(col, "default", def);
+            def = NULL;
+        }
+        cq_value_free(def);
+        if (rc == CQ_OK)
+            rc = cq_value_array_append(t->columns, col);
+        else
+            cq_value_free(col);
+        if (rc != CQ_OK) {
+            rc = oom(db);
+            goto out;
+        }
+    }
+out:
+    cq_value_free(cols);
+    cq_value_free(pk);
+    return rc;
+}
+
+/* pg_constraint.confdeltype / confupdtype letters. */
+static const char *pg_action(const char *code)
+{
+    switch (code ? code[0] : '\0') {
+    case 'a':
+        return "NO ACTION";
+    case 'r':
+        return "RESTRICT";
+    case 'c':
+        return "CASCADE";
+    case 'n':
+        return "SET NULL";
+    case 'd':
+        return "SET DEFAULT";
+    default:
+        return NULL;
+    }
+}
+
+static int pg_foreign_keys(raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = pg_query_name(
+        &list, db,
+        "SELECT con.confdeltype::text AS del, con.confupdtype::text AS upd, "
+        "fc.relname::text AS ftable, "
+        "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
+        "FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord) "
+        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num)::text AS cols, "
+        "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
+        "FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord) "
+        "JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num)::text AS fcols "
+        "FROM pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid "
+        "WHERE con.conrelid = " PG_REL " AND con.contype = 'f' ORDER BY con.conname",
+        name);
+    if (rc != CQ_OK)
+        return rc;
+    t->foreign_keys = cq_value_array();
+    if (!t->foreign_keys)
+        rc = oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
+        const cq_value *r = cq_value_array_get(list, i);
+        const char *del = pg_action(row_text(r, "del")), *upd = pg_action(row_text(r, "upd"));
+        cq_value *refs = cq_value_object(), *fk = cq_value_object();
+        bool ok = refs && fk;
+        ok = ok && cq_value_object_set(refs, "table",
+                                       cq_value_copy(cq_value_object_get(r, "ftable"))) == CQ_OK;
+        ok = ok && cq_value_object_set(refs, "columns",
+                                       pg_json_list(cq_value_object_get(r, "fcols"))) == CQ_OK;
+        ok = ok && cq_value_object_set(fk, "columns",
+                                       pg_json_list(cq_value_object_get(r, "cols"))) == CQ_OK;
+        if (ok) {
+            ok = cq_value_object_set(fk, "references", refs) == CQ_OK;
+            refs = NULL;
+        }
+        ok = ok && cq_value_object_set(fk, "onDelete",
+                                       del ? cq_value_text(del) : cq_value_null()) == CQ_OK;
+        ok = ok && cq_value_object_set(fk, "onUpdate",
+                                       upd ? cq_value_text(upd) : cq_value_null()) == CQ_OK;
+        cq_value_free(refs);
+        if (ok) {
+            ok = cq_value_array_append(t->foreign_keys, fk) == CQ_OK;
+            fk = NULL;
+        }
+        cq_value_free(fk);
+        if (!ok)
+            rc = oom(db);
+    }
+    cq_value_free(list);
+    return rc;
+}
+
+static int pg_indexes(raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = pg_query_name(&list, db,
+                           "SELECT i.indisunique AS uniq, "
+                           "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
+                           "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) "
+                           "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num "
+                           "WHERE k.num > 0)::text AS cols "
+                           "FROM pg_index i WHERE i.indrelid = " PG_REL " AND NOT i.indisprimary",
+                           name);
+    if (rc != CQ_OK)
+        return rc;
+    t->unique = cq_value_array();
+    t->indexes = cq_value_array();
+    if (!t->unique || !t->indexes)
+        rc = oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
+        const cq_value *r = cq_value_array_get(list, i);
+        cq_value *cols = pg_json_list(cq_value_object_get(r, "cols"));
+        if (!cols || sort_array(cols, cmp_default_sort, NULL) != CQ_OK) {
+            cq_value_free(cols);
+            rc = oom(db);
+            break;
+        }
+        bool uniq = cq_value_as_bool(cq_value_object_get(r, "uniq"));
+        if (cq_value_array_append(uniq ? t->unique : t->indexes, cols) != CQ_OK)
+            rc = oom(db);
+    }
+    cq_value_free(list);
+    return rc;
+}
+
+static int pg_table(raw_table *out, cq_db *db, const char *name)
+{
+    memset(out, 0, sizeof *out);
+    int rc = pg_columns(out, db, name);
+    if (rc == CQ_OK)
+        rc = pg_foreign_keys(out, db, name);
+    if (rc == CQ_OK)
+        rc = pg_indexes(out, db, name);
+    if (rc == CQ_OK) {
+        char *q = sqlite_quote(name); /* the same double-quote rule */
+        char *sql = q ? cq__asprintf("SELECT * FROM public.%s", q) : NULL;
+        free(q);
+        rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
+        free(sql);
+    }
+    if (rc != CQ_OK)
+        raw_table_free(out);
+    return rc;
+}
+
 static const dump_dialect dialects[] = {
     { CQ_DIALECT_SQLITE, sqlite_tables, sqlite_table },
+    { CQ_DIALECT_POSTGRES, pg_tables, pg_table },
 };
 
 /* ---- the shared part of the dump ------------------------------------------------------------ */
@@ -1812,7 +2109,8 @@ int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts)
             d = &dialects[i];
     if (!d)
         return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                           "cq_db_dump: no introspection for this dialect yet (SQLite only)");
+                           "cq_db_dump: no introspection for this dialect yet (SQLite and "
+                           "PostgreSQL only)");
     cq_value *names = NULL;
     int rc = d->tables(&names, db);
     if (rc != CQ_OK)
