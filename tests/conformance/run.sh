@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Conformance suite: every Sequelize v6 scenario of the conformance reference, re-expressed as
-# a `cequel run` script (scripts/NN-name.json), is run on a fresh in-memory SQLite database
-# with `cequel run --golden`; the document it prints ({dump, result}, see docs/dump.md) must be
-# byte-identical to the golden recorded from Sequelize (golden/NN-name.sqlite.json), or to
-# cequel's own expected file next to it (golden/NN-name.sqlite.cequel.json) for the scenarios
-# that DEVIATIONS.md lets differ.
+# a `cequel run` script (scripts/NN-name.json), is run with `cequel run --golden` on a fresh
+# in-memory SQLite database and, when CQ_TEST_POSTGRES_URL is set, on a fresh PostgreSQL
+# database; the document it prints ({dump, result}, see docs/dump.md) must be byte-identical
+# to the golden recorded from Sequelize on that dialect (golden/NN-name.DIALECT.json), or to
+# cequel's own expected file next to it (golden/NN-name.DIALECT.cequel.json) for the
+# scenarios that DEVIATIONS.md lets differ.
 #
-# manifest.txt lists every scenario as `pass` or `pending`. The suite fails when a `pass`
-# scenario does not match; a `pending` one that matches is reported so it can be promoted.
+# manifest.txt gives every scenario a state per dialect, `pass` or `pending`. The suite fails
+# when a `pass` scenario does not match; a `pending` one that matches is reported so it can be
+# promoted.
 #
-# usage: run.sh CEQUEL [-v|--verbose] [--keep DIR] [PATTERN]
+# PostgreSQL: CQ_TEST_POSTGRES_URL (postgres://user@host:port/db, a user who may create
+# databases) names the server; each scenario runs in a database of its own,
+# cq_conf_<pid>_<NN>, created and dropped with psql. Without the variable the PostgreSQL
+# column is skipped (under CI, CI set and not "false", that is an error: CI must not pass
+# by skipping).
+#
+# usage: run.sh CEQUEL [-v|--verbose] [--keep DIR] [--dialect sqlite|postgres|both] [PATTERN]
 #   CEQUEL      path to the cequel binary
 #   -v          show the first lines of each difference
-#   --keep DIR  write every produced document to DIR/NN-name.sqlite.json
+#   --keep DIR  write every produced document to DIR/NN-name.DIALECT.json
+#   --dialect   only this dialect (default both; postgres needs CQ_TEST_POSTGRES_URL)
 #   PATTERN     only scenarios whose name contains PATTERN
 set -u
 
@@ -21,6 +30,7 @@ cequel=""
 verbose=0
 keep=""
 pattern=""
+dialects="sqlite postgres"
 while [ $# -gt 0 ]; do
     case "$1" in
     -v | --verbose) verbose=1 ;;
@@ -28,8 +38,19 @@ while [ $# -gt 0 ]; do
         shift
         keep=${1:?--keep needs a directory}
         ;;
+    --dialect)
+        shift
+        case "${1:-}" in
+        sqlite | postgres) dialects=$1 ;;
+        both) dialects="sqlite postgres" ;;
+        *)
+            echo "run.sh: --dialect takes sqlite, postgres or both" >&2
+            exit 2
+            ;;
+        esac
+        ;;
     -h | --help)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -48,54 +69,129 @@ if ! "$cequel" --help 2>&1 | grep -q -- '--golden'; then
 fi
 [ -n "$keep" ] && mkdir -p "$keep"
 
+in_ci() { [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; }
+
+# ---- PostgreSQL: one database per scenario -------------------------------------------------
+
+pg_url=${CQ_TEST_POSTGRES_URL:-}
+pg_skip="" # why the PostgreSQL column does not run, empty when it does
+case " $dialects " in
+*" postgres "*)
+    if [ -z "$pg_url" ]; then
+        pg_skip="CQ_TEST_POSTGRES_URL not set"
+    elif ! command -v psql >/dev/null 2>&1; then
+        pg_skip="psql not found"
+    fi
+    ;;
+*) pg_skip="not asked for" ;;
+esac
+if [ -n "$pg_skip" ] && [ "$pg_skip" != "not asked for" ] && in_ci; then
+    echo "run.sh: PostgreSQL conformance cannot run under CI: $pg_skip" >&2
+    exit 1
+fi
+
+# `$pg_url` with its database name replaced by $1 (the query string kept)
+pg_url_for() {
+    local scheme=${pg_url%%://*} rest=${pg_url#*://} query=""
+    case "$rest" in *'?'*)
+        query="?${rest#*\?}"
+        rest=${rest%%\?*}
+        ;;
+    esac
+    echo "${scheme}://${rest%%/*}/$1${query}"
+}
+
+pg_admin() {
+    psql -X -q -v ON_ERROR_STOP=1 -d "$pg_url" -c "$1" >/dev/null 2>"$tmp/psql.err"
+}
+
+pg_db="" # the scenario database in use, dropped on exit whatever happens
+
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cleanup() {
+    if [ -n "$pg_db" ]; then pg_admin "DROP DATABASE IF EXISTS \"$pg_db\"" || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- one scenario on one dialect ----------------------------------------------------------
 
 total=0
-passed=0
 broken=0
 promotable=0
-while read -r name status _; do
-    case "$name" in '' | '#'*) continue ;; esac
-    total=$((total + 1))
-    case "$name" in *"$pattern"*) ;; *) continue ;; esac
-    script=$here/scripts/$name.json
-    expected=$here/golden/$name.sqlite.cequel.json
-    [ -f "$expected" ] || expected=$here/golden/$name.sqlite.json
-    out=$tmp/$name.json
-    ok=0
-    if [ -f "$script" ] && [ -f "$expected" ]; then
-        "$cequel" run "$script" --db sqlite::memory: --golden >"$out" 2>"$tmp/$name.err"
-        rc=$?
-        if [ $rc -eq 0 ] && cmp -s "$out" "$expected"; then ok=1; fi
+declare -A passed=([sqlite]=0 [postgres]=0)
+
+# check NAME DIALECT STATUS: runs the script, compares, reports; counts in the globals
+check() {
+    local name=$1 dialect=$2 status=$3
+    local script=$here/scripts/$name.json
+    local expected=$here/golden/$name.$dialect.cequel.json
+    [ -f "$expected" ] || expected=$here/golden/$name.$dialect.json
+    local out=$tmp/$name.$dialect.json err=$tmp/$name.$dialect.err
+    local ok=0 rc=-1 db="" url=sqlite::memory:
+    : >"$err"
+    rm -f "$out"
+    if [ ! -f "$script" ] || [ ! -f "$expected" ]; then
+        echo "missing script or golden for $name on $dialect" >"$err"
     else
-        rc=-1
-        echo "missing script or golden for $name" >"$tmp/$name.err"
+        if [ "$dialect" = postgres ]; then
+            db="cq_conf_$$_${name%%-*}"
+            pg_db=$db
+            url=$(pg_url_for "$db")
+            if ! pg_admin "DROP DATABASE IF EXISTS \"$db\"" ||
+                ! pg_admin "CREATE DATABASE \"$db\""; then
+                cat "$tmp/psql.err" >"$err"
+                url=""
+            fi
+        fi
+        if [ -n "$url" ]; then
+            "$cequel" run "$script" --db "$url" --golden >"$out" 2>"$err"
+            rc=$?
+            if [ $rc -eq 0 ] && cmp -s "$out" "$expected"; then ok=1; fi
+        fi
+        if [ -n "$db" ]; then
+            pg_admin "DROP DATABASE IF EXISTS \"$db\"" && pg_db=""
+        fi
     fi
-    [ -n "$keep" ] && [ -f "$out" ] && cp "$out" "$keep/$name.sqlite.json"
+    [ -n "$keep" ] && [ -f "$out" ] && cp "$out" "$keep/$name.$dialect.json"
+    local label
+    label=$(printf '%-9s' "$dialect")
     if [ $ok -eq 1 ]; then
-        passed=$((passed + 1))
+        passed[$dialect]=$((passed[$dialect] + 1))
         if [ "$status" = pass ]; then
-            echo "ok       $name"
+            echo "ok       $label $name"
         else
             promotable=$((promotable + 1))
-            echo "ok       $name (pending in manifest.txt: mark it pass)"
+            echo "ok       $label $name (pending on $dialect in manifest.txt: mark it pass)"
         fi
-        continue
+        return
     fi
     if [ "$status" = pass ]; then
         broken=$((broken + 1))
-        echo "FAIL     $name (exit $rc)"
+        echo "FAIL     $label $name (exit $rc)"
     else
-        echo "pending  $name"
+        echo "pending  $label $name"
     fi
     if [ $verbose -eq 1 ] || [ "$status" = pass ]; then
-        head -n 5 "$tmp/$name.err" | sed 's/^/         /'
+        head -n 5 "$err" | sed 's/^/         /'
         [ -s "$out" ] && diff -u "$expected" "$out" | sed -n '3,40p' | sed 's/^/         /'
     fi
+}
+
+while read -r name sqlite_status postgres_status _; do
+    case "$name" in '' | '#'*) continue ;; esac
+    total=$((total + 1))
+    case "$name" in *"$pattern"*) ;; *) continue ;; esac
+    case " $dialects " in *" sqlite "*) check "$name" sqlite "${sqlite_status:-pending}" ;; esac
+    [ -z "$pg_skip" ] && check "$name" postgres "${postgres_status:-pending}"
 done <"$here/manifest.txt"
 
-echo "conformance: $passed/$total pass on sqlite, 0/$total on postgres (no driver yet)"
+if [ -n "$pg_skip" ]; then
+    pg_note=" (not run: $pg_skip)"
+else
+    pg_note=""
+fi
+echo "conformance: ${passed[sqlite]}/$total pass on sqlite, ${passed[postgres]}/$total on postgres$pg_note"
 if [ $promotable -gt 0 ]; then
     echo "conformance: $promotable pending scenario(s) pass: promote them in manifest.txt"
 fi
