@@ -7,6 +7,7 @@
 #include "model/model.h"
 #include "query/stmt.h"
 #include "query/where.h"
+#include "sql/sql.h"
 
 static int oom(cq_db *db)
 {
@@ -189,6 +190,44 @@ static void touch_timestamps(cq_instance *inst, bool inserting)
         store(inst, (size_t)m->created_at, cq_value_text(now), true);
 }
 
+/* DEVIATIONS D4: on PostgreSQL an explicit value in a SERIAL column does not advance the
+ * column's sequence, so a later generated key would collide with it. After such an insert the
+ * sequence is moved to the column's largest value (at least 1, setval's lower bound); a
+ * column without a sequence gives setval NULL, which does nothing. `explicit` marks the
+ * attributes that were given a value. */
+static int advance_sequences(cq_model *m, const bool *explicit)
+{
+    cq_db *db = m->db;
+    if (cq_db_dialect(db) != CQ_DIALECT_POSTGRES)
+        return CQ_OK;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (!m->attrs[i].auto_increment || !explicit[i])
+            continue;
+        cq__buf table = { 0 }, col = { 0 }, b = { 0 };
+        cq__sql_quote(&table, CQ_DIALECT_POSTGRES, m->table);
+        cq__sql_quote(&col, CQ_DIALECT_POSTGRES, m->attrs[i].field);
+        cq__buf_put(&b, "SELECT setval(pg_get_serial_sequence(");
+        /* the table as a quoted identifier (its case kept), the column as plain text */
+        cq__sql_put_string(&b, table.data ? table.data : "", CQ_DIALECT_POSTGRES);
+        cq__buf_put(&b, ", ");
+        cq__sql_put_string(&b, m->attrs[i].field, CQ_DIALECT_POSTGRES);
+        cq__buf_printf(&b, "), GREATEST(max(%s), 1)) FROM %s;", col.data ? col.data : "",
+                       table.data ? table.data : "");
+        bool oom_hit = table.oom || col.oom || b.oom;
+        cq__buf_free(&table);
+        cq__buf_free(&col);
+        char *sql = oom_hit ? NULL : cq__buf_take(&b);
+        cq__buf_free(&b);
+        if (!sql)
+            return oom(db);
+        int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);
+        free(sql);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
 static int do_insert(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
@@ -201,6 +240,11 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     if (!st)
         return oom(db);
     touch_timestamps(inst, true);
+    bool *explicit = calloc(m->nattrs + 1, sizeof *explicit);
+    if (!explicit) {
+        cq__stmt_free(st);
+        return oom(db);
+    }
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
@@ -208,22 +252,32 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
             continue;
         if (!field_selected(opts, a->name) && (long)i != m->created_at && (long)i != m->updated_at)
             continue;
+        explicit[i] = true;
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
             cq__stmt_free(st);
+            free(explicit);
             return oom(db);
         }
     }
     for (size_t k = 0; k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
             cq__stmt_free(st);
+            free(explicit);
             return oom(db);
         }
     cq__result res = { 0 };
     rc = cq__db_exec_stmt(db, st, &res);
     cq__stmt_free(st);
     if (rc != CQ_OK) {
+        free(explicit);
         cq__write_error_context(m, inst->values, rc);
+        return rc;
+    }
+    rc = advance_sequences(m, explicit);
+    free(explicit);
+    if (rc != CQ_OK) {
+        cq__result_free(&res);
         return rc;
     }
     /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
@@ -290,6 +344,8 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
         }
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(db, st, NULL);
+    if (rc == CQ_OK)
+        rc = advance_sequences(m, used);
     cq__stmt_free(st);
     for (size_t r = 0; insts && r < n; r++)
         cq_instance_free(insts[r]);

@@ -41,19 +41,34 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
 }
 
 /* SQLite names the table and columns of a unique violation ("UNIQUE constraint failed:
- * tags.code"): add the model and attribute ("tag.code must be unique"). */
+ * tags.code"), PostgreSQL its key in the detail ("... violates unique constraint
+ * \"tags_code_key\": Key (code)=(x) already exists.", identifiers quoted when they need it):
+ * add the model and attribute ("tag.code must be unique"). */
 static void name_unique(cq_model *m)
 {
     cq_error *err = &m->db->s.error;
-    const char *cols = strstr(err->message, "failed: ");
+    const char *cols = strstr(err->message, "failed: "), *stop = NULL;
+    if (cols) {
+        cols += 8;
+        stop = cols + strlen(cols);
+    } else if ((cols = strstr(err->message, "Key (")) != NULL &&
+               (stop = strstr(cols, ")=(")) != NULL) {
+        cols += 5;
+    } else {
+        cols = NULL;
+    }
     char add[256] = "";
     size_t len = 0;
-    for (const char *c = cols ? cols + 8 : NULL; c && *c && len < sizeof add - 1;) {
+    for (const char *c = cols; c && c < stop && len < sizeof add - 1;) {
         const char *end = strstr(c, ", ");
-        size_t n = end ? (size_t)(end - c) : strlen(c);
+        if (end && end > stop)
+            end = NULL;
+        size_t n = end ? (size_t)(end - c) : (size_t)(stop - c);
         const char *dot = memchr(c, '.', n);
         const char *col = dot ? dot + 1 : c;
         size_t cn = n - (size_t)(col - c);
+        if (cn >= 2 && col[0] == '"' && col[cn - 1] == '"')
+            col++, cn -= 2;
         for (size_t i = 0; i < m->nattrs; i++)
             if (strlen(m->attrs[i].field) == cn && strncmp(m->attrs[i].field, col, cn) == 0) {
                 len += (size_t)snprintf(add + len, sizeof add - len, "%s%s.%s", len ? ", " : "",

@@ -8,6 +8,10 @@
  * `make test`); without it the executable exits 77 and CTest reports a skip. The run creates
  * a database cq_dump_<pid> next to the one in the URL and drops it at the end; every test
  * starts from an empty `public` schema in it.
+ *
+ * Two PostgreSQL-only behaviours the conformance scenarios rely on are checked here too:
+ * explicit keys move the SERIAL sequence past them (DEVIATIONS D4, scenario 45), and a unique
+ * violation names the model and attribute, as on SQLite.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cq_test.h"
@@ -24,8 +28,10 @@ static char *test_url; /* the URL of the run's own database */
 
 typedef struct fixture {
     cq_db *db;
-    size_t statements; /* statements logged */
-    bool catalog_seen; /* a logged statement read pg_constraint */
+    size_t statements;    /* statements logged */
+    bool catalog_seen;    /* a logged statement read pg_constraint */
+    char setval_sql[512]; /* the last logged statement calling setval */
+    size_t setvals;
 } fixture;
 
 static void capture(const cq_log_event *ev, void *user_data)
@@ -36,6 +42,10 @@ static void capture(const cq_log_event *ev, void *user_data)
     f->statements++;
     if (strstr(ev->sql, "pg_constraint"))
         f->catalog_seen = true;
+    if (strstr(ev->sql, "setval(")) {
+        snprintf(f->setval_sql, sizeof f->setval_sql, "%s", ev->sql);
+        f->setvals++;
+    }
 }
 
 static int setup(void **state)
@@ -557,6 +567,85 @@ static void test_dump_postgres__scenario_36_fk_custom_actions(void **state)
     assert_dump_matches_golden(db, "36-fk-custom-actions");
 }
 
+/* ---- keys and errors ------------------------------------------------------------------------ */
+
+static int64_t created_id(cq_db *db, cq_model *m, const char *json)
+{
+    cq_value *values = cq_test_json(json);
+    cq_instance *inst = NULL;
+    CQ_ASSERT_OK(db, cq_model_create(&inst, m, values, NULL));
+    cq_value_free(values);
+    int64_t id = cq_value_as_int(cq_instance_get(inst, "id"));
+    cq_instance_free(inst);
+    return id;
+}
+
+/* DEVIATIONS D4: after explicit values in a SERIAL column the sequence continues after the
+ * largest one (single and bulk creates, a mixed-case table, a key of 0 in an empty table). */
+static void test_dump_postgres__explicit_ids_advance_the_sequence(void **state)
+{
+    fixture *f = *state;
+    cq_model *item = NULL, *odd = NULL;
+    const cq_attr attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
+    CQ_ASSERT_OK(f->db, cq_db_define(&item, f->db, "item", attrs, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_define(&odd, f->db, "Odd", attrs,
+                                     &(cq_model_opts){ .table_name = "Odd Items" }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+
+    f->setvals = 0;
+    assert_int_equal(created_id(f->db, item, "{\"title\":\"a\"}"), 1);
+    assert_int_equal(f->setvals, 0); /* generated keys need nothing */
+    assert_int_equal(created_id(f->db, item, "{\"id\":5,\"title\":\"b\"}"), 5);
+    assert_int_equal(f->setvals, 1);
+    assert_string_equal(f->setval_sql, "SELECT setval(pg_get_serial_sequence('\"items\"', 'id'), "
+                                       "GREATEST(max(\"id\"), 1)) FROM \"items\";");
+    assert_int_equal(created_id(f->db, item, "{\"title\":\"c\"}"), 6);
+
+    cq_value *bulk = cq_test_json("[{\"id\":10,\"title\":\"d\"},{\"id\":8,\"title\":\"e\"}]");
+    CQ_ASSERT_OK(f->db, cq_model_bulk_create(NULL, item, bulk, NULL));
+    cq_value_free(bulk);
+    assert_int_equal(created_id(f->db, item, "{\"title\":\"f\"}"), 11);
+
+    /* a lower explicit key after that still leaves room for the next generated one */
+    assert_int_equal(created_id(f->db, item, "{\"id\":7,\"title\":\"g\"}"), 7);
+    assert_int_equal(created_id(f->db, item, "{\"title\":\"h\"}"), 12);
+
+    /* the table name keeps its case and its space; 0 is below setval's range */
+    assert_int_equal(created_id(f->db, odd, "{\"id\":0,\"title\":\"zero\"}"), 0);
+    assert_true(strstr(f->setval_sql, "'\"Odd Items\"'") != NULL);
+    assert_int_equal(created_id(f->db, odd, "{\"title\":\"next\"}"), 2);
+}
+
+/* A unique violation names the model and attribute(s) from PostgreSQL's detail ("Key (id)=(1)
+ * already exists."), identifiers quoted by the server included. */
+static void test_dump_postgres__unique_errors_name_the_attribute(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = NULL;
+    const cq_attr attrs[] = {
+        { .name = "userCode", .type = CQ_STRING, .unique_name = "code" },
+        { .name = "email", .type = CQ_STRING, .unique_name = "code" },
+        { .name = "nick", .type = CQ_STRING, .unique = true },
+        { 0 },
+    };
+    CQ_ASSERT_OK(f->db, cq_db_define(&user, f->db, "user", attrs, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    create(f->db, user, "{\"id\":1,\"userCode\":\"u\",\"email\":\"e\",\"nick\":\"n\"}");
+
+    assert_int_equal(try_create(user, "{\"id\":1}"), CQ_EUNIQUE);
+    const char *msg = cq_db_error(f->db)->message;
+    assert_non_null(strstr(msg, "Key (id)=(1) already exists."));
+    assert_non_null(strstr(msg, ": user.id must be unique"));
+
+    assert_int_equal(try_create(user, "{\"userCode\":\"u\",\"email\":\"e\"}"), CQ_EUNIQUE);
+    msg = cq_db_error(f->db)->message;
+    assert_non_null(strstr(msg, "Key (\"userCode\", email)=(u, e) already exists."));
+    assert_non_null(strstr(msg, ": user.userCode, user.email must be unique"));
+
+    assert_int_equal(try_create(user, "{\"nick\":\"n\"}"), CQ_EUNIQUE);
+    assert_non_null(strstr(cq_db_error(f->db)->message, ": user.nick must be unique"));
+}
+
 /* ---- main: a database of our own for the run ------------------------------------------------ */
 
 /* `url` with its database name replaced by `dbname` (query string kept). */
@@ -628,6 +717,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_40_manual_references, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_36_fk_custom_actions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__explicit_ids_advance_the_sequence,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__unique_errors_name_the_attribute, setup,
                                         teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
