@@ -46,13 +46,15 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     return CQ_OK;
 }
 
+static void rollback_top(cq_db *db);
+
 void cq_db_close(cq_db *db)
 {
     if (!db)
         return;
     if (db->txn_top) {
         /* roll back whatever the caller left open, innermost first */
-        cq__session_exec(&db->s, "ROLLBACK;", NULL, 0, NULL);
+        rollback_top(db);
         cq_txn *t = db->txn_inner;
         while (t) {
             cq_txn *p = t->parent;
@@ -108,27 +110,25 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 
 /* ---- transactions -------------------------------------------------------------- */
 
-static int txn_statement(cq_db *db, const char *verb, const cq_txn *t)
+static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
 {
-    cq__buf b = { 0 };
-    if (t->depth == 0) {
-        cq__buf_printf(&b, "%s;", verb);
-    } else {
-        const char *kw = strcmp(verb, "BEGIN") == 0    ? "SAVEPOINT"
-                         : strcmp(verb, "COMMIT") == 0 ? "RELEASE SAVEPOINT"
-                                                       : "ROLLBACK TO SAVEPOINT";
-        cq__buf_printf(&b, "%s ", kw);
-        char name[32];
-        snprintf(name, sizeof name, "cq_sp_%llu", (unsigned long long)t->id);
-        cq__sql_quote(&b, cq_db_dialect(db), name);
-        cq__buf_putc(&b, ';');
-    }
-    char *text = cq__buf_take(&b);
+    char *text = cq__sql_txn(verb, t->depth == 0 ? 0 : t->id, cq_db_dialect(db));
     if (!text)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     int rc = cq__session_exec(&db->s, text, NULL, 0, NULL);
     free(text);
     return rc;
+}
+
+/* Rolls back the outermost transaction, keeping the error already reported. */
+static void rollback_top(cq_db *db)
+{
+    cq_error keep = db->s.error;
+    char *text = cq__sql_txn(CQ__TXN_ROLLBACK, 0, cq_db_dialect(db));
+    if (text)
+        cq__session_exec(&db->s, text, NULL, 0, NULL);
+    free(text);
+    db->s.error = keep;
 }
 
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
@@ -153,7 +153,7 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     t->depth = parent ? parent->depth + 1 : 0;
     uint64_t saved = db->s.txn_id;
     db->s.txn_id = t->id;
-    int rc = txn_statement(db, "BEGIN", t);
+    int rc = txn_statement(db, CQ__TXN_BEGIN, t);
     if (rc != CQ_OK) {
         db->s.txn_id = saved;
         free(t);
@@ -172,7 +172,7 @@ int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts)
     return cq__txn_begin(out, db, opts ? opts->parent : NULL);
 }
 
-static int txn_end(cq_txn *t, const char *verb)
+static int txn_end(cq_txn *t, cq__txn_verb verb)
 {
     if (!t)
         return CQ_EINVALID;
@@ -184,15 +184,13 @@ static int txn_end(cq_txn *t, const char *verb)
                            (unsigned long long)t->id);
     }
     int rc = txn_statement(db, verb, t);
-    if (rc != CQ_OK && strcmp(verb, "COMMIT") == 0 && t->depth == 0) {
+    if (rc != CQ_OK && verb == CQ__TXN_COMMIT && t->depth == 0) {
         /* a failed COMMIT leaves the transaction open: roll it back so the db is usable */
-        cq_error keep = db->s.error;
-        cq__session_exec(&db->s, "ROLLBACK;", NULL, 0, NULL);
-        db->s.error = keep;
+        rollback_top(db);
     }
-    if (t->depth > 0 && strcmp(verb, "ROLLBACK") == 0 && rc == CQ_OK) {
+    if (t->depth > 0 && verb == CQ__TXN_ROLLBACK && rc == CQ_OK) {
         /* ROLLBACK TO keeps the savepoint open; release it so nesting stays balanced */
-        rc = txn_statement(db, "COMMIT", t);
+        rc = txn_statement(db, CQ__TXN_COMMIT, t);
     }
     db->txn_inner = t->parent;
     if (!t->parent)
@@ -204,12 +202,12 @@ static int txn_end(cq_txn *t, const char *verb)
 
 int cq_txn_commit(cq_txn *txn)
 {
-    return txn_end(txn, "COMMIT");
+    return txn_end(txn, CQ__TXN_COMMIT);
 }
 
 int cq_txn_rollback(cq_txn *txn)
 {
-    return txn_end(txn, "ROLLBACK");
+    return txn_end(txn, CQ__TXN_ROLLBACK);
 }
 
 int cq__txn_finish(cq_txn *t, int rc)

@@ -203,21 +203,7 @@ static int advance_sequences(cq_model *m, const bool *explicit)
     for (size_t i = 0; i < m->nattrs; i++) {
         if (!m->attrs[i].auto_increment || !explicit[i])
             continue;
-        cq__buf table = { 0 }, col = { 0 }, b = { 0 };
-        cq__sql_quote(&table, CQ_DIALECT_POSTGRES, m->table);
-        cq__sql_quote(&col, CQ_DIALECT_POSTGRES, m->attrs[i].field);
-        cq__buf_put(&b, "SELECT setval(pg_get_serial_sequence(");
-        /* the table as a quoted identifier (its case kept), the column as plain text */
-        cq__sql_put_string(&b, table.data ? table.data : "", CQ_DIALECT_POSTGRES);
-        cq__buf_put(&b, ", ");
-        cq__sql_put_string(&b, m->attrs[i].field, CQ_DIALECT_POSTGRES);
-        cq__buf_printf(&b, "), GREATEST(max(%s), 1)) FROM %s;", col.data ? col.data : "",
-                       table.data ? table.data : "");
-        bool oom_hit = table.oom || col.oom || b.oom;
-        cq__buf_free(&table);
-        cq__buf_free(&col);
-        char *sql = oom_hit ? NULL : cq__buf_take(&b);
-        cq__buf_free(&b);
+        char *sql = cq__sql_advance_sequence(m->table, m->attrs[i].field);
         if (!sql)
             return oom(db);
         int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);

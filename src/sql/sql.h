@@ -78,4 +78,34 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
  * as a date, JSON is stringified). */
 char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect dialect);
 
+/* --- catalogue and control statements (catalog.c) ------------------------------------ */
+
+/* Introspection queries of `cequel dump`; those naming one table take it as parameter 1. */
+typedef enum cq__catalog_query {
+    CQ__CAT_TABLES,       /* the user's base tables */
+    CQ__CAT_COLUMNS,      /* columns of table ?, in order */
+    CQ__CAT_PRIMARY_KEY,  /* primary-key columns of table ?, in key order */
+    CQ__CAT_FOREIGN_KEYS, /* foreign keys of table ? */
+    CQ__CAT_INDEXES,      /* indexes of table ?, primary key excluded */
+    CQ__CAT_COUNT
+} cq__catalog_query;
+
+/* The query text (static), or NULL when the dialect answers it otherwise (SQLite: PRAGMAs). */
+const char *cq__sql_catalog(cq__catalog_query q, cq_dialect dialect);
+/* SQLite: PRAGMA name("table"). Caller frees; NULL on OOM. */
+char *cq__sql_pragma(const char *pragma, const char *table);
+/* SELECT * FROM the table (PostgreSQL: in schema public). Caller frees; NULL on OOM. */
+char *cq__sql_select_all(const char *table, cq_dialect dialect);
+
+typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq__txn_verb;
+/* BEGIN/COMMIT/ROLLBACK, or for savepoint != 0 SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO
+ * SAVEPOINT `cq_sp_<savepoint>`. Caller frees; NULL on OOM. */
+char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect);
+/* Foreign-key enforcement for the connection: on = 1 or 0 switches it, on < 0 reads it (one
+ * row, one integer). NULL for PostgreSQL, which has no such switch. Caller frees. */
+char *cq__sql_fk_checks(cq_dialect dialect, int on);
+/* PostgreSQL (DEVIATIONS D4): moves the sequence behind a SERIAL column past the column's
+ * largest value. Caller frees; NULL on OOM. */
+char *cq__sql_advance_sequence(const char *table, const char *column);
+
 #endif

@@ -7,8 +7,9 @@
  * (Number#toString, string order by UTF-16 code units, integer-like keys enumerated first,
  * stable Array#sort), the rule is reproduced here and named in a comment.
  *
- * Introspection goes through cq_db_query() only; each dialect supplies two functions
- * (list the tables, read one table raw) and everything after that is shared.
+ * Introspection goes through cq_db_query() only, with the catalogue queries of src/sql
+ * (catalog.c); each dialect supplies two functions (list the tables, read one table raw) and
+ * everything after that is shared.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "core/util.h"
 #include "core/value_internal.h"
 #include "model/model.h"
+#include "sql/sql.h"
 
 #define TIMESTAMP_MARKER "<timestamp>"
 
@@ -1272,26 +1274,10 @@ static int oom(cq_db *db)
     return cq__db_fail(db, CQ_ENOMEM, "out of memory");
 }
 
-/* "name" quoted as an SQLite identifier. */
-static char *sqlite_quote(const char *name)
-{
-    cq__buf b = { 0 };
-    cq__buf_putc(&b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            cq__buf_putc(&b, '"');
-        cq__buf_putc(&b, *p);
-    }
-    cq__buf_putc(&b, '"');
-    return cq__buf_take(&b);
-}
-
 static int sqlite_pragma(cq_value **out, cq_db *db, const char *pragma, const char *name)
 {
     *out = NULL;
-    char *q = sqlite_quote(name);
-    char *sql = q ? cq__asprintf("PRAGMA %s(%s)", pragma, q) : NULL;
-    free(q);
+    char *sql = cq__sql_pragma(pragma, name);
     if (!sql)
         return oom(db);
     int rc = cq_db_query(out, db, sql, NULL, NULL);
@@ -1303,10 +1289,7 @@ static int sqlite_tables(cq_value **out, cq_db *db)
 {
     *out = NULL;
     cq_value *rows = NULL;
-    int rc = cq_db_query(&rows, db,
-                         "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT "
-                         "LIKE 'sqlite_%'",
-                         NULL, NULL);
+    int rc = cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_SQLITE), NULL, NULL);
     if (rc != CQ_OK)
         return rc;
     cq_value *names = cq_value_array();
@@ -1552,9 +1535,7 @@ static int sqlite_table(raw_table *out, cq_db *db, const char *name)
     if (rc == CQ_OK)
         rc = sqlite_indexes(out, db, name);
     if (rc == CQ_OK) {
-        char *q = sqlite_quote(name);
-        char *sql = q ? cq__asprintf("SELECT * FROM %s", q) : NULL;
-        free(q);
+        char *sql = cq__sql_select_all(name, CQ_DIALECT_SQLITE);
         rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
         free(sql);
     }
@@ -1598,13 +1579,11 @@ static family pg_family(const char *data_type, const char *udt_name, bool is_enu
     return f;
 }
 
-/* The relation `name` of the public schema, as an SQL expression of type regclass taking the
- * name as the statement's first parameter. */
-#define PG_REL "(quote_ident('public') || '.' || quote_ident(?))::regclass"
-
-static int pg_query_name(cq_value **out, cq_db *db, const char *sql, const char *name)
+/* Runs catalogue query `q` for table `name`. */
+static int pg_query_name(cq_value **out, cq_db *db, cq__catalog_query q, const char *name)
 {
     *out = NULL;
+    const char *sql = cq__sql_catalog(q, CQ_DIALECT_POSTGRES);
     cq_value *params = cq_value_array();
     if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
         cq_value_free(params);
@@ -1619,10 +1598,8 @@ static int pg_tables(cq_value **out, cq_db *db)
 {
     *out = NULL;
     cq_value *rows = NULL;
-    int rc = cq_db_query(&rows, db,
-                         "SELECT table_name::text AS table_name FROM information_schema.tables "
-                         "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-                         NULL, NULL);
+    int rc =
+        cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_POSTGRES), NULL, NULL);
     if (rc != CQ_OK)
         return rc;
     cq_value *names = cq_value_array();
@@ -1656,24 +1633,9 @@ static cq_value *pg_json_list(const cq_value *v)
 static int pg_columns(raw_table *t, cq_db *db, const char *name)
 {
     cq_value *cols = NULL, *pk = NULL;
-    int rc = pg_query_name(
-        &cols, db,
-        "SELECT c.column_name::text AS column_name, c.data_type::text AS data_type, "
-        "c.udt_name::text AS udt_name, c.is_nullable::text AS is_nullable, "
-        "c.column_default::text AS column_default, c.is_identity::text AS is_identity, "
-        "EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-        "WHERE t.typname = c.udt_name AND n.nspname = c.udt_schema AND t.typtype = 'e') "
-        "AS is_enum FROM information_schema.columns c "
-        "WHERE c.table_schema = 'public' AND c.table_name = ? ORDER BY c.ordinal_position",
-        name);
+    int rc = pg_query_name(&cols, db, CQ__CAT_COLUMNS, name);
     if (rc == CQ_OK)
-        rc = pg_query_name(&pk, db,
-                           "SELECT a.attname::text AS name FROM pg_constraint con "
-                           "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(num, ord) "
-                           "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num "
-                           "WHERE con.conrelid = " PG_REL " AND con.contype = 'p' "
-                           "ORDER BY k.ord",
-                           name);
+        rc = pg_query_name(&pk, db, CQ__CAT_PRIMARY_KEY, name);
     if (rc != CQ_OK)
         goto out;
     t->columns = cq_value_array();
@@ -1756,19 +1718,7 @@ static const char *pg_action(const char *code)
 static int pg_foreign_keys(raw_table *t, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = pg_query_name(
-        &list, db,
-        "SELECT con.confdeltype::text AS del, con.confupdtype::text AS upd, "
-        "fc.relname::text AS ftable, "
-        "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
-        "FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord) "
-        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num)::text AS cols, "
-        "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
-        "FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord) "
-        "JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num)::text AS fcols "
-        "FROM pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid "
-        "WHERE con.conrelid = " PG_REL " AND con.contype = 'f' ORDER BY con.conname",
-        name);
+    int rc = pg_query_name(&list, db, CQ__CAT_FOREIGN_KEYS, name);
     if (rc != CQ_OK)
         return rc;
     t->foreign_keys = cq_value_array();
@@ -1809,14 +1759,7 @@ static int pg_foreign_keys(raw_table *t, cq_db *db, const char *name)
 static int pg_indexes(raw_table *t, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = pg_query_name(&list, db,
-                           "SELECT i.indisunique AS uniq, "
-                           "(SELECT json_agg(a.attname::text ORDER BY k.ord) "
-                           "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) "
-                           "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num "
-                           "WHERE k.num > 0)::text AS cols "
-                           "FROM pg_index i WHERE i.indrelid = " PG_REL " AND NOT i.indisprimary",
-                           name);
+    int rc = pg_query_name(&list, db, CQ__CAT_INDEXES, name);
     if (rc != CQ_OK)
         return rc;
     t->unique = cq_value_array();
@@ -1848,9 +1791,7 @@ static int pg_table(raw_table *out, cq_db *db, const char *name)
     if (rc == CQ_OK)
         rc = pg_indexes(out, db, name);
     if (rc == CQ_OK) {
-        char *q = sqlite_quote(name); /* the same double-quote rule */
-        char *sql = q ? cq__asprintf("SELECT * FROM public.%s", q) : NULL;
-        free(q);
+        char *sql = cq__sql_select_all(name, CQ_DIALECT_POSTGRES);
         rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
         free(sql);
     }

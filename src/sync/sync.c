@@ -583,14 +583,17 @@ static int drop_all(const cq_sync_plan *p)
     int rc = CQ_OK;
     if (relax && d == CQ_DIALECT_SQLITE) {
         cq__result res = { 0 };
-        rc = cq__session_exec(&db->s, "PRAGMA foreign_keys;", NULL, 0, &res);
+        char *query = cq__sql_fk_checks(d, -1);
+        rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res)
+                   : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        free(query);
         if (rc == CQ_OK && res.nrows == 1)
             fk_was_on = cq_value_as_int(cq__result_cell(&res, 0, 0)) != 0;
         cq__result_free(&res);
         if (rc == CQ_OK && fk_was_on)
-            rc = exec_text(db, cq__strdup("PRAGMA foreign_keys = OFF;"));
+            rc = exec_text(db, cq__sql_fk_checks(d, 0));
     } else if (relax) {
-        rc = exec_text(db, cq__strdup("SET FOREIGN_KEY_CHECKS = 0;"));
+        rc = exec_text(db, cq__sql_fk_checks(d, 0));
     }
     if (rc != CQ_OK)
         return rc;
@@ -598,8 +601,7 @@ static int drop_all(const cq_sync_plan *p)
         rc = exec_text(db, cq__sql_drop_table(p->order[i - 1]->table, d));
     if (relax && fk_was_on) {
         cq_error saved = db->s.error; /* the restore must not hide a failed drop */
-        int rc2 = exec_text(db, cq__strdup(d == CQ_DIALECT_SQLITE ? "PRAGMA foreign_keys = ON;"
-                                                                  : "SET FOREIGN_KEY_CHECKS = 1;"));
+        int rc2 = exec_text(db, cq__sql_fk_checks(d, 1));
         if (rc != CQ_OK)
             db->s.error = saved;
         else
