@@ -41,6 +41,9 @@ typedef struct cq_assoc_opts {
     const char *on_update;
     const cq_value *scope; /**< object of target attribute values (association scope) */
     cq_type key_type;      /**< type of the injected key; default the referenced key's */
+    /** belongsTo/hasOne/hasMany (`foreignKeyConstraint`): CQ_ON keeps a REFERENCES clause even
+     *  with constraints off, holding only the actions given (associations.md 1.2) */
+    cq_flag foreign_key_constraint;
     /* belongsToMany only */
     const char *through;           /**< join model name: an existing model, else one is created */
     cq_model *through_model;       /**< join model as a handle (wins over `through`) */

@@ -151,6 +151,7 @@ typedef struct fk_spec {
     cq_model *ref_model;
     cq_type key_type;
     bool constraints;
+    bool fk_constraint;                       /* foreignKeyConstraint: true */
     const char *on_delete, *on_update;        /* association options */
     const char *null_delete, *notnull_delete; /* defaults by nullability */
 } fk_spec;
@@ -237,8 +238,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
             a->default_fn = o->default_fn;
     }
     /* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller
-     * gave an action explicitly even with constraints off (associations.md 1.2). */
-    bool want_ref = f->constraints || f->on_delete || f->on_update;
+     * gave an action or foreignKeyConstraint explicitly even with constraints off
+     * (associations.md 1.2). */
+    bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
     if (want_ref && !a->references_none && !a->ref_model) {
         a->ref_model = cq__strdup(f->ref_model->name);
         a->ref_key = cq__strdup(f->ref_attr->name);
@@ -504,6 +506,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                       .ref_model = ref_model,
                       .key_type = o.key_type,
                       .constraints = a->constraints,
+                      .fk_constraint = o.foreign_key_constraint == CQ_ON,
                       .on_delete = o.on_delete,
                       .on_update = o.on_update,
                       .null_delete = "SET NULL",

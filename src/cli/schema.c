@@ -841,6 +841,7 @@ static const struct {
     { "onDelete", K_ALL },
     { "onUpdate", K_ALL },
     { "keyType", K_ALL },
+    { "foreignKeyConstraint", K_BT | K_HO | K_HM },
     { "uniqueKey", K_BTM },
     { "timestamps", K_BTM },
 };
@@ -897,6 +898,8 @@ static int parse_options(cli_assoc *a, json_t *opts, const char *path, cli_diag 
             if (rc == CLI_OK)
                 rc = cli_parse_type(&tmp, t, sub, diag);
             o->key_type = tmp.type;
+        } else if (strcmp(key, "foreignKeyConstraint") == 0) {
+            rc = cli_want_flag(&o->foreign_key_constraint, val, sub, diag);
         } else if (strcmp(key, "uniqueKey") == 0) {
             rc = cli_want_string(&o->unique_key, val, sub, diag);
         } else if (strcmp(key, "timestamps") == 0) {

@@ -552,8 +552,14 @@ static void test_assoc_define__constraints_off(void **state)
                  cq_model_belongs_to(
                      NULL, a, b,
                      &(cq_assoc_opts){ .as = "x", .constraints = CQ_OFF, .on_delete = "CASCADE" }));
+    /* foreignKeyConstraint: a REFERENCES clause with no action at all */
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b,
+                                         &(cq_assoc_opts){ .as = "y",
+                                                           .constraints = CQ_OFF,
+                                                           .foreign_key_constraint = CQ_ON }));
     assert_ddl_has(db, "as", "`bId` INTEGER,");
-    assert_ddl_has(db, "as", "`xId` INTEGER REFERENCES `bs` (`id`) ON DELETE CASCADE)");
+    assert_ddl_has(db, "as", "`xId` INTEGER REFERENCES `bs` (`id`) ON DELETE CASCADE,");
+    assert_ddl_has(db, "as", "`yId` INTEGER REFERENCES `bs` (`id`))");
 }
 
 /* ---- errors (associations.md 9; DEVIATIONS D9, D11, D13) --------------------------- */
