@@ -27,8 +27,9 @@ typedef struct cq_dump_opts {
 
 /**
  * Canonical dump of every table of `db` (on SQLite: every table of sqlite_master except the
- * sqlite_* ones; on PostgreSQL: every base table of the `public` schema). Keys are sorted at every level; UUIDs are left as they are (lower case in
- * UUID columns). Introspection runs through cq_db_query(), so the statements are logged.
+ * sqlite_* ones; on PostgreSQL: every base table of the `public` schema). Keys are sorted at every
+ * level; UUIDs are left as they are (lower case in UUID columns). Introspection runs through
+ * cq_db_query(), so the statements are logged.
  *
  *     {"<table>": {"columns": [{"autoIncrement", "default"?, "name", "notNull",
  *                               "primaryKey", "type"}...],

@@ -133,8 +133,8 @@ static cq_value *column_value(sqlite3_stmt *st, int i)
     }
 }
 
-static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *params,
-                       size_t n_params, cq__result *res, cq_error *err)
+static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
+                       cq__result *res, cq_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);

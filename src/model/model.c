@@ -10,12 +10,12 @@
 #include "naming/naming.h"
 
 static const char *const type_names[] = {
-    [CQ_TYPE_NONE] = "NONE",   [CQ_STRING] = "STRING",     [CQ_CHAR] = "CHAR",
-    [CQ_TEXT] = "TEXT",        [CQ_INTEGER] = "INTEGER",   [CQ_BIGINT] = "BIGINT",
-    [CQ_SMALLINT] = "SMALLINT", [CQ_FLOAT] = "FLOAT",      [CQ_REAL] = "REAL",
-    [CQ_DOUBLE] = "DOUBLE",    [CQ_DECIMAL] = "DECIMAL",   [CQ_BOOLEAN] = "BOOLEAN",
-    [CQ_DATE] = "DATE",        [CQ_DATEONLY] = "DATEONLY", [CQ_TIME] = "TIME",
-    [CQ_UUID] = "UUID",        [CQ_JSON] = "JSON",         [CQ_BLOB] = "BLOB",
+    [CQ_TYPE_NONE] = "NONE",    [CQ_STRING] = "STRING",     [CQ_CHAR] = "CHAR",
+    [CQ_TEXT] = "TEXT",         [CQ_INTEGER] = "INTEGER",   [CQ_BIGINT] = "BIGINT",
+    [CQ_SMALLINT] = "SMALLINT", [CQ_FLOAT] = "FLOAT",       [CQ_REAL] = "REAL",
+    [CQ_DOUBLE] = "DOUBLE",     [CQ_DECIMAL] = "DECIMAL",   [CQ_BOOLEAN] = "BOOLEAN",
+    [CQ_DATE] = "DATE",         [CQ_DATEONLY] = "DATEONLY", [CQ_TIME] = "TIME",
+    [CQ_UUID] = "UUID",         [CQ_JSON] = "JSON",         [CQ_BLOB] = "BLOB",
 };
 
 const char *cq_type_name(cq_type t)
@@ -98,8 +98,8 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     }
     if (src->unique_name)
         oom |= !(a->unique_name = cq__strdup(src->unique_name));
-    const char *ref = src->references_model_handle ? src->references_model_handle->name
-                                                   : src->references_model;
+    const char *ref =
+        src->references_model_handle ? src->references_model_handle->name : src->references_model;
     if (src->references_model_handle && src->references_model_handle->db != db) {
         m->nattrs++; /* so the model frees what was allocated */
         return cq__db_fail(db, CQ_EUNKNOWN_MODEL,
@@ -195,8 +195,11 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         has_pk |= a->primary_key;
     if (!has_pk) {
         /* Sequelize adds `id` first when the model declares no primary key */
-        cq_attr id = { .name = "id", .type = CQ_INTEGER, .primary_key = true,
-                       .auto_increment = true, .allow_null = CQ_OFF };
+        cq_attr id = { .name = "id",
+                       .type = CQ_INTEGER,
+                       .primary_key = true,
+                       .auto_increment = true,
+                       .allow_null = CQ_OFF };
         if ((rc = add_attr(m, &id, true)) != CQ_OK)
             goto fail;
     }
@@ -214,8 +217,9 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                 continue;
             }
             char *field = cq__naming_field_name(names[i], NULL, m->underscored);
-            cq_attr ts = { .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF,
-                           .field = field };
+            cq_attr ts = {
+                .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF, .field = field
+            };
             rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
             free(field);
             if (rc != CQ_OK)
@@ -473,9 +477,9 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
     if (!nv) {
         char *shown = NULL;
         cq_value_to_json(&shown, v, 0);
-        int rc = cq__db_fail(db, CQ_EVALIDATION,
-                             "%s.%s: %s is not %s (attribute type %s)", m->name, a->name,
-                             shown ? shown : "value", want ? want : "valid", cq_type_name(a->type));
+        int rc = cq__db_fail(db, CQ_EVALIDATION, "%s.%s: %s is not %s (attribute type %s)", m->name,
+                             a->name, shown ? shown : "value", want ? want : "valid",
+                             cq_type_name(a->type));
         cq_free(shown);
         cq_value_free(v);
         return rc;
@@ -532,7 +536,8 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
         /* Sequelize's SQLite storage form: "2024-05-01 10:20:30.000 +00:00" */
         const char *s = cq_value_as_text(v);
         char buf[48];
-        snprintf(buf, sizeof buf, "%.10s %.12s +00:00", s, strlen(s) >= 23 ? s + 11 : "00:00:00.000");
+        snprintf(buf, sizeof buf, "%.10s %.12s +00:00", s,
+                 strlen(s) >= 23 ? s + 11 : "00:00:00.000");
         return cq_value_text(buf);
     }
     if (a->type == CQ_JSON) {

@@ -391,7 +391,7 @@ static void test_join__side_by_side(void **state)
             true) "},{\"id\":2,\"name\":\"p2\"," UP(1, 2, "done",
                                                     false) "}]},"
                                                            "{" BOB ",\"tasks\":[],\"profile\":null,"
-                                                                   "\"projects\":[]},"
+                                                           "\"projects\":[]},"
                                                            "{" CAROL ",\"tasks\":[" T3
                                                            "],\"profile\":null,\"projects\":[{"
                                                            "\"id\":1,"
