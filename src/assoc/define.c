@@ -241,6 +241,10 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
      * gave an action or foreignKeyConstraint explicitly even with constraints off
      * (associations.md 1.2). */
     bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
+    /* a key that is one part of a composite primary key cannot be referenced on its own:
+     * the column is still added, without REFERENCES (sync.md section 7) */
+    if (f->ref_attr->primary_key && f->ref_model->npk > 1)
+        want_ref = false;
     if (want_ref && !a->references_none && !a->ref_model) {
         a->ref_model = cq__strdup(f->ref_model->name);
         a->ref_key = cq__strdup(f->ref_attr->name);
@@ -398,7 +402,7 @@ static bool is_assoc_key(const cq_model *holder, const char *name)
 }
 
 static const char *declared_reference(cq_model *holder, cq_model *ref_model,
-                                      const cq__attr *ref_attr)
+                                      const cq__attr *ref_attr, int *count)
 {
     const char *found = NULL;
     int n = 0;
@@ -416,6 +420,7 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
             n++;
         }
     }
+    *count = n;
     return n == 1 ? found : NULL;
 }
 
@@ -473,7 +478,19 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                             : o.foreign_key_attr ? o.foreign_key_attr->name
                                                  : NULL;
         const char *pk = cq_model_primary_key(ref_model);
-        const char *declared = given ? NULL : declared_reference(holder, ref_model, ref_attr);
+        int ndeclared = 0;
+        const char *declared =
+            given ? NULL : declared_reference(holder, ref_model, ref_attr, &ndeclared);
+        if (ndeclared > 1) {
+            char *msg = cq__asprintf("%s.%s(%s): %d attributes of %s already reference %s.%s; "
+                                     "none is reused as the foreign key (name one with the "
+                                     "foreignKey option)",
+                                     source->name, method_names[type], target->name, ndeclared,
+                                     holder->name, ref_model->name, ref_attr->name);
+            if (msg) /* a warning is best effort */
+                cq__session_warn(&db->s, msg);
+            free(msg);
+        }
         if (given || declared) {
             fk = cq__strdup(given ? given : declared);
             rc = fk ? CQ_OK : oom(db);

@@ -34,7 +34,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  --db URL      database (default sqlite::memory:)\n"
-    "  --log         print every SQL statement and its bound values to stderr\n"
+    "  --log         print every SQL statement and its bound values to stderr (warnings\n"
+    "                are printed there always)\n"
     "  -h, --help    this text;  --version  the version\n"
     "\n"
     "exit status: 0 ok, 1 a step or the database failed, 2 bad usage or invalid input\n";
@@ -176,7 +177,9 @@ static int load_script_file(cli_script **out, const char *path, const cli_schema
 static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema, const char *origin)
 {
     cq_error err = { 0 };
-    cq_open_opts opts = { .log = { .fn = args->log ? cq_log_stderr : NULL } };
+    /* warnings always reach stderr; statements only with --log */
+    cq_open_opts opts = { .log = { .fn = cq_log_stderr,
+                                   .mask = args->log ? 0u : (unsigned)CQ_LOG_WARNING } };
     int rc = cq_db_open(out, args->db, &opts, &err);
     if (rc != CQ_OK) {
         fprintf(stderr, "cequel: cannot open %s: %s\n", args->db,
