@@ -58,7 +58,11 @@ void cq__inc_plan_free(cq__inc_plan *p)
 
 bool cq__inc_is_end(const cq_include *e)
 {
-    return !e->association && !e->model && !e->as && !e->all;
+    /* only an all-zero element ends a list: one with options but no association is an error
+     * (cq__inc_resolve), not a silent end */
+    return !e->association && !e->model && !e->as && !e->all && !e->where && !e->required &&
+           !e->attributes && !e->include && !e->separate && !e->through_attributes &&
+           !e->through_attributes_none && !e->through_where;
 }
 
 /* Which association an include element names (spec/include.md A1). */
@@ -73,6 +77,11 @@ int cq__inc_resolve(const cq_assoc **out, cq_model *src, const cq_include *e)
         *out = e->association;
         return CQ_OK;
     }
+    if (!e->model && !e->as)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "an include of %s names no association: give association, model or "
+                           "as (a list ends with an all-zero element)",
+                           src->name);
     if (!e->model) {
         cq_assoc *a = e->as ? cq_model_assoc(src, e->as) : NULL;
         if (!a)
@@ -91,7 +100,7 @@ int cq__inc_resolve(const cq_assoc **out, cq_model *src, const cq_include *e)
         candidates++;
         only = a;
         bool ok = e->as ? strcmp(a->alias.as, e->as) == 0 : !a->alias.is_aliased;
-        if (ok && !match)
+        if (ok) /* the newest definition wins, as cq_model_assoc and Sequelize do */
             match = a;
     }
     if (match) {

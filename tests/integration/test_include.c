@@ -1097,7 +1097,45 @@ static void test_include__error_texts(void **state)
         f->db, task,
         &(cq_find_opts){ .include = (cq_include[]){ { .model = worker, .as = "boss" }, { 0 } } },
         "[]");
+    /* an element with options but no association is an error, not the end of the list */
+    cq_value *title_x = cq_test_json("{\"title\":\"x\"}");
+    assert_find_err(
+        f->db, user,
+        &(cq_find_opts){ .include =
+                             (cq_include[]){ { .model = task }, { .where = title_x }, { 0 } } },
+        CQ_EINVALID,
+        "an include of User names no association: give association, model or as (a list ends "
+        "with an all-zero element)");
+    cq_value_free(title_x);
     /* nothing was queried for the failed calls */
+}
+
+/* Redefining an association (same target, same default alias) replaces the earlier one for
+ * includes, as cq_model_assoc and Sequelize's associations map do: the newest key is used. */
+static void test_include__redefinition_newest_wins(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "User", "name", CQ_STRING);
+    cq_model *task = define(f->db, "Task", "title", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    cq_assoc *second = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_has_many(&second, user, task,
+                                          &(cq_assoc_opts){ .foreign_key = "ownerId" }));
+    assert_ptr_equal(cq_model_assoc(user, "Tasks"), second);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO Users (id, name) VALUES (1, 'ann'), (2, 'bob')");
+    exec(f->db, "INSERT INTO Tasks (id, title, UserId, ownerId) VALUES (1, 't1', 2, 1)");
+    reset_sql(f);
+    const char *want = "[{\"id\":1,\"name\":\"ann\",\"Tasks\":[{\"id\":1,\"title\":\"t1\","
+                       "\"UserId\":2,\"ownerId\":1}]},{\"id\":2,\"name\":\"bob\",\"Tasks\":[]}]";
+    assert_find(f->db, user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .model = task }, { 0 } },
+                                 .order = (cq_order[]){ { .attr = "id" }, { 0 } } },
+                want);
+    assert_find(f->db, user,
+                &(cq_find_opts){ .include = (cq_include[]){ { .as = "Tasks" }, { 0 } },
+                                 .order = (cq_order[]){ { .attr = "id" }, { 0 } } },
+                want);
 }
 
 /* ---- statements: one + one per to-many include level ------------------------------------------
@@ -1192,6 +1230,7 @@ int main(void)
         T(accessor_get_with_include),
         T(count_distinct_parents),
         T(error_texts),
+        T(redefinition_newest_wins),
         T(statement_count),
     };
 #undef T
