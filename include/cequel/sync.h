@@ -82,7 +82,8 @@ CQ_EXTERN int cq_sync_plan_describe(char **out, const cq_sync_plan *plan);
  * on PostgreSQL/MySQL, one `ALTER TABLE ... ADD FOREIGN KEY` per deferred constraint.
  * Touches no database.
  * @param[out] out  caller frees with cq_free(); NULL on failure.
- * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference).
+ * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_EINVALID (not one of the three dialects).
  */
 CQ_EXTERN int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect);
 
@@ -90,7 +91,8 @@ CQ_EXTERN int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect);
  * Models in creation order (dependencies first).
  * @param[out] out  NULL-terminated array of borrowed model pointers; caller frees the array
  *                  (not the models) with cq_free(). NULL on failure.
- * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference).
+ * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_EINVALID (not one of the three dialects).
  */
 CQ_EXTERN int cq_db_sync_order(cq_model ***out, cq_db *db);
 

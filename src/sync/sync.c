@@ -487,6 +487,9 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
 {
     *out = NULL;
     cq__db_clear(db);
+    if (dialect != CQ_DIALECT_SQLITE && dialect != CQ_DIALECT_POSTGRES &&
+        dialect != CQ_DIALECT_MYSQL)
+        return cq__db_fail(db, CQ_EINVALID, "cq_db_ddl: unknown dialect %d", (int)dialect);
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, dialect);
     if (rc != CQ_OK)

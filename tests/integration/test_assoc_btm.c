@@ -842,6 +842,90 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
     pt_free(&x);
 }
 
+/* sourceKey / targetKey other than the primary keys: the join columns hold those keys (typed
+ * after them, referencing them), every accessor reads and writes them, and a raw value names
+ * a target by its targetKey (associations.md 1.3, the flagged deviation for non-PK
+ * targetKey). */
+static void test_assoc_btm__custom_source_and_target_keys(void **state)
+{
+    fixture *f = *state;
+    const cq_attr user_attrs[] = { { .name = "name", .type = CQ_STRING },
+                                   { .name = "code", .type = CQ_STRING, .unique = true },
+                                   { 0 } };
+    const cq_attr project_attrs[] = { { .name = "title", .type = CQ_STRING },
+                                      { .name = "slug", .type = CQ_STRING, .unique = true },
+                                      { 0 } };
+    cq_model *user = fx_define(f->db, "user", user_attrs);
+    cq_model *project = fx_define(f->db, "project", project_attrs);
+    cq_assoc *projects = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(&projects, user, project,
+                                                 &(cq_assoc_opts){ .through = "user_projects",
+                                                                   .source_key = "code",
+                                                                   .target_key = "slug" }));
+    assert_string_equal(cq_assoc_source_key(projects), "code");
+    assert_string_equal(cq_assoc_target_key(projects), "slug");
+    char *ddl = NULL;
+    CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_db_ddl(&ddl, f->db, (cq_dialect)0));
+    assert_null(ddl);
+    assert_string_equal(cq_db_error(f->db)->message, "cq_db_ddl: unknown dialect 0");
+    CQ_ASSERT_OK(f->db, cq_db_ddl(&ddl, f->db, CQ_DIALECT_SQLITE));
+    assert_non_null(strstr(ddl, "`userCode` VARCHAR(255) NOT NULL REFERENCES `users` (`code`) ON "
+                                "DELETE CASCADE ON UPDATE CASCADE"));
+    assert_non_null(strstr(ddl, "`projectSlug` VARCHAR(255) NOT NULL REFERENCES `projects` "
+                                "(`slug`) ON DELETE CASCADE ON UPDATE CASCADE"));
+    cq_free(ddl);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    cq_instance *u = fx_create(f->db, user, "{\"name\":\"ann\",\"code\":\"U-A\"}");
+    cq_instance *p1 = fx_create(f->db, project, "{\"title\":\"one\",\"slug\":\"p-one\"}");
+    cq_instance *p2 = fx_create(f->db, project, "{\"title\":\"two\",\"slug\":\"p-two\"}");
+    cq_instance *p3 = fx_create(f->db, project, "{\"title\":\"three\",\"slug\":\"p-three\"}");
+    /* add: an instance and a raw targetKey value */
+    cq_value *two = cq_value_text("p-two");
+    cq_target both[] = { { .instance = p1 }, { .key = two } };
+    CQ_ASSERT_OK(f->db, cq_assoc_add(u, projects, both, 2, NULL));
+    fx_assert_rows(f->db, "SELECT userCode, projectSlug FROM user_projects ORDER BY projectSlug",
+                   "[{\"userCode\":\"U-A\",\"projectSlug\":\"p-one\"},"
+                   "{\"userCode\":\"U-A\",\"projectSlug\":\"p-two\"}]");
+    assert_get_names(f->db, u, projects, "title", "one,two");
+    int64_t n = 0;
+    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, u, projects, NULL));
+    assert_int_equal(n, 2);
+    bool has = false;
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, u, projects, both, 2, NULL));
+    assert_true(has);
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, u, projects, &(cq_target){ .instance = p3 }, 1, NULL));
+    assert_false(has);
+    /* remove by raw value, set to a partly overlapping list */
+    CQ_ASSERT_OK(f->db, cq_assoc_remove(u, projects, &(cq_target){ .key = two }, 1, NULL));
+    assert_get_names(f->db, u, projects, "title", "one");
+    cq_target next[] = { { .instance = p3 }, { .key = two } };
+    CQ_ASSERT_OK(f->db, cq_assoc_set(u, projects, next, 2, NULL));
+    fx_assert_rows(f->db, "SELECT userCode, projectSlug FROM user_projects ORDER BY projectSlug",
+                   "[{\"userCode\":\"U-A\",\"projectSlug\":\"p-three\"},"
+                   "{\"userCode\":\"U-A\",\"projectSlug\":\"p-two\"}]");
+    /* create: the new target's slug goes into the join row */
+    cq_value *four = cq_test_json("{\"title\":\"four\",\"slug\":\"p-four\"}");
+    CQ_ASSERT_OK(f->db, cq_assoc_create(NULL, u, projects, four, NULL));
+    cq_value_free(four);
+    assert_get_names(f->db, u, projects, "title", "two,three,four");
+    /* include reads through the same keys */
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(
+                     &rows, user,
+                     &(cq_find_opts){ .include = (cq_include[]){
+                                          { .model = project,
+                                            .attributes = (const char *const[]){ "slug", NULL } },
+                                          { 0 } } }));
+    assert_int_equal(cq_rows_count(rows), 1);
+    cq_rows_free(rows);
+    cq_value_free(two);
+    cq_instance_free(u);
+    cq_instance_free(p1);
+    cq_instance_free(p2);
+    cq_instance_free(p3);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(test_assoc_btm__##name, fx_setup, fx_teardown)
@@ -862,6 +946,7 @@ int main(void)
         T(scenario_25_pending_tags),
         T(bad_targets_write_nothing),
         T(missing_key_rolls_back),
+        T(custom_source_and_target_keys),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
