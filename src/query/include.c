@@ -1,4 +1,5 @@
 /* Eager loading (spec/include.md part A); strategy described in query/include.h. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,29 @@ static void force_read(cq__inc *n, const char *attr)
         n->sel[i] = n->hidden[i] = true;
 }
 
+/* PostgreSQL cuts identifiers after 63 bytes (so two long include paths can end up with one
+ * alias) and MySQL refuses table aliases over 64: an alias longer than 63 bytes keeps its
+ * first bytes and ends in a hash of the whole path (include.md A9). Short aliases stay the
+ * readable path Sequelize prints. */
+#define ALIAS_MAX 63
+static char *alias_join(const char *left, const char *sep, const char *right)
+{
+    char *full = left ? cq__asprintf("%s%s%s", left, sep, right) : cq__strdup(right);
+    if (!full || strlen(full) <= ALIAS_MAX)
+        return full;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)full; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    int cut = ALIAS_MAX - 9;
+    while (cut > 0 && ((unsigned char)full[cut] & 0xC0) == 0x80)
+        cut--; /* not inside a UTF-8 sequence */
+    char *s = cq__asprintf("%.*s_%08x", cut, full, (unsigned)h);
+    free(full);
+    return s;
+}
+
 static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_assoc *a,
                      const char *prefix)
 {
@@ -152,7 +176,7 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->target = a->target;
     n->to_many = cq__assoc_is_multi(a);
     n->required = e->required == CQ_DEFAULT ? e->where != NULL : e->required == CQ_ON;
-    n->alias = prefix ? cq__asprintf("%s->%s", prefix, a->alias.as) : cq__strdup(a->alias.as);
+    n->alias = alias_join(prefix, "->", a->alias.as);
     if (!n->alias)
         return oom(db);
     if (e->separate && a->type != CQ_HAS_MANY)
@@ -308,7 +332,7 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
     } else if (rc == CQ_OK) {
         /* FROM <through> JOIN <target> ON target key = other key WHERE through fk = parent key */
         cq_model *t = a->through;
-        talias = cq__asprintf("%s->%s", n->alias, t->name);
+        talias = alias_join(n->alias, "->", t->name);
         sub = cq__stmt_new(CQ__ST_SELECT, t->table);
         if (!talias || !sub || !(sub->alias = cq__strdup(talias)) ||
             cq__stmt_add_col(sub, NULL, "*", NULL) != 0 ||
@@ -415,7 +439,7 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
         for (size_t k = 0; k < n->target->nattrs; k++) {
             if (!n->sel[k])
                 continue;
-            char *colalias = cq__asprintf("%s.%s", n->alias, n->target->attrs[k].name);
+            char *colalias = alias_join(n->alias, ".", n->target->attrs[k].name);
             if (!colalias ||
                 cq__stmt_add_col(st, n->alias, n->target->attrs[k].field, colalias) != 0) {
                 free(colalias);
@@ -1173,7 +1197,7 @@ static int add_cols(cq__stmt *st, cq_model *t, const char *alias, const bool *se
     for (size_t k = 0; k < t->nattrs; k++) {
         if (sel && !sel[k])
             continue;
-        char *colalias = cq__asprintf("%s.%s", alias, t->attrs[k].name);
+        char *colalias = alias_join(alias, ".", t->attrs[k].name);
         int bad = !colalias || cq__stmt_add_col(st, alias, t->attrs[k].field, colalias) != 0;
         free(colalias);
         if (bad)
@@ -1208,7 +1232,7 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
         cq__expr *on = NULL;
         char *talias = NULL;
         if (n->a->type == CQ_BELONGS_TO_MANY) {
-            talias = cq__asprintf("%s->%s", n->alias, n->a->through->name);
+            talias = alias_join(n->alias, "->", n->a->through->name);
             rc = talias ? btm_join(st, n, m, alias, talias, !inner, &on) : oom(db);
         } else {
             rc = to_one_on(&on, n, m, alias);

@@ -1,0 +1,27 @@
+# Long include paths (include.md A9): every alias cequel sends stays within 63 bytes and the
+# three-level tree comes back whole, on SQLite and, when CQ_TEST_POSTGRES_URL is set, on
+# PostgreSQL (where v6 corrupts the keys or fails on a clash of cut aliases).
+source "$2/_lib.bash" "$@"
+script="$INPUT/long_aliases.json"
+check_aliases() { # $1: the --log output
+    local long
+    long=$(grep -o 'AS [`"][^`"]*[`"]' "$1" | awk 'length($0) > 63 + 5' || true)
+    [ -z "$long" ] || fail "aliases over 63 bytes: $long"
+}
+expect_run long_aliases 0 run "$script"
+"$CQ" run "$script" --log >/dev/null 2>"$TMP/sqlite.log" || fail "sqlite run failed"
+check_aliases "$TMP/sqlite.log"
+grep -q '_[0-9a-f]\{8\}[`"]' "$TMP/sqlite.log" || fail "no shortened alias in: $(cat "$TMP/sqlite.log")"
+if [ -n "${CQ_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null 2>&1; then
+    db="cq_cli_alias_$$"
+    base="${CQ_TEST_POSTGRES_URL%/*}"
+    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "CREATE DATABASE $db" >/dev/null || fail "createdb"
+    "$CQ" run "$script" --db "$base/$db" --log >"$TMP/pg.raw" 2>"$TMP/pg.log" || fail "postgres run: $(tail -3 "$TMP/pg.log")"
+    mask <"$TMP/pg.raw" >"$TMP/pg.out"
+    diff -u "$EXPECTED/long_aliases.out" "$TMP/pg.out" >&2 || fail "postgres: output differs"
+    check_aliases "$TMP/pg.log"
+    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "DROP DATABASE $db" >/dev/null || fail "dropdb"
+elif [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then
+    fail "CQ_TEST_POSTGRES_URL is not set under CI"
+fi
+finish
