@@ -58,6 +58,12 @@ typedef struct cq_include {
     const char *const *through_attributes; /**< belongsToMany join columns; NULL = all */
     bool through_attributes_none;          /**< `through: {attributes: []}` */
     const cq_value *through_where;         /**< belongsToMany: filter on the join rows */
+    int64_t limit;                         /**< hasMany: at most this many children per parent
+                                                (implies `separate`; one UNION ALL statement of
+                                                one LIMITed query per parent); 0 = all */
+    const struct cq_order *order;          /**< separate hasMany (or with limit): the
+                                                children's order, before their primary key;
+                                                zero-terminated; NULL = none */
 } cq_include;
 
 typedef struct cq_find_opts {

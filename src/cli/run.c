@@ -443,6 +443,9 @@ static const cq_assoc *assoc_by_name(const cq_model *src, const char *model_name
 static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
                           const char *path, step_error *e);
 
+static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_model *model,
+                       const char *path, step_error *e);
+
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
@@ -484,6 +487,8 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
     }
     inc->all = json_is_true(json_object_get(j, "all"));
     inc->separate = json_is_true(json_object_get(j, "separate"));
+    if ((v = json_object_get(j, "limit")))
+        inc->limit = json_integer_value(v);
     if ((v = json_object_get(j, "required")))
         inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
     if ((v = json_object_get(j, "where"))) {
@@ -511,6 +516,14 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         cli_path_key(sub, path, "through");
         cli_path_key(sub, sub, "where");
         rc = pool_value(r, p, &inc->through_where, v, true, sub, e);
+    }
+    if (rc == CQ_OK && (v = json_object_get(j, "order"))) {
+        /* the children's own order: attributes of the included model */
+        const cq_assoc *a = inc->association;
+        if (!a)
+            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
+        cli_path_key(sub, path, "order");
+        rc = build_order(r, p, &inc->order, v, a ? cq_assoc_target(a) : inc->model, sub, e);
     }
     if (rc == CQ_OK && (v = json_object_get(j, "include"))) {
         /* nested includes resolve against the included model */

@@ -310,6 +310,7 @@ static int check_order(checker *c, json_t *v, const char *path)
 }
 
 static int check_include(checker *c, json_t *v, const char *path);
+static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path);
 
 static int check_include_element(checker *c, json_t *e, const char *path)
 {
@@ -348,6 +349,11 @@ static int check_include_element(checker *c, json_t *e, const char *path)
         } else if (strcmp(key, "attributes") == 0) {
             rc = json_is_array(val) && json_array_size(val) == 0 ? CLI_OK
                                                                  : check_attributes(c, val, sub);
+        } else if (strcmp(key, "limit") == 0) {
+            int64_t unused = 0;
+            rc = want_count(c, &unused, val, 1, sub);
+        } else if (strcmp(key, "order") == 0) {
+            rc = check_order(c, val, sub);
         } else if (strcmp(key, "include") == 0) {
             rc = check_include(c, val, sub);
         } else if (strcmp(key, "through") == 0) {
@@ -380,7 +386,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
                          "all, where, required, attributes, include, separate, "
-                         "through)");
+                         "limit, order, through)");
             rc = CLI_EINPUT;
         }
         if (rc != CLI_OK)

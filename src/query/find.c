@@ -339,13 +339,71 @@ static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *
     return CQ_OK;
 }
 
-static void ext_release(cq__find_ext *ext)
+void cq__find_ext_release(cq__find_ext *ext)
 {
     if (!ext)
         return;
     cq__expr_free(ext->where);
     cq__expr_free(ext->join_on);
     ext->where = ext->join_on = NULL;
+    for (size_t i = 0; i < ext->nbranch; i++)
+        cq__expr_free(ext->branch_where[i]);
+    free(ext->branch_where);
+    ext->branch_where = NULL;
+    ext->nbranch = 0;
+}
+
+/* One LIMITed SELECT per branch of `ext`, combined (include.md A6):
+ * SELECT m.* FROM (SELECT * FROM (<branch 1>) AS sub UNION ALL ...) AS m.
+ * v6 writes UNION on SQLite; UNION ALL everywhere keeps each branch's order (SQLite's UNION
+ * sorts to remove duplicates, and the branches never share a row). */
+static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
+                          cq__find_ext *ext, cq__inc_plan *plan)
+{
+    *out = NULL;
+    cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, NULL);
+    cq__stmt *u = cq__stmt_new(CQ__ST_UNION, NULL);
+    int rc = st && u && (st->alias = cq__strdup(m->name)) &&
+                     cq__stmt_add_col(st, m->name, "*", NULL) == 0
+                 ? CQ_OK
+                 : oom(m->db);
+    if (rc == CQ_OK) {
+        st->from_sub = u;
+        u = NULL;
+    }
+    cq_find_opts bo = *o;
+    bo.limit = ext->branch_limit;
+    bo.offset = 0;
+    for (size_t i = 0; rc == CQ_OK && i < ext->nbranch; i++) {
+        cq__find_ext be = { .where = ext->branch_where[i] };
+        ext->branch_where[i] = NULL;
+        cq__stmt *b = NULL;
+        rc = build_select(&b, m, &bo, sel, false, &be, plan, SEL_DEFAULT);
+        cq__find_ext_release(&be);
+        cq__stmt *w = rc == CQ_OK ? cq__stmt_new(CQ__ST_SELECT, NULL) : NULL;
+        if (rc == CQ_OK &&
+            (!w || !(w->alias = cq__strdup("sub")) || cq__stmt_add_col(w, NULL, "*", NULL) != 0)) {
+            cq__stmt_free(w);
+            w = NULL;
+            rc = oom(m->db);
+        }
+        if (w) {
+            w->from_sub = b;
+            b = NULL;
+            if (cq__stmt_add_union(st->from_sub, w) != 0) {
+                cq__stmt_free(w);
+                rc = oom(m->db);
+            }
+        }
+        cq__stmt_free(b);
+    }
+    cq__stmt_free(u);
+    if (rc != CQ_OK) {
+        cq__stmt_free(st);
+        return rc;
+    }
+    *out = st;
+    return CQ_OK;
 }
 
 int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
@@ -401,8 +459,9 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
             sel[i] = hidden[i] = true;
     }
     if (rc == CQ_OK)
-        rc = sj ? build_single_join(&st, m, &o, sel, &plan)
-                : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
+        rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
+             : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
+                                   : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK)
@@ -411,7 +470,7 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);
-    ext_release(ext);
+    cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__result_free(&res);
     cq__stmt_free(st);
@@ -492,7 +551,7 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     if (rc == CQ_OK)
         rc = build_select(&st, m, &o, NULL, true, ext, &plan, SEL_DEFAULT);
     cq__inc_plan_free(&plan);
-    ext_release(ext);
+    cq__find_ext_release(ext);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK && res.nrows == 1)

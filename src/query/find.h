@@ -15,7 +15,15 @@ typedef struct cq__find_ext {
     bool no_through_attrs;            /* joinTableAttributes: [] */
     bool keep_through_keys;           /* read every join column (include loading groups by
                                          them); the caller hides what was not asked for */
+    /* a hasMany include with a limit (include.md A6): one branch per parent, each with its
+     * own condition (ownership taken) and LIMIT branch_limit, combined by UNION ALL */
+    cq__expr **branch_where;
+    size_t nbranch;
+    int64_t branch_limit;
 } cq__find_ext;
+
+/* Frees the expressions an extension still owns. */
+void cq__find_ext_release(cq__find_ext *ext);
 
 /* findAll with the extension; ext may be NULL. ext's expressions are freed in every case. */
 int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *o, cq__find_ext *ext);

@@ -22,6 +22,7 @@ struct cq__inc {
     const cq_include *spec; /* the caller's element (valid for the whole find) */
     char *alias;            /* SQL alias: parent path + "->" + as */
     bool to_many, required;
+    bool separate;         /* its own query: `separate`, or a per-parent `limit` (A6) */
     bool *sel;             /* target attributes read (to-many: in the single-JOIN shape) */
     bool *hidden;          /* read only for joining (keys) */
     cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
@@ -63,7 +64,7 @@ bool cq__inc_is_end(const cq_include *e)
      * (cq__inc_resolve), not a silent end */
     return !e->association && !e->model && !e->as && !e->all && !e->where && !e->required &&
            !e->attributes && !e->include && !e->separate && !e->through_attributes &&
-           !e->through_attributes_none && !e->through_where;
+           !e->through_attributes_none && !e->through_where && !e->limit && !e->order;
 }
 
 /* Which association an include element names (spec/include.md A1). */
@@ -179,9 +180,22 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->alias = alias_join(prefix, "->", a->alias.as);
     if (!n->alias)
         return oom(db);
-    if (e->separate && a->type != CQ_HAS_MANY)
+    if (e->limit < 0)
+        return cq__db_fail(db, CQ_EINVALID, "include %s: limit must not be negative", a->alias.as);
+    n->separate = e->separate || e->limit > 0; /* a limit implies separate (A6) */
+    if (n->separate && a->type != CQ_HAS_MANY)
         return cq__db_fail(db, CQ_EINVALID, "Only HasMany associations support include.separate");
-    if (e->separate)
+    if (e->order && !n->separate)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "include %s: order inside an include needs separate: true or a limit "
+                           "(order the whole result by the include's attributes instead)",
+                           a->alias.as);
+    for (const cq_order *o = e->order; o && o->attr; o++)
+        if (o->as || cq__model_attr_index(a->target, o->attr) < 0)
+            return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                               "include %s: order: model \"%s\" has no attribute \"%s\"",
+                               a->alias.as, a->target->name, o->attr);
+    if (n->separate)
         n->required = false; /* a separate include never filters its parents (A6) */
     for (const char *const *at = e->attributes; at && *at; at++)
         if (cq__model_attr_index(a->target, *at) < 0)
@@ -249,7 +263,7 @@ int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list)
 bool cq__inc_plan_shows_key(const cq__inc_plan *p, const char *attr)
 {
     for (size_t i = 0; p && i < p->n; i++)
-        if (p->nodes[i].spec->separate && strcmp(p->nodes[i].a->source_key, attr) == 0)
+        if (p->nodes[i].separate && strcmp(p->nodes[i].a->source_key, attr) == 0)
             return true;
     return false;
 }
@@ -497,7 +511,7 @@ static int order_at(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *ma
                                    "order: model \"%s\" has no attribute \"%s\"", n->target->name,
                                    attr);
             /* and the parents by their children's values (A7) */
-            return dot || n->spec->separate ? CQ_OK : sub_of(out, n, pm, pa, attr, desc);
+            return dot || n->separate ? CQ_OK : sub_of(out, n, pm, pa, attr, desc);
         }
         if (!dot)
             break;
@@ -820,6 +834,33 @@ static cq_value *keys_where(const char *fk, cq_value *keys, const cq_value *scop
     return w;
 }
 
+/* A hasMany include with a limit: one condition per parent key (`fk = key` and the scope),
+ * each branch LIMITed on its own (include.md A6). Takes `keys`. */
+static int branches_ext(cq__find_ext *ext, const cq_assoc *a, cq_value *keys, int64_t limit)
+{
+    cq_db *db = a->source->db;
+    size_t nk = cq_value_size(keys);
+    int rc = (ext->branch_where = calloc(nk, sizeof *ext->branch_where)) ? CQ_OK : oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < nk; i++) {
+        cq_value *w = cq_value_object();
+        if (!w ||
+            cq_value_object_set(w, a->fk, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK)
+            rc = oom(db);
+        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
+            if (cq_value_object_set(w, cq_value_object_key(a->scope, k),
+                                    cq_value_copy(cq_value_object_value(a->scope, k))) != CQ_OK)
+                rc = oom(db);
+        if (rc == CQ_OK)
+            rc = cq__where_build(&ext->branch_where[i], a->target, a->target->name, w);
+        if (rc == CQ_OK)
+            ext->nbranch = i + 1;
+        cq_value_free(w);
+    }
+    ext->branch_limit = limit;
+    cq_value_free(keys);
+    return rc;
+}
+
 /* belongsToMany: the join of the through model (target key = other key, through scope and
  * through where) and the filter on the through model's foreign key. */
 static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
@@ -922,10 +963,15 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     }
     /* order: the caller's terms for this include, then the primary key (children come in a
      * stable order) */
-    cq_order *ord = calloc(n->norders + 2, sizeof *ord);
+    size_t nspec = 0;
+    while (e->order && e->order[nspec].attr)
+        nspec++;
+    cq_order *ord = calloc(nspec + n->norders + 2, sizeof *ord);
     if (!ord)
         rc = oom(db);
     size_t no = 0;
+    for (size_t i = 0; ord && i < nspec; i++)
+        ord[no++] = (cq_order){ .attr = e->order[i].attr, .desc = e->order[i].desc };
     for (size_t i = 0; ord && i < n->norders; i++)
         ord[no++] = (cq_order){ .attr = n->orders[i].attr,
                                 .as = n->orders[i].as,
@@ -935,7 +981,10 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     o.order = no ? ord : NULL;
     cq__find_ext ext = { 0 };
     cq_rows *rows = NULL;
-    if (rc == CQ_OK && a->type == CQ_HAS_MANY) {
+    if (rc == CQ_OK && a->type == CQ_HAS_MANY && e->limit > 0) {
+        rc = branches_ext(&ext, a, keys, e->limit);
+        keys = NULL;
+    } else if (rc == CQ_OK && a->type == CQ_HAS_MANY) {
         cq_value *w = keys_where(a->fk, keys, a->scope);
         keys = NULL;
         rc = w ? cq__where_build(&ext.where, a->target, a->target->name, w) : oom(db);
@@ -947,10 +996,8 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     cq_value_free(keys);
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
-    else {
-        cq__expr_free(ext.where);
-        cq__expr_free(ext.join_on);
-    }
+    else
+        cq__find_ext_release(&ext);
     free(attrs);
     free(ord);
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
@@ -1112,7 +1159,7 @@ static bool has_joined_to_many(const cq__inc_plan *p)
 {
     for (size_t i = 0; p && i < p->n; i++) {
         const cq__inc *n = &p->nodes[i];
-        if (!n->spec->separate && (n->to_many || has_joined_to_many(&n->children)))
+        if (!n->separate && (n->to_many || has_joined_to_many(&n->children)))
             return true;
     }
     return false;
@@ -1127,7 +1174,7 @@ static int sj_check(const cq__inc_plan *p, cq_db *db)
 {
     for (size_t i = 0; i < p->n; i++) {
         const cq__inc *n = &p->nodes[i];
-        if (n->spec->separate)
+        if (n->separate)
             continue;
         if (n->target->npk == 0 && (n->to_many || has_joined_to_many(&n->children)))
             return cq__db_fail(db, CQ_ENOTSUPPORTED,
@@ -1217,7 +1264,7 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
     cq_db *db = m->db;
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->spec->separate)
+        if (n->separate)
             continue; /* loaded by its own query afterwards */
         bool inner = n->required && parent_inner;
         int rc = CQ_OK;
@@ -1274,7 +1321,7 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->spec->separate)
+        if (n->separate)
             continue;
         for (size_t k = 0; k < n->norders; k++) {
             inc_order o = n->orders[k];
@@ -1415,7 +1462,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         cq__included *inc = fresh ? add_included(parent, n) : included_for(parent, n);
         if (!inc)
             return oom(s->db);
-        if (n->spec->separate)
+        if (n->separate)
             continue;
         cq_model *t = n->target;
         bool present = true;
@@ -1508,7 +1555,7 @@ int cq__inc_sj_read(cq_rows *rows, cq_model *m, const bool *sel, const bool *hid
 static bool has_separate(const cq__inc_plan *p)
 {
     for (size_t i = 0; p && i < p->n; i++)
-        if (p->nodes[i].spec->separate || has_separate(&p->nodes[i].children))
+        if (p->nodes[i].separate || has_separate(&p->nodes[i].children))
             return true;
     return false;
 }
@@ -1518,7 +1565,7 @@ static int load_separate(cq__inc_plan *p, cq_instance **parents, size_t np, cq_t
 {
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->spec->separate) {
+        if (n->separate) {
             int rc = load_node(n, parents, np, txn);
             if (rc != CQ_OK)
                 return rc;

@@ -138,7 +138,18 @@ void cq__stmt_free(cq__stmt *st)
     free(st->returning);
     free(st->raw);
     cq_value_free(st->raw_params);
+    for (size_t i = 0; i < st->nunions; i++)
+        cq__stmt_free(st->unions[i]);
+    free(st->unions);
     free(st);
+}
+
+int cq__stmt_add_union(cq__stmt *st, cq__stmt *sel)
+{
+    if (cq__grow((void **)&st->unions, &st->unions_cap, st->nunions + 1, sizeof *st->unions) != 0)
+        return -1;
+    st->unions[st->nunions++] = sel;
+    return 0;
 }
 
 int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const char *alias)

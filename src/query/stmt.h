@@ -77,7 +77,8 @@ typedef enum cq__stmt_kind {
     CQ__ST_INSERT,
     CQ__ST_UPDATE,
     CQ__ST_DELETE,
-    CQ__ST_RAW
+    CQ__ST_RAW,
+    CQ__ST_UNION /* its `unions`, each a SELECT, combined by UNION ALL (a FROM subquery) */
 } cq__stmt_kind;
 
 typedef struct cq__stmt {
@@ -106,11 +107,16 @@ typedef struct cq__stmt {
     /* RAW */
     char *raw;
     cq_value *raw_params;
+    /* UNION: the SELECTs combined, owned */
+    struct cq__stmt **unions;
+    size_t nunions, unions_cap;
 } cq__stmt;
 
 cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table);
 void cq__stmt_free(cq__stmt *st);
 int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const char *alias);
+/* UNION: appends `sel` (ownership taken on success). */
+int cq__stmt_add_union(cq__stmt *st, cq__stmt *sel);
 int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc);
 /* INSERT/UPDATE: a column name (once per column). */
 int cq__stmt_add_icol(cq__stmt *st, const char *column);

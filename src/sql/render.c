@@ -228,7 +228,13 @@ static void render_select(render *r, const cq__stmt *st)
     cq__buf_put(&r->b, " FROM ");
     if (st->from_sub) {
         cq__buf_putc(&r->b, '(');
-        render_select(r, st->from_sub);
+        for (size_t i = 0; st->from_sub->kind == CQ__ST_UNION && i < st->from_sub->nunions; i++) {
+            if (i)
+                cq__buf_put(&r->b, " UNION ALL ");
+            render_select(r, st->from_sub->unions[i]);
+        }
+        if (st->from_sub->kind != CQ__ST_UNION)
+            render_select(r, st->from_sub);
         cq__buf_putc(&r->b, ')');
     } else {
         cq__sql_quote(&r->b, r->d, st->table);
@@ -355,6 +361,9 @@ int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_erro
         break;
     case CQ__ST_RAW:
         put_raw(&r, st->raw, st->raw_params);
+        break;
+    case CQ__ST_UNION: /* only ever a FROM subquery */
+        r.rc = cq__err_set(err, CQ_EINVALID, "a UNION renders only inside a SELECT");
         break;
     }
     if (st->kind != CQ__ST_RAW)

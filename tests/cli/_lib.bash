@@ -73,3 +73,27 @@ finish() {
     fi
     echo "ok"
 }
+
+# expect_run_postgres NAME SCRIPT: when CQ_TEST_POSTGRES_URL is set (scripts/test-servers),
+# runs `cequel run SCRIPT --log` in a fresh PostgreSQL database and compares its masked
+# stdout with expected/NAME.out, as expect_run does on SQLite; the log is left in
+# $TMP/NAME.pg.log. Under CI a missing server fails the test; otherwise this is a no-op.
+expect_run_postgres() {
+    local name="$1" script="$2"
+    if [ -z "${CQ_TEST_POSTGRES_URL:-}" ] || ! command -v psql >/dev/null 2>&1; then
+        if [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then
+            fail "$name: CQ_TEST_POSTGRES_URL is not set (or no psql) under CI"
+        fi
+        return 0
+    fi
+    local db="cq_cli_${name}_$$" base="${CQ_TEST_POSTGRES_URL%/*}"
+    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "CREATE DATABASE $db" >/dev/null || {
+        fail "$name: cannot create database $db"
+        return 0
+    }
+    "$CQ" run "$script" --db "$base/$db" --log >"$TMP/$name.pg.raw" 2>"$TMP/$name.pg.log" ||
+        fail "$name: postgres run failed: $(tail -3 "$TMP/$name.pg.log")"
+    mask <"$TMP/$name.pg.raw" >"$TMP/$name.pg.out"
+    diff -u "$EXPECTED/$name.out" "$TMP/$name.pg.out" >&2 || fail "$name: postgres output differs"
+    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
+}

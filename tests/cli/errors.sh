@@ -115,7 +115,7 @@ script_error 'steps[0].return.x.$ref: "nope" is not defined by an earlier step'"
     "{$A,\"steps\":[{\"return\":{\"x\":{\"\$ref\":\"nope\"}}}]}"
 script_error 'steps[0].include[1]: expected a model name, an alias or an object with "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[\"project\",42]}]}"
-script_error 'steps[0].include[0].paranoid: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, through)' \
+script_error 'steps[0].include[0].paranoid: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, limit, order, through)' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[{\"model\":\"project\",\"paranoid\":false}]}]}"
 script_error 'steps[0].include: name the association: "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":{\"required\":true}}]}"

@@ -12,16 +12,6 @@ expect_run long_aliases 0 run "$script"
 "$CQ" run "$script" --log >/dev/null 2>"$TMP/sqlite.log" || fail "sqlite run failed"
 check_aliases "$TMP/sqlite.log"
 grep -q '_[0-9a-f]\{8\}[`"]' "$TMP/sqlite.log" || fail "no shortened alias in: $(cat "$TMP/sqlite.log")"
-if [ -n "${CQ_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null 2>&1; then
-    db="cq_cli_alias_$$"
-    base="${CQ_TEST_POSTGRES_URL%/*}"
-    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "CREATE DATABASE $db" >/dev/null || fail "createdb"
-    "$CQ" run "$script" --db "$base/$db" --log >"$TMP/pg.raw" 2>"$TMP/pg.log" || fail "postgres run: $(tail -3 "$TMP/pg.log")"
-    mask <"$TMP/pg.raw" >"$TMP/pg.out"
-    diff -u "$EXPECTED/long_aliases.out" "$TMP/pg.out" >&2 || fail "postgres: output differs"
-    check_aliases "$TMP/pg.log"
-    psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "DROP DATABASE $db" >/dev/null || fail "dropdb"
-elif [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then
-    fail "CQ_TEST_POSTGRES_URL is not set under CI"
-fi
+expect_run_postgres long_aliases "$script"
+[ ! -f "$TMP/long_aliases.pg.log" ] || check_aliases "$TMP/long_aliases.pg.log"
 finish
