@@ -12,7 +12,10 @@
  *
  * Operators: $eq $ne $gt $gte $lt $lte $in $notIn $like $notLike $between $notBetween
  * $is $not (a value: IS NOT / <>; an object: NOT (...)), and $and $or $not for nesting.
- * Keys name attributes (not columns); every value is a bound parameter.
+ * Keys name attributes (not columns); every value is a bound parameter. In a find's where,
+ * `$path.attr$` keys name an attribute of an include joined into the statement
+ * (`{"$user.company.name$": "acme"}`): to-one includes, and to-many ones with single_join;
+ * other paths fail (CQ_ENOTSUPPORTED, CQ_EEAGER) before any statement runs.
  * A raw SQL fragment (`where: 'id > 10'`) goes in `where_sql`, with `?` placeholders
  * bound from `where_params`; it is ANDed with `where`.
  */

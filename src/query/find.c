@@ -87,10 +87,10 @@ static bool in_list(const char *const *list, const char *name)
 
 /* Adds WHERE from opts (structured + raw) to st. */
 static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_value *where,
-                       const char *where_sql, const cq_value *where_params)
+                       const char *where_sql, const cq_value *where_params, cq__inc_where_ctx *inc)
 {
     cq__expr *e = NULL;
-    int rc = cq__where_build(&e, m, alias, where);
+    int rc = cq__where_build_inc(&e, m, alias, where, inc ? cq__inc_where_include : NULL, inc);
     if (rc != CQ_OK)
         return rc;
     if (e && cq__stmt_and_where(st, e) != 0)
@@ -201,8 +201,12 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             rc = oom(m->db);
         ext->where = NULL;
     }
-    if (rc == CQ_OK)
-        rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params);
+    if (rc == CQ_OK) {
+        cq__inc_where_ctx ictx = {
+            .plan = plan, .m = m, .all_joined = mode == SEL_JOIN_ALL, .none_joined = count
+        };
+        rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params, &ictx);
+    }
     if (!count && rc == CQ_OK)
         rc = add_order(st, m, o, plan);
     if (mode == SEL_JOIN_ALL && rc == CQ_OK)
@@ -696,7 +700,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
     if (rc == CQ_OK)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params);
+        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -719,7 +723,7 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
     cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
     if (!st)
         return oom(m->db);
-    int rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params);
+    int rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);

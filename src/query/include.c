@@ -1599,3 +1599,42 @@ int cq__inc_load_separate(cq_rows *rows, cq__inc_plan *p, cq_txn *txn)
         return CQ_OK;
     return load_separate(p, rows->items, rows->n, txn);
 }
+
+int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
+                          const char **alias)
+{
+    const cq__inc_where_ctx *c = ctx;
+    cq_db *db = c->m->db;
+    const cq__inc_plan *p = c->plan;
+    const cq__inc *n = NULL;
+    const char *seg = path;
+    while (seg) {
+        const char *end = strchr(seg, '.');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        n = NULL;
+        for (size_t i = 0; p && i < p->n; i++) {
+            const char *as = p->nodes[i].a->alias.as;
+            if (strlen(as) == len && strncmp(as, seg, len) == 0)
+                n = &p->nodes[i];
+        }
+        if (!n)
+            return cq__db_fail(db, CQ_EEAGER,
+                               "where: \"%s\": this query has no include \"%.*s\" there", key,
+                               (int)len, seg);
+        if (c->none_joined || n->separate || (n->to_many && !c->all_joined))
+            return cq__db_fail(
+                db, CQ_ENOTSUPPORTED,
+                "where: \"%s\": include \"%s\" is not joined into this statement (%s); filter "
+                "it with the include's own where%s",
+                key, n->a->alias.as,
+                c->none_joined ? "a count joins no include"
+                : n->separate  ? "a separate include loads with its own query"
+                               : "a to-many include loads with its own query",
+                c->none_joined || n->separate ? "" : ", or use single_join");
+        p = &n->children;
+        seg = end ? end + 1 : NULL;
+    }
+    *m = n->target;
+    *alias = n->alias;
+    return CQ_OK;
+}

@@ -43,6 +43,17 @@ int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char
  * records the term on it (the children are ordered in their own query) and *out is NULL. */
 int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *as_path,
                        const char *attr, bool desc);
+/* `$path.attr$` in a top-level where (include.md A2): which includes the statement joins.
+ * By default only chains of to-one includes; the single-JOIN statement joins every include
+ * but `separate` ones; a count joins none. */
+typedef struct cq__inc_where_ctx {
+    const cq__inc_plan *plan;
+    cq_model *m;
+    bool all_joined, none_joined;
+} cq__inc_where_ctx;
+/* A cq__where_include_fn over a cq__inc_where_ctx. */
+int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
+                          const char **alias);
 /* Builds the to-one children of `inst` from row `r` starting at column `*col`. */
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col);
 /* Loads every to-many include (at any depth under to-one includes) for `rows`. */

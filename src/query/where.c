@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -6,6 +7,8 @@
 typedef struct wctx {
     cq_model *m;
     const char *alias;
+    cq__where_include_fn inc; /* resolves `$path.attr$` keys; NULL = none */
+    void *inc_ctx;
 } wctx;
 
 static int oom(cq_db *db)
@@ -162,9 +165,44 @@ static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op, 
                        w->m->name, op, a->name);
 }
 
+static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *v);
+
+/* `$tasks.title$`, `$user.company.name$`: an attribute of an included model (include.md A2). */
+static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    size_t len = strlen(key);
+    char *inner = cq__strndup(key + 1, len - 2);
+    if (!inner)
+        return oom(db);
+    char *dot = strrchr(inner, '.');
+    if (!dot || dot == inner || !dot[1]) {
+        free(inner);
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where: \"%s\" must be \"$<include path>.<attribute>$\"", key);
+    }
+    *dot = '\0';
+    cq_model *im = NULL;
+    const char *ialias = NULL;
+    int rc = w->inc ? w->inc(w->inc_ctx, key, inner, &im, &ialias)
+                    : cq__db_fail(db, CQ_EEAGER,
+                                  "where: \"%s\" names an include, but this query includes "
+                                  "nothing there",
+                                  key);
+    if (rc == CQ_OK) {
+        wctx iw = { im, ialias, NULL, NULL };
+        rc = build_attr(out, &iw, dot + 1, v);
+    }
+    free(inner);
+    return rc;
+}
+
 static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *v)
 {
     cq_db *db = w->m->db;
+    size_t klen = strlen(key);
+    if (klen > 2 && key[0] == '$' && key[klen - 1] == '$')
+        return build_include_attr(out, w, key, v);
     long ai = cq__model_attr_index(w->m, key);
     if (ai < 0)
         return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "where: model \"%s\" has no attribute \"%s\"",
@@ -244,7 +282,17 @@ int cq__where_build(cq__expr **out, cq_model *m, const char *alias, const cq_val
     *out = NULL;
     if (!where || (cq_value_type_of(where) == CQ_VALUE_OBJECT && cq_value_size(where) == 0))
         return CQ_OK;
-    wctx w = { m, alias };
+    wctx w = { m, alias, NULL, NULL };
+    return build_object(out, &w, where, CQ__EX_AND);
+}
+
+int cq__where_build_inc(cq__expr **out, cq_model *m, const char *alias, const cq_value *where,
+                        cq__where_include_fn fn, void *ctx)
+{
+    *out = NULL;
+    if (!where || (cq_value_type_of(where) == CQ_VALUE_OBJECT && cq_value_size(where) == 0))
+        return CQ_OK;
+    wctx w = { m, alias, fn, ctx };
     return build_object(out, &w, where, CQ__EX_AND);
 }
 

@@ -9,6 +9,15 @@
  * NULL). *out is NULL when `where` is NULL or empty. Errors are set on the model's db. */
 int cq__where_build(cq__expr **out, cq_model *m, const char *alias, const cq_value *where);
 
+/* `$path.attr$` keys of a top-level where (include.md A2) name an attribute of an include:
+ * the resolver gives the included model and its SQL alias for the dotted association path,
+ * or fails (setting the db error) when the query has no such include in its statement. */
+typedef int (*cq__where_include_fn)(void *ctx, const char *key, const char *path, cq_model **m,
+                                    const char **alias);
+/* cq__where_build, with `$path.attr$` keys resolved by `fn` (NULL: such keys are errors). */
+int cq__where_build_inc(cq__expr **out, cq_model *m, const char *alias, const cq_value *where,
+                        cq__where_include_fn fn, void *ctx);
+
 /* Raw fragment with `?` params (array, copied), as an expression. */
 int cq__where_raw(cq__expr **out, cq_db *db, const char *sql, const cq_value *params);
 

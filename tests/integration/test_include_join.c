@@ -1063,6 +1063,54 @@ static void test_join__large_cross_product(void **state)
     cq_rows_free(rows);
 }
 
+/* A2: `$tasks.title$` in the top-level where filters the joined rows, as in Sequelize: only
+ * parents with a matching child, each with only its matching children; with a limit the
+ * parent subquery cannot see the to-many include, which is a clear error (v6 sends SQL that
+ * fails: "no such column"). */
+static void test_join__where_on_included_attribute(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    exec(f->db, "INSERT INTO tasks (title, userId) VALUES ('x1', 1), ('y1', 1), ('x2', 2), "
+                "('y3', 3)");
+    cq_value *w = cq_test_json("{\"$or\":[{\"$tasks.title$\":{\"$like\":\"x%\"}},"
+                               "{\"username\":\"c\"}]}");
+    cq_include inc[] = { { .model = task }, { 0 } };
+    cq_rows *rows = NULL;
+    reset_sql(f);
+    CQ_ASSERT_OK(f->db, cq_model_find_all(
+                            &rows, user,
+                            &(cq_find_opts){
+                                .where = w, .include = inc, .order = by_id, .single_join = true }));
+    assert_nsql(f, 1);
+    assert_true(sql_has(f, 0, "WHERE (`tasks`.`title` LIKE ? OR `user`.`username` = ?)"));
+    char *text = rows_text(rows);
+    assert_string_equal(text, "[{\"id\":1,\"username\":\"a\",\"tasks\":[{\"id\":1,\"title\":\"x1\","
+                              "\"userId\":1}]},{\"id\":2,\"username\":\"b\",\"tasks\":[{\"id\":3,"
+                              "\"title\":\"x2\",\"userId\":2}]},{\"id\":3,\"username\":\"c\","
+                              "\"tasks\":[{\"id\":4,\"title\":\"y3\",\"userId\":3}]}]");
+    cq_free(text);
+    cq_rows_free(rows);
+    rows = NULL;
+    /* the default strategy and a limited single join do not join the to-many include */
+    int rc = cq_model_find_all(&rows, user, &(cq_find_opts){ .where = w, .include = inc });
+    assert_int_equal(rc, CQ_ENOTSUPPORTED);
+    assert_null(rows);
+    rc = cq_model_find_all(
+        &rows, user,
+        &(cq_find_opts){ .where = w, .include = inc, .limit = 1, .single_join = true });
+    assert_int_equal(rc, CQ_ENOTSUPPORTED);
+    assert_string_equal(cq_db_error(f->db)->message,
+                        "where: \"$tasks.title$\": include \"tasks\" is not joined into this "
+                        "statement (a to-many include loads with its own query); filter it with "
+                        "the include's own where, or use single_join");
+    cq_value_free(w);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(test_join__##name, setup, teardown)
@@ -1082,6 +1130,7 @@ int main(void)
         T(accessor_and_count),
         T(one_statement_three_levels),
         T(large_cross_product),
+        T(where_on_included_attribute),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
