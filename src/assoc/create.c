@@ -70,7 +70,81 @@ static int put(cq_value *obj, const char *key, const cq_value *v)
     return cq_value_object_set(obj, key, v ? cq_value_copy(v) : cq_value_null());
 }
 
-/* hasOne / hasMany / belongsToMany children of a freshly inserted row. */
+/* The elements of nested data for a to-many or hasOne association: an array, or one object
+ * (a list of one); null means none (DEVIATIONS D15). *n = 0 for none. */
+static int nested_list(const cq_assoc *a, const cq_value *data, bool *list, size_t *n)
+{
+    cq_db *db = a->source->db;
+    *n = 0;
+    *list = false;
+    if (!data || cq_value_is_null(data))
+        return CQ_OK;
+    *list = cq_value_type_of(data) == CQ_VALUE_ARRAY;
+    if (!*list && cq_value_type_of(data) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s.%s: nested data must be an object or an array",
+                           a->source->name, a->alias.as);
+    *n = *list ? cq_value_size(data) : 1;
+    for (size_t i = 0; i < *n; i++)
+        if (cq_value_type_of(*list ? cq_value_array_get(data, i) : data) != CQ_VALUE_OBJECT)
+            return cq__db_fail(db, CQ_EINVALID, "%s.%s[%zu]: nested data must be an object",
+                               a->source->name, a->alias.as, i);
+    return CQ_OK;
+}
+
+/* The values of one child of `inst`: hasOne/hasMany get the foreign key and the scope;
+ * belongsToMany moves the join-row values (under the join model's name) to *jdata. */
+static int child_values(cq_value **cv_out, cq_value **jdata, const cq_instance *inst,
+                        const cq_assoc *a, const cq_value *elem)
+{
+    cq_db *db = a->source->db;
+    *jdata = NULL;
+    cq_value *cv = *cv_out = cq_value_copy(elem);
+    if (!cv)
+        return oom(db);
+    if (a->through) {
+        const cq_value *jd = cq_value_object_get(cv, a->through->name);
+        if (jd && !(*jdata = cq_value_copy(jd)))
+            return oom(db);
+        cq_value_object_remove(cv, a->through->name);
+        return CQ_OK;
+    }
+    int rc = put(cv, a->fk, attr_value(inst, a->source_key));
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
+        rc = put(cv, cq_value_object_key(a->scope, k), cq_value_object_value(a->scope, k));
+    return rc == CQ_OK ? CQ_OK : oom(db);
+}
+
+/* The join row tying `inst` to `child`: the values it carried, the through scope, the keys. */
+static cq_value *join_row(const cq_assoc *a, const cq_instance *inst, const cq_instance *child,
+                          const cq_value *jdata)
+{
+    cq_value *row = jdata && cq_value_type_of(jdata) == CQ_VALUE_OBJECT ? cq_value_copy(jdata)
+                                                                        : cq_value_object();
+    for (size_t k = 0; row && k < cq_value_size(a->through_scope); k++)
+        if (put(row, cq_value_object_key(a->through_scope, k),
+                cq_value_object_value(a->through_scope, k)) != CQ_OK) {
+            cq_value_free(row);
+            return NULL;
+        }
+    if (row && (put(row, a->fk, attr_value(inst, a->source_key)) != CQ_OK ||
+                put(row, a->other_key, attr_value(child, a->target_key)) != CQ_OK)) {
+        cq_value_free(row);
+        return NULL;
+    }
+    return row;
+}
+
+/* Hangs `child` under `inst` (to-many: appended; hasOne: the last one stays). */
+static int attach(cq__included *inc, cq_instance *child)
+{
+    if (inc->many)
+        return cq__rows_push(inc->rows, child) == 0 ? CQ_OK : CQ_ENOMEM;
+    cq_instance_free(inc->one);
+    inc->one = child;
+    return CQ_OK;
+}
+
+/* hasOne / hasMany / belongsToMany children of a freshly inserted row, one INSERT each. */
 static int create_children(cq_instance *inst, const cq_include *e, const cq_assoc *a,
                            const cq_value *data, const cq_write_opts *opts)
 {
@@ -78,54 +152,19 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     cq__included *inc = add_included(inst, a);
     if (!inc)
         return oom(db);
-    /* null means no children (DEVIATIONS D15); a single object counts as a list of one */
-    if (cq_value_is_null(data))
-        return CQ_OK;
-    bool list = cq_value_type_of(data) == CQ_VALUE_ARRAY;
-    if (!list && cq_value_type_of(data) != CQ_VALUE_OBJECT)
-        return cq__db_fail(db, CQ_EINVALID, "%s.%s: nested data must be an object or an array",
-                           a->source->name, a->alias.as);
-    size_t n = list ? cq_value_size(data) : 1;
-    const char *through_key = a->through ? a->through->name : NULL;
-    for (size_t i = 0; i < n; i++) {
-        const cq_value *elem = list ? cq_value_array_get(data, i) : data;
-        if (cq_value_type_of(elem) != CQ_VALUE_OBJECT)
-            return cq__db_fail(db, CQ_EINVALID, "%s.%s[%zu]: nested data must be an object",
-                               a->source->name, a->alias.as, i);
-        cq_value *cv = cq_value_copy(elem);
-        if (!cv)
-            return oom(db);
-        cq_value *jdata = NULL;
-        if (through_key) {
-            /* join-row values travel under the join model's name */
-            const cq_value *jd = cq_value_object_get(cv, through_key);
-            if (jd)
-                jdata = cq_value_copy(jd);
-            cq_value_object_remove(cv, through_key);
-        } else {
-            int rc = put(cv, a->fk, attr_value(inst, a->source_key));
-            for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
-                rc = put(cv, cq_value_object_key(a->scope, k), cq_value_object_value(a->scope, k));
-            if (rc != CQ_OK) {
-                cq_value_free(cv);
-                return oom(db);
-            }
-        }
+    bool list = false;
+    size_t n = 0;
+    int rc = nested_list(a, data, &list, &n);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        cq_value *cv = NULL, *jdata = NULL;
+        rc = child_values(&cv, &jdata, inst, a, list ? cq_value_array_get(data, i) : data);
         cq_instance *child = NULL;
-        int rc = create_tree(&child, a->target, cv, e->include, opts);
+        if (rc == CQ_OK)
+            rc = create_tree(&child, a->target, cv, e->include, opts);
         cq_value_free(cv);
         if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
-            cq_value *row = jdata && cq_value_type_of(jdata) == CQ_VALUE_OBJECT
-                                ? cq_value_copy(jdata)
-                                : cq_value_object();
-            for (size_t k = 0; row && k < cq_value_size(a->through_scope); k++)
-                put(row, cq_value_object_key(a->through_scope, k),
-                    cq_value_object_value(a->through_scope, k));
-            if (!row || put(row, a->fk, attr_value(inst, a->source_key)) != CQ_OK ||
-                put(row, a->other_key, attr_value(child, a->target_key)) != CQ_OK)
-                rc = oom(db);
-            if (rc == CQ_OK)
-                rc = cq__model_create_plain(NULL, a->through, row, opts);
+            cq_value *row = join_row(a, inst, child, jdata);
+            rc = row ? cq__model_create_plain(NULL, a->through, row, opts) : oom(db);
             cq_value_free(row);
         }
         cq_value_free(jdata);
@@ -133,15 +172,47 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
             cq_instance_free(child);
             return rc;
         }
-        if (inc->many) {
-            if (cq__rows_push(inc->rows, child) != 0)
-                return oom(db);
-        } else {
-            cq_instance_free(inc->one); /* several objects for a hasOne: the last one stays */
-            inc->one = child;
+        if (attach(inc, child) != CQ_OK)
+            return oom(db);
+    }
+    return rc;
+}
+
+/* Resolves every include first, so that a bad include fails before any row is written;
+ * `{all: true}` stands for every association of the model; an association listed twice is
+ * created once. The arrays are the caller's to free (also on failure). */
+static int resolve_includes(cq_model *m, const cq_include *include, const cq_assoc ***assocs_out,
+                            const cq_include ***elems_out, size_t *n_out)
+{
+    cq_db *db = m->db;
+    size_t ninc = 0;
+    for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
+        ninc += e->all ? m->nassocs : 1;
+    const cq_assoc **assocs = calloc(ninc + 1, sizeof *assocs);
+    const cq_include **elems = calloc(ninc + 1, sizeof *elems);
+    *assocs_out = assocs;
+    *elems_out = elems;
+    *n_out = 0;
+    int rc = assocs && elems ? CQ_OK : oom(db);
+    size_t nres = 0;
+    for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
+        for (size_t k = 0; rc == CQ_OK && k < (e->all ? m->nassocs : 1); k++) {
+            const cq_assoc *a = NULL;
+            if (e->all)
+                a = m->assocs[k];
+            else
+                rc = cq__inc_resolve(&a, m, e);
+            bool dup = false;
+            for (size_t i = 0; rc == CQ_OK && i < nres; i++)
+                dup |= assocs[i] == a;
+            if (rc == CQ_OK && !dup) {
+                assocs[nres] = a;
+                elems[nres++] = e;
+            }
         }
     }
-    return CQ_OK;
+    *n_out = nres;
+    return rc;
 }
 
 /* Creates one row and its included associated rows, depth first (include.md B2). */
@@ -155,32 +226,10 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     cq_value *own = own_values(m, values);
     if (!own)
         return oom(db);
-    /* resolve every include first: a bad include fails before any row is written;
-     * `{all: true}` stands for every association of the model */
+    const cq_assoc **assocs = NULL;
+    const cq_include **elems = NULL;
     size_t ninc = 0;
-    for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
-        ninc += e->all ? m->nassocs : 1;
-    const cq_assoc **assocs = calloc(ninc + 1, sizeof *assocs);
-    const cq_include **elems = calloc(ninc + 1, sizeof *elems);
-    int rc = assocs && elems ? CQ_OK : oom(db);
-    size_t nres = 0;
-    for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
-        for (size_t k = 0; rc == CQ_OK && k < (e->all ? m->nassocs : 1); k++) {
-            const cq_assoc *a = NULL;
-            if (e->all)
-                a = m->assocs[k];
-            else
-                rc = cq__inc_resolve(&a, m, e);
-            bool dup = false; /* the same association listed twice is created once */
-            for (size_t i = 0; rc == CQ_OK && i < nres; i++)
-                dup |= assocs[i] == a;
-            if (rc == CQ_OK && !dup) {
-                assocs[nres] = a;
-                elems[nres++] = e;
-            }
-        }
-    }
-    ninc = nres;
+    int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
     cq_instance **parents = calloc(ninc + 1, sizeof *parents);
     if (rc == CQ_OK && !parents)
         rc = oom(db);
@@ -234,6 +283,231 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     return CQ_OK;
 }
 
+/* ---- bulkCreate with include (include.md B7) ------------------------------------------- */
+
+static cq__included *included_of(cq_instance *inst, const cq_assoc *a)
+{
+    for (size_t i = 0; i < inst->ninc; i++)
+        if (inst->inc[i].assoc == a)
+            return &inst->inc[i];
+    return NULL;
+}
+
+/* A growing list of the rows of one model and level: their values, the parent each belongs
+ * to and, for belongsToMany, the join-row values they carried. */
+typedef struct level {
+    const cq_value **vals;
+    cq_value **owned; /* values made here (children with their key), freed with the level */
+    cq_value **jdata;
+    size_t *owner;
+    size_t n, cap;
+} level;
+
+static int level_add(level *l, const cq_value *v, cq_value *owned, cq_value *jdata, size_t owner)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        const cq_value **vals = realloc(l->vals, cap * sizeof *vals);
+        if (vals)
+            l->vals = vals;
+        cq_value **o = vals ? realloc(l->owned, cap * sizeof *o) : NULL;
+        if (o)
+            l->owned = o;
+        cq_value **j = o ? realloc(l->jdata, cap * sizeof *j) : NULL;
+        if (j)
+            l->jdata = j;
+        size_t *w = j ? realloc(l->owner, cap * sizeof *w) : NULL;
+        if (!w) {
+            cq_value_free(owned);
+            cq_value_free(jdata);
+            return CQ_ENOMEM;
+        }
+        l->owner = w;
+        l->cap = cap;
+    }
+    l->vals[l->n] = v ? v : owned;
+    l->owned[l->n] = owned;
+    l->jdata[l->n] = jdata;
+    l->owner[l->n++] = owner;
+    return CQ_OK;
+}
+
+static void level_free(level *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        cq_value_free(l->owned[i]);
+        cq_value_free(l->jdata[i]);
+    }
+    free(l->vals);
+    free(l->owned);
+    free(l->jdata);
+    free(l->owner);
+}
+
+static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals, size_t n,
+                     const cq_include *include, const cq_write_opts *opts);
+
+/* belongsTo targets of the rows (with their own trees), one level at a time; each row's
+ * foreign key is set from its target, which is kept in made[r] for attaching. */
+static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, const cq_include *e,
+                        const cq_value *const *vals, size_t n, const cq_write_opts *opts)
+{
+    cq_db *db = a->source->db;
+    level l = { 0 };
+    int rc = CQ_OK;
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        const cq_value *data = cq_value_object_get(vals[r], a->alias.as);
+        if (data && !cq_value_is_null(data))
+            rc = level_add(&l, data, NULL, NULL, r) == CQ_OK ? CQ_OK : oom(db);
+    }
+    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    if (rc == CQ_OK && l.n && !got)
+        rc = oom(db);
+    if (rc == CQ_OK && l.n)
+        rc = bulk_tree(got, a->target, l.vals, l.n, e->include, opts);
+    for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
+        made[l.owner[j]] = got[j];
+        got[j] = NULL;
+        if (put(own[l.owner[j]], a->fk, attr_value(made[l.owner[j]], a->target_key)) != CQ_OK)
+            rc = oom(db);
+    }
+    for (size_t j = 0; got && j < l.n; j++)
+        cq_instance_free(got[j]);
+    free(got);
+    level_free(&l);
+    return rc;
+}
+
+/* hasOne / hasMany / belongsToMany children of the inserted rows `insts`, one level at a
+ * time; belongsToMany join rows in one more multi-row INSERT. */
+static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_t n,
+                         const cq_assoc *a, const cq_include *e, const cq_write_opts *opts)
+{
+    cq_db *db = a->source->db;
+    level l = { 0 };
+    int rc = CQ_OK;
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        if (!add_included(insts[r], a)) {
+            rc = oom(db);
+            break;
+        }
+        const cq_value *data = cq_value_object_get(vals[r], a->alias.as);
+        bool list = false;
+        size_t k = 0;
+        rc = nested_list(a, data, &list, &k);
+        for (size_t i = 0; rc == CQ_OK && i < k; i++) {
+            cq_value *cv = NULL, *jd = NULL;
+            rc = child_values(&cv, &jd, insts[r], a, list ? cq_value_array_get(data, i) : data);
+            if (rc != CQ_OK) {
+                cq_value_free(cv);
+                cq_value_free(jd);
+            } else if (level_add(&l, NULL, cv, jd, r) != CQ_OK) {
+                rc = oom(db);
+            }
+        }
+    }
+    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    if (rc == CQ_OK && l.n && !got)
+        rc = oom(db);
+    if (rc == CQ_OK && l.n)
+        rc = bulk_tree(got, a->target, l.vals, l.n, e->include, opts);
+    if (rc == CQ_OK && l.n && a->type == CQ_BELONGS_TO_MANY) {
+        cq_value *rows = cq_value_array();
+        rc = rows ? CQ_OK : oom(db);
+        for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
+            cq_value *row = join_row(a, insts[l.owner[j]], got[j], l.jdata[j]);
+            if (!row || cq_value_array_append(rows, row) != CQ_OK)
+                rc = oom(db);
+        }
+        if (rc == CQ_OK)
+            rc = cq__model_insert_many(a->through, rows);
+        cq_value_free(rows);
+    }
+    for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
+        if (attach(included_of(insts[l.owner[j]], a), got[j]) != CQ_OK)
+            rc = oom(db);
+        got[j] = NULL;
+    }
+    for (size_t j = 0; got && j < l.n; j++)
+        cq_instance_free(got[j]);
+    free(got);
+    level_free(&l);
+    return rc;
+}
+
+/* bulkCreate with include (include.md B7): one multi-row INSERT per table and level, in the
+ * order belongsTo targets (recursively), these rows, then every other include in include
+ * order (belongsToMany: the targets, then their join rows). out[0..n) receive the rows. */
+static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals, size_t n,
+                     const cq_include *include, const cq_write_opts *opts)
+{
+    cq_db *db = m->db;
+    for (size_t r = 0; r < n; r++) {
+        out[r] = NULL;
+        if (cq_value_type_of(vals[r]) != CQ_VALUE_OBJECT)
+            return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object",
+                               m->name);
+    }
+    const cq_assoc **assocs = NULL;
+    const cq_include **elems = NULL;
+    size_t ninc = 0;
+    int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
+    cq_value **own = calloc(n + 1, sizeof *own);
+    cq_instance **targets = calloc(ninc * n + 1, sizeof *targets);
+    if (rc == CQ_OK && (!own || !targets))
+        rc = oom(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        if (!(own[r] = own_values(m, vals[r])))
+            rc = oom(db);
+    /* 1. belongsTo targets, their keys copied into these rows */
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++)
+        if (assocs[i]->type == CQ_BELONGS_TO)
+            rc = bulk_targets(targets + i * n, own, assocs[i], elems[i], vals, n, opts);
+    /* 2. these rows, in one statement */
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = cq_model_build(&out[r], m, own[r]);
+    if (rc == CQ_OK) {
+        cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
+        plain.include = NULL;
+        rc = cq__model_insert_rows(out, n, &plain);
+    }
+    /* 3. the includes in order: belongsTo targets hang under their rows, the others are
+     * created below them */
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
+        const cq_assoc *a = assocs[i];
+        if (a->type != CQ_BELONGS_TO) {
+            rc = bulk_children(out, vals, n, a, elems[i], opts);
+            continue;
+        }
+        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+            cq_instance **t = &targets[i * n + r];
+            if (!*t)
+                continue;
+            cq__included *inc = add_included(out[r], a);
+            if (!inc) {
+                rc = oom(db);
+                break;
+            }
+            inc->one = *t;
+            *t = NULL;
+        }
+    }
+    for (size_t j = 0; targets && j < ninc * n; j++)
+        cq_instance_free(targets[j]);
+    free(targets);
+    for (size_t r = 0; own && r < n; r++)
+        cq_value_free(own[r]);
+    free(own);
+    free(assocs);
+    free(elems);
+    if (rc != CQ_OK)
+        for (size_t r = 0; r < n; r++) {
+            cq_instance_free(out[r]);
+            out[r] = NULL;
+        }
+    return rc;
+}
+
 static int tx_begin(cq_txn **t, cq_db *db)
 {
     return cq__txn_begin(t, db, db->txn_inner);
@@ -282,20 +556,31 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     if (cq_value_type_of(values) != CQ_VALUE_ARRAY)
         return cq__db_fail(m->db, CQ_EINVALID, "bulkCreate on \"%s\" needs an array of objects",
                            m->name);
+    size_t n = cq_value_size(values);
+    const cq_value **vals = calloc(n + 1, sizeof *vals);
+    cq_rows *rows = calloc(1, sizeof *rows);
+    cq_instance **made = calloc(n + 1, sizeof *made);
+    if (!vals || !rows || !made) {
+        free(vals);
+        free(rows);
+        free(made);
+        return oom(m->db);
+    }
+    for (size_t i = 0; i < n; i++)
+        vals[i] = cq_value_array_get(values, i);
+    /* the whole forest in one transaction, or a savepoint in the caller's (DEVIATIONS D2) */
     cq_txn *t = NULL;
     int rc = tx_begin(&t, m->db);
-    if (rc != CQ_OK)
-        return rc;
-    cq_rows *rows = calloc(1, sizeof *rows);
-    if (!rows)
-        rc = oom(m->db);
-    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++) {
-        cq_instance *inst = NULL;
-        rc = create_tree(&inst, m, cq_value_array_get(values, i), opts->include, opts);
-        if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
+    if (rc == CQ_OK)
+        rc = cq__txn_finish(t, bulk_tree(made, m, vals, n, opts->include, opts));
+    for (size_t i = 0; i < n; i++) {
+        if (rc == CQ_OK && cq__rows_push(rows, made[i]) != 0)
             rc = oom(m->db);
+        else if (rc != CQ_OK)
+            cq_instance_free(made[i]);
     }
-    rc = cq__txn_finish(t, rc);
+    free(vals);
+    free(made);
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else

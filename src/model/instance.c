@@ -291,6 +291,115 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     return CQ_OK;
 }
 
+/* The generated keys of a multi-row INSERT without RETURNING: SQLite's last rowid is the last
+ * row's (AUTOINCREMENT keys of one statement are consecutive), MySQL's LAST_INSERT_ID() the
+ * first row's (consecutive for a multi-row INSERT) (include.md B7). */
+static int64_t generated_key(cq_dialect d, const cq__result *res, size_t n, size_t r)
+{
+    return d == CQ_DIALECT_MYSQL ? res->last_insert_id + (int64_t)r
+                                 : res->last_insert_id - (int64_t)n + 1 + (int64_t)r;
+}
+
+int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_model *m = insts[0]->model;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    /* generated keys are known per row only when every row or no row gives its key: a mix
+     * is written row by row (the caller's transaction keeps it atomic) */
+    size_t gen = 0;
+    for (size_t r = 0; r < n; r++)
+        for (size_t k = 0; k < m->npk; k++)
+            if (m->attrs[m->pk[k]].auto_increment && cq_value_is_null(insts[r]->values[m->pk[k]]))
+                gen++;
+    if (n == 1)
+        return do_insert(insts[0], opts);
+    if ((gen && gen != n) || (gen && m->npk != 1)) {
+        cq_txn *t = NULL;
+        int rc = cq__txn_begin(&t, db, db->txn_inner);
+        for (size_t r = 0; rc == CQ_OK && r < n; r++)
+            rc = do_insert(insts[r], opts);
+        return t ? cq__txn_finish(t, rc) : rc;
+    }
+    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    if (!used)
+        return oom(db);
+    int rc = CQ_OK;
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        rc = check_not_null(insts[r], true, opts);
+        if (rc != CQ_OK)
+            break;
+        touch_timestamps(insts[r], true);
+        for (size_t i = 0; i < m->nattrs; i++) {
+            const cq__attr *a = &m->attrs[i];
+            const cq_value *v = insts[r]->values[i];
+            if (!v || (a->auto_increment && cq_value_is_null(v)))
+                continue;
+            if (field_selected(opts, a->name) || (long)i == m->created_at ||
+                (long)i == m->updated_at)
+                used[i] = true;
+        }
+    }
+    cq__stmt *st = rc == CQ_OK ? cq__stmt_new(CQ__ST_INSERT, m->table) : NULL;
+    if (rc == CQ_OK && !st)
+        rc = oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
+            rc = oom(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+            if (!used[i])
+                continue;
+            const cq_value *v = insts[r]->values[i];
+            cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
+            if (cq__stmt_add_ival(st, dbv) != 0)
+                rc = oom(db);
+        }
+    for (size_t k = 0; rc == CQ_OK && k < m->npk; k++)
+        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
+            rc = oom(db);
+    cq__result res = { 0 };
+    if (rc == CQ_OK) {
+        rc = cq__db_exec_stmt(db, st, &res);
+        if (rc != CQ_OK) {
+            /* the row the constraint is about: the first that names one */
+            size_t before = strlen(db->s.error.message);
+            for (size_t r = 0; r < n && strlen(db->s.error.message) == before; r++)
+                cq__write_error_context(m, insts[r]->values, rc);
+        }
+    }
+    cq__stmt_free(st);
+    if (rc == CQ_OK)
+        rc = advance_sequences(m, used);
+    free(used);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        cq_instance *inst = insts[r];
+        for (size_t k = 0; k < m->npk; k++) {
+            size_t i = m->pk[k];
+            if (inst->values[i] && !cq_value_is_null(inst->values[i]))
+                continue;
+            cq_value *v = NULL;
+            if (res.nrows == n && k < res.ncols) {
+                v = res.cells[r * res.ncols + k];
+                res.cells[r * res.ncols + k] = NULL;
+            } else if (m->attrs[i].auto_increment) {
+                v = cq_value_int(generated_key(d, &res, n, r));
+            }
+            if (v)
+                store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+        }
+        for (size_t i = 0; i < m->nattrs; i++)
+            if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+                rc = oom(db);
+        inst->is_new = false;
+        memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    }
+    cq__result_free(&res);
+    return rc;
+}
+
 int cq__model_insert_many(cq_model *m, const cq_value *rows)
 {
     cq_db *db = m->db;

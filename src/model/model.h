@@ -125,6 +125,11 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
                            const cq_write_opts *opts);
 int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *values,
                                 const cq_write_opts *opts);
+/* Inserts `n` built instances of one model with one multi-row INSERT (include.md B7) and
+ * fills their generated keys (RETURNING on PostgreSQL; consecutive auto-increment values on
+ * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
+ * one INSERT each. */
+int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
 /* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):

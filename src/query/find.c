@@ -620,27 +620,18 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
     if (cq_value_type_of(values) != CQ_VALUE_ARRAY)
         return cq__db_fail(m->db, CQ_EINVALID, "bulkCreate on \"%s\" needs an array of objects",
                            m->name);
-    cq_txn *txn = NULL;
-    int rc = cq__txn_begin(&txn, m->db, m->db->txn_inner);
-    if (rc != CQ_OK)
-        return rc;
+    /* one multi-row INSERT, as Sequelize (a single statement needs no transaction) */
+    size_t n = cq_value_size(values);
     cq_rows *rows = calloc(1, sizeof *rows);
-    if (!rows)
-        rc = oom(m->db);
-    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++) {
+    int rc = rows ? CQ_OK : oom(m->db);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         cq_instance *inst = NULL;
-        rc = cq__model_create_plain(&inst, m, cq_value_array_get(values, i), opts);
+        rc = cq_model_build(&inst, m, cq_value_array_get(values, i));
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }
-    if (rc != CQ_OK) {
-        cq_error keep = m->db->s.error;
-        cq_txn_rollback(txn);
-        m->db->s.error = keep;
-        cq_rows_free(rows);
-        return rc;
-    }
-    rc = cq_txn_commit(txn);
+    if (rc == CQ_OK)
+        rc = cq__model_insert_rows(rows->items, rows->n, opts);
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else

@@ -710,9 +710,13 @@ static void test_nested_create__bulk_create_100_trees(void **state)
     cq_value *v = cq_test_json(json);
     free(json);
     cq_rows *rows = NULL;
+    f->inserts = 0;
     CQ_ASSERT_OK(
         db, cq_model_bulk_create(&rows, t.product, v, &(cq_write_opts){ .include = tree_include }));
     cq_value_free(v);
+    /* one multi-row INSERT per table and level (B7): owners, products, tags, labels, their
+     * join rows, details */
+    assert_int_equal(f->inserts, 6);
     assert_int_equal(cq_rows_count(rows), 100);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 100);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 100);
