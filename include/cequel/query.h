@@ -190,7 +190,17 @@ CQ_EXTERN int cq_model_find_one(cq_instance **out, cq_model *model, const cq_fin
 /** By primary key value (borrowed). `*out` NULL and CQ_OK when absent. */
 CQ_EXTERN int cq_model_find_by_pk(cq_instance **out, cq_model *model, const cq_value *pk,
                                   const cq_find_opts *opts);
+/** Rows matching (ignoring limit, offset, order and attributes); with includes, distinct
+ *  parents (DEVIATIONS D14). */
 CQ_EXTERN int cq_model_count(int64_t *out, cq_model *model, const cq_find_opts *opts);
+/**
+ * Sequelize's findAndCountAll: the count of every matching row (cq_model_count, limit and
+ * offset ignored), then the page (cq_model_find_all): two statements, the count first.
+ * @param[out] rows_out   caller frees with cq_rows_free(); NULL on failure.
+ * @param[out] count_out  the total; 0 on failure.
+ */
+CQ_EXTERN int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *model,
+                                          const cq_find_opts *opts);
 
 /** UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL. */
 CQ_EXTERN int cq_model_update(int64_t *count_out, cq_model *model, const cq_value *values,

@@ -1295,7 +1295,8 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     }
     rc = string_list(&fields, st->fields, e);
     if (rc == CQ_OK && st->kind != CLI_STEP_FIND_ALL && st->kind != CLI_STEP_FIND_ONE &&
-        st->kind != CLI_STEP_FIND_BY_PK && st->kind != CLI_STEP_COUNT)
+        st->kind != CLI_STEP_FIND_BY_PK && st->kind != CLI_STEP_COUNT &&
+        st->kind != CLI_STEP_FIND_AND_COUNT_ALL)
         rc = step_txn(r, &txn, st->transaction, e);
     if (rc != CQ_OK)
         goto done;
@@ -1345,6 +1346,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     case CLI_STEP_FIND_ALL:
     case CLI_STEP_FIND_ONE:
     case CLI_STEP_FIND_BY_PK:
+    case CLI_STEP_FIND_AND_COUNT_ALL:
     case CLI_STEP_COUNT: {
         cq_find_opts fo = { 0 };
         find_json f = { .where = st->where,
@@ -1374,6 +1376,19 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             rc = cq_model_find_by_pk(&inst, model, pk, &fo);
             if (rc == CQ_OK)
                 rc = instance_result(r, result, inst, e);
+        } else if (st->kind == CLI_STEP_FIND_AND_COUNT_ALL) {
+            /* {count, rows}, as Sequelize returns it */
+            cq_value *list = NULL;
+            rc = cq_model_find_and_count_all(&rows, &count, model, &fo);
+            if (rc == CQ_OK)
+                rc = cq_rows_to_value(&list, rows);
+            if (rc == CQ_OK &&
+                (!(*result = cq_value_object()) ||
+                 cq_value_object_set(*result, "count", cq_value_int(count)) != CQ_OK ||
+                 cq_value_object_set(*result, "rows", list) != CQ_OK))
+                rc = fail(e, CQ_ENOMEM, "out of memory");
+            else if (rc != CQ_OK)
+                cq_value_free(list);
         } else {
             rc = cq_model_count(&count, model, &fo);
             if (rc == CQ_OK)

@@ -45,6 +45,8 @@ static const struct step_def {
     { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order ", CLI_RESULT_INSTANCE,
       CLI_RESULT_NONE },
     { "count", CLI_STEP_COUNT, T_MODEL, "where include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
+      "where attributes order limit offset include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,

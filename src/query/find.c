@@ -544,6 +544,26 @@ int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
     return cq__count(out, m, opts, NULL);
 }
 
+int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
+                                const cq_find_opts *opts)
+{
+    *rows_out = NULL;
+    *count_out = 0;
+    cq__db_clear(m->db);
+    cq_find_opts co = opts ? *opts : (cq_find_opts){ 0 };
+    co.limit = co.offset = 0;
+    co.order = NULL;
+    co.attributes = NULL;
+    co.exclude = NULL;
+    int64_t n = 0;
+    int rc = cq__count(&n, m, &co, NULL);
+    if (rc == CQ_OK)
+        rc = cq_model_find_all(rows_out, m, opts);
+    if (rc == CQ_OK)
+        *count_out = n;
+    return rc;
+}
+
 int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     *out = 0;
