@@ -291,6 +291,29 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     return CQ_OK;
 }
 
+/* INSERT INTO table (the used columns) VALUES (...), (...): one row per instance, NULL where
+ * an instance has no value. */
+static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, const bool *used)
+{
+    cq_model *m = insts[0]->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    cq__stmt *st = *out = cq__stmt_new(CQ__ST_INSERT, m->table);
+    int rc = st ? CQ_OK : oom(m->db);
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
+            rc = oom(m->db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+            if (!used[i])
+                continue;
+            const cq_value *v = insts[r]->values[i];
+            cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
+            if (cq__stmt_add_ival(st, dbv) != 0)
+                rc = oom(m->db);
+        }
+    return rc;
+}
+
 /* The generated keys of a multi-row INSERT without RETURNING: SQLite's last rowid is the last
  * row's (AUTOINCREMENT keys of one statement are consecutive), MySQL's LAST_INSERT_ID() the
  * first row's (consecutive for a multi-row INSERT) (include.md B7). */
@@ -342,21 +365,9 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
                 used[i] = true;
         }
     }
-    cq__stmt *st = rc == CQ_OK ? cq__stmt_new(CQ__ST_INSERT, m->table) : NULL;
-    if (rc == CQ_OK && !st)
-        rc = oom(db);
-    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
-        if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
-            rc = oom(db);
-    for (size_t r = 0; rc == CQ_OK && r < n; r++)
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            if (!used[i])
-                continue;
-            const cq_value *v = insts[r]->values[i];
-            cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
-            if (cq__stmt_add_ival(st, dbv) != 0)
-                rc = oom(db);
-        }
+    cq__stmt *st = NULL;
+    if (rc == CQ_OK)
+        rc = multi_insert(&st, insts, n, used);
     for (size_t k = 0; rc == CQ_OK && k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
             rc = oom(db);
@@ -403,7 +414,6 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
 int cq__model_insert_many(cq_model *m, const cq_value *rows)
 {
     cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
     size_t n = cq_value_size(rows);
     if (n == 0)
         return CQ_OK;
@@ -422,21 +432,9 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
                 used[i] = true;
         }
     }
-    cq__stmt *st = rc == CQ_OK ? cq__stmt_new(CQ__ST_INSERT, m->table) : NULL;
-    if (rc == CQ_OK && !st)
-        rc = oom(db);
-    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
-        if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
-            rc = oom(db);
-    for (size_t r = 0; rc == CQ_OK && r < n; r++)
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            if (!used[i])
-                continue;
-            const cq_value *v = insts[r]->values[i];
-            cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
-            if (cq__stmt_add_ival(st, dbv) != 0)
-                rc = oom(db);
-        }
+    cq__stmt *st = NULL;
+    if (rc == CQ_OK)
+        rc = multi_insert(&st, insts, n, used);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(db, st, NULL);
     if (rc == CQ_OK)
