@@ -32,6 +32,10 @@ case "$(line include 8)" in *bob*) fail "include step 8: bob has no task" ;; esa
 expect_line include 11 '"userProject":{"status":"active"}'
 expect_line include 13 '[{"id":3,"username":"carol"'
 expect_line include 14 '"result":2'
+# include: $user.username$ keeps alice's tasks; a limit of 1 per user; findAndCountAll
+expect_line include 15 '"result":[{"id":1,"title":"t1","userId":1,"user":{"id":1,"username":"alice"}},{"id":2,'
+expect_line include 17 '"tasks":[{"id":2,"title":"t2","userId":1}]},{"id":2,"username":"bob","tasks":[]}'
+expect_line include 18 '"result":{"count":2,"rows":[{"id":1,"username":"alice"'
 # nested create: the failing tree leaves nothing behind
 expect_line nested_create 4 '"code":"CQ_ENOTNULL"'
 expect_line nested_create 5 '"result":3'
