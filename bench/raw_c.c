@@ -239,9 +239,7 @@ static void bind_sqlite(conn *c, sqlite3_stmt *st, const param *p, int n)
 static PGresult *pg_run(conn *c, const char *name, const char *sql, const param *p, int n)
 {
     char ints[64][24];
-    const char *values[64];
-    if (n > 64 * 3)
-        bench_die("raw-c: too many parameters");
+    const char *values[64] = { 0 };
     const char **vals = values;
     const char **heap = NULL;
     char(*heap_ints)[24] = NULL;
