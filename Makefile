@@ -4,7 +4,7 @@ BUILD_SAN  ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build build-asan demo test test-normal test-asan clean format
+.PHONY: all deps build build-asan demo test test-normal test-asan bench clean format
 
 all: build
 
@@ -37,8 +37,12 @@ test-asan: build-asan
 
 test: test-normal test-asan
 
+# The benchmark (bench/README.md): Release build in build-bench, raw-c vs cequel, ratios.
+bench: deps
+	@./bench/run.sh $(BENCH_ARGS)
+
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) build-bench

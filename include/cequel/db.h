@@ -76,7 +76,8 @@ typedef struct cq_sync_opts {
 } cq_sync_opts;
 
 /**
- * Creates every model's table (CREATE TABLE IF NOT EXISTS), dependencies first.
+ * Creates every model's table (CREATE TABLE IF NOT EXISTS), dependencies first, each followed
+ * by the indexes of its `indexes` option that the table does not have yet (by name).
  * @return CQ_OK, CQ_EDATABASE, CQ_ECYCLE (strict mode only), CQ_EUNKNOWN_MODEL /
  *         CQ_EUNKNOWN_ATTR (a reference to a model or key that does not exist).
  */

@@ -72,6 +72,21 @@ typedef struct cq_attr {
                                             when an association later uses this column */
 } cq_attr;
 
+/**
+ * One index of a model (an element of Sequelize's `indexes` model option). sync creates it
+ * after the table (`CREATE [UNIQUE] INDEX "name" ON "table" ("col", ...)`; MySQL:
+ * `ALTER TABLE ... ADD [UNIQUE] INDEX`) when the table has no index of that name yet; it goes
+ * away with the table. A list ends with an all-zero element.
+ */
+typedef struct cq_index {
+    const char *const *fields; /**< NULL-terminated column names, used verbatim as Sequelize
+                                    does (name a foreign key an association adds later by its
+                                    column, e.g. "userId"); required, at least one */
+    const char *name;          /**< default: Sequelize's nameIndex, underscore(`<table>_<fields
+                                    joined by _>`): `posts_user_id` for posts ("userId") */
+    bool unique;               /**< CREATE UNIQUE INDEX; default false */
+} cq_index;
+
 /** Model options (the third argument of `define`). Zero inherits the db-wide default. */
 typedef struct cq_model_opts {
     const char *table_name;    /**< explicit table name, used verbatim */
@@ -82,6 +97,8 @@ typedef struct cq_model_opts {
     const char *updated_at;    /**< attribute name for updatedAt; default "updatedAt" */
     const char *name_singular; /**< Sequelize `name.singular`; default singular of the name */
     const char *name_plural;   /**< Sequelize `name.plural`; default plural of the name */
+    const cq_index *indexes;   /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
+                                    none. The default name uses the final table name. */
 } cq_model_opts;
 
 /**
@@ -153,6 +170,15 @@ CQ_EXTERN bool cq_model_attr_references_none(const cq_model *m, size_t i);
 /** ON DELETE / ON UPDATE action (upper case); NULL when none. */
 CQ_EXTERN const char *cq_model_attr_on_delete(const cq_model *m, size_t i);
 CQ_EXTERN const char *cq_model_attr_on_update(const cq_model *m, size_t i);
+
+/** Number of indexes declared with the `indexes` option. */
+CQ_EXTERN size_t cq_model_index_count(const cq_model *m);
+/** Name of index `i` (given or generated), borrowed from the model; NULL out of range. */
+CQ_EXTERN const char *cq_model_index_name(const cq_model *m, size_t i);
+/** Whether index `i` is unique. */
+CQ_EXTERN bool cq_model_index_unique(const cq_model *m, size_t i);
+/** Columns of index `i`: NULL-terminated, borrowed from the model; NULL out of range. */
+CQ_EXTERN const char *const *cq_model_index_fields(const cq_model *m, size_t i);
 
 /** The model's `name.singular` / `name.plural` (derived or given). */
 CQ_EXTERN const char *cq_model_name_singular(const cq_model *m);

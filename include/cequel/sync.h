@@ -78,8 +78,10 @@ CQ_EXTERN int cq_sync_plan_describe(char **out, const cq_sync_plan *plan);
 
 /**
  * The statements cq_db_sync() would run to create every table, for `dialect` (which may
- * differ from the db's own), in sync order, one statement per line, each ending in `;`; then,
- * on PostgreSQL/MySQL, one `ALTER TABLE ... ADD FOREIGN KEY` per deferred constraint.
+ * differ from the db's own), in sync order, one statement per line, each ending in `;`: each
+ * CREATE TABLE followed by its model's `indexes` (CREATE [UNIQUE] INDEX; MySQL ALTER TABLE ...
+ * ADD INDEX; sync sends these without the `;`, as Sequelize does); then, on PostgreSQL/MySQL,
+ * one `ALTER TABLE ... ADD FOREIGN KEY` per deferred constraint.
  * Touches no database.
  * @param[out] out  caller frees with cq_free(); NULL on failure.
  * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),

@@ -80,6 +80,8 @@ typedef struct cli_model {
     cq_attr *cq_attrs;   /* the same as cq_attr, zero-terminated, for cq_db_define */
     cq_value **defaults; /* n_attrs owned literal defaults (NULL entries = none) */
     cq_model_opts opts;
+    cq_index *indexes;         /* opts.indexes, zero-terminated, owned */
+    const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
 } cli_model;
 
 /* Association kinds (the "type" of an entry). */

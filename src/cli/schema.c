@@ -333,6 +333,72 @@ static int parse_timestamp_name(const char **out, json_t *v, const char *path, c
     return want_string(out, v, path, diag);
 }
 
+/* `indexes`: [{"fields": ["userId", ...], "name": "...", "unique": true}, ...] */
+static int parse_indexes(cli_model *m, json_t *list, const char *path, cli_diag *diag)
+{
+    if (!json_is_array(list)) {
+        cli_diag_set(diag, path, "expected an array of {\"fields\": [...], \"name\", \"unique\"}");
+        return CLI_EINPUT;
+    }
+    size_t n = json_array_size(list), nfields = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = json_object_get(json_array_get(list, i), "fields");
+        nfields += (json_is_array(f) ? json_array_size(f) : 0) + 1;
+    }
+    m->indexes = calloc(n + 1, sizeof *m->indexes);
+    m->index_fields = calloc(nfields + 1, sizeof *m->index_fields);
+    if (!m->indexes || !m->index_fields) {
+        cli_diag_set(diag, path, "out of memory");
+        return CLI_ENOMEM;
+    }
+    m->opts.indexes = m->indexes;
+    const char **next = m->index_fields;
+    for (size_t i = 0; i < n; i++) {
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        json_t *def = json_array_get(list, i);
+        if (!json_is_object(def)) {
+            cli_diag_set(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
+            return CLI_EINPUT;
+        }
+        cq_index *ix = &m->indexes[i];
+        const char *key;
+        json_t *val;
+        json_object_foreach(def, key, val)
+        {
+            char ksub[CLI_PATH_MAX];
+            cli_path_key(ksub, sub, key);
+            int rc = CLI_OK;
+            if (strcmp(key, "fields") == 0) {
+                if (!json_is_array(val) || json_array_size(val) == 0) {
+                    cli_diag_set(diag, ksub, "expected a non-empty array of column names");
+                    return CLI_EINPUT;
+                }
+                ix->fields = next;
+                for (size_t k = 0; rc == CLI_OK && k < json_array_size(val); k++) {
+                    char fsub[CLI_PATH_MAX];
+                    cli_path_index(fsub, ksub, k);
+                    rc = want_string(next++, json_array_get(val, k), fsub, diag);
+                }
+                next++; /* the list's NULL */
+            } else if (strcmp(key, "name") == 0) {
+                rc = want_string(&ix->name, val, ksub, diag);
+            } else if (strcmp(key, "unique") == 0) {
+                rc = want_bool(&ix->unique, val, ksub, diag);
+            } else {
+                rc = unknown_key(sub, key, "index option (expected fields, name, unique)", diag);
+            }
+            if (rc != CLI_OK)
+                return rc;
+        }
+        if (!ix->fields) {
+            cli_diag_set(diag, sub, "\"fields\" is required");
+            return CLI_EINPUT;
+        }
+    }
+    return CLI_OK;
+}
+
 static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli_diag *diag)
 {
     if (!json_is_object(opts)) {
@@ -359,6 +425,8 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
             rc = parse_timestamp_name(&o->created_at, val, sub, diag);
         } else if (strcmp(key, "updatedAt") == 0) {
             rc = parse_timestamp_name(&o->updated_at, val, sub, diag);
+        } else if (strcmp(key, "indexes") == 0) {
+            rc = parse_indexes(m, val, sub, diag);
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
                 cli_diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
@@ -490,6 +558,8 @@ void cli_schema_free(cli_schema *s)
         free(m->defaults);
         free(m->attrs);
         free(m->cq_attrs);
+        free(m->indexes);
+        free(m->index_fields);
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)

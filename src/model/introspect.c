@@ -120,6 +120,26 @@ const char *cq_model_attr_on_update(const cq_model *m, size_t i)
     return a ? a->on_update : NULL;
 }
 
+size_t cq_model_index_count(const cq_model *m)
+{
+    return m ? m->nindexes : 0;
+}
+
+const char *cq_model_index_name(const cq_model *m, size_t i)
+{
+    return m && i < m->nindexes ? m->indexes[i].name : NULL;
+}
+
+bool cq_model_index_unique(const cq_model *m, size_t i)
+{
+    return m && i < m->nindexes && m->indexes[i].unique;
+}
+
+const char *const *cq_model_index_fields(const cq_model *m, size_t i)
+{
+    return m && i < m->nindexes ? (const char *const *)m->indexes[i].fields : NULL;
+}
+
 const char *cq_model_name_singular(const cq_model *m)
 {
     return m ? m->singular : NULL;

@@ -145,6 +145,13 @@ void cq__model_free(cq_model *m)
 {
     for (size_t i = 0; i < m->nattrs; i++)
         cq__attr_clear(&m->attrs[i]);
+    for (size_t i = 0; i < m->nindexes; i++) {
+        for (size_t k = 0; k < m->indexes[i].nfields; k++)
+            free(m->indexes[i].fields[k]);
+        free(m->indexes[i].fields);
+        free(m->indexes[i].name);
+    }
+    free(m->indexes);
     for (size_t i = 0; i < m->nassocs; i++)
         cq__assoc_free(m->assocs[i]);
     free(m->assocs);
@@ -155,6 +162,62 @@ void cq__model_free(cq_model *m)
     free(m->singular);
     free(m->plural);
     free(m);
+}
+
+/* Copies the `indexes` option. The default name is Sequelize's Utils.nameIndex, computed in
+ * Model.init from the final table name and the fields as given: underscore(`<table>_<f1>_<f2>`).
+ * Fields stay verbatim (addIndexQuery quotes them as column names). */
+static int copy_indexes(cq_model *m, const cq_index *list)
+{
+    cq_db *db = m->db;
+    size_t n = 0;
+    while (list && list[n].fields)
+        n++;
+    if (list && (list[n].name || list[n].unique))
+        return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has no fields", m->name, n);
+    if (n == 0)
+        return CQ_OK;
+    if (!(m->indexes = calloc(n, sizeof *m->indexes)))
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        cq__index *ix = &m->indexes[m->nindexes++];
+        size_t nf = 0;
+        while (list[i].fields[nf])
+            nf++;
+        if (nf == 0)
+            return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has no fields", m->name,
+                               i);
+        if (list[i].name && !*list[i].name)
+            return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has an empty name",
+                               m->name, i);
+        ix->unique = list[i].unique;
+        if (!(ix->fields = calloc(nf + 1, sizeof *ix->fields)))
+            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        cq__buf b = { 0 };
+        cq__buf_put(&b, m->table);
+        for (size_t k = 0; k < nf; k++) {
+            if (!*list[i].fields[k]) {
+                cq__buf_free(&b);
+                return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu: empty field name",
+                                   m->name, i);
+            }
+            if (!(ix->fields[ix->nfields] = cq__strdup(list[i].fields[k]))) {
+                cq__buf_free(&b);
+                return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            }
+            ix->nfields++;
+            cq__buf_printf(&b, "_%s", list[i].fields[k]);
+        }
+        char *joined = cq__buf_take(&b);
+        if (list[i].name)
+            ix->name = cq__strdup(list[i].name);
+        else if (joined)
+            ix->name = cq__naming_underscore(joined);
+        free(joined);
+        if (!ix->name)
+            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    }
+    return CQ_OK;
 }
 
 static bool flag(cq_flag f, bool dflt)
@@ -228,6 +291,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         }
     }
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)
+        goto fail;
+    if ((rc = copy_indexes(m, o.indexes)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");

@@ -26,6 +26,14 @@ typedef struct cq__attr {
     bool generated; /* id / timestamps added by cequel */
 } cq__attr;
 
+/* One `indexes` entry, owned by its model. */
+typedef struct cq__index {
+    char *name;
+    char **fields; /* NULL-terminated column names */
+    size_t nfields;
+    bool unique;
+} cq__index;
+
 struct cq_model {
     cq_db *db;
     char *name;
@@ -37,6 +45,8 @@ struct cq_model {
     size_t nattrs, attrs_cap;
     size_t *pk; /* primary-key attribute indices */
     size_t npk;
+    cq__index *indexes; /* the `indexes` option, in declaration order */
+    size_t nindexes;
     struct cq_assoc **assocs; /* associations with this model as source, owned */
     size_t nassocs, assocs_cap;
 };

@@ -468,6 +468,42 @@ char *cq__sql_drop_table(const char *table, cq_dialect d)
     return cq__buf_take(&b);
 }
 
+char *cq__sql_create_index(const char *table, const cq__ddl_index *ix, cq_dialect d)
+{
+    cq__buf b = { 0 };
+    /* MySQL/MariaDB support indexViaAlter in v6: ALTER TABLE t ADD [UNIQUE] INDEX name (...) */
+    if (d == CQ_DIALECT_MYSQL) {
+        cq__buf_put(&b, "ALTER TABLE ");
+        cq__sql_quote(&b, d, table);
+        cq__buf_put(&b, ix->unique ? " ADD UNIQUE INDEX " : " ADD INDEX ");
+        cq__sql_quote(&b, d, ix->name);
+    } else {
+        cq__buf_put(&b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+        cq__sql_quote(&b, d, ix->name);
+        cq__buf_put(&b, " ON ");
+        cq__sql_quote(&b, d, table);
+    }
+    cq__buf_putc(&b, ' ');
+    put_col_list(&b, ix->cols, ix->ncols, ", ", d);
+    return cq__buf_take(&b);
+}
+
+const char *cq__sql_index_exists_query(cq_dialect d)
+{
+    switch (d) {
+    case CQ_DIALECT_SQLITE:
+        return "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND "
+               "name = ?";
+    case CQ_DIALECT_POSTGRES:
+        return "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 "
+               "AND indexname = $2";
+    case CQ_DIALECT_MYSQL:
+        return "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = "
+               "DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?";
+    }
+    return NULL;
+}
+
 char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialect d)
 {
     cq__buf b = { 0 };

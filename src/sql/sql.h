@@ -57,12 +57,25 @@ typedef struct cq__ddl_table {
     size_t nuniques;
 } cq__ddl_table;
 
+/* One entry of a model's `indexes` option. */
+typedef struct cq__ddl_index {
+    const char *name;
+    const char *const *cols;
+    size_t ncols;
+    bool unique;
+} cq__ddl_index;
+
 /* CREATE TABLE IF NOT EXISTS ... ; in Sequelize's exact shape for the dialect. */
 char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect dialect);
 /* DROP TABLE IF EXISTS t; (PostgreSQL adds CASCADE). */
 char *cq__sql_drop_table(const char *table, cq_dialect dialect);
 /* ALTER TABLE ... ADD FOREIGN KEY for a deferred reference (PostgreSQL/MySQL). */
 char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialect dialect);
+/* Sequelize's addIndexQuery, no trailing `;` (as v6 sends it): `CREATE [UNIQUE] INDEX "name" ON
+ * "table" ("a", "b")`; MySQL `ALTER TABLE `t` ADD [UNIQUE] INDEX `name` (`a`, `b`)`. */
+char *cq__sql_create_index(const char *table, const cq__ddl_index *ix, cq_dialect dialect);
+/* Catalogue query (static text) returning one row when table $1 has an index named $2. */
+const char *cq__sql_index_exists_query(cq_dialect dialect);
 /* Catalogue query returning one row when `table` exists (Sequelize's tableExistsQuery). */
 char *cq__sql_table_exists_query(const char *table, cq_dialect dialect);
 /* Catalogue query returning a row per foreign key of `table` on column c->name that points at

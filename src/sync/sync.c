@@ -464,6 +464,18 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
     return rc;
 }
 
+/* Sequelize's addIndexQuery for index `i` of `m` (the `indexes` option). */
+static int index_sql(char **out, const cq_model *m, size_t i, cq_dialect d)
+{
+    const cq__index *ix = &m->indexes[i];
+    cq__ddl_index di = { .name = ix->name,
+                         .cols = (const char *const *)ix->fields,
+                         .ncols = ix->nfields,
+                         .unique = ix->unique };
+    *out = cq__sql_create_index(m->table, &di, d);
+    return *out ? CQ_OK : oom(m->db);
+}
+
 /* `ALTER TABLE ... ADD FOREIGN KEY` (or, with `exists_query`, the catalogue query that finds
  * that foreign key) for deferred constraint `f`. */
 static int fk_sql(char **out, const plan_fk *f, cq_dialect d, bool exists_query)
@@ -506,6 +518,14 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
             cq__buf_putc(&b, '\n');
         }
         free(sql);
+        /* the model's indexes right after its table, as Model.sync adds them; Sequelize sends
+         * them without `;`, which this listing adds so every line ends in one */
+        for (size_t k = 0; rc == CQ_OK && i < p->norder && k < p->order[i]->nindexes; k++) {
+            rc = index_sql(&sql, p->order[i], k, dialect);
+            if (rc == CQ_OK)
+                cq__buf_printf(&b, "%s;\n", sql);
+            free(sql);
+        }
     }
     cq_sync_plan_free(p);
     if (rc != CQ_OK) {
@@ -543,19 +563,51 @@ static int query_any(bool *found, cq_db *db, char *sql)
     return rc;
 }
 
-/* Sequelize's Model.sync for one table: create it when the catalogue does not list it.
- * Existing tables are never compared with the model (no alter). */
+/* Model.sync's index pass: every index of the `indexes` option whose name the table does not
+ * have yet is added (v6 compares names with showIndex). A table created just now has none. */
+static int ensure_indexes(cq_model *m, bool table_is_new)
+{
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < m->nindexes; i++) {
+        if (!table_is_new) {
+            cq_value *table = cq_value_text(m->table), *name = cq_value_text(m->indexes[i].name);
+            const cq_value *params[2] = { table, name };
+            cq__result res = { 0 };
+            rc = table && name
+                     ? cq__session_exec(&db->s, cq__sql_index_exists_query(d), params, 2, &res)
+                     : oom(db);
+            bool exists = rc == CQ_OK && res.nrows > 0;
+            cq__result_free(&res);
+            cq_value_free(table);
+            cq_value_free(name);
+            if (rc != CQ_OK || exists)
+                continue;
+        }
+        char *sql = NULL;
+        rc = index_sql(&sql, m, i, d);
+        if (rc == CQ_OK)
+            rc = exec_text(db, sql);
+    }
+    return rc;
+}
+
+/* Sequelize's Model.sync for one table: create it when the catalogue does not list it, then
+ * add the missing indexes. Existing tables are never compared with the model (no alter). */
 static int ensure_table(cq_model *m, const cq_sync_plan *plan, bool known_absent)
 {
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
     bool exists = false;
     int rc = known_absent ? CQ_OK : query_any(&exists, db, cq__sql_table_exists_query(m->table, d));
-    if (rc != CQ_OK || exists)
-        return rc;
-    char *sql = NULL;
-    rc = model_ddl(&sql, m, d, plan);
-    return rc == CQ_OK ? exec_text(db, sql) : rc;
+    if (rc == CQ_OK && !exists) {
+        char *sql = NULL;
+        rc = model_ddl(&sql, m, d, plan);
+        if (rc == CQ_OK)
+            rc = exec_text(db, sql);
+    }
+    return rc == CQ_OK ? ensure_indexes(m, !exists) : rc;
 }
 
 /* A deferred constraint is added only when the table does not have it yet, so a second sync

@@ -611,6 +611,110 @@ static void test_sync__three_model_cycle_syncs(void **state)
                   cq_db_query(NULL, f->db, "UPDATE cs SET aId = 9", NULL, NULL));
 }
 
+/* ---- the `indexes` model option ------------------------------------------------------- */
+
+/* user hasMany post; posts indexed on the injected userId (generated name) and a named unique
+ * index on (userId, slug). */
+static void define_indexed(cq_db *db)
+{
+    const cq_attr user[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
+    const cq_attr post[] = { { .name = "slug", .type = CQ_STRING }, { 0 } };
+    cq_model *u = define(db, "user", user);
+    cq_model *p = NULL;
+    CQ_ASSERT_OK(
+        db, cq_db_define(
+                &p, db, "post", post,
+                &(cq_model_opts){ .timestamps = CQ_OFF,
+                                  .indexes = (cq_index[]){
+                                      { .fields = (const char *const[]){ "userId", NULL } },
+                                      { .fields = (const char *const[]){ "userId", "slug", NULL },
+                                        .name = "posts_slug_per_user",
+                                        .unique = true },
+                                      { 0 } } }));
+    CQ_ASSERT_OK(db, cq_model_has_many(NULL, u, p, NULL));
+}
+
+static const char *index_list_sql =
+    "SELECT il.name, il.[unique], group_concat(ii.name, ',') AS cols FROM "
+    "pragma_index_list('posts') il, pragma_index_info(il.name) ii WHERE il.origin = 'c' "
+    "GROUP BY il.name ORDER BY il.name";
+
+static void test_sync__indexes_are_created_after_their_table(void **state)
+{
+    fixture *f = *state;
+    define_indexed(f->db);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    assert_rows(f->db, index_list_sql,
+                "[{\"name\":\"posts_slug_per_user\",\"unique\":1,\"cols\":\"userId,slug\"},"
+                "{\"name\":\"posts_user_id\",\"unique\":0,\"cols\":\"userId\"}]");
+    assert_rows(f->db, "SELECT tbl_name FROM sqlite_master WHERE name = 'posts_user_id'",
+                "[{\"tbl_name\":\"posts\"}]");
+    assert_logged_order(
+        f, (const char *const[]){ "CREATE TABLE IF NOT EXISTS `users`",
+                                  "CREATE TABLE IF NOT EXISTS `posts`",
+                                  "CREATE INDEX `posts_user_id` ON `posts` (`userId`)",
+                                  "CREATE UNIQUE INDEX `posts_slug_per_user` ON `posts` "
+                                  "(`userId`, `slug`)",
+                                  NULL });
+}
+
+static void test_sync__unique_index_rejects_duplicates(void **state)
+{
+    fixture *f = *state;
+    define_indexed(f->db);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    cq_model *post = cq_db_model(f->db, "post");
+    cq_value *a = cq_test_json("{\"slug\": \"hello\", \"userId\": null}");
+    cq_value *b = cq_test_json("{\"slug\": \"hello\", \"userId\": 1}");
+    exec(f->db, "INSERT INTO users (id, name) VALUES (1, 'ada')");
+    CQ_ASSERT_OK(f->db, cq_model_create(NULL, post, b, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_create(NULL, post, a, NULL)); /* NULLs are distinct */
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_model_create(NULL, post, b, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM posts"), 2);
+    cq_value_free(a);
+    cq_value_free(b);
+}
+
+/* A second sync adds only the indexes that are missing (v6 compares names), and a forced sync
+ * re-creates them with the table. */
+static void test_sync__second_sync_adds_missing_indexes_only(void **state)
+{
+    fixture *f = *state;
+    define_indexed(f->db);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "DROP INDEX posts_user_id");
+    clear_log(f);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    assert_int_equal(count_logged(f, CQ_LOG_SQL, "CREATE INDEX `posts_user_id`"), 1);
+    assert_int_equal(count_logged(f, CQ_LOG_SQL, "CREATE UNIQUE INDEX"), 0);
+    assert_int_equal(count_logged(f, CQ_LOG_SQL, "CREATE TABLE"), 0);
+    clear_log(f);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    assert_int_equal(count_logged(f, CQ_LOG_SQL, "CREATE"), 0);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                               "'index' AND tbl_name = 'posts' AND sql IS NOT "
+                                               "NULL"),
+                     2);
+    CQ_ASSERT_OK(f->db, cq_db_drop(f->db, NULL));
+    assert_int_equal(
+        cq_test_scalar_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 0);
+}
+
+/* cequel dump lists the index under the table's `indexes` (and the unique one under `unique`). */
+static void test_sync__dump_lists_indexes(void **state)
+{
+    fixture *f = *state;
+    define_indexed(f->db);
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    cq_value *dump = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_dump(&dump, f->db, NULL));
+    const cq_value *posts = cq_value_object_get(dump, "posts");
+    cq_test_assert_json(cq_value_object_get(posts, "indexes"), "[[\"userId\"]]");
+    cq_test_assert_json(cq_value_object_get(posts, "unique"), "[[\"slug\",\"userId\"]]");
+    cq_value_free(dump);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -638,6 +742,10 @@ int main(void)
         T(test_sync__three_model_cycle_syncs),
         T(test_sync__truncate_with_cycle),
         T(test_sync__truncate_restrict_deletes_nothing),
+        T(test_sync__indexes_are_created_after_their_table),
+        T(test_sync__unique_index_rejects_duplicates),
+        T(test_sync__second_sync_adds_missing_indexes_only),
+        T(test_sync__dump_lists_indexes),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

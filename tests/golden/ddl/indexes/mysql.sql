@@ -1,0 +1,12 @@
+CREATE TABLE IF NOT EXISTS `users` (`id` INTEGER NOT NULL auto_increment, `username` VARCHAR(255), `email` VARCHAR(255), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS `profiles` (`id` INTEGER NOT NULL auto_increment, `bio` TEXT, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, `userId` INTEGER, PRIMARY KEY (`id`), FOREIGN KEY (`userId`) REFERENCES `users` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;
+ALTER TABLE `profiles` ADD INDEX `profiles_user_id` (`userId`);
+CREATE TABLE IF NOT EXISTS `posts` (`id` INTEGER NOT NULL auto_increment, `title` VARCHAR(255), `body` TEXT, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, `userId` INTEGER, PRIMARY KEY (`id`), FOREIGN KEY (`userId`) REFERENCES `users` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;
+ALTER TABLE `posts` ADD INDEX `posts_user_id` (`userId`);
+CREATE TABLE IF NOT EXISTS `comments` (`id` INTEGER NOT NULL auto_increment, `body` TEXT, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, `postId` INTEGER, PRIMARY KEY (`id`), FOREIGN KEY (`postId`) REFERENCES `posts` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;
+ALTER TABLE `comments` ADD INDEX `comments_post_id` (`postId`);
+CREATE TABLE IF NOT EXISTS `tags` (`id` INTEGER NOT NULL auto_increment, `name` VARCHAR(255) UNIQUE, `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS `user_notes` (`id` INTEGER NOT NULL auto_increment, `tag_line` VARCHAR(255), `kind` VARCHAR(255), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+ALTER TABLE `user_notes` ADD UNIQUE INDEX `user_notes_tag_line_kind` (`tag_line`, `kind`);
+ALTER TABLE `user_notes` ADD INDEX `by_kind` (`kind`);
+CREATE TABLE IF NOT EXISTS `post_tag` (`createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, `postId` INTEGER, `tagId` INTEGER, PRIMARY KEY (`postId`, `tagId`), FOREIGN KEY (`postId`) REFERENCES `posts` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`tagId`) REFERENCES `tags` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB;
