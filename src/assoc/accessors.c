@@ -349,7 +349,31 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     rc = getter_ext(&ext, a, src, opts);
     if (rc != CQ_OK)
         return rc;
+    ext.count_attr = cq_model_primary_key(a->target); /* COUNT(task.id), as v6 */
     return cq__count(out, a->target, opts, &ext);
+}
+
+/* {$or: [{attr: k1}, {attr: k2}, ...]}: hasX's `(task.id = a OR task.id = b)`; takes `keys`. */
+static cq_value *or_object(const char *attr, cq_value *keys)
+{
+    cq_value *list = cq_value_array(), *w = cq_value_object();
+    int rc = list && w ? CQ_OK : CQ_ENOMEM;
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(keys); i++) {
+        cq_value *eq = cq_value_object();
+        if (!eq ||
+            cq_value_object_set(eq, attr, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK ||
+            cq_value_array_append(list, eq) != CQ_OK) {
+            cq_value_free(eq);
+            rc = CQ_ENOMEM;
+        }
+    }
+    cq_value_free(keys);
+    if (rc == CQ_OK && cq_value_object_set(w, "$or", list) == CQ_OK)
+        return w;
+    if (rc != CQ_OK)
+        cq_value_free(list);
+    cq_value_free(w);
+    return NULL;
 }
 
 int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
@@ -385,7 +409,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
             want += !dup;
         }
     }
-    cq_value *w = in_object(key, keys);
+    cq_value *w = or_object(key, keys);
     if (!w)
         return oom(a->source->db);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
@@ -408,6 +432,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
     cq_rows *rows = NULL;
     cq__find_ext ext;
     rc = getter_ext(&ext, a, src, &o);
+    ext.no_through_attrs = true; /* only the target key is read (associations.md 5.6) */
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     cq_value_free(w);

@@ -157,6 +157,24 @@ typedef enum sel_mode {
                      its parent columns unaliased (the outer query names them by field) */
 } sel_mode;
 
+static bool through_attr_shown(const cq__find_ext *ext, const char *name)
+{
+    if (ext->no_through_attrs)
+        return false;
+    if (!ext->through_attrs)
+        return true;
+    for (const char *const *a = ext->through_attrs; *a; a++)
+        if (strcmp(*a, name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a join column is read at all: shown, or kept for grouping. */
+static bool through_attr_read(const cq__find_ext *ext, const char *name)
+{
+    return ext->keep_through_keys || through_attr_shown(ext, name);
+}
+
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel, bool count,
                         cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode)
 {
@@ -169,7 +187,9 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     int rc = CQ_OK;
     if (count) {
         st->count = cq__expr_new(CQ__EX_COUNT);
-        if (!st->count)
+        long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
+        if (!st->count ||
+            (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0))
             rc = oom(m->db);
     } else {
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
@@ -183,6 +203,8 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     if (rc == CQ_OK && ext && ext->through) {
         cq_model *t = ext->through;
         for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
+            if (!through_attr_read(ext, t->attrs[i].name))
+                continue; /* joinTableAttributes: only what is shown is read */
             char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
             if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
                 rc = oom(m->db);
@@ -267,18 +289,6 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
     return CQ_OK;
 }
 
-static bool through_attr_shown(const cq__find_ext *ext, const char *name)
-{
-    if (ext->no_through_attrs)
-        return false;
-    if (!ext->through_attrs)
-        return true;
-    for (const char *const *a = ext->through_attrs; *a; a++)
-        if (strcmp(*a, name) == 0)
-            return true;
-    return false;
-}
-
 /* The join row that follows the target's columns in a belongsToMany getter. */
 static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t r, size_t c)
 {
@@ -288,13 +298,13 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     cq_instance *ti = cq__instance_alloc(t);
     if (!ti)
         return oom(t->db);
-    for (size_t i = 0; i < t->nattrs; i++, c++) {
+    for (size_t i = 0; i < t->nattrs; i++) {
+        if (!through_attr_read(ext, t->attrs[i].name))
+            continue;
         cq_value *raw = res->cells[r * res->ncols + c];
         res->cells[r * res->ncols + c] = NULL;
-        if (ext->keep_through_keys || through_attr_shown(ext, t->attrs[i].name))
-            ti->values[i] = cq__attr_from_db(&t->attrs[i], raw, cq_db_dialect(t->db));
-        else
-            cq_value_free(raw);
+        c++;
+        ti->values[i] = cq__attr_from_db(&t->attrs[i], raw, cq_db_dialect(t->db));
     }
     inst->through = ti;
     inst->through_key = cq__strdup(t->name);
@@ -322,8 +332,8 @@ static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *
         int rc = CQ_OK;
         if (ext && ext->through)
             rc = attach_through(inst, ext, res, r, c);
-        if (ext && ext->through)
-            c += ext->through->nattrs;
+        for (size_t i = 0; ext && ext->through && i < ext->through->nattrs; i++)
+            c += through_attr_read(ext, ext->through->attrs[i].name);
         if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
             rc = cq__inc_read_row(inst, plan, res, r, &c);
         if (rc == CQ_OK && hidden) {

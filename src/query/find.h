@@ -17,6 +17,7 @@ typedef struct cq__find_ext {
                                          them); the caller hides what was not asked for */
     /* a hasMany include with a limit (include.md A6): one branch per parent, each with its
      * own condition (ownership taken) and LIMIT branch_limit, combined by UNION ALL */
+    const char *count_attr; /* count: COUNT(m.<attr>) instead of count(*) */
     cq__expr **branch_where;
     size_t nbranch;
     int64_t branch_limit;

@@ -176,10 +176,10 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_COUNT:
-        if (e->n) {
-            cq__buf_put(&r->b, "count(DISTINCT(");
+        if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
+            cq__buf_put(&r->b, "COUNT(");
             put_expr(r, e->kids[0]);
-            cq__buf_put(&r->b, "))");
+            cq__buf_putc(&r->b, ')');
         } else {
             cq__buf_put(&r->b, "count(*)");
         }

@@ -215,11 +215,18 @@ static void test_assoc_btm__has_and_count(void **state)
     assert_true(has);
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, NULL, 0, NULL));
     assert_true(has);
+    /* associations.md 5.6: the target key only, the keys ORed */
     fx_clear_sql(f);
+    CQ_ASSERT_OK(f->db, cq_assoc_has(&has, x.p, x.tasks, both, 2, NULL));
+    fx_assert_sql(f, 1,
+                  SQL("SELECT `task`.`id` FROM `tasks` AS `task` INNER JOIN `project_tasks` AS "
+                      "`project_tasks` ON (`task`.`id` = `project_tasks`.`taskId` AND "
+                      "`project_tasks`.`projectId` = ?) WHERE (`task`.`id` = ? OR `task`.`id` = "
+                      "?);"));
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, NULL));
     assert_int_equal(n, 2);
     fx_assert_sql(f, 1,
-                  SQL("SELECT count(*) AS `count` FROM `tasks` AS `task` INNER JOIN "
+                  SQL("SELECT COUNT(`task`.`id`) AS `count` FROM `tasks` AS `task` INNER JOIN "
                       "`project_tasks` AS `project_tasks` ON "));
     cq_value *where = cq_test_json("{\"title\":\"t2\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, x.p, x.tasks, &(cq_find_opts){ .where = where }));

@@ -74,6 +74,7 @@ static void test_assoc_many__scenario_12_workers(void **state)
                      "name", "a,b");
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, &(cq_target){ .instance = w.u[3] }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(w.p, w.a, &(cq_target){ .instance = w.u[4] }, 1, NULL));
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, w.p, w.a, NULL));
     assert_int_equal(n, 4);
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, &(cq_target){ .instance = w.u[1] }, 1, NULL));
@@ -81,6 +82,13 @@ static void test_assoc_many__scenario_12_workers(void **state)
     cq_target all4[] = { t_of(w.u[1]), t_of(w.u[2]), t_of(w.u[3]), t_of(w.u[4]) };
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, all4, 4, NULL));
     assert_true(has);
+    /* associations.md section 4: COUNT(target.id); has ORs the keys */
+    assert_true(f->n == 3 && strstr(f->sql[2], "AND (`user`.`id` = ? OR `user`.`id` = ? OR "
+                                               "`user`.`id` = ? OR `user`.`id` = ?));"));
+    fx_assert_sql(f, 3,
+                  SQL("SELECT COUNT(`user`.`id`) AS `count` FROM `users` AS `user` WHERE ",
+                      "SELECT `user`.`id` FROM `users` AS `user` WHERE (",
+                      "SELECT `user`.`id` FROM `users` AS `user` WHERE ("));
     CQ_ASSERT_OK(f->db, cq_assoc_remove(w.p, w.a, &(cq_target){ .instance = w.u[2] }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, &(cq_target){ .instance = w.u[2] }, 1, NULL));
     assert_false(has);
