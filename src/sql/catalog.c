@@ -112,7 +112,9 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
         return NULL;
     cq__buf b = { 0 };
     if (savepoint == 0) {
-        cq__buf_put(&b, top[verb]);
+        /* MySQL: Sequelize's START TRANSACTION (BEGIN also opens a compound statement there) */
+        cq__buf_put(&b, dialect == CQ_DIALECT_MYSQL && verb == CQ__TXN_BEGIN ? "START TRANSACTION;"
+                                                                             : top[verb]);
     } else {
         cq__buf_put(&b, nested[verb]);
         char name[32];
