@@ -25,8 +25,9 @@ demo: build
 	@echo "== cequel run examples/scripts/tour.json =="
 	@./$(BUILD)/cequel run examples/scripts/tour.json
 
-# Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL on a free
-# loopback port, exported as CQ_TEST_POSTGRES_URL); the server tests skip when none can start.
+# Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL and MariaDB
+# on free loopback ports, exported as CQ_TEST_POSTGRES_URL and CQ_TEST_MYSQL_URL); the server
+# tests skip when none can start (except under CI).
 test-normal: build
 	@cd $(BUILD) && $(CURDIR)/scripts/test-servers ctest --output-on-failure -j $(JOBS)
 	@grep -h '^conformance:' $(BUILD)/Testing/Temporary/LastTest.log || true

@@ -39,8 +39,11 @@ typedef struct cq_open_opts {
  * URLs: `sqlite::memory:`, `sqlite:relative/path.db`, `sqlite:/absolute/path.db`,
  * `sqlite:///absolute/path.db`; and, when built with the PostgreSQL driver
  * (CQ_WITH_POSTGRES), `postgres://user:pass@host:port/db` or `postgresql://...` (libpq's URI
- * form). SQLite connections enforce foreign keys (PRAGMA foreign_keys = ON); PostgreSQL
- * sessions use UTF-8 and UTC.
+ * form); when built with the MySQL/MariaDB driver (CQ_WITH_MYSQL),
+ * `mysql://user:pass@host:port/db` or `mariadb://...` (user, password and database
+ * percent-encoded; parameters `socket=PATH`, `connect_timeout=SECONDS`). SQLite connections
+ * enforce foreign keys (PRAGMA foreign_keys = ON); PostgreSQL sessions use UTF-8 and UTC;
+ * MySQL sessions use utf8mb4, UTC (time_zone '+00:00') and strict SQL mode.
  *
  * @param[out] out  the connection; the caller owns it, close with cq_db_close(). NULL on failure.
  * @param url       borrowed for the call.

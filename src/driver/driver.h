@@ -39,6 +39,9 @@ extern const cq__driver cq__driver_sqlite;
 #ifdef CQ_WITH_POSTGRES
 extern const cq__driver cq__driver_postgres; /* libpq; postgres:// and postgresql:// URLs */
 #endif
+#ifdef CQ_WITH_MYSQL
+extern const cq__driver cq__driver_mysql; /* libmariadb; mysql:// and mariadb:// URLs */
+#endif
 
 /* A connection plus what every statement needs: logging and error reporting. */
 typedef struct cq__session {

@@ -46,6 +46,11 @@ int cq__session_open(cq__session *s, const char *url, cq_error *err)
         (n == 10 && strncmp(url, "postgresql", 10) == 0))
         drv = &cq__driver_postgres;
 #endif
+#ifdef CQ_WITH_MYSQL
+    /* one driver for both servers: MariaDB speaks MySQL's protocol */
+    if ((n == 5 && strncmp(url, "mysql", 5) == 0) || (n == 7 && strncmp(url, "mariadb", 7) == 0))
+        drv = &cq__driver_mysql;
+#endif
     if (!drv)
         /* the scheme only: the rest of a URL may carry a password */
         return cq__err_set(err, CQ_ENOTSUPPORTED,

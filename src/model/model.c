@@ -605,6 +605,17 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
                  strlen(s) >= 23 ? s + 11 : "00:00:00.000");
         return cq_value_text(buf);
     }
+    if (a->type == CQ_DATE && d == CQ_DIALECT_MYSQL && cq_value_type_of(v) == CQ_VALUE_TEXT) {
+        /* MySQL's DATETIME literal (the session is in UTC): "2024-05-01 10:20:30.123"; strict
+         * mode refuses the ISO form's 'T' and 'Z'. A DATETIME without fractional digits drops
+         * the milliseconds, as Sequelize's DATE does on MySQL. */
+        const char *s = cq_value_as_text(v);
+        if (strlen(s) >= 19 && s[10] == 'T') {
+            char buf[48];
+            snprintf(buf, sizeof buf, "%.10s %.*s", s, strlen(s) >= 23 ? 12 : 8, s + 11);
+            return cq_value_text(buf);
+        }
+    }
     if (a->type == CQ_JSON) {
         char *json = NULL;
         if (cq_value_to_json(&json, v, 0) != CQ_OK)

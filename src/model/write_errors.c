@@ -44,9 +44,49 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
  * tags.code"), PostgreSQL its key in the detail ("... violates unique constraint
  * \"tags_code_key\": Key (code)=(x) already exists.", identifiers quoted when they need it):
  * add the model and attribute ("tag.code must be unique"). */
+/* MySQL names the index ("Duplicate entry 'x' for key 'code'"; MySQL 8 prefixes the table,
+ * 'tags.code'): an inline UNIQUE index is named after its column, a composite one after the
+ * attributes' unique name, the primary key is PRIMARY. */
+static bool name_unique_mysql(cq_model *m)
+{
+    cq_error *err = &m->db->s.error;
+    const char *key = strstr(err->message, "' for key '");
+    if (!key)
+        return false;
+    key += 11;
+    size_t kn = strlen(key);
+    if (kn && key[kn - 1] == '\'')
+        kn--;
+    const char *dot = memchr(key, '.', kn);
+    if (dot) {
+        kn -= (size_t)(dot + 1 - key);
+        key = dot + 1;
+    }
+    char add[256] = "";
+    size_t len = 0;
+    bool primary = kn == 7 && strncmp(key, "PRIMARY", 7) == 0;
+    for (size_t i = 0; i < m->nattrs && len < sizeof add - 1; i++) {
+        const cq__attr *a = &m->attrs[i];
+        bool hit = primary ? a->primary_key
+                           : (strlen(a->field) == kn && strncmp(a->field, key, kn) == 0) ||
+                                 (a->unique_name && strlen(a->unique_name) == kn &&
+                                  strncmp(a->unique_name, key, kn) == 0);
+        if (hit)
+            len += (size_t)snprintf(add + len, sizeof add - len, "%s%s.%s", len ? ", " : "",
+                                    m->name, a->name);
+    }
+    if (len && len < sizeof add) {
+        size_t ml = strlen(err->message);
+        snprintf(err->message + ml, sizeof err->message - ml, ": %s must be unique", add);
+    }
+    return true;
+}
+
 static void name_unique(cq_model *m)
 {
     cq_error *err = &m->db->s.error;
+    if (cq_db_dialect(m->db) == CQ_DIALECT_MYSQL && name_unique_mysql(m))
+        return;
     const char *cols = strstr(err->message, "failed: "), *stop = NULL;
     if (cols) {
         cols += 8;

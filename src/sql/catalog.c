@@ -45,6 +45,43 @@ static const char *const pg_catalog[] = {
                         "FROM pg_index i WHERE i.indrelid = " PG_REL " AND NOT i.indisprimary",
 };
 
+/* MySQL/MariaDB: information_schema of the connection's database (DATABASE()). A JSON column
+ * is MariaDB's LONGTEXT with a json_valid() check (MySQL's DATA_TYPE says json). Foreign keys
+ * and indexes come one row per column, grouped by the dump. */
+static const char *const mysql_catalog[] = {
+    [CQ__CAT_TABLES] = "SELECT TABLE_NAME AS table_name FROM information_schema.TABLES "
+                       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+    [CQ__CAT_COLUMNS] =
+        "SELECT c.COLUMN_NAME AS column_name, c.DATA_TYPE AS data_type, "
+        "c.COLUMN_TYPE AS column_type, c.COLLATION_NAME AS collation_name, "
+        "c.IS_NULLABLE AS is_nullable, c.COLUMN_DEFAULT AS column_default, c.EXTRA AS extra, "
+        "EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc "
+        "JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = "
+        "tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
+        "WHERE tc.TABLE_SCHEMA = c.TABLE_SCHEMA AND tc.TABLE_NAME = c.TABLE_NAME "
+        "AND tc.CONSTRAINT_TYPE = 'CHECK' "
+        "AND cc.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)')) AS is_json "
+        "FROM information_schema.COLUMNS c "
+        "WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION",
+    [CQ__CAT_PRIMARY_KEY] = "SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE "
+                            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+                            "AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+    [CQ__CAT_FOREIGN_KEYS] =
+        "SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, "
+        "k.REFERENCED_TABLE_NAME AS ftable, k.REFERENCED_COLUMN_NAME AS fcol, "
+        "r.DELETE_RULE AS del, r.UPDATE_RULE AS upd "
+        "FROM information_schema.KEY_COLUMN_USAGE k "
+        "JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = "
+        "k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = "
+        "k.CONSTRAINT_NAME "
+        "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? "
+        "AND k.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+    [CQ__CAT_INDEXES] = "SELECT INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col "
+                        "FROM information_schema.STATISTICS "
+                        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+                        "AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+};
+
 static const char *const sqlite_catalog[] = {
     [CQ__CAT_TABLES] = "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT "
                        "LIKE 'sqlite_%'",
@@ -59,9 +96,10 @@ const char *cq__sql_catalog(cq__catalog_query q, cq_dialect dialect)
         return pg_catalog[q];
     case CQ_DIALECT_SQLITE:
         return q < sizeof sqlite_catalog / sizeof *sqlite_catalog ? sqlite_catalog[q] : NULL;
-    default:
-        return NULL;
+    case CQ_DIALECT_MYSQL:
+        return mysql_catalog[q];
     }
+    return NULL;
 }
 
 /* `name` as a double-quoted identifier (SQLite's PRAGMA argument, PostgreSQL's relation). */
@@ -112,7 +150,9 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
         return NULL;
     cq__buf b = { 0 };
     if (savepoint == 0) {
-        cq__buf_put(&b, top[verb]);
+        /* MySQL: Sequelize's START TRANSACTION (BEGIN also opens a compound statement there) */
+        cq__buf_put(&b, dialect == CQ_DIALECT_MYSQL && verb == CQ__TXN_BEGIN ? "START TRANSACTION;"
+                                                                             : top[verb]);
     } else {
         cq__buf_put(&b, nested[verb]);
         char name[32];

@@ -107,7 +107,8 @@ typedef enum cq__catalog_query {
 const char *cq__sql_catalog(cq__catalog_query q, cq_dialect dialect);
 /* SQLite: PRAGMA name("table"). Caller frees; NULL on OOM. */
 char *cq__sql_pragma(const char *pragma, const char *table);
-/* SELECT * FROM the table (PostgreSQL: in schema public). Caller frees; NULL on OOM. */
+/* SELECT * FROM the table (PostgreSQL: in schema public; MySQL: the connection's database).
+ * Caller frees; NULL on OOM. */
 char *cq__sql_select_all(const char *table, cq_dialect dialect);
 
 typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq__txn_verb;

@@ -1800,9 +1800,392 @@ static int pg_table(raw_table *out, cq_db *db, const char *name)
     return rc;
 }
 
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(s, list[i]))
+            return true;
+    return false;
+}
+
+/* ---- MySQL / MariaDB (information_schema of the connection's database) ---------------------- */
+
+/* Sequelize's goldens have no MySQL column; the families follow pgFamily() by analogy with the
+ * types Sequelize's MySQL DDL writes (docs/dump.md, "MySQL"): TINYINT(1) is BOOLEAN, CHAR(36)
+ * with a binary collation is Sequelize's UUID (`CHAR(36) BINARY`), a LONGTEXT checked by
+ * json_valid() is MariaDB's JSON. */
+static family my_family(const char *data_type, const char *column_type, const char *collation,
+                        bool is_json)
+{
+    char *t = cq__strdup(data_type ? data_type : "");
+    char *ct = cq__strdup(column_type ? column_type : "");
+    family f = FAM_OTHER;
+    if (!t || !ct)
+        goto done;
+    js_lower(t, strlen(t));
+    js_lower(ct, strlen(ct));
+    size_t cl = collation ? strlen(collation) : 0;
+    static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
+                                        "integer", "bigint",   "year" };
+    static const char *const texts[] = { "char",       "varchar",  "tinytext", "text",
+                                         "mediumtext", "longtext", "enum",     "set" };
+    static const char *const reals[] = { "float", "double", "decimal", "numeric", "real" };
+    static const char *const dates[] = { "datetime", "date", "timestamp", "time" };
+    static const char *const blobs[] = { "tinyblob", "blob",   "mediumblob",
+                                         "longblob", "binary", "varbinary" };
+#define CQ__IN(list) in_list(t, list, sizeof list / sizeof *list)
+    if (is_json || !strcmp(t, "json"))
+        f = FAM_JSON;
+    else if (!strncmp(ct, "tinyint(1)", 10))
+        f = FAM_BOOLEAN;
+    else if (CQ__IN(ints))
+        f = FAM_INTEGER;
+    else if (!strcmp(ct, "char(36)") && cl > 4 && !strcmp(collation + cl - 4, "_bin"))
+        f = FAM_UUID;
+    else if (CQ__IN(texts))
+        f = FAM_TEXT;
+    else if (CQ__IN(reals))
+        f = FAM_REAL;
+    else if (CQ__IN(dates))
+        f = FAM_DATETIME;
+    else if (CQ__IN(blobs))
+        f = FAM_BLOB;
+#undef CQ__IN
+done:
+    free(t);
+    free(ct);
+    return f;
+}
+
+/* MySQL's COLUMN_DEFAULT writes a string default as a literal with MySQL's escapes ('it''s a
+ * \\ b'); the shared normalizeDefault() reads standard SQL literals, so the escapes are
+ * undone and the quotes doubled first. Other defaults (numbers, NULL, current_timestamp())
+ * pass as they are. NULL when out of memory. */
+static char *my_default_text(const char *raw)
+{
+    size_t n = strlen(raw);
+    if (n < 2 || raw[0] != '\'' || raw[n - 1] != '\'')
+        return cq__strdup(raw);
+    cq__buf b = { 0 };
+    cq__buf_putc(&b, '\'');
+    for (size_t i = 1; i + 1 < n; i++) {
+        char c = raw[i];
+        if (c == '\'' && raw[i + 1] == '\'' && i + 2 < n) {
+            i++;
+        } else if (c == '\\' && i + 2 < n) {
+            char e = raw[++i];
+            c = e == 'n'   ? '\n'
+                : e == 'r' ? '\r'
+                : e == 't' ? '\t'
+                : e == 'b' ? '\b'
+                : e == 'Z' ? '\x1a'
+                : e == '0' ? '\0'
+                           : e;
+            if (c == '\0') {
+                cq__buf_put(&b, "\\0"); /* never reached by cequel: a NUL stays escaped */
+                continue;
+            }
+        }
+        if (c == '\'')
+            cq__buf_putc(&b, '\'');
+        cq__buf_putc(&b, c);
+    }
+    cq__buf_putc(&b, '\'');
+    return cq__buf_take(&b);
+}
+
+/* Runs MySQL catalogue query `q` for table `name`. */
+static int my_query_name(cq_value **out, cq_db *db, cq__catalog_query q, const char *name)
+{
+    *out = NULL;
+    cq_value *params = cq_value_array();
+    if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
+        cq_value_free(params);
+        return oom(db);
+    }
+    int rc = cq_db_query(out, db, cq__sql_catalog(q, CQ_DIALECT_MYSQL), params, NULL);
+    cq_value_free(params);
+    return rc;
+}
+
+static int my_tables(cq_value **out, cq_db *db)
+{
+    *out = NULL;
+    cq_value *rows = NULL;
+    int rc = cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_MYSQL), NULL, NULL);
+    if (rc != CQ_OK)
+        return rc;
+    cq_value *names = cq_value_array();
+    for (size_t i = 0; names && i < cq_value_size(rows); i++) {
+        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), "table_name");
+        if (cq_value_array_append(names, cq_value_copy(n)) != CQ_OK) {
+            cq_value_free(names);
+            names = NULL;
+        }
+    }
+    cq_value_free(rows);
+    if (!names)
+        return oom(db);
+    *out = names;
+    return CQ_OK;
+}
+
+static int my_columns(raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *cols = NULL, *pk = NULL;
+    int rc = my_query_name(&cols, db, CQ__CAT_COLUMNS, name);
+    if (rc == CQ_OK)
+        rc = my_query_name(&pk, db, CQ__CAT_PRIMARY_KEY, name);
+    if (rc != CQ_OK)
+        goto out;
+    t->columns = cq_value_array();
+    if (!t->columns) {
+        rc = oom(db);
+        goto out;
+    }
+    for (size_t i = 0; i < cq_value_size(cols); i++) {
+        const cq_value *c = cq_value_array_get(cols, i);
+        const char *cname = row_text(c, "column_name");
+        family f = my_family(row_text(c, "data_type"), row_text(c, "column_type"),
+                             row_text(c, "collation_name"), row_int(c, "is_json") != 0);
+        int64_t pos = 0;
+        for (size_t k = 0; cname && !pos && k < cq_value_size(pk); k++) {
+            const char *pk_name = row_text(cq_value_array_get(pk, k), "name");
+            if (pk_name && !strcmp(cname, pk_name))
+                pos = (int64_t)k + 1;
+        }
+        const char *extra = row_text(c, "extra");
+        bool autoinc = extra && strstr(extra, "auto_increment") != NULL;
+        const char *nullable = row_text(c, "is_nullable");
+        const char *def_raw = row_text(c, "column_default");
+        char *def_text = def_raw ? my_default_text(def_raw) : NULL;
+        cq_value *def = NULL;
+        if ((def_raw && !def_text) || normalize_default(&def, def_text, f) != CQ_OK) {
+            free(def_text);
+            rc = oom(db);
+            goto out;
+        }
+        free(def_text);
+        cq_value *col = cq_value_object();
+        rc = cq_value_object_set(col, "name", cq_value_copy(cq_value_object_get(c, "column_name")));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "type", cq_value_text(family_names[f]));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "notNull",
+                                     cq_value_bool((nullable && !strcmp(nullable, "NO")) || pos));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "primaryKey",
+                                     pos > 0 ? cq_value_int(pos) : cq_value_null());
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
+        if (rc == CQ_OK && def) {
+            rc = cq_value_object_set(col, "default", def);
+            def = NULL;
+        }
+        cq_value_free(def);
+        if (rc == CQ_OK)
+            rc = cq_value_array_append(t->columns, col);
+        else
+            cq_value_free(col);
+        if (rc != CQ_OK) {
+            rc = oom(db);
+            goto out;
+        }
+    }
+out:
+    cq_value_free(cols);
+    cq_value_free(pk);
+    return rc;
+}
+
+/* Rows of a catalogue query grouped by their "name" (consecutive, the query orders by it):
+ * calls `fn` with the first row and the values of `col` in order. */
+typedef int (*my_group_fn)(const cq_value *first, const char *group, cq_value *cols,
+                           const cq_value *rows, size_t from, size_t to, void *ctx);
+
+static int my_groups(const cq_value *rows, const char *col, my_group_fn fn, void *ctx)
+{
+    size_t n = cq_value_size(rows);
+    for (size_t i = 0; i < n;) {
+        const cq_value *first = cq_value_array_get(rows, i);
+        const char *group = row_text(first, "name");
+        size_t j = i;
+        cq_value *cols = cq_value_array();
+        bool ok = cols != NULL;
+        for (; j < n && cq__streq(row_text(cq_value_array_get(rows, j), "name"), group); j++) {
+            const cq_value *c = cq_value_object_get(cq_value_array_get(rows, j), col);
+            if (!cq_value_is_null(c)) /* MySQL 8's functional index parts have no column */
+                ok = ok && cq_value_array_append(cols, cq_value_copy(c)) == CQ_OK;
+        }
+        if (j == i)
+            j++; /* a NULL name cannot repeat */
+        if (!ok) {
+            cq_value_free(cols);
+            return CQ_ENOMEM;
+        }
+        int rc = fn(first, group, cols, rows, i, j, ctx);
+        if (rc != CQ_OK)
+            return rc;
+        i = j;
+    }
+    return CQ_OK;
+}
+
+/* A referential action as information_schema writes it, or NULL. */
+static cq_value *my_action(const char *rule)
+{
+    static const char *const actions[] = { "NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
+                                           "SET DEFAULT" };
+    for (size_t i = 0; rule && i < sizeof actions / sizeof *actions; i++)
+        if (strcasecmp(rule, actions[i]) == 0)
+            return cq_value_text(actions[i]);
+    return cq_value_null();
+}
+
+typedef struct my_fk_ctx {
+    cq_value *out;   /* the dump's foreignKeys */
+    cq_value *names; /* [{name, columns}] for the index filter */
+} my_fk_ctx;
+
+static int my_fk_group(const cq_value *first, const char *group, cq_value *cols,
+                       const cq_value *rows, size_t from, size_t to, void *ctx)
+{
+    my_fk_ctx *x = ctx;
+    cq_value *fcols = cq_value_array(), *refs = cq_value_object(), *fk = cq_value_object();
+    cq_value *named = cq_value_object();
+    bool ok = fcols && refs && fk && named;
+    for (size_t k = from; ok && k < to; k++)
+        ok = cq_value_array_append(fcols, cq_value_copy(cq_value_object_get(
+                                              cq_value_array_get(rows, k), "fcol"))) == CQ_OK;
+    /* every setter below takes its value, even when it fails */
+    ok = ok && cq_value_object_set(named, "name", cq_value_text(group ? group : "")) == CQ_OK;
+    ok = ok && cq_value_object_set(named, "columns", cq_value_copy(cols)) == CQ_OK;
+    if (ok) {
+        ok = cq_value_array_append(x->names, named) == CQ_OK;
+        named = NULL;
+    }
+    ok = ok && cq_value_object_set(refs, "table",
+                                   cq_value_copy(cq_value_object_get(first, "ftable"))) == CQ_OK;
+    if (ok) {
+        ok = cq_value_object_set(refs, "columns", fcols) == CQ_OK;
+        fcols = NULL;
+    }
+    if (ok) {
+        ok = cq_value_object_set(fk, "columns", cols) == CQ_OK;
+        cols = NULL;
+    }
+    if (ok) {
+        ok = cq_value_object_set(fk, "references", refs) == CQ_OK;
+        refs = NULL;
+    }
+    ok = ok && cq_value_object_set(fk, "onDelete", my_action(row_text(first, "del"))) == CQ_OK;
+    ok = ok && cq_value_object_set(fk, "onUpdate", my_action(row_text(first, "upd"))) == CQ_OK;
+    if (ok) {
+        ok = cq_value_array_append(x->out, fk) == CQ_OK;
+        fk = NULL;
+    }
+    cq_value_free(fk);
+    cq_value_free(named);
+    cq_value_free(fcols);
+    cq_value_free(refs);
+    cq_value_free(cols);
+    return ok ? CQ_OK : CQ_ENOMEM;
+}
+
+static int my_foreign_keys(raw_table *t, cq_value *names, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = my_query_name(&list, db, CQ__CAT_FOREIGN_KEYS, name);
+    if (rc != CQ_OK)
+        return rc;
+    t->foreign_keys = cq_value_array();
+    my_fk_ctx x = { .out = t->foreign_keys, .names = names };
+    if (!t->foreign_keys || my_groups(list, "col", my_fk_group, &x) != CQ_OK)
+        rc = oom(db);
+    cq_value_free(list);
+    return rc;
+}
+
+typedef struct my_index_ctx {
+    raw_table *t;
+    const cq_value *fks; /* [{name, columns}] */
+} my_index_ctx;
+
+/* InnoDB gives every foreign key an index: when none serves it, it creates one named after
+ * the constraint or its first column. PostgreSQL has no such index, so it is left out (an
+ * index declared on those columns under another name is kept). */
+static bool my_is_fk_index(const my_index_ctx *x, const char *index, const cq_value *cols)
+{
+    for (size_t i = 0; i < cq_value_size(x->fks); i++) {
+        const cq_value *fk = cq_value_array_get(x->fks, i);
+        const cq_value *fcols = cq_value_object_get(fk, "columns");
+        if (!cq_value_equal(fcols, cols) || !cq_value_size(cols))
+            continue;
+        if (cq__streq(index, row_text(fk, "name")) ||
+            cq__streq(index, cq_value_as_text(cq_value_array_get(cols, 0))))
+            return true;
+    }
+    return false;
+}
+
+static int my_index_group(const cq_value *first, const char *group, cq_value *cols,
+                          const cq_value *rows, size_t from, size_t to, void *ctx)
+{
+    (void)rows;
+    (void)from;
+    (void)to;
+    my_index_ctx *x = ctx;
+    bool uniq = row_int(first, "non_unique") == 0;
+    if ((!uniq && my_is_fk_index(x, group, cols)) || !cq_value_size(cols)) {
+        cq_value_free(cols);
+        return CQ_OK;
+    }
+    if (sort_array(cols, cmp_default_sort, NULL) != CQ_OK) {
+        cq_value_free(cols);
+        return CQ_ENOMEM;
+    }
+    return cq_value_array_append(uniq ? x->t->unique : x->t->indexes, cols);
+}
+
+static int my_indexes(raw_table *t, const cq_value *fks, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = my_query_name(&list, db, CQ__CAT_INDEXES, name);
+    if (rc != CQ_OK)
+        return rc;
+    t->unique = cq_value_array();
+    t->indexes = cq_value_array();
+    my_index_ctx x = { .t = t, .fks = fks };
+    if (!t->unique || !t->indexes || my_groups(list, "col", my_index_group, &x) != CQ_OK)
+        rc = oom(db);
+    cq_value_free(list);
+    return rc;
+}
+
+static int my_table(raw_table *out, cq_db *db, const char *name)
+{
+    memset(out, 0, sizeof *out);
+    cq_value *fks = cq_value_array();
+    int rc = fks ? my_columns(out, db, name) : oom(db);
+    if (rc == CQ_OK)
+        rc = my_foreign_keys(out, fks, db, name);
+    if (rc == CQ_OK)
+        rc = my_indexes(out, fks, db, name);
+    if (rc == CQ_OK) {
+        char *sql = cq__sql_select_all(name, CQ_DIALECT_MYSQL);
+        rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
+        free(sql);
+    }
+    cq_value_free(fks);
+    if (rc != CQ_OK)
+        raw_table_free(out);
+    return rc;
+}
+
 static const dump_dialect dialects[] = {
     { CQ_DIALECT_SQLITE, sqlite_tables, sqlite_table },
     { CQ_DIALECT_POSTGRES, pg_tables, pg_table },
+    { CQ_DIALECT_MYSQL, my_tables, my_table },
 };
 
 /* ---- the shared part of the dump ------------------------------------------------------------ */
@@ -2049,9 +2432,7 @@ int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts)
         if (dialects[i].dialect == cq_db_dialect(db))
             d = &dialects[i];
     if (!d)
-        return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                           "cq_db_dump: no introspection for this dialect yet (SQLite and "
-                           "PostgreSQL only)");
+        return cq__db_fail(db, CQ_ENOTSUPPORTED, "cq_db_dump: no introspection for this dialect");
     cq_value *names = NULL;
     int rc = d->tables(&names, db);
     if (rc != CQ_OK)
