@@ -97,3 +97,44 @@ expect_run_postgres() {
     diff -u "$EXPECTED/$name.out" "$TMP/$name.pg.out" >&2 || fail "$name: postgres output differs"
     psql -X -q -d "$CQ_TEST_POSTGRES_URL" -c "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
 }
+
+# expect_run_mysql NAME SCRIPT: the same on MySQL/MariaDB when CQ_TEST_MYSQL_URL is set and the
+# build has the MySQL driver (a database of its own, made with the mariadb client); the log is
+# left in $TMP/NAME.my.log.
+expect_run_mysql() {
+    local name="$1" script="$2" url="${CQ_TEST_MYSQL_URL:-}"
+    local client
+    client=$(command -v mariadb || command -v mysql || true)
+    if [ -z "$url" ] || [ -z "$client" ]; then
+        if [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then
+            fail "$name: CQ_TEST_MYSQL_URL is not set (or no mariadb client) under CI"
+        fi
+        return 0
+    fi
+    "$CQ" run "$script" --db "mysql:nothing" 2>&1 | grep -q "MySQL URL" || return 0 # no driver
+    local rest="${url#*://}" auth="" hostport user pass="" port=3306
+    rest="${rest%%\?*}"
+    hostport="${rest%%/*}"
+    case "$hostport" in *@*)
+        auth="${hostport%@*}"
+        hostport="${hostport##*@}"
+        ;;
+    esac
+    user="${auth%%:*}"
+    case "$auth" in *:*) pass="${auth#*:}" ;; esac
+    case "$hostport" in *:*) port="${hostport##*:}" ;; esac
+    local db="cq_cli_${name}_$$"
+    my_admin() {
+        MYSQL_PWD="$pass" "$client" --no-defaults --protocol=tcp -h "${hostport%:*}" -P "$port" \
+            ${user:+-u "$user"} -e "$1"
+    }
+    my_admin "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4" || {
+        fail "$name: cannot create database $db"
+        return 0
+    }
+    "$CQ" run "$script" --db "${url%%://*}://${rest%%/*}/$db" --log >"$TMP/$name.my.raw" \
+        2>"$TMP/$name.my.log" || fail "$name: mysql run failed: $(tail -3 "$TMP/$name.my.log")"
+    mask <"$TMP/$name.my.raw" >"$TMP/$name.my.out"
+    diff -u "$EXPECTED/$name.out" "$TMP/$name.my.out" >&2 || fail "$name: mysql output differs"
+    my_admin "DROP DATABASE \`$db\`" || fail "$name: dropdb"
+}

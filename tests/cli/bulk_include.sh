@@ -13,4 +13,6 @@ check_order() { # $1: a --log output
 check_order "$TMP/sqlite.log"
 expect_run_postgres bulk_include "$script"
 [ ! -f "$TMP/bulk_include.pg.log" ] || check_order "$TMP/bulk_include.pg.log"
+expect_run_mysql bulk_include "$script"
+[ ! -f "$TMP/bulk_include.my.log" ] || check_order "$TMP/bulk_include.my.log"
 finish

@@ -7,4 +7,5 @@ expect_run include_limit 0 run "$script"
 n=$(grep -c 'UNION ALL' "$TMP/sqlite.log")
 [ "$n" = 2 ] || fail "expected 2 UNION ALL statements, got $n"
 expect_run_postgres include_limit "$script"
+expect_run_mysql include_limit "$script"
 finish

@@ -14,4 +14,6 @@ check_aliases "$TMP/sqlite.log"
 grep -q '_[0-9a-f]\{8\}[`"]' "$TMP/sqlite.log" || fail "no shortened alias in: $(cat "$TMP/sqlite.log")"
 expect_run_postgres long_aliases "$script"
 [ ! -f "$TMP/long_aliases.pg.log" ] || check_aliases "$TMP/long_aliases.pg.log"
+expect_run_mysql long_aliases "$script"
+[ ! -f "$TMP/long_aliases.my.log" ] || check_aliases "$TMP/long_aliases.my.log"
 finish
