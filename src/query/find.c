@@ -192,9 +192,12 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0))
             rc = oom(m->db);
     } else {
+        /* a statement of one table names its columns bare, as v6 does; joins qualify them */
+        bool alone =
+            mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
             if (sel[i] &&
-                cq__stmt_add_col(st, m->name, m->attrs[i].field,
+                cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
                                  mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
                                      ? m->attrs[i].name
                                      : NULL) != 0)
@@ -498,11 +501,42 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     return CQ_OK;
 }
 
+/* Whether attribute i alone is unique (unique: true, or a named unique of one attribute). */
+static bool single_unique(const cq_model *m, size_t i)
+{
+    const cq__attr *a = &m->attrs[i];
+    if (!a->unique)
+        return false;
+    for (size_t k = 0; a->unique_name && k < m->nattrs; k++)
+        if (k != i && cq__streq(m->attrs[k].unique_name, a->unique_name))
+            return false;
+    return true;
+}
+
+/* v6's findOne sends no LIMIT when the where gives the primary key, or an attribute that is
+ * unique on its own, a plain value: at most one row can match. */
+static bool where_names_one_row(const cq_model *m, const cq_value *where)
+{
+    for (size_t k = 0; k < cq_value_size(where) && cq_value_type_of(where) == CQ_VALUE_OBJECT;
+         k++) {
+        cq_value_type t = cq_value_type_of(cq_value_object_value(where, k));
+        if (t == CQ_VALUE_OBJECT || t == CQ_VALUE_ARRAY || t == CQ_VALUE_NULL)
+            continue;
+        long i = cq__model_attr_index(m, cq_value_object_key(where, k));
+        if (i < 0)
+            continue;
+        if ((m->npk >= 1 && m->pk[0] == (size_t)i) || single_unique(m, (size_t)i))
+            return true;
+    }
+    return false;
+}
+
 int cq_model_find_one(cq_instance **out, cq_model *m, const cq_find_opts *opts)
 {
     *out = NULL;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
-    o.limit = 1;
+    if (!(o.where && o.limit == 0 && where_names_one_row(m, o.where)))
+        o.limit = 1;
     cq_rows *rows = NULL;
     int rc = cq_model_find_all(&rows, m, &o);
     if (rc != CQ_OK)

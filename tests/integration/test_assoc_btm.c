@@ -169,8 +169,8 @@ static void test_assoc_btm__add_statement_shapes(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, three, 3, NULL));
     cq_value_free(k3);
     fx_assert_sql(f, 2,
-                  SQL("SELECT `project_tasks`.`createdAt`, `project_tasks`.`updatedAt`, "
-                      "`project_tasks`.`projectId`, `project_tasks`.`taskId` FROM "
+                  SQL("SELECT `createdAt`, `updatedAt`, "
+                      "`projectId`, `taskId` FROM "
                       "`project_tasks` AS `project_tasks` WHERE (`project_tasks`.`projectId` = ? "
                       "AND `project_tasks`.`taskId` IN (?, ?, ?));",
                       "INSERT INTO `project_tasks` (`createdAt`,`updatedAt`,`projectId`,"

@@ -87,8 +87,8 @@ static void test_assoc_many__scenario_12_workers(void **state)
                                                "`user`.`id` = ? OR `user`.`id` = ?));"));
     fx_assert_sql(f, 3,
                   SQL("SELECT COUNT(`user`.`id`) AS `count` FROM `users` AS `user` WHERE ",
-                      "SELECT `user`.`id` FROM `users` AS `user` WHERE (",
-                      "SELECT `user`.`id` FROM `users` AS `user` WHERE ("));
+                      "SELECT `id` FROM `users` AS `user` WHERE (",
+                      "SELECT `id` FROM `users` AS `user` WHERE ("));
     CQ_ASSERT_OK(f->db, cq_assoc_remove(w.p, w.a, &(cq_target){ .instance = w.u[2] }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_has(&has, w.p, w.a, &(cq_target){ .instance = w.u[2] }, 1, NULL));
     assert_false(has);
@@ -144,7 +144,7 @@ static void test_assoc_many__get_with_options(void **state)
                              .order = (const cq_order[]){ { .attr = "id", .desc = true }, { 0 } },
                              .limit = 2 }));
     cq_value_free(where);
-    fx_assert_sql(f, 1, SQL("SELECT `user`.`name` FROM `users` AS `user` WHERE "));
+    fx_assert_sql(f, 1, SQL("SELECT `name` FROM `users` AS `user` WHERE "));
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
     cq_test_assert_json(v, "[{\"name\":\"d\"},{\"name\":\"c\"}]");
@@ -263,7 +263,7 @@ static void test_assoc_many__has_semantics(void **state)
     CQ_ASSERT_OK(
         f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[2]) }, 2, NULL));
     assert_true(has);
-    fx_assert_sql(f, 1, SQL("SELECT `user`.`id` FROM `users` AS `user` WHERE "));
+    fx_assert_sql(f, 1, SQL("SELECT `id` FROM `users` AS `user` WHERE "));
     CQ_ASSERT_OK(
         f->db, cq_assoc_has(&has, w.p, w.a, (cq_target[]){ t_of(w.u[1]), t_of(w.u[1]) }, 2, NULL));
     assert_false(has);

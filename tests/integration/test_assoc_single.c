@@ -66,8 +66,8 @@ static void test_assoc_single__belongs_to_get_set(void **state)
 
     cq_instance *t = get_one(f->db, p, pt.team_of, NULL);
     fx_assert_sql(f, 1,
-                  SQL("SELECT `team`.`id`, `team`.`name`, `team`.`createdAt`, "
-                      "`team`.`updatedAt` FROM `teams` AS `team` WHERE `team`.`id` = ?;"));
+                  SQL("SELECT `id`, `name`, `createdAt`, "
+                      "`updatedAt` FROM `teams` AS `team` WHERE `team`.`id` = ?;"));
     assert_non_null(t);
     assert_string_equal(fx_text_attr(f->db, t, "name"), "reds");
     cq_instance_free(t);

@@ -779,6 +779,65 @@ static void test_finders__model_destroy_without_where_is_einvalid(void **state)
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 5);
 }
 
+/* findOne sends LIMIT 1 unless the where gives the primary key or a single unique attribute
+ * as a plain value (v6's rule): findByPk has none. */
+static void keep_last_sql(const cq_log_event *ev, void *user_data)
+{
+    if (ev->kind == CQ_LOG_SQL)
+        snprintf(user_data, 512, "%s", ev->sql);
+}
+
+static void test_finders__find_one_limit_rule(void **state)
+{
+    (void)state;
+    char last[512] = "";
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    assert_int_equal(
+        cq_db_open(&db, "sqlite::memory:",
+                   &(cq_open_opts){ .log = { .fn = keep_last_sql, .user_data = last } }, &err),
+        CQ_OK);
+    cq_model *m = NULL;
+    const cq_attr attrs[] = { { .name = "name", .type = CQ_STRING },
+                              { .name = "email", .type = CQ_STRING, .unique = true },
+                              { .name = "a", .type = CQ_STRING, .unique_name = "a_b" },
+                              { .name = "b", .type = CQ_STRING, .unique_name = "a_b" },
+                              { 0 } };
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, "user", attrs, NULL));
+    CQ_ASSERT_OK(db, cq_model_sync(m, NULL));
+    static const struct {
+        const char *where;
+        bool limit;
+    } cases[] = {
+        { "{\"id\":1}", false },
+        { "{\"email\":\"x\"}", false },
+        { "{\"name\":\"x\",\"email\":\"x\"}", false },
+        { "{\"name\":\"x\"}", true },
+        { "{\"a\":\"x\"}", true }, /* one attribute of a composite unique */
+        { "{\"id\":{\"$gt\":1}}", true },
+        { "{\"id\":[1,2]}", true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cq_value *w = cq_test_json(cases[i].where);
+        cq_instance *inst = NULL;
+        CQ_ASSERT_OK(db, cq_model_find_one(&inst, m, &(cq_find_opts){ .where = w }));
+        cq_value_free(w);
+        assert_null(inst);
+        if ((strstr(last, "LIMIT 1") != NULL) != cases[i].limit) {
+            print_error("where %s: %s\n", cases[i].where, last);
+            fail();
+        }
+    }
+    cq_value *pk = cq_value_int(7);
+    cq_instance *inst = NULL;
+    CQ_ASSERT_OK(db, cq_model_find_by_pk(&inst, m, pk, NULL));
+    cq_value_free(pk);
+    assert_null(inst);
+    assert_string_equal(last, "SELECT `id`, `name`, `email`, `a`, `b`, `createdAt`, `updatedAt` "
+                              "FROM `users` AS `user` WHERE `user`.`id` = ?;");
+    cq_db_close(db);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -829,6 +888,7 @@ int main(void)
         T(test_finders__rows_to_value),
         T(test_finders__rows_take_transfers_ownership),
         T(test_finders__find_one_returns_first_match),
+        cmocka_unit_test(test_finders__find_one_limit_rule),
         T(test_finders__find_one_none_is_ok_and_null),
         T(test_finders__find_by_pk_found),
         T(test_finders__find_by_pk_absent_is_ok_and_null),
