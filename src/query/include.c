@@ -676,20 +676,60 @@ static size_t hash_str(const char *s)
     return h;
 }
 
+/* Appends a hashable text form of a key value: numbers that are equal meet (1 and 1.0), texts
+ * carry their length (so no separator can be forged), arrays are their elements in order;
+ * other values render as JSON. The form is only ever compared with itself. */
+static void key_put(cq__buf *b, const cq_value *v)
+{
+    switch (cq_value_type_of(v)) {
+    case CQ_VALUE_NULL:
+        cq__buf_putc(b, 'n');
+        break;
+    case CQ_VALUE_BOOL:
+        cq__buf_put(b, cq_value_as_bool(v) ? "b1" : "b0");
+        break;
+    case CQ_VALUE_INT:
+        cq__buf_printf(b, "i%lld", (long long)cq_value_as_int(v));
+        break;
+    case CQ_VALUE_DOUBLE:
+        if ((double)cq_value_as_int(v) == cq_value_as_double(v))
+            cq__buf_printf(b, "i%lld", (long long)cq_value_as_int(v));
+        else
+            cq__buf_printf(b, "d%.17g", cq_value_as_double(v));
+        break;
+    case CQ_VALUE_TEXT: {
+        const char *t = cq_value_as_text(v);
+        size_t n = strlen(t);
+        cq__buf_printf(b, "s%zu:", n);
+        cq__buf_putn(b, t, n);
+        break;
+    }
+    case CQ_VALUE_ARRAY:
+        cq__buf_putc(b, '[');
+        for (size_t i = 0; i < cq_value_size(v); i++) {
+            cq__buf_putc(b, ',');
+            key_put(b, cq_value_array_get(v, i));
+        }
+        cq__buf_putc(b, ']');
+        break;
+    default: {
+        char *json = NULL;
+        if (cq_value_to_json(&json, v, 0) != CQ_OK) {
+            b->oom = true;
+            break;
+        }
+        cq__buf_putc(b, 'j');
+        cq__buf_put(b, json);
+        cq_free(json);
+    }
+    }
+}
+
 static char *key_text(const cq_value *v)
 {
-    char *s = NULL;
-    /* 1 and 1.0 must meet: numbers render through the same JSON path */
-    if (cq_value_type_of(v) == CQ_VALUE_DOUBLE &&
-        (double)cq_value_as_int(v) == cq_value_as_double(v)) {
-        cq_value *i = cq_value_int(cq_value_as_int(v));
-        if (i)
-            cq_value_to_json(&s, i, 0);
-        cq_value_free(i);
-        return s;
-    }
-    cq_value_to_json(&s, v, 0);
-    return s;
+    cq__buf b = { 0 };
+    key_put(&b, v);
+    return cq__buf_take(&b);
 }
 
 static int keymap_init(keymap *m, size_t n)
@@ -1374,10 +1414,11 @@ typedef struct sj_reader {
 static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
                     const void *parent, const void *node, bool *present)
 {
-    cq_value *arr = cq_value_array();
+    cq__buf b = { 0 };
+    cq__buf_printf(&b, "%p %p ", parent, node);
     size_t c = col0;
     *present = false;
-    for (size_t k = 0; arr && k < t->nattrs; k++) {
+    for (size_t k = 0; k < t->nattrs; k++) {
         if (sel && !sel[k])
             continue;
         const cq_value *cell = s->res->cells[s->r * s->res->ncols + c++];
@@ -1385,16 +1426,10 @@ static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col
             continue;
         if (cell && !cq_value_is_null(cell))
             *present = true;
-        if (cq_value_array_append(arr, cell ? cq_value_copy(cell) : cq_value_null()) != CQ_OK) {
-            cq_value_free(arr);
-            arr = NULL;
-        }
+        cq__buf_putc(&b, ',');
+        key_put(&b, cell); /* a NULL cell reads as null */
     }
-    char *kt = arr ? key_text(arr) : NULL;
-    cq_value_free(arr);
-    char *key = kt ? cq__asprintf("%p %p %s", parent, node, kt) : NULL;
-    free(kt);
-    return key;
+    return cq__buf_take(&b);
 }
 
 /* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
