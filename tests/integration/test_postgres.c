@@ -175,30 +175,7 @@ static void test_postgres__crud_and_where_operators(void **state)
     srv_fixture *f = *state;
     srv_user_tasks x;
     srv_define_user_tasks(f->db, &x);
-    const char *names[] = { "ada", "bob", "cy", "dee", "eve" };
-    for (int i = 0; i < 5; i++) {
-        char json[64];
-        snprintf(json, sizeof json, "{\"username\":\"%s\",\"age\":%d}", names[i], 20 + 10 * i);
-        cq_instance *u = srv_create(f->db, x.user, json);
-        int64_t id = 0;
-        CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, u, "id"));
-        assert_int_equal(id, i + 1);
-        assert_false(cq_instance_is_new_record(u));
-        cq_instance_free(u);
-    }
-    assert_int_equal(srv_count_where(f->db, x.user, NULL), 5);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":{\"$gt\":30}}"), 3);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":{\"$gte\":30,\"$lt\":50}}"), 2);
-    assert_int_equal(
-        srv_count_where(f->db, x.user, "{\"username\":{\"$in\":[\"ada\",\"eve\",\"zz\"]}}"), 2);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":{\"$notIn\":[\"ada\"]}}"), 4);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":{\"$like\":\"%e%\"}}"), 2);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":{\"$between\":[25,45]}}"), 2);
-    assert_int_equal(
-        srv_count_where(f->db, x.user, "{\"$or\":[{\"age\":20},{\"username\":\"eve\"}]}"), 2);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":{\"$ne\":20}}"), 4);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":null}"), 0);
-    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":{\"$in\":[]}}"), 0);
+    srv_check_where_operators(f->db, x.user);
 
     cq_rows *rows = NULL;
     cq_value *w = cq_test_json("{\"age\":{\"$gte\":30}}");
@@ -586,49 +563,8 @@ static void test_postgres__include_to_one_and_to_many(void **state)
 /* Nested create runs in one transaction: a server error deep in the tree rolls back all. */
 static void test_postgres__nested_create_and_rollback(void **state)
 {
-    srv_fixture *f = *state;
-    srv_user_tasks x;
-    srv_define_user_tasks(f->db, &x);
-    const cq_include inc[] = { { .association = x.tasks }, { 0 } };
-
-    cq_value *v = cq_test_json("{\"username\":\"ada\",\"tasks\":[{\"title\":\"t1\"},"
-                               "{\"title\":\"t2\",\"done\":true}]}");
-    cq_instance *u = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_create(&u, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    srv_assert_instance(
-        u, "{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
-           "\"updatedAt\":\"<ts>\",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"done\":null,"
-           "\"userId\":1,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":2,"
-           "\"title\":\"t2\",\"done\":true,\"userId\":1,\"createdAt\":\"<ts>\","
-           "\"updatedAt\":\"<ts>\"}]}");
-    cq_instance_free(u);
-    srv_assert_query(f->db, "SELECT id, title, \"userId\" FROM tasks ORDER BY id",
-                     "[{\"id\":1,\"title\":\"t1\",\"userId\":1},{\"id\":2,\"title\":\"t2\","
-                     "\"userId\":1}]");
-
-    /* the second task's title is taken: the user and the first task disappear too */
-    v = cq_test_json("{\"username\":\"bob\",\"tasks\":[{\"title\":\"new\"},{\"title\":\"t1\"}]}");
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
-                  cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    srv_assert_error(f->db, CQ_EUNIQUE, "23505");
-    assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
-    assert_int_equal(srv_count_where(f->db, x.task, NULL), 2);
-
-    /* inside a caller's transaction the failure rolls back to a savepoint only */
-    cq_txn *t = NULL;
-    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"cy\"}",
-                                       &(cq_write_opts){ .transaction = t }));
-    v = cq_test_json("{\"username\":\"dee\",\"tasks\":[{\"title\":\"t2\"}]}");
-    CQ_ASSERT_ERR(
-        f->db, CQ_EUNIQUE,
-        cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
-    cq_value_free(v);
-    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
-    srv_assert_query(f->db, "SELECT username FROM users ORDER BY id",
-                     "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
+    srv_check_nested_create_and_rollback(*state, (srv_error){ .sqlstate = "23505" },
+                                         "SELECT id, title, \"userId\" FROM tasks ORDER BY id");
 }
 
 /* A server that is not there: CQ_ECONNECT with libpq's reason; a bad URL scheme is refused. */

@@ -363,3 +363,81 @@ void srv_assert_error(cq_db *db, int code, const char *sqlstate)
     assert_string_equal(e->sqlstate, sqlstate);
     assert_true(e->message[0] != '\0');
 }
+
+/* ---- test bodies shared by the servers ------------------------------------------------------ */
+
+void srv_check_where_operators(cq_db *db, cq_model *user)
+{
+    const char *names[] = { "ada", "bob", "cy", "dee", "eve" };
+    for (int i = 0; i < 5; i++) {
+        char json[64];
+        snprintf(json, sizeof json, "{\"username\":\"%s\",\"age\":%d}", names[i], 20 + 10 * i);
+        cq_instance *u = srv_create(db, user, json);
+        int64_t id = 0;
+        CQ_ASSERT_OK(db, cq_instance_get_int(&id, u, "id"));
+        assert_int_equal(id, i + 1);
+        assert_false(cq_instance_is_new_record(u));
+        cq_instance_free(u);
+    }
+    assert_int_equal(srv_count_where(db, user, NULL), 5);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$gt\":30}}"), 3);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$gte\":30,\"$lt\":50}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$in\":[\"ada\",\"eve\",\"zz\"]}}"),
+                     2);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$notIn\":[\"ada\"]}}"), 4);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$like\":\"%e%\"}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$between\":[25,45]}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"$or\":[{\"age\":20},{\"username\":\"eve\"}]}"),
+                     2);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$ne\":20}}"), 4);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":null}"), 0);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$in\":[]}}"), 0);
+}
+
+void srv_check_nested_create_and_rollback(srv_fixture *f, srv_error unique, const char *tasks_sql)
+{
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    const cq_include inc[] = { { .association = x.tasks }, { 0 } };
+
+    cq_value *v = cq_test_json("{\"username\":\"ada\",\"tasks\":[{\"title\":\"t1\"},"
+                               "{\"title\":\"t2\",\"done\":true}]}");
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_create(&u, x.user, v, &(cq_write_opts){ .include = inc }));
+    cq_value_free(v);
+    srv_assert_instance(
+        u, "{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
+           "\"updatedAt\":\"<ts>\",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"done\":null,"
+           "\"userId\":1,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":2,"
+           "\"title\":\"t2\",\"done\":true,\"userId\":1,\"createdAt\":\"<ts>\","
+           "\"updatedAt\":\"<ts>\"}]}");
+    cq_instance_free(u);
+    srv_assert_query(f->db, tasks_sql,
+                     "[{\"id\":1,\"title\":\"t1\",\"userId\":1},{\"id\":2,\"title\":\"t2\","
+                     "\"userId\":1}]");
+
+    /* the second task's title is taken: the user and the first task disappear too */
+    v = cq_test_json("{\"username\":\"bob\",\"tasks\":[{\"title\":\"new\"},{\"title\":\"t1\"}]}");
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
+                  cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc }));
+    cq_value_free(v);
+    srv_assert_error(f->db, CQ_EUNIQUE, unique.sqlstate);
+    if (unique.driver_code)
+        assert_int_equal(cq_db_error(f->db)->driver_code, unique.driver_code);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
+    assert_int_equal(srv_count_where(f->db, x.task, NULL), 2);
+
+    /* inside a caller's transaction the failure rolls back to a savepoint only */
+    cq_txn *t = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"cy\"}",
+                                       &(cq_write_opts){ .transaction = t }));
+    v = cq_test_json("{\"username\":\"dee\",\"tasks\":[{\"title\":\"t2\"}]}");
+    CQ_ASSERT_ERR(
+        f->db, CQ_EUNIQUE,
+        cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
+    cq_value_free(v);
+    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    srv_assert_query(f->db, "SELECT username FROM users ORDER BY id",
+                     "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
+}

@@ -89,4 +89,21 @@ void srv_assert_query(cq_db *db, const char *sql, const char *expected);
 /* The last error of db has cequel's `code`, the server's `sqlstate` and a message. */
 void srv_assert_error(cq_db *db, int code, const char *sqlstate);
 
+/* ---- test bodies shared by the servers ------------------------------------------------------ */
+
+/* An error a shared test body expects, as the server reports it. */
+typedef struct srv_error {
+    const char *sqlstate;
+    int driver_code; /* the server's error number; 0: not checked */
+} srv_error;
+
+/* Creates five users (ada 20, bob 30, cy 40, dee 50, eve 60: ids 1 to 5) and counts them with
+ * each where operator ($gt, $gte/$lt, $in, $notIn, $like, $between, $or, $ne, null, empty
+ * $in). */
+void srv_check_where_operators(cq_db *db, cq_model *user);
+/* Nested create runs in one transaction: a server error deep in the tree (a unique violation,
+ * reported as `unique`) rolls back all; inside a caller's transaction, only to a savepoint.
+ * `tasks_sql` is SELECT id, title, "userId" FROM tasks ORDER BY id, quoted for the server. */
+void srv_check_nested_create_and_rollback(srv_fixture *f, srv_error unique, const char *tasks_sql);
+
 #endif
