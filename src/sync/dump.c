@@ -8,8 +8,9 @@
  * stable Array#sort), the rule is reproduced here and named in a comment.
  *
  * Introspection goes through cq_db_query() only, with the catalogue queries of src/sql
- * (catalog.c); each dialect supplies two functions (list the tables, read one table raw) and
- * everything after that is shared.
+ * (catalog.c); each dialect supplies the column naming its tables and a function reading one
+ * table raw (PostgreSQL and MySQL share the column reader, with their catalogue differences as
+ * a callback), and everything after that is shared.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -1260,12 +1261,11 @@ static void raw_table_free(raw_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* One dialect's introspection (dump.js dumpSqlite() and dumpPostgres() are the references);
- * MySQL would slot in here. */
+/* One dialect's introspection (dump.js dumpSqlite() and dumpPostgres() are the references). */
 typedef struct dump_dialect {
     cq_dialect dialect;
-    /* names of the user tables (array of text), any order */
-    int (*tables)(cq_value **out, cq_db *db);
+    /* the column of the CQ__CAT_TABLES catalogue query that names a user table */
+    const char *table_name_column;
     int (*table)(raw_table *out, cq_db *db, const char *name);
 } dump_dialect;
 
@@ -1285,16 +1285,18 @@ static int sqlite_pragma(cq_value **out, cq_db *db, const char *pragma, const ch
     return rc;
 }
 
-static int sqlite_tables(cq_value **out, cq_db *db)
+/* Names of the user tables (array of text), any order: column `key` of the dialect's
+ * CQ__CAT_TABLES catalogue query. */
+static int catalog_tables(cq_value **out, cq_db *db, cq_dialect dialect, const char *key)
 {
     *out = NULL;
     cq_value *rows = NULL;
-    int rc = cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_SQLITE), NULL, NULL);
+    int rc = cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, dialect), NULL, NULL);
     if (rc != CQ_OK)
         return rc;
     cq_value *names = cq_value_array();
     for (size_t i = 0; names && i < cq_value_size(rows); i++) {
-        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), "name");
+        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), key);
         if (cq_value_array_append(names, cq_value_copy(n)) != CQ_OK) {
             cq_value_free(names);
             names = NULL;
@@ -1341,6 +1343,121 @@ static int cmp_default_sort(const void *a, const void *b, void *ctx)
     return utf16_cmp(x ? x : "null", y ? y : "null");
 }
 
+/* ---- shared by the dialects' readers ------------------------------------------------------ */
+
+/* Runs catalogue query `q` of `dialect` for table `name`, its one parameter. */
+static int catalog_query_name(cq_value **out, cq_db *db, cq_dialect dialect, cq__catalog_query q,
+                              const char *name)
+{
+    *out = NULL;
+    cq_value *params = cq_value_array();
+    if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
+        cq_value_free(params);
+        return oom(db);
+    }
+    int rc = cq_db_query(out, db, cq__sql_catalog(q, dialect), params, NULL);
+    cq_value_free(params);
+    return rc;
+}
+
+/* What a dialect's catalogue says of one column, in the dump's terms. */
+typedef struct column_facts {
+    family fam;
+    bool not_null;
+    bool auto_increment;
+    char *default_text; /* as a standard SQL literal or expression for normalize_default();
+                           owned, NULL for no default */
+} column_facts;
+
+/* Appends the dump's description of a column to `columns`. Takes `def` (NULL for no default),
+ * even on failure. CQ_OK or CQ_ENOMEM. */
+static int put_column(cq_value *columns, const cq_value *name, int64_t pk_pos,
+                      const column_facts *cf, cq_value *def)
+{
+    cq_value *col = cq_value_object();
+    int rc = cq_value_object_set(col, "name", cq_value_copy(name));
+    if (rc == CQ_OK)
+        rc = cq_value_object_set(col, "type", cq_value_text(family_names[cf->fam]));
+    if (rc == CQ_OK)
+        rc = cq_value_object_set(col, "notNull", cq_value_bool(cf->not_null));
+    if (rc == CQ_OK)
+        rc = cq_value_object_set(col, "primaryKey",
+                                 pk_pos > 0 ? cq_value_int(pk_pos) : cq_value_null());
+    if (rc == CQ_OK)
+        rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(cf->auto_increment));
+    if (rc == CQ_OK && def) {
+        rc = cq_value_object_set(col, "default", def);
+        def = NULL;
+    }
+    cq_value_free(def);
+    if (rc == CQ_OK)
+        rc = cq_value_array_append(columns, col);
+    else
+        cq_value_free(col);
+    return rc;
+}
+
+/* Fills `out` from catalogue row `row` of the CQ__CAT_COLUMNS query, for a column at position
+ * `pk_pos` of the primary key (0: not part of it). CQ_OK or CQ_ENOMEM. */
+typedef int (*column_facts_fn)(column_facts *out, const cq_value *row, int64_t pk_pos);
+
+/* The columns of table `name` from the dialect's CQ__CAT_COLUMNS query (a row per column, in
+ * table order, named by "column_name") and CQ__CAT_PRIMARY_KEY query (the key's columns in
+ * order, named by "name"); `facts` reads what differs between the dialects' catalogues. */
+static int catalog_columns(raw_table *t, cq_db *db, cq_dialect dialect, const char *name,
+                           column_facts_fn facts)
+{
+    cq_value *cols = NULL, *pk = NULL;
+    int rc = catalog_query_name(&cols, db, dialect, CQ__CAT_COLUMNS, name);
+    if (rc == CQ_OK)
+        rc = catalog_query_name(&pk, db, dialect, CQ__CAT_PRIMARY_KEY, name);
+    if (rc != CQ_OK)
+        goto out;
+    t->columns = cq_value_array();
+    if (!t->columns) {
+        rc = oom(db);
+        goto out;
+    }
+    for (size_t i = 0; i < cq_value_size(cols); i++) {
+        const cq_value *c = cq_value_array_get(cols, i);
+        const char *cname = row_text(c, "column_name");
+        int64_t pos = 0;
+        for (size_t k = 0; cname && !pos && k < cq_value_size(pk); k++) {
+            const char *pk_name = row_text(cq_value_array_get(pk, k), "name");
+            if (pk_name && !strcmp(cname, pk_name))
+                pos = (int64_t)k + 1;
+        }
+        column_facts cf = { 0 };
+        cq_value *def = NULL;
+        rc = facts(&cf, c, pos);
+        if (rc == CQ_OK)
+            rc = normalize_default(&def, cf.default_text, cf.fam);
+        free(cf.default_text);
+        if (rc == CQ_OK)
+            rc = put_column(t->columns, cq_value_object_get(c, "column_name"), pos, &cf, def);
+        if (rc != CQ_OK) {
+            rc = oom(db);
+            goto out;
+        }
+    }
+out:
+    cq_value_free(cols);
+    cq_value_free(pk);
+    return rc;
+}
+
+/* Every row of table `name`, values as the driver returns them. */
+static int table_rows(raw_table *t, cq_db *db, cq_dialect dialect, const char *name)
+{
+    char *sql = cq__sql_select_all(name, dialect);
+    int rc = sql ? cq_db_query(&t->rows, db, sql, NULL, NULL) : oom(db);
+    free(sql);
+    return rc;
+}
+
+/* ---- SQLite (dump.js dumpSqlite()) ------------------------------------------------------------
+ */
+
 static int sqlite_columns(raw_table *t, cq_db *db, const cq_value *info)
 {
     size_t npk = 0;
@@ -1365,29 +1482,11 @@ static int sqlite_columns(raw_table *t, cq_db *db, const cq_value *info)
         cq_value *def = NULL;
         if (normalize_default(&def, row_text(c, "dflt_value"), f) != CQ_OK)
             return oom(db);
-        cq_value *col = cq_value_object();
-        int rc = cq_value_object_set(col, "name", cq_value_copy(cq_value_object_get(c, "name")));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "type", cq_value_text(family_names[f]));
         /* PostgreSQL forces NOT NULL on primary keys */
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "notNull",
-                                     cq_value_bool(row_int(c, "notnull") != 0 || pk > 0));
-        if (rc == CQ_OK)
-            rc =
-                cq_value_object_set(col, "primaryKey", pk > 0 ? cq_value_int(pk) : cq_value_null());
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
-        if (rc == CQ_OK && def) {
-            rc = cq_value_object_set(col, "default", def);
-            def = NULL;
-        }
-        cq_value_free(def);
-        if (rc == CQ_OK)
-            rc = cq_value_array_append(t->columns, col);
-        else
-            cq_value_free(col);
-        if (rc != CQ_OK)
+        const column_facts cf = { .fam = f,
+                                  .not_null = row_int(c, "notnull") != 0 || pk > 0,
+                                  .auto_increment = autoinc };
+        if (put_column(t->columns, cq_value_object_get(c, "name"), pk, &cf, def) != CQ_OK)
             return oom(db);
     }
     return CQ_OK;
@@ -1534,11 +1633,8 @@ static int sqlite_table(raw_table *out, cq_db *db, const char *name)
         rc = sqlite_foreign_keys(out, db, name);
     if (rc == CQ_OK)
         rc = sqlite_indexes(out, db, name);
-    if (rc == CQ_OK) {
-        char *sql = cq__sql_select_all(name, CQ_DIALECT_SQLITE);
-        rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
-        free(sql);
-    }
+    if (rc == CQ_OK)
+        rc = table_rows(out, db, CQ_DIALECT_SQLITE, name);
     if (rc != CQ_OK)
         raw_table_free(out);
     return rc;
@@ -1579,44 +1675,6 @@ static family pg_family(const char *data_type, const char *udt_name, bool is_enu
     return f;
 }
 
-/* Runs catalogue query `q` for table `name`. */
-static int pg_query_name(cq_value **out, cq_db *db, cq__catalog_query q, const char *name)
-{
-    *out = NULL;
-    const char *sql = cq__sql_catalog(q, CQ_DIALECT_POSTGRES);
-    cq_value *params = cq_value_array();
-    if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
-        cq_value_free(params);
-        return oom(db);
-    }
-    int rc = cq_db_query(out, db, sql, params, NULL);
-    cq_value_free(params);
-    return rc;
-}
-
-static int pg_tables(cq_value **out, cq_db *db)
-{
-    *out = NULL;
-    cq_value *rows = NULL;
-    int rc =
-        cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_POSTGRES), NULL, NULL);
-    if (rc != CQ_OK)
-        return rc;
-    cq_value *names = cq_value_array();
-    for (size_t i = 0; names && i < cq_value_size(rows); i++) {
-        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), "table_name");
-        if (cq_value_array_append(names, cq_value_copy(n)) != CQ_OK) {
-            cq_value_free(names);
-            names = NULL;
-        }
-    }
-    cq_value_free(rows);
-    if (!names)
-        return oom(db);
-    *out = names;
-    return CQ_OK;
-}
-
 /* A json_agg() result (text, or NULL for no rows) as an array; NULL when out of memory. */
 static cq_value *pg_json_list(const cq_value *v)
 {
@@ -1630,70 +1688,19 @@ static cq_value *pg_json_list(const cq_value *v)
     return list;
 }
 
-static int pg_columns(raw_table *t, cq_db *db, const char *name)
+static int pg_column_facts(column_facts *out, const cq_value *c, int64_t pk_pos)
 {
-    cq_value *cols = NULL, *pk = NULL;
-    int rc = pg_query_name(&cols, db, CQ__CAT_COLUMNS, name);
-    if (rc == CQ_OK)
-        rc = pg_query_name(&pk, db, CQ__CAT_PRIMARY_KEY, name);
-    if (rc != CQ_OK)
-        goto out;
-    t->columns = cq_value_array();
-    if (!t->columns) {
-        rc = oom(db);
-        goto out;
-    }
-    for (size_t i = 0; i < cq_value_size(cols); i++) {
-        const cq_value *c = cq_value_array_get(cols, i);
-        const char *cname = row_text(c, "column_name");
-        family f = pg_family(row_text(c, "data_type"), row_text(c, "udt_name"),
-                             cq_value_as_bool(cq_value_object_get(c, "is_enum")));
-        int64_t pos = 0;
-        for (size_t k = 0; cname && !pos && k < cq_value_size(pk); k++) {
-            const char *pk_name = row_text(cq_value_array_get(pk, k), "name");
-            if (pk_name && !strcmp(cname, pk_name))
-                pos = (int64_t)k + 1;
-        }
-        const char *def_raw = row_text(c, "column_default");
-        const char *ident = row_text(c, "is_identity");
-        bool autoinc = (ident && !strcmp(ident, "YES")) ||
-                       (def_raw && strncasecmp(def_raw, "nextval(", 8) == 0);
-        const char *nullable = row_text(c, "is_nullable");
-        cq_value *def = NULL;
-        if (normalize_default(&def, def_raw, f) != CQ_OK) {
-            rc = oom(db);
-            goto out;
-        }
-        cq_value *col = cq_value_object();
-        rc = cq_value_object_set(col, "name", cq_value_copy(cq_value_object_get(c, "column_name")));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "type", cq_value_text(family_names[f]));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "notNull",
-                                     cq_value_bool(nullable && !strcmp(nullable, "NO")));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "primaryKey",
-                                     pos > 0 ? cq_value_int(pos) : cq_value_null());
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
-        if (rc == CQ_OK && def) {
-            rc = cq_value_object_set(col, "default", def);
-            def = NULL;
-        }
-        cq_value_free(def);
-        if (rc == CQ_OK)
-            rc = cq_value_array_append(t->columns, col);
-        else
-            cq_value_free(col);
-        if (rc != CQ_OK) {
-            rc = oom(db);
-            goto out;
-        }
-    }
-out:
-    cq_value_free(cols);
-    cq_value_free(pk);
-    return rc;
+    (void)pk_pos; /* PostgreSQL reports its key columns NOT NULL itself */
+    const char *def_raw = row_text(c, "column_default");
+    const char *ident = row_text(c, "is_identity");
+    const char *nullable = row_text(c, "is_nullable");
+    out->fam = pg_family(row_text(c, "data_type"), row_text(c, "udt_name"),
+                         cq_value_as_bool(cq_value_object_get(c, "is_enum")));
+    out->not_null = nullable && !strcmp(nullable, "NO");
+    out->auto_increment =
+        (ident && !strcmp(ident, "YES")) || (def_raw && strncasecmp(def_raw, "nextval(", 8) == 0);
+    out->default_text = def_raw ? cq__strdup(def_raw) : NULL;
+    return def_raw && !out->default_text ? CQ_ENOMEM : CQ_OK;
 }
 
 /* pg_constraint.confdeltype / confupdtype letters. */
@@ -1718,7 +1725,7 @@ static const char *pg_action(const char *code)
 static int pg_foreign_keys(raw_table *t, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = pg_query_name(&list, db, CQ__CAT_FOREIGN_KEYS, name);
+    int rc = catalog_query_name(&list, db, CQ_DIALECT_POSTGRES, CQ__CAT_FOREIGN_KEYS, name);
     if (rc != CQ_OK)
         return rc;
     t->foreign_keys = cq_value_array();
@@ -1759,7 +1766,7 @@ static int pg_foreign_keys(raw_table *t, cq_db *db, const char *name)
 static int pg_indexes(raw_table *t, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = pg_query_name(&list, db, CQ__CAT_INDEXES, name);
+    int rc = catalog_query_name(&list, db, CQ_DIALECT_POSTGRES, CQ__CAT_INDEXES, name);
     if (rc != CQ_OK)
         return rc;
     t->unique = cq_value_array();
@@ -1785,16 +1792,13 @@ static int pg_indexes(raw_table *t, cq_db *db, const char *name)
 static int pg_table(raw_table *out, cq_db *db, const char *name)
 {
     memset(out, 0, sizeof *out);
-    int rc = pg_columns(out, db, name);
+    int rc = catalog_columns(out, db, CQ_DIALECT_POSTGRES, name, pg_column_facts);
     if (rc == CQ_OK)
         rc = pg_foreign_keys(out, db, name);
     if (rc == CQ_OK)
         rc = pg_indexes(out, db, name);
-    if (rc == CQ_OK) {
-        char *sql = cq__sql_select_all(name, CQ_DIALECT_POSTGRES);
-        rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
-        free(sql);
-    }
+    if (rc == CQ_OK)
+        rc = table_rows(out, db, CQ_DIALECT_POSTGRES, name);
     if (rc != CQ_OK)
         raw_table_free(out);
     return rc;
@@ -1894,108 +1898,17 @@ static char *my_default_text(const char *raw)
     return cq__buf_take(&b);
 }
 
-/* Runs MySQL catalogue query `q` for table `name`. */
-static int my_query_name(cq_value **out, cq_db *db, cq__catalog_query q, const char *name)
+static int my_column_facts(column_facts *out, const cq_value *c, int64_t pk_pos)
 {
-    *out = NULL;
-    cq_value *params = cq_value_array();
-    if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
-        cq_value_free(params);
-        return oom(db);
-    }
-    int rc = cq_db_query(out, db, cq__sql_catalog(q, CQ_DIALECT_MYSQL), params, NULL);
-    cq_value_free(params);
-    return rc;
-}
-
-static int my_tables(cq_value **out, cq_db *db)
-{
-    *out = NULL;
-    cq_value *rows = NULL;
-    int rc = cq_db_query(&rows, db, cq__sql_catalog(CQ__CAT_TABLES, CQ_DIALECT_MYSQL), NULL, NULL);
-    if (rc != CQ_OK)
-        return rc;
-    cq_value *names = cq_value_array();
-    for (size_t i = 0; names && i < cq_value_size(rows); i++) {
-        const cq_value *n = cq_value_object_get(cq_value_array_get(rows, i), "table_name");
-        if (cq_value_array_append(names, cq_value_copy(n)) != CQ_OK) {
-            cq_value_free(names);
-            names = NULL;
-        }
-    }
-    cq_value_free(rows);
-    if (!names)
-        return oom(db);
-    *out = names;
-    return CQ_OK;
-}
-
-static int my_columns(raw_table *t, cq_db *db, const char *name)
-{
-    cq_value *cols = NULL, *pk = NULL;
-    int rc = my_query_name(&cols, db, CQ__CAT_COLUMNS, name);
-    if (rc == CQ_OK)
-        rc = my_query_name(&pk, db, CQ__CAT_PRIMARY_KEY, name);
-    if (rc != CQ_OK)
-        goto out;
-    t->columns = cq_value_array();
-    if (!t->columns) {
-        rc = oom(db);
-        goto out;
-    }
-    for (size_t i = 0; i < cq_value_size(cols); i++) {
-        const cq_value *c = cq_value_array_get(cols, i);
-        const char *cname = row_text(c, "column_name");
-        family f = my_family(row_text(c, "data_type"), row_text(c, "column_type"),
-                             row_text(c, "collation_name"), row_int(c, "is_json") != 0);
-        int64_t pos = 0;
-        for (size_t k = 0; cname && !pos && k < cq_value_size(pk); k++) {
-            const char *pk_name = row_text(cq_value_array_get(pk, k), "name");
-            if (pk_name && !strcmp(cname, pk_name))
-                pos = (int64_t)k + 1;
-        }
-        const char *extra = row_text(c, "extra");
-        bool autoinc = extra && strstr(extra, "auto_increment") != NULL;
-        const char *nullable = row_text(c, "is_nullable");
-        const char *def_raw = row_text(c, "column_default");
-        char *def_text = def_raw ? my_default_text(def_raw) : NULL;
-        cq_value *def = NULL;
-        if ((def_raw && !def_text) || normalize_default(&def, def_text, f) != CQ_OK) {
-            free(def_text);
-            rc = oom(db);
-            goto out;
-        }
-        free(def_text);
-        cq_value *col = cq_value_object();
-        rc = cq_value_object_set(col, "name", cq_value_copy(cq_value_object_get(c, "column_name")));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "type", cq_value_text(family_names[f]));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "notNull",
-                                     cq_value_bool((nullable && !strcmp(nullable, "NO")) || pos));
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "primaryKey",
-                                     pos > 0 ? cq_value_int(pos) : cq_value_null());
-        if (rc == CQ_OK)
-            rc = cq_value_object_set(col, "autoIncrement", cq_value_bool(autoinc));
-        if (rc == CQ_OK && def) {
-            rc = cq_value_object_set(col, "default", def);
-            def = NULL;
-        }
-        cq_value_free(def);
-        if (rc == CQ_OK)
-            rc = cq_value_array_append(t->columns, col);
-        else
-            cq_value_free(col);
-        if (rc != CQ_OK) {
-            rc = oom(db);
-            goto out;
-        }
-    }
-out:
-    cq_value_free(cols);
-    cq_value_free(pk);
-    return rc;
+    const char *extra = row_text(c, "extra");
+    const char *nullable = row_text(c, "is_nullable");
+    const char *def_raw = row_text(c, "column_default");
+    out->fam = my_family(row_text(c, "data_type"), row_text(c, "column_type"),
+                         row_text(c, "collation_name"), row_int(c, "is_json") != 0);
+    out->not_null = (nullable && !strcmp(nullable, "NO")) || pk_pos;
+    out->auto_increment = extra && strstr(extra, "auto_increment") != NULL;
+    out->default_text = def_raw ? my_default_text(def_raw) : NULL;
+    return def_raw && !out->default_text ? CQ_ENOMEM : CQ_OK;
 }
 
 /* Rows of a catalogue query grouped by their "name" (consecutive, the query orders by it):
@@ -2095,7 +2008,7 @@ static int my_fk_group(const cq_value *first, const char *group, cq_value *cols,
 static int my_foreign_keys(raw_table *t, cq_value *names, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = my_query_name(&list, db, CQ__CAT_FOREIGN_KEYS, name);
+    int rc = catalog_query_name(&list, db, CQ_DIALECT_MYSQL, CQ__CAT_FOREIGN_KEYS, name);
     if (rc != CQ_OK)
         return rc;
     t->foreign_keys = cq_value_array();
@@ -2150,7 +2063,7 @@ static int my_index_group(const cq_value *first, const char *group, cq_value *co
 static int my_indexes(raw_table *t, const cq_value *fks, cq_db *db, const char *name)
 {
     cq_value *list = NULL;
-    int rc = my_query_name(&list, db, CQ__CAT_INDEXES, name);
+    int rc = catalog_query_name(&list, db, CQ_DIALECT_MYSQL, CQ__CAT_INDEXES, name);
     if (rc != CQ_OK)
         return rc;
     t->unique = cq_value_array();
@@ -2166,16 +2079,13 @@ static int my_table(raw_table *out, cq_db *db, const char *name)
 {
     memset(out, 0, sizeof *out);
     cq_value *fks = cq_value_array();
-    int rc = fks ? my_columns(out, db, name) : oom(db);
+    int rc = fks ? catalog_columns(out, db, CQ_DIALECT_MYSQL, name, my_column_facts) : oom(db);
     if (rc == CQ_OK)
         rc = my_foreign_keys(out, fks, db, name);
     if (rc == CQ_OK)
         rc = my_indexes(out, fks, db, name);
-    if (rc == CQ_OK) {
-        char *sql = cq__sql_select_all(name, CQ_DIALECT_MYSQL);
-        rc = sql ? cq_db_query(&out->rows, db, sql, NULL, NULL) : oom(db);
-        free(sql);
-    }
+    if (rc == CQ_OK)
+        rc = table_rows(out, db, CQ_DIALECT_MYSQL, name);
     cq_value_free(fks);
     if (rc != CQ_OK)
         raw_table_free(out);
@@ -2183,9 +2093,9 @@ static int my_table(raw_table *out, cq_db *db, const char *name)
 }
 
 static const dump_dialect dialects[] = {
-    { CQ_DIALECT_SQLITE, sqlite_tables, sqlite_table },
-    { CQ_DIALECT_POSTGRES, pg_tables, pg_table },
-    { CQ_DIALECT_MYSQL, my_tables, my_table },
+    { CQ_DIALECT_SQLITE, "name", sqlite_table },
+    { CQ_DIALECT_POSTGRES, "table_name", pg_table },
+    { CQ_DIALECT_MYSQL, "table_name", my_table },
 };
 
 /* ---- the shared part of the dump ------------------------------------------------------------ */
@@ -2434,7 +2344,7 @@ int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts)
     if (!d)
         return cq__db_fail(db, CQ_ENOTSUPPORTED, "cq_db_dump: no introspection for this dialect");
     cq_value *names = NULL;
-    int rc = d->tables(&names, db);
+    int rc = catalog_tables(&names, db, d->dialect, d->table_name_column);
     if (rc != CQ_OK)
         return rc;
     cq_value *dump = cq_value_object();

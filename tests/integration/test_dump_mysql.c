@@ -11,159 +11,11 @@
  * every test starts from a freshly created one.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_golden.h"
+#include "cq_server.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define GOLDEN_DIR CQ_SOURCE_DIR "/tests/conformance/golden"
-
-static const char *base_url; /* CQ_TEST_MYSQL_URL */
-static char *test_url;       /* the URL of the run's own database */
-static char test_dbname[64];
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-typedef struct fixture {
-    cq_db *db;
-    size_t statements; /* statements logged */
-    bool catalog_seen; /* a logged statement read information_schema */
-} fixture;
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL)
-        return;
-    f->statements++;
-    if (strstr(ev->sql, "information_schema.KEY_COLUMN_USAGE"))
-        f->catalog_seen = true;
-}
-
-/* Runs `sql` on a connection of its own to `url`; returns the status. */
-static int admin_exec(const char *url, const char *sql)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    int rc = cq_db_open(&db, url, NULL, &err);
-    if (rc != CQ_OK) {
-        fprintf(stderr, "test_dump_mysql: cannot connect to %s: %s\n", url, err.message);
-        return rc;
-    }
-    rc = cq_db_query(NULL, db, sql, NULL, NULL);
-    if (rc != CQ_OK)
-        fprintf(stderr, "test_dump_mysql: %s: %s\n", sql, cq_db_error(db)->message);
-    cq_db_close(db);
-    return rc;
-}
-
-static int reset_database(void)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) != CQ_OK)
-        return -1;
-    snprintf(sql, sizeof sql, "CREATE DATABASE `%s` CHARACTER SET utf8mb4", test_dbname);
-    return admin_exec(base_url, sql) == CQ_OK ? 0 : -1;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f || reset_database() != 0) {
-        free(f);
-        return -1;
-    }
-    if (cq_db_open(&f->db, test_url, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
-                   &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", test_url, err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    free(f);
-    return 0;
-}
-
-static cq_db *fixture_db(void **state)
-{
-    return ((fixture *)*state)->db;
-}
-
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-/* Whole file as a NUL-terminated string; the caller frees it with free(). */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        print_error("cannot open %s\n", path);
-        fail();
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(text, cap);
-            assert_non_null(grown);
-            text = grown;
-        }
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    text[len] = '\0';
-    return text;
-}
-
-static void assert_text_equal(const char *what, const char *got, const char *expected)
-{
-    if (strcmp(got, expected) != 0) {
-        print_error("%s differs\n--- expected\n%s--- got\n%s", what, expected, got);
-        fail();
-    }
-}
-
-/* The dump of `db`, normalized as the golden's (UUIDs numbered, no result), compared as text
- * with the "dump" member of golden/`file`. */
-static void assert_dump_matches(cq_db *db, const char *file)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", GOLDEN_DIR, file);
-    char *text = read_file(path);
-    cq_value *golden = cq_test_json(text);
-    free(text);
-    char *expected = NULL;
-    assert_int_equal(cq_golden_to_json(&expected, cq_value_object_get(golden, "dump")), CQ_OK);
-
-    cq_value *dump = NULL, *doc = NULL;
-    cq_error err = { 0 };
-    CQ_ASSERT_OK(db, cq_db_dump(&dump, db, NULL));
-    assert_int_equal(cq_golden_normalize(&doc, NULL, dump, &err), CQ_OK);
-    char *got = NULL;
-    assert_int_equal(cq_golden_to_json(&got, cq_value_object_get(doc, "dump")), CQ_OK);
-
-    char what[256];
-    snprintf(what, sizeof what, "dump against %s", file);
-    assert_text_equal(what, got, expected);
-    cq_free(got);
-    cq_free(expected);
-    cq_value_free(doc);
-    cq_value_free(dump);
-    cq_value_free(golden);
-}
 
 /* The strings of `parts` end to end, in a new string; free with free(). */
 static char *join(const char *const *parts, size_t n)
@@ -179,41 +31,26 @@ static char *join(const char *const *parts, size_t n)
     return s;
 }
 
-static void create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_value *values = cq_test_json(json);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, m, values, NULL));
-    cq_value_free(values);
-}
-
-static int try_create(cq_model *m, const char *json)
-{
-    cq_value *values = cq_test_json(json);
-    int rc = cq_model_create(NULL, m, values, NULL);
-    cq_value_free(values);
-    return rc;
-}
-
 /* ---- introspection ------------------------------------------------------------------------ */
 
 static void test_dump_mysql__empty_database_is_an_empty_object(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     char *text = NULL;
     CQ_ASSERT_OK(f->db, cq_db_golden(&text, f->db, NULL));
     assert_string_equal(text, "{\"dump\":{},\"result\":null}\n");
     cq_free(text);
     /* a table of another database, and a view, are not part of the dump */
     char sql[160];
-    snprintf(sql, sizeof sql, "CREATE DATABASE IF NOT EXISTS `%s_other`", test_dbname);
+    snprintf(sql, sizeof sql, "CREATE DATABASE IF NOT EXISTS `%s_other`", srv_dbname());
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, sql, NULL, NULL));
-    snprintf(sql, sizeof sql, "CREATE TABLE `%s_other`.t (x INTEGER)", test_dbname);
+    snprintf(sql, sizeof sql, "CREATE TABLE `%s_other`.t (x INTEGER)", srv_dbname());
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, sql, NULL, NULL));
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, "CREATE VIEW v AS SELECT 1 AS one", NULL, NULL));
     CQ_ASSERT_OK(f->db, cq_db_golden(&text, f->db, NULL));
     assert_string_equal(text, "{\"dump\":{},\"result\":null}\n");
     cq_free(text);
-    snprintf(sql, sizeof sql, "DROP DATABASE `%s_other`", test_dbname);
+    snprintf(sql, sizeof sql, "DROP DATABASE `%s_other`", srv_dbname());
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, sql, NULL, NULL));
 }
 
@@ -225,7 +62,7 @@ static void test_dump_mysql__empty_database_is_an_empty_object(void **state)
  * 2^53, DECIMAL, FLOAT, BLOB, JSON, an upper-case UUID, a DATETIME(3)). */
 static void test_dump_mysql__introspection(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     static const char *const sql[] = {
         "CREATE TABLE `p q` (id INTEGER NOT NULL auto_increment, d VARCHAR(255) DEFAULT "
         "'x''y\\\\z', e TINYINT(1) DEFAULT true, at DATETIME(3), day DATE, t TIME, "
@@ -426,7 +263,7 @@ static void test_dump_mysql__introspection(void **state)
         "}\n",
     };
     char *expected = join(expected_parts, sizeof expected_parts / sizeof *expected_parts);
-    assert_text_equal("dump", got, expected);
+    golden_assert_text("dump", got, expected);
     free(expected);
     cq_free(got);
     cq_value_free(dump);
@@ -451,242 +288,44 @@ static void test_dump_mysql__introspection(void **state)
  * expected dump is golden/65-...mysql.cequel.json (golden/README.md lists both). */
 static void test_dump_mysql__scenario_65_model_types_and_defaults(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *kind = NULL, *thing = NULL;
-    cq_value *unnamed = cq_value_text("unnamed"), *yes = cq_value_bool(true),
-             *no = cq_value_bool(false), *seven = cq_value_int(7),
-             *pending = cq_value_text("pending"), *happy = cq_value_text("happy");
-    const cq_attr kind_attrs[] = {
-        { .name = "code", .type = CQ_STRING, .length = 10, .primary_key = true },
-        { .name = "label", .type = CQ_TEXT, .allow_null = CQ_OFF, .default_value = unnamed },
-        { 0 },
-    };
-    const cq_attr thing_attrs[] = {
-        { .name = "name", .type = CQ_STRING, .allow_null = CQ_OFF },
-        { .name = "big", .type = CQ_BIGINT },
-        { .name = "small", .type = CQ_SMALLINT },
-        { .name = "ratio", .type = CQ_FLOAT },
-        { .name = "precise", .type = CQ_DOUBLE },
-        { .name = "price", .type = CQ_DECIMAL, .precision = 10, .scale = 2 },
-        { .name = "flag", .type = CQ_BOOLEAN, .default_value = yes },
-        { .name = "off", .type = CQ_BOOLEAN, .allow_null = CQ_OFF, .default_value = no },
-        { .name = "count", .type = CQ_INTEGER, .default_value = seven },
-        { .name = "status", .type = CQ_STRING, .default_value = pending },
-        { .name = "mood", .type = CQ_STRING, .default_value = happy },
-        { .name = "at", .type = CQ_DATE },
-        { .name = "day", .type = CQ_DATEONLY },
-        { .name = "token", .type = CQ_UUID },
-        { .name = "meta", .type = CQ_JSON },
-        { .name = "raw", .type = CQ_BLOB },
-        { .name = "kindCode",
-          .type = CQ_STRING,
-          .length = 10,
-          .references_model = "kind",
-          .references_key = "code",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    CQ_ASSERT_OK(
-        db, cq_db_define(&kind, db, "kind", kind_attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
-    CQ_ASSERT_OK(db, cq_db_define(&thing, db, "thing", thing_attrs, NULL));
-    cq_value_free(unnamed);
-    cq_value_free(yes);
-    cq_value_free(no);
-    cq_value_free(seven);
-    cq_value_free(pending);
-    cq_value_free(happy);
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, kind, "{\"code\":\"A\"}");
-    create(db, kind, "{\"code\":\"B\",\"label\":\"bee\"}");
-    cq_value *full = cq_test_json(
-        "{\"name\":\"full\",\"big\":9007199254740991,\"small\":-3,\"ratio\":0.5,"
-        "\"precise\":1.25,\"price\":\"12.50\",\"flag\":false,\"mood\":\"sad\","
-        "\"at\":\"2023-03-04T05:06:07.089Z\",\"day\":\"2023-03-04\","
-        "\"token\":\"3f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b\",\"meta\":{\"b\":[1,2],\"a\":\"x\"},"
-        "\"kindCode\":\"A\"}");
-    assert_int_equal(cq_value_object_set(full, "raw", cq_value_blob("hi", 2)), CQ_OK);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, thing, full, NULL));
-    cq_value_free(full);
-    create(db, thing, "{\"name\":\"defaults\",\"kindCode\":\"B\"}");
-    create(db, thing, "{\"name\":\"bare\"}");
-
-    assert_dump_matches(db, "65-model-types-and-defaults.mysql.cequel.json");
+    cq_db *db = srv_fixture_db(state);
+    golden_build_65_model_types_and_defaults(db);
+    golden_assert_dump(db, "65-model-types-and-defaults.mysql.cequel.json");
 }
 
 /* Scenario 40-manual-references-fixed: every key column declared by hand with `references`
  * (the associations of the scenario reuse them; their actions are CASCADE/CASCADE). */
 static void test_dump_mysql__scenario_40_manual_references(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *series = NULL, *trainer = NULL, *video = NULL;
-    const cq_attr series_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "sub_title", .type = CQ_STRING },
-        { .name = "description", .type = CQ_TEXT },
-        { .name = "trainer_id",
-          .type = CQ_INTEGER,
-          .references_model = "trainers",
-          .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    const cq_attr trainer_attrs[] = {
-        { .name = "first_name", .type = CQ_STRING },
-        { .name = "last_name", .type = CQ_STRING },
-        { 0 },
-    };
-    const cq_attr video_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "sequence", .type = CQ_INTEGER },
-        { .name = "description", .type = CQ_TEXT },
-        { .name = "series_id",
-          .type = CQ_INTEGER,
-          .references_model = "series",
-          .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    CQ_ASSERT_OK(db, cq_db_define(&series, db, "series", series_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&trainer, db, "trainer", trainer_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&video, db, "video", video_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, trainer, "{\"first_name\":\"Tom\",\"last_name\":\"T\"}");
-    create(db, series,
-           "{\"title\":\"Yoga\",\"sub_title\":\"basics\","
-           "\"description\":\"long text\",\"trainer_id\":1}");
-    create(db, video, "{\"title\":\"Intro\",\"sequence\":1,\"series_id\":1}");
-    assert_int_equal(try_create(video, "{\"title\":\"dangling\",\"series_id\":999}"),
-                     CQ_EFOREIGNKEY);
-
-    assert_dump_matches(db, "40-manual-references-fixed.postgres.json");
+    cq_db *db = srv_fixture_db(state);
+    golden_build_40_manual_references(db);
+    golden_assert_dump(db, "40-manual-references-fixed.postgres.json");
 }
 
 /* Scenario 36-fk-custom-actions: onDelete/onUpdate applied by the database (CASCADE,
  * RESTRICT, NO ACTION), the keys declared by hand as the associations would add them. */
 static void test_dump_mysql__scenario_36_fk_custom_actions(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *author = NULL, *book = NULL, *review = NULL, *shelf = NULL;
-    const cq_attr author_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
-    const cq_attr book_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "authorId",
-          .type = CQ_INTEGER,
-          .references_model = "authors",
-          .on_delete = "CASCADE",
-          .on_update = "RESTRICT" },
-        { .name = "shelfId",
-          .type = CQ_INTEGER,
-          .references_model = "shelves",
-          .on_delete = "NO ACTION",
-          .on_update = "NO ACTION" },
-        { 0 },
-    };
-    const cq_attr review_attrs[] = {
-        { .name = "stars", .type = CQ_INTEGER },
-        { .name = "bookId",
-          .type = CQ_INTEGER,
-          .references_model = "books",
-          .on_delete = "RESTRICT",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    const cq_attr shelf_attrs[] = { { .name = "label", .type = CQ_STRING }, { 0 } };
-    CQ_ASSERT_OK(db, cq_db_define(&author, db, "author", author_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&book, db, "book", book_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&review, db, "review", review_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&shelf, db, "shelf", shelf_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, author, "{\"name\":\"a\"}");
-    create(db, author, "{\"name\":\"b\"}");
-    create(db, shelf, "{\"label\":\"s\"}");
-    create(db, book, "{\"title\":\"a-1\",\"authorId\":1,\"shelfId\":1}");
-    create(db, book, "{\"title\":\"a-2\",\"authorId\":1}");
-    create(db, book, "{\"title\":\"b-1\",\"authorId\":2,\"shelfId\":1}");
-    create(db, review, "{\"stars\":5,\"bookId\":3}");
-
-    cq_value *where_a = cq_test_json("{\"id\":1}"), *where_b = cq_test_json("{\"id\":2}");
-    cq_value *new_id = cq_test_json("{\"id\":9}");
-    CQ_ASSERT_OK(db, cq_model_destroy(NULL, author, &(cq_bulk_opts){ .where = where_a }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_destroy(NULL, author, &(cq_bulk_opts){ .where = where_b }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_update(NULL, author, new_id, &(cq_bulk_opts){ .where = where_b }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_destroy(NULL, shelf, &(cq_bulk_opts){ .where = where_a }));
-    cq_value_free(where_a);
-    cq_value_free(where_b);
-    cq_value_free(new_id);
-
-    assert_dump_matches(db, "36-fk-custom-actions.postgres.json");
-}
-
-/* ---- main: a database of our own for the run ------------------------------------------------ */
-
-/* `url` with its database name replaced by `dbname` (query string kept). */
-static char *with_database(const char *url, const char *dbname)
-{
-    const char *hier = strstr(url, "://");
-    const char *path = hier ? strchr(hier + 3, '/') : NULL;
-    const char *query = strchr(hier ? hier + 3 : url, '?');
-    size_t head = path && (!query || path < query) ? (size_t)(path - url)
-                  : query                          ? (size_t)(query - url)
-                                                   : strlen(url);
-    size_t n = head + strlen(dbname) + (query ? strlen(query) : 0) + 2;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s/%s%s", (int)head, url, dbname, query ? query : "");
-    return out;
+    cq_db *db = srv_fixture_db(state);
+    golden_build_36_fk_custom_actions(db);
+    golden_assert_dump(db, "36-fk-custom-actions.postgres.json");
 }
 
 int main(void)
 {
-    base_url = getenv("CQ_TEST_MYSQL_URL");
-    const char *ci = getenv("CI");
-    if (!base_url || !*base_url) {
-        if (ci && *ci && strcmp(ci, "false") != 0) {
-            printf("test_dump_mysql: CQ_TEST_MYSQL_URL is not set under CI (run through "
-                   "scripts/test-servers)\n");
-            return 1;
-        }
-        printf("test_dump_mysql: CQ_TEST_MYSQL_URL is not set; skipping (run through "
-               "scripts/test-servers)\n");
-        return 77;
-    }
-    snprintf(test_dbname, sizeof test_dbname, "cq_dump_%ld", (long)getpid());
-    test_url = with_database(base_url, test_dbname);
-    if (!test_url)
-        return 1;
-    char sql[128];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) == CQ_ENOTSUPPORTED) {
-        printf("test_dump_mysql: this build has no MySQL driver (CQ_WITH_MYSQL=OFF); skipping\n");
-        free(test_url);
-        return 77;
-    }
-
+    int rc = srv_begin(CQ_DIALECT_MYSQL, "test_dump_mysql", "cq_dump");
+    if (rc != 0)
+        return rc;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_dump_mysql__empty_database_is_an_empty_object, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__introspection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump_mysql__empty_database_is_an_empty_object,
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_mysql__introspection, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_65_model_types_and_defaults,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_40_manual_references, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_36_fk_custom_actions, setup,
-                                        teardown),
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_40_manual_references, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_36_fk_custom_actions, srv_setup,
+                                        srv_teardown),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) != CQ_OK)
-        failed++;
-    free(test_url);
-    return failed ? 1 : 0;
+    return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

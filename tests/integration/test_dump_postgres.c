@@ -14,164 +14,17 @@
  * violation names the model and attribute, as on SQLite.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_golden.h"
+#include "cq_server.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define GOLDEN_DIR CQ_SOURCE_DIR "/tests/conformance/golden"
-
-static char *test_url; /* the URL of the run's own database */
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-typedef struct fixture {
-    cq_db *db;
-    size_t statements;    /* statements logged */
-    bool catalog_seen;    /* a logged statement read pg_constraint */
-    char setval_sql[512]; /* the last logged statement calling setval */
-    size_t setvals;
-} fixture;
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL)
-        return;
-    f->statements++;
-    if (strstr(ev->sql, "pg_constraint"))
-        f->catalog_seen = true;
-    if (strstr(ev->sql, "setval(")) {
-        snprintf(f->setval_sql, sizeof f->setval_sql, "%s", ev->sql);
-        f->setvals++;
-    }
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, test_url, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
-                   &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", test_url, err.message);
-        free(f);
-        return -1;
-    }
-    /* a clean slate: the dump reads the public schema */
-    if (cq_db_query(NULL, f->db, "DROP SCHEMA IF EXISTS public CASCADE", NULL, NULL) != CQ_OK ||
-        cq_db_query(NULL, f->db, "CREATE SCHEMA public", NULL, NULL) != CQ_OK) {
-        print_error("reset schema: %s\n", cq_db_error(f->db)->message);
-        cq_db_close(f->db);
-        free(f);
-        return -1;
-    }
-    f->statements = 0;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    free(f);
-    return 0;
-}
-
-static cq_db *fixture_db(void **state)
-{
-    return ((fixture *)*state)->db;
-}
-
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-/* Whole file as a NUL-terminated string; the caller frees it with free(). */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        print_error("cannot open %s\n", path);
-        fail();
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(text, cap);
-            assert_non_null(grown);
-            text = grown;
-        }
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    text[len] = '\0';
-    return text;
-}
-
-static void assert_text_equal(const char *what, const char *got, const char *expected)
-{
-    if (strcmp(got, expected) != 0) {
-        print_error("%s differs\n--- expected\n%s--- got\n%s", what, expected, got);
-        fail();
-    }
-}
-
-/* The dump of `db`, normalized as the golden's (UUIDs numbered, no result), compared as text
- * with the "dump" member of the PostgreSQL golden of `scenario`. */
-static void assert_dump_matches_golden(cq_db *db, const char *scenario)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s.postgres.json", GOLDEN_DIR, scenario);
-    char *text = read_file(path);
-    cq_value *golden = cq_test_json(text);
-    free(text);
-    char *expected = NULL;
-    assert_int_equal(cq_golden_to_json(&expected, cq_value_object_get(golden, "dump")), CQ_OK);
-
-    cq_value *dump = NULL, *doc = NULL;
-    cq_error err = { 0 };
-    CQ_ASSERT_OK(db, cq_db_dump(&dump, db, NULL));
-    assert_int_equal(cq_golden_normalize(&doc, NULL, dump, &err), CQ_OK);
-    char *got = NULL;
-    assert_int_equal(cq_golden_to_json(&got, cq_value_object_get(doc, "dump")), CQ_OK);
-
-    char what[256];
-    snprintf(what, sizeof what, "dump of %s", scenario);
-    assert_text_equal(what, got, expected);
-    cq_free(got);
-    cq_free(expected);
-    cq_value_free(doc);
-    cq_value_free(dump);
-    cq_value_free(golden);
-}
-
-static void create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_value *values = cq_test_json(json);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, m, values, NULL));
-    cq_value_free(values);
-}
-
-static int try_create(cq_model *m, const char *json)
-{
-    cq_value *values = cq_test_json(json);
-    int rc = cq_model_create(NULL, m, values, NULL);
-    cq_value_free(values);
-    return rc;
-}
 
 /* ---- introspection ------------------------------------------------------------------------ */
 
 static void test_dump_postgres__empty_database_is_an_empty_object(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     char *text = NULL;
     CQ_ASSERT_OK(f->db, cq_db_golden(&text, f->db, NULL));
     assert_string_equal(text, "{\"dump\":{},\"result\":null}\n");
@@ -192,7 +45,7 @@ static void test_dump_postgres__empty_database_is_an_empty_object(void **state)
  * The expected text is what the oracle's dump.js printed for the same statements. */
 static void test_dump_postgres__introspection_like_the_oracle(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     static const char *const sql[] = {
         "CREATE TYPE \"enum_p q_mood\" AS ENUM ('happy', 'sad')",
         "CREATE TABLE \"p q\" (id SERIAL PRIMARY KEY, d VARCHAR(255) DEFAULT 'x''y', e BOOLEAN "
@@ -368,7 +221,7 @@ static void test_dump_postgres__introspection_like_the_oracle(void **state)
         "    \"unique\": [[\"k\"]]\n"
         "  }\n"
         "}\n";
-    assert_text_equal("dump", got, expected);
+    golden_assert_text("dump", got, expected);
     cq_free(got);
     cq_value_free(dump);
 
@@ -391,180 +244,27 @@ static void test_dump_postgres__introspection_like_the_oracle(void **state)
  * {foreignKey: 'kindCode'}) adds). ENUM has no cequel type; STRING has the same family. */
 static void test_dump_postgres__scenario_65_model_types_and_defaults(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *kind = NULL, *thing = NULL;
-    cq_value *unnamed = cq_value_text("unnamed"), *yes = cq_value_bool(true),
-             *no = cq_value_bool(false), *seven = cq_value_int(7),
-             *pending = cq_value_text("pending"), *happy = cq_value_text("happy");
-    const cq_attr kind_attrs[] = {
-        { .name = "code", .type = CQ_STRING, .length = 10, .primary_key = true },
-        { .name = "label", .type = CQ_TEXT, .allow_null = CQ_OFF, .default_value = unnamed },
-        { 0 },
-    };
-    const cq_attr thing_attrs[] = {
-        { .name = "name", .type = CQ_STRING, .allow_null = CQ_OFF },
-        { .name = "big", .type = CQ_BIGINT },
-        { .name = "small", .type = CQ_SMALLINT },
-        { .name = "ratio", .type = CQ_FLOAT },
-        { .name = "precise", .type = CQ_DOUBLE },
-        { .name = "price", .type = CQ_DECIMAL, .precision = 10, .scale = 2 },
-        { .name = "flag", .type = CQ_BOOLEAN, .default_value = yes },
-        { .name = "off", .type = CQ_BOOLEAN, .allow_null = CQ_OFF, .default_value = no },
-        { .name = "count", .type = CQ_INTEGER, .default_value = seven },
-        { .name = "status", .type = CQ_STRING, .default_value = pending },
-        { .name = "mood", .type = CQ_STRING, .default_value = happy },
-        { .name = "at", .type = CQ_DATE },
-        { .name = "day", .type = CQ_DATEONLY },
-        { .name = "token", .type = CQ_UUID },
-        { .name = "meta", .type = CQ_JSON },
-        { .name = "raw", .type = CQ_BLOB },
-        { .name = "kindCode",
-          .type = CQ_STRING,
-          .length = 10,
-          .references_model = "kind",
-          .references_key = "code",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    CQ_ASSERT_OK(
-        db, cq_db_define(&kind, db, "kind", kind_attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
-    CQ_ASSERT_OK(db, cq_db_define(&thing, db, "thing", thing_attrs, NULL));
-    cq_value_free(unnamed);
-    cq_value_free(yes);
-    cq_value_free(no);
-    cq_value_free(seven);
-    cq_value_free(pending);
-    cq_value_free(happy);
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, kind, "{\"code\":\"A\"}");
-    create(db, kind, "{\"code\":\"B\",\"label\":\"bee\"}");
-    cq_value *full = cq_test_json(
-        "{\"name\":\"full\",\"big\":9007199254740991,\"small\":-3,\"ratio\":0.5,"
-        "\"precise\":1.25,\"price\":\"12.50\",\"flag\":false,\"mood\":\"sad\","
-        "\"at\":\"2023-03-04T05:06:07.089Z\",\"day\":\"2023-03-04\","
-        "\"token\":\"3f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b\",\"meta\":{\"b\":[1,2],\"a\":\"x\"},"
-        "\"kindCode\":\"A\"}");
-    assert_int_equal(cq_value_object_set(full, "raw", cq_value_blob("hi", 2)), CQ_OK);
-    CQ_ASSERT_OK(db, cq_model_create(NULL, thing, full, NULL));
-    cq_value_free(full);
-    create(db, thing, "{\"name\":\"defaults\",\"kindCode\":\"B\"}");
-    create(db, thing, "{\"name\":\"bare\"}");
-
-    assert_dump_matches_golden(db, "65-model-types-and-defaults");
+    cq_db *db = srv_fixture_db(state);
+    golden_build_65_model_types_and_defaults(db);
+    golden_assert_dump(db, "65-model-types-and-defaults.postgres.json");
 }
 
 /* Scenario 40-manual-references-fixed: every key column declared by hand with `references`
  * (the associations of the scenario reuse them; their actions are CASCADE/CASCADE). */
 static void test_dump_postgres__scenario_40_manual_references(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *series = NULL, *trainer = NULL, *video = NULL;
-    const cq_attr series_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "sub_title", .type = CQ_STRING },
-        { .name = "description", .type = CQ_TEXT },
-        { .name = "trainer_id",
-          .type = CQ_INTEGER,
-          .references_model = "trainers",
-          .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    const cq_attr trainer_attrs[] = {
-        { .name = "first_name", .type = CQ_STRING },
-        { .name = "last_name", .type = CQ_STRING },
-        { 0 },
-    };
-    const cq_attr video_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "sequence", .type = CQ_INTEGER },
-        { .name = "description", .type = CQ_TEXT },
-        { .name = "series_id",
-          .type = CQ_INTEGER,
-          .references_model = "series",
-          .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    CQ_ASSERT_OK(db, cq_db_define(&series, db, "series", series_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&trainer, db, "trainer", trainer_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&video, db, "video", video_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, trainer, "{\"first_name\":\"Tom\",\"last_name\":\"T\"}");
-    create(db, series,
-           "{\"title\":\"Yoga\",\"sub_title\":\"basics\","
-           "\"description\":\"long text\",\"trainer_id\":1}");
-    create(db, video, "{\"title\":\"Intro\",\"sequence\":1,\"series_id\":1}");
-    assert_int_equal(try_create(video, "{\"title\":\"dangling\",\"series_id\":999}"),
-                     CQ_EFOREIGNKEY);
-
-    assert_dump_matches_golden(db, "40-manual-references-fixed");
+    cq_db *db = srv_fixture_db(state);
+    golden_build_40_manual_references(db);
+    golden_assert_dump(db, "40-manual-references-fixed.postgres.json");
 }
 
 /* Scenario 36-fk-custom-actions: onDelete/onUpdate applied by the database (CASCADE,
  * RESTRICT, NO ACTION), the keys declared by hand as the associations would add them. */
 static void test_dump_postgres__scenario_36_fk_custom_actions(void **state)
 {
-    cq_db *db = fixture_db(state);
-    cq_model *author = NULL, *book = NULL, *review = NULL, *shelf = NULL;
-    const cq_attr author_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
-    const cq_attr book_attrs[] = {
-        { .name = "title", .type = CQ_STRING },
-        { .name = "authorId",
-          .type = CQ_INTEGER,
-          .references_model = "authors",
-          .on_delete = "CASCADE",
-          .on_update = "RESTRICT" },
-        { .name = "shelfId",
-          .type = CQ_INTEGER,
-          .references_model = "shelves",
-          .on_delete = "NO ACTION",
-          .on_update = "NO ACTION" },
-        { 0 },
-    };
-    const cq_attr review_attrs[] = {
-        { .name = "stars", .type = CQ_INTEGER },
-        { .name = "bookId",
-          .type = CQ_INTEGER,
-          .references_model = "books",
-          .on_delete = "RESTRICT",
-          .on_update = "CASCADE" },
-        { 0 },
-    };
-    const cq_attr shelf_attrs[] = { { .name = "label", .type = CQ_STRING }, { 0 } };
-    CQ_ASSERT_OK(db, cq_db_define(&author, db, "author", author_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&book, db, "book", book_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&review, db, "review", review_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&shelf, db, "shelf", shelf_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-
-    create(db, author, "{\"name\":\"a\"}");
-    create(db, author, "{\"name\":\"b\"}");
-    create(db, shelf, "{\"label\":\"s\"}");
-    create(db, book, "{\"title\":\"a-1\",\"authorId\":1,\"shelfId\":1}");
-    create(db, book, "{\"title\":\"a-2\",\"authorId\":1}");
-    create(db, book, "{\"title\":\"b-1\",\"authorId\":2,\"shelfId\":1}");
-    create(db, review, "{\"stars\":5,\"bookId\":3}");
-
-    cq_value *where_a = cq_test_json("{\"id\":1}"), *where_b = cq_test_json("{\"id\":2}");
-    cq_value *new_id = cq_test_json("{\"id\":9}");
-    CQ_ASSERT_OK(db, cq_model_destroy(NULL, author, &(cq_bulk_opts){ .where = where_a }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_destroy(NULL, author, &(cq_bulk_opts){ .where = where_b }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_update(NULL, author, new_id, &(cq_bulk_opts){ .where = where_b }));
-    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY,
-                  cq_model_destroy(NULL, shelf, &(cq_bulk_opts){ .where = where_a }));
-    cq_value_free(where_a);
-    cq_value_free(where_b);
-    cq_value_free(new_id);
-
-    assert_dump_matches_golden(db, "36-fk-custom-actions");
+    cq_db *db = srv_fixture_db(state);
+    golden_build_36_fk_custom_actions(db);
+    golden_assert_dump(db, "36-fk-custom-actions.postgres.json");
 }
 
 /* ---- keys and errors ------------------------------------------------------------------------ */
@@ -584,7 +284,7 @@ static int64_t created_id(cq_db *db, cq_model *m, const char *json)
  * largest one (single and bulk creates, a mixed-case table, a key of 0 in an empty table). */
 static void test_dump_postgres__explicit_ids_advance_the_sequence(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     cq_model *item = NULL, *odd = NULL;
     const cq_attr attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
     CQ_ASSERT_OK(f->db, cq_db_define(&item, f->db, "item", attrs, NULL));
@@ -620,7 +320,7 @@ static void test_dump_postgres__explicit_ids_advance_the_sequence(void **state)
  * already exists."), identifiers quoted by the server included. */
 static void test_dump_postgres__unique_errors_name_the_attribute(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     cq_model *user = NULL;
     const cq_attr attrs[] = {
         { .name = "userCode", .type = CQ_STRING, .unique_name = "code" },
@@ -630,104 +330,44 @@ static void test_dump_postgres__unique_errors_name_the_attribute(void **state)
     };
     CQ_ASSERT_OK(f->db, cq_db_define(&user, f->db, "user", attrs, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    create(f->db, user, "{\"id\":1,\"userCode\":\"u\",\"email\":\"e\",\"nick\":\"n\"}");
+    cq_instance_free(
+        srv_create(f->db, user, "{\"id\":1,\"userCode\":\"u\",\"email\":\"e\",\"nick\":\"n\"}"));
 
-    assert_int_equal(try_create(user, "{\"id\":1}"), CQ_EUNIQUE);
+    assert_int_equal(srv_try_create(user, "{\"id\":1}", NULL), CQ_EUNIQUE);
     const char *msg = cq_db_error(f->db)->message;
     assert_non_null(strstr(msg, "Key (id)=(1) already exists."));
     assert_non_null(strstr(msg, ": user.id must be unique"));
 
-    assert_int_equal(try_create(user, "{\"userCode\":\"u\",\"email\":\"e\"}"), CQ_EUNIQUE);
+    assert_int_equal(srv_try_create(user, "{\"userCode\":\"u\",\"email\":\"e\"}", NULL),
+                     CQ_EUNIQUE);
     msg = cq_db_error(f->db)->message;
     assert_non_null(strstr(msg, "Key (\"userCode\", email)=(u, e) already exists."));
     assert_non_null(strstr(msg, ": user.userCode, user.email must be unique"));
 
-    assert_int_equal(try_create(user, "{\"nick\":\"n\"}"), CQ_EUNIQUE);
+    assert_int_equal(srv_try_create(user, "{\"nick\":\"n\"}", NULL), CQ_EUNIQUE);
     assert_non_null(strstr(cq_db_error(f->db)->message, ": user.nick must be unique"));
-}
-
-/* ---- main: a database of our own for the run ------------------------------------------------ */
-
-/* `url` with its database name replaced by `dbname` (query string kept). */
-static char *with_database(const char *url, const char *dbname)
-{
-    const char *hier = strstr(url, "://");
-    const char *path = hier ? strchr(hier + 3, '/') : NULL;
-    const char *query = strchr(hier ? hier + 3 : url, '?');
-    size_t head = path && (!query || path < query) ? (size_t)(path - url)
-                  : query                          ? (size_t)(query - url)
-                                                   : strlen(url);
-    size_t n = head + strlen(dbname) + (query ? strlen(query) : 0) + 2;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s/%s%s", (int)head, url, dbname, query ? query : "");
-    return out;
-}
-
-/* Runs `sql` on a connection of its own; returns the status. */
-static int admin_exec(const char *url, const char *sql)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    int rc = cq_db_open(&db, url, NULL, &err);
-    if (rc != CQ_OK) {
-        fprintf(stderr, "test_dump_postgres: cannot connect: %s\n", err.message);
-        return rc;
-    }
-    rc = cq_db_query(NULL, db, sql, NULL, NULL);
-    if (rc != CQ_OK)
-        fprintf(stderr, "test_dump_postgres: %s: %s\n", sql, cq_db_error(db)->message);
-    cq_db_close(db);
-    return rc;
 }
 
 int main(void)
 {
-    const char *url = getenv("CQ_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        printf("test_dump_postgres: CQ_TEST_POSTGRES_URL is not set; skipping (run through "
-               "scripts/test-servers)\n");
-        return 77;
-    }
-    char dbname[64], sql[128];
-    snprintf(dbname, sizeof dbname, "cq_dump_%ld", (long)getpid());
-    test_url = with_database(url, dbname);
-    if (!test_url)
-        return 1;
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-    if (admin_exec(url, sql) == CQ_ENOTSUPPORTED) {
-        printf("test_dump_postgres: this build has no PostgreSQL driver (CQ_WITH_POSTGRES=OFF); "
-               "skipping\n");
-        free(test_url);
-        return 77;
-    }
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
-    if (admin_exec(url, sql) != CQ_OK) {
-        free(test_url);
-        return 1;
-    }
-
+    int rc = srv_begin(CQ_DIALECT_POSTGRES, "test_dump_postgres", "cq_dump");
+    if (rc != 0)
+        return rc;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dump_postgres__empty_database_is_an_empty_object,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__introspection_like_the_oracle, setup,
-                                        teardown),
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__introspection_like_the_oracle,
+                                        srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_65_model_types_and_defaults,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_40_manual_references, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_36_fk_custom_actions, setup,
-                                        teardown),
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_40_manual_references,
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_36_fk_custom_actions,
+                                        srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__explicit_ids_advance_the_sequence,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__unique_errors_name_the_attribute, setup,
-                                        teardown),
+                                        srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_postgres__unique_errors_name_the_attribute,
+                                        srv_setup, srv_teardown),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-    if (admin_exec(url, sql) != CQ_OK)
-        failed++;
-    free(test_url);
-    return failed ? 1 : 0;
+    return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -6,216 +6,19 @@
  * The run creates a database cq_test_<pid> next to the one in the URL and drops it at the
  * end; every test starts from a freshly created one. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_server.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-static const char *base_url; /* CQ_TEST_MYSQL_URL */
-static char *test_url;       /* the URL of the run's own database */
-static char test_dbname[64];
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-typedef struct fixture {
-    cq_db *db;
-    char last_sql[1024]; /* the last statement logged */
-    size_t statements;
-    size_t alters; /* ALTER TABLE statements logged */
-} fixture;
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL)
-        return;
-    snprintf(f->last_sql, sizeof f->last_sql, "%s", ev->sql);
-    f->statements++;
-    if (strncmp(ev->sql, "ALTER TABLE", 11) == 0)
-        f->alters++;
-}
-
-/* Runs `sql` on a connection of its own to `url`; returns the status. */
-static int admin_exec(const char *url, const char *sql)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    int rc = cq_db_open(&db, url, NULL, &err);
-    if (rc != CQ_OK) {
-        fprintf(stderr, "test_mariadb: cannot connect to %s: %s\n", url, err.message);
-        return rc;
-    }
-    rc = cq_db_query(NULL, db, sql, NULL, NULL);
-    if (rc != CQ_OK)
-        fprintf(stderr, "test_mariadb: %s: %s\n", sql, cq_db_error(db)->message);
-    cq_db_close(db);
-    return rc;
-}
-
-/* A fresh database for the test: dropped and created again. */
-static int reset_database(void)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) != CQ_OK)
-        return -1;
-    snprintf(sql, sizeof sql, "CREATE DATABASE `%s` CHARACTER SET utf8mb4", test_dbname);
-    return admin_exec(base_url, sql) == CQ_OK ? 0 : -1;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f || reset_database() != 0) {
-        free(f);
-        return -1;
-    }
-    if (cq_db_open(&f->db, test_url, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
-                   &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", test_url, err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    free(f);
-    return 0;
-}
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs,
-                        const cq_model_opts *opts)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, opts));
-    return m;
-}
-
-static bool is_timestamp_key(const char *k)
-{
-    return strcmp(k, "createdAt") == 0 || strcmp(k, "updatedAt") == 0;
-}
-
-/* Copy of `v` with non-null timestamps replaced by "<ts>". */
-static cq_value *mask(const cq_value *v)
-{
-    if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
-        cq_value *a = cq_value_array();
-        for (size_t i = 0; i < cq_value_size(v); i++)
-            cq_value_array_append(a, mask(cq_value_array_get(v, i)));
-        return a;
-    }
-    if (cq_value_type_of(v) != CQ_VALUE_OBJECT)
-        return cq_value_copy(v);
-    cq_value *o = cq_value_object();
-    for (size_t i = 0; i < cq_value_size(v); i++) {
-        const char *k = cq_value_object_key(v, i);
-        const cq_value *x = cq_value_object_value(v, i);
-        cq_value_object_set(
-            o, k, is_timestamp_key(k) && !cq_value_is_null(x) ? cq_value_text("<ts>") : mask(x));
-    }
-    return o;
-}
-
-/* Compares `got` (timestamps masked, keys sorted) with the JSON text `expected`. */
-static void assert_value(const cq_value *got, const char *expected)
-{
-    cq_value *m = mask(got), *want = cq_test_json(expected);
-    char *g = NULL, *w = NULL;
-    assert_int_equal(cq_value_to_json(&g, m, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
-    assert_int_equal(cq_value_to_json(&w, want, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
-    cq_value_free(m);
-    cq_value_free(want);
-    if (strcmp(g, w) != 0) {
-        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
-        cq_free(g);
-        cq_free(w);
-        fail();
-    }
-    cq_free(g);
-    cq_free(w);
-}
-
-static void assert_instance(const cq_instance *inst, const char *expected)
-{
-    cq_value *v = NULL;
-    assert_int_equal(cq_instance_to_value(&v, inst), CQ_OK);
-    assert_value(v, expected);
-    cq_value_free(v);
-}
-
-static void assert_rows(const cq_rows *rows, const char *expected)
-{
-    cq_value *v = NULL;
-    assert_int_equal(cq_rows_to_value(&v, rows), CQ_OK);
-    assert_value(v, expected);
-    cq_value_free(v);
-}
-
-/* Rows of a raw query, compared as JSON. */
-static void assert_query(cq_db *db, const char *sql, const char *expected)
-{
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
-    assert_value(rows, expected);
-    cq_value_free(rows);
-}
-
-static cq_instance *create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_instance *inst = NULL;
-    cq_value *v = cq_test_json(json);
-    CQ_ASSERT_OK(db, cq_model_create(&inst, m, v, NULL));
-    cq_value_free(v);
-    return inst;
-}
-
-static int try_create(cq_model *m, const char *json, const cq_write_opts *opts)
-{
-    cq_value *v = cq_test_json(json);
-    int rc = cq_model_create(NULL, m, v, opts);
-    cq_value_free(v);
-    return rc;
-}
-
-static int64_t count_where(cq_db *db, cq_model *m, const char *where_json)
-{
-    int64_t n = -1;
-    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
-    CQ_ASSERT_OK(db, cq_model_count(&n, m, &(cq_find_opts){ .where = w }));
-    cq_value_free(w);
-    return n;
-}
-
-static cq_rows *find_all(cq_db *db, cq_model *m, const char *where_json, const cq_order *order)
-{
-    cq_rows *rows = NULL;
-    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, m, &(cq_find_opts){ .where = w, .order = order }));
-    cq_value_free(w);
-    return rows;
-}
 
 /* The last error: cequel's code, the server's SQLSTATE and error number. */
 static void assert_error(cq_db *db, int code, const char *sqlstate, int driver_code)
 {
-    const cq_error *e = cq_db_error(db);
-    assert_int_equal(e->code, code);
-    assert_string_equal(e->sqlstate, sqlstate);
-    assert_int_equal(e->driver_code, driver_code);
-    assert_true(e->message[0] != '\0');
+    srv_assert_error(db, code, sqlstate);
+    assert_int_equal(cq_db_error(db)->driver_code, driver_code);
 }
-
-static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
 
 /* `a` followed by `b`, in a new string (fails the test when out of memory); free with free(). */
 static char *concat(const char *a, const char *b)
@@ -228,41 +31,13 @@ static char *concat(const char *a, const char *b)
     return s;
 }
 
-/* ---- users and tasks, used by several tests ---------------------------------------------- */
-
-static const cq_attr user_attrs[] = {
-    { .name = "username", .type = CQ_STRING, .unique = true, .allow_null = CQ_OFF },
-    { .name = "age", .type = CQ_INTEGER },
-    { 0 },
-};
-static const cq_attr task_attrs[] = {
-    { .name = "title", .type = CQ_STRING, .unique = true },
-    { .name = "done", .type = CQ_BOOLEAN },
-    { 0 },
-};
-
-typedef struct user_tasks {
-    cq_model *user, *task;
-    cq_assoc *tasks, *owner;
-} user_tasks;
-
-static void define_user_tasks(fixture *f, user_tasks *x)
-{
-    x->user = define(f->db, "user", user_attrs, NULL);
-    x->task = define(f->db, "task", task_attrs, NULL);
-    CQ_ASSERT_OK(f->db, cq_model_has_many(&x->tasks, x->user, x->task,
-                                          &(cq_assoc_opts){ .on_delete = "CASCADE" }));
-    CQ_ASSERT_OK(f->db, cq_model_belongs_to(&x->owner, x->task, x->user, NULL));
-    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-}
-
 /* ---- tests ------------------------------------------------------------------------------- */
 
 /* Every data type goes in and comes back with the same value, in the column type sync chose
  * (Sequelize's MySQL types: DATETIME, TINYINT(1), CHAR(36) BINARY, JSON, BLOB). */
 static void test_mariadb__every_type_round_trips(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     const cq_attr attrs[] = {
         { .name = "s", .type = CQ_STRING, .length = 21 },
         { .name = "c", .type = CQ_CHAR, .length = 3 },
@@ -286,7 +61,7 @@ static void test_mariadb__every_type_round_trips(void **state)
         { .name = "nothing", .type = CQ_STRING },
         { 0 },
     };
-    cq_model *m = define(f->db, "sample", attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
+    cq_model *m = srv_define(f->db, "sample", attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
     CQ_ASSERT_OK(f->db, cq_model_sync(m, NULL));
 
     cq_value *v = cq_test_json(
@@ -363,28 +138,30 @@ static void test_mariadb__every_type_round_trips(void **state)
     cq_instance_free(inst);
 
     /* what the server holds, in its own text form and column types */
-    assert_query(f->db,
-                 "SELECT CAST(`at3` AS CHAR) AS at3, CAST(`dec` AS CHAR) AS `dec`, "
-                 "HEX(`bin`) AS bin, LENGTH(`s`) AS s_bytes, CHAR_LENGTH(`s`) AS s_chars "
-                 "FROM samples",
-                 "[{\"at3\":\"2024-05-01 10:20:30.123\",\"dec\":\"12345678.91\","
-                 "\"bin\":\"00015C277F80FF\",\"s_bytes\":27,\"s_chars\":21}]");
-    assert_query(f->db,
-                 "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS "
-                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'samples' AND COLUMN_NAME IN "
-                 "('at', 'at3', 'yes', 'uid', 'bin', 'fl', 'dbl') ORDER BY ORDINAL_POSITION",
-                 "[{\"c\":\"fl\",\"t\":\"float\"},{\"c\":\"dbl\",\"t\":\"double\"},"
-                 "{\"c\":\"yes\",\"t\":\"tinyint(1)\"},{\"c\":\"at\",\"t\":\"datetime\"},"
-                 "{\"c\":\"at3\",\"t\":\"datetime(3)\"},{\"c\":\"uid\",\"t\":\"char(36)\"},"
-                 "{\"c\":\"bin\",\"t\":\"blob\"}]");
+    srv_assert_query(f->db,
+                     "SELECT CAST(`at3` AS CHAR) AS at3, CAST(`dec` AS CHAR) AS `dec`, "
+                     "HEX(`bin`) AS bin, LENGTH(`s`) AS s_bytes, CHAR_LENGTH(`s`) AS s_chars "
+                     "FROM samples",
+                     "[{\"at3\":\"2024-05-01 10:20:30.123\",\"dec\":\"12345678.91\","
+                     "\"bin\":\"00015C277F80FF\",\"s_bytes\":27,\"s_chars\":21}]");
+    srv_assert_query(
+        f->db,
+        "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'samples' AND COLUMN_NAME IN "
+        "('at', 'at3', 'yes', 'uid', 'bin', 'fl', 'dbl') ORDER BY ORDINAL_POSITION",
+        "[{\"c\":\"fl\",\"t\":\"float\"},{\"c\":\"dbl\",\"t\":\"double\"},"
+        "{\"c\":\"yes\",\"t\":\"tinyint(1)\"},{\"c\":\"at\",\"t\":\"datetime\"},"
+        "{\"c\":\"at3\",\"t\":\"datetime(3)\"},{\"c\":\"uid\",\"t\":\"char(36)\"},"
+        "{\"c\":\"bin\",\"t\":\"blob\"}]");
 
     /* a where on a date and a boolean binds values the server compares */
-    assert_int_equal(count_where(f->db, m,
-                                 "{\"at3\":{\"$gt\":\"2024-05-01T10:20:30.122Z\"},\"yes\":true,"
-                                 "\"no\":false,\"day\":\"2024-02-29\"}"),
+    assert_int_equal(srv_count_where(f->db, m,
+                                     "{\"at3\":{\"$gt\":\"2024-05-01T10:20:30.122Z\"},\"yes\":true,"
+                                     "\"no\":false,\"day\":\"2024-02-29\"}"),
                      1);
-    assert_int_equal(count_where(f->db, m, "{\"at3\":{\"$gt\":\"2024-05-01T10:20:30.123Z\"}}"), 0);
-    assert_int_equal(count_where(f->db, m, "{\"at\":\"2024-05-01T10:20:30.000Z\"}"), 1);
+    assert_int_equal(srv_count_where(f->db, m, "{\"at3\":{\"$gt\":\"2024-05-01T10:20:30.123Z\"}}"),
+                     0);
+    assert_int_equal(srv_count_where(f->db, m, "{\"at\":\"2024-05-01T10:20:30.000Z\"}"), 1);
 
     /* an update writes the new values and the read-back shows them */
     cq_value *values = cq_test_json("{\"at3\":\"1999-12-31T23:59:59.999Z\",\"fl\":-2.5,"
@@ -398,8 +175,8 @@ static void test_mariadb__every_type_round_trips(void **state)
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m,
                                           &(cq_find_opts){ .attributes = (const char *[]){
                                                                "at3", "fl", "js", "yes", NULL } }));
-    assert_rows(rows, "[{\"at3\":\"1999-12-31T23:59:59.999Z\",\"fl\":-2.5,\"js\":[\"x\",true],"
-                      "\"yes\":false}]");
+    srv_assert_rows(rows, "[{\"at3\":\"1999-12-31T23:59:59.999Z\",\"fl\":-2.5,\"js\":[\"x\",true],"
+                          "\"yes\":false}]");
     cq_rows_free(rows);
 }
 
@@ -409,36 +186,38 @@ static void test_mariadb__every_type_round_trips(void **state)
  * checks off around the drops of a cycle). */
 static void test_mariadb__sync_creates_constraints(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    assert_query(f->db,
-                 "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n, EXTRA AS e "
-                 "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
-                 "TABLE_NAME = 'users' ORDER BY ORDINAL_POSITION",
-                 "[{\"c\":\"id\",\"t\":\"int(11)\",\"n\":\"NO\",\"e\":\"auto_increment\"},"
-                 "{\"c\":\"username\",\"t\":\"varchar(255)\",\"n\":\"NO\",\"e\":\"\"},"
-                 "{\"c\":\"age\",\"t\":\"int(11)\",\"n\":\"YES\",\"e\":\"\"},"
-                 "{\"c\":\"createdAt\",\"t\":\"datetime\",\"n\":\"NO\",\"e\":\"\"},"
-                 "{\"c\":\"updatedAt\",\"t\":\"datetime\",\"n\":\"NO\",\"e\":\"\"}]");
-    assert_query(f->db,
-                 "SELECT k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS ref, r.DELETE_RULE AS del, "
-                 "r.UPDATE_RULE AS upd FROM information_schema.REFERENTIAL_CONSTRAINTS r "
-                 "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = "
-                 "r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME "
-                 "= r.TABLE_NAME WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = 'tasks'",
-                 "[{\"c\":\"userId\",\"ref\":\"users\",\"del\":\"CASCADE\",\"upd\":\"CASCADE\"}]");
-    assert_query(f->db,
-                 "SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS "
-                 "WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' "
-                 "ORDER BY 1, 2",
-                 "[{\"t\":\"tasks\",\"c\":\"title\"},{\"t\":\"users\",\"c\":\"username\"}]");
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    srv_assert_query(f->db,
+                     "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n, EXTRA AS e "
+                     "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+                     "TABLE_NAME = 'users' ORDER BY ORDINAL_POSITION",
+                     "[{\"c\":\"id\",\"t\":\"int(11)\",\"n\":\"NO\",\"e\":\"auto_increment\"},"
+                     "{\"c\":\"username\",\"t\":\"varchar(255)\",\"n\":\"NO\",\"e\":\"\"},"
+                     "{\"c\":\"age\",\"t\":\"int(11)\",\"n\":\"YES\",\"e\":\"\"},"
+                     "{\"c\":\"createdAt\",\"t\":\"datetime\",\"n\":\"NO\",\"e\":\"\"},"
+                     "{\"c\":\"updatedAt\",\"t\":\"datetime\",\"n\":\"NO\",\"e\":\"\"}]");
+    srv_assert_query(
+        f->db,
+        "SELECT k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS ref, r.DELETE_RULE AS del, "
+        "r.UPDATE_RULE AS upd FROM information_schema.REFERENTIAL_CONSTRAINTS r "
+        "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = "
+        "r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME "
+        "= r.TABLE_NAME WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = 'tasks'",
+        "[{\"c\":\"userId\",\"ref\":\"users\",\"del\":\"CASCADE\",\"upd\":\"CASCADE\"}]");
+    srv_assert_query(
+        f->db,
+        "SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' "
+        "ORDER BY 1, 2",
+        "[{\"t\":\"tasks\",\"c\":\"title\"},{\"t\":\"users\",\"c\":\"username\"}]");
 
     /* a cycle (document <-> version) and a self-reference (version.previousId) */
-    cq_model *doc = define(f->db, "document",
-                           (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL);
-    cq_model *ver =
-        define(f->db, "version", (cq_attr[]){ { .name = "body", .type = CQ_TEXT }, { 0 } }, NULL);
+    cq_model *doc = srv_define(f->db, "document",
+                               (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL);
+    cq_model *ver = srv_define(f->db, "version",
+                               (cq_attr[]){ { .name = "body", .type = CQ_TEXT }, { 0 } }, NULL);
     cq_assoc *versions = NULL, *current = NULL, *previous = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&versions, doc, ver, NULL));
     CQ_ASSERT_OK(f->db,
@@ -449,27 +228,28 @@ static void test_mariadb__sync_creates_constraints(void **state)
     f->alters = 0;
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     assert_int_equal(f->alters, 1); /* the constraint closing the cycle */
-    assert_query(f->db,
-                 "SELECT r.TABLE_NAME AS t, k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS ref, "
-                 "r.DELETE_RULE AS del FROM information_schema.REFERENTIAL_CONSTRAINTS r "
-                 "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = "
-                 "r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME "
-                 "= r.TABLE_NAME WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME IN "
-                 "('documents', 'versions') ORDER BY 1, 2",
-                 "[{\"t\":\"documents\",\"c\":\"currentId\",\"ref\":\"versions\","
-                 "\"del\":\"SET NULL\"},{\"t\":\"versions\",\"c\":\"documentId\","
-                 "\"ref\":\"documents\",\"del\":\"SET NULL\"},{\"t\":\"versions\","
-                 "\"c\":\"previousId\",\"ref\":\"versions\",\"del\":\"SET NULL\"}]");
-    cq_instance *d1 = create(f->db, doc, "{\"title\":\"d\"}");
-    cq_instance *v1 = create(f->db, ver, "{\"body\":\"v1\",\"documentId\":1}");
-    cq_instance_free(create(f->db, ver, "{\"body\":\"v2\",\"documentId\":1,\"previousId\":1}"));
+    srv_assert_query(
+        f->db,
+        "SELECT r.TABLE_NAME AS t, k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS ref, "
+        "r.DELETE_RULE AS del FROM information_schema.REFERENTIAL_CONSTRAINTS r "
+        "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = "
+        "r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME "
+        "= r.TABLE_NAME WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME IN "
+        "('documents', 'versions') ORDER BY 1, 2",
+        "[{\"t\":\"documents\",\"c\":\"currentId\",\"ref\":\"versions\","
+        "\"del\":\"SET NULL\"},{\"t\":\"versions\",\"c\":\"documentId\","
+        "\"ref\":\"documents\",\"del\":\"SET NULL\"},{\"t\":\"versions\","
+        "\"c\":\"previousId\",\"ref\":\"versions\",\"del\":\"SET NULL\"}]");
+    cq_instance *d1 = srv_create(f->db, doc, "{\"title\":\"d\"}");
+    cq_instance *v1 = srv_create(f->db, ver, "{\"body\":\"v1\",\"documentId\":1}");
+    cq_instance_free(srv_create(f->db, ver, "{\"body\":\"v2\",\"documentId\":1,\"previousId\":1}"));
     /* the constraints hold: a version pointing at a missing document or version is refused */
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
-                  try_create(ver, "{\"body\":\"x\",\"documentId\":99}", NULL));
+                  srv_try_create(ver, "{\"body\":\"x\",\"documentId\":99}", NULL));
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
-                  try_create(ver, "{\"body\":\"x\",\"previousId\":99}", NULL));
+                  srv_try_create(ver, "{\"body\":\"x\",\"previousId\":99}", NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_set(d1, current, &(cq_target){ .instance = v1 }, 1, NULL));
-    assert_query(f->db, "SELECT `currentId` FROM documents", "[{\"currentId\":1}]");
+    srv_assert_query(f->db, "SELECT `currentId` FROM documents", "[{\"currentId\":1}]");
     cq_instance_free(d1);
     cq_instance_free(v1);
 
@@ -479,8 +259,8 @@ static void test_mariadb__sync_creates_constraints(void **state)
     assert_int_equal(f->alters, 0);
     /* force drops every table (FOREIGN_KEY_CHECKS off for the cycle) and recreates them */
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    assert_int_equal(count_where(f->db, x.user, NULL), 0);
-    assert_int_equal(count_where(f->db, ver, NULL), 0);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 0);
+    assert_int_equal(srv_count_where(f->db, ver, NULL), 0);
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT @@FOREIGN_KEY_CHECKS"), 1);
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM information_schema."
                                                "REFERENTIAL_CONSTRAINTS WHERE "
@@ -491,33 +271,10 @@ static void test_mariadb__sync_creates_constraints(void **state)
 /* create / find with where operators / update / destroy / count. */
 static void test_mariadb__crud_and_where_operators(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    const char *names[] = { "ada", "bob", "cy", "dee", "eve" };
-    for (int i = 0; i < 5; i++) {
-        char json[64];
-        snprintf(json, sizeof json, "{\"username\":\"%s\",\"age\":%d}", names[i], 20 + 10 * i);
-        cq_instance *u = create(f->db, x.user, json);
-        int64_t id = 0;
-        CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, u, "id"));
-        assert_int_equal(id, i + 1);
-        assert_false(cq_instance_is_new_record(u));
-        cq_instance_free(u);
-    }
-    assert_int_equal(count_where(f->db, x.user, NULL), 5);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$gt\":30}}"), 3);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$gte\":30,\"$lt\":50}}"), 2);
-    assert_int_equal(
-        count_where(f->db, x.user, "{\"username\":{\"$in\":[\"ada\",\"eve\",\"zz\"]}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$notIn\":[\"ada\"]}}"), 4);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$like\":\"%e%\"}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$between\":[25,45]}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"$or\":[{\"age\":20},{\"username\":\"eve\"}]}"),
-                     2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$ne\":20}}"), 4);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":null}"), 0);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$in\":[]}}"), 0);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    srv_check_where_operators(f->db, x.user);
 
     cq_rows *rows = NULL;
     cq_value *w = cq_test_json("{\"age\":{\"$gte\":30}}");
@@ -531,7 +288,7 @@ static void test_mariadb__crud_and_where_operators(void **state)
                                     .attributes = (const char *[]){ "id", "username", NULL } }));
     cq_value_free(w);
     assert_non_null(strstr(f->last_sql, "LIMIT 1, 2"));
-    assert_rows(rows, "[{\"id\":4,\"username\":\"dee\"},{\"id\":3,\"username\":\"cy\"}]");
+    srv_assert_rows(rows, "[{\"id\":4,\"username\":\"dee\"},{\"id\":3,\"username\":\"cy\"}]");
     cq_rows_free(rows);
 
     /* raw where fragment with ? placeholders */
@@ -549,7 +306,7 @@ static void test_mariadb__crud_and_where_operators(void **state)
     CQ_ASSERT_OK(f->db, cq_model_update(&n, x.user, values, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
     assert_int_equal(n, 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":99}"), 2);
+    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":99}"), 2);
     w = cq_test_json("{\"age\":99}");
     CQ_ASSERT_OK(f->db, cq_model_update(&n, x.user, values, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
@@ -562,8 +319,8 @@ static void test_mariadb__crud_and_where_operators(void **state)
     CQ_ASSERT_OK(f->db, cq_model_find_one(&u, x.user, &(cq_find_opts){ .where = w }));
     cq_value_free(w);
     assert_non_null(u);
-    assert_instance(u, "{\"id\":5,\"username\":\"eve\",\"age\":60,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\"}");
+    srv_assert_instance(u, "{\"id\":5,\"username\":\"eve\",\"age\":60,\"createdAt\":\"<ts>\","
+                           "\"updatedAt\":\"<ts>\"}");
     const char *created = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_get_text(&created, u, "createdAt"));
     assert_int_equal(strlen(created), 24); /* 2024-05-01T10:20:30.000Z */
@@ -576,36 +333,36 @@ static void test_mariadb__crud_and_where_operators(void **state)
     assert_int_equal(n, 61);
     CQ_ASSERT_OK(f->db, cq_instance_destroy(u, NULL));
     cq_instance_free(u);
-    assert_int_equal(count_where(f->db, x.user, NULL), 4);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 4);
 
     w = cq_test_json("{\"age\":99}");
     CQ_ASSERT_OK(f->db, cq_model_destroy(&n, x.user, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
     assert_int_equal(n, 2);
-    assert_int_equal(count_where(f->db, x.user, NULL), 2);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 2);
 }
 
 /* bulkCreate: the generated ids come back in order; a failure inserts nothing. */
 static void test_mariadb__bulk_create(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
     cq_value *values = cq_test_json("[{\"username\":\"a\",\"age\":1},{\"username\":\"b\"},"
                                     "{\"username\":\"c\",\"age\":3}]");
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_bulk_create(&rows, x.user, values, NULL));
     cq_value_free(values);
-    assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
-                      "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
-                      "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
-                      "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
+                          "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
+                          "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
+                          "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
     cq_rows_free(rows);
-    rows = find_all(f->db, x.user, NULL, by_id);
-    assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
-                      "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
-                      "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
-                      "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
+    rows = srv_find_all(f->db, x.user, NULL, srv_by_id);
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
+                          "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
+                          "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
+                          "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
     cq_rows_free(rows);
 
     /* all or nothing: a duplicate in the batch inserts none */
@@ -613,49 +370,49 @@ static void test_mariadb__bulk_create(void **state)
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_model_bulk_create(NULL, x.user, values, NULL));
     cq_value_free(values);
     assert_error(f->db, CQ_EUNIQUE, "23000", 1062);
-    assert_int_equal(count_where(f->db, x.user, NULL), 3);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 3);
 }
 
 /* Commit keeps, rollback discards, a savepoint rollback discards only the inner work. */
 static void test_mariadb__transactions_and_savepoints(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
 
     cq_txn *t = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
     assert_string_equal(f->last_sql, "START TRANSACTION;");
-    CQ_ASSERT_OK(
-        f->db, try_create(x.user, "{\"username\":\"kept\"}", &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"kept\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
-    assert_int_equal(count_where(f->db, x.user, NULL), 1);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(
-        f->db, try_create(x.user, "{\"username\":\"gone\"}", &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"gone\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
+    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
 
     /* savepoint: the outer row survives, the inner one does not */
     cq_txn *inner = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"outer\"}",
-                                   &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"outer\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
     assert_non_null(strstr(f->last_sql, "SAVEPOINT `cq_sp_"));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"inner\"}",
-                                   &(cq_write_opts){ .transaction = inner }));
-    CQ_ASSERT_ERR(
-        f->db, CQ_EUNIQUE,
-        try_create(x.user, "{\"username\":\"outer\"}", &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"inner\"}",
+                                       &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
+                  srv_try_create(x.user, "{\"username\":\"outer\"}",
+                                 &(cq_write_opts){ .transaction = inner }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(inner));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"after\"}",
-                                   &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"after\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     /* another connection sees nothing before the commit (InnoDB isolation) */
     cq_db *other = NULL;
     cq_error err = { 0 };
-    assert_int_equal(cq_db_open(&other, test_url, NULL, &err), CQ_OK);
+    assert_int_equal(cq_db_open(&other, srv_url(), NULL, &err), CQ_OK);
     assert_int_equal(cq_test_scalar_int(other, "SELECT count(*) FROM users"), 1);
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
     assert_int_equal(cq_test_scalar_int(other, "SELECT count(*) FROM users"), 3);
@@ -663,10 +420,10 @@ static void test_mariadb__transactions_and_savepoints(void **state)
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, x.user,
-                            &(cq_find_opts){ .order = by_id,
+                            &(cq_find_opts){ .order = srv_by_id,
                                              .attributes = (const char *[]){ "username", NULL } }));
-    assert_rows(rows, "[{\"username\":\"kept\"},{\"username\":\"outer\"},"
-                      "{\"username\":\"after\"}]");
+    srv_assert_rows(rows, "[{\"username\":\"kept\"},{\"username\":\"outer\"},"
+                          "{\"username\":\"after\"}]");
     cq_rows_free(rows);
 }
 
@@ -674,23 +431,24 @@ static void test_mariadb__transactions_and_savepoints(void **state)
  * server's SQLSTATE and error number; unique errors name the model and attribute. */
 static void test_mariadb__constraint_errors_are_mapped(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"ada\"}"));
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));
 
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, try_create(x.user, "{\"username\":\"ada\"}", NULL));
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, srv_try_create(x.user, "{\"username\":\"ada\"}", NULL));
     assert_error(f->db, CQ_EUNIQUE, "23000", 1062);
     assert_non_null(strstr(cq_db_error(f->db)->message, "Duplicate entry 'ada'"));
     assert_non_null(strstr(cq_db_error(f->db)->message, "user.username must be unique"));
     assert_string_equal(cq_error_name(cq_db_error(f->db)->code), "CQ_EUNIQUE");
 
     /* a duplicate primary key names the key attribute */
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, try_create(x.user, "{\"id\":1,\"username\":\"other\"}", NULL));
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
+                  srv_try_create(x.user, "{\"id\":1,\"username\":\"other\"}", NULL));
     assert_non_null(strstr(cq_db_error(f->db)->message, "user.id must be unique"));
 
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
-                  try_create(x.task, "{\"title\":\"t\",\"userId\":42}", NULL));
+                  srv_try_create(x.task, "{\"title\":\"t\",\"userId\":42}", NULL));
     assert_error(f->db, CQ_EFOREIGNKEY, "23000", 1452);
     assert_non_null(strstr(cq_db_error(f->db)->message, "task.userId = 42 references no user row"));
 
@@ -726,29 +484,29 @@ static void test_mariadb__constraint_errors_are_mapped(void **state)
     assert_error(f->db, CQ_EDATABASE, "42S02", 1146);
 
     /* deleting a referenced user cascades (ON DELETE CASCADE from hasMany's option) */
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"t\",\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"t\",\"userId\":1}"));
     int64_t n = 0;
     cq_value *w = cq_test_json("{\"id\":1}");
     CQ_ASSERT_OK(f->db, cq_model_destroy(&n, x.user, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
     assert_int_equal(n, 1);
-    assert_int_equal(count_where(f->db, x.task, NULL), 0);
+    assert_int_equal(srv_count_where(f->db, x.task, NULL), 0);
 
     /* RESTRICT: deleting a referenced row is refused (ER_ROW_IS_REFERENCED_2) */
-    cq_model *shelf =
-        define(f->db, "shelf", (cq_attr[]){ { .name = "label", .type = CQ_STRING }, { 0 } }, NULL);
-    cq_model *book =
-        define(f->db, "book", (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL);
+    cq_model *shelf = srv_define(
+        f->db, "shelf", (cq_attr[]){ { .name = "label", .type = CQ_STRING }, { 0 } }, NULL);
+    cq_model *book = srv_define(f->db, "book",
+                                (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL);
     cq_assoc *on_shelf = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&on_shelf, book, shelf,
                                             &(cq_assoc_opts){ .on_delete = "RESTRICT" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance *s = create(f->db, shelf, "{\"label\":\"A\"}");
-    cq_instance_free(create(f->db, book, "{\"title\":\"b\",\"shelfId\":1}"));
+    cq_instance *s = srv_create(f->db, shelf, "{\"label\":\"A\"}");
+    cq_instance_free(srv_create(f->db, book, "{\"title\":\"b\",\"shelfId\":1}"));
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY, cq_instance_destroy(s, NULL));
     assert_error(f->db, CQ_EFOREIGNKEY, "23000", 1451);
     cq_instance_free(s);
-    assert_int_equal(count_where(f->db, shelf, NULL), 1);
+    assert_int_equal(srv_count_where(f->db, shelf, NULL), 1);
     /* the connection is still usable after errors outside a transaction */
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM users"), 0);
 }
@@ -757,7 +515,7 @@ static void test_mariadb__constraint_errors_are_mapped(void **state)
  * cannot prepare go through the text protocol with the same conversions. */
 static void test_mariadb__raw_query_with_params(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     cq_value *params = cq_test_json("[41,\"x'y\",2.5,true,null]");
     cq_value *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_db_query(&rows, f->db,
@@ -837,13 +595,13 @@ static void test_mariadb__raw_query_with_params(void **state)
 /* hasMany add/get/count and belongsToMany add/get with the join row. */
 static void test_mariadb__associations(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    x.user = define(f->db, "user", user_attrs, NULL);
-    x.task = define(f->db, "task", task_attrs, NULL);
-    cq_model *project =
-        define(f->db, "project", (cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } }, NULL);
-    cq_model *membership = define(
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    x.user = srv_define(f->db, "user", srv_user_attrs, NULL);
+    x.task = srv_define(f->db, "task", srv_task_attrs, NULL);
+    cq_model *project = srv_define(
+        f->db, "project", (cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } }, NULL);
+    cq_model *membership = srv_define(
         f->db, "membership", (cq_attr[]){ { .name = "role", .type = CQ_STRING }, { 0 } }, NULL);
     cq_assoc *projects = NULL, *members = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&x.tasks, x.user, x.task, NULL));
@@ -854,10 +612,10 @@ static void test_mariadb__associations(void **state)
                                                  &(cq_assoc_opts){ .through_model = membership }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
 
-    cq_instance *ada = create(f->db, x.user, "{\"username\":\"ada\"}");
-    cq_instance *t1 = create(f->db, x.task, "{\"title\":\"one\"}");
-    cq_instance *t2 = create(f->db, x.task, "{\"title\":\"two\"}");
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"other\"}"));
+    cq_instance *ada = srv_create(f->db, x.user, "{\"username\":\"ada\"}");
+    cq_instance *t1 = srv_create(f->db, x.task, "{\"title\":\"one\"}");
+    cq_instance *t2 = srv_create(f->db, x.task, "{\"title\":\"two\"}");
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"other\"}"));
     CQ_ASSERT_OK(f->db,
                  cq_assoc_add(ada, x.tasks, (cq_target[]){ { .instance = t1 }, { .instance = t2 } },
                               2, NULL));
@@ -868,9 +626,9 @@ static void test_mariadb__associations(void **state)
     CQ_ASSERT_OK(
         f->db,
         cq_assoc_get(&rows, ada, x.tasks,
-                     &(cq_find_opts){ .order = by_id,
+                     &(cq_find_opts){ .order = srv_by_id,
                                       .attributes = (const char *[]){ "title", "userId", NULL } }));
-    assert_rows(rows, "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":1}]");
+    srv_assert_rows(rows, "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":1}]");
     cq_rows_free(rows);
     bool has = false;
     CQ_ASSERT_OK(f->db,
@@ -879,16 +637,16 @@ static void test_mariadb__associations(void **state)
 
     /* belongsTo: get and set, read back from the table */
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, t1, x.owner, NULL));
-    assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
-                      "\"updatedAt\":\"<ts>\"}]");
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
+                          "\"updatedAt\":\"<ts>\"}]");
     cq_rows_free(rows);
     CQ_ASSERT_OK(f->db, cq_assoc_set(t2, x.owner, NULL, 0, NULL));
-    assert_query(f->db, "SELECT title, `userId` FROM tasks ORDER BY id",
-                 "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":null},"
-                 "{\"title\":\"other\",\"userId\":null}]");
+    srv_assert_query(f->db, "SELECT title, `userId` FROM tasks ORDER BY id",
+                     "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":null},"
+                     "{\"title\":\"other\",\"userId\":null}]");
 
-    cq_instance *p1 = create(f->db, project, "{\"name\":\"p1\"}");
-    cq_instance *p2 = create(f->db, project, "{\"name\":\"p2\"}");
+    cq_instance *p1 = srv_create(f->db, project, "{\"name\":\"p1\"}");
+    cq_instance *p2 = srv_create(f->db, project, "{\"name\":\"p2\"}");
     cq_value *lead = cq_test_json("{\"role\":\"lead\"}");
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(p2, lead));
     cq_value_free(lead);
@@ -897,14 +655,15 @@ static void test_mariadb__associations(void **state)
                                      (cq_target[]){ { .instance = p1 }, { .instance = p2 } }, 2,
                                      &(cq_assoc_opts_write){ .through = dev }));
     cq_value_free(dev);
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = by_id }));
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = srv_by_id }));
     assert_int_equal(cq_rows_count(rows), 2);
-    assert_rows(rows, "[{\"id\":1,\"name\":\"p1\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\","
-                      "\"membership\":{\"role\":\"dev\",\"createdAt\":\"<ts>\",\"updatedAt\":"
-                      "\"<ts>\",\"userId\":1,\"projectId\":1}},{\"id\":2,\"name\":\"p2\","
-                      "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"membership\":{\"role\":"
-                      "\"lead\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"userId\":1,"
-                      "\"projectId\":2}}]");
+    srv_assert_rows(rows,
+                    "[{\"id\":1,\"name\":\"p1\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\","
+                    "\"membership\":{\"role\":\"dev\",\"createdAt\":\"<ts>\",\"updatedAt\":"
+                    "\"<ts>\",\"userId\":1,\"projectId\":1}},{\"id\":2,\"name\":\"p2\","
+                    "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"membership\":{\"role\":"
+                    "\"lead\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"userId\":1,"
+                    "\"projectId\":2}}]");
     cq_rows_free(rows);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, p2, members, NULL));
     assert_int_equal(n, 1);
@@ -913,14 +672,14 @@ static void test_mariadb__associations(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects, (cq_target[]){ { .instance = p1 } }, 1,
                                      &(cq_assoc_opts_write){ .through = role }));
     cq_value_free(role);
-    assert_query(f->db, "SELECT `userId`, `projectId`, role FROM memberships ORDER BY 2",
-                 "[{\"userId\":1,\"projectId\":1,\"role\":\"owner\"},"
-                 "{\"userId\":1,\"projectId\":2,\"role\":\"lead\"}]");
+    srv_assert_query(f->db, "SELECT `userId`, `projectId`, role FROM memberships ORDER BY 2",
+                     "[{\"userId\":1,\"projectId\":1,\"role\":\"owner\"},"
+                     "{\"userId\":1,\"projectId\":2,\"role\":\"lead\"}]");
     /* remove deletes the join row only */
     CQ_ASSERT_OK(f->db,
                  cq_assoc_remove(ada, projects, (cq_target[]){ { .instance = p2 } }, 1, NULL));
-    assert_query(f->db, "SELECT count(*) AS n FROM memberships", "[{\"n\":1}]");
-    assert_int_equal(count_where(f->db, project, NULL), 2);
+    srv_assert_query(f->db, "SELECT count(*) AS n FROM memberships", "[{\"n\":1}]");
+    assert_int_equal(srv_count_where(f->db, project, NULL), 2);
 
     cq_instance_free(p1);
     cq_instance_free(p2);
@@ -933,23 +692,23 @@ static void test_mariadb__associations(void **state)
  * required (INNER JOIN). */
 static void test_mariadb__include_nested_and_required(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    x.user = define(f->db, "user", user_attrs, NULL);
-    x.task = define(f->db, "task", task_attrs, NULL);
-    cq_model *note =
-        define(f->db, "note", (cq_attr[]){ { .name = "body", .type = CQ_STRING }, { 0 } }, NULL);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    x.user = srv_define(f->db, "user", srv_user_attrs, NULL);
+    x.task = srv_define(f->db, "task", srv_task_attrs, NULL);
+    cq_model *note = srv_define(f->db, "note",
+                                (cq_attr[]){ { .name = "body", .type = CQ_STRING }, { 0 } }, NULL);
     cq_assoc *notes = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&x.tasks, x.user, x.task, NULL));
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&x.owner, x.task, x.user, NULL));
     CQ_ASSERT_OK(f->db, cq_model_has_many(&notes, x.task, note, NULL));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"ada\"}"));
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"bob\"}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"a1\",\"done\":true,\"userId\":1}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"a2\",\"done\":false,\"userId\":1}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"orphan\"}"));
-    cq_instance_free(create(f->db, note, "{\"body\":\"n1\",\"taskId\":2}"));
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"bob\"}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"a1\",\"done\":true,\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"a2\",\"done\":false,\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"orphan\"}"));
+    cq_instance_free(srv_create(f->db, note, "{\"body\":\"n1\",\"taskId\":2}"));
 
     const char *const user_cols[] = { "id", "username", NULL };
     const char *const task_cols[] = { "id", "title", "done", NULL };
@@ -957,16 +716,17 @@ static void test_mariadb__include_nested_and_required(void **state)
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, x.task,
-                            &(cq_find_opts){ .order = by_id,
+                            &(cq_find_opts){ .order = srv_by_id,
                                              .attributes = task_cols,
                                              .include = (cq_include[]){ { .association = x.owner,
                                                                           .attributes = user_cols },
                                                                         { 0 } } }));
     assert_non_null(strstr(f->last_sql, "LEFT OUTER JOIN `users`"));
-    assert_rows(rows, "[{\"id\":1,\"title\":\"a1\",\"done\":true,\"user\":{\"id\":1,"
-                      "\"username\":\"ada\"}},{\"id\":2,\"title\":\"a2\",\"done\":false,"
-                      "\"user\":{\"id\":1,\"username\":\"ada\"}},{\"id\":3,\"title\":\"orphan\","
-                      "\"done\":null,\"user\":null}]");
+    srv_assert_rows(rows,
+                    "[{\"id\":1,\"title\":\"a1\",\"done\":true,\"user\":{\"id\":1,"
+                    "\"username\":\"ada\"}},{\"id\":2,\"title\":\"a2\",\"done\":false,"
+                    "\"user\":{\"id\":1,\"username\":\"ada\"}},{\"id\":3,\"title\":\"orphan\","
+                    "\"done\":null,\"user\":null}]");
     cq_rows_free(rows);
 
     /* user -> tasks -> notes, batched and in one statement */
@@ -988,7 +748,7 @@ static void test_mariadb__include_nested_and_required(void **state)
                     .include = (cq_include[]){
                         { .association = x.tasks, .attributes = task_cols, .include = nested },
                         { 0 } } }));
-        assert_rows(rows, expected);
+        srv_assert_rows(rows, expected);
         cq_rows_free(rows);
     }
 
@@ -1002,8 +762,8 @@ static void test_mariadb__include_nested_and_required(void **state)
                                     { .association = x.tasks, .attributes = task_cols, .where = w },
                                     { 0 } } }));
     cq_value_free(w);
-    assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"tasks\":[{\"id\":1,\"title\":\"a1\","
-                      "\"done\":true}]}]");
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"tasks\":[{\"id\":1,\"title\":\"a1\","
+                          "\"done\":true}]}]");
     cq_rows_free(rows);
 
     /* required: true without a where: tasks that have notes, with their user (one statement) */
@@ -1018,56 +778,18 @@ static void test_mariadb__include_nested_and_required(void **state)
                              { .association = x.owner, .attributes = user_cols },
                              { 0 } } }));
     assert_non_null(strstr(f->last_sql, "INNER JOIN `notes`"));
-    assert_rows(rows, "[{\"id\":2,\"title\":\"a2\",\"done\":false,\"notes\":[{\"body\":\"n1\"}],"
-                      "\"user\":{\"id\":1,\"username\":\"ada\"}}]");
+    srv_assert_rows(rows,
+                    "[{\"id\":2,\"title\":\"a2\",\"done\":false,\"notes\":[{\"body\":\"n1\"}],"
+                    "\"user\":{\"id\":1,\"username\":\"ada\"}}]");
     cq_rows_free(rows);
 }
 
 /* Nested create runs in one transaction: a server error deep in the tree rolls back all. */
 static void test_mariadb__nested_create_and_rollback(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    const cq_include inc[] = { { .association = x.tasks }, { 0 } };
-
-    cq_value *v = cq_test_json("{\"username\":\"ada\",\"tasks\":[{\"title\":\"t1\"},"
-                               "{\"title\":\"t2\",\"done\":true}]}");
-    cq_instance *u = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_create(&u, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    assert_instance(u, "{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"done\":null,"
-                       "\"userId\":1,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":2,"
-                       "\"title\":\"t2\",\"done\":true,\"userId\":1,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\"}]}");
-    cq_instance_free(u);
-    assert_query(f->db, "SELECT id, title, `userId` FROM tasks ORDER BY id",
-                 "[{\"id\":1,\"title\":\"t1\",\"userId\":1},{\"id\":2,\"title\":\"t2\","
-                 "\"userId\":1}]");
-
-    /* the second task's title is taken: the user and the first task disappear too */
-    v = cq_test_json("{\"username\":\"bob\",\"tasks\":[{\"title\":\"new\"},{\"title\":\"t1\"}]}");
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
-                  cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    assert_error(f->db, CQ_EUNIQUE, "23000", 1062);
-    assert_int_equal(count_where(f->db, x.user, NULL), 1);
-    assert_int_equal(count_where(f->db, x.task, NULL), 2);
-
-    /* inside a caller's transaction the failure rolls back to a savepoint only */
-    cq_txn *t = NULL;
-    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(f->db,
-                 try_create(x.user, "{\"username\":\"cy\"}", &(cq_write_opts){ .transaction = t }));
-    v = cq_test_json("{\"username\":\"dee\",\"tasks\":[{\"title\":\"t2\"}]}");
-    CQ_ASSERT_ERR(
-        f->db, CQ_EUNIQUE,
-        cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
-    cq_value_free(v);
-    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
-    assert_query(f->db, "SELECT username FROM users ORDER BY id",
-                 "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
+    srv_check_nested_create_and_rollback(*state,
+                                         (srv_error){ .sqlstate = "23000", .driver_code = 1062 },
+                                         "SELECT id, title, `userId` FROM tasks ORDER BY id");
 }
 
 /* A server that is not there: CQ_ECONNECT with the client's reason; bad URLs are refused;
@@ -1092,13 +814,13 @@ static void test_mariadb__connect_errors(void **state)
     assert_int_equal(cq_db_open(&db, "mysql://u%zz@h/db", NULL, &err), CQ_EINVALID);
     assert_null(db);
     /* a wrong password is a connection error that does not echo the password */
-    const char *at = strchr(strstr(test_url, "://") + 3, '@');
+    const char *at = strchr(strstr(srv_url(), "://") + 3, '@');
     char *bad = concat("mysql://root:s3cr%40t@", at + 1);
     assert_int_equal(cq_db_open(&db, bad, NULL, &err), CQ_ECONNECT);
     assert_null(strstr(err.message, "s3cr"));
     free(bad);
 
-    char *alt = concat("mariadb", strchr(test_url, ':'));
+    char *alt = concat("mariadb", strchr(srv_url(), ':'));
     assert_int_equal(cq_db_open(&db, alt, NULL, &err), CQ_OK);
     assert_int_equal(cq_db_dialect(db), CQ_DIALECT_MYSQL);
     assert_int_equal(cq_test_scalar_int(db, "SELECT 6 * 7"), 42);
@@ -1106,69 +828,31 @@ static void test_mariadb__connect_errors(void **state)
     free(alt);
 }
 
-/* ---- main: a database of our own for the run ------------------------------------------------ */
-
-/* `url` with its database name replaced by `dbname` (query string kept). */
-static char *with_database(const char *url, const char *dbname)
-{
-    const char *hier = strstr(url, "://");
-    const char *path = hier ? strchr(hier + 3, '/') : NULL;
-    const char *query = strchr(hier ? hier + 3 : url, '?');
-    size_t head = path && (!query || path < query) ? (size_t)(path - url)
-                  : query                          ? (size_t)(query - url)
-                                                   : strlen(url);
-    size_t n = head + strlen(dbname) + (query ? strlen(query) : 0) + 2;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s/%s%s", (int)head, url, dbname, query ? query : "");
-    return out;
-}
-
 int main(void)
 {
-    base_url = getenv("CQ_TEST_MYSQL_URL");
-    const char *ci = getenv("CI");
-    if (!base_url || !*base_url) {
-        if (ci && *ci && strcmp(ci, "false") != 0) {
-            printf("test_mariadb: CQ_TEST_MYSQL_URL is not set under CI (run through "
-                   "scripts/test-servers)\n");
-            return 1;
-        }
-        printf("test_mariadb: CQ_TEST_MYSQL_URL is not set; skipping (run through "
-               "scripts/test-servers)\n");
-        return 77;
-    }
-    snprintf(test_dbname, sizeof test_dbname, "cq_test_%ld", (long)getpid());
-    test_url = with_database(base_url, test_dbname);
-    if (!test_url)
-        return 1;
-    char sql[128];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) == CQ_ENOTSUPPORTED) {
-        printf("test_mariadb: this build has no MySQL driver (CQ_WITH_MYSQL=OFF); skipping\n");
-        free(test_url);
-        return 77;
-    }
-
+    int rc = srv_begin(CQ_DIALECT_MYSQL, "test_mariadb", "cq_test");
+    if (rc != 0)
+        return rc;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_mariadb__every_type_round_trips, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__sync_creates_constraints, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__crud_and_where_operators, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__bulk_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__transactions_and_savepoints, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__constraint_errors_are_mapped, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__raw_query_with_params, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__associations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__include_nested_and_required, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mariadb__nested_create_and_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__every_type_round_trips, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__sync_creates_constraints, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__crud_and_where_operators, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__bulk_create, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__transactions_and_savepoints, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__constraint_errors_are_mapped, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__raw_query_with_params, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__associations, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__include_nested_and_required, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__nested_create_and_rollback, srv_setup,
+                                        srv_teardown),
         cmocka_unit_test(test_mariadb__connect_errors),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", test_dbname);
-    if (admin_exec(base_url, sql) != CQ_OK)
-        failed++;
-    free(test_url);
-    return failed ? 1 : 0;
+    return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -5,216 +5,10 @@
  * The run creates a database cq_test_<pid> next to the one in the URL and drops it at the
  * end; every test starts from an empty `public` schema in it. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_server.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-static char *test_url; /* the URL of the run's own database */
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-typedef struct fixture {
-    cq_db *db;
-    char last_sql[1024]; /* the last statement logged */
-    size_t statements;
-} fixture;
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL)
-        return;
-    snprintf(f->last_sql, sizeof f->last_sql, "%s", ev->sql);
-    f->statements++;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, test_url, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
-                   &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", test_url, err.message);
-        free(f);
-        return -1;
-    }
-    /* a clean slate: sync's catalogue queries look at the public schema */
-    if (cq_db_query(NULL, f->db, "DROP SCHEMA IF EXISTS public CASCADE", NULL, NULL) != CQ_OK ||
-        cq_db_query(NULL, f->db, "CREATE SCHEMA public", NULL, NULL) != CQ_OK) {
-        print_error("reset schema: %s\n", cq_db_error(f->db)->message);
-        cq_db_close(f->db);
-        free(f);
-        return -1;
-    }
-    f->statements = 0;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    free(f);
-    return 0;
-}
-
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs,
-                        const cq_model_opts *opts)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, opts));
-    return m;
-}
-
-static bool is_timestamp_key(const char *k)
-{
-    return strcmp(k, "createdAt") == 0 || strcmp(k, "updatedAt") == 0;
-}
-
-/* Copy of `v` with non-null timestamps replaced by "<ts>". */
-static cq_value *mask(const cq_value *v)
-{
-    if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
-        cq_value *a = cq_value_array();
-        for (size_t i = 0; i < cq_value_size(v); i++)
-            cq_value_array_append(a, mask(cq_value_array_get(v, i)));
-        return a;
-    }
-    if (cq_value_type_of(v) != CQ_VALUE_OBJECT)
-        return cq_value_copy(v);
-    cq_value *o = cq_value_object();
-    for (size_t i = 0; i < cq_value_size(v); i++) {
-        const char *k = cq_value_object_key(v, i);
-        const cq_value *x = cq_value_object_value(v, i);
-        cq_value_object_set(
-            o, k, is_timestamp_key(k) && !cq_value_is_null(x) ? cq_value_text("<ts>") : mask(x));
-    }
-    return o;
-}
-
-/* Compares `got` (timestamps masked, keys sorted) with the JSON text `expected`. */
-static void assert_value(const cq_value *got, const char *expected)
-{
-    cq_value *m = mask(got), *want = cq_test_json(expected);
-    char *g = NULL, *w = NULL;
-    assert_int_equal(cq_value_to_json(&g, m, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
-    assert_int_equal(cq_value_to_json(&w, want, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
-    cq_value_free(m);
-    cq_value_free(want);
-    if (strcmp(g, w) != 0) {
-        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
-        cq_free(g);
-        cq_free(w);
-        fail();
-    }
-    cq_free(g);
-    cq_free(w);
-}
-
-static void assert_instance(const cq_instance *inst, const char *expected)
-{
-    cq_value *v = NULL;
-    assert_int_equal(cq_instance_to_value(&v, inst), CQ_OK);
-    assert_value(v, expected);
-    cq_value_free(v);
-}
-
-static void assert_rows(const cq_rows *rows, const char *expected)
-{
-    cq_value *v = NULL;
-    assert_int_equal(cq_rows_to_value(&v, rows), CQ_OK);
-    assert_value(v, expected);
-    cq_value_free(v);
-}
-
-/* Rows of a raw query, compared as JSON. */
-static void assert_query(cq_db *db, const char *sql, const char *expected)
-{
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
-    assert_value(rows, expected);
-    cq_value_free(rows);
-}
-
-static cq_instance *create(cq_db *db, cq_model *m, const char *json)
-{
-    cq_instance *inst = NULL;
-    cq_value *v = cq_test_json(json);
-    CQ_ASSERT_OK(db, cq_model_create(&inst, m, v, NULL));
-    cq_value_free(v);
-    return inst;
-}
-
-static int try_create(cq_model *m, const char *json, const cq_write_opts *opts)
-{
-    cq_value *v = cq_test_json(json);
-    int rc = cq_model_create(NULL, m, v, opts);
-    cq_value_free(v);
-    return rc;
-}
-
-static int64_t count_where(cq_db *db, cq_model *m, const char *where_json)
-{
-    int64_t n = -1;
-    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
-    CQ_ASSERT_OK(db, cq_model_count(&n, m, &(cq_find_opts){ .where = w }));
-    cq_value_free(w);
-    return n;
-}
-
-static cq_rows *find_all(cq_db *db, cq_model *m, const char *where_json, const cq_order *order)
-{
-    cq_rows *rows = NULL;
-    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, m, &(cq_find_opts){ .where = w, .order = order }));
-    cq_value_free(w);
-    return rows;
-}
-
-static void assert_error(cq_db *db, int code, const char *sqlstate)
-{
-    const cq_error *e = cq_db_error(db);
-    assert_int_equal(e->code, code);
-    assert_string_equal(e->sqlstate, sqlstate);
-    assert_true(e->message[0] != '\0');
-}
-
-static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
-
-/* ---- users and tasks, used by several tests ---------------------------------------------- */
-
-static const cq_attr user_attrs[] = {
-    { .name = "username", .type = CQ_STRING, .unique = true, .allow_null = CQ_OFF },
-    { .name = "age", .type = CQ_INTEGER },
-    { 0 },
-};
-static const cq_attr task_attrs[] = {
-    { .name = "title", .type = CQ_STRING, .unique = true },
-    { .name = "done", .type = CQ_BOOLEAN },
-    { 0 },
-};
-
-typedef struct user_tasks {
-    cq_model *user, *task;
-    cq_assoc *tasks, *owner;
-} user_tasks;
-
-static void define_user_tasks(fixture *f, user_tasks *x)
-{
-    x->user = define(f->db, "user", user_attrs, NULL);
-    x->task = define(f->db, "task", task_attrs, NULL);
-    CQ_ASSERT_OK(f->db, cq_model_has_many(&x->tasks, x->user, x->task,
-                                          &(cq_assoc_opts){ .on_delete = "CASCADE" }));
-    CQ_ASSERT_OK(f->db, cq_model_belongs_to(&x->owner, x->task, x->user, NULL));
-    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-}
 
 /* ---- tests ------------------------------------------------------------------------------- */
 
@@ -222,7 +16,7 @@ static void define_user_tasks(fixture *f, user_tasks *x)
  * the column type sync chose). */
 static void test_postgres__every_type_round_trips(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     const cq_attr attrs[] = {
         { .name = "s", .type = CQ_STRING, .length = 20 },
         { .name = "c", .type = CQ_CHAR, .length = 3 },
@@ -245,7 +39,7 @@ static void test_postgres__every_type_round_trips(void **state)
         { .name = "nothing", .type = CQ_STRING },
         { 0 },
     };
-    cq_model *m = define(f->db, "sample", attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
+    cq_model *m = srv_define(f->db, "sample", attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
     CQ_ASSERT_OK(f->db, cq_model_sync(m, NULL));
 
     cq_value *v = cq_test_json(
@@ -314,92 +108,74 @@ static void test_postgres__every_type_round_trips(void **state)
     cq_instance_free(inst);
 
     /* what the server holds, in its own text form */
-    assert_query(f->db,
-                 "SELECT \"at\"::text AS at, \"dec\"::text AS dec, \"c\", pg_typeof(\"at\")::text "
-                 "AS at_type, pg_typeof(\"bin\")::text AS bin_type, pg_typeof(\"js\")::text AS "
-                 "js_type, pg_typeof(\"uid\")::text AS uid_type, length(\"bin\") AS bin_len FROM "
-                 "samples",
-                 "[{\"at\":\"2024-05-01 10:20:30.123+00\",\"dec\":\"12345678.91\",\"c\":\"abc\","
-                 "\"at_type\":\"timestamp with time zone\",\"bin_type\":\"bytea\","
-                 "\"js_type\":\"json\",\"uid_type\":\"uuid\",\"bin_len\":7}]");
+    srv_assert_query(
+        f->db,
+        "SELECT \"at\"::text AS at, \"dec\"::text AS dec, \"c\", pg_typeof(\"at\")::text "
+        "AS at_type, pg_typeof(\"bin\")::text AS bin_type, pg_typeof(\"js\")::text AS "
+        "js_type, pg_typeof(\"uid\")::text AS uid_type, length(\"bin\") AS bin_len FROM "
+        "samples",
+        "[{\"at\":\"2024-05-01 10:20:30.123+00\",\"dec\":\"12345678.91\",\"c\":\"abc\","
+        "\"at_type\":\"timestamp with time zone\",\"bin_type\":\"bytea\","
+        "\"js_type\":\"json\",\"uid_type\":\"uuid\",\"bin_len\":7}]");
 
     /* a where on a date and a boolean binds text the server casts */
-    assert_int_equal(count_where(f->db, m,
-                                 "{\"at\":{\"$gt\":\"2024-05-01T10:20:30.122Z\"},\"yes\":true,"
-                                 "\"no\":false,\"day\":\"2024-02-29\"}"),
+    assert_int_equal(srv_count_where(f->db, m,
+                                     "{\"at\":{\"$gt\":\"2024-05-01T10:20:30.122Z\"},\"yes\":true,"
+                                     "\"no\":false,\"day\":\"2024-02-29\"}"),
                      1);
-    assert_int_equal(count_where(f->db, m, "{\"at\":{\"$gt\":\"2024-05-01T10:20:30.123Z\"}}"), 0);
+    assert_int_equal(srv_count_where(f->db, m, "{\"at\":{\"$gt\":\"2024-05-01T10:20:30.123Z\"}}"),
+                     0);
 }
 
 /* sync creates what Sequelize creates: SERIAL keys, NOT NULL, UNIQUE, REFERENCES with actions;
  * a second sync changes nothing. */
 static void test_postgres__sync_creates_constraints(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    assert_query(f->db,
-                 "SELECT column_name AS c, data_type AS t, is_nullable AS n, "
-                 "column_default LIKE 'nextval(%' AS serial FROM information_schema.columns "
-                 "WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position",
-                 "[{\"c\":\"id\",\"t\":\"integer\",\"n\":\"NO\",\"serial\":true},"
-                 "{\"c\":\"username\",\"t\":\"character varying\",\"n\":\"NO\",\"serial\":null},"
-                 "{\"c\":\"age\",\"t\":\"integer\",\"n\":\"YES\",\"serial\":null},"
-                 "{\"c\":\"createdAt\",\"t\":\"timestamp with time zone\",\"n\":\"NO\","
-                 "\"serial\":null},"
-                 "{\"c\":\"updatedAt\",\"t\":\"timestamp with time zone\",\"n\":\"NO\","
-                 "\"serial\":null}]");
-    assert_query(f->db,
-                 "SELECT kcu.column_name AS c, ccu.table_name AS ref, rc.delete_rule AS del, "
-                 "rc.update_rule AS upd FROM information_schema.referential_constraints rc "
-                 "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = "
-                 "rc.constraint_name JOIN information_schema.constraint_column_usage ccu ON "
-                 "ccu.constraint_name = rc.constraint_name WHERE kcu.table_name = 'tasks'",
-                 "[{\"c\":\"userId\",\"ref\":\"users\",\"del\":\"CASCADE\",\"upd\":\"CASCADE\"}]");
-    assert_query(f->db,
-                 "SELECT tc.table_name AS t, kcu.column_name AS c FROM "
-                 "information_schema.table_constraints tc JOIN information_schema.key_column_usage "
-                 "kcu ON kcu.constraint_name = tc.constraint_name WHERE tc.constraint_type = "
-                 "'UNIQUE' AND tc.table_schema = 'public' ORDER BY 1, 2",
-                 "[{\"t\":\"tasks\",\"c\":\"title\"},{\"t\":\"users\",\"c\":\"username\"}]");
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    srv_assert_query(
+        f->db,
+        "SELECT column_name AS c, data_type AS t, is_nullable AS n, "
+        "column_default LIKE 'nextval(%' AS serial FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position",
+        "[{\"c\":\"id\",\"t\":\"integer\",\"n\":\"NO\",\"serial\":true},"
+        "{\"c\":\"username\",\"t\":\"character varying\",\"n\":\"NO\",\"serial\":null},"
+        "{\"c\":\"age\",\"t\":\"integer\",\"n\":\"YES\",\"serial\":null},"
+        "{\"c\":\"createdAt\",\"t\":\"timestamp with time zone\",\"n\":\"NO\","
+        "\"serial\":null},"
+        "{\"c\":\"updatedAt\",\"t\":\"timestamp with time zone\",\"n\":\"NO\","
+        "\"serial\":null}]");
+    srv_assert_query(
+        f->db,
+        "SELECT kcu.column_name AS c, ccu.table_name AS ref, rc.delete_rule AS del, "
+        "rc.update_rule AS upd FROM information_schema.referential_constraints rc "
+        "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = "
+        "rc.constraint_name JOIN information_schema.constraint_column_usage ccu ON "
+        "ccu.constraint_name = rc.constraint_name WHERE kcu.table_name = 'tasks'",
+        "[{\"c\":\"userId\",\"ref\":\"users\",\"del\":\"CASCADE\",\"upd\":\"CASCADE\"}]");
+    srv_assert_query(
+        f->db,
+        "SELECT tc.table_name AS t, kcu.column_name AS c FROM "
+        "information_schema.table_constraints tc JOIN information_schema.key_column_usage "
+        "kcu ON kcu.constraint_name = tc.constraint_name WHERE tc.constraint_type = "
+        "'UNIQUE' AND tc.table_schema = 'public' ORDER BY 1, 2",
+        "[{\"t\":\"tasks\",\"c\":\"title\"},{\"t\":\"users\",\"c\":\"username\"}]");
     /* IF NOT EXISTS: syncing again is harmless and silent */
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     /* force drops and recreates (DROP TABLE ... CASCADE) */
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"ada\"}"));
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    assert_int_equal(count_where(f->db, x.user, NULL), 0);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 0);
 }
 
 /* create / find with where operators / update / destroy / count. */
 static void test_postgres__crud_and_where_operators(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    const char *names[] = { "ada", "bob", "cy", "dee", "eve" };
-    for (int i = 0; i < 5; i++) {
-        char json[64];
-        snprintf(json, sizeof json, "{\"username\":\"%s\",\"age\":%d}", names[i], 20 + 10 * i);
-        cq_instance *u = create(f->db, x.user, json);
-        int64_t id = 0;
-        CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, u, "id"));
-        assert_int_equal(id, i + 1);
-        assert_false(cq_instance_is_new_record(u));
-        cq_instance_free(u);
-    }
-    assert_int_equal(count_where(f->db, x.user, NULL), 5);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$gt\":30}}"), 3);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$gte\":30,\"$lt\":50}}"), 2);
-    assert_int_equal(
-        count_where(f->db, x.user, "{\"username\":{\"$in\":[\"ada\",\"eve\",\"zz\"]}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$notIn\":[\"ada\"]}}"), 4);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$like\":\"%e%\"}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$between\":[25,45]}}"), 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"$or\":[{\"age\":20},{\"username\":\"eve\"}]}"),
-                     2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":{\"$ne\":20}}"), 4);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":null}"), 0);
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":{\"$in\":[]}}"), 0);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    srv_check_where_operators(f->db, x.user);
 
     cq_rows *rows = NULL;
     cq_value *w = cq_test_json("{\"age\":{\"$gte\":30}}");
@@ -413,7 +189,7 @@ static void test_postgres__crud_and_where_operators(void **state)
                                     .attributes = (const char *[]){ "id", "username", NULL } }));
     cq_value_free(w);
     assert_non_null(strstr(f->last_sql, "LIMIT 2 OFFSET 1"));
-    assert_rows(rows, "[{\"id\":4,\"username\":\"dee\"},{\"id\":3,\"username\":\"cy\"}]");
+    srv_assert_rows(rows, "[{\"id\":4,\"username\":\"dee\"},{\"id\":3,\"username\":\"cy\"}]");
     cq_rows_free(rows);
 
     /* raw where fragment with ? placeholders becomes $n */
@@ -432,7 +208,7 @@ static void test_postgres__crud_and_where_operators(void **state)
     cq_value_free(w);
     cq_value_free(values);
     assert_int_equal(n, 2);
-    assert_int_equal(count_where(f->db, x.user, "{\"age\":99}"), 2);
+    assert_int_equal(srv_count_where(f->db, x.user, "{\"age\":99}"), 2);
 
     /* instance update, reload, destroy */
     cq_instance *u = NULL;
@@ -440,8 +216,8 @@ static void test_postgres__crud_and_where_operators(void **state)
     CQ_ASSERT_OK(f->db, cq_model_find_one(&u, x.user, &(cq_find_opts){ .where = w }));
     cq_value_free(w);
     assert_non_null(u);
-    assert_instance(u, "{\"id\":5,\"username\":\"eve\",\"age\":60,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\"}");
+    srv_assert_instance(u, "{\"id\":5,\"username\":\"eve\",\"age\":60,\"createdAt\":\"<ts>\","
+                           "\"updatedAt\":\"<ts>\"}");
     const char *created = NULL;
     CQ_ASSERT_OK(f->db, cq_instance_get_text(&created, u, "createdAt"));
     assert_int_equal(strlen(created), 24); /* 2024-05-01T10:20:30.123Z */
@@ -454,21 +230,21 @@ static void test_postgres__crud_and_where_operators(void **state)
     assert_int_equal(n, 61);
     CQ_ASSERT_OK(f->db, cq_instance_destroy(u, NULL));
     cq_instance_free(u);
-    assert_int_equal(count_where(f->db, x.user, NULL), 4);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 4);
 
     w = cq_test_json("{\"age\":99}");
     CQ_ASSERT_OK(f->db, cq_model_destroy(&n, x.user, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
     assert_int_equal(n, 2);
-    assert_int_equal(count_where(f->db, x.user, NULL), 2);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 2);
 }
 
 /* bulkCreate: one INSERT, the generated ids come back in order. */
 static void test_postgres__bulk_create(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
     cq_value *values = cq_test_json("[{\"username\":\"a\",\"age\":1},{\"username\":\"b\"},"
                                     "{\"username\":\"c\",\"age\":3}]");
     cq_rows *rows = NULL;
@@ -476,83 +252,83 @@ static void test_postgres__bulk_create(void **state)
     cq_value_free(values);
     assert_int_equal(cq_rows_count(rows), 3);
     cq_rows_free(rows);
-    rows = find_all(f->db, x.user, NULL, by_id);
-    assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
-                      "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
-                      "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
-                      "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
+    rows = srv_find_all(f->db, x.user, NULL, srv_by_id);
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"a\",\"age\":1,\"createdAt\":\"<ts>\","
+                          "\"updatedAt\":\"<ts>\"},{\"id\":2,\"username\":\"b\",\"age\":null,"
+                          "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":3,\"username\":"
+                          "\"c\",\"age\":3,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"}]");
     cq_rows_free(rows);
 
     /* all or nothing: a duplicate in the batch inserts none */
     values = cq_test_json("[{\"username\":\"d\"},{\"username\":\"a\"}]");
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_model_bulk_create(NULL, x.user, values, NULL));
     cq_value_free(values);
-    assert_error(f->db, CQ_EUNIQUE, "23505");
-    assert_int_equal(count_where(f->db, x.user, NULL), 3);
+    srv_assert_error(f->db, CQ_EUNIQUE, "23505");
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 3);
 }
 
 /* Commit keeps, rollback discards, a savepoint rollback discards only the inner work. */
 static void test_postgres__transactions_and_savepoints(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
 
     cq_txn *t = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(
-        f->db, try_create(x.user, "{\"username\":\"kept\"}", &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"kept\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
-    assert_int_equal(count_where(f->db, x.user, NULL), 1);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(
-        f->db, try_create(x.user, "{\"username\":\"gone\"}", &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"gone\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
-    assert_int_equal(count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
+    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
 
     /* savepoint: the outer row survives, the inner one does not */
     cq_txn *inner = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"outer\"}",
-                                   &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"outer\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
     assert_non_null(strstr(f->last_sql, "SAVEPOINT \"cq_sp_"));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"inner\"}",
-                                   &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"inner\"}",
+                                       &(cq_write_opts){ .transaction = inner }));
     /* a failed statement aborts the PostgreSQL transaction until the savepoint rolls back */
-    CQ_ASSERT_ERR(
-        f->db, CQ_EUNIQUE,
-        try_create(x.user, "{\"username\":\"outer\"}", &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
+                  srv_try_create(x.user, "{\"username\":\"outer\"}",
+                                 &(cq_write_opts){ .transaction = inner }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(inner));
-    CQ_ASSERT_OK(f->db, try_create(x.user, "{\"username\":\"after\"}",
-                                   &(cq_write_opts){ .transaction = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"after\"}",
+                                       &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, x.user,
-                            &(cq_find_opts){ .order = by_id,
+                            &(cq_find_opts){ .order = srv_by_id,
                                              .attributes = (const char *[]){ "username", NULL } }));
-    assert_rows(rows, "[{\"username\":\"kept\"},{\"username\":\"outer\"},"
-                      "{\"username\":\"after\"}]");
+    srv_assert_rows(rows, "[{\"username\":\"kept\"},{\"username\":\"outer\"},"
+                          "{\"username\":\"after\"}]");
     cq_rows_free(rows);
 }
 
 /* Constraint violations map to cequel's codes and keep the server's SQLSTATE. */
 static void test_postgres__constraint_errors_carry_sqlstate(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"ada\"}"));
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));
 
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, try_create(x.user, "{\"username\":\"ada\"}", NULL));
-    assert_error(f->db, CQ_EUNIQUE, "23505");
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, srv_try_create(x.user, "{\"username\":\"ada\"}", NULL));
+    srv_assert_error(f->db, CQ_EUNIQUE, "23505");
     assert_non_null(strstr(cq_db_error(f->db)->message, "users_username_key"));
 
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
-                  try_create(x.task, "{\"title\":\"t\",\"userId\":42}", NULL));
-    assert_error(f->db, CQ_EFOREIGNKEY, "23503");
+                  srv_try_create(x.task, "{\"title\":\"t\",\"userId\":42}", NULL));
+    srv_assert_error(f->db, CQ_EFOREIGNKEY, "23503");
 
     /* NOT NULL enforced by the server (the model check is bypassed by a raw statement) */
     cq_value *params = cq_test_json("[null]");
@@ -562,22 +338,22 @@ static void test_postgres__constraint_errors_carry_sqlstate(void **state)
                               "VALUES (?, now(), now())",
                               params, NULL));
     cq_value_free(params);
-    assert_error(f->db, CQ_ENOTNULL, "23502");
+    srv_assert_error(f->db, CQ_ENOTNULL, "23502");
 
     /* any other server error is CQ_EDATABASE with its SQLSTATE */
     CQ_ASSERT_ERR(f->db, CQ_EDATABASE, cq_db_query(NULL, f->db, "SELEC 1", NULL, NULL));
-    assert_error(f->db, CQ_EDATABASE, "42601");
+    srv_assert_error(f->db, CQ_EDATABASE, "42601");
     CQ_ASSERT_ERR(f->db, CQ_EDATABASE, cq_db_query(NULL, f->db, "SELECT * FROM nope", NULL, NULL));
-    assert_error(f->db, CQ_EDATABASE, "42P01");
+    srv_assert_error(f->db, CQ_EDATABASE, "42P01");
 
     /* deleting a referenced user cascades (ON DELETE CASCADE from hasMany's option) */
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"t\",\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"t\",\"userId\":1}"));
     int64_t n = 0;
     cq_value *w = cq_test_json("{\"id\":1}");
     CQ_ASSERT_OK(f->db, cq_model_destroy(&n, x.user, &(cq_bulk_opts){ .where = w }));
     cq_value_free(w);
     assert_int_equal(n, 1);
-    assert_int_equal(count_where(f->db, x.task, NULL), 0);
+    assert_int_equal(srv_count_where(f->db, x.task, NULL), 0);
     /* the connection is still usable after errors outside a transaction */
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM users"), 0);
 }
@@ -585,7 +361,7 @@ static void test_postgres__constraint_errors_carry_sqlstate(void **state)
 /* Raw queries: ? placeholders become $n, results keep their types. */
 static void test_postgres__raw_query_with_params(void **state)
 {
-    fixture *f = *state;
+    srv_fixture *f = *state;
     cq_value *params = cq_test_json("[41,\"x'y\",2.5,true,null]");
     cq_value *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_db_query(&rows, f->db,
@@ -636,13 +412,13 @@ static void test_postgres__raw_query_with_params(void **state)
 /* hasMany add/get/count and belongsToMany add/get with the join row. */
 static void test_postgres__associations(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    x.user = define(f->db, "user", user_attrs, NULL);
-    x.task = define(f->db, "task", task_attrs, NULL);
-    cq_model *project =
-        define(f->db, "project", (cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } }, NULL);
-    cq_model *membership = define(
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    x.user = srv_define(f->db, "user", srv_user_attrs, NULL);
+    x.task = srv_define(f->db, "task", srv_task_attrs, NULL);
+    cq_model *project = srv_define(
+        f->db, "project", (cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } }, NULL);
+    cq_model *membership = srv_define(
         f->db, "membership", (cq_attr[]){ { .name = "role", .type = CQ_STRING }, { 0 } }, NULL);
     cq_assoc *projects = NULL, *members = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&x.tasks, x.user, x.task, NULL));
@@ -652,10 +428,10 @@ static void test_postgres__associations(void **state)
                                                  &(cq_assoc_opts){ .through_model = membership }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
 
-    cq_instance *ada = create(f->db, x.user, "{\"username\":\"ada\"}");
-    cq_instance *t1 = create(f->db, x.task, "{\"title\":\"one\"}");
-    cq_instance *t2 = create(f->db, x.task, "{\"title\":\"two\"}");
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"other\"}"));
+    cq_instance *ada = srv_create(f->db, x.user, "{\"username\":\"ada\"}");
+    cq_instance *t1 = srv_create(f->db, x.task, "{\"title\":\"one\"}");
+    cq_instance *t2 = srv_create(f->db, x.task, "{\"title\":\"two\"}");
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"other\"}"));
     CQ_ASSERT_OK(f->db,
                  cq_assoc_add(ada, x.tasks, (cq_target[]){ { .instance = t1 }, { .instance = t2 } },
                               2, NULL));
@@ -666,17 +442,17 @@ static void test_postgres__associations(void **state)
     CQ_ASSERT_OK(
         f->db,
         cq_assoc_get(&rows, ada, x.tasks,
-                     &(cq_find_opts){ .order = by_id,
+                     &(cq_find_opts){ .order = srv_by_id,
                                       .attributes = (const char *[]){ "title", "userId", NULL } }));
-    assert_rows(rows, "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":1}]");
+    srv_assert_rows(rows, "[{\"title\":\"one\",\"userId\":1},{\"title\":\"two\",\"userId\":1}]");
     cq_rows_free(rows);
     bool has = false;
     CQ_ASSERT_OK(f->db,
                  cq_assoc_has(&has, ada, x.tasks, (cq_target[]){ { .instance = t2 } }, 1, NULL));
     assert_true(has);
 
-    cq_instance *p1 = create(f->db, project, "{\"name\":\"p1\"}");
-    cq_instance *p2 = create(f->db, project, "{\"name\":\"p2\"}");
+    cq_instance *p1 = srv_create(f->db, project, "{\"name\":\"p1\"}");
+    cq_instance *p2 = srv_create(f->db, project, "{\"name\":\"p2\"}");
     cq_value *lead = cq_test_json("{\"role\":\"lead\"}");
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(p2, lead));
     cq_value_free(lead);
@@ -685,7 +461,7 @@ static void test_postgres__associations(void **state)
                                      (cq_target[]){ { .instance = p1 }, { .instance = p2 } }, 2,
                                      &(cq_assoc_opts_write){ .through = dev }));
     cq_value_free(dev);
-    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = by_id }));
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = srv_by_id }));
     assert_int_equal(cq_rows_count(rows), 2);
     const char *role = NULL;
     CQ_ASSERT_OK(f->db,
@@ -694,12 +470,13 @@ static void test_postgres__associations(void **state)
     CQ_ASSERT_OK(f->db,
                  cq_instance_get_text(&role, cq_instance_through(cq_rows_at(rows, 1)), "role"));
     assert_string_equal(role, "lead");
-    assert_rows(rows, "[{\"id\":1,\"name\":\"p1\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\","
-                      "\"membership\":{\"role\":\"dev\",\"createdAt\":\"<ts>\",\"updatedAt\":"
-                      "\"<ts>\",\"userId\":1,\"projectId\":1}},{\"id\":2,\"name\":\"p2\","
-                      "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"membership\":{\"role\":"
-                      "\"lead\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"userId\":1,"
-                      "\"projectId\":2}}]");
+    srv_assert_rows(rows,
+                    "[{\"id\":1,\"name\":\"p1\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\","
+                    "\"membership\":{\"role\":\"dev\",\"createdAt\":\"<ts>\",\"updatedAt\":"
+                    "\"<ts>\",\"userId\":1,\"projectId\":1}},{\"id\":2,\"name\":\"p2\","
+                    "\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"membership\":{\"role\":"
+                    "\"lead\",\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\",\"userId\":1,"
+                    "\"projectId\":2}}]");
     cq_rows_free(rows);
     CQ_ASSERT_OK(f->db, cq_assoc_count(&n, p2, members, NULL));
     assert_int_equal(n, 1);
@@ -708,9 +485,9 @@ static void test_postgres__associations(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects, (cq_target[]){ { .instance = p1 } }, 1,
                                      &(cq_assoc_opts_write){ .through = owner }));
     cq_value_free(owner);
-    assert_query(f->db, "SELECT \"userId\", \"projectId\", role FROM memberships ORDER BY 2",
-                 "[{\"userId\":1,\"projectId\":1,\"role\":\"owner\"},"
-                 "{\"userId\":1,\"projectId\":2,\"role\":\"lead\"}]");
+    srv_assert_query(f->db, "SELECT \"userId\", \"projectId\", role FROM memberships ORDER BY 2",
+                     "[{\"userId\":1,\"projectId\":1,\"role\":\"owner\"},"
+                     "{\"userId\":1,\"projectId\":2,\"role\":\"lead\"}]");
 
     cq_instance_free(p1);
     cq_instance_free(p2);
@@ -722,30 +499,31 @@ static void test_postgres__associations(void **state)
 /* include: to-one (belongsTo) and to-many (hasMany), batched and single-join. */
 static void test_postgres__include_to_one_and_to_many(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"ada\"}"));
-    cq_instance_free(create(f->db, x.user, "{\"username\":\"bob\"}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"a1\",\"done\":true,\"userId\":1}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"a2\",\"done\":false,\"userId\":1}"));
-    cq_instance_free(create(f->db, x.task, "{\"title\":\"orphan\"}"));
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));
+    cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"bob\"}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"a1\",\"done\":true,\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"a2\",\"done\":false,\"userId\":1}"));
+    cq_instance_free(srv_create(f->db, x.task, "{\"title\":\"orphan\"}"));
 
     const char *const user_cols[] = { "id", "username", NULL };
     const char *const task_cols[] = { "id", "title", "done", NULL };
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, x.task,
-                            &(cq_find_opts){ .order = by_id,
+                            &(cq_find_opts){ .order = srv_by_id,
                                              .attributes = task_cols,
                                              .include = (cq_include[]){ { .association = x.owner,
                                                                           .attributes = user_cols },
                                                                         { 0 } } }));
     assert_non_null(strstr(f->last_sql, "LEFT OUTER JOIN \"users\""));
-    assert_rows(rows, "[{\"id\":1,\"title\":\"a1\",\"done\":true,\"user\":{\"id\":1,"
-                      "\"username\":\"ada\"}},{\"id\":2,\"title\":\"a2\",\"done\":false,"
-                      "\"user\":{\"id\":1,\"username\":\"ada\"}},{\"id\":3,\"title\":\"orphan\","
-                      "\"done\":null,\"user\":null}]");
+    srv_assert_rows(rows,
+                    "[{\"id\":1,\"title\":\"a1\",\"done\":true,\"user\":{\"id\":1,"
+                    "\"username\":\"ada\"}},{\"id\":2,\"title\":\"a2\",\"done\":false,"
+                    "\"user\":{\"id\":1,\"username\":\"ada\"}},{\"id\":3,\"title\":\"orphan\","
+                    "\"done\":null,\"user\":null}]");
     cq_rows_free(rows);
 
     const char *expected = "[{\"id\":1,\"username\":\"ada\",\"tasks\":[{\"id\":1,\"title\":\"a1\","
@@ -763,7 +541,7 @@ static void test_postgres__include_to_one_and_to_many(void **state)
                     .single_join = single,
                     .include = (cq_include[]){ { .association = x.tasks, .attributes = task_cols },
                                                { 0 } } }));
-        assert_rows(rows, expected);
+        srv_assert_rows(rows, expected);
         cq_rows_free(rows);
     }
 
@@ -777,56 +555,16 @@ static void test_postgres__include_to_one_and_to_many(void **state)
                                     { .association = x.tasks, .attributes = task_cols, .where = w },
                                     { 0 } } }));
     cq_value_free(w);
-    assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"tasks\":[{\"id\":1,\"title\":\"a1\","
-                      "\"done\":true}]}]");
+    srv_assert_rows(rows, "[{\"id\":1,\"username\":\"ada\",\"tasks\":[{\"id\":1,\"title\":\"a1\","
+                          "\"done\":true}]}]");
     cq_rows_free(rows);
 }
 
 /* Nested create runs in one transaction: a server error deep in the tree rolls back all. */
 static void test_postgres__nested_create_and_rollback(void **state)
 {
-    fixture *f = *state;
-    user_tasks x;
-    define_user_tasks(f, &x);
-    const cq_include inc[] = { { .association = x.tasks }, { 0 } };
-
-    cq_value *v = cq_test_json("{\"username\":\"ada\",\"tasks\":[{\"title\":\"t1\"},"
-                               "{\"title\":\"t2\",\"done\":true}]}");
-    cq_instance *u = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_create(&u, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    assert_instance(u, "{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"done\":null,"
-                       "\"userId\":1,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":2,"
-                       "\"title\":\"t2\",\"done\":true,\"userId\":1,\"createdAt\":\"<ts>\","
-                       "\"updatedAt\":\"<ts>\"}]}");
-    cq_instance_free(u);
-    assert_query(f->db, "SELECT id, title, \"userId\" FROM tasks ORDER BY id",
-                 "[{\"id\":1,\"title\":\"t1\",\"userId\":1},{\"id\":2,\"title\":\"t2\","
-                 "\"userId\":1}]");
-
-    /* the second task's title is taken: the user and the first task disappear too */
-    v = cq_test_json("{\"username\":\"bob\",\"tasks\":[{\"title\":\"new\"},{\"title\":\"t1\"}]}");
-    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
-                  cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc }));
-    cq_value_free(v);
-    assert_error(f->db, CQ_EUNIQUE, "23505");
-    assert_int_equal(count_where(f->db, x.user, NULL), 1);
-    assert_int_equal(count_where(f->db, x.task, NULL), 2);
-
-    /* inside a caller's transaction the failure rolls back to a savepoint only */
-    cq_txn *t = NULL;
-    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
-    CQ_ASSERT_OK(f->db,
-                 try_create(x.user, "{\"username\":\"cy\"}", &(cq_write_opts){ .transaction = t }));
-    v = cq_test_json("{\"username\":\"dee\",\"tasks\":[{\"title\":\"t2\"}]}");
-    CQ_ASSERT_ERR(
-        f->db, CQ_EUNIQUE,
-        cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
-    cq_value_free(v);
-    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
-    assert_query(f->db, "SELECT username FROM users ORDER BY id",
-                 "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
+    srv_check_nested_create_and_rollback(*state, (srv_error){ .sqlstate = "23505" },
+                                         "SELECT id, title, \"userId\" FROM tasks ORDER BY id");
 }
 
 /* A server that is not there: CQ_ECONNECT with libpq's reason; a bad URL scheme is refused. */
@@ -851,87 +589,31 @@ static void test_postgres__connect_errors(void **state)
     assert_null(db);
 }
 
-/* ---- main: a database of our own for the run ------------------------------------------------ */
-
-/* `url` with its database name replaced by `dbname` (query string kept). */
-static char *with_database(const char *url, const char *dbname)
-{
-    const char *hier = strstr(url, "://");
-    const char *path = hier ? strchr(hier + 3, '/') : NULL;
-    const char *query = strchr(hier ? hier + 3 : url, '?');
-    size_t head = path && (!query || path < query) ? (size_t)(path - url)
-                  : query                          ? (size_t)(query - url)
-                                                   : strlen(url);
-    size_t n = head + strlen(dbname) + (query ? strlen(query) : 0) + 2;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s/%s%s", (int)head, url, dbname, query ? query : "");
-    return out;
-}
-
-/* Runs `sql` on a connection of its own; returns the status. */
-static int admin_exec(const char *url, const char *sql)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    int rc = cq_db_open(&db, url, NULL, &err);
-    if (rc != CQ_OK) {
-        fprintf(stderr, "test_postgres: cannot connect to %s: %s\n", url, err.message);
-        return rc;
-    }
-    rc = cq_db_query(NULL, db, sql, NULL, NULL);
-    if (rc != CQ_OK)
-        fprintf(stderr, "test_postgres: %s: %s\n", sql, cq_db_error(db)->message);
-    cq_db_close(db);
-    return rc;
-}
-
 int main(void)
 {
-    const char *url = getenv("CQ_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        printf("test_postgres: CQ_TEST_POSTGRES_URL is not set; skipping (run through "
-               "scripts/test-servers)\n");
-        return 77;
-    }
-    char dbname[64], sql[128];
-    snprintf(dbname, sizeof dbname, "cq_test_%ld", (long)getpid());
-    test_url = with_database(url, dbname);
-    if (!test_url)
-        return 1;
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-    if (admin_exec(url, sql) == CQ_ENOTSUPPORTED) {
-        printf("test_postgres: this build has no PostgreSQL driver (CQ_WITH_POSTGRES=OFF); "
-               "skipping\n");
-        free(test_url);
-        return 77;
-    }
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
-    if (admin_exec(url, sql) != CQ_OK) {
-        free(test_url);
-        return 1;
-    }
-
+    int rc = srv_begin(CQ_DIALECT_POSTGRES, "test_postgres", "cq_test");
+    if (rc != 0)
+        return rc;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_postgres__every_type_round_trips, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__sync_creates_constraints, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__crud_and_where_operators, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__bulk_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__transactions_and_savepoints, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__constraint_errors_carry_sqlstate, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__raw_query_with_params, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__associations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__include_to_one_and_to_many, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_postgres__nested_create_and_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__every_type_round_trips, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__sync_creates_constraints, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__crud_and_where_operators, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__bulk_create, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__transactions_and_savepoints, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__constraint_errors_carry_sqlstate, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__raw_query_with_params, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__associations, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__include_to_one_and_to_many, srv_setup,
+                                        srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__nested_create_and_rollback, srv_setup,
+                                        srv_teardown),
         cmocka_unit_test(test_postgres__connect_errors),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-    if (admin_exec(url, sql) != CQ_OK)
-        failed++;
-    free(test_url);
-    return failed ? 1 : 0;
+    return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

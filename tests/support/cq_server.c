@@ -1,0 +1,443 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cq_server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+/* What differs between the two servers for the run and the fixture. */
+typedef struct server_kind {
+    cq_dialect dialect;
+    const char *env;         /* the variable holding the server's URL */
+    const char *driver;      /* for messages */
+    const char *option;      /* the CMake option that builds the driver */
+    bool required_under_ci;  /* a missing URL fails under CI instead of skipping */
+    bool per_test_database;  /* each test gets a new database (else: an empty schema) */
+    const char *quote;       /* around the database name */
+    const char *charset;     /* the CREATE DATABASE clause choosing it, or "" */
+    const char *catalog_sql; /* a statement containing this reads the constraint catalogue */
+} server_kind;
+
+static const server_kind kinds[] = {
+    { CQ_DIALECT_POSTGRES, "CQ_TEST_POSTGRES_URL", "PostgreSQL", "CQ_WITH_POSTGRES", false, false,
+      "", "", "pg_constraint" },
+    { CQ_DIALECT_MYSQL, "CQ_TEST_MYSQL_URL", "MySQL", "CQ_WITH_MYSQL", true, true, "`",
+      " CHARACTER SET utf8mb4", "information_schema.KEY_COLUMN_USAGE" },
+};
+
+static struct {
+    const server_kind *kind;
+    const char *prog;
+    const char *base_url; /* from the environment */
+    char dbname[64];
+    char *url; /* the URL of the run's own database */
+} run;
+
+/* `url` with its database name replaced by `dbname` (query string kept); free with free(). */
+static char *with_database(const char *url, const char *dbname)
+{
+    const char *hier = strstr(url, "://");
+    const char *path = hier ? strchr(hier + 3, '/') : NULL;
+    const char *query = strchr(hier ? hier + 3 : url, '?');
+    size_t head = path && (!query || path < query) ? (size_t)(path - url)
+                  : query                          ? (size_t)(query - url)
+                                                   : strlen(url);
+    size_t n = head + strlen(dbname) + (query ? strlen(query) : 0) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s/%s%s", (int)head, url, dbname, query ? query : "");
+    return out;
+}
+
+/* Runs `sql` on a connection of its own to `url`; returns the status. */
+static int admin_exec(const char *url, const char *sql)
+{
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    int rc = cq_db_open(&db, url, NULL, &err);
+    if (rc != CQ_OK) {
+        fprintf(stderr, "%s: cannot connect to %s: %s\n", run.prog, url, err.message);
+        return rc;
+    }
+    rc = cq_db_query(NULL, db, sql, NULL, NULL);
+    if (rc != CQ_OK)
+        fprintf(stderr, "%s: %s: %s\n", run.prog, sql, cq_db_error(db)->message);
+    cq_db_close(db);
+    return rc;
+}
+
+static int drop_database(void)
+{
+    char sql[160];
+    const char *q = run.kind->quote;
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s%s%s", q, run.dbname, q);
+    return admin_exec(run.base_url, sql);
+}
+
+static int create_database(void)
+{
+    char sql[160];
+    const char *q = run.kind->quote;
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s%s%s%s", q, run.dbname, q, run.kind->charset);
+    return admin_exec(run.base_url, sql);
+}
+
+int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
+{
+    run.prog = prog;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (kinds[i].dialect == dialect)
+            run.kind = &kinds[i];
+    if (!run.kind)
+        return 1;
+    run.base_url = getenv(run.kind->env);
+    if (!run.base_url || !*run.base_url) {
+        const char *ci = getenv("CI");
+        if (run.kind->required_under_ci && ci && *ci && strcmp(ci, "false") != 0) {
+            printf("%s: %s is not set under CI (run through scripts/test-servers)\n", prog,
+                   run.kind->env);
+            return 1;
+        }
+        printf("%s: %s is not set; skipping (run through scripts/test-servers)\n", prog,
+               run.kind->env);
+        return 77;
+    }
+    snprintf(run.dbname, sizeof run.dbname, "%s_%ld", db_prefix, (long)getpid());
+    run.url = with_database(run.base_url, run.dbname);
+    if (!run.url)
+        return 1;
+    if (drop_database() == CQ_ENOTSUPPORTED) {
+        printf("%s: this build has no %s driver (%s=OFF); skipping\n", prog, run.kind->driver,
+               run.kind->option);
+        free(run.url);
+        run.url = NULL;
+        return 77;
+    }
+    if (!run.kind->per_test_database && create_database() != CQ_OK) {
+        free(run.url);
+        run.url = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+int srv_end(int failed)
+{
+    if (drop_database() != CQ_OK)
+        failed++;
+    free(run.url);
+    run.url = NULL;
+    return failed ? 1 : 0;
+}
+
+const char *srv_url(void)
+{
+    return run.url;
+}
+
+const char *srv_dbname(void)
+{
+    return run.dbname;
+}
+
+/* ---- the fixture ----------------------------------------------------------------------------- */
+
+static void capture(const cq_log_event *ev, void *user_data)
+{
+    srv_fixture *f = user_data;
+    if (ev->kind != CQ_LOG_SQL)
+        return;
+    snprintf(f->last_sql, sizeof f->last_sql, "%s", ev->sql);
+    f->statements++;
+    if (strncmp(ev->sql, "ALTER TABLE", 11) == 0)
+        f->alters++;
+    if (strstr(ev->sql, run.kind->catalog_sql))
+        f->catalog_seen = true;
+    if (strstr(ev->sql, "setval(")) {
+        snprintf(f->setval_sql, sizeof f->setval_sql, "%s", ev->sql);
+        f->setvals++;
+    }
+}
+
+/* A fresh database for the test (MySQL): dropped and created again. */
+static int reset_database(void)
+{
+    return drop_database() == CQ_OK && create_database() == CQ_OK ? 0 : -1;
+}
+
+/* An empty public schema (PostgreSQL): sync's and the dump's catalogue queries look there. */
+static int reset_schema(cq_db *db)
+{
+    if (cq_db_query(NULL, db, "DROP SCHEMA IF EXISTS public CASCADE", NULL, NULL) != CQ_OK ||
+        cq_db_query(NULL, db, "CREATE SCHEMA public", NULL, NULL) != CQ_OK) {
+        print_error("reset schema: %s\n", cq_db_error(db)->message);
+        return -1;
+    }
+    return 0;
+}
+
+int srv_setup(void **state)
+{
+    srv_fixture *f = calloc(1, sizeof *f);
+    cq_error err = { 0 };
+    bool per_test = run.kind->per_test_database;
+    if (!f || (per_test && reset_database() != 0)) {
+        free(f);
+        return -1;
+    }
+    if (cq_db_open(&f->db, run.url, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
+                   &err) != CQ_OK) {
+        print_error("cq_db_open(%s): %s\n", run.url, err.message);
+        free(f);
+        return -1;
+    }
+    if (!per_test && reset_schema(f->db) != 0) {
+        cq_db_close(f->db);
+        free(f);
+        return -1;
+    }
+    /* what the reset logged is not the test's */
+    cq_db *db = f->db;
+    memset(f, 0, sizeof *f);
+    f->db = db;
+    *state = f;
+    return 0;
+}
+
+int srv_teardown(void **state)
+{
+    srv_fixture *f = *state;
+    cq_db_close(f->db);
+    free(f);
+    return 0;
+}
+
+cq_db *srv_fixture_db(void **state)
+{
+    return ((srv_fixture *)*state)->db;
+}
+
+/* ---- models and rows ------------------------------------------------------------------------ */
+
+cq_model *srv_define(cq_db *db, const char *name, const cq_attr *attrs, const cq_model_opts *opts)
+{
+    cq_model *m = NULL;
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, opts));
+    return m;
+}
+
+cq_instance *srv_create(cq_db *db, cq_model *m, const char *json)
+{
+    cq_instance *inst = NULL;
+    cq_value *v = cq_test_json(json);
+    CQ_ASSERT_OK(db, cq_model_create(&inst, m, v, NULL));
+    cq_value_free(v);
+    return inst;
+}
+
+int srv_try_create(cq_model *m, const char *json, const cq_write_opts *opts)
+{
+    cq_value *v = cq_test_json(json);
+    int rc = cq_model_create(NULL, m, v, opts);
+    cq_value_free(v);
+    return rc;
+}
+
+int64_t srv_count_where(cq_db *db, cq_model *m, const char *where_json)
+{
+    int64_t n = -1;
+    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
+    CQ_ASSERT_OK(db, cq_model_count(&n, m, &(cq_find_opts){ .where = w }));
+    cq_value_free(w);
+    return n;
+}
+
+cq_rows *srv_find_all(cq_db *db, cq_model *m, const char *where_json, const cq_order *order)
+{
+    cq_rows *rows = NULL;
+    cq_value *w = where_json ? cq_test_json(where_json) : NULL;
+    CQ_ASSERT_OK(db, cq_model_find_all(&rows, m, &(cq_find_opts){ .where = w, .order = order }));
+    cq_value_free(w);
+    return rows;
+}
+
+const cq_order srv_by_id[] = { { .attr = "id" }, { 0 } };
+
+const cq_attr srv_user_attrs[] = {
+    { .name = "username", .type = CQ_STRING, .unique = true, .allow_null = CQ_OFF },
+    { .name = "age", .type = CQ_INTEGER },
+    { 0 },
+};
+const cq_attr srv_task_attrs[] = {
+    { .name = "title", .type = CQ_STRING, .unique = true },
+    { .name = "done", .type = CQ_BOOLEAN },
+    { 0 },
+};
+
+void srv_define_user_tasks(cq_db *db, srv_user_tasks *x)
+{
+    x->user = srv_define(db, "user", srv_user_attrs, NULL);
+    x->task = srv_define(db, "task", srv_task_attrs, NULL);
+    CQ_ASSERT_OK(db, cq_model_has_many(&x->tasks, x->user, x->task,
+                                       &(cq_assoc_opts){ .on_delete = "CASCADE" }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(&x->owner, x->task, x->user, NULL));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+}
+
+/* ---- assertions ----------------------------------------------------------------------------- */
+
+static bool is_timestamp_key(const char *k)
+{
+    return strcmp(k, "createdAt") == 0 || strcmp(k, "updatedAt") == 0;
+}
+
+/* Copy of `v` with non-null timestamps replaced by "<ts>". */
+static cq_value *mask(const cq_value *v)
+{
+    if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
+        cq_value *a = cq_value_array();
+        for (size_t i = 0; i < cq_value_size(v); i++)
+            cq_value_array_append(a, mask(cq_value_array_get(v, i)));
+        return a;
+    }
+    if (cq_value_type_of(v) != CQ_VALUE_OBJECT)
+        return cq_value_copy(v);
+    cq_value *o = cq_value_object();
+    for (size_t i = 0; i < cq_value_size(v); i++) {
+        const char *k = cq_value_object_key(v, i);
+        const cq_value *x = cq_value_object_value(v, i);
+        cq_value_object_set(
+            o, k, is_timestamp_key(k) && !cq_value_is_null(x) ? cq_value_text("<ts>") : mask(x));
+    }
+    return o;
+}
+
+void srv_assert_value(const cq_value *got, const char *expected)
+{
+    cq_value *m = mask(got), *want = cq_test_json(expected);
+    char *g = NULL, *w = NULL;
+    assert_int_equal(cq_value_to_json(&g, m, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    assert_int_equal(cq_value_to_json(&w, want, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    cq_value_free(m);
+    cq_value_free(want);
+    if (strcmp(g, w) != 0) {
+        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
+        cq_free(g);
+        cq_free(w);
+        fail();
+    }
+    cq_free(g);
+    cq_free(w);
+}
+
+void srv_assert_instance(const cq_instance *inst, const char *expected)
+{
+    cq_value *v = NULL;
+    assert_int_equal(cq_instance_to_value(&v, inst), CQ_OK);
+    srv_assert_value(v, expected);
+    cq_value_free(v);
+}
+
+void srv_assert_rows(const cq_rows *rows, const char *expected)
+{
+    cq_value *v = NULL;
+    assert_int_equal(cq_rows_to_value(&v, rows), CQ_OK);
+    srv_assert_value(v, expected);
+    cq_value_free(v);
+}
+
+void srv_assert_query(cq_db *db, const char *sql, const char *expected)
+{
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, NULL, NULL));
+    srv_assert_value(rows, expected);
+    cq_value_free(rows);
+}
+
+void srv_assert_error(cq_db *db, int code, const char *sqlstate)
+{
+    const cq_error *e = cq_db_error(db);
+    assert_int_equal(e->code, code);
+    assert_string_equal(e->sqlstate, sqlstate);
+    assert_true(e->message[0] != '\0');
+}
+
+/* ---- test bodies shared by the servers ------------------------------------------------------ */
+
+void srv_check_where_operators(cq_db *db, cq_model *user)
+{
+    const char *names[] = { "ada", "bob", "cy", "dee", "eve" };
+    for (int i = 0; i < 5; i++) {
+        char json[64];
+        snprintf(json, sizeof json, "{\"username\":\"%s\",\"age\":%d}", names[i], 20 + 10 * i);
+        cq_instance *u = srv_create(db, user, json);
+        int64_t id = 0;
+        CQ_ASSERT_OK(db, cq_instance_get_int(&id, u, "id"));
+        assert_int_equal(id, i + 1);
+        assert_false(cq_instance_is_new_record(u));
+        cq_instance_free(u);
+    }
+    assert_int_equal(srv_count_where(db, user, NULL), 5);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$gt\":30}}"), 3);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$gte\":30,\"$lt\":50}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$in\":[\"ada\",\"eve\",\"zz\"]}}"),
+                     2);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$notIn\":[\"ada\"]}}"), 4);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$like\":\"%e%\"}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$between\":[25,45]}}"), 2);
+    assert_int_equal(srv_count_where(db, user, "{\"$or\":[{\"age\":20},{\"username\":\"eve\"}]}"),
+                     2);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":{\"$ne\":20}}"), 4);
+    assert_int_equal(srv_count_where(db, user, "{\"age\":null}"), 0);
+    assert_int_equal(srv_count_where(db, user, "{\"username\":{\"$in\":[]}}"), 0);
+}
+
+void srv_check_nested_create_and_rollback(srv_fixture *f, srv_error unique, const char *tasks_sql)
+{
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    const cq_include inc[] = { { .association = x.tasks }, { 0 } };
+
+    cq_value *v = cq_test_json("{\"username\":\"ada\",\"tasks\":[{\"title\":\"t1\"},"
+                               "{\"title\":\"t2\",\"done\":true}]}");
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_create(&u, x.user, v, &(cq_write_opts){ .include = inc }));
+    cq_value_free(v);
+    srv_assert_instance(
+        u, "{\"id\":1,\"username\":\"ada\",\"age\":null,\"createdAt\":\"<ts>\","
+           "\"updatedAt\":\"<ts>\",\"tasks\":[{\"id\":1,\"title\":\"t1\",\"done\":null,"
+           "\"userId\":1,\"createdAt\":\"<ts>\",\"updatedAt\":\"<ts>\"},{\"id\":2,"
+           "\"title\":\"t2\",\"done\":true,\"userId\":1,\"createdAt\":\"<ts>\","
+           "\"updatedAt\":\"<ts>\"}]}");
+    cq_instance_free(u);
+    srv_assert_query(f->db, tasks_sql,
+                     "[{\"id\":1,\"title\":\"t1\",\"userId\":1},{\"id\":2,\"title\":\"t2\","
+                     "\"userId\":1}]");
+
+    /* the second task's title is taken: the user and the first task disappear too */
+    v = cq_test_json("{\"username\":\"bob\",\"tasks\":[{\"title\":\"new\"},{\"title\":\"t1\"}]}");
+    CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
+                  cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc }));
+    cq_value_free(v);
+    srv_assert_error(f->db, CQ_EUNIQUE, unique.sqlstate);
+    if (unique.driver_code)
+        assert_int_equal(cq_db_error(f->db)->driver_code, unique.driver_code);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
+    assert_int_equal(srv_count_where(f->db, x.task, NULL), 2);
+
+    /* inside a caller's transaction the failure rolls back to a savepoint only */
+    cq_txn *t = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"cy\"}",
+                                       &(cq_write_opts){ .transaction = t }));
+    v = cq_test_json("{\"username\":\"dee\",\"tasks\":[{\"title\":\"t2\"}]}");
+    CQ_ASSERT_ERR(
+        f->db, CQ_EUNIQUE,
+        cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
+    cq_value_free(v);
+    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    srv_assert_query(f->db, "SELECT username FROM users ORDER BY id",
+                     "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
+}
