@@ -3,6 +3,9 @@
 #ifndef CQ_DRIVER_H
 #define CQ_DRIVER_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "cequel/db.h"
 #include "cequel/log.h"
 #include "cequel/value.h"
@@ -42,6 +45,37 @@ extern const cq__driver cq__driver_postgres; /* libpq; postgres:// and postgresq
 #ifdef CQ_WITH_MYSQL
 extern const cq__driver cq__driver_mysql; /* libmariadb; mysql:// and mariadb:// URLs */
 #endif
+
+/* Prepared statements kept per connection, keyed by their text (prep_cache.c): an ORM sends
+ * the same few statement shapes again and again, with values always bound. */
+#define CQ__PREP_CACHE   64
+#define CQ__PREP_MAX_SQL 4096 /* longer texts (big multi-row INSERTs) are not kept */
+
+typedef struct cq__prep_entry {
+    char *sql;
+    uint64_t hash, used;
+    void *handle; /* the driver's statement; NULL = free slot */
+} cq__prep_entry;
+
+typedef struct cq__prep_cache {
+    cq__prep_entry e[CQ__PREP_CACHE];
+    uint64_t clock;
+} cq__prep_cache;
+
+/* The handle kept for `sql`, now the most recently used; NULL when none. */
+void *cq__prep_get(cq__prep_cache *c, const char *sql);
+/* Keeps `handle` for `sql` (*kept false when the text is too long or memory ran out: the
+ * caller still owns it). Returns the least recently used handle it replaced, for the caller
+ * to destroy, or NULL. */
+void *cq__prep_put(cq__prep_cache *c, const char *sql, void *handle, bool *kept);
+bool cq__prep_full(const cq__prep_cache *c);
+/* Forgets `handle` (the caller destroys it). */
+void cq__prep_remove(cq__prep_cache *c, const void *handle);
+/* Forgets every handle, passing each to `destroy` (may be NULL). */
+void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle));
+/* The statement's first keyword: SELECT/INSERT/UPDATE/DELETE, or CREATE/DROP/ALTER/TRUNCATE. */
+bool cq__prep_is_dml(const char *sql);
+bool cq__prep_is_ddl(const char *sql);
 
 /* A connection plus what every statement needs: logging and error reporting. */
 typedef struct cq__session {

@@ -42,7 +42,14 @@ enum {
 
 struct cq__conn {
     MYSQL *my;
+    cq__prep_cache prep; /* MYSQL_STMT handles of SELECT/INSERT/UPDATE/DELETE texts */
 };
+
+static void stmt_close(void *st)
+{
+    if (st)
+        mysql_stmt_close(st);
+}
 
 /* ---- errors -------------------------------------------------------------------------- */
 
@@ -315,6 +322,7 @@ static void my_close(cq__conn *c)
 {
     if (!c)
         return;
+    cq__prep_clear(&c->prep, stmt_close);
     mysql_close(c->my);
     free(c);
 }
@@ -709,7 +717,15 @@ static int my_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     param *vals = NULL;
     char **owned = NULL;
     MYSQL_RES *meta = NULL;
-    MYSQL_STMT *st = mysql_stmt_init(c->my);
+    /* a statement kept from an earlier use is prepared already (the server re-prepares it
+     * itself when a table changed) */
+    bool kept = false;
+    MYSQL_STMT *st = cq__prep_is_dml(sql) ? cq__prep_get(&c->prep, sql) : NULL;
+    if (st) {
+        kept = true;
+        goto prepared;
+    }
+    st = mysql_stmt_init(c->my);
     if (!st) {
         rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
         goto done;
@@ -724,6 +740,9 @@ static int my_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         }
         goto done;
     }
+    if (cq__prep_is_dml(sql))
+        stmt_close(cq__prep_put(&c->prep, sql, st, &kept));
+prepared:
     if (mysql_stmt_param_count(st) != n_params) {
         rc = cq__err_set(err, CQ_EINVALID, "statement has %lu placeholders but %zu parameters",
                          mysql_stmt_param_count(st), n_params);
@@ -764,8 +783,15 @@ static int my_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
 done:
     if (meta)
         mysql_free_result(meta);
-    if (st)
+    if (st && kept && rc == CQ_OK) {
+        mysql_stmt_free_result(st); /* ready for the next use */
+    } else if (st) {
+        if (kept) /* after an error the statement is not trusted again */
+            cq__prep_remove(&c->prep, st);
         mysql_stmt_close(st);
+    }
+    if (cq__prep_is_ddl(sql))
+        cq__prep_clear(&c->prep, stmt_close);
     for (size_t i = 0; owned && i < n_params; i++)
         free(owned[i]);
     free(owned);

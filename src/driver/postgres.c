@@ -27,23 +27,13 @@ enum {
     PG_NUMERICOID = 1700
 };
 
-/* Server-side prepared statements kept for reuse, keyed by their text: the ORM sends the same
- * few SELECT/INSERT/UPDATE/DELETE shapes again and again, and a prepared one skips parsing and
- * planning. When the cache is full, or after DDL from this connection, every one is dropped
- * (DEALLOCATE ALL) and the cache starts over. */
-#define STMT_CACHE         64
-#define STMT_CACHE_MAX_SQL 4096
-
-typedef struct cached_stmt {
-    char *sql;
-    uint64_t hash;
-    char name[24];
-} cached_stmt;
-
+/* Server-side prepared statements kept for reuse (handles: their names, `cq_<n>`), only
+ * SELECT/INSERT/UPDATE/DELETE: a prepared one skips parsing and planning. When the cache is
+ * full, or after DDL from this connection, every one is dropped (DEALLOCATE ALL) and the
+ * cache starts over. */
 struct cq__conn {
     PGconn *pg;
-    cached_stmt cache[STMT_CACHE];
-    size_t ncached;
+    cq__prep_cache prep;
     uint64_t serial; /* statement names are never reused on a connection */
 };
 
@@ -123,59 +113,24 @@ static int pg_connect(cq__conn **out, const char *target, cq_error *err)
     return CQ_OK;
 }
 
-static void cache_forget(cq__conn *c)
-{
-    for (size_t i = 0; i < c->ncached; i++)
-        free(c->cache[i].sql);
-    c->ncached = 0;
-}
-
 /* Drops every prepared statement of this connection (server and cache). */
 static void cache_clear(cq__conn *c)
 {
-    if (c->ncached == 0)
-        return;
-    PQclear(PQexec(c->pg, "DEALLOCATE ALL"));
-    cache_forget(c);
+    bool any = false;
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++)
+        any |= c->prep.e[i].handle != NULL;
+    if (any)
+        PQclear(PQexec(c->pg, "DEALLOCATE ALL"));
+    cq__prep_clear(&c->prep, free);
 }
 
 static void pg_close(cq__conn *c)
 {
     if (!c)
         return;
-    cache_forget(c);
+    cq__prep_clear(&c->prep, free);
     PQfinish(c->pg);
     free(c);
-}
-
-static uint64_t sql_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
-static bool starts_with_word(const char *sql, const char *word)
-{
-    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
-        sql++;
-    size_t n = strlen(word);
-    return strncasecmp(sql, word, n) == 0 && !isalnum((unsigned char)sql[n]);
-}
-
-static bool is_dml(const char *sql)
-{
-    return starts_with_word(sql, "SELECT") || starts_with_word(sql, "INSERT") ||
-           starts_with_word(sql, "UPDATE") || starts_with_word(sql, "DELETE");
-}
-
-static bool is_ddl(const char *sql)
-{
-    return starts_with_word(sql, "CREATE") || starts_with_word(sql, "DROP") ||
-           starts_with_word(sql, "ALTER") || starts_with_word(sql, "TRUNCATE");
 }
 
 /* The name of a prepared statement for `sql`, preparing it when new; NULL when it is not to
@@ -183,25 +138,29 @@ static bool is_ddl(const char *sql)
  * any error in the statement). */
 static const char *prepared_name(cq__conn *c, const char *sql, int n_params)
 {
-    size_t len = strlen(sql);
-    if (len > STMT_CACHE_MAX_SQL || !is_dml(sql))
+    if (strlen(sql) > CQ__PREP_MAX_SQL || !cq__prep_is_dml(sql))
         return NULL;
-    uint64_t h = sql_hash(sql);
-    for (size_t i = 0; i < c->ncached; i++)
-        if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0)
-            return c->cache[i].name;
-    if (c->ncached == STMT_CACHE)
+    const char *name = cq__prep_get(&c->prep, sql);
+    if (name)
+        return name;
+    if (cq__prep_full(&c->prep))
         cache_clear(c);
-    cached_stmt *e = &c->cache[c->ncached];
-    snprintf(e->name, sizeof e->name, "cq_%" PRIu64, ++c->serial);
-    PGresult *r = PQprepare(c->pg, e->name, sql, n_params, NULL);
+    char *fresh = cq__asprintf("cq_%" PRIu64, ++c->serial);
+    if (!fresh)
+        return NULL;
+    PGresult *r = PQprepare(c->pg, fresh, sql, n_params, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
-    if (!ok || !(e->sql = cq__strdup(sql)))
-        return NULL; /* a statement that failed to prepare does not exist on the server */
-    e->hash = h;
-    c->ncached++;
-    return e->name;
+    bool kept = false;
+    if (ok)
+        free(cq__prep_put(&c->prep, sql, fresh, &kept)); /* nothing is evicted: not full */
+    if (!kept) {
+        /* not prepared (the unnamed path reports the error), or not kept: a prepared one
+         * stays on the server until DEALLOCATE ALL, under a name never used again */
+        free(fresh);
+        return NULL;
+    }
+    return fresh;
 }
 
 static int map_error(cq__conn *c, const PGresult *r, cq_error *err)
@@ -408,7 +367,7 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         r = PQexecPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0);
     else
         r = PQexecParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
-    if (is_ddl(sql))
+    if (cq__prep_is_ddl(sql))
         cache_clear(c); /* a changed table must not meet a statement planned before */
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {

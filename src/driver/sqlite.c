@@ -1,7 +1,5 @@
 /* SQLite driver (libsqlite3). */
 #include <sqlite3.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,65 +7,29 @@
 #include "core/util.h"
 #include "driver/driver.h"
 
-/* Prepared statements kept for reuse, keyed by their text (an ORM sends the same few shapes
- * again and again): least recently used out when full. */
-#define STMT_CACHE         64
-#define STMT_CACHE_MAX_SQL 4096 /* longer texts (big multi-row INSERTs) are not kept */
-
-typedef struct cached_stmt {
-    char *sql;
-    uint64_t hash, used;
-    sqlite3_stmt *st;
-} cached_stmt;
-
 struct cq__conn {
     sqlite3 *db;
-    cached_stmt cache[STMT_CACHE];
-    uint64_t clock;
+    cq__prep_cache prep; /* sqlite3_stmt handles */
 };
 
-static uint64_t sql_hash(const char *s)
+static void finalize(void *st)
 {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
+    sqlite3_finalize(st);
 }
 
-/* A ready statement for `sql`: from the cache (reset, bindings cleared) or newly prepared.
- * *cached tells whether it belongs to the cache (else the caller finalizes it). */
-static int stmt_get(cq__conn *c, const char *sql, sqlite3_stmt **out, bool *cached)
+/* A ready statement for `sql`: kept from an earlier use (reset, bindings cleared after it) or
+ * newly prepared and kept. *kept tells whether it belongs to the cache (else the caller
+ * finalizes it). */
+static int stmt_get(cq__conn *c, const char *sql, sqlite3_stmt **out, bool *kept)
 {
-    *out = NULL;
-    *cached = false;
-    size_t len = strlen(sql);
-    uint64_t h = len <= STMT_CACHE_MAX_SQL ? sql_hash(sql) : 0;
-    cached_stmt *slot = NULL;
-    for (size_t i = 0; len <= STMT_CACHE_MAX_SQL && i < STMT_CACHE; i++) {
-        cached_stmt *e = &c->cache[i];
-        if (e->st && e->hash == h && strcmp(e->sql, sql) == 0) {
-            e->used = ++c->clock;
-            *out = e->st;
-            *cached = true;
-            return SQLITE_OK;
-        }
-        if (!slot || !e->st || (slot->st && e->used < slot->used))
-            slot = e; /* an empty slot, else the least recently used */
-    }
-    unsigned flags = slot ? SQLITE_PREPARE_PERSISTENT : 0;
-    int rc = sqlite3_prepare_v3(c->db, sql, (int)len + 1, flags, out, NULL);
-    if (rc != SQLITE_OK || !slot || !*out)
-        return rc;
-    char *copy = cq__strdup(sql);
-    if (!copy)
-        return SQLITE_OK; /* not kept: the caller finalizes it */
-    sqlite3_finalize(slot->st);
-    free(slot->sql);
-    *slot = (cached_stmt){ .sql = copy, .hash = h, .used = ++c->clock, .st = *out };
-    *cached = true;
-    return SQLITE_OK;
+    *out = cq__prep_get(&c->prep, sql);
+    *kept = *out != NULL;
+    if (*out)
+        return SQLITE_OK;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc == SQLITE_OK && *out)
+        sqlite3_finalize(cq__prep_put(&c->prep, sql, *out, kept));
+    return rc;
 }
 
 static int map_error(sqlite3 *db, int rc, cq_error *err)
@@ -141,10 +103,7 @@ static void sqlite_close(cq__conn *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < STMT_CACHE; i++) {
-        sqlite3_finalize(c->cache[i].st);
-        free(c->cache[i].sql);
-    }
+    cq__prep_clear(&c->prep, finalize);
     sqlite3_close(c->db);
     free(c);
 }

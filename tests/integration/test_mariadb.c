@@ -6,6 +6,7 @@
  * The run creates a database cq_test_<pid> next to the one in the URL and drops it at the
  * end; every test starts from a freshly created one. */
 #define _POSIX_C_SOURCE 200809L
+#include "cq_reuse.h"
 #include "cq_server.h"
 
 #include <stdlib.h>
@@ -828,6 +829,13 @@ static void test_mariadb__connect_errors(void **state)
     free(alt);
 }
 
+/* Prepared statements kept by the driver give right results after errors, evictions and
+ * DDL (docs/guide.md, "Prepared statements"). */
+static void test_mariadb__statement_reuse(void **state)
+{
+    cq_check_statement_reuse(srv_fixture_db(state));
+}
+
 int main(void)
 {
     int rc = srv_begin(CQ_DIALECT_MYSQL, "test_mariadb", "cq_test");
@@ -852,6 +860,7 @@ int main(void)
                                         srv_teardown),
         cmocka_unit_test_setup_teardown(test_mariadb__nested_create_and_rollback, srv_setup,
                                         srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__statement_reuse, srv_setup, srv_teardown),
         cmocka_unit_test(test_mariadb__connect_errors),
     };
     return srv_end(cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,5 +1,6 @@
 /* Integration tests for model definition, DDL (SQLite, Sequelize's format), sync and URLs. */
 #define _POSIX_C_SOURCE 200809L
+#include "cq_reuse.h"
 #include "cq_test.h"
 
 #include <stdlib.h>
@@ -1049,11 +1050,28 @@ static void test_model__url_triple_slash_absolute_path(void **state)
     free(path);
 }
 
+/* The SQLite driver's kept statements (docs/guide.md, "Prepared statements"), in memory and
+ * in a file. */
+static void test_model__statement_reuse(void **state)
+{
+    cq_check_statement_reuse(*state);
+    char *path = cq_test_temp_db_path("reuse");
+    char url[512];
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    cq_db *db = NULL;
+    assert_int_equal(cq_db_open(&db, url, NULL, NULL), CQ_OK);
+    cq_check_statement_reuse(db);
+    cq_db_close(db);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_model__default_ddl_matches_sequelize),
+        T(test_model__statement_reuse),
         T(test_model__table_name_is_plural_of_model_name),
         T(test_model__default_primary_key_is_id_first),
         T(test_model__default_id_autoincrements),

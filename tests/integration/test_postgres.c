@@ -5,6 +5,7 @@
  * The run creates a database cq_test_<pid> next to the one in the URL and drops it at the
  * end; every test starts from an empty `public` schema in it. */
 #define _POSIX_C_SOURCE 200809L
+#include "cq_reuse.h"
 #include "cq_server.h"
 
 #include <stdlib.h>
@@ -589,6 +590,13 @@ static void test_postgres__connect_errors(void **state)
     assert_null(db);
 }
 
+/* Prepared statements kept by the driver give right results after errors, evictions and
+ * DDL (docs/guide.md, "Prepared statements"). */
+static void test_postgres__statement_reuse(void **state)
+{
+    cq_check_statement_reuse(srv_fixture_db(state));
+}
+
 int main(void)
 {
     int rc = srv_begin(CQ_DIALECT_POSTGRES, "test_postgres", "cq_test");
@@ -613,6 +621,7 @@ int main(void)
                                         srv_teardown),
         cmocka_unit_test_setup_teardown(test_postgres__nested_create_and_rollback, srv_setup,
                                         srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__statement_reuse, srv_setup, srv_teardown),
         cmocka_unit_test(test_postgres__connect_errors),
     };
     return srv_end(cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,0 +1,108 @@
+/* What the drivers' prepared-statement caches share: a small LRU of handles keyed by the
+ * statement text, and the statement's kind read from its first keyword. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/util.h"
+#include "driver/driver.h"
+
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static bool starts_with_word(const char *sql, const char *word)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+        sql++;
+    size_t n = strlen(word);
+    return strncasecmp(sql, word, n) == 0 && !isalnum((unsigned char)sql[n]);
+}
+
+bool cq__prep_is_dml(const char *sql)
+{
+    return starts_with_word(sql, "SELECT") || starts_with_word(sql, "INSERT") ||
+           starts_with_word(sql, "UPDATE") || starts_with_word(sql, "DELETE");
+}
+
+bool cq__prep_is_ddl(const char *sql)
+{
+    return starts_with_word(sql, "CREATE") || starts_with_word(sql, "DROP") ||
+           starts_with_word(sql, "ALTER") || starts_with_word(sql, "TRUNCATE");
+}
+
+void *cq__prep_get(cq__prep_cache *c, const char *sql)
+{
+    if (strlen(sql) > CQ__PREP_MAX_SQL)
+        return NULL;
+    uint64_t h = text_hash(sql);
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
+        cq__prep_entry *e = &c->e[i];
+        if (e->handle && e->hash == h && strcmp(e->sql, sql) == 0) {
+            e->used = ++c->clock;
+            return e->handle;
+        }
+    }
+    return NULL;
+}
+
+bool cq__prep_full(const cq__prep_cache *c)
+{
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++)
+        if (!c->e[i].handle)
+            return false;
+    return true;
+}
+
+void *cq__prep_put(cq__prep_cache *c, const char *sql, void *handle, bool *kept)
+{
+    *kept = false;
+    if (strlen(sql) > CQ__PREP_MAX_SQL)
+        return NULL;
+    cq__prep_entry *slot = &c->e[0];
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
+        cq__prep_entry *e = &c->e[i];
+        if (!e->handle) {
+            slot = e;
+            break;
+        }
+        if (e->used < slot->used)
+            slot = e; /* the least recently used */
+    }
+    char *copy = cq__strdup(sql);
+    if (!copy)
+        return NULL;
+    void *evicted = slot->handle;
+    free(slot->sql);
+    *slot = (cq__prep_entry){
+        .sql = copy, .hash = text_hash(sql), .used = ++c->clock, .handle = handle
+    };
+    *kept = true;
+    return evicted;
+}
+
+void cq__prep_remove(cq__prep_cache *c, const void *handle)
+{
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++)
+        if (c->e[i].handle == handle) {
+            free(c->e[i].sql);
+            c->e[i] = (cq__prep_entry){ 0 };
+        }
+}
+
+void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle))
+{
+    for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
+        if (c->e[i].handle && destroy)
+            destroy(c->e[i].handle);
+        free(c->e[i].sql);
+        c->e[i] = (cq__prep_entry){ 0 };
+    }
+}
