@@ -27,6 +27,10 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
     return r->cells[row * r->ncols + col];
 }
 
+/* Takes one row: `one` holds a single row (nrows 1) whose cells the callee may take (setting
+ * them to NULL); returns CQ_OK to go on, or an error that ends the statement. */
+typedef int (*cq__row_fn)(void *ctx, cq__result *one);
+
 typedef struct cq__driver {
     cq_dialect dialect;
     const char *name;
@@ -36,6 +40,10 @@ typedef struct cq__driver {
     /* Runs one statement with bound parameters; fills `res` when not NULL. */
     int (*exec)(cq__conn *conn, const char *sql, const cq_value *const *params, size_t n_params,
                 cq__result *res, cq_error *err);
+    /* Runs one query handing its rows to `row` as they are read, none kept after; NULL when
+     * the driver reads whole results only (the session then walks the whole result). */
+    int (*exec_rows)(cq__conn *conn, const char *sql, const cq_value *const *params,
+                     size_t n_params, cq__row_fn row, void *ctx, cq_error *err);
 } cq__driver;
 
 extern const cq__driver cq__driver_sqlite;
@@ -93,6 +101,10 @@ void cq__session_close(cq__session *s);
 /* The one path every statement takes: logs it once, runs it, maps errors into s->error. */
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__result *res);
+
+/* The same, the rows handed to `row` one at a time (see cq__driver.exec_rows). */
+int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const *params,
+                          size_t n_params, cq__row_fn row, void *ctx);
 
 /* Emits a warning through the logging hook. */
 void cq__session_warn(cq__session *s, const char *text);

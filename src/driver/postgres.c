@@ -340,6 +340,28 @@ static void discard_copy(cq__conn *c, ExecStatusType st)
     }
 }
 
+/* The parameters in text form (NULL for SQL NULL), as libpq takes them. */
+static int params_text(const char ***values, char ***owned, const cq_value *const *params, size_t n,
+                       cq_error *err)
+{
+    *values = n ? calloc(n, sizeof **values) : NULL;
+    *owned = n ? calloc(n, sizeof **owned) : NULL;
+    if (n && (!*values || !*owned))
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (param_text(&(*values)[i], &(*owned)[i], params[i]) != CQ_OK)
+            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    return CQ_OK;
+}
+
+static void params_free(const char **values, char **owned, size_t n)
+{
+    for (size_t i = 0; owned && i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(values);
+}
+
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
                    cq__result *res, cq_error *err)
 {
@@ -348,19 +370,12 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     if (n_params > 65535) /* the wire protocol counts parameters in 16 bits */
         return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
                            n_params);
-    int code = CQ_OK;
     PGresult *r = NULL;
-    const char **values = n_params ? calloc(n_params, sizeof *values) : NULL;
-    char **owned = n_params ? calloc(n_params, sizeof *owned) : NULL;
-    if (n_params && (!values || !owned)) {
-        code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+    const char **values = NULL;
+    char **owned = NULL;
+    int code = params_text(&values, &owned, params, n_params, err);
+    if (code != CQ_OK)
         goto done;
-    }
-    for (size_t i = 0; i < n_params; i++)
-        if (param_text(&values[i], &owned[i], params[i]) != CQ_OK) {
-            code = cq__err_set(err, CQ_ENOMEM, "out of memory");
-            goto done;
-        }
     /* no parameter types: the server infers each one from where it appears */
     const char *name = prepared_name(c, sql, (int)n_params);
     if (name)
@@ -387,12 +402,59 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         code = fill_result(res, r, err);
 done:
     PQclear(r);
-    for (size_t i = 0; owned && i < n_params; i++)
-        free(owned[i]);
-    free(owned);
-    free(values);
+    params_free(values, owned, n_params);
     if (code != CQ_OK && res)
         cq__result_free(res);
+    return code;
+}
+
+/* A query whose rows are handed over one at a time as they arrive (libpq's single-row mode):
+ * the whole result is never held, neither by libpq nor here. */
+static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *params,
+                        size_t n_params, cq__row_fn row, void *ctx, cq_error *err)
+{
+    if (n_params > 65535)
+        return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
+                           n_params);
+    const char **values = NULL;
+    char **owned = NULL;
+    int code = params_text(&values, &owned, params, n_params, err);
+    if (code != CQ_OK) {
+        params_free(values, owned, n_params);
+        return code;
+    }
+    const char *name = prepared_name(c, sql, (int)n_params);
+    int sent = name ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
+                    : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    params_free(values, owned, n_params);
+    if (!sent)
+        return map_error(c, NULL, err);
+    PQsetSingleRowMode(c->pg);
+    cq__result one = { 0 };
+    PGresult *r;
+    /* every result is read, also after an error, so the connection is left idle */
+    while ((r = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (code == CQ_OK && st == PGRES_SINGLE_TUPLE) {
+            /* the first row sets up names and cells; later ones replace the cells */
+            if (!one.cells) {
+                code = fill_result(&one, r, err);
+            } else {
+                for (size_t i = 0; code == CQ_OK && i < one.ncols; i++) {
+                    cq_value_free(one.cells[i]);
+                    if (!(one.cells[i] = column_value(r, 0, (int)i)))
+                        code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                }
+            }
+            if (code == CQ_OK)
+                code = row(ctx, &one);
+        } else if (code == CQ_OK && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+                   st != PGRES_EMPTY_QUERY) {
+            code = map_error(c, r, err);
+        }
+        PQclear(r);
+    }
+    cq__result_free(&one);
     return code;
 }
 
@@ -402,4 +464,5 @@ const cq__driver cq__driver_postgres = {
     .connect = pg_connect,
     .close = pg_close,
     .exec = pg_exec,
+    .exec_rows = pg_exec_rows,
 };

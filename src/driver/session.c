@@ -68,11 +68,9 @@ void cq__session_close(cq__session *s)
     s->conn = NULL;
 }
 
-int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
-                     size_t n_params, cq__result *res)
+static void log_statement(cq__session *s, const char *sql, const cq_value *const *params,
+                          size_t n_params, uint64_t t0)
 {
-    uint64_t t0 = cq__monotonic_ns();
-    int rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
     if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_SQL))) {
         cq_log_event ev = { .kind = CQ_LOG_SQL,
                             .sql = sql,
@@ -82,6 +80,36 @@ int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *par
                             .transaction_id = s->txn_id };
         s->log.fn(&ev, s->log.user_data);
     }
+}
+
+int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
+                     size_t n_params, cq__result *res)
+{
+    uint64_t t0 = cq__monotonic_ns();
+    int rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
+    log_statement(s, sql, params, n_params, t0);
+    return rc;
+}
+
+int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const *params,
+                          size_t n_params, cq__row_fn row, void *ctx)
+{
+    uint64_t t0 = cq__monotonic_ns();
+    int rc;
+    if (s->driver->exec_rows) {
+        rc = s->driver->exec_rows(s->conn, sql, params, n_params, row, ctx, &s->error);
+    } else {
+        cq__result res = { 0 };
+        rc = s->driver->exec(s->conn, sql, params, n_params, &res, &s->error);
+        for (size_t r = 0; rc == CQ_OK && r < res.nrows; r++) {
+            cq__result one = res; /* a view of row r; taken cells are NULL in res too */
+            one.nrows = 1;
+            one.cells = res.cells + r * res.ncols;
+            rc = row(ctx, &one);
+        }
+        cq__result_free(&res);
+    }
+    log_statement(s, sql, params, n_params, t0);
     return rc;
 }
 

@@ -155,8 +155,10 @@ static cq_value *column_value(sqlite3_stmt *st, int i)
     }
 }
 
-static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
-                       cq__result *res, cq_error *err)
+/* Runs `sql`; with `row`, each row is handed over as soon as it is read (res then holds one
+ * row at a time). */
+static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
+                      cq__result *res, cq__row_fn row, void *ctx, cq_error *err)
 {
     sqlite3_stmt *st = NULL;
     bool cached = false;
@@ -211,6 +213,16 @@ static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *para
             }
         }
         res->nrows++;
+        if (row) {
+            code = row(ctx, res);
+            for (size_t i = 0; i < res->ncols; i++) {
+                cq_value_free(res->cells[i]); /* what the callee did not take */
+                res->cells[i] = NULL;
+            }
+            res->nrows = 0;
+            if (code != CQ_OK)
+                goto done;
+        }
     }
     if (rc != SQLITE_DONE) {
         code = map_error(c->db, rc, err);
@@ -232,10 +244,26 @@ done:
     return code;
 }
 
+static int sqlite_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
+                       cq__result *res, cq_error *err)
+{
+    return sqlite_run(c, sql, params, n_params, res, NULL, NULL, err);
+}
+
+static int sqlite_exec_rows(cq__conn *c, const char *sql, const cq_value *const *params,
+                            size_t n_params, cq__row_fn row, void *ctx, cq_error *err)
+{
+    cq__result one = { 0 };
+    int rc = sqlite_run(c, sql, params, n_params, &one, row, ctx, err);
+    cq__result_free(&one);
+    return rc;
+}
+
 const cq__driver cq__driver_sqlite = {
     .dialect = CQ_DIALECT_SQLITE,
     .name = "sqlite",
     .connect = sqlite_connect,
     .close = sqlite_close,
     .exec = sqlite_exec,
+    .exec_rows = sqlite_exec_rows,
 };

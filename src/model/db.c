@@ -108,6 +108,17 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
     return rc;
 }
 
+int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx)
+{
+    cq__sql sql;
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__session_exec_rows(&db->s, sql.text, sql.params, sql.n, row, ctx);
+    cq__sql_free(&sql);
+    return rc;
+}
+
 /* ---- transactions -------------------------------------------------------------- */
 
 static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)

@@ -121,6 +121,8 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 
 /* Executes a statement tree on db (renders, logs, runs). `res` may be NULL. */
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
+/* The same, the rows handed to `row` one at a time as the driver reads them. */
+int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx);
 /* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a
  * top-level transaction. */
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);

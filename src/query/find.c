@@ -479,11 +479,18 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
              : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
                                    : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
-    if (rc == CQ_OK)
+    if (rc == CQ_OK && sj) {
+        /* the joined rows are folded into the tree as the driver reads them */
+        cq__sj_stream *stream = NULL;
+        rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, &plan);
+        if (rc == CQ_OK)
+            rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
+        cq__inc_sj_end(stream);
+    } else if (rc == CQ_OK) {
         rc = cq__db_exec_stmt(m->db, st, &res);
-    if (rc == CQ_OK)
-        rc = sj ? cq__inc_sj_read(rows, m, sel, hidden, &plan, &res)
-                : materialize(rows, m, sel, &res, ext, &plan, hidden);
+        if (rc == CQ_OK)
+            rc = materialize(rows, m, sel, &res, ext, &plan, hidden);
+    }
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);

@@ -1547,44 +1547,71 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
     return CQ_OK;
 }
 
-int cq__inc_sj_read(cq_rows *rows, cq_model *m, const bool *sel, const bool *hidden,
-                    cq__inc_plan *p, cq__result *res)
+struct cq__sj_stream {
+    sj_reader s;
+    cq_rows *rows;
+    cq_model *m;
+    const bool *sel, *hidden;
+    cq__inc_plan *p;
+};
+
+int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool *sel,
+                     const bool *hidden, cq__inc_plan *p)
 {
-    sj_reader s = { .res = res, .d = cq_db_dialect(m->db), .db = m->db };
-    int rc = keymap_init(&s.km, 0) == 0 ? CQ_OK : oom(m->db);
-    for (size_t r = 0; rc == CQ_OK && r < res->nrows; r++) {
-        s.r = r;
-        bool present = false;
-        char *key = sj_key(&s, m, sel, 0, NULL, NULL, &present);
-        if (!key) {
-            rc = oom(m->db);
-            break;
-        }
-        long slot = keymap_get(&s.km, key);
-        cq_instance *inst = NULL;
-        if (slot >= 0) {
-            inst = rows->items[slot];
-            free(key);
-        } else {
-            inst = sj_build(&s, m, sel, hidden, 0);
-            if (!inst || cq__rows_push(rows, inst) != 0) {
-                free(key);
-                rc = oom(m->db);
-                break;
-            }
-            if (keymap_set(&s.km, key, rows->n - 1) != 0) {
-                rc = oom(m->db);
-                break;
-            }
-        }
-        rc = sj_read_nodes(&s, inst, p, slot < 0);
+    cq__sj_stream *st = *out = calloc(1, sizeof *st);
+    if (!st || keymap_init(&st->s.km, 0) != 0) {
+        cq__inc_sj_end(st);
+        *out = NULL;
+        return oom(m->db);
     }
-    keymap_free(&s.km);
-    free(s.objs);
-    for (size_t i = 0; i < s.ngrave; i++)
-        cq_instance_free(s.grave[i]);
-    free(s.grave);
-    return rc;
+    st->s.d = cq_db_dialect(m->db);
+    st->s.db = m->db;
+    st->rows = rows;
+    st->m = m;
+    st->sel = sel;
+    st->hidden = hidden;
+    st->p = p;
+    return CQ_OK;
+}
+
+int cq__inc_sj_row(void *ctx, cq__result *one)
+{
+    cq__sj_stream *st = ctx;
+    sj_reader *s = &st->s;
+    cq_model *m = st->m;
+    s->res = one;
+    s->r = 0;
+    bool present = false;
+    char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
+    if (!key)
+        return oom(m->db);
+    long slot = keymap_get(&s->km, key);
+    cq_instance *inst = NULL;
+    if (slot >= 0) {
+        inst = st->rows->items[slot];
+        free(key);
+    } else {
+        inst = sj_build(s, m, st->sel, st->hidden, 0);
+        if (!inst || cq__rows_push(st->rows, inst) != 0) {
+            free(key);
+            return oom(m->db);
+        }
+        if (keymap_set(&s->km, key, st->rows->n - 1) != 0)
+            return oom(m->db);
+    }
+    return sj_read_nodes(s, inst, st->p, slot < 0);
+}
+
+void cq__inc_sj_end(cq__sj_stream *st)
+{
+    if (!st)
+        return;
+    keymap_free(&st->s.km);
+    free(st->s.objs);
+    for (size_t i = 0; i < st->s.ngrave; i++)
+        cq_instance_free(st->s.grave[i]);
+    free(st->s.grave);
+    free(st);
 }
 
 static bool has_separate(const cq__inc_plan *p)

@@ -73,10 +73,15 @@ int cq__inc_sj_add(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias
  * its recorded order terms and its primary key. */
 int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias);
 /* Folds the rows into parents (appended to `rows`; columns: the parent's selected attributes,
- * then those cq__inc_sj_add added, read by position) with their included trees. */
-int cq__inc_sj_read(cq_rows *rows, cq_model *m, const bool *sel, const bool *hidden,
-                    cq__inc_plan *p, cq__result *res);
-/* Loads the `separate` includes of a tree read by cq__inc_sj_read. */
+ * then those cq__inc_sj_add added, read by position) with their included trees, one row at a
+ * time as the driver reads them (cq__db_exec_stmt_rows): begin, cq__inc_sj_row for each row
+ * (a cq__row_fn; it takes the cells it keeps), end. */
+typedef struct cq__sj_stream cq__sj_stream;
+int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool *sel,
+                     const bool *hidden, cq__inc_plan *p);
+int cq__inc_sj_row(void *ctx, cq__result *one);
+void cq__inc_sj_end(cq__sj_stream *st);
+/* Loads the `separate` includes of a tree read by cq__inc_sj_row. */
 int cq__inc_load_separate(cq_rows *rows, cq__inc_plan *p, cq_txn *txn);
 
 #endif

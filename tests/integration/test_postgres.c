@@ -545,6 +545,17 @@ static void test_postgres__include_to_one_and_to_many(void **state)
         srv_assert_rows(rows, expected);
         cq_rows_free(rows);
     }
+    /* single-row mode: a failing statement leaves no rows and the connection usable */
+    rows = NULL;
+    assert_int_equal(
+        cq_model_find_all(
+            &rows, x.user,
+            &(cq_find_opts){ .where_sql = "\"nope\" = 1",
+                             .single_join = true,
+                             .include = (cq_include[]){ { .association = x.tasks }, { 0 } } }),
+        CQ_EDATABASE);
+    assert_null(rows);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 2);
 
     /* a where on the include makes it required (INNER JOIN) */
     cq_value *w = cq_test_json("{\"done\":true}");
