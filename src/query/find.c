@@ -315,45 +315,53 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
 }
 
 /* Turns result rows into instances; the columns are the selected attributes, in order. */
-static int materialize(cq_rows *rows, cq_model *m, const bool *sel, cq__result *res,
-                       cq__find_ext *ext, cq__inc_plan *plan, const bool *hidden)
+/* Turns result rows into instances, one row at a time as the driver reads them (a
+ * cq__row_fn); the columns are the selected attributes, in order, then the join row's and
+ * the joined includes'. */
+typedef struct materializer {
+    cq_rows *rows;
+    cq_model *m;
+    const bool *sel, *hidden;
+    cq__find_ext *ext;
+    cq__inc_plan *plan;
+} materializer;
+
+static int materialize_row(void *ctx, cq__result *res)
 {
+    materializer *mz = ctx;
+    cq_model *m = mz->m;
+    cq__find_ext *ext = mz->ext;
     cq_dialect d = cq_db_dialect(m->db);
-    for (size_t r = 0; r < res->nrows; r++) {
-        cq_instance *inst = cq__instance_alloc(m);
-        if (!inst)
-            return oom(m->db);
-        size_t c = 0;
-        for (size_t i = 0; i < m->nattrs; i++) {
-            if (!sel[i])
-                continue;
-            cq_value *raw = res->cells[r * res->ncols + c];
-            res->cells[r * res->ncols + c] = NULL;
-            c++;
-            inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
-        }
-        int rc = CQ_OK;
-        if (ext && ext->through)
-            rc = attach_through(inst, ext, res, r, c);
-        for (size_t i = 0; ext && ext->through && i < ext->through->nattrs; i++)
-            c += through_attr_read(ext, ext->through->attrs[i].name);
-        if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
-            rc = cq__inc_read_row(inst, plan, res, r, &c);
-        if (rc == CQ_OK && hidden) {
-            inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden);
-            if (!inst->hidden)
-                rc = oom(m->db);
-            else
-                memcpy(inst->hidden, hidden, m->nattrs * sizeof *hidden);
-        }
-        if (rc != CQ_OK) {
-            cq_instance_free(inst);
-            return rc;
-        }
-        if (cq__rows_push(rows, inst) != 0)
-            return oom(m->db);
+    cq_instance *inst = cq__instance_alloc(m);
+    if (!inst)
+        return oom(m->db);
+    size_t c = 0;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (!mz->sel[i])
+            continue;
+        cq_value *raw = res->cells[c];
+        res->cells[c++] = NULL;
+        inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
     }
-    return CQ_OK;
+    int rc = CQ_OK;
+    if (ext && ext->through)
+        rc = attach_through(inst, ext, res, 0, c);
+    for (size_t i = 0; ext && ext->through && i < ext->through->nattrs; i++)
+        c += through_attr_read(ext, ext->through->attrs[i].name);
+    if (rc == CQ_OK && mz->plan && !cq__inc_plan_empty(mz->plan))
+        rc = cq__inc_read_row(inst, mz->plan, res, 0, &c);
+    if (rc == CQ_OK && mz->hidden) {
+        inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden);
+        if (!inst->hidden)
+            rc = oom(m->db);
+        else
+            memcpy(inst->hidden, mz->hidden, m->nattrs * sizeof *mz->hidden);
+    }
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : oom(m->db);
 }
 
 void cq__find_ext_release(cq__find_ext *ext)
@@ -436,7 +444,6 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq_rows *rows = calloc(1, sizeof *rows);
     cq__stmt *st = NULL;
-    cq__result res = { 0 };
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
     int rc = sel && rows ? CQ_OK : oom(m->db);
@@ -487,16 +494,14 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
             rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
         cq__inc_sj_end(stream);
     } else if (rc == CQ_OK) {
-        rc = cq__db_exec_stmt(m->db, st, &res);
-        if (rc == CQ_OK)
-            rc = materialize(rows, m, sel, &res, ext, &plan, hidden);
+        materializer mz = { rows, m, sel, hidden, ext, &plan };
+        rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
-    cq__result_free(&res);
     cq__stmt_free(st);
     free(sel);
     free(hidden);
