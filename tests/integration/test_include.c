@@ -97,27 +97,9 @@ static void exec(cq_db *db, const char *sql)
     CQ_ASSERT_OK(db, cq_db_query(NULL, db, sql, NULL, NULL));
 }
 
-/* JSON text with keys sorted (so expectations may be written in any key order). */
-static char *sorted_text(const cq_value *v)
-{
-    char *text = NULL;
-    assert_int_equal(cq_value_to_json(&text, v, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
-    return text;
-}
-
 static void assert_value(const cq_value *got, const char *expected_json)
 {
-    cq_value *want = cq_test_json(expected_json);
-    char *g = sorted_text(got), *w = sorted_text(want);
-    cq_value_free(want);
-    if (strcmp(g, w) != 0) {
-        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
-        cq_free(g);
-        cq_free(w);
-        fail();
-    }
-    cq_free(g);
-    cq_free(w);
+    cq_test_assert_json_sorted(got, expected_json);
 }
 
 static void assert_rows_json(const cq_rows *rows, const char *expected_json)

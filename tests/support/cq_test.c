@@ -51,6 +51,49 @@ void cq_test_assert_json(const cq_value *v, const char *expected_json)
     cq_free(text);
 }
 
+static bool is_timestamp_key(const char *k)
+{
+    return strcmp(k, "createdAt") == 0 || strcmp(k, "updatedAt") == 0;
+}
+
+cq_value *cq_test_mask(const cq_value *v, const char *marker)
+{
+    if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
+        cq_value *a = cq_value_array();
+        for (size_t i = 0; i < cq_value_size(v); i++)
+            cq_value_array_append(a, cq_test_mask(cq_value_array_get(v, i), marker));
+        return a;
+    }
+    if (cq_value_type_of(v) != CQ_VALUE_OBJECT)
+        return cq_value_copy(v);
+    cq_value *o = cq_value_object();
+    for (size_t i = 0; i < cq_value_size(v); i++) {
+        const char *k = cq_value_object_key(v, i);
+        const cq_value *x = cq_value_object_value(v, i);
+        cq_value_object_set(o, k,
+                            is_timestamp_key(k) && !cq_value_is_null(x) ? cq_value_text(marker)
+                                                                        : cq_test_mask(x, marker));
+    }
+    return o;
+}
+
+void cq_test_assert_json_sorted(const cq_value *got, const char *expected_json)
+{
+    cq_value *want = cq_test_json(expected_json);
+    char *g = NULL, *w = NULL;
+    assert_int_equal(cq_value_to_json(&g, got, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    assert_int_equal(cq_value_to_json(&w, want, CQ_JSON_COMPACT | CQ_JSON_SORT_KEYS), CQ_OK);
+    cq_value_free(want);
+    if (strcmp(g, w) != 0) {
+        print_error("JSON mismatch\n  got:      %s\n  expected: %s\n", g, w);
+        cq_free(g);
+        cq_free(w);
+        fail();
+    }
+    cq_free(g);
+    cq_free(w);
+}
+
 char *cq_test_temp_db_path(const char *tag)
 {
     const char *dir = getenv("CQ_TMPDIR");

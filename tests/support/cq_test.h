@@ -41,6 +41,12 @@ int64_t cq_test_scalar_int(cq_db *db, const char *sql);
 cq_value *cq_test_json(const char *json);
 /* Asserts that `v` renders to exactly `expected_json` (compact, keys in order). */
 void cq_test_assert_json(const cq_value *v, const char *expected_json);
+/* Copy of `v` with every non-null createdAt/updatedAt replaced by the text `marker`;
+ * caller frees. */
+cq_value *cq_test_mask(const cq_value *v, const char *marker);
+/* Asserts that `got` and the JSON text `expected_json` are equal with keys sorted (so an
+ * expectation may list keys in any order). */
+void cq_test_assert_json_sorted(const cq_value *got, const char *expected_json);
 /* A unique temporary file path for a SQLite database; caller frees with free(). */
 char *cq_test_temp_db_path(const char *tag);
 
