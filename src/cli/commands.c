@@ -197,6 +197,19 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
             json_array_append_new(attrs, describe_attr(&v));
         }
         json_object_set_new(jm, "attributes", attrs);
+        if (cq_model_index_count(m)) { /* only models declaring `indexes` list them */
+            json_t *idx = json_array();
+            for (size_t k = 0; k < cq_model_index_count(m); k++) {
+                json_t *ji = json_object(), *fields = json_array();
+                for (const char *const *f = cq_model_index_fields(m, k); f && *f; f++)
+                    json_array_append_new(fields, json_string(*f));
+                json_object_set_new(ji, "name", json_string(cq_model_index_name(m, k)));
+                json_object_set_new(ji, "fields", fields);
+                json_object_set_new(ji, "unique", json_boolean(cq_model_index_unique(m, k)));
+                json_array_append_new(idx, ji);
+            }
+            json_object_set_new(jm, "indexes", idx);
+        }
         json_t *assocs = json_array();
         for (size_t a = 0; a < cq_model_assoc_count(m); a++)
             json_array_append_new(assocs, describe_assoc(cq_model_assoc_at(m, a)));

@@ -18,6 +18,12 @@ CREATE UNIQUE INDEX `one_title` ON `posts` (`userId`, `title`);' ] || fail "sqli
 CREATE UNIQUE INDEX "one_title" ON "posts" ("userId", "title");' ] || fail "postgres ddl: $(cat "$TMP/pg.out")"
 [ "$(sed -n 3,4p "$TMP/my.out")" = 'ALTER TABLE `posts` ADD INDEX `posts_user_id` (`userId`);
 ALTER TABLE `posts` ADD UNIQUE INDEX `one_title` (`userId`, `title`);' ] || fail "mysql ddl: $(cat "$TMP/my.out")"
+# describe lists them (only for models that declare indexes)
+"$CQ" describe --schema "$TMP/ix.json" >"$TMP/describe.out" 2>&1 || fail "describe: $(cat "$TMP/describe.out")"
+tr -d ' \n' <"$TMP/describe.out" >"$TMP/describe.flat"
+grep -qF '"indexes":[{"name":"posts_user_id","fields":["userId"],"unique":false},{"name":"one_title","fields":["userId","title"],"unique":true}]' "$TMP/describe.flat" ||
+    fail "describe lacks the indexes: $(cat "$TMP/describe.out")"
+[ "$(grep -c '"indexes"' "$TMP/describe.out")" = 1 ] || fail "describe: indexes on a model without them"
 db="sqlite:$TMP/ix.db"
 "$CQ" sync --schema "$TMP/ix.json" --db "$db" >/dev/null 2>"$TMP/sync.err" || fail "sync: $(cat "$TMP/sync.err")"
 # a second sync finds both indexes by name and adds nothing
