@@ -204,10 +204,16 @@ static int advance_sequences(cq_model *m, const bool *explicit)
         if (!m->attrs[i].auto_increment || !explicit[i])
             continue;
         char *sql = cq__sql_advance_sequence(m->table, m->attrs[i].field);
-        if (!sql)
-            return oom(db);
-        int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);
+        char *quoted = cq__sql_quoted(m->table, CQ_DIALECT_POSTGRES);
+        cq_value *args[2] = { quoted ? cq_value_text(quoted) : NULL,
+                              cq_value_text(m->attrs[i].field) };
+        int rc = sql && args[0] && args[1]
+                     ? cq__session_exec(&db->s, sql, (const cq_value *const *)args, 2, NULL)
+                     : oom(db);
         free(sql);
+        free(quoted);
+        cq_value_free(args[0]);
+        cq_value_free(args[1]);
         if (rc != CQ_OK)
             return rc;
     }

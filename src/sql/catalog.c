@@ -188,17 +188,21 @@ char *cq__sql_advance_sequence(const char *table, const char *column)
     cq__buf qtable = { 0 }, qcol = { 0 }, b = { 0 };
     cq__sql_quote(&qtable, CQ_DIALECT_POSTGRES, table);
     cq__sql_quote(&qcol, CQ_DIALECT_POSTGRES, column);
-    cq__buf_put(&b, "SELECT setval(pg_get_serial_sequence(");
-    /* the table as a quoted identifier (its case kept), the column as plain text */
-    cq__sql_put_string(&b, qtable.data ? qtable.data : "", CQ_DIALECT_POSTGRES);
-    cq__buf_put(&b, ", ");
-    cq__sql_put_string(&b, column, CQ_DIALECT_POSTGRES);
-    cq__buf_printf(&b, "), GREATEST(max(%s), 1)) FROM %s;", qcol.data ? qcol.data : "",
-                   qtable.data ? qtable.data : "");
+    /* $1: the table as a quoted identifier (cq__sql_quoted), $2: the column as plain text */
+    cq__buf_printf(&b,
+                   "SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(max(%s), 1)) FROM %s;",
+                   qcol.data ? qcol.data : "", qtable.data ? qtable.data : "");
     bool failed = qtable.oom || qcol.oom || b.oom;
     cq__buf_free(&qtable);
     cq__buf_free(&qcol);
     char *sql = failed ? NULL : cq__buf_take(&b);
     cq__buf_free(&b);
     return sql;
+}
+
+char *cq__sql_quoted(const char *name, cq_dialect d)
+{
+    cq__buf b = { 0 };
+    cq__sql_quote(&b, d, name);
+    return cq__buf_take(&b);
 }

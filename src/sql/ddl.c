@@ -517,67 +517,41 @@ char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialec
     return cq__buf_take(&b);
 }
 
-char *cq__sql_table_exists_query(const char *table, cq_dialect d)
+const char *cq__sql_table_exists_query(cq_dialect d)
 {
-    cq__buf b = { 0 };
     switch (d) {
     case CQ_DIALECT_SQLITE:
-        cq__buf_put(&b, "SELECT name FROM sqlite_master WHERE type='table' AND name=");
-        break;
+        return "SELECT name FROM sqlite_master WHERE type='table' AND name=?;";
     case CQ_DIALECT_POSTGRES:
-        cq__buf_put(&b, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                        "'public' AND table_name = ");
-        break;
+        return "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+               "AND table_name = $1;";
     case CQ_DIALECT_MYSQL:
-        cq__buf_put(&b, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = "
-                        "DATABASE() AND TABLE_NAME = ");
-        break;
+        return "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+               "AND TABLE_NAME = ?;";
     }
-    cq__sql_put_string(&b, table, d);
-    cq__buf_putc(&b, ';');
-    return cq__buf_take(&b);
+    return NULL;
 }
 
-char *cq__sql_foreign_key_exists_query(const char *table, const cq__ddl_col *c, cq_dialect d)
+const char *cq__sql_foreign_key_exists_query(cq_dialect d)
 {
-    cq__buf b = { 0 };
-    const char *ref_column = c->ref_column ? c->ref_column : "id";
-    if (d == CQ_DIALECT_POSTGRES) {
-        cq__buf_put(&b, "SELECT tc.constraint_name FROM information_schema.table_constraints tc "
-                        "JOIN information_schema.key_column_usage kcu ON "
-                        "kcu.constraint_name = tc.constraint_name AND "
-                        "kcu.table_schema = tc.table_schema "
-                        "JOIN information_schema.constraint_column_usage ccu ON "
-                        "ccu.constraint_name = tc.constraint_name AND "
-                        "ccu.table_schema = tc.table_schema "
-                        "WHERE tc.constraint_type = 'FOREIGN KEY' AND "
-                        "tc.table_schema = 'public' AND tc.table_name = ");
-        cq__sql_put_string(&b, table, d);
-        cq__buf_put(&b, " AND kcu.column_name = ");
-        cq__sql_put_string(&b, c->name, d);
-        cq__buf_put(&b, " AND ccu.table_name = ");
-        cq__sql_put_string(&b, c->ref_table, d);
-        cq__buf_put(&b, " AND ccu.column_name = ");
-        cq__sql_put_string(&b, ref_column, d);
-    } else if (d == CQ_DIALECT_MYSQL) {
-        cq__buf_put(&b, "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE "
-                        "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ");
-        cq__sql_put_string(&b, table, d);
-        cq__buf_put(&b, " AND COLUMN_NAME = ");
-        cq__sql_put_string(&b, c->name, d);
-        cq__buf_put(&b, " AND REFERENCED_TABLE_NAME = ");
-        cq__sql_put_string(&b, c->ref_table, d);
-        cq__buf_put(&b, " AND REFERENCED_COLUMN_NAME = ");
-        cq__sql_put_string(&b, ref_column, d);
-    } else {
-        /* SQLite: one row per reference of the table */
-        cq__buf_put(&b, "SELECT \"from\" FROM pragma_foreign_key_list(");
-        cq__sql_put_string(&b, table, d);
-        cq__buf_put(&b, ") WHERE \"from\" = ");
-        cq__sql_put_string(&b, c->name, d);
-        cq__buf_put(&b, " AND \"table\" = ");
-        cq__sql_put_string(&b, c->ref_table, d);
+    switch (d) {
+    case CQ_DIALECT_POSTGRES:
+        return "SELECT tc.constraint_name FROM information_schema.table_constraints tc "
+               "JOIN information_schema.key_column_usage kcu ON "
+               "kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema "
+               "JOIN information_schema.constraint_column_usage ccu ON "
+               "ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema "
+               "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public' AND "
+               "tc.table_name = $1 AND kcu.column_name = $2 AND ccu.table_name = $3 AND "
+               "ccu.column_name = $4;";
+    case CQ_DIALECT_MYSQL:
+        return "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE "
+               "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ? AND "
+               "REFERENCED_TABLE_NAME = ? AND REFERENCED_COLUMN_NAME = ?;";
+    case CQ_DIALECT_SQLITE:
+        /* one row per reference of the table; the referenced column is not compared */
+        return "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE \"from\" = ? AND "
+               "\"table\" = ? AND ? IS NOT NULL;";
     }
-    cq__buf_putc(&b, ';');
-    return cq__buf_take(&b);
+    return NULL;
 }

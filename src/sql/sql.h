@@ -76,11 +76,12 @@ char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialec
 char *cq__sql_create_index(const char *table, const cq__ddl_index *ix, cq_dialect dialect);
 /* Catalogue query (static text) returning one row when table $1 has an index named $2. */
 const char *cq__sql_index_exists_query(cq_dialect dialect);
-/* Catalogue query returning one row when `table` exists (Sequelize's tableExistsQuery). */
-char *cq__sql_table_exists_query(const char *table, cq_dialect dialect);
-/* Catalogue query returning a row per foreign key of `table` on column c->name that points at
- * c->ref_table (and c->ref_column on PostgreSQL/MySQL). */
-char *cq__sql_foreign_key_exists_query(const char *table, const cq__ddl_col *c, cq_dialect dialect);
+/* Catalogue query (static text) returning one row when table $1 exists (Sequelize's
+ * tableExistsQuery, with the name bound). */
+const char *cq__sql_table_exists_query(cq_dialect dialect);
+/* Catalogue query (static text) returning a row per foreign key of table $1 on column $2 that
+ * points at table $3, column $4 (SQLite does not compare the column). */
+const char *cq__sql_foreign_key_exists_query(cq_dialect dialect);
 /* Appends `s` as a string literal the way Sequelize's SqlString.escape writes it. */
 void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect dialect);
 
@@ -119,7 +120,11 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect);
  * row, one integer). NULL for PostgreSQL, which has no such switch. Caller frees. */
 char *cq__sql_fk_checks(cq_dialect dialect, int on);
 /* PostgreSQL (DEVIATIONS D4): moves the sequence behind a SERIAL column past the column's
- * largest value. Caller frees; NULL on OOM. */
+ * largest value; binds $1 = the table quoted (cq__sql_quoted) and $2 = the column. Caller
+ * frees; NULL on OOM. */
 char *cq__sql_advance_sequence(const char *table, const char *column);
+/* `name` as the dialect quotes an identifier, as text (for a catalogue function's argument).
+ * Caller frees; NULL on OOM. */
+char *cq__sql_quoted(const char *name, cq_dialect dialect);
 
 #endif

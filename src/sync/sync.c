@@ -476,20 +476,15 @@ static int index_sql(char **out, const cq_model *m, size_t i, cq_dialect d)
     return *out ? CQ_OK : oom(m->db);
 }
 
-/* `ALTER TABLE ... ADD FOREIGN KEY` (or, with `exists_query`, the catalogue query that finds
- * that foreign key) for deferred constraint `f`. */
-static int fk_sql(char **out, const plan_fk *f, cq_dialect d, bool exists_query)
+/* `ALTER TABLE ... ADD FOREIGN KEY` for deferred constraint `f`. */
+static int fk_sql(char **out, const plan_fk *f, cq_dialect d)
 {
     *out = NULL;
     cq__ddl_col c;
     char *type = NULL, *dflt = NULL;
     int rc = fill_col(&c, &type, &dflt, f->model, f->attr, d);
-    if (rc == CQ_OK) {
-        *out = exists_query ? cq__sql_foreign_key_exists_query(f->model->table, &c, d)
-                            : cq__sql_add_foreign_key(f->model->table, &c, d);
-        if (!*out)
-            rc = oom(f->model->db);
-    }
+    if (rc == CQ_OK && !(*out = cq__sql_add_foreign_key(f->model->table, &c, d)))
+        rc = oom(f->model->db);
     free(type);
     free(dflt);
     return rc;
@@ -512,7 +507,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
         if (i < p->norder)
             rc = model_ddl(&sql, p->order[i], dialect, p);
         else
-            rc = fk_sql(&sql, &p->deferred[i - p->norder], dialect, false);
+            rc = fk_sql(&sql, &p->deferred[i - p->norder], dialect);
         if (rc == CQ_OK) {
             cq__buf_put(&b, sql);
             cq__buf_putc(&b, '\n');
@@ -549,17 +544,23 @@ static int exec_text(cq_db *db, char *sql)
 }
 
 /* Runs catalogue query `sql` (taken) and reports whether it returned a row. */
-static int query_any(bool *found, cq_db *db, char *sql)
+/* Whether catalogue query `sql` finds a row for the texts `args` (bound, in order). */
+static int query_any(bool *found, cq_db *db, const char *sql, const char *const *args, size_t n)
 {
     *found = false;
-    if (!sql)
-        return oom(db);
+    cq_value *vals[4] = { 0 };
+    int rc = sql && n <= 4 ? CQ_OK : oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++)
+        if (!(vals[i] = cq_value_text(args[i])))
+            rc = oom(db);
     cq__result res = { 0 };
-    int rc = cq__session_exec(&db->s, sql, NULL, 0, &res);
-    free(sql);
+    if (rc == CQ_OK)
+        rc = cq__session_exec(&db->s, sql, (const cq_value *const *)vals, n, &res);
     if (rc == CQ_OK)
         *found = res.nrows > 0;
     cq__result_free(&res);
+    for (size_t i = 0; i < n; i++)
+        cq_value_free(vals[i]);
     return rc;
 }
 
@@ -600,7 +601,9 @@ static int ensure_table(cq_model *m, const cq_sync_plan *plan, bool known_absent
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
     bool exists = false;
-    int rc = known_absent ? CQ_OK : query_any(&exists, db, cq__sql_table_exists_query(m->table, d));
+    int rc = known_absent ? CQ_OK
+                          : query_any(&exists, db, cq__sql_table_exists_query(d),
+                                      (const char *const[]){ m->table }, 1);
     if (rc == CQ_OK && !exists) {
         char *sql = NULL;
         rc = model_ddl(&sql, m, d, plan);
@@ -617,12 +620,16 @@ static int ensure_foreign_key(cq_db *db, const plan_fk *f)
     cq_dialect d = cq_db_dialect(db);
     char *sql = NULL;
     bool exists = false;
-    int rc = fk_sql(&sql, f, d, true);
-    if (rc == CQ_OK)
-        rc = query_any(&exists, db, sql);
+    const cq__attr *a = &f->model->attrs[f->attr];
+    ref_target r;
+    int rc = resolve_ref(&r, db, f->model, a);
+    if (rc == CQ_OK && r.model)
+        rc = query_any(&exists, db, cq__sql_foreign_key_exists_query(d),
+                       (const char *const[]){ f->model->table, a->field, r.model->table, r.column },
+                       4);
     if (rc != CQ_OK || exists)
         return rc;
-    rc = fk_sql(&sql, f, d, false);
+    rc = fk_sql(&sql, f, d);
     return rc == CQ_OK ? exec_text(db, sql) : rc;
 }
 

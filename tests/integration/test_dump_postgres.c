@@ -297,7 +297,7 @@ static void test_dump_postgres__explicit_ids_advance_the_sequence(void **state)
     assert_int_equal(f->setvals, 0); /* generated keys need nothing */
     assert_int_equal(created_id(f->db, item, "{\"id\":5,\"title\":\"b\"}"), 5);
     assert_int_equal(f->setvals, 1);
-    assert_string_equal(f->setval_sql, "SELECT setval(pg_get_serial_sequence('\"items\"', 'id'), "
+    assert_string_equal(f->setval_sql, "SELECT setval(pg_get_serial_sequence($1, $2), "
                                        "GREATEST(max(\"id\"), 1)) FROM \"items\";");
     assert_int_equal(created_id(f->db, item, "{\"title\":\"c\"}"), 6);
 
@@ -312,7 +312,7 @@ static void test_dump_postgres__explicit_ids_advance_the_sequence(void **state)
 
     /* the table name keeps its case and its space; 0 is below setval's range */
     assert_int_equal(created_id(f->db, odd, "{\"id\":0,\"title\":\"zero\"}"), 0);
-    assert_true(strstr(f->setval_sql, "'\"Odd Items\"'") != NULL);
+    assert_true(strstr(f->setval_sql, "FROM \"Odd Items\";") != NULL);
     assert_int_equal(created_id(f->db, odd, "{\"title\":\"next\"}"), 2);
 }
 
