@@ -21,7 +21,7 @@ typedef struct server_kind {
 } server_kind;
 
 static const server_kind kinds[] = {
-    { CQ_DIALECT_POSTGRES, "CQ_TEST_POSTGRES_URL", "PostgreSQL", "CQ_WITH_POSTGRES", false, false,
+    { CQ_DIALECT_POSTGRES, "CQ_TEST_POSTGRES_URL", "PostgreSQL", "CQ_WITH_POSTGRES", true, false,
       "", "", "pg_constraint" },
     { CQ_DIALECT_MYSQL, "CQ_TEST_MYSQL_URL", "MySQL", "CQ_WITH_MYSQL", true, true, "`",
       " CHARACTER SET utf8mb4", "information_schema.KEY_COLUMN_USAGE" },
