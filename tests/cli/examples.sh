@@ -26,6 +26,9 @@ expect_line sync 2 '"message":"Cyclic dependency found."'
 expect_line sync 6 '"code":"CQ_EFOREIGNKEY"'
 expect_line sync 8 '"current_version_id":null'
 expect_line sync 10 '"result":0'
+# sync: the unique index of the spec's items example refuses a duplicate pair
+expect_line sync 12 '"code":"CQ_EUNIQUE"'
+expect_line sync 13 '"result":1'
 # include: required keeps alice and carol; limit 2 ordered by a task title
 expect_line include 8 '"username":"alice"'
 case "$(line include 8)" in *bob*) fail "include step 8: bob has no task" ;; esac
