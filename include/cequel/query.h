@@ -67,9 +67,12 @@ typedef struct cq_include {
     const struct cq_order *order;          /**< separate hasMany (or with limit): the
                                                 children's order, before their primary key;
                                                 zero-terminated; NULL = none */
-    cq_flag paranoid; /**< paranoid target: CQ_OFF (v6's `paranoid: false`) also joins its
-                           soft-deleted rows; default: `deletedAt IS NULL` is ANDed into the
-                           include's ON clause (it does not make the include required) */
+    cq_flag paranoid;         /**< paranoid target: CQ_OFF (v6's `paranoid: false`) also joins its
+                                   soft-deleted rows; default: `deletedAt IS NULL` is ANDed into the
+                                   include's ON clause (it does not make the include required) */
+    cq_flag through_paranoid; /**< belongsToMany with a paranoid join model: CQ_OFF (`through:
+                                   {paranoid: false}`) also joins soft-deleted join rows;
+                                   default: they are skipped */
 } cq_include;
 
 typedef struct cq_find_opts {

@@ -514,6 +514,8 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         else
             rc = pool_strings(p, &inc->through_attributes, v, e);
     }
+    if (through && (v = json_object_get(through, "paranoid")))
+        inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
     if (rc == CQ_OK && through && (v = json_object_get(through, "where"))) {
         cli_path_key(sub, path, "through");
         cli_path_key(sub, sub, "where");

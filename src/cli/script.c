@@ -378,10 +378,12 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                              : want_string_list(c, tv, tsub);
                 else if (strcmp(tk, "where") == 0)
                     rc = want_object(c, tv, tsub);
+                else if (strcmp(tk, "paranoid") == 0 && json_is_boolean(tv))
+                    rc = CLI_OK;
                 else {
                     cli_diag_set(c->diag, tsub,
                                  "unknown through option (expected attributes, "
-                                 "where)");
+                                 "where, paranoid)");
                     rc = CLI_EINPUT;
                 }
                 if (rc != CLI_OK)

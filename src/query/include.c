@@ -65,7 +65,7 @@ bool cq__inc_is_end(const cq_include *e)
     return !e->association && !e->model && !e->as && !e->all && !e->where && !e->required &&
            !e->attributes && !e->include && !e->separate && !e->through_attributes &&
            !e->through_attributes_none && !e->through_where && !e->limit && !e->order &&
-           !e->paranoid;
+           !e->paranoid && !e->through_paranoid;
 }
 
 /* Which association an include element names (spec/include.md A1). */
@@ -369,7 +369,7 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
                                             col_of(parent, palias, a->source_key))) != 0)
             rc = oom(db);
         if (rc == CQ_OK)
-            rc = and_paranoid(cond, t, talias, CQ_DEFAULT);
+            rc = and_paranoid(cond, t, talias, n->spec->through_paranoid);
         if (rc == CQ_OK)
             rc = and_where(cond, t, talias, a->through_scope);
         if (rc == CQ_OK)
@@ -938,7 +938,7 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
                                       col_of(t, t->name, a->other_key))) != 0)
         rc = oom(db);
     if (rc == CQ_OK)
-        rc = and_paranoid(on, t, t->name, CQ_DEFAULT);
+        rc = and_paranoid(on, t, t->name, n->spec->through_paranoid);
     if (rc == CQ_OK)
         rc = and_where(on, t, t->name, w);
     if (rc == CQ_OK)
@@ -1284,7 +1284,7 @@ static int btm_join(cq__stmt *st, const cq__inc *n, cq_model *parent, const char
     if (rc == CQ_OK)
         rc = and_where(on, a->target, n->alias, n->spec->where);
     if (rc == CQ_OK)
-        rc = and_paranoid(nest, t, talias, CQ_DEFAULT);
+        rc = and_paranoid(nest, t, talias, n->spec->through_paranoid);
     if (rc == CQ_OK)
         rc = and_where(nest, t, talias, a->through_scope);
     if (rc == CQ_OK)

@@ -307,6 +307,27 @@ static void test_paranoid__through(void **state)
     assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
     assert_int_equal(cq_rows_count(kids), 1);
     cq_rows_free(rows);
+    /* the same joined in one statement, and with through: {paranoid: false} */
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(&rows, f->user,
+                                   &(cq_find_opts){
+                                       .single_join = true,
+                                       .include = (cq_include[]){ { .as = "Projects" }, { 0 } },
+                                   }));
+    assert_non_null(strstr(last_sql(f), "`Projects->UserProjects`.`deletedAt` IS NULL"));
+    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
+    assert_int_equal(cq_rows_count(kids), 1);
+    cq_rows_free(rows);
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_all(
+                   &rows, f->user,
+                   &(cq_find_opts){
+                       .include = (cq_include[]){ { .as = "Projects", .through_paranoid = CQ_OFF },
+                                                  { 0 } },
+                   }));
+    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
+    assert_int_equal(cq_rows_count(kids), 2);
+    cq_rows_free(rows);
     /* the pitfall (associations.md 5): adding it back does not see the soft-deleted row and
      * INSERTs again, which the key pair rejects, as in v6 */
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE, cq_assoc_add(u, f->projects, both, 1, NULL));
