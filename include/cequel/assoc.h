@@ -51,6 +51,10 @@ typedef struct cq_assoc_opts {
     cq_flag through_unique;        /**< composite unique on the key pair; default on */
     const char *unique_key;        /**< name of that unique constraint */
     cq_flag timestamps;            /**< timestamps of a generated join model; default on */
+    bool through_paranoid;         /**< `through: {paranoid: true}`: the generated join model is
+                                        paranoid (deletedAt; remove/set soft-delete join rows,
+                                        getters skip them); default false. A given join model
+                                        keeps its own `paranoid` option */
 } cq_assoc_opts;
 
 /**

@@ -95,6 +95,11 @@ typedef struct cq_model_opts {
     cq_flag timestamps;        /**< createdAt/updatedAt; default on */
     const char *created_at;    /**< attribute name for createdAt; default "createdAt" */
     const char *updated_at;    /**< attribute name for updatedAt; default "updatedAt" */
+    bool paranoid;             /**< Sequelize `paranoid`: destroy sets deletedAt instead of
+                                    deleting, finders skip rows whose deletedAt is set; needs
+                                    timestamps (ignored without them, as in v6); default false */
+    const char *deleted_at;    /**< attribute name for deletedAt (nullable DATE after the other
+                                    timestamps); default "deletedAt" (`deleted_at` underscored) */
     const char *name_singular; /**< Sequelize `name.singular`; default singular of the name */
     const char *name_plural;   /**< Sequelize `name.plural`; default plural of the name */
     const cq_index *indexes;   /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
@@ -188,6 +193,9 @@ CQ_EXTERN bool cq_model_timestamps(const cq_model *m);
 /** Attribute names of the timestamps; NULL when the model has none. */
 CQ_EXTERN const char *cq_model_created_at(const cq_model *m);
 CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
+/** Whether the model is paranoid (soft delete), and its deletedAt attribute (NULL when not). */
+CQ_EXTERN bool cq_model_paranoid(const cq_model *m);
+CQ_EXTERN const char *cq_model_deleted_at(const cq_model *m);
 
 /* Associated data an instance carries (what an include loaded or a nested create made).
  * cq_instance is declared in cequel/query.h. */

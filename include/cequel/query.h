@@ -67,6 +67,12 @@ typedef struct cq_include {
     const struct cq_order *order;          /**< separate hasMany (or with limit): the
                                                 children's order, before their primary key;
                                                 zero-terminated; NULL = none */
+    cq_flag paranoid;         /**< paranoid target: CQ_OFF (v6's `paranoid: false`) also joins its
+                                   soft-deleted rows; default: `deletedAt IS NULL` is ANDed into the
+                                   include's ON clause (it does not make the include required) */
+    cq_flag through_paranoid; /**< belongsToMany with a paranoid join model: CQ_OFF (`through:
+                                   {paranoid: false}`) also joins soft-deleted join rows;
+                                   default: they are skipped */
 } cq_include;
 
 typedef struct cq_find_opts {
@@ -89,6 +95,12 @@ typedef struct cq_find_opts {
     bool through_attributes_none;          /**< joinTableAttributes: []: no join row attached */
     const cq_value *through_where; /**< belongsToMany getters (`through: {where}`): filter on
                                         the join rows, ANDed into the join condition */
+    cq_flag paranoid;              /**< paranoid models: CQ_OFF (v6's `paranoid: false`) also
+                                        finds soft-deleted rows; default: `deletedAt IS NULL` is
+                                        ANDed first into the WHERE */
+    cq_flag through_paranoid;      /**< belongsToMany getters on a paranoid join model: CQ_OFF
+                                        (`through: {paranoid: false}`) also follows soft-deleted
+                                        join rows; default: they are skipped */
 } cq_find_opts;
 
 typedef struct cq_write_opts {
@@ -96,6 +108,8 @@ typedef struct cq_write_opts {
     const char *const *fields; /**< save/update/create: only these attributes; NULL = all */
     const cq_include *include; /**< create/bulkCreate: create associated rows found in the
                                     values under the associations' keys; zero-terminated */
+    bool force;                /**< destroy of a paranoid instance: DELETE the row instead of
+                                    setting deletedAt; default false */
 } cq_write_opts;
 
 typedef struct cq_bulk_opts {
@@ -103,6 +117,8 @@ typedef struct cq_bulk_opts {
     const char *where_sql; /**< raw fragment ANDed with `where` */
     const cq_value *where_params;
     cq_txn *transaction;
+    bool force; /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
+                     false */
 } cq_bulk_opts;
 
 /* ---- instances ---------------------------------------------------------------- */
@@ -136,8 +152,15 @@ CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
 /** set every key of `values` (borrowed) then save. */
 CQ_EXTERN int cq_instance_update(cq_instance *inst, const cq_value *values,
                                  const cq_write_opts *opts);
-/** DELETE the row by primary key. */
+/**
+ * DELETE the row by primary key. On a paranoid model (v6's soft delete) it sets deletedAt and
+ * updatedAt to now instead (`UPDATE ... SET deletedAt, updatedAt WHERE pk`), and does nothing
+ * when deletedAt is already set; `opts->force` deletes the row.
+ */
 CQ_EXTERN int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts);
+/** Paranoid models (v6's restore): `UPDATE ... SET deletedAt = NULL, updatedAt = now WHERE pk`.
+ *  @return CQ_OK, CQ_EINVALID (not paranoid, or unsaved). */
+CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
 /** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. */
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
@@ -202,12 +225,18 @@ CQ_EXTERN int cq_model_count(int64_t *out, cq_model *model, const cq_find_opts *
 CQ_EXTERN int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *model,
                                           const cq_find_opts *opts);
 
-/** UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL. */
+/** UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL.
+ *  On a paranoid model soft-deleted rows are left alone (`deletedAt IS NULL` is ANDed first). */
 CQ_EXTERN int cq_model_update(int64_t *count_out, cq_model *model, const cq_value *values,
                               const cq_bulk_opts *opts);
 /** DELETE ... WHERE opts->where. A where is required (NULL opts is CQ_EINVALID); pass an
- *  empty object to delete every row on purpose. */
+ *  empty object to delete every row on purpose. On a paranoid model: v6's
+ *  `UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where>` (updatedAt untouched)
+ *  unless `opts->force`. */
 CQ_EXTERN int cq_model_destroy(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
+/** Paranoid models (v6's Model.restore): `UPDATE ... SET deletedAt = NULL WHERE <where>`; NULL
+ *  opts or no where restores every row. @return CQ_OK, CQ_EINVALID (not paranoid). */
+CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
 
 /**
  * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and

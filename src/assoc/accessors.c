@@ -202,7 +202,7 @@ static int atomic_begin(cq_txn **t, cq_db *db)
 
 /* ---- the join-model side of belongsToMany -------------------------------------------- */
 
-static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src)
+static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src, bool paranoid)
 {
     cq_model *t = a->through;
     const char *alias = t->name;
@@ -218,6 +218,13 @@ static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src)
         cq__expr_free(on);
         return NULL;
     }
+    /* v6: a paranoid join model's `deletedAt IS NULL` comes first after the key match */
+    cq__expr *pe = NULL;
+    if (paranoid &&
+        (cq__where_paranoid(&pe, t, alias, false) != CQ_OK || (pe && cq__expr_add(on, pe) != 0))) {
+        cq__expr_free(on);
+        return NULL;
+    }
     if (where_expr(&w, t, alias, match_object(a->fk, src, a->through_scope)) != CQ_OK ||
         cq__expr_add(on, w) != 0) {
         cq__expr_free(on);
@@ -226,12 +233,12 @@ static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src)
     return on;
 }
 
-static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src)
+static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src, bool paranoid)
 {
     memset(ext, 0, sizeof *ext);
     ext->through = a->through;
     ext->through_alias = a->through->name;
-    ext->join_on = btm_join_on(a, src);
+    ext->join_on = btm_join_on(a, src, paranoid);
     if (!ext->join_on)
         return a->source->db->s.error.code ? a->source->db->s.error.code : oom(a->source->db);
     if (a->scope) {
@@ -264,7 +271,7 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
 {
     if (a->type != CQ_BELONGS_TO_MANY)
         return single_or_many_ext(ext, a, src);
-    int rc = btm_ext(ext, a, source_value(src, a));
+    int rc = btm_ext(ext, a, source_value(src, a), !(o && o->through_paranoid == CQ_OFF));
     if (rc != CQ_OK)
         return rc;
     ext->through_attrs = o ? o->through_attributes : NULL;

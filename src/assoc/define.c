@@ -72,6 +72,7 @@ typedef struct attr_snap {
     size_t nattrs;               /* attributes beyond this were added by the failed call */
     cq__attr *copy;              /* deep copies of the attributes that existed */
     long created_at, updated_at; /* timestamp indices (removing an attribute moves them) */
+    long deleted_at;
 } attr_snap;
 
 static cq__attr attr_dup(const cq__attr *a, bool *oom_flag)
@@ -99,6 +100,7 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->nattrs = m->nattrs;
     s->created_at = m->created_at;
     s->updated_at = m->updated_at;
+    s->deleted_at = m->deleted_at;
     s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
         return oom(m->db);
@@ -127,6 +129,7 @@ static void snap_restore(attr_snap *s)
     m->nattrs = s->nattrs;
     m->created_at = s->created_at;
     m->updated_at = s->updated_at;
+    m->deleted_at = s->deleted_at;
     free(s->copy);
     s->copy = NULL;
     cq__model_refresh_pk(m);
@@ -582,6 +585,8 @@ static void remove_attr(cq_model *m, size_t i)
         m->created_at--;
     if (m->updated_at > (long)i)
         m->updated_at--;
+    if (m->deleted_at > (long)i)
+        m->deleted_at--;
 }
 
 /* Sets up one join key (associations.md 5.4): type of the referenced key, reference, actions.
@@ -658,7 +663,8 @@ static int resolve_through(cq_model **out, bool *created, cq_model *source, cons
     /* a generated join model: table named verbatim, source's underscored and timestamp names */
     cq_model_opts mo = { .freeze_table_name = CQ_ON,
                          .underscored = source->underscored ? CQ_ON : CQ_OFF,
-                         .timestamps = o->timestamps };
+                         .timestamps = o->timestamps,
+                         .paranoid = o->through_paranoid };
     if (source->created_at >= 0)
         mo.created_at = source->attrs[source->created_at].name;
     if (source->updated_at >= 0)

@@ -184,7 +184,8 @@ typedef enum cli_step_kind {
     CLI_STEP_ASSOCIATE,
     CLI_STEP_RETURN,
     CLI_STEP_TRUNCATE,
-    CLI_STEP_FOR_EACH_MODEL
+    CLI_STEP_FOR_EACH_MODEL,
+    CLI_STEP_RESTORE
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -218,7 +219,8 @@ typedef struct cli_step {
     json_t *args;
     json_t *fields;
     int64_t limit, offset;
-    bool force;
+    bool force;              /* sync; destroy (paranoid: hard delete) */
+    cq_flag paranoid;        /* finders: "paranoid": false also finds soft-deleted rows */
     const char *method;      /* call */
     const char *txn_name;    /* begin/commit/rollback */
     const char *parent;      /* begin: parent transaction */

@@ -190,6 +190,10 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
         json_object_set_new(jm, "names", names);
         json_object_set_new(jm, "underscored", json_boolean(cq_model_underscored(m)));
         json_object_set_new(jm, "timestamps", json_boolean(cq_model_timestamps(m)));
+        if (cq_model_paranoid(m)) { /* only paranoid models say so */
+            json_object_set_new(jm, "paranoid", json_true());
+            json_object_set_new(jm, "deletedAt", json_string(cq_model_deleted_at(m)));
+        }
         json_t *attrs = json_array();
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;

@@ -491,6 +491,8 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         inc->limit = json_integer_value(v);
     if ((v = json_object_get(j, "required")))
         inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
+    if ((v = json_object_get(j, "paranoid")))
+        inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
     if ((v = json_object_get(j, "where"))) {
         cli_path_key(sub, path, "where");
         rc = pool_value(r, p, &inc->where, v, true, sub, e);
@@ -512,6 +514,8 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         else
             rc = pool_strings(p, &inc->through_attributes, v, e);
     }
+    if (through && (v = json_object_get(through, "paranoid")))
+        inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
     if (rc == CQ_OK && through && (v = json_object_get(through, "where"))) {
         cli_path_key(sub, path, "through");
         cli_path_key(sub, sub, "where");
@@ -650,6 +654,7 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
 typedef struct find_json {
     json_t *where, *attributes, *order, *include;
     int64_t limit, offset;
+    cq_flag paranoid;
 } find_json;
 
 static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, cq_model *model,
@@ -680,6 +685,7 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
     }
     o->limit = f->limit;
     o->offset = f->offset;
+    o->paranoid = f->paranoid;
     return rc;
 }
 
@@ -763,7 +769,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
         return fail(e, CQ_EINVALID, "%s: expected an options object", path);
     rc = check_option_keys(opts,
                            "where attributes order limit offset include transaction "
-                           "joinTableAttributes through",
+                           "joinTableAttributes through paranoid",
                            path, e);
     if (rc != CQ_OK)
         return rc;
@@ -773,8 +779,14 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, "through");
         json_t *tw = json_is_object(through) ? json_object_get(through, "where") : NULL;
-        if (!json_is_object(through) || json_object_size(through) != (tw ? 1u : 0u))
-            return fail(e, CQ_EINVALID, "%s: expected {\"where\": {...}}", sub);
+        json_t *tp = json_is_object(through) ? json_object_get(through, "paranoid") : NULL;
+        if (!json_is_object(through) ||
+            json_object_size(through) != (tw ? 1u : 0u) + (tp ? 1u : 0u) ||
+            (tp && !json_is_boolean(tp)))
+            return fail(e, CQ_EINVALID, "%s: expected {\"where\": {...}, \"paranoid\": false}",
+                        sub);
+        if (tp)
+            fo->through_paranoid = json_is_true(tp) ? CQ_ON : CQ_OFF;
         if (tw && !json_is_object(tw))
             return fail(e, CQ_EINVALID, "%s.where: expected an object", sub);
         if (tw && cq_assoc_type_of(a) != CQ_BELONGS_TO_MANY)
@@ -804,6 +816,10 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
                     .include = json_object_get(opts, "include"),
                     .limit = json_is_integer(lim) ? json_integer_value(lim) : 0,
                     .offset = json_is_integer(off) ? json_integer_value(off) : 0 };
+    json_t *par = json_object_get(opts, "paranoid");
+    if (par && !json_is_boolean(par))
+        return fail(e, CQ_EINVALID, "%s: paranoid: expected true or false", path);
+    f.paranoid = par ? (json_is_true(par) ? CQ_ON : CQ_OFF) : CQ_DEFAULT;
     rc = build_find(r, p, fo, &f, cq_assoc_target(a), path, e);
     if (rc == CQ_OK)
         rc = option_txn(r, &fo->transaction, opts, st, e);
@@ -1354,7 +1370,8 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                         .order = st->order,
                         .include = st->include,
                         .limit = st->limit,
-                        .offset = st->offset };
+                        .offset = st->offset,
+                        .paranoid = st->paranoid };
         rc = build_find(r, &p, &fo, &f, model, st->path, e);
         if (rc == CQ_OK)
             rc = step_txn(r, &fo.transaction, st->transaction, e);
@@ -1417,6 +1434,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         break;
     case CLI_STEP_DESTROY:
         if (st->on_instance) {
+            wopts.force = st->force;
             rc = cq_instance_destroy(target, &wopts);
             if (rc == CQ_OK)
                 *result = cq_value_null();
@@ -1426,7 +1444,26 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
-        rc = cq_model_destroy(&count, model, &(cq_bulk_opts){ .where = where, .transaction = txn });
+        rc = cq_model_destroy(
+            &count, model,
+            &(cq_bulk_opts){ .where = where, .transaction = txn, .force = st->force });
+        if (rc == CQ_OK)
+            *result = cq_value_int(count);
+        break;
+    case CLI_STEP_RESTORE:
+        if (st->on_instance) {
+            rc = cq_instance_restore(target, &wopts);
+            if (rc == CQ_OK)
+                *result = cq_value_null();
+            break;
+        }
+        if (st->where) {
+            cli_path_key(sub, st->path, "where");
+            rc = to_value(r, &where, st->where, true, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+        }
+        rc = cq_model_restore(&count, model, &(cq_bulk_opts){ .where = where, .transaction = txn });
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;

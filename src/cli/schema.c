@@ -425,6 +425,10 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
             rc = parse_timestamp_name(&o->created_at, val, sub, diag);
         } else if (strcmp(key, "updatedAt") == 0) {
             rc = parse_timestamp_name(&o->updated_at, val, sub, diag);
+        } else if (strcmp(key, "paranoid") == 0) {
+            rc = want_bool(&o->paranoid, val, sub, diag);
+        } else if (strcmp(key, "deletedAt") == 0) {
+            rc = parse_timestamp_name(&o->deleted_at, val, sub, diag);
         } else if (strcmp(key, "indexes") == 0) {
             rc = parse_indexes(m, val, sub, diag);
         } else if (strcmp(key, "name") == 0) {
@@ -837,7 +841,7 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
 }
 
 /* through: a model name (existing, else a join table to create) or
- * {model, unique, scope}. */
+ * {model, unique, scope, paranoid}. */
 static int parse_through(cli_assoc *a, json_t *v, const char *path, cli_diag *diag)
 {
     cq_assoc_opts *o = &a->opts;
@@ -856,11 +860,14 @@ static int parse_through(cli_assoc *a, json_t *v, const char *path, cli_diag *di
             rc = cli_want_string(&o->through, val, sub, diag);
         else if (strcmp(key, "unique") == 0)
             rc = cli_want_flag(&o->through_unique, val, sub, diag);
+        else if (strcmp(key, "paranoid") == 0)
+            rc = cli_want_bool(&o->through_paranoid, val, sub, diag);
         else if (strcmp(key, "scope") == 0) {
             rc = want_values(&a->through_scope, val, sub, diag);
             o->through_scope = a->through_scope;
         } else
-            rc = cli_unknown_key(path, key, "through option (expected model, unique, scope)", diag);
+            rc = cli_unknown_key(path, key,
+                                 "through option (expected model, unique, scope, paranoid)", diag);
         if (rc != CLI_OK)
             return rc;
     }

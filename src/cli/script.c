@@ -38,18 +38,21 @@ static const struct step_def {
       CLI_RESULT_NONE },
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "save", CLI_STEP_SAVE, T_INSTANCE, "fields ", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "findAll", CLI_STEP_FIND_ALL, T_MODEL, "where attributes order limit offset include ",
-      CLI_RESULT_ROWS, CLI_RESULT_NONE },
-    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include ",
+    { "findAll", CLI_STEP_FIND_ALL, T_MODEL,
+      "where attributes order limit offset include paranoid ", CLI_RESULT_ROWS, CLI_RESULT_NONE },
+    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include paranoid ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order ", CLI_RESULT_INSTANCE,
+    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid ",
+      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
+    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
-    { "count", CLI_STEP_COUNT, T_MODEL, "where include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
-      "where attributes order limit offset include ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
+      "where attributes order limit offset include paranoid ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
-    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
+    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where force ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "set", CLI_STEP_SET, T_INSTANCE, "values through ", CLI_RESULT_NONE, CLI_RESULT_NONE },
@@ -340,7 +343,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                 rc = CLI_EINPUT;
             }
         } else if (strcmp(key, "all") == 0 || strcmp(key, "required") == 0 ||
-                   strcmp(key, "separate") == 0) {
+                   strcmp(key, "separate") == 0 || strcmp(key, "paranoid") == 0) {
             named = named || strcmp(key, "all") == 0;
             if (!json_is_boolean(val)) {
                 cli_diag_set(c->diag, sub, "expected true or false");
@@ -375,10 +378,12 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                              : want_string_list(c, tv, tsub);
                 else if (strcmp(tk, "where") == 0)
                     rc = want_object(c, tv, tsub);
+                else if (strcmp(tk, "paranoid") == 0 && json_is_boolean(tv))
+                    rc = CLI_OK;
                 else {
                     cli_diag_set(c->diag, tsub,
                                  "unknown through option (expected attributes, "
-                                 "where)");
+                                 "where, paranoid)");
                     rc = CLI_EINPUT;
                 }
                 if (rc != CLI_OK)
@@ -388,7 +393,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
                          "all, where, required, attributes, include, separate, "
-                         "limit, order, through)");
+                         "limit, order, through, paranoid)");
             rc = CLI_EINPUT;
         }
         if (rc != CLI_OK)
@@ -865,6 +870,15 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "where") == 0) {
             s->where = val;
             rc = want_object(c, val, sub);
+        } else if (strcmp(key, "force") == 0 || strcmp(key, "paranoid") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            if (strcmp(key, "force") == 0)
+                s->force = json_is_true(val);
+            else
+                s->paranoid = json_is_true(val) ? CQ_ON : CQ_OFF;
         } else if (strcmp(key, "attributes") == 0) {
             s->attributes = val;
             rc = check_attributes(c, val, sub);

@@ -532,14 +532,70 @@ int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
+/* Paranoid soft delete (`deleting`) or restore of an instance, as v6:
+ * UPDATE ... SET deletedAt = now|NULL, updatedAt = now WHERE pk. */
+static int soft_write(cq_instance *inst, bool deleting)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    size_t di = (size_t)m->deleted_at;
+    if (deleting && !cq_value_is_null(inst->values[di]))
+        return CQ_OK; /* v6: deletedAt already set, save sends nothing */
+    char now[32];
+    cq__now_iso(now);
+    cq_value *v = deleting ? cq_value_text(now) : cq_value_null();
+    if (!v)
+        return oom(db);
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    cq_value *dbv = cq__attr_to_db(&m->attrs[di], v, cq_db_dialect(db));
+    int rc = st && dbv ? CQ_OK : oom(db);
+    if (rc == CQ_OK && cq__stmt_add_icol(st, m->attrs[di].field) != 0)
+        rc = oom(db);
+    if (rc == CQ_OK) {
+        if (cq__stmt_add_ival(st, dbv) != 0)
+            rc = oom(db);
+        dbv = NULL; /* taken by the statement */
+    }
+    cq_value *upd = NULL;
+    if (rc == CQ_OK && m->updated_at >= 0) {
+        const cq__attr *ua = &m->attrs[m->updated_at];
+        upd = cq_value_text(now);
+        if (!upd || cq__stmt_add_icol(st, ua->field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(ua, upd, cq_db_dialect(db))) != 0)
+            rc = oom(db);
+    }
+    cq__expr *where = NULL;
+    if (rc == CQ_OK)
+        rc = cq__where_pk(&where, inst, NULL);
+    if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
+        rc = oom(db);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(db, st, NULL);
+    cq__stmt_free(st);
+    cq_value_free(dbv);
+    if (rc != CQ_OK) {
+        cq_value_free(v);
+        cq_value_free(upd);
+        return rc;
+    }
+    store(inst, di, v, true);
+    inst->changed[di] = false;
+    if (upd) {
+        store(inst, (size_t)m->updated_at, upd, true);
+        inst->changed[m->updated_at] = false;
+    }
+    return CQ_OK;
+}
+
 int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
     cq__db_clear(m->db);
-    (void)opts;
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
                            m->name);
+    if (m->deleted_at >= 0 && !(opts && opts->force))
+        return soft_write(inst, true);
     cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
     if (!st)
         return oom(m->db);
@@ -551,6 +607,19 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
         rc = cq__db_exec_stmt(m->db, st, NULL);
     cq__stmt_free(st);
     return rc;
+}
+
+int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq__db_clear(m->db);
+    (void)opts;
+    if (m->deleted_at < 0)
+        return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
+    if (inst->is_new)
+        return cq__db_fail(m->db, CQ_EINVALID, "cannot restore an unsaved instance of \"%s\"",
+                           m->name);
+    return soft_write(inst, false);
 }
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)

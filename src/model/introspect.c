@@ -213,3 +213,15 @@ const char *cq_instance_through_key(const cq_instance *inst)
 {
     return inst && inst->through ? inst->through_key : NULL;
 }
+
+bool cq_model_paranoid(const cq_model *m)
+{
+    return m && m->deleted_at >= 0;
+}
+
+const char *cq_model_deleted_at(const cq_model *m)
+{
+    return m && m->deleted_at >= 0 && (size_t)m->deleted_at < m->nattrs
+               ? m->attrs[m->deleted_at].name
+               : NULL;
+}

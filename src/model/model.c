@@ -240,7 +240,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if (!m)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     m->db = db;
-    m->created_at = m->updated_at = -1;
+    m->created_at = m->updated_at = m->deleted_at = -1;
     m->underscored = flag(o.underscored, db->defaults.underscored);
     m->timestamps = flag(o.timestamps, db->defaults.timestamps != CQ_OFF);
     bool freeze = flag(o.freeze_table_name, db->defaults.freeze_table_name);
@@ -288,6 +288,22 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             if (rc != CQ_OK)
                 goto fail;
             *slots[i] = (long)m->nattrs - 1;
+        }
+    }
+    if (m->timestamps && o.paranoid) {
+        /* v6: deletedAt after the other timestamps, nullable; paranoid needs timestamps */
+        const char *dname = o.deleted_at ? o.deleted_at : "deletedAt";
+        long existing = cq__model_attr_index(m, dname);
+        if (existing >= 0) {
+            m->deleted_at = existing;
+        } else {
+            char *field = cq__naming_field_name(dname, NULL, m->underscored);
+            cq_attr ts = { .name = dname, .type = CQ_DATE, .field = field };
+            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            free(field);
+            if (rc != CQ_OK)
+                goto fail;
+            m->deleted_at = (long)m->nattrs - 1;
         }
     }
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)

@@ -85,6 +85,8 @@ static bool in_list(const char *const *list, const char *name)
     return false;
 }
 
+static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted);
+
 /* Adds WHERE from opts (structured + raw) to st. */
 static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_value *where,
                        const char *where_sql, const cq_value *where_params, cq__inc_where_ctx *inc)
@@ -221,6 +223,13 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
         rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)
                                   : cq__inc_add_to_select(st, plan, m, m->name, count);
+    if (rc == CQ_OK && o->paranoid != CQ_OFF) {
+        /* v6 puts `m.deletedAt IS NULL` first in the WHERE */
+        cq__expr *pe = NULL;
+        rc = cq__where_paranoid(&pe, m, m->name, false);
+        if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
+            rc = oom(m->db);
+    }
     if (rc == CQ_OK && ext && ext->where) {
         if (cq__stmt_and_where(st, ext->where) != 0)
             rc = oom(m->db);
@@ -767,6 +776,8 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
     if (rc == CQ_OK)
+        rc = and_paranoid(st, m, false);
+    if (rc == CQ_OK)
         rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
     cq__result res = { 0 };
     if (rc == CQ_OK)
@@ -778,6 +789,38 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     return rc;
 }
 
+/* ANDs `deletedAt IS [NOT] NULL` (unqualified, as v6's writes) onto a paranoid model's
+ * statement. */
+static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted)
+{
+    cq__expr *pe = NULL;
+    int rc = cq__where_paranoid(&pe, m, NULL, deleted);
+    if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
+        rc = oom(m->db);
+    return rc;
+}
+
+/* UPDATE ... SET deletedAt = <value> (soft delete / restore of a paranoid model). */
+static int set_deleted_at(cq__stmt *st, cq_model *m, bool now_or_null)
+{
+    const cq__attr *a = &m->attrs[m->deleted_at];
+    cq_value *v = NULL;
+    if (now_or_null) {
+        char now[32];
+        cq__now_iso(now);
+        cq_value *t = cq_value_text(now);
+        v = t ? cq__attr_to_db(a, t, cq_db_dialect(m->db)) : NULL;
+        cq_value_free(t);
+    } else {
+        v = cq_value_null();
+    }
+    if (!v)
+        return oom(m->db);
+    if (cq__stmt_add_icol(st, a->field) != 0 || cq__stmt_add_ival(st, v) != 0)
+        return oom(m->db);
+    return CQ_OK;
+}
+
 int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
@@ -787,10 +830,40 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
         return cq__db_fail(m->db, CQ_EINVALID,
                            "destroy on \"%s\" needs a where (an empty object deletes every row)",
                            m->name);
-    cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
+    /* paranoid (v6): UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where> */
+    bool soft = m->deleted_at >= 0 && !opts->force;
+    cq__stmt *st = cq__stmt_new(soft ? CQ__ST_UPDATE : CQ__ST_DELETE, m->table);
     if (!st)
         return oom(m->db);
-    int rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
+    int rc = soft ? set_deleted_at(st, m, true) : CQ_OK;
+    if (rc == CQ_OK && soft)
+        rc = and_paranoid(st, m, false);
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && count_out)
+        *count_out = res.changes;
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
+{
+    if (count_out)
+        *count_out = 0;
+    cq__db_clear(m->db);
+    if (m->deleted_at < 0)
+        return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
+    /* v6: UPDATE ... SET deletedAt = NULL WHERE <where> (no deletedAt condition) */
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    if (!st)
+        return oom(m->db);
+    int rc = set_deleted_at(st, m, false);
+    if (rc == CQ_OK && opts)
+        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);

@@ -64,7 +64,8 @@ bool cq__inc_is_end(const cq_include *e)
      * (cq__inc_resolve), not a silent end */
     return !e->association && !e->model && !e->as && !e->all && !e->where && !e->required &&
            !e->attributes && !e->include && !e->separate && !e->through_attributes &&
-           !e->through_attributes_none && !e->through_where && !e->limit && !e->order;
+           !e->through_attributes_none && !e->through_where && !e->limit && !e->order &&
+           !e->paranoid && !e->through_paranoid;
 }
 
 /* Which association an include element names (spec/include.md A1). */
@@ -286,6 +287,17 @@ static int and_where(cq__expr *and, cq_model *m, const char *alias, const cq_val
     return rc;
 }
 
+/* ANDs a paranoid model's `alias.deletedAt IS NULL` onto `and` unless `f` is CQ_OFF (v6 puts
+ * it in the include's ON clause; it does not make the include required). */
+static int and_paranoid(cq__expr *and, const cq_model *m, const char *alias, cq_flag f)
+{
+    cq__expr *pe = NULL;
+    int rc = f == CQ_OFF ? CQ_OK : cq__where_paranoid(&pe, m, alias, false);
+    if (rc == CQ_OK && pe && cq__expr_add(and, pe) != 0)
+        rc = oom(m->db);
+    return rc;
+}
+
 /* The condition tying an included row (alias n->alias) to its parent (alias palias). */
 static cq__expr *link_of(const cq__inc *n, cq_model *parent, const char *palias)
 {
@@ -357,10 +369,14 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
                                             col_of(parent, palias, a->source_key))) != 0)
             rc = oom(db);
         if (rc == CQ_OK)
+            rc = and_paranoid(cond, t, talias, n->spec->through_paranoid);
+        if (rc == CQ_OK)
             rc = and_where(cond, t, talias, a->through_scope);
         if (rc == CQ_OK)
             rc = and_where(cond, t, talias, n->spec->through_where);
     }
+    if (rc == CQ_OK)
+        rc = and_paranoid(cond, a->target, n->alias, n->spec->paranoid);
     if (rc == CQ_OK)
         rc = and_where(cond, a->target, n->alias, a->scope);
     if (rc == CQ_OK)
@@ -402,7 +418,9 @@ static int to_one_on(cq__expr **out, const cq__inc *n, cq_model *parent, const c
         cq__expr_free(on);
         return oom(parent->db);
     }
-    int rc = and_where(on, a->target, n->alias, a->scope);
+    int rc = and_paranoid(on, a->target, n->alias, n->spec->paranoid);
+    if (rc == CQ_OK)
+        rc = and_where(on, a->target, n->alias, a->scope);
     if (rc == CQ_OK)
         rc = and_where(on, a->target, n->alias, n->spec->where);
     if (rc != CQ_OK) {
@@ -920,6 +938,8 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
                                       col_of(t, t->name, a->other_key))) != 0)
         rc = oom(db);
     if (rc == CQ_OK)
+        rc = and_paranoid(on, t, t->name, n->spec->through_paranoid);
+    if (rc == CQ_OK)
         rc = and_where(on, t, t->name, w);
     if (rc == CQ_OK)
         rc = and_where(on, t, t->name, n->spec->through_where);
@@ -980,7 +1000,9 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         keymap_free(&km);
         return rc;
     }
-    cq_find_opts o = { .where = e->where, .include = e->include, .transaction = txn };
+    cq_find_opts o = {
+        .where = e->where, .include = e->include, .transaction = txn, .paranoid = e->paranoid
+    };
     /* the key that ties a child to its parent, and the child's primary key, are always read
      * (and hidden when `attributes` left them out: A3) */
     const char *link = a->type == CQ_HAS_MANY ? a->fk : NULL;
@@ -1256,9 +1278,13 @@ static int btm_join(cq__stmt *st, const cq__inc *n, cq_model *parent, const char
                                          col_of(t, talias, a->other_key))) != 0))
         rc = oom(db);
     if (rc == CQ_OK)
+        rc = and_paranoid(on, a->target, n->alias, n->spec->paranoid);
+    if (rc == CQ_OK)
         rc = and_where(on, a->target, n->alias, a->scope);
     if (rc == CQ_OK)
         rc = and_where(on, a->target, n->alias, n->spec->where);
+    if (rc == CQ_OK)
+        rc = and_paranoid(nest, t, talias, n->spec->through_paranoid);
     if (rc == CQ_OK)
         rc = and_where(nest, t, talias, a->through_scope);
     if (rc == CQ_OK)

@@ -341,3 +341,18 @@ int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias)
     *out = e;
     return CQ_OK;
 }
+
+int cq__where_paranoid(cq__expr **out, const cq_model *m, const char *alias, bool deleted)
+{
+    *out = NULL;
+    if (m->deleted_at < 0)
+        return CQ_OK;
+    cq__expr *e = cq__expr_new(CQ__EX_ISNULL);
+    if (!e || cq__expr_add(e, cq__expr_col(alias, m->attrs[m->deleted_at].field)) != 0) {
+        cq__expr_free(e);
+        return oom(m->db);
+    }
+    e->negate = deleted;
+    *out = e;
+    return CQ_OK;
+}

@@ -24,4 +24,8 @@ int cq__where_raw(cq__expr **out, cq_db *db, const char *sql, const cq_value *pa
 /* (pk1 = v1 AND ...) for an instance's primary key. */
 int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias);
 
+/* Paranoid models: `alias.deletedAt IS NULL` (v6's clause that hides soft-deleted rows), or
+ * `IS NOT NULL` when `deleted`. *out is NULL when `m` is not paranoid. */
+int cq__where_paranoid(cq__expr **out, const cq_model *m, const char *alias, bool deleted);
+
 #endif

@@ -36,8 +36,8 @@ schema_error 'models.user.attributes.x.references: "model" is required' \
     '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","references":{"key":"id"}}}}}}'
 schema_error 'models.user.attributes["a b"].defaultValue.$fn: expected "NOW" or "UUIDV4"' \
     '{"models":{"user":{"attributes":{"a b":{"type":"DATE","defaultValue":{"$fn":"TODAY"}}}}}}'
-schema_error 'models.user.options.paranoid: unknown model option' \
-    '{"models":{"user":{"options":{"paranoid":true}}}}'
+schema_error 'models.user.options.version: unknown model option' \
+    '{"models":{"user":{"options":{"version":true}}}}'
 schema_error 'models.user.options.createdAt: false (no such column) is not supported yet; give a name' \
     '{"models":{"user":{"options":{"createdAt":false}}}}'
 schema_error 'models.user.scopes: unknown model key (expected attributes, options)' \
@@ -54,8 +54,8 @@ schema_error 'associations[0].source: unknown model "usr"' \
     "{$M,\"associations\":[{\"source\":\"usr\",\"belongsTo\":\"project\"}]}"
 schema_error 'associations[0]: "type" is required (belongsTo, hasOne, hasMany or belongsToMany)' \
     "{$M,\"associations\":[{\"source\":\"user\",\"target\":\"project\"}]}"
-schema_error 'associations[0].options.through.paranoid: unknown through option (expected model, unique, scope)' \
-    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsToMany\",\"target\":\"project\",\"options\":{\"through\":{\"model\":\"up\",\"paranoid\":true}}}]}"
+schema_error 'associations[0].options.through.sourceKey: unknown through option (expected model, unique, scope, paranoid)' \
+    "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsToMany\",\"target\":\"project\",\"options\":{\"through\":{\"model\":\"up\",\"sourceKey\":true}}}]}"
 schema_error 'associations[0].options.otherKey: not an option of belongsTo' \
     "{$M,\"associations\":[{\"source\":\"user\",\"type\":\"belongsTo\",\"target\":\"project\",\"options\":{\"otherKey\":\"x\"}}]}"
 schema_error 'associations[0].options.as: both "singular" and "plural" are required' \
@@ -115,8 +115,8 @@ script_error 'steps[0].return.x.$ref: "nope" is not defined by an earlier step'"
     "{$A,\"steps\":[{\"return\":{\"x\":{\"\$ref\":\"nope\"}}}]}"
 script_error 'steps[0].include[1]: expected a model name, an alias or an object with "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[\"project\",42]}]}"
-script_error 'steps[0].include[0].paranoid: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, limit, order, through)' \
-    "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[{\"model\":\"project\",\"paranoid\":false}]}]}"
+script_error 'steps[0].include[0].duplicating: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, limit, order, through, paranoid)' \
+    "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[{\"model\":\"project\",\"duplicating\":false}]}]}"
 script_error 'steps[0].include: name the association: "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":{\"required\":true}}]}"
 script_error 'steps[1]: "values" is required for set on an instance' \

@@ -156,6 +156,36 @@ static void test_ddl__task_user(void **state)
     assert_golden(db, "task_user");
 }
 
+/* Paranoid models (sync.md section 1): `deletedAt` after the timestamps, nullable; renamed and
+ * snake-cased like the other timestamps; no column without timestamps (v6 ignores paranoid). */
+static void test_ddl__paranoid(void **state)
+{
+    cq_db *db = *state;
+    const cq_attr post[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
+    const cq_attr note[] = { { .name = "body", .type = CQ_TEXT }, { 0 } };
+    const cq_attr tag[] = { { .name = "label", .type = CQ_STRING }, { 0 } };
+    cq_model *p = NULL, *n = NULL, *t = NULL;
+    CQ_ASSERT_OK(db, cq_db_define(&p, db, "post", post, &(cq_model_opts){ .paranoid = true }));
+    CQ_ASSERT_OK(db, cq_db_define(&n, db, "note", note,
+                                  &(cq_model_opts){ .paranoid = true,
+                                                    .underscored = CQ_ON,
+                                                    .deleted_at = "removedAt" }));
+    CQ_ASSERT_OK(db, cq_db_define(&t, db, "tag", tag,
+                                  &(cq_model_opts){ .paranoid = true, .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, n, p, NULL));
+    assert_true(cq_model_paranoid(p));
+    assert_string_equal(cq_model_deleted_at(p), "deletedAt");
+    assert_string_equal(cq_model_deleted_at(n), "removedAt");
+    assert_false(cq_model_paranoid(t));
+    assert_null(cq_model_deleted_at(t));
+    long di = cq_model_attr_index(p, "deletedAt");
+    assert_int_equal(di, 4);
+    assert_true(cq_model_attr_allow_null(p, (size_t)di));
+    assert_string_equal(cq_model_attr_field(n, (size_t)cq_model_attr_index(n, "removedAt")),
+                        "removed_at");
+    assert_golden(db, "paranoid");
+}
+
 /* The same with the columns laid out as an association lays them out (FK after the
  * timestamps): exactly the text of spec section 8. */
 static void test_ddl__task_user_matches_spec_section_8(void **state)
@@ -887,6 +917,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_ddl__task_user),
+        T(test_ddl__paranoid),
         T(test_ddl__task_user_matches_spec_section_8),
         T(test_ddl__association_keys_match_spec_section_8),
         T(test_ddl__composite_primary_key),

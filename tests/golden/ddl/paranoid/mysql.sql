@@ -1,0 +1,3 @@
+CREATE TABLE IF NOT EXISTS `posts` (`id` INTEGER NOT NULL auto_increment, `title` VARCHAR(255), `createdAt` DATETIME NOT NULL, `updatedAt` DATETIME NOT NULL, `deletedAt` DATETIME, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS `notes` (`id` INTEGER NOT NULL auto_increment, `body` TEXT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, `removed_at` DATETIME, `post_id` INTEGER, PRIMARY KEY (`id`), FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS `tags` (`id` INTEGER NOT NULL auto_increment, `label` VARCHAR(255), PRIMARY KEY (`id`)) ENGINE=InnoDB;
