@@ -724,6 +724,22 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
     return rc;
 }
 
+/* The end of a model-level UPDATE/DELETE: the caller's where ANDed on, the statement run,
+ * the rows it changed counted; frees `st`. `rc` is how building it went so far. */
+static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t *count_out, int rc)
+{
+    if (rc == CQ_OK && opts)
+        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    if (rc == CQ_OK && count_out)
+        *count_out = res.changes;
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
 int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
                     const cq_bulk_opts *opts)
 {
@@ -777,16 +793,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
     if (rc == CQ_OK)
         rc = and_paranoid(st, m, false);
-    if (rc == CQ_OK)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
-    cq__result res = { 0 };
-    if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(m->db, st, &res);
-    if (rc == CQ_OK && count_out)
-        *count_out = res.changes;
-    cq__result_free(&res);
-    cq__stmt_free(st);
-    return rc;
+    return run_bulk(st, m, opts, count_out, rc);
 }
 
 /* ANDs `deletedAt IS [NOT] NULL` (unqualified, as v6's writes) onto a paranoid model's
@@ -838,16 +845,7 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
     int rc = soft ? set_deleted_at(st, m, true) : CQ_OK;
     if (rc == CQ_OK && soft)
         rc = and_paranoid(st, m, false);
-    if (rc == CQ_OK)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
-    cq__result res = { 0 };
-    if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(m->db, st, &res);
-    if (rc == CQ_OK && count_out)
-        *count_out = res.changes;
-    cq__result_free(&res);
-    cq__stmt_free(st);
-    return rc;
+    return run_bulk(st, m, opts, count_out, rc);
 }
 
 int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
@@ -862,14 +860,5 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
     if (!st)
         return oom(m->db);
     int rc = set_deleted_at(st, m, false);
-    if (rc == CQ_OK && opts)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
-    cq__result res = { 0 };
-    if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(m->db, st, &res);
-    if (rc == CQ_OK && count_out)
-        *count_out = res.changes;
-    cq__result_free(&res);
-    cq__stmt_free(st);
-    return rc;
+    return run_bulk(st, m, opts, count_out, rc);
 }
