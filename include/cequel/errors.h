@@ -34,7 +34,8 @@ CQ_BEGIN_DECL
     X(CQ_EUNKNOWN_ATTR, -14, "unknown attribute")                                                  \
     X(CQ_EUNKNOWN_ASSOC, -15, "unknown association")                                               \
     X(CQ_ECYCLE, -16, "cyclic dependency")                                                         \
-    X(CQ_ENOTNULL, -17, "not null violation")
+    X(CQ_ENOTNULL, -17, "not null violation")                                                      \
+    X(CQ_ESTALE, -18, "stale model instance")
 
 typedef enum cq_status {
 #define CQ__ERR_ENUM(name, value, text) name = value,

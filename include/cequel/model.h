@@ -89,21 +89,27 @@ typedef struct cq_index {
 
 /** Model options (the third argument of `define`). Zero inherits the db-wide default. */
 typedef struct cq_model_opts {
-    const char *table_name;    /**< explicit table name, used verbatim */
-    cq_flag freeze_table_name; /**< CQ_ON: table name = model name; default off */
-    cq_flag underscored;       /**< CQ_ON: snake_case columns for generated names */
-    cq_flag timestamps;        /**< createdAt/updatedAt; default on */
-    const char *created_at;    /**< attribute name for createdAt; default "createdAt" */
-    const char *updated_at;    /**< attribute name for updatedAt; default "updatedAt" */
-    bool paranoid;             /**< Sequelize `paranoid`: destroy sets deletedAt instead of
-                                    deleting, finders skip rows whose deletedAt is set; needs
-                                    timestamps (ignored without them, as in v6); default false */
-    const char *deleted_at;    /**< attribute name for deletedAt (nullable DATE after the other
-                                    timestamps); default "deletedAt" (`deleted_at` underscored) */
-    const char *name_singular; /**< Sequelize `name.singular`; default singular of the name */
-    const char *name_plural;   /**< Sequelize `name.plural`; default plural of the name */
-    const cq_index *indexes;   /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
-                                    none. The default name uses the final table name. */
+    const char *table_name;        /**< explicit table name, used verbatim */
+    cq_flag freeze_table_name;     /**< CQ_ON: table name = model name; default off */
+    cq_flag underscored;           /**< CQ_ON: snake_case columns for generated names */
+    cq_flag timestamps;            /**< createdAt/updatedAt; default on */
+    const char *created_at;        /**< attribute name for createdAt; default "createdAt" */
+    const char *updated_at;        /**< attribute name for updatedAt; default "updatedAt" */
+    bool paranoid;                 /**< Sequelize `paranoid`: destroy sets deletedAt instead of
+                                        deleting, finders skip rows whose deletedAt is set; needs
+                                        timestamps (ignored without them, as in v6); default false */
+    const char *deleted_at;        /**< attribute name for deletedAt (nullable DATE after the other
+                                        timestamps); default "deletedAt" (`deleted_at` underscored) */
+    bool version;                  /**< Sequelize `version` (optimistic locking): an attribute
+                                        INTEGER NOT NULL DEFAULT 0 after the timestamps; instance
+                                        save/update/soft destroy bump it and fail with CQ_ESTALE when
+                                        the row's version moved; default false */
+    const char *version_attribute; /**< its name (v6 `version: 'lockVersion'`); implies
+                                        `version`; default "version" */
+    const char *name_singular;     /**< Sequelize `name.singular`; default singular of the name */
+    const char *name_plural;       /**< Sequelize `name.plural`; default plural of the name */
+    const cq_index *indexes;       /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
+                                        none. The default name uses the final table name. */
 } cq_model_opts;
 
 /**
@@ -196,6 +202,8 @@ CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
 /** Whether the model is paranoid (soft delete), and its deletedAt attribute (NULL when not). */
 CQ_EXTERN bool cq_model_paranoid(const cq_model *m);
 CQ_EXTERN const char *cq_model_deleted_at(const cq_model *m);
+/** The model's version attribute (optimistic locking), NULL when it has none. */
+CQ_EXTERN const char *cq_model_version_attribute(const cq_model *m);
 
 /* Associated data an instance carries (what an include loaded or a nested create made).
  * cq_instance is declared in cequel/query.h. */

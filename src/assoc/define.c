@@ -72,7 +72,7 @@ typedef struct attr_snap {
     size_t nattrs;               /* attributes beyond this were added by the failed call */
     cq__attr *copy;              /* deep copies of the attributes that existed */
     long created_at, updated_at; /* timestamp indices (removing an attribute moves them) */
-    long deleted_at;
+    long deleted_at, version_attr;
 } attr_snap;
 
 static cq__attr attr_dup(const cq__attr *a, bool *oom_flag)
@@ -101,6 +101,7 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->created_at = m->created_at;
     s->updated_at = m->updated_at;
     s->deleted_at = m->deleted_at;
+    s->version_attr = m->version_attr;
     s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
         return oom(m->db);
@@ -130,6 +131,7 @@ static void snap_restore(attr_snap *s)
     m->created_at = s->created_at;
     m->updated_at = s->updated_at;
     m->deleted_at = s->deleted_at;
+    m->version_attr = s->version_attr;
     free(s->copy);
     s->copy = NULL;
     cq__model_refresh_pk(m);
@@ -587,6 +589,8 @@ static void remove_attr(cq_model *m, size_t i)
         m->updated_at--;
     if (m->deleted_at > (long)i)
         m->deleted_at--;
+    if (m->version_attr > (long)i)
+        m->version_attr--;
 }
 
 /* Sets up one join key (associations.md 5.4): type of the referenced key, reference, actions.
@@ -665,6 +669,9 @@ static int resolve_through(cq_model **out, bool *created, cq_model *source, cons
                          .underscored = source->underscored ? CQ_ON : CQ_OFF,
                          .timestamps = o->timestamps,
                          .paranoid = o->through_paranoid };
+    /* associations.md 5.3: the join model inherits the source's `version` option */
+    if (source->version_attr >= 0)
+        mo.version_attribute = source->attrs[source->version_attr].name;
     if (source->created_at >= 0)
         mo.created_at = source->attrs[source->created_at].name;
     if (source->updated_at >= 0)

@@ -453,6 +453,61 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     return rc;
 }
 
+/* Optimistic locking (v6 Model#save and Model#destroy with `version`): the statement also
+ * requires `version = <the instance's version>`; when `bump`, it sets `version = <old + 1>`
+ * last (v6 pushes the version attribute after the changed fields and updatedAt) and
+ * `*bumped_out` gets the new value for the instance. Nothing happens without `version`. */
+static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
+                        const cq_instance *inst, bool bump)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    if (bumped_out)
+        *bumped_out = NULL;
+    if (m->version_attr < 0)
+        return CQ_OK;
+    const cq__attr *a = &m->attrs[m->version_attr];
+    int64_t old = cq_value_as_int(inst->values[m->version_attr]);
+    if (bump) {
+        cq_value *next = cq_value_int(old + 1);
+        if (!next || cq__stmt_add_icol(st, a->field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(a, next, d)) != 0) {
+            cq_value_free(next);
+            return oom(m->db);
+        }
+        *bumped_out = next;
+    }
+    cq_value *cur = cq_value_int(old);
+    cq__expr *p = cq__expr_param(cur ? cq__attr_to_db(a, cur, d) : NULL);
+    cq_value_free(cur);
+    /* v6 writes this WHERE as `id = ? AND version = ?`, without parentheses */
+    where->bare = true;
+    if (cq__expr_add(where, cq__expr_cmp(cq__expr_col(NULL, a->field), "=", p)) != 0) {
+        if (bumped_out) {
+            cq_value_free(*bumped_out);
+            *bumped_out = NULL;
+        }
+        return oom(m->db);
+    }
+    return CQ_OK;
+}
+
+/* Runs a versioned UPDATE: no row matched means another writer moved the version first
+ * (v6 OptimisticLockError). */
+static int exec_versioned(cq_model *m, const cq__stmt *st)
+{
+    if (m->version_attr < 0)
+        return cq__db_exec_stmt(m->db, st, NULL);
+    cq__result res = { 0 };
+    int rc = cq__db_exec_stmt(m->db, st, &res);
+    int64_t changes = res.changes;
+    cq__result_free(&res);
+    if (rc == CQ_OK && changes == 0)
+        rc = cq__db_fail(m->db, CQ_ESTALE, "Attempting to update a stale model instance: %s",
+                         m->name);
+    return rc;
+}
+
 static int do_update(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
@@ -470,7 +525,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     if (!st)
         return oom(db);
     for (size_t i = 0; i < m->nattrs; i++) {
-        if (!inst->changed[i])
+        if (!inst->changed[i] || (long)i == m->version_attr)
             continue;
         if (!field_selected(opts, m->attrs[i].name) && (long)i != m->updated_at)
             continue;
@@ -482,14 +537,23 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         }
     }
     cq__expr *where = NULL;
+    cq_value *bumped = NULL;
     rc = cq__where_pk(&where, inst, NULL);
+    if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
+        cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
         rc = oom(db);
-    if (rc == CQ_OK && (rc = cq__db_exec_stmt(db, st, NULL)) != CQ_OK)
+    if (rc == CQ_OK && (rc = exec_versioned(m, st)) != CQ_OK && rc != CQ_ESTALE)
         cq__write_error_context(m, inst->values, rc);
     cq__stmt_free(st);
-    if (rc != CQ_OK)
+    if (rc != CQ_OK) {
+        cq_value_free(bumped);
         return rc;
+    }
+    if (bumped) {
+        store(inst, (size_t)m->version_attr, bumped, true);
+        inst->changed[m->version_attr] = false;
+    }
     for (size_t i = 0; i < m->nattrs; i++)
         if (field_selected(opts, m->attrs[i].name) || (long)i == m->updated_at)
             inst->changed[i] = false;
@@ -565,18 +629,26 @@ static int soft_write(cq_instance *inst, bool deleting)
             rc = oom(db);
     }
     cq__expr *where = NULL;
+    cq_value *bumped = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&where, inst, NULL);
+    if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
+        cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
         rc = oom(db);
     if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(db, st, NULL);
+        rc = exec_versioned(m, st);
     cq__stmt_free(st);
     cq_value_free(dbv);
     if (rc != CQ_OK) {
         cq_value_free(v);
         cq_value_free(upd);
+        cq_value_free(bumped);
         return rc;
+    }
+    if (bumped) {
+        store(inst, (size_t)m->version_attr, bumped, true);
+        inst->changed[m->version_attr] = false;
     }
     store(inst, di, v, true);
     inst->changed[di] = false;
@@ -601,6 +673,9 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
         return oom(m->db);
     cq__expr *where = NULL;
     int rc = cq__where_pk(&where, inst, NULL);
+    /* v6 adds `AND version = <old>` but does not check that a row was deleted */
+    if (rc == CQ_OK && (rc = lock_version(NULL, st, where, inst, false)) != CQ_OK)
+        cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
         rc = oom(m->db);
     if (rc == CQ_OK)

@@ -225,3 +225,10 @@ const char *cq_model_deleted_at(const cq_model *m)
                ? m->attrs[m->deleted_at].name
                : NULL;
 }
+
+const char *cq_model_version_attribute(const cq_model *m)
+{
+    return m && m->version_attr >= 0 && (size_t)m->version_attr < m->nattrs
+               ? m->attrs[m->version_attr].name
+               : NULL;
+}

@@ -240,7 +240,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if (!m)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     m->db = db;
-    m->created_at = m->updated_at = m->deleted_at = -1;
+    m->created_at = m->updated_at = m->deleted_at = m->version_attr = -1;
     m->underscored = flag(o.underscored, db->defaults.underscored);
     m->timestamps = flag(o.timestamps, db->defaults.timestamps != CQ_OFF);
     bool freeze = flag(o.freeze_table_name, db->defaults.freeze_table_name);
@@ -304,6 +304,30 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             if (rc != CQ_OK)
                 goto fail;
             m->deleted_at = (long)m->nattrs - 1;
+        }
+    }
+    if (o.version || o.version_attribute) {
+        /* v6 (Model.init): the version attribute comes after every timestamp, deletedAt
+         * included, as INTEGER NOT NULL DEFAULT 0; it needs no timestamps */
+        const char *vname = o.version_attribute ? o.version_attribute : "version";
+        long existing = cq__model_attr_index(m, vname);
+        if (existing >= 0) {
+            m->version_attr = existing;
+        } else {
+            char *field = cq__naming_field_name(vname, NULL, m->underscored);
+            cq_value *zero = cq_value_int(0);
+            cq_attr va = { .name = vname,
+                           .type = CQ_INTEGER,
+                           .allow_null = CQ_OFF,
+                           .default_value = zero,
+                           .field = field };
+            rc = field && zero ? add_attr(m, &va, true)
+                               : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            free(field);
+            cq_value_free(zero);
+            if (rc != CQ_OK)
+                goto fail;
+            m->version_attr = (long)m->nattrs - 1;
         }
     }
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)

@@ -42,6 +42,7 @@ struct cq_model {
     bool underscored, timestamps;
     long created_at, updated_at; /* attribute indices or -1 */
     long deleted_at;             /* paranoid: attribute index of deletedAt, else -1 */
+    long version_attr;           /* optimistic locking: index of the version attribute, else -1 */
     cq__attr *attrs;
     size_t nattrs, attrs_cap;
     size_t *pk; /* primary-key attribute indices */

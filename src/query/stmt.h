@@ -30,6 +30,7 @@ typedef struct cq__expr {
     cq__expr_kind kind;
     const char *op;       /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE" */
     bool negate;          /* IN / BETWEEN / ISNULL */
+    bool bare;            /* AND / OR: rendered without parentheses (a whole WHERE only) */
     char *table;          /* COL: table alias, may be NULL */
     char *column;         /* COL */
     cq_value *value;      /* PARAM: owned */

@@ -123,9 +123,11 @@ static void put_expr(render *r, const cq__expr *e)
         } else if (e->n == 1) {
             put_expr(r, e->kids[0]);
         } else {
-            cq__buf_putc(&r->b, '(');
+            if (!e->bare)
+                cq__buf_putc(&r->b, '(');
             put_list(r, e, 0, e->kind == CQ__EX_AND ? " AND " : " OR ");
-            cq__buf_putc(&r->b, ')');
+            if (!e->bare)
+                cq__buf_putc(&r->b, ')');
         }
         break;
     case CQ__EX_NOT:
