@@ -194,6 +194,8 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
             json_object_set_new(jm, "paranoid", json_true());
             json_object_set_new(jm, "deletedAt", json_string(cq_model_deleted_at(m)));
         }
+        if (cq_model_version_attribute(m)) /* only versioned models say so */
+            json_object_set_new(jm, "version", json_string(cq_model_version_attribute(m)));
         json_t *attrs = json_array();
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;

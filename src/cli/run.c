@@ -1220,6 +1220,8 @@ static const char *sequelize_error_name(int code, const char *msg)
         return "SequelizeTimeoutError";
     case CQ_ENOTFOUND:
         return "SequelizeEmptyResultError";
+    case CQ_ESTALE:
+        return "SequelizeOptimisticLockError";
     case CQ_EASSOC:
         for (size_t i = 0; i < sizeof assoc_errors / sizeof assoc_errors[0]; i++)
             if (strstr(msg, assoc_errors[i]))

@@ -429,6 +429,12 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
             rc = want_bool(&o->paranoid, val, sub, diag);
         } else if (strcmp(key, "deletedAt") == 0) {
             rc = parse_timestamp_name(&o->deleted_at, val, sub, diag);
+        } else if (strcmp(key, "version") == 0) {
+            /* v6: `version: true`, or the attribute's name (`version: 'lockVersion'`) */
+            if (json_is_string(val))
+                rc = want_string(&o->version_attribute, val, sub, diag);
+            else
+                rc = want_bool(&o->version, val, sub, diag);
         } else if (strcmp(key, "indexes") == 0) {
             rc = parse_indexes(m, val, sub, diag);
         } else if (strcmp(key, "name") == 0) {

@@ -186,6 +186,36 @@ static void test_ddl__paranoid(void **state)
     assert_golden(db, "paranoid");
 }
 
+/* `version` models (v6 optimistic locking): INTEGER NOT NULL DEFAULT 0 after every timestamp
+ * (deletedAt included), renamed by a string, without timestamps too; a generated join model
+ * inherits it from the source (associations.md 5.3: created_on, ..., version, a_id, b_id). */
+static void test_ddl__version(void **state)
+{
+    cq_db *db = *state;
+    const cq_attr title[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
+    cq_model *doc = NULL, *note = NULL, *a = NULL, *b = NULL;
+    CQ_ASSERT_OK(db, cq_db_define(&doc, db, "doc", title,
+                                  &(cq_model_opts){ .version = true, .paranoid = true }));
+    CQ_ASSERT_OK(db, cq_db_define(&note, db, "note", title,
+                                  &(cq_model_opts){ .version_attribute = "lockVersion",
+                                                    .underscored = CQ_ON,
+                                                    .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(db, cq_db_define(&a, db, "a", title,
+                                  &(cq_model_opts){ .version = true,
+                                                    .underscored = CQ_ON,
+                                                    .created_at = "created_on" }));
+    CQ_ASSERT_OK(db, cq_db_define(&b, db, "b", title, NULL));
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, a, b, &(cq_assoc_opts){ .through = "AB" }));
+    assert_string_equal(cq_model_version_attribute(doc), "version");
+    assert_int_equal(cq_model_attr_index(doc, "version"), 5);
+    assert_false(cq_model_attr_allow_null(doc, 5));
+    assert_string_equal(cq_model_attr_field(note, (size_t)cq_model_attr_index(note, "lockVersion")),
+                        "lock_version");
+    assert_null(cq_model_version_attribute(b));
+    assert_string_equal(cq_model_version_attribute(cq_db_model(db, "AB")), "version");
+    assert_golden(db, "version");
+}
+
 /* The same with the columns laid out as an association lays them out (FK after the
  * timestamps): exactly the text of spec section 8. */
 static void test_ddl__task_user_matches_spec_section_8(void **state)
@@ -918,6 +948,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_ddl__task_user),
         T(test_ddl__paranoid),
+        T(test_ddl__version),
         T(test_ddl__task_user_matches_spec_section_8),
         T(test_ddl__association_keys_match_spec_section_8),
         T(test_ddl__composite_primary_key),
