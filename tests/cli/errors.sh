@@ -36,8 +36,10 @@ schema_error 'models.user.attributes.x.references: "model" is required' \
     '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","references":{"key":"id"}}}}}}'
 schema_error 'models.user.attributes["a b"].defaultValue.$fn: expected "NOW" or "UUIDV4"' \
     '{"models":{"user":{"attributes":{"a b":{"type":"DATE","defaultValue":{"$fn":"TODAY"}}}}}}'
-schema_error 'models.user.options.version: unknown model option' \
-    '{"models":{"user":{"options":{"version":true}}}}'
+schema_error 'models.user.options.hooks: unknown model option' \
+    '{"models":{"user":{"options":{"hooks":true}}}}'
+schema_error 'models.user.options.version: expected true or false' \
+    '{"models":{"user":{"options":{"version":1}}}}'
 schema_error 'models.user.options.createdAt: false (no such column) is not supported yet; give a name' \
     '{"models":{"user":{"options":{"createdAt":false}}}}'
 schema_error 'models.user.scopes: unknown model key (expected attributes, options)' \
