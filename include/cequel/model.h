@@ -95,6 +95,9 @@ typedef struct cq_model_opts {
     cq_flag timestamps;            /**< createdAt/updatedAt; default on */
     const char *created_at;        /**< attribute name for createdAt; default "createdAt" */
     const char *updated_at;        /**< attribute name for updatedAt; default "updatedAt" */
+    bool omit_created_at;          /**< Sequelize's `createdAt: false`: no createdAt column */
+    bool omit_updated_at;          /**< Sequelize's `updatedAt: false`: no updatedAt column
+                                        (nothing is stamped on update) */
     bool paranoid;                 /**< Sequelize `paranoid`: destroy sets deletedAt instead of
                                         deleting, finders skip rows whose deletedAt is set; needs
                                         timestamps (ignored without them, as in v6); default false */

@@ -672,10 +672,15 @@ static int resolve_through(cq_model **out, bool *created, cq_model *source, cons
     /* associations.md 5.3: the join model inherits the source's `version` option */
     if (source->version_attr >= 0)
         mo.version_attribute = source->attrs[source->version_attr].name;
+    /* the timestamp names, or their absence (`updatedAt: false`), come from the source */
     if (source->created_at >= 0)
         mo.created_at = source->attrs[source->created_at].name;
+    else
+        mo.omit_created_at = source->timestamps;
     if (source->updated_at >= 0)
         mo.updated_at = source->attrs[source->updated_at].name;
+    else
+        mo.omit_updated_at = source->timestamps;
     int rc = cq_db_define(&m, db, o->through, NULL, &mo);
     if (rc != CQ_OK)
         return rc;

@@ -323,12 +323,17 @@ static int parse_attribute(cli_model *m, size_t i, const char *name, json_t *def
 
 /* ---- models ---------------------------------------------------------------------------- */
 
-static int parse_timestamp_name(const char **out, json_t *v, const char *path, cli_diag *diag)
+/* A timestamp's name, or `false` (Sequelize: no such column) when `omit` can say so. */
+static int parse_timestamp_name(const char **out, bool *omit, json_t *v, const char *path,
+                                cli_diag *diag)
 {
     if (json_is_false(v)) {
-        /* Sequelize's `createdAt: false` drops the column; cq_model_opts cannot say that. */
-        cli_diag_set(diag, path, "false (no such column) is not supported yet; give a name");
-        return CLI_EINPUT;
+        if (!omit) {
+            cli_diag_set(diag, path, "false is not supported here; give a name");
+            return CLI_EINPUT;
+        }
+        *omit = true;
+        return CLI_OK;
     }
     return want_string(out, v, path, diag);
 }
@@ -422,13 +427,13 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
         } else if (strcmp(key, "timestamps") == 0) {
             rc = want_flag(&o->timestamps, val, sub, diag);
         } else if (strcmp(key, "createdAt") == 0) {
-            rc = parse_timestamp_name(&o->created_at, val, sub, diag);
+            rc = parse_timestamp_name(&o->created_at, &o->omit_created_at, val, sub, diag);
         } else if (strcmp(key, "updatedAt") == 0) {
-            rc = parse_timestamp_name(&o->updated_at, val, sub, diag);
+            rc = parse_timestamp_name(&o->updated_at, &o->omit_updated_at, val, sub, diag);
         } else if (strcmp(key, "paranoid") == 0) {
             rc = want_bool(&o->paranoid, val, sub, diag);
         } else if (strcmp(key, "deletedAt") == 0) {
-            rc = parse_timestamp_name(&o->deleted_at, val, sub, diag);
+            rc = parse_timestamp_name(&o->deleted_at, NULL, val, sub, diag);
         } else if (strcmp(key, "version") == 0) {
             /* v6: `version: true`, or the attribute's name (`version: 'lockVersion'`) */
             if (json_is_string(val))

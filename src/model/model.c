@@ -273,7 +273,10 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         const char *names[2] = { o.created_at ? o.created_at : "createdAt",
                                  o.updated_at ? o.updated_at : "updatedAt" };
         long *slots[2] = { &m->created_at, &m->updated_at };
+        bool omit[2] = { o.omit_created_at, o.omit_updated_at };
         for (int i = 0; i < 2; i++) {
+            if (omit[i])
+                continue; /* `createdAt: false` / `updatedAt: false` */
             long existing = cq__model_attr_index(m, names[i]);
             if (existing >= 0) {
                 *slots[i] = existing;

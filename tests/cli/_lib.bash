@@ -16,7 +16,7 @@ fail() {
 
 # Replaces what differs between runs: timestamps by <timestamp>, UUIDs by <uuid>.
 mask() {
-    sed -E -e 's/"(createdAt|updatedAt|created_at|updated_at|deletedAt|deleted_at|removedAt)":"[^"]*"/"\1":"<timestamp>"/g' \
+    sed -E -e 's/"(createdAt|updatedAt|created_at|updated_at|created_on|deletedAt|deleted_at|removedAt)":"[^"]*"/"\1":"<timestamp>"/g' \
         -e 's/"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/"<uuid>"/g'
 }
 

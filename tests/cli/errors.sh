@@ -40,8 +40,8 @@ schema_error 'models.user.options.hooks: unknown model option' \
     '{"models":{"user":{"options":{"hooks":true}}}}'
 schema_error 'models.user.options.version: expected true or false' \
     '{"models":{"user":{"options":{"version":1}}}}'
-schema_error 'models.user.options.createdAt: false (no such column) is not supported yet; give a name' \
-    '{"models":{"user":{"options":{"createdAt":false}}}}'
+schema_error 'models.user.options.deletedAt: false is not supported here; give a name' \
+    '{"models":{"user":{"options":{"paranoid":true,"deletedAt":false}}}}'
 schema_error 'models.user.scopes: unknown model key (expected attributes, options)' \
     '{"models":{"user":{"scopes":{}}}}'
 schema_error 'version: unknown schema key (expected models, associations)' '{"models":{},"version":1}'
