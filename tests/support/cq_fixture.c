@@ -30,15 +30,33 @@ void fx_clear_sql(fixture *f)
     f->n = 0;
 }
 
-int fx_setup(void **state)
+int fx_init(fixture *f)
 {
-    fixture *f = calloc(1, sizeof *f);
     cq_error err = { 0 };
-    if (!f)
-        return -1;
+    memset(f, 0, sizeof *f);
     if (cq_db_open(&f->db, "sqlite::memory:",
                    &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
         print_error("cq_db_open: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+void fx_fini(fixture *f)
+{
+    cq_db_close(f->db);
+    fx_clear_sql(f);
+}
+
+const char *fx_last_sql(const fixture *f)
+{
+    return f->n ? f->sql[f->n - 1] : "";
+}
+
+int fx_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || fx_init(f) != 0) {
         free(f);
         return -1;
     }
@@ -49,8 +67,7 @@ int fx_setup(void **state)
 int fx_teardown(void **state)
 {
     fixture *f = *state;
-    cq_db_close(f->db);
-    fx_clear_sql(f);
+    fx_fini(f);
     free(f);
     return 0;
 }

@@ -18,6 +18,12 @@ typedef struct fixture {
 int fx_setup(void **state);
 int fx_teardown(void **state);
 void fx_clear_sql(fixture *f);
+/* The same for a fixture embedded in a test's own (fx_init returns 0, or -1 after printing
+ * why); fx_fini closes the db and frees the statements. */
+int fx_init(fixture *f);
+void fx_fini(fixture *f);
+/* The last statement recorded ("" when none). */
+const char *fx_last_sql(const fixture *f);
 /* Asserts the statements recorded since the last clear: `n` of them, statement i starting
  * with prefixes[i] (NULL = any); then clears. */
 void fx_assert_sql(fixture *f, size_t n, const char *const *prefixes);
