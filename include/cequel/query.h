@@ -12,6 +12,16 @@
  *
  * Operators: $eq $ne $gt $gte $lt $lte $in $notIn $like $notLike $between $notBetween
  * $is $not (a value: IS NOT / <>; an object: NOT (...)), and $and $or $not for nesting.
+ * Text: $startsWith $endsWith $substring (LIKE with `%` added; the text's own `%` and `_`
+ * stay wildcards), $iLike $notILike (sent as ILIKE: PostgreSQL has it, the other databases
+ * answer CQ_EDATABASE), $regexp $notRegexp (PostgreSQL, MySQL) and $iRegexp $notIRegexp
+ * (PostgreSQL); elsewhere CQ_ENOTSUPPORTED. Columns: `{"a": {"$col": "user.b"}}` compares
+ * with another column (any operator: `{"$gt": {"$col": "b"}}`). Lists (PostgreSQL only):
+ * `{"n": {"$any": [1, 2]}}`, `{"n": {"$gt": {"$all": [1, 2]}}}`.
+ * JSON attributes: a key that is no operator goes into the document, `{"meta": {"a": 1}}`,
+ * `{"meta.a.b": "x"}`, `{"meta": {"a": {"$gt": 1}}}`; numbers compare as numbers, booleans
+ * as booleans, the rest as text; a key missing from the document reads as null. Every JSON
+ * key is a bound parameter too (keys holding `"` or `\` are refused with CQ_EINVALID).
  * Keys name attributes (not columns); every value is a bound parameter. In a find's where,
  * `$path.attr$` keys name an attribute of an include joined into the statement
  * (`{"$user.company.name$": "acme"}`): to-one includes, and to-many ones with single_join;

@@ -23,13 +23,19 @@ typedef enum cq__expr_kind {
     CQ__EX_COUNT,    /* count(*), or COUNT(col) when kids[0] */
     CQ__EX_EXISTS,   /* EXISTS (sub) */
     CQ__EX_SUBQUERY, /* (sub): a scalar subquery */
-    CQ__EX_AGG       /* op(kids[0]): an aggregate, op "max" or "min" */
+    CQ__EX_AGG,      /* op(kids[0]): an aggregate, op "max" or "min" */
+    CQ__EX_JSON,     /* a value inside a JSON column: kids[0] the column, `value` the path (an
+                        array of text keys, bound), `op` the cast: NULL (text), "num", "bool" */
+    CQ__EX_ANY       /* op (ARRAY[kids...]): op "ANY" or "ALL" (PostgreSQL) */
 } cq__expr_kind;
 
 typedef struct cq__expr {
     cq__expr_kind kind;
-    const char *op;       /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE" */
+    const char *op;       /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE",
+                             "ILIKE", "NOT ILIKE", and the dialect-neutral "REGEXP",
+                             "NOT REGEXP", "IREGEXP", "NOT IREGEXP" (cq__sql_op_supported) */
     bool negate;          /* IN / BETWEEN / ISNULL */
+    int elem_type;        /* ANY: the cq_type of the elements (the array is cast to it), 0 none */
     bool bare;            /* AND / OR: rendered without parentheses (a whole WHERE only) */
     char *table;          /* COL: table alias, may be NULL */
     char *column;         /* COL */

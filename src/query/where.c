@@ -3,6 +3,7 @@
 
 #include "core/util.h"
 #include "query/where.h"
+#include "sql/sql.h"
 
 typedef struct wctx {
     cq_model *m;
@@ -68,75 +69,284 @@ static int build_nested(cq__expr **out, wctx *w, const cq_value *v, cq__expr_kin
     return CQ_OK;
 }
 
+/* What a where operator compares: an attribute's column, or a value inside a JSON column
+ * (`jpath`: the keys down to it). */
+typedef struct target {
+    const cq__attr *a;
+    const cq_value *jpath; /* array of text keys, or NULL for the column itself */
+} target;
+
+/* The JSON cast a value asks for, as Sequelize picks it: numbers compare as numbers,
+ * booleans as booleans, everything else as text. */
+static const char *json_cast(const cq_value *v)
+{
+    if (cq_value_type_of(v) == CQ_VALUE_ARRAY)
+        v = cq_value_array_get(v, 0);
+    switch (cq_value_type_of(v)) {
+    case CQ_VALUE_INT:
+    case CQ_VALUE_DOUBLE:
+        return "num";
+    case CQ_VALUE_BOOL:
+        return "bool";
+    default:
+        return NULL;
+    }
+}
+
+static cq__expr *lhs_of(wctx *w, const target *t, const cq_value *v)
+{
+    if (!t->jpath)
+        return col_of(w, t->a);
+    cq__expr *e = cq__expr_new(CQ__EX_JSON);
+    if (!e)
+        return NULL;
+    e->op = json_cast(v);
+    e->value = cq_value_copy(t->jpath);
+    e->raw_params = cq_value_array();
+    if (!e->value || !e->raw_params ||
+        cq_value_array_append(e->raw_params, cq__sql_json_path(t->jpath)) != CQ_OK ||
+        cq__expr_add(e, col_of(w, t->a)) != 0) {
+        cq__expr_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* A bound value for a target: for a column, checked against the attribute's type and put in
+ * storage form; inside JSON, bound as given. */
+static int param_of(cq__expr **out, wctx *w, const target *t, const cq_value *v)
+{
+    if (!t->jpath)
+        return param_for(out, w, t->a, v);
+    *out = cq__expr_param(cq_value_copy(v));
+    return *out ? CQ_OK : oom(w->m->db);
+}
+
 static const struct {
     const char *name;
     const char *sql;
 } cmp_ops[] = {
-    { "$eq", "=" }, { "$ne", "!=" },  { "$gt", ">" },      { "$gte", ">=" },
-    { "$lt", "<" }, { "$lte", "<=" }, { "$like", "LIKE" }, { "$notLike", "NOT LIKE" },
+    { "$eq", "=" },         { "$ne", "!=" },           { "$gt", ">" },
+    { "$gte", ">=" },       { "$lt", "<" },            { "$lte", "<=" },
+    { "$like", "LIKE" },    { "$notLike", "NOT LIKE" }, { "$iLike", "ILIKE" },
+    { "$notILike", "NOT ILIKE" }, { "$regexp", "REGEXP" }, { "$notRegexp", "NOT REGEXP" },
+    { "$iRegexp", "IREGEXP" }, { "$notIRegexp", "NOT IREGEXP" },
 };
 
-static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op, const cq_value *v)
+/* $startsWith / $endsWith / $substring: LIKE with the text given, then `%`, before or both
+ * (the text's own % and _ stay wildcards, as in Sequelize). */
+static const struct {
+    const char *name;
+    const char *before, *after;
+} like_ops[] = {
+    { "$startsWith", "", "%" },
+    { "$endsWith", "%", "" },
+    { "$substring", "%", "%" },
+};
+
+static bool is_text_op(const char *sql)
+{
+    return strstr(sql, "LIKE") || strstr(sql, "REGEXP");
+}
+
+/* `{$col: "user.id"}`: a column named by its qualified name; the qualifier's dots are an
+ * include path and become `->`, as Sequelize writes include aliases. */
+static int col_ref(cq__expr **out, wctx *w, const cq_value *v)
 {
     cq_db *db = w->m->db;
     *out = NULL;
-    bool isnull = cq_value_is_null(v);
-    if ((cq__streq(op, "$eq") || cq__streq(op, "$is")) && isnull) {
-        cq__expr *e = cq__expr_new(CQ__EX_ISNULL);
-        return e && cq__expr_add(e, col_of(w, a)) == 0 ? (*out = e, CQ_OK)
-                                                       : (cq__expr_free(e), oom(db));
+    const char *name = cq_value_as_text(v);
+    if (cq_value_type_of(v) != CQ_VALUE_TEXT || !name[0])
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where on model \"%s\": $col takes a column name as text", w->m->name);
+    const char *dot = strrchr(name, '.');
+    if (!dot) {
+        *out = cq__expr_col(NULL, name);
+        return *out ? CQ_OK : oom(db);
     }
-    if ((cq__streq(op, "$ne") || cq__streq(op, "$not")) && isnull) {
+    if (dot == name || !dot[1])
+        return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\": bad $col name \"%s\"",
+                           w->m->name, name);
+    cq__buf b = { 0 };
+    for (const char *p = name; p < dot; p++) {
+        if (*p == '.')
+            cq__buf_put(&b, "->");
+        else
+            cq__buf_putc(&b, *p);
+    }
+    *out = b.oom ? NULL : cq__expr_col(b.data, dot + 1);
+    free(b.data);
+    return *out ? CQ_OK : oom(db);
+}
+
+/* The right-hand side of a comparison given as an object: {$col: name}, {$any: [..]} or
+ * {$all: [..]}. */
+static int special_rhs(cq__expr **out, wctx *w, const target *t, const char *op,
+                       const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    *out = NULL;
+    const char *key = cq_value_size(v) == 1 ? cq_value_object_key(v, 0) : "";
+    const cq_value *arg = cq_value_object_value(v, 0);
+    if (cq__streq(key, "$col"))
+        return col_ref(out, w, arg);
+    return cq__db_fail(db, CQ_EINVALID,
+                       "where on model \"%s\": %s of attribute \"%s\" takes a single value",
+                       w->m->name, op, t->a->name);
+}
+
+/* `op ANY (ARRAY[...])` / `op ALL (...)` on PostgreSQL; an empty list matches nothing (ANY)
+ * or everything (ALL), as the SQL would if PostgreSQL could type an empty array. */
+static int build_any(cq__expr **out, wctx *w, const target *t, const char *sql, const char *kind,
+                     const cq_value *list)
+{
+    cq_db *db = w->m->db;
+    *out = NULL;
+    bool any = cq__streq(kind, "$any");
+    if (!cq__sql_has_any(cq_db_dialect(db)))
+        return cq__db_fail(db, CQ_ENOTSUPPORTED,
+                           "where on model \"%s\": %s is only available on PostgreSQL",
+                           w->m->name, kind);
+    if (cq_value_type_of(list) != CQ_VALUE_ARRAY)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where on model \"%s\": %s of attribute \"%s\" needs an array",
+                           w->m->name, kind, t->a->name);
+    if (cq_value_size(list) == 0) {
+        *out = cq__expr_new(any ? CQ__EX_OR : CQ__EX_AND);
+        return *out ? CQ_OK : oom(db);
+    }
+    cq__expr *arr = cq__expr_new(CQ__EX_ANY);
+    if (!arr)
+        return oom(db);
+    arr->op = any ? "ANY" : "ALL";
+    if (!t->jpath)
+        arr->elem_type = (int)t->a->type;
+    for (size_t i = 0; i < cq_value_size(list); i++) {
+        cq__expr *p = NULL;
+        int rc = param_of(&p, w, t, cq_value_array_get(list, i));
+        if (rc != CQ_OK || cq__expr_add(arr, p) != 0) {
+            cq__expr_free(arr);
+            return rc != CQ_OK ? rc : oom(db);
+        }
+    }
+    *out = cq__expr_cmp(lhs_of(w, t, list), sql, arr);
+    return *out ? CQ_OK : oom(db);
+}
+
+static int build_cmp(cq__expr **out, wctx *w, const target *t, const char *op, const char *sql,
+                     const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    if (!cq__sql_op_supported(cq_db_dialect(db), sql))
+        return cq__db_fail(db, CQ_ENOTSUPPORTED,
+                           "where on model \"%s\": operator %s is not available on %s",
+                           w->m->name, op, cq__sql_dialect_name(cq_db_dialect(db)));
+    if (cq_value_type_of(v) == CQ_VALUE_OBJECT && cq_value_size(v) == 1 &&
+        (cq__streq(cq_value_object_key(v, 0), "$any") ||
+         cq__streq(cq_value_object_key(v, 0), "$all")))
+        return build_any(out, w, t, sql, cq_value_object_key(v, 0), cq_value_object_value(v, 0));
+    cq__expr *p = NULL;
+    int rc;
+    if (cq_value_type_of(v) == CQ_VALUE_OBJECT && !(t->a->type == CQ_JSON && !t->jpath))
+        rc = special_rhs(&p, w, t, op, v);
+    else if (cq_value_type_of(v) == CQ_VALUE_ARRAY && !(t->a->type == CQ_JSON && !t->jpath))
+        rc = cq__db_fail(db, CQ_EINVALID,
+                         "where on model \"%s\": %s of attribute \"%s\" takes a single value",
+                         w->m->name, op, t->a->name);
+    else if (is_text_op(sql)) {
+        p = cq__expr_param(cq_value_copy(v));
+        rc = p ? CQ_OK : oom(db);
+    } else
+        rc = param_of(&p, w, t, v);
+    if (rc != CQ_OK)
+        return rc;
+    *out = cq__expr_cmp(lhs_of(w, t, v), sql, p);
+    return *out ? CQ_OK : oom(db);
+}
+
+static int build_like(cq__expr **out, wctx *w, const target *t, const char *op, size_t k,
+                      const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    if (cq_value_type_of(v) != CQ_VALUE_TEXT)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where on model \"%s\": %s of attribute \"%s\" takes text", w->m->name,
+                           op, t->a->name);
+    cq__buf b = { 0 };
+    cq__buf_put(&b, like_ops[k].before);
+    cq__buf_put(&b, cq_value_as_text(v));
+    cq__buf_put(&b, like_ops[k].after);
+    cq__expr *p = b.oom ? NULL : cq__expr_param(cq_value_text_n(b.data, b.len));
+    free(b.data);
+    if (!p)
+        return oom(db);
+    *out = cq__expr_cmp(lhs_of(w, t, v), "LIKE", p);
+    return *out ? CQ_OK : oom(db);
+}
+
+/* kids[0] [NOT] IN (...) or [NOT] BETWEEN, with each element bound for the target. */
+static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind kind, bool negate,
+                      const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    cq__expr *e = cq__expr_new(kind);
+    if (!e || cq__expr_add(e, lhs_of(w, t, v)) != 0) {
+        cq__expr_free(e);
+        return oom(db);
+    }
+    e->negate = negate;
+    for (size_t i = 0; i < cq_value_size(v); i++) {
+        cq__expr *p = NULL;
+        int rc = param_of(&p, w, t, cq_value_array_get(v, i));
+        if (rc != CQ_OK || cq__expr_add(e, p) != 0) {
+            cq__expr_free(e);
+            return rc != CQ_OK ? rc : oom(db);
+        }
+    }
+    *out = e;
+    return CQ_OK;
+}
+
+static int build_op(cq__expr **out, wctx *w, const target *t, const char *op, const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    const cq__attr *a = t->a;
+    *out = NULL;
+    bool isnull = cq_value_is_null(v);
+    if ((cq__streq(op, "$eq") || cq__streq(op, "$is") || cq__streq(op, "$ne") ||
+         cq__streq(op, "$not")) &&
+        isnull) {
         cq__expr *e = cq__expr_new(CQ__EX_ISNULL);
         if (e)
-            e->negate = true;
-        return e && cq__expr_add(e, col_of(w, a)) == 0 ? (*out = e, CQ_OK)
-                                                       : (cq__expr_free(e), oom(db));
+            e->negate = cq__streq(op, "$ne") || cq__streq(op, "$not");
+        return e && cq__expr_add(e, lhs_of(w, t, v)) == 0 ? (*out = e, CQ_OK)
+                                                          : (cq__expr_free(e), oom(db));
     }
     if (cq__streq(op, "$not") || cq__streq(op, "$is"))
         op = cq__streq(op, "$not") ? "$ne" : "$eq";
-    for (size_t i = 0; i < sizeof cmp_ops / sizeof cmp_ops[0]; i++) {
-        if (!cq__streq(op, cmp_ops[i].name))
-            continue;
-        if (cq_value_type_of(v) == CQ_VALUE_ARRAY || cq_value_type_of(v) == CQ_VALUE_OBJECT)
-            return cq__db_fail(db, CQ_EINVALID,
-                               "where on model \"%s\": %s of attribute \"%s\" takes a single value",
-                               w->m->name, op, a->name);
-        cq__expr *p = NULL;
-        int rc;
-        if (strstr(cmp_ops[i].sql, "LIKE")) {
-            p = cq__expr_param(cq_value_copy(v));
-            rc = p ? CQ_OK : oom(db);
-        } else {
-            rc = param_for(&p, w, a, v);
-        }
+    if (cq__streq(op, "$col")) {
+        cq__expr *rhs = NULL;
+        int rc = col_ref(&rhs, w, v);
         if (rc != CQ_OK)
             return rc;
-        *out = cq__expr_cmp(col_of(w, a), cmp_ops[i].sql, p);
+        *out = cq__expr_cmp(lhs_of(w, t, NULL), "=", rhs);
         return *out ? CQ_OK : oom(db);
     }
+    if (cq__streq(op, "$any") || cq__streq(op, "$all"))
+        return build_any(out, w, t, "=", op, v);
+    for (size_t i = 0; i < sizeof cmp_ops / sizeof cmp_ops[0]; i++)
+        if (cq__streq(op, cmp_ops[i].name))
+            return build_cmp(out, w, t, op, cmp_ops[i].sql, v);
+    for (size_t i = 0; i < sizeof like_ops / sizeof like_ops[0]; i++)
+        if (cq__streq(op, like_ops[i].name))
+            return build_like(out, w, t, op, i, v);
     bool in = cq__streq(op, "$in"), notin = cq__streq(op, "$notIn");
     if (in || notin) {
         if (cq_value_type_of(v) != CQ_VALUE_ARRAY)
             return cq__db_fail(db, CQ_EINVALID,
                                "where on model \"%s\": %s of attribute \"%s\" needs an array",
                                w->m->name, op, a->name);
-        cq__expr *e = cq__expr_new(CQ__EX_IN);
-        if (!e || cq__expr_add(e, col_of(w, a)) != 0) {
-            cq__expr_free(e);
-            return oom(db);
-        }
-        e->negate = notin;
-        for (size_t i = 0; i < cq_value_size(v); i++) {
-            cq__expr *p = NULL;
-            int rc = param_for(&p, w, a, cq_value_array_get(v, i));
-            if (rc != CQ_OK || cq__expr_add(e, p) != 0) {
-                cq__expr_free(e);
-                return rc != CQ_OK ? rc : oom(db);
-            }
-        }
-        *out = e;
-        return CQ_OK;
+        return build_list(out, w, t, CQ__EX_IN, notin, v);
     }
     bool between = cq__streq(op, "$between"), notbetween = cq__streq(op, "$notBetween");
     if (between || notbetween) {
@@ -144,16 +354,77 @@ static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op, 
             return cq__db_fail(db, CQ_EINVALID,
                                "where on model \"%s\": %s of attribute \"%s\" needs [low, high]",
                                w->m->name, op, a->name);
-        cq__expr *e = cq__expr_new(CQ__EX_BETWEEN);
-        if (!e || cq__expr_add(e, col_of(w, a)) != 0) {
-            cq__expr_free(e);
-            return oom(db);
+        return build_list(out, w, t, CQ__EX_BETWEEN, notbetween, v);
+    }
+    return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\": unknown operator \"%s\" on \"%s\"",
+                       w->m->name, op, a->name);
+}
+
+/* A JSON key must not hold `"` or `\`: it is written inside a quoted JSON path. */
+static int json_key_ok(wctx *w, const cq__attr *a, const char *key)
+{
+    if (!key[0] || strpbrk(key, "\"\\"))
+        return cq__db_fail(w->m->db, CQ_EINVALID,
+                           "where on model \"%s\": JSON key \"%s\" of attribute \"%s\" is empty "
+                           "or holds a quote or a backslash",
+                           w->m->name, key, a->name);
+    return CQ_OK;
+}
+
+static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value *v);
+
+/* `{meta: {a: {b: 1}}}` and `{'meta.a.b': 1}`: every key that is not an operator goes one
+ * level down the JSON document; operators apply where they stand. */
+static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *obj)
+{
+    cq_db *db = w->m->db;
+    cq__expr *e = cq__expr_new(CQ__EX_AND);
+    if (!e)
+        return oom(db);
+    int rc = CQ_OK;
+    for (size_t i = 0; i < cq_value_size(obj) && rc == CQ_OK; i++) {
+        const char *key = cq_value_object_key(obj, i);
+        const cq_value *kv = cq_value_object_value(obj, i);
+        cq__expr *kid = NULL;
+        if (key[0] == '$') {
+            rc = build_op(&kid, w, t, key, kv);
+        } else if ((rc = json_key_ok(w, t->a, key)) == CQ_OK) {
+            cq_value *path = t->jpath ? cq_value_copy(t->jpath) : cq_value_array();
+            if (!path || cq_value_array_append(path, cq_value_text(key)) != CQ_OK)
+                rc = oom(db);
+            else {
+                target sub = { t->a, path };
+                rc = build_target(&kid, w, &sub, kv);
+            }
+            cq_value_free(path);
         }
-        e->negate = notbetween;
-        for (size_t i = 0; i < 2; i++) {
-            cq__expr *p = NULL;
-            int rc = param_for(&p, w, a, cq_value_array_get(v, i));
-            if (rc != CQ_OK || cq__expr_add(e, p) != 0) {
+        if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
+            rc = oom(db);
+    }
+    if (rc != CQ_OK) {
+        cq__expr_free(e);
+        return rc;
+    }
+    *out = e;
+    return CQ_OK;
+}
+
+static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    switch (cq_value_type_of(v)) {
+    case CQ_VALUE_ARRAY:
+        return build_op(out, w, t, "$in", v);
+    case CQ_VALUE_OBJECT: {
+        if (t->a->type == CQ_JSON)
+            return build_json(out, w, t, v);
+        cq__expr *e = cq__expr_new(CQ__EX_AND);
+        if (!e)
+            return oom(db);
+        for (size_t i = 0; i < cq_value_size(v); i++) {
+            cq__expr *kid = NULL;
+            int rc = build_op(&kid, w, t, cq_value_object_key(v, i), cq_value_object_value(v, i));
+            if (rc != CQ_OK || cq__expr_add(e, kid) != 0) {
                 cq__expr_free(e);
                 return rc != CQ_OK ? rc : oom(db);
             }
@@ -161,8 +432,9 @@ static int build_op(cq__expr **out, wctx *w, const cq__attr *a, const char *op, 
         *out = e;
         return CQ_OK;
     }
-    return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\": unknown operator \"%s\" on \"%s\"",
-                       w->m->name, op, a->name);
+    default:
+        return build_op(out, w, t, "$eq", v);
+    }
 }
 
 static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *v);
@@ -204,33 +476,42 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
     if (klen > 2 && key[0] == '$' && key[klen - 1] == '$')
         return build_include_attr(out, w, key, v);
     long ai = cq__model_attr_index(w->m, key);
+    const char *dot = strchr(key, '.');
+    if (ai < 0 && dot) {
+        /* 'meta.a.b': a path inside the JSON attribute `meta` */
+        char *head = cq__strndup(key, (size_t)(dot - key));
+        if (!head)
+            return oom(db);
+        long ji = cq__model_attr_index(w->m, head);
+        free(head);
+        if (ji >= 0 && w->m->attrs[ji].type == CQ_JSON) {
+            cq_value *path = cq_value_array();
+            int rc = path ? CQ_OK : oom(db);
+            for (const char *p = dot + 1; rc == CQ_OK;) {
+                size_t n = strcspn(p, ".");
+                char *seg = cq__strndup(p, n);
+                if (!seg || cq_value_array_append(path, cq_value_text(seg)) != CQ_OK)
+                    rc = oom(db);
+                else
+                    rc = json_key_ok(w, &w->m->attrs[ji], seg);
+                free(seg);
+                if (!p[n])
+                    break;
+                p += n + 1;
+            }
+            if (rc == CQ_OK) {
+                target t = { &w->m->attrs[ji], path };
+                rc = build_target(out, w, &t, v);
+            }
+            cq_value_free(path);
+            return rc;
+        }
+    }
     if (ai < 0)
         return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "where: model \"%s\" has no attribute \"%s\"",
                            w->m->name, key);
-    const cq__attr *a = &w->m->attrs[ai];
-    switch (cq_value_type_of(v)) {
-    case CQ_VALUE_ARRAY:
-        return build_op(out, w, a, "$in", v);
-    case CQ_VALUE_OBJECT: {
-        if (a->type == CQ_JSON && cq_value_size(v) && cq_value_object_key(v, 0)[0] != '$')
-            return build_op(out, w, a, "$eq", v);
-        cq__expr *e = cq__expr_new(CQ__EX_AND);
-        if (!e)
-            return oom(db);
-        for (size_t i = 0; i < cq_value_size(v); i++) {
-            cq__expr *kid = NULL;
-            int rc = build_op(&kid, w, a, cq_value_object_key(v, i), cq_value_object_value(v, i));
-            if (rc != CQ_OK || cq__expr_add(e, kid) != 0) {
-                cq__expr_free(e);
-                return rc != CQ_OK ? rc : oom(db);
-            }
-        }
-        *out = e;
-        return CQ_OK;
-    }
-    default:
-        return build_op(out, w, a, "$eq", v);
-    }
+    target t = { &w->m->attrs[ai], NULL };
+    return build_target(out, w, &t, v);
 }
 
 static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_kind join)

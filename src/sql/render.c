@@ -102,6 +102,101 @@ static void put_list(render *r, const cq__expr *e, size_t from, const char *sep)
     }
 }
 
+/* The dialect-neutral comparison operators of the statement tree, as each dialect spells
+ * them; NULL where the dialect has no such operator. ILIKE is sent as written everywhere (the
+ * database answers where it does not know it, as with Sequelize). */
+static const struct {
+    const char *op;
+    const char *sql[3]; /* SQLite, PostgreSQL, MySQL */
+} dialect_ops[] = {
+    { "REGEXP", { NULL, "~", "REGEXP" } },
+    { "NOT REGEXP", { NULL, "!~", "NOT REGEXP" } },
+    { "IREGEXP", { NULL, "~*", NULL } },
+    { "NOT IREGEXP", { NULL, "!~*", NULL } },
+};
+
+static int dialect_slot(cq_dialect d)
+{
+    return d == CQ_DIALECT_POSTGRES ? 1 : d == CQ_DIALECT_MYSQL ? 2 : 0;
+}
+
+static const char *op_sql(cq_dialect d, const char *op)
+{
+    for (size_t i = 0; i < sizeof dialect_ops / sizeof dialect_ops[0]; i++)
+        if (strcmp(dialect_ops[i].op, op) == 0)
+            return dialect_ops[i].sql[dialect_slot(d)];
+    return op;
+}
+
+bool cq__sql_op_supported(cq_dialect d, const char *op)
+{
+    return op_sql(d, op) != NULL;
+}
+
+const char *cq__sql_dialect_name(cq_dialect d)
+{
+    static const char *const names[] = { "SQLite", "PostgreSQL", "MySQL" };
+    return names[dialect_slot(d)];
+}
+
+bool cq__sql_has_any(cq_dialect d)
+{
+    return d == CQ_DIALECT_POSTGRES;
+}
+
+cq_value *cq__sql_json_path(const cq_value *keys)
+{
+    cq__buf b = { 0 };
+    cq__buf_putc(&b, '$');
+    for (size_t i = 0; i < cq_value_size(keys); i++) {
+        cq__buf_put(&b, ".\"");
+        cq__buf_put(&b, cq_value_as_text(cq_value_array_get(keys, i)));
+        cq__buf_putc(&b, '"');
+    }
+    cq_value *v = b.oom ? NULL : cq_value_text(b.data);
+    free(b.data);
+    return v;
+}
+
+/* A value inside a JSON column, read as text and cast for numbers and booleans:
+ * SQLite json_extract(col, '$."a"'), PostgreSQL (col#>>ARRAY['a']::text[]), MySQL
+ * json_unquote(json_extract(col, '$."a"')); every key is a bound parameter. */
+static void put_json(render *r, const cq__expr *e)
+{
+    bool num = e->op && strcmp(e->op, "num") == 0, boolean = e->op && strcmp(e->op, "bool") == 0;
+    if (r->d == CQ_DIALECT_POSTGRES) {
+        if (num || boolean)
+            cq__buf_put(&r->b, "CAST(");
+        cq__buf_putc(&r->b, '(');
+        put_expr(r, e->kids[0]);
+        cq__buf_put(&r->b, "#>>ARRAY[");
+        for (size_t i = 0; i < cq_value_size(e->value); i++) {
+            if (i)
+                cq__buf_put(&r->b, ", ");
+            put_param(r, cq_value_array_get(e->value, i));
+        }
+        cq__buf_put(&r->b, "]::text[])");
+        if (num || boolean)
+            cq__buf_put(&r->b, boolean ? " AS BOOLEAN)" : " AS DOUBLE PRECISION)");
+        return;
+    }
+    bool mysql = r->d == CQ_DIALECT_MYSQL;
+    /* MySQL unquotes JSON true/false to text: read them back as 1/0 */
+    if (boolean && mysql)
+        cq__buf_put(&r->b, "(CASE ");
+    else if (num || boolean)
+        cq__buf_put(&r->b, "CAST(");
+    cq__buf_put(&r->b, mysql ? "json_unquote(json_extract(" : "json_extract(");
+    put_expr(r, e->kids[0]);
+    cq__buf_put(&r->b, ", ");
+    put_param(r, cq_value_array_get(e->raw_params, 0));
+    cq__buf_put(&r->b, mysql ? "))" : ")");
+    if (boolean && mysql)
+        cq__buf_put(&r->b, " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)");
+    else if (num || boolean)
+        cq__buf_put(&r->b, num ? (mysql ? " AS DOUBLE)" : " AS DOUBLE PRECISION)") : " AS BOOLEAN)");
+}
+
 static void put_expr(render *r, const cq__expr *e)
 {
     switch (e->kind) {
@@ -113,8 +208,22 @@ static void put_expr(render *r, const cq__expr *e)
         break;
     case CQ__EX_CMP:
         put_expr(r, e->kids[0]);
-        cq__buf_printf(&r->b, " %s ", e->op);
+        cq__buf_printf(&r->b, " %s ", op_sql(r->d, e->op));
         put_expr(r, e->kids[1]);
+        break;
+    case CQ__EX_JSON:
+        put_json(r, e);
+        break;
+    case CQ__EX_ANY:
+        cq__buf_printf(&r->b, "%s (ARRAY[", e->op);
+        put_list(r, e, 0, ", ");
+        cq__buf_putc(&r->b, ']');
+        if (e->elem_type) { /* untyped parameters in ARRAY[] would be text */
+            cq__buf_put(&r->b, "::");
+            cq__sql_type(&r->b, e->elem_type, 0, 0, 0, r->d);
+            cq__buf_put(&r->b, "[]");
+        }
+        cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_AND:
     case CQ__EX_OR:

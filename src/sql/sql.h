@@ -19,6 +19,17 @@ void cq__sql_free(cq__sql *s);
 /* Renders `st` for `dialect`. CQ_OK or CQ_ENOMEM / CQ_EINVALID (error text in `err`). */
 int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_error *err);
 
+/* Whether `dialect` has the statement tree's comparison operator `op` (the REGEXP family). */
+bool cq__sql_op_supported(cq_dialect dialect, const char *op);
+/* "SQLite", "PostgreSQL" or "MySQL", for messages. */
+const char *cq__sql_dialect_name(cq_dialect dialect);
+/* Whether `dialect` has `op ANY (ARRAY[...])` / `ALL` (PostgreSQL). */
+bool cq__sql_has_any(cq_dialect dialect);
+/* A JSON path in the syntax SQLite's json_extract and MySQL's JSON functions read, every key
+ * double-quoted: ["a", "b"] gives $."a"."b". Keys must not hold `"` or `\`. A new value, NULL
+ * when out of memory. */
+cq_value *cq__sql_json_path(const cq_value *keys);
+
 /* Appends `name` quoted for the dialect (` for SQLite/MySQL, " for PostgreSQL). */
 void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name);
 
