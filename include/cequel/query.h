@@ -131,6 +131,17 @@ typedef struct cq_bulk_opts {
                      false */
 } cq_bulk_opts;
 
+/** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
+typedef struct cq_increment_opts {
+    const cq_value *where; /**< model-level: the rows to move (required; an empty object moves
+                                every row); an instance moves its own row and takes none */
+    const char *where_sql; /**< raw fragment ANDed with `where` */
+    const cq_value *where_params;
+    int64_t by;  /**< amount for a name or a list of names; default (0) 1 */
+    bool silent; /**< leave updatedAt alone; default false */
+    cq_txn *transaction;
+} cq_increment_opts;
+
 /* ---- instances ---------------------------------------------------------------- */
 
 /**
@@ -247,6 +258,34 @@ CQ_EXTERN int cq_model_destroy(int64_t *count_out, cq_model *model, const cq_bul
 /** Paranoid models (v6's Model.restore): `UPDATE ... SET deletedAt = NULL WHERE <where>`; NULL
  *  opts or no where restores every row. @return CQ_OK, CQ_EINVALID (not paranoid). */
 CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
+
+/**
+ * Sequelize's Model.increment: one atomic `UPDATE t SET "n"="n"+ ?, ... WHERE <where>`.
+ * `fields` (borrowed) is an attribute name (text), an array of names, each moved by
+ * `opts->by`, or an object of amounts (`{"n": 2, "m": -1}`, numbers; `by` is then unused).
+ * updatedAt is set to now unless `opts->silent`; a version model's version moves by one.
+ * @param[out] count_out  rows changed (may be NULL).
+ * @param opts  required, with a where (an empty object moves every row); not kept.
+ * @return CQ_OK, CQ_EINVALID (no where, bad fields or amounts), CQ_EUNKNOWN_ATTR, or the
+ *         database's error (details: cq_db_error()).
+ */
+CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_value *fields,
+                                 const cq_increment_opts *opts);
+/** cq_model_increment() with `-` instead of `+` (Model.decrement). */
+CQ_EXTERN int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
+                                 const cq_increment_opts *opts);
+/**
+ * Sequelize's instance.increment: the same UPDATE on the instance's own row (by primary key).
+ * As in Sequelize, the instance's values are not changed: cq_instance_reload() reads the new
+ * ones. `opts` may be NULL; a where in it is CQ_EINVALID.
+ * @return CQ_OK, CQ_EINVALID (unsaved instance, NULL handle), CQ_EUNKNOWN_ATTR, or the
+ *         database's error.
+ */
+CQ_EXTERN int cq_instance_increment(cq_instance *inst, const cq_value *fields,
+                                    const cq_increment_opts *opts);
+/** cq_instance_increment() with `-` (instance.decrement). */
+CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
+                                    const cq_increment_opts *opts);
 
 /**
  * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and

@@ -185,7 +185,9 @@ typedef enum cli_step_kind {
     CLI_STEP_RETURN,
     CLI_STEP_TRUNCATE,
     CLI_STEP_FOR_EACH_MODEL,
-    CLI_STEP_RESTORE
+    CLI_STEP_RESTORE,
+    CLI_STEP_INCREMENT,
+    CLI_STEP_DECREMENT
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -219,6 +221,8 @@ typedef struct cli_step {
     json_t *args;
     json_t *fields;
     int64_t limit, offset;
+    int64_t by;              /* increment/decrement: amount (0: 1) */
+    bool silent;             /* increment/decrement: leave updatedAt alone */
     bool force;              /* sync; destroy (paranoid: hard delete) */
     cq_flag paranoid;        /* finders: "paranoid": false also finds soft-deleted rows */
     const char *method;      /* call */

@@ -1469,6 +1469,34 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
+    case CLI_STEP_INCREMENT:
+    case CLI_STEP_DECREMENT: {
+        cq_value *amounts = NULL;
+        cli_path_key(sub, st->path, "fields");
+        rc = to_value(r, &amounts, st->fields, false, sub, e);
+        if (rc != CQ_OK)
+            goto done;
+        cq_increment_opts io = { .by = st->by, .silent = st->silent, .transaction = txn };
+        bool inc = st->kind == CLI_STEP_INCREMENT;
+        if (st->on_instance) {
+            rc = inc ? cq_instance_increment(target, amounts, &io)
+                     : cq_instance_decrement(target, amounts, &io);
+            if (rc == CQ_OK) /* the instance as it was: Sequelize does not change it */
+                rc = instance_result(r, result, target, e);
+        } else {
+            cli_path_key(sub, st->path, "where");
+            rc = to_value(r, &where, st->where, true, sub, e);
+            if (rc == CQ_OK) {
+                io.where = where;
+                rc = inc ? cq_model_increment(&count, model, amounts, &io)
+                         : cq_model_decrement(&count, model, amounts, &io);
+            }
+            if (rc == CQ_OK)
+                *result = cq_value_int(count);
+        }
+        cq_value_free(amounts);
+        break;
+    }
     case CLI_STEP_RELOAD:
         rc = cq_instance_reload(target, &(cq_find_opts){ .transaction = txn });
         if (rc == CQ_OK)

@@ -54,6 +54,10 @@ static const struct step_def {
       CLI_RESULT_NONE },
     { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
+    { "increment", CLI_STEP_INCREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
+      CLI_RESULT_VALUE, CLI_RESULT_INSTANCE },
+    { "decrement", CLI_STEP_DECREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
+      CLI_RESULT_VALUE, CLI_RESULT_INSTANCE },
     { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "set", CLI_STEP_SET, T_INSTANCE, "values through ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "call", CLI_STEP_CALL, T_METHOD, "on args ", CLI_RESULT_ANY, CLI_RESULT_ANY },
@@ -882,9 +886,37 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "attributes") == 0) {
             s->attributes = val;
             rc = check_attributes(c, val, sub);
+        } else if (strcmp(key, "fields") == 0 &&
+                   (s->kind == CLI_STEP_INCREMENT || s->kind == CLI_STEP_DECREMENT)) {
+            /* a name, a list of names, or {name: amount} */
+            s->fields = val;
+            if (json_is_object(val)) {
+                const char *k;
+                json_t *amount;
+                json_object_foreach(val, k, amount) {
+                    if (!json_is_number(amount)) {
+                        cli_diag_set(diag, sub, "expected a number for \"%s\"", k);
+                        return CLI_EINPUT;
+                    }
+                }
+            } else if (!json_is_string(val)) {
+                rc = want_string_list(c, val, sub);
+            }
         } else if (strcmp(key, "fields") == 0) {
             s->fields = val;
             rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "by") == 0) {
+            if (!json_is_integer(val)) {
+                cli_diag_set(diag, sub, "expected an integer");
+                return CLI_EINPUT;
+            }
+            s->by = json_integer_value(val);
+        } else if (strcmp(key, "silent") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->silent = json_is_true(val);
         } else if (strcmp(key, "order") == 0) {
             s->order = val;
             rc = check_order(c, val, sub);
@@ -943,6 +975,14 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             rc = require(c, s->where, s, "where"); /* like Model.update in Sequelize */
         if (rc == CLI_OK && !s->on_instance)
             rc = forbid(c, s->fields, s, "fields");
+        break;
+    case CLI_STEP_INCREMENT:
+    case CLI_STEP_DECREMENT:
+        rc = require(c, s->fields, s, "fields");
+        if (rc == CLI_OK && s->on_instance)
+            rc = forbid(c, s->where, s, "where");
+        if (rc == CLI_OK && !s->on_instance)
+            rc = require(c, s->where, s, "where"); /* as Model.increment in Sequelize */
         break;
     case CLI_STEP_DESTROY:
         if (s->on_instance)

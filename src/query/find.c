@@ -796,6 +796,140 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     return run_bulk(st, m, opts, count_out, rc);
 }
 
+/* The SET list of an increment: `fields` is an attribute name, an array of names (each
+ * moved by `by`), or an object {name: amount}; updatedAt is set unless `silent`, and a
+ * version model's version moves by one, as in Sequelize. */
+static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char op, int64_t by,
+                         bool silent)
+{
+    cq_db *db = m->db;
+    cq_value_type t = cq_value_type_of(fields);
+    size_t n = t == CQ_VALUE_TEXT ? 1 : cq_value_size(fields);
+    if ((t != CQ_VALUE_TEXT && t != CQ_VALUE_ARRAY && t != CQ_VALUE_OBJECT) || n == 0)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "increment on \"%s\" needs an attribute name, an array of names or an "
+                           "object of amounts",
+                           m->name);
+    for (size_t k = 0; k < n; k++) {
+        const char *name = t == CQ_VALUE_TEXT    ? cq_value_as_text(fields)
+                           : t == CQ_VALUE_ARRAY ? cq_value_as_text(cq_value_array_get(fields, k))
+                                                 : cq_value_object_key(fields, k);
+        long i = name ? cq__model_attr_index(m, name) : -1;
+        if (i < 0)
+            return name ? cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                                      "increment: model \"%s\" has no attribute \"%s\"", m->name,
+                                      name)
+                        : cq__db_fail(db, CQ_EINVALID,
+                                      "increment on \"%s\": attribute names must be text",
+                                      m->name);
+        cq_value *amount = NULL;
+        if (t == CQ_VALUE_OBJECT) {
+            const cq_value *v = cq_value_object_value(fields, k);
+            if (cq_value_type_of(v) != CQ_VALUE_INT && cq_value_type_of(v) != CQ_VALUE_DOUBLE)
+                return cq__db_fail(db, CQ_EINVALID,
+                                   "increment on \"%s\": the amount for \"%s\" must be a number",
+                                   m->name, name);
+            amount = cq_value_copy(v);
+        } else {
+            amount = cq_value_int(by);
+        }
+        if (cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0 ||
+            cq__stmt_add_ival(st, amount) != 0)
+            return oom(db);
+    }
+    cq_dialect d = cq_db_dialect(db);
+    if (!silent && m->updated_at >= 0) {
+        char now[32];
+        cq__now_iso(now);
+        cq_value *tv = cq_value_text(now);
+        int bad = cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+                  cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], tv, d)) != 0;
+        cq_value_free(tv);
+        if (bad)
+            return oom(db);
+    }
+    if (m->version_attr >= 0 &&
+        (cq__stmt_add_icol_op(st, m->attrs[m->version_attr].field, '+') != 0 ||
+         cq__stmt_add_ival(st, cq_value_int(1)) != 0))
+        return oom(db);
+    return CQ_OK;
+}
+
+static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fields, char op,
+                           const cq_increment_opts *opts)
+{
+    if (count_out)
+        *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    cq__db_clear(m->db);
+    if (!opts || (!opts->where && !opts->where_sql))
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "increment on \"%s\" needs a where (an empty object moves every row)",
+                           m->name);
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    if (!st)
+        return oom(m->db);
+    int rc = increment_set(st, m, fields, op, opts->by ? opts->by : 1, opts->silent);
+    cq_bulk_opts bulk = { .where = opts->where,
+                          .where_sql = opts->where_sql,
+                          .where_params = opts->where_params,
+                          .transaction = opts->transaction };
+    return run_bulk(st, m, &bulk, count_out, rc);
+}
+
+int cq_model_increment(int64_t *count_out, cq_model *model, const cq_value *fields,
+                       const cq_increment_opts *opts)
+{
+    return model_increment(count_out, model, fields, '+', opts);
+}
+
+int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
+                       const cq_increment_opts *opts)
+{
+    return model_increment(count_out, model, fields, '-', opts);
+}
+
+static int instance_increment(cq_instance *inst, const cq_value *fields, char op,
+                              const cq_increment_opts *opts)
+{
+    if (!inst)
+        return CQ_EINVALID;
+    cq_model *m = inst->model;
+    cq__db_clear(m->db);
+    if (opts && (opts->where || opts->where_sql))
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "increment of an instance of \"%s\" takes no where: it moves that row",
+                           m->name);
+    if (inst->is_new)
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "increment of an instance of \"%s\" that is not saved", m->name);
+    cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
+    if (!st)
+        return oom(m->db);
+    int rc = increment_set(st, m, fields, op, opts && opts->by ? opts->by : 1,
+                           opts && opts->silent);
+    cq__expr *where = NULL;
+    if (rc == CQ_OK && (rc = cq__where_pk(&where, inst, NULL)) == CQ_OK)
+        rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : oom(m->db);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(m->db, st, &res);
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_instance_increment(cq_instance *inst, const cq_value *fields, const cq_increment_opts *opts)
+{
+    return instance_increment(inst, fields, '+', opts);
+}
+
+int cq_instance_decrement(cq_instance *inst, const cq_value *fields, const cq_increment_opts *opts)
+{
+    return instance_increment(inst, fields, '-', opts);
+}
+
 /* ANDs `deletedAt IS [NOT] NULL` (unqualified, as v6's writes) onto a paranoid model's
  * statement. */
 static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted)

@@ -130,6 +130,7 @@ void cq__stmt_free(cq__stmt *st)
     for (size_t i = 0; i < st->nicols; i++)
         free(st->icols[i]);
     free(st->icols);
+    free(st->iops);
     for (size_t i = 0; i < st->nivals; i++)
         cq_value_free(st->ivals[i]);
     free(st->ivals);
@@ -191,6 +192,20 @@ static int push_str(char ***arr, size_t *n, size_t *cap, const char *s)
 int cq__stmt_add_icol(cq__stmt *st, const char *column)
 {
     return push_str(&st->icols, &st->nicols, &st->icols_cap, column);
+}
+
+int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op)
+{
+    if (cq__stmt_add_icol(st, column) != 0)
+        return -1;
+    char *ops = realloc(st->iops, st->nicols);
+    if (!ops)
+        return -1;
+    memset(ops + st->niops, 0, st->nicols - st->niops);
+    st->iops = ops;
+    st->niops = st->nicols;
+    st->iops[st->nicols - 1] = op;
+    return 0;
 }
 
 int cq__stmt_add_returning(cq__stmt *st, const char *column)

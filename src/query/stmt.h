@@ -107,6 +107,9 @@ typedef struct cq__stmt {
     /* INSERT: columns + rows of values (nrows * ncols, owned); UPDATE: one row = SET list */
     char **icols;
     size_t nicols, icols_cap;
+    char *iops; /* UPDATE: per SET column (the first niops), '+' or '-' (col = col + value)
+                   or 0 (col = value); the columns past niops are plain */
+    size_t niops;
     cq_value **ivals;
     size_t nivals, ivals_cap;
     char **returning; /* INSERT on dialects with RETURNING: columns to return */
@@ -127,6 +130,9 @@ int cq__stmt_add_union(cq__stmt *st, cq__stmt *sel);
 int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc);
 /* INSERT/UPDATE: a column name (once per column). */
 int cq__stmt_add_icol(cq__stmt *st, const char *column);
+/* UPDATE: `column = column <op> value` ('+' or '-'), the value added next with
+ * cq__stmt_add_ival. */
+int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op);
 /* INSERT/UPDATE: a value for the next cell, ownership taken. */
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);

@@ -435,6 +435,11 @@ static void render_update(render *r, const cq__stmt *st)
             cq__buf_put(&r->b, ",");
         cq__sql_quote(&r->b, r->d, st->icols[i]);
         cq__buf_putc(&r->b, '=');
+        if (i < st->niops && st->iops[i]) { /* increment: "n"="n"+ ? */
+            cq__sql_quote(&r->b, r->d, st->icols[i]);
+            cq__buf_putc(&r->b, st->iops[i]);
+            cq__buf_putc(&r->b, ' ');
+        }
         put_param(r, st->ivals[i]);
     }
     if (st->where) {

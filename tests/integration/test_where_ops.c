@@ -9,42 +9,26 @@
 
 #include "cq_server.h"
 
-static char sqlite_sql[2048];
-/* The last statement logged on the fixture's db. */
-#define last_sql (f->srv ? ((srv_fixture *)f->srv)->last_sql : sqlite_sql)
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    (void)user_data;
-    if (ev->kind == CQ_LOG_SQL)
-        snprintf(sqlite_sql, sizeof sqlite_sql, "%s", ev->sql);
-}
-
 typedef struct ops_fixture {
-    void *srv; /* the server fixture (srv_setup), NULL on SQLite */
+    srv_fixture *srv;
     cq_db *db;
     cq_model *user;
     cq_dialect d;
 } ops_fixture;
 
-static const char *current_url; /* NULL: SQLite in memory */
+/* The last statement logged on the fixture's db. */
+#define last_sql (f->srv->last_sql)
 
 static int setup(void **state)
 {
     ops_fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (current_url) {
-        if (srv_setup(&f->srv) != 0)
-            return -1;
-        f->db = srv_fixture_db(&f->srv);
-    } else if (cq_db_open(&f->db, "sqlite::memory:", &(cq_open_opts){ .log = { .fn = capture } },
-                          &err) != CQ_OK) {
-        fprintf(stderr, "open: %s\n", err.message);
+    void *srv = NULL;
+    if (!f || srv_any_setup(&srv) != 0) {
         free(f);
         return -1;
     }
+    f->srv = srv;
+    f->db = f->srv->db;
     f->d = cq_db_dialect(f->db);
     cq_attr attrs[] = {
         { .name = "name", .type = CQ_STRING },
@@ -62,16 +46,8 @@ static int setup(void **state)
         "{\"name\":\"Bob\",\"n\":5,\"meta\":{\"a\":2.5,\"b\":\"y\",\"c\":{\"d\":false}}}",
         "{\"name\":\"cy%z\",\"n\":3,\"meta\":{\"a\":3,\"b\":\"x\",\"k\":null}}",
     };
-    for (size_t i = 0; i < 3; i++) {
-        cq_value *v = cq_test_json(rows[i]);
-        cq_instance *inst = NULL;
-        if (cq_model_create(&inst, f->user, v, NULL) != CQ_OK) {
-            fprintf(stderr, "create: %s\n", cq_db_error(f->db)->message);
-            return -1;
-        }
-        cq_instance_free(inst);
-        cq_value_free(v);
-    }
+    for (size_t i = 0; i < 3; i++)
+        cq_instance_free(srv_create(f->db, f->user, rows[i]));
     *state = f;
     return 0;
 }
@@ -79,10 +55,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     ops_fixture *f = *state;
-    if (f->srv)
-        srv_teardown(&f->srv);
-    else
-        cq_db_close(f->db);
+    void *srv = f->srv;
+    srv_teardown(&srv);
     free(f);
     return 0;
 }
@@ -220,7 +194,7 @@ static void test_json(void **state)
     assert_int_equal(count(f, "{\"name.a\":1}"), CQ_EUNKNOWN_ATTR);
 }
 
-static int run_group(const char *name)
+static int run_group(const char *dialect)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_like_family, setup, teardown),
@@ -229,29 +203,10 @@ static int run_group(const char *name)
         cmocka_unit_test_setup_teardown(test_any_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, teardown),
     };
-    return _cmocka_run_group_tests(name, tests, sizeof tests / sizeof tests[0], NULL, NULL);
+    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
 }
 
 int main(void)
 {
-    int failed = run_group("where_ops.sqlite");
-    static const struct {
-        cq_dialect d;
-        const char *name;
-    } servers[] = { { CQ_DIALECT_POSTGRES, "where_ops.postgres" },
-                    { CQ_DIALECT_MYSQL, "where_ops.mysql" } };
-    for (size_t i = 0; i < 2; i++) {
-        int rc = srv_begin(servers[i].d, "test_where_ops", "cq_where_ops");
-        if (rc == 77)
-            continue;
-        if (rc != 0)
-            return 1;
-        current_url = srv_url();
-        int f = run_group(servers[i].name);
-        failed += f;
-        if (srv_end(f) != 0 && !f)
-            failed++;
-        current_url = NULL;
-    }
-    return failed ? 1 : 0;
+    return srv_run_dialects("test_where_ops", "cq_where_ops", run_group);
 }

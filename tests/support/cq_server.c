@@ -153,7 +153,7 @@ static void capture(const cq_log_event *ev, void *user_data)
     f->statements++;
     if (strncmp(ev->sql, "ALTER TABLE", 11) == 0)
         f->alters++;
-    if (strstr(ev->sql, run.kind->catalog_sql))
+    if (run.kind && strstr(ev->sql, run.kind->catalog_sql))
         f->catalog_seen = true;
     if (strstr(ev->sql, "setval(")) {
         snprintf(f->setval_sql, sizeof f->setval_sql, "%s", ev->sql);
@@ -204,6 +204,45 @@ int srv_setup(void **state)
     f->db = db;
     *state = f;
     return 0;
+}
+
+int srv_any_setup(void **state)
+{
+    if (run.url)
+        return srv_setup(state);
+    srv_fixture *f = calloc(1, sizeof *f);
+    cq_error err = { 0 };
+    if (!f || cq_db_open(&f->db, "sqlite::memory:",
+                         &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
+                         &err) != CQ_OK) {
+        print_error("cq_db_open(sqlite::memory:): %s\n", err.message);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const char *dialect))
+{
+    int failed = group("sqlite");
+    static const struct {
+        cq_dialect d;
+        const char *name;
+    } servers[] = { { CQ_DIALECT_POSTGRES, "postgres" }, { CQ_DIALECT_MYSQL, "mysql" } };
+    for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++) {
+        int rc = srv_begin(servers[i].d, prog, db_prefix);
+        if (rc == 77)
+            continue;
+        if (rc != 0)
+            return 1;
+        int f = group(servers[i].name);
+        failed += f;
+        if (srv_end(f) != 0 && !f)
+            failed++;
+        run.kind = NULL;
+    }
+    return failed ? 1 : 0;
 }
 
 int srv_teardown(void **state)

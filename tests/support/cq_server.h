@@ -43,6 +43,13 @@ typedef struct srv_fixture {
  * public schema dropped and created again; MySQL: the database dropped and created again). */
 int srv_setup(void **state);
 int srv_teardown(void **state);
+/* Runs `group` (a cmocka group run, given the dialect's name for its title; returns the count
+ * of failed tests) on SQLite in memory, then on PostgreSQL and on MySQL as srv_begin() finds
+ * them (skipped without a URL, except under CI). Returns main()'s status. */
+int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const char *dialect));
+/* cmocka setup for tests run by srv_run_dialects(): srv_setup() on a server, a fresh in-memory
+ * SQLite database with the same logging otherwise. srv_teardown() ends both. */
+int srv_any_setup(void **state);
 /* The fixture's db. */
 cq_db *srv_fixture_db(void **state);
 
