@@ -142,6 +142,18 @@ typedef struct cq_increment_opts {
     cq_txn *transaction;
 } cq_increment_opts;
 
+/** Options of cq_model_upsert(). */
+typedef struct cq_upsert_opts {
+    cq_txn *transaction;
+    const char *const *fields; /**< the attributes a conflicting row takes (updatedAt always);
+                                    NULL-terminated; NULL = every given one but createdAt */
+    const char *const *conflict_fields; /**< the conflict target (attribute names; PostgreSQL
+                                             and SQLite); NULL = Sequelize's choice: the first
+                                             unique key holding an attribute the row takes, or
+                                             the primary key */
+    cq_flag returning; /**< read the stored row back (RETURNING; not on MySQL); default on */
+} cq_upsert_opts;
+
 /* ---- instances ---------------------------------------------------------------- */
 
 /**
@@ -271,6 +283,21 @@ CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bul
  */
 CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);
+/**
+ * Sequelize's Model.upsert: one `INSERT ... ON CONFLICT (target) DO UPDATE SET c =
+ * EXCLUDED.c, ...` (SQLite, PostgreSQL) or `INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c)`
+ * (MySQL), with the model's defaults and timestamps as create applies them (createdAt is
+ * kept on a conflicting row). `values` is borrowed.
+ * @param[out] out  the row: as stored (RETURNING) on PostgreSQL and SQLite, the values given
+ *                  plus the generated key on MySQL; caller owns it, free with
+ *                  cq_instance_free(); may be NULL to discard.
+ * @param[out] created_out  may be NULL; MySQL: 1 when a row was inserted, 0 when one was
+ *                  updated; -1 on SQLite and PostgreSQL (Sequelize returns null there).
+ * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNKNOWN_ATTR, CQ_EUNIQUE (a conflict on
+ *         another key), or the database's error (details: cq_db_error()).
+ */
+CQ_EXTERN int cq_model_upsert(cq_instance **out, int *created_out, cq_model *model,
+                              const cq_value *values, const cq_upsert_opts *opts);
 /** cq_model_increment() with `-` instead of `+` (Model.decrement). */
 CQ_EXTERN int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);

@@ -187,7 +187,8 @@ typedef enum cli_step_kind {
     CLI_STEP_FOR_EACH_MODEL,
     CLI_STEP_RESTORE,
     CLI_STEP_INCREMENT,
-    CLI_STEP_DECREMENT
+    CLI_STEP_DECREMENT,
+    CLI_STEP_UPSERT
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -223,6 +224,8 @@ typedef struct cli_step {
     int64_t limit, offset;
     int64_t by;              /* increment/decrement: amount (0: 1) */
     bool silent;             /* increment/decrement: leave updatedAt alone */
+    json_t *conflict_fields; /* upsert: conflictFields */
+    cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */
     cq_flag paranoid;        /* finders: "paranoid": false also finds soft-deleted rows */
     const char *method;      /* call */

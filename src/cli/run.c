@@ -1469,6 +1469,30 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
+    case CLI_STEP_UPSERT: {
+        /* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize */
+        const char **conflict = NULL;
+        int created = -1;
+        cq_value *row = NULL;
+        rc = string_list(&conflict, st->conflict_fields, e);
+        if (rc == CQ_OK)
+            rc = cq_model_upsert(&inst, &created, model, values,
+                                 &(cq_upsert_opts){ .transaction = txn,
+                                                    .fields = fields,
+                                                    .conflict_fields = conflict,
+                                                    .returning = st->returning });
+        free(conflict);
+        if (rc == CQ_OK)
+            rc = cq_instance_to_value(&row, inst);
+        if (rc == CQ_OK && !(*result = cq_value_array()))
+            cq_value_free(row);
+        if (rc == CQ_OK &&
+            (!*result || cq_value_array_append(*result, row) != CQ_OK ||
+             cq_value_array_append(*result, created < 0 ? cq_value_null()
+                                                        : cq_value_bool(created == 1)) != CQ_OK))
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+        break;
+    }
     case CLI_STEP_INCREMENT:
     case CLI_STEP_DECREMENT: {
         cq_value *amounts = NULL;

@@ -54,6 +54,8 @@ static const struct step_def {
       CLI_RESULT_NONE },
     { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
+    { "upsert", CLI_STEP_UPSERT, T_MODEL, "values fields conflictFields returning ",
+      CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "increment", CLI_STEP_INCREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
       CLI_RESULT_VALUE, CLI_RESULT_INSTANCE },
     { "decrement", CLI_STEP_DECREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
@@ -905,6 +907,15 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "fields") == 0) {
             s->fields = val;
             rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "conflictFields") == 0) {
+            s->conflict_fields = val;
+            rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "returning") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->returning = json_is_true(val) ? CQ_ON : CQ_OFF;
         } else if (strcmp(key, "by") == 0) {
             if (!json_is_integer(val)) {
                 cli_diag_set(diag, sub, "expected an integer");
@@ -956,6 +967,7 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     /* Required and forbidden combinations. */
     switch (s->kind) {
     case CLI_STEP_BULK_CREATE:
+    case CLI_STEP_UPSERT:
         rc = require(c, s->values, s, "values");
         break;
     case CLI_STEP_SET:

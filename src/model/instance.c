@@ -297,6 +297,171 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     return CQ_OK;
 }
 
+static bool name_in(const char *const *names, const char *name)
+{
+    for (; names && *names; names++)
+        if (strcmp(*names, name) == 0)
+            return true;
+    return false;
+}
+
+/* The conflict target Sequelize picks for an upsert: the first unique key (a unique
+ * attribute, a group sharing a unique name, or a unique index) holding an attribute the
+ * conflicting row takes; the primary key when none does or when the primary key is among
+ * those attributes. */
+static int upsert_target(cq__stmt *st, const cq_model *m, const bool *upd)
+{
+    bool pk_updated = false;
+    for (size_t k = 0; k < m->npk; k++)
+        pk_updated |= upd[m->pk[k]];
+    for (size_t i = 0; i < m->nattrs && !pk_updated; i++) {
+        const cq__attr *a = &m->attrs[i];
+        if (!upd[i])
+            continue;
+        if (a->unique) {
+            for (size_t j = 0; j < m->nattrs; j++) {
+                const cq__attr *b = &m->attrs[j];
+                bool same = j == i || (a->unique_name && b->unique_name &&
+                                       strcmp(a->unique_name, b->unique_name) == 0);
+                if (same && cq__stmt_add_conflict(st, b->field) != 0)
+                    return -1;
+            }
+            return 0;
+        }
+        for (size_t x = 0; x < m->nindexes; x++) {
+            const cq__index *ix = &m->indexes[x];
+            if (!ix->unique || !name_in((const char *const *)ix->fields, a->field))
+                continue;
+            for (size_t f = 0; f < ix->nfields; f++)
+                if (cq__stmt_add_conflict(st, ix->fields[f]) != 0)
+                    return -1;
+            return 0;
+        }
+    }
+    for (size_t k = 0; k < m->npk; k++)
+        if (cq__stmt_add_conflict(st, m->attrs[m->pk[k]].field) != 0)
+            return -1;
+    return 0;
+}
+
+/* The statement of an upsert: every value the built instance holds, the conflict target and
+ * the columns a conflicting row takes. */
+static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_upsert_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    int rc = upd && st ? CQ_OK : oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        const cq_value *v = inst->values[i];
+        if (!v || (a->auto_increment && cq_value_is_null(v)))
+            continue;
+        given[i] = true;
+        upd[i] = (long)i != m->created_at &&
+                 (!opts || !opts->fields || name_in(opts->fields, a->name) ||
+                  (long)i == m->updated_at);
+        if (cq__stmt_add_icol(st, a->field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0 ||
+            (upd[i] && cq__stmt_add_upd(st, a->field) != 0))
+            rc = oom(db);
+    }
+    if (rc == CQ_OK && opts && opts->conflict_fields) {
+        for (const char *const *f = opts->conflict_fields; rc == CQ_OK && *f; f++) {
+            long i = cq__model_attr_index(m, *f);
+            if (i < 0)
+                rc = cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                                 "upsert: model \"%s\" has no attribute \"%s\" (conflict_fields)",
+                                 m->name, *f);
+            else if (cq__stmt_add_conflict(st, m->attrs[i].field) != 0)
+                rc = oom(db);
+        }
+    } else if (rc == CQ_OK && upsert_target(st, m, upd) != 0) {
+        rc = oom(db);
+    }
+    bool returning = (!opts || opts->returning != CQ_OFF) && d != CQ_DIALECT_MYSQL;
+    for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
+        if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
+            rc = oom(db);
+    free(upd);
+    if (rc != CQ_OK) {
+        cq__stmt_free(st);
+        return rc;
+    }
+    *out = st;
+    return CQ_OK;
+}
+
+int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_value *values,
+                    const cq_upsert_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (created_out)
+        *created_out = -1;
+    if (!m)
+        return CQ_EINVALID;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    cq_instance *inst = NULL;
+    int rc = cq_model_build(&inst, m, values);
+    if (rc == CQ_OK)
+        rc = check_not_null(inst, true, NULL);
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    touch_timestamps(inst, true);
+    bool *given = calloc(m->nattrs + 1, sizeof *given);
+    cq__stmt *st = NULL;
+    rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
+    cq__result res = { 0 };
+    if (rc == CQ_OK) {
+        rc = cq__db_exec_stmt(db, st, &res);
+        if (rc != CQ_OK)
+            cq__write_error_context(m, inst->values, rc);
+    }
+    if (rc == CQ_OK)
+        rc = advance_sequences(m, given);
+    if (rc == CQ_OK && res.nrows == 1 && res.ncols == m->nattrs) {
+        /* the row as stored (RETURNING) */
+        for (size_t i = 0; i < m->nattrs; i++) {
+            cq_value *v = res.cells[i];
+            res.cells[i] = NULL;
+            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+        }
+    } else if (rc == CQ_OK) {
+        for (size_t k = 0; k < m->npk; k++) {
+            size_t i = m->pk[k];
+            if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
+                res.last_insert_id > 0)
+                store(inst, i, cq_value_int(res.last_insert_id), false);
+        }
+        /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
+        if (d == CQ_DIALECT_MYSQL && created_out)
+            *created_out = res.changes == 1;
+    }
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+            rc = oom(db);
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    free(given);
+    if (rc != CQ_OK) {
+        cq_instance_free(inst);
+        return rc;
+    }
+    inst->is_new = false;
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    if (out)
+        *out = inst;
+    else
+        cq_instance_free(inst);
+    return CQ_OK;
+}
+
 /* INSERT INTO table (the used columns) VALUES (...), (...): one row per instance, NULL where
  * an instance has no value. */
 static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, const bool *used)

@@ -131,6 +131,12 @@ void cq__stmt_free(cq__stmt *st)
         free(st->icols[i]);
     free(st->icols);
     free(st->iops);
+    for (size_t i = 0; i < st->nconflict; i++)
+        free(st->conflict[i]);
+    free(st->conflict);
+    for (size_t i = 0; i < st->nupd; i++)
+        free(st->upd[i]);
+    free(st->upd);
     for (size_t i = 0; i < st->nivals; i++)
         cq_value_free(st->ivals[i]);
     free(st->ivals);
@@ -206,6 +212,16 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op)
     st->niops = st->nicols;
     st->iops[st->nicols - 1] = op;
     return 0;
+}
+
+int cq__stmt_add_conflict(cq__stmt *st, const char *column)
+{
+    return push_str(&st->conflict, &st->nconflict, &st->conflict_cap, column);
+}
+
+int cq__stmt_add_upd(cq__stmt *st, const char *column)
+{
+    return push_str(&st->upd, &st->nupd, &st->upd_cap, column);
 }
 
 int cq__stmt_add_returning(cq__stmt *st, const char *column)

@@ -114,6 +114,14 @@ typedef struct cq__stmt {
     size_t nivals, ivals_cap;
     char **returning; /* INSERT on dialects with RETURNING: columns to return */
     size_t nreturning, returning_cap;
+    /* INSERT ... ON CONFLICT (conflict) DO UPDATE SET upd = the new row's value (MySQL: ON
+     * DUPLICATE KEY UPDATE, its own conflict target); `ignore_dup`: skip rows that conflict
+     * (ON CONFLICT DO NOTHING, INSERT OR IGNORE, INSERT IGNORE) */
+    char **conflict;
+    size_t nconflict, conflict_cap;
+    char **upd;
+    size_t nupd, upd_cap;
+    bool ignore_dup;
     /* RAW */
     char *raw;
     cq_value *raw_params;
@@ -136,6 +144,10 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op);
 /* INSERT/UPDATE: a value for the next cell, ownership taken. */
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);
+/* INSERT: a column of the conflict target / a column the conflicting row takes from the new
+ * one. */
+int cq__stmt_add_conflict(cq__stmt *st, const char *column);
+int cq__stmt_add_upd(cq__stmt *st, const char *column);
 /* Appends a JOIN (ownership of `on` taken). */
 int cq__stmt_add_join(cq__stmt *st, bool left, const char *table, const char *alias, cq__expr *on);
 /* Makes the last JOIN of `st` parenthesised: J (table AS alias INNER JOIN nest_table AS

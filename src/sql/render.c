@@ -390,9 +390,46 @@ static void render_select(render *r, const cq__stmt *st)
     put_limit(r, st);
 }
 
+/* ON CONFLICT (...) DO UPDATE SET c=EXCLUDED.c / ON DUPLICATE KEY UPDATE c=VALUES(c) / ON
+ * CONFLICT DO NOTHING, in Sequelize's shapes. */
+static void put_on_conflict(render *r, const cq__stmt *st)
+{
+    bool mysql = r->d == CQ_DIALECT_MYSQL;
+    if (st->ignore_dup) {
+        if (r->d == CQ_DIALECT_POSTGRES)
+            cq__buf_put(&r->b, " ON CONFLICT DO NOTHING");
+        return;
+    }
+    if (!st->nupd)
+        return;
+    if (mysql) {
+        cq__buf_put(&r->b, " ON DUPLICATE KEY UPDATE ");
+    } else {
+        cq__buf_put(&r->b, " ON CONFLICT (");
+        for (size_t i = 0; i < st->nconflict; i++) {
+            if (i)
+                cq__buf_put(&r->b, ",");
+            cq__sql_quote(&r->b, r->d, st->conflict[i]);
+        }
+        cq__buf_put(&r->b, ") DO UPDATE SET ");
+    }
+    for (size_t i = 0; i < st->nupd; i++) {
+        if (i)
+            cq__buf_put(&r->b, ",");
+        cq__sql_quote(&r->b, r->d, st->upd[i]);
+        cq__buf_put(&r->b, mysql ? "=VALUES(" : "=EXCLUDED.");
+        cq__sql_quote(&r->b, r->d, st->upd[i]);
+        if (mysql)
+            cq__buf_putc(&r->b, ')');
+    }
+}
+
 static void render_insert(render *r, const cq__stmt *st)
 {
-    cq__buf_put(&r->b, "INSERT INTO ");
+    if (st->ignore_dup && r->d != CQ_DIALECT_POSTGRES)
+        cq__buf_put(&r->b, r->d == CQ_DIALECT_MYSQL ? "INSERT IGNORE INTO " : "INSERT OR IGNORE INTO ");
+    else
+        cq__buf_put(&r->b, "INSERT INTO ");
     cq__sql_quote(&r->b, r->d, st->table);
     if (st->nicols == 0) {
         cq__buf_put(&r->b, r->d == CQ_DIALECT_MYSQL ? " () VALUES ()" : " DEFAULT VALUES");
@@ -415,6 +452,7 @@ static void render_insert(render *r, const cq__stmt *st)
             cq__buf_putc(&r->b, ')');
         }
     }
+    put_on_conflict(r, st);
     if (st->nreturning && r->d != CQ_DIALECT_MYSQL) {
         cq__buf_put(&r->b, " RETURNING ");
         for (size_t i = 0; i < st->nreturning; i++) {
