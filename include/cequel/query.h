@@ -120,6 +120,15 @@ typedef struct cq_write_opts {
                                     values under the associations' keys; zero-terminated */
     bool force;                /**< destroy of a paranoid instance: DELETE the row instead of
                                     setting deletedAt; default false */
+    const char *const *update_on_duplicate; /**< create/bulkCreate: a row that conflicts with
+                                    a stored one updates these attributes of it instead
+                                    (Sequelize's updateOnDuplicate; the conflict target is,
+                                    as there, the unique indexes' columns and the first
+                                    unique key, else the primary key); NULL-terminated */
+    bool ignore_duplicates; /**< create/bulkCreate: rows that conflict are skipped (INSERT OR
+                                 IGNORE, ON CONFLICT DO NOTHING, INSERT IGNORE); default false.
+                                 With either option, a skipped or updated row's generated key
+                                 is left null where the database does not report it. */
 } cq_write_opts;
 
 typedef struct cq_bulk_opts {

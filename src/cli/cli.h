@@ -225,6 +225,8 @@ typedef struct cli_step {
     int64_t by;              /* increment/decrement: amount (0: 1) */
     bool silent;             /* increment/decrement: leave updatedAt alone */
     json_t *conflict_fields; /* upsert: conflictFields */
+    json_t *update_on_dup;   /* create/bulkCreate: updateOnDuplicate */
+    bool ignore_dup;         /* create/bulkCreate: ignoreDuplicates */
     cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */
     cq_flag paranoid;        /* finders: "paranoid": false also finds soft-deleted rows */

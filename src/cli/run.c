@@ -1288,7 +1288,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     cq_instance *target = NULL;
     cq_txn *txn = NULL;
     cq_value *values = NULL, *where = NULL, *pk = NULL;
-    const char **fields = NULL;
+    const char **fields = NULL, **update_on_dup = NULL;
     pool p = { 0 };
     cq_instance *inst = NULL;
     cq_rows *rows = NULL;
@@ -1312,13 +1312,18 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             goto done;
     }
     rc = string_list(&fields, st->fields, e);
+    if (rc == CQ_OK)
+        rc = string_list(&update_on_dup, st->update_on_dup, e);
     if (rc == CQ_OK && st->kind != CLI_STEP_FIND_ALL && st->kind != CLI_STEP_FIND_ONE &&
         st->kind != CLI_STEP_FIND_BY_PK && st->kind != CLI_STEP_COUNT &&
         st->kind != CLI_STEP_FIND_AND_COUNT_ALL)
         rc = step_txn(r, &txn, st->transaction, e);
     if (rc != CQ_OK)
         goto done;
-    cq_write_opts wopts = { .transaction = txn, .fields = fields };
+    cq_write_opts wopts = { .transaction = txn,
+                            .fields = fields,
+                            .update_on_duplicate = update_on_dup,
+                            .ignore_duplicates = st->ignore_dup };
     if (st->include) {
         cli_path_key(sub, st->path, "include");
         if (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)
@@ -1603,6 +1608,7 @@ done:
     cq_value_free(where);
     cq_value_free(pk);
     free(fields);
+    free(update_on_dup);
     pool_free(&p);
     return rc;
 }

@@ -32,9 +32,11 @@ static const struct step_def {
     cli_result_kind on_inst;  /* same, instance form */
 } step_defs[] = {
     { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "create", CLI_STEP_CREATE, T_MODEL, "values fields include ", CLI_RESULT_INSTANCE,
+    { "create", CLI_STEP_CREATE, T_MODEL,
+      "values fields include updateOnDuplicate ignoreDuplicates ", CLI_RESULT_INSTANCE,
       CLI_RESULT_NONE },
-    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL, "values fields include ", CLI_RESULT_ROWS,
+    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL,
+      "values fields include updateOnDuplicate ignoreDuplicates ", CLI_RESULT_ROWS,
       CLI_RESULT_NONE },
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "save", CLI_STEP_SAVE, T_INSTANCE, "fields ", CLI_RESULT_NONE, CLI_RESULT_NONE },
@@ -907,6 +909,15 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "fields") == 0) {
             s->fields = val;
             rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "updateOnDuplicate") == 0) {
+            s->update_on_dup = val;
+            rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "ignoreDuplicates") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->ignore_dup = json_is_true(val);
         } else if (strcmp(key, "conflictFields") == 0) {
             s->conflict_fields = val;
             rc = want_string_list(c, val, sub);

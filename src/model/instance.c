@@ -220,83 +220,6 @@ static int advance_sequences(cq_model *m, const bool *explicit)
     return CQ_OK;
 }
 
-static int do_insert(cq_instance *inst, const cq_write_opts *opts)
-{
-    cq_model *m = inst->model;
-    cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
-    int rc = check_not_null(inst, true, opts);
-    if (rc != CQ_OK)
-        return rc;
-    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
-    if (!st)
-        return oom(db);
-    touch_timestamps(inst, true);
-    bool *explicit = calloc(m->nattrs + 1, sizeof *explicit);
-    if (!explicit) {
-        cq__stmt_free(st);
-        return oom(db);
-    }
-    for (size_t i = 0; i < m->nattrs; i++) {
-        const cq__attr *a = &m->attrs[i];
-        const cq_value *v = inst->values[i];
-        if (!v || (a->auto_increment && cq_value_is_null(v)))
-            continue;
-        if (!field_selected(opts, a->name) && (long)i != m->created_at && (long)i != m->updated_at)
-            continue;
-        explicit[i] = true;
-        if (cq__stmt_add_icol(st, a->field) != 0 ||
-            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
-            cq__stmt_free(st);
-            free(explicit);
-            return oom(db);
-        }
-    }
-    for (size_t k = 0; k < m->npk; k++)
-        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
-            cq__stmt_free(st);
-            free(explicit);
-            return oom(db);
-        }
-    cq__result res = { 0 };
-    rc = cq__db_exec_stmt(db, st, &res);
-    cq__stmt_free(st);
-    if (rc != CQ_OK) {
-        free(explicit);
-        cq__write_error_context(m, inst->values, rc);
-        return rc;
-    }
-    rc = advance_sequences(m, explicit);
-    free(explicit);
-    if (rc != CQ_OK) {
-        cq__result_free(&res);
-        return rc;
-    }
-    /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
-    for (size_t k = 0; k < m->npk; k++) {
-        size_t i = m->pk[k];
-        if (!cq_value_is_null(inst->values[i]))
-            continue;
-        cq_value *v = NULL;
-        if (res.nrows == 1 && k < res.ncols) {
-            v = res.cells[k];
-            res.cells[k] = NULL;
-        } else if (m->attrs[i].auto_increment) {
-            v = cq_value_int(res.last_insert_id);
-        }
-        if (v)
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
-    }
-    cq__result_free(&res);
-    /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
-    for (size_t i = 0; i < m->nattrs; i++)
-        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-            return oom(db);
-    inst->is_new = false;
-    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
-    return CQ_OK;
-}
-
 static bool name_in(const char *const *names, const char *name)
 {
     for (; names && *names; names++)
@@ -342,6 +265,154 @@ static int upsert_target(cq__stmt *st, const cq_model *m, const bool *upd)
         if (cq__stmt_add_conflict(st, m->attrs[m->pk[k]].field) != 0)
             return -1;
     return 0;
+}
+
+/* The conflict target of bulkCreate's updateOnDuplicate, as Sequelize builds it (not the
+ * upsert's): the columns of every unique index, then those of the first unique key; the
+ * primary key when there are none. */
+static int bulk_target(cq__stmt *st, const cq_model *m)
+{
+    for (size_t x = 0; x < m->nindexes; x++)
+        for (size_t f = 0; m->indexes[x].unique && f < m->indexes[x].nfields; f++)
+            if (cq__stmt_add_conflict(st, m->indexes[x].fields[f]) != 0)
+                return -1;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        if (!a->unique)
+            continue;
+        for (size_t j = i; j < m->nattrs; j++) {
+            const cq__attr *b = &m->attrs[j];
+            bool same = j == i || (a->unique_name && b->unique_name &&
+                                   strcmp(a->unique_name, b->unique_name) == 0);
+            if (same && cq__stmt_add_conflict(st, b->field) != 0)
+                return -1;
+        }
+        break;
+    }
+    for (size_t k = 0; st->nconflict == 0 && k < m->npk; k++)
+        if (cq__stmt_add_conflict(st, m->attrs[m->pk[k]].field) != 0)
+            return -1;
+    return 0;
+}
+
+/* Sequelize's bulkCreate options for rows that conflict: skip them, or update the given
+ * attributes of the stored row. */
+static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
+{
+    if (!opts)
+        return CQ_OK;
+    if (opts->ignore_duplicates) {
+        st->ignore_dup = true;
+        return CQ_OK;
+    }
+    if (!opts->update_on_duplicate)
+        return CQ_OK;
+    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    if (!upd)
+        return oom(m->db);
+    int rc = CQ_OK;
+    for (const char *const *f = opts->update_on_duplicate; rc == CQ_OK && *f; f++) {
+        long i = cq__model_attr_index(m, *f);
+        if (i < 0)
+            rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                             "bulkCreate: model \"%s\" has no attribute \"%s\" "
+                             "(updateOnDuplicate)",
+                             m->name, *f);
+        else if (!upd[i] && (upd[i] = true, cq__stmt_add_upd(st, m->attrs[i].field) != 0))
+            rc = oom(m->db);
+    }
+    if (rc == CQ_OK && bulk_target(st, m) != 0)
+        rc = oom(m->db);
+    free(upd);
+    return rc;
+}
+
+static bool dup_opts_set(const cq_write_opts *opts)
+{
+    return opts && (opts->ignore_duplicates || opts->update_on_duplicate);
+}
+
+static int do_insert(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    int rc = check_not_null(inst, true, opts);
+    if (rc != CQ_OK)
+        return rc;
+    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    if (!st)
+        return oom(db);
+    touch_timestamps(inst, true);
+    bool *explicit = calloc(m->nattrs + 1, sizeof *explicit);
+    if (!explicit) {
+        cq__stmt_free(st);
+        return oom(db);
+    }
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        const cq_value *v = inst->values[i];
+        if (!v || (a->auto_increment && cq_value_is_null(v)))
+            continue;
+        if (!field_selected(opts, a->name) && (long)i != m->created_at && (long)i != m->updated_at)
+            continue;
+        explicit[i] = true;
+        if (cq__stmt_add_icol(st, a->field) != 0 ||
+            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
+            cq__stmt_free(st);
+            free(explicit);
+            return oom(db);
+        }
+    }
+    for (size_t k = 0; k < m->npk; k++)
+        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
+            cq__stmt_free(st);
+            free(explicit);
+            return oom(db);
+        }
+    if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
+        cq__stmt_free(st);
+        free(explicit);
+        return rc;
+    }
+    cq__result res = { 0 };
+    rc = cq__db_exec_stmt(db, st, &res);
+    cq__stmt_free(st);
+    if (rc != CQ_OK) {
+        free(explicit);
+        cq__write_error_context(m, inst->values, rc);
+        return rc;
+    }
+    rc = advance_sequences(m, explicit);
+    free(explicit);
+    if (rc != CQ_OK) {
+        cq__result_free(&res);
+        return rc;
+    }
+    /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (!cq_value_is_null(inst->values[i]))
+            continue;
+        cq_value *v = NULL;
+        if (res.nrows == 1 && k < res.ncols) {
+            v = res.cells[k];
+            res.cells[k] = NULL;
+        } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res.changes == 1)) {
+            /* a skipped row has no key of its own to report */
+            v = cq_value_int(res.last_insert_id);
+        }
+        if (v)
+            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+    }
+    cq__result_free(&res);
+    /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+            return oom(db);
+    inst->is_new = false;
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    return CQ_OK;
 }
 
 /* The statement of an upsert: every value the built instance holds, the conflict target and
@@ -542,6 +613,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     for (size_t k = 0; rc == CQ_OK && k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
             rc = oom(db);
+    if (rc == CQ_OK)
+        rc = dup_opts(st, m, opts);
     cq__result res = { 0 };
     if (rc == CQ_OK) {
         rc = cq__db_exec_stmt(db, st, &res);
@@ -566,7 +639,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
             if (res.nrows == n && k < res.ncols) {
                 v = res.cells[r * res.ncols + k];
                 res.cells[r * res.ncols + k] = NULL;
-            } else if (m->attrs[i].auto_increment) {
+            } else if (m->attrs[i].auto_increment && !dup_opts_set(opts)) {
+                /* (skipped or updated rows break the run of generated keys) */
                 v = cq_value_int(generated_key(d, &res, n, r));
             }
             if (v)
