@@ -163,6 +163,14 @@ typedef struct cq_upsert_opts {
     cq_flag returning; /**< read the stored row back (RETURNING; not on MySQL); default on */
 } cq_upsert_opts;
 
+/** Options of cq_model_find_or_create() and cq_model_find_create_find(). */
+typedef struct cq_find_or_create_opts {
+    const cq_value *where;    /**< required: the row to find (borrowed) */
+    const cq_value *defaults; /**< values to create with besides the where's plain values
+                                   (which they override); may be NULL */
+    cq_txn *transaction;      /**< default none */
+} cq_find_or_create_opts;
+
 /* ---- instances ---------------------------------------------------------------- */
 
 /**
@@ -307,6 +315,27 @@ CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_v
  */
 CQ_EXTERN int cq_model_upsert(cq_instance **out, int *created_out, cq_model *model,
                               const cq_value *values, const cq_upsert_opts *opts);
+/**
+ * Sequelize's Model.findOrCreate: in one transaction (a savepoint inside `opts->transaction`),
+ * finds the row matching `opts->where`, or creates it from `opts->defaults` plus the where's
+ * plain values. When another writer creates the same row between the find and the insert,
+ * the unique violation ends the transaction and the row it created is found and returned
+ * (`*created_out` false), as in Sequelize; a unique violation with no such row is returned.
+ * @param[out] out  the row found or created; caller owns it, free with cq_instance_free().
+ * @param[out] created_out  whether this call created it (may be NULL).
+ * @return CQ_OK, CQ_EINVALID (no where), CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, or another
+ *         CQ_E* code (details: cq_db_error()).
+ */
+CQ_EXTERN int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_model *model,
+                                      const cq_find_or_create_opts *opts);
+/**
+ * Sequelize's Model.findCreateFind: the find, then (when nothing matched) the create alone,
+ * without a transaction of its own (a savepoint inside `opts->transaction`); a unique
+ * violation finds the row another writer created. Same arguments and codes as
+ * cq_model_find_or_create().
+ */
+CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq_model *model,
+                                        const cq_find_or_create_opts *opts);
 /** cq_model_increment() with `-` instead of `+` (Model.decrement). */
 CQ_EXTERN int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);

@@ -188,7 +188,9 @@ typedef enum cli_step_kind {
     CLI_STEP_RESTORE,
     CLI_STEP_INCREMENT,
     CLI_STEP_DECREMENT,
-    CLI_STEP_UPSERT
+    CLI_STEP_UPSERT,
+    CLI_STEP_FIND_OR_CREATE,
+    CLI_STEP_FIND_CREATE_FIND
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -226,6 +228,7 @@ typedef struct cli_step {
     bool silent;             /* increment/decrement: leave updatedAt alone */
     json_t *conflict_fields; /* upsert: conflictFields */
     json_t *update_on_dup;   /* create/bulkCreate: updateOnDuplicate */
+    json_t *defaults;        /* findOrCreate/findCreateFind */
     bool ignore_dup;         /* create/bulkCreate: ignoreDuplicates */
     cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */

@@ -1474,6 +1474,32 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
+    case CLI_STEP_FIND_OR_CREATE:
+    case CLI_STEP_FIND_CREATE_FIND: {
+        /* [instance, created], as Sequelize resolves them */
+        cq_value *defaults = NULL, *row = NULL;
+        bool created = false;
+        cli_path_key(sub, st->path, "where");
+        rc = to_value(r, &where, st->where, true, sub, e);
+        if (rc == CQ_OK && st->defaults) {
+            cli_path_key(sub, st->path, "defaults");
+            rc = to_value(r, &defaults, st->defaults, false, sub, e);
+        }
+        cq_find_or_create_opts fo = { .where = where, .defaults = defaults, .transaction = txn };
+        if (rc == CQ_OK)
+            rc = st->kind == CLI_STEP_FIND_OR_CREATE
+                     ? cq_model_find_or_create(&inst, &created, model, &fo)
+                     : cq_model_find_create_find(&inst, &created, model, &fo);
+        cq_value_free(defaults);
+        if (rc == CQ_OK)
+            rc = cq_instance_to_value(&row, inst);
+        if (rc == CQ_OK && !(*result = cq_value_array()))
+            cq_value_free(row);
+        if (rc == CQ_OK && (!*result || cq_value_array_append(*result, row) != CQ_OK ||
+                            cq_value_array_append(*result, cq_value_bool(created)) != CQ_OK))
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+        break;
+    }
     case CLI_STEP_UPSERT: {
         /* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize */
         const char **conflict = NULL;

@@ -56,6 +56,10 @@ static const struct step_def {
       CLI_RESULT_NONE },
     { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
+    { "findOrCreate", CLI_STEP_FIND_OR_CREATE, T_MODEL, "where defaults ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "findCreateFind", CLI_STEP_FIND_CREATE_FIND, T_MODEL, "where defaults ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
     { "upsert", CLI_STEP_UPSERT, T_MODEL, "values fields conflictFields returning ",
       CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "increment", CLI_STEP_INCREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
@@ -909,6 +913,9 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "fields") == 0) {
             s->fields = val;
             rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "defaults") == 0) {
+            s->defaults = val;
+            rc = want_object(c, val, sub);
         } else if (strcmp(key, "updateOnDuplicate") == 0) {
             s->update_on_dup = val;
             rc = want_string_list(c, val, sub);
@@ -980,6 +987,10 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     case CLI_STEP_BULK_CREATE:
     case CLI_STEP_UPSERT:
         rc = require(c, s->values, s, "values");
+        break;
+    case CLI_STEP_FIND_OR_CREATE:
+    case CLI_STEP_FIND_CREATE_FIND:
+        rc = require(c, s->where, s, "where");
         break;
     case CLI_STEP_SET:
         rc = s->through ? CLI_OK : require(c, s->values, s, "values");

@@ -567,6 +567,126 @@ int cq_model_find_one(cq_instance **out, cq_model *m, const cq_find_opts *opts)
     return CQ_OK;
 }
 
+/* The values findOrCreate creates with: `defaults`, then every plain value of the where that
+ * the defaults do not name (operators, lists and nested objects are not values to create). */
+static int create_values(cq_value **out, cq_model *m, const cq_find_or_create_opts *opts)
+{
+    cq_value *v = opts->defaults ? cq_value_copy(opts->defaults) : cq_value_object();
+    if (!v)
+        return oom(m->db);
+    if (cq_value_type_of(v) != CQ_VALUE_OBJECT) {
+        cq_value_free(v);
+        return cq__db_fail(m->db, CQ_EINVALID, "findOrCreate on \"%s\": defaults must be an object",
+                           m->name);
+    }
+    const cq_value *w = opts->where;
+    for (size_t i = 0; i < cq_value_size(w); i++) {
+        const char *key = cq_value_object_key(w, i);
+        const cq_value *val = cq_value_object_value(w, i);
+        cq_value_type t = cq_value_type_of(val);
+        if (key[0] == '$' || t == CQ_VALUE_OBJECT || t == CQ_VALUE_ARRAY ||
+            cq_value_object_get(v, key))
+            continue;
+        if (cq_value_object_set(v, key, cq_value_copy(val)) != CQ_OK) {
+            cq_value_free(v);
+            return oom(m->db);
+        }
+    }
+    *out = v;
+    return CQ_OK;
+}
+
+/* Creates the row in `t` (a transaction begun for it, and ended here; NULL: the caller's); a
+ * unique violation (another writer created the row first) finds that row instead, in the
+ * caller's transaction (a fresh snapshot when there is none). */
+static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
+                          const cq_find_or_create_opts *opts, cq_txn *t)
+{
+    cq_value *values = NULL;
+    int rc = create_values(&values, m, opts);
+    if (rc == CQ_OK)
+        rc = cq_model_create(out, m, values,
+                             &(cq_write_opts){ .transaction = t ? t : opts->transaction });
+    if (t)
+        rc = cq__txn_finish(t, rc);
+    cq_value_free(values);
+    if (rc == CQ_OK) {
+        *created_out = true;
+        return CQ_OK;
+    }
+    cq_instance_free(*out);
+    *out = NULL;
+    if (rc != CQ_EUNIQUE)
+        return rc;
+    cq_error keep = m->db->s.error;
+    int frc = cq_model_find_one(out, m,
+                                &(cq_find_opts){ .where = opts->where,
+                                                 .transaction = opts->transaction });
+    if (frc != CQ_OK)
+        return frc;
+    if (!*out) {
+        m->db->s.error = keep;
+        return rc;
+    }
+    cq__db_clear(m->db);
+    return CQ_OK;
+}
+
+static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
+                          const cq_find_or_create_opts *opts, bool wrap)
+{
+    bool created = false;
+    if (out)
+        *out = NULL;
+    if (created_out)
+        *created_out = false;
+    if (!out || !m)
+        return CQ_EINVALID;
+    cq__db_clear(m->db);
+    if (!opts || cq_value_type_of(opts->where) != CQ_VALUE_OBJECT)
+        return cq__db_fail(m->db, CQ_EINVALID, "%s on \"%s\" needs a where object",
+                           wrap ? "findOrCreate" : "findCreateFind", m->name);
+    /* findOrCreate: the find and the create in one transaction (a savepoint in the
+     * caller's); findCreateFind: the create alone in a savepoint of the caller's */
+    cq_txn *t = NULL;
+    int rc = CQ_OK;
+    if (wrap)
+        rc = cq__txn_begin(&t, m->db, opts->transaction ? m->db->txn_inner : NULL);
+    if (rc == CQ_OK)
+        rc = cq_model_find_one(out, m,
+                               &(cq_find_opts){ .where = opts->where,
+                                                .transaction = t ? t : opts->transaction });
+    if (rc == CQ_OK && !*out) {
+        if (!t && opts->transaction)
+            rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
+        if (rc == CQ_OK)
+            rc = create_or_find(out, &created, m, opts, t);
+        t = NULL; /* ended by create_or_find */
+    }
+    if (t)
+        rc = cq__txn_finish(t, rc);
+    if (rc != CQ_OK) {
+        cq_instance_free(*out);
+        *out = NULL;
+        return rc;
+    }
+    if (created_out)
+        *created_out = created;
+    return CQ_OK;
+}
+
+int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_model *model,
+                            const cq_find_or_create_opts *opts)
+{
+    return find_or_create(out, created_out, model, opts, true);
+}
+
+int cq_model_find_create_find(cq_instance **out, bool *created_out, cq_model *model,
+                              const cq_find_or_create_opts *opts)
+{
+    return find_or_create(out, created_out, model, opts, false);
+}
+
 /* {pk: value} for a single-key model. */
 static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
 {
