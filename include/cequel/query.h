@@ -171,6 +171,17 @@ typedef struct cq_find_or_create_opts {
     cq_txn *transaction;      /**< default none */
 } cq_find_or_create_opts;
 
+/** Options of cq_model_aggregate() and its helpers. */
+typedef struct cq_aggregate_opts {
+    const cq_value *where; /**< rows to aggregate; NULL = all */
+    const char *where_sql; /**< raw fragment ANDed with `where` */
+    const cq_value *where_params;
+    bool distinct;            /**< fn(DISTINCT(attr)); default false */
+    const char *const *group; /**< attribute names: one result per group; NULL-terminated */
+    cq_flag paranoid;         /**< CQ_OFF also counts soft-deleted rows */
+    cq_txn *transaction;
+} cq_aggregate_opts;
+
 /* ---- instances ---------------------------------------------------------------- */
 
 /**
@@ -336,6 +347,27 @@ CQ_EXTERN int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_m
  */
 CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq_model *model,
                                         const cq_find_or_create_opts *opts);
+/**
+ * Sequelize's Model.aggregate: `SELECT fn(attr) AS fn FROM ... WHERE ...` (`fn(DISTINCT(attr))`
+ * with `distinct`; `attr` "*" for count(*)). Without `group`, `*out` is the value (null when no
+ * row matched, as SQL gives it); with `group`, an array of objects {group attributes...,
+ * fn: value}, one per group (Sequelize's count({group}) and aggregate with group). Counts come
+ * back as integers, max/min in the attribute's type, sum/avg as numbers.
+ * @param[out] out  caller owns, free with cq_value_free(); NULL on failure.
+ * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ...
+ * @return CQ_OK, CQ_EINVALID (fn not a name), CQ_EUNKNOWN_ATTR, or the database's error.
+ */
+CQ_EXTERN int cq_model_aggregate(cq_value **out, cq_model *model, const char *attr,
+                                 const char *fn, const cq_aggregate_opts *opts);
+/** cq_model_aggregate() with "max" (Model.max). */
+CQ_EXTERN int cq_model_max(cq_value **out, cq_model *model, const char *attr,
+                           const cq_aggregate_opts *opts);
+/** cq_model_aggregate() with "min" (Model.min). */
+CQ_EXTERN int cq_model_min(cq_value **out, cq_model *model, const char *attr,
+                           const cq_aggregate_opts *opts);
+/** cq_model_aggregate() with "sum" (Model.sum). */
+CQ_EXTERN int cq_model_sum(cq_value **out, cq_model *model, const char *attr,
+                           const cq_aggregate_opts *opts);
 /** cq_model_increment() with `-` instead of `+` (Model.decrement). */
 CQ_EXTERN int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);

@@ -190,7 +190,8 @@ typedef enum cli_step_kind {
     CLI_STEP_DECREMENT,
     CLI_STEP_UPSERT,
     CLI_STEP_FIND_OR_CREATE,
-    CLI_STEP_FIND_CREATE_FIND
+    CLI_STEP_FIND_CREATE_FIND,
+    CLI_STEP_AGGREGATE
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -229,6 +230,10 @@ typedef struct cli_step {
     json_t *conflict_fields; /* upsert: conflictFields */
     json_t *update_on_dup;   /* create/bulkCreate: updateOnDuplicate */
     json_t *defaults;        /* findOrCreate/findCreateFind */
+    const char *agg_attr;    /* max/min/sum/aggregate: "attribute"; count: "col" */
+    const char *agg_fn;      /* the function: the step's key, or aggregate's "fn" */
+    bool distinct;           /* count/aggregate */
+    json_t *group;           /* count/aggregate */
     bool ignore_dup;         /* create/bulkCreate: ignoreDuplicates */
     cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */

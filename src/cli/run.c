@@ -1413,6 +1413,24 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                 rc = fail(e, CQ_ENOMEM, "out of memory");
             else if (rc != CQ_OK)
                 cq_value_free(list);
+        } else if (st->distinct || st->agg_attr || st->group) {
+            /* count({distinct, col, group}): count(DISTINCT(col)), per-group counts */
+            const char **group = NULL;
+            const char *col = st->agg_attr ? st->agg_attr : "*";
+            for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(model, i); i++)
+                if (cq_model_attr_is_primary_key(model, i)) {
+                    col = cq_model_attr_name(model, i); /* v6 counts DISTINCT(pk) */
+                    break;
+                }
+            rc = string_list(&group, st->group, e);
+            if (rc == CQ_OK)
+                rc = cq_model_aggregate(result, model, col, "count",
+                                        &(cq_aggregate_opts){ .where = fo.where,
+                                                              .distinct = st->distinct,
+                                                              .group = group,
+                                                              .paranoid = st->paranoid,
+                                                              .transaction = txn });
+            free(group);
         } else {
             rc = cq_model_count(&count, model, &fo);
             if (rc == CQ_OK)
@@ -1474,6 +1492,24 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
+    case CLI_STEP_AGGREGATE: {
+        const char **group = NULL;
+        if (st->where) {
+            cli_path_key(sub, st->path, "where");
+            rc = to_value(r, &where, st->where, true, sub, e);
+        }
+        if (rc == CQ_OK)
+            rc = string_list(&group, st->group, e);
+        if (rc == CQ_OK)
+            rc = cq_model_aggregate(result, model, st->agg_attr, st->agg_fn,
+                                    &(cq_aggregate_opts){ .where = where,
+                                                          .distinct = st->distinct,
+                                                          .group = group,
+                                                          .paranoid = st->paranoid,
+                                                          .transaction = txn });
+        free(group);
+        break;
+    }
     case CLI_STEP_FIND_OR_CREATE:
     case CLI_STEP_FIND_CREATE_FIND: {
         /* [instance, created], as Sequelize resolves them */

@@ -46,8 +46,16 @@ static const struct step_def {
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid ", CLI_RESULT_VALUE,
+    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid distinct col group ",
+      CLI_RESULT_VALUE, CLI_RESULT_NONE },
+    { "max", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
+    { "min", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "sum", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "aggregate", CLI_STEP_AGGREGATE, T_MODEL, "attribute fn where paranoid distinct group ",
+      CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
       "where attributes order limit offset include paranoid ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
@@ -913,6 +921,25 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "fields") == 0) {
             s->fields = val;
             rc = want_string_list(c, val, sub);
+        } else if (strcmp(key, "attribute") == 0 || strcmp(key, "col") == 0 ||
+                   strcmp(key, "fn") == 0) {
+            if (!json_is_string(val)) {
+                cli_diag_set(diag, sub, "expected a name");
+                return CLI_EINPUT;
+            }
+            if (strcmp(key, "fn") == 0)
+                s->agg_fn = json_string_value(val);
+            else
+                s->agg_attr = json_string_value(val);
+        } else if (strcmp(key, "distinct") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->distinct = json_is_true(val);
+        } else if (strcmp(key, "group") == 0) {
+            s->group = val;
+            rc = want_string_list(c, val, sub);
         } else if (strcmp(key, "defaults") == 0) {
             s->defaults = val;
             rc = want_object(c, val, sub);
@@ -991,6 +1018,14 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     case CLI_STEP_FIND_OR_CREATE:
     case CLI_STEP_FIND_CREATE_FIND:
         rc = require(c, s->where, s, "where");
+        break;
+    case CLI_STEP_AGGREGATE:
+        if (!s->agg_fn && strcmp(s->kind_name, "aggregate") == 0)
+            rc = require(c, NULL, s, "fn");
+        if (!s->agg_fn)
+            s->agg_fn = s->kind_name; /* max, min, sum */
+        if (rc == CLI_OK && !s->agg_attr)
+            rc = require(c, NULL, s, "attribute");
         break;
     case CLI_STEP_SET:
         rc = s->through ? CLI_OK : require(c, s->values, s, "values");

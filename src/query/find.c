@@ -1,6 +1,8 @@
 /* Finders (findAll / findOne / findByPk / count), reload, bulkCreate and model-level
  * update / destroy. */
+#include <ctype.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "assoc/assoc.h"
@@ -685,6 +687,149 @@ int cq_model_find_create_find(cq_instance **out, bool *created_out, cq_model *mo
                               const cq_find_or_create_opts *opts)
 {
     return find_or_create(out, created_out, model, opts, false);
+}
+
+/* An aggregate's value as Sequelize hands it back: counts as integers, max/min in the
+ * attribute's own type, sums and averages as numbers (PostgreSQL's and MySQL's NUMERIC text
+ * parsed). Takes `raw`. */
+static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *raw, cq_dialect d)
+{
+    if (!raw || cq_value_is_null(raw))
+        return raw;
+    if (a && (strcasecmp(fn, "max") == 0 || strcasecmp(fn, "min") == 0))
+        return cq__attr_from_db(a, raw, d);
+    if (cq_value_type_of(raw) != CQ_VALUE_TEXT ||
+        (strcasecmp(fn, "sum") != 0 && strcasecmp(fn, "avg") != 0 &&
+         strcasecmp(fn, "count") != 0))
+        return raw;
+    const char *s = cq_value_as_text(raw);
+    char *end = NULL;
+    cq_value *nv = NULL;
+    if (!strpbrk(s, ".eE")) {
+        long long i = strtoll(s, &end, 10);
+        if (end && !*end && end != s)
+            nv = cq_value_int(i);
+    }
+    if (!nv) {
+        double x = strtod(s, &end);
+        if (end && !*end && end != s)
+            nv = cq_value_double(x);
+    }
+    if (!nv)
+        return raw;
+    cq_value_free(raw);
+    return nv;
+}
+
+static bool is_identifier(const char *s)
+{
+    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char *fn,
+                       const cq_aggregate_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
+    cq_db *db = m->db;
+    cq__db_clear(db);
+    cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
+    if (!is_identifier(fn))
+        return cq__db_fail(db, CQ_EINVALID,
+                           "aggregate on \"%s\": \"%s\" is not a function name", m->name,
+                           fn ? fn : "(null)");
+    long ai = attr && strcmp(attr, "*") == 0 ? -1 : attr ? cq__model_attr_index(m, attr) : -2;
+    if (ai < -1 || (ai == -1 && strcasecmp(fn, "count") != 0))
+        return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "aggregate: model \"%s\" has no attribute \"%s\"",
+                           m->name, attr ? attr : "(null)");
+    const cq__attr *a = ai >= 0 ? &m->attrs[ai] : NULL;
+    cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
+    int rc = st && (st->alias = cq__strdup(m->name)) && (st->count_alias = cq__strdup(fn))
+                 ? CQ_OK
+                 : oom(db);
+    size_t ngroup = 0;
+    for (const char *const *g = o.group; rc == CQ_OK && g && *g; g++, ngroup++) {
+        long gi = cq__model_attr_index(m, *g);
+        if (gi < 0)
+            rc = cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                             "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
+        else if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
+                 cq__stmt_add_group(st, m->attrs[gi].field) != 0)
+            rc = oom(db);
+    }
+    if (rc == CQ_OK) {
+        st->count = cq__expr_new(CQ__EX_AGG);
+        if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
+            rc = oom(db);
+        else {
+            st->count->op = fn;
+            st->count->distinct = o.distinct;
+        }
+    }
+    if (rc == CQ_OK && o.paranoid != CQ_OFF)
+        rc = and_paranoid(st, m, false);
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, m->name, o.where, o.where_sql, o.where_params, NULL);
+    cq__result res = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt(db, st, &res);
+    cq_dialect d = cq_db_dialect(db);
+    if (rc == CQ_OK && !ngroup) {
+        cq_value *v = res.nrows ? res.cells[res.ncols - 1] : cq_value_null();
+        if (res.nrows)
+            res.cells[res.ncols - 1] = NULL;
+        *out = aggregate_value(a, fn, v, d);
+        if (!*out)
+            rc = oom(db);
+    } else if (rc == CQ_OK) {
+        /* one {group attributes..., fn: value} per group */
+        cq_value *list = cq_value_array();
+        for (size_t r = 0; list && r < res.nrows; r++) {
+            cq_value *row = cq_value_object();
+            for (size_t g = 0; row && g < ngroup; g++) {
+                const cq__attr *ga = &m->attrs[cq__model_attr_index(m, o.group[g])];
+                cq_value *cell = res.cells[r * res.ncols + g];
+                res.cells[r * res.ncols + g] = NULL;
+                if (cq_value_object_set(row, ga->name, cq__attr_from_db(ga, cell, d)) != CQ_OK)
+                    row = (cq_value_free(row), NULL);
+            }
+            cq_value *cell = res.cells[r * res.ncols + ngroup];
+            res.cells[r * res.ncols + ngroup] = NULL;
+            if (!row || cq_value_object_set(row, fn, aggregate_value(a, fn, cell, d)) != CQ_OK ||
+                cq_value_array_append(list, row) != CQ_OK) {
+                cq_value_free(list);
+                list = NULL;
+            }
+        }
+        if (!list)
+            rc = oom(db);
+        *out = list;
+    }
+    cq__result_free(&res);
+    cq__stmt_free(st);
+    return rc;
+}
+
+int cq_model_max(cq_value **out, cq_model *model, const char *attr, const cq_aggregate_opts *opts)
+{
+    return cq_model_aggregate(out, model, attr, "max", opts);
+}
+
+int cq_model_min(cq_value **out, cq_model *model, const char *attr, const cq_aggregate_opts *opts)
+{
+    return cq_model_aggregate(out, model, attr, "min", opts);
+}
+
+int cq_model_sum(cq_value **out, cq_model *model, const char *attr, const cq_aggregate_opts *opts)
+{
+    return cq_model_aggregate(out, model, attr, "sum", opts);
 }
 
 /* {pk: value} for a single-key model. */

@@ -131,6 +131,10 @@ void cq__stmt_free(cq__stmt *st)
         free(st->icols[i]);
     free(st->icols);
     free(st->iops);
+    free(st->count_alias);
+    for (size_t i = 0; i < st->ngroup; i++)
+        free(st->group[i]);
+    free(st->group);
     for (size_t i = 0; i < st->nconflict; i++)
         free(st->conflict[i]);
     free(st->conflict);
@@ -212,6 +216,11 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op)
     st->niops = st->nicols;
     st->iops[st->nicols - 1] = op;
     return 0;
+}
+
+int cq__stmt_add_group(cq__stmt *st, const char *column)
+{
+    return push_str(&st->group, &st->ngroup, &st->group_cap, column);
 }
 
 int cq__stmt_add_conflict(cq__stmt *st, const char *column)

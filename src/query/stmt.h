@@ -35,6 +35,7 @@ typedef struct cq__expr {
                              "ILIKE", "NOT ILIKE", and the dialect-neutral "REGEXP",
                              "NOT REGEXP", "IREGEXP", "NOT IREGEXP" (cq__sql_op_supported) */
     bool negate;          /* IN / BETWEEN / ISNULL */
+    bool distinct;        /* AGG: op(DISTINCT(kids[0])) */
     int elem_type;        /* ANY: the cq_type of the elements (the array is cast to it), 0 none */
     bool bare;            /* AND / OR: rendered without parentheses (a whole WHERE only) */
     char *table;          /* COL: table alias, may be NULL */
@@ -96,7 +97,10 @@ typedef struct cq__stmt {
     /* SELECT: the column list (count mode uses `count`) */
     cq__col *cols;
     size_t ncols, cols_cap;
-    cq__expr *count; /* SELECT count(...) AS count instead of cols */
+    cq__expr *count; /* SELECT [cols, ]count(...) AS count */
+    char *count_alias; /* the count's alias; NULL: "count" */
+    char **group;      /* GROUP BY these columns (of the FROM table, unqualified) */
+    size_t ngroup, group_cap;
     cq__join *joins;
     size_t njoins, joins_cap;
     cq__expr *where;
@@ -144,6 +148,8 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op);
 /* INSERT/UPDATE: a value for the next cell, ownership taken. */
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);
+/* SELECT: GROUP BY `column`. */
+int cq__stmt_add_group(cq__stmt *st, const char *column);
 /* INSERT: a column of the conflict target / a column the conflicting row takes from the new
  * one. */
 int cq__stmt_add_conflict(cq__stmt *st, const char *column);

@@ -282,9 +282,9 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_AGG:
-        cq__buf_printf(&r->b, "%s(", e->op);
+        cq__buf_printf(&r->b, "%s(%s", e->op, e->distinct ? "DISTINCT(" : "");
         put_expr(r, e->kids[0]);
-        cq__buf_putc(&r->b, ')');
+        cq__buf_put(&r->b, e->distinct ? "))" : ")");
         break;
     case CQ__EX_COUNT:
         if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
@@ -321,20 +321,21 @@ static void put_limit(render *r, const cq__stmt *st)
 static void render_select(render *r, const cq__stmt *st)
 {
     cq__buf_put(&r->b, "SELECT ");
+    for (size_t i = 0; i < st->ncols; i++) {
+        if (i)
+            cq__buf_put(&r->b, ", ");
+        put_col(r, st->cols[i].table, st->cols[i].column);
+        if (st->cols[i].alias) {
+            cq__buf_put(&r->b, " AS ");
+            cq__sql_quote(&r->b, r->d, st->cols[i].alias);
+        }
+    }
     if (st->count) {
+        if (st->ncols)
+            cq__buf_put(&r->b, ", ");
         put_expr(r, st->count);
         cq__buf_put(&r->b, " AS ");
-        cq__sql_quote(&r->b, r->d, "count");
-    } else {
-        for (size_t i = 0; i < st->ncols; i++) {
-            if (i)
-                cq__buf_put(&r->b, ", ");
-            put_col(r, st->cols[i].table, st->cols[i].column);
-            if (st->cols[i].alias) {
-                cq__buf_put(&r->b, " AS ");
-                cq__sql_quote(&r->b, r->d, st->cols[i].alias);
-            }
-        }
+        cq__sql_quote(&r->b, r->d, st->count_alias ? st->count_alias : "count");
     }
     cq__buf_put(&r->b, " FROM ");
     if (st->from_sub) {
@@ -381,6 +382,10 @@ static void render_select(render *r, const cq__stmt *st)
     if (st->where) {
         cq__buf_put(&r->b, " WHERE ");
         put_expr(r, st->where);
+    }
+    for (size_t i = 0; i < st->ngroup; i++) {
+        cq__buf_put(&r->b, i ? ", " : " GROUP BY ");
+        cq__sql_quote(&r->b, r->d, st->group[i]);
     }
     for (size_t i = 0; i < st->norder; i++) {
         cq__buf_put(&r->b, i ? ", " : " ORDER BY ");
