@@ -37,7 +37,7 @@ static int check_source(const cq_instance *src, const cq_assoc *a, const char *m
         return cq__db_fail(db, CQ_EINVALID,
                            "%s: the %s instance is not saved (its key is not set); save it first",
                            method, a->source->name);
-    return CQ_OK;
+    return cq__assoc_check_keys(a, method);
 }
 
 /* The value the association matches on the source side: the source key (hasOne, hasMany,

@@ -1,5 +1,6 @@
 /* Eager loading (spec/include.md part A); strategy described in query/include.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,11 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->alias = alias_join(prefix, "->", a->alias.as);
     if (!n->alias)
         return oom(db);
+    char what[128];
+    snprintf(what, sizeof what, "include %s", a->alias.as);
+    int krc = cq__assoc_check_keys(a, what);
+    if (krc != CQ_OK)
+        return krc;
     if (e->limit < 0)
         return cq__db_fail(db, CQ_EINVALID, "include %s: limit must not be negative", a->alias.as);
     n->separate = e->separate || e->limit > 0; /* a limit implies separate (A6) */
