@@ -1733,8 +1733,8 @@ void cq__inc_plan_mark_where(cq__inc_plan *p, const cq_value *where)
         }
         const char *key = cq_value_object_key(where, i);
         size_t len = strlen(key);
-        const char *dot = len > 2 && key[0] == '$' && key[len - 1] == '$'
-                              ? memchr(key + 1, '.', len - 2) : NULL;
+        const char *dot =
+            len > 2 && key[0] == '$' && key[len - 1] == '$' ? memchr(key + 1, '.', len - 2) : NULL;
         if (dot) {
             const char *last = dot;
             for (const char *c = dot; c < key + len - 1; c++)
@@ -1750,9 +1750,9 @@ static void plan_join(cq__inc_plan *p, cq__inc_join how, bool parent_joined)
 {
     for (size_t i = 0; p && i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        n->joined = parent_joined && !n->separate &&
-                    (!n->to_many || how == CQ__INC_JOIN_ALL ||
-                     (how == CQ__INC_JOIN_NAMED && n->named));
+        n->joined =
+            parent_joined && !n->separate &&
+            (!n->to_many || how == CQ__INC_JOIN_ALL || (how == CQ__INC_JOIN_NAMED && n->named));
         plan_join(&n->children, how, n->joined);
     }
 }

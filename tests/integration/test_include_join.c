@@ -1098,8 +1098,9 @@ static void test_join__where_on_included_attribute(void **state)
     /* without single_join the named to-many include is joined all the same (Sequelize's
      * shape for it): the same statement and rows */
     reset_sql(f);
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
-                                          &(cq_find_opts){ .where = w, .include = inc, .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(&rows, user,
+                                   &(cq_find_opts){ .where = w, .include = inc, .order = by_id }));
     assert_nsql(f, 1);
     assert_true(sql_has(f, 0, "WHERE (`tasks`.`title` LIKE ? OR `user`.`username` = ?)"));
     char *text2 = rows_text(rows);

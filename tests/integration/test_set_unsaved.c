@@ -43,9 +43,9 @@ static cq_instance *create(cq_db *db, cq_model *m, const char *json)
 static void all_rows_are(cq_db *db, cq_model *m, const char *expected)
 {
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(db, cq_model_find_all(&rows, m,
-                                       &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" },
-                                                                               { 0 } } }));
+    CQ_ASSERT_OK(
+        db, cq_model_find_all(&rows, m,
+                              &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
     dx_assert_rows(rows, expected);
     cq_rows_free(rows);
 }
@@ -133,9 +133,9 @@ static void test_set_unsaved__others_refused(void **state)
     cq_assoc *inv = NULL, *items = NULL, *tags = NULL, *c = NULL;
     CQ_ASSERT_OK(db, cq_model_has_one(&inv, order, invoice, NULL));
     CQ_ASSERT_OK(db, cq_model_has_many(&items, order, item, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&tags, order, tag,
-                                              &(cq_assoc_opts){ .through = "OT",
-                                                                .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(&tags, order, tag,
+                                     &(cq_assoc_opts){ .through = "OT", .timestamps = CQ_OFF }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(&c, order, cust, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     cq_instance *o = create(db, order, "{\"name\":\"o\"}");

@@ -70,17 +70,19 @@ static void test_stale__every_accessor_and_include(void **state)
     assert_stale(f, cq_assoc_remove(p, users, &t, 1, NULL), "removeUser");
     assert_stale(f, cq_assoc_create(&made, p, users, v, NULL), "createUser");
     assert_null(made);
-    assert_stale(f,
-                 cq_model_find_all(&rows, project,
-                                   &(cq_find_opts){ .include = (cq_include[]){ { .association = users },
-                                                                              { 0 } } }),
-                 "include users");
+    assert_stale(
+        f,
+        cq_model_find_all(
+            &rows, project,
+            &(cq_find_opts){ .include = (cq_include[]){ { .association = users }, { 0 } } }),
+        "include users");
     cq_value *nested = cq_test_json("{\"name\":\"q\",\"users\":[{\"name\":\"b\"}]}");
-    assert_stale(f,
-                 cq_model_create(&made, project, nested,
-                                 &(cq_write_opts){ .include = (cq_include[]){ { .association = users },
-                                                                              { 0 } } }),
-                 "create with include users");
+    assert_stale(
+        f,
+        cq_model_create(
+            &made, project, nested,
+            &(cq_write_opts){ .include = (cq_include[]){ { .association = users }, { 0 } } }),
+        "create with include users");
     cq_value_free(nested);
     dx_assert_count(f, 0);
 

@@ -41,8 +41,9 @@ static void make_world(dx_fixture *f, world *w)
                                               &(cq_assoc_opts){ .as = "labels",
                                                                 .through = "user_labels",
                                                                 .timestamps = CQ_OFF }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, w->project, w->user,
-                                         &(cq_assoc_opts){ .as = "owner", .foreign_key = "userId" }));
+    CQ_ASSERT_OK(db,
+                 cq_model_belongs_to(NULL, w->project, w->user,
+                                     &(cq_assoc_opts){ .as = "owner", .foreign_key = "userId" }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     dx_exec(f, "INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
     dx_exec(f, "INSERT INTO projects (id, name, \"userId\") VALUES (1, 'z', 1), (2, 'y', 1), "
@@ -62,9 +63,9 @@ static void find_is(dx_fixture *f, cq_model *m, const char *where, const cq_incl
     cq_value *w = cq_test_json(where);
     cq_rows *rows = NULL;
     dx_clear(f);
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m,
-                                          &(cq_find_opts){ .where = w, .include = inc,
-                                                           .order = by_id }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(&rows, m, &(cq_find_opts){ .where = w, .include = inc, .order = by_id }));
     dx_assert_rows(rows, expected);
     cq_rows_free(rows);
     cq_value_free(w);
@@ -104,7 +105,8 @@ static void test_where_many__belongs_to_many(void **state)
     find_is(f, w.user, "{\"$tags.label$\":\"blue\"}",
             (cq_include[]){ { .model = w.tag, .as = "tags" }, { 0 } }, blue);
     dx_assert_count(f, 1);
-    dx_assert_sql_has(f, 0, "LEFT OUTER JOIN (user_tags AS tags->user_tags INNER JOIN tags AS tags");
+    dx_assert_sql_has(f, 0,
+                      "LEFT OUTER JOIN (user_tags AS tags->user_tags INNER JOIN tags AS tags");
     find_is(f, w.user, "{\"$tags.label$\":\"blue\"}",
             (cq_include[]){ { .as = "tags", .required = CQ_ON }, { 0 } }, blue);
     dx_assert_count(f, 1);
@@ -225,8 +227,8 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(test_where_many__##name, dx_setup, dx_teardown)
     const struct CMUnitTest tests[] = {
-        T(has_many),         T(belongs_to_many),         T(others_stay_batched),
-        T(nested_or_not),    T(limit_is_a_clear_error),
+        T(has_many),      T(belongs_to_many),        T(others_stay_batched),
+        T(nested_or_not), T(limit_is_a_clear_error),
     };
 #undef T
     return DX_RUN("test_where_to_many", tests);

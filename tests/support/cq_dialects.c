@@ -9,8 +9,8 @@ static cq_dialect current = CQ_DIALECT_SQLITE;
 
 static bool is_txn_control(const char *sql)
 {
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-                                         "START TRANSACTION" };
+    static const char *const words[] = { "BEGIN",     "COMMIT",  "ROLLBACK",
+                                         "SAVEPOINT", "RELEASE", "START TRANSACTION" };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strncmp(sql, words[i], strlen(words[i])) == 0)
             return true;
