@@ -1248,8 +1248,9 @@ static int sj_check(const cq__inc_plan *p, cq_db *db)
             continue;
         if (n->target->npk == 0 && (n->to_many || has_joined_to_many(&n->children)))
             return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                               "single_join: included model \"%s\" (%s) has no primary key to "
-                               "tell its joined rows apart",
+                               "included model \"%s\" (%s) has no primary key to tell its "
+                               "joined rows apart (a to-many include joined by single_join, or "
+                               "named by the where)",
                                n->target->name, n->a->alias.as);
         int rc = sj_check(&n->children, db);
         if (rc != CQ_OK)
@@ -1262,8 +1263,8 @@ int cq__inc_sj_check(const cq__inc_plan *p, cq_model *m)
 {
     if (m->npk == 0)
         return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
-                           "single_join: model \"%s\" has no primary key to tell its joined "
-                           "rows apart",
+                           "model \"%s\" has no primary key to tell its joined rows apart (a "
+                           "to-many include joined by single_join, or named by the where)",
                            m->name);
     return sj_check(p, m->db);
 }
@@ -1750,9 +1751,10 @@ static void plan_join(cq__inc_plan *p, cq__inc_join how, bool parent_joined)
 {
     for (size_t i = 0; p && i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        n->joined =
-            parent_joined && !n->separate &&
-            (!n->to_many || how == CQ__INC_JOIN_ALL || (how == CQ__INC_JOIN_NAMED && n->named));
+        bool wanted = how == CQ__INC_JOIN_COUNT ? n->named
+                                                : !n->to_many || how == CQ__INC_JOIN_ALL ||
+                                                      (how == CQ__INC_JOIN_NAMED && n->named);
+        n->joined = parent_joined && !n->separate && wanted;
         plan_join(&n->children, how, n->joined);
     }
 }
@@ -1760,6 +1762,14 @@ static void plan_join(cq__inc_plan *p, cq__inc_join how, bool parent_joined)
 void cq__inc_plan_join(cq__inc_plan *p, cq__inc_join how)
 {
     plan_join(p, how, true);
+}
+
+bool cq__inc_plan_any_joined(const cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->nodes[i].joined)
+            return true;
+    return false;
 }
 
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,

@@ -61,9 +61,12 @@ void cq__inc_plan_mark_where(cq__inc_plan *p, const cq_value *where);
 typedef enum cq__inc_join {
     CQ__INC_JOIN_TO_ONE, /* to-one chains only (the default strategy's joins) */
     CQ__INC_JOIN_NAMED,  /* and the to-many includes the top-level where names */
-    CQ__INC_JOIN_ALL     /* every include (cq_find_opts.single_join) */
+    CQ__INC_JOIN_ALL,    /* every include (cq_find_opts.single_join) */
+    CQ__INC_JOIN_COUNT   /* a count: only the includes the where names, to-one ones too */
 } cq__inc_join;
 void cq__inc_plan_join(cq__inc_plan *p, cq__inc_join how);
+/* True when cq__inc_plan_join flagged some include joined. */
+bool cq__inc_plan_any_joined(const cq__inc_plan *p);
 /* A cq__where_include_fn over a cq__inc_where_ctx. */
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias);

@@ -198,6 +198,59 @@ static void test_where_many__nested_or_not(void **state)
     dx_assert_count(f, 1);
 }
 
+static int64_t count_is(dx_fixture *f, cq_model *m, const char *where, const cq_include *inc)
+{
+    cq_value *w = cq_test_json(where);
+    int64_t n = -1;
+    dx_clear(f);
+    CQ_ASSERT_OK(f->db, cq_model_count(&n, m, &(cq_find_opts){ .where = w, .include = inc }));
+    cq_value_free(w);
+    return n;
+}
+
+/* A count joins the includes its where names (to-one ones too) and counts each parent once:
+ * v6 joins them as well but counts joined rows (count(user.id)) unless `distinct: true`, so a
+ * parent with two matching children counts twice there and once here, as findAll returns it. */
+static void test_where_many__count_joins_named_includes(void **state)
+{
+    dx_fixture *f = *state;
+    world w;
+    make_world(f, &w);
+    cq_include projects[] = { { .model = w.project }, { 0 } };
+    assert_int_equal(count_is(f, w.user, "{\"$projects.name$\":\"z\"}", projects), 2);
+    dx_assert_count(f, 1);
+    dx_assert_sql_has(f, 0,
+                      "SELECT count(DISTINCT(user.id)) AS count FROM users AS user LEFT OUTER "
+                      "JOIN projects AS projects ON user.id = projects.userId WHERE projects.name "
+                      "= ");
+    /* user a has two tasks t1: v6 counts 2 */
+    assert_int_equal(count_is(f, w.user, "{\"$tasks.title$\":\"t1\"}",
+                              (cq_include[]){ { .model = w.task }, { 0 } }),
+                     1);
+    assert_int_equal(
+        count_is(f, w.user, "{\"$or\":[{\"$projects.name$\":\"y\"},{\"name\":\"c\"}]}", projects),
+        3);
+    assert_int_equal(count_is(f, w.user, "{\"$tags.label$\":\"blue\"}",
+                              (cq_include[]){ { .as = "tags" }, { 0 } }),
+                     2);
+    /* a to-one path */
+    assert_int_equal(count_is(f, w.project, "{\"$owner.name$\":\"a\"}",
+                              (cq_include[]){ { .as = "owner" }, { 0 } }),
+                     2);
+    dx_assert_sql_has(f, 0, "LEFT OUTER JOIN users AS owner ON project.userId = owner.id");
+    /* findAndCountAll: the count and the rows agree */
+    cq_value *wh = cq_test_json("{\"$projects.name$\":\"z\"}");
+    cq_rows *rows = NULL;
+    int64_t n = -1;
+    CQ_ASSERT_OK(f->db, cq_model_find_and_count_all(
+                            &rows, &n, w.user,
+                            &(cq_find_opts){ .where = wh, .include = projects, .order = by_id }));
+    assert_int_equal(n, 2);
+    assert_int_equal(cq_rows_count(rows), 2);
+    cq_rows_free(rows);
+    cq_value_free(wh);
+}
+
 /* With a limit (and findOne's) the parents are limited in a query of their own that cannot
  * see the to-many include: v6 sends SQL that fails ("no such column", "missing FROM-clause
  * entry"); cequel refuses before sending anything. */
@@ -228,7 +281,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(test_where_many__##name, dx_setup, dx_teardown)
     const struct CMUnitTest tests[] = {
         T(has_many),      T(belongs_to_many),        T(others_stay_batched),
-        T(nested_or_not), T(limit_is_a_clear_error),
+        T(nested_or_not), T(limit_is_a_clear_error), T(count_joins_named_includes),
     };
 #undef T
     return DX_RUN("test_where_to_many", tests);
