@@ -150,7 +150,11 @@ typedef struct cq_assoc_opts_write {
  */
 CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
                            const cq_find_opts *opts);
-/** setX. Single types take n = 0 (unset) or 1. */
+/** setX. Single types take n = 0 (unset) or 1. hasOne given an unsaved instance of its
+ *  target detaches the previous target, then saves the instance with the key set (an INSERT);
+ *  other unsaved targets, and instances of another model, are CQ_EINVALID before any write.
+ *  @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL (hasOne: detaching the previous target when the key
+ *          is NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE. */
 CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                            const cq_assoc_opts_write *opts);
 /** addX / addXs (hasMany, belongsToMany). */

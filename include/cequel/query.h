@@ -24,8 +24,10 @@
  * key is a bound parameter too (keys holding `"` or `\` are refused with CQ_EINVALID).
  * Keys name attributes (not columns); every value is a bound parameter. In a find's where,
  * `$path.attr$` keys name an attribute of an include joined into the statement
- * (`{"$user.company.name$": "acme"}`): to-one includes, and to-many ones with single_join;
- * other paths fail (CQ_ENOTSUPPORTED, CQ_EEAGER) before any statement runs.
+ * (`{"$user.company.name$": "acme"}`): to-one includes, and to-many ones, which such a key
+ * joins into the statement as Sequelize does (not with limit/offset or findOne, nor in an
+ * association getter: CQ_ENOTSUPPORTED; a count joins them and counts distinct parents);
+ * other paths fail (CQ_EEAGER) before any statement runs.
  * A raw SQL fragment (`where: 'id > 10'`) goes in `where_sql`, with `?` placeholders
  * bound from `where_params`; it is ANDed with `where`.
  */

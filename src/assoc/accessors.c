@@ -37,7 +37,7 @@ static int check_source(const cq_instance *src, const cq_assoc *a, const char *m
         return cq__db_fail(db, CQ_EINVALID,
                            "%s: the %s instance is not saved (its key is not set); save it first",
                            method, a->source->name);
-    return CQ_OK;
+    return cq__assoc_check_keys(a, method);
 }
 
 /* The value the association matches on the source side: the source key (hasOne, hasMany,
@@ -533,11 +533,25 @@ static int pk_where_value(cq_value **out, cq_model *m, const cq_value *pk)
     return *out ? CQ_OK : oom(m->db);
 }
 
+/* Sets the foreign key and the scope values of `inst` (an unsaved target), then saves it:
+ * v6's HasOne.set given a built instance, an INSERT. */
+static int insert_linked(cq_instance *inst, const cq_assoc *a, const cq_value *srcv)
+{
+    int rc = cq_instance_set(inst, a->fk, srcv ? cq_value_copy(srcv) : cq_value_null());
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
+        rc = cq_instance_set(inst, cq_value_object_key(a->scope, k),
+                             cq_value_copy(cq_value_object_value(a->scope, k)));
+    return rc == CQ_OK ? cq_instance_save(inst, NULL) : rc;
+}
+
 static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
 {
     const char *pk = cq_model_primary_key(a->target);
     cq_value *newkey = NULL;
-    int rc = t ? target_key(&newkey, a, t, pk, a->acc.set) : CQ_OK;
+    /* an unsaved instance of the target is saved with the key set, after the previous target
+     * is detached (v6); an unsaved instance of another model is refused by target_key */
+    bool insert = t && t->instance && t->instance->model == a->target && t->instance->is_new;
+    int rc = t && !insert ? target_key(&newkey, a, t, pk, a->acc.set) : CQ_OK;
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
@@ -563,6 +577,8 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     }
     if (rc == CQ_OK && newkey && t->instance)
         mirror(t->instance, a->fk, srcv, a->scope);
+    if (rc == CQ_OK && insert)
+        rc = insert_linked(t->instance, a, srcv);
     cq_rows_free(cur);
     cq_value_free(newkey);
     return rc;

@@ -28,5 +28,10 @@ cq__naming_kind cq__assoc_kind(const struct cq_assoc *a);
 bool cq__assoc_is_multi(const struct cq_assoc *a);
 /* Model that holds the foreign key. */
 cq_model *cq__assoc_holder(const struct cq_assoc *a);
+/* CQ_EUNKNOWN_ATTR (message naming `what`, the model and the attribute) when a key the
+ * association joins on is not an attribute of its model: a later association over the same
+ * join model can re-define that model's keys. Checked before any statement is built, so the
+ * accessors and includes never look a missing key up. */
+int cq__assoc_check_keys(const struct cq_assoc *a, const char *what);
 
 #endif

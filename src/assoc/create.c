@@ -202,6 +202,11 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
                 a = m->assocs[k];
             else
                 rc = cq__inc_resolve(&a, m, e);
+            if (rc == CQ_OK) {
+                char what[128];
+                snprintf(what, sizeof what, "create with include %s", a->alias.as);
+                rc = cq__assoc_check_keys(a, what);
+            }
             bool dup = false;
             for (size_t i = 0; rc == CQ_OK && i < nres; i++)
                 dup |= assocs[i] == a;

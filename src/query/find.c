@@ -156,7 +156,8 @@ static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_p
 /* How build_select treats includes. */
 typedef enum sel_mode {
     SEL_DEFAULT,  /* to-one includes joined, to-many ones left to cq__inc_load_many */
-    SEL_JOIN_ALL, /* single_join without limit: every include joined (no LIMIT allowed) */
+    SEL_JOIN_ALL, /* the single-JOIN shape without limit: the includes cq__inc_plan_join
+                     flagged joined (no LIMIT allowed) */
     SEL_INNER     /* single_join with limit: the default statement as the parents' subquery,
                      its parent columns unaliased (the outer query names them by field) */
 } sel_mode;
@@ -192,8 +193,22 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     if (count) {
         st->count = cq__expr_new(CQ__EX_COUNT);
         long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
-        if (!st->count ||
-            (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0))
+        if (mode == SEL_JOIN_ALL) {
+            /* includes joined for the where: count each parent once, whatever the joined
+             * rows (v6 with `distinct: true`) */
+            if (m->npk != 1)
+                rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                                 "count: the where names an include, which is joined; counting "
+                                 "the parents once needs a primary key of one attribute, and "
+                                 "model \"%s\" has %zu",
+                                 m->name, m->npk);
+            ci = (long)m->pk[0];
+            if (st->count)
+                st->count->op = "DISTINCT";
+        }
+        if (rc == CQ_OK &&
+            (!st->count ||
+             (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
             rc = oom(m->db);
     } else {
         /* a statement of one table names its columns bare, as v6 does; joins qualify them */
@@ -238,14 +253,16 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         ext->where = NULL;
     }
     if (rc == CQ_OK) {
-        cq__inc_where_ctx ictx = {
-            .plan = plan, .m = m, .all_joined = mode == SEL_JOIN_ALL, .none_joined = count
-        };
+        cq__inc_where_ctx ictx = { .plan = plan,
+                                   .m = m,
+                                   .all_joined = mode == SEL_JOIN_ALL,
+                                   .none_joined = count && mode != SEL_JOIN_ALL,
+                                   .limited = o->limit > 0 || o->offset > 0 };
         rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params, &ictx);
     }
     if (!count && rc == CQ_OK)
         rc = add_order(st, m, o, plan);
-    if (mode == SEL_JOIN_ALL && rc == CQ_OK)
+    if (!count && mode == SEL_JOIN_ALL && rc == CQ_OK)
         rc = cq__inc_sj_order(st, plan, m, m->name);
     if (o->limit < 0 || o->offset < 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "limit and offset must not be negative");
@@ -479,9 +496,22 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
             }
         }
     }
-    /* single_join: association getters (ext) keep the default shape, whose results are the
-     * same; so does a plan without a joined to-many include (the shapes coincide) */
-    bool sj = rc == CQ_OK && o.single_join && !ext && cq__inc_sj_wanted(&plan);
+    /* The single-JOIN shape: with single_join every include is joined; without it, the
+     * to-many includes a `$path.attr$` key of the where names are (as Sequelize does; the
+     * rest keep their batched queries). Association getters (ext) keep the default shape,
+     * whose results are the same; so does a plan without a joined to-many include (the shapes
+     * coincide). With limit/offset the named to-many include cannot be joined: the parents
+     * are limited in a query of their own, and the where builder says so. */
+    bool sj = false;
+    if (rc == CQ_OK && !ext && !cq__inc_plan_empty(&plan)) {
+        cq__inc_plan_mark_where(&plan, o.where);
+        cq__inc_plan_join(&plan, o.single_join ? CQ__INC_JOIN_ALL : CQ__INC_JOIN_NAMED);
+        sj = cq__inc_sj_wanted(&plan) && (o.single_join || (o.limit == 0 && o.offset == 0));
+        if (!o.single_join && !sj)
+            cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
+    } else if (rc == CQ_OK) {
+        cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
+    }
     if (sj)
         rc = cq__inc_sj_check(&plan, m);
     for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
@@ -902,8 +932,16 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq__result res = { 0 };
     cq__inc_plan plan = { 0 };
     int rc = o.include ? cq__inc_plan_make(&plan, m, o.include) : CQ_OK;
+    /* the includes a `$path.attr$` key of the where names are joined (as in findAll); the
+     * others only filter, as EXISTS when required */
+    bool joined = false;
+    if (rc == CQ_OK && !ext && !cq__inc_plan_empty(&plan)) {
+        cq__inc_plan_mark_where(&plan, o.where);
+        cq__inc_plan_join(&plan, CQ__INC_JOIN_COUNT);
+        joined = cq__inc_plan_any_joined(&plan);
+    }
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, NULL, true, ext, &plan, SEL_DEFAULT);
+        rc = build_select(&st, m, &o, NULL, true, ext, &plan, joined ? SEL_JOIN_ALL : SEL_DEFAULT);
     cq__inc_plan_free(&plan);
     cq__find_ext_release(ext);
     if (rc == CQ_OK)

@@ -1,5 +1,6 @@
 /* Eager loading (spec/include.md part A); strategy described in query/include.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ struct cq__inc {
     char *alias;            /* SQL alias: parent path + "->" + as */
     bool to_many, required;
     bool separate;         /* its own query: `separate`, or a per-parent `limit` (A6) */
+    bool named;            /* a `$path.attr$` key of the top-level where reaches it */
+    bool joined;           /* joined into the parent statement (cq__inc_plan_join) */
     bool *sel;             /* target attributes read (to-many: in the single-JOIN shape) */
     bool *hidden;          /* read only for joining (keys) */
     cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
@@ -181,6 +184,11 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->alias = alias_join(prefix, "->", a->alias.as);
     if (!n->alias)
         return oom(db);
+    char what[128];
+    snprintf(what, sizeof what, "include %s", a->alias.as);
+    int krc = cq__assoc_check_keys(a, what);
+    if (krc != CQ_OK)
+        return krc;
     if (e->limit < 0)
         return cq__db_fail(db, CQ_EINVALID, "include %s: limit must not be negative", a->alias.as);
     n->separate = e->separate || e->limit > 0; /* a limit implies separate (A6) */
@@ -1221,7 +1229,7 @@ static bool has_joined_to_many(const cq__inc_plan *p)
 {
     for (size_t i = 0; p && i < p->n; i++) {
         const cq__inc *n = &p->nodes[i];
-        if (!n->separate && (n->to_many || has_joined_to_many(&n->children)))
+        if (n->joined && (n->to_many || has_joined_to_many(&n->children)))
             return true;
     }
     return false;
@@ -1236,12 +1244,13 @@ static int sj_check(const cq__inc_plan *p, cq_db *db)
 {
     for (size_t i = 0; i < p->n; i++) {
         const cq__inc *n = &p->nodes[i];
-        if (n->separate)
+        if (!n->joined)
             continue;
         if (n->target->npk == 0 && (n->to_many || has_joined_to_many(&n->children)))
             return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                               "single_join: included model \"%s\" (%s) has no primary key to "
-                               "tell its joined rows apart",
+                               "included model \"%s\" (%s) has no primary key to tell its "
+                               "joined rows apart (a to-many include joined by single_join, or "
+                               "named by the where)",
                                n->target->name, n->a->alias.as);
         int rc = sj_check(&n->children, db);
         if (rc != CQ_OK)
@@ -1254,8 +1263,8 @@ int cq__inc_sj_check(const cq__inc_plan *p, cq_model *m)
 {
     if (m->npk == 0)
         return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
-                           "single_join: model \"%s\" has no primary key to tell its joined "
-                           "rows apart",
+                           "model \"%s\" has no primary key to tell its joined rows apart (a "
+                           "to-many include joined by single_join, or named by the where)",
                            m->name);
     return sj_check(p, m->db);
 }
@@ -1330,9 +1339,7 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
     cq_db *db = m->db;
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->separate)
-            continue; /* loaded by its own query afterwards */
-        bool inner = n->required && parent_inner;
+        bool inner = n->required && parent_inner && n->joined;
         int rc = CQ_OK;
         if (n->required && !inner) {
             cq__expr *ex = NULL;
@@ -1342,6 +1349,8 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
             if (add_filter(st, parent_on, ex) != 0)
                 return oom(db);
         }
+        if (!n->joined)
+            continue; /* loaded by its own query afterwards */
         cq__expr *on = NULL;
         char *talias = NULL;
         if (n->a->type == CQ_BELONGS_TO_MANY) {
@@ -1387,7 +1396,7 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->separate)
+        if (!n->joined)
             continue;
         for (size_t k = 0; k < n->norders; k++) {
             inc_order o = n->orders[k];
@@ -1523,7 +1532,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         cq__included *inc = fresh ? add_included(parent, n) : included_for(parent, n);
         if (!inc)
             return oom(s->db);
-        if (n->separate)
+        if (!n->joined)
             continue;
         cq_model *t = n->target;
         bool present = true;
@@ -1643,17 +1652,18 @@ void cq__inc_sj_end(cq__sj_stream *st)
 static bool has_separate(const cq__inc_plan *p)
 {
     for (size_t i = 0; p && i < p->n; i++)
-        if (p->nodes[i].separate || has_separate(&p->nodes[i].children))
+        if (!p->nodes[i].joined || has_separate(&p->nodes[i].children))
             return true;
     return false;
 }
 
-/* Loads the `separate` includes found anywhere in the tree the single statement built. */
+/* Loads the includes not joined (`separate` ones, and to-many ones the where does not name
+ * when only those are joined) found anywhere in the tree the single statement built. */
 static int load_separate(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *txn)
 {
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
-        if (n->separate) {
+        if (!n->joined) {
             int rc = load_node(n, parents, np, txn);
             if (rc != CQ_OK)
                 return rc;
@@ -1688,6 +1698,80 @@ int cq__inc_load_separate(cq_rows *rows, cq__inc_plan *p, cq_txn *txn)
     return load_separate(p, rows->items, rows->n, txn);
 }
 
+/* Marks the nodes on the include path `path` (len bytes, dot-separated aliases) as named;
+ * stops at the first segment that names no include (the where builder reports it). */
+static void mark_path(cq__inc_plan *p, const char *path, size_t len)
+{
+    while (p) {
+        const char *dot = memchr(path, '.', len);
+        size_t seg = dot ? (size_t)(dot - path) : len;
+        cq__inc *n = NULL;
+        for (size_t i = 0; i < p->n; i++) {
+            const char *as = p->nodes[i].a->alias.as;
+            if (strlen(as) == seg && strncmp(as, path, seg) == 0)
+                n = &p->nodes[i];
+        }
+        if (!n)
+            return;
+        n->named = true;
+        if (!dot)
+            return;
+        p = &n->children;
+        len -= seg + 1;
+        path = dot + 1;
+    }
+}
+
+void cq__inc_plan_mark_where(cq__inc_plan *p, const cq_value *where)
+{
+    cq_value_type t = cq_value_type_of(where);
+    if (t != CQ_VALUE_OBJECT && t != CQ_VALUE_ARRAY)
+        return;
+    for (size_t i = 0; i < cq_value_size(where); i++) {
+        if (t == CQ_VALUE_ARRAY) {
+            cq__inc_plan_mark_where(p, cq_value_array_get(where, i));
+            continue;
+        }
+        const char *key = cq_value_object_key(where, i);
+        size_t len = strlen(key);
+        const char *dot =
+            len > 2 && key[0] == '$' && key[len - 1] == '$' ? memchr(key + 1, '.', len - 2) : NULL;
+        if (dot) {
+            const char *last = dot;
+            for (const char *c = dot; c < key + len - 1; c++)
+                if (*c == '.')
+                    last = c;
+            mark_path(p, key + 1, (size_t)(last - key - 1));
+        }
+        cq__inc_plan_mark_where(p, cq_value_object_value(where, i));
+    }
+}
+
+static void plan_join(cq__inc_plan *p, cq__inc_join how, bool parent_joined)
+{
+    for (size_t i = 0; p && i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        bool wanted = how == CQ__INC_JOIN_COUNT ? n->named
+                                                : !n->to_many || how == CQ__INC_JOIN_ALL ||
+                                                      (how == CQ__INC_JOIN_NAMED && n->named);
+        n->joined = parent_joined && !n->separate && wanted;
+        plan_join(&n->children, how, n->joined);
+    }
+}
+
+void cq__inc_plan_join(cq__inc_plan *p, cq__inc_join how)
+{
+    plan_join(p, how, true);
+}
+
+bool cq__inc_plan_any_joined(const cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->nodes[i].joined)
+            return true;
+    return false;
+}
+
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias)
 {
@@ -1709,16 +1793,24 @@ int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model
             return cq__db_fail(db, CQ_EEAGER,
                                "where: \"%s\": this query has no include \"%.*s\" there", key,
                                (int)len, seg);
-        if (c->none_joined || n->separate || (n->to_many && !c->all_joined))
+        bool joined = c->all_joined ? n->joined : !n->to_many && !n->separate;
+        if (!c->none_joined && !n->separate && !joined && c->limited)
+            return cq__db_fail(db, CQ_ENOTSUPPORTED,
+                               "where: \"%s\": include \"%s\" is to-many and the find has a "
+                               "limit or offset: the parents are limited in a query of their own, "
+                               "which cannot see that include's rows (Sequelize 6 sends SQL that "
+                               "fails there); drop limit/offset, or filter with the include's own "
+                               "where",
+                               key, n->a->alias.as);
+        if (c->none_joined || !joined)
             return cq__db_fail(
                 db, CQ_ENOTSUPPORTED,
                 "where: \"%s\": include \"%s\" is not joined into this statement (%s); filter "
-                "it with the include's own where%s",
+                "it with the include's own where",
                 key, n->a->alias.as,
                 c->none_joined ? "a count joins no include"
                 : n->separate  ? "a separate include loads with its own query"
-                               : "a to-many include loads with its own query",
-                c->none_joined || n->separate ? "" : ", or use single_join");
+                               : "a to-many include loads with its own query here");
         p = &n->children;
         seg = end ? end + 1 : NULL;
     }

@@ -49,8 +49,24 @@ int cq__inc_order_expr(cq__expr **out, cq__inc_plan *p, cq_model *m, const char 
 typedef struct cq__inc_where_ctx {
     const cq__inc_plan *plan;
     cq_model *m;
-    bool all_joined, none_joined;
+    bool all_joined;  /* the single-JOIN shape: the includes cq__inc_plan_join flagged */
+    bool none_joined; /* a count */
+    bool limited;     /* the parents are limited (limit/offset): only the error text differs */
 } cq__inc_where_ctx;
+/* Flags the includes that `$path.attr$` keys of `where` (at any depth of $and/$or/$not) reach,
+ * every include along each path. Paths that name no include are left to the where builder. */
+void cq__inc_plan_mark_where(cq__inc_plan *p, const cq_value *where);
+/* Which includes the single-JOIN shape joins into the parent statement (`separate` ones never,
+ * nor any include below one not joined); the others load with their own queries afterwards. */
+typedef enum cq__inc_join {
+    CQ__INC_JOIN_TO_ONE, /* to-one chains only (the default strategy's joins) */
+    CQ__INC_JOIN_NAMED,  /* and the to-many includes the top-level where names */
+    CQ__INC_JOIN_ALL,    /* every include (cq_find_opts.single_join) */
+    CQ__INC_JOIN_COUNT   /* a count: only the includes the where names, to-one ones too */
+} cq__inc_join;
+void cq__inc_plan_join(cq__inc_plan *p, cq__inc_join how);
+/* True when cq__inc_plan_join flagged some include joined. */
+bool cq__inc_plan_any_joined(const cq__inc_plan *p);
 /* A cq__where_include_fn over a cq__inc_where_ctx. */
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias);

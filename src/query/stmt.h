@@ -20,7 +20,7 @@ typedef enum cq__expr_kind {
     CQ__EX_BETWEEN,  /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
     CQ__EX_ISNULL,   /* kids[0] IS [NOT] NULL */
     CQ__EX_RAW,      /* a caller's SQL fragment with `?` placeholders bound from params */
-    CQ__EX_COUNT,    /* count(*), or COUNT(col) when kids[0] */
+    CQ__EX_COUNT,    /* count(*), or COUNT(col) when kids[0]; count(DISTINCT(col)) with op */
     CQ__EX_EXISTS,   /* EXISTS (sub) */
     CQ__EX_SUBQUERY, /* (sub): a scalar subquery */
     CQ__EX_AGG,      /* op(kids[0]): an aggregate, op "max" or "min" */

@@ -287,7 +287,11 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_put(&r->b, e->distinct ? "))" : ")");
         break;
     case CQ__EX_COUNT:
-        if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
+        if (e->n && e->op) { /* count(DISTINCT(user.id)): v6's `distinct: true` */
+            cq__buf_put(&r->b, "count(DISTINCT(");
+            put_expr(r, e->kids[0]);
+            cq__buf_put(&r->b, "))");
+        } else if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
             cq__buf_put(&r->b, "COUNT(");
             put_expr(r, e->kids[0]);
             cq__buf_putc(&r->b, ')');

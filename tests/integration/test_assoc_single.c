@@ -501,7 +501,7 @@ static void test_assoc_single__wrong_targets_are_refused(void **state)
     cq_instance *u = fx_create(f->db, pu.user, "{\"name\":\"u\"}");
     cq_instance *t = fx_create(f->db, team, "{\"name\":\"t\"}");
     cq_instance *unsaved = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_build(&unsaved, pu.user, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_build(&unsaved, pu.project, NULL));
     cq_value *text = cq_value_text("abc");
     fx_clear_sql(f);
 
@@ -511,9 +511,9 @@ static void test_assoc_single__wrong_targets_are_refused(void **state)
     assert_string_equal(cq_db_error(f->db)->message,
                         "setInitiator expects instances of user, got an instance of team");
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_assoc_set(u, bt, &(cq_target){ .instance = t }, 1, NULL));
-    /* an unsaved target */
+    /* an unsaved belongsTo target (a hasOne one is saved with the key set: test_set_unsaved) */
     CQ_ASSERT_ERR(f->db, CQ_EINVALID,
-                  cq_assoc_set(p, pu.initiator, &(cq_target){ .instance = unsaved }, 1, NULL));
+                  cq_assoc_set(u, bt, &(cq_target){ .instance = unsaved }, 1, NULL));
     /* a key of the wrong type */
     CQ_ASSERT_ERR(f->db, CQ_EVALIDATION,
                   cq_assoc_set(p, pu.initiator, &(cq_target){ .key = text }, 1, NULL));

@@ -1,0 +1,45 @@
+/* Checking that an association's keys still name attributes of their models. */
+#include "assoc/assoc.h"
+
+/* One key: `attr` must be an attribute of `m`; `role` names it in the message. */
+static int check_key(const cq_assoc *a, const char *what, cq_model *m, const char *attr,
+                     const char *role)
+{
+    if (attr && cq__model_attr_index(m, attr) >= 0)
+        return CQ_OK;
+    cq_db *db = a->source->db;
+    if (m == a->through)
+        return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                           "%s: the join model \"%s\" has no attribute \"%s\", the %s of %s.%s (a "
+                           "later association over the same join model re-defined its keys)",
+                           what, m->name, attr ? attr : "", role, a->source->name, a->alias.as);
+    return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                       "%s: model \"%s\" has no attribute \"%s\", the %s of %s.%s", what, m->name,
+                       attr ? attr : "", role, a->source->name, a->alias.as);
+}
+
+int cq__assoc_check_keys(const cq_assoc *a, const char *what)
+{
+    int rc = CQ_OK;
+    switch (a->type) {
+    case CQ_BELONGS_TO:
+        rc = check_key(a, what, a->source, a->fk, "foreign key");
+        if (rc == CQ_OK)
+            rc = check_key(a, what, a->target, a->target_key, "target key");
+        break;
+    case CQ_BELONGS_TO_MANY:
+        rc = check_key(a, what, a->source, a->source_key, "source key");
+        if (rc == CQ_OK)
+            rc = check_key(a, what, a->target, a->target_key, "target key");
+        if (rc == CQ_OK)
+            rc = check_key(a, what, a->through, a->fk, "foreign key");
+        if (rc == CQ_OK)
+            rc = check_key(a, what, a->through, a->other_key, "other key");
+        break;
+    default:
+        rc = check_key(a, what, a->source, a->source_key, "source key");
+        if (rc == CQ_OK)
+            rc = check_key(a, what, a->target, a->fk, "foreign key");
+    }
+    return rc;
+}
