@@ -54,8 +54,7 @@ typedef struct cq__driver {
     /* `target` is the URL part after the scheme and its colon ("//user@host/db"), without
      * the parameters the session understands (connect_timeout, statement_timeout). A
      * connect that takes longer than opts->connect_timeout_ms fails with CQ_ETIMEOUT. */
-    int (*connect)(cq__conn **out, const char *target, const cq__conn_opts *opts,
-                   cq_error *err);
+    int (*connect)(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err);
     void (*close)(cq__conn *conn);
     /* false when `conn` cannot run another statement: lost during an earlier one (also after
      * a statement timed out waiting for the server), or closed by the server while idle

@@ -281,8 +281,7 @@ static unsigned whole_seconds(uint64_t ms)
     return s > 86400 ? 86400 : (unsigned)s;
 }
 
-static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts,
-                      cq_error *err)
+static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
     my_url u;

@@ -154,8 +154,7 @@ static void set_message(cq_error *err, int code, const char *prefix, const char 
     cq__err_set(err, code, "%s%.*s", prefix, (int)n, msg ? msg : "");
 }
 
-static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *opts,
-                      cq_error *err)
+static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
     if (strncmp(target, "//", 2) != 0)
@@ -202,8 +201,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
     while (PQstatus(c->pg) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
            ps != PGRES_POLLING_FAILED) {
-        int w = wait_fd(PQsocket(c->pg), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT,
-                        deadline);
+        int w = wait_fd(PQsocket(c->pg), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
         if (w == 0) {
             code = cq__err_set(err, CQ_ETIMEOUT,
                                "cannot connect to PostgreSQL: no answer within %u ms "
@@ -551,7 +549,7 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     uint64_t deadline = statement_deadline(c);
     int sent = c->broken ? 0
                : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                         : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
     if (c->broken) { /* preparing it timed out */
         code = cq__err_set(err, CQ_ETIMEOUT,
                            "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
@@ -612,7 +610,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
     uint64_t deadline = statement_deadline(c);
     int sent = c->broken ? 0
                : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                         : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
     params_free(values, owned, n_params);
     if (c->broken)
         return cq__err_set(err, CQ_ETIMEOUT,

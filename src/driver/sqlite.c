@@ -111,9 +111,9 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
     c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
     if (c->statement_timeout_ms) {
         sqlite3_progress_handler(c->db, 1000, past_deadline, c);
-        sqlite3_busy_timeout(c->db, (int)(c->statement_timeout_ms > INT32_MAX
-                                              ? INT32_MAX
-                                              : c->statement_timeout_ms));
+        sqlite3_busy_timeout(
+            c->db,
+            (int)(c->statement_timeout_ms > INT32_MAX ? INT32_MAX : c->statement_timeout_ms));
     }
     *out = c;
     return CQ_OK;

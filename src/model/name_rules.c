@@ -42,8 +42,8 @@ int cq__name_check_ident(cq_db *db, const char *model, const char *option, const
     size_t len = chars ? utf8_chars(value) : strlen(value);
     if (max && len > max)
         return cq__db_fail(db, CQ_EINVALID,
-                           "model \"%s\": %s \"%s\" is %zu %s long; %s allows at most %zu",
-                           model, option, value, len, chars ? "characters" : "bytes",
+                           "model \"%s\": %s \"%s\" is %zu %s long; %s allows at most %zu", model,
+                           option, value, len, chars ? "characters" : "bytes",
                            chars ? "MySQL" : "PostgreSQL", max);
     return CQ_OK;
 }

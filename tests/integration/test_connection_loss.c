@@ -59,8 +59,8 @@ static int server_start(server *srv, const char *kind, cq_dialect d)
     snprintf(srv->dir, sizeof srv->dir, "%s/cq-private-%s-%ld", tmp && *tmp ? tmp : "/tmp", kind,
              (long)getpid());
     char line[700];
-    snprintf(line, sizeof line, "'%s/tests/support/cq-private-server' start %s '%s'",
-             CQ_SOURCE_DIR, kind, srv->dir);
+    snprintf(line, sizeof line, "'%s/tests/support/cq-private-server' start %s '%s'", CQ_SOURCE_DIR,
+             kind, srv->dir);
     FILE *p = popen(line, "r");
     if (!p)
         return -1;
@@ -107,10 +107,12 @@ static fixture *fixture_open(server *srv, uint32_t statement_timeout_ms)
     assert_non_null(f);
     f->srv = srv;
     cq_error err = { 0 };
-    int rc = cq_db_open(&f->db, srv->url,
-                        &(cq_open_opts){ .log = { .fn = on_log, .user_data = f, .mask = CQ_LOG_SQL | CQ_LOG_WARNING },
-                                         .statement_timeout_ms = statement_timeout_ms },
-                        &err);
+    int rc =
+        cq_db_open(&f->db, srv->url,
+                   &(cq_open_opts){
+                       .log = { .fn = on_log, .user_data = f, .mask = CQ_LOG_SQL | CQ_LOG_WARNING },
+                       .statement_timeout_ms = statement_timeout_ms },
+                   &err);
     if (rc != CQ_OK)
         fail_msg("cq_db_open(%s): %s", srv->url, err.message);
     CQ_ASSERT_OK(f->db, cq_db_define(&f->item, f->db, "item", item_attrs,
@@ -360,7 +362,7 @@ static void test_connection_loss__connect_timeout(server *srv)
 static server *current;
 
 #define SERVER_TEST(name)                                                                          \
-    static void name##__run(void **state)                                                         \
+    static void name##__run(void **state)                                                          \
     {                                                                                              \
         (void)state;                                                                               \
         name(current);                                                                             \
@@ -395,13 +397,14 @@ static const struct CMUnitTest server_tests[] = {
 static void test_connection_loss__sqlite_statement_timeout(void **state)
 {
     (void)state;
-    static const char *const urls[] = { "sqlite::memory:", "sqlite::memory:?statement_timeout=200" };
+    static const char *const urls[] = { "sqlite::memory:",
+                                        "sqlite::memory:?statement_timeout=200" };
     for (int i = 0; i < 2; i++) {
         cq_db *db = NULL;
         cq_error err = { 0 };
-        assert_int_equal(cq_db_open(&db, urls[i],
-                                    &(cq_open_opts){ .statement_timeout_ms = i ? 0 : 200 }, &err),
-                         CQ_OK);
+        assert_int_equal(
+            cq_db_open(&db, urls[i], &(cq_open_opts){ .statement_timeout_ms = i ? 0 : 200 }, &err),
+            CQ_OK);
         uint64_t t0 = now_ms();
         CQ_ASSERT_ERR(db, CQ_ETIMEOUT,
                       cq_db_query(NULL, db,
@@ -420,10 +423,10 @@ static void test_connection_loss__sqlite_statement_timeout(void **state)
 static void test_connection_loss__timeout_parameters(void **state)
 {
     (void)state;
-    static const char *const bad[] = { "sqlite::memory:?statement_timeout=",
-                                       "sqlite::memory:?statement_timeout=soon",
-                                       "sqlite::memory:?connect_timeout=5h",
-                                       "sqlite::memory:?statement_timeout=99999999999" };
+    static const char *const bad[] = {
+        "sqlite::memory:?statement_timeout=", "sqlite::memory:?statement_timeout=soon",
+        "sqlite::memory:?connect_timeout=5h", "sqlite::memory:?statement_timeout=99999999999"
+    };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cq_db *db = NULL;
         cq_error err = { 0 };
