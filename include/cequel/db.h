@@ -129,9 +129,11 @@ typedef struct cq_txn_opts {
  *         connection; nest with `parent`), CQ_EDATABASE.
  */
 CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
-/** Commits (or releases the savepoint) and frees `txn`, even on failure. */
+/** Commits (or releases the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when
+ *  the transaction's connection was lost (the server rolled it back; see cq_db_open()). */
 CQ_EXTERN int cq_txn_commit(cq_txn *txn);
-/** Rolls back (to the savepoint) and frees `txn`, even on failure. */
+/** Rolls back (to the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when the
+ *  transaction's connection was lost (rolled back by the server already). */
 CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
 /** Identifier used in logs (1, 2, ...). */
 CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);
