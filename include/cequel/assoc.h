@@ -60,7 +60,9 @@ typedef struct cq_assoc_opts {
 /**
  * Defines an association. The returned handle is owned by `source`'s db.
  * @return CQ_OK, CQ_EASSOC (spec error texts: duplicate alias, naming collision, missing
- *         through, self belongsToMany without as ...), CQ_EINVALID (bad key or option).
+ *         through, self belongsToMany without as ...), CQ_EINVALID (bad key or option; an
+ *         empty name; a foreign key whose column clashes by case with another column of its
+ *         table, or is longer than the dialect keeps, as cq_db_define() checks).
  *         A failed call leaves both models exactly as they were.
  */
 CQ_EXTERN int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,

@@ -31,6 +31,18 @@ typedef struct cq_define_defaults {
 typedef struct cq_open_opts {
     cq_log_opts log;           /**< SQL logging; default silent */
     cq_define_defaults define; /**< defaults applied to every model */
+    /** Longest wait for a connection (also each reconnection), in milliseconds; past it the
+     *  call fails with CQ_ETIMEOUT. Default: the URL's `connect_timeout`, else none (the
+     *  operating system's limit). SQLite opens a file and has nothing to wait for. */
+    uint32_t connect_timeout_ms;
+    /** Longest run of one statement, in milliseconds: the server cancels it at the limit
+     *  (PostgreSQL statement_timeout, MariaDB max_statement_time, MySQL max_execution_time
+     *  for SELECTs; SQLite interrupts it and waits no longer for a lock) and the call fails
+     *  with CQ_ETIMEOUT. A server that does not answer at all (frozen, network gone) is given
+     *  up on a little later (half the limit more, at least 0.5 s; MySQL's client counts whole
+     *  seconds) with CQ_ETIMEOUT, and its connection is closed (see cq_db_open() on lost
+     *  connections). Default: the URL's `statement_timeout`, else none. */
+    uint32_t statement_timeout_ms;
 } cq_open_opts;
 
 /**
@@ -41,16 +53,32 @@ typedef struct cq_open_opts {
  * (CQ_WITH_POSTGRES), `postgres://user:pass@host:port/db` or `postgresql://...` (libpq's URI
  * form); when built with the MySQL/MariaDB driver (CQ_WITH_MYSQL),
  * `mysql://user:pass@host:port/db` or `mariadb://...` (user, password and database
- * percent-encoded; parameters `socket=PATH`, `connect_timeout=SECONDS`). SQLite connections
+ * percent-encoded; parameter `socket=PATH`). SQLite connections
  * enforce foreign keys (PRAGMA foreign_keys = ON); PostgreSQL sessions use UTF-8 and UTC;
  * MySQL sessions use utf8mb4, UTC (time_zone '+00:00') and strict SQL mode.
+ *
+ * Every URL takes two parameters of cequel's own (taken out before the driver sees the URL;
+ * cq_open_opts fields that are not 0 win): `connect_timeout` (a number of seconds, or with a
+ * unit: `500ms`, `2s`, `1min`) and `statement_timeout` (milliseconds, or with a unit), e.g.
+ * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`.
+ *
+ * Lost connections: a db holds one connection and replaces it when it is found dead. A call
+ * outside a transaction whose connection the server closed while it was idle (a restart)
+ * reconnects and runs; a read (SELECT) whose connection is lost while it runs is run again
+ * once on a new connection; a write whose connection is lost after it was sent fails with
+ * CQ_ECONNECT (the server may or may not have applied it), as does a call when reconnecting
+ * fails, and the next call tries again. A transaction whose connection is lost is lost too
+ * (the server rolled it back): the statement fails with CQ_ECONNECT, so does every later call
+ * in it, cq_txn_commit() included; end it with cq_txn_rollback() (which also reports
+ * CQ_ECONNECT). Reconnecting is reported through the log as a CQ_LOG_WARNING.
  *
  * @param[out] out  the connection; the caller owns it, close with cq_db_close(). NULL on failure.
  * @param url       borrowed for the call.
  * @param opts      NULL for defaults; not kept.
  * @param err       caller-owned, may be NULL.
- * @return CQ_OK, CQ_EINVALID for an unparsable URL, CQ_ENOTSUPPORTED for a dialect not
- *         built in, CQ_ECONNECT when the database cannot be opened.
+ * @return CQ_OK, CQ_EINVALID for an unparsable URL (or a bad timeout parameter),
+ *         CQ_ENOTSUPPORTED for a dialect not built in, CQ_ECONNECT when the database cannot be
+ *         opened, CQ_ETIMEOUT when the server does not answer within connect_timeout.
  */
 CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err);
 
@@ -101,9 +129,11 @@ typedef struct cq_txn_opts {
  *         connection; nest with `parent`), CQ_EDATABASE.
  */
 CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
-/** Commits (or releases the savepoint) and frees `txn`, even on failure. */
+/** Commits (or releases the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when
+ *  the transaction's connection was lost (the server rolled it back; see cq_db_open()). */
 CQ_EXTERN int cq_txn_commit(cq_txn *txn);
-/** Rolls back (to the savepoint) and frees `txn`, even on failure. */
+/** Rolls back (to the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when the
+ *  transaction's connection was lost (rolled back by the server already). */
 CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
 /** Identifier used in logs (1, 2, ...). */
 CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);

@@ -122,8 +122,13 @@ typedef struct cq_model_opts {
  * @param[out] out  the model, owned by `db` (freed by cq_db_close()); may be NULL.
  * @param attrs     zero-terminated list, copied; may be NULL for a model with no attributes.
  * @param opts      NULL for defaults; copied.
- * @return CQ_OK, CQ_EINVALID (duplicate model or attribute, missing type, bad onDelete...),
- *         CQ_EUNKNOWN_MODEL (a references_model handle from another db).
+ * Names that reach the server are checked here (the message names the model and the option):
+ * an empty name, two columns that are the same or differ only by case (`Id` next to `id`),
+ * and a table, column or index name longer than the dialect keeps (63 bytes PostgreSQL, 64
+ * characters MySQL) are refused with CQ_EINVALID.
+ *
+ * @return CQ_OK, CQ_EINVALID (duplicate model or attribute, missing type, bad onDelete, a bad
+ *         name...), CQ_EUNKNOWN_MODEL (a references_model handle from another db).
  */
 CQ_EXTERN int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
                            const cq_model_opts *opts);

@@ -41,7 +41,8 @@ CQ_EXTERN cq_value *cq_value_int(int64_t i);
 CQ_EXTERN cq_value *cq_value_double(double d);
 /** Copies `s` (NUL-terminated). NULL `s` gives a null value. */
 CQ_EXTERN cq_value *cq_value_text(const char *s);
-/** Copies `len` bytes of `s`; the text may not contain NUL bytes. */
+/** Copies `len` bytes of `s`. Text may not contain NUL bytes: such a value is refused with
+ *  CQ_EINVALID wherever it would be sent to the database (binary data goes in a blob). */
 CQ_EXTERN cq_value *cq_value_text_n(const char *s, size_t len);
 /** Copies `len` bytes. */
 CQ_EXTERN cq_value *cq_value_blob(const void *data, size_t len);

@@ -297,6 +297,31 @@ static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
                                "SET DEFAULT, SET NULL",
                                source->name, method_names[type], target->name,
                                i ? "onUpdate" : "onDelete", acts[i]);
+    /* names that become aliases, attributes or columns: an empty one is refused here, not
+     * by the server at sync */
+    const char *const names[][2] = {
+        { "as", o->as },
+        { "as.singular", o->as_singular },
+        { "as.plural", o->as_plural },
+        { "foreignKey", o->foreign_key },
+        { "foreignKey.name", o->foreign_key_attr ? o->foreign_key_attr->name : NULL },
+        { "foreignKey.field", o->foreign_key_attr ? o->foreign_key_attr->field : NULL },
+        { "sourceKey", o->source_key },
+        { "targetKey", o->target_key },
+        { "otherKey", o->other_key },
+        { "otherKey.name", o->other_key_attr ? o->other_key_attr->name : NULL },
+        { "otherKey.field", o->other_key_attr ? o->other_key_attr->field : NULL },
+        { "through", o->through },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char option[96];
+        snprintf(option, sizeof option, "%s(%s): %s", method_names[type], target->name,
+                 names[i][0]);
+        if (cq__name_nonempty(db, source->name, option, names[i][1]) != CQ_OK)
+            return CQ_EINVALID;
+    }
+    if (cq__name_check_ident(db, source->name, "belongsToMany: uniqueKey", o->unique_key) != CQ_OK)
+        return CQ_EINVALID;
     if (o->scope && cq_value_type_of(o->scope) != CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "%s.%s(%s): scope must be an object", source->name,
                            method_names[type], target->name);
@@ -535,6 +560,8 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                       .notnull_delete = type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
         rc = inject_fk(holder, &f);
     }
+    if (rc == CQ_OK) /* the key may clash with a column by case, or be too long */
+        rc = cq__model_check_names(holder);
     if (rc == CQ_OK) {
         a->fk = fk;
         fk = NULL;
@@ -821,6 +848,8 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     if (rc == CQ_OK)
         rc = join_key(through, other, o.other_key_attr, tgt_key, target, &o, a->constraints,
                       !user_pk, false);
+    if (rc == CQ_OK)
+        rc = cq__model_check_names(through);
     if (rc == CQ_OK && user_pk && o.through_unique != CQ_OFF) {
         char *uname = o.unique_key ? cq__strdup(o.unique_key)
                                    : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);

@@ -44,4 +44,9 @@ void cq__now_iso(char out[32]);
 void cq__uuid_v4(char out[37]);
 uint64_t cq__monotonic_ns(void);
 
+/* A text value holding a NUL byte (cq_value_text_n() of binary data): drivers would cut it
+ * at the NUL, so every path that sends text refuses it (value.c). */
+struct cq_value;
+bool cq__value_text_has_nul(const struct cq_value *v);
+
 #endif

@@ -64,6 +64,11 @@ cq_value *cq_value_text_n(const char *s, size_t len)
     return v;
 }
 
+bool cq__value_text_has_nul(const cq_value *v)
+{
+    return v && v->type == CQ_VALUE_TEXT && memchr(v->u.s.data, '\0', v->u.s.len) != NULL;
+}
+
 cq_value *cq_value_blob(const void *data, size_t len)
 {
     cq_value *v = new_value(CQ_VALUE_BLOB);

@@ -31,12 +31,35 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
  * them to NULL); returns CQ_OK to go on, or an error that ends the statement. */
 typedef int (*cq__row_fn)(void *ctx, cq__result *one);
 
+/* Limits every driver applies (cq_open_opts, URL parameters connect_timeout and
+ * statement_timeout); 0 = none. */
+typedef struct cq__conn_opts {
+    uint32_t connect_timeout_ms;
+    uint32_t statement_timeout_ms;
+} cq__conn_opts;
+
+/* How long a client waits for the answer to a statement when statement_timeout_ms is set:
+ * the server cancels a statement that runs too long at the limit itself (and answers with an
+ * error, the connection staying usable); a server that does not answer at all (frozen, or the
+ * network gone) is given up on a little later, and the connection with it. */
+static inline uint64_t cq__answer_wait_ms(uint32_t statement_timeout_ms)
+{
+    uint64_t grace = statement_timeout_ms / 2;
+    return statement_timeout_ms + (grace < 500 ? 500 : grace);
+}
+
 typedef struct cq__driver {
     cq_dialect dialect;
     const char *name;
-    /* `target` is the URL part after the scheme and its colon ("//user@host/db"). */
-    int (*connect)(cq__conn **out, const char *target, cq_error *err);
+    /* `target` is the URL part after the scheme and its colon ("//user@host/db"), without
+     * the parameters the session understands (connect_timeout, statement_timeout). A
+     * connect that takes longer than opts->connect_timeout_ms fails with CQ_ETIMEOUT. */
+    int (*connect)(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err);
     void (*close)(cq__conn *conn);
+    /* false when `conn` cannot run another statement: lost during an earlier one (also after
+     * a statement timed out waiting for the server), or closed by the server while idle
+     * (seen without sending anything). */
+    bool (*alive)(cq__conn *conn);
     /* Runs one statement with bound parameters; fills `res` when not NULL. */
     int (*exec)(cq__conn *conn, const char *sql, const cq_value *const *params, size_t n_params,
                 cq__result *res, cq_error *err);
@@ -85,18 +108,34 @@ void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle));
 bool cq__prep_is_dml(const char *sql);
 bool cq__prep_is_ddl(const char *sql);
 
-/* A connection plus what every statement needs: logging and error reporting. */
+/* A connection plus what every statement needs: logging and error reporting.
+ *
+ * Reconnection: a connection found dead is replaced. Outside a transaction a statement that
+ * finds it dead before sending anything reconnects and runs; one that loses it while running
+ * is run again on a new connection when it only reads (a SELECT that handed over no row yet),
+ * else it fails with CQ_ECONNECT and the next statement reconnects. Inside a transaction the
+ * loss is reported (CQ_ECONNECT) and every statement fails until the transaction ends: the
+ * server has rolled it back. */
 typedef struct cq__session {
     const cq__driver *driver;
-    cq__conn *conn;
+    cq__conn *conn; /* NULL after a lost connection, until the next statement reconnects */
+    char *target;   /* the URL after the scheme, for reconnecting */
+    cq__conn_opts conn_opts;
     cq_log_opts log;
     uint64_t txn_id; /* current transaction for logs, 0 when none */
+    bool in_txn;     /* a top-level transaction is open (cq__session_txn_begun) */
+    bool txn_lost;   /* its connection was lost: every statement fails until it ends */
     cq_error error;
 } cq__session;
 
-/* Parses `url`, picks the driver and connects. */
-int cq__session_open(cq__session *s, const char *url, cq_error *err);
+/* Parses `url` (taking out connect_timeout and statement_timeout, which `opts` override when
+ * not 0), picks the driver and connects. */
+int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts, cq_error *err);
 void cq__session_close(cq__session *s);
+/* The top-level transaction has begun (BEGIN succeeded) / has ended (committed, rolled back
+ * or abandoned). */
+void cq__session_txn_begun(cq__session *s);
+void cq__session_txn_ended(cq__session *s);
 
 /* The one path every statement takes: logs it once, runs it, maps errors into s->error. */
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,

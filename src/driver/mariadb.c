@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <mysql.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,10 @@ enum {
 
 struct cq__conn {
     MYSQL *my;
-    cq__prep_cache prep; /* MYSQL_STMT handles of SELECT/INSERT/UPDATE/DELETE texts */
+    cq__prep_cache prep;           /* MYSQL_STMT handles of SELECT/INSERT/UPDATE/DELETE texts */
+    uint32_t statement_timeout_ms; /* 0: none */
+    unsigned read_timeout_s;       /* the client's wait for an answer, whole seconds; 0: none */
+    bool broken;                   /* lost during a statement (or its answer never came) */
 };
 
 static void stmt_close(void *st)
@@ -147,7 +151,7 @@ static char *url_decode(const char *s, size_t n, bool *bad)
 
 typedef struct my_url {
     char *user, *pass, *host, *db, *socket;
-    unsigned int port, connect_timeout;
+    unsigned int port;
 } my_url;
 
 static void url_free(my_url *u)
@@ -159,7 +163,8 @@ static void url_free(my_url *u)
     free(u->socket);
 }
 
-/* "//user[:pass]@host[:port]/db[?socket=PATH&connect_timeout=N]" */
+/* "//user[:pass]@host[:port]/db[?socket=PATH]" (connect_timeout and statement_timeout are
+ * the session's, taken out before) */
 static int parse_url(my_url *u, const char *target, cq_error *err)
 {
     memset(u, 0, sizeof *u);
@@ -222,7 +227,7 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
     if (slash && slash + 1 < end &&
         !(u->db = url_decode(slash + 1, (size_t)(end - slash - 1), &bad)))
         oom = !bad;
-    /* parameters: socket, connect_timeout; anything else is a mistake worth reporting */
+    /* parameters: socket; anything else is a mistake worth reporting */
     for (const char *q = query ? query + 1 : NULL; q && *q && !bad && !oom;) {
         const char *amp = strchr(q, '&');
         size_t n = amp ? (size_t)(amp - q) : strlen(q);
@@ -240,18 +245,12 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
         if (kn == 6 && strncmp(q, "socket", 6) == 0) {
             free(u->socket);
             u->socket = val;
-        } else if (kn == 15 && strncmp(q, "connect_timeout", 15) == 0) {
-            char *e = NULL;
-            unsigned long t = strtoul(val, &e, 10);
-            bad = !*val || *e || t > 3600;
-            u->connect_timeout = (unsigned int)t;
-            free(val);
         } else {
             free(val);
             url_free(u);
             return cq__err_set(err, CQ_EINVALID,
-                               "bad MySQL URL: unknown parameter \"%.*s\" (socket and "
-                               "connect_timeout are understood)",
+                               "bad MySQL URL: unknown parameter \"%.*s\" (socket, "
+                               "connect_timeout and statement_timeout are understood)",
                                (int)kn, q);
         }
         q = amp ? amp + 1 : NULL;
@@ -276,7 +275,13 @@ static const char *const session_setup[] = {
     "SET time_zone = '+00:00'",
 };
 
-static int my_connect(cq__conn **out, const char *target, cq_error *err)
+static unsigned whole_seconds(uint64_t ms)
+{
+    uint64_t s = (ms + 999) / 1000;
+    return s > 86400 ? 86400 : (unsigned)s;
+}
+
+static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
     my_url u;
@@ -289,24 +294,52 @@ static int my_connect(cq__conn **out, const char *target, cq_error *err)
         url_free(&u);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
-    unsigned int timeout = u.connect_timeout ? u.connect_timeout : 30;
+    uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
+    c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
+    /* Connector/C counts its timeouts in whole seconds; the connect timeout also bounds the
+     * wait for the server's greeting */
+    unsigned timeout = connect_ms ? whole_seconds(connect_ms) : 30;
     mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    if (c->statement_timeout_ms) {
+        c->read_timeout_s = whole_seconds(cq__answer_wait_ms(c->statement_timeout_ms));
+        mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &c->read_timeout_s);
+        mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &c->read_timeout_s);
+    }
     /* CLIENT_FOUND_ROWS: an UPDATE reports the rows it matched, as SQLite and PostgreSQL do
      * (and as Sequelize's mysql2 connections ask for) */
+    uint64_t t0 = cq__monotonic_ns();
     if (!mysql_real_connect(c->my, u.host ? u.host : "localhost", u.user, u.pass, u.db, u.port,
                             u.socket, CLIENT_FOUND_ROWS)) {
-        cq__err_set(err, CQ_ECONNECT, "cannot connect to MySQL: %s", mysql_error(c->my));
+        unsigned no = mysql_errno(c->my);
+        /* a server that accepts the connection but never greets (frozen) */
+        bool timed_out = connect_ms && (no == 2013 || no == 2055 || no == 2003) &&
+                         (cq__monotonic_ns() - t0) / 1000000u + 100 >= (uint64_t)timeout * 1000u;
+        cq__err_set(err, timed_out ? CQ_ETIMEOUT : CQ_ECONNECT, "cannot connect to MySQL: %s%s",
+                    mysql_error(c->my), timed_out ? " (connect_timeout)" : "");
         if (err)
-            err->driver_code = (int)mysql_errno(c->my);
+            err->driver_code = (int)no;
         mysql_close(c->my);
         free(c);
         url_free(&u);
-        return CQ_ECONNECT;
+        return timed_out ? CQ_ETIMEOUT : CQ_ECONNECT;
     }
     url_free(&u);
-    for (size_t i = 0; i < sizeof session_setup / sizeof *session_setup; i++) {
-        if (mysql_query(c->my, session_setup[i]) != 0) {
+    char limit[96] = "";
+    if (c->statement_timeout_ms) {
+        /* the server cancels a statement that runs too long: MariaDB's max_statement_time
+         * (seconds, fractions allowed), MySQL's max_execution_time (ms, SELECTs only) */
+        if (strstr(mysql_get_server_info(c->my), "MariaDB"))
+            snprintf(limit, sizeof limit, "SET SESSION max_statement_time = %u.%03u",
+                     (unsigned)(c->statement_timeout_ms / 1000),
+                     (unsigned)(c->statement_timeout_ms % 1000));
+        else
+            snprintf(limit, sizeof limit, "SET SESSION max_execution_time = %u",
+                     (unsigned)c->statement_timeout_ms);
+    }
+    for (size_t i = 0; i <= sizeof session_setup / sizeof *session_setup; i++) {
+        const char *q = i < sizeof session_setup / sizeof *session_setup ? session_setup[i] : limit;
+        if (*q && mysql_query(c->my, q) != 0) {
             cq__err_set(err, CQ_ECONNECT, "cannot set up the MySQL session: %s",
                         mysql_error(c->my));
             mysql_close(c->my);
@@ -316,6 +349,16 @@ static int my_connect(cq__conn **out, const char *target, cq_error *err)
     }
     *out = c;
     return CQ_OK;
+}
+
+/* Whether the connection can take a statement: not lost, and nothing to read while idle (a
+ * server that shuts down or kills the session closes it, which makes the socket readable). */
+static bool my_alive(cq__conn *c)
+{
+    if (!c || c->broken)
+        return false;
+    struct pollfd p = { .fd = (int)mysql_get_socket(c->my), .events = POLLIN };
+    return p.fd >= 0 && poll(&p, 1, 0) == 0;
 }
 
 static void my_close(cq__conn *c)
@@ -705,8 +748,40 @@ static int exec_text(cq__conn *c, const char *sql, cq__result *res, cq_error *er
     return rc;
 }
 
+/* After a failed statement: a lost connection is not used again, and one lost because the
+ * answer did not come within the read timeout is reported as the timeout it is. */
+static int after_error(cq__conn *c, int rc, uint64_t t0, cq_error *err)
+{
+    if (rc != CQ_ECONNECT)
+        return rc;
+    c->broken = true;
+    if (c->read_timeout_s &&
+        (cq__monotonic_ns() - t0) / 1000000u + 100 >= (uint64_t)c->read_timeout_s * 1000u) {
+        int no = err ? err->driver_code : 0;
+        cq__err_set(err, CQ_ETIMEOUT,
+                    "MySQL did not answer within %u s (statement_timeout %u ms); the connection "
+                    "is closed",
+                    c->read_timeout_s, (unsigned)c->statement_timeout_ms);
+        if (err)
+            err->driver_code = no;
+        return CQ_ETIMEOUT;
+    }
+    return rc;
+}
+
+static int my_exec_once(cq__conn *c, const char *sql, const cq_value *const *params,
+                        size_t n_params, cq__result *res, cq_error *err);
+
 static int my_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
                    cq__result *res, cq_error *err)
+{
+    uint64_t t0 = cq__monotonic_ns();
+    int rc = my_exec_once(c, sql, params, n_params, res, err);
+    return rc == CQ_OK ? rc : after_error(c, rc, t0, err);
+}
+
+static int my_exec_once(cq__conn *c, const char *sql, const cq_value *const *params,
+                        size_t n_params, cq__result *res, cq_error *err)
 {
     cq__result scratch = { 0 };
     if (!res)
@@ -807,5 +882,6 @@ const cq__driver cq__driver_mysql = {
     .name = "mysql",
     .connect = my_connect,
     .close = my_close,
+    .alive = my_alive,
     .exec = my_exec,
 };

@@ -2,7 +2,10 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,8 +37,106 @@ enum {
 struct cq__conn {
     PGconn *pg;
     cq__prep_cache prep;
-    uint64_t serial; /* statement names are never reused on a connection */
+    uint64_t serial;               /* statement names are never reused on a connection */
+    uint32_t statement_timeout_ms; /* 0: none */
+    bool broken; /* an answer did not come in time: the connection is mid-statement, unusable */
 };
+
+/* Statements are sent with libpq's asynchronous calls and their answers awaited with poll(),
+ * so a deadline can end the wait (a frozen server otherwise blocks for the operating
+ * system's TCP timeout). */
+static uint64_t now_ms(void)
+{
+    return cq__monotonic_ns() / 1000000u;
+}
+
+/* Waits until `fd` is ready for `events`: 1; 0 when `deadline` (ms, 0 = none) passed; -1 on
+ * error. */
+static int wait_fd(int fd, short events, uint64_t deadline)
+{
+    for (;;) {
+        int wait = -1;
+        if (deadline) {
+            uint64_t now = now_ms();
+            if (now >= deadline)
+                return 0;
+            wait = deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
+        }
+        struct pollfd p = { .fd = fd, .events = events };
+        int r = poll(&p, 1, wait);
+        if (r > 0)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+static uint64_t statement_deadline(const cq__conn *c)
+{
+    return c->statement_timeout_ms ? now_ms() + cq__answer_wait_ms(c->statement_timeout_ms) : 0;
+}
+
+static int map_error(cq__conn *c, const PGresult *r, cq_error *err);
+
+/* The next result of the statement sent, waiting until `deadline` at most; NULL when none is
+ * left, or when the wait failed (*code set, the connection marked broken). */
+static PGresult *next_result(cq__conn *c, uint64_t deadline, int *code, cq_error *err)
+{
+    while (PQisBusy(c->pg)) {
+        int w = wait_fd(PQsocket(c->pg), POLLIN, deadline);
+        if (w == 0) {
+            c->broken = true;
+            *code = cq__err_set(err, CQ_ETIMEOUT,
+                                "PostgreSQL did not answer within %llu ms (statement_timeout %u "
+                                "ms); the connection is closed",
+                                (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
+                                (unsigned)c->statement_timeout_ms);
+            return NULL;
+        }
+        if (w < 0 || !PQconsumeInput(c->pg)) {
+            c->broken = true;
+            *code = map_error(c, NULL, err);
+            if (*code != CQ_ECONNECT && *code != CQ_ENOMEM)
+                *code = CQ_ECONNECT;
+            if (err)
+                err->code = *code;
+            return NULL;
+        }
+    }
+    return PQgetResult(c->pg);
+}
+
+/* What PQexec returns, for a statement sent: its last result (a COPY result ends the wait).
+ * NULL with *code set when waiting failed. */
+static PGresult *last_result(cq__conn *c, uint64_t deadline, int *code, cq_error *err)
+{
+    PGresult *last = NULL, *r;
+    *code = CQ_OK;
+    while ((r = next_result(c, deadline, code, err)) != NULL) {
+        PQclear(last);
+        last = r;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH)
+            break;
+    }
+    if (*code != CQ_OK) {
+        PQclear(last);
+        return NULL;
+    }
+    return last;
+}
+
+/* PQexec of a parameterless text (several statements allowed), within `deadline`. */
+static PGresult *run_simple(cq__conn *c, const char *sql, uint64_t deadline, int *code,
+                            cq_error *err)
+{
+    *code = CQ_OK;
+    if (!PQsendQuery(c->pg, sql)) {
+        *code = map_error(c, NULL, err);
+        return NULL;
+    }
+    return last_result(c, deadline, code, err);
+}
 
 /* libpq prints NOTICEs ("relation ... already exists, skipping") to stderr by default. */
 static void ignore_notice(void *arg, const char *message)
@@ -53,7 +154,7 @@ static void set_message(cq_error *err, int code, const char *prefix, const char 
     cq__err_set(err, code, "%s%.*s", prefix, (int)n, msg ? msg : "");
 }
 
-static int pg_connect(cq__conn **out, const char *target, cq_error *err)
+static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
     if (strncmp(target, "//", 2) != 0)
@@ -83,34 +184,96 @@ static int pg_connect(cq__conn **out, const char *target, cq_error *err)
         return code;
     }
     PQconninfoFree(parsed);
-    c->pg = PQconnectdb(uri);
+    uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
+    c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
+    uint64_t deadline = connect_ms ? now_ms() + connect_ms : 0;
+    /* the non-blocking connect, so connect_timeout counts in milliseconds (libpq's own
+     * parameter counts whole seconds, at least 2) */
+    const char *const keywords[] = { "dbname", NULL };
+    const char *const values[] = { uri, NULL };
+    c->pg = PQconnectStartParams(keywords, values, 1);
     free(uri);
     if (!c->pg) {
         free(c);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
-    if (PQstatus(c->pg) != CONNECTION_OK) {
+    int code = CQ_OK;
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    while (PQstatus(c->pg) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+           ps != PGRES_POLLING_FAILED) {
+        int w = wait_fd(PQsocket(c->pg), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+        if (w == 0) {
+            code = cq__err_set(err, CQ_ETIMEOUT,
+                               "cannot connect to PostgreSQL: no answer within %u ms "
+                               "(connect_timeout)",
+                               (unsigned)connect_ms);
+            break;
+        }
+        ps = w < 0 ? PGRES_POLLING_FAILED : PQconnectPoll(c->pg);
+    }
+    if (code == CQ_OK && PQstatus(c->pg) != CONNECTION_OK) {
         set_message(err, CQ_ECONNECT, "cannot connect to PostgreSQL: ", PQerrorMessage(c->pg));
+        code = CQ_ECONNECT;
+    }
+    if (code != CQ_OK) {
         PQfinish(c->pg);
         free(c);
-        return CQ_ECONNECT;
+        return code;
     }
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
     /* Sequelize's connection manager: warnings only, and a UTC session so timestamptz values
-     * come back as "... +00" (normalised to ISO by the model layer). */
-    PGresult *r = PQexec(c->pg, "SET client_encoding TO 'UTF8'; SET client_min_messages TO "
-                                "warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        set_message(err, CQ_ECONNECT,
-                    "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
-        PQclear(r);
+     * come back as "... +00" (normalised to ISO by the model layer); statement_timeout makes
+     * the server cancel a statement that runs too long (SQLSTATE 57014) */
+    char *setup = cq__asprintf("SET client_encoding TO 'UTF8'; SET client_min_messages TO "
+                               "warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE; "
+                               "SET statement_timeout = %u",
+                               (unsigned)c->statement_timeout_ms);
+    if (!setup) {
         PQfinish(c->pg);
         free(c);
-        return CQ_ECONNECT;
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    PGresult *r = run_simple(c, setup, deadline, &code, err);
+    free(setup);
+    if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+        set_message(err, CQ_ECONNECT,
+                    "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
+        code = CQ_ECONNECT;
+    } else if (code == CQ_ETIMEOUT) {
+        code = cq__err_set(err, CQ_ETIMEOUT,
+                           "cannot connect to PostgreSQL: no answer within %u ms "
+                           "(connect_timeout)",
+                           (unsigned)connect_ms);
     }
     PQclear(r);
+    if (code != CQ_OK) {
+        PQfinish(c->pg);
+        free(c);
+        return code;
+    }
     *out = c;
     return CQ_OK;
+}
+
+/* Whether the connection can take a statement: not lost, and not closed by the server while
+ * idle (a restart or an administrator ends sessions with a FATAL message, then closes). */
+static bool pg_alive(cq__conn *c)
+{
+    if (!c || c->broken || PQstatus(c->pg) != CONNECTION_OK)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        /* the first look costs nothing; after a message while idle, the close that follows
+         * it is worth a short wait */
+        struct pollfd p = { .fd = PQsocket(c->pg), .events = POLLIN };
+        int r = poll(&p, 1, i == 0 ? 0 : 100);
+        if (r == 0)
+            return true;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 || !PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+            return false;
+    }
+    return PQstatus(c->pg) == CONNECTION_OK;
 }
 
 /* Drops every prepared statement of this connection (server and cache). */
@@ -119,8 +282,10 @@ static void cache_clear(cq__conn *c)
     bool any = false;
     for (size_t i = 0; i < CQ__PREP_CACHE; i++)
         any |= c->prep.e[i].handle != NULL;
-    if (any)
-        PQclear(PQexec(c->pg, "DEALLOCATE ALL"));
+    if (any && !c->broken) {
+        int code = CQ_OK;
+        PQclear(run_simple(c, "DEALLOCATE ALL", statement_deadline(c), &code, NULL));
+    }
     cq__prep_clear(&c->prep, free);
 }
 
@@ -148,7 +313,10 @@ static const char *prepared_name(cq__conn *c, const char *sql, int n_params)
     char *fresh = cq__asprintf("cq_%" PRIu64, ++c->serial);
     if (!fresh)
         return NULL;
-    PGresult *r = PQprepare(c->pg, fresh, sql, n_params, NULL);
+    int code = CQ_OK;
+    PGresult *r = PQsendPrepare(c->pg, fresh, sql, n_params, NULL)
+                      ? last_result(c, statement_deadline(c), &code, NULL)
+                      : NULL;
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     bool kept = false;
@@ -378,10 +546,25 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         goto done;
     /* no parameter types: the server infers each one from where it appears */
     const char *name = prepared_name(c, sql, (int)n_params);
-    if (name)
-        r = PQexecPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0);
-    else
-        r = PQexecParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    uint64_t deadline = statement_deadline(c);
+    int sent = c->broken ? 0
+               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    if (c->broken) { /* preparing it timed out */
+        code = cq__err_set(err, CQ_ETIMEOUT,
+                           "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
+                           "the connection is closed",
+                           (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
+                           (unsigned)c->statement_timeout_ms);
+        goto done;
+    }
+    if (!sent) {
+        code = map_error(c, NULL, err);
+        goto done;
+    }
+    r = last_result(c, deadline, &code, err);
+    if (code != CQ_OK)
+        goto done;
     if (cq__prep_is_ddl(sql))
         cache_clear(c); /* a changed table must not meet a statement planned before */
     ExecStatusType st = PQresultStatus(r);
@@ -424,16 +607,26 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         return code;
     }
     const char *name = prepared_name(c, sql, (int)n_params);
-    int sent = name ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                    : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    uint64_t deadline = statement_deadline(c);
+    int sent = c->broken ? 0
+               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
     params_free(values, owned, n_params);
+    if (c->broken)
+        return cq__err_set(err, CQ_ETIMEOUT,
+                           "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
+                           "the connection is closed",
+                           (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
+                           (unsigned)c->statement_timeout_ms);
     if (!sent)
         return map_error(c, NULL, err);
     PQsetSingleRowMode(c->pg);
     cq__result one = { 0 };
     PGresult *r;
-    /* every result is read, also after an error, so the connection is left idle */
-    while ((r = PQgetResult(c->pg)) != NULL) {
+    int wait_code = CQ_OK;
+    /* every result is read, also after an error, so the connection is left idle (unless the
+     * wait for one failed: then the connection is broken and dropped) */
+    while ((r = next_result(c, deadline, &wait_code, code == CQ_OK ? err : NULL)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
         if (code == CQ_OK && st == PGRES_SINGLE_TUPLE) {
             /* the first row sets up names and cells; later ones replace the cells */
@@ -454,6 +647,8 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         }
         PQclear(r);
     }
+    if (code == CQ_OK)
+        code = wait_code;
     cq__result_free(&one);
     return code;
 }
@@ -463,6 +658,7 @@ const cq__driver cq__driver_postgres = {
     .name = "postgres",
     .connect = pg_connect,
     .close = pg_close,
+    .alive = pg_alive,
     .exec = pg_exec,
     .exec_rows = pg_exec_rows,
 };

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/error.h"
 #include "core/util.h"
@@ -19,7 +20,82 @@ void cq__result_free(cq__result *r)
     memset(r, 0, sizeof *r);
 }
 
-int cq__session_open(cq__session *s, const char *url, cq_error *err)
+/* "250", "250ms", "2s", "1min": a duration in milliseconds; a bare number is in `unit_ms`. */
+static bool parse_duration(const char *s, size_t n, uint32_t unit_ms, uint32_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9' && v <= UINT32_MAX; i++)
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    if (i == 0)
+        return false;
+    const char *unit = s + i;
+    size_t un = n - i;
+    uint64_t mul = unit_ms;
+    if (un == 2 && strncmp(unit, "ms", 2) == 0)
+        mul = 1;
+    else if (un == 1 && unit[0] == 's')
+        mul = 1000;
+    else if (un == 3 && strncmp(unit, "min", 3) == 0)
+        mul = 60000;
+    else if (un != 0)
+        return false;
+    v *= mul;
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Takes connect_timeout and statement_timeout out of the query string of `target` (the URL
+ * after the scheme), into `o`; the target without them becomes *out (free it). */
+static int take_params(char **out, cq__conn_opts *o, const char *target, cq_error *err)
+{
+    *out = NULL;
+    const char *q = strchr(target, '?');
+    size_t head = q ? (size_t)(q - target) : strlen(target);
+    char *t = malloc(strlen(target) + 1);
+    if (!t)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    memcpy(t, target, head);
+    size_t k = head;
+    for (const char *p = q ? q + 1 : NULL; p && *p;) {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        size_t kn = eq ? (size_t)(eq - p) : n;
+        uint32_t *slot = NULL, unit = 1;
+        const char *name = NULL;
+        if (kn == 15 && strncmp(p, "connect_timeout", 15) == 0) {
+            slot = &o->connect_timeout_ms;
+            unit = 1000; /* seconds, as libpq and the mysql client count it */
+            name = "connect_timeout";
+        } else if (kn == 17 && strncmp(p, "statement_timeout", 17) == 0) {
+            slot = &o->statement_timeout_ms; /* milliseconds, as PostgreSQL's setting */
+            name = "statement_timeout";
+        }
+        if (slot) {
+            if (!eq || !parse_duration(eq + 1, n - kn - 1, unit, slot)) {
+                free(t);
+                return cq__err_set(err, CQ_EINVALID,
+                                   "bad database URL parameter %s=\"%.*s\": expected a number, "
+                                   "optionally followed by ms, s or min",
+                                   name, eq ? (int)(n - kn - 1) : 0, eq ? eq + 1 : "");
+            }
+        } else {
+            t[k] = k == head ? '?' : '&';
+            k++;
+            memcpy(t + k, p, n);
+            k += n;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    t[k] = '\0';
+    *out = t;
+    return CQ_OK;
+}
+
+int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts, cq_error *err)
 {
     memset(s, 0, sizeof *s);
     if (!url || !*url)
@@ -57,8 +133,20 @@ int cq__session_open(cq__session *s, const char *url, cq_error *err)
                            "database URL \"%.*s:...\": dialect \"%.*s\" is not supported by "
                            "this build",
                            (int)n, url, (int)n, url);
+    int rc = take_params(&s->target, &s->conn_opts, colon + 1, err);
+    if (rc != CQ_OK)
+        return rc;
+    if (opts && opts->connect_timeout_ms)
+        s->conn_opts.connect_timeout_ms = opts->connect_timeout_ms;
+    if (opts && opts->statement_timeout_ms)
+        s->conn_opts.statement_timeout_ms = opts->statement_timeout_ms;
     s->driver = drv;
-    return drv->connect(&s->conn, colon + 1, err);
+    rc = drv->connect(&s->conn, s->target, &s->conn_opts, err);
+    if (rc != CQ_OK) {
+        free(s->target);
+        s->target = NULL;
+    }
+    return rc;
 }
 
 void cq__session_close(cq__session *s)
@@ -66,6 +154,97 @@ void cq__session_close(cq__session *s)
     if (s->driver && s->conn)
         s->driver->close(s->conn);
     s->conn = NULL;
+    free(s->target);
+    s->target = NULL;
+}
+
+void cq__session_txn_begun(cq__session *s)
+{
+    s->in_txn = true;
+    s->txn_lost = false;
+}
+
+void cq__session_txn_ended(cq__session *s)
+{
+    s->in_txn = false;
+    s->txn_lost = false;
+}
+
+/* Drops a connection that can no longer serve (the server closed it, or it was lost during a
+ * statement); inside a transaction the transaction is lost with it. */
+static void drop_conn(cq__session *s)
+{
+    if (s->conn)
+        s->driver->close(s->conn);
+    s->conn = NULL;
+    if (s->in_txn)
+        s->txn_lost = true;
+}
+
+/* A usable connection before a statement is sent: the current one when alive, else (outside
+ * a transaction) a new one. */
+static int ready(cq__session *s)
+{
+    if (s->txn_lost)
+        return cq__err_set(&s->error, CQ_ECONNECT,
+                           "the connection of this transaction was lost (the server rolled the "
+                           "transaction back); end it with cq_txn_rollback()");
+    if (s->conn && s->driver->alive(s->conn))
+        return CQ_OK;
+    bool had = s->conn != NULL;
+    drop_conn(s);
+    if (s->in_txn)
+        return cq__err_set(&s->error, CQ_ECONNECT,
+                           "the connection of this transaction was lost (the server closed it "
+                           "and rolled the transaction back); end it with cq_txn_rollback()");
+    cq_error err = { 0 };
+    int rc = s->driver->connect(&s->conn, s->target, &s->conn_opts, &err);
+    if (rc != CQ_OK) {
+        s->conn = NULL;
+        s->error = err;
+        return rc;
+    }
+    cq__session_warn(s, had ? "the connection was closed by the server; reconnected"
+                            : "reconnected after a lost connection");
+    return CQ_OK;
+}
+
+/* Text with a NUL byte would be cut by every driver: refused before anything is sent. */
+static int check_params(cq__session *s, const cq_value *const *params, size_t n_params)
+{
+    for (size_t i = 0; i < n_params; i++)
+        if (cq__value_text_has_nul(params[i]))
+            return cq__err_set(&s->error, CQ_EINVALID,
+                               "bound value %zu is text containing a NUL byte; binary data goes "
+                               "in a blob value (cq_value_blob)",
+                               i + 1);
+    return CQ_OK;
+}
+
+/* Statements that can run again on a new connection when the old one died under them: they
+ * change nothing (a SELECT), or nothing had begun (BEGIN outside a transaction). */
+static bool may_rerun(const cq__session *s, const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+        sql++;
+    if (strncasecmp(sql, "SELECT", 6) == 0)
+        return true;
+    return !s->in_txn &&
+           (strncasecmp(sql, "BEGIN", 5) == 0 || strncasecmp(sql, "START TRANSACTION", 17) == 0);
+}
+
+/* After a failed statement: whether the connection died under it (then it is dropped). */
+static bool lost_during(cq__session *s, int rc)
+{
+    if (rc == CQ_OK || !s->conn || s->driver->alive(s->conn))
+        return false;
+    drop_conn(s);
+    size_t n = strlen(s->error.message);
+    const char *more = s->in_txn ? "; the connection is lost, and the transaction with it"
+                                 : "; the connection is lost (the next call reconnects)";
+    if (n < sizeof s->error.message)
+        snprintf(s->error.message + n, sizeof s->error.message - n, "%s", more);
+    return true;
 }
 
 static void log_statement(cq__session *s, const char *sql, const cq_value *const *params,
@@ -86,8 +265,50 @@ int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *par
                      size_t n_params, cq__result *res)
 {
     uint64_t t0 = cq__monotonic_ns();
-    int rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
+    int rc = check_params(s, params, n_params);
+    if (rc == CQ_OK)
+        rc = ready(s);
+    if (rc == CQ_OK) {
+        rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
+        if (lost_during(s, rc) && rc == CQ_ECONNECT && !s->in_txn && may_rerun(s, sql) &&
+            ready(s) == CQ_OK) {
+            cq__session_warn(s, "the connection was lost during a read; running it again");
+            rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
+            lost_during(s, rc);
+        }
+    }
     log_statement(s, sql, params, n_params, t0);
+    return rc;
+}
+
+/* Counts the rows handed over, so a statement is run again only when none was. */
+typedef struct counted {
+    cq__row_fn row;
+    void *ctx;
+    size_t n;
+} counted;
+
+static int count_row(void *ctx, cq__result *one)
+{
+    counted *c = ctx;
+    c->n++;
+    return c->row(c->ctx, one);
+}
+
+static int exec_rows_once(cq__session *s, const char *sql, const cq_value *const *params,
+                          size_t n_params, counted *cnt)
+{
+    if (s->driver->exec_rows)
+        return s->driver->exec_rows(s->conn, sql, params, n_params, count_row, cnt, &s->error);
+    cq__result res = { 0 };
+    int rc = s->driver->exec(s->conn, sql, params, n_params, &res, &s->error);
+    for (size_t r = 0; rc == CQ_OK && r < res.nrows; r++) {
+        cq__result one = res; /* a view of row r; taken cells are NULL in res too */
+        one.nrows = 1;
+        one.cells = res.cells + r * res.ncols;
+        rc = count_row(cnt, &one);
+    }
+    cq__result_free(&res);
     return rc;
 }
 
@@ -95,19 +316,18 @@ int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const
                           size_t n_params, cq__row_fn row, void *ctx)
 {
     uint64_t t0 = cq__monotonic_ns();
-    int rc;
-    if (s->driver->exec_rows) {
-        rc = s->driver->exec_rows(s->conn, sql, params, n_params, row, ctx, &s->error);
-    } else {
-        cq__result res = { 0 };
-        rc = s->driver->exec(s->conn, sql, params, n_params, &res, &s->error);
-        for (size_t r = 0; rc == CQ_OK && r < res.nrows; r++) {
-            cq__result one = res; /* a view of row r; taken cells are NULL in res too */
-            one.nrows = 1;
-            one.cells = res.cells + r * res.ncols;
-            rc = row(ctx, &one);
+    counted cnt = { .row = row, .ctx = ctx };
+    int rc = check_params(s, params, n_params);
+    if (rc == CQ_OK)
+        rc = ready(s);
+    if (rc == CQ_OK) {
+        rc = exec_rows_once(s, sql, params, n_params, &cnt);
+        if (lost_during(s, rc) && rc == CQ_ECONNECT && !s->in_txn && cnt.n == 0 &&
+            may_rerun(s, sql) && ready(s) == CQ_OK) {
+            cq__session_warn(s, "the connection was lost during a read; running it again");
+            rc = exec_rows_once(s, sql, params, n_params, &cnt);
+            lost_during(s, rc);
         }
-        cq__result_free(&res);
     }
     log_statement(s, sql, params, n_params, t0);
     return rc;

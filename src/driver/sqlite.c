@@ -1,5 +1,6 @@
 /* SQLite driver (libsqlite3). */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,18 @@
 
 struct cq__conn {
     sqlite3 *db;
-    cq__prep_cache prep; /* sqlite3_stmt handles */
+    cq__prep_cache prep;           /* sqlite3_stmt handles */
+    uint32_t statement_timeout_ms; /* 0: none */
+    uint64_t deadline_ns;          /* of the statement running, by cq__monotonic_ns() */
 };
+
+/* statement_timeout: SQLite calls this every few thousand virtual-machine steps; a non-zero
+ * answer interrupts the statement (SQLITE_INTERRUPT). */
+static int past_deadline(void *arg)
+{
+    const cq__conn *c = arg;
+    return c->deadline_ns && cq__monotonic_ns() > c->deadline_ns;
+}
 
 static void finalize(void *st)
 {
@@ -53,8 +64,8 @@ static int map_error(sqlite3 *db, int rc, cq_error *err)
             code = CQ_EFOREIGNKEY;
         else if ((rc & 0xff) == SQLITE_NOMEM)
             code = CQ_ENOMEM;
-        else if ((rc & 0xff) == SQLITE_BUSY)
-            code = CQ_ETIMEOUT;
+        else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_INTERRUPT)
+            code = CQ_ETIMEOUT; /* a lock not granted in time, or statement_timeout */
         break;
     }
     cq__err_set(err, code, "%s", sqlite3_errmsg(db));
@@ -63,7 +74,8 @@ static int map_error(sqlite3 *db, int rc, cq_error *err)
     return code;
 }
 
-static int sqlite_connect(cq__conn **out, const char *target, cq_error *err)
+static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opts *opts,
+                          cq_error *err)
 {
     *out = NULL;
     /* "sqlite::memory:" -> ":memory:"; "sqlite:path" -> path; "sqlite:///abs" -> "/abs";
@@ -95,8 +107,22 @@ static int sqlite_connect(cq__conn **out, const char *target, cq_error *err)
         free(c);
         return CQ_ECONNECT;
     }
+    /* connect_timeout has nothing to wait for here: opening a file does not block */
+    c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
+    if (c->statement_timeout_ms) {
+        sqlite3_progress_handler(c->db, 1000, past_deadline, c);
+        sqlite3_busy_timeout(
+            c->db,
+            (int)(c->statement_timeout_ms > INT32_MAX ? INT32_MAX : c->statement_timeout_ms));
+    }
     *out = c;
     return CQ_OK;
+}
+
+static bool sqlite_alive(cq__conn *c)
+{
+    (void)c; /* a file: nothing to lose */
+    return true;
 }
 
 static void sqlite_close(cq__conn *c)
@@ -162,6 +188,9 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
 {
     sqlite3_stmt *st = NULL;
     bool cached = false;
+    c->deadline_ns = c->statement_timeout_ms
+                         ? cq__monotonic_ns() + (uint64_t)c->statement_timeout_ms * 1000000u
+                         : 0;
     int rc = stmt_get(c, sql, &st, &cached);
     if (rc != SQLITE_OK)
         return map_error(c->db, rc, err);
@@ -264,6 +293,7 @@ const cq__driver cq__driver_sqlite = {
     .name = "sqlite",
     .connect = sqlite_connect,
     .close = sqlite_close,
+    .alive = sqlite_alive,
     .exec = sqlite_exec,
     .exec_rows = sqlite_exec_rows,
 };

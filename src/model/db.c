@@ -32,7 +32,12 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     cq_db *db = calloc(1, sizeof *db);
     if (!db)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
-    int rc = cq__session_open(&db->s, url, err);
+    cq__conn_opts co = { 0 };
+    if (opts) {
+        co.connect_timeout_ms = opts->connect_timeout_ms;
+        co.statement_timeout_ms = opts->statement_timeout_ms;
+    }
+    int rc = cq__session_open(&db->s, url, &co, err);
     if (rc != CQ_OK) {
         free(db);
         return rc;
@@ -170,8 +175,10 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
         free(t);
         return rc;
     }
-    if (!parent)
+    if (!parent) {
         db->txn_top = t;
+        cq__session_txn_begun(&db->s);
+    }
     db->txn_inner = t;
     *out = t;
     return CQ_OK;
@@ -204,8 +211,10 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
         rc = txn_statement(db, CQ__TXN_COMMIT, t);
     }
     db->txn_inner = t->parent;
-    if (!t->parent)
+    if (!t->parent) {
         db->txn_top = NULL;
+        cq__session_txn_ended(&db->s);
+    }
     db->s.txn_id = t->parent ? t->parent->id : 0;
     free(t);
     return rc;

@@ -61,6 +61,19 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     if (cq__model_attr_index(m, src->name) >= 0)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\" is defined twice",
                            m->name, src->name);
+    char option[160];
+    snprintf(option, sizeof option, "attribute \"%s\": field", src->name);
+    if (cq__name_check_ident(db, m->name, option, src->field) != CQ_OK)
+        return db->s.error.code;
+    snprintf(option, sizeof option, "attribute \"%s\": unique", src->name);
+    if (cq__name_check_ident(db, m->name, option, src->unique_name) != CQ_OK)
+        return db->s.error.code;
+    snprintf(option, sizeof option, "attribute \"%s\": references.model", src->name);
+    if (cq__name_nonempty(db, m->name, option, src->references_model) != CQ_OK)
+        return db->s.error.code;
+    snprintf(option, sizeof option, "attribute \"%s\": references.key", src->name);
+    if (cq__name_nonempty(db, m->name, option, src->references_key) != CQ_OK)
+        return db->s.error.code;
     if (src->on_delete && !valid_action(src->on_delete))
         return cq__db_fail(db, CQ_EINVALID,
                            "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of "
@@ -236,6 +249,15 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
     if (cq_db_model(db, name))
         return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
+    const char *const given_names[][2] = {
+        { "tableName", o.table_name },      { "name.singular", o.name_singular },
+        { "name.plural", o.name_plural },   { "createdAt", o.created_at },
+        { "updatedAt", o.updated_at },      { "deletedAt", o.deleted_at },
+        { "version", o.version_attribute },
+    };
+    for (size_t i = 0; i < sizeof given_names / sizeof *given_names; i++)
+        if (cq__name_nonempty(db, name, given_names[i][0], given_names[i][1]) != CQ_OK)
+            return CQ_EINVALID;
     cq_model *m = calloc(1, sizeof *m);
     if (!m)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -336,6 +358,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)
         goto fail;
     if ((rc = copy_indexes(m, o.indexes)) != CQ_OK)
+        goto fail;
+    if ((rc = cq__model_check_names(m)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -494,6 +518,14 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
     if (t == CQ_VALUE_NULL) {
         *out = v;
         return CQ_OK;
+    }
+    if (cq__value_text_has_nul(v)) {
+        /* drivers take text up to its first NUL: refused rather than cut */
+        cq_value_free(v);
+        return cq__db_fail(db, CQ_EINVALID,
+                           "%s.%s: text contains a NUL byte; binary data goes in a blob value "
+                           "(cq_value_blob) of a BLOB attribute",
+                           m->name, a->name);
     }
     cq_value *nv = NULL;
     const char *want = NULL;

@@ -111,6 +111,15 @@ void cq__db_clear(cq_db *db);
 void cq__model_free(cq_model *m);
 /* Recomputes the primary-key index list after attributes changed. */
 int cq__model_refresh_pk(cq_model *m);
+
+/* Names that reach the server (name_rules.c). Each returns CQ_OK, or CQ_EINVALID with a
+ * message naming `model` and `option`: an empty name (a NULL `value` is fine: not given); for
+ * _ident also one longer than the dialect allows (63 bytes PostgreSQL, 64 characters MySQL). */
+int cq__name_nonempty(cq_db *db, const char *model, const char *option, const char *value);
+int cq__name_check_ident(cq_db *db, const char *model, const char *option, const char *value);
+/* The table name, every column and index name of `m` fit the dialect, and no two columns are
+ * the same or differ only by case. CQ_OK or CQ_EINVALID. */
+int cq__model_check_names(cq_model *m);
 void cq__attr_clear(cq__attr *a);
 long cq__model_attr_index(const cq_model *m, const char *name);
 /* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
