@@ -24,7 +24,8 @@ typedef enum cq_assoc_type {
     CQ_BELONGS_TO_MANY
 } cq_assoc_type;
 
-/** Association options, named as in Sequelize. Zero means default in every field. */
+/** Association options, named as in Sequelize. Zero means default in every field. The
+ *  struct, its strings, attributes and values are borrowed for the call (copied). */
 typedef struct cq_assoc_opts {
     const char *as;          /**< alias (string form); default: the target's name */
     const char *as_singular; /**< alias object form {singular, plural} (hasMany/BTM) */
@@ -39,7 +40,8 @@ typedef struct cq_assoc_opts {
     cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
     const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
     const char *on_update;
-    const cq_value *scope; /**< object of target attribute values (association scope) */
+    const cq_value *scope; /**< object of target attribute values (association scope);
+                                borrowed for the call (copied) */
     cq_type key_type;      /**< type of the injected key; default the referenced key's */
     /** belongsTo/hasOne/hasMany (`foreignKeyConstraint`): CQ_ON keeps a REFERENCES clause even
      *  with constraints off, holding only the actions given (associations.md 1.2) */
@@ -47,7 +49,8 @@ typedef struct cq_assoc_opts {
     /* belongsToMany only */
     const char *through;           /**< join model name: an existing model, else one is created */
     cq_model *through_model;       /**< join model as a handle (wins over `through`) */
-    const cq_value *through_scope; /**< object of join-row values (`through.scope`) */
+    const cq_value *through_scope; /**< object of join-row values (`through.scope`); borrowed
+                                        for the call (copied) */
     cq_flag through_unique;        /**< composite unique on the key pair; default on */
     const char *unique_key;        /**< name of that unique constraint */
     cq_flag timestamps;            /**< timestamps of a generated join model; default on */
@@ -137,7 +140,8 @@ typedef struct cq_target {
 
 typedef struct cq_assoc_opts_write {
     cq_txn *transaction;       /**< default: none */
-    const cq_value *through;   /**< BTM add/set/create: join-row values (defaults) */
+    const cq_value *through;   /**< BTM add/set/create: join-row values (defaults); borrowed
+                                    for the call */
     const char *const *fields; /**< create: only these attributes */
     bool no_save;              /**< belongsTo set: only change the instance in memory */
 } cq_assoc_opts_write;

@@ -43,7 +43,8 @@ typedef enum cq_default_fn {
 
 /**
  * One attribute (column) definition. Zero means default in every field.
- * A list of attributes ends with an all-zero element.
+ * A list of attributes ends with an all-zero element. Like every options struct, it is
+ * borrowed for the call: cq_db_define() copies the strings and the default value it keeps.
  */
 typedef struct cq_attr {
     const char *name;                  /**< attribute name (required) */
@@ -54,7 +55,9 @@ typedef struct cq_attr {
     bool auto_increment;               /**< default false */
     cq_flag allow_null;                /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
                                             never nullable */
-    const cq_value *default_value;     /**< literal default, copied; NULL = none */
+    const cq_value *default_value;     /**< literal default; borrowed for the call (the model
+                                            keeps a copy), so pass a constant (CQ_FALSE, CQ_NULL)
+                                            or free your own value afterwards; NULL = none */
     cq_default_fn default_fn;          /**< generated default; default none */
     bool unique;                       /**< single-column UNIQUE */
     const char *unique_name;           /**< composite unique: attributes sharing a name form one

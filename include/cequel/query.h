@@ -43,7 +43,8 @@ typedef struct cq_order {
 struct cq_assoc;
 
 /**
- * One eager-loading include (Sequelize's `include` element). Name the association by
+ * One eager-loading include (Sequelize's `include` element); borrowed for the call, like its
+ * `where` values. Name the association by
  * `association`, or by `model` (plus `as` when the model is associated more than once), or by
  * `as` alone. A list ends with an all-zero element. Nested lists go in `include`.
  */
@@ -75,6 +76,8 @@ typedef struct cq_include {
                                    default: they are skipped */
 } cq_include;
 
+/** Finder options. Every pointer in it (where values, lists, includes) is borrowed for the
+ *  call only: nothing is kept after it returns. */
 typedef struct cq_find_opts {
     const cq_value *where;                 /**< object, see above; NULL = all rows */
     const char *where_sql;                 /**< raw fragment ANDed with `where`; NULL = none */
