@@ -181,6 +181,16 @@ CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const c
 CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
 CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);
 CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr);
+/**
+ * Readers that cannot fail, for printing and reading results: the value of `attr` as
+ * cq_value_as_text() / cq_value_as_int() / cq_value_as_bool() read it, so text is borrowed
+ * from the instance (valid until the attribute changes or the instance is freed) and an
+ * unknown attribute, a NULL `inst` or an SQL NULL gives NULL / 0 / false. Use the
+ * cq_instance_get_* forms above to tell those cases apart.
+ */
+CQ_EXTERN const char *cq_instance_text(const cq_instance *inst, const char *attr);
+CQ_EXTERN int64_t cq_instance_int(const cq_instance *inst, const char *attr);
+CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
 
 /** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
 CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);
