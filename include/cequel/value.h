@@ -44,11 +44,11 @@ typedef enum cq_value_type {
 /* Constants that need no freeing: cq_value_free() ignores them, and a setter given one stores
  * a copy. Use them wherever a `const cq_value *` is borrowed, e.g.
  * `{ .name = "active", .type = CQ_BOOLEAN, .default_value = CQ_TRUE }`. */
-CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null, cq__value_empty_object,
-    cq__value_empty_array;
-#define CQ_TRUE         (&cq__value_true)         /**< the boolean true */
-#define CQ_FALSE        (&cq__value_false)        /**< the boolean false */
-#define CQ_NULL         (&cq__value_null)         /**< the JSON/SQL null value (not a NULL pointer) */
+CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null,
+    cq__value_empty_object, cq__value_empty_array;
+#define CQ_TRUE         (&cq__value_true)  /**< the boolean true */
+#define CQ_FALSE        (&cq__value_false) /**< the boolean false */
+#define CQ_NULL         (&cq__value_null)  /**< the JSON/SQL null value (not a NULL pointer) */
 #define CQ_EMPTY_OBJECT (&cq__value_empty_object) /**< `{}` (e.g. destroy's "every row" where) */
 #define CQ_EMPTY_ARRAY  (&cq__value_empty_array)  /**< `[]` */
 
@@ -151,8 +151,8 @@ CQ_EXTERN int cq_value_to_json(char **out, const cq_value *v, int flags);
 CQ_EXTERN int cq_value_pack(cq_value **out, const char *fmt, ...);
 /**
  * cq_value_pack() with the reason of a failure: `err` (caller-owned, may be NULL) gets
- * CQ_EINVALID and a message like `<format>:1:6: Unexpected format character 'x'` (source,
- * line, column of jansson's report).
+ * CQ_EINVALID and jansson's report with its source, line and column, e.g.
+ * `<args>:1:4: NULL string` or `<format>:1:6: Unexpected end of format string`.
  */
 CQ_EXTERN int cq_value_pack_ex(cq_value **out, cq_error *err, const char *fmt, ...);
 /** cq_value_pack_ex() for a `va_list` (for wrappers of your own); `ap` is consumed. */

@@ -46,7 +46,8 @@ int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *targ
                           const cq_assoc_opts_write *opts)
 {
     if (!target)
-        return src ? cq__db_fail(src->model->db, CQ_EINVALID, "cq_assoc_add_instance: target is NULL")
+        return src ? cq__db_fail(src->model->db, CQ_EINVALID,
+                                 "cq_assoc_add_instance: target is NULL")
                    : CQ_EINVALID;
     cq_target t;
     one(&t, target);
@@ -70,7 +71,8 @@ int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc *a, cq_ins
 {
     *out = false;
     if (!target)
-        return src ? cq__db_fail(src->model->db, CQ_EINVALID, "cq_assoc_has_instance: target is NULL")
+        return src ? cq__db_fail(src->model->db, CQ_EINVALID,
+                                 "cq_assoc_has_instance: target is NULL")
                    : CQ_EINVALID;
     cq_target t;
     one(&t, target);

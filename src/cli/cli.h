@@ -33,12 +33,12 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 enum { CLI_OK = CQ_OK, CLI_EINPUT = CQ_EINVALID, CLI_ENOMEM = CQ_ENOMEM };
 enum { CLI_PATH_MAX = CQ__PATH_MAX };
 typedef cq__diag cli_diag;
-#define cli_diag_set    cq__diag_set
-#define cli_path_key    cq__path_key
-#define cli_path_index  cq__path_index
-#define cli_quote       cq__quote
-#define cli_json_parse  cq__json_parse
-#define cli_read_file   cq__read_file
+#define cli_diag_set      cq__diag_set
+#define cli_path_key      cq__path_key
+#define cli_path_index    cq__path_index
+#define cli_quote         cq__quote
+#define cli_json_parse    cq__json_parse
+#define cli_read_file     cq__read_file
 #define cli_json_to_value cq__json_to_value
 #define cli_blob_literal  cq__blob_literal
 typedef cq__ref_fn cli_ref_fn;

@@ -305,16 +305,14 @@ static int attr_field(cq__sch_model *m, size_t i, json_t *val, const char *path,
     return want_string(&m->cq_attrs[i].field, val, path, diag);
 }
 
-static int attr_on_delete(cq__sch_model *m, size_t i, json_t *val, const char *path,
-                          cq__diag *diag)
+static int attr_on_delete(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_action(&m->cq_attrs[i].on_delete, val, path, diag);
     m->attrs[i].on_delete = m->cq_attrs[i].on_delete;
     return rc;
 }
 
-static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *path,
-                          cq__diag *diag)
+static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_action(&m->cq_attrs[i].on_update, val, path, diag);
     m->attrs[i].on_update = m->cq_attrs[i].on_update;
@@ -362,8 +360,8 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
         for (size_t k = 0; k < sizeof attr_keys / sizeof attr_keys[0] && !parse; k++)
             if (strcmp(attr_keys[k].key, key) == 0)
                 parse = attr_keys[k].parse;
-        int rc = parse ? parse(m, i, val, sub, diag)
-                       : unknown_key(path, key, "attribute option", diag);
+        int rc =
+            parse ? parse(m, i, val, sub, diag) : unknown_key(path, key, "attribute option", diag);
         if (rc != CQ_OK)
             return rc;
     }
@@ -905,9 +903,9 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
             }
         } else {
             rc = cq__sch_unknown_key(path, key,
-                                 "key option (expected name, field, allowNull, type, "
-                                 "defaultValue, onDelete, onUpdate, unique)",
-                                 diag);
+                                     "key option (expected name, field, allowNull, type, "
+                                     "defaultValue, onDelete, onUpdate, unique)",
+                                     diag);
         }
         if (rc != CQ_OK)
             return rc;
@@ -943,8 +941,8 @@ static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag
             rc = want_values(&a->through_scope, val, sub, diag);
             o->through_scope = a->through_scope;
         } else
-            rc = cq__sch_unknown_key(path, key,
-                                 "through option (expected model, unique, scope, paranoid)", diag);
+            rc = cq__sch_unknown_key(
+                path, key, "through option (expected model, unique, scope, paranoid)", diag);
         if (rc != CQ_OK)
             return rc;
     }
@@ -1084,7 +1082,7 @@ static int kind_of(cq__sch_assoc *a, const char *name, const char *path, cq__dia
 }
 
 int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const cq__schema *s,
-                    cq__diag *diag)
+                        cq__diag *diag)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s", path);

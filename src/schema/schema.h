@@ -72,7 +72,7 @@ typedef struct cq__sch_attr {
 typedef struct cq__sch_model {
     const char *name;
     char path[CQ__PATH_MAX]; /* "models.user" */
-    cq__sch_attr *attrs;         /* n_attrs declared attributes, file order */
+    cq__sch_attr *attrs;     /* n_attrs declared attributes, file order */
     size_t n_attrs;
     cq_attr *cq_attrs;   /* the same as cq_attr, zero-terminated, for cq_db_define */
     cq_value **defaults; /* n_attrs owned literal defaults (NULL entries = none) */
@@ -148,7 +148,7 @@ int cq__sch_unknown_key(const char *path, const char *key, const char *what, cq_
  * `a` is cleared first; free its parts with cq__sch_assoc_clear() even on failure.
  */
 int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const cq__schema *s,
-                    cq__diag *diag);
+                        cq__diag *diag);
 void cq__sch_assoc_clear(cq__sch_assoc *a);
 /* Defines a parsed association on `db`; on a library error diag names the entry's path
  * ("associations[3]: <message>") and the library's code is returned. `out` may be NULL. */
