@@ -106,6 +106,7 @@ typedef struct cq_find_opts {
                                         join rows; default: they are skipped */
 } cq_find_opts;
 
+/** Options of writes (save, update, create, destroy); borrowed for the call. */
 typedef struct cq_write_opts {
     cq_txn *transaction;       /**< default: none */
     const char *const *fields; /**< save/update/create: only these attributes; NULL = all */
@@ -115,6 +116,8 @@ typedef struct cq_write_opts {
                                     setting deletedAt; default false */
 } cq_write_opts;
 
+/** Options of model-level update/destroy/restore; `where` and `where_params` are borrowed for
+ *  the call (pass CQ_EMPTY_OBJECT for "every row"). */
 typedef struct cq_bulk_opts {
     const cq_value *where; /**< Model-level update/destroy: rows to touch (required) */
     const char *where_sql; /**< raw fragment ANDed with `where` */
