@@ -23,6 +23,7 @@
 #include "cequel/naming.h"
 #include "cequel/sync.h"
 #include "cequel/dump.h"
+#include "cequel/schema.h"
 
 #define CQ_VERSION_MAJOR 0
 #define CQ_VERSION_MINOR 1

@@ -24,7 +24,8 @@ typedef enum cq_assoc_type {
     CQ_BELONGS_TO_MANY
 } cq_assoc_type;
 
-/** Association options, named as in Sequelize. Zero means default in every field. */
+/** Association options, named as in Sequelize. Zero means default in every field. The
+ *  struct, its strings, attributes and values are borrowed for the call (copied). */
 typedef struct cq_assoc_opts {
     const char *as;          /**< alias (string form); default: the target's name */
     const char *as_singular; /**< alias object form {singular, plural} (hasMany/BTM) */
@@ -39,7 +40,8 @@ typedef struct cq_assoc_opts {
     cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
     const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
     const char *on_update;
-    const cq_value *scope; /**< object of target attribute values (association scope) */
+    const cq_value *scope; /**< object of target attribute values (association scope);
+                                borrowed for the call (copied) */
     cq_type key_type;      /**< type of the injected key; default the referenced key's */
     /** belongsTo/hasOne/hasMany (`foreignKeyConstraint`): CQ_ON keeps a REFERENCES clause even
      *  with constraints off, holding only the actions given (associations.md 1.2) */
@@ -47,7 +49,8 @@ typedef struct cq_assoc_opts {
     /* belongsToMany only */
     const char *through;           /**< join model name: an existing model, else one is created */
     cq_model *through_model;       /**< join model as a handle (wins over `through`) */
-    const cq_value *through_scope; /**< object of join-row values (`through.scope`) */
+    const cq_value *through_scope; /**< object of join-row values (`through.scope`); borrowed
+                                        for the call (copied) */
     cq_flag through_unique;        /**< composite unique on the key pair; default on */
     const char *unique_key;        /**< name of that unique constraint */
     cq_flag timestamps;            /**< timestamps of a generated join model; default on */
@@ -139,13 +142,15 @@ typedef struct cq_target {
 
 typedef struct cq_assoc_opts_write {
     cq_txn *transaction;       /**< default: none */
-    const cq_value *through;   /**< BTM add/set/create: join-row values (defaults) */
+    const cq_value *through;   /**< BTM add/set/create: join-row values (defaults); borrowed
+                                    for the call */
     const char *const *fields; /**< create: only these attributes */
     bool no_save;              /**< belongsTo set: only change the instance in memory */
 } cq_assoc_opts_write;
 
 /**
- * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne).
+ * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne; for those
+ * cq_assoc_get_one() gives the instance itself).
  * `opts->where` is ANDed with the association condition; a raw `where_sql` is accepted
  * (DEVIATIONS.md D1). belongsToMany targets carry their join row (see
  * cq_instance_through()). @param[out] out caller frees with cq_rows_free().
@@ -171,6 +176,40 @@ CQ_EXTERN int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const
 /** countXs. */
 CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
                              const cq_find_opts *opts);
+
+/* ---- accessors with one target ------------------------------------------------------
+ * The same accessors without a cq_target list: each is the list form with that one instance
+ * (same statements, same error codes), so `user.addFollower(bob)` is
+ * `cq_assoc_add_instance(user, followers, bob, NULL)`. */
+
+/**
+ * getX of a to-one association (belongsTo, hasOne): the associated instance, or NULL when
+ * there is none (Sequelize's `await post.getAuthor()` giving null).
+ * @param[out] out  the instance; the caller frees it with cq_instance_free(). NULL when none
+ *                  and on failure.
+ * @param opts      as cq_assoc_get(); NULL for defaults; borrowed for the call.
+ * @return CQ_OK (also when there is none), CQ_EINVALID when `a` is a to-many association or
+ *         not an association of `src`'s model, CQ_EDATABASE.
+ */
+CQ_EXTERN int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_assoc *a,
+                               const cq_find_opts *opts);
+/** setX with one instance (borrowed; its keys are updated in memory too); NULL unsets a
+ *  to-one association or empties a to-many one. Codes as cq_assoc_set(). */
+CQ_EXTERN int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
+                                    const cq_assoc_opts_write *opts);
+/** addX (hasMany, belongsToMany) with one instance (borrowed). @return as cq_assoc_add();
+ *  CQ_EINVALID for a NULL target. */
+CQ_EXTERN int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
+                                    const cq_assoc_opts_write *opts);
+/** removeX (hasMany, belongsToMany) with one instance (borrowed). @return as
+ *  cq_assoc_remove(); CQ_EINVALID for a NULL target. */
+CQ_EXTERN int cq_assoc_remove_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
+                                       const cq_assoc_opts_write *opts);
+/** hasX with one instance (borrowed): `*out` is whether it is associated with `src`.
+ *  @return as cq_assoc_has(); CQ_EINVALID for a NULL target (`*out` false). */
+CQ_EXTERN int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc *a,
+                                    cq_instance *target, const cq_find_opts *opts);
+
 /** createX: inserts a target (with scope values and key) and associates it.
  *  @param[out] out caller frees with cq_instance_free(); may be NULL. */
 CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,

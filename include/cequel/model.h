@@ -43,7 +43,8 @@ typedef enum cq_default_fn {
 
 /**
  * One attribute (column) definition. Zero means default in every field.
- * A list of attributes ends with an all-zero element.
+ * A list of attributes ends with an all-zero element. Like every options struct, it is
+ * borrowed for the call: cq_db_define() copies the strings and the default value it keeps.
  */
 typedef struct cq_attr {
     const char *name;                  /**< attribute name (required) */
@@ -54,7 +55,9 @@ typedef struct cq_attr {
     bool auto_increment;               /**< default false */
     cq_flag allow_null;                /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
                                             never nullable */
-    const cq_value *default_value;     /**< literal default, copied; NULL = none */
+    const cq_value *default_value;     /**< literal default; borrowed for the call (the model
+                                            keeps a copy), so pass a constant (CQ_FALSE, CQ_NULL)
+                                            or free your own value afterwards; NULL = none */
     cq_default_fn default_fn;          /**< generated default; default none */
     bool unique;                       /**< single-column UNIQUE */
     const char *unique_name;           /**< composite unique: attributes sharing a name form one
@@ -228,6 +231,50 @@ CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, s
  */
 CQ_EXTERN int cq_instance_included(const struct cq_instance *inst, const char *key,
                                    struct cq_instance **one_out, const struct cq_rows **many_out);
+/**
+ * Typed readers of included data (what `include` loaded, keyed by the association's `as`).
+ * Everything they return is borrowed from `inst` and lives until the instance (or the rows
+ * holding it) is freed. A three-level walk, users -> posts -> comments (and each post's
+ * tags with their join row), without toJSON:
+ *
+ *     const cq_include incl[] = {
+ *         { .as = "posts", .include = (cq_include[]){
+ *               { .as = "comments", .include = (cq_include[]){ { .as = "commenter" }, { 0 } } },
+ *               { .as = "tags" }, { 0 } } },
+ *         { 0 } };
+ *     cq_rows *users = NULL;
+ *     cq_model_find_all(&users, user, &(cq_find_opts){ .include = incl });
+ *     for (size_t i = 0; i < cq_rows_count(users); i++) {
+ *         const cq_rows *posts = cq_instance_included_many(cq_rows_at(users, i), "posts");
+ *         for (size_t j = 0; j < cq_rows_count(posts); j++) {
+ *             cq_instance *post = cq_rows_at(posts, j);
+ *             const cq_rows *comments = cq_instance_included_many(post, "comments");
+ *             for (size_t k = 0; k < cq_rows_count(comments); k++) {
+ *                 cq_instance *c = cq_rows_at(comments, k);
+ *                 cq_instance *who = cq_instance_included_one(c, "commenter"); // or NULL
+ *                 printf("%s: %s\n", who ? cq_value_as_text(cq_instance_get(who, "username"))
+ *                                        : "?", cq_value_as_text(cq_instance_get(c, "text")));
+ *             }
+ *             const cq_rows *tags = cq_instance_included_many(post, "tags");
+ *             for (size_t k = 0; k < cq_rows_count(tags); k++) { // the join row: postTag
+ *                 cq_instance *link = cq_instance_through(cq_rows_at(tags, k));
+ *                 int64_t weight = 0;
+ *                 cq_instance_get_int(&weight, link, "weight");
+ *             }
+ *         }
+ *     }
+ *     cq_rows_free(users);
+ */
+/** The instance a to-one include (belongsTo, hasOne) loaded under `as`; NULL when it found
+ *  none, or when `inst` carries nothing under `as` or a to-many result there. */
+CQ_EXTERN struct cq_instance *cq_instance_included_one(const struct cq_instance *inst,
+                                                       const char *as);
+/** The rows a to-many include (hasMany, belongsToMany) loaded under `as` (possibly empty);
+ *  NULL when `inst` carries nothing under `as` or a to-one result there. cq_rows_count()
+ *  of NULL is 0, so a loop over the result needs no check. Each belongsToMany target
+ *  carries its join row: cq_instance_through() (cequel/assoc.h). */
+CQ_EXTERN const struct cq_rows *cq_instance_included_many(const struct cq_instance *inst,
+                                                          const char *as);
 /** Property key of the belongsToMany join row the instance carries (the join model's name),
  *  NULL when none (see cq_instance_through()). */
 CQ_EXTERN const char *cq_instance_through_key(const struct cq_instance *inst);

@@ -55,7 +55,8 @@ typedef struct cq_order {
 struct cq_assoc;
 
 /**
- * One eager-loading include (Sequelize's `include` element). Name the association by
+ * One eager-loading include (Sequelize's `include` element); borrowed for the call, like its
+ * `where` values. Name the association by
  * `association`, or by `model` (plus `as` when the model is associated more than once), or by
  * `as` alone. A list ends with an all-zero element. Nested lists go in `include`.
  */
@@ -87,6 +88,8 @@ typedef struct cq_include {
                                    default: they are skipped */
 } cq_include;
 
+/** Finder options. Every pointer in it (where values, lists, includes) is borrowed for the
+ *  call only: nothing is kept after it returns. */
 typedef struct cq_find_opts {
     const cq_value *where;                 /**< object, see above; NULL = all rows */
     const char *where_sql;                 /**< raw fragment ANDed with `where`; NULL = none */
@@ -115,6 +118,7 @@ typedef struct cq_find_opts {
                                         join rows; default: they are skipped */
 } cq_find_opts;
 
+/** Options of writes (save, update, create, destroy); borrowed for the call. */
 typedef struct cq_write_opts {
     cq_txn *transaction;       /**< default: none */
     const char *const *fields; /**< save/update/create: only these attributes; NULL = all */
@@ -133,6 +137,8 @@ typedef struct cq_write_opts {
                                  is left null where the database does not report it. */
 } cq_write_opts;
 
+/** Options of model-level update/destroy/restore; `where` and `where_params` are borrowed for
+ *  the call (pass CQ_EMPTY_OBJECT for "every row"). */
 typedef struct cq_bulk_opts {
     const cq_value *where; /**< Model-level update/destroy: rows to touch (required) */
     const char *where_sql; /**< raw fragment ANDed with `where` */
@@ -241,6 +247,16 @@ CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const c
 CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
 CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);
 CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr);
+/**
+ * Readers that cannot fail, for printing and reading results: the value of `attr` as
+ * cq_value_as_text() / cq_value_as_int() / cq_value_as_bool() read it, so text is borrowed
+ * from the instance (valid until the attribute changes or the instance is freed) and an
+ * unknown attribute, a NULL `inst` or an SQL NULL gives NULL / 0 / false. Use the
+ * cq_instance_get_* forms above to tell those cases apart.
+ */
+CQ_EXTERN const char *cq_instance_text(const cq_instance *inst, const char *attr);
+CQ_EXTERN int64_t cq_instance_int(const cq_instance *inst, const char *attr);
+CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
 
 /** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
 CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);

@@ -12,9 +12,16 @@
  * ownership of the value passed, even when they fail, and treat NULL as a failed
  * constructor (they return CQ_ENOMEM), so nested input can be built top-down without leaks.
  * Readers borrow: a returned pointer lives as long as its container.
+ *
+ * Values handed to the library through a `const cq_value *` (an options field such as
+ * `where`, `default_value`, `scope`, `through`; the `values` of create/update/build) are
+ * borrowed for the call only: the library copies what it keeps, and the caller frees its own
+ * value afterwards (or passes one of the constants below, which need no freeing).
  */
 #ifndef CEQUEL_VALUE_H
 #define CEQUEL_VALUE_H
+
+#include <stdarg.h> /* va_list, for cq_value_vpack_ex() */
 
 #include "cequel/common.h"
 #include "cequel/errors.h"
@@ -33,6 +40,17 @@ typedef enum cq_value_type {
     CQ_VALUE_ARRAY,
     CQ_VALUE_OBJECT
 } cq_value_type;
+
+/* Constants that need no freeing: cq_value_free() ignores them, and a setter given one stores
+ * a copy. Use them wherever a `const cq_value *` is borrowed, e.g.
+ * `{ .name = "active", .type = CQ_BOOLEAN, .default_value = CQ_TRUE }`. */
+CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null,
+    cq__value_empty_object, cq__value_empty_array;
+#define CQ_TRUE         (&cq__value_true)  /**< the boolean true */
+#define CQ_FALSE        (&cq__value_false) /**< the boolean false */
+#define CQ_NULL         (&cq__value_null)  /**< the JSON/SQL null value (not a NULL pointer) */
+#define CQ_EMPTY_OBJECT (&cq__value_empty_object) /**< `{}` (e.g. destroy's "every row" where) */
+#define CQ_EMPTY_ARRAY  (&cq__value_empty_array)  /**< `[]` */
 
 /* Constructors: a new value the caller owns (free with cq_value_free), NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_null(void);
@@ -105,6 +123,41 @@ CQ_EXTERN int cq_value_from_json(cq_value **out, const char *json, cq_error *err
  * @param[out] out  NUL-terminated text; caller frees with cq_free(). NULL on failure.
  */
 CQ_EXTERN int cq_value_to_json(char **out, const cq_value *v, int flags);
+
+/**
+ * Builds a value from a format and arguments, with jansson's json_pack() grammar (the
+ * grammar and its checks are jansson's; the result is converted to a cq_value):
+ *
+ *     s  text (const char *; NUL-terminated, valid UTF-8)   s# / s%  text with an int /
+ *        size_t length     s+  concatenates the following s arguments
+ *     n  null      b  bool (int)      i  int      I  int64_t      f  double
+ *     [ ... ]  array of the values inside      { ... }  object: key (s) then value, in order
+ *     s? / s*  a NULL text gives null / leaves the element (or the key) out
+ *     whitespace, `:` and `,` are ignored
+ *
+ * jansson's `o`/`O` (embed a json_t) have no meaning here and are rejected (CQ_EINVALID):
+ * add an existing cq_value with cq_value_object_set() or cq_value_array_append().
+ *
+ *     cq_value *v = NULL;
+ *     int rc = cq_value_pack(&v, "{s:s, s:I, s:[{s:s}]}", "title", "Hello", "authorId",
+ *                            (int64_t)7, "comments", "text", "first!");
+ *     ...
+ *     cq_value_free(v);
+ *
+ * @param[out] out  the new value; the caller frees it with cq_value_free(). NULL on failure.
+ * @param fmt       the format; borrowed for the call.
+ * @return CQ_OK, CQ_EINVALID (bad format or argument, e.g. a NULL text without `?`),
+ *         CQ_ENOMEM.
+ */
+CQ_EXTERN int cq_value_pack(cq_value **out, const char *fmt, ...);
+/**
+ * cq_value_pack() with the reason of a failure: `err` (caller-owned, may be NULL) gets
+ * CQ_EINVALID and jansson's report with its source, line and column, e.g.
+ * `<args>:1:4: NULL string` or `<format>:1:6: Unexpected end of format string`.
+ */
+CQ_EXTERN int cq_value_pack_ex(cq_value **out, cq_error *err, const char *fmt, ...);
+/** cq_value_pack_ex() for a `va_list` (for wrappers of your own); `ap` is consumed. */
+CQ_EXTERN int cq_value_vpack_ex(cq_value **out, cq_error *err, const char *fmt, va_list ap);
 
 CQ_END_DECL
 

@@ -10,6 +10,13 @@
 #include "core/util.h"
 #include "core/value_internal.h"
 
+static cq_value *from_json(json_t *j);
+
+cq_value *cq__value_from_jansson(json_t *j)
+{
+    return from_json(j);
+}
+
 static cq_value *from_json(json_t *j)
 {
     switch (json_typeof(j)) {

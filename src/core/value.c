@@ -98,7 +98,7 @@ cq_value *cq_value_object(void)
 
 void cq_value_free(cq_value *v)
 {
-    if (!v)
+    if (!v || cq__value_is_const(v))
         return;
     switch (v->type) {
     case CQ_VALUE_TEXT:
@@ -247,9 +247,11 @@ cq_value *cq_value_array_get(const cq_value *v, size_t i)
 
 int cq_value_array_append(cq_value *array, cq_value *item)
 {
+    if (cq__value_is_const(item))
+        item = cq_value_copy(item);
     if (!item)
         return CQ_ENOMEM;
-    if (!array || array->type != CQ_VALUE_ARRAY) {
+    if (!array || array->type != CQ_VALUE_ARRAY || cq__value_is_const(array)) {
         cq_value_free(item);
         return CQ_EINVALID;
     }
@@ -290,9 +292,11 @@ cq_value *cq_value_object_value(const cq_value *v, size_t i)
 
 int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
 {
+    if (cq__value_is_const(item))
+        item = cq_value_copy(item);
     if (!item)
         return CQ_ENOMEM;
-    if (!object || object->type != CQ_VALUE_OBJECT || !key) {
+    if (!object || object->type != CQ_VALUE_OBJECT || !key || cq__value_is_const(object)) {
         cq_value_free(item);
         return CQ_EINVALID;
     }

@@ -22,4 +22,11 @@ struct cq_value {
     } u;
 };
 
+/* The constants of value.h (CQ_TRUE ...): static, never freed, copied by setters. */
+bool cq__value_is_const(const cq_value *v);
+
+/* A jansson tree as a new cq_value (NULL on OOM); `j` is borrowed. */
+struct json_t;
+cq_value *cq__value_from_jansson(struct json_t *j);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/value_internal.h"
 #include "model/model.h"
 #include "query/stmt.h"
 #include "query/where.h"
@@ -939,6 +940,8 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 {
     cq__db_clear(inst->model->db);
+    if (cq__value_is_const(v)) /* CQ_TRUE ...: the instance keeps a copy of its own */
+        v = cq_value_copy(v);
     return set_attr(inst, attr, v);
 }
 

@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: feeds arbitrary bytes to the CLI's schema and script loaders
- * (src/cli/schema.c, src/cli/script.c). They must reject bad input with a message and never
- * crash, leak or read out of bounds. No database is opened.
+ * libFuzzer target: feeds arbitrary bytes to the schema loader (src/schema/schema.c, behind
+ * cq_db_load_schema) and the CLI's script loader (src/cli/script.c). They must reject bad input
+ * with a message and never crash, leak or read out of bounds. No database is opened.
  *
  * Build: configure with clang and -DCQ_FUZZ=ON (tests/fuzz/CMakeLists.txt), then
  *   ./fuzz_schema -max_total_time=300 tests/fuzz/corpus

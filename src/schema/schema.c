@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "schema/schema.h"
 
 /* ---- data types ------------------------------------------------------------------------ */
 
@@ -58,22 +58,22 @@ static void skip_spaces(const char **p)
 }
 
 /* "STRING", "STRING(64)", "DECIMAL(10,2)" -> attr->type/length/precision/scale. */
-static int parse_type(cq_attr *attr, const char *text, const char *path, cli_diag *diag)
+static int parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag)
 {
     char q[200];
-    cli_quote(q, sizeof q, text);
+    cq__quote(q, sizeof q, text);
     size_t n = strcspn(text, "(");
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         if (strlen(types[i].name) != n || strncmp(types[i].name, text, n) != 0)
             continue;
         attr->type = types[i].type;
         if (text[n] == '\0')
-            return CLI_OK;
+            return CQ_OK;
         const char *p = text + n + 1;
         skip_spaces(&p);
         if (types[i].params == PARAM_NONE) {
-            cli_diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
-            return CLI_EINPUT;
+            cq__diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
+            return CQ_EINVALID;
         }
         int a = 0, b = 0;
         bool ok = read_number(&p, &a);
@@ -85,23 +85,23 @@ static int parse_type(cq_attr *attr, const char *text, const char *path, cli_dia
             skip_spaces(&p);
         }
         if (!ok || p[0] != ')' || p[1] != '\0') {
-            cli_diag_set(diag, path, "bad type %s: expected %s", q,
+            cq__diag_set(diag, path, "bad type %s: expected %s", q,
                          types[i].params == PARAM_LENGTH ? "NAME(length)"
                                                          : "DECIMAL(precision) or "
                                                            "DECIMAL(precision,scale)");
-            return CLI_EINPUT;
+            return CQ_EINVALID;
         }
         if (types[i].params == PARAM_LENGTH) {
             attr->length = a;
         } else {
             if (b > a) {
-                cli_diag_set(diag, path, "bad type %s: scale is larger than precision", q);
-                return CLI_EINPUT;
+                cq__diag_set(diag, path, "bad type %s: scale is larger than precision", q);
+                return CQ_EINVALID;
             }
             attr->precision = a;
             attr->scale = b;
         }
-        return CLI_OK;
+        return CQ_OK;
     }
     /* Help the common slip of writing Sequelize's types in lower case. */
     char upper[64];
@@ -111,28 +111,28 @@ static int parse_type(cq_attr *attr, const char *text, const char *path, cli_dia
     upper[i] = '\0';
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         if (i == n && strcmp(types[t].name, upper) == 0) {
-            cli_diag_set(diag, path, "unknown type %s (types are upper case: \"%s\")", q,
+            cq__diag_set(diag, path, "unknown type %s (types are upper case: \"%s\")", q,
                          types[t].name);
-            return CLI_EINPUT;
+            return CQ_EINVALID;
         }
     }
-    cli_diag_set(diag, path, "unknown type %s", q);
-    return CLI_EINPUT;
+    cq__diag_set(diag, path, "unknown type %s", q);
+    return CQ_EINVALID;
 }
 
 /* ---- small JSON readers ---------------------------------------------------------------- */
 
-static int want_bool(bool *out, json_t *v, const char *path, cli_diag *diag)
+static int want_bool(bool *out, json_t *v, const char *path, cq__diag *diag)
 {
     if (!json_is_boolean(v)) {
-        cli_diag_set(diag, path, "expected true or false");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected true or false");
+        return CQ_EINVALID;
     }
     *out = json_is_true(v);
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int want_flag(cq_flag *out, json_t *v, const char *path, cli_diag *diag)
+static int want_flag(cq_flag *out, json_t *v, const char *path, cq__diag *diag)
 {
     bool b = false;
     int rc = want_bool(&b, v, path, diag);
@@ -140,33 +140,33 @@ static int want_flag(cq_flag *out, json_t *v, const char *path, cli_diag *diag)
     return rc;
 }
 
-static int want_string(const char **out, json_t *v, const char *path, cli_diag *diag)
+static int want_string(const char **out, json_t *v, const char *path, cq__diag *diag)
 {
     if (!json_is_string(v) || json_string_length(v) == 0 ||
         strlen(json_string_value(v)) != json_string_length(v)) {
-        cli_diag_set(diag, path, "expected a non-empty string");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected a non-empty string");
+        return CQ_EINVALID;
     }
     *out = json_string_value(v);
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int unknown_key(const char *path, const char *key, const char *what, cli_diag *diag)
+static int unknown_key(const char *path, const char *key, const char *what, cq__diag *diag)
 {
-    char sub[CLI_PATH_MAX];
-    cli_path_key(sub, path, key);
-    cli_diag_set(diag, sub, "unknown %s", what);
-    return CLI_EINPUT;
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, key);
+    cq__diag_set(diag, sub, "unknown %s", what);
+    return CQ_EINVALID;
 }
 
 /* The five referential actions; anything else is rejected here, like the library does (D13). */
-static int want_action(const char **out, json_t *v, const char *path, cli_diag *diag)
+static int want_action(const char **out, json_t *v, const char *path, cq__diag *diag)
 {
     static const char *const actions[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
                                            "SET NULL" };
     const char *s = NULL;
-    if (want_string(&s, v, path, diag) != CLI_OK)
-        return CLI_EINPUT;
+    if (want_string(&s, v, path, diag) != CQ_OK)
+        return CQ_EINVALID;
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
         size_t n = strlen(actions[i]);
         bool same = strlen(s) == n;
@@ -174,65 +174,65 @@ static int want_action(const char **out, json_t *v, const char *path, cli_diag *
             same = toupper((unsigned char)s[c]) == actions[i][c];
         if (same) {
             *out = actions[i]; /* Sequelize upper-cases the action */
-            return CLI_OK;
+            return CQ_OK;
         }
     }
     char q[128];
-    cli_quote(q, sizeof q, s);
-    cli_diag_set(
+    cq__quote(q, sizeof q, s);
+    cq__diag_set(
         diag, path,
         "unknown action %s (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)", q);
-    return CLI_EINPUT;
+    return CQ_EINVALID;
 }
 
 /* ---- attributes ------------------------------------------------------------------------ */
 
-static int parse_default(cli_model *m, size_t i, json_t *v, const char *path, cli_diag *diag)
+static int parse_default(cq__sch_model *m, size_t i, json_t *v, const char *path, cq__diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
     json_t *fn = json_object_get(v, "$fn");
     if (json_is_object(v) && fn && json_object_size(v) == 1) {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, "$fn");
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, "$fn");
         const char *name = json_is_string(fn) ? json_string_value(fn) : "";
         if (strcmp(name, "NOW") == 0) {
             a->default_fn = CQ_DEFAULT_NOW;
         } else if (strcmp(name, "UUIDV4") == 0) {
             a->default_fn = CQ_DEFAULT_UUIDV4;
         } else {
-            cli_diag_set(diag, sub, "expected \"NOW\" or \"UUIDV4\"");
-            return CLI_EINPUT;
+            cq__diag_set(diag, sub, "expected \"NOW\" or \"UUIDV4\"");
+            return CQ_EINVALID;
         }
         m->attrs[i].default_json = v;
-        return CLI_OK;
+        return CQ_OK;
     }
-    int rc = cli_json_to_value(&m->defaults[i], v, false, NULL, NULL, path, diag);
-    if (rc != CLI_OK)
+    int rc = cq__json_to_value(&m->defaults[i], v, false, NULL, NULL, path, diag);
+    if (rc != CQ_OK)
         return rc;
     a->default_value = m->defaults[i];
     m->attrs[i].default_json = v;
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int parse_references(cli_model *m, size_t i, json_t *v, const char *path, cli_diag *diag)
+static int parse_references(cq__sch_model *m, size_t i, json_t *v, const char *path, cq__diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
-    cli_attr *ca = &m->attrs[i];
+    cq__sch_attr *ca = &m->attrs[i];
     if (json_is_null(v)) {
         a->references_none = true;
         ca->ref_none = true;
-        return CLI_OK;
+        return CQ_OK;
     }
     if (!json_is_object(v)) {
-        cli_diag_set(diag, path, "expected {\"model\": NAME, \"key\": ATTRIBUTE} or null");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected {\"model\": NAME, \"key\": ATTRIBUTE} or null");
+        return CQ_EINVALID;
     }
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
         int rc;
         if (strcmp(key, "model") == 0)
             rc = want_string(&a->references_model, val, sub, diag);
@@ -240,110 +240,161 @@ static int parse_references(cli_model *m, size_t i, json_t *v, const char *path,
             rc = want_string(&a->references_key, val, sub, diag);
         else
             rc = unknown_key(path, key, "references option (expected model, key)", diag);
-        if (rc != CLI_OK)
+        if (rc != CQ_OK)
             return rc;
     }
     if (!a->references_model) {
-        cli_diag_set(diag, path, "\"model\" is required");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "\"model\" is required");
+        return CQ_EINVALID;
     }
     ca->ref_model = a->references_model;
     ca->ref_key = a->references_key;
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int parse_attribute(cli_model *m, size_t i, const char *name, json_t *def, const char *path,
-                           cli_diag *diag)
+/* One key of an attribute definition: parses `val` (at `path`) into attribute `i` of `m`. */
+typedef int (*attr_key_fn)(cq__sch_model *m, size_t i, json_t *val, const char *path,
+                           cq__diag *diag);
+
+static int attr_type(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    int rc = want_string(&m->attrs[i].type_text, val, path, diag);
+    return rc == CQ_OK ? parse_type(&m->cq_attrs[i], m->attrs[i].type_text, path, diag) : rc;
+}
+
+static int attr_primary_key(cq__sch_model *m, size_t i, json_t *val, const char *path,
+                            cq__diag *diag)
+{
+    return want_bool(&m->cq_attrs[i].primary_key, val, path, diag);
+}
+
+static int attr_auto_increment(cq__sch_model *m, size_t i, json_t *val, const char *path,
+                               cq__diag *diag)
+{
+    int rc = want_bool(&m->cq_attrs[i].auto_increment, val, path, diag);
+    m->attrs[i].auto_increment = m->cq_attrs[i].auto_increment;
+    return rc;
+}
+
+static int attr_allow_null(cq__sch_model *m, size_t i, json_t *val, const char *path,
+                           cq__diag *diag)
+{
+    return want_flag(&m->cq_attrs[i].allow_null, val, path, diag);
+}
+
+static int attr_unique(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
-    cli_attr *ca = &m->attrs[i];
+    int rc = CQ_OK;
+    if (json_is_string(val)) {
+        rc = want_string(&a->unique_name, val, path, diag);
+        a->unique = rc == CQ_OK;
+    } else if (json_is_boolean(val)) {
+        a->unique = json_is_true(val);
+    } else {
+        cq__diag_set(diag, path, "expected true, false or a constraint name");
+        rc = CQ_EINVALID;
+    }
+    m->attrs[i].unique = a->unique;
+    m->attrs[i].unique_name = a->unique_name;
+    return rc;
+}
+
+static int attr_field(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    return want_string(&m->cq_attrs[i].field, val, path, diag);
+}
+
+static int attr_on_delete(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    int rc = want_action(&m->cq_attrs[i].on_delete, val, path, diag);
+    m->attrs[i].on_delete = m->cq_attrs[i].on_delete;
+    return rc;
+}
+
+static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    int rc = want_action(&m->cq_attrs[i].on_update, val, path, diag);
+    m->attrs[i].on_update = m->cq_attrs[i].on_update;
+    return rc;
+}
+
+/* The keys of an attribute definition, one parser each: a new key is one more row. */
+static const struct {
+    const char *key;
+    attr_key_fn parse;
+} attr_keys[] = {
+    { "type", attr_type },
+    { "primaryKey", attr_primary_key },
+    { "autoIncrement", attr_auto_increment },
+    { "allowNull", attr_allow_null },
+    { "defaultValue", parse_default },
+    { "unique", attr_unique },
+    { "field", attr_field },
+    { "references", parse_references },
+    { "onDelete", attr_on_delete },
+    { "onUpdate", attr_on_update },
+};
+
+static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t *def,
+                           const char *path, cq__diag *diag)
+{
+    cq_attr *a = &m->cq_attrs[i];
+    cq__sch_attr *ca = &m->attrs[i];
     a->name = ca->name = name;
     if (json_is_string(def)) {
         ca->type_text = json_string_value(def);
         return parse_type(a, ca->type_text, path, diag);
     }
     if (!json_is_object(def)) {
-        cli_diag_set(diag, path, "expected a type name (\"STRING\") or an object with \"type\"");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected a type name (\"STRING\") or an object with \"type\"");
+        return CQ_EINVALID;
     }
     const char *key;
     json_t *val;
     json_object_foreach(def, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        int rc = CLI_OK;
-        if (strcmp(key, "type") == 0) {
-            rc = want_string(&ca->type_text, val, sub, diag);
-            if (rc == CLI_OK)
-                rc = parse_type(a, ca->type_text, sub, diag);
-        } else if (strcmp(key, "primaryKey") == 0) {
-            rc = want_bool(&a->primary_key, val, sub, diag);
-        } else if (strcmp(key, "autoIncrement") == 0) {
-            rc = want_bool(&a->auto_increment, val, sub, diag);
-            ca->auto_increment = a->auto_increment;
-        } else if (strcmp(key, "allowNull") == 0) {
-            rc = want_flag(&a->allow_null, val, sub, diag);
-        } else if (strcmp(key, "defaultValue") == 0) {
-            rc = parse_default(m, i, val, sub, diag);
-        } else if (strcmp(key, "unique") == 0) {
-            if (json_is_string(val)) {
-                rc = want_string(&a->unique_name, val, sub, diag);
-                a->unique = rc == CLI_OK;
-            } else if (json_is_boolean(val)) {
-                a->unique = json_is_true(val);
-            } else {
-                cli_diag_set(diag, sub, "expected true, false or a constraint name");
-                rc = CLI_EINPUT;
-            }
-            ca->unique = a->unique;
-            ca->unique_name = a->unique_name;
-        } else if (strcmp(key, "field") == 0) {
-            rc = want_string(&a->field, val, sub, diag);
-        } else if (strcmp(key, "references") == 0) {
-            rc = parse_references(m, i, val, sub, diag);
-        } else if (strcmp(key, "onDelete") == 0) {
-            rc = want_action(&a->on_delete, val, sub, diag);
-            ca->on_delete = a->on_delete;
-        } else if (strcmp(key, "onUpdate") == 0) {
-            rc = want_action(&a->on_update, val, sub, diag);
-            ca->on_update = a->on_update;
-        } else {
-            rc = unknown_key(path, key, "attribute option", diag);
-        }
-        if (rc != CLI_OK)
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        attr_key_fn parse = NULL;
+        for (size_t k = 0; k < sizeof attr_keys / sizeof attr_keys[0] && !parse; k++)
+            if (strcmp(attr_keys[k].key, key) == 0)
+                parse = attr_keys[k].parse;
+        int rc =
+            parse ? parse(m, i, val, sub, diag) : unknown_key(path, key, "attribute option", diag);
+        if (rc != CQ_OK)
             return rc;
     }
     if (!ca->type_text) {
-        cli_diag_set(diag, path, "\"type\" is required");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "\"type\" is required");
+        return CQ_EINVALID;
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
 /* ---- models ---------------------------------------------------------------------------- */
 
 /* A timestamp's name, or `false` (Sequelize: no such column) when `omit` can say so. */
 static int parse_timestamp_name(const char **out, bool *omit, json_t *v, const char *path,
-                                cli_diag *diag)
+                                cq__diag *diag)
 {
     if (json_is_false(v)) {
         if (!omit) {
-            cli_diag_set(diag, path, "false is not supported here; give a name");
-            return CLI_EINPUT;
+            cq__diag_set(diag, path, "false is not supported here; give a name");
+            return CQ_EINVALID;
         }
         *omit = true;
-        return CLI_OK;
+        return CQ_OK;
     }
     return want_string(out, v, path, diag);
 }
 
 /* `indexes`: [{"fields": ["userId", ...], "name": "...", "unique": true}, ...] */
-static int parse_indexes(cli_model *m, json_t *list, const char *path, cli_diag *diag)
+static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__diag *diag)
 {
     if (!json_is_array(list)) {
-        cli_diag_set(diag, path, "expected an array of {\"fields\": [...], \"name\", \"unique\"}");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected an array of {\"fields\": [...], \"name\", \"unique\"}");
+        return CQ_EINVALID;
     }
     size_t n = json_array_size(list), nfields = 0;
     for (size_t i = 0; i < n; i++) {
@@ -353,36 +404,36 @@ static int parse_indexes(cli_model *m, json_t *list, const char *path, cli_diag 
     m->indexes = calloc(n + 1, sizeof *m->indexes);
     m->index_fields = calloc(nfields + 1, sizeof *m->index_fields);
     if (!m->indexes || !m->index_fields) {
-        cli_diag_set(diag, path, "out of memory");
-        return CLI_ENOMEM;
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
     }
     m->opts.indexes = m->indexes;
     const char **next = m->index_fields;
     for (size_t i = 0; i < n; i++) {
-        char sub[CLI_PATH_MAX];
-        cli_path_index(sub, path, i);
+        char sub[CQ__PATH_MAX];
+        cq__path_index(sub, path, i);
         json_t *def = json_array_get(list, i);
         if (!json_is_object(def)) {
-            cli_diag_set(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
-            return CLI_EINPUT;
+            cq__diag_set(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
+            return CQ_EINVALID;
         }
         cq_index *ix = &m->indexes[i];
         const char *key;
         json_t *val;
         json_object_foreach(def, key, val)
         {
-            char ksub[CLI_PATH_MAX];
-            cli_path_key(ksub, sub, key);
-            int rc = CLI_OK;
+            char ksub[CQ__PATH_MAX];
+            cq__path_key(ksub, sub, key);
+            int rc = CQ_OK;
             if (strcmp(key, "fields") == 0) {
                 if (!json_is_array(val) || json_array_size(val) == 0) {
-                    cli_diag_set(diag, ksub, "expected a non-empty array of column names");
-                    return CLI_EINPUT;
+                    cq__diag_set(diag, ksub, "expected a non-empty array of column names");
+                    return CQ_EINVALID;
                 }
                 ix->fields = next;
-                for (size_t k = 0; rc == CLI_OK && k < json_array_size(val); k++) {
-                    char fsub[CLI_PATH_MAX];
-                    cli_path_index(fsub, ksub, k);
+                for (size_t k = 0; rc == CQ_OK && k < json_array_size(val); k++) {
+                    char fsub[CQ__PATH_MAX];
+                    cq__path_index(fsub, ksub, k);
                     rc = want_string(next++, json_array_get(val, k), fsub, diag);
                 }
                 next++; /* the list's NULL */
@@ -393,31 +444,31 @@ static int parse_indexes(cli_model *m, json_t *list, const char *path, cli_diag 
             } else {
                 rc = unknown_key(sub, key, "index option (expected fields, name, unique)", diag);
             }
-            if (rc != CLI_OK)
+            if (rc != CQ_OK)
                 return rc;
         }
         if (!ix->fields) {
-            cli_diag_set(diag, sub, "\"fields\" is required");
-            return CLI_EINPUT;
+            cq__diag_set(diag, sub, "\"fields\" is required");
+            return CQ_EINVALID;
         }
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli_diag *diag)
+static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts)) {
-        cli_diag_set(diag, path, "expected an object");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected an object");
+        return CQ_EINVALID;
     }
     cq_model_opts *o = &m->opts;
     const char *key;
     json_t *val;
     json_object_foreach(opts, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        int rc = CLI_OK;
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        int rc = CQ_OK;
         if (strcmp(key, "tableName") == 0) {
             rc = want_string(&o->table_name, val, sub, diag);
         } else if (strcmp(key, "freezeTableName") == 0) {
@@ -444,41 +495,41 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
             rc = parse_indexes(m, val, sub, diag);
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
-                cli_diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
-                return CLI_EINPUT;
+                cq__diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
+                return CQ_EINVALID;
             }
             const char *nk;
             json_t *nv;
             json_object_foreach(val, nk, nv)
             {
-                char nsub[CLI_PATH_MAX];
-                cli_path_key(nsub, sub, nk);
+                char nsub[CQ__PATH_MAX];
+                cq__path_key(nsub, sub, nk);
                 if (strcmp(nk, "singular") == 0)
                     rc = want_string(&o->name_singular, nv, nsub, diag);
                 else if (strcmp(nk, "plural") == 0)
                     rc = want_string(&o->name_plural, nv, nsub, diag);
                 else
                     rc = unknown_key(sub, nk, "name option (expected singular, plural)", diag);
-                if (rc != CLI_OK)
+                if (rc != CQ_OK)
                     return rc;
             }
         } else {
             rc = unknown_key(path, key, "model option", diag);
         }
-        if (rc != CLI_OK)
+        if (rc != CQ_OK)
             return rc;
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int parse_model(cli_model *m, const char *name, json_t *def, const char *path,
-                       cli_diag *diag)
+static int parse_model(cq__sch_model *m, const char *name, json_t *def, const char *path,
+                       cq__diag *diag)
 {
     m->name = name;
     snprintf(m->path, sizeof m->path, "%s", path);
     if (!json_is_object(def)) {
-        cli_diag_set(diag, path, "expected an object with \"attributes\" and \"options\"");
-        return CLI_EINPUT;
+        cq__diag_set(diag, path, "expected an object with \"attributes\" and \"options\"");
+        return CQ_EINVALID;
     }
     json_t *attrs = NULL, *opts = NULL;
     const char *key;
@@ -492,82 +543,82 @@ static int parse_model(cli_model *m, const char *name, json_t *def, const char *
         else
             return unknown_key(path, key, "model key (expected attributes, options)", diag);
     }
-    char sub[CLI_PATH_MAX];
-    cli_path_key(sub, path, "attributes");
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, "attributes");
     if (attrs && !json_is_object(attrs)) {
-        cli_diag_set(diag, sub, "expected an object of attribute definitions");
-        return CLI_EINPUT;
+        cq__diag_set(diag, sub, "expected an object of attribute definitions");
+        return CQ_EINVALID;
     }
     size_t n = attrs ? json_object_size(attrs) : 0;
     m->attrs = calloc(n + 1, sizeof *m->attrs);
     m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
     m->defaults = calloc(n + 1, sizeof *m->defaults);
     if (!m->attrs || !m->cq_attrs || !m->defaults) {
-        cli_diag_set(diag, path, "out of memory");
-        return CLI_ENOMEM;
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
     }
     if (attrs) {
         json_object_foreach(attrs, key, val)
         {
-            char asub[CLI_PATH_MAX];
-            cli_path_key(asub, sub, key);
+            char asub[CQ__PATH_MAX];
+            cq__path_key(asub, sub, key);
             if (!*key) {
-                cli_diag_set(diag, asub, "attribute names may not be empty");
-                return CLI_EINPUT;
+                cq__diag_set(diag, asub, "attribute names may not be empty");
+                return CQ_EINVALID;
             }
             int rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
             m->n_attrs++; /* counted even on failure so its default is freed */
-            if (rc != CLI_OK)
+            if (rc != CQ_OK)
                 return rc;
         }
     }
     if (opts) {
-        cli_path_key(sub, path, "options");
+        cq__path_key(sub, path, "options");
         return parse_model_options(m, opts, sub, diag);
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
 /* ---- helpers shared with schema_assoc.c --------------------------------------------- */
 
-int cli_parse_type(cq_attr *attr, const char *text, const char *path, cli_diag *diag)
+int cq__sch_parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag)
 {
     return parse_type(attr, text, path, diag);
 }
 
-int cli_want_bool(bool *out, json_t *v, const char *path, cli_diag *diag)
+int cq__sch_want_bool(bool *out, json_t *v, const char *path, cq__diag *diag)
 {
     return want_bool(out, v, path, diag);
 }
 
-int cli_want_flag(cq_flag *out, json_t *v, const char *path, cli_diag *diag)
+int cq__sch_want_flag(cq_flag *out, json_t *v, const char *path, cq__diag *diag)
 {
     return want_flag(out, v, path, diag);
 }
 
-int cli_want_string(const char **out, json_t *v, const char *path, cli_diag *diag)
+int cq__sch_want_string(const char **out, json_t *v, const char *path, cq__diag *diag)
 {
     return want_string(out, v, path, diag);
 }
 
-int cli_want_action(const char **out, json_t *v, const char *path, cli_diag *diag)
+int cq__sch_want_action(const char **out, json_t *v, const char *path, cq__diag *diag)
 {
     return want_action(out, v, path, diag);
 }
 
-int cli_unknown_key(const char *path, const char *key, const char *what, cli_diag *diag)
+int cq__sch_unknown_key(const char *path, const char *key, const char *what, cq__diag *diag)
 {
     return unknown_key(path, key, what, diag);
 }
 
 /* ---- schema ---------------------------------------------------------------------------- */
 
-void cli_schema_free(cli_schema *s)
+void cq__schema_free(cq__schema *s)
 {
     if (!s)
         return;
     for (size_t i = 0; i < s->n_models; i++) {
-        cli_model *m = &s->models[i];
+        cq__sch_model *m = &s->models[i];
         for (size_t a = 0; m->defaults && a < m->n_attrs; a++)
             cq_value_free(m->defaults[a]);
         free(m->defaults);
@@ -578,25 +629,27 @@ void cli_schema_free(cli_schema *s)
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)
-        cli_assoc_clear(&s->assocs[i]);
+        cq__sch_assoc_clear(&s->assocs[i]);
     free(s->assocs);
     json_decref(s->root);
     free(s);
 }
 
-int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_diag *diag)
+static int schema_from_json(cq__schema **out, json_t *root, const char *path, const cq_db *known,
+                            cq__diag *diag)
 {
     *out = NULL;
-    cli_schema *s = calloc(1, sizeof *s);
+    cq__schema *s = calloc(1, sizeof *s);
     if (!s) {
-        cli_diag_set(diag, path, "out of memory");
-        return CLI_ENOMEM;
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
     }
+    s->known = known;
     s->root = json_incref(root);
-    int rc = CLI_OK;
+    int rc = CQ_OK;
     if (!json_is_object(root)) {
-        cli_diag_set(diag, path, "expected an object with \"models\"");
-        rc = CLI_EINPUT;
+        cq__diag_set(diag, path, "expected an object with \"models\"");
+        rc = CQ_EINVALID;
         goto done;
     }
     json_t *models = NULL, *assocs = NULL;
@@ -613,81 +666,92 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
             goto done;
         }
     }
-    char sub[CLI_PATH_MAX];
-    cli_path_key(sub, path, "models");
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, "models");
     if (!json_is_object(models)) {
-        cli_diag_set(diag, models ? sub : path,
+        cq__diag_set(diag, models ? sub : path,
                      models ? "expected an object of model definitions" : "\"models\" is required");
-        rc = CLI_EINPUT;
+        rc = CQ_EINVALID;
         goto done;
     }
     s->models = calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
-        cli_diag_set(diag, path, "out of memory");
-        rc = CLI_ENOMEM;
+        cq__diag_set(diag, path, "out of memory");
+        rc = CQ_ENOMEM;
         goto done;
     }
     json_object_foreach(models, key, val)
     {
-        char msub[CLI_PATH_MAX];
-        cli_path_key(msub, sub, key);
+        char msub[CQ__PATH_MAX];
+        cq__path_key(msub, sub, key);
         if (!*key) {
-            cli_diag_set(diag, msub, "model names may not be empty");
-            rc = CLI_EINPUT;
+            cq__diag_set(diag, msub, "model names may not be empty");
+            rc = CQ_EINVALID;
             goto done;
         }
         rc = parse_model(&s->models[s->n_models], key, val, msub, diag);
         s->n_models++;
-        if (rc != CLI_OK)
+        if (rc != CQ_OK)
             goto done;
     }
     if (assocs) {
-        cli_path_key(sub, path, "associations");
+        cq__path_key(sub, path, "associations");
         if (!json_is_array(assocs)) {
-            cli_diag_set(diag, sub, "expected an array");
-            rc = CLI_EINPUT;
+            cq__diag_set(diag, sub, "expected an array");
+            rc = CQ_EINVALID;
             goto done;
         }
         s->assocs = calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
         if (!s->assocs) {
-            cli_diag_set(diag, path, "out of memory");
-            rc = CLI_ENOMEM;
+            cq__diag_set(diag, path, "out of memory");
+            rc = CQ_ENOMEM;
             goto done;
         }
         for (size_t i = 0; i < json_array_size(assocs); i++) {
-            char asub[CLI_PATH_MAX];
-            cli_path_index(asub, sub, i);
-            rc = cli_assoc_parse(&s->assocs[i], json_array_get(assocs, i), asub, s, diag);
+            char asub[CQ__PATH_MAX];
+            cq__path_index(asub, sub, i);
+            rc = cq__sch_assoc_parse(&s->assocs[i], json_array_get(assocs, i), asub, s, diag);
             s->n_assocs++; /* counted even on failure so its owned parts are freed */
-            if (rc != CLI_OK)
+            if (rc != CQ_OK)
                 goto done;
         }
     }
 done:
-    if (rc != CLI_OK) {
-        cli_schema_free(s);
+    if (rc != CQ_OK) {
+        cq__schema_free(s);
         return rc;
     }
     *out = s;
-    return CLI_OK;
+    return CQ_OK;
 }
 
-int cli_load_schema(cli_schema **out, const char *text, size_t len, const char *origin,
-                    cli_diag *diag)
+int cq__schema_from_json(cq__schema **out, json_t *root, const char *path, cq__diag *diag)
+{
+    return schema_from_json(out, root, path, NULL, diag);
+}
+
+int cq__schema_load_for(cq__schema **out, const char *text, size_t len, const char *origin,
+                        const cq_db *known, cq__diag *diag)
 {
     *out = NULL;
     json_t *root = NULL;
-    int rc = cli_json_parse(&root, text, len, origin, diag);
-    if (rc != CLI_OK)
+    int rc = cq__json_parse(&root, text, len, origin, diag);
+    if (rc != CQ_OK)
         return rc;
-    rc = cli_schema_from_json(out, root, "", diag);
+    rc = schema_from_json(out, root, "", known, diag);
     json_decref(root);
     return rc;
 }
 
-bool cli_schema_has_model(const cli_schema *s, const char *name)
+int cq__schema_load(cq__schema **out, const char *text, size_t len, const char *origin,
+                    cq__diag *diag)
 {
-    if (cli_schema_model(s, name))
+    return cq__schema_load_for(out, text, len, origin, NULL, diag);
+}
+
+bool cq__schema_has_model(const cq__schema *s, const char *name)
+{
+    if (cq__schema_model(s, name) || (s && s->known && cq_db_model(s->known, name)))
         return true;
     for (size_t i = 0; s && i < s->n_assocs; i++)
         if (s->assocs[i].opts.through && strcmp(s->assocs[i].opts.through, name) == 0)
@@ -695,7 +759,7 @@ bool cli_schema_has_model(const cli_schema *s, const char *name)
     return false;
 }
 
-cli_model *cli_schema_model(const cli_schema *s, const char *name)
+cq__sch_model *cq__schema_model(const cq__schema *s, const char *name)
 {
     for (size_t i = 0; s && i < s->n_models; i++)
         if (strcmp(s->models[i].name, name) == 0)
@@ -703,7 +767,7 @@ cli_model *cli_schema_model(const cli_schema *s, const char *name)
     return NULL;
 }
 
-const cli_attr *cli_model_attr(const cli_model *m, const char *name)
+const cq__sch_attr *cq__sch_model_attr(const cq__sch_model *m, const char *name)
 {
     for (size_t i = 0; m && i < m->n_attrs; i++)
         if (strcmp(m->attrs[i].name, name) == 0)
@@ -711,47 +775,47 @@ const cli_attr *cli_model_attr(const cli_model *m, const char *name)
     return NULL;
 }
 
-int cli_schema_define(cq_db *db, const cli_schema *s, cli_diag *diag)
+int cq__schema_define(cq_db *db, const cq__schema *s, cq__diag *diag)
 {
     for (size_t i = 0; i < s->n_models; i++) {
-        const cli_model *m = &s->models[i];
+        const cq__sch_model *m = &s->models[i];
         int rc = cq_db_define(NULL, db, m->name, m->cq_attrs, &m->opts);
         if (rc != CQ_OK) {
             const char *msg = cq_db_error(db)->message;
-            cli_diag_set(diag, m->path, "%s", *msg ? msg : cq_strerror(rc));
-            return rc == CQ_ENOMEM ? CLI_ENOMEM : CLI_EINPUT;
+            cq__diag_set(diag, m->path, "%s", *msg ? msg : cq_strerror(rc));
+            return rc;
         }
     }
     for (size_t i = 0; i < s->n_assocs; i++) {
-        int rc = cli_assoc_define(NULL, db, &s->assocs[i], diag);
-        if (rc != CLI_OK)
+        int rc = cq__sch_assoc_define(NULL, db, &s->assocs[i], diag);
+        if (rc != CQ_OK)
             return rc;
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
 /* ---- associations (docs/schema.md, "Associations") ----------------------------------- */
 
 enum {
-    K_BT = 1 << CLI_BELONGS_TO,
-    K_HO = 1 << CLI_HAS_ONE,
-    K_HM = 1 << CLI_HAS_MANY,
-    K_BTM = 1 << CLI_BELONGS_TO_MANY,
+    K_BT = 1 << CQ__SCH_BELONGS_TO,
+    K_HO = 1 << CQ__SCH_HAS_ONE,
+    K_HM = 1 << CQ__SCH_HAS_MANY,
+    K_BTM = 1 << CQ__SCH_BELONGS_TO_MANY,
     K_ALL = K_BT | K_HO | K_HM | K_BTM
 };
 
 static const struct {
     const char *name;
-    cli_assoc_kind kind;
+    cq__sch_assoc_kind kind;
 } kinds[] = {
-    { "belongsTo", CLI_BELONGS_TO },
-    { "hasOne", CLI_HAS_ONE },
-    { "hasMany", CLI_HAS_MANY },
-    { "belongsToMany", CLI_BELONGS_TO_MANY },
+    { "belongsTo", CQ__SCH_BELONGS_TO },
+    { "hasOne", CQ__SCH_HAS_ONE },
+    { "hasMany", CQ__SCH_HAS_MANY },
+    { "belongsToMany", CQ__SCH_BELONGS_TO_MANY },
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
-void cli_assoc_clear(cli_assoc *a)
+void cq__sch_assoc_clear(cq__sch_assoc *a)
 {
     if (!a)
         return;
@@ -762,33 +826,33 @@ void cli_assoc_clear(cli_assoc *a)
     a->fk_default = a->other_default = a->scope = a->through_scope = NULL;
 }
 
-static int assoc_fail(cli_diag *diag, const char *path, const char *msg)
+static int assoc_fail(cq__diag *diag, const char *path, const char *msg)
 {
-    cli_diag_set(diag, path, "%s", msg);
-    return CLI_EINPUT;
+    cq__diag_set(diag, path, "%s", msg);
+    return CQ_EINVALID;
 }
 
 /* A model named by the entry: one of the schema, or a join model created earlier. */
-static int assoc_want_model(const char **out, json_t *v, const char *path, const cli_schema *s,
-                            cli_diag *diag)
+static int assoc_want_model(const char **out, json_t *v, const char *path, const cq__schema *s,
+                            cq__diag *diag)
 {
-    if (cli_want_string(out, v, path, diag) != CLI_OK)
-        return CLI_EINPUT;
-    if (s && !cli_schema_has_model(s, *out)) {
+    if (cq__sch_want_string(out, v, path, diag) != CQ_OK)
+        return CQ_EINVALID;
+    if (s && !cq__schema_has_model(s, *out)) {
         char q[200];
-        cli_quote(q, sizeof q, *out);
-        cli_diag_set(diag, path, "unknown model %s", q);
-        return CLI_EINPUT;
+        cq__quote(q, sizeof q, *out);
+        cq__diag_set(diag, path, "unknown model %s", q);
+        return CQ_EINVALID;
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
 /* An object of values (scope): JSON to cq_value, operators not mapped. */
-static int want_values(cq_value **out, json_t *v, const char *path, cli_diag *diag)
+static int want_values(cq_value **out, json_t *v, const char *path, cq__diag *diag)
 {
     if (!json_is_object(v))
         return assoc_fail(diag, path, "expected an object of attribute values");
-    return cli_json_to_value(out, v, false, NULL, NULL, path, diag);
+    return cq__json_to_value(out, v, false, NULL, NULL, path, diag);
 }
 
 /*
@@ -796,10 +860,10 @@ static int want_values(cq_value **out, json_t *v, const char *path, cli_diag *di
  * {name, field, allowNull, type, defaultValue, onDelete, onUpdate, unique}.
  */
 static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_out,
-                     cq_value **default_out, json_t *v, const char *path, cli_diag *diag)
+                     cq_value **default_out, json_t *v, const char *path, cq__diag *diag)
 {
     if (json_is_string(v))
-        return cli_want_string(name_out, v, path, diag);
+        return cq__sch_want_string(name_out, v, path, diag);
     if (!json_is_object(v))
         return assoc_fail(diag, path, "expected an attribute name or an object with \"name\"");
     memset(attr, 0, sizeof *attr);
@@ -807,111 +871,111 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
     json_t *val;
     json_object_foreach(v, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        int rc = CLI_OK;
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        int rc = CQ_OK;
         if (strcmp(key, "name") == 0) {
-            rc = cli_want_string(&attr->name, val, sub, diag);
+            rc = cq__sch_want_string(&attr->name, val, sub, diag);
         } else if (strcmp(key, "field") == 0) {
-            rc = cli_want_string(&attr->field, val, sub, diag);
+            rc = cq__sch_want_string(&attr->field, val, sub, diag);
         } else if (strcmp(key, "allowNull") == 0) {
-            rc = cli_want_flag(&attr->allow_null, val, sub, diag);
+            rc = cq__sch_want_flag(&attr->allow_null, val, sub, diag);
         } else if (strcmp(key, "type") == 0) {
             const char *t = NULL;
-            rc = cli_want_string(&t, val, sub, diag);
-            if (rc == CLI_OK)
-                rc = cli_parse_type(attr, t, sub, diag);
+            rc = cq__sch_want_string(&t, val, sub, diag);
+            if (rc == CQ_OK)
+                rc = cq__sch_parse_type(attr, t, sub, diag);
         } else if (strcmp(key, "defaultValue") == 0) {
             cq_value_free(*default_out);
             *default_out = NULL;
-            rc = cli_json_to_value(default_out, val, false, NULL, NULL, sub, diag);
+            rc = cq__json_to_value(default_out, val, false, NULL, NULL, sub, diag);
             attr->default_value = *default_out;
         } else if (strcmp(key, "onDelete") == 0) {
-            rc = cli_want_action(&attr->on_delete, val, sub, diag);
+            rc = cq__sch_want_action(&attr->on_delete, val, sub, diag);
         } else if (strcmp(key, "onUpdate") == 0) {
-            rc = cli_want_action(&attr->on_update, val, sub, diag);
+            rc = cq__sch_want_action(&attr->on_update, val, sub, diag);
         } else if (strcmp(key, "unique") == 0) {
             if (json_is_string(val)) {
-                rc = cli_want_string(&attr->unique_name, val, sub, diag);
+                rc = cq__sch_want_string(&attr->unique_name, val, sub, diag);
                 attr->unique = true;
             } else {
-                rc = cli_want_bool(&attr->unique, val, sub, diag);
+                rc = cq__sch_want_bool(&attr->unique, val, sub, diag);
             }
         } else {
-            rc = cli_unknown_key(path, key,
-                                 "key option (expected name, field, allowNull, type, "
-                                 "defaultValue, onDelete, onUpdate, unique)",
-                                 diag);
+            rc = cq__sch_unknown_key(path, key,
+                                     "key option (expected name, field, allowNull, type, "
+                                     "defaultValue, onDelete, onUpdate, unique)",
+                                     diag);
         }
-        if (rc != CLI_OK)
+        if (rc != CQ_OK)
             return rc;
     }
     *name_out = attr->name; /* may be NULL: the default name with these options */
     *attr_out = attr;
-    return CLI_OK;
+    return CQ_OK;
 }
 
 /* through: a model name (existing, else a join table to create) or
  * {model, unique, scope, paranoid}. */
-static int parse_through(cli_assoc *a, json_t *v, const char *path, cli_diag *diag)
+static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
 {
     cq_assoc_opts *o = &a->opts;
     if (json_is_string(v))
-        return cli_want_string(&o->through, v, path, diag);
+        return cq__sch_want_string(&o->through, v, path, diag);
     if (!json_is_object(v))
         return assoc_fail(diag, path, "expected a model name or {\"model\": NAME, ...}");
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        int rc = CLI_OK;
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        int rc = CQ_OK;
         if (strcmp(key, "model") == 0)
-            rc = cli_want_string(&o->through, val, sub, diag);
+            rc = cq__sch_want_string(&o->through, val, sub, diag);
         else if (strcmp(key, "unique") == 0)
-            rc = cli_want_flag(&o->through_unique, val, sub, diag);
+            rc = cq__sch_want_flag(&o->through_unique, val, sub, diag);
         else if (strcmp(key, "paranoid") == 0)
-            rc = cli_want_bool(&o->through_paranoid, val, sub, diag);
+            rc = cq__sch_want_bool(&o->through_paranoid, val, sub, diag);
         else if (strcmp(key, "scope") == 0) {
             rc = want_values(&a->through_scope, val, sub, diag);
             o->through_scope = a->through_scope;
         } else
-            rc = cli_unknown_key(path, key,
-                                 "through option (expected model, unique, scope, paranoid)", diag);
-        if (rc != CLI_OK)
+            rc = cq__sch_unknown_key(
+                path, key, "through option (expected model, unique, scope, paranoid)", diag);
+        if (rc != CQ_OK)
             return rc;
     }
     if (!o->through)
         return assoc_fail(diag, path, "\"model\" is required");
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int parse_as(cq_assoc_opts *o, json_t *v, const char *path, cli_diag *diag)
+static int parse_as(cq_assoc_opts *o, json_t *v, const char *path, cq__diag *diag)
 {
     if (json_is_string(v))
-        return cli_want_string(&o->as, v, path, diag);
+        return cq__sch_want_string(&o->as, v, path, diag);
     if (!json_is_object(v))
         return assoc_fail(diag, path, "expected a string or {\"singular\": ..., \"plural\": ...}");
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
         int rc;
         if (strcmp(key, "singular") == 0)
-            rc = cli_want_string(&o->as_singular, val, sub, diag);
+            rc = cq__sch_want_string(&o->as_singular, val, sub, diag);
         else if (strcmp(key, "plural") == 0)
-            rc = cli_want_string(&o->as_plural, val, sub, diag);
+            rc = cq__sch_want_string(&o->as_plural, val, sub, diag);
         else
-            rc = cli_unknown_key(path, key, "as option (expected singular, plural)", diag);
-        if (rc != CLI_OK)
+            rc = cq__sch_unknown_key(path, key, "as option (expected singular, plural)", diag);
+        if (rc != CQ_OK)
             return rc;
     }
     if (!o->as_singular || !o->as_plural)
         return assoc_fail(diag, path, "both \"singular\" and \"plural\" are required");
-    return CLI_OK;
+    return CQ_OK;
 }
 
 static const struct {
@@ -934,7 +998,7 @@ static const struct {
     { "timestamps", K_BTM },
 };
 
-static int parse_options(cli_assoc *a, json_t *opts, const char *path, cli_diag *diag)
+static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts))
         return assoc_fail(diag, path, "expected an object");
@@ -943,19 +1007,19 @@ static int parse_options(cli_assoc *a, json_t *opts, const char *path, cli_diag 
     json_t *val;
     json_object_foreach(opts, key, val)
     {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
         unsigned mask = 0;
         for (size_t i = 0; i < sizeof option_kinds / sizeof option_kinds[0]; i++)
             if (strcmp(option_kinds[i].key, key) == 0)
                 mask = option_kinds[i].kinds;
         if (!mask)
-            return cli_unknown_key(path, key, "association option", diag);
+            return cq__sch_unknown_key(path, key, "association option", diag);
         if (!(mask & (1u << a->kind))) {
-            cli_diag_set(diag, sub, "not an option of %s", a->kind_name);
-            return CLI_EINPUT;
+            cq__diag_set(diag, sub, "not an option of %s", a->kind_name);
+            return CQ_EINVALID;
         }
-        int rc = CLI_OK;
+        int rc = CQ_OK;
         if (strcmp(key, "as") == 0) {
             rc = parse_as(o, val, sub, diag);
         } else if (strcmp(key, "foreignKey") == 0) {
@@ -965,60 +1029,60 @@ static int parse_options(cli_assoc *a, json_t *opts, const char *path, cli_diag 
             rc = parse_key(&o->other_key, &a->other_attr, &o->other_key_attr, &a->other_default,
                            val, sub, diag);
         } else if (strcmp(key, "sourceKey") == 0) {
-            rc = cli_want_string(&o->source_key, val, sub, diag);
+            rc = cq__sch_want_string(&o->source_key, val, sub, diag);
         } else if (strcmp(key, "targetKey") == 0) {
-            rc = cli_want_string(&o->target_key, val, sub, diag);
+            rc = cq__sch_want_string(&o->target_key, val, sub, diag);
         } else if (strcmp(key, "through") == 0) {
             rc = parse_through(a, val, sub, diag);
         } else if (strcmp(key, "scope") == 0) {
             rc = want_values(&a->scope, val, sub, diag);
             o->scope = a->scope;
         } else if (strcmp(key, "constraints") == 0) {
-            rc = cli_want_flag(&o->constraints, val, sub, diag);
+            rc = cq__sch_want_flag(&o->constraints, val, sub, diag);
         } else if (strcmp(key, "onDelete") == 0) {
-            rc = cli_want_action(&o->on_delete, val, sub, diag);
+            rc = cq__sch_want_action(&o->on_delete, val, sub, diag);
         } else if (strcmp(key, "onUpdate") == 0) {
-            rc = cli_want_action(&o->on_update, val, sub, diag);
+            rc = cq__sch_want_action(&o->on_update, val, sub, diag);
         } else if (strcmp(key, "keyType") == 0) {
             const char *t = NULL;
             cq_attr tmp = { 0 };
-            rc = cli_want_string(&t, val, sub, diag);
-            if (rc == CLI_OK)
-                rc = cli_parse_type(&tmp, t, sub, diag);
+            rc = cq__sch_want_string(&t, val, sub, diag);
+            if (rc == CQ_OK)
+                rc = cq__sch_parse_type(&tmp, t, sub, diag);
             o->key_type = tmp.type;
         } else if (strcmp(key, "foreignKeyConstraint") == 0) {
-            rc = cli_want_flag(&o->foreign_key_constraint, val, sub, diag);
+            rc = cq__sch_want_flag(&o->foreign_key_constraint, val, sub, diag);
         } else if (strcmp(key, "uniqueKey") == 0) {
-            rc = cli_want_string(&o->unique_key, val, sub, diag);
+            rc = cq__sch_want_string(&o->unique_key, val, sub, diag);
         } else if (strcmp(key, "timestamps") == 0) {
-            rc = cli_want_flag(&o->timestamps, val, sub, diag);
+            rc = cq__sch_want_flag(&o->timestamps, val, sub, diag);
         }
-        if (rc != CLI_OK)
+        if (rc != CQ_OK)
             return rc;
     }
-    return CLI_OK;
+    return CQ_OK;
 }
 
-static int kind_of(cli_assoc *a, const char *name, const char *path, cli_diag *diag)
+static int kind_of(cq__sch_assoc *a, const char *name, const char *path, cq__diag *diag)
 {
     for (size_t i = 0; i < N_KINDS; i++) {
         if (strcmp(kinds[i].name, name) == 0) {
             a->kind = kinds[i].kind;
             a->kind_name = kinds[i].name;
-            return CLI_OK;
+            return CQ_OK;
         }
     }
     char q[200];
-    cli_quote(q, sizeof q, name);
-    cli_diag_set(diag, path,
+    cq__quote(q, sizeof q, name);
+    cq__diag_set(diag, path,
                  "unknown association type %s (expected belongsTo, hasOne, hasMany or "
                  "belongsToMany)",
                  q);
-    return CLI_EINPUT;
+    return CQ_EINVALID;
 }
 
-int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_schema *s,
-                    cli_diag *diag)
+int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const cq__schema *s,
+                        cq__diag *diag)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s", path);
@@ -1050,17 +1114,17 @@ int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_sch
             kind_key = key;
             kind_target = val;
         } else if (is_kind) {
-            cli_diag_set(diag, path, "an association has one type, got \"%s\" and \"%s\"", kind_key,
+            cq__diag_set(diag, path, "an association has one type, got \"%s\" and \"%s\"", kind_key,
                          key);
-            return CLI_EINPUT;
+            return CQ_EINVALID;
         } else {
-            return cli_unknown_key(
+            return cq__sch_unknown_key(
                 path, key, "association key (expected source, type, target, options)", diag);
         }
     }
-    char sub[CLI_PATH_MAX];
+    char sub[CQ__PATH_MAX];
     if (kind_key && (type || target)) {
-        cli_path_key(sub, path, kind_key);
+        cq__path_key(sub, path, kind_key);
         return assoc_fail(diag, sub,
                           "give either \"type\" and \"target\" or this short form, not both");
     }
@@ -1068,37 +1132,37 @@ int cli_assoc_parse(cli_assoc *a, json_t *entry, const char *path, const cli_sch
         a->kind_name = kind_key;
         kind_of(a, kind_key, path, diag);
         target = kind_target;
-        cli_path_key(sub, path, kind_key);
+        cq__path_key(sub, path, kind_key);
     } else {
         if (!type)
             return assoc_fail(diag, path,
                               "\"type\" is required (belongsTo, hasOne, hasMany or "
                               "belongsToMany)");
-        cli_path_key(sub, path, "type");
+        cq__path_key(sub, path, "type");
         const char *t = NULL;
-        if (cli_want_string(&t, type, sub, diag) != CLI_OK || kind_of(a, t, sub, diag) != CLI_OK)
-            return CLI_EINPUT;
+        if (cq__sch_want_string(&t, type, sub, diag) != CQ_OK || kind_of(a, t, sub, diag) != CQ_OK)
+            return CQ_EINVALID;
         if (!target)
             return assoc_fail(diag, path, "\"target\" is required");
-        cli_path_key(sub, path, "target");
+        cq__path_key(sub, path, "target");
     }
     int rc = assoc_want_model(&a->target, target, sub, s, diag);
-    if (rc != CLI_OK)
+    if (rc != CQ_OK)
         return rc;
-    cli_path_key(sub, path, "source");
+    cq__path_key(sub, path, "source");
     if (!source)
         return assoc_fail(diag, path, "\"source\" is required");
     rc = assoc_want_model(&a->source, source, sub, s, diag);
-    if (rc != CLI_OK)
+    if (rc != CQ_OK)
         return rc;
     if (a->options) {
-        cli_path_key(sub, path, "options");
+        cq__path_key(sub, path, "options");
         rc = parse_options(a, a->options, sub, diag);
     }
     return rc;
 }
 
-int cli_assoc_apply(cq_assoc **out, cq_db *db, const cli_assoc *a)
+int cq__sch_assoc_apply(cq_assoc **out, cq_db *db, const cq__sch_assoc *a)
 {
     cq_model *source = cq_db_model(db, a->source);
     cq_model *target = cq_db_model(db, a->target);
@@ -1107,28 +1171,28 @@ int cli_assoc_apply(cq_assoc **out, cq_db *db, const cli_assoc *a)
     if (!source || !target)
         return CQ_EUNKNOWN_MODEL;
     switch (a->kind) {
-    case CLI_BELONGS_TO:
+    case CQ__SCH_BELONGS_TO:
         return cq_model_belongs_to(out, source, target, &a->opts);
-    case CLI_HAS_ONE:
+    case CQ__SCH_HAS_ONE:
         return cq_model_has_one(out, source, target, &a->opts);
-    case CLI_HAS_MANY:
+    case CQ__SCH_HAS_MANY:
         return cq_model_has_many(out, source, target, &a->opts);
-    case CLI_BELONGS_TO_MANY:
+    case CQ__SCH_BELONGS_TO_MANY:
         return cq_model_belongs_to_many(out, source, target, &a->opts);
     }
     return CQ_EINVALID;
 }
 
-int cli_assoc_define(cq_assoc **out, cq_db *db, const cli_assoc *a, cli_diag *diag)
+int cq__sch_assoc_define(cq_assoc **out, cq_db *db, const cq__sch_assoc *a, cq__diag *diag)
 {
-    int rc = cli_assoc_apply(out, db, a);
+    int rc = cq__sch_assoc_apply(out, db, a);
     if (rc == CQ_OK)
-        return CLI_OK;
+        return CQ_OK;
     const char *msg = cq_db_error(db)->message;
     if (rc == CQ_EUNKNOWN_MODEL)
-        cli_diag_set(diag, a->path, "unknown model \"%s\"",
+        cq__diag_set(diag, a->path, "unknown model \"%s\"",
                      cq_db_model(db, a->source) ? a->target : a->source);
     else
-        cli_diag_set(diag, a->path, "%s", *msg ? msg : cq_strerror(rc));
-    return rc == CQ_ENOMEM ? CLI_ENOMEM : CLI_EINPUT;
+        cq__diag_set(diag, a->path, "%s", *msg ? msg : cq_strerror(rc));
+    return rc;
 }
