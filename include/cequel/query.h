@@ -375,8 +375,8 @@ CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq
  * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ...
  * @return CQ_OK, CQ_EINVALID (fn not a name), CQ_EUNKNOWN_ATTR, or the database's error.
  */
-CQ_EXTERN int cq_model_aggregate(cq_value **out, cq_model *model, const char *attr,
-                                 const char *fn, const cq_aggregate_opts *opts);
+CQ_EXTERN int cq_model_aggregate(cq_value **out, cq_model *model, const char *attr, const char *fn,
+                                 const cq_aggregate_opts *opts);
 /** cq_model_aggregate() with "max" (Model.max). */
 CQ_EXTERN int cq_model_max(cq_value **out, cq_model *model, const char *attr,
                            const cq_aggregate_opts *opts);

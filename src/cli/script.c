@@ -909,7 +909,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             if (json_is_object(val)) {
                 const char *k;
                 json_t *amount;
-                json_object_foreach(val, k, amount) {
+                json_object_foreach(val, k, amount)
+                {
                     if (!json_is_number(amount)) {
                         cli_diag_set(diag, sub, "expected a number for \"%s\"", k);
                         return CLI_EINPUT;

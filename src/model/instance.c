@@ -432,9 +432,9 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
         given[i] = true;
-        upd[i] = (long)i != m->created_at &&
-                 (!opts || !opts->fields || name_in(opts->fields, a->name) ||
-                  (long)i == m->updated_at);
+        upd[i] =
+            (long)i != m->created_at &&
+            (!opts || !opts->fields || name_in(opts->fields, a->name) || (long)i == m->updated_at);
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0 ||
             (upd[i] && cq__stmt_add_upd(st, a->field) != 0))

@@ -651,9 +651,8 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     if (rc != CQ_EUNIQUE)
         return rc;
     cq_error keep = m->db->s.error;
-    int frc = cq_model_find_one(out, m,
-                                &(cq_find_opts){ .where = opts->where,
-                                                 .transaction = opts->transaction });
+    int frc = cq_model_find_one(
+        out, m, &(cq_find_opts){ .where = opts->where, .transaction = opts->transaction });
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
@@ -685,9 +684,9 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     if (wrap)
         rc = cq__txn_begin(&t, m->db, opts->transaction ? m->db->txn_inner : NULL);
     if (rc == CQ_OK)
-        rc = cq_model_find_one(out, m,
-                               &(cq_find_opts){ .where = opts->where,
-                                                .transaction = t ? t : opts->transaction });
+        rc = cq_model_find_one(
+            out, m,
+            &(cq_find_opts){ .where = opts->where, .transaction = t ? t : opts->transaction });
     if (rc == CQ_OK && !*out) {
         if (!t && opts->transaction)
             rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
@@ -729,8 +728,7 @@ static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *ra
     if (a && (strcasecmp(fn, "max") == 0 || strcasecmp(fn, "min") == 0))
         return cq__attr_from_db(a, raw, d);
     if (cq_value_type_of(raw) != CQ_VALUE_TEXT ||
-        (strcasecmp(fn, "sum") != 0 && strcasecmp(fn, "avg") != 0 &&
-         strcasecmp(fn, "count") != 0))
+        (strcasecmp(fn, "sum") != 0 && strcasecmp(fn, "avg") != 0 && strcasecmp(fn, "count") != 0))
         return raw;
     const char *s = cq_value_as_text(raw);
     char *end = NULL;
@@ -772,9 +770,8 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     cq__db_clear(db);
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
     if (!is_identifier(fn))
-        return cq__db_fail(db, CQ_EINVALID,
-                           "aggregate on \"%s\": \"%s\" is not a function name", m->name,
-                           fn ? fn : "(null)");
+        return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
+                           m->name, fn ? fn : "(null)");
     long ai = attr && strcmp(attr, "*") == 0 ? -1 : attr ? cq__model_attr_index(m, attr) : -2;
     if (ai < -1 || (ai == -1 && strcasecmp(fn, "count") != 0))
         return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "aggregate: model \"%s\" has no attribute \"%s\"",
@@ -788,8 +785,9 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     for (const char *const *g = o.group; rc == CQ_OK && g && *g; g++, ngroup++) {
         long gi = cq__model_attr_index(m, *g);
         if (gi < 0)
-            rc = cq__db_fail(db, CQ_EUNKNOWN_ATTR,
-                             "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
+            rc =
+                cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                            "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
         else if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
                  cq__stmt_add_group(st, m->attrs[gi].field) != 0)
             rc = oom(db);
@@ -1123,8 +1121,7 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
                                       "increment: model \"%s\" has no attribute \"%s\"", m->name,
                                       name)
                         : cq__db_fail(db, CQ_EINVALID,
-                                      "increment on \"%s\": attribute names must be text",
-                                      m->name);
+                                      "increment on \"%s\": attribute names must be text", m->name);
         cq_value *amount = NULL;
         if (t == CQ_VALUE_OBJECT) {
             const cq_value *v = cq_value_object_value(fields, k);
@@ -1210,8 +1207,8 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
         return oom(m->db);
-    int rc = increment_set(st, m, fields, op, opts && opts->by ? opts->by : 1,
-                           opts && opts->silent);
+    int rc =
+        increment_set(st, m, fields, op, opts && opts->by ? opts->by : 1, opts && opts->silent);
     cq__expr *where = NULL;
     if (rc == CQ_OK && (rc = cq__where_pk(&where, inst, NULL)) == CQ_OK)
         rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : oom(m->db);

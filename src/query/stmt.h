@@ -97,7 +97,7 @@ typedef struct cq__stmt {
     /* SELECT: the column list (count mode uses `count`) */
     cq__col *cols;
     size_t ncols, cols_cap;
-    cq__expr *count; /* SELECT [cols, ]count(...) AS count */
+    cq__expr *count;   /* SELECT count(...) AS count instead of cols (after them when grouped) */
     char *count_alias; /* the count's alias; NULL: "count" */
     char **group;      /* GROUP BY these columns (of the FROM table, unqualified) */
     size_t ngroup, group_cap;

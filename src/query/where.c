@@ -126,11 +126,20 @@ static const struct {
     const char *name;
     const char *sql;
 } cmp_ops[] = {
-    { "$eq", "=" },         { "$ne", "!=" },           { "$gt", ">" },
-    { "$gte", ">=" },       { "$lt", "<" },            { "$lte", "<=" },
-    { "$like", "LIKE" },    { "$notLike", "NOT LIKE" }, { "$iLike", "ILIKE" },
-    { "$notILike", "NOT ILIKE" }, { "$regexp", "REGEXP" }, { "$notRegexp", "NOT REGEXP" },
-    { "$iRegexp", "IREGEXP" }, { "$notIRegexp", "NOT IREGEXP" },
+    { "$eq", "=" },
+    { "$ne", "!=" },
+    { "$gt", ">" },
+    { "$gte", ">=" },
+    { "$lt", "<" },
+    { "$lte", "<=" },
+    { "$like", "LIKE" },
+    { "$notLike", "NOT LIKE" },
+    { "$iLike", "ILIKE" },
+    { "$notILike", "NOT ILIKE" },
+    { "$regexp", "REGEXP" },
+    { "$notRegexp", "NOT REGEXP" },
+    { "$iRegexp", "IREGEXP" },
+    { "$notIRegexp", "NOT IREGEXP" },
 };
 
 /* $startsWith / $endsWith / $substring: LIKE with the text given, then `%`, before or both
@@ -181,8 +190,7 @@ static int col_ref(cq__expr **out, wctx *w, const cq_value *v)
 
 /* The right-hand side of a comparison given as an object: {$col: name}, {$any: [..]} or
  * {$all: [..]}. */
-static int special_rhs(cq__expr **out, wctx *w, const target *t, const char *op,
-                       const cq_value *v)
+static int special_rhs(cq__expr **out, wctx *w, const target *t, const char *op, const cq_value *v)
 {
     cq_db *db = w->m->db;
     *out = NULL;
@@ -205,8 +213,8 @@ static int build_any(cq__expr **out, wctx *w, const target *t, const char *sql, 
     bool any = cq__streq(kind, "$any");
     if (!cq__sql_has_any(cq_db_dialect(db)))
         return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                           "where on model \"%s\": %s is only available on PostgreSQL",
-                           w->m->name, kind);
+                           "where on model \"%s\": %s is only available on PostgreSQL", w->m->name,
+                           kind);
     if (cq_value_type_of(list) != CQ_VALUE_ARRAY)
         return cq__db_fail(db, CQ_EINVALID,
                            "where on model \"%s\": %s of attribute \"%s\" needs an array",
@@ -239,8 +247,8 @@ static int build_cmp(cq__expr **out, wctx *w, const target *t, const char *op, c
     cq_db *db = w->m->db;
     if (!cq__sql_op_supported(cq_db_dialect(db), sql))
         return cq__db_fail(db, CQ_ENOTSUPPORTED,
-                           "where on model \"%s\": operator %s is not available on %s",
-                           w->m->name, op, cq__sql_dialect_name(cq_db_dialect(db)));
+                           "where on model \"%s\": operator %s is not available on %s", w->m->name,
+                           op, cq__sql_dialect_name(cq_db_dialect(db)));
     if (cq_value_type_of(v) == CQ_VALUE_OBJECT && cq_value_size(v) == 1 &&
         (cq__streq(cq_value_object_key(v, 0), "$any") ||
          cq__streq(cq_value_object_key(v, 0), "$all")))

@@ -194,7 +194,8 @@ static void put_json(render *r, const cq__expr *e)
     if (boolean && mysql)
         cq__buf_put(&r->b, " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)");
     else if (num || boolean)
-        cq__buf_put(&r->b, num ? (mysql ? " AS DOUBLE)" : " AS DOUBLE PRECISION)") : " AS BOOLEAN)");
+        cq__buf_put(&r->b,
+                    num ? (mysql ? " AS DOUBLE)" : " AS DOUBLE PRECISION)") : " AS BOOLEAN)");
 }
 
 static void put_expr(render *r, const cq__expr *e)
@@ -325,7 +326,9 @@ static void put_limit(render *r, const cq__stmt *st)
 static void render_select(render *r, const cq__stmt *st)
 {
     cq__buf_put(&r->b, "SELECT ");
-    for (size_t i = 0; i < st->ncols; i++) {
+    /* a count replaces the columns, except the grouped ones of an aggregate */
+    size_t ncols = st->count && !st->ngroup ? 0 : st->ncols;
+    for (size_t i = 0; i < ncols; i++) {
         if (i)
             cq__buf_put(&r->b, ", ");
         put_col(r, st->cols[i].table, st->cols[i].column);
@@ -335,7 +338,7 @@ static void render_select(render *r, const cq__stmt *st)
         }
     }
     if (st->count) {
-        if (st->ncols)
+        if (ncols)
             cq__buf_put(&r->b, ", ");
         put_expr(r, st->count);
         cq__buf_put(&r->b, " AS ");
@@ -436,7 +439,8 @@ static void put_on_conflict(render *r, const cq__stmt *st)
 static void render_insert(render *r, const cq__stmt *st)
 {
     if (st->ignore_dup && r->d != CQ_DIALECT_POSTGRES)
-        cq__buf_put(&r->b, r->d == CQ_DIALECT_MYSQL ? "INSERT IGNORE INTO " : "INSERT OR IGNORE INTO ");
+        cq__buf_put(&r->b,
+                    r->d == CQ_DIALECT_MYSQL ? "INSERT IGNORE INTO " : "INSERT OR IGNORE INTO ");
     else
         cq__buf_put(&r->b, "INSERT INTO ");
     cq__sql_quote(&r->b, r->d, st->table);

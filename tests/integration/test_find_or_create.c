@@ -114,10 +114,9 @@ static void test_in_caller_transaction(void **state)
      * caller's transaction goes on */
     cq_value *w = cq_test_json("{\"email\":\"d@x\",\"name\":\"D\"}");
     cq_value *d = cq_test_json("{\"email\":\"c@x\"}");
-    assert_int_equal(cq_model_find_or_create(&u, &created, f->user,
-                                             &(cq_find_or_create_opts){ .where = w,
-                                                                        .defaults = d,
-                                                                        .transaction = t }),
+    assert_int_equal(cq_model_find_or_create(
+                         &u, &created, f->user,
+                         &(cq_find_or_create_opts){ .where = w, .defaults = d, .transaction = t }),
                      CQ_EUNIQUE);
     assert_null(u);
     cq_value_free(d);
@@ -136,12 +135,13 @@ static void test_bad_input(void **state)
     assert_false(created);
     cq_value *w = cq_test_json("{\"email\":\"e@x\"}");
     cq_value *d = cq_test_json("{\"nope\":1}");
-    assert_int_equal(cq_model_find_or_create(&u, &created, f->user,
-                                             &(cq_find_or_create_opts){ .where = w, .defaults = d }),
-                     CQ_EUNKNOWN_ATTR);
-    assert_int_equal(cq_model_find_or_create(&u, &created, NULL,
-                                             &(cq_find_or_create_opts){ .where = w }),
-                     CQ_EINVALID);
+    assert_int_equal(
+        cq_model_find_or_create(&u, &created, f->user,
+                                &(cq_find_or_create_opts){ .where = w, .defaults = d }),
+        CQ_EUNKNOWN_ATTR);
+    assert_int_equal(
+        cq_model_find_or_create(&u, &created, NULL, &(cq_find_or_create_opts){ .where = w }),
+        CQ_EINVALID);
     cq_value_free(d);
     cq_value_free(w);
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 0);
@@ -167,7 +167,8 @@ static void *insert_and_hold(void *arg)
     cq_instance *inst = NULL;
     cq_value *v = cq_test_json("{\"email\":\"race@x\",\"name\":\"winner\"}");
     if (cq_db_open(&db, srv_url(), NULL, NULL) != CQ_OK ||
-        cq_db_define(&user, db, "user", user_attrs, &(cq_model_opts){ .timestamps = CQ_OFF }) != CQ_OK ||
+        cq_db_define(&user, db, "user", user_attrs, &(cq_model_opts){ .timestamps = CQ_OFF }) !=
+            CQ_OK ||
         cq_db_transaction(&t, db, NULL) != CQ_OK ||
         cq_model_create(&inst, user, v, &(cq_write_opts){ .transaction = t }) != CQ_OK ||
         cq_instance_get_int(&r->id, inst, "id") != CQ_OK) {

@@ -78,8 +78,7 @@ static void test_instance_increment(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_increment(ada, n, NULL));
     assert_non_null(strstr(f->srv->last_sql, "SET "));
     assert_non_null(strstr(f->srv->last_sql, "=")); /* "n"="n"+ ? */
-    assert_true(strstr(f->srv->last_sql, "\"n\"=\"n\"+ ") ||
-                strstr(f->srv->last_sql, "`n`=`n`+ "));
+    assert_true(strstr(f->srv->last_sql, "\"n\"=\"n\"+ ") || strstr(f->srv->last_sql, "`n`=`n`+ "));
     /* as in Sequelize, the instance keeps what it had until reloaded */
     int64_t got = -1;
     CQ_ASSERT_OK(f->db, cq_instance_get_int(&got, ada, "n"));
@@ -110,7 +109,8 @@ static void test_instance_increment(void **state)
     cq_value *empty = cq_test_json("[]");
     assert_int_equal(cq_instance_increment(ada, empty, NULL), CQ_EINVALID);
     cq_value *w = cq_test_json("{}");
-    assert_int_equal(cq_instance_increment(ada, n, &(cq_increment_opts){ .where = w }), CQ_EINVALID);
+    assert_int_equal(cq_instance_increment(ada, n, &(cq_increment_opts){ .where = w }),
+                     CQ_EINVALID);
     assert_int_equal(f->srv->statements, before);
     assert_user(f, 1, "{\"n\":5,\"m\":11,\"score\":1.5}");
 
@@ -143,7 +143,8 @@ static void test_model_increment(void **state)
     /* an empty where moves every row; without one it is refused */
     cq_value *all = cq_test_json("{}");
     cq_value *nm = cq_test_json("[\"n\",\"m\"]");
-    CQ_ASSERT_OK(f->db, cq_model_decrement(&count, f->user, nm, &(cq_increment_opts){ .where = all }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_decrement(&count, f->user, nm, &(cq_increment_opts){ .where = all }));
     assert_int_equal(count, 2);
     assert_user(f, 1, "{\"n\":-1,\"m\":9,\"score\":1}");
     assert_user(f, 2, "{\"n\":14,\"m\":9,\"score\":1}");
@@ -156,14 +157,11 @@ static void test_model_increment(void **state)
     CQ_ASSERT_OK(f->db, cq_model_update(NULL, f->user, ts, &(cq_bulk_opts){ .where = all }));
     CQ_ASSERT_OK(f->db, cq_model_increment(&count, f->user, n,
                                            &(cq_increment_opts){ .where = w, .silent = true }));
-    assert_int_equal(srv_count_where(f->db, f->user,
-                                     "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"),
-                     2);
-    CQ_ASSERT_OK(f->db, cq_model_increment(&count, f->user, n,
-                                           &(cq_increment_opts){ .where = w }));
-    assert_int_equal(srv_count_where(f->db, f->user,
-                                     "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"),
-                     1);
+    assert_int_equal(
+        srv_count_where(f->db, f->user, "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"), 2);
+    CQ_ASSERT_OK(f->db, cq_model_increment(&count, f->user, n, &(cq_increment_opts){ .where = w }));
+    assert_int_equal(
+        srv_count_where(f->db, f->user, "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"), 1);
     assert_user(f, 2, "{\"n\":16,\"m\":9,\"score\":1}");
 
     cq_value_free(ts);

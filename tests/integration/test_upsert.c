@@ -112,8 +112,7 @@ static void test_upsert(void **state)
 
     /* conflict_fields: a new email is a new row */
     u = upsert(f, "{\"email\":\"b@x\",\"name\":\"B\"}",
-               &(cq_upsert_opts){ .conflict_fields = (const char *[]){ "email", NULL } },
-               &created);
+               &(cq_upsert_opts){ .conflict_fields = (const char *[]){ "email", NULL } }, &created);
     assert_created(f, created, 1);
     CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, u, "id"));
     /* (SQLite's AUTOINCREMENT and InnoDB spend a key on every upsert, PostgreSQL's sequence
@@ -138,9 +137,8 @@ static void test_created_at_kept(void **state)
     assert_int_equal(srv_count_where(f->db, f->user,
                                      "{\"createdAt\":\"2000-01-01T00:00:00.000Z\",\"name\":\"Z\"}"),
                      1);
-    assert_int_equal(srv_count_where(f->db, f->user,
-                                     "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"),
-                     0);
+    assert_int_equal(
+        srv_count_where(f->db, f->user, "{\"updatedAt\":\"2000-01-01T00:00:00.000Z\"}"), 0);
     cq_value_free(all);
     cq_value_free(old);
 }
@@ -154,10 +152,10 @@ static void test_bad_input(void **state)
     assert_null(u);
     cq_value_free(v);
     v = cq_test_json("{\"email\":\"a@x\"}");
-    assert_int_equal(cq_model_upsert(&u, NULL, f->user, v,
-                                     &(cq_upsert_opts){
-                                         .conflict_fields = (const char *[]){ "zz", NULL } }),
-                     CQ_EUNKNOWN_ATTR);
+    assert_int_equal(
+        cq_model_upsert(&u, NULL, f->user, v,
+                        &(cq_upsert_opts){ .conflict_fields = (const char *[]){ "zz", NULL } }),
+        CQ_EUNKNOWN_ATTR);
     assert_int_equal(cq_model_upsert(&u, NULL, NULL, v, NULL), CQ_EINVALID);
     cq_value_free(v);
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 0);

@@ -212,9 +212,9 @@ int srv_any_setup(void **state)
         return srv_setup(state);
     srv_fixture *f = calloc(1, sizeof *f);
     cq_error err = { 0 };
-    if (!f || cq_db_open(&f->db, "sqlite::memory:",
-                         &(cq_open_opts){ .log = { .fn = capture, .user_data = f } },
-                         &err) != CQ_OK) {
+    if (!f ||
+        cq_db_open(&f->db, "sqlite::memory:",
+                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
         print_error("cq_db_open(sqlite::memory:): %s\n", err.message);
         free(f);
         return -1;
