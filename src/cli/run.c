@@ -446,6 +446,37 @@ static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
 static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_model *model,
                        const char *path, step_error *e);
 
+/* `all: "HasMany"` or `all: ["HasOne", "BelongsTo"]`: the names v6's _expandIncludeAll
+ * accepts, and its EagerLoadingError for any other ("All" is `all: true`). */
+static int include_all_types(cq_include *inc, json_t *v, step_error *e)
+{
+    static const struct {
+        const char *name;
+        unsigned bits;
+    } types[] = { { "BelongsTo", CQ_ALL_BELONGS_TO }, { "HasOne", CQ_ALL_HAS_ONE },
+                  { "HasMany", CQ_ALL_HAS_MANY },     { "One", CQ_ALL_ONE },
+                  { "Has", CQ_ALL_HAS },              { "Many", CQ_ALL_MANY } };
+    size_t n = json_is_array(v) ? json_array_size(v) : 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_is_array(v) ? json_array_get(v, i) : v);
+        if (strcmp(name, "All") == 0) {
+            inc->all = true;
+            inc->all_types = 0;
+            return CQ_OK;
+        }
+        size_t k = 0;
+        while (k < sizeof types / sizeof types[0] && strcmp(types[k].name, name) != 0)
+            k++;
+        if (k == sizeof types / sizeof types[0])
+            return fail(e, CQ_EEAGER,
+                        "include all '%s' is not valid - must be BelongsTo, HasOne, HasMany, One, "
+                        "Has, Many or All",
+                        name);
+        inc->all_types |= types[k].bits;
+    }
+    return CQ_OK;
+}
+
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
@@ -485,7 +516,13 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         else
             inc->as = json_string_value(v); /* the library reports the unknown alias */
     }
-    inc->all = json_is_true(json_object_get(j, "all"));
+    if ((v = json_object_get(j, "all")) && !json_is_boolean(v))
+        rc = include_all_types(inc, v, e);
+    else
+        inc->all = json_is_true(v);
+    if (rc != CQ_OK)
+        return rc;
+    inc->nested = json_is_true(json_object_get(j, "nested"));
     inc->separate = json_is_true(json_object_get(j, "separate"));
     if ((v = json_object_get(j, "limit")))
         inc->limit = json_integer_value(v);

@@ -342,9 +342,22 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                 cli_diag_set(c->diag, sub, "expected a non-empty string");
                 rc = CLI_EINPUT;
             }
-        } else if (strcmp(key, "all") == 0 || strcmp(key, "required") == 0 ||
+        } else if (strcmp(key, "all") == 0) {
+            /* true, a type name or a list of them; unknown names fail when the step runs,
+             * as v6's EagerLoadingError does */
+            named = true;
+            bool ok = json_is_boolean(val) || is_nonempty_string(val) ||
+                      (json_is_array(val) && json_array_size(val) > 0);
+            for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
+                ok = ok && is_nonempty_string(json_array_get(val, i));
+            if (!ok) {
+                cli_diag_set(c->diag, sub,
+                             "expected true, an association type (\"HasMany\", \"One\", ...) "
+                             "or an array of them");
+                rc = CLI_EINPUT;
+            }
+        } else if (strcmp(key, "required") == 0 || strcmp(key, "nested") == 0 ||
                    strcmp(key, "separate") == 0 || strcmp(key, "paranoid") == 0) {
-            named = named || strcmp(key, "all") == 0;
             if (!json_is_boolean(val)) {
                 cli_diag_set(c->diag, sub, "expected true or false");
                 rc = CLI_EINPUT;
@@ -392,7 +405,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
         } else {
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
-                         "all, where, required, attributes, include, separate, "
+                         "all, nested, where, required, attributes, include, separate, "
                          "limit, order, through, paranoid)");
             rc = CLI_EINPUT;
         }

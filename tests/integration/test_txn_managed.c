@@ -134,7 +134,7 @@ typedef struct work {
     struct work *nested;  /* run as a nested managed transaction after the creates */
     bool try_commit;      /* try to end the managed transaction itself */
     int commit_rc;
-    bool leave_open;      /* begin an unmanaged nested transaction and leave it open */
+    bool leave_open; /* begin an unmanaged nested transaction and leave it open */
 } work;
 
 static int do_work(cq_txn *txn, void *user_data)
@@ -163,7 +163,8 @@ static int do_work(cq_txn *txn, void *user_data)
     return w->fail_with;
 }
 
-/* ---- managed transactions --------------------------------------------------------------------- */
+/* ---- managed transactions ---------------------------------------------------------------------
+ */
 
 static void test_txn_managed__success_commits(void **state)
 {
@@ -275,9 +276,9 @@ static void test_txn_managed__bad_arguments(void **state)
     work w = { .f = f, .names = { "ada" } };
 
     CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_db_transaction_run(f->db, NULL, NULL, NULL));
-    CQ_ASSERT_ERR(f->db, CQ_EINVALID,
-                  cq_db_transaction_run(f->db, do_work, &w,
-                                        &(cq_txn_opts){ .isolation_level = 99 }));
+    CQ_ASSERT_ERR(
+        f->db, CQ_EINVALID,
+        cq_db_transaction_run(f->db, do_work, &w, &(cq_txn_opts){ .isolation_level = 99 }));
     assert_false(w.seen);
     assert_int_equal(f->n, 0); /* nothing was sent */
     cq_txn *t = (cq_txn *)&t;
@@ -287,7 +288,8 @@ static void test_txn_managed__bad_arguments(void **state)
     assert_int_equal(f->n, 0);
 }
 
-/* ---- isolation levels -------------------------------------------------------------------------- */
+/* ---- isolation levels --------------------------------------------------------------------------
+ */
 
 /* The level the server reports for the current transaction, lower case with spaces
  * ("read committed"); SQLite: "1" / "0", its read_uncommitted switch. Caller frees. */
@@ -378,9 +380,9 @@ static void test_txn_managed__isolation_statement_order(void **state)
     cq_dialect d = cq_db_dialect(f->db);
     cq_txn *t = NULL;
 
-    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db,
-                                          &(cq_txn_opts){
-                                              .isolation_level = CQ_ISOLATION_READ_UNCOMMITTED }));
+    CQ_ASSERT_OK(
+        f->db, cq_db_transaction(
+                   &t, f->db, &(cq_txn_opts){ .isolation_level = CQ_ISOLATION_READ_UNCOMMITTED }));
     uint64_t id = cq_txn_id(t);
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
     const char *set = d == CQ_DIALECT_SQLITE ? "PRAGMA read_uncommitted = ON;"
@@ -398,15 +400,14 @@ static void test_txn_managed__isolation_statement_order(void **state)
 
     /* SQLite: REPEATABLE READ and SERIALIZABLE send nothing; a savepoint never sends one */
     log_clear(f);
-    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db,
-                                          &(cq_txn_opts){
-                                              .isolation_level = CQ_ISOLATION_SERIALIZABLE }));
-    cq_txn *sp = NULL;
     CQ_ASSERT_OK(f->db,
-                 cq_db_transaction(&sp, f->db,
-                                   &(cq_txn_opts){ .parent = t,
-                                                   .isolation_level =
-                                                       CQ_ISOLATION_READ_COMMITTED }));
+                 cq_db_transaction(&t, f->db,
+                                   &(cq_txn_opts){ .isolation_level = CQ_ISOLATION_SERIALIZABLE }));
+    cq_txn *sp = NULL;
+    CQ_ASSERT_OK(
+        f->db, cq_db_transaction(
+                   &sp, f->db,
+                   &(cq_txn_opts){ .parent = t, .isolation_level = CQ_ISOLATION_READ_COMMITTED }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(sp));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
     size_t sets = 0;
@@ -425,8 +426,7 @@ static void test_txn_managed__db_wide_default_level(void **state)
     cq_isolation_level want =
         d == CQ_DIALECT_SQLITE ? CQ_ISOLATION_READ_UNCOMMITTED : CQ_ISOLATION_SERIALIZABLE;
 
-    assert_int_equal(cq_db_open(&db, url, &(cq_open_opts){ .isolation_level = want }, &err),
-                     CQ_OK);
+    assert_int_equal(cq_db_open(&db, url, &(cq_open_opts){ .isolation_level = want }, &err), CQ_OK);
     f->extra = db;
     tfx g = { .db = db, .user = NULL };
     cq_txn *t = NULL;
