@@ -52,8 +52,8 @@ typedef enum cq_isolation_level {
 } cq_isolation_level;
 
 typedef struct cq_open_opts {
-    cq_log_opts log;           /**< SQL logging; default silent */
-    cq_define_defaults define; /**< defaults applied to every model */
+    cq_log_opts log;                    /**< SQL logging; default silent */
+    cq_define_defaults define;          /**< defaults applied to every model */
     cq_isolation_level isolation_level; /**< level of every top-level transaction that names
                                              none (Sequelize's `isolationLevel` option);
                                              default: the server's */

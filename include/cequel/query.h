@@ -72,17 +72,17 @@ enum {
  * already included on the way down (which ends cycles).
  */
 typedef struct cq_include {
-    const struct cq_assoc *association;    /**< the association handle */
-    cq_model *model;                       /**< or the target model */
-    const char *as;                        /**< alias: picks the association */
-    bool all;            /**< `{all: true}`: every association of the model; `association`,
-                              `model` and `as` are then ignored */
-    unsigned all_types;  /**< `{all: 'HasMany'}`: only associations of these CQ_ALL_* types
-                              (implies `all`); 0 = every type. Other bits: CQ_EEAGER */
-    bool nested;         /**< with `all`: Sequelize's `nested: true` (see above) */
-    const cq_value *where;                 /**< filter on the included rows; makes it required */
-    cq_flag required;                      /**< INNER (on) / LEFT OUTER (off) join; default: on
-                                                when `where` is given, else off */
+    const struct cq_assoc *association; /**< the association handle */
+    cq_model *model;                    /**< or the target model */
+    const char *as;                     /**< alias: picks the association */
+    bool all;              /**< `{all: true}`: every association of the model; `association`,
+                                `model` and `as` are then ignored */
+    unsigned all_types;    /**< `{all: 'HasMany'}`: only associations of these CQ_ALL_* types
+                                (implies `all`); 0 = every type. Other bits: CQ_EEAGER */
+    bool nested;           /**< with `all`: Sequelize's `nested: true` (see above) */
+    const cq_value *where; /**< filter on the included rows; makes it required */
+    cq_flag required;      /**< INNER (on) / LEFT OUTER (off) join; default: on
+                                when `where` is given, else off */
     const char *const *attributes;         /**< NULL-terminated; NULL = all */
     const struct cq_include *include;      /**< nested includes; NULL = none */
     bool separate;                         /**< hasMany: load in a second query */

@@ -538,7 +538,8 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
         return rc;
     }
     cq_instance *inst = NULL;
-    rc = cq__txn_finish(t, create_tree(&inst, m, values, expanded ? expanded : opts->include, opts));
+    rc =
+        cq__txn_finish(t, create_tree(&inst, m, values, expanded ? expanded : opts->include, opts));
     cq__inc_list_free(expanded);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
@@ -581,8 +582,8 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     if (rc == CQ_OK)
         rc = tx_begin(&t, m->db);
     if (rc == CQ_OK)
-        rc = cq__txn_finish(
-            t, bulk_tree(made, m, vals, n, expanded ? expanded : opts->include, opts));
+        rc = cq__txn_finish(t,
+                            bulk_tree(made, m, vals, n, expanded ? expanded : opts->include, opts));
     cq__inc_list_free(expanded);
     for (size_t i = 0; i < n; i++) {
         if (rc == CQ_OK && cq__rows_push(rows, made[i]) != 0)

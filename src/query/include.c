@@ -65,10 +65,9 @@ bool cq__inc_is_end(const cq_include *e)
     /* only an all-zero element ends a list: one with options but no association is an error
      * (cq__inc_resolve), not a silent end */
     return !e->association && !e->model && !e->as && !e->all && !e->all_types && !e->nested &&
-           !e->where && !e->required &&
-           !e->attributes && !e->include && !e->separate && !e->through_attributes &&
-           !e->through_attributes_none && !e->through_where && !e->limit && !e->order &&
-           !e->paranoid && !e->through_paranoid;
+           !e->where && !e->required && !e->attributes && !e->include && !e->separate &&
+           !e->through_attributes && !e->through_attributes_none && !e->through_where &&
+           !e->limit && !e->order && !e->paranoid && !e->through_paranoid;
 }
 
 /* Which association an include element names (spec/include.md A1). */
