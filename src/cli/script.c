@@ -85,6 +85,7 @@ typedef struct checker {
     name_entry *names;
     size_t n_names, cap_names;
     cli_diag *diag;
+    size_t txn_depth;      /* {"transaction": [...]} steps around the one being checked */
     const char *bound[16]; /* template names bound by enclosing {"$map", "as"} */
     size_t n_bound;
 } checker;
@@ -909,16 +910,22 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         rc = check_template(c, target, tpath, false);
         break;
     case T_STEPS:
+        if (c->txn_depth >= 16) {
+            cli_diag_set(diag, tpath, "transactions nested too deep (16 levels at most)");
+            return CLI_EINPUT;
+        }
         s->inner = calloc(json_array_size(target) + 1, sizeof *s->inner);
         if (!s->inner) {
             cli_diag_set(diag, s->path, "out of memory");
             return CLI_ENOMEM;
         }
         s->n_inner = json_array_size(target);
+        c->txn_depth++;
         for (size_t i = 0; rc == CLI_OK && i < s->n_inner; i++) {
             cli_path_index(s->inner[i].path, tpath, i);
             rc = parse_step(c, &s->inner[i], json_array_get(target, i));
         }
+        c->txn_depth--;
         break;
     }
     if (rc != CLI_OK)

@@ -26,4 +26,14 @@ expect_run_postgres managed_txn "$script"
 [ ! -f "$TMP/managed_txn.pg.log" ] || check_levels "$TMP/managed_txn.pg.log" "BEGIN;" -A1
 expect_run_mysql managed_txn "$script"
 [ ! -f "$TMP/managed_txn.my.log" ] || check_levels "$TMP/managed_txn.my.log" "START TRANSACTION;" -B1
+
+S='"schema":{"models":{"user":{"attributes":{"name":"STRING"}}}}'
+script_error 'steps[0].isolationLevel: expected "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ" or "SERIALIZABLE"' \
+    "{$S,\"steps\":[{\"transaction\":[],\"isolationLevel\":\"serializable\"}]}"
+script_error 'steps[1].transaction[0].count: unknown model "usr"' \
+    "{$S,\"steps\":[{\"sync\":{}},{\"transaction\":[{\"count\":\"usr\"}]}]}"
+deep='{"count":"user"}'
+for _ in $(seq 17); do deep="{\"transaction\":[$deep]}"; done
+path="steps[0]$(for _ in $(seq 16); do printf '.transaction[0]'; done).transaction"
+script_error "$path: transactions nested too deep (16 levels at most)" "{$S,\"steps\":[$deep]}"
 finish
