@@ -28,6 +28,29 @@ typedef struct cq_define_defaults {
     cq_flag timestamps;     /**< default on */
 } cq_define_defaults;
 
+/**
+ * Transaction isolation levels (Sequelize's `Transaction.ISOLATION_LEVELS`). 0 leaves the
+ * server's own level. What each dialect sends, as Sequelize v6 does:
+ * - PostgreSQL: `SET TRANSACTION ISOLATION LEVEL ...` right after BEGIN (READ UNCOMMITTED is
+ *   accepted and behaves as READ COMMITTED there).
+ * - MySQL/MariaDB: `SET TRANSACTION ISOLATION LEVEL ...` right before START TRANSACTION (it
+ *   applies to that next transaction only).
+ * - SQLite, whose transactions are always serializable towards other connections:
+ *   READ UNCOMMITTED sends `PRAGMA read_uncommitted = ON`, READ COMMITTED
+ *   `PRAGMA read_uncommitted = OFF` (a setting of the connection, which stays after the
+ *   transaction and matters only to connections sharing a cache); REPEATABLE READ and
+ *   SERIALIZABLE send nothing.
+ * A savepoint (a nested transaction) keeps its parent's level: a level given for one is
+ * ignored, as in Sequelize.
+ */
+typedef enum cq_isolation_level {
+    CQ_ISOLATION_DEFAULT = 0,
+    CQ_ISOLATION_READ_UNCOMMITTED,
+    CQ_ISOLATION_READ_COMMITTED,
+    CQ_ISOLATION_REPEATABLE_READ,
+    CQ_ISOLATION_SERIALIZABLE
+} cq_isolation_level;
+
 typedef struct cq_open_opts {
     cq_log_opts log;           /**< SQL logging; default silent */
     cq_define_defaults define; /**< defaults applied to every model */
@@ -43,6 +66,9 @@ typedef struct cq_open_opts {
      *  seconds) with CQ_ETIMEOUT, and its connection is closed (see cq_db_open() on lost
      *  connections). Default: the URL's `statement_timeout`, else none. */
     uint32_t statement_timeout_ms;
+    cq_isolation_level isolation_level; /**< level of every top-level transaction that names
+                                             none (Sequelize's `isolationLevel` option);
+                                             default: the server's */
 } cq_open_opts;
 
 /**
@@ -118,22 +144,55 @@ CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
 CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 
 typedef struct cq_txn_opts {
-    cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level */
+    cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level
+                         (cq_db_transaction_run: the innermost open transaction, if any) */
+    cq_isolation_level isolation_level; /**< top level only (see cq_isolation_level);
+                                             default: cq_open_opts.isolation_level */
 } cq_txn_opts;
 
 /**
- * Begins a transaction (BEGIN), or a savepoint when `opts->parent` is given.
+ * Begins a transaction (BEGIN), or a savepoint when `opts->parent` is given (Sequelize's
+ * unmanaged `sequelize.transaction()`).
  * @param[out] out  the transaction; ends with cq_txn_commit() or cq_txn_rollback(), which
- *                  also free it. cq_db_close() rolls back and frees one left open.
+ *                  also free it. cq_db_close() rolls back and frees one left open. NULL on
+ *                  failure.
+ * @param opts      NULL for defaults; not kept.
  * @return CQ_OK, CQ_EINVALID when a top-level transaction is already open (cequel drives one
- *         connection; nest with `parent`), CQ_EDATABASE.
+ *         connection; nest with `parent`) or the isolation level is out of range,
+ *         CQ_EDATABASE (details: cq_db_error()).
  */
 CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
-/** Commits (or releases the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when
- *  the transaction's connection was lost (the server rolled it back; see cq_db_open()). */
+
+/**
+ * The work of a managed transaction: return CQ_OK to commit, anything else to roll back.
+ * `txn` is borrowed for the call: pass it to the calls the work makes, never end it with
+ * cq_txn_commit() / cq_txn_rollback() (they refuse with CQ_EINVALID).
+ */
+typedef int (*cq_txn_fn)(cq_txn *txn, void *user_data);
+
+/**
+ * Managed transaction (Sequelize's `sequelize.transaction(async t => ...)`): begins a
+ * transaction, calls `fn(txn, user_data)`, then commits when it returns CQ_OK, else rolls
+ * back. Called while a transaction is open (from inside another managed transaction's `fn`,
+ * say) and without `opts->parent`, it nests in the innermost open transaction, as a
+ * savepoint; a failing nested call undoes only its own work. Nested transactions that `fn`
+ * began and left open are rolled back (and freed) before its transaction ends.
+ * @param fn         required; `user_data` is passed through untouched.
+ * @param opts       NULL for defaults; not kept.
+ * @return CQ_OK when `fn` succeeded and the commit did; `fn`'s own status when it failed
+ *         (the rollback keeps the error `fn` left in cq_db_error(), or says which status `fn`
+ *         returned); or the error of BEGIN / COMMIT (CQ_EDATABASE; a failed COMMIT is rolled
+ *         back), CQ_EINVALID (no `fn`, a bad parent or isolation level).
+ */
+CQ_EXTERN int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data,
+                                    const cq_txn_opts *opts);
+/** Commits (or releases the savepoint) and frees `txn`, even on failure.
+ *  @return CQ_OK, CQ_EDATABASE, CQ_ECONNECT (the transaction's connection was lost: the
+ *          server rolled it back; see cq_db_open()), CQ_EINVALID (a nested transaction is still open, or `txn` is
+ *          managed by cq_db_transaction_run(): then it is left open and not freed). */
 CQ_EXTERN int cq_txn_commit(cq_txn *txn);
-/** Rolls back (to the savepoint) and frees `txn`, even on failure. CQ_ECONNECT when the
- *  transaction's connection was lost (rolled back by the server already). */
+/** Rolls back (to the savepoint) and frees `txn`, even on failure; the same codes as
+ *  cq_txn_commit(). */
 CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
 /** Identifier used in logs (1, 2, ...). */
 CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);

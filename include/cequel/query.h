@@ -55,19 +55,47 @@ typedef struct cq_order {
 struct cq_assoc;
 
 /**
+ * Association types an `all` include may be limited to (cq_include.all_types), as Sequelize's
+ * `{all: 'BelongsTo'}` strings: 'One' is CQ_ALL_ONE, 'Has' CQ_ALL_HAS, 'Many' CQ_ALL_MANY
+ * (hasMany only). v6 has no string for belongsToMany, so neither is there a bit: only
+ * `all: true` includes belongsToMany associations.
+ */
+enum {
+    CQ_ALL_BELONGS_TO = 1 << 0,
+    CQ_ALL_HAS_ONE = 1 << 1,
+    CQ_ALL_HAS_MANY = 1 << 2,
+    CQ_ALL_ONE = CQ_ALL_BELONGS_TO | CQ_ALL_HAS_ONE,
+    CQ_ALL_HAS = CQ_ALL_HAS_ONE | CQ_ALL_HAS_MANY,
+    CQ_ALL_MANY = CQ_ALL_HAS_MANY
+};
+
+/**
  * One eager-loading include (Sequelize's `include` element); borrowed for the call, like its
  * `where` values. Name the association by
  * `association`, or by `model` (plus `as` when the model is associated more than once), or by
  * `as` alone. A list ends with an all-zero element. Nested lists go in `include`.
+ *
+ * `all` (or `all_types`) makes the element stand for every association of the model (of
+ * those types), each included with the element's other options (`where`, `required`,
+ * `attributes`, `include`, ...), as Sequelize's Model._expandIncludeAll does: the named
+ * elements of the list come first, in their order, then each `all` element's associations
+ * in definition order, skipping an association whose target model (and alias, when the
+ * association was defined with `as`) an element already in the list includes. With `nested`,
+ * each expanded include gets the target's own associations too, recursively, skipping a model
+ * already included on the way down (which ends cycles).
  */
 typedef struct cq_include {
-    const struct cq_assoc *association;    /**< the association handle */
-    cq_model *model;                       /**< or the target model */
-    const char *as;                        /**< alias: picks the association */
-    bool all;                              /**< `{all: true}`: every association of the model */
-    const cq_value *where;                 /**< filter on the included rows; makes it required */
-    cq_flag required;                      /**< INNER (on) / LEFT OUTER (off) join; default: on
-                                                when `where` is given, else off */
+    const struct cq_assoc *association; /**< the association handle */
+    cq_model *model;                    /**< or the target model */
+    const char *as;                     /**< alias: picks the association */
+    bool all;              /**< `{all: true}`: every association of the model; `association`,
+                                `model` and `as` are then ignored */
+    unsigned all_types;    /**< `{all: 'HasMany'}`: only associations of these CQ_ALL_* types
+                                (implies `all`); 0 = every type. Other bits: CQ_EEAGER */
+    bool nested;           /**< with `all`: Sequelize's `nested: true` (see above) */
+    const cq_value *where; /**< filter on the included rows; makes it required */
+    cq_flag required;      /**< INNER (on) / LEFT OUTER (off) join; default: on
+                                when `where` is given, else off */
     const char *const *attributes;         /**< NULL-terminated; NULL = all */
     const struct cq_include *include;      /**< nested includes; NULL = none */
     bool separate;                         /**< hasMany: load in a second query */

@@ -533,12 +533,19 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
         cq_value_free(own);
         return rc;
     }
+    cq_include *expanded = NULL; /* `all` elements expanded, as Model.build does */
+    int rc = cq__inc_expand_all(&expanded, m, opts->include);
     cq_txn *t = NULL;
-    int rc = tx_begin(&t, m->db);
-    if (rc != CQ_OK)
+    if (rc == CQ_OK)
+        rc = tx_begin(&t, m->db);
+    if (rc != CQ_OK) {
+        cq__inc_list_free(expanded);
         return rc;
+    }
     cq_instance *inst = NULL;
-    rc = cq__txn_finish(t, create_tree(&inst, m, values, opts->include, opts));
+    rc =
+        cq__txn_finish(t, create_tree(&inst, m, values, expanded ? expanded : opts->include, opts));
+    cq__inc_list_free(expanded);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -574,10 +581,15 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     for (size_t i = 0; i < n; i++)
         vals[i] = cq_value_array_get(values, i);
     /* the whole forest in one transaction, or a savepoint in the caller's (DEVIATIONS D2) */
+    cq_include *expanded = NULL;
     cq_txn *t = NULL;
-    int rc = tx_begin(&t, m->db);
+    int rc = cq__inc_expand_all(&expanded, m, opts->include);
     if (rc == CQ_OK)
-        rc = cq__txn_finish(t, bulk_tree(made, m, vals, n, opts->include, opts));
+        rc = tx_begin(&t, m->db);
+    if (rc == CQ_OK)
+        rc = cq__txn_finish(t,
+                            bulk_tree(made, m, vals, n, expanded ? expanded : opts->include, opts));
+    cq__inc_list_free(expanded);
     for (size_t i = 0; i < n; i++) {
         if (rc == CQ_OK && cq__rows_push(rows, made[i]) != 0)
             rc = oom(m->db);

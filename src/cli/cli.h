@@ -90,7 +90,8 @@ typedef enum cli_step_kind {
     CLI_STEP_UPSERT,
     CLI_STEP_FIND_OR_CREATE,
     CLI_STEP_FIND_CREATE_FIND,
-    CLI_STEP_AGGREGATE
+    CLI_STEP_AGGREGATE,
+    CLI_STEP_TRANSACTION /* {"transaction": [steps...]}: a managed transaction */
 } cli_step_kind;
 
 /* What a named result holds. */
@@ -151,6 +152,9 @@ typedef struct cli_step {
     bool attempt_message;      /* attempt: keep the error message (default true) */
     const char *attempt_error; /* attempt: error name to record instead of the derived one */
     cli_assoc *assoc;          /* associate: owned, freed by cli_script_free() */
+    struct cli_step *inner;    /* transaction: its steps (n_inner, plus a zeroed one), owned */
+    size_t n_inner;
+    cq_isolation_level isolation; /* transaction, begin: "isolationLevel" */
 } cli_step;
 
 typedef struct cli_script {

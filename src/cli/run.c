@@ -43,7 +43,13 @@ typedef struct runner {
     size_t n_slots;
     txn_slot *txns;
     size_t n_txns;
-    bool single_result;     /* the last step's result is an instance position (maybe null) */
+    bool single_result; /* the last step's result is an instance position (maybe null) */
+    struct {
+        const char *name;
+        const cq_value *value;
+    } bound[16]; /* template names bound by enclosing {"$map", "as"}: the elements */
+    size_t n_bound;
+    size_t step_index;      /* index of the top-level step running */
     cq_value *final_result; /* the last "return" step's value (owned) */
 } runner;
 
@@ -298,7 +304,8 @@ static int run_begin(runner *r, const cli_step *st, step_error *e)
         return fail(e, CQ_ENOMEM, "out of memory");
     r->txns = n;
     cq_txn *txn = NULL;
-    rc = cq_db_transaction(&txn, r->db, &(cq_txn_opts){ .parent = parent });
+    rc = cq_db_transaction(&txn, r->db,
+                           &(cq_txn_opts){ .parent = parent, .isolation_level = st->isolation });
     if (rc != CQ_OK)
         return lib_fail(r, e, rc);
     t = &r->txns[r->n_txns++];
@@ -446,6 +453,40 @@ static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
 static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_model *model,
                        const char *path, step_error *e);
 
+/* `all: "HasMany"` or `all: ["HasOne", "BelongsTo"]`: the names v6's _expandIncludeAll
+ * accepts, and its EagerLoadingError for any other ("All" is `all: true`). */
+static int include_all_types(cq_include *inc, json_t *v, step_error *e)
+{
+    static const struct {
+        const char *name;
+        unsigned bits;
+    } types[] = { { "BelongsTo", CQ_ALL_BELONGS_TO },
+                  { "HasOne", CQ_ALL_HAS_ONE },
+                  { "HasMany", CQ_ALL_HAS_MANY },
+                  { "One", CQ_ALL_ONE },
+                  { "Has", CQ_ALL_HAS },
+                  { "Many", CQ_ALL_MANY } };
+    size_t n = json_is_array(v) ? json_array_size(v) : 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_is_array(v) ? json_array_get(v, i) : v);
+        if (strcmp(name, "All") == 0) {
+            inc->all = true;
+            inc->all_types = 0;
+            return CQ_OK;
+        }
+        size_t k = 0;
+        while (k < sizeof types / sizeof types[0] && strcmp(types[k].name, name) != 0)
+            k++;
+        if (k == sizeof types / sizeof types[0])
+            return fail(e, CQ_EEAGER,
+                        "include all '%s' is not valid - must be BelongsTo, HasOne, HasMany, One, "
+                        "Has, Many or All",
+                        name);
+        inc->all_types |= types[k].bits;
+    }
+    return CQ_OK;
+}
+
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
@@ -485,7 +526,13 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         else
             inc->as = json_string_value(v); /* the library reports the unknown alias */
     }
-    inc->all = json_is_true(json_object_get(j, "all"));
+    if ((v = json_object_get(j, "all")) && !json_is_boolean(v))
+        rc = include_all_types(inc, v, e);
+    else
+        inc->all = json_is_true(v);
+    if (rc != CQ_OK)
+        return rc;
+    inc->nested = json_is_true(json_object_get(j, "nested"));
     inc->separate = json_is_true(json_object_get(j, "separate"));
     if ((v = json_object_get(j, "limit")))
         inc->limit = json_integer_value(v);
@@ -1039,24 +1086,44 @@ static bool truthy(const cq_value *v)
 static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
                          const char *path, step_error *e);
 
-/* {"$ref": "name.path", "default": X} and {"$map": "name.path", "get": ...}. */
+/* {"$ref": "name.path", "default": X}, {"$map": "name.path", "get": ...} (or "as" and "to")
+ * and {"$length": "name.path"}. A name bound by an enclosing {"$map", "as"} is that element. */
 static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_value *self,
                     const char *path, step_error *e)
 {
-    const char *text = json_string_value(json_object_get(t, map ? "$map" : "$ref"));
+    bool len = !map && json_object_get(t, "$length");
+    const char *text = json_string_value(json_object_get(t, map   ? "$map"
+                                                            : len ? "$length"
+                                                                  : "$ref"));
     char name[64];
     const char *rest = NULL;
     if (!text || !cli_tpath_parse(text, name, &rest))
         return fail(e, CQ_EINVALID, "%s: malformed path", path);
-    slot *s = find_slot(r, name);
-    if (!s || !s->set)
-        return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
-                    path, name, s ? s->step : 0);
+    const cq_value *root = NULL;
+    for (size_t i = r->n_bound; i-- > 0 && !root;)
+        if (strcmp(r->bound[i].name, name) == 0)
+            root = r->bound[i].value;
     cq_value *base = NULL;
-    int rc = slot_value(r, s, &base, e);
-    if (rc != CQ_OK)
+    int rc = CQ_OK;
+    if (!root) {
+        slot *s = find_slot(r, name);
+        if (!s || !s->set)
+            return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
+                        path, name, s ? s->step : 0);
+        rc = slot_value(r, s, &base, e);
+        if (rc != CQ_OK)
+            return rc;
+        root = base;
+    }
+    const cq_value *v = cli_tpath_walk(root, rest);
+    if (len) {
+        if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY)
+            rc = fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+        else if (!(*out = cq_value_int((int64_t)cq_value_size(v))))
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+        cq_value_free(base);
         return rc;
-    const cq_value *v = cli_tpath_walk(base, rest);
+    }
     if (!map) {
         json_t *dflt = json_object_get(t, "default");
         if (!v && dflt) {
@@ -1075,11 +1142,30 @@ static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_val
         return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
     }
     json_t *get = json_object_get(t, "get");
+    json_t *to = json_object_get(t, "to");
+    const char *as = json_string_value(json_object_get(t, "as"));
+    if (to && r->n_bound == sizeof r->bound / sizeof r->bound[0]) {
+        cq_value_free(base);
+        return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
+    }
     cq_value *arr = cq_value_array();
     for (size_t i = 0; arr && i < cq_value_size(v); i++) {
         const cq_value *el = cq_value_array_get(v, i);
         cq_value *item = NULL;
-        if (!get) {
+        if (to) {
+            /* list.map(as => to): `as` names the element inside the template */
+            char sub[CLI_PATH_MAX];
+            cli_path_key(sub, path, "to");
+            r->bound[r->n_bound].name = as;
+            r->bound[r->n_bound++].value = el;
+            rc = eval_template(r, &item, to, self, sub, e);
+            r->n_bound--;
+            if (rc != CQ_OK) {
+                cq_value_free(arr);
+                cq_value_free(base);
+                return rc;
+            }
+        } else if (!get) {
             item = cq_value_copy(el);
         } else if (json_is_string(get)) {
             char seg[300];
@@ -1139,7 +1225,19 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
         *out = plain_value(v);
         return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
     }
-    if (json_object_get(t, "$ref"))
+    if ((v = json_object_get(t, "$length")) && json_object_size(t) == 1 && !json_is_string(v)) {
+        /* the length of a list a template gives ({"$length": {"$map": ...}}) */
+        cq_value *x = NULL;
+        cli_path_key(sub, path, "$length");
+        rc = eval_template(r, &x, v, self, sub, e);
+        if (rc == CQ_OK && cq_value_type_of(x) != CQ_VALUE_ARRAY)
+            rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
+        if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+        cq_value_free(x);
+        return rc;
+    }
+    if (json_object_get(t, "$ref") || json_object_get(t, "$length"))
         return eval_ref(r, out, t, false, self, path, e);
     if (json_object_get(t, "$map"))
         return eval_ref(r, out, t, true, self, path, e);
@@ -1276,6 +1374,56 @@ static int for_each_model(runner *r, cq_value **result, step_error *e)
     if (cycles > 0)
         return fail(e, CQ_ECYCLE, "Cyclic dependency found.");
     *result = cq_value_text("ordered");
+    return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+}
+
+static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result, step_error *e);
+
+/* {"transaction": [steps...]}: the steps in a managed transaction (cq_db_transaction_run),
+ * as Sequelize's `sequelize.transaction(async () => { ... })`: the result is the last step's,
+ * and the first failing step (one without expectError) rolls back and is the error. */
+typedef struct txn_work {
+    runner *r;
+    const cli_step *st;
+    size_t index;   /* the transaction step's index in the script */
+    cq_value *last; /* the last step's result */
+    step_error *e;  /* the failing step's error */
+} txn_work;
+
+static int txn_body(cq_txn *txn, void *user_data)
+{
+    (void)txn; /* one connection: every statement runs in the open transaction */
+    txn_work *w = user_data;
+    for (size_t k = 0; k < w->st->n_inner; k++) {
+        const cli_step *in = &w->st->inner[k];
+        step_error e = { 0 };
+        cq_value *result = NULL;
+        int rc = exec_step(w->r, in, w->index, &result, &e);
+        cq_value_free(w->last);
+        w->last = result;
+        if (rc != CQ_OK && !in->expect_error) {
+            *w->e = e; /* its message as is: an `attempt` on the transaction names its error */
+            return rc;
+        }
+    }
+    return CQ_OK;
+}
+
+static int run_transaction(runner *r, const cli_step *st, size_t index, cq_value **result,
+                           step_error *e)
+{
+    cq_txn *parent = NULL;
+    int rc = step_txn(r, &parent, st->parent, e);
+    if (rc != CQ_OK)
+        return rc;
+    txn_work w = { .r = r, .st = st, .index = index, .e = e };
+    rc = cq_db_transaction_run(
+        r->db, txn_body, &w, &(cq_txn_opts){ .parent = parent, .isolation_level = st->isolation });
+    if (rc != CQ_OK) {
+        cq_value_free(w.last);
+        return e->code ? rc : lib_fail(r, e, rc);
+    }
+    *result = w.last ? w.last : cq_value_null();
     return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
 }
 
@@ -1644,6 +1792,9 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         if (rc == CQ_OK)
             *result = cq_value_null();
         goto done;
+    case CLI_STEP_TRANSACTION:
+        rc = run_transaction(r, st, r->step_index, result, e);
+        goto done;
     }
     if (rc != CQ_OK) {
         rc = e->code ? rc : lib_fail(r, e, rc);
@@ -1724,6 +1875,79 @@ static int print_golden(runner *r, FILE *out)
 #endif
 }
 
+/* Runs step `st` (index `i` of the script, or of the steps of the transaction holding it)
+ * with its then/attempt/as: on success *result is its printable value (caller frees). */
+static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result, step_error *e)
+{
+    cq_instance *inst = NULL;
+    cq_rows *rows = NULL;
+    r->single_result = false;
+    int rc = run_step(r, st, result, &inst, &rows, e);
+    if (rc == CQ_OK && st->then) {
+        /* "then": a template over the result replaces it */
+        cq_value *t = NULL;
+        char tpath[CLI_PATH_MAX];
+        cli_path_key(tpath, st->path, "then");
+        rc = eval_template(r, &t, st->then, *result, tpath, e);
+        cq_value_free(*result);
+        *result = t;
+    }
+    if (st->attempt) {
+        /* "attempt": the outcome is the result, and never stops the script */
+        if (rc != CQ_OK) {
+            cq_value_free(*result);
+            *result = NULL;
+        }
+        *result = attempt_value(st, rc, *result, e);
+        rc = *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    }
+    if (st->attempt || st->then) {
+        cq_instance_free(inst);
+        cq_rows_free(rows);
+        inst = NULL;
+        rows = NULL;
+        r->single_result = false;
+    }
+    slot *s = NULL;
+    if (st->as) {
+        s = get_slot(r, st->as);
+        if (!s) {
+            cq_instance_free(inst);
+            cq_rows_free(rows);
+            cq_value_free(*result);
+            inst = NULL;
+            rows = NULL;
+            *result = NULL;
+            rc = fail(e, CQ_ENOMEM, "out of memory");
+        }
+    }
+    if (s) {
+        slot_clear(s);
+        s->step = i;
+        s->kind = inst ? CLI_RESULT_INSTANCE : rows ? CLI_RESULT_ROWS : CLI_RESULT_VALUE;
+        if (rc == CQ_OK && !st->then && !st->attempt &&
+            (st->kind == CLI_STEP_FIND_ONE || st->kind == CLI_STEP_FIND_BY_PK || r->single_result))
+            s->kind = CLI_RESULT_INSTANCE; /* may hold NULL: nothing found */
+        s->inst = inst;
+        s->rows = rows;
+        s->set = rc == CQ_OK;
+        if (rc == CQ_OK && !inst && !rows && s->kind != CLI_RESULT_INSTANCE) {
+            s->value = cq_value_copy(*result);
+            if (!s->value && *result) {
+                s->set = false;
+            }
+        }
+    } else {
+        cq_instance_free(inst);
+        cq_rows_free(rows);
+    }
+    if (rc != CQ_OK) {
+        cq_value_free(*result);
+        *result = NULL;
+    }
+    return rc;
+}
+
 int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
 {
     runner r = { .db = db, .schema = script->schema };
@@ -1732,69 +1956,8 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
         const cli_step *st = &script->steps[i];
         step_error e = { 0 };
         cq_value *result = NULL;
-        cq_instance *inst = NULL;
-        cq_rows *rows = NULL;
-        r.single_result = false;
-        int rc = run_step(&r, st, &result, &inst, &rows, &e);
-        if (rc == CQ_OK && st->then) {
-            /* "then": a template over the result replaces it */
-            cq_value *t = NULL;
-            char tpath[CLI_PATH_MAX];
-            cli_path_key(tpath, st->path, "then");
-            rc = eval_template(&r, &t, st->then, result, tpath, &e);
-            cq_value_free(result);
-            result = t;
-        }
-        if (st->attempt) {
-            /* "attempt": the outcome is the result, and never stops the script */
-            if (rc != CQ_OK) {
-                cq_value_free(result);
-                result = NULL;
-            }
-            result = attempt_value(st, rc, result, &e);
-            rc = result ? CQ_OK : fail(&e, CQ_ENOMEM, "out of memory");
-        }
-        if (st->attempt || st->then) {
-            cq_instance_free(inst);
-            cq_rows_free(rows);
-            inst = NULL;
-            rows = NULL;
-            r.single_result = false;
-        }
-        slot *s = NULL;
-        if (st->as) {
-            s = get_slot(&r, st->as);
-            if (!s) {
-                cq_instance_free(inst);
-                cq_rows_free(rows);
-                cq_value_free(result);
-                inst = NULL;
-                rows = NULL;
-                result = NULL;
-                rc = fail(&e, CQ_ENOMEM, "out of memory");
-            }
-        }
-        if (s) {
-            slot_clear(s);
-            s->step = i;
-            s->kind = inst ? CLI_RESULT_INSTANCE : rows ? CLI_RESULT_ROWS : CLI_RESULT_VALUE;
-            if (rc == CQ_OK && !st->then && !st->attempt &&
-                (st->kind == CLI_STEP_FIND_ONE || st->kind == CLI_STEP_FIND_BY_PK ||
-                 r.single_result))
-                s->kind = CLI_RESULT_INSTANCE; /* may hold NULL: nothing found */
-            s->inst = inst;
-            s->rows = rows;
-            s->set = rc == CQ_OK;
-            if (rc == CQ_OK && !inst && !rows && s->kind != CLI_RESULT_INSTANCE) {
-                s->value = cq_value_copy(result);
-                if (!s->value && result) {
-                    s->set = false;
-                }
-            }
-        } else {
-            cq_instance_free(inst);
-            cq_rows_free(rows);
-        }
+        r.step_index = i;
+        int rc = exec_step(&r, st, i, &result, &e);
         if (rc == CQ_OK) {
             if (!golden)
                 print_result(out, i, result);

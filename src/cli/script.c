@@ -20,7 +20,8 @@ typedef enum {
     T_METHOD,            /* {"call": "getProjects", "on": "$u1"} */
     T_TXN,               /* {"begin": "t1"} */
     T_ASSOC,             /* {"associate": {"source": ..., "type": ..., "target": ...}} */
-    T_TEMPLATE           /* {"return": {...}} */
+    T_TEMPLATE,          /* {"return": {...}} */
+    T_STEPS              /* {"transaction": [steps...]} */
 } target_kind;
 
 static const struct step_def {
@@ -77,7 +78,10 @@ static const struct step_def {
     { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "set", CLI_STEP_SET, T_INSTANCE, "values through ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "call", CLI_STEP_CALL, T_METHOD, "on args ", CLI_RESULT_ANY, CLI_RESULT_ANY },
-    { "begin", CLI_STEP_BEGIN, T_TXN, "parent ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "begin", CLI_STEP_BEGIN, T_TXN, "parent isolationLevel ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    /* a string "transaction" is the key every step may have; an array, this step */
+    { "transaction", CLI_STEP_TRANSACTION, T_STEPS, "parent isolationLevel ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
     { "commit", CLI_STEP_COMMIT, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "rollback", CLI_STEP_ROLLBACK, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "associate", CLI_STEP_ASSOCIATE, T_ASSOC, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
@@ -101,7 +105,18 @@ typedef struct checker {
     name_entry *names;
     size_t n_names, cap_names;
     cli_diag *diag;
+    size_t txn_depth;      /* {"transaction": [...]} steps around the one being checked */
+    const char *bound[16]; /* template names bound by enclosing {"$map", "as"} */
+    size_t n_bound;
 } checker;
+
+static bool is_bound(const checker *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_bound; i++)
+        if (strcmp(c->bound[i], name) == 0)
+            return true;
+    return false;
+}
 
 static name_entry *find_name(checker *c, const char *name, bool txn)
 {
@@ -362,9 +377,22 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                 cli_diag_set(c->diag, sub, "expected a non-empty string");
                 rc = CLI_EINPUT;
             }
-        } else if (strcmp(key, "all") == 0 || strcmp(key, "required") == 0 ||
+        } else if (strcmp(key, "all") == 0) {
+            /* true, a type name or a list of them; unknown names fail when the step runs,
+             * as v6's EagerLoadingError does */
+            named = true;
+            bool ok = json_is_boolean(val) || is_nonempty_string(val) ||
+                      (json_is_array(val) && json_array_size(val) > 0);
+            for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
+                ok = ok && is_nonempty_string(json_array_get(val, i));
+            if (!ok) {
+                cli_diag_set(c->diag, sub,
+                             "expected true, an association type (\"HasMany\", \"One\", ...) "
+                             "or an array of them");
+                rc = CLI_EINPUT;
+            }
+        } else if (strcmp(key, "required") == 0 || strcmp(key, "nested") == 0 ||
                    strcmp(key, "separate") == 0 || strcmp(key, "paranoid") == 0) {
-            named = named || strcmp(key, "all") == 0;
             if (!json_is_boolean(val)) {
                 cli_diag_set(c->diag, sub, "expected true or false");
                 rc = CLI_EINPUT;
@@ -412,7 +440,7 @@ static int check_include_element(checker *c, json_t *e, const char *path)
         } else {
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
-                         "all, where, required, attributes, include, separate, "
+                         "all, nested, where, required, attributes, include, separate, "
                          "limit, order, through, paranoid)");
             rc = CLI_EINPUT;
         }
@@ -443,6 +471,8 @@ static int check_include(checker *c, json_t *v, const char *path)
     return CLI_OK;
 }
 
+static bool is_name(const char *s);
+
 /* Templates of `return` and `then` (docs/scripts.md, "Results"). */
 static int check_template(checker *c, json_t *v, const char *path, bool in_then)
 {
@@ -461,10 +491,22 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
     json_t *ref = json_object_get(v, "$ref");
     json_t *map = json_object_get(v, "$map");
     json_t *this_ = json_object_get(v, "$this");
+    json_t *len = json_object_get(v, "$length");
     if (json_object_get(v, "$literal") && json_object_size(v) == 1)
         return CLI_OK;
-    if (ref || map) {
-        const char *what = ref ? "$ref" : "$map";
+    if (len && json_object_size(v) == 1 && !json_is_string(len)) {
+        cli_path_key(sub, path, "$length");
+        return check_template(c, len, sub, in_then);
+    }
+    if (ref || map || len) {
+        if (len && (ref || map || json_object_size(v) != 1)) {
+            cli_path_key(sub, path, "$length");
+            cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
+            return CLI_EINPUT;
+        }
+        if (len)
+            ref = len; /* a path, checked as $ref's */
+        const char *what = len ? "$length" : ref ? "$ref" : "$map";
         cli_path_key(sub, path, what);
         char name[64];
         const char *rest = NULL;
@@ -475,11 +517,31 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
                          "\"name[0].key\"");
             return CLI_EINPUT;
         }
-        if (!find_name(c, name, false)) {
+        if (!is_bound(c, name) && !find_name(c, name, false)) {
             char q[200];
             cli_quote(q, sizeof q, json_string_value(p));
             cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
             return CLI_EINPUT;
+        }
+        json_t *map_as = map ? json_object_get(v, "as") : NULL;
+        json_t *map_to = map ? json_object_get(v, "to") : NULL;
+        if (map && (map_as || map_to)) {
+            /* {"$map": list, "as": "u", "to": TEMPLATE}: list.map(u => TEMPLATE) */
+            cli_path_key(sub, path, map_as ? "as" : "to");
+            if (!map_as || !map_to || json_object_get(v, "get")) {
+                cli_diag_set(c->diag, sub,
+                             "$map takes \"as\" and \"to\" together, without "
+                             "\"get\"");
+                return CLI_EINPUT;
+            }
+            if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
+                cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
+                return CLI_EINPUT;
+            }
+            if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
+                cli_diag_set(c->diag, sub, "$map nested too deep");
+                return CLI_EINPUT;
+            }
         }
         const char *key;
         json_t *val;
@@ -488,8 +550,18 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
             cli_path_key(sub, path, key);
             if (strcmp(key, what) == 0)
                 continue;
-            if (ref && strcmp(key, "default") == 0)
+            if (ref && !len && strcmp(key, "default") == 0)
                 continue;
+            if (map && strcmp(key, "as") == 0)
+                continue;
+            if (map && strcmp(key, "to") == 0) {
+                c->bound[c->n_bound++] = json_string_value(map_as);
+                int rc = check_template(c, val, sub, in_then);
+                c->n_bound--;
+                if (rc != CLI_OK)
+                    return rc;
+                continue;
+            }
             if (map && strcmp(key, "get") == 0) {
                 bool ok = is_nonempty_string(val);
                 for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
@@ -502,7 +574,7 @@ static int check_template(checker *c, json_t *v, const char *path, bool in_then)
             }
             cli_diag_set(c->diag, sub,
                          ref ? "unknown key next to $ref (expected default)"
-                             : "unknown key next to $map (expected get)");
+                             : "unknown key next to $map (expected get, or as and to)");
             return CLI_EINPUT;
         }
         return CLI_OK;
@@ -722,6 +794,24 @@ static int forbid(checker *c, json_t *v, const cli_step *s, const char *key)
     return CLI_EINPUT;
 }
 
+/* Sequelize's Transaction.ISOLATION_LEVELS values. */
+static int want_isolation(checker *c, cq_isolation_level *out, json_t *v, const char *path)
+{
+    static const char *const names[] = { [CQ_ISOLATION_READ_UNCOMMITTED] = "READ UNCOMMITTED",
+                                         [CQ_ISOLATION_READ_COMMITTED] = "READ COMMITTED",
+                                         [CQ_ISOLATION_REPEATABLE_READ] = "REPEATABLE READ",
+                                         [CQ_ISOLATION_SERIALIZABLE] = "SERIALIZABLE" };
+    for (int i = CQ_ISOLATION_READ_UNCOMMITTED; i <= CQ_ISOLATION_SERIALIZABLE; i++)
+        if (json_is_string(v) && strcmp(json_string_value(v), names[i]) == 0) {
+            *out = (cq_isolation_level)i;
+            return CLI_OK;
+        }
+    cli_diag_set(c->diag, path,
+                 "expected \"READ UNCOMMITTED\", \"READ COMMITTED\", \"REPEATABLE READ\" or "
+                 "\"SERIALIZABLE\"");
+    return CLI_EINPUT;
+}
+
 static int parse_step(checker *c, cli_step *s, json_t *j)
 {
     cli_diag *diag = c->diag;
@@ -738,6 +828,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         for (size_t i = 0; i < N_STEP_DEFS; i++) {
             if (strcmp(step_defs[i].key, key) != 0)
                 continue;
+            if (step_defs[i].kind == CLI_STEP_TRANSACTION && !json_is_array(val))
+                continue; /* {"transaction": "t1"}: the step runs in t1 */
             if (def) {
                 cli_diag_set(diag, s->path, "a step has one kind, got \"%s\" and \"%s\"", def->key,
                              key);
@@ -836,6 +928,24 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     case T_TEMPLATE:
         s->tmpl = target;
         rc = check_template(c, target, tpath, false);
+        break;
+    case T_STEPS:
+        if (c->txn_depth >= 16) {
+            cli_diag_set(diag, tpath, "transactions nested too deep (16 levels at most)");
+            return CLI_EINPUT;
+        }
+        s->inner = calloc(json_array_size(target) + 1, sizeof *s->inner);
+        if (!s->inner) {
+            cli_diag_set(diag, s->path, "out of memory");
+            return CLI_ENOMEM;
+        }
+        s->n_inner = json_array_size(target);
+        c->txn_depth++;
+        for (size_t i = 0; rc == CLI_OK && i < s->n_inner; i++) {
+            cli_path_index(s->inner[i].path, tpath, i);
+            rc = parse_step(c, &s->inner[i], json_array_get(target, i));
+        }
+        c->txn_depth--;
         break;
     }
     if (rc != CLI_OK)
@@ -1005,6 +1115,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             rc = want_object(c, val, sub);
         } else if (strcmp(key, "parent") == 0) {
             rc = want_txn(c, &s->parent, val, sub);
+        } else if (strcmp(key, "isolationLevel") == 0) {
+            rc = want_isolation(c, &s->isolation, val, sub);
         }
         if (rc != CLI_OK)
             return rc;
@@ -1086,15 +1198,23 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     return rc;
 }
 
+/* Frees what `n` steps own (an array whose entries past the parsed ones are zeroed). */
+static void steps_free(cli_step *steps, size_t n)
+{
+    for (size_t i = 0; steps && i < n; i++) {
+        cli_assoc_clear(steps[i].assoc);
+        free(steps[i].assoc);
+        steps_free(steps[i].inner, steps[i].n_inner);
+        free(steps[i].inner);
+    }
+}
+
 void cli_script_free(cli_script *s)
 {
     if (!s)
         return;
     cli_schema_free(s->schema);
-    for (size_t i = 0; s->steps && i < s->n_steps + 1; i++) {
-        cli_assoc_clear(s->steps[i].assoc);
-        free(s->steps[i].assoc);
-    }
+    steps_free(s->steps, s->steps ? s->n_steps + 1 : 0);
     free(s->steps);
     json_decref(s->root);
     free(s);

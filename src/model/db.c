@@ -45,6 +45,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     if (opts) {
         db->s.log = opts->log;
         db->defaults = opts->define;
+        db->isolation_level = opts->isolation_level;
     }
     db->next_txn_id = 1;
     *out = db;
@@ -147,9 +148,24 @@ static void rollback_top(cq_db *db)
     db->s.error = keep;
 }
 
-int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
+/* The isolation statement of a new top-level transaction, when before == whether it goes
+ * before BEGIN; CQ_OK when there is none. */
+static int txn_isolation(cq_db *db, cq_isolation_level level, bool before)
+{
+    bool first = false;
+    const char *sql = cq__sql_isolation(level, cq_db_dialect(db), &first);
+    if (!sql || first != before)
+        return CQ_OK;
+    return cq__session_exec(&db->s, sql, NULL, 0, NULL);
+}
+
+static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level level)
 {
     *out = NULL;
+    if ((int)level < CQ_ISOLATION_DEFAULT || level > CQ_ISOLATION_SERIALIZABLE)
+        return cq__db_fail(db, CQ_EINVALID, "unknown isolation level %d", (int)level);
+    if (level == CQ_ISOLATION_DEFAULT)
+        level = db->isolation_level;
     if (parent && (parent->db != db || parent->done))
         return cq__db_fail(db, CQ_EINVALID, "parent transaction is finished or from another db");
     if (!parent && db->txn_top)
@@ -169,7 +185,12 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     t->depth = parent ? parent->depth + 1 : 0;
     uint64_t saved = db->s.txn_id;
     db->s.txn_id = t->id;
-    int rc = txn_statement(db, CQ__TXN_BEGIN, t);
+    /* Sequelize's Transaction.begin: the level goes with the top-level transaction only */
+    int rc = parent ? CQ_OK : txn_isolation(db, level, true);
+    if (rc == CQ_OK)
+        rc = txn_statement(db, CQ__TXN_BEGIN, t);
+    if (rc == CQ_OK && !parent && (rc = txn_isolation(db, level, false)) != CQ_OK)
+        rollback_top(db);
     if (rc != CQ_OK) {
         db->s.txn_id = saved;
         free(t);
@@ -184,10 +205,42 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     return CQ_OK;
 }
 
+int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
+{
+    return txn_begin(out, db, parent, CQ_ISOLATION_DEFAULT);
+}
+
 int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts)
 {
     cq__db_clear(db);
-    return cq__txn_begin(out, db, opts ? opts->parent : NULL);
+    return txn_begin(out, db, opts ? opts->parent : NULL,
+                     opts ? opts->isolation_level : CQ_ISOLATION_DEFAULT);
+}
+
+int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data, const cq_txn_opts *opts)
+{
+    cq__db_clear(db);
+    if (!fn)
+        return cq__db_fail(db, CQ_EINVALID, "cq_db_transaction_run: fn is NULL");
+    /* one connection: a call made while a transaction is open nests in it (a savepoint) */
+    cq_txn *parent = opts && opts->parent ? opts->parent : db->txn_inner;
+    cq_txn *t = NULL;
+    int rc = txn_begin(&t, db, parent, opts ? opts->isolation_level : CQ_ISOLATION_DEFAULT);
+    if (rc != CQ_OK)
+        return rc;
+    t->managed = true;
+    rc = fn(t, user_data);
+    cq_error keep = db->s.error;
+    while (db->txn_inner && db->txn_inner != t)
+        cq_txn_rollback(db->txn_inner); /* nested transactions fn left open */
+    db->s.error = keep;
+    t->managed = false;
+    if (rc == CQ_OK)
+        return cq_txn_commit(t);
+    if (db->s.error.code == CQ_OK)
+        cq__db_fail(db, rc, "the transaction's callback returned %d (%s); rolled back", rc,
+                    cq_strerror(rc));
+    return cq__txn_finish(t, rc);
 }
 
 static int txn_end(cq_txn *t, cq__txn_verb verb)
@@ -196,6 +249,11 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
         return CQ_EINVALID;
     cq_db *db = t->db;
     cq__db_clear(db);
+    if (t->managed)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "transaction %llu is managed by cq_db_transaction_run: return from "
+                           "its callback to end it",
+                           (unsigned long long)t->id);
     if (db->txn_inner != t) {
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu has an open nested transaction; end that first",

@@ -59,6 +59,7 @@ struct cq_txn {
     uint64_t id;
     unsigned depth; /* 0 = top-level BEGIN, >0 = savepoint */
     bool done;
+    bool managed; /* ended by cq_db_transaction_run, not by the caller */
 };
 
 struct cq_db {
@@ -69,6 +70,7 @@ struct cq_db {
     cq_txn *txn_top;   /* the open top-level transaction, if any */
     cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
     uint64_t next_txn_id;
+    cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */

@@ -58,6 +58,8 @@ void cq__inc_plan_free(cq__inc_plan *p)
         free(p->nodes);
         p->nodes = NULL;
         p->n = 0;
+        cq__inc_list_free(p->expanded);
+        p->expanded = NULL;
     }
 }
 
@@ -65,10 +67,10 @@ bool cq__inc_is_end(const cq_include *e)
 {
     /* only an all-zero element ends a list: one with options but no association is an error
      * (cq__inc_resolve), not a silent end */
-    return !e->association && !e->model && !e->as && !e->all && !e->where && !e->required &&
-           !e->attributes && !e->include && !e->separate && !e->through_attributes &&
-           !e->through_attributes_none && !e->through_where && !e->limit && !e->order &&
-           !e->paranoid && !e->through_paranoid;
+    return !e->association && !e->model && !e->as && !e->all && !e->all_types && !e->nested &&
+           !e->where && !e->required && !e->attributes && !e->include && !e->separate &&
+           !e->through_attributes && !e->through_attributes_none && !e->through_where &&
+           !e->limit && !e->order && !e->paranoid && !e->through_paranoid;
 }
 
 /* Which association an include element names (spec/include.md A1). */
@@ -263,7 +265,13 @@ static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, con
 
 int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list)
 {
-    int rc = plan_make(out, m, list, NULL);
+    cq_include *expanded = NULL; /* `all` elements expanded (include_all.c) */
+    int rc = cq__inc_expand_all(&expanded, m, list);
+    if (rc == CQ_OK)
+        rc = plan_make(out, m, expanded ? expanded : list, NULL);
+    else
+        memset(out, 0, sizeof *out);
+    out->expanded = expanded;
     if (rc != CQ_OK)
         cq__inc_plan_free(out);
     return rc;

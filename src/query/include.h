@@ -18,6 +18,7 @@ typedef struct cq__inc cq__inc;
 typedef struct cq__inc_plan {
     cq__inc *nodes; /* top-level nodes */
     size_t n;
+    cq_include *expanded; /* the list with `all` elements expanded, owned (NULL: none) */
 } cq__inc_plan;
 
 /* Which association an include element names (spec/include.md A1; CQ_EEAGER errors). */
@@ -27,6 +28,13 @@ bool cq__inc_is_end(const cq_include *e);
 /* Resolves `list` against `m` (spec/include.md A1 errors, CQ_EEAGER). */
 int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list);
 void cq__inc_plan_free(cq__inc_plan *p);
+/* include_all.c: `list` with every `all` element (at any depth) replaced by the includes it
+ * stands for, in Sequelize's order (see cq_include). *out is NULL when the list has no `all`
+ * element (use `list`), else a new list whose nested lists are new too: free it with
+ * cq__inc_list_free(); other pointers in it are borrowed from `list`. CQ_EEAGER for bad
+ * all_types, or an error of cq__inc_resolve for an element it had to resolve. */
+int cq__inc_expand_all(cq_include **out, cq_model *m, const cq_include *list);
+void cq__inc_list_free(cq_include *list);
 bool cq__inc_plan_empty(const cq__inc_plan *p);
 
 /* True when `attr` is the source key of a top-level `separate` include: Sequelize adds it to

@@ -163,6 +163,31 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
     return cq__buf_take(&b);
 }
 
+const char *cq__sql_isolation(cq_isolation_level level, cq_dialect dialect, bool *before)
+{
+    static const char *const set[] = {
+        [CQ_ISOLATION_READ_UNCOMMITTED] = "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;",
+        [CQ_ISOLATION_READ_COMMITTED] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;",
+        [CQ_ISOLATION_REPEATABLE_READ] = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;",
+        [CQ_ISOLATION_SERIALIZABLE] = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;",
+    };
+    /* MySQL sets the level of the next transaction (Sequelize's mysql dialect does not support
+     * setting it inside one); PostgreSQL only inside one */
+    *before = dialect == CQ_DIALECT_MYSQL;
+    if (level <= CQ_ISOLATION_DEFAULT || level > CQ_ISOLATION_SERIALIZABLE)
+        return NULL;
+    if (dialect == CQ_DIALECT_SQLITE) {
+        /* Sequelize's sqlite mapping: only the dirty-read switch exists; the rest is what
+         * SQLite always gives */
+        if (level == CQ_ISOLATION_READ_UNCOMMITTED)
+            return "PRAGMA read_uncommitted = ON;";
+        if (level == CQ_ISOLATION_READ_COMMITTED)
+            return "PRAGMA read_uncommitted = OFF;";
+        return NULL;
+    }
+    return set[level];
+}
+
 char *cq__sql_fk_checks(cq_dialect dialect, int on)
 {
     cq__buf b = { 0 };

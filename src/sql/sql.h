@@ -127,6 +127,10 @@ typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq
 /* BEGIN/COMMIT/ROLLBACK, or for savepoint != 0 SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO
  * SAVEPOINT `cq_sp_<savepoint>`. Caller frees; NULL on OOM. */
 char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect);
+/* The statement that sets a top-level transaction's isolation level (static text), or NULL
+ * when the dialect sends none for it (SQLite's REPEATABLE READ / SERIALIZABLE, the default).
+ * *before is set when it goes before BEGIN (MySQL) rather than right after it. */
+const char *cq__sql_isolation(cq_isolation_level level, cq_dialect dialect, bool *before);
 /* Foreign-key enforcement for the connection: on = 1 or 0 switches it, on < 0 reads it (one
  * row, one integer). NULL for PostgreSQL, which has no such switch. Caller frees. */
 char *cq__sql_fk_checks(cq_dialect dialect, int on);

@@ -117,7 +117,7 @@ script_error 'steps[0].return.x.$ref: "nope" is not defined by an earlier step'"
     "{$A,\"steps\":[{\"return\":{\"x\":{\"\$ref\":\"nope\"}}}]}"
 script_error 'steps[0].include[1]: expected a model name, an alias or an object with "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[\"project\",42]}]}"
-script_error 'steps[0].include[0].duplicating: unknown include option (expected model, as, association, all, where, required, attributes, include, separate, limit, order, through, paranoid)' \
+script_error 'steps[0].include[0].duplicating: unknown include option (expected model, as, association, all, nested, where, required, attributes, include, separate, limit, order, through, paranoid)' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":[{\"model\":\"project\",\"duplicating\":false}]}]}"
 script_error 'steps[0].include: name the association: "model", "as", "association" or "all"' \
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":{\"required\":true}}]}"
