@@ -9,6 +9,7 @@
 #include "cequel/common.h"
 #include "cequel/db.h"
 #include "cequel/value.h"
+#include "cequel/validate.h"
 
 CQ_BEGIN_DECL
 
@@ -70,6 +71,8 @@ typedef struct cq_attr {
     const char *on_update;             /**< same values */
     bool references_none;              /**< Sequelize's `references: null`: never a constraint, even
                                             when an association later uses this column */
+    const cq_validator *validate;      /**< Sequelize's `validate`: list ending with a NULL key,
+                                            copied (see cequel/validate.h); NULL = none */
 } cq_attr;
 
 /**
@@ -113,6 +116,9 @@ typedef struct cq_model_opts {
     const char *name_plural;       /**< Sequelize `name.plural`; default plural of the name */
     const cq_index *indexes;       /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
                                         none. The default name uses the final table name. */
+    const cq_validator *validate;  /**< Sequelize's model `validate`: custom validators (`fn` or
+                                        `bound`) that see the whole instance; list ending with a
+                                        NULL key, copied; NULL = none */
 } cq_model_opts;
 
 /**

@@ -110,6 +110,9 @@ typedef struct cq_write_opts {
                                     values under the associations' keys; zero-terminated */
     bool force;                /**< destroy of a paranoid instance: DELETE the row instead of
                                     setting deletedAt; default false */
+    cq_flag validate;          /**< Sequelize's `validate`: run the validators first. Default
+                                    as v6: on for create/save/update, off for bulkCreate
+                                    (CQ_ON there validates every row before the INSERT) */
 } cq_write_opts;
 
 typedef struct cq_bulk_opts {

@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "query/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
@@ -175,6 +176,31 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
     return CQ_OK;
 }
 
+/* Sequelize's save-time validation (InstanceValidator): every attribute of a new row, the
+ * changed ones of a saved row, limited to `fields`. `validate: false` keeps only the NOT NULL
+ * check cequel always made before writing. */
+static int validate_write(cq_instance *inst, bool inserting, const cq_write_opts *opts)
+{
+    cq_db *db = inst->model->db;
+    if (opts && opts->validate == CQ_OFF)
+        return check_not_null(inst, inserting, opts);
+    int rc = cq__validation_begin(db);
+    if (rc == CQ_OK)
+        rc = cq__validation_check(inst, inserting, opts ? opts->fields : NULL, NULL, 0);
+    return cq__validation_finish(db, rc);
+}
+
+int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_db *db = insts[0]->model->db;
+    int rc = cq__validation_begin(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = cq__validation_check(insts[r], true, opts ? opts->fields : NULL, NULL, r);
+    return cq__validation_finish(db, rc);
+}
+
 static void touch_timestamps(cq_instance *inst, bool inserting)
 {
     cq_model *m = inst->model;
@@ -225,7 +251,7 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     cq_model *m = inst->model;
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
-    int rc = check_not_null(inst, true, opts);
+    int rc = validate_write(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
@@ -343,13 +369,17 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         for (size_t k = 0; k < m->npk; k++)
             if (m->attrs[m->pk[k]].auto_increment && cq_value_is_null(insts[r]->values[m->pk[k]]))
                 gen++;
+    /* bulkCreate validates (or not) before calling here: a row written alone by do_insert is
+     * not validated again */
+    cq_write_opts novalidate = opts ? *opts : (cq_write_opts){ 0 };
+    novalidate.validate = CQ_OFF;
     if (n == 1)
-        return do_insert(insts[0], opts);
+        return do_insert(insts[0], &novalidate);
     if ((gen && gen != n) || (gen && m->npk != 1)) {
         cq_txn *t = NULL;
         int rc = cq__txn_begin(&t, db, db->txn_inner);
         for (size_t r = 0; rc == CQ_OK && r < n; r++)
-            rc = do_insert(insts[r], opts);
+            rc = do_insert(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
     }
     bool *used = calloc(m->nattrs + 1, sizeof *used);
@@ -517,7 +547,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
     if (!any)
         return CQ_OK; /* Sequelize issues no statement when nothing changed */
-    int rc = check_not_null(inst, false, opts);
+    int rc = validate_write(inst, false, opts);
     if (rc != CQ_OK)
         return rc;
     touch_timestamps(inst, false);

@@ -7,6 +7,7 @@
 
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "naming/naming.h"
 
 static const char *const type_names[] = {
@@ -161,6 +162,7 @@ void cq__model_free(cq_model *m)
     free(m->table);
     free(m->singular);
     free(m->plural);
+    cq__validation_free(m->validation);
     free(m);
 }
 
@@ -267,7 +269,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             goto fail;
     }
     for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
-        if ((rc = add_attr(m, a, false)) != CQ_OK)
+        if ((rc = add_attr(m, a, false)) != CQ_OK ||
+            (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK)
             goto fail;
     if (m->timestamps) {
         const char *names[2] = { o.created_at ? o.created_at : "createdAt",
@@ -336,6 +339,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)
         goto fail;
     if ((rc = copy_indexes(m, o.indexes)) != CQ_OK)
+        goto fail;
+    if ((rc = cq__validation_set_model(m, o.validate)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");

@@ -51,6 +51,7 @@ struct cq_model {
     size_t nindexes;
     struct cq_assoc **assocs; /* associations with this model as source, owned */
     size_t nassocs, assocs_cap;
+    struct cq__validation *validation; /* `validate` of attributes and model, owned; or NULL */
 };
 
 struct cq_txn {
@@ -69,6 +70,7 @@ struct cq_db {
     cq_txn *txn_top;   /* the open top-level transaction, if any */
     cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
     uint64_t next_txn_id;
+    struct cq__vstate *vstate; /* validation failures and bound validators (validate.c) */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -144,6 +146,9 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
  * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
  * one INSERT each. */
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
+/* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
+ * reports them together, before anything is written. */
+int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
 /* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):

@@ -715,6 +715,9 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }
+    /* `validate: true` (v6 bulkCreate): every row is validated before the INSERT */
+    if (rc == CQ_OK && opts && opts->validate == CQ_ON)
+        rc = cq__validate_rows(rows->items, rows->n, opts);
     if (rc == CQ_OK)
         rc = cq__model_insert_rows(rows->items, rows->n, opts);
     if (rc != CQ_OK || !out)
