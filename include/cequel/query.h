@@ -120,8 +120,11 @@ typedef struct cq_bulk_opts {
     const char *where_sql; /**< raw fragment ANDed with `where` */
     const cq_value *where_params;
     cq_txn *transaction;
-    bool force; /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
-                     false */
+    bool force;       /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
+                           false */
+    cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
+                           instance built from them, the other attributes skipped); CQ_OFF
+                           skips it */
 } cq_bulk_opts;
 
 /* ---- instances ---------------------------------------------------------------- */

@@ -103,6 +103,28 @@ CQ_EXTERN bool cq_db_validator_bound(const cq_db *db, const char *name);
 /** Whether `key` is the name of a built-in validator. */
 CQ_EXTERN bool cq_validator_is_builtin(const char *key);
 
+/**
+ * Reads Sequelize's `validate` object in its JSON form (how schema files write it) into a
+ * validator list. For an attribute (`model_level` false): a built-in name maps to `true`,
+ * `{"args": ..., "msg": ...}`, or any other value standing for `args` (`"len": [2, 10]`,
+ * `"isIn": [["a", "b"]]`, `"is": ["^[a-z]+$", "i"]`, `"isEmail": {"allow_display_name":
+ * true}`); any other name maps to the name of a bound callback (`"isEven": "checkEven"`,
+ * see cq_db_bind_validator()). For a model (`model_level` true) every name maps to a bound
+ * callback's name.
+ *
+ * @param[out] out  zero-terminated list; the caller owns it, free with cq_validators_free().
+ *                  NULL on failure.
+ * @param spec      an object; borrowed for the call.
+ * @param err       caller-owned, may be NULL: the message names the offending key.
+ * @return CQ_OK, CQ_EINVALID (not an object, unknown name without a callback name, a `msg`
+ *         that is not text), CQ_ENOMEM.
+ */
+CQ_EXTERN int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
+                                       cq_error *err);
+
+/** Frees a list made by cq_validators_from_value(). NULL is allowed. */
+CQ_EXTERN void cq_validators_free(cq_validator *list);
+
 /** Options of cq_instance_validate(). */
 typedef struct cq_validate_opts {
     const char *const *skip; /**< NULL-terminated attribute names not to validate (v6's

@@ -82,6 +82,8 @@ typedef struct cli_model {
     cq_model_opts opts;
     cq_index *indexes;         /* opts.indexes, zero-terminated, owned */
     const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
+    cq_validator **validators; /* n_attrs attribute `validate` lists (NULL = none), owned */
+    cq_validator *model_validators; /* the model option `validate`, owned */
 } cli_model;
 
 /* Association kinds (the "type" of an entry). */
@@ -129,6 +131,11 @@ cli_model *cli_schema_model(const cli_schema *s, const char *name);
 const cli_attr *cli_model_attr(const cli_model *m, const char *name);
 /* A model of the schema, or a join model a belongsToMany `through` string creates. */
 bool cli_schema_has_model(const cli_schema *s, const char *name);
+
+/* `validate` of an attribute (`model_level` false) or of a model's options, in Sequelize's
+ * JSON form (cq_validators_from_value); *out is owned by the caller (cq_validators_free). */
+int cli_parse_validate(cq_validator **out, json_t *v, bool model_level, const char *path,
+                       cli_diag *diag);
 
 /* Schema readers shared by schema.c and schema_assoc.c (messages name `path`). */
 int cli_parse_type(cq_attr *attr, const char *text, const char *path, cli_diag *diag);
@@ -234,6 +241,8 @@ typedef struct cli_step {
     bool attempt;              /* record {value} / {error, message} instead of failing */
     bool attempt_message;      /* attempt: keep the error message (default true) */
     const char *attempt_error; /* attempt: error name to record instead of the derived one */
+    bool attempt_errors;       /* attempt: also record a validation error's `errors` items */
+    cq_flag validate;          /* create, bulkCreate, save, update: Sequelize's `validate` */
     cli_assoc *assoc;          /* associate: owned, freed by cli_script_free() */
 } cli_step;
 

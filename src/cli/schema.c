@@ -308,6 +308,9 @@ static int parse_attribute(cli_model *m, size_t i, const char *name, json_t *def
         } else if (strcmp(key, "onUpdate") == 0) {
             rc = want_action(&a->on_update, val, sub, diag);
             ca->on_update = a->on_update;
+        } else if (strcmp(key, "validate") == 0) {
+            rc = cli_parse_validate(&m->validators[i], val, false, sub, diag);
+            a->validate = m->validators[i];
         } else {
             rc = unknown_key(path, key, "attribute option", diag);
         }
@@ -442,6 +445,9 @@ static int parse_model_options(cli_model *m, json_t *opts, const char *path, cli
                 rc = want_bool(&o->version, val, sub, diag);
         } else if (strcmp(key, "indexes") == 0) {
             rc = parse_indexes(m, val, sub, diag);
+        } else if (strcmp(key, "validate") == 0) {
+            rc = cli_parse_validate(&m->model_validators, val, true, sub, diag);
+            o->validate = m->model_validators;
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
                 cli_diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
@@ -502,7 +508,8 @@ static int parse_model(cli_model *m, const char *name, json_t *def, const char *
     m->attrs = calloc(n + 1, sizeof *m->attrs);
     m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
     m->defaults = calloc(n + 1, sizeof *m->defaults);
-    if (!m->attrs || !m->cq_attrs || !m->defaults) {
+    m->validators = calloc(n + 1, sizeof *m->validators);
+    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators) {
         cli_diag_set(diag, path, "out of memory");
         return CLI_ENOMEM;
     }
@@ -575,6 +582,10 @@ void cli_schema_free(cli_schema *s)
         free(m->cq_attrs);
         free(m->indexes);
         free(m->index_fields);
+        for (size_t a = 0; m->validators && a < m->n_attrs; a++)
+            cq_validators_free(m->validators[a]);
+        free(m->validators);
+        cq_validators_free(m->model_validators);
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/util.h"
 #include "model/model.h"
 #include "model/validate.h"
@@ -411,6 +412,16 @@ static cq_value *extract_args(const vrule *r)
     if (!out)
         return NULL;
     const cq_value *a = r->args;
+    if (!a && r->msg && !email_url) {
+        /* v6's `key: {msg}` passes that object as the argument */
+        cq_value *o = cq_value_object();
+        if (cq_value_object_set(o, "msg", cq_value_text(r->msg)) != CQ_OK ||
+            cq_value_array_append(out, o) != CQ_OK) {
+            cq_value_free(out);
+            return NULL;
+        }
+        return out;
+    }
     if (email_url && (!a || r->msg)) {
         /* `isEmail: true` is {} and a `msg` drops any options, as v6 does */
         if (cq_value_array_append(out, cq_value_object()) != CQ_OK)
@@ -428,6 +439,41 @@ static cq_value *extract_args(const vrule *r)
     if (cq_value_array_append(out, a ? cq_value_copy(a) : cq_value_bool(true)) != CQ_OK)
         return NULL;
     return out;
+}
+
+/* validator.js merges its default options into the options object it is given (util/merge
+ * mutates it), so v6's items show isEmail's and isURL's arguments with every default filled
+ * in; isURL merges only after its first checks passed. */
+static void show_merged_defaults(cq_value *args, const char *key, const char *str)
+{
+    static const char email[] =
+        "{\"allow_display_name\":false,\"allow_underscores\":false,\"require_display_name\":"
+        "false,\"allow_utf8_local_part\":true,\"require_tld\":true,\"blacklisted_chars\":\"\","
+        "\"ignore_max_length\":false,\"host_blacklist\":[],\"host_whitelist\":[]}";
+    static const char url[] =
+        "{\"protocols\":[\"http\",\"https\",\"ftp\"],\"require_tld\":true,\"require_protocol\":"
+        "false,\"require_host\":true,\"require_port\":false,\"require_valid_protocol\":true,"
+        "\"allow_underscores\":false,\"allow_trailing_dot\":false,\"allow_protocol_relative_"
+        "urls\":false,\"allow_fragments\":true,\"allow_query_components\":true,\"validate_"
+        "length\":true,\"max_allowed_length\":2084}";
+    const char *defaults = NULL;
+    if (strcmp(key, "isEmail") == 0)
+        defaults = email;
+    else if (strcmp(key, "isURL") == 0 && str[0] && !strpbrk(str, " \t\n\v\f\r<>") &&
+             strncmp(str, "mailto:", 7) != 0)
+        defaults = url;
+    cq_value *o = cq_value_array_get(args, 0);
+    if (!defaults || cq_value_type_of(o) != CQ_VALUE_OBJECT)
+        return;
+    cq_value *d = NULL;
+    if (cq_value_from_json(&d, defaults, NULL) != CQ_OK)
+        return;
+    for (size_t i = 0; i < cq_value_size(d); i++) {
+        const char *k = cq_value_object_key(d, i);
+        if (!cq_value_object_get(o, k))
+            cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(d, i)));
+    }
+    cq_value_free(d);
 }
 
 typedef struct pending {
@@ -499,6 +545,7 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
         if (out == CQ__RULE_NOMEM) {
             rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
         } else if (out == CQ__RULE_FAIL) {
+            show_merged_defaults(args, r->key, str);
             char dflt[300];
             snprintf(dflt, sizeof dflt, "Validation %s on %s failed", r->key, builtin[k].attr);
             rc = push(db, m, r->msg ? r->msg : dflt, "Validation error", builtin[k].attr,
@@ -543,4 +590,79 @@ int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
         return rc;
     rc = cq__validation_check(inst, true, NULL, opts ? opts->skip : NULL, 0);
     return cq__validation_finish(db, rc);
+}
+
+/* ---- the JSON form (schema files) ------------------------------------------------------ */
+
+void cq_validators_free(cq_validator *list)
+{
+    for (cq_validator *v = list; v && v->key; v++) {
+        free((char *)v->key);
+        free((char *)v->msg);
+        free((char *)v->bound);
+        cq_value_free((cq_value *)v->args);
+    }
+    free(list);
+}
+
+int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
+                             cq_error *err)
+{
+    *out = NULL;
+    if (cq_value_type_of(spec) != CQ_VALUE_OBJECT)
+        return cq__err_set(err, CQ_EINVALID, "validate: expected an object of validators");
+    size_t n = cq_value_size(spec);
+    cq_validator *list = calloc(n + 1, sizeof *list);
+    if (!list)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const char *key = cq_value_object_key(spec, i);
+        const cq_value *v = cq_value_object_value(spec, i);
+        cq_validator *d = &list[i];
+        if (!(d->key = cq__strdup(key))) {
+            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            break;
+        }
+        if (model_level || !cq__rule_known(key)) {
+            if (cq_value_type_of(v) != CQ_VALUE_TEXT || !cq_value_as_text(v)[0]) {
+                rc = cq__err_set(err, CQ_EINVALID,
+                                 model_level
+                                     ? "validate.%s: a model validator names a callback the "
+                                       "program binds (\"%s\": \"callbackName\")"
+                                     : "validate.%s: not a built-in validator; a custom one names "
+                                       "a callback the program binds (\"%s\": \"callbackName\")",
+                                 key, key);
+                break;
+            }
+            if (!(d->bound = cq__strdup(cq_value_as_text(v))))
+                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            continue;
+        }
+        const cq_value *args = v;
+        if (cq_value_type_of(v) == CQ_VALUE_BOOL && cq_value_as_bool(v)) {
+            args = NULL; /* `true` */
+        } else if (cq_value_type_of(v) == CQ_VALUE_OBJECT &&
+                   (cq_value_object_get(v, "args") || cq_value_object_get(v, "msg"))) {
+            const cq_value *msg = cq_value_object_get(v, "msg");
+            if (msg && cq_value_type_of(msg) != CQ_VALUE_TEXT) {
+                rc = cq__err_set(err, CQ_EINVALID, "validate.%s.msg: expected text", key);
+                break;
+            }
+            if (msg && !(d->msg = cq__strdup(cq_value_as_text(msg)))) {
+                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                break;
+            }
+            /* v6 passes `args`, or the whole object when it has none */
+            args = cq_value_object_get(v, "args") ? cq_value_object_get(v, "args") : v;
+        }
+        if (args && !(d->args = cq_value_copy(args)))
+            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    if (rc != CQ_OK) {
+        cq_validators_free(list);
+        return rc;
+    }
+    *out = list;
+    return CQ_OK;
 }

@@ -6,6 +6,7 @@
 #include "assoc/assoc.h"
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "query/find.h"
 #include "query/include.h"
 #include "query/stmt.h"
@@ -743,6 +744,30 @@ static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t
     return rc;
 }
 
+/* v6 Model.update validates the values first: an instance built from them, every attribute
+ * not among them skipped (model validators run too). */
+static int validate_values(cq_model *m, const cq_value *values)
+{
+    cq_db *db = m->db;
+    size_t n = cq_value_size(values);
+    const char **fields = calloc(n + 1, sizeof *fields);
+    if (!fields)
+        return oom(db);
+    for (size_t k = 0; k < n; k++)
+        fields[k] = cq_value_object_key(values, k);
+    cq_instance *inst = NULL;
+    int rc = cq_model_build(&inst, m, values);
+    if (rc == CQ_OK) {
+        rc = cq__validation_begin(db);
+        if (rc == CQ_OK)
+            rc = cq__validation_check(inst, true, fields, NULL, 0);
+        rc = cq__validation_finish(db, rc);
+    }
+    cq_instance_free(inst);
+    free(fields);
+    return rc;
+}
+
 int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
                     const cq_bulk_opts *opts)
 {
@@ -794,6 +819,8 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     }
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
+    if (rc == CQ_OK && opts->validate != CQ_OFF)
+        rc = validate_values(m, values);
     if (rc == CQ_OK)
         rc = and_paranoid(st, m, false);
     return run_bulk(st, m, opts, count_out, rc);
