@@ -41,6 +41,10 @@ void cq_instance_free(cq_instance *inst)
     free(inst->values);
     free(inst->changed);
     free(inst->hidden);
+    for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
+        cq_value_free(inst->vvalues[i]);
+    free(inst->vvalues);
+    free(inst->vhidden);
     cq_instance_free(inst->through);
     free(inst->through_key);
     cq_value_free(inst->through_data);
@@ -64,9 +68,21 @@ static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
     inst->values[i] = v;
 }
 
+/* v6 set(): the attribute's setter when it has one, else setDataValue. */
 static int set_attr(cq_instance *inst, const char *attr, cq_value *v)
 {
+    const cq__accessor *x = cq__accessor_find(inst->model, attr);
+    if (x && x->set)
+        return x->set(inst, attr, v, x->data);
+    return cq__instance_store(inst, attr, v);
+}
+
+int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v)
+{
     cq_model *m = inst->model;
+    const cq__accessor *x = cq__accessor_find(m, attr);
+    if (x && x->is_virtual)
+        return cq__instance_store_virtual(inst, attr, v);
     long i = cq__model_attr_index(m, attr);
     if (i < 0) {
         cq_value_free(v);
@@ -91,7 +107,8 @@ static int set_values(cq_instance *inst, const cq_value *values)
                            m->name);
     /* check every key first so that a bad key leaves the instance untouched */
     for (size_t k = 0; k < cq_value_size(values); k++)
-        if (cq__model_attr_index(m, cq_value_object_key(values, k)) < 0)
+        if (cq__model_attr_index(m, cq_value_object_key(values, k)) < 0 &&
+            !cq__accessor_find(m, cq_value_object_key(values, k)))
             return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
                                m->name, cq_value_object_key(values, k));
     for (size_t k = 0; k < cq_value_size(values); k++) {
@@ -822,8 +839,16 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 {
     *out = NULL;
     cq_model *m = inst->model;
-    cq_value *o = cq_value_object();
-    for (size_t i = 0; o && i < m->nattrs; i++) {
+    cq_value *o = NULL;
+    if (m->nacc) {
+        /* getters and VIRTUAL attributes: v6's get({plain: true}) order */
+        int rc = cq__instance_plain_with_getters(&o, inst);
+        if (rc != CQ_OK)
+            return rc;
+    } else {
+        o = cq_value_object();
+    }
+    for (size_t i = 0; o && !m->nacc && i < m->nattrs; i++) {
         if (!inst->values[i] || (inst->hidden && inst->hidden[i]))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {

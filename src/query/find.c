@@ -112,7 +112,7 @@ static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_va
 static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
 {
     for (const char *const *a = o->attributes; a && *a; a++)
-        if (cq__model_attr_index(m, *a) < 0)
+        if (cq__model_attr_index(m, *a) < 0 && !cq__accessor_find(m, *a))
             return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
                                "attributes: model \"%s\" has no attribute \"%s\"", m->name, *a);
     for (const char *const *a = o->exclude; a && *a; a++)
@@ -122,6 +122,15 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
     for (size_t i = 0; i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
         sel[i] = (!o->attributes || in_list(o->attributes, name)) && !in_list(o->exclude, name);
+    }
+    /* v6: a VIRTUAL attribute named in `attributes` reads the attributes it depends on */
+    for (const char *const *a = o->attributes; a && *a; a++) {
+        const cq__accessor *x = cq__accessor_find(m, *a);
+        for (char **d = x && x->is_virtual ? x->deps : NULL; d && *d; d++) {
+            long i = cq__model_attr_index(m, *d);
+            if (i >= 0)
+                sel[i] = true;
+        }
     }
     return CQ_OK;
 }
@@ -510,6 +519,8 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);
+    for (size_t r = 0; rc == CQ_OK && o.attributes && m->nvirtual && r < rows->n; r++)
+        rc = cq__instance_hide_virtuals(rows->items[r], o.attributes);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
