@@ -562,11 +562,10 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     bool any = false;
     for (size_t i = 0; i < m->nattrs; i++)
         any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
-    if (!any)
-        return CQ_OK; /* Sequelize issues no statement when nothing changed */
+    /* v6 validates even when nothing changed (the model validators still run) */
     int rc = validate_write(inst, false, opts);
-    if (rc != CQ_OK)
-        return rc;
+    if (rc != CQ_OK || !any)
+        return rc; /* Sequelize issues no statement when nothing changed */
     touch_timestamps(inst, false);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)

@@ -427,6 +427,46 @@ static void test_validators__values_as_javascript_strings(void **state)
     assert_int_equal(cq_db_validation_count(db), 2);
 }
 
+static int count_calls(char *msg, size_t size, const cq_instance *inst, const char *attr,
+                       const cq_value *value, void *user_data)
+{
+    (void)inst;
+    (void)attr;
+    (void)value;
+    int *calls = user_data;
+    if (++*calls >= 3) {
+        snprintf(msg, size, "third call");
+        return -1;
+    }
+    return CQ_OK;
+}
+
+/* v6: save() runs the validators even when nothing changed (only the model validators have
+ * anything to check then) and sends no statement. */
+static void test_validators__unchanged_save_runs_model_validators(void **state)
+{
+    cq_db *db = *state;
+    int calls = 0;
+    const cq_validator mv[] = { { .key = "counted", .fn = count_calls, .user_data = &calls },
+                                { 0 } };
+    const cq_attr attrs[] = { { .name = "n", .type = CQ_INTEGER }, { 0 } };
+    cq_model *m = NULL;
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, "counter", attrs, &(cq_model_opts){ .validate = mv }));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+    cq_instance *inst = NULL;
+    cq_value *v = NULL;
+    assert_int_equal(cq_value_from_json(&v, "{\"n\": 1}", NULL), CQ_OK);
+    CQ_ASSERT_OK(db, cq_model_create(&inst, m, v, NULL));
+    cq_value_free(v);
+    assert_int_equal(calls, 1);
+    CQ_ASSERT_OK(db, cq_instance_save(inst, NULL));
+    assert_int_equal(calls, 2);
+    assert_int_equal(cq_instance_save(inst, NULL), CQ_EVALIDATION);
+    assert_string_equal(cq_db_validation_item(db, 0)->path, "counted");
+    assert_string_equal(cq_db_validation_item(db, 0)->message, "third call");
+    cq_instance_free(inst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +480,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validators__regex_errors_and_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validators__values_as_javascript_strings, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_validators__unchanged_save_runs_model_validators,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
