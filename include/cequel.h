@@ -17,6 +17,7 @@
 #include "cequel/value.h"
 #include "cequel/log.h"
 #include "cequel/db.h"
+#include "cequel/validate.h"
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "cequel/assoc.h"

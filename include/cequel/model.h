@@ -9,6 +9,7 @@
 #include "cequel/common.h"
 #include "cequel/db.h"
 #include "cequel/value.h"
+#include "cequel/validate.h"
 
 CQ_BEGIN_DECL
 
@@ -31,8 +32,30 @@ typedef enum cq_type {
     CQ_TIME,     /**< values: "HH:MM:SS" */
     CQ_UUID,     /**< values: text */
     CQ_JSON,     /**< values: any cq_value tree, stored as JSON text */
-    CQ_BLOB
+    CQ_BLOB,
+    CQ_VIRTUAL /**< Sequelize's VIRTUAL: no column; the value lives on the instance only,
+                    usually computed by a getter (`cq_attr.get`) from other attributes */
 } cq_type;
+
+struct cq_instance;
+/**
+ * A getter (Sequelize's attribute `get()`): makes the attribute's value as read through
+ * cq_instance_get_value() and toJSON. Read stored values with cq_instance_get_data_value()
+ * (v6's getDataValue) or other getters with cq_instance_get_value().
+ * @param[out] out  a new value (NULL is taken as a null value); the library frees it.
+ * @return CQ_OK, or a CQ_E* code that the reading call returns.
+ */
+typedef int (*cq_getter_fn)(cq_value **out, const struct cq_instance *inst, const char *attr,
+                            void *user_data);
+/**
+ * A setter (Sequelize's attribute `set(value)`): called by cq_instance_set(), build, create
+ * and update with the value given; stores what it wants with cq_instance_set_data_value()
+ * (v6's setDataValue), on this attribute or others.
+ * @param value  owned by the setter (pass it on or free it).
+ * @return CQ_OK, or a CQ_E* code that the setting call returns.
+ */
+typedef int (*cq_setter_fn)(struct cq_instance *inst, const char *attr, cq_value *value,
+                            void *user_data);
 
 /** Generated default values (Sequelize's DataTypes.NOW / UUIDV4). */
 typedef enum cq_default_fn {
@@ -73,6 +96,14 @@ typedef struct cq_attr {
     const char *on_update;             /**< same values */
     bool references_none;              /**< Sequelize's `references: null`: never a constraint, even
                                             when an association later uses this column */
+    const cq_validator *validate;      /**< Sequelize's `validate`: list ending with a NULL key,
+                                            copied (see cequel/validate.h); NULL = none */
+    cq_getter_fn get;                  /**< Sequelize's `get`; NULL = the stored value */
+    cq_setter_fn set;                  /**< Sequelize's `set`; NULL = store the value */
+    void *accessor_data;               /**< user_data of `get` and `set` */
+    const char *const *virtual_deps;   /**< CQ_VIRTUAL: the attributes its getter reads (v6's
+                                            VIRTUAL(type, deps)); a find whose `attributes`
+                                            names it selects these; NULL-terminated, copied */
 } cq_attr;
 
 /**
@@ -116,6 +147,9 @@ typedef struct cq_model_opts {
     const char *name_plural;       /**< Sequelize `name.plural`; default plural of the name */
     const cq_index *indexes;       /**< Sequelize `indexes`: zero-terminated list, copied; NULL =
                                         none. The default name uses the final table name. */
+    const cq_validator *validate;  /**< Sequelize's model `validate`: custom validators (`fn` or
+                                        `bound`) that see the whole instance; list ending with a
+                                        NULL key, copied; NULL = none */
 } cq_model_opts;
 
 /**

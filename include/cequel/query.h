@@ -163,6 +163,9 @@ typedef struct cq_write_opts {
                                  IGNORE, ON CONFLICT DO NOTHING, INSERT IGNORE); default false.
                                  With either option, a skipped or updated row's generated key
                                  is left null where the database does not report it. */
+    cq_flag validate;          /**< Sequelize's `validate`: run the validators first. Default
+                                    as v6: on for create/save/update, off for bulkCreate
+                                    (CQ_ON there validates every row before the INSERT) */
 } cq_write_opts;
 
 /** Options of model-level update/destroy/restore; `where` and `where_params` are borrowed for
@@ -172,8 +175,11 @@ typedef struct cq_bulk_opts {
     const char *where_sql; /**< raw fragment ANDed with `where` */
     const cq_value *where_params;
     cq_txn *transaction;
-    bool force; /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
-                     false */
+    bool force;       /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
+                           false */
+    cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
+                           instance built from them, the other attributes skipped); CQ_OFF
+                           skips it */
 } cq_bulk_opts;
 
 /** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
@@ -262,13 +268,36 @@ CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
 /**
- * Sets an attribute; takes ownership of `v` even on failure. Marks it changed when the
- * value differs. @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type).
+ * Sets an attribute (Sequelize's `set`: through the attribute's setter when it has one);
+ * takes ownership of `v` even on failure. Marks it changed when the value differs.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type), or the setter's code.
  */
 CQ_EXTERN int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v);
 /** Value of an attribute, borrowed from the instance (valid until it changes); NULL when
  *  the attribute is unknown or was not loaded. SQL NULL is a value of type CQ_VALUE_NULL. */
 CQ_EXTERN const cq_value *cq_instance_get(const cq_instance *inst, const char *attr);
+/** Options of cq_instance_get_value(). */
+typedef struct cq_get_opts {
+    bool raw; /**< v6's `{raw: true}`: the stored value, the getter skipped; default false */
+} cq_get_opts;
+
+/**
+ * Sequelize's `instance.get(attr)`: the attribute's getter when it has one (VIRTUAL
+ * attributes included), else its stored value.
+ * @param[out] out  a new value, the caller frees it with cq_value_free(); a null value when
+ *                  the attribute is unset. NULL on failure.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, or the getter's code.
+ */
+CQ_EXTERN int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *attr,
+                                    const cq_get_opts *opts);
+/** Sequelize's `getDataValue(attr)`: the stored value, borrowed from the instance (also for
+ *  a VIRTUAL attribute, whose value is NULL until set); NULL when unknown or unset. */
+CQ_EXTERN const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *attr);
+/** Sequelize's `setDataValue(attr, v)`: stores `v` (taken, even on failure) without the
+ *  attribute's setter; marks it changed when it differs. For setters to call.
+ *  @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type). */
+CQ_EXTERN int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v);
+
 /** Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
  *  another type. Text is borrowed from the instance. */
 CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr);
@@ -292,7 +321,10 @@ CQ_EXTERN bool cq_instance_is_new_record(const cq_instance *inst);
 CQ_EXTERN cq_model *cq_instance_model(const cq_instance *inst);
 
 /** Sequelize's toJSON(): object of attributes in definition order, then included
- *  associations under their keys. @param[out] out caller frees with cq_value_free(). */
+ *  associations under their keys. With getters, as v6's `get({plain: true})`: the attributes
+ *  that have a getter come first (their getters' values; VIRTUAL ones unless a find's
+ *  `attributes` left them out), then the others. @param[out] out caller frees with
+ *  cq_value_free(). */
 CQ_EXTERN int cq_instance_to_value(cq_value **out, const cq_instance *inst);
 /** toJSON as text; caller frees with cq_free(). */
 CQ_EXTERN int cq_instance_to_json(char **out, const cq_instance *inst, int flags);

@@ -8,6 +8,7 @@
 
 #include "assoc/assoc.h"
 #include "core/util.h"
+#include "model/validate.h"
 #include "query/include.h"
 
 static int oom(cq_db *db)
@@ -513,6 +514,83 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     return rc;
 }
 
+/* ---- validation of a whole tree before its first statement ---------------------------- */
+
+/* Builds every row of a nested create the way create_tree will and validates it (v6
+ * validates each row as it saves it; cequel checks them all first, so an invalid row deep
+ * in the tree writes nothing). Foreign keys that the tree fills in later (this row's
+ * belongsTo keys, a child's key to its parent) are not checked; `skip` lists the one the
+ * parent fills. Items are collected on the db with `record`. */
+static int prevalidate(cq_model *m, const cq_value *values, const cq_include *include,
+                       const char *skip, size_t record)
+{
+    cq_db *db = m->db;
+    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object", m->name);
+    const cq_assoc **assocs = NULL;
+    const cq_include **elems = NULL;
+    size_t ninc = 0;
+    int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
+    const char **skips = calloc(ninc + 2, sizeof *skips);
+    if (rc == CQ_OK && !skips)
+        rc = oom(db);
+    size_t nskip = 0;
+    if (skips && skip)
+        skips[nskip++] = skip;
+    /* belongsTo targets first, as they are created first */
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
+        const cq_assoc *a = assocs[i];
+        const cq_value *data = cq_value_object_get(values, a->alias.as);
+        if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
+            continue;
+        skips[nskip++] = a->fk;
+        rc = prevalidate(a->target, data, elems[i]->include, NULL, record);
+    }
+    cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
+    if (rc == CQ_OK && !own)
+        rc = oom(db);
+    cq_instance *inst = NULL;
+    if (rc == CQ_OK)
+        rc = cq_model_build(&inst, m, own);
+    cq_value_free(own);
+    if (rc == CQ_OK)
+        rc = cq__validation_check(inst, true, NULL, skips, record);
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
+        const cq_assoc *a = assocs[i];
+        const cq_value *data = cq_value_object_get(values, a->alias.as);
+        if (a->type == CQ_BELONGS_TO || !data)
+            continue;
+        bool list = false;
+        size_t n = 0;
+        rc = nested_list(a, data, &list, &n);
+        for (size_t k = 0; rc == CQ_OK && k < n; k++) {
+            cq_value *cv = NULL, *jdata = NULL;
+            rc = child_values(&cv, &jdata, inst, a, list ? cq_value_array_get(data, k) : data);
+            if (rc == CQ_OK)
+                rc = prevalidate(a->target, cv, elems[i]->include, a->through ? NULL : a->fk,
+                                 record);
+            cq_value_free(cv);
+            cq_value_free(jdata);
+        }
+    }
+    cq_instance_free(inst);
+    free(skips);
+    free(assocs);
+    free(elems);
+    return rc;
+}
+
+/* Validates the trees of `n` rows (vals[i] or the elements of an array) as one outcome. */
+static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
+                           const cq_include *include)
+{
+    cq_db *db = m->db;
+    int rc = cq__validation_begin(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = prevalidate(m, vals[r], include, NULL, r);
+    return cq__validation_finish(db, rc);
+}
+
 static int tx_begin(cq_txn **t, cq_db *db)
 {
     return cq__txn_begin(t, db, db->txn_inner);
@@ -535,6 +613,13 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
     }
     cq_include *expanded = NULL; /* `all` elements expanded, as Model.build does */
     int rc = cq__inc_expand_all(&expanded, m, opts->include);
+    const cq_include *inc = expanded ? expanded : opts->include;
+    /* every row is validated before the first statement; the rows are then written
+     * without validating them again */
+    cq_write_opts written = *opts;
+    written.validate = CQ_OFF;
+    if (rc == CQ_OK && opts->validate != CQ_OFF)
+        rc = prevalidate_all(m, &values, 1, inc);
     cq_txn *t = NULL;
     if (rc == CQ_OK)
         rc = tx_begin(&t, m->db);
@@ -543,8 +628,7 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
         return rc;
     }
     cq_instance *inst = NULL;
-    rc =
-        cq__txn_finish(t, create_tree(&inst, m, values, expanded ? expanded : opts->include, opts));
+    rc = cq__txn_finish(t, create_tree(&inst, m, values, inc, &written));
     cq__inc_list_free(expanded);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
@@ -584,11 +668,16 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     cq_include *expanded = NULL;
     cq_txn *t = NULL;
     int rc = cq__inc_expand_all(&expanded, m, opts->include);
+    const cq_include *inc = expanded ? expanded : opts->include;
+    /* `validate: true`: every row of every tree first */
+    cq_write_opts written = *opts;
+    written.validate = CQ_OFF;
+    if (rc == CQ_OK && opts->validate == CQ_ON)
+        rc = prevalidate_all(m, vals, n, inc);
     if (rc == CQ_OK)
         rc = tx_begin(&t, m->db);
     if (rc == CQ_OK)
-        rc = cq__txn_finish(t,
-                            bulk_tree(made, m, vals, n, expanded ? expanded : opts->include, opts));
+        rc = cq__txn_finish(t, bulk_tree(made, m, vals, n, inc, &written));
     cq__inc_list_free(expanded);
     for (size_t i = 0; i < n; i++) {
         if (rc == CQ_OK && cq__rows_push(rows, made[i]) != 0)

@@ -151,6 +151,8 @@ typedef struct cli_step {
     bool attempt;              /* record {value} / {error, message} instead of failing */
     bool attempt_message;      /* attempt: keep the error message (default true) */
     const char *attempt_error; /* attempt: error name to record instead of the derived one */
+    bool attempt_errors;       /* attempt: also record a validation error's `errors` items */
+    cq_flag validate;          /* create, bulkCreate, save, update: Sequelize's `validate` */
     cli_assoc *assoc;          /* associate: owned, freed by cli_script_free() */
     struct cli_step *inner;    /* transaction: its steps (n_inner, plus a zeroed one), owned */
     size_t n_inner;

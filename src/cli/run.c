@@ -51,12 +51,14 @@ typedef struct runner {
     size_t n_bound;
     size_t step_index;      /* index of the top-level step running */
     cq_value *final_result; /* the last "return" step's value (owned) */
+    cq_value *errors;       /* the failed step's validation items, Sequelize's `errors` (owned) */
 } runner;
 
 /* Error of one step: a library code and a message. */
 typedef struct step_error {
     int code;
     char message[1024];
+    bool records; /* bulkCreate: validation items name their row */
 } step_error;
 
 static int fail(step_error *e, int code, const char *fmt, ...) CLI_PRINTF(3, 4);
@@ -71,9 +73,54 @@ static int fail(step_error *e, int code, const char *fmt, ...)
     return code;
 }
 
-/* A failed library call: its code and cq_db_error's message. */
+/* SequelizeValidationError's `errors`: one object per item (cq_db_validation_item), with
+ * `record` (the row's index) for bulkCreate. NULL when out of memory. */
+static cq_value *validation_errors(cq_db *db, bool records)
+{
+    cq_value *list = cq_value_array();
+    for (size_t i = 0; list && i < cq_db_validation_count(db); i++) {
+        const cq_validation_item *it = cq_db_validation_item(db, i);
+        cq_value *o = cq_value_object();
+        cq_value *args = it->validator_args ? cq_value_copy(it->validator_args) : cq_value_array();
+        int rc = cq_value_object_set(o, "message", cq_value_text(it->message));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "type", cq_value_text(it->type));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "path", cq_value_text(it->path));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "value", cq_value_copy(it->value));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "origin", cq_value_text(it->origin));
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "validatorKey",
+                                     it->validator_key ? cq_value_text(it->validator_key)
+                                                       : cq_value_null());
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "validatorName",
+                                     it->validator_name ? cq_value_text(it->validator_name)
+                                                        : cq_value_null());
+        if (rc == CQ_OK)
+            rc = cq_value_object_set(o, "validatorArgs", args);
+        else
+            cq_value_free(args);
+        if (rc == CQ_OK && records)
+            rc = cq_value_object_set(o, "record", cq_value_int((int64_t)it->record));
+        if (rc != CQ_OK || cq_value_array_append(list, o) != CQ_OK) {
+            cq_value_free(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+/* A failed library call: its code and cq_db_error's message (and a validation error's
+ * items, kept on the runner for the step's output). */
 static int lib_fail(runner *r, step_error *e, int code)
 {
+    cq_value_free(r->errors);
+    r->errors = NULL;
+    if ((code == CQ_EVALIDATION || code == CQ_ENOTNULL) && cq_db_validation_count(r->db))
+        r->errors = validation_errors(r->db, e->records);
     const char *msg = cq_db_error(r->db)->message;
     return fail(e, code, "%s", *msg ? msg : cq_strerror(code));
 }
@@ -1335,8 +1382,10 @@ static const char *sequelize_error_name(int code, const char *msg)
     }
 }
 
-/* attempt: {"value": result} or {"error": NAME, "message": TEXT}. */
-static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result, const step_error *e)
+/* attempt: {"value": result} or {"error": NAME, "message": TEXT} (plus `errors` when the
+ * step asks and a validation failed). */
+static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result, const step_error *e,
+                               const cq_value *errors)
 {
     cq_value *o = cq_value_object();
     if (!o) {
@@ -1352,6 +1401,9 @@ static cq_value *attempt_value(const cli_step *st, int rc, cq_value *result, con
         set = cq_value_object_set(o, "error", cq_value_text(name));
         if (set == CQ_OK && st->attempt_message)
             set = cq_value_object_set(o, "message", cq_value_text(e->message));
+        if (set == CQ_OK && st->attempt_errors)
+            set =
+                cq_value_object_set(o, "errors", errors ? cq_value_copy(errors) : cq_value_array());
     }
     if (set != CQ_OK) {
         cq_value_free(o);
@@ -1471,7 +1523,9 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     cq_write_opts wopts = { .transaction = txn,
                             .fields = fields,
                             .update_on_duplicate = update_on_dup,
-                            .ignore_duplicates = st->ignore_dup };
+                            .ignore_duplicates = st->ignore_dup,
+                            .validate = st->validate };
+    e->records = st->kind == CLI_STEP_BULK_CREATE;
     if (st->include) {
         cli_path_key(sub, st->path, "include");
         if (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)
@@ -1597,8 +1651,9 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
-        rc = cq_model_update(&count, model, values,
-                             &(cq_bulk_opts){ .where = where, .transaction = txn });
+        rc = cq_model_update(
+            &count, model, values,
+            &(cq_bulk_opts){ .where = where, .transaction = txn, .validate = st->validate });
         if (rc == CQ_OK) {
             /* Sequelize's Model.update resolves to [affectedCount]. */
             *result = cq_value_array();
@@ -1840,12 +1895,19 @@ static void print_result(FILE *out, size_t step, const cq_value *v)
     cq_free(text);
 }
 
-static void print_error(FILE *out, size_t step, const step_error *e)
+/* {"step":N,"error":{"code","message"}}, plus "errors" (Sequelize's array of items) when
+ * validation failed. */
+static void print_error(FILE *out, size_t step, const step_error *e, const cq_value *errors)
 {
     json_t *msg = json_string(e->message);
     char *text = msg ? json_dumps(msg, JSON_ENCODE_ANY) : NULL;
-    fprintf(out, "{\"step\":%zu,\"error\":{\"code\":\"%s\",\"message\":%s}}\n", step,
-            cq_error_name(e->code), text ? text : "\"\"");
+    char *items = NULL;
+    if (errors)
+        cq_value_to_json(&items, errors, CQ_JSON_COMPACT);
+    fprintf(out, "{\"step\":%zu,\"error\":{\"code\":\"%s\",\"message\":%s%s%s}}\n", step,
+            cq_error_name(e->code), text ? text : "\"\"", items ? ",\"errors\":" : "",
+            items ? items : "");
+    cq_free(items);
     free(text);
     json_decref(msg);
 }
@@ -1882,6 +1944,8 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
     cq_instance *inst = NULL;
     cq_rows *rows = NULL;
     r->single_result = false;
+    cq_value_free(r->errors);
+    r->errors = NULL;
     int rc = run_step(r, st, result, &inst, &rows, e);
     if (rc == CQ_OK && st->then) {
         /* "then": a template over the result replaces it */
@@ -1898,7 +1962,7 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
             cq_value_free(*result);
             *result = NULL;
         }
-        *result = attempt_value(st, rc, *result, e);
+        *result = attempt_value(st, rc, *result, e, r->errors);
         rc = *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
     }
     if (st->attempt || st->then) {
@@ -1963,7 +2027,7 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
                 print_result(out, i, result);
         } else {
             if (!golden)
-                print_error(out, i, &e);
+                print_error(out, i, &e, r.errors);
             if (!st->expect_error) {
                 fprintf(stderr, "cequel: %s: %s: %s\n", st->path, cq_error_name(e.code), e.message);
                 exit_code = CLI_EXIT_FAIL;
@@ -1985,5 +2049,6 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
     free(r.slots);
     free(r.txns);
     cq_value_free(r.final_result);
+    cq_value_free(r.errors);
     return exit_code;
 }

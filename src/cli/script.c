@@ -34,13 +34,13 @@ static const struct step_def {
 } step_defs[] = {
     { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "create", CLI_STEP_CREATE, T_MODEL,
-      "values fields include updateOnDuplicate ignoreDuplicates ", CLI_RESULT_INSTANCE,
+      "values fields include updateOnDuplicate ignoreDuplicates validate ", CLI_RESULT_INSTANCE,
       CLI_RESULT_NONE },
     { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL,
-      "values fields include updateOnDuplicate ignoreDuplicates ", CLI_RESULT_ROWS,
+      "values fields include updateOnDuplicate ignoreDuplicates validate ", CLI_RESULT_ROWS,
       CLI_RESULT_NONE },
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "save", CLI_STEP_SAVE, T_INSTANCE, "fields ", CLI_RESULT_NONE, CLI_RESULT_NONE },
+    { "save", CLI_STEP_SAVE, T_INSTANCE, "fields validate ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "findAll", CLI_STEP_FIND_ALL, T_MODEL,
       "where attributes order limit offset include paranoid ", CLI_RESULT_ROWS, CLI_RESULT_NONE },
     { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include paranoid ",
@@ -59,8 +59,8 @@ static const struct step_def {
       CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
       "where attributes order limit offset include paranoid ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
+    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields validate ",
+      CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where force ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
@@ -731,12 +731,15 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
             s->attempt_message = json_is_true(val);
         } else if (strcmp(key, "error") == 0 && is_nonempty_string(val)) {
             s->attempt_error = json_string_value(val);
+        } else if (strcmp(key, "errors") == 0 && json_is_boolean(val)) {
+            s->attempt_errors = json_is_true(val);
         } else {
             cli_diag_set(c->diag, sub,
-                         strcmp(key, "message") == 0 ? "expected true or false"
+                         strcmp(key, "message") == 0 || strcmp(key, "errors") == 0
+                             ? "expected true or false"
                          : strcmp(key, "error") == 0
                              ? "expected an error name"
-                             : "unknown attempt option (expected message, error)");
+                             : "unknown attempt option (expected message, error, errors)");
             return CLI_EINPUT;
         }
     }
@@ -1000,6 +1003,12 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
         } else if (strcmp(key, "where") == 0) {
             s->where = val;
             rc = want_object(c, val, sub);
+        } else if (strcmp(key, "validate") == 0) {
+            if (!json_is_boolean(val)) {
+                cli_diag_set(diag, sub, "expected true or false");
+                return CLI_EINPUT;
+            }
+            s->validate = json_is_true(val) ? CQ_ON : CQ_OFF;
         } else if (strcmp(key, "force") == 0 || strcmp(key, "paranoid") == 0) {
             if (!json_is_boolean(val)) {
                 cli_diag_set(diag, sub, "expected true or false");

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "sql/sql.h"
 
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
@@ -24,6 +25,7 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 void cq__db_clear(cq_db *db)
 {
     memset(&db->s.error, 0, sizeof db->s.error);
+    cq__validation_clear(db);
 }
 
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
@@ -72,6 +74,7 @@ void cq_db_close(cq_db *db)
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
     free(db->models);
+    cq__validation_db_free(db);
     free(db);
 }
 

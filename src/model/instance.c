@@ -6,6 +6,7 @@
 #include "core/util.h"
 #include "core/value_internal.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "query/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
@@ -41,6 +42,10 @@ void cq_instance_free(cq_instance *inst)
     free(inst->values);
     free(inst->changed);
     free(inst->hidden);
+    for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
+        cq_value_free(inst->vvalues[i]);
+    free(inst->vvalues);
+    free(inst->vhidden);
     cq_instance_free(inst->through);
     free(inst->through_key);
     cq_value_free(inst->through_data);
@@ -64,9 +69,21 @@ static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
     inst->values[i] = v;
 }
 
+/* v6 set(): the attribute's setter when it has one, else setDataValue. */
 static int set_attr(cq_instance *inst, const char *attr, cq_value *v)
 {
+    const cq__accessor *x = cq__accessor_find(inst->model, attr);
+    if (x && x->set)
+        return x->set(inst, attr, v, x->data);
+    return cq__instance_store(inst, attr, v);
+}
+
+int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v)
+{
     cq_model *m = inst->model;
+    const cq__accessor *x = cq__accessor_find(m, attr);
+    if (x && x->is_virtual)
+        return cq__instance_store_virtual(inst, attr, v);
     long i = cq__model_attr_index(m, attr);
     if (i < 0) {
         cq_value_free(v);
@@ -91,7 +108,8 @@ static int set_values(cq_instance *inst, const cq_value *values)
                            m->name);
     /* check every key first so that a bad key leaves the instance untouched */
     for (size_t k = 0; k < cq_value_size(values); k++)
-        if (cq__model_attr_index(m, cq_value_object_key(values, k)) < 0)
+        if (cq__model_attr_index(m, cq_value_object_key(values, k)) < 0 &&
+            !cq__accessor_find(m, cq_value_object_key(values, k)))
             return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
                                m->name, cq_value_object_key(values, k));
     for (size_t k = 0; k < cq_value_size(values); k++) {
@@ -174,6 +192,31 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
                                m->name, a->name);
     }
     return CQ_OK;
+}
+
+/* Sequelize's save-time validation (InstanceValidator): every attribute of a new row, the
+ * changed ones of a saved row, limited to `fields`. `validate: false` keeps only the NOT NULL
+ * check cequel always made before writing. */
+static int validate_write(cq_instance *inst, bool inserting, const cq_write_opts *opts)
+{
+    cq_db *db = inst->model->db;
+    if (opts && opts->validate == CQ_OFF)
+        return check_not_null(inst, inserting, opts);
+    int rc = cq__validation_begin(db);
+    if (rc == CQ_OK)
+        rc = cq__validation_check(inst, inserting, opts ? opts->fields : NULL, NULL, 0);
+    return cq__validation_finish(db, rc);
+}
+
+int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_db *db = insts[0]->model->db;
+    int rc = cq__validation_begin(db);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = cq__validation_check(insts[r], true, opts ? opts->fields : NULL, NULL, r);
+    return cq__validation_finish(db, rc);
 }
 
 static void touch_timestamps(cq_instance *inst, bool inserting)
@@ -338,7 +381,7 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     cq_model *m = inst->model;
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
-    int rc = check_not_null(inst, true, opts);
+    int rc = validate_write(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
@@ -580,13 +623,17 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         for (size_t k = 0; k < m->npk; k++)
             if (m->attrs[m->pk[k]].auto_increment && cq_value_is_null(insts[r]->values[m->pk[k]]))
                 gen++;
+    /* bulkCreate validates (or not) before calling here: a row written alone by do_insert is
+     * not validated again */
+    cq_write_opts novalidate = opts ? *opts : (cq_write_opts){ 0 };
+    novalidate.validate = CQ_OFF;
     if (n == 1)
-        return do_insert(insts[0], opts);
+        return do_insert(insts[0], &novalidate);
     if ((gen && gen != n) || (gen && m->npk != 1)) {
         cq_txn *t = NULL;
         int rc = cq__txn_begin(&t, db, db->txn_inner);
         for (size_t r = 0; rc == CQ_OK && r < n; r++)
-            rc = do_insert(insts[r], opts);
+            rc = do_insert(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
     }
     bool *used = calloc(m->nattrs + 1, sizeof *used);
@@ -755,11 +802,10 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     bool any = false;
     for (size_t i = 0; i < m->nattrs; i++)
         any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
-    if (!any)
-        return CQ_OK; /* Sequelize issues no statement when nothing changed */
-    int rc = check_not_null(inst, false, opts);
-    if (rc != CQ_OK)
-        return rc;
+    /* v6 validates even when nothing changed (the model validators still run) */
+    int rc = validate_write(inst, false, opts);
+    if (rc != CQ_OK || !any)
+        return rc; /* Sequelize issues no statement when nothing changed */
     touch_timestamps(inst, false);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
@@ -1034,8 +1080,16 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 {
     *out = NULL;
     cq_model *m = inst->model;
-    cq_value *o = cq_value_object();
-    for (size_t i = 0; o && i < m->nattrs; i++) {
+    cq_value *o = NULL;
+    if (m->nacc) {
+        /* getters and VIRTUAL attributes: v6's get({plain: true}) order */
+        int rc = cq__instance_plain_with_getters(&o, inst);
+        if (rc != CQ_OK)
+            return rc;
+    } else {
+        o = cq_value_object();
+    }
+    for (size_t i = 0; o && !m->nacc && i < m->nattrs; i++) {
         if (!inst->values[i] || (inst->hidden && inst->hidden[i]))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {

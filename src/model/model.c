@@ -7,6 +7,7 @@
 
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "naming/naming.h"
 
 static const char *const type_names[] = {
@@ -16,6 +17,7 @@ static const char *const type_names[] = {
     [CQ_DOUBLE] = "DOUBLE",     [CQ_DECIMAL] = "DECIMAL",   [CQ_BOOLEAN] = "BOOLEAN",
     [CQ_DATE] = "DATE",         [CQ_DATEONLY] = "DATEONLY", [CQ_TIME] = "TIME",
     [CQ_UUID] = "UUID",         [CQ_JSON] = "JSON",         [CQ_BLOB] = "BLOB",
+    [CQ_VIRTUAL] = "VIRTUAL",
 };
 
 const char *cq_type_name(cq_type t)
@@ -174,6 +176,8 @@ void cq__model_free(cq_model *m)
     free(m->table);
     free(m->singular);
     free(m->plural);
+    cq__validation_free(m->validation);
+    cq__accessors_free(m);
     free(m);
 }
 
@@ -289,7 +293,11 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             goto fail;
     }
     for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
-        if ((rc = add_attr(m, a, false)) != CQ_OK)
+        if (a->type == CQ_VIRTUAL
+                ? (rc = cq__accessor_add(m, a)) != CQ_OK
+                : (rc = add_attr(m, a, false)) != CQ_OK ||
+                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK ||
+                      (rc = cq__accessor_add(m, a)) != CQ_OK)
             goto fail;
     if (m->timestamps) {
         const char *names[2] = { o.created_at ? o.created_at : "createdAt",
@@ -360,6 +368,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = copy_indexes(m, o.indexes)) != CQ_OK)
         goto fail;
     if ((rc = cq__model_check_names(m)) != CQ_OK)
+        goto fail;
+    if ((rc = cq__validation_set_model(m, o.validate)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -612,6 +622,7 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
         want = "a blob";
         break;
     case CQ_TYPE_NONE:
+    case CQ_VIRTUAL:
         break;
     }
     if (!nv) {

@@ -34,6 +34,18 @@ typedef struct cq__index {
     bool unique;
 } cq__index;
 
+/* An attribute's getter/setter, or a VIRTUAL attribute (which has no place in `attrs`: no
+ * column, nothing in SQL), owned by its model (getset.c). */
+typedef struct cq__accessor {
+    char *name;
+    cq_getter_fn get;
+    cq_setter_fn set;
+    void *data;
+    bool is_virtual;
+    size_t vindex; /* virtual: its slot in the instance's vvalues */
+    char **deps;   /* virtual: NULL-terminated attribute names, or NULL */
+} cq__accessor;
+
 struct cq_model {
     cq_db *db;
     char *name;
@@ -51,6 +63,10 @@ struct cq_model {
     size_t nindexes;
     struct cq_assoc **assocs; /* associations with this model as source, owned */
     size_t nassocs, assocs_cap;
+    struct cq__validation *validation; /* `validate` of attributes and model, owned; or NULL */
+    cq__accessor *acc; /* getters, setters and VIRTUAL attributes in definition order */
+    size_t nacc, nvirtual;
+    bool has_getters;
 };
 
 struct cq_txn {
@@ -71,6 +87,7 @@ struct cq_db {
     cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
     uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
+    struct cq__vstate *vstate; /* validation failures and bound validators (validate.c) */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -92,8 +109,10 @@ struct cq_instance {
     cq_value *through_data; /* join data attached before add/set, owned */
     cq__included *inc;
     size_t ninc, inc_cap;
-    bool hide_nonpk; /* toJSON hides attributes not requested (attributes option) */
-    bool *hidden;    /* nattrs or NULL: attributes selected only for joining */
+    bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
+    bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
+    cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
+    bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
 };
 
 struct cq_rows {
@@ -155,6 +174,9 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
  * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
  * one INSERT each. */
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
+/* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
+ * reports them together, before anything is written. */
+int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
 int cq__model_insert_many(cq_model *m, const cq_value *rows);
 /* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
@@ -162,6 +184,18 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows);
  * (SQLite names only table and column, or nothing for a foreign key). */
 void cq__write_error_context(cq_model *m, cq_value *const *values, int rc);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);
+/* getset.c: registers `a`'s getter/setter, or `a` as a VIRTUAL attribute. */
+int cq__accessor_add(cq_model *m, const cq_attr *a);
+void cq__accessors_free(cq_model *m);
+const cq__accessor *cq__accessor_find(const cq_model *m, const char *name);
+/* Stores a value without the setter (setDataValue), VIRTUAL attributes included. */
+int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v);
+/* The VIRTUAL attribute `attr`'s value on the instance (taken). */
+int cq__instance_store_virtual(cq_instance *inst, const char *attr, cq_value *v);
+/* toJSON with getters (v6 get({plain: true})): getter keys first. */
+int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst);
+/* After a find with `attributes`: VIRTUAL getters not named are left out of toJSON. */
+int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes);
 /* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown);
 

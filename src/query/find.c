@@ -8,6 +8,7 @@
 #include "assoc/assoc.h"
 #include "core/util.h"
 #include "model/model.h"
+#include "model/validate.h"
 #include "query/find.h"
 #include "query/include.h"
 #include "query/stmt.h"
@@ -113,7 +114,7 @@ static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_va
 static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
 {
     for (const char *const *a = o->attributes; a && *a; a++)
-        if (cq__model_attr_index(m, *a) < 0)
+        if (cq__model_attr_index(m, *a) < 0 && !cq__accessor_find(m, *a))
             return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
                                "attributes: model \"%s\" has no attribute \"%s\"", m->name, *a);
     for (const char *const *a = o->exclude; a && *a; a++)
@@ -123,6 +124,15 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
     for (size_t i = 0; i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
         sel[i] = (!o->attributes || in_list(o->attributes, name)) && !in_list(o->exclude, name);
+    }
+    /* v6: a VIRTUAL attribute named in `attributes` reads the attributes it depends on */
+    for (const char *const *a = o->attributes; a && *a; a++) {
+        const cq__accessor *x = cq__accessor_find(m, *a);
+        for (char **d = x && x->is_virtual ? x->deps : NULL; d && *d; d++) {
+            long i = cq__model_attr_index(m, *d);
+            if (i >= 0)
+                sel[i] = true;
+        }
     }
     return CQ_OK;
 }
@@ -541,6 +551,8 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);
+    for (size_t r = 0; rc == CQ_OK && o.attributes && m->nvirtual && r < rows->n; r++)
+        rc = cq__instance_hide_virtuals(rows->items[r], o.attributes);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
@@ -1016,6 +1028,9 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }
+    /* `validate: true` (v6 bulkCreate): every row is validated before the INSERT */
+    if (rc == CQ_OK && opts && opts->validate == CQ_ON)
+        rc = cq__validate_rows(rows->items, rows->n, opts);
     if (rc == CQ_OK)
         rc = cq__model_insert_rows(rows->items, rows->n, opts);
     if (rc != CQ_OK || !out)
@@ -1038,6 +1053,30 @@ static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t
         *count_out = res.changes;
     cq__result_free(&res);
     cq__stmt_free(st);
+    return rc;
+}
+
+/* v6 Model.update validates the values first: an instance built from them, every attribute
+ * not among them skipped (model validators run too). */
+static int validate_values(cq_model *m, const cq_value *values)
+{
+    cq_db *db = m->db;
+    size_t n = cq_value_size(values);
+    const char **fields = calloc(n + 1, sizeof *fields);
+    if (!fields)
+        return oom(db);
+    for (size_t k = 0; k < n; k++)
+        fields[k] = cq_value_object_key(values, k);
+    cq_instance *inst = NULL;
+    int rc = cq_model_build(&inst, m, values);
+    if (rc == CQ_OK) {
+        rc = cq__validation_begin(db);
+        if (rc == CQ_OK)
+            rc = cq__validation_check(inst, true, fields, NULL, 0);
+        rc = cq__validation_finish(db, rc);
+    }
+    cq_instance_free(inst);
+    free(fields);
     return rc;
 }
 
@@ -1092,6 +1131,8 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     }
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
+    if (rc == CQ_OK && opts->validate != CQ_OFF)
+        rc = validate_values(m, values);
     if (rc == CQ_OK)
         rc = and_paranoid(st, m, false);
     return run_bulk(st, m, opts, count_out, rc);

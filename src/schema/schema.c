@@ -312,6 +312,13 @@ static int attr_on_delete(cq__sch_model *m, size_t i, json_t *val, const char *p
     return rc;
 }
 
+static int attr_validate(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    int rc = cq__sch_parse_validate(&m->validators[i], val, false, path, diag);
+    m->cq_attrs[i].validate = m->validators[i];
+    return rc;
+}
+
 static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_action(&m->cq_attrs[i].on_update, val, path, diag);
@@ -334,6 +341,7 @@ static const struct {
     { "references", parse_references },
     { "onDelete", attr_on_delete },
     { "onUpdate", attr_on_update },
+    { "validate", attr_validate },
 };
 
 static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t *def,
@@ -493,6 +501,9 @@ static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path,
                 rc = want_bool(&o->version, val, sub, diag);
         } else if (strcmp(key, "indexes") == 0) {
             rc = parse_indexes(m, val, sub, diag);
+        } else if (strcmp(key, "validate") == 0) {
+            rc = cq__sch_parse_validate(&m->model_validators, val, true, sub, diag);
+            o->validate = m->model_validators;
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
                 cq__diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
@@ -553,7 +564,8 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
     m->attrs = calloc(n + 1, sizeof *m->attrs);
     m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
     m->defaults = calloc(n + 1, sizeof *m->defaults);
-    if (!m->attrs || !m->cq_attrs || !m->defaults) {
+    m->validators = calloc(n + 1, sizeof *m->validators);
+    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
     }
@@ -626,6 +638,10 @@ void cq__schema_free(cq__schema *s)
         free(m->cq_attrs);
         free(m->indexes);
         free(m->index_fields);
+        for (size_t a = 0; m->validators && a < m->n_attrs; a++)
+            cq_validators_free(m->validators[a]);
+        free(m->validators);
+        cq_validators_free(m->model_validators);
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)

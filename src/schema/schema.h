@@ -79,7 +79,15 @@ typedef struct cq__sch_model {
     cq_model_opts opts;
     cq_index *indexes;         /* opts.indexes, zero-terminated, owned */
     const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
+    cq_validator **validators; /* n_attrs attribute `validate` lists (NULL = none), owned */
+    cq_validator *model_validators; /* the model option `validate`, owned */
 } cq__sch_model;
+
+/* `validate` of an attribute (`model_level` false) or of a model's options, in Sequelize's
+ * JSON form (cq_validators_from_value); *out is owned by the caller (cq_validators_free).
+ * @return CQ_OK, CQ_EINVALID (diag names the path), CQ_ENOMEM. */
+int cq__sch_parse_validate(cq_validator **out, json_t *v, bool model_level, const char *path,
+                           cq__diag *diag);
 
 /* Association kinds (the "type" of an entry). */
 typedef enum cq__sch_assoc_kind {

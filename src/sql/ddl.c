@@ -80,6 +80,7 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
         cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "BYTEA" : "BLOB");
         break;
     case CQ_TYPE_NONE:
+    case CQ_VIRTUAL: /* no column */
         break;
     }
 }

@@ -26,8 +26,14 @@ schema_error 'models.user.attributes.p: bad type "DECIMAL(2,5)": scale is larger
     '{"models":{"user":{"attributes":{"p":"DECIMAL(2,5)"}}}}'
 schema_error 'models.user.attributes.x.onDelete: unknown action "explode" (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)' \
     '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","onDelete":"explode"}}}}}'
-schema_error 'models.user.attributes.x.validate: unknown attribute option' \
-    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","validate":{}}}}}}'
+schema_error 'models.user.attributes.x.validate.isEmial: not a built-in validator; a custom one names a callback the program binds ("isEmial": "callbackName")' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","validate":{"isEmial":true}}}}}}'
+schema_error 'models.user.attributes.x.validate: expected an object of validators' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","validate":true}}}}}'
+schema_error 'models.user.attributes.x.validate.max.msg: expected text' \
+    '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","validate":{"max":{"msg":3}}}}}}}'
+schema_error 'models.user.options.validate.both: a model validator names a callback the program binds ("both": "callbackName")' \
+    '{"models":{"user":{"options":{"validate":{"both":true}}}}}'
 schema_error 'models.user.attributes.x: "type" is required' \
     '{"models":{"user":{"attributes":{"x":{"allowNull":false}}}}}'
 schema_error 'models.user.attributes.x.allowNull: expected true or false' \
@@ -123,7 +129,7 @@ script_error 'steps[0].include: name the association: "model", "as", "associatio
     "{$A,\"steps\":[{\"findAll\":\"user\",\"include\":{\"required\":true}}]}"
 script_error 'steps[1]: "values" is required for set on an instance' \
     "{$A,\"steps\":[{\"create\":\"user\",\"as\":\"u\"},{\"set\":\"\$u\"}]}"
-script_error 'steps[0].attempt.retry: unknown attempt option (expected message, error)' \
+script_error 'steps[0].attempt.retry: unknown attempt option (expected message, error, errors)' \
     "{$A,\"steps\":[{\"count\":\"user\",\"attempt\":{\"retry\":1}}]}"
 script_error 'steps[0].return.$this: $this is only allowed in "then"' \
     "{$A,\"steps\":[{\"return\":{\"\$this\":\"\"}}]}"

@@ -1,0 +1,668 @@
+/* Running validations on instances as Sequelize v6's InstanceValidator does, and the list of
+ * failures (SequelizeValidationError's items) kept on the db. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "model/model.h"
+#include "model/validate.h"
+
+typedef struct vrule {
+    char *key;
+    cq_value *args; /* as given (copied); NULL = v6's `true` */
+    char *msg;
+    cq_validator_fn fn;
+    void *user_data;
+    char *bound;
+} vrule;
+
+typedef struct vattr {
+    char *attr;
+    vrule *rules;
+    size_t n;
+} vattr;
+
+struct cq__validation {
+    vattr *attrs;
+    size_t nattrs;
+    vrule *model_rules;
+    size_t nmodel;
+};
+
+typedef struct vbound {
+    char *name;
+    cq_validator_fn fn;
+    void *user_data;
+} vbound;
+
+/* One failure with the strings and values it owns. */
+typedef struct vitem {
+    cq_validation_item pub;
+    char *message, *type, *path, *origin, *key, *name, *model;
+    cq_value *value, *args;
+} vitem;
+
+struct cq__vstate {
+    bool collecting;
+    vitem *items;
+    size_t n, cap;
+    vbound *bound;
+    size_t nbound, bound_cap;
+};
+
+static void rule_clear(vrule *r)
+{
+    free(r->key);
+    cq_value_free(r->args);
+    free(r->msg);
+    free(r->bound);
+}
+
+static void rules_free(vrule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rule_clear(&rules[i]);
+    free(rules);
+}
+
+void cq__validation_free(cq__validation *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->nattrs; i++) {
+        free(v->attrs[i].attr);
+        rules_free(v->attrs[i].rules, v->attrs[i].n);
+    }
+    free(v->attrs);
+    rules_free(v->model_rules, v->nmodel);
+    free(v);
+}
+
+static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
+                      const cq_validator *list, bool model_level)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t n = 0;
+    while (list && list[n].key)
+        n++;
+    if (!n)
+        return CQ_OK;
+    vrule *rules = calloc(n, sizeof *rules);
+    if (!rules)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const cq_validator *s = &list[i];
+        bool builtin = !model_level && cq__rule_known(s->key);
+        if (!s->key[0])
+            rc = cq__db_fail(db, CQ_EINVALID, "%s: a validator has an empty name", where);
+        else if (!builtin && !s->fn && !s->bound)
+            rc = cq__db_fail(db, CQ_EINVALID,
+                             "%s: validator \"%s\" is not a built-in one and names no callback "
+                             "(fn or bound)",
+                             where, s->key);
+        else if (builtin && (s->fn || s->bound))
+            rc = cq__db_fail(db, CQ_EINVALID,
+                             "%s: \"%s\" is a built-in validator; a custom one needs another "
+                             "name",
+                             where, s->key);
+        if (rc != CQ_OK)
+            break;
+        vrule *r = &rules[i];
+        r->key = cq__strdup(s->key);
+        r->args = s->args ? cq_value_copy(s->args) : NULL;
+        r->msg = s->msg ? cq__strdup(s->msg) : NULL;
+        r->fn = s->fn;
+        r->user_data = s->user_data;
+        r->bound = !s->fn && s->bound ? cq__strdup(s->bound) : NULL;
+        if (!r->key || (s->args && !r->args) || (s->msg && !r->msg) ||
+            (!s->fn && s->bound && !r->bound))
+            rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    }
+    if (rc != CQ_OK) {
+        rules_free(rules, n);
+        return rc;
+    }
+    *out = rules;
+    *n_out = n;
+    return CQ_OK;
+}
+
+static cq__validation *ensure(cq_model *m)
+{
+    if (!m->validation)
+        m->validation = calloc(1, sizeof *m->validation);
+    return m->validation;
+}
+
+int cq__validation_add_attr(cq_model *m, const char *attr, const cq_validator *list)
+{
+    if (!list || !list[0].key)
+        return CQ_OK;
+    long idx = cq__model_attr_index(m, attr);
+    for (size_t i = 0; idx >= 0 && list[i].key; i++)
+        if (strcmp(list[i].key, "notNull") == 0 && m->attrs[idx].allow_null != CQ_OFF)
+            /* v6 Model.init refuses it the same way */
+            return cq__db_fail(m->db, CQ_EINVALID,
+                               "Invalid definition for \"%s.%s\", \"notNull\" validator is only "
+                               "allowed with \"allowNull:false\"",
+                               m->name, attr);
+    char where[256];
+    snprintf(where, sizeof where, "model \"%s\": attribute \"%s\"", m->name, attr);
+    cq__validation *v = ensure(m);
+    vattr *grown = v ? realloc(v->attrs, (v->nattrs + 1) * sizeof *grown) : NULL;
+    if (!grown)
+        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    v->attrs = grown;
+    vattr *a = &v->attrs[v->nattrs];
+    memset(a, 0, sizeof *a);
+    int rc = copy_rules(&a->rules, &a->n, m->db, where, list, false);
+    if (rc != CQ_OK)
+        return rc;
+    if (!(a->attr = cq__strdup(attr))) {
+        rules_free(a->rules, a->n);
+        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    }
+    v->nattrs++;
+    return CQ_OK;
+}
+
+int cq__validation_set_model(cq_model *m, const cq_validator *list)
+{
+    if (!list || !list[0].key)
+        return CQ_OK;
+    char where[256];
+    snprintf(where, sizeof where, "model \"%s\": model validator", m->name);
+    cq__validation *v = ensure(m);
+    if (!v)
+        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    return copy_rules(&v->model_rules, &v->nmodel, m->db, where, list, true);
+}
+
+static const vattr *rules_of(const cq_model *m, const char *attr)
+{
+    for (size_t i = 0; m->validation && i < m->validation->nattrs; i++)
+        if (strcmp(m->validation->attrs[i].attr, attr) == 0)
+            return &m->validation->attrs[i];
+    return NULL;
+}
+
+/* ---- the db's state: items and bound callbacks ------------------------------------ */
+
+static struct cq__vstate *vstate(cq_db *db)
+{
+    if (!db->vstate)
+        db->vstate = calloc(1, sizeof *db->vstate);
+    return db->vstate;
+}
+
+static void item_clear(vitem *it)
+{
+    free(it->message);
+    free(it->type);
+    free(it->path);
+    free(it->origin);
+    free(it->key);
+    free(it->name);
+    free(it->model);
+    cq_value_free(it->value);
+    cq_value_free(it->args);
+}
+
+static void drop_items(cq_db *db)
+{
+    struct cq__vstate *s = db->vstate;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        item_clear(&s->items[i]);
+    s->n = 0;
+}
+
+void cq__validation_clear(cq_db *db)
+{
+    if (db->vstate && !db->vstate->collecting)
+        drop_items(db);
+}
+
+int cq__validation_begin(cq_db *db)
+{
+    struct cq__vstate *s = vstate(db);
+    if (!s)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    drop_items(db);
+    s->collecting = true;
+    return CQ_OK;
+}
+
+static int report(cq_db *db);
+
+int cq__validation_finish(cq_db *db, int rc)
+{
+    struct cq__vstate *s = db->vstate;
+    if (!s)
+        return rc;
+    s->collecting = false;
+    if (rc != CQ_OK) {
+        drop_items(db);
+        return rc;
+    }
+    return report(db);
+}
+
+void cq__validation_db_free(cq_db *db)
+{
+    struct cq__vstate *s = db->vstate;
+    if (!s)
+        return;
+    drop_items(db);
+    free(s->items);
+    for (size_t i = 0; i < s->nbound; i++)
+        free(s->bound[i].name);
+    free(s->bound);
+    free(s);
+    db->vstate = NULL;
+}
+
+size_t cq__validation_pending(const cq_db *db)
+{
+    return db->vstate ? db->vstate->n : 0;
+}
+
+size_t cq_db_validation_count(const cq_db *db)
+{
+    return cq__validation_pending(db);
+}
+
+const cq_validation_item *cq_db_validation_item(const cq_db *db, size_t i)
+{
+    if (!db->vstate || i >= db->vstate->n)
+        return NULL;
+    vitem *it = &db->vstate->items[i];
+    /* pointers are set here: the array may have moved while it grew */
+    it->pub = (cq_validation_item){ .message = it->message,
+                                    .type = it->type,
+                                    .path = it->path,
+                                    .value = it->value,
+                                    .origin = it->origin,
+                                    .validator_key = it->key,
+                                    .validator_name = it->name,
+                                    .validator_args = it->args,
+                                    .model = it->model,
+                                    .record = it->pub.record };
+    return &it->pub;
+}
+
+/* Appends one failure; `value` and `args` are copied. */
+static int push(cq_db *db, const cq_model *m, const char *message, const char *type,
+                const char *path, const cq_value *value, const char *origin, const char *key,
+                const char *name, const cq_value *args, size_t record)
+{
+    struct cq__vstate *s = vstate(db);
+    if (!s || cq__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items) != 0)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    vitem *it = &s->items[s->n];
+    memset(it, 0, sizeof *it);
+    it->message = cq__strdup(message);
+    it->type = cq__strdup(type);
+    it->path = cq__strdup(path);
+    it->origin = cq__strdup(origin);
+    it->key = key ? cq__strdup(key) : NULL;
+    it->name = name ? cq__strdup(name) : NULL;
+    it->model = cq__strdup(m->name);
+    it->value = value ? cq_value_copy(value) : cq_value_null();
+    it->args = args ? cq_value_copy(args) : NULL;
+    it->pub.record = record;
+    if (!it->message || !it->type || !it->path || !it->origin || (key && !it->key) ||
+        (name && !it->name) || !it->model || !it->value || (args && !it->args)) {
+        item_clear(it);
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    }
+    s->n++;
+    return CQ_OK;
+}
+
+int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn, void *user_data)
+{
+    cq__db_clear(db);
+    if (!name || !*name || !fn)
+        return cq__db_fail(db, CQ_EINVALID, "bind_validator: a name and a callback are needed");
+    struct cq__vstate *s = vstate(db);
+    if (!s)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->nbound; i++)
+        if (strcmp(s->bound[i].name, name) == 0) {
+            s->bound[i].fn = fn;
+            s->bound[i].user_data = user_data;
+            return CQ_OK;
+        }
+    if (cq__grow((void **)&s->bound, &s->bound_cap, s->nbound + 1, sizeof *s->bound) != 0)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    char *copy = cq__strdup(name);
+    if (!copy)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    s->bound[s->nbound++] = (vbound){ copy, fn, user_data };
+    return CQ_OK;
+}
+
+static const vbound *find_bound(const cq_db *db, const char *name)
+{
+    for (size_t i = 0; db->vstate && i < db->vstate->nbound; i++)
+        if (strcmp(db->vstate->bound[i].name, name) == 0)
+            return &db->vstate->bound[i];
+    return NULL;
+}
+
+bool cq_db_validator_bound(const cq_db *db, const char *name)
+{
+    return name && find_bound(db, name) != NULL;
+}
+
+bool cq_validator_is_builtin(const char *key)
+{
+    return cq__rule_known(key);
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+static bool listed(const char *const *list, const char *name)
+{
+    for (const char *const *p = list; p && *p; p++)
+        if (strcmp(*p, name) == 0)
+            return true;
+    return false;
+}
+
+/* Runs a custom validator; a failure is pushed as v6's _pushError does for functions. */
+static int run_custom(cq_instance *inst, const vrule *r, const char *attr, const cq_value *value,
+                      size_t record)
+{
+    cq_model *m = inst->model;
+    cq_validator_fn fn = r->fn;
+    void *ud = r->user_data;
+    if (!fn) {
+        const vbound *b = find_bound(m->db, r->bound);
+        if (!b)
+            return cq__db_fail(m->db, CQ_EINVALID,
+                               "validator \"%s\" of model \"%s\" names callback \"%s\", which is "
+                               "not bound (cq_db_bind_validator)",
+                               r->key, m->name, r->bound);
+        fn = b->fn;
+        ud = b->user_data;
+    }
+    char msg[512] = "";
+    if (fn(msg, sizeof msg, inst, attr, value, ud) == CQ_OK)
+        return CQ_OK;
+    msg[sizeof msg - 1] = 0;
+    const char *text = msg[0] ? msg : r->msg ? r->msg : "Validation error";
+    return push(m->db, m, text, "Validation error", attr ? attr : r->key, value, "FUNCTION", r->key,
+                NULL, NULL, record);
+}
+
+/* v6's _extractValidatorArgs: the arguments a built-in validator is called with. */
+static cq_value *extract_args(const vrule *r)
+{
+    const char *k = r->key;
+    bool email_url =
+        strcmp(k, "isEmail") == 0 || strcmp(k, "isUrl") == 0 || strcmp(k, "isURL") == 0;
+    cq_value *out = cq_value_array();
+    if (!out)
+        return NULL;
+    const cq_value *a = r->args;
+    if (!a && r->msg && !email_url) {
+        /* v6's `key: {msg}` passes that object as the argument */
+        cq_value *o = cq_value_object();
+        if (cq_value_object_set(o, "msg", cq_value_text(r->msg)) != CQ_OK ||
+            cq_value_array_append(out, o) != CQ_OK) {
+            cq_value_free(out);
+            return NULL;
+        }
+        return out;
+    }
+    if (email_url && (!a || r->msg)) {
+        /* `isEmail: true` is {} and a `msg` drops any options, as v6 does */
+        if (cq_value_array_append(out, cq_value_object()) != CQ_OK)
+            return NULL;
+        return out;
+    }
+    if (cq_value_type_of(a) == CQ_VALUE_ARRAY) {
+        cq_value_free(out);
+        return cq_value_copy(a);
+    }
+    bool localized = (strcmp(k, "isAlpha") == 0 || strcmp(k, "isAlphanumeric") == 0) &&
+                     cq_value_type_of(a) != CQ_VALUE_TEXT;
+    if (localized || strcmp(k, "isIP") == 0)
+        return out;
+    if (cq_value_array_append(out, a ? cq_value_copy(a) : cq_value_bool(true)) != CQ_OK)
+        return NULL;
+    return out;
+}
+
+/* validator.js merges its default options into the options object it is given (util/merge
+ * mutates it), so v6's items show isEmail's and isURL's arguments with every default filled
+ * in; isURL merges only after its first checks passed. */
+static void show_merged_defaults(cq_value *args, const char *key, const char *str)
+{
+    static const char email[] =
+        "{\"allow_display_name\":false,\"allow_underscores\":false,\"require_display_name\":"
+        "false,\"allow_utf8_local_part\":true,\"require_tld\":true,\"blacklisted_chars\":\"\","
+        "\"ignore_max_length\":false,\"host_blacklist\":[],\"host_whitelist\":[]}";
+    static const char url[] =
+        "{\"protocols\":[\"http\",\"https\",\"ftp\"],\"require_tld\":true,\"require_protocol\":"
+        "false,\"require_host\":true,\"require_port\":false,\"require_valid_protocol\":true,"
+        "\"allow_underscores\":false,\"allow_trailing_dot\":false,\"allow_protocol_relative_"
+        "urls\":false,\"allow_fragments\":true,\"allow_query_components\":true,\"validate_"
+        "length\":true,\"max_allowed_length\":2084}";
+    const char *defaults = NULL;
+    if (strcmp(key, "isEmail") == 0)
+        defaults = email;
+    else if (strcmp(key, "isURL") == 0 && str[0] && !strpbrk(str, " \t\n\v\f\r<>") &&
+             strncmp(str, "mailto:", 7) != 0)
+        defaults = url;
+    cq_value *o = cq_value_array_get(args, 0);
+    if (!defaults || cq_value_type_of(o) != CQ_VALUE_OBJECT)
+        return;
+    cq_value *d = NULL;
+    if (cq_value_from_json(&d, defaults, NULL) != CQ_OK)
+        return;
+    for (size_t i = 0; i < cq_value_size(d); i++) {
+        const char *k = cq_value_object_key(d, i);
+        if (!cq_value_object_get(o, k))
+            cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(d, i)));
+    }
+    cq_value_free(d);
+}
+
+typedef struct pending {
+    const vrule *rule;
+    const char *attr;
+    const cq_value *value;
+} pending;
+
+int cq__validation_check(cq_instance *inst, bool inserting, const char *const *fields,
+                         const char *const *skip_extra, size_t record)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    size_t nb = 0, cap = 0;
+    for (size_t i = 0; m->validation && i < m->validation->nattrs; i++)
+        cap += m->validation->attrs[i].n;
+    pending *builtin = calloc(cap + 1, sizeof *builtin);
+    if (!builtin)
+        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    int rc = CQ_OK;
+    /* 1. per attribute, in definition order: the notNull check, then the custom validators
+     * (v6 runs them synchronously while it walks the attributes) */
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        bool selected = !fields || listed(fields, a->name);
+        if (!selected || listed(skip_extra, a->name))
+            continue;
+        if (!inserting && !inst->changed[i])
+            continue;
+        const cq_value *v = inst->values[i];
+        bool is_null = !v || cq_value_is_null(v);
+        const vattr *va = rules_of(m, a->name);
+        /* every primary key is NOT NULL (DEVIATIONS D6), generated ones excepted */
+        bool not_null = a->allow_null == CQ_OFF || a->primary_key;
+        bool core_skip = a->auto_increment || (long)i == m->created_at ||
+                         (long)i == m->updated_at || (long)i == m->version_attr;
+        if (not_null && !core_skip && is_null) {
+            const char *msg = NULL;
+            for (size_t k = 0; va && k < va->n; k++)
+                if (strcmp(va->rules[k].key, "notNull") == 0 && va->rules[k].msg)
+                    msg = va->rules[k].msg;
+            char dflt[300];
+            snprintf(dflt, sizeof dflt, "%s.%s cannot be null", m->name, a->name);
+            rc = push(db, m, msg ? msg : dflt, "notNull Violation", a->name, NULL, "CORE",
+                      "is_null", NULL, NULL, record);
+        }
+        /* a null value runs nothing unless allowNull is true, and then only the custom
+         * validators (v6 #9143, #9134) */
+        if (!va || (is_null && a->allow_null != CQ_ON))
+            continue;
+        for (size_t k = 0; rc == CQ_OK && k < va->n; k++) {
+            const vrule *r = &va->rules[k];
+            if (r->fn || r->bound)
+                rc = run_custom(inst, r, a->name, v, record);
+            else if (!is_null)
+                builtin[nb++] = (pending){ r, a->name, v };
+        }
+    }
+    /* 2. the model validators */
+    for (size_t k = 0; rc == CQ_OK && m->validation && k < m->validation->nmodel; k++)
+        rc = run_custom(inst, &m->validation->model_rules[k], NULL, NULL, record);
+    /* 3. the built-in validators, whose failures v6 collects last */
+    for (size_t k = 0; rc == CQ_OK && k < nb; k++) {
+        const vrule *r = builtin[k].rule;
+        cq_value *args = extract_args(r);
+        char *str = cq__js_string(builtin[k].value);
+        char err[512] = "";
+        int out = args && str ? cq__rule_run(r->key, str, args, err, sizeof err) : CQ__RULE_NOMEM;
+        if (out == CQ__RULE_NOMEM) {
+            rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        } else if (out == CQ__RULE_FAIL) {
+            show_merged_defaults(args, r->key, str);
+            char dflt[300];
+            snprintf(dflt, sizeof dflt, "Validation %s on %s failed", r->key, builtin[k].attr);
+            rc = push(db, m, r->msg ? r->msg : dflt, "Validation error", builtin[k].attr,
+                      builtin[k].value, "FUNCTION", r->key, r->key, args, record);
+        } else if (out == CQ__RULE_THROW) {
+            /* the validator itself raised an Error: its message, no validator name */
+            rc = push(db, m, err, "Validation error", builtin[k].attr, builtin[k].value, "FUNCTION",
+                      NULL, NULL, NULL, record);
+        }
+        cq_value_free(args);
+        free(str);
+    }
+    free(builtin);
+    return rc;
+}
+
+static int report(cq_db *db)
+{
+    struct cq__vstate *s = db->vstate;
+    if (!s || !s->n)
+        return CQ_OK;
+    bool only_null = true;
+    cq__buf b = { 0 };
+    for (size_t i = 0; i < s->n; i++) {
+        only_null &= strcmp(s->items[i].type, "notNull Violation") == 0;
+        cq__buf_printf(&b, "%s%s: %s", i ? ",\n" : "", s->items[i].type, s->items[i].message);
+    }
+    cq__buf_put(&b, "");
+    char *text = cq__buf_take(&b);
+    int code = only_null ? CQ_ENOTNULL : CQ_EVALIDATION;
+    cq__db_fail(db, code, "%s", text ? text : "Validation error");
+    free(text);
+    return code;
+}
+
+int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
+{
+    cq_db *db = inst->model->db;
+    cq__db_clear(db);
+    int rc = cq__validation_begin(db);
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__validation_check(inst, true, NULL, opts ? opts->skip : NULL, 0);
+    return cq__validation_finish(db, rc);
+}
+
+/* ---- the JSON form (schema files) ------------------------------------------------------ */
+
+void cq_validators_free(cq_validator *list)
+{
+    for (cq_validator *v = list; v && v->key; v++) {
+        free((char *)v->key);
+        free((char *)v->msg);
+        free((char *)v->bound);
+        cq_value_free((cq_value *)v->args);
+    }
+    free(list);
+}
+
+int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
+                             cq_error *err)
+{
+    *out = NULL;
+    if (cq_value_type_of(spec) != CQ_VALUE_OBJECT)
+        return cq__err_set(err, CQ_EINVALID, "validate: expected an object of validators");
+    size_t n = cq_value_size(spec);
+    cq_validator *list = calloc(n + 1, sizeof *list);
+    if (!list)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const char *key = cq_value_object_key(spec, i);
+        const cq_value *v = cq_value_object_value(spec, i);
+        cq_validator *d = &list[i];
+        if (!(d->key = cq__strdup(key))) {
+            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            break;
+        }
+        if (model_level || !cq__rule_known(key)) {
+            if (cq_value_type_of(v) != CQ_VALUE_TEXT || !cq_value_as_text(v)[0]) {
+                rc = cq__err_set(err, CQ_EINVALID,
+                                 model_level
+                                     ? "validate.%s: a model validator names a callback the "
+                                       "program binds (\"%s\": \"callbackName\")"
+                                     : "validate.%s: not a built-in validator; a custom one names "
+                                       "a callback the program binds (\"%s\": \"callbackName\")",
+                                 key, key);
+                break;
+            }
+            if (!(d->bound = cq__strdup(cq_value_as_text(v))))
+                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            continue;
+        }
+        const cq_value *args = v;
+        if (cq_value_type_of(v) == CQ_VALUE_BOOL && cq_value_as_bool(v)) {
+            args = NULL; /* `true` */
+        } else if (cq_value_type_of(v) == CQ_VALUE_OBJECT &&
+                   (cq_value_object_get(v, "args") || cq_value_object_get(v, "msg"))) {
+            const cq_value *msg = cq_value_object_get(v, "msg");
+            if (msg && cq_value_type_of(msg) != CQ_VALUE_TEXT) {
+                rc = cq__err_set(err, CQ_EINVALID, "validate.%s.msg: expected text", key);
+                break;
+            }
+            if (msg && !(d->msg = cq__strdup(cq_value_as_text(msg)))) {
+                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                break;
+            }
+            /* v6 passes `args`, or the whole object when it has none */
+            args = cq_value_object_get(v, "args") ? cq_value_object_get(v, "args") : v;
+        }
+        if (args && !(d->args = cq_value_copy(args)))
+            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    if (rc != CQ_OK) {
+        cq_validators_free(list);
+        return rc;
+    }
+    *out = list;
+    return CQ_OK;
+}

@@ -1,0 +1,235 @@
+/* Getters, setters and VIRTUAL attributes (Sequelize v6's attribute get/set,
+ * DataTypes.VIRTUAL, getDataValue/setDataValue, toJSON through the getters), on SQLite with
+ * the rows read back. The expected toJSON texts are what Sequelize 6 prints for the same
+ * model (a scratch script with the same definitions and calls). */
+#define _POSIX_C_SOURCE 200809L
+#include "cq_test.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int setup(void **state)
+{
+    cq_db *db = NULL;
+    if (cq_db_open(&db, "sqlite::memory:", NULL, NULL) != CQ_OK)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    cq_db_close(*state);
+    return 0;
+}
+
+static cq_value *case_copy(const cq_value *v, bool upper)
+{
+    if (cq_value_type_of(v) != CQ_VALUE_TEXT)
+        return v ? cq_value_copy(v) : cq_value_null();
+    char *s = strdup(cq_value_as_text(v));
+    for (char *p = s; *p; p++)
+        *p = (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+    cq_value *out = cq_value_text(s);
+    free(s);
+    return out;
+}
+
+/* last: get() { return getDataValue('last').toUpperCase() } */
+static int upper_get(cq_value **out, const cq_instance *inst, const char *attr, void *ud)
+{
+    (void)ud;
+    *out = case_copy(cq_instance_get_data_value(inst, attr), true);
+    return CQ_OK;
+}
+
+/* email: set(v) { setDataValue('email', v.toLowerCase()) } */
+static int lower_set(cq_instance *inst, const char *attr, cq_value *v, void *ud)
+{
+    (void)ud;
+    cq_value *low = case_copy(v, false);
+    cq_value_free(v);
+    return cq_instance_set_data_value(inst, attr, low);
+}
+
+/* fullName: VIRTUAL(STRING, ['first', 'last']) */
+static int full_get(cq_value **out, const cq_instance *inst, const char *attr, void *ud)
+{
+    (void)attr;
+    (void)ud;
+    const cq_value *f = cq_instance_get_data_value(inst, "first");
+    const cq_value *l = cq_instance_get_data_value(inst, "last");
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s %s", f ? cq_value_as_text(f) : "undefined",
+             l ? cq_value_as_text(l) : "undefined");
+    *out = cq_value_text(buf);
+    return CQ_OK;
+}
+
+static int full_set(cq_instance *inst, const char *attr, cq_value *v, void *ud)
+{
+    (void)attr;
+    (void)ud;
+    const char *s = cq_value_as_text(v);
+    const char *sp = s ? strchr(s, ' ') : NULL;
+    int rc = CQ_EINVALID;
+    if (sp) {
+        rc = cq_instance_set_data_value(inst, "first", cq_value_text_n(s, (size_t)(sp - s)));
+        if (rc == CQ_OK)
+            rc = cq_instance_set_data_value(inst, "last", cq_value_text(sp + 1));
+    }
+    cq_value_free(v);
+    return rc;
+}
+
+static cq_model *define_user(cq_db *db)
+{
+    static const char *const deps[] = { "first", "last", NULL };
+    const cq_attr attrs[] = { { .name = "first", .type = CQ_STRING },
+                              { .name = "last", .type = CQ_STRING, .get = upper_get },
+                              { .name = "email", .type = CQ_STRING, .set = lower_set },
+                              { .name = "fullName",
+                                .type = CQ_VIRTUAL,
+                                .get = full_get,
+                                .set = full_set,
+                                .virtual_deps = deps },
+                              { .name = "note", .type = CQ_VIRTUAL },
+                              { 0 } };
+    cq_model *user = NULL;
+    CQ_ASSERT_OK(db,
+                 cq_db_define(&user, db, "user", attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+    return user;
+}
+
+static void assert_json(const cq_value *v, const char *expected)
+{
+    char *text = NULL;
+    assert_int_equal(cq_value_to_json(&text, v, 0), CQ_OK);
+    if (strcmp(text, expected) != 0) {
+        print_error("got      %s\nexpected %s\n", text, expected);
+        cq_free(text);
+        fail();
+    }
+    cq_free(text);
+}
+
+static void assert_instance(const cq_instance *inst, const char *expected)
+{
+    cq_value *v = NULL;
+    assert_int_equal(cq_instance_to_value(&v, inst), CQ_OK);
+    assert_json(v, expected);
+    cq_value_free(v);
+}
+
+static void test_getset__create_through_setters_and_virtual(void **state)
+{
+    cq_db *db = *state;
+    cq_model *user = define_user(db);
+    cq_value *vals = cq_test_json(
+        "{\"fullName\": \"Ada Lovelace\", \"email\": \"ADA@X.COM\", \"note\": \"hi\"}");
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(db, cq_model_create(&u, user, vals, NULL));
+    cq_value_free(vals);
+    /* no column for VIRTUAL attributes; the setters' values are what was stored */
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT * FROM users", NULL, NULL));
+    assert_json(rows,
+                "[{\"id\":1,\"first\":\"Ada\",\"last\":\"Lovelace\",\"email\":\"ada@x.com\"}]");
+    cq_value_free(rows);
+    /* v6: {"last":"LOVELACE","fullName":"Ada Lovelace","id":1,"first":"Ada",
+     *      "email":"ada@x.com","note":"hi"} */
+    assert_instance(u, "{\"last\":\"LOVELACE\",\"fullName\":\"Ada Lovelace\",\"id\":1,\"first\":"
+                       "\"Ada\",\"email\":\"ada@x.com\",\"note\":\"hi\"}");
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(db, cq_instance_get_value(&v, u, "last", NULL));
+    assert_string_equal(cq_value_as_text(v), "LOVELACE");
+    cq_value_free(v);
+    CQ_ASSERT_OK(db, cq_instance_get_value(&v, u, "last", &(cq_get_opts){ .raw = true }));
+    assert_string_equal(cq_value_as_text(v), "Lovelace");
+    cq_value_free(v);
+    assert_null(cq_instance_get_data_value(u, "fullName")); /* v6: undefined */
+    CQ_ASSERT_OK(db, cq_instance_get_value(&v, u, "fullName", NULL));
+    assert_string_equal(cq_value_as_text(v), "Ada Lovelace");
+    cq_value_free(v);
+    CQ_ASSERT_ERR(db, CQ_EUNKNOWN_ATTR, cq_instance_get_value(&v, u, "nope", NULL));
+    assert_null(v);
+    /* a VIRTUAL setter changes the real attributes, which save writes */
+    CQ_ASSERT_OK(db, cq_instance_set(u, "fullName", cq_value_text("Grace Hopper")));
+    assert_true(cq_instance_changed(u, "first"));
+    assert_true(cq_instance_changed(u, "last"));
+    assert_false(cq_instance_changed(u, "email"));
+    CQ_ASSERT_OK(db, cq_instance_save(u, NULL));
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT * FROM users", NULL, NULL));
+    assert_json(rows,
+                "[{\"id\":1,\"first\":\"Grace\",\"last\":\"Hopper\",\"email\":\"ada@x.com\"}]");
+    cq_value_free(rows);
+    cq_instance_free(u);
+}
+
+static void test_getset__find_with_virtual_attributes(void **state)
+{
+    cq_db *db = *state;
+    cq_model *user = define_user(db);
+    cq_value *vals = cq_test_json("{\"fullName\": \"Ada Lovelace\", \"email\": \"ADA@X.COM\"}");
+    CQ_ASSERT_OK(db, cq_model_create(NULL, user, vals, NULL));
+    cq_value_free(vals);
+    cq_rows *rows = NULL;
+    /* v6: SELECT `first`, `last` ...; [{"last":"LOVELACE","fullName":"Ada Lovelace",
+     * "first":"Ada"}] */
+    CQ_ASSERT_OK(db, cq_model_find_all(
+                         &rows, user,
+                         &(cq_find_opts){ .attributes = (const char *[]){ "fullName", NULL } }));
+    cq_value *v = NULL;
+    CQ_ASSERT_OK(db, cq_rows_to_value(&v, rows));
+    assert_json(v, "[{\"last\":\"LOVELACE\",\"fullName\":\"Ada Lovelace\",\"first\":\"Ada\"}]");
+    cq_value_free(v);
+    cq_rows_free(rows);
+    /* v6: [{"email":"ada@x.com"}]: getters of attributes not read are left out */
+    CQ_ASSERT_OK(
+        db, cq_model_find_all(&rows, user,
+                              &(cq_find_opts){ .attributes = (const char *[]){ "email", NULL } }));
+    CQ_ASSERT_OK(db, cq_rows_to_value(&v, rows));
+    assert_json(v, "[{\"email\":\"ada@x.com\"}]");
+    cq_value_free(v);
+    cq_rows_free(rows);
+    /* v6: [{"last":"LOVELACE","fullName":"Ada Lovelace","id":1,"first":"Ada",
+     * "email":"ada@x.com"}] */
+    CQ_ASSERT_OK(db, cq_model_find_all(&rows, user, NULL));
+    CQ_ASSERT_OK(db, cq_rows_to_value(&v, rows));
+    assert_json(v, "[{\"last\":\"LOVELACE\",\"fullName\":\"Ada Lovelace\",\"id\":1,\"first\":"
+                   "\"Ada\",\"email\":\"ada@x.com\"}]");
+    cq_value_free(v);
+    cq_rows_free(rows);
+}
+
+static void test_getset__virtual_has_no_column_and_no_duplicate(void **state)
+{
+    cq_db *db = *state;
+    cq_model *user = define_user(db);
+    assert_int_equal(cq_model_attr_count(user), 4); /* id, first, last, email */
+    assert_int_equal(cq_model_attr_index(user, "fullName"), -1);
+    const cq_attr dup[] = { { .name = "a", .type = CQ_STRING },
+                            { .name = "a", .type = CQ_VIRTUAL },
+                            { 0 } };
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_define(NULL, db, "dup", dup, NULL));
+    assert_null(cq_db_model(db, "dup"));
+    /* a setter's failure is the call's */
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(db, cq_model_build(&u, user, NULL));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_instance_set(u, "fullName", cq_value_text("oneword")));
+    cq_instance_free(u);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_getset__create_through_setters_and_virtual, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_getset__find_with_virtual_attributes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_getset__virtual_has_no_column_and_no_duplicate, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
