@@ -58,7 +58,7 @@ static void test_schema_load__fault_names_its_path(void **state)
     CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_load_schema(db, bad, NULL));
     assert_int_equal(cq_db_error(db)->code, CQ_EINVALID);
     assert_string_equal(cq_db_error(db)->message,
-                        "models.user.attributes.email.validate: unknown attribute option");
+                        "models.user.attributes.email.validate: expected an object of validators");
     assert_int_equal(cq_db_model_count(db), 0);
 
     CQ_ASSERT_ERR(
