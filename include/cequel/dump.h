@@ -19,6 +19,7 @@
 
 CQ_BEGIN_DECL
 
+/** Options of cq_db_dump(). */
 typedef struct cq_dump_opts {
     bool keep_timestamps; /**< default false: a non-null value in a column named createdAt,
                                updatedAt, deletedAt (or their snake_case forms) becomes the
