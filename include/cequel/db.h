@@ -86,7 +86,7 @@ typedef struct cq_sync_opts {
     bool force;          /**< drop tables first (reverse dependency order); default false */
     cq_txn *transaction; /**< run inside this transaction; default none */
     bool strict_cycles;  /**< refuse reference cycles with CQ_ECYCLE before any statement runs
-                              (the seed manual's behaviour); default false: cycles sync, see
+                              (what Sequelize's manual describes); default false: cycles sync, see
                               cq_db_sync_plan() */
 } cq_sync_opts;
 

@@ -277,7 +277,8 @@ CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bul
  * tools. Rows come back as an array of objects keyed by column name.
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
  * @param db        the connection.
- * @param sql       the statement, with `?` placeholders (`$1` on PostgreSQL).
+ * @param sql       the statement, with the dialect's own placeholders (`?`; `$1`, `$2`... on
+ *                  PostgreSQL).
  * @param params    array of values bound in order; NULL for none.
  * @param txn       the transaction to run in; NULL for none.
  * @return CQ_OK, CQ_EDATABASE (and the constraint codes).

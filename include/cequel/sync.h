@@ -112,7 +112,8 @@ CQ_EXTERN int cq_db_sync_order(cq_model ***out, cq_db *db);
 /**
  * Deletes every row of every model's table (Sequelize's `sequelize.truncate()`), tables that
  * reference others first, in one transaction (a savepoint inside an open one). With cyclic
- * references the declared ON DELETE actions settle the order (DEVIATIONS D10).
+ * references the declared ON DELETE actions settle the order (Sequelize v6 refuses to
+ * truncate them without `cascade`).
  * @return CQ_OK, CQ_EFOREIGNKEY (rows still referenced under RESTRICT / NO ACTION; nothing
  *         deleted), CQ_EDATABASE.
  */
