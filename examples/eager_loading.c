@@ -173,8 +173,7 @@ int main(void)
           cq_model_count(&n, user,
                          &(cq_find_opts){ .include = (cq_include[]){ { .model = task }, { 0 } } }),
           "count");
-    printf("User.count({include: Task}) => %lld (distinct users)\n\n",
-           (long long)n);
+    printf("User.count({include: Task}) => %lld (distinct users)\n\n", (long long)n);
 
     printf("=== errors ===\n\n");
     find(db, "User.findAll({include: Comment})", user,

@@ -1,7 +1,8 @@
 /* Creating with associations, walking through the examples of Sequelize's manual:
  * belongsTo + hasMany in one call, a belongsTo alias, hasMany by model, a hasMany alias with
  * explicit ids, belongsToMany with join values, and a failing tree that leaves nothing behind
- * (cequel writes a tree in one transaction; Sequelize v6 does not). Prints the INSERTs of each call and the created instance. */
+ * (cequel writes a tree in one transaction; Sequelize v6 does not). Prints the INSERTs of each call
+ * and the created instance. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
