@@ -2,9 +2,11 @@
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 JOBS       ?= $(shell nproc)
-CMAKE_GEN  := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The developer build: tests, examples and benchmarks (a user's plain cmake build is Release,
+# library and CLI only).
+CMAKE_GEN  := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCQ_DEVELOPER=ON
 
-.PHONY: all deps build build-asan demo test test-normal test-asan bench clean format
+.PHONY: all deps build build-asan demo docs test test-normal test-asan bench clean format
 
 all: build
 
@@ -16,7 +18,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps
-	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_DEVELOPER=ON -DCQ_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
 
 demo: build
@@ -24,6 +26,10 @@ demo: build
 	@echo
 	@echo "== cequel run examples/scripts/tour.json =="
 	@./$(BUILD)/cequel run examples/scripts/tour.json
+
+# The API reference (Doxygen) in $(BUILD)/docs/html/index.html.
+docs: build
+	@cmake --build $(BUILD) --target docs
 
 # Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL and MariaDB
 # on free loopback ports, exported as CQ_TEST_POSTGRES_URL and CQ_TEST_MYSQL_URL); the server

@@ -1,7 +1,8 @@
-/* Creating with associations, walking through the seed examples (spec/include.md part B):
+/* Creating with associations, walking through the examples of Sequelize's manual:
  * belongsTo + hasMany in one call, a belongsTo alias, hasMany by model, a hasMany alias with
  * explicit ids, belongsToMany with join values, and a failing tree that leaves nothing behind
- * (DEVIATIONS D2). Prints the INSERTs of each call and the created instance. */
+ * (cequel writes a tree in one transaction; Sequelize v6 does not). Prints the INSERTs of each call
+ * and the created instance. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,7 +141,7 @@ int main(void)
         "{\"title\":\"Lamp\",\"labels\":[{\"name\":\"hot\",\"productLabel\":{\"status\":\"new\"}},"
         "{\"name\":\"cheap\"}]}",
         (cq_include[]){ { .model = label }, { 0 } });
-    create(db, "a tree whose last row fails: the whole tree is rolled back (D2)", product,
+    create(db, "a tree whose last row fails: the whole tree is rolled back", product,
            "{\"title\":\"Broken\",\"user\":{\"first_name\":\"Ann\"},\"tags\":[{\"name\":\"ok\"},"
            "{\"name\":null}]}",
            (cq_include[]){ { .association = product_user }, { .model = tag }, { 0 } });

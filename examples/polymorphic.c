@@ -1,6 +1,6 @@
-/* Polymorphic comments (the seed's "Scopes 1:m" example): a comment belongs to a post or to
- * an image through `commentable` / `commentable_id`, and getItem() calls "get" +
- * upperFirst(commentable) by name, as Sequelize's Comment.prototype.getItem does. */
+/* Polymorphic comments (the "polymorphic one-to-many" example of Sequelize's manual): a comment
+ * belongs to a post or to an image through `commentable` / `commentable_id`, and getItem() calls
+ * "get" + upperFirst(commentable) by name, as Sequelize's Comment.prototype.getItem does. */
 #include <stdio.h>
 #include <stdlib.h>
 

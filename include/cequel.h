@@ -26,9 +26,13 @@
 #include "cequel/dump.h"
 #include "cequel/schema.h"
 
+/** Major version: changes break source or binary compatibility. */
 #define CQ_VERSION_MAJOR 0
+/** Minor version: new functions, compatible. */
 #define CQ_VERSION_MINOR 1
+/** Patch version: fixes only. */
 #define CQ_VERSION_PATCH 0
-#define CQ_VERSION       "0.1.0"
+/** The version as text, "MAJOR.MINOR.PATCH". */
+#define CQ_VERSION "0.1.0"
 
 #endif

@@ -15,21 +15,23 @@
 
 CQ_BEGIN_DECL
 
+/** An association between two models (owned by their db). */
 typedef struct cq_assoc cq_assoc;
 
+/** The four association types. */
 typedef enum cq_assoc_type {
-    CQ_BELONGS_TO = 1,
-    CQ_HAS_ONE,
-    CQ_HAS_MANY,
-    CQ_BELONGS_TO_MANY
+    CQ_BELONGS_TO = 1, /**< the key is on the source */
+    CQ_HAS_ONE,        /**< the key is on the target, one target */
+    CQ_HAS_MANY,       /**< the key is on the target, many targets */
+    CQ_BELONGS_TO_MANY /**< two keys on a join model */
 } cq_assoc_type;
 
 /** Association options, named as in Sequelize. Zero means default in every field. The
  *  struct, its strings, attributes and values are borrowed for the call (copied). */
 typedef struct cq_assoc_opts {
-    const char *as;          /**< alias (string form); default: the target's name */
-    const char *as_singular; /**< alias object form {singular, plural} (hasMany/BTM) */
-    const char *as_plural;
+    const char *as;                  /**< alias (string form); default: the target's name */
+    const char *as_singular;         /**< alias object form {singular, plural} (hasMany/BTM) */
+    const char *as_plural;           /**< alias object form: the plural */
     const char *foreign_key;         /**< foreign-key attribute name, used as is */
     const cq_attr *foreign_key_attr; /**< object form: name (may be NULL for the default),
                                           field, allow_null, type, default_value ... */
@@ -39,12 +41,12 @@ typedef struct cq_assoc_opts {
     const cq_attr *other_key_attr;   /**< BTM: object form of other_key */
     cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
     const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;
-    const cq_value *scope; /**< object of target attribute values (association scope);
-                                borrowed for the call (copied) */
-    cq_type key_type;      /**< type of the injected key; default the referenced key's */
+    const char *on_update;           /**< the same actions, for ON UPDATE */
+    const cq_value *scope;           /**< object of target attribute values (association scope);
+                                          borrowed for the call (copied) */
+    cq_type key_type;                /**< type of the injected key; default the referenced key's */
     /** belongsTo/hasOne/hasMany (`foreignKeyConstraint`): CQ_ON keeps a REFERENCES clause even
-     *  with constraints off, holding only the actions given (associations.md 1.2) */
+     *  with constraints off, holding only the actions given */
     cq_flag foreign_key_constraint;
     /* belongsToMany only */
     const char *through;           /**< join model name: an existing model, else one is created */
@@ -61,48 +63,68 @@ typedef struct cq_assoc_opts {
 } cq_assoc_opts;
 
 /**
- * Defines an association. The returned handle is owned by `source`'s db.
- * @return CQ_OK, CQ_EASSOC (spec error texts: duplicate alias, naming collision, missing
+ * Sequelize's `source.belongsTo(target, opts)`: the foreign key goes on the source.
+ * The returned handle is owned by `source`'s db.
+ * @return CQ_OK, CQ_EASSOC (Sequelize's error texts: duplicate alias, naming collision, missing
  *         through, self belongsToMany without as ...), CQ_EINVALID (bad key or option; an
  *         empty name; a foreign key whose column clashes by case with another column of its
  *         table, or is longer than the dialect keeps, as cq_db_define() checks).
  *         A failed call leaves both models exactly as they were.
+ * @param[out] out  the association (may be NULL).
+ * @param source    the model the accessors are called on.
+ * @param target    the associated model.
+ * @param opts      NULL for defaults.
  */
 CQ_EXTERN int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
                                   const cq_assoc_opts *opts);
+/** Sequelize's `hasOne`: the key goes on the target; see cq_model_belongs_to(). */
 CQ_EXTERN int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target,
                                const cq_assoc_opts *opts);
+/** Sequelize's `hasMany`: the key goes on the target; see cq_model_belongs_to(). */
 CQ_EXTERN int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target,
                                 const cq_assoc_opts *opts);
+/** Sequelize's `belongsToMany`: two keys on the join model named by `opts->through`
+ *  (required); see cq_model_belongs_to(). */
 CQ_EXTERN int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                                        const cq_assoc_opts *opts);
 
 /* ---- introspection (all strings borrowed from the association) ---------------------- */
 
+/** Number of associations whose source is `m`. */
 CQ_EXTERN size_t cq_model_assoc_count(const cq_model *m);
+/** Association `i` of `m`, in definition order; NULL out of range. */
 CQ_EXTERN cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i);
 /** Association of `m` whose alias (`as`) is `as`; NULL if none. */
 CQ_EXTERN cq_assoc *cq_model_assoc(const cq_model *m, const char *as);
 
+/** The type of `a`. */
 CQ_EXTERN cq_assoc_type cq_assoc_type_of(const cq_assoc *a);
 CQ_EXTERN const char *cq_assoc_type_name(cq_assoc_type t); /**< "belongsTo", ... */
+/** The source model. */
 CQ_EXTERN cq_model *cq_assoc_source(const cq_assoc *a);
+/** The target model. */
 CQ_EXTERN cq_model *cq_assoc_target(const cq_assoc *a);
 /** `as`: the key of included and nested-created data. */
 CQ_EXTERN const char *cq_assoc_as(const cq_assoc *a);
+/** The singular name (for the single accessors: getTask, addTask). */
 CQ_EXTERN const char *cq_assoc_singular(const cq_assoc *a);
 /** The plural name (for the multiple accessors); for belongsTo/hasOne it is the target's
  *  plural when no `as` was given, and NULL when a string `as` was (as in Sequelize). */
 CQ_EXTERN const char *cq_assoc_plural(const cq_assoc *a);
+/** Whether an `as` was given. */
 CQ_EXTERN bool cq_assoc_is_aliased(const cq_assoc *a);
 /** Foreign-key attribute name (on the source for belongsTo, the target for hasOne/hasMany,
  *  the join model for belongsToMany). */
 CQ_EXTERN const char *cq_assoc_foreign_key(const cq_assoc *a);
+/** The source attribute the key refers to (hasOne, hasMany, belongsToMany). */
 CQ_EXTERN const char *cq_assoc_source_key(const cq_assoc *a);
+/** The target attribute the key refers to (belongsTo, belongsToMany). */
 CQ_EXTERN const char *cq_assoc_target_key(const cq_assoc *a);
 CQ_EXTERN const char *cq_assoc_other_key(const cq_assoc *a); /**< BTM only, else NULL */
 CQ_EXTERN cq_model *cq_assoc_through(const cq_assoc *a);     /**< BTM only, else NULL */
+/** The association scope (object of target values); NULL when none. */
 CQ_EXTERN const cq_value *cq_assoc_scope(const cq_assoc *a);
+/** belongsToMany: the scope of the join rows; NULL when none. */
 CQ_EXTERN const cq_value *cq_assoc_through_scope(const cq_assoc *a);
 
 /** Accessor kinds, named after Sequelize's `association.accessors` keys. */
@@ -140,6 +162,7 @@ typedef struct cq_target {
     const cq_value *key;   /**< borrowed; used when instance is NULL */
 } cq_target;
 
+/** Options of the association setters, adders, removers and createX. */
 typedef struct cq_assoc_opts_write {
     cq_txn *transaction;       /**< default: none */
     const cq_value *through;   /**< BTM add/set/create: join-row values (defaults); borrowed
@@ -151,9 +174,14 @@ typedef struct cq_assoc_opts_write {
 /**
  * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne; for those
  * cq_assoc_get_one() gives the instance itself).
- * `opts->where` is ANDed with the association condition; a raw `where_sql` is accepted
- * (DEVIATIONS.md D1). belongsToMany targets carry their join row (see
- * cq_instance_through()). @param[out] out caller frees with cq_rows_free().
+ * `opts->where` is ANDed with the association condition; a raw `where_sql` fragment is
+ * accepted (values bound). belongsToMany targets carry their join row (see
+ * cq_instance_through()).
+ * @param[out] out caller frees with cq_rows_free().
+ * @param src      the source instance (saved).
+ * @param a        an association whose source is `src`'s model.
+ * @param opts     NULL for defaults.
+ * @return CQ_OK, CQ_EINVALID (unsaved source), CQ_EASSOC, CQ_EDATABASE.
  */
 CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
                            const cq_find_opts *opts);
@@ -211,7 +239,12 @@ CQ_EXTERN int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc 
                                     cq_instance *target, const cq_find_opts *opts);
 
 /** createX: inserts a target (with scope values and key) and associates it.
- *  @param[out] out caller frees with cq_instance_free(); may be NULL. */
+ *  @param[out] out caller frees with cq_instance_free(); may be NULL.
+ *  @param src      the source instance (saved).
+ *  @param a        an association whose source is `src`'s model.
+ *  @param values   the target's attribute values, borrowed.
+ *  @param opts     NULL for defaults.
+ *  @return the codes of cq_model_create(), CQ_EINVALID (unsaved source). */
 CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
                               const cq_value *values, const cq_assoc_opts_write *opts);
 

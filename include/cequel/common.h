@@ -28,7 +28,11 @@
 CQ_BEGIN_DECL
 
 /** Tri-state for options whose Sequelize default is true: 0 means "default/inherit". */
-typedef enum cq_flag { CQ_DEFAULT = 0, CQ_ON, CQ_OFF } cq_flag;
+typedef enum cq_flag {
+    CQ_DEFAULT = 0, /**< the option's default */
+    CQ_ON,          /**< explicitly on */
+    CQ_OFF          /**< explicitly off */
+} cq_flag;
 
 /**
  * Free memory that cequel allocated and handed to the caller as a plain buffer

@@ -15,11 +15,19 @@
 
 CQ_BEGIN_DECL
 
+/** A database connection, its models and associations; opaque, see cq_db_open(). */
 typedef struct cq_db cq_db;
+/** An open transaction or savepoint; see cq_db_transaction(). */
 typedef struct cq_txn cq_txn;
+/** A model (cq_db_define()), owned by its db. */
 typedef struct cq_model cq_model;
 
-typedef enum cq_dialect { CQ_DIALECT_SQLITE = 1, CQ_DIALECT_POSTGRES, CQ_DIALECT_MYSQL } cq_dialect;
+/** The SQL dialect of a connection, or the one cq_db_ddl() writes. */
+typedef enum cq_dialect {
+    CQ_DIALECT_SQLITE = 1, /**< SQLite 3 */
+    CQ_DIALECT_POSTGRES,   /**< PostgreSQL */
+    CQ_DIALECT_MYSQL       /**< MySQL and MariaDB */
+} cq_dialect;
 
 /** Db-wide defaults for cq_db_define (Sequelize's `define` option). */
 typedef struct cq_define_defaults {
@@ -116,19 +124,22 @@ CQ_EXTERN void cq_db_close(cq_db *db);
  *  valid until the next call on db. Never NULL. */
 CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
 
+/** The dialect of the connection. */
 CQ_EXTERN cq_dialect cq_db_dialect(const cq_db *db);
 
 /** Model by name (as defined), borrowed from db; NULL if none. */
 CQ_EXTERN cq_model *cq_db_model(const cq_db *db, const char *name);
-/** Number of models, and model at position i in definition order (borrowed). */
+/** Number of models defined on `db`, join models created by associations included. */
 CQ_EXTERN size_t cq_db_model_count(const cq_db *db);
+/** Model at position `i` in definition order (borrowed); NULL out of range. */
 CQ_EXTERN cq_model *cq_db_model_at(const cq_db *db, size_t i);
 
+/** Options of cq_db_sync(), cq_db_drop(), cq_model_sync() and cq_db_sync_plan(). */
 typedef struct cq_sync_opts {
     bool force;          /**< drop tables first (reverse dependency order); default false */
     cq_txn *transaction; /**< run inside this transaction; default none */
     bool strict_cycles;  /**< refuse reference cycles with CQ_ECYCLE before any statement runs
-                              (the seed manual's behaviour); default false: cycles sync, see
+                              (what Sequelize's manual describes); default false: cycles sync, see
                               cq_db_sync_plan() */
 } cq_sync_opts;
 
@@ -143,6 +154,7 @@ CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
 /** Drops every model's table in reverse dependency order (DROP TABLE IF EXISTS). */
 CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 
+/** Options of cq_db_transaction(). */
 typedef struct cq_txn_opts {
     cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level
                          (cq_db_transaction_run: the innermost open transaction, if any) */
@@ -156,7 +168,8 @@ typedef struct cq_txn_opts {
  * @param[out] out  the transaction; ends with cq_txn_commit() or cq_txn_rollback(), which
  *                  also free it. cq_db_close() rolls back and frees one left open. NULL on
  *                  failure.
- * @param opts      NULL for defaults; not kept.
+ * @param db        the connection.
+ * @param opts      NULL for a top-level transaction; not kept.
  * @return CQ_OK, CQ_EINVALID when a top-level transaction is already open (cequel drives one
  *         connection; nest with `parent`) or the isolation level is out of range,
  *         CQ_EDATABASE (details: cq_db_error()).

@@ -1,13 +1,13 @@
 /**
  * @file cequel/dump.h
- * Canonical dump of a database and the conformance "golden" document.
+ * Canonical dump of a database and the "golden" document the conformance tests compare.
  *
  * The dump is a dialect-neutral picture of what a database holds: for every table (sorted
  * by name) its columns, foreign keys, unique constraints, indexes and rows, normalized so
- * that the same state gives the same tree on every dialect. It reproduces, value for value,
- * the `dump` of the Sequelize v6 conformance oracle (conformance/dump.js), and the golden
- * functions reproduce its `normalize.js`, so cequel's output can be compared byte for byte
- * with goldens recorded from Sequelize. The format is described in docs/dump.md.
+ * that the same state gives the same tree on every dialect. It has the format in which the
+ * conformance tests (tests/conformance) recorded Sequelize v6's behaviour, value for value,
+ * and the golden functions lay it out the same way, so cequel's output can be compared byte
+ * for byte with those recordings. The format is described in docs/dump.md.
  */
 #ifndef CEQUEL_DUMP_H
 #define CEQUEL_DUMP_H
@@ -19,6 +19,7 @@
 
 CQ_BEGIN_DECL
 
+/** Options of cq_db_dump(). */
 typedef struct cq_dump_opts {
     bool keep_timestamps; /**< default false: a non-null value in a column named createdAt,
                                updatedAt, deletedAt (or their snake_case forms) becomes the
@@ -47,7 +48,7 @@ CQ_EXTERN int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts);
 
 /**
  * Builds the golden document `{"dump": ..., "result": ...}` from what a scenario returned and
- * the dump of the database it left, exactly as the oracle's normalizeGolden(): blobs in the
+ * the dump of the database it left, exactly as the recorded goldens are: blobs in the
  * result become hex text, non-finite numbers become text, timestamps are masked in the result,
  * and every UUID text value becomes "<uuid:N>", numbered in order of first appearance walking
  * the result (keys sorted) then the dump (tables by name, rows in canonical order). Keys are
@@ -64,7 +65,7 @@ CQ_EXTERN int cq_golden_normalize(cq_value **out, const cq_value *result, const 
                                   cq_error *err);
 
 /**
- * Renders `v` exactly as the oracle writes golden files: JavaScript's JSON.stringify for
+ * Renders `v` exactly as the golden files are written: JavaScript's JSON.stringify for
  * scalars and for any object or array whose one-line form fits 80 characters (200 when its
  * members are all scalars or arrays of scalars), otherwise one member per line indented by
  * two spaces; keys in the order `v` holds them; the text ends with a newline.

@@ -16,6 +16,8 @@
 CQ_BEGIN_DECL
 
 /* X-macro: code name, value, cq_strerror text. New codes go at the end; values never change. */
+/** Every status code as X(name, value, text); cq_status is generated from it, so a program
+ *  can build its own table of codes. */
 #define CQ_ERROR_MAP(X)                                                                            \
     X(CQ_OK, 0, "ok")                                                                              \
     X(CQ_ENOMEM, -1, "out of memory")                                                              \
@@ -37,6 +39,11 @@ CQ_BEGIN_DECL
     X(CQ_ENOTNULL, -17, "not null violation")                                                      \
     X(CQ_ESTALE, -18, "stale model instance")
 
+/** Status codes: CQ_OK (0) and the negative CQ_E* codes, listed in CQ_ERROR_MAP with the
+ *  text cq_strerror() returns: CQ_ENOMEM, CQ_EINVALID, CQ_EVALIDATION, CQ_EUNIQUE,
+ *  CQ_EFOREIGNKEY, CQ_ENOTFOUND, CQ_ECONNECT, CQ_ETIMEOUT, CQ_EASSOC, CQ_EEAGER, CQ_EDATABASE,
+ *  CQ_ENOTSUPPORTED, CQ_EUNKNOWN_MODEL, CQ_EUNKNOWN_ATTR, CQ_EUNKNOWN_ASSOC, CQ_ECYCLE,
+ *  CQ_ENOTNULL, CQ_ESTALE. */
 typedef enum cq_status {
 #define CQ__ERR_ENUM(name, value, text) name = value,
     CQ_ERROR_MAP(CQ__ERR_ENUM)

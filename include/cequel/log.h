@@ -11,6 +11,7 @@
 
 CQ_BEGIN_DECL
 
+/** What a log event reports. */
 typedef enum cq_log_kind {
     CQ_LOG_SQL = 1,    /**< a statement sent to the database */
     CQ_LOG_WARNING = 2 /**< a warning (e.g. a reference cycle found by sync) */
@@ -18,17 +19,18 @@ typedef enum cq_log_kind {
 
 /** One event. Every pointer is valid only during the callback. */
 typedef struct cq_log_event {
-    cq_log_kind kind;
+    cq_log_kind kind;              /**< a statement or a warning */
     const char *sql;               /**< exact SQL sent, placeholders kept; or warning text */
     const cq_value *const *params; /**< bound parameters, in placeholder order */
-    size_t n_params;
-    uint64_t elapsed_ns;     /**< time the statement took */
-    uint64_t transaction_id; /**< 0 outside a transaction */
+    size_t n_params;               /**< number of `params` */
+    uint64_t elapsed_ns;           /**< time the statement took */
+    uint64_t transaction_id;       /**< 0 outside a transaction */
 } cq_log_event;
 
 /** The callback must not call back into the db that logs. */
 typedef void (*cq_log_fn)(const cq_log_event *event, void *user_data);
 
+/** Where log events go (cq_open_opts.log). */
 typedef struct cq_log_opts {
     cq_log_fn fn;    /**< NULL: silent (default) */
     void *user_data; /**< passed to fn */

@@ -73,7 +73,9 @@ typedef struct cq_attr {
     const char *name;                  /**< attribute name (required) */
     cq_type type;                      /**< required */
     int length;                        /**< STRING/CHAR length; 0 = 255 */
-    int precision, scale;              /**< DECIMAL(precision, scale); 0 = plain DECIMAL */
+    int precision;                     /**< DECIMAL(precision, scale), DATE(precision): fractional
+                                            seconds on MySQL; 0 = none */
+    int scale;                         /**< DECIMAL scale; 0 = none */
     bool primary_key;                  /**< default false */
     bool auto_increment;               /**< default false */
     cq_flag allow_null;                /**< default: nullable (CQ_OFF = NOT NULL); primary keys are
@@ -157,6 +159,8 @@ typedef struct cq_model_opts {
  * A model without a primary key gets `id` INTEGER auto-increment first.
  *
  * @param[out] out  the model, owned by `db` (freed by cq_db_close()); may be NULL.
+ * @param db        the connection the model belongs to.
+ * @param name      the model name (copied); the table name is derived from it.
  * @param attrs     zero-terminated list, copied; may be NULL for a model with no attributes.
  * @param opts      NULL for defaults; copied.
  * Names that reach the server are checked here (the message names the model and the option):
@@ -170,16 +174,23 @@ typedef struct cq_model_opts {
 CQ_EXTERN int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
                            const cq_model_opts *opts);
 
+/** The model name as defined (borrowed). */
 CQ_EXTERN const char *cq_model_name(const cq_model *m);
+/** The table name (derived or given), borrowed. */
 CQ_EXTERN const char *cq_model_table_name(const cq_model *m);
+/** The db the model belongs to. */
 CQ_EXTERN cq_db *cq_model_db(const cq_model *m);
 /** Number of attributes, including the generated id, timestamps and foreign keys. */
 CQ_EXTERN size_t cq_model_attr_count(const cq_model *m);
-/** Name / column / type of attribute `i` (definition order). Borrowed from the model. */
+/** Name of attribute `i` (definition order). Borrowed from the model. */
 CQ_EXTERN const char *cq_model_attr_name(const cq_model *m, size_t i);
+/** Column of attribute `i` (its `field`, or the name). Borrowed from the model. */
 CQ_EXTERN const char *cq_model_attr_field(const cq_model *m, size_t i);
+/** Data type of attribute `i`. */
 CQ_EXTERN cq_type cq_model_attr_type(const cq_model *m, size_t i);
+/** Whether attribute `i` accepts NULL. */
 CQ_EXTERN bool cq_model_attr_allow_null(const cq_model *m, size_t i);
+/** Whether attribute `i` is (part of) the primary key. */
 CQ_EXTERN bool cq_model_attr_is_primary_key(const cq_model *m, size_t i);
 /** Index of attribute `name`, or -1. */
 CQ_EXTERN long cq_model_attr_index(const cq_model *m, const char *name);
@@ -196,14 +207,17 @@ CQ_EXTERN const char *cq_type_name(cq_type t);
  * foreign keys injected by associations included. Strings are borrowed from the model.
  * An index out of range gives false / 0 / NULL. */
 
+/** Whether attribute `i` is auto-increment. */
 CQ_EXTERN bool cq_model_attr_auto_increment(const cq_model *m, size_t i);
 /** Single-column or composite unique (a `unique_name` implies unique). */
 CQ_EXTERN bool cq_model_attr_unique(const cq_model *m, size_t i);
 /** Name of the composite unique constraint; NULL when none was given. */
 CQ_EXTERN const char *cq_model_attr_unique_name(const cq_model *m, size_t i);
-/** STRING/CHAR length as declared (0 = default 255); DECIMAL precision/scale (0 = none). */
+/** STRING/CHAR length as declared (0 = default 255). */
 CQ_EXTERN int cq_model_attr_length(const cq_model *m, size_t i);
+/** DECIMAL precision or DATE fractional-second digits (0 = none). */
 CQ_EXTERN int cq_model_attr_precision(const cq_model *m, size_t i);
+/** DECIMAL scale (0 = none). */
 CQ_EXTERN int cq_model_attr_scale(const cq_model *m, size_t i);
 /** Literal default value, NULL when none. */
 CQ_EXTERN const cq_value *cq_model_attr_default(const cq_model *m, size_t i);
@@ -223,8 +237,9 @@ CQ_EXTERN const char *cq_model_attr_references_table(const cq_model *m, size_t i
 CQ_EXTERN const char *cq_model_attr_references_key(const cq_model *m, size_t i);
 /** Sequelize's `references: null`. */
 CQ_EXTERN bool cq_model_attr_references_none(const cq_model *m, size_t i);
-/** ON DELETE / ON UPDATE action (upper case); NULL when none. */
+/** ON DELETE action (upper case); NULL when none. */
 CQ_EXTERN const char *cq_model_attr_on_delete(const cq_model *m, size_t i);
+/** ON UPDATE action (upper case); NULL when none. */
 CQ_EXTERN const char *cq_model_attr_on_update(const cq_model *m, size_t i);
 
 /** Number of indexes declared with the `indexes` option. */
@@ -236,16 +251,21 @@ CQ_EXTERN bool cq_model_index_unique(const cq_model *m, size_t i);
 /** Columns of index `i`: NULL-terminated, borrowed from the model; NULL out of range. */
 CQ_EXTERN const char *const *cq_model_index_fields(const cq_model *m, size_t i);
 
-/** The model's `name.singular` / `name.plural` (derived or given). */
+/** The model's `name.singular` (derived or given). */
 CQ_EXTERN const char *cq_model_name_singular(const cq_model *m);
+/** The model's `name.plural` (derived or given). */
 CQ_EXTERN const char *cq_model_name_plural(const cq_model *m);
+/** The `underscored` option. */
 CQ_EXTERN bool cq_model_underscored(const cq_model *m);
+/** Whether the model has timestamps. */
 CQ_EXTERN bool cq_model_timestamps(const cq_model *m);
-/** Attribute names of the timestamps; NULL when the model has none. */
+/** Attribute name of createdAt; NULL when the model has none. */
 CQ_EXTERN const char *cq_model_created_at(const cq_model *m);
+/** Attribute name of updatedAt; NULL when the model has none. */
 CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
-/** Whether the model is paranoid (soft delete), and its deletedAt attribute (NULL when not). */
+/** Whether the model is paranoid (soft delete). */
 CQ_EXTERN bool cq_model_paranoid(const cq_model *m);
+/** The deletedAt attribute of a paranoid model; NULL when not paranoid. */
 CQ_EXTERN const char *cq_model_deleted_at(const cq_model *m);
 /** The model's version attribute (optimistic locking), NULL when it has none. */
 CQ_EXTERN const char *cq_model_version_attribute(const cq_model *m);
@@ -254,8 +274,9 @@ CQ_EXTERN const char *cq_model_version_attribute(const cq_model *m);
  * cq_instance is declared in cequel/query.h. */
 struct cq_instance;
 struct cq_rows;
-/** Number of included associations the instance carries, and the key of the i-th. */
+/** Number of included associations the instance carries. */
 CQ_EXTERN size_t cq_instance_included_count(const struct cq_instance *inst);
+/** The key (an association's `as`) of the i-th included association; borrowed. */
 CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, size_t i);
 /**
  * The data under included key `key` (an association's `as`), borrowed from the instance.

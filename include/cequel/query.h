@@ -41,7 +41,9 @@
 
 CQ_BEGIN_DECL
 
+/** A row of a model (Sequelize's model instance): values, changes, included data. */
 typedef struct cq_instance cq_instance;
+/** A list of instances returned by a finder, a getter or bulk create. */
 typedef struct cq_rows cq_rows;
 
 /** One ORDER BY key; a list ends with an all-zero element. */
@@ -173,8 +175,8 @@ typedef struct cq_write_opts {
 typedef struct cq_bulk_opts {
     const cq_value *where; /**< Model-level update/destroy: rows to touch (required) */
     const char *where_sql; /**< raw fragment ANDed with `where` */
-    const cq_value *where_params;
-    cq_txn *transaction;
+    const cq_value *where_params; /**< array bound to `?` in where_sql */
+    cq_txn *transaction;          /**< default: none */
     bool force;       /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
                            false */
     cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
@@ -230,6 +232,8 @@ typedef struct cq_aggregate_opts {
  * New unsaved instance (Sequelize's `Model.build`). Defaults are applied; `values`
  * (an object keyed by attribute name, may be NULL) is borrowed and copied.
  * @param[out] out  caller owns, free with cq_instance_free(). NULL on failure.
+ * @param model     the model.
+ * @param values    attribute values, borrowed; NULL for none.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (value of the wrong type).
  */
 CQ_EXTERN int cq_model_build(cq_instance **out, cq_model *model, const cq_value *values);
@@ -237,6 +241,10 @@ CQ_EXTERN int cq_model_build(cq_instance **out, cq_model *model, const cq_value 
 /**
  * build + save (INSERT). Generated keys and defaults are filled in after the insert.
  * @param[out] out  caller owns, free with cq_instance_free(); may be NULL to discard.
+ * @param model     the model.
+ * @param values    object of attribute values (and, with `opts->include`, associated data
+ *                  under the associations' keys), borrowed.
+ * @param opts      NULL for defaults.
  * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, CQ_EFOREIGNKEY, CQ_EDATABASE.
  */
 CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value *values,
@@ -246,6 +254,10 @@ CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value
  * Inserts every object of the array `values`, in one transaction (a savepoint inside the
  * caller's): either every row is inserted or none.
  * @param[out] out  the created instances, caller frees with cq_rows_free(); may be NULL.
+ * @param model     the model.
+ * @param values    array of objects, borrowed.
+ * @param opts      NULL for defaults; `include` creates associated rows level by level.
+ * @return the codes of cq_model_create().
  */
 CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_value *values,
                                    const cq_write_opts *opts);
@@ -301,8 +313,13 @@ CQ_EXTERN int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq
 /** Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
  *  another type. Text is borrowed from the instance. */
 CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr);
+/** Typed getter for FLOAT/REAL/DOUBLE/DECIMAL attributes (an integer converts); see
+ *  cq_instance_get_int(). */
 CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
+/** Typed getter for BOOLEAN attributes; see cq_instance_get_int(). */
 CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);
+/** Typed getter for text attributes (STRING, TEXT, DATE...); the text is borrowed from the
+ *  instance. See cq_instance_get_int(). */
 CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr);
 /**
  * Readers that cannot fail, for printing and reading results: the value of `attr` as
@@ -317,22 +334,27 @@ CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
 
 /** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
 CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);
+/** Whether the instance was built and not saved yet. */
 CQ_EXTERN bool cq_instance_is_new_record(const cq_instance *inst);
+/** The model of the instance. */
 CQ_EXTERN cq_model *cq_instance_model(const cq_instance *inst);
 
 /** Sequelize's toJSON(): object of attributes in definition order, then included
  *  associations under their keys. With getters, as v6's `get({plain: true})`: the attributes
  *  that have a getter come first (their getters' values; VIRTUAL ones unless a find's
  *  `attributes` left them out), then the others. @param[out] out caller frees with
- *  cq_value_free(). */
+ *  cq_value_free().
+ *  @param inst the instance. @return CQ_OK, CQ_ENOMEM. */
 CQ_EXTERN int cq_instance_to_value(cq_value **out, const cq_instance *inst);
 /** toJSON as text; caller frees with cq_free(). */
 CQ_EXTERN int cq_instance_to_json(char **out, const cq_instance *inst, int flags);
 
+/** Frees an instance the caller owns, and what it carries. NULL ok. */
 CQ_EXTERN void cq_instance_free(cq_instance *inst);
 
 /* ---- result sets ---------------------------------------------------------------- */
 
+/** Number of instances in `rows`. */
 CQ_EXTERN size_t cq_rows_count(const cq_rows *rows);
 /** Instance `i`, borrowed from rows (freed by cq_rows_free). */
 CQ_EXTERN cq_instance *cq_rows_at(const cq_rows *rows, size_t i);
@@ -345,21 +367,30 @@ CQ_EXTERN void cq_rows_free(cq_rows *rows);
 
 /* ---- finders -------------------------------------------------------------------- */
 
-/** @param[out] out  caller owns, free with cq_rows_free(); NULL on failure. */
+/**
+ * Sequelize's findAll: every row matching `opts`, with its includes.
+ * @param[out] out  caller owns, free with cq_rows_free(); NULL on failure.
+ * @param model     the model.
+ * @param opts      NULL for every row.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EEAGER (a bad include), CQ_EINVALID, CQ_EDATABASE.
+ */
 CQ_EXTERN int cq_model_find_all(cq_rows **out, cq_model *model, const cq_find_opts *opts);
 /** First match (LIMIT 1). `*out` is NULL and CQ_OK is returned when nothing matches. */
 CQ_EXTERN int cq_model_find_one(cq_instance **out, cq_model *model, const cq_find_opts *opts);
 /** By primary key value (borrowed). `*out` NULL and CQ_OK when absent. */
 CQ_EXTERN int cq_model_find_by_pk(cq_instance **out, cq_model *model, const cq_value *pk,
                                   const cq_find_opts *opts);
-/** Rows matching (ignoring limit, offset, order and attributes); with includes, distinct
- *  parents (DEVIATIONS D14). */
+/** Rows matching (ignoring limit, offset, order and attributes); with to-many includes it
+ *  counts distinct parents, not joined rows. */
 CQ_EXTERN int cq_model_count(int64_t *out, cq_model *model, const cq_find_opts *opts);
 /**
  * Sequelize's findAndCountAll: the count of every matching row (cq_model_count, limit and
  * offset ignored), then the page (cq_model_find_all): two statements, the count first.
  * @param[out] rows_out   caller frees with cq_rows_free(); NULL on failure.
  * @param[out] count_out  the total; 0 on failure.
+ * @param model           the model.
+ * @param opts            as for cq_model_find_all().
+ * @return the codes of cq_model_find_all().
  */
 CQ_EXTERN int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *model,
                                           const cq_find_opts *opts);
@@ -466,6 +497,12 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
  * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and
  * tools. Rows come back as an array of objects keyed by column name.
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
+ * @param db        the connection.
+ * @param sql       the statement, with the dialect's own placeholders (`?`; `$1`, `$2`... on
+ *                  PostgreSQL).
+ * @param params    array of values bound in order; NULL for none.
+ * @param txn       the transaction to run in; NULL for none.
+ * @return CQ_OK, CQ_EDATABASE (and the constraint codes).
  */
 CQ_EXTERN int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *params,
                           cq_txn *txn);

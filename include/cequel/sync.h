@@ -28,6 +28,7 @@ typedef struct cq_sync_plan cq_sync_plan;
 /**
  * Computes the sync plan for the db's dialect. Touches no database.
  * @param[out] out  the plan; the caller frees it with cq_sync_plan_free(). NULL on failure.
+ * @param db        the connection whose models are planned.
  * @param opts      NULL for defaults; only `strict_cycles` is read; not kept.
  * @return CQ_OK, CQ_ECYCLE (strict_cycles and the references form a cycle; the message names
  *         the chain and the references that could take `constraints: false`),
@@ -40,8 +41,9 @@ CQ_EXTERN int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts 
 /** Frees a plan; NULL is allowed. */
 CQ_EXTERN void cq_sync_plan_free(cq_sync_plan *plan);
 
-/** Number of models, and model `i` in creation order (borrowed, owned by the db). */
+/** Number of models in the plan. */
 CQ_EXTERN size_t cq_sync_plan_model_count(const cq_sync_plan *plan);
+/** Model `i` in creation order (borrowed, owned by the db). */
 CQ_EXTERN cq_model *cq_sync_plan_model_at(const cq_sync_plan *plan, size_t i);
 
 /**
@@ -50,8 +52,11 @@ CQ_EXTERN cq_model *cq_sync_plan_model_at(const cq_sync_plan *plan, size_t i);
  * model) and the referenced model.
  */
 CQ_EXTERN size_t cq_sync_plan_deferred_count(const cq_sync_plan *plan);
+/** Model whose table holds deferred constraint `i`. */
 CQ_EXTERN cq_model *cq_sync_plan_deferred_model(const cq_sync_plan *plan, size_t i);
+/** Attribute of deferred constraint `i` (borrowed from its model). */
 CQ_EXTERN const char *cq_sync_plan_deferred_attr(const cq_sync_plan *plan, size_t i);
+/** Model referenced by deferred constraint `i`. */
 CQ_EXTERN cq_model *cq_sync_plan_deferred_target(const cq_sync_plan *plan, size_t i);
 
 /**
@@ -60,7 +65,9 @@ CQ_EXTERN cq_model *cq_sync_plan_deferred_target(const cq_sync_plan *plan, size_
  * the last model references the first.
  */
 CQ_EXTERN size_t cq_sync_plan_cycle_count(const cq_sync_plan *plan);
+/** Number of models in cycle `i`. */
 CQ_EXTERN size_t cq_sync_plan_cycle_length(const cq_sync_plan *plan, size_t i);
+/** Model `k` of cycle `i`. */
 CQ_EXTERN cq_model *cq_sync_plan_cycle_model(const cq_sync_plan *plan, size_t i, size_t k);
 /** Attribute of model k that references the next model of the chain; borrowed. */
 CQ_EXTERN const char *cq_sync_plan_cycle_attr(const cq_sync_plan *plan, size_t i, size_t k);
@@ -69,9 +76,10 @@ CQ_EXTERN const char *cq_sync_plan_cycle_chain(const cq_sync_plan *plan, size_t 
 
 /**
  * The plan as readable text, one item per line:
- * `create <table>` in order, then `add foreign key <table>.<column> -> <table>.<column>` for
- * each deferred constraint, then `cycle <chain>` for each cycle.
+ * `create TABLE` in order, then `add foreign key TABLE.COLUMN -> TABLE.COLUMN` for
+ * each deferred constraint, then `cycle CHAIN` for each cycle.
  * @param[out] out  caller frees with cq_free(); NULL on failure.
+ * @param plan      the plan.
  * @return CQ_OK or CQ_ENOMEM.
  */
 CQ_EXTERN int cq_sync_plan_describe(char **out, const cq_sync_plan *plan);
@@ -84,6 +92,8 @@ CQ_EXTERN int cq_sync_plan_describe(char **out, const cq_sync_plan *plan);
  * one `ALTER TABLE ... ADD FOREIGN KEY` per deferred constraint.
  * Touches no database.
  * @param[out] out  caller frees with cq_free(); NULL on failure.
+ * @param db        the connection whose models are written.
+ * @param dialect   the dialect to write.
  * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
  *         CQ_EINVALID (not one of the three dialects).
  */
@@ -93,6 +103,7 @@ CQ_EXTERN int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect);
  * Models in creation order (dependencies first).
  * @param[out] out  NULL-terminated array of borrowed model pointers; caller frees the array
  *                  (not the models) with cq_free(). NULL on failure.
+ * @param db        the connection.
  * @return CQ_OK, CQ_ENOMEM, CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
  *         CQ_EINVALID (not one of the three dialects).
  */
@@ -101,7 +112,8 @@ CQ_EXTERN int cq_db_sync_order(cq_model ***out, cq_db *db);
 /**
  * Deletes every row of every model's table (Sequelize's `sequelize.truncate()`), tables that
  * reference others first, in one transaction (a savepoint inside an open one). With cyclic
- * references the declared ON DELETE actions settle the order (DEVIATIONS D10).
+ * references the declared ON DELETE actions settle the order (Sequelize v6 refuses to
+ * truncate them without `cascade`).
  * @return CQ_OK, CQ_EFOREIGNKEY (rows still referenced under RESTRICT / NO ACTION; nothing
  *         deleted), CQ_EDATABASE.
  */

@@ -28,17 +28,19 @@
 
 CQ_BEGIN_DECL
 
+/** A JSON-like value (null, bool, int, double, text, blob, array, object); opaque. */
 typedef struct cq_value cq_value;
 
+/** The kind of a cq_value. */
 typedef enum cq_value_type {
-    CQ_VALUE_NULL = 0,
-    CQ_VALUE_BOOL,
-    CQ_VALUE_INT,
-    CQ_VALUE_DOUBLE,
-    CQ_VALUE_TEXT,
-    CQ_VALUE_BLOB,
-    CQ_VALUE_ARRAY,
-    CQ_VALUE_OBJECT
+    CQ_VALUE_NULL = 0, /**< null (SQL NULL) */
+    CQ_VALUE_BOOL,     /**< true or false */
+    CQ_VALUE_INT,      /**< 64-bit signed integer */
+    CQ_VALUE_DOUBLE,   /**< double */
+    CQ_VALUE_TEXT,     /**< UTF-8 text without NUL bytes */
+    CQ_VALUE_BLOB,     /**< bytes */
+    CQ_VALUE_ARRAY,    /**< ordered list of values */
+    CQ_VALUE_OBJECT    /**< keys in insertion order, each with a value */
 } cq_value_type;
 
 /* Constants that need no freeing: cq_value_free() ignores them, and a setter given one stores
@@ -53,9 +55,13 @@ CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null,
 #define CQ_EMPTY_ARRAY  (&cq__value_empty_array)  /**< `[]` */
 
 /* Constructors: a new value the caller owns (free with cq_value_free), NULL on OOM. */
+/** A new null value the caller owns (free with cq_value_free()); NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_null(void);
+/** A new boolean value holding `b`, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_bool(bool b);
+/** A new integer value holding `i`, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_int(int64_t i);
+/** A new double value holding `d`, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_double(double d);
 /** Copies `s` (NUL-terminated). NULL `s` gives a null value. */
 CQ_EXTERN cq_value *cq_value_text(const char *s);
@@ -64,7 +70,9 @@ CQ_EXTERN cq_value *cq_value_text(const char *s);
 CQ_EXTERN cq_value *cq_value_text_n(const char *s, size_t len);
 /** Copies `len` bytes. */
 CQ_EXTERN cq_value *cq_value_blob(const void *data, size_t len);
+/** A new empty array, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_array(void);
+/** A new empty object, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_object(void);
 /** Deep copy; NULL on OOM or when `v` is NULL. */
 CQ_EXTERN cq_value *cq_value_copy(const cq_value *v);
@@ -72,8 +80,11 @@ CQ_EXTERN cq_value *cq_value_copy(const cq_value *v);
 CQ_EXTERN void cq_value_free(cq_value *v);
 
 /* Readers (borrow). A NULL value reads as CQ_VALUE_NULL / 0 / false / NULL. */
+/** The kind of `v` (CQ_VALUE_NULL for a NULL pointer). */
 CQ_EXTERN cq_value_type cq_value_type_of(const cq_value *v);
+/** Whether `v` is NULL or a null value. */
 CQ_EXTERN bool cq_value_is_null(const cq_value *v);
+/** The boolean of a bool value (an int reads as non-zero); false for anything else. */
 CQ_EXTERN bool cq_value_as_bool(const cq_value *v);
 /** Integer value; a double is truncated, a bool is 0/1, anything else is 0. */
 CQ_EXTERN int64_t cq_value_as_int(const cq_value *v);
@@ -113,6 +124,7 @@ enum { CQ_JSON_COMPACT = 0, CQ_JSON_INDENT = 1, CQ_JSON_SORT_KEYS = 2 };
 /**
  * Parses JSON text (jansson). Integers become CQ_VALUE_INT, reals CQ_VALUE_DOUBLE.
  * @param[out] out  the parsed tree, caller frees with cq_value_free(); NULL on failure.
+ * @param json      NUL-terminated JSON text, borrowed for the call.
  * @param err       caller-owned, may be NULL; gets line/column of a syntax error.
  * @return CQ_OK, CQ_EINVALID on malformed JSON, CQ_ENOMEM.
  */
@@ -121,6 +133,9 @@ CQ_EXTERN int cq_value_from_json(cq_value **out, const char *json, cq_error *err
  * Renders `v` as JSON text. Blobs render as
  * `{"type":"Buffer","data":[...]}`, like Node's Buffer#toJSON.
  * @param[out] out  NUL-terminated text; caller frees with cq_free(). NULL on failure.
+ * @param v         the value, borrowed.
+ * @param flags     OR of CQ_JSON_COMPACT, CQ_JSON_INDENT, CQ_JSON_SORT_KEYS.
+ * @return CQ_OK, CQ_ENOMEM.
  */
 CQ_EXTERN int cq_value_to_json(char **out, const cq_value *v, int flags);
 

@@ -524,9 +524,20 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         if (given || declared) {
             fk = cq__strdup(given ? given : declared);
             rc = fk ? CQ_OK : oom(db);
-            if (declared)
-                cq__session_warn(&db->s, "an association reuses an attribute declared with a "
-                                         "reference to the same key");
+            if (declared && rc == CQ_OK) {
+                /* names the association, the attribute and the key, so two associations
+                 * reusing one attribute give two different lines */
+                char *msg = cq__asprintf(
+                    "%s.%s(%s%s%s%s): reuses %s.%s as its foreign key (declared with a "
+                    "reference to %s.%s); no column is added",
+                    source->name, method_names[type], target->name,
+                    a->alias.is_aliased ? ", as \"" : "", a->alias.is_aliased ? a->alias.as : "",
+                    a->alias.is_aliased ? "\"" : "", holder->name, declared, ref_model->name,
+                    ref_attr->name);
+                if (msg) /* a warning is best effort */
+                    cq__session_warn(&db->s, msg);
+                free(msg);
+            }
         } else if (type == CQ_BELONGS_TO) {
             rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
                                           target->singular, pk);
@@ -836,12 +847,19 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             }
         }
     }
-    if (rc == CQ_OK && strcmp(fk, other) == 0)
-        /* v6's pitfall (naming.md 5.4): two self-associations on one join model with default
-         * keys collapse both keys into one column */
-        cq__session_warn(&db->s, "belongsToMany: the foreign key and the other key of this "
-                                 "association are the same column; give foreignKey and otherKey "
-                                 "explicitly on both sides");
+    if (rc == CQ_OK && strcmp(fk, other) == 0) {
+        /* v6's pitfall: two self-associations on one join model with default keys collapse
+         * both keys into one column */
+        char *msg = cq__asprintf("%s.belongsToMany(%s%s%s%s): the foreign key and the other key "
+                                 "are the same column, %s.%s; give foreignKey and otherKey "
+                                 "explicitly on both sides",
+                                 source->name, target->name, a->alias.is_aliased ? ", as \"" : "",
+                                 a->alias.is_aliased ? a->alias.as : "",
+                                 a->alias.is_aliased ? "\"" : "", through->name, fk);
+        if (msg) /* a warning is best effort */
+            cq__session_warn(&db->s, msg);
+        free(msg);
+    }
     if (rc == CQ_OK)
         rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
                       !user_pk, true);

@@ -413,25 +413,161 @@ static void dot_reference_edges(FILE *out, cq_db *db)
     }
 }
 
-static void dot_assoc_edges(FILE *out, cq_db *db)
+/* Whether `b` is the inverse of `a`: hasOne/hasMany and the belongsTo back on the same key
+ * (same holder, same foreign key, same referenced key), or two belongsToMany through one
+ * join model with their keys swapped. */
+static bool is_inverse(const cq_assoc *a, const cq_assoc *b)
 {
+    if (cq_assoc_source(a) != cq_assoc_target(b) || cq_assoc_target(a) != cq_assoc_source(b))
+        return false;
+    cq_assoc_type ta = cq_assoc_type_of(a), tb = cq_assoc_type_of(b);
+    const char *fa = cq_assoc_foreign_key(a), *fb = cq_assoc_foreign_key(b);
+    if (!fa || !fb)
+        return false;
+    if (ta == CQ_BELONGS_TO_MANY || tb == CQ_BELONGS_TO_MANY) {
+        const char *oa = cq_assoc_other_key(a), *ob = cq_assoc_other_key(b);
+        return ta == tb && cq_assoc_through(a) == cq_assoc_through(b) && oa && ob &&
+               strcmp(fa, ob) == 0 && strcmp(oa, fb) == 0;
+    }
+    if (ta == CQ_BELONGS_TO && tb != CQ_BELONGS_TO)
+        return is_inverse(b, a);
+    if (tb != CQ_BELONGS_TO || ta == CQ_BELONGS_TO)
+        return false;
+    /* a: hasOne/hasMany (key on a's target); b: belongsTo (key on b's source, the same model) */
+    const char *ka = cq_assoc_source_key(a), *kb = cq_assoc_target_key(b);
+    return strcmp(fa, fb) == 0 && ka && kb && strcmp(ka, kb) == 0;
+}
+
+/* The associations to draw: each one, or one edge per pair of inverse associations.
+ * `primary` is drawn (for a pair: the hasOne/hasMany side, or the first belongsToMany),
+ * `inverse` is its partner or NULL. */
+typedef struct assoc_edge {
+    const cq_assoc *primary, *inverse;
+} assoc_edge;
+
+/* Pairs inverse associations, first come first paired; returns the edges in definition
+ * order (of their first association), or NULL on OOM (`*n` then 0). Caller frees. */
+static assoc_edge *assoc_edges(cq_db *db, size_t *n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < cq_db_model_count(db); i++)
+        total += cq_model_assoc_count(cq_db_model_at(db, i));
+    *n = 0;
+    const cq_assoc **all = calloc(total ? total : 1, sizeof *all);
+    bool *taken = calloc(total ? total : 1, sizeof *taken);
+    assoc_edge *edges = calloc(total ? total : 1, sizeof *edges);
+    if (!all || !taken || !edges) {
+        free(all);
+        free(taken);
+        free(edges);
+        return NULL;
+    }
+    size_t k = 0;
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
-        for (size_t k = 0; k < cq_model_assoc_count(m); k++) {
-            const cq_assoc *as = cq_model_assoc_at(m, k);
-            assoc_ends e = ends_of(as);
-            char label[300];
-            assoc_label(label, sizeof label, as);
-            fputs("  ", out);
-            dot_id(out, cq_model_name(cq_assoc_source(as)));
-            fputs(" -> ", out);
-            dot_id(out, cq_model_name(cq_assoc_target(as)));
-            fprintf(out, " [dir=both, arrowtail=%s, arrowhead=%s%s, label=\"", e.dot_tail,
-                    e.dot_head, cq_assoc_through(as) ? ", style=dashed" : "");
-            dot_label(out, label);
-            fputs("\"];\n", out);
-        }
+        for (size_t a = 0; a < cq_model_assoc_count(m); a++)
+            all[k++] = cq_model_assoc_at(m, a);
     }
+    for (size_t i = 0; i < total; i++) {
+        if (taken[i])
+            continue;
+        taken[i] = true;
+        assoc_edge e = { all[i], NULL };
+        for (size_t j = i + 1; j < total; j++) {
+            if (!taken[j] && is_inverse(all[i], all[j])) {
+                taken[j] = true;
+                e.inverse = all[j];
+                if (cq_assoc_type_of(all[i]) == CQ_BELONGS_TO) { /* draw from the "one" side */
+                    e.primary = all[j];
+                    e.inverse = all[i];
+                }
+                break;
+            }
+        }
+        edges[(*n)++] = e;
+    }
+    free(all);
+    free(taken);
+    return edges;
+}
+
+/* "hasMany Crew / belongsTo team (clubId)", or the single association's label. */
+static void edge_label(char *buf, size_t n, const assoc_edge *e)
+{
+    if (!e->inverse) {
+        assoc_label(buf, n, e->primary);
+        return;
+    }
+    const cq_assoc *p = e->primary, *q = e->inverse;
+    cq_model *through = cq_assoc_through(p);
+    char key[160];
+    if (through)
+        snprintf(key, sizeof key, "through %s", cq_model_name(through));
+    else
+        snprintf(key, sizeof key, "%s", cq_assoc_foreign_key(p));
+    snprintf(buf, n, "%s %s / %s %s (%s)", cq_assoc_type_name(cq_assoc_type_of(p)), cq_assoc_as(p),
+             cq_assoc_type_name(cq_assoc_type_of(q)), cq_assoc_as(q), key);
+}
+
+/* The attribute an association's edge starts at on its source and ends at on its target
+ * (the referenced key and the foreign key), so that several associations between the same
+ * two models, and self-associations, attach to different rows. NULL for belongsToMany. */
+static void edge_ports(const cq_assoc *as, const char **tail, const char **head)
+{
+    *tail = *head = NULL;
+    switch (cq_assoc_type_of(as)) {
+    case CQ_BELONGS_TO:
+        *tail = cq_assoc_foreign_key(as);
+        *head = cq_assoc_target_key(as);
+        break;
+    case CQ_HAS_ONE:
+    case CQ_HAS_MANY:
+        *tail = cq_assoc_source_key(as);
+        *head = cq_assoc_foreign_key(as);
+        break;
+    case CQ_BELONGS_TO_MANY:
+        break;
+    }
+}
+
+static void dot_assoc_edges(FILE *out, cq_db *db)
+{
+    size_t n = 0;
+    assoc_edge *edges = assoc_edges(db, &n);
+    for (size_t i = 0; i < n; i++) {
+        const cq_assoc *as = edges[i].primary;
+        assoc_ends e = ends_of(as);
+        char label[400];
+        edge_label(label, sizeof label, &edges[i]);
+        cq_model *src = cq_assoc_source(as), *tgt = cq_assoc_target(as);
+        const char *tail = NULL, *head = NULL;
+        edge_ports(as, &tail, &head);
+        bool self = src == tgt;
+        fputs("  ", out);
+        dot_id(out, cq_model_name(src));
+        if (tail && cq_model_attr_index(src, tail) >= 0) {
+            fputc(':', out);
+            dot_id(out, tail);
+            if (self) /* a self-association loops on the right, from row to row */
+                fputs(":e", out);
+        }
+        fputs(" -> ", out);
+        dot_id(out, cq_model_name(tgt));
+        if (head && cq_model_attr_index(tgt, head) >= 0) {
+            fputc(':', out);
+            dot_id(out, head);
+            if (self)
+                fputs(":e", out);
+        }
+        /* a self-association's label is an xlabel, which dot places clear of the tables and
+         * of other labels: the middles of several loops from one row fall on the same spot */
+        bool row_loop = self && head && cq_model_attr_index(tgt, head) >= 0;
+        fprintf(out, " [dir=both, arrowtail=%s, arrowhead=%s%s, %s=\"", e.dot_tail, e.dot_head,
+                cq_assoc_through(as) ? ", style=dashed" : "", row_loop ? "xlabel" : "label");
+        dot_label(out, label);
+        fputs("\"];\n", out);
+    }
+    free(edges);
 }
 
 static int diagram_dot(cq_db *db, FILE *out)
@@ -559,22 +695,22 @@ static int diagram_mermaid(cq_db *db, FILE *out)
             fputc('\n', out);
         }
     }
-    for (size_t i = 0; i < cq_db_model_count(db); i++) {
-        cq_model *m = cq_db_model_at(db, i);
-        for (size_t k = 0; k < cq_model_assoc_count(m); k++) {
-            const cq_assoc *as = cq_model_assoc_at(m, k);
-            assoc_ends e = ends_of(as);
-            char label[300];
-            assoc_label(label, sizeof label, as);
-            fputs("    ", out);
-            mermaid_name(out, cq_model_name(cq_assoc_source(as)));
-            fprintf(out, " %s%s%s ", e.mer_left, e.mer_line, e.mer_right);
-            mermaid_name(out, cq_model_name(cq_assoc_target(as)));
-            fputs(" : ", out);
-            mermaid_string(out, label);
-            fputc('\n', out);
-        }
+    size_t n = 0;
+    assoc_edge *edges = assoc_edges(db, &n);
+    for (size_t i = 0; i < n; i++) {
+        const cq_assoc *as = edges[i].primary;
+        assoc_ends e = ends_of(as);
+        char label[400];
+        edge_label(label, sizeof label, &edges[i]);
+        fputs("    ", out);
+        mermaid_name(out, cq_model_name(cq_assoc_source(as)));
+        fprintf(out, " %s%s%s ", e.mer_left, e.mer_line, e.mer_right);
+        mermaid_name(out, cq_model_name(cq_assoc_target(as)));
+        fputs(" : ", out);
+        mermaid_string(out, label);
+        fputc('\n', out);
     }
+    free(edges);
     return CLI_EXIT_OK;
 }
 

@@ -13,7 +13,7 @@
 
 /* ---- data types ------------------------------------------------------------------------ */
 
-typedef enum { PARAM_NONE, PARAM_LENGTH, PARAM_DECIMAL } param_kind;
+typedef enum { PARAM_NONE, PARAM_LENGTH, PARAM_DECIMAL, PARAM_FRACTION } param_kind;
 
 static const struct {
     const char *name;
@@ -25,7 +25,7 @@ static const struct {
     { "BIGINT", CQ_BIGINT, PARAM_NONE },     { "SMALLINT", CQ_SMALLINT, PARAM_NONE },
     { "FLOAT", CQ_FLOAT, PARAM_NONE },       { "REAL", CQ_REAL, PARAM_NONE },
     { "DOUBLE", CQ_DOUBLE, PARAM_NONE },     { "DECIMAL", CQ_DECIMAL, PARAM_DECIMAL },
-    { "BOOLEAN", CQ_BOOLEAN, PARAM_NONE },   { "DATE", CQ_DATE, PARAM_NONE },
+    { "BOOLEAN", CQ_BOOLEAN, PARAM_NONE },   { "DATE", CQ_DATE, PARAM_FRACTION },
     { "DATEONLY", CQ_DATEONLY, PARAM_NONE }, { "TIME", CQ_TIME, PARAM_NONE },
     { "UUID", CQ_UUID, PARAM_NONE },         { "JSON", CQ_JSON, PARAM_NONE },
     { "BLOB", CQ_BLOB, PARAM_NONE },
@@ -57,7 +57,7 @@ static void skip_spaces(const char **p)
         (*p)++;
 }
 
-/* "STRING", "STRING(64)", "DECIMAL(10,2)" -> attr->type/length/precision/scale. */
+/* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)" -> attr->type/length/precision/scale. */
 static int parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag)
 {
     char q[200];
@@ -86,12 +86,20 @@ static int parse_type(cq_attr *attr, const char *text, const char *path, cq__dia
         }
         if (!ok || p[0] != ')' || p[1] != '\0') {
             cq__diag_set(diag, path, "bad type %s: expected %s", q,
-                         types[i].params == PARAM_LENGTH ? "NAME(length)"
-                                                         : "DECIMAL(precision) or "
-                                                           "DECIMAL(precision,scale)");
+                         types[i].params == PARAM_LENGTH     ? "NAME(length)"
+                         : types[i].params == PARAM_FRACTION ? "DATE(digits), digits 1 to 6"
+                                                             : "DECIMAL(precision) or "
+                                                               "DECIMAL(precision,scale)");
             return CQ_EINVALID;
         }
-        if (types[i].params == PARAM_LENGTH) {
+        if (types[i].params == PARAM_FRACTION) {
+            /* fractional-second digits, as MySQL's DATETIME(p) takes them */
+            if (a > 6) {
+                cli_diag_set(diag, path, "bad type %s: expected DATE(digits), digits 1 to 6", q);
+                return CLI_EINPUT;
+            }
+            attr->precision = a;
+        } else if (types[i].params == PARAM_LENGTH) {
             attr->length = a;
         } else {
             if (b > a) {

@@ -37,6 +37,10 @@ export PKG_CONFIG_PATH="$libdir"
 cc -std=c11 -Wall -Werror $san "$tmp/hello.c" $(pkg-config --cflags --libs cequel) \
    -Wl,-rpath,"$(dirname "$libdir")" -o "$tmp/hello_pc"
 test "$("$tmp/hello_pc")" = "people"
+# without an rpath the loader finds the library through LD_LIBRARY_PATH (or ldconfig when the
+# prefix's lib folder is listed in /etc/ld.so.conf.d)
+cc -std=c11 -Wall -Werror $san "$tmp/hello.c" $(pkg-config --cflags --libs cequel) -o "$tmp/hello_env"
+test "$(LD_LIBRARY_PATH="$(dirname "$libdir")" "$tmp/hello_env")" = "people"
 
 mkdir -p "$tmp/cm"
 cat > "$tmp/cm/CMakeLists.txt" <<'CM'
@@ -49,5 +53,6 @@ CM
 cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
       -DCMAKE_C_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
+# CMake records the imported library's folder as the program's RUNPATH (build tree)
 test "$("$tmp/cm/build/hello")" = "people"
 echo "install: header, libraries, pkg-config and find_package(cequel) all work"

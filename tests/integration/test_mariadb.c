@@ -830,7 +830,7 @@ static void test_mariadb__connect_errors(void **state)
 }
 
 /* Prepared statements kept by the driver give right results after errors, evictions and
- * DDL (docs/guide.md, "Prepared statements"). */
+ * DDL (docs/dialects.md, "Prepared statements"). */
 static void test_mariadb__statement_reuse(void **state)
 {
     cq_check_statement_reuse(srv_fixture_db(state));

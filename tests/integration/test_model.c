@@ -1050,7 +1050,7 @@ static void test_model__url_triple_slash_absolute_path(void **state)
     free(path);
 }
 
-/* The SQLite driver's kept statements (docs/guide.md, "Prepared statements"), in memory and
+/* The SQLite driver's kept statements (docs/dialects.md, "Prepared statements"), in memory and
  * in a file. */
 static void test_model__statement_reuse(void **state)
 {
