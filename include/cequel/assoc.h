@@ -218,6 +218,8 @@ CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
  * @param opts      as cq_assoc_get(); NULL for defaults; borrowed for the call.
  * @return CQ_OK (also when there is none), CQ_EINVALID when `a` is a to-many association or
  *         not an association of `src`'s model, CQ_EDATABASE.
+ * @param src      the source instance (saved).
+ * @param a        a belongsTo or hasOne association whose source is `src`'s model.
  */
 CQ_EXTERN int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_assoc *a,
                                const cq_find_opts *opts);

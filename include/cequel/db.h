@@ -59,6 +59,7 @@ typedef enum cq_isolation_level {
     CQ_ISOLATION_SERIALIZABLE
 } cq_isolation_level;
 
+/** Options of cq_db_open(); zero for the defaults. */
 typedef struct cq_open_opts {
     cq_log_opts log;           /**< SQL logging; default silent */
     cq_define_defaults define; /**< defaults applied to every model */
@@ -196,13 +197,15 @@ typedef int (*cq_txn_fn)(cq_txn *txn, void *user_data);
  *         (the rollback keeps the error `fn` left in cq_db_error(), or says which status `fn`
  *         returned); or the error of BEGIN / COMMIT (CQ_EDATABASE; a failed COMMIT is rolled
  *         back), CQ_EINVALID (no `fn`, a bad parent or isolation level).
+ * @param db         the connection.
+ * @param user_data  passed to `fn` untouched.
  */
 CQ_EXTERN int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data,
                                     const cq_txn_opts *opts);
 /** Commits (or releases the savepoint) and frees `txn`, even on failure.
  *  @return CQ_OK, CQ_EDATABASE, CQ_ECONNECT (the transaction's connection was lost: the
- *          server rolled it back; see cq_db_open()), CQ_EINVALID (a nested transaction is still open, or `txn` is
- *          managed by cq_db_transaction_run(): then it is left open and not freed). */
+ *          server rolled it back; see cq_db_open()), CQ_EINVALID (a nested transaction is still
+ * open, or `txn` is managed by cq_db_transaction_run(): then it is left open and not freed). */
 CQ_EXTERN int cq_txn_commit(cq_txn *txn);
 /** Rolls back (to the savepoint) and frees `txn`, even on failure; the same codes as
  *  cq_txn_commit(). */

@@ -44,6 +44,9 @@ struct cq_instance;
  * (v6's getDataValue) or other getters with cq_instance_get_value().
  * @param[out] out  a new value (NULL is taken as a null value); the library frees it.
  * @return CQ_OK, or a CQ_E* code that the reading call returns.
+ * @param inst       the instance read.
+ * @param attr       the attribute's name.
+ * @param user_data  the attribute's `accessor_data`.
  */
 typedef int (*cq_getter_fn)(cq_value **out, const struct cq_instance *inst, const char *attr,
                             void *user_data);
@@ -53,6 +56,9 @@ typedef int (*cq_getter_fn)(cq_value **out, const struct cq_instance *inst, cons
  * (v6's setDataValue), on this attribute or others.
  * @param value  owned by the setter (pass it on or free it).
  * @return CQ_OK, or a CQ_E* code that the setting call returns.
+ * @param inst       the instance written.
+ * @param attr       the attribute's name.
+ * @param user_data  the attribute's `accessor_data`.
  */
 typedef int (*cq_setter_fn)(struct cq_instance *inst, const char *attr, cq_value *value,
                             void *user_data);

@@ -165,16 +165,16 @@ typedef struct cq_write_opts {
                                  IGNORE, ON CONFLICT DO NOTHING, INSERT IGNORE); default false.
                                  With either option, a skipped or updated row's generated key
                                  is left null where the database does not report it. */
-    cq_flag validate;          /**< Sequelize's `validate`: run the validators first. Default
-                                    as v6: on for create/save/update, off for bulkCreate
-                                    (CQ_ON there validates every row before the INSERT) */
+    cq_flag validate;       /**< Sequelize's `validate`: run the validators first. Default
+                                 as v6: on for create/save/update, off for bulkCreate
+                                 (CQ_ON there validates every row before the INSERT) */
 } cq_write_opts;
 
 /** Options of model-level update/destroy/restore; `where` and `where_params` are borrowed for
  *  the call (pass CQ_EMPTY_OBJECT for "every row"). */
 typedef struct cq_bulk_opts {
-    const cq_value *where; /**< Model-level update/destroy: rows to touch (required) */
-    const char *where_sql; /**< raw fragment ANDed with `where` */
+    const cq_value *where;        /**< Model-level update/destroy: rows to touch (required) */
+    const char *where_sql;        /**< raw fragment ANDed with `where` */
     const cq_value *where_params; /**< array bound to `?` in where_sql */
     cq_txn *transaction;          /**< default: none */
     bool force;       /**< destroy on a paranoid model: DELETE instead of setting deletedAt; default
@@ -189,15 +189,15 @@ typedef struct cq_increment_opts {
     const cq_value *where; /**< model-level: the rows to move (required; an empty object moves
                                 every row); an instance moves its own row and takes none */
     const char *where_sql; /**< raw fragment ANDed with `where` */
-    const cq_value *where_params;
-    int64_t by;  /**< amount for a name or a list of names; default (0) 1 */
-    bool silent; /**< leave updatedAt alone; default false */
-    cq_txn *transaction;
+    const cq_value *where_params; /**< array bound to `?` in where_sql */
+    int64_t by;                   /**< amount for a name or a list of names; default (0) 1 */
+    bool silent;                  /**< leave updatedAt alone; default false */
+    cq_txn *transaction;          /**< default: none */
 } cq_increment_opts;
 
 /** Options of cq_model_upsert(). */
 typedef struct cq_upsert_opts {
-    cq_txn *transaction;
+    cq_txn *transaction;       /**< default: none */
     const char *const *fields; /**< the attributes a conflicting row takes (updatedAt always);
                                     NULL-terminated; NULL = every given one but createdAt */
     const char *const *conflict_fields; /**< the conflict target (attribute names; PostgreSQL
@@ -217,13 +217,13 @@ typedef struct cq_find_or_create_opts {
 
 /** Options of cq_model_aggregate() and its helpers. */
 typedef struct cq_aggregate_opts {
-    const cq_value *where; /**< rows to aggregate; NULL = all */
-    const char *where_sql; /**< raw fragment ANDed with `where` */
-    const cq_value *where_params;
-    bool distinct;            /**< fn(DISTINCT(attr)); default false */
-    const char *const *group; /**< attribute names: one result per group; NULL-terminated */
-    cq_flag paranoid;         /**< CQ_OFF also counts soft-deleted rows */
-    cq_txn *transaction;
+    const cq_value *where;        /**< rows to aggregate; NULL = all */
+    const char *where_sql;        /**< raw fragment ANDed with `where` */
+    const cq_value *where_params; /**< array bound to `?` in where_sql */
+    bool distinct;                /**< fn(DISTINCT(attr)); default false */
+    const char *const *group;     /**< attribute names: one result per group; NULL-terminated */
+    cq_flag paranoid;             /**< CQ_OFF also counts soft-deleted rows */
+    cq_txn *transaction;          /**< default: none */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */
@@ -299,6 +299,9 @@ typedef struct cq_get_opts {
  * @param[out] out  a new value, the caller frees it with cq_value_free(); a null value when
  *                  the attribute is unset. NULL on failure.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, or the getter's code.
+ * @param inst  the instance.
+ * @param attr  an attribute's name (VIRTUAL ones too).
+ * @param opts  NULL for defaults (through getters).
  */
 CQ_EXTERN int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *attr,
                                     const cq_get_opts *opts);
@@ -329,7 +332,11 @@ CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, co
  * cq_instance_get_* forms above to tell those cases apart.
  */
 CQ_EXTERN const char *cq_instance_text(const cq_instance *inst, const char *attr);
+/** The attribute as an integer, 0 when unknown or NULL (see cq_instance_text()).
+ *  @param inst the instance. @param attr the attribute's name. @return the value. */
 CQ_EXTERN int64_t cq_instance_int(const cq_instance *inst, const char *attr);
+/** The attribute as a boolean, false when unknown or NULL (see cq_instance_text()).
+ *  @param inst the instance. @param attr the attribute's name. @return the value. */
 CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
 
 /** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
@@ -417,6 +424,8 @@ CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bul
  * @param opts  required, with a where (an empty object moves every row); not kept.
  * @return CQ_OK, CQ_EINVALID (no where, bad fields or amounts), CQ_EUNKNOWN_ATTR, or the
  *         database's error (details: cq_db_error()).
+ * @param model   the model.
+ * @param fields  a name, an array of names, or an object of amounts (borrowed).
  */
 CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);
@@ -432,6 +441,9 @@ CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_v
  *                  updated; -1 on SQLite and PostgreSQL (Sequelize returns null there).
  * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNKNOWN_ATTR, CQ_EUNIQUE (a conflict on
  *         another key), or the database's error (details: cq_db_error()).
+ * @param model   the model.
+ * @param values  the row's values (borrowed).
+ * @param opts    NULL for defaults; not kept.
  */
 CQ_EXTERN int cq_model_upsert(cq_instance **out, int *created_out, cq_model *model,
                               const cq_value *values, const cq_upsert_opts *opts);
@@ -445,6 +457,8 @@ CQ_EXTERN int cq_model_upsert(cq_instance **out, int *created_out, cq_model *mod
  * @param[out] created_out  whether this call created it (may be NULL).
  * @return CQ_OK, CQ_EINVALID (no where), CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, or another
  *         CQ_E* code (details: cq_db_error()).
+ * @param model  the model.
+ * @param opts   required (its where); not kept.
  */
 CQ_EXTERN int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_model *model,
                                       const cq_find_or_create_opts *opts);
@@ -465,6 +479,9 @@ CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq
  * @param[out] out  caller owns, free with cq_value_free(); NULL on failure.
  * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ...
  * @return CQ_OK, CQ_EINVALID (fn not a name), CQ_EUNKNOWN_ATTR, or the database's error.
+ * @param model  the model.
+ * @param attr   an attribute's name, or "*" for count.
+ * @param opts   NULL for defaults; not kept.
  */
 CQ_EXTERN int cq_model_aggregate(cq_value **out, cq_model *model, const char *attr, const char *fn,
                                  const cq_aggregate_opts *opts);

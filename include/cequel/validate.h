@@ -33,6 +33,7 @@ struct cq_instance;
  * @param attr       the attribute for an attribute validator, NULL for a model validator.
  * @param value      the attribute's value (NULL when unset), NULL for a model validator.
  * @param user_data  as registered.
+ * @param msg_size  the size of `msg` in bytes.
  */
 typedef int (*cq_validator_fn)(char *msg, size_t msg_size, const struct cq_instance *inst,
                                const char *attr, const cq_value *value, void *user_data);
@@ -93,6 +94,9 @@ CQ_EXTERN const cq_validation_item *cq_db_validation_item(const cq_db *db, size_
  *
  * @param name  copied.
  * @return CQ_OK, CQ_EINVALID (NULL name or fn), CQ_ENOMEM.
+ * @param db         the connection.
+ * @param fn         the callback.
+ * @param user_data  passed to `fn` untouched.
  */
 CQ_EXTERN int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn,
                                    void *user_data);
@@ -118,6 +122,7 @@ CQ_EXTERN bool cq_validator_is_builtin(const char *key);
  * @param err       caller-owned, may be NULL: the message names the offending key.
  * @return CQ_OK, CQ_EINVALID (not an object, unknown name without a callback name, a `msg`
  *         that is not text), CQ_ENOMEM.
+ * @param model_level  true for a model's `validate` option, false for an attribute's.
  */
 CQ_EXTERN int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
                                        cq_error *err);

@@ -46,8 +46,11 @@ typedef enum cq_value_type {
 /* Constants that need no freeing: cq_value_free() ignores them, and a setter given one stores
  * a copy. Use them wherever a `const cq_value *` is borrowed, e.g.
  * `{ .name = "active", .type = CQ_BOOLEAN, .default_value = CQ_TRUE }`. */
+/** @cond internal: the objects behind CQ_TRUE, CQ_FALSE, CQ_NULL, CQ_EMPTY_OBJECT and
+ *  CQ_EMPTY_ARRAY; use the macros. */
 CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null,
     cq__value_empty_object, cq__value_empty_array;
+/** @endcond */
 #define CQ_TRUE         (&cq__value_true)  /**< the boolean true */
 #define CQ_FALSE        (&cq__value_false) /**< the boolean false */
 #define CQ_NULL         (&cq__value_null)  /**< the JSON/SQL null value (not a NULL pointer) */

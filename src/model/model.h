@@ -87,7 +87,7 @@ struct cq_db {
     cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
     uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
-    struct cq__vstate *vstate; /* validation failures and bound validators (validate.c) */
+    struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */

@@ -95,8 +95,8 @@ static int parse_type(cq_attr *attr, const char *text, const char *path, cq__dia
         if (types[i].params == PARAM_FRACTION) {
             /* fractional-second digits, as MySQL's DATETIME(p) takes them */
             if (a > 6) {
-                cli_diag_set(diag, path, "bad type %s: expected DATE(digits), digits 1 to 6", q);
-                return CLI_EINPUT;
+                cq__diag_set(diag, path, "bad type %s: expected DATE(digits), digits 1 to 6", q);
+                return CQ_EINVALID;
             }
             attr->precision = a;
         } else if (types[i].params == PARAM_LENGTH) {

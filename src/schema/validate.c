@@ -1,6 +1,6 @@
 /* `validate` in schema files: attribute validators and model validators in Sequelize's JSON
- * form, read by the library's cq_validators_from_value(). Custom and model validators name callbacks the program binds with
- * cq_db_bind_validator(); docs/validation.md. */
+ * form, read by the library's cq_validators_from_value(). Custom and model validators name
+ * callbacks the program binds with cq_db_bind_validator(); docs/validation.md. */
 #include <stdlib.h>
 #include <string.h>
 
