@@ -68,7 +68,7 @@ static void test_names__empty_names_are_refused(void **state)
     assert_int_equal(cq_db_model_count(db), 2); /* no join model left behind */
     assert_int_equal(cq_model_attr_count(task), 4);
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    srv_create(db, task, "{\"name\":\"t\"}");
+    cq_instance_free(srv_create(db, task, "{\"name\":\"t\"}"));
 }
 
 static void test_names__case_collisions_are_refused(void **state)
