@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -229,7 +230,7 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
         return CLI_EXIT_FAIL;
     }
     fprintf(out, "%s\n", text);
-    free(text);
+    cq__json_free(text);
     return CLI_EXIT_OK;
 }
 

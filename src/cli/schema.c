@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 /* ---- data types ------------------------------------------------------------------------ */
@@ -350,8 +351,8 @@ static int parse_indexes(cli_model *m, json_t *list, const char *path, cli_diag 
         json_t *f = json_object_get(json_array_get(list, i), "fields");
         nfields += (json_is_array(f) ? json_array_size(f) : 0) + 1;
     }
-    m->indexes = calloc(n + 1, sizeof *m->indexes);
-    m->index_fields = calloc(nfields + 1, sizeof *m->index_fields);
+    m->indexes = cq__calloc(n + 1, sizeof *m->indexes);
+    m->index_fields = cq__calloc(nfields + 1, sizeof *m->index_fields);
     if (!m->indexes || !m->index_fields) {
         cli_diag_set(diag, path, "out of memory");
         return CLI_ENOMEM;
@@ -499,9 +500,9 @@ static int parse_model(cli_model *m, const char *name, json_t *def, const char *
         return CLI_EINPUT;
     }
     size_t n = attrs ? json_object_size(attrs) : 0;
-    m->attrs = calloc(n + 1, sizeof *m->attrs);
-    m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
-    m->defaults = calloc(n + 1, sizeof *m->defaults);
+    m->attrs = cq__calloc(n + 1, sizeof *m->attrs);
+    m->cq_attrs = cq__calloc(n + 1, sizeof *m->cq_attrs);
+    m->defaults = cq__calloc(n + 1, sizeof *m->defaults);
     if (!m->attrs || !m->cq_attrs || !m->defaults) {
         cli_diag_set(diag, path, "out of memory");
         return CLI_ENOMEM;
@@ -570,24 +571,24 @@ void cli_schema_free(cli_schema *s)
         cli_model *m = &s->models[i];
         for (size_t a = 0; m->defaults && a < m->n_attrs; a++)
             cq_value_free(m->defaults[a]);
-        free(m->defaults);
-        free(m->attrs);
-        free(m->cq_attrs);
-        free(m->indexes);
-        free(m->index_fields);
+        cq__free(m->defaults);
+        cq__free(m->attrs);
+        cq__free(m->cq_attrs);
+        cq__free(m->indexes);
+        cq__free(m->index_fields);
     }
-    free(s->models);
+    cq__free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)
         cli_assoc_clear(&s->assocs[i]);
-    free(s->assocs);
+    cq__free(s->assocs);
     json_decref(s->root);
-    free(s);
+    cq__free(s);
 }
 
 int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_diag *diag)
 {
     *out = NULL;
-    cli_schema *s = calloc(1, sizeof *s);
+    cli_schema *s = cq__calloc(1, sizeof *s);
     if (!s) {
         cli_diag_set(diag, path, "out of memory");
         return CLI_ENOMEM;
@@ -621,7 +622,7 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
         rc = CLI_EINPUT;
         goto done;
     }
-    s->models = calloc(json_object_size(models) + 1, sizeof *s->models);
+    s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
         cli_diag_set(diag, path, "out of memory");
         rc = CLI_ENOMEM;
@@ -648,7 +649,7 @@ int cli_schema_from_json(cli_schema **out, json_t *root, const char *path, cli_d
             rc = CLI_EINPUT;
             goto done;
         }
-        s->assocs = calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
+        s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
         if (!s->assocs) {
             cli_diag_set(diag, path, "out of memory");
             rc = CLI_ENOMEM;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 typedef enum {
@@ -97,7 +98,7 @@ static int add_name(checker *c, const char *name, cli_result_kind kind, bool txn
     if (!e) {
         if (c->n_names == c->cap_names) {
             size_t cap = c->cap_names ? c->cap_names * 2 : 16;
-            name_entry *n = realloc(c->names, cap * sizeof *n);
+            name_entry *n = cq__realloc(c->names, cap * sizeof *n);
             if (!n)
                 return CLI_ENOMEM;
             c->names = n;
@@ -803,7 +804,7 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             rc = want_txn(c, &s->txn_name, target, tpath);
         break;
     case T_ASSOC:
-        s->assoc = calloc(1, sizeof *s->assoc);
+        s->assoc = cq__calloc(1, sizeof *s->assoc);
         if (!s->assoc) {
             cli_diag_set(diag, s->path, "out of memory");
             return CLI_ENOMEM;
@@ -983,11 +984,11 @@ void cli_script_free(cli_script *s)
     cli_schema_free(s->schema);
     for (size_t i = 0; s->steps && i < s->n_steps + 1; i++) {
         cli_assoc_clear(s->steps[i].assoc);
-        free(s->steps[i].assoc);
+        cq__free(s->steps[i].assoc);
     }
-    free(s->steps);
+    cq__free(s->steps);
     json_decref(s->root);
-    free(s);
+    cq__free(s);
 }
 
 static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir, cli_diag *diag)
@@ -997,7 +998,7 @@ static int load_schema_path(cli_schema **out, const char *rel, const char *base_
         return CLI_EINPUT;
     }
     size_t n = strlen(base_dir) + strlen(rel) + 2;
-    char *path = malloc(n);
+    char *path = cq__malloc(n);
     if (!path) {
         cli_diag_set(diag, "schema", "out of memory");
         return CLI_ENOMEM;
@@ -1011,8 +1012,8 @@ static int load_schema_path(cli_schema **out, const char *rel, const char *base_
     int rc = CLI_EINPUT;
     if (text)
         rc = cli_load_schema(out, text, len, path, diag);
-    free(text);
-    free(path);
+    cq__free(text);
+    cq__free(path);
     return rc;
 }
 
@@ -1021,7 +1022,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
 {
     *out = NULL;
     checker c = { .diag = diag };
-    cli_script *s = calloc(1, sizeof *s);
+    cli_script *s = cq__calloc(1, sizeof *s);
     if (!s) {
         cli_diag_set(diag, NULL, "out of memory");
         return CLI_ENOMEM;
@@ -1068,7 +1069,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
         rc = CLI_EINPUT;
         goto done;
     }
-    s->steps = calloc(json_array_size(steps) + 1, sizeof *s->steps);
+    s->steps = cq__calloc(json_array_size(steps) + 1, sizeof *s->steps);
     if (!s->steps) {
         cli_diag_set(diag, NULL, "out of memory");
         rc = CLI_ENOMEM;
@@ -1083,7 +1084,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
         s->n_steps++;
     }
 done:
-    free(c.names);
+    cq__free(c.names);
     if (rc != CLI_OK) {
         cli_script_free(s);
         return rc;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 void cli_diag_set(cli_diag *d, const char *path, const char *fmt, ...)
@@ -126,16 +127,16 @@ char *cli_read_file(const char *path, size_t *len_out, cli_diag *diag)
         return NULL;
     }
     size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+    char *buf = cq__malloc(cap);
     while (buf) {
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
         if (got == 0)
             break;
         if (cap - len - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
+            char *nb = cq__realloc(buf, cap * 2);
             if (!nb) {
-                free(buf);
+                cq__free(buf);
                 buf = NULL;
                 break;
             }
@@ -146,7 +147,7 @@ char *cli_read_file(const char *path, size_t *len_out, cli_diag *diag)
     bool failed = ferror(f) != 0;
     fclose(f);
     if (!buf || failed) {
-        free(buf);
+        cq__free(buf);
         cli_diag_set(diag, NULL, "%s: %s", path, buf ? "read error" : "out of memory");
         return NULL;
     }
@@ -242,14 +243,14 @@ bool cli_blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cli_
         return true;
     }
     if (out) {
-        unsigned char *bytes = malloc(len / 2 + 1);
+        unsigned char *bytes = cq__malloc(len / 2 + 1);
         *out = NULL;
         if (bytes) {
             for (size_t i = 0; i < len / 2; i++)
                 bytes[i] =
                     (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
             *out = cq_value_blob(bytes, len / 2);
-            free(bytes);
+            cq__free(bytes);
         }
         if (!*out) {
             cli_diag_set(diag, sub, "out of memory");

@@ -13,9 +13,9 @@ void cq__result_free(cq__result *r)
     for (size_t i = 0; i < r->nrows * r->ncols; i++)
         cq_value_free(r->cells[i]);
     for (size_t i = 0; i < r->ncols; i++)
-        free(r->colnames[i]);
-    free(r->cells);
-    free(r->colnames);
+        cq__free(r->colnames[i]);
+    cq__free(r->cells);
+    cq__free(r->colnames);
     memset(r, 0, sizeof *r);
 }
 

@@ -29,12 +29,12 @@ void cq__db_clear(cq_db *db)
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
 {
     *out = NULL;
-    cq_db *db = calloc(1, sizeof *db);
+    cq_db *db = cq__calloc(1, sizeof *db);
     if (!db)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     int rc = cq__session_open(&db->s, url, err);
     if (rc != CQ_OK) {
-        free(db);
+        cq__free(db);
         return rc;
     }
     if (opts) {
@@ -58,15 +58,15 @@ void cq_db_close(cq_db *db)
         cq_txn *t = db->txn_inner;
         while (t) {
             cq_txn *p = t->parent;
-            free(t);
+            cq__free(t);
             t = p;
         }
     }
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
-    free(db->models);
-    free(db);
+    cq__free(db->models);
+    cq__free(db);
 }
 
 const cq_error *cq_db_error(const cq_db *db)
@@ -127,7 +127,7 @@ static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
     if (!text)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     int rc = cq__session_exec(&db->s, text, NULL, 0, NULL);
-    free(text);
+    cq__free(text);
     return rc;
 }
 
@@ -138,7 +138,7 @@ static void rollback_top(cq_db *db)
     char *text = cq__sql_txn(CQ__TXN_ROLLBACK, 0, cq_db_dialect(db));
     if (text)
         cq__session_exec(&db->s, text, NULL, 0, NULL);
-    free(text);
+    cq__free(text);
     db->s.error = keep;
 }
 
@@ -155,7 +155,7 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu already has an open nested transaction",
                            (unsigned long long)parent->id);
-    cq_txn *t = calloc(1, sizeof *t);
+    cq_txn *t = cq__calloc(1, sizeof *t);
     if (!t)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     t->db = db;
@@ -167,7 +167,7 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     int rc = txn_statement(db, CQ__TXN_BEGIN, t);
     if (rc != CQ_OK) {
         db->s.txn_id = saved;
-        free(t);
+        cq__free(t);
         return rc;
     }
     if (!parent)
@@ -207,7 +207,7 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
     if (!t->parent)
         db->txn_top = NULL;
     db->s.txn_id = t->parent ? t->parent->id : 0;
-    free(t);
+    cq__free(t);
     return rc;
 }
 

@@ -177,7 +177,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
         return oom(db);
     char *dot = strrchr(inner, '.');
     if (!dot || dot == inner || !dot[1]) {
-        free(inner);
+        cq__free(inner);
         return cq__db_fail(db, CQ_EINVALID,
                            "where: \"%s\" must be \"$<include path>.<attribute>$\"", key);
     }
@@ -193,7 +193,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
         wctx iw = { im, ialias, NULL, NULL };
         rc = build_attr(out, &iw, dot + 1, v);
     }
-    free(inner);
+    cq__free(inner);
     return rc;
 }
 
