@@ -567,7 +567,14 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
@@ -594,7 +601,14 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
 
 int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     int rc = set_values(inst, values);
     if (rc != CQ_OK)
         return rc;
@@ -666,8 +680,15 @@ static int soft_write(cq_instance *inst, bool deleting)
 
 int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
                            m->name);
@@ -691,8 +712,15 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     (void)opts;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
