@@ -180,19 +180,31 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
     return CQ_OK;
 }
 
-static void touch_timestamps(cq_instance *inst, bool inserting)
+/* Stamps updatedAt (and createdAt when inserting without one). Both values are made before
+ * either is stored, so running out of memory leaves the instance as it was (CQ_ENOMEM). */
+static int touch_timestamps(cq_instance *inst, bool inserting)
 {
     cq_model *m = inst->model;
     char now[32];
     cq__now_iso(now);
+    bool upd = m->updated_at >= 0;
+    bool cre = inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]);
+    cq_value *u = upd ? cq_value_text(now) : NULL;
+    cq_value *c = cre ? cq_value_text(now) : NULL;
+    if ((upd && !u) || (cre && !c)) {
+        cq_value_free(u);
+        cq_value_free(c);
+        return oom(m->db);
+    }
     /* Sequelize sets updatedAt first, then createdAt when it has none */
-    if (m->updated_at >= 0) {
+    if (upd) {
         /* always written, even when the clock has not moved since the last save */
-        store(inst, (size_t)m->updated_at, cq_value_text(now), true);
+        store(inst, (size_t)m->updated_at, u, true);
         inst->changed[m->updated_at] = true;
     }
-    if (inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]))
-        store(inst, (size_t)m->created_at, cq_value_text(now), true);
+    if (cre)
+        store(inst, (size_t)m->created_at, c, true);
+    return CQ_OK;
 }
 
 /* DEVIATIONS D4: on PostgreSQL an explicit value in a SERIAL column does not advance the
@@ -233,10 +245,11 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     int rc = check_not_null(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
+    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
         return oom(db);
-    touch_timestamps(inst, true);
     bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit) {
         cq__stmt_free(st);
@@ -287,10 +300,21 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
             v = res.cells[k];
             res.cells[k] = NULL;
         } else if (m->attrs[i].auto_increment) {
-            v = cq_value_int(res.last_insert_id);
+            if (!(v = cq_value_int(res.last_insert_id))) {
+                /* the row is written but its key cannot be kept: the caller's transaction
+                 * (nested create, accessors) rolls it back */
+                cq__result_free(&res);
+                return oom(db);
+            }
         }
-        if (v)
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+        if (v) {
+            cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
+            if (!conv) {
+                cq__result_free(&res);
+                return oom(db);
+            }
+            store(inst, i, conv, false);
+        }
     }
     cq__result_free(&res);
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
@@ -363,9 +387,10 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     int rc = CQ_OK;
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = check_not_null(insts[r], true, opts);
+        if (rc == CQ_OK)
+            rc = touch_timestamps(insts[r], true);
         if (rc != CQ_OK)
             break;
-        touch_timestamps(insts[r], true);
         for (size_t i = 0; i < m->nattrs; i++) {
             const cq__attr *a = &m->attrs[i];
             const cq_value *v = insts[r]->values[i];
@@ -436,7 +461,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
         if (rc == CQ_OK)
             rc = check_not_null(insts[r], true, NULL);
         if (rc == CQ_OK)
-            touch_timestamps(insts[r], true);
+            rc = touch_timestamps(insts[r], true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             const cq_value *v = insts[r]->values[i];
             if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
@@ -525,7 +550,8 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     int rc = check_not_null(inst, false, opts);
     if (rc != CQ_OK)
         return rc;
-    touch_timestamps(inst, false);
+    if ((rc = touch_timestamps(inst, false)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
         return oom(db);
@@ -732,6 +758,10 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 {
+    if (!inst) {
+        cq_value_free(v); /* the setter takes v, even failing */
+        return CQ_EINVALID;
+    }
     cq__db_clear(inst->model->db);
     return set_attr(inst, attr, v);
 }
@@ -765,6 +795,8 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 
 int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_INT, "an integer");
     if (rc == CQ_OK)
@@ -774,6 +806,8 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
     if (rc == CQ_OK)
@@ -783,6 +817,8 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
 
 int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_BOOL, "a boolean");
     if (rc == CQ_OK)
@@ -792,6 +828,8 @@ int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_TEXT, "a string");
     if (rc == CQ_OK)
