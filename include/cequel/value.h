@@ -95,13 +95,15 @@ enum { CQ_JSON_COMPACT = 0, CQ_JSON_INDENT = 1, CQ_JSON_SORT_KEYS = 2 };
  * Parses JSON text (jansson). Integers become CQ_VALUE_INT, reals CQ_VALUE_DOUBLE.
  * @param[out] out  the parsed tree, caller frees with cq_value_free(); NULL on failure.
  * @param err       caller-owned, may be NULL; gets line/column of a syntax error.
- * @return CQ_OK, CQ_EINVALID on malformed JSON, CQ_ENOMEM.
+ * @return CQ_OK, CQ_EINVALID on malformed JSON (or a NULL `json`), CQ_ENOMEM when any
+ *         allocation failed during the parse (never a partial tree).
  */
 CQ_EXTERN int cq_value_from_json(cq_value **out, const char *json, cq_error *err);
 /**
  * Renders `v` as JSON text. Blobs render as
  * `{"type":"Buffer","data":[...]}`, like Node's Buffer#toJSON.
  * @param[out] out  NUL-terminated text; caller frees with cq_free(). NULL on failure.
+ * @return CQ_OK, CQ_ENOMEM when any allocation failed (never a partial text).
  */
 CQ_EXTERN int cq_value_to_json(char **out, const cq_value *v, int flags);
 
