@@ -42,3 +42,12 @@ int cq__err_set(cq_error *err, int code, const char *fmt, ...)
     va_end(ap);
     return code;
 }
+
+/* One record per thread (as libgit2 keeps its last error): calls on a shared cq_db from
+ * several threads each report to their own caller. */
+static _Thread_local cq_error last_error;
+
+cq_error *cq__last_error(void)
+{
+    return &last_error;
+}

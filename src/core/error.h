@@ -11,4 +11,7 @@ int cq__err_set(cq_error *err, int code, const char *fmt, ...)
 #endif
     ;
 
+/* The calling thread's error record (what cq_db_error() returns). */
+cq_error *cq__last_error(void);
+
 #endif

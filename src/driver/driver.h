@@ -3,12 +3,15 @@
 #ifndef CQ_DRIVER_H
 #define CQ_DRIVER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "cequel/db.h"
 #include "cequel/log.h"
 #include "cequel/value.h"
+#include "core/error.h"
 
 typedef struct cq__conn cq__conn;
 
@@ -31,6 +34,13 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
  * them to NULL); returns CQ_OK to go on, or an error that ends the statement. */
 typedef int (*cq__row_fn)(void *ctx, cq__result *one);
 
+/* Pool settings (Sequelize's `pool` option; cq_pool_opts with defaults filled in). */
+typedef struct cq__pool_cfg {
+    unsigned max, min;
+    unsigned idle_ms, acquire_ms, evict_ms;
+    bool begin_immediate; /* SQLite file shared by several connections: BEGIN IMMEDIATE */
+} cq__pool_cfg;
+
 typedef struct cq__driver {
     cq_dialect dialect;
     const char *name;
@@ -44,6 +54,11 @@ typedef struct cq__driver {
      * the driver reads whole results only (the session then walks the whole result). */
     int (*exec_rows)(cq__conn *conn, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__row_fn row, void *ctx, cq_error *err);
+    /* Pool settings for `target` before any connection opens (SQLite: one connection for an
+     * in-memory database); NULL = nothing to adjust. */
+    void (*plan_pool)(const char *target, cq__pool_cfg *cfg);
+    /* Per-connection setup with the pool's settings (SQLite: busy timeout, WAL); NULL = none. */
+    int (*tune)(cq__conn *conn, const cq__pool_cfg *cfg, cq_error *err);
 } cq__driver;
 
 extern const cq__driver cq__driver_sqlite;
@@ -85,26 +100,68 @@ void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle));
 bool cq__prep_is_dml(const char *sql);
 bool cq__prep_is_ddl(const char *sql);
 
-/* A connection plus what every statement needs: logging and error reporting. */
+/* One pooled connection. While busy it belongs to one thread (`owner`): every statement that
+ * thread runs on the session goes to it, so a call, and a transaction, see one connection. */
+typedef struct cq__pconn {
+    cq__conn *conn;
+    struct cq__pconn *next; /* in the session's idle or busy list */
+    pthread_t owner;
+    unsigned holders; /* acquires not yet released (nested calls, a pinned transaction) */
+    bool pinned;      /* a transaction holds it between calls */
+    bool broken;      /* found dead: destroyed on release instead of reused */
+    uint64_t txn_id;  /* innermost open transaction, for logs; 0 = none */
+    uint64_t idle_since;
+} cq__pconn;
+
+/* A pool of connections plus what every statement needs: logging and error reporting.
+ * Errors go to the calling thread's record (cq__last_error()). */
 typedef struct cq__session {
     const cq__driver *driver;
-    cq__conn *conn;
+    char *target; /* URL part handed to driver->connect, pool parameters removed */
     cq_log_opts log;
-    uint64_t txn_id; /* current transaction for logs, 0 when none */
-    cq_error error;
+    cq__pool_cfg cfg;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a connection came back (waiters, close) */
+    cq__pconn *idle, *busy;
+    unsigned size, connecting, waiting;
+    uint64_t created, destroyed, last_evict;
+    atomic_bool frozen; /* set by the first acquire: the schema may no longer change */
+    bool closing;
 } cq__session;
 
-/* Parses `url`, picks the driver and connects. */
-int cq__session_open(cq__session *s, const char *url, cq_error *err);
+/* Parses `url` (pool parameters pool_max, pool_min, pool_idle, pool_acquire, pool_evict
+ * override `pool`), picks the driver and opens the first connection, so a bad URL or an
+ * unreachable server fails here. */
+int cq__session_open(cq__session *s, const char *url, const cq_pool_opts *pool, cq_error *err);
+/* Sets up the pool of an opened session and opens its first connection. */
+int cq__pool_init(cq__session *s, cq_error *err);
+/* Waits until no connection is in use by a call (pinned ones may stay), then returns. */
+void cq__session_quiesce(cq__session *s);
+/* Closes every connection (none may be in use) and frees the pool. */
 void cq__session_close(cq__session *s);
 
-/* The one path every statement takes: logs it once, runs it, maps errors into s->error. */
+/* The calling thread's connection: the one it already holds on `s` (holders + 1), else an
+ * idle one, else a new one while fewer than max exist, else waits up to acquire ms
+ * (CQ_ETIMEOUT). Marks the session frozen. */
+int cq__pool_acquire(cq__session *s, cq__pconn **out);
+/* Gives one hold back; the last returns the connection to the pool (or destroys it when
+ * broken) and wakes a waiter. */
+void cq__pool_release(cq__session *s, cq__pconn *c);
+void cq__pool_stats(cq__session *s, cq_pool_stats *out);
+
+/* The one path every statement takes: runs it on the calling thread's connection (acquired
+ * for the statement when the thread holds none), logs it once, maps errors into the calling
+ * thread's error record. */
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__result *res);
 
 /* The same, the rows handed to `row` one at a time (see cq__driver.exec_rows). */
 int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const *params,
                           size_t n_params, cq__row_fn row, void *ctx);
+
+/* The same on a given connection (transactions: BEGIN/COMMIT on the one they pinned). */
+int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
+                        const cq_value *const *params, size_t n_params, cq__result *res);
 
 /* Emits a warning through the logging hook. */
 void cq__session_warn(cq__session *s, const char *text);

@@ -11,7 +11,8 @@
 
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 {
-    cq_error *e = &db->s.error;
+    (void)db; /* the record is the calling thread's */
+    cq_error *e = cq__last_error();
     memset(e, 0, sizeof *e);
     e->code = code;
     va_list ap;
@@ -23,7 +24,8 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 
 void cq__db_clear(cq_db *db)
 {
-    memset(&db->s.error, 0, sizeof db->s.error);
+    (void)db;
+    memset(cq__last_error(), 0, sizeof(cq_error));
 }
 
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
@@ -32,8 +34,13 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     cq_db *db = calloc(1, sizeof *db);
     if (!db)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
-    int rc = cq__session_open(&db->s, url, err);
+    if (pthread_mutex_init(&db->mu, NULL) != 0) {
+        free(db);
+        return cq__err_set(err, CQ_ENOMEM, "cannot create a mutex");
+    }
+    int rc = cq__session_open(&db->s, url, opts ? &opts->pool : NULL, err);
     if (rc != CQ_OK) {
+        pthread_mutex_destroy(&db->mu);
         free(db);
         return rc;
     }
@@ -41,42 +48,84 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
         db->s.log = opts->log;
         db->defaults = opts->define;
     }
-    db->next_txn_id = 1;
+    atomic_init(&db->next_txn_id, 1);
     *out = db;
     return CQ_OK;
 }
 
-static void rollback_top(cq_db *db);
+static void rollback_top(cq_txn *top);
+static void txn_unlist(cq_txn *top);
 
 void cq_db_close(cq_db *db)
 {
     if (!db)
         return;
-    if (db->txn_top) {
-        /* roll back whatever the caller left open, innermost first */
-        rollback_top(db);
-        cq_txn *t = db->txn_inner;
+    /* calls running on other threads give their connections back first */
+    cq__session_quiesce(&db->s);
+    cq_error keep = *cq__last_error();
+    while (db->open) {
+        /* roll back whatever was left open, by any thread, innermost savepoint and all */
+        cq_txn *top = db->open;
+        rollback_top(top);
+        txn_unlist(top);
+        cq__pool_release(&db->s, top->conn);
+        cq_txn *t = top->inner;
         while (t) {
             cq_txn *p = t->parent;
             free(t);
             t = p;
         }
     }
+    *cq__last_error() = keep;
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
     free(db->models);
+    pthread_mutex_destroy(&db->mu);
     free(db);
 }
 
 const cq_error *cq_db_error(const cq_db *db)
 {
-    return &db->s.error;
+    (void)db;
+    return cq__last_error();
 }
 
 cq_dialect cq_db_dialect(const cq_db *db)
 {
     return db->s.driver->dialect;
+}
+
+int cq_db_freeze(cq_db *db)
+{
+    if (!db)
+        return CQ_EINVALID;
+    atomic_store(&db->s.frozen, true);
+    return CQ_OK;
+}
+
+bool cq_db_is_frozen(const cq_db *db)
+{
+    return db && atomic_load(&((cq_db *)db)->s.frozen);
+}
+
+int cq__db_check_unfrozen(cq_db *db, const char *what)
+{
+    if (!atomic_load(&db->s.frozen))
+        return CQ_OK;
+    return cq__db_fail(db, CQ_EINVALID,
+                       "%s: defined too late; the models and associations of this db are frozen "
+                       "(the first statement, the first instance or cq_db_freeze() froze them): "
+                       "define every model and association before using the db",
+                       what);
+}
+
+int cq_db_pool_stats(cq_pool_stats *out, cq_db *db)
+{
+    if (!out || !db)
+        return CQ_EINVALID;
+    cq__pool_stats(&db->s, out);
+    return CQ_OK;
 }
 
 cq_model *cq_db_model(const cq_db *db, const char *name)
@@ -100,7 +149,7 @@ cq_model *cq_db_model_at(const cq_db *db, size_t i)
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 {
     cq__sql sql;
-    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
     rc = cq__session_exec(&db->s, sql.text, sql.params, sql.n, res);
@@ -111,7 +160,7 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx)
 {
     cq__sql sql;
-    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
     rc = cq__session_exec_rows(&db->s, sql.text, sql.params, sql.n, row, ctx);
@@ -121,25 +170,60 @@ int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *c
 
 /* ---- transactions -------------------------------------------------------------- */
 
+/* Runs BEGIN/COMMIT/ROLLBACK or the savepoint statement of `t` on the connection its
+ * top-level transaction pinned (whichever thread ends it). */
 static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
 {
+    if (verb == CQ__TXN_BEGIN && t->depth == 0 && db->s.cfg.begin_immediate)
+        verb = CQ__TXN_BEGIN_IMMEDIATE;
     char *text = cq__sql_txn(verb, t->depth == 0 ? 0 : t->id, cq_db_dialect(db));
     if (!text)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-    int rc = cq__session_exec(&db->s, text, NULL, 0, NULL);
+    int rc = cq__session_exec_on(&db->s, t->conn, text, NULL, 0, NULL);
     free(text);
     return rc;
 }
 
-/* Rolls back the outermost transaction, keeping the error already reported. */
-static void rollback_top(cq_db *db)
+/* Rolls back a top-level transaction, keeping the error already reported. */
+static void rollback_top(cq_txn *top)
 {
-    cq_error keep = db->s.error;
+    cq_db *db = top->db;
+    cq_error keep = *cq__last_error();
     char *text = cq__sql_txn(CQ__TXN_ROLLBACK, 0, cq_db_dialect(db));
     if (text)
-        cq__session_exec(&db->s, text, NULL, 0, NULL);
+        cq__session_exec_on(&db->s, top->conn, text, NULL, 0, NULL);
     free(text);
-    db->s.error = keep;
+    *cq__last_error() = keep;
+}
+
+static void txn_unlist(cq_txn *top)
+{
+    cq_db *db = top->db;
+    pthread_mutex_lock(&db->mu);
+    for (cq_txn **p = &db->open; *p; p = &(*p)->next_open)
+        if (*p == top) {
+            *p = top->next_open;
+            break;
+        }
+    pthread_mutex_unlock(&db->mu);
+}
+
+/* The calling thread's open top-level transaction on db. */
+static cq_txn *my_top(cq_db *db)
+{
+    pthread_t me = pthread_self();
+    pthread_mutex_lock(&db->mu);
+    cq_txn *t = db->open;
+    while (t && !pthread_equal(t->owner, me))
+        t = t->next_open;
+    pthread_mutex_unlock(&db->mu);
+    return t;
+}
+
+cq_txn *cq__txn_current(cq_db *db)
+{
+    cq_txn *top = my_top(db);
+    return top ? top->inner : NULL;
 }
 
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
@@ -147,11 +231,11 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     *out = NULL;
     if (parent && (parent->db != db || parent->done))
         return cq__db_fail(db, CQ_EINVALID, "parent transaction is finished or from another db");
-    if (!parent && db->txn_top)
+    if (!parent && my_top(db))
         return cq__db_fail(db, CQ_EINVALID,
-                           "a transaction is already open on this db; nest with "
+                           "this thread already has a transaction open on this db; nest with "
                            "cq_txn_opts.parent (a savepoint)");
-    if (parent && parent != db->txn_inner)
+    if (parent && parent != parent->top->inner)
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu already has an open nested transaction",
                            (unsigned long long)parent->id);
@@ -160,19 +244,38 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     t->db = db;
     t->parent = parent;
-    t->id = db->next_txn_id++;
+    t->id = atomic_fetch_add(&db->next_txn_id, 1);
     t->depth = parent ? parent->depth + 1 : 0;
-    uint64_t saved = db->s.txn_id;
-    db->s.txn_id = t->id;
+    if (parent) {
+        t->top = parent->top;
+        t->conn = parent->conn;
+    } else {
+        t->top = t;
+        t->owner = pthread_self();
+        int rc = cq__pool_acquire(&db->s, &t->conn);
+        if (rc != CQ_OK) {
+            free(t);
+            return rc;
+        }
+    }
+    uint64_t saved = t->conn->txn_id;
+    t->conn->txn_id = t->id;
     int rc = txn_statement(db, CQ__TXN_BEGIN, t);
     if (rc != CQ_OK) {
-        db->s.txn_id = saved;
+        t->conn->txn_id = saved;
+        if (!parent)
+            cq__pool_release(&db->s, t->conn);
         free(t);
         return rc;
     }
-    if (!parent)
-        db->txn_top = t;
-    db->txn_inner = t;
+    t->top->inner = t;
+    if (!parent) {
+        t->conn->pinned = true;
+        pthread_mutex_lock(&db->mu);
+        t->next_open = db->open;
+        db->open = t;
+        pthread_mutex_unlock(&db->mu);
+    }
     *out = t;
     return CQ_OK;
 }
@@ -189,7 +292,7 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
         return CQ_EINVALID;
     cq_db *db = t->db;
     cq__db_clear(db);
-    if (db->txn_inner != t) {
+    if (t->top->inner != t) {
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu has an open nested transaction; end that first",
                            (unsigned long long)t->id);
@@ -197,16 +300,19 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
     int rc = txn_statement(db, verb, t);
     if (rc != CQ_OK && verb == CQ__TXN_COMMIT && t->depth == 0) {
         /* a failed COMMIT leaves the transaction open: roll it back so the db is usable */
-        rollback_top(db);
+        rollback_top(t);
     }
     if (t->depth > 0 && verb == CQ__TXN_ROLLBACK && rc == CQ_OK) {
         /* ROLLBACK TO keeps the savepoint open; release it so nesting stays balanced */
         rc = txn_statement(db, CQ__TXN_COMMIT, t);
     }
-    db->txn_inner = t->parent;
-    if (!t->parent)
-        db->txn_top = NULL;
-    db->s.txn_id = t->parent ? t->parent->id : 0;
+    if (t->parent) {
+        t->top->inner = t->parent;
+        t->conn->txn_id = t->parent->id;
+    } else {
+        txn_unlist(t);
+        cq__pool_release(&db->s, t->conn); /* unpins it */
+    }
     free(t);
     return rc;
 }
@@ -223,12 +329,11 @@ int cq_txn_rollback(cq_txn *txn)
 
 int cq__txn_finish(cq_txn *t, int rc)
 {
-    cq_db *db = t->db;
     if (rc == CQ_OK)
         return cq_txn_commit(t);
-    cq_error keep = db->s.error; /* the rollback must not hide why it happened */
+    cq_error keep = *cq__last_error(); /* the rollback must not hide why it happened */
     cq_txn_rollback(t);
-    db->s.error = keep;
+    *cq__last_error() = keep;
     return rc;
 }
 

@@ -234,6 +234,11 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
     if (!name || !*name)
         return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
+    if (cq_db_is_frozen(db)) {
+        char what[160];
+        snprintf(what, sizeof what, "model \"%.100s\"", name);
+        return cq__db_check_unfrozen(db, what);
+    }
     if (cq_db_model(db, name))
         return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
     cq_model *m = calloc(1, sizeof *m);

@@ -495,6 +495,11 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
              : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
                                    : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
+    /* the include's separate queries run on the connection of the main one (one call, one
+     * connection: the pool hands the calling thread the connection it holds) */
+    cq__pconn *held = NULL;
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan))
+        rc = cq__pool_acquire(&m->db->s, &held);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
         cq__sj_stream *stream = NULL;
@@ -509,6 +514,7 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     if (rc == CQ_OK)
         rc = sj ? cq__inc_load_separate(rows, &plan, o.transaction)
                 : cq__inc_load_many(rows, &plan, o.transaction);
+    cq__pool_release(&m->db->s, held);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
@@ -621,11 +627,15 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
-    int rc = cq__count(&n, m, &co, NULL);
+    cq__pconn *held = NULL; /* the count and the rows read on one connection */
+    int rc = cq__pool_acquire(&m->db->s, &held);
+    if (rc == CQ_OK)
+        rc = cq__count(&n, m, &co, NULL);
     if (rc == CQ_OK)
         rc = cq_model_find_all(rows_out, m, opts);
     if (rc == CQ_OK)
         *count_out = n;
+    cq__pool_release(&m->db->s, held);
     return rc;
 }
 

@@ -1,0 +1,278 @@
+/* The connection pool of a session: connections open on demand up to `max`, idle ones come
+ * back for reuse (most recent first, so prepared-statement caches stay warm), idle ones above
+ * `min` close after `idle` ms (checked when the pool is used, at most every `evict` ms; no
+ * reaper thread). A busy connection belongs to one thread: every statement that thread runs
+ * on the session goes to it, which is how one call, or one transaction, stays on one
+ * connection without passing it down every internal function.
+ *
+ * The mutex guards the lists and counters only: connecting, closing and every statement run
+ * with it released, so no lock is held across a round trip to the server. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, pthread_condattr_setclock */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "driver/driver.h"
+
+#define NS_PER_MS 1000000ull
+
+static void close_list(cq__session *s, cq__pconn *list)
+{
+    while (list) {
+        cq__pconn *next = list->next;
+        s->driver->close(list->conn);
+        free(list);
+        list = next;
+    }
+}
+
+static void unlink_conn(cq__pconn **head, cq__pconn *c)
+{
+    for (cq__pconn **p = head; *p; p = &(*p)->next)
+        if (*p == c) {
+            *p = c->next;
+            c->next = NULL;
+            return;
+        }
+}
+
+/* Under the lock: takes idle connections past their idle time (while more than min stay
+ * open) off the list, returning them for closing after the lock is released. */
+static cq__pconn *take_expired(cq__session *s, uint64_t now)
+{
+    if (now - s->last_evict < s->cfg.evict_ms * NS_PER_MS)
+        return NULL;
+    s->last_evict = now;
+    cq__pconn *out = NULL;
+    for (cq__pconn **p = &s->idle; *p;) {
+        cq__pconn *c = *p;
+        if (s->size > s->cfg.min && now - c->idle_since >= s->cfg.idle_ms * NS_PER_MS) {
+            *p = c->next;
+            c->next = out;
+            out = c;
+            s->size--;
+            s->destroyed++;
+        } else {
+            p = &c->next;
+        }
+    }
+    return out;
+}
+
+/* Opens one connection (no lock held). */
+static int open_conn(cq__session *s, cq__pconn **out)
+{
+    *out = NULL;
+    cq__pconn *c = calloc(1, sizeof *c);
+    if (!c)
+        return cq__err_set(cq__last_error(), CQ_ENOMEM, "out of memory");
+    int rc = s->driver->connect(&c->conn, s->target, cq__last_error());
+    if (rc == CQ_OK && s->driver->tune) {
+        rc = s->driver->tune(c->conn, &s->cfg, cq__last_error());
+        if (rc != CQ_OK)
+            s->driver->close(c->conn);
+    }
+    if (rc != CQ_OK) {
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return CQ_OK;
+}
+
+int cq__pool_init(cq__session *s, cq_error *err)
+{
+    pthread_condattr_t ca;
+    if (pthread_mutex_init(&s->mu, NULL) != 0)
+        return cq__err_set(err, CQ_ENOMEM, "cannot create the pool's mutex");
+    if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&s->cv, &ca) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        return cq__err_set(err, CQ_ENOMEM, "cannot create the pool's condition variable");
+    }
+    pthread_condattr_destroy(&ca);
+    atomic_init(&s->frozen, false);
+    /* the first connection opens now: a bad URL or an unreachable server fails cq_db_open */
+    cq__pconn *c = calloc(1, sizeof *c);
+    int rc = c ? s->driver->connect(&c->conn, s->target, err)
+               : cq__err_set(err, CQ_ENOMEM, "out of memory");
+    if (rc == CQ_OK && s->driver->tune) {
+        rc = s->driver->tune(c->conn, &s->cfg, err);
+        if (rc != CQ_OK)
+            s->driver->close(c->conn);
+    }
+    if (rc != CQ_OK) {
+        free(c);
+        pthread_cond_destroy(&s->cv);
+        pthread_mutex_destroy(&s->mu);
+        return rc;
+    }
+    c->idle_since = cq__monotonic_ns();
+    s->idle = c;
+    s->size = 1;
+    s->created = 1;
+    s->last_evict = c->idle_since;
+    return CQ_OK;
+}
+
+/* The calling thread's busy connection on `s`, or NULL. Under the lock. */
+static cq__pconn *held_by_me(cq__session *s)
+{
+    pthread_t me = pthread_self();
+    for (cq__pconn *c = s->busy; c; c = c->next)
+        if (c->holders > 0 && pthread_equal(c->owner, me))
+            return c;
+    return NULL;
+}
+
+int cq__pool_acquire(cq__session *s, cq__pconn **out)
+{
+    *out = NULL;
+    atomic_store(&s->frozen, true);
+    uint64_t now = cq__monotonic_ns();
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += s->cfg.acquire_ms / 1000;
+    deadline.tv_nsec += (long)(s->cfg.acquire_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    cq__pconn *c = held_by_me(s);
+    if (c) {
+        c->holders++;
+        pthread_mutex_unlock(&s->mu);
+        *out = c;
+        return CQ_OK;
+    }
+    cq__pconn *expired = take_expired(s, now);
+    int rc = CQ_OK;
+    for (;;) {
+        if (s->idle) {
+            c = s->idle;
+            s->idle = c->next;
+            break;
+        }
+        if (s->size + s->connecting < s->cfg.max) {
+            s->connecting++;
+            pthread_mutex_unlock(&s->mu);
+            close_list(s, expired);
+            expired = NULL;
+            rc = open_conn(s, &c);
+            pthread_mutex_lock(&s->mu);
+            s->connecting--;
+            if (rc != CQ_OK) {
+                pthread_cond_broadcast(&s->cv); /* a waiter may try in its turn */
+                break;
+            }
+            s->size++;
+            s->created++;
+            break;
+        }
+        s->waiting++;
+        int w = pthread_cond_timedwait(&s->cv, &s->mu, &deadline);
+        s->waiting--;
+        if (w == ETIMEDOUT && !s->idle && s->size + s->connecting >= s->cfg.max) {
+            rc = cq__err_set(cq__last_error(), CQ_ETIMEOUT,
+                             "no database connection came free within %u ms (pool max %u, all "
+                             "in use)",
+                             s->cfg.acquire_ms, s->cfg.max);
+            break;
+        }
+    }
+    if (rc == CQ_OK) {
+        c->owner = pthread_self();
+        c->holders = 1;
+        c->next = s->busy;
+        s->busy = c;
+        *out = c;
+    }
+    pthread_mutex_unlock(&s->mu);
+    close_list(s, expired);
+    return rc;
+}
+
+void cq__pool_release(cq__session *s, cq__pconn *c)
+{
+    if (!c)
+        return;
+    cq__pconn *drop = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (--c->holders == 0) {
+        unlink_conn(&s->busy, c);
+        c->pinned = false;
+        c->txn_id = 0;
+        uint64_t now = cq__monotonic_ns();
+        if (c->broken) {
+            drop = c;
+            s->size--;
+            s->destroyed++;
+        } else {
+            c->idle_since = now;
+            c->next = s->idle;
+            s->idle = c;
+        }
+        cq__pconn *expired = take_expired(s, now);
+        if (drop)
+            drop->next = expired;
+        else
+            drop = expired;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    close_list(s, drop);
+}
+
+void cq__pool_stats(cq__session *s, cq_pool_stats *out)
+{
+    pthread_mutex_lock(&s->mu);
+    size_t idle = 0;
+    for (cq__pconn *c = s->idle; c; c = c->next)
+        idle++;
+    *out = (cq_pool_stats){ .size = s->size,
+                            .idle = idle,
+                            .waiting = s->waiting,
+                            .created = s->created,
+                            .destroyed = s->destroyed };
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* A connection is in use by a call when it has more holders than its transaction pin. */
+static bool calls_running(const cq__session *s)
+{
+    if (s->connecting)
+        return true;
+    for (const cq__pconn *c = s->busy; c; c = c->next)
+        if (c->holders > (c->pinned ? 1u : 0u))
+            return true;
+    return false;
+}
+
+void cq__session_quiesce(cq__session *s)
+{
+    if (!s->driver)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->closing = true;
+    while (calls_running(s))
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void cq__session_close(cq__session *s)
+{
+    if (!s->driver)
+        return;
+    close_list(s, s->idle);
+    close_list(s, s->busy); /* none normally: the db released its transactions' connections */
+    s->idle = s->busy = NULL;
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s->target);
+    s->target = NULL;
+    s->driver = NULL;
+}
