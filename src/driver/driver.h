@@ -147,6 +147,8 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out);
 /* Gives one hold back; the last returns the connection to the pool (or destroys it when
  * broken) and wakes a waiter. */
 void cq__pool_release(cq__session *s, cq__pconn *c);
+/* Marks `c` as held by a transaction between calls (the release that ends it unpins). */
+void cq__pool_pin(cq__session *s, cq__pconn *c);
 void cq__pool_stats(cq__session *s, cq_pool_stats *out);
 
 /* The one path every statement takes: runs it on the calling thread's connection (acquired

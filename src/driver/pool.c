@@ -227,6 +227,13 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
     close_list(s, drop);
 }
 
+void cq__pool_pin(cq__session *s, cq__pconn *c)
+{
+    pthread_mutex_lock(&s->mu); /* cq_db_close reads it from another thread */
+    c->pinned = true;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void cq__pool_stats(cq__session *s, cq_pool_stats *out)
 {
     pthread_mutex_lock(&s->mu);

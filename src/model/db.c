@@ -270,7 +270,7 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
     }
     t->top->inner = t;
     if (!parent) {
-        t->conn->pinned = true;
+        cq__pool_pin(&db->s, t->conn);
         pthread_mutex_lock(&db->mu);
         t->next_open = db->open;
         db->open = t;

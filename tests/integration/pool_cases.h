@@ -704,6 +704,51 @@ static void test_pool__grows_then_evicts_idle(void **state)
     cq_db_close(db);
 }
 
+/* ---- a dead connection is replaced ----------------------------------------------------------- */
+
+/* The server ends the pool's only connection (as a restart or an idle timeout would): the
+ * call that finds it dead fails with CQ_ECONNECT (unless the driver reconnected by itself),
+ * the pool destroys it, and the next call runs on a new connection. */
+static void test_pool__dead_connection_is_replaced(void **state)
+{
+    (void)state;
+    if (pool_dialect() == CQ_DIALECT_SQLITE)
+        skip(); /* no server to lose */
+    bool pg = pool_dialect() == CQ_DIALECT_POSTGRES;
+    const char *who = pg ? "SELECT pg_backend_pid() AS n" : "SELECT CONNECTION_ID() AS n";
+    cq_db *db = open_pool("pool_max=1");
+    int64_t victim = cq_test_scalar_int(db, who);
+    cq_db *admin = open_pool("pool_max=1");
+    char sql[96];
+    snprintf(sql, sizeof sql, pg ? "SELECT pg_terminate_backend(%lld)" : "KILL %lld",
+             (long long)victim);
+    CQ_ASSERT_OK(admin, cq_db_query(NULL, admin, sql, NULL, NULL));
+    cq_db_close(admin);
+    sleep_ms(100);
+
+    cq_value *out = NULL;
+    int rc = cq_db_query(&out, db, who, NULL, NULL);
+    if (rc != CQ_OK) {
+        assert_int_equal(rc, CQ_ECONNECT);
+        CQ_ASSERT_OK(db, cq_db_query(&out, db, who, NULL, NULL));
+    }
+    char *text = NULL;
+    assert_int_equal(cq_value_to_json(&text, out, 0), CQ_OK);
+    char old[64];
+    snprintf(old, sizeof old, "[{\"n\":%lld}]", (long long)victim);
+    assert_string_not_equal(text, old); /* another server session */
+    cq_free(text);
+    cq_value_free(out);
+    cq_pool_stats st = { 0 };
+    CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+    assert_int_equal(st.size, 1);
+    if (rc != CQ_OK) {
+        assert_int_equal(st.destroyed, 1);
+        assert_int_equal(st.created, 2);
+    }
+    cq_db_close(db);
+}
+
 #define POOL_CASES                                                                                 \
     cmocka_unit_test(test_pool__stress_counts_match),                                              \
         cmocka_unit_test(test_pool__acquire_times_out_when_exhausted),                             \
@@ -714,6 +759,7 @@ static void test_pool__grows_then_evicts_idle(void **state)
         cmocka_unit_test(test_pool__define_after_use_fails_cleanly),                               \
         cmocka_unit_test(test_pool__explicit_freeze),                                              \
         cmocka_unit_test(test_pool__bad_pool_parameters_are_einvalid),                             \
-        cmocka_unit_test(test_pool__grows_then_evicts_idle)
+        cmocka_unit_test(test_pool__grows_then_evicts_idle),                                       \
+        cmocka_unit_test(test_pool__dead_connection_is_replaced)
 
 #endif
