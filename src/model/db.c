@@ -349,7 +349,7 @@ int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *para
     if (out)
         *out = NULL;
     cq__db_clear(db);
-    (void)txn; /* one connection: statements run in whatever transaction is open */
+    (void)txn; /* the calling thread's open transaction is the one its statements run in */
     if (!sql)
         return cq__db_fail(db, CQ_EINVALID, "cq_db_query: sql is NULL");
     if (params && cq_value_type_of(params) != CQ_VALUE_ARRAY)
