@@ -52,7 +52,8 @@ typedef struct cq_define_defaults {
 
 /**
  * The connection pool (Sequelize's `pool` option: same names, defaults and meaning).
- * Connections open on demand, up to `max`; idle ones above `min` close after `idle` ms.
+ * Connections open on demand, up to `max` (`min` of them, at least one, at cq_db_open); idle
+ * ones above `min` close after `idle` ms.
  * No background thread: the idle check runs when the pool is used, at most every `evict` ms.
  * URL parameters `pool_max`, `pool_min`, `pool_idle`, `pool_acquire`, `pool_evict` (numbers,
  * milliseconds for the last three) override these fields.
@@ -68,7 +69,8 @@ typedef struct cq_define_defaults {
  */
 typedef struct cq_pool_opts {
     unsigned max;     /**< most connections open at once; default 5 */
-    unsigned min;     /**< connections kept open however long idle; default 0 */
+    unsigned min;     /**< connections opened by cq_db_open and kept open however long
+                           idle; default 0 (cq_db_open still opens one) */
     unsigned idle;    /**< ms a connection may stay idle before it closes; default 10000 */
     unsigned acquire; /**< ms a call waits for a free connection, then CQ_ETIMEOUT;
                            default 60000 */

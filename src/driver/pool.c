@@ -115,6 +115,26 @@ int cq__pool_init(cq__session *s, cq_error *err)
     s->size = 1;
     s->created = 1;
     s->last_evict = c->idle_since;
+    /* the rest of `min` open now too (generic-pool, under Sequelize, creates its min at start),
+     * so a program's first concurrent calls do not pay for connecting */
+    while (s->size < s->cfg.min) {
+        cq__pconn *more = NULL;
+        rc = open_conn(s, &more);
+        if (rc != CQ_OK) {
+            if (err)
+                *err = *cq__last_error();
+            close_list(s, s->idle);
+            s->idle = NULL;
+            pthread_cond_destroy(&s->cv);
+            pthread_mutex_destroy(&s->mu);
+            return rc;
+        }
+        more->idle_since = cq__monotonic_ns();
+        more->next = s->idle;
+        s->idle = more;
+        s->size++;
+        s->created++;
+    }
     return CQ_OK;
 }
 

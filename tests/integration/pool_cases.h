@@ -704,6 +704,20 @@ static void test_pool__grows_then_evicts_idle(void **state)
     cq_db_close(db);
 }
 
+/* `min` connections open with the db (before any call), as generic-pool does for Sequelize. */
+static void test_pool__min_opens_at_start(void **state)
+{
+    (void)state;
+    cq_db *db = open_pool("pool_max=4&pool_min=3");
+    cq_pool_stats st = { 0 };
+    CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+    assert_int_equal(st.size, 3);
+    assert_int_equal(st.idle, 3);
+    assert_int_equal(st.created, 3);
+    assert_false(cq_db_is_frozen(db));
+    cq_db_close(db);
+}
+
 /* ---- a dead connection is replaced ----------------------------------------------------------- */
 
 /* The server ends the pool's only connection (as a restart or an idle timeout would): the
@@ -760,6 +774,7 @@ static void test_pool__dead_connection_is_replaced(void **state)
         cmocka_unit_test(test_pool__explicit_freeze),                                              \
         cmocka_unit_test(test_pool__bad_pool_parameters_are_einvalid),                             \
         cmocka_unit_test(test_pool__grows_then_evicts_idle),                                       \
-        cmocka_unit_test(test_pool__dead_connection_is_replaced)
+        cmocka_unit_test(test_pool__dead_connection_is_replaced),                                  \
+        cmocka_unit_test(test_pool__min_opens_at_start)
 
 #endif
