@@ -151,16 +151,11 @@ static cq__pconn *held_by_me(cq__session *s)
 int cq__pool_acquire(cq__session *s, cq__pconn **out)
 {
     *out = NULL;
-    atomic_store(&s->frozen, true);
+    /* read first: a store on every statement would bounce the line between threads */
+    if (!atomic_load_explicit(&s->frozen, memory_order_relaxed))
+        atomic_store(&s->frozen, true);
     uint64_t now = cq__monotonic_ns();
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += s->cfg.acquire_ms / 1000;
-    deadline.tv_nsec += (long)(s->cfg.acquire_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = { 0 };
     pthread_mutex_lock(&s->mu);
     cq__pconn *c = held_by_me(s);
     if (c) {
@@ -192,6 +187,15 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
             s->size++;
             s->created++;
             break;
+        }
+        if (deadline.tv_sec == 0) { /* the first wait: acquire ms from now */
+            clock_gettime(CLOCK_MONOTONIC, &deadline);
+            deadline.tv_sec += s->cfg.acquire_ms / 1000;
+            deadline.tv_nsec += (long)(s->cfg.acquire_ms % 1000) * 1000000L;
+            if (deadline.tv_nsec >= 1000000000L) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000000000L;
+            }
         }
         s->waiting++;
         int w = pthread_cond_timedwait(&s->cv, &s->mu, &deadline);

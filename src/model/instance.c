@@ -17,7 +17,8 @@ static int oom(cq_db *db)
 cq_instance *cq__instance_alloc(cq_model *m)
 {
     /* an instance sizes its value arrays from the model: from now on the schema is fixed */
-    atomic_store(&m->db->s.frozen, true);
+    if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
+        atomic_store(&m->db->s.frozen, true);
     cq_instance *inst = calloc(1, sizeof *inst);
     if (!inst)
         return NULL;
