@@ -21,7 +21,9 @@
  *   that thread makes on the db while it is open runs inside it (its innermost savepoint),
  *   whether or not the call names it in `transaction` (as Sequelize does with CLS enabled).
  *   Other threads' calls run on other connections, outside it. One top-level transaction
- *   per thread and db.
+ *   per thread and db. A transaction never passes to another thread by itself: one left
+ *   open by a thread that exits keeps its connection until it is ended (from any thread,
+ *   with its cq_txn) or until cq_db_close() rolls it back.
  * - **Errors** are kept per thread (like errno): cq_db_error() returns the calling thread's
  *   record of its own last call.
  * - **Locks.** No lock is held while a statement travels to the server, except that the
@@ -121,9 +123,10 @@ CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts,
  * Closes every connection and frees every model and association. NULL ok.
  *
  * Calls still running on other threads are waited for (close blocks until each gives its
- * connection back); no thread may start a new call on db, or still use its models, once
- * close has begun. Transactions left open, by any thread, are rolled back and freed (their
- * cq_txn pointers become invalid). Instances and result sets must be freed before.
+ * connection back); calls waiting for a connection give up with CQ_EINVALID. No thread may
+ * start a new call on db, or still use its models, once close has begun. Transactions left
+ * open, by any thread, are rolled back and freed (their cq_txn pointers become invalid).
+ * Instances and result sets must be freed before.
  */
 CQ_EXTERN void cq_db_close(cq_db *db);
 

@@ -105,11 +105,11 @@ bool cq__prep_is_ddl(const char *sql);
 typedef struct cq__pconn {
     cq__conn *conn;
     struct cq__pconn *next; /* in the session's idle or busy list */
-    pthread_t owner;
-    unsigned holders; /* acquires not yet released (nested calls, a pinned transaction) */
-    bool pinned;      /* a transaction holds it between calls */
-    bool broken;      /* found dead: destroyed on release instead of reused */
-    uint64_t txn_id;  /* innermost open transaction, for logs; 0 = none */
+    uint64_t owner;         /* cq__thread_id() of the thread holding it */
+    unsigned holders;       /* acquires not yet released (nested calls, a pinned transaction) */
+    bool pinned;            /* a transaction holds it between calls */
+    bool broken;            /* found dead: destroyed on release instead of reused */
+    uint64_t txn_id;        /* innermost open transaction, for logs; 0 = none */
     uint64_t idle_since;
 } cq__pconn;
 

@@ -141,9 +141,9 @@ int cq__pool_init(cq__session *s, cq_error *err)
 /* The calling thread's busy connection on `s`, or NULL. Under the lock. */
 static cq__pconn *held_by_me(cq__session *s)
 {
-    pthread_t me = pthread_self();
+    uint64_t me = cq__thread_id();
     for (cq__pconn *c = s->busy; c; c = c->next)
-        if (c->holders > 0 && pthread_equal(c->owner, me))
+        if (c->holders > 0 && c->owner == me)
             return c;
     return NULL;
 }
@@ -167,6 +167,10 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
     cq__pconn *expired = take_expired(s, now);
     int rc = CQ_OK;
     for (;;) {
+        if (s->closing) { /* a call that was waiting when cq_db_close began */
+            rc = cq__err_set(cq__last_error(), CQ_EINVALID, "the db is being closed");
+            break;
+        }
         if (s->idle) {
             c = s->idle;
             s->idle = c->next;
@@ -200,6 +204,8 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
         s->waiting++;
         int w = pthread_cond_timedwait(&s->cv, &s->mu, &deadline);
         s->waiting--;
+        if (s->closing)
+            pthread_cond_broadcast(&s->cv); /* cq_db_close counts the waiters out */
         if (w == ETIMEDOUT && !s->idle && s->size + s->connecting >= s->cfg.max) {
             rc = cq__err_set(cq__last_error(), CQ_ETIMEOUT,
                              "no database connection came free within %u ms (pool max %u, all "
@@ -209,7 +215,7 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
         }
     }
     if (rc == CQ_OK) {
-        c->owner = pthread_self();
+        c->owner = cq__thread_id();
         c->holders = 1;
         c->next = s->busy;
         s->busy = c;
@@ -289,7 +295,8 @@ void cq__session_quiesce(cq__session *s)
         return;
     pthread_mutex_lock(&s->mu);
     s->closing = true;
-    while (calls_running(s))
+    pthread_cond_broadcast(&s->cv); /* waiters give up */
+    while (calls_running(s) || s->waiting)
         pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
 }

@@ -211,10 +211,10 @@ static void txn_unlist(cq_txn *top)
 /* The calling thread's open top-level transaction on db. */
 static cq_txn *my_top(cq_db *db)
 {
-    pthread_t me = pthread_self();
+    uint64_t me = cq__thread_id();
     pthread_mutex_lock(&db->mu);
     cq_txn *t = db->open;
-    while (t && !pthread_equal(t->owner, me))
+    while (t && t->owner != me)
         t = t->next_open;
     pthread_mutex_unlock(&db->mu);
     return t;
@@ -251,7 +251,7 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent)
         t->conn = parent->conn;
     } else {
         t->top = t;
-        t->owner = pthread_self();
+        t->owner = cq__thread_id();
         int rc = cq__pool_acquire(&db->s, &t->conn);
         if (rc != CQ_OK) {
             free(t);

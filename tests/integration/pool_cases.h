@@ -528,6 +528,53 @@ static void test_pool__close_rolls_back_other_threads_transactions(void **state)
     pthread_mutex_destroy(&o.h.mu);
 }
 
+typedef struct pinner {
+    cq_db *db;
+    holder h;
+} pinner;
+
+/* Pins the pool's only connection with a transaction left open for cq_db_close. */
+static void *pin_and_leave(void *arg)
+{
+    pinner *p = arg;
+    cq_txn *t = NULL;
+    p->h.rc = cq_db_transaction(&t, p->db, NULL);
+    holder_set(&p->h, 1);
+    return NULL;
+}
+
+/* A call waiting for a connection when cq_db_close begins gives up at once (CQ_EINVALID)
+ * instead of keeping close waiting for its acquire timeout. */
+static void test_pool__close_releases_waiting_calls(void **state)
+{
+    (void)state;
+    cq_db *db = open_pool("pool_max=1&pool_acquire=20000");
+    pinner p = { .db = db };
+    pthread_mutex_init(&p.h.mu, NULL);
+    pthread_cond_init(&p.h.cv, NULL);
+    pthread_t tp, tw;
+    assert_int_equal(pthread_create(&tp, NULL, pin_and_leave, &p), 0);
+    holder_wait(&p.h, 1);
+    pthread_join(tp, NULL);
+    assert_int_equal(p.h.rc, CQ_OK);
+    slow_call c = { .db = db, .rc = -1 };
+    assert_int_equal(pthread_create(&tw, NULL, run_slow, &c), 0);
+    for (int i = 0; i < 1000; i++) { /* until it waits */
+        cq_pool_stats st = { 0 };
+        cq_db_pool_stats(&st, db);
+        if (st.waiting == 1)
+            break;
+        sleep_ms(2);
+    }
+    uint64_t t0 = now_ms();
+    cq_db_close(db);
+    assert_true(now_ms() - t0 < 5000);
+    pthread_join(tw, NULL);
+    assert_int_equal(c.rc, CQ_EINVALID);
+    pthread_cond_destroy(&p.h.cv);
+    pthread_mutex_destroy(&p.h.mu);
+}
+
 /* ---- errors per thread ----------------------------------------------------------------------- */
 
 typedef struct err_thread {
@@ -775,6 +822,7 @@ static void test_pool__dead_connection_is_replaced(void **state)
         cmocka_unit_test(test_pool__bad_pool_parameters_are_einvalid),                             \
         cmocka_unit_test(test_pool__grows_then_evicts_idle),                                       \
         cmocka_unit_test(test_pool__dead_connection_is_replaced),                                  \
-        cmocka_unit_test(test_pool__min_opens_at_start)
+        cmocka_unit_test(test_pool__min_opens_at_start),                                           \
+        cmocka_unit_test(test_pool__close_releases_waiting_calls)
 
 #endif
