@@ -120,26 +120,21 @@ void dx_assert_rows(const cq_rows *rows, const char *expected)
     cq_value_free(v);
 }
 
+/* The group dx_run() hands to srv_run_dialects(), which names the dialect it runs on. */
+static const struct CMUnitTest *run_tests;
+static size_t run_n;
+
+static int run_group(const char *dialect)
+{
+    current = strcmp(dialect, "postgres") == 0 ? CQ_DIALECT_POSTGRES
+              : strcmp(dialect, "mysql") == 0  ? CQ_DIALECT_MYSQL
+                                               : CQ_DIALECT_SQLITE;
+    return _cmocka_run_group_tests(dialect, run_tests, run_n, NULL, NULL);
+}
+
 int dx_run(const char *prog, const struct CMUnitTest *tests, size_t n)
 {
-    int failed = 0;
-    current = CQ_DIALECT_SQLITE;
-    failed += _cmocka_run_group_tests("sqlite", tests, n, NULL, NULL);
-    static const struct {
-        cq_dialect d;
-        const char *name;
-    } servers[] = { { CQ_DIALECT_POSTGRES, "postgres" }, { CQ_DIALECT_MYSQL, "mysql" } };
-    for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++) {
-        int rc = srv_begin(servers[i].d, prog, "cq_dx");
-        if (rc == 77)
-            continue;
-        if (rc != 0) {
-            failed++;
-            continue;
-        }
-        current = servers[i].d;
-        failed += _cmocka_run_group_tests(servers[i].name, tests, n, NULL, NULL);
-        failed += srv_end(0);
-    }
-    return failed ? 1 : 0;
+    run_tests = tests;
+    run_n = n;
+    return srv_run_dialects(prog, "cq_dx", run_group);
 }
