@@ -237,6 +237,11 @@ CQ_EXTERN int cq_model_attr_length(const cq_model *m, size_t i);
 CQ_EXTERN int cq_model_attr_precision(const cq_model *m, size_t i);
 /** DECIMAL scale (0 = none). */
 CQ_EXTERN int cq_model_attr_scale(const cq_model *m, size_t i);
+/** The values of an ENUM (or ARRAY of ENUM) attribute, NULL-terminated, borrowed from the
+ *  model; NULL for other types. */
+CQ_EXTERN const char *const *cq_model_attr_values(const cq_model *m, size_t i);
+/** The element type of an ARRAY attribute; CQ_TYPE_NONE for other types. */
+CQ_EXTERN cq_type cq_model_attr_element_type(const cq_model *m, size_t i);
 /** Literal default value, NULL when none. */
 CQ_EXTERN const cq_value *cq_model_attr_default(const cq_model *m, size_t i);
 /** Generated default (NOW, UUIDV4) or CQ_DEFAULT_FN_NONE. */

@@ -23,6 +23,16 @@ expect_run types_ddl_array 0 ddl --schema "$TMP/arr.json" --dialect postgres
 expect_error 2 'cequel: ddl: CQ_ENOTSUPPORTED: model "bag": attribute "nums": ARRAY columns exist only on PostgreSQL, not on SQLite' \
     ddl --schema "$TMP/arr.json" --dialect sqlite
 
+# describe writes each type in the schema file's form
+"$CQ" describe --schema "$TMP/types.json" >"$TMP/d1.out" 2>&1 || fail "describe: $(cat "$TMP/d1.out")"
+"$CQ" describe --schema "$TMP/arr.json" >"$TMP/d2.out" 2>&1 || fail "describe: $(cat "$TMP/d2.out")"
+for t in "ENUM('draft', 'it''s live')" "ENUM('happy', 'sad')" "DECIMAL(10,2)" "DATE(3)" "JSONB"; do
+    grep -qF "\"type\": \"$t\"" "$TMP/d1.out" || fail "describe: no type $t"
+done
+for t in "ARRAY(INTEGER)" "ARRAY(STRING(20))" "ARRAY(ENUM('p', 'q'))"; do
+    grep -qF "\"type\": \"$t\"" "$TMP/d2.out" || fail "describe: no type $t"
+done
+
 script="$INPUT/types.json"
 expect_run types 0 run "$script"
 expect_run_postgres types "$script"

@@ -584,7 +584,7 @@ static void test_mariadb__raw_query_with_params(void **state)
     assert_int_equal(cq_value_type_of(cq_value_object_get(row, "n")), CQ_VALUE_INT);
     assert_int_equal(cq_value_type_of(cq_value_object_get(row, "bin")), CQ_VALUE_BLOB);
     cq_value_object_remove(row, "bin");
-    cq_test_assert_json(rows, "[{\"n\":42,\"d\":2.5,\"q\":2.5,\"z\":null,\"s\":\"txt\","
+    cq_test_assert_json(rows, "[{\"n\":42,\"d\":2.5,\"q\":\"2.5000\",\"z\":null,\"s\":\"txt\","
                               "\"at\":\"2024-05-01 10:20:30.123\"}]");
     cq_value_free(rows);
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, "DEALLOCATE PREPARE s", NULL, NULL));
