@@ -422,6 +422,29 @@ static void test_array(void **state)
     free(labels);
 }
 
+/* DATE with precision 3 (v6's DATE(3)): milliseconds kept on every dialect (MySQL needs the
+ * DATETIME(3) column; the others keep them in any case), and the column v6 writes. */
+static void test_date_precision(void **state)
+{
+    ty_fixture *f = *state;
+    cq_model *m = srv_define(
+        f->db, "event", (cq_attr[]){ { .name = "at", .type = CQ_DATE, .precision = 3 }, { 0 } },
+        &(cq_model_opts){ .timestamps = CQ_OFF });
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
+    cq_instance *i = srv_create(f->db, m, "{\"at\":\"2024-05-01T10:20:30.123Z\"}");
+    CQ_ASSERT_OK(f->db, cq_instance_reload(i, NULL));
+    assert_string_equal(cq_value_as_text(cq_instance_get(i, "at")), "2024-05-01T10:20:30.123Z");
+    cq_instance_free(i);
+    char *ddl = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_ddl(&ddl, f->db, f->d));
+    const char *want = f->d == CQ_DIALECT_MYSQL      ? "`at` DATETIME(3)"
+                       : f->d == CQ_DIALECT_POSTGRES ? "\"at\" TIMESTAMP WITH TIME ZONE"
+                                                     : "`at` DATETIME";
+    if (!strstr(ddl, want))
+        fail_msg("%s not in %s", want, ddl);
+    cq_free(ddl);
+}
+
 static int run_group(const char *dialect)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +455,7 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_defaults_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_array, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_precision, setup, teardown),
     };
     return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
 }
