@@ -25,16 +25,23 @@ typedef enum cq_type {
     CQ_FLOAT,
     CQ_REAL,
     CQ_DOUBLE,
-    CQ_DECIMAL, /**< DECIMAL or DECIMAL(precision,scale) */
+    CQ_DECIMAL, /**< DECIMAL or DECIMAL(precision,scale); values read back as exact text on
+                     PostgreSQL and MySQL ("12.50"), as numbers on SQLite (see docs/types.md) */
     CQ_BOOLEAN,
     CQ_DATE,     /**< values: ISO-8601 text in UTC, "2024-05-01T10:20:30.000Z" */
     CQ_DATEONLY, /**< values: "YYYY-MM-DD" */
     CQ_TIME,     /**< values: "HH:MM:SS" */
-    CQ_UUID,     /**< values: text */
+    CQ_UUID,     /**< values: text in the 8-4-4-4-12 hex form, checked on every write */
     CQ_JSON,     /**< values: any cq_value tree, stored as JSON text */
     CQ_BLOB,
-    CQ_VIRTUAL /**< Sequelize's VIRTUAL: no column; the value lives on the instance only,
-                    usually computed by a getter (`cq_attr.get`) from other attributes */
+    CQ_VIRTUAL, /**< Sequelize's VIRTUAL: no column; the value lives on the instance only,
+                     usually computed by a getter (`cq_attr.get`) from other attributes */
+    CQ_ENUM,    /**< one of `cq_attr.values` (text); PostgreSQL: a type of its own named
+                     "enum_<table>_<column>", MySQL: ENUM('a', 'b'), SQLite: TEXT */
+    CQ_JSONB,   /**< PostgreSQL's JSONB; values as CQ_JSON. SQLite stores it as JSON text;
+                     MySQL has no JSONB (refused by cq_db_define with CQ_ENOTSUPPORTED) */
+    CQ_ARRAY    /**< PostgreSQL only: an array of `cq_attr.element_type` (INTEGER[],
+                     VARCHAR(255)[], an ENUM's type[]); values are cq_value arrays */
 } cq_type;
 
 struct cq_instance;
@@ -112,6 +119,11 @@ typedef struct cq_attr {
     const char *const *virtual_deps;   /**< CQ_VIRTUAL: the attributes its getter reads (v6's
                                             VIRTUAL(type, deps)); a find whose `attributes`
                                             names it selects these; NULL-terminated, copied */
+    const char *const *values;         /**< CQ_ENUM (or an ARRAY of ENUM): the allowed values,
+                                            NULL-terminated, at least one, copied */
+    cq_type element_type;              /**< CQ_ARRAY: the type of the elements (any scalar
+                                            type or CQ_ENUM; `length` applies to STRING);
+                                            required for an ARRAY */
 } cq_attr;
 
 /**
@@ -225,6 +237,11 @@ CQ_EXTERN int cq_model_attr_length(const cq_model *m, size_t i);
 CQ_EXTERN int cq_model_attr_precision(const cq_model *m, size_t i);
 /** DECIMAL scale (0 = none). */
 CQ_EXTERN int cq_model_attr_scale(const cq_model *m, size_t i);
+/** The values of an ENUM (or ARRAY of ENUM) attribute, NULL-terminated, borrowed from the
+ *  model; NULL for other types. */
+CQ_EXTERN const char *const *cq_model_attr_values(const cq_model *m, size_t i);
+/** The element type of an ARRAY attribute; CQ_TYPE_NONE for other types. */
+CQ_EXTERN cq_type cq_model_attr_element_type(const cq_model *m, size_t i);
 /** Literal default value, NULL when none. */
 CQ_EXTERN const cq_value *cq_model_attr_default(const cq_model *m, size_t i);
 /** Generated default (NOW, UUIDV4) or CQ_DEFAULT_FN_NONE. */

@@ -316,8 +316,8 @@ CQ_EXTERN int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq
 /** Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
  *  another type. Text is borrowed from the instance. */
 CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr);
-/** Typed getter for FLOAT/REAL/DOUBLE/DECIMAL attributes (an integer converts); see
- *  cq_instance_get_int(). */
+/** Typed getter for FLOAT/REAL/DOUBLE/DECIMAL attributes (an integer converts, and so does a
+ *  DECIMAL's exact text, to the nearest double); see cq_instance_get_int(). */
 CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
 /** Typed getter for BOOLEAN attributes; see cq_instance_get_int(). */
 CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);

@@ -86,7 +86,8 @@ static cq__attr attr_dup(const cq__attr *a, bool *oom_flag)
     c.ref_key = a->ref_key ? cq__strdup(a->ref_key) : NULL;
     c.on_delete = a->on_delete ? cq__strdup(a->on_delete) : NULL;
     c.on_update = a->on_update ? cq__strdup(a->on_update) : NULL;
-    if (!c.name || !c.field || (a->default_value && !c.default_value) ||
+    c.values = a->values ? cq__strv_dup((const char *const *)a->values) : NULL;
+    if (!c.name || !c.field || (a->default_value && !c.default_value) || (a->values && !c.values) ||
         (a->unique_name && !c.unique_name) || (a->ref_model && !c.ref_model) ||
         (a->ref_key && !c.ref_key) || (a->on_delete && !c.on_delete) ||
         (a->on_update && !c.on_update))

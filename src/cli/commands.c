@@ -23,7 +23,7 @@
 typedef struct attr_view {
     const char *name;
     const char *field;
-    char type[64];
+    char type[1024];
     bool allow_null, primary_key, auto_increment;
     bool unique;
     const char *unique_name;
@@ -54,6 +54,25 @@ static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
         snprintf(v->type, sizeof v->type, "%s(%d)", cq_type_name(t), prec);
     else
         snprintf(v->type, sizeof v->type, "%s", cq_type_name(t));
+    if (t == CQ_ARRAY) /* ARRAY(INTEGER), ARRAY(STRING(20)), ARRAY(ENUM(...)) */
+        snprintf(v->type, sizeof v->type, len ? "ARRAY(%s(%d))" : "ARRAY(%s)",
+                 cq_type_name(cq_model_attr_element_type(m, i)), len);
+    const char *const *vals = cq_model_attr_values(m, i);
+    if (vals) { /* the schema file's form: ENUM('a', 'it''s') */
+        size_t n = strlen(v->type) - (t == CQ_ARRAY ? 1 : 0);
+        v->type[n] = '\0';
+        for (size_t k = 0; vals[k] && n + 8 < sizeof v->type; k++) {
+            n += (size_t)snprintf(v->type + n, sizeof v->type - n, "%s'", k ? ", " : "(");
+            for (const char *c = vals[k]; *c && n + 8 < sizeof v->type; c++) {
+                if (*c == '\'')
+                    v->type[n++] = '\'';
+                v->type[n++] = *c;
+            }
+            v->type[n++] = '\'';
+            v->type[n] = '\0';
+        }
+        snprintf(v->type + n, sizeof v->type - n, t == CQ_ARRAY ? "))" : ")");
+    }
     v->auto_increment = cq_model_attr_auto_increment(m, i);
     v->unique = cq_model_attr_unique(m, i);
     v->unique_name = cq_model_attr_unique_name(m, i);
@@ -669,7 +688,7 @@ static int diagram_mermaid(cq_db *db, FILE *out)
                 keys[nk++] = "UK";
             for (size_t k = 0; k < nk; k++)
                 fprintf(out, "%s%s", k ? ", " : " ", keys[k]);
-            char comment[300];
+            char comment[1100];
             snprintf(comment, sizeof comment, "%s%s%s%s", v.type,
                      strcmp(v.name, v.field) ? " column " : "",
                      strcmp(v.name, v.field) ? v.field : "", v.allow_null ? "" : " not null");

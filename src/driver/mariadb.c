@@ -2,11 +2,12 @@
  * mysql.h.
  *
  * Every statement goes through the binary (prepared statement) protocol, so every value is a
- * bound parameter and results come back typed: integers as int64, FLOAT/DOUBLE and DECIMAL as
- * doubles, DATE/DATETIME/TIMESTAMP/TIME as the server's text form ("2024-05-01 10:20:30.123",
- * turned into ISO by the model layer, as on PostgreSQL), binary strings as blobs, everything
- * else as text. A statement the server refuses to prepare (ER_UNSUPPORTED_PS) and that has no
- * parameters runs through the text protocol instead, with the same conversions. */
+ * bound parameter and results come back typed: integers as int64, FLOAT/DOUBLE as doubles,
+ * DECIMAL as its exact text ("12.50"), DATE/DATETIME/TIMESTAMP/TIME as the server's text form
+ * ("2024-05-01 10:20:30.123", turned into ISO by the model layer, as on PostgreSQL), binary
+ * strings as blobs, everything else as text. A statement the server refuses to prepare
+ * (ER_UNSUPPORTED_PS) and that has no parameters runs through the text protocol instead, with the
+ * same conversions. */
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -446,9 +447,11 @@ static cq_value *text_value(const MYSQL_FIELD *f, const char *s, unsigned long l
     switch (f->type) {
     case MYSQL_TYPE_FLOAT:
     case MYSQL_TYPE_DOUBLE:
+        return cq_value_double(strtod(s, NULL));
     case MYSQL_TYPE_DECIMAL:
     case MYSQL_TYPE_NEWDECIMAL:
-        return cq_value_double(strtod(s, NULL));
+        /* exact: the server's text ("12.50"), as mysql2 hands DECIMAL to Sequelize */
+        return cq_value_text_n(s, len);
     case MYSQL_TYPE_BIT:
         return bit_value((const unsigned char *)s, len);
     default:
@@ -521,14 +524,10 @@ static cq_value *column_value(const col *c)
     if (is_time_type(c->type))
         return time_text(&c->t, c->type, c->decimals);
     size_t n = c->length < c->cap ? c->length : c->cap;
-    if (c->type == MYSQL_TYPE_DECIMAL || c->type == MYSQL_TYPE_NEWDECIMAL) {
-        char tmp[128];
-        snprintf(tmp, sizeof tmp, "%.*s", (int)(n < sizeof tmp ? n : sizeof tmp - 1),
-                 c->buf ? c->buf : "");
-        return cq_value_double(strtod(tmp, NULL));
-    }
     if (c->type == MYSQL_TYPE_BIT)
         return bit_value((const unsigned char *)c->buf, n);
+    if (c->type == MYSQL_TYPE_DECIMAL || c->type == MYSQL_TYPE_NEWDECIMAL)
+        return cq_value_text_n(c->buf ? c->buf : "", n); /* exact, even for MAX() */
     if (c->binary)
         return cq_value_blob(c->buf ? c->buf : "", n);
     return cq_value_text_n(c->buf ? c->buf : "", n);

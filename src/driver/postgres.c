@@ -435,9 +435,11 @@ static cq_value *column_value(const PGresult *r, int row, int col)
         return cq_value_int(strtoll(s, NULL, 10));
     case PG_FLOAT4OID:
     case PG_FLOAT8OID:
-    case PG_NUMERICOID:
         /* strtod reads "NaN", "Infinity" and "-Infinity" as PostgreSQL writes them */
         return cq_value_double(strtod(s, NULL));
+    case PG_NUMERICOID:
+        /* exact: the server's text ("12.50"), as node-postgres hands NUMERIC to Sequelize */
+        return cq_value_text_n(s, (size_t)PQgetlength(r, row, col));
     case PG_BOOLOID:
         return cq_value_bool(s[0] == 't');
     case PG_BYTEAOID: {
@@ -450,8 +452,9 @@ static cq_value *column_value(const PGresult *r, int row, int col)
         return v;
     }
     default:
-        /* text, varchar, uuid, date, time, json and timestamptz ("2024-05-01 10:20:30.123+00",
-         * turned into ISO by the model layer) */
+        /* text, varchar, uuid, date, time, json, jsonb, enums, arrays ('{1,2}', read by the
+         * model layer) and timestamptz ("2024-05-01 10:20:30.123+00", turned into ISO by the
+         * model layer) */
         return cq_value_text_n(s, (size_t)PQgetlength(r, row, col));
     }
 }

@@ -1030,6 +1030,13 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
     const cq_value *v = NULL;
+    long i = cq__model_attr_index(inst->model, attr);
+    if (i >= 0 && inst->model->attrs[i].type == CQ_DECIMAL &&
+        cq_value_type_of(inst->values[i]) == CQ_VALUE_TEXT) {
+        /* a DECIMAL's exact text, read as the nearest double */
+        *out = strtod(cq_value_as_text(inst->values[i]), NULL);
+        return CQ_OK;
+    }
     int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
     if (rc == CQ_OK)
         *out = cq_value_as_double(v);

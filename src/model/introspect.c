@@ -48,6 +48,18 @@ int cq_model_attr_scale(const cq_model *m, size_t i)
     return a ? a->scale : 0;
 }
 
+const char *const *cq_model_attr_values(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? (const char *const *)a->values : NULL;
+}
+
+cq_type cq_model_attr_element_type(const cq_model *m, size_t i)
+{
+    const cq__attr *a = attr_at(m, i);
+    return a ? a->element_type : CQ_TYPE_NONE;
+}
+
 const cq_value *cq_model_attr_default(const cq_model *m, size_t i)
 {
     const cq__attr *a = attr_at(m, i);

@@ -9,6 +9,7 @@
 #include "model/model.h"
 #include "model/validate.h"
 #include "naming/naming.h"
+#include "sql/sql.h"
 
 static const char *const type_names[] = {
     [CQ_TYPE_NONE] = "NONE",    [CQ_STRING] = "STRING",     [CQ_CHAR] = "CHAR",
@@ -17,7 +18,8 @@ static const char *const type_names[] = {
     [CQ_DOUBLE] = "DOUBLE",     [CQ_DECIMAL] = "DECIMAL",   [CQ_BOOLEAN] = "BOOLEAN",
     [CQ_DATE] = "DATE",         [CQ_DATEONLY] = "DATEONLY", [CQ_TIME] = "TIME",
     [CQ_UUID] = "UUID",         [CQ_JSON] = "JSON",         [CQ_BLOB] = "BLOB",
-    [CQ_VIRTUAL] = "VIRTUAL",
+    [CQ_VIRTUAL] = "VIRTUAL",   [CQ_ENUM] = "ENUM",         [CQ_JSONB] = "JSONB",
+    [CQ_ARRAY] = "ARRAY",
 };
 
 const char *cq_type_name(cq_type t)
@@ -52,14 +54,87 @@ long cq__model_attr_index(const cq_model *m, const char *name)
     return -1;
 }
 
+char **cq__strv_dup(const char *const *v)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        if (!(out[i] = cq__strdup(v[i]))) {
+            while (i > 0)
+                free(out[--i]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* The type-specific parts of an attribute definition: ENUM values, an ARRAY's element type.
+ * (A type the dialect has no column for is refused by sync and DDL, for the dialect asked.) */
+static int check_type(cq_model *m, const cq_attr *src)
+{
+    cq_db *db = m->db;
+    cq_type et = src->type == CQ_ARRAY ? src->element_type : src->type;
+    if (src->type == CQ_ARRAY) {
+        if (et <= CQ_TYPE_NONE || et > CQ_ARRAY || et == CQ_VIRTUAL || et == CQ_ARRAY ||
+            et == CQ_JSON || et == CQ_JSONB || et == CQ_BLOB)
+            return cq__db_fail(db, CQ_EINVALID,
+                               "model \"%s\": attribute \"%s\": ARRAY needs an element type "
+                               "(a scalar type or ENUM; not %s)",
+                               m->name, src->name, cq_type_name(et));
+        if (src->default_value)
+            return cq__db_fail(db, CQ_ENOTSUPPORTED,
+                               "model \"%s\": attribute \"%s\": an ARRAY attribute takes no "
+                               "defaultValue",
+                               m->name, src->name);
+    }
+    if (et == CQ_ENUM) {
+        if (!src->values || !src->values[0])
+            return cq__db_fail(db, CQ_EINVALID,
+                               "model \"%s\": attribute \"%s\": values for ENUM have not been "
+                               "defined",
+                               m->name, src->name);
+        for (size_t i = 0; src->values[i]; i++)
+            for (size_t k = 0; k < i; k++)
+                if (strcmp(src->values[i], src->values[k]) == 0)
+                    return cq__db_fail(db, CQ_EINVALID,
+                                       "model \"%s\": attribute \"%s\": ENUM value \"%s\" is "
+                                       "listed twice",
+                                       m->name, src->name, src->values[i]);
+    }
+    return CQ_OK;
+}
+
+/* A defaultValue must be a value of its attribute's type: checked once, at define. */
+static int check_default(cq_model *m, const cq__attr *a)
+{
+    cq_db *db = m->db;
+    if (!a->default_value || a->type == CQ_VIRTUAL)
+        return CQ_OK;
+    cq_value *checked = NULL;
+    int rc = cq__attr_coerce(&checked, m, a, cq_value_copy(a->default_value));
+    cq_value_free(checked);
+    if (rc == CQ_OK || rc == CQ_ENOMEM)
+        return rc;
+    char why[sizeof db->s.error.message];
+    snprintf(why, sizeof why, "%s", db->s.error.message);
+    return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": bad defaultValue (%s)",
+                       m->name, a->name, why);
+}
+
 static int add_attr(cq_model *m, const cq_attr *src, bool generated)
 {
     cq_db *db = m->db;
     if (!src->name || !*src->name)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": an attribute has no name", m->name);
-    if (src->type <= CQ_TYPE_NONE || src->type > CQ_BLOB)
+    if (src->type <= CQ_TYPE_NONE || src->type > CQ_ARRAY || src->type == CQ_VIRTUAL)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\" has no valid type",
                            m->name, src->name);
+    int trc = check_type(m, src);
+    if (trc != CQ_OK)
+        return trc;
     if (cq__model_attr_index(m, src->name) >= 0)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\" is defined twice",
                            m->name, src->name);
@@ -106,7 +181,10 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     a->unique = src->unique || src->unique_name;
     a->references_none = src->references_none;
     a->generated = generated;
+    a->element_type = src->type == CQ_ARRAY ? src->element_type : CQ_TYPE_NONE;
     bool oom = !a->name || !a->field;
+    if (src->values && (src->type == CQ_ENUM || a->element_type == CQ_ENUM))
+        oom |= !(a->values = cq__strv_dup(src->values));
     if (src->default_value) {
         a->default_value = cq_value_copy(src->default_value);
         oom |= !a->default_value;
@@ -132,6 +210,9 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     m->nattrs++;
     if (oom)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    int drc = check_default(m, a);
+    if (drc != CQ_OK)
+        return drc;
     if (generated && src->field) {
         free(a->field);
         a->field = cq__strdup(src->field);
@@ -151,6 +232,9 @@ void cq__attr_clear(cq__attr *a)
     free(a->ref_key);
     free(a->on_delete);
     free(a->on_update);
+    for (char **v = a->values; v && *v; v++)
+        free(*v);
+    free(a->values);
     memset(a, 0, sizeof *a);
 }
 
@@ -536,6 +620,111 @@ static cq_value *normalize_datetime(const char *s)
     return cq_value_text_n(out, 24);
 }
 
+/* Sequelize's UUID type check (validator's isUUID, version "all"): 8-4-4-4-12 hex digits with
+ * a version digit 1-8 and a variant digit 8, 9, a or b, or the nil and max UUIDs. */
+static bool is_uuid_text(const char *s)
+{
+    if (strlen(s) != 36)
+        return false;
+    for (size_t i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    if (strcmp(s, "00000000-0000-0000-0000-000000000000") == 0 ||
+        cq__strcaseeq(s, "ffffffff-ffff-ffff-ffff-ffffffffffff"))
+        return true;
+    return s[14] >= '1' && s[14] <= '8' && strchr("89abAB", s[19]);
+}
+
+/* Decimal text as validator's isDecimal takes it: an optional sign, digits with an optional
+ * fraction (or a fraction alone). */
+static bool is_decimal_text(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    size_t digits = 0;
+    while (isdigit((unsigned char)*s))
+        s++, digits++;
+    if (*s == '.') {
+        s++;
+        size_t frac = 0;
+        while (isdigit((unsigned char)*s))
+            s++, frac++;
+        if (frac == 0)
+            return false;
+        digits += frac;
+    }
+    return digits > 0 && *s == '\0';
+}
+
+static bool enum_has(const cq__attr *a, const char *s)
+{
+    for (char **v = a->values; v && *v; v++)
+        if (strcmp(*v, s) == 0)
+            return true;
+    return false;
+}
+
+/* CQ_EVALIDATION with Sequelize's type-check message, "<json of v> <what>"; takes `v`. */
+static int type_fail(cq_db *db, const cq_model *m, const cq__attr *a, cq_value *v, const char *what)
+{
+    char *shown = NULL;
+    cq_value_to_json(&shown, v, 0);
+    int rc = cq__db_fail(db, CQ_EVALIDATION, "%s.%s: %s %s", m->name, a->name,
+                         shown ? shown : "value", what);
+    cq_free(shown);
+    cq_value_free(v);
+    return rc;
+}
+
+/* An ENUM value outside the list: `"zz" is not a valid choice in ["a","b"]`; takes `v`. */
+static int enum_fail(cq_db *db, const cq_model *m, const cq__attr *a, cq_value *v)
+{
+    cq__buf b = { 0 };
+    cq__buf_put(&b, "is not a valid choice in [");
+    for (char **e = a->values; e && *e; e++) {
+        cq_value *t = cq_value_text(*e);
+        char *j = NULL;
+        if (t && cq_value_to_json(&j, t, 0) == CQ_OK)
+            cq__buf_printf(&b, "%s%s", e == a->values ? "" : ",", j);
+        cq_free(j);
+        cq_value_free(t);
+    }
+    cq__buf_putc(&b, ']');
+    char *what = cq__buf_take(&b);
+    int rc = type_fail(db, m, a, v, what ? what : "is not a valid choice");
+    free(what);
+    return rc;
+}
+
+/* An ARRAY value: each element checked as a value of the element type; takes `v`. */
+static int coerce_array(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v)
+{
+    cq__attr el = *a;
+    el.type = a->element_type;
+    el.element_type = CQ_TYPE_NONE;
+    cq_value *res = cq_value_array();
+    if (!res) {
+        cq_value_free(v);
+        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < cq_value_size(v); i++) {
+        cq_value *item = NULL;
+        int rc = cq__attr_coerce(&item, m, &el, cq_value_copy(cq_value_array_get(v, i)));
+        if (rc == CQ_OK && cq_value_array_append(res, item) != CQ_OK)
+            rc = cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        if (rc != CQ_OK) {
+            cq_value_free(res);
+            cq_value_free(v);
+            return rc;
+        }
+    }
+    cq_value_free(v);
+    *out = res;
+    return CQ_OK;
+}
+
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v)
 {
     *out = NULL;
@@ -593,7 +782,6 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
     case CQ_FLOAT:
     case CQ_REAL:
     case CQ_DOUBLE:
-    case CQ_DECIMAL:
         if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE)
             nv = v;
         else if (t == CQ_VALUE_TEXT) {
@@ -601,9 +789,31 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
             char *end = NULL;
             double d = *s ? strtod(s, &end) : 0;
             if (end && !*end)
-                nv = a->type == CQ_DECIMAL ? v : cq_value_double(d);
+                nv = cq_value_double(d);
         }
         want = "a number";
+        break;
+    case CQ_DECIMAL:
+        /* numbers, or exact decimal text ("12.50", kept as given) */
+        if ((t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) && isfinite(cq_value_as_double(v)))
+            nv = v;
+        else if (t == CQ_VALUE_TEXT && is_decimal_text(cq_value_as_text(v)))
+            nv = v;
+        if (!nv)
+            return type_fail(db, m, a, v, "is not a valid decimal");
+        break;
+    case CQ_ENUM:
+        if (t == CQ_VALUE_TEXT && enum_has(a, cq_value_as_text(v)))
+            nv = v;
+        if (!nv)
+            return enum_fail(db, m, a, v);
+        break;
+    case CQ_ARRAY:
+        if (t != CQ_VALUE_ARRAY)
+            return type_fail(db, m, a, v, "is not a valid array");
+        return coerce_array(out, m, a, v);
+    case CQ_JSONB:
+        nv = v;
         break;
     case CQ_BOOLEAN:
         if (t == CQ_VALUE_BOOL)
@@ -626,10 +836,15 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
         want = "a date (YYYY-MM-DD)";
         break;
     case CQ_TIME:
-    case CQ_UUID:
         if (t == CQ_VALUE_TEXT)
             nv = v;
-        want = a->type == CQ_TIME ? "a time (HH:MM:SS)" : "a UUID string";
+        want = "a time (HH:MM:SS)";
+        break;
+    case CQ_UUID:
+        if (t == CQ_VALUE_TEXT && is_uuid_text(cq_value_as_text(v)))
+            nv = v;
+        if (!nv)
+            return type_fail(db, m, a, v, "is not a valid uuid");
         break;
     case CQ_JSON:
         nv = v;
@@ -659,9 +874,47 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
     return CQ_OK;
 }
 
+/* PostgreSQL's array text read back as an array of the element type's values. */
+static cq_value *array_from_db(const cq__attr *a, const char *text, cq_dialect d)
+{
+    cq_value *items = cq__sql_pg_array_parse(text);
+    cq__attr el = *a;
+    el.type = a->element_type;
+    el.element_type = CQ_TYPE_NONE;
+    cq_value *out = items ? cq_value_array() : NULL;
+    for (size_t i = 0; out && i < cq_value_size(items); i++) {
+        const cq_value *it = cq_value_array_get(items, i);
+        const char *s = cq_value_as_text(it);
+        cq_value *v = NULL;
+        char *end = NULL;
+        switch (el.type) {
+        case CQ_INTEGER:
+        case CQ_BIGINT:
+        case CQ_SMALLINT:
+            v = s ? cq_value_int(strtoll(s, &end, 10)) : cq_value_null();
+            break;
+        case CQ_FLOAT:
+        case CQ_REAL:
+        case CQ_DOUBLE:
+            v = s ? cq_value_double(strtod(s, &end)) : cq_value_null();
+            break;
+        case CQ_BOOLEAN:
+            v = s ? cq_value_bool(s[0] == 't') : cq_value_null();
+            break;
+        default:
+            v = cq__attr_from_db(&el, cq_value_copy(it), d);
+        }
+        if (cq_value_array_append(out, v) != CQ_OK) {
+            cq_value_free(out);
+            out = NULL;
+        }
+    }
+    cq_value_free(items);
+    return out;
+}
+
 cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d)
 {
-    (void)d;
     cq_value_type t = cq_value_type_of(raw);
     if (t == CQ_VALUE_NULL)
         return raw;
@@ -676,11 +929,16 @@ cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d)
             nv = normalize_datetime(cq_value_as_text(raw));
         break;
     case CQ_JSON:
+    case CQ_JSONB:
         if (t == CQ_VALUE_TEXT) {
             cq_error err;
             if (cq_value_from_json(&nv, cq_value_as_text(raw), &err) != CQ_OK)
                 nv = NULL;
         }
+        break;
+    case CQ_ARRAY:
+        if (t == CQ_VALUE_TEXT)
+            nv = array_from_db(a, cq_value_as_text(raw), d);
         break;
     case CQ_FLOAT:
     case CQ_REAL:
@@ -720,7 +978,25 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
             return cq_value_text(buf);
         }
     }
-    if (a->type == CQ_JSON) {
+    if (a->type == CQ_ARRAY) {
+        /* one text parameter in PostgreSQL's array form; the server casts it to the column */
+        cq__attr el = *a;
+        el.type = a->element_type;
+        el.element_type = CQ_TYPE_NONE;
+        cq_value *items = cq_value_array();
+        for (size_t i = 0; items && i < cq_value_size(v); i++)
+            if (cq_value_array_append(items, cq__attr_to_db(&el, cq_value_array_get(v, i), d)) !=
+                CQ_OK) {
+                cq_value_free(items);
+                items = NULL;
+            }
+        char *text = items ? cq__sql_pg_array_text(items) : NULL;
+        cq_value_free(items);
+        cq_value *t = text ? cq_value_text(text) : NULL;
+        free(text);
+        return t;
+    }
+    if (a->type == CQ_JSON || a->type == CQ_JSONB) {
         char *json = NULL;
         if (cq_value_to_json(&json, v, 0) != CQ_OK)
             return NULL;

@@ -23,7 +23,9 @@ typedef struct cq__attr {
     char *ref_key;
     char *on_delete, *on_update;
     bool references_none;
-    bool generated; /* id / timestamps added by cequel */
+    bool generated;       /* id / timestamps added by cequel */
+    char **values;        /* ENUM, ARRAY of ENUM: NULL-terminated allowed values, owned */
+    cq_type element_type; /* ARRAY: the elements' type */
 } cq__attr;
 
 /* One `indexes` entry, owned by its model. */
@@ -145,6 +147,8 @@ void cq__attr_clear(cq__attr *a);
 long cq__model_attr_index(const cq_model *m, const char *name);
 /* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
  * DATE are rejected, etc. Returns a new value (ownership of `v` taken) via *out. */
+/* A NULL-terminated copy of a NULL-terminated list of strings (ENUM values); NULL on OOM. */
+char **cq__strv_dup(const char *const *v);
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v);
 /* Converts a value read from the database into the attribute's value form. */
 cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d);

@@ -737,8 +737,14 @@ static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *ra
 {
     if (!raw || cq_value_is_null(raw))
         return raw;
-    if (a && (strcasecmp(fn, "max") == 0 || strcasecmp(fn, "min") == 0))
+    if (a && a->type != CQ_DECIMAL && (strcasecmp(fn, "max") == 0 || strcasecmp(fn, "min") == 0))
         return cq__attr_from_db(a, raw, d);
+    if (a && a->type == CQ_DECIMAL && cq_value_type_of(raw) == CQ_VALUE_TEXT) {
+        /* v6's rawSelect parses a DECIMAL aggregate with parseFloat */
+        cq_value *nv = cq_value_double(strtod(cq_value_as_text(raw), NULL));
+        cq_value_free(raw);
+        return nv;
+    }
     if (cq_value_type_of(raw) != CQ_VALUE_TEXT ||
         (strcasecmp(fn, "sum") != 0 && strcasecmp(fn, "avg") != 0 && strcasecmp(fn, "count") != 0))
         return raw;

@@ -140,7 +140,20 @@ static const struct {
     { "$notRegexp", "NOT REGEXP" },
     { "$iRegexp", "IREGEXP" },
     { "$notIRegexp", "NOT IREGEXP" },
+    { "$contains", "@>" }, /* ARRAY attributes (PostgreSQL) */
+    { "$contained", "<@" },
+    { "$overlap", "&&" },
 };
+
+static bool is_array_op(const char *sql)
+{
+    return strcmp(sql, "@>") == 0 || strcmp(sql, "<@") == 0 || strcmp(sql, "&&") == 0;
+}
+
+static bool is_json(const cq__attr *a)
+{
+    return a->type == CQ_JSON || a->type == CQ_JSONB;
+}
 
 /* $startsWith / $endsWith / $substring: LIKE with the text given, then `%`, before or both
  * (the text's own % and _ stay wildcards, as in Sequelize). */
@@ -255,9 +268,18 @@ static int build_cmp(cq__expr **out, wctx *w, const target *t, const char *op, c
         return build_any(out, w, t, sql, cq_value_object_key(v, 0), cq_value_object_value(v, 0));
     cq__expr *p = NULL;
     int rc;
-    if (cq_value_type_of(v) == CQ_VALUE_OBJECT && !(t->a->type == CQ_JSON && !t->jpath))
+    bool array_op = is_array_op(sql);
+    if (array_op && t->a->type != CQ_ARRAY)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where on model \"%s\": %s needs an ARRAY attribute (\"%s\" is %s)",
+                           w->m->name, op, t->a->name, cq_type_name(t->a->type));
+    if (array_op && cq_value_type_of(v) != CQ_VALUE_ARRAY)
+        return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\": %s of \"%s\" takes an array",
+                           w->m->name, op, t->a->name);
+    if (cq_value_type_of(v) == CQ_VALUE_OBJECT && !(is_json(t->a) && !t->jpath))
         rc = special_rhs(&p, w, t, op, v);
-    else if (cq_value_type_of(v) == CQ_VALUE_ARRAY && !(t->a->type == CQ_JSON && !t->jpath))
+    else if (cq_value_type_of(v) == CQ_VALUE_ARRAY && !(is_json(t->a) && !t->jpath) &&
+             !(t->a->type == CQ_ARRAY && !t->jpath))
         rc = cq__db_fail(db, CQ_EINVALID,
                          "where on model \"%s\": %s of attribute \"%s\" takes a single value",
                          w->m->name, op, t->a->name);
@@ -422,9 +444,10 @@ static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value
     cq_db *db = w->m->db;
     switch (cq_value_type_of(v)) {
     case CQ_VALUE_ARRAY:
-        return build_op(out, w, t, "$in", v);
+        /* an ARRAY attribute compares with the whole array (Sequelize's `= ARRAY[...]`) */
+        return build_op(out, w, t, t->a->type == CQ_ARRAY ? "$eq" : "$in", v);
     case CQ_VALUE_OBJECT: {
-        if (t->a->type == CQ_JSON)
+        if (is_json(t->a))
             return build_json(out, w, t, v);
         cq__expr *e = cq__expr_new(CQ__EX_AND);
         if (!e)
@@ -492,7 +515,7 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
             return oom(db);
         long ji = cq__model_attr_index(w->m, head);
         free(head);
-        if (ji >= 0 && w->m->attrs[ji].type == CQ_JSON) {
+        if (ji >= 0 && is_json(&w->m->attrs[ji])) {
             cq_value *path = cq_value_array();
             int rc = path ? CQ_OK : oom(db);
             for (const char *p = dot + 1; rc == CQ_OK;) {

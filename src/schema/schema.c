@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "schema/schema.h"
 
 /* ---- data types ------------------------------------------------------------------------ */
@@ -28,8 +29,74 @@ static const struct {
     { "BOOLEAN", CQ_BOOLEAN, PARAM_NONE },   { "DATE", CQ_DATE, PARAM_FRACTION },
     { "DATEONLY", CQ_DATEONLY, PARAM_NONE }, { "TIME", CQ_TIME, PARAM_NONE },
     { "UUID", CQ_UUID, PARAM_NONE },         { "JSON", CQ_JSON, PARAM_NONE },
-    { "BLOB", CQ_BLOB, PARAM_NONE },
+    { "BLOB", CQ_BLOB, PARAM_NONE },         { "JSONB", CQ_JSONB, PARAM_NONE },
+    { "ENUM", CQ_ENUM, PARAM_NONE },         { "ARRAY", CQ_ARRAY, PARAM_NONE },
 };
+
+static void skip_spaces(const char **p);
+
+void cq__sch_strv_free(char **v)
+{
+    for (char **p = v; p && *p; p++)
+        free(*p);
+    free(v);
+}
+
+/* The quoted values of "ENUM('a', 'b')" after the "(" at *p: 'x' or "x", the quote doubled
+ * inside; a NULL-terminated list the caller frees with cq__sch_strv_free. */
+static int parse_enum_values(char ***out, const char *p, const char *q, const char *path,
+                             cq__diag *diag)
+{
+    *out = NULL;
+    size_t n = 0, cap = 0;
+    char **v = NULL;
+    for (;;) {
+        skip_spaces(&p);
+        char quote = *p;
+        if (quote != '\'' && quote != '"')
+            break;
+        const char *start = ++p;
+        size_t len = 0;
+        for (; *p; p++, len++) {
+            if (*p == quote && p[1] == quote)
+                p++;
+            else if (*p == quote)
+                break;
+        }
+        if (*p != quote)
+            break;
+        char *val = malloc(len + 1);
+        if (!val || cq__grow((void **)&v, &cap, n + 2, sizeof *v) != 0) {
+            free(val);
+            cq__sch_strv_free(v);
+            cq__diag_set(diag, path, "out of memory");
+            return CQ_ENOMEM;
+        }
+        size_t k = 0;
+        for (const char *c = start; c < p; c++) {
+            if (*c == quote && c[1] == quote)
+                c++;
+            val[k++] = *c;
+        }
+        val[k] = '\0';
+        v[n++] = val;
+        v[n] = NULL;
+        p++;
+        skip_spaces(&p);
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (p[0] == ')' && p[1] == '\0') {
+            *out = v;
+            return CQ_OK;
+        }
+        break;
+    }
+    cq__sch_strv_free(v);
+    cq__diag_set(diag, path, "bad type %s: expected ENUM('value', ...)", q);
+    return CQ_EINVALID;
+}
 
 /* Reads a decimal number in 1..65535 at *p; advances *p. */
 static bool read_number(const char **p, int *out)
@@ -57,8 +124,11 @@ static void skip_spaces(const char **p)
         (*p)++;
 }
 
-/* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)" -> attr->type/length/precision/scale. */
-static int parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag)
+/* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)", "ENUM('a','b')", "ARRAY(INTEGER)" ->
+ * attr->type/length/precision/scale/element_type; ENUM values into *values (the caller frees
+ * them with cq__sch_strv_free; NULL `values` refuses ENUMs). */
+static int parse_type(cq_attr *attr, char ***values, const char *text, const char *path,
+                      cq__diag *diag)
 {
     char q[200];
     cq__quote(q, sizeof q, text);
@@ -67,10 +137,39 @@ static int parse_type(cq_attr *attr, const char *text, const char *path, cq__dia
         if (strlen(types[i].name) != n || strncmp(types[i].name, text, n) != 0)
             continue;
         attr->type = types[i].type;
+        if (types[i].type == CQ_ENUM && !values) {
+            cq__diag_set(diag, path, "type %s is not available here", q);
+            return CQ_EINVALID;
+        }
+        if (types[i].type == CQ_ARRAY) {
+            /* ARRAY(TYPE): the element's own parameters stay its own */
+            size_t len = strlen(text);
+            if (text[n] != '(' || text[len - 1] != ')') {
+                cq__diag_set(diag, path, "bad type %s: expected ARRAY(TYPE)", q);
+                return CQ_EINVALID;
+            }
+            char inner[200];
+            snprintf(inner, sizeof inner, "%.*s", (int)(len - n - 2), text + n + 1);
+            cq_attr el = { 0 };
+            int rc = strncmp(inner, "ARRAY", 5) == 0
+                         ? (cq__diag_set(diag, path,
+                                         "bad type %s: arrays of arrays are not "
+                                         "supported",
+                                         q),
+                            CQ_EINVALID)
+                         : parse_type(&el, values, inner, path, diag);
+            attr->element_type = el.type;
+            attr->length = el.length;
+            return rc;
+        }
         if (text[n] == '\0')
             return CQ_OK;
         const char *p = text + n + 1;
         skip_spaces(&p);
+        if (types[i].type == CQ_ENUM) {
+            cq__sch_strv_free(*values);
+            return parse_enum_values(values, p, q, path, diag);
+        }
         if (types[i].params == PARAM_NONE) {
             cq__diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
             return CQ_EINVALID;
@@ -267,7 +366,43 @@ typedef int (*attr_key_fn)(cq__sch_model *m, size_t i, json_t *val, const char *
 static int attr_type(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_string(&m->attrs[i].type_text, val, path, diag);
-    return rc == CQ_OK ? parse_type(&m->cq_attrs[i], m->attrs[i].type_text, path, diag) : rc;
+    if (rc != CQ_OK)
+        return rc;
+    /* values given by "values" win over those inside the type, as in Sequelize */
+    char **given = m->enum_values[i];
+    m->enum_values[i] = NULL;
+    rc = parse_type(&m->cq_attrs[i], &m->enum_values[i], m->attrs[i].type_text, path, diag);
+    if (given) {
+        cq__sch_strv_free(m->enum_values[i]);
+        m->enum_values[i] = given;
+    }
+    return rc;
+}
+
+/* "values": ["a", "b"] (Sequelize's attribute `values` for an ENUM) */
+static int attr_values(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    size_t n = json_is_array(val) ? json_array_size(val) : 0;
+    for (size_t k = 0; k < n; k++)
+        if (!json_is_string(json_array_get(val, k)))
+            n = 0;
+    if (n == 0) {
+        cq__diag_set(diag, path, "expected a non-empty array of strings");
+        return CQ_EINVALID;
+    }
+    char **v = calloc(n + 1, sizeof *v);
+    for (size_t k = 0; v && k < n; k++)
+        if (!(v[k] = cq__strdup(json_string_value(json_array_get(val, k))))) {
+            cq__sch_strv_free(v);
+            v = NULL;
+        }
+    if (!v) {
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
+    }
+    cq__sch_strv_free(m->enum_values[i]);
+    m->enum_values[i] = v;
+    return CQ_OK;
 }
 
 static int attr_primary_key(cq__sch_model *m, size_t i, json_t *val, const char *path,
@@ -350,6 +485,7 @@ static const struct {
     { "onDelete", attr_on_delete },
     { "onUpdate", attr_on_update },
     { "validate", attr_validate },
+    { "values", attr_values },
 };
 
 static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t *def,
@@ -360,7 +496,15 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
     a->name = ca->name = name;
     if (json_is_string(def)) {
         ca->type_text = json_string_value(def);
-        return parse_type(a, ca->type_text, path, diag);
+        int rc = parse_type(a, &m->enum_values[i], ca->type_text, path, diag);
+        a->values = (const char *const *)m->enum_values[i];
+        if (rc == CQ_OK && !a->values && (a->type == CQ_ENUM || a->element_type == CQ_ENUM)) {
+            cq__diag_set(diag, path,
+                         "ENUM needs its values: \"ENUM('a', 'b')\" or "
+                         "{\"type\": \"ENUM\", \"values\": [\"a\", \"b\"]}");
+            rc = CQ_EINVALID;
+        }
+        return rc;
     }
     if (!json_is_object(def)) {
         cq__diag_set(diag, path, "expected a type name (\"STRING\") or an object with \"type\"");
@@ -383,6 +527,20 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
     }
     if (!ca->type_text) {
         cq__diag_set(diag, path, "\"type\" is required");
+        return CQ_EINVALID;
+    }
+    a->values = (const char *const *)m->enum_values[i];
+    bool is_enum = a->type == CQ_ENUM || (a->type == CQ_ARRAY && a->element_type == CQ_ENUM);
+    if (is_enum && !a->values) {
+        cq__diag_set(diag, path,
+                     "ENUM needs its values: \"ENUM('a', 'b')\" or "
+                     "{\"type\": \"ENUM\", \"values\": [\"a\", \"b\"]}");
+        return CQ_EINVALID;
+    }
+    if (!is_enum && a->values) {
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, "values");
+        cq__diag_set(diag, sub, "\"values\" belongs to an ENUM attribute");
         return CQ_EINVALID;
     }
     return CQ_OK;
@@ -573,7 +731,8 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
     m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
     m->defaults = calloc(n + 1, sizeof *m->defaults);
     m->validators = calloc(n + 1, sizeof *m->validators);
-    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators) {
+    m->enum_values = calloc(n + 1, sizeof *m->enum_values);
+    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators || !m->enum_values) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
     }
@@ -603,7 +762,7 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
 
 int cq__sch_parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag)
 {
-    return parse_type(attr, text, path, diag);
+    return parse_type(attr, NULL, text, path, diag);
 }
 
 int cq__sch_want_bool(bool *out, json_t *v, const char *path, cq__diag *diag)
@@ -650,6 +809,9 @@ void cq__schema_free(cq__schema *s)
             cq_validators_free(m->validators[a]);
         free(m->validators);
         cq_validators_free(m->model_validators);
+        for (size_t a = 0; m->enum_values && a < m->n_attrs; a++)
+            cq__sch_strv_free(m->enum_values[a]);
+        free(m->enum_values);
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)

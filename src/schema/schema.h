@@ -81,6 +81,8 @@ typedef struct cq__sch_model {
     const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
     cq_validator **validators; /* n_attrs attribute `validate` lists (NULL = none), owned */
     cq_validator *model_validators; /* the model option `validate`, owned */
+    char ***enum_values; /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
+                            owned; NULL entries = none */
 } cq__sch_model;
 
 /* `validate` of an attribute (`model_level` false) or of a model's options, in Sequelize's
@@ -142,6 +144,8 @@ bool cq__schema_has_model(const cq__schema *s, const char *name);
 
 /* Schema readers shared by schema.c and schema_assoc.c (messages name `path`). */
 int cq__sch_parse_type(cq_attr *attr, const char *text, const char *path, cq__diag *diag);
+/* Frees a NULL-terminated list of strings (ENUM values). NULL allowed. */
+void cq__sch_strv_free(char **v);
 int cq__sch_want_bool(bool *out, json_t *v, const char *path, cq__diag *diag);
 int cq__sch_want_flag(cq_flag *out, json_t *v, const char *path, cq__diag *diag);
 int cq__sch_want_string(const char **out, json_t *v, const char *path, cq__diag *diag);

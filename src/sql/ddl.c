@@ -79,10 +79,121 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
     case CQ_BLOB:
         cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "BYTEA" : "BLOB");
         break;
+    case CQ_ENUM: /* the ones cq__sql_column_type names: here only as a cast target */
+        cq__buf_put(b, "TEXT");
+        break;
+    case CQ_JSONB:
+        cq__buf_put(b, "JSONB");
+        break;
     case CQ_TYPE_NONE:
     case CQ_VIRTUAL: /* no column */
+    case CQ_ARRAY:
         break;
     }
+}
+
+void cq__sql_column_type(cq__buf *b, const cq__sql_coltype *t, cq_dialect d)
+{
+    switch ((cq_type)t->type) {
+    case CQ_ENUM:
+        if (d == CQ_DIALECT_POSTGRES) {
+            char *name = cq__sql_pg_enum_name(t->table, t->field);
+            if (name)
+                cq__sql_quote(b, d, name);
+            else
+                b->oom = true;
+            free(name);
+        } else if (d == CQ_DIALECT_MYSQL) {
+            cq__buf_put(b, "ENUM(");
+            for (size_t i = 0; t->values && t->values[i]; i++) {
+                if (i)
+                    cq__buf_put(b, ", ");
+                cq__sql_put_string(b, t->values[i], d);
+            }
+            cq__buf_putc(b, ')');
+        } else {
+            cq__buf_put(b, "TEXT");
+        }
+        break;
+    case CQ_JSONB:
+        cq__buf_put(b, "JSONB");
+        break;
+    case CQ_ARRAY: {
+        cq__sql_coltype el = *t;
+        el.type = t->element_type;
+        el.element_type = CQ_TYPE_NONE;
+        el.precision = el.scale = 0;
+        cq__sql_column_type(b, &el, d);
+        cq__buf_put(b, "[]");
+        break;
+    }
+    default:
+        cq__sql_type(b, t->type, t->length, t->precision, t->scale, d);
+    }
+}
+
+char *cq__sql_pg_enum_name(const char *table, const char *field)
+{
+    return cq__asprintf("enum_%s_%s", table, field);
+}
+
+char *cq__sql_pg_create_enum(const char *table, const char *field, char *const *values)
+{
+    char *name = cq__sql_pg_enum_name(table, field);
+    if (!name)
+        return NULL;
+    cq__buf b = { 0 };
+    cq__buf_put(&b, "CREATE TYPE ");
+    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
+    cq__buf_put(&b, " AS ENUM(");
+    for (size_t i = 0; values && values[i]; i++) {
+        if (i)
+            cq__buf_put(&b, ", ");
+        cq__sql_put_string(&b, values[i], CQ_DIALECT_POSTGRES);
+    }
+    cq__buf_put(&b, ");");
+    free(name);
+    return cq__buf_take(&b);
+}
+
+char *cq__sql_pg_drop_enum(const char *table, const char *field)
+{
+    char *name = cq__sql_pg_enum_name(table, field);
+    if (!name)
+        return NULL;
+    cq__buf b = { 0 };
+    cq__buf_put(&b, "DROP TYPE IF EXISTS ");
+    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
+    cq__buf_putc(&b, ';');
+    free(name);
+    return cq__buf_take(&b);
+}
+
+char *cq__sql_pg_add_enum_value(const char *table, const char *field, const char *value,
+                                const char *anchor, bool before)
+{
+    char *name = cq__sql_pg_enum_name(table, field);
+    if (!name)
+        return NULL;
+    cq__buf b = { 0 };
+    cq__buf_put(&b, "ALTER TYPE ");
+    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
+    cq__buf_put(&b, " ADD VALUE IF NOT EXISTS ");
+    cq__sql_put_string(&b, value, CQ_DIALECT_POSTGRES);
+    if (anchor) {
+        cq__buf_put(&b, before ? " BEFORE " : " AFTER ");
+        cq__sql_put_string(&b, anchor, CQ_DIALECT_POSTGRES);
+    }
+    free(name);
+    return cq__buf_take(&b);
+}
+
+const char *cq__sql_pg_enum_labels_query(void)
+{
+    return "SELECT e.enumlabel::text AS label FROM pg_catalog.pg_type t "
+           "JOIN pg_catalog.pg_enum e ON t.oid = e.enumtypid "
+           "WHERE t.typname = $1 AND pg_catalog.pg_type_is_visible(t.oid) "
+           "ORDER BY e.enumsortorder";
 }
 
 /* Sequelize's SqlString.escape for strings: SQLite/PostgreSQL double the quote, MySQL
@@ -223,7 +334,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
     /* Sequelize escapes a default with its attribute's type on SQLite/PostgreSQL (the type's
      * stringify runs first) and without it on MySQL. */
     bool typed = d != CQ_DIALECT_MYSQL;
-    if (typed && type == CQ_JSON && t != CQ_VALUE_NULL) {
+    if (typed && (type == CQ_JSON || type == CQ_JSONB) && t != CQ_VALUE_NULL) {
         char *json = NULL; /* JSON.stringify, then quoted: '{"a":1}', '"x"', '5' */
         if (cq_value_to_json(&json, v, 0) != CQ_OK)
             return NULL;

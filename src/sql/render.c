@@ -116,10 +116,10 @@ static const struct {
     const char *op;
     const char *sql[3]; /* SQLite, PostgreSQL, MySQL */
 } dialect_ops[] = {
-    { "REGEXP", { NULL, "~", "REGEXP" } },
-    { "NOT REGEXP", { NULL, "!~", "NOT REGEXP" } },
-    { "IREGEXP", { NULL, "~*", NULL } },
-    { "NOT IREGEXP", { NULL, "!~*", NULL } },
+    { "REGEXP", { NULL, "~", "REGEXP" } }, { "NOT REGEXP", { NULL, "!~", "NOT REGEXP" } },
+    { "IREGEXP", { NULL, "~*", NULL } },   { "NOT IREGEXP", { NULL, "!~*", NULL } },
+    { "@>", { NULL, "@>", NULL } }, /* array contains, contained by, overlaps */
+    { "<@", { NULL, "<@", NULL } },        { "&&", { NULL, "&&", NULL } },
 };
 
 static int dialect_slot(cq_dialect d)

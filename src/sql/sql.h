@@ -98,6 +98,30 @@ void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect dialect);
 
 /* Type name for a column; `length`, `precision`, `scale` as in cq_attr. Static or into buf. */
 void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq_dialect dialect);
+/* A column's type with what ENUM and ARRAY need besides cq__sql_type's arguments. */
+typedef struct cq__sql_coltype {
+    int type, length, precision, scale;
+    int element_type;          /* CQ_ARRAY: the elements' cq_type */
+    const char *table, *field; /* PostgreSQL names an ENUM's type after them */
+    const char *const *values; /* CQ_ENUM: NULL-terminated */
+} cq__sql_coltype;
+/* The column type of `t`: ENUM is "enum_<table>_<field>" (quoted) on PostgreSQL, ENUM('a',
+ * 'b') on MySQL, TEXT on SQLite; ARRAY is `<element type>[]` (PostgreSQL only); JSONB JSONB. */
+void cq__sql_column_type(cq__buf *b, const cq__sql_coltype *t, cq_dialect dialect);
+/* PostgreSQL ENUM types (Sequelize's pgEnum*): the statements take the table and column the
+ * type belongs to; values are string literals (DDL has no parameters). Caller frees. */
+char *cq__sql_pg_enum_name(const char *table, const char *field); /* enum_<table>_<field> */
+char *cq__sql_pg_create_enum(const char *table, const char *field, char *const *values);
+char *cq__sql_pg_drop_enum(const char *table, const char *field);
+/* ALTER TYPE ... ADD VALUE IF NOT EXISTS 'v' BEFORE|AFTER 'anchor' */
+char *cq__sql_pg_add_enum_value(const char *table, const char *field, const char *value,
+                                const char *anchor, bool before);
+/* The labels of the visible enum type named $1, in their order (no row: no such type). */
+const char *cq__sql_pg_enum_labels_query(void);
+/* PostgreSQL's array text ('{1,"a b",NULL}') of a cq_value array (elements: null, bool, int,
+ * double or text), and the array of texts/nulls such text holds; NULL on OOM or bad text. */
+char *cq__sql_pg_array_text(const cq_value *arr);
+cq_value *cq__sql_pg_array_parse(const char *text);
 /* Default literal for DDL, or NULL when Sequelize omits it (TEXT/BLOB/JSON on MySQL) or on
  * OOM. `type` is the attribute's cq_type (FLOAT/REAL/DOUBLE quote numbers, DATE text renders
  * as a date, JSON is stringified). */

@@ -374,6 +374,31 @@ static bool is_deferred(const cq_sync_plan *p, const cq_model *m, size_t attr)
     return false;
 }
 
+/* A type dialect `d` has no column for: ARRAY outside PostgreSQL, JSONB on MySQL (v6 sends
+ * them and the server refuses the table; cequel says so before any statement runs). */
+static int check_column_type(const cq_model *m, const cq__attr *a, cq_dialect d)
+{
+    if (a->type == CQ_ARRAY && d != CQ_DIALECT_POSTGRES)
+        return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                           "model \"%s\": attribute \"%s\": ARRAY columns exist only on "
+                           "PostgreSQL, not on %s",
+                           m->name, a->name, d == CQ_DIALECT_MYSQL ? "MySQL" : "SQLite");
+    if (a->type == CQ_JSONB && d == CQ_DIALECT_MYSQL)
+        return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                           "model \"%s\": attribute \"%s\": MySQL has no JSONB type (use JSON)",
+                           m->name, a->name);
+    return CQ_OK;
+}
+
+/* check_column_type() for every attribute of `m`. */
+static int check_model_types(const cq_model *m, cq_dialect d)
+{
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        rc = check_column_type(m, &m->attrs[i], d);
+    return rc;
+}
+
 /* One attribute as DDL sees it. `type` and `dflt` receive strings the caller frees. */
 static int fill_col(cq__ddl_col *c, char **type, char **dflt, const cq_model *m, size_t i,
                     cq_dialect d)
@@ -381,8 +406,20 @@ static int fill_col(cq__ddl_col *c, char **type, char **dflt, const cq_model *m,
     cq_db *db = m->db;
     const cq__attr *a = &m->attrs[i];
     memset(c, 0, sizeof *c);
+    *type = *dflt = NULL;
+    int trc = check_column_type(m, a, d);
+    if (trc != CQ_OK)
+        return trc;
     cq__buf tb = { 0 };
-    cq__sql_type(&tb, a->type, a->length, a->precision, a->scale, d);
+    cq__sql_coltype ct = { .type = a->type,
+                           .length = a->length,
+                           .precision = a->precision,
+                           .scale = a->scale,
+                           .element_type = a->element_type,
+                           .table = m->table,
+                           .field = a->field,
+                           .values = (const char *const *)a->values };
+    cq__sql_column_type(&tb, &ct, d);
     if (!(*type = cq__buf_take(&tb)))
         return oom(db);
     c->name = a->field;
@@ -464,6 +501,12 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
     return rc;
 }
 
+/* Whether attribute `a` has a PostgreSQL enum type of its own (ENUM, ARRAY of ENUM). */
+static bool has_pg_enum(const cq__attr *a)
+{
+    return a->type == CQ_ENUM || (a->type == CQ_ARRAY && a->element_type == CQ_ENUM);
+}
+
 /* Sequelize's addIndexQuery for index `i` of `m` (the `indexes` option). */
 static int index_sql(char **out, const cq_model *m, size_t i, cq_dialect d)
 {
@@ -504,6 +547,21 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
     cq__buf b = { 0 };
     for (size_t i = 0; rc == CQ_OK && i < p->norder + p->ndeferred; i++) {
         char *sql = NULL;
+        for (size_t k = 0; rc == CQ_OK && i < p->norder && dialect == CQ_DIALECT_POSTGRES &&
+                           k < p->order[i]->nattrs;
+             k++) {
+            const cq__attr *a = &p->order[i]->attrs[k];
+            if (!has_pg_enum(a))
+                continue;
+            if (!(sql = cq__sql_pg_create_enum(p->order[i]->table, a->field, a->values)))
+                rc = oom(db);
+            else
+                cq__buf_printf(&b, "%s\n", sql);
+            free(sql);
+            sql = NULL;
+        }
+        if (rc != CQ_OK)
+            break;
         if (i < p->norder)
             rc = model_ddl(&sql, p->order[i], dialect, p);
         else
@@ -594,6 +652,98 @@ static int ensure_indexes(cq_model *m, bool table_is_new)
     return rc;
 }
 
+/* Sequelize's ensureEnums for one attribute (PostgreSQL): the type is created when it does not
+ * exist; when it does, the values the model lists and the type lacks are added, each placed
+ * next to a value both share, as v6 places them. Values the type has and the model no longer
+ * lists stay (PostgreSQL cannot drop an enum value). */
+static int ensure_enum(cq_model *m, const cq__attr *a)
+{
+    cq_db *db = m->db;
+    char *tname = cq__sql_pg_enum_name(m->table, a->field);
+    cq_value *arg = tname ? cq_value_text(tname) : NULL;
+    free(tname);
+    cq__result res = { 0 };
+    int rc = arg ? cq__session_exec(&db->s, cq__sql_pg_enum_labels_query(),
+                                    (const cq_value *const[]){ arg }, 1, &res)
+                 : oom(db);
+    cq_value_free(arg);
+    if (rc != CQ_OK || res.nrows == 0) {
+        cq__result_free(&res);
+        return rc == CQ_OK ? exec_text(db, cq__sql_pg_create_enum(m->table, a->field, a->values))
+                           : rc;
+    }
+    size_t nold = res.nrows, nnew = 0;
+    while (a->values[nnew])
+        nnew++;
+    const char **old = calloc(nold + nnew + 1, sizeof *old);
+    if (!old) {
+        cq__result_free(&res);
+        return oom(db);
+    }
+    for (size_t i = 0; i < nold; i++)
+        old[i] = cq_value_as_text(cq__result_cell(&res, i, 0));
+    /* v6's placement: walk the existing values; the new values just before each one that the
+     * model also lists go BEFORE it; what follows the rightmost shared value goes AFTER the
+     * type's last value */
+    long rightmost = -1;
+    for (size_t oi = 0; rc == CQ_OK && oi < nold; oi++) {
+        long ni = -1;
+        for (size_t k = 0; k < nnew; k++)
+            if (old[oi] && strcmp(a->values[k], old[oi]) == 0)
+                ni = (long)k;
+        if (ni < 0)
+            continue;
+        /* the run of missing values right before position ni, added in their order */
+        long start = ni;
+        while (start > 0) {
+            bool known = false;
+            for (size_t k = 0; k < nold; k++)
+                known |= old[k] && strcmp(old[k], a->values[start - 1]) == 0;
+            if (known)
+                break;
+            start--;
+        }
+        for (long k = start; rc == CQ_OK && k < ni; k++)
+            rc = exec_text(
+                db, cq__sql_pg_add_enum_value(m->table, a->field, a->values[k], old[oi], true));
+        if (ni > rightmost)
+            rightmost = ni;
+    }
+    const char *last = nold ? old[nold - 1] : NULL;
+    for (size_t k = (size_t)(rightmost + 1); rc == CQ_OK && last && k < nnew; k++) {
+        rc =
+            exec_text(db, cq__sql_pg_add_enum_value(m->table, a->field, a->values[k], last, false));
+        last = a->values[k];
+    }
+    free(old);
+    cq__result_free(&res);
+    return rc;
+}
+
+/* Every enum type of `m` (PostgreSQL), before its table is created or checked. */
+static int ensure_enums(cq_model *m)
+{
+    if (cq_db_dialect(m->db) != CQ_DIALECT_POSTGRES)
+        return CQ_OK;
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (has_pg_enum(&m->attrs[i]))
+            rc = ensure_enum(m, &m->attrs[i]);
+    return rc;
+}
+
+/* Drops the table of `m`, then its enum types on PostgreSQL (v6's dropTable). */
+static int drop_model(cq_model *m)
+{
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    int rc = exec_text(db, cq__sql_drop_table(m->table, d));
+    for (size_t i = 0; rc == CQ_OK && d == CQ_DIALECT_POSTGRES && i < m->nattrs; i++)
+        if (has_pg_enum(&m->attrs[i]))
+            rc = exec_text(db, cq__sql_pg_drop_enum(m->table, m->attrs[i].field));
+    return rc;
+}
+
 /* Sequelize's Model.sync for one table: create it when the catalogue does not list it, then
  * add the missing indexes. Existing tables are never compared with the model (no alter). */
 static int ensure_table(cq_model *m, const cq_sync_plan *plan, bool known_absent)
@@ -604,6 +754,8 @@ static int ensure_table(cq_model *m, const cq_sync_plan *plan, bool known_absent
     int rc = known_absent ? CQ_OK
                           : query_any(&exists, db, cq__sql_table_exists_query(d),
                                       (const char *const[]){ m->table }, 1);
+    if (rc == CQ_OK)
+        rc = ensure_enums(m);
     if (rc == CQ_OK && !exists) {
         char *sql = NULL;
         rc = model_ddl(&sql, m, d, plan);
@@ -660,7 +812,7 @@ static int drop_all(const cq_sync_plan *p)
     if (rc != CQ_OK)
         return rc;
     for (size_t i = p->norder; rc == CQ_OK && i > 0; i--)
-        rc = exec_text(db, cq__sql_drop_table(p->order[i - 1]->table, d));
+        rc = drop_model(p->order[i - 1]);
     if (relax && fk_was_on) {
         cq_error saved = db->s.error; /* the restore must not hide a failed drop */
         int rc2 = exec_text(db, cq__sql_fk_checks(d, 1));
@@ -690,9 +842,9 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
     cq_db *db = m->db;
     cq__db_clear(db);
     bool force = opts && opts->force;
-    int rc = CQ_OK;
-    if (force)
-        rc = exec_text(db, cq__sql_drop_table(m->table, cq_db_dialect(db)));
+    int rc = check_model_types(m, cq_db_dialect(db));
+    if (rc == CQ_OK && force)
+        rc = drop_model(m);
     /* one model alone: every reference inline, as Sequelize's Model.sync */
     return rc == CQ_OK ? ensure_table(m, NULL, force) : rc;
 }
@@ -717,6 +869,8 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
     int rc = plan_build(&p, db, cq_db_dialect(db));
     if (rc == CQ_OK && opts && opts->strict_cycles && p->ncycles)
         rc = strict_error(p); /* before any statement runs */
+    for (size_t i = 0; rc == CQ_OK && i < p->norder; i++)
+        rc = check_model_types(p->order[i], cq_db_dialect(db));
     if (rc == CQ_OK)
         warn_cycles(p);
     if (rc == CQ_OK && force)

@@ -49,6 +49,10 @@ static const world *setup(void)
         { .name = "active", .type = CQ_BOOLEAN },
         { .name = "born", .type = CQ_DATEONLY },
         { .name = "data", .type = CQ_JSON },
+        { .name = "status",
+          .type = CQ_ENUM,
+          .values = (const char *const[]){ "draft", "live", NULL } },
+        { .name = "token", .type = CQ_UUID },
         { 0 },
     };
     const cq_attr task_attrs[] = {
@@ -63,7 +67,8 @@ static const world *setup(void)
     must(cq_model_belongs_to(&owner, w.task, w.user, NULL));
     must(cq_db_sync(w.db, NULL));
     create(w.user, "{\"username\":\"ada\",\"age\":36,\"score\":1.5,\"active\":true,"
-                   "\"born\":\"1815-12-10\",\"data\":{\"k\":[1,2]}}");
+                   "\"born\":\"1815-12-10\",\"data\":{\"k\":[1,2]},\"status\":\"live\","
+                   "\"token\":\"3f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b\"}");
     create(w.user, "{\"username\":\"bob\",\"age\":null,\"active\":false}");
     create(w.task, "{\"title\":\"write\",\"done\":false,\"userId\":1}");
     create(w.task, "{\"title\":\"read\",\"done\":true,\"userId\":1}");
