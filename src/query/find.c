@@ -497,14 +497,15 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     *out = NULL;
     cq__hook_scope scope = { 0 };
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
-    int hrc = find_before_hooks(m, &o, &scope);
+    bool hooks = !(ext && ext->no_hooks);
+    int hrc = hooks ? find_before_hooks(m, &o, &scope) : CQ_OK;
     if (hrc != CQ_OK) {
         cq__find_ext_release(ext);
         cq__hook_scope_end(&scope);
         return hrc;
     }
     int rc = find_run(out, m, &o, ext);
-    if (rc == CQ_OK) {
+    if (rc == CQ_OK && hooks) {
         cq_hook_ctx ctx = { .rows = *out };
         rc = cq__hooks_run(m, CQ__H_AFTER_FIND, &ctx, NULL);
         if (rc != CQ_OK) {
