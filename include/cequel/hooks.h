@@ -51,11 +51,10 @@ typedef struct cq_hook_ctx {
     struct cq_instance *instance; /**< instance events (validate, create, update, save,
                                        destroy, restore, upsert): the instance; set attributes
                                        with cq_instance_set() in a before hook and they are
-                                       written. afterFind of findOne / findByPk: the row
-                                       found, or NULL */
+                                       written */
     struct cq_rows *rows;         /**< beforeBulkCreate: the built rows (may be changed);
-                                       afterBulkCreate: the created rows; afterFind of
-                                       findAll: the rows found */
+                                       afterBulkCreate: the created rows; afterFind: the
+                                       rows found (a list for findOne / findByPk too) */
     struct cq_find_opts *find;    /**< beforeFind, beforeFindAfterExpandIncludeAll,
                                        beforeFindAfterOptions, beforeCount: the options, which
                                        the hook may change (limit, offset, where via
