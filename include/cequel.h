@@ -21,6 +21,7 @@
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "cequel/assoc.h"
+#include "cequel/hooks.h"
 #include "cequel/naming.h"
 #include "cequel/sync.h"
 #include "cequel/dump.h"

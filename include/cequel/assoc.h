@@ -60,6 +60,10 @@ typedef struct cq_assoc_opts {
                                         paranoid (deletedAt; remove/set soft-delete join rows,
                                         getters skip them); default false. A given join model
                                         keeps its own `paranoid` option */
+    bool hooks; /**< Sequelize's `hooks: true`: the source's beforeAssociate / afterAssociate
+                     hooks run for this call, and with `on_delete` "CASCADE" (hasOne /
+                     hasMany) destroying a source row first destroys its rows one by one, so
+                     their destroy hooks (and paranoid soft delete) run; default false */
 } cq_assoc_opts;
 
 /**

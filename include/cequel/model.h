@@ -45,6 +45,7 @@ typedef enum cq_type {
 } cq_type;
 
 struct cq_instance;
+struct cq_hook;
 /**
  * A getter (Sequelize's attribute `get()`): makes the attribute's value as read through
  * cq_instance_get_value() and toJSON. Read stored values with cq_instance_get_data_value()
@@ -170,6 +171,8 @@ typedef struct cq_model_opts {
     const cq_validator *validate;  /**< Sequelize's model `validate`: custom validators (`fn` or
                                         `bound`) that see the whole instance; list ending with a
                                         NULL key, copied; NULL = none */
+    const struct cq_hook *hooks;   /**< Sequelize's model `hooks`: list ending with a NULL
+                                        event (cequel/hooks.h), copied; NULL = none */
 } cq_model_opts;
 
 /**

@@ -168,6 +168,10 @@ typedef struct cq_write_opts {
     cq_flag validate;       /**< Sequelize's `validate`: run the validators first. Default
                                  as v6: on for create/save/update, off for bulkCreate
                                  (CQ_ON there validates every row before the INSERT) */
+    cq_flag hooks;          /**< Sequelize's `hooks`: CQ_OFF runs no hooks; default on */
+    bool individual_hooks;  /**< bulkCreate (`individualHooks`): also run each row's create
+                                 hooks (every row is then inserted on its own, as v6 does);
+                                 default false */
 } cq_write_opts;
 
 /** Options of model-level update/destroy/restore; `where` and `where_params` are borrowed for
@@ -182,6 +186,9 @@ typedef struct cq_bulk_opts {
     cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
                            instance built from them, the other attributes skipped); CQ_OFF
                            skips it */
+    cq_flag hooks;    /**< Sequelize's `hooks`: CQ_OFF runs no hooks; default on */
+    bool individual_hooks; /**< `individualHooks`: the rows are found first and each one's
+                                update / destroy / restore hooks run too; default false */
 } cq_bulk_opts;
 
 /** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
@@ -205,6 +212,9 @@ typedef struct cq_upsert_opts {
                                              unique key holding an attribute the row takes, or
                                              the primary key */
     cq_flag returning; /**< read the stored row back (RETURNING; not on MySQL); default on */
+    cq_flag hooks;     /**< CQ_OFF runs no hooks (validation's, beforeUpsert, afterUpsert);
+                            default on */
+    cq_flag validate;  /**< CQ_OFF skips the validators (v6 `validate: false`); default on */
 } cq_upsert_opts;
 
 /** Options of cq_model_find_or_create() and cq_model_find_create_find(). */

@@ -21,6 +21,7 @@ struct cq_assoc {
     cq_value *scope;         /* target attribute values, owned */
     cq_value *through_scope; /* join-row values, owned */
     bool constraints;
+    bool hooks; /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
 };
 
 void cq__assoc_free(struct cq_assoc *a);

@@ -145,7 +145,70 @@ static int attach(cq__included *inc, cq_instance *child)
     return CQ_OK;
 }
 
-/* hasOne / hasMany / belongsToMany children of a freshly inserted row, one INSERT each. */
+/* A row of a nested create, built but not written yet: the instance, the data it was built
+ * from (for its own includes) and its resolved includes. */
+typedef struct pending_row {
+    cq_instance *inst;
+    const cq_assoc **assocs;
+    const cq_include **elems;
+    size_t ninc;
+} pending_row;
+
+static int resolve_includes(cq_model *m, const cq_include *include, const cq_assoc ***assocs_out,
+                            const cq_include ***elems_out, size_t *n_out);
+
+static void pending_clear(pending_row *p)
+{
+    cq_instance_free(p->inst);
+    free(p->assocs);
+    free(p->elems);
+    memset(p, 0, sizeof *p);
+}
+
+/* Builds the row of `values` (its own values) and resolves its includes. */
+static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
+                         const cq_include *include)
+{
+    cq_db *db = m->db;
+    memset(p, 0, sizeof *p);
+    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object", m->name);
+    int rc = resolve_includes(m, include, &p->assocs, &p->elems, &p->ninc);
+    cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
+    if (rc == CQ_OK && !own)
+        rc = oom(db);
+    if (rc == CQ_OK)
+        rc = cq_model_build(&p->inst, m, own);
+    cq_value_free(own);
+    return rc;
+}
+
+/* The belongsTo keys the rows of `include` fill only once their targets exist: not validated
+ * before (prevalidate checked the tree already). NULL-terminated, caller frees. */
+static const char **late_keys(cq_model *m, const cq_include *include)
+{
+    const cq_assoc **assocs = NULL;
+    const cq_include **elems = NULL;
+    size_t n = 0;
+    const char **keys = NULL;
+    if (resolve_includes(m, include, &assocs, &elems, &n) == CQ_OK &&
+        (keys = calloc(n + 1, sizeof *keys))) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (assocs[i]->type == CQ_BELONGS_TO)
+                keys[k++] = assocs[i]->fk;
+    }
+    free(assocs);
+    free(elems);
+    return keys;
+}
+
+static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts);
+
+/* hasOne / hasMany / belongsToMany children of a freshly inserted row, one INSERT each. As
+ * v6 saves them concurrently, every child is validated and passes its before hooks (each hook
+ * for every child in turn) before the first child's INSERT; then each child is written with
+ * its own associated rows and runs its after hooks. */
 static int create_children(cq_instance *inst, const cq_include *e, const cq_assoc *a,
                            const cq_value *data, const cq_write_opts *opts)
 {
@@ -156,26 +219,53 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     bool list = false;
     size_t n = 0;
     int rc = nested_list(a, data, &list, &n);
+    if (rc != CQ_OK || n == 0)
+        return rc;
+    pending_row *rows = calloc(n, sizeof *rows);
+    cq_value **cvs = calloc(n, sizeof *cvs);
+    cq_value **jdatas = calloc(n, sizeof *jdatas);
+    cq_instance **insts = calloc(n, sizeof *insts);
+    const char **skip = late_keys(a->target, e->include);
+    if (!rows || !cvs || !jdatas || !insts || !skip)
+        rc = oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
-        cq_value *cv = NULL, *jdata = NULL;
-        rc = child_values(&cv, &jdata, inst, a, list ? cq_value_array_get(data, i) : data);
-        cq_instance *child = NULL;
+        rc = child_values(&cvs[i], &jdatas[i], inst, a, list ? cq_value_array_get(data, i) : data);
         if (rc == CQ_OK)
-            rc = create_tree(&child, a->target, cv, e->include, opts);
-        cq_value_free(cv);
+            rc = pending_build(&rows[i], a->target, cvs[i], e->include);
+        if (rc == CQ_OK)
+            insts[i] = rows[i].inst;
+    }
+    if (rc == CQ_OK)
+        rc = cq__save_before(insts, n, opts, skip);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        rc = tree_write(&rows[i], cvs[i], opts);
+        cq_instance *child = rows[i].inst;
         if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
-            cq_value *row = join_row(a, inst, child, jdata);
+            cq_value *row = join_row(a, inst, child, jdatas[i]);
             rc = row ? cq__model_create_plain(NULL, a->through, row, opts) : oom(db);
             cq_value_free(row);
         }
-        cq_value_free(jdata);
-        if (rc != CQ_OK) {
-            cq_instance_free(child);
-            return rc;
+        if (rc == CQ_OK) {
+            rows[i].inst = NULL;
+            if (attach(inc, child) != CQ_OK) {
+                cq_instance_free(child);
+                rc = oom(db);
+            }
         }
-        if (attach(inc, child) != CQ_OK)
-            return oom(db);
     }
+    for (size_t i = 0; i < n; i++) {
+        if (rows)
+            pending_clear(&rows[i]);
+        if (cvs)
+            cq_value_free(cvs[i]);
+        if (jdatas)
+            cq_value_free(jdatas[i]);
+    }
+    free(rows);
+    free(cvs);
+    free(jdatas);
+    free(insts);
+    free(skip);
     return rc;
 }
 
@@ -221,45 +311,60 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     return rc;
 }
 
-/* Creates one row and its included associated rows, depth first (include.md B2). */
+/* Creates one row and its included associated rows, depth first (include.md B2), in v6
+ * Model#save's order: validation and before hooks of the row, its belongsTo targets, its
+ * INSERT, the rows pointing at it, its after hooks. */
 static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
                        const cq_include *include, const cq_write_opts *opts)
 {
-    cq_db *db = m->db;
     *out = NULL;
-    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
-        return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object", m->name);
-    cq_value *own = own_values(m, values);
-    if (!own)
-        return oom(db);
-    const cq_assoc **assocs = NULL;
-    const cq_include **elems = NULL;
-    size_t ninc = 0;
-    int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    cq_instance **parents = calloc(ninc + 1, sizeof *parents);
-    if (rc == CQ_OK && !parents)
-        rc = oom(db);
+    pending_row p;
+    int rc = pending_build(&p, m, values, include);
+    const char **skip = rc == CQ_OK ? late_keys(m, include) : NULL;
+    if (rc == CQ_OK && !skip)
+        rc = oom(m->db);
+    if (rc == CQ_OK)
+        rc = cq__save_before(&p.inst, 1, opts, skip);
+    free(skip);
+    if (rc == CQ_OK)
+        rc = tree_write(&p, values, opts);
+    if (rc == CQ_OK) {
+        *out = p.inst;
+        p.inst = NULL;
+    }
+    pending_clear(&p);
+    return rc;
+}
+
+/* Writes a built row whose before hooks ran: belongsTo targets first (their key copied into
+ * the row), the row, the rows that point at it, then its after hooks. */
+static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts)
+{
+    cq_instance *inst = p->inst;
+    cq_db *db = inst->model->db;
+    cq_instance **parents = calloc(p->ninc + 1, sizeof *parents);
+    int rc = parents ? CQ_OK : oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
-        const cq_assoc *a = assocs[i];
+    for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
+        const cq_assoc *a = p->assocs[i];
         const cq_value *data = cq_value_object_get(values, a->alias.as);
         if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
             continue;
-        rc = create_tree(&parents[i], a->target, data, elems[i]->include, opts);
-        if (rc == CQ_OK && put(own, a->fk, attr_value(parents[i], a->target_key)) != CQ_OK)
-            rc = oom(db);
+        rc = create_tree(&parents[i], a->target, data, p->elems[i]->include, opts);
+        if (rc == CQ_OK) {
+            const cq_value *key = attr_value(parents[i], a->target_key);
+            cq_value *copy = key ? cq_value_copy(key) : cq_value_null();
+            rc = copy ? cq__instance_store(inst, a->fk, copy) : oom(db);
+        }
     }
     /* 2. this row */
-    cq_instance *inst = NULL;
-    if (rc == CQ_OK) {
-        cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
-        plain.include = NULL;
-        rc = cq__model_create_plain(&inst, m, own, &plain);
-    }
-    cq_value_free(own);
-    /* 3. the rows that point at this one */
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
-        const cq_assoc *a = assocs[i];
+    cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
+    plain.include = NULL;
+    if (rc == CQ_OK)
+        rc = cq__instance_insert_row(inst, &plain);
+    /* 3. the rows that point at this one; the belongsTo targets hung in include order */
+    for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
+        const cq_assoc *a = p->assocs[i];
         const cq_value *data = cq_value_object_get(values, a->alias.as);
         if (a->type == CQ_BELONGS_TO) {
             if (!parents[i])
@@ -274,19 +379,15 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
             continue;
         }
         if (data)
-            rc = create_children(inst, elems[i], a, data, opts);
+            rc = create_children(inst, p->elems[i], a, data, opts);
     }
-    for (size_t i = 0; parents && i < ninc; i++)
+    for (size_t i = 0; parents && i < p->ninc; i++)
         cq_instance_free(parents[i]);
     free(parents);
-    free(assocs);
-    free(elems);
-    if (rc != CQ_OK) {
-        cq_instance_free(inst);
-        return rc;
-    }
-    *out = inst;
-    return CQ_OK;
+    /* 4. its after hooks, once its associated rows exist (v6) */
+    if (rc == CQ_OK)
+        rc = cq__save_after(inst, opts);
+    return rc;
 }
 
 /* ---- bulkCreate with include (include.md B7) ------------------------------------------- */
@@ -614,10 +715,9 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
     cq_include *expanded = NULL; /* `all` elements expanded, as Model.build does */
     int rc = cq__inc_expand_all(&expanded, m, opts->include);
     const cq_include *inc = expanded ? expanded : opts->include;
-    /* every row is validated before the first statement; the rows are then written
-     * without validating them again */
+    /* every row is validated before the first statement; each row is validated again as it
+     * is written (v6's order, with the validation hooks: a hook may change a row) */
     cq_write_opts written = *opts;
-    written.validate = CQ_OFF;
     if (rc == CQ_OK && opts->validate != CQ_OFF)
         rc = prevalidate_all(m, &values, 1, inc);
     cq_txn *t = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "assoc/assoc.h"
+#include "model/hooks.h"
 #include "core/util.h"
 
 static int oom(cq_db *db)
@@ -598,20 +599,57 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
     return CQ_OK;
 }
 
+static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                           const cq_assoc_opts *opts);
+
+/* v6 Model.hasMany & co.: with `hooks: true` the source's beforeAssociate runs before the
+ * association is made, afterAssociate after (a failing afterAssociate leaves it made). */
+static int define_hooked(cq_assoc **out, cq_model *source, cq_model *target, cq_assoc_type type,
+                         const cq_assoc_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    bool hooks = source && target && opts && opts->hooks;
+    cq_hook_ctx ctx = { .target = target };
+    int rc = hooks ? cq__hooks_run(source, CQ__H_BEFORE_ASSOCIATE, &ctx, NULL) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
+    cq_assoc *a = NULL;
+    rc = type == CQ_BELONGS_TO_MANY ? belongs_to_many(&a, source, target, opts)
+                                    : define_single_or_many(&a, source, target, type, opts);
+    if (rc == CQ_OK)
+        a->hooks = hooks;
+    if (rc == CQ_OK && out)
+        *out = a;
+    if (rc == CQ_OK && hooks) {
+        ctx = (cq_hook_ctx){ .target = target, .assoc = a };
+        rc = cq__hooks_run(source, CQ__H_AFTER_ASSOCIATE, &ctx, NULL);
+    }
+    return rc;
+}
+
+bool cq__assoc_cascades_hooks(const cq_assoc *a)
+{
+    if (!a->hooks || (a->type != CQ_HAS_MANY && a->type != CQ_HAS_ONE))
+        return false;
+    long i = cq__model_attr_index(a->target, a->fk);
+    return i >= 0 && cq__streq(a->target->attrs[i].on_delete, "CASCADE");
+}
+
 int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
                         const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_BELONGS_TO, opts);
+    return define_hooked(out, source, target, CQ_BELONGS_TO, opts);
 }
 
 int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_HAS_ONE, opts);
+    return define_hooked(out, source, target, CQ_HAS_ONE, opts);
 }
 
 int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_HAS_MANY, opts);
+    return define_hooked(out, source, target, CQ_HAS_MANY, opts);
 }
 
 /* ---- belongsToMany ------------------------------------------------------------------ */
@@ -741,6 +779,12 @@ static void undefine_model(cq_db *db, cq_model *m)
 
 int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                              const cq_assoc_opts *opts)
+{
+    return define_hooked(out, source, target, CQ_BELONGS_TO_MANY, opts);
+}
+
+static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                           const cq_assoc_opts *opts)
 {
     if (out)
         *out = NULL;

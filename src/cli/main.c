@@ -172,6 +172,32 @@ static int load_script_file(cli_script **out, const char *path, const cli_schema
     return CLI_EXIT_OK;
 }
 
+/* The one hook callback the command binds: "$trace" prints every event it runs for, so a
+ * script can show the order of hooks (docs/hooks.md). */
+static int trace_hook(cq_hook_ctx *ctx, void *user_data)
+{
+    (void)user_data;
+    fprintf(stderr, "hook: %s.%s%s%s\n", cq_model_name(ctx->model), ctx->running,
+            strcmp(ctx->event, ctx->running) != 0 ? " as " : "",
+            strcmp(ctx->event, ctx->running) != 0 ? ctx->event : "");
+    return CQ_OK;
+}
+
+/* Hooks a schema names are the program's callbacks: the command binds "$trace" and lists the
+ * others, which fail the calls that would run them. */
+static int bind_hooks(cq_db *db, const char *origin)
+{
+    if (cq_db_bind_hook(db, "$trace", trace_hook, NULL) != CQ_OK)
+        return CLI_EXIT_FAIL;
+    const char *model = NULL, *event = NULL, *name = NULL;
+    for (size_t i = 0; (name = cq_db_unbound_hook(db, i, &model, &event)); i++)
+        fprintf(stderr,
+                "cequel: %s%swarning: hook \"%s\" (%s of model \"%s\") is not bound: the cequel "
+                "command binds only \"$trace\"; a call that runs it fails\n",
+                origin ? origin : "", origin ? ": " : "", name, event, model);
+    return CLI_EXIT_OK;
+}
+
 /* `origin`: the schema file, named in front of definition errors; NULL for a schema inside
  * a script (its paths start with "schema."). */
 static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema, const char *origin)
@@ -193,6 +219,11 @@ static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema, 
         cq_db_close(*out);
         *out = NULL;
         return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    if (bind_hooks(*out, origin) != CLI_EXIT_OK) {
+        cq_db_close(*out);
+        *out = NULL;
+        return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
 }

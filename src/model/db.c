@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "sql/sql.h"
@@ -75,6 +76,7 @@ void cq_db_close(cq_db *db)
         cq__model_free(db->models[i]);
     free(db->models);
     cq__validation_db_free(db);
+    cq__hooks_db_free(db);
     free(db);
 }
 

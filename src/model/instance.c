@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cequel/assoc.h"
 #include "core/util.h"
 #include "core/value_internal.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "query/stmt.h"
@@ -194,18 +196,81 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
     return CQ_OK;
 }
 
-/* Sequelize's save-time validation (InstanceValidator): every attribute of a new row, the
- * changed ones of a saved row, limited to `fields`. `validate: false` keeps only the NOT NULL
- * check cequel always made before writing. */
-static int validate_write(cq_instance *inst, bool inserting, const cq_write_opts *opts)
+static bool hooks_on(const cq_write_opts *opts)
 {
-    cq_db *db = inst->model->db;
+    return !opts || opts->hooks != CQ_OFF;
+}
+
+/* v6 Model#validate with its hooks: beforeValidate, the validators, then afterValidate or
+ * validationFailed (whose hook may replace the error with its own). */
+static int validate_hooked(cq_instance *inst, bool inserting, const cq_write_opts *opts,
+                           const char *const *fields, const char *const *skip)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
     if (opts && opts->validate == CQ_OFF)
         return check_not_null(inst, inserting, opts);
-    int rc = cq__validation_begin(db);
+    bool hooks = hooks_on(opts);
+    cq_hook_ctx ctx = { .instance = inst };
+    int rc = hooks ? cq__hooks_run(m, CQ__H_BEFORE_VALIDATE, &ctx, NULL) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__validation_begin(db);
     if (rc == CQ_OK)
-        rc = cq__validation_check(inst, inserting, opts ? opts->fields : NULL, NULL, 0);
-    return cq__validation_finish(db, rc);
+        rc = cq__validation_check(inst, inserting, fields, skip, 0);
+    rc = cq__validation_finish(db, rc);
+    if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
+        cq_hook_ctx f = { .instance = inst, .error = rc };
+        int hrc = cq__hooks_run(m, CQ__H_VALIDATION_FAILED, &f, NULL);
+        return hrc != CQ_OK ? hrc : rc;
+    }
+    if (rc == CQ_OK && hooks) {
+        ctx = (cq_hook_ctx){ .instance = inst };
+        rc = cq__hooks_run(m, CQ__H_AFTER_VALIDATE, &ctx, NULL);
+    }
+    return rc;
+}
+
+int cq__save_before(cq_instance *const *insts, size_t n, const cq_write_opts *opts,
+                    const char *const *skip)
+{
+    if (n == 0)
+        return CQ_OK;
+    cq_model *m = insts[0]->model;
+    bool hooks = hooks_on(opts);
+    bool validate = !opts || opts->validate != CQ_OFF;
+    int rc = CQ_OK;
+    if (validate && hooks && n > 1) {
+        /* several rows saved together (v6 runs their saves concurrently): each validation
+         * hook for every row in turn, the validators of a row between */
+        rc = cq__hooks_run_many(m, CQ__H_BEFORE_VALIDATE, insts, n, NULL);
+        cq_write_opts quiet = opts ? *opts : (cq_write_opts){ 0 };
+        quiet.hooks = CQ_OFF;
+        for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+            rc = validate_hooked(insts[i], true, &quiet, opts ? opts->fields : NULL, skip);
+            if (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL) {
+                cq_hook_ctx f = { .instance = insts[i], .error = rc };
+                int hrc = cq__hooks_run(m, CQ__H_VALIDATION_FAILED, &f, NULL);
+                rc = hrc != CQ_OK ? hrc : rc;
+            }
+        }
+        if (rc == CQ_OK)
+            rc = cq__hooks_run_many(m, CQ__H_AFTER_VALIDATE, insts, n, NULL);
+    } else {
+        for (size_t i = 0; rc == CQ_OK && i < n; i++)
+            rc = validate_hooked(insts[i], true, opts, opts ? opts->fields : NULL, skip);
+    }
+    if (rc == CQ_OK && hooks)
+        rc = cq__hooks_run_many(m, CQ__H_BEFORE_CREATE, insts, n, NULL);
+    return rc;
+}
+
+int cq__save_after(cq_instance *inst, const cq_write_opts *opts)
+{
+    if (!hooks_on(opts))
+        return CQ_OK;
+    cq_hook_ctx ctx = { .instance = inst };
+    return cq__hooks_run(inst->model, CQ__H_AFTER_CREATE, &ctx, NULL);
 }
 
 int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts)
@@ -376,12 +441,13 @@ static bool dup_opts_set(const cq_write_opts *opts)
     return opts && (opts->ignore_duplicates || opts->update_on_duplicate);
 }
 
-static int do_insert(cq_instance *inst, const cq_write_opts *opts)
+/* The INSERT of a built instance, validated (or not) and its before hooks run. */
+int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
-    int rc = validate_write(inst, true, opts);
+    int rc = check_not_null(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
@@ -459,6 +525,18 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     return CQ_OK;
 }
 
+/* v6 Model#save of a new row: validation (with its hooks), beforeCreate (beforeSave), the
+ * INSERT, afterCreate (afterSave). */
+static int do_insert(cq_instance *inst, const cq_write_opts *opts)
+{
+    int rc = cq__save_before(&inst, 1, opts, NULL);
+    if (rc == CQ_OK)
+        rc = cq__instance_insert_row(inst, opts);
+    if (rc == CQ_OK)
+        rc = cq__save_after(inst, opts);
+    return rc;
+}
+
 /* The statement of an upsert: every value the built instance holds, the conflict target and
  * the columns a conflicting row takes. */
 static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_upsert_opts *opts)
@@ -522,8 +600,14 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     cq_dialect d = cq_db_dialect(db);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
+    /* v6 Model.upsert: validation (and its hooks), beforeUpsert, the statement, afterUpsert */
+    cq_write_opts wo = { .hooks = opts ? opts->hooks : CQ_DEFAULT,
+                         .validate = opts ? opts->validate : CQ_DEFAULT };
     if (rc == CQ_OK)
-        rc = check_not_null(inst, true, NULL);
+        rc = validate_hooked(inst, true, &wo, NULL, NULL);
+    cq_hook_ctx ctx = { .instance = inst };
+    if (rc == CQ_OK && hooks_on(&wo))
+        rc = cq__hooks_run(m, CQ__H_BEFORE_UPSERT, &ctx, NULL);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -570,11 +654,15 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
-    if (out)
-        *out = inst;
-    else
+    if (hooks_on(&wo)) {
+        ctx = (cq_hook_ctx){ .instance = inst, .created = created_out ? *created_out : -1 };
+        rc = cq__hooks_run(m, CQ__H_AFTER_UPSERT, &ctx, NULL);
+    }
+    if (rc != CQ_OK || !out)
         cq_instance_free(inst);
-    return CQ_OK;
+    else
+        *out = inst;
+    return rc;
 }
 
 /* INSERT INTO table (the used columns) VALUES (...), (...): one row per instance, NULL where
@@ -628,12 +716,12 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     cq_write_opts novalidate = opts ? *opts : (cq_write_opts){ 0 };
     novalidate.validate = CQ_OFF;
     if (n == 1)
-        return do_insert(insts[0], &novalidate);
+        return cq__instance_insert_row(insts[0], &novalidate);
     if ((gen && gen != n) || (gen && m->npk != 1)) {
         cq_txn *t = NULL;
         int rc = cq__txn_begin(&t, db, db->txn_inner);
         for (size_t r = 0; rc == CQ_OK && r < n; r++)
-            rc = do_insert(insts[r], &novalidate);
+            rc = cq__instance_insert_row(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
     }
     bool *used = calloc(m->nattrs + 1, sizeof *used);
@@ -795,15 +883,42 @@ static int exec_versioned(cq_model *m, const cq__stmt *st)
     return rc;
 }
 
+/* beforeUpdate (and beforeSave) hooks of a save. Without `fields`, v6 then validates again
+ * the attributes the hooks changed (every other one skipped), running the validation hooks
+ * once more, and writes them too. */
+static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    bool *before = calloc(m->nattrs + 1, sizeof *before);
+    if (!before)
+        return oom(m->db);
+    memcpy(before, inst->changed, m->nattrs * sizeof *before);
+    cq_hook_ctx ctx = { .instance = inst };
+    int rc = cq__hooks_run(m, CQ__H_BEFORE_UPDATE, &ctx, NULL);
+    if (rc == CQ_OK && !(opts && opts->fields) && !(opts && opts->validate == CQ_OFF)) {
+        const char **hook_changed = calloc(m->nattrs + 1, sizeof *hook_changed);
+        size_t n = 0;
+        for (size_t i = 0; hook_changed && i < m->nattrs; i++)
+            if (inst->changed[i] && !before[i])
+                hook_changed[n++] = m->attrs[i].name;
+        rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL) : oom(m->db);
+        free(hook_changed);
+    }
+    free(before);
+    return rc;
+}
+
 static int do_update(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
     cq_db *db = m->db;
+    /* v6 validates even when nothing changed (the model validators still run) */
+    int rc = validate_hooked(inst, false, opts, opts ? opts->fields : NULL, NULL);
+    if (rc == CQ_OK && hooks_on(opts))
+        rc = update_hooks(inst, opts);
     bool any = false;
     for (size_t i = 0; i < m->nattrs; i++)
         any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
-    /* v6 validates even when nothing changed (the model validators still run) */
-    int rc = validate_write(inst, false, opts);
     if (rc != CQ_OK || !any)
         return rc; /* Sequelize issues no statement when nothing changed */
     touch_timestamps(inst, false);
@@ -843,7 +958,10 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     for (size_t i = 0; i < m->nattrs; i++)
         if (field_selected(opts, m->attrs[i].name) || (long)i == m->updated_at)
             inst->changed[i] = false;
-    return CQ_OK;
+    if (!hooks_on(opts))
+        return CQ_OK;
+    cq_hook_ctx ctx = { .instance = inst };
+    return cq__hooks_run(m, CQ__H_AFTER_UPDATE, &ctx, NULL);
 }
 
 int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
@@ -945,20 +1063,41 @@ static int soft_write(cq_instance *inst, bool deleting)
     return CQ_OK;
 }
 
-int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+/* v6 QueryInterface#delete: an association with `onDelete: 'CASCADE', hooks: true` (hasOne /
+ * hasMany) has its rows fetched (the getter, with the target's find hooks) and destroyed one
+ * by one with the same options, so their hooks and paranoid soft delete run, before the
+ * DELETE of the row itself. */
+static int destroy_cascades(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    if (inst->is_new)
-        return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
-                           m->name);
+    int rc = CQ_OK;
+    for (size_t k = 0; rc == CQ_OK && k < m->nassocs; k++) {
+        const struct cq_assoc *a = m->assocs[k];
+        if (!cq__assoc_cascades_hooks(a))
+            continue;
+        cq_rows *rows = NULL;
+        rc = cq_assoc_get(&rows, inst, a,
+                          &(cq_find_opts){ .transaction = opts ? opts->transaction : NULL });
+        for (size_t i = 0; rc == CQ_OK && rows && i < rows->n; i++)
+            rc = cq_instance_destroy(rows->items[i], opts);
+        cq_rows_free(rows);
+    }
+    return rc;
+}
+
+static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
     if (m->deleted_at >= 0 && !(opts && opts->force))
         return soft_write(inst, true);
+    int rc = hooks_on(opts) ? destroy_cascades(inst, opts) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
     if (!st)
         return oom(m->db);
     cq__expr *where = NULL;
-    int rc = cq__where_pk(&where, inst, NULL);
+    rc = cq__where_pk(&where, inst, NULL);
     /* v6 adds `AND version = <old>` but does not check that a row was deleted */
     if (rc == CQ_OK && (rc = lock_version(NULL, st, where, inst, false)) != CQ_OK)
         cq__expr_free(where);
@@ -970,17 +1109,42 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
     return rc;
 }
 
+int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq__db_clear(m->db);
+    if (inst->is_new)
+        return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
+                           m->name);
+    cq_hook_ctx ctx = { .instance = inst };
+    int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_DESTROY, &ctx, NULL) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = destroy_row(inst, opts);
+    if (rc == CQ_OK && hooks_on(opts)) {
+        ctx = (cq_hook_ctx){ .instance = inst };
+        rc = cq__hooks_run(m, CQ__H_AFTER_DESTROY, &ctx, NULL);
+    }
+    return rc;
+}
+
 int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
     cq__db_clear(m->db);
-    (void)opts;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot restore an unsaved instance of \"%s\"",
                            m->name);
-    return soft_write(inst, false);
+    cq_hook_ctx ctx = { .instance = inst };
+    int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_RESTORE, &ctx, NULL) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = soft_write(inst, false);
+    if (rc == CQ_OK && hooks_on(opts)) {
+        ctx = (cq_hook_ctx){ .instance = inst };
+        rc = cq__hooks_run(m, CQ__H_AFTER_RESTORE, &ctx, NULL);
+    }
+    return rc;
 }
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)

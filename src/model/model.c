@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "naming/naming.h"
@@ -262,6 +263,7 @@ void cq__model_free(cq_model *m)
     free(m->plural);
     cq__validation_free(m->validation);
     cq__accessors_free(m);
+    cq__hooks_model_free(m);
     free(m);
 }
 
@@ -454,6 +456,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = cq__model_check_names(m)) != CQ_OK)
         goto fail;
     if ((rc = cq__validation_set_model(m, o.validate)) != CQ_OK)
+        goto fail;
+    if ((rc = cq__hooks_add_list(m, o.hooks)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
         rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");

@@ -69,6 +69,7 @@ struct cq_model {
     cq__accessor *acc; /* getters, setters and VIRTUAL attributes in definition order */
     size_t nacc, nvirtual;
     bool has_getters;
+    struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
 };
 
 struct cq_txn {
@@ -90,6 +91,7 @@ struct cq_db {
     uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
+    struct cq__db_hooks *hooks;         /* sequelize.addHook hooks, bound hook names (hooks.c) */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -178,6 +180,15 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
  * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
  * one INSERT each. */
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
+/* Saving new rows in v6's order (hooks.c has the lists): cq__save_before validates the n
+ * rows (with the validation hooks; `skip`: attributes not checked, NULL-terminated or NULL)
+ * and runs beforeCreate (with beforeSave), several rows in v6's concurrent order;
+ * cq__instance_insert_row writes one (NOT NULL checked, no validators, no hooks);
+ * cq__save_after runs its afterCreate (afterSave). `opts->hooks` CQ_OFF runs no hooks. */
+int cq__save_before(cq_instance *const *insts, size_t n, const cq_write_opts *opts,
+                    const char *const *skip);
+int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts);
+int cq__save_after(cq_instance *inst, const cq_write_opts *opts);
 /* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
  * reports them together, before anything is written. */
 int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);

@@ -7,6 +7,7 @@
 
 #include "assoc/assoc.h"
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "query/find.h"
@@ -89,6 +90,7 @@ static bool in_list(const char *const *list, const char *name)
 }
 
 static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted);
+static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext);
 
 /* Adds WHERE from opts (structured + raw) to st. */
 static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_value *where,
@@ -475,10 +477,49 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
     return cq__find(out, m, opts, NULL);
 }
 
+/* v6 Model.findAll's hooks before the query: beforeFind, then (once `include: {all}` would be
+ * expanded) beforeFindAfterExpandIncludeAll, then (once the options are complete)
+ * beforeFindAfterOptions; each may change `o`. */
+static int find_before_hooks(cq_model *m, cq_find_opts *o, cq__hook_scope *scope)
+{
+    static const cq__hook_event evs[] = { CQ__H_BEFORE_FIND, CQ__H_BEFORE_FIND_AFTER_EXPAND,
+                                          CQ__H_BEFORE_FIND_AFTER_OPTIONS };
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < sizeof evs / sizeof evs[0]; i++) {
+        cq_hook_ctx ctx = { .find = o };
+        rc = cq__hooks_run(m, evs[i], &ctx, scope);
+    }
+    return rc;
+}
+
 int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     *out = NULL;
+    cq__hook_scope scope = { 0 };
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    bool hooks = !(ext && ext->no_hooks);
+    int hrc = hooks ? find_before_hooks(m, &o, &scope) : CQ_OK;
+    if (hrc != CQ_OK) {
+        cq__find_ext_release(ext);
+        cq__hook_scope_end(&scope);
+        return hrc;
+    }
+    int rc = find_run(out, m, &o, ext);
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = *out };
+        rc = cq__hooks_run(m, CQ__H_AFTER_FIND, &ctx, NULL);
+        if (rc != CQ_OK) {
+            cq_rows_free(*out);
+            *out = NULL;
+        }
+    }
+    cq__hook_scope_end(&scope);
+    return rc;
+}
+
+static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
+{
+    cq_find_opts o = *opts;
     bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq_rows *rows = calloc(1, sizeof *rows);
     cq__stmt *st = NULL;
@@ -947,7 +988,13 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq__stmt *st = NULL;
     cq__result res = { 0 };
     cq__inc_plan plan = { 0 };
-    int rc = o.include ? cq__inc_plan_make(&plan, m, o.include) : CQ_OK;
+    /* v6 Model.count: beforeCount may change the options (an association's count is a find
+     * in v6 and runs no count hook) */
+    cq__hook_scope scope = { 0 };
+    cq_hook_ctx ctx = { .find = &o };
+    int rc = ext ? CQ_OK : cq__hooks_run(m, CQ__H_BEFORE_COUNT, &ctx, &scope);
+    if (rc == CQ_OK && o.include)
+        rc = cq__inc_plan_make(&plan, m, o.include);
     /* the includes a `$path.attr$` key of the where names are joined (as in findAll); the
      * others only filter, as EXISTS when required */
     bool joined = false;
@@ -966,6 +1013,7 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         *out = cq_value_as_int(res.cells[0]);
     cq__result_free(&res);
     cq__stmt_free(st);
+    cq__hook_scope_end(&scope);
     return rc;
 }
 
@@ -1034,11 +1082,47 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
             rc = oom(m->db);
     }
-    /* `validate: true` (v6 bulkCreate): every row is validated before the INSERT */
-    if (rc == CQ_OK && opts && opts->validate == CQ_ON)
+    bool hooks = !opts || opts->hooks != CQ_OFF;
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = rows };
+        rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_CREATE, &ctx, NULL);
+    }
+    /* `validate: true` (v6 bulkCreate): every row is validated before the INSERT (with the
+     * validation hooks when individualHooks) */
+    if (rc == CQ_OK && opts && opts->validate == CQ_ON && !(hooks && opts->individual_hooks))
         rc = cq__validate_rows(rows->items, rows->n, opts);
-    if (rc == CQ_OK)
+    if (rc == CQ_OK && hooks && opts && opts->individual_hooks) {
+        /* v6 saves each row then (its create hooks, one INSERT each); cequel makes them one
+         * transaction, so that a failing hook leaves no row behind */
+        cq_write_opts each = *opts;
+        cq_write_opts nov = *opts;
+        nov.validate = CQ_OFF;
+        cq_txn *t = NULL;
+        if (opts->validate == CQ_ON) {
+            rc = cq__hooks_run_many(m, CQ__H_BEFORE_VALIDATE, rows->items, rows->n, NULL);
+            if (rc == CQ_OK)
+                rc = cq__validate_rows(rows->items, rows->n, &each);
+            if (rc == CQ_OK)
+                rc = cq__hooks_run_many(m, CQ__H_AFTER_VALIDATE, rows->items, rows->n, NULL);
+        }
+        if (rc == CQ_OK)
+            rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
+        if (rc == CQ_OK) {
+            int wrc = cq__save_before(rows->items, rows->n, &nov, NULL);
+            for (size_t i = 0; wrc == CQ_OK && i < rows->n; i++) {
+                wrc = cq__instance_insert_row(rows->items[i], &nov);
+                if (wrc == CQ_OK)
+                    wrc = cq__save_after(rows->items[i], &nov);
+            }
+            rc = cq__txn_finish(t, wrc);
+        }
+    } else if (rc == CQ_OK) {
         rc = cq__model_insert_rows(rows->items, rows->n, opts);
+    }
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = rows };
+        rc = cq__hooks_run(m, CQ__H_AFTER_BULK_CREATE, &ctx, NULL);
+    }
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else
@@ -1064,7 +1148,7 @@ static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t
 
 /* v6 Model.update validates the values first: an instance built from them, every attribute
  * not among them skipped (model validators run too). */
-static int validate_values(cq_model *m, const cq_value *values)
+static int validate_values(cq_model *m, const cq_value *values, bool hooks)
 {
     cq_db *db = m->db;
     size_t n = cq_value_size(values);
@@ -1075,17 +1159,47 @@ static int validate_values(cq_model *m, const cq_value *values)
         fields[k] = cq_value_object_key(values, k);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
+    cq_hook_ctx ctx = { .instance = inst };
+    if (rc == CQ_OK && hooks)
+        rc = cq__hooks_run(m, CQ__H_BEFORE_VALIDATE, &ctx, NULL);
     if (rc == CQ_OK) {
         rc = cq__validation_begin(db);
         if (rc == CQ_OK)
             rc = cq__validation_check(inst, true, fields, NULL, 0);
         rc = cq__validation_finish(db, rc);
+        if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
+            cq_hook_ctx f = { .instance = inst, .error = rc };
+            int hrc = cq__hooks_run(m, CQ__H_VALIDATION_FAILED, &f, NULL);
+            rc = hrc != CQ_OK ? hrc : rc;
+        } else if (rc == CQ_OK && hooks) {
+            ctx = (cq_hook_ctx){ .instance = inst };
+            rc = cq__hooks_run(m, CQ__H_AFTER_VALIDATE, &ctx, NULL);
+        }
     }
     cq_instance_free(inst);
     free(fields);
     return rc;
 }
 
+/* individualHooks: the rows the bulk call touches, found first (v6 findAll with the where,
+ * the find hooks running). */
+static int individual_rows(cq_rows **out, cq_model *m, const cq_bulk_opts *o, bool with_deleted)
+{
+    cq_find_opts fo = { .where = o->where,
+                        .where_sql = o->where_sql,
+                        .where_params = o->where_params,
+                        .transaction = o->transaction,
+                        .paranoid = with_deleted ? CQ_OFF : CQ_DEFAULT };
+    return cq__find(out, m, &fo, NULL);
+}
+
+static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
+                      const cq_bulk_opts *opts);
+
+/* v6 Model.update: validation (with its hooks), beforeBulkUpdate (may change the values and
+ * the where), with individualHooks the rows found and each one's beforeUpdate (beforeSave),
+ * the UPDATE (one per row when a hook changed a row differently), afterUpdate of each row,
+ * afterBulkUpdate. */
 int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
                     const cq_bulk_opts *opts)
 {
@@ -1099,6 +1213,70 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     if (cq_value_type_of(values) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\" needs an object of values",
                            m->name);
+    bool hooks = opts->hooks != CQ_OFF;
+    if (!hooks ||
+        (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
+         !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_BEFORE_BULK_UPDATE) &&
+         !cq__hooks_any(m, CQ__H_AFTER_BULK_UPDATE)))
+        return update_run(count_out, m, values, opts);
+    cq_bulk_opts o = *opts;
+    cq__hook_scope scope = { 0 };
+    cq_rows *rows = NULL;
+    cq_value *vals = cq_value_copy(values);
+    int rc = vals ? CQ_OK : oom(m->db);
+    if (rc == CQ_OK && o.validate != CQ_OFF)
+        rc = validate_values(m, vals, true);
+    o.validate = CQ_OFF;
+    if (rc == CQ_OK) {
+        cq_hook_ctx ctx = { .bulk = &o, .values = vals };
+        rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_UPDATE, &ctx, &scope);
+    }
+    bool one_by_one = false;
+    if (rc == CQ_OK && o.individual_hooks)
+        rc = individual_rows(&rows, m, &o, false);
+    for (size_t r = 0; rc == CQ_OK && rows && r < rows->n; r++)
+        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(vals); k++) {
+            cq_value *v = cq_value_copy(cq_value_object_value(vals, k));
+            rc = v ? cq__instance_store(rows->items[r], cq_value_object_key(vals, k), v)
+                   : oom(m->db);
+        }
+    if (rc == CQ_OK && rows)
+        rc = cq__hooks_run_many(m, CQ__H_BEFORE_UPDATE, rows->items, rows->n, NULL);
+    /* a row whose hooks changed it beyond the values is saved on its own (v6) */
+    for (size_t r = 0; rc == CQ_OK && rows && r < rows->n; r++) {
+        cq_instance *inst = rows->items[r];
+        for (size_t i = 0; i < m->nattrs; i++) {
+            if (!inst->changed[i] || (long)i == m->updated_at)
+                continue;
+            const cq_value *given = cq_value_object_get(vals, m->attrs[i].name);
+            if (!given || !cq_value_equal(given, inst->values[i]))
+                one_by_one = true;
+        }
+    }
+    if (rc == CQ_OK && one_by_one) {
+        cq_write_opts wo = { .transaction = o.transaction, .hooks = CQ_OFF, .validate = CQ_OFF };
+        for (size_t r = 0; rc == CQ_OK && r < rows->n; r++)
+            rc = cq_instance_save(rows->items[r], &wo);
+        if (rc == CQ_OK && count_out)
+            *count_out = (int64_t)rows->n;
+    } else if (rc == CQ_OK && !(rows && rows->n == 0)) {
+        rc = update_run(count_out, m, vals, &o);
+    }
+    if (rc == CQ_OK && rows)
+        rc = cq__hooks_run_many(m, CQ__H_AFTER_UPDATE, rows->items, rows->n, NULL);
+    if (rc == CQ_OK) {
+        cq_hook_ctx ctx = { .bulk = &o, .values = vals };
+        rc = cq__hooks_run(m, CQ__H_AFTER_BULK_UPDATE, &ctx, &scope);
+    }
+    cq_rows_free(rows);
+    cq_value_free(vals);
+    cq__hook_scope_end(&scope);
+    return rc;
+}
+
+static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
+                      const cq_bulk_opts *opts)
+{
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
         return oom(m->db);
@@ -1138,7 +1316,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
     if (rc == CQ_OK && opts->validate != CQ_OFF)
-        rc = validate_values(m, values);
+        rc = validate_values(m, values, false);
     if (rc == CQ_OK)
         rc = and_paranoid(st, m, false);
     return run_bulk(st, m, opts, count_out, rc);
@@ -1309,6 +1487,41 @@ static int set_deleted_at(cq__stmt *st, cq_model *m, bool now_or_null)
     return CQ_OK;
 }
 
+/* v6 Model.destroy / Model.restore with their hooks: before<Bulk>, with individualHooks the
+ * rows found and each one's before hook, the one statement, each row's after hook,
+ * after<Bulk>. */
+static int bulk_hooked(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts, bool restore,
+                       int (*run)(int64_t *, cq_model *, const cq_bulk_opts *))
+{
+    cq_bulk_opts o = *opts;
+    cq__hook_scope scope = { 0 };
+    cq_rows *rows = NULL;
+    cq_hook_ctx ctx = { .bulk = &o };
+    int rc = cq__hooks_run(m, restore ? CQ__H_BEFORE_BULK_RESTORE : CQ__H_BEFORE_BULK_DESTROY, &ctx,
+                           &scope);
+    if (rc == CQ_OK && o.individual_hooks)
+        rc = individual_rows(&rows, m, &o, restore);
+    if (rc == CQ_OK && rows)
+        rc = cq__hooks_run_many(m, restore ? CQ__H_BEFORE_RESTORE : CQ__H_BEFORE_DESTROY,
+                                rows->items, rows->n, NULL);
+    if (rc == CQ_OK)
+        rc = run(count_out, m, &o);
+    if (rc == CQ_OK && rows)
+        rc = cq__hooks_run_many(m, restore ? CQ__H_AFTER_RESTORE : CQ__H_AFTER_DESTROY, rows->items,
+                                rows->n, NULL);
+    if (rc == CQ_OK) {
+        ctx = (cq_hook_ctx){ .bulk = &o };
+        rc = cq__hooks_run(m, restore ? CQ__H_AFTER_BULK_RESTORE : CQ__H_AFTER_BULK_DESTROY, &ctx,
+                           &scope);
+    }
+    cq_rows_free(rows);
+    cq__hook_scope_end(&scope);
+    return rc;
+}
+
+static int destroy_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts);
+static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts);
+
 int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
@@ -1318,6 +1531,13 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
         return cq__db_fail(m->db, CQ_EINVALID,
                            "destroy on \"%s\" needs a where (an empty object deletes every row)",
                            m->name);
+    if (opts->hooks == CQ_OFF)
+        return destroy_run(count_out, m, opts);
+    return bulk_hooked(count_out, m, opts, false, destroy_run);
+}
+
+static int destroy_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
+{
     /* paranoid (v6): UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where> */
     bool soft = m->deleted_at >= 0 && !opts->force;
     cq__stmt *st = cq__stmt_new(soft ? CQ__ST_UPDATE : CQ__ST_DELETE, m->table);
@@ -1336,6 +1556,14 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
     cq__db_clear(m->db);
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
+    const cq_bulk_opts none = { 0 };
+    if (!opts || opts->hooks != CQ_OFF)
+        return bulk_hooked(count_out, m, opts ? opts : &none, true, restore_run);
+    return restore_run(count_out, m, opts);
+}
+
+static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
+{
     /* v6: UPDATE ... SET deletedAt = NULL WHERE <where> (no deletedAt condition) */
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)

@@ -21,6 +21,7 @@ typedef struct cq__find_ext {
     cq__expr **branch_where;
     size_t nbranch;
     int64_t branch_limit;
+    bool no_hooks; /* include loading: the target's find hooks do not run */
 } cq__find_ext;
 
 /* Frees the expressions an extension still owns. */

@@ -1076,6 +1076,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         keys = NULL;
     }
     cq_value_free(keys);
+    ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     else

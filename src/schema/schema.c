@@ -670,6 +670,10 @@ static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path,
         } else if (strcmp(key, "validate") == 0) {
             rc = cq__sch_parse_validate(&m->model_validators, val, true, sub, diag);
             o->validate = m->model_validators;
+        } else if (strcmp(key, "hooks") == 0) {
+            free(m->hooks);
+            rc = cq__sch_parse_hooks(&m->hooks, val, sub, diag);
+            o->hooks = m->hooks;
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
                 cq__diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
@@ -812,6 +816,7 @@ void cq__schema_free(cq__schema *s)
         for (size_t a = 0; m->enum_values && a < m->n_attrs; a++)
             cq__sch_strv_free(m->enum_values[a]);
         free(m->enum_values);
+        free(m->hooks);
     }
     free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)
@@ -1182,6 +1187,7 @@ static const struct {
     { "foreignKeyConstraint", K_BT | K_HO | K_HM },
     { "uniqueKey", K_BTM },
     { "timestamps", K_BTM },
+    { "hooks", K_ALL },
 };
 
 static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__diag *diag)
@@ -1242,6 +1248,8 @@ static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__d
             rc = cq__sch_want_string(&o->unique_key, val, sub, diag);
         } else if (strcmp(key, "timestamps") == 0) {
             rc = cq__sch_want_flag(&o->timestamps, val, sub, diag);
+        } else if (strcmp(key, "hooks") == 0) {
+            rc = cq__sch_want_bool(&o->hooks, val, sub, diag);
         }
         if (rc != CQ_OK)
             return rc;

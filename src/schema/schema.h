@@ -83,7 +83,13 @@ typedef struct cq__sch_model {
     cq_validator *model_validators; /* the model option `validate`, owned */
     char ***enum_values; /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
                             owned; NULL entries = none */
+    cq_hook *hooks; /* the model option `hooks` (names borrowed from the JSON), owned */
 } cq__sch_model;
+
+/* `hooks` of a model's options: {"beforeCreate": "name" | ["a", "b"]}, each name a callback
+ * the program binds (cq_db_bind_hook). *out is zero-terminated, the caller frees it (free);
+ * its strings point into `v`. @return CQ_OK, CQ_EINVALID (diag names the path), CQ_ENOMEM. */
+int cq__sch_parse_hooks(cq_hook **out, json_t *v, const char *path, cq__diag *diag);
 
 /* `validate` of an attribute (`model_level` false) or of a model's options, in Sequelize's
  * JSON form (cq_validators_from_value); *out is owned by the caller (cq_validators_free).

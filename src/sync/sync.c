@@ -5,6 +5,7 @@
 
 #include "cequel/sync.h"
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "sql/sql.h"
 #include "sync/plan.h"
@@ -837,6 +838,20 @@ static void warn_cycles(const cq_sync_plan *p)
     }
 }
 
+/* ensure_table between the model's beforeSync and afterSync hooks (v6 Model.sync). */
+static int ensure_table_hooked(cq_model *m, const cq_sync_plan *plan, bool known_absent)
+{
+    cq_hook_ctx ctx = { 0 };
+    int rc = cq__hooks_run(m, CQ__H_BEFORE_SYNC, &ctx, NULL);
+    if (rc == CQ_OK)
+        rc = ensure_table(m, plan, known_absent);
+    if (rc == CQ_OK) {
+        ctx = (cq_hook_ctx){ 0 };
+        rc = cq__hooks_run(m, CQ__H_AFTER_SYNC, &ctx, NULL);
+    }
+    return rc;
+}
+
 int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 {
     cq_db *db = m->db;
@@ -846,7 +861,7 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
     if (rc == CQ_OK && force)
         rc = drop_model(m);
     /* one model alone: every reference inline, as Sequelize's Model.sync */
-    return rc == CQ_OK ? ensure_table(m, NULL, force) : rc;
+    return rc == CQ_OK ? ensure_table_hooked(m, NULL, force) : rc;
 }
 
 int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
@@ -876,7 +891,7 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
     if (rc == CQ_OK && force)
         rc = drop_all(p);
     for (size_t i = 0; rc == CQ_OK && i < p->norder; i++)
-        rc = ensure_table(p->order[i], p, force);
+        rc = ensure_table_hooked(p->order[i], p, force);
     for (size_t i = 0; rc == CQ_OK && i < p->ndeferred; i++)
         rc = ensure_foreign_key(db, &p->deferred[i]);
     cq_sync_plan_free(p);

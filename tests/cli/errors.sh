@@ -42,7 +42,7 @@ schema_error 'models.user.attributes.x.references: "model" is required' \
     '{"models":{"user":{"attributes":{"x":{"type":"INTEGER","references":{"key":"id"}}}}}}'
 schema_error 'models.user.attributes["a b"].defaultValue.$fn: expected "NOW" or "UUIDV4"' \
     '{"models":{"user":{"attributes":{"a b":{"type":"DATE","defaultValue":{"$fn":"TODAY"}}}}}}'
-schema_error 'models.user.options.hooks: unknown model option' \
+schema_error 'models.user.options.hooks: expected an object of hooks ({"beforeCreate": "name"})' \
     '{"models":{"user":{"options":{"hooks":true}}}}'
 schema_error 'models.user.options.version: expected true or false' \
     '{"models":{"user":{"options":{"version":1}}}}'

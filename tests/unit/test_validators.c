@@ -434,15 +434,18 @@ static int count_calls(char *msg, size_t size, const cq_instance *inst, const ch
     (void)attr;
     (void)value;
     int *calls = user_data;
-    if (++*calls >= 3) {
-        snprintf(msg, size, "third call");
+    if (++*calls >= 5) {
+        snprintf(msg, size, "fifth call");
         return -1;
     }
     return CQ_OK;
 }
 
 /* v6: save() runs the validators even when nothing changed (only the model validators have
- * anything to check then) and sends no statement. */
+ * anything to check then) and sends no statement. Without `fields`, v6 validates an update a
+ * second time after the beforeUpdate hooks (only what they changed, so again only the model
+ * validators): Sequelize 6 counts 1 after create, 3 after an unchanged save, 4 after a save
+ * with `fields`. */
 static void test_validators__unchanged_save_runs_model_validators(void **state)
 {
     cq_db *db = *state;
@@ -460,10 +463,13 @@ static void test_validators__unchanged_save_runs_model_validators(void **state)
     cq_value_free(v);
     assert_int_equal(calls, 1);
     CQ_ASSERT_OK(db, cq_instance_save(inst, NULL));
-    assert_int_equal(calls, 2);
+    assert_int_equal(calls, 3);
+    const char *const fields[] = { "n", NULL };
+    CQ_ASSERT_OK(db, cq_instance_save(inst, &(cq_write_opts){ .fields = fields }));
+    assert_int_equal(calls, 4);
     assert_int_equal(cq_instance_save(inst, NULL), CQ_EVALIDATION);
     assert_string_equal(cq_db_validation_item(db, 0)->path, "counted");
-    assert_string_equal(cq_db_validation_item(db, 0)->message, "third call");
+    assert_string_equal(cq_db_validation_item(db, 0)->message, "fifth call");
     cq_instance_free(inst);
 }
 
