@@ -14,6 +14,7 @@
 
 #include "cequel/common.h"
 #include "cequel/errors.h"
+#include "cequel/alloc.h"
 #include "cequel/value.h"
 #include "cequel/log.h"
 #include "cequel/db.h"

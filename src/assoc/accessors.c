@@ -303,7 +303,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
         !o.where_sql && strcmp(a->target_key, cq_model_primary_key(a->target)) == 0) {
         /* Sequelize answers null without a query when the key is not set (a non-PK targetKey
          * is still queried with IS NULL, associations.md 2) */
-        *out = calloc(1, sizeof **out);
+        *out = cq__calloc(1, sizeof **out);
         return *out ? CQ_OK : oom(a->source->db);
     }
     if (a->type == CQ_HAS_ONE)
@@ -319,7 +319,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
         for (; o.attributes[n]; n++)
             has_pk |= strcmp(o.attributes[n], pk) == 0;
         if (!has_pk) {
-            attrs = calloc(n + 2, sizeof *attrs);
+            attrs = cq__calloc(n + 2, sizeof *attrs);
             if (!attrs)
                 return oom(a->source->db);
             attrs[0] = pk;
@@ -329,7 +329,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     }
     rc = getter_ext(&ext, a, src, &o);
     if (rc != CQ_OK) {
-        free(attrs);
+        cq__free(attrs);
         return rc;
     }
     const char *const *shown = o.attributes;
@@ -338,7 +338,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     rc = cq__find(out, a->target, &o, &ext);
     for (size_t i = 0; rc == CQ_OK && hide && i < cq_rows_count(*out); i++)
         rc = cq__instance_hide_except(cq_rows_at(*out, i), shown);
-    free(attrs);
+    cq__free(attrs);
     if (rc != CQ_OK) {
         cq_rows_free(*out);
         *out = NULL;
@@ -790,8 +790,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
                       : btm_rows(&cur, a, srcv, keys_copy, true);
     if (set_mode)
         cq_value_free(keys_copy);
-    const cq_target **fresh_t = calloc(n + 1, sizeof *fresh_t);
-    const cq_value **fresh_k = calloc(n + 1, sizeof *fresh_k);
+    const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
+    const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
     size_t nfresh = 0;
     if (rc == CQ_OK && (!fresh_t || !fresh_k))
         rc = oom(a->source->db);
@@ -836,8 +836,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     }
     if (rc == CQ_OK)
         rc = btm_insert(a, srcv, fresh_t, fresh_k, nfresh, defaults);
-    free(fresh_t);
-    free(fresh_k);
+    cq__free(fresh_t);
+    cq__free(fresh_k);
     cq_rows_free(cur);
     cq_value_free(keys);
     return rc;
@@ -958,7 +958,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         size_t n = 0;
         while (opts->fields[n])
             n++;
-        fields = calloc(n + cq_value_size(scope) + 2, sizeof *fields);
+        fields = cq__calloc(n + cq_value_size(scope) + 2, sizeof *fields);
         if (fields) {
             memcpy(fields, opts->fields, n * sizeof *fields);
             for (size_t i = 0; i < cq_value_size(scope); i++)
@@ -976,7 +976,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
     rc = atomic_begin(&t, db);
     if (rc != CQ_OK) {
         cq_value_free(v);
-        free(fields);
+        cq__free(fields);
         return rc;
     }
     if (rc == CQ_OK && a->type == CQ_HAS_ONE) {
@@ -991,7 +991,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
             &inst, a->target, v,
             &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL, .fields = fields });
     cq_value_free(v);
-    free(fields);
+    cq__free(fields);
     if (rc == CQ_OK && a->type == CQ_BELONGS_TO) {
         cq_target tg = { .instance = inst };
         rc = belongs_to_set(src, a, &tg, opts);

@@ -54,8 +54,8 @@ static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
     inc->assoc = a;
     inc->many = cq__assoc_is_multi(a);
     inc->key = cq__strdup(a->alias.as);
-    if (!inc->key || (inc->many && !(inc->rows = calloc(1, sizeof *inc->rows)))) {
-        free(inc->key);
+    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
+        cq__free(inc->key);
         return NULL;
     }
     inst->ninc++;
@@ -181,7 +181,7 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
 
 /* Resolves every include first, so that a bad include fails before any row is written;
  * `{all: true}` stands for every association of the model; an association listed twice is
- * created once. The arrays are the caller's to free (also on failure). */
+ * created once. The arrays are the caller's to cq__free (also on failure). */
 static int resolve_includes(cq_model *m, const cq_include *include, const cq_assoc ***assocs_out,
                             const cq_include ***elems_out, size_t *n_out)
 {
@@ -189,8 +189,8 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     size_t ninc = 0;
     for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
         ninc += e->all ? m->nassocs : 1;
-    const cq_assoc **assocs = calloc(ninc + 1, sizeof *assocs);
-    const cq_include **elems = calloc(ninc + 1, sizeof *elems);
+    const cq_assoc **assocs = cq__calloc(ninc + 1, sizeof *assocs);
+    const cq_include **elems = cq__calloc(ninc + 1, sizeof *elems);
     *assocs_out = assocs;
     *elems_out = elems;
     *n_out = 0;
@@ -236,7 +236,7 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    cq_instance **parents = calloc(ninc + 1, sizeof *parents);
+    cq_instance **parents = cq__calloc(ninc + 1, sizeof *parents);
     if (rc == CQ_OK && !parents)
         rc = oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
@@ -278,9 +278,9 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     }
     for (size_t i = 0; parents && i < ninc; i++)
         cq_instance_free(parents[i]);
-    free(parents);
-    free(assocs);
-    free(elems);
+    cq__free(parents);
+    cq__free(assocs);
+    cq__free(elems);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -313,16 +313,16 @@ static int level_add(level *l, const cq_value *v, cq_value *owned, cq_value *jda
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 8;
-        const cq_value **vals = realloc(l->vals, cap * sizeof *vals);
+        const cq_value **vals = cq__realloc(l->vals, cap * sizeof *vals);
         if (vals)
             l->vals = vals;
-        cq_value **o = vals ? realloc(l->owned, cap * sizeof *o) : NULL;
+        cq_value **o = vals ? cq__realloc(l->owned, cap * sizeof *o) : NULL;
         if (o)
             l->owned = o;
-        cq_value **j = o ? realloc(l->jdata, cap * sizeof *j) : NULL;
+        cq_value **j = o ? cq__realloc(l->jdata, cap * sizeof *j) : NULL;
         if (j)
             l->jdata = j;
-        size_t *w = j ? realloc(l->owner, cap * sizeof *w) : NULL;
+        size_t *w = j ? cq__realloc(l->owner, cap * sizeof *w) : NULL;
         if (!w) {
             cq_value_free(owned);
             cq_value_free(jdata);
@@ -344,10 +344,10 @@ static void level_free(level *l)
         cq_value_free(l->owned[i]);
         cq_value_free(l->jdata[i]);
     }
-    free(l->vals);
-    free(l->owned);
-    free(l->jdata);
-    free(l->owner);
+    cq__free(l->vals);
+    cq__free(l->owned);
+    cq__free(l->jdata);
+    cq__free(l->owner);
 }
 
 static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals, size_t n,
@@ -366,7 +366,7 @@ static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, c
         if (data && !cq_value_is_null(data))
             rc = level_add(&l, data, NULL, NULL, r) == CQ_OK ? CQ_OK : oom(db);
     }
-    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
         rc = oom(db);
     if (rc == CQ_OK && l.n)
@@ -379,7 +379,7 @@ static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, c
     }
     for (size_t j = 0; got && j < l.n; j++)
         cq_instance_free(got[j]);
-    free(got);
+    cq__free(got);
     level_free(&l);
     return rc;
 }
@@ -412,7 +412,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
             }
         }
     }
-    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
         rc = oom(db);
     if (rc == CQ_OK && l.n)
@@ -436,7 +436,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     }
     for (size_t j = 0; got && j < l.n; j++)
         cq_instance_free(got[j]);
-    free(got);
+    cq__free(got);
     level_free(&l);
     return rc;
 }
@@ -458,8 +458,8 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    cq_value **own = calloc(n + 1, sizeof *own);
-    cq_instance **targets = calloc(ninc * n + 1, sizeof *targets);
+    cq_value **own = cq__calloc(n + 1, sizeof *own);
+    cq_instance **targets = cq__calloc(ninc * n + 1, sizeof *targets);
     if (rc == CQ_OK && (!own || !targets))
         rc = oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
@@ -500,12 +500,12 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     }
     for (size_t j = 0; targets && j < ninc * n; j++)
         cq_instance_free(targets[j]);
-    free(targets);
+    cq__free(targets);
     for (size_t r = 0; own && r < n; r++)
         cq_value_free(own[r]);
-    free(own);
-    free(assocs);
-    free(elems);
+    cq__free(own);
+    cq__free(assocs);
+    cq__free(elems);
     if (rc != CQ_OK)
         for (size_t r = 0; r < n; r++) {
             cq_instance_free(out[r]);
@@ -531,7 +531,7 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    const char **skips = calloc(ninc + 2, sizeof *skips);
+    const char **skips = cq__calloc(ninc + 2, sizeof *skips);
     if (rc == CQ_OK && !skips)
         rc = oom(db);
     size_t nskip = 0;
@@ -574,9 +574,9 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         }
     }
     cq_instance_free(inst);
-    free(skips);
-    free(assocs);
-    free(elems);
+    cq__free(skips);
+    cq__free(assocs);
+    cq__free(elems);
     return rc;
 }
 
@@ -653,13 +653,13 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         return cq__db_fail(m->db, CQ_EINVALID, "bulkCreate on \"%s\" needs an array of objects",
                            m->name);
     size_t n = cq_value_size(values);
-    const cq_value **vals = calloc(n + 1, sizeof *vals);
-    cq_rows *rows = calloc(1, sizeof *rows);
-    cq_instance **made = calloc(n + 1, sizeof *made);
+    const cq_value **vals = cq__calloc(n + 1, sizeof *vals);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
+    cq_instance **made = cq__calloc(n + 1, sizeof *made);
     if (!vals || !rows || !made) {
-        free(vals);
-        free(rows);
-        free(made);
+        cq__free(vals);
+        cq__free(rows);
+        cq__free(made);
         return oom(m->db);
     }
     for (size_t i = 0; i < n; i++)
@@ -685,8 +685,8 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         else if (rc != CQ_OK)
             cq_instance_free(made[i]);
     }
-    free(vals);
-    free(made);
+    cq__free(vals);
+    cq__free(made);
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else

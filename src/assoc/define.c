@@ -56,13 +56,13 @@ void cq__assoc_free(cq_assoc *a)
         return;
     cq__naming_alias_free(&a->alias);
     cq__naming_accessors_free(&a->acc);
-    free(a->fk);
-    free(a->source_key);
-    free(a->target_key);
-    free(a->other_key);
+    cq__free(a->fk);
+    cq__free(a->source_key);
+    cq__free(a->target_key);
+    cq__free(a->other_key);
     cq_value_free(a->scope);
     cq_value_free(a->through_scope);
-    free(a);
+    cq__free(a);
 }
 
 /* ---- snapshots: a failed definition leaves every model as it was (DEVIATIONS D11) ---- */
@@ -102,7 +102,7 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->updated_at = m->updated_at;
     s->deleted_at = m->deleted_at;
     s->version_attr = m->version_attr;
-    s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
+    s->copy = cq__calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
         return oom(m->db);
     bool bad = false;
@@ -132,7 +132,7 @@ static void snap_restore(attr_snap *s)
     m->updated_at = s->updated_at;
     m->deleted_at = s->deleted_at;
     m->version_attr = s->version_attr;
-    free(s->copy);
+    cq__free(s->copy);
     s->copy = NULL;
     cq__model_refresh_pk(m);
 }
@@ -143,7 +143,7 @@ static void snap_drop(attr_snap *s)
         return;
     for (size_t i = 0; i < s->nattrs; i++)
         cq__attr_clear(&s->copy[i]);
-    free(s->copy);
+    cq__free(s->copy);
     s->copy = NULL;
 }
 
@@ -401,7 +401,7 @@ static int finish(cq_assoc **out, cq_assoc *a)
 static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type type,
                            const cq_assoc_opts *o)
 {
-    cq_assoc *a = calloc(1, sizeof *a);
+    cq_assoc *a = cq__calloc(1, sizeof *a);
     if (!a)
         return NULL;
     a->type = type;
@@ -409,7 +409,7 @@ static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type typ
     a->target = target;
     a->constraints = o->constraints != CQ_OFF;
     if (o->scope && !(a->scope = cq_value_copy(o->scope))) {
-        free(a);
+        cq__free(a);
         return NULL;
     }
     return a;
@@ -519,7 +519,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                                      holder->name, ref_model->name, ref_attr->name);
             if (msg) /* a warning is best effort */
                 cq__session_warn(&db->s, msg);
-            free(msg);
+            cq__free(msg);
         }
         if (given || declared) {
             fk = cq__strdup(given ? given : declared);
@@ -536,7 +536,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                     ref_attr->name);
                 if (msg) /* a warning is best effort */
                     cq__session_warn(&db->s, msg);
-                free(msg);
+                cq__free(msg);
             }
         } else if (type == CQ_BELONGS_TO) {
             rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
@@ -585,7 +585,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    free(fk);
+    cq__free(fk);
     if (rc != CQ_OK) {
         cq_error keep = db->s.error;
         snap_restore(&snap);
@@ -663,8 +663,8 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
     a->primary_key = composite_pk;
     a->auto_increment = false;
     if (constraints) {
-        free(a->ref_model);
-        free(a->ref_key);
+        cq__free(a->ref_model);
+        cq__free(a->ref_key);
         a->ref_model = cq__strdup(ref_model->name);
         a->ref_key = cq__strdup(ref_attr->name);
         a->references_none = false;
@@ -674,15 +674,15 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         char **slots[2] = { &a->on_delete, &a->on_update };
         for (int k = 0; k < 2; k++) {
             if (acts[k] && (assoc_first || !*slots[k])) {
-                free(*slots[k]);
+                cq__free(*slots[k]);
                 if (!(*slots[k] = upper_dup(acts[k])))
                     return oom(db);
             } else if (!*slots[k] && !(*slots[k] = cq__strdup("CASCADE")))
                 return oom(db);
         }
     } else {
-        free(a->ref_model);
-        free(a->ref_key);
+        cq__free(a->ref_model);
+        cq__free(a->ref_key);
         a->ref_model = a->ref_key = NULL;
     }
     return CQ_OK;
@@ -858,7 +858,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  a->alias.is_aliased ? "\"" : "", through->name, fk);
         if (msg) /* a warning is best effort */
             cq__session_warn(&db->s, msg);
-        free(msg);
+        cq__free(msg);
     }
     if (rc == CQ_OK)
         rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
@@ -874,12 +874,12 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         const char *keys[2] = { fk, other };
         for (int k = 0; uname && k < 2; k++) {
             cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
-            free(ka->unique_name);
+            cq__free(ka->unique_name);
             ka->unique_name = cq__strdup(uname);
             ka->unique = true;
         }
         rc = uname ? CQ_OK : oom(db);
-        free(uname);
+        cq__free(uname);
     }
     if (rc == CQ_OK)
         rc = cq__model_refresh_pk(through);
@@ -895,12 +895,12 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    free(fk);
-    free(other);
+    cq__free(fk);
+    cq__free(other);
     if (rc != CQ_OK) {
         cq_error keep = db->s.error;
         if (paired_old_other) {
-            free(paired->other_key);
+            cq__free(paired->other_key);
             paired->other_key = paired_old_other;
             paired_old_other = NULL;
         }
@@ -912,7 +912,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         db->s.error = keep;
         return rc;
     }
-    free(paired_old_other);
+    cq__free(paired_old_other);
     if (paired) {
         paired->paired = a;
         a->paired = paired;

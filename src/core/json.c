@@ -139,9 +139,9 @@ int cq_value_to_json(char **out, const cq_value *v, int flags)
     if (!s)
         return CQ_ENOMEM;
     /* 15 significant digits, like SQLite's own text conversion: 0.1 prints as 0.1. */
-    /* jansson allocates with malloc by default; hand back our own copy so cq_free() is right
-     * even if an application swaps jansson's allocator. */
+    /* jansson allocates with its own hooks (ours once cq_set_allocator ran, but an application
+     * may swap them): hand back our own copy so cq_free() is right either way. */
     *out = cq__strdup(s);
-    free(s);
+    cq__json_free(s);
     return *out ? CQ_OK : CQ_ENOMEM;
 }

@@ -127,7 +127,7 @@ static int hex_digit(char c)
 /* The `n` bytes at `s` with %XX escapes decoded; NULL on OOM or a bad escape (*bad set). */
 static char *url_decode(const char *s, size_t n, bool *bad)
 {
-    char *out = malloc(n + 1);
+    char *out = cq__malloc(n + 1);
     size_t k = 0;
     for (size_t i = 0; out && i < n; i++) {
         if (s[i] == '%') {
@@ -135,7 +135,7 @@ static char *url_decode(const char *s, size_t n, bool *bad)
             int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 *bad = true;
-                free(out);
+                cq__free(out);
                 return NULL;
             }
             out[k++] = (char)(hi * 16 + lo);
@@ -156,11 +156,11 @@ typedef struct my_url {
 
 static void url_free(my_url *u)
 {
-    free(u->user);
-    free(u->pass);
-    free(u->host);
-    free(u->db);
-    free(u->socket);
+    cq__free(u->user);
+    cq__free(u->pass);
+    cq__free(u->host);
+    cq__free(u->db);
+    cq__free(u->socket);
 }
 
 /* "//user[:pass]@host[:port]/db[?socket=PATH]" (connect_timeout and statement_timeout are
@@ -243,10 +243,10 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
             break;
         }
         if (kn == 6 && strncmp(q, "socket", 6) == 0) {
-            free(u->socket);
+            cq__free(u->socket);
             u->socket = val;
         } else {
-            free(val);
+            cq__free(val);
             url_free(u);
             return cq__err_set(err, CQ_EINVALID,
                                "bad MySQL URL: unknown parameter \"%.*s\" (socket, "
@@ -288,9 +288,9 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     int rc = parse_url(&u, target, err);
     if (rc != CQ_OK)
         return rc;
-    cq__conn *c = calloc(1, sizeof *c);
+    cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c || !(c->my = mysql_init(NULL))) {
-        free(c);
+        cq__free(c);
         url_free(&u);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
@@ -320,7 +320,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
         if (err)
             err->driver_code = (int)no;
         mysql_close(c->my);
-        free(c);
+        cq__free(c);
         url_free(&u);
         return timed_out ? CQ_ETIMEOUT : CQ_ECONNECT;
     }
@@ -343,7 +343,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
             cq__err_set(err, CQ_ECONNECT, "cannot set up the MySQL session: %s",
                         mysql_error(c->my));
             mysql_close(c->my);
-            free(c);
+            cq__free(c);
             return CQ_ECONNECT;
         }
     }
@@ -367,7 +367,7 @@ static void my_close(cq__conn *c)
         return;
     cq__prep_clear(&c->prep, stmt_close);
     mysql_close(c->my);
-    free(c);
+    cq__free(c);
 }
 
 /* ---- values -------------------------------------------------------------------------- */
@@ -601,7 +601,7 @@ static int bind_param(MYSQL_BIND *b, param *p, char **owned, const cq_value *v)
 
 static int set_colnames(cq__result *res, const MYSQL_FIELD *fields, cq_error *err)
 {
-    res->colnames = calloc(res->ncols, sizeof(char *));
+    res->colnames = cq__calloc(res->ncols, sizeof(char *));
     if (!res->colnames)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     for (size_t i = 0; i < res->ncols; i++)
@@ -635,8 +635,8 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     int rc = set_colnames(res, fields, err);
     if (rc != CQ_OK || !res->ncols)
         return rc;
-    col *cols = calloc(res->ncols, sizeof *cols);
-    MYSQL_BIND *binds = calloc(res->ncols, sizeof *binds);
+    col *cols = cq__calloc(res->ncols, sizeof *cols);
+    MYSQL_BIND *binds = cq__calloc(res->ncols, sizeof *binds);
     if (!cols || !binds) {
         rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
         goto done;
@@ -645,7 +645,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         /* max_length: the longest value of the stored result (STMT_ATTR_UPDATE_MAX_LENGTH) */
         unsigned long want = fields[i].max_length > 0 ? fields[i].max_length : 1;
         cols[i].cap = want;
-        if (!(cols[i].buf = malloc(want + 1))) {
+        if (!(cols[i].buf = cq__malloc(want + 1))) {
             rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
             goto done;
         }
@@ -668,7 +668,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
             col *c = &cols[i];
             if (!c->error || c->is_null || c->length <= c->cap)
                 continue;
-            char *nb = realloc(c->buf, c->length + 1);
+            char *nb = cq__realloc(c->buf, c->length + 1);
             if (!nb) {
                 rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
                 goto done;
@@ -702,9 +702,9 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     }
 done:
     for (size_t i = 0; cols && i < res->ncols; i++)
-        free(cols[i].buf);
-    free(cols);
-    free(binds);
+        cq__free(cols[i].buf);
+    cq__free(cols);
+    cq__free(binds);
     return rc;
 }
 
@@ -824,9 +824,9 @@ prepared:
         goto done;
     }
     if (n_params) {
-        binds = calloc(n_params, sizeof *binds);
-        vals = calloc(n_params, sizeof *vals);
-        owned = calloc(n_params, sizeof *owned);
+        binds = cq__calloc(n_params, sizeof *binds);
+        vals = cq__calloc(n_params, sizeof *vals);
+        owned = cq__calloc(n_params, sizeof *owned);
         if (!binds || !vals || !owned) {
             rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
             goto done;
@@ -868,10 +868,10 @@ done:
     if (cq__prep_is_ddl(sql))
         cq__prep_clear(&c->prep, stmt_close);
     for (size_t i = 0; owned && i < n_params; i++)
-        free(owned[i]);
-    free(owned);
-    free(vals);
-    free(binds);
+        cq__free(owned[i]);
+    cq__free(owned);
+    cq__free(vals);
+    cq__free(binds);
     if (rc != CQ_OK || res == &scratch)
         cq__result_free(res);
     return rc;

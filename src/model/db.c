@@ -31,7 +31,7 @@ void cq__db_clear(cq_db *db)
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
 {
     *out = NULL;
-    cq_db *db = calloc(1, sizeof *db);
+    cq_db *db = cq__calloc(1, sizeof *db);
     if (!db)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     cq__conn_opts co = { 0 };
@@ -41,7 +41,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     }
     int rc = cq__session_open(&db->s, url, &co, err);
     if (rc != CQ_OK) {
-        free(db);
+        cq__free(db);
         return rc;
     }
     if (opts) {
@@ -66,16 +66,16 @@ void cq_db_close(cq_db *db)
         cq_txn *t = db->txn_inner;
         while (t) {
             cq_txn *p = t->parent;
-            free(t);
+            cq__free(t);
             t = p;
         }
     }
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
-    free(db->models);
+    cq__free(db->models);
     cq__validation_db_free(db);
-    free(db);
+    cq__free(db);
 }
 
 const cq_error *cq_db_error(const cq_db *db)
@@ -136,7 +136,7 @@ static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
     if (!text)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     int rc = cq__session_exec(&db->s, text, NULL, 0, NULL);
-    free(text);
+    cq__free(text);
     return rc;
 }
 
@@ -147,7 +147,7 @@ static void rollback_top(cq_db *db)
     char *text = cq__sql_txn(CQ__TXN_ROLLBACK, 0, cq_db_dialect(db));
     if (text)
         cq__session_exec(&db->s, text, NULL, 0, NULL);
-    free(text);
+    cq__free(text);
     db->s.error = keep;
 }
 
@@ -179,7 +179,7 @@ static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu already has an open nested transaction",
                            (unsigned long long)parent->id);
-    cq_txn *t = calloc(1, sizeof *t);
+    cq_txn *t = cq__calloc(1, sizeof *t);
     if (!t)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     t->db = db;
@@ -196,7 +196,7 @@ static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level
         rollback_top(db);
     if (rc != CQ_OK) {
         db->s.txn_id = saved;
-        free(t);
+        cq__free(t);
         return rc;
     }
     if (!parent) {
@@ -277,7 +277,7 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
         cq__session_txn_ended(&db->s);
     }
     db->s.txn_id = t->parent ? t->parent->id : 0;
-    free(t);
+    cq__free(t);
     return rc;
 }
 

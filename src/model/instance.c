@@ -18,13 +18,13 @@ static int oom(cq_db *db)
 
 cq_instance *cq__instance_alloc(cq_model *m)
 {
-    cq_instance *inst = calloc(1, sizeof *inst);
+    cq_instance *inst = cq__calloc(1, sizeof *inst);
     if (!inst)
         return NULL;
     inst->model = m;
     size_t n = m->nattrs ? m->nattrs : 1;
-    inst->values = calloc(n, sizeof *inst->values);
-    inst->changed = calloc(n, sizeof *inst->changed);
+    inst->values = cq__calloc(n, sizeof *inst->values);
+    inst->changed = cq__calloc(n, sizeof *inst->changed);
     if (!inst->values || !inst->changed) {
         cq_instance_free(inst);
         return NULL;
@@ -39,23 +39,23 @@ void cq_instance_free(cq_instance *inst)
     if (inst->values)
         for (size_t i = 0; i < inst->model->nattrs; i++)
             cq_value_free(inst->values[i]);
-    free(inst->values);
-    free(inst->changed);
-    free(inst->hidden);
+    cq__free(inst->values);
+    cq__free(inst->changed);
+    cq__free(inst->hidden);
     for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
         cq_value_free(inst->vvalues[i]);
-    free(inst->vvalues);
-    free(inst->vhidden);
+    cq__free(inst->vvalues);
+    cq__free(inst->vhidden);
     cq_instance_free(inst->through);
-    free(inst->through_key);
+    cq__free(inst->through_key);
     cq_value_free(inst->through_data);
     for (size_t i = 0; i < inst->ninc; i++) {
-        free(inst->inc[i].key);
+        cq__free(inst->inc[i].key);
         cq_rows_free(inst->inc[i].rows);
         cq_instance_free(inst->inc[i].one);
     }
-    free(inst->inc);
-    free(inst);
+    cq__free(inst->inc);
+    cq__free(inst);
 }
 
 /* Stores a checked value; marks it changed when it differs from what was there. */
@@ -141,7 +141,11 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
             d = a->type == CQ_DATEONLY ? cq_value_text_n(now, 10) : cq_value_text(now);
         } else if (a->default_fn == CQ_DEFAULT_UUIDV4) {
             char uuid[37];
-            cq__uuid_v4(uuid);
+            if (cq__uuid_v4(uuid) != 0) {
+                cq_instance_free(inst);
+                return cq__db_fail(m->db, CQ_EDATABASE, "no random bytes for a UUIDV4 default of %s.%s",
+                                   m->name, a->name);
+            }
             d = cq_value_text(uuid);
         } else if (a->primary_key)
             d = cq_value_null();
@@ -254,8 +258,8 @@ static int advance_sequences(cq_model *m, const bool *explicit)
         int rc = sql && args[0] && args[1]
                      ? cq__session_exec(&db->s, sql, (const cq_value *const *)args, 2, NULL)
                      : oom(db);
-        free(sql);
-        free(quoted);
+        cq__free(sql);
+        cq__free(quoted);
         cq_value_free(args[0]);
         cq_value_free(args[1]);
         if (rc != CQ_OK)
@@ -351,7 +355,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
     }
     if (!opts->update_on_duplicate)
         return CQ_OK;
-    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     if (!upd)
         return oom(m->db);
     int rc = CQ_OK;
@@ -367,7 +371,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
     }
     if (rc == CQ_OK && bulk_target(st, m) != 0)
         rc = oom(m->db);
-    free(upd);
+    cq__free(upd);
     return rc;
 }
 
@@ -388,7 +392,7 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     if (!st)
         return oom(db);
     touch_timestamps(inst, true);
-    bool *explicit = calloc(m->nattrs + 1, sizeof *explicit);
+    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit) {
         cq__stmt_free(st);
         return oom(db);
@@ -404,31 +408,31 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
             cq__stmt_free(st);
-            free(explicit);
+            cq__free(explicit);
             return oom(db);
         }
     }
     for (size_t k = 0; k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
             cq__stmt_free(st);
-            free(explicit);
+            cq__free(explicit);
             return oom(db);
         }
     if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
         cq__stmt_free(st);
-        free(explicit);
+        cq__free(explicit);
         return rc;
     }
     cq__result res = { 0 };
     rc = cq__db_exec_stmt(db, st, &res);
     cq__stmt_free(st);
     if (rc != CQ_OK) {
-        free(explicit);
+        cq__free(explicit);
         cq__write_error_context(m, inst->values, rc);
         return rc;
     }
     rc = advance_sequences(m, explicit);
-    free(explicit);
+    cq__free(explicit);
     if (rc != CQ_OK) {
         cq__result_free(&res);
         return rc;
@@ -466,7 +470,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     cq_model *m = inst->model;
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
-    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     int rc = upd && st ? CQ_OK : oom(db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
@@ -500,7 +504,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
         if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
             rc = oom(db);
-    free(upd);
+    cq__free(upd);
     if (rc != CQ_OK) {
         cq__stmt_free(st);
         return rc;
@@ -529,7 +533,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         return rc;
     }
     touch_timestamps(inst, true);
-    bool *given = calloc(m->nattrs + 1, sizeof *given);
+    bool *given = cq__calloc(m->nattrs + 1, sizeof *given);
     cq__stmt *st = NULL;
     rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
     cq__result res = { 0 };
@@ -563,7 +567,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
             rc = oom(db);
     cq__result_free(&res);
     cq__stmt_free(st);
-    free(given);
+    cq__free(given);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -636,7 +640,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
             rc = do_insert(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
     }
-    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     if (!used)
         return oom(db);
     int rc = CQ_OK;
@@ -676,7 +680,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     cq__stmt_free(st);
     if (rc == CQ_OK)
         rc = advance_sequences(m, used);
-    free(used);
+    cq__free(used);
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         cq_instance *inst = insts[r];
         for (size_t k = 0; k < m->npk; k++) {
@@ -710,8 +714,8 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     size_t n = cq_value_size(rows);
     if (n == 0)
         return CQ_OK;
-    cq_instance **insts = calloc(n, sizeof *insts);
-    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    cq_instance **insts = cq__calloc(n, sizeof *insts);
+    bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     int rc = insts && used ? CQ_OK : oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
@@ -735,8 +739,8 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     cq__stmt_free(st);
     for (size_t r = 0; insts && r < n; r++)
         cq_instance_free(insts[r]);
-    free(insts);
-    free(used);
+    cq__free(insts);
+    cq__free(used);
     return rc;
 }
 
@@ -1128,7 +1132,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 {
     cq_model *m = inst->model;
-    if (!inst->hidden && !(inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden)))
+    if (!inst->hidden && !(inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden)))
         return oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         bool keep = false;

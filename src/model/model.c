@@ -133,7 +133,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     if (oom)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     if (generated && src->field) {
-        free(a->field);
+        cq__free(a->field);
         a->field = cq__strdup(src->field);
         if (!a->field)
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -143,14 +143,14 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
 
 void cq__attr_clear(cq__attr *a)
 {
-    free(a->name);
-    free(a->field);
+    cq__free(a->name);
+    cq__free(a->field);
     cq_value_free(a->default_value);
-    free(a->unique_name);
-    free(a->ref_model);
-    free(a->ref_key);
-    free(a->on_delete);
-    free(a->on_update);
+    cq__free(a->unique_name);
+    cq__free(a->ref_model);
+    cq__free(a->ref_key);
+    cq__free(a->on_delete);
+    cq__free(a->on_update);
     memset(a, 0, sizeof *a);
 }
 
@@ -162,23 +162,23 @@ void cq__model_free(cq_model *m)
         cq__attr_clear(&m->attrs[i]);
     for (size_t i = 0; i < m->nindexes; i++) {
         for (size_t k = 0; k < m->indexes[i].nfields; k++)
-            free(m->indexes[i].fields[k]);
-        free(m->indexes[i].fields);
-        free(m->indexes[i].name);
+            cq__free(m->indexes[i].fields[k]);
+        cq__free(m->indexes[i].fields);
+        cq__free(m->indexes[i].name);
     }
-    free(m->indexes);
+    cq__free(m->indexes);
     for (size_t i = 0; i < m->nassocs; i++)
         cq__assoc_free(m->assocs[i]);
-    free(m->assocs);
-    free(m->attrs);
-    free(m->pk);
-    free(m->name);
-    free(m->table);
-    free(m->singular);
-    free(m->plural);
+    cq__free(m->assocs);
+    cq__free(m->attrs);
+    cq__free(m->pk);
+    cq__free(m->name);
+    cq__free(m->table);
+    cq__free(m->singular);
+    cq__free(m->plural);
     cq__validation_free(m->validation);
     cq__accessors_free(m);
-    free(m);
+    cq__free(m);
 }
 
 /* Copies the `indexes` option. The default name is Sequelize's Utils.nameIndex, computed in
@@ -194,7 +194,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has no fields", m->name, n);
     if (n == 0)
         return CQ_OK;
-    if (!(m->indexes = calloc(n, sizeof *m->indexes)))
+    if (!(m->indexes = cq__calloc(n, sizeof *m->indexes)))
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         cq__index *ix = &m->indexes[m->nindexes++];
@@ -208,7 +208,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has an empty name",
                                m->name, i);
         ix->unique = list[i].unique;
-        if (!(ix->fields = calloc(nf + 1, sizeof *ix->fields)))
+        if (!(ix->fields = cq__calloc(nf + 1, sizeof *ix->fields)))
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
         cq__buf b = { 0 };
         cq__buf_put(&b, m->table);
@@ -230,7 +230,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             ix->name = cq__strdup(list[i].name);
         else if (joined)
             ix->name = cq__naming_underscore(joined);
-        free(joined);
+        cq__free(joined);
         if (!ix->name)
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     }
@@ -262,7 +262,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     for (size_t i = 0; i < sizeof given_names / sizeof *given_names; i++)
         if (cq__name_nonempty(db, name, given_names[i][0], given_names[i][1]) != CQ_OK)
             return CQ_EINVALID;
-    cq_model *m = calloc(1, sizeof *m);
+    cq_model *m = cq__calloc(1, sizeof *m);
     if (!m)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     m->db = db;
@@ -317,7 +317,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                 .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF, .field = field
             };
             rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
             *slots[i] = (long)m->nattrs - 1;
@@ -333,7 +333,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             char *field = cq__naming_field_name(dname, NULL, m->underscored);
             cq_attr ts = { .name = dname, .type = CQ_DATE, .field = field };
             rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
             m->deleted_at = (long)m->nattrs - 1;
@@ -356,7 +356,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                            .field = field };
             rc = field && zero ? add_attr(m, &va, true)
                                : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             cq_value_free(zero);
             if (rc != CQ_OK)
                 goto fail;
@@ -386,10 +386,10 @@ fail:
 
 int cq__model_refresh_pk(cq_model *m)
 {
-    size_t *pk = calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
+    size_t *pk = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
     if (!pk)
         return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
-    free(m->pk);
+    cq__free(m->pk);
     m->pk = pk;
     m->npk = 0;
     for (size_t i = 0; i < m->nattrs; i++)

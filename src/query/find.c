@@ -56,8 +56,8 @@ void cq_rows_free(cq_rows *rows)
         return;
     for (size_t i = 0; i < rows->n; i++)
         cq_instance_free(rows->items[i]);
-    free(rows->items);
-    free(rows);
+    cq__free(rows->items);
+    cq__free(rows);
 }
 
 int cq_rows_to_value(cq_value **out, const cq_rows *rows)
@@ -240,7 +240,7 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
             if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
                 rc = oom(m->db);
-            free(alias);
+            cq__free(alias);
         }
         if (rc == CQ_OK &&
             cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
@@ -389,7 +389,7 @@ static int materialize_row(void *ctx, cq__result *res)
     if (rc == CQ_OK && mz->plan && !cq__inc_plan_empty(mz->plan))
         rc = cq__inc_read_row(inst, mz->plan, res, 0, &c);
     if (rc == CQ_OK && mz->hidden) {
-        inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden);
+        inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
         if (!inst->hidden)
             rc = oom(m->db);
         else
@@ -411,7 +411,7 @@ void cq__find_ext_release(cq__find_ext *ext)
     ext->where = ext->join_on = NULL;
     for (size_t i = 0; i < ext->nbranch; i++)
         cq__expr_free(ext->branch_where[i]);
-    free(ext->branch_where);
+    cq__free(ext->branch_where);
     ext->branch_where = NULL;
     ext->nbranch = 0;
 }
@@ -479,8 +479,8 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
 {
     *out = NULL;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
-    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
-    cq_rows *rows = calloc(1, sizeof *rows);
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
     cq__stmt *st = NULL;
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
@@ -491,7 +491,7 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         rc = cq__inc_plan_make(&plan, m, o.include);
     if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes) {
         /* keys that tie included rows to their parent are read but not shown (A3) */
-        hidden = calloc(m->nattrs + 1, sizeof *hidden);
+        hidden = cq__calloc(m->nattrs + 1, sizeof *hidden);
         if (!hidden)
             rc = oom(m->db);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
@@ -528,7 +528,7 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         size_t i = m->pk[k]; /* parents are told apart by their key: always read */
         if (sel[i])
             continue;
-        if (!hidden && !(hidden = calloc(m->nattrs + 1, sizeof *hidden)))
+        if (!hidden && !(hidden = cq__calloc(m->nattrs + 1, sizeof *hidden)))
             rc = oom(m->db);
         else
             sel[i] = hidden[i] = true;
@@ -556,8 +556,8 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
-    free(sel);
-    free(hidden);
+    cq__free(sel);
+    cq__free(hidden);
     if (rc != CQ_OK) {
         cq_rows_free(rows);
         return rc;
@@ -971,7 +971,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
                            m->name);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
-    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
     cq__result res = { 0 };
     o.where = NULL;
@@ -1005,7 +1005,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     }
     cq__result_free(&res);
     cq__stmt_free(st);
-    free(sel);
+    cq__free(sel);
     return rc;
 }
 
@@ -1020,7 +1020,7 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
                            m->name);
     /* one multi-row INSERT, as Sequelize (a single statement needs no transaction) */
     size_t n = cq_value_size(values);
-    cq_rows *rows = calloc(1, sizeof *rows);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
     int rc = rows ? CQ_OK : oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         cq_instance *inst = NULL;
@@ -1062,7 +1062,7 @@ static int validate_values(cq_model *m, const cq_value *values)
 {
     cq_db *db = m->db;
     size_t n = cq_value_size(values);
-    const char **fields = calloc(n + 1, sizeof *fields);
+    const char **fields = cq__calloc(n + 1, sizeof *fields);
     if (!fields)
         return oom(db);
     for (size_t k = 0; k < n; k++)
@@ -1076,7 +1076,7 @@ static int validate_values(cq_model *m, const cq_value *values)
         rc = cq__validation_finish(db, rc);
     }
     cq_instance_free(inst);
-    free(fields);
+    cq__free(fields);
     return rc;
 }
 

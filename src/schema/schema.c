@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "schema/schema.h"
 
 /* ---- data types ------------------------------------------------------------------------ */
@@ -417,8 +418,8 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
         json_t *f = json_object_get(json_array_get(list, i), "fields");
         nfields += (json_is_array(f) ? json_array_size(f) : 0) + 1;
     }
-    m->indexes = calloc(n + 1, sizeof *m->indexes);
-    m->index_fields = calloc(nfields + 1, sizeof *m->index_fields);
+    m->indexes = cq__calloc(n + 1, sizeof *m->indexes);
+    m->index_fields = cq__calloc(nfields + 1, sizeof *m->index_fields);
     if (!m->indexes || !m->index_fields) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -569,10 +570,10 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         return CQ_EINVALID;
     }
     size_t n = attrs ? json_object_size(attrs) : 0;
-    m->attrs = calloc(n + 1, sizeof *m->attrs);
-    m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
-    m->defaults = calloc(n + 1, sizeof *m->defaults);
-    m->validators = calloc(n + 1, sizeof *m->validators);
+    m->attrs = cq__calloc(n + 1, sizeof *m->attrs);
+    m->cq_attrs = cq__calloc(n + 1, sizeof *m->cq_attrs);
+    m->defaults = cq__calloc(n + 1, sizeof *m->defaults);
+    m->validators = cq__calloc(n + 1, sizeof *m->validators);
     if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -641,29 +642,29 @@ void cq__schema_free(cq__schema *s)
         cq__sch_model *m = &s->models[i];
         for (size_t a = 0; m->defaults && a < m->n_attrs; a++)
             cq_value_free(m->defaults[a]);
-        free(m->defaults);
-        free(m->attrs);
-        free(m->cq_attrs);
-        free(m->indexes);
-        free(m->index_fields);
+        cq__free(m->defaults);
+        cq__free(m->attrs);
+        cq__free(m->cq_attrs);
+        cq__free(m->indexes);
+        cq__free(m->index_fields);
         for (size_t a = 0; m->validators && a < m->n_attrs; a++)
             cq_validators_free(m->validators[a]);
-        free(m->validators);
+        cq__free(m->validators);
         cq_validators_free(m->model_validators);
     }
-    free(s->models);
+    cq__free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)
         cq__sch_assoc_clear(&s->assocs[i]);
-    free(s->assocs);
+    cq__free(s->assocs);
     json_decref(s->root);
-    free(s);
+    cq__free(s);
 }
 
 static int schema_from_json(cq__schema **out, json_t *root, const char *path, const cq_db *known,
                             cq__diag *diag)
 {
     *out = NULL;
-    cq__schema *s = calloc(1, sizeof *s);
+    cq__schema *s = cq__calloc(1, sizeof *s);
     if (!s) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -698,7 +699,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
         rc = CQ_EINVALID;
         goto done;
     }
-    s->models = calloc(json_object_size(models) + 1, sizeof *s->models);
+    s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
         cq__diag_set(diag, path, "out of memory");
         rc = CQ_ENOMEM;
@@ -725,7 +726,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
             rc = CQ_EINVALID;
             goto done;
         }
-        s->assocs = calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
+        s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
         if (!s->assocs) {
             cq__diag_set(diag, path, "out of memory");
             rc = CQ_ENOMEM;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cequel/model.h"
 #include "sql/sql.h"
 
@@ -271,7 +272,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
             cq__buf_printf(&b, "'%s'", text);
         else
             cq__buf_put(&b, text);
-        free(text);
+        cq__free(text);
         break;
     }
     case CQ_VALUE_TEXT:
@@ -407,7 +408,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     size_t npk = 0;
     for (size_t i = 0; i < t->ncols; i++)
         npk += t->cols[i].primary_key;
-    const char **pk = calloc(npk + 1, sizeof *pk);
+    const char **pk = cq__calloc(npk + 1, sizeof *pk);
     if (!pk)
         return NULL;
     for (size_t i = 0, k = 0; i < t->ncols; i++)
@@ -456,7 +457,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     } else {
         cq__buf_put(&b, ");");
     }
-    free(pk);
+    cq__free(pk);
     return cq__buf_take(&b);
 }
 

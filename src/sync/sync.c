@@ -85,14 +85,14 @@ void cq_sync_plan_free(cq_sync_plan *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->ncycles; i++) {
-        free(p->cycles[i].models);
-        free(p->cycles[i].attrs);
-        free(p->cycles[i].chain);
+        cq__free(p->cycles[i].models);
+        cq__free(p->cycles[i].attrs);
+        cq__free(p->cycles[i].chain);
     }
-    free(p->cycles);
-    free(p->deferred);
-    free(p->order);
-    free(p);
+    cq__free(p->cycles);
+    cq__free(p->deferred);
+    cq__free(p->order);
+    cq__free(p);
 }
 
 typedef struct walk {
@@ -125,8 +125,8 @@ static int add_cycle(walk *w, cq_model *target, size_t top)
     plan_cycle *c = &p->cycles[p->ncycles++];
     memset(c, 0, sizeof *c);
     c->n = top - from + 1;
-    c->models = malloc(c->n * sizeof *c->models);
-    c->attrs = malloc(c->n * sizeof *c->attrs);
+    c->models = cq__malloc(c->n * sizeof *c->models);
+    c->attrs = cq__malloc(c->n * sizeof *c->attrs);
     if (!c->models || !c->attrs)
         return oom(db);
     memcpy(c->models, w->stack_m + from, c->n * sizeof *c->models);
@@ -185,17 +185,17 @@ static int visit(walk *w, size_t mi)
 static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
 {
     *out = NULL;
-    cq_sync_plan *p = calloc(1, sizeof *p);
+    cq_sync_plan *p = cq__calloc(1, sizeof *p);
     walk w = { .p = p };
     int rc = CQ_OK;
     if (!p)
         return oom(db);
     p->db = db;
     p->dialect = d;
-    p->order = calloc(db->nmodels + 1, sizeof *p->order);
-    w.state = calloc(db->nmodels + 1, 1);
-    w.stack_m = calloc(db->nmodels + 1, sizeof *w.stack_m);
-    w.stack_a = calloc(db->nmodels + 1, sizeof *w.stack_a);
+    p->order = cq__calloc(db->nmodels + 1, sizeof *p->order);
+    w.state = cq__calloc(db->nmodels + 1, 1);
+    w.stack_m = cq__calloc(db->nmodels + 1, sizeof *w.stack_m);
+    w.stack_a = cq__calloc(db->nmodels + 1, sizeof *w.stack_a);
     if (!p->order || !w.state || !w.stack_m || !w.stack_a) {
         rc = oom(db);
         goto done;
@@ -204,9 +204,9 @@ static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
         if (!w.state[i])
             rc = visit(&w, i);
 done:
-    free(w.state);
-    free(w.stack_m);
-    free(w.stack_a);
+    cq__free(w.state);
+    cq__free(w.stack_m);
+    cq__free(w.stack_a);
     if (rc != CQ_OK) {
         cq_sync_plan_free(p);
         return rc;
@@ -245,7 +245,7 @@ static int strict_error(const cq_sync_plan *p)
     if (!msg)
         return oom(p->db);
     int rc = cq__db_fail(p->db, CQ_ECYCLE, "%s", msg);
-    free(msg);
+    cq__free(msg);
     return rc;
 }
 
@@ -343,7 +343,7 @@ int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
         cq__buf_printf(&b, "cycle %s\n", p->cycles[i].chain);
     *out = cq__buf_take(&b);
     if (!*out) {
-        *out = calloc(1, 1); /* an empty plan is an empty string */
+        *out = cq__calloc(1, 1); /* an empty plan is an empty string */
         if (!*out)
             return oom(p->db);
     }
@@ -416,11 +416,11 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
     *out = NULL;
     cq_db *db = m->db;
     size_t n = m->nattrs;
-    cq__ddl_col *cols = calloc(n + 1, sizeof *cols);
-    char **types = calloc(n + 1, sizeof *types);
-    char **defaults = calloc(n + 1, sizeof *defaults);
-    cq__ddl_unique *uniques = calloc(n + 1, sizeof *uniques);
-    const char **ucols = calloc(n + 1, sizeof *ucols);
+    cq__ddl_col *cols = cq__calloc(n + 1, sizeof *cols);
+    char **types = cq__calloc(n + 1, sizeof *types);
+    char **defaults = cq__calloc(n + 1, sizeof *defaults);
+    cq__ddl_unique *uniques = cq__calloc(n + 1, sizeof *uniques);
+    const char **ucols = cq__calloc(n + 1, sizeof *ucols);
     size_t nuniques = 0, nucols = 0;
     int rc = cols && types && defaults && uniques && ucols ? CQ_OK : oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
@@ -453,14 +453,14 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
             rc = oom(db);
     }
     for (size_t i = 0; types && defaults && i < n; i++) {
-        free(types[i]);
-        free(defaults[i]);
+        cq__free(types[i]);
+        cq__free(defaults[i]);
     }
-    free(types);
-    free(defaults);
-    free(cols);
-    free(uniques);
-    free(ucols);
+    cq__free(types);
+    cq__free(defaults);
+    cq__free(cols);
+    cq__free(uniques);
+    cq__free(ucols);
     return rc;
 }
 
@@ -485,8 +485,8 @@ static int fk_sql(char **out, const plan_fk *f, cq_dialect d)
     int rc = fill_col(&c, &type, &dflt, f->model, f->attr, d);
     if (rc == CQ_OK && !(*out = cq__sql_add_foreign_key(f->model->table, &c, d)))
         rc = oom(f->model->db);
-    free(type);
-    free(dflt);
+    cq__free(type);
+    cq__free(dflt);
     return rc;
 }
 
@@ -512,14 +512,14 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
             cq__buf_put(&b, sql);
             cq__buf_putc(&b, '\n');
         }
-        free(sql);
+        cq__free(sql);
         /* the model's indexes right after its table, as Model.sync adds them; Sequelize sends
          * them without `;`, which this listing adds so every line ends in one */
         for (size_t k = 0; rc == CQ_OK && i < p->norder && k < p->order[i]->nindexes; k++) {
             rc = index_sql(&sql, p->order[i], k, dialect);
             if (rc == CQ_OK)
                 cq__buf_printf(&b, "%s;\n", sql);
-            free(sql);
+            cq__free(sql);
         }
     }
     cq_sync_plan_free(p);
@@ -539,7 +539,7 @@ static int exec_text(cq_db *db, char *sql)
     if (!sql)
         return oom(db);
     int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);
-    free(sql);
+    cq__free(sql);
     return rc;
 }
 
@@ -648,7 +648,7 @@ static int drop_all(const cq_sync_plan *p)
         char *query = cq__sql_fk_checks(d, -1);
         rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res)
                    : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-        free(query);
+        cq__free(query);
         if (rc == CQ_OK && res.nrows == 1)
             fk_was_on = cq_value_as_int(cq__result_cell(&res, 0, 0)) != 0;
         cq__result_free(&res);
@@ -681,7 +681,7 @@ static void warn_cycles(const cq_sync_plan *p)
                                   p->cycles[i].models[0]->table, p->cycles[i].chain);
         if (text)
             cq__session_warn(&p->db->s, text);
-        free(text);
+        cq__free(text);
     }
 }
 
