@@ -143,8 +143,9 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
             char uuid[37];
             if (cq__uuid_v4(uuid) != 0) {
                 cq_instance_free(inst);
-                return cq__db_fail(m->db, CQ_EDATABASE, "no random bytes for a UUIDV4 default of %s.%s",
-                                   m->name, a->name);
+                return cq__db_fail(m->db, CQ_EDATABASE,
+                                   "no random bytes for a UUIDV4 default of %s.%s", m->name,
+                                   a->name);
             }
             d = cq_value_text(uuid);
         } else if (a->primary_key)

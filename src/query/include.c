@@ -620,7 +620,8 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
         int rc = CQ_OK;
         for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
-                if (!child->hidden && !(child->hidden = cq__calloc(t->nattrs, sizeof *child->hidden)))
+                if (!child->hidden &&
+                    !(child->hidden = cq__calloc(t->nattrs, sizeof *child->hidden)))
                     rc = oom(t->db);
                 else
                     child->hidden[k] = true;
