@@ -16,8 +16,11 @@ CQ_BEGIN_DECL
  * cequel never asks for zero bytes and never passes NULL to `realloc_fn` or `free_fn`.
  */
 typedef struct cq_allocator {
+    /** Returns `size` (never 0) fresh bytes, or NULL when out of memory. */
     void *(*malloc_fn)(size_t size, void *user_data);
+    /** Resizes `p` (never NULL) to `size` (never 0) bytes, or returns NULL and leaves `p`. */
     void *(*realloc_fn)(void *p, size_t size, void *user_data);
+    /** Frees `p` (never NULL), obtained from `malloc_fn` or `realloc_fn`. */
     void (*free_fn)(void *p, void *user_data);
     void *user_data; /**< handed to every call; cequel never frees it */
 } cq_allocator;

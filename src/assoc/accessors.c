@@ -21,10 +21,14 @@ static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 }
 
 /* Checks the source instance (DEVIATIONS D16: no accessor on an unsaved source). */
-static int check_source(const cq_instance *src, const cq_assoc *a, const char *method)
+static int check_source(const cq_instance *src, const cq_assoc *a, const char *method,
+                        const cq_txn *txn)
 {
     cq_db *db = a->source->db;
     cq__db_clear(db);
+    int trc = cq__txn_check(db, txn);
+    if (trc != CQ_OK)
+        return trc;
     if (!method) /* an accessor the association type does not have */
         method = a->alias.as;
     if (!src)
@@ -293,8 +297,12 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
 
 int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = NULL;
-    int rc = check_source(src, a, a->acc.get);
+    int rc = check_source(src, a, a->acc.get, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
@@ -348,8 +356,13 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
 
 int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
+    if (out)
+        *out = 0;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = 0;
-    int rc = check_source(src, a, a->acc.count ? a->acc.count : a->acc.get);
+    int rc = check_source(src, a, a->acc.count ? a->acc.count : a->acc.get,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq__find_ext ext;
@@ -386,9 +399,13 @@ static cq_value *or_object(const char *attr, cq_value *keys)
 int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_find_opts *opts)
 {
+    if (out)
+        *out = false;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = false;
     const char *method = n == 1 ? a->acc.has_single : a->acc.has_all;
-    int rc = check_source(src, a, method ? method : "has");
+    int rc = check_source(src, a, method ? method : "has", opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -864,7 +881,9 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
 int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_assoc_opts_write *opts)
 {
-    int rc = check_source(src, a, a->acc.set);
+    if (!src || !a)
+        return CQ_EINVALID;
+    int rc = check_source(src, a, a->acc.set, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a) && n > 1)
@@ -900,7 +919,10 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_assoc_opts_write *opts)
 {
-    int rc = check_source(src, a, n == 1 ? a->acc.add : a->acc.add_multiple);
+    if (!src || !a)
+        return CQ_EINVALID;
+    int rc = check_source(src, a, n == 1 ? a->acc.add : a->acc.add_multiple,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -921,8 +943,11 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                     const cq_assoc_opts_write *opts)
 {
+    if (!src || !a)
+        return CQ_EINVALID;
     (void)opts;
-    int rc = check_source(src, a, n == 1 ? a->acc.remove : a->acc.remove_multiple);
+    int rc = check_source(src, a, n == 1 ? a->acc.remove : a->acc.remove_multiple,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -937,7 +962,11 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
 {
     if (out)
         *out = NULL;
-    int rc = check_source(src, a, a->acc.create);
+    if (!src || !a)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
+    int rc = check_source(src, a, a->acc.create, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq_db *db = a->source->db;

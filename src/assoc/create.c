@@ -601,7 +601,16 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || !opts->include) {
         /* association data without an include is ignored, as in Sequelize */
         cq_value *own = values ? own_values(m, values) : NULL;
@@ -646,7 +655,16 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || !opts->include)
         return cq__model_bulk_create_plain(out, m, values, opts);
     if (cq_value_type_of(values) != CQ_VALUE_ARRAY)

@@ -374,8 +374,9 @@ static int run_end(runner *r, const cli_step *st, step_error *e)
         if (r->txns[i].open && r->txns[i].parent == t->txn)
             return fail(e, CQ_EINVALID, "transaction %s has an open nested transaction %s", t->name,
                         r->txns[i].name);
-    t->open = false; /* commit and rollback free the transaction even when they fail */
+    t->open = false; /* commit and rollback end the transaction even when they fail */
     int rc = st->kind == CLI_STEP_COMMIT ? cq_txn_commit(t->txn) : cq_txn_rollback(t->txn);
+    cq_txn_free(t->txn);
     t->txn = NULL;
     return rc == CQ_OK ? CQ_OK : lib_fail(r, e, rc);
 }
@@ -2042,9 +2043,11 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
     if (golden && exit_code == CLI_EXIT_OK)
         exit_code = print_golden(&r, out);
     /* Transactions left open are rolled back, innermost first. */
-    for (size_t i = r.n_txns; i-- > 0;)
+    for (size_t i = r.n_txns; i-- > 0;) {
         if (r.txns[i].open)
             cq_txn_rollback(r.txns[i].txn);
+        cq_txn_free(r.txns[i].txn);
+    }
     for (size_t i = 0; i < r.n_slots; i++)
         slot_clear(&r.slots[i]);
     cq__free(r.slots);

@@ -524,6 +524,12 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (!m)
         return CQ_EINVALID;
     cq_db *db = m->db;
+    cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_dialect d = cq_db_dialect(db);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
@@ -853,7 +859,14 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
@@ -880,7 +893,14 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
 
 int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     int rc = set_values(inst, values);
     if (rc != CQ_OK)
         return rc;
@@ -952,8 +972,15 @@ static int soft_write(cq_instance *inst, bool deleting)
 
 int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
                            m->name);
@@ -977,8 +1004,15 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     (void)opts;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);

@@ -471,7 +471,16 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
 
 int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return cq__find(out, m, opts, NULL);
 }
 
@@ -598,6 +607,10 @@ static bool where_names_one_row(const cq_model *m, const cq_value *where)
 
 int cq_model_find_one(cq_instance **out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     *out = NULL;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     if (!(o.where && o.limit == 0 && where_names_one_row(m, o.where)))
@@ -686,6 +699,11 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     if (!out || !m)
         return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || cq_value_type_of(opts->where) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "%s on \"%s\" needs a where object",
                            wrap ? "findOrCreate" : "findCreateFind", m->name);
@@ -780,6 +798,11 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
         return CQ_EINVALID;
     cq_db *db = m->db;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
     if (!is_identifier(fn))
         return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
@@ -892,8 +915,17 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
 int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
                         const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (cq_value_is_null(pk))
         return CQ_OK; /* Sequelize resolves null for a null key without a query */
     cq_value *w = NULL;
@@ -910,16 +942,36 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
 
 int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = 0;
+    if (!out || !m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return cq__count(out, m, opts, NULL);
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
                                 const cq_find_opts *opts)
 {
+    if (rows_out)
+        *rows_out = NULL;
+    if (count_out)
+        *count_out = 0;
+    if (!rows_out || !count_out || !m)
+        return CQ_EINVALID;
     *rows_out = NULL;
     *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_find_opts co = opts ? *opts : (cq_find_opts){ 0 };
     co.limit = co.offset = 0;
     co.order = NULL;
@@ -965,8 +1017,15 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
 
 int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
                            m->name);
@@ -1085,7 +1144,16 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "update on \"%s\" needs a where (an empty object updates every row)",
@@ -1204,6 +1272,11 @@ static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fiel
     if (!m)
         return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment on \"%s\" needs a where (an empty object moves every row)",
@@ -1238,6 +1311,11 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
         return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (opts && (opts->where || opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment of an instance of \"%s\" takes no where: it moves that row",
@@ -1307,7 +1385,16 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "destroy on \"%s\" needs a where (an empty object deletes every row)",
@@ -1327,7 +1414,16 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     /* v6: UPDATE ... SET deletedAt = NULL WHERE <where> (no deletedAt condition) */

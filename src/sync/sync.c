@@ -251,6 +251,10 @@ static int strict_error(const cq_sync_plan *p)
 
 int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !db)
+        return CQ_EINVALID;
     *out = NULL;
     cq__db_clear(db);
     cq_sync_plan *p = NULL;
@@ -687,8 +691,15 @@ static void warn_cycles(const cq_sync_plan *p)
 
 int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 {
+    if (!m)
+        return CQ_EINVALID;
     cq_db *db = m->db;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     bool force = opts && opts->force;
     int rc = CQ_OK;
     if (force)
@@ -699,8 +710,15 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 
 int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     (void)opts;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
     if (rc == CQ_OK)
@@ -711,7 +729,14 @@ int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
 
 int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     bool force = opts && opts->force;
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
@@ -735,8 +760,15 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
  * D10): a cycle whose actions forbid it fails with the foreign-key error and deletes nothing. */
 int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     (void)opts;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
     cq_txn *t = NULL;
