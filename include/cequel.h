@@ -7,7 +7,9 @@
  *  - out-parameters come first; on failure `*out` is NULL so the free function is safe;
  *  - options are `const cq_xxx_opts *`, NULL for defaults, zero fields mean default;
  *  - every header comment states who owns what is returned.
- * Threads: one thread at a time per cq_db and everything reached from it; no global state.
+ * Threads: one thread at a time per cq_db and everything reached from it; no mutable global
+ * state besides the allocator set once by cq_set_allocator() (cequel/alloc.h).
+ * Memory: running out is CQ_ENOMEM, never a crash or a leak.
  */
 #ifndef CEQUEL_H
 #define CEQUEL_H

@@ -381,10 +381,11 @@ static cq_value *or_object(const char *attr, cq_value *keys)
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(keys); i++) {
         cq_value *eq = cq_value_object();
         if (!eq ||
-            cq_value_object_set(eq, attr, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK ||
-            cq_value_array_append(list, eq) != CQ_OK) {
+            cq_value_object_set(eq, attr, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK) {
             cq_value_free(eq);
             rc = CQ_ENOMEM;
+        } else if (cq_value_array_append(list, eq) != CQ_OK) {
+            rc = CQ_ENOMEM; /* the append took eq, even failing */
         }
     }
     cq_value_free(keys);
@@ -710,8 +711,10 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
     const cq_value *own = t->instance ? t->instance->through_data : NULL;
     for (size_t i = 0; d && i < cq_value_size(own); i++)
         if (cq_value_object_set(d, cq_value_object_key(own, i),
-                                cq_value_copy(cq_value_object_value(own, i))) != CQ_OK)
+                                cq_value_copy(cq_value_object_value(own, i))) != CQ_OK) {
+            cq_value_free(d);
             return NULL;
+        }
     return d;
 }
 
@@ -749,12 +752,16 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     cq_value *arr = cq_value_array();
     for (size_t i = 0; arr && i < n; i++) {
         cq_value *row = through_data(ts[i], defaults);
-        for (size_t k = 0; row && k < cq_value_size(a->through_scope); k++)
-            cq_value_object_set(row, cq_value_object_key(a->through_scope, k),
-                                cq_value_copy(cq_value_object_value(a->through_scope, k)));
-        if (!row || cq_value_object_set(row, a->fk, cq_value_copy(srcv)) != CQ_OK ||
-            cq_value_object_set(row, a->other_key, cq_value_copy(keys[i])) != CQ_OK ||
-            cq_value_array_append(arr, row) != CQ_OK) {
+        bool ok = row != NULL;
+        for (size_t k = 0; ok && k < cq_value_size(a->through_scope); k++)
+            ok = cq_value_object_set(row, cq_value_object_key(a->through_scope, k),
+                                     cq_value_copy(cq_value_object_value(a->through_scope, k))) ==
+                 CQ_OK;
+        ok = ok && cq_value_object_set(row, a->fk, cq_value_copy(srcv)) == CQ_OK &&
+             cq_value_object_set(row, a->other_key, cq_value_copy(keys[i])) == CQ_OK;
+        if (!ok)
+            cq_value_free(row);
+        if (!ok || cq_value_array_append(arr, row) != CQ_OK) { /* append takes row */
             cq_value_free(arr);
             arr = NULL;
         }

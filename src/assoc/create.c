@@ -33,8 +33,10 @@ static cq_value *own_values(const cq_model *m, const cq_value *v)
         const char *k = cq_value_object_key(v, i);
         if (cq__model_attr_index(m, k) < 0 && is_assoc_key(m, k))
             continue;
-        if (cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(v, i))) != CQ_OK)
+        if (cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(v, i))) != CQ_OK) {
+            cq_value_free(o);
             return NULL;
+        }
     }
     return o;
 }

@@ -599,11 +599,15 @@ static int bind_param(MYSQL_BIND *b, param *p, char **owned, const cq_value *v)
 
 /* ---- results ------------------------------------------------------------------------- */
 
-static int set_colnames(cq__result *res, const MYSQL_FIELD *fields, cq_error *err)
+/* Sets the column count and names; the count only once the names' array exists, so that a
+ * half-built result frees. */
+static int set_colnames(cq__result *res, size_t ncols, const MYSQL_FIELD *fields, cq_error *err)
 {
-    res->colnames = cq__calloc(res->ncols, sizeof(char *));
+    res->ncols = 0;
+    res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strndup(fields[i].name, fields[i].name_length)))
             return cq__err_set(err, CQ_ENOMEM, "out of memory");
@@ -630,9 +634,8 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
     if (mysql_stmt_store_result(st) != 0)
         return stmt_error(st, err);
-    res->ncols = mysql_num_fields(meta);
     MYSQL_FIELD *fields = mysql_fetch_fields(meta);
-    int rc = set_colnames(res, fields, err);
+    int rc = set_colnames(res, mysql_num_fields(meta), fields, err);
     if (rc != CQ_OK || !res->ncols)
         return rc;
     col *cols = cq__calloc(res->ncols, sizeof *cols);
@@ -725,9 +728,8 @@ static int exec_text(cq__conn *c, const char *sql, cq__result *res, cq_error *er
             }
         } else if (res && !res->ncols && rc == CQ_OK) {
             /* the first result set is the statement's result; later ones are drained */
-            res->ncols = mysql_num_fields(r);
             MYSQL_FIELD *fields = mysql_fetch_fields(r);
-            rc = set_colnames(res, fields, err);
+            rc = set_colnames(res, mysql_num_fields(r), fields, err);
             MYSQL_ROW row;
             while (rc == CQ_OK && (row = mysql_fetch_row(r)) != NULL) {
                 unsigned long *lens = mysql_fetch_lengths(r);

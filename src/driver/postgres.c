@@ -459,15 +459,17 @@ static cq_value *column_value(const PGresult *r, int row, int col)
 static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
 {
     memset(res, 0, sizeof *res);
-    res->ncols = (size_t)PQnfields(r);
+    size_t ncols = (size_t)PQnfields(r);
     size_t nrows = (size_t)PQntuples(r);
     const char *tuples = PQcmdTuples((PGresult *)r);
     res->changes = tuples && *tuples ? strtoll(tuples, NULL, 10) : 0;
-    if (!res->ncols)
+    if (!ncols)
         return CQ_OK;
-    res->colnames = cq__calloc(res->ncols, sizeof(char *));
+    /* the count is set once the names' array exists, so a half-built result frees */
+    res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strdup(PQfname(r, (int)i))))
             return cq__err_set(err, CQ_ENOMEM, "out of memory");

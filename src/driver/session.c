@@ -11,9 +11,10 @@ void cq__result_free(cq__result *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nrows * r->ncols; i++)
+    /* a result may be half built (allocation failed): only what exists is freed */
+    for (size_t i = 0; r->cells && i < r->nrows * r->ncols; i++)
         cq_value_free(r->cells[i]);
-    for (size_t i = 0; i < r->ncols; i++)
+    for (size_t i = 0; r->colnames && i < r->ncols; i++)
         cq__free(r->colnames[i]);
     cq__free(r->cells);
     cq__free(r->colnames);

@@ -206,13 +206,15 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     }
     if (res) {
         memset(res, 0, sizeof *res);
-        res->ncols = (size_t)sqlite3_column_count(st);
-        if (res->ncols) {
-            res->colnames = cq__calloc(res->ncols, sizeof(char *));
+        size_t ncols = (size_t)sqlite3_column_count(st);
+        if (ncols) {
+            /* the count is set once the names' array exists, so a half-built result frees */
+            res->colnames = cq__calloc(ncols, sizeof(char *));
             if (!res->colnames) {
                 code = cq__err_set(err, CQ_ENOMEM, "out of memory");
                 goto done;
             }
+            res->ncols = ncols;
             for (size_t i = 0; i < res->ncols; i++) {
                 res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i));
                 if (!res->colnames[i]) {

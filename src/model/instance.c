@@ -224,19 +224,31 @@ int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *
     return cq__validation_finish(db, rc);
 }
 
-static void touch_timestamps(cq_instance *inst, bool inserting)
+/* Stamps updatedAt (and createdAt when inserting without one). Both values are made before
+ * either is stored, so running out of memory leaves the instance as it was (CQ_ENOMEM). */
+static int touch_timestamps(cq_instance *inst, bool inserting)
 {
     cq_model *m = inst->model;
     char now[32];
     cq__now_iso(now);
+    bool upd = m->updated_at >= 0;
+    bool cre = inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]);
+    cq_value *u = upd ? cq_value_text(now) : NULL;
+    cq_value *c = cre ? cq_value_text(now) : NULL;
+    if ((upd && !u) || (cre && !c)) {
+        cq_value_free(u);
+        cq_value_free(c);
+        return oom(m->db);
+    }
     /* Sequelize sets updatedAt first, then createdAt when it has none */
-    if (m->updated_at >= 0) {
+    if (upd) {
         /* always written, even when the clock has not moved since the last save */
-        store(inst, (size_t)m->updated_at, cq_value_text(now), true);
+        store(inst, (size_t)m->updated_at, u, true);
         inst->changed[m->updated_at] = true;
     }
-    if (inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]))
-        store(inst, (size_t)m->created_at, cq_value_text(now), true);
+    if (cre)
+        store(inst, (size_t)m->created_at, c, true);
+    return CQ_OK;
 }
 
 /* DEVIATIONS D4: on PostgreSQL an explicit value in a SERIAL column does not advance the
@@ -389,10 +401,11 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
     int rc = validate_write(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
+    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
         return oom(db);
-    touch_timestamps(inst, true);
     bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit) {
         cq__stmt_free(st);
@@ -449,10 +462,21 @@ static int do_insert(cq_instance *inst, const cq_write_opts *opts)
             res.cells[k] = NULL;
         } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res.changes == 1)) {
             /* a skipped row has no key of its own to report */
-            v = cq_value_int(res.last_insert_id);
+            if (!(v = cq_value_int(res.last_insert_id))) {
+                /* the row is written but its key cannot be kept: the caller's transaction
+                 * (nested create, accessors) rolls it back */
+                cq__result_free(&res);
+                return oom(db);
+            }
         }
-        if (v)
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+        if (v) {
+            cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
+            if (!conv) {
+                cq__result_free(&res);
+                return oom(db);
+            }
+            store(inst, i, conv, false);
+        }
     }
     cq__result_free(&res);
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
@@ -535,11 +559,12 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     int rc = cq_model_build(&inst, m, values);
     if (rc == CQ_OK)
         rc = check_not_null(inst, true, NULL);
+    if (rc == CQ_OK)
+        rc = touch_timestamps(inst, true);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
     }
-    touch_timestamps(inst, true);
     bool *given = cq__calloc(m->nattrs + 1, sizeof *given);
     cq__stmt *st = NULL;
     rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
@@ -653,9 +678,10 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     int rc = CQ_OK;
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = check_not_null(insts[r], true, opts);
+        if (rc == CQ_OK)
+            rc = touch_timestamps(insts[r], true);
         if (rc != CQ_OK)
             break;
-        touch_timestamps(insts[r], true);
         for (size_t i = 0; i < m->nattrs; i++) {
             const cq__attr *a = &m->attrs[i];
             const cq_value *v = insts[r]->values[i];
@@ -729,7 +755,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
         if (rc == CQ_OK)
             rc = check_not_null(insts[r], true, NULL);
         if (rc == CQ_OK)
-            touch_timestamps(insts[r], true);
+            rc = touch_timestamps(insts[r], true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             const cq_value *v = insts[r]->values[i];
             if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
@@ -817,7 +843,8 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     int rc = validate_write(inst, false, opts);
     if (rc != CQ_OK || !any)
         return rc; /* Sequelize issues no statement when nothing changed */
-    touch_timestamps(inst, false);
+    if ((rc = touch_timestamps(inst, false)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
         return oom(db);
@@ -1024,6 +1051,10 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 {
+    if (!inst) {
+        cq_value_free(v); /* the setter takes v, even failing */
+        return CQ_EINVALID;
+    }
     cq__db_clear(inst->model->db);
     if (cq__value_is_const(v)) /* CQ_TRUE ...: the instance keeps a copy of its own */
         v = cq_value_copy(v);
@@ -1059,6 +1090,8 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 
 int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_INT, "an integer");
     if (rc == CQ_OK)
@@ -1068,6 +1101,8 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
     if (rc == CQ_OK)
@@ -1077,6 +1112,8 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
 
 int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_BOOL, "a boolean");
     if (rc == CQ_OK)
@@ -1086,6 +1123,8 @@ int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
 {
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_TEXT, "a string");
     if (rc == CQ_OK)

@@ -242,10 +242,12 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
                 rc = oom(m->db);
             cq__free(alias);
         }
-        if (rc == CQ_OK &&
-            cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
-            rc = oom(m->db);
-        ext->join_on = NULL;
+        if (rc == CQ_OK) {
+            /* the statement takes the condition, even failing; otherwise ext keeps it */
+            if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
+                rc = oom(m->db);
+            ext->join_on = NULL;
+        }
     }
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
         rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)

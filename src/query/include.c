@@ -891,7 +891,13 @@ static cq__included *included_for(cq_instance *inst, const cq__inc *n)
 static cq_value *keys_where(const char *fk, cq_value *keys, const cq_value *scope)
 {
     cq_value *in = cq_value_object(), *w = cq_value_object();
-    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK) {
+    if (!in || !w) {
+        cq_value_free(keys); /* taken even on failure */
+        cq_value_free(in);
+        cq_value_free(w);
+        return NULL;
+    }
+    if (cq_value_object_set(in, "$in", keys) != CQ_OK) {
         cq_value_free(in);
         cq_value_free(w);
         return NULL;
@@ -1086,6 +1092,11 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
                             : child->through       ? value_of(child->through, a->fk)
                                                    : NULL;
         char *kt = k ? key_text(k) : NULL;
+        if (k && !kt) {
+            cq_instance_free(child); /* not a child without parent: out of memory */
+            rc = oom(db);
+            break;
+        }
         long slot = kt ? keymap_get(&km, kt) : -1;
         cq__free(kt);
         if (slot < 0) {
