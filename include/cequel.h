@@ -8,7 +8,8 @@
  *  - options are `const cq_xxx_opts *`, NULL for defaults, zero fields mean default;
  *  - every header comment states who owns what is returned.
  * Threads: one thread at a time per cq_db and everything reached from it; no mutable global
- * state besides the allocator set once by cq_set_allocator() (cequel/alloc.h).
+ * state besides the allocator set once by cq_set_allocator() (cequel/alloc.h) and an atomic
+ * count of refused JSON allocations.
  * Memory: running out is CQ_ENOMEM, never a crash or a leak.
  */
 #ifndef CEQUEL_H

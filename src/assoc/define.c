@@ -456,6 +456,12 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 
 /* ---- belongsTo / hasOne / hasMany ----------------------------------------------------- */
 
+/* CQ_ENOMEM from a layer that has no db to report on (naming) gets its record here. */
+static int reported(cq_db *db, int rc)
+{
+    return rc == CQ_ENOMEM && db->s.error.code == CQ_OK ? oom(db) : rc;
+}
+
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  cq_assoc_type type, const cq_assoc_opts *opts)
 {
@@ -600,17 +606,29 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
 int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
                         const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_BELONGS_TO, opts);
+    if (out)
+        *out = NULL;
+    if (!source || !target)
+        return CQ_EINVALID;
+    return reported(source->db, define_single_or_many(out, source, target, CQ_BELONGS_TO, opts));
 }
 
 int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_HAS_ONE, opts);
+    if (out)
+        *out = NULL;
+    if (!source || !target)
+        return CQ_EINVALID;
+    return reported(source->db, define_single_or_many(out, source, target, CQ_HAS_ONE, opts));
 }
 
 int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_single_or_many(out, source, target, CQ_HAS_MANY, opts);
+    if (out)
+        *out = NULL;
+    if (!source || !target)
+        return CQ_EINVALID;
+    return reported(source->db, define_single_or_many(out, source, target, CQ_HAS_MANY, opts));
 }
 
 /* ---- belongsToMany ------------------------------------------------------------------ */
@@ -738,8 +756,7 @@ static void undefine_model(cq_db *db, cq_model *m)
     cq__model_free(m);
 }
 
-int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
-                             const cq_assoc_opts *opts)
+static int define_btm(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
     if (out)
         *out = NULL;
@@ -817,6 +834,8 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
                                                       target->singular, tgt_key->name);
     }
+    if (rc == CQ_ENOMEM && db->s.error.code == CQ_OK)
+        rc = oom(db); /* the naming functions have no db to report on */
     if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
                          source->name, target->name);
@@ -919,6 +938,16 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     }
     snap_drop(&snap);
     return CQ_OK;
+}
+
+int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                             const cq_assoc_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (!source || !target)
+        return CQ_EINVALID;
+    return reported(source->db, define_btm(out, source, target, opts));
 }
 
 /* ---- introspection ------------------------------------------------------------------ */

@@ -3,6 +3,7 @@
  * any one allocation on purpose. */
 #include "core/util.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,27 @@ void cq__free(void *p)
         alloc.free_fn(p, alloc.user_data);
 }
 
+/* jansson drops a failed allocation on the floor in places (its lexer loses a character of a
+ * string when growing its buffer fails, and the parse still succeeds), so the library counts
+ * the allocations it refused jansson: a JSON conversion during which the count moved failed
+ * with CQ_ENOMEM, whatever jansson says. The one piece of shared state besides the allocator;
+ * atomic, so threads need no lock (a failure in another thread can only make a conversion
+ * report CQ_ENOMEM when memory is short anyway). */
+static atomic_ulong jansson_failures;
+
+static void *jansson_malloc(size_t size)
+{
+    void *p = cq__malloc(size);
+    if (!p)
+        atomic_fetch_add_explicit(&jansson_failures, 1, memory_order_relaxed);
+    return p;
+}
+
+unsigned long cq__json_alloc_failures(void)
+{
+    return atomic_load_explicit(&jansson_failures, memory_order_relaxed);
+}
+
 void cq_free(void *p)
 {
     cq__free(p);
@@ -73,13 +95,8 @@ int cq_set_allocator(const cq_allocator *a)
 {
     if (a && (!a->malloc_fn || !a->realloc_fn || !a->free_fn))
         return CQ_EINVALID;
-    if (a) {
-        alloc = *a;
-        json_set_alloc_funcs(cq__malloc, cq__free);
-    } else {
-        alloc = (cq_allocator){ std_malloc, std_realloc, std_free, NULL };
-        json_set_alloc_funcs(malloc, free);
-    }
+    alloc = a ? *a : (cq_allocator){ std_malloc, std_realloc, std_free, NULL };
+    json_set_alloc_funcs(jansson_malloc, cq__free);
     return CQ_OK;
 }
 

@@ -13,6 +13,9 @@ void *cq__malloc(size_t size);
 void *cq__calloc(size_t n, size_t size);
 void *cq__realloc(void *p, size_t size);
 void cq__free(void *p);
+/* How many allocations jansson was refused so far (see core/alloc.c): a JSON conversion
+ * compares it before and after. */
+unsigned long cq__json_alloc_failures(void);
 /* Frees a string jansson allocated (json_dumps) with jansson's current free function. */
 void cq__json_free(void *p);
 
