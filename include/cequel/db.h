@@ -123,7 +123,8 @@ CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts,
 CQ_EXTERN void cq_db_close(cq_db *db);
 
 /** Error of the last failed call on `db` (or on anything reached from it); owned by db,
- *  valid until the next call on db. Never NULL. */
+ *  valid until the next call on db. Never NULL: for a NULL db, a constant record whose code
+ *  is CQ_EINVALID. */
 CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
 
 /** The dialect of the connection. */

@@ -1049,11 +1049,15 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
 
 cq_instance *cq_instance_through(const cq_instance *inst)
 {
+    if (!inst)
+        return NULL;
     return inst->through;
 }
 
 int cq_instance_set_through_data(cq_instance *inst, const cq_value *data)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_db *db = inst->model->db;
     cq__db_clear(db);
     if (data && cq_value_type_of(data) != CQ_VALUE_OBJECT)

@@ -285,8 +285,10 @@ static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
                         const cq_assoc_opts *o)
 {
     cq_db *db = source->db;
+    /* a NULL target is a NULL handle (CQ_EINVALID, as everywhere); a model of another db is
+     * an association error. The text is v6's either way. */
     if (!target || target->db != db)
-        return cq__db_fail(db, CQ_EASSOC,
+        return cq__db_fail(db, target ? CQ_EASSOC : CQ_EINVALID,
                            "%s.%s called with something that's not a subclass of Sequelize.Model",
                            source->name, method_names[type]);
     const char *acts[2] = { o->on_delete, o->on_update };
@@ -608,7 +610,7 @@ int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
 {
     if (out)
         *out = NULL;
-    if (!source || !target)
+    if (!source)
         return CQ_EINVALID;
     return reported(source->db, define_single_or_many(out, source, target, CQ_BELONGS_TO, opts));
 }
@@ -617,7 +619,7 @@ int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target, const c
 {
     if (out)
         *out = NULL;
-    if (!source || !target)
+    if (!source)
         return CQ_EINVALID;
     return reported(source->db, define_single_or_many(out, source, target, CQ_HAS_ONE, opts));
 }
@@ -626,7 +628,7 @@ int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target, const 
 {
     if (out)
         *out = NULL;
-    if (!source || !target)
+    if (!source)
         return CQ_EINVALID;
     return reported(source->db, define_single_or_many(out, source, target, CQ_HAS_MANY, opts));
 }
@@ -945,7 +947,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
 {
     if (out)
         *out = NULL;
-    if (!source || !target)
+    if (!source)
         return CQ_EINVALID;
     return reported(source->db, define_btm(out, source, target, opts));
 }
@@ -954,16 +956,22 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
 
 size_t cq_model_assoc_count(const cq_model *m)
 {
+    if (!m)
+        return 0;
     return m->nassocs;
 }
 
 cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nassocs ? m->assocs[i] : NULL;
 }
 
 cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 {
+    if (!m)
+        return NULL;
     /* a later non-aliased redefinition replaces an earlier one, as in Sequelize */
     for (size_t i = m->nassocs; as && i > 0; i--)
         if (strcmp(m->assocs[i - 1]->alias.as, as) == 0)
@@ -973,76 +981,106 @@ cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 
 cq_assoc_type cq_assoc_type_of(const cq_assoc *a)
 {
+    if (!a)
+        return (cq_assoc_type)0;
     return a->type;
 }
 
 cq_model *cq_assoc_source(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->source;
 }
 
 cq_model *cq_assoc_target(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->target;
 }
 
 const char *cq_assoc_as(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.as;
 }
 
 const char *cq_assoc_singular(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.singular;
 }
 
 const char *cq_assoc_plural(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.plural;
 }
 
 bool cq_assoc_is_aliased(const cq_assoc *a)
 {
+    if (!a)
+        return false;
     return a->alias.is_aliased;
 }
 
 const char *cq_assoc_foreign_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->fk;
 }
 
 const char *cq_assoc_source_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->source_key;
 }
 
 const char *cq_assoc_target_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->target_key;
 }
 
 const char *cq_assoc_other_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->other_key;
 }
 
 cq_model *cq_assoc_through(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->through;
 }
 
 const cq_value *cq_assoc_scope(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->scope;
 }
 
 const cq_value *cq_assoc_through_scope(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->through_scope;
 }
 
 const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind)
 {
+    if (!a)
+        return NULL;
     switch (kind) {
     case CQ_ACC_GET:
         return a->acc.get;
@@ -1073,6 +1111,8 @@ int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq
 {
     *assoc_out = NULL;
     *kind_out = 0;
+    if (!m)
+        return CQ_EINVALID;
     /* an earlier association keeps its method: Sequelize does not overwrite a method that
      * already exists (naming.md 6); when single and multiple variants share a name
      * (`sheep`), the multiple one answers */

@@ -78,16 +78,22 @@ void cq_db_close(cq_db *db)
 
 const cq_error *cq_db_error(const cq_db *db)
 {
-    return &db->s.error;
+    /* never NULL: a NULL db has a constant record of its own */
+    static const cq_error no_db = { .code = CQ_EINVALID, .message = "no database handle (NULL)" };
+    return db ? &db->s.error : &no_db;
 }
 
 cq_dialect cq_db_dialect(const cq_db *db)
 {
+    if (!db)
+        return (cq_dialect)0;
     return db->s.driver->dialect;
 }
 
 cq_model *cq_db_model(const cq_db *db, const char *name)
 {
+    if (!db)
+        return NULL;
     for (size_t i = 0; name && i < db->nmodels; i++)
         if (strcmp(db->models[i]->name, name) == 0)
             return db->models[i];
@@ -96,11 +102,15 @@ cq_model *cq_db_model(const cq_db *db, const char *name)
 
 size_t cq_db_model_count(const cq_db *db)
 {
+    if (!db)
+        return 0;
     return db->nmodels;
 }
 
 cq_model *cq_db_model_at(const cq_db *db, size_t i)
 {
+    if (!db)
+        return NULL;
     return i < db->nmodels ? db->models[i] : NULL;
 }
 

@@ -124,6 +124,8 @@ static int set_values(cq_instance *inst, const cq_value *values)
 int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
 {
     *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
@@ -1063,6 +1065,8 @@ int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 
 const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return NULL;
     long i = cq__model_attr_index(inst->model, attr);
     return i < 0 ? NULL : inst->values[i];
 }
@@ -1090,6 +1094,8 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 
 int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = 0;
     if (!out || !inst)
         return CQ_EINVALID;
     const cq_value *v = NULL;
@@ -1101,6 +1107,8 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = 0;
     if (!out || !inst)
         return CQ_EINVALID;
     const cq_value *v = NULL;
@@ -1112,6 +1120,8 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
 
 int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = false;
     if (!out || !inst)
         return CQ_EINVALID;
     const cq_value *v = NULL;
@@ -1123,6 +1133,8 @@ int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = NULL;
     if (!out || !inst)
         return CQ_EINVALID;
     const cq_value *v = NULL;
@@ -1134,6 +1146,8 @@ int cq_instance_get_text(const char **out, const cq_instance *inst, const char *
 
 bool cq_instance_changed(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return false;
     if (!attr) {
         for (size_t i = 0; i < inst->model->nattrs; i++)
             if (inst->changed[i])
@@ -1146,17 +1160,23 @@ bool cq_instance_changed(const cq_instance *inst, const char *attr)
 
 bool cq_instance_is_new_record(const cq_instance *inst)
 {
+    if (!inst)
+        return false;
     return inst->is_new;
 }
 
 cq_model *cq_instance_model(const cq_instance *inst)
 {
+    if (!inst)
+        return NULL;
     return inst->model;
 }
 
 int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 {
     *out = NULL;
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq_value *o = NULL;
     if (m->nacc) {
@@ -1221,6 +1241,8 @@ int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 int cq_instance_to_json(char **out, const cq_instance *inst, int flags)
 {
     *out = NULL;
+    if (!inst)
+        return CQ_EINVALID;
     cq_value *v = NULL;
     int rc = cq_instance_to_value(&v, inst);
     if (rc != CQ_OK)

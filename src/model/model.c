@@ -247,6 +247,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
 {
     if (out)
         *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
     if (!name || !*name)
@@ -400,56 +402,78 @@ int cq__model_refresh_pk(cq_model *m)
 
 const char *cq_model_name(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->name;
 }
 
 const char *cq_model_table_name(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->table;
 }
 
 cq_db *cq_model_db(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->db;
 }
 
 size_t cq_model_attr_count(const cq_model *m)
 {
+    if (!m)
+        return 0;
     return m->nattrs;
 }
 
 const char *cq_model_attr_name(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nattrs ? m->attrs[i].name : NULL;
 }
 
 const char *cq_model_attr_field(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nattrs ? m->attrs[i].field : NULL;
 }
 
 cq_type cq_model_attr_type(const cq_model *m, size_t i)
 {
+    if (!m)
+        return (cq_type)0;
     return i < m->nattrs ? m->attrs[i].type : CQ_TYPE_NONE;
 }
 
 bool cq_model_attr_allow_null(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     return i < m->nattrs && !m->attrs[i].primary_key && m->attrs[i].allow_null != CQ_OFF;
 }
 
 bool cq_model_attr_is_primary_key(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     return i < m->nattrs && m->attrs[i].primary_key;
 }
 
 long cq_model_attr_index(const cq_model *m, const char *name)
 {
+    if (!m)
+        return -1;
     return cq__model_attr_index(m, name);
 }
 
 const char *cq_model_primary_key(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->npk ? m->attrs[m->pk[0]].name : NULL;
 }
 

@@ -33,11 +33,15 @@ int cq__rows_push(cq_rows *rows, cq_instance *inst)
 
 size_t cq_rows_count(const cq_rows *rows)
 {
+    if (!rows)
+        return 0;
     return rows ? rows->n : 0;
 }
 
 cq_instance *cq_rows_at(const cq_rows *rows, size_t i)
 {
+    if (!rows)
+        return NULL;
     return rows && i < rows->n ? rows->items[i] : NULL;
 }
 
@@ -63,6 +67,8 @@ void cq_rows_free(cq_rows *rows)
 int cq_rows_to_value(cq_value **out, const cq_rows *rows)
 {
     *out = NULL;
+    if (!rows)
+        return CQ_EINVALID;
     cq_value *a = cq_value_array();
     if (!a)
         return CQ_ENOMEM;

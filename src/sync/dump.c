@@ -2649,6 +2649,8 @@ int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *
 int cq_db_golden(char **out, cq_db *db, const cq_value *result)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq_value *dump = NULL, *doc = NULL;
     int rc = cq_db_dump(&dump, db, NULL);
     if (rc != CQ_OK)

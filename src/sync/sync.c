@@ -270,51 +270,71 @@ int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts *opts)
 
 size_t cq_sync_plan_model_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->norder;
 }
 
 cq_model *cq_sync_plan_model_at(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->norder ? p->order[i] : NULL;
 }
 
 size_t cq_sync_plan_deferred_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->ndeferred;
 }
 
 cq_model *cq_sync_plan_deferred_model(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].model : NULL;
 }
 
 const char *cq_sync_plan_deferred_attr(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].model->attrs[p->deferred[i].attr].name : NULL;
 }
 
 cq_model *cq_sync_plan_deferred_target(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].target : NULL;
 }
 
 size_t cq_sync_plan_cycle_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->ncycles;
 }
 
 size_t cq_sync_plan_cycle_length(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return 0;
     return i < p->ncycles ? p->cycles[i].n : 0;
 }
 
 cq_model *cq_sync_plan_cycle_model(const cq_sync_plan *p, size_t i, size_t k)
 {
+    if (!p)
+        return NULL;
     return i < p->ncycles && k < p->cycles[i].n ? p->cycles[i].models[k] : NULL;
 }
 
 const char *cq_sync_plan_cycle_attr(const cq_sync_plan *p, size_t i, size_t k)
 {
+    if (!p)
+        return NULL;
     if (i >= p->ncycles || k >= p->cycles[i].n)
         return NULL;
     return p->cycles[i].models[k]->attrs[p->cycles[i].attrs[k]].name;
@@ -322,12 +342,16 @@ const char *cq_sync_plan_cycle_attr(const cq_sync_plan *p, size_t i, size_t k)
 
 const char *cq_sync_plan_cycle_chain(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ncycles ? p->cycles[i].chain : NULL;
 }
 
 int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
 {
     *out = NULL;
+    if (!p)
+        return CQ_EINVALID;
     cq__buf b = { 0 };
     for (size_t i = 0; i < p->norder; i++)
         cq__buf_printf(&b, "create %s\n", p->order[i]->table);
@@ -357,6 +381,8 @@ int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
 int cq_db_sync_order(cq_model ***out, cq_db *db)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
@@ -497,6 +523,8 @@ static int fk_sql(char **out, const plan_fk *f, cq_dialect d)
 int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     if (dialect != CQ_DIALECT_SQLITE && dialect != CQ_DIALECT_POSTGRES &&
         dialect != CQ_DIALECT_MYSQL)
