@@ -86,11 +86,17 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
 
 int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v)
 {
+    if (!inst) {
+        cq_value_free(v); /* taken, even on failure */
+        return CQ_EINVALID;
+    }
     return cq__instance_store(inst, attr, v);
 }
 
 const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return NULL;
     const cq__accessor *x = cq__accessor_find(inst->model, attr);
     if (x && x->is_virtual)
         return inst->vvalues ? inst->vvalues[x->vindex] : NULL;
@@ -100,7 +106,10 @@ const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *
 int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *attr,
                           const cq_get_opts *opts)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     const cq__accessor *x = cq__accessor_find(m, attr);
     if (!x && cq__model_attr_index(m, attr) < 0)

@@ -274,12 +274,14 @@ size_t cq__validation_pending(const cq_db *db)
 
 size_t cq_db_validation_count(const cq_db *db)
 {
+    if (!db)
+        return 0;
     return cq__validation_pending(db);
 }
 
 const cq_validation_item *cq_db_validation_item(const cq_db *db, size_t i)
 {
-    if (!db->vstate || i >= db->vstate->n)
+    if (!db || !db->vstate || i >= db->vstate->n)
         return NULL;
     vitem *it = &db->vstate->items[i];
     /* pointers are set here: the array may have moved while it grew */
@@ -327,6 +329,8 @@ static int push(cq_db *db, const cq_model *m, const char *message, const char *t
 
 int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn, void *user_data)
 {
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     if (!name || !*name || !fn)
         return cq__db_fail(db, CQ_EINVALID, "bind_validator: a name and a callback are needed");
@@ -358,7 +362,7 @@ static const vbound *find_bound(const cq_db *db, const char *name)
 
 bool cq_db_validator_bound(const cq_db *db, const char *name)
 {
-    return name && find_bound(db, name) != NULL;
+    return db && name && find_bound(db, name) != NULL;
 }
 
 bool cq_validator_is_builtin(const char *key)
@@ -583,6 +587,8 @@ static int report(cq_db *db)
 
 int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_db *db = inst->model->db;
     cq__db_clear(db);
     int rc = cq__validation_begin(db);
@@ -608,6 +614,8 @@ void cq_validators_free(cq_validator *list)
 int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
                              cq_error *err)
 {
+    if (!out)
+        return cq__err_set(err, CQ_EINVALID, "validate: out is NULL");
     *out = NULL;
     if (cq_value_type_of(spec) != CQ_VALUE_OBJECT)
         return cq__err_set(err, CQ_EINVALID, "validate: expected an object of validators");

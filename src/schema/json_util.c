@@ -116,7 +116,15 @@ int cq__json_parse(json_t **out, const char *text, size_t len, const char *origi
 {
     json_error_t jerr;
     /* JSON_DECODE_ANY: a script that is not an object gets a path message, not a parse one. */
+    unsigned long refused = cq__json_alloc_failures();
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (cq__json_alloc_failures() != refused) {
+        /* jansson may call this a syntax error, or lose a character and succeed */
+        json_decref(*out);
+        *out = NULL;
+        cq__diag_set(diag, NULL, "%s: out of memory", origin ? origin : "<input>");
+        return CQ_ENOMEM;
+    }
     if (*out)
         return CQ_OK;
     cq__diag_set(diag, NULL, "%s:%d:%d: invalid JSON: %s", origin ? origin : "<input>", jerr.line,

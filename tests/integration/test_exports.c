@@ -10,6 +10,7 @@
 #include "cq_test.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -1058,7 +1059,287 @@ static void x_cq_value_to_json(void)
     cq_free(out);
 }
 
+/* ---- exports added with the schema loader, validators, upsert/findOrCreate/increment,
+ * aggregates, single-instance accessors, getters and managed transactions ---- */
+
+static void x_cq_assoc_get_one(void)
+{
+    cq_instance *out = (cq_instance *)&out;
+    EXPECT((cq_assoc_get_one(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_assoc_set_instance(void)
+{
+    EXPECT((cq_assoc_set_instance(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_assoc_add_instance(void)
+{
+    EXPECT((cq_assoc_add_instance(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_assoc_remove_instance(void)
+{
+    EXPECT((cq_assoc_remove_instance(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_assoc_has_instance(void)
+{
+    bool out = true;
+    EXPECT((cq_assoc_has_instance(&out, NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT(!out);
+}
+
+static void x_cq_db_validation_count(void)
+{
+    EXPECT(cq_db_validation_count(NULL) == 0);
+}
+
+static void x_cq_db_validation_item(void)
+{
+    EXPECT((cq_db_validation_item(NULL, 0)) == NULL);
+}
+
+static void x_cq_db_bind_validator(void)
+{
+    EXPECT((cq_db_bind_validator(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_validator_bound(void)
+{
+    EXPECT(!cq_db_validator_bound(NULL, "v"));
+}
+
+static void x_cq_validator_is_builtin(void)
+{
+    EXPECT(!cq_validator_is_builtin(NULL));
+}
+
+static void x_cq_validators_from_value(void)
+{
+    cq_validator *out = (cq_validator *)&out;
+    EXPECT((cq_validators_from_value(&out, NULL, false, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_validators_free(void)
+{
+    cq_validators_free(NULL);
+}
+
+static void x_cq_instance_validate(void)
+{
+    EXPECT((cq_instance_validate(NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_value_pack(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_value_pack(&out, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+    EXPECT((cq_value_pack(NULL, "i", 1)) == (CQ_EINVALID));
+}
+
+static void x_cq_value_pack_ex(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_value_pack_ex(&out, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static int vpack_null(cq_value **out, ...)
+{
+    va_list ap;
+    va_start(ap, out);
+    int rc = cq_value_vpack_ex(out, NULL, NULL, ap);
+    va_end(ap);
+    return rc;
+}
+
+static void x_cq_value_vpack_ex(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((vpack_null(&out, 0)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_instance_get_value(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_instance_get_value(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_instance_get_data_value(void)
+{
+    EXPECT((cq_instance_get_data_value(NULL, NULL)) == NULL);
+}
+
+static void x_cq_instance_set_data_value(void)
+{
+    /* the value is taken even when the call fails: LSan would see a leak */
+    EXPECT((cq_instance_set_data_value(NULL, NULL, cq_value_int(1))) == (CQ_EINVALID));
+}
+
+static void x_cq_instance_text(void)
+{
+    EXPECT((cq_instance_text(NULL, NULL)) == NULL);
+}
+
+static void x_cq_instance_int(void)
+{
+    EXPECT(cq_instance_int(NULL, NULL) == 0);
+}
+
+static void x_cq_instance_bool(void)
+{
+    EXPECT(!cq_instance_bool(NULL, NULL));
+}
+
+static void x_cq_model_increment(void)
+{
+    int64_t out = 5;
+    EXPECT((cq_model_increment(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT(out == 0);
+}
+
+static void x_cq_model_decrement(void)
+{
+    int64_t out = 5;
+    EXPECT((cq_model_decrement(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT(out == 0);
+}
+
+static void x_cq_model_upsert(void)
+{
+    cq_instance *out = (cq_instance *)&out;
+    int created = 7;
+    EXPECT((cq_model_upsert(&out, &created, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+    EXPECT(created == -1);
+}
+
+static void x_cq_model_find_or_create(void)
+{
+    cq_instance *out = (cq_instance *)&out;
+    bool created = true;
+    EXPECT((cq_model_find_or_create(&out, &created, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+    EXPECT(!created);
+}
+
+static void x_cq_model_find_create_find(void)
+{
+    cq_instance *out = (cq_instance *)&out;
+    bool created = true;
+    EXPECT((cq_model_find_create_find(&out, &created, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+    EXPECT(!created);
+}
+
+static void x_cq_model_aggregate(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_model_aggregate(&out, NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_model_max(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_model_max(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_model_min(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_model_min(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_model_sum(void)
+{
+    cq_value *out = (cq_value *)&out;
+    EXPECT((cq_model_sum(&out, NULL, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((out) == NULL);
+}
+
+static void x_cq_instance_increment(void)
+{
+    EXPECT((cq_instance_increment(NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_instance_decrement(void)
+{
+    EXPECT((cq_instance_decrement(NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_load_schema(void)
+{
+    EXPECT((cq_db_load_schema(NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_load_schema_file(void)
+{
+    EXPECT((cq_db_load_schema_file(NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_instance_included_one(void)
+{
+    EXPECT((cq_instance_included_one(NULL, NULL)) == NULL);
+}
+
+static void x_cq_instance_included_many(void)
+{
+    EXPECT((cq_instance_included_many(NULL, NULL)) == NULL);
+}
+
+static void x_cq_db_transaction_run(void)
+{
+    EXPECT((cq_db_transaction_run(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
 static const export_check checks[] = {
+    { "cq_assoc_get_one", x_cq_assoc_get_one },
+    { "cq_assoc_set_instance", x_cq_assoc_set_instance },
+    { "cq_assoc_add_instance", x_cq_assoc_add_instance },
+    { "cq_assoc_remove_instance", x_cq_assoc_remove_instance },
+    { "cq_assoc_has_instance", x_cq_assoc_has_instance },
+    { "cq_db_validation_count", x_cq_db_validation_count },
+    { "cq_db_validation_item", x_cq_db_validation_item },
+    { "cq_db_bind_validator", x_cq_db_bind_validator },
+    { "cq_db_validator_bound", x_cq_db_validator_bound },
+    { "cq_validator_is_builtin", x_cq_validator_is_builtin },
+    { "cq_validators_from_value", x_cq_validators_from_value },
+    { "cq_validators_free", x_cq_validators_free },
+    { "cq_instance_validate", x_cq_instance_validate },
+    { "cq_value_pack", x_cq_value_pack },
+    { "cq_value_pack_ex", x_cq_value_pack_ex },
+    { "cq_value_vpack_ex", x_cq_value_vpack_ex },
+    { "cq_instance_get_value", x_cq_instance_get_value },
+    { "cq_instance_get_data_value", x_cq_instance_get_data_value },
+    { "cq_instance_set_data_value", x_cq_instance_set_data_value },
+    { "cq_instance_text", x_cq_instance_text },
+    { "cq_instance_int", x_cq_instance_int },
+    { "cq_instance_bool", x_cq_instance_bool },
+    { "cq_model_increment", x_cq_model_increment },
+    { "cq_model_decrement", x_cq_model_decrement },
+    { "cq_model_upsert", x_cq_model_upsert },
+    { "cq_model_find_or_create", x_cq_model_find_or_create },
+    { "cq_model_find_create_find", x_cq_model_find_create_find },
+    { "cq_model_aggregate", x_cq_model_aggregate },
+    { "cq_model_max", x_cq_model_max },
+    { "cq_model_min", x_cq_model_min },
+    { "cq_model_sum", x_cq_model_sum },
+    { "cq_instance_increment", x_cq_instance_increment },
+    { "cq_instance_decrement", x_cq_instance_decrement },
+    { "cq_db_load_schema", x_cq_db_load_schema },
+    { "cq_db_load_schema_file", x_cq_db_load_schema_file },
+    { "cq_instance_included_one", x_cq_instance_included_one },
+    { "cq_instance_included_many", x_cq_instance_included_many },
+    { "cq_db_transaction_run", x_cq_db_transaction_run },
     { "cq_set_allocator", x_cq_set_allocator },
     { "cq_model_belongs_to", x_cq_model_belongs_to },
     { "cq_model_has_one", x_cq_model_has_one },
