@@ -580,17 +580,26 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         rc = advance_sequences(m, given);
     if (rc == CQ_OK && res.nrows == 1 && res.ncols == m->nattrs) {
         /* the row as stored (RETURNING) */
-        for (size_t i = 0; i < m->nattrs; i++) {
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             cq_value *v = res.cells[i];
             res.cells[i] = NULL;
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
+            if (v && !conv)
+                rc = oom(db); /* the row is written: a caller's transaction rolls it back */
+            else
+                store(inst, i, conv, false);
         }
     } else if (rc == CQ_OK) {
-        for (size_t k = 0; k < m->npk; k++) {
+        for (size_t k = 0; rc == CQ_OK && k < m->npk; k++) {
             size_t i = m->pk[k];
             if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
-                res.last_insert_id > 0)
-                store(inst, i, cq_value_int(res.last_insert_id), false);
+                res.last_insert_id > 0) {
+                cq_value *key = cq_value_int(res.last_insert_id);
+                if (!key)
+                    rc = oom(db);
+                else
+                    store(inst, i, key, false);
+            }
         }
         /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
         if (d == CQ_DIALECT_MYSQL && created_out)

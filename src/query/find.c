@@ -1250,8 +1250,11 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         } else {
             amount = cq_value_int(by);
         }
-        if (cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0 ||
-            cq__stmt_add_ival(st, amount) != 0)
+        if (!amount || cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0) {
+            cq_value_free(amount);
+            return oom(db);
+        }
+        if (cq__stmt_add_ival(st, amount) != 0) /* takes amount, even failing */
             return oom(db);
     }
     cq_dialect d = cq_db_dialect(db);
@@ -1259,7 +1262,7 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         char now[32];
         cq__now_iso(now);
         cq_value *tv = cq_value_text(now);
-        int bad = cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+        int bad = !tv || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
                   cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], tv, d)) != 0;
         cq_value_free(tv);
         if (bad)
