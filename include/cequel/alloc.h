@@ -31,7 +31,8 @@ typedef struct cq_allocator {
  *
  * Also installs the same allocator as jansson's (json_set_alloc_funcs), because cequel's
  * values pass through jansson when they are parsed from or written as JSON; an application
- * that uses jansson itself with its own hooks must set them again afterwards.
+ * that uses jansson itself with its own hooks must set them again afterwards. The regular
+ * expressions of the `is`/`not` validators (PCRE2) allocate through it too.
  * The memory of the database drivers (SQLite, libpq, libmariadb) is theirs and is not
  * routed; each has its own hook.
  *
