@@ -1200,7 +1200,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         char now[32];
         cq__now_iso(now);
         cq_value *t = cq_value_text(now);
-        if (cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+        if (!t || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], t, d)) != 0)
             rc = oom(m->db);
         cq_value_free(t);
