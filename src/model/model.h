@@ -76,7 +76,7 @@ struct cq_txn {
     unsigned depth; /* 0 = top-level BEGIN, >0 = savepoint */
     bool done;      /* committed or rolled back: every further use is CQ_EINVALID */
     cq_txn *prev_handle, *next_handle; /* the db's list of handles not yet freed */
-    bool managed; /* ended by cq_db_transaction_run, not by the caller */
+    bool managed;                      /* ended by cq_db_transaction_run, not by the caller */
 };
 
 struct cq_db {
