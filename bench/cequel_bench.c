@@ -211,6 +211,7 @@ static void w1(bench *b, char *checksum, size_t size)
             }
         }
         CHECK(b, cq_txn_commit(txn));
+        cq_txn_free(txn);
     }
     /* 2. the 50 tags: one bulkCreate */
     cq_value *tag_values = cq_value_array();
@@ -254,12 +255,14 @@ static void w1(bench *b, char *checksum, size_t size)
             links += 3;
             if (k % 500 == 499) {
                 CHECK(b, cq_txn_commit(txn));
+                cq_txn_free(txn);
                 txn = NULL;
             }
         }
     }
     if (txn)
         CHECK(b, cq_txn_commit(txn));
+    cq_txn_free(txn);
     for (int i = 0; i < n; i++)
         cq_instance_free(created[i]);
     free(created);
@@ -399,11 +402,13 @@ static void w4(bench *b, char *checksum, size_t size)
         trues += has;
         if (i % 500 == 499) {
             CHECK(b, cq_txn_commit(txn));
+            cq_txn_free(txn);
             txn = NULL;
         }
     }
     if (txn)
         CHECK(b, cq_txn_commit(txn));
+    cq_txn_free(txn);
     free(order);
     cq_rows_free(posts);
     cq_rows_free(tags);

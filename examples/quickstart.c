@@ -141,6 +141,7 @@ int main(void)
     check(db, cq_model_create(NULL, user, v, &(cq_write_opts){ .transaction = t }), "create");
     cq_value_free(v);
     check(db, cq_txn_rollback(t), "rollback");
+    cq_txn_free(t);
 
     puts("\n== bad input: a duplicate username ==");
     v = json("{\"username\": \"ada\"}");

@@ -7,13 +7,21 @@
  *  - out-parameters come first; on failure `*out` is NULL so the free function is safe;
  *  - options are `const cq_xxx_opts *`, NULL for defaults, zero fields mean default;
  *  - every header comment states who owns what is returned.
- * Threads: one thread at a time per cq_db and everything reached from it; no global state.
+ *  - a NULL handle (db, model, instance, rows, association, transaction, plan) is misuse that
+ *    never crashes: calls returning a status answer CQ_EINVALID (out-parameters cleared),
+ *    getters answer NULL / 0 / false (-1 for cq_model_attr_index), free functions do nothing.
+ *    A NULL cq_value is not a handle: it reads as a JSON null (cequel/value.h).
+ * Threads: one thread at a time per cq_db and everything reached from it; no mutable global
+ * state besides the allocator set once by cq_set_allocator() (cequel/alloc.h) and an atomic
+ * count of refused JSON allocations.
+ * Memory: running out is CQ_ENOMEM, never a crash or a leak.
  */
 #ifndef CEQUEL_H
 #define CEQUEL_H
 
 #include "cequel/common.h"
 #include "cequel/errors.h"
+#include "cequel/alloc.h"
 #include "cequel/value.h"
 #include "cequel/log.h"
 #include "cequel/db.h"

@@ -36,7 +36,8 @@ typedef enum cq_flag {
 
 /**
  * Free memory that cequel allocated and handed to the caller as a plain buffer
- * (strings from cq_pluralize(), cq_value_to_json(), ...). NULL is allowed.
+ * (strings from cq_pluralize(), cq_value_to_json(), ...), with the allocator of
+ * cq_set_allocator(). NULL is allowed.
  */
 CQ_EXTERN void cq_free(void *p);
 

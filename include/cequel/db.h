@@ -118,11 +118,13 @@ typedef struct cq_open_opts {
 CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err);
 
 /** Closes the connection and frees every model, association and the error record. NULL ok.
- *  Instances and result sets must be freed before. An open transaction is rolled back. */
+ *  Instances and result sets must be freed before. An open transaction is rolled back; the
+ *  transaction handles stay the caller's (free them with cq_txn_free(), before or after). */
 CQ_EXTERN void cq_db_close(cq_db *db);
 
 /** Error of the last failed call on `db` (or on anything reached from it); owned by db,
- *  valid until the next call on db. Never NULL. */
+ *  valid until the next call on db. Never NULL: for a NULL db, a constant record whose code
+ *  is CQ_EINVALID. */
 CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
 
 /** The dialect of the connection. */
@@ -166,51 +168,86 @@ typedef struct cq_txn_opts {
 /**
  * Begins a transaction (BEGIN), or a savepoint when `opts->parent` is given (Sequelize's
  * unmanaged `sequelize.transaction()`).
- * @param[out] out  the transaction; ends with cq_txn_commit() or cq_txn_rollback(), which
- *                  also free it. cq_db_close() rolls back and frees one left open. NULL on
- *                  failure.
- * @param db        the connection.
- * @param opts      NULL for a top-level transaction; not kept.
- * @return CQ_OK, CQ_EINVALID when a top-level transaction is already open (cequel drives one
- *         connection; nest with `parent`) or the isolation level is out of range,
- *         CQ_EDATABASE (details: cq_db_error()).
+ *
+ * Lifetime (as libgit2 separates finishing from freeing): cq_txn_commit() or
+ * cq_txn_rollback() ends the transaction, and cq_txn_free() frees the handle. A finished
+ * handle stays valid memory until it is freed, so every later use of it (commit or rollback
+ * again, as `parent`, as the `transaction` option of any call) fails with CQ_EINVALID
+ * instead of running outside any transaction.
+ *
+ * @param[out] out  the transaction; the caller owns it, free with cq_txn_free() (after it
+ *                  ended, or to roll it back). NULL on failure.
+ * @param db        borrowed.
+ * @param opts      NULL for a top-level transaction at the db's isolation level; not kept.
+ * @return CQ_OK; CQ_EINVALID when `out` or `db` is NULL, when a top-level transaction is
+ *         already open (cequel drives one connection; nest with `parent`), when `parent`
+ *         is finished, of another db, or already has an open nested transaction, or the
+ *         isolation level is out of range; CQ_ENOMEM; CQ_EDATABASE / CQ_ECONNECT from the
+ *         server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
 
 /**
  * The work of a managed transaction: return CQ_OK to commit, anything else to roll back.
  * `txn` is borrowed for the call: pass it to the calls the work makes, never end it with
- * cq_txn_commit() / cq_txn_rollback() (they refuse with CQ_EINVALID).
+ * cq_txn_commit() / cq_txn_rollback() (they refuse with CQ_EINVALID); cq_txn_free() ignores
+ * it.
  */
 typedef int (*cq_txn_fn)(cq_txn *txn, void *user_data);
 
 /**
  * Managed transaction (Sequelize's `sequelize.transaction(async t => ...)`): begins a
  * transaction, calls `fn(txn, user_data)`, then commits when it returns CQ_OK, else rolls
- * back. Called while a transaction is open (from inside another managed transaction's `fn`,
- * say) and without `opts->parent`, it nests in the innermost open transaction, as a
- * savepoint; a failing nested call undoes only its own work. Nested transactions that `fn`
- * began and left open are rolled back (and freed) before its transaction ends.
+ * back, and frees the transaction either way. Called while a transaction is open (from
+ * inside another managed transaction's `fn`, say) and without `opts->parent`, it nests in
+ * the innermost open transaction, as a savepoint; a failing nested call undoes only its own
+ * work. Nested transactions that `fn` began with cq_db_transaction() and left open are
+ * rolled back before its transaction ends; their handles stay the caller's (cq_txn_free()).
+ * @param db         the connection.
  * @param fn         required; `user_data` is passed through untouched.
+ * @param user_data  passed to `fn` untouched.
  * @param opts       NULL for defaults; not kept.
  * @return CQ_OK when `fn` succeeded and the commit did; `fn`'s own status when it failed
  *         (the rollback keeps the error `fn` left in cq_db_error(), or says which status `fn`
- *         returned); or the error of BEGIN / COMMIT (CQ_EDATABASE; a failed COMMIT is rolled
- *         back), CQ_EINVALID (no `fn`, a bad parent or isolation level).
- * @param db         the connection.
- * @param user_data  passed to `fn` untouched.
+ *         returned); or the error of BEGIN / COMMIT (CQ_EDATABASE, CQ_ECONNECT, CQ_ENOMEM; a
+ *         failed COMMIT is rolled back), CQ_EINVALID (NULL `db` or `fn`, a finished or bad
+ *         parent, an isolation level out of range).
  */
 CQ_EXTERN int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data,
                                     const cq_txn_opts *opts);
-/** Commits (or releases the savepoint) and frees `txn`, even on failure.
- *  @return CQ_OK, CQ_EDATABASE, CQ_ECONNECT (the transaction's connection was lost: the
- *          server rolled it back; see cq_db_open()), CQ_EINVALID (a nested transaction is still
- * open, or `txn` is managed by cq_db_transaction_run(): then it is left open and not freed). */
+
+/**
+ * Commits (or releases the savepoint) and ends `txn`. The handle is finished whatever the
+ * outcome (a failed COMMIT is rolled back); it is not freed: call cq_txn_free().
+ * @param txn  borrowed; must be open and have no open nested transaction.
+ * @return CQ_OK; CQ_EINVALID when `txn` is NULL, already finished, its db is closed, a
+ *         nested transaction is still open, or `txn` is managed by cq_db_transaction_run()
+ *         (nothing is ended then); CQ_ECONNECT when the transaction's connection was lost
+ *         (the server rolled it back; see cq_db_open()); CQ_EDATABASE or CQ_ENOMEM when the
+ *         commit failed and the work was rolled back.
+ */
 CQ_EXTERN int cq_txn_commit(cq_txn *txn);
-/** Rolls back (to the savepoint) and frees `txn`, even on failure; the same codes as
- *  cq_txn_commit(). */
+
+/**
+ * Rolls back (to the savepoint) and ends `txn`; the handle is finished whatever the outcome
+ * and is not freed: call cq_txn_free().
+ * @return CQ_OK; CQ_EINVALID for the same misuse as cq_txn_commit(); CQ_EDATABASE,
+ *         CQ_ECONNECT or CQ_ENOMEM from the server.
+ */
 CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
-/** Identifier used in logs (1, 2, ...). */
+
+/**
+ * Frees a transaction handle. One still open is rolled back first (with any transaction
+ * nested in it), keeping the error record of the last call. May be called after
+ * cq_db_close() (which rolls back an open transaction and finishes every handle). NULL ok.
+ */
+CQ_EXTERN void cq_txn_free(cq_txn *txn);
+
+/** Whether `txn` is still open (begun and neither committed nor rolled back); false for
+ *  NULL. */
+CQ_EXTERN bool cq_txn_is_open(const cq_txn *txn);
+
+/** Identifier used in logs (1, 2, ...); 0 for NULL. */
 CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);
 
 CQ_END_DECL

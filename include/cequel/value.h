@@ -129,7 +129,8 @@ enum { CQ_JSON_COMPACT = 0, CQ_JSON_INDENT = 1, CQ_JSON_SORT_KEYS = 2 };
  * @param[out] out  the parsed tree, caller frees with cq_value_free(); NULL on failure.
  * @param json      NUL-terminated JSON text, borrowed for the call.
  * @param err       caller-owned, may be NULL; gets line/column of a syntax error.
- * @return CQ_OK, CQ_EINVALID on malformed JSON, CQ_ENOMEM.
+ * @return CQ_OK, CQ_EINVALID on malformed JSON (or a NULL `json`), CQ_ENOMEM when any
+ *         allocation failed during the parse (never a partial tree).
  */
 CQ_EXTERN int cq_value_from_json(cq_value **out, const char *json, cq_error *err);
 /**
@@ -138,7 +139,7 @@ CQ_EXTERN int cq_value_from_json(cq_value **out, const char *json, cq_error *err
  * @param[out] out  NUL-terminated text; caller frees with cq_free(). NULL on failure.
  * @param v         the value, borrowed.
  * @param flags     OR of CQ_JSON_COMPACT, CQ_JSON_INDENT, CQ_JSON_SORT_KEYS.
- * @return CQ_OK, CQ_ENOMEM.
+ * @return CQ_OK, CQ_ENOMEM when any allocation failed (never a partial text).
  */
 CQ_EXTERN int cq_value_to_json(char **out, const cq_value *v, int flags);
 

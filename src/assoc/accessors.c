@@ -21,10 +21,14 @@ static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 }
 
 /* Checks the source instance (DEVIATIONS D16: no accessor on an unsaved source). */
-static int check_source(const cq_instance *src, const cq_assoc *a, const char *method)
+static int check_source(const cq_instance *src, const cq_assoc *a, const char *method,
+                        const cq_txn *txn)
 {
     cq_db *db = a->source->db;
     cq__db_clear(db);
+    int trc = cq__txn_check(db, txn);
+    if (trc != CQ_OK)
+        return trc;
     if (!method) /* an accessor the association type does not have */
         method = a->alias.as;
     if (!src)
@@ -293,8 +297,12 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
 
 int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = NULL;
-    int rc = check_source(src, a, a->acc.get);
+    int rc = check_source(src, a, a->acc.get, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
@@ -303,7 +311,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
         !o.where_sql && strcmp(a->target_key, cq_model_primary_key(a->target)) == 0) {
         /* Sequelize answers null without a query when the key is not set (a non-PK targetKey
          * is still queried with IS NULL, associations.md 2) */
-        *out = calloc(1, sizeof **out);
+        *out = cq__calloc(1, sizeof **out);
         return *out ? CQ_OK : oom(a->source->db);
     }
     if (a->type == CQ_HAS_ONE)
@@ -319,7 +327,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
         for (; o.attributes[n]; n++)
             has_pk |= strcmp(o.attributes[n], pk) == 0;
         if (!has_pk) {
-            attrs = calloc(n + 2, sizeof *attrs);
+            attrs = cq__calloc(n + 2, sizeof *attrs);
             if (!attrs)
                 return oom(a->source->db);
             attrs[0] = pk;
@@ -329,7 +337,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     }
     rc = getter_ext(&ext, a, src, &o);
     if (rc != CQ_OK) {
-        free(attrs);
+        cq__free(attrs);
         return rc;
     }
     const char *const *shown = o.attributes;
@@ -338,7 +346,7 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     rc = cq__find(out, a->target, &o, &ext);
     for (size_t i = 0; rc == CQ_OK && hide && i < cq_rows_count(*out); i++)
         rc = cq__instance_hide_except(cq_rows_at(*out, i), shown);
-    free(attrs);
+    cq__free(attrs);
     if (rc != CQ_OK) {
         cq_rows_free(*out);
         *out = NULL;
@@ -348,8 +356,13 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
 
 int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
+    if (out)
+        *out = 0;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = 0;
-    int rc = check_source(src, a, a->acc.count ? a->acc.count : a->acc.get);
+    int rc = check_source(src, a, a->acc.count ? a->acc.count : a->acc.get,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq__find_ext ext;
@@ -368,10 +381,11 @@ static cq_value *or_object(const char *attr, cq_value *keys)
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(keys); i++) {
         cq_value *eq = cq_value_object();
         if (!eq ||
-            cq_value_object_set(eq, attr, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK ||
-            cq_value_array_append(list, eq) != CQ_OK) {
+            cq_value_object_set(eq, attr, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK) {
             cq_value_free(eq);
             rc = CQ_ENOMEM;
+        } else if (cq_value_array_append(list, eq) != CQ_OK) {
+            rc = CQ_ENOMEM; /* the append took eq, even failing */
         }
     }
     cq_value_free(keys);
@@ -386,9 +400,13 @@ static cq_value *or_object(const char *attr, cq_value *keys)
 int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_find_opts *opts)
 {
+    if (out)
+        *out = false;
+    if (!out || !src || !a)
+        return CQ_EINVALID;
     *out = false;
     const char *method = n == 1 ? a->acc.has_single : a->acc.has_all;
-    int rc = check_source(src, a, method ? method : "has");
+    int rc = check_source(src, a, method ? method : "has", opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -693,8 +711,10 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
     const cq_value *own = t->instance ? t->instance->through_data : NULL;
     for (size_t i = 0; d && i < cq_value_size(own); i++)
         if (cq_value_object_set(d, cq_value_object_key(own, i),
-                                cq_value_copy(cq_value_object_value(own, i))) != CQ_OK)
+                                cq_value_copy(cq_value_object_value(own, i))) != CQ_OK) {
+            cq_value_free(d);
             return NULL;
+        }
     return d;
 }
 
@@ -732,12 +752,16 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     cq_value *arr = cq_value_array();
     for (size_t i = 0; arr && i < n; i++) {
         cq_value *row = through_data(ts[i], defaults);
-        for (size_t k = 0; row && k < cq_value_size(a->through_scope); k++)
-            cq_value_object_set(row, cq_value_object_key(a->through_scope, k),
-                                cq_value_copy(cq_value_object_value(a->through_scope, k)));
-        if (!row || cq_value_object_set(row, a->fk, cq_value_copy(srcv)) != CQ_OK ||
-            cq_value_object_set(row, a->other_key, cq_value_copy(keys[i])) != CQ_OK ||
-            cq_value_array_append(arr, row) != CQ_OK) {
+        bool ok = row != NULL;
+        for (size_t k = 0; ok && k < cq_value_size(a->through_scope); k++)
+            ok = cq_value_object_set(row, cq_value_object_key(a->through_scope, k),
+                                     cq_value_copy(cq_value_object_value(a->through_scope, k))) ==
+                 CQ_OK;
+        ok = ok && cq_value_object_set(row, a->fk, cq_value_copy(srcv)) == CQ_OK &&
+             cq_value_object_set(row, a->other_key, cq_value_copy(keys[i])) == CQ_OK;
+        if (!ok)
+            cq_value_free(row);
+        if (!ok || cq_value_array_append(arr, row) != CQ_OK) { /* append takes row */
             cq_value_free(arr);
             arr = NULL;
         }
@@ -790,8 +814,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
                       : btm_rows(&cur, a, srcv, keys_copy, true);
     if (set_mode)
         cq_value_free(keys_copy);
-    const cq_target **fresh_t = calloc(n + 1, sizeof *fresh_t);
-    const cq_value **fresh_k = calloc(n + 1, sizeof *fresh_k);
+    const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
+    const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
     size_t nfresh = 0;
     if (rc == CQ_OK && (!fresh_t || !fresh_k))
         rc = oom(a->source->db);
@@ -836,8 +860,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     }
     if (rc == CQ_OK)
         rc = btm_insert(a, srcv, fresh_t, fresh_k, nfresh, defaults);
-    free(fresh_t);
-    free(fresh_k);
+    cq__free(fresh_t);
+    cq__free(fresh_k);
     cq_rows_free(cur);
     cq_value_free(keys);
     return rc;
@@ -864,7 +888,9 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
 int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_assoc_opts_write *opts)
 {
-    int rc = check_source(src, a, a->acc.set);
+    if (!src || !a)
+        return CQ_EINVALID;
+    int rc = check_source(src, a, a->acc.set, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a) && n > 1)
@@ -900,7 +926,10 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_assoc_opts_write *opts)
 {
-    int rc = check_source(src, a, n == 1 ? a->acc.add : a->acc.add_multiple);
+    if (!src || !a)
+        return CQ_EINVALID;
+    int rc = check_source(src, a, n == 1 ? a->acc.add : a->acc.add_multiple,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -921,8 +950,11 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                     const cq_assoc_opts_write *opts)
 {
+    if (!src || !a)
+        return CQ_EINVALID;
     (void)opts;
-    int rc = check_source(src, a, n == 1 ? a->acc.remove : a->acc.remove_multiple);
+    int rc = check_source(src, a, n == 1 ? a->acc.remove : a->acc.remove_multiple,
+                          opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     if (!cq__assoc_is_multi(a))
@@ -937,7 +969,11 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
 {
     if (out)
         *out = NULL;
-    int rc = check_source(src, a, a->acc.create);
+    if (!src || !a)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
+    int rc = check_source(src, a, a->acc.create, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
     cq_db *db = a->source->db;
@@ -958,7 +994,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         size_t n = 0;
         while (opts->fields[n])
             n++;
-        fields = calloc(n + cq_value_size(scope) + 2, sizeof *fields);
+        fields = cq__calloc(n + cq_value_size(scope) + 2, sizeof *fields);
         if (fields) {
             memcpy(fields, opts->fields, n * sizeof *fields);
             for (size_t i = 0; i < cq_value_size(scope); i++)
@@ -976,7 +1012,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
     rc = atomic_begin(&t, db);
     if (rc != CQ_OK) {
         cq_value_free(v);
-        free(fields);
+        cq__free(fields);
         return rc;
     }
     if (rc == CQ_OK && a->type == CQ_HAS_ONE) {
@@ -991,7 +1027,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
             &inst, a->target, v,
             &(cq_write_opts){ .transaction = opts ? opts->transaction : NULL, .fields = fields });
     cq_value_free(v);
-    free(fields);
+    cq__free(fields);
     if (rc == CQ_OK && a->type == CQ_BELONGS_TO) {
         cq_target tg = { .instance = inst };
         rc = belongs_to_set(src, a, &tg, opts);
@@ -1013,11 +1049,15 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
 
 cq_instance *cq_instance_through(const cq_instance *inst)
 {
+    if (!inst)
+        return NULL;
     return inst->through;
 }
 
 int cq_instance_set_through_data(cq_instance *inst, const cq_value *data)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_db *db = inst->model->db;
     cq__db_clear(db);
     if (data && cq_value_type_of(data) != CQ_VALUE_OBJECT)

@@ -33,8 +33,10 @@ static cq_value *own_values(const cq_model *m, const cq_value *v)
         const char *k = cq_value_object_key(v, i);
         if (cq__model_attr_index(m, k) < 0 && is_assoc_key(m, k))
             continue;
-        if (cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(v, i))) != CQ_OK)
+        if (cq_value_object_set(o, k, cq_value_copy(cq_value_object_value(v, i))) != CQ_OK) {
+            cq_value_free(o);
             return NULL;
+        }
     }
     return o;
 }
@@ -54,8 +56,8 @@ static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
     inc->assoc = a;
     inc->many = cq__assoc_is_multi(a);
     inc->key = cq__strdup(a->alias.as);
-    if (!inc->key || (inc->many && !(inc->rows = calloc(1, sizeof *inc->rows)))) {
-        free(inc->key);
+    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
+        cq__free(inc->key);
         return NULL;
     }
     inst->ninc++;
@@ -160,8 +162,8 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
 static void pending_clear(pending_row *p)
 {
     cq_instance_free(p->inst);
-    free(p->assocs);
-    free(p->elems);
+    cq__free(p->assocs);
+    cq__free(p->elems);
     memset(p, 0, sizeof *p);
 }
 
@@ -192,14 +194,14 @@ static const char **late_keys(cq_model *m, const cq_include *include)
     size_t n = 0;
     const char **keys = NULL;
     if (resolve_includes(m, include, &assocs, &elems, &n) == CQ_OK &&
-        (keys = calloc(n + 1, sizeof *keys))) {
+        (keys = cq__calloc(n + 1, sizeof *keys))) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (assocs[i]->type == CQ_BELONGS_TO)
                 keys[k++] = assocs[i]->fk;
     }
-    free(assocs);
-    free(elems);
+    cq__free(assocs);
+    cq__free(elems);
     return keys;
 }
 
@@ -221,10 +223,10 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     int rc = nested_list(a, data, &list, &n);
     if (rc != CQ_OK || n == 0)
         return rc;
-    pending_row *rows = calloc(n, sizeof *rows);
-    cq_value **cvs = calloc(n, sizeof *cvs);
-    cq_value **jdatas = calloc(n, sizeof *jdatas);
-    cq_instance **insts = calloc(n, sizeof *insts);
+    pending_row *rows = cq__calloc(n, sizeof *rows);
+    cq_value **cvs = cq__calloc(n, sizeof *cvs);
+    cq_value **jdatas = cq__calloc(n, sizeof *jdatas);
+    cq_instance **insts = cq__calloc(n, sizeof *insts);
     const char **skip = late_keys(a->target, e->include);
     if (!rows || !cvs || !jdatas || !insts || !skip)
         rc = oom(db);
@@ -261,17 +263,17 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         if (jdatas)
             cq_value_free(jdatas[i]);
     }
-    free(rows);
-    free(cvs);
-    free(jdatas);
-    free(insts);
-    free(skip);
+    cq__free(rows);
+    cq__free(cvs);
+    cq__free(jdatas);
+    cq__free(insts);
+    cq__free(skip);
     return rc;
 }
 
 /* Resolves every include first, so that a bad include fails before any row is written;
  * `{all: true}` stands for every association of the model; an association listed twice is
- * created once. The arrays are the caller's to free (also on failure). */
+ * created once. The arrays are the caller's to cq__free (also on failure). */
 static int resolve_includes(cq_model *m, const cq_include *include, const cq_assoc ***assocs_out,
                             const cq_include ***elems_out, size_t *n_out)
 {
@@ -279,8 +281,8 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     size_t ninc = 0;
     for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
         ninc += e->all ? m->nassocs : 1;
-    const cq_assoc **assocs = calloc(ninc + 1, sizeof *assocs);
-    const cq_include **elems = calloc(ninc + 1, sizeof *elems);
+    const cq_assoc **assocs = cq__calloc(ninc + 1, sizeof *assocs);
+    const cq_include **elems = cq__calloc(ninc + 1, sizeof *elems);
     *assocs_out = assocs;
     *elems_out = elems;
     *n_out = 0;
@@ -325,7 +327,7 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
         rc = oom(m->db);
     if (rc == CQ_OK)
         rc = cq__save_before(&p.inst, 1, opts, skip);
-    free(skip);
+    cq__free(skip);
     if (rc == CQ_OK)
         rc = tree_write(&p, values, opts);
     if (rc == CQ_OK) {
@@ -342,7 +344,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
 {
     cq_instance *inst = p->inst;
     cq_db *db = inst->model->db;
-    cq_instance **parents = calloc(p->ninc + 1, sizeof *parents);
+    cq_instance **parents = cq__calloc(p->ninc + 1, sizeof *parents);
     int rc = parents ? CQ_OK : oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
     for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
@@ -383,7 +385,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
     }
     for (size_t i = 0; parents && i < p->ninc; i++)
         cq_instance_free(parents[i]);
-    free(parents);
+    cq__free(parents);
     /* 4. its after hooks, once its associated rows exist (v6) */
     if (rc == CQ_OK)
         rc = cq__save_after(inst, opts);
@@ -414,16 +416,16 @@ static int level_add(level *l, const cq_value *v, cq_value *owned, cq_value *jda
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 8;
-        const cq_value **vals = realloc(l->vals, cap * sizeof *vals);
+        const cq_value **vals = cq__realloc(l->vals, cap * sizeof *vals);
         if (vals)
             l->vals = vals;
-        cq_value **o = vals ? realloc(l->owned, cap * sizeof *o) : NULL;
+        cq_value **o = vals ? cq__realloc(l->owned, cap * sizeof *o) : NULL;
         if (o)
             l->owned = o;
-        cq_value **j = o ? realloc(l->jdata, cap * sizeof *j) : NULL;
+        cq_value **j = o ? cq__realloc(l->jdata, cap * sizeof *j) : NULL;
         if (j)
             l->jdata = j;
-        size_t *w = j ? realloc(l->owner, cap * sizeof *w) : NULL;
+        size_t *w = j ? cq__realloc(l->owner, cap * sizeof *w) : NULL;
         if (!w) {
             cq_value_free(owned);
             cq_value_free(jdata);
@@ -445,10 +447,10 @@ static void level_free(level *l)
         cq_value_free(l->owned[i]);
         cq_value_free(l->jdata[i]);
     }
-    free(l->vals);
-    free(l->owned);
-    free(l->jdata);
-    free(l->owner);
+    cq__free(l->vals);
+    cq__free(l->owned);
+    cq__free(l->jdata);
+    cq__free(l->owner);
 }
 
 static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals, size_t n,
@@ -467,7 +469,7 @@ static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, c
         if (data && !cq_value_is_null(data))
             rc = level_add(&l, data, NULL, NULL, r) == CQ_OK ? CQ_OK : oom(db);
     }
-    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
         rc = oom(db);
     if (rc == CQ_OK && l.n)
@@ -480,7 +482,7 @@ static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, c
     }
     for (size_t j = 0; got && j < l.n; j++)
         cq_instance_free(got[j]);
-    free(got);
+    cq__free(got);
     level_free(&l);
     return rc;
 }
@@ -513,7 +515,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
             }
         }
     }
-    cq_instance **got = l.n ? calloc(l.n, sizeof *got) : NULL;
+    cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
         rc = oom(db);
     if (rc == CQ_OK && l.n)
@@ -537,7 +539,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     }
     for (size_t j = 0; got && j < l.n; j++)
         cq_instance_free(got[j]);
-    free(got);
+    cq__free(got);
     level_free(&l);
     return rc;
 }
@@ -559,8 +561,8 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    cq_value **own = calloc(n + 1, sizeof *own);
-    cq_instance **targets = calloc(ninc * n + 1, sizeof *targets);
+    cq_value **own = cq__calloc(n + 1, sizeof *own);
+    cq_instance **targets = cq__calloc(ninc * n + 1, sizeof *targets);
     if (rc == CQ_OK && (!own || !targets))
         rc = oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
@@ -601,12 +603,12 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     }
     for (size_t j = 0; targets && j < ninc * n; j++)
         cq_instance_free(targets[j]);
-    free(targets);
+    cq__free(targets);
     for (size_t r = 0; own && r < n; r++)
         cq_value_free(own[r]);
-    free(own);
-    free(assocs);
-    free(elems);
+    cq__free(own);
+    cq__free(assocs);
+    cq__free(elems);
     if (rc != CQ_OK)
         for (size_t r = 0; r < n; r++) {
             cq_instance_free(out[r]);
@@ -632,7 +634,7 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    const char **skips = calloc(ninc + 2, sizeof *skips);
+    const char **skips = cq__calloc(ninc + 2, sizeof *skips);
     if (rc == CQ_OK && !skips)
         rc = oom(db);
     size_t nskip = 0;
@@ -675,9 +677,9 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         }
     }
     cq_instance_free(inst);
-    free(skips);
-    free(assocs);
-    free(elems);
+    cq__free(skips);
+    cq__free(assocs);
+    cq__free(elems);
     return rc;
 }
 
@@ -702,7 +704,16 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || !opts->include) {
         /* association data without an include is ignored, as in Sequelize */
         cq_value *own = values ? own_values(m, values) : NULL;
@@ -746,20 +757,29 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
+    if (out)
+        *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || !opts->include)
         return cq__model_bulk_create_plain(out, m, values, opts);
     if (cq_value_type_of(values) != CQ_VALUE_ARRAY)
         return cq__db_fail(m->db, CQ_EINVALID, "bulkCreate on \"%s\" needs an array of objects",
                            m->name);
     size_t n = cq_value_size(values);
-    const cq_value **vals = calloc(n + 1, sizeof *vals);
-    cq_rows *rows = calloc(1, sizeof *rows);
-    cq_instance **made = calloc(n + 1, sizeof *made);
+    const cq_value **vals = cq__calloc(n + 1, sizeof *vals);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
+    cq_instance **made = cq__calloc(n + 1, sizeof *made);
     if (!vals || !rows || !made) {
-        free(vals);
-        free(rows);
-        free(made);
+        cq__free(vals);
+        cq__free(rows);
+        cq__free(made);
         return oom(m->db);
     }
     for (size_t i = 0; i < n; i++)
@@ -785,8 +805,8 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         else if (rc != CQ_OK)
             cq_instance_free(made[i]);
     }
-    free(vals);
-    free(made);
+    cq__free(vals);
+    cq__free(made);
     if (rc != CQ_OK || !out)
         cq_rows_free(rows);
     else

@@ -57,13 +57,13 @@ void cq__assoc_free(cq_assoc *a)
         return;
     cq__naming_alias_free(&a->alias);
     cq__naming_accessors_free(&a->acc);
-    free(a->fk);
-    free(a->source_key);
-    free(a->target_key);
-    free(a->other_key);
+    cq__free(a->fk);
+    cq__free(a->source_key);
+    cq__free(a->target_key);
+    cq__free(a->other_key);
     cq_value_free(a->scope);
     cq_value_free(a->through_scope);
-    free(a);
+    cq__free(a);
 }
 
 /* ---- snapshots: a failed definition leaves every model as it was (DEVIATIONS D11) ---- */
@@ -104,7 +104,7 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->updated_at = m->updated_at;
     s->deleted_at = m->deleted_at;
     s->version_attr = m->version_attr;
-    s->copy = calloc(m->nattrs + 1, sizeof *s->copy);
+    s->copy = cq__calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
         return oom(m->db);
     bool bad = false;
@@ -134,7 +134,7 @@ static void snap_restore(attr_snap *s)
     m->updated_at = s->updated_at;
     m->deleted_at = s->deleted_at;
     m->version_attr = s->version_attr;
-    free(s->copy);
+    cq__free(s->copy);
     s->copy = NULL;
     cq__model_refresh_pk(m);
 }
@@ -145,7 +145,7 @@ static void snap_drop(attr_snap *s)
         return;
     for (size_t i = 0; i < s->nattrs; i++)
         cq__attr_clear(&s->copy[i]);
-    free(s->copy);
+    cq__free(s->copy);
     s->copy = NULL;
 }
 
@@ -287,8 +287,10 @@ static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
                         const cq_assoc_opts *o)
 {
     cq_db *db = source->db;
+    /* a NULL target is a NULL handle (CQ_EINVALID, as everywhere); a model of another db is
+     * an association error. The text is v6's either way. */
     if (!target || target->db != db)
-        return cq__db_fail(db, CQ_EASSOC,
+        return cq__db_fail(db, target ? CQ_EASSOC : CQ_EINVALID,
                            "%s.%s called with something that's not a subclass of Sequelize.Model",
                            source->name, method_names[type]);
     const char *acts[2] = { o->on_delete, o->on_update };
@@ -403,7 +405,7 @@ static int finish(cq_assoc **out, cq_assoc *a)
 static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type type,
                            const cq_assoc_opts *o)
 {
-    cq_assoc *a = calloc(1, sizeof *a);
+    cq_assoc *a = cq__calloc(1, sizeof *a);
     if (!a)
         return NULL;
     a->type = type;
@@ -411,7 +413,7 @@ static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type typ
     a->target = target;
     a->constraints = o->constraints != CQ_OFF;
     if (o->scope && !(a->scope = cq_value_copy(o->scope))) {
-        free(a);
+        cq__free(a);
         return NULL;
     }
     return a;
@@ -457,6 +459,12 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 }
 
 /* ---- belongsTo / hasOne / hasMany ----------------------------------------------------- */
+
+/* CQ_ENOMEM from a layer that has no db to report on (naming) gets its record here. */
+static int reported(cq_db *db, int rc)
+{
+    return rc == CQ_ENOMEM && db->s.error.code == CQ_OK ? oom(db) : rc;
+}
 
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  cq_assoc_type type, const cq_assoc_opts *opts)
@@ -521,7 +529,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                                      holder->name, ref_model->name, ref_attr->name);
             if (msg) /* a warning is best effort */
                 cq__session_warn(&db->s, msg);
-            free(msg);
+            cq__free(msg);
         }
         if (given || declared) {
             fk = cq__strdup(given ? given : declared);
@@ -538,7 +546,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                     ref_attr->name);
                 if (msg) /* a warning is best effort */
                     cq__session_warn(&db->s, msg);
-                free(msg);
+                cq__free(msg);
             }
         } else if (type == CQ_BELONGS_TO) {
             rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
@@ -587,7 +595,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    free(fk);
+    cq__free(fk);
     if (rc != CQ_OK) {
         cq_error keep = db->s.error;
         snap_restore(&snap);
@@ -639,17 +647,29 @@ bool cq__assoc_cascades_hooks(const cq_assoc *a)
 int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
                         const cq_assoc_opts *opts)
 {
-    return define_hooked(out, source, target, CQ_BELONGS_TO, opts);
+    if (out)
+        *out = NULL;
+    if (!source)
+        return CQ_EINVALID;
+    return reported(source->db, define_hooked(out, source, target, CQ_BELONGS_TO, opts));
 }
 
 int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_hooked(out, source, target, CQ_HAS_ONE, opts);
+    if (out)
+        *out = NULL;
+    if (!source)
+        return CQ_EINVALID;
+    return reported(source->db, define_hooked(out, source, target, CQ_HAS_ONE, opts));
 }
 
 int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
-    return define_hooked(out, source, target, CQ_HAS_MANY, opts);
+    if (out)
+        *out = NULL;
+    if (!source)
+        return CQ_EINVALID;
+    return reported(source->db, define_hooked(out, source, target, CQ_HAS_MANY, opts));
 }
 
 /* ---- belongsToMany ------------------------------------------------------------------ */
@@ -702,8 +722,8 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
     a->primary_key = composite_pk;
     a->auto_increment = false;
     if (constraints) {
-        free(a->ref_model);
-        free(a->ref_key);
+        cq__free(a->ref_model);
+        cq__free(a->ref_key);
         a->ref_model = cq__strdup(ref_model->name);
         a->ref_key = cq__strdup(ref_attr->name);
         a->references_none = false;
@@ -713,15 +733,15 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         char **slots[2] = { &a->on_delete, &a->on_update };
         for (int k = 0; k < 2; k++) {
             if (acts[k] && (assoc_first || !*slots[k])) {
-                free(*slots[k]);
+                cq__free(*slots[k]);
                 if (!(*slots[k] = upper_dup(acts[k])))
                     return oom(db);
             } else if (!*slots[k] && !(*slots[k] = cq__strdup("CASCADE")))
                 return oom(db);
         }
     } else {
-        free(a->ref_model);
-        free(a->ref_key);
+        cq__free(a->ref_model);
+        cq__free(a->ref_key);
         a->ref_model = a->ref_key = NULL;
     }
     return CQ_OK;
@@ -777,8 +797,7 @@ static void undefine_model(cq_db *db, cq_model *m)
     cq__model_free(m);
 }
 
-int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
-                             const cq_assoc_opts *opts)
+static int define_btm(cq_assoc **out, cq_model *source, cq_model *target, const cq_assoc_opts *opts)
 {
     return define_hooked(out, source, target, CQ_BELONGS_TO_MANY, opts);
 }
@@ -862,6 +881,8 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
                                                       target->singular, tgt_key->name);
     }
+    if (rc == CQ_ENOMEM && db->s.error.code == CQ_OK)
+        rc = oom(db); /* the naming functions have no db to report on */
     if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
                          source->name, target->name);
@@ -903,7 +924,7 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  a->alias.is_aliased ? "\"" : "", through->name, fk);
         if (msg) /* a warning is best effort */
             cq__session_warn(&db->s, msg);
-        free(msg);
+        cq__free(msg);
     }
     if (rc == CQ_OK)
         rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
@@ -919,12 +940,12 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         const char *keys[2] = { fk, other };
         for (int k = 0; uname && k < 2; k++) {
             cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
-            free(ka->unique_name);
+            cq__free(ka->unique_name);
             ka->unique_name = cq__strdup(uname);
             ka->unique = true;
         }
         rc = uname ? CQ_OK : oom(db);
-        free(uname);
+        cq__free(uname);
     }
     if (rc == CQ_OK)
         rc = cq__model_refresh_pk(through);
@@ -940,12 +961,12 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    free(fk);
-    free(other);
+    cq__free(fk);
+    cq__free(other);
     if (rc != CQ_OK) {
         cq_error keep = db->s.error;
         if (paired_old_other) {
-            free(paired->other_key);
+            cq__free(paired->other_key);
             paired->other_key = paired_old_other;
             paired_old_other = NULL;
         }
@@ -957,7 +978,7 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         db->s.error = keep;
         return rc;
     }
-    free(paired_old_other);
+    cq__free(paired_old_other);
     if (paired) {
         paired->paired = a;
         a->paired = paired;
@@ -966,20 +987,36 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     return CQ_OK;
 }
 
+int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
+                             const cq_assoc_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (!source)
+        return CQ_EINVALID;
+    return reported(source->db, define_btm(out, source, target, opts));
+}
+
 /* ---- introspection ------------------------------------------------------------------ */
 
 size_t cq_model_assoc_count(const cq_model *m)
 {
+    if (!m)
+        return 0;
     return m->nassocs;
 }
 
 cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nassocs ? m->assocs[i] : NULL;
 }
 
 cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 {
+    if (!m)
+        return NULL;
     /* a later non-aliased redefinition replaces an earlier one, as in Sequelize */
     for (size_t i = m->nassocs; as && i > 0; i--)
         if (strcmp(m->assocs[i - 1]->alias.as, as) == 0)
@@ -989,76 +1026,106 @@ cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 
 cq_assoc_type cq_assoc_type_of(const cq_assoc *a)
 {
+    if (!a)
+        return (cq_assoc_type)0;
     return a->type;
 }
 
 cq_model *cq_assoc_source(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->source;
 }
 
 cq_model *cq_assoc_target(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->target;
 }
 
 const char *cq_assoc_as(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.as;
 }
 
 const char *cq_assoc_singular(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.singular;
 }
 
 const char *cq_assoc_plural(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->alias.plural;
 }
 
 bool cq_assoc_is_aliased(const cq_assoc *a)
 {
+    if (!a)
+        return false;
     return a->alias.is_aliased;
 }
 
 const char *cq_assoc_foreign_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->fk;
 }
 
 const char *cq_assoc_source_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->source_key;
 }
 
 const char *cq_assoc_target_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->target_key;
 }
 
 const char *cq_assoc_other_key(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->other_key;
 }
 
 cq_model *cq_assoc_through(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->through;
 }
 
 const cq_value *cq_assoc_scope(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->scope;
 }
 
 const cq_value *cq_assoc_through_scope(const cq_assoc *a)
 {
+    if (!a)
+        return NULL;
     return a->through_scope;
 }
 
 const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind)
 {
+    if (!a)
+        return NULL;
     switch (kind) {
     case CQ_ACC_GET:
         return a->acc.get;
@@ -1089,6 +1156,8 @@ int cq_model_find_accessor(cq_assoc **assoc_out, cq_accessor *kind_out, const cq
 {
     *assoc_out = NULL;
     *kind_out = 0;
+    if (!m)
+        return CQ_EINVALID;
     /* an earlier association keeps its method: Sequelize does not overwrite a method that
      * already exists (naming.md 6); when single and multiple variants share a name
      * (`sheep`), the multiple one answers */

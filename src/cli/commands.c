@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -248,7 +249,7 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
         return CLI_EXIT_FAIL;
     }
     fprintf(out, "%s\n", text);
-    free(text);
+    cq__json_free(text);
     return CLI_EXIT_OK;
 }
 
@@ -472,13 +473,13 @@ static assoc_edge *assoc_edges(cq_db *db, size_t *n)
     for (size_t i = 0; i < cq_db_model_count(db); i++)
         total += cq_model_assoc_count(cq_db_model_at(db, i));
     *n = 0;
-    const cq_assoc **all = calloc(total ? total : 1, sizeof *all);
-    bool *taken = calloc(total ? total : 1, sizeof *taken);
-    assoc_edge *edges = calloc(total ? total : 1, sizeof *edges);
+    const cq_assoc **all = cq__calloc(total ? total : 1, sizeof *all);
+    bool *taken = cq__calloc(total ? total : 1, sizeof *taken);
+    assoc_edge *edges = cq__calloc(total ? total : 1, sizeof *edges);
     if (!all || !taken || !edges) {
-        free(all);
-        free(taken);
-        free(edges);
+        cq__free(all);
+        cq__free(taken);
+        cq__free(edges);
         return NULL;
     }
     size_t k = 0;
@@ -505,8 +506,8 @@ static assoc_edge *assoc_edges(cq_db *db, size_t *n)
         }
         edges[(*n)++] = e;
     }
-    free(all);
-    free(taken);
+    cq__free(all);
+    cq__free(taken);
     return edges;
 }
 
@@ -586,7 +587,7 @@ static void dot_assoc_edges(FILE *out, cq_db *db)
         dot_label(out, label);
         fputs("\"];\n", out);
     }
-    free(edges);
+    cq__free(edges);
 }
 
 static int diagram_dot(cq_db *db, FILE *out)
@@ -729,7 +730,7 @@ static int diagram_mermaid(cq_db *db, FILE *out)
         mermaid_string(out, label);
         fputc('\n', out);
     }
-    free(edges);
+    cq__free(edges);
     return CLI_EXIT_OK;
 }
 

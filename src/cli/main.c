@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -137,7 +138,7 @@ static int load_schema_file(cli_schema **out, const char *path)
     size_t len = 0;
     char *text = cli_read_file(path, &len, &diag);
     int rc = text ? cli_load_schema(out, text, len, path, &diag) : CLI_EINPUT;
-    free(text);
+    cq__free(text);
     if (rc != CLI_OK) {
         /* Path-only messages get the file name in front; parse errors already have it. */
         bool has_origin = strncmp(diag.msg, path, strlen(path)) == 0;
@@ -155,16 +156,16 @@ static int load_script_file(cli_script **out, const char *path, const cli_schema
     char *text = cli_read_file(path, &len, &diag);
     int rc = CLI_EINPUT;
     if (text) {
-        char *dir = strdup(path);
+        char *dir = cq__strdup(path);
         char *slash = dir ? strrchr(dir, '/') : NULL;
         if (dir && slash)
             slash[slash == dir ? 1 : 0] = '\0';
         else if (dir)
             dir[0] = '\0';
         rc = dir ? cli_load_script(out, text, len, path, dir, fallback, &diag) : CLI_ENOMEM;
-        free(dir);
+        cq__free(dir);
     }
-    free(text);
+    cq__free(text);
     if (rc != CLI_OK) {
         fprintf(stderr, "cequel: %s\n", diag.msg);
         return rc == CLI_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -149,7 +150,7 @@ static slot *get_slot(runner *r, const char *name)
     slot *s = find_slot(r, name);
     if (s)
         return s;
-    slot *n = realloc(r->slots, (r->n_slots + 1) * sizeof *n);
+    slot *n = cq__realloc(r->slots, (r->n_slots + 1) * sizeof *n);
     if (!n)
         return NULL;
     r->slots = n;
@@ -308,7 +309,7 @@ static int string_list(const char ***out, json_t *j, step_error *e)
     *out = NULL;
     if (!j)
         return CQ_OK;
-    const char **list = calloc(json_array_size(j) + 1, sizeof *list);
+    const char **list = cq__calloc(json_array_size(j) + 1, sizeof *list);
     if (!list)
         return fail(e, CQ_ENOMEM, "out of memory");
     for (size_t i = 0; i < json_array_size(j); i++)
@@ -346,7 +347,7 @@ static int run_begin(runner *r, const cli_step *st, step_error *e)
     int rc = step_txn(r, &parent, st->parent, e);
     if (rc != CQ_OK)
         return rc;
-    txn_slot *n = realloc(r->txns, (r->n_txns + 1) * sizeof *n);
+    txn_slot *n = cq__realloc(r->txns, (r->n_txns + 1) * sizeof *n);
     if (!n)
         return fail(e, CQ_ENOMEM, "out of memory");
     r->txns = n;
@@ -373,8 +374,9 @@ static int run_end(runner *r, const cli_step *st, step_error *e)
         if (r->txns[i].open && r->txns[i].parent == t->txn)
             return fail(e, CQ_EINVALID, "transaction %s has an open nested transaction %s", t->name,
                         r->txns[i].name);
-    t->open = false; /* commit and rollback free the transaction even when they fail */
+    t->open = false; /* commit and rollback end the transaction even when they fail */
     int rc = st->kind == CLI_STEP_COMMIT ? cq_txn_commit(t->txn) : cq_txn_rollback(t->txn);
+    cq_txn_free(t->txn);
     t->txn = NULL;
     return rc == CQ_OK ? CQ_OK : lib_fail(r, e, rc);
 }
@@ -401,11 +403,11 @@ typedef struct pool {
 static void pool_free(pool *p)
 {
     for (size_t i = 0; i < p->n; i++)
-        free(p->ptrs[i]);
+        cq__free(p->ptrs[i]);
     for (size_t i = 0; i < p->nv; i++)
         cq_value_free(p->vals[i]);
-    free(p->ptrs);
-    free(p->vals);
+    cq__free(p->ptrs);
+    cq__free(p->vals);
     memset(p, 0, sizeof *p);
 }
 
@@ -414,13 +416,13 @@ static void *pool_calloc(pool *p, size_t n, size_t size)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
-        void **np = realloc(p->ptrs, cap * sizeof *np);
+        void **np = cq__realloc(p->ptrs, cap * sizeof *np);
         if (!np)
             return NULL;
         p->ptrs = np;
         p->cap = cap;
     }
-    void *m = calloc(n ? n : 1, size);
+    void *m = cq__calloc(n ? n : 1, size);
     if (m)
         p->ptrs[p->n++] = m;
     return m;
@@ -433,7 +435,7 @@ static cq_value *pool_keep(pool *p, cq_value *v)
         return NULL;
     if (p->nv == p->capv) {
         size_t cap = p->capv ? p->capv * 2 : 16;
-        cq_value **nv = realloc(p->vals, cap * sizeof *nv);
+        cq_value **nv = cq__realloc(p->vals, cap * sizeof *nv);
         if (!nv) {
             cq_value_free(v);
             return NULL;
@@ -1632,7 +1634,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                                                               .group = group,
                                                               .paranoid = st->paranoid,
                                                               .transaction = txn });
-            free(group);
+            cq__free(group);
         } else {
             rc = cq_model_count(&count, model, &fo);
             if (rc == CQ_OK)
@@ -1710,7 +1712,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                                                           .group = group,
                                                           .paranoid = st->paranoid,
                                                           .transaction = txn });
-        free(group);
+        cq__free(group);
         break;
     }
     case CLI_STEP_FIND_OR_CREATE:
@@ -1751,7 +1753,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                                                     .fields = fields,
                                                     .conflict_fields = conflict,
                                                     .returning = st->returning });
-        free(conflict);
+        cq__free(conflict);
         if (rc == CQ_OK)
             rc = cq_instance_to_value(&row, inst);
         if (rc == CQ_OK && !(*result = cq_value_array()))
@@ -1875,8 +1877,8 @@ done:
     cq_value_free(values);
     cq_value_free(where);
     cq_value_free(pk);
-    free(fields);
-    free(update_on_dup);
+    cq__free(fields);
+    cq__free(update_on_dup);
     pool_free(&p);
     return rc;
 }
@@ -1908,7 +1910,7 @@ static void print_error(FILE *out, size_t step, const step_error *e, const cq_va
             cq_error_name(e->code), text ? text : "\"\"", items ? ",\"errors\":" : "",
             items ? items : "");
     cq_free(items);
-    free(text);
+    cq__json_free(text);
     json_decref(msg);
 }
 
@@ -2041,13 +2043,15 @@ int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
     if (golden && exit_code == CLI_EXIT_OK)
         exit_code = print_golden(&r, out);
     /* Transactions left open are rolled back, innermost first. */
-    for (size_t i = r.n_txns; i-- > 0;)
+    for (size_t i = r.n_txns; i-- > 0;) {
         if (r.txns[i].open)
             cq_txn_rollback(r.txns[i].txn);
+        cq_txn_free(r.txns[i].txn);
+    }
     for (size_t i = 0; i < r.n_slots; i++)
         slot_clear(&r.slots[i]);
-    free(r.slots);
-    free(r.txns);
+    cq__free(r.slots);
+    cq__free(r.txns);
     cq_value_free(r.final_result);
     cq_value_free(r.errors);
     return exit_code;

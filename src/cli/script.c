@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 typedef enum {
@@ -132,7 +133,7 @@ static int add_name(checker *c, const char *name, cli_result_kind kind, bool txn
     if (!e) {
         if (c->n_names == c->cap_names) {
             size_t cap = c->cap_names ? c->cap_names * 2 : 16;
-            name_entry *n = realloc(c->names, cap * sizeof *n);
+            name_entry *n = cq__realloc(c->names, cap * sizeof *n);
             if (!n)
                 return CLI_ENOMEM;
             c->names = n;
@@ -918,7 +919,7 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             rc = want_txn(c, &s->txn_name, target, tpath);
         break;
     case T_ASSOC:
-        s->assoc = calloc(1, sizeof *s->assoc);
+        s->assoc = cq__calloc(1, sizeof *s->assoc);
         if (!s->assoc) {
             cli_diag_set(diag, s->path, "out of memory");
             return CLI_ENOMEM;
@@ -937,7 +938,7 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
             cli_diag_set(diag, tpath, "transactions nested too deep (16 levels at most)");
             return CLI_EINPUT;
         }
-        s->inner = calloc(json_array_size(target) + 1, sizeof *s->inner);
+        s->inner = cq__calloc(json_array_size(target) + 1, sizeof *s->inner);
         if (!s->inner) {
             cli_diag_set(diag, s->path, "out of memory");
             return CLI_ENOMEM;
@@ -1212,9 +1213,9 @@ static void steps_free(cli_step *steps, size_t n)
 {
     for (size_t i = 0; steps && i < n; i++) {
         cli_assoc_clear(steps[i].assoc);
-        free(steps[i].assoc);
+        cq__free(steps[i].assoc);
         steps_free(steps[i].inner, steps[i].n_inner);
-        free(steps[i].inner);
+        cq__free(steps[i].inner);
     }
 }
 
@@ -1224,9 +1225,9 @@ void cli_script_free(cli_script *s)
         return;
     cli_schema_free(s->schema);
     steps_free(s->steps, s->steps ? s->n_steps + 1 : 0);
-    free(s->steps);
+    cq__free(s->steps);
     json_decref(s->root);
-    free(s);
+    cq__free(s);
 }
 
 static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir, cli_diag *diag)
@@ -1236,7 +1237,7 @@ static int load_schema_path(cli_schema **out, const char *rel, const char *base_
         return CLI_EINPUT;
     }
     size_t n = strlen(base_dir) + strlen(rel) + 2;
-    char *path = malloc(n);
+    char *path = cq__malloc(n);
     if (!path) {
         cli_diag_set(diag, "schema", "out of memory");
         return CLI_ENOMEM;
@@ -1250,8 +1251,8 @@ static int load_schema_path(cli_schema **out, const char *rel, const char *base_
     int rc = CLI_EINPUT;
     if (text)
         rc = cli_load_schema(out, text, len, path, diag);
-    free(text);
-    free(path);
+    cq__free(text);
+    cq__free(path);
     return rc;
 }
 
@@ -1260,7 +1261,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
 {
     *out = NULL;
     checker c = { .diag = diag };
-    cli_script *s = calloc(1, sizeof *s);
+    cli_script *s = cq__calloc(1, sizeof *s);
     if (!s) {
         cli_diag_set(diag, NULL, "out of memory");
         return CLI_ENOMEM;
@@ -1307,7 +1308,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
         rc = CLI_EINPUT;
         goto done;
     }
-    s->steps = calloc(json_array_size(steps) + 1, sizeof *s->steps);
+    s->steps = cq__calloc(json_array_size(steps) + 1, sizeof *s->steps);
     if (!s->steps) {
         cli_diag_set(diag, NULL, "out of memory");
         rc = CLI_ENOMEM;
@@ -1322,7 +1323,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
         s->n_steps++;
     }
 done:
-    free(c.names);
+    cq__free(c.names);
     if (rc != CLI_OK) {
         cli_script_free(s);
         return rc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cli.h"
 
 bool cli_ref_parse(cli_ref *out, const char *text, bool dollar, bool allow_attr)

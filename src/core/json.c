@@ -69,7 +69,13 @@ int cq_value_from_json(cq_value **out, const char *json, cq_error *err)
     if (!json)
         return cq__err_set(err, CQ_EINVALID, "JSON text is NULL");
     json_error_t je;
+    unsigned long refused = cq__json_alloc_failures();
     json_t *j = json_loads(json, JSON_DECODE_ANY, &je);
+    if (cq__json_alloc_failures() != refused) {
+        /* jansson may report this as a syntax error, or lose a character and succeed */
+        json_decref(j);
+        return cq__err_set(err, CQ_ENOMEM, "out of memory parsing JSON");
+    }
     if (!j)
         return cq__err_set(err, CQ_EINVALID, "invalid JSON at line %d, column %d: %s", je.line,
                            je.column, je.text);
@@ -124,6 +130,7 @@ static json_t *value_to_jansson(const cq_value *v)
 int cq_value_to_json(char **out, const cq_value *v, int flags)
 {
     *out = NULL;
+    unsigned long refused = cq__json_alloc_failures();
     json_t *j = value_to_jansson(v);
     if (!j)
         return CQ_ENOMEM;
@@ -136,12 +143,16 @@ int cq_value_to_json(char **out, const cq_value *v, int flags)
         jf |= JSON_SORT_KEYS;
     char *s = json_dumps(j, jf);
     json_decref(j);
+    if (s && cq__json_alloc_failures() != refused) {
+        cq__json_free(s); /* jansson may have dropped part of the text */
+        s = NULL;
+    }
     if (!s)
         return CQ_ENOMEM;
     /* 15 significant digits, like SQLite's own text conversion: 0.1 prints as 0.1. */
-    /* jansson allocates with malloc by default; hand back our own copy so cq_free() is right
-     * even if an application swaps jansson's allocator. */
+    /* jansson allocates with its own hooks (ours once cq_set_allocator ran, but an application
+     * may swap them): hand back our own copy so cq_free() is right either way. */
     *out = cq__strdup(s);
-    free(s);
+    cq__json_free(s);
     return *out ? CQ_OK : CQ_ENOMEM;
 }

@@ -4,6 +4,8 @@
 
 void cq_log_stderr(const cq_log_event *ev, void *user_data)
 {
+    if (!ev)
+        return;
     (void)user_data;
     if (ev->kind == CQ_LOG_WARNING) {
         fprintf(stderr, "(cequel) warning: %s\n", ev->sql);

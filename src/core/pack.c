@@ -9,10 +9,13 @@
 
 #include "cequel/value.h"
 #include "core/error.h"
+#include "core/util.h"
 #include "core/value_internal.h"
 
 int cq_value_vpack_ex(cq_value **out, cq_error *err, const char *fmt, va_list ap)
 {
+    if (!out)
+        return cq__err_set(err, CQ_EINVALID, "cq_value_pack: out is NULL");
     *out = NULL;
     if (!fmt)
         return cq__err_set(err, CQ_EINVALID, "cq_value_pack: the format is NULL");
@@ -25,7 +28,12 @@ int cq_value_vpack_ex(cq_value **out, cq_error *err, const char *fmt, va_list ap
                            "cq_value_object_set() or cq_value_array_append() instead",
                            (int)(o - fmt) + 1, *o);
     json_error_t je;
+    unsigned long refused = cq__json_alloc_failures();
     json_t *j = json_vpack_ex(&je, 0, fmt, ap);
+    if (cq__json_alloc_failures() != refused) {
+        json_decref(j); /* jansson was refused memory: whatever it built may be incomplete */
+        return cq__err_set(err, CQ_ENOMEM, "cq_value_pack: out of memory");
+    }
     if (!j)
         return cq__err_set(err, strstr(je.text, "Out of memory") ? CQ_ENOMEM : CQ_EINVALID,
                            "%s:%d:%d: %s", je.source, je.line, je.column, je.text);

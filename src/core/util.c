@@ -2,17 +2,15 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "cequel/common.h"
-
-void cq_free(void *p)
-{
-    free(p);
-}
 
 char *cq__strdup(const char *s)
 {
@@ -21,7 +19,7 @@ char *cq__strdup(const char *s)
 
 char *cq__strndup(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = cq__malloc(n + 1);
     if (!d)
         return NULL;
     memcpy(d, s, n);
@@ -37,7 +35,7 @@ char *cq__asprintf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *s = malloc((size_t)n + 1);
+    char *s = cq__malloc((size_t)n + 1);
     if (!s)
         return NULL;
     va_start(ap, fmt);
@@ -68,7 +66,7 @@ int cq__grow(void **arr, size_t *cap, size_t need, size_t size)
     size_t ncap = *cap ? *cap * 2 : 8;
     while (ncap < need)
         ncap *= 2;
-    void *p = realloc(*arr, ncap * size);
+    void *p = cq__realloc(*arr, ncap * size);
     if (!p)
         return -1;
     *arr = p;
@@ -139,7 +137,7 @@ void cq__buf_printf(cq__buf *b, const char *fmt, ...)
         cq__buf_putn(b, small, (size_t)n);
         return;
     }
-    char *big = malloc((size_t)n + 1);
+    char *big = cq__malloc((size_t)n + 1);
     if (!big) {
         b->oom = true;
         return;
@@ -148,7 +146,7 @@ void cq__buf_printf(cq__buf *b, const char *fmt, ...)
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
     cq__buf_putn(b, big, (size_t)n);
-    free(big);
+    cq__free(big);
 }
 
 char *cq__buf_take(cq__buf *b)
@@ -165,7 +163,7 @@ char *cq__buf_take(cq__buf *b)
 
 void cq__buf_free(cq__buf *b)
 {
-    free(b->data);
+    cq__free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
     b->oom = false;
@@ -183,34 +181,29 @@ void cq__now_iso(char out[32])
     snprintf(out, 32, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000L));
 }
 
-static uint64_t rng_next(void)
-{
-    /* Seeded once per process from the clock and address-space layout; UUIDs need
-     * uniqueness, not cryptographic strength. splitmix64. */
-    static uint64_t state;
-    if (state == 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        state =
-            ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)(uintptr_t)&ts;
-    }
-    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-void cq__uuid_v4(char out[37])
+/* The bytes come from the kernel (getrandom), so there is no generator state to share
+ * between threads or handles, and two processes forked from one parent never draw the
+ * same sequence. */
+int cq__uuid_v4(char out[37])
 {
     unsigned char b[16];
-    uint64_t r1 = rng_next(), r2 = rng_next();
-    memcpy(b, &r1, 8);
-    memcpy(b + 8, &r2, 8);
+    size_t got = 0;
+    while (got < sizeof b) {
+        ssize_t n = getrandom(b + got, sizeof b - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            out[0] = '\0';
+            return -1;
+        }
+        got += (size_t)n;
+    }
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
              b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
              b[14], b[15]);
+    return 0;
 }
 
 uint64_t cq__monotonic_ns(void)

@@ -7,6 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The library's allocator (core/alloc.c): what cq_set_allocator() installed, malloc/free by
+ * default. Every allocation in src/ goes through these; cq__free(NULL) is a no-op. */
+void *cq__malloc(size_t size);
+void *cq__calloc(size_t n, size_t size);
+void *cq__realloc(void *p, size_t size);
+void cq__free(void *p);
+/* How many allocations jansson was refused so far (see core/alloc.c): a JSON conversion
+ * compares it before and after. */
+unsigned long cq__json_alloc_failures(void);
+/* Frees a string jansson allocated (json_dumps) with jansson's current free function. */
+void cq__json_free(void *p);
+
 char *cq__strdup(const char *s);
 char *cq__strndup(const char *s, size_t n);
 #if defined(__GNUC__) || defined(__clang__)
@@ -43,8 +55,9 @@ void cq__buf_free(cq__buf *b);
 
 /* Current UTC time as ISO-8601 with milliseconds: "2024-05-01T10:20:30.123Z". */
 void cq__now_iso(char out[32]);
-/* A random version-4 UUID (36 chars + NUL). */
-void cq__uuid_v4(char out[37]);
+/* A random version-4 UUID (36 chars + NUL) from the kernel's random source; -1 (and an
+ * empty string) when the kernel refuses. */
+int cq__uuid_v4(char out[37]);
 uint64_t cq__monotonic_ns(void);
 
 /* A text value holding a NUL byte (cq_value_text_n() of binary data): drivers would cut it

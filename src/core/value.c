@@ -8,7 +8,7 @@
 
 static cq_value *new_value(cq_value_type t)
 {
-    cq_value *v = calloc(1, sizeof *v);
+    cq_value *v = cq__calloc(1, sizeof *v);
     if (v)
         v->type = t;
     return v;
@@ -63,7 +63,7 @@ cq_value *cq_value_text_n(const char *s, size_t len)
         len = 0;
     if (len > SIZE_MAX - sizeof(cq_value) - 1)
         return NULL;
-    cq_value *v = malloc(sizeof *v + len + 1);
+    cq_value *v = cq__malloc(sizeof *v + len + 1);
     if (!v)
         return NULL;
     memset(v, 0, sizeof *v);
@@ -79,7 +79,7 @@ cq_value *cq_value_text_n(const char *s, size_t len)
 void cq__value_set_text(cq_value *v, char *text, size_t len)
 {
     if (!text_inline(v) && (v->type == CQ_VALUE_TEXT || v->type == CQ_VALUE_BLOB))
-        free(v->u.s.data);
+        cq__free(v->u.s.data);
     v->type = CQ_VALUE_TEXT;
     v->u.s.data = text;
     v->u.s.len = len;
@@ -95,9 +95,9 @@ cq_value *cq_value_blob(const void *data, size_t len)
     cq_value *v = new_value(CQ_VALUE_BLOB);
     if (!v)
         return NULL;
-    v->u.s.data = malloc(len + 1);
+    v->u.s.data = cq__malloc(len + 1);
     if (!v->u.s.data) {
-        free(v);
+        cq__free(v);
         return NULL;
     }
     if (len)
@@ -125,25 +125,25 @@ void cq_value_free(cq_value *v)
     case CQ_VALUE_TEXT:
     case CQ_VALUE_BLOB:
         if (!text_inline(v))
-            free(v->u.s.data);
+            cq__free(v->u.s.data);
         break;
     case CQ_VALUE_ARRAY:
         for (size_t i = 0; i < v->u.a.n; i++)
             cq_value_free(v->u.a.items[i]);
-        free(v->u.a.items);
+        cq__free(v->u.a.items);
         break;
     case CQ_VALUE_OBJECT:
         for (size_t i = 0; i < v->u.a.n; i++) {
-            free(v->u.a.keys[i]);
+            cq__free(v->u.a.keys[i]);
             cq_value_free(v->u.a.items[i]);
         }
-        free(v->u.a.keys);
-        free(v->u.a.items);
+        cq__free(v->u.a.keys);
+        cq__free(v->u.a.items);
         break;
     default:
         break;
     }
-    free(v);
+    cq__free(v);
 }
 
 cq_value *cq_value_copy(const cq_value *v)
@@ -336,7 +336,7 @@ int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
     }
     if (object->u.a.cap != old_cap) {
         /* keys share the items' capacity */
-        char **keys = realloc(object->u.a.keys, object->u.a.cap * sizeof(char *));
+        char **keys = cq__realloc(object->u.a.keys, object->u.a.cap * sizeof(char *));
         if (!keys) {
             object->u.a.cap = old_cap;
             cq_value_free(item);
@@ -361,7 +361,7 @@ void cq_value_object_remove(cq_value *object, const char *key)
     long i = object_find(object, key);
     if (i < 0)
         return;
-    free(object->u.a.keys[i]);
+    cq__free(object->u.a.keys[i]);
     cq_value_free(object->u.a.items[i]);
     size_t rest = object->u.a.n - (size_t)i - 1;
     memmove(&object->u.a.keys[i], &object->u.a.keys[i + 1], rest * sizeof(char *));

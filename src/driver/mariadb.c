@@ -128,7 +128,7 @@ static int hex_digit(char c)
 /* The `n` bytes at `s` with %XX escapes decoded; NULL on OOM or a bad escape (*bad set). */
 static char *url_decode(const char *s, size_t n, bool *bad)
 {
-    char *out = malloc(n + 1);
+    char *out = cq__malloc(n + 1);
     size_t k = 0;
     for (size_t i = 0; out && i < n; i++) {
         if (s[i] == '%') {
@@ -136,7 +136,7 @@ static char *url_decode(const char *s, size_t n, bool *bad)
             int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 *bad = true;
-                free(out);
+                cq__free(out);
                 return NULL;
             }
             out[k++] = (char)(hi * 16 + lo);
@@ -157,11 +157,11 @@ typedef struct my_url {
 
 static void url_free(my_url *u)
 {
-    free(u->user);
-    free(u->pass);
-    free(u->host);
-    free(u->db);
-    free(u->socket);
+    cq__free(u->user);
+    cq__free(u->pass);
+    cq__free(u->host);
+    cq__free(u->db);
+    cq__free(u->socket);
 }
 
 /* "//user[:pass]@host[:port]/db[?socket=PATH]" (connect_timeout and statement_timeout are
@@ -244,10 +244,10 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
             break;
         }
         if (kn == 6 && strncmp(q, "socket", 6) == 0) {
-            free(u->socket);
+            cq__free(u->socket);
             u->socket = val;
         } else {
-            free(val);
+            cq__free(val);
             url_free(u);
             return cq__err_set(err, CQ_EINVALID,
                                "bad MySQL URL: unknown parameter \"%.*s\" (socket, "
@@ -289,9 +289,9 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     int rc = parse_url(&u, target, err);
     if (rc != CQ_OK)
         return rc;
-    cq__conn *c = calloc(1, sizeof *c);
+    cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c || !(c->my = mysql_init(NULL))) {
-        free(c);
+        cq__free(c);
         url_free(&u);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
@@ -321,7 +321,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
         if (err)
             err->driver_code = (int)no;
         mysql_close(c->my);
-        free(c);
+        cq__free(c);
         url_free(&u);
         return timed_out ? CQ_ETIMEOUT : CQ_ECONNECT;
     }
@@ -344,7 +344,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
             cq__err_set(err, CQ_ECONNECT, "cannot set up the MySQL session: %s",
                         mysql_error(c->my));
             mysql_close(c->my);
-            free(c);
+            cq__free(c);
             return CQ_ECONNECT;
         }
     }
@@ -368,7 +368,7 @@ static void my_close(cq__conn *c)
         return;
     cq__prep_clear(&c->prep, stmt_close);
     mysql_close(c->my);
-    free(c);
+    cq__free(c);
 }
 
 /* ---- values -------------------------------------------------------------------------- */
@@ -598,11 +598,15 @@ static int bind_param(MYSQL_BIND *b, param *p, char **owned, const cq_value *v)
 
 /* ---- results ------------------------------------------------------------------------- */
 
-static int set_colnames(cq__result *res, const MYSQL_FIELD *fields, cq_error *err)
+/* Sets the column count and names; the count only once the names' array exists, so that a
+ * half-built result frees. */
+static int set_colnames(cq__result *res, size_t ncols, const MYSQL_FIELD *fields, cq_error *err)
 {
-    res->colnames = calloc(res->ncols, sizeof(char *));
+    res->ncols = 0;
+    res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strndup(fields[i].name, fields[i].name_length)))
             return cq__err_set(err, CQ_ENOMEM, "out of memory");
@@ -629,13 +633,12 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
     if (mysql_stmt_store_result(st) != 0)
         return stmt_error(st, err);
-    res->ncols = mysql_num_fields(meta);
     MYSQL_FIELD *fields = mysql_fetch_fields(meta);
-    int rc = set_colnames(res, fields, err);
+    int rc = set_colnames(res, mysql_num_fields(meta), fields, err);
     if (rc != CQ_OK || !res->ncols)
         return rc;
-    col *cols = calloc(res->ncols, sizeof *cols);
-    MYSQL_BIND *binds = calloc(res->ncols, sizeof *binds);
+    col *cols = cq__calloc(res->ncols, sizeof *cols);
+    MYSQL_BIND *binds = cq__calloc(res->ncols, sizeof *binds);
     if (!cols || !binds) {
         rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
         goto done;
@@ -644,7 +647,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         /* max_length: the longest value of the stored result (STMT_ATTR_UPDATE_MAX_LENGTH) */
         unsigned long want = fields[i].max_length > 0 ? fields[i].max_length : 1;
         cols[i].cap = want;
-        if (!(cols[i].buf = malloc(want + 1))) {
+        if (!(cols[i].buf = cq__malloc(want + 1))) {
             rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
             goto done;
         }
@@ -667,7 +670,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
             col *c = &cols[i];
             if (!c->error || c->is_null || c->length <= c->cap)
                 continue;
-            char *nb = realloc(c->buf, c->length + 1);
+            char *nb = cq__realloc(c->buf, c->length + 1);
             if (!nb) {
                 rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
                 goto done;
@@ -701,9 +704,9 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     }
 done:
     for (size_t i = 0; cols && i < res->ncols; i++)
-        free(cols[i].buf);
-    free(cols);
-    free(binds);
+        cq__free(cols[i].buf);
+    cq__free(cols);
+    cq__free(binds);
     return rc;
 }
 
@@ -724,9 +727,8 @@ static int exec_text(cq__conn *c, const char *sql, cq__result *res, cq_error *er
             }
         } else if (res && !res->ncols && rc == CQ_OK) {
             /* the first result set is the statement's result; later ones are drained */
-            res->ncols = mysql_num_fields(r);
             MYSQL_FIELD *fields = mysql_fetch_fields(r);
-            rc = set_colnames(res, fields, err);
+            rc = set_colnames(res, mysql_num_fields(r), fields, err);
             MYSQL_ROW row;
             while (rc == CQ_OK && (row = mysql_fetch_row(r)) != NULL) {
                 unsigned long *lens = mysql_fetch_lengths(r);
@@ -823,9 +825,9 @@ prepared:
         goto done;
     }
     if (n_params) {
-        binds = calloc(n_params, sizeof *binds);
-        vals = calloc(n_params, sizeof *vals);
-        owned = calloc(n_params, sizeof *owned);
+        binds = cq__calloc(n_params, sizeof *binds);
+        vals = cq__calloc(n_params, sizeof *vals);
+        owned = cq__calloc(n_params, sizeof *owned);
         if (!binds || !vals || !owned) {
             rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
             goto done;
@@ -867,10 +869,10 @@ done:
     if (cq__prep_is_ddl(sql))
         cq__prep_clear(&c->prep, stmt_close);
     for (size_t i = 0; owned && i < n_params; i++)
-        free(owned[i]);
-    free(owned);
-    free(vals);
-    free(binds);
+        cq__free(owned[i]);
+    cq__free(owned);
+    cq__free(vals);
+    cq__free(binds);
     if (rc != CQ_OK || res == &scratch)
         cq__result_free(res);
     return rc;

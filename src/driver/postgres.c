@@ -162,10 +162,10 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
                            "PostgreSQL URL must look like postgres://user:pass@host:port/db");
     /* libpq parses the URI itself; both schemes are accepted, so rebuild one from the target */
     char *uri = cq__asprintf("postgresql:%s", target);
-    cq__conn *c = calloc(1, sizeof *c);
+    cq__conn *c = cq__calloc(1, sizeof *c);
     if (!uri || !c) {
-        free(uri);
-        free(c);
+        cq__free(uri);
+        cq__free(c);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
     /* a malformed URI (bad percent-encoding, unknown parameter) is the caller's mistake, not a
@@ -179,8 +179,8 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
             cq__err_set(err, CQ_ENOMEM, "out of memory");
         int code = parse_error ? CQ_EINVALID : CQ_ENOMEM;
         PQfreemem(parse_error);
-        free(uri);
-        free(c);
+        cq__free(uri);
+        cq__free(c);
         return code;
     }
     PQconninfoFree(parsed);
@@ -192,9 +192,9 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     const char *const keywords[] = { "dbname", NULL };
     const char *const values[] = { uri, NULL };
     c->pg = PQconnectStartParams(keywords, values, 1);
-    free(uri);
+    cq__free(uri);
     if (!c->pg) {
-        free(c);
+        cq__free(c);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
     int code = CQ_OK;
@@ -217,7 +217,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     }
     if (code != CQ_OK) {
         PQfinish(c->pg);
-        free(c);
+        cq__free(c);
         return code;
     }
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
@@ -230,11 +230,11 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
                                (unsigned)c->statement_timeout_ms);
     if (!setup) {
         PQfinish(c->pg);
-        free(c);
+        cq__free(c);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
     PGresult *r = run_simple(c, setup, deadline, &code, err);
-    free(setup);
+    cq__free(setup);
     if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
         set_message(err, CQ_ECONNECT,
                     "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
@@ -248,7 +248,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     PQclear(r);
     if (code != CQ_OK) {
         PQfinish(c->pg);
-        free(c);
+        cq__free(c);
         return code;
     }
     *out = c;
@@ -286,16 +286,16 @@ static void cache_clear(cq__conn *c)
         int code = CQ_OK;
         PQclear(run_simple(c, "DEALLOCATE ALL", statement_deadline(c), &code, NULL));
     }
-    cq__prep_clear(&c->prep, free);
+    cq__prep_clear(&c->prep, cq__free);
 }
 
 static void pg_close(cq__conn *c)
 {
     if (!c)
         return;
-    cq__prep_clear(&c->prep, free);
+    cq__prep_clear(&c->prep, cq__free);
     PQfinish(c->pg);
-    free(c);
+    cq__free(c);
 }
 
 /* The name of a prepared statement for `sql`, preparing it when new; NULL when it is not to
@@ -321,11 +321,11 @@ static const char *prepared_name(cq__conn *c, const char *sql, int n_params)
     PQclear(r);
     bool kept = false;
     if (ok)
-        free(cq__prep_put(&c->prep, sql, fresh, &kept)); /* nothing is evicted: not full */
+        cq__free(cq__prep_put(&c->prep, sql, fresh, &kept)); /* nothing is evicted: not full */
     if (!kept) {
         /* not prepared (the unnamed path reports the error), or not kept: a prepared one
          * stays on the server until DEALLOCATE ALL, under a name never used again */
-        free(fresh);
+        cq__free(fresh);
         return NULL;
     }
     return fresh;
@@ -399,7 +399,7 @@ static int param_text(const char **out, char **owned, const cq_value *v)
         static const char hex[] = "0123456789abcdef";
         size_t len = 0;
         const unsigned char *p = cq_value_as_blob(v, &len);
-        char *s = malloc(2 * len + 3);
+        char *s = cq__malloc(2 * len + 3);
         if (s) {
             s[0] = '\\';
             s[1] = 'x';
@@ -462,15 +462,17 @@ static cq_value *column_value(const PGresult *r, int row, int col)
 static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
 {
     memset(res, 0, sizeof *res);
-    res->ncols = (size_t)PQnfields(r);
+    size_t ncols = (size_t)PQnfields(r);
     size_t nrows = (size_t)PQntuples(r);
     const char *tuples = PQcmdTuples((PGresult *)r);
     res->changes = tuples && *tuples ? strtoll(tuples, NULL, 10) : 0;
-    if (!res->ncols)
+    if (!ncols)
         return CQ_OK;
-    res->colnames = calloc(res->ncols, sizeof(char *));
+    /* the count is set once the names' array exists, so a half-built result frees */
+    res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strdup(PQfname(r, (int)i))))
             return cq__err_set(err, CQ_ENOMEM, "out of memory");
@@ -515,8 +517,8 @@ static void discard_copy(cq__conn *c, ExecStatusType st)
 static int params_text(const char ***values, char ***owned, const cq_value *const *params, size_t n,
                        cq_error *err)
 {
-    *values = n ? calloc(n, sizeof **values) : NULL;
-    *owned = n ? calloc(n, sizeof **owned) : NULL;
+    *values = n ? cq__calloc(n, sizeof **values) : NULL;
+    *owned = n ? cq__calloc(n, sizeof **owned) : NULL;
     if (n && (!*values || !*owned))
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
@@ -528,9 +530,9 @@ static int params_text(const char ***values, char ***owned, const cq_value *cons
 static void params_free(const char **values, char **owned, size_t n)
 {
     for (size_t i = 0; owned && i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(values);
+        cq__free(owned[i]);
+    cq__free(owned);
+    cq__free(values);
 }
 
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,

@@ -80,7 +80,7 @@ void *cq__prep_put(cq__prep_cache *c, const char *sql, void *handle, bool *kept)
     if (!copy)
         return NULL;
     void *evicted = slot->handle;
-    free(slot->sql);
+    cq__free(slot->sql);
     *slot = (cq__prep_entry){
         .sql = copy, .hash = text_hash(sql), .used = ++c->clock, .handle = handle
     };
@@ -92,7 +92,7 @@ void cq__prep_remove(cq__prep_cache *c, const void *handle)
 {
     for (size_t i = 0; i < CQ__PREP_CACHE; i++)
         if (c->e[i].handle == handle) {
-            free(c->e[i].sql);
+            cq__free(c->e[i].sql);
             c->e[i] = (cq__prep_entry){ 0 };
         }
 }
@@ -102,7 +102,7 @@ void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle))
     for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
         if (c->e[i].handle && destroy)
             destroy(c->e[i].handle);
-        free(c->e[i].sql);
+        cq__free(c->e[i].sql);
         c->e[i] = (cq__prep_entry){ 0 };
     }
 }

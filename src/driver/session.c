@@ -11,12 +11,13 @@ void cq__result_free(cq__result *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nrows * r->ncols; i++)
+    /* a result may be half built (allocation failed): only what exists is freed */
+    for (size_t i = 0; r->cells && i < r->nrows * r->ncols; i++)
         cq_value_free(r->cells[i]);
-    for (size_t i = 0; i < r->ncols; i++)
-        free(r->colnames[i]);
-    free(r->cells);
-    free(r->colnames);
+    for (size_t i = 0; r->colnames && i < r->ncols; i++)
+        cq__free(r->colnames[i]);
+    cq__free(r->cells);
+    cq__free(r->colnames);
     memset(r, 0, sizeof *r);
 }
 
@@ -54,7 +55,7 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
     *out = NULL;
     const char *q = strchr(target, '?');
     size_t head = q ? (size_t)(q - target) : strlen(target);
-    char *t = malloc(strlen(target) + 1);
+    char *t = cq__malloc(strlen(target) + 1);
     if (!t)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     memcpy(t, target, head);
@@ -76,7 +77,7 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
         }
         if (slot) {
             if (!eq || !parse_duration(eq + 1, n - kn - 1, unit, slot)) {
-                free(t);
+                cq__free(t);
                 return cq__err_set(err, CQ_EINVALID,
                                    "bad database URL parameter %s=\"%.*s\": expected a number, "
                                    "optionally followed by ms, s or min",
@@ -143,7 +144,7 @@ int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
     s->driver = drv;
     rc = drv->connect(&s->conn, s->target, &s->conn_opts, err);
     if (rc != CQ_OK) {
-        free(s->target);
+        cq__free(s->target);
         s->target = NULL;
     }
     return rc;
@@ -154,7 +155,7 @@ void cq__session_close(cq__session *s)
     if (s->driver && s->conn)
         s->driver->close(s->conn);
     s->conn = NULL;
-    free(s->target);
+    cq__free(s->target);
     s->target = NULL;
 }
 

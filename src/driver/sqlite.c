@@ -87,7 +87,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         path += 2;
     if (!*path)
         return cq__err_set(err, CQ_EINVALID, "sqlite URL names no database file");
-    cq__conn *c = calloc(1, sizeof *c);
+    cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -95,7 +95,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         cq__err_set(err, CQ_ECONNECT, "cannot open SQLite database \"%s\": %s", path,
                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
         sqlite3_close(c->db);
-        free(c);
+        cq__free(c);
         return CQ_ECONNECT;
     }
     sqlite3_extended_result_codes(c->db, 1);
@@ -104,7 +104,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
     if (rc != SQLITE_OK) {
         cq__err_set(err, CQ_ECONNECT, "cannot enable foreign keys: %s", sqlite3_errmsg(c->db));
         sqlite3_close(c->db);
-        free(c);
+        cq__free(c);
         return CQ_ECONNECT;
     }
     /* connect_timeout has nothing to wait for here: opening a file does not block */
@@ -131,7 +131,7 @@ static void sqlite_close(cq__conn *c)
         return;
     cq__prep_clear(&c->prep, finalize);
     sqlite3_close(c->db);
-    free(c);
+    cq__free(c);
 }
 
 static int bind_value(sqlite3_stmt *st, int i, const cq_value *v)
@@ -206,13 +206,15 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     }
     if (res) {
         memset(res, 0, sizeof *res);
-        res->ncols = (size_t)sqlite3_column_count(st);
-        if (res->ncols) {
-            res->colnames = calloc(res->ncols, sizeof(char *));
+        size_t ncols = (size_t)sqlite3_column_count(st);
+        if (ncols) {
+            /* the count is set once the names' array exists, so a half-built result frees */
+            res->colnames = cq__calloc(ncols, sizeof(char *));
             if (!res->colnames) {
                 code = cq__err_set(err, CQ_ENOMEM, "out of memory");
                 goto done;
             }
+            res->ncols = ncols;
             for (size_t i = 0; i < res->ncols; i++) {
                 res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i));
                 if (!res->colnames[i]) {

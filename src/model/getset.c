@@ -21,7 +21,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     if (virt && (cq__model_attr_index(m, a->name) >= 0 || cq__accessor_find(m, a->name)))
         return cq__db_fail(m->db, CQ_EINVALID, "model \"%s\": attribute \"%s\" is defined twice",
                            m->name, a->name);
-    cq__accessor *grown = realloc(m->acc, (m->nacc + 1) * sizeof *grown);
+    cq__accessor *grown = cq__realloc(m->acc, (m->nacc + 1) * sizeof *grown);
     if (!grown)
         return oom(m->db);
     m->acc = grown;
@@ -36,7 +36,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     while (virt && a->virtual_deps && a->virtual_deps[nd])
         nd++;
     if (nd && !bad) {
-        bad = !(x->deps = calloc(nd + 1, sizeof *x->deps));
+        bad = !(x->deps = cq__calloc(nd + 1, sizeof *x->deps));
         for (size_t i = 0; !bad && i < nd; i++)
             bad = !(x->deps[i] = cq__strdup(a->virtual_deps[i]));
     }
@@ -52,12 +52,12 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
 void cq__accessors_free(cq_model *m)
 {
     for (size_t i = 0; i < m->nacc; i++) {
-        free(m->acc[i].name);
+        cq__free(m->acc[i].name);
         for (char **d = m->acc[i].deps; d && *d; d++)
-            free(*d);
-        free(m->acc[i].deps);
+            cq__free(*d);
+        cq__free(m->acc[i].deps);
     }
-    free(m->acc);
+    cq__free(m->acc);
     m->acc = NULL;
     m->nacc = m->nvirtual = 0;
 }
@@ -75,7 +75,7 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
     cq_model *m = inst->model;
     if (!v)
         return oom(m->db);
-    if (!inst->vvalues && !(inst->vvalues = calloc(m->nvirtual + 1, sizeof *inst->vvalues))) {
+    if (!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) {
         cq_value_free(v);
         return oom(m->db);
     }
@@ -86,11 +86,17 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
 
 int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v)
 {
+    if (!inst) {
+        cq_value_free(v); /* taken, even on failure */
+        return CQ_EINVALID;
+    }
     return cq__instance_store(inst, attr, v);
 }
 
 const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return NULL;
     const cq__accessor *x = cq__accessor_find(inst->model, attr);
     if (x && x->is_virtual)
         return inst->vvalues ? inst->vvalues[x->vindex] : NULL;
@@ -100,7 +106,10 @@ const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *
 int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *attr,
                           const cq_get_opts *opts)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!out || !inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     const cq__accessor *x = cq__accessor_find(m, attr);
     if (!x && cq__model_attr_index(m, attr) < 0)
@@ -128,7 +137,7 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
     cq_model *m = inst->model;
     if (!m->nvirtual || !attributes)
         return CQ_OK;
-    if (!inst->vhidden && !(inst->vhidden = calloc(m->nvirtual + 1, sizeof *inst->vhidden)))
+    if (!inst->vhidden && !(inst->vhidden = cq__calloc(m->nvirtual + 1, sizeof *inst->vhidden)))
         return oom(m->db);
     for (size_t i = 0; i < m->nacc; i++) {
         if (!m->acc[i].is_virtual)

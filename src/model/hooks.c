@@ -96,12 +96,12 @@ static bool runs_for(cq__hook_event added, cq__hook_event running)
 static int list_add(cq__hook_list **lp, cq__hook_event ev, cq_hook_fn fn, void *ud,
                     const char *bound)
 {
-    if (!*lp && !(*lp = calloc(1, sizeof **lp)))
+    if (!*lp && !(*lp = cq__calloc(1, sizeof **lp)))
         return CQ_ENOMEM;
     cq__hook_list *l = *lp;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 4;
-        entry *v = realloc(l->v, cap * sizeof *v);
+        entry *v = cq__realloc(l->v, cap * sizeof *v);
         if (!v)
             return CQ_ENOMEM;
         l->v = v;
@@ -117,16 +117,16 @@ static int list_add(cq__hook_list **lp, cq__hook_event ev, cq_hook_fn fn, void *
 static void list_free(cq__hook_list *l)
 {
     for (size_t i = 0; l && i < l->n; i++)
-        free(l->v[i].bound);
+        cq__free(l->v[i].bound);
     if (l)
-        free(l->v);
-    free(l);
+        cq__free(l->v);
+    cq__free(l);
 }
 
 static cq__db_hooks *db_hooks(cq_db *db)
 {
     if (!db->hooks)
-        db->hooks = calloc(1, sizeof *db->hooks);
+        db->hooks = cq__calloc(1, sizeof *db->hooks);
     return db->hooks;
 }
 
@@ -142,12 +142,12 @@ void cq__hooks_db_free(cq_db *db)
     if (!h)
         return;
     for (size_t i = 0; i < h->global.n; i++)
-        free(h->global.v[i].bound);
-    free(h->global.v);
+        cq__free(h->global.v[i].bound);
+    cq__free(h->global.v);
     for (size_t i = 0; i < h->nb; i++)
-        free(h->b[i].name);
-    free(h->b);
-    free(h);
+        cq__free(h->b[i].name);
+    cq__free(h->b);
+    cq__free(h);
     db->hooks = NULL;
 }
 
@@ -266,7 +266,7 @@ int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *user_data)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     if (h->nb == h->bcap) {
         size_t cap = h->bcap ? h->bcap * 2 : 8;
-        binding *v = realloc(h->b, cap * sizeof *v);
+        binding *v = cq__realloc(h->b, cap * sizeof *v);
         if (!v)
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
         h->b = v;
@@ -325,7 +325,7 @@ void cq__hook_scope_end(cq__hook_scope *s)
     for (size_t i = 0; s && i < s->n; i++)
         cq_value_free(s->kept[i]);
     if (s) {
-        free(s->kept);
+        cq__free(s->kept);
         s->kept = NULL;
         s->n = 0;
     }
@@ -340,7 +340,7 @@ int cq_hook_set_where(cq_hook_ctx *ctx, cq_value *where)
         cq_value_free(where);
         return CQ_EINVALID;
     }
-    cq_value **v = realloc(s->kept, (s->n + 1) * sizeof *v);
+    cq_value **v = cq__realloc(s->kept, (s->n + 1) * sizeof *v);
     if (!v) {
         cq_value_free(where);
         return CQ_ENOMEM;
@@ -410,8 +410,8 @@ static int snapshot(entry **out, size_t *n_out, cq_model *m, cq__hook_event ev)
     size_t ne = *n_out = collect(NULL, 0, m, ev);
     if (ne == 0)
         return CQ_OK;
-    entry *es = calloc(ne, sizeof *es);
-    const entry **ps = calloc(ne, sizeof *ps);
+    entry *es = cq__calloc(ne, sizeof *es);
+    const entry **ps = cq__calloc(ne, sizeof *ps);
     int rc = es && ps ? CQ_OK : cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
     if (rc == CQ_OK) {
         collect(ps, ne, m, ev);
@@ -422,11 +422,11 @@ static int snapshot(entry **out, size_t *n_out, cq_model *m, cq__hook_event ev)
                 rc = cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
         }
     }
-    free(ps);
+    cq__free(ps);
     if (rc != CQ_OK) {
         for (size_t i = 0; es && i < ne; i++)
-            free(es[i].bound);
-        free(es);
+            cq__free(es[i].bound);
+        cq__free(es);
         *n_out = 0;
         return rc;
     }
@@ -437,8 +437,8 @@ static int snapshot(entry **out, size_t *n_out, cq_model *m, cq__hook_event ev)
 static void snapshot_free(entry *es, size_t ne)
 {
     for (size_t i = 0; es && i < ne; i++)
-        free(es[i].bound);
-    free(es);
+        cq__free(es[i].bound);
+    cq__free(es);
 }
 
 int cq__hooks_run_many(cq_model *m, cq__hook_event ev, cq_instance *const *insts, size_t n,

@@ -20,13 +20,13 @@ static int oom(cq_db *db)
 
 cq_instance *cq__instance_alloc(cq_model *m)
 {
-    cq_instance *inst = calloc(1, sizeof *inst);
+    cq_instance *inst = cq__calloc(1, sizeof *inst);
     if (!inst)
         return NULL;
     inst->model = m;
     size_t n = m->nattrs ? m->nattrs : 1;
-    inst->values = calloc(n, sizeof *inst->values);
-    inst->changed = calloc(n, sizeof *inst->changed);
+    inst->values = cq__calloc(n, sizeof *inst->values);
+    inst->changed = cq__calloc(n, sizeof *inst->changed);
     if (!inst->values || !inst->changed) {
         cq_instance_free(inst);
         return NULL;
@@ -41,23 +41,23 @@ void cq_instance_free(cq_instance *inst)
     if (inst->values)
         for (size_t i = 0; i < inst->model->nattrs; i++)
             cq_value_free(inst->values[i]);
-    free(inst->values);
-    free(inst->changed);
-    free(inst->hidden);
+    cq__free(inst->values);
+    cq__free(inst->changed);
+    cq__free(inst->hidden);
     for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
         cq_value_free(inst->vvalues[i]);
-    free(inst->vvalues);
-    free(inst->vhidden);
+    cq__free(inst->vvalues);
+    cq__free(inst->vhidden);
     cq_instance_free(inst->through);
-    free(inst->through_key);
+    cq__free(inst->through_key);
     cq_value_free(inst->through_data);
     for (size_t i = 0; i < inst->ninc; i++) {
-        free(inst->inc[i].key);
+        cq__free(inst->inc[i].key);
         cq_rows_free(inst->inc[i].rows);
         cq_instance_free(inst->inc[i].one);
     }
-    free(inst->inc);
-    free(inst);
+    cq__free(inst->inc);
+    cq__free(inst);
 }
 
 /* Stores a checked value; marks it changed when it differs from what was there. */
@@ -126,6 +126,8 @@ static int set_values(cq_instance *inst, const cq_value *values)
 int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
 {
     *out = NULL;
+    if (!m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
@@ -143,7 +145,12 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
             d = a->type == CQ_DATEONLY ? cq_value_text_n(now, 10) : cq_value_text(now);
         } else if (a->default_fn == CQ_DEFAULT_UUIDV4) {
             char uuid[37];
-            cq__uuid_v4(uuid);
+            if (cq__uuid_v4(uuid) != 0) {
+                cq_instance_free(inst);
+                return cq__db_fail(m->db, CQ_EDATABASE,
+                                   "no random bytes for a UUIDV4 default of %s.%s", m->name,
+                                   a->name);
+            }
             d = cq_value_text(uuid);
         } else if (a->primary_key)
             d = cq_value_null();
@@ -284,19 +291,31 @@ int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *
     return cq__validation_finish(db, rc);
 }
 
-static void touch_timestamps(cq_instance *inst, bool inserting)
+/* Stamps updatedAt (and createdAt when inserting without one). Both values are made before
+ * either is stored, so running out of memory leaves the instance as it was (CQ_ENOMEM). */
+static int touch_timestamps(cq_instance *inst, bool inserting)
 {
     cq_model *m = inst->model;
     char now[32];
     cq__now_iso(now);
+    bool upd = m->updated_at >= 0;
+    bool cre = inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]);
+    cq_value *u = upd ? cq_value_text(now) : NULL;
+    cq_value *c = cre ? cq_value_text(now) : NULL;
+    if ((upd && !u) || (cre && !c)) {
+        cq_value_free(u);
+        cq_value_free(c);
+        return oom(m->db);
+    }
     /* Sequelize sets updatedAt first, then createdAt when it has none */
-    if (m->updated_at >= 0) {
+    if (upd) {
         /* always written, even when the clock has not moved since the last save */
-        store(inst, (size_t)m->updated_at, cq_value_text(now), true);
+        store(inst, (size_t)m->updated_at, u, true);
         inst->changed[m->updated_at] = true;
     }
-    if (inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]))
-        store(inst, (size_t)m->created_at, cq_value_text(now), true);
+    if (cre)
+        store(inst, (size_t)m->created_at, c, true);
+    return CQ_OK;
 }
 
 /* DEVIATIONS D4: on PostgreSQL an explicit value in a SERIAL column does not advance the
@@ -319,8 +338,8 @@ static int advance_sequences(cq_model *m, const bool *explicit)
         int rc = sql && args[0] && args[1]
                      ? cq__session_exec(&db->s, sql, (const cq_value *const *)args, 2, NULL)
                      : oom(db);
-        free(sql);
-        free(quoted);
+        cq__free(sql);
+        cq__free(quoted);
         cq_value_free(args[0]);
         cq_value_free(args[1]);
         if (rc != CQ_OK)
@@ -416,7 +435,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
     }
     if (!opts->update_on_duplicate)
         return CQ_OK;
-    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     if (!upd)
         return oom(m->db);
     int rc = CQ_OK;
@@ -432,7 +451,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
     }
     if (rc == CQ_OK && bulk_target(st, m) != 0)
         rc = oom(m->db);
-    free(upd);
+    cq__free(upd);
     return rc;
 }
 
@@ -450,11 +469,12 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
     int rc = check_not_null(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
+    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
         return oom(db);
-    touch_timestamps(inst, true);
-    bool *explicit = calloc(m->nattrs + 1, sizeof *explicit);
+    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit) {
         cq__stmt_free(st);
         return oom(db);
@@ -470,31 +490,31 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
             cq__stmt_free(st);
-            free(explicit);
+            cq__free(explicit);
             return oom(db);
         }
     }
     for (size_t k = 0; k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
             cq__stmt_free(st);
-            free(explicit);
+            cq__free(explicit);
             return oom(db);
         }
     if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
         cq__stmt_free(st);
-        free(explicit);
+        cq__free(explicit);
         return rc;
     }
     cq__result res = { 0 };
     rc = cq__db_exec_stmt(db, st, &res);
     cq__stmt_free(st);
     if (rc != CQ_OK) {
-        free(explicit);
+        cq__free(explicit);
         cq__write_error_context(m, inst->values, rc);
         return rc;
     }
     rc = advance_sequences(m, explicit);
-    free(explicit);
+    cq__free(explicit);
     if (rc != CQ_OK) {
         cq__result_free(&res);
         return rc;
@@ -510,10 +530,21 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
             res.cells[k] = NULL;
         } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res.changes == 1)) {
             /* a skipped row has no key of its own to report */
-            v = cq_value_int(res.last_insert_id);
+            if (!(v = cq_value_int(res.last_insert_id))) {
+                /* the row is written but its key cannot be kept: the caller's transaction
+                 * (nested create, accessors) rolls it back */
+                cq__result_free(&res);
+                return oom(db);
+            }
         }
-        if (v)
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+        if (v) {
+            cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
+            if (!conv) {
+                cq__result_free(&res);
+                return oom(db);
+            }
+            store(inst, i, conv, false);
+        }
     }
     cq__result_free(&res);
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
@@ -544,7 +575,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     cq_model *m = inst->model;
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
-    bool *upd = calloc(m->nattrs + 1, sizeof *upd);
+    bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     int rc = upd && st ? CQ_OK : oom(db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
@@ -578,7 +609,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
         if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
             rc = oom(db);
-    free(upd);
+    cq__free(upd);
     if (rc != CQ_OK) {
         cq__stmt_free(st);
         return rc;
@@ -597,6 +628,12 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (!m)
         return CQ_EINVALID;
     cq_db *db = m->db;
+    cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_dialect d = cq_db_dialect(db);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
@@ -612,8 +649,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         cq_instance_free(inst);
         return rc;
     }
-    touch_timestamps(inst, true);
-    bool *given = calloc(m->nattrs + 1, sizeof *given);
+    bool *given = cq__calloc(m->nattrs + 1, sizeof *given);
     cq__stmt *st = NULL;
     rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
     cq__result res = { 0 };
@@ -626,17 +662,26 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         rc = advance_sequences(m, given);
     if (rc == CQ_OK && res.nrows == 1 && res.ncols == m->nattrs) {
         /* the row as stored (RETURNING) */
-        for (size_t i = 0; i < m->nattrs; i++) {
+        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             cq_value *v = res.cells[i];
             res.cells[i] = NULL;
-            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
+            if (v && !conv)
+                rc = oom(db); /* the row is written: a caller's transaction rolls it back */
+            else
+                store(inst, i, conv, false);
         }
     } else if (rc == CQ_OK) {
-        for (size_t k = 0; k < m->npk; k++) {
+        for (size_t k = 0; rc == CQ_OK && k < m->npk; k++) {
             size_t i = m->pk[k];
             if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
-                res.last_insert_id > 0)
-                store(inst, i, cq_value_int(res.last_insert_id), false);
+                res.last_insert_id > 0) {
+                cq_value *key = cq_value_int(res.last_insert_id);
+                if (!key)
+                    rc = oom(db);
+                else
+                    store(inst, i, key, false);
+            }
         }
         /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
         if (d == CQ_DIALECT_MYSQL && created_out)
@@ -647,7 +692,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
             rc = oom(db);
     cq__result_free(&res);
     cq__stmt_free(st);
-    free(given);
+    cq__free(given);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -724,15 +769,16 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
             rc = cq__instance_insert_row(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
     }
-    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     if (!used)
         return oom(db);
     int rc = CQ_OK;
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = check_not_null(insts[r], true, opts);
+        if (rc == CQ_OK)
+            rc = touch_timestamps(insts[r], true);
         if (rc != CQ_OK)
             break;
-        touch_timestamps(insts[r], true);
         for (size_t i = 0; i < m->nattrs; i++) {
             const cq__attr *a = &m->attrs[i];
             const cq_value *v = insts[r]->values[i];
@@ -764,7 +810,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     cq__stmt_free(st);
     if (rc == CQ_OK)
         rc = advance_sequences(m, used);
-    free(used);
+    cq__free(used);
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         cq_instance *inst = insts[r];
         for (size_t k = 0; k < m->npk; k++) {
@@ -798,15 +844,15 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     size_t n = cq_value_size(rows);
     if (n == 0)
         return CQ_OK;
-    cq_instance **insts = calloc(n, sizeof *insts);
-    bool *used = calloc(m->nattrs + 1, sizeof *used);
+    cq_instance **insts = cq__calloc(n, sizeof *insts);
+    bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     int rc = insts && used ? CQ_OK : oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
         if (rc == CQ_OK)
             rc = check_not_null(insts[r], true, NULL);
         if (rc == CQ_OK)
-            touch_timestamps(insts[r], true);
+            rc = touch_timestamps(insts[r], true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             const cq_value *v = insts[r]->values[i];
             if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
@@ -823,8 +869,8 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     cq__stmt_free(st);
     for (size_t r = 0; insts && r < n; r++)
         cq_instance_free(insts[r]);
-    free(insts);
-    free(used);
+    cq__free(insts);
+    cq__free(used);
     return rc;
 }
 
@@ -889,22 +935,22 @@ static int exec_versioned(cq_model *m, const cq__stmt *st)
 static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
-    bool *before = calloc(m->nattrs + 1, sizeof *before);
+    bool *before = cq__calloc(m->nattrs + 1, sizeof *before);
     if (!before)
         return oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
     cq_hook_ctx ctx = { .instance = inst };
     int rc = cq__hooks_run(m, CQ__H_BEFORE_UPDATE, &ctx, NULL);
     if (rc == CQ_OK && !(opts && opts->fields) && !(opts && opts->validate == CQ_OFF)) {
-        const char **hook_changed = calloc(m->nattrs + 1, sizeof *hook_changed);
+        const char **hook_changed = cq__calloc(m->nattrs + 1, sizeof *hook_changed);
         size_t n = 0;
         for (size_t i = 0; hook_changed && i < m->nattrs; i++)
             if (inst->changed[i] && !before[i])
                 hook_changed[n++] = m->attrs[i].name;
         rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL) : oom(m->db);
-        free(hook_changed);
+        cq__free(hook_changed);
     }
-    free(before);
+    cq__free(before);
     return rc;
 }
 
@@ -921,7 +967,8 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
     if (rc != CQ_OK || !any)
         return rc; /* Sequelize issues no statement when nothing changed */
-    touch_timestamps(inst, false);
+    if ((rc = touch_timestamps(inst, false)) != CQ_OK)
+        return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
         return oom(db);
@@ -966,7 +1013,14 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
@@ -993,7 +1047,14 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
 
 int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq__db_clear(inst->model->db);
+    {
+        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     int rc = set_values(inst, values);
     if (rc != CQ_OK)
         return rc;
@@ -1087,6 +1148,8 @@ static int destroy_cascades(cq_instance *inst, const cq_write_opts *opts)
 
 static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     if (m->deleted_at >= 0 && !(opts && opts->force))
         return soft_write(inst, true);
@@ -1129,6 +1192,8 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
     if (m->deleted_at < 0)
@@ -1149,6 +1214,10 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 {
+    if (!inst) {
+        cq_value_free(v); /* the setter takes v, even failing */
+        return CQ_EINVALID;
+    }
     cq__db_clear(inst->model->db);
     if (cq__value_is_const(v)) /* CQ_TRUE ...: the instance keeps a copy of its own */
         v = cq_value_copy(v);
@@ -1157,6 +1226,8 @@ int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)
 
 const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return NULL;
     long i = cq__model_attr_index(inst->model, attr);
     return i < 0 ? NULL : inst->values[i];
 }
@@ -1184,6 +1255,10 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 
 int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = 0;
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_INT, "an integer");
     if (rc == CQ_OK)
@@ -1193,6 +1268,10 @@ int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = 0;
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     long i = cq__model_attr_index(inst->model, attr);
     if (i >= 0 && inst->model->attrs[i].type == CQ_DECIMAL &&
@@ -1209,6 +1288,10 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
 
 int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = false;
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_BOOL, "a boolean");
     if (rc == CQ_OK)
@@ -1218,6 +1301,10 @@ int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr)
 
 int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !inst)
+        return CQ_EINVALID;
     const cq_value *v = NULL;
     int rc = typed_get(&v, inst, attr, CQ_VALUE_TEXT, "a string");
     if (rc == CQ_OK)
@@ -1227,6 +1314,8 @@ int cq_instance_get_text(const char **out, const cq_instance *inst, const char *
 
 bool cq_instance_changed(const cq_instance *inst, const char *attr)
 {
+    if (!inst)
+        return false;
     if (!attr) {
         for (size_t i = 0; i < inst->model->nattrs; i++)
             if (inst->changed[i])
@@ -1239,17 +1328,23 @@ bool cq_instance_changed(const cq_instance *inst, const char *attr)
 
 bool cq_instance_is_new_record(const cq_instance *inst)
 {
+    if (!inst)
+        return false;
     return inst->is_new;
 }
 
 cq_model *cq_instance_model(const cq_instance *inst)
 {
+    if (!inst)
+        return NULL;
     return inst->model;
 }
 
 int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 {
     *out = NULL;
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq_value *o = NULL;
     if (m->nacc) {
@@ -1299,7 +1394,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 {
     cq_model *m = inst->model;
-    if (!inst->hidden && !(inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden)))
+    if (!inst->hidden && !(inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden)))
         return oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         bool keep = false;
@@ -1314,6 +1409,8 @@ int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 int cq_instance_to_json(char **out, const cq_instance *inst, int flags)
 {
     *out = NULL;
+    if (!inst)
+        return CQ_EINVALID;
     cq_value *v = NULL;
     int rc = cq_instance_to_value(&v, inst);
     if (rc != CQ_OK)

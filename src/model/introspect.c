@@ -14,36 +14,48 @@ static const cq__attr *attr_at(const cq_model *m, size_t i)
 
 bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     const cq__attr *a = attr_at(m, i);
     return a && a->auto_increment;
 }
 
 bool cq_model_attr_unique(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     const cq__attr *a = attr_at(m, i);
     return a && (a->unique || a->unique_name);
 }
 
 const char *cq_model_attr_unique_name(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     return a ? a->unique_name : NULL;
 }
 
 int cq_model_attr_length(const cq_model *m, size_t i)
 {
+    if (!m)
+        return 0;
     const cq__attr *a = attr_at(m, i);
     return a ? a->length : 0;
 }
 
 int cq_model_attr_precision(const cq_model *m, size_t i)
 {
+    if (!m)
+        return 0;
     const cq__attr *a = attr_at(m, i);
     return a ? a->precision : 0;
 }
 
 int cq_model_attr_scale(const cq_model *m, size_t i)
 {
+    if (!m)
+        return 0;
     const cq__attr *a = attr_at(m, i);
     return a ? a->scale : 0;
 }
@@ -62,30 +74,40 @@ cq_type cq_model_attr_element_type(const cq_model *m, size_t i)
 
 const cq_value *cq_model_attr_default(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     return a ? a->default_value : NULL;
 }
 
 cq_default_fn cq_model_attr_default_fn(const cq_model *m, size_t i)
 {
+    if (!m)
+        return (cq_default_fn)0;
     const cq__attr *a = attr_at(m, i);
     return a ? a->default_fn : CQ_DEFAULT_FN_NONE;
 }
 
 bool cq_model_attr_is_generated(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     const cq__attr *a = attr_at(m, i);
     return a && a->generated;
 }
 
 const char *cq_model_attr_references(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     return a && !a->references_none ? a->ref_model : NULL;
 }
 
 cq_model *cq_model_attr_references_model(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const char *name = cq_model_attr_references(m, i);
     if (!name)
         return NULL;
@@ -101,6 +123,8 @@ cq_model *cq_model_attr_references_model(const cq_model *m, size_t i)
 
 const char *cq_model_attr_references_table(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const char *name = cq_model_attr_references(m, i);
     cq_model *r = cq_model_attr_references_model(m, i);
     return r ? r->table : name;
@@ -108,6 +132,8 @@ const char *cq_model_attr_references_table(const cq_model *m, size_t i)
 
 const char *cq_model_attr_references_key(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     if (!a || a->references_none || !a->ref_model)
         return NULL;
@@ -116,64 +142,88 @@ const char *cq_model_attr_references_key(const cq_model *m, size_t i)
 
 bool cq_model_attr_references_none(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     const cq__attr *a = attr_at(m, i);
     return a && a->references_none;
 }
 
 const char *cq_model_attr_on_delete(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     return a ? a->on_delete : NULL;
 }
 
 const char *cq_model_attr_on_update(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     const cq__attr *a = attr_at(m, i);
     return a ? a->on_update : NULL;
 }
 
 size_t cq_model_index_count(const cq_model *m)
 {
+    if (!m)
+        return 0;
     return m ? m->nindexes : 0;
 }
 
 const char *cq_model_index_name(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return m && i < m->nindexes ? m->indexes[i].name : NULL;
 }
 
 bool cq_model_index_unique(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     return m && i < m->nindexes && m->indexes[i].unique;
 }
 
 const char *const *cq_model_index_fields(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return m && i < m->nindexes ? (const char *const *)m->indexes[i].fields : NULL;
 }
 
 const char *cq_model_name_singular(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m ? m->singular : NULL;
 }
 
 const char *cq_model_name_plural(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m ? m->plural : NULL;
 }
 
 bool cq_model_underscored(const cq_model *m)
 {
+    if (!m)
+        return false;
     return m && m->underscored;
 }
 
 bool cq_model_timestamps(const cq_model *m)
 {
+    if (!m)
+        return false;
     return m && m->timestamps;
 }
 
 const char *cq_model_created_at(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m && m->created_at >= 0 && (size_t)m->created_at < m->nattrs
                ? m->attrs[m->created_at].name
                : NULL;
@@ -181,6 +231,8 @@ const char *cq_model_created_at(const cq_model *m)
 
 const char *cq_model_updated_at(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m && m->updated_at >= 0 && (size_t)m->updated_at < m->nattrs
                ? m->attrs[m->updated_at].name
                : NULL;
@@ -190,11 +242,15 @@ const char *cq_model_updated_at(const cq_model *m)
 
 size_t cq_instance_included_count(const cq_instance *inst)
 {
+    if (!inst)
+        return 0;
     return inst ? inst->ninc : 0;
 }
 
 const char *cq_instance_included_key(const cq_instance *inst, size_t i)
 {
+    if (!inst)
+        return NULL;
     return inst && i < inst->ninc ? inst->inc[i].key : NULL;
 }
 
@@ -205,6 +261,8 @@ int cq_instance_included(const cq_instance *inst, const char *key, cq_instance *
         *one_out = NULL;
     if (many_out)
         *many_out = NULL;
+    if (!inst)
+        return 0;
     for (size_t i = 0; inst && key && i < inst->ninc; i++) {
         const cq__included *inc = &inst->inc[i];
         if (strcmp(inc->key, key) != 0)
@@ -223,16 +281,22 @@ int cq_instance_included(const cq_instance *inst, const char *key, cq_instance *
 
 const char *cq_instance_through_key(const cq_instance *inst)
 {
+    if (!inst)
+        return NULL;
     return inst && inst->through ? inst->through_key : NULL;
 }
 
 bool cq_model_paranoid(const cq_model *m)
 {
+    if (!m)
+        return false;
     return m && m->deleted_at >= 0;
 }
 
 const char *cq_model_deleted_at(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m && m->deleted_at >= 0 && (size_t)m->deleted_at < m->nattrs
                ? m->attrs[m->deleted_at].name
                : NULL;
@@ -240,6 +304,8 @@ const char *cq_model_deleted_at(const cq_model *m)
 
 const char *cq_model_version_attribute(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m && m->version_attr >= 0 && (size_t)m->version_attr < m->nattrs
                ? m->attrs[m->version_attr].name
                : NULL;

@@ -60,12 +60,12 @@ char **cq__strv_dup(const char *const *v)
     size_t n = 0;
     while (v[n])
         n++;
-    char **out = calloc(n + 1, sizeof *out);
+    char **out = cq__calloc(n + 1, sizeof *out);
     for (size_t i = 0; out && i < n; i++) {
         if (!(out[i] = cq__strdup(v[i]))) {
             while (i > 0)
-                free(out[--i]);
-            free(out);
+                cq__free(out[--i]);
+            cq__free(out);
             return NULL;
         }
     }
@@ -215,7 +215,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     if (drc != CQ_OK)
         return drc;
     if (generated && src->field) {
-        free(a->field);
+        cq__free(a->field);
         a->field = cq__strdup(src->field);
         if (!a->field)
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -225,17 +225,17 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
 
 void cq__attr_clear(cq__attr *a)
 {
-    free(a->name);
-    free(a->field);
+    cq__free(a->name);
+    cq__free(a->field);
     cq_value_free(a->default_value);
-    free(a->unique_name);
-    free(a->ref_model);
-    free(a->ref_key);
-    free(a->on_delete);
-    free(a->on_update);
+    cq__free(a->unique_name);
+    cq__free(a->ref_model);
+    cq__free(a->ref_key);
+    cq__free(a->on_delete);
+    cq__free(a->on_update);
     for (char **v = a->values; v && *v; v++)
-        free(*v);
-    free(a->values);
+        cq__free(*v);
+    cq__free(a->values);
     memset(a, 0, sizeof *a);
 }
 
@@ -247,24 +247,24 @@ void cq__model_free(cq_model *m)
         cq__attr_clear(&m->attrs[i]);
     for (size_t i = 0; i < m->nindexes; i++) {
         for (size_t k = 0; k < m->indexes[i].nfields; k++)
-            free(m->indexes[i].fields[k]);
-        free(m->indexes[i].fields);
-        free(m->indexes[i].name);
+            cq__free(m->indexes[i].fields[k]);
+        cq__free(m->indexes[i].fields);
+        cq__free(m->indexes[i].name);
     }
-    free(m->indexes);
+    cq__free(m->indexes);
     for (size_t i = 0; i < m->nassocs; i++)
         cq__assoc_free(m->assocs[i]);
-    free(m->assocs);
-    free(m->attrs);
-    free(m->pk);
-    free(m->name);
-    free(m->table);
-    free(m->singular);
-    free(m->plural);
+    cq__free(m->assocs);
+    cq__free(m->attrs);
+    cq__free(m->pk);
+    cq__free(m->name);
+    cq__free(m->table);
+    cq__free(m->singular);
+    cq__free(m->plural);
     cq__validation_free(m->validation);
     cq__accessors_free(m);
     cq__hooks_model_free(m);
-    free(m);
+    cq__free(m);
 }
 
 /* Copies the `indexes` option. The default name is Sequelize's Utils.nameIndex, computed in
@@ -280,7 +280,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has no fields", m->name, n);
     if (n == 0)
         return CQ_OK;
-    if (!(m->indexes = calloc(n, sizeof *m->indexes)))
+    if (!(m->indexes = cq__calloc(n, sizeof *m->indexes)))
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         cq__index *ix = &m->indexes[m->nindexes++];
@@ -294,7 +294,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             return cq__db_fail(db, CQ_EINVALID, "model \"%s\": index %zu has an empty name",
                                m->name, i);
         ix->unique = list[i].unique;
-        if (!(ix->fields = calloc(nf + 1, sizeof *ix->fields)))
+        if (!(ix->fields = cq__calloc(nf + 1, sizeof *ix->fields)))
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
         cq__buf b = { 0 };
         cq__buf_put(&b, m->table);
@@ -316,7 +316,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             ix->name = cq__strdup(list[i].name);
         else if (joined)
             ix->name = cq__naming_underscore(joined);
-        free(joined);
+        cq__free(joined);
         if (!ix->name)
             return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     }
@@ -333,6 +333,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
 {
     if (out)
         *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
     if (!name || !*name)
@@ -348,7 +350,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     for (size_t i = 0; i < sizeof given_names / sizeof *given_names; i++)
         if (cq__name_nonempty(db, name, given_names[i][0], given_names[i][1]) != CQ_OK)
             return CQ_EINVALID;
-    cq_model *m = calloc(1, sizeof *m);
+    cq_model *m = cq__calloc(1, sizeof *m);
     if (!m)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     m->db = db;
@@ -403,7 +405,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                 .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF, .field = field
             };
             rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
             *slots[i] = (long)m->nattrs - 1;
@@ -419,7 +421,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             char *field = cq__naming_field_name(dname, NULL, m->underscored);
             cq_attr ts = { .name = dname, .type = CQ_DATE, .field = field };
             rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
             m->deleted_at = (long)m->nattrs - 1;
@@ -442,7 +444,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                            .field = field };
             rc = field && zero ? add_attr(m, &va, true)
                                : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            free(field);
+            cq__free(field);
             cq_value_free(zero);
             if (rc != CQ_OK)
                 goto fail;
@@ -474,10 +476,10 @@ fail:
 
 int cq__model_refresh_pk(cq_model *m)
 {
-    size_t *pk = calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
+    size_t *pk = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
     if (!pk)
         return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
-    free(m->pk);
+    cq__free(m->pk);
     m->pk = pk;
     m->npk = 0;
     for (size_t i = 0; i < m->nattrs; i++)
@@ -488,56 +490,78 @@ int cq__model_refresh_pk(cq_model *m)
 
 const char *cq_model_name(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->name;
 }
 
 const char *cq_model_table_name(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->table;
 }
 
 cq_db *cq_model_db(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->db;
 }
 
 size_t cq_model_attr_count(const cq_model *m)
 {
+    if (!m)
+        return 0;
     return m->nattrs;
 }
 
 const char *cq_model_attr_name(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nattrs ? m->attrs[i].name : NULL;
 }
 
 const char *cq_model_attr_field(const cq_model *m, size_t i)
 {
+    if (!m)
+        return NULL;
     return i < m->nattrs ? m->attrs[i].field : NULL;
 }
 
 cq_type cq_model_attr_type(const cq_model *m, size_t i)
 {
+    if (!m)
+        return (cq_type)0;
     return i < m->nattrs ? m->attrs[i].type : CQ_TYPE_NONE;
 }
 
 bool cq_model_attr_allow_null(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     return i < m->nattrs && !m->attrs[i].primary_key && m->attrs[i].allow_null != CQ_OFF;
 }
 
 bool cq_model_attr_is_primary_key(const cq_model *m, size_t i)
 {
+    if (!m)
+        return false;
     return i < m->nattrs && m->attrs[i].primary_key;
 }
 
 long cq_model_attr_index(const cq_model *m, const char *name)
 {
+    if (!m)
+        return -1;
     return cq__model_attr_index(m, name);
 }
 
 const char *cq_model_primary_key(const cq_model *m)
 {
+    if (!m)
+        return NULL;
     return m->npk ? m->attrs[m->pk[0]].name : NULL;
 }
 
@@ -698,7 +722,7 @@ static int enum_fail(cq_db *db, const cq_model *m, const cq__attr *a, cq_value *
     cq__buf_putc(&b, ']');
     char *what = cq__buf_take(&b);
     int rc = type_fail(db, m, a, v, what ? what : "is not a valid choice");
-    free(what);
+    cq__free(what);
     return rc;
 }
 
@@ -997,7 +1021,7 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
         char *text = items ? cq__sql_pg_array_text(items) : NULL;
         cq_value_free(items);
         cq_value *t = text ? cq_value_text(text) : NULL;
-        free(text);
+        cq__free(text);
         return t;
     }
     if (a->type == CQ_JSON || a->type == CQ_JSONB) {

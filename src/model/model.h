@@ -73,12 +73,13 @@ struct cq_model {
 };
 
 struct cq_txn {
-    cq_db *db;
+    cq_db *db; /* NULL once the db is closed */
     cq_txn *parent;
     uint64_t id;
     unsigned depth; /* 0 = top-level BEGIN, >0 = savepoint */
-    bool done;
-    bool managed; /* ended by cq_db_transaction_run, not by the caller */
+    bool done;      /* committed or rolled back: every further use is CQ_EINVALID */
+    cq_txn *prev_handle, *next_handle; /* the db's list of handles not yet freed */
+    bool managed;                      /* ended by cq_db_transaction_run, not by the caller */
 };
 
 struct cq_db {
@@ -86,8 +87,9 @@ struct cq_db {
     cq_define_defaults defaults;
     cq_model **models;
     size_t nmodels, models_cap;
-    cq_txn *txn_top;   /* the open top-level transaction, if any */
-    cq_txn *txn_inner; /* the innermost open transaction (for nesting checks) */
+    cq_txn *txn_top;     /* the open top-level transaction, if any */
+    cq_txn *txn_inner;   /* the innermost open transaction (for nesting checks) */
+    cq_txn *txn_handles; /* every transaction handle not yet freed (cq_txn_free) */
     uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
@@ -167,6 +169,9 @@ int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
 /* Commits `t` when rc is CQ_OK, else rolls it back keeping the error record; returns the
  * outcome. Frees `t` either way. */
 int cq__txn_finish(cq_txn *t, int rc);
+/* The `transaction` option of a public call on `db`: CQ_OK when NULL or open on db, else
+ * CQ_EINVALID with a message (a finished transaction, or one of another db). */
+int cq__txn_check(cq_db *db, const cq_txn *t);
 
 cq_instance *cq__instance_alloc(cq_model *m);
 /* create / bulkCreate without nested includes (the public functions live in src/assoc/create.c,

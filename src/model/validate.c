@@ -54,17 +54,17 @@ struct cq__vstate {
 
 static void rule_clear(vrule *r)
 {
-    free(r->key);
+    cq__free(r->key);
     cq_value_free(r->args);
-    free(r->msg);
-    free(r->bound);
+    cq__free(r->msg);
+    cq__free(r->bound);
 }
 
 static void rules_free(vrule *rules, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         rule_clear(&rules[i]);
-    free(rules);
+    cq__free(rules);
 }
 
 void cq__validation_free(cq__validation *v)
@@ -72,12 +72,12 @@ void cq__validation_free(cq__validation *v)
     if (!v)
         return;
     for (size_t i = 0; i < v->nattrs; i++) {
-        free(v->attrs[i].attr);
+        cq__free(v->attrs[i].attr);
         rules_free(v->attrs[i].rules, v->attrs[i].n);
     }
-    free(v->attrs);
+    cq__free(v->attrs);
     rules_free(v->model_rules, v->nmodel);
-    free(v);
+    cq__free(v);
 }
 
 static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
@@ -90,7 +90,7 @@ static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
         n++;
     if (!n)
         return CQ_OK;
-    vrule *rules = calloc(n, sizeof *rules);
+    vrule *rules = cq__calloc(n, sizeof *rules);
     if (!rules)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     int rc = CQ_OK;
@@ -134,7 +134,7 @@ static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
 static cq__validation *ensure(cq_model *m)
 {
     if (!m->validation)
-        m->validation = calloc(1, sizeof *m->validation);
+        m->validation = cq__calloc(1, sizeof *m->validation);
     return m->validation;
 }
 
@@ -153,7 +153,7 @@ int cq__validation_add_attr(cq_model *m, const char *attr, const cq_validator *l
     char where[256];
     snprintf(where, sizeof where, "model \"%s\": attribute \"%s\"", m->name, attr);
     cq__validation *v = ensure(m);
-    vattr *grown = v ? realloc(v->attrs, (v->nattrs + 1) * sizeof *grown) : NULL;
+    vattr *grown = v ? cq__realloc(v->attrs, (v->nattrs + 1) * sizeof *grown) : NULL;
     if (!grown)
         return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
     v->attrs = grown;
@@ -195,19 +195,19 @@ static const vattr *rules_of(const cq_model *m, const char *attr)
 static struct cq__vstate *vstate(cq_db *db)
 {
     if (!db->vstate)
-        db->vstate = calloc(1, sizeof *db->vstate);
+        db->vstate = cq__calloc(1, sizeof *db->vstate);
     return db->vstate;
 }
 
 static void item_clear(vitem *it)
 {
-    free(it->message);
-    free(it->type);
-    free(it->path);
-    free(it->origin);
-    free(it->key);
-    free(it->name);
-    free(it->model);
+    cq__free(it->message);
+    cq__free(it->type);
+    cq__free(it->path);
+    cq__free(it->origin);
+    cq__free(it->key);
+    cq__free(it->name);
+    cq__free(it->model);
     cq_value_free(it->value);
     cq_value_free(it->args);
 }
@@ -259,11 +259,11 @@ void cq__validation_db_free(cq_db *db)
     if (!s)
         return;
     drop_items(db);
-    free(s->items);
+    cq__free(s->items);
     for (size_t i = 0; i < s->nbound; i++)
-        free(s->bound[i].name);
-    free(s->bound);
-    free(s);
+        cq__free(s->bound[i].name);
+    cq__free(s->bound);
+    cq__free(s);
     db->vstate = NULL;
 }
 
@@ -274,12 +274,14 @@ size_t cq__validation_pending(const cq_db *db)
 
 size_t cq_db_validation_count(const cq_db *db)
 {
+    if (!db)
+        return 0;
     return cq__validation_pending(db);
 }
 
 const cq_validation_item *cq_db_validation_item(const cq_db *db, size_t i)
 {
-    if (!db->vstate || i >= db->vstate->n)
+    if (!db || !db->vstate || i >= db->vstate->n)
         return NULL;
     vitem *it = &db->vstate->items[i];
     /* pointers are set here: the array may have moved while it grew */
@@ -327,6 +329,8 @@ static int push(cq_db *db, const cq_model *m, const char *message, const char *t
 
 int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn, void *user_data)
 {
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     if (!name || !*name || !fn)
         return cq__db_fail(db, CQ_EINVALID, "bind_validator: a name and a callback are needed");
@@ -358,7 +362,7 @@ static const vbound *find_bound(const cq_db *db, const char *name)
 
 bool cq_db_validator_bound(const cq_db *db, const char *name)
 {
-    return name && find_bound(db, name) != NULL;
+    return db && name && find_bound(db, name) != NULL;
 }
 
 bool cq_validator_is_builtin(const char *key)
@@ -490,7 +494,7 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
     size_t nb = 0, cap = 0;
     for (size_t i = 0; m->validation && i < m->validation->nattrs; i++)
         cap += m->validation->attrs[i].n;
-    pending *builtin = calloc(cap + 1, sizeof *builtin);
+    pending *builtin = cq__calloc(cap + 1, sizeof *builtin);
     if (!builtin)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     int rc = CQ_OK;
@@ -556,9 +560,9 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
                       NULL, NULL, NULL, record);
         }
         cq_value_free(args);
-        free(str);
+        cq__free(str);
     }
-    free(builtin);
+    cq__free(builtin);
     return rc;
 }
 
@@ -577,12 +581,14 @@ static int report(cq_db *db)
     char *text = cq__buf_take(&b);
     int code = only_null ? CQ_ENOTNULL : CQ_EVALIDATION;
     cq__db_fail(db, code, "%s", text ? text : "Validation error");
-    free(text);
+    cq__free(text);
     return code;
 }
 
 int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_db *db = inst->model->db;
     cq__db_clear(db);
     int rc = cq__validation_begin(db);
@@ -597,22 +603,24 @@ int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
 void cq_validators_free(cq_validator *list)
 {
     for (cq_validator *v = list; v && v->key; v++) {
-        free((char *)v->key);
-        free((char *)v->msg);
-        free((char *)v->bound);
+        cq__free((char *)v->key);
+        cq__free((char *)v->msg);
+        cq__free((char *)v->bound);
         cq_value_free((cq_value *)v->args);
     }
-    free(list);
+    cq__free(list);
 }
 
 int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
                              cq_error *err)
 {
+    if (!out)
+        return cq__err_set(err, CQ_EINVALID, "validate: out is NULL");
     *out = NULL;
     if (cq_value_type_of(spec) != CQ_VALUE_OBJECT)
         return cq__err_set(err, CQ_EINVALID, "validate: expected an object of validators");
     size_t n = cq_value_size(spec);
-    cq_validator *list = calloc(n + 1, sizeof *list);
+    cq_validator *list = cq__calloc(n + 1, sizeof *list);
     if (!list)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     int rc = CQ_OK;

@@ -201,7 +201,7 @@ static double js_parse_float(const char *s)
     }
     char *num = cq__strndup(s, (size_t)(p - s));
     double d = num ? strtod(num, NULL) : NAN;
-    free(num);
+    cq__free(num);
     return d;
 }
 
@@ -211,12 +211,29 @@ static double js_parse_float(const char *s)
  * character and `[]` none (ALLOW_EMPTY_CLASS), a back reference to an unset group matches
  * the empty string (MATCH_UNSET_BACKREF), `$` only at the very end without `m`
  * (DOLLAR_ENDONLY), and `.` stops at line terminators (NEWLINE_ANY). */
+static void *pcre_malloc(PCRE2_SIZE size, void *user_data)
+{
+    (void)user_data;
+    return cq__malloc(size);
+}
+
+static void pcre_free(void *p, void *user_data)
+{
+    (void)user_data;
+    cq__free(p);
+}
+
 static int regex_test(const char *pattern, uint32_t options, const char *subject, size_t len,
                       bool sticky, char *err, size_t err_size)
 {
-    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
-    if (!cc)
+    /* PCRE2's memory goes through cequel's allocator too: the general context hands it to the
+     * compiled pattern, whose functions the match data and pcre2_match then use */
+    pcre2_general_context *gc = pcre2_general_context_create(pcre_malloc, pcre_free, NULL);
+    pcre2_compile_context *cc = gc ? pcre2_compile_context_create(gc) : NULL;
+    if (!cc) {
+        pcre2_general_context_free(gc);
         return CQ__RULE_NOMEM;
+    }
     pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALT_BSUX);
     pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
     int errcode = 0;
@@ -227,13 +244,18 @@ static int regex_test(const char *pattern, uint32_t options, const char *subject
                                        PCRE2_DOLLAR_ENDONLY,
                                    &errcode, &erroff, cc);
     pcre2_compile_context_free(cc);
+    if (!re && errcode == 121) { /* PCRE2 compile error 121: "failed to allocate heap memory" */
+        pcre2_general_context_free(gc);
+        return CQ__RULE_NOMEM;
+    }
     if (!re) {
+        pcre2_general_context_free(gc);
         PCRE2_UCHAR text[256];
         pcre2_get_error_message(errcode, text, sizeof text);
         snprintf(err, err_size, "Invalid regular expression: /%s/: %s", pattern, (char *)text);
         return CQ__RULE_THROW;
     }
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, gc);
     int rc = CQ__RULE_NOMEM;
     if (md) {
         int m = pcre2_match(re, (PCRE2_SPTR)subject, len, 0, sticky ? PCRE2_ANCHORED : 0, md, NULL);
@@ -241,6 +263,8 @@ static int regex_test(const char *pattern, uint32_t options, const char *subject
             rc = CQ__RULE_PASS;
         else if (m == PCRE2_ERROR_NOMATCH)
             rc = CQ__RULE_FAIL;
+        else if (m == PCRE2_ERROR_NOMEMORY)
+            rc = CQ__RULE_NOMEM;
         else {
             PCRE2_UCHAR text[256];
             pcre2_get_error_message(m, text, sizeof text);
@@ -250,6 +274,7 @@ static int regex_test(const char *pattern, uint32_t options, const char *subject
     }
     pcre2_match_data_free(md);
     pcre2_code_free(re);
+    pcre2_general_context_free(gc);
     return rc;
 }
 
@@ -403,7 +428,7 @@ static int ip_version(const cq_value *a)
         return 0;
     char *t = cq__js_string(v);
     int r = !t ? -1 : strcmp(t, "4") == 0 ? 4 : strcmp(t, "6") == 0 ? 6 : -1;
-    free(t);
+    cq__free(t);
     return r;
 }
 
@@ -413,7 +438,7 @@ static char **split(const char *s, char sep, size_t *n_out)
     size_t n = 1;
     for (const char *p = s; *p; p++)
         n += *p == sep;
-    char **parts = calloc(n + 1, sizeof *parts);
+    char **parts = cq__calloc(n + 1, sizeof *parts);
     if (!parts)
         return NULL;
     const char *start = s;
@@ -423,8 +448,8 @@ static char **split(const char *s, char sep, size_t *n_out)
             end = start + strlen(start);
         if (!(parts[i] = cq__strndup(start, (size_t)(end - start)))) {
             for (size_t k = 0; k < i; k++)
-                free(parts[k]);
-            free(parts);
+                cq__free(parts[k]);
+            cq__free(parts);
             return NULL;
         }
         start = end + 1;
@@ -436,8 +461,8 @@ static char **split(const char *s, char sep, size_t *n_out)
 static void free_parts(char **parts)
 {
     for (size_t i = 0; parts && parts[i]; i++)
-        free(parts[i]);
-    free(parts);
+        cq__free(parts[i]);
+    cq__free(parts);
 }
 
 /* isFQDN(str, options) */
@@ -456,7 +481,7 @@ static int is_fqdn(const char *str, bool require_tld, bool allow_underscores,
         body += 2;
     size_t n = 0;
     char **parts = split(body, '.', &n);
-    free(s);
+    cq__free(s);
     if (!parts)
         return CQ__RULE_NOMEM;
     const char *tld = parts[n - 1];
@@ -537,7 +562,7 @@ static bool valid_display_name(const char *name)
             ok = quotes == escaped;
         }
     }
-    free(inner);
+    cq__free(inner);
     return ok;
 }
 
@@ -584,7 +609,7 @@ static int is_email(const char *input, const cq_value *o)
             if (nlen && name[nlen - 1] == ' ')
                 name[nlen - 1] = 0;
             bool ok = valid_display_name(name);
-            free(name);
+            cq__free(name);
             if (!ok)
                 goto done;
         } else if (require_display_name) {
@@ -677,10 +702,10 @@ static int is_email(const char *input, const cq_value *o)
         free_parts(parts);
     }
 done:
-    free(str);
-    free(user);
-    free(domain);
-    free(lower);
+    cq__free(str);
+    cq__free(user);
+    cq__free(domain);
+    cq__free(lower);
     return rc;
 oom:
     rc = CQ__RULE_NOMEM;
@@ -877,7 +902,7 @@ static int is_url(const char *input, const cq_value *o)
         goto done;
     rc = CQ__RULE_PASS;
 done:
-    free(copy);
+    cq__free(copy);
     return rc;
 }
 
@@ -890,7 +915,7 @@ static bool is_in(const char *s, const cq_value *o)
         for (size_t i = 0; i < cq_value_size(o); i++) {
             char *e = cq__js_string(cq_value_array_get(o, i));
             bool hit = e && strcmp(e, s) == 0;
-            free(e);
+            cq__free(e);
             if (hit)
                 return true;
         }
@@ -924,10 +949,10 @@ static int is_alpha(const char *input, const cq_value *args, bool numeric, char 
         return CQ__RULE_NOMEM;
     if (!english_locale(locale)) {
         snprintf(err, err_size, "Invalid locale '%s'", locale);
-        free(locale);
+        cq__free(locale);
         return CQ__RULE_THROW;
     }
-    free(locale);
+    cq__free(locale);
     const cq_value *ignore = opt(arg(args, 1), "ignore");
     cq__buf b = { 0 };
     if (cq_value_type_of(ignore) == CQ_VALUE_TEXT) {
@@ -947,7 +972,7 @@ static int is_alpha(const char *input, const cq_value *args, bool numeric, char 
     if (!s)
         return CQ__RULE_NOMEM;
     int rc = re(numeric ? "^[0-9A-Z]+$" : "^[A-Z]+$", true, s);
-    free(s);
+    cq__free(s);
     return rc;
 }
 
@@ -981,7 +1006,7 @@ static int locale_decimal(const cq_value *o, char *err, size_t err_size)
     bool en = english_locale(l);
     if (!en)
         snprintf(err, err_size, "Invalid locale '%s'", l);
-    free(l);
+    cq__free(l);
     return en ? '.' : CQ__RULE_THROW;
 }
 
@@ -1007,7 +1032,7 @@ static int is_uuid(const char *s, const cq_value *version)
                 "00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$",
                 true, s);
     }
-    free(v); /* any other version ('true' for `isUUID: true`) is not in the table: fails */
+    cq__free(v); /* any other version ('true' for `isUUID: true`) is not in the table: fails */
     return rc;
 }
 
@@ -1039,7 +1064,7 @@ static int is_credit_card(const char *card, const cq_value *o, char *err, size_t
     if (truthy(prov)) {
         char *p = cq__js_string(prov);
         if (!p) {
-            free(san);
+            cq__free(san);
             return CQ__RULE_NOMEM;
         }
         for (char *c = p; *c; c++)
@@ -1050,12 +1075,12 @@ static int is_credit_card(const char *card, const cq_value *o, char *err, size_t
         if (k == sizeof cards / sizeof cards[0]) {
             char *orig = cq__js_string(prov);
             snprintf(err, err_size, "%s is not a valid credit card provider.", orig ? orig : p);
-            free(orig);
-            free(p);
-            free(san);
+            cq__free(orig);
+            cq__free(p);
+            cq__free(san);
             return CQ__RULE_THROW;
         }
-        free(p);
+        cq__free(p);
         rc = re(cards[k].re, false, san);
     } else {
         for (size_t k = 0; rc != CQ__RULE_PASS && k < sizeof cards / sizeof cards[0]; k++)
@@ -1078,7 +1103,7 @@ static int is_credit_card(const char *card, const cq_value *o, char *err, size_t
         }
         rc = !nan && sum % 10 == 0 && san[0] ? CQ__RULE_PASS : CQ__RULE_FAIL;
     }
-    free(san);
+    cq__free(san);
     return rc;
 }
 
@@ -1140,7 +1165,7 @@ static int is_date_cmp(const char *s, const cq_value *args, bool after)
         if (!t)
             return CQ__RULE_NOMEM;
         have_cmp = cq__js_date_parse(t, &comparison);
-        free(t);
+        cq__free(t);
     } else {
         /* Date().toString(): now, to the second */
         comparison = (double)time(NULL) * 1000;
@@ -1189,8 +1214,8 @@ static int regex_rule(const char *s, const cq_value *args, char *err, size_t err
     char *flags = f && !cq_value_is_null(f) ? cq__js_string(f) : cq__strdup("");
     int rc =
         pattern && flags ? cq__js_regex_test(pattern, flags, s, err, err_size) : CQ__RULE_NOMEM;
-    free(pattern);
-    free(flags);
+    cq__free(pattern);
+    cq__free(flags);
     return rc;
 }
 
@@ -1273,7 +1298,7 @@ int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err
             if (!e)
                 return CQ__RULE_NOMEM;
             hit = strstr(s, e) != NULL;
-            free(e);
+            cq__free(e);
         }
         return pass_if(key[0] == 'c' ? hit : !hit);
     }

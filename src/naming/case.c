@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "naming/naming.h"
 
 static bool is_space(char c)
@@ -41,7 +42,7 @@ int cq__naming_camelize(char **out, const char *s)
     while (end > begin && is_space(s[end - 1]))
         end--;
 
-    char *buf = malloc(end - begin + 1);
+    char *buf = cq__malloc(end - begin + 1);
     if (!buf)
         return CQ_ENOMEM;
     size_t w = 0;
@@ -54,7 +55,7 @@ int cq__naming_camelize(char **out, const char *s)
             i++;
         if (i == end) {
             /* v6 calls toUpperCase() on the missing character and throws a TypeError. */
-            free(buf);
+            cq__free(buf);
             return CQ_EINVALID;
         }
         buf[w++] = ascii_upper(s[i++]);
@@ -73,7 +74,7 @@ char *cq__naming_underscore(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s);
-    char *buf = malloc(2 * n + 1); /* at most one `_` per input character */
+    char *buf = cq__malloc(2 * n + 1); /* at most one `_` per input character */
     if (!buf)
         return NULL;
     size_t w = 0;
@@ -104,7 +105,7 @@ char *cq__naming_upper_first(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = cq__malloc(n);
     if (!d)
         return NULL;
     memcpy(d, s, n);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "naming/naming.h"
 
 #define MAX_GROUPS 10 /* $0 (unused) .. $9 */
@@ -210,7 +211,7 @@ int cq__naming_pattern_replace(char **out, const char *word, const char *pattern
     size_t len = 0;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
-            buf = malloc(len + 1);
+            buf = cq__malloc(len + 1);
             if (!buf)
                 return CQ_ENOMEM;
             memcpy(buf, word, at);
@@ -255,7 +256,7 @@ static bool ascii_equal_nocase(const char *a, const char *b)
 static char *dup_string(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = cq__malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "naming/naming.h"
 
 static char *dup_string(const char *s)
@@ -12,7 +13,7 @@ static char *dup_string(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = cq__malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;
@@ -24,7 +25,7 @@ static char *concat(const char *a, const char *b)
     a = a ? a : "";
     b = b ? b : "";
     size_t na = strlen(a), nb = strlen(b);
-    char *d = malloc(na + nb + 1);
+    char *d = cq__malloc(na + nb + 1);
     if (!d)
         return NULL;
     memcpy(d, a, na);
@@ -40,11 +41,11 @@ static int camelize_joined(char **out, const char *prefix, const char *key)
     if (!head)
         return CQ_ENOMEM;
     char *joined = concat(head, key);
-    free(head);
+    cq__free(head);
     if (!joined)
         return CQ_ENOMEM;
     int rc = cq__naming_camelize(out, joined);
-    free(joined);
+    cq__free(joined);
     return rc;
 }
 
@@ -75,7 +76,7 @@ char *cq__naming_table_name(const cq__inflector *infl, const char *model_name,
     if (!plural || !underscored)
         return plural;
     char *snake = cq__naming_underscore(plural);
-    free(plural);
+    cq__free(plural);
     return snake;
 }
 
@@ -98,9 +99,9 @@ void cq__naming_alias_free(cq__naming_alias *a)
 {
     if (!a)
         return;
-    free(a->as);
-    free(a->singular);
-    free(a->plural);
+    cq__free(a->as);
+    cq__free(a->singular);
+    cq__free(a->plural);
     memset(a, 0, sizeof *a);
 }
 
@@ -180,7 +181,7 @@ int cq__naming_fk_has_one(char **out, const cq__inflector *infl, const char *as,
     if (!single)
         return CQ_ENOMEM;
     int rc = camelize_joined(out, single, source_pk);
-    free(single);
+    cq__free(single);
     return rc;
 }
 
@@ -213,7 +214,7 @@ int cq__naming_other_key_belongs_to_many(char **out, const cq__inflector *infl,
     if (!single)
         return CQ_ENOMEM;
     int rc = camelize_joined(out, single, target_key);
-    free(single);
+    cq__free(single);
     return rc;
 }
 
@@ -223,16 +224,16 @@ void cq__naming_accessors_free(cq__naming_accessors *a)
 {
     if (!a)
         return;
-    free(a->get);
-    free(a->set);
-    free(a->create);
-    free(a->add);
-    free(a->add_multiple);
-    free(a->remove);
-    free(a->remove_multiple);
-    free(a->has_single);
-    free(a->has_all);
-    free(a->count);
+    cq__free(a->get);
+    cq__free(a->set);
+    cq__free(a->create);
+    cq__free(a->add);
+    cq__free(a->add_multiple);
+    cq__free(a->remove);
+    cq__free(a->remove_multiple);
+    cq__free(a->has_single);
+    cq__free(a->has_all);
+    cq__free(a->count);
     memset(a, 0, sizeof *a);
 }
 
@@ -276,8 +277,8 @@ int cq__naming_accessors_make(cq__naming_accessors *out, cq__naming_kind kind, c
         out->remove_multiple && out->has_single && out->has_all && out->count)
         rc = CQ_OK;
 done:
-    free(one);
-    free(many);
+    cq__free(one);
+    cq__free(many);
     if (rc != CQ_OK)
         cq__naming_accessors_free(out);
     return rc;

@@ -5,7 +5,7 @@
  *
  * Ownership, for every function below: string arguments are borrowed for the call only;
  * every returned or `out` string is newly allocated and belongs to the caller, who frees it
- * with free() (or cq_free(), which is the same). On failure `*out` is NULL.
+ * with cq__free() (or cq_free(), which is the same). On failure `*out` is NULL.
  */
 #ifndef CQ_SRC_NAMING_NAMING_H
 #define CQ_SRC_NAMING_NAMING_H
@@ -46,7 +46,7 @@ extern const size_t cq__naming_uncountable_count;
  * @param[out] out  if non-NULL and the pattern matches: `word` with the matched text replaced
  *                  by `replacement` (`$n` = group n, original case; a group that took no part
  *                  is empty). NULL when there is no match, when `replacement` is NULL, or on
- *                  error. Free with free().
+ *                  error. Free with cq__free().
  * @return 1 on a match, 0 on no match, CQ_ENOMEM, or CQ_EINVALID for a malformed pattern.
  */
 int cq__naming_pattern_replace(char **out, const char *word, const char *pattern,
@@ -63,7 +63,7 @@ char *cq__naming_inflect(const char *word, const cq__naming_rule *rules, size_t 
  * Replaceable inflection (Sequelize's `Sequelize.useInflection`, naming.md 1.5). Every
  * function below that needs plural/singular takes a `const cq__inflector *`; NULL means the
  * built-in cq_pluralize()/cq_singularize(). Each callback returns a new malloc'd string the
- * library frees with free(), or NULL on failure (reported as CQ_ENOMEM).
+ * library frees with cq__free(), or NULL on failure (reported as CQ_ENOMEM).
  */
 typedef struct cq__inflector {
     char *(*pluralize)(const char *word, void *user_data);
@@ -84,7 +84,7 @@ char *cq__naming_singularize(const cq__inflector *infl, const char *word);
  * `_` or whitespace followed by a character becomes that character upper-cased (ASCII).
  * `company_id` -> `companyId`, `_user_id` -> `UserId`, `USER_ID` -> `USERID`.
  *
- * @param[out] out  the camelized string; free with free(). NULL on failure.
+ * @param[out] out  the camelized string; free with cq__free(). NULL on failure.
  * @return CQ_OK, CQ_EINVALID when a separator run ends the (trimmed) string (`user_`; v6
  *         throws a TypeError there), CQ_ENOMEM.
  */

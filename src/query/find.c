@@ -34,11 +34,15 @@ int cq__rows_push(cq_rows *rows, cq_instance *inst)
 
 size_t cq_rows_count(const cq_rows *rows)
 {
+    if (!rows)
+        return 0;
     return rows ? rows->n : 0;
 }
 
 cq_instance *cq_rows_at(const cq_rows *rows, size_t i)
 {
+    if (!rows)
+        return NULL;
     return rows && i < rows->n ? rows->items[i] : NULL;
 }
 
@@ -57,13 +61,15 @@ void cq_rows_free(cq_rows *rows)
         return;
     for (size_t i = 0; i < rows->n; i++)
         cq_instance_free(rows->items[i]);
-    free(rows->items);
-    free(rows);
+    cq__free(rows->items);
+    cq__free(rows);
 }
 
 int cq_rows_to_value(cq_value **out, const cq_rows *rows)
 {
     *out = NULL;
+    if (!rows)
+        return CQ_EINVALID;
     cq_value *a = cq_value_array();
     if (!a)
         return CQ_ENOMEM;
@@ -242,12 +248,14 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
             if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
                 rc = oom(m->db);
-            free(alias);
+            cq__free(alias);
         }
-        if (rc == CQ_OK &&
-            cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
-            rc = oom(m->db);
-        ext->join_on = NULL;
+        if (rc == CQ_OK) {
+            /* the statement takes the condition, even failing; otherwise ext keeps it */
+            if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
+                rc = oom(m->db);
+            ext->join_on = NULL;
+        }
     }
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
         rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)
@@ -391,7 +399,7 @@ static int materialize_row(void *ctx, cq__result *res)
     if (rc == CQ_OK && mz->plan && !cq__inc_plan_empty(mz->plan))
         rc = cq__inc_read_row(inst, mz->plan, res, 0, &c);
     if (rc == CQ_OK && mz->hidden) {
-        inst->hidden = calloc(m->nattrs + 1, sizeof *inst->hidden);
+        inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
         if (!inst->hidden)
             rc = oom(m->db);
         else
@@ -413,7 +421,7 @@ void cq__find_ext_release(cq__find_ext *ext)
     ext->where = ext->join_on = NULL;
     for (size_t i = 0; i < ext->nbranch; i++)
         cq__expr_free(ext->branch_where[i]);
-    free(ext->branch_where);
+    cq__free(ext->branch_where);
     ext->branch_where = NULL;
     ext->nbranch = 0;
 }
@@ -473,7 +481,16 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
 
 int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return cq__find(out, m, opts, NULL);
 }
 
@@ -520,8 +537,8 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     cq_find_opts o = *opts;
-    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
-    cq_rows *rows = calloc(1, sizeof *rows);
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
     cq__stmt *st = NULL;
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
@@ -532,7 +549,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = cq__inc_plan_make(&plan, m, o.include);
     if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes) {
         /* keys that tie included rows to their parent are read but not shown (A3) */
-        hidden = calloc(m->nattrs + 1, sizeof *hidden);
+        hidden = cq__calloc(m->nattrs + 1, sizeof *hidden);
         if (!hidden)
             rc = oom(m->db);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
@@ -569,7 +586,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         size_t i = m->pk[k]; /* parents are told apart by their key: always read */
         if (sel[i])
             continue;
-        if (!hidden && !(hidden = calloc(m->nattrs + 1, sizeof *hidden)))
+        if (!hidden && !(hidden = cq__calloc(m->nattrs + 1, sizeof *hidden)))
             rc = oom(m->db);
         else
             sel[i] = hidden[i] = true;
@@ -597,8 +614,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
-    free(sel);
-    free(hidden);
+    cq__free(sel);
+    cq__free(hidden);
     if (rc != CQ_OK) {
         cq_rows_free(rows);
         return rc;
@@ -639,6 +656,10 @@ static bool where_names_one_row(const cq_model *m, const cq_value *where)
 
 int cq_model_find_one(cq_instance **out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     *out = NULL;
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     if (!(o.where && o.limit == 0 && where_names_one_row(m, o.where)))
@@ -727,6 +748,11 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     if (!out || !m)
         return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || cq_value_type_of(opts->where) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "%s on \"%s\" needs a where object",
                            wrap ? "findOrCreate" : "findCreateFind", m->name);
@@ -827,6 +853,11 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
         return CQ_EINVALID;
     cq_db *db = m->db;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
     if (!is_identifier(fn))
         return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
@@ -939,8 +970,17 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
 int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
                         const cq_find_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
     *out = NULL;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (cq_value_is_null(pk))
         return CQ_OK; /* Sequelize resolves null for a null key without a query */
     cq_value *w = NULL;
@@ -957,16 +997,36 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
 
 int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
 {
+    if (out)
+        *out = 0;
+    if (!out || !m)
+        return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     return cq__count(out, m, opts, NULL);
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
                                 const cq_find_opts *opts)
 {
+    if (rows_out)
+        *rows_out = NULL;
+    if (count_out)
+        *count_out = 0;
+    if (!rows_out || !count_out || !m)
+        return CQ_EINVALID;
     *rows_out = NULL;
     *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_find_opts co = opts ? *opts : (cq_find_opts){ 0 };
     co.limit = co.offset = 0;
     co.order = NULL;
@@ -1019,13 +1079,20 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
 
 int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
                            m->name);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
-    bool *sel = calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
     cq__result res = { 0 };
     o.where = NULL;
@@ -1059,7 +1126,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     }
     cq__result_free(&res);
     cq__stmt_free(st);
-    free(sel);
+    cq__free(sel);
     return rc;
 }
 
@@ -1074,7 +1141,7 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
                            m->name);
     /* one multi-row INSERT, as Sequelize (a single statement needs no transaction) */
     size_t n = cq_value_size(values);
-    cq_rows *rows = calloc(1, sizeof *rows);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
     int rc = rows ? CQ_OK : oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         cq_instance *inst = NULL;
@@ -1152,7 +1219,7 @@ static int validate_values(cq_model *m, const cq_value *values, bool hooks)
 {
     cq_db *db = m->db;
     size_t n = cq_value_size(values);
-    const char **fields = calloc(n + 1, sizeof *fields);
+    const char **fields = cq__calloc(n + 1, sizeof *fields);
     if (!fields)
         return oom(db);
     for (size_t k = 0; k < n; k++)
@@ -1177,7 +1244,7 @@ static int validate_values(cq_model *m, const cq_value *values, bool hooks)
         }
     }
     cq_instance_free(inst);
-    free(fields);
+    cq__free(fields);
     return rc;
 }
 
@@ -1205,7 +1272,16 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "update on \"%s\" needs a where (an empty object updates every row)",
@@ -1308,7 +1384,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
         char now[32];
         cq__now_iso(now);
         cq_value *t = cq_value_text(now);
-        if (cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+        if (!t || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], t, d)) != 0)
             rc = oom(m->db);
         cq_value_free(t);
@@ -1358,8 +1434,11 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         } else {
             amount = cq_value_int(by);
         }
-        if (cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0 ||
-            cq__stmt_add_ival(st, amount) != 0)
+        if (!amount || cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0) {
+            cq_value_free(amount);
+            return oom(db);
+        }
+        if (cq__stmt_add_ival(st, amount) != 0) /* takes amount, even failing */
             return oom(db);
     }
     cq_dialect d = cq_db_dialect(db);
@@ -1367,7 +1446,7 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         char now[32];
         cq__now_iso(now);
         cq_value *tv = cq_value_text(now);
-        int bad = cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
+        int bad = !tv || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
                   cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], tv, d)) != 0;
         cq_value_free(tv);
         if (bad)
@@ -1388,6 +1467,11 @@ static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fiel
     if (!m)
         return CQ_EINVALID;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment on \"%s\" needs a where (an empty object moves every row)",
@@ -1422,6 +1506,11 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
         return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (opts && (opts->where || opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment of an instance of \"%s\" takes no where: it moves that row",
@@ -1526,7 +1615,16 @@ int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (!opts || (!opts->where && !opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "destroy on \"%s\" needs a where (an empty object deletes every row)",
@@ -1553,7 +1651,16 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
         *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    if (count_out)
+        *count_out = 0;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     const cq_bulk_opts none = { 0 };

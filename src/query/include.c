@@ -48,14 +48,14 @@ bool cq__inc_plan_empty(const cq__inc_plan *p)
 void cq__inc_plan_free(cq__inc_plan *p)
 {
     for (size_t i = 0; p && i < p->n; i++) {
-        free(p->nodes[i].alias);
-        free(p->nodes[i].sel);
-        free(p->nodes[i].hidden);
-        free(p->nodes[i].orders);
+        cq__free(p->nodes[i].alias);
+        cq__free(p->nodes[i].sel);
+        cq__free(p->nodes[i].hidden);
+        cq__free(p->nodes[i].orders);
         cq__inc_plan_free(&p->nodes[i].children);
     }
     if (p) {
-        free(p->nodes);
+        cq__free(p->nodes);
         p->nodes = NULL;
         p->n = 0;
         cq__inc_list_free(p->expanded);
@@ -170,7 +170,7 @@ static char *alias_join(const char *left, const char *sep, const char *right)
     while (cut > 0 && ((unsigned char)full[cut] & 0xC0) == 0x80)
         cut--; /* not inside a UTF-8 sequence */
     char *s = cq__asprintf("%.*s_%08x", cut, full, (unsigned)h);
-    free(full);
+    cq__free(full);
     return s;
 }
 
@@ -219,8 +219,8 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
         return rc;
     /* (a to-many include uses these only in the single-JOIN shape: by default its own query
      * selects its columns) */
-    n->sel = calloc(t->nattrs + 1, sizeof *n->sel);
-    n->hidden = calloc(t->nattrs + 1, sizeof *n->hidden);
+    n->sel = cq__calloc(t->nattrs + 1, sizeof *n->sel);
+    n->hidden = cq__calloc(t->nattrs + 1, sizeof *n->hidden);
     if (!n->sel || !n->hidden)
         return oom(db);
     for (size_t i = 0; i < t->nattrs; i++) {
@@ -421,7 +421,7 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
     }
     cq__expr_free(cond);
     cq__stmt_free(sub);
-    free(talias);
+    cq__free(talias);
     return rc;
 }
 
@@ -490,10 +490,10 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
             char *colalias = alias_join(n->alias, ".", n->target->attrs[k].name);
             if (!colalias ||
                 cq__stmt_add_col(st, n->alias, n->target->attrs[k].field, colalias) != 0) {
-                free(colalias);
+                cq__free(colalias);
                 return oom(db);
             }
-            free(colalias);
+            cq__free(colalias);
         }
         /* filters for this include's required children go in its own ON clause */
         rc = add_nodes(st, &n->children, n->target, n->alias, false, inner, on);
@@ -586,8 +586,8 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
     inc->assoc = n->a;
     inc->key = cq__strdup(n->a->alias.as);
     inc->many = n->to_many;
-    if (!inc->key || (inc->many && !(inc->rows = calloc(1, sizeof *inc->rows)))) {
-        free(inc->key);
+    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
+        cq__free(inc->key);
         return NULL;
     }
     inst->ninc++;
@@ -620,7 +620,8 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
         int rc = CQ_OK;
         for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
-                if (!child->hidden && !(child->hidden = calloc(t->nattrs, sizeof *child->hidden)))
+                if (!child->hidden &&
+                    !(child->hidden = cq__calloc(t->nattrs, sizeof *child->hidden)))
                     rc = oom(t->db);
                 else
                     child->hidden[k] = true;
@@ -657,7 +658,7 @@ static cq_instance *inst_clone(const cq_instance *src)
     c->is_new = src->is_new;
     c->hide_nonpk = src->hide_nonpk;
     if (ok && src->hidden) {
-        if ((c->hidden = calloc(m->nattrs + 1, sizeof *c->hidden)))
+        if ((c->hidden = cq__calloc(m->nattrs + 1, sizeof *c->hidden)))
             memcpy(c->hidden, src->hidden, m->nattrs * sizeof *c->hidden);
         else
             ok = false;
@@ -681,7 +682,7 @@ static cq_instance *inst_clone(const cq_instance *src)
         if (ok && s->one)
             ok = (d->one = inst_clone(s->one)) != NULL;
         if (ok && s->rows) {
-            ok = (d->rows = calloc(1, sizeof *d->rows)) != NULL;
+            ok = (d->rows = cq__calloc(1, sizeof *d->rows)) != NULL;
             for (size_t j = 0; ok && j < s->rows->n; j++)
                 ok = cq__rows_push(d->rows, inst_clone(s->rows->items[j])) == 0;
         }
@@ -775,9 +776,9 @@ static int keymap_init(keymap *m, size_t n)
     m->cap = 16;
     while (m->cap < n * 2)
         m->cap *= 2;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->slot = calloc(m->cap, sizeof *m->slot);
-    m->next = malloc((n ? n : 1) * sizeof *m->next);
+    m->keys = cq__calloc(m->cap, sizeof *m->keys);
+    m->slot = cq__calloc(m->cap, sizeof *m->slot);
+    m->next = cq__malloc((n ? n : 1) * sizeof *m->next);
     for (size_t i = 0; m->next && i < n; i++)
         m->next[i] = -1;
     return m->keys && m->slot && m->next ? 0 : -1;
@@ -786,10 +787,10 @@ static int keymap_init(keymap *m, size_t n)
 static void keymap_free(keymap *m)
 {
     for (size_t i = 0; m->keys && i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->slot);
-    free(m->next);
+        cq__free(m->keys[i]);
+    cq__free(m->keys);
+    cq__free(m->slot);
+    cq__free(m->next);
 }
 
 /* Inserts key -> slot (taking `key`); returns false if the key was there already, in which
@@ -799,7 +800,7 @@ static bool keymap_put(keymap *m, char *key, size_t slot)
     size_t i = hash_str(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0) {
-            free(key);
+            cq__free(key);
             size_t last = m->slot[i];
             while (m->next[last] >= 0)
                 last = (size_t)m->next[last];
@@ -818,11 +819,11 @@ static bool keymap_put(keymap *m, char *key, size_t slot)
 static int keymap_grow(keymap *m)
 {
     size_t cap = m->cap * 2;
-    char **keys = calloc(cap, sizeof *keys);
-    size_t *slot = calloc(cap, sizeof *slot);
+    char **keys = cq__calloc(cap, sizeof *keys);
+    size_t *slot = cq__calloc(cap, sizeof *slot);
     if (!keys || !slot) {
-        free(keys);
-        free(slot);
+        cq__free(keys);
+        cq__free(slot);
         return -1;
     }
     for (size_t i = 0; i < m->cap; i++) {
@@ -834,8 +835,8 @@ static int keymap_grow(keymap *m)
         keys[j] = m->keys[i];
         slot[j] = m->slot[i];
     }
-    free(m->keys);
-    free(m->slot);
+    cq__free(m->keys);
+    cq__free(m->slot);
     m->keys = keys;
     m->slot = slot;
     m->cap = cap;
@@ -847,13 +848,13 @@ static int keymap_grow(keymap *m)
 static int keymap_set(keymap *m, char *key, size_t slot)
 {
     if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0) {
-        free(key);
+        cq__free(key);
         return -1;
     }
     size_t i = hash_str(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0) {
-            free(key);
+            cq__free(key);
             m->slot[i] = slot;
             return 0;
         }
@@ -894,7 +895,13 @@ static cq__included *included_for(cq_instance *inst, const cq__inc *n)
 static cq_value *keys_where(const char *fk, cq_value *keys, const cq_value *scope)
 {
     cq_value *in = cq_value_object(), *w = cq_value_object();
-    if (!in || !w || cq_value_object_set(in, "$in", keys) != CQ_OK) {
+    if (!in || !w) {
+        cq_value_free(keys); /* taken even on failure */
+        cq_value_free(in);
+        cq_value_free(w);
+        return NULL;
+    }
+    if (cq_value_object_set(in, "$in", keys) != CQ_OK) {
         cq_value_free(in);
         cq_value_free(w);
         return NULL;
@@ -918,7 +925,7 @@ static int branches_ext(cq__find_ext *ext, const cq_assoc *a, cq_value *keys, in
 {
     cq_db *db = a->source->db;
     size_t nk = cq_value_size(keys);
-    int rc = (ext->branch_where = calloc(nk, sizeof *ext->branch_where)) ? CQ_OK : oom(db);
+    int rc = (ext->branch_where = cq__calloc(nk, sizeof *ext->branch_where)) ? CQ_OK : oom(db);
     for (size_t i = 0; rc == CQ_OK && i < nk; i++) {
         cq_value *w = cq_value_object();
         if (!w ||
@@ -1032,7 +1039,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         size_t cnt = 0;
         while (e->attributes[cnt])
             cnt++;
-        attrs = calloc(cnt + 3, sizeof *attrs);
+        attrs = cq__calloc(cnt + 3, sizeof *attrs);
         if (!attrs)
             rc = oom(db);
         for (size_t i = 0; attrs && i < cnt; i++)
@@ -1048,7 +1055,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     size_t nspec = 0;
     while (e->order && e->order[nspec].attr)
         nspec++;
-    cq_order *ord = calloc(nspec + n->norders + 2, sizeof *ord);
+    cq_order *ord = cq__calloc(nspec + n->norders + 2, sizeof *ord);
     if (!ord)
         rc = oom(db);
     size_t no = 0;
@@ -1081,8 +1088,8 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         rc = cq__find(&rows, a->target, &o, &ext);
     else
         cq__find_ext_release(&ext);
-    free(attrs);
-    free(ord);
+    cq__free(attrs);
+    cq__free(ord);
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
@@ -1090,8 +1097,13 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
                             : child->through       ? value_of(child->through, a->fk)
                                                    : NULL;
         char *kt = k ? key_text(k) : NULL;
+        if (k && !kt) {
+            cq_instance_free(child); /* not a child without parent: out of memory */
+            rc = oom(db);
+            break;
+        }
         long slot = kt ? keymap_get(&km, kt) : -1;
-        free(kt);
+        cq__free(kt);
         if (slot < 0) {
             cq_instance_free(child);
             continue;
@@ -1100,7 +1112,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
             if (e->through_attributes_none) {
                 cq_instance_free(child->through);
                 child->through = NULL;
-                free(child->through_key);
+                cq__free(child->through_key);
                 child->through_key = NULL;
             } else if (e->through_attributes &&
                        cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
@@ -1130,7 +1142,7 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
             rc = load_node(n, parents, np, txn);
         } else {
             /* to-many includes nested under a to-one include: gather those children */
-            cq_instance **kids = calloc(np + 1, sizeof *kids);
+            cq_instance **kids = cq__calloc(np + 1, sizeof *kids);
             size_t nk = 0;
             if (!kids)
                 return oom(n->target->db);
@@ -1140,7 +1152,7 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
                     kids[nk++] = inc->one;
             }
             rc = nk ? load_plan(&n->children, kids, nk, txn) : CQ_OK;
-            free(kids);
+            cq__free(kids);
         }
         if (rc != CQ_OK)
             return rc;
@@ -1212,7 +1224,7 @@ static int group_parents(cq_rows *rows)
             rows->items[out++] = inst;
             continue;
         }
-        free(id);
+        cq__free(id);
         cq_instance_free(rows->items[first]); /* the later row wins, at the first position */
         rows->items[first] = inst;
     }
@@ -1334,7 +1346,7 @@ static int add_cols(cq__stmt *st, cq_model *t, const char *alias, const bool *se
             continue;
         char *colalias = alias_join(alias, ".", t->attrs[k].name);
         int bad = !colalias || cq__stmt_add_col(st, alias, t->attrs[k].field, colalias) != 0;
-        free(colalias);
+        cq__free(colalias);
         if (bad)
             return oom(t->db);
     }
@@ -1380,7 +1392,7 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
         n->tcol0 = st->ncols;
         if (rc == CQ_OK && talias)
             rc = add_cols(st, n->a->through, talias, NULL);
-        free(talias);
+        cq__free(talias);
         if (rc == CQ_OK)
             rc = sj_add_nodes(st, &n->children, n->target, n->alias, inner, on);
         if (rc != CQ_OK)
@@ -1502,7 +1514,7 @@ static cq_instance *sj_build(sj_reader *s, cq_model *t, const bool *sel, const b
         any_hidden |= hidden && hidden[k];
     }
     if (any_hidden) {
-        if (!(inst->hidden = calloc(t->nattrs + 1, sizeof *inst->hidden))) {
+        if (!(inst->hidden = cq__calloc(t->nattrs + 1, sizeof *inst->hidden))) {
             cq_instance_free(inst);
             return NULL;
         }
@@ -1556,7 +1568,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
             return oom(s->db);
         if (!present) {
-            free(key);
+            cq__free(key);
             continue; /* no row joined (LEFT OUTER): nor any below it */
         }
         long slot = key ? keymap_get(&s->km, key) : -1;
@@ -1564,7 +1576,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         bool made = false;
         if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
             child = s->objs[slot];
-            free(key);
+            cq__free(key);
         } else {
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
@@ -1584,7 +1596,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                       keymap_set(&s->km, key, s->nobjs - 1) != 0;
                 key = NULL;
             }
-            free(key);
+            cq__free(key);
             if (bad)
                 return oom(s->db);
             made = true;
@@ -1609,7 +1621,7 @@ struct cq__sj_stream {
 int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool *sel,
                      const bool *hidden, cq__inc_plan *p)
 {
-    cq__sj_stream *st = *out = calloc(1, sizeof *st);
+    cq__sj_stream *st = *out = cq__calloc(1, sizeof *st);
     if (!st || keymap_init(&st->s.km, 0) != 0) {
         cq__inc_sj_end(st);
         *out = NULL;
@@ -1640,11 +1652,11 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     cq_instance *inst = NULL;
     if (slot >= 0) {
         inst = st->rows->items[slot];
-        free(key);
+        cq__free(key);
     } else {
         inst = sj_build(s, m, st->sel, st->hidden, 0);
         if (!inst || cq__rows_push(st->rows, inst) != 0) {
-            free(key);
+            cq__free(key);
             return oom(m->db);
         }
         if (keymap_set(&s->km, key, st->rows->n - 1) != 0)
@@ -1658,11 +1670,11 @@ void cq__inc_sj_end(cq__sj_stream *st)
     if (!st)
         return;
     keymap_free(&st->s.km);
-    free(st->s.objs);
+    cq__free(st->s.objs);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);
-    free(st->s.grave);
-    free(st);
+    cq__free(st->s.grave);
+    cq__free(st);
 }
 
 static bool has_separate(const cq__inc_plan *p)
@@ -1700,7 +1712,7 @@ static int load_separate(cq__inc_plan *p, cq_instance **parents, size_t np, cq_t
         }
         if (rc == CQ_OK && nk)
             rc = load_separate(&n->children, kids, nk, txn);
-        free(kids);
+        cq__free(kids);
         if (rc != CQ_OK)
             return rc;
     }

@@ -41,7 +41,7 @@ static void xnode_free(xnode *x)
 {
     if (x) {
         xlist_free(&x->added);
-        free(x);
+        cq__free(x);
     }
 }
 
@@ -49,7 +49,7 @@ static void xlist_free(xlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
         xnode_free(l->v[i]);
-    free(l->v);
+    cq__free(l->v);
     memset(l, 0, sizeof *l);
 }
 
@@ -70,7 +70,7 @@ void cq__inc_list_free(cq_include *list)
 {
     for (cq_include *e = list; e && !cq__inc_is_end(e); e++)
         cq__inc_list_free((cq_include *)e->include);
-    free(list);
+    cq__free(list);
 }
 
 static bool list_has_all(const cq_include *list)
@@ -159,9 +159,9 @@ static int add_all(cq_model *parent, const cq_include *user, xlist *nodes, const
         if (cq__grow((void **)&used->v, &used->cap, used->n + 1, sizeof *used->v) != 0)
             return oom(db);
         used->v[used->n++] = parent;
-        xnode *x = calloc(1, sizeof *x);
+        xnode *x = cq__calloc(1, sizeof *x);
         if (!x || xlist_push(nodes, x) != 0) {
-            free(x);
+            cq__free(x);
             return oom(db);
         }
         x->e = *all;
@@ -209,9 +209,9 @@ static int expand(cq_include **out, cq_model *m, const cq_include *user, xlist *
     for (const cq_include *e = user; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
         if (is_all(e))
             continue;
-        xnode *x = calloc(1, sizeof *x);
+        xnode *x = cq__calloc(1, sizeof *x);
         if (!x || xlist_push(&res, x) != 0) {
-            free(x);
+            cq__free(x);
             rc = oom(db);
             break;
         }
@@ -235,8 +235,8 @@ static int expand(cq_include **out, cq_model *m, const cq_include *user, xlist *
         if (rc == CQ_OK)
             rc = add_all(m, NULL, &res, e, &used);
     }
-    free(used.v);
-    cq_include *list = rc == CQ_OK ? calloc(res.n + 1, sizeof *list) : NULL;
+    cq__free(used.v);
+    cq_include *list = rc == CQ_OK ? cq__calloc(res.n + 1, sizeof *list) : NULL;
     if (rc == CQ_OK && !list)
         rc = oom(db);
     for (size_t i = 0; rc == CQ_OK && i < res.n; i++) {

@@ -6,7 +6,7 @@
 
 cq__expr *cq__expr_new(cq__expr_kind kind)
 {
-    cq__expr *e = calloc(1, sizeof *e);
+    cq__expr *e = cq__calloc(1, sizeof *e);
     if (e)
         e->kind = kind;
     return e;
@@ -76,25 +76,25 @@ void cq__expr_free(cq__expr *e)
         return;
     for (size_t i = 0; i < e->n; i++)
         cq__expr_free(e->kids[i]);
-    free(e->kids);
-    free(e->table);
-    free(e->column);
-    free(e->raw);
+    cq__free(e->kids);
+    cq__free(e->table);
+    cq__free(e->column);
+    cq__free(e->raw);
     cq_value_free(e->value);
     cq_value_free(e->raw_params);
     cq__stmt_free(e->sub);
-    free(e);
+    cq__free(e);
 }
 
 cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table)
 {
-    cq__stmt *st = calloc(1, sizeof *st);
+    cq__stmt *st = cq__calloc(1, sizeof *st);
     if (!st)
         return NULL;
     st->kind = kind;
     st->limit = -1;
     if (table && !(st->table = cq__strdup(table))) {
-        free(st);
+        cq__free(st);
         return NULL;
     }
     return st;
@@ -104,55 +104,55 @@ void cq__stmt_free(cq__stmt *st)
 {
     if (!st)
         return;
-    free(st->table);
-    free(st->alias);
+    cq__free(st->table);
+    cq__free(st->alias);
     cq__stmt_free(st->from_sub);
     for (size_t i = 0; i < st->ncols; i++) {
-        free(st->cols[i].table);
-        free(st->cols[i].column);
-        free(st->cols[i].alias);
+        cq__free(st->cols[i].table);
+        cq__free(st->cols[i].column);
+        cq__free(st->cols[i].alias);
     }
-    free(st->cols);
+    cq__free(st->cols);
     cq__expr_free(st->count);
     for (size_t i = 0; i < st->njoins; i++) {
-        free(st->joins[i].table);
-        free(st->joins[i].alias);
+        cq__free(st->joins[i].table);
+        cq__free(st->joins[i].alias);
         cq__expr_free(st->joins[i].on);
-        free(st->joins[i].nest_table);
-        free(st->joins[i].nest_alias);
+        cq__free(st->joins[i].nest_table);
+        cq__free(st->joins[i].nest_alias);
         cq__expr_free(st->joins[i].nest_on);
     }
-    free(st->joins);
+    cq__free(st->joins);
     cq__expr_free(st->where);
     for (size_t i = 0; i < st->norder; i++)
         cq__expr_free(st->order[i].expr);
-    free(st->order);
+    cq__free(st->order);
     for (size_t i = 0; i < st->nicols; i++)
-        free(st->icols[i]);
-    free(st->icols);
-    free(st->iops);
-    free(st->count_alias);
+        cq__free(st->icols[i]);
+    cq__free(st->icols);
+    cq__free(st->iops);
+    cq__free(st->count_alias);
     for (size_t i = 0; i < st->ngroup; i++)
-        free(st->group[i]);
-    free(st->group);
+        cq__free(st->group[i]);
+    cq__free(st->group);
     for (size_t i = 0; i < st->nconflict; i++)
-        free(st->conflict[i]);
-    free(st->conflict);
+        cq__free(st->conflict[i]);
+    cq__free(st->conflict);
     for (size_t i = 0; i < st->nupd; i++)
-        free(st->upd[i]);
-    free(st->upd);
+        cq__free(st->upd[i]);
+    cq__free(st->upd);
     for (size_t i = 0; i < st->nivals; i++)
         cq_value_free(st->ivals[i]);
-    free(st->ivals);
+    cq__free(st->ivals);
     for (size_t i = 0; i < st->nreturning; i++)
-        free(st->returning[i]);
-    free(st->returning);
-    free(st->raw);
+        cq__free(st->returning[i]);
+    cq__free(st->returning);
+    cq__free(st->raw);
     cq_value_free(st->raw_params);
     for (size_t i = 0; i < st->nunions; i++)
         cq__stmt_free(st->unions[i]);
-    free(st->unions);
-    free(st);
+    cq__free(st->unions);
+    cq__free(st);
 }
 
 int cq__stmt_add_union(cq__stmt *st, cq__stmt *sel)
@@ -192,7 +192,7 @@ static int push_str(char ***arr, size_t *n, size_t *cap, const char *s)
 {
     char *d = cq__strdup(s);
     if (!d || cq__grow((void **)arr, cap, *n + 1, sizeof(char *)) != 0) {
-        free(d);
+        cq__free(d);
         return -1;
     }
     (*arr)[(*n)++] = d;
@@ -208,7 +208,7 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op)
 {
     if (cq__stmt_add_icol(st, column) != 0)
         return -1;
-    char *ops = realloc(st->iops, st->nicols);
+    char *ops = cq__realloc(st->iops, st->nicols);
     if (!ops)
         return -1;
     memset(ops + st->niops, 0, st->nicols - st->niops);
@@ -294,7 +294,7 @@ int cq__stmt_and_where(cq__stmt *st, cq__expr *e)
         if (!a || cq__expr_add(a, st->where) != 0) {
             if (!a)
                 cq__expr_free(st->where);
-            free(a);
+            cq__free(a);
             st->where = NULL; /* cq__expr_add freed it on failure */
             cq__expr_free(e);
             return -1;

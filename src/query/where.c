@@ -197,7 +197,7 @@ static int col_ref(cq__expr **out, wctx *w, const cq_value *v)
             cq__buf_putc(&b, *p);
     }
     *out = b.oom ? NULL : cq__expr_col(b.data, dot + 1);
-    free(b.data);
+    cq__free(b.data);
     return *out ? CQ_OK : oom(db);
 }
 
@@ -307,7 +307,7 @@ static int build_like(cq__expr **out, wctx *w, const target *t, const char *op, 
     cq__buf_put(&b, cq_value_as_text(v));
     cq__buf_put(&b, like_ops[k].after);
     cq__expr *p = b.oom ? NULL : cq__expr_param(cq_value_text_n(b.data, b.len));
-    free(b.data);
+    cq__free(b.data);
     if (!p)
         return oom(db);
     *out = cq__expr_cmp(lhs_of(w, t, v), "LIKE", p);
@@ -480,7 +480,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
         return oom(db);
     char *dot = strrchr(inner, '.');
     if (!dot || dot == inner || !dot[1]) {
-        free(inner);
+        cq__free(inner);
         return cq__db_fail(db, CQ_EINVALID,
                            "where: \"%s\" must be \"$<include path>.<attribute>$\"", key);
     }
@@ -496,7 +496,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
         wctx iw = { im, ialias, NULL, NULL };
         rc = build_attr(out, &iw, dot + 1, v);
     }
-    free(inner);
+    cq__free(inner);
     return rc;
 }
 
@@ -514,7 +514,7 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
         if (!head)
             return oom(db);
         long ji = cq__model_attr_index(w->m, head);
-        free(head);
+        cq__free(head);
         if (ji >= 0 && is_json(&w->m->attrs[ji])) {
             cq_value *path = cq_value_array();
             int rc = path ? CQ_OK : oom(db);
@@ -525,7 +525,7 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
                     rc = oom(db);
                 else
                     rc = json_key_ok(w, &w->m->attrs[ji], seg);
-                free(seg);
+                cq__free(seg);
                 if (!p[n])
                     break;
                 p += n + 1;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "schema/schema.h"
 
 static int want_name(const char **out, json_t *v, const char *path, cq__diag *diag)
@@ -29,7 +30,7 @@ int cq__sch_parse_hooks(cq_hook **out, json_t *v, const char *path, cq__diag *di
     {
         n += json_is_array(val) ? json_array_size(val) : 1;
     }
-    cq_hook *list = calloc(n + 1, sizeof *list);
+    cq_hook *list = cq__calloc(n + 1, sizeof *list);
     if (!list)
         return CQ_ENOMEM;
     size_t k = 0;
@@ -60,7 +61,7 @@ int cq__sch_parse_hooks(cq_hook **out, json_t *v, const char *path, cq__diag *di
             break;
     }
     if (rc != CQ_OK) {
-        free(list);
+        cq__free(list);
         return rc;
     }
     *out = list;

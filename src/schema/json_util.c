@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "schema/schema.h"
 
 void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...)
@@ -115,7 +116,15 @@ int cq__json_parse(json_t **out, const char *text, size_t len, const char *origi
 {
     json_error_t jerr;
     /* JSON_DECODE_ANY: a script that is not an object gets a path message, not a parse one. */
+    unsigned long refused = cq__json_alloc_failures();
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (cq__json_alloc_failures() != refused) {
+        /* jansson may call this a syntax error, or lose a character and succeed */
+        json_decref(*out);
+        *out = NULL;
+        cq__diag_set(diag, NULL, "%s: out of memory", origin ? origin : "<input>");
+        return CQ_ENOMEM;
+    }
     if (*out)
         return CQ_OK;
     cq__diag_set(diag, NULL, "%s:%d:%d: invalid JSON: %s", origin ? origin : "<input>", jerr.line,
@@ -131,16 +140,16 @@ char *cq__read_file(const char *path, size_t *len_out, cq__diag *diag)
         return NULL;
     }
     size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+    char *buf = cq__malloc(cap);
     while (buf) {
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
         if (got == 0)
             break;
         if (cap - len - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
+            char *nb = cq__realloc(buf, cap * 2);
             if (!nb) {
-                free(buf);
+                cq__free(buf);
                 buf = NULL;
                 break;
             }
@@ -151,7 +160,7 @@ char *cq__read_file(const char *path, size_t *len_out, cq__diag *diag)
     bool failed = ferror(f) != 0;
     fclose(f);
     if (!buf || failed) {
-        free(buf);
+        cq__free(buf);
         cq__diag_set(diag, NULL, "%s: %s", path, buf ? "read error" : "out of memory");
         return NULL;
     }
@@ -203,14 +212,14 @@ bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__
         return true;
     }
     if (out) {
-        unsigned char *bytes = malloc(len / 2 + 1);
+        unsigned char *bytes = cq__malloc(len / 2 + 1);
         *out = NULL;
         if (bytes) {
             for (size_t i = 0; i < len / 2; i++)
                 bytes[i] =
                     (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
             *out = cq_value_blob(bytes, len / 2);
-            free(bytes);
+            cq__free(bytes);
         }
         if (!*out) {
             cq__diag_set(diag, sub, "out of memory");

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "model/model.h"
 #include "schema/schema.h"
 
@@ -50,6 +51,6 @@ int cq_db_load_schema_file(cq_db *db, const char *path, const cq_schema_opts *op
         return cq__db_fail(db, strstr(diag.msg, "out of memory") ? CQ_ENOMEM : CQ_EINVALID, "%s",
                            diag.msg);
     int rc = load(db, text, len, opts && opts->origin ? opts->origin : path);
-    free(text);
+    cq__free(text);
     return rc;
 }

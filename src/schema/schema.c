@@ -38,8 +38,8 @@ static void skip_spaces(const char **p);
 void cq__sch_strv_free(char **v)
 {
     for (char **p = v; p && *p; p++)
-        free(*p);
-    free(v);
+        cq__free(*p);
+    cq__free(v);
 }
 
 /* The quoted values of "ENUM('a', 'b')" after the "(" at *p: 'x' or "x", the quote doubled
@@ -65,9 +65,9 @@ static int parse_enum_values(char ***out, const char *p, const char *q, const ch
         }
         if (*p != quote)
             break;
-        char *val = malloc(len + 1);
+        char *val = cq__malloc(len + 1);
         if (!val || cq__grow((void **)&v, &cap, n + 2, sizeof *v) != 0) {
-            free(val);
+            cq__free(val);
             cq__sch_strv_free(v);
             cq__diag_set(diag, path, "out of memory");
             return CQ_ENOMEM;
@@ -390,7 +390,7 @@ static int attr_values(cq__sch_model *m, size_t i, json_t *val, const char *path
         cq__diag_set(diag, path, "expected a non-empty array of strings");
         return CQ_EINVALID;
     }
-    char **v = calloc(n + 1, sizeof *v);
+    char **v = cq__calloc(n + 1, sizeof *v);
     for (size_t k = 0; v && k < n; k++)
         if (!(v[k] = cq__strdup(json_string_value(json_array_get(val, k))))) {
             cq__sch_strv_free(v);
@@ -575,8 +575,8 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
         json_t *f = json_object_get(json_array_get(list, i), "fields");
         nfields += (json_is_array(f) ? json_array_size(f) : 0) + 1;
     }
-    m->indexes = calloc(n + 1, sizeof *m->indexes);
-    m->index_fields = calloc(nfields + 1, sizeof *m->index_fields);
+    m->indexes = cq__calloc(n + 1, sizeof *m->indexes);
+    m->index_fields = cq__calloc(nfields + 1, sizeof *m->index_fields);
     if (!m->indexes || !m->index_fields) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -671,7 +671,7 @@ static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path,
             rc = cq__sch_parse_validate(&m->model_validators, val, true, sub, diag);
             o->validate = m->model_validators;
         } else if (strcmp(key, "hooks") == 0) {
-            free(m->hooks);
+            cq__free(m->hooks);
             rc = cq__sch_parse_hooks(&m->hooks, val, sub, diag);
             o->hooks = m->hooks;
         } else if (strcmp(key, "name") == 0) {
@@ -731,11 +731,11 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         return CQ_EINVALID;
     }
     size_t n = attrs ? json_object_size(attrs) : 0;
-    m->attrs = calloc(n + 1, sizeof *m->attrs);
-    m->cq_attrs = calloc(n + 1, sizeof *m->cq_attrs);
-    m->defaults = calloc(n + 1, sizeof *m->defaults);
-    m->validators = calloc(n + 1, sizeof *m->validators);
-    m->enum_values = calloc(n + 1, sizeof *m->enum_values);
+    m->attrs = cq__calloc(n + 1, sizeof *m->attrs);
+    m->cq_attrs = cq__calloc(n + 1, sizeof *m->cq_attrs);
+    m->defaults = cq__calloc(n + 1, sizeof *m->defaults);
+    m->validators = cq__calloc(n + 1, sizeof *m->validators);
+    m->enum_values = cq__calloc(n + 1, sizeof *m->enum_values);
     if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators || !m->enum_values) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -804,33 +804,33 @@ void cq__schema_free(cq__schema *s)
         cq__sch_model *m = &s->models[i];
         for (size_t a = 0; m->defaults && a < m->n_attrs; a++)
             cq_value_free(m->defaults[a]);
-        free(m->defaults);
-        free(m->attrs);
-        free(m->cq_attrs);
-        free(m->indexes);
-        free(m->index_fields);
+        cq__free(m->defaults);
+        cq__free(m->attrs);
+        cq__free(m->cq_attrs);
+        cq__free(m->indexes);
+        cq__free(m->index_fields);
         for (size_t a = 0; m->validators && a < m->n_attrs; a++)
             cq_validators_free(m->validators[a]);
-        free(m->validators);
+        cq__free(m->validators);
         cq_validators_free(m->model_validators);
         for (size_t a = 0; m->enum_values && a < m->n_attrs; a++)
             cq__sch_strv_free(m->enum_values[a]);
-        free(m->enum_values);
-        free(m->hooks);
+        cq__free(m->enum_values);
+        cq__free(m->hooks);
     }
-    free(s->models);
+    cq__free(s->models);
     for (size_t i = 0; i < s->n_assocs; i++)
         cq__sch_assoc_clear(&s->assocs[i]);
-    free(s->assocs);
+    cq__free(s->assocs);
     json_decref(s->root);
-    free(s);
+    cq__free(s);
 }
 
 static int schema_from_json(cq__schema **out, json_t *root, const char *path, const cq_db *known,
                             cq__diag *diag)
 {
     *out = NULL;
-    cq__schema *s = calloc(1, sizeof *s);
+    cq__schema *s = cq__calloc(1, sizeof *s);
     if (!s) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
@@ -865,7 +865,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
         rc = CQ_EINVALID;
         goto done;
     }
-    s->models = calloc(json_object_size(models) + 1, sizeof *s->models);
+    s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
         cq__diag_set(diag, path, "out of memory");
         rc = CQ_ENOMEM;
@@ -892,7 +892,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
             rc = CQ_EINVALID;
             goto done;
         }
-        s->assocs = calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
+        s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
         if (!s->assocs) {
             cq__diag_set(diag, path, "out of memory");
             rc = CQ_ENOMEM;

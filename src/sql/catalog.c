@@ -138,7 +138,8 @@ char *cq__sql_select_all(const char *table, cq_dialect dialect)
     return cq__buf_take(&b);
 }
 
-char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
+int cq__sql_txn_into(char *out, size_t size, cq__txn_verb verb, uint64_t savepoint,
+                     cq_dialect dialect)
 {
     static const char *const top[] = {
         [CQ__TXN_BEGIN] = "BEGIN;", [CQ__TXN_COMMIT] = "COMMIT;", [CQ__TXN_ROLLBACK] = "ROLLBACK;"
@@ -146,21 +147,21 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
     static const char *const nested[] = { [CQ__TXN_BEGIN] = "SAVEPOINT ",
                                           [CQ__TXN_COMMIT] = "RELEASE SAVEPOINT ",
                                           [CQ__TXN_ROLLBACK] = "ROLLBACK TO SAVEPOINT " };
-    if ((unsigned)verb > CQ__TXN_ROLLBACK)
-        return NULL;
-    cq__buf b = { 0 };
+    if ((unsigned)verb > CQ__TXN_ROLLBACK || size == 0)
+        return CQ_EINVALID;
+    int n;
     if (savepoint == 0) {
         /* MySQL: Sequelize's START TRANSACTION (BEGIN also opens a compound statement there) */
-        cq__buf_put(&b, dialect == CQ_DIALECT_MYSQL && verb == CQ__TXN_BEGIN ? "START TRANSACTION;"
-                                                                             : top[verb]);
+        n = snprintf(out, size, "%s",
+                     dialect == CQ_DIALECT_MYSQL && verb == CQ__TXN_BEGIN ? "START TRANSACTION;"
+                                                                          : top[verb]);
     } else {
-        cq__buf_put(&b, nested[verb]);
-        char name[32];
-        snprintf(name, sizeof name, "cq_sp_%llu", (unsigned long long)savepoint);
-        cq__sql_quote(&b, dialect, name);
-        cq__buf_putc(&b, ';');
+        /* the name is ours (letters, digits, underscore): quoting needs no escaping */
+        char q = dialect == CQ_DIALECT_MYSQL ? '`' : '"';
+        n = snprintf(out, size, "%s%ccq_sp_%llu%c;", nested[verb], q, (unsigned long long)savepoint,
+                     q);
     }
-    return cq__buf_take(&b);
+    return n > 0 && (size_t)n < size ? CQ_OK : CQ_EINVALID;
 }
 
 const char *cq__sql_isolation(cq_isolation_level level, cq_dialect dialect, bool *before)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "cequel/model.h"
 #include "sql/sql.h"
 
@@ -102,7 +103,7 @@ void cq__sql_column_type(cq__buf *b, const cq__sql_coltype *t, cq_dialect d)
                 cq__sql_quote(b, d, name);
             else
                 b->oom = true;
-            free(name);
+            cq__free(name);
         } else if (d == CQ_DIALECT_MYSQL) {
             cq__buf_put(b, "ENUM(");
             for (size_t i = 0; t->values && t->values[i]; i++) {
@@ -152,7 +153,7 @@ char *cq__sql_pg_create_enum(const char *table, const char *field, char *const *
         cq__sql_put_string(&b, values[i], CQ_DIALECT_POSTGRES);
     }
     cq__buf_put(&b, ");");
-    free(name);
+    cq__free(name);
     return cq__buf_take(&b);
 }
 
@@ -165,7 +166,7 @@ char *cq__sql_pg_drop_enum(const char *table, const char *field)
     cq__buf_put(&b, "DROP TYPE IF EXISTS ");
     cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
     cq__buf_putc(&b, ';');
-    free(name);
+    cq__free(name);
     return cq__buf_take(&b);
 }
 
@@ -184,7 +185,7 @@ char *cq__sql_pg_add_enum_value(const char *table, const char *field, const char
         cq__buf_put(&b, before ? " BEFORE " : " AFTER ");
         cq__sql_put_string(&b, anchor, CQ_DIALECT_POSTGRES);
     }
-    free(name);
+    cq__free(name);
     return cq__buf_take(&b);
 }
 
@@ -382,7 +383,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
             cq__buf_printf(&b, "'%s'", text);
         else
             cq__buf_put(&b, text);
-        free(text);
+        cq__free(text);
         break;
     }
     case CQ_VALUE_TEXT:
@@ -518,7 +519,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     size_t npk = 0;
     for (size_t i = 0; i < t->ncols; i++)
         npk += t->cols[i].primary_key;
-    const char **pk = calloc(npk + 1, sizeof *pk);
+    const char **pk = cq__calloc(npk + 1, sizeof *pk);
     if (!pk)
         return NULL;
     for (size_t i = 0, k = 0; i < t->ncols; i++)
@@ -567,7 +568,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
     } else {
         cq__buf_put(&b, ");");
     }
-    free(pk);
+    cq__free(pk);
     return cq__buf_take(&b);
 }
 

@@ -72,7 +72,7 @@ cq_value *cq__sql_pg_array_parse(const char *s)
             break;
         cq_value *item =
             !quoted && strcmp(text, "NULL") == 0 ? cq_value_null() : cq_value_text(text);
-        free(text);
+        cq__free(text);
         if (cq_value_array_append(arr, item) != CQ_OK)
             break; /* the item is freed by the append */
         if (*p == ',') {

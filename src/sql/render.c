@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "core/error.h"
 #include "sql/sql.h"
 
@@ -16,8 +17,8 @@ typedef struct render {
 
 void cq__sql_free(cq__sql *s)
 {
-    free(s->text);
-    free(s->params);
+    cq__free(s->text);
+    cq__free(s->params);
     memset(s, 0, sizeof *s);
 }
 
@@ -161,7 +162,7 @@ cq_value *cq__sql_json_path(const cq_value *keys)
         cq__buf_putc(&b, '"');
     }
     cq_value *v = b.oom ? NULL : cq_value_text(b.data);
-    free(b.data);
+    cq__free(b.data);
     return v;
 }
 

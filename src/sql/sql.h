@@ -149,8 +149,10 @@ char *cq__sql_select_all(const char *table, cq_dialect dialect);
 
 typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq__txn_verb;
 /* BEGIN/COMMIT/ROLLBACK, or for savepoint != 0 SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO
- * SAVEPOINT `cq_sp_<savepoint>`. Caller frees; NULL on OOM. */
-char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect);
+ * SAVEPOINT `cq_sp_<savepoint>`, written into `out` (no allocation, so that a rollback works
+ * when memory is short). CQ_OK, or CQ_EINVALID when it does not fit in `size` bytes (64 do). */
+int cq__sql_txn_into(char *out, size_t size, cq__txn_verb verb, uint64_t savepoint,
+                     cq_dialect dialect);
 /* The statement that sets a top-level transaction's isolation level (static text), or NULL
  * when the dialect sends none for it (SQLite's REPEATABLE READ / SERIALIZABLE, the default).
  * *before is set when it goes before BEGIN (MySQL) rather than right after it. */

@@ -285,7 +285,7 @@ static bool js_to_number(const char *s, double *out)
         if (ok)
             *out = strtod(p, NULL);
     }
-    free(t);
+    cq__free(t);
     return ok;
 }
 
@@ -567,11 +567,11 @@ static int stable_sort(void **items, size_t n, cmp_fn cmp, void *ctx)
 {
     if (n < 2)
         return CQ_OK;
-    void **tmp = malloc(n * sizeof *tmp);
+    void **tmp = cq__malloc(n * sizeof *tmp);
     if (!tmp)
         return CQ_ENOMEM;
     merge_sort(items, tmp, n, cmp, ctx);
-    free(tmp);
+    cq__free(tmp);
     return CQ_OK;
 }
 
@@ -696,7 +696,7 @@ static family sqlite_family(const char *declared)
     else if (strstr(t, "REAL") || strstr(t, "FLOA") || strstr(t, "DOUB") || strstr(t, "DECIMAL") ||
              strstr(t, "NUMERIC"))
         f = FAM_REAL;
-    free(t);
+    cq__free(t);
     return f;
 }
 
@@ -945,7 +945,7 @@ static char *normalize_date(const char *in)
         snprintf(year, sizeof year, "%c%06lld", yy < 0 ? '-' : '+', yy < 0 ? -yy : yy);
     snprintf(buf, sizeof buf, "%s-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ", year, m2, d2,
              rem / 3600000, rem / 60000 % 60, rem / 1000 % 60, rem % 1000);
-    free(s);
+    cq__free(s);
     return cq__strdup(buf);
 }
 
@@ -954,7 +954,7 @@ static cq_value *text_take(char *s)
     if (!s)
         return NULL;
     cq_value *v = cq_value_text(s);
-    free(s);
+    cq__free(s);
     return v;
 }
 
@@ -994,7 +994,7 @@ static cq_value *buffer_as_object(const cq_value *v)
 static cq_value *hex_of(const cq_value *v)
 {
     static const char hexd[] = "0123456789abcdef";
-    char *s = malloc(v->u.s.len * 2 + 1);
+    char *s = cq__malloc(v->u.s.len * 2 + 1);
     if (!s)
         return NULL;
     for (size_t i = 0; i < v->u.s.len; i++) {
@@ -1026,7 +1026,7 @@ static cq_value *normalize_value(const cq_value *v, family f, const char *column
             double d;
             char *tr = trim_dup(v->u.s.data);
             bool nonempty = tr && *tr;
-            free(tr);
+            cq__free(tr);
             if (nonempty && js_to_number(v->u.s.data, &d) && !isnan(d))
                 return cq_value_double(d);
         }
@@ -1148,7 +1148,7 @@ static int normalize_default(cq_value **out, const char *raw, family f)
         return CQ_ENOMEM;
     while (strip_cast(s)) {
         char *t = trim_dup(s);
-        free(s);
+        cq__free(s);
         if (!(s = t))
             return CQ_ENOMEM;
     }
@@ -1158,20 +1158,20 @@ static int normalize_default(cq_value **out, const char *raw, family f)
             break;
         s[n - 1] = '\0';
         char *t = trim_dup(s + 1);
-        free(s);
+        cq__free(s);
         if (!(s = t))
             return CQ_ENOMEM;
     }
     cq_value *value = NULL;
     size_t n = strlen(s);
     if (strncasecmp(s, "nextval(", 8) == 0 || strcasecmp(s, "null") == 0) {
-        free(s);
+        cq__free(s);
         return CQ_OK;
     }
     if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'') {
-        char *u = malloc(n);
+        char *u = cq__malloc(n);
         if (!u) {
-            free(s);
+            cq__free(s);
             return CQ_ENOMEM;
         }
         size_t k = 0;
@@ -1193,11 +1193,11 @@ static int normalize_default(cq_value **out, const char *raw, family f)
             cq_value_free(o);
             o = NULL;
         }
-        free(s);
+        cq__free(s);
         *out = o;
         return o ? CQ_OK : CQ_ENOMEM;
     }
-    free(s);
+    cq__free(s);
     if (!value)
         return CQ_ENOMEM;
     const char *str = value->type == CQ_VALUE_TEXT ? value->u.s.data : NULL;
@@ -1227,7 +1227,7 @@ static int normalize_default(cq_value **out, const char *raw, family f)
     case FAM_DATETIME: {
         char *t = js_string_of(value);
         res = t ? text_take(normalize_date(t)) : NULL;
-        free(t);
+        cq__free(t);
         break;
     }
     default:
@@ -1281,7 +1281,7 @@ static int sqlite_pragma(cq_value **out, cq_db *db, const char *pragma, const ch
     if (!sql)
         return oom(db);
     int rc = cq_db_query(out, db, sql, NULL, NULL);
-    free(sql);
+    cq__free(sql);
     return rc;
 }
 
@@ -1432,7 +1432,7 @@ static int catalog_columns(raw_table *t, cq_db *db, cq_dialect dialect, const ch
         rc = facts(&cf, c, pos);
         if (rc == CQ_OK)
             rc = normalize_default(&def, cf.default_text, cf.fam);
-        free(cf.default_text);
+        cq__free(cf.default_text);
         if (rc == CQ_OK)
             rc = put_column(t->columns, cq_value_object_get(c, "column_name"), pos, &cf, def);
         if (rc != CQ_OK) {
@@ -1451,7 +1451,7 @@ static int table_rows(raw_table *t, cq_db *db, cq_dialect dialect, const char *n
 {
     char *sql = cq__sql_select_all(name, dialect);
     int rc = sql ? cq_db_query(&t->rows, db, sql, NULL, NULL) : oom(db);
-    free(sql);
+    cq__free(sql);
     return rc;
 }
 
@@ -1478,7 +1478,7 @@ static int sqlite_columns(raw_table *t, cq_db *db, const cq_value *info)
                 *p = (char)(*p - 'a' + 'A');
         /* a lone INTEGER PRIMARY KEY is a rowid alias: the database generates it */
         bool autoinc = npk == 1 && pk == 1 && decl_up && strcmp(decl_up, "INTEGER") == 0;
-        free(decl_up);
+        cq__free(decl_up);
         cq_value *def = NULL;
         if (normalize_default(&def, row_text(c, "dflt_value"), f) != CQ_OK)
             return oom(db);
@@ -1500,8 +1500,8 @@ static int sqlite_foreign_keys(raw_table *t, cq_db *db, const char *name)
         return rc;
     t->foreign_keys = cq_value_array();
     size_t n = cq_value_size(list);
-    const cq_value **pairs = calloc(n ? n : 1, sizeof *pairs);
-    bool *done = calloc(n ? n : 1, sizeof *done);
+    const cq_value **pairs = cq__calloc(n ? n : 1, sizeof *pairs);
+    bool *done = cq__calloc(n ? n : 1, sizeof *done);
     if (!t->foreign_keys || !pairs || !done) {
         rc = oom(db);
         goto out;
@@ -1572,8 +1572,8 @@ static int sqlite_foreign_keys(raw_table *t, cq_db *db, const char *name)
         }
     }
 out:
-    free(pairs);
-    free(done);
+    cq__free(pairs);
+    cq__free(done);
     cq_value_free(list);
     return rc;
 }
@@ -1671,7 +1671,7 @@ static family pg_family(const char *data_type, const char *udt_name, bool is_enu
         f = FAM_JSON;
     else if (!strcmp(t, "user-defined") && udt_name && !strcmp(udt_name, "citext"))
         f = FAM_TEXT;
-    free(t);
+    cq__free(t);
     return f;
 }
 
@@ -1856,8 +1856,8 @@ static family my_family(const char *data_type, const char *column_type, const ch
         f = FAM_BLOB;
 #undef CQ__IN
 done:
-    free(t);
-    free(ct);
+    cq__free(t);
+    cq__free(ct);
     return f;
 }
 
@@ -2120,9 +2120,9 @@ typedef cq_value *(*mask_fn)(const cq_value *v, void *ctx);
 static int sort_rows(cq_value *rows, const cq_value *names, mask_fn mask, void *mask_ctx)
 {
     size_t n = rows->u.a.n, nc = cq_value_size(names);
-    row_key *keys = calloc(n ? n : 1, sizeof *keys);
-    void **ptrs = calloc(n ? n : 1, sizeof *ptrs);
-    const cq_value **vals = calloc(n * nc != 0 ? n * nc : 1, sizeof *vals);
+    row_key *keys = cq__calloc(n ? n : 1, sizeof *keys);
+    void **ptrs = cq__calloc(n ? n : 1, sizeof *ptrs);
+    const cq_value **vals = cq__calloc(n * nc != 0 ? n * nc : 1, sizeof *vals);
     int rc = keys && ptrs && vals ? CQ_OK : CQ_ENOMEM;
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         keys[i].row = rows->u.a.items[i];
@@ -2154,9 +2154,9 @@ static int sort_rows(cq_value *rows, const cq_value *names, mask_fn mask, void *
             rows->u.a.items[i] = ((row_key *)ptrs[i])->row;
     for (size_t i = 0; keys && i < n; i++)
         cq_value_free(keys[i].owned);
-    free(keys);
-    free(ptrs);
-    free(vals);
+    cq__free(keys);
+    cq__free(ptrs);
+    cq__free(vals);
     return rc;
 }
 
@@ -2199,8 +2199,8 @@ static int cmp_fk_items(const void *a, const void *b, void *ctx)
 static int sort_foreign_keys(cq_value *fks)
 {
     size_t n = fks->u.a.n;
-    fk_item *items = calloc(n ? n : 1, sizeof *items);
-    void **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    fk_item *items = cq__calloc(n ? n : 1, sizeof *items);
+    void **ptrs = cq__calloc(n ? n : 1, sizeof *ptrs);
     int rc = items && ptrs ? CQ_OK : CQ_ENOMEM;
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         items[i].fk = fks->u.a.items[i];
@@ -2215,8 +2215,8 @@ static int sort_foreign_keys(cq_value *fks)
             fks->u.a.items[i] = ((fk_item *)ptrs[i])->fk;
     for (size_t i = 0; items && i < n; i++)
         cq_value_free(items[i].key);
-    free(items);
-    free(ptrs);
+    cq__free(items);
+    cq__free(ptrs);
     return rc;
 }
 
@@ -2224,7 +2224,7 @@ static int sort_foreign_keys(cq_value *fks)
 static int dedupe_sorted(cq_value *lists)
 {
     size_t n = lists->u.a.n, kept = 0;
-    char **texts = calloc(n ? n : 1, sizeof *texts);
+    char **texts = cq__calloc(n ? n : 1, sizeof *texts);
     if (!texts)
         return CQ_ENOMEM;
     int rc = CQ_OK;
@@ -2240,7 +2240,7 @@ static int dedupe_sorted(cq_value *lists)
         for (size_t j = 0; j < kept && !dup; j++)
             dup = strcmp(texts[j], t) == 0;
         if (dup) {
-            free(t);
+            cq__free(t);
             cq_value_free(lists->u.a.items[i]);
             continue;
         }
@@ -2250,8 +2250,8 @@ static int dedupe_sorted(cq_value *lists)
     if (rc == CQ_OK)
         lists->u.a.n = kept;
     for (size_t j = 0; j < kept; j++)
-        free(texts[j]);
-    free(texts);
+        cq__free(texts[j]);
+    cq__free(texts);
     if (rc == CQ_OK)
         rc = sort_array(lists, cmp_array_values, NULL);
     return rc;
@@ -2265,7 +2265,7 @@ static int finish_table(cq_value **out, raw_table *t, bool mask)
     cq_value *names = cq_value_array();
     cq_value *rows = cq_value_array();
     size_t nc = cq_value_size(t->columns);
-    family *fams = calloc(nc ? nc : 1, sizeof *fams);
+    family *fams = cq__calloc(nc ? nc : 1, sizeof *fams);
     if (!names || !rows || !fams)
         rc = CQ_ENOMEM;
     for (size_t c = 0; rc == CQ_OK && c < nc; c++) {
@@ -2289,7 +2289,7 @@ static int finish_table(cq_value **out, raw_table *t, bool mask)
         }
         rc = cq_value_array_append(rows, o);
     }
-    free(fams);
+    cq__free(fams);
     if (rc == CQ_OK)
         rc = sort_foreign_keys(t->foreign_keys);
     if (rc == CQ_OK)
@@ -2419,7 +2419,7 @@ static long uuid_get(uuid_map *m, const char *u)
         return i;
     char *k = cq__strdup(u);
     if (!k || cq__grow((void **)&m->keys, &m->cap, m->n + 1, sizeof *m->keys) != CQ_OK) {
-        free(k);
+        cq__free(k);
         m->oom = true;
         return -1;
     }
@@ -2433,8 +2433,8 @@ static long uuid_get(uuid_map *m, const char *u)
 static void uuid_map_free(uuid_map *m)
 {
     for (size_t i = 0; i < m->n; i++)
-        free(m->keys[i]);
-    free(m->keys);
+        cq__free(m->keys[i]);
+    cq__free(m->keys);
 }
 
 static bool set_text(cq_value *v, const char *s)
@@ -2586,7 +2586,7 @@ int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *
     }
     /* tables in Array#sort order of their names */
     size_t nt = cq_value_size(dump);
-    const char **tnames = calloc(nt ? nt : 1, sizeof *tnames);
+    const char **tnames = cq__calloc(nt ? nt : 1, sizeof *tnames);
     if (!tnames)
         rc = CQ_ENOMEM;
     for (size_t i = 0; rc == CQ_OK && i < nt; i++) {
@@ -2615,7 +2615,7 @@ int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *
         else if (cq_value_object_set(d, tnames[i], tbl) != CQ_OK)
             rc = CQ_ENOMEM;
     }
-    free(tnames);
+    cq__free(tnames);
     if (rc == CQ_OK) {
         doc = cq_value_object();
         if (cq_value_object_set(doc, "dump", d) != CQ_OK) {
@@ -2646,6 +2646,8 @@ int cq_golden_normalize(cq_value **out, const cq_value *result, const cq_value *
 int cq_db_golden(char **out, cq_db *db, const cq_value *result)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq_value *dump = NULL, *doc = NULL;
     int rc = cq_db_dump(&dump, db, NULL);
     if (rc != CQ_OK)

@@ -86,14 +86,14 @@ void cq_sync_plan_free(cq_sync_plan *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->ncycles; i++) {
-        free(p->cycles[i].models);
-        free(p->cycles[i].attrs);
-        free(p->cycles[i].chain);
+        cq__free(p->cycles[i].models);
+        cq__free(p->cycles[i].attrs);
+        cq__free(p->cycles[i].chain);
     }
-    free(p->cycles);
-    free(p->deferred);
-    free(p->order);
-    free(p);
+    cq__free(p->cycles);
+    cq__free(p->deferred);
+    cq__free(p->order);
+    cq__free(p);
 }
 
 typedef struct walk {
@@ -126,8 +126,8 @@ static int add_cycle(walk *w, cq_model *target, size_t top)
     plan_cycle *c = &p->cycles[p->ncycles++];
     memset(c, 0, sizeof *c);
     c->n = top - from + 1;
-    c->models = malloc(c->n * sizeof *c->models);
-    c->attrs = malloc(c->n * sizeof *c->attrs);
+    c->models = cq__malloc(c->n * sizeof *c->models);
+    c->attrs = cq__malloc(c->n * sizeof *c->attrs);
     if (!c->models || !c->attrs)
         return oom(db);
     memcpy(c->models, w->stack_m + from, c->n * sizeof *c->models);
@@ -186,17 +186,17 @@ static int visit(walk *w, size_t mi)
 static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
 {
     *out = NULL;
-    cq_sync_plan *p = calloc(1, sizeof *p);
+    cq_sync_plan *p = cq__calloc(1, sizeof *p);
     walk w = { .p = p };
     int rc = CQ_OK;
     if (!p)
         return oom(db);
     p->db = db;
     p->dialect = d;
-    p->order = calloc(db->nmodels + 1, sizeof *p->order);
-    w.state = calloc(db->nmodels + 1, 1);
-    w.stack_m = calloc(db->nmodels + 1, sizeof *w.stack_m);
-    w.stack_a = calloc(db->nmodels + 1, sizeof *w.stack_a);
+    p->order = cq__calloc(db->nmodels + 1, sizeof *p->order);
+    w.state = cq__calloc(db->nmodels + 1, 1);
+    w.stack_m = cq__calloc(db->nmodels + 1, sizeof *w.stack_m);
+    w.stack_a = cq__calloc(db->nmodels + 1, sizeof *w.stack_a);
     if (!p->order || !w.state || !w.stack_m || !w.stack_a) {
         rc = oom(db);
         goto done;
@@ -205,9 +205,9 @@ static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
         if (!w.state[i])
             rc = visit(&w, i);
 done:
-    free(w.state);
-    free(w.stack_m);
-    free(w.stack_a);
+    cq__free(w.state);
+    cq__free(w.stack_m);
+    cq__free(w.stack_a);
     if (rc != CQ_OK) {
         cq_sync_plan_free(p);
         return rc;
@@ -246,12 +246,16 @@ static int strict_error(const cq_sync_plan *p)
     if (!msg)
         return oom(p->db);
     int rc = cq__db_fail(p->db, CQ_ECYCLE, "%s", msg);
-    free(msg);
+    cq__free(msg);
     return rc;
 }
 
 int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts *opts)
 {
+    if (out)
+        *out = NULL;
+    if (!out || !db)
+        return CQ_EINVALID;
     *out = NULL;
     cq__db_clear(db);
     cq_sync_plan *p = NULL;
@@ -267,51 +271,71 @@ int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts *opts)
 
 size_t cq_sync_plan_model_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->norder;
 }
 
 cq_model *cq_sync_plan_model_at(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->norder ? p->order[i] : NULL;
 }
 
 size_t cq_sync_plan_deferred_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->ndeferred;
 }
 
 cq_model *cq_sync_plan_deferred_model(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].model : NULL;
 }
 
 const char *cq_sync_plan_deferred_attr(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].model->attrs[p->deferred[i].attr].name : NULL;
 }
 
 cq_model *cq_sync_plan_deferred_target(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ndeferred ? p->deferred[i].target : NULL;
 }
 
 size_t cq_sync_plan_cycle_count(const cq_sync_plan *p)
 {
+    if (!p)
+        return 0;
     return p->ncycles;
 }
 
 size_t cq_sync_plan_cycle_length(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return 0;
     return i < p->ncycles ? p->cycles[i].n : 0;
 }
 
 cq_model *cq_sync_plan_cycle_model(const cq_sync_plan *p, size_t i, size_t k)
 {
+    if (!p)
+        return NULL;
     return i < p->ncycles && k < p->cycles[i].n ? p->cycles[i].models[k] : NULL;
 }
 
 const char *cq_sync_plan_cycle_attr(const cq_sync_plan *p, size_t i, size_t k)
 {
+    if (!p)
+        return NULL;
     if (i >= p->ncycles || k >= p->cycles[i].n)
         return NULL;
     return p->cycles[i].models[k]->attrs[p->cycles[i].attrs[k]].name;
@@ -319,12 +343,16 @@ const char *cq_sync_plan_cycle_attr(const cq_sync_plan *p, size_t i, size_t k)
 
 const char *cq_sync_plan_cycle_chain(const cq_sync_plan *p, size_t i)
 {
+    if (!p)
+        return NULL;
     return i < p->ncycles ? p->cycles[i].chain : NULL;
 }
 
 int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
 {
     *out = NULL;
+    if (!p)
+        return CQ_EINVALID;
     cq__buf b = { 0 };
     for (size_t i = 0; i < p->norder; i++)
         cq__buf_printf(&b, "create %s\n", p->order[i]->table);
@@ -344,7 +372,7 @@ int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
         cq__buf_printf(&b, "cycle %s\n", p->cycles[i].chain);
     *out = cq__buf_take(&b);
     if (!*out) {
-        *out = calloc(1, 1); /* an empty plan is an empty string */
+        *out = cq__calloc(1, 1); /* an empty plan is an empty string */
         if (!*out)
             return oom(p->db);
     }
@@ -354,6 +382,8 @@ int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
 int cq_db_sync_order(cq_model ***out, cq_db *db)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
@@ -454,11 +484,11 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
     *out = NULL;
     cq_db *db = m->db;
     size_t n = m->nattrs;
-    cq__ddl_col *cols = calloc(n + 1, sizeof *cols);
-    char **types = calloc(n + 1, sizeof *types);
-    char **defaults = calloc(n + 1, sizeof *defaults);
-    cq__ddl_unique *uniques = calloc(n + 1, sizeof *uniques);
-    const char **ucols = calloc(n + 1, sizeof *ucols);
+    cq__ddl_col *cols = cq__calloc(n + 1, sizeof *cols);
+    char **types = cq__calloc(n + 1, sizeof *types);
+    char **defaults = cq__calloc(n + 1, sizeof *defaults);
+    cq__ddl_unique *uniques = cq__calloc(n + 1, sizeof *uniques);
+    const char **ucols = cq__calloc(n + 1, sizeof *ucols);
     size_t nuniques = 0, nucols = 0;
     int rc = cols && types && defaults && uniques && ucols ? CQ_OK : oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
@@ -491,14 +521,14 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
             rc = oom(db);
     }
     for (size_t i = 0; types && defaults && i < n; i++) {
-        free(types[i]);
-        free(defaults[i]);
+        cq__free(types[i]);
+        cq__free(defaults[i]);
     }
-    free(types);
-    free(defaults);
-    free(cols);
-    free(uniques);
-    free(ucols);
+    cq__free(types);
+    cq__free(defaults);
+    cq__free(cols);
+    cq__free(uniques);
+    cq__free(ucols);
     return rc;
 }
 
@@ -529,14 +559,16 @@ static int fk_sql(char **out, const plan_fk *f, cq_dialect d)
     int rc = fill_col(&c, &type, &dflt, f->model, f->attr, d);
     if (rc == CQ_OK && !(*out = cq__sql_add_foreign_key(f->model->table, &c, d)))
         rc = oom(f->model->db);
-    free(type);
-    free(dflt);
+    cq__free(type);
+    cq__free(dflt);
     return rc;
 }
 
 int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
 {
     *out = NULL;
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
     if (dialect != CQ_DIALECT_SQLITE && dialect != CQ_DIALECT_POSTGRES &&
         dialect != CQ_DIALECT_MYSQL)
@@ -558,7 +590,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
                 rc = oom(db);
             else
                 cq__buf_printf(&b, "%s\n", sql);
-            free(sql);
+            cq__free(sql);
             sql = NULL;
         }
         if (rc != CQ_OK)
@@ -571,14 +603,14 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
             cq__buf_put(&b, sql);
             cq__buf_putc(&b, '\n');
         }
-        free(sql);
+        cq__free(sql);
         /* the model's indexes right after its table, as Model.sync adds them; Sequelize sends
          * them without `;`, which this listing adds so every line ends in one */
         for (size_t k = 0; rc == CQ_OK && i < p->norder && k < p->order[i]->nindexes; k++) {
             rc = index_sql(&sql, p->order[i], k, dialect);
             if (rc == CQ_OK)
                 cq__buf_printf(&b, "%s;\n", sql);
-            free(sql);
+            cq__free(sql);
         }
     }
     cq_sync_plan_free(p);
@@ -598,7 +630,7 @@ static int exec_text(cq_db *db, char *sql)
     if (!sql)
         return oom(db);
     int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);
-    free(sql);
+    cq__free(sql);
     return rc;
 }
 
@@ -662,7 +694,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
     cq_db *db = m->db;
     char *tname = cq__sql_pg_enum_name(m->table, a->field);
     cq_value *arg = tname ? cq_value_text(tname) : NULL;
-    free(tname);
+    cq__free(tname);
     cq__result res = { 0 };
     int rc = arg ? cq__session_exec(&db->s, cq__sql_pg_enum_labels_query(),
                                     (const cq_value *const[]){ arg }, 1, &res)
@@ -676,7 +708,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
     size_t nold = res.nrows, nnew = 0;
     while (a->values[nnew])
         nnew++;
-    const char **old = calloc(nold + nnew + 1, sizeof *old);
+    const char **old = cq__calloc(nold + nnew + 1, sizeof *old);
     if (!old) {
         cq__result_free(&res);
         return oom(db);
@@ -716,7 +748,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
             exec_text(db, cq__sql_pg_add_enum_value(m->table, a->field, a->values[k], last, false));
         last = a->values[k];
     }
-    free(old);
+    cq__free(old);
     cq__result_free(&res);
     return rc;
 }
@@ -801,7 +833,7 @@ static int drop_all(const cq_sync_plan *p)
         char *query = cq__sql_fk_checks(d, -1);
         rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res)
                    : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-        free(query);
+        cq__free(query);
         if (rc == CQ_OK && res.nrows == 1)
             fk_was_on = cq_value_as_int(cq__result_cell(&res, 0, 0)) != 0;
         cq__result_free(&res);
@@ -834,7 +866,7 @@ static void warn_cycles(const cq_sync_plan *p)
                                   p->cycles[i].models[0]->table, p->cycles[i].chain);
         if (text)
             cq__session_warn(&p->db->s, text);
-        free(text);
+        cq__free(text);
     }
 }
 
@@ -854,8 +886,15 @@ static int ensure_table_hooked(cq_model *m, const cq_sync_plan *plan, bool known
 
 int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 {
+    if (!m)
+        return CQ_EINVALID;
     cq_db *db = m->db;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     bool force = opts && opts->force;
     int rc = check_model_types(m, cq_db_dialect(db));
     if (rc == CQ_OK && force)
@@ -866,8 +905,15 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 
 int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     (void)opts;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
     if (rc == CQ_OK)
@@ -878,7 +924,14 @@ int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
 
 int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     bool force = opts && opts->force;
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
@@ -904,8 +957,15 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
  * D10): a cycle whose actions forbid it fails with the foreign-key error and deletes nothing. */
 int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
 {
+    if (!db)
+        return CQ_EINVALID;
     (void)opts;
     cq__db_clear(db);
+    {
+        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, cq_db_dialect(db));
     cq_txn *t = NULL;

@@ -837,6 +837,7 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
                   cq_assoc_set(x.p, x.tasks, &(cq_target){ .key = k99 }, 1,
                                &(cq_assoc_opts_write){ .transaction = txn }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",
                    "[{\"projectId\":1,\"taskId\":1},{\"projectId\":1,\"taskId\":2}]");
     /* the same target twice in one add: two inserts, the unique error, nothing written */

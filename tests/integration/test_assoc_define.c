@@ -696,9 +696,9 @@ static void test_assoc_define__type_and_option_errors(void **state)
     cq_model *project = define(db, "project", name_attrs, NULL);
     cq_model *person = define(db, "person", name_attrs, NULL);
 
-    assert_error(db, CQ_EASSOC, cq_model_has_many(NULL, user, NULL, NULL),
+    assert_error(db, CQ_EINVALID, cq_model_has_many(NULL, user, NULL, NULL),
                  "user.hasMany called with something that's not a subclass of Sequelize.Model");
-    assert_error(db, CQ_EASSOC, cq_model_belongs_to(NULL, user, NULL, NULL),
+    assert_error(db, CQ_EINVALID, cq_model_belongs_to(NULL, user, NULL, NULL),
                  "user.belongsTo called with something that's not a subclass of Sequelize.Model");
     assert_error(db, CQ_EASSOC,
                  cq_model_has_many(NULL, user, project, &(cq_assoc_opts){ .through = "UP" }),

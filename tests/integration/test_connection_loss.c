@@ -212,6 +212,9 @@ static void test_connection_loss__transaction_is_lost(server *srv)
                   cq_model_count(&n, f->item, &(cq_find_opts){ .transaction = t }));
     assert_int_equal(cq_txn_commit(t), CQ_ECONNECT);
     assert_int_equal(cq_db_error(f->db)->code, CQ_ECONNECT);
+    assert_false(cq_txn_is_open(t)); /* the lost transaction's handle is dead */
+    assert_int_equal(cq_txn_rollback(t), CQ_EINVALID);
+    cq_txn_free(t);
     cq_value_free(v);
     assert_int_equal(f->reconnects, 0); /* nothing ran on a new connection inside it */
     assert_int_equal(count_items(f), 1);
@@ -224,6 +227,7 @@ static void test_connection_loss__transaction_is_lost(server *srv)
     CQ_ASSERT_ERR(f->db, CQ_ECONNECT,
                   cq_model_count(&n, f->item, &(cq_find_opts){ .transaction = t }));
     assert_int_equal(cq_txn_rollback(t), CQ_ECONNECT);
+    cq_txn_free(t);
     assert_int_equal(count_items(f), 1);
     assert_int_equal(f->reconnects, 2);
     fixture_close(f);

@@ -123,6 +123,7 @@ static void test_in_caller_transaction(void **state)
     cq_value_free(w);
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 1);
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     srv_assert_query(f->db, "SELECT email FROM users", "[{\"email\":\"c@x\"}]");
 }
 
@@ -149,6 +150,7 @@ static void test_bad_input(void **state)
     cq_txn *t = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
 }
 
 /* ---- the race ------------------------------------------------------------------------------ */
@@ -179,6 +181,7 @@ static void *insert_and_hold(void *arg)
         nanosleep(&(struct timespec){ .tv_nsec = 600 * 1000 * 1000 }, NULL);
         atomic_store(&r->stage, cq_txn_commit(t) == CQ_OK ? 2 : -1);
     }
+    cq_txn_free(t);
     cq_instance_free(inst);
     cq_value_free(v);
     cq_db_close(db);

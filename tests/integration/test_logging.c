@@ -292,6 +292,7 @@ static void test_logging__transaction_logs_begin_and_commit(void **state)
     uint64_t id = cq_txn_id(txn);
     CQ_ASSERT_OK(f->db, create_json(f, "{\"username\":\"ada\"}", txn));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_event_count(f, 3);
     assert_sql_starts(f, 0, "BEGIN");
     assert_sql_starts(f, 1, "INSERT INTO `users`");
@@ -308,6 +309,7 @@ static void test_logging__rollback_is_logged(void **state)
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_event_count(f, 2);
     assert_sql_starts(f, 0, "BEGIN");
     assert_sql_starts(f, 1, "ROLLBACK");

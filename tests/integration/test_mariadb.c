@@ -387,12 +387,14 @@ static void test_mariadb__transactions_and_savepoints(void **state)
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"kept\"}",
                                        &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"gone\"}",
                                        &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
     assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
 
     /* savepoint: the outer row survives, the inner one does not */
@@ -408,6 +410,7 @@ static void test_mariadb__transactions_and_savepoints(void **state)
                   srv_try_create(x.user, "{\"username\":\"outer\"}",
                                  &(cq_write_opts){ .transaction = inner }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(inner));
+    cq_txn_free(inner);
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"after\"}",
                                        &(cq_write_opts){ .transaction = t }));
     /* another connection sees nothing before the commit (InnoDB isolation) */
@@ -416,6 +419,7 @@ static void test_mariadb__transactions_and_savepoints(void **state)
     assert_int_equal(cq_db_open(&other, srv_url(), NULL, &err), CQ_OK);
     assert_int_equal(cq_test_scalar_int(other, "SELECT count(*) FROM users"), 1);
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     assert_int_equal(cq_test_scalar_int(other, "SELECT count(*) FROM users"), 3);
     cq_db_close(other);
     cq_rows *rows = NULL;

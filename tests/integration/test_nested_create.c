@@ -953,6 +953,7 @@ static void test_nested_create__savepoint_in_caller_transaction(void **state)
     /* the transaction is still usable */
     CQ_ASSERT_OK(db, create(db, NULL, t.color, "{\"name\":\"after\"}", NULL));
     CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM colors"), 2);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 1);
@@ -970,6 +971,7 @@ static void test_nested_create__savepoint_in_caller_transaction(void **state)
                                  &(cq_write_opts){ .include = tree_include, .transaction = txn }));
     cq_value_free(v);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags"), 3);
 }

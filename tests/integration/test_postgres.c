@@ -280,12 +280,14 @@ static void test_postgres__transactions_and_savepoints(void **state)
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"kept\"}",
                                        &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     assert_int_equal(srv_count_where(f->db, x.user, NULL), 1);
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"gone\"}",
                                        &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
     assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":\"gone\"}"), 0);
 
     /* savepoint: the outer row survives, the inner one does not */
@@ -302,9 +304,11 @@ static void test_postgres__transactions_and_savepoints(void **state)
                   srv_try_create(x.user, "{\"username\":\"outer\"}",
                                  &(cq_write_opts){ .transaction = inner }));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(inner));
+    cq_txn_free(inner);
     CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"after\"}",
                                        &(cq_write_opts){ .transaction = t }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, x.user,

@@ -199,6 +199,7 @@ static void test_sync__on_delete_no_action(void **state)
     CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db, "INSERT INTO teams (id, name) VALUES (2, 'navy')",
                                     NULL, txn));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":2},{\"id\":11,\"teamId\":1}]");
 }
 

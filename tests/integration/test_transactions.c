@@ -131,7 +131,8 @@ static int setup_logging(void **state)
 static int teardown_logging(void **state)
 {
     logging_fixture *f = *state;
-    cq_db_close(f->db); /* rolls back and frees an open transaction */
+    cq_db_close(f->db); /* rolls back an open transaction */
+    cq_txn_free(f->outer);
     captured_clear(&f->cap);
     free(f);
     return 0;
@@ -149,6 +150,7 @@ static void test_transactions__commit_keeps_rows(void **state)
     CQ_ASSERT_OK(db, create_in(db, "ada", txn));
     CQ_ASSERT_OK(db, create_in(db, "bob", txn));
     CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 2);
     assert_int_equal(count_named(db, "ada"), 1);
 }
@@ -163,6 +165,7 @@ static void test_transactions__rollback_removes_rows(void **state)
     CQ_ASSERT_OK(db, create_in(db, "ada", txn));
     CQ_ASSERT_OK(db, create_in(db, "bob", txn));
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 1);
     assert_int_equal(count_named(db, "before"), 1);
     assert_int_equal(count_named(db, "ada"), 0);
@@ -183,6 +186,7 @@ static void test_transactions__reads_inside_see_uncommitted_rows(void **state)
     assert_int_equal(cq_rows_count(rows), 1);
     cq_rows_free(rows);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     CQ_ASSERT_OK(db, cq_model_count(&n, users(db), NULL));
     assert_int_equal(n, 0);
 }
@@ -201,6 +205,7 @@ static void test_transactions__instance_save_rolled_back(void **state)
     CQ_ASSERT_OK(db, cq_instance_save(inst, &(cq_write_opts){ .transaction = txn }));
     assert_int_equal(cq_test_scalar_int(db, "SELECT age FROM users"), 99);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(cq_test_scalar_int(db, "SELECT age FROM users"), 36);
     cq_instance_free(inst);
 }
@@ -218,6 +223,7 @@ static void test_transactions__instance_destroy_rolled_back(void **state)
     CQ_ASSERT_OK(db, cq_instance_destroy(inst, &(cq_write_opts){ .transaction = txn }));
     assert_int_equal(count_all(db), 0);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_named(db, "ada"), 1);
     cq_instance_free(inst);
 }
@@ -241,6 +247,7 @@ static void test_transactions__model_update_and_destroy_rolled_back(void **state
         db, cq_model_destroy(&n, users(db), &(cq_bulk_opts){ .where = all, .transaction = txn }));
     assert_int_equal(n, 2);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 2);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users WHERE age = 50"), 0);
     cq_value_free(values);
@@ -260,6 +267,7 @@ static void test_transactions__bulk_create_rolled_back(void **state)
     cq_value_free(values);
     assert_int_equal(count_all(db), 2);
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 0);
 }
 
@@ -277,6 +285,7 @@ static void test_transactions__failed_bulk_create_keeps_earlier_work(void **stat
         cq_model_bulk_create(NULL, users(db), values, &(cq_write_opts){ .transaction = txn }));
     cq_value_free(values);
     CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 1);
     assert_int_equal(count_named(db, "a"), 1);
     assert_int_equal(count_named(db, "b"), 0);
@@ -292,6 +301,7 @@ static void test_transactions__failed_statement_keeps_transaction_usable(void **
     CQ_ASSERT_ERR(db, CQ_EUNIQUE, create_in(db, "ada", txn));
     CQ_ASSERT_OK(db, create_in(db, "bob", txn));
     CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 2);
 }
 
@@ -308,6 +318,7 @@ static void test_transactions__second_top_level_is_einvalid(void **state)
     /* the first transaction is unaffected */
     CQ_ASSERT_OK(db, create_in(db, "bob", first));
     CQ_ASSERT_OK(db, cq_txn_commit(first));
+    cq_txn_free(first);
     assert_int_equal(count_all(db), 2);
 }
 
@@ -320,10 +331,12 @@ static void test_transactions__new_transaction_after_commit(void **state)
     uint64_t first_id = cq_txn_id(txn);
     CQ_ASSERT_OK(db, create_in(db, "ada", txn));
     CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
     CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
     uint64_t second_id = cq_txn_id(txn);
     CQ_ASSERT_OK(db, create_in(db, "bob", txn));
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_true(first_id > 0);
     assert_true(second_id > 0);
     assert_true(first_id != second_id);
@@ -342,6 +355,7 @@ static void test_transactions__sync_inside_transaction_rolled_back(void **state)
     CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
     CQ_ASSERT_OK(db, cq_model_sync(task, &(cq_sync_opts){ .transaction = txn }));
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(
         cq_test_scalar_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tasks'"), 0);
 }
@@ -358,6 +372,7 @@ static void test_transactions__raw_query_in_transaction(void **state)
                                  "'2024-01-01 00:00:00.000 +00:00')",
                                  NULL, txn));
     CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    cq_txn_free(txn);
     assert_int_equal(count_all(db), 0);
 }
 
@@ -376,9 +391,11 @@ static void test_transactions__nested_rollback_keeps_outer_rows(void **state)
     CQ_ASSERT_OK(db, create_in(db, "inner", inner));
     assert_int_equal(count_all(db), 2);
     CQ_ASSERT_OK(db, cq_txn_rollback(inner));
+    cq_txn_free(inner);
     assert_int_equal(count_named(db, "inner"), 0);
     assert_int_equal(count_named(db, "outer"), 1);
     CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    cq_txn_free(outer);
     assert_int_equal(count_all(db), 1);
     assert_int_equal(count_named(db, "outer"), 1);
 }
@@ -394,7 +411,9 @@ static void test_transactions__nested_commit_then_outer_commit(void **state)
     CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
     CQ_ASSERT_OK(db, create_in(db, "inner", inner));
     CQ_ASSERT_OK(db, cq_txn_commit(inner));
+    cq_txn_free(inner);
     CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    cq_txn_free(outer);
     assert_int_equal(count_all(db), 2);
     assert_int_equal(count_named(db, "inner"), 1);
 }
@@ -410,7 +429,9 @@ static void test_transactions__outer_rollback_undoes_committed_inner(void **stat
     CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
     CQ_ASSERT_OK(db, create_in(db, "inner", inner));
     CQ_ASSERT_OK(db, cq_txn_commit(inner));
+    cq_txn_free(inner);
     CQ_ASSERT_OK(db, cq_txn_rollback(outer));
+    cq_txn_free(outer);
     assert_int_equal(count_all(db), 0);
 }
 
@@ -426,8 +447,11 @@ static void test_transactions__two_levels_of_nesting(void **state)
     CQ_ASSERT_OK(db, cq_db_transaction(&t3, db, &(cq_txn_opts){ .parent = t2 }));
     CQ_ASSERT_OK(db, create_in(db, "three", t3));
     CQ_ASSERT_OK(db, cq_txn_rollback(t3));
+    cq_txn_free(t3);
     CQ_ASSERT_OK(db, cq_txn_commit(t2));
+    cq_txn_free(t2);
     CQ_ASSERT_OK(db, cq_txn_commit(t1));
+    cq_txn_free(t1);
     assert_int_equal(count_all(db), 2);
     assert_int_equal(count_named(db, "three"), 0);
 }
@@ -441,7 +465,9 @@ static void test_transactions__nested_uses_savepoint(void **state)
     CQ_ASSERT_OK(db, cq_db_transaction(&f->outer, db, NULL));
     CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = f->outer }));
     CQ_ASSERT_OK(db, cq_txn_rollback(inner));
+    cq_txn_free(inner);
     CQ_ASSERT_OK(db, cq_txn_commit(f->outer));
+    cq_txn_free(f->outer);
     f->outer = NULL;
     const captured *c = &f->cap;
     assert_true(c->n >= 4);
@@ -464,6 +490,7 @@ static void test_transactions__statements_carry_transaction_id(void **state)
     uint64_t id = cq_txn_id(f->outer);
     CQ_ASSERT_OK(db, create_in(db, "inside", f->outer));
     CQ_ASSERT_OK(db, cq_txn_commit(f->outer));
+    cq_txn_free(f->outer);
     f->outer = NULL;
     assert_true(id > 0);
     assert_int_equal(f->cap.n, 4); /* INSERT, BEGIN, INSERT, COMMIT */
@@ -486,7 +513,10 @@ static void test_transactions__close_rolls_back_open_transaction(void **state)
     CQ_ASSERT_OK(db, create_in(db, "kept", NULL));
     CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
     CQ_ASSERT_OK(db, create_in(db, "lost", txn));
-    cq_db_close(db); /* rolls back and frees txn */
+    cq_db_close(db); /* rolls back txn and finishes the handle */
+    assert_false(cq_txn_is_open(txn));
+    assert_int_equal(cq_txn_commit(txn), CQ_EINVALID);
+    cq_txn_free(txn);
 
     assert_int_equal(open_with_user(&db, url, NULL), 0);
     assert_int_equal(count_all(db), 1);
@@ -494,6 +524,72 @@ static void test_transactions__close_rolls_back_open_transaction(void **state)
     cq_db_close(db);
     unlink(path);
     free(path);
+}
+
+/* ---- lifetime: a finished transaction is refused, never silently ignored ---------------- */
+
+static void test_transactions__commit_twice_is_einvalid(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    assert_true(cq_txn_is_open(txn));
+    CQ_ASSERT_OK(db, create_in(db, "ada", txn));
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    assert_false(cq_txn_is_open(txn));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_txn_commit(txn));
+    assert_non_null(strstr(cq_db_error(db)->message, "finished"));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_txn_rollback(txn));
+    cq_txn_free(txn);
+    assert_int_equal(count_named(db, "ada"), 1); /* the rollback attempt undid nothing */
+}
+
+static void test_transactions__finished_transaction_option_is_einvalid(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *txn = NULL;
+    int64_t n = -1;
+
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    CQ_ASSERT_OK(db, cq_txn_rollback(txn));
+    /* a write given the finished handle runs nowhere: not outside any transaction */
+    CQ_ASSERT_ERR(db, CQ_EINVALID, create_in(db, "ghost", txn));
+    assert_non_null(strstr(cq_db_error(db)->message, "finished"));
+    CQ_ASSERT_ERR(db, CQ_EINVALID,
+                  cq_model_count(&n, users(db), &(cq_find_opts){ .transaction = txn }));
+    assert_int_equal(n, 0);
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_query(NULL, db, "DELETE FROM users", NULL, txn));
+    cq_txn *child = (cq_txn *)&child;
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_transaction(&child, db, &(cq_txn_opts){ .parent = txn }));
+    assert_null(child);
+    cq_txn_free(txn);
+    assert_int_equal(count_all(db), 0);
+    /* the db itself goes on */
+    CQ_ASSERT_OK(db, create_in(db, "real", NULL));
+    assert_int_equal(count_named(db, "real"), 1);
+}
+
+static void test_transactions__free_rolls_back_open_transaction(void **state)
+{
+    cq_db *db = *state;
+    cq_txn *outer = NULL, *inner = NULL;
+
+    CQ_ASSERT_OK(db, create_in(db, "kept", NULL));
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, create_in(db, "lost1", outer));
+    CQ_ASSERT_OK(db, cq_db_transaction(&inner, db, &(cq_txn_opts){ .parent = outer }));
+    CQ_ASSERT_OK(db, create_in(db, "lost2", inner));
+    cq_txn_free(outer); /* rolls back inner, then outer */
+    assert_false(cq_txn_is_open(inner));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_txn_commit(inner));
+    cq_txn_free(inner);
+    assert_int_equal(count_all(db), 1);
+    assert_int_equal(count_named(db, "kept"), 1);
+    /* no transaction is left open: a new top-level one begins */
+    CQ_ASSERT_OK(db, cq_db_transaction(&outer, db, NULL));
+    CQ_ASSERT_OK(db, cq_txn_commit(outer));
+    cq_txn_free(outer);
 }
 
 int main(void)
@@ -517,6 +613,9 @@ int main(void)
         T(test_transactions__nested_commit_then_outer_commit),
         T(test_transactions__outer_rollback_undoes_committed_inner),
         T(test_transactions__two_levels_of_nesting),
+        T(test_transactions__commit_twice_is_einvalid),
+        T(test_transactions__finished_transaction_option_is_einvalid),
+        T(test_transactions__free_rolls_back_open_transaction),
         cmocka_unit_test_setup_teardown(test_transactions__nested_uses_savepoint, setup_logging,
                                         teardown_logging),
         cmocka_unit_test_setup_teardown(test_transactions__statements_carry_transaction_id,

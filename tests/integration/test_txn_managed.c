@@ -135,6 +135,7 @@ typedef struct work {
     bool try_commit;      /* try to end the managed transaction itself */
     int commit_rc;
     bool leave_open; /* begin an unmanaged nested transaction and leave it open */
+    cq_txn *left;    /* that transaction: the caller's to free */
 } work;
 
 static int do_work(cq_txn *txn, void *user_data)
@@ -149,13 +150,16 @@ static int do_work(cq_txn *txn, void *user_data)
     }
     if (w->nested)
         w->inner_rc = cq_db_transaction_run(w->f->db, do_work, w->nested, NULL);
-    if (w->try_commit)
+    if (w->try_commit) {
         w->commit_rc = cq_txn_commit(txn);
+        cq_txn_free(txn); /* ignored: the managed transaction is the run's to free */
+    }
     if (w->leave_open) {
         cq_txn *sp = NULL;
         int rc = cq_db_transaction(&sp, w->f->db, &(cq_txn_opts){ .parent = txn });
         if (rc != CQ_OK)
             return rc;
+        w->left = sp;
         rc = create_in(w->f, "left_open", sp);
         if (rc != CQ_OK)
             return rc;
@@ -183,6 +187,7 @@ static void test_txn_managed__success_commits(void **state)
     cq_txn *t = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
 }
 
 static void test_txn_managed__failure_rolls_back_with_its_error(void **state)
@@ -246,6 +251,7 @@ static void test_txn_managed__nested_in_an_unmanaged_transaction(void **state)
     CQ_ASSERT_ERR(f->db, CQ_EUNIQUE,
                   cq_db_transaction_run(f->db, do_work, &w, &(cq_txn_opts){ .parent = outer }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(outer));
+    cq_txn_free(outer);
     assert_int_equal(count_all(f), 1);
     assert_int_equal(count_named(f, "kept"), 1);
 }
@@ -268,6 +274,11 @@ static void test_txn_managed__nested_left_open_is_rolled_back(void **state)
     CQ_ASSERT_OK(f->db, cq_db_transaction_run(f->db, do_work, &w, NULL));
     assert_int_equal(count_named(f, "ada"), 1);
     assert_int_equal(count_named(f, "left_open"), 0);
+    /* the savepoint was rolled back; its handle is finished but still the caller's */
+    assert_non_null(w.left);
+    assert_false(cq_txn_is_open(w.left));
+    CQ_ASSERT_ERR(f->db, CQ_EINVALID, cq_txn_commit(w.left));
+    cq_txn_free(w.left);
 }
 
 static void test_txn_managed__bad_arguments(void **state)
@@ -371,6 +382,7 @@ static void test_txn_managed__isolation_levels_are_applied(void **state)
         assert_string_equal(seen, expected_level(d, other));
         free(seen);
         CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+        cq_txn_free(t);
     }
 }
 
@@ -385,6 +397,7 @@ static void test_txn_managed__isolation_statement_order(void **state)
                    &t, f->db, &(cq_txn_opts){ .isolation_level = CQ_ISOLATION_READ_UNCOMMITTED }));
     uint64_t id = cq_txn_id(t);
     CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
     const char *set = d == CQ_DIALECT_SQLITE ? "PRAGMA read_uncommitted = ON;"
                                              : "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;";
     long begin = log_find(f, d == CQ_DIALECT_MYSQL ? "START TRANSACTION" : "BEGIN", 0);
@@ -409,7 +422,9 @@ static void test_txn_managed__isolation_statement_order(void **state)
                    &sp, f->db,
                    &(cq_txn_opts){ .parent = t, .isolation_level = CQ_ISOLATION_READ_COMMITTED }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(sp));
+    cq_txn_free(sp);
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     size_t sets = 0;
     for (size_t i = 0; i < f->n; i++)
         sets += strstr(f->sql[i], "ISOLATION") || strstr(f->sql[i], "read_uncommitted");
@@ -435,6 +450,7 @@ static void test_txn_managed__db_wide_default_level(void **state)
     assert_string_equal(seen, expected_level(d, want));
     free(seen);
     CQ_ASSERT_OK(db, cq_txn_commit(t));
+    cq_txn_free(t);
     /* a level given for the transaction wins */
     cq_isolation_level other = CQ_ISOLATION_READ_COMMITTED;
     CQ_ASSERT_OK(db, cq_db_transaction(&t, db, &(cq_txn_opts){ .isolation_level = other }));
@@ -442,6 +458,7 @@ static void test_txn_managed__db_wide_default_level(void **state)
     assert_string_equal(seen, expected_level(d, other));
     free(seen);
     CQ_ASSERT_OK(db, cq_txn_commit(t));
+    cq_txn_free(t);
 }
 
 /* ---- main: one group per dialect ------------------------------------------------------------- */

@@ -440,6 +440,7 @@ void srv_check_nested_create_and_rollback(srv_fixture *f, srv_error unique, cons
         cq_model_create(NULL, x.user, v, &(cq_write_opts){ .include = inc, .transaction = t }));
     cq_value_free(v);
     CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
     srv_assert_query(f->db, "SELECT username FROM users ORDER BY id",
                      "[{\"username\":\"ada\"},{\"username\":\"cy\"}]");
 }
