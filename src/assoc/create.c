@@ -249,10 +249,8 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         }
         if (rc == CQ_OK) {
             rows[i].inst = NULL;
-            if (attach(inc, child) != CQ_OK) {
-                cq_instance_free(child);
+            if (attach(inc, child) != CQ_OK) /* the child is freed by attach */
                 rc = oom(db);
-            }
         }
     }
     for (size_t i = 0; i < n; i++) {

@@ -333,7 +333,11 @@ void cq__hook_scope_end(cq__hook_scope *s)
 
 int cq_hook_set_where(cq_hook_ctx *ctx, cq_value *where)
 {
-    cq__hook_scope *s = ctx ? ctx->priv : NULL;
+    if (!ctx) {
+        cq_value_free(where);
+        return CQ_EINVALID;
+    }
+    cq__hook_scope *s = ctx->priv;
     if (!where)
         return CQ_ENOMEM;
     if (!s || (!ctx->find && !ctx->bulk)) {

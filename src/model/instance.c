@@ -645,6 +645,8 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     cq_hook_ctx ctx = { .instance = inst };
     if (rc == CQ_OK && hooks_on(&wo))
         rc = cq__hooks_run(m, CQ__H_BEFORE_UPSERT, &ctx, NULL);
+    if (rc == CQ_OK)
+        rc = touch_timestamps(inst, true);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -1174,8 +1176,15 @@ static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
 
 int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
 {
+    if (!inst)
+        return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
                            m->name);
@@ -1196,6 +1205,11 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
         return CQ_EINVALID;
     cq_model *m = inst->model;
     cq__db_clear(m->db);
+    {
+        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
+        if (trc != CQ_OK)
+            return trc;
+    }
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     if (inst->is_new)

@@ -1101,6 +1101,62 @@ static void x_cq_db_validation_item(void)
     EXPECT((cq_db_validation_item(NULL, 0)) == NULL);
 }
 
+static void x_cq_hook_event_valid(void)
+{
+    EXPECT(!cq_hook_event_valid(NULL));
+}
+
+static void x_cq_model_add_hook(void)
+{
+    EXPECT((cq_model_add_hook(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_model_add_bound_hook(void)
+{
+    EXPECT((cq_model_add_bound_hook(NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_model_remove_hook(void)
+{
+    EXPECT((cq_model_remove_hook(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_add_hook(void)
+{
+    EXPECT((cq_db_add_hook(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_bind_hook(void)
+{
+    EXPECT((cq_db_bind_hook(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_hook_bound(void)
+{
+    EXPECT(!cq_db_hook_bound(NULL, "h"));
+}
+
+static void x_cq_db_unbound_hook(void)
+{
+    const char *model = "x", *event = "x";
+    EXPECT((cq_db_unbound_hook(NULL, 0, &model, &event)) == NULL);
+}
+
+static void x_cq_hook_set_where(void)
+{
+    EXPECT((cq_hook_set_where(NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_model_attr_values(void)
+{
+    EXPECT((cq_model_attr_values(NULL, 0)) == NULL);
+}
+
+static void x_cq_model_attr_element_type(void)
+{
+    (void)cq_model_attr_element_type(NULL, 0);
+}
+
 static void x_cq_db_bind_validator(void)
 {
     EXPECT((cq_db_bind_validator(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
@@ -1309,6 +1365,17 @@ static const export_check checks[] = {
     { "cq_assoc_has_instance", x_cq_assoc_has_instance },
     { "cq_db_validation_count", x_cq_db_validation_count },
     { "cq_db_validation_item", x_cq_db_validation_item },
+    { "cq_hook_event_valid", x_cq_hook_event_valid },
+    { "cq_model_add_hook", x_cq_model_add_hook },
+    { "cq_model_add_bound_hook", x_cq_model_add_bound_hook },
+    { "cq_model_remove_hook", x_cq_model_remove_hook },
+    { "cq_db_add_hook", x_cq_db_add_hook },
+    { "cq_db_bind_hook", x_cq_db_bind_hook },
+    { "cq_db_hook_bound", x_cq_db_hook_bound },
+    { "cq_db_unbound_hook", x_cq_db_unbound_hook },
+    { "cq_hook_set_where", x_cq_hook_set_where },
+    { "cq_model_attr_values", x_cq_model_attr_values },
+    { "cq_model_attr_element_type", x_cq_model_attr_element_type },
     { "cq_db_bind_validator", x_cq_db_bind_validator },
     { "cq_db_validator_bound", x_cq_db_validator_bound },
     { "cq_validator_is_builtin", x_cq_validator_is_builtin },
