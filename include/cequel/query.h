@@ -146,6 +146,21 @@ typedef struct cq_find_opts {
     cq_flag through_paranoid;      /**< belongsToMany getters on a paranoid join model: CQ_OFF
                                         (`through: {paranoid: false}`) also follows soft-deleted
                                         join rows; default: they are skipped */
+    const cq_value *select; /**< v6's `attributes` in full (instead of `attributes` and
+                                 `exclude`): an array of names and `[expression or name,
+                                 alias]` pairs, or `{"include": [...], "exclude": [...]}`;
+                                 expressions are `{"$fn": [name, args...]}`, `{"$col": name}`,
+                                 `{"$literal": sql}` (only with `literals`) or plain values
+                                 (bound). Values read under an alias: cq_instance_get(). See
+                                 docs/attributes.md. NULL = `attributes`/`exclude` */
+    const cq_value *group;  /**< GROUP BY: a column name or an expression, or an array of
+                                 them; NULL = none */
+    const cq_value *having; /**< HAVING: a where object whose keys may also be aliases of
+                                 `select`, with `{"$where": [expression, condition]}` for a
+                                 function on the left; NULL = none */
+    bool literals;          /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
+                                 `select`, `group`, `having` and `$where`; default false: a
+                                 literal is CQ_EINVALID. Only for SQL the program wrote itself */
 } cq_find_opts;
 
 /** Options of writes (save, update, create, destroy); borrowed for the call. */

@@ -113,6 +113,8 @@ struct cq_instance {
     bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
     cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
     bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
+    cq_value *extra;    /* object or NULL: values a find read under aliases of its own (v6's
+                           `[fn(...), 'n']`, `['name', 'nm']`), keyed by alias; owned */
 };
 
 struct cq_rows {
