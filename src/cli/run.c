@@ -52,6 +52,7 @@ typedef struct runner {
     size_t step_index;      /* index of the top-level step running */
     cq_value *final_result; /* the last "return" step's value (owned) */
     cq_value *errors;       /* the failed step's validation items, Sequelize's `errors` (owned) */
+    bool allow_literals;    /* the script's {"$literal": sql} reach the library */
 } runner;
 
 /* Error of one step: a library code and a message. */
@@ -747,6 +748,7 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
 /* Find options from their JSON parts (a finder step, or a getter's options object). */
 typedef struct find_json {
     json_t *where, *attributes, *order, *include;
+    json_t *group, *having; /* findAll/findOne */
     int64_t limit, offset;
     cq_flag paranoid;
 } find_json;
@@ -763,11 +765,27 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
         else
             rc = pool_value(r, p, &o->where, f->where, true, sub, e);
     }
-    if (rc == CQ_OK && f->attributes) {
+    bool full = false; /* v6's full attributes form: functions, aliases, {include} */
+    for (size_t i = 0; f->attributes && i < json_array_size(f->attributes); i++)
+        full |= !json_is_string(json_array_get(f->attributes, i));
+    full |= json_is_object(f->attributes) && json_object_get(f->attributes, "include");
+    o->literals = r->allow_literals;
+    if (rc == CQ_OK && full) {
+        cli_path_key(sub, path, "attributes");
+        rc = pool_value(r, p, &o->select, f->attributes, false, sub, e);
+    } else if (rc == CQ_OK && f->attributes) {
         if (json_is_object(f->attributes))
             rc = pool_strings(p, &o->exclude, json_object_get(f->attributes, "exclude"), e);
         else
             rc = pool_strings(p, &o->attributes, f->attributes, e);
+    }
+    if (rc == CQ_OK && f->group) {
+        cli_path_key(sub, path, "group");
+        rc = pool_value(r, p, &o->group, f->group, false, sub, e);
+    }
+    if (rc == CQ_OK && f->having) {
+        cli_path_key(sub, path, "having");
+        rc = pool_value(r, p, &o->having, f->having, true, sub, e);
     }
     if (rc == CQ_OK && f->order) {
         cli_path_key(sub, path, "order");
@@ -1578,6 +1596,10 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                         .attributes = st->attributes,
                         .order = st->order,
                         .include = st->include,
+                        .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
+                                     ? st->group
+                                     : NULL,
+                        .having = st->having,
                         .limit = st->limit,
                         .offset = st->offset,
                         .paranoid = st->paranoid };
@@ -2014,7 +2036,7 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
 
 int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
 {
-    runner r = { .db = db, .schema = script->schema };
+    runner r = { .db = db, .schema = script->schema, .allow_literals = script->allow_literals };
     int exit_code = CLI_EXIT_OK;
     for (size_t i = 0; i < script->n_steps; i++) {
         const cli_step *st = &script->steps[i];

@@ -42,8 +42,10 @@ static const struct step_def {
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "save", CLI_STEP_SAVE, T_INSTANCE, "fields validate ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "findAll", CLI_STEP_FIND_ALL, T_MODEL,
-      "where attributes order limit offset include paranoid ", CLI_RESULT_ROWS, CLI_RESULT_NONE },
-    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include paranoid ",
+      "where attributes order limit offset include paranoid group having ", CLI_RESULT_ROWS,
+      CLI_RESULT_NONE },
+    { "findOne", CLI_STEP_FIND_ONE, T_MODEL,
+      "where attributes order offset include paranoid group having ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
@@ -271,8 +273,45 @@ static int want_string_list(checker *c, json_t *v, const char *path)
     return CLI_OK;
 }
 
+/* v6's full attributes form: names and [expression or name, alias] pairs, or {include,
+ * exclude}; the library checks the expressions. */
+static bool attributes_full(json_t *v)
+{
+    if (json_is_object(v))
+        return json_object_get(v, "include") != NULL;
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        if (!json_is_string(json_array_get(v, i)))
+            return true;
+    return false;
+}
+
 static int check_attributes(checker *c, json_t *v, const char *path)
 {
+    if (attributes_full(v)) {
+        const char *k;
+        json_t *el;
+        if (json_is_object(v))
+            json_object_foreach(v, k, el)
+            {
+                if ((strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) ||
+                    !json_is_array(el)) {
+                    cli_diag_set(c->diag, path,
+                                 "expected {\"include\": [...], \"exclude\": [...]}");
+                    return CLI_EINPUT;
+                }
+            }
+        for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+            el = json_array_get(v, i);
+            if (!json_is_string(el) && !(json_is_array(el) && json_array_size(el) == 2 &&
+                                         json_is_string(json_array_get(el, 1)))) {
+                char sub[CLI_PATH_MAX];
+                cli_path_index(sub, path, i);
+                cli_diag_set(c->diag, sub, "expected a name or [expression or name, alias]");
+                return CLI_EINPUT;
+            }
+        }
+        return CLI_OK;
+    }
     if (json_is_object(v)) {
         json_t *ex = json_object_get(v, "exclude");
         if (!ex || json_object_size(v) != 1) {
@@ -1057,6 +1096,16 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
                 return CLI_EINPUT;
             }
             s->distinct = json_is_true(val);
+        } else if (strcmp(key, "group") == 0 &&
+                   (s->kind == CLI_STEP_FIND_ALL || s->kind == CLI_STEP_FIND_ONE)) {
+            s->group = val; /* a name, an expression, or a list of them (the library checks) */
+            if (!json_is_string(val) && !json_is_array(val) && !json_is_object(val)) {
+                cli_diag_set(diag, sub, "expected a column name, an expression or a list");
+                return CLI_EINPUT;
+            }
+        } else if (strcmp(key, "having") == 0) {
+            s->having = val;
+            rc = want_object(c, val, sub);
         } else if (strcmp(key, "group") == 0) {
             s->group = val;
             rc = want_string_list(c, val, sub);
