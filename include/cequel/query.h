@@ -113,6 +113,9 @@ typedef struct cq_include {
     cq_flag paranoid;         /**< paranoid target: CQ_OFF (v6's `paranoid: false`) also joins its
                                    soft-deleted rows; default: `deletedAt IS NULL` is ANDed into the
                                    include's ON clause (it does not make the include required) */
+    const cq_value *scope;    /**< the target's scopes (v6's `model: Post.scope('x')`, or
+                                   `Post.unscoped()`), as cq_find_opts.scope; NULL = its default
+                                   scope */
     cq_flag through_paranoid; /**< belongsToMany with a paranoid join model: CQ_OFF (`through:
                                    {paranoid: false}`) also joins soft-deleted join rows;
                                    default: they are skipped */
@@ -158,6 +161,10 @@ typedef struct cq_find_opts {
     const cq_value *having; /**< HAVING: a where object whose keys may also be aliases of
                                  `select`, with `{"$where": [expression, condition]}` for a
                                  function on the left; NULL = none */
+    const cq_value *scope; /**< the scopes applied (cequel/scope.h): NULL = the model's default
+                                scope (an association getter: the target's; v6's getter option
+                                `scope`), an array of names, `{"method": [name, args...]}` and
+                                objects, CQ_EMPTY_ARRAY = none (`unscoped()`) */
     bool literals;          /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
                                  `select`, `group`, `having` and `$where`; default false: a
                                  literal is CQ_EINVALID. Only for SQL the program wrote itself */
@@ -197,6 +204,9 @@ typedef struct cq_bulk_opts {
     cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
                            instance built from them, the other attributes skipped); CQ_OFF
                            skips it */
+    const cq_value *scope; /**< update/destroy: the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
+                                an array of names / `{"method": [name, args...]}` / objects,
+                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
 } cq_bulk_opts;
 
 /** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
@@ -208,6 +218,9 @@ typedef struct cq_increment_opts {
     int64_t by;                   /**< amount for a name or a list of names; default (0) 1 */
     bool silent;                  /**< leave updatedAt alone; default false */
     cq_txn *transaction;          /**< default: none */
+    const cq_value *scope; /**< model-level: the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
+                                an array of names / `{"method": [name, args...]}` / objects,
+                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
 } cq_increment_opts;
 
 /** Options of cq_model_upsert(). */
@@ -239,6 +252,9 @@ typedef struct cq_aggregate_opts {
     const char *const *group;     /**< attribute names: one result per group; NULL-terminated */
     cq_flag paranoid;             /**< CQ_OFF also counts soft-deleted rows */
     cq_txn *transaction;          /**< default: none */
+    const cq_value *scope; /**< the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
+                                an array of names / `{"method": [name, args...]}` / objects,
+                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */

@@ -135,6 +135,7 @@ typedef struct cli_step {
     bool distinct;           /* count/aggregate */
     json_t *group;           /* count/aggregate; findAll/findOne: names or expressions */
     json_t *having;          /* findAll/findOne: a where object (aliases, $where) */
+    json_t *scope;           /* finders, aggregates, update/destroy: the scopes applied */
     bool ignore_dup;         /* create/bulkCreate: ignoreDuplicates */
     cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */

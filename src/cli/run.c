@@ -588,6 +588,12 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
     if ((v = json_object_get(j, "paranoid")))
         inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    if ((v = json_object_get(j, "scope"))) {
+        cli_path_key(sub, path, "scope");
+        rc = pool_value(r, p, &inc->scope, v, true, sub, e);
+        if (rc != CQ_OK)
+            return rc;
+    }
     if ((v = json_object_get(j, "where"))) {
         cli_path_key(sub, path, "where");
         rc = pool_value(r, p, &inc->where, v, true, sub, e);
@@ -749,6 +755,7 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
 typedef struct find_json {
     json_t *where, *attributes, *order, *include;
     json_t *group, *having; /* findAll/findOne */
+    json_t *scope;
     int64_t limit, offset;
     cq_flag paranoid;
 } find_json;
@@ -786,6 +793,10 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
     if (rc == CQ_OK && f->having) {
         cli_path_key(sub, path, "having");
         rc = pool_value(r, p, &o->having, f->having, true, sub, e);
+    }
+    if (rc == CQ_OK && f->scope) {
+        cli_path_key(sub, path, "scope");
+        rc = pool_value(r, p, &o->scope, f->scope, true, sub, e);
     }
     if (rc == CQ_OK && f->order) {
         cli_path_key(sub, path, "order");
@@ -880,7 +891,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
     if (!json_is_object(opts))
         return fail(e, CQ_EINVALID, "%s: expected an options object", path);
     rc = check_option_keys(opts,
-                           "where attributes order limit offset include transaction "
+                           "where attributes order limit offset include transaction scope "
                            "joinTableAttributes through paranoid",
                            path, e);
     if (rc != CQ_OK)
@@ -926,6 +937,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
                     .attributes = json_object_get(opts, "attributes"),
                     .order = json_object_get(opts, "order"),
                     .include = json_object_get(opts, "include"),
+                    .scope = json_object_get(opts, "scope"),
                     .limit = json_is_integer(lim) ? json_integer_value(lim) : 0,
                     .offset = json_is_integer(off) ? json_integer_value(off) : 0 };
     json_t *par = json_object_get(opts, "paranoid");
@@ -1508,6 +1520,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     cq_value *values = NULL, *where = NULL, *pk = NULL;
     const char **fields = NULL, **update_on_dup = NULL;
     pool p = { 0 };
+    const cq_value *scope = NULL; /* update, destroy, aggregates: the scopes applied */
     cq_instance *inst = NULL;
     cq_rows *rows = NULL;
     int64_t count = 0;
@@ -1600,6 +1613,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                                      ? st->group
                                      : NULL,
                         .having = st->having,
+                        .scope = st->scope,
                         .limit = st->limit,
                         .offset = st->offset,
                         .paranoid = st->paranoid };
@@ -1650,6 +1664,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             if (rc == CQ_OK)
                 rc = cq_model_aggregate(result, model, col, "count",
                                         &(cq_aggregate_opts){ .where = fo.where,
+                                                              .scope = fo.scope,
                                                               .distinct = st->distinct,
                                                               .group = group,
                                                               .paranoid = st->paranoid,
@@ -1673,9 +1688,17 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
-        rc = cq_model_update(
-            &count, model, values,
-            &(cq_bulk_opts){ .where = where, .transaction = txn, .validate = st->validate });
+        if (st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+        }
+        rc = cq_model_update(&count, model, values,
+                             &(cq_bulk_opts){ .where = where,
+                                              .transaction = txn,
+                                              .validate = st->validate,
+                                              .scope = scope });
         if (rc == CQ_OK) {
             /* Sequelize's Model.update resolves to [affectedCount]. */
             *result = cq_value_array();
@@ -1694,9 +1717,15 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
+        if (st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+        }
         rc = cq_model_destroy(
             &count, model,
-            &(cq_bulk_opts){ .where = where, .transaction = txn, .force = st->force });
+            &(cq_bulk_opts){ .where = where, .transaction = txn, .force = st->force, .scope = scope });
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
@@ -1725,9 +1754,14 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         }
         if (rc == CQ_OK)
             rc = string_list(&group, st->group, e);
+        if (rc == CQ_OK && st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+        }
         if (rc == CQ_OK)
             rc = cq_model_aggregate(result, model, st->agg_attr, st->agg_fn,
                                     &(cq_aggregate_opts){ .where = where,
+                                                          .scope = scope,
                                                           .distinct = st->distinct,
                                                           .group = group,
                                                           .paranoid = st->paranoid,

@@ -178,6 +178,7 @@ void cq__model_free(cq_model *m)
     free(m->plural);
     cq__validation_free(m->validation);
     cq__accessors_free(m);
+    cq__scopes_free(m->scopes);
     free(m);
 }
 

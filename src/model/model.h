@@ -67,6 +67,7 @@ struct cq_model {
     cq__accessor *acc; /* getters, setters and VIRTUAL attributes in definition order */
     size_t nacc, nvirtual;
     bool has_getters;
+    struct cq__scopes *scopes; /* named scopes and the default scope (scopes.c), or NULL */
 };
 
 struct cq_txn {
@@ -88,6 +89,7 @@ struct cq_db {
     uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
+    struct cq__scopes *scope_binds;     /* function scopes bound by name (scopes.c), or NULL */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -121,6 +123,9 @@ struct cq_rows {
     cq_instance **items;
     size_t n, cap;
 };
+
+/* Frees a model's scopes or a db's bound function scopes (scopes.c). NULL ok. */
+void cq__scopes_free(struct cq__scopes *s);
 
 /* Sets db's error record (code + formatted message) and returns `code`. */
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include "model/validate.h"
 #include "query/attrs.h"
 #include "query/find.h"
+#include "query/scopes.h"
 #include "query/include.h"
 #include "query/stmt.h"
 #include "query/where.h"
@@ -512,7 +513,14 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
 int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
 {
     cq__db_clear(m->db);
-    return cq__find(out, m, opts, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, opts);
+    if (rc == CQ_OK)
+        rc = cq__find(out, m, &sc.o, NULL);
+    else
+        *out = NULL;
+    cq__scoped_free(&sc);
+    return rc;
 }
 
 int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
@@ -874,8 +882,12 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     }
     if (rc == CQ_OK && o.paranoid != CQ_OFF)
         rc = and_paranoid(st, m, false);
+    cq_value *sw = NULL; /* the scope's where with the call's keys over it */
     if (rc == CQ_OK)
-        rc = apply_where(st, m, m->name, o.where, o.where_sql, o.where_params, NULL);
+        rc = cq__scope_where(&sw, m, o.scope, o.where);
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, m->name, sw, o.where_sql, o.where_params, NULL);
+    cq_value_free(sw);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(db, st, &res);
@@ -970,7 +982,14 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
 int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
 {
     cq__db_clear(m->db);
-    return cq__count(out, m, opts, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, opts);
+    if (rc == CQ_OK)
+        rc = cq__count(out, m, &sc.o, NULL);
+    else
+        *out = 0;
+    cq__scoped_free(&sc);
+    return rc;
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
@@ -985,7 +1004,16 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
-    int rc = cq__count(&n, m, &co, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, &co);
+    if (rc == CQ_OK) {
+        /* a scope's attributes, order and limit do not bear on the count either */
+        sc.o.limit = sc.o.offset = 0;
+        sc.o.order = NULL;
+        sc.o.select = NULL;
+        rc = cq__count(&n, m, &sc.o, NULL);
+    }
+    cq__scoped_free(&sc);
     if (rc == CQ_OK)
         rc = cq_model_find_all(rows_out, m, opts);
     if (rc == CQ_OK)
@@ -1104,8 +1132,12 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
  * the rows it changed counted; frees `st`. `rc` is how building it went so far. */
 static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t *count_out, int rc)
 {
+    cq_value *w = NULL; /* the scope's where with the call's keys over it (v6's _injectScope) */
     if (rc == CQ_OK && opts)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
+        rc = cq__scope_where(&w, m, opts->scope, opts->where);
+    if (rc == CQ_OK && opts)
+        rc = apply_where(st, m, NULL, w, opts->where_sql, opts->where_params, NULL);
+    cq_value_free(w);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -1275,7 +1307,8 @@ static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fiel
     cq_bulk_opts bulk = { .where = opts->where,
                           .where_sql = opts->where_sql,
                           .where_params = opts->where_params,
-                          .transaction = opts->transaction };
+                          .transaction = opts->transaction,
+                          .scope = opts->scope };
     return run_bulk(st, m, &bulk, count_out, rc);
 }
 
@@ -1395,5 +1428,7 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
     if (!st)
         return oom(m->db);
     int rc = set_deleted_at(st, m, false);
-    return run_bulk(st, m, opts, count_out, rc);
+    cq_bulk_opts o = opts ? *opts : (cq_bulk_opts){ 0 };
+    o.scope = CQ_EMPTY_ARRAY; /* v6's restore takes no scope */
+    return run_bulk(st, m, &o, count_out, rc);
 }

@@ -81,6 +81,8 @@ typedef struct cq__sch_model {
     const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
     cq_validator **validators; /* n_attrs attribute `validate` lists (NULL = none), owned */
     cq_validator *model_validators; /* the model option `validate`, owned */
+    json_t *default_scope, *scopes; /* the options `defaultScope` and `scopes` (borrowed from
+                                       the document), added after the associations */
 } cq__sch_model;
 
 /* `validate` of an attribute (`model_level` false) or of a model's options, in Sequelize's
