@@ -661,7 +661,7 @@ static int inc_list_from_json(const cq_include **out, cq__scoped *sc, cq_model *
 static size_t inc_count(const cq_include *l)
 {
     size_t n = 0;
-    while (l && (l[n].association || l[n].model || l[n].as || l[n].all || l[n].all_types))
+    while (l && !cq__inc_is_end(&l[n]))
         n++;
     return n;
 }
@@ -718,8 +718,10 @@ static int merge_lists(const cq_include **out, cq__scoped *sc, cq_model *m, cons
     int rc = CQ_OK;
     for (size_t i = 0; rc == CQ_OK && i < na; i++) {
         l[n] = a[i];
-        if (!l[n].all && !l[n].all_types)
-            rc = merge_lists(&l[n].include, sc, l[n].association->target, a[i].include, NULL);
+        if (!l[n].all && !l[n].all_types && !l[n].association)
+            rc = cq__inc_resolve(&l[n].association, m, &a[i]);
+        if (rc == CQ_OK && !l[n].all && !l[n].all_types)
+            rc = merge_lists(&l[n].include, sc, l[n].association->target, NULL, a[i].include);
         n++;
     }
     for (size_t i = 0; rc == CQ_OK && i < nb; i++) {
@@ -739,7 +741,7 @@ static int merge_lists(const cq_include **out, cq__scoped *sc, cq_model *m, cons
             l[n].association = as;
             l[n].model = NULL;
             l[n].as = NULL;
-            rc = merge_lists(&l[n].include, sc, as->target, b[i].include, NULL);
+            rc = merge_lists(&l[n].include, sc, as->target, NULL, b[i].include);
             n++;
         }
     }
