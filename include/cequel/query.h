@@ -149,25 +149,25 @@ typedef struct cq_find_opts {
     cq_flag through_paranoid;      /**< belongsToMany getters on a paranoid join model: CQ_OFF
                                         (`through: {paranoid: false}`) also follows soft-deleted
                                         join rows; default: they are skipped */
-    const cq_value *select; /**< v6's `attributes` in full (instead of `attributes` and
-                                 `exclude`): an array of names and `[expression or name,
-                                 alias]` pairs, or `{"include": [...], "exclude": [...]}`;
-                                 expressions are `{"$fn": [name, args...]}`, `{"$col": name}`,
-                                 `{"$literal": sql}` (only with `literals`) or plain values
-                                 (bound). Values read under an alias: cq_instance_get(). See
-                                 docs/attributes.md. NULL = `attributes`/`exclude` */
-    const cq_value *group;  /**< GROUP BY: a column name or an expression, or an array of
-                                 them; NULL = none */
-    const cq_value *having; /**< HAVING: a where object whose keys may also be aliases of
-                                 `select`, with `{"$where": [expression, condition]}` for a
-                                 function on the left; NULL = none */
+    const cq_value *select;        /**< v6's `attributes` in full (instead of `attributes` and
+                                        `exclude`): an array of names and `[expression or name,
+                                        alias]` pairs, or `{"include": [...], "exclude": [...]}`;
+                                        expressions are `{"$fn": [name, args...]}`, `{"$col": name}`,
+                                        `{"$literal": sql}` (only with `literals`) or plain values
+                                        (bound). Values read under an alias: cq_instance_get(). See
+                                        docs/attributes.md. NULL = `attributes`/`exclude` */
+    const cq_value *group;         /**< GROUP BY: a column name or an expression, or an array of
+                                        them; NULL = none */
+    const cq_value *having;        /**< HAVING: a where object whose keys may also be aliases of
+                                        `select`, with `{"$where": [expression, condition]}` for a
+                                        function on the left; NULL = none */
     const cq_value *scope; /**< the scopes applied (cequel/scope.h): NULL = the model's default
                                 scope (an association getter: the target's; v6's getter option
                                 `scope`), an array of names, `{"method": [name, args...]}` and
                                 objects, CQ_EMPTY_ARRAY = none (`unscoped()`) */
-    bool literals;          /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
-                                 `select`, `group`, `having` and `$where`; default false: a
-                                 literal is CQ_EINVALID. Only for SQL the program wrote itself */
+    bool literals;         /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
+                                `select`, `group`, `having` and `$where`; default false: a
+                                literal is CQ_EINVALID. Only for SQL the program wrote itself */
 } cq_find_opts;
 
 /** Options of writes (save, update, create, destroy); borrowed for the call. */
@@ -204,9 +204,8 @@ typedef struct cq_bulk_opts {
     cq_flag validate; /**< Model-level update: validate the values first (v6's default, an
                            instance built from them, the other attributes skipped); CQ_OFF
                            skips it */
-    const cq_value *scope; /**< update/destroy: the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
-                                an array of names / `{"method": [name, args...]}` / objects,
-                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
+    const cq_value *scope; /**< update/destroy: the scopes whose `where` applies, as
+                              cq_find_opts.scope (cequel/scope.h); NULL = the default scope */
 } cq_bulk_opts;
 
 /** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
@@ -218,9 +217,8 @@ typedef struct cq_increment_opts {
     int64_t by;                   /**< amount for a name or a list of names; default (0) 1 */
     bool silent;                  /**< leave updatedAt alone; default false */
     cq_txn *transaction;          /**< default: none */
-    const cq_value *scope; /**< model-level: the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
-                                an array of names / `{"method": [name, args...]}` / objects,
-                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
+    const cq_value *scope;        /**< model-level: the scopes whose `where` applies, as
+                                     cq_find_opts.scope (cequel/scope.h); NULL = the default scope */
 } cq_increment_opts;
 
 /** Options of cq_model_upsert(). */
@@ -252,9 +250,8 @@ typedef struct cq_aggregate_opts {
     const char *const *group;     /**< attribute names: one result per group; NULL-terminated */
     cq_flag paranoid;             /**< CQ_OFF also counts soft-deleted rows */
     cq_txn *transaction;          /**< default: none */
-    const cq_value *scope; /**< the scopes whose `where` applies (cequel/scope.h): NULL = the default scope,
-                                an array of names / `{"method": [name, args...]}` / objects,
-                                CQ_EMPTY_ARRAY = none (`unscoped()`) */
+    const cq_value *scope;        /**< the scopes whose `where` applies, as cq_find_opts.scope
+                                       (cequel/scope.h); NULL = the default scope */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */

@@ -374,7 +374,7 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     if (rc != CQ_OK)
         return rc;
     ext.count_attr = cq_model_primary_key(a->target); /* COUNT(task.id), as v6 */
-    cq__scoped sc; /* the target's scopes, as the getter */
+    cq__scoped sc;                                    /* the target's scopes, as the getter */
     rc = cq__scope_find_opts(&sc, a->target, opts);
     if (rc == CQ_OK)
         rc = cq__count(out, a->target, &sc.o, &ext);
@@ -525,8 +525,10 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
 
 static int update_where(cq_model *m, cq_value *values, cq_value *where)
 {
-    int rc = values && where ? cq_model_update(NULL, m, values, &(cq_bulk_opts){ .where = where, .scope = CQ_EMPTY_ARRAY })
-                             : oom(m->db);
+    int rc = values && where
+                 ? cq_model_update(NULL, m, values,
+                                   &(cq_bulk_opts){ .where = where, .scope = CQ_EMPTY_ARRAY })
+                 : oom(m->db);
     cq_value_free(values);
     cq_value_free(where);
     return rc;
@@ -732,7 +734,8 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
         w = with_values(w, a->through_scope);
     if (!w)
         return oom(a->source->db);
-    int rc = cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY });
+    int rc =
+        cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY });
     cq_value_free(w);
     return rc;
 }
@@ -832,7 +835,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         else if (cq_value_size(obsolete)) {
             cq_value *w =
                 with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
-            rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+            rc = w ? cq_model_destroy(NULL, a->through,
+                                      &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
                    : oom(a->source->db);
             cq_value_free(w);
         } else {
@@ -878,7 +882,9 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
     cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
-    rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY }) : oom(a->source->db);
+    rc = w ? cq_model_destroy(NULL, a->through,
+                              &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+           : oom(a->source->db);
     cq_value_free(w);
     return rc;
 }

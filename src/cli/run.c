@@ -1694,11 +1694,10 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             if (rc != CQ_OK)
                 goto done;
         }
-        rc = cq_model_update(&count, model, values,
-                             &(cq_bulk_opts){ .where = where,
-                                              .transaction = txn,
-                                              .validate = st->validate,
-                                              .scope = scope });
+        rc = cq_model_update(
+            &count, model, values,
+            &(cq_bulk_opts){
+                .where = where, .transaction = txn, .validate = st->validate, .scope = scope });
         if (rc == CQ_OK) {
             /* Sequelize's Model.update resolves to [affectedCount]. */
             *result = cq_value_array();
@@ -1725,7 +1724,8 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         }
         rc = cq_model_destroy(
             &count, model,
-            &(cq_bulk_opts){ .where = where, .transaction = txn, .force = st->force, .scope = scope });
+            &(cq_bulk_opts){
+                .where = where, .transaction = txn, .force = st->force, .scope = scope });
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;

@@ -41,8 +41,7 @@ static int col_build(cq__expr **out, cq_model *m, const cq_value *v)
                            m->name);
     const char *dot = strrchr(name, '.');
     if (dot && (dot == name || !dot[1]))
-        return cq__db_fail(m->db, CQ_EINVALID, "model \"%s\": bad $col name \"%s\"", m->name,
-                           name);
+        return cq__db_fail(m->db, CQ_EINVALID, "model \"%s\": bad $col name \"%s\"", m->name, name);
     const char *column = dot ? dot + 1 : name;
     char *table = dot ? cq__strndup(name, (size_t)(dot - name)) : NULL;
     if (dot && !table)
@@ -236,8 +235,8 @@ int cq__proj_parse(cq__proj *p, cq_model *m, const cq_value *spec, bool literals
         const char *key = cq_value_object_key(spec, k);
         const cq_value *list = cq_value_object_value(spec, k);
         if (cq_value_type_of(list) != CQ_VALUE_ARRAY)
-            return cq__db_fail(db, CQ_EINVALID,
-                               "attributes of model \"%s\": %s takes an array", m->name, key);
+            return cq__db_fail(db, CQ_EINVALID, "attributes of model \"%s\": %s takes an array",
+                               m->name, key);
         if (cq__streq(key, "include")) {
             for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
                 const cq_value *el = cq_value_array_get(list, i);
@@ -285,7 +284,8 @@ int cq__proj_finish(cq__proj *p, cq_model *m, const bool *sel)
         if (p->items[k].attr >= 0 && !p->attrs_first)
             listed[p->items[k].attr] = true;
     for (size_t i = 0; p->attrs_first && rc == CQ_OK && i < m->nattrs; i++)
-        if (sel[i] && push_item(&np, (cq__proj_item){ .attr = (long)i, .slot = -1, .src = -1 }) != 0)
+        if (sel[i] &&
+            push_item(&np, (cq__proj_item){ .attr = (long)i, .slot = -1, .src = -1 }) != 0)
             rc = oom(m->db);
     for (size_t k = 0; rc == CQ_OK && k < p->n; k++) {
         if (p->items[k].attr >= 0 && (p->attrs_first || !sel[p->items[k].attr]))
@@ -348,7 +348,7 @@ int cq__group_build(cq__stmt *st, cq_model *m, const cq_value *group, bool liter
                  : cq__sqlexpr_is(g)                  ? cq__sqlexpr_build(&e, m, g, literals)
                                                       : cq__db_fail(m->db, CQ_EINVALID,
                                                                     "group of model \"%s\": a column "
-                                                                    "name or an expression",
+                                                                                     "name or an expression",
                                                                     m->name);
         if (rc != CQ_OK)
             return rc;

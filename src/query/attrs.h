@@ -27,9 +27,9 @@ typedef struct cq__proj_item {
 typedef struct cq__proj {
     cq__proj_item *items;
     size_t n, cap;
-    char **names;   /* the plain attribute names the spec lists (NULL-terminated), or NULL */
-    char **exclude; /* `{exclude: [...]}` (NULL-terminated), or NULL */
-    bool has_expr;  /* an item with an expression */
+    char **names;     /* the plain attribute names the spec lists (NULL-terminated), or NULL */
+    char **exclude;   /* `{exclude: [...]}` (NULL-terminated), or NULL */
+    bool has_expr;    /* an item with an expression */
     bool attrs_first; /* {include: [...]}: the attributes come before the items */
 } cq__proj;
 

@@ -600,9 +600,10 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         rc = cq__proj_finish(&proj, m, sel);
     cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
     if (rc == CQ_OK)
-        rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
-             : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
-                                   : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT, pp);
+        rc = sj ? build_single_join(&st, m, &o, sel, &plan)
+             : ext && ext->nbranch
+                 ? build_branches(&st, m, &o, sel, ext, &plan)
+                 : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT, pp);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
         cq__sj_stream *stream = NULL;
@@ -1038,7 +1039,8 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         joined = cq__inc_plan_any_joined(&plan);
     }
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, NULL, true, ext, &plan, joined ? SEL_JOIN_ALL : SEL_DEFAULT, NULL);
+        rc = build_select(&st, m, &o, NULL, true, ext, &plan, joined ? SEL_JOIN_ALL : SEL_DEFAULT,
+                          NULL);
     cq__inc_plan_free(&plan);
     cq__find_ext_release(ext);
     if (rc == CQ_OK)

@@ -56,8 +56,8 @@ static scope_ent *ent_find(struct cq__scopes *s, const char *name)
     return NULL;
 }
 
-static const char *const scope_keys[] = { "where", "attributes", "include", "order", "limit",
-                                          "offset", "group", "having", "paranoid", NULL };
+static const char *const scope_keys[] = { "where",  "attributes", "include", "order",    "limit",
+                                          "offset", "group",      "having",  "paranoid", NULL };
 
 static int check_scope(cq_model *m, const char *name, const cq_value *v)
 {
@@ -404,9 +404,8 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
     }
     const cq_value *method = cq_value_object_get(el, "method");
     if (cq_value_type_of(el) == CQ_VALUE_OBJECT && method) {
-        const cq_value *nv = cq_value_type_of(method) == CQ_VALUE_ARRAY
-                                 ? cq_value_array_get(method, 0)
-                                 : method;
+        const cq_value *nv =
+            cq_value_type_of(method) == CQ_VALUE_ARRAY ? cq_value_array_get(method, 0) : method;
         const char *name = cq_value_type_of(nv) == CQ_VALUE_TEXT ? cq_value_as_text(nv) : NULL;
         const scope_ent *e = name ? ent_find(s, name) : NULL;
         if (!e || e->value)
@@ -415,9 +414,8 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
                                "args...]} names a function scope)",
                                name ? name : "(no name)", m->name);
         cq_value *args = cq_value_array();
-        for (size_t i = 1; args && cq_value_type_of(method) == CQ_VALUE_ARRAY &&
-                           i < cq_value_size(method);
-             i++)
+        for (size_t i = 1;
+             args && cq_value_type_of(method) == CQ_VALUE_ARRAY && i < cq_value_size(method); i++)
             if (cq_value_array_append(args, cq_value_copy(cq_value_array_get(method, i))) !=
                 CQ_OK) {
                 cq_value_free(args);
@@ -525,8 +523,7 @@ static int merge_where(const cq_value **out, cq__scoped *sc, cq_model *m, const 
 
 /* A NULL-terminated name list from an array of names, or from {"exclude": [...]} (every
  * attribute of `m` but those). */
-static int names_from_json(const char *const **out, cq__scoped *sc, cq_model *m,
-                           const cq_value *v)
+static int names_from_json(const char *const **out, cq__scoped *sc, cq_model *m, const cq_value *v)
 {
     *out = NULL;
     if (cq_value_type_of(v) == CQ_VALUE_OBJECT) {
@@ -567,8 +564,8 @@ static int names_from_json(const char *const **out, cq__scoped *sc, cq_model *m,
 }
 
 /* lodash's union of two name lists (either may be NULL: the other). */
-static int unite_names(const char *const **out, cq__scoped *sc, cq_model *m,
-                       const char *const *a, const char *const *b)
+static int unite_names(const char *const **out, cq__scoped *sc, cq_model *m, const char *const *a,
+                       const char *const *b)
 {
     if (!a || !b) {
         *out = b ? b : a;
@@ -819,8 +816,7 @@ static cq_value *caller_attrs(const cq_find_opts *o)
 static int merge_order(cq__scoped *sc, cq_model *m, const cq_value *so)
 {
     if (cq_value_type_of(so) != CQ_VALUE_ARRAY)
-        return cq__db_fail(m->db, CQ_EINVALID, "order in a scope of %s must be an array",
-                           m->name);
+        return cq__db_fail(m->db, CQ_EINVALID, "order in a scope of %s must be an array", m->name);
     size_t nc = 0;
     while (sc->o.order && sc->o.order[nc].attr)
         nc++;
@@ -947,7 +943,8 @@ int cq__scope_where(cq_value **out, cq_model *m, const cq_value *sel, const cq_v
     }
     cq_value *w = cq_value_copy(sw);
     cq_value_free(s);
-    if (!w || (where && cq_value_type_of(where) == CQ_VALUE_OBJECT && assign_keys(w, where) != CQ_OK)) {
+    if (!w ||
+        (where && cq_value_type_of(where) == CQ_VALUE_OBJECT && assign_keys(w, where) != CQ_OK)) {
         cq_value_free(w);
         return oom(m->db);
     }

@@ -183,7 +183,8 @@ int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const 
 
 int cq__stmt_add_expr_col(cq__stmt *st, cq__expr *expr, const char *alias)
 {
-    if (!expr || cq__grow((void **)&st->cols, &st->cols_cap, st->ncols + 1, sizeof *st->cols) != 0) {
+    if (!expr ||
+        cq__grow((void **)&st->cols, &st->cols_cap, st->ncols + 1, sizeof *st->cols) != 0) {
         cq__expr_free(expr);
         return -1;
     }
@@ -197,8 +198,8 @@ int cq__stmt_add_expr_col(cq__stmt *st, cq__expr *expr, const char *alias)
 
 int cq__stmt_add_group_expr(cq__stmt *st, cq__expr *e)
 {
-    if (!e || cq__grow((void **)&st->gexprs, &st->gexprs_cap, st->ngexprs + 1,
-                       sizeof *st->gexprs) != 0) {
+    if (!e ||
+        cq__grow((void **)&st->gexprs, &st->gexprs_cap, st->ngexprs + 1, sizeof *st->gexprs) != 0) {
         cq__expr_free(e);
         return -1;
     }

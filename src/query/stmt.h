@@ -62,7 +62,7 @@ void cq__expr_free(cq__expr *e);
 typedef struct cq__col {
     char *table; /* qualifier, may be NULL */
     char *column;
-    char *alias; /* AS alias, may be NULL */
+    char *alias;    /* AS alias, may be NULL */
     cq__expr *expr; /* an expression rendered instead of table.column (owned), or NULL */
 } cq__col;
 

@@ -118,8 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the same clause as a HAVING (aliases, $where with functions), and as a select list */
     static cq_value *sel, *grp;
     if (!sel) {
-        must(cq_value_from_json(&sel, "[\"username\",[{\"$fn\":[\"COUNT\",{\"$col\":\"id\"}]},\"n\"]]",
-                                NULL));
+        must(cq_value_from_json(
+            &sel, "[\"username\",[{\"$fn\":[\"COUNT\",{\"$col\":\"id\"}]},\"n\"]]", NULL));
         must(cq_value_from_json(&grp, "[\"username\"]", NULL));
     }
     rows = NULL;

@@ -33,10 +33,12 @@ static int setup(void **state)
     cq_attr pattrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
     f->user = srv_define(f->db, "User", uattrs, NULL);
     f->post = srv_define(f->db, "Post", pattrs, NULL);
-    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, f->user, f->post,
-                                          &(cq_assoc_opts){ .as = "posts", .foreign_key = "userId" }));
-    CQ_ASSERT_OK(f->db, cq_model_belongs_to(NULL, f->post, f->user,
-                                            &(cq_assoc_opts){ .as = "user", .foreign_key = "userId" }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_has_many(NULL, f->user, f->post,
+                                   &(cq_assoc_opts){ .as = "posts", .foreign_key = "userId" }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_belongs_to(NULL, f->post, f->user,
+                                     &(cq_assoc_opts){ .as = "user", .foreign_key = "userId" }));
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
     cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"a\",\"age\":1,\"firstName\":\"x\"}"));
     cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"a\",\"age\":2}"));
@@ -147,10 +149,9 @@ static void test_fn_alias_group(void **state)
                   "\"User\";");
     srv_assert_rows(rows, "[{\"n\":3,\"dn\":2}]");
     cq_rows_free(rows);
-    rows = find(f, f->user,
-                "[\"id\",[{\"$fn\":[\"COALESCE\",{\"$col\":\"firstName\"},\"zz\"]},\"c\"]]", NULL,
-                NULL, "{\"age\":{\"$lte\":2}}", (const cq_order[]){ { .attr = "id" }, { 0 } },
-                false);
+    rows = find(
+        f, f->user, "[\"id\",[{\"$fn\":[\"COALESCE\",{\"$col\":\"firstName\"},\"zz\"]},\"c\"]]",
+        NULL, NULL, "{\"age\":{\"$lte\":2}}", (const cq_order[]){ { .attr = "id" }, { 0 } }, false);
     assert_sql(f, "SELECT \"id\", COALESCE(\"first_name\", ?) AS \"c\" FROM \"Users\" AS \"User\" "
                   "WHERE \"User\".\"age\" <= ? ORDER BY \"User\".\"id\" ASC;");
     srv_assert_rows(rows, "[{\"id\":1,\"c\":\"x\"},{\"id\":2,\"c\":\"zz\"}]");
@@ -161,11 +162,13 @@ static void test_forms(void **state)
 {
     at_fixture *f = *state;
     /* {include}: every attribute, then the extras */
-    cq_rows *rows = find(f, f->user, "{\"include\":[[{\"$fn\":[\"UPPER\",{\"$col\":\"name\"}]},\"up\"]]}",
-                         NULL, NULL, "{\"id\":1}", NULL, false);
-    assert_sql(f, "SELECT \"id\", \"name\", \"age\", \"first_name\" AS \"firstName\", \"createdAt\", "
-                  "\"updatedAt\", UPPER(\"name\") AS \"up\" FROM \"Users\" AS \"User\" WHERE "
-                  "\"User\".\"id\" = ?;");
+    cq_rows *rows =
+        find(f, f->user, "{\"include\":[[{\"$fn\":[\"UPPER\",{\"$col\":\"name\"}]},\"up\"]]}", NULL,
+             NULL, "{\"id\":1}", NULL, false);
+    assert_sql(f,
+               "SELECT \"id\", \"name\", \"age\", \"first_name\" AS \"firstName\", \"createdAt\", "
+               "\"updatedAt\", UPPER(\"name\") AS \"up\" FROM \"Users\" AS \"User\" WHERE "
+               "\"User\".\"id\" = ?;");
     assert_string_equal(cq_instance_text(cq_rows_at(rows, 0), "up"), "A");
     assert_string_equal(cq_instance_text(cq_rows_at(rows, 0), "firstName"), "x");
     cq_rows_free(rows);
@@ -230,9 +233,12 @@ static void test_having(void **state)
      * with an error, as it does to Sequelize) */
     cq_value *s = cq_test_json(sel), *g = cq_test_json("\"name\""),
              *h = cq_test_json("{\"$and\":[{\"n\":{\"$gt\":0}},{\"name\":{\"$ne\":\"z\"}}]}");
-    int rc = cq_model_find_all(&rows, f->user,
-                               &(cq_find_opts){ .select = s, .group = g, .having = h,
-                                                .order = (const cq_order[]){ { .attr = "n", .desc = true }, { 0 } } });
+    int rc = cq_model_find_all(
+        &rows, f->user,
+        &(cq_find_opts){ .select = s,
+                         .group = g,
+                         .having = h,
+                         .order = (const cq_order[]){ { .attr = "n", .desc = true }, { 0 } } });
     assert_sql(f, "SELECT \"name\", COUNT(\"id\") AS \"n\" FROM \"Users\" AS \"User\" GROUP BY "
                   "\"name\" HAVING (\"n\" > ? AND \"name\" != ?) ORDER BY \"n\" DESC;");
     if (cq_db_dialect(f->db) == CQ_DIALECT_POSTGRES) {
@@ -253,9 +259,12 @@ static void test_find_one_and_include(void **state)
     cq_value *s = cq_test_json("[\"name\",[{\"$fn\":[\"SUM\",{\"$col\":\"age\"}]},\"s\"]]");
     cq_value *g = cq_test_json("[\"name\"]");
     cq_instance *one = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, f->user,
-                                          &(cq_find_opts){ .select = s, .group = g,
-                                                           .order = (const cq_order[]){ { .attr = "name", .desc = true }, { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_one(&one, f->user,
+                                 &(cq_find_opts){ .select = s,
+                                                  .group = g,
+                                                  .order = (const cq_order[]){
+                                                      { .attr = "name", .desc = true }, { 0 } } }));
     assert_sql(f, "SELECT \"name\", SUM(\"age\") AS \"s\" FROM \"Users\" AS \"User\" GROUP BY "
                   "\"name\" ORDER BY \"User\".\"name\" DESC LIMIT 1;");
     assert_string_equal(cq_instance_text(one, "name"), "b");
@@ -274,9 +283,15 @@ static void test_find_one_and_include(void **state)
     s = cq_test_json("[\"title\",[{\"$fn\":[\"UPPER\",{\"$col\":\"user.name\"}]},\"un\"]]");
     cq_value *w = cq_test_json("{\"id\":1}");
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, f->post,
-                                          &(cq_find_opts){ .select = s, .where = w,
-                                                           .include = (const cq_include[]){ { .as = "user", .attributes = (const char *[]){ "name", NULL } }, { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_model_find_all(
+            &rows, f->post,
+            &(cq_find_opts){
+                .select = s,
+                .where = w,
+                .include = (const cq_include[]){
+                    { .as = "user", .attributes = (const char *[]){ "name", NULL } }, { 0 } } }));
     assert_non_null(strstr(f->srv->last_sql, "UPPER("));
     srv_assert_rows(rows, "[{\"title\":\"t\",\"un\":\"A\",\"user\":{\"name\":\"a\"}}]");
     cq_rows_free(rows);
@@ -289,7 +304,7 @@ static void test_refused(void **state)
     at_fixture *f = *state;
     size_t before = f->srv->statements;
     const char *bad[] = {
-        "[[{\"$literal\":\"1; DROP TABLE x\"},\"x\"]]",  /* literal without leave */
+        "[[{\"$literal\":\"1; DROP TABLE x\"},\"x\"]]", /* literal without leave */
         "[[{\"$fn\":[\"COUNT(id)\"]},\"x\"]]",          /* not a function name */
         "[[{\"$fn\":[\"COUNT\",{\"$col\":\"id\"}]}]]",  /* no alias */
         "[[\"nope\",\"x\"]]",                           /* unknown attribute */
@@ -318,10 +333,11 @@ static void test_refused(void **state)
                      CQ_EINVALID);
     cq_value_free(h);
     cq_value *s = cq_test_json("[\"id\"]");
-    assert_int_equal(cq_model_find_all(&rows, f->user,
-                                       &(cq_find_opts){ .select = s,
-                                                        .attributes = (const char *[]){ "id", NULL } }),
-                     CQ_EINVALID);
+    assert_int_equal(
+        cq_model_find_all(
+            &rows, f->user,
+            &(cq_find_opts){ .select = s, .attributes = (const char *[]){ "id", NULL } }),
+        CQ_EINVALID);
     cq_value_free(s);
     assert_int_equal(f->srv->statements, before);
 }

@@ -39,42 +39,57 @@ static int setup(void **state)
     f->srv = srv;
     f->db = f->srv->db;
     CQ_ASSERT_OK(f->db, cq_db_bind_scope(f->db, "ageBelow", age_below, &calls));
-    CQ_ASSERT_OK(f->db, cq_db_load_schema(f->db,
-        "{\"models\":{"
-        "\"User\":{\"attributes\":{\"name\":\"STRING\",\"age\":\"INTEGER\",\"active\":\"BOOLEAN\","
-        "\"role\":\"STRING\"},\"options\":{\"timestamps\":false,"
-        "\"defaultScope\":{\"where\":{\"active\":true}},"
-        "\"scopes\":{\"adults\":{\"where\":{\"age\":{\"[Op.gte]\":18}}},"
-        "\"admins\":{\"where\":{\"role\":\"admin\"}},"
-        "\"old\":{\"where\":{\"age\":{\"[Op.gt]\":60}}},"
-        "\"young\":{\"where\":{\"age\":{\"[Op.lt]\":30}}},"
-        "\"names\":{\"attributes\":[\"id\",\"name\"]},"
-        "\"excl\":{\"attributes\":{\"exclude\":[\"role\"]}},"
-        "\"ordered\":{\"order\":[[\"age\",\"DESC\"]],\"limit\":2},"
-        "\"ageBelow\":\"ageBelow\","
-        "\"withPosts\":{\"include\":[{\"as\":\"posts\"}]},"
-        "\"withT\":{\"include\":[{\"as\":\"posts\",\"scope\":\"t\"}]},"
-        "\"withU\":{\"include\":[{\"as\":\"posts\",\"where\":{\"title\":\"u\"},\"attributes\":[\"id\",\"title\"]}]}}}},"
-        "\"Post\":{\"attributes\":{\"title\":\"STRING\",\"published\":\"BOOLEAN\"},"
-        "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"published\":true}},"
-        "\"scopes\":{\"t\":{\"where\":{\"title\":\"t\"}}}}}},"
-        "\"associations\":["
-        "{\"type\":\"hasMany\",\"source\":\"User\",\"target\":\"Post\",\"options\":{\"as\":\"posts\",\"foreignKey\":\"userId\"}},"
-        "{\"type\":\"belongsTo\",\"source\":\"Post\",\"target\":\"User\",\"options\":{\"as\":\"author\",\"foreignKey\":\"userId\"}}]}",
-        NULL));
+    CQ_ASSERT_OK(
+        f->db,
+        cq_db_load_schema(
+            f->db,
+            "{\"models\":{"
+            "\"User\":{\"attributes\":{\"name\":\"STRING\",\"age\":\"INTEGER\",\"active\":"
+            "\"BOOLEAN\","
+            "\"role\":\"STRING\"},\"options\":{\"timestamps\":false,"
+            "\"defaultScope\":{\"where\":{\"active\":true}},"
+            "\"scopes\":{\"adults\":{\"where\":{\"age\":{\"[Op.gte]\":18}}},"
+            "\"admins\":{\"where\":{\"role\":\"admin\"}},"
+            "\"old\":{\"where\":{\"age\":{\"[Op.gt]\":60}}},"
+            "\"young\":{\"where\":{\"age\":{\"[Op.lt]\":30}}},"
+            "\"names\":{\"attributes\":[\"id\",\"name\"]},"
+            "\"excl\":{\"attributes\":{\"exclude\":[\"role\"]}},"
+            "\"ordered\":{\"order\":[[\"age\",\"DESC\"]],\"limit\":2},"
+            "\"ageBelow\":\"ageBelow\","
+            "\"withPosts\":{\"include\":[{\"as\":\"posts\"}]},"
+            "\"withT\":{\"include\":[{\"as\":\"posts\",\"scope\":\"t\"}]},"
+            "\"withU\":{\"include\":[{\"as\":\"posts\",\"where\":{\"title\":\"u\"},\"attributes\":["
+            "\"id\",\"title\"]}]}}}},"
+            "\"Post\":{\"attributes\":{\"title\":\"STRING\",\"published\":\"BOOLEAN\"},"
+            "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"published\":true}},"
+            "\"scopes\":{\"t\":{\"where\":{\"title\":\"t\"}}}}}},"
+            "\"associations\":["
+            "{\"type\":\"hasMany\",\"source\":\"User\",\"target\":\"Post\",\"options\":{\"as\":"
+            "\"posts\",\"foreignKey\":\"userId\"}},"
+            "{\"type\":\"belongsTo\",\"source\":\"Post\",\"target\":\"User\",\"options\":{\"as\":"
+            "\"author\",\"foreignKey\":\"userId\"}}]}",
+            NULL));
     f->user = cq_db_model(f->db, "User");
     f->post = cq_db_model(f->db, "Post");
     f->posts = cq_model_assoc(f->user, "posts");
     f->author = cq_model_assoc(f->post, "author");
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"ann\",\"age\":70,\"active\":true,\"role\":\"admin\"}"));
-    cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"bob\",\"age\":25,\"active\":true,\"role\":\"user\"}"));
-    cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"cid\",\"age\":10,\"active\":true,\"role\":\"user\"}"));
-    cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"dan\",\"age\":40,\"active\":false,\"role\":\"admin\"}"));
-    cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"t\",\"published\":true,\"userId\":1}"));
-    cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"u\",\"published\":true,\"userId\":1}"));
-    cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"t\",\"published\":false,\"userId\":2}"));
-    cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"u\",\"published\":true,\"userId\":4}"));
+    cq_instance_free(srv_create(
+        f->db, f->user, "{\"name\":\"ann\",\"age\":70,\"active\":true,\"role\":\"admin\"}"));
+    cq_instance_free(srv_create(f->db, f->user,
+                                "{\"name\":\"bob\",\"age\":25,\"active\":true,\"role\":\"user\"}"));
+    cq_instance_free(srv_create(f->db, f->user,
+                                "{\"name\":\"cid\",\"age\":10,\"active\":true,\"role\":\"user\"}"));
+    cq_instance_free(srv_create(
+        f->db, f->user, "{\"name\":\"dan\",\"age\":40,\"active\":false,\"role\":\"admin\"}"));
+    cq_instance_free(
+        srv_create(f->db, f->post, "{\"title\":\"t\",\"published\":true,\"userId\":1}"));
+    cq_instance_free(
+        srv_create(f->db, f->post, "{\"title\":\"u\",\"published\":true,\"userId\":1}"));
+    cq_instance_free(
+        srv_create(f->db, f->post, "{\"title\":\"t\",\"published\":false,\"userId\":2}"));
+    cq_instance_free(
+        srv_create(f->db, f->post, "{\"title\":\"u\",\"published\":true,\"userId\":4}"));
     *state = f;
     return 0;
 }
@@ -95,8 +110,9 @@ static void assert_names(sc_fixture *f, const char *scope, const char *where, co
 {
     cq_value *s = scope ? cq_test_json(scope) : NULL, *w = where ? cq_test_json(where) : NULL;
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, f->user,
-                                          &(cq_find_opts){ .scope = s, .where = w, .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(&rows, f->user,
+                                   &(cq_find_opts){ .scope = s, .where = w, .order = by_id }));
     char got[256] = "";
     for (size_t i = 0; i < cq_rows_count(rows); i++) {
         if (i)
@@ -138,19 +154,23 @@ static void test_default_and_named(void **state)
     /* attributes: arrays united with the call's, a later {exclude} replaces a list */
     cq_value *s = cq_test_json("\"names\"");
     cq_instance *one = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, f->user,
-                                          &(cq_find_opts){ .scope = s, .order = by_id,
-                                                           .attributes = (const char *[]){ "age", NULL } }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_one(&one, f->user,
+                                 &(cq_find_opts){ .scope = s,
+                                                  .order = by_id,
+                                                  .attributes = (const char *[]){ "age", NULL } }));
     srv_assert_instance(one, "{\"id\":1,\"name\":\"ann\",\"age\":70}");
     cq_instance_free(one);
     cq_value_free(s);
     s = cq_test_json("[\"names\",\"excl\"]");
-    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, f->user, &(cq_find_opts){ .scope = s, .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_one(&one, f->user, &(cq_find_opts){ .scope = s, .order = by_id }));
     srv_assert_instance(one, "{\"id\":1,\"name\":\"ann\",\"age\":70,\"active\":true}");
     cq_instance_free(one);
     cq_value_free(s);
     s = cq_test_json("[\"excl\",\"names\"]");
-    CQ_ASSERT_OK(f->db, cq_model_find_one(&one, f->user, &(cq_find_opts){ .scope = s, .order = by_id }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_one(&one, f->user, &(cq_find_opts){ .scope = s, .order = by_id }));
     srv_assert_instance(one, "{\"id\":1,\"name\":\"ann\"}");
     cq_instance_free(one);
     cq_value_free(s);
@@ -162,7 +182,8 @@ static void test_default_and_named(void **state)
     assert_string_equal(cq_instance_text(cq_rows_at(rows, 0), "name"), "ann");
     assert_string_equal(cq_instance_text(cq_rows_at(rows, 1), "name"), "dan");
     cq_rows_free(rows);
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, f->user, &(cq_find_opts){ .scope = s, .limit = 3 }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_all(&rows, f->user, &(cq_find_opts){ .scope = s, .limit = 3 }));
     assert_int_equal(cq_rows_count(rows), 3);
     cq_rows_free(rows);
     cq_value_free(s);
@@ -195,12 +216,14 @@ static void test_other_calls(void **state)
     cq_instance *one = (cq_instance *)1;
     CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&one, f->user, pk, NULL)); /* dan is not active */
     assert_null(one);
-    CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&one, f->user, pk, &(cq_find_opts){ .scope = CQ_EMPTY_ARRAY }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_by_pk(&one, f->user, pk, &(cq_find_opts){ .scope = CQ_EMPTY_ARRAY }));
     assert_non_null(one);
     cq_instance_free(one);
     cq_rows *rows = NULL;
     int64_t total = 0;
-    CQ_ASSERT_OK(f->db, cq_model_find_and_count_all(&rows, &total, f->user, &(cq_find_opts){ .limit = 1 }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_and_count_all(&rows, &total, f->user, &(cq_find_opts){ .limit = 1 }));
     assert_int_equal(total, 3);
     assert_int_equal(cq_rows_count(rows), 1);
     cq_rows_free(rows);
@@ -208,8 +231,8 @@ static void test_other_calls(void **state)
     CQ_ASSERT_OK(f->db, cq_model_max(&v, f->user, "age", NULL));
     assert_int_equal(cq_value_as_int(v), 70);
     cq_value_free(v);
-    CQ_ASSERT_OK(f->db, cq_model_max(&v, f->user, "age",
-                                     &(cq_aggregate_opts){ .scope = CQ_EMPTY_ARRAY }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_max(&v, f->user, "age", &(cq_aggregate_opts){ .scope = CQ_EMPTY_ARRAY }));
     assert_int_equal(cq_value_as_int(v), 70);
     cq_value_free(v);
     CQ_ASSERT_OK(f->db, cq_model_sum(&v, f->user, "age", NULL));
@@ -219,8 +242,8 @@ static void test_other_calls(void **state)
 
     /* Model.update and Model.destroy take the default scope's where (v6), create does not */
     cq_value *vals = cq_test_json("{\"role\":\"x\"}");
-    CQ_ASSERT_OK(f->db, cq_model_update(&n, f->user, vals,
-                                        &(cq_bulk_opts){ .where = CQ_EMPTY_OBJECT }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_update(&n, f->user, vals, &(cq_bulk_opts){ .where = CQ_EMPTY_OBJECT }));
     assert_int_equal(n, 3);
     assert_int_equal(srv_count_where(f->db, f->user, "{\"role\":\"x\",\"active\":false}"), 0);
     cq_value *dan = cq_test_json("{\"name\":\"dan\"}");
@@ -347,7 +370,8 @@ static void test_add_scope(void **state)
     cq_value *v = cq_test_json("{\"where\":{\"role\":\"user\"}}");
     CQ_ASSERT_OK(f->db, cq_model_add_scope(f->user, "users", v, NULL));
     assert_int_equal(cq_model_add_scope(f->user, "users", v, NULL), CQ_EINVALID);
-    CQ_ASSERT_OK(f->db, cq_model_add_scope(f->user, "users", v, &(cq_scope_opts){ .override = true }));
+    CQ_ASSERT_OK(f->db,
+                 cq_model_add_scope(f->user, "users", v, &(cq_scope_opts){ .override = true }));
     assert_true(cq_model_has_scope(f->user, "users"));
     assert_true(cq_model_has_scope(f->user, "defaultScope"));
     assert_false(cq_model_has_scope(f->user, "nope"));
@@ -355,7 +379,8 @@ static void test_add_scope(void **state)
     /* replacing the default scope needs override */
     cq_value *d = cq_test_json("{\"where\":{\"role\":\"admin\"}}");
     assert_int_equal(cq_model_add_scope(f->user, "defaultScope", d, NULL), CQ_EINVALID);
-    CQ_ASSERT_OK(f->db, cq_model_add_scope(f->user, "defaultScope", d, &(cq_scope_opts){ .override = true }));
+    CQ_ASSERT_OK(f->db, cq_model_add_scope(f->user, "defaultScope", d,
+                                           &(cq_scope_opts){ .override = true }));
     assert_names(f, NULL, NULL, "ann,dan");
     cq_value *bad = cq_test_json("{\"wheer\":{}}");
     assert_int_equal(cq_model_add_scope(f->user, "bad", bad, NULL), CQ_EINVALID);
