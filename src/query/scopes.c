@@ -845,7 +845,8 @@ static int merge_order(cq__scoped *sc, cq_model *m, const cq_value *so)
         l[i].as = nn == 2 ? cq_value_as_text(cq_value_array_get(e, 0)) : NULL;
         l[i].desc = has_dir && cq__strcaseeq(dir, "DESC");
     }
-    memcpy(l + cq_value_size(so), sc->o.order, nc * sizeof *l);
+    if (nc)
+        memcpy(l + cq_value_size(so), sc->o.order, nc * sizeof *l);
     sc->o.order = l;
     return CQ_OK;
 }
