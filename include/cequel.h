@@ -28,6 +28,7 @@
 #include "cequel/validate.h"
 #include "cequel/model.h"
 #include "cequel/query.h"
+#include "cequel/scope.h"
 #include "cequel/assoc.h"
 #include "cequel/hooks.h"
 #include "cequel/naming.h"

@@ -113,6 +113,9 @@ typedef struct cq_include {
     cq_flag paranoid;         /**< paranoid target: CQ_OFF (v6's `paranoid: false`) also joins its
                                    soft-deleted rows; default: `deletedAt IS NULL` is ANDed into the
                                    include's ON clause (it does not make the include required) */
+    const cq_value *scope;    /**< the target's scopes (v6's `model: Post.scope('x')`, or
+                                   `Post.unscoped()`), as cq_find_opts.scope; NULL = its default
+                                   scope */
     cq_flag through_paranoid; /**< belongsToMany with a paranoid join model: CQ_OFF (`through:
                                    {paranoid: false}`) also joins soft-deleted join rows;
                                    default: they are skipped */
@@ -146,6 +149,25 @@ typedef struct cq_find_opts {
     cq_flag through_paranoid;      /**< belongsToMany getters on a paranoid join model: CQ_OFF
                                         (`through: {paranoid: false}`) also follows soft-deleted
                                         join rows; default: they are skipped */
+    const cq_value *select;        /**< v6's `attributes` in full (instead of `attributes` and
+                                        `exclude`): an array of names and `[expression or name,
+                                        alias]` pairs, or `{"include": [...], "exclude": [...]}`;
+                                        expressions are `{"$fn": [name, args...]}`, `{"$col": name}`,
+                                        `{"$literal": sql}` (only with `literals`) or plain values
+                                        (bound). Values read under an alias: cq_instance_get(). See
+                                        docs/attributes.md. NULL = `attributes`/`exclude` */
+    const cq_value *group;         /**< GROUP BY: a column name or an expression, or an array of
+                                        them; NULL = none */
+    const cq_value *having;        /**< HAVING: a where object whose keys may also be aliases of
+                                        `select`, with `{"$where": [expression, condition]}` for a
+                                        function on the left; NULL = none */
+    const cq_value *scope; /**< the scopes applied (cequel/scope.h): NULL = the model's default
+                                scope (an association getter: the target's; v6's getter option
+                                `scope`), an array of names, `{"method": [name, args...]}` and
+                                objects, CQ_EMPTY_ARRAY = none (`unscoped()`) */
+    bool literals;         /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
+                                `select`, `group`, `having` and `$where`; default false: a
+                                literal is CQ_EINVALID. Only for SQL the program wrote itself */
 } cq_find_opts;
 
 /** Options of writes (save, update, create, destroy); borrowed for the call. */
@@ -189,6 +211,8 @@ typedef struct cq_bulk_opts {
     cq_flag hooks;    /**< Sequelize's `hooks`: CQ_OFF runs no hooks; default on */
     bool individual_hooks; /**< `individualHooks`: the rows are found first and each one's
                                 update / destroy / restore hooks run too; default false */
+    const cq_value *scope; /**< update/destroy: the scopes whose `where` applies, as
+                              cq_find_opts.scope (cequel/scope.h); NULL = the default scope */
 } cq_bulk_opts;
 
 /** Options of cq_model_increment() / cq_instance_increment() and their decrements. */
@@ -200,6 +224,8 @@ typedef struct cq_increment_opts {
     int64_t by;                   /**< amount for a name or a list of names; default (0) 1 */
     bool silent;                  /**< leave updatedAt alone; default false */
     cq_txn *transaction;          /**< default: none */
+    const cq_value *scope;        /**< model-level: the scopes whose `where` applies, as
+                                     cq_find_opts.scope (cequel/scope.h); NULL = the default scope */
 } cq_increment_opts;
 
 /** Options of cq_model_upsert(). */
@@ -234,6 +260,8 @@ typedef struct cq_aggregate_opts {
     const char *const *group;     /**< attribute names: one result per group; NULL-terminated */
     cq_flag paranoid;             /**< CQ_OFF also counts soft-deleted rows */
     cq_txn *transaction;          /**< default: none */
+    const cq_value *scope;        /**< the scopes whose `where` applies, as cq_find_opts.scope
+                                       (cequel/scope.h); NULL = the default scope */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "assoc/assoc.h"
 #include "core/util.h"
 #include "query/find.h"
+#include "query/scopes.h"
 #include "query/where.h"
 
 static int oom(cq_db *db)
@@ -295,12 +296,28 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
     return rc;
 }
 
+static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts);
+
+/* v6's getters apply the target's scopes: its default scope, or the `scope` option's */
 int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
     if (out)
         *out = NULL;
     if (!out || !src || !a)
         return CQ_EINVALID;
+    *out = NULL;
+    if (!a)
+        return assoc_get(out, src, a, opts);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, a->target, opts);
+    if (rc == CQ_OK)
+        rc = assoc_get(out, src, a, &sc.o);
+    cq__scoped_free(&sc);
+    return rc;
+}
+
+static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
+{
     *out = NULL;
     int rc = check_source(src, a, a->acc.get, opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
@@ -370,7 +387,14 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     if (rc != CQ_OK)
         return rc;
     ext.count_attr = cq_model_primary_key(a->target); /* COUNT(task.id), as v6 */
-    return cq__count(out, a->target, opts, &ext);
+    cq__scoped sc;                                    /* the target's scopes, as the getter */
+    rc = cq__scope_find_opts(&sc, a->target, opts);
+    if (rc == CQ_OK)
+        rc = cq__count(out, a->target, &sc.o, &ext);
+    else
+        cq__find_ext_release(&ext);
+    cq__scoped_free(&sc);
+    return rc;
 }
 
 /* {$or: [{attr: k1}, {attr: k2}, ...]}: hasX's `(task.id = a OR task.id = b)`; takes `keys`. */
@@ -519,8 +543,10 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
 
 static int update_where(cq_model *m, cq_value *values, cq_value *where)
 {
-    int rc = values && where ? cq_model_update(NULL, m, values, &(cq_bulk_opts){ .where = where })
-                             : oom(m->db);
+    int rc = values && where
+                 ? cq_model_update(NULL, m, values,
+                                   &(cq_bulk_opts){ .where = where, .scope = CQ_EMPTY_ARRAY })
+                 : oom(m->db);
     cq_value_free(values);
     cq_value_free(where);
     return rc;
@@ -728,7 +754,8 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
         w = with_values(w, a->through_scope);
     if (!w)
         return oom(a->source->db);
-    int rc = cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w });
+    int rc =
+        cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY });
     cq_value_free(w);
     return rc;
 }
@@ -832,7 +859,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         else if (cq_value_size(obsolete)) {
             cq_value *w =
                 with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
-            rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w })
+            rc = w ? cq_model_destroy(NULL, a->through,
+                                      &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
                    : oom(a->source->db);
             cq_value_free(w);
         } else {
@@ -878,7 +906,9 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
     cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
-    rc = w ? cq_model_destroy(NULL, a->through, &(cq_bulk_opts){ .where = w }) : oom(a->source->db);
+    rc = w ? cq_model_destroy(NULL, a->through,
+                              &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+           : oom(a->source->db);
     cq_value_free(w);
     return rc;
 }

@@ -133,7 +133,9 @@ typedef struct cli_step {
     const char *agg_attr;    /* max/min/sum/aggregate: "attribute"; count: "col" */
     const char *agg_fn;      /* the function: the step's key, or aggregate's "fn" */
     bool distinct;           /* count/aggregate */
-    json_t *group;           /* count/aggregate */
+    json_t *group;           /* count/aggregate; findAll/findOne: names or expressions */
+    json_t *having;          /* findAll/findOne: a where object (aliases, $where) */
+    json_t *scope;           /* finders, aggregates, update/destroy: the scopes applied */
     bool ignore_dup;         /* create/bulkCreate: ignoreDuplicates */
     cq_flag returning;       /* upsert: "returning" */
     bool force;              /* sync; destroy (paranoid: hard delete) */
@@ -164,6 +166,7 @@ typedef struct cli_script {
     cli_schema *schema; /* NULL when the script has no "schema" (use --schema) */
     cli_step *steps;
     size_t n_steps;
+    bool allow_literals; /* `cequel run --allow-literals`: {"$literal": sql} reaches the library */
 } cli_script;
 
 /*

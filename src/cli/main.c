@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  diagram  --schema FILE [--format FORMAT]    ER diagram: dot (default) or mermaid\n"
     "  run      SCRIPT [--schema FILE] [--golden]  run a JSON script, one JSON line per step;\n"
     "                                              --golden: print only the golden document\n"
+    "                                              --allow-literals: let {\"$literal\": sql}\n"
+    "                                              (raw SQL) through; refused without it\n"
     "                                              {dump, result} of the conformance suite\n"
     "  dump     [--keep-timestamps]                canonical dump of the database (--db)\n"
     "\n"
@@ -52,6 +54,7 @@ typedef struct cli_args {
     bool force;
     bool golden;
     bool keep_timestamps;
+    bool allow_literals;
 } cli_args;
 
 static int usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -107,6 +110,8 @@ static int parse_args(cli_args *args, int argc, char **argv)
             args->force = true;
         } else if (strcmp(a, "--golden") == 0) {
             args->golden = true;
+        } else if (strcmp(a, "--allow-literals") == 0) {
+            args->allow_literals = true;
         } else if (strcmp(a, "--keep-timestamps") == 0) {
             args->keep_timestamps = true;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -320,6 +325,7 @@ int main(int argc, char **argv)
     } else if (strcmp(args.command, "dump") == 0) {
         code = run_dump(db, &args);
     } else {
+        script->allow_literals = args.allow_literals;
         code = cli_script_run(db, script, stdout, args.golden);
     }
 done:

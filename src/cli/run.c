@@ -53,6 +53,7 @@ typedef struct runner {
     size_t step_index;      /* index of the top-level step running */
     cq_value *final_result; /* the last "return" step's value (owned) */
     cq_value *errors;       /* the failed step's validation items, Sequelize's `errors` (owned) */
+    bool allow_literals;    /* the script's {"$literal": sql} reach the library */
 } runner;
 
 /* Error of one step: a library code and a message. */
@@ -589,6 +590,12 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
     if ((v = json_object_get(j, "paranoid")))
         inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    if ((v = json_object_get(j, "scope"))) {
+        cli_path_key(sub, path, "scope");
+        rc = pool_value(r, p, &inc->scope, v, true, sub, e);
+        if (rc != CQ_OK)
+            return rc;
+    }
     if ((v = json_object_get(j, "where"))) {
         cli_path_key(sub, path, "where");
         rc = pool_value(r, p, &inc->where, v, true, sub, e);
@@ -749,6 +756,8 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
 /* Find options from their JSON parts (a finder step, or a getter's options object). */
 typedef struct find_json {
     json_t *where, *attributes, *order, *include;
+    json_t *group, *having; /* findAll/findOne */
+    json_t *scope;
     int64_t limit, offset;
     cq_flag paranoid;
 } find_json;
@@ -765,11 +774,31 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
         else
             rc = pool_value(r, p, &o->where, f->where, true, sub, e);
     }
-    if (rc == CQ_OK && f->attributes) {
+    bool full = false; /* v6's full attributes form: functions, aliases, {include} */
+    for (size_t i = 0; f->attributes && i < json_array_size(f->attributes); i++)
+        full |= !json_is_string(json_array_get(f->attributes, i));
+    full |= json_is_object(f->attributes) && json_object_get(f->attributes, "include");
+    o->literals = r->allow_literals;
+    if (rc == CQ_OK && full) {
+        cli_path_key(sub, path, "attributes");
+        rc = pool_value(r, p, &o->select, f->attributes, false, sub, e);
+    } else if (rc == CQ_OK && f->attributes) {
         if (json_is_object(f->attributes))
             rc = pool_strings(p, &o->exclude, json_object_get(f->attributes, "exclude"), e);
         else
             rc = pool_strings(p, &o->attributes, f->attributes, e);
+    }
+    if (rc == CQ_OK && f->group) {
+        cli_path_key(sub, path, "group");
+        rc = pool_value(r, p, &o->group, f->group, false, sub, e);
+    }
+    if (rc == CQ_OK && f->having) {
+        cli_path_key(sub, path, "having");
+        rc = pool_value(r, p, &o->having, f->having, true, sub, e);
+    }
+    if (rc == CQ_OK && f->scope) {
+        cli_path_key(sub, path, "scope");
+        rc = pool_value(r, p, &o->scope, f->scope, true, sub, e);
     }
     if (rc == CQ_OK && f->order) {
         cli_path_key(sub, path, "order");
@@ -864,7 +893,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
     if (!json_is_object(opts))
         return fail(e, CQ_EINVALID, "%s: expected an options object", path);
     rc = check_option_keys(opts,
-                           "where attributes order limit offset include transaction "
+                           "where attributes order limit offset include transaction scope "
                            "joinTableAttributes through paranoid",
                            path, e);
     if (rc != CQ_OK)
@@ -910,6 +939,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
                     .attributes = json_object_get(opts, "attributes"),
                     .order = json_object_get(opts, "order"),
                     .include = json_object_get(opts, "include"),
+                    .scope = json_object_get(opts, "scope"),
                     .limit = json_is_integer(lim) ? json_integer_value(lim) : 0,
                     .offset = json_is_integer(off) ? json_integer_value(off) : 0 };
     json_t *par = json_object_get(opts, "paranoid");
@@ -1492,6 +1522,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     cq_value *values = NULL, *where = NULL, *pk = NULL;
     const char **fields = NULL, **update_on_dup = NULL;
     pool p = { 0 };
+    const cq_value *scope = NULL; /* update, destroy, aggregates: the scopes applied */
     cq_instance *inst = NULL;
     cq_rows *rows = NULL;
     int64_t count = 0;
@@ -1580,6 +1611,11 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
                         .attributes = st->attributes,
                         .order = st->order,
                         .include = st->include,
+                        .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
+                                     ? st->group
+                                     : NULL,
+                        .having = st->having,
+                        .scope = st->scope,
                         .limit = st->limit,
                         .offset = st->offset,
                         .paranoid = st->paranoid };
@@ -1630,6 +1666,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
             if (rc == CQ_OK)
                 rc = cq_model_aggregate(result, model, col, "count",
                                         &(cq_aggregate_opts){ .where = fo.where,
+                                                              .scope = fo.scope,
                                                               .distinct = st->distinct,
                                                               .group = group,
                                                               .paranoid = st->paranoid,
@@ -1653,9 +1690,16 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
+        if (st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+        }
         rc = cq_model_update(
             &count, model, values,
-            &(cq_bulk_opts){ .where = where, .transaction = txn, .validate = st->validate });
+            &(cq_bulk_opts){
+                .where = where, .transaction = txn, .validate = st->validate, .scope = scope });
         if (rc == CQ_OK) {
             /* Sequelize's Model.update resolves to [affectedCount]. */
             *result = cq_value_array();
@@ -1674,9 +1718,16 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         rc = to_value(r, &where, st->where, true, sub, e);
         if (rc != CQ_OK)
             goto done;
+        if (st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+            if (rc != CQ_OK)
+                goto done;
+        }
         rc = cq_model_destroy(
             &count, model,
-            &(cq_bulk_opts){ .where = where, .transaction = txn, .force = st->force });
+            &(cq_bulk_opts){
+                .where = where, .transaction = txn, .force = st->force, .scope = scope });
         if (rc == CQ_OK)
             *result = cq_value_int(count);
         break;
@@ -1705,9 +1756,14 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
         }
         if (rc == CQ_OK)
             rc = string_list(&group, st->group, e);
+        if (rc == CQ_OK && st->scope) {
+            cli_path_key(sub, st->path, "scope");
+            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
+        }
         if (rc == CQ_OK)
             rc = cq_model_aggregate(result, model, st->agg_attr, st->agg_fn,
                                     &(cq_aggregate_opts){ .where = where,
+                                                          .scope = scope,
                                                           .distinct = st->distinct,
                                                           .group = group,
                                                           .paranoid = st->paranoid,
@@ -2016,7 +2072,7 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
 
 int cli_script_run(cq_db *db, const cli_script *script, FILE *out, bool golden)
 {
-    runner r = { .db = db, .schema = script->schema };
+    runner r = { .db = db, .schema = script->schema, .allow_literals = script->allow_literals };
     int exit_code = CLI_EXIT_OK;
     for (size_t i = 0; i < script->n_steps; i++) {
         const cli_step *st = &script->steps[i];

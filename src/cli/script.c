@@ -43,26 +43,29 @@ static const struct step_def {
     { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
     { "save", CLI_STEP_SAVE, T_INSTANCE, "fields validate ", CLI_RESULT_NONE, CLI_RESULT_NONE },
     { "findAll", CLI_STEP_FIND_ALL, T_MODEL,
-      "where attributes order limit offset include paranoid ", CLI_RESULT_ROWS, CLI_RESULT_NONE },
-    { "findOne", CLI_STEP_FIND_ONE, T_MODEL, "where attributes order offset include paranoid ",
+      "where attributes order limit offset include paranoid group having scope ", CLI_RESULT_ROWS,
+      CLI_RESULT_NONE },
+    { "findOne", CLI_STEP_FIND_ONE, T_MODEL,
+      "where attributes order offset include paranoid group having scope ", CLI_RESULT_INSTANCE,
+      CLI_RESULT_NONE },
+    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid scope ",
       CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid ",
-      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid distinct col group ",
+    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid distinct col group scope ",
       CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "max", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
+    { "max", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
-    { "min", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
+    { "min", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
-    { "sum", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid ", CLI_RESULT_VALUE,
+    { "sum", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
-    { "aggregate", CLI_STEP_AGGREGATE, T_MODEL, "attribute fn where paranoid distinct group ",
+    { "aggregate", CLI_STEP_AGGREGATE, T_MODEL, "attribute fn where paranoid distinct group scope ",
       CLI_RESULT_VALUE, CLI_RESULT_NONE },
     { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
-      "where attributes order limit offset include paranoid ", CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields validate ",
+      "where attributes order limit offset include paranoid scope ", CLI_RESULT_VALUE,
+      CLI_RESULT_NONE },
+    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields validate scope ",
       CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where force ", CLI_RESULT_VALUE,
+    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where force scope ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
     { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
       CLI_RESULT_NONE },
@@ -272,8 +275,45 @@ static int want_string_list(checker *c, json_t *v, const char *path)
     return CLI_OK;
 }
 
+/* v6's full attributes form: names and [expression or name, alias] pairs, or {include,
+ * exclude}; the library checks the expressions. */
+static bool attributes_full(json_t *v)
+{
+    if (json_is_object(v))
+        return json_object_get(v, "include") != NULL;
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        if (!json_is_string(json_array_get(v, i)))
+            return true;
+    return false;
+}
+
 static int check_attributes(checker *c, json_t *v, const char *path)
 {
+    if (attributes_full(v)) {
+        const char *k;
+        json_t *el;
+        if (json_is_object(v))
+            json_object_foreach(v, k, el)
+            {
+                if ((strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) ||
+                    !json_is_array(el)) {
+                    cli_diag_set(c->diag, path,
+                                 "expected {\"include\": [...], \"exclude\": [...]}");
+                    return CLI_EINPUT;
+                }
+            }
+        for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+            el = json_array_get(v, i);
+            if (!json_is_string(el) && !(json_is_array(el) && json_array_size(el) == 2 &&
+                                         json_is_string(json_array_get(el, 1)))) {
+                char sub[CLI_PATH_MAX];
+                cli_path_index(sub, path, i);
+                cli_diag_set(c->diag, sub, "expected a name or [expression or name, alias]");
+                return CLI_EINPUT;
+            }
+        }
+        return CLI_OK;
+    }
     if (json_is_object(v)) {
         json_t *ex = json_object_get(v, "exclude");
         if (!ex || json_object_size(v) != 1) {
@@ -351,6 +391,18 @@ static int check_order(checker *c, json_t *v, const char *path)
 }
 
 static int check_include(checker *c, json_t *v, const char *path);
+
+/* A scope selection (v6's Model.scope(...) arguments): a name, {"method": [...]}, an inline
+ * object, an array of them, or false / [] for none. */
+static int want_scope(checker *c, json_t *v, const char *path)
+{
+    if (json_is_string(v) || json_is_object(v) || json_is_array(v) || json_is_false(v))
+        return CLI_OK;
+    cli_diag_set(c->diag, path,
+                 "expected a scope name, {\"method\": [name, args...]}, an object, an array "
+                 "of them, or false");
+    return CLI_EINPUT;
+}
 static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path);
 
 static int check_include_element(checker *c, json_t *e, const char *path)
@@ -398,6 +450,8 @@ static int check_include_element(checker *c, json_t *e, const char *path)
                 cli_diag_set(c->diag, sub, "expected true or false");
                 rc = CLI_EINPUT;
             }
+        } else if (strcmp(key, "scope") == 0) {
+            rc = want_scope(c, val, sub);
         } else if (strcmp(key, "where") == 0) {
             rc = want_object(c, val, sub);
         } else if (strcmp(key, "attributes") == 0) {
@@ -1058,6 +1112,19 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
                 return CLI_EINPUT;
             }
             s->distinct = json_is_true(val);
+        } else if (strcmp(key, "group") == 0 &&
+                   (s->kind == CLI_STEP_FIND_ALL || s->kind == CLI_STEP_FIND_ONE)) {
+            s->group = val; /* a name, an expression, or a list of them (the library checks) */
+            if (!json_is_string(val) && !json_is_array(val) && !json_is_object(val)) {
+                cli_diag_set(diag, sub, "expected a column name, an expression or a list");
+                return CLI_EINPUT;
+            }
+        } else if (strcmp(key, "scope") == 0) {
+            s->scope = val;
+            rc = want_scope(c, val, sub);
+        } else if (strcmp(key, "having") == 0) {
+            s->having = val;
+            rc = want_object(c, val, sub);
         } else if (strcmp(key, "group") == 0) {
             s->group = val;
             rc = want_string_list(c, val, sub);

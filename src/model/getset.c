@@ -112,7 +112,7 @@ int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *a
         return CQ_EINVALID;
     cq_model *m = inst->model;
     const cq__accessor *x = cq__accessor_find(m, attr);
-    if (!x && cq__model_attr_index(m, attr) < 0)
+    if (!x && cq__model_attr_index(m, attr) < 0 && !cq_instance_get(inst, attr))
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
                            attr ? attr : "(null)");
     if (x && x->get && !(opts && opts->raw)) {

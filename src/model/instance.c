@@ -48,6 +48,7 @@ void cq_instance_free(cq_instance *inst)
         cq_value_free(inst->vvalues[i]);
     cq__free(inst->vvalues);
     cq__free(inst->vhidden);
+    cq_value_free(inst->extra);
     cq_instance_free(inst->through);
     cq__free(inst->through_key);
     cq_value_free(inst->through_data);
@@ -1243,7 +1244,9 @@ const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
     if (!inst)
         return NULL;
     long i = cq__model_attr_index(inst->model, attr);
-    return i < 0 ? NULL : inst->values[i];
+    if (i < 0) /* a value a find read under an alias of its own */
+        return inst->extra && attr ? cq_value_object_get(inst->extra, attr) : NULL;
+    return inst->values[i];
 }
 
 static int typed_get(const cq_value **out, const cq_instance *inst, const char *attr,
@@ -1251,10 +1254,10 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 {
     cq_model *m = inst->model;
     long i = cq__model_attr_index(m, attr);
-    if (i < 0)
+    const cq_value *v = i >= 0 ? inst->values[i] : cq_instance_get(inst, attr);
+    if (i < 0 && !v)
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
                            attr ? attr : "(null)");
-    const cq_value *v = inst->values[i];
     cq_value_type t = cq_value_type_of(v);
     bool ok = t == want || (want == CQ_VALUE_DOUBLE && t == CQ_VALUE_INT);
     if (!ok)
@@ -1377,6 +1380,13 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
             o = NULL;
         }
     }
+    /* values read under aliases of their own, after the attributes */
+    for (size_t k = 0; o && inst->extra && k < cq_value_size(inst->extra); k++)
+        if (cq_value_object_set(o, cq_value_object_key(inst->extra, k),
+                                cq_value_copy(cq_value_object_value(inst->extra, k))) != CQ_OK) {
+            cq_value_free(o);
+            o = NULL;
+        }
     /* a belongsToMany join row first (Sequelize lists the through columns before nested
      * includes) */
     if (o && inst->through) {

@@ -264,6 +264,7 @@ void cq__model_free(cq_model *m)
     cq__validation_free(m->validation);
     cq__accessors_free(m);
     cq__hooks_model_free(m);
+    cq__scopes_free(m->scopes);
     cq__free(m);
 }
 

@@ -70,6 +70,7 @@ struct cq_model {
     size_t nacc, nvirtual;
     bool has_getters;
     struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
+    struct cq__scopes *scopes; /* named scopes and the default scope (scopes.c), or NULL */
 };
 
 struct cq_txn {
@@ -94,6 +95,7 @@ struct cq_db {
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
     struct cq__db_hooks *hooks;         /* sequelize.addHook hooks, bound hook names (hooks.c) */
+    struct cq__scopes *scope_binds;     /* function scopes bound by name (scopes.c), or NULL */
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -119,12 +121,17 @@ struct cq_instance {
     bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
     cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
     bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
+    cq_value *extra;    /* object or NULL: values a find read under aliases of its own (v6's
+                           `[fn(...), 'n']`, `['name', 'nm']`), keyed by alias; owned */
 };
 
 struct cq_rows {
     cq_instance **items;
     size_t n, cap;
 };
+
+/* Frees a model's scopes or a db's bound function scopes (scopes.c). NULL ok. */
+void cq__scopes_free(struct cq__scopes *s);
 
 /* Sets db's error record (code + formatted message) and returns `code`. */
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)

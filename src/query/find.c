@@ -10,7 +10,9 @@
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
+#include "query/attrs.h"
 #include "query/find.h"
+#include "query/scopes.h"
 #include "query/include.h"
 #include "query/stmt.h"
 #include "query/where.h"
@@ -146,7 +148,8 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
 }
 
 /* ORDER BY from opts (attributes of m, or of included models by `as`). */
-static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_plan *plan)
+static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_plan *plan,
+                     const cq__proj *proj)
 {
     int rc = CQ_OK;
     for (const cq_order *ord = o->order; rc == CQ_OK && ord && ord->attr; ord++) {
@@ -162,7 +165,11 @@ static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_p
             continue;
         }
         long i = cq__model_attr_index(m, ord->attr);
-        if (i < 0)
+        if (i < 0 && cq__proj_find_alias(proj, ord->attr)) {
+            /* an alias of the select list: ORDER BY "n", as v6's order: [[col('n'), ...]] */
+            if (cq__stmt_add_order(st, cq__expr_col(NULL, ord->attr), ord->desc) != 0)
+                rc = oom(m->db);
+        } else if (i < 0)
             rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
                              m->name, ord->attr);
         else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
@@ -199,7 +206,7 @@ static bool through_attr_read(const cq__find_ext *ext, const char *name)
 }
 
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel, bool count,
-                        cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode)
+                        cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode, cq__proj *proj)
 {
     *out = NULL;
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
@@ -232,13 +239,26 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         /* a statement of one table names its columns bare, as v6 does; joins qualify them */
         bool alone =
             mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        for (size_t i = 0; !proj && rc == CQ_OK && i < m->nattrs; i++)
             if (sel[i] &&
                 cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
                                  mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
                                      ? m->attrs[i].name
                                      : NULL) != 0)
                 rc = oom(m->db);
+        /* v6's full attributes: the select list in its order, expressions under their
+         * aliases (the statement takes the expressions) */
+        for (size_t k = 0; proj && rc == CQ_OK && k < proj->n; k++) {
+            cq__proj_item *it = &proj->items[k];
+            const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
+            if (a && cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
+                                      strcmp(a->field, a->name) ? a->name : NULL) != 0)
+                rc = oom(m->db);
+            else if (!a && cq__stmt_add_expr_col(st, it->expr, it->alias) != 0)
+                rc = oom(m->db);
+            if (!a)
+                it->expr = NULL;
+        }
     }
     if (rc == CQ_OK && ext && ext->through) {
         cq_model *t = ext->through;
@@ -280,8 +300,12 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
                                    .limited = o->limit > 0 || o->offset > 0 };
         rc = apply_where(st, m, m->name, o->where, o->where_sql, o->where_params, &ictx);
     }
+    if (!count && rc == CQ_OK && o->group)
+        rc = cq__group_build(st, m, o->group, o->literals);
+    if (!count && rc == CQ_OK && o->having)
+        rc = cq__where_build_having(&st->having, m, o->having, o->literals);
     if (!count && rc == CQ_OK)
-        rc = add_order(st, m, o, plan);
+        rc = add_order(st, m, o, plan, proj);
     if (!count && mode == SEL_JOIN_ALL && rc == CQ_OK)
         rc = cq__inc_sj_order(st, plan, m, m->name);
     if (o->limit < 0 || o->offset < 0)
@@ -307,9 +331,9 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
 {
     *out = NULL;
     if (o->limit == 0 && o->offset == 0)
-        return build_select(out, m, o, sel, false, NULL, plan, SEL_JOIN_ALL);
+        return build_select(out, m, o, sel, false, NULL, plan, SEL_JOIN_ALL, NULL);
     cq__stmt *inner = NULL;
-    int rc = build_select(&inner, m, o, sel, false, NULL, plan, SEL_INNER);
+    int rc = build_select(&inner, m, o, sel, false, NULL, plan, SEL_INNER, NULL);
     if (rc != CQ_OK)
         return rc;
     cq__inc_plan_clear_orders(plan); /* recorded again by the outer ORDER BY */
@@ -329,7 +353,7 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
     if (rc == CQ_OK)
         rc = cq__inc_sj_add(st, plan, m, m->name);
     if (rc == CQ_OK)
-        rc = add_order(st, m, o, plan);
+        rc = add_order(st, m, o, plan, NULL);
     if (rc == CQ_OK)
         rc = cq__inc_sj_order(st, plan, m, m->name);
     if (rc != CQ_OK) {
@@ -372,6 +396,7 @@ typedef struct materializer {
     const bool *sel, *hidden;
     cq__find_ext *ext;
     cq__inc_plan *plan;
+    const cq__proj *proj; /* v6's full attributes: the columns in its order; NULL = sel's */
 } materializer;
 
 static int materialize_row(void *ctx, cq__result *res)
@@ -384,7 +409,7 @@ static int materialize_row(void *ctx, cq__result *res)
     if (!inst)
         return oom(m->db);
     size_t c = 0;
-    for (size_t i = 0; i < m->nattrs; i++) {
+    for (size_t i = 0; !mz->proj && i < m->nattrs; i++) {
         if (!mz->sel[i])
             continue;
         cq_value *raw = res->cells[c];
@@ -392,6 +417,22 @@ static int materialize_row(void *ctx, cq__result *res)
         inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
     }
     int rc = CQ_OK;
+    for (size_t k = 0; mz->proj && rc == CQ_OK && k < mz->proj->n; k++) {
+        const cq__proj_item *it = &mz->proj->items[k];
+        cq_value *raw = res->cells[c];
+        res->cells[c++] = NULL;
+        long ti = it->attr >= 0 ? it->attr : it->slot; /* an attribute's own slot */
+        long conv = it->attr >= 0 ? it->attr : it->src >= 0 ? it->src : it->slot;
+        cq_value *v = conv >= 0 ? cq__attr_from_db(&m->attrs[conv], raw, d) : raw;
+        if (ti >= 0) {
+            cq_value_free(inst->values[ti]);
+            inst->values[ti] = v;
+        } else if ((!inst->extra && !(inst->extra = cq_value_object())) ||
+                   cq_value_object_set(inst->extra, it->alias, v) != CQ_OK)
+            rc = oom(m->db);
+        if (ti < 0 && !inst->extra)
+            cq_value_free(v);
+    }
     if (ext && ext->through)
         rc = attach_through(inst, ext, res, 0, c);
     for (size_t i = 0; ext && ext->through && i < ext->through->nattrs; i++)
@@ -451,7 +492,7 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
         cq__find_ext be = { .where = ext->branch_where[i] };
         ext->branch_where[i] = NULL;
         cq__stmt *b = NULL;
-        rc = build_select(&b, m, &bo, sel, false, &be, plan, SEL_DEFAULT);
+        rc = build_select(&b, m, &bo, sel, false, &be, plan, SEL_DEFAULT, NULL);
         cq__find_ext_release(&be);
         cq__stmt *w = rc == CQ_OK ? cq__stmt_new(CQ__ST_SELECT, NULL) : NULL;
         if (rc == CQ_OK &&
@@ -491,7 +532,14 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
         if (trc != CQ_OK)
             return trc;
     }
-    return cq__find(out, m, opts, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, opts);
+    if (rc == CQ_OK)
+        rc = cq__find(out, m, &sc.o, NULL);
+    else
+        *out = NULL;
+    cq__scoped_free(&sc);
+    return rc;
 }
 
 /* v6 Model.findAll's hooks before the query: beforeFind, then (once `include: {all}` would be
@@ -542,7 +590,17 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     cq__stmt *st = NULL;
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
+    cq__proj proj = { 0 };
     int rc = sel && rows ? CQ_OK : oom(m->db);
+    if (rc == CQ_OK && o.select && (o.attributes || o.exclude))
+        rc = cq__db_fail(m->db, CQ_EINVALID,
+                         "find on model \"%s\": give `select` or `attributes`/`exclude`, not both",
+                         m->name);
+    else if (rc == CQ_OK && o.select) {
+        rc = cq__proj_parse(&proj, m, o.select, o.literals);
+        o.attributes = (const char *const *)proj.names;
+        o.exclude = (const char *const *)proj.exclude;
+    }
     if (rc == CQ_OK)
         rc = select_attrs(sel, m, &o);
     if (rc == CQ_OK && o.include)
@@ -580,7 +638,12 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     } else if (rc == CQ_OK) {
         cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
     }
-    if (sj)
+    if (rc == CQ_OK && (sj || (ext && ext->nbranch)) && (proj.has_expr || o.group || o.having))
+        rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                         "find on model \"%s\": expressions in the select list, group and having "
+                         "are not supported with to-many includes joined into the statement",
+                         m->name);
+    if (rc == CQ_OK && sj)
         rc = cq__inc_sj_check(&plan, m);
     for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
         size_t i = m->pk[k]; /* parents are told apart by their key: always read */
@@ -591,10 +654,14 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         else
             sel[i] = hidden[i] = true;
     }
+    if (rc == CQ_OK && o.select && !sj && !(ext && ext->nbranch))
+        rc = cq__proj_finish(&proj, m, sel);
+    cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
     if (rc == CQ_OK)
-        rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
-             : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
-                                   : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
+        rc = sj ? build_single_join(&st, m, &o, sel, &plan)
+             : ext && ext->nbranch
+                 ? build_branches(&st, m, &o, sel, ext, &plan)
+                 : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT, pp);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
         cq__sj_stream *stream = NULL;
@@ -603,7 +670,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
             rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
         cq__inc_sj_end(stream);
     } else if (rc == CQ_OK) {
-        materializer mz = { rows, m, sel, hidden, ext, &plan };
+        materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
     if (rc == CQ_OK)
@@ -613,6 +680,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = cq__instance_hide_virtuals(rows->items[r], o.attributes);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
+    cq__proj_free(&proj);
     cq__stmt_free(st);
     cq__free(sel);
     cq__free(hidden);
@@ -893,8 +961,12 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     }
     if (rc == CQ_OK && o.paranoid != CQ_OFF)
         rc = and_paranoid(st, m, false);
+    cq_value *sw = NULL; /* the scope's where with the call's keys over it */
     if (rc == CQ_OK)
-        rc = apply_where(st, m, m->name, o.where, o.where_sql, o.where_params, NULL);
+        rc = cq__scope_where(&sw, m, o.scope, o.where);
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, m->name, sw, o.where_sql, o.where_params, NULL);
+    cq_value_free(sw);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(db, st, &res);
@@ -1007,7 +1079,14 @@ int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
         if (trc != CQ_OK)
             return trc;
     }
-    return cq__count(out, m, opts, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, opts);
+    if (rc == CQ_OK)
+        rc = cq__count(out, m, &sc.o, NULL);
+    else
+        *out = 0;
+    cq__scoped_free(&sc);
+    return rc;
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
@@ -1033,7 +1112,16 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
-    int rc = cq__count(&n, m, &co, NULL);
+    cq__scoped sc;
+    int rc = cq__scope_find_opts(&sc, m, &co);
+    if (rc == CQ_OK) {
+        /* a scope's attributes, order and limit do not bear on the count either */
+        sc.o.limit = sc.o.offset = 0;
+        sc.o.order = NULL;
+        sc.o.select = NULL;
+        rc = cq__count(&n, m, &sc.o, NULL);
+    }
+    cq__scoped_free(&sc);
     if (rc == CQ_OK)
         rc = cq_model_find_all(rows_out, m, opts);
     if (rc == CQ_OK)
@@ -1064,7 +1152,8 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         joined = cq__inc_plan_any_joined(&plan);
     }
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, NULL, true, ext, &plan, joined ? SEL_JOIN_ALL : SEL_DEFAULT);
+        rc = build_select(&st, m, &o, NULL, true, ext, &plan, joined ? SEL_JOIN_ALL : SEL_DEFAULT,
+                          NULL);
     cq__inc_plan_free(&plan);
     cq__find_ext_release(ext);
     if (rc == CQ_OK)
@@ -1100,9 +1189,10 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.limit = 1;
     o.offset = 0;
     o.order = NULL;
+    o.select = o.group = o.having = NULL; /* a reload reads the attributes */
     int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
     if (rc == CQ_OK)
-        rc = build_select(&st, m, &o, sel, false, NULL, NULL, SEL_DEFAULT);
+        rc = build_select(&st, m, &o, sel, false, NULL, NULL, SEL_DEFAULT, NULL);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);
@@ -1201,8 +1291,12 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
  * the rows it changed counted; frees `st`. `rc` is how building it went so far. */
 static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t *count_out, int rc)
 {
+    cq_value *w = NULL; /* the scope's where with the call's keys over it (v6's _injectScope) */
     if (rc == CQ_OK && opts)
-        rc = apply_where(st, m, NULL, opts->where, opts->where_sql, opts->where_params, NULL);
+        rc = cq__scope_where(&w, m, opts->scope, opts->where);
+    if (rc == CQ_OK && opts)
+        rc = apply_where(st, m, NULL, w, opts->where_sql, opts->where_params, NULL);
+    cq_value_free(w);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -1483,7 +1577,8 @@ static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fiel
     cq_bulk_opts bulk = { .where = opts->where,
                           .where_sql = opts->where_sql,
                           .where_params = opts->where_params,
-                          .transaction = opts->transaction };
+                          .transaction = opts->transaction,
+                          .scope = opts->scope };
     return run_bulk(st, m, &bulk, count_out, rc);
 }
 
@@ -1676,5 +1771,7 @@ static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
     if (!st)
         return oom(m->db);
     int rc = set_deleted_at(st, m, false);
-    return run_bulk(st, m, opts, count_out, rc);
+    cq_bulk_opts o = opts ? *opts : (cq_bulk_opts){ 0 };
+    o.scope = CQ_EMPTY_ARRAY; /* v6's restore takes no scope */
+    return run_bulk(st, m, &o, count_out, rc);
 }

@@ -70,7 +70,7 @@ bool cq__inc_is_end(const cq_include *e)
     return !e->association && !e->model && !e->as && !e->all && !e->all_types && !e->nested &&
            !e->where && !e->required && !e->attributes && !e->include && !e->separate &&
            !e->through_attributes && !e->through_attributes_none && !e->through_where &&
-           !e->limit && !e->order && !e->paranoid && !e->through_paranoid;
+           !e->limit && !e->order && !e->paranoid && !e->through_paranoid && !e->scope;
 }
 
 /* Which association an include element names (spec/include.md A1). */

@@ -111,6 +111,7 @@ void cq__stmt_free(cq__stmt *st)
         cq__free(st->cols[i].table);
         cq__free(st->cols[i].column);
         cq__free(st->cols[i].alias);
+        cq__expr_free(st->cols[i].expr);
     }
     cq__free(st->cols);
     cq__expr_free(st->count);
@@ -135,6 +136,10 @@ void cq__stmt_free(cq__stmt *st)
     for (size_t i = 0; i < st->ngroup; i++)
         cq__free(st->group[i]);
     cq__free(st->group);
+    for (size_t i = 0; i < st->ngexprs; i++)
+        cq__expr_free(st->gexprs[i]);
+    cq__free(st->gexprs);
+    cq__expr_free(st->having);
     for (size_t i = 0; i < st->nconflict; i++)
         cq__free(st->conflict[i]);
     cq__free(st->conflict);
@@ -168,11 +173,38 @@ int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const 
     if (cq__grow((void **)&st->cols, &st->cols_cap, st->ncols + 1, sizeof *st->cols) != 0)
         return -1;
     cq__col *c = &st->cols[st->ncols];
+    c->expr = NULL;
     c->table = table ? cq__strdup(table) : NULL;
     c->column = cq__strdup(column);
     c->alias = alias ? cq__strdup(alias) : NULL;
     st->ncols++;
     return (table && !c->table) || !c->column || (alias && !c->alias) ? -1 : 0;
+}
+
+int cq__stmt_add_expr_col(cq__stmt *st, cq__expr *expr, const char *alias)
+{
+    if (!expr ||
+        cq__grow((void **)&st->cols, &st->cols_cap, st->ncols + 1, sizeof *st->cols) != 0) {
+        cq__expr_free(expr);
+        return -1;
+    }
+    cq__col *c = &st->cols[st->ncols++];
+    memset(c, 0, sizeof *c);
+    c->expr = expr;
+    c->column = cq__strdup("");
+    c->alias = alias ? cq__strdup(alias) : NULL;
+    return !c->column || (alias && !c->alias) ? -1 : 0;
+}
+
+int cq__stmt_add_group_expr(cq__stmt *st, cq__expr *e)
+{
+    if (!e ||
+        cq__grow((void **)&st->gexprs, &st->gexprs_cap, st->ngexprs + 1, sizeof *st->gexprs) != 0) {
+        cq__expr_free(e);
+        return -1;
+    }
+    st->gexprs[st->ngexprs++] = e;
+    return 0;
 }
 
 int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc)

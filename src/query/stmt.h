@@ -26,7 +26,9 @@ typedef enum cq__expr_kind {
     CQ__EX_AGG,      /* op(kids[0]): an aggregate, op "max" or "min" */
     CQ__EX_JSON,     /* a value inside a JSON column: kids[0] the column, `value` the path (an
                         array of text keys, bound), `op` the cast: NULL (text), "num", "bool" */
-    CQ__EX_ANY       /* op (ARRAY[kids...]): op "ANY" or "ALL" (PostgreSQL) */
+    CQ__EX_ANY,      /* op (ARRAY[kids...]): op "ANY" or "ALL" (PostgreSQL) */
+    CQ__EX_FN,       /* column(kids...): a function call (v6's fn); `column` the checked name */
+    CQ__EX_LITERAL   /* `raw` as written (v6's literal): the caller vouched for it */
 } cq__expr_kind;
 
 typedef struct cq__expr {
@@ -60,7 +62,8 @@ void cq__expr_free(cq__expr *e);
 typedef struct cq__col {
     char *table; /* qualifier, may be NULL */
     char *column;
-    char *alias; /* AS alias, may be NULL */
+    char *alias;    /* AS alias, may be NULL */
+    cq__expr *expr; /* an expression rendered instead of table.column (owned), or NULL */
 } cq__col;
 
 typedef struct cq__order_key {
@@ -101,6 +104,9 @@ typedef struct cq__stmt {
     char *count_alias; /* the count's alias; NULL: "count" */
     char **group;      /* GROUP BY these columns (of the FROM table, unqualified) */
     size_t ngroup, group_cap;
+    cq__expr **gexprs; /* then GROUP BY these expressions (owned) */
+    size_t ngexprs, gexprs_cap;
+    cq__expr *having; /* HAVING (owned), or NULL */
     cq__join *joins;
     size_t njoins, joins_cap;
     cq__expr *where;
@@ -148,6 +154,10 @@ int cq__stmt_add_icol_op(cq__stmt *st, const char *column, char op);
 /* INSERT/UPDATE: a value for the next cell, ownership taken. */
 int cq__stmt_add_ival(cq__stmt *st, cq_value *v);
 int cq__stmt_add_returning(cq__stmt *st, const char *column);
+/* SELECT: an expression column `expr AS alias` (ownership of `expr` taken, also on failure). */
+int cq__stmt_add_expr_col(cq__stmt *st, cq__expr *expr, const char *alias);
+/* SELECT: GROUP BY `e`, after the plain group columns (ownership taken, also on failure). */
+int cq__stmt_add_group_expr(cq__stmt *st, cq__expr *e);
 /* SELECT: GROUP BY `column`. */
 int cq__stmt_add_group(cq__stmt *st, const char *column);
 /* INSERT: a column of the conflict target / a column the conflicting row takes from the new

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "query/attrs.h"
 #include "query/where.h"
 #include "sql/sql.h"
 
@@ -10,6 +11,8 @@ typedef struct wctx {
     const char *alias;
     cq__where_include_fn inc; /* resolves `$path.attr$` keys; NULL = none */
     void *inc_ctx;
+    bool having;   /* keys that name no attribute are aliases of the select list */
+    bool literals; /* `$where` expressions may hold {"$literal": sql} */
 } wctx;
 
 static int oom(cq_db *db)
@@ -74,6 +77,8 @@ static int build_nested(cq__expr **out, wctx *w, const cq_value *v, cq__expr_kin
 typedef struct target {
     const cq__attr *a;
     const cq_value *jpath; /* array of text keys, or NULL for the column itself */
+    const char *bare;      /* having: an alias of the select list (then `a` is a stand-in) */
+    const cq_value *expr;  /* `$where`: an expression (fn, col, literal; `a` a stand-in) */
 } target;
 
 /* The JSON cast a value asks for, as Sequelize picks it: numbers compare as numbers,
@@ -95,6 +100,12 @@ static const char *json_cast(const cq_value *v)
 
 static cq__expr *lhs_of(wctx *w, const target *t, const cq_value *v)
 {
+    if (t->bare)
+        return cq__expr_col(NULL, t->bare);
+    if (t->expr) {
+        cq__expr *e = NULL; /* checked once before: only memory can fail here */
+        return cq__sqlexpr_build(&e, w->m, t->expr, w->literals) == CQ_OK ? e : NULL;
+    }
     if (!t->jpath)
         return col_of(w, t->a);
     cq__expr *e = cq__expr_new(CQ__EX_JSON);
@@ -116,7 +127,7 @@ static cq__expr *lhs_of(wctx *w, const target *t, const cq_value *v)
  * storage form; inside JSON, bound as given. */
 static int param_of(cq__expr **out, wctx *w, const target *t, const cq_value *v)
 {
-    if (!t->jpath)
+    if (!t->jpath && !t->bare && !t->expr)
         return param_for(out, w, t->a, v);
     *out = cq__expr_param(cq_value_copy(v));
     return *out ? CQ_OK : oom(w->m->db);
@@ -423,7 +434,7 @@ static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *
             if (!path || cq_value_array_append(path, cq_value_text(key)) != CQ_OK)
                 rc = oom(db);
             else {
-                target sub = { t->a, path };
+                target sub = { t->a, path, NULL, NULL };
                 rc = build_target(&kid, w, &sub, kv);
             }
             cq_value_free(path);
@@ -493,7 +504,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
                                   "nothing there",
                                   key);
     if (rc == CQ_OK) {
-        wctx iw = { im, ialias, NULL, NULL };
+        wctx iw = { im, ialias, NULL, NULL, false, w->literals };
         rc = build_attr(out, &iw, dot + 1, v);
     }
     cq__free(inner);
@@ -531,18 +542,44 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
                 p += n + 1;
             }
             if (rc == CQ_OK) {
-                target t = { &w->m->attrs[ji], path };
+                target t = { &w->m->attrs[ji], path, NULL, NULL };
                 rc = build_target(out, w, &t, v);
             }
             cq_value_free(path);
             return rc;
         }
     }
+    if (ai < 0 && w->having) {
+        /* having: `{n: {$gt: 1}}` compares the select list's alias `n`, as v6 writes it */
+        cq__attr stand_in = { .name = (char *)key, .field = (char *)key, .type = CQ_STRING };
+        target t = { &stand_in, NULL, key, NULL };
+        return build_target(out, w, &t, v);
+    }
     if (ai < 0)
         return cq__db_fail(db, CQ_EUNKNOWN_ATTR, "where: model \"%s\" has no attribute \"%s\"",
                            w->m->name, key);
-    target t = { &w->m->attrs[ai], NULL };
+    target t = { &w->m->attrs[ai], NULL, NULL, NULL };
     return build_target(out, w, &t, v);
+}
+
+/* `{"$where": [expression, condition]}`: v6's sequelize.where(fn(...), condition), the
+ * condition as an attribute would take it (a value, a list, or operators). */
+static int build_where_expr(cq__expr **out, wctx *w, const cq_value *v)
+{
+    const cq_value *lhs = cq_value_array_get(v, 0);
+    if (cq_value_type_of(v) != CQ_VALUE_ARRAY || cq_value_size(v) != 2 || !cq__sqlexpr_is(lhs))
+        return cq__db_fail(w->m->db, CQ_EINVALID,
+                           "where on model \"%s\": $where takes [expression, condition], the "
+                           "expression a $fn, $col or $literal",
+                           w->m->name);
+    cq__expr *check = NULL;
+    int rc = cq__sqlexpr_build(&check, w->m, lhs, w->literals);
+    cq__expr_free(check);
+    if (rc != CQ_OK)
+        return rc;
+    cq__attr stand_in = { .name = (char *)"$where", .field = (char *)"", .type = CQ_STRING };
+    target t = { &stand_in, NULL, NULL, lhs };
+    return build_target(out, w, &t, cq_value_array_get(v, 1));
 }
 
 static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_kind join)
@@ -574,7 +611,9 @@ static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_k
                     rc = oom(db);
                 }
             }
-        } else
+        } else if (cq__streq(key, "$where"))
+            rc = build_where_expr(&kid, w, v);
+        else
             rc = build_attr(&kid, w, key, v);
         if (rc != CQ_OK) {
             cq__expr_free(e);
@@ -594,7 +633,7 @@ int cq__where_build(cq__expr **out, cq_model *m, const char *alias, const cq_val
     *out = NULL;
     if (!where || (cq_value_type_of(where) == CQ_VALUE_OBJECT && cq_value_size(where) == 0))
         return CQ_OK;
-    wctx w = { m, alias, NULL, NULL };
+    wctx w = { m, alias, NULL, NULL, false, false };
     return build_object(out, &w, where, CQ__EX_AND);
 }
 
@@ -604,7 +643,7 @@ int cq__where_build_inc(cq__expr **out, cq_model *m, const char *alias, const cq
     *out = NULL;
     if (!where || (cq_value_type_of(where) == CQ_VALUE_OBJECT && cq_value_size(where) == 0))
         return CQ_OK;
-    wctx w = { m, alias, fn, ctx };
+    wctx w = { m, alias, fn, ctx, false, false };
     return build_object(out, &w, where, CQ__EX_AND);
 }
 
@@ -667,4 +706,13 @@ int cq__where_paranoid(cq__expr **out, const cq_model *m, const char *alias, boo
     e->negate = deleted;
     *out = e;
     return CQ_OK;
+}
+
+int cq__where_build_having(cq__expr **out, cq_model *m, const cq_value *having, bool literals)
+{
+    *out = NULL;
+    if (!having || (cq_value_type_of(having) == CQ_VALUE_OBJECT && cq_value_size(having) == 0))
+        return CQ_OK;
+    wctx w = { m, NULL, NULL, NULL, true, literals };
+    return build_object(out, &w, having, CQ__EX_AND);
 }

@@ -18,6 +18,11 @@ typedef int (*cq__where_include_fn)(void *ctx, const char *key, const char *path
 int cq__where_build_inc(cq__expr **out, cq_model *m, const char *alias, const cq_value *where,
                         cq__where_include_fn fn, void *ctx);
 
+/* A find's HAVING: a where object on `m` whose keys may also name aliases of the select list
+ * (bare columns), attributes unqualified as v6 writes them; `$where` expressions may hold
+ * literals when `literals`. *out is NULL for NULL or {}. */
+int cq__where_build_having(cq__expr **out, cq_model *m, const cq_value *having, bool literals);
+
 /* Raw fragment with `?` params (array, copied), as an expression. */
 int cq__where_raw(cq__expr **out, cq_db *db, const char *sql, const cq_value *params);
 

@@ -674,6 +674,31 @@ static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path,
             cq__free(m->hooks);
             rc = cq__sch_parse_hooks(&m->hooks, val, sub, diag);
             o->hooks = m->hooks;
+        } else if (strcmp(key, "defaultScope") == 0) {
+            if (!json_is_object(val)) {
+                cq__diag_set(diag, sub, "expected an object of finder options");
+                return CQ_EINVALID;
+            }
+            m->default_scope = val;
+        } else if (strcmp(key, "scopes") == 0) {
+            const char *sk;
+            json_t *sv;
+            if (!json_is_object(val)) {
+                cq__diag_set(diag, sub, "expected an object of scopes");
+                return CQ_EINVALID;
+            }
+            json_object_foreach(val, sk, sv)
+            {
+                if (!json_is_object(sv) && !json_is_string(sv)) {
+                    char ssub[CQ__PATH_MAX];
+                    cq__path_key(ssub, sub, sk);
+                    cq__diag_set(diag, ssub,
+                                 "expected an object of finder options, or the name of a "
+                                 "function scope bound with cq_db_bind_scope");
+                    return CQ_EINVALID;
+                }
+            }
+            m->scopes = val;
         } else if (strcmp(key, "name") == 0) {
             if (!json_is_object(val)) {
                 cq__diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
@@ -966,6 +991,52 @@ const cq__sch_attr *cq__sch_model_attr(const cq__sch_model *m, const char *name)
     return NULL;
 }
 
+int cq__model_add_scope_bound(cq_model *model, const char *name, const char *bound);
+
+/* The model options `defaultScope` and `scopes` (objects, or names of bound function
+ * scopes). */
+static int define_scopes(cq_db *db, const cq__sch_model *sm, cq__diag *diag)
+{
+    cq_model *m = cq_db_model(db, sm->name);
+    char base[CQ__PATH_MAX], sub[CQ__PATH_MAX];
+    cq__path_key(base, sm->path, "options");
+    for (size_t w = 0; m && w < 2; w++) {
+        json_t *it = w == 0 ? sm->default_scope : sm->scopes;
+        size_t n = w == 0 ? (it ? 1 : 0) : json_object_size(it);
+        void *iter = w == 1 && it ? json_object_iter(it) : NULL;
+        for (size_t k = 0; k < n; k++) {
+            const char *name = w == 0 ? "defaultScope" : json_object_iter_key(iter);
+            json_t *val = w == 0 ? it : json_object_iter_value(iter);
+            if (w == 1)
+                iter = json_object_iter_next(it, iter);
+            if (w == 0) {
+                cq__path_key(sub, base, "defaultScope");
+            } else {
+                char mid[CQ__PATH_MAX];
+                cq__path_key(mid, base, "scopes");
+                cq__path_key(sub, mid, name);
+            }
+            int rc;
+            if (json_is_string(val)) {
+                rc = cq__model_add_scope_bound(m, name, json_string_value(val));
+            } else {
+                cq_value *v = NULL;
+                rc = cq__json_to_value(&v, val, true, NULL, NULL, sub, diag);
+                if (rc != CQ_OK)
+                    return rc;
+                rc = cq_model_add_scope(m, name, v, NULL);
+                cq_value_free(v);
+            }
+            if (rc != CQ_OK) {
+                const char *msg = cq_db_error(db)->message;
+                cq__diag_set(diag, sub, "%s", *msg ? msg : cq_strerror(rc));
+                return rc;
+            }
+        }
+    }
+    return CQ_OK;
+}
+
 int cq__schema_define(cq_db *db, const cq__schema *s, cq__diag *diag)
 {
     for (size_t i = 0; i < s->n_models; i++) {
@@ -979,6 +1050,11 @@ int cq__schema_define(cq_db *db, const cq__schema *s, cq__diag *diag)
     }
     for (size_t i = 0; i < s->n_assocs; i++) {
         int rc = cq__sch_assoc_define(NULL, db, &s->assocs[i], diag);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < s->n_models; i++) { /* scopes may include associations */
+        int rc = define_scopes(db, &s->models[i], diag);
         if (rc != CQ_OK)
             return rc;
     }

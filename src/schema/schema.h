@@ -84,6 +84,8 @@ typedef struct cq__sch_model {
     char ***enum_values; /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
                             owned; NULL entries = none */
     cq_hook *hooks; /* the model option `hooks` (names borrowed from the JSON), owned */
+    json_t *default_scope, *scopes; /* the options `defaultScope` and `scopes` (borrowed from
+                                       the document), added after the associations */
 } cq__sch_model;
 
 /* `hooks` of a model's options: {"beforeCreate": "name" | ["a", "b"]}, each name a callback

@@ -295,6 +295,15 @@ static void put_expr(render *r, const cq__expr *e)
         put_expr(r, e->kids[0]);
         cq__buf_put(&r->b, e->distinct ? "))" : ")");
         break;
+    case CQ__EX_FN: /* v6's fn(name, args...): the name as given (checked), the args rendered */
+        cq__buf_put(&r->b, e->column);
+        cq__buf_putc(&r->b, '(');
+        put_list(r, e, 0, ", ");
+        cq__buf_putc(&r->b, ')');
+        break;
+    case CQ__EX_LITERAL: /* v6's literal(): the caller's own SQL, sent as written */
+        cq__buf_put(&r->b, e->raw);
+        break;
     case CQ__EX_COUNT:
         if (e->n && e->op) { /* count(DISTINCT(user.id)): v6's `distinct: true` */
             cq__buf_put(&r->b, "count(DISTINCT(");
@@ -339,7 +348,10 @@ static void render_select(render *r, const cq__stmt *st)
     for (size_t i = 0; i < ncols; i++) {
         if (i)
             cq__buf_put(&r->b, ", ");
-        put_col(r, st->cols[i].table, st->cols[i].column);
+        if (st->cols[i].expr)
+            put_expr(r, st->cols[i].expr);
+        else
+            put_col(r, st->cols[i].table, st->cols[i].column);
         if (st->cols[i].alias) {
             cq__buf_put(&r->b, " AS ");
             cq__sql_quote(&r->b, r->d, st->cols[i].alias);
@@ -401,6 +413,14 @@ static void render_select(render *r, const cq__stmt *st)
     for (size_t i = 0; i < st->ngroup; i++) {
         cq__buf_put(&r->b, i ? ", " : " GROUP BY ");
         cq__sql_quote(&r->b, r->d, st->group[i]);
+    }
+    for (size_t i = 0; i < st->ngexprs; i++) {
+        cq__buf_put(&r->b, i || st->ngroup ? ", " : " GROUP BY ");
+        put_expr(r, st->gexprs[i]);
+    }
+    if (st->having) {
+        cq__buf_put(&r->b, " HAVING ");
+        put_expr(r, st->having);
     }
     for (size_t i = 0; i < st->norder; i++) {
         cq__buf_put(&r->b, i ? ", " : " ORDER BY ");

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: arbitrary bytes as a where clause (JSON, as cq_value_from_json reads it)
  * on a small SQLite database in memory: count, findAll with an include whose where is the
- * same clause, and findAll ordered and limited. Each call must end with CQ_OK or an error
+ * same clause, findAll ordered and limited, and the clause as a HAVING and as a select list
+ * and group (v6's attributes with functions). Each call must end with CQ_OK or an error
  * code with a message, never crash, leak or read out of bounds, and leave the rows as they
  * were.
  *
@@ -116,6 +117,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const cq_order order[] = { { .attr = "id", .desc = true }, { 0 } };
     rc = cq_model_find_all(&rows, w->task,
                            &(cq_find_opts){ .where = where, .order = order, .limit = 1 });
+    cq_rows_free(rows);
+    check(w, rc);
+
+    /* the same clause as a HAVING (aliases, $where with functions), and as a select list */
+    static cq_value *sel, *grp;
+    if (!sel) {
+        must(cq_value_from_json(
+            &sel, "[\"username\",[{\"$fn\":[\"COUNT\",{\"$col\":\"id\"}]},\"n\"]]", NULL));
+        must(cq_value_from_json(&grp, "[\"username\"]", NULL));
+    }
+    rows = NULL;
+    rc = cq_model_find_all(&rows, w->user,
+                           &(cq_find_opts){ .select = sel, .group = grp, .having = where });
+    cq_rows_free(rows);
+    check(w, rc);
+    rows = NULL;
+    rc = cq_model_find_all(&rows, w->user, &(cq_find_opts){ .select = where, .group = where });
     cq_rows_free(rows);
     check(w, rc);
     cq_value_free(where);

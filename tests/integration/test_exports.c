@@ -1157,6 +1157,26 @@ static void x_cq_model_attr_element_type(void)
     (void)cq_model_attr_element_type(NULL, 0);
 }
 
+static void x_cq_model_add_scope(void)
+{
+    EXPECT((cq_model_add_scope(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_model_add_scope_fn(void)
+{
+    EXPECT((cq_model_add_scope_fn(NULL, NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_bind_scope(void)
+{
+    EXPECT((cq_db_bind_scope(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_model_has_scope(void)
+{
+    EXPECT(!cq_model_has_scope(NULL, "s"));
+}
+
 static void x_cq_db_bind_validator(void)
 {
     EXPECT((cq_db_bind_validator(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
@@ -1376,6 +1396,10 @@ static const export_check checks[] = {
     { "cq_hook_set_where", x_cq_hook_set_where },
     { "cq_model_attr_values", x_cq_model_attr_values },
     { "cq_model_attr_element_type", x_cq_model_attr_element_type },
+    { "cq_model_add_scope", x_cq_model_add_scope },
+    { "cq_model_add_scope_fn", x_cq_model_add_scope_fn },
+    { "cq_db_bind_scope", x_cq_db_bind_scope },
+    { "cq_model_has_scope", x_cq_model_has_scope },
     { "cq_db_bind_validator", x_cq_db_bind_validator },
     { "cq_db_validator_bound", x_cq_db_validator_bound },
     { "cq_validator_is_builtin", x_cq_validator_is_builtin },
