@@ -456,6 +456,20 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 
 /* ---- belongsTo / hasOne / hasMany ----------------------------------------------------- */
 
+/* An association changes both models (a foreign key, accessors), so it too must come before
+ * the schema freezes. */
+static int frozen_check(cq_model *source, cq_model *target, const char *kind,
+                        const cq_assoc_opts *opts)
+{
+    if (!cq_db_is_frozen(source->db))
+        return CQ_OK;
+    char what[256];
+    snprintf(what, sizeof what, "association %s.%s(%s%s%s%s)", source->name, kind,
+             target ? target->name : "NULL", opts && opts->as ? ", as: \"" : "",
+             opts && opts->as ? opts->as : "", opts && opts->as ? "\"" : "");
+    return cq__db_check_unfrozen(source->db, what);
+}
+
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  cq_assoc_type type, const cq_assoc_opts *opts)
 {
@@ -463,8 +477,11 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         *out = NULL;
     cq_db *db = source->db;
     cq__db_clear(db);
+    int rc = frozen_check(source, target, cq_assoc_type_name(type), opts);
+    if (rc != CQ_OK)
+        return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
-    int rc = check_common(source, target, type, &o);
+    rc = check_common(source, target, type, &o);
     if (rc != CQ_OK)
         return rc;
     if (type == CQ_HAS_MANY && (o.through || o.through_model))
@@ -587,10 +604,10 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         rc = finish(out, a);
     free(fk);
     if (rc != CQ_OK) {
-        cq_error keep = db->s.error;
+        cq_error keep = *cq__last_error();
         snap_restore(&snap);
         cq__assoc_free(a);
-        db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     snap_drop(&snap);
@@ -745,8 +762,11 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         *out = NULL;
     cq_db *db = source->db;
     cq__db_clear(db);
+    int rc = frozen_check(source, target, "belongsToMany", opts);
+    if (rc != CQ_OK)
+        return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
-    int rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
+    rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
     if (rc != CQ_OK)
         return rc;
     if (!o.through && !o.through_model)
@@ -817,7 +837,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
                                                       target->singular, tgt_key->name);
     }
-    if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
+    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
                          source->name, target->name);
     /* (before looking for a user primary key: the column removed here was one of the keys) */
@@ -898,7 +918,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     free(fk);
     free(other);
     if (rc != CQ_OK) {
-        cq_error keep = db->s.error;
+        cq_error keep = *cq__last_error();
         if (paired_old_other) {
             free(paired->other_key);
             paired->other_key = paired_old_other;
@@ -909,7 +929,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         else
             snap_restore(&snap);
         cq__assoc_free(a);
-        db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     free(paired_old_other);

@@ -537,6 +537,11 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
         rc = sj                    ? build_single_join(&st, m, &o, sel, &plan)
              : ext && ext->nbranch ? build_branches(&st, m, &o, sel, ext, &plan)
                                    : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT);
+    /* the include's separate queries run on the connection of the main one (one call, one
+     * connection: the pool hands the calling thread the connection it holds) */
+    cq__pconn *held = NULL;
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan))
+        rc = cq__pool_acquire(&m->db->s, &held);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
         cq__sj_stream *stream = NULL;
@@ -553,6 +558,7 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
                 : cq__inc_load_many(rows, &plan, o.transaction);
     for (size_t r = 0; rc == CQ_OK && o.attributes && m->nvirtual && r < rows->n; r++)
         rc = cq__instance_hide_virtuals(rows->items[r], o.attributes);
+    cq__pool_release(&m->db->s, held);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__stmt_free(st);
@@ -662,13 +668,13 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     *out = NULL;
     if (rc != CQ_EUNIQUE)
         return rc;
-    cq_error keep = m->db->s.error;
+    cq_error keep = *cq__last_error();
     int frc = cq_model_find_one(
         out, m, &(cq_find_opts){ .where = opts->where, .transaction = opts->transaction });
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
-        m->db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     cq__db_clear(m->db);
@@ -694,14 +700,14 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     cq_txn *t = NULL;
     int rc = CQ_OK;
     if (wrap)
-        rc = cq__txn_begin(&t, m->db, opts->transaction ? m->db->txn_inner : NULL);
+        rc = cq__txn_begin(&t, m->db, opts->transaction ? cq__txn_current(m->db) : NULL);
     if (rc == CQ_OK)
         rc = cq_model_find_one(
             out, m,
             &(cq_find_opts){ .where = opts->where, .transaction = t ? t : opts->transaction });
     if (rc == CQ_OK && !*out) {
         if (!t && opts->transaction)
-            rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
+            rc = cq__txn_begin(&t, m->db, cq__txn_current(m->db));
         if (rc == CQ_OK)
             rc = create_or_find(out, &created, m, opts, t);
         t = NULL; /* ended by create_or_find */
@@ -926,11 +932,15 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
-    int rc = cq__count(&n, m, &co, NULL);
+    cq__pconn *held = NULL; /* the count and the rows read on one connection */
+    int rc = cq__pool_acquire(&m->db->s, &held);
+    if (rc == CQ_OK)
+        rc = cq__count(&n, m, &co, NULL);
     if (rc == CQ_OK)
         rc = cq_model_find_all(rows_out, m, opts);
     if (rc == CQ_OK)
         *count_out = n;
+    cq__pool_release(&m->db->s, held);
     return rc;
 }
 

@@ -146,9 +146,15 @@ char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect)
     static const char *const nested[] = { [CQ__TXN_BEGIN] = "SAVEPOINT ",
                                           [CQ__TXN_COMMIT] = "RELEASE SAVEPOINT ",
                                           [CQ__TXN_ROLLBACK] = "ROLLBACK TO SAVEPOINT " };
-    if ((unsigned)verb > CQ__TXN_ROLLBACK)
+    if ((unsigned)verb > CQ__TXN_BEGIN_IMMEDIATE)
         return NULL;
     cq__buf b = { 0 };
+    if (verb == CQ__TXN_BEGIN_IMMEDIATE) {
+        /* Sequelize's IMMEDIATE transaction type; SQLite only */
+        cq__buf_put(&b,
+                    dialect == CQ_DIALECT_SQLITE && savepoint == 0 ? "BEGIN IMMEDIATE;" : "BEGIN;");
+        return cq__buf_take(&b);
+    }
     if (savepoint == 0) {
         /* MySQL: Sequelize's START TRANSACTION (BEGIN also opens a compound statement there) */
         cq__buf_put(&b, dialect == CQ_DIALECT_MYSQL && verb == CQ__TXN_BEGIN ? "START TRANSACTION;"

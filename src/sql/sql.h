@@ -123,7 +123,12 @@ char *cq__sql_pragma(const char *pragma, const char *table);
  * Caller frees; NULL on OOM. */
 char *cq__sql_select_all(const char *table, cq_dialect dialect);
 
-typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq__txn_verb;
+typedef enum cq__txn_verb {
+    CQ__TXN_BEGIN,
+    CQ__TXN_COMMIT,
+    CQ__TXN_ROLLBACK,
+    CQ__TXN_BEGIN_IMMEDIATE /* SQLite: take the write lock at BEGIN */
+} cq__txn_verb;
 /* BEGIN/COMMIT/ROLLBACK, or for savepoint != 0 SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO
  * SAVEPOINT `cq_sp_<savepoint>`. Caller frees; NULL on OOM. */
 char *cq__sql_txn(cq__txn_verb verb, uint64_t savepoint, cq_dialect dialect);
