@@ -7,7 +7,10 @@
  *  - out-parameters come first; on failure `*out` is NULL so the free function is safe;
  *  - options are `const cq_xxx_opts *`, NULL for defaults, zero fields mean default;
  *  - every header comment states who owns what is returned.
- * Threads: one thread at a time per cq_db and everything reached from it; no global state.
+ * Threads: one cq_db (its models and a pool of connections) may be used from any number of
+ * threads at once, once every model and association is defined; instances, result sets,
+ * values and transactions belong to one thread at a time. Error details are per thread.
+ * See cequel/db.h.
  */
 #ifndef CEQUEL_H
 #define CEQUEL_H

@@ -249,7 +249,8 @@ CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 /** Options of cq_db_transaction(). */
 typedef struct cq_txn_opts {
     cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level
-                         (cq_db_transaction_run: the innermost open transaction, if any) */
+                         (cq_db_transaction_run: the calling thread's innermost open
+                         transaction, if any) */
     cq_isolation_level isolation_level; /**< top level only (see cq_isolation_level);
                                              default: cq_open_opts.isolation_level */
 } cq_txn_opts;
