@@ -322,6 +322,10 @@ static void test_pool__stress_counts_match(void **state)
     CQ_ASSERT_OK(db, cq_model_count(&gone, s.user, &(cq_find_opts){ .where = where }));
     cq_value_free(where);
     assert_int_equal(gone, 0);
+    print_message("stress: %d threads x %d operations: users %lld, tasks %lld, tags %lld, "
+                  "task_tag %lld, rolled back %lld (database counts equal)\n",
+                  STRESS_THREADS, ops, (long long)users, (long long)tasks, (long long)tags,
+                  (long long)links, (long long)rolled);
     cq_pool_stats st = { 0 };
     CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
     assert_true(
