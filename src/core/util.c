@@ -99,6 +99,31 @@ void cq__buf_putc(cq__buf *b, char c)
     cq__buf_putn(b, &c, 1);
 }
 
+void cq__buf_put_i64(cq__buf *b, int64_t v)
+{
+    char num[24];
+    size_t k = sizeof num;
+    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+    do {
+        num[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        num[--k] = '-';
+    cq__buf_putn(b, num + k, sizeof num - k);
+}
+
+void cq__buf_put_hex(cq__buf *b, uint64_t v)
+{
+    char num[16];
+    size_t k = sizeof num;
+    do {
+        num[--k] = "0123456789abcdef"[v & 15u];
+        v >>= 4;
+    } while (v);
+    cq__buf_putn(b, num + k, sizeof num - k);
+}
+
 void cq__buf_printf(cq__buf *b, const char *fmt, ...)
 {
     char small[256];

@@ -34,6 +34,9 @@ void cq__buf_put(cq__buf *b, const char *s);
 void cq__buf_putn(cq__buf *b, const char *s, size_t n);
 void cq__buf_putc(cq__buf *b, char c);
 void cq__buf_printf(cq__buf *b, const char *fmt, ...) CQ__PRINTF(2, 3);
+/* Decimal and hexadecimal numbers without printf (for keys built per row). */
+void cq__buf_put_i64(cq__buf *b, int64_t v);
+void cq__buf_put_hex(cq__buf *b, uint64_t v);
 /* Returns the built string (caller frees) or NULL on OOM; the buffer is reset. */
 char *cq__buf_take(cq__buf *b);
 void cq__buf_free(cq__buf *b);

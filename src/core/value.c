@@ -50,18 +50,39 @@ cq_value *cq_value_text(const char *s)
     return cq_value_text_n(s, strlen(s));
 }
 
+/* Text is stored in the same block as the value, right after it: one allocation per text
+ * cell (rows are read into thousands of them). */
+static bool text_inline(const cq_value *v)
+{
+    return v->u.s.data == (const char *)(v + 1);
+}
+
 cq_value *cq_value_text_n(const char *s, size_t len)
 {
-    cq_value *v = new_value(CQ_VALUE_TEXT);
+    if (!s)
+        len = 0;
+    if (len > SIZE_MAX - sizeof(cq_value) - 1)
+        return NULL;
+    cq_value *v = malloc(sizeof *v + len + 1);
     if (!v)
         return NULL;
-    v->u.s.data = cq__strndup(s ? s : "", s ? len : 0);
-    if (!v->u.s.data) {
-        free(v);
-        return NULL;
-    }
-    v->u.s.len = s ? len : 0;
+    memset(v, 0, sizeof *v);
+    v->type = CQ_VALUE_TEXT;
+    v->u.s.data = (char *)(v + 1);
+    if (len)
+        memcpy(v->u.s.data, s, len);
+    v->u.s.data[len] = '\0';
+    v->u.s.len = len;
     return v;
+}
+
+void cq__value_set_text(cq_value *v, char *text, size_t len)
+{
+    if (!text_inline(v) && (v->type == CQ_VALUE_TEXT || v->type == CQ_VALUE_BLOB))
+        free(v->u.s.data);
+    v->type = CQ_VALUE_TEXT;
+    v->u.s.data = text;
+    v->u.s.len = len;
 }
 
 bool cq__value_text_has_nul(const cq_value *v)
@@ -103,7 +124,8 @@ void cq_value_free(cq_value *v)
     switch (v->type) {
     case CQ_VALUE_TEXT:
     case CQ_VALUE_BLOB:
-        free(v->u.s.data);
+        if (!text_inline(v))
+            free(v->u.s.data);
         break;
     case CQ_VALUE_ARRAY:
         for (size_t i = 0; i < v->u.a.n; i++)

@@ -22,6 +22,10 @@ struct cq_value {
     } u;
 };
 
+/* Makes `v` a text value holding `text` (taken; NUL-terminated, `len` bytes), freeing the
+ * text or blob it held. */
+void cq__value_set_text(cq_value *v, char *text, size_t len);
+
 /* The constants of value.h (CQ_TRUE ...): static, never freed, copied by setters. */
 bool cq__value_is_const(const cq_value *v);
 

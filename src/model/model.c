@@ -478,6 +478,12 @@ static bool looks_like_date(const char *s)
 /* Normalises a date-time text to ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS.mmmZ". Accepts the ISO
  * form, "YYYY-MM-DD HH:MM:SS[.fff][ +00:00]" (Sequelize's SQLite storage form) and a bare
  * date. Only UTC offsets (Z, +00:00) are accepted: cequel keeps dates in UTC. */
+static void put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
 static cq_value *normalize_datetime(const char *s)
 {
     if (!looks_like_date(s))
@@ -518,9 +524,21 @@ static cq_value *normalize_datetime(const char *s)
     }
     if (*p || hh > 23 || mi > 59 || ss > 60)
         return NULL;
-    char out[40];
-    snprintf(out, sizeof out, "%.10sT%02d:%02d:%02d.%03dZ", s, hh, mi, ss, ms);
-    return cq_value_text(out);
+    /* "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit (this runs for every date cell read) */
+    char out[25];
+    memcpy(out, s, 10);
+    out[10] = 'T';
+    put2(out + 11, hh);
+    out[13] = ':';
+    put2(out + 14, mi);
+    out[16] = ':';
+    put2(out + 17, ss);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    put2(out + 21, ms % 100);
+    out[23] = 'Z';
+    out[24] = '\0';
+    return cq_value_text_n(out, 24);
 }
 
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v)

@@ -723,18 +723,22 @@ static void key_put(cq__buf *b, const cq_value *v)
         cq__buf_put(b, cq_value_as_bool(v) ? "b1" : "b0");
         break;
     case CQ_VALUE_INT:
-        cq__buf_printf(b, "i%lld", (long long)cq_value_as_int(v));
+        cq__buf_putc(b, 'i');
+        cq__buf_put_i64(b, cq_value_as_int(v));
         break;
     case CQ_VALUE_DOUBLE:
-        if ((double)cq_value_as_int(v) == cq_value_as_double(v))
-            cq__buf_printf(b, "i%lld", (long long)cq_value_as_int(v));
-        else
+        if ((double)cq_value_as_int(v) == cq_value_as_double(v)) {
+            cq__buf_putc(b, 'i');
+            cq__buf_put_i64(b, cq_value_as_int(v));
+        } else
             cq__buf_printf(b, "d%.17g", cq_value_as_double(v));
         break;
     case CQ_VALUE_TEXT: {
         const char *t = cq_value_as_text(v);
         size_t n = strlen(t);
-        cq__buf_printf(b, "s%zu:", n);
+        cq__buf_putc(b, 's');
+        cq__buf_put_i64(b, (int64_t)n);
+        cq__buf_putc(b, ':');
         cq__buf_putn(b, t, n);
         break;
     }
@@ -1458,7 +1462,10 @@ static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col
                     const void *parent, const void *node, bool *present)
 {
     cq__buf b = { 0 };
-    cq__buf_printf(&b, "%p %p ", parent, node);
+    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)parent);
+    cq__buf_putc(&b, ' ');
+    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)node);
+    cq__buf_putc(&b, ' ');
     size_t c = col0;
     *present = false;
     for (size_t k = 0; k < t->nattrs; k++) {

@@ -25,11 +25,13 @@ void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name)
 {
     char q = dialect == CQ_DIALECT_POSTGRES ? '"' : '`';
     cq__buf_putc(b, q);
-    for (const char *p = name; *p; p++) {
-        if (*p == q)
-            cq__buf_putc(b, q); /* doubled quote inside an identifier */
-        cq__buf_putc(b, *p);
+    /* runs of the name without the quote character go in whole; a quote inside is doubled */
+    const char *p = name;
+    for (const char *hit; (hit = strchr(p, q)) != NULL; p = hit + 1) {
+        cq__buf_putn(b, p, (size_t)(hit - p) + 1);
+        cq__buf_putc(b, q);
     }
+    cq__buf_putn(b, p, strlen(p));
     cq__buf_putc(b, q);
 }
 
@@ -40,9 +42,14 @@ static void put_param(render *r, const cq_value *v)
         return;
     }
     r->out->params[r->out->n++] = v;
-    if (r->d == CQ_DIALECT_POSTGRES)
-        cq__buf_printf(&r->b, "$%zu", r->out->n);
-    else
+    if (r->d == CQ_DIALECT_POSTGRES) {
+        char num[24];
+        size_t k = sizeof num;
+        for (size_t n = r->out->n; n; n /= 10)
+            num[--k] = (char)('0' + n % 10);
+        num[--k] = '$';
+        cq__buf_putn(&r->b, num + k, sizeof num - k);
+    } else
         cq__buf_putc(&r->b, '?');
 }
 

@@ -2442,9 +2442,7 @@ static bool set_text(cq_value *v, const char *s)
     char *d = cq__strdup(s);
     if (!d)
         return false;
-    free(v->u.s.data);
-    v->u.s.data = d;
-    v->u.s.len = strlen(d);
+    cq__value_set_text(v, d, strlen(d));
     return true;
 }
 
@@ -2481,20 +2479,19 @@ static bool to_plain(cq_value *v)
             char *s = js_string_of(v);
             if (!s)
                 return false;
-            v->type = CQ_VALUE_TEXT;
-            v->u.s.data = s;
-            v->u.s.len = strlen(s);
+            cq__value_set_text(v, s, strlen(s));
         }
         return true;
     case CQ_VALUE_BLOB: {
         cq_value *h = hex_of(v);
         if (!h)
             return false;
-        free(v->u.s.data);
-        v->u.s = h->u.s;
-        v->type = CQ_VALUE_TEXT;
-        h->type = CQ_VALUE_NULL;
+        size_t len = h->u.s.len;
+        char *d = cq__strndup(h->u.s.data, len);
         cq_value_free(h);
+        if (!d)
+            return false;
+        cq__value_set_text(v, d, len);
         return true;
     }
     case CQ_VALUE_ARRAY:
