@@ -90,7 +90,10 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
     cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
-    int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* A connection is used by one thread at a time (a cq_db belongs to one thread at a time),
+     * so SQLite's per-connection mutexes are not needed: multi-thread mode, not serialized. */
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         cq__err_set(err, CQ_ECONNECT, "cannot open SQLite database \"%s\": %s", path,
                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));

@@ -70,7 +70,7 @@ struct cq_model {
     size_t nacc, nvirtual;
     bool has_getters;
     struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
-    struct cq__scopes *scopes; /* named scopes and the default scope (scopes.c), or NULL */
+    struct cq__scopes *scopes;   /* named scopes and the default scope (scopes.c), or NULL */
 };
 
 struct cq_txn {

@@ -83,7 +83,7 @@ typedef struct cq__sch_model {
     cq_validator *model_validators; /* the model option `validate`, owned */
     char ***enum_values; /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
                             owned; NULL entries = none */
-    cq_hook *hooks; /* the model option `hooks` (names borrowed from the JSON), owned */
+    cq_hook *hooks;      /* the model option `hooks` (names borrowed from the JSON), owned */
     json_t *default_scope, *scopes; /* the options `defaultScope` and `scopes` (borrowed from
                                        the document), added after the associations */
 } cq__sch_model;
