@@ -1,12 +1,13 @@
 # Thin wrapper over CMake. `make demo` and `make test` do all set-up on a fresh Debian machine.
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
+BUILD_TSAN ?= build-tsan
 JOBS       ?= $(shell nproc)
 # The developer build: tests, examples and benchmarks (a user's plain cmake build is Release,
 # library and CLI only).
 CMAKE_GEN  := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCQ_DEVELOPER=ON
 
-.PHONY: all deps build build-asan demo docs test test-normal test-asan bench clean format
+.PHONY: all deps build build-asan build-tsan demo docs test test-normal test-asan test-tsan bench clean format
 
 all: build
 
@@ -20,6 +21,12 @@ build: deps
 build-asan: deps
 	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_DEVELOPER=ON -DCQ_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+# ThreadSanitizer: the library and the tests that run threads (CTest label "threads").
+build-tsan: deps
+	@cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_TSAN=ON -DCQ_BUILD_TESTS=ON \
+		-DCQ_BUILD_EXAMPLES=OFF -DCQ_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_threads_handles test_find_or_create
 
 demo: build
 	@./$(BUILD)/examples/quickstart
@@ -42,7 +49,12 @@ test-asan: build-asan
 	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CURDIR)/scripts/test-servers ctest --output-on-failure -j $(JOBS)
 
-test: test-normal test-asan
+# halt_on_error: any ThreadSanitizer report fails the test.
+test-tsan: build-tsan
+	@cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		$(CURDIR)/scripts/test-servers ctest --output-on-failure -j $(JOBS) -L threads
+
+test: test-normal test-asan test-tsan
 
 # The benchmark (bench/README.md): Release build in build-bench, raw-c vs cequel, ratios.
 bench: deps
@@ -52,4 +64,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) build-bench
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN) build-bench
