@@ -31,19 +31,22 @@ void bench_die(const char *fmt, ...)
 static void usage(const char *impl)
 {
     fprintf(stderr,
-            "usage: %s --dialect sqlite|postgres [--n 2000] [--workloads W1,W2,W2S,W3,W4,W5]\n"
-            "          [--db PATH|NAME|postgres://URL] [--fk-indexes 1|0]%s\n",
+            "usage: %s --dialect sqlite|postgres [--n 2000] [--workloads W1,W2,W2S,W3,W4,W5,W6]\n"
+            "          [--db PATH|NAME|postgres://URL] [--fk-indexes 1|0] [--threads T]%s\n",
             impl, strcmp(impl, "cequel") == 0 ? " [--log]" : "");
     exit(2);
 }
 
 void bench_parse_args(bench_opts *o, int argc, char **argv, const char *impl)
 {
-    static const char *const names[BENCH_NWORKLOADS] = { "W1", "W2", "W2S", "W3", "W4", "W5" };
+    static const char *const names[BENCH_NWORKLOADS] = {
+        "W1", "W2", "W2S", "W3", "W4", "W5", "W6"
+    };
     memset(o, 0, sizeof *o);
     o->n = 2000;
     o->fk_indexes = true;
-    for (int w = 0; w < BENCH_NWORKLOADS; w++)
+    o->threads = 4;
+    for (int w = 0; w < BENCH_W6; w++) /* W6 (threads) runs only when named */
         o->run[w] = true;
     bool dialect = false;
     for (int i = 1; i < argc; i++) {
@@ -82,6 +85,12 @@ void bench_parse_args(bench_opts *o, int argc, char **argv, const char *impl)
                 o->run[found] = true;
                 p += len + (p[len] == ',');
             }
+        } else if (strcmp(a, "--threads") == 0) {
+            char *end = NULL;
+            long t = strtol(v, &end, 10);
+            if (*end || t < 1 || t > 256)
+                usage(impl);
+            o->threads = (int)t;
         } else if (strcmp(a, "--db") == 0) {
             o->db = v;
         } else if (strcmp(a, "--fk-indexes") == 0) {

@@ -7,12 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { BENCH_W1, BENCH_W2, BENCH_W2S, BENCH_W3, BENCH_W4, BENCH_W5, BENCH_NWORKLOADS };
+enum { BENCH_W1, BENCH_W2, BENCH_W2S, BENCH_W3, BENCH_W4, BENCH_W5, BENCH_W6, BENCH_NWORKLOADS };
 
 typedef struct bench_opts {
     bool postgres;              /* --dialect postgres (else sqlite) */
     int n;                      /* --n, default 2000 */
-    bool run[BENCH_NWORKLOADS]; /* --workloads; W1 always runs */
+    bool run[BENCH_NWORKLOADS]; /* --workloads; W1 always runs; W6 only when named */
+    int threads;                /* --threads T for W6, default 4 */
     const char *db;             /* --db PATH|NAME|postgres URL; NULL = the default */
     bool fk_indexes;            /* --fk-indexes, default 1 */
     bool log;                   /* --log: every statement to stderr (cequel only; debugging aid) */
@@ -62,6 +63,16 @@ bool bench_parse_ts(const char *s, size_t len, int64_t *ms);
 /* 1 when `ms` lies in [program start - 1 h, now + 1 h] (the `dates` checksum); "now" is read
  * by bench_begin(), at the start of the workload (every timestamp read was written before). */
 int bench_date_ok(int64_t ms);
+
+/* W6: whether worker t of T does the W3 loop for user `id` / the W5 lookup of draw `d`. */
+static inline bool bench_w6_user_is_mine(int64_t id, int t, int T)
+{
+    return (id - 1) % T == t;
+}
+static inline bool bench_w6_draw_is_mine(int d, int t, int T)
+{
+    return d % T == t;
+}
 
 /* Monotonic clock, nanoseconds. */
 uint64_t bench_mono_ns(void);

@@ -2,6 +2,7 @@
  * Same work, statements and transaction boundaries as raw_c.c, which is the reference. */
 #define _POSIX_C_SOURCE 200809L
 #include <cequel.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,19 @@ static cq_model *define(bench *b, const char *name, const cq_attr *attrs, const 
     return m;
 }
 
+static void bench_url(bench *b, char *url, size_t size)
+{
+    if (b->o.postgres) {
+        bench_pg_url(url, size, &b->o, IMPL);
+    } else {
+        char path[4000];
+        bench_sqlite_path(path, sizeof path, &b->o, IMPL);
+        snprintf(url, size, "sqlite:%s", path);
+    }
+}
+
+static void define_models(bench *b);
+
 static int setup(bench *b)
 {
     char url[4096];
@@ -59,7 +73,13 @@ static int setup(bench *b)
     int rc = cq_db_open(&b->db, url, &oo, &err);
     if (rc != CQ_OK)
         bench_die("cequel: cannot open %s: %s", url, err.message);
+    define_models(b);
+    CHECK(b, cq_db_sync(b->db, &(cq_sync_opts){ .force = true }));
+    return (int)cq_db_model_count(b->db);
+}
 
+static void define_models(bench *b)
+{
     b->user = define(b, "user",
                      (cq_attr[]){ { .name = "username", .type = CQ_STRING },
                                   { .name = "email", .type = CQ_STRING },
@@ -85,8 +105,6 @@ static int setup(bench *b)
                                       &(cq_assoc_opts){ .through = "post_tag" }));
     CHECK(b, cq_model_belongs_to_many(&b->tag_posts, b->tag, b->post,
                                       &(cq_assoc_opts){ .through = "post_tag" }));
-    CHECK(b, cq_db_sync(b->db, &(cq_sync_opts){ .force = true }));
-    return (int)cq_db_model_count(b->db);
 }
 
 /* ---- reading instances -------------------------------------------------------------------- */
@@ -327,13 +345,17 @@ static void w2(bench *b, bool separate, char *checksum, size_t size)
 
 /* ---- W3 ------------------------------------------------------------------------------------ */
 
-static void w3(bench *b, char *checksum, size_t size)
+/* The W3 loop over the users with bench_w6_user_is_mine(id, t, T) (all of them when T = 1);
+ * out: users, posts, comments, chars. */
+static void w3_part(bench *b, int t, int T, long out[4])
 {
     cq_rows *users = NULL;
     CHECK(b, cq_model_find_all(&users, b->user, NULL));
     long nusers = 0, posts = 0, comments = 0, chars = 0;
     for (size_t u = 0; u < cq_rows_count(users); u++) {
         cq_instance *user = cq_rows_at(users, u);
+        if (T > 1 && !bench_w6_user_is_mine(get_id(b, user), t, T))
+            continue;
         nusers++;
         chars += (long)(text_len(b, user, "username") + text_len(b, user, "email"));
         cq_rows *ps = NULL;
@@ -349,7 +371,17 @@ static void w3(bench *b, char *checksum, size_t size)
         cq_rows_free(ps);
     }
     cq_rows_free(users);
-    snprintf(checksum, size, "%ld/%ld/%ld/%ld", nusers, posts, comments, chars);
+    out[0] = nusers;
+    out[1] = posts;
+    out[2] = comments;
+    out[3] = chars;
+}
+
+static void w3(bench *b, char *checksum, size_t size)
+{
+    long r[4];
+    w3_part(b, 0, 1, r);
+    snprintf(checksum, size, "%ld/%ld/%ld/%ld", r[0], r[1], r[2], r[3]);
 }
 
 /* ---- W4 ------------------------------------------------------------------------------------ */
@@ -417,14 +449,18 @@ static void w4(bench *b, char *checksum, size_t size)
 
 /* ---- W5 ------------------------------------------------------------------------------------ */
 
-static void w5(bench *b, char *checksum, size_t size)
+/* The W5 lookups of the draws with bench_w6_draw_is_mine(d, t, T) (all when T = 1). */
+static void w5_part(bench *b, int t, int T, long *found_out, int64_t *idsum_out, long *chars_out)
 {
     bench_rng rng;
     bench_rng_init(&rng);
     long found = 0, chars = 0;
     int64_t idsum = 0;
     for (int i = 0; i < 20000; i++) {
-        cq_value *pk = cq_value_int(bench_rng_id(&rng, b->o.n));
+        int64_t id = bench_rng_id(&rng, b->o.n);
+        if (!bench_w6_draw_is_mine(i, t, T))
+            continue;
+        cq_value *pk = cq_value_int(id);
         cq_instance *u = NULL;
         CHECK(b, cq_model_find_by_pk(&u, b->user, pk, NULL));
         cq_value_free(pk);
@@ -435,7 +471,89 @@ static void w5(bench *b, char *checksum, size_t size)
         chars += (long)(text_len(b, u, "username") + text_len(b, u, "email"));
         cq_instance_free(u);
     }
+    *found_out = found;
+    *idsum_out = idsum;
+    *chars_out = chars;
+}
+
+static void w5(bench *b, char *checksum, size_t size)
+{
+    long found = 0, chars = 0;
+    int64_t idsum = 0;
+    w5_part(b, 0, 1, &found, &idsum, &chars);
     snprintf(checksum, size, "%ld/%lld/%ld", found, (long long)idsum, chars);
+}
+
+/* ---- W6 ------------------------------------------------------------------------------------ */
+
+/* One worker on the shared handle (the bench copy shares db and models; only counters are
+ * the worker's). */
+typedef struct w6_worker {
+    bench *b;
+    int t, T;
+    pthread_barrier_t *ready;
+    long w3[4], found, chars;
+    int64_t idsum;
+    uint64_t start, end;
+} w6_worker;
+
+static void *w6_run(void *arg)
+{
+    w6_worker *w = arg;
+    pthread_barrier_wait(w->ready);
+    w->start = bench_mono_ns();
+    w3_part(w->b, w->t, w->T, w->w3);
+    w5_part(w->b, w->t, w->T, &w->found, &w->idsum, &w->chars);
+    w->end = bench_mono_ns();
+    return NULL;
+}
+
+/* W3 and W5 over T threads sharing one cq_db whose pool holds T connections, opened before
+ * the clock (pool min = max = T: cq_db_open opens them all); returns the time from the first
+ * worker's start to the last one's end. */
+static uint64_t w6(bench *main_b, char *checksum, size_t size)
+{
+    int T = main_b->o.threads;
+    bench shared = { .o = main_b->o };
+    char url[4096];
+    bench_url(&shared, url, sizeof url);
+    cq_error err = { 0 };
+    cq_open_opts oo = { .log = { .fn = shared.o.log ? log_sql : NULL },
+                        .pool = { .max = (unsigned)T, .min = (unsigned)T } };
+    if (cq_db_open(&shared.db, url, &oo, &err) != CQ_OK)
+        bench_die("cequel: cannot open %s: %s", url, err.message);
+    define_models(&shared);
+    CHECK(&shared, cq_db_freeze(shared.db));
+    w6_worker *w = calloc((size_t)T, sizeof *w);
+    pthread_t *th = calloc((size_t)T, sizeof *th);
+    pthread_barrier_t ready;
+    if (!w || !th || pthread_barrier_init(&ready, NULL, (unsigned)T) != 0)
+        bench_die("cequel: W6 set-up failed");
+    for (int t = 0; t < T; t++) {
+        w[t] = (w6_worker){ .b = &shared, .t = t, .T = T, .ready = &ready };
+        if (pthread_create(&th[t], NULL, w6_run, &w[t]) != 0)
+            bench_die("cequel: cannot start a thread");
+    }
+    long r[4] = { 0 }, found = 0, chars = 0;
+    int64_t idsum = 0;
+    uint64_t start = UINT64_MAX, end = 0;
+    for (int t = 0; t < T; t++) {
+        pthread_join(th[t], NULL);
+        for (int k = 0; k < 4; k++)
+            r[k] += w[t].w3[k];
+        found += w[t].found;
+        chars += w[t].chars;
+        idsum += w[t].idsum;
+        start = w[t].start < start ? w[t].start : start;
+        end = w[t].end > end ? w[t].end : end;
+    }
+    pthread_barrier_destroy(&ready);
+    free(w);
+    free(th);
+    cq_db_close(shared.db);
+    snprintf(checksum, size, "%ld/%ld/%ld/%ld+%ld/%lld/%ld", r[0], r[1], r[2], r[3], found,
+             (long long)idsum, chars);
+    return end - start;
 }
 
 int main(int argc, char **argv)
@@ -480,6 +598,11 @@ int main(int argc, char **argv)
         t0 = bench_begin();
         w5(&b, checksum, sizeof checksum);
         bench_emit(&b.o, IMPL, "W5", bench_mono_ns() - t0, checksum);
+    }
+    if (b.o.run[BENCH_W6]) {
+        bench_begin();
+        uint64_t ns = w6(&b, checksum, sizeof checksum);
+        bench_emit(&b.o, IMPL, "W6", ns, checksum);
     }
     cq_db_close(b.db);
     bench_report_rss(IMPL);

@@ -9,6 +9,7 @@
  * Every row read becomes a plain struct allocated from an arena (one per result), strings
  * copied, timestamps parsed to milliseconds. */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1391,7 +1392,9 @@ static void w2s(bench *b, char *checksum, size_t size)
 /* ---- W3 ----------------------------------------------------------------------------------------
  */
 
-static void w3(bench *b, char *checksum, size_t size)
+/* The W3 loop over the users with bench_w6_user_is_mine(id, t, T) (all of them when T = 1);
+ * out: users, posts, comments, chars. */
+static void w3_part(bench *b, int t, int T, long out[4])
 {
     arena ua = { 0 };
     user *users = NULL, *tail = NULL;
@@ -1405,6 +1408,8 @@ static void w3(bench *b, char *checksum, size_t size)
     end(&cur);
     long nusers = 0, posts = 0, comments = 0, chars = 0;
     for (user *u = users; u; u = u->next) {
+        if (!bench_w6_user_is_mine(u->id, t, T))
+            continue;
         nusers++;
         chars += (long)(u->username.len + u->email.len);
         arena pa = { 0 };
@@ -1429,7 +1434,17 @@ static void w3(bench *b, char *checksum, size_t size)
         arena_free(&pa);
     }
     arena_free(&ua);
-    snprintf(checksum, size, "%ld/%ld/%ld/%ld", nusers, posts, comments, chars);
+    out[0] = nusers;
+    out[1] = posts;
+    out[2] = comments;
+    out[3] = chars;
+}
+
+static void w3(bench *b, char *checksum, size_t size)
+{
+    long r[4];
+    w3_part(b, 0, 1, r);
+    snprintf(checksum, size, "%ld/%ld/%ld/%ld", r[0], r[1], r[2], r[3]);
 }
 
 /* ---- W4 ----------------------------------------------------------------------------------------
@@ -1578,7 +1593,8 @@ static void w4(bench *b, char *checksum, size_t size)
 /* ---- W5 ----------------------------------------------------------------------------------------
  */
 
-static void w5(bench *b, char *checksum, size_t size)
+/* The W5 lookups of the draws with bench_w6_draw_is_mine(d, t, T) (all when T = 1). */
+static void w5_part(bench *b, int t, int T, long *found_out, int64_t *idsum_out, long *chars_out)
 {
     bench_rng rng;
     bench_rng_init(&rng);
@@ -1586,8 +1602,11 @@ static void w5(bench *b, char *checksum, size_t size)
     int64_t idsum = 0;
     cursor cur;
     for (int i = 0; i < 20000; i++) {
+        int64_t id = bench_rng_id(&rng, b->o.n);
+        if (!bench_w6_draw_is_mine(i, t, T))
+            continue;
         arena a = { 0 };
-        param p[1] = { P_INT(bench_rng_id(&rng, b->o.n)) };
+        param p[1] = { P_INT(id) };
         run(&cur, &b->c, &b->user_by_pk, p, 1);
         user *u = NULL;
         if (next(&cur)) {
@@ -1602,7 +1621,112 @@ static void w5(bench *b, char *checksum, size_t size)
         }
         arena_free(&a);
     }
+    *found_out = found;
+    *idsum_out = idsum;
+    *chars_out = chars;
+}
+
+static void w5(bench *b, char *checksum, size_t size)
+{
+    long found = 0, chars = 0;
+    int64_t idsum = 0;
+    w5_part(b, 0, 1, &found, &idsum, &chars);
     snprintf(checksum, size, "%ld/%lld/%ld", found, (long long)idsum, chars);
+}
+
+/* ---- W6 ----------------------------------------------------------------------------------------
+ */
+
+/* One worker: a copy of the bench (options, statement texts) with a connection of its own and
+ * its own prepared statements. */
+typedef struct w6_worker {
+    bench b;
+    int t, T;
+    pthread_barrier_t *ready;
+    long w3[4], found, chars;
+    int64_t idsum;
+    uint64_t start, end;
+} w6_worker;
+
+static void *w6_run(void *arg)
+{
+    w6_worker *w = arg;
+    bench *b = &w->b;
+    stmt *mine[] = { &b->all_users, &b->posts_of_user, &b->count_comments, &b->user_by_pk };
+    for (size_t i = 0; i < sizeof mine / sizeof *mine; i++) {
+        mine[i]->st = NULL;
+        mine[i]->prepared = false;
+    }
+    memset(&b->c, 0, sizeof b->c);
+    b->c.pg = b->o.postgres;
+    if (b->c.pg) {
+#ifdef BENCH_WITH_POSTGRES
+        char url[4096];
+        bench_pg_url(url, sizeof url, &b->o, IMPL);
+        b->c.pgc = PQconnectdb(url);
+        if (PQstatus(b->c.pgc) != CONNECTION_OK)
+            bench_die("raw-c: cannot connect to %s: %s", url, PQerrorMessage(b->c.pgc));
+        PQsetNoticeProcessor(b->c.pgc, quiet, NULL);
+#endif
+    } else {
+        char path[4096];
+        bench_sqlite_path(path, sizeof path, &b->o, IMPL);
+        if (sqlite3_open_v2(path, &b->c.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK)
+            bench_die("raw-c: cannot open %s: %s", path, sqlite3_errmsg(b->c.db));
+        exec_once(&b->c, "PRAGMA FOREIGN_KEYS=ON");
+    }
+    pthread_barrier_wait(w->ready);
+    w->start = bench_mono_ns();
+    w3_part(b, w->t, w->T, w->w3);
+    w5_part(b, w->t, w->T, &w->found, &w->idsum, &w->chars);
+    w->end = bench_mono_ns();
+    if (b->c.pg) {
+#ifdef BENCH_WITH_POSTGRES
+        PQfinish(b->c.pgc);
+#endif
+    } else {
+        for (size_t i = 0; i < sizeof mine / sizeof *mine; i++)
+            sqlite3_finalize(mine[i]->st);
+        sqlite3_close(b->c.db);
+    }
+    return NULL;
+}
+
+/* W3 and W5 over T threads, one connection each; returns the time from the first worker's
+ * start to the last one's end. */
+static uint64_t w6(bench *b, char *checksum, size_t size)
+{
+    int T = b->o.threads;
+    w6_worker *w = calloc((size_t)T, sizeof *w);
+    pthread_t *th = calloc((size_t)T, sizeof *th);
+    pthread_barrier_t ready;
+    if (!w || !th || pthread_barrier_init(&ready, NULL, (unsigned)T) != 0)
+        bench_die("raw-c: W6 set-up failed");
+    for (int t = 0; t < T; t++) {
+        w[t] = (w6_worker){ .b = *b, .t = t, .T = T, .ready = &ready };
+        if (pthread_create(&th[t], NULL, w6_run, &w[t]) != 0)
+            bench_die("raw-c: cannot start a thread");
+    }
+    long r[4] = { 0 }, found = 0, chars = 0;
+    int64_t idsum = 0;
+    uint64_t start = UINT64_MAX, end = 0;
+    for (int t = 0; t < T; t++) {
+        pthread_join(th[t], NULL);
+        for (int k = 0; k < 4; k++)
+            r[k] += w[t].w3[k];
+        found += w[t].found;
+        chars += w[t].chars;
+        idsum += w[t].idsum;
+        start = w[t].start < start ? w[t].start : start;
+        end = w[t].end > end ? w[t].end : end;
+    }
+    pthread_barrier_destroy(&ready);
+    free(w);
+    free(th);
+    snprintf(checksum, size, "%ld/%ld/%ld/%ld+%ld/%lld/%ld", r[0], r[1], r[2], r[3], found,
+             (long long)idsum, chars);
+    return end - start;
 }
 
 int main(int argc, char **argv)
@@ -1646,6 +1770,11 @@ int main(int argc, char **argv)
         t0 = bench_begin();
         w5(&b, checksum, sizeof checksum);
         bench_emit(&b.o, IMPL, "W5", bench_mono_ns() - t0, checksum);
+    }
+    if (b.o.run[BENCH_W6]) {
+        bench_begin();
+        uint64_t ns = w6(&b, checksum, sizeof checksum);
+        bench_emit(&b.o, IMPL, "W6", ns, checksum);
     }
     finalize_statements(&b);
     if (b.c.pg) {

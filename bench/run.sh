@@ -3,6 +3,10 @@
 # prints cequel/raw-c per workload phase and the peak-RSS ratio (shared/bench/WORKLOAD.md).
 #
 #   bench/run.sh [--n 2000] [--workloads W1,W2,W2S,W3,W4,W5] [--pg URL|none] [--fk-indexes 1|0]
+#                [--threads 1,2,4,8]
+#
+# W6 (concurrent reads: W3 and W5 over T threads sharing one handle) runs when named in
+# --workloads, once per T of --threads (each run loads its data with W1 first).
 #
 # PostgreSQL: --pg URL (a server of yours; the programs drop and create their six tables in
 # that database), else PGHOST/PGPORT/PGUSER with databases bench_raw-c / bench_cequel when
@@ -12,14 +16,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${BENCH_BUILD:-$root/build-bench}"
-n=2000 workloads="W1,W2,W2S,W3,W4,W5" pg="" fk=1
+n=2000 workloads="W1,W2,W2S,W3,W4,W5" pg="" fk=1 threads="1,2,4,8"
 while [ $# -gt 0 ]; do
     case "$1" in
     --n) n="$2"; shift 2 ;;
     --workloads) workloads="$2"; shift 2 ;;
     --pg) pg="$2"; shift 2 ;;
     --fk-indexes) fk="$2"; shift 2 ;;
-    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0]" >&2; exit 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0] [--threads LIST]" >&2; exit 2 ;;
     esac
 done
 
@@ -36,7 +41,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run DIALECT IMPL PROGRAM DB: JSON lines to $tmp/DIALECT.IMPL.json, peak RSS to .rss
+# W6 runs apart from the others, once per thread count
+w6=0
+case ",$workloads," in *,W6,*) w6=1 ;; esac
+workloads=$(echo ",$workloads," | sed 's/,W6,/,/; s/^,//; s/,$//')
+[ -n "$workloads" ] || workloads=W1
+
+# run DIALECT IMPL PROGRAM DB: JSON lines to $tmp/DIALECT.IMPL.json, peak RSS to .rss; then,
+# with W6, its line for each T appended (workload renamed W6/T=<T>)
 run() {
     local d="$1" impl="$2" prog="$3" db="$4"
     echo "== $impl on $d (n=$n)" >&2
@@ -47,6 +59,18 @@ run() {
     }
     cat "$tmp/$d.$impl.json"
     sed -n 's/.*peak_rss_kb=\([0-9]*\).*/\1/p' "$tmp/$d.$impl.err" >"$tmp/$d.$impl.rss"
+    [ "$w6" = 1 ] || return 0
+    local t
+    for t in ${threads//,/ }; do
+        echo "== $impl on $d: W6 with $t threads" >&2
+        "$prog" --dialect "$d" --n "$n" --workloads W1,W6 --threads "$t" --fk-indexes "$fk" \
+            --db "$db" >"$tmp/w6.json" 2>"$tmp/$d.$impl.err" || {
+            cat "$tmp/$d.$impl.err" >&2
+            return 1
+        }
+        grep '"workload":"W6"' "$tmp/w6.json" | sed "s/\"workload\":\"W6\"/\"workload\":\"W6\/T=$t\"/" |
+            tee -a "$tmp/$d.$impl.json"
+    done
 }
 
 # report DIALECT: the ratio table

@@ -11,9 +11,11 @@
  *    never crashes: calls returning a status answer CQ_EINVALID (out-parameters cleared),
  *    getters answer NULL / 0 / false (-1 for cq_model_attr_index), free functions do nothing.
  *    A NULL cq_value is not a handle: it reads as a JSON null (cequel/value.h).
- * Threads: one thread at a time per cq_db and everything reached from it; no mutable global
- * state besides the allocator set once by cq_set_allocator() (cequel/alloc.h) and an atomic
- * count of refused JSON allocations.
+ * Threads: one cq_db (its models and a pool of connections) may be used from any number of
+ * threads at once, once every model and association is defined; instances, result sets,
+ * values and transactions belong to one thread at a time. Error details are per thread.
+ * See cequel/db.h. No other mutable global state besides the allocator set once by
+ * cq_set_allocator() (cequel/alloc.h) and an atomic count of refused JSON allocations.
  * Memory: running out is CQ_ENOMEM, never a crash or a leak.
  */
 #ifndef CEQUEL_H

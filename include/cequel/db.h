@@ -1,10 +1,34 @@
 /**
  * @file cequel/db.h
- * Connections (cq_db) and transactions (cq_txn).
+ * The database handle (cq_db: the models plus a pool of connections) and transactions
+ * (cq_txn).
  *
- * Threads: one thread at a time per cq_db and everything reached from it (models,
- * instances, results, transactions). cequel keeps no mutable global state, so separate
- * cq_db handles may be used from separate threads.
+ * One cq_db serves a whole program, as one Sequelize instance does: define every model and
+ * association on it first, then use it from any number of threads at once.
+ *
+ * - **Schema, then use.** The first statement, the first instance (cq_model_build, a finder)
+ *   or cq_db_freeze() freezes the models and associations; defining one after that fails
+ *   with CQ_EINVALID. Frozen models are read-only, which is what lets threads share them.
+ *   Define from one thread, before other threads start using the db.
+ * - **Threads.** Every call taking a cq_db or a model may run on several threads at once.
+ *   A call made outside a transaction borrows a connection from the pool for its statements
+ *   and gives it back when it returns; everything one call does (a nested create, setX, an
+ *   include's separate queries) runs on that one connection. Instances, result sets
+ *   (cq_rows) and values belong to one thread at a time: use one from another thread only
+ *   after handing it over (with your own synchronisation).
+ * - **Transactions.** A transaction pins one connection from cq_db_transaction() until
+ *   cq_txn_commit()/cq_txn_rollback() and belongs to the thread that began it: every call
+ *   that thread makes on the db while it is open runs inside it (its innermost savepoint),
+ *   whether or not the call names it in `transaction` (as Sequelize does with CLS enabled).
+ *   Other threads' calls run on other connections, outside it. One top-level transaction
+ *   per thread and db. A transaction never passes to another thread by itself: one left
+ *   open by a thread that exits keeps its connection until it is ended (from any thread,
+ *   with its cq_txn) or until cq_db_close() rolls it back.
+ * - **Errors** are kept per thread (like errno): cq_db_error() returns the calling thread's
+ *   record of its own last call.
+ * - **Locks.** No lock is held while a statement travels to the server, except that the
+ *   connection it uses is the calling thread's alone. The SQL log callback may be called
+ *   from several threads at once.
  */
 #ifndef CEQUEL_DB_H
 #define CEQUEL_DB_H
@@ -59,19 +83,47 @@ typedef enum cq_isolation_level {
     CQ_ISOLATION_SERIALIZABLE
 } cq_isolation_level;
 
+/**
+ * The connection pool (Sequelize's `pool` option: same names, defaults and meaning).
+ * Connections open on demand, up to `max` (`min` of them, at least one, at cq_db_open); idle
+ * ones above `min` close after `idle` ms.
+ * No background thread: the idle check runs when the pool is used, at most every `evict` ms.
+ * URL parameters `pool_max`, `pool_min`, `pool_idle`, `pool_acquire`, `pool_evict` (numbers,
+ * milliseconds for the last three) override these fields.
+ *
+ * SQLite: `sqlite::memory:` is one database, so its pool holds a single connection (calls
+ * from several threads take turns). A database file opens up to `max` connections: readers
+ * run in parallel, writers are serialised by SQLite. With `max` above 1 the file is switched
+ * to WAL journal mode (readers do not block the writer nor it them; the mode is stored in
+ * the file), every connection waits up to `acquire` ms for a lock (busy timeout) instead of
+ * failing with "database is locked", and transactions begin with BEGIN IMMEDIATE (they take
+ * the write lock at once, so two transactions that read and then write cannot deadlock;
+ * Sequelize's IMMEDIATE transaction type).
+ */
+typedef struct cq_pool_opts {
+    unsigned max;     /**< most connections open at once; default 5 */
+    unsigned min;     /**< connections opened by cq_db_open and kept open however long
+                           idle; default 0 (cq_db_open still opens one) */
+    unsigned idle;    /**< ms a connection may stay idle before it closes; default 10000 */
+    unsigned acquire; /**< ms a call waits for a free connection, then CQ_ETIMEOUT;
+                           default 60000 */
+    unsigned evict;   /**< ms between idle checks; default 1000 */
+} cq_pool_opts;
+
 /** Options of cq_db_open(); zero for the defaults. */
 typedef struct cq_open_opts {
     cq_log_opts log;           /**< SQL logging; default silent */
     cq_define_defaults define; /**< defaults applied to every model */
-    /** Longest wait for a connection (also each reconnection), in milliseconds; past it the
-     *  call fails with CQ_ETIMEOUT. Default: the URL's `connect_timeout`, else none (the
-     *  operating system's limit). SQLite opens a file and has nothing to wait for. */
+    cq_pool_opts pool;         /**< the connection pool; default Sequelize's */
+    /** Longest wait for a new connection (each pooled one, also each reconnection), in
+     * milliseconds; past it the call fails with CQ_ETIMEOUT. Default: the URL's `connect_timeout`,
+     * else none (the operating system's limit). SQLite opens a file and has nothing to wait for. */
     uint32_t connect_timeout_ms;
-    /** Longest run of one statement, in milliseconds: the server cancels it at the limit
-     *  (PostgreSQL statement_timeout, MariaDB max_statement_time, MySQL max_execution_time
-     *  for SELECTs; SQLite interrupts it and waits no longer for a lock) and the call fails
-     *  with CQ_ETIMEOUT. A server that does not answer at all (frozen, network gone) is given
-     *  up on a little later (half the limit more, at least 0.5 s; MySQL's client counts whole
+    /** Longest run of one statement, in milliseconds, on every pooled connection: the server
+     * cancels it at the limit (PostgreSQL statement_timeout, MariaDB max_statement_time, MySQL
+     * max_execution_time for SELECTs; SQLite interrupts it and waits no longer for a lock) and the
+     * call fails with CQ_ETIMEOUT. A server that does not answer at all (frozen, network gone) is
+     * given up on a little later (half the limit more, at least 0.5 s; MySQL's client counts whole
      *  seconds) with CQ_ETIMEOUT, and its connection is closed (see cq_db_open() on lost
      *  connections). Default: the URL's `statement_timeout`, else none. */
     uint32_t statement_timeout_ms;
@@ -79,6 +131,16 @@ typedef struct cq_open_opts {
                                              none (Sequelize's `isolationLevel` option);
                                              default: the server's */
 } cq_open_opts;
+
+/** Pool figures at one moment (cq_db_pool_stats()). */
+typedef struct cq_pool_stats {
+    size_t size;        /**< connections in the pool (in use + idle; one found dead whose
+                             reconnection failed counts until a call reconnects it) */
+    size_t idle;        /**< open and free */
+    size_t waiting;     /**< calls waiting for a connection */
+    uint64_t created;   /**< connections opened since cq_db_open (including the first) */
+    uint64_t destroyed; /**< connections closed since (idle timeout, found dead) */
+} cq_pool_stats;
 
 /**
  * Opens a connection.
@@ -90,14 +152,17 @@ typedef struct cq_open_opts {
  * `mysql://user:pass@host:port/db` or `mariadb://...` (user, password and database
  * percent-encoded; parameter `socket=PATH`). SQLite connections
  * enforce foreign keys (PRAGMA foreign_keys = ON); PostgreSQL sessions use UTF-8 and UTC;
- * MySQL sessions use utf8mb4, UTC (time_zone '+00:00') and strict SQL mode.
+ * MySQL sessions use utf8mb4, UTC (time_zone '+00:00') and strict SQL mode. Pool parameters
+ * (see cq_pool_opts) may follow a `?` on every dialect; they are removed before the rest of
+ * the URL reaches the driver. One connection opens at once, so a bad URL or an unreachable
+ * server fails here; more open as calls need them.
  *
  * Every URL takes two parameters of cequel's own (taken out before the driver sees the URL;
  * cq_open_opts fields that are not 0 win): `connect_timeout` (a number of seconds, or with a
  * unit: `500ms`, `2s`, `1min`) and `statement_timeout` (milliseconds, or with a unit), e.g.
  * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`.
  *
- * Lost connections: a db holds one connection and replaces it when it is found dead. A call
+ * Lost connections: every pooled connection is replaced when it is found dead. A call
  * outside a transaction whose connection the server closed while it was idle (a restart)
  * reconnects and runs; a read (SELECT) whose connection is lost while it runs is run again
  * once on a new connection; a write whose connection is lost after it was sent fails with
@@ -107,25 +172,50 @@ typedef struct cq_open_opts {
  * in it, cq_txn_commit() included; end it with cq_txn_rollback() (which also reports
  * CQ_ECONNECT). Reconnecting is reported through the log as a CQ_LOG_WARNING.
  *
- * @param[out] out  the connection; the caller owns it, close with cq_db_close(). NULL on failure.
+ * @param[out] out  the handle; the caller owns it, close with cq_db_close(). NULL on failure.
  * @param url       borrowed for the call.
  * @param opts      NULL for defaults; not kept.
  * @param err       caller-owned, may be NULL.
- * @return CQ_OK, CQ_EINVALID for an unparsable URL (or a bad timeout parameter),
+ * @return CQ_OK, CQ_EINVALID for an unparsable URL, a bad timeout parameter or a bad pool
+ *         parameter (max 0 is the default; min above max is refused),
  *         CQ_ENOTSUPPORTED for a dialect not built in, CQ_ECONNECT when the database cannot be
  *         opened, CQ_ETIMEOUT when the server does not answer within connect_timeout.
  */
 CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err);
 
-/** Closes the connection and frees every model, association and the error record. NULL ok.
- *  Instances and result sets must be freed before. An open transaction is rolled back; the
- *  transaction handles stay the caller's (free them with cq_txn_free(), before or after). */
+/**
+ * Closes every connection and frees every model and association. NULL ok.
+ *
+ * Calls still running on other threads are waited for (close blocks until each gives its
+ * connection back); calls waiting for a connection give up with CQ_EINVALID. No thread may
+ * start a new call on db, or still use its models, once close has begun. Transactions left
+ * open, by any thread, are rolled back; the transaction handles stay the caller's (free them
+ * with cq_txn_free(), before or after). Instances and result sets must be freed before.
+ */
 CQ_EXTERN void cq_db_close(cq_db *db);
 
-/** Error of the last failed call on `db` (or on anything reached from it); owned by db,
- *  valid until the next call on db. Never NULL: for a NULL db, a constant record whose code
- *  is CQ_EINVALID. */
+/** The calling thread's error record: the last failed call this thread made on `db` (or on
+ *  anything reached from it; the record is per thread, shared by every db the thread uses).
+ *  Owned by the library, valid until this thread's next call. Never NULL: for a NULL db, a
+ *  constant record whose code is CQ_EINVALID. */
 CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
+
+/**
+ * Freezes the models and associations now (the first statement or instance does it too).
+ * After this, cq_db_define() and the association functions fail with CQ_EINVALID. Idempotent.
+ * @return CQ_OK, CQ_EINVALID when db is NULL.
+ */
+CQ_EXTERN int cq_db_freeze(cq_db *db);
+/** Whether the schema of `db` is frozen (see cq_db_freeze). */
+CQ_EXTERN bool cq_db_is_frozen(const cq_db *db);
+
+/**
+ * Reads the pool's figures.
+ * @param[out] out  filled in; caller-owned.
+ * @param db        the handle.
+ * @return CQ_OK, CQ_EINVALID when out or db is NULL.
+ */
+CQ_EXTERN int cq_db_pool_stats(cq_pool_stats *out, cq_db *db);
 
 /** The dialect of the connection. */
 CQ_EXTERN cq_dialect cq_db_dialect(const cq_db *db);
@@ -160,30 +250,34 @@ CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 /** Options of cq_db_transaction(). */
 typedef struct cq_txn_opts {
     cq_txn *parent; /**< nest inside this transaction (a SAVEPOINT); default: top level
-                         (cq_db_transaction_run: the innermost open transaction, if any) */
+                         (cq_db_transaction_run: the calling thread's innermost open
+                         transaction, if any) */
     cq_isolation_level isolation_level; /**< top level only (see cq_isolation_level);
                                              default: cq_open_opts.isolation_level */
 } cq_txn_opts;
 
 /**
- * Begins a transaction (BEGIN), or a savepoint when `opts->parent` is given (Sequelize's
- * unmanaged `sequelize.transaction()`).
+ * Begins a transaction (BEGIN; BEGIN IMMEDIATE on a shared SQLite file, see cq_pool_opts),
+ * or a savepoint when `opts->parent` is given (Sequelize's unmanaged `sequelize.transaction()`).
+ * A top-level transaction takes a connection from the pool (waiting as any call does) and
+ * pins it until it ends; it belongs to the calling thread (see the file comment); its
+ * isolation level is set on that connection.
  *
  * Lifetime (as libgit2 separates finishing from freeing): cq_txn_commit() or
- * cq_txn_rollback() ends the transaction, and cq_txn_free() frees the handle. A finished
- * handle stays valid memory until it is freed, so every later use of it (commit or rollback
- * again, as `parent`, as the `transaction` option of any call) fails with CQ_EINVALID
- * instead of running outside any transaction.
+ * cq_txn_rollback() ends the transaction and gives its connection back, and cq_txn_free()
+ * frees the handle. A finished handle stays valid memory until it is freed, so every later
+ * use of it (commit or rollback again, as `parent`, as the `transaction` option of any call)
+ * fails with CQ_EINVALID instead of running outside any transaction.
  *
  * @param[out] out  the transaction; the caller owns it, free with cq_txn_free() (after it
  *                  ended, or to roll it back). NULL on failure.
  * @param db        borrowed.
  * @param opts      NULL for a top-level transaction at the db's isolation level; not kept.
- * @return CQ_OK; CQ_EINVALID when `out` or `db` is NULL, when a top-level transaction is
- *         already open (cequel drives one connection; nest with `parent`), when `parent`
- *         is finished, of another db, or already has an open nested transaction, or the
- *         isolation level is out of range; CQ_ENOMEM; CQ_EDATABASE / CQ_ECONNECT from the
- *         server (details: cq_db_error()).
+ * @return CQ_OK; CQ_EINVALID when `out` or `db` is NULL, when this thread already has a
+ *         top-level transaction open on db (nest with `parent`), when `parent` is finished,
+ *         of another db, or already has an open nested transaction, or the isolation level
+ *         is out of range; CQ_ETIMEOUT when no connection came free in time; CQ_ENOMEM;
+ *         CQ_EDATABASE / CQ_ECONNECT from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts);
 

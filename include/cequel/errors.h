@@ -1,12 +1,13 @@
 /**
  * @file cequel/errors.h
- * Status codes and the per-handle error record.
+ * Status codes and the per-thread error record.
  *
  * Every fallible function returns CQ_OK (0) or a negative CQ_E* code. Details of the
- * last failure on a database handle (or anything reached from it: models, instances,
- * transactions) are kept on that handle: cq_db_error(db) returns them, valid until the
- * next call on the same db. The few calls that have no handle yet (cq_db_open,
- * cq_value_from_json) take a caller-owned `cq_error *err` instead (NULL allowed).
+ * calling thread's last failed call on a database handle (or on anything reached from it:
+ * models, instances, transactions) are kept per thread, so threads sharing one cq_db each
+ * read their own: cq_db_error(db) returns them, valid until the thread's next call. The few
+ * calls that have no handle yet (cq_db_open, cq_value_from_json) take a caller-owned
+ * `cq_error *err` instead (NULL allowed).
  */
 #ifndef CEQUEL_ERRORS_H
 #define CEQUEL_ERRORS_H

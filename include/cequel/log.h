@@ -27,7 +27,8 @@ typedef struct cq_log_event {
     uint64_t transaction_id;       /**< 0 outside a transaction */
 } cq_log_event;
 
-/** The callback must not call back into the db that logs. */
+/** The callback must not call back into the db that logs. Threads sharing a db log from their
+ *  own threads, so the callback may run on several threads at once. */
 typedef void (*cq_log_fn)(const cq_log_event *event, void *user_data);
 
 /** Where log events go (cq_open_opts.log). */

@@ -37,12 +37,14 @@ typedef struct cq_schema_opts {
  * rejects (a model name already defined, an association naming a model that does not exist)
  * stops the load with the library's code, the message prefixed with the model's or entry's
  * path (`associations[2]: ...`); the models and associations defined before it stay defined.
+ * A schema is a definition like any other: once `db` is frozen (its first statement or
+ * instance, or cq_db_freeze()) the load is refused whole with CQ_EINVALID, nothing read.
  *
- * @param db    the connection that owns the models (their handles: cq_db_model(db, name)).
+ * @param db    the handle that owns the models (their handles: cq_db_model(db, name)).
  * @param json  the document (NUL-terminated); borrowed for the call, nothing is kept.
  * @param opts  NULL for defaults; borrowed for the call.
  * @return CQ_OK; CQ_EINVALID for a document that is not a valid schema (or a definition the
- *         library rejects as invalid); CQ_EASSOC, CQ_EUNKNOWN_MODEL for a rejected
+ *         library rejects as invalid), or a frozen db; CQ_EASSOC, CQ_EUNKNOWN_MODEL for a rejected
  *         association; CQ_ENOMEM.
  */
 CQ_EXTERN int cq_db_load_schema(cq_db *db, const char *json, const cq_schema_opts *opts);

@@ -90,10 +90,11 @@ CQ_EXTERN const cq_validation_item *cq_db_validation_item(const cq_db *db, size_
 /**
  * Binds `name` to a custom validator callback, for validators that name it with `bound`
  * (schema files). Binding a name again replaces it. A validator whose name is still unbound
- * when it runs fails the call with CQ_EINVALID.
+ * when it runs fails the call with CQ_EINVALID. Binding is part of the schema: it must come
+ * before `db` freezes (see cq_db_freeze()).
  *
  * @param name  copied.
- * @return CQ_OK, CQ_EINVALID (NULL name or fn), CQ_ENOMEM.
+ * @return CQ_OK, CQ_EINVALID (NULL name or fn, or a frozen db), CQ_ENOMEM.
  * @param db         the connection.
  * @param fn         the callback.
  * @param user_data  passed to `fn` untouched.

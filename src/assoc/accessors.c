@@ -87,8 +87,8 @@ static int target_key(cq_value **out, const cq_assoc *a, const cq_target *t, con
                            key_attr);
     int rc = cq__attr_coerce(out, a->target, &a->target->attrs[i], cq_value_copy(t->key));
     if (rc == CQ_EVALIDATION) {
-        char msg[sizeof db->s.error.message];
-        snprintf(msg, sizeof msg, "%s", db->s.error.message);
+        char msg[sizeof cq__last_error()->message];
+        snprintf(msg, sizeof msg, "%s", cq__last_error()->message);
         rc = cq__db_fail(db, CQ_EVALIDATION, "%s: bad key value: %s", method, msg);
     }
     return rc;
@@ -202,7 +202,7 @@ static cq_value *fk_in_object(const char *fk, const cq_value *src, const char *a
  * that issues several statements is all-or-nothing. */
 static int atomic_begin(cq_txn **t, cq_db *db)
 {
-    return cq__txn_begin(t, db, db->txn_inner);
+    return cq__txn_begin(t, db, cq__txn_current(db));
 }
 
 /* ---- the join-model side of belongsToMany -------------------------------------------- */
@@ -245,7 +245,7 @@ static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src, bo
     ext->through_alias = a->through->name;
     ext->join_on = btm_join_on(a, src, paranoid);
     if (!ext->join_on)
-        return a->source->db->s.error.code ? a->source->db->s.error.code : oom(a->source->db);
+        return cq__last_error()->code ? cq__last_error()->code : oom(a->source->db);
     if (a->scope) {
         int rc =
             where_expr(&ext->where, a->target, a->target->name, match_object(NULL, NULL, a->scope));

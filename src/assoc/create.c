@@ -694,7 +694,7 @@ static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
 
 static int tx_begin(cq_txn **t, cq_db *db)
 {
-    return cq__txn_begin(t, db, db->txn_inner);
+    return cq__txn_begin(t, db, cq__txn_current(db));
 }
 
 int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,

@@ -463,7 +463,21 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 /* CQ_ENOMEM from a layer that has no db to report on (naming) gets its record here. */
 static int reported(cq_db *db, int rc)
 {
-    return rc == CQ_ENOMEM && db->s.error.code == CQ_OK ? oom(db) : rc;
+    return rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK ? oom(db) : rc;
+}
+
+/* An association changes both models (a foreign key, accessors), so it too must come before
+ * the schema freezes. */
+static int frozen_check(cq_model *source, cq_model *target, const char *kind,
+                        const cq_assoc_opts *opts)
+{
+    if (!cq_db_is_frozen(source->db))
+        return CQ_OK;
+    char what[256];
+    snprintf(what, sizeof what, "association %s.%s(%s%s%s%s)", source->name, kind,
+             target ? target->name : "NULL", opts && opts->as ? ", as: \"" : "",
+             opts && opts->as ? opts->as : "", opts && opts->as ? "\"" : "");
+    return cq__db_check_unfrozen(source->db, what);
 }
 
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
@@ -473,8 +487,11 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         *out = NULL;
     cq_db *db = source->db;
     cq__db_clear(db);
+    int rc = frozen_check(source, target, cq_assoc_type_name(type), opts);
+    if (rc != CQ_OK)
+        return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
-    int rc = check_common(source, target, type, &o);
+    rc = check_common(source, target, type, &o);
     if (rc != CQ_OK)
         return rc;
     if (type == CQ_HAS_MANY && (o.through || o.through_model))
@@ -597,10 +614,10 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         rc = finish(out, a);
     cq__free(fk);
     if (rc != CQ_OK) {
-        cq_error keep = db->s.error;
+        cq_error keep = *cq__last_error();
         snap_restore(&snap);
         cq__assoc_free(a);
-        db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     snap_drop(&snap);
@@ -809,8 +826,11 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         *out = NULL;
     cq_db *db = source->db;
     cq__db_clear(db);
+    int rc = frozen_check(source, target, "belongsToMany", opts);
+    if (rc != CQ_OK)
+        return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
-    int rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
+    rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
     if (rc != CQ_OK)
         return rc;
     if (!o.through && !o.through_model)
@@ -881,9 +901,9 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
             rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
                                                       target->singular, tgt_key->name);
     }
-    if (rc == CQ_ENOMEM && db->s.error.code == CQ_OK)
+    if (rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK)
         rc = oom(db); /* the naming functions have no db to report on */
-    if (rc != CQ_OK && rc != CQ_ENOMEM && db->s.error.code == CQ_OK)
+    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
         rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
                          source->name, target->name);
     /* (before looking for a user primary key: the column removed here was one of the keys) */
@@ -964,7 +984,7 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
     cq__free(fk);
     cq__free(other);
     if (rc != CQ_OK) {
-        cq_error keep = db->s.error;
+        cq_error keep = *cq__last_error();
         if (paired_old_other) {
             cq__free(paired->other_key);
             paired->other_key = paired_old_other;
@@ -975,7 +995,7 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         else
             snap_restore(&snap);
         cq__assoc_free(a);
-        db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     cq__free(paired_old_other);

@@ -1,4 +1,6 @@
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,4 +43,25 @@ int cq__err_set(cq_error *err, int code, const char *fmt, ...)
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* One record per thread (as libgit2 keeps its last error): calls on a shared cq_db from
+ * several threads each report to their own caller. */
+static _Thread_local cq_error last_error;
+
+cq_error *cq__last_error(void)
+{
+    return &last_error;
+}
+
+/* A number for the calling thread, never reused (pthread_t values are reused once a thread
+ * has exited, so a connection left pinned by an exited thread would pass to a new one). */
+static atomic_uint_fast64_t next_thread_id = 1;
+static _Thread_local uint64_t thread_id;
+
+uint64_t cq__thread_id(void)
+{
+    if (thread_id == 0)
+        thread_id = atomic_fetch_add(&next_thread_id, 1);
+    return thread_id;
 }

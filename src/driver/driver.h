@@ -3,12 +3,15 @@
 #ifndef CQ_DRIVER_H
 #define CQ_DRIVER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "cequel/db.h"
 #include "cequel/log.h"
 #include "cequel/value.h"
+#include "core/error.h"
 
 typedef struct cq__conn cq__conn;
 
@@ -48,6 +51,13 @@ static inline uint64_t cq__answer_wait_ms(uint32_t statement_timeout_ms)
     return statement_timeout_ms + (grace < 500 ? 500 : grace);
 }
 
+/* Pool settings (Sequelize's `pool` option; cq_pool_opts with defaults filled in). */
+typedef struct cq__pool_cfg {
+    unsigned max, min;
+    unsigned idle_ms, acquire_ms, evict_ms;
+    bool begin_immediate; /* SQLite file shared by several connections: BEGIN IMMEDIATE */
+} cq__pool_cfg;
+
 typedef struct cq__driver {
     cq_dialect dialect;
     const char *name;
@@ -67,6 +77,11 @@ typedef struct cq__driver {
      * the driver reads whole results only (the session then walks the whole result). */
     int (*exec_rows)(cq__conn *conn, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__row_fn row, void *ctx, cq_error *err);
+    /* Pool settings for `target` before any connection opens (SQLite: one connection for an
+     * in-memory database); NULL = nothing to adjust. */
+    void (*plan_pool)(const char *target, cq__pool_cfg *cfg);
+    /* Per-connection setup with the pool's settings (SQLite: busy timeout, WAL); NULL = none. */
+    int (*tune)(cq__conn *conn, const cq__pool_cfg *cfg, cq_error *err);
 } cq__driver;
 
 extern const cq__driver cq__driver_sqlite;
@@ -108,42 +123,90 @@ void cq__prep_clear(cq__prep_cache *c, void (*destroy)(void *handle));
 bool cq__prep_is_dml(const char *sql);
 bool cq__prep_is_ddl(const char *sql);
 
-/* A connection plus what every statement needs: logging and error reporting.
+/* One pooled connection. While busy it belongs to one thread (`owner`): every statement that
+ * thread runs on the session goes to it, so a call, and a transaction, see one connection.
  *
- * Reconnection: a connection found dead is replaced. Outside a transaction a statement that
- * finds it dead before sending anything reconnects and runs; one that loses it while running
- * is run again on a new connection when it only reads (a SELECT that handed over no row yet),
- * else it fails with CQ_ECONNECT and the next statement reconnects. Inside a transaction the
- * loss is reported (CQ_ECONNECT) and every statement fails until the transaction ends: the
- * server has rolled it back. */
+ * Reconnection, per pooled connection: a connection found dead is replaced. Outside a
+ * transaction a statement that finds it dead before sending anything reconnects and runs; one
+ * that loses it while running is run again on a new connection when it only reads (a SELECT
+ * that handed over no row yet), else it fails with CQ_ECONNECT and the next statement
+ * reconnects. Inside a transaction the loss is reported (CQ_ECONNECT) and every statement
+ * fails until the transaction ends: the server has rolled it back. */
+typedef struct cq__pconn {
+    cq__conn *conn;         /* NULL after a lost connection, until the next statement reconnects */
+    struct cq__pconn *next; /* in the session's idle or busy list */
+    uint64_t owner;         /* cq__thread_id() of the thread holding it */
+    unsigned holders;       /* acquires not yet released (nested calls, a pinned transaction) */
+    bool pinned;            /* a transaction holds it between calls */
+    bool in_txn;            /* a top-level transaction is open on it (cq__session_txn_begun) */
+    bool txn_lost;          /* its connection was lost: every statement fails until it ends */
+    uint64_t txn_id;        /* innermost open transaction, for logs; 0 = none */
+    uint64_t idle_since;
+} cq__pconn;
+
+/* A pool of connections plus what every statement needs: logging and error reporting.
+ * Errors go to the calling thread's record (cq__last_error()). */
 typedef struct cq__session {
     const cq__driver *driver;
-    cq__conn *conn; /* NULL after a lost connection, until the next statement reconnects */
-    char *target;   /* the URL after the scheme, for reconnecting */
-    cq__conn_opts conn_opts;
+    char *target;            /* the URL after the scheme without the session's parameters (timeouts,
+                                pool), handed to driver->connect for every connection */
+    cq__conn_opts conn_opts; /* timeouts of every pooled connection */
     cq_log_opts log;
-    uint64_t txn_id; /* current transaction for logs, 0 when none */
-    bool in_txn;     /* a top-level transaction is open (cq__session_txn_begun) */
-    bool txn_lost;   /* its connection was lost: every statement fails until it ends */
-    cq_error error;
+    cq__pool_cfg cfg;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a connection came back (waiters, close) */
+    cq__pconn *idle, *busy;
+    unsigned size, connecting, waiting;
+    uint64_t created, destroyed, last_evict;
+    atomic_bool frozen; /* set by the first acquire: the schema may no longer change */
+    bool closing;
 } cq__session;
 
 /* Parses `url` (taking out connect_timeout and statement_timeout, which `opts` override when
- * not 0), picks the driver and connects. */
-int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts, cq_error *err);
+ * not 0, and the pool parameters pool_max, pool_min, pool_idle, pool_acquire, pool_evict,
+ * which override `pool`), picks the driver and opens the first connection, so a bad URL or an
+ * unreachable server fails here. */
+int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
+                     const cq_pool_opts *pool, cq_error *err);
+/* Sets up the pool of an opened session and opens its first connection. */
+int cq__pool_init(cq__session *s, cq_error *err);
+/* A new connection for the pool (a pooled one found dead is replaced with it), set up as
+ * every pooled one; counted as created. */
+int cq__pool_connect(cq__session *s, cq__conn **out, cq_error *err);
+/* Waits until no connection is in use by a call (pinned ones may stay), then returns. */
+void cq__session_quiesce(cq__session *s);
+/* Closes every connection (none may be in use) and frees the pool. */
 void cq__session_close(cq__session *s);
-/* The top-level transaction has begun (BEGIN succeeded) / has ended (committed, rolled back
- * or abandoned). */
-void cq__session_txn_begun(cq__session *s);
-void cq__session_txn_ended(cq__session *s);
+/* The top-level transaction on `c` has begun (BEGIN succeeded) / has ended (committed,
+ * rolled back or abandoned). */
+void cq__session_txn_begun(cq__session *s, cq__pconn *c);
+void cq__session_txn_ended(cq__session *s, cq__pconn *c);
 
-/* The one path every statement takes: logs it once, runs it, maps errors into s->error. */
+/* The calling thread's connection: the one it already holds on `s` (holders + 1), else an
+ * idle one, else a new one while fewer than max exist, else waits up to acquire ms
+ * (CQ_ETIMEOUT). Marks the session frozen. */
+int cq__pool_acquire(cq__session *s, cq__pconn **out);
+/* Gives one hold back; the last returns the connection to the pool and wakes a waiter (a
+ * connection lost meanwhile goes back empty: the next statement on it reconnects). */
+void cq__pool_release(cq__session *s, cq__pconn *c);
+/* Marks `c` as held by a transaction between calls (the release that ends it unpins). */
+void cq__pool_pin(cq__session *s, cq__pconn *c);
+void cq__pool_stats(cq__session *s, cq_pool_stats *out);
+
+/* The one path every statement takes: runs it on the calling thread's connection (acquired
+ * for the statement when the thread holds none), logs it once, maps errors into the calling
+ * thread's error record. */
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__result *res);
 
 /* The same, the rows handed to `row` one at a time (see cq__driver.exec_rows). */
 int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const *params,
                           size_t n_params, cq__row_fn row, void *ctx);
+
+/* The same on a given connection (transactions: BEGIN/COMMIT on the one they pinned); it
+ * reconnects as cq__session_exec does. */
+int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
+                        const cq_value *const *params, size_t n_params, cq__result *res);
 
 /* Emits a warning through the logging hook. */
 void cq__session_warn(cq__session *s, const char *text);

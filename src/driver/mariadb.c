@@ -276,6 +276,16 @@ static const char *const session_setup[] = {
     "SET time_zone = '+00:00'",
 };
 
+/* mysql_init() initialises the client library on first use, which is not thread-safe: do
+ * it once, before pooled connections open from several threads. */
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+static int library_rc;
+
+static void library_init(void)
+{
+    library_rc = mysql_library_init(0, NULL, NULL);
+}
+
 static unsigned whole_seconds(uint64_t ms)
 {
     uint64_t s = (ms + 999) / 1000;
@@ -285,6 +295,9 @@ static unsigned whole_seconds(uint64_t ms)
 static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
+    pthread_once(&library_once, library_init);
+    if (library_rc != 0)
+        return cq__err_set(err, CQ_ECONNECT, "cannot initialise the MySQL client library");
     my_url u;
     int rc = parse_url(&u, target, err);
     if (rc != CQ_OK)

@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,47 @@ static bool parse_duration(const char *s, size_t n, uint32_t unit_ms, uint32_t *
     return true;
 }
 
-/* Takes connect_timeout and statement_timeout out of the query string of `target` (the URL
- * after the scheme), into `o`; the target without them becomes *out (free it). */
-static int take_params(char **out, cq__conn_opts *o, const char *target, cq_error *err)
+/* Reads one pool parameter "pool_<name>=<digits>" into `p`; *known false for any other. */
+static int pool_param(const char *key, size_t klen, const char *val, size_t vlen, cq_pool_opts *p,
+                      bool *known, cq_error *err)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        { "pool_max", offsetof(cq_pool_opts, max) },
+        { "pool_min", offsetof(cq_pool_opts, min) },
+        { "pool_idle", offsetof(cq_pool_opts, idle) },
+        { "pool_acquire", offsetof(cq_pool_opts, acquire) },
+        { "pool_evict", offsetof(cq_pool_opts, evict) },
+    };
+    *known = false;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strlen(names[i].name) != klen || strncmp(key, names[i].name, klen) != 0)
+            continue;
+        *known = true;
+        unsigned long v = 0;
+        bool ok = vlen > 0 && vlen <= 9;
+        for (size_t k = 0; ok && k < vlen; k++) {
+            ok = val[k] >= '0' && val[k] <= '9';
+            v = v * 10 + (unsigned long)(val[k] - '0');
+        }
+        if (!ok)
+            return cq__err_set(err, CQ_EINVALID,
+                               "database URL parameter %.*s: \"%.*s\" is not a whole number "
+                               "(0 to 999999999)",
+                               (int)klen, key, (int)vlen, val);
+        *(unsigned *)((char *)p + names[i].off) = (unsigned)v;
+        return CQ_OK;
+    }
+    return CQ_OK;
+}
+
+/* Takes connect_timeout, statement_timeout and the pool parameters out of the query string of
+ * `target` (the URL after the scheme), into `o` and `p`; the target without them becomes
+ * *out (free it). */
+static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const char *target,
+                       cq_error *err)
 {
     *out = NULL;
     const char *q = strchr(target, '?');
@@ -67,6 +106,7 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
         size_t kn = eq ? (size_t)(eq - p) : n;
         uint32_t *slot = NULL, unit = 1;
         const char *name = NULL;
+        bool pooled = false;
         if (kn == 15 && strncmp(p, "connect_timeout", 15) == 0) {
             slot = &o->connect_timeout_ms;
             unit = 1000; /* seconds, as libpq and the mysql client count it */
@@ -74,6 +114,12 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
         } else if (kn == 17 && strncmp(p, "statement_timeout", 17) == 0) {
             slot = &o->statement_timeout_ms; /* milliseconds, as PostgreSQL's setting */
             name = "statement_timeout";
+        } else if (eq) {
+            int rc = pool_param(p, kn, eq + 1, n - kn - 1, pool, &pooled, err);
+            if (rc != CQ_OK) {
+                cq__free(t);
+                return rc;
+            }
         }
         if (slot) {
             if (!eq || !parse_duration(eq + 1, n - kn - 1, unit, slot)) {
@@ -83,7 +129,7 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
                                    "optionally followed by ms, s or min",
                                    name, eq ? (int)(n - kn - 1) : 0, eq ? eq + 1 : "");
             }
-        } else {
+        } else if (!pooled && n) {
             t[k] = k == head ? '?' : '&';
             k++;
             memcpy(t + k, p, n);
@@ -96,7 +142,8 @@ static int take_params(char **out, cq__conn_opts *o, const char *target, cq_erro
     return CQ_OK;
 }
 
-int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts, cq_error *err)
+int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
+                     const cq_pool_opts *pool, cq_error *err)
 {
     memset(s, 0, sizeof *s);
     if (!url || !*url)
@@ -134,75 +181,91 @@ int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
                            "database URL \"%.*s:...\": dialect \"%.*s\" is not supported by "
                            "this build",
                            (int)n, url, (int)n, url);
-    int rc = take_params(&s->target, &s->conn_opts, colon + 1, err);
+    cq_pool_opts p = pool ? *pool : (cq_pool_opts){ 0 };
+    int rc = take_params(&s->target, &s->conn_opts, &p, colon + 1, err);
     if (rc != CQ_OK)
         return rc;
     if (opts && opts->connect_timeout_ms)
         s->conn_opts.connect_timeout_ms = opts->connect_timeout_ms;
     if (opts && opts->statement_timeout_ms)
         s->conn_opts.statement_timeout_ms = opts->statement_timeout_ms;
+    /* Sequelize's defaults (ConnectionManager): max 5, min 0, idle 10 s, acquire 60 s,
+     * evict 1 s */
+    s->cfg = (cq__pool_cfg){ .max = p.max ? p.max : 5,
+                             .min = p.min,
+                             .idle_ms = p.idle ? p.idle : 10000,
+                             .acquire_ms = p.acquire ? p.acquire : 60000,
+                             .evict_ms = p.evict ? p.evict : 1000 };
+    if (s->cfg.min > s->cfg.max) {
+        cq__free(s->target);
+        s->target = NULL;
+        return cq__err_set(err, CQ_EINVALID, "pool: min (%u) is greater than max (%u)", s->cfg.min,
+                           s->cfg.max);
+    }
     s->driver = drv;
-    rc = drv->connect(&s->conn, s->target, &s->conn_opts, err);
+    if (drv->plan_pool)
+        drv->plan_pool(s->target, &s->cfg);
+    rc = cq__pool_init(s, err);
     if (rc != CQ_OK) {
         cq__free(s->target);
         s->target = NULL;
+        s->driver = NULL;
     }
     return rc;
 }
 
-void cq__session_close(cq__session *s)
+void cq__session_txn_begun(cq__session *s, cq__pconn *c)
 {
-    if (s->driver && s->conn)
-        s->driver->close(s->conn);
-    s->conn = NULL;
-    cq__free(s->target);
-    s->target = NULL;
+    (void)s;
+    c->in_txn = true;
+    c->txn_lost = false;
 }
 
-void cq__session_txn_begun(cq__session *s)
+void cq__session_txn_ended(cq__session *s, cq__pconn *c)
 {
-    s->in_txn = true;
-    s->txn_lost = false;
-}
-
-void cq__session_txn_ended(cq__session *s)
-{
-    s->in_txn = false;
-    s->txn_lost = false;
+    (void)s;
+    c->in_txn = false;
+    c->txn_lost = false;
 }
 
 /* Drops a connection that can no longer serve (the server closed it, or it was lost during a
- * statement); inside a transaction the transaction is lost with it. */
-static void drop_conn(cq__session *s)
+ * statement); inside a transaction the transaction is lost with it. The pooled slot stays,
+ * empty, until the next statement on it reconnects. */
+static void drop_conn(cq__session *s, cq__pconn *c)
 {
-    if (s->conn)
-        s->driver->close(s->conn);
-    s->conn = NULL;
-    if (s->in_txn)
-        s->txn_lost = true;
+    if (c->conn) {
+        s->driver->close(c->conn);
+        pthread_mutex_lock(&s->mu);
+        s->destroyed++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    c->conn = NULL;
+    if (c->in_txn)
+        c->txn_lost = true;
 }
 
 /* A usable connection before a statement is sent: the current one when alive, else (outside
- * a transaction) a new one. */
-static int ready(cq__session *s)
+ * a transaction) a new one in its place. */
+static int ready(cq__session *s, cq__pconn *c)
 {
-    if (s->txn_lost)
-        return cq__err_set(&s->error, CQ_ECONNECT,
+    cq_error *e = cq__last_error();
+    if (c->txn_lost)
+        return cq__err_set(e, CQ_ECONNECT,
                            "the connection of this transaction was lost (the server rolled the "
                            "transaction back); end it with cq_txn_rollback()");
-    if (s->conn && s->driver->alive(s->conn))
+    if (c->conn && s->driver->alive(c->conn))
         return CQ_OK;
-    bool had = s->conn != NULL;
-    drop_conn(s);
-    if (s->in_txn)
-        return cq__err_set(&s->error, CQ_ECONNECT,
+    bool had = c->conn != NULL;
+    drop_conn(s, c);
+    if (c->in_txn)
+        return cq__err_set(e, CQ_ECONNECT,
                            "the connection of this transaction was lost (the server closed it "
                            "and rolled the transaction back); end it with cq_txn_rollback()");
     cq_error err = { 0 };
-    int rc = s->driver->connect(&s->conn, s->target, &s->conn_opts, &err);
+    int rc = cq__pool_connect(s, &c->conn, &err);
     if (rc != CQ_OK) {
-        s->conn = NULL;
-        s->error = err;
+        c->conn = NULL;
+        *e = err;
         return rc;
     }
     cq__session_warn(s, had ? "the connection was closed by the server; reconnected"
@@ -211,11 +274,11 @@ static int ready(cq__session *s)
 }
 
 /* Text with a NUL byte would be cut by every driver: refused before anything is sent. */
-static int check_params(cq__session *s, const cq_value *const *params, size_t n_params)
+static int check_params(const cq_value *const *params, size_t n_params)
 {
     for (size_t i = 0; i < n_params; i++)
         if (cq__value_text_has_nul(params[i]))
-            return cq__err_set(&s->error, CQ_EINVALID,
+            return cq__err_set(cq__last_error(), CQ_EINVALID,
                                "bound value %zu is text containing a NUL byte; binary data goes "
                                "in a blob value (cq_value_blob)",
                                i + 1);
@@ -224,32 +287,33 @@ static int check_params(cq__session *s, const cq_value *const *params, size_t n_
 
 /* Statements that can run again on a new connection when the old one died under them: they
  * change nothing (a SELECT), or nothing had begun (BEGIN outside a transaction). */
-static bool may_rerun(const cq__session *s, const char *sql)
+static bool may_rerun(const cq__pconn *c, const char *sql)
 {
     while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
         sql++;
     if (strncasecmp(sql, "SELECT", 6) == 0)
         return true;
-    return !s->in_txn &&
+    return !c->in_txn &&
            (strncasecmp(sql, "BEGIN", 5) == 0 || strncasecmp(sql, "START TRANSACTION", 17) == 0);
 }
 
 /* After a failed statement: whether the connection died under it (then it is dropped). */
-static bool lost_during(cq__session *s, int rc)
+static bool lost_during(cq__session *s, cq__pconn *c, int rc)
 {
-    if (rc == CQ_OK || !s->conn || s->driver->alive(s->conn))
+    if (rc == CQ_OK || !c->conn || s->driver->alive(c->conn))
         return false;
-    drop_conn(s);
-    size_t n = strlen(s->error.message);
-    const char *more = s->in_txn ? "; the connection is lost, and the transaction with it"
+    drop_conn(s, c);
+    cq_error *e = cq__last_error();
+    size_t n = strlen(e->message);
+    const char *more = c->in_txn ? "; the connection is lost, and the transaction with it"
                                  : "; the connection is lost (the next call reconnects)";
-    if (n < sizeof s->error.message)
-        snprintf(s->error.message + n, sizeof s->error.message - n, "%s", more);
+    if (n < sizeof e->message)
+        snprintf(e->message + n, sizeof e->message - n, "%s", more);
     return true;
 }
 
 static void log_statement(cq__session *s, const char *sql, const cq_value *const *params,
-                          size_t n_params, uint64_t t0)
+                          size_t n_params, uint64_t t0, uint64_t txn_id)
 {
     if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_SQL))) {
         cq_log_event ev = { .kind = CQ_LOG_SQL,
@@ -257,28 +321,41 @@ static void log_statement(cq__session *s, const char *sql, const cq_value *const
                             .params = params,
                             .n_params = n_params,
                             .elapsed_ns = cq__monotonic_ns() - t0,
-                            .transaction_id = s->txn_id };
+                            .transaction_id = txn_id };
         s->log.fn(&ev, s->log.user_data);
     }
+}
+
+int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
+                        const cq_value *const *params, size_t n_params, cq__result *res)
+{
+    uint64_t t0 = cq__monotonic_ns();
+    cq_error *e = cq__last_error();
+    int rc = check_params(params, n_params);
+    if (rc == CQ_OK)
+        rc = ready(s, c);
+    if (rc == CQ_OK) {
+        rc = s->driver->exec(c->conn, sql, params, n_params, res, e);
+        if (lost_during(s, c, rc) && rc == CQ_ECONNECT && !c->in_txn && may_rerun(c, sql) &&
+            ready(s, c) == CQ_OK) {
+            cq__session_warn(s, "the connection was lost during a read; running it again");
+            rc = s->driver->exec(c->conn, sql, params, n_params, res, e);
+            lost_during(s, c, rc);
+        }
+    }
+    log_statement(s, sql, params, n_params, t0, c->txn_id);
+    return rc;
 }
 
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__result *res)
 {
-    uint64_t t0 = cq__monotonic_ns();
-    int rc = check_params(s, params, n_params);
-    if (rc == CQ_OK)
-        rc = ready(s);
-    if (rc == CQ_OK) {
-        rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
-        if (lost_during(s, rc) && rc == CQ_ECONNECT && !s->in_txn && may_rerun(s, sql) &&
-            ready(s) == CQ_OK) {
-            cq__session_warn(s, "the connection was lost during a read; running it again");
-            rc = s->driver->exec(s->conn, sql, params, n_params, res, &s->error);
-            lost_during(s, rc);
-        }
-    }
-    log_statement(s, sql, params, n_params, t0);
+    cq__pconn *c = NULL;
+    int rc = cq__pool_acquire(s, &c);
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__session_exec_on(s, c, sql, params, n_params, res);
+    cq__pool_release(s, c);
     return rc;
 }
 
@@ -296,13 +373,14 @@ static int count_row(void *ctx, cq__result *one)
     return c->row(c->ctx, one);
 }
 
-static int exec_rows_once(cq__session *s, const char *sql, const cq_value *const *params,
-                          size_t n_params, counted *cnt)
+static int exec_rows_once(cq__session *s, cq__pconn *c, const char *sql,
+                          const cq_value *const *params, size_t n_params, counted *cnt)
 {
+    cq_error *e = cq__last_error();
     if (s->driver->exec_rows)
-        return s->driver->exec_rows(s->conn, sql, params, n_params, count_row, cnt, &s->error);
+        return s->driver->exec_rows(c->conn, sql, params, n_params, count_row, cnt, e);
     cq__result res = { 0 };
-    int rc = s->driver->exec(s->conn, sql, params, n_params, &res, &s->error);
+    int rc = s->driver->exec(c->conn, sql, params, n_params, &res, e);
     for (size_t r = 0; rc == CQ_OK && r < res.nrows; r++) {
         cq__result one = res; /* a view of row r; taken cells are NULL in res too */
         one.nrows = 1;
@@ -316,28 +394,33 @@ static int exec_rows_once(cq__session *s, const char *sql, const cq_value *const
 int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const *params,
                           size_t n_params, cq__row_fn row, void *ctx)
 {
+    cq__pconn *c = NULL;
+    int rc = cq__pool_acquire(s, &c);
+    if (rc != CQ_OK)
+        return rc;
     uint64_t t0 = cq__monotonic_ns();
     counted cnt = { .row = row, .ctx = ctx };
-    int rc = check_params(s, params, n_params);
+    rc = check_params(params, n_params);
     if (rc == CQ_OK)
-        rc = ready(s);
+        rc = ready(s, c);
     if (rc == CQ_OK) {
-        rc = exec_rows_once(s, sql, params, n_params, &cnt);
-        if (lost_during(s, rc) && rc == CQ_ECONNECT && !s->in_txn && cnt.n == 0 &&
-            may_rerun(s, sql) && ready(s) == CQ_OK) {
+        rc = exec_rows_once(s, c, sql, params, n_params, &cnt);
+        if (lost_during(s, c, rc) && rc == CQ_ECONNECT && !c->in_txn && cnt.n == 0 &&
+            may_rerun(c, sql) && ready(s, c) == CQ_OK) {
             cq__session_warn(s, "the connection was lost during a read; running it again");
-            rc = exec_rows_once(s, sql, params, n_params, &cnt);
-            lost_during(s, rc);
+            rc = exec_rows_once(s, c, sql, params, n_params, &cnt);
+            lost_during(s, c, rc);
         }
     }
-    log_statement(s, sql, params, n_params, t0);
+    log_statement(s, sql, params, n_params, t0, c->txn_id);
+    cq__pool_release(s, c);
     return rc;
 }
 
 void cq__session_warn(cq__session *s, const char *text)
 {
     if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_WARNING))) {
-        cq_log_event ev = { .kind = CQ_LOG_WARNING, .sql = text, .transaction_id = s->txn_id };
+        cq_log_event ev = { .kind = CQ_LOG_WARNING, .sql = text };
         s->log.fn(&ev, s->log.user_data);
     }
 }

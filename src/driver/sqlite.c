@@ -128,6 +128,47 @@ static bool sqlite_alive(cq__conn *c)
     return true;
 }
 
+/* The file part of a target, as sqlite_connect reads it. */
+static const char *target_path(const char *target)
+{
+    if (strncmp(target, "///", 3) == 0 || strncmp(target, "//", 2) == 0)
+        return target + 2;
+    return target;
+}
+
+/* An in-memory database exists once per connection, so "sqlite::memory:" keeps a single
+ * connection (threads take turns on it) and stays one database. A file shared by several
+ * connections begins transactions with BEGIN IMMEDIATE: a DEFERRED one that reads and then
+ * writes fails with SQLITE_BUSY (SQLITE_BUSY_SNAPSHOT under WAL) without waiting when
+ * another connection wrote meanwhile. */
+static void sqlite_plan_pool(const char *target, cq__pool_cfg *cfg)
+{
+    const char *path = target_path(target);
+    if (strcmp(path, ":memory:") == 0 || strncmp(path, "file::memory:", 13) == 0) {
+        cfg->max = 1;
+        cfg->min = cfg->min > 1 ? 1 : cfg->min;
+    }
+    cfg->begin_immediate = cfg->max > 1;
+}
+
+/* Connections to a shared file wait for locks up to the pool's acquire time (the busy
+ * timeout) and use WAL, where readers and the one writer do not block each other. */
+static int sqlite_tune(cq__conn *c, const cq__pool_cfg *cfg, cq_error *err)
+{
+    if (!cfg->begin_immediate)
+        return CQ_OK;
+    /* a statement_timeout shorter than that still bounds the wait (see sqlite_connect) */
+    uint32_t busy = cfg->acquire_ms;
+    if (c->statement_timeout_ms && c->statement_timeout_ms < busy)
+        busy = c->statement_timeout_ms;
+    sqlite3_busy_timeout(c->db, busy > INT32_MAX ? INT32_MAX : (int)busy);
+    int rc = sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return cq__err_set(err, CQ_ECONNECT, "cannot switch the SQLite file to WAL: %s",
+                           sqlite3_errmsg(c->db));
+    return CQ_OK;
+}
+
 static void sqlite_close(cq__conn *c)
 {
     if (!c)
@@ -301,4 +342,6 @@ const cq__driver cq__driver_sqlite = {
     .alive = sqlite_alive,
     .exec = sqlite_exec,
     .exec_rows = sqlite_exec_rows,
+    .plan_pool = sqlite_plan_pool,
+    .tune = sqlite_tune,
 };

@@ -1,4 +1,4 @@
-/* cq_db: connection, error record, transactions, raw queries. */
+/* cq_db: the pool, per-thread error records, the schema freeze, transactions, raw queries. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,8 @@
 
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 {
-    cq_error *e = &db->s.error;
+    (void)db; /* the record is the calling thread's */
+    cq_error *e = cq__last_error();
     memset(e, 0, sizeof *e);
     e->code = code;
     va_list ap;
@@ -25,23 +26,36 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 
 void cq__db_clear(cq_db *db)
 {
-    memset(&db->s.error, 0, sizeof db->s.error);
+    memset(cq__last_error(), 0, sizeof(cq_error));
     cq__validation_clear(db);
 }
 
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
 {
+    if (!out)
+        return cq__err_set(err, CQ_EINVALID, "cq_db_open: out is NULL");
     *out = NULL;
     cq_db *db = cq__calloc(1, sizeof *db);
     if (!db)
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    if (pthread_mutex_init(&db->mu, NULL) != 0) {
+        cq__free(db);
+        return cq__err_set(err, CQ_ENOMEM, "cannot create a mutex");
+    }
     cq__conn_opts co = { 0 };
     if (opts) {
         co.connect_timeout_ms = opts->connect_timeout_ms;
         co.statement_timeout_ms = opts->statement_timeout_ms;
     }
-    int rc = cq__session_open(&db->s, url, &co, err);
+    if (cq__validation_db_init(db) != CQ_OK) {
+        pthread_mutex_destroy(&db->mu);
+        cq__free(db);
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    }
+    int rc = cq__session_open(&db->s, url, &co, opts ? &opts->pool : NULL, err);
     if (rc != CQ_OK) {
+        cq__validation_db_free(db);
+        pthread_mutex_destroy(&db->mu);
         cq__free(db);
         return rc;
     }
@@ -50,25 +64,35 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
         db->defaults = opts->define;
         db->isolation_level = opts->isolation_level;
     }
-    db->next_txn_id = 1;
+    atomic_init(&db->next_txn_id, 1);
     *out = db;
     return CQ_OK;
 }
 
-static void rollback_top(cq_db *db);
-static int txn_end(cq_txn *t, cq__txn_verb verb);
+static void rollback_top(cq_txn *top);
+static void txn_unlist(cq_txn *top);
 
 void cq_db_close(cq_db *db)
 {
     if (!db)
         return;
-    if (db->txn_top)
-        rollback_top(db); /* whatever the caller left open */
+    /* calls running on other threads give their connections back first */
+    cq__session_quiesce(&db->s);
+    cq_error keep = *cq__last_error();
+    while (db->open) {
+        /* roll back whatever was left open, by any thread, innermost savepoint and all */
+        cq_txn *top = db->open;
+        rollback_top(top);
+        txn_unlist(top);
+        cq__session_txn_ended(&db->s, top->conn);
+        cq__pool_release(&db->s, top->conn);
+    }
     /* the handles stay the caller's (cq_txn_free); they only learn the db is gone */
-    for (cq_txn *t = db->txn_handles; t; t = t->next_handle) {
+    for (cq_txn *t = db->handles; t; t = t->next_handle) {
         t->done = true;
         t->db = NULL;
     }
+    *cq__last_error() = keep;
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
@@ -76,6 +100,7 @@ void cq_db_close(cq_db *db)
     cq__validation_db_free(db);
     cq__hooks_db_free(db);
     cq__scopes_free(db->scope_binds);
+    pthread_mutex_destroy(&db->mu);
     cq__free(db);
 }
 
@@ -83,7 +108,7 @@ const cq_error *cq_db_error(const cq_db *db)
 {
     /* never NULL: a NULL db has a constant record of its own */
     static const cq_error no_db = { .code = CQ_EINVALID, .message = "no database handle (NULL)" };
-    return db ? &db->s.error : &no_db;
+    return db ? cq__last_error() : &no_db;
 }
 
 cq_dialect cq_db_dialect(const cq_db *db)
@@ -91,6 +116,38 @@ cq_dialect cq_db_dialect(const cq_db *db)
     if (!db)
         return (cq_dialect)0;
     return db->s.driver->dialect;
+}
+
+int cq_db_freeze(cq_db *db)
+{
+    if (!db)
+        return CQ_EINVALID;
+    atomic_store(&db->s.frozen, true);
+    return CQ_OK;
+}
+
+bool cq_db_is_frozen(const cq_db *db)
+{
+    return db && atomic_load(&((cq_db *)db)->s.frozen);
+}
+
+int cq__db_check_unfrozen(cq_db *db, const char *what)
+{
+    if (!atomic_load(&db->s.frozen))
+        return CQ_OK;
+    return cq__db_fail(db, CQ_EINVALID,
+                       "%s: defined too late; the models and associations of this db are frozen "
+                       "(the first statement, the first instance or cq_db_freeze() froze them): "
+                       "define every model and association before using the db",
+                       what);
+}
+
+int cq_db_pool_stats(cq_pool_stats *out, cq_db *db)
+{
+    if (!out || !db)
+        return CQ_EINVALID;
+    cq__pool_stats(&db->s, out);
+    return CQ_OK;
 }
 
 cq_model *cq_db_model(const cq_db *db, const char *name)
@@ -120,7 +177,7 @@ cq_model *cq_db_model_at(const cq_db *db, size_t i)
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 {
     cq__sql sql;
-    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
     rc = cq__session_exec(&db->s, sql.text, sql.params, sql.n, res);
@@ -131,7 +188,7 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx)
 {
     cq__sql sql;
-    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), &db->s.error);
+    int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
     rc = cq__session_exec_rows(&db->s, sql.text, sql.params, sql.n, row, ctx);
@@ -141,26 +198,60 @@ int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *c
 
 /* ---- transactions -------------------------------------------------------------- */
 
-/* Transaction control statements are short and fixed: they are rendered into a buffer on the
- * stack, so that ending a transaction (above all rolling one back after a failure) never
- * needs memory. */
+/* Runs BEGIN/COMMIT/ROLLBACK or the savepoint statement of `t` on the connection its
+ * top-level transaction pinned (whichever thread ends it). Transaction control statements are
+ * short and fixed: they are rendered into a buffer on the stack, so that ending a transaction
+ * (above all rolling one back after a failure) never needs memory. */
 static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
 {
+    if (verb == CQ__TXN_BEGIN && t->depth == 0 && db->s.cfg.begin_immediate)
+        verb = CQ__TXN_BEGIN_IMMEDIATE;
     char text[96];
     if (cq__sql_txn_into(text, sizeof text, verb, t->depth == 0 ? 0 : t->id, cq_db_dialect(db)) !=
         CQ_OK)
         return cq__db_fail(db, CQ_EINVALID, "transaction statement does not fit");
-    return cq__session_exec(&db->s, text, NULL, 0, NULL);
+    return cq__session_exec_on(&db->s, t->conn, text, NULL, 0, NULL);
 }
 
-/* Rolls back the outermost transaction, keeping the error already reported. */
-static void rollback_top(cq_db *db)
+/* Rolls back a top-level transaction, keeping the error already reported. */
+static void rollback_top(cq_txn *top)
 {
-    cq_error keep = db->s.error;
+    cq_db *db = top->db;
+    cq_error keep = *cq__last_error();
     char text[96];
     if (cq__sql_txn_into(text, sizeof text, CQ__TXN_ROLLBACK, 0, cq_db_dialect(db)) == CQ_OK)
-        cq__session_exec(&db->s, text, NULL, 0, NULL);
-    db->s.error = keep;
+        cq__session_exec_on(&db->s, top->conn, text, NULL, 0, NULL);
+    *cq__last_error() = keep;
+}
+
+static void txn_unlist(cq_txn *top)
+{
+    cq_db *db = top->db;
+    pthread_mutex_lock(&db->mu);
+    for (cq_txn **p = &db->open; *p; p = &(*p)->next_open)
+        if (*p == top) {
+            *p = top->next_open;
+            break;
+        }
+    pthread_mutex_unlock(&db->mu);
+}
+
+/* The calling thread's open top-level transaction on db. */
+static cq_txn *my_top(cq_db *db)
+{
+    uint64_t me = cq__thread_id();
+    pthread_mutex_lock(&db->mu);
+    cq_txn *t = db->open;
+    while (t && t->owner != me)
+        t = t->next_open;
+    pthread_mutex_unlock(&db->mu);
+    return t;
+}
+
+cq_txn *cq__txn_current(cq_db *db)
+{
+    cq_txn *top = my_top(db);
+    return top ? top->inner : NULL;
 }
 
 int cq__txn_check(cq_db *db, const cq_txn *t)
@@ -180,13 +271,13 @@ int cq__txn_check(cq_db *db, const cq_txn *t)
 
 /* The isolation statement of a new top-level transaction, when before == whether it goes
  * before BEGIN; CQ_OK when there is none. */
-static int txn_isolation(cq_db *db, cq_isolation_level level, bool before)
+static int txn_isolation(const cq_txn *t, cq_isolation_level level, bool before)
 {
     bool first = false;
-    const char *sql = cq__sql_isolation(level, cq_db_dialect(db), &first);
+    const char *sql = cq__sql_isolation(level, cq_db_dialect(t->db), &first);
     if (!sql || first != before)
         return CQ_OK;
-    return cq__session_exec(&db->s, sql, NULL, 0, NULL);
+    return cq__session_exec_on(&t->db->s, t->conn, sql, NULL, 0, NULL);
 }
 
 static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level level)
@@ -198,11 +289,11 @@ static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level
         level = db->isolation_level;
     if (parent && (parent->db != db || parent->done))
         return cq__db_fail(db, CQ_EINVALID, "parent transaction is finished or from another db");
-    if (!parent && db->txn_top)
+    if (!parent && my_top(db))
         return cq__db_fail(db, CQ_EINVALID,
-                           "a transaction is already open on this db; nest with "
+                           "this thread already has a transaction open on this db; nest with "
                            "cq_txn_opts.parent (a savepoint)");
-    if (parent && parent != db->txn_inner)
+    if (parent && parent != parent->top->inner)
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu already has an open nested transaction",
                            (unsigned long long)parent->id);
@@ -211,30 +302,51 @@ static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     t->db = db;
     t->parent = parent;
-    t->id = db->next_txn_id++;
+    t->id = atomic_fetch_add(&db->next_txn_id, 1);
     t->depth = parent ? parent->depth + 1 : 0;
-    uint64_t saved = db->s.txn_id;
-    db->s.txn_id = t->id;
-    /* Sequelize's Transaction.begin: the level goes with the top-level transaction only */
-    int rc = parent ? CQ_OK : txn_isolation(db, level, true);
+    if (parent) {
+        t->top = parent->top;
+        t->conn = parent->conn;
+    } else {
+        t->top = t;
+        t->owner = cq__thread_id();
+        int rc = cq__pool_acquire(&db->s, &t->conn);
+        if (rc != CQ_OK) {
+            cq__free(t);
+            return rc;
+        }
+    }
+    uint64_t saved = t->conn->txn_id;
+    t->conn->txn_id = t->id;
+    /* Sequelize's Transaction.begin: the level goes with the top-level transaction only, on
+     * the connection it pins */
+    int rc = parent ? CQ_OK : txn_isolation(t, level, true);
     if (rc == CQ_OK)
         rc = txn_statement(db, CQ__TXN_BEGIN, t);
-    if (rc == CQ_OK && !parent && (rc = txn_isolation(db, level, false)) != CQ_OK)
-        rollback_top(db);
+    if (rc == CQ_OK && !parent && (rc = txn_isolation(t, level, false)) != CQ_OK)
+        rollback_top(t);
     if (rc != CQ_OK) {
-        db->s.txn_id = saved;
+        t->conn->txn_id = saved;
+        if (!parent)
+            cq__pool_release(&db->s, t->conn);
         cq__free(t);
         return rc;
     }
+    t->top->inner = t;
+    pthread_mutex_lock(&db->mu);
     if (!parent) {
-        db->txn_top = t;
-        cq__session_txn_begun(&db->s);
+        t->next_open = db->open;
+        db->open = t;
     }
-    db->txn_inner = t;
-    t->next_handle = db->txn_handles;
-    if (db->txn_handles)
-        db->txn_handles->prev_handle = t;
-    db->txn_handles = t;
+    t->next_handle = db->handles;
+    if (db->handles)
+        db->handles->prev_handle = t;
+    db->handles = t;
+    pthread_mutex_unlock(&db->mu);
+    if (!parent) {
+        cq__session_txn_begun(&db->s, t->conn);
+        cq__pool_pin(&db->s, t->conn);
+    }
     *out = t;
     return CQ_OK;
 }
@@ -257,6 +369,8 @@ int cq_db_transaction(cq_txn **out, cq_db *db, const cq_txn_opts *opts)
     return txn_begin(out, db, parent, opts ? opts->isolation_level : CQ_ISOLATION_DEFAULT);
 }
 
+static int txn_end(cq_txn *t, cq__txn_verb verb);
+
 int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data, const cq_txn_opts *opts)
 {
     if (!db)
@@ -264,8 +378,8 @@ int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data, const cq_txn
     cq__db_clear(db);
     if (!fn)
         return cq__db_fail(db, CQ_EINVALID, "cq_db_transaction_run: fn is NULL");
-    /* one connection: a call made while a transaction is open nests in it (a savepoint) */
-    cq_txn *parent = opts && opts->parent ? opts->parent : db->txn_inner;
+    /* a call made while this thread has a transaction open nests in it (a savepoint) */
+    cq_txn *parent = opts && opts->parent ? opts->parent : cq__txn_current(db);
     if (parent && parent->done)
         return cq__txn_check(db, parent);
     cq_txn *t = NULL;
@@ -274,20 +388,21 @@ int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data, const cq_txn
         return rc;
     t->managed = true;
     rc = fn(t, user_data);
-    cq_error keep = db->s.error;
+    cq_error keep = *cq__last_error();
     /* nested transactions fn left open are rolled back; their handles stay fn's to free */
-    while (db->txn_inner && db->txn_inner != t)
-        txn_end(db->txn_inner, CQ__TXN_ROLLBACK);
-    db->s.error = keep;
+    while (t->top->inner && t->top->inner != t)
+        txn_end(t->top->inner, CQ__TXN_ROLLBACK);
+    *cq__last_error() = keep;
     t->managed = false;
-    if (rc != CQ_OK && db->s.error.code == CQ_OK)
+    if (rc != CQ_OK && cq__last_error()->code == CQ_OK)
         cq__db_fail(db, rc, "the transaction's callback returned %d (%s); rolled back", rc,
                     cq_strerror(rc));
     return cq__txn_finish(t, rc);
 }
 
 /* Ends `t` (which must be open and innermost): COMMIT/RELEASE or ROLLBACK/ROLLBACK TO. The
- * handle is finished whatever happens; a failed COMMIT (or RELEASE) is rolled back. */
+ * handle is finished whatever happens; a failed COMMIT (or RELEASE) is rolled back; a
+ * top-level transaction gives its connection back to the pool. */
 static int txn_end(cq_txn *t, cq__txn_verb verb)
 {
     cq_db *db = t->db;
@@ -295,24 +410,29 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
     if (rc != CQ_OK && verb == CQ__TXN_COMMIT) {
         if (t->depth == 0) {
             /* a failed COMMIT leaves the transaction open: roll it back so the db is usable */
-            rollback_top(db);
+            rollback_top(t);
         } else {
-            cq_error keep = db->s.error;
+            cq_error keep = *cq__last_error();
             if (txn_statement(db, CQ__TXN_ROLLBACK, t) == CQ_OK)
                 txn_statement(db, CQ__TXN_COMMIT, t);
-            db->s.error = keep;
+            *cq__last_error() = keep;
         }
     }
     if (t->depth > 0 && verb == CQ__TXN_ROLLBACK && rc == CQ_OK) {
         /* ROLLBACK TO keeps the savepoint open; release it so nesting stays balanced */
         rc = txn_statement(db, CQ__TXN_COMMIT, t);
     }
-    db->txn_inner = t->parent;
-    if (!t->parent) {
-        db->txn_top = NULL;
-        cq__session_txn_ended(&db->s);
+    if (t->parent) {
+        t->top->inner = t->parent;
+        t->conn->txn_id = t->parent->id;
+    } else {
+        t->inner = NULL;
+        t->conn->txn_id = 0;
+        cq__session_txn_ended(&db->s, t->conn);
+        txn_unlist(t);
+        cq__pool_release(&db->s, t->conn); /* unpins it */
     }
-    db->s.txn_id = t->parent ? t->parent->id : 0;
+    t->conn = NULL;
     t->done = true;
     return rc;
 }
@@ -332,7 +452,7 @@ static int txn_finish_public(cq_txn *t, cq__txn_verb verb)
                            "transaction %llu is managed by cq_db_transaction_run: return from "
                            "its callback to end it",
                            (unsigned long long)t->id);
-    if (db->txn_inner != t) {
+    if (t->top->inner != t) {
         return cq__db_fail(db, CQ_EINVALID,
                            "transaction %llu has an open nested transaction; end that first",
                            (unsigned long long)t->id);
@@ -358,31 +478,32 @@ void cq_txn_free(cq_txn *txn)
     if (db && !txn->done) {
         /* still open: roll it back, and whatever is nested in it, innermost first, keeping
          * the error the caller may be about to read */
-        cq_error keep = db->s.error;
-        while (!txn->done && db->txn_inner)
-            txn_end(db->txn_inner, CQ__TXN_ROLLBACK);
-        db->s.error = keep;
+        cq_error keep = *cq__last_error();
+        while (!txn->done && txn->top->inner)
+            txn_end(txn->top->inner, CQ__TXN_ROLLBACK);
+        *cq__last_error() = keep;
     }
     if (db) {
+        pthread_mutex_lock(&db->mu);
         if (txn->prev_handle)
             txn->prev_handle->next_handle = txn->next_handle;
         else
-            db->txn_handles = txn->next_handle;
+            db->handles = txn->next_handle;
         if (txn->next_handle)
             txn->next_handle->prev_handle = txn->prev_handle;
+        pthread_mutex_unlock(&db->mu);
     }
     cq__free(txn);
 }
 
 int cq__txn_finish(cq_txn *t, int rc)
 {
-    cq_db *db = t->db;
     if (rc == CQ_OK) {
         rc = txn_end(t, CQ__TXN_COMMIT);
     } else {
-        cq_error keep = db->s.error; /* the rollback must not hide why it happened */
+        cq_error keep = *cq__last_error(); /* the rollback must not hide why it happened */
         txn_end(t, CQ__TXN_ROLLBACK);
-        db->s.error = keep;
+        *cq__last_error() = keep;
     }
     cq_txn_free(t);
     return rc;
@@ -406,15 +527,13 @@ int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *para
         *out = NULL;
     if (!db)
         return CQ_EINVALID;
-    if (out)
-        *out = NULL;
     cq__db_clear(db);
     {
         int trc = cq__txn_check(db, txn);
         if (trc != CQ_OK)
             return trc;
     }
-    (void)txn; /* one connection: statements run in whatever transaction is open */
+    /* the calling thread's open transaction is the one its statements run in */
     if (!sql)
         return cq__db_fail(db, CQ_EINVALID, "cq_db_query: sql is NULL");
     if (params && cq_value_type_of(params) != CQ_VALUE_ARRAY)

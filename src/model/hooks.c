@@ -387,7 +387,7 @@ static int call(cq_model *m, const entry *e, cq_hook_ctx *ctx)
     if (msg[0])
         return cq__db_fail(db, rc, "%s", msg);
     /* a hook passing on the code of a call that failed keeps that call's message */
-    if (db->s.error.code == rc && db->s.error.message[0])
+    if (cq__last_error()->code == rc && cq__last_error()->message[0])
         return rc;
     return cq__db_fail(db, rc, "%s hook failed on \"%s\"", event_names[e->ev], m->name);
 }

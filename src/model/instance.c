@@ -20,6 +20,9 @@ static int oom(cq_db *db)
 
 cq_instance *cq__instance_alloc(cq_model *m)
 {
+    /* an instance sizes its value arrays from the model: from now on the schema is fixed */
+    if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
+        atomic_store(&m->db->s.frozen, true);
     cq_instance *inst = cq__calloc(1, sizeof *inst);
     if (!inst)
         return NULL;
@@ -767,7 +770,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         return cq__instance_insert_row(insts[0], &novalidate);
     if ((gen && gen != n) || (gen && m->npk != 1)) {
         cq_txn *t = NULL;
-        int rc = cq__txn_begin(&t, db, db->txn_inner);
+        int rc = cq__txn_begin(&t, db, cq__txn_current(db));
         for (size_t r = 0; rc == CQ_OK && r < n; r++)
             rc = cq__instance_insert_row(insts[r], &novalidate);
         return t ? cq__txn_finish(t, rc) : rc;
@@ -805,8 +808,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         rc = cq__db_exec_stmt(db, st, &res);
         if (rc != CQ_OK) {
             /* the row the constraint is about: the first that names one */
-            size_t before = strlen(db->s.error.message);
-            for (size_t r = 0; r < n && strlen(db->s.error.message) == before; r++)
+            size_t before = strlen(cq__last_error()->message);
+            for (size_t r = 0; r < n && strlen(cq__last_error()->message) == before; r++)
                 cq__write_error_context(m, insts[r]->values, rc);
         }
     }

@@ -119,8 +119,8 @@ static int check_default(cq_model *m, const cq__attr *a)
     cq_value_free(checked);
     if (rc == CQ_OK || rc == CQ_ENOMEM)
         return rc;
-    char why[sizeof db->s.error.message];
-    snprintf(why, sizeof why, "%s", db->s.error.message);
+    char why[sizeof cq__last_error()->message];
+    snprintf(why, sizeof why, "%s", cq__last_error()->message);
     return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": bad defaultValue (%s)",
                        m->name, a->name, why);
 }
@@ -142,16 +142,16 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     char option[160];
     snprintf(option, sizeof option, "attribute \"%s\": field", src->name);
     if (cq__name_check_ident(db, m->name, option, src->field) != CQ_OK)
-        return db->s.error.code;
+        return cq__last_error()->code;
     snprintf(option, sizeof option, "attribute \"%s\": unique", src->name);
     if (cq__name_check_ident(db, m->name, option, src->unique_name) != CQ_OK)
-        return db->s.error.code;
+        return cq__last_error()->code;
     snprintf(option, sizeof option, "attribute \"%s\": references.model", src->name);
     if (cq__name_nonempty(db, m->name, option, src->references_model) != CQ_OK)
-        return db->s.error.code;
+        return cq__last_error()->code;
     snprintf(option, sizeof option, "attribute \"%s\": references.key", src->name);
     if (cq__name_nonempty(db, m->name, option, src->references_key) != CQ_OK)
-        return db->s.error.code;
+        return cq__last_error()->code;
     if (src->on_delete && !valid_action(src->on_delete))
         return cq__db_fail(db, CQ_EINVALID,
                            "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of "
@@ -340,6 +340,11 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
     if (!name || !*name)
         return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
+    if (cq_db_is_frozen(db)) {
+        char what[160];
+        snprintf(what, sizeof what, "model \"%.100s\"", name);
+        return cq__db_check_unfrozen(db, what);
+    }
     if (cq_db_model(db, name))
         return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
     const char *const given_names[][2] = {

@@ -77,10 +77,16 @@ struct cq_txn {
     cq_db *db; /* NULL once the db is closed */
     cq_txn *parent;
     uint64_t id;
-    unsigned depth; /* 0 = top-level BEGIN, >0 = savepoint */
-    bool done;      /* committed or rolled back: every further use is CQ_EINVALID */
+    unsigned depth;  /* 0 = top-level BEGIN, >0 = savepoint */
+    bool done;       /* committed or rolled back: every further use is CQ_EINVALID */
+    bool managed;    /* ended by cq_db_transaction_run, not by the caller */
+    cq__pconn *conn; /* the connection the top-level transaction pinned (shared by savepoints) */
+    cq_txn *top;     /* the top-level transaction (itself at depth 0) */
     cq_txn *prev_handle, *next_handle; /* the db's list of handles not yet freed */
-    bool managed;                      /* ended by cq_db_transaction_run, not by the caller */
+    /* top-level only: */
+    cq_txn *inner;     /* the innermost open transaction of this chain */
+    uint64_t owner;    /* cq__thread_id() of the thread that began it: its calls run inside */
+    cq_txn *next_open; /* in db->open */
 };
 
 struct cq_db {
@@ -88,14 +94,14 @@ struct cq_db {
     cq_define_defaults defaults;
     cq_model **models;
     size_t nmodels, models_cap;
-    cq_txn *txn_top;     /* the open top-level transaction, if any */
-    cq_txn *txn_inner;   /* the innermost open transaction (for nesting checks) */
-    cq_txn *txn_handles; /* every transaction handle not yet freed (cq_txn_free) */
-    uint64_t next_txn_id;
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
     struct cq__db_hooks *hooks;         /* sequelize.addHook hooks, bound hook names (hooks.c) */
     struct cq__scopes *scope_binds;     /* function scopes bound by name (scopes.c), or NULL */
+    pthread_mutex_t mu;                 /* guards `open` and `handles` */
+    cq_txn *open;                       /* open top-level transactions, of every thread */
+    cq_txn *handles;                    /* every transaction handle not yet freed (cq_txn_free) */
+    atomic_uint_fast64_t next_txn_id;
 };
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
@@ -170,6 +176,10 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
 /* The same, the rows handed to `row` one at a time as the driver reads them. */
 int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx);
+/* The calling thread's innermost open transaction on db, or NULL. */
+cq_txn *cq__txn_current(cq_db *db);
+/* Fails with CQ_EINVALID naming `what` when the schema of db is frozen. */
+int cq__db_check_unfrozen(cq_db *db, const char *what);
 /* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a
  * top-level transaction. */
 int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);

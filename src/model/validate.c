@@ -1,5 +1,7 @@
 /* Running validations on instances as Sequelize v6's InstanceValidator does, and the list of
  * failures (SequelizeValidationError's items) kept on the db. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +46,21 @@ typedef struct vitem {
     cq_value *value, *args;
 } vitem;
 
-struct cq__vstate {
+/* One thread's failures of its last call (the items are per thread, as the error record is:
+ * threads sharing a db each read their own). Only that thread touches its contents; the list
+ * of them is guarded by db->mu. */
+typedef struct vthread {
+    uint64_t tid;
     bool collecting;
     vitem *items;
     size_t n, cap;
-    vbound *bound;
+    struct vthread *next;
+} vthread;
+
+struct cq__vstate {
+    vthread *threads;    /* threads holding items (or collecting), guarded by db->mu */
+    atomic_size_t nlive; /* how many: 0 spares every call the lock */
+    vbound *bound;       /* defined with the schema (before it freezes); read-only after */
     size_t nbound, bound_cap;
 };
 
@@ -192,11 +204,35 @@ static const vattr *rules_of(const cq_model *m, const char *attr)
 
 /* ---- the db's state: items and bound callbacks ------------------------------------ */
 
-static struct cq__vstate *vstate(cq_db *db)
+int cq__validation_db_init(cq_db *db)
 {
+    db->vstate = cq__calloc(1, sizeof *db->vstate);
     if (!db->vstate)
-        db->vstate = cq__calloc(1, sizeof *db->vstate);
-    return db->vstate;
+        return CQ_ENOMEM;
+    atomic_init(&db->vstate->nlive, 0);
+    return CQ_OK;
+}
+
+/* The calling thread's record on db; created when `create` (NULL when out of memory). */
+static vthread *mine(const cq_db *db, bool create)
+{
+    struct cq__vstate *s = db->vstate;
+    if (!s || (!create && atomic_load_explicit(&s->nlive, memory_order_relaxed) == 0))
+        return NULL;
+    uint64_t me = cq__thread_id();
+    pthread_mutex_t *mu = &((cq_db *)db)->mu;
+    pthread_mutex_lock(mu);
+    vthread *t = s->threads;
+    while (t && t->tid != me)
+        t = t->next;
+    if (!t && create && (t = cq__calloc(1, sizeof *t)) != NULL) {
+        t->tid = me;
+        t->next = s->threads;
+        s->threads = t;
+        atomic_fetch_add(&s->nlive, 1);
+    }
+    pthread_mutex_unlock(mu);
+    return t;
 }
 
 static void item_clear(vitem *it)
@@ -212,45 +248,65 @@ static void item_clear(vitem *it)
     cq_value_free(it->args);
 }
 
-static void drop_items(cq_db *db)
+static void drop_items(vthread *t)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        item_clear(&t->items[i]);
+    if (t)
+        t->n = 0;
+}
+
+/* Frees the calling thread's record (its items dropped). */
+static void forget(cq_db *db, vthread *t)
 {
     struct cq__vstate *s = db->vstate;
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->n; i++)
-        item_clear(&s->items[i]);
-    s->n = 0;
+    drop_items(t);
+    pthread_mutex_lock(&db->mu);
+    for (vthread **p = &s->threads; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            atomic_fetch_sub(&s->nlive, 1);
+            break;
+        }
+    pthread_mutex_unlock(&db->mu);
+    cq__free(t->items);
+    cq__free(t);
 }
 
 void cq__validation_clear(cq_db *db)
 {
-    if (db->vstate && !db->vstate->collecting)
-        drop_items(db);
+    vthread *t = mine(db, false);
+    if (t && !t->collecting)
+        forget(db, t);
 }
 
 int cq__validation_begin(cq_db *db)
 {
-    struct cq__vstate *s = vstate(db);
-    if (!s)
+    vthread *t = mine(db, true);
+    if (!t)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-    drop_items(db);
-    s->collecting = true;
+    drop_items(t);
+    t->collecting = true;
     return CQ_OK;
 }
 
-static int report(cq_db *db);
+static int report(cq_db *db, vthread *t);
 
 int cq__validation_finish(cq_db *db, int rc)
 {
-    struct cq__vstate *s = db->vstate;
-    if (!s)
+    vthread *t = mine(db, false);
+    if (!t)
         return rc;
-    s->collecting = false;
+    t->collecting = false;
     if (rc != CQ_OK) {
-        drop_items(db);
+        forget(db, t);
         return rc;
     }
-    return report(db);
+    if (t->n == 0) {
+        forget(db, t);
+        return CQ_OK;
+    }
+    return report(db, t);
 }
 
 void cq__validation_db_free(cq_db *db)
@@ -258,8 +314,13 @@ void cq__validation_db_free(cq_db *db)
     struct cq__vstate *s = db->vstate;
     if (!s)
         return;
-    drop_items(db);
-    cq__free(s->items);
+    while (s->threads) {
+        vthread *t = s->threads;
+        s->threads = t->next;
+        drop_items(t);
+        cq__free(t->items);
+        cq__free(t);
+    }
     for (size_t i = 0; i < s->nbound; i++)
         cq__free(s->bound[i].name);
     cq__free(s->bound);
@@ -269,7 +330,8 @@ void cq__validation_db_free(cq_db *db)
 
 size_t cq__validation_pending(const cq_db *db)
 {
-    return db->vstate ? db->vstate->n : 0;
+    vthread *t = mine(db, false);
+    return t ? t->n : 0;
 }
 
 size_t cq_db_validation_count(const cq_db *db)
@@ -281,9 +343,12 @@ size_t cq_db_validation_count(const cq_db *db)
 
 const cq_validation_item *cq_db_validation_item(const cq_db *db, size_t i)
 {
-    if (!db || !db->vstate || i >= db->vstate->n)
+    if (!db)
         return NULL;
-    vitem *it = &db->vstate->items[i];
+    vthread *t = mine(db, false);
+    if (!t || i >= t->n)
+        return NULL;
+    vitem *it = &t->items[i];
     /* pointers are set here: the array may have moved while it grew */
     it->pub = (cq_validation_item){ .message = it->message,
                                     .type = it->type,
@@ -303,7 +368,7 @@ static int push(cq_db *db, const cq_model *m, const char *message, const char *t
                 const char *path, const cq_value *value, const char *origin, const char *key,
                 const char *name, const cq_value *args, size_t record)
 {
-    struct cq__vstate *s = vstate(db);
+    vthread *s = mine(db, true);
     if (!s || cq__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items) != 0)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
     vitem *it = &s->items[s->n];
@@ -334,9 +399,12 @@ int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn, void *
     cq__db_clear(db);
     if (!name || !*name || !fn)
         return cq__db_fail(db, CQ_EINVALID, "bind_validator: a name and a callback are needed");
-    struct cq__vstate *s = vstate(db);
-    if (!s)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    char what[160];
+    snprintf(what, sizeof what, "validator callback \"%.100s\" (cq_db_bind_validator)", name);
+    int rc = cq__db_check_unfrozen(db, what);
+    if (rc != CQ_OK)
+        return rc;
+    struct cq__vstate *s = db->vstate;
     for (size_t i = 0; i < s->nbound; i++)
         if (strcmp(s->bound[i].name, name) == 0) {
             s->bound[i].fn = fn;
@@ -566,9 +634,8 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
     return rc;
 }
 
-static int report(cq_db *db)
+static int report(cq_db *db, vthread *s)
 {
-    struct cq__vstate *s = db->vstate;
     if (!s || !s->n)
         return CQ_OK;
     bool only_null = true;

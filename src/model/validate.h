@@ -65,5 +65,7 @@ size_t cq__validation_pending(const struct cq_db *db);
 void cq__validation_clear(struct cq_db *db);
 /* Frees the db's validation state (items and bound callbacks). */
 void cq__validation_db_free(struct cq_db *db);
+/* Sets up the db's validation state (cq_db_open); CQ_OK or CQ_ENOMEM. */
+int cq__validation_db_init(struct cq_db *db);
 
 #endif

@@ -8,8 +8,7 @@
  * references no row and add it to the message (model, attribute, value, referenced model). */
 static void name_foreign_key(cq_model *m, cq_value *const *values)
 {
-    cq_db *db = m->db;
-    cq_error keep = db->s.error;
+    cq_error keep = *cq__last_error();
     char found[256] = "";
     for (size_t i = 0; i < m->nattrs && !found[0]; i++) {
         const cq_value *v = values[i];
@@ -35,10 +34,11 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
         }
         cq_value_free(w);
     }
-    db->s.error = keep;
+    *cq__last_error() = keep;
     if (found[0]) {
-        size_t len = strlen(db->s.error.message);
-        snprintf(db->s.error.message + len, sizeof db->s.error.message - len, ": %s", found);
+        size_t len = strlen(cq__last_error()->message);
+        snprintf(cq__last_error()->message + len, sizeof cq__last_error()->message - len, ": %s",
+                 found);
     }
 }
 
@@ -51,7 +51,7 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
  * attributes' unique name, the primary key is PRIMARY. */
 static bool name_unique_mysql(cq_model *m)
 {
-    cq_error *err = &m->db->s.error;
+    cq_error *err = cq__last_error();
     const char *key = strstr(err->message, "' for key '");
     if (!key)
         return false;
@@ -86,7 +86,7 @@ static bool name_unique_mysql(cq_model *m)
 
 static void name_unique(cq_model *m)
 {
-    cq_error *err = &m->db->s.error;
+    cq_error *err = cq__last_error();
     if (cq_db_dialect(m->db) == CQ_DIALECT_MYSQL && name_unique_mysql(m))
         return;
     const char *cols = strstr(err->message, "failed: "), *stop = NULL;

@@ -662,6 +662,11 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
              : ext && ext->nbranch
                  ? build_branches(&st, m, &o, sel, ext, &plan)
                  : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT, pp);
+    /* the include's separate queries run on the connection of the main one (one call, one
+     * connection: the pool hands the calling thread the connection it holds) */
+    cq__pconn *held = NULL;
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan))
+        rc = cq__pool_acquire(&m->db->s, &held);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
         cq__sj_stream *stream = NULL;
@@ -678,6 +683,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
                 : cq__inc_load_many(rows, &plan, o.transaction);
     for (size_t r = 0; rc == CQ_OK && o.attributes && m->nvirtual && r < rows->n; r++)
         rc = cq__instance_hide_virtuals(rows->items[r], o.attributes);
+    cq__pool_release(&m->db->s, held);
     cq__find_ext_release(ext);
     cq__inc_plan_free(&plan);
     cq__proj_free(&proj);
@@ -792,13 +798,13 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     *out = NULL;
     if (rc != CQ_EUNIQUE)
         return rc;
-    cq_error keep = m->db->s.error;
+    cq_error keep = *cq__last_error();
     int frc = cq_model_find_one(
         out, m, &(cq_find_opts){ .where = opts->where, .transaction = opts->transaction });
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
-        m->db->s.error = keep;
+        *cq__last_error() = keep;
         return rc;
     }
     cq__db_clear(m->db);
@@ -829,14 +835,14 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     cq_txn *t = NULL;
     int rc = CQ_OK;
     if (wrap)
-        rc = cq__txn_begin(&t, m->db, opts->transaction ? m->db->txn_inner : NULL);
+        rc = cq__txn_begin(&t, m->db, opts->transaction ? cq__txn_current(m->db) : NULL);
     if (rc == CQ_OK)
         rc = cq_model_find_one(
             out, m,
             &(cq_find_opts){ .where = opts->where, .transaction = t ? t : opts->transaction });
     if (rc == CQ_OK && !*out) {
         if (!t && opts->transaction)
-            rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
+            rc = cq__txn_begin(&t, m->db, cq__txn_current(m->db));
         if (rc == CQ_OK)
             rc = create_or_find(out, &created, m, opts, t);
         t = NULL; /* ended by create_or_find */
@@ -1112,8 +1118,14 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
+    cq__pconn *held = NULL; /* the count and the rows read on one connection */
+    int rc = cq__pool_acquire(&m->db->s, &held);
     cq__scoped sc;
-    int rc = cq__scope_find_opts(&sc, m, &co);
+    bool scoped = false;
+    if (rc == CQ_OK) {
+        rc = cq__scope_find_opts(&sc, m, &co);
+        scoped = true;
+    }
     if (rc == CQ_OK) {
         /* a scope's attributes, order and limit do not bear on the count either */
         sc.o.limit = sc.o.offset = 0;
@@ -1121,11 +1133,13 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
         sc.o.select = NULL;
         rc = cq__count(&n, m, &sc.o, NULL);
     }
-    cq__scoped_free(&sc);
+    if (scoped)
+        cq__scoped_free(&sc);
     if (rc == CQ_OK)
         rc = cq_model_find_all(rows_out, m, opts);
     if (rc == CQ_OK)
         *count_out = n;
+    cq__pool_release(&m->db->s, held);
     return rc;
 }
 
@@ -1263,7 +1277,7 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
                 rc = cq__hooks_run_many(m, CQ__H_AFTER_VALIDATE, rows->items, rows->n, NULL);
         }
         if (rc == CQ_OK)
-            rc = cq__txn_begin(&t, m->db, m->db->txn_inner);
+            rc = cq__txn_begin(&t, m->db, cq__txn_current(m->db));
         if (rc == CQ_OK) {
             int wrc = cq__save_before(rows->items, rows->n, &nov, NULL);
             for (size_t i = 0; wrc == CQ_OK && i < rows->n; i++) {

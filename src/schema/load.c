@@ -1,4 +1,5 @@
 /* cq_db_load_schema: the JSON schema loader behind the public API. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,12 @@
 
 static int load(cq_db *db, const char *text, size_t len, const char *origin)
 {
+    /* a schema is definitions: refused whole, before anything is read, once the db froze */
+    if (cq_db_is_frozen(db)) {
+        char what[300];
+        snprintf(what, sizeof what, "schema %.200s", origin);
+        return cq__db_check_unfrozen(db, what);
+    }
     cq__diag diag = { { 0 } };
     cq__schema *s = NULL;
     int rc = cq__schema_load_for(&s, text, len, origin, db, &diag);

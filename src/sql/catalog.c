@@ -147,9 +147,16 @@ int cq__sql_txn_into(char *out, size_t size, cq__txn_verb verb, uint64_t savepoi
     static const char *const nested[] = { [CQ__TXN_BEGIN] = "SAVEPOINT ",
                                           [CQ__TXN_COMMIT] = "RELEASE SAVEPOINT ",
                                           [CQ__TXN_ROLLBACK] = "ROLLBACK TO SAVEPOINT " };
-    if ((unsigned)verb > CQ__TXN_ROLLBACK || size == 0)
+    if ((unsigned)verb > CQ__TXN_BEGIN_IMMEDIATE || size == 0)
         return CQ_EINVALID;
     int n;
+    if (verb == CQ__TXN_BEGIN_IMMEDIATE) {
+        /* Sequelize's IMMEDIATE transaction type; SQLite only */
+        n = snprintf(out, size, "%s",
+                     dialect == CQ_DIALECT_SQLITE && savepoint == 0 ? "BEGIN IMMEDIATE;"
+                                                                    : "BEGIN;");
+        return n > 0 && (size_t)n < size ? CQ_OK : CQ_EINVALID;
+    }
     if (savepoint == 0) {
         /* MySQL: Sequelize's START TRANSACTION (BEGIN also opens a compound statement there) */
         n = snprintf(out, size, "%s",

@@ -147,7 +147,12 @@ char *cq__sql_pragma(const char *pragma, const char *table);
  * Caller frees; NULL on OOM. */
 char *cq__sql_select_all(const char *table, cq_dialect dialect);
 
-typedef enum cq__txn_verb { CQ__TXN_BEGIN, CQ__TXN_COMMIT, CQ__TXN_ROLLBACK } cq__txn_verb;
+typedef enum cq__txn_verb {
+    CQ__TXN_BEGIN,
+    CQ__TXN_COMMIT,
+    CQ__TXN_ROLLBACK,
+    CQ__TXN_BEGIN_IMMEDIATE /* SQLite: take the write lock at BEGIN */
+} cq__txn_verb;
 /* BEGIN/COMMIT/ROLLBACK, or for savepoint != 0 SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO
  * SAVEPOINT `cq_sp_<savepoint>`, written into `out` (no allocation, so that a rollback works
  * when memory is short). CQ_OK, or CQ_EINVALID when it does not fit in `size` bytes (64 do). */

@@ -847,10 +847,10 @@ static int drop_all(const cq_sync_plan *p)
     for (size_t i = p->norder; rc == CQ_OK && i > 0; i--)
         rc = drop_model(p->order[i - 1]);
     if (relax && fk_was_on) {
-        cq_error saved = db->s.error; /* the restore must not hide a failed drop */
+        cq_error saved = *cq__last_error(); /* the restore must not hide a failed drop */
         int rc2 = exec_text(db, cq__sql_fk_checks(d, 1));
         if (rc != CQ_OK)
-            db->s.error = saved;
+            *cq__last_error() = saved;
         else
             rc = rc2;
     }
@@ -970,7 +970,7 @@ int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
     int rc = plan_build(&p, db, cq_db_dialect(db));
     cq_txn *t = NULL;
     if (rc == CQ_OK)
-        rc = cq__txn_begin(&t, db, db->txn_inner);
+        rc = cq__txn_begin(&t, db, cq__txn_current(db));
     for (size_t i = p ? p->norder : 0; rc == CQ_OK && i > 0; i--) {
         cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, p->order[i - 1]->table);
         rc = st ? cq__db_exec_stmt(db, st, NULL) : cq__db_fail(db, CQ_ENOMEM, "out of memory");

@@ -13,7 +13,8 @@
  * user: id, username NOT NULL, email UNIQUE, age INTEGER, teamId -> teams.id, timestamps
  *       row 1 {ada, ada@x.org, 36, team 1}
  */
-static int setup(void **state)
+/* The fixture's db: team and user defined; with `use`, synced and holding one row each. */
+static int open_fixture(void **state, bool use)
 {
     cq_db *db = NULL;
     cq_error err = { 0 };
@@ -35,6 +36,10 @@ static int setup(void **state)
     int rc = cq_db_define(&team, db, "team", team_attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
     if (rc == CQ_OK)
         rc = cq_db_define(&user, db, "user", user_attrs, NULL);
+    if (!use && rc == CQ_OK) {
+        *state = db;
+        return 0;
+    }
     if (rc == CQ_OK)
         rc = cq_db_sync(db, NULL);
     if (rc == CQ_OK)
@@ -55,6 +60,17 @@ static int setup(void **state)
     }
     *state = db;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return open_fixture(state, true);
+}
+
+/* For the tests of bad definitions: the schema must not be frozen yet. */
+static int setup_unused(void **state)
+{
+    return open_fixture(state, false);
 }
 
 static int teardown(void **state)
@@ -187,9 +203,20 @@ static void test_bad_input__where_unknown_attribute_nested(void **state)
     assert_db_error(db, CQ_EUNKNOWN_ATTR, "nick", NULL);
 }
 
+/* A db of its own for a test that defines a model: the fixture's schema froze at its sync. */
+static cq_db *open_empty(void)
+{
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK)
+        fail_msg("cq_db_open: %s", err.message);
+    return db;
+}
+
 static void test_bad_input__where_column_name_is_not_an_attribute(void **state)
 {
-    cq_db *db = *state;
+    (void)state;
+    cq_db *db = open_empty();
     cq_model *member = NULL;
     const cq_attr attrs[] = {
         { .name = "fullName", .type = CQ_STRING, .field = "full_name" },
@@ -205,6 +232,7 @@ static void test_bad_input__where_column_name_is_not_an_attribute(void **state)
                   cq_model_count(&n, member, &(cq_find_opts){ .where = where }));
     cq_value_free(where);
     assert_db_error(db, CQ_EUNKNOWN_ATTR, "full_name", NULL);
+    cq_db_close(db);
 }
 
 static void test_bad_input__destroy_unknown_where_attribute_deletes_nothing(void **state)
@@ -422,7 +450,8 @@ static void test_bad_input__error_is_replaced_by_next_failure(void **state)
 
 static void test_bad_input__query_on_missing_table_is_edatabase(void **state)
 {
-    cq_db *db = *state;
+    (void)state;
+    cq_db *db = open_empty();
     cq_model *ghost = NULL;
     cq_rows *rows = (cq_rows *)&rows;
     const cq_attr attrs[] = { { .name = "x", .type = CQ_INTEGER }, { 0 } };
@@ -431,6 +460,7 @@ static void test_bad_input__query_on_missing_table_is_edatabase(void **state)
     CQ_ASSERT_ERR(db, CQ_EDATABASE, cq_model_find_all(&rows, ghost, NULL));
     assert_null(rows);
     assert_db_error(db, CQ_EDATABASE, "ghosts", NULL);
+    cq_db_close(db);
 }
 
 static void test_bad_input__raw_sql_syntax_error_is_edatabase(void **state)
@@ -611,11 +641,16 @@ int main(void)
         cmocka_unit_test(test_bad_input__url_null_is_einvalid),
         cmocka_unit_test(test_bad_input__url_unknown_dialect_is_enotsupported),
         cmocka_unit_test(test_bad_input__url_unopenable_file_is_econnect),
-        T(test_bad_input__define_duplicate_attribute),
-        T(test_bad_input__define_attribute_without_type),
-        T(test_bad_input__define_duplicate_model),
-        T(test_bad_input__define_bad_on_delete),
-        T(test_bad_input__define_reference_to_model_of_other_db),
+        cmocka_unit_test_setup_teardown(test_bad_input__define_duplicate_attribute, setup_unused,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input__define_attribute_without_type, setup_unused,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input__define_duplicate_model, setup_unused,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input__define_bad_on_delete, setup_unused,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input__define_reference_to_model_of_other_db,
+                                        setup_unused, teardown),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

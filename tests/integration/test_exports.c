@@ -1177,6 +1177,22 @@ static void x_cq_model_has_scope(void)
     EXPECT(!cq_model_has_scope(NULL, "s"));
 }
 
+static void x_cq_db_freeze(void)
+{
+    EXPECT((cq_db_freeze(NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_is_frozen(void)
+{
+    EXPECT(!cq_db_is_frozen(NULL));
+}
+
+static void x_cq_db_pool_stats(void)
+{
+    cq_pool_stats st;
+    EXPECT((cq_db_pool_stats(&st, NULL)) == (CQ_EINVALID));
+}
+
 static void x_cq_db_bind_validator(void)
 {
     EXPECT((cq_db_bind_validator(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
@@ -1400,6 +1416,9 @@ static const export_check checks[] = {
     { "cq_model_add_scope_fn", x_cq_model_add_scope_fn },
     { "cq_db_bind_scope", x_cq_db_bind_scope },
     { "cq_model_has_scope", x_cq_model_has_scope },
+    { "cq_db_freeze", x_cq_db_freeze },
+    { "cq_db_is_frozen", x_cq_db_is_frozen },
+    { "cq_db_pool_stats", x_cq_db_pool_stats },
     { "cq_db_bind_validator", x_cq_db_bind_validator },
     { "cq_db_validator_bound", x_cq_db_validator_bound },
     { "cq_validator_is_builtin", x_cq_validator_is_builtin },

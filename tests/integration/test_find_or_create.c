@@ -1,8 +1,8 @@
 /* findOrCreate and findCreateFind on SQLite, PostgreSQL and MySQL/MariaDB: found rows,
  * created rows (defaults plus the where's plain values), the statements inside one
  * transaction, a caller's transaction, bad input; and, on the servers, a concurrent insert
- * that wins the race between the find and the insert (two connections, two threads): the
- * row it created is returned, not an error. */
+ * that wins the race between the find and the insert (two threads, on two handles and on one
+ * handle shared through its pool): the row it created is returned, not an error. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdatomic.h>
@@ -218,6 +218,74 @@ static void test_race(void **state)
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 1);
 }
 
+/* The same race with one handle shared by both threads: the winner's transaction pins one
+ * pooled connection, the loser's findOrCreate runs on another. */
+typedef struct shared_racer {
+    cq_db *db;
+    cq_model *user;
+    atomic_int stage; /* 1: row inserted (uncommitted), 2: committed, -1: failed */
+    int64_t id;
+    int rc;
+} shared_racer;
+
+static void *insert_and_hold_shared(void *arg)
+{
+    shared_racer *r = arg;
+    cq_txn *t = NULL;
+    cq_instance *inst = NULL;
+    cq_value *v = cq_test_json("{\"email\":\"race@x\",\"name\":\"winner\"}");
+    r->rc = cq_db_transaction(&t, r->db, NULL);
+    if (r->rc == CQ_OK)
+        r->rc = cq_model_create(&inst, r->user, v, &(cq_write_opts){ .transaction = t });
+    if (r->rc == CQ_OK)
+        r->rc = cq_instance_get_int(&r->id, inst, "id");
+    if (r->rc != CQ_OK) {
+        if (t)
+            cq_txn_rollback(t);
+        atomic_store(&r->stage, -1);
+    } else {
+        atomic_store(&r->stage, 1);
+        /* the other thread's find has run by now; its insert waits for this commit */
+        nanosleep(&(struct timespec){ .tv_nsec = 600 * 1000 * 1000 }, NULL);
+        r->rc = cq_txn_commit(t);
+        atomic_store(&r->stage, r->rc == CQ_OK ? 2 : -1);
+    }
+    cq_instance_free(inst);
+    cq_value_free(v);
+    return NULL;
+}
+
+static void test_race_one_handle(void **state)
+{
+    foc_fixture *f = *state;
+    if (cq_db_dialect(f->db) == CQ_DIALECT_SQLITE)
+        return; /* one in-memory connection: the threads take turns, nothing to race with */
+    shared_racer r = { .db = f->db, .user = f->user };
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, insert_and_hold_shared, &r), 0);
+    while (atomic_load(&r.stage) == 0)
+        nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+    assert_int_equal(atomic_load(&r.stage), 1);
+    bool created = true;
+    cq_instance *u = foc(f, true, "{\"email\":\"race@x\"}", "{\"name\":\"loser\"}", NULL, &created);
+    pthread_join(th, NULL);
+    assert_int_equal(r.rc, CQ_OK);
+    assert_int_equal(atomic_load(&r.stage), 2);
+    assert_false(created);
+    int64_t id = 0;
+    CQ_ASSERT_OK(f->db, cq_instance_get_int(&id, u, "id"));
+    assert_int_equal(id, r.id);
+    const char *name = NULL;
+    CQ_ASSERT_OK(f->db, cq_instance_get_text(&name, u, "name"));
+    assert_string_equal(name, "winner");
+    cq_instance_free(u);
+    assert_int_equal(srv_count_where(f->db, f->user, NULL), 1);
+    /* two connections were in use at once: the winner's and the loser's */
+    cq_pool_stats st = { 0 };
+    CQ_ASSERT_OK(f->db, cq_db_pool_stats(&st, f->db));
+    assert_true(st.created >= 2);
+}
+
 static int run_group(const char *dialect)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +293,7 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_race_one_handle, setup, teardown),
     };
     return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
 }

@@ -436,7 +436,6 @@ static void test_hooks__change_find_and_bulk_options(void **state)
     dx_fixture *f = *state;
     cq_db *db = f->db;
     cq_model *task = define_task(db, false);
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     (void)task;
     cq_model *item = NULL;
     const cq_attr attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };

@@ -475,17 +475,7 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
         { .name = "petId", .type = CQ_INTEGER, .references_model = "pet", .on_delete = "RESTRICT" },
         { 0 }
     };
-    define(f->db, "owner", owner);
-    define(f->db, "pet", pet);
-    define(f->db, "tag", tag);
-    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
-    exec(f->db, "INSERT INTO owners (id, name) VALUES (1, 'o')");
-    exec(f->db, "INSERT INTO pets (id, ownerId) VALUES (1, 1)");
-    exec(f->db, "INSERT INTO tags (id, petId) VALUES (1, 1)");
-    /* children first: tags, pets, owners; RESTRICT is satisfied in that order */
-    CQ_ASSERT_OK(f->db, cq_db_truncate(f->db, NULL));
-    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM owners"), 0);
-    /* a cycle of RESTRICTs cannot be emptied: the error surfaces, every row stays */
+    /* and a cycle of RESTRICTs (models are all defined before the first statement) */
     const cq_attr a[] = {
         { .name = "bId", .type = CQ_INTEGER, .references_model = "b", .on_delete = "RESTRICT" },
         { 0 }
@@ -494,9 +484,20 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
         { .name = "aId", .type = CQ_INTEGER, .references_model = "a", .on_delete = "RESTRICT" },
         { 0 }
     };
+    define(f->db, "owner", owner);
+    define(f->db, "pet", pet);
+    define(f->db, "tag", tag);
     define(f->db, "a", a);
     define(f->db, "b", b);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO owners (id, name) VALUES (1, 'o')");
+    exec(f->db, "INSERT INTO pets (id, ownerId) VALUES (1, 1)");
+    exec(f->db, "INSERT INTO tags (id, petId) VALUES (1, 1)");
+    /* children first: tags, pets, owners; RESTRICT is satisfied in that order */
+    CQ_ASSERT_OK(f->db, cq_db_truncate(f->db, NULL));
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM owners"), 0);
+    /* the cycle of RESTRICTs, once it holds rows, cannot be emptied: the error surfaces,
+     * every row stays */
     exec(f->db, "INSERT INTO owners (id, name) VALUES (2, 'kept')");
     exec(f->db, "INSERT INTO \"as\" (id) VALUES (1)");
     exec(f->db, "INSERT INTO bs (id, aId) VALUES (1, 1)");

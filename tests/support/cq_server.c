@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cq_server.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,11 +145,22 @@ const char *srv_dbname(void)
 
 /* ---- the fixture ----------------------------------------------------------------------------- */
 
+/* The log callback may run on several threads at once (a handle shared by threads). */
+static pthread_mutex_t capture_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void capture_locked(const cq_log_event *ev, srv_fixture *f);
+
 static void capture(const cq_log_event *ev, void *user_data)
 {
-    srv_fixture *f = user_data;
     if (ev->kind != CQ_LOG_SQL)
         return;
+    pthread_mutex_lock(&capture_mu);
+    capture_locked(ev, user_data);
+    pthread_mutex_unlock(&capture_mu);
+}
+
+static void capture_locked(const cq_log_event *ev, srv_fixture *f)
+{
     snprintf(f->last_sql, sizeof f->last_sql, "%s", ev->sql);
     f->statements++;
     if (strncmp(ev->sql, "ALTER TABLE", 11) == 0)
@@ -167,15 +179,15 @@ static int reset_database(void)
     return drop_database() == CQ_OK && create_database() == CQ_OK ? 0 : -1;
 }
 
-/* An empty public schema (PostgreSQL): sync's and the dump's catalogue queries look there. */
-static int reset_schema(cq_db *db)
+/* An empty public schema (PostgreSQL): sync's and the dump's catalogue queries look there.
+ * Run on a handle of its own: the fixture's models must be defined before its first
+ * statement. */
+static int reset_schema(void)
 {
-    if (cq_db_query(NULL, db, "DROP SCHEMA IF EXISTS public CASCADE", NULL, NULL) != CQ_OK ||
-        cq_db_query(NULL, db, "CREATE SCHEMA public", NULL, NULL) != CQ_OK) {
-        print_error("reset schema: %s\n", cq_db_error(db)->message);
-        return -1;
-    }
-    return 0;
+    return admin_exec(run.url, "DROP SCHEMA IF EXISTS public CASCADE") == CQ_OK &&
+                   admin_exec(run.url, "CREATE SCHEMA public") == CQ_OK
+               ? 0
+               : -1;
 }
 
 int srv_setup(void **state)
@@ -183,7 +195,7 @@ int srv_setup(void **state)
     srv_fixture *f = calloc(1, sizeof *f);
     cq_error err = { 0 };
     bool per_test = run.kind->per_test_database;
-    if (!f || (per_test && reset_database() != 0)) {
+    if (!f || (per_test ? reset_database() : reset_schema()) != 0) {
         free(f);
         return -1;
     }
@@ -193,15 +205,6 @@ int srv_setup(void **state)
         free(f);
         return -1;
     }
-    if (!per_test && reset_schema(f->db) != 0) {
-        cq_db_close(f->db);
-        free(f);
-        return -1;
-    }
-    /* what the reset logged is not the test's */
-    cq_db *db = f->db;
-    memset(f, 0, sizeof *f);
-    f->db = db;
     *state = f;
     return 0;
 }

@@ -87,7 +87,7 @@ static int validate_json(cq_db *db, cq_model *m, const char *json)
 
 static void test_validators__data_table(void **state)
 {
-    cq_db *db = *state;
+    (void)state; /* a db per case: its model is defined before its first instance */
     char *text = read_file(CQ_TEST_DATA_DIR "/validators.json");
     cq_value *doc = NULL;
     assert_int_equal(cq_value_from_json(&doc, text, NULL), CQ_OK);
@@ -108,6 +108,8 @@ static void test_validators__data_table(void **state)
                                     .validate = rules },
                                   { 0 } };
         cq_model *m = NULL;
+        cq_db *db = NULL;
+        assert_int_equal(cq_db_open(&db, "sqlite::memory:", NULL, NULL), CQ_OK);
         CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, NULL));
         for (int pass = 1; pass >= 0; pass--) {
             const cq_value *list = cq_value_object_get(tc, pass ? "valid" : "invalid");
@@ -135,6 +137,7 @@ static void test_validators__data_table(void **state)
                 cq_value_free(vals);
             }
         }
+        cq_db_close(db);
     }
     cq_value_free(doc);
     print_message("validators: %zu values checked\n", checked);
@@ -348,11 +351,20 @@ static void test_validators__bound_callbacks(void **state)
     const cq_validator v[] = { { .key = "isEven", .bound = "even" }, { 0 } };
     const cq_attr attrs[] = { { .name = "n", .type = CQ_INTEGER, .validate = v }, { 0 } };
     cq_model *m = NULL;
+    /* unbound when it runs: a clear error, no items (on a db of its own: binding is a
+     * definition, refused once a db is in use) */
+    cq_db *other = NULL;
+    assert_int_equal(cq_db_open(&other, "sqlite::memory:", NULL, NULL), CQ_OK);
+    CQ_ASSERT_OK(other, cq_db_define(&m, other, "num", attrs, NULL));
+    assert_int_equal(validate_json(other, m, "{\"n\": 3}"), CQ_EINVALID);
+    assert_non_null(strstr(cq_db_error(other)->message, "\"even\", which is not bound"));
+    assert_int_equal(cq_db_validation_count(other), 0);
+    assert_int_equal(cq_db_bind_validator(other, "even", bound_even, NULL), CQ_EINVALID);
+    assert_non_null(strstr(cq_db_error(other)->message, "defined too late"));
+    assert_false(cq_db_validator_bound(other, "even"));
+    cq_db_close(other);
+
     CQ_ASSERT_OK(db, cq_db_define(&m, db, "num", attrs, NULL));
-    /* unbound when it runs: a clear error, no items */
-    assert_int_equal(validate_json(db, m, "{\"n\": 3}"), CQ_EINVALID);
-    assert_non_null(strstr(cq_db_error(db)->message, "\"even\", which is not bound"));
-    assert_int_equal(cq_db_validation_count(db), 0);
     int calls = 0;
     assert_false(cq_db_validator_bound(db, "even"));
     CQ_ASSERT_OK(db, cq_db_bind_validator(db, "even", bound_even, &calls));
