@@ -245,6 +245,7 @@ static bool op_transaction(worker *w, int op, bool commit)
             ok = record(w, op, rb, "rollback");
         w->rolled_back++;
     }
+    cq_txn_free(t);
     return ok;
 }
 
@@ -381,6 +382,7 @@ static void *hold_connection(void *arg)
     }
     holder_wait(h, 2);
     h->rc = cq_txn_commit(t);
+    cq_txn_free(t);
     holder_set(h, 3);
     return NULL;
 }
@@ -492,17 +494,17 @@ static void test_pool__close_waits_for_running_call(void **state)
 typedef struct open_txn {
     cq_db *db;
     const schema *s;
+    cq_txn *t; /* left open; the caller's handle, freed after cq_db_close */
     holder h;
 } open_txn;
 
 static void *leave_transaction_open(void *arg)
 {
     open_txn *o = arg;
-    cq_txn *t = NULL;
-    o->h.rc = cq_db_transaction(&t, o->db, NULL);
+    o->h.rc = cq_db_transaction(&o->t, o->db, NULL);
     if (o->h.rc == CQ_OK) {
         cq_value *v = json("{\"name\":\"uncommitted\"}");
-        o->h.rc = cq_model_create(NULL, o->s->user, v, &(cq_write_opts){ .transaction = t });
+        o->h.rc = cq_model_create(NULL, o->s->user, v, &(cq_write_opts){ .transaction = o->t });
         cq_value_free(v);
     }
     holder_set(&o->h, 1); /* t stays open: cq_db_close must roll it back */
@@ -524,6 +526,10 @@ static void test_pool__close_rolls_back_other_threads_transactions(void **state)
     pthread_join(th, NULL);
     assert_int_equal(o.h.rc, CQ_OK);
     cq_db_close(db);
+    assert_false(cq_txn_is_open(o.t));
+    assert_int_equal(cq_txn_commit(o.t),
+                     CQ_EINVALID); /* a finished handle refuses, never crashes */
+    cq_txn_free(o.t);
 
     db = open_pool("pool_max=1");
     assert_int_equal(table_count(db, "users"), 0);
@@ -534,6 +540,7 @@ static void test_pool__close_rolls_back_other_threads_transactions(void **state)
 
 typedef struct pinner {
     cq_db *db;
+    cq_txn *t; /* left open; the caller's handle, freed after cq_db_close */
     holder h;
 } pinner;
 
@@ -541,8 +548,7 @@ typedef struct pinner {
 static void *pin_and_leave(void *arg)
 {
     pinner *p = arg;
-    cq_txn *t = NULL;
-    p->h.rc = cq_db_transaction(&t, p->db, NULL);
+    p->h.rc = cq_db_transaction(&p->t, p->db, NULL);
     holder_set(&p->h, 1);
     return NULL;
 }
@@ -575,6 +581,8 @@ static void test_pool__close_releases_waiting_calls(void **state)
     assert_true(now_ms() - t0 < 5000);
     pthread_join(tw, NULL);
     assert_int_equal(c.rc, CQ_EINVALID);
+    assert_false(cq_txn_is_open(p.t)); /* closing the db ended it; the handle is still ours */
+    cq_txn_free(p.t);
     pthread_cond_destroy(&p.h.cv);
     pthread_mutex_destroy(&p.h.mu);
 }
@@ -713,6 +721,7 @@ static void *hold_txn_at_barrier(void *arg)
     pthread_barrier_wait(r->barrier);
     if (r->rc == CQ_OK)
         r->rc = cq_txn_rollback(t);
+    cq_txn_free(t);
     return NULL;
 }
 
@@ -891,6 +900,7 @@ static void *slow_in_txn(void *arg)
     t->took_ms = now_ms() - t0;
     if (t->begin_rc == CQ_OK)
         t->rollback_rc = cq_txn_rollback(txn);
+    cq_txn_free(txn);
     return NULL;
 }
 
@@ -956,6 +966,7 @@ static void *serializable_txn(void *arg)
         int rc = cq_txn_commit(txn);
         if (t->rc == CQ_OK)
             t->rc = rc;
+        cq_txn_free(txn);
     }
     return NULL;
 }

@@ -250,6 +250,7 @@ static void *insert_and_hold_shared(void *arg)
         r->rc = cq_txn_commit(t);
         atomic_store(&r->stage, r->rc == CQ_OK ? 2 : -1);
     }
+    cq_txn_free(t);
     cq_instance_free(inst);
     cq_value_free(v);
     return NULL;
