@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -13,6 +14,11 @@ int main(int argc, char **argv)
 {
     int n = 0;
     for (int i = 1; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "fuzz_replay: %s is not a file\n", argv[i]);
+            return 1;
+        }
         FILE *f = fopen(argv[i], "rb");
         if (!f) {
             fprintf(stderr, "fuzz_replay: cannot open %s\n", argv[i]);
