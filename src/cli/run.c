@@ -555,8 +555,9 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
     json_t *v;
     if ((v = json_object_get(j, "model"))) {
         inc->model = cq_db_model(r->db, json_string_value(v));
-        /* DEVIATIONS.md D5: an association (named by its alias on the source) is accepted
-         * where a model is, as seed 000's {model: Categories, as: 'categories'} */
+        /* A deliberate difference (docs/differences.md): an association (named by its alias on the
+         * source) is accepted where a model is, as seed 000's {model: Categories, as: 'categories'}
+         */
         const cq_assoc *a = inc->model || !src ? NULL : cq_model_assoc(src, json_string_value(v));
         if (a)
             inc->association = a;
@@ -770,7 +771,7 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
     if (f->where) {
         cli_path_key(sub, path, "where");
         if (json_is_string(f->where))
-            o->where_sql = json_string_value(f->where); /* DEVIATIONS.md D1 */
+            o->where_sql = json_string_value(f->where); /* raw SQL where: docs/differences.md */
         else
             rc = pool_value(r, p, &o->where, f->where, true, sub, e);
     }
