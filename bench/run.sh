@@ -3,10 +3,12 @@
 # prints cequel/raw-c per workload phase and the peak-RSS ratio (shared/bench/WORKLOAD.md).
 #
 #   bench/run.sh [--n 2000] [--workloads W1,W2,W2S,W3,W4,W5] [--pg URL|none] [--fk-indexes 1|0]
-#                [--threads 1,2,4,8]
+#                [--threads 1,2,4,8] [--reps 1]
 #
 # W6 (concurrent reads: W3 and W5 over T threads sharing one handle) runs when named in
-# --workloads, once per T of --threads (each run loads its data with W1 first).
+# --workloads, once per T of --threads and repetition (--reps), raw-c and cequel alternating
+# at each T; each run loads its data with W1 first. With several repetitions the table shows
+# the median and each repetition's ratio.
 #
 # PostgreSQL: --pg URL (a server of yours; the programs drop and create their six tables in
 # that database), else PGHOST/PGPORT/PGUSER with databases bench_raw-c / bench_cequel when
@@ -16,7 +18,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${BENCH_BUILD:-$root/build-bench}"
-n=2000 workloads="W1,W2,W2S,W3,W4,W5" pg="" fk=1 threads="1,2,4,8"
+n=2000 workloads="W1,W2,W2S,W3,W4,W5" pg="" fk=1 threads="1,2,4,8" reps=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --n) n="$2"; shift 2 ;;
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --pg) pg="$2"; shift 2 ;;
     --fk-indexes) fk="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0] [--threads LIST]" >&2; exit 2 ;;
+    --reps) reps="$2"; shift 2 ;;
+    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0] [--threads LIST] [--reps R]" >&2; exit 2 ;;
     esac
 done
 
@@ -59,17 +62,29 @@ run() {
     }
     cat "$tmp/$d.$impl.json"
     sed -n 's/.*peak_rss_kb=\([0-9]*\).*/\1/p' "$tmp/$d.$impl.err" >"$tmp/$d.$impl.rss"
+}
+
+# run_w6 DIALECT RAW_DB CQ_DB: W6 for each T of --threads, --reps times, raw-c and cequel
+# alternating (raw-c then cequel at each T, the next T, then the next repetition); each run
+# loads its data with W1 first. Lines appended to each program's JSON as W6/T=<T>.
+run_w6() {
+    local d="$1" raw_db="$2" cq_db="$3" rep t impl prog db
     [ "$w6" = 1 ] || return 0
-    local t
-    for t in ${threads//,/ }; do
-        echo "== $impl on $d: W6 with $t threads" >&2
-        "$prog" --dialect "$d" --n "$n" --workloads W1,W6 --threads "$t" --fk-indexes "$fk" \
-            --db "$db" >"$tmp/w6.json" 2>"$tmp/$d.$impl.err" || {
-            cat "$tmp/$d.$impl.err" >&2
-            return 1
-        }
-        grep '"workload":"W6"' "$tmp/w6.json" | sed "s/\"workload\":\"W6\"/\"workload\":\"W6\/T=$t\"/" |
-            tee -a "$tmp/$d.$impl.json"
+    for rep in $(seq 1 "$reps"); do
+        for t in ${threads//,/ }; do
+            for impl in raw-c cequel; do
+                if [ "$impl" = raw-c ]; then prog="$build/bench/raw_c" db="$raw_db"; else
+                    prog="$build/bench/cequel_bench" db="$cq_db"; fi
+                echo "== $impl on $d: W6 with $t threads (repetition $rep, load $(cut -d' ' -f1 /proc/loadavg))" >&2
+                "$prog" --dialect "$d" --n "$n" --workloads W1,W6 --threads "$t" --fk-indexes "$fk" \
+                    --db "$db" >"$tmp/w6.json" 2>"$tmp/$d.$impl.w6.err" || {
+                    cat "$tmp/$d.$impl.w6.err" >&2
+                    return 1
+                }
+                grep '"workload":"W6"' "$tmp/w6.json" | sed "s/\"workload\":\"W6\"/\"workload\":\"W6\/T=$t\"/" |
+                    tee -a "$tmp/$d.$impl.json"
+            done
+        done
     done
 }
 
@@ -78,8 +93,21 @@ report() {
     local d="$1"
     python3 - "$tmp/$d.raw-c.json" "$tmp/$d.cequel.json" "$tmp/$d.raw-c.rss" "$tmp/$d.cequel.rss" "$d" <<'PY'
 import json, sys
-raw = [json.loads(l) for l in open(sys.argv[1])]
-cq = {r["workload"]: r for r in (json.loads(l) for l in open(sys.argv[2]))}
+import statistics
+def median_by_workload(path):
+    """workload -> {ms: median over the lines of that workload, checksum, runs}, first-seen order"""
+    out = {}
+    for r in (json.loads(l) for l in open(path)):
+        e = out.setdefault(r["workload"], {"workload": r["workload"], "n": r["n"], "all": [],
+                                           "checksum": r["checksum"]})
+        e["all"].append(r["ms"])
+        if r["checksum"] != e["checksum"]:
+            e["checksum"] = "DIFFERS BETWEEN RUNS"
+    for e in out.values():
+        e["ms"] = statistics.median(e["all"])
+    return out
+raw = list(median_by_workload(sys.argv[1]).values())
+cq = median_by_workload(sys.argv[2])
 print(f"\n{sys.argv[5]}, n={raw[0]['n']}:  workload  raw-c ms  cequel ms  cequel/raw-c  checksums")
 ok = True
 for r in raw:
@@ -88,7 +116,10 @@ for r in raw:
     ok &= same
     ratio = c["ms"] / r["ms"] if c and r["ms"] > 0 else float("nan")
     print(f"  {r['workload']:<8} {r['ms']:>10.1f} {c['ms'] if c else float('nan'):>10.1f} "
-          f"{ratio:>12.2f}  {'equal' if same else 'DIFFER'}")
+          f"{ratio:>12.2f}  {'equal' if same else 'DIFFER'}"
+          + (f"  (median of {len(r['all'])}; ratios " +
+             " ".join(f"{b / a:.2f}" for a, b in zip(r["all"], c["all"])) + ")"
+             if c and len(r["all"]) > 1 else ""))
 rr, rc = (open(p).read().strip() for p in sys.argv[3:5])
 if rr and rc:
     print(f"  peak RSS {int(rr)/1024:>9.1f}M {int(rc)/1024:>9.1f}M {int(rc)/int(rr):>12.2f}")
@@ -99,6 +130,7 @@ PY
 status=0
 run sqlite raw-c "$build/bench/raw_c" "$tmp/bench_raw-c.sqlite"
 run sqlite cequel "$build/bench/cequel_bench" "$tmp/bench_cequel.sqlite"
+run_w6 sqlite "$tmp/bench_raw-c.sqlite" "$tmp/bench_cequel.sqlite"
 report sqlite || status=1
 
 if [ "$pg" != none ]; then
@@ -133,6 +165,7 @@ if [ "$pg" != none ]; then
     if [ -n "$raw_db" ]; then
         run postgres raw-c "$build/bench/raw_c" "$raw_db"
         run postgres cequel "$build/bench/cequel_bench" "$cq_db"
+        run_w6 postgres "$raw_db" "$cq_db"
         report postgres || status=1
     fi
 fi
