@@ -79,8 +79,9 @@ uint64_t bench_mono_ns(void);
 /* Starts a workload's clock (and refreshes the date window): returns bench_mono_ns(). */
 uint64_t bench_begin(void);
 
-/* Prints one result line: {"impl":...,"dialect":...,"n":...,"workload":...,"ms":...,"checksum":...}
- */
+/* Prints one result line: {"impl":...,"dialect":...,"n":...,"workload":...,"ms":...,"cpu_ms":...,
+ * "checksum":...}; ms is the wall time since bench_begin, cpu_ms the process's CPU time (every
+ * thread, user and system) since then. */
 void bench_emit(const bench_opts *o, const char *impl, const char *workload, uint64_t ns,
                 const char *checksum);
 /* Prints the process's peak resident set to stderr as `peak_rss_kb=<n>` (read by run.sh). */

@@ -7,6 +7,7 @@
 #
 # SQLite always (a file in a temporary folder); PostgreSQL when --pg URL is given (the client's
 # instructions only: the server runs outside valgrind). Uses run.sh's Release build.
+# BENCH_SQLITE_WAL=1 in the environment puts raw-c's SQLite file in WAL mode, as cequel's pool does.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${BENCH_BUILD:-$root/build-bench}"

@@ -3,7 +3,11 @@
 # prints cequel/raw-c per workload phase and the peak-RSS ratio (shared/bench/WORKLOAD.md).
 #
 #   bench/run.sh [--n 2000] [--workloads W1,W2,W2S,W3,W4,W5] [--pg URL|none] [--fk-indexes 1|0]
-#                [--threads 1,2,4,8] [--reps 1]
+#                [--threads 1,2,4,8] [--reps 1] [--raw-wal]
+#
+# SQLite: cequel's pooled connections to a file put it in WAL mode (readers and the writer do
+# not block each other); raw-c keeps WORKLOAD.md's DELETE journal unless --raw-wal, which makes
+# its connections use WAL too, for a like-for-like comparison.
 #
 # W6 (concurrent reads: W3 and W5 over T threads sharing one handle) runs when named in
 # --workloads, once per T of --threads and repetition (--reps), raw-c and cequel alternating
@@ -27,7 +31,8 @@ while [ $# -gt 0 ]; do
     --fk-indexes) fk="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
-    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0] [--threads LIST] [--reps R]" >&2; exit 2 ;;
+    --raw-wal) export BENCH_SQLITE_WAL=1; shift ;;
+    *) echo "usage: $0 [--n N] [--workloads LIST] [--pg URL|none] [--fk-indexes 1|0] [--threads LIST] [--reps R] [--raw-wal]" >&2; exit 2 ;;
     esac
 done
 
@@ -95,28 +100,33 @@ report() {
 import json, sys
 import statistics
 def median_by_workload(path):
-    """workload -> {ms: median over the lines of that workload, checksum, runs}, first-seen order"""
+    """workload -> medians of ms and cpu_ms over the lines of that workload, first-seen order"""
     out = {}
     for r in (json.loads(l) for l in open(path)):
         e = out.setdefault(r["workload"], {"workload": r["workload"], "n": r["n"], "all": [],
-                                           "checksum": r["checksum"]})
+                                           "cpu": [], "checksum": r["checksum"]})
         e["all"].append(r["ms"])
+        e["cpu"].append(r.get("cpu_ms", float("nan")))
         if r["checksum"] != e["checksum"]:
             e["checksum"] = "DIFFERS BETWEEN RUNS"
     for e in out.values():
         e["ms"] = statistics.median(e["all"])
+        e["cpu_ms"] = statistics.median(e["cpu"])
     return out
 raw = list(median_by_workload(sys.argv[1]).values())
 cq = median_by_workload(sys.argv[2])
-print(f"\n{sys.argv[5]}, n={raw[0]['n']}:  workload  raw-c ms  cequel ms  cequel/raw-c  checksums")
+print(f"\n{sys.argv[5]}, n={raw[0]['n']}:  workload  raw-c ms  cequel ms  cequel/raw-c  "
+      "cpu raw-c  cpu cequel  cpu ratio  checksums")
 ok = True
 for r in raw:
     c = cq.get(r["workload"])
     same = c is not None and c["checksum"] == r["checksum"]
     ok &= same
     ratio = c["ms"] / r["ms"] if c and r["ms"] > 0 else float("nan")
+    cpu = c["cpu_ms"] / r["cpu_ms"] if c and r["cpu_ms"] > 0 else float("nan")
     print(f"  {r['workload']:<8} {r['ms']:>10.1f} {c['ms'] if c else float('nan'):>10.1f} "
-          f"{ratio:>12.2f}  {'equal' if same else 'DIFFER'}"
+          f"{ratio:>12.2f} {r['cpu_ms']:>10.1f} {c['cpu_ms'] if c else float('nan'):>11.1f} "
+          f"{cpu:>10.2f}  {'equal' if same else 'DIFFER'}"
           + (f"  (median of {len(r['all'])}; ratios " +
              " ".join(f"{b / a:.2f}" for a, b in zip(r["all"], c["all"])) + ")"
              if c and len(r["all"]) > 1 else ""))
