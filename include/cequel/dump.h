@@ -28,7 +28,8 @@ typedef struct cq_dump_opts {
 
 /**
  * Canonical dump of every table of `db` (on SQLite: every table of sqlite_master except the
- * sqlite_* ones; on PostgreSQL: every base table of the `public` schema). Keys are sorted at every
+ * sqlite_* ones; on PostgreSQL: every base table of the `public` schema; on MySQL/MariaDB:
+ * every base table of the connection's database). Keys are sorted at every
  * level; UUIDs are left as they are (lower case in UUID columns). Introspection runs through
  * cq_db_query(), so the statements are logged.
  *
@@ -41,8 +42,8 @@ typedef struct cq_dump_opts {
  * @param[out] out  the dump; the caller owns it, free with cq_value_free(). NULL on failure.
  * @param db        borrowed.
  * @param opts      NULL for defaults; not kept.
- * @return CQ_OK, CQ_ENOTSUPPORTED for a dialect without introspection yet (SQLite and
- *         PostgreSQL have it; MySQL not yet), CQ_EDATABASE, CQ_ENOMEM (details: cq_db_error()).
+ * @return CQ_OK, CQ_EDATABASE when a catalogue query fails, CQ_ENOMEM, CQ_EINVALID when
+ *         `out` is NULL (details: cq_db_error()).
  */
 CQ_EXTERN int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts);
 

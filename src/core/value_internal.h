@@ -1,8 +1,10 @@
-/* The layout of cq_value, shared by the core files that walk trees directly. */
+/* The layout of cq_value, shared by the core files that walk trees directly. Code outside
+ * core/ uses the accessors of cequel/value.h and core/value_ops.h instead. */
 #ifndef CQ_CORE_VALUE_INTERNAL_H
 #define CQ_CORE_VALUE_INTERNAL_H
 
 #include "cequel/value.h"
+#include "core/value_ops.h"
 
 struct cq_value {
     cq_value_type type;
@@ -21,13 +23,6 @@ struct cq_value {
         } a;
     } u;
 };
-
-/* Makes `v` a text value holding `text` (taken; NUL-terminated, `len` bytes), freeing the
- * text or blob it held. */
-void cq__value_set_text(cq_value *v, char *text, size_t len);
-
-/* The constants of value.h (CQ_TRUE ...): static, never freed, copied by setters. */
-bool cq__value_is_const(const cq_value *v);
 
 /* A jansson tree as a new cq_value (NULL on OOM); `j` is borrowed. */
 struct json_t;

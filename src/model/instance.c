@@ -5,7 +5,7 @@
 
 #include "cequel/assoc.h"
 #include "core/util.h"
-#include "core/value_internal.h"
+#include "core/value_ops.h"
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"

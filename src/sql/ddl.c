@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/js.h"
 #include "core/util.h"
 #include "cequel/model.h"
 #include "sql/sql.h"
@@ -238,56 +239,6 @@ void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect d)
     cq__buf_putc(b, '\'');
 }
 
-/* A double as JavaScript's Number#toString writes it: shortest digits that read back the
- * same, exponent form only below 1e-6 or from 1e21 on. */
-static void put_js_number(cq__buf *b, double v)
-{
-    if (v == 0) {
-        cq__buf_putc(b, '0');
-        return;
-    }
-    char sci[40];
-    for (int p = 1; p <= 17; p++) {
-        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
-        if (strtod(sci, NULL) == v)
-            break;
-    }
-    /* sci is [-]d[.ddd]e[+-]xx */
-    const char *s = sci;
-    if (*s == '-') {
-        cq__buf_putc(b, '-');
-        s++;
-    }
-    char digits[24];
-    size_t nd = 0;
-    for (; *s && *s != 'e'; s++)
-        if (*s != '.' && nd < sizeof digits - 1)
-            digits[nd++] = *s;
-    digits[nd] = 0;
-    while (nd > 1 && digits[nd - 1] == '0')
-        digits[--nd] = 0;
-    int exp = *s == 'e' ? atoi(s + 1) : 0;
-    if (exp >= 21 || exp <= -7) {
-        cq__buf_putc(b, digits[0]);
-        if (nd > 1) {
-            cq__buf_putc(b, '.');
-            cq__buf_put(b, digits + 1);
-        }
-        cq__buf_printf(b, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-    } else if (exp < 0) {
-        cq__buf_put(b, "0.");
-        for (int i = -1; i > exp; i--)
-            cq__buf_putc(b, '0');
-        cq__buf_put(b, digits);
-    } else {
-        for (int i = 0; i <= exp || i < (int)nd; i++) {
-            if (i == exp + 1)
-                cq__buf_putc(b, '.');
-            cq__buf_putc(b, i < (int)nd ? digits[i] : '0');
-        }
-    }
-}
-
 static bool is_float_type(int type)
 {
     return type == CQ_FLOAT || type == CQ_REAL || type == CQ_DOUBLE;
@@ -371,8 +322,11 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
             cq__buf_put(&num, "NaN");
         else if (isinf(dv))
             cq__buf_put(&num, dv < 0 ? "-Infinity" : "Infinity");
-        else
-            put_js_number(&num, dv);
+        else {
+            char js[CQ__JS_NUMBER_MAX];
+            cq__js_number(js, dv); /* Number#toString */
+            cq__buf_put(&num, js);
+        }
         char *text = cq__buf_take(&num);
         if (!text) {
             cq__buf_free(&b);

@@ -1,0 +1,40 @@
+/* Internal operations on cq_value beyond the public ones of cequel/value.h, for the code
+ * above core/ that must change a tree in place. Only core/ sees the layout of cq_value
+ * (core/value_internal.h); everything else goes through these functions. */
+#ifndef CQ_CORE_VALUE_OPS_H
+#define CQ_CORE_VALUE_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cequel/value.h"
+#include "core/js.h"
+
+/* The constants of value.h (CQ_TRUE ...): static, never freed, copied by setters. */
+bool cq__value_is_const(const cq_value *v);
+
+/* Makes `v` a text value holding `text` (taken; NUL-terminated, `len` bytes), freeing the
+ * text or blob it held. */
+void cq__value_set_text(cq_value *v, char *text, size_t len);
+
+/* The bytes of a text value and their count, NUL bytes included (cq_value_text_n()); NULL
+ * and 0 for any other type. Borrowed from `v`. */
+const char *cq__value_text_n(const cq_value *v, size_t *len_out);
+
+/* Stable sort (cq__js_sort) of the elements of array `arr` in place; `cmp` gets two
+ * elements (`const cq_value *`). CQ_OK, CQ_ENOMEM (order unchanged), CQ_EINVALID when `arr`
+ * is no array. */
+int cq__value_array_sort(cq_value *arr, cq__js_cmp cmp, void *ctx);
+
+/* Like cq__value_array_sort(), but `cmp` compares `keys[i]` and `keys[j]` for the elements
+ * i and j (one key per element, borrowed); the keys are sorted along. */
+int cq__value_array_sort_keyed(cq_value *arr, void **keys, cq__js_cmp cmp, void *ctx);
+
+/* Frees element `i` of array `arr` and moves the later ones down; out of range is a no-op. */
+void cq__value_array_remove(cq_value *arr, size_t i);
+
+/* Stable sort of the members of object `obj` by key, values moving with their keys; not
+ * recursive. No-op for anything but an object. */
+void cq__value_object_sort_keys(cq_value *obj, int (*cmp)(const char *a, const char *b));
+
+#endif

@@ -1,0 +1,172 @@
+/* PostgreSQL's catalogue reader (dump.js dumpPostgres()): information_schema and pg_catalog
+ * of the `public` schema. */
+#define _POSIX_C_SOURCE 200809L
+#include <string.h>
+#include <strings.h>
+
+#include "core/util.h"
+#include "core/value_ops.h"
+#include "dump/dump.h"
+
+/* dump.js pgFamily(): the family of an information_schema data_type. */
+static cq__family pg_family(const char *data_type, const char *udt_name, bool is_enum)
+{
+    char *t = cq__strdup(data_type ? data_type : "");
+    if (!t)
+        return CQ__FAM_OTHER;
+    cq__js_lower(t, strlen(t));
+    cq__family f = CQ__FAM_OTHER;
+    if (is_enum)
+        f = CQ__FAM_TEXT;
+    else if (!strcmp(t, "smallint") || !strcmp(t, "integer") || !strcmp(t, "bigint"))
+        f = CQ__FAM_INTEGER;
+    else if (!strcmp(t, "character varying") || !strcmp(t, "character") || !strcmp(t, "text") ||
+             !strcmp(t, "citext"))
+        f = CQ__FAM_TEXT;
+    else if (!strcmp(t, "real") || !strcmp(t, "double precision") || !strcmp(t, "numeric"))
+        f = CQ__FAM_REAL;
+    else if (!strcmp(t, "boolean"))
+        f = CQ__FAM_BOOLEAN;
+    else if (!strncmp(t, "timestamp", 9) || !strcmp(t, "date") || !strncmp(t, "time", 4))
+        f = CQ__FAM_DATETIME;
+    else if (!strcmp(t, "bytea"))
+        f = CQ__FAM_BLOB;
+    else if (!strcmp(t, "uuid"))
+        f = CQ__FAM_UUID;
+    else if (!strcmp(t, "json") || !strcmp(t, "jsonb"))
+        f = CQ__FAM_JSON;
+    else if (!strcmp(t, "user-defined") && udt_name && !strcmp(udt_name, "citext"))
+        f = CQ__FAM_TEXT;
+    cq__free(t);
+    return f;
+}
+
+/* A json_agg() result (text, or NULL for no rows) as an array; NULL when out of memory. */
+static cq_value *pg_json_list(const cq_value *v)
+{
+    const char *s = cq_value_as_text(v);
+    cq_value *list = NULL;
+    if (!s || cq_value_from_json(&list, s, NULL) != CQ_OK ||
+        cq_value_type_of(list) != CQ_VALUE_ARRAY) {
+        cq_value_free(list);
+        return cq_value_array();
+    }
+    return list;
+}
+
+static int pg_column_facts(cq__column_facts *out, const cq_value *c, int64_t pk_pos)
+{
+    (void)pk_pos; /* PostgreSQL reports its key columns NOT NULL itself */
+    const char *def_raw = cq__dump_row_text(c, "column_default");
+    const char *ident = cq__dump_row_text(c, "is_identity");
+    const char *nullable = cq__dump_row_text(c, "is_nullable");
+    out->fam = pg_family(cq__dump_row_text(c, "data_type"), cq__dump_row_text(c, "udt_name"),
+                         cq_value_as_bool(cq_value_object_get(c, "is_enum")));
+    out->not_null = nullable && !strcmp(nullable, "NO");
+    out->auto_increment =
+        (ident && !strcmp(ident, "YES")) || (def_raw && strncasecmp(def_raw, "nextval(", 8) == 0);
+    out->default_text = def_raw ? cq__strdup(def_raw) : NULL;
+    return def_raw && !out->default_text ? CQ_ENOMEM : CQ_OK;
+}
+
+/* pg_constraint.confdeltype / confupdtype letters. */
+static const char *pg_action(const char *code)
+{
+    switch (code ? code[0] : '\0') {
+    case 'a':
+        return "NO ACTION";
+    case 'r':
+        return "RESTRICT";
+    case 'c':
+        return "CASCADE";
+    case 'n':
+        return "SET NULL";
+    case 'd':
+        return "SET DEFAULT";
+    default:
+        return NULL;
+    }
+}
+
+static int pg_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = cq__dump_catalog_query(&list, db, CQ_DIALECT_POSTGRES, CQ__CAT_FOREIGN_KEYS, name);
+    if (rc != CQ_OK)
+        return rc;
+    t->foreign_keys = cq_value_array();
+    if (!t->foreign_keys)
+        rc = cq__dump_oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
+        const cq_value *r = cq_value_array_get(list, i);
+        const char *del = pg_action(cq__dump_row_text(r, "del")),
+                   *upd = pg_action(cq__dump_row_text(r, "upd"));
+        cq_value *refs = cq_value_object(), *fk = cq_value_object();
+        bool ok = refs && fk;
+        ok = ok && cq_value_object_set(refs, "table",
+                                       cq_value_copy(cq_value_object_get(r, "ftable"))) == CQ_OK;
+        ok = ok && cq_value_object_set(refs, "columns",
+                                       pg_json_list(cq_value_object_get(r, "fcols"))) == CQ_OK;
+        ok = ok && cq_value_object_set(fk, "columns",
+                                       pg_json_list(cq_value_object_get(r, "cols"))) == CQ_OK;
+        if (ok) {
+            ok = cq_value_object_set(fk, "references", refs) == CQ_OK;
+            refs = NULL;
+        }
+        ok = ok && cq_value_object_set(fk, "onDelete",
+                                       del ? cq_value_text(del) : cq_value_null()) == CQ_OK;
+        ok = ok && cq_value_object_set(fk, "onUpdate",
+                                       upd ? cq_value_text(upd) : cq_value_null()) == CQ_OK;
+        cq_value_free(refs);
+        if (ok) {
+            ok = cq_value_array_append(t->foreign_keys, fk) == CQ_OK;
+            fk = NULL;
+        }
+        cq_value_free(fk);
+        if (!ok)
+            rc = cq__dump_oom(db);
+    }
+    cq_value_free(list);
+    return rc;
+}
+
+static int pg_indexes(cq__raw_table *t, cq_db *db, const char *name)
+{
+    cq_value *list = NULL;
+    int rc = cq__dump_catalog_query(&list, db, CQ_DIALECT_POSTGRES, CQ__CAT_INDEXES, name);
+    if (rc != CQ_OK)
+        return rc;
+    t->unique = cq_value_array();
+    t->indexes = cq_value_array();
+    if (!t->unique || !t->indexes)
+        rc = cq__dump_oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
+        const cq_value *r = cq_value_array_get(list, i);
+        cq_value *cols = pg_json_list(cq_value_object_get(r, "cols"));
+        if (!cols || cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL) != CQ_OK) {
+            cq_value_free(cols);
+            rc = cq__dump_oom(db);
+            break;
+        }
+        bool uniq = cq_value_as_bool(cq_value_object_get(r, "uniq"));
+        if (cq_value_array_append(uniq ? t->unique : t->indexes, cols) != CQ_OK)
+            rc = cq__dump_oom(db);
+    }
+    cq_value_free(list);
+    return rc;
+}
+
+int cq__dump_postgres_table(cq__raw_table *out, cq_db *db, const char *name)
+{
+    memset(out, 0, sizeof *out);
+    int rc = cq__dump_catalog_columns(out, db, CQ_DIALECT_POSTGRES, name, pg_column_facts);
+    if (rc == CQ_OK)
+        rc = pg_foreign_keys(out, db, name);
+    if (rc == CQ_OK)
+        rc = pg_indexes(out, db, name);
+    if (rc == CQ_OK)
+        rc = cq__dump_table_rows(out, db, CQ_DIALECT_POSTGRES, name);
+    if (rc != CQ_OK)
+        cq__raw_table_free(out);
+    return rc;
+}
