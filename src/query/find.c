@@ -1342,7 +1342,11 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
         const char *name = m->attrs[i].name;
         if (!inst->changed[i] && !cq_value_object_get(*vals, name))
             continue;
-        cq_value *v = cq_value_copy(inst->values[i] ? inst->values[i] : CQ_NULL);
+        if (!inst->values[i]) { /* a setter that stored nothing there: not written (v6) */
+            cq_value_object_remove(*vals, name);
+            continue;
+        }
+        cq_value *v = cq_value_copy(inst->values[i]);
         if (!v || cq_value_object_set(*vals, name, v) != CQ_OK)
             rc = oom(db);
     }
