@@ -125,6 +125,11 @@ typedef struct cq_attr {
     cq_type element_type;              /**< CQ_ARRAY: the type of the elements (any scalar
                                             type or CQ_ENUM; `length` applies to STRING);
                                             required for an ARRAY */
+    const char *get_bound;             /**< used when `get` is NULL: the name of a getter bound
+                                            with cq_db_bind_getter() (how schema files name
+                                            getters); copied; NULL = none */
+    const char *set_bound;             /**< used when `set` is NULL: the name of a setter bound
+                                            with cq_db_bind_setter(); copied; NULL = none */
 } cq_attr;
 
 /**
@@ -174,6 +179,47 @@ typedef struct cq_model_opts {
     const struct cq_hook *hooks;   /**< Sequelize's model `hooks`: list ending with a NULL
                                         event (cequel/hooks.h), copied; NULL = none */
 } cq_model_opts;
+
+/**
+ * Binds `name` to a getter callback, for attributes that name their getter
+ * (cq_attr.get_bound, `"get": "name"` in schema files). Binding a name again replaces it.
+ * A getter called through a name gets the binding's `user_data`.
+ *
+ * @param db         the connection.
+ * @param name       copied.
+ * @param fn         the callback.
+ * @param user_data  passed to `fn` untouched; not freed.
+ * @return CQ_OK, CQ_EINVALID (NULL or empty name, NULL fn), CQ_ENOMEM.
+ */
+CQ_EXTERN int cq_db_bind_getter(cq_db *db, const char *name, cq_getter_fn fn, void *user_data);
+
+/**
+ * Binds `name` to a setter callback (cq_attr.set_bound, `"set": "name"` in schema files);
+ * see cq_db_bind_getter().
+ *
+ * @param db         the connection.
+ * @param name       copied.
+ * @param fn         the callback.
+ * @param user_data  passed to `fn` untouched; not freed.
+ * @return CQ_OK, CQ_EINVALID (NULL or empty name, NULL fn), CQ_ENOMEM.
+ */
+CQ_EXTERN int cq_db_bind_setter(cq_db *db, const char *name, cq_setter_fn fn, void *user_data);
+
+/**
+ * The `i`-th getter or setter (0-based, models in definition order, then attributes) named
+ * by an attribute but not bound yet, so that a program (the CLI) can report them all before
+ * running anything. Reading (getter) or setting (setter) such an attribute fails with
+ * CQ_EINVALID.
+ *
+ * @param db         the connection.
+ * @param i          index among the unbound ones.
+ * @param model_out  may be NULL; receives the model's name (borrowed from db).
+ * @param attr_out   may be NULL; receives the attribute's name (borrowed from db).
+ * @param kind_out   may be NULL; receives "get" or "set" (static).
+ * @return the unbound name, borrowed from db; NULL past the end.
+ */
+CQ_EXTERN const char *cq_db_unbound_accessor(const cq_db *db, size_t i, const char **model_out,
+                                             const char **attr_out, const char **kind_out);
 
 /**
  * Defines a model (Sequelize's `sequelize.define(name, attributes, options)`).

@@ -135,16 +135,22 @@ CQ_EXTERN void cq_validators_free(cq_validator *list);
 typedef struct cq_validate_opts {
     const char *const *skip; /**< NULL-terminated attribute names not to validate (v6's
                                   `skip`); NULL = none */
+    cq_flag hooks;           /**< v6's `hooks`: CQ_OFF runs the validators without the
+                                  beforeValidate / afterValidate / validationFailed hooks;
+                                  default on */
 } cq_validate_opts;
 
 /**
  * Sequelize's `instance.validate()`: runs every validator on the instance's current values
- * without writing anything.
+ * without writing anything. As in v6, the model's beforeValidate hooks run first, then the
+ * validators, then afterValidate (or validationFailed, which may replace the error with its
+ * own), unless `opts->hooks` is CQ_OFF.
  *
  * @param inst  borrowed.
  * @param opts  NULL for defaults; not kept.
  * @return CQ_OK, CQ_EVALIDATION or CQ_ENOTNULL (items: cq_db_validation_item()), CQ_EINVALID
- *         (an unbound custom validator, a bad regular expression or argument).
+ *         (an unbound custom validator, a bad regular expression or argument), or the code
+ *         of a failing hook.
  */
 CQ_EXTERN int cq_instance_validate(struct cq_instance *inst, const cq_validate_opts *opts);
 

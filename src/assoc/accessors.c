@@ -795,7 +795,7 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     }
     if (!arr)
         return oom(db);
-    int rc = cq__model_insert_many(m, arr);
+    int rc = cq__model_insert_many(m, arr, true);
     cq_value_free(arr);
     return rc;
 }

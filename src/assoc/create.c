@@ -8,6 +8,7 @@
 
 #include "assoc/assoc.h"
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/validate.h"
 #include "query/include.h"
 
@@ -527,7 +528,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
                 rc = oom(db);
         }
         if (rc == CQ_OK)
-            rc = cq__model_insert_many(a->through, rows);
+            rc = cq__model_insert_many(a->through, rows, !opts || opts->hooks != CQ_OFF);
         cq_value_free(rows);
     }
     for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
@@ -566,13 +567,32 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         if (!(own[r] = own_values(m, vals[r])))
             rc = oom(db);
-    /* 1. belongsTo targets, their keys copied into these rows */
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++)
-        if (assocs[i]->type == CQ_BELONGS_TO)
-            rc = bulk_targets(targets + i * n, own, assocs[i], elems[i], vals, n, opts);
-    /* 2. these rows, in one statement */
+    /* 0. the rows built, and beforeBulkCreate on them (v6 bulkCreate runs it first, then
+     * the includes' own bulkCreate calls with their hooks) */
+    bool hooks = !opts || opts->hooks != CQ_OFF;
+    cq_rows list = { .items = out, .n = n, .cap = n };
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         rc = cq_model_build(&out[r], m, own[r]);
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = &list };
+        rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_CREATE, &ctx, NULL);
+    }
+    /* 1. belongsTo targets, their keys copied into these rows */
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
+        if (assocs[i]->type != CQ_BELONGS_TO)
+            continue;
+        rc = bulk_targets(targets + i * n, own, assocs[i], elems[i], vals, n, opts);
+        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+            const cq_instance *t = targets[i * n + r];
+            const cq_value *k = t ? attr_value(t, assocs[i]->target_key) : NULL;
+            cq_value *kc = k ? cq_value_copy(k) : NULL;
+            if (k && !kc)
+                rc = oom(db);
+            else if (kc)
+                rc = cq__instance_store(out[r], assocs[i]->fk, kc);
+        }
+    }
+    /* 2. these rows, in one statement */
     if (rc == CQ_OK) {
         cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
         plain.include = NULL;
@@ -598,6 +618,10 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
             inc->one = *t;
             *t = NULL;
         }
+    }
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = &list };
+        rc = cq__hooks_run(m, CQ__H_AFTER_BULK_CREATE, &ctx, NULL);
     }
     for (size_t j = 0; targets && j < ninc * n; j++)
         cq_instance_free(targets[j]);

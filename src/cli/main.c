@@ -201,6 +201,16 @@ static int bind_hooks(cq_db *db, const char *origin)
                 "cequel: %s%swarning: hook \"%s\" (%s of model \"%s\") is not bound: the cequel "
                 "command binds only \"$trace\"; a call that runs it fails\n",
                 origin ? origin : "", origin ? ": " : "", name, event, model);
+    /* getters and setters named by attributes (`"get": "name"`): the command binds none */
+    const char *attr = NULL, *kind = NULL;
+    for (size_t i = 0; (name = cq_db_unbound_accessor(db, i, &model, &attr, &kind)); i++) {
+        bool get = strcmp(kind, "get") == 0;
+        fprintf(stderr,
+                "cequel: %s%swarning: %s \"%s\" (attribute \"%s\" of model \"%s\") is not "
+                "bound: the cequel command binds no %ss; %s the attribute fails\n",
+                origin ? origin : "", origin ? ": " : "", get ? "getter" : "setter", name, attr,
+                model, get ? "getter" : "setter", get ? "reading (and printing)" : "setting");
+    }
     return CLI_EXIT_OK;
 }
 

@@ -99,6 +99,7 @@ void cq_db_close(cq_db *db)
     cq__free(db->models);
     cq__validation_db_free(db);
     cq__hooks_db_free(db);
+    cq__acc_binds_free(db);
     cq__scopes_free(db->scope_binds);
     pthread_mutex_destroy(&db->mu);
     cq__free(db);

@@ -11,10 +11,129 @@ static int oom(cq_db *db)
     return cq__db_fail(db, CQ_ENOMEM, "out of memory");
 }
 
+/* ---- getters and setters bound by name (schema files) ----------------------------------- */
+
+typedef struct binding {
+    char *name;
+    bool is_set;
+    cq_getter_fn get;
+    cq_setter_fn set;
+    void *user_data;
+} binding;
+
+struct cq__acc_binds {
+    binding *v;
+    size_t n, cap;
+};
+
+static const binding *find_binding(const cq_db *db, const char *name, bool is_set)
+{
+    const struct cq__acc_binds *bs = db->acc_binds;
+    for (size_t i = 0; bs && name && i < bs->n; i++)
+        if (bs->v[i].is_set == is_set && strcmp(bs->v[i].name, name) == 0)
+            return &bs->v[i];
+    return NULL;
+}
+
+void cq__acc_binds_free(cq_db *db)
+{
+    struct cq__acc_binds *bs = db->acc_binds;
+    for (size_t i = 0; bs && i < bs->n; i++)
+        cq__free(bs->v[i].name);
+    if (bs)
+        cq__free(bs->v);
+    cq__free(bs);
+    db->acc_binds = NULL;
+}
+
+static int bind(cq_db *db, const char *name, bool is_set, cq_getter_fn get, cq_setter_fn set,
+                void *user_data)
+{
+    if (!db)
+        return CQ_EINVALID;
+    cq__db_clear(db);
+    const char *fn = is_set ? "cq_db_bind_setter" : "cq_db_bind_getter";
+    if (!name || !*name || (!get && !set))
+        return cq__db_fail(db, CQ_EINVALID, "%s: a name and a callback are needed", fn);
+    binding *b = (binding *)find_binding(db, name, is_set);
+    if (b) {
+        b->get = get;
+        b->set = set;
+        b->user_data = user_data;
+        return CQ_OK;
+    }
+    if (!db->acc_binds && !(db->acc_binds = cq__calloc(1, sizeof *db->acc_binds)))
+        return oom(db);
+    struct cq__acc_binds *bs = db->acc_binds;
+    if (cq__grow((void **)&bs->v, &bs->cap, bs->n + 1, sizeof *bs->v) != 0)
+        return oom(db);
+    char *copy = cq__strdup(name);
+    if (!copy)
+        return oom(db);
+    bs->v[bs->n++] = (binding){ copy, is_set, get, set, user_data };
+    return CQ_OK;
+}
+
+int cq_db_bind_getter(cq_db *db, const char *name, cq_getter_fn fn, void *user_data)
+{
+    return bind(db, name, false, fn, NULL, user_data);
+}
+
+int cq_db_bind_setter(cq_db *db, const char *name, cq_setter_fn fn, void *user_data)
+{
+    return bind(db, name, true, NULL, fn, user_data);
+}
+
+const char *cq_db_unbound_accessor(const cq_db *db, size_t i, const char **model_out,
+                                   const char **attr_out, const char **kind_out)
+{
+    size_t k = 0;
+    for (size_t mi = 0; db && mi < db->nmodels; mi++) {
+        const cq_model *m = db->models[mi];
+        for (size_t a = 0; a < m->nacc; a++) {
+            const cq__accessor *x = &m->acc[a];
+            for (int s = 0; s < 2; s++) {
+                const char *name = s ? x->set_name : x->get_name;
+                if (!name || (s ? x->set != NULL : x->get != NULL) ||
+                    find_binding(db, name, s == 1))
+                    continue;
+                if (k++ == i) {
+                    if (model_out)
+                        *model_out = m->name;
+                    if (attr_out)
+                        *attr_out = x->name;
+                    if (kind_out)
+                        *kind_out = s ? "set" : "get";
+                    return name;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+int cq__accessor_call_set(cq_instance *inst, const cq__accessor *x, const char *attr, cq_value *v)
+{
+    if (x->set)
+        return x->set(inst, attr, v, x->data);
+    cq_model *m = inst->model;
+    const binding *b = find_binding(m->db, x->set_name, true);
+    if (!b) {
+        cq_value_free(v);
+        return cq__db_fail(m->db, CQ_EINVALID,
+                           "setter \"%s\" (attribute \"%s\" of \"%s\") is not bound: call "
+                           "cq_db_bind_setter()",
+                           x->set_name, x->name, m->name);
+    }
+    return b->set(inst, attr, v, b->user_data);
+}
+
 int cq__accessor_add(cq_model *m, const cq_attr *a)
 {
     bool virt = a->type == CQ_VIRTUAL;
-    if (!virt && !a->get && !a->set)
+    const char *gname = !a->get && a->get_bound && *a->get_bound ? a->get_bound : NULL;
+    const char *sname = !a->set && a->set_bound && *a->set_bound ? a->set_bound : NULL;
+    if (!virt && !a->get && !a->set && !gname && !sname)
         return CQ_OK;
     if (virt && (!a->name || !*a->name))
         return cq__db_fail(m->db, CQ_EINVALID, "model \"%s\": an attribute has no name", m->name);
@@ -32,6 +151,8 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     x->data = a->accessor_data;
     x->is_virtual = virt;
     bool bad = !(x->name = cq__strdup(a->name));
+    bad |= gname && !(x->get_name = cq__strdup(gname));
+    bad |= sname && !(x->set_name = cq__strdup(sname));
     size_t nd = 0;
     while (virt && a->virtual_deps && a->virtual_deps[nd])
         nd++;
@@ -45,7 +166,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
         return oom(m->db);
     if (virt)
         x->vindex = m->nvirtual++;
-    m->has_getters |= a->get != NULL;
+    m->has_getters |= cq__accessor_has_get(x);
     return CQ_OK;
 }
 
@@ -53,6 +174,8 @@ void cq__accessors_free(cq_model *m)
 {
     for (size_t i = 0; i < m->nacc; i++) {
         cq__free(m->acc[i].name);
+        cq__free(m->acc[i].get_name);
+        cq__free(m->acc[i].set_name);
         for (char **d = m->acc[i].deps; d && *d; d++)
             cq__free(*d);
         cq__free(m->acc[i].deps);
@@ -115,9 +238,21 @@ int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *a
     if (!x && cq__model_attr_index(m, attr) < 0 && !cq_instance_get(inst, attr))
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
                            attr ? attr : "(null)");
-    if (x && x->get && !(opts && opts->raw)) {
+    if (cq__accessor_has_get(x) && !(opts && opts->raw)) {
+        cq_getter_fn get = x->get;
+        void *ud = x->data;
+        const binding *b = x->get ? NULL : find_binding(m->db, x->get_name, false);
+        if (!x->get && !b)
+            return cq__db_fail(m->db, CQ_EINVALID,
+                               "getter \"%s\" (attribute \"%s\" of \"%s\") is not bound: call "
+                               "cq_db_bind_getter()",
+                               x->get_name, x->name, m->name);
+        if (b) {
+            get = b->get;
+            ud = b->user_data;
+        }
         cq_value *v = NULL;
-        int rc = x->get(&v, inst, attr, x->data);
+        int rc = get(&v, inst, attr, ud);
         if (rc != CQ_OK) {
             cq_value_free(v);
             return rc;
@@ -167,7 +302,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
      * skipped), then every other value */
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {
         const cq__accessor *x = &m->acc[k];
-        if (!x->get)
+        if (!cq__accessor_has_get(x))
             continue;
         if (x->is_virtual ? inst->vhidden && inst->vhidden[x->vindex]
                           : !shown(inst, (size_t)cq__model_attr_index(m, x->name)))
@@ -179,15 +314,16 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__accessor *x = cq__accessor_find(m, m->attrs[i].name);
-        if (!shown(inst, i) || (x && x->get))
+        if (!shown(inst, i) || cq__accessor_has_get(x))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK)
             rc = oom(m->db);
     }
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {
         const cq__accessor *x = &m->acc[k];
-        const cq_value *v =
-            x->is_virtual && !x->get && inst->vvalues ? inst->vvalues[x->vindex] : NULL;
+        const cq_value *v = x->is_virtual && !cq__accessor_has_get(x) && inst->vvalues
+                                ? inst->vvalues[x->vindex]
+                                : NULL;
         if (v && cq_value_object_set(o, x->name, cq_value_copy(v)) != CQ_OK)
             rc = oom(m->db);
     }

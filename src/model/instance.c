@@ -79,8 +79,8 @@ static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
 static int set_attr(cq_instance *inst, const char *attr, cq_value *v)
 {
     const cq__accessor *x = cq__accessor_find(inst->model, attr);
-    if (x && x->set)
-        return x->set(inst, attr, v, x->data);
+    if (cq__accessor_has_set(x))
+        return cq__accessor_call_set(inst, x, attr, v);
     return cq__instance_store(inst, attr, v);
 }
 
@@ -844,7 +844,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     return rc;
 }
 
-int cq__model_insert_many(cq_model *m, const cq_value *rows)
+int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
 {
     cq_db *db = m->db;
     size_t n = cq_value_size(rows);
@@ -853,10 +853,16 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
     cq_instance **insts = cq__calloc(n, sizeof *insts);
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     int rc = insts && used ? CQ_OK : oom(db);
-    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
         rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
-        if (rc == CQ_OK)
-            rc = check_not_null(insts[r], true, NULL);
+    /* v6 writes join rows with the join model's bulkCreate: its bulk hooks run */
+    cq_rows list = { .items = insts, .n = n, .cap = n };
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = &list };
+        rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_CREATE, &ctx, NULL);
+    }
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        rc = check_not_null(insts[r], true, NULL);
         if (rc == CQ_OK)
             rc = touch_timestamps(insts[r], true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
@@ -872,6 +878,10 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows)
         rc = cq__db_exec_stmt(db, st, NULL);
     if (rc == CQ_OK)
         rc = advance_sequences(m, used);
+    if (rc == CQ_OK && hooks) {
+        cq_hook_ctx ctx = { .rows = &list };
+        rc = cq__hooks_run(m, CQ__H_AFTER_BULK_CREATE, &ctx, NULL);
+    }
     cq__stmt_free(st);
     for (size_t r = 0; insts && r < n; r++)
         cq_instance_free(insts[r]);

@@ -44,9 +44,21 @@ typedef struct cq__accessor {
     cq_setter_fn set;
     void *data;
     bool is_virtual;
-    size_t vindex; /* virtual: its slot in the instance's vvalues */
-    char **deps;   /* virtual: NULL-terminated attribute names, or NULL */
+    size_t vindex;             /* virtual: its slot in the instance's vvalues */
+    char **deps;               /* virtual: NULL-terminated attribute names, or NULL */
+    char *get_name, *set_name; /* getter / setter named (cq_db_bind_getter), used when
+                                  get / set is NULL */
 } cq__accessor;
+
+/* Whether the accessor has a getter (a callback or a name) / a setter. */
+static inline bool cq__accessor_has_get(const cq__accessor *x)
+{
+    return x && (x->get || x->get_name);
+}
+static inline bool cq__accessor_has_set(const cq__accessor *x)
+{
+    return x && (x->set || x->set_name);
+}
 
 struct cq_model {
     cq_db *db;
@@ -97,6 +109,7 @@ struct cq_db {
     cq_isolation_level isolation_level; /* cq_open_opts.isolation_level */
     struct cq__vstate *vstate;          /* validation failures and bound validators (validate.c) */
     struct cq__db_hooks *hooks;         /* sequelize.addHook hooks, bound hook names (hooks.c) */
+    struct cq__acc_binds *acc_binds;    /* getters and setters bound by name (getset.c) */
     struct cq__scopes *scope_binds;     /* function scopes bound by name (scopes.c), or NULL */
     pthread_mutex_t mu;                 /* guards `open` and `handles` */
     cq_txn *open;                       /* open top-level transactions, of every thread */
@@ -214,8 +227,9 @@ int cq__save_after(cq_instance *inst, const cq_write_opts *opts);
 /* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
  * reports them together, before anything is written. */
 int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);
-/* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. */
-int cq__model_insert_many(cq_model *m, const cq_value *rows);
+/* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. With
+ * `hooks`, the model's beforeBulkCreate / afterBulkCreate run around it (v6 bulkCreate). */
+int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks);
 /* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
  * appends the model, attribute and value the constraint error is about to the db's message
  * (SQLite names only table and column, or nothing for a foreign key). */
@@ -225,6 +239,9 @@ int cq__rows_push(cq_rows *rows, cq_instance *inst);
 int cq__accessor_add(cq_model *m, const cq_attr *a);
 void cq__accessors_free(cq_model *m);
 const cq__accessor *cq__accessor_find(const cq_model *m, const char *name);
+/* Calls x's setter (a callback or a bound name); takes v. */
+int cq__accessor_call_set(cq_instance *inst, const cq__accessor *x, const char *attr, cq_value *v);
+void cq__acc_binds_free(cq_db *db);
 /* Stores a value without the setter (setDataValue), VIRTUAL attributes included. */
 int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v);
 /* The VIRTUAL attribute `attr`'s value on the instance (taken). */

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 
@@ -658,11 +659,27 @@ int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
         return CQ_EINVALID;
     cq_db *db = inst->model->db;
     cq__db_clear(db);
-    int rc = cq__validation_begin(db);
+    /* v6 instance.validate(): the validation hooks around the validators (`hooks: true`) */
+    bool hooks = !opts || opts->hooks != CQ_OFF;
+    cq_hook_ctx ctx = { .instance = inst };
+    int rc = hooks ? cq__hooks_run(inst->model, CQ__H_BEFORE_VALIDATE, &ctx, NULL) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
+    rc = cq__validation_begin(db);
     if (rc != CQ_OK)
         return rc;
     rc = cq__validation_check(inst, true, NULL, opts ? opts->skip : NULL, 0);
-    return cq__validation_finish(db, rc);
+    rc = cq__validation_finish(db, rc);
+    if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
+        cq_hook_ctx f = { .instance = inst, .error = rc };
+        int hrc = cq__hooks_run(inst->model, CQ__H_VALIDATION_FAILED, &f, NULL);
+        return hrc != CQ_OK ? hrc : rc;
+    }
+    if (rc == CQ_OK && hooks) {
+        ctx = (cq_hook_ctx){ .instance = inst };
+        rc = cq__hooks_run(inst->model, CQ__H_AFTER_VALIDATE, &ctx, NULL);
+    }
+    return rc;
 }
 
 /* ---- the JSON form (schema files) ------------------------------------------------------ */

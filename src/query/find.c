@@ -1321,19 +1321,41 @@ static int run_bulk(cq__stmt *st, cq_model *m, const cq_bulk_opts *opts, int64_t
     return rc;
 }
 
-/* v6 Model.update validates the values first: an instance built from them, every attribute
- * not among them skipped (model validators run too). */
-static int validate_values(cq_model *m, const cq_value *values, bool hooks)
+/* v6 Model.update validates the values first: an instance built from them through the
+ * setters (`sideEffects`: what a setter stored, on any attribute, joins the values, and every
+ * value is taken as stored), every attribute not among them skipped (model validators run
+ * too). `*vals` is replaced by the merged values. */
+static int validate_values(cq_model *m, cq_value **vals, bool hooks)
 {
     cq_db *db = m->db;
-    size_t n = cq_value_size(values);
-    const char **fields = cq__calloc(n + 1, sizeof *fields);
-    if (!fields)
-        return oom(db);
-    for (size_t k = 0; k < n; k++)
-        fields[k] = cq_value_object_key(values, k);
     cq_instance *inst = NULL;
-    int rc = cq_model_build(&inst, m, values);
+    int rc = cq_model_build(&inst, m, NULL);
+    if (rc != CQ_OK)
+        return rc;
+    /* the defaults are no side effect: only what the values (and their setters) change */
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(*vals); k++) {
+        cq_value *v = cq_value_copy(cq_value_object_value(*vals, k));
+        rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : oom(db);
+    }
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+        const char *name = m->attrs[i].name;
+        if (!inst->changed[i] && !cq_value_object_get(*vals, name))
+            continue;
+        if (!inst->values[i]) { /* a setter that stored nothing there: not written (v6) */
+            cq_value_object_remove(*vals, name);
+            continue;
+        }
+        cq_value *v = cq_value_copy(inst->values[i]);
+        if (!v || cq_value_object_set(*vals, name, v) != CQ_OK)
+            rc = oom(db);
+    }
+    size_t n = cq_value_size(*vals);
+    const char **fields = rc == CQ_OK ? cq__calloc(n + 1, sizeof *fields) : NULL;
+    if (rc == CQ_OK && !fields)
+        rc = oom(db);
+    for (size_t k = 0; fields && k < n; k++)
+        fields[k] = cq_value_object_key(*vals, k);
     cq_hook_ctx ctx = { .instance = inst };
     if (rc == CQ_OK && hooks)
         rc = cq__hooks_run(m, CQ__H_BEFORE_VALIDATE, &ctx, NULL);
@@ -1350,6 +1372,15 @@ static int validate_values(cq_model *m, const cq_value *values, bool hooks)
             ctx = (cq_hook_ctx){ .instance = inst };
             rc = cq__hooks_run(m, CQ__H_AFTER_VALIDATE, &ctx, NULL);
         }
+    }
+    /* what the validation hooks changed on the instance is written too (v6 picks the
+     * values back from the validated instance) */
+    for (size_t i = 0; rc == CQ_OK && hooks && i < m->nattrs; i++) {
+        if (!cq_value_object_get(*vals, m->attrs[i].name) || !inst->values[i])
+            continue;
+        cq_value *v = cq_value_copy(inst->values[i]);
+        if (!v || cq_value_object_set(*vals, m->attrs[i].name, v) != CQ_OK)
+            rc = oom(db);
     }
     cq_instance_free(inst);
     cq__free(fields);
@@ -1370,6 +1401,18 @@ static int individual_rows(cq_rows **out, cq_model *m, const cq_bulk_opts *o, bo
 
 static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
                       const cq_bulk_opts *opts);
+
+/* Every key of an update's values names an attribute (a VIRTUAL one too). */
+static int check_keys(cq_model *m, const cq_value *values)
+{
+    for (size_t k = 0; k < cq_value_size(values); k++) {
+        const char *key = cq_value_object_key(values, k);
+        if (cq__model_attr_index(m, key) < 0 && !cq__accessor_find(m, key))
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
+                               "update: model \"%s\" has no attribute \"%s\"", m->name, key);
+    }
+    return CQ_OK;
+}
 
 /* v6 Model.update: validation (with its hooks), beforeBulkUpdate (may change the values and
  * the where), with individualHooks the rows found and each one's beforeUpdate (beforeSave),
@@ -1398,18 +1441,30 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         return cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\" needs an object of values",
                            m->name);
     bool hooks = opts->hooks != CQ_OFF;
-    if (!hooks ||
-        (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
-         !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_BEFORE_BULK_UPDATE) &&
-         !cq__hooks_any(m, CQ__H_AFTER_BULK_UPDATE)))
-        return update_run(count_out, m, values, opts);
     cq_bulk_opts o = *opts;
-    cq__hook_scope scope = { 0 };
-    cq_rows *rows = NULL;
     cq_value *vals = cq_value_copy(values);
     int rc = vals ? CQ_OK : oom(m->db);
+    if (!hooks ||
+        (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
+         !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_VALIDATION_FAILED) &&
+         !cq__hooks_any(m, CQ__H_BEFORE_BULK_UPDATE) &&
+         !cq__hooks_any(m, CQ__H_AFTER_BULK_UPDATE))) {
+        if (rc == CQ_OK && o.validate != CQ_OFF)
+            rc = check_keys(m, vals);
+        if (rc == CQ_OK && o.validate != CQ_OFF)
+            rc = validate_values(m, &vals, false);
+        o.validate = CQ_OFF;
+        if (rc == CQ_OK)
+            rc = update_run(count_out, m, vals, &o);
+        cq_value_free(vals);
+        return rc;
+    }
+    cq__hook_scope scope = { 0 };
+    cq_rows *rows = NULL;
     if (rc == CQ_OK && o.validate != CQ_OFF)
-        rc = validate_values(m, vals, true);
+        rc = check_keys(m, vals);
+    if (rc == CQ_OK && o.validate != CQ_OFF)
+        rc = validate_values(m, &vals, true);
     o.validate = CQ_OFF;
     if (rc == CQ_OK) {
         cq_hook_ctx ctx = { .bulk = &o, .values = vals };
@@ -1465,10 +1520,16 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
     if (!st)
         return oom(m->db);
     int rc = CQ_OK;
+    size_t nvirtual = 0;
     cq_dialect d = cq_db_dialect(m->db);
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(values); k++) {
         const char *key = cq_value_object_key(values, k);
         long i = cq__model_attr_index(m, key);
+        const cq__accessor *x = i < 0 ? cq__accessor_find(m, key) : NULL;
+        if (x && x->is_virtual) {
+            nvirtual++; /* no column: v6 leaves VIRTUAL attributes out of the UPDATE */
+            continue;
+        }
         if (i < 0) {
             rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR,
                              "update: model \"%s\" has no attribute \"%s\"", m->name, key);
@@ -1497,10 +1558,13 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
             rc = oom(m->db);
         cq_value_free(t);
     }
+    if (rc == CQ_OK && st->nicols == 0 && nvirtual) {
+        /* only VIRTUAL values (and no updatedAt): v6 sends no statement and counts 0 */
+        cq__stmt_free(st);
+        return CQ_OK;
+    }
     if (rc == CQ_OK && st->nicols == 0)
         rc = cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\": no values", m->name);
-    if (rc == CQ_OK && opts->validate != CQ_OFF)
-        rc = validate_values(m, values, false);
     if (rc == CQ_OK)
         rc = and_paranoid(st, m, false);
     return run_bulk(st, m, opts, count_out, rc);

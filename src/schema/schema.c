@@ -31,6 +31,7 @@ static const struct {
     { "UUID", CQ_UUID, PARAM_NONE },         { "JSON", CQ_JSON, PARAM_NONE },
     { "BLOB", CQ_BLOB, PARAM_NONE },         { "JSONB", CQ_JSONB, PARAM_NONE },
     { "ENUM", CQ_ENUM, PARAM_NONE },         { "ARRAY", CQ_ARRAY, PARAM_NONE },
+    { "VIRTUAL", CQ_VIRTUAL, PARAM_NONE },
 };
 
 static void skip_spaces(const char **p);
@@ -469,6 +470,76 @@ static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *p
     return rc;
 }
 
+/* "get": "name" / "set": "name": the attribute's getter or setter, a callback the program
+ * binds by name (cq_db_bind_getter / cq_db_bind_setter) */
+static int attr_get(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    if (!json_is_string(val) || json_string_length(val) == 0 ||
+        strlen(json_string_value(val)) != json_string_length(val)) {
+        cq__diag_set(diag, path, "expected the name of a bound getter callback");
+        return CQ_EINVALID;
+    }
+    m->cq_attrs[i].get_bound = json_string_value(val);
+    return CQ_OK;
+}
+
+static int attr_set(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    if (!json_is_string(val) || json_string_length(val) == 0 ||
+        strlen(json_string_value(val)) != json_string_length(val)) {
+        cq__diag_set(diag, path, "expected the name of a bound setter callback");
+        return CQ_EINVALID;
+    }
+    m->cq_attrs[i].set_bound = json_string_value(val);
+    return CQ_OK;
+}
+
+/* VIRTUAL(returnType, fields): "returnType": "STRING" (checked as a type; the value is not
+ * converted to it) */
+static int attr_return_type(cq__sch_model *m, size_t i, json_t *val, const char *path,
+                            cq__diag *diag)
+{
+    const char *text = NULL;
+    int rc = want_string(&text, val, path, diag);
+    cq_attr scratch = { 0 };
+    char **values = NULL;
+    if (rc == CQ_OK)
+        rc = parse_type(&scratch, &values, text, path, diag);
+    cq__sch_strv_free(values);
+    if (rc == CQ_OK && scratch.type == CQ_VIRTUAL) {
+        cq__diag_set(diag, path, "a VIRTUAL attribute cannot return VIRTUAL");
+        rc = CQ_EINVALID;
+    }
+    m->attrs[i].return_type = rc == CQ_OK ? text : NULL;
+    return rc;
+}
+
+/* "fields": ["first", "last"]: the attributes a VIRTUAL attribute's getter reads */
+static int attr_fields(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    size_t n = json_is_array(val) ? json_array_size(val) : 0;
+    for (size_t k = 0; k < n; k++) {
+        json_t *f = json_array_get(val, k);
+        if (!json_is_string(f) || json_string_length(f) == 0)
+            n = 0;
+    }
+    if (!json_is_array(val) || (n == 0 && json_array_size(val) > 0)) {
+        cq__diag_set(diag, path, "expected an array of attribute names");
+        return CQ_EINVALID;
+    }
+    const char **v = cq__calloc(n + 1, sizeof *v);
+    if (!v) {
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++)
+        v[k] = json_string_value(json_array_get(val, k));
+    cq__free(m->virtual_deps[i]);
+    m->virtual_deps[i] = v;
+    m->attrs[i].has_fields = true;
+    return CQ_OK;
+}
+
 /* The keys of an attribute definition, one parser each: a new key is one more row. */
 static const struct {
     const char *key;
@@ -486,6 +557,10 @@ static const struct {
     { "onUpdate", attr_on_update },
     { "validate", attr_validate },
     { "values", attr_values },
+    { "get", attr_get },
+    { "set", attr_set },
+    { "returnType", attr_return_type },
+    { "fields", attr_fields },
 };
 
 static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t *def,
@@ -530,6 +605,14 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
         return CQ_EINVALID;
     }
     a->values = (const char *const *)m->enum_values[i];
+    a->virtual_deps = m->virtual_deps[i];
+    if (a->type != CQ_VIRTUAL && (ca->return_type || ca->has_fields)) {
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, ca->return_type ? "returnType" : "fields");
+        cq__diag_set(diag, sub, "\"%s\" belongs to a VIRTUAL attribute",
+                     ca->return_type ? "returnType" : "fields");
+        return CQ_EINVALID;
+    }
     bool is_enum = a->type == CQ_ENUM || (a->type == CQ_ARRAY && a->element_type == CQ_ENUM);
     if (is_enum && !a->values) {
         cq__diag_set(diag, path,
@@ -761,7 +844,9 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
     m->defaults = cq__calloc(n + 1, sizeof *m->defaults);
     m->validators = cq__calloc(n + 1, sizeof *m->validators);
     m->enum_values = cq__calloc(n + 1, sizeof *m->enum_values);
-    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators || !m->enum_values) {
+    m->virtual_deps = cq__calloc(n + 1, sizeof *m->virtual_deps);
+    if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators || !m->enum_values ||
+        !m->virtual_deps) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
     }
@@ -841,6 +926,9 @@ void cq__schema_free(cq__schema *s)
         for (size_t a = 0; m->enum_values && a < m->n_attrs; a++)
             cq__sch_strv_free(m->enum_values[a]);
         cq__free(m->enum_values);
+        for (size_t a = 0; m->virtual_deps && a < m->n_attrs; a++)
+            cq__free(m->virtual_deps[a]);
+        cq__free(m->virtual_deps);
         cq__free(m->hooks);
     }
     cq__free(s->models);

@@ -66,7 +66,9 @@ typedef struct cq__sch_attr {
     bool ref_none;           /* `references: null` */
     const char *on_delete;
     const char *on_update;
-    json_t *default_json; /* defaultValue as written (borrowed), NULL = none */
+    json_t *default_json;    /* defaultValue as written (borrowed), NULL = none */
+    const char *return_type; /* VIRTUAL: `returnType` as written; NULL = none */
+    bool has_fields;         /* VIRTUAL: `fields` was given */
 } cq__sch_attr;
 
 typedef struct cq__sch_model {
@@ -81,9 +83,12 @@ typedef struct cq__sch_model {
     const char **index_fields; /* every index's NULL-terminated field list, back to back, owned */
     cq_validator **validators; /* n_attrs attribute `validate` lists (NULL = none), owned */
     cq_validator *model_validators; /* the model option `validate`, owned */
-    char ***enum_values; /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
-                            owned; NULL entries = none */
-    cq_hook *hooks;      /* the model option `hooks` (names borrowed from the JSON), owned */
+    char ***enum_values;        /* n_attrs ENUM value lists (cq_attrs[i].values), NULL-terminated,
+                                   owned; NULL entries = none */
+    cq_hook *hooks;             /* the model option `hooks` (names borrowed from the JSON), owned */
+    const char ***virtual_deps; /* n_attrs VIRTUAL `fields` lists (cq_attrs[i].virtual_deps),
+                                   NULL-terminated, strings borrowed from the JSON, owned;
+                                   NULL entries = none */
     json_t *default_scope, *scopes; /* the options `defaultScope` and `scopes` (borrowed from
                                        the document), added after the associations */
 } cq__sch_model;

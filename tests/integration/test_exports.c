@@ -1142,6 +1142,22 @@ static void x_cq_db_unbound_hook(void)
     EXPECT((cq_db_unbound_hook(NULL, 0, &model, &event)) == NULL);
 }
 
+static void x_cq_db_bind_getter(void)
+{
+    EXPECT((cq_db_bind_getter(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_bind_setter(void)
+{
+    EXPECT((cq_db_bind_setter(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
+}
+
+static void x_cq_db_unbound_accessor(void)
+{
+    const char *model = "x", *attr = "x", *kind = "x";
+    EXPECT((cq_db_unbound_accessor(NULL, 0, &model, &attr, &kind)) == NULL);
+}
+
 static void x_cq_hook_set_where(void)
 {
     EXPECT((cq_hook_set_where(NULL, NULL)) == (CQ_EINVALID));
@@ -1410,6 +1426,9 @@ static const export_check checks[] = {
     { "cq_db_hook_bound", x_cq_db_hook_bound },
     { "cq_db_unbound_hook", x_cq_db_unbound_hook },
     { "cq_hook_set_where", x_cq_hook_set_where },
+    { "cq_db_bind_getter", x_cq_db_bind_getter },
+    { "cq_db_bind_setter", x_cq_db_bind_setter },
+    { "cq_db_unbound_accessor", x_cq_db_unbound_accessor },
     { "cq_model_attr_values", x_cq_model_attr_values },
     { "cq_model_attr_element_type", x_cq_model_attr_element_type },
     { "cq_model_add_scope", x_cq_model_add_scope },

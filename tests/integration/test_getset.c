@@ -222,6 +222,130 @@ static void test_getset__virtual_has_no_column_and_no_duplicate(void **state)
     cq_instance_free(u);
 }
 
+/* A getter bound by name counts its calls through the binding's user data. */
+static int counting_upper_get(cq_value **out, const cq_instance *inst, const char *attr, void *ud)
+{
+    (*(int *)ud)++;
+    return upper_get(out, inst, attr, NULL);
+}
+
+static const char user_schema[] =
+    "{\"models\": {\"user\": {\"attributes\": {"
+    "\"first\": \"STRING\","
+    "\"last\": {\"type\": \"STRING\", \"get\": \"upper\"},"
+    "\"email\": {\"type\": \"STRING\", \"set\": \"lower\"},"
+    "\"fullName\": {\"type\": \"VIRTUAL\", \"returnType\": \"STRING\","
+    " \"fields\": [\"first\", \"last\"], \"get\": \"fullGet\", \"set\": \"fullSet\"},"
+    "\"note\": \"VIRTUAL\"},"
+    "\"options\": {\"timestamps\": false}}}}";
+
+static void assert_users(cq_db *db, const char *expected)
+{
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT * FROM users ORDER BY id", NULL, NULL));
+    assert_json(rows, expected);
+    cq_value_free(rows);
+}
+
+/* A schema file's VIRTUAL attributes and getters / setters named there, bound by the
+ * program; the same toJSON and rows as the C definition (and as v6). */
+static void test_getset__schema_virtual_and_bound_accessors(void **state)
+{
+    cq_db *db = *state;
+    CQ_ASSERT_OK(db, cq_db_load_schema(db, user_schema, NULL));
+    cq_model *user = cq_db_model(db, "user");
+    assert_non_null(user);
+    assert_int_equal(cq_model_attr_count(user), 4); /* id, first, last, email */
+    /* every named accessor is reported until bound, in definition order */
+    const char *model = NULL, *attr = NULL, *kind = NULL;
+    const char *want[][3] = { { "upper", "last", "get" },
+                              { "lower", "email", "set" },
+                              { "fullGet", "fullName", "get" },
+                              { "fullSet", "fullName", "set" } };
+    for (size_t i = 0; i < 4; i++) {
+        const char *name = cq_db_unbound_accessor(db, i, &model, &attr, &kind);
+        assert_non_null(name);
+        assert_string_equal(name, want[i][0]);
+        assert_string_equal(model, "user");
+        assert_string_equal(attr, want[i][1]);
+        assert_string_equal(kind, want[i][2]);
+    }
+    assert_null(cq_db_unbound_accessor(db, 4, NULL, NULL, NULL));
+    /* an unbound setter or getter fails the call that reaches it */
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(db, cq_model_build(&u, user, NULL));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_instance_set(u, "fullName", cq_value_text("A B")));
+    assert_non_null(strstr(cq_db_error(db)->message, "setter \"fullSet\""));
+    CQ_ASSERT_OK(db, cq_instance_set(u, "last", cq_value_text("x")));
+    cq_value *v = NULL;
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_instance_get_value(&v, u, "last", NULL));
+    assert_null(v);
+    assert_non_null(strstr(cq_db_error(db)->message, "cq_db_bind_getter()"));
+    cq_instance_free(u);
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_bind_getter(db, "", upper_get, NULL));
+    CQ_ASSERT_ERR(db, CQ_EINVALID, cq_db_bind_setter(db, "x", NULL, NULL));
+    int calls = 0;
+    CQ_ASSERT_OK(db, cq_db_bind_getter(db, "upper", counting_upper_get, &calls));
+    CQ_ASSERT_OK(db, cq_db_bind_setter(db, "lower", lower_set, NULL));
+    CQ_ASSERT_OK(db, cq_db_bind_getter(db, "fullGet", full_get, NULL));
+    CQ_ASSERT_OK(db, cq_db_bind_setter(db, "fullSet", full_set, NULL));
+    assert_null(cq_db_unbound_accessor(db, 0, NULL, NULL, NULL));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+
+    cq_value *vals = cq_test_json(
+        "{\"fullName\": \"Ada Lovelace\", \"email\": \"ADA@X.COM\", \"note\": \"hi\"}");
+    CQ_ASSERT_OK(db, cq_model_create(&u, user, vals, NULL));
+    cq_value_free(vals);
+    assert_users(db,
+                 "[{\"id\":1,\"first\":\"Ada\",\"last\":\"Lovelace\",\"email\":\"ada@x.com\"}]");
+    assert_instance(u, "{\"last\":\"LOVELACE\",\"fullName\":\"Ada Lovelace\",\"id\":1,\"first\":"
+                       "\"Ada\",\"email\":\"ada@x.com\",\"note\":\"hi\"}");
+    assert_true(calls > 0); /* the binding's user data, not the attribute's */
+    cq_instance_free(u);
+}
+
+/* v6 Model.update: the values go through the setters of an instance built from them and
+ * what the setters stored is written (sideEffects); VIRTUAL values have no column, so an
+ * update of VIRTUAL values only sends no statement; without validation no setter runs.
+ * v6 for the same calls: UPDATE users SET email, first, last; no statement (result [0]);
+ * UPDATE users SET email (the value as given). */
+static void test_getset__bulk_update_setters_and_virtual(void **state)
+{
+    cq_db *db = *state;
+    cq_model *user = define_user(db);
+    cq_value *vals = cq_test_json("{\"fullName\": \"Ada Lovelace\", \"email\": \"ada@x.com\"}");
+    CQ_ASSERT_OK(db, cq_model_create(NULL, user, vals, NULL));
+    cq_value_free(vals);
+    cq_value *where = cq_test_json("{\"id\": 1}");
+    int64_t n = -1;
+    vals =
+        cq_test_json("{\"fullName\": \"Grace Hopper\", \"email\": \"G@H.COM\", \"note\": \"x\"}");
+    CQ_ASSERT_OK(db, cq_model_update(&n, user, vals, &(cq_bulk_opts){ .where = where }));
+    cq_value_free(vals);
+    assert_int_equal(n, 1);
+    assert_users(db, "[{\"id\":1,\"first\":\"Grace\",\"last\":\"Hopper\",\"email\":\"g@h.com\"}]");
+    /* VIRTUAL values only: no statement, nothing counted */
+    vals = cq_test_json("{\"note\": \"y\"}");
+    n = -1;
+    CQ_ASSERT_OK(db, cq_model_update(&n, user, vals, &(cq_bulk_opts){ .where = where }));
+    cq_value_free(vals);
+    assert_int_equal(n, 0);
+    assert_users(db, "[{\"id\":1,\"first\":\"Grace\",\"last\":\"Hopper\",\"email\":\"g@h.com\"}]");
+    /* validate: false builds nothing: no setter runs, the VIRTUAL value is dropped */
+    vals = cq_test_json("{\"fullName\": \"Alan Turing\", \"email\": \"Q@B.C\"}");
+    CQ_ASSERT_OK(
+        db, cq_model_update(&n, user, vals, &(cq_bulk_opts){ .where = where, .validate = CQ_OFF }));
+    cq_value_free(vals);
+    assert_int_equal(n, 1);
+    assert_users(db, "[{\"id\":1,\"first\":\"Grace\",\"last\":\"Hopper\",\"email\":\"Q@B.C\"}]");
+    /* an unknown key is still refused */
+    vals = cq_test_json("{\"nope\": 1}");
+    CQ_ASSERT_ERR(db, CQ_EUNKNOWN_ATTR,
+                  cq_model_update(&n, user, vals, &(cq_bulk_opts){ .where = where }));
+    cq_value_free(vals);
+    cq_value_free(where);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +353,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_getset__find_with_virtual_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_getset__virtual_has_no_column_and_no_duplicate, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_getset__schema_virtual_and_bound_accessors, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_getset__bulk_update_setters_and_virtual, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

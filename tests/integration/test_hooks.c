@@ -558,6 +558,154 @@ static void test_hooks__bound_by_name(void **state)
     assert_true(cq_hook_event_valid("beforeFindAfterExpandIncludeAll"));
 }
 
+static cq_model *define_plain(cq_db *db, const char *name, const char *attr)
+{
+    cq_model *m = NULL;
+    const cq_attr attrs[] = { { .name = attr, .type = CQ_STRING }, { 0 } };
+    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    return m;
+}
+
+static void expect_log(trace *log, const char *what, const char *want)
+{
+    if (strcmp(log->buf, want) != 0) {
+        print_error("%s: hooks ran as\n%s\nexpected:\n%s\n", what, log->buf, want);
+        fail();
+    }
+    log->buf[0] = '\0';
+}
+
+/* instance.validate() runs the validation hooks (v6 `hooks: true` by default); the join
+ * rows of addX / setX / removeX go through the join model's finders, bulkCreate, bulk update
+ * and bulk destroy with their hooks; bulkCreate with include runs each included model's
+ * bulkCreate hooks. The orders are what Sequelize 6 prints for the same calls (its
+ * concurrent parts excepted, noted below), with the rows read back. */
+static void test_hooks__validate_join_rows_and_bulk_include(void **state)
+{
+    dx_fixture *f = *state;
+    cq_db *db = f->db;
+    trace log = { "" };
+    cq_model *user = NULL;
+    const cq_validator len[] = { { .key = "len", .args = cq_test_json("[0, 10]") }, { 0 } };
+    const cq_attr uattrs[] = { { .name = "name", .type = CQ_STRING, .validate = len }, { 0 } };
+    CQ_ASSERT_OK(db,
+                 cq_db_define(&user, db, "user", uattrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    cq_value_free((cq_value *)len[0].args);
+    cq_model *co = define_plain(db, "company", "name"), *task = define_plain(db, "task", "title");
+    cq_model *tagm = define_plain(db, "tag", "name"), *ut = define_plain(db, "ut", "note");
+    cq_assoc *tags = NULL;
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, user, co, NULL));
+    CQ_ASSERT_OK(db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(&tags, user, tagm, &(cq_assoc_opts){ .through_model = ut }));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+    tag tu = { &log, "user", NULL }, tc = { &log, "company", NULL }, tt = { &log, "task", NULL };
+    tag tg = { &log, "tag", NULL }, tj = { &log, "ut", NULL };
+    for (size_t i = 0; events[i]; i++) {
+        CQ_ASSERT_OK(db, cq_model_add_hook(user, events[i], record, &tu));
+        CQ_ASSERT_OK(db, cq_model_add_hook(co, events[i], record, &tc));
+        CQ_ASSERT_OK(db, cq_model_add_hook(task, events[i], record, &tt));
+        CQ_ASSERT_OK(db, cq_model_add_hook(tagm, events[i], record, &tg));
+        CQ_ASSERT_OK(db, cq_model_add_hook(ut, events[i], record, &tj));
+    }
+
+    /* instance.validate() */
+    cq_instance *u = NULL;
+    cq_value *v = cq_test_json("{\"name\": \"ok\"}");
+    CQ_ASSERT_OK(db, cq_model_build(&u, user, v));
+    cq_value_free(v);
+    CQ_ASSERT_OK(db, cq_instance_validate(u, NULL));
+    expect_log(&log, "validate", "user.beforeValidate\nuser.afterValidate\n");
+    CQ_ASSERT_OK(db, cq_instance_validate(u, &(cq_validate_opts){ .hooks = CQ_OFF }));
+    expect_log(&log, "validate hooks: false", "");
+    CQ_ASSERT_OK(db, cq_instance_set(u, "name", cq_value_text("waytoolongname")));
+    CQ_ASSERT_ERR(db, CQ_EVALIDATION, cq_instance_validate(u, NULL));
+    expect_log(&log, "validate failing", "user.beforeValidate\nuser.validationFailed\n");
+    cq_instance_free(u);
+
+    /* join rows */
+    const cq_write_opts quiet = { .hooks = CQ_OFF };
+    cq_instance *t1 = NULL, *t2 = NULL;
+    v = cq_test_json("{\"name\": \"ann\"}");
+    CQ_ASSERT_OK(db, cq_model_create(&u, user, v, &quiet));
+    cq_value_free(v);
+    v = cq_test_json("{\"name\": \"t1\"}");
+    CQ_ASSERT_OK(db, cq_model_create(&t1, tagm, v, &quiet));
+    cq_value_free(v);
+    v = cq_test_json("{\"name\": \"t2\"}");
+    CQ_ASSERT_OK(db, cq_model_create(&t2, tagm, v, &quiet));
+    cq_value_free(v);
+    log.buf[0] = '\0';
+    const char *find = "ut.beforeFind\nut.beforeFindAfterExpandIncludeAll\n"
+                       "ut.beforeFindAfterOptions\nut.afterFind\n";
+    char want[1024];
+    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, NULL));
+    snprintf(want, sizeof want, "%sut.beforeBulkCreate\nut.afterBulkCreate\n", find);
+    expect_log(&log, "addTag", want);
+    v = cq_test_json("{\"note\": \"n\"}");
+    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, &(cq_assoc_opts_write){ .through = v }));
+    cq_value_free(v);
+    snprintf(want, sizeof want,
+             "%sut.beforeValidate\nut.afterValidate\nut.beforeBulkUpdate\nut.afterBulkUpdate\n",
+             find);
+    expect_log(&log, "addTag with through values", want);
+    /* v6 runs the DELETE and the INSERT at the same time (beforeBulkDestroy,
+     * beforeBulkCreate, afterBulkDestroy, afterBulkCreate); cequel one after the other */
+    CQ_ASSERT_OK(db, cq_assoc_set_instance(u, tags, t2, NULL));
+    snprintf(want, sizeof want,
+             "%sut.beforeBulkDestroy\nut.afterBulkDestroy\nut.beforeBulkCreate\n"
+             "ut.afterBulkCreate\n",
+             find);
+    expect_log(&log, "setTags", want);
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT COUNT(*) AS n FROM uts", NULL, NULL));
+    assert_int_equal(cq_value_as_int(cq_value_object_get(cq_value_array_get(rows, 0), "n")), 1);
+    cq_value_free(rows);
+    CQ_ASSERT_OK(db, cq_assoc_remove_instance(u, tags, t2, NULL));
+    expect_log(&log, "removeTag", "ut.beforeBulkDestroy\nut.afterBulkDestroy\n");
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT COUNT(*) AS n FROM uts", NULL, NULL));
+    assert_int_equal(cq_value_as_int(cq_value_object_get(cq_value_array_get(rows, 0), "n")), 0);
+    cq_value_free(rows);
+    cq_instance_free(t1);
+    cq_instance_free(t2);
+    cq_instance_free(u);
+
+    /* bulkCreate with include: v6 prints user.beforeBulkCreate, company.beforeBulkCreate,
+     * company.afterBulkCreate, (users), task.beforeBulkCreate, tag.beforeBulkCreate,
+     * task.afterBulkCreate, tag.afterBulkCreate, ut.beforeBulkCreate, ut.afterBulkCreate,
+     * user.afterBulkCreate: its includes run at the same time, cequel's one by one */
+    v = cq_test_json("[{\"name\": \"a\", \"company\": {\"name\": \"c\"}, \"tasks\": [{\"title\": "
+                     "\"x\"}, {\"title\": \"y\"}], \"tags\": [{\"name\": \"g\"}]},"
+                     " {\"name\": \"b\", \"tasks\": [{\"title\": \"z\"}]}]");
+    const cq_include inc[] = { { .model = co }, { .model = task }, { .model = tagm }, { 0 } };
+    cq_rows *made = NULL;
+    CQ_ASSERT_OK(db, cq_model_bulk_create(&made, user, v, &(cq_write_opts){ .include = inc }));
+    cq_value_free(v);
+    expect_log(&log, "bulkCreate with include",
+               "user.beforeBulkCreate\ncompany.beforeBulkCreate\ncompany.afterBulkCreate\n"
+               "task.beforeBulkCreate\ntask.afterBulkCreate\ntag.beforeBulkCreate\n"
+               "tag.afterBulkCreate\nut.beforeBulkCreate\nut.afterBulkCreate\n"
+               "user.afterBulkCreate\n");
+    cq_rows_free(made);
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db,
+                                 "SELECT (SELECT COUNT(*) FROM users) AS u, (SELECT COUNT(*) FROM "
+                                 "tasks) AS t, (SELECT COUNT(*) FROM uts) AS j, (SELECT COUNT(*) "
+                                 "FROM companies) AS c",
+                                 NULL, NULL));
+    const cq_value *r0 = cq_value_array_get(rows, 0);
+    assert_int_equal(cq_value_as_int(cq_value_object_get(r0, "u")), 3);
+    assert_int_equal(cq_value_as_int(cq_value_object_get(r0, "t")), 3);
+    assert_int_equal(cq_value_as_int(cq_value_object_get(r0, "j")), 1);
+    assert_int_equal(cq_value_as_int(cq_value_object_get(r0, "c")), 1);
+    cq_value_free(rows);
+    /* hooks: false runs none of them */
+    v = cq_test_json("[{\"name\": \"d\", \"tags\": [{\"name\": \"h\"}]}]");
+    CQ_ASSERT_OK(db, cq_model_bulk_create(NULL, user, v,
+                                          &(cq_write_opts){ .include = inc, .hooks = CQ_OFF }));
+    cq_value_free(v);
+    expect_log(&log, "bulkCreate with include, hooks: false", "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +719,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hooks__cascade_soft_deletes_children, dx_setup,
                                         dx_teardown),
         cmocka_unit_test_setup_teardown(test_hooks__bound_by_name, dx_setup, dx_teardown),
+        cmocka_unit_test_setup_teardown(test_hooks__validate_join_rows_and_bulk_include, dx_setup,
+                                        dx_teardown),
     };
     return DX_RUN("test_hooks", tests);
 }
