@@ -1466,19 +1466,23 @@ typedef struct sj_reader {
     size_t r; /* the row being read */
     cq_dialect d;
     cq_db *db;
+    cq__buf kb; /* the key being looked up (sj_key), reused from row to row */
 } sj_reader;
 
 /* Identity of the row of `t` whose selected columns start at col0, under `parent` (an
  * instance) through `node` (an include): both by address, as each is unique for the read.
  * *present: some primary-key cell is not NULL. */
-static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
-                    const void *parent, const void *node, bool *present)
+static const char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
+                          const void *parent, const void *node, bool *present)
 {
-    cq__buf b = { 0 };
-    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)parent);
-    cq__buf_putc(&b, ' ');
-    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)node);
-    cq__buf_putc(&b, ' ');
+    /* written into the reader's buffer: most rows repeat a key already held, so the copy
+     * that the map keeps is made only for a new one */
+    cq__buf *b = &s->kb;
+    b->len = 0;
+    cq__buf_put_hex(b, (uint64_t)(uintptr_t)parent);
+    cq__buf_putc(b, ' ');
+    cq__buf_put_hex(b, (uint64_t)(uintptr_t)node);
+    cq__buf_putc(b, ' ');
     size_t c = col0;
     *present = false;
     for (size_t k = 0; k < t->nattrs; k++) {
@@ -1489,10 +1493,10 @@ static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col
             continue;
         if (cell && !cq_value_is_null(cell))
             *present = true;
-        cq__buf_putc(&b, ',');
-        key_put(&b, cell); /* a NULL cell reads as null */
+        cq__buf_putc(b, ',');
+        key_put(b, cell); /* a NULL cell reads as null */
     }
-    return cq__buf_take(&b);
+    return b->oom ? NULL : b->data;
 }
 
 /* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
@@ -1564,19 +1568,16 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             continue;
         cq_model *t = n->target;
         bool present = true;
-        char *key = NULL;
+        const char *key = NULL;
         if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
             return oom(s->db);
-        if (!present) {
-            cq__free(key);
+        if (!present)
             continue; /* no row joined (LEFT OUTER): nor any below it */
-        }
         long slot = key ? keymap_get(&s->km, key) : -1;
         cq_instance *child = NULL;
         bool made = false;
         if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
             child = s->objs[slot];
-            cq__free(key);
         } else {
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
@@ -1592,11 +1593,16 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                 }
             }
             if (!bad && key) {
-                bad = sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0 ||
-                      keymap_set(&s->km, key, s->nobjs - 1) != 0;
-                key = NULL;
+                char *copy = cq__strdup(key);
+                if (!copy) {
+                    bad = true;
+                } else if (sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0) {
+                    cq__free(copy);
+                    bad = true;
+                } else {
+                    bad = keymap_set(&s->km, copy, s->nobjs - 1) != 0; /* takes copy */
+                }
             }
-            cq__free(key);
             if (bad)
                 return oom(s->db);
             made = true;
@@ -1645,21 +1651,23 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     s->res = one;
     s->r = 0;
     bool present = false;
-    char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
+    const char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
     if (!key)
         return oom(m->db);
     long slot = keymap_get(&s->km, key);
     cq_instance *inst = NULL;
     if (slot >= 0) {
         inst = st->rows->items[slot];
-        cq__free(key);
     } else {
+        char *copy = cq__strdup(key);
+        if (!copy)
+            return oom(m->db);
         inst = sj_build(s, m, st->sel, st->hidden, 0);
         if (!inst || cq__rows_push(st->rows, inst) != 0) {
-            cq__free(key);
+            cq__free(copy);
             return oom(m->db);
         }
-        if (keymap_set(&s->km, key, st->rows->n - 1) != 0)
+        if (keymap_set(&s->km, copy, st->rows->n - 1) != 0)
             return oom(m->db);
     }
     return sj_read_nodes(s, inst, st->p, slot < 0);
@@ -1670,6 +1678,7 @@ void cq__inc_sj_end(cq__sj_stream *st)
     if (!st)
         return;
     keymap_free(&st->s.km);
+    cq__buf_free(&st->s.kb);
     cq__free(st->s.objs);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);
