@@ -1452,8 +1452,69 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
 
 int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias)
 {
+    if (p->order_in_memory)
+        return CQ_OK;
     int rc = add_pk_order(st, m, alias);
     return rc == CQ_OK ? sj_order_nodes(st, p) : rc;
+}
+
+/* Orders instances of one model by their primary key, one integer attribute (qsort). */
+static int pk_cmp(const void *x, const void *y)
+{
+    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
+    size_t k = a->model->pk[0];
+    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
+    return (ka > kb) - (ka < kb);
+}
+
+static bool int_pk(const cq_model *m)
+{
+    return m->npk == 1 &&
+           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
+}
+
+static bool sj_nodes_sortable(const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        if (!n->joined)
+            continue; /* loaded by a query of its own, with its own order */
+        if (n->norders || !int_pk(n->target) || (n->sel && !n->sel[n->target->pk[0]]) ||
+            !sj_nodes_sortable(&n->children))
+            return false;
+    }
+    return true;
+}
+
+bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m)
+{
+    return int_pk(m) && sj_nodes_sortable(p);
+}
+
+static void sj_sort_tree(cq_instance *inst, const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        cq__included *inc = n->joined ? included_for(inst, n) : NULL;
+        if (!inc)
+            continue;
+        if (inc->many && inc->rows) {
+            if (inc->rows->n > 1)
+                qsort(inc->rows->items, inc->rows->n, sizeof *inc->rows->items, pk_cmp);
+            for (size_t k = 0; k < inc->rows->n; k++)
+                sj_sort_tree(inc->rows->items[k], &n->children);
+        } else if (inc->one) {
+            sj_sort_tree(inc->one, &n->children);
+        }
+    }
+}
+
+void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p)
+{
+    if (rows->n > 1)
+        qsort(rows->items, rows->n, sizeof *rows->items, pk_cmp);
+    for (size_t r = 0; r < rows->n; r++)
+        sj_sort_tree(rows->items[r], p);
 }
 
 typedef struct sj_reader {
@@ -1467,6 +1528,7 @@ typedef struct sj_reader {
     cq_dialect d;
     cq_db *db;
     cq__buf kb; /* the key being looked up (sj_key), reused from row to row */
+    bool by_pk; /* rows come unordered: a singular include keeps its greatest key, not the last */
 } sj_reader;
 
 /* Identity of the row of `t` whose selected columns start at col0, under `parent` (an
@@ -1583,6 +1645,12 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             int bad = !child;
             if (!bad && n->to_many) {
                 bad = cq__rows_push(inc->rows, child) != 0; /* frees child on failure */
+            } else if (!bad && inc->one && s->by_pk && pk_cmp(&child, &inc->one) < 0) {
+                /* unordered rows: the one the ORDER BY would have put last wins */
+                if (sj_keep(&s->grave, &s->ngrave, &s->grave_cap, child) != 0) {
+                    cq_instance_free(child);
+                    bad = true;
+                }
             } else if (!bad) {
                 /* a singular include with several rows for one parent: the last row wins */
                 if (inc->one && sj_keep(&s->grave, &s->ngrave, &s->grave_cap, inc->one) != 0) {
@@ -1635,6 +1703,7 @@ int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool
     }
     st->s.d = cq_db_dialect(m->db);
     st->s.db = m->db;
+    st->s.by_pk = p->order_in_memory;
     st->rows = rows;
     st->m = m;
     st->sel = sel;
