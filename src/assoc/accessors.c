@@ -205,6 +205,21 @@ static int atomic_begin(cq_txn **t, cq_db *db)
     return cq__txn_begin(t, db, cq__txn_current(db));
 }
 
+/* Whether a belongsToMany add/set may leave its savepoint to btm_add (which opens one only
+ * for more than one write): inside the caller's transaction, where a failed statement undoes
+ * only itself. Not on PostgreSQL, where it aborts the caller's whole transaction unless a
+ * savepoint catches it. */
+static bool atomic_lazy(cq_db *db)
+{
+    return cq_db_dialect(db) != CQ_DIALECT_POSTGRES && cq__txn_current(db) != NULL;
+}
+
+/* Ends what atomic_begin (or btm_add's lazy savepoint) opened; `rc` when nothing was. */
+static int atomic_end(cq_txn *t, int rc)
+{
+    return t ? cq__txn_finish(t, rc) : rc;
+}
+
 /* ---- the join-model side of belongsToMany -------------------------------------------- */
 
 static cq__expr *btm_join_on(const cq_assoc *a, const cq_value *src, bool paranoid)
@@ -821,8 +836,11 @@ static bool data_differs(const cq_instance *row, const cq_value *data)
     return false;
 }
 
+/* Adds (or, set_mode, sets) the links. With `lazy`, the caller's transaction is open and the
+ * call opens its savepoint (*lazy) only when it will write with more than one statement: a
+ * single statement that fails leaves nothing behind by itself. */
 static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                   const cq_value *defaults, bool set_mode)
+                   const cq_value *defaults, bool set_mode, cq_txn **lazy)
 {
     const cq_value *srcv = source_value(src, a);
     cq_value *keys = NULL;
@@ -843,12 +861,14 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         cq_value_free(keys_copy);
     const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
     const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
-    size_t nfresh = 0;
-    if (rc == CQ_OK && (!fresh_t || !fresh_k))
+    cq_value **update = cq__calloc(n + 1, sizeof *update); /* per target: data to write */
+    size_t nfresh = 0, nupdate = 0;
+    cq_value *obsolete = NULL;
+    if (rc == CQ_OK && (!fresh_t || !fresh_k || !update))
         rc = oom(a->source->db);
     if (rc == CQ_OK && set_mode) {
         /* obsolete rows: one DELETE */
-        cq_value *obsolete = cq_value_array();
+        obsolete = cq_value_array();
         for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
             const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
             if (!key_in(keys, k))
@@ -856,16 +876,6 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         }
         if (!obsolete)
             rc = oom(a->source->db);
-        else if (cq_value_size(obsolete)) {
-            cq_value *w =
-                with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
-            rc = w ? cq_model_destroy(NULL, a->through,
-                                      &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
-                   : oom(a->source->db);
-            cq_value_free(w);
-        } else {
-            cq_value_free(obsolete);
-        }
     }
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_value *k = cq_value_array_get(keys, i);
@@ -881,13 +891,37 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
             break;
         }
         /* add updates only what differs; set rewrites every kept row that has data */
-        if (cq_value_size(data) && (set_mode || data_differs(row, data)))
-            rc = btm_update(a, srcv, k, data);
-        else
+        if (cq_value_size(data) && (set_mode || data_differs(row, data))) {
+            update[i] = data;
+            nupdate++;
+        } else {
             cq_value_free(data);
+        }
+    }
+    size_t writes = (cq_value_size(obsolete) ? 1 : 0) + nupdate + (nfresh ? 1 : 0);
+    if (rc == CQ_OK && lazy && writes > 1)
+        rc = atomic_begin(lazy, a->source->db);
+    if (rc == CQ_OK && cq_value_size(obsolete)) {
+        cq_value *w =
+            with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
+        obsolete = NULL; /* taken by fk_in_object */
+        rc = w ? cq_model_destroy(NULL, a->through,
+                                  &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+               : oom(a->source->db);
+        cq_value_free(w);
+    }
+    for (size_t i = 0; i < n && update; i++) {
+        if (!update[i])
+            continue;
+        if (rc == CQ_OK)
+            rc = btm_update(a, srcv, cq_value_array_get(keys, i), update[i]); /* takes data */
+        else
+            cq_value_free(update[i]);
     }
     if (rc == CQ_OK)
         rc = btm_insert(a, srcv, fresh_t, fresh_k, nfresh, defaults);
+    cq_value_free(obsolete);
+    cq__free(update);
     cq__free(fresh_t);
     cq__free(fresh_k);
     cq_rows_free(cur);
@@ -934,7 +968,8 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (a->type == CQ_BELONGS_TO)
         return belongs_to_set(src, a, n ? &targets[0] : NULL, opts); /* one UPDATE */
     cq_txn *t = NULL;
-    rc = atomic_begin(&t, a->source->db);
+    bool lazy = a->type == CQ_BELONGS_TO_MANY && atomic_lazy(a->source->db);
+    rc = lazy ? CQ_OK : atomic_begin(&t, a->source->db);
     if (rc != CQ_OK)
         return rc;
     switch (a->type) {
@@ -947,10 +982,10 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
         rc = has_many_set(src, a, targets, n);
         break;
     case CQ_BELONGS_TO_MANY:
-        rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, true);
+        rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, true, lazy ? &t : NULL);
         break;
     }
-    return cq__txn_finish(t, rc);
+    return atomic_end(t, rc);
 }
 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
@@ -970,11 +1005,12 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
     if (a->type == CQ_HAS_MANY)
         return has_many_add(src, a, targets, n); /* one UPDATE: atomic by itself */
     cq_txn *t = NULL;
-    rc = atomic_begin(&t, a->source->db);
+    bool lazy = atomic_lazy(a->source->db);
+    rc = lazy ? CQ_OK : atomic_begin(&t, a->source->db);
     if (rc != CQ_OK)
         return rc;
-    rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false);
-    return cq__txn_finish(t, rc);
+    rc = btm_add(src, a, targets, n, opts ? opts->through : NULL, false, lazy ? &t : NULL);
+    return atomic_end(t, rc);
 }
 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
@@ -1063,7 +1099,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         rc = belongs_to_set(src, a, &tg, opts);
     } else if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
         cq_target tg = { .instance = inst };
-        rc = btm_add(src, a, &tg, 1, opts ? opts->through : NULL, false);
+        rc = btm_add(src, a, &tg, 1, opts ? opts->through : NULL, false, NULL);
     }
     rc = cq__txn_finish(t, rc);
     if (rc != CQ_OK) {

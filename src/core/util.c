@@ -78,13 +78,20 @@ void cq__buf_putn(cq__buf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
-    if (cq__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
+    if (b->len + n + 1 > b->cap && cq__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
         b->oom = true;
         return;
     }
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
+}
+
+void cq__buf_reserve(cq__buf *b, size_t n)
+{
+    if (!b->oom && b->len + n + 1 > b->cap &&
+        cq__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0)
+        b->oom = true;
 }
 
 void cq__buf_put(cq__buf *b, const char *s)
@@ -94,6 +101,11 @@ void cq__buf_put(cq__buf *b, const char *s)
 
 void cq__buf_putc(cq__buf *b, char c)
 {
+    if (!b->oom && b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     cq__buf_putn(b, &c, 1);
 }
 
@@ -173,12 +185,27 @@ void cq__now_iso(char out[32])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    /* strftime keeps the compiler's format-truncation analysis out of the way */
-    char base[24];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, 32, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000L));
+    /* every saved row takes two stamps, mostly within the same second: the date and time
+     * part is formatted once per second and thread */
+    static _Thread_local time_t last_sec = (time_t)-1;
+    static _Thread_local char base[24];
+    if (ts.tv_sec != last_sec) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        if (strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm) != 19) {
+            snprintf(out, 32, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000L));
+            return; /* a year beyond four digits: not cached */
+        }
+        last_sec = ts.tv_sec;
+    }
+    int ms = (int)(ts.tv_nsec / 1000000L);
+    memcpy(out, base, 19);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    out[21] = (char)('0' + ms / 10 % 10);
+    out[22] = (char)('0' + ms % 10);
+    out[23] = 'Z';
+    out[24] = '\0';
 }
 
 /* The bytes come from the kernel (getrandom), so there is no generator state to share

@@ -42,6 +42,8 @@ typedef struct cq__buf {
     bool oom;
 } cq__buf;
 
+/* Makes room for `n` more bytes at once (a builder whose usual size is known). */
+void cq__buf_reserve(cq__buf *b, size_t n);
 void cq__buf_put(cq__buf *b, const char *s);
 void cq__buf_putn(cq__buf *b, const char *s, size_t n);
 void cq__buf_putc(cq__buf *b, char c);

@@ -31,7 +31,8 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
 }
 
 /* Takes one row: `one` holds a single row (nrows 1) whose cells the callee may take (setting
- * them to NULL); returns CQ_OK to go on, or an error that ends the statement. */
+ * them to NULL); returns CQ_OK to go on, or an error that ends the statement. Its column
+ * names may be NULL (cells are read by position). */
 typedef int (*cq__row_fn)(void *ctx, cq__result *one);
 
 /* Limits every driver applies (cq_open_opts, URL parameters connect_timeout and
@@ -99,6 +100,7 @@ extern const cq__driver cq__driver_mysql; /* libmariadb; mysql:// and mariadb://
 
 typedef struct cq__prep_entry {
     char *sql;
+    size_t len; /* of sql */
     uint64_t hash, used;
     void *handle; /* the driver's statement; NULL = free slot */
 } cq__prep_entry;

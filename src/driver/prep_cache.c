@@ -8,14 +8,22 @@
 #include "core/util.h"
 #include "driver/driver.h"
 
-static uint64_t text_hash(const char *s)
+/* Every statement is looked up by its text before it runs: the text is hashed eight bytes
+ * at a time (a multiply-xorshift mix per word), not byte by byte. */
+static uint64_t text_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
+    const uint64_t k = 0x9e3779b97f4a7c15u;
+    uint64_t h = 1469598103934665603u ^ (n * k);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
     }
-    return h;
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * k;
+    return h ^ (h >> 32);
 }
 
 static bool starts_with_word(const char *sql, const char *word)
@@ -40,12 +48,13 @@ bool cq__prep_is_ddl(const char *sql)
 
 void *cq__prep_get(cq__prep_cache *c, const char *sql)
 {
-    if (strlen(sql) > CQ__PREP_MAX_SQL)
+    size_t len = strlen(sql);
+    if (len > CQ__PREP_MAX_SQL)
         return NULL;
-    uint64_t h = text_hash(sql);
+    uint64_t h = text_hash(sql, len);
     for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
         cq__prep_entry *e = &c->e[i];
-        if (e->handle && e->hash == h && strcmp(e->sql, sql) == 0) {
+        if (e->handle && e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0) {
             e->used = ++c->clock;
             return e->handle;
         }
@@ -64,7 +73,8 @@ bool cq__prep_full(const cq__prep_cache *c)
 void *cq__prep_put(cq__prep_cache *c, const char *sql, void *handle, bool *kept)
 {
     *kept = false;
-    if (strlen(sql) > CQ__PREP_MAX_SQL)
+    size_t len = strlen(sql);
+    if (len > CQ__PREP_MAX_SQL)
         return NULL;
     cq__prep_entry *slot = &c->e[0];
     for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
@@ -82,7 +92,7 @@ void *cq__prep_put(cq__prep_cache *c, const char *sql, void *handle, bool *kept)
     void *evicted = slot->handle;
     cq__free(slot->sql);
     *slot = (cq__prep_entry){
-        .sql = copy, .hash = text_hash(sql), .used = ++c->clock, .handle = handle
+        .sql = copy, .len = len, .hash = text_hash(sql, len), .used = ++c->clock, .handle = handle
     };
     *kept = true;
     return evicted;

@@ -251,7 +251,9 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     if (res) {
         memset(res, 0, sizeof *res);
         size_t ncols = (size_t)sqlite3_column_count(st);
-        if (ncols) {
+        if (ncols && row) {
+            res->ncols = ncols; /* rows handed to a callback are read by position: no names */
+        } else if (ncols) {
             /* the count is set once the names' array exists, so a half-built result frees */
             res->colnames = cq__calloc(ncols, sizeof(char *));
             if (!res->colnames) {

@@ -207,9 +207,10 @@ static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
 {
     if (verb == CQ__TXN_BEGIN && t->depth == 0 && db->s.cfg.begin_immediate)
         verb = CQ__TXN_BEGIN_IMMEDIATE;
+    /* a savepoint is named by its depth: only the innermost one is ever open at a depth, and
+     * the same few texts come back, so the driver's prepared statements are reused */
     char text[96];
-    if (cq__sql_txn_into(text, sizeof text, verb, t->depth == 0 ? 0 : t->id, cq_db_dialect(db)) !=
-        CQ_OK)
+    if (cq__sql_txn_into(text, sizeof text, verb, t->depth, cq_db_dialect(db)) != CQ_OK)
         return cq__db_fail(db, CQ_EINVALID, "transaction statement does not fit");
     return cq__session_exec_on(&db->s, t->conn, text, NULL, 0, NULL);
 }

@@ -265,6 +265,7 @@ void cq__model_free(cq_model *m)
     cq__accessors_free(m);
     cq__hooks_model_free(m);
     cq__scopes_free(m->scopes);
+    cq__free(atomic_load(&m->pk_sql));
     cq__free(m);
 }
 
@@ -996,10 +997,13 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
     if (a->type == CQ_DATE && d == CQ_DIALECT_SQLITE && cq_value_type_of(v) == CQ_VALUE_TEXT) {
         /* Sequelize's SQLite storage form: "2024-05-01 10:20:30.000 +00:00" */
         const char *s = cq_value_as_text(v);
-        char buf[48];
-        snprintf(buf, sizeof buf, "%.10s %.12s +00:00", s,
-                 strlen(s) >= 23 ? s + 11 : "00:00:00.000");
-        return cq_value_text(buf);
+        size_t len = strlen(s), day = len < 10 ? len : 10;
+        char buf[48]; /* written byte by byte: one per stored date, printf costs more */
+        memcpy(buf, s, day);
+        buf[day] = ' ';
+        memcpy(buf + day + 1, len >= 23 ? s + 11 : "00:00:00.000", 12);
+        memcpy(buf + day + 13, " +00:00", 7);
+        return cq_value_text_n(buf, day + 20);
     }
     if (a->type == CQ_DATE && d == CQ_DIALECT_MYSQL && cq_value_type_of(v) == CQ_VALUE_TEXT) {
         /* MySQL's DATETIME literal (the session is in UTC): "2024-05-01 10:20:30.123"; strict

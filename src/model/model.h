@@ -83,6 +83,7 @@ struct cq_model {
     bool has_getters;
     struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
     struct cq__scopes *scopes;   /* named scopes and the default scope (scopes.c), or NULL */
+    char *_Atomic pk_sql;        /* findByPk's plain statement, rendered once (find.c), or NULL */
 };
 
 struct cq_txn {

@@ -16,6 +16,7 @@
 #include "query/include.h"
 #include "query/stmt.h"
 #include "query/where.h"
+#include "sql/sql.h"
 
 static int oom(cq_db *db)
 {
@@ -645,6 +646,12 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
                          m->name);
     if (rc == CQ_OK && sj)
         rc = cq__inc_sj_check(&plan, m);
+    /* ordered by primary keys alone (no order asked for, integer keys): the rows are folded
+     * as they come and the tree sorted afterwards, which costs less than the database's sort
+     * of every joined row (and is the statement Sequelize sends, without ORDER BY) */
+    if (rc == CQ_OK && sj && o.limit == 0 && o.offset == 0 && !(o.order && o.order->attr) &&
+        cq__inc_sj_sortable(&plan, m))
+        plan.order_in_memory = true;
     for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
         size_t i = m->pk[k]; /* parents are told apart by their key: always read */
         if (sel[i])
@@ -674,6 +681,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         if (rc == CQ_OK)
             rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
         cq__inc_sj_end(stream);
+        if (rc == CQ_OK && plan.order_in_memory)
+            cq__inc_sj_sort(rows, &plan);
     } else if (rc == CQ_OK) {
         materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
@@ -1045,6 +1054,96 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
     return CQ_OK;
 }
 
+/* findByPk's statement for m, rendered once: `SELECT <every column> FROM <table> WHERE <pk> =
+ * ?` and the model's paranoid condition, as the general path writes it. NULL when it cannot
+ * be held (OOM, or a shape with other parameters). */
+static const char *pk_sql(cq_model *m, const bool *sel, const cq_value *pk)
+{
+    char *text = atomic_load(&m->pk_sql);
+    if (text)
+        return text;
+    cq_value *w = NULL;
+    if (pk_where(&w, m, pk) != CQ_OK)
+        return NULL;
+    cq_find_opts o = { .where = w };
+    cq__stmt *st = NULL;
+    cq__sql sql = { 0 };
+    cq_error scratch = { 0 };
+    int rc = build_select(&st, m, &o, (bool *)sel, false, NULL, NULL, SEL_DEFAULT, NULL);
+    if (rc == CQ_OK)
+        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), &scratch);
+    cq__stmt_free(st);
+    cq_value_free(w);
+    if (rc != CQ_OK || sql.n != 1) {
+        cq__sql_free(&sql);
+        cq__db_clear(m->db); /* the general path will say what is wrong, if anything */
+        return NULL;
+    }
+    text = sql.text;
+    sql.text = NULL;
+    cq__sql_free(&sql);
+    char *none = NULL;
+    if (!atomic_compare_exchange_strong(&m->pk_sql, &none, text)) {
+        cq__free(text); /* another thread rendered the same text first */
+        text = none;
+    }
+    return text;
+}
+
+/* findByPk without options on a model that has no default scope and no find hooks, with a
+ * plain key: the statement's text is rendered once per model (the frozen model cannot change
+ * it), so each call only binds the key and reads the row. *done = false leaves the call to
+ * the general path. */
+static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, bool *done)
+{
+    *done = false;
+    cq_value_type pt = cq_value_type_of(pk);
+    if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq_db_is_frozen(m->db) ||
+        cq__hooks_any(m, CQ__H_BEFORE_FIND) || cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
+        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND))
+        return CQ_OK;
+    cq_value *scope = NULL;
+    int rc = cq__scope_resolve(&scope, m, NULL);
+    if (rc != CQ_OK || scope) {
+        cq_value_free(scope);
+        cq__db_clear(m->db);
+        return CQ_OK;
+    }
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    if (!sel)
+        return CQ_OK;
+    cq_find_opts none = { 0 };
+    const char *text = NULL;
+    if (select_attrs(sel, m, &none) != CQ_OK || !(text = pk_sql(m, sel, pk))) {
+        cq__free(sel);
+        cq__db_clear(m->db);
+        return CQ_OK;
+    }
+    *done = true;
+    /* the key as the where builder binds it: coerced to the attribute's type, stored form */
+    const cq__attr *a = &m->attrs[m->pk[0]];
+    cq_value *checked = NULL;
+    rc = cq__attr_coerce(&checked, m, a, cq_value_copy(pk));
+    cq_value *param = rc == CQ_OK ? cq__attr_to_db(a, checked, cq_db_dialect(m->db)) : NULL;
+    cq_value_free(checked);
+    if (rc == CQ_OK && !param)
+        rc = oom(m->db);
+    cq_rows *rows = rc == CQ_OK ? cq__calloc(1, sizeof *rows) : NULL;
+    if (rc == CQ_OK && !rows)
+        rc = oom(m->db);
+    if (rc == CQ_OK) {
+        materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
+        const cq_value *params[1] = { param };
+        rc = cq__session_exec_rows(&m->db->s, text, params, 1, materialize_row, &mz);
+    }
+    if (rc == CQ_OK)
+        *out = cq_rows_take(rows, 0);
+    cq_rows_free(rows);
+    cq_value_free(param);
+    cq__free(sel);
+    return rc;
+}
+
 int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
                         const cq_find_opts *opts)
 {
@@ -1061,6 +1160,12 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
     }
     if (cq_value_is_null(pk))
         return CQ_OK; /* Sequelize resolves null for a null key without a query */
+    if (!opts) {
+        bool done = false;
+        int prc = find_by_pk_plain(out, m, pk, &done);
+        if (done)
+            return prc;
+    }
     cq_value *w = NULL;
     int rc = pk_where(&w, m, pk);
     if (rc != CQ_OK)

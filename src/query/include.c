@@ -1452,8 +1452,69 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
 
 int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias)
 {
+    if (p->order_in_memory)
+        return CQ_OK;
     int rc = add_pk_order(st, m, alias);
     return rc == CQ_OK ? sj_order_nodes(st, p) : rc;
+}
+
+/* Orders instances of one model by their primary key, one integer attribute (qsort). */
+static int pk_cmp(const void *x, const void *y)
+{
+    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
+    size_t k = a->model->pk[0];
+    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
+    return (ka > kb) - (ka < kb);
+}
+
+static bool int_pk(const cq_model *m)
+{
+    return m->npk == 1 &&
+           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
+}
+
+static bool sj_nodes_sortable(const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        if (!n->joined)
+            continue; /* loaded by a query of its own, with its own order */
+        if (n->norders || !int_pk(n->target) || (n->sel && !n->sel[n->target->pk[0]]) ||
+            !sj_nodes_sortable(&n->children))
+            return false;
+    }
+    return true;
+}
+
+bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m)
+{
+    return int_pk(m) && sj_nodes_sortable(p);
+}
+
+static void sj_sort_tree(cq_instance *inst, const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        cq__included *inc = n->joined ? included_for(inst, n) : NULL;
+        if (!inc)
+            continue;
+        if (inc->many && inc->rows) {
+            if (inc->rows->n > 1)
+                qsort(inc->rows->items, inc->rows->n, sizeof *inc->rows->items, pk_cmp);
+            for (size_t k = 0; k < inc->rows->n; k++)
+                sj_sort_tree(inc->rows->items[k], &n->children);
+        } else if (inc->one) {
+            sj_sort_tree(inc->one, &n->children);
+        }
+    }
+}
+
+void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p)
+{
+    if (rows->n > 1)
+        qsort(rows->items, rows->n, sizeof *rows->items, pk_cmp);
+    for (size_t r = 0; r < rows->n; r++)
+        sj_sort_tree(rows->items[r], p);
 }
 
 typedef struct sj_reader {
@@ -1466,19 +1527,24 @@ typedef struct sj_reader {
     size_t r; /* the row being read */
     cq_dialect d;
     cq_db *db;
+    cq__buf kb; /* the key being looked up (sj_key), reused from row to row */
+    bool by_pk; /* rows come unordered: a singular include keeps its greatest key, not the last */
 } sj_reader;
 
 /* Identity of the row of `t` whose selected columns start at col0, under `parent` (an
  * instance) through `node` (an include): both by address, as each is unique for the read.
  * *present: some primary-key cell is not NULL. */
-static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
-                    const void *parent, const void *node, bool *present)
+static const char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
+                          const void *parent, const void *node, bool *present)
 {
-    cq__buf b = { 0 };
-    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)parent);
-    cq__buf_putc(&b, ' ');
-    cq__buf_put_hex(&b, (uint64_t)(uintptr_t)node);
-    cq__buf_putc(&b, ' ');
+    /* written into the reader's buffer: most rows repeat a key already held, so the copy
+     * that the map keeps is made only for a new one */
+    cq__buf *b = &s->kb;
+    b->len = 0;
+    cq__buf_put_hex(b, (uint64_t)(uintptr_t)parent);
+    cq__buf_putc(b, ' ');
+    cq__buf_put_hex(b, (uint64_t)(uintptr_t)node);
+    cq__buf_putc(b, ' ');
     size_t c = col0;
     *present = false;
     for (size_t k = 0; k < t->nattrs; k++) {
@@ -1489,10 +1555,10 @@ static char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col
             continue;
         if (cell && !cq_value_is_null(cell))
             *present = true;
-        cq__buf_putc(&b, ',');
-        key_put(&b, cell); /* a NULL cell reads as null */
+        cq__buf_putc(b, ',');
+        key_put(b, cell); /* a NULL cell reads as null */
     }
-    return cq__buf_take(&b);
+    return b->oom ? NULL : b->data;
 }
 
 /* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
@@ -1564,24 +1630,27 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             continue;
         cq_model *t = n->target;
         bool present = true;
-        char *key = NULL;
+        const char *key = NULL;
         if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
             return oom(s->db);
-        if (!present) {
-            cq__free(key);
+        if (!present)
             continue; /* no row joined (LEFT OUTER): nor any below it */
-        }
         long slot = key ? keymap_get(&s->km, key) : -1;
         cq_instance *child = NULL;
         bool made = false;
         if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
             child = s->objs[slot];
-            cq__free(key);
         } else {
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
             if (!bad && n->to_many) {
                 bad = cq__rows_push(inc->rows, child) != 0; /* frees child on failure */
+            } else if (!bad && inc->one && s->by_pk && pk_cmp(&child, &inc->one) < 0) {
+                /* unordered rows: the one the ORDER BY would have put last wins */
+                if (sj_keep(&s->grave, &s->ngrave, &s->grave_cap, child) != 0) {
+                    cq_instance_free(child);
+                    bad = true;
+                }
             } else if (!bad) {
                 /* a singular include with several rows for one parent: the last row wins */
                 if (inc->one && sj_keep(&s->grave, &s->ngrave, &s->grave_cap, inc->one) != 0) {
@@ -1592,11 +1661,16 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                 }
             }
             if (!bad && key) {
-                bad = sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0 ||
-                      keymap_set(&s->km, key, s->nobjs - 1) != 0;
-                key = NULL;
+                char *copy = cq__strdup(key);
+                if (!copy) {
+                    bad = true;
+                } else if (sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0) {
+                    cq__free(copy);
+                    bad = true;
+                } else {
+                    bad = keymap_set(&s->km, copy, s->nobjs - 1) != 0; /* takes copy */
+                }
             }
-            cq__free(key);
             if (bad)
                 return oom(s->db);
             made = true;
@@ -1629,6 +1703,7 @@ int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool
     }
     st->s.d = cq_db_dialect(m->db);
     st->s.db = m->db;
+    st->s.by_pk = p->order_in_memory;
     st->rows = rows;
     st->m = m;
     st->sel = sel;
@@ -1645,21 +1720,23 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     s->res = one;
     s->r = 0;
     bool present = false;
-    char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
+    const char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
     if (!key)
         return oom(m->db);
     long slot = keymap_get(&s->km, key);
     cq_instance *inst = NULL;
     if (slot >= 0) {
         inst = st->rows->items[slot];
-        cq__free(key);
     } else {
+        char *copy = cq__strdup(key);
+        if (!copy)
+            return oom(m->db);
         inst = sj_build(s, m, st->sel, st->hidden, 0);
         if (!inst || cq__rows_push(st->rows, inst) != 0) {
-            cq__free(key);
+            cq__free(copy);
             return oom(m->db);
         }
-        if (keymap_set(&s->km, key, st->rows->n - 1) != 0)
+        if (keymap_set(&s->km, copy, st->rows->n - 1) != 0)
             return oom(m->db);
     }
     return sj_read_nodes(s, inst, st->p, slot < 0);
@@ -1670,6 +1747,7 @@ void cq__inc_sj_end(cq__sj_stream *st)
     if (!st)
         return;
     keymap_free(&st->s.km);
+    cq__buf_free(&st->s.kb);
     cq__free(st->s.objs);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);

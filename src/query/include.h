@@ -19,6 +19,7 @@ typedef struct cq__inc_plan {
     cq__inc *nodes; /* top-level nodes */
     size_t n;
     cq_include *expanded; /* the list with `all` elements expanded, owned (NULL: none) */
+    bool order_in_memory; /* single JOIN: ordered by cq__inc_sj_sort, not by ORDER BY */
 } cq__inc_plan;
 
 /* Which association an include element names (spec/include.md A1; CQ_EEAGER errors). */
@@ -94,8 +95,14 @@ int cq__inc_sj_check(const cq__inc_plan *p, cq_model *m);
 /* Joins and columns of every include, after the parent's columns already in `st`. */
 int cq__inc_sj_add(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias);
 /* After the caller's order terms: the parent's primary key, then per include (depth-first)
- * its recorded order terms and its primary key. */
+ * its recorded order terms and its primary key; nothing with p->order_in_memory. */
 int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias);
+/* Whether the order cq__inc_sj_order would send is only primary keys, each one integer
+ * attribute: then cq__inc_sj_sort gives the tree the same order in memory. */
+bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m);
+/* Orders the parents and every joined to-many list under them by primary key, as the ORDER
+ * BY of cq__inc_sj_order would have (call after the read, before the separate includes). */
+void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p);
 /* Folds the rows into parents (appended to `rows`; columns: the parent's selected attributes,
  * then those cq__inc_sj_add added, read by position) with their included trees, one row at a
  * time as the driver reads them (cq__db_exec_stmt_rows): begin, cq__inc_sj_row for each row

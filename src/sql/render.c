@@ -541,6 +541,7 @@ int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_erro
 {
     memset(out, 0, sizeof *out);
     render r = { .out = out, .d = dialect, .err = err, .rc = CQ_OK };
+    cq__buf_reserve(&r.b, 255); /* most statements fit: one allocation, not five doublings */
     switch (st->kind) {
     case CQ__ST_SELECT:
         render_select(&r, st);

@@ -993,6 +993,65 @@ static void test_join__one_statement_three_levels(void **state)
 
 /* ---- 100 parents x 3 children x 2 tags ------------------------------------------------------ */
 
+/* No order asked for, integer keys: the statement has no ORDER BY (as Sequelize sends it) and
+ * the tree is ordered by primary key in memory, the order the ORDER BY gave. Keys declared
+ * BIGINT PRIMARY KEY are not SQLite's rowid, so the rows come in insertion order (3, 1, 2),
+ * not in key order; a
+ * singular include read on two rows keeps the one with the greater key, as under the ORDER
+ * BY, although the smaller comes last. */
+static void test_join__unordered_rows_sorted_by_key(void **state)
+{
+    fixture *f = *state;
+    const cq_attr owner_attrs[] = { { .name = "id", .type = CQ_BIGINT, .primary_key = true },
+                                    { .name = "name", .type = CQ_STRING },
+                                    { 0 } };
+    cq_model *owner = NULL, *item = NULL, *card = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_define(&owner, f->db, "owner", owner_attrs, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_db_define(&item, f->db, "item", owner_attrs, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_db_define(&card, f->db, "card", owner_attrs, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, owner, item, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, owner, card, NULL));
+    /* tables of our own: sync makes an integer key SQLite's rowid, read in key order */
+    exec(f->db, "CREATE TABLE owners (id BIGINT PRIMARY KEY, name VARCHAR(255))");
+    exec(f->db, "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(255), ownerId BIGINT)");
+    exec(f->db, "CREATE TABLE cards (id BIGINT PRIMARY KEY, name VARCHAR(255), ownerId BIGINT)");
+    exec(f->db, "INSERT INTO owners (id, name) VALUES (3, 'c'), (1, 'a'), (2, 'b')");
+    exec(f->db, "INSERT INTO items (id, name, ownerId) VALUES (30, 'i30', 1), (10, 'i10', 1), "
+                "(40, 'i40', 3), (20, 'i20', 1)");
+    exec(f->db, "INSERT INTO cards (id, name, ownerId) VALUES (7, 'c7', 1), (5, 'c5', 1)");
+    /* the rows as the database hands them over unordered: not in key order */
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT name = 'c' FROM owners LIMIT 1"), 1);
+    cq_include inc[] = { { .model = item }, { .model = card }, { 0 } };
+    reset_sql(f);
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, owner,
+                                          &(cq_find_opts){ .include = inc, .single_join = true }));
+    assert_nsql(f, 1);
+    assert_null(strstr(f->sql[0], "ORDER BY"));
+    char *got = rows_text(rows);
+    assert_string_equal(
+        got, "[{\"id\":1,\"name\":\"a\",\"items\":[{\"id\":10,\"name\":\"i10\",\"ownerId\":1},"
+             "{\"id\":20,\"name\":\"i20\",\"ownerId\":1},{\"id\":30,\"name\":\"i30\",\"ownerId\":"
+             "1}],\"card\":{\"id\":7,\"name\":\"c7\",\"ownerId\":1}},{\"id\":2,\"name\":\"b\","
+             "\"items\":[],\"card\":null},{\"id\":3,\"name\":\"c\",\"items\":[{\"id\":40,\"name\":"
+             "\"i40\",\"ownerId\":3}],\"card\":null}]");
+    cq_free(got);
+    cq_rows_free(rows);
+    /* an order asked for keeps the ORDER BY, primary keys after it */
+    reset_sql(f);
+    rows = NULL;
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_all(&rows, owner,
+                                 &(cq_find_opts){ .include = inc,
+                                                  .single_join = true,
+                                                  .order = (cq_order[]){
+                                                      { .attr = "name", .desc = true }, { 0 } } }));
+    assert_non_null(strstr(f->sql[0], "ORDER BY"));
+    assert_int_equal(cq_rows_count(rows), 3);
+    assert_int_equal(cq_value_as_int(cq_instance_get(cq_rows_at(rows, 0), "id")), 3);
+    cq_rows_free(rows);
+}
+
 static void test_join__large_cross_product(void **state)
 {
     fixture *f = *state;
@@ -1148,6 +1207,7 @@ int main(void)
         T(accessor_and_count),
         T(one_statement_three_levels),
         T(large_cross_product),
+        T(unordered_rows_sorted_by_key),
         T(where_on_included_attribute),
     };
 #undef T

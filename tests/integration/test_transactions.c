@@ -484,6 +484,87 @@ static void test_transactions__nested_uses_savepoint(void **state)
     assert_int_equal(strncmp(c->sql[c->n - 1], "COMMIT", 6), 0);
 }
 
+/* Count of captured statements from `from` on that start with `prefix`. */
+static size_t count_prefix(const captured *c, size_t from, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = from; i < c->n; i++)
+        n += strncmp(c->sql[i], prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+/* A belongsToMany add/set inside the caller's transaction takes a savepoint only when it
+ * writes with more than one statement (a single failing statement undoes only itself); the
+ * savepoint's text is the same from call to call (named by depth), and a failure inside one
+ * undoes the whole call but not the caller's earlier work. */
+static void test_transactions__accessor_savepoint_only_when_needed(void **state)
+{
+    (void)state;
+    captured cap = { 0 };
+    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &cap } };
+    cq_db *db = NULL;
+    cq_error err = { 0 };
+    assert_int_equal(cq_db_open(&db, "sqlite::memory:", &opts, &err), CQ_OK);
+    cq_model *post = NULL, *tag = NULL;
+    cq_assoc *tags = NULL;
+    CQ_ASSERT_OK(db, cq_db_define(&post, db, "post", user_attrs, NULL));
+    CQ_ASSERT_OK(db, cq_db_define(&tag, db, "tag", user_attrs, NULL));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to_many(&tags, post, tag, &(cq_assoc_opts){ .through = "post_tag" }));
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+    cq_value *v = cq_value_object();
+    assert_int_equal(cq_value_object_set(v, "username", cq_value_text("p")), CQ_OK);
+    cq_instance *p = NULL, *t1 = NULL, *t2 = NULL;
+    CQ_ASSERT_OK(db, cq_model_create(&p, post, v, NULL));
+    CQ_ASSERT_OK(db, cq_model_create(&t1, tag, NULL, NULL));
+    CQ_ASSERT_OK(db, cq_model_create(&t2, tag, NULL, NULL));
+    cq_value_free(v);
+    cq_value *k99 = cq_value_int(99);
+    cq_txn *txn = NULL;
+    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    cq_assoc_opts_write in = { .transaction = txn };
+
+    /* one INSERT: no savepoint */
+    size_t from = cap.n;
+    CQ_ASSERT_OK(db, cq_assoc_add(p, tags, &(cq_target){ .instance = t1 }, 1, &in));
+    assert_int_equal(count_prefix(&cap, from, "SAVEPOINT"), 0);
+    assert_int_equal(count_prefix(&cap, from, "INSERT"), 1);
+    /* a failing single INSERT leaves nothing and the transaction usable */
+    from = cap.n;
+    CQ_ASSERT_ERR(db, CQ_EFOREIGNKEY, cq_assoc_add(p, tags, &(cq_target){ .key = k99 }, 1, &in));
+    assert_int_equal(count_prefix(&cap, from, "SAVEPOINT"), 0);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM post_tag"), 1);
+    /* set: DELETE t1's link, then an INSERT that fails: in a savepoint, the DELETE undone */
+    from = cap.n;
+    CQ_ASSERT_ERR(
+        db, CQ_EFOREIGNKEY,
+        cq_assoc_set(p, tags, (cq_target[]){ { .instance = t2 }, { .key = k99 } }, 2, &in));
+    assert_int_equal(count_prefix(&cap, from, "SAVEPOINT \"cq_sp_1\";"), 1);
+    assert_int_equal(count_prefix(&cap, from, "ROLLBACK TO SAVEPOINT \"cq_sp_1\";"), 1);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM post_tag WHERE tagId = 1"), 1);
+    /* set that succeeds: the same savepoint text again */
+    from = cap.n;
+    CQ_ASSERT_OK(db, cq_assoc_set(p, tags, &(cq_target){ .instance = t2 }, 1, &in));
+    assert_int_equal(count_prefix(&cap, from, "SAVEPOINT \"cq_sp_1\";"), 1);
+    assert_int_equal(count_prefix(&cap, from, "RELEASE SAVEPOINT \"cq_sp_1\";"), 1);
+    CQ_ASSERT_OK(db, cq_txn_commit(txn));
+    cq_txn_free(txn);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM post_tag"), 1);
+    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM post_tag WHERE tagId = 2"), 1);
+
+    /* outside a transaction the accessor still runs in one of its own */
+    from = cap.n;
+    CQ_ASSERT_OK(db, cq_assoc_add(p, tags, &(cq_target){ .instance = t1 }, 1, NULL));
+    assert_int_equal(count_prefix(&cap, from, "BEGIN"), 1);
+    assert_int_equal(count_prefix(&cap, from, "COMMIT"), 1);
+    cq_value_free(k99);
+    cq_instance_free(t2);
+    cq_instance_free(t1);
+    cq_instance_free(p);
+    cq_db_close(db);
+    captured_clear(&cap);
+}
+
 static void test_transactions__statements_carry_transaction_id(void **state)
 {
     logging_fixture *f = *state;
@@ -625,6 +706,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transactions__statements_carry_transaction_id,
                                         setup_logging, teardown_logging),
         cmocka_unit_test(test_transactions__close_rolls_back_open_transaction),
+        cmocka_unit_test(test_transactions__accessor_savepoint_only_when_needed),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
