@@ -31,7 +31,10 @@ static const server_kind kinds[] = {
 static struct {
     const server_kind *kind;
     const char *prog;
-    const char *base_url; /* from the environment */
+    const char *base_url;  /* from the environment */
+    const char *admin_url; /* where databases are created and dropped: base_url, or for
+                              PostgreSQL CQ_TEST_POSTGRES_ADMIN_URL when set (a direct
+                              connection when base_url goes through a pooler) */
     char dbname[64];
     char *url; /* the URL of the run's own database */
 } run;
@@ -73,8 +76,13 @@ static int drop_database(void)
 {
     char sql[160];
     const char *q = run.kind->quote;
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s%s%s", q, run.dbname, q);
-    return admin_exec(run.base_url, sql);
+    /* a pooler (PgBouncer) keeps server connections to the database open after the tests
+     * closed theirs: PostgreSQL (13 and later) ends them with FORCE */
+    const char *pooler = getenv("CQ_TEST_PGBOUNCER_URL");
+    bool force = run.kind->dialect == CQ_DIALECT_POSTGRES && pooler && *pooler;
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s%s%s%s", q, run.dbname, q,
+             force ? " WITH (FORCE)" : "");
+    return admin_exec(run.admin_url, sql);
 }
 
 static int create_database(void)
@@ -82,7 +90,7 @@ static int create_database(void)
     char sql[160];
     const char *q = run.kind->quote;
     snprintf(sql, sizeof sql, "CREATE DATABASE %s%s%s%s", q, run.dbname, q, run.kind->charset);
-    return admin_exec(run.base_url, sql);
+    return admin_exec(run.admin_url, sql);
 }
 
 int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
@@ -105,6 +113,10 @@ int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
                run.kind->env);
         return 77;
     }
+    run.admin_url = run.base_url;
+    const char *admin = getenv("CQ_TEST_POSTGRES_ADMIN_URL");
+    if (run.kind->dialect == CQ_DIALECT_POSTGRES && admin && *admin)
+        run.admin_url = admin;
     snprintf(run.dbname, sizeof run.dbname, "%s_%ld", db_prefix, (long)getpid());
     run.url = with_database(run.base_url, run.dbname);
     if (!run.url)
