@@ -101,6 +101,13 @@ int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
             run.kind = &kinds[i];
     if (!run.kind)
         return 1;
+    /* CQ_TEST_ONLY_DIALECT (tests/support/through-pgbouncer): the other server is left out */
+    const char *only = getenv("CQ_TEST_ONLY_DIALECT");
+    if (only && *only &&
+        strcmp(only, run.kind->dialect == CQ_DIALECT_POSTGRES ? "postgres" : "mysql") != 0) {
+        printf("%s: CQ_TEST_ONLY_DIALECT=%s; %s left out\n", prog, only, run.kind->driver);
+        return 77;
+    }
     run.base_url = getenv(run.kind->env);
     if (!run.base_url || !*run.base_url) {
         const char *ci = getenv("CI");
@@ -240,12 +247,18 @@ int srv_any_setup(void **state)
 
 int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const char *dialect))
 {
-    int failed = group("sqlite");
+    /* CQ_TEST_ONLY_DIALECT=postgres (tests/support/through-pgbouncer): that one alone */
+    const char *only = getenv("CQ_TEST_ONLY_DIALECT");
+    if (only && !*only)
+        only = NULL;
+    int failed = !only || strcmp(only, "sqlite") == 0 ? group("sqlite") : 0;
     static const struct {
         cq_dialect d;
         const char *name;
     } servers[] = { { CQ_DIALECT_POSTGRES, "postgres" }, { CQ_DIALECT_MYSQL, "mysql" } };
     for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++) {
+        if (only && strcmp(only, servers[i].name) != 0)
+            continue;
         int rc = srv_begin(servers[i].d, prog, db_prefix);
         if (rc == 77)
             continue;
