@@ -194,11 +194,15 @@ static void test_timeout_in_transaction(void **state)
     cq_db *db =
         open_url(bouncer_url, &(cq_open_opts){ .pool = { .max = 1 }, .statement_timeout_ms = 300 });
     cq_txn *txn = NULL;
-    CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
+    /* the isolation level is set after the SET LOCAL, still before the first query */
+    CQ_ASSERT_OK(db, cq_db_transaction(
+                         &txn, db, &(cq_txn_opts){ .isolation_level = CQ_ISOLATION_SERIALIZABLE }));
     cq_value *rows = NULL;
-    CQ_ASSERT_OK(
-        db, cq_db_query(&rows, db, "SELECT current_setting('statement_timeout') AS t", NULL, txn));
-    cq_test_assert_json(rows, "[{\"t\":\"300ms\"}]");
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db,
+                                 "SELECT current_setting('statement_timeout') AS t, "
+                                 "current_setting('transaction_isolation') AS i",
+                                 NULL, txn));
+    cq_test_assert_json(rows, "[{\"t\":\"300ms\",\"i\":\"serializable\"}]");
     cq_value_free(rows);
     int64_t pid = backend(db, txn);
     double t0 = now_s();
