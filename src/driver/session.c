@@ -85,9 +85,9 @@ static int pool_param(const char *key, size_t klen, const char *val, size_t vlen
     return CQ_OK;
 }
 
-/* Takes connect_timeout, statement_timeout and the pool parameters out of the query string of
- * `target` (the URL after the scheme), into `o` and `p`; the target without them becomes
- * *out (free it). */
+/* Takes connect_timeout, statement_timeout, transaction_pooler and the pool parameters out of
+ * the query string of `target` (the URL after the scheme), into `o` and `p`; the target
+ * without them becomes *out (free it). */
 static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const char *target,
                        cq_error *err)
 {
