@@ -39,7 +39,8 @@ demo: build
 docs: build
 	@cmake --build $(BUILD) --target docs
 
-# Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL and MariaDB
+# Each test run gets throwaway database servers (scripts/test-servers: PostgreSQL, PgBouncer in
+# front of it (CQ_TEST_PGBOUNCER_URL) and MariaDB
 # on free loopback ports, exported as CQ_TEST_POSTGRES_URL and CQ_TEST_MYSQL_URL); the server
 # tests skip when none can start (except under CI).
 test-normal: build

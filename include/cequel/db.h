@@ -130,6 +130,15 @@ typedef struct cq_open_opts {
     cq_isolation_level isolation_level; /**< level of every top-level transaction that names
                                              none (Sequelize's `isolationLevel` option);
                                              default: the server's */
+    /** PostgreSQL only: the server is reached through a pooler in transaction mode (PgBouncer
+     * `pool_mode = transaction`), which may hand each transaction, and each statement outside
+     * one, to a different server connection. Statements are then sent unnamed (never prepared
+     * by name and reused), and nothing is set for the session beyond what such a pooler keeps
+     * per client (client_encoding, TimeZone); statement_timeout is applied with `SET LOCAL`
+     * inside each transaction, and outside one by a cancel request at the limit. Default
+     * false; URL parameter `transaction_pooler=true`. Any other dialect refuses it with
+     * CQ_EINVALID. See docs/deployment.md. */
+    bool transaction_pooler;
 } cq_open_opts;
 
 /** Pool figures at one moment (cq_db_pool_stats()). */
@@ -160,7 +169,8 @@ typedef struct cq_pool_stats {
  * Every URL takes two parameters of cequel's own (taken out before the driver sees the URL;
  * cq_open_opts fields that are not 0 win): `connect_timeout` (a number of seconds, or with a
  * unit: `500ms`, `2s`, `1min`) and `statement_timeout` (milliseconds, or with a unit), e.g.
- * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`.
+ * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`. PostgreSQL URLs also take
+ * `transaction_pooler=true` (see cq_open_opts.transaction_pooler).
  *
  * Lost connections: every pooled connection is replaced when it is found dead. A call
  * outside a transaction whose connection the server closed while it was idle (a restart)

@@ -553,8 +553,10 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
  * tools. Rows come back as an array of objects keyed by column name.
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
  * @param db        the connection.
- * @param sql       the statement, with the dialect's own placeholders (`?`; `$1`, `$2`... on
- *                  PostgreSQL).
+ * @param sql       the statement, with a `?` for each parameter on every dialect (on
+ *                  PostgreSQL cequel numbers them `$1`, `$2`... before sending); a `?` inside
+ *                  quotes ('...', "...", `...`) is text, not a placeholder. The count of `?`
+ *                  must match `params` (else CQ_EINVALID); PostgreSQL's own `$1` is not bound.
  * @param params    array of values bound in order; NULL for none.
  * @param txn       the transaction to run in; NULL for none.
  * @return CQ_OK, CQ_EDATABASE (and the constraint codes).

@@ -40,6 +40,9 @@ typedef int (*cq__row_fn)(void *ctx, cq__result *one);
 typedef struct cq__conn_opts {
     uint32_t connect_timeout_ms;
     uint32_t statement_timeout_ms;
+    /* PostgreSQL behind a transaction-mode pooler (PgBouncer): unnamed statements only, no
+     * session state beyond a transaction */
+    bool transaction_pooler;
 } cq__conn_opts;
 
 /* How long a client waits for the answer to a statement when statement_timeout_ms is set:

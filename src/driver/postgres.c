@@ -40,6 +40,13 @@ struct cq__conn {
     uint64_t serial;               /* statement names are never reused on a connection */
     uint32_t statement_timeout_ms; /* 0: none */
     bool broken; /* an answer did not come in time: the connection is mid-statement, unusable */
+    /* transaction_pooler: behind PgBouncer in transaction mode each transaction (and each
+     * statement outside one) may run on another server connection, so nothing is prepared by
+     * name and statement_timeout is never a setting of the session: SET LOCAL after BEGIN
+     * inside a transaction, a cancel request at the limit outside one */
+    bool pooler;
+    uint64_t cancel_at; /* ms (now_ms()) when the running statement is cancelled; 0: never */
+    bool cancel_sent;   /* a cancel request went for the running statement */
 };
 
 /* Statements are sent with libpq's asynchronous calls and their answers awaited with poll(),
@@ -78,12 +85,43 @@ static uint64_t statement_deadline(const cq__conn *c)
 
 static int map_error(cq__conn *c, const PGresult *r, cq_error *err);
 
+/* Asks the server (through the pooler, which forwards it to the server connection running the
+ * statement) to cancel the running statement: it then answers with SQLSTATE 57014. */
+static void send_cancel(cq__conn *c)
+{
+    PGcancel *k = PQgetCancel(c->pg);
+    char buf[256];
+    if (k && PQcancel(k, buf, (int)sizeof buf))
+        c->cancel_sent = true;
+    PQfreeCancel(k);
+}
+
+/* Before a statement is sent: with transaction_pooler and a statement_timeout, a statement
+ * outside a transaction is cancelled at the limit (inside one, SET LOCAL statement_timeout
+ * does it on the server). */
+static void arm_cancel(cq__conn *c)
+{
+    c->cancel_sent = false;
+    c->cancel_at =
+        c->pooler && c->statement_timeout_ms && PQtransactionStatus(c->pg) == PQTRANS_IDLE
+            ? now_ms() + c->statement_timeout_ms
+            : 0;
+}
+
 /* The next result of the statement sent, waiting until `deadline` at most; NULL when none is
  * left, or when the wait failed (*code set, the connection marked broken). */
 static PGresult *next_result(cq__conn *c, uint64_t deadline, int *code, cq_error *err)
 {
     while (PQisBusy(c->pg)) {
-        int w = wait_fd(PQsocket(c->pg), POLLIN, deadline);
+        uint64_t until = deadline;
+        if (c->cancel_at && (!until || c->cancel_at < until))
+            until = c->cancel_at;
+        int w = wait_fd(PQsocket(c->pg), POLLIN, until);
+        if (w == 0 && c->cancel_at && until == c->cancel_at) {
+            c->cancel_at = 0; /* once; the answer (57014) is awaited until `deadline` */
+            send_cancel(c);
+            continue;
+        }
         if (w == 0) {
             c->broken = true;
             *code = cq__err_set(err, CQ_ETIMEOUT,
@@ -186,6 +224,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     PQconninfoFree(parsed);
     uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
     c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
+    c->pooler = opts && opts->transaction_pooler;
     uint64_t deadline = connect_ms ? now_ms() + connect_ms : 0;
     /* the non-blocking connect, so connect_timeout counts in milliseconds (libpq's own
      * parameter counts whole seconds, at least 2) */
@@ -223,11 +262,16 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
     /* Sequelize's connection manager: warnings only, and a UTC session so timestamptz values
      * come back as "... +00" (normalised to ISO by the model layer); statement_timeout makes
-     * the server cancel a statement that runs too long (SQLSTATE 57014) */
-    char *setup = cq__asprintf("SET client_encoding TO 'UTF8'; SET client_min_messages TO "
-                               "warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE; "
-                               "SET statement_timeout = %u",
-                               (unsigned)c->statement_timeout_ms);
+     * the server cancel a statement that runs too long (SQLSTATE 57014). Behind a
+     * transaction pooler only the two settings it keeps per client and sets again on every
+     * server connection it hands over (PgBouncer tracks client_encoding and TimeZone); the
+     * rest would stay on a server connection that other clients get next. */
+    char *setup = c->pooler ? cq__strdup("SET client_encoding TO 'UTF8'; "
+                                         "SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE")
+                            : cq__asprintf("SET client_encoding TO 'UTF8'; SET client_min_messages "
+                                           "TO warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO "
+                                           "MINUTE; SET statement_timeout = %u",
+                                           (unsigned)c->statement_timeout_ms);
     if (!setup) {
         PQfinish(c->pg);
         cq__free(c);
@@ -303,6 +347,8 @@ static void pg_close(cq__conn *c)
  * any error in the statement). */
 static const char *prepared_name(cq__conn *c, const char *sql, int n_params)
 {
+    if (c->pooler)
+        return NULL; /* a named statement lives on one server connection of the pooler's */
     if (strlen(sql) > CQ__PREP_MAX_SQL || !cq__prep_is_dml(sql))
         return NULL;
     const char *name = cq__prep_get(&c->prep, sql);
@@ -360,6 +406,11 @@ static int map_error(cq__conn *c, const PGresult *r, cq_error *err)
     } else {
         set_message(err, code, "", PQerrorMessage(c->pg));
     }
+    if (code == CQ_ETIMEOUT && c->cancel_sent && strcmp(state, "57014") == 0)
+        cq__err_set(err, code,
+                    "canceling statement due to statement timeout (%u ms, cancelled by a "
+                    "request from the client: transaction_pooler)",
+                    (unsigned)c->statement_timeout_ms);
     if (err && state && strlen(state) == 5)
         memcpy(err->sqlstate, state, 6);
     return code;
@@ -535,6 +586,20 @@ static void params_free(const char **values, char **owned, size_t n)
     cq__free(values);
 }
 
+/* transaction_pooler: statement_timeout for the transaction just begun, which ends with it */
+static int set_local_timeout(cq__conn *c, cq_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %u",
+             (unsigned)c->statement_timeout_ms);
+    int code = CQ_OK;
+    PGresult *r = run_simple(c, sql, statement_deadline(c), &code, err);
+    if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        code = map_error(c, r, err);
+    PQclear(r);
+    return code;
+}
+
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
                    cq__result *res, cq_error *err)
 {
@@ -551,6 +616,7 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         goto done;
     /* no parameter types: the server infers each one from where it appears */
     const char *name = prepared_name(c, sql, (int)n_params);
+    arm_cancel(c);
     uint64_t deadline = statement_deadline(c);
     int sent = c->broken ? 0
                : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
@@ -568,8 +634,15 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         goto done;
     }
     r = last_result(c, deadline, &code, err);
+    c->cancel_at = 0;
     if (code != CQ_OK)
         goto done;
+    if (c->pooler && c->statement_timeout_ms && strncasecmp(sql, "BEGIN", 5) == 0 &&
+        PQresultStatus(r) == PGRES_COMMAND_OK) {
+        code = set_local_timeout(c, err);
+        if (code != CQ_OK)
+            goto done;
+    }
     if (cq__prep_is_ddl(sql))
         cache_clear(c); /* a changed table must not meet a statement planned before */
     ExecStatusType st = PQresultStatus(r);
@@ -612,6 +685,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         return code;
     }
     const char *name = prepared_name(c, sql, (int)n_params);
+    arm_cancel(c);
     uint64_t deadline = statement_deadline(c);
     int sent = c->broken ? 0
                : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
@@ -652,6 +726,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         }
         PQclear(r);
     }
+    c->cancel_at = 0;
     if (code == CQ_OK)
         code = wait_code;
     cq__result_free(&one);

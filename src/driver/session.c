@@ -85,9 +85,9 @@ static int pool_param(const char *key, size_t klen, const char *val, size_t vlen
     return CQ_OK;
 }
 
-/* Takes connect_timeout, statement_timeout and the pool parameters out of the query string of
- * `target` (the URL after the scheme), into `o` and `p`; the target without them becomes
- * *out (free it). */
+/* Takes connect_timeout, statement_timeout, transaction_pooler and the pool parameters out of
+ * the query string of `target` (the URL after the scheme), into `o` and `p`; the target
+ * without them becomes *out (free it). */
 static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const char *target,
                        cq_error *err)
 {
@@ -114,6 +114,25 @@ static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const c
         } else if (kn == 17 && strncmp(p, "statement_timeout", 17) == 0) {
             slot = &o->statement_timeout_ms; /* milliseconds, as PostgreSQL's setting */
             name = "statement_timeout";
+        } else if (kn == 18 && strncmp(p, "transaction_pooler", 18) == 0) {
+            /* true/false, 1/0, on/off, yes/no; the bare name means true */
+            const char *v = eq ? eq + 1 : "true";
+            size_t vn = eq ? n - kn - 1 : 4;
+            bool on = (vn == 4 && strncasecmp(v, "true", 4) == 0) || (vn == 1 && *v == '1') ||
+                      (vn == 2 && strncasecmp(v, "on", 2) == 0) ||
+                      (vn == 3 && strncasecmp(v, "yes", 3) == 0);
+            bool off = (vn == 5 && strncasecmp(v, "false", 5) == 0) || (vn == 1 && *v == '0') ||
+                       (vn == 3 && strncasecmp(v, "off", 3) == 0) ||
+                       (vn == 2 && strncasecmp(v, "no", 2) == 0);
+            if (!on && !off) {
+                cq__free(t);
+                return cq__err_set(err, CQ_EINVALID,
+                                   "bad database URL parameter transaction_pooler=\"%.*s\": "
+                                   "expected true or false",
+                                   (int)vn, v);
+            }
+            o->transaction_pooler = on;
+            pooled = true; /* taken out of the URL */
         } else if (eq) {
             int rc = pool_param(p, kn, eq + 1, n - kn - 1, pool, &pooled, err);
             if (rc != CQ_OK) {
@@ -189,6 +208,16 @@ int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
         s->conn_opts.connect_timeout_ms = opts->connect_timeout_ms;
     if (opts && opts->statement_timeout_ms)
         s->conn_opts.statement_timeout_ms = opts->statement_timeout_ms;
+    if (opts && opts->transaction_pooler)
+        s->conn_opts.transaction_pooler = true;
+    if (s->conn_opts.transaction_pooler && drv->dialect != CQ_DIALECT_POSTGRES) {
+        cq__free(s->target);
+        s->target = NULL;
+        return cq__err_set(err, CQ_EINVALID,
+                           "transaction_pooler is a PostgreSQL option (PgBouncer's transaction "
+                           "pooling); this URL is %s",
+                           drv->name);
+    }
     /* Sequelize's defaults (ConnectionManager): max 5, min 0, idle 10 s, acquire 60 s,
      * evict 1 s */
     s->cfg = (cq__pool_cfg){ .max = p.max ? p.max : 5,

@@ -46,6 +46,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     if (opts) {
         co.connect_timeout_ms = opts->connect_timeout_ms;
         co.statement_timeout_ms = opts->statement_timeout_ms;
+        co.transaction_pooler = opts->transaction_pooler;
     }
     if (cq__validation_db_init(db) != CQ_OK) {
         pthread_mutex_destroy(&db->mu);

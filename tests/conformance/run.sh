@@ -18,7 +18,8 @@
 #
 # PostgreSQL: CQ_TEST_POSTGRES_URL (postgres://user@host:port/db, a user who may create
 # databases) names the server; each scenario runs in a database of its own,
-# cq_conf_<pid>_<NN>, created and dropped with psql. MySQL: likewise with CQ_TEST_MYSQL_URL
+# cq_conf_<pid>_<NN>, created and dropped with psql (on CQ_TEST_POSTGRES_ADMIN_URL when set:
+# conformance.pgbouncer runs the PostgreSQL column through PgBouncer that way). MySQL: likewise with CQ_TEST_MYSQL_URL
 # (mysql://user[:pass]@host[:port]/db) and the mariadb (or mysql) client. Without a variable
 # its column is skipped (under CI, CI set and not "false", that is an error: CI must not pass
 # by skipping).
@@ -57,7 +58,7 @@ while [ $# -gt 0 ]; do
         esac
         ;;
     -h | --help)
-        sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -108,8 +109,15 @@ pg_url_for() {
     echo "${scheme}://${rest%%/*}/$1${query}"
 }
 
+# databases are created and dropped on CQ_TEST_POSTGRES_ADMIN_URL when set: a direct URL when
+# CQ_TEST_POSTGRES_URL goes through a pooler (tests/support/through-pgbouncer), which keeps
+# server connections to a scenario's database after cequel closed its own, so the drop ends
+# them (WITH (FORCE), PostgreSQL 13 and later)
+pg_admin_url=${CQ_TEST_POSTGRES_ADMIN_URL:-$pg_url}
+pg_force=""
+[ -n "${CQ_TEST_POSTGRES_ADMIN_URL:-}" ] && pg_force=" WITH (FORCE)"
 pg_admin() {
-    psql -X -q -v ON_ERROR_STOP=1 -d "$pg_url" -c "$1" >/dev/null 2>"$tmp/psql.err"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$pg_admin_url" -c "$1" >/dev/null 2>"$tmp/psql.err"
 }
 
 pg_db="" # the scenario database in use, dropped on exit whatever happens
@@ -168,7 +176,7 @@ my_db="" # likewise
 
 tmp=$(mktemp -d)
 cleanup() {
-    if [ -n "$pg_db" ]; then pg_admin "DROP DATABASE IF EXISTS \"$pg_db\"" || true; fi
+    if [ -n "$pg_db" ]; then pg_admin "DROP DATABASE IF EXISTS \"$pg_db\"$pg_force" || true; fi
     if [ -n "$my_db" ]; then my_admin "DROP DATABASE IF EXISTS \`$my_db\`" || true; fi
     rm -rf "$tmp"
 }
@@ -203,7 +211,7 @@ check() {
             db="cq_conf_$$_${name%%-*}"
             pg_db=$db
             url=$(pg_url_for "$db")
-            if ! pg_admin "DROP DATABASE IF EXISTS \"$db\"" ||
+            if ! pg_admin "DROP DATABASE IF EXISTS \"$db\"$pg_force" ||
                 ! pg_admin "CREATE DATABASE \"$db\""; then
                 cat "$tmp/psql.err" >"$err"
                 url=""
@@ -230,7 +238,7 @@ check() {
             if [ $rc -eq 0 ] && cmp -s "$out" "$expected"; then ok=1; fi
         fi
         if [ -n "$db" ] && [ "$dialect" = postgres ]; then
-            pg_admin "DROP DATABASE IF EXISTS \"$db\"" && pg_db=""
+            pg_admin "DROP DATABASE IF EXISTS \"$db\"$pg_force" && pg_db=""
         elif [ -n "$db" ]; then
             my_admin "DROP DATABASE IF EXISTS \`$db\`" && my_db=""
         fi

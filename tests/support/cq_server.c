@@ -31,7 +31,10 @@ static const server_kind kinds[] = {
 static struct {
     const server_kind *kind;
     const char *prog;
-    const char *base_url; /* from the environment */
+    const char *base_url;  /* from the environment */
+    const char *admin_url; /* where databases are created and dropped: base_url, or for
+                              PostgreSQL CQ_TEST_POSTGRES_ADMIN_URL when set (a direct
+                              connection when base_url goes through a pooler) */
     char dbname[64];
     char *url; /* the URL of the run's own database */
 } run;
@@ -73,8 +76,13 @@ static int drop_database(void)
 {
     char sql[160];
     const char *q = run.kind->quote;
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s%s%s", q, run.dbname, q);
-    return admin_exec(run.base_url, sql);
+    /* a pooler (PgBouncer) keeps server connections to the database open after the tests
+     * closed theirs: PostgreSQL (13 and later) ends them with FORCE */
+    const char *pooler = getenv("CQ_TEST_PGBOUNCER_URL");
+    bool force = run.kind->dialect == CQ_DIALECT_POSTGRES && pooler && *pooler;
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s%s%s%s", q, run.dbname, q,
+             force ? " WITH (FORCE)" : "");
+    return admin_exec(run.admin_url, sql);
 }
 
 static int create_database(void)
@@ -82,7 +90,7 @@ static int create_database(void)
     char sql[160];
     const char *q = run.kind->quote;
     snprintf(sql, sizeof sql, "CREATE DATABASE %s%s%s%s", q, run.dbname, q, run.kind->charset);
-    return admin_exec(run.base_url, sql);
+    return admin_exec(run.admin_url, sql);
 }
 
 int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
@@ -93,6 +101,13 @@ int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
             run.kind = &kinds[i];
     if (!run.kind)
         return 1;
+    /* CQ_TEST_ONLY_DIALECT (tests/support/through-pgbouncer): the other server is left out */
+    const char *only = getenv("CQ_TEST_ONLY_DIALECT");
+    if (only && *only &&
+        strcmp(only, run.kind->dialect == CQ_DIALECT_POSTGRES ? "postgres" : "mysql") != 0) {
+        printf("%s: CQ_TEST_ONLY_DIALECT=%s; %s left out\n", prog, only, run.kind->driver);
+        return 77;
+    }
     run.base_url = getenv(run.kind->env);
     if (!run.base_url || !*run.base_url) {
         const char *ci = getenv("CI");
@@ -105,6 +120,10 @@ int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix)
                run.kind->env);
         return 77;
     }
+    run.admin_url = run.base_url;
+    const char *admin = getenv("CQ_TEST_POSTGRES_ADMIN_URL");
+    if (run.kind->dialect == CQ_DIALECT_POSTGRES && admin && *admin)
+        run.admin_url = admin;
     snprintf(run.dbname, sizeof run.dbname, "%s_%ld", db_prefix, (long)getpid());
     run.url = with_database(run.base_url, run.dbname);
     if (!run.url)
@@ -228,12 +247,18 @@ int srv_any_setup(void **state)
 
 int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const char *dialect))
 {
-    int failed = group("sqlite");
+    /* CQ_TEST_ONLY_DIALECT=postgres (tests/support/through-pgbouncer): that one alone */
+    const char *only = getenv("CQ_TEST_ONLY_DIALECT");
+    if (only && !*only)
+        only = NULL;
+    int failed = !only || strcmp(only, "sqlite") == 0 ? group("sqlite") : 0;
     static const struct {
         cq_dialect d;
         const char *name;
     } servers[] = { { CQ_DIALECT_POSTGRES, "postgres" }, { CQ_DIALECT_MYSQL, "mysql" } };
     for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++) {
+        if (only && strcmp(only, servers[i].name) != 0)
+            continue;
         int rc = srv_begin(servers[i].d, prog, db_prefix);
         if (rc == 77)
             continue;

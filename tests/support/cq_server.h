@@ -15,8 +15,10 @@
 
 /* Starts the run of executable `prog` on the server of `dialect` (CQ_DIALECT_POSTGRES or
  * CQ_DIALECT_MYSQL): the database <db_prefix>_<pid> is dropped if it exists, then created
- * (PostgreSQL) or left for srv_setup() to create (MySQL). Returns 0 when the tests can run,
- * otherwise the status main() returns: 77 (no server URL, or no driver in this build) or 1. */
+ * (PostgreSQL) or left for srv_setup() to create (MySQL), on CQ_TEST_POSTGRES_ADMIN_URL when
+ * set (PostgreSQL: a direct URL when the server's URL goes through a pooler). Returns 0 when
+ * the tests can run, otherwise the status main() returns: 77 (no server URL, no driver in this
+ * build, or CQ_TEST_ONLY_DIALECT names the other server) or 1. */
 int srv_begin(cq_dialect dialect, const char *prog, const char *db_prefix);
 /* Drops the run's database and frees what srv_begin() made. Returns main()'s status: 1 when
  * `failed` (cmocka's count of failed tests) is not 0 or the drop fails, else 0. */
@@ -45,7 +47,8 @@ int srv_setup(void **state);
 int srv_teardown(void **state);
 /* Runs `group` (a cmocka group run, given the dialect's name for its title; returns the count
  * of failed tests) on SQLite in memory, then on PostgreSQL and on MySQL as srv_begin() finds
- * them (skipped without a URL, except under CI). Returns main()'s status. */
+ * them (skipped without a URL, except under CI); only the one CQ_TEST_ONLY_DIALECT names
+ * (sqlite, postgres or mysql) when it is set. Returns main()'s status. */
 int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const char *dialect));
 /* cmocka setup for tests run by srv_run_dialects(): srv_setup() on a server, a fresh in-memory
  * SQLite database with the same logging otherwise. srv_teardown() ends both. */
