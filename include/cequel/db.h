@@ -130,6 +130,23 @@ typedef struct cq_open_opts {
     cq_isolation_level isolation_level; /**< level of every top-level transaction that names
                                              none (Sequelize's `isolationLevel` option);
                                              default: the server's */
+    /** Read servers (Sequelize's `replication.read`): a NULL-terminated array of URLs of the
+     * same dialect as the one cq_db_open() was given, which is the write server. Each read
+     * server gets a pool of its own (the same `pool` settings; a read URL may carry its own
+     * pool and timeout parameters). Reads made outside a transaction (cq_model_find_all(),
+     * find_one, find_by_pk, count, find_and_count_all, cq_model_aggregate() and its helpers,
+     * association getters) go to the read servers in turn (round-robin), one server per call;
+     * everything else goes to the write server: writes, DDL and sync, every statement of a
+     * transaction, cq_db_query(), cq_instance_reload(), and reads that set `use_master`
+     * (cq_find_opts, cq_aggregate_opts). A read server may lag behind the write server: a
+     * read right after a write may not see it; read with `use_master` when it must.
+     * A read server that cannot be reached (connection refused or lost) is left alone for
+     * 5 seconds and the statement runs on the next read server, then on the write server: the
+     * call does not fail for it (a CQ_LOG_WARNING says so). A read server that is down at
+     * cq_db_open() does not fail it. The URL parameter `read_hosts=host:port,host:port` of the
+     * write server's URL adds read servers that differ from it only by host and port. Default
+     * NULL: no read server, every statement goes to the one server. */
+    const char *const *read_urls;
 } cq_open_opts;
 
 /** Pool figures at one moment (cq_db_pool_stats()). */

@@ -168,6 +168,9 @@ typedef struct cq_find_opts {
     bool literals;         /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
                                 `select`, `group`, `having` and `$where`; default false: a
                                 literal is CQ_EINVALID. Only for SQL the program wrote itself */
+    bool use_master;       /**< read from the write server even when the db has read servers
+                                (Sequelize's `useMaster`; see cq_open_opts.read_urls), to see
+                                this program's own latest writes; default false */
 } cq_find_opts;
 
 /** Options of writes (save, update, create, destroy); borrowed for the call. */
@@ -262,6 +265,8 @@ typedef struct cq_aggregate_opts {
     cq_txn *transaction;          /**< default: none */
     const cq_value *scope;        /**< the scopes whose `where` applies, as cq_find_opts.scope
                                        (cequel/scope.h); NULL = the default scope */
+    bool use_master;              /**< read from the write server (as cq_find_opts.use_master);
+                                       default false */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */
