@@ -179,6 +179,13 @@ typedef struct cq_pool_stats {
  * unit: `500ms`, `2s`, `1min`) and `statement_timeout` (milliseconds, or with a unit), e.g.
  * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`.
  *
+ * Read servers: see cq_open_opts.read_urls and the URL parameter `read_hosts`. Failover: a
+ * PostgreSQL URL may name several hosts (libpq's `postgres://app@db1:5432,db2:5432/app`, with
+ * `target_session_attrs=read-write` to use only the one that accepts writes); a MySQL/MariaDB
+ * URL may too (`mysql://app@db1:3306,db2:3306/app`), tried in order, the first that accepts
+ * the connection being used. Every connection the pool opens (also to replace one found dead)
+ * goes through the list again, so after a failover the next call finds the new primary.
+ *
  * Lost connections: every pooled connection is replaced when it is found dead. A call
  * outside a transaction whose connection the server closed while it was idle (a restart)
  * reconnects and runs; a read (SELECT) whose connection is lost while it runs is run again

@@ -319,7 +319,8 @@ CQ_EXTERN int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts);
 /** Paranoid models (v6's restore): `UPDATE ... SET deletedAt = NULL, updatedAt = now WHERE pk`.
  *  @return CQ_OK, CQ_EINVALID (not paranoid, or unsaved). */
 CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
-/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. */
+/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. Reads the
+ *  write server, also when the db has read servers (the row's current state). */
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
 /**
@@ -555,7 +556,8 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
 
 /**
  * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and
- * tools. Rows come back as an array of objects keyed by column name.
+ * tools. Rows come back as an array of objects keyed by column name. Always runs on the write
+ * server, also when the db has read servers (cq_open_opts.read_urls).
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
  * @param db        the connection.
  * @param sql       the statement, with the dialect's own placeholders (`?`; `$1`, `$2`... on
