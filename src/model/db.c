@@ -210,6 +210,12 @@ int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_t
     return rc;
 }
 
+bool cq__db_reading_elsewhere(cq_db *db)
+{
+    const cq__read_scope *rs = db->nreplicas ? read_route(db) : NULL;
+    return rs && rs->rep;
+}
+
 void cq__db_read_end(cq__read_scope *rs)
 {
     if (rs->rep)

@@ -134,6 +134,9 @@ int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_t
 /* Ends it (gives the read server's connection back); pairs with every cq__db_read_begin,
  * whatever it returned. */
 void cq__db_read_end(cq__read_scope *rs);
+/* Whether this thread's reads on db currently go to a read server (then holding a write
+ * server connection for the call is useless). */
+bool cq__db_reading_elsewhere(cq_db *db);
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {

@@ -674,7 +674,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     /* the include's separate queries run on the connection of the main one (one call, one
      * connection: the pool hands the calling thread the connection it holds) */
     cq__pconn *held = NULL;
-    if (rc == CQ_OK && !cq__inc_plan_empty(&plan))
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && !cq__db_reading_elsewhere(m->db))
         rc = cq__pool_acquire(&m->db->s, &held);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
@@ -1147,7 +1147,7 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     cq__read_scope rs; /* the count and the rows read on one server, */
     int rc = cq__db_read_begin(&rs, m->db, co.use_master, co.transaction);
     cq__pconn *held = NULL; /* and on one connection */
-    if (rc == CQ_OK)
+    if (rc == CQ_OK && !cq__db_reading_elsewhere(m->db))
         rc = cq__pool_acquire(&m->db->s, &held);
     cq__scoped sc;
     bool scoped = false;
