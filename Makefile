@@ -27,7 +27,7 @@ build-tsan: deps
 	@cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DCQ_TSAN=ON -DCQ_BUILD_TESTS=ON -DCQ_BUILD_EXAMPLES=OFF \
 		-DCQ_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_threads_handles test_pool_sqlite test_pool_postgres \
-		test_pool_mysql test_find_or_create
+		test_pool_mysql test_find_or_create test_failover_postgres
 
 demo: build
 	@./$(BUILD)/examples/quickstart

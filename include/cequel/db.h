@@ -139,6 +139,23 @@ typedef struct cq_open_opts {
      * false; URL parameter `transaction_pooler=true`. Any other dialect refuses it with
      * CQ_EINVALID. See docs/deployment.md. */
     bool transaction_pooler;
+    /** Read servers (Sequelize's `replication.read`): a NULL-terminated array of URLs of the
+     * same dialect as the one cq_db_open() was given, which is the write server. Each read
+     * server gets a pool of its own (the same `pool` settings; a read URL may carry its own
+     * pool and timeout parameters). Reads made outside a transaction (cq_model_find_all(),
+     * find_one, find_by_pk, count, find_and_count_all, cq_model_aggregate() and its helpers,
+     * association getters) go to the read servers in turn (round-robin), one server per call;
+     * everything else goes to the write server: writes, DDL and sync, every statement of a
+     * transaction, cq_db_query(), cq_instance_reload(), and reads that set `use_master`
+     * (cq_find_opts, cq_aggregate_opts). A read server may lag behind the write server: a
+     * read right after a write may not see it; read with `use_master` when it must.
+     * A read server that cannot be reached (connection refused or lost) is left alone for
+     * 5 seconds and the statement runs on the next read server, then on the write server: the
+     * call does not fail for it (a CQ_LOG_WARNING says so). A read server that is down at
+     * cq_db_open() does not fail it. The URL parameter `read_hosts=host:port,host:port` of the
+     * write server's URL adds read servers that differ from it only by host and port. Default
+     * NULL: no read server, every statement goes to the one server. */
+    const char *const *read_urls;
 } cq_open_opts;
 
 /** Pool figures at one moment (cq_db_pool_stats()). */
@@ -171,6 +188,13 @@ typedef struct cq_pool_stats {
  * unit: `500ms`, `2s`, `1min`) and `statement_timeout` (milliseconds, or with a unit), e.g.
  * `postgres://app@db/app?connect_timeout=5&statement_timeout=30s`. PostgreSQL URLs also take
  * `transaction_pooler=true` (see cq_open_opts.transaction_pooler).
+ *
+ * Read servers: see cq_open_opts.read_urls and the URL parameter `read_hosts`. Failover: a
+ * PostgreSQL URL may name several hosts (libpq's `postgres://app@db1:5432,db2:5432/app`, with
+ * `target_session_attrs=read-write` to use only the one that accepts writes); a MySQL/MariaDB
+ * URL may too (`mysql://app@db1:3306,db2:3306/app`), tried in order, the first that accepts
+ * the connection being used. Every connection the pool opens (also to replace one found dead)
+ * goes through the list again, so after a failover the next call finds the new primary.
  *
  * Lost connections: every pooled connection is replaced when it is found dead. A call
  * outside a transaction whose connection the server closed while it was idle (a restart)

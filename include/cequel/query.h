@@ -168,6 +168,9 @@ typedef struct cq_find_opts {
     bool literals;         /**< allow `{"$literal": sql}` (raw SQL, sent as written) in
                                 `select`, `group`, `having` and `$where`; default false: a
                                 literal is CQ_EINVALID. Only for SQL the program wrote itself */
+    bool use_master;       /**< read from the write server even when the db has read servers
+                                (Sequelize's `useMaster`; see cq_open_opts.read_urls), to see
+                                this program's own latest writes; default false */
 } cq_find_opts;
 
 /** Options of writes (save, update, create, destroy); borrowed for the call. */
@@ -262,6 +265,8 @@ typedef struct cq_aggregate_opts {
     cq_txn *transaction;          /**< default: none */
     const cq_value *scope;        /**< the scopes whose `where` applies, as cq_find_opts.scope
                                        (cequel/scope.h); NULL = the default scope */
+    bool use_master;              /**< read from the write server (as cq_find_opts.use_master);
+                                       default false */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */
@@ -314,7 +319,8 @@ CQ_EXTERN int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts);
 /** Paranoid models (v6's restore): `UPDATE ... SET deletedAt = NULL, updatedAt = now WHERE pk`.
  *  @return CQ_OK, CQ_EINVALID (not paranoid, or unsaved). */
 CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
-/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. */
+/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. Reads the
+ *  write server, also when the db has read servers (the row's current state). */
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
 /**
@@ -550,7 +556,8 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
 
 /**
  * Raw query with bound parameters (Sequelize's `sequelize.query`), mainly for tests and
- * tools. Rows come back as an array of objects keyed by column name.
+ * tools. Rows come back as an array of objects keyed by column name. Always runs on the write
+ * server, also when the db has read servers (cq_open_opts.read_urls).
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
  * @param db        the connection.
  * @param sql       the statement, with a `?` for each parameter on every dialect (on

@@ -323,11 +323,20 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     *out = NULL;
     if (!a)
         return assoc_get(out, src, a, opts);
+    cq__read_scope rs;
+    int rc = cq__db_read_begin(&rs, a->target->db, opts && opts->use_master,
+                               opts ? opts->transaction : NULL);
     cq__scoped sc;
-    int rc = cq__scope_find_opts(&sc, a->target, opts);
+    bool scoped = false;
+    if (rc == CQ_OK) {
+        rc = cq__scope_find_opts(&sc, a->target, opts);
+        scoped = true;
+    }
     if (rc == CQ_OK)
         rc = assoc_get(out, src, a, &sc.o);
-    cq__scoped_free(&sc);
+    if (scoped)
+        cq__scoped_free(&sc);
+    cq__db_read_end(&rs);
     return rc;
 }
 
@@ -402,13 +411,22 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     if (rc != CQ_OK)
         return rc;
     ext.count_attr = cq_model_primary_key(a->target); /* COUNT(task.id), as v6 */
-    cq__scoped sc;                                    /* the target's scopes, as the getter */
-    rc = cq__scope_find_opts(&sc, a->target, opts);
+    cq__read_scope rs;
+    rc = cq__db_read_begin(&rs, a->target->db, opts && opts->use_master,
+                           opts ? opts->transaction : NULL);
+    cq__scoped sc; /* the target's scopes, as the getter */
+    bool scoped = false;
+    if (rc == CQ_OK) {
+        rc = cq__scope_find_opts(&sc, a->target, opts);
+        scoped = true;
+    }
     if (rc == CQ_OK)
         rc = cq__count(out, a->target, &sc.o, &ext);
     else
         cq__find_ext_release(&ext);
-    cq__scoped_free(&sc);
+    if (scoped)
+        cq__scoped_free(&sc);
+    cq__db_read_end(&rs);
     return rc;
 }
 
@@ -614,7 +632,7 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    rc = cq_assoc_get(&cur, src, a, NULL);
+    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true });
     if (rc != CQ_OK) {
         cq_value_free(newkey);
         return rc;
@@ -707,7 +725,7 @@ static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *ta
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    rc = cq_assoc_get(&cur, src, a, NULL);
+    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true });
     cq_value *obsolete = cq_value_array(), *fresh = cq_value_array(), *current = cq_value_array();
     if (rc == CQ_OK && (!obsolete || !fresh || !current))
         rc = oom(a->source->db);
@@ -769,8 +787,9 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
         w = with_values(w, a->through_scope);
     if (!w)
         return oom(a->source->db);
-    int rc =
-        cq_model_find_all(out, a->through, &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY });
+    int rc = cq_model_find_all(
+        out, a->through,
+        &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY, .use_master = true });
     cq_value_free(w);
     return rc;
 }

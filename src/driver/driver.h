@@ -173,8 +173,12 @@ typedef struct cq__session {
  * unreachable server fails here. */
 int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
                      const cq_pool_opts *pool, cq_error *err);
-/* Sets up the pool of an opened session and opens its first connection. */
-int cq__pool_init(cq__session *s, cq_error *err);
+/* The same without connecting (a read server: one that cannot be reached does not fail
+ * cq_db_open; the first statement sent to it finds out). */
+int cq__session_open_lazy(cq__session *s, const char *url, const cq__conn_opts *opts,
+                          const cq_pool_opts *pool, cq_error *err);
+/* Sets up the pool of an opened session and, unless `lazy`, opens its first connection. */
+int cq__pool_init(cq__session *s, bool lazy, cq_error *err);
 /* A new connection for the pool (a pooled one found dead is replaced with it), set up as
  * every pooled one; counted as created. */
 int cq__pool_connect(cq__session *s, cq__conn **out, cq_error *err);

@@ -292,7 +292,7 @@ static unsigned whole_seconds(uint64_t ms)
     return s > 86400 ? 86400 : (unsigned)s;
 }
 
-static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
+static int connect_one(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
     pthread_once(&library_once, library_init);
@@ -363,6 +363,53 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     }
     *out = c;
     return CQ_OK;
+}
+
+/* The hosts of "//user@h1:p1,h2:p2/db?...": the target naming host `i` alone in *out (free
+ * it), or NULL in *out when there are fewer hosts. */
+static int nth_host(char **out, const char *target, size_t i)
+{
+    *out = NULL;
+    const char *p = target + 2;
+    const char *end = p + strcspn(p, "/?");
+    const char *at = NULL;
+    for (const char *q = p; q < end; q++)
+        if (*q == '@')
+            at = q;
+    const char *hosts = at ? at + 1 : p;
+    const char *h = hosts;
+    for (size_t k = 0; k < i; k++) {
+        const char *comma = memchr(h, ',', (size_t)(end - h));
+        if (!comma)
+            return CQ_OK;
+        h = comma + 1;
+    }
+    const char *comma = memchr(h, ',', (size_t)(end - h));
+    const char *hend = comma ? comma : end;
+    *out = cq__asprintf("%.*s%.*s%s", (int)(hosts - target), target, (int)(hend - h), h, end);
+    return *out ? CQ_OK : CQ_ENOMEM;
+}
+
+/* A host list (`mysql://user@primary:3306,standby:3306/db`) is tried in order: the first
+ * server that accepts the connection is used (after a failover, the next connection the pool
+ * opens finds the new primary when the old one is gone). */
+static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
+{
+    *out = NULL;
+    if (strncmp(target, "//", 2) != 0 || !memchr(target, ',', strcspn(target + 2, "/?") + 2))
+        return connect_one(out, target, opts, err);
+    int rc = CQ_ECONNECT;
+    for (size_t i = 0;; i++) {
+        char *one = NULL;
+        if (nth_host(&one, target, i) != CQ_OK)
+            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        if (!one)
+            return rc;
+        rc = connect_one(out, one, opts, err);
+        cq__free(one);
+        if (rc != CQ_ECONNECT && rc != CQ_ETIMEOUT)
+            return rc; /* connected, or a mistake in the URL */
+    }
 }
 
 /* Whether the connection can take a statement: not lost, and nothing to read while idle (a

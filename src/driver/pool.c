@@ -108,7 +108,7 @@ static int open_conn(cq__session *s, cq__pconn **out)
     return CQ_OK;
 }
 
-int cq__pool_init(cq__session *s, cq_error *err)
+int cq__pool_init(cq__session *s, bool lazy, cq_error *err)
 {
     pthread_condattr_t ca;
     if (pthread_mutex_init(&s->mu, NULL) != 0)
@@ -120,6 +120,10 @@ int cq__pool_init(cq__session *s, cq_error *err)
     }
     pthread_condattr_destroy(&ca);
     atomic_init(&s->frozen, false);
+    if (lazy) {
+        s->last_evict = cq__monotonic_ns();
+        return CQ_OK;
+    }
     /* the first connection opens now: a bad URL or an unreachable server fails cq_db_open */
     cq__pconn *c = cq__calloc(1, sizeof *c);
     int rc = c ? connect_tuned(s, &c->conn, err) : cq__err_set(err, CQ_ENOMEM, "out of memory");

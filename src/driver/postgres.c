@@ -388,8 +388,10 @@ static int map_error(cq__conn *c, const PGresult *r, cq_error *err)
             code = CQ_EFOREIGNKEY;
         else if (strcmp(state, "23502") == 0)
             code = CQ_ENOTNULL;
-        else if (strncmp(state, "08", 2) == 0)
-            code = CQ_ECONNECT;
+        else if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+                 strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)
+            code = CQ_ECONNECT; /* connection errors; the server shutting down (a failover),
+                                   crashing, or not accepting connections yet */
         else if (strcmp(state, "53200") == 0)
             code = CQ_ENOMEM;
         else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0)

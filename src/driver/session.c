@@ -161,8 +161,8 @@ static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const c
     return CQ_OK;
 }
 
-int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
-                     const cq_pool_opts *pool, cq_error *err)
+static int session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
+                        const cq_pool_opts *pool, bool lazy, cq_error *err)
 {
     memset(s, 0, sizeof *s);
     if (!url || !*url)
@@ -234,13 +234,25 @@ int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
     s->driver = drv;
     if (drv->plan_pool)
         drv->plan_pool(s->target, &s->cfg);
-    rc = cq__pool_init(s, err);
+    rc = cq__pool_init(s, lazy, err);
     if (rc != CQ_OK) {
         cq__free(s->target);
         s->target = NULL;
         s->driver = NULL;
     }
     return rc;
+}
+
+int cq__session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
+                     const cq_pool_opts *pool, cq_error *err)
+{
+    return session_open(s, url, opts, pool, false, err);
+}
+
+int cq__session_open_lazy(cq__session *s, const char *url, const cq__conn_opts *opts,
+                          const cq_pool_opts *pool, cq_error *err)
+{
+    return session_open(s, url, opts, pool, true, err);
 }
 
 void cq__session_txn_begun(cq__session *s, cq__pconn *c)

@@ -30,6 +30,213 @@ void cq__db_clear(cq_db *db)
     cq__validation_clear(db);
 }
 
+/* ---- read servers ------------------------------------------------------------- */
+
+#define READ_DOWN_NS (5000ull * 1000000ull) /* a read server that failed is left alone 5 s */
+
+/* Takes `read_hosts=...` out of `url`: the URL without it in *url_out, the host list in
+ * *hosts_out (NULL when absent); both to free. */
+static int take_read_hosts(char **url_out, char **hosts_out, const char *url)
+{
+    *url_out = *hosts_out = NULL;
+    char *u = cq__malloc(strlen(url) + 1);
+    if (!u)
+        return CQ_ENOMEM;
+    const char *q = strchr(url, '?');
+    size_t k = q ? (size_t)(q - url) : strlen(url);
+    memcpy(u, url, k);
+    bool first = true;
+    for (const char *p = q ? q + 1 : NULL; p && *p;) {
+        size_t n = strcspn(p, "&");
+        if (n >= 11 && strncmp(p, "read_hosts=", 11) == 0) {
+            cq__free(*hosts_out);
+            if (!(*hosts_out = cq__strndup(p + 11, n - 11))) {
+                cq__free(u);
+                return CQ_ENOMEM;
+            }
+        } else if (n) {
+            u[k++] = first ? '?' : '&';
+            first = false;
+            memcpy(u + k, p, n);
+            k += n;
+        }
+        p += n;
+        if (*p == '&')
+            p++;
+    }
+    u[k] = '\0';
+    *url_out = u;
+    return CQ_OK;
+}
+
+/* `url` (scheme://[userinfo@]hosts[/path][?query]) with its hosts replaced by `host`. */
+static char *with_host(const char *url, const char *host, size_t hlen)
+{
+    const char *colon = strchr(url, ':');
+    if (!colon || strncmp(colon, "://", 3) != 0)
+        return NULL;
+    const char *p = colon + 3;
+    const char *end = p + strcspn(p, "/?");
+    const char *hosts = p;
+    for (const char *q = p; q < end; q++)
+        if (*q == '@')
+            hosts = q + 1;
+    return cq__asprintf("%.*s%.*s%s", (int)(hosts - url), url, (int)hlen, host, end);
+}
+
+static void close_replicas(cq_db *db)
+{
+    for (size_t i = 0; i < db->nreplicas; i++) {
+        cq__session_quiesce(&db->replicas[i].s);
+        cq__session_close(&db->replicas[i].s);
+    }
+    cq__free(db->replicas);
+    db->replicas = NULL;
+    db->nreplicas = 0;
+}
+
+static int add_replica(cq_db *db, const char *url, const cq__conn_opts *co,
+                       const cq_open_opts *opts, cq_error *err)
+{
+    cq__replica *more = cq__realloc(db->replicas, (db->nreplicas + 1) * sizeof *more);
+    if (!more)
+        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+    db->replicas = more;
+    cq__replica *r = &more[db->nreplicas];
+    memset(r, 0, sizeof *r);
+    int rc = cq__session_open_lazy(&r->s, url, co, opts ? &opts->pool : NULL, err);
+    if (rc != CQ_OK)
+        return rc;
+    if (r->s.driver != db->s.driver) {
+        cq__session_close(&r->s);
+        return cq__err_set(err, CQ_EINVALID,
+                           "read server %zu: its URL is not of the write server's dialect (%s)",
+                           db->nreplicas + 1, db->s.driver->name);
+    }
+    atomic_init(&r->down_until, 0);
+    if (opts)
+        r->s.log = opts->log;
+    db->nreplicas++;
+    return CQ_OK;
+}
+
+static int open_replicas(cq_db *db, const char *url, const char *hosts, const cq__conn_opts *co,
+                         const cq_open_opts *opts, cq_error *err)
+{
+    int rc = CQ_OK;
+    for (const char *h = hosts; rc == CQ_OK && h && *h;) {
+        size_t n = strcspn(h, ",");
+        if (n == 0)
+            return cq__err_set(err, CQ_EINVALID, "read_hosts: an empty host in the list");
+        char *ru = with_host(url, h, n);
+        if (!ru)
+            return strncmp(url, "sqlite:", 7) == 0
+                       ? cq__err_set(err, CQ_EINVALID, "read_hosts: SQLite has no hosts")
+                       : cq__err_set(err, CQ_EINVALID, "read_hosts: the URL names no host");
+        rc = add_replica(db, ru, co, opts, err);
+        cq__free(ru);
+        h += n;
+        if (*h == ',')
+            h++;
+    }
+    for (const char *const *u = opts ? opts->read_urls : NULL; rc == CQ_OK && u && *u; u++)
+        rc = add_replica(db, *u, co, opts, err);
+    return rc;
+}
+
+/* The calling thread's read calls, innermost first. */
+static _Thread_local cq__read_scope *read_scopes;
+
+/* The read call of this thread on db that decides where its SELECTs go, or NULL. */
+static cq__read_scope *read_route(cq_db *db)
+{
+    for (cq__read_scope *r = read_scopes; r; r = r->prev)
+        if (r->db == db && !r->nested)
+            return r;
+    return NULL;
+}
+
+static cq_txn *my_top(cq_db *db);
+
+/* Takes a connection on the next read server that is up, after `after` (NULL: the next in
+ * turn); none up: the write server (rs->rep NULL). */
+static int pick_replica(cq__read_scope *rs, cq__replica *after)
+{
+    cq_db *db = rs->db;
+    size_t start = after ? (size_t)(after - db->replicas) + 1
+                         : atomic_fetch_add(&db->next_read, 1) % db->nreplicas;
+    size_t tries = after ? db->nreplicas - 1 : db->nreplicas;
+    uint64_t now = cq__monotonic_ns();
+    rs->rep = NULL;
+    rs->held = NULL;
+    for (size_t k = 0; k < tries; k++) {
+        cq__replica *r = &db->replicas[(start + k) % db->nreplicas];
+        if (atomic_load(&r->down_until) > now)
+            continue;
+        cq__pconn *c = NULL;
+        int rc = cq__pool_acquire(&r->s, &c);
+        if (rc == CQ_ECONNECT) {
+            atomic_store(&r->down_until, now + READ_DOWN_NS);
+            cq__session_warn(&db->s, "a read server cannot be reached; it is left alone for "
+                                     "5 s");
+            continue;
+        }
+        if (rc != CQ_OK)
+            return rc;
+        rs->rep = r;
+        rs->held = c;
+        return CQ_OK;
+    }
+    return CQ_OK;
+}
+
+int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_txn *txn)
+{
+    *rs = (cq__read_scope){ .db = db, .prev = read_scopes };
+    read_scopes = rs;
+    if (!db->nreplicas)
+        return CQ_OK;
+    for (cq__read_scope *r = rs->prev; r; r = r->prev)
+        if (r->db == db) {
+            rs->nested = true; /* the outer call decides */
+            return CQ_OK;
+        }
+    if (use_master || txn || my_top(db))
+        return CQ_OK;
+    cq_error keep = *cq__last_error();
+    int rc = pick_replica(rs, NULL);
+    if (rc == CQ_OK)
+        *cq__last_error() = keep;
+    return rc;
+}
+
+bool cq__db_reading_elsewhere(cq_db *db)
+{
+    const cq__read_scope *rs = db->nreplicas ? read_route(db) : NULL;
+    return rs && rs->rep;
+}
+
+void cq__db_read_end(cq__read_scope *rs)
+{
+    if (rs->rep)
+        cq__pool_release(&rs->rep->s, rs->held);
+    rs->rep = NULL;
+    rs->held = NULL;
+    read_scopes = rs->prev;
+}
+
+/* After a read server failed a statement with a connection error: it is left alone 5 s and
+ * the call moves to the next one up (or the write server). */
+static int read_failover(cq__read_scope *rs)
+{
+    cq__replica *bad = rs->rep;
+    atomic_store(&bad->down_until, cq__monotonic_ns() + READ_DOWN_NS);
+    cq__session_warn(&rs->db->s, "a read server's connection failed; it is left alone for 5 s "
+                                 "and the read runs on the next server");
+    cq__pool_release(&bad->s, rs->held);
+    return pick_replica(rs, bad);
+}
+
 int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error *err)
 {
     if (!out)
@@ -53,7 +260,22 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
         cq__free(db);
         return cq__err_set(err, CQ_ENOMEM, "out of memory");
     }
-    int rc = cq__session_open(&db->s, url, &co, opts ? &opts->pool : NULL, err);
+    char *wurl = NULL, *hosts = NULL;
+    int rc = url ? take_read_hosts(&wurl, &hosts, url) : CQ_OK;
+    if (rc != CQ_OK)
+        cq__err_set(err, rc, "out of memory");
+    else
+        rc = cq__session_open(&db->s, url ? wurl : NULL, &co, opts ? &opts->pool : NULL, err);
+    if (rc == CQ_OK) {
+        rc = open_replicas(db, wurl, hosts, &co, opts, err);
+        if (rc != CQ_OK) {
+            close_replicas(db);
+            cq__session_quiesce(&db->s);
+            cq__session_close(&db->s);
+        }
+    }
+    cq__free(wurl);
+    cq__free(hosts);
     if (rc != CQ_OK) {
         cq__validation_db_free(db);
         pthread_mutex_destroy(&db->mu);
@@ -94,6 +316,7 @@ void cq_db_close(cq_db *db)
         t->db = NULL;
     }
     *cq__last_error() = keep;
+    close_replicas(db);
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
         cq__model_free(db->models[i]);
@@ -176,13 +399,50 @@ cq_model *cq_db_model_at(const cq_db *db, size_t i)
     return i < db->nmodels ? db->models[i] : NULL;
 }
 
+/* Counts the rows handed over: a read moves to another server only when none was. */
+typedef struct counted_rows {
+    cq__row_fn row;
+    void *ctx;
+    size_t n;
+} counted_rows;
+
+static int count_row(void *ctx, cq__result *one)
+{
+    counted_rows *c = ctx;
+    c->n++;
+    return c->row(c->ctx, one);
+}
+
+/* Runs a rendered statement where it belongs: a SELECT of a read call on its read server
+ * (moving on to the next one, then the write server, when that one cannot be reached),
+ * anything else on the write server. */
+static int run_routed(cq_db *db, const cq__stmt *st, const cq__sql *sql, cq__result *res,
+                      counted_rows *rows)
+{
+    cq__read_scope *rs = st->kind == CQ__ST_SELECT ? read_route(db) : NULL;
+    cq_error keep = *cq__last_error();
+    for (;;) {
+        cq__session *s = rs && rs->rep ? &rs->rep->s : &db->s;
+        int rc = rows ? cq__session_exec_rows(s, sql->text, sql->params, sql->n, count_row, rows)
+                      : cq__session_exec(s, sql->text, sql->params, sql->n, res);
+        if (rc != CQ_ECONNECT || !rs || !rs->rep || (rows && rows->n))
+            return rc;
+        if (res)
+            cq__result_free(res);
+        rc = read_failover(rs);
+        if (rc != CQ_OK)
+            return rc;
+        *cq__last_error() = keep;
+    }
+}
+
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
 {
     cq__sql sql;
     int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
-    rc = cq__session_exec(&db->s, sql.text, sql.params, sql.n, res);
+    rc = run_routed(db, st, &sql, res, NULL);
     cq__sql_free(&sql);
     return rc;
 }
@@ -193,7 +453,8 @@ int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *c
     int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
-    rc = cq__session_exec_rows(&db->s, sql.text, sql.params, sql.n, row, ctx);
+    counted_rows cnt = { .row = row, .ctx = ctx };
+    rc = run_routed(db, st, &sql, NULL, &cnt);
     cq__sql_free(&sql);
     return rc;
 }

@@ -1153,8 +1153,9 @@ static int destroy_cascades(cq_instance *inst, const cq_write_opts *opts)
         if (!cq__assoc_cascades_hooks(a))
             continue;
         cq_rows *rows = NULL;
-        rc = cq_assoc_get(&rows, inst, a,
-                          &(cq_find_opts){ .transaction = opts ? opts->transaction : NULL });
+        rc = cq_assoc_get(
+            &rows, inst, a,
+            &(cq_find_opts){ .transaction = opts ? opts->transaction : NULL, .use_master = true });
         for (size_t i = 0; rc == CQ_OK && rows && i < rows->n; i++)
             rc = cq_instance_destroy(rows->items[i], opts);
         cq_rows_free(rows);

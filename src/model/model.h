@@ -116,7 +116,41 @@ struct cq_db {
     cq_txn *open;                       /* open top-level transactions, of every thread */
     cq_txn *handles;                    /* every transaction handle not yet freed (cq_txn_free) */
     atomic_uint_fast64_t next_txn_id;
+    struct cq__replica *replicas; /* read servers (cq_open_opts.read_urls, read_hosts) */
+    size_t nreplicas;
+    atomic_size_t next_read; /* round-robin over the read servers */
 };
+
+/* A read server: its pool, and until when it is left alone after a failed connection
+ * (cq__monotonic_ns; 0 = up). */
+typedef struct cq__replica {
+    cq__session s;
+    _Atomic uint64_t down_until;
+} cq__replica;
+
+/* A read call's choice of server (cq__db_read_begin/end), kept on the calling thread while
+ * the call runs: its SELECTs go to `rep`'s pool (holding one connection there for the whole
+ * call), or to the write server when `rep` is NULL. Nested read calls (a find inside a
+ * find_and_count_all, an include's queries) use the outermost one's. */
+typedef struct cq__read_scope {
+    cq_db *db;
+    cq__replica *rep;
+    cq__pconn *held;
+    bool nested;
+    struct cq__read_scope *prev;
+} cq__read_scope;
+
+/* Begins a read call: a read server when the db has one up and the call is outside any
+ * transaction (`txn` NULL and none open on this thread) and not `use_master`. Never fails
+ * for want of a read server (the write server serves then); may fail with CQ_ETIMEOUT when a
+ * read server's pool has no free connection in time. */
+int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_txn *txn);
+/* Ends it (gives the read server's connection back); pairs with every cq__db_read_begin,
+ * whatever it returned. */
+void cq__db_read_end(cq__read_scope *rs);
+/* Whether this thread's reads on db currently go to a read server (then holding a write
+ * server connection for the call is useless). */
+bool cq__db_reading_elsewhere(cq_db *db);
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {

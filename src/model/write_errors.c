@@ -23,7 +23,9 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
         cq_value *w = cq_value_object();
         int64_t n = 1;
         if (k >= 0 && w && cq_value_object_set(w, ref->attrs[k].name, cq_value_copy(v)) == CQ_OK &&
-            cq_model_count(&n, ref, &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY }) ==
+            cq_model_count(
+                &n, ref,
+                &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY, .use_master = true }) ==
                 CQ_OK &&
             n == 0) {
             char *text = NULL;

@@ -533,13 +533,22 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
         if (trc != CQ_OK)
             return trc;
     }
+    cq__read_scope rs;
+    int rc =
+        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
     cq__scoped sc;
-    int rc = cq__scope_find_opts(&sc, m, opts);
+    bool scoped = false;
+    if (rc == CQ_OK) {
+        rc = cq__scope_find_opts(&sc, m, opts);
+        scoped = true;
+    }
     if (rc == CQ_OK)
         rc = cq__find(out, m, &sc.o, NULL);
     else
         *out = NULL;
-    cq__scoped_free(&sc);
+    if (scoped)
+        cq__scoped_free(&sc);
+    cq__db_read_end(&rs);
     return rc;
 }
 
@@ -672,7 +681,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     /* the include's separate queries run on the connection of the main one (one call, one
      * connection: the pool hands the calling thread the connection it holds) */
     cq__pconn *held = NULL;
-    if (rc == CQ_OK && !cq__inc_plan_empty(&plan))
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && !cq__db_reading_elsewhere(m->db))
         rc = cq__pool_acquire(&m->db->s, &held);
     if (rc == CQ_OK && sj) {
         /* the joined rows are folded into the tree as the driver reads them */
@@ -808,8 +817,10 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     if (rc != CQ_EUNIQUE)
         return rc;
     cq_error keep = *cq__last_error();
-    int frc = cq_model_find_one(
-        out, m, &(cq_find_opts){ .where = opts->where, .transaction = opts->transaction });
+    int frc = cq_model_find_one(out, m,
+                                &(cq_find_opts){ .where = opts->where,
+                                                 .transaction = opts->transaction,
+                                                 .use_master = true }); /* the row just met */
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
@@ -846,9 +857,10 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
     if (wrap)
         rc = cq__txn_begin(&t, m->db, opts->transaction ? cq__txn_current(m->db) : NULL);
     if (rc == CQ_OK)
-        rc = cq_model_find_one(
-            out, m,
-            &(cq_find_opts){ .where = opts->where, .transaction = t ? t : opts->transaction });
+        rc = cq_model_find_one(out, m,
+                               &(cq_find_opts){ .where = opts->where,
+                                                .transaction = t ? t : opts->transaction,
+                                                .use_master = true });
     if (rc == CQ_OK && !*out) {
         if (!t && opts->transaction)
             rc = cq__txn_begin(&t, m->db, cq__txn_current(m->db));
@@ -983,8 +995,13 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
         rc = apply_where(st, m, m->name, sw, o.where_sql, o.where_params, NULL);
     cq_value_free(sw);
     cq__result res = { 0 };
-    if (rc == CQ_OK)
-        rc = cq__db_exec_stmt(db, st, &res);
+    if (rc == CQ_OK) {
+        cq__read_scope rs;
+        rc = cq__db_read_begin(&rs, db, o.use_master, o.transaction);
+        if (rc == CQ_OK)
+            rc = cq__db_exec_stmt(db, st, &res);
+        cq__db_read_end(&rs);
+    }
     cq_dialect d = cq_db_dialect(db);
     if (rc == CQ_OK && !ngroup) {
         cq_value *v = res.nrows ? res.cells[res.ncols - 1] : cq_value_null();
@@ -1190,13 +1207,22 @@ int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
         if (trc != CQ_OK)
             return trc;
     }
+    cq__read_scope rs;
+    int rc =
+        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
     cq__scoped sc;
-    int rc = cq__scope_find_opts(&sc, m, opts);
+    bool scoped = false;
+    if (rc == CQ_OK) {
+        rc = cq__scope_find_opts(&sc, m, opts);
+        scoped = true;
+    }
     if (rc == CQ_OK)
         rc = cq__count(out, m, &sc.o, NULL);
     else
         *out = 0;
-    cq__scoped_free(&sc);
+    if (scoped)
+        cq__scoped_free(&sc);
+    cq__db_read_end(&rs);
     return rc;
 }
 
@@ -1223,8 +1249,11 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     co.attributes = NULL;
     co.exclude = NULL;
     int64_t n = 0;
-    cq__pconn *held = NULL; /* the count and the rows read on one connection */
-    int rc = cq__pool_acquire(&m->db->s, &held);
+    cq__read_scope rs; /* the count and the rows read on one server, */
+    int rc = cq__db_read_begin(&rs, m->db, co.use_master, co.transaction);
+    cq__pconn *held = NULL; /* and on one connection */
+    if (rc == CQ_OK && !cq__db_reading_elsewhere(m->db))
+        rc = cq__pool_acquire(&m->db->s, &held);
     cq__scoped sc;
     bool scoped = false;
     if (rc == CQ_OK) {
@@ -1245,6 +1274,7 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
     if (rc == CQ_OK)
         *count_out = n;
     cq__pool_release(&m->db->s, held);
+    cq__db_read_end(&rs);
     return rc;
 }
 
