@@ -307,7 +307,16 @@ CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_valu
 
 /** INSERT when new, else UPDATE of the changed attributes only (nothing when none changed). */
 CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
-/** set every key of `values` (borrowed) then save. */
+/**
+ * Sequelize's instance.update: sets every key of `values` (borrowed), then saves. Without
+ * `opts->fields`, a saved instance writes only what this call changed (the keys of `values`
+ * whose value changed, what setters and beforeUpdate/beforeSave hooks changed besides);
+ * attributes changed before the call (a cq_instance_set() not saved yet) are neither
+ * validated nor written, and stay changed for a later save. An unsaved instance is inserted
+ * whole.
+ * @return CQ_OK, or the codes of cq_instance_save() (CQ_EVALIDATION, CQ_ENOTNULL,
+ *         CQ_EUNKNOWN_ATTR for a key the model lacks, driver errors).
+ */
 CQ_EXTERN int cq_instance_update(cq_instance *inst, const cq_value *values,
                                  const cq_write_opts *opts);
 /**

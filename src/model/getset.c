@@ -164,8 +164,11 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     m->nacc++; /* counted so that cq__accessors_free frees a partial copy */
     if (bad)
         return oom(m->db);
-    if (virt)
+    if (virt) {
         x->vindex = m->nvirtual++;
+        x->pos = m->nattrs;
+        x->allow_null = a->allow_null;
+    }
     m->has_getters |= cq__accessor_has_get(x);
     return CQ_OK;
 }
@@ -198,13 +201,22 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
     cq_model *m = inst->model;
     if (!v)
         return oom(m->db);
-    if (!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) {
+    if ((!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) ||
+        (!inst->vchanged &&
+         !(inst->vchanged = cq__calloc(m->nvirtual + 1, sizeof *inst->vchanged)))) {
         cq_value_free(v);
         return oom(m->db);
     }
     cq_value_free(inst->vvalues[x->vindex]);
     inst->vvalues[x->vindex] = v;
+    inst->vchanged[x->vindex] = true;
     return CQ_OK;
+}
+
+void cq__instance_vchanged_clear(cq_instance *inst)
+{
+    if (inst->vchanged)
+        memset(inst->vchanged, 0, inst->model->nvirtual * sizeof *inst->vchanged);
 }
 
 int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v)

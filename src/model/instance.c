@@ -51,6 +51,7 @@ void cq_instance_free(cq_instance *inst)
         cq_value_free(inst->vvalues[i]);
     cq__free(inst->vvalues);
     cq__free(inst->vhidden);
+    cq__free(inst->vchanged);
     cq_value_free(inst->extra);
     cq_instance_free(inst->through);
     cq__free(inst->through_key);
@@ -557,6 +558,7 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
             return oom(db);
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    cq__instance_vchanged_clear(inst);
     return CQ_OK;
 }
 
@@ -705,6 +707,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    cq__instance_vchanged_clear(inst);
     if (hooks_on(&wo)) {
         ctx = (cq_hook_ctx){ .instance = inst, .created = created_out ? *created_out : -1 };
         rc = cq__hooks_run(m, CQ__H_AFTER_UPSERT, &ctx, NULL);
@@ -839,6 +842,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
                 rc = oom(db);
         inst->is_new = false;
         memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+        cq__instance_vchanged_clear(inst);
+        cq__instance_vchanged_clear(inst);
     }
     cq__result_free(&res);
     return rc;
@@ -1021,6 +1026,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     for (size_t i = 0; i < m->nattrs; i++)
         if (field_selected(opts, m->attrs[i].name) || (long)i == m->updated_at)
             inst->changed[i] = false;
+    cq__instance_vchanged_clear(inst);
     if (!hooks_on(opts))
         return CQ_OK;
     cq_hook_ctx ctx = { .instance = inst };
@@ -1061,20 +1067,54 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
     return CQ_OK;
 }
 
+/* v6's instance.update without `fields` saves only what this call changed: the keys of
+ * `values` that changed and whatever the setters (and then the hooks) changed besides, not
+ * the attributes an earlier set (or failed save) left changed, which stay changed. Those are
+ * set aside while the save runs. */
+static int update_own_fields(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    size_t n = m->nattrs + m->nvirtual;
+    bool *before = cq__calloc(n + 1, sizeof *before);
+    if (!before)
+        return oom(m->db);
+    memcpy(before, inst->changed, m->nattrs * sizeof *before);
+    if (inst->vchanged)
+        memcpy(before + m->nattrs, inst->vchanged, m->nvirtual * sizeof *before);
+    int rc = set_values(inst, values);
+    /* before[i] now: changed earlier and not named by this call (set aside) */
+    for (size_t i = 0; i < m->nattrs; i++)
+        if ((before[i] = before[i] && !cq_value_object_get(values, m->attrs[i].name)))
+            inst->changed[i] = false;
+    for (size_t i = 0; i < m->nacc; i++) {
+        const cq__accessor *x = &m->acc[i];
+        bool *b = &before[m->nattrs + x->vindex];
+        if (x->is_virtual && (*b = *b && !cq_value_object_get(values, x->name)))
+            inst->vchanged[x->vindex] = false;
+    }
+    if (rc == CQ_OK)
+        rc = do_update(inst, opts);
+    for (size_t i = 0; i < m->nattrs; i++)
+        inst->changed[i] |= before[i];
+    for (size_t i = 0; inst->vchanged && i < m->nvirtual; i++)
+        inst->vchanged[i] |= before[m->nattrs + i];
+    cq__free(before);
+    return rc;
+}
+
 int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write_opts *opts)
 {
+    int rc;
     if (!inst)
         return CQ_EINVALID;
     cq__db_clear(inst->model->db);
-    {
-        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    int rc = set_values(inst, values);
-    if (rc != CQ_OK)
+    if ((rc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL)) != CQ_OK)
         return rc;
-    return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
+    if (inst->is_new || (opts && opts->fields))
+        return (rc = set_values(inst, values)) != CQ_OK ? rc
+               : inst->is_new                           ? do_insert(inst, opts)
+                                                        : do_update(inst, opts);
+    return update_own_fields(inst, values, opts);
 }
 
 /* Paranoid soft delete (`deleting`) or restore of an instance, as v6:

@@ -389,7 +389,8 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     }
     for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
         if (a->type == CQ_VIRTUAL
-                ? (rc = cq__accessor_add(m, a)) != CQ_OK
+                ? (rc = cq__accessor_add(m, a)) != CQ_OK ||
+                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK
                 : (rc = add_attr(m, a, false)) != CQ_OK ||
                       (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK ||
                       (rc = cq__accessor_add(m, a)) != CQ_OK)

@@ -45,6 +45,8 @@ typedef struct cq__accessor {
     void *data;
     bool is_virtual;
     size_t vindex;             /* virtual: its slot in the instance's vvalues */
+    size_t pos;                /* virtual: the number of real attributes defined before it */
+    cq_flag allow_null;        /* virtual: its allowNull (CQ_OFF: validation requires a value) */
     char **deps;               /* virtual: NULL-terminated attribute names, or NULL */
     char *get_name, *set_name; /* getter / setter named (cq_db_bind_getter), used when
                                   get / set is NULL */
@@ -175,6 +177,7 @@ struct cq_instance {
     bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
     cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
     bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
+    bool *vchanged;     /* nvirtual or NULL: VIRTUAL values set since the last save */
     cq_value *extra;    /* object or NULL: values a find read under aliases of its own (v6's
                            `[fn(...), 'n']`, `['name', 'nm']`), keyed by alias; owned */
 };
@@ -284,6 +287,8 @@ int cq__instance_store_virtual(cq_instance *inst, const char *attr, cq_value *v)
 /* toJSON with getters (v6 get({plain: true})): getter keys first. */
 int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst);
 /* After a find with `attributes`: VIRTUAL getters not named are left out of toJSON. */
+/* Forgets which VIRTUAL values were set (after a save wrote the instance). */
+void cq__instance_vchanged_clear(cq_instance *inst);
 int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes);
 /* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown);

@@ -555,6 +555,70 @@ typedef struct pending {
     const cq_value *value;
 } pending;
 
+/* One attribute's share of step 1 below: its notNull check and custom validators now, its
+ * built-in validators queued in `builtin`. */
+typedef struct attr_check {
+    const char *name;
+    const cq_value *value;
+    bool not_null, core_skip;
+    cq_flag allow_null;
+} attr_check;
+
+static int check_attr(cq_instance *inst, const attr_check *c, size_t record, pending *builtin,
+                      size_t *nb)
+{
+    cq_model *m = inst->model;
+    bool is_null = !c->value || cq_value_is_null(c->value);
+    const vattr *va = rules_of(m, c->name);
+    int rc = CQ_OK;
+    if (c->not_null && !c->core_skip && is_null) {
+        const char *msg = NULL;
+        for (size_t k = 0; va && k < va->n; k++)
+            if (strcmp(va->rules[k].key, "notNull") == 0 && va->rules[k].msg)
+                msg = va->rules[k].msg;
+        char dflt[300];
+        snprintf(dflt, sizeof dflt, "%s.%s cannot be null", m->name, c->name);
+        rc = push(m->db, m, msg ? msg : dflt, "notNull Violation", c->name, NULL, "CORE", "is_null",
+                  NULL, NULL, record);
+    }
+    /* a null value runs nothing unless allowNull is true, and then only the custom
+     * validators (v6 #9143, #9134) */
+    if (!va || (is_null && c->allow_null != CQ_ON))
+        return rc;
+    for (size_t k = 0; rc == CQ_OK && k < va->n; k++) {
+        const vrule *r = &va->rules[k];
+        if (r->fn || r->bound)
+            rc = run_custom(inst, r, c->name, c->value, record);
+        else if (!is_null)
+            builtin[(*nb)++] = (pending){ r, c->name, c->value };
+    }
+    return rc;
+}
+
+/* The VIRTUAL attributes defined between real attribute `pos - 1` and `pos`, in definition
+ * order (v6 validates every attribute, VIRTUAL ones included, as it walks them): a VIRTUAL
+ * value is checked when inserting or when it was set since the last save. */
+static int check_virtuals(cq_instance *inst, size_t pos, bool inserting, const char *const *fields,
+                          const char *const *skip_extra, size_t record, pending *builtin,
+                          size_t *nb)
+{
+    cq_model *m = inst->model;
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < m->nacc; i++) {
+        const cq__accessor *x = &m->acc[i];
+        if (!x->is_virtual || x->pos != pos)
+            continue;
+        if ((fields && !listed(fields, x->name)) || listed(skip_extra, x->name))
+            continue;
+        const cq_value *v = inst->vvalues ? inst->vvalues[x->vindex] : NULL;
+        if (!inserting && !(inst->vchanged && inst->vchanged[x->vindex]))
+            continue;
+        attr_check c = { x->name, v, x->allow_null == CQ_OFF, false, x->allow_null };
+        rc = check_attr(inst, &c, record, builtin, nb);
+    }
+    return rc;
+}
+
 int cq__validation_check(cq_instance *inst, bool inserting, const char *const *fields,
                          const char *const *skip_extra, size_t record)
 {
@@ -569,41 +633,23 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
     int rc = CQ_OK;
     /* 1. per attribute, in definition order: the notNull check, then the custom validators
      * (v6 runs them synchronously while it walks the attributes) */
-    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
+    for (size_t i = 0; rc == CQ_OK && i <= m->nattrs; i++) {
+        if (m->nvirtual)
+            rc = check_virtuals(inst, i, inserting, fields, skip_extra, record, builtin, &nb);
+        if (rc != CQ_OK || i == m->nattrs)
+            break;
         const cq__attr *a = &m->attrs[i];
         bool selected = !fields || listed(fields, a->name);
         if (!selected || listed(skip_extra, a->name))
             continue;
         if (!inserting && !inst->changed[i])
             continue;
-        const cq_value *v = inst->values[i];
-        bool is_null = !v || cq_value_is_null(v);
-        const vattr *va = rules_of(m, a->name);
         /* every primary key is NOT NULL (DEVIATIONS D6), generated ones excepted */
-        bool not_null = a->allow_null == CQ_OFF || a->primary_key;
-        bool core_skip = a->auto_increment || (long)i == m->created_at ||
-                         (long)i == m->updated_at || (long)i == m->version_attr;
-        if (not_null && !core_skip && is_null) {
-            const char *msg = NULL;
-            for (size_t k = 0; va && k < va->n; k++)
-                if (strcmp(va->rules[k].key, "notNull") == 0 && va->rules[k].msg)
-                    msg = va->rules[k].msg;
-            char dflt[300];
-            snprintf(dflt, sizeof dflt, "%s.%s cannot be null", m->name, a->name);
-            rc = push(db, m, msg ? msg : dflt, "notNull Violation", a->name, NULL, "CORE",
-                      "is_null", NULL, NULL, record);
-        }
-        /* a null value runs nothing unless allowNull is true, and then only the custom
-         * validators (v6 #9143, #9134) */
-        if (!va || (is_null && a->allow_null != CQ_ON))
-            continue;
-        for (size_t k = 0; rc == CQ_OK && k < va->n; k++) {
-            const vrule *r = &va->rules[k];
-            if (r->fn || r->bound)
-                rc = run_custom(inst, r, a->name, v, record);
-            else if (!is_null)
-                builtin[nb++] = (pending){ r, a->name, v };
-        }
+        attr_check c = { a->name, inst->values[i], a->allow_null == CQ_OFF || a->primary_key,
+                         a->auto_increment || (long)i == m->created_at ||
+                             (long)i == m->updated_at || (long)i == m->version_attr,
+                         a->allow_null };
+        rc = check_attr(inst, &c, record, builtin, &nb);
     }
     /* 2. the model validators */
     for (size_t k = 0; rc == CQ_OK && m->validation && k < m->validation->nmodel; k++)
