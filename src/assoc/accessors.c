@@ -2,6 +2,7 @@
  * (spec/associations.md sections 2-6). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "assoc/assoc.h"
@@ -395,6 +396,81 @@ static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const c
     return rc;
 }
 
+/* countX's statement for `a` with no options, rendered once (the frozen schema cannot change
+ * it): a hasMany without association scope whose target has no default scope. NULL when it
+ * cannot be held (the general path then says what is wrong, if anything). */
+static const char *count_sql(cq_assoc *a, const cq_instance *src)
+{
+    char *text = atomic_load(&a->count_sql);
+    if (text)
+        return text;
+    cq__find_ext ext;
+    size_t n = 0;
+    if (single_or_many_ext(&ext, a, src) != CQ_OK) {
+        cq__db_clear(a->target->db);
+        return NULL;
+    }
+    ext.count_attr = cq_model_primary_key(a->target);
+    if (cq__count_render(&text, &n, a->target, &ext) != CQ_OK || n != 1) {
+        cq__free(text);
+        cq__db_clear(a->target->db);
+        return NULL;
+    }
+    char *none = NULL;
+    if (!atomic_compare_exchange_strong(&a->count_sql, &none, text)) {
+        cq__free(text); /* another thread rendered the same text first */
+        text = none;
+    }
+    return text;
+}
+
+/* countX with no options on a hasMany without scopes, the source key an integer or a text:
+ * the statement's text is rendered once, each call binds the key (as the where builder does:
+ * coerced to the foreign key's type, stored form) and reads the count. *done = false leaves
+ * the call to the general path. */
+static int count_plain(int64_t *out, cq_instance *src, const cq_assoc *a, bool *done)
+{
+    *done = false;
+    cq_model *t = a->target;
+    const cq_value *key = source_value(src, a);
+    cq_value_type kt = cq_value_type_of(key);
+    long fi = cq__model_attr_index(t, a->fk);
+    if (a->type != CQ_HAS_MANY || a->scope || fi < 0 ||
+        (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_db_is_frozen(t->db) ||
+        !cq_model_primary_key(t))
+        return CQ_OK;
+    cq_value *scope = NULL;
+    int rc = cq__scope_resolve(&scope, t, NULL);
+    if (rc != CQ_OK || scope) {
+        cq_value_free(scope);
+        cq__db_clear(t->db);
+        return CQ_OK;
+    }
+    const char *text = count_sql((cq_assoc *)a, src);
+    if (!text)
+        return CQ_OK;
+    *done = true;
+    const cq__attr *fk = &t->attrs[fi];
+    cq_value *checked = NULL;
+    rc = cq__attr_coerce(&checked, t, fk, cq_value_copy(key));
+    cq_value *param = rc == CQ_OK ? cq__attr_to_db(fk, checked, cq_db_dialect(t->db)) : NULL;
+    cq_value_free(checked);
+    if (rc == CQ_OK && !param)
+        rc = oom(t->db);
+    cq__read_scope rs;
+    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, t->db, false, NULL)) == CQ_OK) {
+        cq__result res = { 0 };
+        const cq_value *params[1] = { param };
+        rc = cq__db_exec_select(t->db, text, params, 1, &res, NULL, NULL);
+        if (rc == CQ_OK && res.nrows == 1)
+            *out = cq_value_as_int(res.cells[0]);
+        cq__result_free(&res);
+        cq__db_read_end(&rs);
+    }
+    cq_value_free(param);
+    return rc;
+}
+
 int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
 {
     if (out)
@@ -406,6 +482,12 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
                           opts ? opts->transaction : NULL);
     if (rc != CQ_OK)
         return rc;
+    if (!opts) {
+        bool done = false;
+        rc = count_plain(out, src, a, &done);
+        if (done)
+            return rc;
+    }
     cq__find_ext ext;
     rc = getter_ext(&ext, a, src, opts);
     if (rc != CQ_OK)

@@ -21,7 +21,8 @@ struct cq_assoc {
     cq_value *scope;         /* target attribute values, owned */
     cq_value *through_scope; /* join-row values, owned */
     bool constraints;
-    bool hooks; /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
+    bool hooks;              /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
+    char *_Atomic count_sql; /* countX's statement with no options, rendered once, or NULL */
 };
 
 void cq__assoc_free(struct cq_assoc *a);

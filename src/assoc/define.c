@@ -2,6 +2,7 @@
  * (spec/associations.md sections 1-5, naming.md section 5). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "assoc/assoc.h"
@@ -63,6 +64,7 @@ void cq__assoc_free(cq_assoc *a)
     cq__free(a->other_key);
     cq_value_free(a->scope);
     cq_value_free(a->through_scope);
+    cq__free(atomic_load(&a->count_sql));
     cq__free(a);
 }
 

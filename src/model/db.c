@@ -416,10 +416,10 @@ static int count_row(void *ctx, cq__result *one)
 /* Runs a rendered statement where it belongs: a SELECT of a read call on its read server
  * (moving on to the next one, then the write server, when that one cannot be reached),
  * anything else on the write server. */
-static int run_routed(cq_db *db, const cq__stmt *st, const cq__sql *sql, cq__result *res,
+static int run_routed(cq_db *db, bool select, const cq__sql *sql, cq__result *res,
                       counted_rows *rows)
 {
-    cq__read_scope *rs = st->kind == CQ__ST_SELECT ? read_route(db) : NULL;
+    cq__read_scope *rs = select ? read_route(db) : NULL;
     cq_error keep = *cq__last_error();
     for (;;) {
         cq__session *s = rs && rs->rep ? &rs->rep->s : &db->s;
@@ -442,7 +442,7 @@ int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res)
     int rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
     if (rc != CQ_OK)
         return rc;
-    rc = run_routed(db, st, &sql, res, NULL);
+    rc = run_routed(db, st->kind == CQ__ST_SELECT, &sql, res, NULL);
     cq__sql_free(&sql);
     return rc;
 }
@@ -454,9 +454,17 @@ int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *c
     if (rc != CQ_OK)
         return rc;
     counted_rows cnt = { .row = row, .ctx = ctx };
-    rc = run_routed(db, st, &sql, NULL, &cnt);
+    rc = run_routed(db, st->kind == CQ__ST_SELECT, &sql, NULL, &cnt);
     cq__sql_free(&sql);
     return rc;
+}
+
+int cq__db_exec_select(cq_db *db, const char *text, const cq_value *const *params, size_t n,
+                       cq__result *res, cq__row_fn row, void *ctx)
+{
+    cq__sql sql = { .text = (char *)text, .params = (const cq_value **)params, .n = n };
+    counted_rows cnt = { .row = row, .ctx = ctx };
+    return run_routed(db, true, &sql, row ? NULL : res, row ? &cnt : NULL);
 }
 
 /* ---- transactions -------------------------------------------------------------- */

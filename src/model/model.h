@@ -227,6 +227,11 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
 /* The same, the rows handed to `row` one at a time as the driver reads them. */
 int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx);
+/* A SELECT rendered before (`text`, `n` parameters, borrowed), run where a read belongs (the
+ * read server of the calling read scope, else the write server): rows to `row` when not NULL,
+ * else the result into `res`. */
+int cq__db_exec_select(cq_db *db, const char *text, const cq_value *const *params, size_t n,
+                       cq__result *res, cq__row_fn row, void *ctx);
 /* The calling thread's innermost open transaction on db, or NULL. */
 cq_txn *cq__txn_current(cq_db *db);
 /* Fails with CQ_EINVALID naming `what` when the schema of db is frozen. */

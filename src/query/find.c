@@ -1148,10 +1148,12 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
     cq_rows *rows = rc == CQ_OK ? cq__calloc(1, sizeof *rows) : NULL;
     if (rc == CQ_OK && !rows)
         rc = oom(m->db);
-    if (rc == CQ_OK) {
+    cq__read_scope rs; /* a read: on a read server when the db has some */
+    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
         materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
         const cq_value *params[1] = { param };
-        rc = cq__session_exec_rows(&m->db->s, text, params, 1, materialize_row, &mz);
+        rc = cq__db_exec_select(m->db, text, params, 1, NULL, materialize_row, &mz);
+        cq__db_read_end(&rs);
     }
     if (rc == CQ_OK)
         *out = cq_rows_take(rows, 0);
@@ -1312,6 +1314,28 @@ int cq__count(int64_t *out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     cq__result_free(&res);
     cq__stmt_free(st);
     cq__hook_scope_end(&scope);
+    return rc;
+}
+
+int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext)
+{
+    *text = NULL;
+    *nparams = 0;
+    cq_find_opts o = { 0 };
+    cq__stmt *st = NULL;
+    cq__inc_plan plan = { 0 };
+    cq__sql sql = { 0 };
+    int rc = build_select(&st, m, &o, NULL, true, ext, &plan, SEL_DEFAULT, NULL);
+    cq__find_ext_release(ext);
+    if (rc == CQ_OK)
+        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), cq__last_error());
+    cq__stmt_free(st);
+    if (rc == CQ_OK) {
+        *text = sql.text;
+        *nparams = sql.n;
+        sql.text = NULL;
+    }
+    cq__sql_free(&sql);
     return rc;
 }
 

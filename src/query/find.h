@@ -30,5 +30,8 @@ void cq__find_ext_release(cq__find_ext *ext);
 /* findAll with the extension; ext may be NULL. ext's expressions are freed in every case. */
 int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *o, cq__find_ext *ext);
 int cq__count(int64_t *out, cq_model *m, const cq_find_opts *o, cq__find_ext *ext);
+/* The text of cq__count's statement for `ext` and no options (caller frees it with cq__free)
+ * and its number of parameters; ext's expressions are freed in every case. */
+int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext);
 
 #endif

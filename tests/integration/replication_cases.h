@@ -260,6 +260,18 @@ static void test_replication__routing(void **state)
                      env.writer_port);
     cq_value_free(raw);
 
+    /* findByPk reads a read server too (its one-statement path included): the write server's
+     * own row is not found there, and is with use_master */
+    cq_instance *mine = NULL;
+    cq_value *wport = cq_value_int(env.writer_port);
+    CQ_ASSERT_OK(db, cq_model_find_by_pk(&mine, whoami, wport, NULL));
+    assert_null(mine);
+    CQ_ASSERT_OK(db,
+                 cq_model_find_by_pk(&mine, whoami, wport, &(cq_find_opts){ .use_master = true }));
+    assert_non_null(mine);
+    cq_instance_free(mine);
+    cq_value_free(wport);
+
     /* reload reads the write server: the row a read server returned (its own port) does not
      * exist there */
     cq_instance *inst = NULL;
