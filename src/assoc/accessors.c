@@ -313,6 +313,7 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
 }
 
 static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts);
+static int get_plain(cq_rows **out, cq_instance *src, const cq_assoc *a, bool *done);
 
 /* v6's getters apply the target's scopes: its default scope, or the `scope` option's */
 int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts)
@@ -322,8 +323,14 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     if (!out || !src || !a)
         return CQ_EINVALID;
     *out = NULL;
-    if (!a)
-        return assoc_get(out, src, a, opts);
+    if (!opts) {
+        int rc = check_source(src, a, a->acc.get, NULL);
+        bool done = false;
+        if (rc == CQ_OK)
+            rc = get_plain(out, src, a, &done);
+        if (rc != CQ_OK || done)
+            return rc;
+    }
     cq__read_scope rs;
     int rc = cq__db_read_begin(&rs, a->target->db, opts && opts->use_master,
                                opts ? opts->transaction : NULL);
@@ -396,12 +403,13 @@ static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const c
     return rc;
 }
 
-/* countX's statement for `a` with no options, rendered once (the frozen schema cannot change
- * it): a hasMany without association scope whose target has no default scope. NULL when it
+/* The statement of getX (count = false) or countX (count = true) for `a` with no options,
+ * rendered once and kept in the association (the frozen schema cannot change it). NULL when it
  * cannot be held (the general path then says what is wrong, if anything). */
-static const char *count_sql(cq_assoc *a, const cq_instance *src)
+static const char *plain_sql(cq_assoc *a, const cq_instance *src, bool count)
 {
-    char *text = atomic_load(&a->count_sql);
+    char *_Atomic *slot = count ? &a->count_sql : &a->get_sql;
+    char *text = atomic_load(slot);
     if (text)
         return text;
     cq__find_ext ext;
@@ -410,55 +418,71 @@ static const char *count_sql(cq_assoc *a, const cq_instance *src)
         cq__db_clear(a->target->db);
         return NULL;
     }
-    ext.count_attr = cq_model_primary_key(a->target);
-    if (cq__count_render(&text, &n, a->target, &ext) != CQ_OK || n != 1) {
+    if (count)
+        ext.count_attr = cq_model_primary_key(a->target);
+    int rc = count ? cq__count_render(&text, &n, a->target, &ext)
+                   : cq__find_render(&text, &n, a->target, &ext);
+    if (rc != CQ_OK || n != 1) {
         cq__free(text);
         cq__db_clear(a->target->db);
         return NULL;
     }
     char *none = NULL;
-    if (!atomic_compare_exchange_strong(&a->count_sql, &none, text)) {
+    if (!atomic_compare_exchange_strong(slot, &none, text)) {
         cq__free(text); /* another thread rendered the same text first */
         text = none;
     }
     return text;
 }
 
-/* countX with no options on a hasMany without scopes, the source key an integer or a text:
- * the statement's text is rendered once, each call binds the key (as the where builder does:
- * coerced to the foreign key's type, stored form) and reads the count. *done = false leaves
- * the call to the general path. */
-static int count_plain(int64_t *out, cq_instance *src, const cq_assoc *a, bool *done)
+/* getX or countX with no options on a hasMany without association scope, whose target has no
+ * default scope (and, for getX, no find hooks), the source key an integer or a text: the
+ * statement's text is rendered once, each call binds the key (as the where builder does) and
+ * reads the rows or the count. *param = NULL leaves the call to the general path; otherwise
+ * *param is the bound key (the caller's) and *text the statement. */
+static int plain_call(const char **text, cq_value **param, cq_instance *src, const cq_assoc *a,
+                      bool count)
 {
-    *done = false;
+    *text = NULL;
+    *param = NULL;
     cq_model *t = a->target;
     const cq_value *key = source_value(src, a);
     cq_value_type kt = cq_value_type_of(key);
     long fi = cq__model_attr_index(t, a->fk);
     if (a->type != CQ_HAS_MANY || a->scope || fi < 0 ||
-        (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_db_is_frozen(t->db) ||
-        !cq_model_primary_key(t))
+        (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_model_primary_key(t))
         return CQ_OK;
-    cq_value *scope = NULL;
-    int rc = cq__scope_resolve(&scope, t, NULL);
-    if (rc != CQ_OK || scope) {
+    if (count ? !cq_db_is_frozen(t->db) : !cq__find_plain_ok(t))
+        return CQ_OK;
+    if (count) {
+        cq_value *scope = NULL;
+        int rc = cq__scope_resolve(&scope, t, NULL);
+        bool scoped = scope != NULL;
         cq_value_free(scope);
-        cq__db_clear(t->db);
-        return CQ_OK;
+        if (rc != CQ_OK || scoped) {
+            cq__db_clear(t->db);
+            return CQ_OK;
+        }
     }
-    const char *text = count_sql((cq_assoc *)a, src);
-    if (!text)
+    if (!(*text = plain_sql((cq_assoc *)a, src, count)))
         return CQ_OK;
-    *done = true;
-    const cq__attr *fk = &t->attrs[fi];
-    cq_value *checked = NULL;
-    rc = cq__attr_coerce(&checked, t, fk, cq_value_copy(key));
-    cq_value *param = rc == CQ_OK ? cq__attr_to_db(fk, checked, cq_db_dialect(t->db)) : NULL;
-    cq_value_free(checked);
-    if (rc == CQ_OK && !param)
-        rc = oom(t->db);
+    int rc = cq__key_param(param, t, &t->attrs[fi], key);
+    if (rc != CQ_OK)
+        *text = NULL;
+    return rc;
+}
+
+static int count_plain(int64_t *out, cq_instance *src, const cq_assoc *a, bool *done)
+{
+    const char *text = NULL;
+    cq_value *param = NULL;
+    int rc = plain_call(&text, &param, src, a, true);
+    *done = rc != CQ_OK || text;
+    if (!text)
+        return rc;
+    cq_model *t = a->target;
     cq__read_scope rs;
-    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, t->db, false, NULL)) == CQ_OK) {
+    if ((rc = cq__db_read_begin(&rs, t->db, false, NULL)) == CQ_OK) {
         cq__result res = { 0 };
         const cq_value *params[1] = { param };
         rc = cq__db_exec_select(t->db, text, params, 1, &res, NULL, NULL);
@@ -467,6 +491,18 @@ static int count_plain(int64_t *out, cq_instance *src, const cq_assoc *a, bool *
         cq__result_free(&res);
         cq__db_read_end(&rs);
     }
+    cq_value_free(param);
+    return rc;
+}
+
+static int get_plain(cq_rows **out, cq_instance *src, const cq_assoc *a, bool *done)
+{
+    const char *text = NULL;
+    cq_value *param = NULL;
+    int rc = plain_call(&text, &param, src, a, false);
+    *done = rc != CQ_OK || text;
+    if (text)
+        rc = cq__find_rendered(out, a->target, text, param);
     cq_value_free(param);
     return rc;
 }

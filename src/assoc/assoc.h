@@ -23,6 +23,7 @@ struct cq_assoc {
     bool constraints;
     bool hooks;              /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
     char *_Atomic count_sql; /* countX's statement with no options, rendered once, or NULL */
+    char *_Atomic get_sql;   /* getX's statement with no options, rendered once, or NULL */
 };
 
 void cq__assoc_free(struct cq_assoc *a);

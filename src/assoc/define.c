@@ -65,6 +65,7 @@ void cq__assoc_free(cq_assoc *a)
     cq_value_free(a->scope);
     cq_value_free(a->through_scope);
     cq__free(atomic_load(&a->count_sql));
+    cq__free(atomic_load(&a->get_sql));
     cq__free(a);
 }
 

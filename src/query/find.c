@@ -1107,6 +1107,78 @@ static const char *pk_sql(cq_model *m, const bool *sel, const cq_value *pk)
     return text;
 }
 
+bool cq__find_plain_ok(cq_model *m)
+{
+    if (!cq_db_is_frozen(m->db) || cq__hooks_any(m, CQ__H_BEFORE_FIND) ||
+        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
+        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND))
+        return false;
+    cq_value *scope = NULL;
+    int rc = cq__scope_resolve(&scope, m, NULL);
+    bool ok = rc == CQ_OK && !scope;
+    cq_value_free(scope);
+    if (rc != CQ_OK)
+        cq__db_clear(m->db);
+    return ok;
+}
+
+int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value *key)
+{
+    cq_value *checked = NULL;
+    int rc = cq__attr_coerce(&checked, m, a, cq_value_copy(key));
+    *out = rc == CQ_OK ? cq__attr_to_db(a, checked, cq_db_dialect(m->db)) : NULL;
+    cq_value_free(checked);
+    return rc == CQ_OK && !*out ? oom(m->db) : rc;
+}
+
+int cq__find_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext)
+{
+    *text = NULL;
+    *nparams = 0;
+    cq_find_opts o = { 0 };
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq__stmt *st = NULL;
+    cq__sql sql = { 0 };
+    int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
+    if (rc == CQ_OK)
+        rc = build_select(&st, m, &o, sel, false, ext, NULL, SEL_DEFAULT, NULL);
+    cq__find_ext_release(ext);
+    if (rc == CQ_OK)
+        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), cq__last_error());
+    cq__stmt_free(st);
+    cq__free(sel);
+    if (rc == CQ_OK) {
+        *text = sql.text;
+        *nparams = sql.n;
+        sql.text = NULL;
+    }
+    cq__sql_free(&sql);
+    return rc;
+}
+
+int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *param)
+{
+    *out = NULL;
+    cq_find_opts none = { 0 };
+    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+    cq_rows *rows = sel ? cq__calloc(1, sizeof *rows) : NULL;
+    int rc = rows ? select_attrs(sel, m, &none) : oom(m->db);
+    cq__read_scope rs; /* a read: on a read server when the db has some */
+    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
+        materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
+        const cq_value *params[1] = { param };
+        rc = cq__db_exec_select(m->db, text, params, 1, NULL, materialize_row, &mz);
+        cq__db_read_end(&rs);
+    }
+    cq__free(sel);
+    if (rc != CQ_OK) {
+        cq_rows_free(rows);
+        return rc;
+    }
+    *out = rows;
+    return CQ_OK;
+}
+
 /* findByPk without options on a model that has no default scope and no find hooks, with a
  * plain key: the statement's text is rendered once per model (the frozen model cannot change
  * it), so each call only binds the key and reads the row. *done = false leaves the call to
@@ -1115,51 +1187,30 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
 {
     *done = false;
     cq_value_type pt = cq_value_type_of(pk);
-    if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq_db_is_frozen(m->db) ||
-        cq__hooks_any(m, CQ__H_BEFORE_FIND) || cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
-        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND))
+    if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq__find_plain_ok(m))
         return CQ_OK;
-    cq_value *scope = NULL;
-    int rc = cq__scope_resolve(&scope, m, NULL);
-    if (rc != CQ_OK || scope) {
-        cq_value_free(scope);
-        cq__db_clear(m->db);
-        return CQ_OK;
-    }
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     if (!sel)
         return CQ_OK;
     cq_find_opts none = { 0 };
     const char *text = NULL;
-    if (select_attrs(sel, m, &none) != CQ_OK || !(text = pk_sql(m, sel, pk))) {
-        cq__free(sel);
+    bool have = select_attrs(sel, m, &none) == CQ_OK && (text = pk_sql(m, sel, pk));
+    cq__free(sel);
+    if (!have) {
         cq__db_clear(m->db);
         return CQ_OK;
     }
     *done = true;
     /* the key as the where builder binds it: coerced to the attribute's type, stored form */
-    const cq__attr *a = &m->attrs[m->pk[0]];
-    cq_value *checked = NULL;
-    rc = cq__attr_coerce(&checked, m, a, cq_value_copy(pk));
-    cq_value *param = rc == CQ_OK ? cq__attr_to_db(a, checked, cq_db_dialect(m->db)) : NULL;
-    cq_value_free(checked);
-    if (rc == CQ_OK && !param)
-        rc = oom(m->db);
-    cq_rows *rows = rc == CQ_OK ? cq__calloc(1, sizeof *rows) : NULL;
-    if (rc == CQ_OK && !rows)
-        rc = oom(m->db);
-    cq__read_scope rs; /* a read: on a read server when the db has some */
-    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
-        materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
-        const cq_value *params[1] = { param };
-        rc = cq__db_exec_select(m->db, text, params, 1, NULL, materialize_row, &mz);
-        cq__db_read_end(&rs);
-    }
+    cq_value *param = NULL;
+    cq_rows *rows = NULL;
+    int rc = cq__key_param(&param, m, &m->attrs[m->pk[0]], pk);
+    if (rc == CQ_OK)
+        rc = cq__find_rendered(&rows, m, text, param);
     if (rc == CQ_OK)
         *out = cq_rows_take(rows, 0);
     cq_rows_free(rows);
     cq_value_free(param);
-    cq__free(sel);
     return rc;
 }
 
