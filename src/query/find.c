@@ -1189,14 +1189,15 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
     cq_value_type pt = cq_value_type_of(pk);
     if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq__find_plain_ok(m))
         return CQ_OK;
-    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
-    if (!sel)
-        return CQ_OK;
-    cq_find_opts none = { 0 };
-    const char *text = NULL;
-    bool have = select_attrs(sel, m, &none) == CQ_OK && (text = pk_sql(m, sel, pk));
-    cq__free(sel);
-    if (!have) {
+    const char *text = atomic_load(&m->pk_sql);
+    if (!text) { /* the first call renders it */
+        bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
+        cq_find_opts none = { 0 };
+        if (sel && select_attrs(sel, m, &none) == CQ_OK)
+            text = pk_sql(m, sel, pk);
+        cq__free(sel);
+    }
+    if (!text) {
         cq__db_clear(m->db);
         return CQ_OK;
     }
