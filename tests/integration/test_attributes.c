@@ -342,7 +342,7 @@ static void test_refused(void **state)
     assert_int_equal(f->srv->statements, before);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fn_alias_group, setup, teardown),
@@ -351,10 +351,5 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_find_one_and_include, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_attributes", "cq_attributes", run_group);
+    return SRV_RUN_TESTS("test_attributes", "cq_attributes", tests);
 }

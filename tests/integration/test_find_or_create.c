@@ -287,7 +287,7 @@ static void test_race_one_handle(void **state)
     assert_true(st.created >= 2);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_find_or_create, setup, teardown),
@@ -296,10 +296,5 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_one_handle, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_find_or_create", "cq_foc", run_group);
+    return SRV_RUN_TESTS("test_find_or_create", "cq_foc", tests);
 }

@@ -182,17 +182,12 @@ static void test_version_moves(void **state)
     cq_instance_free(p);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_instance_increment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_increment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_moves, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_increment", "cq_increment", run_group);
+    return SRV_RUN_TESTS("test_increment", "cq_increment", tests);
 }

@@ -394,7 +394,7 @@ static void test_add_scope(void **state)
     cq_value_free(v);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_default_and_named, setup, teardown),
@@ -402,10 +402,5 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_includes_and_getters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_scope, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_scopes", "cq_scopes", run_group);
+    return SRV_RUN_TESTS("test_scopes", "cq_scopes", tests);
 }

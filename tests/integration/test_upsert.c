@@ -161,17 +161,12 @@ static void test_bad_input(void **state)
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 0);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_upsert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_created_at_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_upsert", "cq_upsert", run_group);
+    return SRV_RUN_TESTS("test_upsert", "cq_upsert", tests);
 }

@@ -194,7 +194,7 @@ static void test_json(void **state)
     assert_int_equal(count(f, "{\"name.a\":1}"), CQ_EUNKNOWN_ATTR);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_like_family, setup, teardown),
@@ -203,10 +203,5 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_any_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_where_ops", "cq_where_ops", run_group);
+    return SRV_RUN_TESTS("test_where_ops", "cq_where_ops", tests);
 }
