@@ -13,11 +13,7 @@
 
 #include "cq_server.h"
 
-typedef struct foc_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user;
-} foc_fixture;
+typedef srv_models foc_fixture;
 
 static const cq_attr user_attrs[] = {
     { .name = "email", .type = CQ_STRING, .unique = true },
@@ -27,26 +23,11 @@ static const cq_attr user_attrs[] = {
 
 static int setup(void **state)
 {
-    foc_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
+    foc_fixture *f = *state;
     f->user = srv_define(f->db, "user", user_attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    foc_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -290,11 +271,11 @@ static void test_race_one_handle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_find_or_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_race, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_race_one_handle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_find_or_create, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_race, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_race_one_handle, setup, srv_models_teardown),
     };
     return SRV_RUN_TESTS("test_find_or_create", "cq_foc", tests);
 }

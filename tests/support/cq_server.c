@@ -337,6 +337,30 @@ cq_db *srv_fixture_db(void **state)
 
 /* ---- models and rows ------------------------------------------------------------------------ */
 
+int srv_models_setup(void **state)
+{
+    srv_models *f = calloc(1, sizeof *f);
+    void *srv = NULL;
+    if (!f || srv_any_setup(&srv) != 0) {
+        free(f);
+        return -1;
+    }
+    f->srv = srv;
+    f->db = f->srv->db;
+    f->d = cq_db_dialect(f->db);
+    *state = f;
+    return 0;
+}
+
+int srv_models_teardown(void **state)
+{
+    srv_models *f = *state;
+    void *srv = f->srv;
+    srv_teardown(&srv);
+    free(f);
+    return 0;
+}
+
 cq_model *srv_define(cq_db *db, const char *name, const cq_attr *attrs, const cq_model_opts *opts)
 {
     cq_model *m = NULL;

@@ -74,6 +74,20 @@ int srv_open_own(cq_db **out, const cq_open_opts *opts);
 
 /* ---- models and rows ------------------------------------------------------------------------ */
 
+/* Models a test of every dialect defines on the db of srv_any_setup(). */
+typedef struct srv_models {
+    srv_fixture *srv;
+    cq_db *db;    /* srv->db */
+    cq_dialect d; /* its dialect */
+    cq_model *user, *post;
+    cq_assoc *posts, *author;
+} srv_models;
+
+/* cmocka setup/teardown: srv_any_setup(), then *state becomes a srv_models on its db, the
+ * models not defined yet. */
+int srv_models_setup(void **state);
+int srv_models_teardown(void **state);
+
 /* cq_db_define(), failing the test on error; the model is owned by db. */
 cq_model *srv_define(cq_db *db, const char *name, const cq_attr *attrs, const cq_model_opts *opts);
 /* cq_model_create() of the JSON text `json`, failing the test on error; free with
