@@ -66,6 +66,58 @@ script_error() {
     expect_error 2 "cequel: $1" run "$TMP/script.json"
 }
 
+# mysql_database PREFIX: a database PREFIX_<pid> of its own on the server of
+# CQ_TEST_MYSQL_URL (mysql://user[:pass]@host[:port]/db), created with the client $client
+# (mariadb or mysql) and dropped on exit; sets `db` to its URL and defines `admin SQL` (SQL run
+# with the client). Returns 1 when the database cannot be created.
+mysql_database() {
+    local url=$CQ_TEST_MYSQL_URL
+    rest=${url#*://}
+    rest=${rest%%\?*}
+    hostport=${rest%%/*}
+    auth=""
+    case "$hostport" in *@*)
+        auth=${hostport%@*}
+        hostport=${hostport##*@}
+        ;;
+    esac
+    user=${auth%%:*}
+    pass=""
+    case "$auth" in *:*) pass=${auth#*:} ;; esac
+    port=3306
+    case "$hostport" in *:*) port=${hostport##*:} ;; esac
+    dbname="$1_$$"
+    admin() {
+        MYSQL_PWD="$pass" "$client" --no-defaults --protocol=tcp -h "${hostport%:*}" -P "$port" \
+            ${user:+-u "$user"} -e "$1"
+    }
+    trap 'admin "DROP DATABASE IF EXISTS \`$dbname\`" || true; rm -rf "$TMP"' EXIT
+    db="${url%%://*}://${rest%%/*}/$dbname"
+    admin "DROP DATABASE IF EXISTS \`$dbname\`; CREATE DATABASE \`$dbname\` CHARACTER SET utf8mb4"
+}
+
+# expect_sync_round_trip DB: `sync` of input/shop.json on DB, a `run` adding rows, a second
+# `sync` keeping them, `sync --force` emptying the tables (expected/sync_*.out); leaves the
+# scripts in $TMP/add.json and $TMP/count.json.
+expect_sync_round_trip() {
+    local db="$1"
+    expect_run sync_empty 0 sync --schema "$INPUT/shop.json" --db "$db"
+    cat >"$TMP/add.json" <<'JSON'
+{ "steps": [
+  { "create": "customer", "values": { "email": "a@example.com", "name": null }, "as": "a" },
+  { "create": "order", "values": { "total": 3, "customerId": { "$ref": "a.id" } } },
+  { "count": "order" }
+] }
+JSON
+    expect_run sync_add 0 run "$TMP/add.json" --schema "$INPUT/shop.json" --db "$db"
+    cat >"$TMP/count.json" <<'JSON'
+{ "steps": [ { "count": "customer" }, { "count": "order" } ] }
+JSON
+    expect_run sync_count_kept 0 run "$TMP/count.json" --schema "$INPUT/shop.json" --db "$db"
+    expect_run sync_empty 0 sync --schema "$INPUT/shop.json" --db "$db" --force
+    expect_run sync_count_forced 0 run "$TMP/count.json" --schema "$INPUT/shop.json" --db "$db"
+}
+
 finish() {
     if [ "$FAILED" != 0 ]; then
         echo "some checks failed" >&2

@@ -33,30 +33,7 @@ url=${CQ_TEST_MYSQL_URL:-}
 client=$(command -v mariadb || command -v mysql || true)
 if [ -n "$url" ] && [ -n "$client" ] &&
     "$CQ" run "$TMP/run.json" --db "${url%%:*}:nothing" 2>&1 | grep -q "MySQL URL"; then
-    # a database of its own (as tests/cli/mysql.sh): mysql://user[:pass]@host[:port]/db
-    rest=${url#*://}
-    rest=${rest%%\?*}
-    hostport=${rest%%/*}
-    auth=""
-    case "$hostport" in *@*)
-        auth=${hostport%@*}
-        hostport=${hostport##*@}
-        ;;
-    esac
-    user=${auth%%:*}
-    pass=""
-    case "$auth" in *:*) pass=${auth#*:} ;; esac
-    port=3306
-    case "$hostport" in *:*) port=${hostport##*:} ;; esac
-    dbname="cq_cli_date_$$"
-    admin() {
-        MYSQL_PWD="$pass" "$client" --no-defaults --protocol=tcp -h "${hostport%:*}" -P "$port" \
-            ${user:+-u "$user"} -e "$1"
-    }
-    admin "DROP DATABASE IF EXISTS \`$dbname\`; CREATE DATABASE \`$dbname\` CHARACTER SET utf8mb4" ||
-        fail "cannot create database $dbname"
-    trap 'admin "DROP DATABASE IF EXISTS \`$dbname\`" || true; rm -rf "$TMP"' EXIT
-    db="${url%%://*}://${rest%%/*}/$dbname"
+    mysql_database cq_cli_date || fail "cannot create database cq_cli_date_$$"
     out=$("$CQ" run "$TMP/run.json" --db "$db" 2>&1) || fail "mysql run: $out"
     case "$out" in *'{"step":2,"result":[{"at":"2024-05-01T10:20:30.123Z","plain":"2024-05-01T10:20:30.000Z"}]}'*) ;;
         *) fail "mysql: $out" ;; esac

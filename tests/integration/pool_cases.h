@@ -16,26 +16,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Provided by the including file: the URL of an empty database (pool parameters may be
- * appended after '?' or '&'), and the statement that sleeps about `ms` milliseconds. */
+/* Provided by the including file (or below, with POOL_SERVER defined): the URL of an empty
+ * database (pool parameters may be appended after '?' or '&'), the statement that sleeps
+ * about half a second, and the dialect. */
 static const char *pool_url(void);
 static const char *sleep_sql(void);
 static cq_dialect pool_dialect(void);
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 /* pool_url() with extra parameters `params` ("pool_max=2&..."). */
 static char *url_with(const char *params)
@@ -378,7 +366,7 @@ static void *hold_connection(void *arg)
         cq_pool_stats st = { 0 };
         cq_db_pool_stats(&st, h->db);
         h->waiting_seen = st.waiting;
-        sleep_ms(5);
+        cq_test_sleep_ms(5);
     }
     holder_wait(h, 2);
     h->rc = cq_txn_commit(t);
@@ -399,10 +387,10 @@ static void test_pool__acquire_times_out_when_exhausted(void **state)
     holder_wait(&h, 1);
     assert_int_equal(h.rc, CQ_OK);
 
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     cq_value *out = NULL;
     CQ_ASSERT_ERR(db, CQ_ETIMEOUT, cq_db_query(&out, db, "SELECT 1 AS x", NULL, NULL));
-    uint64_t waited = now_ms() - t0;
+    uint64_t waited = cq_test_now_ms() - t0;
     assert_null(out);
     assert_non_null(strstr(cq_db_error(db)->message, "300 ms"));
     assert_true(waited >= 280 && waited < 5000);
@@ -440,10 +428,10 @@ static void test_pool__waiter_gets_released_connection(void **state)
     assert_int_equal(pthread_create(&th, NULL, hold_connection, &h), 0);
     holder_wait(&h, 1);
     holder_set(&h, 2); /* the holder commits once it has seen this thread wait */
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     cq_value *out = NULL;
     CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT 2 AS x", NULL, NULL));
-    assert_true(now_ms() - t0 < 5000);
+    assert_true(cq_test_now_ms() - t0 < 5000);
     cq_value_free(out);
     pthread_join(th, NULL);
     assert_int_equal(h.rc, CQ_OK);
@@ -462,7 +450,7 @@ static void *run_slow(void *arg)
 {
     slow_call *c = arg;
     c->rc = cq_db_query(NULL, c->db, sleep_sql(), NULL, NULL);
-    c->returned_at = now_ms();
+    c->returned_at = cq_test_now_ms();
     return NULL;
 }
 
@@ -480,11 +468,11 @@ static void test_pool__close_waits_for_running_call(void **state)
         cq_db_pool_stats(&st, db);
         if (st.size > st.idle)
             break;
-        sleep_ms(2);
+        cq_test_sleep_ms(2);
     }
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     cq_db_close(db);
-    uint64_t closed_at = now_ms();
+    uint64_t closed_at = cq_test_now_ms();
     pthread_join(th, NULL);
     assert_int_equal(c.rc, CQ_OK);
     assert_true(closed_at - t0 >= 100); /* it waited for the statement (about 500 ms) */
@@ -574,11 +562,11 @@ static void test_pool__close_releases_waiting_calls(void **state)
         cq_db_pool_stats(&st, db);
         if (st.waiting == 1)
             break;
-        sleep_ms(2);
+        cq_test_sleep_ms(2);
     }
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     cq_db_close(db);
-    assert_true(now_ms() - t0 < 5000);
+    assert_true(cq_test_now_ms() - t0 < 5000);
     pthread_join(tw, NULL);
     assert_int_equal(c.rc, CQ_EINVALID);
     assert_false(cq_txn_is_open(p.t)); /* closing the db ended it; the handle is still ours */
@@ -753,7 +741,7 @@ static void test_pool__grows_then_evicts_idle(void **state)
         pthread_join(th[i], NULL);
         assert_int_equal(r[i].rc, CQ_OK);
     }
-    sleep_ms(120);
+    cq_test_sleep_ms(120);
     cq_value *out = NULL;
     CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT 1 AS x", NULL, NULL));
     cq_value_free(out);
@@ -799,7 +787,7 @@ static void test_pool__dead_connection_is_replaced(void **state)
              (long long)victim);
     CQ_ASSERT_OK(admin, cq_db_query(NULL, admin, sql, NULL, NULL));
     cq_db_close(admin);
-    sleep_ms(100);
+    cq_test_sleep_ms(100);
 
     cq_value *out = NULL;
     CQ_ASSERT_OK(db, cq_db_query(&out, db, who, NULL, NULL));
@@ -894,13 +882,13 @@ static void *slow_in_txn(void *arg)
     cq_txn *txn = NULL;
     t->begin_rc = cq_db_transaction(&txn, t->db, NULL);
     pthread_barrier_wait(t->barrier); /* both hold a connection: two are open */
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     if (t->begin_rc == CQ_OK)
         t->sleep_rc = cq_db_query(NULL, t->db,
                                   pool_dialect() == CQ_DIALECT_POSTGRES ? "SELECT pg_sleep(3)"
                                                                         : "SELECT SLEEP(3)",
                                   NULL, NULL);
-    t->took_ms = now_ms() - t0;
+    t->took_ms = cq_test_now_ms() - t0;
     if (t->begin_rc == CQ_OK)
         t->rollback_rc = cq_txn_rollback(txn);
     cq_txn_free(txn);
@@ -1051,5 +1039,51 @@ static void test_pool__schema_load_after_freeze_is_refused(void **state)
         cmocka_unit_test(test_pool__statement_timeout_on_every_connection),                        \
         cmocka_unit_test(test_pool__transaction_pins_its_isolation_level),                         \
         cmocka_unit_test(test_pool__schema_load_after_freeze_is_refused)
+
+#ifdef POOL_SERVER
+/* ---- on a server: test_pool_postgres.c and test_pool_mysql.c ------------------------------- */
+
+#include "cq_server.h"
+
+static cq_dialect server_dialect;
+
+static const char *pool_url(void)
+{
+    return srv_url();
+}
+
+static const char *sleep_sql(void)
+{
+    return server_dialect == CQ_DIALECT_MYSQL ? "SELECT SLEEP(0.5)" : "SELECT pg_sleep(0.5)";
+}
+
+static cq_dialect pool_dialect(void)
+{
+    return server_dialect;
+}
+
+/* An empty database before each case (srv_setup resets it; its fixture db is not used). */
+static int server_setup(void **state)
+{
+    int rc = srv_setup(state);
+    if (rc == 0)
+        srv_teardown(state);
+    *state = NULL;
+    return rc;
+}
+
+/* main() of the program `prog`: the cases on the server of `dialect`. */
+static int pool_server_main(cq_dialect dialect, const char *prog, const char *db_prefix)
+{
+    server_dialect = dialect;
+    int rc = srv_begin(dialect, prog, db_prefix);
+    if (rc != 0)
+        return rc;
+#undef cmocka_unit_test
+#define cmocka_unit_test(f) cmocka_unit_test_setup(f, server_setup)
+    const struct CMUnitTest tests[] = { POOL_CASES };
+    return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
+}
+#endif
 
 #endif

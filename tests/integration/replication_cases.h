@@ -37,12 +37,6 @@ static struct {
     long writer_port, replica_port[MAX_REPLICAS];
 } env;
 
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
 static size_t split(char **out, size_t max, const char *list)
 {
     size_t n = 0;
@@ -150,7 +144,7 @@ static cq_db *open_replicated(void)
             if (rc == CQ_OK)
                 rc = cq_db_query(NULL, r, "SELECT name FROM cq_repl_items", NULL, NULL);
             if (rc != CQ_OK)
-                sleep_ms(50);
+                cq_test_sleep_ms(50);
         }
         CQ_ASSERT_OK(r, rc);
         cq_db_close(r);
@@ -354,7 +348,7 @@ static void test_replication__lag(void **state)
         seen = got ? seen + 1 : 0;
         cq_instance_free(got);
         if (!got)
-            sleep_ms(25);
+            cq_test_sleep_ms(25);
     }
     assert_int_equal(seen, env.n);
     cq_value_free(w);
@@ -384,12 +378,12 @@ static void test_replication__replica_down(void **state)
     assert_true(cq_value_as_int(v) != env.replica_port[down]);
     cq_value_free(v);
     ctl(down, "start");
-    sleep_ms(5200); /* past the 5 s it is left alone */
+    cq_test_sleep_ms(5200); /* past the 5 s it is left alone */
     bool back = false;
     for (int k = 0; k < 100 && !back; k++) {
         back = find_port(db, NULL) == env.replica_port[down];
         if (!back)
-            sleep_ms(50);
+            cq_test_sleep_ms(50);
     }
     assert_true(back);
     cq_db_close(db);

@@ -2,30 +2,12 @@
  * as SQLite stores them, join models, accessor names and definition errors
  * (spec/associations.md sections 1-5 and 8-9, naming.md sections 5-6). */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- fixtures and helpers ------------------------------------------------------------ */
-
-static int setup(void **state)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        return -1;
-    }
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
-    return 0;
-}
 
 static const cq_attr name_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
 
@@ -1083,7 +1065,8 @@ static void test_assoc_define__earlier_method_is_not_replaced(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_assoc_define__##name, setup, teardown)
+#define T(name)                                                                                    \
+    cmocka_unit_test_setup_teardown(test_assoc_define__##name, fx_db_setup, fx_db_teardown)
     const struct CMUnitTest tests[] = {
         T(player_team_coach_keys),
         T(belongs_to_underscored_uuid_key),

@@ -8,22 +8,13 @@
 
 #include "cq_server.h"
 
-typedef struct at_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user, *post;
-} at_fixture;
+typedef srv_models at_fixture;
 
 static int setup(void **state)
 {
-    at_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
+    at_fixture *f = *state;
     cq_attr uattrs[] = {
         { .name = "name", .type = CQ_STRING },
         { .name = "age", .type = CQ_INTEGER },
@@ -46,16 +37,6 @@ static int setup(void **state)
     cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"t\",\"userId\":1}"));
     cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"u\",\"userId\":1}"));
     cq_instance_free(srv_create(f->db, f->post, "{\"title\":\"v\",\"userId\":3}"));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    at_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -342,19 +323,14 @@ static void test_refused(void **state)
     assert_int_equal(f->srv->statements, before);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fn_alias_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_having, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_find_one_and_include, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_attributes", "cq_attributes", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fn_alias_group, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_forms, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_having, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_find_one_and_include, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_refused, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_attributes", "cq_attributes", tests);
 }

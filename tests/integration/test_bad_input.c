@@ -1,7 +1,7 @@
 /* Integration tests for bad input: each failure returns the documented code, a message naming
  * what was wrong, and leaves the database unchanged. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +17,10 @@
 static int open_fixture(void **state, bool use)
 {
     cq_db *db = NULL;
-    cq_error err = { 0 };
     cq_model *team = NULL, *user = NULL;
 
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
+    if (fx_open(&db, NULL) != 0)
         return -1;
-    }
     const cq_attr team_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
     const cq_attr user_attrs[] = {
         { .name = "username", .type = CQ_STRING, .allow_null = CQ_OFF },
@@ -207,9 +204,8 @@ static void test_bad_input__where_unknown_attribute_nested(void **state)
 static cq_db *open_empty(void)
 {
     cq_db *db = NULL;
-    cq_error err = { 0 };
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK)
-        fail_msg("cq_db_open: %s", err.message);
+    if (fx_open(&db, NULL) != 0)
+        fail();
     return db;
 }
 
@@ -597,7 +593,7 @@ static void test_bad_input__define_reference_to_model_of_other_db(void **state)
     cq_model *foreign = NULL;
     const cq_attr fattrs[] = { { .name = "x", .type = CQ_INTEGER }, { 0 } };
 
-    CQ_ASSERT_OK(NULL, cq_db_open(&other, "sqlite::memory:", NULL, NULL));
+    assert_int_equal(fx_open(&other, NULL), 0);
     CQ_ASSERT_OK(other, cq_db_define(&foreign, other, "club", fattrs, NULL));
     const cq_attr attrs[] = {
         { .name = "clubId", .type = CQ_INTEGER, .references_model_handle = foreign },

@@ -76,13 +76,6 @@ static int server_start(server *srv, const char *kind, cq_dialect d)
     return 0;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* ---- fixture: a db on the server, with warnings counted ------------------------------------ */
 
 typedef struct fixture {
@@ -307,10 +300,10 @@ static void test_connection_loss__statement_timeout(server *srv)
     fixture *f = fixture_open(srv, 1000);
     create_item(f, "one");
     assert_int_equal(server_cmd(srv, "freeze"), 0);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     int64_t n = 0;
     int rc = try_count(f, &n);
-    uint64_t took = now_ms() - t0;
+    uint64_t took = cq_test_now_ms() - t0;
     /* the server must still be stopped now, or the call proves nothing */
     bool held = server_cmd(srv, "frozen") == 0;
     assert_int_equal(server_cmd(srv, "thaw"), 0);
@@ -324,10 +317,10 @@ static void test_connection_loss__statement_timeout(server *srv)
     assert_int_equal(f->reconnects, 1);
 
     bool pg = srv->dialect == CQ_DIALECT_POSTGRES;
-    t0 = now_ms();
+    t0 = cq_test_now_ms();
     rc = cq_db_query(NULL, f->db, pg ? "SELECT pg_sleep(5)" : "SELECT SLEEP(5) FROM items", NULL,
                      NULL);
-    took = now_ms() - t0;
+    took = cq_test_now_ms() - t0;
     if (rc != CQ_ETIMEOUT)
         fail_msg("slow statement: %d %s", rc, cq_db_error(f->db)->message);
     assert_true(took < 3000);
@@ -342,16 +335,16 @@ static void test_connection_loss__connect_timeout(server *srv)
     assert_int_equal(server_cmd(srv, "freeze"), 0);
     cq_db *db = NULL;
     cq_error err = { 0 };
-    uint64_t t0 = now_ms();
+    uint64_t t0 = cq_test_now_ms();
     int rc1 = cq_db_open(&db, srv->url, &(cq_open_opts){ .connect_timeout_ms = 1000 }, &err);
-    uint64_t took1 = now_ms() - t0;
+    uint64_t took1 = cq_test_now_ms() - t0;
     char url[300];
     snprintf(url, sizeof url, "%s?connect_timeout=1", srv->url);
     cq_error err2 = { 0 };
     cq_db *db2 = NULL;
-    t0 = now_ms();
+    t0 = cq_test_now_ms();
     int rc2 = cq_db_open(&db2, url, NULL, &err2);
-    uint64_t took2 = now_ms() - t0;
+    uint64_t took2 = cq_test_now_ms() - t0;
     assert_int_equal(server_cmd(srv, "thaw"), 0);
     assert_null(db);
     assert_null(db2);
@@ -414,13 +407,13 @@ static void test_connection_loss__sqlite_statement_timeout(void **state)
         assert_int_equal(
             cq_db_open(&db, urls[i], &(cq_open_opts){ .statement_timeout_ms = i ? 0 : 200 }, &err),
             CQ_OK);
-        uint64_t t0 = now_ms();
+        uint64_t t0 = cq_test_now_ms();
         CQ_ASSERT_ERR(db, CQ_ETIMEOUT,
                       cq_db_query(NULL, db,
                                   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                   "WHERE x < 1000000000) SELECT count(*) FROM c",
                                   NULL, NULL));
-        uint64_t took = now_ms() - t0;
+        uint64_t took = cq_test_now_ms() - t0;
         assert_true(took >= 200 && took < 2000);
         assert_int_equal(cq_test_scalar_int(db, "SELECT 41 + 1 AS n"), 42);
         cq_db_close(db);

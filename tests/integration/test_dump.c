@@ -5,31 +5,18 @@
  * (tests/conformance/golden/, copied unchanged from the conformance oracle).
  */
 #define _POSIX_C_SOURCE 200809L
+#include "cq_fixture.h"
 #include "cq_golden.h"
+
+/* The scenarios' goldens on SQLite. */
+#define DUMP_GOLDEN_65 "65-model-types-and-defaults.sqlite.json"
+#define DUMP_GOLDEN_40 "40-manual-references-fixed.sqlite.json"
+#define DUMP_GOLDEN_36 "36-fk-custom-actions.sqlite.json"
+#include "dump_cases.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- fixtures and helpers ------------------------------------------------------------ */
-
-static int setup(void **state)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        return -1;
-    }
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
-    return 0;
-}
 
 /* ---- the renderer and the normalizer ----------------------------------------------------- */
 
@@ -224,34 +211,10 @@ static void test_dump__sqlite_introspection(void **state)
     cq_value_free(dump);
 }
 
-/* ---- schemas of the conformance scenarios, built through the C API ------------------------- */
-
-/* Scenario 65-model-types-and-defaults: one column per type family, database defaults, a
- * reference to a STRING primary key (declared by hand: what Thing.belongsTo(Kind,
- * {foreignKey: 'kindCode'}) adds). ENUM has no cequel type; STRING has the same family. */
-static void test_dump__scenario_65_model_types_and_defaults(void **state)
+/* The fixture's db, for the scenarios of dump_cases.h. */
+static cq_db *dump_db(void **state)
 {
-    cq_db *db = *state;
-    golden_build_65_model_types_and_defaults(db);
-    golden_assert_dump(db, "65-model-types-and-defaults.sqlite.json");
-}
-
-/* Scenario 40-manual-references-fixed: every key column declared by hand with `references`
- * (the associations of the scenario reuse them; their actions are CASCADE/CASCADE). */
-static void test_dump__scenario_40_manual_references(void **state)
-{
-    cq_db *db = *state;
-    golden_build_40_manual_references(db);
-    golden_assert_dump(db, "40-manual-references-fixed.sqlite.json");
-}
-
-/* Scenario 36-fk-custom-actions: onDelete/onUpdate applied by the database (CASCADE,
- * RESTRICT, NO ACTION), the keys declared by hand as the associations would add them. */
-static void test_dump__scenario_36_fk_custom_actions(void **state)
-{
-    cq_db *db = *state;
-    golden_build_36_fk_custom_actions(db);
-    golden_assert_dump(db, "36-fk-custom-actions.sqlite.json");
+    return *state;
 }
 
 int main(void)
@@ -260,13 +223,11 @@ int main(void)
         cmocka_unit_test(test_dump__golden_files_render_byte_for_byte),
         cmocka_unit_test(test_dump__normalize_numbers_uuids_like_the_oracle),
         cmocka_unit_test(test_dump__normalize_rejects_a_dump_that_is_not_an_object),
-        cmocka_unit_test_setup_teardown(test_dump__empty_database_is_an_empty_object, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dump__sqlite_introspection, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump__scenario_65_model_types_and_defaults, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_dump__scenario_40_manual_references, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump__scenario_36_fk_custom_actions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump__empty_database_is_an_empty_object, fx_db_setup,
+                                        fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_dump__sqlite_introspection, fx_db_setup,
+                                        fx_db_teardown),
+        DUMP_SCENARIO_CASES(fx_db_setup, fx_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,14 @@
 #include "cq_golden.h"
 #include "cq_server.h"
 
+/* The scenarios' goldens (dump_cases.h) on MySQL. Scenario 65's TEXT column has no database
+ * default and DATETIME keeps whole seconds: its expected dump is cequel's own
+ * (golden/README.md lists both). */
+#define DUMP_GOLDEN_65 "65-model-types-and-defaults.mysql.cequel.json"
+#define DUMP_GOLDEN_40 "40-manual-references-fixed.postgres.json"
+#define DUMP_GOLDEN_36 "36-fk-custom-actions.postgres.json"
+#include "dump_cases.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,36 +287,10 @@ static void test_dump_mysql__introspection(void **state)
     cq_value_free(dump);
 }
 
-/* ---- schemas of the conformance scenarios, built through the C API ------------------------- */
-
-/* Scenario 65-model-types-and-defaults: one column per type family, database defaults, a
- * reference to a STRING primary key (declared by hand: what Thing.belongsTo(Kind,
- * {foreignKey: 'kindCode'}) adds). ENUM has no cequel type; STRING has the same family. On
- * MySQL the TEXT column has no database default and DATETIME keeps whole seconds: the
- * expected dump is golden/65-...mysql.cequel.json (golden/README.md lists both). */
-static void test_dump_mysql__scenario_65_model_types_and_defaults(void **state)
+/* The fixture's db, for the scenarios of dump_cases.h. */
+static cq_db *dump_db(void **state)
 {
-    cq_db *db = srv_fixture_db(state);
-    golden_build_65_model_types_and_defaults(db);
-    golden_assert_dump(db, "65-model-types-and-defaults.mysql.cequel.json");
-}
-
-/* Scenario 40-manual-references-fixed: every key column declared by hand with `references`
- * (the associations of the scenario reuse them; their actions are CASCADE/CASCADE). */
-static void test_dump_mysql__scenario_40_manual_references(void **state)
-{
-    cq_db *db = srv_fixture_db(state);
-    golden_build_40_manual_references(db);
-    golden_assert_dump(db, "40-manual-references-fixed.postgres.json");
-}
-
-/* Scenario 36-fk-custom-actions: onDelete/onUpdate applied by the database (CASCADE,
- * RESTRICT, NO ACTION), the keys declared by hand as the associations would add them. */
-static void test_dump_mysql__scenario_36_fk_custom_actions(void **state)
-{
-    cq_db *db = srv_fixture_db(state);
-    golden_build_36_fk_custom_actions(db);
-    golden_assert_dump(db, "36-fk-custom-actions.postgres.json");
+    return srv_fixture_db(state);
 }
 
 int main(void)
@@ -320,12 +302,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dump_mysql__empty_database_is_an_empty_object,
                                         srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_mysql__introspection, srv_setup, srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_65_model_types_and_defaults,
-                                        srv_setup, srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_40_manual_references, srv_setup,
-                                        srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_mysql__scenario_36_fk_custom_actions, srv_setup,
-                                        srv_teardown),
+        DUMP_SCENARIO_CASES(srv_setup, srv_teardown),
     };
     return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

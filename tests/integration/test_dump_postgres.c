@@ -17,6 +17,12 @@
 #include "cq_golden.h"
 #include "cq_server.h"
 
+/* The scenarios' goldens (dump_cases.h) on PostgreSQL. */
+#define DUMP_GOLDEN_65 "65-model-types-and-defaults.postgres.json"
+#define DUMP_GOLDEN_40 "40-manual-references-fixed.postgres.json"
+#define DUMP_GOLDEN_36 "36-fk-custom-actions.postgres.json"
+#include "dump_cases.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,36 +243,6 @@ static void test_dump_postgres__introspection_like_the_oracle(void **state)
     cq_value_free(dump);
 }
 
-/* ---- schemas of the conformance scenarios, built through the C API ------------------------- */
-
-/* Scenario 65-model-types-and-defaults: one column per type family, database defaults, a
- * reference to a STRING primary key (declared by hand: what Thing.belongsTo(Kind,
- * {foreignKey: 'kindCode'}) adds). ENUM has no cequel type; STRING has the same family. */
-static void test_dump_postgres__scenario_65_model_types_and_defaults(void **state)
-{
-    cq_db *db = srv_fixture_db(state);
-    golden_build_65_model_types_and_defaults(db);
-    golden_assert_dump(db, "65-model-types-and-defaults.postgres.json");
-}
-
-/* Scenario 40-manual-references-fixed: every key column declared by hand with `references`
- * (the associations of the scenario reuse them; their actions are CASCADE/CASCADE). */
-static void test_dump_postgres__scenario_40_manual_references(void **state)
-{
-    cq_db *db = srv_fixture_db(state);
-    golden_build_40_manual_references(db);
-    golden_assert_dump(db, "40-manual-references-fixed.postgres.json");
-}
-
-/* Scenario 36-fk-custom-actions: onDelete/onUpdate applied by the database (CASCADE,
- * RESTRICT, NO ACTION), the keys declared by hand as the associations would add them. */
-static void test_dump_postgres__scenario_36_fk_custom_actions(void **state)
-{
-    cq_db *db = srv_fixture_db(state);
-    golden_build_36_fk_custom_actions(db);
-    golden_assert_dump(db, "36-fk-custom-actions.postgres.json");
-}
-
 /* ---- keys and errors ------------------------------------------------------------------------ */
 
 static int64_t created_id(cq_db *db, cq_model *m, const char *json)
@@ -348,6 +324,12 @@ static void test_dump_postgres__unique_errors_name_the_attribute(void **state)
     assert_non_null(strstr(cq_db_error(f->db)->message, ": user.nick must be unique"));
 }
 
+/* The fixture's db, for the scenarios of dump_cases.h. */
+static cq_db *dump_db(void **state)
+{
+    return srv_fixture_db(state);
+}
+
 int main(void)
 {
     int rc = srv_begin(CQ_DIALECT_POSTGRES, "test_dump_postgres", "cq_dump");
@@ -358,12 +340,7 @@ int main(void)
                                         srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__introspection_like_the_oracle,
                                         srv_setup, srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_65_model_types_and_defaults,
-                                        srv_setup, srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_40_manual_references,
-                                        srv_setup, srv_teardown),
-        cmocka_unit_test_setup_teardown(test_dump_postgres__scenario_36_fk_custom_actions,
-                                        srv_setup, srv_teardown),
+        DUMP_SCENARIO_CASES(srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__explicit_ids_advance_the_sequence,
                                         srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_dump_postgres__unique_errors_name_the_attribute,

@@ -29,19 +29,6 @@
 static char pair_dir[512];
 static long primary_port, replica_port;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
 static int pair(const char *verb)
 {
     char cmd[1024];
@@ -81,7 +68,7 @@ static void *work(void *arg)
         if (rc == CQ_OK) {
             w->ok[w->n_ok++] = tag;
             uint64_t p = atomic_load(w->promoted_at);
-            if (p && now_ms() > p)
+            if (p && cq_test_now_ms() > p)
                 w->n_ok_after++;
         } else {
             w->n_failed++;
@@ -90,7 +77,7 @@ static void *work(void *arg)
                 snprintf(w->bad_message, sizeof w->bad_message, "%s",
                          cq_db_error(cq_model_db(w->model))->message);
             }
-            sleep_ms(10); /* no server to write to yet: do not spin */
+            cq_test_sleep_ms(10); /* no server to write to yet: do not spin */
         }
     }
     return NULL;
@@ -123,11 +110,11 @@ static void test_failover__promote_under_writes(void **state)
         ws[i] = (worker){ .model = m, .id = i + 1, .stop = &stop, .promoted_at = &promoted_at };
         assert_int_equal(pthread_create(&th[i], NULL, work, &ws[i]), 0);
     }
-    sleep_ms(700);
+    cq_test_sleep_ms(700);
     int stopped = pair("stop-primary");
     int promoted = stopped == 0 ? pair("promote") : -1;
-    atomic_store(&promoted_at, now_ms());
-    sleep_ms(1500);
+    atomic_store(&promoted_at, cq_test_now_ms());
+    cq_test_sleep_ms(1500);
     atomic_store(&stop, true);
     for (int i = 0; i < THREADS; i++)
         pthread_join(th[i], NULL);

@@ -13,11 +13,7 @@
 
 #include "cq_server.h"
 
-typedef struct foc_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user;
-} foc_fixture;
+typedef srv_models foc_fixture;
 
 static const cq_attr user_attrs[] = {
     { .name = "email", .type = CQ_STRING, .unique = true },
@@ -27,26 +23,11 @@ static const cq_attr user_attrs[] = {
 
 static int setup(void **state)
 {
-    foc_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
+    foc_fixture *f = *state;
     f->user = srv_define(f->db, "user", user_attrs, &(cq_model_opts){ .timestamps = CQ_OFF });
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    foc_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -287,19 +268,14 @@ static void test_race_one_handle(void **state)
     assert_true(st.created >= 2);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_find_or_create, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_race, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_race_one_handle, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_find_or_create", "cq_foc", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_find_or_create, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_race, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_race_one_handle, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_find_or_create", "cq_foc", tests);
 }

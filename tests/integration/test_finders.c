@@ -1,7 +1,7 @@
 /* Integration tests for finders (findAll/findOne/findByPk/count), where clauses, ordering,
  * paging, bulkCreate and the model-level update/destroy. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,6 @@ static const char *const seed[] = {
 static int setup(void **state)
 {
     cq_db *db = NULL;
-    cq_error err = { 0 };
     cq_model *user = NULL;
     const cq_attr attrs[] = {
         { .name = "username", .type = CQ_STRING },
@@ -37,10 +36,8 @@ static int setup(void **state)
         { 0 },
     };
 
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
+    if (fx_open(&db, NULL) != 0)
         return -1;
-    }
     if (cq_db_define(&user, db, "user", attrs, NULL) != CQ_OK ||
         cq_model_sync(user, NULL) != CQ_OK) {
         print_error("define/sync: %s\n", cq_db_error(db)->message);
@@ -120,12 +117,6 @@ static void assert_where(cq_db *db, const char *where_json, const char *expected
     cq_value *where = cq_test_json(where_json);
     assert_found(db, (cq_find_opts){ .where = where }, expected);
     cq_value_free(where);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-    nanosleep(&ts, NULL);
 }
 
 /* ---- findAll and where ----------------------------------------------------------------- */
@@ -349,7 +340,7 @@ static void test_finders__where_uses_attribute_not_column(void **state)
     (void)state;
     /* a db of its own: the fixture's schema froze when it synced */
     cq_db *db = NULL;
-    assert_int_equal(cq_db_open(&db, "sqlite::memory:", NULL, NULL), CQ_OK);
+    assert_int_equal(fx_open(&db, NULL), 0);
     cq_model *member = NULL;
     const cq_attr attrs[] = {
         { .name = "fullName", .type = CQ_STRING, .field = "full_name" },
@@ -699,7 +690,7 @@ static void test_finders__model_update_sets_updated_at(void **state)
     cq_value *params = cq_test_json("[2]");
 
     CQ_ASSERT_OK(db, cq_db_query(&before, db, sql, params, NULL));
-    sleep_ms(20);
+    cq_test_sleep_ms(20);
     CQ_ASSERT_OK(db, cq_model_update(NULL, users(db), values, &(cq_bulk_opts){ .where = where }));
     CQ_ASSERT_OK(db, cq_db_query(&after, db, sql, params, NULL));
     cq_value *b = cq_value_array_get(before, 0), *a = cq_value_array_get(after, 0);
@@ -796,11 +787,8 @@ static void test_finders__find_one_limit_rule(void **state)
     (void)state;
     char last[512] = "";
     cq_db *db = NULL;
-    cq_error err = { 0 };
     assert_int_equal(
-        cq_db_open(&db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = keep_last_sql, .user_data = last } }, &err),
-        CQ_OK);
+        fx_open(&db, &(cq_open_opts){ .log = { .fn = keep_last_sql, .user_data = last } }), 0);
     cq_model *m = NULL;
     const cq_attr attrs[] = { { .name = "name", .type = CQ_STRING },
                               { .name = "email", .type = CQ_STRING, .unique = true },

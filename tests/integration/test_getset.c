@@ -3,26 +3,11 @@
  * the rows read back. The expected toJSON texts are what Sequelize 6 prints for the same
  * model (a scratch script with the same definitions and calls). */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int setup(void **state)
-{
-    cq_db *db = NULL;
-    if (cq_db_open(&db, "sqlite::memory:", NULL, NULL) != CQ_OK)
-        return -1;
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
-    return 0;
-}
 
 static cq_value *case_copy(const cq_value *v, bool upper)
 {
@@ -448,17 +433,18 @@ static void test_getset__virtual_validators_and_update_fields(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_getset__create_through_setters_and_virtual, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_getset__find_with_virtual_attributes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_getset__virtual_has_no_column_and_no_duplicate, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_getset__schema_virtual_and_bound_accessors, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_getset__bulk_update_setters_and_virtual, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_getset__virtual_validators_and_update_fields, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_getset__create_through_setters_and_virtual,
+                                        fx_db_setup, fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__find_with_virtual_attributes, fx_db_setup,
+                                        fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__virtual_has_no_column_and_no_duplicate,
+                                        fx_db_setup, fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__schema_virtual_and_bound_accessors,
+                                        fx_db_setup, fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__bulk_update_setters_and_virtual, fx_db_setup,
+                                        fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__virtual_validators_and_update_fields,
+                                        fx_db_setup, fx_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

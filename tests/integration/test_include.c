@@ -3,99 +3,12 @@
  * where / attributes / through options, limit, order, self associations, accessors with
  * include, count, the error texts, and the number of statements a find issues. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "include_cases.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture: a db whose statements are counted ------------------------------------------- */
-
-#define MAX_SQL 16
-
-typedef struct fixture {
-    cq_db *db;
-    size_t n;           /* statements other than transaction control since the last reset */
-    char *sql[MAX_SQL]; /* the first MAX_SQL of them */
-} fixture;
-
-static bool is_txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(sql, words[i], strlen(words[i])) == 0)
-            return true;
-    return false;
-}
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql))
-        return;
-    if (f->n < MAX_SQL)
-        f->sql[f->n] = strdup(ev->sql);
-    f->n++;
-}
-
-static void reset_sql(fixture *f)
-{
-    for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
-        free(f->sql[i]);
-    f->n = 0;
-}
-
-static void assert_nsql(fixture *f, size_t n)
-{
-    if (f->n != n) {
-        print_error("%zu statements, expected %zu:\n", f->n, n);
-        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
-            print_error("  [%zu] %s\n", i, f->sql[i]);
-        fail();
-    }
-    reset_sql(f);
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    reset_sql(f);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static const cq_model_opts no_ts = { .timestamps = CQ_OFF };
-
-static cq_model *define(cq_db *db, const char *name, const char *attr, cq_type type)
-{
-    cq_model *m = NULL;
-    cq_attr attrs[2] = { { .name = attr, .type = type }, { 0 } };
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attr ? attrs : NULL, &no_ts));
-    return m;
-}
-
-static void exec(cq_db *db, const char *sql)
-{
-    CQ_ASSERT_OK(db, cq_db_query(NULL, db, sql, NULL, NULL));
-}
 
 static void assert_value(const cq_value *got, const char *expected_json)
 {
@@ -128,68 +41,6 @@ static void assert_find_err(cq_db *db, cq_model *m, const cq_find_opts *o, int c
     assert_null(rows);
     assert_string_equal(cq_db_error(db)->message, message);
 }
-
-static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
-
-/* ---- the spec's fixture (include.md, "Fixture used in the examples") -------------------- */
-
-typedef struct a2 {
-    cq_model *user, *task, *profile, *project, *comment, *up;
-    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users, *task_comments;
-} a2;
-
-static void a2_define(cq_db *db, a2 *x)
-{
-    memset(x, 0, sizeof *x);
-    x->user = define(db, "user", "username", CQ_STRING);
-    x->task = define(db, "task", "title", CQ_STRING);
-    x->profile = define(db, "profile", "bio", CQ_STRING);
-    x->project = define(db, "project", "name", CQ_STRING);
-    x->comment = define(db, "comment", "text", CQ_STRING);
-    CQ_ASSERT_OK(db, cq_db_define(&x->up, db, "userProjects",
-                                  (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
-                                                     { .name = "completed", .type = CQ_BOOLEAN },
-                                                     { 0 } },
-                                  &no_ts));
-    CQ_ASSERT_OK(db, cq_model_has_many(&x->user_tasks, x->user, x->task, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(&x->task_user, x->task, x->user, NULL));
-    CQ_ASSERT_OK(db, cq_model_has_one(&x->user_profile, x->user, x->profile, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->user_projects, x->user, x->project,
-                                              &(cq_assoc_opts){ .through_model = x->up }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->project_users, x->project, x->user,
-                                              &(cq_assoc_opts){ .through_model = x->up }));
-    CQ_ASSERT_OK(db, cq_model_has_many(&x->task_comments, x->task, x->comment, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-}
-
-/* alice: tasks t1 (comments c1,c2), t2; profile; projects p1 (active, completed), p2 (done)
- * bob: nothing;  carol: task t3, project p1 (new) */
-static void a2_setup(fixture *f, a2 *x)
-{
-    a2_define(f->db, x);
-    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')");
-    exec(f->db, "INSERT INTO tasks (id, title, userId) VALUES (1, 't1', 1), (2, 't2', 1), "
-                "(3, 't3', 3)");
-    exec(f->db, "INSERT INTO comments (id, text, taskId) VALUES (1, 'c1', 1), (2, 'c2', 1)");
-    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (1, 'likes tea', 1)");
-    exec(f->db, "INSERT INTO projects (id, name) VALUES (1, 'p1'), (2, 'p2')");
-    exec(f->db, "INSERT INTO userProjects (userId, projectId, status, completed) VALUES "
-                "(1, 1, 'active', 1), (1, 2, 'done', 0), (3, 1, 'new', 0)");
-    reset_sql(f);
-}
-
-#define ALICE   "\"id\":1,\"username\":\"alice\""
-#define BOB     "\"id\":2,\"username\":\"bob\""
-#define CAROL   "\"id\":3,\"username\":\"carol\""
-#define T1      "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
-#define T2      "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
-#define T3      "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
-#define C1      "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
-#define C2      "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
-#define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
-#define UP(u, p, s, c)                                                                             \
-    "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
-    "\",\"completed\":" #c "}"
 
 /* ---- A2: every row of the "Observed results" table ---------------------------------------- */
 
@@ -350,7 +201,7 @@ static void test_include__side_by_side(void **state)
                                                                    "\"name\":\"p1\"," UP(
                                                                        3, 1, "new", false) "}]}]");
     /* one statement for the users (profile joined) + one per to-many include */
-    assert_nsql(f, 3);
+    fx_assert_sql(f, 3, NULL);
 }
 
 /* Three levels mixing the four association types:
@@ -390,7 +241,7 @@ static void test_include__nested_three_levels_all_types(void **state)
                 "{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[],"
                 "\"user\":{\"username\":\"alice\"}}]}]}]");
     /* projects; users (+profile); tasks (+user); comments */
-    assert_nsql(f, 4);
+    fx_assert_sql(f, 4, NULL);
 }
 
 /* A required include below an optional to-one include drops only that include. */
@@ -589,7 +440,7 @@ static void test_include__separate_same_tree(void **state)
                                 { .model = x.task, .separate = sep, .include = comments }, { 0 } },
                         .order = by_id },
                     want);
-        assert_nsql(f, 3);
+        fx_assert_sql(f, 3, NULL);
     }
     /* required is ignored by separate: bob is still returned */
     assert_find(
@@ -761,7 +612,7 @@ static void test_include__self_association(void **state)
     exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
                 "(2, 'dad', 1), (3, 'kid2', NULL)");
     exec(f->db, "INSERT INTO PersonChildren (personId, ChildId) VALUES (2, 1), (2, 3)");
-    reset_sql(f);
+    fx_clear_sql(f);
     static const char *const name[] = { "name", NULL };
     static const char *const none[] = { NULL };
     assert_find(f->db, person,
@@ -781,7 +632,7 @@ static void test_include__self_association(void **state)
                 "{\"name\":\"dad\",\"Children\":[{\"name\":\"kid\",\"Father\":{\"name\":\"dad\"}},"
                 "{\"name\":\"kid2\",\"Father\":null}],\"Father\":null},"
                 "{\"name\":\"kid2\",\"Children\":[],\"Father\":null}]");
-    assert_nsql(f, 2);
+    fx_assert_sql(f, 2, NULL);
     /* by model only: two associations to person, one aliased each -> "multiple times" */
     assert_find_err(f->db, person,
                     &(cq_find_opts){ .include = (cq_include[]){ { .model = person }, { 0 } } },
@@ -916,7 +767,7 @@ static void test_include__accessor_get_with_include(void **state)
     cq_value *pk = cq_value_int(1);
     CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&alice, x.user, pk, NULL));
     cq_value_free(pk);
-    reset_sql(f);
+    fx_clear_sql(f);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, alice, x.user_tasks,
                                      &(cq_find_opts){
@@ -925,7 +776,7 @@ static void test_include__accessor_get_with_include(void **state)
     assert_rows_json(rows, "[{\"id\":1,\"title\":\"t1\",\"userId\":1,\"comments\":[" C1 "," C2
                            "]},{\"id\":2,\"title\":\"t2\",\"userId\":1,\"comments\":[]}]");
     cq_rows_free(rows);
-    assert_nsql(f, 2);
+    fx_assert_sql(f, 2, NULL);
     /* belongsToMany getter with an include on the targets */
     CQ_ASSERT_OK(f->db,
                  cq_assoc_get(&rows, alice, x.user_projects,
@@ -998,14 +849,14 @@ static void test_include__count_distinct_parents(void **state)
                                                { .model = x.user, .required = CQ_ON }, { 0 } } }));
     assert_int_equal(n, 2);
     /* one statement each, whatever the includes */
-    reset_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db,
                  cq_model_count(&n, x.user,
                                 &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task },
                                                                             { .model = x.project },
                                                                             { 0 } } }));
     assert_int_equal(n, 3);
-    assert_nsql(f, 1);
+    fx_assert_sql(f, 1, NULL);
 }
 
 /* ---- part C: error texts ------------------------------------------------------------------- */
@@ -1107,7 +958,7 @@ static void test_include__redefinition_newest_wins(void **state)
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO Users (id, name) VALUES (1, 'ann'), (2, 'bob')");
     exec(f->db, "INSERT INTO Tasks (id, title, UserId, ownerId) VALUES (1, 't1', 2, 1)");
-    reset_sql(f);
+    fx_clear_sql(f);
     const char *want = "[{\"id\":1,\"name\":\"ann\",\"Tasks\":[{\"id\":1,\"title\":\"t1\","
                        "\"UserId\":2,\"ownerId\":1}]},{\"id\":2,\"name\":\"bob\",\"Tasks\":[]}]";
     assert_find(f->db, user,
@@ -1140,12 +991,12 @@ static void test_include__statement_count(void **state)
                 "(SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3)");
     exec(f->db, "INSERT INTO comments (text, taskId) SELECT 'c' || id, id FROM tasks");
     exec(f->db, "INSERT INTO profiles (bio, userId) SELECT 'b' || id, id FROM users");
-    reset_sql(f);
+    fx_clear_sql(f);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user,
                                           &(cq_find_opts){ .include = (cq_include[]){
                                                                { .model = task }, { 0 } } }));
-    assert_nsql(f, 2);
+    fx_assert_sql(f, 2, NULL);
     assert_int_equal(cq_rows_count(rows), 100);
     size_t children = 0;
     for (size_t i = 0; i < cq_rows_count(rows); i++) {
@@ -1167,7 +1018,7 @@ static void test_include__statement_count(void **state)
                     { .model = task, .include = (cq_include[]){ { .model = comment }, { 0 } } },
                     { .model = profile },
                     { 0 } } }));
-    assert_nsql(f, 3);
+    fx_assert_sql(f, 3, NULL);
     cq_value *v = NULL;
     CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
     assert_int_equal(cq_value_size(v), 100);
@@ -1187,14 +1038,14 @@ static void test_include__statement_count(void **state)
                                                            .include = (cq_include[]){
                                                                { .model = task }, { 0 } } }));
     assert_int_equal(cq_rows_count(rows), 0);
-    assert_nsql(f, 1);
+    fx_assert_sql(f, 1, NULL);
     cq_rows_free(rows);
     cq_value_free(none);
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_include__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_include__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(a2_observed_results),
         T(forms_resolve_the_same_association),

@@ -26,15 +26,13 @@ static const cq_attr name_attrs[] = { { .name = "name", .type = CQ_STRING }, { 0
 static const cq_attr title_attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
 static const cq_attr bio_attrs[] = { { .name = "bio", .type = CQ_STRING }, { 0 } };
 
-static int open_fixture(void **state, const char *url)
+/* The models above on a fresh database: SQLite in memory, or the server's during its run. */
+static int setup(void **state)
 {
     afx *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
     if (!f)
         return -1;
-    if (cq_db_open(&f->db, url, &(cq_open_opts){ .log = { .fn = count_sql, .user_data = f } },
-                   &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", url, err.message);
+    if (srv_open_own(&f->db, &(cq_open_opts){ .log = { .fn = count_sql, .user_data = f } }) != 0) {
         free(f);
         return -1;
     }
@@ -79,20 +77,6 @@ static int open_fixture(void **state, const char *url)
     }
     *state = f;
     return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-    return open_fixture(state, "sqlite::memory:");
-}
-
-static int setup_server(void **state)
-{
-    void *srv = NULL;
-    if (srv_setup(&srv) != 0)
-        return -1;
-    srv_teardown(&srv);
-    return open_fixture(state, srv_url());
 }
 
 static int teardown(void **state)
@@ -278,22 +262,8 @@ static void test_include_all__nested_create(void **state)
             T(test_include_all__nested_create, setup),                                             \
     }
 
-static int run_server(cq_dialect d, const char *group)
-{
-    int rc = srv_begin(d, "test_include_all", "cq_incall");
-    if (rc == 77)
-        return 0;
-    if (rc != 0)
-        return 1;
-    const struct CMUnitTest tests[] = TESTS(setup_server);
-    return srv_end(cmocka_run_group_tests_name(group, tests, NULL, NULL));
-}
-
 int main(void)
 {
-    const struct CMUnitTest sqlite_tests[] = TESTS(setup_sqlite);
-    int failed = cmocka_run_group_tests_name("sqlite", sqlite_tests, NULL, NULL);
-    failed += run_server(CQ_DIALECT_POSTGRES, "postgres");
-    failed += run_server(CQ_DIALECT_MYSQL, "mysql");
-    return failed ? 1 : 0;
+    const struct CMUnitTest tests[] = TESTS(setup);
+    return SRV_RUN_EACH("test_include_all", "cq_incall", tests);
 }

@@ -4,98 +4,12 @@
  * side-by-side to-many includes not duplicating children, and de-duplication of a large
  * cross product. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "include_cases.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture: a db whose statements are counted ------------------------------------------- */
-
-#define MAX_SQL 16
-
-typedef struct fixture {
-    cq_db *db;
-    size_t n;           /* statements other than transaction control since the last reset */
-    char *sql[MAX_SQL]; /* the first MAX_SQL of them */
-} fixture;
-
-static bool is_txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE" };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(sql, words[i], strlen(words[i])) == 0)
-            return true;
-    return false;
-}
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql))
-        return;
-    if (f->n < MAX_SQL)
-        f->sql[f->n] = strdup(ev->sql);
-    f->n++;
-}
-
-static void reset_sql(fixture *f)
-{
-    for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
-        free(f->sql[i]);
-    f->n = 0;
-}
-
-static void assert_nsql(fixture *f, size_t n)
-{
-    if (f->n != n) {
-        print_error("%zu statements, expected %zu:\n", f->n, n);
-        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
-            print_error("  [%zu] %s\n", i, f->sql[i]);
-        fail();
-    }
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    reset_sql(f);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static const cq_model_opts no_ts = { .timestamps = CQ_OFF };
-
-static cq_model *define(cq_db *db, const char *name, const char *attr, cq_type type)
-{
-    cq_model *m = NULL;
-    cq_attr attrs[2] = { { .name = attr, .type = type }, { 0 } };
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attr ? attrs : NULL, &no_ts));
-    return m;
-}
-
-static void exec(cq_db *db, const char *sql)
-{
-    CQ_ASSERT_OK(db, cq_db_query(NULL, db, sql, NULL, NULL));
-}
 
 /* toJSON text of every row, in order, keys in the order toJSON gives them. */
 static char *rows_text(const cq_rows *rows)
@@ -110,7 +24,7 @@ static char *rows_text(const cq_rows *rows)
 
 static bool sql_has(const fixture *f, size_t i, const char *what)
 {
-    return i < f->n && i < MAX_SQL && strstr(f->sql[i], what) != NULL;
+    return i < f->n && strstr(f->sql[i], what) != NULL;
 }
 
 /* Runs the find with the default strategy and with single_join, asserts the toJSON texts are
@@ -126,20 +40,20 @@ static char *assert_same(fixture *f, cq_model *m, const cq_find_opts *o, size_t 
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &d));
     char *want = rows_text(rows);
     cq_rows_free(rows);
-    reset_sql(f);
+    fx_clear_sql(f);
     rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &j));
     char *got = rows_text(rows);
     cq_rows_free(rows);
     if (strcmp(want, got) != 0) {
         print_error("single_join differs\n  default:     %s\n  single_join: %s\n", want, got);
-        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+        for (size_t i = 0; i < f->n; i++)
             print_error("  [%zu] %s\n", i, f->sql[i]);
         fail();
     }
-    assert_nsql(f, sj_statements);
+    fx_assert_count(f, sj_statements);
     if (getenv("CQ_TEST_SHOW_SQL"))
-        for (size_t i = 0; i < f->n && i < MAX_SQL; i++)
+        for (size_t i = 0; i < f->n; i++)
             print_message("[sql] %s\n", f->sql[i]);
     cq_free(got);
     return want;
@@ -173,9 +87,9 @@ static void assert_same_one(fixture *f, cq_model *m, const cq_find_opts *o)
     j.single_join = true;
     cq_instance *a = NULL, *b = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_one(&a, m, &d));
-    reset_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_model_find_one(&b, m, &j));
-    assert_nsql(f, 1);
+    fx_assert_count(f, 1);
     assert_non_null(a);
     assert_non_null(b);
     char *ta = NULL, *tb = NULL;
@@ -187,68 +101,6 @@ static void assert_same_one(fixture *f, cq_model *m, const cq_find_opts *o)
     cq_instance_free(a);
     cq_instance_free(b);
 }
-
-static const cq_order by_id[] = { { .attr = "id" }, { 0 } };
-
-/* ---- the spec's fixture (include.md, "Fixture used in the examples") -------------------- */
-
-typedef struct a2 {
-    cq_model *user, *task, *profile, *project, *comment, *up;
-    cq_assoc *user_tasks, *task_user, *user_profile, *user_projects, *project_users, *task_comments;
-} a2;
-
-static void a2_define(cq_db *db, a2 *x)
-{
-    memset(x, 0, sizeof *x);
-    x->user = define(db, "user", "username", CQ_STRING);
-    x->task = define(db, "task", "title", CQ_STRING);
-    x->profile = define(db, "profile", "bio", CQ_STRING);
-    x->project = define(db, "project", "name", CQ_STRING);
-    x->comment = define(db, "comment", "text", CQ_STRING);
-    CQ_ASSERT_OK(db, cq_db_define(&x->up, db, "userProjects",
-                                  (const cq_attr[]){ { .name = "status", .type = CQ_STRING },
-                                                     { .name = "completed", .type = CQ_BOOLEAN },
-                                                     { 0 } },
-                                  &no_ts));
-    CQ_ASSERT_OK(db, cq_model_has_many(&x->user_tasks, x->user, x->task, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(&x->task_user, x->task, x->user, NULL));
-    CQ_ASSERT_OK(db, cq_model_has_one(&x->user_profile, x->user, x->profile, NULL));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->user_projects, x->user, x->project,
-                                              &(cq_assoc_opts){ .through_model = x->up }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&x->project_users, x->project, x->user,
-                                              &(cq_assoc_opts){ .through_model = x->up }));
-    CQ_ASSERT_OK(db, cq_model_has_many(&x->task_comments, x->task, x->comment, NULL));
-    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-}
-
-/* alice: tasks t1 (comments c1,c2), t2; profile; projects p1 (active, completed), p2 (done)
- * bob: nothing;  carol: task t3, project p1 (new) */
-static void a2_setup(fixture *f, a2 *x)
-{
-    a2_define(f->db, x);
-    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')");
-    exec(f->db, "INSERT INTO tasks (id, title, userId) VALUES (1, 't1', 1), (2, 't2', 1), "
-                "(3, 't3', 3)");
-    exec(f->db, "INSERT INTO comments (id, text, taskId) VALUES (1, 'c1', 1), (2, 'c2', 1)");
-    exec(f->db, "INSERT INTO profiles (id, bio, userId) VALUES (1, 'likes tea', 1)");
-    exec(f->db, "INSERT INTO projects (id, name) VALUES (1, 'p1'), (2, 'p2')");
-    exec(f->db, "INSERT INTO userProjects (userId, projectId, status, completed) VALUES "
-                "(1, 1, 'active', 1), (1, 2, 'done', 0), (3, 1, 'new', 0)");
-    reset_sql(f);
-}
-
-#define ALICE   "\"id\":1,\"username\":\"alice\""
-#define BOB     "\"id\":2,\"username\":\"bob\""
-#define CAROL   "\"id\":3,\"username\":\"carol\""
-#define T1      "{\"id\":1,\"title\":\"t1\",\"userId\":1}"
-#define T2      "{\"id\":2,\"title\":\"t2\",\"userId\":1}"
-#define T3      "{\"id\":3,\"title\":\"t3\",\"userId\":3}"
-#define C1      "{\"id\":1,\"text\":\"c1\",\"taskId\":1}"
-#define C2      "{\"id\":2,\"text\":\"c2\",\"taskId\":1}"
-#define PROFILE "{\"id\":1,\"bio\":\"likes tea\",\"userId\":1}"
-#define UP(u, p, s, c)                                                                             \
-    "\"userProjects\":{\"userId\":" #u ",\"projectId\":" #p ",\"status\":\"" s                     \
-    "\",\"completed\":" #c "}"
 
 /* ---- A2: the "Observed results" table ---------------------------------------------------- */
 
@@ -813,7 +665,7 @@ static void test_join__self_association(void **state)
     exec(f->db, "INSERT INTO people (id, name, FatherId) VALUES (1, 'kid', NULL), "
                 "(2, 'dad', 1), (3, 'kid2', NULL)");
     exec(f->db, "INSERT INTO PersonChildren (personId, ChildId) VALUES (2, 1), (2, 3)");
-    reset_sql(f);
+    fx_clear_sql(f);
     static const char *const name[] = { "name", NULL };
     static const char *const none[] = { NULL };
     assert_same_as(
@@ -1022,11 +874,11 @@ static void test_join__unordered_rows_sorted_by_key(void **state)
     /* the rows as the database hands them over unordered: not in key order */
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT name = 'c' FROM owners LIMIT 1"), 1);
     cq_include inc[] = { { .model = item }, { .model = card }, { 0 } };
-    reset_sql(f);
+    fx_clear_sql(f);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, owner,
                                           &(cq_find_opts){ .include = inc, .single_join = true }));
-    assert_nsql(f, 1);
+    fx_assert_count(f, 1);
     assert_null(strstr(f->sql[0], "ORDER BY"));
     char *got = rows_text(rows);
     assert_string_equal(
@@ -1038,7 +890,7 @@ static void test_join__unordered_rows_sorted_by_key(void **state)
     cq_free(got);
     cq_rows_free(rows);
     /* an order asked for keeps the ORDER BY, primary keys after it */
-    reset_sql(f);
+    fx_clear_sql(f);
     rows = NULL;
     CQ_ASSERT_OK(
         f->db, cq_model_find_all(&rows, owner,
@@ -1075,7 +927,7 @@ static void test_join__large_cross_product(void **state)
     exec(f->db, "INSERT INTO taskTags (taskId, tagId) SELECT id, (id % 3) + 1 FROM tasks "
                 "UNION ALL SELECT id, ((id + 1) % 3) + 1 FROM tasks");
     exec(f->db, "INSERT INTO profiles (bio, userId) SELECT 'b' || id, id FROM users");
-    reset_sql(f);
+    fx_clear_sql(f);
     cq_include task_inc[] = { { .model = tag }, { 0 } };
     cq_find_opts o = { .include = (cq_include[]){ { .model = task, .include = task_inc },
                                                   { .model = profile },
@@ -1140,12 +992,12 @@ static void test_join__where_on_included_attribute(void **state)
                                "{\"username\":\"c\"}]}");
     cq_include inc[] = { { .model = task }, { 0 } };
     cq_rows *rows = NULL;
-    reset_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db, cq_model_find_all(
                             &rows, user,
                             &(cq_find_opts){
                                 .where = w, .include = inc, .order = by_id, .single_join = true }));
-    assert_nsql(f, 1);
+    fx_assert_count(f, 1);
     assert_true(sql_has(f, 0, "WHERE (`tasks`.`title` LIKE ? OR `user`.`username` = ?)"));
     char *text = rows_text(rows);
     assert_string_equal(text, "[{\"id\":1,\"username\":\"a\",\"tasks\":[{\"id\":1,\"title\":\"x1\","
@@ -1156,11 +1008,11 @@ static void test_join__where_on_included_attribute(void **state)
     rows = NULL;
     /* without single_join the named to-many include is joined all the same (Sequelize's
      * shape for it): the same statement and rows */
-    reset_sql(f);
+    fx_clear_sql(f);
     CQ_ASSERT_OK(f->db,
                  cq_model_find_all(&rows, user,
                                    &(cq_find_opts){ .where = w, .include = inc, .order = by_id }));
-    assert_nsql(f, 1);
+    fx_assert_count(f, 1);
     assert_true(sql_has(f, 0, "WHERE (`tasks`.`title` LIKE ? OR `user`.`username` = ?)"));
     char *text2 = rows_text(rows);
     assert_string_equal(text2, text);
@@ -1170,7 +1022,7 @@ static void test_join__where_on_included_attribute(void **state)
     rows = NULL;
     /* a limit: the parents' own query cannot see the to-many include (v6 sends SQL that
      * fails); nothing is sent */
-    reset_sql(f);
+    fx_clear_sql(f);
     int rc = cq_model_find_all(
         &rows, user,
         &(cq_find_opts){ .where = w, .include = inc, .limit = 1, .single_join = true });
@@ -1184,13 +1036,13 @@ static void test_join__where_on_included_attribute(void **state)
     rc = cq_model_find_all(&rows, user, &(cq_find_opts){ .where = w, .include = inc, .offset = 1 });
     assert_int_equal(rc, CQ_ENOTSUPPORTED);
     assert_null(rows);
-    assert_nsql(f, 0);
+    fx_assert_count(f, 0);
     cq_value_free(w);
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_join__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_join__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(a2_observed_results),
         T(forms),

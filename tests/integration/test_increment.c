@@ -7,22 +7,13 @@
 
 #include "cq_server.h"
 
-typedef struct inc_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user, *post;
-} inc_fixture;
+typedef srv_models inc_fixture;
 
 static int setup(void **state)
 {
-    inc_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
+    inc_fixture *f = *state;
     cq_attr uattrs[] = {
         { .name = "name", .type = CQ_STRING },
         { .name = "n", .type = CQ_INTEGER },
@@ -37,16 +28,6 @@ static int setup(void **state)
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
     cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"ada\",\"n\":0,\"m\":10,\"score\":1}"));
     cq_instance_free(srv_create(f->db, f->user, "{\"name\":\"bob\",\"n\":5,\"m\":10,\"score\":1}"));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    inc_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -182,17 +163,12 @@ static void test_version_moves(void **state)
     cq_instance_free(p);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_instance_increment, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_model_increment, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_version_moves, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_increment", "cq_increment", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_instance_increment, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_model_increment, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_version_moves, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_increment", "cq_increment", tests);
 }

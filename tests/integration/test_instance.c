@@ -1,7 +1,7 @@
 /* Integration tests for instances: build, create, save, set/get, update, destroy, reload, toJSON.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +18,14 @@ static const cq_attr user_attrs[] = {
     { 0 },
 };
 
-static int open_with_user(cq_db **out, const cq_open_opts *opts)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    cq_model *user = NULL;
-
-    *out = NULL;
-    if (cq_db_open(&db, "sqlite::memory:", opts, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        return -1;
-    }
-    if (cq_db_define(&user, db, "user", user_attrs, NULL) != CQ_OK ||
-        cq_model_sync(user, NULL) != CQ_OK) {
-        print_error("define/sync user: %s\n", cq_db_error(db)->message);
-        cq_db_close(db);
-        return -1;
-    }
-    *out = db;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    cq_db *db = NULL;
-    if (open_with_user(&db, NULL) != 0)
+    if (fx_db_setup(state) != 0)
         return -1;
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
+    if (fx_define_synced(*state, "user", user_attrs) != 0) {
+        fx_db_teardown(state);
+        return -1;
+    }
     return 0;
 }
 
@@ -117,35 +92,10 @@ static void assert_iso_utc(const char *s)
     assert_int_equal(s[23], 'Z');
 }
 
-/* SQL statements captured through the logging hook. */
-#define MAX_CAPTURED 64
-typedef struct captured {
-    char *sql[MAX_CAPTURED];
-    size_t n_params[MAX_CAPTURED];
-    size_t n;
-} captured;
-
-static void capture_fn(const cq_log_event *ev, void *user_data)
-{
-    captured *c = user_data;
-    if (ev->kind != CQ_LOG_SQL || c->n >= MAX_CAPTURED)
-        return;
-    c->sql[c->n] = strdup(ev->sql);
-    c->n_params[c->n] = ev->n_params;
-    c->n++;
-}
-
-static void captured_clear(captured *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->sql[i]);
-    c->n = 0;
-}
-
 /* A db that logs into `cap`; `inst` is freed by the teardown, so failures leak nothing. */
 typedef struct logging_fixture {
     cq_db *db;
-    captured cap;
+    fixture cap; /* every statement, with its parameters */
     cq_instance *inst;
 } logging_fixture;
 
@@ -154,12 +104,12 @@ static int setup_logging(void **state)
     logging_fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &f->cap } };
-    if (open_with_user(&f->db, &opts) != 0) {
-        captured_clear(&f->cap);
+    if (fx_init_all(&f->cap) != 0 || fx_define_synced(f->cap.db, "user", user_attrs) != 0) {
+        fx_fini(&f->cap);
         free(f);
         return -1;
     }
+    f->db = f->cap.db;
     *state = f;
     return 0;
 }
@@ -168,16 +118,9 @@ static int teardown_logging(void **state)
 {
     logging_fixture *f = *state;
     cq_instance_free(f->inst);
-    cq_db_close(f->db);
-    captured_clear(&f->cap);
+    fx_fini(&f->cap);
     free(f);
     return 0;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-    nanosleep(&ts, NULL);
 }
 
 /* ---- build / create / save ----------------------------------------------------------- */
@@ -329,7 +272,7 @@ static void test_instance__save_existing_updates_changed_only(void **state)
     cq_db *db = f->db;
 
     f->inst = create_user(db, "{\"username\":\"ada\",\"age\":36,\"score\":1.5}");
-    captured_clear(&f->cap);
+    fx_clear_sql(&f->cap);
     CQ_ASSERT_OK(db, cq_instance_set(f->inst, "age", cq_value_int(37)));
     CQ_ASSERT_OK(db, cq_instance_save(f->inst, NULL));
     assert_int_equal(f->cap.n, 1);
@@ -354,7 +297,7 @@ static void test_instance__save_without_changes_sends_nothing(void **state)
     cq_db *db = f->db;
 
     f->inst = create_user(db, "{\"username\":\"ada\"}");
-    captured_clear(&f->cap);
+    fx_clear_sql(&f->cap);
     CQ_ASSERT_OK(db, cq_instance_save(f->inst, NULL));
     assert_int_equal(f->cap.n, 0);
 }
@@ -384,7 +327,7 @@ static void test_instance__save_bumps_updated_at_only(void **state)
 
     CQ_ASSERT_OK(db, cq_instance_get_text(&t, inst, "createdAt"));
     created = strdup(t);
-    sleep_ms(20);
+    cq_test_sleep_ms(20);
     CQ_ASSERT_OK(db, cq_instance_set(inst, "age", cq_value_int(1)));
     CQ_ASSERT_OK(db, cq_instance_save(inst, NULL));
     CQ_ASSERT_OK(db, cq_instance_get_text(&t, inst, "updatedAt"));
@@ -712,7 +655,7 @@ static void test_instance__every_type_round_trips(void **state)
     (void)state;
     /* a db of its own: the fixture's schema froze when it synced */
     cq_db *db = NULL;
-    assert_int_equal(cq_db_open(&db, "sqlite::memory:", NULL, NULL), CQ_OK);
+    assert_int_equal(fx_open(&db, NULL), 0);
     cq_model *thing = NULL;
     const cq_attr attrs[] = {
         { .name = "str", .type = CQ_STRING },
@@ -785,7 +728,7 @@ static void test_instance__every_type_round_trips(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fx_db_teardown)
     const struct CMUnitTest tests[] = {
         T(test_instance__build_is_unsaved),
         T(test_instance__build_with_null_values),

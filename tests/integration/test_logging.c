@@ -1,6 +1,6 @@
 /* Integration tests for the SQL logging hook (cq_open_opts.log). */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +17,17 @@ typedef struct logged {
     uint64_t txn_id;
 } logged;
 
-typedef struct fixture {
+typedef struct log_fixture {
     cq_db *db;
     cq_model *user;
     logged ev[MAX_EVENTS];
     size_t n;
     size_t dropped; /* events past MAX_EVENTS */
-} fixture;
+} log_fixture;
 
 static void capture_fn(const cq_log_event *event, void *user_data)
 {
-    fixture *f = user_data;
+    log_fixture *f = user_data;
     if (f->n >= MAX_EVENTS) {
         f->dropped++;
         return;
@@ -42,7 +42,7 @@ static void capture_fn(const cq_log_event *event, void *user_data)
         cq_value_array_append(l->params, cq_value_copy(event->params[i]));
 }
 
-static void clear_events(fixture *f)
+static void clear_events(log_fixture *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         free(f->ev[i].sql);
@@ -52,7 +52,7 @@ static void clear_events(fixture *f)
     f->dropped = 0;
 }
 
-static void dump_events(const fixture *f)
+static void dump_events(const log_fixture *f)
 {
     for (size_t i = 0; i < f->n; i++)
         print_error("  [%zu] %s (%zu params)\n", i, f->ev[i].sql, f->ev[i].n_params);
@@ -80,14 +80,12 @@ static const cq_attr user_attrs[] = {
 /* Opens a logging db with model `user` defined (not synced). */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
+    log_fixture *f = calloc(1, sizeof *f);
     cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = f } };
 
     if (!f)
         return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:", &opts, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
+    if (fx_open(&f->db, &opts) != 0) {
         free(f);
         return -1;
     }
@@ -107,7 +105,7 @@ static int setup_synced(void **state)
 {
     if (setup(state) != 0)
         return -1;
-    fixture *f = *state;
+    log_fixture *f = *state;
     if (cq_model_sync(f->user, NULL) != CQ_OK) {
         print_error("sync: %s\n", cq_db_error(f->db)->message);
         return -1;
@@ -118,14 +116,14 @@ static int setup_synced(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_db_close(f->db);
     clear_events(f);
     free(f);
     return 0;
 }
 
-static int create_json(fixture *f, const char *json, cq_txn *txn)
+static int create_json(log_fixture *f, const char *json, cq_txn *txn)
 {
     cq_value *values = cq_test_json(json);
     int rc = cq_model_create(NULL, f->user, values, &(cq_write_opts){ .transaction = txn });
@@ -133,7 +131,7 @@ static int create_json(fixture *f, const char *json, cq_txn *txn)
     return rc;
 }
 
-static void assert_event_count(const fixture *f, size_t expected)
+static void assert_event_count(const log_fixture *f, size_t expected)
 {
     if (f->n != expected) {
         print_error("%zu statements logged, expected %zu:\n", f->n, expected);
@@ -142,7 +140,7 @@ static void assert_event_count(const fixture *f, size_t expected)
     }
 }
 
-static void assert_sql_starts(const fixture *f, size_t i, const char *prefix)
+static void assert_sql_starts(const log_fixture *f, size_t i, const char *prefix)
 {
     assert_true(i < f->n);
     if (strncmp(f->ev[i].sql, prefix, strlen(prefix)) != 0) {
@@ -156,7 +154,7 @@ static void assert_sql_starts(const fixture *f, size_t i, const char *prefix)
 
 static void test_logging__sync_logs_create_table(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     bool found = false;
     const char *ddl = "CREATE TABLE IF NOT EXISTS `users` (`id` INTEGER PRIMARY KEY "
                       "AUTOINCREMENT, `username` VARCHAR(255), `age` INTEGER, `createdAt` "
@@ -180,7 +178,7 @@ static void test_logging__sync_logs_create_table(void **state)
 
 static void test_logging__create_logs_exactly_one_insert(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
 
     CQ_ASSERT_OK(f->db, create_json(f, "{\"username\":\"ada\",\"age\":36}", NULL));
     assert_event_count(f, 1);
@@ -191,7 +189,7 @@ static void test_logging__create_logs_exactly_one_insert(void **state)
 
 static void test_logging__insert_binds_values_as_params(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     bool saw_name = false, saw_age = false;
 
     CQ_ASSERT_OK(f->db, create_json(f, "{\"username\":\"ada\",\"age\":36}", NULL));
@@ -215,7 +213,7 @@ static void test_logging__insert_binds_values_as_params(void **state)
 
 static void test_logging__find_all_logs_select_with_params_in_order(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_rows *rows = NULL;
     cq_value *where = cq_test_json("{\"username\":\"ada\",\"age\":{\"$gt\":3}}");
 
@@ -232,7 +230,7 @@ static void test_logging__find_all_logs_select_with_params_in_order(void **state
 
 static void test_logging__where_sql_params_are_bound(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_rows *rows = NULL;
     cq_value *params = cq_test_json("[10,\"x\"]");
 
@@ -248,7 +246,7 @@ static void test_logging__where_sql_params_are_bound(void **state)
 
 static void test_logging__model_update_params(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_value *values = cq_test_json("{\"age\":5}");
     cq_value *where = cq_test_json("{\"id\":1}");
 
@@ -269,7 +267,7 @@ static void test_logging__model_update_params(void **state)
 
 static void test_logging__destroy_logs_delete_by_pk(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_instance *inst = NULL;
     cq_value *values = cq_test_json("{\"username\":\"ada\"}");
 
@@ -285,7 +283,7 @@ static void test_logging__destroy_logs_delete_by_pk(void **state)
 
 static void test_logging__transaction_logs_begin_and_commit(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_txn *txn = NULL;
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
@@ -304,7 +302,7 @@ static void test_logging__transaction_logs_begin_and_commit(void **state)
 
 static void test_logging__rollback_is_logged(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_txn *txn = NULL;
 
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
@@ -317,7 +315,7 @@ static void test_logging__rollback_is_logged(void **state)
 
 static void test_logging__raw_query_logged_verbatim(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_value *params = cq_test_json("[1,\"x\",null,2.5]");
     cq_value *rows = NULL;
 
@@ -335,7 +333,7 @@ static void test_logging__raw_query_logged_verbatim(void **state)
 
 static void test_logging__find_by_pk_and_count_log_one_select_each(void **state)
 {
-    fixture *f = *state;
+    log_fixture *f = *state;
     cq_instance *inst = NULL;
     cq_value *pk = cq_value_int(7);
     int64_t n = -1;
@@ -356,11 +354,11 @@ static void test_logging__find_by_pk_and_count_log_one_select_each(void **state)
 static void test_logging__mask_warning_only_hides_sql(void **state)
 {
     (void)state;
-    fixture *f = calloc(1, sizeof *f);
+    log_fixture *f = calloc(1, sizeof *f);
     cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = f, .mask = CQ_LOG_WARNING } };
 
     assert_non_null(f);
-    CQ_ASSERT_OK(NULL, cq_db_open(&f->db, "sqlite::memory:", &opts, NULL));
+    assert_int_equal(fx_open(&f->db, &opts), 0);
     CQ_ASSERT_OK(f->db, cq_db_define(&f->user, f->db, "user", user_attrs, NULL));
     CQ_ASSERT_OK(f->db, cq_model_sync(f->user, NULL));
     CQ_ASSERT_OK(f->db, create_json(f, "{\"username\":\"ada\"}", NULL));
@@ -371,13 +369,13 @@ static void test_logging__mask_warning_only_hides_sql(void **state)
     free(f);
 }
 
-static void test_logging__no_callback_is_silent(void **state)
+/* A db opened with `opts`: a user created and read back. */
+static void create_one_user(const cq_open_opts *opts)
 {
-    (void)state;
     cq_db *db = NULL;
     cq_model *user = NULL;
 
-    CQ_ASSERT_OK(NULL, cq_db_open(&db, "sqlite::memory:", &(cq_open_opts){ 0 }, NULL));
+    assert_int_equal(fx_open(&db, opts), 0);
     CQ_ASSERT_OK(db, cq_db_define(&user, db, "user", user_attrs, NULL));
     CQ_ASSERT_OK(db, cq_model_sync(user, NULL));
     cq_value *values = cq_test_json("{\"username\":\"ada\"}");
@@ -387,21 +385,16 @@ static void test_logging__no_callback_is_silent(void **state)
     cq_db_close(db);
 }
 
+static void test_logging__no_callback_is_silent(void **state)
+{
+    (void)state;
+    create_one_user(&(cq_open_opts){ 0 });
+}
+
 static void test_logging__stderr_logger_is_usable(void **state)
 {
     (void)state;
-    cq_db *db = NULL;
-    cq_model *user = NULL;
-    cq_open_opts opts = { .log = { .fn = cq_log_stderr } };
-
-    CQ_ASSERT_OK(NULL, cq_db_open(&db, "sqlite::memory:", &opts, NULL));
-    CQ_ASSERT_OK(db, cq_db_define(&user, db, "user", user_attrs, NULL));
-    CQ_ASSERT_OK(db, cq_model_sync(user, NULL));
-    cq_value *values = cq_test_json("{\"username\":\"ada\"}");
-    CQ_ASSERT_OK(db, cq_model_create(NULL, user, values, NULL));
-    cq_value_free(values);
-    assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 1);
-    cq_db_close(db);
+    create_one_user(&(cq_open_opts){ .log = { .fn = cq_log_stderr } });
 }
 
 int main(void)

@@ -1,31 +1,13 @@
 /* Integration tests for model definition, DDL (SQLite, Sequelize's format), sync and URLs. */
 #define _POSIX_C_SOURCE 200809L
 #include "cq_reuse.h"
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 /* ---- fixtures and helpers ------------------------------------------------------------ */
-
-static int setup(void **state)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    if (cq_db_open(&db, "sqlite::memory:", NULL, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        return -1;
-    }
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
-    return 0;
-}
 
 /* sqlite_master.sql of `table`; the caller frees it with free(). NULL when there is no table. */
 static char *table_sql(cq_db *db, const char *table)
@@ -846,7 +828,7 @@ static void test_model__db_define_defaults_apply(void **state)
     const cq_attr attrs[] = { { .name = "firstName", .type = CQ_STRING }, { 0 } };
     cq_open_opts opts = { .define = { .freeze_table_name = true, .timestamps = CQ_OFF } };
 
-    CQ_ASSERT_OK(NULL, cq_db_open(&db, "sqlite::memory:", &opts, NULL));
+    assert_int_equal(fx_open(&db, &opts), 0);
     CQ_ASSERT_OK(db, cq_db_define(&user, db, "user", attrs, NULL));
     /* a model option overrides the db-wide default */
     CQ_ASSERT_OK(db,
@@ -873,7 +855,7 @@ static void test_model__db_define_underscored_default(void **state)
     const cq_attr attrs[] = { { .name = "firstName", .type = CQ_STRING }, { 0 } };
     cq_open_opts opts = { .define = { .underscored = true } };
 
-    CQ_ASSERT_OK(NULL, cq_db_open(&db, "sqlite::memory:", &opts, NULL));
+    assert_int_equal(fx_open(&db, &opts), 0);
     CQ_ASSERT_OK(db, cq_db_define(&m, db, "userProject", attrs, NULL));
     assert_string_equal(cq_model_table_name(m), "user_projects");
     CQ_ASSERT_OK(db, cq_model_sync(m, NULL));
@@ -991,7 +973,7 @@ static void test_model__url_memory_databases_are_separate(void **state)
     cq_model *user = define_user(db);
 
     CQ_ASSERT_OK(db, cq_model_sync(user, NULL));
-    CQ_ASSERT_OK(NULL, cq_db_open(&other, "sqlite::memory:", NULL, NULL));
+    assert_int_equal(fx_open(&other, NULL), 0);
     assert_int_equal(
         cq_test_scalar_int(other, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 0);
     cq_db_close(other);
@@ -1068,7 +1050,7 @@ static void test_model__statement_reuse(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_db_setup, fx_db_teardown)
     const struct CMUnitTest tests[] = {
         T(test_model__default_ddl_matches_sequelize),
         T(test_model__statement_reuse),

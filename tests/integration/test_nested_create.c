@@ -3,58 +3,13 @@
  * every association type nested, bulkCreate of trees, join values, scopes, and atomicity: a
  * failure anywhere in a tree leaves every table exactly as it was. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fixture ------------------------------------------------------------------------------ */
-
-typedef struct fixture {
-    cq_db *db;
-    size_t inserts; /* INSERT statements since the last reset */
-} fixture;
-
-static void capture(const cq_log_event *ev, void *user_data)
-{
-    fixture *f = user_data;
-    if (ev->kind == CQ_LOG_SQL && strncmp(ev->sql, "INSERT", 6) == 0)
-        f->inserts++;
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f)
-        return -1;
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    cq_db_close(f->db);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers ----------------------------------------------------------------------------------
  */
-
-static cq_model *define(cq_db *db, const char *name, const cq_attr *attrs)
-{
-    cq_model *m = NULL;
-    CQ_ASSERT_OK(db, cq_db_define(&m, db, name, attrs, NULL));
-    return m;
-}
 
 /* Compares `got` (timestamps masked as the goldens do, keys sorted) with the JSON text
  * `expected`. */
@@ -109,25 +64,25 @@ static void test_nested_create__scenario_41_product_user_address(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user",
-                            (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
-                                               { .name = "last_name", .type = CQ_STRING },
-                                               { 0 } });
-    cq_model *address = define(db, "address",
-                               (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
-                                                  { .name = "line_1", .type = CQ_STRING },
-                                                  { .name = "line_2", .type = CQ_STRING },
-                                                  { .name = "city", .type = CQ_STRING },
-                                                  { .name = "state", .type = CQ_STRING },
-                                                  { .name = "zip", .type = CQ_STRING },
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = fx_define(db, "user",
+                               (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
+                                                  { .name = "last_name", .type = CQ_STRING },
                                                   { 0 } });
+    cq_model *address = fx_define(db, "address",
+                                  (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
+                                                     { .name = "line_1", .type = CQ_STRING },
+                                                     { .name = "line_2", .type = CQ_STRING },
+                                                     { .name = "city", .type = CQ_STRING },
+                                                     { .name = "state", .type = CQ_STRING },
+                                                     { .name = "zip", .type = CQ_STRING },
+                                                     { 0 } });
     cq_assoc *product_user = NULL, *user_addresses = NULL;
     CQ_ASSERT_OK(db, cq_model_belongs_to(&product_user, product, user, NULL));
     CQ_ASSERT_OK(db, cq_model_has_many(&user_addresses, user, address, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    f->inserts = 0;
+    fx_clear_sql(f);
     cq_instance *created = NULL;
     CQ_ASSERT_OK(
         db, create(db, &created, product,
@@ -139,7 +94,7 @@ static void test_nested_create__scenario_41_product_user_address(void **state)
                        { .association = product_user,
                          .include = (cq_include[]){ { .association = user_addresses }, { 0 } } },
                        { 0 } }));
-    assert_int_equal(f->inserts, 3); /* users; addresses; products (B3) */
+    assert_int_equal(fx_count_sql(f, "INSERT"), 3); /* users; addresses; products (B3) */
     const char *addr = "{\"city\":\"Austin\"," TS ",\"id\":1,\"line_1\":\"100 Main St.\","
                        "\"line_2\":null,\"state\":\"TX\",\"type\":\"home\",\"userId\":1,"
                        "\"zip\":\"78704\"}";
@@ -176,20 +131,20 @@ static void test_nested_create__scenario_42_has_one_and_ignored_data(void **stat
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user",
-                            (const cq_attr[]){ { .name = "firstName", .type = CQ_STRING },
-                                               { .name = "lastName", .type = CQ_STRING },
-                                               { 0 } });
-    cq_model *address = define(db, "address",
-                               (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
-                                                  { .name = "line1", .type = CQ_STRING },
-                                                  { .name = "line2", .type = CQ_STRING },
-                                                  { .name = "city", .type = CQ_STRING },
-                                                  { .name = "state", .type = CQ_STRING },
-                                                  { .name = "zip", .type = CQ_STRING },
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = fx_define(db, "user",
+                               (const cq_attr[]){ { .name = "firstName", .type = CQ_STRING },
+                                                  { .name = "lastName", .type = CQ_STRING },
                                                   { 0 } });
+    cq_model *address = fx_define(db, "address",
+                                  (const cq_attr[]){ { .name = "type", .type = CQ_STRING },
+                                                     { .name = "line1", .type = CQ_STRING },
+                                                     { .name = "line2", .type = CQ_STRING },
+                                                     { .name = "city", .type = CQ_STRING },
+                                                     { .name = "state", .type = CQ_STRING },
+                                                     { .name = "zip", .type = CQ_STRING },
+                                                     { 0 } });
     cq_assoc *product_user = NULL, *user_address = NULL;
     CQ_ASSERT_OK(db, cq_model_belongs_to(&product_user, product, user, NULL));
     CQ_ASSERT_OK(db, cq_model_has_one(&user_address, user, address, NULL));
@@ -239,23 +194,23 @@ static void test_nested_create__scenario_43_creator_alias(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *user = define(db, "user",
-                            (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
-                                               { .name = "last_name", .type = CQ_STRING },
-                                               { 0 } });
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *user = fx_define(db, "user",
+                               (const cq_attr[]){ { .name = "first_name", .type = CQ_STRING },
+                                                  { .name = "last_name", .type = CQ_STRING },
+                                                  { 0 } });
     cq_assoc *creator = NULL;
     CQ_ASSERT_OK(db,
                  cq_model_belongs_to(&creator, product, user, &(cq_assoc_opts){ .as = "creator" }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    f->inserts = 0;
+    fx_clear_sql(f);
     cq_instance *p = NULL;
     CQ_ASSERT_OK(db, create(db, &p, product,
                             "{\"title\":\"Chair\",\"creator\":{\"first_name\":\"Matt\","
                             "\"last_name\":\"Hansen\"}}",
                             (cq_include[]){ { .association = creator }, { 0 } }));
-    assert_int_equal(f->inserts, 2);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 2);
     int64_t creator_id = 0;
     CQ_ASSERT_OK(db, cq_instance_get_int(&creator_id, p, "creatorId"));
     assert_int_equal(creator_id, 1);
@@ -295,19 +250,19 @@ static void test_nested_create__scenario_44_has_many_tags(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
     cq_model *tag =
-        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+        fx_define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
     CQ_ASSERT_OK(db, cq_model_has_many(NULL, product, tag, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    f->inserts = 0;
+    fx_clear_sql(f);
     cq_instance *p = NULL;
     CQ_ASSERT_OK(db, create(db, &p, product,
                             "{\"id\":1,\"title\":\"Chair\",\"tags\":[{\"name\":\"Alpha\"},"
                             "{\"name\":\"Beta\"}]}",
                             (cq_include[]){ { .model = tag }, { 0 } }));
-    assert_int_equal(f->inserts, 3);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 3);
     /* tagProductIds */
     cq_value *v = NULL;
     CQ_ASSERT_OK(db, cq_instance_to_value(&v, p));
@@ -342,10 +297,10 @@ static void test_nested_create__scenario_45_categories_alias(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
     cq_model *tag =
-        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+        fx_define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
     cq_assoc *categories = NULL;
     CQ_ASSERT_OK(
         db, cq_model_has_many(&categories, product, tag, &(cq_assoc_opts){ .as = "categories" }));
@@ -407,24 +362,25 @@ static void test_nested_create__scenario_46_btm_join_values(void **state)
 {
     fixture *f = *state;
     cq_db *db = f->db;
-    cq_model *product =
-        define(db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *product = fx_define(
+        db, "product", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
     cq_model *tag =
-        define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
-    cq_model *pt = define(db, "product_tag",
-                          (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
+        fx_define(db, "tag", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    cq_model *pt = fx_define(db, "product_tag",
+                             (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
     CQ_ASSERT_OK(
         db, cq_model_belongs_to_many(NULL, product, tag, &(cq_assoc_opts){ .through_model = pt }));
     CQ_ASSERT_OK(
         db, cq_model_belongs_to_many(NULL, tag, product, &(cq_assoc_opts){ .through_model = pt }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
-    f->inserts = 0;
+    fx_clear_sql(f);
     cq_instance *p = NULL;
     CQ_ASSERT_OK(db, create(db, &p, product,
                             "{\"title\":\"Chair\",\"tags\":[{\"name\":\"Alpha\",\"product_tag\":"
                             "{\"weight\":5}},{\"name\":\"Beta\"}]}",
                             (cq_include[]){ { .model = tag }, { 0 } }));
-    assert_int_equal(f->inserts, 5); /* products; tags; product_tags; tags; product_tags */
+    assert_int_equal(fx_count_sql(f, "INSERT"),
+                     5); /* products; tags; product_tags; tags; product_tags */
     /* the created targets do not carry the join row (B5) */
     assert_instance(p, "{" TS ",\"id\":1,\"title\":\"Chair\",\"tags\":[{" TS ",\"id\":1,"
                        "\"name\":\"Alpha\"},{" TS ",\"id\":2,\"name\":\"Beta\"}]}");
@@ -483,14 +439,14 @@ static void tree_define(cq_db *db, tree *t)
 {
     memset(t, 0, sizeof *t);
     t->color =
-        define(db, "color", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
-    t->user = define(db, "user", row_attrs);
-    t->product = define(db, "product", row_attrs);
-    t->tag = define(db, "tag", row_attrs);
-    t->label = define(db, "label", row_attrs);
-    t->detail = define(db, "detail", row_attrs);
-    t->pl = define(db, "product_label",
-                   (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
+        fx_define(db, "color", (const cq_attr[]){ { .name = "name", .type = CQ_STRING }, { 0 } });
+    t->user = fx_define(db, "user", row_attrs);
+    t->product = fx_define(db, "product", row_attrs);
+    t->tag = fx_define(db, "tag", row_attrs);
+    t->label = fx_define(db, "label", row_attrs);
+    t->detail = fx_define(db, "detail", row_attrs);
+    t->pl = fx_define(db, "product_label",
+                      (const cq_attr[]){ { .name = "weight", .type = CQ_INTEGER }, { 0 } });
     cq_model *all[] = { t->user, t->product, t->tag, t->label, t->detail };
     for (size_t i = 0; i < 5; i++)
         CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, all[i], t->color, NULL));
@@ -570,7 +526,7 @@ static void test_nested_create__all_types_three_levels(void **state)
     free(p1);
     free(p2);
     /* the products' "owner" data is not included: ignored */
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(db,
                  create(db, &u, t.user, json,
                         (cq_include[]){ { .association = t.user_products,
@@ -580,7 +536,7 @@ static void test_nested_create__all_types_three_levels(void **state)
                                                                      { 0 } } },
                                         { 0 } }));
     /* root; per product: product, 3 tags, 2 labels, 2 join rows, detail (owner not included) */
-    assert_int_equal(f->inserts, 1 + 2 * 9);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 1 + 2 * 9);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products WHERE ownerId = 1"), 2);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags WHERE productId IN (1, 2)"),
@@ -673,13 +629,13 @@ static void test_nested_create__bulk_create_100_trees(void **state)
     cq_value *v = cq_test_json(json);
     free(json);
     cq_rows *rows = NULL;
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(
         db, cq_model_bulk_create(&rows, t.product, v, &(cq_write_opts){ .include = tree_include }));
     cq_value_free(v);
     /* one multi-row INSERT per table and level (B7): owners, products, tags, labels, their
      * join rows, details */
-    assert_int_equal(f->inserts, 6);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 6);
     assert_int_equal(cq_rows_count(rows), 100);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 100);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 100);
@@ -732,12 +688,13 @@ static void test_nested_create__has_many_scope(void **state)
     fixture *f = *state;
     cq_db *db = f->db;
     cq_model *image =
-        define(db, "image", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
-    cq_model *comment = define(db, "comment",
-                               (const cq_attr[]){ { .name = "text", .type = CQ_STRING },
-                                                  { .name = "commentable", .type = CQ_STRING },
-                                                  { .name = "commentableId", .type = CQ_INTEGER },
-                                                  { 0 } });
+        fx_define(db, "image", (const cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } });
+    cq_model *comment =
+        fx_define(db, "comment",
+                  (const cq_attr[]){ { .name = "text", .type = CQ_STRING },
+                                     { .name = "commentable", .type = CQ_STRING },
+                                     { .name = "commentableId", .type = CQ_INTEGER },
+                                     { 0 } });
     cq_value *scope = cq_test_json("{\"commentable\":\"image\"}");
     cq_assoc *comments = NULL;
     CQ_ASSERT_OK(db, cq_model_has_many(&comments, image, comment,
@@ -778,7 +735,7 @@ static void test_nested_create__ignored_data_and_null(void **state)
     cq_db *db = f->db;
     tree t;
     tree_define(db, &t);
-    f->inserts = 0;
+    fx_clear_sql(f);
     cq_instance *p = NULL;
     /* nothing included: the nested data is ignored */
     CQ_ASSERT_OK(db, create(db, &p, t.product,
@@ -786,24 +743,25 @@ static void test_nested_create__ignored_data_and_null(void **state)
                             "\"tags\":[{\"name\":\"x\"}],\"labels\":[{\"name\":\"x\"}],"
                             "\"detail\":{\"name\":\"x\"}}",
                             NULL));
-    assert_int_equal(f->inserts, 1);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 1);
     assert_instance(p, "{\"id\":1,\"name\":\"plain\",\"code\":null,\"qty\":null,\"colorId\":null,"
                        "\"ownerId\":null," TS "}");
     cq_instance_free(p);
     /* only tags included: the rest is ignored */
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(db, create(db, NULL, t.product,
                             "{\"name\":\"some\",\"owner\":{\"name\":\"x\"},"
                             "\"tags\":{\"name\":\"single\"},\"detail\":{\"name\":\"x\"}}",
                             (cq_include[]){ { .association = t.tags }, { 0 } }));
-    assert_int_equal(f->inserts, 2); /* a single object for hasMany is a list of one */
+    assert_int_equal(fx_count_sql(f, "INSERT"),
+                     2); /* a single object for hasMany is a list of one */
     /* null: no children, for every association type; [] likewise */
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(db, create(db, &p, t.product,
                             "{\"name\":\"none\",\"owner\":null,\"tags\":null,"
                             "\"labels\":null,\"detail\":null}",
                             tree_include));
-    assert_int_equal(f->inserts, 1);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 1);
     cq_value *v = NULL;
     CQ_ASSERT_OK(db, cq_instance_to_value(&v, p));
     assert_int_equal(cq_value_size(cq_value_object_get(v, "tags")), 0);
@@ -811,28 +769,29 @@ static void test_nested_create__ignored_data_and_null(void **state)
     assert_true(cq_value_is_null(cq_value_object_get(v, "ownerId")));
     cq_value_free(v);
     cq_instance_free(p);
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(db, create(db, NULL, t.product, "{\"name\":\"empty\",\"tags\":[],\"labels\":[]}",
                             tree_include));
-    assert_int_equal(f->inserts, 1);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM tags"), 1);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM labels"), 0);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users"), 0);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM details"), 0);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM products"), 4);
     /* all: true creates every association's data */
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_OK(db, create(db, &p, t.product,
                             "{\"name\":\"all\",\"color\":{\"name\":\"blue\"},"
                             "\"owner\":{\"name\":\"o\"},\"tags\":[{\"name\":\"t\"}],"
                             "\"labels\":[{\"name\":\"l\"}],\"detail\":{\"name\":\"d\"}}",
                             (cq_include[]){ { .all = true }, { 0 } }));
-    assert_int_equal(f->inserts, 7); /* color, owner, product, tag, label, join row, detail */
+    assert_int_equal(fx_count_sql(f, "INSERT"),
+                     7); /* color, owner, product, tag, label, join row, detail */
     assert_int_equal(cq_value_as_int(cq_instance_get(p, "colorId")), 1);
     cq_instance_free(p);
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM details WHERE productId = 5"), 1);
     /* a bad include fails before anything is written */
-    f->inserts = 0;
+    fx_clear_sql(f);
     CQ_ASSERT_ERR(db, CQ_EUNKNOWN_ASSOC,
                   create(db, NULL, t.product, "{\"name\":\"bad\"}",
                          (cq_include[]){ { .as = "tags" }, { .as = "nope" }, { 0 } }));
@@ -844,7 +803,7 @@ static void test_nested_create__ignored_data_and_null(void **state)
     assert_string_equal(cq_db_error(db)->message,
                         "user is associated to product using an alias. You must use the 'as' "
                         "keyword to specify the alias within your include statement.");
-    assert_int_equal(f->inserts, 0);
+    assert_int_equal(fx_count_sql(f, "INSERT"), 0);
 }
 
 /* ---- D2: a failure anywhere in a ten-row tree leaves every table as it was
@@ -978,7 +937,7 @@ static void test_nested_create__savepoint_in_caller_transaction(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(test_nested_create__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_nested_create__##name, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(scenario_41_product_user_address),
         T(scenario_42_has_one_and_ignored_data),

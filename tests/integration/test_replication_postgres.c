@@ -45,7 +45,7 @@ static void pause_replay(cq_db *replica)
         cq_value_free(rows);
         if (paused)
             return;
-        sleep_ms(10);
+        cq_test_sleep_ms(10);
     }
     fail_msg("the replica's replay did not pause");
 }

@@ -8,12 +8,7 @@
 
 #include "cq_server.h"
 
-typedef struct sc_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user, *post;
-    cq_assoc *posts, *author;
-} sc_fixture;
+typedef srv_models sc_fixture;
 
 /* ageBelow(n): {where: {age: {$lt: n}}} */
 static int age_below(cq_value **out, const cq_model *model, const cq_value *args, void *data)
@@ -30,14 +25,9 @@ static int calls;
 
 static int setup(void **state)
 {
-    sc_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
+    sc_fixture *f = *state;
     CQ_ASSERT_OK(f->db, cq_db_bind_scope(f->db, "ageBelow", age_below, &calls));
     CQ_ASSERT_OK(
         f->db,
@@ -90,16 +80,6 @@ static int setup(void **state)
         srv_create(f->db, f->post, "{\"title\":\"t\",\"published\":false,\"userId\":2}"));
     cq_instance_free(
         srv_create(f->db, f->post, "{\"title\":\"u\",\"published\":true,\"userId\":4}"));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    sc_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -394,18 +374,13 @@ static void test_add_scope(void **state)
     cq_value_free(v);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_default_and_named, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_calls, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_includes_and_getters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_add_scope, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_scopes", "cq_scopes", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_default_and_named, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_other_calls, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_includes_and_getters, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_add_scope, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_scopes", "cq_scopes", tests);
 }

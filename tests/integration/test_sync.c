@@ -4,21 +4,21 @@
  * cycles sync (and are reported), strict mode refuses them before any statement runs.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
+typedef struct sync_fixture {
     cq_db *db;
     char **text; /* logged SQL and warnings, in order */
     cq_log_kind *kind;
     size_t n, cap;
-} fixture;
+} sync_fixture;
 
 static void capture(const cq_log_event *ev, void *user_data)
 {
-    fixture *f = user_data;
+    sync_fixture *f = user_data;
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 32;
         char **t = realloc(f->text, cap * sizeof *t);
@@ -35,7 +35,7 @@ static void capture(const cq_log_event *ev, void *user_data)
     f->kind[f->n++] = ev->kind;
 }
 
-static void clear_log(fixture *f)
+static void clear_log(sync_fixture *f)
 {
     for (size_t i = 0; i < f->n; i++)
         free(f->text[i]);
@@ -44,11 +44,11 @@ static void clear_log(fixture *f)
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    sync_fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
     cq_open_opts opts = { .log = { .fn = capture, .user_data = f } };
-    if (cq_db_open(&f->db, "sqlite::memory:", &opts, NULL) != CQ_OK) {
+    if (fx_open(&f->db, &opts) != 0) {
         free(f);
         return -1;
     }
@@ -58,7 +58,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     cq_db_close(f->db);
     clear_log(f);
     free(f->text);
@@ -122,7 +122,7 @@ static int64_t user_tables(cq_db *db)
                                   "AND name NOT LIKE 'sqlite_%'");
 }
 
-static size_t count_logged(const fixture *f, cq_log_kind kind, const char *prefix)
+static size_t count_logged(const sync_fixture *f, cq_log_kind kind, const char *prefix)
 {
     size_t n = 0;
     for (size_t i = 0; i < f->n; i++)
@@ -158,7 +158,7 @@ static const char *players_sql = "SELECT id, teamId FROM players ORDER BY id";
 
 static void test_sync__on_delete_set_null(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "SET NULL", NULL);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":null},{\"id\":11,\"teamId\":1}]");
@@ -166,7 +166,7 @@ static void test_sync__on_delete_set_null(void **state)
 
 static void test_sync__on_delete_cascade(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "CASCADE", NULL);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":11,\"teamId\":1}]");
@@ -174,7 +174,7 @@ static void test_sync__on_delete_cascade(void **state)
 
 static void test_sync__on_delete_restrict(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "RESTRICT", NULL);
     assert_fk_refused(f->db, "DELETE FROM teams WHERE id = 2", NULL);
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM teams"), 2);
@@ -185,7 +185,7 @@ static void test_sync__on_delete_restrict(void **state)
 
 static void test_sync__on_delete_no_action(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "no action", NULL);
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_db_query(NULL, f->db, "DELETE FROM teams WHERE id = 2", NULL, NULL));
@@ -205,7 +205,7 @@ static void test_sync__on_delete_no_action(void **state)
 
 static void test_sync__on_delete_set_default(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "SET DEFAULT", NULL);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":1},{\"id\":11,\"teamId\":1}]");
@@ -216,7 +216,7 @@ static void test_sync__on_delete_set_default(void **state)
 
 static void test_sync__on_update_cascade(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, NULL, "CASCADE");
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":20},{\"id\":11,\"teamId\":1}]");
@@ -224,7 +224,7 @@ static void test_sync__on_update_cascade(void **state)
 
 static void test_sync__on_update_set_null(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, NULL, "set null");
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":null},{\"id\":11,\"teamId\":1}]");
@@ -232,7 +232,7 @@ static void test_sync__on_update_set_null(void **state)
 
 static void test_sync__on_update_restrict(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, "CASCADE", "RESTRICT");
     assert_fk_refused(f->db, "UPDATE teams SET id = 20 WHERE id = 2", NULL);
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":2},{\"id\":11,\"teamId\":1}]");
@@ -241,7 +241,7 @@ static void test_sync__on_update_restrict(void **state)
 
 static void test_sync__on_update_set_default(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, NULL, "SET DEFAULT");
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":1},{\"id\":11,\"teamId\":1}]");
@@ -249,7 +249,7 @@ static void test_sync__on_update_set_default(void **state)
 
 static void test_sync__no_action_clause_still_enforces(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_team_player(f->db, NULL, NULL);
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_db_query(NULL, f->db, "INSERT INTO players (teamId) VALUES (99)", NULL, NULL));
@@ -289,7 +289,7 @@ static void define_shop(cq_db *db)
 
 static void test_sync__second_sync_changes_nothing(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_shop(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     assert_int_equal(count_logged(f, CQ_LOG_SQL, "CREATE TABLE"), 3);
@@ -311,7 +311,7 @@ static void test_sync__second_sync_changes_nothing(void **state)
     cq_free(after);
 }
 
-static void assert_logged_order(const fixture *f, const char *const *prefixes)
+static void assert_logged_order(const sync_fixture *f, const char *const *prefixes)
 {
     size_t k = 0;
     for (size_t i = 0; i < f->n && prefixes[k]; i++)
@@ -327,7 +327,7 @@ static void assert_logged_order(const fixture *f, const char *const *prefixes)
 
 static void test_sync__force_drops_in_reverse_and_recreates(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_shop(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'ada')");
@@ -358,7 +358,7 @@ static void test_sync__force_drops_in_reverse_and_recreates(void **state)
 
 static void test_sync__drop_removes_every_table(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_shop(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'ada')");
@@ -370,7 +370,7 @@ static void test_sync__drop_removes_every_table(void **state)
 
 static void test_sync__model_sync_creates_one_table(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_shop(f->db);
     /* one model alone: its references are inline; SQLite accepts the missing target */
     CQ_ASSERT_OK(f->db, cq_model_sync(cq_db_model(f->db, "task"), NULL));
@@ -384,7 +384,7 @@ static void test_sync__model_sync_creates_one_table(void **state)
 
 static void test_sync__unknown_reference_runs_nothing(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     const cq_attr attrs[] = {
         { .name = "thingId", .type = CQ_INTEGER, .references_model = "external_things" },
         { 0 },
@@ -423,7 +423,7 @@ static void define_document_version(cq_db *db)
 
 static void test_sync__cycle_syncs_and_rows_reference_each_other(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO documents (id, title) VALUES (1, 'spec')");
@@ -450,7 +450,7 @@ static void test_sync__cycle_syncs_and_rows_reference_each_other(void **state)
  * (DEVIATIONS D10) */
 static void test_sync__truncate_with_cycle(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO documents (id, title) VALUES (1, 'spec')");
@@ -464,7 +464,7 @@ static void test_sync__truncate_with_cycle(void **state)
 /* truncate is one transaction: rows a RESTRICT protects stop it, and nothing is deleted */
 static void test_sync__truncate_restrict_deletes_nothing(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     const cq_attr owner[] = { { .name = "name", .type = CQ_STRING }, { 0 } };
     const cq_attr pet[] = { { .name = "ownerId",
                               .type = CQ_INTEGER,
@@ -509,7 +509,7 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
 
 static void test_sync__cycle_is_logged_as_warning(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     size_t warnings = 0;
@@ -528,7 +528,7 @@ static void test_sync__cycle_is_logged_as_warning(void **state)
 
 static void test_sync__cycle_second_sync_changes_nothing(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO documents (id, title) VALUES (1, 'spec')");
@@ -550,7 +550,7 @@ static void test_sync__cycle_second_sync_changes_nothing(void **state)
  * so SQLite's foreign keys are off around the drops (and on again afterwards). */
 static void test_sync__cycle_force_and_drop_with_rows(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "INSERT INTO documents (id, title) VALUES (1, 'spec')");
@@ -579,7 +579,7 @@ static void test_sync__cycle_force_and_drop_with_rows(void **state)
 
 static void test_sync__strict_cycles_runs_nothing(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_document_version(f->db);
     clear_log(f);
     CQ_ASSERT_ERR(f->db, CQ_ECYCLE,
@@ -593,7 +593,7 @@ static void test_sync__strict_cycles_runs_nothing(void **state)
 
 static void test_sync__three_model_cycle_syncs(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     const cq_attr a[] = { { .name = "bId", .type = CQ_INTEGER, .references_model = "b" }, { 0 } };
     const cq_attr b[] = { { .name = "cId", .type = CQ_INTEGER, .references_model = "c" }, { 0 } };
     const cq_attr c[] = { { .name = "aId", .type = CQ_INTEGER, .references_model = "a" }, { 0 } };
@@ -643,7 +643,7 @@ static const char *index_list_sql =
 
 static void test_sync__indexes_are_created_after_their_table(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_indexed(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     assert_rows(f->db, index_list_sql,
@@ -662,7 +662,7 @@ static void test_sync__indexes_are_created_after_their_table(void **state)
 
 static void test_sync__unique_index_rejects_duplicates(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_indexed(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     cq_model *post = cq_db_model(f->db, "post");
@@ -681,7 +681,7 @@ static void test_sync__unique_index_rejects_duplicates(void **state)
  * re-creates them with the table. */
 static void test_sync__second_sync_adds_missing_indexes_only(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_indexed(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     exec(f->db, "DROP INDEX posts_user_id");
@@ -706,7 +706,7 @@ static void test_sync__second_sync_adds_missing_indexes_only(void **state)
 /* cequel dump lists the index under the table's `indexes` (and the unique one under `unique`). */
 static void test_sync__dump_lists_indexes(void **state)
 {
-    fixture *f = *state;
+    sync_fixture *f = *state;
     define_indexed(f->db);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
     cq_value *dump = NULL;

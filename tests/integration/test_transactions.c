@@ -1,6 +1,6 @@
 /* Integration tests for transactions: commit, rollback, nesting (savepoints), one top level. */
 #define _POSIX_C_SOURCE 200809L
-#include "cq_test.h"
+#include "cq_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,39 +14,14 @@ static const cq_attr user_attrs[] = {
     { 0 },
 };
 
-static int open_with_user(cq_db **out, const char *url, const cq_open_opts *opts)
-{
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    cq_model *user = NULL;
-
-    *out = NULL;
-    if (cq_db_open(&db, url, opts, &err) != CQ_OK) {
-        print_error("cq_db_open: %s\n", err.message);
-        return -1;
-    }
-    if (cq_db_define(&user, db, "user", user_attrs, NULL) != CQ_OK ||
-        cq_model_sync(user, NULL) != CQ_OK) {
-        print_error("define/sync user: %s\n", cq_db_error(db)->message);
-        cq_db_close(db);
-        return -1;
-    }
-    *out = db;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    cq_db *db = NULL;
-    if (open_with_user(&db, "sqlite::memory:", NULL) != 0)
+    if (fx_db_setup(state) != 0)
         return -1;
-    *state = db;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cq_db_close(*state);
+    if (fx_define_synced(*state, "user", user_attrs) != 0) {
+        fx_db_teardown(state);
+        return -1;
+    }
     return 0;
 }
 
@@ -79,36 +54,11 @@ static int64_t count_all(cq_db *db)
     return cq_test_scalar_int(db, "SELECT count(*) FROM users");
 }
 
-/* SQL statements captured through the logging hook. */
-#define MAX_CAPTURED 64
-typedef struct captured {
-    char *sql[MAX_CAPTURED];
-    uint64_t txn_id[MAX_CAPTURED];
-    size_t n;
-} captured;
-
-static void capture_fn(const cq_log_event *ev, void *user_data)
-{
-    captured *c = user_data;
-    if (ev->kind != CQ_LOG_SQL || c->n >= MAX_CAPTURED)
-        return;
-    c->sql[c->n] = strdup(ev->sql);
-    c->txn_id[c->n] = ev->transaction_id;
-    c->n++;
-}
-
-static void captured_clear(captured *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->sql[i]);
-    c->n = 0;
-}
-
 /* A db that logs into `cap`, events so far cleared; `outer` is rolled back by the teardown
  * when a test fails with it open (cq_db_close does that), so failures leak nothing. */
 typedef struct logging_fixture {
     cq_db *db;
-    captured cap;
+    fixture cap; /* every statement, with its transaction */
     cq_txn *outer;
 } logging_fixture;
 
@@ -117,13 +67,13 @@ static int setup_logging(void **state)
     logging_fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &f->cap } };
-    if (open_with_user(&f->db, "sqlite::memory:", &opts) != 0) {
-        captured_clear(&f->cap);
+    if (fx_init_all(&f->cap) != 0 || fx_define_synced(f->cap.db, "user", user_attrs) != 0) {
+        fx_fini(&f->cap);
         free(f);
         return -1;
     }
-    captured_clear(&f->cap);
+    f->db = f->cap.db;
+    fx_clear_sql(&f->cap);
     *state = f;
     return 0;
 }
@@ -131,9 +81,8 @@ static int setup_logging(void **state)
 static int teardown_logging(void **state)
 {
     logging_fixture *f = *state;
-    cq_db_close(f->db); /* rolls back an open transaction */
+    fx_fini(&f->cap); /* closing the db rolls back an open transaction */
     cq_txn_free(f->outer);
-    captured_clear(&f->cap);
     free(f);
     return 0;
 }
@@ -349,7 +298,7 @@ static void test_transactions__sync_inside_transaction_rolled_back(void **state)
     (void)state;
     /* a db of its own: the fixture's schema froze when it synced */
     cq_db *db = NULL;
-    assert_int_equal(cq_db_open(&db, "sqlite::memory:", NULL, NULL), CQ_OK);
+    assert_int_equal(fx_open(&db, NULL), 0);
     cq_txn *txn = NULL;
     cq_model *task = NULL;
     const cq_attr attrs[] = { { .name = "title", .type = CQ_STRING }, { 0 } };
@@ -473,7 +422,7 @@ static void test_transactions__nested_uses_savepoint(void **state)
     CQ_ASSERT_OK(db, cq_txn_commit(f->outer));
     cq_txn_free(f->outer);
     f->outer = NULL;
-    const captured *c = &f->cap;
+    const fixture *c = &f->cap;
     assert_true(c->n >= 4);
     assert_int_equal(strncmp(c->sql[0], "BEGIN", 5), 0);
     assert_int_equal(strncmp(c->sql[1], "SAVEPOINT", 9), 0);
@@ -485,7 +434,7 @@ static void test_transactions__nested_uses_savepoint(void **state)
 }
 
 /* Count of captured statements from `from` on that start with `prefix`. */
-static size_t count_prefix(const captured *c, size_t from, const char *prefix)
+static size_t count_prefix(const fixture *c, size_t from, const char *prefix)
 {
     size_t n = 0;
     for (size_t i = from; i < c->n; i++)
@@ -500,11 +449,9 @@ static size_t count_prefix(const captured *c, size_t from, const char *prefix)
 static void test_transactions__accessor_savepoint_only_when_needed(void **state)
 {
     (void)state;
-    captured cap = { 0 };
-    cq_open_opts opts = { .log = { .fn = capture_fn, .user_data = &cap } };
-    cq_db *db = NULL;
-    cq_error err = { 0 };
-    assert_int_equal(cq_db_open(&db, "sqlite::memory:", &opts, &err), CQ_OK);
+    fixture cap;
+    assert_int_equal(fx_init_all(&cap), 0);
+    cq_db *db = cap.db;
     cq_model *post = NULL, *tag = NULL;
     cq_assoc *tags = NULL;
     CQ_ASSERT_OK(db, cq_db_define(&post, db, "post", user_attrs, NULL));
@@ -561,8 +508,7 @@ static void test_transactions__accessor_savepoint_only_when_needed(void **state)
     cq_instance_free(t2);
     cq_instance_free(t1);
     cq_instance_free(p);
-    cq_db_close(db);
-    captured_clear(&cap);
+    fx_fini(&cap);
 }
 
 static void test_transactions__statements_carry_transaction_id(void **state)
@@ -585,6 +531,22 @@ static void test_transactions__statements_carry_transaction_id(void **state)
     assert_int_equal(f->cap.txn_id[3], id);
 }
 
+/* A db on the file of `url` (the test is about closing and opening it again), `user` synced. */
+static int open_file_with_user(cq_db **out, const char *url)
+{
+    cq_error err = { 0 };
+    if (cq_db_open(out, url, NULL, &err) != CQ_OK) {
+        print_error("cq_db_open: %s\n", err.message);
+        return -1;
+    }
+    if (fx_define_synced(*out, "user", user_attrs) != 0) {
+        cq_db_close(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static void test_transactions__close_rolls_back_open_transaction(void **state)
 {
     (void)state;
@@ -594,7 +556,7 @@ static void test_transactions__close_rolls_back_open_transaction(void **state)
     cq_txn *txn = NULL;
 
     snprintf(url, sizeof url, "sqlite:%s", path);
-    assert_int_equal(open_with_user(&db, url, NULL), 0);
+    assert_int_equal(open_file_with_user(&db, url), 0);
     CQ_ASSERT_OK(db, create_in(db, "kept", NULL));
     CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
     CQ_ASSERT_OK(db, create_in(db, "lost", txn));
@@ -603,7 +565,7 @@ static void test_transactions__close_rolls_back_open_transaction(void **state)
     assert_int_equal(cq_txn_commit(txn), CQ_EINVALID);
     cq_txn_free(txn);
 
-    assert_int_equal(open_with_user(&db, url, NULL), 0);
+    assert_int_equal(open_file_with_user(&db, url), 0);
     assert_int_equal(count_all(db), 1);
     assert_int_equal(count_named(db, "kept"), 1);
     cq_db_close(db);
@@ -679,7 +641,7 @@ static void test_transactions__free_rolls_back_open_transaction(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fx_db_teardown)
     const struct CMUnitTest tests[] = {
         T(test_transactions__commit_keeps_rows),
         T(test_transactions__rollback_removes_rows),

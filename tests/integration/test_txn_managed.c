@@ -43,15 +43,15 @@ static void log_clear(tfx *f)
     f->n = 0;
 }
 
-static int open_fixture(void **state, const char *url)
+/* The users table on a fresh database (SQLite in memory, or the server's during its run),
+ * through a logging connection of our own. */
+static int setup(void **state)
 {
     tfx *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
     if (!f)
         return -1;
     cq_open_opts opts = { .log = { .fn = capture, .user_data = f } };
-    if (cq_db_open(&f->db, url, &opts, &err) != CQ_OK) {
-        print_error("cq_db_open(%s): %s\n", url, err.message);
+    if (srv_open_own(&f->db, &opts) != 0) {
         free(f);
         return -1;
     }
@@ -65,21 +65,6 @@ static int open_fixture(void **state, const char *url)
     log_clear(f);
     *state = f;
     return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-    return open_fixture(state, "sqlite::memory:");
-}
-
-/* A fresh server database (srv_setup), then our own logging connection to it. */
-static int setup_server(void **state)
-{
-    void *srv = NULL;
-    if (srv_setup(&srv) != 0)
-        return -1;
-    srv_teardown(&srv);
-    return open_fixture(state, srv_url());
 }
 
 static int teardown(void **state)
@@ -479,22 +464,8 @@ static void test_txn_managed__db_wide_default_level(void **state)
             T(test_txn_managed__db_wide_default_level, setup),                                     \
     }
 
-static int run_server(cq_dialect d, const char *group)
-{
-    int rc = srv_begin(d, "test_txn_managed", "cq_txnm");
-    if (rc == 77)
-        return 0; /* no server: skipped (srv_begin said so) */
-    if (rc != 0)
-        return 1;
-    const struct CMUnitTest tests[] = TESTS(setup_server);
-    return srv_end(cmocka_run_group_tests_name(group, tests, NULL, NULL));
-}
-
 int main(void)
 {
-    const struct CMUnitTest sqlite_tests[] = TESTS(setup_sqlite);
-    int failed = cmocka_run_group_tests_name("sqlite", sqlite_tests, NULL, NULL);
-    failed += run_server(CQ_DIALECT_POSTGRES, "postgres");
-    failed += run_server(CQ_DIALECT_MYSQL, "mysql");
-    return failed ? 1 : 0;
+    const struct CMUnitTest tests[] = TESTS(setup);
+    return SRV_RUN_EACH("test_txn_managed", "cq_txnm", tests);
 }

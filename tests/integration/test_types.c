@@ -445,7 +445,7 @@ static void test_date_precision(void **state)
     cq_free(ddl);
 }
 
-static int run_group(const char *dialect)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
@@ -457,10 +457,5 @@ static int run_group(const char *dialect)
         cmocka_unit_test_setup_teardown(test_array, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_precision, setup, teardown),
     };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
-int main(void)
-{
-    return srv_run_dialects("test_types", "cq_types", run_group);
+    return SRV_RUN_TESTS("test_types", "cq_types", tests);
 }

@@ -8,24 +8,13 @@
 
 #include "cq_server.h"
 
-typedef struct up_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user;
-    cq_dialect d;
-} up_fixture;
+typedef srv_models up_fixture;
 
 static int setup(void **state)
 {
-    up_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
-    f->d = cq_db_dialect(f->db);
+    up_fixture *f = *state;
     cq_attr attrs[] = {
         { .name = "email", .type = CQ_STRING, .unique = true },
         { .name = "name", .type = CQ_STRING },
@@ -34,16 +23,6 @@ static int setup(void **state)
     };
     f->user = srv_define(f->db, "user", attrs, NULL);
     CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    up_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -161,17 +140,12 @@ static void test_bad_input(void **state)
     assert_int_equal(srv_count_where(f->db, f->user, NULL), 0);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_upsert, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_created_at_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_upsert", "cq_upsert", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_upsert, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_created_at_kept, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_upsert", "cq_upsert", tests);
 }

@@ -9,27 +9,16 @@
 
 #include "cq_server.h"
 
-typedef struct ops_fixture {
-    srv_fixture *srv;
-    cq_db *db;
-    cq_model *user;
-    cq_dialect d;
-} ops_fixture;
+typedef srv_models ops_fixture;
 
 /* The last statement logged on the fixture's db. */
 #define last_sql (f->srv->last_sql)
 
 static int setup(void **state)
 {
-    ops_fixture *f = calloc(1, sizeof *f);
-    void *srv = NULL;
-    if (!f || srv_any_setup(&srv) != 0) {
-        free(f);
+    if (srv_models_setup(state) != 0)
         return -1;
-    }
-    f->srv = srv;
-    f->db = f->srv->db;
-    f->d = cq_db_dialect(f->db);
+    ops_fixture *f = *state;
     cq_attr attrs[] = {
         { .name = "name", .type = CQ_STRING },
         { .name = "n", .type = CQ_INTEGER },
@@ -48,16 +37,6 @@ static int setup(void **state)
     };
     for (size_t i = 0; i < 3; i++)
         cq_instance_free(srv_create(f->db, f->user, rows[i]));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ops_fixture *f = *state;
-    void *srv = f->srv;
-    srv_teardown(&srv);
-    free(f);
     return 0;
 }
 
@@ -194,19 +173,14 @@ static void test_json(void **state)
     assert_int_equal(count(f, "{\"name.a\":1}"), CQ_EUNKNOWN_ATTR);
 }
 
-static int run_group(const char *dialect)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_like_family, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_regexp, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_col, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_any_all, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_json, setup, teardown),
-    };
-    return _cmocka_run_group_tests(dialect, tests, sizeof tests / sizeof tests[0], NULL, NULL);
-}
-
 int main(void)
 {
-    return srv_run_dialects("test_where_ops", "cq_where_ops", run_group);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_like_family, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_regexp, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_col, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_any_all, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_json, setup, srv_models_teardown),
+    };
+    return SRV_RUN_TESTS("test_where_ops", "cq_where_ops", tests);
 }

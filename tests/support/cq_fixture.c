@@ -18,8 +18,10 @@ static bool is_txn_control(const char *sql)
 static void capture(const cq_log_event *ev, void *user_data)
 {
     fixture *f = user_data;
-    if (ev->kind != CQ_LOG_SQL || is_txn_control(ev->sql) || f->n >= FX_MAX_SQL)
+    if (ev->kind != CQ_LOG_SQL || (!f->all && is_txn_control(ev->sql)) || f->n >= FX_MAX_SQL)
         return;
+    f->n_params[f->n] = ev->n_params;
+    f->txn_id[f->n] = ev->transaction_id;
     f->sql[f->n++] = strdup(ev->sql);
 }
 
@@ -30,16 +32,56 @@ void fx_clear_sql(fixture *f)
     f->n = 0;
 }
 
-int fx_init(fixture *f)
+int fx_open(cq_db **out, const cq_open_opts *opts)
 {
     cq_error err = { 0 };
-    memset(f, 0, sizeof *f);
-    if (cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
+    if (cq_db_open(out, "sqlite::memory:", opts, &err) != CQ_OK) {
         print_error("cq_db_open: %s\n", err.message);
         return -1;
     }
     return 0;
+}
+
+int fx_db_setup(void **state)
+{
+    cq_db *db = NULL;
+    if (fx_open(&db, NULL) != 0)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+int fx_db_teardown(void **state)
+{
+    cq_db_close(*state);
+    return 0;
+}
+
+int fx_define_synced(cq_db *db, const char *name, const cq_attr *attrs)
+{
+    cq_model *m = NULL;
+    if (cq_db_define(&m, db, name, attrs, NULL) != CQ_OK || cq_model_sync(m, NULL) != CQ_OK) {
+        print_error("define/sync %s: %s\n", name, cq_db_error(db)->message);
+        return -1;
+    }
+    return 0;
+}
+
+static int init(fixture *f, bool all)
+{
+    memset(f, 0, sizeof *f);
+    f->all = all;
+    return fx_open(&f->db, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } });
+}
+
+int fx_init(fixture *f)
+{
+    return init(f, false);
+}
+
+int fx_init_all(fixture *f)
+{
+    return init(f, true);
 }
 
 void fx_fini(fixture *f)
@@ -86,6 +128,24 @@ void fx_assert_sql(fixture *f, size_t n, const char *const *prefixes)
         fail();
     }
     fx_clear_sql(f);
+}
+
+void fx_assert_count(const fixture *f, size_t n)
+{
+    if (f->n != n) {
+        print_error("%zu statements, expected %zu:\n", f->n, n);
+        for (size_t i = 0; i < f->n; i++)
+            print_error("  [%zu] %s\n", i, f->sql[i]);
+        fail();
+    }
+}
+
+size_t fx_count_sql(const fixture *f, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        n += strncmp(f->sql[i], prefix, strlen(prefix)) == 0;
+    return n;
 }
 
 cq_model *fx_define(cq_db *db, const char *name, const cq_attr *attrs)

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cq_server.h"
+#include "cq_fixture.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -233,11 +234,7 @@ int srv_any_setup(void **state)
     if (run.url)
         return srv_setup(state);
     srv_fixture *f = calloc(1, sizeof *f);
-    cq_error err = { 0 };
-    if (!f ||
-        cq_db_open(&f->db, "sqlite::memory:",
-                   &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }, &err) != CQ_OK) {
-        print_error("cq_db_open(sqlite::memory:): %s\n", err.message);
+    if (!f || fx_open(&f->db, &(cq_open_opts){ .log = { .fn = capture, .user_data = f } }) != 0) {
         free(f);
         return -1;
     }
@@ -273,6 +270,58 @@ int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const
     return failed ? 1 : 0;
 }
 
+static const struct CMUnitTest *run_tests;
+static size_t run_n;
+
+static int run_group(const char *dialect)
+{
+    return _cmocka_run_group_tests(dialect, run_tests, run_n, NULL, NULL);
+}
+
+int srv_run_tests(const char *prog, const char *db_prefix, const struct CMUnitTest *tests, size_t n)
+{
+    run_tests = tests;
+    run_n = n;
+    return srv_run_dialects(prog, db_prefix, run_group);
+}
+
+int srv_run_each(const char *prog, const char *db_prefix, const struct CMUnitTest *tests, size_t n)
+{
+    int failed = _cmocka_run_group_tests("sqlite", tests, n, NULL, NULL);
+    static const struct {
+        cq_dialect d;
+        const char *name;
+    } servers[] = { { CQ_DIALECT_POSTGRES, "postgres" }, { CQ_DIALECT_MYSQL, "mysql" } };
+    for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++) {
+        int rc = srv_begin(servers[i].d, prog, db_prefix);
+        if (rc == 77)
+            continue; /* no server: skipped (srv_begin said so) */
+        if (rc != 0) {
+            failed++;
+            continue;
+        }
+        failed += srv_end(_cmocka_run_group_tests(servers[i].name, tests, n, NULL, NULL));
+        run.kind = NULL;
+    }
+    return failed ? 1 : 0;
+}
+
+int srv_open_own(cq_db **out, const cq_open_opts *opts)
+{
+    if (!run.url)
+        return fx_open(out, opts);
+    void *srv = NULL;
+    if (srv_setup(&srv) != 0)
+        return -1;
+    srv_teardown(&srv);
+    cq_error err = { 0 };
+    if (cq_db_open(out, run.url, opts, &err) != CQ_OK) {
+        print_error("cq_db_open(%s): %s\n", run.url, err.message);
+        return -1;
+    }
+    return 0;
+}
+
 int srv_teardown(void **state)
 {
     srv_fixture *f = *state;
@@ -287,6 +336,30 @@ cq_db *srv_fixture_db(void **state)
 }
 
 /* ---- models and rows ------------------------------------------------------------------------ */
+
+int srv_models_setup(void **state)
+{
+    srv_models *f = calloc(1, sizeof *f);
+    void *srv = NULL;
+    if (!f || srv_any_setup(&srv) != 0) {
+        free(f);
+        return -1;
+    }
+    f->srv = srv;
+    f->db = f->srv->db;
+    f->d = cq_db_dialect(f->db);
+    *state = f;
+    return 0;
+}
+
+int srv_models_teardown(void **state)
+{
+    srv_models *f = *state;
+    void *srv = f->srv;
+    srv_teardown(&srv);
+    free(f);
+    return 0;
+}
 
 cq_model *srv_define(cq_db *db, const char *name, const cq_attr *attrs, const cq_model_opts *opts)
 {

@@ -55,8 +55,38 @@ int srv_run_dialects(const char *prog, const char *db_prefix, int (*group)(const
 int srv_any_setup(void **state);
 /* The fixture's db. */
 cq_db *srv_fixture_db(void **state);
+/* srv_run_dialects() of one group of tests, the same on each dialect. */
+int srv_run_tests(const char *prog, const char *db_prefix, const struct CMUnitTest *tests,
+                  size_t n);
+#define SRV_RUN_TESTS(prog, db_prefix, tests)                                                      \
+    srv_run_tests(prog, db_prefix, tests, sizeof(tests) / sizeof((tests)[0]))
+/* Runs `tests` as the group "sqlite", then (srv_begin() to srv_end()) as "postgres" and
+ * "mysql" where their servers are found; CQ_TEST_ONLY_DIALECT leaves a server out, not
+ * SQLite. Returns main()'s status. */
+int srv_run_each(const char *prog, const char *db_prefix, const struct CMUnitTest *tests, size_t n);
+#define SRV_RUN_EACH(prog, db_prefix, tests)                                                       \
+    srv_run_each(prog, db_prefix, tests, sizeof(tests) / sizeof((tests)[0]))
+/* A connection of the test's own with `opts` (a logging hook of its own, say): during a
+ * server's run (srv_begin() to srv_end()) to the run's database, emptied first as srv_setup()
+ * does; otherwise to a fresh in-memory SQLite db (cq_fixture.h). Returns 0, or -1 after
+ * printing why. */
+int srv_open_own(cq_db **out, const cq_open_opts *opts);
 
 /* ---- models and rows ------------------------------------------------------------------------ */
+
+/* Models a test of every dialect defines on the db of srv_any_setup(). */
+typedef struct srv_models {
+    srv_fixture *srv;
+    cq_db *db;    /* srv->db */
+    cq_dialect d; /* its dialect */
+    cq_model *user, *post;
+    cq_assoc *posts, *author;
+} srv_models;
+
+/* cmocka setup/teardown: srv_any_setup(), then *state becomes a srv_models on its db, the
+ * models not defined yet. */
+int srv_models_setup(void **state);
+int srv_models_teardown(void **state);
 
 /* cq_db_define(), failing the test on error; the model is owned by db. */
 cq_model *srv_define(cq_db *db, const char *name, const cq_attr *attrs, const cq_model_opts *opts);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 cq_db *cq_test_open_memory(void)
@@ -104,4 +105,17 @@ char *cq_test_temp_db_path(const char *tag)
     snprintf(buf, sizeof buf, "%s/cq-%s-%ld-%u.db", dir, tag, (long)getpid(), counter++);
     unlink(buf);
     return strdup(buf);
+}
+
+uint64_t cq_test_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void cq_test_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
 }

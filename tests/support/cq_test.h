@@ -47,6 +47,10 @@ cq_value *cq_test_mask(const cq_value *v, const char *marker);
 /* Asserts that `got` and the JSON text `expected_json` are equal with keys sorted (so an
  * expectation may list keys in any order). */
 void cq_test_assert_json_sorted(const cq_value *got, const char *expected_json);
+/* A monotonic clock in milliseconds. */
+uint64_t cq_test_now_ms(void);
+/* Sleeps `ms` milliseconds. */
+void cq_test_sleep_ms(unsigned ms);
 /* A unique temporary file path for a SQLite database; caller frees with free(). */
 char *cq_test_temp_db_path(const char *tag);
 
