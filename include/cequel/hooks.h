@@ -97,7 +97,7 @@ typedef struct cq_hook {
  * @param event  NUL-terminated name, may be NULL (false); borrowed for the call.
  * @return true for a known event name.
  */
-CQ_EXTERN bool cq_hook_event_valid(const char *event);
+CQ_EXTERN bool cq_hook_event_is_valid(const char *event);
 
 /**
  * Adds a hook to `model` (v6 `Model.addHook(event, fn)`); hooks of one event run in the order
@@ -166,7 +166,7 @@ CQ_EXTERN int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *
  * @param name  the name; borrowed for the call.
  * @return true when bound.
  */
-CQ_EXTERN bool cq_db_hook_bound(const cq_db *db, const char *name);
+CQ_EXTERN bool cq_db_is_hook_bound(const cq_db *db, const char *name);
 
 /**
  * The `i`-th hook (0-based, models in definition order) added by name whose name is not bound

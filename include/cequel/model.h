@@ -280,11 +280,11 @@ CQ_EXTERN const char *cq_model_attr_field(const cq_model *m, size_t i);
  */
 CQ_EXTERN cq_type cq_model_attr_type(const cq_model *m, size_t i);
 /**
- * Whether attribute `i` accepts NULL.
+ * Whether attribute `i` accepts NULL (Sequelize's `allowNull`).
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
  */
-CQ_EXTERN bool cq_model_attr_allow_null(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_is_nullable(const cq_model *m, size_t i);
 /**
  * Whether attribute `i` is (part of) the primary key.
  * @param m  borrowed; owned by its cq_db.
@@ -326,13 +326,13 @@ CQ_EXTERN const char *cq_type_name(cq_type t);
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
  */
-CQ_EXTERN bool cq_model_attr_auto_increment(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_is_auto_increment(const cq_model *m, size_t i);
 /**
  * Single-column or composite unique (a `unique_name` implies unique).
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
  */
-CQ_EXTERN bool cq_model_attr_unique(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_is_unique(const cq_model *m, size_t i);
 /**
  * Name of the composite unique constraint; NULL when none was given (borrowed from the model, which
  * its cq_db owns).
@@ -422,7 +422,7 @@ CQ_EXTERN const char *cq_model_attr_references_key(const cq_model *m, size_t i);
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
  */
-CQ_EXTERN bool cq_model_attr_references_none(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_attr_has_null_references(const cq_model *m, size_t i);
 /**
  * ON DELETE action (upper case); NULL when none (borrowed from the model).
  * @param m  borrowed; owned by its cq_db.
@@ -452,7 +452,7 @@ CQ_EXTERN const char *cq_model_index_name(const cq_model *m, size_t i);
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
  */
-CQ_EXTERN bool cq_model_index_unique(const cq_model *m, size_t i);
+CQ_EXTERN bool cq_model_index_is_unique(const cq_model *m, size_t i);
 /**
  * Columns of index `i`: NULL-terminated, borrowed from the model; NULL out of range.
  * @param m  borrowed; owned by its cq_db.
@@ -474,12 +474,12 @@ CQ_EXTERN const char *cq_model_name_plural(const cq_model *m);
  * The `underscored` option.
  * @param m  borrowed; owned by its cq_db.
  */
-CQ_EXTERN bool cq_model_underscored(const cq_model *m);
+CQ_EXTERN bool cq_model_is_underscored(const cq_model *m);
 /**
  * Whether the model has timestamps.
  * @param m  borrowed; owned by its cq_db.
  */
-CQ_EXTERN bool cq_model_timestamps(const cq_model *m);
+CQ_EXTERN bool cq_model_has_timestamps(const cq_model *m);
 /**
  * Attribute name of createdAt; NULL when the model has none (borrowed from the model, which its
  * cq_db owns).
@@ -496,7 +496,7 @@ CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
  * Whether the model is paranoid (soft delete).
  * @param m  borrowed; owned by its cq_db.
  */
-CQ_EXTERN bool cq_model_paranoid(const cq_model *m);
+CQ_EXTERN bool cq_model_is_paranoid(const cq_model *m);
 /**
  * The deletedAt attribute of a paranoid model; NULL when not paranoid (borrowed from the model,
  * which its cq_db owns).

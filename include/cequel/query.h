@@ -475,7 +475,7 @@ CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
  * @param inst  borrowed for the call.
  * @param attr  NUL-terminated; borrowed for the call.
  */
-CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);
+CQ_EXTERN bool cq_instance_has_changed(const cq_instance *inst, const char *attr);
 /**
  * Whether the instance was built and not saved yet.
  * @param inst  borrowed for the call.

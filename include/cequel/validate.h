@@ -112,7 +112,7 @@ CQ_EXTERN int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn 
  * @param db  borrowed for the call.
  * @param name  NUL-terminated; borrowed for the call.
  */
-CQ_EXTERN bool cq_db_validator_bound(const cq_db *db, const char *name);
+CQ_EXTERN bool cq_db_is_validator_bound(const cq_db *db, const char *name);
 
 /**
  * Whether `key` is the name of a built-in validator.

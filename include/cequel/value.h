@@ -196,7 +196,7 @@ CQ_EXTERN void cq_value_object_remove(cq_value *object, const char *key);
  * @param a  borrowed for the call; not kept.
  * @param b  borrowed for the call; not kept.
  */
-CQ_EXTERN bool cq_value_equal(const cq_value *a, const cq_value *b);
+CQ_EXTERN bool cq_value_is_equal(const cq_value *a, const cq_value *b);
 
 /** Flags for cq_value_to_json. */
 enum { CQ_JSON_COMPACT = 0, CQ_JSON_INDENT = 1, CQ_JSON_SORT_KEYS = 2 };

@@ -569,7 +569,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
         for (size_t i = 0; i < n; i++) {
             bool dup = false;
             for (size_t k = 0; k < i; k++)
-                dup |= cq_value_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
+                dup |= cq_value_is_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
             want += !dup;
         }
     }
@@ -721,7 +721,7 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     }
     cq_instance *old = cq_rows_count(cur) ? cq_rows_at(cur, 0) : NULL;
     const cq_value *srcv = source_value(src, a);
-    bool already = old && newkey && cq_value_equal(attr_value(old, pk), newkey);
+    bool already = old && newkey && cq_value_is_equal(attr_value(old, pk), newkey);
     if (old && !already) {
         cq_value *w = NULL;
         rc = pk_where_value(&w, a->target, attr_value(old, pk));
@@ -794,7 +794,7 @@ static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target 
 static bool key_in(const cq_value *keys, const cq_value *k)
 {
     for (size_t i = 0; i < cq_value_size(keys); i++)
-        if (cq_value_equal(cq_value_array_get(keys, i), k))
+        if (cq_value_is_equal(cq_value_array_get(keys, i), k))
             return true;
     return false;
 }
@@ -879,7 +879,7 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
 static const cq_instance *find_row(const cq_rows *rows, const char *attr, const cq_value *k)
 {
     for (size_t i = 0; i < cq_rows_count(rows); i++)
-        if (cq_value_equal(attr_value(cq_rows_at(rows, i), attr), k))
+        if (cq_value_is_equal(attr_value(cq_rows_at(rows, i), attr), k))
             return cq_rows_at(rows, i);
     return NULL;
 }
@@ -931,7 +931,7 @@ static bool data_differs(const cq_instance *row, const cq_value *data)
 {
     for (size_t i = 0; i < cq_value_size(data); i++) {
         const cq_value *stored = attr_value(row, cq_value_object_key(data, i));
-        if (!cq_value_equal(stored, cq_value_object_value(data, i)))
+        if (!cq_value_is_equal(stored, cq_value_object_value(data, i)))
             return true;
     }
     return false;

@@ -12,7 +12,7 @@ static const cq__attr *attr_at(const cq_model *m, size_t i)
     return m && i < m->nattrs ? &m->attrs[i] : NULL;
 }
 
-bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
+bool cq_model_attr_is_auto_increment(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -20,7 +20,7 @@ bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
     return a && a->auto_increment;
 }
 
-bool cq_model_attr_unique(const cq_model *m, size_t i)
+bool cq_model_attr_is_unique(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -140,7 +140,7 @@ const char *cq_model_attr_references_key(const cq_model *m, size_t i)
     return a->ref_key ? a->ref_key : "id";
 }
 
-bool cq_model_attr_references_none(const cq_model *m, size_t i)
+bool cq_model_attr_has_null_references(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -178,7 +178,7 @@ const char *cq_model_index_name(const cq_model *m, size_t i)
     return m && i < m->nindexes ? m->indexes[i].name : NULL;
 }
 
-bool cq_model_index_unique(const cq_model *m, size_t i)
+bool cq_model_index_is_unique(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -206,14 +206,14 @@ const char *cq_model_name_plural(const cq_model *m)
     return m ? m->plural : NULL;
 }
 
-bool cq_model_underscored(const cq_model *m)
+bool cq_model_is_underscored(const cq_model *m)
 {
     if (!m)
         return false;
     return m && m->underscored;
 }
 
-bool cq_model_timestamps(const cq_model *m)
+bool cq_model_has_timestamps(const cq_model *m)
 {
     if (!m)
         return false;
@@ -286,7 +286,7 @@ const char *cq_instance_through_key(const cq_instance *inst)
     return inst && inst->through ? inst->through_key : NULL;
 }
 
-bool cq_model_paranoid(const cq_model *m)
+bool cq_model_is_paranoid(const cq_model *m)
 {
     if (!m)
         return false;

@@ -545,7 +545,7 @@ cq_type cq_model_attr_type(const cq_model *m, size_t i)
     return i < m->nattrs ? m->attrs[i].type : CQ_TYPE_NONE;
 }
 
-bool cq_model_attr_allow_null(const cq_model *m, size_t i)
+bool cq_model_attr_is_nullable(const cq_model *m, size_t i)
 {
     if (!m)
         return false;

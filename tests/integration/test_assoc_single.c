@@ -111,7 +111,7 @@ static void test_assoc_single__belongs_to_set_raw_key_and_no_save(void **state)
     CQ_ASSERT_OK(f->db, cq_assoc_set(p, pt.team_of, &(cq_target){ .key = two }, 1,
                                      &(cq_assoc_opts_write){ .no_save = true }));
     assert_int_equal(fx_int_attr(f->db, p, "teamId"), 2);
-    assert_true(cq_instance_changed(p, "teamId"));
+    assert_true(cq_instance_has_changed(p, "teamId"));
     fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":null}]");
     CQ_ASSERT_OK(f->db, cq_instance_save(p, NULL));
     fx_assert_rows(f->db, "SELECT teamId FROM players", "[{\"teamId\":2}]");

@@ -545,7 +545,7 @@ static void test_hooks__bound_by_name(void **state)
     assert_int_equal(n, 0);
     int calls = 0;
     CQ_ASSERT_OK(db, cq_db_bind_hook(db, "audit", count_hook, &calls));
-    assert_true(cq_db_hook_bound(db, "audit"));
+    assert_true(cq_db_is_hook_bound(db, "audit"));
     assert_null(cq_db_unbound_hook(db, 0, NULL, NULL));
     CQ_ASSERT_OK(db, cq_model_create(NULL, item, v, NULL));
     assert_int_equal(calls, 1);
@@ -554,8 +554,8 @@ static void test_hooks__bound_by_name(void **state)
     assert_int_equal(calls, 1);
     cq_value_free(v);
     assert_int_equal(cq_model_add_hook(item, "beforeFrobnicate", count_hook, NULL), CQ_EINVALID);
-    assert_false(cq_hook_event_valid("afterFrobnicate"));
-    assert_true(cq_hook_event_valid("beforeFindAfterExpandIncludeAll"));
+    assert_false(cq_hook_event_is_valid("afterFrobnicate"));
+    assert_true(cq_hook_event_is_valid("beforeFindAfterExpandIncludeAll"));
 }
 
 static cq_model *define_plain(cq_db *db, const char *name, const char *attr)

@@ -180,14 +180,14 @@ static void test_model__default_primary_key_is_id_first(void **state)
     assert_string_equal(cq_model_attr_name(user, 0), "id");
     assert_int_equal(cq_model_attr_type(user, 0), CQ_INTEGER);
     assert_true(cq_model_attr_is_primary_key(user, 0));
-    assert_false(cq_model_attr_allow_null(user, 0));
+    assert_false(cq_model_attr_is_nullable(user, 0));
     assert_string_equal(cq_model_primary_key(user), "id");
     assert_string_equal(cq_model_attr_name(user, 1), "username");
     assert_false(cq_model_attr_is_primary_key(user, 1));
-    assert_true(cq_model_attr_allow_null(user, 1));
+    assert_true(cq_model_attr_is_nullable(user, 1));
     assert_string_equal(cq_model_attr_name(user, 2), "createdAt");
     assert_int_equal(cq_model_attr_type(user, 2), CQ_DATE);
-    assert_false(cq_model_attr_allow_null(user, 2));
+    assert_false(cq_model_attr_is_nullable(user, 2));
     assert_string_equal(cq_model_attr_name(user, 3), "updatedAt");
     assert_int_equal(cq_model_attr_type(user, 3), CQ_DATE);
 }
@@ -346,8 +346,8 @@ static void test_model__allow_null_false_is_not_null(void **state)
     };
 
     CQ_ASSERT_OK(db, cq_db_define(&user, db, "user", attrs, NULL));
-    assert_false(cq_model_attr_allow_null(user, 1));
-    assert_true(cq_model_attr_allow_null(user, 2));
+    assert_false(cq_model_attr_is_nullable(user, 1));
+    assert_true(cq_model_attr_is_nullable(user, 2));
     CQ_ASSERT_OK(db, cq_model_sync(user, NULL));
     assert_table_sql(db, "users",
                      "CREATE TABLE `users` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -390,7 +390,7 @@ static void test_model__user_text_primary_key_replaces_id(void **state)
     assert_int_equal(cq_model_attr_count(country), 2);
     assert_int_equal(cq_model_attr_index(country, "id"), -1);
     assert_string_equal(cq_model_primary_key(country), "code");
-    assert_false(cq_model_attr_allow_null(country, 0)); /* primary keys are never nullable */
+    assert_false(cq_model_attr_is_nullable(country, 0)); /* primary keys are never nullable */
     CQ_ASSERT_OK(db, cq_model_sync(country, NULL));
     assert_table_sql_contains(db, "countries", "`code` VARCHAR(2)");
     assert_table_sql_contains(db, "countries", "PRIMARY KEY");
