@@ -525,18 +525,34 @@ CQ_EXTERN size_t cq_instance_included_count(const struct cq_instance *inst);
  * @param i  position, 0-based.
  */
 CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, size_t i);
+/** What an instance carries under an included key (cq_instance_included()). */
+typedef enum cq_included_kind {
+    CQ_INCLUDED_NONE = 0, /**< nothing: no include loaded data under that key */
+    CQ_INCLUDED_ONE,      /**< a to-one association (belongsTo, hasOne): an instance or none */
+    CQ_INCLUDED_MANY      /**< a to-many association (hasMany, belongsToMany): rows */
+} cq_included_kind;
+
 /**
- * The data under included key `key` (an association's `as`), borrowed from the instance.
- * @return 0 when the instance carries nothing under `key`; 1 for a single association
- *         (`*one_out` is the instance or NULL); 2 for a to-many one (`*many_out`).
- *         Either out pointer may be NULL.
- * @param inst      borrowed for the call.
- * @param key       NUL-terminated; borrowed for the call.
- * @param one_out   caller's storage, may be NULL; the instance is borrowed from `inst`.
- * @param many_out  caller's storage, may be NULL; the rows are borrowed from `inst`.
+ * The data under included key `key` (an association's `as`), whatever its kind: for code
+ * that walks every key (cq_instance_included_key()); cq_instance_included_one() and
+ * cq_instance_included_many() read a key whose kind is known. A key the instance does not
+ * carry is not an error: `*kind_out` is CQ_INCLUDED_NONE.
+ *
+ * @param[out] kind_out  caller's storage, may be NULL: CQ_INCLUDED_NONE, CQ_INCLUDED_ONE or
+ *                       CQ_INCLUDED_MANY (CQ_INCLUDED_NONE on failure).
+ * @param[out] one_out   caller's storage, may be NULL: for CQ_INCLUDED_ONE the instance
+ *                       (NULL when the include found none), borrowed from `inst` until it
+ *                       (or the rows holding it) is freed; NULL otherwise.
+ * @param[out] many_out  caller's storage, may be NULL: for CQ_INCLUDED_MANY the rows
+ *                       (possibly empty), borrowed from `inst` likewise; NULL otherwise.
+ * @param inst           borrowed for the call.
+ * @param key            NUL-terminated; borrowed for the call.
+ * @return CQ_OK (also when nothing is under `key`), CQ_EINVALID for a NULL `inst` or `key`
+ *         (every out-parameter cleared).
  */
-CQ_EXTERN int cq_instance_included(const struct cq_instance *inst, const char *key,
-                                   struct cq_instance **one_out, const struct cq_rows **many_out);
+CQ_EXTERN int cq_instance_included(cq_included_kind *kind_out, struct cq_instance **one_out,
+                                   const struct cq_rows **many_out, const struct cq_instance *inst,
+                                   const char *key);
 /**
  * Typed readers of included data (what `include` loaded, keyed by the association's `as`).
  * Everything they return is borrowed from `inst` and lives until the instance (or the rows

@@ -218,13 +218,14 @@ static int ref_instance(runner *r, cq_instance **out, const cli_ref *ref, step_e
             inst = cq_instance_through(inst);
             continue;
         }
-        int got = cq_instance_included(inst, key, &one, &many);
-        if (got == 2 && idx >= 0 && (size_t)idx < cq_rows_count(many))
+        cq_included_kind got = CQ_INCLUDED_NONE;
+        cq_instance_included(&got, &one, &many, inst, key);
+        if (got == CQ_INCLUDED_MANY && idx >= 0 && (size_t)idx < cq_rows_count(many))
             one = cq_rows_at(many, (size_t)idx);
-        else if (got == 2)
+        else if (got == CQ_INCLUDED_MANY)
             return fail(e, CQ_EINVALID, "$%s.%s: %s is a list: give an index in range", ref->name,
                         ref->attr, key);
-        else if (got == 0)
+        else if (got == CQ_INCLUDED_NONE)
             return fail(e, CQ_EINVALID,
                         "$%s.%s: the instance carries no \"%s\" (no join row or "
                         "included association of that name)",

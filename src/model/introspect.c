@@ -254,29 +254,30 @@ const char *cq_instance_included_key(const cq_instance *inst, size_t i)
     return inst && i < inst->ninc ? inst->inc[i].key : NULL;
 }
 
-int cq_instance_included(const cq_instance *inst, const char *key, cq_instance **one_out,
-                         const cq_rows **many_out)
+int cq_instance_included(cq_included_kind *kind_out, cq_instance **one_out,
+                         const cq_rows **many_out, const cq_instance *inst, const char *key)
 {
+    if (kind_out)
+        *kind_out = CQ_INCLUDED_NONE;
     if (one_out)
         *one_out = NULL;
     if (many_out)
         *many_out = NULL;
-    if (!inst)
-        return 0;
-    for (size_t i = 0; inst && key && i < inst->ninc; i++) {
+    if (!inst || !key)
+        return CQ_EINVALID;
+    for (size_t i = 0; i < inst->ninc; i++) {
         const cq__included *inc = &inst->inc[i];
         if (strcmp(inc->key, key) != 0)
             continue;
-        if (inc->many) {
-            if (many_out)
-                *many_out = inc->rows;
-            return 2;
-        }
-        if (one_out)
+        if (kind_out)
+            *kind_out = inc->many ? CQ_INCLUDED_MANY : CQ_INCLUDED_ONE;
+        if (inc->many && many_out)
+            *many_out = inc->rows;
+        else if (!inc->many && one_out)
             *one_out = inc->one;
-        return 1;
+        return CQ_OK;
     }
-    return 0;
+    return CQ_OK;
 }
 
 const char *cq_instance_through_key(const cq_instance *inst)

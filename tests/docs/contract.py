@@ -11,8 +11,7 @@ import os
 import re
 import sys
 
-NOT_STATUS = {"cq_model_attr_length", "cq_model_attr_precision", "cq_model_attr_scale",
-              "cq_instance_included"}
+NOT_STATUS = {"cq_model_attr_length", "cq_model_attr_precision", "cq_model_attr_scale"}
 OWNERSHIP = re.compile(r"borrow|owned|owns|owner|caller|free|taken|takes|copied|copies|"
                        r"kept|static|not kept", re.I)
 CODE = re.compile(r"\bCQ_E[A-Z_]+\b")

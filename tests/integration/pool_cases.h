@@ -162,7 +162,9 @@ static bool op_include_find(worker *w, int op)
         int64_t uid = 0;
         cq_instance_get_int(&uid, u, "id");
         const cq_rows *tasks = NULL;
-        if (cq_instance_included(u, "tasks", NULL, &tasks) != 2) {
+        cq_included_kind kind = CQ_INCLUDED_NONE;
+        if (cq_instance_included(&kind, NULL, &tasks, u, "tasks") != CQ_OK ||
+            kind != CQ_INCLUDED_MANY) {
             ok = record(w, op, CQ_EINVALID, "include find: no tasks key");
             break;
         }

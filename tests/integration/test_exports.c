@@ -582,9 +582,11 @@ static void x_cq_instance_included_key(void)
 
 static void x_cq_instance_included(void)
 {
+    cq_included_kind kind_out = CQ_INCLUDED_MANY;
     cq_instance *one_out = (cq_instance *)&one_out;
     const cq_rows *many_out = (const cq_rows *)&many_out;
-    EXPECT((cq_instance_included(NULL, NULL, &one_out, &many_out)) == (0));
+    EXPECT((cq_instance_included(&kind_out, &one_out, &many_out, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((kind_out) == CQ_INCLUDED_NONE);
     EXPECT((one_out) == NULL);
     EXPECT((many_out) == NULL);
 }
