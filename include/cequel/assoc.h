@@ -264,13 +264,13 @@ typedef struct cq_target {
 } cq_target;
 
 /** Options of the association setters, adders, removers and createX. */
-typedef struct cq_assoc_opts_write {
+typedef struct cq_assoc_write_opts {
     cq_txn *transaction;       /**< default: none */
     const cq_value *through;   /**< BTM add/set/create: join-row values (defaults); borrowed
                                     for the call */
     const char *const *fields; /**< create: only these attributes */
     bool no_save;              /**< belongsTo set: only change the instance in memory */
-} cq_assoc_opts_write;
+} cq_assoc_write_opts;
 
 /**
  * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne; for those
@@ -299,7 +299,7 @@ CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
  * is NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE.
  */
 CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                           const cq_assoc_opts_write *opts);
+                           const cq_assoc_write_opts *opts);
 /**
  * addX / addXs (hasMany, belongsToMany).
  * @param src  borrowed for the call; stays the caller's.
@@ -312,7 +312,7 @@ CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target 
  * from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                           const cq_assoc_opts_write *opts);
+                           const cq_assoc_write_opts *opts);
 /**
  * removeX / removeXs (hasMany, belongsToMany).
  * @param src  borrowed for the call; stays the caller's.
@@ -325,7 +325,7 @@ CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target 
  * from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                              size_t n, const cq_assoc_opts_write *opts);
+                              size_t n, const cq_assoc_write_opts *opts);
 /**
  * hasX / hasXs: true iff every given target is associated (true for n = 0).
  * @param[out] out  caller's storage, written on success.
@@ -381,7 +381,7 @@ CQ_EXTERN int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_ass
  *         cq_assoc_set() (details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                    const cq_assoc_opts_write *opts);
+                                    const cq_assoc_write_opts *opts);
 /**
  * addX (hasMany, belongsToMany) with one instance (borrowed). @return as cq_assoc_add();
  * CQ_EINVALID for a NULL target.
@@ -393,7 +393,7 @@ CQ_EXTERN int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_inst
  *         CQ_EDATABASE; details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                    const cq_assoc_opts_write *opts);
+                                    const cq_assoc_write_opts *opts);
 /**
  * removeX (hasMany, belongsToMany) with one instance (borrowed). @return as
  * cq_assoc_remove(); CQ_EINVALID for a NULL target.
@@ -405,7 +405,7 @@ CQ_EXTERN int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_inst
  *         CQ_ENOMEM, CQ_EDATABASE; details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_remove_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                       const cq_assoc_opts_write *opts);
+                                       const cq_assoc_write_opts *opts);
 /**
  * hasX with one instance (borrowed): `*out` is whether it is associated with `src`.
  * @param[out] out  caller's storage, written on success.
@@ -431,7 +431,7 @@ CQ_EXTERN int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc 
  *          CQ_EDATABASE, ...), CQ_EINVALID (unsaved source).
  */
 CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
-                              const cq_value *values, const cq_assoc_opts_write *opts);
+                              const cq_value *values, const cq_assoc_write_opts *opts);
 
 /**
  * The join row a belongsToMany target carries (as loaded by get), an instance of the join

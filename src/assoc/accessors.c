@@ -609,7 +609,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
 /* ---- belongsTo ------------------------------------------------------------------------- */
 
 static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *t,
-                          const cq_assoc_opts_write *o)
+                          const cq_assoc_write_opts *o)
 {
     cq_value *v;
     if (!t) {
@@ -1051,7 +1051,7 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
 /* ---- public entry points ---------------------------------------------------------------- */
 
 int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                 const cq_assoc_opts_write *opts)
+                 const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1090,7 +1090,7 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 }
 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                 const cq_assoc_opts_write *opts)
+                 const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1115,7 +1115,7 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 }
 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                    const cq_assoc_opts_write *opts)
+                    const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1132,7 +1132,7 @@ int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *target
 }
 
 int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, const cq_value *values,
-                    const cq_assoc_opts_write *opts)
+                    const cq_assoc_write_opts *opts)
 {
     if (out)
         *out = NULL;

@@ -35,7 +35,7 @@ static size_t one(cq_target *t, cq_instance *target)
 }
 
 int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                          const cq_assoc_opts_write *opts)
+                          const cq_assoc_write_opts *opts)
 {
     cq_target t;
     size_t n = one(&t, target);
@@ -43,7 +43,7 @@ int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *targ
 }
 
 int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                          const cq_assoc_opts_write *opts)
+                          const cq_assoc_write_opts *opts)
 {
     if (!target)
         return src ? cq__db_fail(src->model->db, CQ_EINVALID,
@@ -55,7 +55,7 @@ int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *targ
 }
 
 int cq_assoc_remove_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                             const cq_assoc_opts_write *opts)
+                             const cq_assoc_write_opts *opts)
 {
     if (!target)
         return src ? cq__db_fail(src->model->db, CQ_EINVALID,

@@ -954,7 +954,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
     return rc;
 }
 
-static int writer_opts(runner *r, pool *p, cq_assoc_opts_write *wo, json_t *opts,
+static int writer_opts(runner *r, pool *p, cq_assoc_write_opts *wo, json_t *opts,
                        const cli_step *st, const char *path, step_error *e)
 {
     int rc = step_txn(r, &wo->transaction, st->transaction, e);
@@ -993,7 +993,7 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
     cli_path_index(a0, args_path, 0);
     cli_path_index(a1, args_path, 1);
     cq_find_opts fo = { 0 };
-    cq_assoc_opts_write wo = { 0 };
+    cq_assoc_write_opts wo = { 0 };
     cq_target *targets = NULL;
     size_t n = 0;
     cq_rows *rows = NULL;

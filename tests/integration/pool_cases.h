@@ -229,7 +229,7 @@ static bool op_transaction(worker *w, int op, bool commit)
     bool ok = record(w, op, rc, "create in transaction");
     if (ok) {
         v = json("{\"title\":\"in txn\"}");
-        rc = cq_assoc_create(&task, u, w->s->tasks, v, &(cq_assoc_opts_write){ .transaction = t });
+        rc = cq_assoc_create(&task, u, w->s->tasks, v, &(cq_assoc_write_opts){ .transaction = t });
         cq_value_free(v);
         ok = record(w, op, rc, "createTask in transaction");
     }

@@ -643,7 +643,7 @@ static void test_hooks__validate_join_rows_and_bulk_include(void **state)
     snprintf(want, sizeof want, "%sut.beforeBulkCreate\nut.afterBulkCreate\n", find);
     expect_log(&log, "addTag", want);
     v = cq_test_json("{\"note\": \"n\"}");
-    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, &(cq_assoc_opts_write){ .through = v }));
+    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, &(cq_assoc_write_opts){ .through = v }));
     cq_value_free(v);
     snprintf(want, sizeof want,
              "%sut.beforeValidate\nut.afterValidate\nut.beforeBulkUpdate\nut.afterBulkUpdate\n",

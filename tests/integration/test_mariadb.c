@@ -660,7 +660,7 @@ static void test_mariadb__associations(void **state)
     cq_value *dev = cq_test_json("{\"role\":\"dev\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects,
                                      (cq_target[]){ { .instance = p1 }, { .instance = p2 } }, 2,
-                                     &(cq_assoc_opts_write){ .through = dev }));
+                                     &(cq_assoc_write_opts){ .through = dev }));
     cq_value_free(dev);
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = srv_by_id }));
     assert_int_equal(cq_rows_count(rows), 2);
@@ -677,7 +677,7 @@ static void test_mariadb__associations(void **state)
     /* adding a pair again updates its join row instead of inserting a second one */
     cq_value *role = cq_test_json("{\"role\":\"owner\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects, (cq_target[]){ { .instance = p1 } }, 1,
-                                     &(cq_assoc_opts_write){ .through = role }));
+                                     &(cq_assoc_write_opts){ .through = role }));
     cq_value_free(role);
     srv_assert_query(f->db, "SELECT `userId`, `projectId`, role FROM memberships ORDER BY 2",
                      "[{\"userId\":1,\"projectId\":1,\"role\":\"owner\"},"

@@ -245,7 +245,7 @@ static void test_text__nul_bytes_are_refused_everywhere(void **state)
     cq_value_object_set(v, "role", cq_value_copy(nul));
     CQ_ASSERT_ERR(db, CQ_EINVALID,
                   cq_assoc_add(ada, tags, &(cq_target){ .instance = t }, 1,
-                               &(cq_assoc_opts_write){ .through = v }));
+                               &(cq_assoc_write_opts){ .through = v }));
     cq_value_free(v);
     assert_int_equal(srv_count_where(db, user_tag, NULL), 0);
     cq_instance_free(t);
