@@ -40,8 +40,10 @@ typedef struct cq_assoc_opts {
     const char *other_key;           /**< BTM: join column pointing at the target */
     const cq_attr *other_key_attr;   /**< BTM: object form of other_key */
     cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
-    const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;           /**< the same actions, for ON UPDATE */
+    cq_ref_action on_delete;         /**< ON DELETE of the key; default as Sequelize picks it:
+                                          SET NULL for a nullable key, else CASCADE (NO
+                                          ACTION for belongsTo) */
+    cq_ref_action on_update;         /**< ON UPDATE of the key; default CASCADE */
     const cq_value *scope;           /**< object of target attribute values (association scope);
                                           borrowed for the call (copied) */
     cq_type key_type;                /**< type of the injected key; default the referenced key's */
@@ -61,7 +63,7 @@ typedef struct cq_assoc_opts {
                                         getters skip them); default false. A given join model
                                         keeps its own `paranoid` option */
     bool hooks; /**< Sequelize's `hooks: true`: the source's beforeAssociate / afterAssociate
-                     hooks run for this call, and with `on_delete` "CASCADE" (hasOne /
+                     hooks run for this call, and with `on_delete` CQ_REF_CASCADE (hasOne /
                      hasMany) destroying a source row first destroys its rows one by one, so
                      their destroy hooks (and paranoid soft delete) run; default false */
 } cq_assoc_opts;

@@ -71,6 +71,22 @@ typedef int (*cq_getter_fn)(cq_value **out, const struct cq_instance *inst, cons
 typedef int (*cq_setter_fn)(struct cq_instance *inst, const char *attr, cq_value *value,
                             void *user_data);
 
+/**
+ * A foreign key's referential action, for `on_delete` / `on_update` (Sequelize's `onDelete` /
+ * `onUpdate`, whose strings schema files keep: "CASCADE", "SET NULL", ...). 0 leaves the
+ * action to Sequelize's default: none for a plain attribute; for an association's key, as
+ * Sequelize picks it (onDelete SET NULL for a nullable key, else CASCADE (NO ACTION for
+ * belongsTo); onUpdate CASCADE).
+ */
+typedef enum cq_ref_action {
+    CQ_REF_DEFAULT = 0, /**< the default (see above) */
+    CQ_REF_CASCADE,     /**< CASCADE */
+    CQ_REF_SET_NULL,    /**< SET NULL */
+    CQ_REF_RESTRICT,    /**< RESTRICT */
+    CQ_REF_NO_ACTION,   /**< NO ACTION */
+    CQ_REF_SET_DEFAULT  /**< SET DEFAULT */
+} cq_ref_action;
+
 /** Generated default values (Sequelize's DataTypes.NOW / UUIDV4). */
 typedef enum cq_default_fn {
     CQ_DEFAULT_FN_NONE = 0,
@@ -108,8 +124,8 @@ typedef struct cq_attr {
                                             later); NULL = no reference */
     cq_model *references_model_handle; /**< same, as a handle (wins over the string) */
     const char *references_key;        /**< referenced attribute/column; default "id" */
-    const char *on_delete;             /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;             /**< same values */
+    cq_ref_action on_delete;           /**< ON DELETE action; default none */
+    cq_ref_action on_update;           /**< ON UPDATE action; default none */
     bool references_none;              /**< Sequelize's `references: null`: never a constraint, even
                                             when an association later uses this column */
     const cq_validator *validate;      /**< Sequelize's `validate`: list ending with a NULL key,
@@ -424,17 +440,26 @@ CQ_EXTERN const char *cq_model_attr_references_key(const cq_model *m, size_t i);
  */
 CQ_EXTERN bool cq_model_attr_has_null_references(const cq_model *m, size_t i);
 /**
- * ON DELETE action (upper case); NULL when none (borrowed from the model).
+ * ON DELETE action of attribute `i` (as given, or as an association set it).
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
+ * @return the action; CQ_REF_DEFAULT when none (or out of range).
  */
-CQ_EXTERN const char *cq_model_attr_on_delete(const cq_model *m, size_t i);
+CQ_EXTERN cq_ref_action cq_model_attr_on_delete(const cq_model *m, size_t i);
 /**
- * ON UPDATE action (upper case); NULL when none (borrowed from the model).
+ * ON UPDATE action of attribute `i` (as given, or as an association set it).
  * @param m  borrowed; owned by its cq_db.
  * @param i  position, 0-based.
+ * @return the action; CQ_REF_DEFAULT when none (or out of range).
  */
-CQ_EXTERN const char *cq_model_attr_on_update(const cq_model *m, size_t i);
+CQ_EXTERN cq_ref_action cq_model_attr_on_update(const cq_model *m, size_t i);
+/**
+ * The SQL words of an action ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"),
+ * as Sequelize writes them in DDL.
+ * @param action  the action.
+ * @return static text; NULL for CQ_REF_DEFAULT or a value that is no action.
+ */
+CQ_EXTERN const char *cq_ref_action_name(cq_ref_action action);
 
 /**
  * Number of indexes declared with the `indexes` option.

@@ -84,8 +84,8 @@ static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
         v->ref_model = cq_model_attr_references_model(m, i);
         v->ref_table = cq_model_attr_references_table(m, i);
         v->ref_key = cq_model_attr_references_key(m, i);
-        v->on_delete = cq_model_attr_on_delete(m, i);
-        v->on_update = cq_model_attr_on_update(m, i);
+        v->on_delete = cq_ref_action_name(cq_model_attr_on_delete(m, i));
+        v->on_update = cq_ref_action_name(cq_model_attr_on_update(m, i));
     }
 }
 

@@ -148,20 +148,36 @@ bool cq_model_attr_has_null_references(const cq_model *m, size_t i)
     return a && a->references_none;
 }
 
-const char *cq_model_attr_on_delete(const cq_model *m, size_t i)
+const char *cq_ref_action_name(cq_ref_action action)
 {
-    if (!m)
-        return NULL;
-    const cq__attr *a = attr_at(m, i);
-    return a ? a->on_delete : NULL;
+    static const char *const names[] = { NULL,       "CASCADE",   "SET NULL",
+                                         "RESTRICT", "NO ACTION", "SET DEFAULT" };
+    return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : NULL;
 }
 
-const char *cq_model_attr_on_update(const cq_model *m, size_t i)
+/* The model keeps an action as its SQL words (upper case), what DDL writes. */
+static cq_ref_action action_of(const char *text)
+{
+    for (cq_ref_action r = CQ_REF_CASCADE; text && r <= CQ_REF_SET_DEFAULT; r++)
+        if (strcmp(text, cq_ref_action_name(r)) == 0)
+            return r;
+    return CQ_REF_DEFAULT;
+}
+
+cq_ref_action cq_model_attr_on_delete(const cq_model *m, size_t i)
 {
     if (!m)
-        return NULL;
+        return CQ_REF_DEFAULT;
     const cq__attr *a = attr_at(m, i);
-    return a ? a->on_update : NULL;
+    return a ? action_of(a->on_delete) : CQ_REF_DEFAULT;
+}
+
+cq_ref_action cq_model_attr_on_update(const cq_model *m, size_t i)
+{
+    if (!m)
+        return CQ_REF_DEFAULT;
+    const cq__attr *a = attr_at(m, i);
+    return a ? action_of(a->on_update) : CQ_REF_DEFAULT;
 }
 
 size_t cq_model_index_count(const cq_model *m)

@@ -425,6 +425,11 @@ static void x_cq_type_name(void)
     EXPECT((cq_type_name(0)) != NULL);
 }
 
+static void x_cq_ref_action_name(void)
+{
+    EXPECT((cq_ref_action_name(0)) == NULL);
+}
+
 static void x_cq_model_attr_is_auto_increment(void)
 {
     EXPECT(cq_model_attr_is_auto_increment(NULL, 0) == false);
@@ -497,12 +502,12 @@ static void x_cq_model_attr_has_null_references(void)
 
 static void x_cq_model_attr_on_delete(void)
 {
-    EXPECT((cq_model_attr_on_delete(NULL, 0)) == NULL);
+    EXPECT((cq_model_attr_on_delete(NULL, 0)) == CQ_REF_DEFAULT);
 }
 
 static void x_cq_model_attr_on_update(void)
 {
-    EXPECT((cq_model_attr_on_update(NULL, 0)) == NULL);
+    EXPECT((cq_model_attr_on_update(NULL, 0)) == CQ_REF_DEFAULT);
 }
 
 static void x_cq_model_index_count(void)
@@ -1542,6 +1547,7 @@ static const export_check checks[] = {
     { "cq_model_primary_key", x_cq_model_primary_key },
     { "cq_model_sync", x_cq_model_sync },
     { "cq_type_name", x_cq_type_name },
+    { "cq_ref_action_name", x_cq_ref_action_name },
     { "cq_model_attr_is_auto_increment", x_cq_model_attr_is_auto_increment },
     { "cq_model_attr_is_unique", x_cq_model_attr_is_unique },
     { "cq_model_attr_unique_name", x_cq_model_attr_unique_name },

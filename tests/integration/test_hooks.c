@@ -187,8 +187,9 @@ static void test_hooks__order(void **state)
     CQ_ASSERT_OK(db, cq_model_add_hook(user, "beforeCreate", record, &u2));
 
     cq_assoc *tasks = NULL;
-    CQ_ASSERT_OK(db, cq_model_has_many(&tasks, user, task,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(&tasks, user, task,
+                                   &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, task, user, NULL));
     check_step(&log, "associate");
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
@@ -477,10 +478,12 @@ static void test_hooks__cascade_soft_deletes_children(void **state)
     CQ_ASSERT_OK(db, cq_db_define(&item, db, "item", ia, &(cq_model_opts){ .paranoid = true }));
     CQ_ASSERT_OK(db, cq_db_define(&note, db, "note", na, &(cq_model_opts){ .timestamps = CQ_OFF }));
     cq_assoc *items = NULL, *notes = NULL;
-    CQ_ASSERT_OK(db, cq_model_has_many(&items, project, item,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
-    CQ_ASSERT_OK(db, cq_model_has_one(&notes, project, note,
-                                      &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(&items, project, item,
+                                   &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_one(&notes, project, note,
+                                  &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     trace log = { "" };
     tag it = { &log, "item", NULL }, nt = { &log, "note", NULL }, pt = { &log, "project", NULL };

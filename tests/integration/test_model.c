@@ -696,14 +696,20 @@ static void test_model__references_on_delete_cascade(void **state)
         { .name = "teamId",
           .type = CQ_INTEGER,
           .references_model_handle = team,
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     int64_t removed = 0;
 
     CQ_ASSERT_OK(
         db, cq_db_define(&player, db, "player", attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    long fk = cq_model_attr_index(player, "teamId");
+    assert_int_equal(cq_model_attr_on_delete(player, (size_t)fk), CQ_REF_CASCADE);
+    assert_int_equal(cq_model_attr_on_update(player, (size_t)fk), CQ_REF_CASCADE);
+    assert_int_equal(cq_model_attr_on_delete(player, 0), CQ_REF_DEFAULT); /* id */
+    assert_string_equal(cq_ref_action_name(CQ_REF_SET_NULL), "SET NULL");
+    assert_null(cq_ref_action_name(CQ_REF_DEFAULT));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     assert_table_sql_contains(
         db, "players",

@@ -170,7 +170,7 @@ static void test_text__nul_bytes_are_refused_everywhere(void **state)
     x.user = srv_define(db, "user", srv_user_attrs, NULL);
     x.task = srv_define(db, "task", srv_task_attrs, NULL);
     CQ_ASSERT_OK(db, cq_model_has_many(&x.tasks, x.user, x.task,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE" }));
+                                       &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(&x.owner, x.task, x.user, NULL));
     cq_model *tag = srv_define(db, "tag", name_attrs, NULL);
     const cq_attr bin_attrs[] = { { .name = "data", .type = CQ_BLOB }, { 0 } };

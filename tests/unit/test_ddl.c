@@ -146,8 +146,8 @@ static void test_ddl__task_user(void **state)
         { .name = "userId",
           .type = CQ_INTEGER,
           .references_model = "user",
-          .on_delete = "set null",
-          .on_update = "cascade" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr user[] = { { .name = "username", .type = CQ_STRING }, { 0 } };
@@ -237,8 +237,8 @@ static void test_ddl__task_user_matches_spec_section_8(void **state)
         { .name = "userId",
           .type = CQ_INTEGER,
           .references_model_handle = u,
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "task", task, &no_ts);
@@ -323,14 +323,14 @@ static void test_ddl__composite_primary_key(void **state)
           .type = CQ_INTEGER,
           .primary_key = true,
           .references_model = "project",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { .name = "userId",
           .type = CQ_INTEGER,
           .primary_key = true,
           .references_model = "user",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "UserProject", up,
@@ -403,16 +403,16 @@ static void define_document_version(cq_db *db)
         { .name = "current_version_id",
           .type = CQ_INTEGER,
           .references_model = "version",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr version[] = {
         { .name = "documentId",
           .type = CQ_INTEGER,
           .references_model = "document",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "document", document, NULL);
@@ -435,7 +435,7 @@ static void test_ddl__self_reference(void **state)
         { .name = "parentId",
           .type = CQ_INTEGER,
           .references_model = "person",
-          .on_delete = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "person", person, &no_ts);
@@ -574,7 +574,7 @@ static void test_ddl__user_primary_keys(void **state)
           .type = CQ_UUID,
           .references_model = "uuid_thing",
           .references_key = "uuid",
-          .on_delete = "restrict" },
+          .on_delete = CQ_REF_RESTRICT },
         { 0 },
     };
     const cq_attr small[] = {
@@ -584,8 +584,8 @@ static void test_ddl__user_primary_keys(void **state)
           .length = 8,
           .references_model = "code",
           .references_key = "code",
-          .on_update = "no action",
-          .on_delete = "set default" },
+          .on_update = CQ_REF_NO_ACTION,
+          .on_delete = CQ_REF_SET_DEFAULT },
         { 0 },
     };
     define(db, "big", big, &no_ts);
