@@ -76,8 +76,7 @@ typedef struct cq_assoc_opts {
  *         empty name; a foreign key whose column clashes by case with another column of its
  *         table, or is longer than the dialect keeps, as cq_db_define() checks).
  *         A failed call leaves both models exactly as they were.
- * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be
- *                 NULL.
+ * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
  * @param source    the model the accessors are called on; owned by its cq_db.
  * @param target    the associated model; owned by its cq_db.
  * @param opts      NULL for defaults; not kept.
@@ -110,7 +109,7 @@ CQ_EXTERN int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *targ
  * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
  * @param source  borrowed; owned by its cq_db.
  * @param target  borrowed; owned by its cq_db.
- * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @param opts  required (`through`); borrowed for the call, not kept.
  * @return CQ_OK, CQ_EASSOC (no `through`, ...), CQ_EINVALID, CQ_ENOMEM, as
  *         cq_model_belongs_to().
  */
@@ -297,8 +296,8 @@ CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
  * @param targets  array of `n` targets, borrowed for the call.
  * @param n  number of `targets`.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL (hasOne: detaching the previous target when the key
- * is NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE.
+ * @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL (hasOne: detaching the previous target when the key is
+ *         NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE.
  */
 CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                            const cq_assoc_write_opts *opts);
@@ -309,9 +308,9 @@ CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target 
  * @param targets  array of `n` targets, borrowed for the call.
  * @param n  number of `targets`.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one
- *         association), CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT
- * from the server (details: cq_db_error()).
+ * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one association),
+ *         CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
+ *         (details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                            const cq_assoc_write_opts *opts);
@@ -322,9 +321,9 @@ CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target 
  * @param targets  array of `n` targets, borrowed for the call.
  * @param n  number of `targets`.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one
- *         association), CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT
- * from the server (details: cq_db_error()).
+ * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one association),
+ *         CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
+ *         (details: cq_db_error()).
  */
 CQ_EXTERN int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
                               size_t n, const cq_assoc_write_opts *opts);
@@ -368,7 +367,7 @@ CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
  *         not an association of `src`'s model, CQ_EDATABASE.
  * @param src      the source instance (saved); borrowed, stays the caller's.
  * @param a        a belongsTo or hasOne association whose source is `src`'s model; owned by its
- * models' cq_db.
+ *                 models' cq_db.
  */
 CQ_EXTERN int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_assoc *a,
                                const cq_find_opts *opts);
@@ -430,7 +429,7 @@ CQ_EXTERN int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc 
  * @param values   the target's attribute values, borrowed.
  * @param opts     NULL for defaults; not kept.
  * @return CQ_OK, the codes of cq_model_create() (CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE,
- *          CQ_EDATABASE, ...), CQ_EINVALID (unsaved source).
+ *         CQ_EDATABASE, ...), CQ_EINVALID (unsaved source).
  */
 CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
                               const cq_value *values, const cq_assoc_write_opts *opts);

@@ -306,9 +306,9 @@ CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
  * Drops every model's table in reverse dependency order (DROP TABLE IF EXISTS).
  * @param db  borrowed for the call.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID (NULL db), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad
- *         reference), CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
- * (details: cq_db_error()).
+ * @return CQ_OK, CQ_EINVALID (NULL db), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
  */
 CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 

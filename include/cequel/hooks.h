@@ -127,7 +127,7 @@ CQ_EXTERN int cq_model_add_bound_hook(cq_model *model, const char *event, const 
  *
  * @param model      the model; owned by its cq_db.
  * @param event      the event name; "beforeSave" removes what cq_model_add_hook() added for it;
- * borrowed for the call.
+ *                   borrowed for the call.
  * @param fn         the callback as added.
  * @param user_data  the user data as added; never freed.
  * @return CQ_OK, CQ_ENOTFOUND (no such hook), CQ_EINVALID (unknown event).

@@ -245,11 +245,11 @@ CQ_EXTERN const char *cq_db_unbound_accessor(const cq_db *db, size_t i, const ch
  * @param db        the connection the model belongs to; borrowed for the call.
  * @param name      the model name (copied); the table name is derived from it.
  * @param attrs     zero-terminated list, copied; may be NULL for a model with no attributes.
- * @param opts      NULL for defaults; copied.
- * Names that reach the server are checked here (the message names the model and the option):
- * an empty name, two columns that are the same or differ only by case (`Id` next to `id`),
- * and a table, column or index name longer than the dialect keeps (63 bytes PostgreSQL, 64
- * characters MySQL) are refused with CQ_EINVALID.
+ * @param opts      NULL for defaults; copied. Names that reach the server are checked here (the
+ *                  message names the model and the option): an empty name, two columns that are the
+ *                  same or differ only by case (`Id` next to `id`), and a table, column or index
+ *                  name longer than the dialect keeps (63 bytes PostgreSQL, 64 characters MySQL)
+ *                  are refused with CQ_EINVALID.
  *
  * @return CQ_OK, CQ_EINVALID (duplicate model or attribute, missing type, bad onDelete, a bad
  *         name...), CQ_EUNKNOWN_MODEL (a references_model handle from another db).
@@ -322,9 +322,9 @@ CQ_EXTERN const char *cq_model_primary_key(const cq_model *m);
  * Sync one model (CREATE TABLE IF NOT EXISTS; force drops first).
  * @param m  borrowed; owned by its cq_db.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID (NULL model), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad
- *         reference), CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
- * (details: cq_db_error()).
+ * @return CQ_OK, CQ_EINVALID (NULL model), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
  */
 CQ_EXTERN int cq_model_sync(cq_model *m, const cq_sync_opts *opts);
 

@@ -310,10 +310,10 @@ CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_valu
  * INSERT when new, else UPDATE of the changed attributes only (nothing when none changed).
  * @param inst  borrowed for the call; stays the caller's.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EVALIDATION / CQ_ENOTNULL (items: cq_db_validation_item()),
- *         CQ_EUNIQUE, CQ_EFOREIGNKEY, CQ_ESTALE (a version model whose row moved),
- *         CQ_EINVALID, CQ_ENOMEM, a hook's code, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from
- * the server (details: cq_db_error()).
+ * @return CQ_OK, CQ_EVALIDATION / CQ_ENOTNULL (items: cq_db_validation_item()), CQ_EUNIQUE,
+ *         CQ_EFOREIGNKEY, CQ_ESTALE (a version model whose row moved), CQ_EINVALID, CQ_ENOMEM, a
+ *         hook's code, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
  */
 CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
 /**
@@ -354,9 +354,8 @@ CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
  * write server, also when the db has read servers (the row's current state).
  * @param inst  borrowed for the call; stays the caller's.
  * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_ENOTFOUND (the row is gone), CQ_EINVALID (unsaved instance),
- *         CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
- * cq_db_error()).
+ * @return CQ_OK, CQ_ENOTFOUND (the row is gone), CQ_EINVALID (unsaved instance), CQ_ENOMEM, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
@@ -600,10 +599,10 @@ CQ_EXTERN int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out
 /**
  * UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL.
  * On a paranoid model soft-deleted rows are left alone (`deletedAt IS NULL` is ANDed first).
- * @param[out] count_out  caller's storage, written on success.
+ * @param[out] count_out  caller's storage (may be NULL): rows updated.
  * @param model  borrowed; owned by its cq_db.
  * @param values  borrowed for the call; not kept.
- * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @param opts  required (its where); borrowed for the call, not kept.
  * @return CQ_OK, CQ_EINVALID (no where), CQ_EUNKNOWN_ATTR, CQ_EVALIDATION /
  *         CQ_ENOTNULL, CQ_EUNIQUE, CQ_EFOREIGNKEY, a hook's code, or
  *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
@@ -615,12 +614,11 @@ CQ_EXTERN int cq_model_update(int64_t *count_out, cq_model *model, const cq_valu
  * empty object to delete every row on purpose. On a paranoid model: v6's
  * `UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where>` (updatedAt untouched)
  * unless `opts->force`.
- * @param[out] count_out  caller's storage, written on success.
+ * @param[out] count_out  caller's storage (may be NULL): rows deleted (or soft deleted).
  * @param model  borrowed; owned by its cq_db.
- * @param opts  NULL for defaults; borrowed for the call, not kept.
- * @return CQ_OK, CQ_EINVALID (no where), CQ_EUNKNOWN_ATTR, CQ_EFOREIGNKEY, a hook's
- *         code, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
- * cq_db_error()).
+ * @param opts  required (its where); borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (no where), CQ_EUNKNOWN_ATTR, CQ_EFOREIGNKEY, a hook's code, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_model_destroy(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
 /**
@@ -655,7 +653,8 @@ CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_v
  *                  plus the generated key on MySQL; caller owns it, free with
  *                  cq_instance_free(); may be NULL to discard.
  * @param[out] created_out  caller's storage, may be NULL; MySQL: 1 when a row was inserted, 0 when
- * one was updated; -1 on SQLite and PostgreSQL (Sequelize returns null there).
+ *                          one was updated; -1 on SQLite and PostgreSQL (Sequelize returns null
+ *                          there).
  * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNKNOWN_ATTR, CQ_EUNIQUE (a conflict on
  *         another key), or the database's error (details: cq_db_error()).
  * @param model   the model; owned by its cq_db.
@@ -701,7 +700,7 @@ CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq
  * back as integers, max/min in the attribute's type, sum/avg as numbers.
  * @param[out] out  caller owns, free with cq_value_free(); NULL on failure.
  * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ; borrowed for the
- * call.
+ *            call.
  * @return CQ_OK, CQ_EINVALID (fn not a name), CQ_EUNKNOWN_ATTR, or the database's error.
  * @param model  the model; owned by its cq_db.
  * @param attr   an attribute's name, or "*" for count; borrowed for the call.
@@ -779,11 +778,10 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
  * server, also when the db has read servers (cq_open_opts.read_urls).
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
  * @param db        the connection; borrowed for the call.
- * @param sql       the statement, with a `?` for each parameter on every dialect (on
- *                  PostgreSQL cequel numbers them `$1`, `$2`... before sending); a `?` inside
- *                  quotes ('...', "...", `...`) is text, not a placeholder. The count of `?`
- *                  must match `params` (else CQ_EINVALID); PostgreSQL's own `$1` is not bound;
- * borrowed for the call.
+ * @param sql       the statement, with a `?` for each parameter on every dialect (on PostgreSQL
+ *                  cequel numbers them `$1`, `$2`... before sending); a `?` inside quotes ('...',
+ *                  "...", `...`) is text, not a placeholder. The count of `?` must match `params`
+ *                  (else CQ_EINVALID); PostgreSQL's own `$1` is not bound; borrowed for the call.
  * @param params    array of values bound in order; NULL for none; borrowed for the call.
  * @param txn       the transaction to run in; NULL for none; borrowed, stays the caller's.
  * @return CQ_OK, CQ_EDATABASE (and the constraint codes).
