@@ -140,13 +140,15 @@ static int dates(bench *b, const cq_instance *inst)
 static const cq_rows *many(const cq_instance *inst, const char *key)
 {
     const cq_rows *rows = NULL;
-    return cq_instance_included(inst, key, NULL, &rows) == 2 ? rows : NULL;
+    cq_instance_included(NULL, NULL, &rows, inst, key);
+    return rows;
 }
 
 static cq_instance *one(const cq_instance *inst, const char *key)
 {
     cq_instance *o = NULL;
-    return cq_instance_included(inst, key, &o, NULL) == 1 ? o : NULL;
+    cq_instance_included(NULL, &o, NULL, inst, key);
+    return o;
 }
 
 /* ---- W1 ---------------------------------------------------------------------------------- */
@@ -269,7 +271,7 @@ static void w1(bench *b, char *checksum, size_t size)
                                      { .instance = tag_by_index[a[1]] },
                                      { .instance = tag_by_index[a[2]] } };
             CHECK(b, cq_assoc_add(cq_rows_at(ps, j), b->post_tags, targets, 3,
-                                  &(cq_assoc_opts_write){ .transaction = txn }));
+                                  &(cq_assoc_write_opts){ .transaction = txn }));
             links += 3;
             if (k % 500 == 499) {
                 CHECK(b, cq_txn_commit(txn));
@@ -426,7 +428,7 @@ static void w4(bench *b, char *checksum, size_t size)
                                  { .instance = tag_by_index[t3[1]] },
                                  { .instance = tag_by_index[t3[2]] } };
         CHECK(b, cq_assoc_set(order[i], b->post_tags, targets, 3,
-                              &(cq_assoc_opts_write){ .transaction = txn }));
+                              &(cq_assoc_write_opts){ .transaction = txn }));
         bool has = false;
         CHECK(b, cq_assoc_has(&has, order[i], b->post_tags, targets, 3,
                               &(cq_find_opts){ .transaction = txn }));

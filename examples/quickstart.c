@@ -78,7 +78,7 @@ int main(void)
                                     { .name = "userId",
                                       .type = CQ_INTEGER,
                                       .references_model_handle = user,
-                                      .on_delete = "CASCADE" },
+                                      .on_delete = CQ_REF_CASCADE },
                                     { 0 } },
                        NULL),
           "define task");

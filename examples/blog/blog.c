@@ -64,10 +64,10 @@ int main(int argc, char **argv)
     CHECK(cq_assoc_create(NULL, ada, posts, V("{s:s}", "title", "Notes"), NULL));
     CHECK(cq_assoc_create(&hello, bob, posts, V("{s:s}", "title", "Hello"), NULL));
     CHECK(cq_assoc_add_instance(engines, tags, cq_rows_at(t, 0),
-                                &(cq_assoc_opts_write){ .through = V("{s:i}", "weight", 3) }));
+                                &(cq_assoc_write_opts){ .through = V("{s:i}", "weight", 3) }));
     CHECK(cq_assoc_add_instance(engines, tags, cq_rows_at(t, 1), NULL));
     CHECK(cq_assoc_add_instance(hello, tags, cq_rows_at(t, 2),
-                                &(cq_assoc_opts_write){ .through = V("{s:i}", "weight", 2) }));
+                                &(cq_assoc_write_opts){ .through = V("{s:i}", "weight", 2) }));
     const char *said = "{s:s, s:I}";
     CHECK(cq_assoc_create(NULL, engines, comments,
                           V(said, "text", "Great read", "commenterId", cq_instance_int(bob, "id")),

@@ -40,8 +40,10 @@ typedef struct cq_assoc_opts {
     const char *other_key;           /**< BTM: join column pointing at the target */
     const cq_attr *other_key_attr;   /**< BTM: object form of other_key */
     cq_flag constraints;             /**< REFERENCES on the foreign key; default on */
-    const char *on_delete;           /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;           /**< the same actions, for ON UPDATE */
+    cq_ref_action on_delete;         /**< ON DELETE of the key; default as Sequelize picks it:
+                                          SET NULL for a nullable key, else CASCADE (NO
+                                          ACTION for belongsTo) */
+    cq_ref_action on_update;         /**< ON UPDATE of the key; default CASCADE */
     const cq_value *scope;           /**< object of target attribute values (association scope);
                                           borrowed for the call (copied) */
     cq_type key_type;                /**< type of the injected key; default the referenced key's */
@@ -61,7 +63,7 @@ typedef struct cq_assoc_opts {
                                         getters skip them); default false. A given join model
                                         keeps its own `paranoid` option */
     bool hooks; /**< Sequelize's `hooks: true`: the source's beforeAssociate / afterAssociate
-                     hooks run for this call, and with `on_delete` "CASCADE" (hasOne /
+                     hooks run for this call, and with `on_delete` CQ_REF_CASCADE (hasOne /
                      hasMany) destroying a source row first destroys its rows one by one, so
                      their destroy hooks (and paranoid soft delete) run; default false */
 } cq_assoc_opts;
@@ -74,61 +76,148 @@ typedef struct cq_assoc_opts {
  *         empty name; a foreign key whose column clashes by case with another column of its
  *         table, or is longer than the dialect keeps, as cq_db_define() checks).
  *         A failed call leaves both models exactly as they were.
- * @param[out] out  the association (may be NULL).
- * @param source    the model the accessors are called on.
- * @param target    the associated model.
- * @param opts      NULL for defaults.
+ * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
+ * @param source    the model the accessors are called on; owned by its cq_db.
+ * @param target    the associated model; owned by its cq_db.
+ * @param opts      NULL for defaults; not kept.
  */
 CQ_EXTERN int cq_model_belongs_to(cq_assoc **out, cq_model *source, cq_model *target,
                                   const cq_assoc_opts *opts);
-/** Sequelize's `hasOne`: the key goes on the target; see cq_model_belongs_to(). */
+/**
+ * Sequelize's `hasOne`: the key goes on the target; see cq_model_belongs_to().
+ * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
+ * @param source  borrowed; owned by its cq_db.
+ * @param target  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EASSOC, CQ_EINVALID, CQ_ENOMEM, as cq_model_belongs_to().
+ */
 CQ_EXTERN int cq_model_has_one(cq_assoc **out, cq_model *source, cq_model *target,
                                const cq_assoc_opts *opts);
-/** Sequelize's `hasMany`: the key goes on the target; see cq_model_belongs_to(). */
+/**
+ * Sequelize's `hasMany`: the key goes on the target; see cq_model_belongs_to().
+ * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
+ * @param source  borrowed; owned by its cq_db.
+ * @param target  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EASSOC, CQ_EINVALID, CQ_ENOMEM, as cq_model_belongs_to().
+ */
 CQ_EXTERN int cq_model_has_many(cq_assoc **out, cq_model *source, cq_model *target,
                                 const cq_assoc_opts *opts);
-/** Sequelize's `belongsToMany`: two keys on the join model named by `opts->through`
- *  (required); see cq_model_belongs_to(). */
+/**
+ * Sequelize's `belongsToMany`: two keys on the join model named by `opts->through`
+ * (required); see cq_model_belongs_to().
+ * @param[out] out  the association, owned by the db (freed by cq_db_close()); may be NULL.
+ * @param source  borrowed; owned by its cq_db.
+ * @param target  borrowed; owned by its cq_db.
+ * @param opts  required (`through`); borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EASSOC (no `through`, ...), CQ_EINVALID, CQ_ENOMEM, as
+ *         cq_model_belongs_to().
+ */
 CQ_EXTERN int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                                        const cq_assoc_opts *opts);
 
 /* ---- introspection (all strings borrowed from the association) ---------------------- */
 
-/** Number of associations whose source is `m`. */
+/**
+ * Number of associations whose source is `m`.
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN size_t cq_model_assoc_count(const cq_model *m);
-/** Association `i` of `m`, in definition order; NULL out of range. */
+/**
+ * Association `i` of `m`, in definition order; NULL out of range (owned by the db).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i);
-/** Association of `m` whose alias (`as`) is `as`; NULL if none. */
+/**
+ * Association of `m` whose alias (`as`) is `as`; NULL if none (owned by the db).
+ * @param m  borrowed; owned by its cq_db.
+ * @param as  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN cq_assoc *cq_model_assoc(const cq_model *m, const char *as);
 
-/** The type of `a`. */
+/**
+ * The type of `a`.
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN cq_assoc_type cq_assoc_type_of(const cq_assoc *a);
-CQ_EXTERN const char *cq_assoc_type_name(cq_assoc_type t); /**< "belongsTo", ... */
-/** The source model. */
+/** Sequelize's name of an association type ("belongsTo", "hasOne", "hasMany",
+ *  "belongsToMany"), static; "unknown" for a value that is no type. */
+CQ_EXTERN const char *cq_assoc_type_name(cq_assoc_type t);
+/**
+ * The source model (owned by the db).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN cq_model *cq_assoc_source(const cq_assoc *a);
-/** The target model. */
+/**
+ * The target model (owned by the db).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN cq_model *cq_assoc_target(const cq_assoc *a);
-/** `as`: the key of included and nested-created data. */
+/**
+ * `as`: the key of included and nested-created data (borrowed from the association, which the db
+ * owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_as(const cq_assoc *a);
-/** The singular name (for the single accessors: getTask, addTask). */
+/**
+ * The singular name (for the single accessors: getTask, addTask) (borrowed from the association,
+ * which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_singular(const cq_assoc *a);
-/** The plural name (for the multiple accessors); for belongsTo/hasOne it is the target's
- *  plural when no `as` was given, and NULL when a string `as` was (as in Sequelize). */
+/**
+ * The plural name (for the multiple accessors); for belongsTo/hasOne it is the target's
+ * plural when no `as` was given, and NULL when a string `as` was (as in Sequelize) (borrowed from
+ * the association, which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_plural(const cq_assoc *a);
-/** Whether an `as` was given. */
+/**
+ * Whether an `as` was given.
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN bool cq_assoc_is_aliased(const cq_assoc *a);
-/** Foreign-key attribute name (on the source for belongsTo, the target for hasOne/hasMany,
- *  the join model for belongsToMany). */
+/**
+ * Foreign-key attribute name (on the source for belongsTo, the target for hasOne/hasMany,
+ * the join model for belongsToMany) (borrowed from the association, which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_foreign_key(const cq_assoc *a);
-/** The source attribute the key refers to (hasOne, hasMany, belongsToMany). */
+/**
+ * The source attribute the key refers to (hasOne, hasMany, belongsToMany) (borrowed from the
+ * association, which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_source_key(const cq_assoc *a);
-/** The target attribute the key refers to (belongsTo, belongsToMany). */
+/**
+ * The target attribute the key refers to (belongsTo, belongsToMany) (borrowed from the association,
+ * which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const char *cq_assoc_target_key(const cq_assoc *a);
-CQ_EXTERN const char *cq_assoc_other_key(const cq_assoc *a); /**< BTM only, else NULL */
-CQ_EXTERN cq_model *cq_assoc_through(const cq_assoc *a);     /**< BTM only, else NULL */
-/** The association scope (object of target values); NULL when none. */
+/**
+ * belongsToMany: the join model's attribute pointing at the target, borrowed from the
+ * association; NULL for other types.
+ * @param a  borrowed; owned by its models' cq_db.
+ */
+CQ_EXTERN const char *cq_assoc_other_key(const cq_assoc *a);
+/**
+ * belongsToMany: the join model, owned by the db; NULL for other types.
+ * @param a  borrowed; owned by its models' cq_db.
+ */
+CQ_EXTERN cq_model *cq_assoc_through(const cq_assoc *a);
+/**
+ * The association scope (object of target values); NULL when none (borrowed from the association,
+ * which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const cq_value *cq_assoc_scope(const cq_assoc *a);
-/** belongsToMany: the scope of the join rows; NULL when none. */
+/**
+ * belongsToMany: the scope of the join rows; NULL when none (borrowed from the association, which
+ * the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ */
 CQ_EXTERN const cq_value *cq_assoc_through_scope(const cq_assoc *a);
 
 /** Accessor kinds, named after Sequelize's `association.accessors` keys. */
@@ -145,12 +234,21 @@ typedef enum cq_accessor {
     CQ_ACC_COUNT
 } cq_accessor;
 
-/** Method name of an accessor ("getWorkers", "addWorker"...), NULL if the type lacks it. */
+/**
+ * Method name of an accessor ("getWorkers", "addWorker"...), NULL if the type lacks it (borrowed
+ * from the association, which the db owns).
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param kind  the accessor kind.
+ */
 CQ_EXTERN const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind);
 
 /**
  * Finds the association and accessor behind a Sequelize method name on model `m`
  * ("getInitiator", "addWorkers", ...).
+ * @param[out] assoc_out  the association, owned by the db (freed by cq_db_close()); may be NULL.
+ * @param[out] kind_out  caller's storage, written on success.
+ * @param m  borrowed; owned by its cq_db.
+ * @param method  NUL-terminated; borrowed for the call.
  * @return CQ_OK, CQ_EUNKNOWN_ASSOC when `m` has no such method (message names model and
  *         method; set on m's db).
  */
@@ -167,13 +265,13 @@ typedef struct cq_target {
 } cq_target;
 
 /** Options of the association setters, adders, removers and createX. */
-typedef struct cq_assoc_opts_write {
+typedef struct cq_assoc_write_opts {
     cq_txn *transaction;       /**< default: none */
     const cq_value *through;   /**< BTM add/set/create: join-row values (defaults); borrowed
                                     for the call */
     const char *const *fields; /**< create: only these attributes */
     bool no_save;              /**< belongsTo set: only change the instance in memory */
-} cq_assoc_opts_write;
+} cq_assoc_write_opts;
 
 /**
  * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne; for those
@@ -182,30 +280,75 @@ typedef struct cq_assoc_opts_write {
  * accepted (values bound). belongsToMany targets carry their join row (see
  * cq_instance_through()).
  * @param[out] out caller frees with cq_rows_free().
- * @param src      the source instance (saved).
- * @param a        an association whose source is `src`'s model.
- * @param opts     NULL for defaults.
+ * @param src      the source instance (saved); borrowed, stays the caller's.
+ * @param a        an association whose source is `src`'s model; owned by its models' cq_db.
+ * @param opts     NULL for defaults; not kept.
  * @return CQ_OK, CQ_EINVALID (unsaved source), CQ_EASSOC, CQ_EDATABASE.
  */
 CQ_EXTERN int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a,
                            const cq_find_opts *opts);
-/** setX. Single types take n = 0 (unset) or 1. hasOne given an unsaved instance of its
- *  target detaches the previous target, then saves the instance with the key set (an INSERT);
- *  other unsaved targets, and instances of another model, are CQ_EINVALID before any write.
- *  @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL (hasOne: detaching the previous target when the key
- *          is NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE. */
+/**
+ * setX. Single types take n = 0 (unset) or 1. hasOne given an unsaved instance of its
+ * target detaches the previous target, then saves the instance with the key set (an INSERT);
+ * other unsaved targets, and instances of another model, are CQ_EINVALID before any write.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param targets  array of `n` targets, borrowed for the call.
+ * @param n  number of `targets`.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL (hasOne: detaching the previous target when the key is
+ *         NOT NULL), CQ_EUNKNOWN_ATTR (a key missing from its model), CQ_EDATABASE.
+ */
 CQ_EXTERN int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                           const cq_assoc_opts_write *opts);
-/** addX / addXs (hasMany, belongsToMany). */
+                           const cq_assoc_write_opts *opts);
+/**
+ * addX / addXs (hasMany, belongsToMany).
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param targets  array of `n` targets, borrowed for the call.
+ * @param n  number of `targets`.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one association),
+ *         CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
+ *         (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                           const cq_assoc_opts_write *opts);
-/** removeX / removeXs (hasMany, belongsToMany). */
+                           const cq_assoc_write_opts *opts);
+/**
+ * removeX / removeXs (hasMany, belongsToMany).
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param targets  array of `n` targets, borrowed for the call.
+ * @param n  number of `targets`.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model, a to-one association),
+ *         CQ_EUNKNOWN_ATTR, CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server
+ *         (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets,
-                              size_t n, const cq_assoc_opts_write *opts);
-/** hasX / hasXs: true iff every given target is associated (true for n = 0). */
+                              size_t n, const cq_assoc_write_opts *opts);
+/**
+ * hasX / hasXs: true iff every given target is associated (true for n = 0).
+ * @param[out] out  caller's storage, written on success.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param targets  array of `n` targets, borrowed for the call.
+ * @param n  number of `targets`.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (unsaved source, a target of another model), CQ_ENOMEM,
+ *         or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets,
                            size_t n, const cq_find_opts *opts);
-/** countXs. */
+/**
+ * countXs.
+ * @param[out] out  caller's storage, written on success.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (unsaved source), CQ_EEAGER, CQ_ENOMEM, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
                              const cq_find_opts *opts);
 
@@ -222,46 +365,87 @@ CQ_EXTERN int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a,
  * @param opts      as cq_assoc_get(); NULL for defaults; borrowed for the call.
  * @return CQ_OK (also when there is none), CQ_EINVALID when `a` is a to-many association or
  *         not an association of `src`'s model, CQ_EDATABASE.
- * @param src      the source instance (saved).
- * @param a        a belongsTo or hasOne association whose source is `src`'s model.
+ * @param src      the source instance (saved); borrowed, stays the caller's.
+ * @param a        a belongsTo or hasOne association whose source is `src`'s model; owned by its
+ *                 models' cq_db.
  */
 CQ_EXTERN int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_assoc *a,
                                const cq_find_opts *opts);
-/** setX with one instance (borrowed; its keys are updated in memory too); NULL unsets a
- *  to-one association or empties a to-many one. Codes as cq_assoc_set(). */
+/**
+ * setX with one instance (borrowed; its keys are updated in memory too); NULL unsets a
+ * to-one association or empties a to-many one. Codes as cq_assoc_set().
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param target  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID, CQ_ENOTNULL, CQ_EUNKNOWN_ATTR, CQ_EDATABASE, as
+ *         cq_assoc_set() (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                    const cq_assoc_opts_write *opts);
-/** addX (hasMany, belongsToMany) with one instance (borrowed). @return as cq_assoc_add();
- *  CQ_EINVALID for a NULL target. */
+                                    const cq_assoc_write_opts *opts);
+/**
+ * addX (hasMany, belongsToMany) with one instance (borrowed). @return as cq_assoc_add();
+ * CQ_EINVALID for a NULL target.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param target  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or as cq_assoc_add() (CQ_EINVALID for a NULL target, CQ_ENOMEM,
+ *         CQ_EDATABASE; details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                    const cq_assoc_opts_write *opts);
-/** removeX (hasMany, belongsToMany) with one instance (borrowed). @return as
- *  cq_assoc_remove(); CQ_EINVALID for a NULL target. */
+                                    const cq_assoc_write_opts *opts);
+/**
+ * removeX (hasMany, belongsToMany) with one instance (borrowed). @return as
+ * cq_assoc_remove(); CQ_EINVALID for a NULL target.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param target  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or as cq_assoc_remove() (CQ_EINVALID for a NULL target,
+ *         CQ_ENOMEM, CQ_EDATABASE; details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_remove_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                                       const cq_assoc_opts_write *opts);
-/** hasX with one instance (borrowed): `*out` is whether it is associated with `src`.
- *  @return as cq_assoc_has(); CQ_EINVALID for a NULL target (`*out` false). */
+                                       const cq_assoc_write_opts *opts);
+/**
+ * hasX with one instance (borrowed): `*out` is whether it is associated with `src`.
+ * @param[out] out  caller's storage, written on success.
+ * @param src  borrowed for the call; stays the caller's.
+ * @param a  borrowed; owned by its models' cq_db.
+ * @param target  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return as cq_assoc_has(); CQ_EINVALID for a NULL target (`*out` false).
+ * @return CQ_OK, or as cq_assoc_has() (CQ_EINVALID for a NULL target, `*out`
+ *         false; CQ_EDATABASE; details: cq_db_error()).
+ */
 CQ_EXTERN int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc *a,
                                     cq_instance *target, const cq_find_opts *opts);
 
-/** createX: inserts a target (with scope values and key) and associates it.
- *  @param[out] out caller frees with cq_instance_free(); may be NULL.
- *  @param src      the source instance (saved).
- *  @param a        an association whose source is `src`'s model.
- *  @param values   the target's attribute values, borrowed.
- *  @param opts     NULL for defaults.
- *  @return the codes of cq_model_create(), CQ_EINVALID (unsaved source). */
+/**
+ * createX: inserts a target (with scope values and key) and associates it.
+ * @param[out] out caller frees with cq_instance_free(); may be NULL.
+ * @param src      the source instance (saved); borrowed, stays the caller's.
+ * @param a        an association whose source is `src`'s model; owned by its models' cq_db.
+ * @param values   the target's attribute values, borrowed.
+ * @param opts     NULL for defaults; not kept.
+ * @return CQ_OK, the codes of cq_model_create() (CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE,
+ *         CQ_EDATABASE, ...), CQ_EINVALID (unsaved source).
+ */
 CQ_EXTERN int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a,
-                              const cq_value *values, const cq_assoc_opts_write *opts);
+                              const cq_value *values, const cq_assoc_write_opts *opts);
 
 /**
  * The join row a belongsToMany target carries (as loaded by get), an instance of the join
  * model; borrowed from `inst`; NULL when none. It can be changed and saved.
+ * @param inst  borrowed for the call.
  */
 CQ_EXTERN cq_instance *cq_instance_through(const cq_instance *inst);
 /**
  * Attaches join-row data to a target before add/set (Sequelize's
  * `project.UserProjects = {status: 'started'}`); copied. It overrides opts->through key by key.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param data  an object, borrowed for the call (copied).
+ * @return CQ_OK, CQ_EINVALID (NULL instance, `data` not an object), CQ_ENOMEM.
  */
 CQ_EXTERN int cq_instance_set_through_data(cq_instance *inst, const cq_value *data);
 

@@ -38,6 +38,7 @@ typedef enum cq_flag {
  * Free memory that cequel allocated and handed to the caller as a plain buffer
  * (strings from cq_pluralize(), cq_value_to_json(), ...), with the allocator of
  * cq_set_allocator(). NULL is allowed.
+ * @param p  memory cequel allocated and handed over; freed. NULL is allowed.
  */
 CQ_EXTERN void cq_free(void *p);
 

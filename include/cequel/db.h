@@ -225,40 +225,62 @@ CQ_EXTERN int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts,
  * start a new call on db, or still use its models, once close has begun. Transactions left
  * open, by any thread, are rolled back; the transaction handles stay the caller's (free them
  * with cq_txn_free(), before or after). Instances and result sets must be freed before.
+ * @param db  closed and freed with everything it owns; NULL is allowed.
  */
 CQ_EXTERN void cq_db_close(cq_db *db);
 
-/** The calling thread's error record: the last failed call this thread made on `db` (or on
- *  anything reached from it; the record is per thread, shared by every db the thread uses).
- *  Owned by the library, valid until this thread's next call. Never NULL: for a NULL db, a
- *  constant record whose code is CQ_EINVALID. */
+/**
+ * The calling thread's error record: the last failed call this thread made on `db` (or on
+ * anything reached from it; the record is per thread, shared by every db the thread uses).
+ * Owned by the library, valid until this thread's next call. Never NULL: for a NULL db, a
+ * constant record whose code is CQ_EINVALID.
+ * @param db  borrowed for the call.
+ */
 CQ_EXTERN const cq_error *cq_db_error(const cq_db *db);
 
 /**
  * Freezes the models and associations now (the first statement or instance does it too).
  * After this, cq_db_define() and the association functions fail with CQ_EINVALID. Idempotent.
+ * @param db  borrowed for the call.
  * @return CQ_OK, CQ_EINVALID when db is NULL.
  */
 CQ_EXTERN int cq_db_freeze(cq_db *db);
-/** Whether the schema of `db` is frozen (see cq_db_freeze). */
+/**
+ * Whether the schema of `db` is frozen (see cq_db_freeze).
+ * @param db  borrowed for the call.
+ */
 CQ_EXTERN bool cq_db_is_frozen(const cq_db *db);
 
 /**
  * Reads the pool's figures.
  * @param[out] out  filled in; caller-owned.
- * @param db        the handle.
+ * @param db        the handle; borrowed for the call.
  * @return CQ_OK, CQ_EINVALID when out or db is NULL.
  */
 CQ_EXTERN int cq_db_pool_stats(cq_pool_stats *out, cq_db *db);
 
-/** The dialect of the connection. */
+/**
+ * The dialect of the connection.
+ * @param db  borrowed for the call.
+ */
 CQ_EXTERN cq_dialect cq_db_dialect(const cq_db *db);
 
-/** Model by name (as defined), borrowed from db; NULL if none. */
+/**
+ * Model by name (as defined), borrowed from db; NULL if none.
+ * @param db  borrowed for the call.
+ * @param name  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN cq_model *cq_db_model(const cq_db *db, const char *name);
-/** Number of models defined on `db`, join models created by associations included. */
+/**
+ * Number of models defined on `db`, join models created by associations included.
+ * @param db  borrowed for the call.
+ */
 CQ_EXTERN size_t cq_db_model_count(const cq_db *db);
-/** Model at position `i` in definition order (borrowed); NULL out of range. */
+/**
+ * Model at position `i` in definition order (borrowed); NULL out of range.
+ * @param db  borrowed for the call.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_model *cq_db_model_at(const cq_db *db, size_t i);
 
 /** Options of cq_db_sync(), cq_db_drop(), cq_model_sync() and cq_db_sync_plan(). */
@@ -273,12 +295,21 @@ typedef struct cq_sync_opts {
 /**
  * Creates every model's table (CREATE TABLE IF NOT EXISTS), dependencies first, each followed
  * by the indexes of its `indexes` option that the table does not have yet (by name).
+ * @param db  borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
  * @return CQ_OK, CQ_EDATABASE, CQ_ECYCLE (strict mode only), CQ_EUNKNOWN_MODEL /
  *         CQ_EUNKNOWN_ATTR (a reference to a model or key that does not exist).
  */
 CQ_EXTERN int cq_db_sync(cq_db *db, const cq_sync_opts *opts);
 
-/** Drops every model's table in reverse dependency order (DROP TABLE IF EXISTS). */
+/**
+ * Drops every model's table in reverse dependency order (DROP TABLE IF EXISTS).
+ * @param db  borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (NULL db), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
+ */
 CQ_EXTERN int cq_db_drop(cq_db *db, const cq_sync_opts *opts);
 
 /** Options of cq_db_transaction(). */
@@ -331,9 +362,9 @@ typedef int (*cq_txn_fn)(cq_txn *txn, void *user_data);
  * the innermost open transaction, as a savepoint; a failing nested call undoes only its own
  * work. Nested transactions that `fn` began with cq_db_transaction() and left open are
  * rolled back before its transaction ends; their handles stay the caller's (cq_txn_free()).
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param fn         required; `user_data` is passed through untouched.
- * @param user_data  passed to `fn` untouched.
+ * @param user_data  passed to `fn` untouched; never freed.
  * @param opts       NULL for defaults; not kept.
  * @return CQ_OK when `fn` succeeded and the commit did; `fn`'s own status when it failed
  *         (the rollback keeps the error `fn` left in cq_db_error(), or says which status `fn`
@@ -359,6 +390,7 @@ CQ_EXTERN int cq_txn_commit(cq_txn *txn);
 /**
  * Rolls back (to the savepoint) and ends `txn`; the handle is finished whatever the outcome
  * and is not freed: call cq_txn_free().
+ * @param txn  borrowed for the call; stays the caller's.
  * @return CQ_OK; CQ_EINVALID for the same misuse as cq_txn_commit(); CQ_EDATABASE,
  *         CQ_ECONNECT or CQ_ENOMEM from the server.
  */
@@ -368,14 +400,21 @@ CQ_EXTERN int cq_txn_rollback(cq_txn *txn);
  * Frees a transaction handle. One still open is rolled back first (with any transaction
  * nested in it), keeping the error record of the last call. May be called after
  * cq_db_close() (which rolls back an open transaction and finishes every handle). NULL ok.
+ * @param txn  freed (rolled back first when still open); NULL is allowed.
  */
 CQ_EXTERN void cq_txn_free(cq_txn *txn);
 
-/** Whether `txn` is still open (begun and neither committed nor rolled back); false for
- *  NULL. */
+/**
+ * Whether `txn` is still open (begun and neither committed nor rolled back); false for
+ * NULL.
+ * @param txn  borrowed for the call.
+ */
 CQ_EXTERN bool cq_txn_is_open(const cq_txn *txn);
 
-/** Identifier used in logs (1, 2, ...); 0 for NULL. */
+/**
+ * Identifier used in logs (1, 2, ...); 0 for NULL.
+ * @param txn  borrowed for the call.
+ */
 CQ_EXTERN uint64_t cq_txn_id(const cq_txn *txn);
 
 CQ_END_DECL

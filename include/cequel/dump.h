@@ -42,8 +42,9 @@ typedef struct cq_dump_opts {
  * @param[out] out  the dump; the caller owns it, free with cq_value_free(). NULL on failure.
  * @param db        borrowed.
  * @param opts      NULL for defaults; not kept.
- * @return CQ_OK, CQ_EDATABASE when a catalogue query fails, CQ_ENOMEM, CQ_EINVALID when
- *         `out` is NULL (details: cq_db_error()).
+ * @return CQ_OK, CQ_EDATABASE when a catalogue query fails (CQ_ECONNECT / CQ_ETIMEOUT when
+ *         the server is lost), CQ_ENOMEM, CQ_EINVALID when `out` is NULL (details:
+ *         cq_db_error()).
  */
 CQ_EXTERN int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts);
 
@@ -87,7 +88,8 @@ CQ_EXTERN int cq_golden_to_json(char **out, const cq_value *v);
  *                  failure.
  * @param db        borrowed.
  * @param result    borrowed; NULL for a null result.
- * @return CQ_OK, or a code of cq_db_dump() (details: cq_db_error()).
+ * @return CQ_OK, or a code of cq_db_dump(): CQ_EDATABASE, CQ_ENOMEM (details:
+ *         cq_db_error()).
  */
 CQ_EXTERN int cq_db_golden(char **out, cq_db *db, const cq_value *result);
 

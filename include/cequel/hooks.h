@@ -94,10 +94,10 @@ typedef struct cq_hook {
 /**
  * Whether `event` is one of the event names above.
  *
- * @param event  NUL-terminated name, may be NULL (false).
+ * @param event  NUL-terminated name, may be NULL (false); borrowed for the call.
  * @return true for a known event name.
  */
-CQ_EXTERN bool cq_hook_event_valid(const char *event);
+CQ_EXTERN bool cq_hook_event_is_valid(const char *event);
 
 /**
  * Adds a hook to `model` (v6 `Model.addHook(event, fn)`); hooks of one event run in the order
@@ -115,7 +115,7 @@ CQ_EXTERN int cq_model_add_hook(cq_model *model, const char *event, cq_hook_fn f
  * Adds a hook that names a callback bound later with cq_db_bind_hook() (schema files). A name
  * still unbound when the event runs fails the operation with CQ_EINVALID.
  *
- * @param model  the model.
+ * @param model  the model; owned by its cq_db.
  * @param event  v6's event name (copied).
  * @param name   the bound callback's name (copied).
  * @return CQ_OK, CQ_EINVALID (unknown event, NULL or empty name), CQ_ENOMEM.
@@ -125,10 +125,11 @@ CQ_EXTERN int cq_model_add_bound_hook(cq_model *model, const char *event, const 
 /**
  * Removes the hooks of `event` on `model` that call `fn` with `user_data` (v6 `removeHook`).
  *
- * @param model      the model.
- * @param event      the event name; "beforeSave" removes what cq_model_add_hook() added for it.
+ * @param model      the model; owned by its cq_db.
+ * @param event      the event name; "beforeSave" removes what cq_model_add_hook() added for it;
+ *                   borrowed for the call.
  * @param fn         the callback as added.
- * @param user_data  the user data as added.
+ * @param user_data  the user data as added; never freed.
  * @return CQ_OK, CQ_ENOTFOUND (no such hook), CQ_EINVALID (unknown event).
  */
 CQ_EXTERN int cq_model_remove_hook(cq_model *model, const char *event, cq_hook_fn fn,
@@ -150,10 +151,10 @@ CQ_EXTERN int cq_db_add_hook(cq_db *db, const char *event, cq_hook_fn fn, void *
  * Binds `name` to a hook callback, for hooks added by name (cq_model_add_bound_hook(),
  * cq_hook.bound, `hooks` in schema files). Binding a name again replaces it.
  *
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param name       copied.
  * @param fn         the callback.
- * @param user_data  passed to `fn` untouched.
+ * @param user_data  passed to `fn` untouched; never freed.
  * @return CQ_OK, CQ_EINVALID (NULL or empty name, NULL fn), CQ_ENOMEM.
  */
 CQ_EXTERN int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *user_data);
@@ -161,17 +162,17 @@ CQ_EXTERN int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *
 /**
  * Whether `name` is bound (cq_db_bind_hook()).
  *
- * @param db    the connection.
- * @param name  the name.
+ * @param db    the connection; borrowed for the call.
+ * @param name  the name; borrowed for the call.
  * @return true when bound.
  */
-CQ_EXTERN bool cq_db_hook_bound(const cq_db *db, const char *name);
+CQ_EXTERN bool cq_db_is_hook_bound(const cq_db *db, const char *name);
 
 /**
  * The `i`-th hook (0-based, models in definition order) added by name whose name is not bound
  * yet, so that a program (the CLI) can report them all before running anything.
  *
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param i          index among the unbound ones.
  * @param model_out  may be NULL; receives the model's name (borrowed from db).
  * @param event_out  may be NULL; receives the event name (static).
@@ -186,7 +187,7 @@ CQ_EXTERN const char *cq_db_unbound_hook(const cq_db *db, size_t i, const char *
  * beforeBulkUpdate / beforeBulkDestroy / beforeBulkRestore (v6 hooks change `options.where`).
  * The value is kept until the operation ends.
  *
- * @param ctx    the hook's context.
+ * @param ctx    the hook's context; borrowed for the call.
  * @param where  taken, even on failure; NULL is treated as a failed constructor.
  * @return CQ_OK, CQ_EINVALID (an event without a where), CQ_ENOMEM.
  */

@@ -41,6 +41,8 @@ typedef struct cq_log_opts {
 /**
  * Ready-made callback: prints `Executing (default): <sql>` (or `Executing (<txn id>): ...`)
  * to stderr like Sequelize v6, followed by the bound values as JSON.
+ * @param event  borrowed for the call.
+ * @param user_data  passed to `fn` untouched; never freed.
  */
 CQ_EXTERN void cq_log_stderr(const cq_log_event *event, void *user_data);
 

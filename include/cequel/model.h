@@ -71,6 +71,22 @@ typedef int (*cq_getter_fn)(cq_value **out, const struct cq_instance *inst, cons
 typedef int (*cq_setter_fn)(struct cq_instance *inst, const char *attr, cq_value *value,
                             void *user_data);
 
+/**
+ * A foreign key's referential action, for `on_delete` / `on_update` (Sequelize's `onDelete` /
+ * `onUpdate`, whose strings schema files keep: "CASCADE", "SET NULL", ...). 0 leaves the
+ * action to Sequelize's default: none for a plain attribute; for an association's key, as
+ * Sequelize picks it (onDelete SET NULL for a nullable key, else CASCADE (NO ACTION for
+ * belongsTo); onUpdate CASCADE).
+ */
+typedef enum cq_ref_action {
+    CQ_REF_DEFAULT = 0, /**< the default (see above) */
+    CQ_REF_CASCADE,     /**< CASCADE */
+    CQ_REF_SET_NULL,    /**< SET NULL */
+    CQ_REF_RESTRICT,    /**< RESTRICT */
+    CQ_REF_NO_ACTION,   /**< NO ACTION */
+    CQ_REF_SET_DEFAULT  /**< SET DEFAULT */
+} cq_ref_action;
+
 /** Generated default values (Sequelize's DataTypes.NOW / UUIDV4). */
 typedef enum cq_default_fn {
     CQ_DEFAULT_FN_NONE = 0,
@@ -108,8 +124,8 @@ typedef struct cq_attr {
                                             later); NULL = no reference */
     cq_model *references_model_handle; /**< same, as a handle (wins over the string) */
     const char *references_key;        /**< referenced attribute/column; default "id" */
-    const char *on_delete;             /**< RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL */
-    const char *on_update;             /**< same values */
+    cq_ref_action on_delete;           /**< ON DELETE action; default none */
+    cq_ref_action on_update;           /**< ON UPDATE action; default none */
     bool references_none;              /**< Sequelize's `references: null`: never a constraint, even
                                             when an association later uses this column */
     const cq_validator *validate;      /**< Sequelize's `validate`: list ending with a NULL key,
@@ -185,7 +201,7 @@ typedef struct cq_model_opts {
  * (cq_attr.get_bound, `"get": "name"` in schema files). Binding a name again replaces it.
  * A getter called through a name gets the binding's `user_data`.
  *
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param name       copied.
  * @param fn         the callback.
  * @param user_data  passed to `fn` untouched; not freed.
@@ -197,7 +213,7 @@ CQ_EXTERN int cq_db_bind_getter(cq_db *db, const char *name, cq_getter_fn fn, vo
  * Binds `name` to a setter callback (cq_attr.set_bound, `"set": "name"` in schema files);
  * see cq_db_bind_getter().
  *
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param name       copied.
  * @param fn         the callback.
  * @param user_data  passed to `fn` untouched; not freed.
@@ -211,7 +227,7 @@ CQ_EXTERN int cq_db_bind_setter(cq_db *db, const char *name, cq_setter_fn fn, vo
  * running anything. Reading (getter) or setting (setter) such an attribute fails with
  * CQ_EINVALID.
  *
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param i          index among the unbound ones.
  * @param model_out  may be NULL; receives the model's name (borrowed from db).
  * @param attr_out   may be NULL; receives the attribute's name (borrowed from db).
@@ -226,14 +242,14 @@ CQ_EXTERN const char *cq_db_unbound_accessor(const cq_db *db, size_t i, const ch
  * A model without a primary key gets `id` INTEGER auto-increment first.
  *
  * @param[out] out  the model, owned by `db` (freed by cq_db_close()); may be NULL.
- * @param db        the connection the model belongs to.
+ * @param db        the connection the model belongs to; borrowed for the call.
  * @param name      the model name (copied); the table name is derived from it.
  * @param attrs     zero-terminated list, copied; may be NULL for a model with no attributes.
- * @param opts      NULL for defaults; copied.
- * Names that reach the server are checked here (the message names the model and the option):
- * an empty name, two columns that are the same or differ only by case (`Id` next to `id`),
- * and a table, column or index name longer than the dialect keeps (63 bytes PostgreSQL, 64
- * characters MySQL) are refused with CQ_EINVALID.
+ * @param opts      NULL for defaults; copied. Names that reach the server are checked here (the
+ *                  message names the model and the option): an empty name, two columns that are the
+ *                  same or differ only by case (`Id` next to `id`), and a table, column or index
+ *                  name longer than the dialect keeps (63 bytes PostgreSQL, 64 characters MySQL)
+ *                  are refused with CQ_EINVALID.
  *
  * @return CQ_OK, CQ_EINVALID (duplicate model or attribute, missing type, bad onDelete, a bad
  *         name...), CQ_EUNKNOWN_MODEL (a references_model handle from another db).
@@ -241,32 +257,79 @@ CQ_EXTERN const char *cq_db_unbound_accessor(const cq_db *db, size_t i, const ch
 CQ_EXTERN int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
                            const cq_model_opts *opts);
 
-/** The model name as defined (borrowed). */
+/**
+ * The model name as defined (borrowed).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_name(const cq_model *m);
-/** The table name (derived or given), borrowed. */
+/**
+ * The table name (derived or given), borrowed.
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_table_name(const cq_model *m);
-/** The db the model belongs to. */
+/**
+ * The db the model belongs to (borrowed: the caller's handle).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN cq_db *cq_model_db(const cq_model *m);
-/** Number of attributes, including the generated id, timestamps and foreign keys. */
+/**
+ * Number of attributes, including the generated id, timestamps and foreign keys.
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN size_t cq_model_attr_count(const cq_model *m);
-/** Name of attribute `i` (definition order). Borrowed from the model. */
+/**
+ * Name of attribute `i` (definition order). Borrowed from the model.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_name(const cq_model *m, size_t i);
-/** Column of attribute `i` (its `field`, or the name). Borrowed from the model. */
+/**
+ * Column of attribute `i` (its `field`, or the name). Borrowed from the model.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_field(const cq_model *m, size_t i);
-/** Data type of attribute `i`. */
+/**
+ * Data type of attribute `i`.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_type cq_model_attr_type(const cq_model *m, size_t i);
-/** Whether attribute `i` accepts NULL. */
-CQ_EXTERN bool cq_model_attr_allow_null(const cq_model *m, size_t i);
-/** Whether attribute `i` is (part of) the primary key. */
+/**
+ * Whether attribute `i` accepts NULL (Sequelize's `allowNull`).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN bool cq_model_attr_is_nullable(const cq_model *m, size_t i);
+/**
+ * Whether attribute `i` is (part of) the primary key.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN bool cq_model_attr_is_primary_key(const cq_model *m, size_t i);
-/** Index of attribute `name`, or -1. */
+/**
+ * Index of attribute `name`, or -1.
+ * @param m  borrowed; owned by its cq_db.
+ * @param name  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN long cq_model_attr_index(const cq_model *m, const char *name);
-/** Name of the (first) primary-key attribute. */
+/**
+ * Name of the (first) primary-key attribute (borrowed from the model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_primary_key(const cq_model *m);
-/** Sync one model (CREATE TABLE IF NOT EXISTS; force drops first). */
+/**
+ * Sync one model (CREATE TABLE IF NOT EXISTS; force drops first).
+ * @param m  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (NULL model), CQ_EUNKNOWN_MODEL / CQ_EUNKNOWN_ATTR (a bad reference),
+ *         CQ_ENOMEM, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
+ */
 CQ_EXTERN int cq_model_sync(cq_model *m, const cq_sync_opts *opts);
 
-/** Name of a data type as Sequelize writes it ("STRING", "INTEGER", ...). */
+/** Name of a data type as Sequelize writes it ("STRING", "INTEGER", ...) (static text; "NONE" for a
+ * value that is no type). */
 CQ_EXTERN const char *cq_type_name(cq_type t);
 
 /* ---- introspection of attributes and models (src/model/introspect.c) -------------------
@@ -274,90 +337,247 @@ CQ_EXTERN const char *cq_type_name(cq_type t);
  * foreign keys injected by associations included. Strings are borrowed from the model.
  * An index out of range gives false / 0 / NULL. */
 
-/** Whether attribute `i` is auto-increment. */
-CQ_EXTERN bool cq_model_attr_auto_increment(const cq_model *m, size_t i);
-/** Single-column or composite unique (a `unique_name` implies unique). */
-CQ_EXTERN bool cq_model_attr_unique(const cq_model *m, size_t i);
-/** Name of the composite unique constraint; NULL when none was given. */
+/**
+ * Whether attribute `i` is auto-increment.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN bool cq_model_attr_is_auto_increment(const cq_model *m, size_t i);
+/**
+ * Single-column or composite unique (a `unique_name` implies unique).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN bool cq_model_attr_is_unique(const cq_model *m, size_t i);
+/**
+ * Name of the composite unique constraint; NULL when none was given (borrowed from the model, which
+ * its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_unique_name(const cq_model *m, size_t i);
-/** STRING/CHAR length as declared (0 = default 255). */
+/**
+ * STRING/CHAR length as declared (0 = default 255).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN int cq_model_attr_length(const cq_model *m, size_t i);
-/** DECIMAL precision or DATE fractional-second digits (0 = none). */
+/**
+ * DECIMAL precision or DATE fractional-second digits (0 = none).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN int cq_model_attr_precision(const cq_model *m, size_t i);
-/** DECIMAL scale (0 = none). */
+/**
+ * DECIMAL scale (0 = none).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN int cq_model_attr_scale(const cq_model *m, size_t i);
-/** The values of an ENUM (or ARRAY of ENUM) attribute, NULL-terminated, borrowed from the
- *  model; NULL for other types. */
+/**
+ * The values of an ENUM (or ARRAY of ENUM) attribute, NULL-terminated, borrowed from the
+ * model; NULL for other types.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *const *cq_model_attr_values(const cq_model *m, size_t i);
-/** The element type of an ARRAY attribute; CQ_TYPE_NONE for other types. */
+/**
+ * The element type of an ARRAY attribute; CQ_TYPE_NONE for other types.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_type cq_model_attr_element_type(const cq_model *m, size_t i);
-/** Literal default value, NULL when none. */
+/**
+ * Literal default value, NULL when none (borrowed from the model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const cq_value *cq_model_attr_default(const cq_model *m, size_t i);
-/** Generated default (NOW, UUIDV4) or CQ_DEFAULT_FN_NONE. */
+/**
+ * Generated default (NOW, UUIDV4) or CQ_DEFAULT_FN_NONE.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_default_fn cq_model_attr_default_fn(const cq_model *m, size_t i);
-/** True for attributes cequel added itself (default id, timestamps, injected keys). */
+/**
+ * True for attributes cequel added itself (default id, timestamps, injected keys).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN bool cq_model_attr_is_generated(const cq_model *m, size_t i);
-/** Referenced model or table name as stored; NULL when the attribute references nothing
- *  (or has `references: null`). */
+/**
+ * Referenced model or table name as stored; NULL when the attribute references nothing
+ * (or has `references: null`) (borrowed from the model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_references(const cq_model *m, size_t i);
-/** The referenced model (the name resolved as a model name, then as a table name); NULL
- *  when none or when the name is a table of no model. */
+/**
+ * The referenced model (the name resolved as a model name, then as a table name); NULL
+ * when none or when the name is a table of no model (owned by the db).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_model *cq_model_attr_references_model(const cq_model *m, size_t i);
-/** The referenced table: the model's table, else the stored name. */
+/**
+ * The referenced table: the model's table, else the stored name (borrowed from the model, which its
+ * cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_references_table(const cq_model *m, size_t i);
-/** The referenced key ("id" when not given); NULL when no reference. */
+/**
+ * The referenced key ("id" when not given); NULL when no reference (borrowed from the model, which
+ * its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_attr_references_key(const cq_model *m, size_t i);
-/** Sequelize's `references: null`. */
-CQ_EXTERN bool cq_model_attr_references_none(const cq_model *m, size_t i);
-/** ON DELETE action (upper case); NULL when none. */
-CQ_EXTERN const char *cq_model_attr_on_delete(const cq_model *m, size_t i);
-/** ON UPDATE action (upper case); NULL when none. */
-CQ_EXTERN const char *cq_model_attr_on_update(const cq_model *m, size_t i);
+/**
+ * Sequelize's `references: null`.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN bool cq_model_attr_has_null_references(const cq_model *m, size_t i);
+/**
+ * ON DELETE action of attribute `i` (as given, or as an association set it).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ * @return the action; CQ_REF_DEFAULT when none (or out of range).
+ */
+CQ_EXTERN cq_ref_action cq_model_attr_on_delete(const cq_model *m, size_t i);
+/**
+ * ON UPDATE action of attribute `i` (as given, or as an association set it).
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ * @return the action; CQ_REF_DEFAULT when none (or out of range).
+ */
+CQ_EXTERN cq_ref_action cq_model_attr_on_update(const cq_model *m, size_t i);
+/**
+ * The SQL words of an action ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"),
+ * as Sequelize writes them in DDL.
+ * @param action  the action.
+ * @return static text; NULL for CQ_REF_DEFAULT or a value that is no action.
+ */
+CQ_EXTERN const char *cq_ref_action_name(cq_ref_action action);
 
-/** Number of indexes declared with the `indexes` option. */
+/**
+ * Number of indexes declared with the `indexes` option.
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN size_t cq_model_index_count(const cq_model *m);
-/** Name of index `i` (given or generated), borrowed from the model; NULL out of range. */
+/**
+ * Name of index `i` (given or generated), borrowed from the model; NULL out of range.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_model_index_name(const cq_model *m, size_t i);
-/** Whether index `i` is unique. */
-CQ_EXTERN bool cq_model_index_unique(const cq_model *m, size_t i);
-/** Columns of index `i`: NULL-terminated, borrowed from the model; NULL out of range. */
+/**
+ * Whether index `i` is unique.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN bool cq_model_index_is_unique(const cq_model *m, size_t i);
+/**
+ * Columns of index `i`: NULL-terminated, borrowed from the model; NULL out of range.
+ * @param m  borrowed; owned by its cq_db.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *const *cq_model_index_fields(const cq_model *m, size_t i);
 
-/** The model's `name.singular` (derived or given). */
+/**
+ * The model's `name.singular` (derived or given) (borrowed from the model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_name_singular(const cq_model *m);
-/** The model's `name.plural` (derived or given). */
+/**
+ * The model's `name.plural` (derived or given) (borrowed from the model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_name_plural(const cq_model *m);
-/** The `underscored` option. */
-CQ_EXTERN bool cq_model_underscored(const cq_model *m);
-/** Whether the model has timestamps. */
-CQ_EXTERN bool cq_model_timestamps(const cq_model *m);
-/** Attribute name of createdAt; NULL when the model has none. */
+/**
+ * The `underscored` option.
+ * @param m  borrowed; owned by its cq_db.
+ */
+CQ_EXTERN bool cq_model_is_underscored(const cq_model *m);
+/**
+ * Whether the model has timestamps.
+ * @param m  borrowed; owned by its cq_db.
+ */
+CQ_EXTERN bool cq_model_has_timestamps(const cq_model *m);
+/**
+ * Attribute name of createdAt; NULL when the model has none (borrowed from the model, which its
+ * cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_created_at(const cq_model *m);
-/** Attribute name of updatedAt; NULL when the model has none. */
+/**
+ * Attribute name of updatedAt; NULL when the model has none (borrowed from the model, which its
+ * cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_updated_at(const cq_model *m);
-/** Whether the model is paranoid (soft delete). */
-CQ_EXTERN bool cq_model_paranoid(const cq_model *m);
-/** The deletedAt attribute of a paranoid model; NULL when not paranoid. */
+/**
+ * Whether the model is paranoid (soft delete).
+ * @param m  borrowed; owned by its cq_db.
+ */
+CQ_EXTERN bool cq_model_is_paranoid(const cq_model *m);
+/**
+ * The deletedAt attribute of a paranoid model; NULL when not paranoid (borrowed from the model,
+ * which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_deleted_at(const cq_model *m);
-/** The model's version attribute (optimistic locking), NULL when it has none. */
+/**
+ * The model's version attribute (optimistic locking), NULL when it has none (borrowed from the
+ * model, which its cq_db owns).
+ * @param m  borrowed; owned by its cq_db.
+ */
 CQ_EXTERN const char *cq_model_version_attribute(const cq_model *m);
 
 /* Associated data an instance carries (what an include loaded or a nested create made).
  * cq_instance is declared in cequel/query.h. */
 struct cq_instance;
 struct cq_rows;
-/** Number of included associations the instance carries. */
-CQ_EXTERN size_t cq_instance_included_count(const struct cq_instance *inst);
-/** The key (an association's `as`) of the i-th included association; borrowed. */
-CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, size_t i);
 /**
- * The data under included key `key` (an association's `as`), borrowed from the instance.
- * @return 0 when the instance carries nothing under `key`; 1 for a single association
- *         (`*one_out` is the instance or NULL); 2 for a to-many one (`*many_out`).
- *         Either out pointer may be NULL.
+ * Number of included associations the instance carries.
+ * @param inst  borrowed for the call.
  */
-CQ_EXTERN int cq_instance_included(const struct cq_instance *inst, const char *key,
-                                   struct cq_instance **one_out, const struct cq_rows **many_out);
+CQ_EXTERN size_t cq_instance_included_count(const struct cq_instance *inst);
+/**
+ * The key (an association's `as`) of the i-th included association; borrowed.
+ * @param inst  borrowed for the call.
+ * @param i  position, 0-based.
+ */
+CQ_EXTERN const char *cq_instance_included_key(const struct cq_instance *inst, size_t i);
+/** What an instance carries under an included key (cq_instance_included()). */
+typedef enum cq_included_kind {
+    CQ_INCLUDED_NONE = 0, /**< nothing: no include loaded data under that key */
+    CQ_INCLUDED_ONE,      /**< a to-one association (belongsTo, hasOne): an instance or none */
+    CQ_INCLUDED_MANY      /**< a to-many association (hasMany, belongsToMany): rows */
+} cq_included_kind;
+
+/**
+ * The data under included key `key` (an association's `as`), whatever its kind: for code
+ * that walks every key (cq_instance_included_key()); cq_instance_included_one() and
+ * cq_instance_included_many() read a key whose kind is known. A key the instance does not
+ * carry is not an error: `*kind_out` is CQ_INCLUDED_NONE.
+ *
+ * @param[out] kind_out  caller's storage, may be NULL: CQ_INCLUDED_NONE, CQ_INCLUDED_ONE or
+ *                       CQ_INCLUDED_MANY (CQ_INCLUDED_NONE on failure).
+ * @param[out] one_out   caller's storage, may be NULL: for CQ_INCLUDED_ONE the instance
+ *                       (NULL when the include found none), borrowed from `inst` until it
+ *                       (or the rows holding it) is freed; NULL otherwise.
+ * @param[out] many_out  caller's storage, may be NULL: for CQ_INCLUDED_MANY the rows
+ *                       (possibly empty), borrowed from `inst` likewise; NULL otherwise.
+ * @param inst           borrowed for the call.
+ * @param key            NUL-terminated; borrowed for the call.
+ * @return CQ_OK (also when nothing is under `key`), CQ_EINVALID for a NULL `inst` or `key`
+ *         (every out-parameter cleared).
+ */
+CQ_EXTERN int cq_instance_included(cq_included_kind *kind_out, struct cq_instance **one_out,
+                                   const struct cq_rows **many_out, const struct cq_instance *inst,
+                                   const char *key);
 /**
  * Typed readers of included data (what `include` loaded, keyed by the association's `as`).
  * Everything they return is borrowed from `inst` and lives until the instance (or the rows
@@ -392,18 +612,31 @@ CQ_EXTERN int cq_instance_included(const struct cq_instance *inst, const char *k
  *     }
  *     cq_rows_free(users);
  */
-/** The instance a to-one include (belongsTo, hasOne) loaded under `as`; NULL when it found
- *  none, or when `inst` carries nothing under `as` or a to-many result there. */
+/**
+ * The instance a to-one include (belongsTo, hasOne) loaded under `as`; NULL when it found
+ * none, or when `inst` carries nothing under `as` or a to-many result there (borrowed from `inst`
+ * until it, or the rows holding it, is freed).
+ * @param inst  borrowed for the call.
+ * @param as  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN struct cq_instance *cq_instance_included_one(const struct cq_instance *inst,
                                                        const char *as);
-/** The rows a to-many include (hasMany, belongsToMany) loaded under `as` (possibly empty);
- *  NULL when `inst` carries nothing under `as` or a to-one result there. cq_rows_count()
- *  of NULL is 0, so a loop over the result needs no check. Each belongsToMany target
- *  carries its join row: cq_instance_through() (cequel/assoc.h). */
+/**
+ * The rows a to-many include (hasMany, belongsToMany) loaded under `as` (possibly empty);
+ * NULL when `inst` carries nothing under `as` or a to-one result there. cq_rows_count()
+ * of NULL is 0, so a loop over the result needs no check. Each belongsToMany target
+ * carries its join row: cq_instance_through() (cequel/assoc.h) (borrowed from `inst` until it, or
+ * the rows holding it, is freed).
+ * @param inst  borrowed for the call.
+ * @param as  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN const struct cq_rows *cq_instance_included_many(const struct cq_instance *inst,
                                                           const char *as);
-/** Property key of the belongsToMany join row the instance carries (the join model's name),
- *  NULL when none (see cq_instance_through()). */
+/**
+ * Property key of the belongsToMany join row the instance carries (the join model's name),
+ * NULL when none (see cq_instance_through()) (borrowed from the instance).
+ * @param inst  borrowed for the call.
+ */
 CQ_EXTERN const char *cq_instance_through_key(const struct cq_instance *inst);
 
 CQ_END_DECL

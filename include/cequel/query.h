@@ -275,7 +275,7 @@ typedef struct cq_aggregate_opts {
  * New unsaved instance (Sequelize's `Model.build`). Defaults are applied; `values`
  * (an object keyed by attribute name, may be NULL) is borrowed and copied.
  * @param[out] out  caller owns, free with cq_instance_free(). NULL on failure.
- * @param model     the model.
+ * @param model     the model; owned by its cq_db.
  * @param values    attribute values, borrowed; NULL for none.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (value of the wrong type).
  */
@@ -284,10 +284,10 @@ CQ_EXTERN int cq_model_build(cq_instance **out, cq_model *model, const cq_value 
 /**
  * build + save (INSERT). Generated keys and defaults are filled in after the insert.
  * @param[out] out  caller owns, free with cq_instance_free(); may be NULL to discard.
- * @param model     the model.
+ * @param model     the model; owned by its cq_db.
  * @param values    object of attribute values (and, with `opts->include`, associated data
  *                  under the associations' keys), borrowed.
- * @param opts      NULL for defaults.
+ * @param opts      NULL for defaults; not kept.
  * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, CQ_EFOREIGNKEY, CQ_EDATABASE.
  */
 CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value *values,
@@ -297,15 +297,24 @@ CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value
  * Inserts every object of the array `values`, in one transaction (a savepoint inside the
  * caller's): either every row is inserted or none.
  * @param[out] out  the created instances, caller frees with cq_rows_free(); may be NULL.
- * @param model     the model.
+ * @param model     the model; owned by its cq_db.
  * @param values    array of objects, borrowed.
- * @param opts      NULL for defaults; `include` creates associated rows level by level.
- * @return the codes of cq_model_create().
+ * @param opts      NULL for defaults; `include` creates associated rows level by level; not kept.
+ * @return CQ_OK, or the codes of cq_model_create(): CQ_EVALIDATION, CQ_ENOTNULL,
+ *         CQ_EUNIQUE, CQ_EFOREIGNKEY, CQ_EDATABASE (details: cq_db_error()).
  */
 CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_value *values,
                                    const cq_write_opts *opts);
 
-/** INSERT when new, else UPDATE of the changed attributes only (nothing when none changed). */
+/**
+ * INSERT when new, else UPDATE of the changed attributes only (nothing when none changed).
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EVALIDATION / CQ_ENOTNULL (items: cq_db_validation_item()), CQ_EUNIQUE,
+ *         CQ_EFOREIGNKEY, CQ_ESTALE (a version model whose row moved), CQ_EINVALID, CQ_ENOMEM, a
+ *         hook's code, or CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details:
+ *         cq_db_error()).
+ */
 CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
 /**
  * Sequelize's instance.update: sets every key of `values` (borrowed), then saves. Without
@@ -314,6 +323,9 @@ CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
  * attributes changed before the call (a cq_instance_set() not saved yet) are neither
  * validated nor written, and stay changed for a later save. An unsaved instance is inserted
  * whole.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param values  borrowed for the call; not kept.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
  * @return CQ_OK, or the codes of cq_instance_save() (CQ_EVALIDATION, CQ_ENOTNULL,
  *         CQ_EUNKNOWN_ATTR for a key the model lacks, driver errors).
  */
@@ -323,23 +335,45 @@ CQ_EXTERN int cq_instance_update(cq_instance *inst, const cq_value *values,
  * DELETE the row by primary key. On a paranoid model (v6's soft delete) it sets deletedAt and
  * updatedAt to now instead (`UPDATE ... SET deletedAt, updatedAt WHERE pk`), and does nothing
  * when deletedAt is already set; `opts->force` deletes the row.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (unsaved instance), CQ_EFOREIGNKEY (still referenced),
+ *         CQ_ESTALE (a version model whose row moved), a hook's code, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
  */
 CQ_EXTERN int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts);
-/** Paranoid models (v6's restore): `UPDATE ... SET deletedAt = NULL, updatedAt = now WHERE pk`.
- *  @return CQ_OK, CQ_EINVALID (not paranoid, or unsaved). */
+/**
+ * Paranoid models (v6's restore): `UPDATE ... SET deletedAt = NULL, updatedAt = now WHERE pk`.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (not paranoid, or unsaved).
+ */
 CQ_EXTERN int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts);
-/** Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. Reads the
- *  write server, also when the db has read servers (the row's current state). */
+/**
+ * Re-read every attribute from the database; CQ_ENOTFOUND if the row is gone. Reads the
+ * write server, also when the db has read servers (the row's current state).
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, CQ_ENOTFOUND (the row is gone), CQ_EINVALID (unsaved instance), CQ_ENOMEM, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts);
 
 /**
  * Sets an attribute (Sequelize's `set`: through the attribute's setter when it has one);
  * takes ownership of `v` even on failure. Marks it changed when the value differs.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param attr  NUL-terminated; borrowed for the call.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type), or the setter's code.
+ * @param v     taken, even on failure; NULL is taken as a failed constructor.
  */
 CQ_EXTERN int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v);
-/** Value of an attribute, borrowed from the instance (valid until it changes); NULL when
- *  the attribute is unknown or was not loaded. SQL NULL is a value of type CQ_VALUE_NULL. */
+/**
+ * Value of an attribute, borrowed from the instance (valid until it changes); NULL when
+ * the attribute is unknown or was not loaded. SQL NULL is a value of type CQ_VALUE_NULL.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN const cq_value *cq_instance_get(const cq_instance *inst, const char *attr);
 /** Options of cq_instance_get_value(). */
 typedef struct cq_get_opts {
@@ -352,30 +386,63 @@ typedef struct cq_get_opts {
  * @param[out] out  a new value, the caller frees it with cq_value_free(); a null value when
  *                  the attribute is unset. NULL on failure.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, or the getter's code.
- * @param inst  the instance.
- * @param attr  an attribute's name (VIRTUAL ones too).
- * @param opts  NULL for defaults (through getters).
+ * @param inst  the instance; borrowed for the call.
+ * @param attr  an attribute's name (VIRTUAL ones too); borrowed for the call.
+ * @param opts  NULL for defaults (through getters); not kept.
  */
 CQ_EXTERN int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *attr,
                                     const cq_get_opts *opts);
-/** Sequelize's `getDataValue(attr)`: the stored value, borrowed from the instance (also for
- *  a VIRTUAL attribute, whose value is NULL until set); NULL when unknown or unset. */
+/**
+ * Sequelize's `getDataValue(attr)`: the stored value, borrowed from the instance (also for
+ * a VIRTUAL attribute, whose value is NULL until set); NULL when unknown or unset.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *attr);
-/** Sequelize's `setDataValue(attr, v)`: stores `v` (taken, even on failure) without the
- *  attribute's setter; marks it changed when it differs. For setters to call.
- *  @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type). */
+/**
+ * Sequelize's `setDataValue(attr, v)`: stores `v` (taken, even on failure) without the
+ * attribute's setter; marks it changed when it differs. For setters to call.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (wrong value type).
+ * @param v     taken, even on failure.
+ */
 CQ_EXTERN int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v);
 
-/** Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
- *  another type. Text is borrowed from the instance. */
+/**
+ * Typed getters: CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION when the value is NULL or of
+ * another type. Text is borrowed from the instance.
+ * @param[out] out  caller's storage, written on success.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN int cq_instance_get_int(int64_t *out, const cq_instance *inst, const char *attr);
-/** Typed getter for FLOAT/REAL/DOUBLE/DECIMAL attributes (an integer converts, and so does a
- *  DECIMAL's exact text, to the nearest double); see cq_instance_get_int(). */
+/**
+ * Typed getter for FLOAT/REAL/DOUBLE/DECIMAL attributes (an integer converts, and so does a
+ * DECIMAL's exact text, to the nearest double); see cq_instance_get_int().
+ * @param[out] out  caller's storage, written on success.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (NULL or not a number).
+ */
 CQ_EXTERN int cq_instance_get_double(double *out, const cq_instance *inst, const char *attr);
-/** Typed getter for BOOLEAN attributes; see cq_instance_get_int(). */
+/**
+ * Typed getter for BOOLEAN attributes; see cq_instance_get_int().
+ * @param[out] out  caller's storage, written on success.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (NULL or not a boolean).
+ */
 CQ_EXTERN int cq_instance_get_bool(bool *out, const cq_instance *inst, const char *attr);
-/** Typed getter for text attributes (STRING, TEXT, DATE...); the text is borrowed from the
- *  instance. See cq_instance_get_int(). */
+/**
+ * Typed getter for text attributes (STRING, TEXT, DATE...); the text is borrowed from the
+ * instance. See cq_instance_get_int().
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @param[out] out  the text, borrowed from the instance (valid until the attribute
+ *                  changes or the instance is freed); NULL on failure.
+ * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EVALIDATION (NULL or not text).
+ */
 CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, const char *attr);
 /**
  * Readers that cannot fail, for printing and reading results: the value of `attr` as
@@ -383,46 +450,97 @@ CQ_EXTERN int cq_instance_get_text(const char **out, const cq_instance *inst, co
  * from the instance (valid until the attribute changes or the instance is freed) and an
  * unknown attribute, a NULL `inst` or an SQL NULL gives NULL / 0 / false. Use the
  * cq_instance_get_* forms above to tell those cases apart.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
  */
 CQ_EXTERN const char *cq_instance_text(const cq_instance *inst, const char *attr);
-/** The attribute as an integer, 0 when unknown or NULL (see cq_instance_text()).
- *  @param inst the instance. @param attr the attribute's name. @return the value. */
+/**
+ * The attribute as an integer, 0 when unknown or NULL (see cq_instance_text()).
+ * @param inst  borrowed for the call; NULL reads as 0.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @return the value.
+ */
 CQ_EXTERN int64_t cq_instance_int(const cq_instance *inst, const char *attr);
-/** The attribute as a boolean, false when unknown or NULL (see cq_instance_text()).
- *  @param inst the instance. @param attr the attribute's name. @return the value. */
+/**
+ * The attribute as a boolean, false when unknown or NULL (see cq_instance_text()).
+ * @param inst  borrowed for the call; NULL reads as false.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @return the value.
+ */
 CQ_EXTERN bool cq_instance_bool(const cq_instance *inst, const char *attr);
 
-/** Whether `attr` changed since load/save; with attr NULL, whether any attribute did. */
-CQ_EXTERN bool cq_instance_changed(const cq_instance *inst, const char *attr);
-/** Whether the instance was built and not saved yet. */
+/**
+ * Whether `attr` changed since load/save; with attr NULL, whether any attribute did.
+ * @param inst  borrowed for the call.
+ * @param attr  NUL-terminated; borrowed for the call.
+ */
+CQ_EXTERN bool cq_instance_has_changed(const cq_instance *inst, const char *attr);
+/**
+ * Whether the instance was built and not saved yet.
+ * @param inst  borrowed for the call.
+ */
 CQ_EXTERN bool cq_instance_is_new_record(const cq_instance *inst);
-/** The model of the instance. */
+/**
+ * The model of the instance (owned by its cq_db).
+ * @param inst  borrowed for the call.
+ */
 CQ_EXTERN cq_model *cq_instance_model(const cq_instance *inst);
 
-/** Sequelize's toJSON(): object of attributes in definition order, then included
- *  associations under their keys. With getters, as v6's `get({plain: true})`: the attributes
- *  that have a getter come first (their getters' values; VIRTUAL ones unless a find's
- *  `attributes` left them out), then the others. @param[out] out caller frees with
- *  cq_value_free().
- *  @param inst the instance. @return CQ_OK, CQ_ENOMEM. */
+/**
+ * Sequelize's toJSON(): object of attributes in definition order, then included
+ * associations under their keys. With getters, as v6's `get({plain: true})`: the attributes
+ * that have a getter come first (their getters' values; VIRTUAL ones unless a find's
+ * `attributes` left them out), then the others.
+ * @param[out] out  the caller owns it, free with cq_value_free(); NULL on failure.
+ * @param inst      borrowed for the call.
+ * @return CQ_OK, CQ_EINVALID (NULL instance), CQ_ENOMEM, or a getter's code.
+ */
 CQ_EXTERN int cq_instance_to_value(cq_value **out, const cq_instance *inst);
-/** toJSON as text; caller frees with cq_free(). */
+/**
+ * toJSON as text; caller frees with cq_free().
+ * @param[out] out  the caller owns it, free with cq_free(); NULL on failure.
+ * @param inst  borrowed for the call.
+ * @param flags  OR of CQ_JSON_COMPACT, CQ_JSON_INDENT, CQ_JSON_SORT_KEYS.
+ * @return CQ_OK, CQ_EINVALID (NULL instance), CQ_ENOMEM, or a getter's code.
+ */
 CQ_EXTERN int cq_instance_to_json(char **out, const cq_instance *inst, int flags);
 
-/** Frees an instance the caller owns, and what it carries. NULL ok. */
+/**
+ * Frees an instance the caller owns, and what it carries. NULL ok.
+ * @param inst  freed with what it carries; NULL is allowed.
+ */
 CQ_EXTERN void cq_instance_free(cq_instance *inst);
 
 /* ---- result sets ---------------------------------------------------------------- */
 
-/** Number of instances in `rows`. */
+/**
+ * Number of instances in `rows`.
+ * @param rows  borrowed for the call.
+ */
 CQ_EXTERN size_t cq_rows_count(const cq_rows *rows);
-/** Instance `i`, borrowed from rows (freed by cq_rows_free). */
+/**
+ * Instance `i`, borrowed from rows (freed by cq_rows_free).
+ * @param rows  borrowed for the call.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_instance *cq_rows_at(const cq_rows *rows, size_t i);
-/** Takes instance `i` out of rows: the caller owns it (cq_instance_free); rows keep a NULL. */
+/**
+ * Takes instance `i` out of rows: the caller owns it (cq_instance_free); rows keep a NULL.
+ * @param rows  borrowed for the call; stays the caller's.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_instance *cq_rows_take(cq_rows *rows, size_t i);
-/** toJSON of every instance, as an array. Caller frees with cq_value_free(). */
+/**
+ * toJSON of every instance, as an array. Caller frees with cq_value_free().
+ * @param[out] out  the caller owns it, free with cq_value_free(); NULL on failure.
+ * @param rows  borrowed for the call.
+ * @return CQ_OK, CQ_ENOMEM, or a getter's code.
+ */
 CQ_EXTERN int cq_rows_to_value(cq_value **out, const cq_rows *rows);
-/** Frees rows and every instance they still hold. NULL ok. */
+/**
+ * Frees rows and every instance they still hold. NULL ok.
+ * @param rows  freed with the instances it still holds; NULL is allowed.
+ */
 CQ_EXTERN void cq_rows_free(cq_rows *rows);
 
 /* ---- finders -------------------------------------------------------------------- */
@@ -430,42 +548,86 @@ CQ_EXTERN void cq_rows_free(cq_rows *rows);
 /**
  * Sequelize's findAll: every row matching `opts`, with its includes.
  * @param[out] out  caller owns, free with cq_rows_free(); NULL on failure.
- * @param model     the model.
- * @param opts      NULL for every row.
+ * @param model     the model; owned by its cq_db.
+ * @param opts      NULL for every row; not kept.
  * @return CQ_OK, CQ_EUNKNOWN_ATTR, CQ_EEAGER (a bad include), CQ_EINVALID, CQ_EDATABASE.
  */
 CQ_EXTERN int cq_model_find_all(cq_rows **out, cq_model *model, const cq_find_opts *opts);
-/** First match (LIMIT 1). `*out` is NULL and CQ_OK is returned when nothing matches. */
+/**
+ * First match (LIMIT 1). `*out` is NULL and CQ_OK is returned when nothing matches.
+ * @param[out] out  the caller owns it, free with cq_instance_free(); NULL on failure.
+ * @param model  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_find_all(): CQ_EUNKNOWN_ATTR, CQ_EEAGER,
+ *         CQ_EINVALID, CQ_EDATABASE (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_find_one(cq_instance **out, cq_model *model, const cq_find_opts *opts);
-/** By primary key value (borrowed). `*out` NULL and CQ_OK when absent. */
+/**
+ * By primary key value (borrowed). `*out` NULL and CQ_OK when absent.
+ * @param[out] out  the caller owns it, free with cq_instance_free(); NULL on failure.
+ * @param model  borrowed; owned by its cq_db.
+ * @param pk  borrowed for the call; not kept.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_find_all(): CQ_EUNKNOWN_ATTR, CQ_EEAGER,
+ *         CQ_EINVALID, CQ_EDATABASE (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_find_by_pk(cq_instance **out, cq_model *model, const cq_value *pk,
                                   const cq_find_opts *opts);
-/** Rows matching (ignoring limit, offset, order and attributes); with to-many includes it
- *  counts distinct parents, not joined rows. */
+/**
+ * Rows matching (ignoring limit, offset, order and attributes); with to-many includes it
+ * counts distinct parents, not joined rows.
+ * @param[out] out  caller's storage, written on success.
+ * @param model  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_find_all(): CQ_EUNKNOWN_ATTR, CQ_EEAGER,
+ *         CQ_EINVALID, CQ_EDATABASE (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_count(int64_t *out, cq_model *model, const cq_find_opts *opts);
 /**
  * Sequelize's findAndCountAll: the count of every matching row (cq_model_count, limit and
  * offset ignored), then the page (cq_model_find_all): two statements, the count first.
  * @param[out] rows_out   caller frees with cq_rows_free(); NULL on failure.
- * @param[out] count_out  the total; 0 on failure.
- * @param model           the model.
- * @param opts            as for cq_model_find_all().
- * @return the codes of cq_model_find_all().
+ * @param[out] count_out  caller's storage: the total; 0 on failure.
+ * @param model           the model; owned by its cq_db.
+ * @param opts            as for cq_model_find_all(); not kept.
+ * @return CQ_OK, or the codes of cq_model_find_all(): CQ_EUNKNOWN_ATTR, CQ_EEAGER,
+ *         CQ_EINVALID, CQ_EDATABASE (details: cq_db_error()).
  */
 CQ_EXTERN int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *model,
                                           const cq_find_opts *opts);
 
-/** UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL.
- *  On a paranoid model soft-deleted rows are left alone (`deletedAt IS NULL` is ANDed first). */
+/**
+ * UPDATE ... SET values WHERE opts->where (updatedAt is set too). `count_out` may be NULL.
+ * On a paranoid model soft-deleted rows are left alone (`deletedAt IS NULL` is ANDed first).
+ * @param[out] count_out  caller's storage (may be NULL): rows updated.
+ * @param model  borrowed; owned by its cq_db.
+ * @param values  borrowed for the call; not kept.
+ * @param opts  required (its where); borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (no where), CQ_EUNKNOWN_ATTR, CQ_EVALIDATION /
+ *         CQ_ENOTNULL, CQ_EUNIQUE, CQ_EFOREIGNKEY, a hook's code, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_update(int64_t *count_out, cq_model *model, const cq_value *values,
                               const cq_bulk_opts *opts);
-/** DELETE ... WHERE opts->where. A where is required (NULL opts is CQ_EINVALID); pass an
- *  empty object to delete every row on purpose. On a paranoid model: v6's
- *  `UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where>` (updatedAt untouched)
- *  unless `opts->force`. */
+/**
+ * DELETE ... WHERE opts->where. A where is required (NULL opts is CQ_EINVALID); pass an
+ * empty object to delete every row on purpose. On a paranoid model: v6's
+ * `UPDATE ... SET deletedAt = now WHERE deletedAt IS NULL AND <where>` (updatedAt untouched)
+ * unless `opts->force`.
+ * @param[out] count_out  caller's storage (may be NULL): rows deleted (or soft deleted).
+ * @param model  borrowed; owned by its cq_db.
+ * @param opts  required (its where); borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (no where), CQ_EUNKNOWN_ATTR, CQ_EFOREIGNKEY, a hook's code, or
+ *         CQ_EDATABASE, CQ_ECONNECT or CQ_ETIMEOUT from the server (details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_destroy(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
-/** Paranoid models (v6's Model.restore): `UPDATE ... SET deletedAt = NULL WHERE <where>`; NULL
- *  opts or no where restores every row. @return CQ_OK, CQ_EINVALID (not paranoid). */
+/**
+ * Paranoid models (v6's Model.restore): `UPDATE ... SET deletedAt = NULL WHERE <where>`; NULL
+ * opts or no where restores every row. @return CQ_OK, CQ_EINVALID (not paranoid).
+ * @param[out] count_out  caller's storage, written on success.
+ * @param model  borrowed; owned by its cq_db.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ */
 CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bulk_opts *opts);
 
 /**
@@ -473,11 +635,11 @@ CQ_EXTERN int cq_model_restore(int64_t *count_out, cq_model *model, const cq_bul
  * `fields` (borrowed) is an attribute name (text), an array of names, each moved by
  * `opts->by`, or an object of amounts (`{"n": 2, "m": -1}`, numbers; `by` is then unused).
  * updatedAt is set to now unless `opts->silent`; a version model's version moves by one.
- * @param[out] count_out  rows changed (may be NULL).
+ * @param[out] count_out  caller's storage: rows changed (may be NULL).
  * @param opts  required, with a where (an empty object moves every row); not kept.
  * @return CQ_OK, CQ_EINVALID (no where, bad fields or amounts), CQ_EUNKNOWN_ATTR, or the
  *         database's error (details: cq_db_error()).
- * @param model   the model.
+ * @param model   the model; owned by its cq_db.
  * @param fields  a name, an array of names, or an object of amounts (borrowed).
  */
 CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_value *fields,
@@ -490,11 +652,12 @@ CQ_EXTERN int cq_model_increment(int64_t *count_out, cq_model *model, const cq_v
  * @param[out] out  the row: as stored (RETURNING) on PostgreSQL and SQLite, the values given
  *                  plus the generated key on MySQL; caller owns it, free with
  *                  cq_instance_free(); may be NULL to discard.
- * @param[out] created_out  may be NULL; MySQL: 1 when a row was inserted, 0 when one was
- *                  updated; -1 on SQLite and PostgreSQL (Sequelize returns null there).
+ * @param[out] created_out  caller's storage, may be NULL; MySQL: 1 when a row was inserted, 0 when
+ *                          one was updated; -1 on SQLite and PostgreSQL (Sequelize returns null
+ *                          there).
  * @return CQ_OK, CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNKNOWN_ATTR, CQ_EUNIQUE (a conflict on
  *         another key), or the database's error (details: cq_db_error()).
- * @param model   the model.
+ * @param model   the model; owned by its cq_db.
  * @param values  the row's values (borrowed).
  * @param opts    NULL for defaults; not kept.
  */
@@ -507,10 +670,10 @@ CQ_EXTERN int cq_model_upsert(cq_instance **out, int *created_out, cq_model *mod
  * the unique violation ends the transaction and the row it created is found and returned
  * (`*created_out` false), as in Sequelize; a unique violation with no such row is returned.
  * @param[out] out  the row found or created; caller owns it, free with cq_instance_free().
- * @param[out] created_out  whether this call created it (may be NULL).
+ * @param[out] created_out  caller's storage: whether this call created it (may be NULL).
  * @return CQ_OK, CQ_EINVALID (no where), CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, or another
  *         CQ_E* code (details: cq_db_error()).
- * @param model  the model.
+ * @param model  the model; owned by its cq_db.
  * @param opts   required (its where); not kept.
  */
 CQ_EXTERN int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_model *model,
@@ -520,6 +683,12 @@ CQ_EXTERN int cq_model_find_or_create(cq_instance **out, bool *created_out, cq_m
  * without a transaction of its own (a savepoint inside `opts->transaction`); a unique
  * violation finds the row another writer created. Same arguments and codes as
  * cq_model_find_or_create().
+ * @param[out] out  the caller owns it, free with cq_instance_free(); NULL on failure.
+ * @param[out] created_out  caller's storage (may be NULL): whether this call created it.
+ * @param model  borrowed; owned by its cq_db.
+ * @param opts   required (its where); borrowed for the call, not kept.
+ * @return CQ_OK, CQ_EINVALID (no where), CQ_EVALIDATION, CQ_ENOTNULL, CQ_EUNIQUE, or another
+ *         CQ_E* code (details: cq_db_error()).
  */
 CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq_model *model,
                                         const cq_find_or_create_opts *opts);
@@ -530,36 +699,76 @@ CQ_EXTERN int cq_model_find_create_find(cq_instance **out, bool *created_out, cq
  * fn: value}, one per group (Sequelize's count({group}) and aggregate with group). Counts come
  * back as integers, max/min in the attribute's type, sum/avg as numbers.
  * @param[out] out  caller owns, free with cq_value_free(); NULL on failure.
- * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ...
+ * @param fn  a function name (letters, digits, `_`): count, sum, max, min, avg, ; borrowed for the
+ *            call.
  * @return CQ_OK, CQ_EINVALID (fn not a name), CQ_EUNKNOWN_ATTR, or the database's error.
- * @param model  the model.
- * @param attr   an attribute's name, or "*" for count.
+ * @param model  the model; owned by its cq_db.
+ * @param attr   an attribute's name, or "*" for count; borrowed for the call.
  * @param opts   NULL for defaults; not kept.
  */
 CQ_EXTERN int cq_model_aggregate(cq_value **out, cq_model *model, const char *attr, const char *fn,
                                  const cq_aggregate_opts *opts);
-/** cq_model_aggregate() with "max" (Model.max). */
+/**
+ * cq_model_aggregate() with "max" (Model.max).
+ * @param[out] out  the caller owns it, free with cq_value_free(); NULL on failure.
+ * @param model  borrowed; owned by its cq_db.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_aggregate() (CQ_EUNKNOWN_ATTR, CQ_EDATABASE).
+ */
 CQ_EXTERN int cq_model_max(cq_value **out, cq_model *model, const char *attr,
                            const cq_aggregate_opts *opts);
-/** cq_model_aggregate() with "min" (Model.min). */
+/**
+ * cq_model_aggregate() with "min" (Model.min).
+ * @param[out] out  the caller owns it, free with cq_value_free(); NULL on failure.
+ * @param model  borrowed; owned by its cq_db.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_aggregate() (CQ_EUNKNOWN_ATTR, CQ_EDATABASE).
+ */
 CQ_EXTERN int cq_model_min(cq_value **out, cq_model *model, const char *attr,
                            const cq_aggregate_opts *opts);
-/** cq_model_aggregate() with "sum" (Model.sum). */
+/**
+ * cq_model_aggregate() with "sum" (Model.sum).
+ * @param[out] out  the caller owns it, free with cq_value_free(); NULL on failure.
+ * @param model  borrowed; owned by its cq_db.
+ * @param attr  NUL-terminated; borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_aggregate() (CQ_EUNKNOWN_ATTR, CQ_EDATABASE).
+ */
 CQ_EXTERN int cq_model_sum(cq_value **out, cq_model *model, const char *attr,
                            const cq_aggregate_opts *opts);
-/** cq_model_increment() with `-` instead of `+` (Model.decrement). */
+/**
+ * cq_model_increment() with `-` instead of `+` (Model.decrement).
+ * @param[out] count_out  caller's storage, written on success.
+ * @param model  borrowed; owned by its cq_db.
+ * @param fields  borrowed for the call; not kept.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_model_increment() (CQ_EINVALID, CQ_EUNKNOWN_ATTR,
+ *         CQ_EDATABASE; details: cq_db_error()).
+ */
 CQ_EXTERN int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fields,
                                  const cq_increment_opts *opts);
 /**
  * Sequelize's instance.increment: the same UPDATE on the instance's own row (by primary key).
  * As in Sequelize, the instance's values are not changed: cq_instance_reload() reads the new
  * ones. `opts` may be NULL; a where in it is CQ_EINVALID.
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param fields  borrowed for the call; not kept.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
  * @return CQ_OK, CQ_EINVALID (unsaved instance, NULL handle), CQ_EUNKNOWN_ATTR, or the
  *         database's error.
  */
 CQ_EXTERN int cq_instance_increment(cq_instance *inst, const cq_value *fields,
                                     const cq_increment_opts *opts);
-/** cq_instance_increment() with `-` (instance.decrement). */
+/**
+ * cq_instance_increment() with `-` (instance.decrement).
+ * @param inst  borrowed for the call; stays the caller's.
+ * @param fields  borrowed for the call; not kept.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, or the codes of cq_instance_increment() (CQ_EINVALID,
+ *         CQ_EUNKNOWN_ATTR, CQ_EDATABASE; details: cq_db_error()).
+ */
 CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
                                     const cq_increment_opts *opts);
 
@@ -568,13 +777,13 @@ CQ_EXTERN int cq_instance_decrement(cq_instance *inst, const cq_value *fields,
  * tools. Rows come back as an array of objects keyed by column name. Always runs on the write
  * server, also when the db has read servers (cq_open_opts.read_urls).
  * @param[out] out  caller frees with cq_value_free(); may be NULL to discard rows.
- * @param db        the connection.
- * @param sql       the statement, with a `?` for each parameter on every dialect (on
- *                  PostgreSQL cequel numbers them `$1`, `$2`... before sending); a `?` inside
- *                  quotes ('...', "...", `...`) is text, not a placeholder. The count of `?`
- *                  must match `params` (else CQ_EINVALID); PostgreSQL's own `$1` is not bound.
- * @param params    array of values bound in order; NULL for none.
- * @param txn       the transaction to run in; NULL for none.
+ * @param db        the connection; borrowed for the call.
+ * @param sql       the statement, with a `?` for each parameter on every dialect (on PostgreSQL
+ *                  cequel numbers them `$1`, `$2`... before sending); a `?` inside quotes ('...',
+ *                  "...", `...`) is text, not a placeholder. The count of `?` must match `params`
+ *                  (else CQ_EINVALID); PostgreSQL's own `$1` is not bound; borrowed for the call.
+ * @param params    array of values bound in order; NULL for none; borrowed for the call.
+ * @param txn       the transaction to run in; NULL for none; borrowed, stays the caller's.
  * @return CQ_OK, CQ_EDATABASE (and the constraint codes).
  */
 CQ_EXTERN int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *params,

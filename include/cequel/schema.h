@@ -51,8 +51,12 @@ CQ_EXTERN int cq_db_load_schema(cq_db *db, const char *json, const cq_schema_opt
 
 /**
  * cq_db_load_schema() on the contents of the file at `path` (borrowed for the call).
- * @return the codes of cq_db_load_schema(), and CQ_EINVALID when the file cannot be read
+ * @param db  borrowed for the call.
+ * @param opts  NULL for defaults; borrowed for the call, not kept.
+ * @return CQ_OK, the codes of cq_db_load_schema() (CQ_EINVALID, CQ_EASSOC,
+ *         CQ_EUNKNOWN_MODEL, CQ_ENOMEM), and CQ_EINVALID when the file cannot be read
  *         (the message names the path and the system's reason).
+ * @param path  NUL-terminated; borrowed for the call.
  */
 CQ_EXTERN int cq_db_load_schema_file(cq_db *db, const char *path, const cq_schema_opts *opts);
 

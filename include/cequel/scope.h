@@ -60,10 +60,10 @@ typedef struct cq_scope_opts {
 /**
  * Sequelize's `Model.addScope(name, scope)`: keeps `scope` (copied) under `name`;
  * "defaultScope" sets the default scope.
- * @param model  the model.
+ * @param model  the model; owned by its cq_db.
  * @param name   the scope's name (copied).
- * @param scope  an object of finder options (see above).
- * @param opts   NULL for defaults.
+ * @param scope  an object of finder options (see above); borrowed for the call.
+ * @param opts   NULL for defaults; not kept.
  * @return CQ_OK, CQ_EINVALID (NULL or empty name, not an object, a key that is no finder
  *         option, the name taken without `override`), CQ_ENOMEM.
  */
@@ -73,11 +73,11 @@ CQ_EXTERN int cq_model_add_scope(cq_model *model, const char *name, const cq_val
 /**
  * A function scope: `fn` builds the options from the call's arguments each time the scope
  * is used.
- * @param model      the model.
+ * @param model      the model; owned by its cq_db.
  * @param name       the scope's name (copied; "defaultScope" is refused).
  * @param fn         the callback.
- * @param user_data  passed to `fn` untouched.
- * @param opts       NULL for defaults.
+ * @param user_data  passed to `fn` untouched; never freed.
+ * @param opts       NULL for defaults; not kept.
  * @return CQ_OK, CQ_EINVALID (NULL fn, bad name, name taken without `override`), CQ_ENOMEM.
  */
 CQ_EXTERN int cq_model_add_scope_fn(cq_model *model, const char *name, cq_scope_fn fn,
@@ -87,10 +87,10 @@ CQ_EXTERN int cq_model_add_scope_fn(cq_model *model, const char *name, cq_scope_
  * Binds a function scope by name for schema files, whose `scopes` give a function scope as
  * the name of a bound function (`"scopes": {"ageBelow": "ageBelow"}`). Bindings are looked
  * up when the scope is used, so they may come before or after the schema is loaded.
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param name       the binding's name (copied); binding it again replaces it.
  * @param fn         the callback.
- * @param user_data  passed to `fn` untouched.
+ * @param user_data  passed to `fn` untouched; never freed.
  * @return CQ_OK, CQ_EINVALID (NULL name or fn), CQ_ENOMEM.
  */
 CQ_EXTERN int cq_db_bind_scope(cq_db *db, const char *name, cq_scope_fn fn, void *user_data);
@@ -98,8 +98,8 @@ CQ_EXTERN int cq_db_bind_scope(cq_db *db, const char *name, cq_scope_fn fn, void
 /**
  * Whether the model has a scope of that name ("defaultScope": whether a default scope is
  * set).
- * @param model  the model.
- * @param name   the scope's name.
+ * @param model  the model; owned by its cq_db.
+ * @param name   the scope's name; borrowed for the call.
  * @return true when it has.
  */
 CQ_EXTERN bool cq_model_has_scope(const cq_model *model, const char *name);

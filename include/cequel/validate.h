@@ -80,11 +80,16 @@ typedef struct cq_validation_item {
 /**
  * Number of failures behind the last CQ_EVALIDATION / CQ_ENOTNULL on `db` (0 after any
  * other outcome). Valid until the next call on db, like cq_db_error().
+ * @param db  borrowed for the call.
  */
 CQ_EXTERN size_t cq_db_validation_count(const cq_db *db);
 
-/** Failure `i` (0-based, in v6's order), borrowed from db until the next call on it; NULL
- *  out of range. */
+/**
+ * Failure `i` (0-based, in v6's order), borrowed from db until the next call on it; NULL
+ * out of range.
+ * @param db  borrowed for the call.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const cq_validation_item *cq_db_validation_item(const cq_db *db, size_t i);
 
 /**
@@ -95,17 +100,24 @@ CQ_EXTERN const cq_validation_item *cq_db_validation_item(const cq_db *db, size_
  *
  * @param name  copied.
  * @return CQ_OK, CQ_EINVALID (NULL name or fn, or a frozen db), CQ_ENOMEM.
- * @param db         the connection.
+ * @param db         the connection; borrowed for the call.
  * @param fn         the callback.
- * @param user_data  passed to `fn` untouched.
+ * @param user_data  passed to `fn` untouched; never freed.
  */
 CQ_EXTERN int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn,
                                    void *user_data);
 
-/** Whether `name` is bound (cq_db_bind_validator). */
-CQ_EXTERN bool cq_db_validator_bound(const cq_db *db, const char *name);
+/**
+ * Whether `name` is bound (cq_db_bind_validator).
+ * @param db  borrowed for the call.
+ * @param name  NUL-terminated; borrowed for the call.
+ */
+CQ_EXTERN bool cq_db_is_validator_bound(const cq_db *db, const char *name);
 
-/** Whether `key` is the name of a built-in validator. */
+/**
+ * Whether `key` is the name of a built-in validator.
+ * @param key  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN bool cq_validator_is_builtin(const char *key);
 
 /**
@@ -128,7 +140,10 @@ CQ_EXTERN bool cq_validator_is_builtin(const char *key);
 CQ_EXTERN int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool model_level,
                                        cq_error *err);
 
-/** Frees a list made by cq_validators_from_value(). NULL is allowed. */
+/**
+ * Frees a list made by cq_validators_from_value(). NULL is allowed.
+ * @param list  taken and freed; NULL is allowed.
+ */
 CQ_EXTERN void cq_validators_free(cq_validator *list);
 
 /** Options of cq_instance_validate(). */

@@ -66,60 +66,137 @@ CQ_EXTERN cq_value *cq_value_bool(bool b);
 CQ_EXTERN cq_value *cq_value_int(int64_t i);
 /** A new double value holding `d`, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_double(double d);
-/** Copies `s` (NUL-terminated). NULL `s` gives a null value. */
+/**
+ * Copies `s` (NUL-terminated). NULL `s` gives a null value.
+ * @param s  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN cq_value *cq_value_text(const char *s);
-/** Copies `len` bytes of `s`. Text may not contain NUL bytes: such a value is refused with
- *  CQ_EINVALID wherever it would be sent to the database (binary data goes in a blob). */
+/**
+ * Copies `len` bytes of `s`. Text may not contain NUL bytes: such a value is refused with
+ * CQ_EINVALID wherever it would be sent to the database (binary data goes in a blob).
+ * @param s  NUL-terminated; borrowed for the call.
+ * @param len  number of bytes.
+ */
 CQ_EXTERN cq_value *cq_value_text_n(const char *s, size_t len);
-/** Copies `len` bytes. */
+/**
+ * Copies `len` bytes.
+ * @param data  borrowed for the call.
+ * @param len  number of bytes.
+ */
 CQ_EXTERN cq_value *cq_value_blob(const void *data, size_t len);
 /** A new empty array, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_array(void);
 /** A new empty object, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_object(void);
-/** Deep copy; NULL on OOM or when `v` is NULL. */
+/**
+ * Deep copy; NULL on OOM or when `v` is NULL (the caller owns the copy, free with cq_value_free()).
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN cq_value *cq_value_copy(const cq_value *v);
-/** Frees `v` and everything it owns. NULL allowed. */
+/**
+ * Frees `v` and everything it owns. NULL allowed.
+ * @param v  freed with everything it owns; NULL and the CQ_TRUE ... constants are ignored.
+ */
 CQ_EXTERN void cq_value_free(cq_value *v);
 
 /* Readers (borrow). A NULL value reads as CQ_VALUE_NULL / 0 / false / NULL. */
-/** The kind of `v` (CQ_VALUE_NULL for a NULL pointer). */
+/**
+ * The kind of `v` (CQ_VALUE_NULL for a NULL pointer).
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN cq_value_type cq_value_type_of(const cq_value *v);
-/** Whether `v` is NULL or a null value. */
+/**
+ * Whether `v` is NULL or a null value.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN bool cq_value_is_null(const cq_value *v);
-/** The boolean of a bool value (an int reads as non-zero); false for anything else. */
+/**
+ * The boolean of a bool value (an int reads as non-zero); false for anything else.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN bool cq_value_as_bool(const cq_value *v);
-/** Integer value; a double is truncated, a bool is 0/1, anything else is 0. */
+/**
+ * Integer value; a double is truncated, a bool is 0/1, anything else is 0.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN int64_t cq_value_as_int(const cq_value *v);
-/** Double value; an int is converted, anything else is 0. */
+/**
+ * Double value; an int is converted, anything else is 0.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN double cq_value_as_double(const cq_value *v);
-/** Text of a text value (borrowed, NUL-terminated), NULL for other types. */
+/**
+ * Text of a text value (borrowed, NUL-terminated), NULL for other types.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN const char *cq_value_as_text(const cq_value *v);
-/** Bytes of a blob (borrowed); `len_out` may be NULL. NULL for other types. */
+/**
+ * Bytes of a blob (borrowed); `len_out` may be NULL. NULL for other types.
+ * @param v  borrowed for the call; not kept.
+ * @param[out] len_out  caller's storage, written on success.
+ */
 CQ_EXTERN const void *cq_value_as_blob(const cq_value *v, size_t *len_out);
 
-/** Number of elements (array) or keys (object); 0 for scalars. */
+/**
+ * Number of elements (array) or keys (object); 0 for scalars.
+ * @param v  borrowed for the call; not kept.
+ */
 CQ_EXTERN size_t cq_value_size(const cq_value *v);
-/** Element `i` of an array, borrowed; NULL if out of range or not an array. */
+/**
+ * Element `i` of an array, borrowed; NULL if out of range or not an array.
+ * @param v  borrowed for the call; not kept.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_value *cq_value_array_get(const cq_value *v, size_t i);
-/** Appends `item` (ownership taken, even on failure). */
+/**
+ * Appends `item` (ownership taken, even on failure).
+ * @param array  borrowed; an array.
+ * @param item   taken, even on failure; NULL is taken as a failed constructor.
+ * @return CQ_OK, CQ_ENOMEM (also for a NULL `item`), CQ_EINVALID (`array` is not an
+ *         array; `item` is freed).
+ */
 CQ_EXTERN int cq_value_array_append(cq_value *array, cq_value *item);
-/** Value under `key`, borrowed; NULL if absent or not an object. */
+/**
+ * Value under `key`, borrowed; NULL if absent or not an object.
+ * @param v  borrowed for the call; not kept.
+ * @param key  NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN cq_value *cq_value_object_get(const cq_value *v, const char *key);
-/** Key at position `i` of an object (insertion order), borrowed; NULL if out of range. */
+/**
+ * Key at position `i` of an object (insertion order), borrowed; NULL if out of range.
+ * @param v  borrowed for the call; not kept.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN const char *cq_value_object_key(const cq_value *v, size_t i);
-/** Value at position `i` of an object, borrowed. */
+/**
+ * Value at position `i` of an object, borrowed.
+ * @param v  borrowed for the call; not kept.
+ * @param i  position, 0-based.
+ */
 CQ_EXTERN cq_value *cq_value_object_value(const cq_value *v, size_t i);
 /**
  * Sets `key` to `item` (ownership taken, even on failure). An existing key keeps its
  * position and its old value is freed.
+ * @param object  borrowed; an object.
+ * @param key     NUL-terminated, copied.
+ * @param item    taken, even on failure; NULL is taken as a failed constructor.
+ * @return CQ_OK, CQ_ENOMEM (also for a NULL `item`), CQ_EINVALID (`object` is not
+ *         an object, NULL key; `item` is freed).
  */
 CQ_EXTERN int cq_value_object_set(cq_value *object, const char *key, cq_value *item);
-/** Removes `key` if present. */
+/**
+ * Removes `key` if present.
+ * @param object  borrowed; the removed value is freed.
+ * @param key     NUL-terminated; borrowed for the call.
+ */
 CQ_EXTERN void cq_value_object_remove(cq_value *object, const char *key);
 
-/** Deep equality (an int and a double holding the same number are equal). */
-CQ_EXTERN bool cq_value_equal(const cq_value *a, const cq_value *b);
+/**
+ * Deep equality (an int and a double holding the same number are equal).
+ * @param a  borrowed for the call; not kept.
+ * @param b  borrowed for the call; not kept.
+ */
+CQ_EXTERN bool cq_value_is_equal(const cq_value *a, const cq_value *b);
 
 /** Flags for cq_value_to_json. */
 enum { CQ_JSON_COMPACT = 0, CQ_JSON_INDENT = 1, CQ_JSON_SORT_KEYS = 2 };
@@ -173,9 +250,20 @@ CQ_EXTERN int cq_value_pack(cq_value **out, const char *fmt, ...);
  * cq_value_pack() with the reason of a failure: `err` (caller-owned, may be NULL) gets
  * CQ_EINVALID and jansson's report with its source, line and column, e.g.
  * `<args>:1:4: NULL string` or `<format>:1:6: Unexpected end of format string`.
+ * @param[out] out  the new value; the caller frees it with cq_value_free(). NULL on failure.
+ * @param err       caller-owned, may be NULL.
+ * @param fmt       the format; borrowed for the call.
+ * @return CQ_OK, CQ_EINVALID, CQ_ENOMEM, as cq_value_pack().
  */
 CQ_EXTERN int cq_value_pack_ex(cq_value **out, cq_error *err, const char *fmt, ...);
-/** cq_value_pack_ex() for a `va_list` (for wrappers of your own); `ap` is consumed. */
+/**
+ * cq_value_pack_ex() for a `va_list` (for wrappers of your own); `ap` is consumed.
+ * @param[out] out  the new value; the caller frees it with cq_value_free(). NULL on failure.
+ * @param err       caller-owned, may be NULL.
+ * @param fmt       the format; borrowed for the call.
+ * @param ap        the arguments; consumed.
+ * @return CQ_OK, CQ_EINVALID, CQ_ENOMEM, as cq_value_pack().
+ */
 CQ_EXTERN int cq_value_vpack_ex(cq_value **out, cq_error *err, const char *fmt, va_list ap);
 
 CQ_END_DECL

@@ -605,7 +605,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
         for (size_t i = 0; i < n; i++) {
             bool dup = false;
             for (size_t k = 0; k < i; k++)
-                dup |= cq_value_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
+                dup |= cq_value_is_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
             want += !dup;
         }
     }
@@ -645,7 +645,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
 /* ---- belongsTo ------------------------------------------------------------------------- */
 
 static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *t,
-                          const cq_assoc_opts_write *o)
+                          const cq_assoc_write_opts *o)
 {
     cq_value *v;
     if (!t) {
@@ -757,7 +757,7 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     }
     cq_instance *old = cq_rows_count(cur) ? cq_rows_at(cur, 0) : NULL;
     const cq_value *srcv = source_value(src, a);
-    bool already = old && newkey && cq_value_equal(attr_value(old, pk), newkey);
+    bool already = old && newkey && cq_value_is_equal(attr_value(old, pk), newkey);
     if (old && !already) {
         cq_value *w = NULL;
         rc = pk_where_value(&w, a->target, attr_value(old, pk));
@@ -830,7 +830,7 @@ static int has_many_remove(cq_instance *src, const cq_assoc *a, const cq_target 
 static bool key_in(const cq_value *keys, const cq_value *k)
 {
     for (size_t i = 0; i < cq_value_size(keys); i++)
-        if (cq_value_equal(cq_value_array_get(keys, i), k))
+        if (cq_value_is_equal(cq_value_array_get(keys, i), k))
             return true;
     return false;
 }
@@ -915,7 +915,7 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
 static const cq_instance *find_row(const cq_rows *rows, const char *attr, const cq_value *k)
 {
     for (size_t i = 0; i < cq_rows_count(rows); i++)
-        if (cq_value_equal(attr_value(cq_rows_at(rows, i), attr), k))
+        if (cq_value_is_equal(attr_value(cq_rows_at(rows, i), attr), k))
             return cq_rows_at(rows, i);
     return NULL;
 }
@@ -967,7 +967,7 @@ static bool data_differs(const cq_instance *row, const cq_value *data)
 {
     for (size_t i = 0; i < cq_value_size(data); i++) {
         const cq_value *stored = attr_value(row, cq_value_object_key(data, i));
-        if (!cq_value_equal(stored, cq_value_object_value(data, i)))
+        if (!cq_value_is_equal(stored, cq_value_object_value(data, i)))
             return true;
     }
     return false;
@@ -1087,7 +1087,7 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
 /* ---- public entry points ---------------------------------------------------------------- */
 
 int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                 const cq_assoc_opts_write *opts)
+                 const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1126,7 +1126,7 @@ int cq_assoc_set(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 }
 
 int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                 const cq_assoc_opts_write *opts)
+                 const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1151,7 +1151,7 @@ int cq_assoc_add(cq_instance *src, const cq_assoc *a, const cq_target *targets, 
 }
 
 int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
-                    const cq_assoc_opts_write *opts)
+                    const cq_assoc_write_opts *opts)
 {
     if (!src || !a)
         return CQ_EINVALID;
@@ -1168,7 +1168,7 @@ int cq_assoc_remove(cq_instance *src, const cq_assoc *a, const cq_target *target
 }
 
 int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, const cq_value *values,
-                    const cq_assoc_opts_write *opts)
+                    const cq_assoc_write_opts *opts)
 {
     if (out)
         *out = NULL;

@@ -204,8 +204,8 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
         gen.references_model = NULL;
         gen.references_model_handle = NULL;
-        gen.on_delete = NULL;
-        gen.on_update = NULL;
+        gen.on_delete = CQ_REF_DEFAULT;
+        gen.on_update = CQ_REF_DEFAULT;
         gen.unique = o ? o->unique : false;
         /* add through the normal path (validates, names the column by the holder) */
         if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
@@ -228,9 +228,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         holder->nattrs++;
         if (!a->name || !a->field)
             return oom(db);
-        if (o && o->on_delete && !(a->on_delete = upper_dup(o->on_delete)))
+        if (o && o->on_delete && !(a->on_delete = upper_dup(cq_ref_action_name(o->on_delete))))
             return oom(db);
-        if (o && o->on_update && !(a->on_update = upper_dup(o->on_update)))
+        if (o && o->on_update && !(a->on_update = upper_dup(cq_ref_action_name(o->on_update))))
             return oom(db);
         idx = (long)holder->nattrs - 1;
     }
@@ -274,14 +274,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
     return CQ_OK;
 }
 
-static bool valid_action(const char *a)
+static bool valid_action(cq_ref_action a)
 {
-    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                      "SET NULL" };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (cq__strcaseeq(a, ok[i]))
-            return true;
-    return false;
+    return a >= CQ_REF_DEFAULT && a <= CQ_REF_SET_DEFAULT;
 }
 
 /* ---- common front part ------------------------------------------------------------- */
@@ -296,14 +291,16 @@ static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
         return cq__db_fail(db, target ? CQ_EASSOC : CQ_EINVALID,
                            "%s.%s called with something that's not a subclass of Sequelize.Model",
                            source->name, method_names[type]);
-    const char *acts[2] = { o->on_delete, o->on_update };
-    for (int i = 0; i < 2; i++)
-        if (acts[i] && !valid_action(acts[i]))
+    const cq_attr *fka = o->foreign_key_attr;
+    const cq_ref_action acts[4] = { o->on_delete, o->on_update, fka ? fka->on_delete : 0,
+                                    fka ? fka->on_update : 0 };
+    for (int i = 0; i < 4; i++)
+        if (!valid_action(acts[i]))
             return cq__db_fail(db, CQ_EINVALID,
-                               "%s.%s(%s): %s \"%s\" is not one of RESTRICT, CASCADE, NO ACTION, "
-                               "SET DEFAULT, SET NULL",
+                               "%s.%s(%s): %s %d is not a cq_ref_action (RESTRICT, CASCADE, NO "
+                               "ACTION, SET DEFAULT, SET NULL)",
                                source->name, method_names[type], target->name,
-                               i ? "onUpdate" : "onDelete", acts[i]);
+                               i % 2 ? "onUpdate" : "onDelete", (int)acts[i]);
     /* names that become aliases, attributes or columns: an empty one is refused here, not
      * by the server at sync */
     const char *const names[][2] = {
@@ -595,8 +592,8 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                       .key_type = o.key_type,
                       .constraints = a->constraints,
                       .fk_constraint = o.foreign_key_constraint == CQ_ON,
-                      .on_delete = o.on_delete,
-                      .on_update = o.on_update,
+                      .on_delete = cq_ref_action_name(o.on_delete),
+                      .on_update = cq_ref_action_name(o.on_update),
                       .null_delete = "SET NULL",
                       .notnull_delete = type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
         rc = inject_fk(holder, &f);
@@ -749,7 +746,8 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         a->references_none = false;
         if (!a->ref_model || !a->ref_key)
             return oom(db);
-        const char *acts[2] = { o->on_delete, o->on_update };
+        const char *acts[2] = { cq_ref_action_name(o->on_delete),
+                                cq_ref_action_name(o->on_update) };
         char **slots[2] = { &a->on_delete, &a->on_update };
         for (int k = 0; k < 2; k++) {
             if (acts[k] && (assoc_first || !*slots[k])) {

@@ -35,7 +35,7 @@ static size_t one(cq_target *t, cq_instance *target)
 }
 
 int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                          const cq_assoc_opts_write *opts)
+                          const cq_assoc_write_opts *opts)
 {
     cq_target t;
     size_t n = one(&t, target);
@@ -43,7 +43,7 @@ int cq_assoc_set_instance(cq_instance *src, const cq_assoc *a, cq_instance *targ
 }
 
 int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                          const cq_assoc_opts_write *opts)
+                          const cq_assoc_write_opts *opts)
 {
     if (!target)
         return src ? cq__db_fail(src->model->db, CQ_EINVALID,
@@ -55,7 +55,7 @@ int cq_assoc_add_instance(cq_instance *src, const cq_assoc *a, cq_instance *targ
 }
 
 int cq_assoc_remove_instance(cq_instance *src, const cq_assoc *a, cq_instance *target,
-                             const cq_assoc_opts_write *opts)
+                             const cq_assoc_write_opts *opts)
 {
     if (!target)
         return src ? cq__db_fail(src->model->db, CQ_EINVALID,
@@ -84,13 +84,15 @@ int cq_assoc_has_instance(bool *out, cq_instance *src, const cq_assoc *a, cq_ins
 cq_instance *cq_instance_included_one(const cq_instance *inst, const char *as)
 {
     cq_instance *one_inst = NULL;
-    return cq_instance_included(inst, as, &one_inst, NULL) == 1 ? one_inst : NULL;
+    cq_instance_included(NULL, &one_inst, NULL, inst, as);
+    return one_inst;
 }
 
 const cq_rows *cq_instance_included_many(const cq_instance *inst, const char *as)
 {
     const cq_rows *many = NULL;
-    return cq_instance_included(inst, as, NULL, &many) == 2 ? many : NULL;
+    cq_instance_included(NULL, NULL, &many, inst, as);
+    return many;
 }
 
 /* ---- readers that cannot fail --------------------------------------------------------- */

@@ -42,7 +42,7 @@ static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
     memset(v, 0, sizeof *v);
     v->name = cq_model_attr_name(m, i);
     v->field = cq_model_attr_field(m, i);
-    v->allow_null = cq_model_attr_allow_null(m, i);
+    v->allow_null = cq_model_attr_is_nullable(m, i);
     v->primary_key = cq_model_attr_is_primary_key(m, i);
     cq_type t = cq_model_attr_type(m, i);
     int len = cq_model_attr_length(m, i), prec = cq_model_attr_precision(m, i),
@@ -74,8 +74,8 @@ static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
         }
         snprintf(v->type + n, sizeof v->type - n, t == CQ_ARRAY ? "))" : ")");
     }
-    v->auto_increment = cq_model_attr_auto_increment(m, i);
-    v->unique = cq_model_attr_unique(m, i);
+    v->auto_increment = cq_model_attr_is_auto_increment(m, i);
+    v->unique = cq_model_attr_is_unique(m, i);
     v->unique_name = cq_model_attr_unique_name(m, i);
     v->default_value = cq_model_attr_default(m, i);
     v->default_fn = cq_model_attr_default_fn(m, i);
@@ -84,8 +84,8 @@ static void attr_view_of(attr_view *v, const cq_model *m, size_t i)
         v->ref_model = cq_model_attr_references_model(m, i);
         v->ref_table = cq_model_attr_references_table(m, i);
         v->ref_key = cq_model_attr_references_key(m, i);
-        v->on_delete = cq_model_attr_on_delete(m, i);
-        v->on_update = cq_model_attr_on_update(m, i);
+        v->on_delete = cq_ref_action_name(cq_model_attr_on_delete(m, i));
+        v->on_update = cq_ref_action_name(cq_model_attr_on_update(m, i));
     }
 }
 
@@ -208,9 +208,9 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
         json_object_set_new(names, "singular", str_or_null(cq_model_name_singular(m)));
         json_object_set_new(names, "plural", str_or_null(cq_model_name_plural(m)));
         json_object_set_new(jm, "names", names);
-        json_object_set_new(jm, "underscored", json_boolean(cq_model_underscored(m)));
-        json_object_set_new(jm, "timestamps", json_boolean(cq_model_timestamps(m)));
-        if (cq_model_paranoid(m)) { /* only paranoid models say so */
+        json_object_set_new(jm, "underscored", json_boolean(cq_model_is_underscored(m)));
+        json_object_set_new(jm, "timestamps", json_boolean(cq_model_has_timestamps(m)));
+        if (cq_model_is_paranoid(m)) { /* only paranoid models say so */
             json_object_set_new(jm, "paranoid", json_true());
             json_object_set_new(jm, "deletedAt", json_string(cq_model_deleted_at(m)));
         }
@@ -231,7 +231,7 @@ int cli_cmd_describe(cq_db *db, const cli_schema *s, FILE *out)
                     json_array_append_new(fields, json_string(*f));
                 json_object_set_new(ji, "name", json_string(cq_model_index_name(m, k)));
                 json_object_set_new(ji, "fields", fields);
-                json_object_set_new(ji, "unique", json_boolean(cq_model_index_unique(m, k)));
+                json_object_set_new(ji, "unique", json_boolean(cq_model_index_is_unique(m, k)));
                 json_array_append_new(idx, ji);
             }
             json_object_set_new(jm, "indexes", idx);
@@ -342,7 +342,7 @@ static bool assoc_key_nullable(const cq_assoc *as)
 {
     cq_model *h = assoc_key_holder(as);
     long i = h ? cq_model_attr_index(h, cq_assoc_foreign_key(as)) : -1;
-    return i < 0 || cq_model_attr_allow_null(h, (size_t)i);
+    return i < 0 || cq_model_attr_is_nullable(h, (size_t)i);
 }
 
 /* Crow's-foot ends of an association edge drawn source -> target. */

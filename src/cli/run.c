@@ -218,13 +218,14 @@ static int ref_instance(runner *r, cq_instance **out, const cli_ref *ref, step_e
             inst = cq_instance_through(inst);
             continue;
         }
-        int got = cq_instance_included(inst, key, &one, &many);
-        if (got == 2 && idx >= 0 && (size_t)idx < cq_rows_count(many))
+        cq_included_kind got = CQ_INCLUDED_NONE;
+        cq_instance_included(&got, &one, &many, inst, key);
+        if (got == CQ_INCLUDED_MANY && idx >= 0 && (size_t)idx < cq_rows_count(many))
             one = cq_rows_at(many, (size_t)idx);
-        else if (got == 2)
+        else if (got == CQ_INCLUDED_MANY)
             return fail(e, CQ_EINVALID, "$%s.%s: %s is a list: give an index in range", ref->name,
                         ref->attr, key);
-        else if (got == 0)
+        else if (got == CQ_INCLUDED_NONE)
             return fail(e, CQ_EINVALID,
                         "$%s.%s: the instance carries no \"%s\" (no join row or "
                         "included association of that name)",
@@ -953,7 +954,7 @@ static int getter_opts(runner *r, pool *p, cq_find_opts *fo, json_t *opts, const
     return rc;
 }
 
-static int writer_opts(runner *r, pool *p, cq_assoc_opts_write *wo, json_t *opts,
+static int writer_opts(runner *r, pool *p, cq_assoc_write_opts *wo, json_t *opts,
                        const cli_step *st, const char *path, step_error *e)
 {
     int rc = step_txn(r, &wo->transaction, st->transaction, e);
@@ -992,7 +993,7 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
     cli_path_index(a0, args_path, 0);
     cli_path_index(a1, args_path, 1);
     cq_find_opts fo = { 0 };
-    cq_assoc_opts_write wo = { 0 };
+    cq_assoc_write_opts wo = { 0 };
     cq_target *targets = NULL;
     size_t n = 0;
     cq_rows *rows = NULL;

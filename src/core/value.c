@@ -369,7 +369,7 @@ void cq_value_object_remove(cq_value *object, const char *key)
     object->u.a.n--;
 }
 
-bool cq_value_equal(const cq_value *a, const cq_value *b)
+bool cq_value_is_equal(const cq_value *a, const cq_value *b)
 {
     cq_value_type ta = cq_value_type_of(a), tb = cq_value_type_of(b);
     if ((ta == CQ_VALUE_INT || ta == CQ_VALUE_DOUBLE) &&
@@ -392,7 +392,7 @@ bool cq_value_equal(const cq_value *a, const cq_value *b)
         if (a->u.a.n != b->u.a.n)
             return false;
         for (size_t i = 0; i < a->u.a.n; i++)
-            if (!cq_value_equal(a->u.a.items[i], b->u.a.items[i]))
+            if (!cq_value_is_equal(a->u.a.items[i], b->u.a.items[i]))
                 return false;
         return true;
     case CQ_VALUE_OBJECT:
@@ -400,7 +400,7 @@ bool cq_value_equal(const cq_value *a, const cq_value *b)
             return false;
         for (size_t i = 0; i < a->u.a.n; i++) {
             cq_value *o = cq_value_object_get(b, a->u.a.keys[i]);
-            if (!o || !cq_value_equal(a->u.a.items[i], o))
+            if (!o || !cq_value_is_equal(a->u.a.items[i], o))
                 return false;
         }
         return true;

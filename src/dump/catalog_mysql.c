@@ -239,7 +239,7 @@ static bool my_is_fk_index(const my_index_ctx *x, const char *index, const cq_va
     for (size_t i = 0; i < cq_value_size(x->fks); i++) {
         const cq_value *fk = cq_value_array_get(x->fks, i);
         const cq_value *fcols = cq_value_object_get(fk, "columns");
-        if (!cq_value_equal(fcols, cols) || !cq_value_size(cols))
+        if (!cq_value_is_equal(fcols, cols) || !cq_value_size(cols))
             continue;
         if (cq__streq(index, cq__dump_row_text(fk, "name")) ||
             cq__streq(index, cq_value_as_text(cq_value_array_get(cols, 0))))

@@ -76,7 +76,7 @@ static int event_of(const char *name)
     return -1;
 }
 
-bool cq_hook_event_valid(const char *event)
+bool cq_hook_event_is_valid(const char *event)
 {
     return event_of(event) >= 0;
 }
@@ -279,7 +279,7 @@ int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *user_data)
     return CQ_OK;
 }
 
-bool cq_db_hook_bound(const cq_db *db, const char *name)
+bool cq_db_is_hook_bound(const cq_db *db, const char *name)
 {
     return db && find_binding(db, name) != NULL;
 }

@@ -68,7 +68,7 @@ void cq_instance_free(cq_instance *inst)
 /* Stores a checked value; marks it changed when it differs from what was there. */
 static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
 {
-    if (mark && !cq_value_equal(inst->values[i], v))
+    if (mark && !cq_value_is_equal(inst->values[i], v))
         inst->changed[i] = true;
     if (mark && !inst->values[i])
         inst->changed[i] = true;
@@ -1383,7 +1383,7 @@ int cq_instance_get_text(const char **out, const cq_instance *inst, const char *
     return rc;
 }
 
-bool cq_instance_changed(const cq_instance *inst, const char *attr)
+bool cq_instance_has_changed(const cq_instance *inst, const char *attr)
 {
     if (!inst)
         return false;

@@ -12,7 +12,7 @@ static const cq__attr *attr_at(const cq_model *m, size_t i)
     return m && i < m->nattrs ? &m->attrs[i] : NULL;
 }
 
-bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
+bool cq_model_attr_is_auto_increment(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -20,7 +20,7 @@ bool cq_model_attr_auto_increment(const cq_model *m, size_t i)
     return a && a->auto_increment;
 }
 
-bool cq_model_attr_unique(const cq_model *m, size_t i)
+bool cq_model_attr_is_unique(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -140,7 +140,7 @@ const char *cq_model_attr_references_key(const cq_model *m, size_t i)
     return a->ref_key ? a->ref_key : "id";
 }
 
-bool cq_model_attr_references_none(const cq_model *m, size_t i)
+bool cq_model_attr_has_null_references(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -148,20 +148,36 @@ bool cq_model_attr_references_none(const cq_model *m, size_t i)
     return a && a->references_none;
 }
 
-const char *cq_model_attr_on_delete(const cq_model *m, size_t i)
+const char *cq_ref_action_name(cq_ref_action action)
 {
-    if (!m)
-        return NULL;
-    const cq__attr *a = attr_at(m, i);
-    return a ? a->on_delete : NULL;
+    static const char *const names[] = { NULL,       "CASCADE",   "SET NULL",
+                                         "RESTRICT", "NO ACTION", "SET DEFAULT" };
+    return (unsigned)action < sizeof names / sizeof names[0] ? names[action] : NULL;
 }
 
-const char *cq_model_attr_on_update(const cq_model *m, size_t i)
+/* The model keeps an action as its SQL words (upper case), what DDL writes. */
+static cq_ref_action action_of(const char *text)
+{
+    for (cq_ref_action r = CQ_REF_CASCADE; text && r <= CQ_REF_SET_DEFAULT; r++)
+        if (strcmp(text, cq_ref_action_name(r)) == 0)
+            return r;
+    return CQ_REF_DEFAULT;
+}
+
+cq_ref_action cq_model_attr_on_delete(const cq_model *m, size_t i)
 {
     if (!m)
-        return NULL;
+        return CQ_REF_DEFAULT;
     const cq__attr *a = attr_at(m, i);
-    return a ? a->on_update : NULL;
+    return a ? action_of(a->on_delete) : CQ_REF_DEFAULT;
+}
+
+cq_ref_action cq_model_attr_on_update(const cq_model *m, size_t i)
+{
+    if (!m)
+        return CQ_REF_DEFAULT;
+    const cq__attr *a = attr_at(m, i);
+    return a ? action_of(a->on_update) : CQ_REF_DEFAULT;
 }
 
 size_t cq_model_index_count(const cq_model *m)
@@ -178,7 +194,7 @@ const char *cq_model_index_name(const cq_model *m, size_t i)
     return m && i < m->nindexes ? m->indexes[i].name : NULL;
 }
 
-bool cq_model_index_unique(const cq_model *m, size_t i)
+bool cq_model_index_is_unique(const cq_model *m, size_t i)
 {
     if (!m)
         return false;
@@ -206,14 +222,14 @@ const char *cq_model_name_plural(const cq_model *m)
     return m ? m->plural : NULL;
 }
 
-bool cq_model_underscored(const cq_model *m)
+bool cq_model_is_underscored(const cq_model *m)
 {
     if (!m)
         return false;
     return m && m->underscored;
 }
 
-bool cq_model_timestamps(const cq_model *m)
+bool cq_model_has_timestamps(const cq_model *m)
 {
     if (!m)
         return false;
@@ -254,29 +270,30 @@ const char *cq_instance_included_key(const cq_instance *inst, size_t i)
     return inst && i < inst->ninc ? inst->inc[i].key : NULL;
 }
 
-int cq_instance_included(const cq_instance *inst, const char *key, cq_instance **one_out,
-                         const cq_rows **many_out)
+int cq_instance_included(cq_included_kind *kind_out, cq_instance **one_out,
+                         const cq_rows **many_out, const cq_instance *inst, const char *key)
 {
+    if (kind_out)
+        *kind_out = CQ_INCLUDED_NONE;
     if (one_out)
         *one_out = NULL;
     if (many_out)
         *many_out = NULL;
-    if (!inst)
-        return 0;
-    for (size_t i = 0; inst && key && i < inst->ninc; i++) {
+    if (!inst || !key)
+        return CQ_EINVALID;
+    for (size_t i = 0; i < inst->ninc; i++) {
         const cq__included *inc = &inst->inc[i];
         if (strcmp(inc->key, key) != 0)
             continue;
-        if (inc->many) {
-            if (many_out)
-                *many_out = inc->rows;
-            return 2;
-        }
-        if (one_out)
+        if (kind_out)
+            *kind_out = inc->many ? CQ_INCLUDED_MANY : CQ_INCLUDED_ONE;
+        if (inc->many && many_out)
+            *many_out = inc->rows;
+        else if (!inc->many && one_out)
             *one_out = inc->one;
-        return 1;
+        return CQ_OK;
     }
-    return 0;
+    return CQ_OK;
 }
 
 const char *cq_instance_through_key(const cq_instance *inst)
@@ -286,7 +303,7 @@ const char *cq_instance_through_key(const cq_instance *inst)
     return inst && inst->through ? inst->through_key : NULL;
 }
 
-bool cq_model_paranoid(const cq_model *m)
+bool cq_model_is_paranoid(const cq_model *m)
 {
     if (!m)
         return false;

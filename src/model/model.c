@@ -28,23 +28,9 @@ const char *cq_type_name(cq_type t)
     return (unsigned)t < sizeof type_names / sizeof type_names[0] ? type_names[t] : "NONE";
 }
 
-static bool valid_action(const char *a)
+static bool valid_action(cq_ref_action a)
 {
-    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                      "SET NULL" };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (cq__strcaseeq(a, ok[i]))
-            return true;
-    return false;
-}
-
-/* Upper-cased copy of an onDelete/onUpdate value (Sequelize upper-cases it verbatim). */
-static char *action_dup(const char *a)
-{
-    char *d = cq__strdup(a);
-    for (char *p = d; p && *p; p++)
-        *p = (char)toupper((unsigned char)*p);
-    return d;
+    return a >= CQ_REF_DEFAULT && a <= CQ_REF_SET_DEFAULT;
 }
 
 long cq__model_attr_index(const cq_model *m, const char *name)
@@ -152,16 +138,16 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     snprintf(option, sizeof option, "attribute \"%s\": references.key", src->name);
     if (cq__name_nonempty(db, m->name, option, src->references_key) != CQ_OK)
         return cq__last_error()->code;
-    if (src->on_delete && !valid_action(src->on_delete))
+    if (!valid_action(src->on_delete))
         return cq__db_fail(db, CQ_EINVALID,
-                           "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of "
-                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
-                           m->name, src->name, src->on_delete);
-    if (src->on_update && !valid_action(src->on_update))
+                           "model \"%s\": attribute \"%s\": onDelete %d is not a cq_ref_action "
+                           "(RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL)",
+                           m->name, src->name, (int)src->on_delete);
+    if (!valid_action(src->on_update))
         return cq__db_fail(db, CQ_EINVALID,
-                           "model \"%s\": attribute \"%s\": onUpdate \"%s\" is not one of "
-                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
-                           m->name, src->name, src->on_update);
+                           "model \"%s\": attribute \"%s\": onUpdate %d is not a cq_ref_action "
+                           "(RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL)",
+                           m->name, src->name, (int)src->on_update);
     if (src->length < 0 || src->precision < 0 || src->scale < 0)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": negative length",
                            m->name, src->name);
@@ -205,9 +191,9 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         oom |= !(a->ref_key = cq__strdup(src->references_key ? src->references_key : "id"));
     }
     if (src->on_delete)
-        oom |= !(a->on_delete = action_dup(src->on_delete));
+        oom |= !(a->on_delete = cq__strdup(cq_ref_action_name(src->on_delete)));
     if (src->on_update)
-        oom |= !(a->on_update = action_dup(src->on_update));
+        oom |= !(a->on_update = cq__strdup(cq_ref_action_name(src->on_update)));
     m->nattrs++;
     if (oom)
         return cq__db_fail(db, CQ_ENOMEM, "out of memory");
@@ -545,7 +531,7 @@ cq_type cq_model_attr_type(const cq_model *m, size_t i)
     return i < m->nattrs ? m->attrs[i].type : CQ_TYPE_NONE;
 }
 
-bool cq_model_attr_allow_null(const cq_model *m, size_t i)
+bool cq_model_attr_is_nullable(const cq_model *m, size_t i)
 {
     if (!m)
         return false;

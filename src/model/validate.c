@@ -429,7 +429,7 @@ static const vbound *find_bound(const cq_db *db, const char *name)
     return NULL;
 }
 
-bool cq_db_validator_bound(const cq_db *db, const char *name)
+bool cq_db_is_validator_bound(const cq_db *db, const char *name)
 {
     return db && name && find_bound(db, name) != NULL;
 }

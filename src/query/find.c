@@ -1699,7 +1699,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
             if (!inst->changed[i] || (long)i == m->updated_at)
                 continue;
             const cq_value *given = cq_value_object_get(vals, m->attrs[i].name);
-            if (!given || !cq_value_equal(given, inst->values[i]))
+            if (!given || !cq_value_is_equal(given, inst->values[i]))
                 one_by_one = true;
         }
     }

@@ -274,7 +274,7 @@ static int unite(cq_value *dst, const cq_value *src)
         const cq_value *e = cq_value_array_get(src, i);
         bool have = false;
         for (size_t j = 0; j < cq_value_size(dst) && !have; j++)
-            have = cq_value_equal(cq_value_array_get(dst, j), e);
+            have = cq_value_is_equal(cq_value_array_get(dst, j), e);
         if (!have && cq_value_array_append(dst, cq_value_copy(e)) != CQ_OK)
             return CQ_ENOMEM;
     }

@@ -39,7 +39,7 @@ int cq__sch_parse_hooks(cq_hook **out, json_t *v, const char *path, cq__diag *di
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
-        if (!cq_hook_event_valid(key)) {
+        if (!cq_hook_event_is_valid(key)) {
             cq__diag_set(diag, sub,
                          "unknown hook (expected one of Sequelize's events, e.g. "
                          "beforeCreate, afterSave, beforeFind)");

@@ -268,20 +268,19 @@ static int unknown_key(const char *path, const char *key, const char *what, cq__
 }
 
 /* The five referential actions; anything else is rejected here, like the library does (D13). */
-static int want_action(const char **out, json_t *v, const char *path, cq__diag *diag)
+static int want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag *diag)
 {
-    static const char *const actions[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                           "SET NULL" };
     const char *s = NULL;
     if (want_string(&s, v, path, diag) != CQ_OK)
         return CQ_EINVALID;
-    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
-        size_t n = strlen(actions[i]);
+    for (cq_ref_action r = CQ_REF_CASCADE; r <= CQ_REF_SET_DEFAULT; r++) {
+        const char *action = cq_ref_action_name(r);
+        size_t n = strlen(action);
         bool same = strlen(s) == n;
-        for (size_t c = 0; same && c < n; c++)
-            same = toupper((unsigned char)s[c]) == actions[i][c];
+        for (size_t c = 0; same && c < n; c++) /* Sequelize upper-cases the action */
+            same = toupper((unsigned char)s[c]) == action[c];
         if (same) {
-            *out = actions[i]; /* Sequelize upper-cases the action */
+            *out = r;
             return CQ_OK;
         }
     }
@@ -452,7 +451,7 @@ static int attr_field(cq__sch_model *m, size_t i, json_t *val, const char *path,
 static int attr_on_delete(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_action(&m->cq_attrs[i].on_delete, val, path, diag);
-    m->attrs[i].on_delete = m->cq_attrs[i].on_delete;
+    m->attrs[i].on_delete = cq_ref_action_name(m->cq_attrs[i].on_delete);
     return rc;
 }
 
@@ -466,7 +465,7 @@ static int attr_validate(cq__sch_model *m, size_t i, json_t *val, const char *pa
 static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
     int rc = want_action(&m->cq_attrs[i].on_update, val, path, diag);
-    m->attrs[i].on_update = m->cq_attrs[i].on_update;
+    m->attrs[i].on_update = cq_ref_action_name(m->cq_attrs[i].on_update);
     return rc;
 }
 
@@ -894,7 +893,7 @@ int cq__sch_want_string(const char **out, json_t *v, const char *path, cq__diag 
     return want_string(out, v, path, diag);
 }
 
-int cq__sch_want_action(const char **out, json_t *v, const char *path, cq__diag *diag)
+int cq__sch_want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag *diag)
 {
     return want_action(out, v, path, diag);
 }

@@ -150,7 +150,9 @@ static bool op_include_find(worker *w, int op)
         int64_t uid = 0;
         cq_instance_get_int(&uid, u, "id");
         const cq_rows *tasks = NULL;
-        if (cq_instance_included(u, "tasks", NULL, &tasks) != 2) {
+        cq_included_kind kind = CQ_INCLUDED_NONE;
+        if (cq_instance_included(&kind, NULL, &tasks, u, "tasks") != CQ_OK ||
+            kind != CQ_INCLUDED_MANY) {
             ok = record(w, op, CQ_EINVALID, "include find: no tasks key");
             break;
         }
@@ -215,7 +217,7 @@ static bool op_transaction(worker *w, int op, bool commit)
     bool ok = record(w, op, rc, "create in transaction");
     if (ok) {
         v = json("{\"title\":\"in txn\"}");
-        rc = cq_assoc_create(&task, u, w->s->tasks, v, &(cq_assoc_opts_write){ .transaction = t });
+        rc = cq_assoc_create(&task, u, w->s->tasks, v, &(cq_assoc_write_opts){ .transaction = t });
         cq_value_free(v);
         ok = record(w, op, rc, "createTask in transaction");
     }

@@ -266,7 +266,7 @@ static void check_associations(srv_fixture *f)
     cq_value *dev = cq_test_json("{\"role\":\"dev\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects,
                                      (cq_target[]){ { .instance = p1 }, { .instance = p2 } }, 2,
-                                     &(cq_assoc_opts_write){ .through = dev }));
+                                     &(cq_assoc_write_opts){ .through = dev }));
     cq_value_free(dev);
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, ada, projects, &(cq_find_opts){ .order = srv_by_id }));
     assert_int_equal(cq_rows_count(rows), 2);
@@ -290,7 +290,7 @@ static void check_associations(srv_fixture *f)
     /* adding a pair again updates its join row instead of inserting a second one */
     cq_value *owner = cq_test_json("{\"role\":\"owner\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(ada, projects, (cq_target[]){ { .instance = p1 } }, 1,
-                                     &(cq_assoc_opts_write){ .through = owner }));
+                                     &(cq_assoc_write_opts){ .through = owner }));
     cq_value_free(owner);
     srv_assert_query(f->db,
                      quoted(sql, sizeof sql, f->db,

@@ -314,7 +314,7 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[2], active));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, &(cq_target){ .instance = x.p[2] }, 1, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, &(cq_target){ .instance = x.p[3] }, 1,
-                                     &(cq_assoc_opts_write){ .through = active }));
+                                     &(cq_assoc_write_opts){ .through = active }));
     fx_assert_rows(f->db, "SELECT projectId, status FROM userProjects ORDER BY projectId",
                    "[{\"projectId\":1,\"status\":null},{\"projectId\":2,\"status\":\"active\"},"
                    "{\"projectId\":3,\"status\":\"active\"}]");
@@ -326,7 +326,7 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     fx_clear_sql(f);
     cq_target two[] = { t_of(x.p[1]), t_of(x.p[2]) };
     CQ_ASSERT_OK(f->db,
-                 cq_assoc_set(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
+                 cq_assoc_set(v, x.projects, two, 2, &(cq_assoc_write_opts){ .through = active }));
     fx_assert_sql(f, 2,
                   SQL("SELECT ", "INSERT INTO `userProjects` (`status`,`createdAt`,`updatedAt`,"
                                  "`userId`,`projectId`) VALUES (?,?,?,?,?),(?,?,?,?,?);"));
@@ -338,14 +338,14 @@ static void test_assoc_btm__through_data_attached_and_defaults(void **state)
     CQ_ASSERT_OK(f->db, cq_instance_set_through_data(x.p[1], NULL));
     fx_clear_sql(f);
     CQ_ASSERT_OK(f->db,
-                 cq_assoc_add(v, x.projects, two, 2, &(cq_assoc_opts_write){ .through = active }));
+                 cq_assoc_add(v, x.projects, two, 2, &(cq_assoc_write_opts){ .through = active }));
     fx_assert_sql(f, 2,
                   SQL("SELECT ", "UPDATE `userProjects` SET `status`=?,`updatedAt`=? WHERE "
                                  "(`userId` = ? AND `projectId` = ?);"));
     /* set rewrites every kept row when there is data, and inserts the new ones */
     cq_target three[] = { t_of(x.p[1]), t_of(x.p[2]), t_of(x.p[3]) };
     CQ_ASSERT_OK(
-        f->db, cq_assoc_set(v, x.projects, three, 3, &(cq_assoc_opts_write){ .through = started }));
+        f->db, cq_assoc_set(v, x.projects, three, 3, &(cq_assoc_write_opts){ .through = started }));
     fx_assert_sql(f, 4,
                   SQL("SELECT ", "UPDATE `userProjects` SET ", "UPDATE `userProjects` SET ",
                       "INSERT INTO `userProjects` "));
@@ -370,7 +370,7 @@ static void test_assoc_btm__join_row_from_get_is_saved(void **state)
     up_setup(f, &x, false);
     cq_value *started = cq_test_json("{\"status\":\"started\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[2]) },
-                                     2, &(cq_assoc_opts_write){ .through = started }));
+                                     2, &(cq_assoc_write_opts){ .through = started }));
     cq_value_free(started);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, x.u, x.projects, &(cq_find_opts){ .order = by_id }));
@@ -402,7 +402,7 @@ static void test_assoc_btm__join_table_attributes(void **state)
     up_setup(f, &x, false);
     cq_value *started = cq_test_json("{\"status\":\"started\",\"note\":\"n\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[2]) }, 1,
-                                     &(cq_assoc_opts_write){ .through = started }));
+                                     &(cq_assoc_write_opts){ .through = started }));
     cq_value_free(started);
     cq_rows *rows = NULL;
     CQ_ASSERT_OK(
@@ -452,7 +452,7 @@ static void test_assoc_btm__loaded_join_row_is_not_join_data(void **state)
     up_setup(f, &x, false);
     cq_value *st = cq_test_json("{\"status\":\"started\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[2]) },
-                                     2, &(cq_assoc_opts_write){ .through = st }));
+                                     2, &(cq_assoc_write_opts){ .through = st }));
     cq_value_free(st);
     cq_instance *u2 = fx_create(f->db, x.user, "{\"name\":\"u2\"}");
     cq_rows *rows = NULL;
@@ -490,7 +490,7 @@ static void test_assoc_btm__through_model_with_own_id(void **state)
     cq_value *st = cq_test_json("{\"status\":\"started\"}");
 
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.u, x.projects, (cq_target[]){ t_of(x.p[1]), t_of(x.p[3]) },
-                                     2, &(cq_assoc_opts_write){ .through = st }));
+                                     2, &(cq_assoc_write_opts){ .through = st }));
     cq_value_free(st);
     fx_assert_rows(f->db, "SELECT id, userId, projectId, status FROM userProjects ORDER BY id",
                    "[{\"id\":1,\"userId\":1,\"projectId\":1,\"status\":\"started\"},{\"id\":2,"
@@ -832,10 +832,10 @@ static void test_assoc_btm__missing_key_rolls_back(void **state)
     cq_txn *txn = NULL;
     CQ_ASSERT_OK(f->db, cq_db_transaction(&txn, f->db, NULL));
     CQ_ASSERT_OK(f->db, cq_assoc_add(x.p, x.tasks, &(cq_target){ .instance = x.t2 }, 1,
-                                     &(cq_assoc_opts_write){ .transaction = txn }));
+                                     &(cq_assoc_write_opts){ .transaction = txn }));
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_assoc_set(x.p, x.tasks, &(cq_target){ .key = k99 }, 1,
-                               &(cq_assoc_opts_write){ .transaction = txn }));
+                               &(cq_assoc_write_opts){ .transaction = txn }));
     CQ_ASSERT_OK(f->db, cq_txn_commit(txn));
     cq_txn_free(txn);
     fx_assert_rows(f->db, "SELECT projectId, taskId FROM project_tasks ORDER BY taskId",

@@ -482,13 +482,13 @@ static void test_assoc_define__explicit_actions_first_wins(void **state)
     cq_model *task = define(db, "task", name_attrs, NULL);
     cq_model *note = define(db, "note", name_attrs, NULL);
 
-    CQ_ASSERT_OK(db,
-                 cq_model_has_many(NULL, user, task, &(cq_assoc_opts){ .on_delete = "CASCADE" }));
     CQ_ASSERT_OK(
-        db, cq_model_belongs_to(NULL, task, user, &(cq_assoc_opts){ .on_delete = "RESTRICT" }));
-    CQ_ASSERT_OK(db, cq_model_belongs_to(
-                         NULL, note, user,
-                         &(cq_assoc_opts){ .on_delete = "cascade", .on_update = "restrict" }));
+        db, cq_model_has_many(NULL, user, task, &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, task, user,
+                                         &(cq_assoc_opts){ .on_delete = CQ_REF_RESTRICT }));
+    CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, note, user,
+                                         &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE,
+                                                           .on_update = CQ_REF_RESTRICT }));
     assert_attrs(task, "id,name,createdAt,updatedAt,userId");
     assert_ddl_has(db, "tasks",
                    "`userId` INTEGER REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE "
@@ -530,10 +530,10 @@ static void test_assoc_define__constraints_off(void **state)
     cq_model *b = define(db, "b", name_attrs, NULL);
 
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b, &(cq_assoc_opts){ .constraints = CQ_OFF }));
-    CQ_ASSERT_OK(db,
-                 cq_model_belongs_to(
-                     NULL, a, b,
-                     &(cq_assoc_opts){ .as = "x", .constraints = CQ_OFF, .on_delete = "CASCADE" }));
+    CQ_ASSERT_OK(
+        db, cq_model_belongs_to(
+                NULL, a, b,
+                &(cq_assoc_opts){ .as = "x", .constraints = CQ_OFF, .on_delete = CQ_REF_CASCADE }));
     /* foreignKeyConstraint: a REFERENCES clause with no action at all */
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, a, b,
                                          &(cq_assoc_opts){ .as = "y",
@@ -693,10 +693,10 @@ static void test_assoc_define__type_and_option_errors(void **state)
                                           &(cq_assoc_opts){ .through = "PersonChildren" }),
                  "'as' must be defined for many-to-many self-associations");
     /* DEVIATIONS D13 */
-    assert_int_equal(
-        cq_model_belongs_to(NULL, user, project, &(cq_assoc_opts){ .on_delete = "SET NUL" }),
-        CQ_EINVALID);
-    assert_non_null(strstr(cq_db_error(db)->message, "SET NUL"));
+    assert_int_equal(cq_model_belongs_to(NULL, user, project,
+                                         &(cq_assoc_opts){ .on_delete = (cq_ref_action)99 }),
+                     CQ_EINVALID);
+    assert_non_null(strstr(cq_db_error(db)->message, "onDelete 99 is not a cq_ref_action"));
     assert_int_equal(cq_model_assoc_count(user), 0);
     assert_int_equal(cq_model_assoc_count(person), 0);
     assert_attrs(project, "id,name,createdAt,updatedAt");
@@ -903,12 +903,12 @@ static void test_assoc_define__btm_actions_both_sides(void **state)
 
     CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, user, group,
                                               &(cq_assoc_opts){ .through = "group_user",
-                                                                .on_update = "RESTRICT",
-                                                                .on_delete = "SET NULL" }));
+                                                                .on_update = CQ_REF_RESTRICT,
+                                                                .on_delete = CQ_REF_SET_NULL }));
     CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, group, user,
                                               &(cq_assoc_opts){ .through = "group_user",
-                                                                .on_update = "SET NULL",
-                                                                .on_delete = "RESTRICT" }));
+                                                                .on_update = CQ_REF_SET_NULL,
+                                                                .on_delete = CQ_REF_RESTRICT }));
     assert_ddl_has(db, "group_user",
                    "`UserId` INTEGER NOT NULL REFERENCES `Users` (`id`) ON DELETE SET NULL ON "
                    "UPDATE RESTRICT");

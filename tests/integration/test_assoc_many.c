@@ -291,7 +291,7 @@ static void test_assoc_many__create_with_fields(void **state)
     cq_value *v = cq_test_json("{\"name\":\"f\"}");
     CQ_ASSERT_OK(f->db, cq_assoc_create(
                             NULL, w.p, w.a, v,
-                            &(cq_assoc_opts_write){ .fields = (const char *[]){ "name", NULL } }));
+                            &(cq_assoc_write_opts){ .fields = (const char *[]){ "name", NULL } }));
     cq_value_free(v);
     fx_assert_rows(f->db, "SELECT name, projectId FROM users WHERE id = 6",
                    "[{\"name\":\"f\",\"projectId\":1}]");

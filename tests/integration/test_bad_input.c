@@ -576,7 +576,7 @@ static void test_bad_input__define_bad_on_delete(void **state)
         { .name = "teamId",
           .type = CQ_INTEGER,
           .references_model = "team",
-          .on_delete = "explode" },
+          .on_delete = (cq_ref_action)42 },
         { 0 },
     };
 

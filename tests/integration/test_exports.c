@@ -395,9 +395,9 @@ static void x_cq_model_attr_type(void)
     EXPECT(cq_model_attr_type(NULL, 0) == CQ_TYPE_NONE);
 }
 
-static void x_cq_model_attr_allow_null(void)
+static void x_cq_model_attr_is_nullable(void)
 {
-    EXPECT(cq_model_attr_allow_null(NULL, 0) == false);
+    EXPECT(cq_model_attr_is_nullable(NULL, 0) == false);
 }
 
 static void x_cq_model_attr_is_primary_key(void)
@@ -425,14 +425,19 @@ static void x_cq_type_name(void)
     EXPECT((cq_type_name(0)) != NULL);
 }
 
-static void x_cq_model_attr_auto_increment(void)
+static void x_cq_ref_action_name(void)
 {
-    EXPECT(cq_model_attr_auto_increment(NULL, 0) == false);
+    EXPECT((cq_ref_action_name(0)) == NULL);
 }
 
-static void x_cq_model_attr_unique(void)
+static void x_cq_model_attr_is_auto_increment(void)
 {
-    EXPECT(cq_model_attr_unique(NULL, 0) == false);
+    EXPECT(cq_model_attr_is_auto_increment(NULL, 0) == false);
+}
+
+static void x_cq_model_attr_is_unique(void)
+{
+    EXPECT(cq_model_attr_is_unique(NULL, 0) == false);
 }
 
 static void x_cq_model_attr_unique_name(void)
@@ -490,19 +495,19 @@ static void x_cq_model_attr_references_key(void)
     EXPECT((cq_model_attr_references_key(NULL, 0)) == NULL);
 }
 
-static void x_cq_model_attr_references_none(void)
+static void x_cq_model_attr_has_null_references(void)
 {
-    EXPECT(cq_model_attr_references_none(NULL, 0) == false);
+    EXPECT(cq_model_attr_has_null_references(NULL, 0) == false);
 }
 
 static void x_cq_model_attr_on_delete(void)
 {
-    EXPECT((cq_model_attr_on_delete(NULL, 0)) == NULL);
+    EXPECT((cq_model_attr_on_delete(NULL, 0)) == CQ_REF_DEFAULT);
 }
 
 static void x_cq_model_attr_on_update(void)
 {
-    EXPECT((cq_model_attr_on_update(NULL, 0)) == NULL);
+    EXPECT((cq_model_attr_on_update(NULL, 0)) == CQ_REF_DEFAULT);
 }
 
 static void x_cq_model_index_count(void)
@@ -515,9 +520,9 @@ static void x_cq_model_index_name(void)
     EXPECT((cq_model_index_name(NULL, 0)) == NULL);
 }
 
-static void x_cq_model_index_unique(void)
+static void x_cq_model_index_is_unique(void)
 {
-    EXPECT(cq_model_index_unique(NULL, 0) == false);
+    EXPECT(cq_model_index_is_unique(NULL, 0) == false);
 }
 
 static void x_cq_model_index_fields(void)
@@ -535,14 +540,14 @@ static void x_cq_model_name_plural(void)
     EXPECT((cq_model_name_plural(NULL)) == NULL);
 }
 
-static void x_cq_model_underscored(void)
+static void x_cq_model_is_underscored(void)
 {
-    EXPECT(cq_model_underscored(NULL) == false);
+    EXPECT(cq_model_is_underscored(NULL) == false);
 }
 
-static void x_cq_model_timestamps(void)
+static void x_cq_model_has_timestamps(void)
 {
-    EXPECT(cq_model_timestamps(NULL) == false);
+    EXPECT(cq_model_has_timestamps(NULL) == false);
 }
 
 static void x_cq_model_created_at(void)
@@ -555,9 +560,9 @@ static void x_cq_model_updated_at(void)
     EXPECT((cq_model_updated_at(NULL)) == NULL);
 }
 
-static void x_cq_model_paranoid(void)
+static void x_cq_model_is_paranoid(void)
 {
-    EXPECT(cq_model_paranoid(NULL) == false);
+    EXPECT(cq_model_is_paranoid(NULL) == false);
 }
 
 static void x_cq_model_deleted_at(void)
@@ -582,9 +587,11 @@ static void x_cq_instance_included_key(void)
 
 static void x_cq_instance_included(void)
 {
+    cq_included_kind kind_out = CQ_INCLUDED_MANY;
     cq_instance *one_out = (cq_instance *)&one_out;
     const cq_rows *many_out = (const cq_rows *)&many_out;
-    EXPECT((cq_instance_included(NULL, NULL, &one_out, &many_out)) == (0));
+    EXPECT((cq_instance_included(&kind_out, &one_out, &many_out, NULL, NULL)) == (CQ_EINVALID));
+    EXPECT((kind_out) == CQ_INCLUDED_NONE);
     EXPECT((one_out) == NULL);
     EXPECT((many_out) == NULL);
 }
@@ -688,9 +695,9 @@ static void x_cq_instance_get_text(void)
     EXPECT((out) == NULL);
 }
 
-static void x_cq_instance_changed(void)
+static void x_cq_instance_has_changed(void)
 {
-    EXPECT(cq_instance_changed(NULL, NULL) == false);
+    EXPECT(cq_instance_has_changed(NULL, NULL) == false);
 }
 
 static void x_cq_instance_is_new_record(void)
@@ -1038,9 +1045,9 @@ static void x_cq_value_object_remove(void)
     cq_value_object_remove(NULL, NULL);
 }
 
-static void x_cq_value_equal(void)
+static void x_cq_value_is_equal(void)
 {
-    EXPECT(cq_value_equal(NULL, NULL) == true); /* null equals null */
+    EXPECT(cq_value_is_equal(NULL, NULL) == true); /* null equals null */
 }
 
 static void x_cq_value_from_json(void)
@@ -1101,9 +1108,9 @@ static void x_cq_db_validation_item(void)
     EXPECT((cq_db_validation_item(NULL, 0)) == NULL);
 }
 
-static void x_cq_hook_event_valid(void)
+static void x_cq_hook_event_is_valid(void)
 {
-    EXPECT(!cq_hook_event_valid(NULL));
+    EXPECT(!cq_hook_event_is_valid(NULL));
 }
 
 static void x_cq_model_add_hook(void)
@@ -1131,9 +1138,9 @@ static void x_cq_db_bind_hook(void)
     EXPECT((cq_db_bind_hook(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
 }
 
-static void x_cq_db_hook_bound(void)
+static void x_cq_db_is_hook_bound(void)
 {
-    EXPECT(!cq_db_hook_bound(NULL, "h"));
+    EXPECT(!cq_db_is_hook_bound(NULL, "h"));
 }
 
 static void x_cq_db_unbound_hook(void)
@@ -1214,9 +1221,9 @@ static void x_cq_db_bind_validator(void)
     EXPECT((cq_db_bind_validator(NULL, NULL, NULL, NULL)) == (CQ_EINVALID));
 }
 
-static void x_cq_db_validator_bound(void)
+static void x_cq_db_is_validator_bound(void)
 {
-    EXPECT(!cq_db_validator_bound(NULL, "v"));
+    EXPECT(!cq_db_is_validator_bound(NULL, "v"));
 }
 
 static void x_cq_validator_is_builtin(void)
@@ -1417,13 +1424,13 @@ static const export_check checks[] = {
     { "cq_assoc_has_instance", x_cq_assoc_has_instance },
     { "cq_db_validation_count", x_cq_db_validation_count },
     { "cq_db_validation_item", x_cq_db_validation_item },
-    { "cq_hook_event_valid", x_cq_hook_event_valid },
+    { "cq_hook_event_is_valid", x_cq_hook_event_is_valid },
     { "cq_model_add_hook", x_cq_model_add_hook },
     { "cq_model_add_bound_hook", x_cq_model_add_bound_hook },
     { "cq_model_remove_hook", x_cq_model_remove_hook },
     { "cq_db_add_hook", x_cq_db_add_hook },
     { "cq_db_bind_hook", x_cq_db_bind_hook },
-    { "cq_db_hook_bound", x_cq_db_hook_bound },
+    { "cq_db_is_hook_bound", x_cq_db_is_hook_bound },
     { "cq_db_unbound_hook", x_cq_db_unbound_hook },
     { "cq_hook_set_where", x_cq_hook_set_where },
     { "cq_db_bind_getter", x_cq_db_bind_getter },
@@ -1439,7 +1446,7 @@ static const export_check checks[] = {
     { "cq_db_is_frozen", x_cq_db_is_frozen },
     { "cq_db_pool_stats", x_cq_db_pool_stats },
     { "cq_db_bind_validator", x_cq_db_bind_validator },
-    { "cq_db_validator_bound", x_cq_db_validator_bound },
+    { "cq_db_is_validator_bound", x_cq_db_is_validator_bound },
     { "cq_validator_is_builtin", x_cq_validator_is_builtin },
     { "cq_validators_from_value", x_cq_validators_from_value },
     { "cq_validators_free", x_cq_validators_free },
@@ -1534,14 +1541,15 @@ static const export_check checks[] = {
     { "cq_model_attr_name", x_cq_model_attr_name },
     { "cq_model_attr_field", x_cq_model_attr_field },
     { "cq_model_attr_type", x_cq_model_attr_type },
-    { "cq_model_attr_allow_null", x_cq_model_attr_allow_null },
+    { "cq_model_attr_is_nullable", x_cq_model_attr_is_nullable },
     { "cq_model_attr_is_primary_key", x_cq_model_attr_is_primary_key },
     { "cq_model_attr_index", x_cq_model_attr_index },
     { "cq_model_primary_key", x_cq_model_primary_key },
     { "cq_model_sync", x_cq_model_sync },
     { "cq_type_name", x_cq_type_name },
-    { "cq_model_attr_auto_increment", x_cq_model_attr_auto_increment },
-    { "cq_model_attr_unique", x_cq_model_attr_unique },
+    { "cq_ref_action_name", x_cq_ref_action_name },
+    { "cq_model_attr_is_auto_increment", x_cq_model_attr_is_auto_increment },
+    { "cq_model_attr_is_unique", x_cq_model_attr_is_unique },
     { "cq_model_attr_unique_name", x_cq_model_attr_unique_name },
     { "cq_model_attr_length", x_cq_model_attr_length },
     { "cq_model_attr_precision", x_cq_model_attr_precision },
@@ -1553,20 +1561,20 @@ static const export_check checks[] = {
     { "cq_model_attr_references_model", x_cq_model_attr_references_model },
     { "cq_model_attr_references_table", x_cq_model_attr_references_table },
     { "cq_model_attr_references_key", x_cq_model_attr_references_key },
-    { "cq_model_attr_references_none", x_cq_model_attr_references_none },
+    { "cq_model_attr_has_null_references", x_cq_model_attr_has_null_references },
     { "cq_model_attr_on_delete", x_cq_model_attr_on_delete },
     { "cq_model_attr_on_update", x_cq_model_attr_on_update },
     { "cq_model_index_count", x_cq_model_index_count },
     { "cq_model_index_name", x_cq_model_index_name },
-    { "cq_model_index_unique", x_cq_model_index_unique },
+    { "cq_model_index_is_unique", x_cq_model_index_is_unique },
     { "cq_model_index_fields", x_cq_model_index_fields },
     { "cq_model_name_singular", x_cq_model_name_singular },
     { "cq_model_name_plural", x_cq_model_name_plural },
-    { "cq_model_underscored", x_cq_model_underscored },
-    { "cq_model_timestamps", x_cq_model_timestamps },
+    { "cq_model_is_underscored", x_cq_model_is_underscored },
+    { "cq_model_has_timestamps", x_cq_model_has_timestamps },
     { "cq_model_created_at", x_cq_model_created_at },
     { "cq_model_updated_at", x_cq_model_updated_at },
-    { "cq_model_paranoid", x_cq_model_paranoid },
+    { "cq_model_is_paranoid", x_cq_model_is_paranoid },
     { "cq_model_deleted_at", x_cq_model_deleted_at },
     { "cq_model_version_attribute", x_cq_model_version_attribute },
     { "cq_instance_included_count", x_cq_instance_included_count },
@@ -1589,7 +1597,7 @@ static const export_check checks[] = {
     { "cq_instance_get_double", x_cq_instance_get_double },
     { "cq_instance_get_bool", x_cq_instance_get_bool },
     { "cq_instance_get_text", x_cq_instance_get_text },
-    { "cq_instance_changed", x_cq_instance_changed },
+    { "cq_instance_has_changed", x_cq_instance_has_changed },
     { "cq_instance_is_new_record", x_cq_instance_is_new_record },
     { "cq_instance_model", x_cq_instance_model },
     { "cq_instance_to_value", x_cq_instance_to_value },
@@ -1652,7 +1660,7 @@ static const export_check checks[] = {
     { "cq_value_object_value", x_cq_value_object_value },
     { "cq_value_object_set", x_cq_value_object_set },
     { "cq_value_object_remove", x_cq_value_object_remove },
-    { "cq_value_equal", x_cq_value_equal },
+    { "cq_value_is_equal", x_cq_value_is_equal },
     { "cq_value_from_json", x_cq_value_from_json },
     { "cq_value_to_json", x_cq_value_to_json },
     { NULL, NULL },

@@ -694,10 +694,10 @@ static void test_finders__model_update_sets_updated_at(void **state)
     CQ_ASSERT_OK(db, cq_model_update(NULL, users(db), values, &(cq_bulk_opts){ .where = where }));
     CQ_ASSERT_OK(db, cq_db_query(&after, db, sql, params, NULL));
     cq_value *b = cq_value_array_get(before, 0), *a = cq_value_array_get(after, 0);
-    assert_true(
-        cq_value_equal(cq_value_object_get(b, "createdAt"), cq_value_object_get(a, "createdAt")));
-    assert_false(
-        cq_value_equal(cq_value_object_get(b, "updatedAt"), cq_value_object_get(a, "updatedAt")));
+    assert_true(cq_value_is_equal(cq_value_object_get(b, "createdAt"),
+                                  cq_value_object_get(a, "createdAt")));
+    assert_false(cq_value_is_equal(cq_value_object_get(b, "updatedAt"),
+                                   cq_value_object_get(a, "updatedAt")));
     assert_int_equal(raw_count(db, "id = 2 AND username = 'robert'"), 1);
     cq_value_free(before);
     cq_value_free(after);

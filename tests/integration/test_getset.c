@@ -142,9 +142,9 @@ static void test_getset__create_through_setters_and_virtual(void **state)
     assert_null(v);
     /* a VIRTUAL setter changes the real attributes, which save writes */
     CQ_ASSERT_OK(db, cq_instance_set(u, "fullName", cq_value_text("Grace Hopper")));
-    assert_true(cq_instance_changed(u, "first"));
-    assert_true(cq_instance_changed(u, "last"));
-    assert_false(cq_instance_changed(u, "email"));
+    assert_true(cq_instance_has_changed(u, "first"));
+    assert_true(cq_instance_has_changed(u, "last"));
+    assert_false(cq_instance_has_changed(u, "email"));
     CQ_ASSERT_OK(db, cq_instance_save(u, NULL));
     CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT * FROM users", NULL, NULL));
     assert_json(rows,

@@ -187,8 +187,9 @@ static void test_hooks__order(void **state)
     CQ_ASSERT_OK(db, cq_model_add_hook(user, "beforeCreate", record, &u2));
 
     cq_assoc *tasks = NULL;
-    CQ_ASSERT_OK(db, cq_model_has_many(&tasks, user, task,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(&tasks, user, task,
+                                   &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, task, user, NULL));
     check_step(&log, "associate");
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
@@ -477,10 +478,12 @@ static void test_hooks__cascade_soft_deletes_children(void **state)
     CQ_ASSERT_OK(db, cq_db_define(&item, db, "item", ia, &(cq_model_opts){ .paranoid = true }));
     CQ_ASSERT_OK(db, cq_db_define(&note, db, "note", na, &(cq_model_opts){ .timestamps = CQ_OFF }));
     cq_assoc *items = NULL, *notes = NULL;
-    CQ_ASSERT_OK(db, cq_model_has_many(&items, project, item,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
-    CQ_ASSERT_OK(db, cq_model_has_one(&notes, project, note,
-                                      &(cq_assoc_opts){ .on_delete = "CASCADE", .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_many(&items, project, item,
+                                   &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
+    CQ_ASSERT_OK(db,
+                 cq_model_has_one(&notes, project, note,
+                                  &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE, .hooks = true }));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     trace log = { "" };
     tag it = { &log, "item", NULL }, nt = { &log, "note", NULL }, pt = { &log, "project", NULL };
@@ -545,7 +548,7 @@ static void test_hooks__bound_by_name(void **state)
     assert_int_equal(n, 0);
     int calls = 0;
     CQ_ASSERT_OK(db, cq_db_bind_hook(db, "audit", count_hook, &calls));
-    assert_true(cq_db_hook_bound(db, "audit"));
+    assert_true(cq_db_is_hook_bound(db, "audit"));
     assert_null(cq_db_unbound_hook(db, 0, NULL, NULL));
     CQ_ASSERT_OK(db, cq_model_create(NULL, item, v, NULL));
     assert_int_equal(calls, 1);
@@ -554,8 +557,8 @@ static void test_hooks__bound_by_name(void **state)
     assert_int_equal(calls, 1);
     cq_value_free(v);
     assert_int_equal(cq_model_add_hook(item, "beforeFrobnicate", count_hook, NULL), CQ_EINVALID);
-    assert_false(cq_hook_event_valid("afterFrobnicate"));
-    assert_true(cq_hook_event_valid("beforeFindAfterExpandIncludeAll"));
+    assert_false(cq_hook_event_is_valid("afterFrobnicate"));
+    assert_true(cq_hook_event_is_valid("beforeFindAfterExpandIncludeAll"));
 }
 
 static cq_model *define_plain(cq_db *db, const char *name, const char *attr)
@@ -643,7 +646,7 @@ static void test_hooks__validate_join_rows_and_bulk_include(void **state)
     snprintf(want, sizeof want, "%sut.beforeBulkCreate\nut.afterBulkCreate\n", find);
     expect_log(&log, "addTag", want);
     v = cq_test_json("{\"note\": \"n\"}");
-    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, &(cq_assoc_opts_write){ .through = v }));
+    CQ_ASSERT_OK(db, cq_assoc_add_instance(u, tags, t1, &(cq_assoc_write_opts){ .through = v }));
     cq_value_free(v);
     snprintf(want, sizeof want,
              "%sut.beforeValidate\nut.afterValidate\nut.beforeBulkUpdate\nut.afterBulkUpdate\n",

@@ -262,7 +262,7 @@ static void test_instance__save_new_inserts(void **state)
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users WHERE username = 'ada' "
                                             "AND age = 36"),
                      1);
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -380,15 +380,15 @@ static void test_instance__changed_tracks_set(void **state)
     cq_db *db = *state;
     cq_instance *inst = create_user(db, "{\"username\":\"ada\",\"age\":36}");
 
-    assert_false(cq_instance_changed(inst, NULL));
-    assert_false(cq_instance_changed(inst, "username"));
+    assert_false(cq_instance_has_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, "username"));
     CQ_ASSERT_OK(db, cq_instance_set(inst, "username", cq_value_text("grace")));
-    assert_true(cq_instance_changed(inst, "username"));
-    assert_false(cq_instance_changed(inst, "age"));
-    assert_true(cq_instance_changed(inst, NULL));
+    assert_true(cq_instance_has_changed(inst, "username"));
+    assert_false(cq_instance_has_changed(inst, "age"));
+    assert_true(cq_instance_has_changed(inst, NULL));
     CQ_ASSERT_OK(db, cq_instance_save(inst, NULL));
-    assert_false(cq_instance_changed(inst, "username"));
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, "username"));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -399,7 +399,7 @@ static void test_instance__set_same_value_is_not_a_change(void **state)
 
     CQ_ASSERT_OK(db, cq_instance_set(inst, "username", cq_value_text("ada")));
     CQ_ASSERT_OK(db, cq_instance_set(inst, "age", cq_value_int(36)));
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -411,7 +411,7 @@ static void test_instance__loaded_instance_is_unchanged(void **state)
 
     assert_non_null(found);
     assert_false(cq_instance_is_new_record(found));
-    assert_false(cq_instance_changed(found, NULL));
+    assert_false(cq_instance_has_changed(found, NULL));
     cq_instance_free(found);
 }
 
@@ -423,7 +423,7 @@ static void test_instance__set_unknown_attribute(void **state)
     CQ_ASSERT_ERR(db, CQ_EUNKNOWN_ATTR, cq_instance_set(inst, "nickname", cq_value_text("x")));
     assert_non_null(strstr(cq_db_error(db)->message, "nickname"));
     assert_null(cq_instance_get(inst, "nickname"));
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -437,7 +437,7 @@ static void test_instance__set_wrong_type_is_evalidation(void **state)
     assert_non_null(strstr(cq_db_error(db)->message, "age"));
     CQ_ASSERT_OK(db, cq_instance_get_int(&age, inst, "age"));
     assert_int_equal(age, 36);
-    assert_false(cq_instance_changed(inst, "age"));
+    assert_false(cq_instance_has_changed(inst, "age"));
     cq_instance_free(inst);
 }
 
@@ -514,7 +514,7 @@ static void test_instance__update_sets_and_saves(void **state)
     cq_value_free(values);
     CQ_ASSERT_OK(db, cq_instance_get_text(&name, inst, "username"));
     assert_string_equal(name, "grace");
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     assert_int_equal(cq_test_scalar_int(db, "SELECT count(*) FROM users WHERE username = 'grace' "
                                             "AND age = 40"),
                      1);
@@ -563,7 +563,7 @@ static void test_instance__reload_picks_up_raw_change(void **state)
     assert_string_equal(name, "grace");
     CQ_ASSERT_OK(db, cq_instance_get_int(&age, inst, "age"));
     assert_int_equal(age, 50);
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -577,7 +577,7 @@ static void test_instance__reload_discards_unsaved_change(void **state)
     CQ_ASSERT_OK(db, cq_instance_reload(inst, NULL));
     CQ_ASSERT_OK(db, cq_instance_get_text(&name, inst, "username"));
     assert_string_equal(name, "ada");
-    assert_false(cq_instance_changed(inst, NULL));
+    assert_false(cq_instance_has_changed(inst, NULL));
     cq_instance_free(inst);
 }
 
@@ -693,7 +693,7 @@ static void test_instance__every_type_round_trips(void **state)
     for (size_t i = 0; i < cq_value_size(values); i++) {
         const char *key = cq_value_object_key(values, i);
         const cq_value *got = cq_instance_get(found, key);
-        if (!cq_value_equal(got, cq_value_object_value(values, i))) {
+        if (!cq_value_is_equal(got, cq_value_object_value(values, i))) {
             char *g = NULL, *w = NULL;
             cq_value *wrap = cq_value_array();
             cq_value_array_append(wrap, cq_value_copy(got));

@@ -324,7 +324,7 @@ static void test_logging__raw_query_logged_verbatim(void **state)
     assert_event_count(f, 1);
     assert_string_equal(f->ev[0].sql, "SELECT ? AS a, ? AS b, ? AS c, ? AS d");
     assert_int_equal(f->ev[0].n_params, 4);
-    assert_true(cq_value_equal(f->ev[0].params, params));
+    assert_true(cq_value_is_equal(f->ev[0].params, params));
     /* and the values really were bound */
     cq_test_assert_json(rows, "[{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":2.5}]");
     cq_value_free(rows);

@@ -196,9 +196,9 @@ static void test_mariadb__sync_creates_constraints(void **state)
                                (cq_attr[]){ { .name = "body", .type = CQ_TEXT }, { 0 } }, NULL);
     cq_assoc *versions = NULL, *current = NULL, *previous = NULL;
     CQ_ASSERT_OK(f->db, cq_model_has_many(&versions, doc, ver, NULL));
-    CQ_ASSERT_OK(f->db,
-                 cq_model_belongs_to(&current, doc, ver,
-                                     &(cq_assoc_opts){ .as = "current", .on_delete = "SET NULL" }));
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to(
+                            &current, doc, ver,
+                            &(cq_assoc_opts){ .as = "current", .on_delete = CQ_REF_SET_NULL }));
     CQ_ASSERT_OK(f->db,
                  cq_model_belongs_to(&previous, ver, ver, &(cq_assoc_opts){ .as = "previous" }));
     f->alters = 0;
@@ -297,7 +297,7 @@ static void test_mariadb__constraint_errors_are_mapped(void **state)
                                 (cq_attr[]){ { .name = "title", .type = CQ_STRING }, { 0 } }, NULL);
     cq_assoc *on_shelf = NULL;
     CQ_ASSERT_OK(f->db, cq_model_belongs_to(&on_shelf, book, shelf,
-                                            &(cq_assoc_opts){ .on_delete = "RESTRICT" }));
+                                            &(cq_assoc_opts){ .on_delete = CQ_REF_RESTRICT }));
     srv_user_tasks x;
     srv_define_user_tasks(f->db, &x); /* syncs every model */
     cq_instance_free(srv_create(f->db, x.user, "{\"username\":\"ada\"}"));

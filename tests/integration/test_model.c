@@ -162,14 +162,14 @@ static void test_model__default_primary_key_is_id_first(void **state)
     assert_string_equal(cq_model_attr_name(user, 0), "id");
     assert_int_equal(cq_model_attr_type(user, 0), CQ_INTEGER);
     assert_true(cq_model_attr_is_primary_key(user, 0));
-    assert_false(cq_model_attr_allow_null(user, 0));
+    assert_false(cq_model_attr_is_nullable(user, 0));
     assert_string_equal(cq_model_primary_key(user), "id");
     assert_string_equal(cq_model_attr_name(user, 1), "username");
     assert_false(cq_model_attr_is_primary_key(user, 1));
-    assert_true(cq_model_attr_allow_null(user, 1));
+    assert_true(cq_model_attr_is_nullable(user, 1));
     assert_string_equal(cq_model_attr_name(user, 2), "createdAt");
     assert_int_equal(cq_model_attr_type(user, 2), CQ_DATE);
-    assert_false(cq_model_attr_allow_null(user, 2));
+    assert_false(cq_model_attr_is_nullable(user, 2));
     assert_string_equal(cq_model_attr_name(user, 3), "updatedAt");
     assert_int_equal(cq_model_attr_type(user, 3), CQ_DATE);
 }
@@ -328,8 +328,8 @@ static void test_model__allow_null_false_is_not_null(void **state)
     };
 
     CQ_ASSERT_OK(db, cq_db_define(&user, db, "user", attrs, NULL));
-    assert_false(cq_model_attr_allow_null(user, 1));
-    assert_true(cq_model_attr_allow_null(user, 2));
+    assert_false(cq_model_attr_is_nullable(user, 1));
+    assert_true(cq_model_attr_is_nullable(user, 2));
     CQ_ASSERT_OK(db, cq_model_sync(user, NULL));
     assert_table_sql(db, "users",
                      "CREATE TABLE `users` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -372,7 +372,7 @@ static void test_model__user_text_primary_key_replaces_id(void **state)
     assert_int_equal(cq_model_attr_count(country), 2);
     assert_int_equal(cq_model_attr_index(country, "id"), -1);
     assert_string_equal(cq_model_primary_key(country), "code");
-    assert_false(cq_model_attr_allow_null(country, 0)); /* primary keys are never nullable */
+    assert_false(cq_model_attr_is_nullable(country, 0)); /* primary keys are never nullable */
     CQ_ASSERT_OK(db, cq_model_sync(country, NULL));
     assert_table_sql_contains(db, "countries", "`code` VARCHAR(2)");
     assert_table_sql_contains(db, "countries", "PRIMARY KEY");
@@ -678,14 +678,20 @@ static void test_model__references_on_delete_cascade(void **state)
         { .name = "teamId",
           .type = CQ_INTEGER,
           .references_model_handle = team,
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     int64_t removed = 0;
 
     CQ_ASSERT_OK(
         db, cq_db_define(&player, db, "player", attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    long fk = cq_model_attr_index(player, "teamId");
+    assert_int_equal(cq_model_attr_on_delete(player, (size_t)fk), CQ_REF_CASCADE);
+    assert_int_equal(cq_model_attr_on_update(player, (size_t)fk), CQ_REF_CASCADE);
+    assert_int_equal(cq_model_attr_on_delete(player, 0), CQ_REF_DEFAULT); /* id */
+    assert_string_equal(cq_ref_action_name(CQ_REF_SET_NULL), "SET NULL");
+    assert_null(cq_ref_action_name(CQ_REF_DEFAULT));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
     assert_table_sql_contains(
         db, "players",

@@ -170,7 +170,7 @@ static void test_text__nul_bytes_are_refused_everywhere(void **state)
     x.user = srv_define(db, "user", srv_user_attrs, NULL);
     x.task = srv_define(db, "task", srv_task_attrs, NULL);
     CQ_ASSERT_OK(db, cq_model_has_many(&x.tasks, x.user, x.task,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE" }));
+                                       &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(&x.owner, x.task, x.user, NULL));
     cq_model *tag = srv_define(db, "tag", name_attrs, NULL);
     const cq_attr bin_attrs[] = { { .name = "data", .type = CQ_BLOB }, { 0 } };
@@ -245,7 +245,7 @@ static void test_text__nul_bytes_are_refused_everywhere(void **state)
     cq_value_object_set(v, "role", cq_value_copy(nul));
     CQ_ASSERT_ERR(db, CQ_EINVALID,
                   cq_assoc_add(ada, tags, &(cq_target){ .instance = t }, 1,
-                               &(cq_assoc_opts_write){ .through = v }));
+                               &(cq_assoc_write_opts){ .through = v }));
     cq_value_free(v);
     assert_int_equal(srv_count_where(db, user_tag, NULL), 0);
     cq_instance_free(t);

@@ -217,7 +217,9 @@ static void test_paranoid__includes_and_getters(void **state)
                            "`Tasks`.`user_id` AND `Tasks`.`removed_at` IS NULL)"));
     assert_int_equal(cq_rows_count(rows), 1);
     const cq_rows *kids = NULL;
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Tasks", NULL, &kids), 2);
+    cq_included_kind kind = CQ_INCLUDED_NONE;
+    assert_int_equal(cq_instance_included(&kind, NULL, &kids, cq_rows_at(rows, 0), "Tasks"), CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_MANY);
     assert_int_equal(cq_rows_count(kids), 1);
     cq_rows_free(rows);
     /* the default (batched) strategy and paranoid: false on the include */
@@ -227,7 +229,8 @@ static void test_paranoid__includes_and_getters(void **state)
                      &(cq_find_opts){
                          .include = (cq_include[]){ { .as = "Tasks", .paranoid = CQ_OFF }, { 0 } },
                      }));
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Tasks", NULL, &kids), 2);
+    assert_int_equal(cq_instance_included(&kind, NULL, &kids, cq_rows_at(rows, 0), "Tasks"), CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_MANY);
     assert_int_equal(cq_rows_count(kids), 2);
     cq_rows_free(rows);
     /* a to-one include of a soft-deleted parent: LEFT OUTER JOIN gives NULL, row kept */
@@ -243,8 +246,15 @@ static void test_paranoid__includes_and_getters(void **state)
                            "`User`.`id` AND `User`.`deletedAt` IS NULL)"));
     assert_int_equal(cq_rows_count(rows), 1);
     cq_instance *owner = (cq_instance *)1;
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "User", &owner, NULL), 1);
+    assert_int_equal(cq_instance_included(&kind, &owner, NULL, cq_rows_at(rows, 0), "User"), CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_ONE);
     assert_null(owner);
+    /* a key nothing was loaded under is no error; a NULL key is */
+    assert_int_equal(cq_instance_included(&kind, &owner, NULL, cq_rows_at(rows, 0), "Tasks"),
+                     CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_NONE);
+    assert_int_equal(cq_instance_included(&kind, &owner, NULL, cq_rows_at(rows, 0), NULL),
+                     CQ_EINVALID);
     cq_rows_free(rows);
     cq_value_free(w);
     cq_instance_free(u);
@@ -288,7 +298,10 @@ static void test_paranoid__through(void **state)
                                        .include = (cq_include[]){ { .as = "Projects" }, { 0 } },
                                    }));
     const cq_rows *kids = NULL;
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
+    cq_included_kind kind = CQ_INCLUDED_NONE;
+    assert_int_equal(cq_instance_included(&kind, NULL, &kids, cq_rows_at(rows, 0), "Projects"),
+                     CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_MANY);
     assert_int_equal(cq_rows_count(kids), 1);
     cq_rows_free(rows);
     /* the same joined in one statement, and with through: {paranoid: false} */
@@ -299,7 +312,9 @@ static void test_paranoid__through(void **state)
                                        .include = (cq_include[]){ { .as = "Projects" }, { 0 } },
                                    }));
     assert_non_null(strstr(fx_last_sql(&f->fx), "`Projects->UserProjects`.`deletedAt` IS NULL"));
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
+    assert_int_equal(cq_instance_included(&kind, NULL, &kids, cq_rows_at(rows, 0), "Projects"),
+                     CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_MANY);
     assert_int_equal(cq_rows_count(kids), 1);
     cq_rows_free(rows);
     CQ_ASSERT_OK(f->fx.db,
@@ -309,7 +324,9 @@ static void test_paranoid__through(void **state)
                                                                     .through_paranoid = CQ_OFF },
                                                                   { 0 } },
                                    }));
-    assert_int_equal(cq_instance_included(cq_rows_at(rows, 0), "Projects", NULL, &kids), 2);
+    assert_int_equal(cq_instance_included(&kind, NULL, &kids, cq_rows_at(rows, 0), "Projects"),
+                     CQ_OK);
+    assert_int_equal(kind, CQ_INCLUDED_MANY);
     assert_int_equal(cq_rows_count(kids), 2);
     cq_rows_free(rows);
     /* the pitfall (associations.md 5): adding it back does not see the soft-deleted row and

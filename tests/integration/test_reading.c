@@ -148,7 +148,7 @@ static void test_reading__one_target_accessors(void **state)
     cq_value *w = NULL;
     assert_int_equal(cq_value_pack(&w, "{s:i}", "weight", 5), CQ_OK);
     CQ_ASSERT_OK(b->db, cq_assoc_add_instance(b->engines, b->tags, b->c_tag,
-                                              &(cq_assoc_opts_write){ .through = w }));
+                                              &(cq_assoc_write_opts){ .through = w }));
     cq_value_free(w);
     CQ_ASSERT_OK(b->db, cq_assoc_add_instance(b->engines, b->tags, b->sql_tag, NULL));
     assert_int_equal(cq_test_scalar_int(b->db, "SELECT sum(weight) FROM postTags"), 6);
@@ -182,7 +182,7 @@ static void test_reading__included_tree_three_levels(void **state)
     cq_value *w = NULL;
     assert_int_equal(cq_value_pack(&w, "{s:i}", "weight", 3), CQ_OK);
     CQ_ASSERT_OK(b->db, cq_assoc_add_instance(b->engines, b->tags, b->c_tag,
-                                              &(cq_assoc_opts_write){ .through = w }));
+                                              &(cq_assoc_write_opts){ .through = w }));
     cq_value_free(w);
     CQ_ASSERT_OK(b->db, cq_assoc_add_instance(b->engines, b->tags, b->sql_tag, NULL));
     cq_value *c = NULL;

@@ -133,7 +133,7 @@ static size_t count_logged(const sync_fixture *f, cq_log_kind kind, const char *
 /* ---- onDelete / onUpdate ---------------------------------------------------------------- */
 
 /* teams 1 and 2; players 10 (team 2) and 11 (team 1), referencing teams with the actions. */
-static void define_team_player(cq_db *db, const char *on_delete, const char *on_update)
+static void define_team_player(cq_db *db, cq_ref_action on_delete, cq_ref_action on_update)
 {
     cq_value *one = cq_value_int(1);
     const cq_attr player[] = {
@@ -159,7 +159,7 @@ static const char *players_sql = "SELECT id, teamId FROM players ORDER BY id";
 static void test_sync__on_delete_set_null(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "SET NULL", NULL);
+    define_team_player(f->db, CQ_REF_SET_NULL, CQ_REF_DEFAULT);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":null},{\"id\":11,\"teamId\":1}]");
 }
@@ -167,7 +167,7 @@ static void test_sync__on_delete_set_null(void **state)
 static void test_sync__on_delete_cascade(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "CASCADE", NULL);
+    define_team_player(f->db, CQ_REF_CASCADE, CQ_REF_DEFAULT);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":11,\"teamId\":1}]");
 }
@@ -175,7 +175,7 @@ static void test_sync__on_delete_cascade(void **state)
 static void test_sync__on_delete_restrict(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "RESTRICT", NULL);
+    define_team_player(f->db, CQ_REF_RESTRICT, CQ_REF_DEFAULT);
     assert_fk_refused(f->db, "DELETE FROM teams WHERE id = 2", NULL);
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM teams"), 2);
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":2},{\"id\":11,\"teamId\":1}]");
@@ -186,7 +186,7 @@ static void test_sync__on_delete_restrict(void **state)
 static void test_sync__on_delete_no_action(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "no action", NULL);
+    define_team_player(f->db, CQ_REF_NO_ACTION, CQ_REF_DEFAULT);
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_db_query(NULL, f->db, "DELETE FROM teams WHERE id = 2", NULL, NULL));
     assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM teams"), 2);
@@ -206,7 +206,7 @@ static void test_sync__on_delete_no_action(void **state)
 static void test_sync__on_delete_set_default(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "SET DEFAULT", NULL);
+    define_team_player(f->db, CQ_REF_SET_DEFAULT, CQ_REF_DEFAULT);
     exec(f->db, "DELETE FROM teams WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":1},{\"id\":11,\"teamId\":1}]");
     /* the default must itself exist: deleting team 1 would leave players pointing nowhere */
@@ -217,7 +217,7 @@ static void test_sync__on_delete_set_default(void **state)
 static void test_sync__on_update_cascade(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, NULL, "CASCADE");
+    define_team_player(f->db, CQ_REF_DEFAULT, CQ_REF_CASCADE);
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":20},{\"id\":11,\"teamId\":1}]");
 }
@@ -225,7 +225,7 @@ static void test_sync__on_update_cascade(void **state)
 static void test_sync__on_update_set_null(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, NULL, "set null");
+    define_team_player(f->db, CQ_REF_DEFAULT, CQ_REF_SET_NULL);
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":null},{\"id\":11,\"teamId\":1}]");
 }
@@ -233,7 +233,7 @@ static void test_sync__on_update_set_null(void **state)
 static void test_sync__on_update_restrict(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, "CASCADE", "RESTRICT");
+    define_team_player(f->db, CQ_REF_CASCADE, CQ_REF_RESTRICT);
     assert_fk_refused(f->db, "UPDATE teams SET id = 20 WHERE id = 2", NULL);
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":2},{\"id\":11,\"teamId\":1}]");
     exec(f->db, "UPDATE teams SET name = 'teal' WHERE id = 2"); /* other columns are free */
@@ -242,7 +242,7 @@ static void test_sync__on_update_restrict(void **state)
 static void test_sync__on_update_set_default(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, NULL, "SET DEFAULT");
+    define_team_player(f->db, CQ_REF_DEFAULT, CQ_REF_SET_DEFAULT);
     exec(f->db, "UPDATE teams SET id = 20 WHERE id = 2");
     assert_rows(f->db, players_sql, "[{\"id\":10,\"teamId\":1},{\"id\":11,\"teamId\":1}]");
 }
@@ -250,7 +250,7 @@ static void test_sync__on_update_set_default(void **state)
 static void test_sync__no_action_clause_still_enforces(void **state)
 {
     sync_fixture *f = *state;
-    define_team_player(f->db, NULL, NULL);
+    define_team_player(f->db, CQ_REF_DEFAULT, CQ_REF_DEFAULT);
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
                   cq_db_query(NULL, f->db, "INSERT INTO players (teamId) VALUES (99)", NULL, NULL));
     CQ_ASSERT_ERR(f->db, CQ_EFOREIGNKEY,
@@ -269,12 +269,12 @@ static void define_shop(cq_db *db)
         { .name = "userId",
           .type = CQ_INTEGER,
           .references_model = "user",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { .name = "projectId",
           .type = CQ_INTEGER,
           .references_model = "project",
-          .on_delete = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr user[] = { { .name = "username", .type = CQ_STRING, .unique = true }, { 0 } };
@@ -405,16 +405,16 @@ static void define_document_version(cq_db *db)
         { .name = "current_version_id",
           .type = CQ_INTEGER,
           .references_model = "version",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr version[] = {
         { .name = "documentId",
           .type = CQ_INTEGER,
           .references_model = "document",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "document", document);
@@ -469,21 +469,24 @@ static void test_sync__truncate_restrict_deletes_nothing(void **state)
     const cq_attr pet[] = { { .name = "ownerId",
                               .type = CQ_INTEGER,
                               .references_model = "owner",
-                              .on_delete = "RESTRICT" },
+                              .on_delete = CQ_REF_RESTRICT },
                             { 0 } };
-    const cq_attr tag[] = {
-        { .name = "petId", .type = CQ_INTEGER, .references_model = "pet", .on_delete = "RESTRICT" },
-        { 0 }
-    };
+    const cq_attr tag[] = { { .name = "petId",
+                              .type = CQ_INTEGER,
+                              .references_model = "pet",
+                              .on_delete = CQ_REF_RESTRICT },
+                            { 0 } };
     /* and a cycle of RESTRICTs (models are all defined before the first statement) */
-    const cq_attr a[] = {
-        { .name = "bId", .type = CQ_INTEGER, .references_model = "b", .on_delete = "RESTRICT" },
-        { 0 }
-    };
-    const cq_attr b[] = {
-        { .name = "aId", .type = CQ_INTEGER, .references_model = "a", .on_delete = "RESTRICT" },
-        { 0 }
-    };
+    const cq_attr a[] = { { .name = "bId",
+                            .type = CQ_INTEGER,
+                            .references_model = "b",
+                            .on_delete = CQ_REF_RESTRICT },
+                          { 0 } };
+    const cq_attr b[] = { { .name = "aId",
+                            .type = CQ_INTEGER,
+                            .references_model = "a",
+                            .on_delete = CQ_REF_RESTRICT },
+                          { 0 } };
     define(f->db, "owner", owner);
     define(f->db, "pet", pet);
     define(f->db, "tag", tag);

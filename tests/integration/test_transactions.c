@@ -469,7 +469,7 @@ static void test_transactions__accessor_savepoint_only_when_needed(void **state)
     cq_value *k99 = cq_value_int(99);
     cq_txn *txn = NULL;
     CQ_ASSERT_OK(db, cq_db_transaction(&txn, db, NULL));
-    cq_assoc_opts_write in = { .transaction = txn };
+    cq_assoc_write_opts in = { .transaction = txn };
 
     /* one INSERT: no savepoint */
     size_t from = cap.n;

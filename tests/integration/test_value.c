@@ -288,11 +288,11 @@ static void test_value__copy_is_deep(void **state)
     cq_value *copy = cq_value_copy(orig);
 
     assert_non_null(copy);
-    assert_true(cq_value_equal(orig, copy));
+    assert_true(cq_value_is_equal(orig, copy));
     assert_int_equal(cq_value_array_append(cq_value_object_get(orig, "b"), cq_value_int(9)), CQ_OK);
     assert_int_equal(cq_value_object_set(cq_value_object_get(orig, "c"), "d", cq_value_int(0)),
                      CQ_OK);
-    assert_false(cq_value_equal(orig, copy));
+    assert_false(cq_value_is_equal(orig, copy));
     cq_test_assert_json(copy, "{\"a\":1,\"b\":[true,null,\"x\"],\"c\":{\"d\":2.5}}");
     cq_value_free(orig);
     cq_value_free(copy);
@@ -306,7 +306,7 @@ static void test_value__copy_of_blob_keeps_bytes(void **state)
     cq_value *c = cq_value_copy(b);
     size_t len = 0;
 
-    assert_true(cq_value_equal(b, c));
+    assert_true(cq_value_is_equal(b, c));
     assert_memory_equal(cq_value_as_blob(c, &len), bytes, sizeof bytes);
     assert_int_equal(len, sizeof bytes);
     cq_value_free(b);
@@ -326,9 +326,9 @@ static void test_value__equal_int_and_double_same_number(void **state)
     cq_value *d = cq_value_double(3.0);
     cq_value *d2 = cq_value_double(3.5);
 
-    assert_true(cq_value_equal(i, d));
-    assert_true(cq_value_equal(d, i));
-    assert_false(cq_value_equal(i, d2));
+    assert_true(cq_value_is_equal(i, d));
+    assert_true(cq_value_is_equal(d, i));
+    assert_false(cq_value_is_equal(i, d2));
     cq_value_free(i);
     cq_value_free(d);
     cq_value_free(d2);
@@ -347,13 +347,13 @@ static void test_value__equal_distinguishes_types_and_contents(void **state)
     cq_value *o2 = cq_test_json("{\"a\":2}");
     cq_value *o3 = cq_test_json("{\"b\":1}");
 
-    assert_false(cq_value_equal(t1, i1));
-    assert_false(cq_value_equal(n, i1));
-    assert_false(cq_value_equal(a1, a2));
-    assert_false(cq_value_equal(o1, o2));
-    assert_false(cq_value_equal(o1, o3));
-    assert_true(cq_value_equal(n, n));
-    assert_true(cq_value_equal(b1, b1));
+    assert_false(cq_value_is_equal(t1, i1));
+    assert_false(cq_value_is_equal(n, i1));
+    assert_false(cq_value_is_equal(a1, a2));
+    assert_false(cq_value_is_equal(o1, o2));
+    assert_false(cq_value_is_equal(o1, o3));
+    assert_true(cq_value_is_equal(n, n));
+    assert_true(cq_value_is_equal(b1, b1));
     cq_value_free(t1);
     cq_value_free(i1);
     cq_value_free(b1);

@@ -104,7 +104,7 @@ static void test_value_pack__constants_need_no_freeing(void **state)
     assert_int_equal(cq_value_size(CQ_EMPTY_OBJECT), 0);
     cq_value *copy = cq_value_copy(CQ_TRUE);
     assert_ptr_not_equal(copy, CQ_TRUE);
-    assert_true(cq_value_equal(copy, CQ_TRUE));
+    assert_true(cq_value_is_equal(copy, CQ_TRUE));
     cq_value_free(copy);
     cq_value_free(o);
     cq_value_free(a);

@@ -115,8 +115,8 @@ void golden_build_65_model_types_and_defaults(cq_db *db)
           .length = 10,
           .references_model = "kind",
           .references_key = "code",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     CQ_ASSERT_OK(
@@ -156,8 +156,8 @@ void golden_build_40_manual_references(cq_db *db)
           .type = CQ_INTEGER,
           .references_model = "trainers",
           .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr trainer_attrs[] = {
@@ -173,8 +173,8 @@ void golden_build_40_manual_references(cq_db *db)
           .type = CQ_INTEGER,
           .references_model = "series",
           .references_key = "id",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     CQ_ASSERT_OK(db, cq_db_define(&series, db, "series", series_attrs, NULL));
@@ -200,13 +200,13 @@ void golden_build_36_fk_custom_actions(cq_db *db)
         { .name = "authorId",
           .type = CQ_INTEGER,
           .references_model = "authors",
-          .on_delete = "CASCADE",
-          .on_update = "RESTRICT" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_RESTRICT },
         { .name = "shelfId",
           .type = CQ_INTEGER,
           .references_model = "shelves",
-          .on_delete = "NO ACTION",
-          .on_update = "NO ACTION" },
+          .on_delete = CQ_REF_NO_ACTION,
+          .on_update = CQ_REF_NO_ACTION },
         { 0 },
     };
     const cq_attr review_attrs[] = {
@@ -214,8 +214,8 @@ void golden_build_36_fk_custom_actions(cq_db *db)
         { .name = "bookId",
           .type = CQ_INTEGER,
           .references_model = "books",
-          .on_delete = "RESTRICT",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_RESTRICT,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr shelf_attrs[] = { { .name = "label", .type = CQ_STRING }, { 0 } };

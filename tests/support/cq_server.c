@@ -421,7 +421,7 @@ void srv_define_user_tasks(cq_db *db, srv_user_tasks *x)
     x->user = srv_define(db, "user", srv_user_attrs, NULL);
     x->task = srv_define(db, "task", srv_task_attrs, NULL);
     CQ_ASSERT_OK(db, cq_model_has_many(&x->tasks, x->user, x->task,
-                                       &(cq_assoc_opts){ .on_delete = "CASCADE" }));
+                                       &(cq_assoc_opts){ .on_delete = CQ_REF_CASCADE }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(&x->owner, x->task, x->user, NULL));
     CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
 }

@@ -146,8 +146,8 @@ static void test_ddl__task_user(void **state)
         { .name = "userId",
           .type = CQ_INTEGER,
           .references_model = "user",
-          .on_delete = "set null",
-          .on_update = "cascade" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr user[] = { { .name = "username", .type = CQ_STRING }, { 0 } };
@@ -173,14 +173,14 @@ static void test_ddl__paranoid(void **state)
     CQ_ASSERT_OK(db, cq_db_define(&t, db, "tag", tag,
                                   &(cq_model_opts){ .paranoid = true, .timestamps = CQ_OFF }));
     CQ_ASSERT_OK(db, cq_model_belongs_to(NULL, n, p, NULL));
-    assert_true(cq_model_paranoid(p));
+    assert_true(cq_model_is_paranoid(p));
     assert_string_equal(cq_model_deleted_at(p), "deletedAt");
     assert_string_equal(cq_model_deleted_at(n), "removedAt");
-    assert_false(cq_model_paranoid(t));
+    assert_false(cq_model_is_paranoid(t));
     assert_null(cq_model_deleted_at(t));
     long di = cq_model_attr_index(p, "deletedAt");
     assert_int_equal(di, 4);
-    assert_true(cq_model_attr_allow_null(p, (size_t)di));
+    assert_true(cq_model_attr_is_nullable(p, (size_t)di));
     assert_string_equal(cq_model_attr_field(n, (size_t)cq_model_attr_index(n, "removedAt")),
                         "removed_at");
     assert_golden(db, "paranoid");
@@ -210,7 +210,7 @@ static void test_ddl__version(void **state)
     CQ_ASSERT_OK(db, cq_model_belongs_to_many(NULL, a, b, &(cq_assoc_opts){ .through = "AB" }));
     assert_string_equal(cq_model_version_attribute(doc), "version");
     assert_int_equal(cq_model_attr_index(doc, "version"), 5);
-    assert_false(cq_model_attr_allow_null(doc, 5));
+    assert_false(cq_model_attr_is_nullable(doc, 5));
     assert_string_equal(cq_model_attr_field(note, (size_t)cq_model_attr_index(note, "lockVersion")),
                         "lock_version");
     assert_null(cq_model_version_attribute(b));
@@ -237,8 +237,8 @@ static void test_ddl__task_user_matches_spec_section_8(void **state)
         { .name = "userId",
           .type = CQ_INTEGER,
           .references_model_handle = u,
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "task", task, &no_ts);
@@ -323,14 +323,14 @@ static void test_ddl__composite_primary_key(void **state)
           .type = CQ_INTEGER,
           .primary_key = true,
           .references_model = "project",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { .name = "userId",
           .type = CQ_INTEGER,
           .primary_key = true,
           .references_model = "user",
-          .on_delete = "CASCADE",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "UserProject", up,
@@ -403,16 +403,16 @@ static void define_document_version(cq_db *db)
         { .name = "current_version_id",
           .type = CQ_INTEGER,
           .references_model = "version",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     const cq_attr version[] = {
         { .name = "documentId",
           .type = CQ_INTEGER,
           .references_model = "document",
-          .on_delete = "SET NULL",
-          .on_update = "CASCADE" },
+          .on_delete = CQ_REF_SET_NULL,
+          .on_update = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "document", document, NULL);
@@ -435,7 +435,7 @@ static void test_ddl__self_reference(void **state)
         { .name = "parentId",
           .type = CQ_INTEGER,
           .references_model = "person",
-          .on_delete = "CASCADE" },
+          .on_delete = CQ_REF_CASCADE },
         { 0 },
     };
     define(db, "person", person, &no_ts);
@@ -574,7 +574,7 @@ static void test_ddl__user_primary_keys(void **state)
           .type = CQ_UUID,
           .references_model = "uuid_thing",
           .references_key = "uuid",
-          .on_delete = "restrict" },
+          .on_delete = CQ_REF_RESTRICT },
         { 0 },
     };
     const cq_attr small[] = {
@@ -584,8 +584,8 @@ static void test_ddl__user_primary_keys(void **state)
           .length = 8,
           .references_model = "code",
           .references_key = "code",
-          .on_update = "no action",
-          .on_delete = "set default" },
+          .on_update = CQ_REF_NO_ACTION,
+          .on_delete = CQ_REF_SET_DEFAULT },
         { 0 },
     };
     define(db, "big", big, &no_ts);
@@ -648,10 +648,10 @@ static void test_ddl__indexes_option(void **state)
     assert_string_equal(cq_model_index_name(p, 0), "posts_user_id");
     assert_string_equal(cq_model_index_fields(p, 0)[0], "userId");
     assert_null(cq_model_index_fields(p, 0)[1]);
-    assert_false(cq_model_index_unique(p, 0));
+    assert_false(cq_model_index_is_unique(p, 0));
     cq_model *n = cq_db_model(db, "userNote");
     assert_string_equal(cq_model_index_name(n, 0), "user_notes_tag_line_kind");
-    assert_true(cq_model_index_unique(n, 0));
+    assert_true(cq_model_index_is_unique(n, 0));
     assert_string_equal(cq_model_index_name(n, 1), "by_kind");
     assert_null(cq_model_index_name(n, 2));
     assert_int_equal(cq_model_index_count(t), 0);

@@ -61,7 +61,7 @@ static void assert_items(cq_db *db, const char *expected)
 {
     cq_value *want = NULL, *got = items_value(db);
     assert_int_equal(cq_value_from_json(&want, expected, NULL), CQ_OK);
-    if (!cq_value_equal(got, want)) {
+    if (!cq_value_is_equal(got, want)) {
         char *text = NULL;
         cq_value_to_json(&text, got, 0);
         print_error("got      %s\nexpected %s\n", text, expected);
@@ -361,14 +361,14 @@ static void test_validators__bound_callbacks(void **state)
     assert_int_equal(cq_db_validation_count(other), 0);
     assert_int_equal(cq_db_bind_validator(other, "even", bound_even, NULL), CQ_EINVALID);
     assert_non_null(strstr(cq_db_error(other)->message, "defined too late"));
-    assert_false(cq_db_validator_bound(other, "even"));
+    assert_false(cq_db_is_validator_bound(other, "even"));
     cq_db_close(other);
 
     CQ_ASSERT_OK(db, cq_db_define(&m, db, "num", attrs, NULL));
     int calls = 0;
-    assert_false(cq_db_validator_bound(db, "even"));
+    assert_false(cq_db_is_validator_bound(db, "even"));
     CQ_ASSERT_OK(db, cq_db_bind_validator(db, "even", bound_even, &calls));
-    assert_true(cq_db_validator_bound(db, "even"));
+    assert_true(cq_db_is_validator_bound(db, "even"));
     assert_int_equal(validate_json(db, m, "{\"n\": 3}"), CQ_EVALIDATION);
     assert_string_equal(cq_db_validation_item(db, 0)->message, "n must be even");
     assert_string_equal(cq_db_validation_item(db, 0)->validator_key, "isEven");
