@@ -9,7 +9,7 @@
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
 

@@ -6,7 +6,7 @@
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "driver/driver.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 typedef struct cq__attr {
     char *name;

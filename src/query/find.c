@@ -14,7 +14,7 @@
 #include "query/find.h"
 #include "query/scopes.h"
 #include "query/include.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
 

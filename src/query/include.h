@@ -10,7 +10,7 @@
 #define CQ_QUERY_INCLUDE_H
 
 #include "model/model.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 typedef struct cq__inc cq__inc;
 

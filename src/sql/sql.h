@@ -4,7 +4,7 @@
 
 #include "cequel/db.h"
 #include "core/util.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 /* Rendered statement: text plus the bound values in placeholder order (borrowed from the
  * statement tree, which must outlive this). */
