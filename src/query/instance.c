@@ -12,6 +12,7 @@
 #include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
+#include "query/instance.h"
 
 static int oom(cq_db *db)
 {
