@@ -69,7 +69,7 @@ void cq__hooks_model_free(cq_model *m);
 void cq__hooks_db_free(cq_db *db);
 
 /* Whether destroying a row of a's source destroys a's rows one by one first (hasOne /
- * hasMany with `onDelete: 'CASCADE', hooks: true`); assoc/define.c. */
+ * hasMany with `onDelete: 'CASCADE', hooks: true`); assoc_define.c. */
 struct cq_assoc;
 bool cq__assoc_cascades_hooks(const struct cq_assoc *a);
 

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pg_array.h"
 #include "core/util.h"
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "naming/naming.h"
-#include "sql/sql.h"
 
 static const char *const type_names[] = {
     [CQ_TYPE_NONE] = "NONE",    [CQ_STRING] = "STRING",     [CQ_CHAR] = "CHAR",
@@ -899,7 +899,7 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
 /* PostgreSQL's array text read back as an array of the element type's values. */
 static cq_value *array_from_db(const cq__attr *a, const char *text, cq_dialect d)
 {
-    cq_value *items = cq__sql_pg_array_parse(text);
+    cq_value *items = cq__pg_array_parse(text);
     cq__attr el = *a;
     el.type = a->element_type;
     el.element_type = CQ_TYPE_NONE;
@@ -1015,7 +1015,7 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
                 cq_value_free(items);
                 items = NULL;
             }
-        char *text = items ? cq__sql_pg_array_text(items) : NULL;
+        char *text = items ? cq__pg_array_text(items) : NULL;
         cq_value_free(items);
         cq_value *t = text ? cq_value_text(text) : NULL;
         cq__free(text);

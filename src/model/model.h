@@ -6,7 +6,6 @@
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "driver/driver.h"
-#include "query/stmt.h"
 
 typedef struct cq__attr {
     char *name;
@@ -85,7 +84,7 @@ struct cq_model {
     bool has_getters;
     struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
     struct cq__scopes *scopes;   /* named scopes and the default scope (scopes.c), or NULL */
-    char *_Atomic pk_sql;        /* findByPk's plain statement, rendered once (find.c), or NULL */
+    char *_Atomic pk_sql; /* findByPk's plain statement, rendered once (query/find.c), or NULL */
 };
 
 struct cq_txn {
@@ -122,37 +121,6 @@ struct cq_db {
     size_t nreplicas;
     atomic_size_t next_read; /* round-robin over the read servers */
 };
-
-/* A read server: its pool, and until when it is left alone after a failed connection
- * (cq__monotonic_ns; 0 = up). */
-typedef struct cq__replica {
-    cq__session s;
-    _Atomic uint64_t down_until;
-} cq__replica;
-
-/* A read call's choice of server (cq__db_read_begin/end), kept on the calling thread while
- * the call runs: its SELECTs go to `rep`'s pool (holding one connection there for the whole
- * call), or to the write server when `rep` is NULL. Nested read calls (a find inside a
- * find_and_count_all, an include's queries) use the outermost one's. */
-typedef struct cq__read_scope {
-    cq_db *db;
-    cq__replica *rep;
-    cq__pconn *held;
-    bool nested;
-    struct cq__read_scope *prev;
-} cq__read_scope;
-
-/* Begins a read call: a read server when the db has one up and the call is outside any
- * transaction (`txn` NULL and none open on this thread) and not `use_master`. Never fails
- * for want of a read server (the write server serves then); may fail with CQ_ETIMEOUT when a
- * read server's pool has no free connection in time. */
-int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_txn *txn);
-/* Ends it (gives the read server's connection back); pairs with every cq__db_read_begin,
- * whatever it returned. */
-void cq__db_read_end(cq__read_scope *rs);
-/* Whether this thread's reads on db currently go to a read server (then holding a write
- * server connection for the call is useless). */
-bool cq__db_reading_elsewhere(cq_db *db);
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {
@@ -223,61 +191,8 @@ cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d);
 /* Converts an attribute value into the form stored in the database (new value). */
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 
-/* Executes a statement tree on db (renders, logs, runs). `res` may be NULL. */
-int cq__db_exec_stmt(cq_db *db, const cq__stmt *st, cq__result *res);
-/* The same, the rows handed to `row` one at a time as the driver reads them. */
-int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *ctx);
-/* A SELECT rendered before (`text`, `n` parameters, borrowed), run where a read belongs (the
- * read server of the calling read scope, else the write server): rows to `row` when not NULL,
- * else the result into `res`. */
-int cq__db_exec_select(cq_db *db, const char *text, const cq_value *const *params, size_t n,
-                       cq__result *res, cq__row_fn row, void *ctx);
-/* The calling thread's innermost open transaction on db, or NULL. */
-cq_txn *cq__txn_current(cq_db *db);
 /* Fails with CQ_EINVALID naming `what` when the schema of db is frozen. */
 int cq__db_check_unfrozen(cq_db *db, const char *what);
-/* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a
- * top-level transaction. */
-int cq__txn_begin(cq_txn **out, cq_db *db, cq_txn *parent);
-/* Commits `t` when rc is CQ_OK, else rolls it back keeping the error record; returns the
- * outcome. Frees `t` either way. */
-int cq__txn_finish(cq_txn *t, int rc);
-/* The `transaction` option of a public call on `db`: CQ_OK when NULL or open on db, else
- * CQ_EINVALID with a message (a finished transaction, or one of another db). */
-int cq__txn_check(cq_db *db, const cq_txn *t);
-
-cq_instance *cq__instance_alloc(cq_model *m);
-/* create / bulkCreate without nested includes (the public functions live in src/assoc/create.c,
- * which adds creating with associations on top). */
-int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,
-                           const cq_write_opts *opts);
-int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *values,
-                                const cq_write_opts *opts);
-/* Inserts `n` built instances of one model with one multi-row INSERT (include.md B7) and
- * fills their generated keys (RETURNING on PostgreSQL; consecutive auto-increment values on
- * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
- * one INSERT each. */
-int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
-/* Saving new rows in v6's order (hooks.c has the lists): cq__save_before validates the n
- * rows (with the validation hooks; `skip`: attributes not checked, NULL-terminated or NULL)
- * and runs beforeCreate (with beforeSave), several rows in v6's concurrent order;
- * cq__instance_insert_row writes one (NOT NULL checked, no validators, no hooks);
- * cq__save_after runs its afterCreate (afterSave). `opts->hooks` CQ_OFF runs no hooks. */
-int cq__save_before(cq_instance *const *insts, size_t n, const cq_write_opts *opts,
-                    const char *const *skip);
-int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts);
-int cq__save_after(cq_instance *inst, const cq_write_opts *opts);
-/* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
- * reports them together, before anything is written. */
-int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);
-/* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. With
- * `hooks`, the model's beforeBulkCreate / afterBulkCreate run around it (v6 bulkCreate). */
-int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks);
-/* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
- * appends the model, attribute and value the constraint error is about to the db's message
- * (SQLite names only table and column, or nothing for a foreign key). */
-void cq__write_error_context(cq_model *m, cq_value *const *values, int rc);
-int cq__rows_push(cq_rows *rows, cq_instance *inst);
 /* getset.c: registers `a`'s getter/setter, or `a` as a VIRTUAL attribute. */
 int cq__accessor_add(cq_model *m, const cq_attr *a);
 void cq__accessors_free(cq_model *m);
@@ -285,17 +200,14 @@ const cq__accessor *cq__accessor_find(const cq_model *m, const char *name);
 /* Calls x's setter (a callback or a bound name); takes v. */
 int cq__accessor_call_set(cq_instance *inst, const cq__accessor *x, const char *attr, cq_value *v);
 void cq__acc_binds_free(cq_db *db);
-/* Stores a value without the setter (setDataValue), VIRTUAL attributes included. */
-int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v);
-/* The VIRTUAL attribute `attr`'s value on the instance (taken). */
-int cq__instance_store_virtual(cq_instance *inst, const char *attr, cq_value *v);
-/* toJSON with getters (v6 get({plain: true})): getter keys first. */
-int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst);
-/* After a find with `attributes`: VIRTUAL getters not named are left out of toJSON. */
-/* Forgets which VIRTUAL values were set (after a save wrote the instance). */
-void cq__instance_vchanged_clear(cq_instance *inst);
-int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes);
-/* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
-int cq__instance_hide_except(cq_instance *inst, const char *const *shown);
-
+/* A getter or setter bound by name (cq_db_bind_getter, cq_db_bind_setter). */
+typedef struct cq__acc_binding {
+    char *name;
+    bool is_set;
+    cq_getter_fn get;
+    cq_setter_fn set;
+    void *user_data;
+} cq__acc_binding;
+/* The getter (is_set false) or setter bound as `name` on db, or NULL. */
+const cq__acc_binding *cq__acc_binding_find(const cq_db *db, const char *name, bool is_set);
 #endif

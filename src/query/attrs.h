@@ -5,7 +5,7 @@
 #define CQ_QUERY_ATTRS_H
 
 #include "model/model.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 /* An expression given as a value: {"$fn": [name, args...]}, {"$col": "a.b"}, {"$literal":
  * "sql"} (refused unless `literals`), or a scalar (a bound parameter). Columns that name an

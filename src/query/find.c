@@ -5,18 +5,19 @@
 #include <strings.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "core/util.h"
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "query/attrs.h"
 #include "query/find.h"
-#include "query/scopes.h"
+#include "model/scopes.h"
 #include "query/include.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
+#include "query/instance.h"
 
 static int oom(cq_db *db)
 {

@@ -3,7 +3,7 @@
 #define CQ_QUERY_FIND_H
 
 #include "model/model.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 typedef struct cq__find_ext {
     cq__expr *where; /* extra condition ANDed with opts->where; ownership taken */

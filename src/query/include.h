@@ -10,7 +10,7 @@
 #define CQ_QUERY_INCLUDE_H
 
 #include "model/model.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 typedef struct cq__inc cq__inc;
 
@@ -22,10 +22,6 @@ typedef struct cq__inc_plan {
     bool order_in_memory; /* single JOIN: ordered by cq__inc_sj_sort, not by ORDER BY */
 } cq__inc_plan;
 
-/* Which association an include element names (spec/include.md A1; CQ_EEAGER errors). */
-int cq__inc_resolve(const struct cq_assoc **out, cq_model *src, const cq_include *e);
-/* True for the all-zero element that ends an include list. */
-bool cq__inc_is_end(const cq_include *e);
 /* Resolves `list` against `m` (spec/include.md A1 errors, CQ_EEAGER). */
 int cq__inc_plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list);
 void cq__inc_plan_free(cq__inc_plan *p);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "core/util.h"
 #include "query/include.h"
 

@@ -3,7 +3,7 @@
 #define CQ_QUERY_WHERE_H
 
 #include "model/model.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 /* Builds the expression for `where` on model `m`; columns are qualified with `alias` (may be
  * NULL). *out is NULL when `where` is NULL or empty. Errors are set on the model's db. */

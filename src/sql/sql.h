@@ -4,7 +4,7 @@
 
 #include "cequel/db.h"
 #include "core/util.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 /* Rendered statement: text plus the bound values in placeholder order (borrowed from the
  * statement tree, which must outlive this). */
@@ -118,10 +118,6 @@ char *cq__sql_pg_add_enum_value(const char *table, const char *field, const char
                                 const char *anchor, bool before);
 /* The labels of the visible enum type named $1, in their order (no row: no such type). */
 const char *cq__sql_pg_enum_labels_query(void);
-/* PostgreSQL's array text ('{1,"a b",NULL}') of a cq_value array (elements: null, bool, int,
- * double or text), and the array of texts/nulls such text holds; NULL on OOM or bad text. */
-char *cq__sql_pg_array_text(const cq_value *arr);
-cq_value *cq__sql_pg_array_parse(const char *text);
 /* Default literal for DDL, or NULL when Sequelize omits it (TEXT/BLOB/JSON on MySQL) or on
  * OOM. `type` is the attribute's cq_type (FLOAT/REAL/DOUBLE quote numbers, DATE text renders
  * as a date, JSON is stringified). */

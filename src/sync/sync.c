@@ -9,6 +9,7 @@
 #include "model/model.h"
 #include "sql/sql.h"
 #include "sync/plan.h"
+#include "db/db.h"
 
 typedef struct plan_fk {
     cq_model *model; /* table holding the column */

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "core/util.h"
 #include "model/hooks.h"
 #include "model/validate.h"
 #include "query/include.h"
+#include "query/instance.h"
 
 static int oom(cq_db *db)
 {

@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sql/sql.h"
+#include "core/pg_array.h"
+#include "core/util.h"
 
-char *cq__sql_pg_array_text(const cq_value *arr)
+char *cq__pg_array_text(const cq_value *arr)
 {
     cq__buf b = { 0 };
     cq__buf_putc(&b, '{');
@@ -43,7 +44,7 @@ char *cq__sql_pg_array_text(const cq_value *arr)
     return cq__buf_take(&b);
 }
 
-cq_value *cq__sql_pg_array_parse(const char *s)
+cq_value *cq__pg_array_parse(const char *s)
 {
     if (!s || *s != '{')
         return NULL;

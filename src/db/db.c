@@ -1,5 +1,6 @@
-/* cq_db: the pool, per-thread error records, the schema freeze, transactions, raw queries. */
-#include <stdarg.h>
+/* cq_db at run time: open and close, the pool, read servers, transactions, running statements,
+ * raw queries. The schema side (error record, freeze, registry of models) is
+ * src/model/registry.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,26 +10,8 @@
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
+#include "db/db.h"
 #include "sql/sql.h"
-
-int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
-{
-    (void)db; /* the record is the calling thread's */
-    cq_error *e = cq__last_error();
-    memset(e, 0, sizeof *e);
-    e->code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-void cq__db_clear(cq_db *db)
-{
-    memset(cq__last_error(), 0, sizeof(cq_error));
-    cq__validation_clear(db);
-}
 
 /* ---- read servers ------------------------------------------------------------- */
 
@@ -329,74 +312,12 @@ void cq_db_close(cq_db *db)
     cq__free(db);
 }
 
-const cq_error *cq_db_error(const cq_db *db)
-{
-    /* never NULL: a NULL db has a constant record of its own */
-    static const cq_error no_db = { .code = CQ_EINVALID, .message = "no database handle (NULL)" };
-    return db ? cq__last_error() : &no_db;
-}
-
-cq_dialect cq_db_dialect(const cq_db *db)
-{
-    if (!db)
-        return (cq_dialect)0;
-    return db->s.driver->dialect;
-}
-
-int cq_db_freeze(cq_db *db)
-{
-    if (!db)
-        return CQ_EINVALID;
-    atomic_store(&db->s.frozen, true);
-    return CQ_OK;
-}
-
-bool cq_db_is_frozen(const cq_db *db)
-{
-    return db && atomic_load(&((cq_db *)db)->s.frozen);
-}
-
-int cq__db_check_unfrozen(cq_db *db, const char *what)
-{
-    if (!atomic_load(&db->s.frozen))
-        return CQ_OK;
-    return cq__db_fail(db, CQ_EINVALID,
-                       "%s: defined too late; the models and associations of this db are frozen "
-                       "(the first statement, the first instance or cq_db_freeze() froze them): "
-                       "define every model and association before using the db",
-                       what);
-}
-
 int cq_db_pool_stats(cq_pool_stats *out, cq_db *db)
 {
     if (!out || !db)
         return CQ_EINVALID;
     cq__pool_stats(&db->s, out);
     return CQ_OK;
-}
-
-cq_model *cq_db_model(const cq_db *db, const char *name)
-{
-    if (!db)
-        return NULL;
-    for (size_t i = 0; name && i < db->nmodels; i++)
-        if (strcmp(db->models[i]->name, name) == 0)
-            return db->models[i];
-    return NULL;
-}
-
-size_t cq_db_model_count(const cq_db *db)
-{
-    if (!db)
-        return 0;
-    return db->nmodels;
-}
-
-cq_model *cq_db_model_at(const cq_db *db, size_t i)
-{
-    if (!db)
-        return NULL;
-    return i < db->nmodels ? db->models[i] : NULL;
 }
 
 /* Counts the rows handed over: a read moves to another server only when none was. */

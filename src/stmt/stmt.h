@@ -1,7 +1,7 @@
-/* The dialect-neutral statement tree. The model layer builds it; src/sql renders it for a
+/* The dialect-neutral statement tree. The query layer builds it; src/sql renders it for a
  * dialect. Every value in it is a bound parameter; every name is quoted by the renderer. */
-#ifndef CQ_QUERY_STMT_H
-#define CQ_QUERY_STMT_H
+#ifndef CQ_STMT_H
+#define CQ_STMT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,11 +5,12 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "core/util.h"
 #include "query/find.h"
-#include "query/scopes.h"
+#include "model/scopes.h"
 #include "query/where.h"
+#include "query/instance.h"
 
 static int oom(cq_db *db)
 {

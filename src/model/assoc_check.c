@@ -1,5 +1,5 @@
 /* Checking that an association's keys still name attributes of their models. */
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 
 /* One key: `attr` must be an attribute of `m`; `role` names it in the message. */
 static int check_key(const cq_assoc *a, const char *what, cq_model *m, const char *attr,

@@ -5,8 +5,9 @@
  */
 #include <stdlib.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "model/model.h"
+#include "query/instance.h"
 
 int cq_assoc_get_one(cq_instance **out, cq_instance *src, const cq_assoc *a,
                      const cq_find_opts *opts)

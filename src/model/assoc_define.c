@@ -5,7 +5,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "model/hooks.h"
 #include "core/util.h"
 

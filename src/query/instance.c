@@ -9,9 +9,10 @@
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
+#include "query/instance.h"
 
 static int oom(cq_db *db)
 {

@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assoc/assoc.h"
+#include "model/assoc.h"
 #include "core/util.h"
-#include "query/include.h"
-#include "query/scopes.h"
+#include "model/scopes.h"
 #include "cequel/scope.h"
 
 typedef struct scope_ent {

@@ -1,6 +1,6 @@
 /* Internal layout of associations. */
-#ifndef CQ_ASSOC_INTERNAL_H
-#define CQ_ASSOC_INTERNAL_H
+#ifndef CQ_MODEL_ASSOC_H
+#define CQ_MODEL_ASSOC_H
 
 #include "cequel/assoc.h"
 #include "model/model.h"
@@ -36,5 +36,11 @@ cq_model *cq__assoc_holder(const struct cq_assoc *a);
  * join model can re-define that model's keys. Checked before any statement is built, so the
  * accessors and includes never look a missing key up. */
 int cq__assoc_check_keys(const struct cq_assoc *a, const char *what);
+
+/* assoc_resolve.c: which association an include element names (spec/include.md A1; CQ_EEAGER
+ * errors). */
+int cq__inc_resolve(const struct cq_assoc **out, cq_model *src, const cq_include *e);
+/* True for the all-zero element that ends an include list. */
+bool cq__inc_is_end(const cq_include *e);
 
 #endif

@@ -1,7 +1,7 @@
 /* Model scopes (cequel/scope.h): resolving a call's scopes and merging them into its options
  * as Sequelize v6 does (Model.scope, _assignOptions, _injectScope). */
-#ifndef CQ_QUERY_SCOPES_H
-#define CQ_QUERY_SCOPES_H
+#ifndef CQ_MODEL_SCOPES_H
+#define CQ_MODEL_SCOPES_H
 
 #include "model/model.h"
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "query/instance.h"
 
 /* SQLite's "FOREIGN KEY constraint failed" names no column: find the key of `values` that
  * references no row and add it to the message (model, attribute, value, referenced model). */

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "query/stmt.h"
+#include "stmt/stmt.h"
 
 cq__expr *cq__expr_new(cq__expr_kind kind)
 {

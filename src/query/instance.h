@@ -1,0 +1,54 @@
+/* Instances and rows: writing, the values through getters and setters, write errors
+ * (instance.c, instance_getset.c, write_errors.c, find.c). */
+#ifndef CQ_QUERY_INSTANCE_H
+#define CQ_QUERY_INSTANCE_H
+
+#include "db/db.h"
+#include "model/model.h"
+
+cq_instance *cq__instance_alloc(cq_model *m);
+/* create / bulkCreate without nested includes (the public functions live in assoc_create.c,
+ * which adds creating with associations on top). */
+int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,
+                           const cq_write_opts *opts);
+int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *values,
+                                const cq_write_opts *opts);
+/* Inserts `n` built instances of one model with one multi-row INSERT (include.md B7) and
+ * fills their generated keys (RETURNING on PostgreSQL; consecutive auto-increment values on
+ * SQLite and MySQL). Rows that mix given and generated keys, and a single row, are written
+ * one INSERT each. */
+int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts);
+/* Saving new rows in v6's order (hooks.c has the lists): cq__save_before validates the n
+ * rows (with the validation hooks; `skip`: attributes not checked, NULL-terminated or NULL)
+ * and runs beforeCreate (with beforeSave), several rows in v6's concurrent order;
+ * cq__instance_insert_row writes one (NOT NULL checked, no validators, no hooks);
+ * cq__save_after runs its afterCreate (afterSave). `opts->hooks` CQ_OFF runs no hooks. */
+int cq__save_before(cq_instance *const *insts, size_t n, const cq_write_opts *opts,
+                    const char *const *skip);
+int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts);
+int cq__save_after(cq_instance *inst, const cq_write_opts *opts);
+/* bulkCreate's `validate: true`: validates every built row (item `record` = its index) and
+ * reports them together, before anything is written. */
+int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *opts);
+/* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. With
+ * `hooks`, the model's beforeBulkCreate / afterBulkCreate run around it (v6 bulkCreate). */
+int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks);
+/* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
+ * appends the model, attribute and value the constraint error is about to the db's message
+ * (SQLite names only table and column, or nothing for a foreign key). */
+void cq__write_error_context(cq_model *m, cq_value *const *values, int rc);
+int cq__rows_push(cq_rows *rows, cq_instance *inst);
+/* Stores a value without the setter (setDataValue), VIRTUAL attributes included. */
+int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v);
+/* The VIRTUAL attribute `attr`'s value on the instance (taken). */
+int cq__instance_store_virtual(cq_instance *inst, const char *attr, cq_value *v);
+/* toJSON with getters (v6 get({plain: true})): getter keys first. */
+int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst);
+/* After a find with `attributes`: VIRTUAL getters not named are left out of toJSON. */
+/* Forgets which VIRTUAL values were set (after a save wrote the instance). */
+void cq__instance_vchanged_clear(cq_instance *inst);
+int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes);
+/* Hides from toJSON every loaded attribute not in the NULL-terminated `shown` list. */
+int cq__instance_hide_except(cq_instance *inst, const char *const *shown);
+
+#endif
