@@ -8,6 +8,7 @@
 #include "assoc/assoc.h"
 #include "model/hooks.h"
 #include "core/util.h"
+#include "sql/dialect.h"
 
 static int oom(cq_db *db)
 {
@@ -273,16 +274,6 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
     return CQ_OK;
 }
 
-static bool valid_action(const char *a)
-{
-    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                      "SET NULL" };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (cq__strcaseeq(a, ok[i]))
-            return true;
-    return false;
-}
-
 /* ---- common front part ------------------------------------------------------------- */
 
 static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
@@ -297,12 +288,11 @@ static int check_common(cq_model *source, cq_model *target, cq_assoc_type type,
                            source->name, method_names[type]);
     const char *acts[2] = { o->on_delete, o->on_update };
     for (int i = 0; i < 2; i++)
-        if (acts[i] && !valid_action(acts[i]))
+        if (acts[i] && !cq__sql_action(acts[i]))
             return cq__db_fail(db, CQ_EINVALID,
-                               "%s.%s(%s): %s \"%s\" is not one of RESTRICT, CASCADE, NO ACTION, "
-                               "SET DEFAULT, SET NULL",
-                               source->name, method_names[type], target->name,
-                               i ? "onUpdate" : "onDelete", acts[i]);
+                               "%s.%s(%s): %s \"%s\" is not one of " CQ__SQL_ACTIONS, source->name,
+                               method_names[type], target->name, i ? "onUpdate" : "onDelete",
+                               acts[i]);
     /* names that become aliases, attributes or columns: an empty one is refused here, not
      * by the server at sync */
     const char *const names[][2] = {

@@ -28,16 +28,6 @@ const char *cq_type_name(cq_type t)
     return (unsigned)t < sizeof type_names / sizeof type_names[0] ? type_names[t] : "NONE";
 }
 
-static bool valid_action(const char *a)
-{
-    static const char *const ok[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                      "SET NULL" };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (cq__strcaseeq(a, ok[i]))
-            return true;
-    return false;
-}
-
 /* Upper-cased copy of an onDelete/onUpdate value (Sequelize upper-cases it verbatim). */
 static char *action_dup(const char *a)
 {
@@ -152,16 +142,16 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     snprintf(option, sizeof option, "attribute \"%s\": references.key", src->name);
     if (cq__name_nonempty(db, m->name, option, src->references_key) != CQ_OK)
         return cq__last_error()->code;
-    if (src->on_delete && !valid_action(src->on_delete))
-        return cq__db_fail(db, CQ_EINVALID,
-                           "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of "
-                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
-                           m->name, src->name, src->on_delete);
-    if (src->on_update && !valid_action(src->on_update))
-        return cq__db_fail(db, CQ_EINVALID,
-                           "model \"%s\": attribute \"%s\": onUpdate \"%s\" is not one of "
-                           "RESTRICT, CASCADE, NO ACTION, SET DEFAULT, SET NULL",
-                           m->name, src->name, src->on_update);
+    if (src->on_delete && !cq__sql_action(src->on_delete))
+        return cq__db_fail(
+            db, CQ_EINVALID,
+            "model \"%s\": attribute \"%s\": onDelete \"%s\" is not one of " CQ__SQL_ACTIONS,
+            m->name, src->name, src->on_delete);
+    if (src->on_update && !cq__sql_action(src->on_update))
+        return cq__db_fail(
+            db, CQ_EINVALID,
+            "model \"%s\": attribute \"%s\": onUpdate \"%s\" is not one of " CQ__SQL_ACTIONS,
+            m->name, src->name, src->on_update);
     if (src->length < 0 || src->precision < 0 || src->scale < 0)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": negative length",
                            m->name, src->name);
@@ -995,28 +985,10 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
 {
     if (cq_value_is_null(v))
         return cq_value_null();
-    if (a->type == CQ_DATE && d == CQ_DIALECT_SQLITE && cq_value_type_of(v) == CQ_VALUE_TEXT) {
-        /* Sequelize's SQLite storage form: "2024-05-01 10:20:30.000 +00:00" */
-        const char *s = cq_value_as_text(v);
-        size_t len = strlen(s), day = len < 10 ? len : 10;
-        char buf[48]; /* written byte by byte: one per stored date, printf costs more */
-        memcpy(buf, s, day);
-        buf[day] = ' ';
-        memcpy(buf + day + 1, len >= 23 ? s + 11 : "00:00:00.000", 12);
-        memcpy(buf + day + 13, " +00:00", 7);
-        return cq_value_text_n(buf, day + 20);
-    }
-    if (a->type == CQ_DATE && d == CQ_DIALECT_MYSQL && cq_value_type_of(v) == CQ_VALUE_TEXT) {
-        /* MySQL's DATETIME literal (the session is in UTC): "2024-05-01 10:20:30.123"; strict
-         * mode refuses the ISO form's 'T' and 'Z'. A DATETIME without fractional digits drops
-         * the milliseconds, as Sequelize's DATE does on MySQL. */
-        const char *s = cq_value_as_text(v);
-        if (strlen(s) >= 19 && s[10] == 'T') {
-            char buf[48];
-            snprintf(buf, sizeof buf, "%.10s %.*s", s, strlen(s) >= 23 ? 12 : 8, s + 11);
-            return cq_value_text(buf);
-        }
-    }
+    cq_value *stored = NULL; /* the dialect's storage form of a date (sql/<dialect>.c) */
+    if (a->type == CQ_DATE && cq_value_type_of(v) == CQ_VALUE_TEXT &&
+        cq__sql_date_value(&stored, d, cq_value_as_text(v)))
+        return stored;
     if (a->type == CQ_ARRAY) {
         /* one text parameter in PostgreSQL's array form; the server casts it to the column */
         cq__attr el = *a;
@@ -1043,7 +1015,7 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
         cq_free(json);
         return t;
     }
-    if (a->type == CQ_BOOLEAN && d != CQ_DIALECT_POSTGRES)
+    if (a->type == CQ_BOOLEAN && cq__sql_dialect_of(d)->booleans_as_ints)
         return cq_value_int(cq_value_as_bool(v) ? 1 : 0);
     return cq_value_copy(v);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "sql/dialect.h"
 #include "schema/schema.h"
 
 /* ---- data types ------------------------------------------------------------------------ */
@@ -270,21 +271,11 @@ static int unknown_key(const char *path, const char *key, const char *what, cq__
 /* The five referential actions; anything else is rejected here, like the library does (D13). */
 static int want_action(const char **out, json_t *v, const char *path, cq__diag *diag)
 {
-    static const char *const actions[] = { "RESTRICT", "CASCADE", "NO ACTION", "SET DEFAULT",
-                                           "SET NULL" };
     const char *s = NULL;
     if (want_string(&s, v, path, diag) != CQ_OK)
         return CQ_EINVALID;
-    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
-        size_t n = strlen(actions[i]);
-        bool same = strlen(s) == n;
-        for (size_t c = 0; same && c < n; c++)
-            same = toupper((unsigned char)s[c]) == actions[i][c];
-        if (same) {
-            *out = actions[i]; /* Sequelize upper-cases the action */
-            return CQ_OK;
-        }
-    }
+    if ((*out = cq__sql_action(s)) != NULL) /* Sequelize upper-cases the action */
+        return CQ_OK;
     char q[128];
     cq__quote(q, sizeof q, s);
     cq__diag_set(
