@@ -252,7 +252,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
     return cq__buf_take(&b);
 }
 
-static void put_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
+void cq__sql_ddl_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
 {
     cq__buf_put(b, "REFERENCES ");
     cq__sql_quote(b, d, c->ref_table);
@@ -265,75 +265,23 @@ static void put_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
         cq__buf_printf(b, " ON UPDATE %s", c->on_update);
 }
 
-static bool has_reference(const cq__ddl_col *c)
+bool cq__sql_ddl_has_reference(const cq__ddl_col *c)
 {
     return c->ref_table && !c->ref_deferred;
 }
 
 /* The modifiers every dialect appends after the type, in Sequelize's order:
  * [NOT NULL] [auto_increment (MySQL)] [DEFAULT x] [UNIQUE]. */
-static void put_modifiers(cq__buf *b, const cq__ddl_col *c, bool not_null, cq_dialect d)
+void cq__sql_ddl_modifiers(cq__buf *b, const cq__ddl_col *c, bool not_null, cq_dialect d)
 {
     if (not_null)
         cq__buf_put(b, " NOT NULL");
-    if (cq__sql_dialect_of(d)->ddl_shape == CQ__DDL_MYSQL && c->auto_increment)
-        cq__buf_put(b, " auto_increment");
+    if (cq__sql_dialect_of(d)->auto_increment_word && c->auto_increment)
+        cq__buf_put(b, cq__sql_dialect_of(d)->auto_increment_word);
     if (c->default_sql)
         cq__buf_printf(b, " DEFAULT %s", c->default_sql);
     if (c->unique)
         cq__buf_put(b, " UNIQUE");
-}
-
-/* SQLite: attributesToSQL gives `<type> [NOT NULL] [DEFAULT] [UNIQUE] [PRIMARY KEY
- * [AUTOINCREMENT]] [REFERENCES ...]`; createTableQuery then rewrites a single key whose type
- * contains INT to exactly `INTEGER PRIMARY KEY [AUTOINCREMENT]` (keeping REFERENCES), and in
- * a composite key replaces `PRIMARY KEY` by `NOT NULL` (or drops it when NOT NULL is there). */
-static void put_column_sqlite(cq__buf *b, const cq__ddl_col *c, size_t npk, cq_dialect d)
-{
-    if (c->primary_key && npk == 1 && strstr(c->type_sql, "INT")) {
-        cq__buf_put(b, c->auto_increment ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                         : "INTEGER PRIMARY KEY");
-    } else {
-        cq__buf_put(b, c->type_sql);
-        put_modifiers(b, c, c->not_null, d);
-        if (c->primary_key && npk == 1)
-            cq__buf_put(b, c->auto_increment ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
-        else if (c->primary_key && !c->not_null)
-            cq__buf_put(b, " NOT NULL");
-        /* a composite key keeps no AUTOINCREMENT: SQLite allows it only on INTEGER PRIMARY KEY
-         * (Sequelize would emit `NOT NULL AUTOINCREMENT`, which SQLite rejects) */
-    }
-    if (has_reference(c)) {
-        cq__buf_putc(b, ' ');
-        put_references(b, c, d);
-    }
-}
-
-/* PostgreSQL: `<type> [NOT NULL] [SERIAL] [DEFAULT] [UNIQUE] [REFERENCES ...]`; the key goes
- * to a table-level PRIMARY KEY; an auto-increment integer becomes SERIAL/BIGSERIAL/SMALLSERIAL
- * with the type word and NOT NULL removed (dataTypeMapping). */
-static void put_column_postgres(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
-{
-    bool serial = c->auto_increment && c->is_int_type;
-    if (serial)
-        cq__buf_put(b, c->int_kind == 2   ? "BIGSERIAL"
-                       : c->int_kind == 3 ? "SMALLSERIAL"
-                                          : "SERIAL");
-    else
-        cq__buf_put(b, c->type_sql);
-    put_modifiers(b, c, c->not_null && !serial, d);
-    if (has_reference(c)) {
-        cq__buf_putc(b, ' ');
-        put_references(b, c, d);
-    }
-}
-
-/* MySQL: `<type> [NOT NULL] [auto_increment] [DEFAULT] [UNIQUE]`; the key and every
- * REFERENCES move to table-level clauses. */
-static void put_column_mysql(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
-{
-    cq__buf_put(b, c->type_sql);
-    put_modifiers(b, c, c->not_null, d);
 }
 
 static void put_col_list(cq__buf *b, const char *const *cols, size_t n, const char *sep,
@@ -370,17 +318,7 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
             cq__buf_put(&b, ", ");
         cq__sql_quote(&b, d, t->cols[i].name);
         cq__buf_putc(&b, ' ');
-        switch (D->ddl_shape) {
-        case CQ__DDL_SQLITE:
-            put_column_sqlite(&b, &t->cols[i], npk, d);
-            break;
-        case CQ__DDL_POSTGRES:
-            put_column_postgres(&b, &t->cols[i], d);
-            break;
-        case CQ__DDL_MYSQL:
-            put_column_mysql(&b, &t->cols[i], d);
-            break;
-        }
+        D->put_column(&b, &t->cols[i], npk);
     }
     /* named composite uniques (Sequelize's uniqueKeys with customIndex); only MySQL names them */
     for (size_t u = 0; u < t->nuniques; u++) {
@@ -392,23 +330,24 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
         put_col_list(&b, t->uniques[u].cols, t->uniques[u].ncols, ", ", d);
     }
     /* SQLite has a table-level key only when composite; PostgreSQL joins with "," */
-    if (npk > 0 && (D->ddl_shape != CQ__DDL_SQLITE || npk > 1)) {
+    if (npk > 0 && (!D->inline_single_key || npk > 1)) {
         cq__buf_put(&b, ", PRIMARY KEY ");
         put_col_list(&b, pk, npk, D->pk_separator, d);
     }
-    if (D->ddl_shape == CQ__DDL_MYSQL) {
+    if (D->table_foreign_keys) {
         for (size_t i = 0; i < t->ncols; i++) {
-            if (!has_reference(&t->cols[i]))
+            if (!cq__sql_ddl_has_reference(&t->cols[i]))
                 continue;
             cq__buf_put(&b, ", FOREIGN KEY (");
             cq__sql_quote(&b, d, t->cols[i].name);
             cq__buf_put(&b, ") ");
-            put_references(&b, &t->cols[i], d);
+            cq__sql_ddl_references(&b, &t->cols[i], d);
         }
-        cq__buf_put(&b, ") ENGINE=InnoDB;");
-    } else {
-        cq__buf_put(&b, ");");
     }
+    cq__buf_putc(&b, ')');
+    if (D->table_options)
+        cq__buf_put(&b, D->table_options);
+    cq__buf_putc(&b, ';');
     cq__free(pk);
     return cq__buf_take(&b);
 }
@@ -455,7 +394,7 @@ char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialec
     cq__buf_put(&b, " ADD FOREIGN KEY (");
     cq__sql_quote(&b, d, c->name);
     cq__buf_put(&b, ") ");
-    put_references(&b, c, d);
+    cq__sql_ddl_references(&b, c, d);
     cq__buf_putc(&b, ';');
     return cq__buf_take(&b);
 }

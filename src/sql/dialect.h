@@ -27,13 +27,7 @@ typedef enum cq__family {
 } cq__family;
 
 struct cq__sql_coltype;
-
-/* How a dialect's CREATE TABLE places the primary key, references and auto-increment. */
-typedef enum cq__ddl_shape {
-    CQ__DDL_SQLITE,   /* INTEGER PRIMARY KEY rewrite, inline REFERENCES */
-    CQ__DDL_POSTGRES, /* SERIAL forms, table-level PRIMARY KEY, inline REFERENCES */
-    CQ__DDL_MYSQL     /* auto_increment, table-level PRIMARY KEY and FOREIGN KEY, ENGINE */
-} cq__ddl_shape;
+struct cq__ddl_col;
 
 /* A comparison operator of the statement tree as the dialect spells it (NULL: it has none). */
 typedef struct cq__sql_op {
@@ -105,14 +99,20 @@ typedef struct cq__sql_dialect {
     bool (*date_text)(cq__buf *b, const char *iso, bool in_default);
 
     /* --- DDL --- */
-    cq__ddl_shape ddl_shape;
-    bool names_uniques;       /* CREATE TABLE names composite UNIQUE constraints */
-    const char *pk_separator; /* between a table-level PRIMARY KEY's columns */
-    const char *drop_suffix;  /* after DROP TABLE IF EXISTS "t" */
-    bool index_via_alter;     /* ALTER TABLE t ADD INDEX rather than CREATE INDEX */
-    bool enum_types;          /* ENUMs are named types (CREATE TYPE) that sync manages */
-    bool serial_sequences;    /* SERIAL columns own a sequence moved past explicit ids */
-    bool forward_references;  /* REFERENCES may name a table created later */
+    /* A column's definition after its quoted name in CREATE TABLE, `npk` columns making the
+     * primary key, in Sequelize's shape for the dialect (its createTableQuery rewrites). */
+    void (*put_column)(cq__buf *b, const struct cq__ddl_col *c, size_t npk);
+    bool inline_single_key;          /* a one-column key stays in its column */
+    bool table_foreign_keys;         /* REFERENCES go to table-level FOREIGN KEY clauses */
+    const char *table_options;       /* after CREATE TABLE's closing parenthesis, or NULL */
+    const char *auto_increment_word; /* the modifier an auto-increment column takes, or NULL */
+    bool names_uniques;              /* CREATE TABLE names composite UNIQUE constraints */
+    const char *pk_separator;        /* between a table-level PRIMARY KEY's columns */
+    const char *drop_suffix;         /* after DROP TABLE IF EXISTS "t" */
+    bool index_via_alter;            /* ALTER TABLE t ADD INDEX rather than CREATE INDEX */
+    bool enum_types;                 /* ENUMs are named types (CREATE TYPE) that sync manages */
+    bool serial_sequences;           /* SERIAL columns own a sequence moved past explicit ids */
+    bool forward_references;         /* REFERENCES may name a table created later */
 
     /* --- catalogue --- */
     const char *const *catalog; /* by cq__catalog_query; NULL entries: not by a query */
@@ -160,7 +160,12 @@ const char *cq__sql_action(const char *s);
  * in *out (NULL when out of memory), false when the dialect takes `iso` as it is. */
 bool cq__sql_date_value(cq_value **out, cq_dialect d, const char *iso);
 
-/* What the dialect files share. */
+/* What the dialect files share: a column's [NOT NULL] [auto_increment] [DEFAULT x] [UNIQUE]
+ * in Sequelize's order, its REFERENCES clause, and whether it has one in CREATE TABLE (not
+ * deferred to an ALTER TABLE). */
+void cq__sql_ddl_modifiers(cq__buf *b, const struct cq__ddl_col *c, bool not_null, cq_dialect d);
+void cq__sql_ddl_references(cq__buf *b, const struct cq__ddl_col *c, cq_dialect d);
+bool cq__sql_ddl_has_reference(const struct cq__ddl_col *c);
 void cq__sql_put_string_std(cq__buf *b, const char *s); /* a quote doubled */
 void cq__sql_put_dq(cq__buf *b, const char *name);      /* "name", a quote doubled */
 const char *cq__sql_row_text(const cq_value *row, const char *key);

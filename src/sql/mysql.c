@@ -63,6 +63,15 @@ static void enum_type(cq__buf *b, const cq__sql_coltype *t)
     cq__buf_putc(b, ')');
 }
 
+/* `<type> [NOT NULL] [auto_increment] [DEFAULT] [UNIQUE]`; the key and every REFERENCES move
+ * to table-level clauses. */
+static void put_column(cq__buf *b, const cq__ddl_col *c, size_t npk)
+{
+    (void)npk;
+    cq__buf_put(b, c->type_sql);
+    cq__sql_ddl_modifiers(b, c, c->not_null, CQ_DIALECT_MYSQL);
+}
+
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -265,7 +274,10 @@ const cq__sql_dialect cq__sql_mysql = {
     .blob_open = "X'",
     .default_from_catalog = default_from_catalog,
     .date_text = date_text,
-    .ddl_shape = CQ__DDL_MYSQL,
+    .put_column = put_column,
+    .auto_increment_word = " auto_increment",
+    .table_foreign_keys = true,
+    .table_options = " ENGINE=InnoDB",
     .names_uniques = true,
     .pk_separator = ", ",
     .drop_suffix = ";",

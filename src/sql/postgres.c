@@ -113,6 +113,26 @@ static void enum_type(cq__buf *b, const cq__sql_coltype *t)
     cq__free(name);
 }
 
+/* `<type> [NOT NULL] [SERIAL] [DEFAULT] [UNIQUE] [REFERENCES ...]`; the key goes to a
+ * table-level PRIMARY KEY; an auto-increment integer becomes SERIAL/BIGSERIAL/SMALLSERIAL with
+ * the type word and NOT NULL removed (dataTypeMapping). */
+static void put_column(cq__buf *b, const cq__ddl_col *c, size_t npk)
+{
+    (void)npk;
+    bool serial = c->auto_increment && c->is_int_type;
+    if (serial)
+        cq__buf_put(b, c->int_kind == 2   ? "BIGSERIAL"
+                       : c->int_kind == 3 ? "SMALLSERIAL"
+                                          : "SERIAL");
+    else
+        cq__buf_put(b, c->type_sql);
+    cq__sql_ddl_modifiers(b, c, c->not_null && !serial, CQ_DIALECT_POSTGRES);
+    if (cq__sql_ddl_has_reference(c)) {
+        cq__buf_putc(b, ' ');
+        cq__sql_ddl_references(b, c, CQ_DIALECT_POSTGRES);
+    }
+}
+
 /* dump.js pgFamily(): the family of an information_schema data_type. */
 static cq__family family(const cq_value *row)
 {
@@ -271,7 +291,7 @@ const cq__sql_dialect cq__sql_postgres = {
     .false_literal = "false",
     .blob_open = "E'\\\\x",
     .date_text = date_text,
-    .ddl_shape = CQ__DDL_POSTGRES,
+    .put_column = put_column,
     .pk_separator = ",",
     .drop_suffix = " CASCADE;",
     .enum_types = true,

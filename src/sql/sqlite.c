@@ -94,6 +94,33 @@ static cq__family family(const cq_value *row)
     return f;
 }
 
+/* ---- DDL ------------------------------------------------------------------------------- */
+
+/* attributesToSQL gives `<type> [NOT NULL] [DEFAULT] [UNIQUE] [PRIMARY KEY [AUTOINCREMENT]]
+ * [REFERENCES ...]`; createTableQuery then rewrites a single key whose type contains INT to
+ * exactly `INTEGER PRIMARY KEY [AUTOINCREMENT]` (keeping REFERENCES), and in a composite key
+ * replaces `PRIMARY KEY` by `NOT NULL` (or drops it when NOT NULL is there). */
+static void put_column(cq__buf *b, const cq__ddl_col *c, size_t npk)
+{
+    if (c->primary_key && npk == 1 && strstr(c->type_sql, "INT")) {
+        cq__buf_put(b, c->auto_increment ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                         : "INTEGER PRIMARY KEY");
+    } else {
+        cq__buf_put(b, c->type_sql);
+        cq__sql_ddl_modifiers(b, c, c->not_null, CQ_DIALECT_SQLITE);
+        if (c->primary_key && npk == 1)
+            cq__buf_put(b, c->auto_increment ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
+        else if (c->primary_key && !c->not_null)
+            cq__buf_put(b, " NOT NULL");
+        /* a composite key keeps no AUTOINCREMENT: SQLite allows it only on INTEGER PRIMARY KEY
+         * (Sequelize would emit `NOT NULL AUTOINCREMENT`, which SQLite rejects) */
+    }
+    if (cq__sql_ddl_has_reference(c)) {
+        cq__buf_putc(b, ' ');
+        cq__sql_ddl_references(b, c, CQ_DIALECT_SQLITE);
+    }
+}
+
 /* ---- dates ----------------------------------------------------------------------------- */
 
 /* Sequelize's SQLite storage form of a date: "2024-05-01 10:20:30.000 +00:00", for values and
@@ -157,6 +184,7 @@ const cq__sql_dialect cq__sql_sqlite = {
     .uuid_type = "UUID",
     .blob_type = "BLOB",
     .date_type = "DATETIME",
+    .has_jsonb = true,
     .booleans_as_ints = true,
     .family = family,
     .typed_defaults = true,
@@ -165,7 +193,8 @@ const cq__sql_dialect cq__sql_sqlite = {
     .false_literal = "0",
     .blob_open = "X'",
     .date_text = date_text,
-    .ddl_shape = CQ__DDL_SQLITE,
+    .put_column = put_column,
+    .inline_single_key = true,
     .pk_separator = ", ",
     .drop_suffix = ";",
     .forward_references = true,
