@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "sql/dialect.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -751,12 +752,9 @@ int cli_cmd_ddl(cq_db *db, const char *dialect, FILE *out)
 {
     cq_dialect d = cq_db_dialect(db);
     if (dialect) {
-        if (strcmp(dialect, "sqlite") == 0) {
-            d = CQ_DIALECT_SQLITE;
-        } else if (strcmp(dialect, "postgres") == 0) {
-            d = CQ_DIALECT_POSTGRES;
-        } else if (strcmp(dialect, "mysql") == 0) {
-            d = CQ_DIALECT_MYSQL;
+        const cq__sql_dialect *named = cq__sql_dialect_named(dialect);
+        if (named) {
+            d = named->id;
         } else {
             fprintf(stderr,
                     "cequel: ddl: unknown dialect \"%s\" (expected sqlite, postgres or "

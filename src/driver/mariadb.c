@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "driver/driver.h"
+#include "sql/dialect.h"
 
 /* Server error numbers (mysqld_error.h; fixed by the protocol). */
 enum {
@@ -267,15 +268,6 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
     return CQ_OK;
 }
 
-/* Sequelize's MySQL connection manager sets the time zone to '+00:00' and utf8mb4; cequel
- * adds strict mode on every table (a NOT NULL or type error fails as on PostgreSQL instead of
- * storing a zero value with a warning) and keeps backslash escapes (DDL literals use them). */
-static const char *const session_setup[] = {
-    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
-    "SET time_zone = '+00:00'",
-};
-
 /* mysql_init() initialises the client library on first use, which is not thread-safe: do
  * it once, before pooled connections open from several threads. */
 static pthread_once_t library_once = PTHREAD_ONCE_INIT;
@@ -351,8 +343,13 @@ static int connect_one(cq__conn **out, const char *target, const cq__conn_opts *
             snprintf(limit, sizeof limit, "SET SESSION max_execution_time = %u",
                      (unsigned)c->statement_timeout_ms);
     }
-    for (size_t i = 0; i <= sizeof session_setup / sizeof *session_setup; i++) {
-        const char *q = i < sizeof session_setup / sizeof *session_setup ? session_setup[i] : limit;
+    /* the dialect's session set-up (sql/mysql.c), then the statement limit */
+    const char *const *setup = cq__sql_mysql.session;
+    size_t nsetup = 0;
+    while (setup[nsetup])
+        nsetup++;
+    for (size_t i = 0; i <= nsetup; i++) {
+        const char *q = i < nsetup ? setup[i] : limit;
         if (*q && mysql_query(c->my, q) != 0) {
             cq__err_set(err, CQ_ECONNECT, "cannot set up the MySQL session: %s",
                         mysql_error(c->my));

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "driver/driver.h"
+#include "sql/dialect.h"
 
 /* Built-in type OIDs (catalog/pg_type_d.h ships with the server headers, not libpq-dev);
  * these values are fixed by PostgreSQL's catalogue and never change. */
@@ -164,6 +165,22 @@ static PGresult *last_result(cq__conn *c, uint64_t deadline, int *code, cq_error
     return last;
 }
 
+/* The dialect's session statements joined into one simple query ("a; b; c"), with
+ * statement_timeout last unless behind a pooler. A new string, NULL on OOM. */
+static char *session_setup(bool pooler, uint32_t statement_timeout_ms)
+{
+    const cq__sql_dialect *D = &cq__sql_postgres;
+    cq__buf b = { 0 };
+    for (const char *const *q = pooler ? D->session_pooled : D->session; *q; q++) {
+        if (b.len)
+            cq__buf_put(&b, "; ");
+        cq__buf_put(&b, *q);
+    }
+    if (!pooler)
+        cq__buf_printf(&b, "; %s%u", D->statement_timeout, (unsigned)statement_timeout_ms);
+    return cq__buf_take(&b);
+}
+
 /* PQexec of a parameterless text (several statements allowed), within `deadline`. */
 static PGresult *run_simple(cq__conn *c, const char *sql, uint64_t deadline, int *code,
                             cq_error *err)
@@ -260,18 +277,9 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
         return code;
     }
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-    /* Sequelize's connection manager: warnings only, and a UTC session so timestamptz values
-     * come back as "... +00" (normalised to ISO by the model layer); statement_timeout makes
-     * the server cancel a statement that runs too long (SQLSTATE 57014). Behind a
-     * transaction pooler only the two settings it keeps per client and sets again on every
-     * server connection it hands over (PgBouncer tracks client_encoding and TimeZone); the
-     * rest would stay on a server connection that other clients get next. */
-    char *setup = c->pooler ? cq__strdup("SET client_encoding TO 'UTF8'; "
-                                         "SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE")
-                            : cq__asprintf("SET client_encoding TO 'UTF8'; SET client_min_messages "
-                                           "TO warning; SET TIME ZONE INTERVAL '+00:00' HOUR TO "
-                                           "MINUTE; SET statement_timeout = %u",
-                                           (unsigned)c->statement_timeout_ms);
+    /* the dialect's session set-up (sql/postgres.c), sent as one simple query; behind a
+     * transaction pooler only what the pooler keeps per client, without statement_timeout */
+    char *setup = session_setup(c->pooler, c->statement_timeout_ms);
     if (!setup) {
         PQfinish(c->pg);
         cq__free(c);

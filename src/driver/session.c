@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "driver/driver.h"
+#include "sql/dialect.h"
 
 void cq__result_free(cq__result *r)
 {
@@ -210,7 +211,8 @@ static int session_open(cq__session *s, const char *url, const cq__conn_opts *op
         s->conn_opts.statement_timeout_ms = opts->statement_timeout_ms;
     if (opts && opts->transaction_pooler)
         s->conn_opts.transaction_pooler = true;
-    if (s->conn_opts.transaction_pooler && drv->dialect != CQ_DIALECT_POSTGRES) {
+    /* only a dialect with a session set-up for a pooler (sql/<dialect>.c) goes behind one */
+    if (s->conn_opts.transaction_pooler && !cq__sql_dialect_of(drv->dialect)->session_pooled) {
         cq__free(s->target);
         s->target = NULL;
         return cq__err_set(err, CQ_EINVALID,

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "driver/driver.h"
+#include "sql/dialect.h"
 
 struct cq__conn {
     sqlite3 *db;
@@ -102,8 +103,9 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         return CQ_ECONNECT;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    /* Sequelize runs PRAGMA FOREIGN_KEYS=ON on every SQLite connection. */
-    rc = sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    /* the dialect's session set-up (sql/sqlite.c): Sequelize's PRAGMA FOREIGN_KEYS=ON */
+    for (const char *const *q = cq__sql_sqlite.session; rc == SQLITE_OK && *q; q++)
+        rc = sqlite3_exec(c->db, *q, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         cq__err_set(err, CQ_ECONNECT, "cannot enable foreign keys: %s", sqlite3_errmsg(c->db));
         sqlite3_close(c->db);

@@ -7,111 +7,15 @@
 #include "core/value_ops.h"
 #include "dump/dump.h"
 
-static bool in_list(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(s, list[i]))
-            return true;
-    return false;
-}
-
-/* ---- MySQL / MariaDB (information_schema of the connection's database) ---------------------- */
-
-/* Sequelize's goldens have no MySQL column; the families follow pgFamily() by analogy with the
- * types Sequelize's MySQL DDL writes (docs/dump.md, "MySQL"): TINYINT(1) is BOOLEAN, CHAR(36)
- * with a binary collation is Sequelize's UUID (`CHAR(36) BINARY`), a LONGTEXT checked by
- * json_valid() is MariaDB's JSON. */
-static cq__family my_family(const char *data_type, const char *column_type, const char *collation,
-                            bool is_json)
-{
-    char *t = cq__strdup(data_type ? data_type : "");
-    char *ct = cq__strdup(column_type ? column_type : "");
-    cq__family f = CQ__FAM_OTHER;
-    if (!t || !ct)
-        goto done;
-    cq__js_lower(t, strlen(t));
-    cq__js_lower(ct, strlen(ct));
-    size_t cl = collation ? strlen(collation) : 0;
-    static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
-                                        "integer", "bigint",   "year" };
-    static const char *const texts[] = { "char",       "varchar",  "tinytext", "text",
-                                         "mediumtext", "longtext", "enum",     "set" };
-    static const char *const reals[] = { "float", "double", "decimal", "numeric", "real" };
-    static const char *const dates[] = { "datetime", "date", "timestamp", "time" };
-    static const char *const blobs[] = { "tinyblob", "blob",   "mediumblob",
-                                         "longblob", "binary", "varbinary" };
-#define CQ__IN(list) in_list(t, list, sizeof list / sizeof *list)
-    if (is_json || !strcmp(t, "json"))
-        f = CQ__FAM_JSON;
-    else if (!strncmp(ct, "tinyint(1)", 10))
-        f = CQ__FAM_BOOLEAN;
-    else if (CQ__IN(ints))
-        f = CQ__FAM_INTEGER;
-    else if (!strcmp(ct, "char(36)") && cl > 4 && !strcmp(collation + cl - 4, "_bin"))
-        f = CQ__FAM_UUID;
-    else if (CQ__IN(texts))
-        f = CQ__FAM_TEXT;
-    else if (CQ__IN(reals))
-        f = CQ__FAM_REAL;
-    else if (CQ__IN(dates))
-        f = CQ__FAM_DATETIME;
-    else if (CQ__IN(blobs))
-        f = CQ__FAM_BLOB;
-#undef CQ__IN
-done:
-    cq__free(t);
-    cq__free(ct);
-    return f;
-}
-
-/* MySQL's COLUMN_DEFAULT writes a string default as a literal with MySQL's escapes ('it''s a
- * \\ b'); the shared normalizeDefault() reads standard SQL literals, so the escapes are
- * undone and the quotes doubled first. Other defaults (numbers, NULL, current_timestamp())
- * pass as they are. NULL when out of memory. */
-static char *my_default_text(const char *raw)
-{
-    size_t n = strlen(raw);
-    if (n < 2 || raw[0] != '\'' || raw[n - 1] != '\'')
-        return cq__strdup(raw);
-    cq__buf b = { 0 };
-    cq__buf_putc(&b, '\'');
-    for (size_t i = 1; i + 1 < n; i++) {
-        char c = raw[i];
-        if (c == '\'' && raw[i + 1] == '\'' && i + 2 < n) {
-            i++;
-        } else if (c == '\\' && i + 2 < n) {
-            char e = raw[++i];
-            c = e == 'n'   ? '\n'
-                : e == 'r' ? '\r'
-                : e == 't' ? '\t'
-                : e == 'b' ? '\b'
-                : e == 'Z' ? '\x1a'
-                : e == '0' ? '\0'
-                           : e;
-            if (c == '\0') {
-                cq__buf_put(&b, "\\0"); /* never reached by cequel: a NUL stays escaped */
-                continue;
-            }
-        }
-        if (c == '\'')
-            cq__buf_putc(&b, '\'');
-        cq__buf_putc(&b, c);
-    }
-    cq__buf_putc(&b, '\'');
-    return cq__buf_take(&b);
-}
-
 static int my_column_facts(cq__column_facts *out, const cq_value *c, int64_t pk_pos)
 {
     const char *extra = cq__dump_row_text(c, "extra");
     const char *nullable = cq__dump_row_text(c, "is_nullable");
     const char *def_raw = cq__dump_row_text(c, "column_default");
-    out->fam =
-        my_family(cq__dump_row_text(c, "data_type"), cq__dump_row_text(c, "column_type"),
-                  cq__dump_row_text(c, "collation_name"), cq__dump_row_int(c, "is_json") != 0);
+    out->fam = cq__sql_mysql.family(c);
     out->not_null = (nullable && !strcmp(nullable, "NO")) || pk_pos;
     out->auto_increment = extra && strstr(extra, "auto_increment") != NULL;
-    out->default_text = def_raw ? my_default_text(def_raw) : NULL;
+    out->default_text = def_raw ? cq__sql_mysql.default_from_catalog(def_raw) : NULL;
     return def_raw && !out->default_text ? CQ_ENOMEM : CQ_OK;
 }
 
@@ -152,12 +56,8 @@ static int my_groups(const cq_value *rows, const char *col, my_group_fn fn, void
 /* A referential action as information_schema writes it, or NULL. */
 static cq_value *my_action(const char *rule)
 {
-    static const char *const actions[] = { "NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
-                                           "SET DEFAULT" };
-    for (size_t i = 0; rule && i < sizeof actions / sizeof *actions; i++)
-        if (strcasecmp(rule, actions[i]) == 0)
-            return cq_value_text(actions[i]);
-    return cq_value_null();
+    const char *action = cq__sql_mysql.catalog_action(rule);
+    return action ? cq_value_text(action) : cq_value_null();
 }
 
 typedef struct my_fk_ctx {

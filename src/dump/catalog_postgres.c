@@ -8,39 +8,6 @@
 #include "core/value_ops.h"
 #include "dump/dump.h"
 
-/* dump.js pgFamily(): the family of an information_schema data_type. */
-static cq__family pg_family(const char *data_type, const char *udt_name, bool is_enum)
-{
-    char *t = cq__strdup(data_type ? data_type : "");
-    if (!t)
-        return CQ__FAM_OTHER;
-    cq__js_lower(t, strlen(t));
-    cq__family f = CQ__FAM_OTHER;
-    if (is_enum)
-        f = CQ__FAM_TEXT;
-    else if (!strcmp(t, "smallint") || !strcmp(t, "integer") || !strcmp(t, "bigint"))
-        f = CQ__FAM_INTEGER;
-    else if (!strcmp(t, "character varying") || !strcmp(t, "character") || !strcmp(t, "text") ||
-             !strcmp(t, "citext"))
-        f = CQ__FAM_TEXT;
-    else if (!strcmp(t, "real") || !strcmp(t, "double precision") || !strcmp(t, "numeric"))
-        f = CQ__FAM_REAL;
-    else if (!strcmp(t, "boolean"))
-        f = CQ__FAM_BOOLEAN;
-    else if (!strncmp(t, "timestamp", 9) || !strcmp(t, "date") || !strncmp(t, "time", 4))
-        f = CQ__FAM_DATETIME;
-    else if (!strcmp(t, "bytea"))
-        f = CQ__FAM_BLOB;
-    else if (!strcmp(t, "uuid"))
-        f = CQ__FAM_UUID;
-    else if (!strcmp(t, "json") || !strcmp(t, "jsonb"))
-        f = CQ__FAM_JSON;
-    else if (!strcmp(t, "user-defined") && udt_name && !strcmp(udt_name, "citext"))
-        f = CQ__FAM_TEXT;
-    cq__free(t);
-    return f;
-}
-
 /* A json_agg() result (text, or NULL for no rows) as an array; NULL when out of memory. */
 static cq_value *pg_json_list(const cq_value *v)
 {
@@ -60,32 +27,12 @@ static int pg_column_facts(cq__column_facts *out, const cq_value *c, int64_t pk_
     const char *def_raw = cq__dump_row_text(c, "column_default");
     const char *ident = cq__dump_row_text(c, "is_identity");
     const char *nullable = cq__dump_row_text(c, "is_nullable");
-    out->fam = pg_family(cq__dump_row_text(c, "data_type"), cq__dump_row_text(c, "udt_name"),
-                         cq_value_as_bool(cq_value_object_get(c, "is_enum")));
+    out->fam = cq__sql_postgres.family(c);
     out->not_null = nullable && !strcmp(nullable, "NO");
     out->auto_increment =
         (ident && !strcmp(ident, "YES")) || (def_raw && strncasecmp(def_raw, "nextval(", 8) == 0);
     out->default_text = def_raw ? cq__strdup(def_raw) : NULL;
     return def_raw && !out->default_text ? CQ_ENOMEM : CQ_OK;
-}
-
-/* pg_constraint.confdeltype / confupdtype letters. */
-static const char *pg_action(const char *code)
-{
-    switch (code ? code[0] : '\0') {
-    case 'a':
-        return "NO ACTION";
-    case 'r':
-        return "RESTRICT";
-    case 'c':
-        return "CASCADE";
-    case 'n':
-        return "SET NULL";
-    case 'd':
-        return "SET DEFAULT";
-    default:
-        return NULL;
-    }
 }
 
 static int pg_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
@@ -99,8 +46,8 @@ static int pg_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
         rc = cq__dump_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *r = cq_value_array_get(list, i);
-        const char *del = pg_action(cq__dump_row_text(r, "del")),
-                   *upd = pg_action(cq__dump_row_text(r, "upd"));
+        const char *del = cq__sql_postgres.catalog_action(cq__dump_row_text(r, "del")),
+                   *upd = cq__sql_postgres.catalog_action(cq__dump_row_text(r, "upd"));
         cq_value *refs = cq_value_object(), *fk = cq_value_object();
         bool ok = refs && fk;
         ok = ok && cq_value_object_set(refs, "table",

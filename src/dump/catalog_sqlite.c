@@ -18,84 +18,11 @@ static int sqlite_pragma(cq_value **out, cq_db *db, const char *pragma, const ch
     return rc;
 }
 
-static bool is_word_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static void ascii_upper(char *s)
 {
     for (char *p = s; p && *p; p++)
         if (*p >= 'a' && *p <= 'z')
             *p = (char)(*p - 'a' + 'A');
-}
-
-/* TINYINT ( 1 ), spaces allowed, at `p` (upper case). */
-static bool is_tinyint1(const char *p)
-{
-    if (strncmp(p, "TINYINT", 7) != 0)
-        return false;
-    p += 7;
-    while (cq__js_is_space(*p))
-        p++;
-    if (*p++ != '(')
-        return false;
-    while (cq__js_is_space(*p))
-        p++;
-    if (*p++ != '1')
-        return false;
-    while (cq__js_is_space(*p))
-        p++;
-    return p[0] == ')' && p[1] == '\0';
-}
-
-/* DATETIME, DATE, TIMESTAMP or TIME as the first word of `t` (upper case). */
-static bool is_datetime(const char *t)
-{
-    static const char *const dt[] = { "DATETIME", "DATE", "TIMESTAMP", "TIME" };
-    for (size_t i = 0; i < sizeof dt / sizeof *dt; i++) {
-        size_t n = strlen(dt[i]);
-        if (strncmp(t, dt[i], n) == 0 && !is_word_char(t[n]))
-            return true;
-    }
-    return false;
-}
-
-/* The family of a trimmed, upper-case declared type. */
-static cq__family family_of_upper(const char *t)
-{
-    if (*t == '\0')
-        return CQ__FAM_OTHER;
-    if (is_tinyint1(t) || strcmp(t, "BOOL") == 0 || strcmp(t, "BOOLEAN") == 0)
-        return CQ__FAM_BOOLEAN;
-    if (strncmp(t, "UUID", 4) == 0)
-        return CQ__FAM_UUID;
-    if (strcmp(t, "JSON") == 0 || strcmp(t, "JSONB") == 0)
-        return CQ__FAM_JSON;
-    if (is_datetime(t))
-        return CQ__FAM_DATETIME;
-    if (strstr(t, "INT"))
-        return CQ__FAM_INTEGER;
-    if (strstr(t, "CHAR") || strstr(t, "CLOB") || strstr(t, "TEXT") || strstr(t, "ENUM"))
-        return CQ__FAM_TEXT; /* CITEXT contains TEXT */
-    if (strstr(t, "BLOB") || strstr(t, "BINARY"))
-        return CQ__FAM_BLOB;
-    if (strstr(t, "REAL") || strstr(t, "FLOA") || strstr(t, "DOUB") || strstr(t, "DECIMAL") ||
-        strstr(t, "NUMERIC"))
-        return CQ__FAM_REAL;
-    return CQ__FAM_OTHER;
-}
-
-/* dump.js sqliteFamily(): the family of a declared SQLite column type. */
-static cq__family sqlite_family(const char *declared)
-{
-    char *t = cq__js_trim(declared ? declared : "");
-    if (!t)
-        return CQ__FAM_OTHER;
-    ascii_upper(t);
-    cq__family f = family_of_upper(t);
-    cq__free(t);
-    return f;
 }
 
 static cq_value *upper_text(const cq_value *v)
@@ -126,7 +53,7 @@ static int sqlite_columns(cq__raw_table *t, cq_db *db, const cq_value *info)
     for (size_t i = 0; i < cq_value_size(info); i++) {
         const cq_value *c = cq_value_array_get(info, i);
         const char *decl = cq__dump_row_text(c, "type");
-        cq__family f = sqlite_family(decl);
+        cq__family f = cq__sql_sqlite.family(c);
         int64_t pk = cq__dump_row_int(c, "pk");
         char *decl_up = cq__js_trim(decl ? decl : "");
         ascii_upper(decl_up);

@@ -11,18 +11,17 @@
 #include "dump/dump.h"
 #include "model/model.h"
 
-/* One dialect's introspection. */
+/* One dialect's introspection (its catalogue reader; the queries are the dialect's, in
+ * src/sql). */
 typedef struct dump_dialect {
     cq_dialect dialect;
-    /* the column of the CQ__CAT_TABLES catalogue query that names a user table */
-    const char *table_name_column;
     int (*table)(cq__raw_table *out, cq_db *db, const char *name);
 } dump_dialect;
 
 static const dump_dialect dialects[] = {
-    { CQ_DIALECT_SQLITE, "name", cq__dump_sqlite_table },
-    { CQ_DIALECT_POSTGRES, "table_name", cq__dump_postgres_table },
-    { CQ_DIALECT_MYSQL, "table_name", cq__dump_mysql_table },
+    { CQ_DIALECT_SQLITE, cq__dump_sqlite_table },
+    { CQ_DIALECT_POSTGRES, cq__dump_postgres_table },
+    { CQ_DIALECT_MYSQL, cq__dump_mysql_table },
 };
 
 static int cmp_column_names(const void *a, const void *b, void *ctx)
@@ -242,7 +241,8 @@ int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts)
     if (!d)
         return cq__db_fail(db, CQ_ENOTSUPPORTED, "cq_db_dump: no introspection for this dialect");
     cq_value *names = NULL;
-    int rc = cq__dump_catalog_tables(&names, db, d->dialect, d->table_name_column);
+    int rc = cq__dump_catalog_tables(&names, db, d->dialect,
+                                     cq__sql_dialect_of(d->dialect)->catalog_table_column);
     if (rc != CQ_OK)
         return rc;
     cq_value *dump = cq_value_object();

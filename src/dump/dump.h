@@ -33,18 +33,8 @@
 /* createdAt, updatedAt, deletedAt and their snake_case forms. */
 bool cq__dump_is_timestamp_column(const char *name);
 
-/* The family a column's type belongs to: how the dump reads its values. */
-typedef enum cq__family {
-    CQ__FAM_INTEGER,
-    CQ__FAM_TEXT,
-    CQ__FAM_REAL,
-    CQ__FAM_BOOLEAN,
-    CQ__FAM_DATETIME,
-    CQ__FAM_BLOB,
-    CQ__FAM_UUID,
-    CQ__FAM_JSON,
-    CQ__FAM_OTHER
-} cq__family;
+/* cq__family, a column type's family, comes from sql/dialect.h (each dialect reads its own
+ * type names back into one). */
 
 /* The family's name in the dump ("integer", ...), and back (CQ__FAM_OTHER for unknown). */
 const char *cq__family_name(cq__family f);

@@ -7,6 +7,7 @@
 
 #include "core/pg_array.h"
 #include "core/util.h"
+#include "sql/dialect.h"
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
@@ -981,28 +982,10 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
 {
     if (cq_value_is_null(v))
         return cq_value_null();
-    if (a->type == CQ_DATE && d == CQ_DIALECT_SQLITE && cq_value_type_of(v) == CQ_VALUE_TEXT) {
-        /* Sequelize's SQLite storage form: "2024-05-01 10:20:30.000 +00:00" */
-        const char *s = cq_value_as_text(v);
-        size_t len = strlen(s), day = len < 10 ? len : 10;
-        char buf[48]; /* written byte by byte: one per stored date, printf costs more */
-        memcpy(buf, s, day);
-        buf[day] = ' ';
-        memcpy(buf + day + 1, len >= 23 ? s + 11 : "00:00:00.000", 12);
-        memcpy(buf + day + 13, " +00:00", 7);
-        return cq_value_text_n(buf, day + 20);
-    }
-    if (a->type == CQ_DATE && d == CQ_DIALECT_MYSQL && cq_value_type_of(v) == CQ_VALUE_TEXT) {
-        /* MySQL's DATETIME literal (the session is in UTC): "2024-05-01 10:20:30.123"; strict
-         * mode refuses the ISO form's 'T' and 'Z'. A DATETIME without fractional digits drops
-         * the milliseconds, as Sequelize's DATE does on MySQL. */
-        const char *s = cq_value_as_text(v);
-        if (strlen(s) >= 19 && s[10] == 'T') {
-            char buf[48];
-            snprintf(buf, sizeof buf, "%.10s %.*s", s, strlen(s) >= 23 ? 12 : 8, s + 11);
-            return cq_value_text(buf);
-        }
-    }
+    cq_value *stored = NULL; /* the dialect's storage form of a date (sql/<dialect>.c) */
+    if (a->type == CQ_DATE && cq_value_type_of(v) == CQ_VALUE_TEXT &&
+        cq__sql_date_value(&stored, d, cq_value_as_text(v)))
+        return stored;
     if (a->type == CQ_ARRAY) {
         /* one text parameter in PostgreSQL's array form; the server casts it to the column */
         cq__attr el = *a;
@@ -1029,7 +1012,7 @@ cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
         cq_free(json);
         return t;
     }
-    if (a->type == CQ_BOOLEAN && d != CQ_DIALECT_POSTGRES)
+    if (a->type == CQ_BOOLEAN && cq__sql_dialect_of(d)->booleans_as_ints)
         return cq_value_int(cq_value_as_bool(v) ? 1 : 0);
     return cq_value_copy(v);
 }

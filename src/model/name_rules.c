@@ -7,13 +7,14 @@
 
 #include "core/error.h"
 #include "model/model.h"
+#include "sql/dialect.h"
 
 /* PostgreSQL cuts identifiers to NAMEDATALEN - 1 = 63 bytes (with a NOTICE only), MySQL and
  * MariaDB refuse names longer than 64 characters; SQLite has no limit. */
 static size_t max_ident(cq_dialect d, bool *in_chars)
 {
-    *in_chars = d == CQ_DIALECT_MYSQL;
-    return d == CQ_DIALECT_POSTGRES ? 63 : d == CQ_DIALECT_MYSQL ? 64 : 0;
+    *in_chars = cq__sql_dialect_of(d)->identifier_in_chars;
+    return cq__sql_dialect_of(d)->max_identifier;
 }
 
 /* Length in UTF-8 characters (continuation bytes not counted). */

@@ -11,6 +11,7 @@
 #include "model/scopes.h"
 #include "query/where.h"
 #include "query/instance.h"
+#include "sql/dialect.h"
 
 static int oom(cq_db *db)
 {
@@ -213,7 +214,8 @@ static int atomic_begin(cq_txn **t, cq_db *db)
  * savepoint catches it. */
 static bool atomic_lazy(cq_db *db)
 {
-    return cq_db_dialect(db) != CQ_DIALECT_POSTGRES && cq__txn_current(db) != NULL;
+    return !cq__sql_dialect_of(cq_db_dialect(db))->txn_aborts_on_error &&
+           cq__txn_current(db) != NULL;
 }
 
 /* Ends what atomic_begin (or btm_add's lazy savepoint) opened; `rc` when nothing was. */

@@ -332,13 +332,13 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
 static int advance_sequences(cq_model *m, const bool *explicit)
 {
     cq_db *db = m->db;
-    if (cq_db_dialect(db) != CQ_DIALECT_POSTGRES)
+    if (!cq__sql_dialect_of(cq_db_dialect(db))->serial_sequences)
         return CQ_OK;
     for (size_t i = 0; i < m->nattrs; i++) {
         if (!m->attrs[i].auto_increment || !explicit[i])
             continue;
         char *sql = cq__sql_advance_sequence(m->table, m->attrs[i].field);
-        char *quoted = cq__sql_quoted(m->table, CQ_DIALECT_POSTGRES);
+        char *quoted = cq__sql_quoted(m->table, cq_db_dialect(db));
         cq_value *args[2] = { quoted ? cq_value_text(quoted) : NULL,
                               cq_value_text(m->attrs[i].field) };
         int rc = sql && args[0] && args[1]
@@ -612,7 +612,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     } else if (rc == CQ_OK && upsert_target(st, m, upd) != 0) {
         rc = oom(db);
     }
-    bool returning = (!opts || opts->returning != CQ_OFF) && d != CQ_DIALECT_MYSQL;
+    bool returning = (!opts || opts->returning != CQ_OFF) && cq__sql_dialect_of(d)->has_returning;
     for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
         if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
             rc = oom(db);
@@ -693,7 +693,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
             }
         }
         /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
-        if (d == CQ_DIALECT_MYSQL && created_out)
+        if (cq__sql_dialect_of(d)->upsert_counts_changes && created_out)
             *created_out = res.changes == 1;
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
@@ -748,8 +748,9 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
  * first row's (consecutive for a multi-row INSERT) (include.md B7). */
 static int64_t generated_key(cq_dialect d, const cq__result *res, size_t n, size_t r)
 {
-    return d == CQ_DIALECT_MYSQL ? res->last_insert_id + (int64_t)r
-                                 : res->last_insert_id - (int64_t)n + 1 + (int64_t)r;
+    return cq__sql_dialect_of(d)->last_insert_id_first
+               ? res->last_insert_id + (int64_t)r
+               : res->last_insert_id - (int64_t)n + 1 + (int64_t)r;
 }
 
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts)

@@ -4,6 +4,7 @@
 
 #include "model/model.h"
 #include "query/instance.h"
+#include "sql/dialect.h"
 
 /* SQLite's "FOREIGN KEY constraint failed" names no column: find the key of `values` that
  * references no row and add it to the message (model, attribute, value, referenced model). */
@@ -90,7 +91,7 @@ static bool name_unique_mysql(cq_model *m)
 static void name_unique(cq_model *m)
 {
     cq_error *err = cq__last_error();
-    if (cq_db_dialect(m->db) == CQ_DIALECT_MYSQL && name_unique_mysql(m))
+    if (cq__sql_dialect_of(cq_db_dialect(m->db))->unique_error_names_key && name_unique_mysql(m))
         return;
     const char *cols = strstr(err->message, "failed: "), *stop = NULL;
     if (cols) {

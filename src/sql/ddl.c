@@ -17,6 +17,7 @@
 
 void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq_dialect d)
 {
+    const cq__sql_dialect *D = cq__sql_dialect_of(d);
     int len = length > 0 ? length : 255;
     switch ((cq_type)type) {
     case CQ_STRING:
@@ -56,15 +57,13 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
             cq__buf_put(b, "DECIMAL");
         break;
     case CQ_BOOLEAN:
-        cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "BOOLEAN" : "TINYINT(1)");
+        cq__buf_put(b, D->boolean_type);
         break;
     case CQ_DATE:
-        if (d == CQ_DIALECT_POSTGRES)
-            cq__buf_put(b, "TIMESTAMP WITH TIME ZONE");
-        else if (d == CQ_DIALECT_MYSQL && precision > 0)
-            cq__buf_printf(b, "DATETIME(%d)", precision); /* DATE(3): fractional seconds */
+        if (D->date_fsp && precision > 0)
+            cq__buf_printf(b, "%s(%d)", D->date_type, precision);
         else
-            cq__buf_put(b, "DATETIME");
+            cq__buf_put(b, D->date_type);
         break;
     case CQ_DATEONLY:
         cq__buf_put(b, "DATE");
@@ -73,13 +72,13 @@ void cq__sql_type(cq__buf *b, int type, int length, int precision, int scale, cq
         cq__buf_put(b, "TIME");
         break;
     case CQ_UUID:
-        cq__buf_put(b, d == CQ_DIALECT_MYSQL ? "CHAR(36) BINARY" : "UUID");
+        cq__buf_put(b, D->uuid_type);
         break;
     case CQ_JSON:
         cq__buf_put(b, "JSON");
         break;
     case CQ_BLOB:
-        cq__buf_put(b, d == CQ_DIALECT_POSTGRES ? "BYTEA" : "BLOB");
+        cq__buf_put(b, D->blob_type);
         break;
     case CQ_ENUM: /* the ones cq__sql_column_type names: here only as a cast target */
         cq__buf_put(b, "TEXT");
@@ -98,24 +97,10 @@ void cq__sql_column_type(cq__buf *b, const cq__sql_coltype *t, cq_dialect d)
 {
     switch ((cq_type)t->type) {
     case CQ_ENUM:
-        if (d == CQ_DIALECT_POSTGRES) {
-            char *name = cq__sql_pg_enum_name(t->table, t->field);
-            if (name)
-                cq__sql_quote(b, d, name);
-            else
-                b->oom = true;
-            cq__free(name);
-        } else if (d == CQ_DIALECT_MYSQL) {
-            cq__buf_put(b, "ENUM(");
-            for (size_t i = 0; t->values && t->values[i]; i++) {
-                if (i)
-                    cq__buf_put(b, ", ");
-                cq__sql_put_string(b, t->values[i], d);
-            }
-            cq__buf_putc(b, ')');
-        } else {
+        if (cq__sql_dialect_of(d)->enum_type)
+            cq__sql_dialect_of(d)->enum_type(b, t);
+        else
             cq__buf_put(b, "TEXT");
-        }
         break;
     case CQ_JSONB:
         cq__buf_put(b, "JSONB");
@@ -134,109 +119,9 @@ void cq__sql_column_type(cq__buf *b, const cq__sql_coltype *t, cq_dialect d)
     }
 }
 
-char *cq__sql_pg_enum_name(const char *table, const char *field)
-{
-    return cq__asprintf("enum_%s_%s", table, field);
-}
-
-char *cq__sql_pg_create_enum(const char *table, const char *field, char *const *values)
-{
-    char *name = cq__sql_pg_enum_name(table, field);
-    if (!name)
-        return NULL;
-    cq__buf b = { 0 };
-    cq__buf_put(&b, "CREATE TYPE ");
-    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
-    cq__buf_put(&b, " AS ENUM(");
-    for (size_t i = 0; values && values[i]; i++) {
-        if (i)
-            cq__buf_put(&b, ", ");
-        cq__sql_put_string(&b, values[i], CQ_DIALECT_POSTGRES);
-    }
-    cq__buf_put(&b, ");");
-    cq__free(name);
-    return cq__buf_take(&b);
-}
-
-char *cq__sql_pg_drop_enum(const char *table, const char *field)
-{
-    char *name = cq__sql_pg_enum_name(table, field);
-    if (!name)
-        return NULL;
-    cq__buf b = { 0 };
-    cq__buf_put(&b, "DROP TYPE IF EXISTS ");
-    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
-    cq__buf_putc(&b, ';');
-    cq__free(name);
-    return cq__buf_take(&b);
-}
-
-char *cq__sql_pg_add_enum_value(const char *table, const char *field, const char *value,
-                                const char *anchor, bool before)
-{
-    char *name = cq__sql_pg_enum_name(table, field);
-    if (!name)
-        return NULL;
-    cq__buf b = { 0 };
-    cq__buf_put(&b, "ALTER TYPE ");
-    cq__sql_quote(&b, CQ_DIALECT_POSTGRES, name);
-    cq__buf_put(&b, " ADD VALUE IF NOT EXISTS ");
-    cq__sql_put_string(&b, value, CQ_DIALECT_POSTGRES);
-    if (anchor) {
-        cq__buf_put(&b, before ? " BEFORE " : " AFTER ");
-        cq__sql_put_string(&b, anchor, CQ_DIALECT_POSTGRES);
-    }
-    cq__free(name);
-    return cq__buf_take(&b);
-}
-
-const char *cq__sql_pg_enum_labels_query(void)
-{
-    return "SELECT e.enumlabel::text AS label FROM pg_catalog.pg_type t "
-           "JOIN pg_catalog.pg_enum e ON t.oid = e.enumtypid "
-           "WHERE t.typname = $1 AND pg_catalog.pg_type_is_visible(t.oid) "
-           "ORDER BY e.enumsortorder";
-}
-
-/* Sequelize's SqlString.escape for strings: SQLite/PostgreSQL double the quote, MySQL
- * backslash-escapes quotes and control characters. */
 void cq__sql_put_string(cq__buf *b, const char *s, cq_dialect d)
 {
-    cq__buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (d != CQ_DIALECT_MYSQL) {
-            if (*p == '\'')
-                cq__buf_putc(b, '\'');
-            cq__buf_putc(b, *p);
-            continue;
-        }
-        switch (*p) {
-        case '\n':
-            cq__buf_put(b, "\\n");
-            break;
-        case '\r':
-            cq__buf_put(b, "\\r");
-            break;
-        case '\b':
-            cq__buf_put(b, "\\b");
-            break;
-        case '\t':
-            cq__buf_put(b, "\\t");
-            break;
-        case '\x1a':
-            cq__buf_put(b, "\\Z");
-            break;
-        case '\\':
-        case '\'':
-        case '"':
-            cq__buf_putc(b, '\\');
-            cq__buf_putc(b, *p);
-            break;
-        default:
-            cq__buf_putc(b, *p);
-        }
-    }
-    cq__buf_putc(b, '\'');
+    cq__sql_dialect_of(d)->put_string(b, s);
 }
 
 static bool is_float_type(int type)
@@ -244,9 +129,9 @@ static bool is_float_type(int type)
     return type == CQ_FLOAT || type == CQ_REAL || type == CQ_DOUBLE;
 }
 
-/* "2020-01-02T03:04:05.000Z" (cequel's DATE value form) as Sequelize writes a Date default:
- * SQLite/PostgreSQL '2020-01-02 03:04:05.000 +00:00', MySQL '2020-01-02 03:04:05'.
- * Returns false when the text is not in that form (it is then written as given). */
+/* "2020-01-02T03:04:05.000Z" (cequel's DATE value form) as Sequelize writes a Date default
+ * (the dialect's date_text, quoted). Returns false when the text is not in that form (it is
+ * then written as given). */
 static bool put_date(cq__buf *b, const char *s, cq_dialect d)
 {
     int y, mo, da, h, mi, se, ms = 0, n = 0;
@@ -267,25 +152,29 @@ static bool put_date(cq__buf *b, const char *s, cq_dialect d)
     }
     if (strcmp(rest, "Z") != 0)
         return false;
-    if (d == CQ_DIALECT_MYSQL)
-        cq__buf_printf(b, "'%04d-%02d-%02d %02d:%02d:%02d'", y, mo, da, h, mi, se);
-    else
-        cq__buf_printf(b, "'%04d-%02d-%02d %02d:%02d:%02d.%03d +00:00'", y, mo, da, h, mi, se, ms);
+    /* the parsed date in the canonical form the dialect's date_text reads */
+    char iso[64];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, da, h, mi, se, ms);
+    cq__buf_putc(b, '\'');
+    if (!cq__sql_dialect_of(d)->date_text(b, iso, true))
+        cq__buf_put(b, iso);
+    cq__buf_putc(b, '\'');
     return true;
 }
 
 char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
 {
+    const cq__sql_dialect *D = cq__sql_dialect_of(d);
     if (!v)
         return NULL;
     /* MySQL: BLOB/TEXT/GEOMETRY/JSON columns cannot have a default; Sequelize omits it */
-    if (d == CQ_DIALECT_MYSQL && (type == CQ_TEXT || type == CQ_BLOB || type == CQ_JSON))
+    if (!D->lob_defaults && (type == CQ_TEXT || type == CQ_BLOB || type == CQ_JSON))
         return NULL;
     cq__buf b = { 0 };
     cq_value_type t = cq_value_type_of(v);
     /* Sequelize escapes a default with its attribute's type on SQLite/PostgreSQL (the type's
      * stringify runs first) and without it on MySQL. */
-    bool typed = d != CQ_DIALECT_MYSQL;
+    bool typed = D->typed_defaults;
     if (typed && (type == CQ_JSON || type == CQ_JSONB) && t != CQ_VALUE_NULL) {
         char *json = NULL; /* JSON.stringify, then quoted: '{"a":1}', '"x"', '5' */
         if (cq_value_to_json(&json, v, 0) != CQ_OK)
@@ -299,20 +188,14 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
         cq__buf_put(&b, "NULL");
         break;
     case CQ_VALUE_BOOL:
-        if (d == CQ_DIALECT_SQLITE)
-            cq__buf_put(&b, cq_value_as_bool(v) ? "1" : "0");
-        else
-            cq__buf_put(&b, cq_value_as_bool(v) ? "true" : "false");
+        cq__buf_put(&b, cq_value_as_bool(v) ? D->true_literal : D->false_literal);
         break;
     case CQ_VALUE_INT:
     case CQ_VALUE_DOUBLE: {
         double dv = t == CQ_VALUE_INT ? (double)cq_value_as_int(v) : cq_value_as_double(v);
         if (type == CQ_BOOLEAN) {
             /* cequel reads 0/1 on a BOOLEAN as false/true everywhere; so does its default */
-            if (d == CQ_DIALECT_SQLITE)
-                cq__buf_put(&b, dv != 0 ? "1" : "0");
-            else
-                cq__buf_put(&b, dv != 0 ? "true" : "false");
+            cq__buf_put(&b, dv != 0 ? D->true_literal : D->false_literal);
             break;
         }
         cq__buf num = { 0 };
@@ -359,7 +242,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
         size_t n = 0;
         const unsigned char *p = cq_value_as_blob(v, &n);
         /* BLOB._hexify: X'..' (SQLite, MySQL), E'\\x..' (PostgreSQL) */
-        cq__buf_put(&b, d == CQ_DIALECT_POSTGRES ? "E'\\\\x" : "X'");
+        cq__buf_put(&b, D->blob_open);
         for (size_t i = 0; i < n; i++)
             cq__buf_printf(&b, "%02x", p[i]);
         cq__buf_putc(&b, '\'');
@@ -369,7 +252,7 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
     return cq__buf_take(&b);
 }
 
-static void put_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
+void cq__sql_ddl_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
 {
     cq__buf_put(b, "REFERENCES ");
     cq__sql_quote(b, d, c->ref_table);
@@ -382,77 +265,23 @@ static void put_references(cq__buf *b, const cq__ddl_col *c, cq_dialect d)
         cq__buf_printf(b, " ON UPDATE %s", c->on_update);
 }
 
-static bool has_reference(const cq__ddl_col *c)
+bool cq__sql_ddl_has_reference(const cq__ddl_col *c)
 {
     return c->ref_table && !c->ref_deferred;
 }
 
 /* The modifiers every dialect appends after the type, in Sequelize's order:
  * [NOT NULL] [auto_increment (MySQL)] [DEFAULT x] [UNIQUE]. */
-static void put_modifiers(cq__buf *b, const cq__ddl_col *c, bool not_null, cq_dialect d)
+void cq__sql_ddl_modifiers(cq__buf *b, const cq__ddl_col *c, bool not_null, cq_dialect d)
 {
     if (not_null)
         cq__buf_put(b, " NOT NULL");
-    if (d == CQ_DIALECT_MYSQL && c->auto_increment)
-        cq__buf_put(b, " auto_increment");
+    if (cq__sql_dialect_of(d)->auto_increment_word && c->auto_increment)
+        cq__buf_put(b, cq__sql_dialect_of(d)->auto_increment_word);
     if (c->default_sql)
         cq__buf_printf(b, " DEFAULT %s", c->default_sql);
     if (c->unique)
         cq__buf_put(b, " UNIQUE");
-}
-
-/* SQLite: attributesToSQL gives `<type> [NOT NULL] [DEFAULT] [UNIQUE] [PRIMARY KEY
- * [AUTOINCREMENT]] [REFERENCES ...]`; createTableQuery then rewrites a single key whose type
- * contains INT to exactly `INTEGER PRIMARY KEY [AUTOINCREMENT]` (keeping REFERENCES), and in
- * a composite key replaces `PRIMARY KEY` by `NOT NULL` (or drops it when NOT NULL is there). */
-static void put_column_sqlite(cq__buf *b, const cq__ddl_col *c, size_t npk)
-{
-    cq_dialect d = CQ_DIALECT_SQLITE;
-    if (c->primary_key && npk == 1 && strstr(c->type_sql, "INT")) {
-        cq__buf_put(b, c->auto_increment ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                         : "INTEGER PRIMARY KEY");
-    } else {
-        cq__buf_put(b, c->type_sql);
-        put_modifiers(b, c, c->not_null, d);
-        if (c->primary_key && npk == 1)
-            cq__buf_put(b, c->auto_increment ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY");
-        else if (c->primary_key && !c->not_null)
-            cq__buf_put(b, " NOT NULL");
-        /* a composite key keeps no AUTOINCREMENT: SQLite allows it only on INTEGER PRIMARY KEY
-         * (Sequelize would emit `NOT NULL AUTOINCREMENT`, which SQLite rejects) */
-    }
-    if (has_reference(c)) {
-        cq__buf_putc(b, ' ');
-        put_references(b, c, d);
-    }
-}
-
-/* PostgreSQL: `<type> [NOT NULL] [SERIAL] [DEFAULT] [UNIQUE] [REFERENCES ...]`; the key goes
- * to a table-level PRIMARY KEY; an auto-increment integer becomes SERIAL/BIGSERIAL/SMALLSERIAL
- * with the type word and NOT NULL removed (dataTypeMapping). */
-static void put_column_postgres(cq__buf *b, const cq__ddl_col *c)
-{
-    cq_dialect d = CQ_DIALECT_POSTGRES;
-    bool serial = c->auto_increment && c->is_int_type;
-    if (serial)
-        cq__buf_put(b, c->int_kind == 2   ? "BIGSERIAL"
-                       : c->int_kind == 3 ? "SMALLSERIAL"
-                                          : "SERIAL");
-    else
-        cq__buf_put(b, c->type_sql);
-    put_modifiers(b, c, c->not_null && !serial, d);
-    if (has_reference(c)) {
-        cq__buf_putc(b, ' ');
-        put_references(b, c, d);
-    }
-}
-
-/* MySQL: `<type> [NOT NULL] [auto_increment] [DEFAULT] [UNIQUE]`; the key and every
- * REFERENCES move to table-level clauses. */
-static void put_column_mysql(cq__buf *b, const cq__ddl_col *c)
-{
-    cq__buf_put(b, c->type_sql);
-    put_modifiers(b, c, c->not_null, CQ_DIALECT_MYSQL);
 }
 
 static void put_col_list(cq__buf *b, const char *const *cols, size_t n, const char *sep,
@@ -469,6 +298,7 @@ static void put_col_list(cq__buf *b, const char *const *cols, size_t n, const ch
 
 char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
 {
+    const cq__sql_dialect *D = cq__sql_dialect_of(d);
     cq__buf b = { 0 };
     size_t npk = 0;
     for (size_t i = 0; i < t->ncols; i++)
@@ -488,40 +318,36 @@ char *cq__sql_create_table(const cq__ddl_table *t, cq_dialect d)
             cq__buf_put(&b, ", ");
         cq__sql_quote(&b, d, t->cols[i].name);
         cq__buf_putc(&b, ' ');
-        if (d == CQ_DIALECT_SQLITE)
-            put_column_sqlite(&b, &t->cols[i], npk);
-        else if (d == CQ_DIALECT_POSTGRES)
-            put_column_postgres(&b, &t->cols[i]);
-        else
-            put_column_mysql(&b, &t->cols[i]);
+        D->put_column(&b, &t->cols[i], npk);
     }
     /* named composite uniques (Sequelize's uniqueKeys with customIndex); only MySQL names them */
     for (size_t u = 0; u < t->nuniques; u++) {
         cq__buf_put(&b, ", UNIQUE ");
-        if (d == CQ_DIALECT_MYSQL && t->uniques[u].name) {
+        if (D->names_uniques && t->uniques[u].name) {
             cq__sql_quote(&b, d, t->uniques[u].name);
             cq__buf_putc(&b, ' ');
         }
         put_col_list(&b, t->uniques[u].cols, t->uniques[u].ncols, ", ", d);
     }
     /* SQLite has a table-level key only when composite; PostgreSQL joins with "," */
-    if (npk > 0 && (d != CQ_DIALECT_SQLITE || npk > 1)) {
+    if (npk > 0 && (!D->inline_single_key || npk > 1)) {
         cq__buf_put(&b, ", PRIMARY KEY ");
-        put_col_list(&b, pk, npk, d == CQ_DIALECT_POSTGRES ? "," : ", ", d);
+        put_col_list(&b, pk, npk, D->pk_separator, d);
     }
-    if (d == CQ_DIALECT_MYSQL) {
+    if (D->table_foreign_keys) {
         for (size_t i = 0; i < t->ncols; i++) {
-            if (!has_reference(&t->cols[i]))
+            if (!cq__sql_ddl_has_reference(&t->cols[i]))
                 continue;
             cq__buf_put(&b, ", FOREIGN KEY (");
             cq__sql_quote(&b, d, t->cols[i].name);
             cq__buf_put(&b, ") ");
-            put_references(&b, &t->cols[i], d);
+            cq__sql_ddl_references(&b, &t->cols[i], d);
         }
-        cq__buf_put(&b, ") ENGINE=InnoDB;");
-    } else {
-        cq__buf_put(&b, ");");
     }
+    cq__buf_putc(&b, ')');
+    if (D->table_options)
+        cq__buf_put(&b, D->table_options);
+    cq__buf_putc(&b, ';');
     cq__free(pk);
     return cq__buf_take(&b);
 }
@@ -531,7 +357,7 @@ char *cq__sql_drop_table(const char *table, cq_dialect d)
     cq__buf b = { 0 };
     cq__buf_put(&b, "DROP TABLE IF EXISTS ");
     cq__sql_quote(&b, d, table);
-    cq__buf_put(&b, d == CQ_DIALECT_POSTGRES ? " CASCADE;" : ";");
+    cq__buf_put(&b, cq__sql_dialect_of(d)->drop_suffix);
     return cq__buf_take(&b);
 }
 
@@ -539,7 +365,7 @@ char *cq__sql_create_index(const char *table, const cq__ddl_index *ix, cq_dialec
 {
     cq__buf b = { 0 };
     /* MySQL/MariaDB support indexViaAlter in v6: ALTER TABLE t ADD [UNIQUE] INDEX name (...) */
-    if (d == CQ_DIALECT_MYSQL) {
+    if (cq__sql_dialect_of(d)->index_via_alter) {
         cq__buf_put(&b, "ALTER TABLE ");
         cq__sql_quote(&b, d, table);
         cq__buf_put(&b, ix->unique ? " ADD UNIQUE INDEX " : " ADD INDEX ");
@@ -557,18 +383,7 @@ char *cq__sql_create_index(const char *table, const cq__ddl_index *ix, cq_dialec
 
 const char *cq__sql_index_exists_query(cq_dialect d)
 {
-    switch (d) {
-    case CQ_DIALECT_SQLITE:
-        return "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND "
-               "name = ?";
-    case CQ_DIALECT_POSTGRES:
-        return "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 "
-               "AND indexname = $2";
-    case CQ_DIALECT_MYSQL:
-        return "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = "
-               "DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?";
-    }
-    return NULL;
+    return cq__sql_dialect_of(d)->index_exists;
 }
 
 char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialect d)
@@ -579,46 +394,17 @@ char *cq__sql_add_foreign_key(const char *table, const cq__ddl_col *c, cq_dialec
     cq__buf_put(&b, " ADD FOREIGN KEY (");
     cq__sql_quote(&b, d, c->name);
     cq__buf_put(&b, ") ");
-    put_references(&b, c, d);
+    cq__sql_ddl_references(&b, c, d);
     cq__buf_putc(&b, ';');
     return cq__buf_take(&b);
 }
 
 const char *cq__sql_table_exists_query(cq_dialect d)
 {
-    switch (d) {
-    case CQ_DIALECT_SQLITE:
-        return "SELECT name FROM sqlite_master WHERE type='table' AND name=?;";
-    case CQ_DIALECT_POSTGRES:
-        return "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-               "AND table_name = $1;";
-    case CQ_DIALECT_MYSQL:
-        return "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-               "AND TABLE_NAME = ?;";
-    }
-    return NULL;
+    return cq__sql_dialect_of(d)->table_exists;
 }
 
 const char *cq__sql_foreign_key_exists_query(cq_dialect d)
 {
-    switch (d) {
-    case CQ_DIALECT_POSTGRES:
-        return "SELECT tc.constraint_name FROM information_schema.table_constraints tc "
-               "JOIN information_schema.key_column_usage kcu ON "
-               "kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema "
-               "JOIN information_schema.constraint_column_usage ccu ON "
-               "ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema "
-               "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public' AND "
-               "tc.table_name = $1 AND kcu.column_name = $2 AND ccu.table_name = $3 AND "
-               "ccu.column_name = $4;";
-    case CQ_DIALECT_MYSQL:
-        return "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE "
-               "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ? AND "
-               "REFERENCED_TABLE_NAME = ? AND REFERENCED_COLUMN_NAME = ?;";
-    case CQ_DIALECT_SQLITE:
-        /* one row per reference of the table; the referenced column is not compared */
-        return "SELECT \"from\" FROM pragma_foreign_key_list(?) WHERE \"from\" = ? AND "
-               "\"table\" = ? AND ? IS NOT NULL;";
-    }
-    return NULL;
+    return cq__sql_dialect_of(d)->foreign_key_exists;
 }

@@ -11,6 +11,7 @@ typedef struct render {
     cq__buf b;
     cq__sql *out;
     cq_dialect d;
+    const cq__sql_dialect *D;
     cq_error *err;
     int rc;
 } render;
@@ -24,7 +25,7 @@ void cq__sql_free(cq__sql *s)
 
 void cq__sql_quote(cq__buf *b, cq_dialect dialect, const char *name)
 {
-    char q = dialect == CQ_DIALECT_POSTGRES ? '"' : '`';
+    char q = cq__sql_dialect_of(dialect)->quote;
     cq__buf_putc(b, q);
     /* runs of the name without the quote character go in whole; a quote inside is doubled */
     const char *p = name;
@@ -43,7 +44,7 @@ static void put_param(render *r, const cq_value *v)
         return;
     }
     r->out->params[r->out->n++] = v;
-    if (r->d == CQ_DIALECT_POSTGRES) {
+    if (r->D->numbered_params) {
         char num[24];
         size_t k = sizeof num;
         for (size_t n = r->out->n; n; n /= 10)
@@ -110,29 +111,14 @@ static void put_list(render *r, const cq__expr *e, size_t from, const char *sep)
     }
 }
 
-/* The dialect-neutral comparison operators of the statement tree, as each dialect spells
- * them; NULL where the dialect has no such operator. ILIKE is sent as written everywhere (the
- * database answers where it does not know it, as with Sequelize). */
-static const struct {
-    const char *op;
-    const char *sql[3]; /* SQLite, PostgreSQL, MySQL */
-} dialect_ops[] = {
-    { "REGEXP", { NULL, "~", "REGEXP" } }, { "NOT REGEXP", { NULL, "!~", "NOT REGEXP" } },
-    { "IREGEXP", { NULL, "~*", NULL } },   { "NOT IREGEXP", { NULL, "!~*", NULL } },
-    { "@>", { NULL, "@>", NULL } }, /* array contains, contained by, overlaps */
-    { "<@", { NULL, "<@", NULL } },        { "&&", { NULL, "&&", NULL } },
-};
-
-static int dialect_slot(cq_dialect d)
-{
-    return d == CQ_DIALECT_POSTGRES ? 1 : d == CQ_DIALECT_MYSQL ? 2 : 0;
-}
-
+/* A comparison operator of the statement tree as the dialect spells it; NULL where it has no
+ * such operator. ILIKE is sent as written everywhere (the database answers where it does not
+ * know it, as with Sequelize). */
 static const char *op_sql(cq_dialect d, const char *op)
 {
-    for (size_t i = 0; i < sizeof dialect_ops / sizeof dialect_ops[0]; i++)
-        if (strcmp(dialect_ops[i].op, op) == 0)
-            return dialect_ops[i].sql[dialect_slot(d)];
+    for (const cq__sql_op *o = cq__sql_dialect_of(d)->ops; o->op; o++)
+        if (strcmp(o->op, op) == 0)
+            return o->sql;
     return op;
 }
 
@@ -143,13 +129,12 @@ bool cq__sql_op_supported(cq_dialect d, const char *op)
 
 const char *cq__sql_dialect_name(cq_dialect d)
 {
-    static const char *const names[] = { "SQLite", "PostgreSQL", "MySQL" };
-    return names[dialect_slot(d)];
+    return cq__sql_dialect_of(d)->name;
 }
 
 bool cq__sql_has_any(cq_dialect d)
 {
-    return d == CQ_DIALECT_POSTGRES;
+    return cq__sql_dialect_of(d)->has_any;
 }
 
 cq_value *cq__sql_json_path(const cq_value *keys)
@@ -172,7 +157,7 @@ cq_value *cq__sql_json_path(const cq_value *keys)
 static void put_json(render *r, const cq__expr *e)
 {
     bool num = e->op && strcmp(e->op, "num") == 0, boolean = e->op && strcmp(e->op, "bool") == 0;
-    if (r->d == CQ_DIALECT_POSTGRES) {
+    if (!r->D->json_open) { /* PostgreSQL's path operator */
         if (num || boolean)
             cq__buf_put(&r->b, "CAST(");
         cq__buf_putc(&r->b, '(');
@@ -188,22 +173,21 @@ static void put_json(render *r, const cq__expr *e)
             cq__buf_put(&r->b, boolean ? " AS BOOLEAN)" : " AS DOUBLE PRECISION)");
         return;
     }
-    bool mysql = r->d == CQ_DIALECT_MYSQL;
+    bool bool_case = boolean && r->D->json_bool_case;
     /* MySQL unquotes JSON true/false to text: read them back as 1/0 */
-    if (boolean && mysql)
+    if (bool_case)
         cq__buf_put(&r->b, "(CASE ");
     else if (num || boolean)
         cq__buf_put(&r->b, "CAST(");
-    cq__buf_put(&r->b, mysql ? "json_unquote(json_extract(" : "json_extract(");
+    cq__buf_put(&r->b, r->D->json_open);
     put_expr(r, e->kids[0]);
     cq__buf_put(&r->b, ", ");
     put_param(r, cq_value_array_get(e->raw_params, 0));
-    cq__buf_put(&r->b, mysql ? "))" : ")");
-    if (boolean && mysql)
+    cq__buf_put(&r->b, r->D->json_close);
+    if (bool_case)
         cq__buf_put(&r->b, " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)");
     else if (num || boolean)
-        cq__buf_put(&r->b,
-                    num ? (mysql ? " AS DOUBLE)" : " AS DOUBLE PRECISION)") : " AS BOOLEAN)");
+        cq__buf_put(&r->b, num ? r->D->json_double : " AS BOOLEAN)");
 }
 
 static void put_expr(render *r, const cq__expr *e)
@@ -325,7 +309,7 @@ static void put_limit(render *r, const cq__stmt *st)
     bool has_limit = st->limit >= 0, has_offset = st->offset > 0;
     if (!has_limit && !has_offset)
         return;
-    if (r->d == CQ_DIALECT_POSTGRES) {
+    if (r->D->limit_offset) {
         if (has_limit)
             cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
         if (has_offset)
@@ -333,9 +317,10 @@ static void put_limit(render *r, const cq__stmt *st)
         return;
     }
     /* SQLite and MySQL: LIMIT [offset, ]count; Sequelize uses 10000000000000 for "no limit" */
-    if (has_offset)
-        cq__buf_printf(&r->b, " LIMIT %" PRId64 ", %" PRId64, st->offset,
-                       has_limit ? st->limit : INT64_C(10000000000000));
+    if (has_offset && has_limit)
+        cq__buf_printf(&r->b, " LIMIT %" PRId64 ", %" PRId64, st->offset, st->limit);
+    else if (has_offset)
+        cq__buf_printf(&r->b, " LIMIT %" PRId64 ", %s", st->offset, r->D->limit_no_count);
     else
         cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
 }
@@ -434,10 +419,10 @@ static void render_select(render *r, const cq__stmt *st)
  * CONFLICT DO NOTHING, in Sequelize's shapes. */
 static void put_on_conflict(render *r, const cq__stmt *st)
 {
-    bool mysql = r->d == CQ_DIALECT_MYSQL;
+    bool mysql = r->D->upsert_values;
     if (st->ignore_dup) {
-        if (r->d == CQ_DIALECT_POSTGRES)
-            cq__buf_put(&r->b, " ON CONFLICT DO NOTHING");
+        if (r->D->conflict_ignore)
+            cq__buf_put(&r->b, r->D->conflict_ignore);
         return;
     }
     if (!st->nupd)
@@ -466,14 +451,13 @@ static void put_on_conflict(render *r, const cq__stmt *st)
 
 static void render_insert(render *r, const cq__stmt *st)
 {
-    if (st->ignore_dup && r->d != CQ_DIALECT_POSTGRES)
-        cq__buf_put(&r->b,
-                    r->d == CQ_DIALECT_MYSQL ? "INSERT IGNORE INTO " : "INSERT OR IGNORE INTO ");
+    if (st->ignore_dup && r->D->insert_ignore)
+        cq__buf_put(&r->b, r->D->insert_ignore);
     else
         cq__buf_put(&r->b, "INSERT INTO ");
     cq__sql_quote(&r->b, r->d, st->table);
     if (st->nicols == 0) {
-        cq__buf_put(&r->b, r->d == CQ_DIALECT_MYSQL ? " () VALUES ()" : " DEFAULT VALUES");
+        cq__buf_put(&r->b, r->D->empty_insert);
     } else {
         cq__buf_put(&r->b, " (");
         for (size_t i = 0; i < st->nicols; i++) {
@@ -494,7 +478,7 @@ static void render_insert(render *r, const cq__stmt *st)
         }
     }
     put_on_conflict(r, st);
-    if (st->nreturning && r->d != CQ_DIALECT_MYSQL) {
+    if (st->nreturning && r->D->has_returning) {
         cq__buf_put(&r->b, " RETURNING ");
         for (size_t i = 0; i < st->nreturning; i++) {
             if (i)
@@ -540,7 +524,9 @@ static void render_delete(render *r, const cq__stmt *st)
 int cq__sql_render(cq__sql *out, const cq__stmt *st, cq_dialect dialect, cq_error *err)
 {
     memset(out, 0, sizeof *out);
-    render r = { .out = out, .d = dialect, .err = err, .rc = CQ_OK };
+    render r = {
+        .out = out, .d = dialect, .D = cq__sql_dialect_of(dialect), .err = err, .rc = CQ_OK
+    };
     cq__buf_reserve(&r.b, 255); /* most statements fit: one allocation, not five doublings */
     switch (st->kind) {
     case CQ__ST_SELECT:

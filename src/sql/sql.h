@@ -3,6 +3,7 @@
 #define CQ_SQL_H
 
 #include "cequel/db.h"
+#include "sql/dialect.h"
 #include "core/util.h"
 #include "stmt/stmt.h"
 

@@ -143,7 +143,7 @@ static int add_cycle(walk *w, cq_model *target, size_t top)
     if (!(c->chain = cq__buf_take(&b)))
         return oom(db);
     /* SQLite takes a REFERENCES clause to a table created later: nothing to defer there */
-    if (p->dialect == CQ_DIALECT_SQLITE)
+    if (cq__sql_dialect_of(p->dialect)->forward_references)
         return CQ_OK;
     if (cq__grow((void **)&p->deferred, &p->deferred_cap, p->ndeferred + 1, sizeof *p->deferred) !=
         0)
@@ -410,12 +410,13 @@ static bool is_deferred(const cq_sync_plan *p, const cq_model *m, size_t attr)
  * them and the server refuses the table; cequel says so before any statement runs). */
 static int check_column_type(const cq_model *m, const cq__attr *a, cq_dialect d)
 {
-    if (a->type == CQ_ARRAY && d != CQ_DIALECT_POSTGRES)
+    const cq__sql_dialect *D = cq__sql_dialect_of(d);
+    if (a->type == CQ_ARRAY && !D->has_arrays)
         return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
                            "model \"%s\": attribute \"%s\": ARRAY columns exist only on "
                            "PostgreSQL, not on %s",
-                           m->name, a->name, d == CQ_DIALECT_MYSQL ? "MySQL" : "SQLite");
-    if (a->type == CQ_JSONB && d == CQ_DIALECT_MYSQL)
+                           m->name, a->name, D->name);
+    if (a->type == CQ_JSONB && !D->has_jsonb)
         return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
                            "model \"%s\": attribute \"%s\": MySQL has no JSONB type (use JSON)",
                            m->name, a->name);
@@ -571,8 +572,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
     if (!db)
         return CQ_EINVALID;
     cq__db_clear(db);
-    if (dialect != CQ_DIALECT_SQLITE && dialect != CQ_DIALECT_POSTGRES &&
-        dialect != CQ_DIALECT_MYSQL)
+    if (!cq__sql_dialect_find(dialect))
         return cq__db_fail(db, CQ_EINVALID, "cq_db_ddl: unknown dialect %d", (int)dialect);
     cq_sync_plan *p = NULL;
     int rc = plan_build(&p, db, dialect);
@@ -581,8 +581,8 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
     cq__buf b = { 0 };
     for (size_t i = 0; rc == CQ_OK && i < p->norder + p->ndeferred; i++) {
         char *sql = NULL;
-        for (size_t k = 0; rc == CQ_OK && i < p->norder && dialect == CQ_DIALECT_POSTGRES &&
-                           k < p->order[i]->nattrs;
+        for (size_t k = 0; rc == CQ_OK && i < p->norder &&
+                           cq__sql_dialect_of(dialect)->enum_types && k < p->order[i]->nattrs;
              k++) {
             const cq__attr *a = &p->order[i]->attrs[k];
             if (!has_pg_enum(a))
@@ -757,7 +757,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
 /* Every enum type of `m` (PostgreSQL), before its table is created or checked. */
 static int ensure_enums(cq_model *m)
 {
-    if (cq_db_dialect(m->db) != CQ_DIALECT_POSTGRES)
+    if (!cq__sql_dialect_of(cq_db_dialect(m->db))->enum_types)
         return CQ_OK;
     int rc = CQ_OK;
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
@@ -772,7 +772,7 @@ static int drop_model(cq_model *m)
     cq_db *db = m->db;
     cq_dialect d = cq_db_dialect(db);
     int rc = exec_text(db, cq__sql_drop_table(m->table, d));
-    for (size_t i = 0; rc == CQ_OK && d == CQ_DIALECT_POSTGRES && i < m->nattrs; i++)
+    for (size_t i = 0; rc == CQ_OK && cq__sql_dialect_of(d)->enum_types && i < m->nattrs; i++)
         if (has_pg_enum(&m->attrs[i]))
             rc = exec_text(db, cq__sql_pg_drop_enum(m->table, m->attrs[i].field));
     return rc;
@@ -826,10 +826,11 @@ static int drop_all(const cq_sync_plan *p)
 {
     cq_db *db = p->db;
     cq_dialect d = cq_db_dialect(db);
-    bool relax = p->ncycles > 0 && d != CQ_DIALECT_POSTGRES;
+    /* PostgreSQL has no switch: its DROP ... CASCADE removes the constraint */
+    bool relax = p->ncycles > 0 && cq__sql_dialect_of(d)->fk_off;
     bool fk_was_on = true;
     int rc = CQ_OK;
-    if (relax && d == CQ_DIALECT_SQLITE) {
+    if (relax && cq__sql_dialect_of(d)->fk_read_first) {
         cq__result res = { 0 };
         char *query = cq__sql_fk_checks(d, -1);
         rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res)
