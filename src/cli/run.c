@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/value_internal.h"
 #include "cli.h"
 
 #if defined(__has_include)
@@ -1081,48 +1082,6 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
 
 /* ---- results: templates, attempt ------------------------------------------------------- */
 
-/* JSON to cq_value without any interpretation ({"$literal": ...}). */
-static cq_value *plain_value(json_t *j)
-{
-    cq_value *v = NULL;
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        return cq_value_null();
-    case JSON_TRUE:
-        return cq_value_bool(true);
-    case JSON_FALSE:
-        return cq_value_bool(false);
-    case JSON_INTEGER:
-        return cq_value_int((int64_t)json_integer_value(j));
-    case JSON_REAL:
-        return cq_value_double(json_real_value(j));
-    case JSON_STRING:
-        return cq_value_text_n(json_string_value(j), json_string_length(j));
-    case JSON_ARRAY:
-        v = cq_value_array();
-        for (size_t i = 0; v && i < json_array_size(j); i++)
-            if (cq_value_array_append(v, plain_value(json_array_get(j, i))) != CQ_OK) {
-                cq_value_free(v);
-                v = NULL;
-            }
-        return v;
-    case JSON_OBJECT: {
-        v = cq_value_object();
-        const char *key;
-        json_t *val;
-        json_object_foreach(j, key, val)
-        {
-            if (v && cq_value_object_set(v, key, plain_value(val)) != CQ_OK) {
-                cq_value_free(v);
-                v = NULL;
-            }
-        }
-        return v;
-    }
-    }
-    return NULL;
-}
-
 /* The JSON form of a named result (instances as toJSON()). */
 static int slot_value(runner *r, const slot *s, cq_value **out, step_error *e)
 {
@@ -1297,12 +1256,12 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
         return CQ_OK;
     }
     if (!json_is_object(t)) {
-        *out = plain_value(t);
+        *out = cq__value_from_jansson(t);
         return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
     }
     json_t *v;
     if ((v = json_object_get(t, "$literal")) && json_object_size(t) == 1) {
-        *out = plain_value(v);
+        *out = cq__value_from_jansson(v);
         return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
     }
     if ((v = json_object_get(t, "$length")) && json_object_size(t) == 1 && !json_is_string(v)) {
@@ -1512,431 +1471,511 @@ static int run_transaction(runner *r, const cli_step *st, size_t index, cq_value
     return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
 }
 
-/* Runs one step. On success `*result` is its printable value and the named result (if
- * any) is stored through `keep_*`. */
+/* ---- one handler per step kind ---------------------------------------------------------- */
+
+/* A step being run: the runner, the step, and what every handler may use, prepared from the
+ * step's common keys by exec_prepare(). A handler returns CQ_OK with *result set, or a code
+ * (a library code without a message gets cq_db_error's). The instance or rows it leaves in
+ * `inst`/`rows` become the step's named result. */
+struct cli_exec {
+    runner *r;
+    const cli_step *st;
+    step_error *e;
+    cq_value **result;
+    cq_model *model;     /* model-level steps */
+    cq_instance *target; /* steps on an instance, and call's "on" */
+    cq_txn *txn;         /* the step's "transaction" (finders take theirs in build_find) */
+    cq_value *values;    /* "values", owned */
+    cq_value *where;     /* "where", owned (the handlers that take one) */
+    const char **fields; /* "fields", owned list of borrowed names */
+    const char **update_on_dup;
+    cq_write_opts wopts; /* create, bulkCreate, save, update, destroy and restore on instances */
+    pool p;
+    cq_instance *inst; /* the result kept under the step's "as" */
+    cq_rows *rows;
+};
+
+/* Sets *result to null (steps without a value): CQ_OK, or CQ_ENOMEM. */
+static int null_result(cli_exec *x)
+{
+    *x->result = cq_value_null();
+    return *x->result ? CQ_OK : fail(x->e, CQ_ENOMEM, "out of memory");
+}
+
+/* The step's JSON key `key` as a value (a where clause when `where`). */
+static int step_value(cli_exec *x, cq_value **out, json_t *j, const char *key, bool where)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, x->st->path, key);
+    return to_value(x->r, out, j, where, sub, x->e);
+}
+
+/* "scope" of update, destroy and aggregates (borrowed from the pool; NULL when absent). */
+static int step_scope(cli_exec *x, const cq_value **out)
+{
+    *out = NULL;
+    if (!x->st->scope)
+        return CQ_OK;
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, x->st->path, "scope");
+    return pool_value(x->r, &x->p, out, x->st->scope, true, sub, x->e);
+}
+
+/* [row, flag] (findOrCreate, upsert): `flag` null, true or false. Takes `flag`. */
+static int pair_result(cli_exec *x, cq_value *flag)
+{
+    cq_value *row = NULL;
+    int rc = cq_instance_to_value(&row, x->inst);
+    if (rc != CQ_OK) {
+        cq_value_free(flag);
+        return rc;
+    }
+    if (!(*x->result = cq_value_array()))
+        cq_value_free(row);
+    if (!*x->result || cq_value_array_append(*x->result, row) != CQ_OK ||
+        cq_value_array_append(*x->result, flag) != CQ_OK) {
+        if (!*x->result)
+            cq_value_free(flag);
+        return fail(x->e, CQ_ENOMEM, "out of memory");
+    }
+    return CQ_OK;
+}
+
+int cli_run_sync(cli_exec *x)
+{
+    int rc = cq_db_sync(x->r->db, &(cq_sync_opts){ .force = x->st->force, .transaction = x->txn });
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_truncate(cli_exec *x)
+{
+    int rc = cq_db_truncate(x->r->db, &(cq_sync_opts){ .transaction = x->txn });
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_for_each_model(cli_exec *x)
+{
+    return for_each_model(x->r, x->result, x->e);
+}
+
+int cli_run_create(cli_exec *x)
+{
+    int rc = cq_model_create(&x->inst, x->model, x->values, &x->wopts);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_bulk_create(cli_exec *x)
+{
+    int rc = cq_model_bulk_create(&x->rows, x->model, x->values, &x->wopts);
+    return rc == CQ_OK ? cq_rows_to_value(x->result, x->rows) : rc;
+}
+
+int cli_run_build(cli_exec *x)
+{
+    int rc = cq_model_build(&x->inst, x->model, x->values);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_save(cli_exec *x)
+{
+    int rc = cq_instance_save(x->target, &x->wopts);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+/* The find options of a finder step (findAll, findOne, findByPk, findAndCountAll, count). */
+static int step_find_opts(cli_exec *x, cq_find_opts *fo)
+{
+    const cli_step *st = x->st;
+    find_json f = { .where = st->where,
+                    .attributes = st->attributes,
+                    .order = st->order,
+                    .include = st->include,
+                    .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
+                                 ? st->group
+                                 : NULL,
+                    .having = st->having,
+                    .scope = st->scope,
+                    .limit = st->limit,
+                    .offset = st->offset,
+                    .paranoid = st->paranoid };
+    int rc = build_find(x->r, &x->p, fo, &f, x->model, st->path, x->e);
+    if (rc == CQ_OK)
+        rc = step_txn(x->r, &fo->transaction, st->transaction, x->e);
+    return rc;
+}
+
+int cli_run_find_all(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_all(&x->rows, x->model, &fo);
+    return rc == CQ_OK ? cq_rows_to_value(x->result, x->rows) : rc;
+}
+
+int cli_run_find_one(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_one(&x->inst, x->model, &fo);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_find_by_pk(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    cq_value *pk = NULL;
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = step_value(x, &pk, x->st->pk, "pk", false);
+    if (rc == CQ_OK && (rc = cq_model_find_by_pk(&x->inst, x->model, pk, &fo)) == CQ_OK)
+        rc = instance_result(x->r, x->result, x->inst, x->e);
+    cq_value_free(pk);
+    return rc;
+}
+
+/* {count, rows}, as Sequelize returns it. */
+int cli_run_find_and_count_all(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    cq_value *list = NULL;
+    int64_t count = 0;
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_and_count_all(&x->rows, &count, x->model, &fo);
+    if (rc == CQ_OK)
+        rc = cq_rows_to_value(&list, x->rows);
+    if (rc == CQ_OK && (!(*x->result = cq_value_object()) ||
+                        cq_value_object_set(*x->result, "count", cq_value_int(count)) != CQ_OK ||
+                        cq_value_object_set(*x->result, "rows", list) != CQ_OK))
+        rc = fail(x->e, CQ_ENOMEM, "out of memory");
+    else if (rc != CQ_OK)
+        cq_value_free(list);
+    return rc;
+}
+
+/* count, or count({distinct, col, group}): count(DISTINCT(col)), per-group counts. */
+int cli_run_count(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc != CQ_OK)
+        return rc;
+    if (!st->distinct && !st->agg_attr && !st->group) {
+        int64_t count = 0;
+        rc = cq_model_count(&count, x->model, &fo);
+        if (rc == CQ_OK)
+            *x->result = cq_value_int(count);
+        return rc;
+    }
+    const char **group = NULL;
+    const char *col = st->agg_attr ? st->agg_attr : "*";
+    for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(x->model, i); i++)
+        if (cq_model_attr_is_primary_key(x->model, i)) {
+            col = cq_model_attr_name(x->model, i); /* v6 counts DISTINCT(pk) */
+            break;
+        }
+    rc = string_list(&group, st->group, x->e);
+    if (rc == CQ_OK)
+        rc = cq_model_aggregate(x->result, x->model, col, "count",
+                                &(cq_aggregate_opts){ .where = fo.where,
+                                                      .scope = fo.scope,
+                                                      .distinct = st->distinct,
+                                                      .group = group,
+                                                      .paranoid = st->paranoid,
+                                                      .transaction = x->txn });
+    cq__free(group);
+    return rc;
+}
+
+int cli_run_update(cli_exec *x)
+{
+    if (x->st->on_instance) {
+        int rc = cq_instance_update(x->target, x->values, &x->wopts);
+        return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+    }
+    const cq_value *scope = NULL;
+    int64_t count = 0;
+    int rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_update(&count, x->model, x->values,
+                             &(cq_bulk_opts){ .where = x->where,
+                                              .transaction = x->txn,
+                                              .validate = x->st->validate,
+                                              .scope = scope });
+    if (rc == CQ_OK) {
+        /* Sequelize's Model.update resolves to [affectedCount]. */
+        *x->result = cq_value_array();
+        rc = cq_value_array_append(*x->result, cq_value_int(count));
+    }
+    return rc;
+}
+
+int cli_run_destroy(cli_exec *x)
+{
+    int rc;
+    if (x->st->on_instance) {
+        x->wopts.force = x->st->force;
+        rc = cq_instance_destroy(x->target, &x->wopts);
+        return rc == CQ_OK ? null_result(x) : rc;
+    }
+    const cq_value *scope = NULL;
+    int64_t count = 0;
+    rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_destroy(
+            &count, x->model,
+            &(cq_bulk_opts){
+                .where = x->where, .transaction = x->txn, .force = x->st->force, .scope = scope });
+    if (rc == CQ_OK)
+        *x->result = cq_value_int(count);
+    return rc;
+}
+
+int cli_run_restore(cli_exec *x)
+{
+    int rc;
+    if (x->st->on_instance) {
+        rc = cq_instance_restore(x->target, &x->wopts);
+        return rc == CQ_OK ? null_result(x) : rc;
+    }
+    int64_t count = 0;
+    rc = x->st->where ? step_value(x, &x->where, x->st->where, "where", true) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = cq_model_restore(&count, x->model,
+                              &(cq_bulk_opts){ .where = x->where, .transaction = x->txn });
+    if (rc == CQ_OK)
+        *x->result = cq_value_int(count);
+    return rc;
+}
+
+/* max, min, sum, aggregate. */
+int cli_run_aggregate(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    const char **group = NULL;
+    const cq_value *scope = NULL;
+    int rc = st->where ? step_value(x, &x->where, st->where, "where", true) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = string_list(&group, st->group, x->e);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_aggregate(x->result, x->model, st->agg_attr, st->agg_fn,
+                                &(cq_aggregate_opts){ .where = x->where,
+                                                      .scope = scope,
+                                                      .distinct = st->distinct,
+                                                      .group = group,
+                                                      .paranoid = st->paranoid,
+                                                      .transaction = x->txn });
+    cq__free(group);
+    return rc;
+}
+
+/* findOrCreate and findCreateFind: [instance, created], as Sequelize resolves them. */
+int cli_run_find_or_create(cli_exec *x)
+{
+    cq_value *defaults = NULL;
+    bool created = false;
+    int rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK && x->st->defaults)
+        rc = step_value(x, &defaults, x->st->defaults, "defaults", false);
+    cq_find_or_create_opts fo = { .where = x->where, .defaults = defaults, .transaction = x->txn };
+    if (rc == CQ_OK)
+        rc = x->st->kind == CLI_STEP_FIND_OR_CREATE
+                 ? cq_model_find_or_create(&x->inst, &created, x->model, &fo)
+                 : cq_model_find_create_find(&x->inst, &created, x->model, &fo);
+    cq_value_free(defaults);
+    return rc == CQ_OK ? pair_result(x, cq_value_bool(created)) : rc;
+}
+
+/* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize. */
+int cli_run_upsert(cli_exec *x)
+{
+    const char **conflict = NULL;
+    int created = -1;
+    int rc = string_list(&conflict, x->st->conflict_fields, x->e);
+    if (rc == CQ_OK)
+        rc = cq_model_upsert(&x->inst, &created, x->model, x->values,
+                             &(cq_upsert_opts){ .transaction = x->txn,
+                                                .fields = x->fields,
+                                                .conflict_fields = conflict,
+                                                .returning = x->st->returning });
+    cq__free(conflict);
+    return rc == CQ_OK ? pair_result(x, created < 0 ? cq_value_null() : cq_value_bool(created == 1))
+                       : rc;
+}
+
+/* increment and decrement, on a model or an instance. */
+int cli_run_increment(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    cq_value *amounts = NULL;
+    int64_t count = 0;
+    int rc = step_value(x, &amounts, st->fields, "fields", false);
+    if (rc != CQ_OK)
+        return rc;
+    cq_increment_opts io = { .by = st->by, .silent = st->silent, .transaction = x->txn };
+    bool inc = st->kind == CLI_STEP_INCREMENT;
+    if (st->on_instance) {
+        rc = inc ? cq_instance_increment(x->target, amounts, &io)
+                 : cq_instance_decrement(x->target, amounts, &io);
+        if (rc == CQ_OK) /* the instance as it was: Sequelize does not change it */
+            rc = instance_result(x->r, x->result, x->target, x->e);
+    } else {
+        rc = step_value(x, &x->where, st->where, "where", true);
+        if (rc == CQ_OK) {
+            io.where = x->where;
+            rc = inc ? cq_model_increment(&count, x->model, amounts, &io)
+                     : cq_model_decrement(&count, x->model, amounts, &io);
+        }
+        if (rc == CQ_OK)
+            *x->result = cq_value_int(count);
+    }
+    cq_value_free(amounts);
+    return rc;
+}
+
+int cli_run_reload(cli_exec *x)
+{
+    int rc = cq_instance_reload(x->target, &(cq_find_opts){ .transaction = x->txn });
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+int cli_run_set(cli_exec *x)
+{
+    int rc = CQ_OK;
+    if (x->st->through) {
+        cq_value *data = NULL;
+        rc = step_value(x, &data, x->st->through, "through", false);
+        if (rc != CQ_OK)
+            return rc;
+        rc = cq_instance_set_through_data(x->target, data);
+        cq_value_free(data);
+    }
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(x->values); i++)
+        rc = cq_instance_set(x->target, cq_value_object_key(x->values, i),
+                             cq_value_copy(cq_value_object_value(x->values, i)));
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+int cli_run_call(cli_exec *x)
+{
+    return run_call(x->r, x->st, x->target, x->result, &x->inst, &x->rows, x->e);
+}
+
+int cli_run_associate(cli_exec *x)
+{
+    const cli_assoc *a = x->st->assoc;
+    int rc = cli_assoc_apply(NULL, x->r->db, a);
+    if (rc == CQ_EUNKNOWN_MODEL)
+        return fail(x->e, rc, "unknown model \"%s\"",
+                    cq_db_model(x->r->db, a->source) ? a->target : a->source);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_return(cli_exec *x)
+{
+    char tpath[CLI_PATH_MAX];
+    cli_path_key(tpath, x->st->path, "return");
+    int rc = eval_template(x->r, x->result, x->st->tmpl, NULL, tpath, x->e);
+    if (rc == CQ_OK) {
+        cq_value_free(x->r->final_result);
+        x->r->final_result = cq_value_copy(*x->result);
+        if (!x->r->final_result)
+            rc = fail(x->e, CQ_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int cli_run_begin(cli_exec *x)
+{
+    int rc = run_begin(x->r, x->st, x->e);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+/* commit and rollback. */
+int cli_run_end(cli_exec *x)
+{
+    int rc = run_end(x->r, x->st, x->e);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_transaction(cli_exec *x)
+{
+    return run_transaction(x->r, x->st, x->r->step_index, x->result, x->e);
+}
+
+/* The parts every handler may use, from the step's common keys. */
+static int exec_prepare(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    runner *r = x->r;
+    x->model = st->model ? cq_db_model(r->db, st->model) : NULL;
+    if (st->model && !x->model)
+        return fail(x->e, CQ_EUNKNOWN_MODEL, "unknown model \"%s\"", st->model);
+    int rc = CQ_OK;
+    if (st->on_instance || st->kind == CLI_STEP_CALL)
+        rc = ref_instance(r, &x->target, &st->target, x->e);
+    if (rc == CQ_OK && st->values)
+        rc = step_value(x, &x->values, st->values, "values", false);
+    if (rc == CQ_OK)
+        rc = string_list(&x->fields, st->fields, x->e);
+    if (rc == CQ_OK)
+        rc = string_list(&x->update_on_dup, st->update_on_dup, x->e);
+    if (rc == CQ_OK && !st->def->own_txn)
+        rc = step_txn(r, &x->txn, st->transaction, x->e);
+    if (rc != CQ_OK)
+        return rc;
+    x->wopts = (cq_write_opts){ .transaction = x->txn,
+                                .fields = x->fields,
+                                .update_on_duplicate = x->update_on_dup,
+                                .ignore_duplicates = st->ignore_dup,
+                                .validate = st->validate };
+    x->e->records = st->kind == CLI_STEP_BULK_CREATE;
+    if (st->include && (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, st->path, "include");
+        rc = build_includes(r, &x->p, &x->wopts.include, st->include, x->model, sub, x->e);
+    }
+    return rc;
+}
+
+/* Runs one step with the handler its kind names. On success `*result` is its printable
+ * value and the named result (if any) is stored through `keep_*`. */
 static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instance **keep_inst,
                     cq_rows **keep_rows, step_error *e)
 {
-    cq_model *model = st->model ? cq_db_model(r->db, st->model) : NULL;
-    cq_instance *target = NULL;
-    cq_txn *txn = NULL;
-    cq_value *values = NULL, *where = NULL, *pk = NULL;
-    const char **fields = NULL, **update_on_dup = NULL;
-    pool p = { 0 };
-    const cq_value *scope = NULL; /* update, destroy, aggregates: the scopes applied */
-    cq_instance *inst = NULL;
-    cq_rows *rows = NULL;
-    int64_t count = 0;
-    char sub[CLI_PATH_MAX];
-    int rc = CQ_OK;
-
-    if (st->model && !model) {
-        rc = fail(e, CQ_EUNKNOWN_MODEL, "unknown model \"%s\"", st->model);
-        goto done;
-    }
-    if (st->on_instance || st->kind == CLI_STEP_CALL) {
-        rc = ref_instance(r, &target, &st->target, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-    if (st->values) {
-        cli_path_key(sub, st->path, "values");
-        rc = to_value(r, &values, st->values, false, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-    rc = string_list(&fields, st->fields, e);
+    cli_exec x = { .r = r, .st = st, .e = e, .result = result };
+    int rc = exec_prepare(&x);
     if (rc == CQ_OK)
-        rc = string_list(&update_on_dup, st->update_on_dup, e);
-    if (rc == CQ_OK && st->kind != CLI_STEP_FIND_ALL && st->kind != CLI_STEP_FIND_ONE &&
-        st->kind != CLI_STEP_FIND_BY_PK && st->kind != CLI_STEP_COUNT &&
-        st->kind != CLI_STEP_FIND_AND_COUNT_ALL)
-        rc = step_txn(r, &txn, st->transaction, e);
-    if (rc != CQ_OK)
-        goto done;
-    cq_write_opts wopts = { .transaction = txn,
-                            .fields = fields,
-                            .update_on_duplicate = update_on_dup,
-                            .ignore_duplicates = st->ignore_dup,
-                            .validate = st->validate };
-    e->records = st->kind == CLI_STEP_BULK_CREATE;
-    if (st->include) {
-        cli_path_key(sub, st->path, "include");
-        if (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)
-            rc = build_includes(r, &p, &wopts.include, st->include, model, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-
-    switch (st->kind) {
-    case CLI_STEP_SYNC:
-        rc = cq_db_sync(r->db, &(cq_sync_opts){ .force = st->force, .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_TRUNCATE:
-        rc = cq_db_truncate(r->db, &(cq_sync_opts){ .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_FOR_EACH_MODEL:
-        rc = for_each_model(r, result, e);
-        goto done;
-    case CLI_STEP_CREATE:
-        rc = cq_model_create(&inst, model, values, &wopts);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, inst, e);
-        break;
-    case CLI_STEP_BULK_CREATE:
-        rc = cq_model_bulk_create(&rows, model, values, &wopts);
-        if (rc == CQ_OK)
-            rc = cq_rows_to_value(result, rows);
-        break;
-    case CLI_STEP_BUILD:
-        rc = cq_model_build(&inst, model, values);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, inst, e);
-        break;
-    case CLI_STEP_SAVE:
-        rc = cq_instance_save(target, &wopts);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_FIND_ALL:
-    case CLI_STEP_FIND_ONE:
-    case CLI_STEP_FIND_BY_PK:
-    case CLI_STEP_FIND_AND_COUNT_ALL:
-    case CLI_STEP_COUNT: {
-        cq_find_opts fo = { 0 };
-        find_json f = { .where = st->where,
-                        .attributes = st->attributes,
-                        .order = st->order,
-                        .include = st->include,
-                        .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
-                                     ? st->group
-                                     : NULL,
-                        .having = st->having,
-                        .scope = st->scope,
-                        .limit = st->limit,
-                        .offset = st->offset,
-                        .paranoid = st->paranoid };
-        rc = build_find(r, &p, &fo, &f, model, st->path, e);
-        if (rc == CQ_OK)
-            rc = step_txn(r, &fo.transaction, st->transaction, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->kind == CLI_STEP_FIND_ALL) {
-            rc = cq_model_find_all(&rows, model, &fo);
-            if (rc == CQ_OK)
-                rc = cq_rows_to_value(result, rows);
-        } else if (st->kind == CLI_STEP_FIND_ONE) {
-            rc = cq_model_find_one(&inst, model, &fo);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, inst, e);
-        } else if (st->kind == CLI_STEP_FIND_BY_PK) {
-            cli_path_key(sub, st->path, "pk");
-            rc = to_value(r, &pk, st->pk, false, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-            rc = cq_model_find_by_pk(&inst, model, pk, &fo);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, inst, e);
-        } else if (st->kind == CLI_STEP_FIND_AND_COUNT_ALL) {
-            /* {count, rows}, as Sequelize returns it */
-            cq_value *list = NULL;
-            rc = cq_model_find_and_count_all(&rows, &count, model, &fo);
-            if (rc == CQ_OK)
-                rc = cq_rows_to_value(&list, rows);
-            if (rc == CQ_OK &&
-                (!(*result = cq_value_object()) ||
-                 cq_value_object_set(*result, "count", cq_value_int(count)) != CQ_OK ||
-                 cq_value_object_set(*result, "rows", list) != CQ_OK))
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-            else if (rc != CQ_OK)
-                cq_value_free(list);
-        } else if (st->distinct || st->agg_attr || st->group) {
-            /* count({distinct, col, group}): count(DISTINCT(col)), per-group counts */
-            const char **group = NULL;
-            const char *col = st->agg_attr ? st->agg_attr : "*";
-            for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(model, i); i++)
-                if (cq_model_attr_is_primary_key(model, i)) {
-                    col = cq_model_attr_name(model, i); /* v6 counts DISTINCT(pk) */
-                    break;
-                }
-            rc = string_list(&group, st->group, e);
-            if (rc == CQ_OK)
-                rc = cq_model_aggregate(result, model, col, "count",
-                                        &(cq_aggregate_opts){ .where = fo.where,
-                                                              .scope = fo.scope,
-                                                              .distinct = st->distinct,
-                                                              .group = group,
-                                                              .paranoid = st->paranoid,
-                                                              .transaction = txn });
-            cq__free(group);
-        } else {
-            rc = cq_model_count(&count, model, &fo);
-            if (rc == CQ_OK)
-                *result = cq_value_int(count);
-        }
-        break;
-    }
-    case CLI_STEP_UPDATE:
-        if (st->on_instance) {
-            rc = cq_instance_update(target, values, &wopts);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, target, e);
-            break;
-        }
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_update(
-            &count, model, values,
-            &(cq_bulk_opts){
-                .where = where, .transaction = txn, .validate = st->validate, .scope = scope });
-        if (rc == CQ_OK) {
-            /* Sequelize's Model.update resolves to [affectedCount]. */
-            *result = cq_value_array();
-            rc = cq_value_array_append(*result, cq_value_int(count));
-        }
-        break;
-    case CLI_STEP_DESTROY:
-        if (st->on_instance) {
-            wopts.force = st->force;
-            rc = cq_instance_destroy(target, &wopts);
-            if (rc == CQ_OK)
-                *result = cq_value_null();
-            break;
-        }
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_destroy(
-            &count, model,
-            &(cq_bulk_opts){
-                .where = where, .transaction = txn, .force = st->force, .scope = scope });
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
-        break;
-    case CLI_STEP_RESTORE:
-        if (st->on_instance) {
-            rc = cq_instance_restore(target, &wopts);
-            if (rc == CQ_OK)
-                *result = cq_value_null();
-            break;
-        }
-        if (st->where) {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_restore(&count, model, &(cq_bulk_opts){ .where = where, .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
-        break;
-    case CLI_STEP_AGGREGATE: {
-        const char **group = NULL;
-        if (st->where) {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-        }
-        if (rc == CQ_OK)
-            rc = string_list(&group, st->group, e);
-        if (rc == CQ_OK && st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-        }
-        if (rc == CQ_OK)
-            rc = cq_model_aggregate(result, model, st->agg_attr, st->agg_fn,
-                                    &(cq_aggregate_opts){ .where = where,
-                                                          .scope = scope,
-                                                          .distinct = st->distinct,
-                                                          .group = group,
-                                                          .paranoid = st->paranoid,
-                                                          .transaction = txn });
-        cq__free(group);
-        break;
-    }
-    case CLI_STEP_FIND_OR_CREATE:
-    case CLI_STEP_FIND_CREATE_FIND: {
-        /* [instance, created], as Sequelize resolves them */
-        cq_value *defaults = NULL, *row = NULL;
-        bool created = false;
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc == CQ_OK && st->defaults) {
-            cli_path_key(sub, st->path, "defaults");
-            rc = to_value(r, &defaults, st->defaults, false, sub, e);
-        }
-        cq_find_or_create_opts fo = { .where = where, .defaults = defaults, .transaction = txn };
-        if (rc == CQ_OK)
-            rc = st->kind == CLI_STEP_FIND_OR_CREATE
-                     ? cq_model_find_or_create(&inst, &created, model, &fo)
-                     : cq_model_find_create_find(&inst, &created, model, &fo);
-        cq_value_free(defaults);
-        if (rc == CQ_OK)
-            rc = cq_instance_to_value(&row, inst);
-        if (rc == CQ_OK && !(*result = cq_value_array()))
-            cq_value_free(row);
-        if (rc == CQ_OK && (!*result || cq_value_array_append(*result, row) != CQ_OK ||
-                            cq_value_array_append(*result, cq_value_bool(created)) != CQ_OK))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        break;
-    }
-    case CLI_STEP_UPSERT: {
-        /* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize */
-        const char **conflict = NULL;
-        int created = -1;
-        cq_value *row = NULL;
-        rc = string_list(&conflict, st->conflict_fields, e);
-        if (rc == CQ_OK)
-            rc = cq_model_upsert(&inst, &created, model, values,
-                                 &(cq_upsert_opts){ .transaction = txn,
-                                                    .fields = fields,
-                                                    .conflict_fields = conflict,
-                                                    .returning = st->returning });
-        cq__free(conflict);
-        if (rc == CQ_OK)
-            rc = cq_instance_to_value(&row, inst);
-        if (rc == CQ_OK && !(*result = cq_value_array()))
-            cq_value_free(row);
-        if (rc == CQ_OK &&
-            (!*result || cq_value_array_append(*result, row) != CQ_OK ||
-             cq_value_array_append(*result, created < 0 ? cq_value_null()
-                                                        : cq_value_bool(created == 1)) != CQ_OK))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        break;
-    }
-    case CLI_STEP_INCREMENT:
-    case CLI_STEP_DECREMENT: {
-        cq_value *amounts = NULL;
-        cli_path_key(sub, st->path, "fields");
-        rc = to_value(r, &amounts, st->fields, false, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        cq_increment_opts io = { .by = st->by, .silent = st->silent, .transaction = txn };
-        bool inc = st->kind == CLI_STEP_INCREMENT;
-        if (st->on_instance) {
-            rc = inc ? cq_instance_increment(target, amounts, &io)
-                     : cq_instance_decrement(target, amounts, &io);
-            if (rc == CQ_OK) /* the instance as it was: Sequelize does not change it */
-                rc = instance_result(r, result, target, e);
-        } else {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-            if (rc == CQ_OK) {
-                io.where = where;
-                rc = inc ? cq_model_increment(&count, model, amounts, &io)
-                         : cq_model_decrement(&count, model, amounts, &io);
-            }
-            if (rc == CQ_OK)
-                *result = cq_value_int(count);
-        }
-        cq_value_free(amounts);
-        break;
-    }
-    case CLI_STEP_RELOAD:
-        rc = cq_instance_reload(target, &(cq_find_opts){ .transaction = txn });
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_SET:
-        if (st->through) {
-            cq_value *data = NULL;
-            cli_path_key(sub, st->path, "through");
-            rc = to_value(r, &data, st->through, false, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-            rc = cq_instance_set_through_data(target, data);
-            cq_value_free(data);
-        }
-        for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++)
-            rc = cq_instance_set(target, cq_value_object_key(values, i),
-                                 cq_value_copy(cq_value_object_value(values, i)));
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_CALL:
-        rc = run_call(r, st, target, result, keep_inst, keep_rows, e);
-        goto done;
-    case CLI_STEP_ASSOCIATE:
-        rc = cli_assoc_apply(NULL, r->db, st->assoc);
-        if (rc == CQ_EUNKNOWN_MODEL)
-            rc =
-                fail(e, rc, "unknown model \"%s\"",
-                     cq_db_model(r->db, st->assoc->source) ? st->assoc->target : st->assoc->source);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_RETURN: {
-        char tpath[CLI_PATH_MAX];
-        cli_path_key(tpath, st->path, "return");
-        rc = eval_template(r, result, st->tmpl, NULL, tpath, e);
-        if (rc == CQ_OK) {
-            cq_value_free(r->final_result);
-            r->final_result = cq_value_copy(*result);
-            if (!r->final_result)
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-        }
-        goto done;
-    }
-    case CLI_STEP_BEGIN:
-        rc = run_begin(r, st, e);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        goto done;
-    case CLI_STEP_COMMIT:
-    case CLI_STEP_ROLLBACK:
-        rc = run_end(r, st, e);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        goto done;
-    case CLI_STEP_TRANSACTION:
-        rc = run_transaction(r, st, r->step_index, result, e);
-        goto done;
-    }
-    if (rc != CQ_OK) {
-        rc = e->code ? rc : lib_fail(r, e, rc);
-        goto done;
-    }
-    if (!*result) {
-        rc = fail(e, CQ_ENOMEM, "out of memory");
-        goto done;
-    }
-    *keep_inst = inst;
-    *keep_rows = rows;
-    inst = NULL;
-    rows = NULL;
-done:
+        rc = st->def->run(&x);
+    if (rc != CQ_OK && !e->code)
+        rc = lib_fail(r, e, rc);
     if (rc == CQ_OK && !*result)
         rc = fail(e, CQ_ENOMEM, "out of memory");
-    if (rc != CQ_OK) {
+    if (rc == CQ_OK) {
+        *keep_inst = x.inst;
+        *keep_rows = x.rows;
+        x.inst = NULL;
+        x.rows = NULL;
+    } else {
         cq_value_free(*result);
         *result = NULL;
     }
-    cq_instance_free(inst);
-    cq_rows_free(rows);
-    cq_value_free(values);
-    cq_value_free(where);
-    cq_value_free(pk);
-    cq__free(fields);
-    cq__free(update_on_dup);
-    pool_free(&p);
+    cq_instance_free(x.inst);
+    cq_rows_free(x.rows);
+    cq_value_free(x.values);
+    cq_value_free(x.where);
+    cq__free(x.fields);
+    cq__free(x.update_on_dup);
+    pool_free(&x.p);
     return rc;
 }
 
