@@ -136,13 +136,40 @@ typedef struct cli_step_def {
 #define CLI_STEP_HANDLERS(X)                                                                       \
     X(sync)                                                                                        \
     X(truncate)                                                                                    \
-    X(for_each_model) X(create) X(bulk_create) X(build) X(save) X(find_all) X(find_one)            \
-        X(find_by_pk) X(find_and_count_all) X(count) X(update) X(destroy) X(restore) X(aggregate)  \
+    X(for_each_model)                                                                              \
+    X(create) X(bulk_create) X(build) X(save) X(find_all) X(find_one) X(find_by_pk)                \
+        X(find_and_count_all) X(count) X(update) X(destroy) X(restore) X(aggregate)                \
             X(find_or_create) X(upsert) X(increment) X(reload) X(set) X(call) X(associate)         \
                 X(return ) X(begin) X(end) X(transaction)
 #define CLI_DECLARE_HANDLER(name) int cli_run_##name(cli_exec *x);
 CLI_STEP_HANDLERS(CLI_DECLARE_HANDLER)
 #undef CLI_DECLARE_HANDLER
+
+/* Include elements (Sequelize's include options), in the order the runner applies them: the
+ * key, whether it names the association, the checker's reader (script.c) and the runner's
+ * builder (run.c). */
+#define CLI_INCLUDE_KEYS(X)                                                                        \
+    X("model", true, inc_check_name, inc_build_model)                                              \
+    X("as", true, inc_check_name, inc_build_as)                                                    \
+    X("association", true, inc_check_name, inc_build_association)                                  \
+    X("all", true, inc_check_all, inc_build_all)                                                   \
+    X("nested", false, inc_check_bool, inc_build_nested)                                           \
+    X("separate", false, inc_check_bool, inc_build_separate)                                       \
+    X("limit", false, inc_check_limit, inc_build_limit)                                            \
+    X("required", false, inc_check_bool, inc_build_required)                                       \
+    X("paranoid", false, inc_check_bool, inc_build_paranoid)                                       \
+    X("scope", false, inc_check_scope, inc_build_scope)                                            \
+    X("where", false, inc_check_where, inc_build_where)                                            \
+    X("attributes", false, inc_check_attributes, inc_build_attributes)                             \
+    X("through", false, inc_check_through, inc_build_through)                                      \
+    X("order", false, inc_check_order, inc_build_order)                                            \
+    X("include", false, inc_check_include, inc_build_include)
+
+/* An include's "through" options (belongsToMany join rows), the same way. */
+#define CLI_THROUGH_KEYS(X)                                                                        \
+    X("attributes", through_check_attributes, through_build_attributes)                            \
+    X("paranoid", through_check_paranoid, through_build_paranoid)                                  \
+    X("where", through_check_where, through_build_where)
 
 /* A reference: `$name`, `$name[2]`, or inside {"$ref": "name[2].attr"}. */
 typedef struct cli_ref {

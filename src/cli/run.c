@@ -538,10 +538,198 @@ static int include_all_types(cq_include *inc, json_t *v, step_error *e)
     return CQ_OK;
 }
 
+/* ---- include elements: builders of CLI_INCLUDE_KEYS --------------------------------------- */
+
+/* An include element being built. */
+typedef struct inc_build {
+    runner *r;
+    pool *p;
+    cq_include *inc;
+    cq_model *src; /* the including model */
+    const char *path;
+    step_error *e;
+} inc_build;
+
+static int inc_build_model(inc_build *b, json_t *v)
+{
+    cq_include *inc = b->inc;
+    inc->model = cq_db_model(b->r->db, json_string_value(v));
+    /* A deliberate difference (docs/differences.md): an association (named by its alias on the
+     * source) is accepted where a model is, as seed 000's {model: Categories, as: 'categories'} */
+    const cq_assoc *a = inc->model || !b->src ? NULL : cq_model_assoc(b->src, json_string_value(v));
+    if (a) {
+        inc->association = a;
+    } else if (!inc->model) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, b->path, "model");
+        return fail(b->e, CQ_EUNKNOWN_MODEL, "%s: unknown model \"%s\"%s", sub,
+                    json_string_value(v),
+                    b->src ? " (nor an association of the including model)" : "");
+    }
+    return CQ_OK;
+}
+
+static int inc_build_as(inc_build *b, json_t *v)
+{
+    b->inc->as = json_string_value(v);
+    return CQ_OK;
+}
+
+static int inc_build_association(inc_build *b, json_t *v)
+{
+    const cq_assoc *a = b->src ? cq_model_assoc(b->src, json_string_value(v)) : NULL;
+    if (a)
+        b->inc->association = a;
+    else
+        b->inc->as = json_string_value(v); /* the library reports the unknown alias */
+    return CQ_OK;
+}
+
+static int inc_build_all(inc_build *b, json_t *v)
+{
+    if (!json_is_boolean(v))
+        return include_all_types(b->inc, v, b->e);
+    b->inc->all = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_nested(inc_build *b, json_t *v)
+{
+    b->inc->nested = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_separate(inc_build *b, json_t *v)
+{
+    b->inc->separate = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_limit(inc_build *b, json_t *v)
+{
+    b->inc->limit = json_integer_value(v);
+    return CQ_OK;
+}
+
+static int inc_build_required(inc_build *b, json_t *v)
+{
+    b->inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+static int inc_build_paranoid(inc_build *b, json_t *v)
+{
+    b->inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+/* A where-like option at `key` of the element, or at through.`key` when `through`. */
+static int inc_value(inc_build *b, const cq_value **out, json_t *v, bool through, const char *key)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, through ? "through" : key);
+    if (through)
+        cli_path_key(sub, sub, key);
+    return pool_value(b->r, b->p, out, v, true, sub, b->e);
+}
+
+static int inc_build_scope(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->scope, v, false, "scope");
+}
+
+static int inc_build_where(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->where, v, false, "where");
+}
+
+static int inc_build_attributes(inc_build *b, json_t *v)
+{
+    if (json_is_object(v)) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, b->path, "attributes");
+        return fail(b->e, CQ_ENOTSUPPORTED,
+                    "%s: {\"exclude\": [...]} is not supported in an include", sub);
+    }
+    return pool_strings(b->p, &b->inc->attributes, v, b->e);
+}
+
+static int through_build_attributes(inc_build *b, json_t *v)
+{
+    if (json_array_size(v) == 0) {
+        b->inc->through_attributes_none = true;
+        return CQ_OK;
+    }
+    return pool_strings(b->p, &b->inc->through_attributes, v, b->e);
+}
+
+static int through_build_paranoid(inc_build *b, json_t *v)
+{
+    b->inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+static int through_build_where(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->through_where, v, true, "where");
+}
+
+typedef int (*inc_build_fn)(inc_build *b, json_t *v);
+
+static int inc_build_through(inc_build *b, json_t *v)
+{
+    static const struct {
+        const char *key;
+        inc_build_fn build;
+    } keys[] = {
+#define X(key, check, build) { key, build },
+        CLI_THROUGH_KEYS(X)
+#undef X
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *o = json_object_get(v, keys[i].key);
+        int rc = o ? keys[i].build(b, o) : CQ_OK;
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+/* The model the element includes (nested options resolve against it). */
+static cq_model *inc_target(const inc_build *b)
+{
+    const cq_assoc *a = b->inc->association;
+    if (!a)
+        a = assoc_by_name(b->src, b->inc->model ? cq_model_name(b->inc->model) : "", b->inc->as);
+    return a ? cq_assoc_target(a) : b->inc->model;
+}
+
+/* the children's own order: attributes of the included model */
+static int inc_build_order(inc_build *b, json_t *v)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, "order");
+    return build_order(b->r, b->p, &b->inc->order, v, inc_target(b), sub, b->e);
+}
+
+static int inc_build_include(inc_build *b, json_t *v)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, "include");
+    return build_includes(b->r, b->p, &b->inc->include, v, inc_target(b), sub, b->e);
+}
+
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
-    char sub[CLI_PATH_MAX];
+    static const struct {
+        const char *key;
+        inc_build_fn build;
+    } keys[] = {
+#define X(key, names, check, build) { key, build },
+        CLI_INCLUDE_KEYS(X)
+#undef X
+    };
     if (json_is_string(j)) {
         /* a model name if there is such a model, else an alias on the source */
         const char *name = json_string_value(j);
@@ -552,98 +740,14 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
             inc->as = name;
         return CQ_OK;
     }
-    int rc = CQ_OK;
-    json_t *v;
-    if ((v = json_object_get(j, "model"))) {
-        inc->model = cq_db_model(r->db, json_string_value(v));
-        /* A deliberate difference (docs/differences.md): an association (named by its alias on the
-         * source) is accepted where a model is, as seed 000's {model: Categories, as: 'categories'}
-         */
-        const cq_assoc *a = inc->model || !src ? NULL : cq_model_assoc(src, json_string_value(v));
-        if (a)
-            inc->association = a;
-        else if (!inc->model) {
-            cli_path_key(sub, path, "model");
-            return fail(e, CQ_EUNKNOWN_MODEL, "%s: unknown model \"%s\"%s", sub,
-                        json_string_value(v),
-                        src ? " (nor an association of the including model)" : "");
-        }
-    }
-    if ((v = json_object_get(j, "as")))
-        inc->as = json_string_value(v);
-    if ((v = json_object_get(j, "association"))) {
-        const cq_assoc *a = src ? cq_model_assoc(src, json_string_value(v)) : NULL;
-        if (a)
-            inc->association = a;
-        else
-            inc->as = json_string_value(v); /* the library reports the unknown alias */
-    }
-    if ((v = json_object_get(j, "all")) && !json_is_boolean(v))
-        rc = include_all_types(inc, v, e);
-    else
-        inc->all = json_is_true(v);
-    if (rc != CQ_OK)
-        return rc;
-    inc->nested = json_is_true(json_object_get(j, "nested"));
-    inc->separate = json_is_true(json_object_get(j, "separate"));
-    if ((v = json_object_get(j, "limit")))
-        inc->limit = json_integer_value(v);
-    if ((v = json_object_get(j, "required")))
-        inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if ((v = json_object_get(j, "paranoid")))
-        inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if ((v = json_object_get(j, "scope"))) {
-        cli_path_key(sub, path, "scope");
-        rc = pool_value(r, p, &inc->scope, v, true, sub, e);
+    inc_build b = { .r = r, .p = p, .inc = inc, .src = src, .path = path, .e = e };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(j, keys[i].key);
+        int rc = v ? keys[i].build(&b, v) : CQ_OK;
         if (rc != CQ_OK)
             return rc;
     }
-    if ((v = json_object_get(j, "where"))) {
-        cli_path_key(sub, path, "where");
-        rc = pool_value(r, p, &inc->where, v, true, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "attributes"))) {
-        if (json_is_object(v)) {
-            cli_path_key(sub, path, "attributes");
-            return fail(e, CQ_ENOTSUPPORTED,
-                        "%s: {\"exclude\": [...]} is not supported in an "
-                        "include",
-                        sub);
-        }
-        rc = pool_strings(p, &inc->attributes, v, e);
-    }
-    json_t *through = json_object_get(j, "through");
-    if (rc == CQ_OK && through && (v = json_object_get(through, "attributes"))) {
-        if (json_array_size(v) == 0)
-            inc->through_attributes_none = true;
-        else
-            rc = pool_strings(p, &inc->through_attributes, v, e);
-    }
-    if (through && (v = json_object_get(through, "paranoid")))
-        inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if (rc == CQ_OK && through && (v = json_object_get(through, "where"))) {
-        cli_path_key(sub, path, "through");
-        cli_path_key(sub, sub, "where");
-        rc = pool_value(r, p, &inc->through_where, v, true, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "order"))) {
-        /* the children's own order: attributes of the included model */
-        const cq_assoc *a = inc->association;
-        if (!a)
-            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
-        cli_path_key(sub, path, "order");
-        rc = build_order(r, p, &inc->order, v, a ? cq_assoc_target(a) : inc->model, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "include"))) {
-        /* nested includes resolve against the included model */
-        const cq_assoc *a = inc->association;
-        if (!a)
-            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
-        cq_model *next = a ? cq_assoc_target(a) : inc->model;
-        cli_path_key(sub, path, "include");
-        rc = build_includes(r, p, &inc->include, v, next, sub, e);
-    }
-    return rc;
+    return CQ_OK;
 }
 
 static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
@@ -978,103 +1082,156 @@ static int writer_opts(runner *r, pool *p, cq_assoc_opts_write *wo, json_t *opts
     return rc;
 }
 
+/* A call step being run: the accessor's association and the paths of its two arguments. */
+typedef struct call_ctx {
+    runner *r;
+    const cli_step *st;
+    cq_instance *src;
+    cq_assoc *a;
+    pool p;
+    char a0[CLI_PATH_MAX], a1[CLI_PATH_MAX];
+    cq_value **result;
+    cq_instance **keep_inst;
+    cq_rows **keep_rows;
+    step_error *e;
+} call_ctx;
+
+/* get: the rows of a to-many association, else the instance or null. */
+static int call_get(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    cq_rows *rows = NULL;
+    int rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 0), k->a, k->st, k->a0, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_get(&rows, k->src, k->a, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc != CQ_OK)
+        return rc;
+    if (cq_assoc_type_of(k->a) == CQ_HAS_MANY || cq_assoc_type_of(k->a) == CQ_BELONGS_TO_MANY) {
+        *k->keep_rows = rows;
+        return cq_rows_to_value(k->result, rows);
+    }
+    /* a single association: the instance or null */
+    cq_instance *inst = cq_rows_count(rows) ? cq_rows_take(rows, 0) : NULL;
+    cq_rows_free(rows);
+    *k->keep_inst = inst;
+    k->r->single_result = true;
+    return instance_result(k->r, k->result, inst, k->e);
+}
+
+/* set, add, remove (one or many). */
+static int call_write(call_ctx *k, cq_accessor kind)
+{
+    cq_assoc_opts_write wo = { 0 };
+    cq_target *targets = NULL;
+    size_t n = 0;
+    int rc = build_targets(k->r, &k->p, &targets, &n, call_arg(k->st, 0), k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = writer_opts(k->r, &k->p, &wo, call_arg(k->st, 1), k->st, k->a1, k->e);
+    if (rc != CQ_OK)
+        return rc;
+    rc = kind == CQ_ACC_SET ? cq_assoc_set(k->src, k->a, targets, n, &wo)
+         : kind == CQ_ACC_ADD || kind == CQ_ACC_ADD_MULTIPLE
+             ? cq_assoc_add(k->src, k->a, targets, n, &wo)
+             : cq_assoc_remove(k->src, k->a, targets, n, &wo);
+    if (rc != CQ_OK)
+        return lib_fail(k->r, k->e, rc);
+    *k->result = cq_value_null();
+    return CQ_OK;
+}
+
+/* has (one or all). */
+static int call_has(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    cq_target *targets = NULL;
+    size_t n = 0;
+    bool yes = false;
+    int rc = build_targets(k->r, &k->p, &targets, &n, call_arg(k->st, 0), k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 1), k->a, k->st, k->a1, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_has(&yes, k->src, k->a, targets, n, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK)
+        *k->result = cq_value_bool(yes);
+    return rc;
+}
+
+static int call_count(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    int64_t count = 0;
+    int rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 0), k->a, k->st, k->a0, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_count(&count, k->src, k->a, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK)
+        *k->result = cq_value_int(count);
+    return rc;
+}
+
+static int call_create(call_ctx *k)
+{
+    cq_assoc_opts_write wo = { 0 };
+    const cq_value *values = NULL;
+    cq_instance *inst = NULL;
+    int rc = CQ_OK;
+    json_t *v = call_arg(k->st, 0);
+    if (v && !json_is_object(v))
+        rc = fail(k->e, CQ_EINVALID, "%s: expected an object of values", k->a0);
+    else if (v)
+        rc = pool_value(k->r, &k->p, &values, v, false, k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = writer_opts(k->r, &k->p, &wo, call_arg(k->st, 1), k->st, k->a1, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_create(&inst, k->src, k->a, values, &wo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK) {
+        rc = instance_result(k->r, k->result, inst, k->e);
+        *k->keep_inst = inst;
+    }
+    return rc;
+}
+
 /* {"call": "addProject", "on": "$u1", "args": ["$p1", {"through": {...}}]}. */
 static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **result,
                     cq_instance **keep_inst, cq_rows **keep_rows, step_error *e)
 {
-    cq_assoc *a = NULL;
+    call_ctx k = { .r = r,
+                   .st = st,
+                   .src = src,
+                   .result = result,
+                   .keep_inst = keep_inst,
+                   .keep_rows = keep_rows,
+                   .e = e };
     cq_accessor kind = 0;
-    int rc = cq_model_find_accessor(&a, &kind, cq_instance_model(src), st->method);
+    int rc = cq_model_find_accessor(&k.a, &kind, cq_instance_model(src), st->method);
     if (rc != CQ_OK)
         return lib_fail(r, e, rc);
-    pool p = { 0 };
-    char a0[CLI_PATH_MAX], a1[CLI_PATH_MAX], args_path[CLI_PATH_MAX];
+    char args_path[CLI_PATH_MAX];
     cli_path_key(args_path, st->path, "args");
-    cli_path_index(a0, args_path, 0);
-    cli_path_index(a1, args_path, 1);
-    cq_find_opts fo = { 0 };
-    cq_assoc_opts_write wo = { 0 };
-    cq_target *targets = NULL;
-    size_t n = 0;
-    cq_rows *rows = NULL;
-    cq_instance *inst = NULL;
-    int64_t count = 0;
-    bool yes = false;
+    cli_path_index(k.a0, args_path, 0);
+    cli_path_index(k.a1, args_path, 1);
     switch (kind) {
     case CQ_ACC_GET:
-        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
-        if (rc == CQ_OK && (rc = cq_assoc_get(&rows, src, a, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc != CQ_OK)
-            break;
-        if (cq_assoc_type_of(a) == CQ_HAS_MANY || cq_assoc_type_of(a) == CQ_BELONGS_TO_MANY) {
-            rc = cq_rows_to_value(result, rows);
-            *keep_rows = rows;
-        } else {
-            /* a single association: the instance or null */
-            inst = cq_rows_count(rows) ? cq_rows_take(rows, 0) : NULL;
-            cq_rows_free(rows);
-            rc = instance_result(r, result, inst, e);
-            *keep_inst = inst;
-            r->single_result = true;
-        }
-        rows = NULL;
+        rc = call_get(&k);
         break;
     case CQ_ACC_SET:
     case CQ_ACC_ADD:
     case CQ_ACC_ADD_MULTIPLE:
     case CQ_ACC_REMOVE:
     case CQ_ACC_REMOVE_MULTIPLE:
-        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
-        if (rc == CQ_OK)
-            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
-        if (rc != CQ_OK)
-            break;
-        rc = kind == CQ_ACC_SET ? cq_assoc_set(src, a, targets, n, &wo)
-             : kind == CQ_ACC_ADD || kind == CQ_ACC_ADD_MULTIPLE
-                 ? cq_assoc_add(src, a, targets, n, &wo)
-                 : cq_assoc_remove(src, a, targets, n, &wo);
-        if (rc != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        else
-            *result = cq_value_null();
+        rc = call_write(&k, kind);
         break;
     case CQ_ACC_HAS_SINGLE:
     case CQ_ACC_HAS_ALL:
-        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
-        if (rc == CQ_OK)
-            rc = getter_opts(r, &p, &fo, call_arg(st, 1), a, st, a1, e);
-        if (rc == CQ_OK && (rc = cq_assoc_has(&yes, src, a, targets, n, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK)
-            *result = cq_value_bool(yes);
+        rc = call_has(&k);
         break;
     case CQ_ACC_COUNT:
-        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
-        if (rc == CQ_OK && (rc = cq_assoc_count(&count, src, a, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
+        rc = call_count(&k);
         break;
-    case CQ_ACC_CREATE: {
-        const cq_value *values = NULL;
-        json_t *v = call_arg(st, 0);
-        if (v && !json_is_object(v))
-            rc = fail(e, CQ_EINVALID, "%s: expected an object of values", a0);
-        else if (v)
-            rc = pool_value(r, &p, &values, v, false, a0, e);
-        if (rc == CQ_OK)
-            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
-        if (rc == CQ_OK && (rc = cq_assoc_create(&inst, src, a, values, &wo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK) {
-            rc = instance_result(r, result, inst, e);
-            *keep_inst = inst;
-        }
+    case CQ_ACC_CREATE:
+        rc = call_create(&k);
         break;
     }
-    }
-    pool_free(&p);
+    pool_free(&k.p);
     if (rc == CQ_OK && !*result)
         rc = fail(e, CQ_ENOMEM, "out of memory");
     return rc;

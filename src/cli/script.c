@@ -324,6 +324,143 @@ static int want_scope(checker *c, json_t *v, const char *path)
 }
 static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path);
 
+static int want_bool(checker *c, json_t *v, const char *path)
+{
+    if (json_is_boolean(v))
+        return CLI_OK;
+    cli_diag_set(c->diag, path, "expected true or false");
+    return CLI_EINPUT;
+}
+
+/* ---- include elements: readers of CLI_INCLUDE_KEYS ---------------------------------------- */
+
+static int inc_check_name(checker *c, json_t *v, const char *path)
+{
+    if (is_nonempty_string(v))
+        return CLI_OK;
+    cli_diag_set(c->diag, path, "expected a non-empty string");
+    return CLI_EINPUT;
+}
+
+/* true, a type name or a list of them; unknown names fail when the step runs, as v6's
+ * EagerLoadingError does */
+static int inc_check_all(checker *c, json_t *v, const char *path)
+{
+    bool ok =
+        json_is_boolean(v) || is_nonempty_string(v) || (json_is_array(v) && json_array_size(v) > 0);
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        ok = ok && is_nonempty_string(json_array_get(v, i));
+    if (ok)
+        return CLI_OK;
+    cli_diag_set(c->diag, path,
+                 "expected true, an association type (\"HasMany\", \"One\", ...) "
+                 "or an array of them");
+    return CLI_EINPUT;
+}
+
+static int inc_check_bool(checker *c, json_t *v, const char *path)
+{
+    return want_bool(c, v, path);
+}
+
+static int inc_check_limit(checker *c, json_t *v, const char *path)
+{
+    int64_t unused = 0;
+    return want_count(c, &unused, v, 1, path);
+}
+
+static int inc_check_scope(checker *c, json_t *v, const char *path)
+{
+    return want_scope(c, v, path);
+}
+
+static int inc_check_where(checker *c, json_t *v, const char *path)
+{
+    return want_object(c, v, path);
+}
+
+static int inc_check_attributes(checker *c, json_t *v, const char *path)
+{
+    return json_is_array(v) && json_array_size(v) == 0 ? CLI_OK : check_attributes(c, v, path);
+}
+
+static int inc_check_order(checker *c, json_t *v, const char *path)
+{
+    return check_order(c, v, path);
+}
+
+static int inc_check_include(checker *c, json_t *v, const char *path)
+{
+    return check_include(c, v, path);
+}
+
+static int through_check_attributes(checker *c, json_t *v, const char *path)
+{
+    return json_is_array(v) && json_array_size(v) == 0 ? CLI_OK : want_string_list(c, v, path);
+}
+
+static int through_unknown(checker *c, const char *path)
+{
+    cli_diag_set(c->diag, path, "unknown through option (expected attributes, where, paranoid)");
+    return CLI_EINPUT;
+}
+
+static int through_check_paranoid(checker *c, json_t *v, const char *path)
+{
+    return json_is_boolean(v) ? CLI_OK : through_unknown(c, path);
+}
+
+static int through_check_where(checker *c, json_t *v, const char *path)
+{
+    return want_object(c, v, path);
+}
+
+typedef int (*json_check_fn)(checker *c, json_t *v, const char *path);
+
+static const struct through_key {
+    const char *key;
+    json_check_fn check;
+} through_keys[] = {
+#define X(key, check, build) { key, check },
+    CLI_THROUGH_KEYS(X)
+#undef X
+};
+
+static int inc_check_through(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected {\"attributes\": [...], \"where\": {...}}");
+        return CLI_EINPUT;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, key);
+        size_t i = 0;
+        while (i < sizeof through_keys / sizeof through_keys[0] &&
+               strcmp(through_keys[i].key, key) != 0)
+            i++;
+        int rc = i < sizeof through_keys / sizeof through_keys[0]
+                     ? through_keys[i].check(c, val, sub)
+                     : through_unknown(c, sub);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    return CLI_OK;
+}
+
+static const struct include_key {
+    const char *key;
+    bool names; /* names the association */
+    json_check_fn check;
+} include_keys[] = {
+#define X(key, names, check, build) { key, names, check },
+    CLI_INCLUDE_KEYS(X)
+#undef X
+};
+
 static int check_include_element(checker *c, json_t *e, const char *path)
 {
     if (is_nonempty_string(e))
@@ -341,83 +478,19 @@ static int check_include_element(checker *c, json_t *e, const char *path)
     {
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
-        int rc = CLI_OK;
-        if (strcmp(key, "model") == 0 || strcmp(key, "as") == 0 ||
-            strcmp(key, "association") == 0) {
-            named = true;
-            if (!is_nonempty_string(val)) {
-                cli_diag_set(c->diag, sub, "expected a non-empty string");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "all") == 0) {
-            /* true, a type name or a list of them; unknown names fail when the step runs,
-             * as v6's EagerLoadingError does */
-            named = true;
-            bool ok = json_is_boolean(val) || is_nonempty_string(val) ||
-                      (json_is_array(val) && json_array_size(val) > 0);
-            for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
-                ok = ok && is_nonempty_string(json_array_get(val, i));
-            if (!ok) {
-                cli_diag_set(c->diag, sub,
-                             "expected true, an association type (\"HasMany\", \"One\", ...) "
-                             "or an array of them");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "required") == 0 || strcmp(key, "nested") == 0 ||
-                   strcmp(key, "separate") == 0 || strcmp(key, "paranoid") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(c->diag, sub, "expected true or false");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "scope") == 0) {
-            rc = want_scope(c, val, sub);
-        } else if (strcmp(key, "where") == 0) {
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "attributes") == 0) {
-            rc = json_is_array(val) && json_array_size(val) == 0 ? CLI_OK
-                                                                 : check_attributes(c, val, sub);
-        } else if (strcmp(key, "limit") == 0) {
-            int64_t unused = 0;
-            rc = want_count(c, &unused, val, 1, sub);
-        } else if (strcmp(key, "order") == 0) {
-            rc = check_order(c, val, sub);
-        } else if (strcmp(key, "include") == 0) {
-            rc = check_include(c, val, sub);
-        } else if (strcmp(key, "through") == 0) {
-            if (!json_is_object(val)) {
-                cli_diag_set(c->diag, sub, "expected {\"attributes\": [...], \"where\": {...}}");
-                return CLI_EINPUT;
-            }
-            const char *tk;
-            json_t *tv;
-            json_object_foreach(val, tk, tv)
-            {
-                char tsub[CLI_PATH_MAX];
-                cli_path_key(tsub, sub, tk);
-                if (strcmp(tk, "attributes") == 0)
-                    rc = json_is_array(tv) && json_array_size(tv) == 0
-                             ? CLI_OK
-                             : want_string_list(c, tv, tsub);
-                else if (strcmp(tk, "where") == 0)
-                    rc = want_object(c, tv, tsub);
-                else if (strcmp(tk, "paranoid") == 0 && json_is_boolean(tv))
-                    rc = CLI_OK;
-                else {
-                    cli_diag_set(c->diag, tsub,
-                                 "unknown through option (expected attributes, "
-                                 "where, paranoid)");
-                    rc = CLI_EINPUT;
-                }
-                if (rc != CLI_OK)
-                    return rc;
-            }
-        } else {
+        const struct include_key *k = include_keys;
+        while (k < include_keys + sizeof include_keys / sizeof include_keys[0] &&
+               strcmp(k->key, key) != 0)
+            k++;
+        if (k == include_keys + sizeof include_keys / sizeof include_keys[0]) {
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
                          "all, nested, where, required, attributes, include, separate, "
                          "limit, order, through, paranoid)");
-            rc = CLI_EINPUT;
+            return CLI_EINPUT;
         }
+        named |= k->names;
+        int rc = k->check(c, val, sub);
         if (rc != CLI_OK)
             return rc;
     }
@@ -914,14 +987,6 @@ static int key_ignored(checker *c, cli_step *s, void *field, json_t *v, const ch
 {
     (void)c, (void)s, (void)field, (void)v, (void)path; /* "comment": free text */
     return CLI_OK;
-}
-
-static int want_bool(checker *c, json_t *v, const char *path)
-{
-    if (json_is_boolean(v))
-        return CLI_OK;
-    cli_diag_set(c->diag, path, "expected true or false");
-    return CLI_EINPUT;
 }
 
 static int key_bool(checker *c, cli_step *s, void *field, json_t *v, const char *path)
