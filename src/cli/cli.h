@@ -19,6 +19,14 @@
 
 #include <cequel.h>
 
+/* The dump and golden commands, when the library has them (CLI_HAVE_DUMP). */
+#if defined(__has_include)
+#if __has_include(<cequel/dump.h>)
+#include <cequel/dump.h>
+#define CLI_HAVE_DUMP 1
+#endif
+#endif
+
 /* Exit codes of the tool. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
@@ -137,10 +145,11 @@ typedef struct cli_step_def {
     X(sync)                                                                                        \
     X(truncate)                                                                                    \
     X(for_each_model)                                                                              \
-    X(create) X(bulk_create) X(build) X(save) X(find_all) X(find_one) X(find_by_pk)                \
-        X(find_and_count_all) X(count) X(update) X(destroy) X(restore) X(aggregate)                \
-            X(find_or_create) X(upsert) X(increment) X(reload) X(set) X(call) X(associate)         \
-                X(return ) X(begin) X(end) X(transaction)
+    X(create)                                                                                      \
+    X(bulk_create) X(build) X(save) X(find_all) X(find_one) X(find_by_pk) X(find_and_count_all)    \
+        X(count) X(update) X(destroy) X(restore) X(aggregate) X(find_or_create) X(upsert)          \
+            X(increment) X(reload) X(set) X(call) X(associate) X(return ) X(begin) X(end)          \
+                X(transaction)
 #define CLI_DECLARE_HANDLER(name) int cli_run_##name(cli_exec *x);
 CLI_STEP_HANDLERS(CLI_DECLARE_HANDLER)
 #undef CLI_DECLARE_HANDLER

@@ -12,13 +12,6 @@
 #include "core/value_internal.h"
 #include "cli.h"
 
-#if defined(__has_include)
-#if __has_include(<cequel/dump.h>)
-#include <cequel/dump.h>
-#define CLI_HAVE_DUMP 1
-#endif
-#endif
-
 /* A named result ("as"). A name given again replaces the older slot's content. */
 typedef struct slot {
     char name[64];
@@ -1282,8 +1275,99 @@ static bool truthy(const cq_value *v)
 static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
                          const char *path, step_error *e);
 
+/* `v` into *out, or a failure when it is NULL (out of memory). */
+static int copy_out(cq_value **out, cq_value *v, step_error *e)
+{
+    *out = v;
+    return v ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+}
+
+/* One element of a {"$map"}: `to` evaluated with `as` bound to it, else the element or the
+ * key paths `get` names. */
+static int map_item(runner *r, cq_value **item, const cq_value *el, json_t *t, const cq_value *self,
+                    const char *path, step_error *e)
+{
+    json_t *get = json_object_get(t, "get");
+    json_t *to = json_object_get(t, "to");
+    if (to) {
+        /* list.map(as => to): `as` names the element inside the template */
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "to");
+        r->bound[r->n_bound].name = json_string_value(json_object_get(t, "as"));
+        r->bound[r->n_bound++].value = el;
+        int rc = eval_template(r, item, to, self, sub, e);
+        r->n_bound--;
+        return rc;
+    }
+    if (!get) {
+        *item = cq_value_copy(el);
+    } else if (json_is_string(get)) {
+        char seg[300];
+        snprintf(seg, sizeof seg, ".%s", json_string_value(get));
+        const cq_value *x = cli_tpath_walk(el, seg);
+        *item = x ? cq_value_copy(x) : cq_value_null(); /* undefined in an array: null */
+    } else {
+        *item = cq_value_array();
+        for (size_t k = 0; *item && k < json_array_size(get); k++) {
+            char seg[300];
+            snprintf(seg, sizeof seg, ".%s", json_string_value(json_array_get(get, k)));
+            const cq_value *x = cli_tpath_walk(el, seg);
+            if (cq_value_array_append(*item, x ? cq_value_copy(x) : cq_value_null()) != CQ_OK) {
+                cq_value_free(*item);
+                *item = NULL;
+            }
+        }
+    }
+    return CQ_OK;
+}
+
+/* {"$map": path, ...} over the list `v` (the path's value, `text`). */
+static int eval_map(runner *r, cq_value **out, const cq_value *v, json_t *t, const char *text,
+                    const cq_value *self, const char *path, step_error *e)
+{
+    if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY)
+        return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+    if (json_object_get(t, "to") && r->n_bound == sizeof r->bound / sizeof r->bound[0])
+        return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
+        cq_value *item = NULL;
+        int rc = map_item(r, &item, cq_value_array_get(v, i), t, self, path, e);
+        if (rc != CQ_OK) {
+            cq_value_free(arr);
+            return rc;
+        }
+        if (cq_value_array_append(arr, item) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    return copy_out(out, arr, e);
+}
+
+/* The value a template path starts from: a name bound by an enclosing {"$map", "as"} (that
+ * element, *base NULL), else a named result's JSON form (*base, the caller frees). */
+static int path_root(runner *r, const cq_value **root, cq_value **base, const char *name,
+                     const char *path, step_error *e)
+{
+    *base = NULL;
+    *root = NULL;
+    for (size_t i = r->n_bound; i-- > 0 && !*root;)
+        if (strcmp(r->bound[i].name, name) == 0)
+            *root = r->bound[i].value;
+    if (*root)
+        return CQ_OK;
+    slot *s = find_slot(r, name);
+    if (!s || !s->set)
+        return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
+                    path, name, s ? s->step : 0);
+    int rc = slot_value(r, s, base, e);
+    *root = *base;
+    return rc;
+}
+
 /* {"$ref": "name.path", "default": X}, {"$map": "name.path", "get": ...} (or "as" and "to")
- * and {"$length": "name.path"}. A name bound by an enclosing {"$map", "as"} is that element. */
+ * and {"$length": "name.path"}. */
 static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_value *self,
                     const char *path, step_error *e)
 {
@@ -1296,187 +1380,60 @@ static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_val
     if (!text || !cli_tpath_parse(text, name, &rest))
         return fail(e, CQ_EINVALID, "%s: malformed path", path);
     const cq_value *root = NULL;
-    for (size_t i = r->n_bound; i-- > 0 && !root;)
-        if (strcmp(r->bound[i].name, name) == 0)
-            root = r->bound[i].value;
     cq_value *base = NULL;
-    int rc = CQ_OK;
-    if (!root) {
-        slot *s = find_slot(r, name);
-        if (!s || !s->set)
-            return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
-                        path, name, s ? s->step : 0);
-        rc = slot_value(r, s, &base, e);
-        if (rc != CQ_OK)
-            return rc;
-        root = base;
-    }
+    int rc = path_root(r, &root, &base, name, path, e);
+    if (rc != CQ_OK)
+        return rc;
     const cq_value *v = cli_tpath_walk(root, rest);
-    if (len) {
-        if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY)
-            rc = fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
-        else if (!(*out = cq_value_int((int64_t)cq_value_size(v))))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        cq_value_free(base);
-        return rc;
-    }
-    if (!map) {
-        json_t *dflt = json_object_get(t, "default");
-        if (!v && dflt) {
-            rc = eval_template(r, out, dflt, self, path, e);
-        } else if (!v) {
-            rc = fail(e, CQ_EINVALID, "%s: \"%s\": no such value", path, text);
-        } else {
-            *out = cq_value_copy(v);
-            rc = *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        cq_value_free(base);
-        return rc;
-    }
-    if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY) {
-        cq_value_free(base);
-        return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
-    }
-    json_t *get = json_object_get(t, "get");
-    json_t *to = json_object_get(t, "to");
-    const char *as = json_string_value(json_object_get(t, "as"));
-    if (to && r->n_bound == sizeof r->bound / sizeof r->bound[0]) {
-        cq_value_free(base);
-        return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
-    }
-    cq_value *arr = cq_value_array();
-    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
-        const cq_value *el = cq_value_array_get(v, i);
-        cq_value *item = NULL;
-        if (to) {
-            /* list.map(as => to): `as` names the element inside the template */
-            char sub[CLI_PATH_MAX];
-            cli_path_key(sub, path, "to");
-            r->bound[r->n_bound].name = as;
-            r->bound[r->n_bound++].value = el;
-            rc = eval_template(r, &item, to, self, sub, e);
-            r->n_bound--;
-            if (rc != CQ_OK) {
-                cq_value_free(arr);
-                cq_value_free(base);
-                return rc;
-            }
-        } else if (!get) {
-            item = cq_value_copy(el);
-        } else if (json_is_string(get)) {
-            char seg[300];
-            snprintf(seg, sizeof seg, ".%s", json_string_value(get));
-            const cq_value *x = cli_tpath_walk(el, seg);
-            item = x ? cq_value_copy(x) : cq_value_null(); /* undefined in an array: null */
-        } else {
-            item = cq_value_array();
-            for (size_t k = 0; item && k < json_array_size(get); k++) {
-                char seg[300];
-                snprintf(seg, sizeof seg, ".%s", json_string_value(json_array_get(get, k)));
-                const cq_value *x = cli_tpath_walk(el, seg);
-                if (cq_value_array_append(item, x ? cq_value_copy(x) : cq_value_null()) != CQ_OK) {
-                    cq_value_free(item);
-                    item = NULL;
-                }
-            }
-        }
-        if (cq_value_array_append(arr, item) != CQ_OK) {
-            cq_value_free(arr);
-            arr = NULL;
-        }
-    }
+    json_t *dflt = json_object_get(t, "default");
+    if (map)
+        rc = eval_map(r, out, v, t, text, self, path, e);
+    else if (len && (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY))
+        rc = fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+    else if (len)
+        rc = copy_out(out, cq_value_int((int64_t)cq_value_size(v)), e);
+    else if (!v && dflt)
+        rc = eval_template(r, out, dflt, self, path, e);
+    else if (!v)
+        rc = fail(e, CQ_EINVALID, "%s: \"%s\": no such value", path, text);
+    else
+        rc = copy_out(out, cq_value_copy(v), e);
     cq_value_free(base);
-    *out = arr;
-    return arr ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return rc;
 }
 
-static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
-                         const char *path, step_error *e)
+static int eval_array(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                      step_error *e)
 {
-    *out = NULL;
-    char sub[CLI_PATH_MAX];
     int rc = CQ_OK;
-    if (json_is_array(t)) {
-        cq_value *arr = cq_value_array();
-        for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
-            cq_value *item = NULL;
-            cli_path_index(sub, path, i);
-            rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
-            if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-        }
-        if (rc != CQ_OK || !arr) {
-            cq_value_free(arr);
-            return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        *out = arr;
-        return CQ_OK;
-    }
-    if (!json_is_object(t)) {
-        *out = cq__value_from_jansson(t);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-    }
-    json_t *v;
-    if ((v = json_object_get(t, "$literal")) && json_object_size(t) == 1) {
-        *out = cq__value_from_jansson(v);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-    }
-    if ((v = json_object_get(t, "$length")) && json_object_size(t) == 1 && !json_is_string(v)) {
-        /* the length of a list a template gives ({"$length": {"$map": ...}}) */
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$length");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc == CQ_OK && cq_value_type_of(x) != CQ_VALUE_ARRAY)
-            rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
-        if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
+        cq_value *item = NULL;
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
+        if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
             rc = fail(e, CQ_ENOMEM, "out of memory");
-        cq_value_free(x);
-        return rc;
     }
-    if (json_object_get(t, "$ref") || json_object_get(t, "$length"))
-        return eval_ref(r, out, t, false, self, path, e);
-    if (json_object_get(t, "$map"))
-        return eval_ref(r, out, t, true, self, path, e);
-    if ((v = json_object_get(t, "$this")) && json_object_size(t) == 1) {
-        const char *p = json_string_value(v);
-        char seg[300];
-        snprintf(seg, sizeof seg, "%s%s", *p && *p != '[' ? "." : "", p);
-        const cq_value *x = self ? cli_tpath_walk(self, seg) : NULL;
-        if (!x)
-            return fail(e, CQ_EINVALID, "%s: $this: \"%s\": no such value", path, p);
-        *out = cq_value_copy(x);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    if (rc != CQ_OK || !arr) {
+        cq_value_free(arr);
+        return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
     }
-    if ((v = json_object_get(t, "$not")) && json_object_size(t) == 1) {
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$not");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc == CQ_OK)
-            *out = cq_value_bool(!truthy(x));
-        cq_value_free(x);
-        return rc;
-    }
-    if ((v = json_object_get(t, "$if"))) {
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$if");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc != CQ_OK)
-            return rc;
-        const char *branch = truthy(x) ? "then" : "else";
-        cq_value_free(x);
-        json_t *b = json_object_get(t, branch);
-        cli_path_key(sub, path, branch);
-        if (!b) {
-            *out = cq_value_null();
-            return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        return eval_template(r, out, b, self, sub, e);
-    }
+    *out = arr;
+    return CQ_OK;
+}
+
+static int eval_object(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                       step_error *e)
+{
+    int rc = CQ_OK;
     cq_value *obj = cq_value_object();
     const char *key;
+    json_t *v;
     json_object_foreach(t, key, v)
     {
         cq_value *item = NULL;
+        char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
         if (obj && rc == CQ_OK)
             rc = eval_template(r, &item, v, self, sub, e);
@@ -1489,6 +1446,96 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
     }
     *out = obj;
     return CQ_OK;
+}
+
+/* The template at `key` of `t`, evaluated into *x. */
+static int eval_at(runner *r, cq_value **x, json_t *t, const char *key, const cq_value *self,
+                   const char *path, step_error *e)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, key);
+    return eval_template(r, x, json_object_get(t, key), self, sub, e);
+}
+
+/* the length of a list a template gives ({"$length": {"$map": ...}}) */
+static int eval_length_of(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                          const char *path, step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$length", self, path, e);
+    if (rc == CQ_OK && cq_value_type_of(x) != CQ_VALUE_ARRAY) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "$length");
+        rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
+    }
+    if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
+        rc = fail(e, CQ_ENOMEM, "out of memory");
+    cq_value_free(x);
+    return rc;
+}
+
+static int eval_this(cq_value **out, json_t *v, const cq_value *self, const char *path,
+                     step_error *e)
+{
+    const char *p = json_string_value(v);
+    char seg[300];
+    snprintf(seg, sizeof seg, "%s%s", *p && *p != '[' ? "." : "", p);
+    const cq_value *x = self ? cli_tpath_walk(self, seg) : NULL;
+    if (!x)
+        return fail(e, CQ_EINVALID, "%s: $this: \"%s\": no such value", path, p);
+    return copy_out(out, cq_value_copy(x), e);
+}
+
+static int eval_not(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                    step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$not", self, path, e);
+    if (rc == CQ_OK)
+        *out = cq_value_bool(!truthy(x));
+    cq_value_free(x);
+    return rc;
+}
+
+static int eval_if(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                   step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$if", self, path, e);
+    if (rc != CQ_OK)
+        return rc;
+    const char *branch = truthy(x) ? "then" : "else";
+    cq_value_free(x);
+    if (!json_object_get(t, branch))
+        return copy_out(out, cq_value_null(), e);
+    return eval_at(r, out, t, branch, self, path, e);
+}
+
+static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                         const char *path, step_error *e)
+{
+    *out = NULL;
+    if (json_is_array(t))
+        return eval_array(r, out, t, self, path, e);
+    if (!json_is_object(t))
+        return copy_out(out, cq__value_from_jansson(t), e);
+    bool alone = json_object_size(t) == 1;
+    json_t *v;
+    if ((v = json_object_get(t, "$literal")) && alone)
+        return copy_out(out, cq__value_from_jansson(v), e);
+    if ((v = json_object_get(t, "$length")) && alone && !json_is_string(v))
+        return eval_length_of(r, out, t, self, path, e);
+    if (json_object_get(t, "$ref") || json_object_get(t, "$length"))
+        return eval_ref(r, out, t, false, self, path, e);
+    if (json_object_get(t, "$map"))
+        return eval_ref(r, out, t, true, self, path, e);
+    if ((v = json_object_get(t, "$this")) && alone)
+        return eval_this(out, v, self, path, e);
+    if (json_object_get(t, "$not") && alone)
+        return eval_not(r, out, t, self, path, e);
+    if (json_object_get(t, "$if"))
+        return eval_if(r, out, t, self, path, e);
+    return eval_object(r, out, t, self, path, e);
 }
 
 /* The name Sequelize gives the error behind a cequel status (the `error` of an attempt). */

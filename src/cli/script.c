@@ -520,154 +520,177 @@ static int check_include(checker *c, json_t *v, const char *path)
 
 static bool is_name(const char *s);
 
-/* Templates of `return` and `then` (docs/scripts.md, "Results"). */
-static int check_template(checker *c, json_t *v, const char *path, bool in_then)
+static int check_template(checker *c, json_t *v, const char *path, bool in_then);
+
+/* The template at `key` of `v`. */
+static int check_at(checker *c, json_t *v, const char *key, const char *path, bool in_then)
 {
     char sub[CLI_PATH_MAX];
-    if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            cli_path_index(sub, path, i);
-            int rc = check_template(c, json_array_get(v, i), sub, in_then);
-            if (rc != CLI_OK)
-                return rc;
+    cli_path_key(sub, path, key);
+    return check_template(c, json_object_get(v, key), sub, in_then);
+}
+
+/* {"$map": list, "as": "u", "to": TEMPLATE}: list.map(u => TEMPLATE) */
+static int check_map_as(checker *c, json_t *v, json_t *map_as, json_t *map_to, const char *path)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, map_as ? "as" : "to");
+    if (!map_as || !map_to || json_object_get(v, "get")) {
+        cli_diag_set(c->diag, sub, "$map takes \"as\" and \"to\" together, without \"get\"");
+        return CLI_EINPUT;
+    }
+    if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
+        cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
+        return CLI_EINPUT;
+    }
+    if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
+        cli_diag_set(c->diag, sub, "$map nested too deep");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* A key next to $ref ("default") or $map ("get", or "as" and "to"). */
+static int check_ref_option(checker *c, json_t *v, const char *key, json_t *val, const char *sub,
+                            bool in_then)
+{
+    bool ref = json_object_get(v, "$ref") != NULL;
+    bool map = json_object_get(v, "$map") != NULL;
+    bool len = json_object_get(v, "$length") != NULL;
+    if (ref && !len && strcmp(key, "default") == 0)
+        return CLI_OK;
+    if (map && strcmp(key, "as") == 0)
+        return CLI_OK;
+    if (map && strcmp(key, "to") == 0) {
+        c->bound[c->n_bound++] = json_string_value(json_object_get(v, "as"));
+        int rc = check_template(c, val, sub, in_then);
+        c->n_bound--;
+        return rc;
+    }
+    if (map && strcmp(key, "get") == 0) {
+        bool ok = is_nonempty_string(val);
+        for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
+            ok = is_nonempty_string(json_array_get(val, i));
+        if (!ok && !json_is_array(val)) {
+            cli_diag_set(c->diag, sub, "expected a key path or an array of them");
+            return CLI_EINPUT;
         }
         return CLI_OK;
     }
-    if (!json_is_object(v))
-        return CLI_OK;
+    cli_diag_set(c->diag, sub,
+                 ref || len ? "unknown key next to $ref (expected default)"
+                            : "unknown key next to $map (expected get, or as and to)");
+    return CLI_EINPUT;
+}
+
+/* {"$ref": path, "default": X}, {"$map": path, ...} and {"$length": path}. */
+static int check_template_ref(checker *c, json_t *v, const char *path, bool in_then)
+{
+    char sub[CLI_PATH_MAX];
     json_t *ref = json_object_get(v, "$ref");
     json_t *map = json_object_get(v, "$map");
-    json_t *this_ = json_object_get(v, "$this");
     json_t *len = json_object_get(v, "$length");
-    if (json_object_get(v, "$literal") && json_object_size(v) == 1)
-        return CLI_OK;
-    if (len && json_object_size(v) == 1 && !json_is_string(len)) {
+    if (len && (ref || map || json_object_size(v) != 1)) {
         cli_path_key(sub, path, "$length");
-        return check_template(c, len, sub, in_then);
+        cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
+        return CLI_EINPUT;
     }
-    if (ref || map || len) {
-        if (len && (ref || map || json_object_size(v) != 1)) {
-            cli_path_key(sub, path, "$length");
-            cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
-            return CLI_EINPUT;
-        }
-        if (len)
-            ref = len; /* a path, checked as $ref's */
-        const char *what = len ? "$length" : ref ? "$ref" : "$map";
-        cli_path_key(sub, path, what);
-        char name[64];
-        const char *rest = NULL;
-        json_t *p = ref ? ref : map;
-        if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
-            cli_diag_set(c->diag, sub,
-                         "expected a path like \"name\", \"name.key\" or "
-                         "\"name[0].key\"");
-            return CLI_EINPUT;
-        }
-        if (!is_bound(c, name) && !find_name(c, name, false)) {
-            char q[200];
-            cli_quote(q, sizeof q, json_string_value(p));
-            cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
-            return CLI_EINPUT;
-        }
-        json_t *map_as = map ? json_object_get(v, "as") : NULL;
-        json_t *map_to = map ? json_object_get(v, "to") : NULL;
-        if (map && (map_as || map_to)) {
-            /* {"$map": list, "as": "u", "to": TEMPLATE}: list.map(u => TEMPLATE) */
-            cli_path_key(sub, path, map_as ? "as" : "to");
-            if (!map_as || !map_to || json_object_get(v, "get")) {
-                cli_diag_set(c->diag, sub,
-                             "$map takes \"as\" and \"to\" together, without "
-                             "\"get\"");
-                return CLI_EINPUT;
-            }
-            if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
-                cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
-                return CLI_EINPUT;
-            }
-            if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
-                cli_diag_set(c->diag, sub, "$map nested too deep");
-                return CLI_EINPUT;
-            }
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(v, key, val)
-        {
-            cli_path_key(sub, path, key);
-            if (strcmp(key, what) == 0)
-                continue;
-            if (ref && !len && strcmp(key, "default") == 0)
-                continue;
-            if (map && strcmp(key, "as") == 0)
-                continue;
-            if (map && strcmp(key, "to") == 0) {
-                c->bound[c->n_bound++] = json_string_value(map_as);
-                int rc = check_template(c, val, sub, in_then);
-                c->n_bound--;
-                if (rc != CLI_OK)
-                    return rc;
-                continue;
-            }
-            if (map && strcmp(key, "get") == 0) {
-                bool ok = is_nonempty_string(val);
-                for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
-                    ok = is_nonempty_string(json_array_get(val, i));
-                if (!ok && !json_is_array(val)) {
-                    cli_diag_set(c->diag, sub, "expected a key path or an array of them");
-                    return CLI_EINPUT;
-                }
-                continue;
-            }
-            cli_diag_set(c->diag, sub,
-                         ref ? "unknown key next to $ref (expected default)"
-                             : "unknown key next to $map (expected get, or as and to)");
-            return CLI_EINPUT;
-        }
-        return CLI_OK;
+    if (len)
+        ref = len; /* a path, checked as $ref's */
+    const char *what = len ? "$length" : ref ? "$ref" : "$map";
+    cli_path_key(sub, path, what);
+    char name[64];
+    const char *rest = NULL;
+    json_t *p = ref ? ref : map;
+    if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
+        cli_diag_set(c->diag, sub,
+                     "expected a path like \"name\", \"name.key\" or \"name[0].key\"");
+        return CLI_EINPUT;
     }
-    if (this_ && json_object_size(v) == 1) {
-        cli_path_key(sub, path, "$this");
-        if (!in_then) {
-            cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
-            return CLI_EINPUT;
-        }
-        if (!json_is_string(this_)) {
-            cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
-            return CLI_EINPUT;
-        }
-        return CLI_OK;
+    if (!is_bound(c, name) && !find_name(c, name, false)) {
+        char q[200];
+        cli_quote(q, sizeof q, json_string_value(p));
+        cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
+        return CLI_EINPUT;
     }
-    if (json_object_get(v, "$not") && json_object_size(v) == 1) {
-        cli_path_key(sub, path, "$not");
-        return check_template(c, json_object_get(v, "$not"), sub, in_then);
+    json_t *map_as = map ? json_object_get(v, "as") : NULL;
+    json_t *map_to = map ? json_object_get(v, "to") : NULL;
+    if (map && (map_as || map_to) && check_map_as(c, v, map_as, map_to, path) != CLI_OK)
+        return CLI_EINPUT;
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        cli_path_key(sub, path, key);
+        if (strcmp(key, what) == 0)
+            continue;
+        int rc = check_ref_option(c, v, key, val, sub, in_then);
+        if (rc != CLI_OK)
+            return rc;
     }
-    if (json_object_get(v, "$if")) {
-        const char *key;
-        json_t *val;
-        json_object_foreach(v, key, val)
-        {
-            cli_path_key(sub, path, key);
-            if (strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
-                cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
-                return CLI_EINPUT;
-            }
-            int rc = check_template(c, val, sub, in_then);
-            if (rc != CLI_OK)
-                return rc;
-        }
-        return CLI_OK;
+    return CLI_OK;
+}
+
+/* {"$this": "key.path"}, in "then" only. */
+static int check_this(checker *c, json_t *this_, const char *path, bool in_then)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, "$this");
+    if (!in_then) {
+        cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
+        return CLI_EINPUT;
+    }
+    if (!json_is_string(this_)) {
+        cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* Every member of an array or object; with `only_if`, the keys of {"$if", "then", "else"}. */
+static int check_members(checker *c, json_t *v, const char *path, bool in_then, bool only_if)
+{
+    char sub[CLI_PATH_MAX];
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+        cli_path_index(sub, path, i);
+        int rc = check_template(c, json_array_get(v, i), sub, in_then);
+        if (rc != CLI_OK)
+            return rc;
     }
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
         cli_path_key(sub, path, key);
+        if (only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
+            cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
+            return CLI_EINPUT;
+        }
         int rc = check_template(c, val, sub, in_then);
         if (rc != CLI_OK)
             return rc;
     }
     return CLI_OK;
+}
+
+/* Templates of `return` and `then` (docs/scripts.md, "Results"). */
+static int check_template(checker *c, json_t *v, const char *path, bool in_then)
+{
+    if (!json_is_object(v))
+        return json_is_array(v) ? check_members(c, v, path, in_then, false) : CLI_OK;
+    bool alone = json_object_size(v) == 1;
+    json_t *len = json_object_get(v, "$length");
+    if (json_object_get(v, "$literal") && alone)
+        return CLI_OK;
+    if (len && alone && !json_is_string(len))
+        return check_at(c, v, "$length", path, in_then);
+    if (json_object_get(v, "$ref") || json_object_get(v, "$map") || len)
+        return check_template_ref(c, v, path, in_then);
+    if (json_object_get(v, "$this") && alone)
+        return check_this(c, json_object_get(v, "$this"), path, in_then);
+    if (json_object_get(v, "$not") && alone)
+        return check_at(c, v, "$not", path, in_then);
+    return check_members(c, v, path, in_then, json_object_get(v, "$if") != NULL);
 }
 
 /* call args: "$ref" strings (instances, also inside arrays) and {"$ref"} values. */
@@ -1008,20 +1031,6 @@ static int key_flag(checker *c, cli_step *s, void *field, json_t *v, const char 
     return rc;
 }
 
-static int key_object(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return want_object(c, v, path);
-}
-
-static int key_names(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return want_string_list(c, v, path);
-}
-
 /* attribute, col, fn */
 static int key_string(checker *c, cli_step *s, void *field, json_t *v, const char *path)
 {
@@ -1111,34 +1120,6 @@ static int key_group(checker *c, cli_step *s, void *field, json_t *v, const char
     return CLI_OK;
 }
 
-static int key_scope(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return want_scope(c, v, path);
-}
-
-static int key_attributes(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return check_attributes(c, v, path);
-}
-
-static int key_order(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return check_order(c, v, path);
-}
-
-static int key_include(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
-    return check_include(c, v, path);
-}
-
 static int key_pk(checker *c, cli_step *s, void *field, json_t *v, const char *path)
 {
     (void)s;
@@ -1201,13 +1182,22 @@ static int key_then(checker *c, cli_step *s, void *field, json_t *v, const char 
 typedef struct key_def {
     const char *key;
     key_fn read;
-    size_t field; /* offsetof(cli_step, ...) */
+    size_t field;        /* offsetof(cli_step, ...) */
+    json_check_fn check; /* KEY_JSON rows: checks the JSON kept in the field */
 } key_def;
 
-#define KEY(name, fn, member)                                                                      \
-    {                                                                                              \
-        name, fn, offsetof(cli_step, member)                                                       \
-    }
+/* KEY_JSON rows: the field keeps the JSON (parse_keys runs the row's check). */
+static int key_json(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)c, (void)s, (void)path;
+    *(json_t **)field = v;
+    return CLI_OK;
+}
+
+/* clang-format off */
+#define KEY(name, fn, member)         { name, fn, offsetof(cli_step, member), NULL }
+#define KEY_JSON(name, check, member) { name, key_json, offsetof(cli_step, member), check }
+/* clang-format on */
 
 /* Keys every step may have ("transaction" unless its row says no_txn). */
 static const key_def common_keys[] = {
@@ -1222,39 +1212,40 @@ static const key_def common_keys[] = {
 /* The step-specific keys; a row of step_defs names those each step allows. */
 static const key_def step_keys[] = {
     KEY("values", key_values, values),
-    KEY("where", key_object, where),
+    KEY_JSON("where", want_object, where),
     KEY("validate", key_flag, validate),
     KEY("force", key_bool, force),
     KEY("paranoid", key_flag, paranoid),
-    KEY("attributes", key_attributes, attributes),
+    KEY_JSON("attributes", check_attributes, attributes),
     KEY("fields", key_fields, fields),
     KEY("attribute", key_string, agg_attr),
     KEY("col", key_string, agg_attr),
     KEY("fn", key_string, agg_fn),
     KEY("distinct", key_bool, distinct),
     KEY("group", key_group, group),
-    KEY("scope", key_scope, scope),
-    KEY("having", key_object, having),
-    KEY("defaults", key_object, defaults),
-    KEY("updateOnDuplicate", key_names, update_on_dup),
+    KEY_JSON("scope", want_scope, scope),
+    KEY_JSON("having", want_object, having),
+    KEY_JSON("defaults", want_object, defaults),
+    KEY_JSON("updateOnDuplicate", want_string_list, update_on_dup),
     KEY("ignoreDuplicates", key_bool, ignore_dup),
-    KEY("conflictFields", key_names, conflict_fields),
+    KEY_JSON("conflictFields", want_string_list, conflict_fields),
     KEY("returning", key_flag, returning),
     KEY("by", key_int, by),
     KEY("silent", key_bool, silent),
-    KEY("order", key_order, order),
+    KEY_JSON("order", check_order, order),
     KEY("limit", key_limit, limit),
     KEY("offset", key_offset, offset),
     KEY("pk", key_pk, pk),
     KEY("on", key_instance, target),
     KEY("args", key_args, args),
-    KEY("include", key_include, include),
-    KEY("through", key_object, through),
+    KEY_JSON("include", check_include, include),
+    KEY_JSON("through", want_object, through),
     KEY("parent", key_txn, parent),
     KEY("isolationLevel", key_isolation, isolation),
 };
 
 #undef KEY
+#undef KEY_JSON
 
 static const key_def *find_key(const key_def *defs, size_t n, const char *key)
 {
@@ -1422,6 +1413,8 @@ static int parse_keys(checker *c, cli_step *s, json_t *j)
         if (!k)
             k = FIND_KEY(step_keys, key);
         int rc = k ? k->read(c, s, (char *)s + k->field, val, sub) : CLI_OK;
+        if (rc == CLI_OK && k && k->check)
+            rc = k->check(c, val, sub);
         if (rc != CLI_OK)
             return rc;
     }
