@@ -336,6 +336,25 @@ static int parse_default(cq__sch_model *m, size_t i, json_t *v, const char *path
     return CQ_OK;
 }
 
+/* The members of an object with two known keys: `k1` into *o1, `k2` into *o2; any other key
+ * is an unknown `what`. */
+static int json_pair(json_t *v, const char *k1, json_t **o1, const char *k2, json_t **o2,
+                     const char *what, const char *path, cq__diag *diag)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        if (strcmp(key, k1) == 0)
+            *o1 = val;
+        else if (strcmp(key, k2) == 0)
+            *o2 = val;
+        else
+            return unknown_key(path, key, what, diag);
+    }
+    return CQ_OK;
+}
+
 /* An object of two string options: `k1` into *o1, `k2` into *o2; any other key is an
  * unknown `what`. */
 static int string_pair(json_t *v, const char *k1, const char **o1, const char *k2, const char **o2,
@@ -900,17 +919,12 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         return CQ_EINVALID;
     }
     json_t *attrs = NULL, *opts = NULL;
+    int rc = json_pair(def, "attributes", &attrs, "options", &opts,
+                       "model key (expected attributes, options)", path, diag);
+    if (rc != CQ_OK)
+        return rc;
     const char *key;
     json_t *val;
-    json_object_foreach(def, key, val)
-    {
-        if (strcmp(key, "attributes") == 0)
-            attrs = val;
-        else if (strcmp(key, "options") == 0)
-            opts = val;
-        else
-            return unknown_key(path, key, "model key (expected attributes, options)", diag);
-    }
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "attributes");
     if (attrs && !json_is_object(attrs)) {
@@ -938,7 +952,7 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
                 cq__diag_set(diag, asub, "attribute names may not be empty");
                 return CQ_EINVALID;
             }
-            int rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
+            rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
             m->n_attrs++; /* counted even on failure so its default is freed */
             if (rc != CQ_OK)
                 return rc;
@@ -1083,18 +1097,10 @@ static int parse_schema(cq__schema *s, json_t *root, const char *path, cq__diag 
         return CQ_EINVALID;
     }
     json_t *models = NULL, *assocs = NULL;
-    const char *key;
-    json_t *val;
-    json_object_foreach(root, key, val)
-    {
-        if (strcmp(key, "models") == 0)
-            models = val;
-        else if (strcmp(key, "associations") == 0)
-            assocs = val;
-        else
-            return unknown_key(path, key, "schema key (expected models, associations)", diag);
-    }
-    int rc = parse_models(s, models, path, diag);
+    int rc = json_pair(root, "models", &models, "associations", &assocs,
+                       "schema key (expected models, associations)", path, diag);
+    if (rc == CQ_OK)
+        rc = parse_models(s, models, path, diag);
     if (rc == CQ_OK && assocs)
         rc = parse_assocs(s, assocs, path, diag);
     return rc;
