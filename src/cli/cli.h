@@ -141,15 +141,13 @@ typedef struct cli_step_def {
 } cli_step_def;
 
 /* The handlers, one per step kind (run.c). */
-#define CLI_STEP_HANDLERS(X)                                                                       \
-    X(sync)                                                                                        \
-    X(truncate)                                                                                    \
-    X(for_each_model)                                                                              \
-    X(create)                                                                                      \
-    X(bulk_create) X(build) X(save) X(find_all) X(find_one) X(find_by_pk) X(find_and_count_all)    \
-        X(count) X(update) X(destroy) X(restore) X(aggregate) X(find_or_create) X(upsert)          \
-            X(increment) X(reload) X(set) X(call) X(associate) X(return ) X(begin) X(end)          \
-                X(transaction)
+/* clang-format off */
+#define CLI_STEP_HANDLERS(X) \
+    X(sync) X(truncate) X(for_each_model) X(create) X(bulk_create) X(build) X(save)                \
+    X(find_all) X(find_one) X(find_by_pk) X(find_and_count_all) X(count) X(update)                 \
+    X(destroy) X(restore) X(aggregate) X(find_or_create) X(upsert) X(increment) X(reload)          \
+    X(set) X(call) X(associate) X(return) X(begin) X(end) X(transaction)
+/* clang-format on */
 #define CLI_DECLARE_HANDLER(name) int cli_run_##name(cli_exec *x);
 CLI_STEP_HANDLERS(CLI_DECLARE_HANDLER)
 #undef CLI_DECLARE_HANDLER
