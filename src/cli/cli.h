@@ -19,6 +19,14 @@
 
 #include <cequel.h>
 
+/* The dump and golden commands, when the library has them (CLI_HAVE_DUMP). */
+#if defined(__has_include)
+#if __has_include(<cequel/dump.h>)
+#include <cequel/dump.h>
+#define CLI_HAVE_DUMP 1
+#endif
+#endif
+
 /* Exit codes of the tool. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
@@ -103,6 +111,73 @@ typedef enum cli_result_kind {
     CLI_RESULT_ANY       /* call: known only at run time */
 } cli_result_kind;
 
+/* ---- the script grammar ------------------------------------------------------------------
+ * One row per step key (script.c's step_defs): the checker reads a step's subject and keys
+ * through it, and the runner calls its handler. Every key's type is declared once, in
+ * script.c's key table. */
+
+typedef struct cli_step cli_step;
+typedef struct cli_checker cli_checker; /* the checker's state (script.c) */
+typedef struct cli_exec cli_exec;       /* a step being run (run.c) */
+
+/* Reads the step's subject (the value of its kind key) into `s`. */
+typedef int (*cli_subject_fn)(cli_checker *c, cli_step *s, json_t *subject, const char *path);
+/* Runs a step: CQ_OK with its result set, or a status code (run.c). */
+typedef int (*cli_step_fn)(cli_exec *x);
+
+typedef struct cli_step_def {
+    const char *key; /* "findAll" */
+    cli_step_kind kind;
+    cli_subject_fn subject;
+    const char *keys;          /* the step's own keys, space separated, each ending in ' ' */
+    const char *required;      /* keys it needs, checked in order; "a|b": either one */
+    bool where_on_model;       /* "where" required on a model, not allowed on an instance */
+    const char *instance_only; /* keys not allowed on a model */
+    cli_result_kind on_model;  /* what "as" names (model form); NONE: "as" not allowed */
+    cli_result_kind on_inst;   /* same, instance form */
+    bool no_txn;               /* the common "transaction" key is not allowed */
+    bool own_txn;              /* finders: the transaction travels in the find options */
+    cli_step_fn run;
+} cli_step_def;
+
+/* The handlers, one per step kind (run.c). */
+/* clang-format off */
+#define CLI_STEP_HANDLERS(X) \
+    X(sync) X(truncate) X(for_each_model) X(create) X(bulk_create) X(build) X(save)                \
+    X(find_all) X(find_one) X(find_by_pk) X(find_and_count_all) X(count) X(update)                 \
+    X(destroy) X(restore) X(aggregate) X(find_or_create) X(upsert) X(increment) X(reload)          \
+    X(set) X(call) X(associate) X(return) X(begin) X(end) X(transaction)
+/* clang-format on */
+#define CLI_DECLARE_HANDLER(name) int cli_run_##name(cli_exec *x);
+CLI_STEP_HANDLERS(CLI_DECLARE_HANDLER)
+#undef CLI_DECLARE_HANDLER
+
+/* Include elements (Sequelize's include options), in the order the runner applies them: the
+ * key, whether it names the association, the checker's reader (script.c) and the runner's
+ * builder (run.c). */
+#define CLI_INCLUDE_KEYS(X)                                                                        \
+    X("model", true, inc_check_name, inc_build_model)                                              \
+    X("as", true, inc_check_name, inc_build_as)                                                    \
+    X("association", true, inc_check_name, inc_build_association)                                  \
+    X("all", true, inc_check_all, inc_build_all)                                                   \
+    X("nested", false, inc_check_bool, inc_build_nested)                                           \
+    X("separate", false, inc_check_bool, inc_build_separate)                                       \
+    X("limit", false, inc_check_limit, inc_build_limit)                                            \
+    X("required", false, inc_check_bool, inc_build_required)                                       \
+    X("paranoid", false, inc_check_bool, inc_build_paranoid)                                       \
+    X("scope", false, inc_check_scope, inc_build_scope)                                            \
+    X("where", false, inc_check_where, inc_build_where)                                            \
+    X("attributes", false, inc_check_attributes, inc_build_attributes)                             \
+    X("through", false, inc_check_through, inc_build_through)                                      \
+    X("order", false, inc_check_order, inc_build_order)                                            \
+    X("include", false, inc_check_include, inc_build_include)
+
+/* An include's "through" options (belongsToMany join rows), the same way. */
+#define CLI_THROUGH_KEYS(X)                                                                        \
+    X("attributes", through_check_attributes, through_build_attributes)                            \
+    X("paranoid", through_check_paranoid, through_build_paranoid)                                  \
+    X("where", through_check_where, through_build_where)
+
 /* A reference: `$name`, `$name[2]`, or inside {"$ref": "name[2].attr"}. */
 typedef struct cli_ref {
     char name[64];
@@ -110,7 +185,8 @@ typedef struct cli_ref {
     char attr[128];
 } cli_ref;
 
-typedef struct cli_step {
+struct cli_step {
+    const cli_step_def *def; /* its row of the grammar */
     cli_step_kind kind;
     const char *kind_name;   /* "findAll" */
     char path[CLI_PATH_MAX]; /* "steps[3]" */
@@ -159,7 +235,7 @@ typedef struct cli_step {
     struct cli_step *inner;    /* transaction: its steps (n_inner, plus a zeroed one), owned */
     size_t n_inner;
     cq_isolation_level isolation; /* transaction, begin: "isolationLevel" */
-} cli_step;
+};
 
 typedef struct cli_script {
     json_t *root;

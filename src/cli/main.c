@@ -12,13 +12,6 @@
 #include "core/util.h"
 #include "cli.h"
 
-#if defined(__has_include)
-#if __has_include(<cequel/dump.h>)
-#include <cequel/dump.h>
-#define CLI_HAVE_DUMP 1
-#endif
-#endif
-
 static const char usage_text[] =
     "usage: cequel COMMAND [OPTIONS]\n"
     "\n"

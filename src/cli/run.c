@@ -11,13 +11,6 @@
 #include "core/util.h"
 #include "cli.h"
 
-#if defined(__has_include)
-#if __has_include(<cequel/dump.h>)
-#include <cequel/dump.h>
-#define CLI_HAVE_DUMP 1
-#endif
-#endif
-
 /* A named result ("as"). A name given again replaces the older slot's content. */
 typedef struct slot {
     char name[64];
@@ -538,10 +531,198 @@ static int include_all_types(cq_include *inc, json_t *v, step_error *e)
     return CQ_OK;
 }
 
+/* ---- include elements: builders of CLI_INCLUDE_KEYS --------------------------------------- */
+
+/* An include element being built. */
+typedef struct inc_build {
+    runner *r;
+    pool *p;
+    cq_include *inc;
+    cq_model *src; /* the including model */
+    const char *path;
+    step_error *e;
+} inc_build;
+
+static int inc_build_model(inc_build *b, json_t *v)
+{
+    cq_include *inc = b->inc;
+    inc->model = cq_db_model(b->r->db, json_string_value(v));
+    /* A deliberate difference (docs/differences.md): an association (named by its alias on the
+     * source) is accepted where a model is, as seed 000's {model: Categories, as: 'categories'} */
+    const cq_assoc *a = inc->model || !b->src ? NULL : cq_model_assoc(b->src, json_string_value(v));
+    if (a) {
+        inc->association = a;
+    } else if (!inc->model) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, b->path, "model");
+        return fail(b->e, CQ_EUNKNOWN_MODEL, "%s: unknown model \"%s\"%s", sub,
+                    json_string_value(v),
+                    b->src ? " (nor an association of the including model)" : "");
+    }
+    return CQ_OK;
+}
+
+static int inc_build_as(inc_build *b, json_t *v)
+{
+    b->inc->as = json_string_value(v);
+    return CQ_OK;
+}
+
+static int inc_build_association(inc_build *b, json_t *v)
+{
+    const cq_assoc *a = b->src ? cq_model_assoc(b->src, json_string_value(v)) : NULL;
+    if (a)
+        b->inc->association = a;
+    else
+        b->inc->as = json_string_value(v); /* the library reports the unknown alias */
+    return CQ_OK;
+}
+
+static int inc_build_all(inc_build *b, json_t *v)
+{
+    if (!json_is_boolean(v))
+        return include_all_types(b->inc, v, b->e);
+    b->inc->all = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_nested(inc_build *b, json_t *v)
+{
+    b->inc->nested = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_separate(inc_build *b, json_t *v)
+{
+    b->inc->separate = json_is_true(v);
+    return CQ_OK;
+}
+
+static int inc_build_limit(inc_build *b, json_t *v)
+{
+    b->inc->limit = json_integer_value(v);
+    return CQ_OK;
+}
+
+static int inc_build_required(inc_build *b, json_t *v)
+{
+    b->inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+static int inc_build_paranoid(inc_build *b, json_t *v)
+{
+    b->inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+/* A where-like option at `key` of the element, or at through.`key` when `through`. */
+static int inc_value(inc_build *b, const cq_value **out, json_t *v, bool through, const char *key)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, through ? "through" : key);
+    if (through)
+        cli_path_key(sub, sub, key);
+    return pool_value(b->r, b->p, out, v, true, sub, b->e);
+}
+
+static int inc_build_scope(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->scope, v, false, "scope");
+}
+
+static int inc_build_where(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->where, v, false, "where");
+}
+
+static int inc_build_attributes(inc_build *b, json_t *v)
+{
+    if (json_is_object(v)) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, b->path, "attributes");
+        return fail(b->e, CQ_ENOTSUPPORTED,
+                    "%s: {\"exclude\": [...]} is not supported in an include", sub);
+    }
+    return pool_strings(b->p, &b->inc->attributes, v, b->e);
+}
+
+static int through_build_attributes(inc_build *b, json_t *v)
+{
+    if (json_array_size(v) == 0) {
+        b->inc->through_attributes_none = true;
+        return CQ_OK;
+    }
+    return pool_strings(b->p, &b->inc->through_attributes, v, b->e);
+}
+
+static int through_build_paranoid(inc_build *b, json_t *v)
+{
+    b->inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return CQ_OK;
+}
+
+static int through_build_where(inc_build *b, json_t *v)
+{
+    return inc_value(b, &b->inc->through_where, v, true, "where");
+}
+
+typedef int (*inc_build_fn)(inc_build *b, json_t *v);
+
+static int inc_build_through(inc_build *b, json_t *v)
+{
+    static const struct {
+        const char *key;
+        inc_build_fn build;
+    } keys[] = {
+#define X(key, check, build) { key, build },
+        CLI_THROUGH_KEYS(X)
+#undef X
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *o = json_object_get(v, keys[i].key);
+        int rc = o ? keys[i].build(b, o) : CQ_OK;
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+/* The model the element includes (nested options resolve against it). */
+static cq_model *inc_target(const inc_build *b)
+{
+    const cq_assoc *a = b->inc->association;
+    if (!a)
+        a = assoc_by_name(b->src, b->inc->model ? cq_model_name(b->inc->model) : "", b->inc->as);
+    return a ? cq_assoc_target(a) : b->inc->model;
+}
+
+/* the children's own order: attributes of the included model */
+static int inc_build_order(inc_build *b, json_t *v)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, "order");
+    return build_order(b->r, b->p, &b->inc->order, v, inc_target(b), sub, b->e);
+}
+
+static int inc_build_include(inc_build *b, json_t *v)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, b->path, "include");
+    return build_includes(b->r, b->p, &b->inc->include, v, inc_target(b), sub, b->e);
+}
+
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
-    char sub[CLI_PATH_MAX];
+    static const struct {
+        const char *key;
+        inc_build_fn build;
+    } keys[] = {
+#define X(key, names, check, build) { key, build },
+        CLI_INCLUDE_KEYS(X)
+#undef X
+    };
     if (json_is_string(j)) {
         /* a model name if there is such a model, else an alias on the source */
         const char *name = json_string_value(j);
@@ -552,98 +733,14 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
             inc->as = name;
         return CQ_OK;
     }
-    int rc = CQ_OK;
-    json_t *v;
-    if ((v = json_object_get(j, "model"))) {
-        inc->model = cq_db_model(r->db, json_string_value(v));
-        /* A deliberate difference (docs/differences.md): an association (named by its alias on the
-         * source) is accepted where a model is, as seed 000's {model: Categories, as: 'categories'}
-         */
-        const cq_assoc *a = inc->model || !src ? NULL : cq_model_assoc(src, json_string_value(v));
-        if (a)
-            inc->association = a;
-        else if (!inc->model) {
-            cli_path_key(sub, path, "model");
-            return fail(e, CQ_EUNKNOWN_MODEL, "%s: unknown model \"%s\"%s", sub,
-                        json_string_value(v),
-                        src ? " (nor an association of the including model)" : "");
-        }
-    }
-    if ((v = json_object_get(j, "as")))
-        inc->as = json_string_value(v);
-    if ((v = json_object_get(j, "association"))) {
-        const cq_assoc *a = src ? cq_model_assoc(src, json_string_value(v)) : NULL;
-        if (a)
-            inc->association = a;
-        else
-            inc->as = json_string_value(v); /* the library reports the unknown alias */
-    }
-    if ((v = json_object_get(j, "all")) && !json_is_boolean(v))
-        rc = include_all_types(inc, v, e);
-    else
-        inc->all = json_is_true(v);
-    if (rc != CQ_OK)
-        return rc;
-    inc->nested = json_is_true(json_object_get(j, "nested"));
-    inc->separate = json_is_true(json_object_get(j, "separate"));
-    if ((v = json_object_get(j, "limit")))
-        inc->limit = json_integer_value(v);
-    if ((v = json_object_get(j, "required")))
-        inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if ((v = json_object_get(j, "paranoid")))
-        inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if ((v = json_object_get(j, "scope"))) {
-        cli_path_key(sub, path, "scope");
-        rc = pool_value(r, p, &inc->scope, v, true, sub, e);
+    inc_build b = { .r = r, .p = p, .inc = inc, .src = src, .path = path, .e = e };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(j, keys[i].key);
+        int rc = v ? keys[i].build(&b, v) : CQ_OK;
         if (rc != CQ_OK)
             return rc;
     }
-    if ((v = json_object_get(j, "where"))) {
-        cli_path_key(sub, path, "where");
-        rc = pool_value(r, p, &inc->where, v, true, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "attributes"))) {
-        if (json_is_object(v)) {
-            cli_path_key(sub, path, "attributes");
-            return fail(e, CQ_ENOTSUPPORTED,
-                        "%s: {\"exclude\": [...]} is not supported in an "
-                        "include",
-                        sub);
-        }
-        rc = pool_strings(p, &inc->attributes, v, e);
-    }
-    json_t *through = json_object_get(j, "through");
-    if (rc == CQ_OK && through && (v = json_object_get(through, "attributes"))) {
-        if (json_array_size(v) == 0)
-            inc->through_attributes_none = true;
-        else
-            rc = pool_strings(p, &inc->through_attributes, v, e);
-    }
-    if (through && (v = json_object_get(through, "paranoid")))
-        inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    if (rc == CQ_OK && through && (v = json_object_get(through, "where"))) {
-        cli_path_key(sub, path, "through");
-        cli_path_key(sub, sub, "where");
-        rc = pool_value(r, p, &inc->through_where, v, true, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "order"))) {
-        /* the children's own order: attributes of the included model */
-        const cq_assoc *a = inc->association;
-        if (!a)
-            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
-        cli_path_key(sub, path, "order");
-        rc = build_order(r, p, &inc->order, v, a ? cq_assoc_target(a) : inc->model, sub, e);
-    }
-    if (rc == CQ_OK && (v = json_object_get(j, "include"))) {
-        /* nested includes resolve against the included model */
-        const cq_assoc *a = inc->association;
-        if (!a)
-            a = assoc_by_name(src, inc->model ? cq_model_name(inc->model) : "", inc->as);
-        cq_model *next = a ? cq_assoc_target(a) : inc->model;
-        cli_path_key(sub, path, "include");
-        rc = build_includes(r, p, &inc->include, v, next, sub, e);
-    }
-    return rc;
+    return CQ_OK;
 }
 
 static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
@@ -978,151 +1075,162 @@ static int writer_opts(runner *r, pool *p, cq_assoc_write_opts *wo, json_t *opts
     return rc;
 }
 
+/* A call step being run: the accessor's association and the paths of its two arguments. */
+typedef struct call_ctx {
+    runner *r;
+    const cli_step *st;
+    cq_instance *src;
+    cq_assoc *a;
+    pool p;
+    char a0[CLI_PATH_MAX], a1[CLI_PATH_MAX];
+    cq_value **result;
+    cq_instance **keep_inst;
+    cq_rows **keep_rows;
+    step_error *e;
+} call_ctx;
+
+/* get: the rows of a to-many association, else the instance or null. */
+static int call_get(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    cq_rows *rows = NULL;
+    int rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 0), k->a, k->st, k->a0, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_get(&rows, k->src, k->a, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc != CQ_OK)
+        return rc;
+    if (cq_assoc_type_of(k->a) == CQ_HAS_MANY || cq_assoc_type_of(k->a) == CQ_BELONGS_TO_MANY) {
+        *k->keep_rows = rows;
+        return cq_rows_to_value(k->result, rows);
+    }
+    /* a single association: the instance or null */
+    cq_instance *inst = cq_rows_count(rows) ? cq_rows_take(rows, 0) : NULL;
+    cq_rows_free(rows);
+    *k->keep_inst = inst;
+    k->r->single_result = true;
+    return instance_result(k->r, k->result, inst, k->e);
+}
+
+/* set, add, remove (one or many). */
+static int call_write(call_ctx *k, cq_accessor kind)
+{
+    cq_assoc_write_opts wo = { 0 };
+    cq_target *targets = NULL;
+    size_t n = 0;
+    int rc = build_targets(k->r, &k->p, &targets, &n, call_arg(k->st, 0), k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = writer_opts(k->r, &k->p, &wo, call_arg(k->st, 1), k->st, k->a1, k->e);
+    if (rc != CQ_OK)
+        return rc;
+    rc = kind == CQ_ACC_SET ? cq_assoc_set(k->src, k->a, targets, n, &wo)
+         : kind == CQ_ACC_ADD || kind == CQ_ACC_ADD_MULTIPLE
+             ? cq_assoc_add(k->src, k->a, targets, n, &wo)
+             : cq_assoc_remove(k->src, k->a, targets, n, &wo);
+    if (rc != CQ_OK)
+        return lib_fail(k->r, k->e, rc);
+    *k->result = cq_value_null();
+    return CQ_OK;
+}
+
+/* has (one or all). */
+static int call_has(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    cq_target *targets = NULL;
+    size_t n = 0;
+    bool yes = false;
+    int rc = build_targets(k->r, &k->p, &targets, &n, call_arg(k->st, 0), k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 1), k->a, k->st, k->a1, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_has(&yes, k->src, k->a, targets, n, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK)
+        *k->result = cq_value_bool(yes);
+    return rc;
+}
+
+static int call_count(call_ctx *k)
+{
+    cq_find_opts fo = { 0 };
+    int64_t count = 0;
+    int rc = getter_opts(k->r, &k->p, &fo, call_arg(k->st, 0), k->a, k->st, k->a0, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_count(&count, k->src, k->a, &fo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK)
+        *k->result = cq_value_int(count);
+    return rc;
+}
+
+static int call_create(call_ctx *k)
+{
+    cq_assoc_write_opts wo = { 0 };
+    const cq_value *values = NULL;
+    cq_instance *inst = NULL;
+    int rc = CQ_OK;
+    json_t *v = call_arg(k->st, 0);
+    if (v && !json_is_object(v))
+        rc = fail(k->e, CQ_EINVALID, "%s: expected an object of values", k->a0);
+    else if (v)
+        rc = pool_value(k->r, &k->p, &values, v, false, k->a0, k->e);
+    if (rc == CQ_OK)
+        rc = writer_opts(k->r, &k->p, &wo, call_arg(k->st, 1), k->st, k->a1, k->e);
+    if (rc == CQ_OK && (rc = cq_assoc_create(&inst, k->src, k->a, values, &wo)) != CQ_OK)
+        rc = lib_fail(k->r, k->e, rc);
+    if (rc == CQ_OK) {
+        rc = instance_result(k->r, k->result, inst, k->e);
+        *k->keep_inst = inst;
+    }
+    return rc;
+}
+
 /* {"call": "addProject", "on": "$u1", "args": ["$p1", {"through": {...}}]}. */
 static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **result,
                     cq_instance **keep_inst, cq_rows **keep_rows, step_error *e)
 {
-    cq_assoc *a = NULL;
+    call_ctx k = { .r = r,
+                   .st = st,
+                   .src = src,
+                   .result = result,
+                   .keep_inst = keep_inst,
+                   .keep_rows = keep_rows,
+                   .e = e };
     cq_accessor kind = 0;
-    int rc = cq_model_find_accessor(&a, &kind, cq_instance_model(src), st->method);
+    int rc = cq_model_find_accessor(&k.a, &kind, cq_instance_model(src), st->method);
     if (rc != CQ_OK)
         return lib_fail(r, e, rc);
-    pool p = { 0 };
-    char a0[CLI_PATH_MAX], a1[CLI_PATH_MAX], args_path[CLI_PATH_MAX];
+    char args_path[CLI_PATH_MAX];
     cli_path_key(args_path, st->path, "args");
-    cli_path_index(a0, args_path, 0);
-    cli_path_index(a1, args_path, 1);
-    cq_find_opts fo = { 0 };
-    cq_assoc_write_opts wo = { 0 };
-    cq_target *targets = NULL;
-    size_t n = 0;
-    cq_rows *rows = NULL;
-    cq_instance *inst = NULL;
-    int64_t count = 0;
-    bool yes = false;
+    cli_path_index(k.a0, args_path, 0);
+    cli_path_index(k.a1, args_path, 1);
     switch (kind) {
     case CQ_ACC_GET:
-        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
-        if (rc == CQ_OK && (rc = cq_assoc_get(&rows, src, a, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc != CQ_OK)
-            break;
-        if (cq_assoc_type_of(a) == CQ_HAS_MANY || cq_assoc_type_of(a) == CQ_BELONGS_TO_MANY) {
-            rc = cq_rows_to_value(result, rows);
-            *keep_rows = rows;
-        } else {
-            /* a single association: the instance or null */
-            inst = cq_rows_count(rows) ? cq_rows_take(rows, 0) : NULL;
-            cq_rows_free(rows);
-            rc = instance_result(r, result, inst, e);
-            *keep_inst = inst;
-            r->single_result = true;
-        }
-        rows = NULL;
+        rc = call_get(&k);
         break;
     case CQ_ACC_SET:
     case CQ_ACC_ADD:
     case CQ_ACC_ADD_MULTIPLE:
     case CQ_ACC_REMOVE:
     case CQ_ACC_REMOVE_MULTIPLE:
-        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
-        if (rc == CQ_OK)
-            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
-        if (rc != CQ_OK)
-            break;
-        rc = kind == CQ_ACC_SET ? cq_assoc_set(src, a, targets, n, &wo)
-             : kind == CQ_ACC_ADD || kind == CQ_ACC_ADD_MULTIPLE
-                 ? cq_assoc_add(src, a, targets, n, &wo)
-                 : cq_assoc_remove(src, a, targets, n, &wo);
-        if (rc != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        else
-            *result = cq_value_null();
+        rc = call_write(&k, kind);
         break;
     case CQ_ACC_HAS_SINGLE:
     case CQ_ACC_HAS_ALL:
-        rc = build_targets(r, &p, &targets, &n, call_arg(st, 0), a0, e);
-        if (rc == CQ_OK)
-            rc = getter_opts(r, &p, &fo, call_arg(st, 1), a, st, a1, e);
-        if (rc == CQ_OK && (rc = cq_assoc_has(&yes, src, a, targets, n, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK)
-            *result = cq_value_bool(yes);
+        rc = call_has(&k);
         break;
     case CQ_ACC_COUNT:
-        rc = getter_opts(r, &p, &fo, call_arg(st, 0), a, st, a0, e);
-        if (rc == CQ_OK && (rc = cq_assoc_count(&count, src, a, &fo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
+        rc = call_count(&k);
         break;
-    case CQ_ACC_CREATE: {
-        const cq_value *values = NULL;
-        json_t *v = call_arg(st, 0);
-        if (v && !json_is_object(v))
-            rc = fail(e, CQ_EINVALID, "%s: expected an object of values", a0);
-        else if (v)
-            rc = pool_value(r, &p, &values, v, false, a0, e);
-        if (rc == CQ_OK)
-            rc = writer_opts(r, &p, &wo, call_arg(st, 1), st, a1, e);
-        if (rc == CQ_OK && (rc = cq_assoc_create(&inst, src, a, values, &wo)) != CQ_OK)
-            rc = lib_fail(r, e, rc);
-        if (rc == CQ_OK) {
-            rc = instance_result(r, result, inst, e);
-            *keep_inst = inst;
-        }
+    case CQ_ACC_CREATE:
+        rc = call_create(&k);
         break;
     }
-    }
-    pool_free(&p);
+    pool_free(&k.p);
     if (rc == CQ_OK && !*result)
         rc = fail(e, CQ_ENOMEM, "out of memory");
     return rc;
 }
 
 /* ---- results: templates, attempt ------------------------------------------------------- */
-
-/* JSON to cq_value without any interpretation ({"$literal": ...}). */
-static cq_value *plain_value(json_t *j)
-{
-    cq_value *v = NULL;
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        return cq_value_null();
-    case JSON_TRUE:
-        return cq_value_bool(true);
-    case JSON_FALSE:
-        return cq_value_bool(false);
-    case JSON_INTEGER:
-        return cq_value_int((int64_t)json_integer_value(j));
-    case JSON_REAL:
-        return cq_value_double(json_real_value(j));
-    case JSON_STRING:
-        return cq_value_text_n(json_string_value(j), json_string_length(j));
-    case JSON_ARRAY:
-        v = cq_value_array();
-        for (size_t i = 0; v && i < json_array_size(j); i++)
-            if (cq_value_array_append(v, plain_value(json_array_get(j, i))) != CQ_OK) {
-                cq_value_free(v);
-                v = NULL;
-            }
-        return v;
-    case JSON_OBJECT: {
-        v = cq_value_object();
-        const char *key;
-        json_t *val;
-        json_object_foreach(j, key, val)
-        {
-            if (v && cq_value_object_set(v, key, plain_value(val)) != CQ_OK) {
-                cq_value_free(v);
-                v = NULL;
-            }
-        }
-        return v;
-    }
-    }
-    return NULL;
-}
 
 /* The JSON form of a named result (instances as toJSON()). */
 static int slot_value(runner *r, const slot *s, cq_value **out, step_error *e)
@@ -1167,8 +1275,99 @@ static bool truthy(const cq_value *v)
 static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
                          const char *path, step_error *e);
 
+/* `v` into *out, or a failure when it is NULL (out of memory). */
+static int copy_out(cq_value **out, cq_value *v, step_error *e)
+{
+    *out = v;
+    return v ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+}
+
+/* One element of a {"$map"}: `to` evaluated with `as` bound to it, else the element or the
+ * key paths `get` names. */
+static int map_item(runner *r, cq_value **item, const cq_value *el, json_t *t, const cq_value *self,
+                    const char *path, step_error *e)
+{
+    json_t *get = json_object_get(t, "get");
+    json_t *to = json_object_get(t, "to");
+    if (to) {
+        /* list.map(as => to): `as` names the element inside the template */
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "to");
+        r->bound[r->n_bound].name = json_string_value(json_object_get(t, "as"));
+        r->bound[r->n_bound++].value = el;
+        int rc = eval_template(r, item, to, self, sub, e);
+        r->n_bound--;
+        return rc;
+    }
+    if (!get) {
+        *item = cq_value_copy(el);
+    } else if (json_is_string(get)) {
+        char seg[300];
+        snprintf(seg, sizeof seg, ".%s", json_string_value(get));
+        const cq_value *x = cli_tpath_walk(el, seg);
+        *item = x ? cq_value_copy(x) : cq_value_null(); /* undefined in an array: null */
+    } else {
+        *item = cq_value_array();
+        for (size_t k = 0; *item && k < json_array_size(get); k++) {
+            char seg[300];
+            snprintf(seg, sizeof seg, ".%s", json_string_value(json_array_get(get, k)));
+            const cq_value *x = cli_tpath_walk(el, seg);
+            if (cq_value_array_append(*item, x ? cq_value_copy(x) : cq_value_null()) != CQ_OK) {
+                cq_value_free(*item);
+                *item = NULL;
+            }
+        }
+    }
+    return CQ_OK;
+}
+
+/* {"$map": path, ...} over the list `v` (the path's value, `text`). */
+static int eval_map(runner *r, cq_value **out, const cq_value *v, json_t *t, const char *text,
+                    const cq_value *self, const char *path, step_error *e)
+{
+    if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY)
+        return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+    if (json_object_get(t, "to") && r->n_bound == sizeof r->bound / sizeof r->bound[0])
+        return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
+        cq_value *item = NULL;
+        int rc = map_item(r, &item, cq_value_array_get(v, i), t, self, path, e);
+        if (rc != CQ_OK) {
+            cq_value_free(arr);
+            return rc;
+        }
+        if (cq_value_array_append(arr, item) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    return copy_out(out, arr, e);
+}
+
+/* The value a template path starts from: a name bound by an enclosing {"$map", "as"} (that
+ * element, *base NULL), else a named result's JSON form (*base, the caller frees). */
+static int path_root(runner *r, const cq_value **root, cq_value **base, const char *name,
+                     const char *path, step_error *e)
+{
+    *base = NULL;
+    *root = NULL;
+    for (size_t i = r->n_bound; i-- > 0 && !*root;)
+        if (strcmp(r->bound[i].name, name) == 0)
+            *root = r->bound[i].value;
+    if (*root)
+        return CQ_OK;
+    slot *s = find_slot(r, name);
+    if (!s || !s->set)
+        return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
+                    path, name, s ? s->step : 0);
+    int rc = slot_value(r, s, base, e);
+    *root = *base;
+    return rc;
+}
+
 /* {"$ref": "name.path", "default": X}, {"$map": "name.path", "get": ...} (or "as" and "to")
- * and {"$length": "name.path"}. A name bound by an enclosing {"$map", "as"} is that element. */
+ * and {"$length": "name.path"}. */
 static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_value *self,
                     const char *path, step_error *e)
 {
@@ -1181,187 +1380,60 @@ static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_val
     if (!text || !cli_tpath_parse(text, name, &rest))
         return fail(e, CQ_EINVALID, "%s: malformed path", path);
     const cq_value *root = NULL;
-    for (size_t i = r->n_bound; i-- > 0 && !root;)
-        if (strcmp(r->bound[i].name, name) == 0)
-            root = r->bound[i].value;
     cq_value *base = NULL;
-    int rc = CQ_OK;
-    if (!root) {
-        slot *s = find_slot(r, name);
-        if (!s || !s->set)
-            return fail(e, CQ_EINVALID, "%s: $%s has no value: steps[%zu], which names it, failed",
-                        path, name, s ? s->step : 0);
-        rc = slot_value(r, s, &base, e);
-        if (rc != CQ_OK)
-            return rc;
-        root = base;
-    }
+    int rc = path_root(r, &root, &base, name, path, e);
+    if (rc != CQ_OK)
+        return rc;
     const cq_value *v = cli_tpath_walk(root, rest);
-    if (len) {
-        if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY)
-            rc = fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
-        else if (!(*out = cq_value_int((int64_t)cq_value_size(v))))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        cq_value_free(base);
-        return rc;
-    }
-    if (!map) {
-        json_t *dflt = json_object_get(t, "default");
-        if (!v && dflt) {
-            rc = eval_template(r, out, dflt, self, path, e);
-        } else if (!v) {
-            rc = fail(e, CQ_EINVALID, "%s: \"%s\": no such value", path, text);
-        } else {
-            *out = cq_value_copy(v);
-            rc = *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        cq_value_free(base);
-        return rc;
-    }
-    if (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY) {
-        cq_value_free(base);
-        return fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
-    }
-    json_t *get = json_object_get(t, "get");
-    json_t *to = json_object_get(t, "to");
-    const char *as = json_string_value(json_object_get(t, "as"));
-    if (to && r->n_bound == sizeof r->bound / sizeof r->bound[0]) {
-        cq_value_free(base);
-        return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
-    }
-    cq_value *arr = cq_value_array();
-    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
-        const cq_value *el = cq_value_array_get(v, i);
-        cq_value *item = NULL;
-        if (to) {
-            /* list.map(as => to): `as` names the element inside the template */
-            char sub[CLI_PATH_MAX];
-            cli_path_key(sub, path, "to");
-            r->bound[r->n_bound].name = as;
-            r->bound[r->n_bound++].value = el;
-            rc = eval_template(r, &item, to, self, sub, e);
-            r->n_bound--;
-            if (rc != CQ_OK) {
-                cq_value_free(arr);
-                cq_value_free(base);
-                return rc;
-            }
-        } else if (!get) {
-            item = cq_value_copy(el);
-        } else if (json_is_string(get)) {
-            char seg[300];
-            snprintf(seg, sizeof seg, ".%s", json_string_value(get));
-            const cq_value *x = cli_tpath_walk(el, seg);
-            item = x ? cq_value_copy(x) : cq_value_null(); /* undefined in an array: null */
-        } else {
-            item = cq_value_array();
-            for (size_t k = 0; item && k < json_array_size(get); k++) {
-                char seg[300];
-                snprintf(seg, sizeof seg, ".%s", json_string_value(json_array_get(get, k)));
-                const cq_value *x = cli_tpath_walk(el, seg);
-                if (cq_value_array_append(item, x ? cq_value_copy(x) : cq_value_null()) != CQ_OK) {
-                    cq_value_free(item);
-                    item = NULL;
-                }
-            }
-        }
-        if (cq_value_array_append(arr, item) != CQ_OK) {
-            cq_value_free(arr);
-            arr = NULL;
-        }
-    }
+    json_t *dflt = json_object_get(t, "default");
+    if (map)
+        rc = eval_map(r, out, v, t, text, self, path, e);
+    else if (len && (!v || cq_value_type_of(v) != CQ_VALUE_ARRAY))
+        rc = fail(e, CQ_EINVALID, "%s: \"%s\" is not a list", path, text);
+    else if (len)
+        rc = copy_out(out, cq_value_int((int64_t)cq_value_size(v)), e);
+    else if (!v && dflt)
+        rc = eval_template(r, out, dflt, self, path, e);
+    else if (!v)
+        rc = fail(e, CQ_EINVALID, "%s: \"%s\": no such value", path, text);
+    else
+        rc = copy_out(out, cq_value_copy(v), e);
     cq_value_free(base);
-    *out = arr;
-    return arr ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return rc;
 }
 
-static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
-                         const char *path, step_error *e)
+static int eval_array(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                      step_error *e)
 {
-    *out = NULL;
-    char sub[CLI_PATH_MAX];
     int rc = CQ_OK;
-    if (json_is_array(t)) {
-        cq_value *arr = cq_value_array();
-        for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
-            cq_value *item = NULL;
-            cli_path_index(sub, path, i);
-            rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
-            if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-        }
-        if (rc != CQ_OK || !arr) {
-            cq_value_free(arr);
-            return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        *out = arr;
-        return CQ_OK;
-    }
-    if (!json_is_object(t)) {
-        *out = plain_value(t);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-    }
-    json_t *v;
-    if ((v = json_object_get(t, "$literal")) && json_object_size(t) == 1) {
-        *out = plain_value(v);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-    }
-    if ((v = json_object_get(t, "$length")) && json_object_size(t) == 1 && !json_is_string(v)) {
-        /* the length of a list a template gives ({"$length": {"$map": ...}}) */
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$length");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc == CQ_OK && cq_value_type_of(x) != CQ_VALUE_ARRAY)
-            rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
-        if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
+        cq_value *item = NULL;
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
+        if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
             rc = fail(e, CQ_ENOMEM, "out of memory");
-        cq_value_free(x);
-        return rc;
     }
-    if (json_object_get(t, "$ref") || json_object_get(t, "$length"))
-        return eval_ref(r, out, t, false, self, path, e);
-    if (json_object_get(t, "$map"))
-        return eval_ref(r, out, t, true, self, path, e);
-    if ((v = json_object_get(t, "$this")) && json_object_size(t) == 1) {
-        const char *p = json_string_value(v);
-        char seg[300];
-        snprintf(seg, sizeof seg, "%s%s", *p && *p != '[' ? "." : "", p);
-        const cq_value *x = self ? cli_tpath_walk(self, seg) : NULL;
-        if (!x)
-            return fail(e, CQ_EINVALID, "%s: $this: \"%s\": no such value", path, p);
-        *out = cq_value_copy(x);
-        return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    if (rc != CQ_OK || !arr) {
+        cq_value_free(arr);
+        return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
     }
-    if ((v = json_object_get(t, "$not")) && json_object_size(t) == 1) {
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$not");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc == CQ_OK)
-            *out = cq_value_bool(!truthy(x));
-        cq_value_free(x);
-        return rc;
-    }
-    if ((v = json_object_get(t, "$if"))) {
-        cq_value *x = NULL;
-        cli_path_key(sub, path, "$if");
-        rc = eval_template(r, &x, v, self, sub, e);
-        if (rc != CQ_OK)
-            return rc;
-        const char *branch = truthy(x) ? "then" : "else";
-        cq_value_free(x);
-        json_t *b = json_object_get(t, branch);
-        cli_path_key(sub, path, branch);
-        if (!b) {
-            *out = cq_value_null();
-            return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
-        }
-        return eval_template(r, out, b, self, sub, e);
-    }
+    *out = arr;
+    return CQ_OK;
+}
+
+static int eval_object(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                       step_error *e)
+{
+    int rc = CQ_OK;
     cq_value *obj = cq_value_object();
     const char *key;
+    json_t *v;
     json_object_foreach(t, key, v)
     {
         cq_value *item = NULL;
+        char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
         if (obj && rc == CQ_OK)
             rc = eval_template(r, &item, v, self, sub, e);
@@ -1374,6 +1446,96 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
     }
     *out = obj;
     return CQ_OK;
+}
+
+/* The template at `key` of `t`, evaluated into *x. */
+static int eval_at(runner *r, cq_value **x, json_t *t, const char *key, const cq_value *self,
+                   const char *path, step_error *e)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, key);
+    return eval_template(r, x, json_object_get(t, key), self, sub, e);
+}
+
+/* the length of a list a template gives ({"$length": {"$map": ...}}) */
+static int eval_length_of(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                          const char *path, step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$length", self, path, e);
+    if (rc == CQ_OK && cq_value_type_of(x) != CQ_VALUE_ARRAY) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, "$length");
+        rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
+    }
+    if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
+        rc = fail(e, CQ_ENOMEM, "out of memory");
+    cq_value_free(x);
+    return rc;
+}
+
+static int eval_this(cq_value **out, json_t *v, const cq_value *self, const char *path,
+                     step_error *e)
+{
+    const char *p = json_string_value(v);
+    char seg[300];
+    snprintf(seg, sizeof seg, "%s%s", *p && *p != '[' ? "." : "", p);
+    const cq_value *x = self ? cli_tpath_walk(self, seg) : NULL;
+    if (!x)
+        return fail(e, CQ_EINVALID, "%s: $this: \"%s\": no such value", path, p);
+    return copy_out(out, cq_value_copy(x), e);
+}
+
+static int eval_not(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                    step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$not", self, path, e);
+    if (rc == CQ_OK)
+        *out = cq_value_bool(!truthy(x));
+    cq_value_free(x);
+    return rc;
+}
+
+static int eval_if(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
+                   step_error *e)
+{
+    cq_value *x = NULL;
+    int rc = eval_at(r, &x, t, "$if", self, path, e);
+    if (rc != CQ_OK)
+        return rc;
+    const char *branch = truthy(x) ? "then" : "else";
+    cq_value_free(x);
+    if (!json_object_get(t, branch))
+        return copy_out(out, cq_value_null(), e);
+    return eval_at(r, out, t, branch, self, path, e);
+}
+
+static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                         const char *path, step_error *e)
+{
+    *out = NULL;
+    if (json_is_array(t))
+        return eval_array(r, out, t, self, path, e);
+    if (!json_is_object(t))
+        return copy_out(out, cq__value_from_jansson(t), e);
+    bool alone = json_object_size(t) == 1;
+    json_t *v;
+    if ((v = json_object_get(t, "$literal")) && alone)
+        return copy_out(out, cq__value_from_jansson(v), e);
+    if ((v = json_object_get(t, "$length")) && alone && !json_is_string(v))
+        return eval_length_of(r, out, t, self, path, e);
+    if (json_object_get(t, "$ref") || json_object_get(t, "$length"))
+        return eval_ref(r, out, t, false, self, path, e);
+    if (json_object_get(t, "$map"))
+        return eval_ref(r, out, t, true, self, path, e);
+    if ((v = json_object_get(t, "$this")) && alone)
+        return eval_this(out, v, self, path, e);
+    if (json_object_get(t, "$not") && alone)
+        return eval_not(r, out, t, self, path, e);
+    if (json_object_get(t, "$if"))
+        return eval_if(r, out, t, self, path, e);
+    return eval_object(r, out, t, self, path, e);
 }
 
 /* The name Sequelize gives the error behind a cequel status (the `error` of an attempt). */
@@ -1513,431 +1675,511 @@ static int run_transaction(runner *r, const cli_step *st, size_t index, cq_value
     return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
 }
 
-/* Runs one step. On success `*result` is its printable value and the named result (if
- * any) is stored through `keep_*`. */
+/* ---- one handler per step kind ---------------------------------------------------------- */
+
+/* A step being run: the runner, the step, and what every handler may use, prepared from the
+ * step's common keys by exec_prepare(). A handler returns CQ_OK with *result set, or a code
+ * (a library code without a message gets cq_db_error's). The instance or rows it leaves in
+ * `inst`/`rows` become the step's named result. */
+struct cli_exec {
+    runner *r;
+    const cli_step *st;
+    step_error *e;
+    cq_value **result;
+    cq_model *model;     /* model-level steps */
+    cq_instance *target; /* steps on an instance, and call's "on" */
+    cq_txn *txn;         /* the step's "transaction" (finders take theirs in build_find) */
+    cq_value *values;    /* "values", owned */
+    cq_value *where;     /* "where", owned (the handlers that take one) */
+    const char **fields; /* "fields", owned list of borrowed names */
+    const char **update_on_dup;
+    cq_write_opts wopts; /* create, bulkCreate, save, update, destroy and restore on instances */
+    pool p;
+    cq_instance *inst; /* the result kept under the step's "as" */
+    cq_rows *rows;
+};
+
+/* Sets *result to null (steps without a value): CQ_OK, or CQ_ENOMEM. */
+static int null_result(cli_exec *x)
+{
+    *x->result = cq_value_null();
+    return *x->result ? CQ_OK : fail(x->e, CQ_ENOMEM, "out of memory");
+}
+
+/* The step's JSON key `key` as a value (a where clause when `where`). */
+static int step_value(cli_exec *x, cq_value **out, json_t *j, const char *key, bool where)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, x->st->path, key);
+    return to_value(x->r, out, j, where, sub, x->e);
+}
+
+/* "scope" of update, destroy and aggregates (borrowed from the pool; NULL when absent). */
+static int step_scope(cli_exec *x, const cq_value **out)
+{
+    *out = NULL;
+    if (!x->st->scope)
+        return CQ_OK;
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, x->st->path, "scope");
+    return pool_value(x->r, &x->p, out, x->st->scope, true, sub, x->e);
+}
+
+/* [row, flag] (findOrCreate, upsert): `flag` null, true or false. Takes `flag`. */
+static int pair_result(cli_exec *x, cq_value *flag)
+{
+    cq_value *row = NULL;
+    int rc = cq_instance_to_value(&row, x->inst);
+    if (rc != CQ_OK) {
+        cq_value_free(flag);
+        return rc;
+    }
+    if (!(*x->result = cq_value_array()))
+        cq_value_free(row);
+    if (!*x->result || cq_value_array_append(*x->result, row) != CQ_OK ||
+        cq_value_array_append(*x->result, flag) != CQ_OK) {
+        if (!*x->result)
+            cq_value_free(flag);
+        return fail(x->e, CQ_ENOMEM, "out of memory");
+    }
+    return CQ_OK;
+}
+
+int cli_run_sync(cli_exec *x)
+{
+    int rc = cq_db_sync(x->r->db, &(cq_sync_opts){ .force = x->st->force, .transaction = x->txn });
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_truncate(cli_exec *x)
+{
+    int rc = cq_db_truncate(x->r->db, &(cq_sync_opts){ .transaction = x->txn });
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_for_each_model(cli_exec *x)
+{
+    return for_each_model(x->r, x->result, x->e);
+}
+
+int cli_run_create(cli_exec *x)
+{
+    int rc = cq_model_create(&x->inst, x->model, x->values, &x->wopts);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_bulk_create(cli_exec *x)
+{
+    int rc = cq_model_bulk_create(&x->rows, x->model, x->values, &x->wopts);
+    return rc == CQ_OK ? cq_rows_to_value(x->result, x->rows) : rc;
+}
+
+int cli_run_build(cli_exec *x)
+{
+    int rc = cq_model_build(&x->inst, x->model, x->values);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_save(cli_exec *x)
+{
+    int rc = cq_instance_save(x->target, &x->wopts);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+/* The find options of a finder step (findAll, findOne, findByPk, findAndCountAll, count). */
+static int step_find_opts(cli_exec *x, cq_find_opts *fo)
+{
+    const cli_step *st = x->st;
+    find_json f = { .where = st->where,
+                    .attributes = st->attributes,
+                    .order = st->order,
+                    .include = st->include,
+                    .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
+                                 ? st->group
+                                 : NULL,
+                    .having = st->having,
+                    .scope = st->scope,
+                    .limit = st->limit,
+                    .offset = st->offset,
+                    .paranoid = st->paranoid };
+    int rc = build_find(x->r, &x->p, fo, &f, x->model, st->path, x->e);
+    if (rc == CQ_OK)
+        rc = step_txn(x->r, &fo->transaction, st->transaction, x->e);
+    return rc;
+}
+
+int cli_run_find_all(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_all(&x->rows, x->model, &fo);
+    return rc == CQ_OK ? cq_rows_to_value(x->result, x->rows) : rc;
+}
+
+int cli_run_find_one(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_one(&x->inst, x->model, &fo);
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->inst, x->e) : rc;
+}
+
+int cli_run_find_by_pk(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    cq_value *pk = NULL;
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = step_value(x, &pk, x->st->pk, "pk", false);
+    if (rc == CQ_OK && (rc = cq_model_find_by_pk(&x->inst, x->model, pk, &fo)) == CQ_OK)
+        rc = instance_result(x->r, x->result, x->inst, x->e);
+    cq_value_free(pk);
+    return rc;
+}
+
+/* {count, rows}, as Sequelize returns it. */
+int cli_run_find_and_count_all(cli_exec *x)
+{
+    cq_find_opts fo = { 0 };
+    cq_value *list = NULL;
+    int64_t count = 0;
+    int rc = step_find_opts(x, &fo);
+    if (rc == CQ_OK)
+        rc = cq_model_find_and_count_all(&x->rows, &count, x->model, &fo);
+    if (rc == CQ_OK)
+        rc = cq_rows_to_value(&list, x->rows);
+    if (rc == CQ_OK && (!(*x->result = cq_value_object()) ||
+                        cq_value_object_set(*x->result, "count", cq_value_int(count)) != CQ_OK ||
+                        cq_value_object_set(*x->result, "rows", list) != CQ_OK))
+        rc = fail(x->e, CQ_ENOMEM, "out of memory");
+    else if (rc != CQ_OK)
+        cq_value_free(list);
+    return rc;
+}
+
+/* count, or count({distinct, col, group}): count(DISTINCT(col)), per-group counts. */
+int cli_run_count(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    cq_find_opts fo = { 0 };
+    int rc = step_find_opts(x, &fo);
+    if (rc != CQ_OK)
+        return rc;
+    if (!st->distinct && !st->agg_attr && !st->group) {
+        int64_t count = 0;
+        rc = cq_model_count(&count, x->model, &fo);
+        if (rc == CQ_OK)
+            *x->result = cq_value_int(count);
+        return rc;
+    }
+    const char **group = NULL;
+    const char *col = st->agg_attr ? st->agg_attr : "*";
+    for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(x->model, i); i++)
+        if (cq_model_attr_is_primary_key(x->model, i)) {
+            col = cq_model_attr_name(x->model, i); /* v6 counts DISTINCT(pk) */
+            break;
+        }
+    rc = string_list(&group, st->group, x->e);
+    if (rc == CQ_OK)
+        rc = cq_model_aggregate(x->result, x->model, col, "count",
+                                &(cq_aggregate_opts){ .where = fo.where,
+                                                      .scope = fo.scope,
+                                                      .distinct = st->distinct,
+                                                      .group = group,
+                                                      .paranoid = st->paranoid,
+                                                      .transaction = x->txn });
+    cq__free(group);
+    return rc;
+}
+
+int cli_run_update(cli_exec *x)
+{
+    if (x->st->on_instance) {
+        int rc = cq_instance_update(x->target, x->values, &x->wopts);
+        return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+    }
+    const cq_value *scope = NULL;
+    int64_t count = 0;
+    int rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_update(&count, x->model, x->values,
+                             &(cq_bulk_opts){ .where = x->where,
+                                              .transaction = x->txn,
+                                              .validate = x->st->validate,
+                                              .scope = scope });
+    if (rc == CQ_OK) {
+        /* Sequelize's Model.update resolves to [affectedCount]. */
+        *x->result = cq_value_array();
+        rc = cq_value_array_append(*x->result, cq_value_int(count));
+    }
+    return rc;
+}
+
+int cli_run_destroy(cli_exec *x)
+{
+    int rc;
+    if (x->st->on_instance) {
+        x->wopts.force = x->st->force;
+        rc = cq_instance_destroy(x->target, &x->wopts);
+        return rc == CQ_OK ? null_result(x) : rc;
+    }
+    const cq_value *scope = NULL;
+    int64_t count = 0;
+    rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_destroy(
+            &count, x->model,
+            &(cq_bulk_opts){
+                .where = x->where, .transaction = x->txn, .force = x->st->force, .scope = scope });
+    if (rc == CQ_OK)
+        *x->result = cq_value_int(count);
+    return rc;
+}
+
+int cli_run_restore(cli_exec *x)
+{
+    int rc;
+    if (x->st->on_instance) {
+        rc = cq_instance_restore(x->target, &x->wopts);
+        return rc == CQ_OK ? null_result(x) : rc;
+    }
+    int64_t count = 0;
+    rc = x->st->where ? step_value(x, &x->where, x->st->where, "where", true) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = cq_model_restore(&count, x->model,
+                              &(cq_bulk_opts){ .where = x->where, .transaction = x->txn });
+    if (rc == CQ_OK)
+        *x->result = cq_value_int(count);
+    return rc;
+}
+
+/* max, min, sum, aggregate. */
+int cli_run_aggregate(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    const char **group = NULL;
+    const cq_value *scope = NULL;
+    int rc = st->where ? step_value(x, &x->where, st->where, "where", true) : CQ_OK;
+    if (rc == CQ_OK)
+        rc = string_list(&group, st->group, x->e);
+    if (rc == CQ_OK)
+        rc = step_scope(x, &scope);
+    if (rc == CQ_OK)
+        rc = cq_model_aggregate(x->result, x->model, st->agg_attr, st->agg_fn,
+                                &(cq_aggregate_opts){ .where = x->where,
+                                                      .scope = scope,
+                                                      .distinct = st->distinct,
+                                                      .group = group,
+                                                      .paranoid = st->paranoid,
+                                                      .transaction = x->txn });
+    cq__free(group);
+    return rc;
+}
+
+/* findOrCreate and findCreateFind: [instance, created], as Sequelize resolves them. */
+int cli_run_find_or_create(cli_exec *x)
+{
+    cq_value *defaults = NULL;
+    bool created = false;
+    int rc = step_value(x, &x->where, x->st->where, "where", true);
+    if (rc == CQ_OK && x->st->defaults)
+        rc = step_value(x, &defaults, x->st->defaults, "defaults", false);
+    cq_find_or_create_opts fo = { .where = x->where, .defaults = defaults, .transaction = x->txn };
+    if (rc == CQ_OK)
+        rc = x->st->kind == CLI_STEP_FIND_OR_CREATE
+                 ? cq_model_find_or_create(&x->inst, &created, x->model, &fo)
+                 : cq_model_find_create_find(&x->inst, &created, x->model, &fo);
+    cq_value_free(defaults);
+    return rc == CQ_OK ? pair_result(x, cq_value_bool(created)) : rc;
+}
+
+/* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize. */
+int cli_run_upsert(cli_exec *x)
+{
+    const char **conflict = NULL;
+    int created = -1;
+    int rc = string_list(&conflict, x->st->conflict_fields, x->e);
+    if (rc == CQ_OK)
+        rc = cq_model_upsert(&x->inst, &created, x->model, x->values,
+                             &(cq_upsert_opts){ .transaction = x->txn,
+                                                .fields = x->fields,
+                                                .conflict_fields = conflict,
+                                                .returning = x->st->returning });
+    cq__free(conflict);
+    return rc == CQ_OK ? pair_result(x, created < 0 ? cq_value_null() : cq_value_bool(created == 1))
+                       : rc;
+}
+
+/* increment and decrement, on a model or an instance. */
+int cli_run_increment(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    cq_value *amounts = NULL;
+    int64_t count = 0;
+    int rc = step_value(x, &amounts, st->fields, "fields", false);
+    if (rc != CQ_OK)
+        return rc;
+    cq_increment_opts io = { .by = st->by, .silent = st->silent, .transaction = x->txn };
+    bool inc = st->kind == CLI_STEP_INCREMENT;
+    if (st->on_instance) {
+        rc = inc ? cq_instance_increment(x->target, amounts, &io)
+                 : cq_instance_decrement(x->target, amounts, &io);
+        if (rc == CQ_OK) /* the instance as it was: Sequelize does not change it */
+            rc = instance_result(x->r, x->result, x->target, x->e);
+    } else {
+        rc = step_value(x, &x->where, st->where, "where", true);
+        if (rc == CQ_OK) {
+            io.where = x->where;
+            rc = inc ? cq_model_increment(&count, x->model, amounts, &io)
+                     : cq_model_decrement(&count, x->model, amounts, &io);
+        }
+        if (rc == CQ_OK)
+            *x->result = cq_value_int(count);
+    }
+    cq_value_free(amounts);
+    return rc;
+}
+
+int cli_run_reload(cli_exec *x)
+{
+    int rc = cq_instance_reload(x->target, &(cq_find_opts){ .transaction = x->txn });
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+int cli_run_set(cli_exec *x)
+{
+    int rc = CQ_OK;
+    if (x->st->through) {
+        cq_value *data = NULL;
+        rc = step_value(x, &data, x->st->through, "through", false);
+        if (rc != CQ_OK)
+            return rc;
+        rc = cq_instance_set_through_data(x->target, data);
+        cq_value_free(data);
+    }
+    for (size_t i = 0; rc == CQ_OK && i < cq_value_size(x->values); i++)
+        rc = cq_instance_set(x->target, cq_value_object_key(x->values, i),
+                             cq_value_copy(cq_value_object_value(x->values, i)));
+    return rc == CQ_OK ? instance_result(x->r, x->result, x->target, x->e) : rc;
+}
+
+int cli_run_call(cli_exec *x)
+{
+    return run_call(x->r, x->st, x->target, x->result, &x->inst, &x->rows, x->e);
+}
+
+int cli_run_associate(cli_exec *x)
+{
+    const cli_assoc *a = x->st->assoc;
+    int rc = cli_assoc_apply(NULL, x->r->db, a);
+    if (rc == CQ_EUNKNOWN_MODEL)
+        return fail(x->e, rc, "unknown model \"%s\"",
+                    cq_db_model(x->r->db, a->source) ? a->target : a->source);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_return(cli_exec *x)
+{
+    char tpath[CLI_PATH_MAX];
+    cli_path_key(tpath, x->st->path, "return");
+    int rc = eval_template(x->r, x->result, x->st->tmpl, NULL, tpath, x->e);
+    if (rc == CQ_OK) {
+        cq_value_free(x->r->final_result);
+        x->r->final_result = cq_value_copy(*x->result);
+        if (!x->r->final_result)
+            rc = fail(x->e, CQ_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int cli_run_begin(cli_exec *x)
+{
+    int rc = run_begin(x->r, x->st, x->e);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+/* commit and rollback. */
+int cli_run_end(cli_exec *x)
+{
+    int rc = run_end(x->r, x->st, x->e);
+    return rc == CQ_OK ? null_result(x) : rc;
+}
+
+int cli_run_transaction(cli_exec *x)
+{
+    return run_transaction(x->r, x->st, x->r->step_index, x->result, x->e);
+}
+
+/* The parts every handler may use, from the step's common keys. */
+static int exec_prepare(cli_exec *x)
+{
+    const cli_step *st = x->st;
+    runner *r = x->r;
+    x->model = st->model ? cq_db_model(r->db, st->model) : NULL;
+    if (st->model && !x->model)
+        return fail(x->e, CQ_EUNKNOWN_MODEL, "unknown model \"%s\"", st->model);
+    int rc = CQ_OK;
+    if (st->on_instance || st->kind == CLI_STEP_CALL)
+        rc = ref_instance(r, &x->target, &st->target, x->e);
+    if (rc == CQ_OK && st->values)
+        rc = step_value(x, &x->values, st->values, "values", false);
+    if (rc == CQ_OK)
+        rc = string_list(&x->fields, st->fields, x->e);
+    if (rc == CQ_OK)
+        rc = string_list(&x->update_on_dup, st->update_on_dup, x->e);
+    if (rc == CQ_OK && !st->def->own_txn)
+        rc = step_txn(r, &x->txn, st->transaction, x->e);
+    if (rc != CQ_OK)
+        return rc;
+    x->wopts = (cq_write_opts){ .transaction = x->txn,
+                                .fields = x->fields,
+                                .update_on_duplicate = x->update_on_dup,
+                                .ignore_duplicates = st->ignore_dup,
+                                .validate = st->validate };
+    x->e->records = st->kind == CLI_STEP_BULK_CREATE;
+    if (st->include && (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)) {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, st->path, "include");
+        rc = build_includes(r, &x->p, &x->wopts.include, st->include, x->model, sub, x->e);
+    }
+    return rc;
+}
+
+/* Runs one step with the handler its kind names. On success `*result` is its printable
+ * value and the named result (if any) is stored through `keep_*`. */
 static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instance **keep_inst,
                     cq_rows **keep_rows, step_error *e)
 {
-    cq_model *model = st->model ? cq_db_model(r->db, st->model) : NULL;
-    cq_instance *target = NULL;
-    cq_txn *txn = NULL;
-    cq_value *values = NULL, *where = NULL, *pk = NULL;
-    const char **fields = NULL, **update_on_dup = NULL;
-    pool p = { 0 };
-    const cq_value *scope = NULL; /* update, destroy, aggregates: the scopes applied */
-    cq_instance *inst = NULL;
-    cq_rows *rows = NULL;
-    int64_t count = 0;
-    char sub[CLI_PATH_MAX];
-    int rc = CQ_OK;
-
-    if (st->model && !model) {
-        rc = fail(e, CQ_EUNKNOWN_MODEL, "unknown model \"%s\"", st->model);
-        goto done;
-    }
-    if (st->on_instance || st->kind == CLI_STEP_CALL) {
-        rc = ref_instance(r, &target, &st->target, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-    if (st->values) {
-        cli_path_key(sub, st->path, "values");
-        rc = to_value(r, &values, st->values, false, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-    rc = string_list(&fields, st->fields, e);
+    cli_exec x = { .r = r, .st = st, .e = e, .result = result };
+    int rc = exec_prepare(&x);
     if (rc == CQ_OK)
-        rc = string_list(&update_on_dup, st->update_on_dup, e);
-    if (rc == CQ_OK && st->kind != CLI_STEP_FIND_ALL && st->kind != CLI_STEP_FIND_ONE &&
-        st->kind != CLI_STEP_FIND_BY_PK && st->kind != CLI_STEP_COUNT &&
-        st->kind != CLI_STEP_FIND_AND_COUNT_ALL)
-        rc = step_txn(r, &txn, st->transaction, e);
-    if (rc != CQ_OK)
-        goto done;
-    cq_write_opts wopts = { .transaction = txn,
-                            .fields = fields,
-                            .update_on_duplicate = update_on_dup,
-                            .ignore_duplicates = st->ignore_dup,
-                            .validate = st->validate };
-    e->records = st->kind == CLI_STEP_BULK_CREATE;
-    if (st->include) {
-        cli_path_key(sub, st->path, "include");
-        if (st->kind == CLI_STEP_CREATE || st->kind == CLI_STEP_BULK_CREATE)
-            rc = build_includes(r, &p, &wopts.include, st->include, model, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-    }
-
-    switch (st->kind) {
-    case CLI_STEP_SYNC:
-        rc = cq_db_sync(r->db, &(cq_sync_opts){ .force = st->force, .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_TRUNCATE:
-        rc = cq_db_truncate(r->db, &(cq_sync_opts){ .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_FOR_EACH_MODEL:
-        rc = for_each_model(r, result, e);
-        goto done;
-    case CLI_STEP_CREATE:
-        rc = cq_model_create(&inst, model, values, &wopts);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, inst, e);
-        break;
-    case CLI_STEP_BULK_CREATE:
-        rc = cq_model_bulk_create(&rows, model, values, &wopts);
-        if (rc == CQ_OK)
-            rc = cq_rows_to_value(result, rows);
-        break;
-    case CLI_STEP_BUILD:
-        rc = cq_model_build(&inst, model, values);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, inst, e);
-        break;
-    case CLI_STEP_SAVE:
-        rc = cq_instance_save(target, &wopts);
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_FIND_ALL:
-    case CLI_STEP_FIND_ONE:
-    case CLI_STEP_FIND_BY_PK:
-    case CLI_STEP_FIND_AND_COUNT_ALL:
-    case CLI_STEP_COUNT: {
-        cq_find_opts fo = { 0 };
-        find_json f = { .where = st->where,
-                        .attributes = st->attributes,
-                        .order = st->order,
-                        .include = st->include,
-                        .group = st->kind == CLI_STEP_FIND_ALL || st->kind == CLI_STEP_FIND_ONE
-                                     ? st->group
-                                     : NULL,
-                        .having = st->having,
-                        .scope = st->scope,
-                        .limit = st->limit,
-                        .offset = st->offset,
-                        .paranoid = st->paranoid };
-        rc = build_find(r, &p, &fo, &f, model, st->path, e);
-        if (rc == CQ_OK)
-            rc = step_txn(r, &fo.transaction, st->transaction, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->kind == CLI_STEP_FIND_ALL) {
-            rc = cq_model_find_all(&rows, model, &fo);
-            if (rc == CQ_OK)
-                rc = cq_rows_to_value(result, rows);
-        } else if (st->kind == CLI_STEP_FIND_ONE) {
-            rc = cq_model_find_one(&inst, model, &fo);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, inst, e);
-        } else if (st->kind == CLI_STEP_FIND_BY_PK) {
-            cli_path_key(sub, st->path, "pk");
-            rc = to_value(r, &pk, st->pk, false, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-            rc = cq_model_find_by_pk(&inst, model, pk, &fo);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, inst, e);
-        } else if (st->kind == CLI_STEP_FIND_AND_COUNT_ALL) {
-            /* {count, rows}, as Sequelize returns it */
-            cq_value *list = NULL;
-            rc = cq_model_find_and_count_all(&rows, &count, model, &fo);
-            if (rc == CQ_OK)
-                rc = cq_rows_to_value(&list, rows);
-            if (rc == CQ_OK &&
-                (!(*result = cq_value_object()) ||
-                 cq_value_object_set(*result, "count", cq_value_int(count)) != CQ_OK ||
-                 cq_value_object_set(*result, "rows", list) != CQ_OK))
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-            else if (rc != CQ_OK)
-                cq_value_free(list);
-        } else if (st->distinct || st->agg_attr || st->group) {
-            /* count({distinct, col, group}): count(DISTINCT(col)), per-group counts */
-            const char **group = NULL;
-            const char *col = st->agg_attr ? st->agg_attr : "*";
-            for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(model, i); i++)
-                if (cq_model_attr_is_primary_key(model, i)) {
-                    col = cq_model_attr_name(model, i); /* v6 counts DISTINCT(pk) */
-                    break;
-                }
-            rc = string_list(&group, st->group, e);
-            if (rc == CQ_OK)
-                rc = cq_model_aggregate(result, model, col, "count",
-                                        &(cq_aggregate_opts){ .where = fo.where,
-                                                              .scope = fo.scope,
-                                                              .distinct = st->distinct,
-                                                              .group = group,
-                                                              .paranoid = st->paranoid,
-                                                              .transaction = txn });
-            cq__free(group);
-        } else {
-            rc = cq_model_count(&count, model, &fo);
-            if (rc == CQ_OK)
-                *result = cq_value_int(count);
-        }
-        break;
-    }
-    case CLI_STEP_UPDATE:
-        if (st->on_instance) {
-            rc = cq_instance_update(target, values, &wopts);
-            if (rc == CQ_OK)
-                rc = instance_result(r, result, target, e);
-            break;
-        }
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_update(
-            &count, model, values,
-            &(cq_bulk_opts){
-                .where = where, .transaction = txn, .validate = st->validate, .scope = scope });
-        if (rc == CQ_OK) {
-            /* Sequelize's Model.update resolves to [affectedCount]. */
-            *result = cq_value_array();
-            rc = cq_value_array_append(*result, cq_value_int(count));
-        }
-        break;
-    case CLI_STEP_DESTROY:
-        if (st->on_instance) {
-            wopts.force = st->force;
-            rc = cq_instance_destroy(target, &wopts);
-            if (rc == CQ_OK)
-                *result = cq_value_null();
-            break;
-        }
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        if (st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_destroy(
-            &count, model,
-            &(cq_bulk_opts){
-                .where = where, .transaction = txn, .force = st->force, .scope = scope });
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
-        break;
-    case CLI_STEP_RESTORE:
-        if (st->on_instance) {
-            rc = cq_instance_restore(target, &wopts);
-            if (rc == CQ_OK)
-                *result = cq_value_null();
-            break;
-        }
-        if (st->where) {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-        }
-        rc = cq_model_restore(&count, model, &(cq_bulk_opts){ .where = where, .transaction = txn });
-        if (rc == CQ_OK)
-            *result = cq_value_int(count);
-        break;
-    case CLI_STEP_AGGREGATE: {
-        const char **group = NULL;
-        if (st->where) {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-        }
-        if (rc == CQ_OK)
-            rc = string_list(&group, st->group, e);
-        if (rc == CQ_OK && st->scope) {
-            cli_path_key(sub, st->path, "scope");
-            rc = pool_value(r, &p, &scope, st->scope, true, sub, e);
-        }
-        if (rc == CQ_OK)
-            rc = cq_model_aggregate(result, model, st->agg_attr, st->agg_fn,
-                                    &(cq_aggregate_opts){ .where = where,
-                                                          .scope = scope,
-                                                          .distinct = st->distinct,
-                                                          .group = group,
-                                                          .paranoid = st->paranoid,
-                                                          .transaction = txn });
-        cq__free(group);
-        break;
-    }
-    case CLI_STEP_FIND_OR_CREATE:
-    case CLI_STEP_FIND_CREATE_FIND: {
-        /* [instance, created], as Sequelize resolves them */
-        cq_value *defaults = NULL, *row = NULL;
-        bool created = false;
-        cli_path_key(sub, st->path, "where");
-        rc = to_value(r, &where, st->where, true, sub, e);
-        if (rc == CQ_OK && st->defaults) {
-            cli_path_key(sub, st->path, "defaults");
-            rc = to_value(r, &defaults, st->defaults, false, sub, e);
-        }
-        cq_find_or_create_opts fo = { .where = where, .defaults = defaults, .transaction = txn };
-        if (rc == CQ_OK)
-            rc = st->kind == CLI_STEP_FIND_OR_CREATE
-                     ? cq_model_find_or_create(&inst, &created, model, &fo)
-                     : cq_model_find_create_find(&inst, &created, model, &fo);
-        cq_value_free(defaults);
-        if (rc == CQ_OK)
-            rc = cq_instance_to_value(&row, inst);
-        if (rc == CQ_OK && !(*result = cq_value_array()))
-            cq_value_free(row);
-        if (rc == CQ_OK && (!*result || cq_value_array_append(*result, row) != CQ_OK ||
-                            cq_value_array_append(*result, cq_value_bool(created)) != CQ_OK))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        break;
-    }
-    case CLI_STEP_UPSERT: {
-        /* [instance, created]: created is null on SQLite and PostgreSQL, as in Sequelize */
-        const char **conflict = NULL;
-        int created = -1;
-        cq_value *row = NULL;
-        rc = string_list(&conflict, st->conflict_fields, e);
-        if (rc == CQ_OK)
-            rc = cq_model_upsert(&inst, &created, model, values,
-                                 &(cq_upsert_opts){ .transaction = txn,
-                                                    .fields = fields,
-                                                    .conflict_fields = conflict,
-                                                    .returning = st->returning });
-        cq__free(conflict);
-        if (rc == CQ_OK)
-            rc = cq_instance_to_value(&row, inst);
-        if (rc == CQ_OK && !(*result = cq_value_array()))
-            cq_value_free(row);
-        if (rc == CQ_OK &&
-            (!*result || cq_value_array_append(*result, row) != CQ_OK ||
-             cq_value_array_append(*result, created < 0 ? cq_value_null()
-                                                        : cq_value_bool(created == 1)) != CQ_OK))
-            rc = fail(e, CQ_ENOMEM, "out of memory");
-        break;
-    }
-    case CLI_STEP_INCREMENT:
-    case CLI_STEP_DECREMENT: {
-        cq_value *amounts = NULL;
-        cli_path_key(sub, st->path, "fields");
-        rc = to_value(r, &amounts, st->fields, false, sub, e);
-        if (rc != CQ_OK)
-            goto done;
-        cq_increment_opts io = { .by = st->by, .silent = st->silent, .transaction = txn };
-        bool inc = st->kind == CLI_STEP_INCREMENT;
-        if (st->on_instance) {
-            rc = inc ? cq_instance_increment(target, amounts, &io)
-                     : cq_instance_decrement(target, amounts, &io);
-            if (rc == CQ_OK) /* the instance as it was: Sequelize does not change it */
-                rc = instance_result(r, result, target, e);
-        } else {
-            cli_path_key(sub, st->path, "where");
-            rc = to_value(r, &where, st->where, true, sub, e);
-            if (rc == CQ_OK) {
-                io.where = where;
-                rc = inc ? cq_model_increment(&count, model, amounts, &io)
-                         : cq_model_decrement(&count, model, amounts, &io);
-            }
-            if (rc == CQ_OK)
-                *result = cq_value_int(count);
-        }
-        cq_value_free(amounts);
-        break;
-    }
-    case CLI_STEP_RELOAD:
-        rc = cq_instance_reload(target, &(cq_find_opts){ .transaction = txn });
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_SET:
-        if (st->through) {
-            cq_value *data = NULL;
-            cli_path_key(sub, st->path, "through");
-            rc = to_value(r, &data, st->through, false, sub, e);
-            if (rc != CQ_OK)
-                goto done;
-            rc = cq_instance_set_through_data(target, data);
-            cq_value_free(data);
-        }
-        for (size_t i = 0; rc == CQ_OK && i < cq_value_size(values); i++)
-            rc = cq_instance_set(target, cq_value_object_key(values, i),
-                                 cq_value_copy(cq_value_object_value(values, i)));
-        if (rc == CQ_OK)
-            rc = instance_result(r, result, target, e);
-        break;
-    case CLI_STEP_CALL:
-        rc = run_call(r, st, target, result, keep_inst, keep_rows, e);
-        goto done;
-    case CLI_STEP_ASSOCIATE:
-        rc = cli_assoc_apply(NULL, r->db, st->assoc);
-        if (rc == CQ_EUNKNOWN_MODEL)
-            rc =
-                fail(e, rc, "unknown model \"%s\"",
-                     cq_db_model(r->db, st->assoc->source) ? st->assoc->target : st->assoc->source);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        break;
-    case CLI_STEP_RETURN: {
-        char tpath[CLI_PATH_MAX];
-        cli_path_key(tpath, st->path, "return");
-        rc = eval_template(r, result, st->tmpl, NULL, tpath, e);
-        if (rc == CQ_OK) {
-            cq_value_free(r->final_result);
-            r->final_result = cq_value_copy(*result);
-            if (!r->final_result)
-                rc = fail(e, CQ_ENOMEM, "out of memory");
-        }
-        goto done;
-    }
-    case CLI_STEP_BEGIN:
-        rc = run_begin(r, st, e);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        goto done;
-    case CLI_STEP_COMMIT:
-    case CLI_STEP_ROLLBACK:
-        rc = run_end(r, st, e);
-        if (rc == CQ_OK)
-            *result = cq_value_null();
-        goto done;
-    case CLI_STEP_TRANSACTION:
-        rc = run_transaction(r, st, r->step_index, result, e);
-        goto done;
-    }
-    if (rc != CQ_OK) {
-        rc = e->code ? rc : lib_fail(r, e, rc);
-        goto done;
-    }
-    if (!*result) {
-        rc = fail(e, CQ_ENOMEM, "out of memory");
-        goto done;
-    }
-    *keep_inst = inst;
-    *keep_rows = rows;
-    inst = NULL;
-    rows = NULL;
-done:
+        rc = st->def->run(&x);
+    if (rc != CQ_OK && !e->code)
+        rc = lib_fail(r, e, rc);
     if (rc == CQ_OK && !*result)
         rc = fail(e, CQ_ENOMEM, "out of memory");
-    if (rc != CQ_OK) {
+    if (rc == CQ_OK) {
+        *keep_inst = x.inst;
+        *keep_rows = x.rows;
+        x.inst = NULL;
+        x.rows = NULL;
+    } else {
         cq_value_free(*result);
         *result = NULL;
     }
-    cq_instance_free(inst);
-    cq_rows_free(rows);
-    cq_value_free(values);
-    cq_value_free(where);
-    cq_value_free(pk);
-    cq__free(fields);
-    cq__free(update_on_dup);
-    pool_free(&p);
+    cq_instance_free(x.inst);
+    cq_rows_free(x.rows);
+    cq_value_free(x.values);
+    cq_value_free(x.where);
+    cq__free(x.fields);
+    cq__free(x.update_on_dup);
+    pool_free(&x.p);
     return rc;
 }
 

@@ -6,94 +6,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "cli.h"
-
-typedef enum {
-    T_SYNC,              /* {"sync": {"force": true}} */
-    T_EMPTY,             /* {"truncate": {}}: no options */
-    T_MODEL,             /* {"create": "user"} */
-    T_INSTANCE,          /* {"save": "$u1"} */
-    T_MODEL_OR_INSTANCE, /* update, destroy */
-    T_METHOD,            /* {"call": "getProjects", "on": "$u1"} */
-    T_TXN,               /* {"begin": "t1"} */
-    T_ASSOC,             /* {"associate": {"source": ..., "type": ..., "target": ...}} */
-    T_TEMPLATE,          /* {"return": {...}} */
-    T_STEPS              /* {"transaction": [steps...]} */
-} target_kind;
-
-static const struct step_def {
-    const char *key;
-    cli_step_kind kind;
-    target_kind target;
-    const char *keys;         /* step-specific keys, space separated, each ending in ' ' */
-    cli_result_kind on_model; /* what "as" names (model form); NONE: "as" not allowed */
-    cli_result_kind on_inst;  /* same, instance form */
-} step_defs[] = {
-    { "sync", CLI_STEP_SYNC, T_SYNC, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "create", CLI_STEP_CREATE, T_MODEL,
-      "values fields include updateOnDuplicate ignoreDuplicates validate ", CLI_RESULT_INSTANCE,
-      CLI_RESULT_NONE },
-    { "bulkCreate", CLI_STEP_BULK_CREATE, T_MODEL,
-      "values fields include updateOnDuplicate ignoreDuplicates validate ", CLI_RESULT_ROWS,
-      CLI_RESULT_NONE },
-    { "build", CLI_STEP_BUILD, T_MODEL, "values ", CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "save", CLI_STEP_SAVE, T_INSTANCE, "fields validate ", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "findAll", CLI_STEP_FIND_ALL, T_MODEL,
-      "where attributes order limit offset include paranoid group having scope ", CLI_RESULT_ROWS,
-      CLI_RESULT_NONE },
-    { "findOne", CLI_STEP_FIND_ONE, T_MODEL,
-      "where attributes order offset include paranoid group having scope ", CLI_RESULT_INSTANCE,
-      CLI_RESULT_NONE },
-    { "findByPk", CLI_STEP_FIND_BY_PK, T_MODEL, "pk attributes include order paranoid scope ",
-      CLI_RESULT_INSTANCE, CLI_RESULT_NONE },
-    { "count", CLI_STEP_COUNT, T_MODEL, "where include paranoid distinct col group scope ",
-      CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "max", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "min", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "sum", CLI_STEP_AGGREGATE, T_MODEL, "attribute where paranoid scope ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "aggregate", CLI_STEP_AGGREGATE, T_MODEL, "attribute fn where paranoid distinct group scope ",
-      CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, T_MODEL,
-      "where attributes order limit offset include paranoid scope ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "update", CLI_STEP_UPDATE, T_MODEL_OR_INSTANCE, "values where fields validate scope ",
-      CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "destroy", CLI_STEP_DESTROY, T_MODEL_OR_INSTANCE, "where force scope ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "restore", CLI_STEP_RESTORE, T_MODEL_OR_INSTANCE, "where ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "findOrCreate", CLI_STEP_FIND_OR_CREATE, T_MODEL, "where defaults ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "findCreateFind", CLI_STEP_FIND_CREATE_FIND, T_MODEL, "where defaults ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "upsert", CLI_STEP_UPSERT, T_MODEL, "values fields conflictFields returning ",
-      CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "increment", CLI_STEP_INCREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
-      CLI_RESULT_VALUE, CLI_RESULT_INSTANCE },
-    { "decrement", CLI_STEP_DECREMENT, T_MODEL_OR_INSTANCE, "fields by where silent ",
-      CLI_RESULT_VALUE, CLI_RESULT_INSTANCE },
-    { "reload", CLI_STEP_RELOAD, T_INSTANCE, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "set", CLI_STEP_SET, T_INSTANCE, "values through ", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "call", CLI_STEP_CALL, T_METHOD, "on args ", CLI_RESULT_ANY, CLI_RESULT_ANY },
-    { "begin", CLI_STEP_BEGIN, T_TXN, "parent isolationLevel ", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    /* a string "transaction" is the key every step may have; an array, this step */
-    { "transaction", CLI_STEP_TRANSACTION, T_STEPS, "parent isolationLevel ", CLI_RESULT_VALUE,
-      CLI_RESULT_NONE },
-    { "commit", CLI_STEP_COMMIT, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "rollback", CLI_STEP_ROLLBACK, T_TXN, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "associate", CLI_STEP_ASSOCIATE, T_ASSOC, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "return", CLI_STEP_RETURN, T_TEMPLATE, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
-    { "truncate", CLI_STEP_TRUNCATE, T_EMPTY, "", CLI_RESULT_NONE, CLI_RESULT_NONE },
-    { "forEachModel", CLI_STEP_FOR_EACH_MODEL, T_EMPTY, "", CLI_RESULT_VALUE, CLI_RESULT_NONE },
-};
-enum { N_STEP_DEFS = sizeof step_defs / sizeof step_defs[0] };
 
 /* Names known while checking, in step order. */
 typedef struct name_entry {
@@ -102,7 +20,7 @@ typedef struct name_entry {
     bool is_txn;
 } name_entry;
 
-typedef struct checker {
+struct cli_checker {
     const cli_schema *schema;
     const char *join_models[64]; /* join models created by earlier "associate" steps */
     size_t n_join_models;
@@ -112,7 +30,8 @@ typedef struct checker {
     size_t txn_depth;      /* {"transaction": [...]} steps around the one being checked */
     const char *bound[16]; /* template names bound by enclosing {"$map", "as"} */
     size_t n_bound;
-} checker;
+};
+typedef cli_checker checker;
 
 static bool is_bound(const checker *c, const char *name)
 {
@@ -405,6 +324,143 @@ static int want_scope(checker *c, json_t *v, const char *path)
 }
 static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path);
 
+static int want_bool(checker *c, json_t *v, const char *path)
+{
+    if (json_is_boolean(v))
+        return CLI_OK;
+    cli_diag_set(c->diag, path, "expected true or false");
+    return CLI_EINPUT;
+}
+
+/* ---- include elements: readers of CLI_INCLUDE_KEYS ---------------------------------------- */
+
+static int inc_check_name(checker *c, json_t *v, const char *path)
+{
+    if (is_nonempty_string(v))
+        return CLI_OK;
+    cli_diag_set(c->diag, path, "expected a non-empty string");
+    return CLI_EINPUT;
+}
+
+/* true, a type name or a list of them; unknown names fail when the step runs, as v6's
+ * EagerLoadingError does */
+static int inc_check_all(checker *c, json_t *v, const char *path)
+{
+    bool ok =
+        json_is_boolean(v) || is_nonempty_string(v) || (json_is_array(v) && json_array_size(v) > 0);
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        ok = ok && is_nonempty_string(json_array_get(v, i));
+    if (ok)
+        return CLI_OK;
+    cli_diag_set(c->diag, path,
+                 "expected true, an association type (\"HasMany\", \"One\", ...) "
+                 "or an array of them");
+    return CLI_EINPUT;
+}
+
+static int inc_check_bool(checker *c, json_t *v, const char *path)
+{
+    return want_bool(c, v, path);
+}
+
+static int inc_check_limit(checker *c, json_t *v, const char *path)
+{
+    int64_t unused = 0;
+    return want_count(c, &unused, v, 1, path);
+}
+
+static int inc_check_scope(checker *c, json_t *v, const char *path)
+{
+    return want_scope(c, v, path);
+}
+
+static int inc_check_where(checker *c, json_t *v, const char *path)
+{
+    return want_object(c, v, path);
+}
+
+static int inc_check_attributes(checker *c, json_t *v, const char *path)
+{
+    return json_is_array(v) && json_array_size(v) == 0 ? CLI_OK : check_attributes(c, v, path);
+}
+
+static int inc_check_order(checker *c, json_t *v, const char *path)
+{
+    return check_order(c, v, path);
+}
+
+static int inc_check_include(checker *c, json_t *v, const char *path)
+{
+    return check_include(c, v, path);
+}
+
+static int through_check_attributes(checker *c, json_t *v, const char *path)
+{
+    return json_is_array(v) && json_array_size(v) == 0 ? CLI_OK : want_string_list(c, v, path);
+}
+
+static int through_unknown(checker *c, const char *path)
+{
+    cli_diag_set(c->diag, path, "unknown through option (expected attributes, where, paranoid)");
+    return CLI_EINPUT;
+}
+
+static int through_check_paranoid(checker *c, json_t *v, const char *path)
+{
+    return json_is_boolean(v) ? CLI_OK : through_unknown(c, path);
+}
+
+static int through_check_where(checker *c, json_t *v, const char *path)
+{
+    return want_object(c, v, path);
+}
+
+typedef int (*json_check_fn)(checker *c, json_t *v, const char *path);
+
+static const struct through_key {
+    const char *key;
+    json_check_fn check;
+} through_keys[] = {
+#define X(key, check, build) { key, check },
+    CLI_THROUGH_KEYS(X)
+#undef X
+};
+
+static int inc_check_through(checker *c, json_t *v, const char *path)
+{
+    if (!json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected {\"attributes\": [...], \"where\": {...}}");
+        return CLI_EINPUT;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, key);
+        size_t i = 0;
+        while (i < sizeof through_keys / sizeof through_keys[0] &&
+               strcmp(through_keys[i].key, key) != 0)
+            i++;
+        int rc = i < sizeof through_keys / sizeof through_keys[0]
+                     ? through_keys[i].check(c, val, sub)
+                     : through_unknown(c, sub);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    return CLI_OK;
+}
+
+static const struct include_key {
+    const char *key;
+    bool names; /* names the association */
+    json_check_fn check;
+} include_keys[] = {
+#define X(key, names, check, build) { key, names, check },
+    CLI_INCLUDE_KEYS(X)
+#undef X
+};
+
 static int check_include_element(checker *c, json_t *e, const char *path)
 {
     if (is_nonempty_string(e))
@@ -422,83 +478,19 @@ static int check_include_element(checker *c, json_t *e, const char *path)
     {
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
-        int rc = CLI_OK;
-        if (strcmp(key, "model") == 0 || strcmp(key, "as") == 0 ||
-            strcmp(key, "association") == 0) {
-            named = true;
-            if (!is_nonempty_string(val)) {
-                cli_diag_set(c->diag, sub, "expected a non-empty string");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "all") == 0) {
-            /* true, a type name or a list of them; unknown names fail when the step runs,
-             * as v6's EagerLoadingError does */
-            named = true;
-            bool ok = json_is_boolean(val) || is_nonempty_string(val) ||
-                      (json_is_array(val) && json_array_size(val) > 0);
-            for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
-                ok = ok && is_nonempty_string(json_array_get(val, i));
-            if (!ok) {
-                cli_diag_set(c->diag, sub,
-                             "expected true, an association type (\"HasMany\", \"One\", ...) "
-                             "or an array of them");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "required") == 0 || strcmp(key, "nested") == 0 ||
-                   strcmp(key, "separate") == 0 || strcmp(key, "paranoid") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(c->diag, sub, "expected true or false");
-                rc = CLI_EINPUT;
-            }
-        } else if (strcmp(key, "scope") == 0) {
-            rc = want_scope(c, val, sub);
-        } else if (strcmp(key, "where") == 0) {
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "attributes") == 0) {
-            rc = json_is_array(val) && json_array_size(val) == 0 ? CLI_OK
-                                                                 : check_attributes(c, val, sub);
-        } else if (strcmp(key, "limit") == 0) {
-            int64_t unused = 0;
-            rc = want_count(c, &unused, val, 1, sub);
-        } else if (strcmp(key, "order") == 0) {
-            rc = check_order(c, val, sub);
-        } else if (strcmp(key, "include") == 0) {
-            rc = check_include(c, val, sub);
-        } else if (strcmp(key, "through") == 0) {
-            if (!json_is_object(val)) {
-                cli_diag_set(c->diag, sub, "expected {\"attributes\": [...], \"where\": {...}}");
-                return CLI_EINPUT;
-            }
-            const char *tk;
-            json_t *tv;
-            json_object_foreach(val, tk, tv)
-            {
-                char tsub[CLI_PATH_MAX];
-                cli_path_key(tsub, sub, tk);
-                if (strcmp(tk, "attributes") == 0)
-                    rc = json_is_array(tv) && json_array_size(tv) == 0
-                             ? CLI_OK
-                             : want_string_list(c, tv, tsub);
-                else if (strcmp(tk, "where") == 0)
-                    rc = want_object(c, tv, tsub);
-                else if (strcmp(tk, "paranoid") == 0 && json_is_boolean(tv))
-                    rc = CLI_OK;
-                else {
-                    cli_diag_set(c->diag, tsub,
-                                 "unknown through option (expected attributes, "
-                                 "where, paranoid)");
-                    rc = CLI_EINPUT;
-                }
-                if (rc != CLI_OK)
-                    return rc;
-            }
-        } else {
+        const struct include_key *k = include_keys;
+        while (k < include_keys + sizeof include_keys / sizeof include_keys[0] &&
+               strcmp(k->key, key) != 0)
+            k++;
+        if (k == include_keys + sizeof include_keys / sizeof include_keys[0]) {
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
                          "all, nested, where, required, attributes, include, separate, "
                          "limit, order, through, paranoid)");
-            rc = CLI_EINPUT;
+            return CLI_EINPUT;
         }
+        named |= k->names;
+        int rc = k->check(c, val, sub);
         if (rc != CLI_OK)
             return rc;
     }
@@ -528,154 +520,177 @@ static int check_include(checker *c, json_t *v, const char *path)
 
 static bool is_name(const char *s);
 
-/* Templates of `return` and `then` (docs/scripts.md, "Results"). */
-static int check_template(checker *c, json_t *v, const char *path, bool in_then)
+static int check_template(checker *c, json_t *v, const char *path, bool in_then);
+
+/* The template at `key` of `v`. */
+static int check_at(checker *c, json_t *v, const char *key, const char *path, bool in_then)
 {
     char sub[CLI_PATH_MAX];
-    if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            cli_path_index(sub, path, i);
-            int rc = check_template(c, json_array_get(v, i), sub, in_then);
-            if (rc != CLI_OK)
-                return rc;
+    cli_path_key(sub, path, key);
+    return check_template(c, json_object_get(v, key), sub, in_then);
+}
+
+/* {"$map": list, "as": "u", "to": TEMPLATE}: list.map(u => TEMPLATE) */
+static int check_map_as(checker *c, json_t *v, json_t *map_as, json_t *map_to, const char *path)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, map_as ? "as" : "to");
+    if (!map_as || !map_to || json_object_get(v, "get")) {
+        cli_diag_set(c->diag, sub, "$map takes \"as\" and \"to\" together, without \"get\"");
+        return CLI_EINPUT;
+    }
+    if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
+        cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
+        return CLI_EINPUT;
+    }
+    if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
+        cli_diag_set(c->diag, sub, "$map nested too deep");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* A key next to $ref ("default") or $map ("get", or "as" and "to"). */
+static int check_ref_option(checker *c, json_t *v, const char *key, json_t *val, const char *sub,
+                            bool in_then)
+{
+    bool ref = json_object_get(v, "$ref") != NULL;
+    bool map = json_object_get(v, "$map") != NULL;
+    bool len = json_object_get(v, "$length") != NULL;
+    if (ref && !len && strcmp(key, "default") == 0)
+        return CLI_OK;
+    if (map && strcmp(key, "as") == 0)
+        return CLI_OK;
+    if (map && strcmp(key, "to") == 0) {
+        c->bound[c->n_bound++] = json_string_value(json_object_get(v, "as"));
+        int rc = check_template(c, val, sub, in_then);
+        c->n_bound--;
+        return rc;
+    }
+    if (map && strcmp(key, "get") == 0) {
+        bool ok = is_nonempty_string(val);
+        for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
+            ok = is_nonempty_string(json_array_get(val, i));
+        if (!ok && !json_is_array(val)) {
+            cli_diag_set(c->diag, sub, "expected a key path or an array of them");
+            return CLI_EINPUT;
         }
         return CLI_OK;
     }
-    if (!json_is_object(v))
-        return CLI_OK;
+    cli_diag_set(c->diag, sub,
+                 ref || len ? "unknown key next to $ref (expected default)"
+                            : "unknown key next to $map (expected get, or as and to)");
+    return CLI_EINPUT;
+}
+
+/* {"$ref": path, "default": X}, {"$map": path, ...} and {"$length": path}. */
+static int check_template_ref(checker *c, json_t *v, const char *path, bool in_then)
+{
+    char sub[CLI_PATH_MAX];
     json_t *ref = json_object_get(v, "$ref");
     json_t *map = json_object_get(v, "$map");
-    json_t *this_ = json_object_get(v, "$this");
     json_t *len = json_object_get(v, "$length");
-    if (json_object_get(v, "$literal") && json_object_size(v) == 1)
-        return CLI_OK;
-    if (len && json_object_size(v) == 1 && !json_is_string(len)) {
+    if (len && (ref || map || json_object_size(v) != 1)) {
         cli_path_key(sub, path, "$length");
-        return check_template(c, len, sub, in_then);
+        cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
+        return CLI_EINPUT;
     }
-    if (ref || map || len) {
-        if (len && (ref || map || json_object_size(v) != 1)) {
-            cli_path_key(sub, path, "$length");
-            cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
-            return CLI_EINPUT;
-        }
-        if (len)
-            ref = len; /* a path, checked as $ref's */
-        const char *what = len ? "$length" : ref ? "$ref" : "$map";
-        cli_path_key(sub, path, what);
-        char name[64];
-        const char *rest = NULL;
-        json_t *p = ref ? ref : map;
-        if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
-            cli_diag_set(c->diag, sub,
-                         "expected a path like \"name\", \"name.key\" or "
-                         "\"name[0].key\"");
-            return CLI_EINPUT;
-        }
-        if (!is_bound(c, name) && !find_name(c, name, false)) {
-            char q[200];
-            cli_quote(q, sizeof q, json_string_value(p));
-            cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
-            return CLI_EINPUT;
-        }
-        json_t *map_as = map ? json_object_get(v, "as") : NULL;
-        json_t *map_to = map ? json_object_get(v, "to") : NULL;
-        if (map && (map_as || map_to)) {
-            /* {"$map": list, "as": "u", "to": TEMPLATE}: list.map(u => TEMPLATE) */
-            cli_path_key(sub, path, map_as ? "as" : "to");
-            if (!map_as || !map_to || json_object_get(v, "get")) {
-                cli_diag_set(c->diag, sub,
-                             "$map takes \"as\" and \"to\" together, without "
-                             "\"get\"");
-                return CLI_EINPUT;
-            }
-            if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
-                cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
-                return CLI_EINPUT;
-            }
-            if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
-                cli_diag_set(c->diag, sub, "$map nested too deep");
-                return CLI_EINPUT;
-            }
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(v, key, val)
-        {
-            cli_path_key(sub, path, key);
-            if (strcmp(key, what) == 0)
-                continue;
-            if (ref && !len && strcmp(key, "default") == 0)
-                continue;
-            if (map && strcmp(key, "as") == 0)
-                continue;
-            if (map && strcmp(key, "to") == 0) {
-                c->bound[c->n_bound++] = json_string_value(map_as);
-                int rc = check_template(c, val, sub, in_then);
-                c->n_bound--;
-                if (rc != CLI_OK)
-                    return rc;
-                continue;
-            }
-            if (map && strcmp(key, "get") == 0) {
-                bool ok = is_nonempty_string(val);
-                for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
-                    ok = is_nonempty_string(json_array_get(val, i));
-                if (!ok && !json_is_array(val)) {
-                    cli_diag_set(c->diag, sub, "expected a key path or an array of them");
-                    return CLI_EINPUT;
-                }
-                continue;
-            }
-            cli_diag_set(c->diag, sub,
-                         ref ? "unknown key next to $ref (expected default)"
-                             : "unknown key next to $map (expected get, or as and to)");
-            return CLI_EINPUT;
-        }
-        return CLI_OK;
+    if (len)
+        ref = len; /* a path, checked as $ref's */
+    const char *what = len ? "$length" : ref ? "$ref" : "$map";
+    cli_path_key(sub, path, what);
+    char name[64];
+    const char *rest = NULL;
+    json_t *p = ref ? ref : map;
+    if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
+        cli_diag_set(c->diag, sub,
+                     "expected a path like \"name\", \"name.key\" or \"name[0].key\"");
+        return CLI_EINPUT;
     }
-    if (this_ && json_object_size(v) == 1) {
-        cli_path_key(sub, path, "$this");
-        if (!in_then) {
-            cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
-            return CLI_EINPUT;
-        }
-        if (!json_is_string(this_)) {
-            cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
-            return CLI_EINPUT;
-        }
-        return CLI_OK;
+    if (!is_bound(c, name) && !find_name(c, name, false)) {
+        char q[200];
+        cli_quote(q, sizeof q, json_string_value(p));
+        cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
+        return CLI_EINPUT;
     }
-    if (json_object_get(v, "$not") && json_object_size(v) == 1) {
-        cli_path_key(sub, path, "$not");
-        return check_template(c, json_object_get(v, "$not"), sub, in_then);
+    json_t *map_as = map ? json_object_get(v, "as") : NULL;
+    json_t *map_to = map ? json_object_get(v, "to") : NULL;
+    if (map && (map_as || map_to) && check_map_as(c, v, map_as, map_to, path) != CLI_OK)
+        return CLI_EINPUT;
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        cli_path_key(sub, path, key);
+        if (strcmp(key, what) == 0)
+            continue;
+        int rc = check_ref_option(c, v, key, val, sub, in_then);
+        if (rc != CLI_OK)
+            return rc;
     }
-    if (json_object_get(v, "$if")) {
-        const char *key;
-        json_t *val;
-        json_object_foreach(v, key, val)
-        {
-            cli_path_key(sub, path, key);
-            if (strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
-                cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
-                return CLI_EINPUT;
-            }
-            int rc = check_template(c, val, sub, in_then);
-            if (rc != CLI_OK)
-                return rc;
-        }
-        return CLI_OK;
+    return CLI_OK;
+}
+
+/* {"$this": "key.path"}, in "then" only. */
+static int check_this(checker *c, json_t *this_, const char *path, bool in_then)
+{
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, "$this");
+    if (!in_then) {
+        cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
+        return CLI_EINPUT;
+    }
+    if (!json_is_string(this_)) {
+        cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* Every member of an array or object; with `only_if`, the keys of {"$if", "then", "else"}. */
+static int check_members(checker *c, json_t *v, const char *path, bool in_then, bool only_if)
+{
+    char sub[CLI_PATH_MAX];
+    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+        cli_path_index(sub, path, i);
+        int rc = check_template(c, json_array_get(v, i), sub, in_then);
+        if (rc != CLI_OK)
+            return rc;
     }
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
         cli_path_key(sub, path, key);
+        if (only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
+            cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
+            return CLI_EINPUT;
+        }
         int rc = check_template(c, val, sub, in_then);
         if (rc != CLI_OK)
             return rc;
     }
     return CLI_OK;
+}
+
+/* Templates of `return` and `then` (docs/scripts.md, "Results"). */
+static int check_template(checker *c, json_t *v, const char *path, bool in_then)
+{
+    if (!json_is_object(v))
+        return json_is_array(v) ? check_members(c, v, path, in_then, false) : CLI_OK;
+    bool alone = json_object_size(v) == 1;
+    json_t *len = json_object_get(v, "$length");
+    if (json_object_get(v, "$literal") && alone)
+        return CLI_OK;
+    if (len && alone && !json_is_string(len))
+        return check_at(c, v, "$length", path, in_then);
+    if (json_object_get(v, "$ref") || json_object_get(v, "$map") || len)
+        return check_template_ref(c, v, path, in_then);
+    if (json_object_get(v, "$this") && alone)
+        return check_this(c, json_object_get(v, "$this"), path, in_then);
+    if (json_object_get(v, "$not") && alone)
+        return check_at(c, v, "$not", path, in_then);
+    return check_members(c, v, path, in_then, json_object_get(v, "$if") != NULL);
 }
 
 /* call args: "$ref" strings (instances, also inside arrays) and {"$ref"} values. */
@@ -801,17 +816,6 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
     return CLI_OK;
 }
 
-static bool key_allowed(const struct step_def *d, const char *key)
-{
-    size_t n = strlen(key);
-    if (n == 0) /* strstr would match everywhere, past the end of the list */
-        return false;
-    for (const char *p = d->keys; (p = strstr(p, key)) != NULL; p++)
-        if ((p == d->keys || p[-1] == ' ') && p[n] == ' ')
-            return true;
-    return false;
-}
-
 static int want_model(checker *c, const char **out, json_t *v, const char *path)
 {
     if (!json_is_string(v)) {
@@ -870,17 +874,492 @@ static int want_isolation(checker *c, cq_isolation_level *out, json_t *v, const 
     return CLI_EINPUT;
 }
 
-static int parse_step(checker *c, cli_step *s, json_t *j)
+/* ---- step subjects: the value of the step's kind key ------------------------------------ */
+
+/* {"sync": {"force": true}} */
+static int subject_sync(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    cli_diag *diag = c->diag;
-    if (!json_is_object(j)) {
-        cli_diag_set(diag, s->path, "expected an object like {\"findAll\": \"user\"}");
+    if (!json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected an object ({} or {\"force\": true})");
         return CLI_EINPUT;
     }
-    /* Find the one key that names the step kind. */
-    const struct step_def *def = NULL;
     const char *key;
     json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        char sub[CLI_PATH_MAX];
+        cli_path_key(sub, path, key);
+        if (strcmp(key, "force") != 0 || !json_is_boolean(val)) {
+            cli_diag_set(c->diag, sub,
+                         strcmp(key, "force") ? "unknown sync option (expected force)"
+                                              : "expected true or false");
+            return CLI_EINPUT;
+        }
+        s->force = json_is_true(val);
+    }
+    return CLI_OK;
+}
+
+/* {"truncate": {}}: no options */
+static int subject_empty(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    if (!json_is_object(v) || json_object_size(v) != 0) {
+        cli_diag_set(c->diag, path, "expected {} (%s takes no options)", s->kind_name);
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+/* {"create": "user"} */
+static int subject_model(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    return want_model(c, &s->model, v, path);
+}
+
+/* {"save": "$u1"} */
+static int subject_instance(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    s->on_instance = true;
+    return want_instance_ref(c, &s->target, v, path);
+}
+
+/* update, destroy, ...: {"update": "user"} or {"update": "$u1"} */
+static int subject_model_or_instance(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    if (json_is_string(v) && json_string_value(v)[0] == '$')
+        return subject_instance(c, s, v, path);
+    return subject_model(c, s, v, path);
+}
+
+/* {"call": "getProjects", "on": "$u1"} */
+static int subject_method(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        cli_diag_set(c->diag, path, "expected a method name like \"getProjects\"");
+        return CLI_EINPUT;
+    }
+    s->method = json_string_value(v);
+    return CLI_OK;
+}
+
+/* {"begin": "t1"} */
+static int subject_new_txn(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    return want_name(c, &s->txn_name, v, path);
+}
+
+/* {"commit": "t1"}, {"rollback": "t1"} */
+static int subject_txn(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    return want_txn(c, &s->txn_name, v, path);
+}
+
+/* {"associate": {"source": ..., "type": ..., "target": ...}} */
+static int subject_assoc(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    s->assoc = cq__calloc(1, sizeof *s->assoc);
+    if (!s->assoc) {
+        cli_diag_set(c->diag, s->path, "out of memory");
+        return CLI_ENOMEM;
+    }
+    int rc = cli_assoc_parse(s->assoc, v, path, c->schema, c->diag);
+    if (rc == CLI_OK && s->assoc->opts.through &&
+        c->n_join_models < sizeof c->join_models / sizeof c->join_models[0])
+        c->join_models[c->n_join_models++] = s->assoc->opts.through;
+    return rc;
+}
+
+/* {"return": {...}} */
+static int subject_template(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    s->tmpl = v;
+    return check_template(c, v, path, false);
+}
+
+static int parse_step(checker *c, cli_step *s, json_t *j);
+
+/* {"transaction": [steps...]} */
+static int subject_steps(checker *c, cli_step *s, json_t *v, const char *path)
+{
+    if (c->txn_depth >= 16) {
+        cli_diag_set(c->diag, path, "transactions nested too deep (16 levels at most)");
+        return CLI_EINPUT;
+    }
+    s->inner = cq__calloc(json_array_size(v) + 1, sizeof *s->inner);
+    if (!s->inner) {
+        cli_diag_set(c->diag, s->path, "out of memory");
+        return CLI_ENOMEM;
+    }
+    s->n_inner = json_array_size(v);
+    c->txn_depth++;
+    int rc = CLI_OK;
+    for (size_t i = 0; rc == CLI_OK && i < s->n_inner; i++) {
+        cli_path_index(s->inner[i].path, path, i);
+        rc = parse_step(c, &s->inner[i], json_array_get(v, i));
+    }
+    c->txn_depth--;
+    return rc;
+}
+
+/* ---- step keys: one reader per type, one row per key ------------------------------------- */
+
+/* Reads the value `v` of a key into the field at `field` of `s`. */
+typedef int (*key_fn)(checker *c, cli_step *s, void *field, json_t *v, const char *path);
+
+static int key_ignored(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)c, (void)s, (void)field, (void)v, (void)path; /* "comment": free text */
+    return CLI_OK;
+}
+
+static int key_bool(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    int rc = want_bool(c, v, path);
+    if (rc == CLI_OK)
+        *(bool *)field = json_is_true(v);
+    return rc;
+}
+
+/* A boolean whose absence means the library's default. */
+static int key_flag(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    int rc = want_bool(c, v, path);
+    if (rc == CLI_OK)
+        *(cq_flag *)field = json_is_true(v) ? CQ_ON : CQ_OFF;
+    return rc;
+}
+
+/* attribute, col, fn */
+static int key_string(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    if (!json_is_string(v)) {
+        cli_diag_set(c->diag, path, "expected a name");
+        return CLI_EINPUT;
+    }
+    *(const char **)field = json_string_value(v);
+    return CLI_OK;
+}
+
+static int key_int(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    if (!json_is_integer(v)) {
+        cli_diag_set(c->diag, path, "expected an integer");
+        return CLI_EINPUT;
+    }
+    *(int64_t *)field = json_integer_value(v);
+    return CLI_OK;
+}
+
+static int key_limit(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_count(c, field, v, 1, path);
+}
+
+static int key_offset(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_count(c, field, v, 0, path);
+}
+
+/* bulkCreate: an array of objects; the others: an object. */
+static int key_values(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    *(json_t **)field = v;
+    if (s->kind != CLI_STEP_BULK_CREATE)
+        return want_object(c, v, path);
+    if (!json_is_array(v)) {
+        cli_diag_set(c->diag, path, "expected an array of objects");
+        return CLI_EINPUT;
+    }
+    int rc = CLI_OK;
+    for (size_t i = 0; rc == CLI_OK && i < json_array_size(v); i++) {
+        char sub[CLI_PATH_MAX];
+        cli_path_index(sub, path, i);
+        rc = want_object(c, json_array_get(v, i), sub);
+    }
+    return rc;
+}
+
+/* increment/decrement: a name, a list of names, or {name: amount}; others: names. */
+static int key_fields(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    *(json_t **)field = v;
+    if (s->kind != CLI_STEP_INCREMENT && s->kind != CLI_STEP_DECREMENT)
+        return want_string_list(c, v, path);
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *amount;
+        json_object_foreach(v, k, amount)
+        {
+            if (!json_is_number(amount)) {
+                cli_diag_set(c->diag, path, "expected a number for \"%s\"", k);
+                return CLI_EINPUT;
+            }
+        }
+        return CLI_OK;
+    }
+    return json_is_string(v) ? CLI_OK : want_string_list(c, v, path);
+}
+
+/* findAll/findOne: a name, an expression, or a list of them (the library checks); the
+ * aggregates: names. */
+static int key_group(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    *(json_t **)field = v;
+    if (s->kind != CLI_STEP_FIND_ALL && s->kind != CLI_STEP_FIND_ONE)
+        return want_string_list(c, v, path);
+    if (!json_is_string(v) && !json_is_array(v) && !json_is_object(v)) {
+        cli_diag_set(c->diag, path, "expected a column name, an expression or a list");
+        return CLI_EINPUT;
+    }
+    return CLI_OK;
+}
+
+static int key_pk(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    *(json_t **)field = v;
+    if (json_is_array(v) || (json_is_object(v) && !json_object_get(v, "$ref"))) {
+        cli_diag_set(c->diag, path, "expected a primary-key value");
+        return CLI_EINPUT;
+    }
+    return check_value_refs(c, v, path);
+}
+
+static int key_instance(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_instance_ref(c, field, v, path);
+}
+
+static int key_args(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    *(json_t **)field = v;
+    if (!json_is_array(v)) {
+        cli_diag_set(c->diag, path, "expected an array");
+        return CLI_EINPUT;
+    }
+    return check_call_args(c, v, path);
+}
+
+static int key_name(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_name(c, field, v, path);
+}
+
+static int key_txn(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_txn(c, field, v, path);
+}
+
+static int key_isolation(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)s;
+    return want_isolation(c, field, v, path);
+}
+
+static int key_attempt(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)field;
+    return parse_attempt(c, s, v, path);
+}
+
+static int key_then(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    *(json_t **)field = v;
+    (void)s;
+    return check_template(c, v, path, true);
+}
+
+typedef struct key_def {
+    const char *key;
+    key_fn read;
+    size_t field;        /* offsetof(cli_step, ...) */
+    json_check_fn check; /* KEY_JSON rows: checks the JSON kept in the field */
+} key_def;
+
+/* KEY_JSON rows: the field keeps the JSON (parse_keys runs the row's check). */
+static int key_json(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+{
+    (void)c, (void)s, (void)path;
+    *(json_t **)field = v;
+    return CLI_OK;
+}
+
+/* clang-format off */
+#define KEY(name, fn, member)         { name, fn, offsetof(cli_step, member), NULL }
+#define KEY_JSON(name, check, member) { name, key_json, offsetof(cli_step, member), check }
+/* clang-format on */
+
+/* Keys every step may have ("transaction" unless its row says no_txn). */
+static const key_def common_keys[] = {
+    KEY("as", key_name, as),
+    KEY("expectError", key_bool, expect_error),
+    KEY("transaction", key_txn, transaction),
+    KEY("comment", key_ignored, as),
+    KEY("attempt", key_attempt, attempt),
+    KEY("then", key_then, then),
+};
+
+/* The step-specific keys; a row of step_defs names those each step allows. */
+static const key_def step_keys[] = {
+    KEY("values", key_values, values),
+    KEY_JSON("where", want_object, where),
+    KEY("validate", key_flag, validate),
+    KEY("force", key_bool, force),
+    KEY("paranoid", key_flag, paranoid),
+    KEY_JSON("attributes", check_attributes, attributes),
+    KEY("fields", key_fields, fields),
+    KEY("attribute", key_string, agg_attr),
+    KEY("col", key_string, agg_attr),
+    KEY("fn", key_string, agg_fn),
+    KEY("distinct", key_bool, distinct),
+    KEY("group", key_group, group),
+    KEY_JSON("scope", want_scope, scope),
+    KEY_JSON("having", want_object, having),
+    KEY_JSON("defaults", want_object, defaults),
+    KEY_JSON("updateOnDuplicate", want_string_list, update_on_dup),
+    KEY("ignoreDuplicates", key_bool, ignore_dup),
+    KEY_JSON("conflictFields", want_string_list, conflict_fields),
+    KEY("returning", key_flag, returning),
+    KEY("by", key_int, by),
+    KEY("silent", key_bool, silent),
+    KEY_JSON("order", check_order, order),
+    KEY("limit", key_limit, limit),
+    KEY("offset", key_offset, offset),
+    KEY("pk", key_pk, pk),
+    KEY("on", key_instance, target),
+    KEY("args", key_args, args),
+    KEY_JSON("include", check_include, include),
+    KEY_JSON("through", want_object, through),
+    KEY("parent", key_txn, parent),
+    KEY("isolationLevel", key_isolation, isolation),
+};
+
+#undef KEY
+#undef KEY_JSON
+
+static const key_def *find_key(const key_def *defs, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(defs[i].key, key) == 0)
+            return &defs[i];
+    return NULL;
+}
+#define FIND_KEY(defs, key) find_key(defs, sizeof defs / sizeof defs[0], key)
+
+/* ---- the steps ------------------------------------------------------------------------------ */
+
+#define NONE  CLI_RESULT_NONE
+#define VALUE CLI_RESULT_VALUE
+
+static const cli_step_def step_defs[] = {
+    { "sync", CLI_STEP_SYNC, subject_sync, "", "", false, "", NONE, NONE, false, false,
+      cli_run_sync },
+    { "create", CLI_STEP_CREATE, subject_model,
+      "values fields include updateOnDuplicate ignoreDuplicates validate ", "", false, "",
+      CLI_RESULT_INSTANCE, NONE, false, false, cli_run_create },
+    { "bulkCreate", CLI_STEP_BULK_CREATE, subject_model,
+      "values fields include updateOnDuplicate ignoreDuplicates validate ", "values ", false, "",
+      CLI_RESULT_ROWS, NONE, false, false, cli_run_bulk_create },
+    { "build", CLI_STEP_BUILD, subject_model, "values ", "", false, "", CLI_RESULT_INSTANCE, NONE,
+      false, false, cli_run_build },
+    { "save", CLI_STEP_SAVE, subject_instance, "fields validate ", "", false, "", NONE, NONE, false,
+      false, cli_run_save },
+    { "findAll", CLI_STEP_FIND_ALL, subject_model,
+      "where attributes order limit offset include paranoid group having scope ", "", false, "",
+      CLI_RESULT_ROWS, NONE, false, true, cli_run_find_all },
+    { "findOne", CLI_STEP_FIND_ONE, subject_model,
+      "where attributes order offset include paranoid group having scope ", "", false, "",
+      CLI_RESULT_INSTANCE, NONE, false, true, cli_run_find_one },
+    { "findByPk", CLI_STEP_FIND_BY_PK, subject_model, "pk attributes include order paranoid scope ",
+      "pk ", false, "", CLI_RESULT_INSTANCE, NONE, false, true, cli_run_find_by_pk },
+    { "count", CLI_STEP_COUNT, subject_model, "where include paranoid distinct col group scope ",
+      "", false, "", VALUE, NONE, false, true, cli_run_count },
+    { "max", CLI_STEP_AGGREGATE, subject_model, "attribute where paranoid scope ", "attribute ",
+      false, "", VALUE, NONE, false, false, cli_run_aggregate },
+    { "min", CLI_STEP_AGGREGATE, subject_model, "attribute where paranoid scope ", "attribute ",
+      false, "", VALUE, NONE, false, false, cli_run_aggregate },
+    { "sum", CLI_STEP_AGGREGATE, subject_model, "attribute where paranoid scope ", "attribute ",
+      false, "", VALUE, NONE, false, false, cli_run_aggregate },
+    { "aggregate", CLI_STEP_AGGREGATE, subject_model,
+      "attribute fn where paranoid distinct group scope ", "fn attribute ", false, "", VALUE, NONE,
+      false, false, cli_run_aggregate },
+    { "findAndCountAll", CLI_STEP_FIND_AND_COUNT_ALL, subject_model,
+      "where attributes order limit offset include paranoid scope ", "", false, "", VALUE, NONE,
+      false, true, cli_run_find_and_count_all },
+    /* Model.update needs where in Sequelize; fields is the instance form's */
+    { "update", CLI_STEP_UPDATE, subject_model_or_instance, "values where fields validate scope ",
+      "values ", true, "fields ", VALUE, NONE, false, false, cli_run_update },
+    { "destroy", CLI_STEP_DESTROY, subject_model_or_instance, "where force scope ", "", true, "",
+      VALUE, NONE, false, false, cli_run_destroy },
+    { "restore", CLI_STEP_RESTORE, subject_model_or_instance, "where ", "", false, "", VALUE, NONE,
+      false, false, cli_run_restore },
+    { "findOrCreate", CLI_STEP_FIND_OR_CREATE, subject_model, "where defaults ", "where ", false,
+      "", VALUE, NONE, false, false, cli_run_find_or_create },
+    { "findCreateFind", CLI_STEP_FIND_CREATE_FIND, subject_model, "where defaults ", "where ",
+      false, "", VALUE, NONE, false, false, cli_run_find_or_create },
+    { "upsert", CLI_STEP_UPSERT, subject_model, "values fields conflictFields returning ",
+      "values ", false, "", VALUE, NONE, false, false, cli_run_upsert },
+    { "increment", CLI_STEP_INCREMENT, subject_model_or_instance, "fields by where silent ",
+      "fields ", true, "", VALUE, CLI_RESULT_INSTANCE, false, false, cli_run_increment },
+    { "decrement", CLI_STEP_DECREMENT, subject_model_or_instance, "fields by where silent ",
+      "fields ", true, "", VALUE, CLI_RESULT_INSTANCE, false, false, cli_run_increment },
+    { "reload", CLI_STEP_RELOAD, subject_instance, "", "", false, "", NONE, NONE, false, false,
+      cli_run_reload },
+    { "set", CLI_STEP_SET, subject_instance, "values through ", "values|through ", false, "", NONE,
+      NONE, false, false, cli_run_set },
+    { "call", CLI_STEP_CALL, subject_method, "on args ", "on ", false, "", CLI_RESULT_ANY,
+      CLI_RESULT_ANY, false, false, cli_run_call },
+    { "begin", CLI_STEP_BEGIN, subject_new_txn, "parent isolationLevel ", "", false, "", NONE, NONE,
+      true, false, cli_run_begin },
+    /* a string "transaction" is the key every step may have; an array, this step */
+    { "transaction", CLI_STEP_TRANSACTION, subject_steps, "parent isolationLevel ", "", false, "",
+      VALUE, NONE, false, false, cli_run_transaction },
+    { "commit", CLI_STEP_COMMIT, subject_txn, "", "", false, "", NONE, NONE, true, false,
+      cli_run_end },
+    { "rollback", CLI_STEP_ROLLBACK, subject_txn, "", "", false, "", NONE, NONE, true, false,
+      cli_run_end },
+    { "associate", CLI_STEP_ASSOCIATE, subject_assoc, "", "", false, "", VALUE, NONE, true, false,
+      cli_run_associate },
+    { "return", CLI_STEP_RETURN, subject_template, "", "", false, "", VALUE, NONE, true, false,
+      cli_run_return },
+    { "truncate", CLI_STEP_TRUNCATE, subject_empty, "", "", false, "", NONE, NONE, false, false,
+      cli_run_truncate },
+    { "forEachModel", CLI_STEP_FOR_EACH_MODEL, subject_empty, "", "", false, "", VALUE, NONE, true,
+      false, cli_run_for_each_model },
+};
+enum { N_STEP_DEFS = sizeof step_defs / sizeof step_defs[0] };
+
+#undef NONE
+#undef VALUE
+
+/* Whether the space-separated list `list` has `key` ("a|b" entries match a and b). */
+static bool list_has(const char *list, const char *key)
+{
+    size_t n = strlen(key);
+    if (n == 0) /* strstr would match everywhere, past the end of the list */
+        return false;
+    for (const char *p = list; (p = strstr(p, key)) != NULL; p++)
+        if ((p == list || p[-1] == ' ' || p[-1] == '|') && (p[n] == ' ' || p[n] == '|'))
+            return true;
+    return false;
+}
+
+/* The row of the one key that names the step kind. */
+static int find_def(checker *c, const cli_step_def **out, cli_step *s, json_t *j)
+{
+    const char *key;
+    json_t *val;
+    *out = NULL;
     json_object_foreach(j, key, val)
     {
         for (size_t i = 0; i < N_STEP_DEFS; i++) {
@@ -888,381 +1367,105 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
                 continue;
             if (step_defs[i].kind == CLI_STEP_TRANSACTION && !json_is_array(val))
                 continue; /* {"transaction": "t1"}: the step runs in t1 */
-            if (def) {
-                cli_diag_set(diag, s->path, "a step has one kind, got \"%s\" and \"%s\"", def->key,
-                             key);
+            if (*out) {
+                cli_diag_set(c->diag, s->path, "a step has one kind, got \"%s\" and \"%s\"",
+                             (*out)->key, key);
                 return CLI_EINPUT;
             }
-            def = &step_defs[i];
+            *out = &step_defs[i];
         }
     }
-    if (!def) {
-        /* Name the first key that is not a common one: most likely a misspelt kind. */
-        json_object_foreach(j, key, val)
-        {
-            if (strcmp(key, "as") && strcmp(key, "expectError") && strcmp(key, "transaction") &&
-                strcmp(key, "comment") && strcmp(key, "attempt") && strcmp(key, "then")) {
-                char q[200];
-                cli_quote(q, sizeof q, key);
-                cli_diag_set(diag, s->path, "unknown step %s", q);
-                return CLI_EINPUT;
-            }
+    if (*out)
+        return CLI_OK;
+    /* Name the first key that is not a common one: most likely a misspelt kind. */
+    json_object_foreach(j, key, val)
+    {
+        if (!FIND_KEY(common_keys, key)) {
+            char q[200];
+            cli_quote(q, sizeof q, key);
+            cli_diag_set(c->diag, s->path, "unknown step %s", q);
+            return CLI_EINPUT;
         }
-        cli_diag_set(diag, s->path, "missing the step kind (findAll, create, ...)");
-        return CLI_EINPUT;
     }
-    s->kind = def->kind;
-    s->kind_name = def->key;
-    json_t *target = json_object_get(j, def->key);
-    char tpath[CLI_PATH_MAX];
-    cli_path_key(tpath, s->path, def->key);
+    cli_diag_set(c->diag, s->path, "missing the step kind (findAll, create, ...)");
+    return CLI_EINPUT;
+}
 
-    /* The step's subject. */
-    int rc = CLI_OK;
-    switch (def->target) {
-    case T_SYNC:
-        if (!json_is_object(target)) {
-            cli_diag_set(diag, tpath, "expected an object ({} or {\"force\": true})");
-            return CLI_EINPUT;
-        }
-        json_object_foreach(target, key, val)
-        {
-            char sub[CLI_PATH_MAX];
-            cli_path_key(sub, tpath, key);
-            if (strcmp(key, "force") != 0 || !json_is_boolean(val)) {
-                cli_diag_set(diag, sub,
-                             strcmp(key, "force") ? "unknown sync option (expected force)"
-                                                  : "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->force = json_is_true(val);
-        }
-        break;
-    case T_EMPTY:
-        if (!json_is_object(target) || json_object_size(target) != 0) {
-            cli_diag_set(diag, tpath, "expected {} (%s takes no options)", def->key);
-            return CLI_EINPUT;
-        }
-        break;
-    case T_MODEL:
-        rc = want_model(c, &s->model, target, tpath);
-        break;
-    case T_INSTANCE:
-        s->on_instance = true;
-        rc = want_instance_ref(c, &s->target, target, tpath);
-        break;
-    case T_MODEL_OR_INSTANCE:
-        if (json_is_string(target) && json_string_value(target)[0] == '$') {
-            s->on_instance = true;
-            rc = want_instance_ref(c, &s->target, target, tpath);
-        } else {
-            rc = want_model(c, &s->model, target, tpath);
-        }
-        break;
-    case T_METHOD:
-        if (!json_is_string(target) || json_string_length(target) == 0) {
-            cli_diag_set(diag, tpath, "expected a method name like \"getProjects\"");
-            return CLI_EINPUT;
-        }
-        s->method = json_string_value(target);
-        break;
-    case T_TXN:
-        if (s->kind == CLI_STEP_BEGIN)
-            rc = want_name(c, &s->txn_name, target, tpath);
-        else
-            rc = want_txn(c, &s->txn_name, target, tpath);
-        break;
-    case T_ASSOC:
-        s->assoc = cq__calloc(1, sizeof *s->assoc);
-        if (!s->assoc) {
-            cli_diag_set(diag, s->path, "out of memory");
-            return CLI_ENOMEM;
-        }
-        rc = cli_assoc_parse(s->assoc, target, tpath, c->schema, diag);
-        if (rc == CLI_OK && s->assoc->opts.through &&
-            c->n_join_models < sizeof c->join_models / sizeof c->join_models[0])
-            c->join_models[c->n_join_models++] = s->assoc->opts.through;
-        break;
-    case T_TEMPLATE:
-        s->tmpl = target;
-        rc = check_template(c, target, tpath, false);
-        break;
-    case T_STEPS:
-        if (c->txn_depth >= 16) {
-            cli_diag_set(diag, tpath, "transactions nested too deep (16 levels at most)");
-            return CLI_EINPUT;
-        }
-        s->inner = cq__calloc(json_array_size(target) + 1, sizeof *s->inner);
-        if (!s->inner) {
-            cli_diag_set(diag, s->path, "out of memory");
-            return CLI_ENOMEM;
-        }
-        s->n_inner = json_array_size(target);
-        c->txn_depth++;
-        for (size_t i = 0; rc == CLI_OK && i < s->n_inner; i++) {
-            cli_path_index(s->inner[i].path, tpath, i);
-            rc = parse_step(c, &s->inner[i], json_array_get(target, i));
-        }
-        c->txn_depth--;
-        break;
-    }
-    if (rc != CLI_OK)
-        return rc;
-
-    /* The other keys. */
-    json_t *as = NULL;
+/* The keys besides the kind, each read by its row of common_keys or step_keys. */
+static int parse_keys(checker *c, cli_step *s, json_t *j)
+{
+    const cli_step_def *def = s->def;
+    const char *key;
+    json_t *val;
     json_object_foreach(j, key, val)
     {
         if (strcmp(key, def->key) == 0)
             continue;
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, s->path, key);
-        if (strcmp(key, "as") == 0) {
-            as = val;
-            rc = want_name(c, &s->as, val, sub);
-        } else if (strcmp(key, "expectError") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->expect_error = json_is_true(val);
-        } else if (strcmp(key, "comment") == 0) {
-            /* free text, ignored */
-        } else if (strcmp(key, "attempt") == 0) {
-            rc = parse_attempt(c, s, val, sub);
-        } else if (strcmp(key, "then") == 0) {
-            s->then = val;
-            rc = check_template(c, val, sub, true);
-        } else if (strcmp(key, "transaction") == 0 && def->target != T_TXN &&
-                   def->target != T_ASSOC && def->target != T_TEMPLATE &&
-                   def->kind != CLI_STEP_FOR_EACH_MODEL) {
-            rc = want_txn(c, &s->transaction, val, sub);
-        } else if (!key_allowed(def, key)) {
-            cli_diag_set(diag, sub, "unknown key for %s", def->key);
+        const key_def *k = FIND_KEY(common_keys, key);
+        if (k && def->no_txn && strcmp(key, "transaction") == 0)
+            k = NULL;
+        if (!k && !list_has(def->keys, key)) {
+            cli_diag_set(c->diag, sub, "unknown key for %s", def->key);
             return CLI_EINPUT;
-        } else if (strcmp(key, "values") == 0) {
-            s->values = val;
-            if (s->kind == CLI_STEP_BULK_CREATE) {
-                if (!json_is_array(val)) {
-                    cli_diag_set(diag, sub, "expected an array of objects");
-                    return CLI_EINPUT;
-                }
-                for (size_t i = 0; rc == CLI_OK && i < json_array_size(val); i++) {
-                    char isub[CLI_PATH_MAX];
-                    cli_path_index(isub, sub, i);
-                    rc = want_object(c, json_array_get(val, i), isub);
-                }
-            } else {
-                rc = want_object(c, val, sub);
-            }
-        } else if (strcmp(key, "where") == 0) {
-            s->where = val;
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "validate") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->validate = json_is_true(val) ? CQ_ON : CQ_OFF;
-        } else if (strcmp(key, "force") == 0 || strcmp(key, "paranoid") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            if (strcmp(key, "force") == 0)
-                s->force = json_is_true(val);
-            else
-                s->paranoid = json_is_true(val) ? CQ_ON : CQ_OFF;
-        } else if (strcmp(key, "attributes") == 0) {
-            s->attributes = val;
-            rc = check_attributes(c, val, sub);
-        } else if (strcmp(key, "fields") == 0 &&
-                   (s->kind == CLI_STEP_INCREMENT || s->kind == CLI_STEP_DECREMENT)) {
-            /* a name, a list of names, or {name: amount} */
-            s->fields = val;
-            if (json_is_object(val)) {
-                const char *k;
-                json_t *amount;
-                json_object_foreach(val, k, amount)
-                {
-                    if (!json_is_number(amount)) {
-                        cli_diag_set(diag, sub, "expected a number for \"%s\"", k);
-                        return CLI_EINPUT;
-                    }
-                }
-            } else if (!json_is_string(val)) {
-                rc = want_string_list(c, val, sub);
-            }
-        } else if (strcmp(key, "fields") == 0) {
-            s->fields = val;
-            rc = want_string_list(c, val, sub);
-        } else if (strcmp(key, "attribute") == 0 || strcmp(key, "col") == 0 ||
-                   strcmp(key, "fn") == 0) {
-            if (!json_is_string(val)) {
-                cli_diag_set(diag, sub, "expected a name");
-                return CLI_EINPUT;
-            }
-            if (strcmp(key, "fn") == 0)
-                s->agg_fn = json_string_value(val);
-            else
-                s->agg_attr = json_string_value(val);
-        } else if (strcmp(key, "distinct") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->distinct = json_is_true(val);
-        } else if (strcmp(key, "group") == 0 &&
-                   (s->kind == CLI_STEP_FIND_ALL || s->kind == CLI_STEP_FIND_ONE)) {
-            s->group = val; /* a name, an expression, or a list of them (the library checks) */
-            if (!json_is_string(val) && !json_is_array(val) && !json_is_object(val)) {
-                cli_diag_set(diag, sub, "expected a column name, an expression or a list");
-                return CLI_EINPUT;
-            }
-        } else if (strcmp(key, "scope") == 0) {
-            s->scope = val;
-            rc = want_scope(c, val, sub);
-        } else if (strcmp(key, "having") == 0) {
-            s->having = val;
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "group") == 0) {
-            s->group = val;
-            rc = want_string_list(c, val, sub);
-        } else if (strcmp(key, "defaults") == 0) {
-            s->defaults = val;
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "updateOnDuplicate") == 0) {
-            s->update_on_dup = val;
-            rc = want_string_list(c, val, sub);
-        } else if (strcmp(key, "ignoreDuplicates") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->ignore_dup = json_is_true(val);
-        } else if (strcmp(key, "conflictFields") == 0) {
-            s->conflict_fields = val;
-            rc = want_string_list(c, val, sub);
-        } else if (strcmp(key, "returning") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->returning = json_is_true(val) ? CQ_ON : CQ_OFF;
-        } else if (strcmp(key, "by") == 0) {
-            if (!json_is_integer(val)) {
-                cli_diag_set(diag, sub, "expected an integer");
-                return CLI_EINPUT;
-            }
-            s->by = json_integer_value(val);
-        } else if (strcmp(key, "silent") == 0) {
-            if (!json_is_boolean(val)) {
-                cli_diag_set(diag, sub, "expected true or false");
-                return CLI_EINPUT;
-            }
-            s->silent = json_is_true(val);
-        } else if (strcmp(key, "order") == 0) {
-            s->order = val;
-            rc = check_order(c, val, sub);
-        } else if (strcmp(key, "limit") == 0) {
-            rc = want_count(c, &s->limit, val, 1, sub);
-        } else if (strcmp(key, "offset") == 0) {
-            rc = want_count(c, &s->offset, val, 0, sub);
-        } else if (strcmp(key, "pk") == 0) {
-            s->pk = val;
-            if (json_is_array(val) || (json_is_object(val) && !json_object_get(val, "$ref"))) {
-                cli_diag_set(diag, sub, "expected a primary-key value");
-                return CLI_EINPUT;
-            }
-            rc = check_value_refs(c, val, sub);
-        } else if (strcmp(key, "on") == 0) {
-            rc = want_instance_ref(c, &s->target, val, sub);
-        } else if (strcmp(key, "args") == 0) {
-            s->args = val;
-            if (!json_is_array(val)) {
-                cli_diag_set(diag, sub, "expected an array");
-                return CLI_EINPUT;
-            }
-            rc = check_call_args(c, val, sub);
-        } else if (strcmp(key, "include") == 0) {
-            s->include = val;
-            rc = check_include(c, val, sub);
-        } else if (strcmp(key, "through") == 0) {
-            s->through = val;
-            rc = want_object(c, val, sub);
-        } else if (strcmp(key, "parent") == 0) {
-            rc = want_txn(c, &s->parent, val, sub);
-        } else if (strcmp(key, "isolationLevel") == 0) {
-            rc = want_isolation(c, &s->isolation, val, sub);
         }
+        if (!k)
+            k = FIND_KEY(step_keys, key);
+        int rc = k ? k->read(c, s, (char *)s + k->field, val, sub) : CLI_OK;
+        if (rc == CLI_OK && k && k->check)
+            rc = k->check(c, val, sub);
         if (rc != CLI_OK)
             return rc;
     }
+    return CLI_OK;
+}
 
-    /* Required and forbidden combinations. */
-    switch (s->kind) {
-    case CLI_STEP_BULK_CREATE:
-    case CLI_STEP_UPSERT:
-        rc = require(c, s->values, s, "values");
-        break;
-    case CLI_STEP_FIND_OR_CREATE:
-    case CLI_STEP_FIND_CREATE_FIND:
-        rc = require(c, s->where, s, "where");
-        break;
-    case CLI_STEP_AGGREGATE:
-        if (!s->agg_fn && strcmp(s->kind_name, "aggregate") == 0)
-            rc = require(c, NULL, s, "fn");
-        if (!s->agg_fn)
-            s->agg_fn = s->kind_name; /* max, min, sum */
-        if (rc == CLI_OK && !s->agg_attr)
-            rc = require(c, NULL, s, "attribute");
-        break;
-    case CLI_STEP_SET:
-        rc = s->through ? CLI_OK : require(c, s->values, s, "values");
-        break;
-    case CLI_STEP_FIND_BY_PK:
-        rc = require(c, s->pk, s, "pk");
-        break;
-    case CLI_STEP_CALL:
-        rc = require(c, json_object_get(j, "on"), s, "on");
-        break;
-    case CLI_STEP_UPDATE:
-        rc = require(c, s->values, s, "values");
-        if (rc == CLI_OK && s->on_instance)
-            rc = forbid(c, s->where, s, "where");
-        if (rc == CLI_OK && !s->on_instance)
-            rc = require(c, s->where, s, "where"); /* like Model.update in Sequelize */
-        if (rc == CLI_OK && !s->on_instance)
-            rc = forbid(c, s->fields, s, "fields");
-        break;
-    case CLI_STEP_INCREMENT:
-    case CLI_STEP_DECREMENT:
-        rc = require(c, s->fields, s, "fields");
-        if (rc == CLI_OK && s->on_instance)
-            rc = forbid(c, s->where, s, "where");
-        if (rc == CLI_OK && !s->on_instance)
-            rc = require(c, s->where, s, "where"); /* as Model.increment in Sequelize */
-        break;
-    case CLI_STEP_DESTROY:
-        if (s->on_instance)
-            rc = forbid(c, s->where, s, "where");
-        else
-            rc = require(c, s->where, s, "where"); /* Model.destroy needs where in Sequelize */
-        break;
-    default:
-        break;
+/* The step's required keys, and those its model and instance forms exclude. */
+static int check_required(checker *c, cli_step *s, json_t *j)
+{
+    const cli_step_def *def = s->def;
+    char key[64];
+    for (const char *p = def->required; *p; p += strcspn(p, " ") + 1) {
+        size_t n = strcspn(p, "| ");
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        bool present = false;
+        for (const char *q = p; q < p + strcspn(p, " "); q += strcspn(q, "| ") + 1) {
+            char alt[64];
+            snprintf(alt, sizeof alt, "%.*s", (int)strcspn(q, "| "), q);
+            present |= json_object_get(j, alt) != NULL;
+        }
+        if (require(c, present ? j : NULL, s, key) != CLI_OK)
+            return CLI_EINPUT;
     }
-    if (rc != CLI_OK)
-        return rc;
+    json_t *where = json_object_get(j, "where");
+    if (def->where_on_model && s->on_instance && forbid(c, where, s, "where") != CLI_OK)
+        return CLI_EINPUT;
+    if (def->where_on_model && !s->on_instance && require(c, where, s, "where") != CLI_OK)
+        return CLI_EINPUT;
+    for (const char *p = def->instance_only; *p && !s->on_instance; p += strcspn(p, " ") + 1) {
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(p, " "), p);
+        if (forbid(c, json_object_get(j, key), s, key) != CLI_OK)
+            return CLI_EINPUT;
+    }
+    if (s->kind == CLI_STEP_AGGREGATE && !s->agg_fn)
+        s->agg_fn = s->kind_name; /* max, min, sum */
+    return CLI_OK;
+}
 
-    if (as) {
-        cli_result_kind kind = s->on_instance ? def->on_inst : def->on_model;
+/* The names the step defines: its "as" (checked against what the step gives) and a begun
+ * transaction. */
+static int define_names(checker *c, cli_step *s, json_t *j)
+{
+    int rc = CLI_OK;
+    if (json_object_get(j, "as")) {
+        cli_result_kind kind = s->on_instance ? s->def->on_inst : s->def->on_model;
         if (s->attempt || s->then)
             kind = CLI_RESULT_VALUE; /* {value}/{error} or the template's value, on any step */
         if (kind == CLI_RESULT_NONE) {
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, s->path, "as");
-            cli_diag_set(diag, sub, "%s%s has no result to name", def->key,
+            cli_diag_set(c->diag, sub, "%s%s has no result to name", s->def->key,
                          s->on_instance ? " on an instance" : "");
             return CLI_EINPUT;
         }
@@ -1271,7 +1474,32 @@ static int parse_step(checker *c, cli_step *s, json_t *j)
     if (rc == CLI_OK && s->kind == CLI_STEP_BEGIN)
         rc = add_name(c, s->txn_name, CLI_RESULT_NONE, true);
     if (rc == CLI_ENOMEM)
-        cli_diag_set(diag, s->path, "out of memory");
+        cli_diag_set(c->diag, s->path, "out of memory");
+    return rc;
+}
+
+static int parse_step(checker *c, cli_step *s, json_t *j)
+{
+    if (!json_is_object(j)) {
+        cli_diag_set(c->diag, s->path, "expected an object like {\"findAll\": \"user\"}");
+        return CLI_EINPUT;
+    }
+    const cli_step_def *def = NULL;
+    int rc = find_def(c, &def, s, j);
+    if (rc != CLI_OK)
+        return rc;
+    s->def = def;
+    s->kind = def->kind;
+    s->kind_name = def->key;
+    char tpath[CLI_PATH_MAX];
+    cli_path_key(tpath, s->path, def->key);
+    rc = def->subject(c, s, json_object_get(j, def->key), tpath);
+    if (rc == CLI_OK)
+        rc = parse_keys(c, s, j);
+    if (rc == CLI_OK)
+        rc = check_required(c, s, j);
+    if (rc == CLI_OK)
+        rc = define_names(c, s, j);
     return rc;
 }
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cequel/value.h"
+
 /* The library's allocator (core/alloc.c): what cq_set_allocator() installed, malloc/free by
  * default. Every allocation in src/ goes through these; cq__free(NULL) is a no-op. */
 void *cq__malloc(size_t size);
@@ -18,6 +20,9 @@ void cq__free(void *p);
 unsigned long cq__json_alloc_failures(void);
 /* Frees a string jansson allocated (json_dumps) with jansson's current free function. */
 void cq__json_free(void *p);
+/* A jansson tree as a new cq_value (NULL on OOM); `j` is borrowed (core/json.c). */
+struct json_t;
+cq_value *cq__value_from_jansson(struct json_t *j);
 
 char *cq__strdup(const char *s);
 char *cq__strndup(const char *s, size_t n);

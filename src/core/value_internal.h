@@ -24,8 +24,4 @@ struct cq_value {
     } u;
 };
 
-/* A jansson tree as a new cq_value (NULL on OOM); `j` is borrowed. */
-struct json_t;
-cq_value *cq__value_from_jansson(struct json_t *j);
-
 #endif

@@ -231,100 +231,95 @@ bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__
     return true;
 }
 
+static int array_to_value(cq_value **out, json_t *j, bool where, cq__ref_fn resolve,
+                          void *user_data, const char *path, cq__diag *diag)
+{
+    cq_value *arr = cq_value_array();
+    for (size_t i = 0; arr && i < json_array_size(j); i++) {
+        char sub[CQ__PATH_MAX];
+        cq__path_index(sub, path, i);
+        cq_value *item = NULL;
+        int rc =
+            cq__json_to_value(&item, json_array_get(j, i), where, resolve, user_data, sub, diag);
+        if (rc != CQ_OK) {
+            cq_value_free(arr);
+            return rc;
+        }
+        if (cq_value_array_append(arr, item) != CQ_OK) {
+            cq_value_free(arr);
+            arr = NULL;
+        }
+    }
+    *out = arr;
+    return CQ_OK;
+}
+
+/* {"$ref": "u1.id"}: the value `resolve` gives. */
+static int ref_to_value(cq_value **out, json_t *ref, cq__ref_fn resolve, void *user_data,
+                        const char *path, cq__diag *diag)
+{
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, "$ref");
+    if (!json_is_string(ref)) {
+        cq__diag_set(diag, sub, "expected a string like \"u1.id\"");
+        return CQ_EINVALID;
+    }
+    if (!resolve) {
+        cq__diag_set(diag, sub, "references are not allowed here");
+        return CQ_EINVALID;
+    }
+    return resolve(out, json_string_value(ref), sub, user_data, diag);
+}
+
+static int object_to_value(cq_value **out, json_t *j, bool where, cq__ref_fn resolve,
+                           void *user_data, const char *path, cq__diag *diag)
+{
+    int blob_rc = CQ_OK;
+    if (cq__blob_literal(out, &blob_rc, j, path, diag))
+        return blob_rc;
+    json_t *ref = json_object_get(j, "$ref");
+    if (ref && json_object_size(j) == 1)
+        return ref_to_value(out, ref, resolve, user_data, path, diag);
+    cq_value *obj = cq_value_object();
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val)
+    {
+        if (!obj)
+            break;
+        char sub[CQ__PATH_MAX];
+        char keybuf[128];
+        cq__path_key(sub, path, key);
+        const char *k = where ? map_op_key(key, keybuf, sizeof keybuf) : key;
+        cq_value *item = NULL;
+        int rc = cq__json_to_value(&item, val, where, resolve, user_data, sub, diag);
+        if (rc != CQ_OK) {
+            cq_value_free(obj);
+            return rc;
+        }
+        if (cq_value_object_set(obj, k, item) != CQ_OK) {
+            cq_value_free(obj);
+            obj = NULL;
+        }
+    }
+    *out = obj;
+    return CQ_OK;
+}
+
 int cq__json_to_value(cq_value **out, json_t *j, bool where, cq__ref_fn resolve, void *user_data,
                       const char *path, cq__diag *diag)
 {
     *out = NULL;
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        *out = cq_value_null();
-        break;
-    case JSON_TRUE:
-        *out = cq_value_bool(true);
-        break;
-    case JSON_FALSE:
-        *out = cq_value_bool(false);
-        break;
-    case JSON_INTEGER:
-        *out = cq_value_int((int64_t)json_integer_value(j));
-        break;
-    case JSON_REAL:
-        *out = cq_value_double(json_real_value(j));
-        break;
-    case JSON_STRING:
-        *out = cq_value_text_n(json_string_value(j), json_string_length(j));
-        break;
-    case JSON_ARRAY: {
-        cq_value *arr = cq_value_array();
-        if (!arr)
-            break;
-        for (size_t i = 0; i < json_array_size(j); i++) {
-            char sub[CQ__PATH_MAX];
-            cq__path_index(sub, path, i);
-            cq_value *item = NULL;
-            int rc = cq__json_to_value(&item, json_array_get(j, i), where, resolve, user_data, sub,
-                                       diag);
-            if (rc != CQ_OK) {
-                cq_value_free(arr);
-                return rc;
-            }
-            if (cq_value_array_append(arr, item) != CQ_OK) {
-                cq_value_free(arr);
-                arr = NULL;
-                break;
-            }
-        }
-        *out = arr;
-        break;
-    }
-    case JSON_OBJECT: {
-        int blob_rc = CQ_OK;
-        if (cq__blob_literal(out, &blob_rc, j, path, diag))
-            return blob_rc;
-        json_t *ref = json_object_get(j, "$ref");
-        if (ref && json_object_size(j) == 1) {
-            char sub[CQ__PATH_MAX];
-            cq__path_key(sub, path, "$ref");
-            if (!json_is_string(ref)) {
-                cq__diag_set(diag, sub, "expected a string like \"u1.id\"");
-                return CQ_EINVALID;
-            }
-            if (!resolve) {
-                cq__diag_set(diag, sub, "references are not allowed here");
-                return CQ_EINVALID;
-            }
-            return resolve(out, json_string_value(ref), sub, user_data, diag);
-        }
-        cq_value *obj = cq_value_object();
-        if (!obj)
-            break;
-        const char *key;
-        json_t *val;
-        json_object_foreach(j, key, val)
-        {
-            char sub[CQ__PATH_MAX];
-            char keybuf[128];
-            cq__path_key(sub, path, key);
-            const char *k = where ? map_op_key(key, keybuf, sizeof keybuf) : key;
-            cq_value *item = NULL;
-            int rc = cq__json_to_value(&item, val, where, resolve, user_data, sub, diag);
-            if (rc != CQ_OK) {
-                cq_value_free(obj);
-                return rc;
-            }
-            if (cq_value_object_set(obj, k, item) != CQ_OK) {
-                cq_value_free(obj);
-                obj = NULL;
-                break;
-            }
-        }
-        *out = obj;
-        break;
-    }
-    }
-    if (!*out) {
+    int rc = CQ_OK;
+    if (json_is_array(j))
+        rc = array_to_value(out, j, where, resolve, user_data, path, diag);
+    else if (json_is_object(j))
+        rc = object_to_value(out, j, where, resolve, user_data, path, diag);
+    else
+        *out = cq__value_from_jansson(j); /* a scalar */
+    if (rc == CQ_OK && !*out) {
         cq__diag_set(diag, path, "out of memory");
         return CQ_ENOMEM;
     }
-    return CQ_OK;
+    return rc;
 }

@@ -125,93 +125,70 @@ static void skip_spaces(const char **p)
         (*p)++;
 }
 
-/* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)", "ENUM('a','b')", "ARRAY(INTEGER)" ->
- * attr->type/length/precision/scale/element_type; ENUM values into *values (the caller frees
- * them with cq__sch_strv_free; NULL `values` refuses ENUMs). */
 static int parse_type(cq_attr *attr, char ***values, const char *text, const char *path,
-                      cq__diag *diag)
+                      cq__diag *diag);
+
+/* ARRAY(TYPE): the element's own parameters stay its own. `n`: the length of "ARRAY". */
+static int parse_array_type(cq_attr *attr, char ***values, const char *text, size_t n,
+                            const char *q, const char *path, cq__diag *diag)
 {
-    char q[200];
-    cq__quote(q, sizeof q, text);
-    size_t n = strcspn(text, "(");
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        if (strlen(types[i].name) != n || strncmp(types[i].name, text, n) != 0)
-            continue;
-        attr->type = types[i].type;
-        if (types[i].type == CQ_ENUM && !values) {
-            cq__diag_set(diag, path, "type %s is not available here", q);
-            return CQ_EINVALID;
-        }
-        if (types[i].type == CQ_ARRAY) {
-            /* ARRAY(TYPE): the element's own parameters stay its own */
-            size_t len = strlen(text);
-            if (text[n] != '(' || text[len - 1] != ')') {
-                cq__diag_set(diag, path, "bad type %s: expected ARRAY(TYPE)", q);
-                return CQ_EINVALID;
-            }
-            char inner[200];
-            snprintf(inner, sizeof inner, "%.*s", (int)(len - n - 2), text + n + 1);
-            cq_attr el = { 0 };
-            int rc = strncmp(inner, "ARRAY", 5) == 0
-                         ? (cq__diag_set(diag, path,
-                                         "bad type %s: arrays of arrays are not "
-                                         "supported",
-                                         q),
-                            CQ_EINVALID)
-                         : parse_type(&el, values, inner, path, diag);
-            attr->element_type = el.type;
-            attr->length = el.length;
-            return rc;
-        }
-        if (text[n] == '\0')
-            return CQ_OK;
-        const char *p = text + n + 1;
-        skip_spaces(&p);
-        if (types[i].type == CQ_ENUM) {
-            cq__sch_strv_free(*values);
-            return parse_enum_values(values, p, q, path, diag);
-        }
-        if (types[i].params == PARAM_NONE) {
-            cq__diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
-            return CQ_EINVALID;
-        }
-        int a = 0, b = 0;
-        bool ok = read_number(&p, &a);
-        skip_spaces(&p);
-        if (ok && types[i].params == PARAM_DECIMAL && *p == ',') {
-            p++;
-            skip_spaces(&p);
-            ok = read_number(&p, &b);
-            skip_spaces(&p);
-        }
-        if (!ok || p[0] != ')' || p[1] != '\0') {
-            cq__diag_set(diag, path, "bad type %s: expected %s", q,
-                         types[i].params == PARAM_LENGTH     ? "NAME(length)"
-                         : types[i].params == PARAM_FRACTION ? "DATE(digits), digits 1 to 6"
-                                                             : "DECIMAL(precision) or "
-                                                               "DECIMAL(precision,scale)");
-            return CQ_EINVALID;
-        }
-        if (types[i].params == PARAM_FRACTION) {
-            /* fractional-second digits, as MySQL's DATETIME(p) takes them */
-            if (a > 6) {
-                cq__diag_set(diag, path, "bad type %s: expected DATE(digits), digits 1 to 6", q);
-                return CQ_EINVALID;
-            }
-            attr->precision = a;
-        } else if (types[i].params == PARAM_LENGTH) {
-            attr->length = a;
-        } else {
-            if (b > a) {
-                cq__diag_set(diag, path, "bad type %s: scale is larger than precision", q);
-                return CQ_EINVALID;
-            }
-            attr->precision = a;
-            attr->scale = b;
-        }
-        return CQ_OK;
+    size_t len = strlen(text);
+    if (text[n] != '(' || text[len - 1] != ')') {
+        cq__diag_set(diag, path, "bad type %s: expected ARRAY(TYPE)", q);
+        return CQ_EINVALID;
     }
-    /* Help the common slip of writing Sequelize's types in lower case. */
+    char inner[200];
+    snprintf(inner, sizeof inner, "%.*s", (int)(len - n - 2), text + n + 1);
+    cq_attr el = { 0 };
+    int rc = CQ_EINVALID;
+    if (strncmp(inner, "ARRAY", 5) == 0)
+        cq__diag_set(diag, path, "bad type %s: arrays of arrays are not supported", q);
+    else
+        rc = parse_type(&el, values, inner, path, diag);
+    attr->element_type = el.type;
+    attr->length = el.length;
+    return rc;
+}
+
+/* The arguments of a type (`p` just past its "("): length, precision and scale, digits. */
+static int parse_type_params(cq_attr *attr, param_kind params, const char *p, const char *q,
+                             const char *path, cq__diag *diag)
+{
+    int a = 0, b = 0;
+    bool ok = read_number(&p, &a);
+    skip_spaces(&p);
+    if (ok && params == PARAM_DECIMAL && *p == ',') {
+        p++;
+        skip_spaces(&p);
+        ok = read_number(&p, &b);
+        skip_spaces(&p);
+    }
+    if (!ok || p[0] != ')' || p[1] != '\0' || (params == PARAM_FRACTION && a > 6)) {
+        /* fractional-second digits, as MySQL's DATETIME(p) takes them: 1 to 6 */
+        cq__diag_set(diag, path, "bad type %s: expected %s", q,
+                     params == PARAM_LENGTH     ? "NAME(length)"
+                     : params == PARAM_FRACTION ? "DATE(digits), digits 1 to 6"
+                                                : "DECIMAL(precision) or "
+                                                  "DECIMAL(precision,scale)");
+        return CQ_EINVALID;
+    }
+    if (params == PARAM_DECIMAL && b > a) {
+        cq__diag_set(diag, path, "bad type %s: scale is larger than precision", q);
+        return CQ_EINVALID;
+    }
+    if (params == PARAM_LENGTH)
+        attr->length = a;
+    else
+        attr->precision = a;
+    if (params == PARAM_DECIMAL)
+        attr->scale = b;
+    return CQ_OK;
+}
+
+/* An unknown type's message, helping the common slip of writing Sequelize's types in lower
+ * case. */
+static int unknown_type(const char *text, size_t n, const char *q, const char *path, cq__diag *diag)
+{
     char upper[64];
     size_t i = 0;
     for (; i < n && i + 1 < sizeof upper; i++)
@@ -226,6 +203,43 @@ static int parse_type(cq_attr *attr, char ***values, const char *text, const cha
     }
     cq__diag_set(diag, path, "unknown type %s", q);
     return CQ_EINVALID;
+}
+
+/* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)", "ENUM('a','b')", "ARRAY(INTEGER)" ->
+ * attr->type/length/precision/scale/element_type; ENUM values into *values (the caller frees
+ * them with cq__sch_strv_free; NULL `values` refuses ENUMs). */
+static int parse_type(cq_attr *attr, char ***values, const char *text, const char *path,
+                      cq__diag *diag)
+{
+    char q[200];
+    cq__quote(q, sizeof q, text);
+    size_t n = strcspn(text, "(");
+    size_t i = 0;
+    while (i < sizeof types / sizeof types[0] &&
+           (strlen(types[i].name) != n || strncmp(types[i].name, text, n) != 0))
+        i++;
+    if (i == sizeof types / sizeof types[0])
+        return unknown_type(text, n, q, path, diag);
+    attr->type = types[i].type;
+    if (types[i].type == CQ_ENUM && !values) {
+        cq__diag_set(diag, path, "type %s is not available here", q);
+        return CQ_EINVALID;
+    }
+    if (types[i].type == CQ_ARRAY)
+        return parse_array_type(attr, values, text, n, q, path, diag);
+    if (text[n] == '\0')
+        return CQ_OK;
+    const char *p = text + n + 1;
+    skip_spaces(&p);
+    if (types[i].type == CQ_ENUM) {
+        cq__sch_strv_free(*values);
+        return parse_enum_values(values, p, q, path, diag);
+    }
+    if (types[i].params == PARAM_NONE) {
+        cq__diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
+        return CQ_EINVALID;
+    }
+    return parse_type_params(attr, types[i].params, p, q, path, diag);
 }
 
 /* ---- small JSON readers ---------------------------------------------------------------- */
@@ -321,6 +335,45 @@ static int parse_default(cq__sch_model *m, size_t i, json_t *v, const char *path
     return CQ_OK;
 }
 
+/* The members of an object with two known keys: `k1` into *o1, `k2` into *o2; any other key
+ * is an unknown `what`. */
+static int json_pair(json_t *v, const char *k1, json_t **o1, const char *k2, json_t **o2,
+                     const char *what, const char *path, cq__diag *diag)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        if (strcmp(key, k1) == 0)
+            *o1 = val;
+        else if (strcmp(key, k2) == 0)
+            *o2 = val;
+        else
+            return unknown_key(path, key, what, diag);
+    }
+    return CQ_OK;
+}
+
+/* An object of two string options: `k1` into *o1, `k2` into *o2; any other key is an
+ * unknown `what`. */
+static int string_pair(json_t *v, const char *k1, const char **o1, const char *k2, const char **o2,
+                       const char *what, const char *path, cq__diag *diag)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val)
+    {
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        int rc = strcmp(key, k1) == 0   ? want_string(o1, val, sub, diag)
+                 : strcmp(key, k2) == 0 ? want_string(o2, val, sub, diag)
+                                        : unknown_key(path, key, what, diag);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
 static int parse_references(cq__sch_model *m, size_t i, json_t *v, const char *path, cq__diag *diag)
 {
     cq_attr *a = &m->cq_attrs[i];
@@ -334,22 +387,10 @@ static int parse_references(cq__sch_model *m, size_t i, json_t *v, const char *p
         cq__diag_set(diag, path, "expected {\"model\": NAME, \"key\": ATTRIBUTE} or null");
         return CQ_EINVALID;
     }
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        int rc;
-        if (strcmp(key, "model") == 0)
-            rc = want_string(&a->references_model, val, sub, diag);
-        else if (strcmp(key, "key") == 0)
-            rc = want_string(&a->references_key, val, sub, diag);
-        else
-            rc = unknown_key(path, key, "references option (expected model, key)", diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
+    int rc = string_pair(v, "model", &a->references_model, "key", &a->references_key,
+                         "references option (expected model, key)", path, diag);
+    if (rc != CQ_OK)
+        return rc;
     if (!a->references_model) {
         cq__diag_set(diag, path, "\"model\" is required");
         return CQ_EINVALID;
@@ -711,99 +752,156 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
     return CQ_OK;
 }
 
+/* ---- model options: one reader per key -------------------------------------------------- */
+
+typedef int (*model_opt_fn)(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag);
+
+static int mopt_table_name(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return want_string(&m->opts.table_name, v, path, diag);
+}
+
+static int mopt_freeze_table_name(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return want_flag(&m->opts.freeze_table_name, v, path, diag);
+}
+
+static int mopt_underscored(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return want_flag(&m->opts.underscored, v, path, diag);
+}
+
+static int mopt_timestamps(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return want_flag(&m->opts.timestamps, v, path, diag);
+}
+
+static int mopt_created_at(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_timestamp_name(&m->opts.created_at, &m->opts.omit_created_at, v, path, diag);
+}
+
+static int mopt_updated_at(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_timestamp_name(&m->opts.updated_at, &m->opts.omit_updated_at, v, path, diag);
+}
+
+static int mopt_paranoid(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return want_bool(&m->opts.paranoid, v, path, diag);
+}
+
+static int mopt_deleted_at(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_timestamp_name(&m->opts.deleted_at, NULL, v, path, diag);
+}
+
+/* v6: `version: true`, or the attribute's name (`version: 'lockVersion'`) */
+static int mopt_version(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    if (json_is_string(v))
+        return want_string(&m->opts.version_attribute, v, path, diag);
+    return want_bool(&m->opts.version, v, path, diag);
+}
+
+static int mopt_validate(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    int rc = cq__sch_parse_validate(&m->model_validators, v, true, path, diag);
+    m->opts.validate = m->model_validators;
+    return rc;
+}
+
+static int mopt_hooks(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    cq__free(m->hooks);
+    int rc = cq__sch_parse_hooks(&m->hooks, v, path, diag);
+    m->opts.hooks = m->hooks;
+    return rc;
+}
+
+static int mopt_default_scope(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    if (!json_is_object(v)) {
+        cq__diag_set(diag, path, "expected an object of finder options");
+        return CQ_EINVALID;
+    }
+    m->default_scope = v;
+    return CQ_OK;
+}
+
+static int mopt_scopes(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    const char *sk;
+    json_t *sv;
+    if (!json_is_object(v)) {
+        cq__diag_set(diag, path, "expected an object of scopes");
+        return CQ_EINVALID;
+    }
+    json_object_foreach(v, sk, sv)
+    {
+        if (!json_is_object(sv) && !json_is_string(sv)) {
+            char sub[CQ__PATH_MAX];
+            cq__path_key(sub, path, sk);
+            cq__diag_set(diag, sub,
+                         "expected an object of finder options, or the name of a "
+                         "function scope bound with cq_db_bind_scope");
+            return CQ_EINVALID;
+        }
+    }
+    m->scopes = v;
+    return CQ_OK;
+}
+
+static int mopt_name(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
+{
+    if (!json_is_object(v)) {
+        cq__diag_set(diag, path, "expected {\"singular\": ..., \"plural\": ...}");
+        return CQ_EINVALID;
+    }
+    return string_pair(v, "singular", &m->opts.name_singular, "plural", &m->opts.name_plural,
+                       "name option (expected singular, plural)", path, diag);
+}
+
+static const struct model_option {
+    const char *key;
+    model_opt_fn read;
+} model_options[] = {
+    { "tableName", mopt_table_name },
+    { "freezeTableName", mopt_freeze_table_name },
+    { "underscored", mopt_underscored },
+    { "timestamps", mopt_timestamps },
+    { "createdAt", mopt_created_at },
+    { "updatedAt", mopt_updated_at },
+    { "paranoid", mopt_paranoid },
+    { "deletedAt", mopt_deleted_at },
+    { "version", mopt_version },
+    { "indexes", parse_indexes },
+    { "validate", mopt_validate },
+    { "hooks", mopt_hooks },
+    { "defaultScope", mopt_default_scope },
+    { "scopes", mopt_scopes },
+    { "name", mopt_name },
+};
+
 static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts)) {
         cq__diag_set(diag, path, "expected an object");
         return CQ_EINVALID;
     }
-    cq_model_opts *o = &m->opts;
     const char *key;
     json_t *val;
     json_object_foreach(opts, key, val)
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
-        int rc = CQ_OK;
-        if (strcmp(key, "tableName") == 0) {
-            rc = want_string(&o->table_name, val, sub, diag);
-        } else if (strcmp(key, "freezeTableName") == 0) {
-            rc = want_flag(&o->freeze_table_name, val, sub, diag);
-        } else if (strcmp(key, "underscored") == 0) {
-            rc = want_flag(&o->underscored, val, sub, diag);
-        } else if (strcmp(key, "timestamps") == 0) {
-            rc = want_flag(&o->timestamps, val, sub, diag);
-        } else if (strcmp(key, "createdAt") == 0) {
-            rc = parse_timestamp_name(&o->created_at, &o->omit_created_at, val, sub, diag);
-        } else if (strcmp(key, "updatedAt") == 0) {
-            rc = parse_timestamp_name(&o->updated_at, &o->omit_updated_at, val, sub, diag);
-        } else if (strcmp(key, "paranoid") == 0) {
-            rc = want_bool(&o->paranoid, val, sub, diag);
-        } else if (strcmp(key, "deletedAt") == 0) {
-            rc = parse_timestamp_name(&o->deleted_at, NULL, val, sub, diag);
-        } else if (strcmp(key, "version") == 0) {
-            /* v6: `version: true`, or the attribute's name (`version: 'lockVersion'`) */
-            if (json_is_string(val))
-                rc = want_string(&o->version_attribute, val, sub, diag);
-            else
-                rc = want_bool(&o->version, val, sub, diag);
-        } else if (strcmp(key, "indexes") == 0) {
-            rc = parse_indexes(m, val, sub, diag);
-        } else if (strcmp(key, "validate") == 0) {
-            rc = cq__sch_parse_validate(&m->model_validators, val, true, sub, diag);
-            o->validate = m->model_validators;
-        } else if (strcmp(key, "hooks") == 0) {
-            cq__free(m->hooks);
-            rc = cq__sch_parse_hooks(&m->hooks, val, sub, diag);
-            o->hooks = m->hooks;
-        } else if (strcmp(key, "defaultScope") == 0) {
-            if (!json_is_object(val)) {
-                cq__diag_set(diag, sub, "expected an object of finder options");
-                return CQ_EINVALID;
-            }
-            m->default_scope = val;
-        } else if (strcmp(key, "scopes") == 0) {
-            const char *sk;
-            json_t *sv;
-            if (!json_is_object(val)) {
-                cq__diag_set(diag, sub, "expected an object of scopes");
-                return CQ_EINVALID;
-            }
-            json_object_foreach(val, sk, sv)
-            {
-                if (!json_is_object(sv) && !json_is_string(sv)) {
-                    char ssub[CQ__PATH_MAX];
-                    cq__path_key(ssub, sub, sk);
-                    cq__diag_set(diag, ssub,
-                                 "expected an object of finder options, or the name of a "
-                                 "function scope bound with cq_db_bind_scope");
-                    return CQ_EINVALID;
-                }
-            }
-            m->scopes = val;
-        } else if (strcmp(key, "name") == 0) {
-            if (!json_is_object(val)) {
-                cq__diag_set(diag, sub, "expected {\"singular\": ..., \"plural\": ...}");
-                return CQ_EINVALID;
-            }
-            const char *nk;
-            json_t *nv;
-            json_object_foreach(val, nk, nv)
-            {
-                char nsub[CQ__PATH_MAX];
-                cq__path_key(nsub, sub, nk);
-                if (strcmp(nk, "singular") == 0)
-                    rc = want_string(&o->name_singular, nv, nsub, diag);
-                else if (strcmp(nk, "plural") == 0)
-                    rc = want_string(&o->name_plural, nv, nsub, diag);
-                else
-                    rc = unknown_key(sub, nk, "name option (expected singular, plural)", diag);
-                if (rc != CQ_OK)
-                    return rc;
-            }
-        } else {
-            rc = unknown_key(path, key, "model option", diag);
-        }
+        size_t i = 0;
+        while (i < sizeof model_options / sizeof model_options[0] &&
+               strcmp(model_options[i].key, key) != 0)
+            i++;
+        int rc = i < sizeof model_options / sizeof model_options[0]
+                     ? model_options[i].read(m, val, sub, diag)
+                     : unknown_key(path, key, "model option", diag);
         if (rc != CQ_OK)
             return rc;
     }
@@ -820,17 +918,12 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         return CQ_EINVALID;
     }
     json_t *attrs = NULL, *opts = NULL;
+    int rc = json_pair(def, "attributes", &attrs, "options", &opts,
+                       "model key (expected attributes, options)", path, diag);
+    if (rc != CQ_OK)
+        return rc;
     const char *key;
     json_t *val;
-    json_object_foreach(def, key, val)
-    {
-        if (strcmp(key, "attributes") == 0)
-            attrs = val;
-        else if (strcmp(key, "options") == 0)
-            opts = val;
-        else
-            return unknown_key(path, key, "model key (expected attributes, options)", diag);
-    }
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "attributes");
     if (attrs && !json_is_object(attrs)) {
@@ -858,7 +951,7 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
                 cq__diag_set(diag, asub, "attribute names may not be empty");
                 return CQ_EINVALID;
             }
-            int rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
+            rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
             m->n_attrs++; /* counted even on failure so its default is freed */
             if (rc != CQ_OK)
                 return rc;
@@ -938,6 +1031,80 @@ void cq__schema_free(cq__schema *s)
     cq__free(s);
 }
 
+/* "models": name -> definition. `path` is the schema's. */
+static int parse_models(cq__schema *s, json_t *models, const char *path, cq__diag *diag)
+{
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, "models");
+    if (!json_is_object(models)) {
+        cq__diag_set(diag, models ? sub : path,
+                     models ? "expected an object of model definitions" : "\"models\" is required");
+        return CQ_EINVALID;
+    }
+    s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
+    if (!s->models) {
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(models, key, val)
+    {
+        char msub[CQ__PATH_MAX];
+        cq__path_key(msub, sub, key);
+        if (!*key) {
+            cq__diag_set(diag, msub, "model names may not be empty");
+            return CQ_EINVALID;
+        }
+        int rc = parse_model(&s->models[s->n_models], key, val, msub, diag);
+        s->n_models++;
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+/* "associations": an array of association definitions. */
+static int parse_assocs(cq__schema *s, json_t *assocs, const char *path, cq__diag *diag)
+{
+    char sub[CQ__PATH_MAX];
+    cq__path_key(sub, path, "associations");
+    if (!json_is_array(assocs)) {
+        cq__diag_set(diag, sub, "expected an array");
+        return CQ_EINVALID;
+    }
+    s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
+    if (!s->assocs) {
+        cq__diag_set(diag, path, "out of memory");
+        return CQ_ENOMEM;
+    }
+    for (size_t i = 0; i < json_array_size(assocs); i++) {
+        char asub[CQ__PATH_MAX];
+        cq__path_index(asub, sub, i);
+        int rc = cq__sch_assoc_parse(&s->assocs[i], json_array_get(assocs, i), asub, s, diag);
+        s->n_assocs++; /* counted even on failure so its owned parts are freed */
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
+static int parse_schema(cq__schema *s, json_t *root, const char *path, cq__diag *diag)
+{
+    if (!json_is_object(root)) {
+        cq__diag_set(diag, path, "expected an object with \"models\"");
+        return CQ_EINVALID;
+    }
+    json_t *models = NULL, *assocs = NULL;
+    int rc = json_pair(root, "models", &models, "associations", &assocs,
+                       "schema key (expected models, associations)", path, diag);
+    if (rc == CQ_OK)
+        rc = parse_models(s, models, path, diag);
+    if (rc == CQ_OK && assocs)
+        rc = parse_assocs(s, assocs, path, diag);
+    return rc;
+}
+
 static int schema_from_json(cq__schema **out, json_t *root, const char *path, const cq_db *known,
                             cq__diag *diag)
 {
@@ -949,77 +1116,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
     }
     s->known = known;
     s->root = json_incref(root);
-    int rc = CQ_OK;
-    if (!json_is_object(root)) {
-        cq__diag_set(diag, path, "expected an object with \"models\"");
-        rc = CQ_EINVALID;
-        goto done;
-    }
-    json_t *models = NULL, *assocs = NULL;
-    const char *key;
-    json_t *val;
-    json_object_foreach(root, key, val)
-    {
-        if (strcmp(key, "models") == 0) {
-            models = val;
-        } else if (strcmp(key, "associations") == 0) {
-            assocs = val;
-        } else {
-            rc = unknown_key(path, key, "schema key (expected models, associations)", diag);
-            goto done;
-        }
-    }
-    char sub[CQ__PATH_MAX];
-    cq__path_key(sub, path, "models");
-    if (!json_is_object(models)) {
-        cq__diag_set(diag, models ? sub : path,
-                     models ? "expected an object of model definitions" : "\"models\" is required");
-        rc = CQ_EINVALID;
-        goto done;
-    }
-    s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
-    if (!s->models) {
-        cq__diag_set(diag, path, "out of memory");
-        rc = CQ_ENOMEM;
-        goto done;
-    }
-    json_object_foreach(models, key, val)
-    {
-        char msub[CQ__PATH_MAX];
-        cq__path_key(msub, sub, key);
-        if (!*key) {
-            cq__diag_set(diag, msub, "model names may not be empty");
-            rc = CQ_EINVALID;
-            goto done;
-        }
-        rc = parse_model(&s->models[s->n_models], key, val, msub, diag);
-        s->n_models++;
-        if (rc != CQ_OK)
-            goto done;
-    }
-    if (assocs) {
-        cq__path_key(sub, path, "associations");
-        if (!json_is_array(assocs)) {
-            cq__diag_set(diag, sub, "expected an array");
-            rc = CQ_EINVALID;
-            goto done;
-        }
-        s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
-        if (!s->assocs) {
-            cq__diag_set(diag, path, "out of memory");
-            rc = CQ_ENOMEM;
-            goto done;
-        }
-        for (size_t i = 0; i < json_array_size(assocs); i++) {
-            char asub[CQ__PATH_MAX];
-            cq__path_index(asub, sub, i);
-            rc = cq__sch_assoc_parse(&s->assocs[i], json_array_get(assocs, i), asub, s, diag);
-            s->n_assocs++; /* counted even on failure so its owned parts are freed */
-            if (rc != CQ_OK)
-                goto done;
-        }
-    }
-done:
+    int rc = parse_schema(s, root, path, diag);
     if (rc != CQ_OK) {
         cq__schema_free(s);
         return rc;
@@ -1311,22 +1408,10 @@ static int parse_as(cq_assoc_opts *o, json_t *v, const char *path, cq__diag *dia
         return cq__sch_want_string(&o->as, v, path, diag);
     if (!json_is_object(v))
         return assoc_fail(diag, path, "expected a string or {\"singular\": ..., \"plural\": ...}");
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        int rc;
-        if (strcmp(key, "singular") == 0)
-            rc = cq__sch_want_string(&o->as_singular, val, sub, diag);
-        else if (strcmp(key, "plural") == 0)
-            rc = cq__sch_want_string(&o->as_plural, val, sub, diag);
-        else
-            rc = cq__sch_unknown_key(path, key, "as option (expected singular, plural)", diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
+    int rc = string_pair(v, "singular", &o->as_singular, "plural", &o->as_plural,
+                         "as option (expected singular, plural)", path, diag);
+    if (rc != CQ_OK)
+        return rc;
     if (!o->as_singular || !o->as_plural)
         return assoc_fail(diag, path, "both \"singular\" and \"plural\" are required");
     return CQ_OK;
