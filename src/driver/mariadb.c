@@ -258,7 +258,7 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
     }
     if (oom) {
         url_free(u);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     if (bad) {
         url_free(u);
@@ -306,7 +306,7 @@ static int connect_one(cq__conn **out, const char *target, const cq__conn_opts *
     if (!c || !(c->my = mysql_init(NULL))) {
         cq__free(c);
         url_free(&u);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
     c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
@@ -402,7 +402,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     for (size_t i = 0;; i++) {
         char *one = NULL;
         if (nth_host(&one, target, i) != CQ_OK)
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
         if (!one)
             return rc;
         rc = connect_one(out, one, opts, err);
@@ -665,11 +665,11 @@ static int set_colnames(cq__result *res, size_t ncols, const MYSQL_FIELD *fields
     res->ncols = 0;
     res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strndup(fields[i].name, fields[i].name_length)))
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     return CQ_OK;
 }
 
@@ -700,7 +700,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     col *cols = cq__calloc(res->ncols, sizeof *cols);
     MYSQL_BIND *binds = cq__calloc(res->ncols, sizeof *binds);
     if (!cols || !binds) {
-        rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+        rc = cq__err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < res->ncols; i++) {
@@ -708,7 +708,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         unsigned long want = fields[i].max_length > 0 ? fields[i].max_length : 1;
         cols[i].cap = want;
         if (!(cols[i].buf = cq__malloc(want + 1))) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             goto done;
         }
         bind_column(&binds[i], &cols[i], &fields[i]);
@@ -732,7 +732,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
                 continue;
             char *nb = cq__realloc(c->buf, c->length + 1);
             if (!nb) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 goto done;
             }
             c->buf = nb;
@@ -753,12 +753,12 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         }
         cq_value **row = add_row(res);
         if (!row) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             goto done;
         }
         for (size_t i = 0; i < res->ncols; i++)
             if (!(row[i] = column_value(&cols[i]))) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 goto done;
             }
     }
@@ -797,7 +797,7 @@ static int exec_text(cq__conn *c, const char *sql, cq__result *res, cq_error *er
                     if (!(cells[i] = text_value(&fields[i], row[i], lens[i])))
                         cells = NULL;
                 if (!cells)
-                    rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                    rc = cq__err_oom(err);
             }
             mysql_free_result(r);
         } else {
@@ -863,7 +863,7 @@ static int my_exec_once(cq__conn *c, const char *sql, const cq_value *const *par
     }
     st = mysql_stmt_init(c->my);
     if (!st) {
-        rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+        rc = cq__err_oom(err);
         goto done;
     }
     if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
@@ -889,12 +889,12 @@ prepared:
         vals = cq__calloc(n_params, sizeof *vals);
         owned = cq__calloc(n_params, sizeof *owned);
         if (!binds || !vals || !owned) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             goto done;
         }
         for (size_t i = 0; i < n_params; i++)
             if (bind_param(&binds[i], &vals[i], &owned[i], params[i]) != CQ_OK) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 goto done;
             }
         if (mysql_stmt_bind_param(st, binds) != 0) {

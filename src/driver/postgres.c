@@ -204,7 +204,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     if (!uri || !c) {
         cq__free(uri);
         cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     /* a malformed URI (bad percent-encoding, unknown parameter) is the caller's mistake, not a
      * connection failure */
@@ -214,7 +214,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
         if (parse_error)
             set_message(err, CQ_EINVALID, "bad PostgreSQL URL: ", parse_error);
         else
-            cq__err_set(err, CQ_ENOMEM, "out of memory");
+            cq__err_oom(err);
         int code = parse_error ? CQ_EINVALID : CQ_ENOMEM;
         PQfreemem(parse_error);
         cq__free(uri);
@@ -234,7 +234,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     cq__free(uri);
     if (!c->pg) {
         cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     int code = CQ_OK;
     PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
@@ -275,7 +275,7 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     if (!setup) {
         PQfinish(c->pg);
         cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     PGresult *r = run_simple(c, setup, deadline, &code, err);
     cq__free(setup);
@@ -524,22 +524,22 @@ static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
     /* the count is set once the names' array exists, so a half-built result frees */
     res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strdup(PQfname(r, (int)i))))
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     if (!nrows)
         return CQ_OK;
     if (cq__grow((void **)&res->cells, &res->cap, nrows * res->ncols, sizeof(cq_value *)) != 0)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     for (size_t row = 0; row < nrows; row++) {
         for (size_t i = 0; i < res->ncols; i++)
             res->cells[row * res->ncols + i] = NULL;
         res->nrows++; /* counted first, so cq__result_free sees every cell of a partial row */
         for (size_t i = 0; i < res->ncols; i++)
             if (!(res->cells[row * res->ncols + i] = column_value(r, (int)row, (int)i)))
-                return cq__err_set(err, CQ_ENOMEM, "out of memory");
+                return cq__err_oom(err);
     }
     return CQ_OK;
 }
@@ -573,10 +573,10 @@ static int params_text(const char ***values, char ***owned, const cq_value *cons
     *values = n ? cq__calloc(n, sizeof **values) : NULL;
     *owned = n ? cq__calloc(n, sizeof **owned) : NULL;
     if (n && (!*values || !*owned))
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     for (size_t i = 0; i < n; i++)
         if (param_text(&(*values)[i], &(*owned)[i], params[i]) != CQ_OK)
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     return CQ_OK;
 }
 
@@ -717,7 +717,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
                 for (size_t i = 0; code == CQ_OK && i < one.ncols; i++) {
                     cq_value_free(one.cells[i]);
                     if (!(one.cells[i] = column_value(r, 0, (int)i)))
-                        code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                        code = cq__err_oom(err);
                 }
             }
             if (code == CQ_OK)

@@ -89,7 +89,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         return cq__err_set(err, CQ_EINVALID, "sqlite URL names no database file");
     cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     /* A connection is used by one thread at a time (a cq_db belongs to one thread at a time),
      * so SQLite's per-connection mutexes are not needed: multi-thread mode, not serialized. */
     int rc = sqlite3_open_v2(
@@ -257,14 +257,14 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
             /* the count is set once the names' array exists, so a half-built result frees */
             res->colnames = cq__calloc(ncols, sizeof(char *));
             if (!res->colnames) {
-                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                code = cq__err_oom(err);
                 goto done;
             }
             res->ncols = ncols;
             for (size_t i = 0; i < res->ncols; i++) {
                 res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i));
                 if (!res->colnames[i]) {
-                    code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                    code = cq__err_oom(err);
                     goto done;
                 }
             }
@@ -275,7 +275,7 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
             continue;
         if (cq__grow((void **)&res->cells, &res->cap, (res->nrows + 1) * res->ncols,
                      sizeof(cq_value *)) != 0) {
-            code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            code = cq__err_oom(err);
             goto done;
         }
         for (size_t i = 0; i < res->ncols; i++) {
@@ -285,7 +285,7 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
                 for (size_t k = i + 1; k < res->ncols; k++)
                     res->cells[res->nrows * res->ncols + k] = NULL;
                 res->nrows++;
-                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                code = cq__err_oom(err);
                 goto done;
             }
         }

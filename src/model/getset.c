@@ -6,11 +6,6 @@
 #include "core/util.h"
 #include "model/model.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 /* ---- getters and setters bound by name (schema files) ----------------------------------- */
 
 typedef struct binding {
@@ -63,13 +58,13 @@ static int bind(cq_db *db, const char *name, bool is_set, cq_getter_fn get, cq_s
         return CQ_OK;
     }
     if (!db->acc_binds && !(db->acc_binds = cq__calloc(1, sizeof *db->acc_binds)))
-        return oom(db);
+        return cq__db_oom(db);
     struct cq__acc_binds *bs = db->acc_binds;
     if (cq__grow((void **)&bs->v, &bs->cap, bs->n + 1, sizeof *bs->v) != 0)
-        return oom(db);
+        return cq__db_oom(db);
     char *copy = cq__strdup(name);
     if (!copy)
-        return oom(db);
+        return cq__db_oom(db);
     bs->v[bs->n++] = (binding){ copy, is_set, get, set, user_data };
     return CQ_OK;
 }
@@ -142,7 +137,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
                            m->name, a->name);
     cq__accessor *grown = cq__realloc(m->acc, (m->nacc + 1) * sizeof *grown);
     if (!grown)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     m->acc = grown;
     cq__accessor *x = &m->acc[m->nacc];
     memset(x, 0, sizeof *x);
@@ -163,7 +158,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     }
     m->nacc++; /* counted so that cq__accessors_free frees a partial copy */
     if (bad)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (virt) {
         x->vindex = m->nvirtual++;
         x->pos = m->nattrs;
@@ -200,12 +195,12 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
 {
     cq_model *m = inst->model;
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if ((!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) ||
         (!inst->vchanged &&
          !(inst->vchanged = cq__calloc(m->nvirtual + 1, sizeof *inst->vchanged)))) {
         cq_value_free(v);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     cq_value_free(inst->vvalues[x->vindex]);
     inst->vvalues[x->vindex] = v;
@@ -270,13 +265,13 @@ int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *a
             return rc;
         }
         if (!v && !(v = cq_value_null()))
-            return oom(m->db);
+            return cq__db_oom(m->db);
         *out = v;
         return CQ_OK;
     }
     const cq_value *v = cq_instance_get_data_value(inst, attr);
     *out = v ? cq_value_copy(v) : cq_value_null();
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
@@ -285,7 +280,7 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
     if (!m->nvirtual || !attributes)
         return CQ_OK;
     if (!inst->vhidden && !(inst->vhidden = cq__calloc(m->nvirtual + 1, sizeof *inst->vhidden)))
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nacc; i++) {
         if (!m->acc[i].is_virtual)
             continue;
@@ -308,7 +303,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
     *out = NULL;
     cq_model *m = inst->model;
     cq_value *o = cq_value_object();
-    int rc = o ? CQ_OK : oom(m->db);
+    int rc = o ? CQ_OK : cq__db_oom(m->db);
     /* v6 get({plain}): the keys of the custom getters first, in definition order (an
      * attribute that was not read, or a VIRTUAL one a find's `attributes` left out, is
      * skipped), then every other value */
@@ -322,14 +317,14 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
         cq_value *v = NULL;
         rc = cq_instance_get_value(&v, inst, x->name, NULL);
         if (rc == CQ_OK && cq_value_object_set(o, x->name, v) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__accessor *x = cq__accessor_find(m, m->attrs[i].name);
         if (!shown(inst, i) || cq__accessor_has_get(x))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {
         const cq__accessor *x = &m->acc[k];
@@ -337,7 +332,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
                                 ? inst->vvalues[x->vindex]
                                 : NULL;
         if (v && cq_value_object_set(o, x->name, cq_value_copy(v)) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc != CQ_OK) {
         cq_value_free(o);

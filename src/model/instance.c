@@ -13,9 +13,13 @@
 #include "query/where.h"
 #include "sql/sql.h"
 
-static int oom(cq_db *db)
+int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
 {
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    if (rc == CQ_OK && out)
+        *out = inst;
+    else
+        cq_instance_free(inst);
+    return rc;
 }
 
 cq_instance *cq__instance_alloc(cq_model *m)
@@ -136,7 +140,7 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
     cq__db_clear(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     inst->is_new = true;
     /* Sequelize's _initValues: defaults first, then null primary keys, then the values */
     for (size_t i = 0; i < m->nattrs; i++) {
@@ -163,7 +167,7 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
             continue;
         if (!d) {
             cq_instance_free(inst);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         store(inst, i, d, true);
     }
@@ -310,7 +314,7 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     if ((upd && !u) || (cre && !c)) {
         cq_value_free(u);
         cq_value_free(c);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     /* Sequelize sets updatedAt first, then createdAt when it has none */
     if (upd) {
@@ -342,7 +346,7 @@ static int advance_sequences(cq_model *m, const bool *explicit)
                               cq_value_text(m->attrs[i].field) };
         int rc = sql && args[0] && args[1]
                      ? cq__session_exec(&db->s, sql, (const cq_value *const *)args, 2, NULL)
-                     : oom(db);
+                     : cq__db_oom(db);
         cq__free(sql);
         cq__free(quoted);
         cq_value_free(args[0]);
@@ -351,14 +355,6 @@ static int advance_sequences(cq_model *m, const bool *explicit)
             return rc;
     }
     return CQ_OK;
-}
-
-static bool name_in(const char *const *names, const char *name)
-{
-    for (; names && *names; names++)
-        if (strcmp(*names, name) == 0)
-            return true;
-    return false;
 }
 
 /* The conflict target Sequelize picks for an upsert: the first unique key (a unique
@@ -386,7 +382,7 @@ static int upsert_target(cq__stmt *st, const cq_model *m, const bool *upd)
         }
         for (size_t x = 0; x < m->nindexes; x++) {
             const cq__index *ix = &m->indexes[x];
-            if (!ix->unique || !name_in((const char *const *)ix->fields, a->field))
+            if (!ix->unique || !cq__str_in((const char *const *)ix->fields, a->field))
                 continue;
             for (size_t f = 0; f < ix->nfields; f++)
                 if (cq__stmt_add_conflict(st, ix->fields[f]) != 0)
@@ -442,7 +438,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
         return CQ_OK;
     bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     if (!upd)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = CQ_OK;
     for (const char *const *f = opts->update_on_duplicate; rc == CQ_OK && *f; f++) {
         long i = cq__model_attr_index(m, *f);
@@ -452,10 +448,10 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
                              "(updateOnDuplicate)",
                              m->name, *f);
         else if (!upd[i] && (upd[i] = true, cq__stmt_add_upd(st, m->attrs[i].field) != 0))
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc == CQ_OK && bulk_target(st, m) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     cq__free(upd);
     return rc;
 }
@@ -478,11 +474,11 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
-        return oom(db);
+        return cq__db_oom(db);
     bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit) {
         cq__stmt_free(st);
-        return oom(db);
+        return cq__db_oom(db);
     }
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
@@ -496,14 +492,14 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
             cq__stmt_free(st);
             cq__free(explicit);
-            return oom(db);
+            return cq__db_oom(db);
         }
     }
     for (size_t k = 0; k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
             cq__stmt_free(st);
             cq__free(explicit);
-            return oom(db);
+            return cq__db_oom(db);
         }
     if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
         cq__stmt_free(st);
@@ -539,14 +535,14 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
                 /* the row is written but its key cannot be kept: the caller's transaction
                  * (nested create, accessors) rolls it back */
                 cq__result_free(&res);
-                return oom(db);
+                return cq__db_oom(db);
             }
         }
         if (v) {
             cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
             if (!conv) {
                 cq__result_free(&res);
-                return oom(db);
+                return cq__db_oom(db);
             }
             store(inst, i, conv, false);
         }
@@ -555,7 +551,7 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
     for (size_t i = 0; i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-            return oom(db);
+            return cq__db_oom(db);
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
     cq__instance_vchanged_clear(inst);
@@ -583,20 +579,20 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     cq_dialect d = cq_db_dialect(db);
     bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
-    int rc = upd && st ? CQ_OK : oom(db);
+    int rc = upd && st ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
         given[i] = true;
-        upd[i] =
-            (long)i != m->created_at &&
-            (!opts || !opts->fields || name_in(opts->fields, a->name) || (long)i == m->updated_at);
+        upd[i] = (long)i != m->created_at &&
+                 (!opts || !opts->fields || cq__str_in(opts->fields, a->name) ||
+                  (long)i == m->updated_at);
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0 ||
             (upd[i] && cq__stmt_add_upd(st, a->field) != 0))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK && opts && opts->conflict_fields) {
         for (const char *const *f = opts->conflict_fields; rc == CQ_OK && *f; f++) {
@@ -606,15 +602,15 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
                                  "upsert: model \"%s\" has no attribute \"%s\" (conflict_fields)",
                                  m->name, *f);
             else if (cq__stmt_add_conflict(st, m->attrs[i].field) != 0)
-                rc = oom(db);
+                rc = cq__db_oom(db);
         }
     } else if (rc == CQ_OK && upsert_target(st, m, upd) != 0) {
-        rc = oom(db);
+        rc = cq__db_oom(db);
     }
     bool returning = (!opts || opts->returning != CQ_OFF) && d != CQ_DIALECT_MYSQL;
     for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
         if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     cq__free(upd);
     if (rc != CQ_OK) {
         cq__stmt_free(st);
@@ -634,12 +630,9 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (!m)
         return CQ_EINVALID;
     cq_db *db = m->db;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_dialect d = cq_db_dialect(db);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
@@ -659,7 +652,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     bool *given = cq__calloc(m->nattrs + 1, sizeof *given);
     cq__stmt *st = NULL;
-    rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
+    rc = given ? upsert_stmt(&st, inst, given, opts) : cq__db_oom(db);
     cq__result res = { 0 };
     if (rc == CQ_OK) {
         rc = cq__db_exec_stmt(db, st, &res);
@@ -675,7 +668,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
             res.cells[i] = NULL;
             cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
             if (v && !conv)
-                rc = oom(db); /* the row is written: a caller's transaction rolls it back */
+                rc = cq__db_oom(db); /* the row is written: a caller's transaction rolls it back */
             else
                 store(inst, i, conv, false);
         }
@@ -686,7 +679,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
                 res.last_insert_id > 0) {
                 cq_value *key = cq_value_int(res.last_insert_id);
                 if (!key)
-                    rc = oom(db);
+                    rc = cq__db_oom(db);
                 else
                     store(inst, i, key, false);
             }
@@ -697,7 +690,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     cq__result_free(&res);
     cq__stmt_free(st);
     cq__free(given);
@@ -726,10 +719,10 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
     cq_model *m = insts[0]->model;
     cq_dialect d = cq_db_dialect(m->db);
     cq__stmt *st = *out = cq__stmt_new(CQ__ST_INSERT, m->table);
-    int rc = st ? CQ_OK : oom(m->db);
+    int rc = st ? CQ_OK : cq__db_oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
         if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             if (!used[i])
@@ -737,7 +730,7 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
             const cq_value *v = insts[r]->values[i];
             cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
             if (cq__stmt_add_ival(st, dbv) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         }
     return rc;
 }
@@ -780,7 +773,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     }
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     if (!used)
-        return oom(db);
+        return cq__db_oom(db);
     int rc = CQ_OK;
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = check_not_null(insts[r], true, opts);
@@ -803,7 +796,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         rc = multi_insert(&st, insts, n, used);
     for (size_t k = 0; rc == CQ_OK && k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = dup_opts(st, m, opts);
     cq__result res = { 0 };
@@ -839,7 +832,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
         }
         for (size_t i = 0; i < m->nattrs; i++)
             if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-                rc = oom(db);
+                rc = cq__db_oom(db);
         inst->is_new = false;
         memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
         cq__instance_vchanged_clear(inst);
@@ -857,7 +850,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
         return CQ_OK;
     cq_instance **insts = cq__calloc(n, sizeof *insts);
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
-    int rc = insts && used ? CQ_OK : oom(db);
+    int rc = insts && used ? CQ_OK : cq__db_oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
     /* v6 writes join rows with the join model's bulkCreate: its bulk hooks run */
@@ -915,7 +908,7 @@ static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
         if (!next || cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, next, d)) != 0) {
             cq_value_free(next);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         *bumped_out = next;
     }
@@ -929,7 +922,7 @@ static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
             cq_value_free(*bumped_out);
             *bumped_out = NULL;
         }
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     return CQ_OK;
 }
@@ -958,7 +951,7 @@ static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
     cq_model *m = inst->model;
     bool *before = cq__calloc(m->nattrs + 1, sizeof *before);
     if (!before)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
     cq_hook_ctx ctx = { .instance = inst };
     int rc = cq__hooks_run(m, CQ__H_BEFORE_UPDATE, &ctx, NULL);
@@ -968,7 +961,8 @@ static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
         for (size_t i = 0; hook_changed && i < m->nattrs; i++)
             if (inst->changed[i] && !before[i])
                 hook_changed[n++] = m->attrs[i].name;
-        rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL) : oom(m->db);
+        rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL)
+                          : cq__db_oom(m->db);
         cq__free(hook_changed);
     }
     cq__free(before);
@@ -992,7 +986,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(db);
+        return cq__db_oom(db);
     for (size_t i = 0; i < m->nattrs; i++) {
         if (!inst->changed[i] || (long)i == m->version_attr)
             continue;
@@ -1002,7 +996,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
             cq__stmt_add_ival(
                 st, cq__attr_to_db(&m->attrs[i], inst->values[i], cq_db_dialect(db))) != 0) {
             cq__stmt_free(st);
-            return oom(db);
+            return cq__db_oom(db);
         }
     }
     cq__expr *where = NULL;
@@ -1011,7 +1005,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK && (rc = exec_versioned(m, st)) != CQ_OK && rc != CQ_ESTALE)
         cq__write_error_context(m, inst->values, rc);
     cq__stmt_free(st);
@@ -1037,12 +1031,9 @@ int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
 {
     if (!inst)
         return CQ_EINVALID;
-    cq__db_clear(inst->model->db);
-    {
-        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(inst->model->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
@@ -1056,15 +1047,7 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
     if (rc != CQ_OK)
         return rc;
     rc = do_insert(inst, opts);
-    if (rc != CQ_OK) {
-        cq_instance_free(inst);
-        return rc;
-    }
-    if (out)
-        *out = inst;
-    else
-        cq_instance_free(inst);
-    return CQ_OK;
+    return cq__instance_hand_out(out, inst, rc);
 }
 
 /* v6's instance.update without `fields` saves only what this call changed: the keys of
@@ -1077,7 +1060,7 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     size_t n = m->nattrs + m->nvirtual;
     bool *before = cq__calloc(n + 1, sizeof *before);
     if (!before)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
     if (inst->vchanged)
         memcpy(before + m->nattrs, inst->vchanged, m->nvirtual * sizeof *before);
@@ -1130,15 +1113,15 @@ static int soft_write(cq_instance *inst, bool deleting)
     cq__now_iso(now);
     cq_value *v = deleting ? cq_value_text(now) : cq_value_null();
     if (!v)
-        return oom(db);
+        return cq__db_oom(db);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     cq_value *dbv = cq__attr_to_db(&m->attrs[di], v, cq_db_dialect(db));
-    int rc = st && dbv ? CQ_OK : oom(db);
+    int rc = st && dbv ? CQ_OK : cq__db_oom(db);
     if (rc == CQ_OK && cq__stmt_add_icol(st, m->attrs[di].field) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK) {
         if (cq__stmt_add_ival(st, dbv) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         dbv = NULL; /* taken by the statement */
     }
     cq_value *upd = NULL;
@@ -1147,7 +1130,7 @@ static int soft_write(cq_instance *inst, bool deleting)
         upd = cq_value_text(now);
         if (!upd || cq__stmt_add_icol(st, ua->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(ua, upd, cq_db_dialect(db))) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     cq__expr *where = NULL;
     cq_value *bumped = NULL;
@@ -1156,7 +1139,7 @@ static int soft_write(cq_instance *inst, bool deleting)
     if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = exec_versioned(m, st);
     cq__stmt_free(st);
@@ -1215,34 +1198,38 @@ static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     cq__expr *where = NULL;
     rc = cq__where_pk(&where, inst, NULL);
     /* v6 adds `AND version = <old>` but does not check that a row was deleted */
     if (rc == CQ_OK && (rc = lock_version(NULL, st, where, inst, false)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, NULL);
     cq__stmt_free(st);
     return rc;
 }
 
-int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+int cq__instance_enter(cq_instance *inst, const cq_txn *t, const char *verb)
 {
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (inst->is_new)
-        return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
-                           m->name);
+    int rc = cq__db_enter(m->db, t);
+    if (rc == CQ_OK && inst->is_new)
+        rc = cq__db_fail(m->db, CQ_EINVALID, "cannot %s an unsaved instance of \"%s\"", verb,
+                         m->name);
+    return rc;
+}
+
+int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+{
+    int trc = cq__instance_enter(inst, opts ? opts->transaction : NULL, "destroy");
+    if (trc != CQ_OK)
+        return trc;
+    cq_model *m = inst->model;
     cq_hook_ctx ctx = { .instance = inst };
     int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_DESTROY, &ctx, NULL) : CQ_OK;
     if (rc == CQ_OK)
@@ -1259,12 +1246,9 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     if (inst->is_new)
@@ -1464,7 +1448,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
         }
     }
     if (!o)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     *out = o;
     return CQ_OK;
 }
@@ -1473,7 +1457,7 @@ int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 {
     cq_model *m = inst->model;
     if (!inst->hidden && !(inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden)))
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         bool keep = false;
         for (const char *const *s = shown; s && *s; s++)

@@ -166,7 +166,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": negative length",
                            m->name, src->name);
     if (cq__grow((void **)&m->attrs, &m->attrs_cap, m->nattrs + 1, sizeof *m->attrs) != 0)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     cq__attr *a = &m->attrs[m->nattrs];
     memset(a, 0, sizeof *a);
     a->name = cq__strdup(src->name);
@@ -210,7 +210,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         oom |= !(a->on_update = action_dup(src->on_update));
     m->nattrs++;
     if (oom)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     int drc = check_default(m, a);
     if (drc != CQ_OK)
         return drc;
@@ -218,7 +218,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         cq__free(a->field);
         a->field = cq__strdup(src->field);
         if (!a->field)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -283,7 +283,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
     if (n == 0)
         return CQ_OK;
     if (!(m->indexes = cq__calloc(n, sizeof *m->indexes)))
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     for (size_t i = 0; i < n; i++) {
         cq__index *ix = &m->indexes[m->nindexes++];
         size_t nf = 0;
@@ -297,7 +297,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
                                m->name, i);
         ix->unique = list[i].unique;
         if (!(ix->fields = cq__calloc(nf + 1, sizeof *ix->fields)))
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
         cq__buf b = { 0 };
         cq__buf_put(&b, m->table);
         for (size_t k = 0; k < nf; k++) {
@@ -308,7 +308,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             }
             if (!(ix->fields[ix->nfields] = cq__strdup(list[i].fields[k]))) {
                 cq__buf_free(&b);
-                return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+                return cq__db_oom(db);
             }
             ix->nfields++;
             cq__buf_printf(&b, "_%s", list[i].fields[k]);
@@ -320,7 +320,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             ix->name = cq__naming_underscore(joined);
         cq__free(joined);
         if (!ix->name)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -359,7 +359,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             return CQ_EINVALID;
     cq_model *m = cq__calloc(1, sizeof *m);
     if (!m)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     m->db = db;
     m->created_at = m->updated_at = m->deleted_at = m->version_attr = -1;
     m->underscored = flag(o.underscored, db->defaults.underscored);
@@ -371,7 +371,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     m->table = cq__naming_table_name(NULL, name, o.table_name, freeze, m->underscored);
     int rc = CQ_OK;
     if (!m->name || !m->singular || !m->plural || !m->table) {
-        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        rc = cq__db_oom(db);
         goto fail;
     }
     bool has_pk = false;
@@ -412,7 +412,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
             cq_attr ts = {
                 .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF, .field = field
             };
-            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            rc = field ? add_attr(m, &ts, true) : cq__db_oom(db);
             cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
@@ -428,7 +428,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         } else {
             char *field = cq__naming_field_name(dname, NULL, m->underscored);
             cq_attr ts = { .name = dname, .type = CQ_DATE, .field = field };
-            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            rc = field ? add_attr(m, &ts, true) : cq__db_oom(db);
             cq__free(field);
             if (rc != CQ_OK)
                 goto fail;
@@ -450,8 +450,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
                            .allow_null = CQ_OFF,
                            .default_value = zero,
                            .field = field };
-            rc = field && zero ? add_attr(m, &va, true)
-                               : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            rc = field && zero ? add_attr(m, &va, true) : cq__db_oom(db);
             cq__free(field);
             cq_value_free(zero);
             if (rc != CQ_OK)
@@ -470,7 +469,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = cq__hooks_add_list(m, o.hooks)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
-        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        rc = cq__db_oom(db);
         goto fail;
     }
     db->models[db->nmodels++] = m;
@@ -486,7 +485,7 @@ int cq__model_refresh_pk(cq_model *m)
 {
     size_t *pk = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
     if (!pk)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     cq__free(m->pk);
     m->pk = pk;
     m->npk = 0;
@@ -498,30 +497,22 @@ int cq__model_refresh_pk(cq_model *m)
 
 const char *cq_model_name(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->name;
+    return m ? m->name : NULL;
 }
 
 const char *cq_model_table_name(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->table;
+    return m ? m->table : NULL;
 }
 
 cq_db *cq_model_db(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->db;
+    return m ? m->db : NULL;
 }
 
 size_t cq_model_attr_count(const cq_model *m)
 {
-    if (!m)
-        return 0;
-    return m->nattrs;
+    return m ? m->nattrs : 0;
 }
 
 const char *cq_model_attr_name(const cq_model *m, size_t i)
@@ -743,13 +734,13 @@ static int coerce_array(cq_value **out, const cq_model *m, const cq__attr *a, cq
     cq_value *res = cq_value_array();
     if (!res) {
         cq_value_free(v);
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     }
     for (size_t i = 0; i < cq_value_size(v); i++) {
         cq_value *item = NULL;
         int rc = cq__attr_coerce(&item, m, &el, cq_value_copy(cq_value_array_get(v, i)));
         if (rc == CQ_OK && cq_value_array_append(res, item) != CQ_OK)
-            rc = cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+            rc = cq__db_oom(m->db);
         if (rc != CQ_OK) {
             cq_value_free(res);
             cq_value_free(v);
@@ -766,7 +757,7 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
     *out = NULL;
     cq_db *db = m->db;
     if (!v)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     cq_value_type t = cq_value_type_of(v);
     if (t == CQ_VALUE_NULL) {
         *out = v;

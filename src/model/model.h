@@ -196,6 +196,8 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* cq__db_fail(db, CQ_ENOMEM, "out of memory"). */
+int cq__db_oom(cq_db *db);
 /* Clears the error record at the start of a public call. */
 void cq__db_clear(cq_db *db);
 
@@ -245,8 +247,17 @@ int cq__txn_finish(cq_txn *t, int rc);
 /* The `transaction` option of a public call on `db`: CQ_OK when NULL or open on db, else
  * CQ_EINVALID with a message (a finished transaction, or one of another db). */
 int cq__txn_check(cq_db *db, const cq_txn *t);
+/* The start of a public call on `db` run in `t` (NULL: none): cq__db_clear(), then
+ * cq__txn_check(). */
+int cq__db_enter(cq_db *db, const cq_txn *t);
+/* cq__db_enter() for a call that needs `inst` saved: CQ_EINVALID for NULL, and with "cannot
+ * <verb> an unsaved instance" when it was never saved. */
+int cq__instance_enter(cq_instance *inst, const cq_txn *t, const char *verb);
 
 cq_instance *cq__instance_alloc(cq_model *m);
+/* The end of a call that made `inst`: on CQ_OK it goes to *out (freed when `out` is NULL),
+ * else it is freed; returns `rc`. */
+int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc);
 /* create / bulkCreate without nested includes (the public functions live in src/assoc/create.c,
  * which adds creating with associations on top). */
 int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,

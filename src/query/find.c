@@ -18,11 +18,6 @@
 #include "query/where.h"
 #include "sql/sql.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 int cq__rows_push(cq_rows *rows, cq_instance *inst)
 {
     if (!inst)
@@ -90,14 +85,6 @@ int cq_rows_to_value(cq_value **out, const cq_rows *rows)
     return CQ_OK;
 }
 
-static bool in_list(const char *const *list, const char *name)
-{
-    for (; list && *list; list++)
-        if (strcmp(*list, name) == 0)
-            return true;
-    return false;
-}
-
 static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted);
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext);
 
@@ -110,13 +97,13 @@ static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_va
     if (rc != CQ_OK)
         return rc;
     if (e && cq__stmt_and_where(st, e) != 0)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (where_sql) {
         rc = cq__where_raw(&e, m->db, where_sql, where_params);
         if (rc != CQ_OK)
             return rc;
         if (cq__stmt_and_where(st, e) != 0)
-            return oom(m->db);
+            return cq__db_oom(m->db);
     }
     return CQ_OK;
 }
@@ -134,7 +121,8 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
                                "exclude: model \"%s\" has no attribute \"%s\"", m->name, *a);
     for (size_t i = 0; i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
-        sel[i] = (!o->attributes || in_list(o->attributes, name)) && !in_list(o->exclude, name);
+        sel[i] =
+            (!o->attributes || cq__str_in(o->attributes, name)) && !cq__str_in(o->exclude, name);
     }
     /* v6: a VIRTUAL attribute named in `attributes` reads the attributes it depends on */
     for (const char *const *a = o->attributes; a && *a; a++) {
@@ -162,19 +150,19 @@ static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_p
                                     "included in this query",
                                     ord->as);
             if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             continue;
         }
         long i = cq__model_attr_index(m, ord->attr);
         if (i < 0 && cq__proj_find_alias(proj, ord->attr)) {
             /* an alias of the select list: ORDER BY "n", as v6's order: [[col('n'), ...]] */
             if (cq__stmt_add_order(st, cq__expr_col(NULL, ord->attr), ord->desc) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         } else if (i < 0)
             rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
                              m->name, ord->attr);
         else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     return rc;
 }
@@ -213,7 +201,7 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
     if (!st || !(st->alias = cq__strdup(m->name))) {
         cq__stmt_free(st);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     int rc = CQ_OK;
     if (count) {
@@ -235,7 +223,7 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         if (rc == CQ_OK &&
             (!st->count ||
              (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     } else {
         /* a statement of one table names its columns bare, as v6 does; joins qualify them */
         bool alone =
@@ -246,7 +234,7 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
                                  mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
                                      ? m->attrs[i].name
                                      : NULL) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         /* v6's full attributes: the select list in its order, expressions under their
          * aliases (the statement takes the expressions) */
         for (size_t k = 0; proj && rc == CQ_OK && k < proj->n; k++) {
@@ -254,9 +242,9 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
             const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
             if (a && cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
                                       strcmp(a->field, a->name) ? a->name : NULL) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             else if (!a && cq__stmt_add_expr_col(st, it->expr, it->alias) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             if (!a)
                 it->expr = NULL;
         }
@@ -268,13 +256,13 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
                 continue; /* joinTableAttributes: only what is shown is read */
             char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
             if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             cq__free(alias);
         }
         if (rc == CQ_OK) {
             /* the statement takes the condition, even failing; otherwise ext keeps it */
             if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             ext->join_on = NULL;
         }
     }
@@ -286,11 +274,11 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         cq__expr *pe = NULL;
         rc = cq__where_paranoid(&pe, m, m->name, false);
         if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc == CQ_OK && ext && ext->where) {
         if (cq__stmt_and_where(st, ext->where) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         ext->where = NULL;
     }
     if (rc == CQ_OK) {
@@ -342,7 +330,7 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
     if (!st || !(st->alias = cq__strdup(m->name))) {
         cq__stmt_free(inner);
         cq__stmt_free(st);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     st->from_sub = inner;
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
@@ -350,7 +338,7 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
             cq__stmt_add_col(st, m->name, m->attrs[i].field,
                              strcmp(m->attrs[i].field, m->attrs[i].name) ? m->attrs[i].name
                                                                          : NULL) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__inc_sj_add(st, plan, m, m->name);
     if (rc == CQ_OK)
@@ -373,7 +361,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
         return CQ_OK;
     cq_instance *ti = cq__instance_alloc(t);
     if (!ti)
-        return oom(t->db);
+        return cq__db_oom(t->db);
     for (size_t i = 0; i < t->nattrs; i++) {
         if (!through_attr_read(ext, t->attrs[i].name))
             continue;
@@ -384,7 +372,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     }
     inst->through = ti;
     inst->through_key = cq__strdup(t->name);
-    return inst->through_key ? CQ_OK : oom(t->db);
+    return inst->through_key ? CQ_OK : cq__db_oom(t->db);
 }
 
 /* Turns result rows into instances; the columns are the selected attributes, in order. */
@@ -408,7 +396,7 @@ static int materialize_row(void *ctx, cq__result *res)
     cq_dialect d = cq_db_dialect(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     size_t c = 0;
     for (size_t i = 0; !mz->proj && i < m->nattrs; i++) {
         if (!mz->sel[i])
@@ -430,7 +418,7 @@ static int materialize_row(void *ctx, cq__result *res)
             inst->values[ti] = v;
         } else if ((!inst->extra && !(inst->extra = cq_value_object())) ||
                    cq_value_object_set(inst->extra, it->alias, v) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         if (ti < 0 && !inst->extra)
             cq_value_free(v);
     }
@@ -443,7 +431,7 @@ static int materialize_row(void *ctx, cq__result *res)
     if (rc == CQ_OK && mz->hidden) {
         inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
         if (!inst->hidden)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         else
             memcpy(inst->hidden, mz->hidden, m->nattrs * sizeof *mz->hidden);
     }
@@ -451,7 +439,7 @@ static int materialize_row(void *ctx, cq__result *res)
         cq_instance_free(inst);
         return rc;
     }
-    return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : oom(m->db);
+    return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : cq__db_oom(m->db);
 }
 
 void cq__find_ext_release(cq__find_ext *ext)
@@ -481,7 +469,7 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
     int rc = st && u && (st->alias = cq__strdup(m->name)) &&
                      cq__stmt_add_col(st, m->name, "*", NULL) == 0
                  ? CQ_OK
-                 : oom(m->db);
+                 : cq__db_oom(m->db);
     if (rc == CQ_OK) {
         st->from_sub = u;
         u = NULL;
@@ -500,14 +488,14 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
             (!w || !(w->alias = cq__strdup("sub")) || cq__stmt_add_col(w, NULL, "*", NULL) != 0)) {
             cq__stmt_free(w);
             w = NULL;
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         }
         if (w) {
             w->from_sub = b;
             b = NULL;
             if (cq__stmt_add_union(st->from_sub, w) != 0) {
                 cq__stmt_free(w);
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             }
         }
         cq__stmt_free(b);
@@ -521,21 +509,16 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
     return CQ_OK;
 }
 
-int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
+/* A public read on `m`: enters the call, reads on one server, applies the model's scopes to
+ * `opts` and hands the scoped options to `run` (which leaves `out` empty on failure). */
+static int scoped_read(cq_model *m, const cq_find_opts *opts,
+                       int (*run)(void *out, cq_model *m, const cq_find_opts *o), void *out)
 {
-    if (out)
-        *out = NULL;
-    if (!out || !m)
-        return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int rc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (rc != CQ_OK)
+        return rc;
     cq__read_scope rs;
-    int rc =
-        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
+    rc = cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
     cq__scoped sc;
     bool scoped = false;
     if (rc == CQ_OK) {
@@ -543,13 +526,30 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
         scoped = true;
     }
     if (rc == CQ_OK)
-        rc = cq__find(out, m, &sc.o, NULL);
-    else
-        *out = NULL;
+        rc = run(out, m, &sc.o);
     if (scoped)
         cq__scoped_free(&sc);
     cq__db_read_end(&rs);
     return rc;
+}
+
+static int run_find(void *out, cq_model *m, const cq_find_opts *o)
+{
+    return cq__find(out, m, o, NULL);
+}
+
+static int run_count(void *out, cq_model *m, const cq_find_opts *o)
+{
+    return cq__count(out, m, o, NULL);
+}
+
+int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
+    return scoped_read(m, opts, run_find, out);
 }
 
 /* v6 Model.findAll's hooks before the query: beforeFind, then (once `include: {all}` would be
@@ -601,7 +601,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
     cq__proj proj = { 0 };
-    int rc = sel && rows ? CQ_OK : oom(m->db);
+    int rc = sel && rows ? CQ_OK : cq__db_oom(m->db);
     if (rc == CQ_OK && o.select && (o.attributes || o.exclude))
         rc = cq__db_fail(m->db, CQ_EINVALID,
                          "find on model \"%s\": give `select` or `attributes`/`exclude`, not both",
@@ -619,7 +619,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         /* keys that tie included rows to their parent are read but not shown (A3) */
         hidden = cq__calloc(m->nattrs + 1, sizeof *hidden);
         if (!hidden)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             bool key = m->attrs[i].primary_key;
             for (size_t k = 0; k < m->nassocs; k++)
@@ -666,7 +666,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         if (sel[i])
             continue;
         if (!hidden && !(hidden = cq__calloc(m->nattrs + 1, sizeof *hidden)))
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         else
             sel[i] = hidden[i] = true;
     }
@@ -771,7 +771,7 @@ static int create_values(cq_value **out, cq_model *m, const cq_find_or_create_op
 {
     cq_value *v = opts->defaults ? cq_value_copy(opts->defaults) : cq_value_object();
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (cq_value_type_of(v) != CQ_VALUE_OBJECT) {
         cq_value_free(v);
         return cq__db_fail(m->db, CQ_EINVALID, "findOrCreate on \"%s\": defaults must be an object",
@@ -787,7 +787,7 @@ static int create_values(cq_value **out, cq_model *m, const cq_find_or_create_op
             continue;
         if (cq_value_object_set(v, key, cq_value_copy(val)) != CQ_OK) {
             cq_value_free(v);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
     }
     *out = v;
@@ -816,7 +816,7 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     *out = NULL;
     if (rc != CQ_EUNIQUE)
         return rc;
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     int frc = cq_model_find_one(out, m,
                                 &(cq_find_opts){ .where = opts->where,
                                                  .transaction = opts->transaction,
@@ -824,7 +824,7 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     cq__db_clear(m->db);
@@ -841,12 +841,9 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
         *created_out = false;
     if (!out || !m)
         return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (!opts || cq_value_type_of(opts->where) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "%s on \"%s\" needs a where object",
                            wrap ? "findOrCreate" : "findCreateFind", m->name);
@@ -947,12 +944,9 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     if (!out || !m)
         return CQ_EINVALID;
     cq_db *db = m->db;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
     if (!is_identifier(fn))
         return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
@@ -965,7 +959,7 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
     int rc = st && (st->alias = cq__strdup(m->name)) && (st->count_alias = cq__strdup(fn))
                  ? CQ_OK
-                 : oom(db);
+                 : cq__db_oom(db);
     size_t ngroup = 0;
     for (const char *const *g = o.group; rc == CQ_OK && g && *g; g++, ngroup++) {
         long gi = cq__model_attr_index(m, *g);
@@ -975,12 +969,12 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
                             "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
         else if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
                  cq__stmt_add_group(st, m->attrs[gi].field) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK) {
         st->count = cq__expr_new(CQ__EX_AGG);
         if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         else {
             st->count->op = fn;
             st->count->distinct = o.distinct;
@@ -1009,7 +1003,7 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
             res.cells[res.ncols - 1] = NULL;
         *out = aggregate_value(a, fn, v, d);
         if (!*out)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     } else if (rc == CQ_OK) {
         /* one {group attributes..., fn: value} per group */
         cq_value *list = cq_value_array();
@@ -1031,7 +1025,7 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
             }
         }
         if (!list)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         *out = list;
     }
     cq__result_free(&res);
@@ -1065,7 +1059,7 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
     cq_value *w = cq_value_object();
     if (!w || cq_value_object_set(w, m->attrs[m->pk[0]].name, cq_value_copy(pk)) != CQ_OK) {
         cq_value_free(w);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     *out = w;
     return CQ_OK;
@@ -1144,10 +1138,10 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
     cq_value *param = rc == CQ_OK ? cq__attr_to_db(a, checked, cq_db_dialect(m->db)) : NULL;
     cq_value_free(checked);
     if (rc == CQ_OK && !param)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     cq_rows *rows = rc == CQ_OK ? cq__calloc(1, sizeof *rows) : NULL;
     if (rc == CQ_OK && !rows)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     cq__read_scope rs; /* a read: on a read server when the db has some */
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
         materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
@@ -1171,12 +1165,9 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
     if (!out || !m)
         return CQ_EINVALID;
     *out = NULL;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (cq_value_is_null(pk))
         return CQ_OK; /* Sequelize resolves null for a null key without a query */
     if (!opts) {
@@ -1203,29 +1194,7 @@ int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
         *out = 0;
     if (!out || !m)
         return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    cq__read_scope rs;
-    int rc =
-        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
-    cq__scoped sc;
-    bool scoped = false;
-    if (rc == CQ_OK) {
-        rc = cq__scope_find_opts(&sc, m, opts);
-        scoped = true;
-    }
-    if (rc == CQ_OK)
-        rc = cq__count(out, m, &sc.o, NULL);
-    else
-        *out = 0;
-    if (scoped)
-        cq__scoped_free(&sc);
-    cq__db_read_end(&rs);
-    return rc;
+    return scoped_read(m, opts, run_count, out);
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
@@ -1239,12 +1208,9 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
         return CQ_EINVALID;
     *rows_out = NULL;
     *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_find_opts co = opts ? *opts : (cq_find_opts){ 0 };
     co.limit = co.offset = 0;
     co.order = NULL;
@@ -1341,18 +1307,10 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
 
 int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
 {
-    if (!inst)
-        return CQ_EINVALID;
+    int trc = cq__instance_enter(inst, opts ? opts->transaction : NULL, "reload");
+    if (trc != CQ_OK)
+        return trc;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (inst->is_new)
-        return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
-                           m->name);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
@@ -1363,14 +1321,14 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.offset = 0;
     o.order = NULL;
     o.select = o.group = o.having = NULL; /* a reload reads the attributes */
-    int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
+    int rc = sel ? select_attrs(sel, m, &o) : cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = build_select(&st, m, &o, sel, false, NULL, NULL, SEL_DEFAULT, NULL);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);
     if (rc == CQ_OK && cq__stmt_and_where(st, w) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK && res.nrows == 0)
@@ -1405,12 +1363,12 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
     /* one multi-row INSERT, as Sequelize (a single statement needs no transaction) */
     size_t n = cq_value_size(values);
     cq_rows *rows = cq__calloc(1, sizeof *rows);
-    int rc = rows ? CQ_OK : oom(m->db);
+    int rc = rows ? CQ_OK : cq__db_oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         cq_instance *inst = NULL;
         rc = cq_model_build(&inst, m, cq_value_array_get(values, i));
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     bool hooks = !opts || opts->hooks != CQ_OFF;
     if (rc == CQ_OK && hooks) {
@@ -1495,7 +1453,7 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(*vals); k++) {
         cq_value *v = cq_value_copy(cq_value_object_value(*vals, k));
-        rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : oom(db);
+        rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : cq__db_oom(db);
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
@@ -1507,12 +1465,12 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
         }
         cq_value *v = cq_value_copy(inst->values[i]);
         if (!v || cq_value_object_set(*vals, name, v) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     size_t n = cq_value_size(*vals);
     const char **fields = rc == CQ_OK ? cq__calloc(n + 1, sizeof *fields) : NULL;
     if (rc == CQ_OK && !fields)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     for (size_t k = 0; fields && k < n; k++)
         fields[k] = cq_value_object_key(*vals, k);
     cq_hook_ctx ctx = { .instance = inst };
@@ -1539,7 +1497,7 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
             continue;
         cq_value *v = cq_value_copy(inst->values[i]);
         if (!v || cq_value_object_set(*vals, m->attrs[i].name, v) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     cq_instance_free(inst);
     cq__free(fields);
@@ -1573,6 +1531,23 @@ static int check_keys(cq_model *m, const cq_value *values)
     return CQ_OK;
 }
 
+/* The start of a bulk write on `m`: *count_out zeroed, the call entered, and a where required
+ * (v6 refuses a bulk write without one; an empty object names every row). */
+static int bulk_enter(int64_t *count_out, cq_model *m, const cq_txn *txn, bool has_where,
+                      const char *verb, const char *effect)
+{
+    if (count_out)
+        *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    int rc = cq__db_enter(m->db, txn);
+    if (rc == CQ_OK && !has_where)
+        rc = cq__db_fail(m->db, CQ_EINVALID,
+                         "%s on \"%s\" needs a where (an empty object %s every row)", verb, m->name,
+                         effect);
+    return rc;
+}
+
 /* v6 Model.update: validation (with its hooks), beforeBulkUpdate (may change the values and
  * the where), with individualHooks the rows found and each one's beforeUpdate (beforeSave),
  * the UPDATE (one per row when a hook changed a row differently), afterUpdate of each row,
@@ -1580,29 +1555,17 @@ static int check_keys(cq_model *m, const cq_value *values)
 int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
                     const cq_bulk_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "update on \"%s\" needs a where (an empty object updates every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "update", "updates");
+    if (trc != CQ_OK)
+        return trc;
     if (cq_value_type_of(values) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\" needs an object of values",
                            m->name);
     bool hooks = opts->hooks != CQ_OFF;
     cq_bulk_opts o = *opts;
     cq_value *vals = cq_value_copy(values);
-    int rc = vals ? CQ_OK : oom(m->db);
+    int rc = vals ? CQ_OK : cq__db_oom(m->db);
     if (!hooks ||
         (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
          !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_VALIDATION_FAILED) &&
@@ -1636,7 +1599,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         for (size_t k = 0; rc == CQ_OK && k < cq_value_size(vals); k++) {
             cq_value *v = cq_value_copy(cq_value_object_value(vals, k));
             rc = v ? cq__instance_store(rows->items[r], cq_value_object_key(vals, k), v)
-                   : oom(m->db);
+                   : cq__db_oom(m->db);
         }
     if (rc == CQ_OK && rows)
         rc = cq__hooks_run_many(m, CQ__H_BEFORE_UPDATE, rows->items, rows->n, NULL);
@@ -1677,7 +1640,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
 {
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = CQ_OK;
     size_t nvirtual = 0;
     cq_dialect d = cq_db_dialect(m->db);
@@ -1704,7 +1667,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
                              a->name);
         else if (cq__stmt_add_icol(st, a->field) != 0 ||
                  cq__stmt_add_ival(st, cq__attr_to_db(a, checked, d)) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         cq_value_free(checked);
     }
     if (rc == CQ_OK && m->updated_at >= 0 &&
@@ -1714,7 +1677,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
         cq_value *t = cq_value_text(now);
         if (!t || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], t, d)) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         cq_value_free(t);
     }
     if (rc == CQ_OK && st->nicols == 0 && nvirtual) {
@@ -1767,10 +1730,10 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         }
         if (!amount || cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0) {
             cq_value_free(amount);
-            return oom(db);
+            return cq__db_oom(db);
         }
         if (cq__stmt_add_ival(st, amount) != 0) /* takes amount, even failing */
-            return oom(db);
+            return cq__db_oom(db);
     }
     cq_dialect d = cq_db_dialect(db);
     if (!silent && m->updated_at >= 0) {
@@ -1781,35 +1744,25 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
                   cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], tv, d)) != 0;
         cq_value_free(tv);
         if (bad)
-            return oom(db);
+            return cq__db_oom(db);
     }
     if (m->version_attr >= 0 &&
         (cq__stmt_add_icol_op(st, m->attrs[m->version_attr].field, '+') != 0 ||
          cq__stmt_add_ival(st, cq_value_int(1)) != 0))
-        return oom(db);
+        return cq__db_oom(db);
     return CQ_OK;
 }
 
 static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fields, char op,
                            const cq_increment_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "increment on \"%s\" needs a where (an empty object moves every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "increment", "moves");
+    if (trc != CQ_OK)
+        return trc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = increment_set(st, m, fields, op, opts->by ? opts->by : 1, opts->silent);
     cq_bulk_opts bulk = { .where = opts->where,
                           .where_sql = opts->where_sql,
@@ -1837,12 +1790,9 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (opts && (opts->where || opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment of an instance of \"%s\" takes no where: it moves that row",
@@ -1852,12 +1802,12 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
                            "increment of an instance of \"%s\" that is not saved", m->name);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc =
         increment_set(st, m, fields, op, opts && opts->by ? opts->by : 1, opts && opts->silent);
     cq__expr *where = NULL;
     if (rc == CQ_OK && (rc = cq__where_pk(&where, inst, NULL)) == CQ_OK)
-        rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : oom(m->db);
+        rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : cq__db_oom(m->db);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -1883,7 +1833,7 @@ static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted)
     cq__expr *pe = NULL;
     int rc = cq__where_paranoid(&pe, m, NULL, deleted);
     if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     return rc;
 }
 
@@ -1902,9 +1852,9 @@ static int set_deleted_at(cq__stmt *st, cq_model *m, bool now_or_null)
         v = cq_value_null();
     }
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (cq__stmt_add_icol(st, a->field) != 0 || cq__stmt_add_ival(st, v) != 0)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     return CQ_OK;
 }
 
@@ -1945,22 +1895,10 @@ static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
 
 int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "destroy on \"%s\" needs a where (an empty object deletes every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "destroy", "deletes");
+    if (trc != CQ_OK)
+        return trc;
     if (opts->hooks == CQ_OFF)
         return destroy_run(count_out, m, opts);
     return bulk_hooked(count_out, m, opts, false, destroy_run);
@@ -1972,7 +1910,7 @@ static int destroy_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
     bool soft = m->deleted_at >= 0 && !opts->force;
     cq__stmt *st = cq__stmt_new(soft ? CQ__ST_UPDATE : CQ__ST_DELETE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = soft ? set_deleted_at(st, m, true) : CQ_OK;
     if (rc == CQ_OK && soft)
         rc = and_paranoid(st, m, false);
@@ -1985,14 +1923,9 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
         *count_out = 0;
     if (!m)
         return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     const cq_bulk_opts none = { 0 };
@@ -2006,7 +1939,7 @@ static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
     /* v6: UPDATE ... SET deletedAt = NULL WHERE <where> (no deletedAt condition) */
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = set_deleted_at(st, m, false);
     cq_bulk_opts o = opts ? *opts : (cq_bulk_opts){ 0 };
     o.scope = CQ_EMPTY_ARRAY; /* v6's restore takes no scope */
