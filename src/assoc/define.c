@@ -9,11 +9,6 @@
 #include "model/hooks.h"
 #include "core/util.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static const char *const method_names[] = { "", "belongsTo", "hasOne", "hasMany", "belongsToMany" };
 
 const char *cq_assoc_type_name(cq_assoc_type t)
@@ -108,11 +103,11 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->version_attr = m->version_attr;
     s->copy = cq__calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     bool bad = false;
     for (size_t i = 0; i < m->nattrs; i++)
         s->copy[i] = attr_dup(&m->attrs[i], &bad);
-    return bad ? oom(m->db) : CQ_OK;
+    return bad ? cq__db_oom(m->db) : CQ_OK;
 }
 
 static void snap_drop(attr_snap *s);
@@ -209,7 +204,7 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         /* add through the normal path (validates, names the column by the holder) */
         if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
                      sizeof *holder->attrs) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         cq__attr *a = &holder->attrs[holder->nattrs];
         memset(a, 0, sizeof *a);
         a->name = cq__strdup(gen.name);
@@ -226,11 +221,11 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         a->references_none = gen.references_none;
         holder->nattrs++;
         if (!a->name || !a->field)
-            return oom(db);
+            return cq__db_oom(db);
         if (o && o->on_delete && !(a->on_delete = upper_dup(o->on_delete)))
-            return oom(db);
+            return cq__db_oom(db);
         if (o && o->on_update && !(a->on_update = upper_dup(o->on_update)))
-            return oom(db);
+            return cq__db_oom(db);
         idx = (long)holder->nattrs - 1;
     }
     cq__attr *a = &holder->attrs[idx];
@@ -242,7 +237,7 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
             a->allow_null = o->allow_null;
         if (!a->default_value && !a->default_fn && o->default_value &&
             !(a->default_value = cq_value_copy(o->default_value)))
-            return oom(db);
+            return cq__db_oom(db);
         if (!a->default_value && !a->default_fn)
             a->default_fn = o->default_fn;
     }
@@ -258,7 +253,7 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         a->ref_model = cq__strdup(f->ref_model->name);
         a->ref_key = cq__strdup(f->ref_attr->name);
         if (!a->ref_model || !a->ref_key)
-            return oom(db);
+            return cq__db_oom(db);
     }
     if (want_ref && !a->references_none) {
         const char *del = f->on_delete     ? f->on_delete
@@ -266,9 +261,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
                                            : NULL;
         const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
         if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
-            return oom(db);
+            return cq__db_oom(db);
         if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
-            return oom(db);
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -356,7 +351,7 @@ static int register_assoc(cq_assoc *a)
 {
     cq_model *s = a->source;
     if (cq__grow((void **)&s->assocs, &s->assocs_cap, s->nassocs + 1, sizeof *s->assocs) != 0)
-        return oom(s->db);
+        return cq__db_oom(s->db);
     s->assocs[s->nassocs++] = a;
     return CQ_OK;
 }
@@ -373,7 +368,7 @@ static int resolve_alias(cq_assoc *a, const cq_assoc_opts *o)
                            "and belongsToMany",
                            a->source->name, method_names[a->type], a->target->name);
     if (rc != CQ_OK)
-        return oom(db);
+        return cq__db_oom(db);
     if (a->alias.is_aliased)
         for (size_t i = 0; i < a->source->nassocs; i++)
             if (strcmp(a->source->assocs[i]->alias.as, a->alias.as) == 0)
@@ -397,7 +392,7 @@ static int finish(cq_assoc **out, cq_assoc *a)
     int rc =
         cq__naming_accessors_make(&a->acc, cq__assoc_kind(a), a->alias.singular, a->alias.plural);
     if (rc != CQ_OK)
-        return oom(db);
+        return cq__db_oom(db);
     rc = register_assoc(a);
     if (rc == CQ_OK && out)
         *out = a;
@@ -465,7 +460,7 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 /* CQ_ENOMEM from a layer that has no db to report on (naming) gets its record here. */
 static int reported(cq_db *db, int rc)
 {
-    return rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK ? oom(db) : rc;
+    return rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK ? cq__db_oom(db) : rc;
 }
 
 /* An association changes both models (a foreign key, accessors), so it too must come before
@@ -502,7 +497,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                            "instead");
     cq_assoc *a = assoc_new(source, target, type, &o);
     if (!a)
-        return oom(db);
+        return cq__db_oom(db);
     cq_model *holder = type == CQ_BELONGS_TO ? source : target;
     attr_snap snap = { 0 };
     char *fk = NULL;
@@ -552,7 +547,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         }
         if (given || declared) {
             fk = cq__strdup(given ? given : declared);
-            rc = fk ? CQ_OK : oom(db);
+            rc = fk ? CQ_OK : cq__db_oom(db);
             if (declared && rc == CQ_OK) {
                 /* names the association, the attribute and the key, so two associations
                  * reusing one attribute give two different lines */
@@ -584,7 +579,7 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         else if (rc != CQ_OK && rc != CQ_ENOMEM)
             ; /* already set */
         else if (rc == CQ_ENOMEM)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK) {
         fk_spec f = { .name = fk,
@@ -610,16 +605,16 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         else
             a->source_key = cq__strdup(ref_attr->name);
         if (!a->target_key && !a->source_key)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
     cq__free(fk);
     if (rc != CQ_OK) {
-        cq_error keep = *cq__last_error();
+        cq_error keep = cq__err_save();
         snap_restore(&snap);
         cq__assoc_free(a);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     snap_drop(&snap);
@@ -721,7 +716,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
     if (idx < 0) {
         if (cq__grow((void **)&through->attrs, &through->attrs_cap, through->nattrs + 1,
                      sizeof *through->attrs) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         cq__attr *a = &through->attrs[through->nattrs];
         memset(a, 0, sizeof *a);
         a->name = cq__strdup(name);
@@ -730,7 +725,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         a->allow_null = attr_opts ? attr_opts->allow_null : CQ_DEFAULT;
         through->nattrs++;
         if (!a->name || !a->field)
-            return oom(db);
+            return cq__db_oom(db);
         idx = (long)through->nattrs - 1;
     }
     cq__attr *a = &through->attrs[idx];
@@ -747,16 +742,16 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         a->ref_key = cq__strdup(ref_attr->name);
         a->references_none = false;
         if (!a->ref_model || !a->ref_key)
-            return oom(db);
+            return cq__db_oom(db);
         const char *acts[2] = { o->on_delete, o->on_update };
         char **slots[2] = { &a->on_delete, &a->on_update };
         for (int k = 0; k < 2; k++) {
             if (acts[k] && (assoc_first || !*slots[k])) {
                 cq__free(*slots[k]);
                 if (!(*slots[k] = upper_dup(acts[k])))
-                    return oom(db);
+                    return cq__db_oom(db);
             } else if (!*slots[k] && !(*slots[k] = cq__strdup("CASCADE")))
-                return oom(db);
+                return cq__db_oom(db);
         }
     } else {
         cq__free(a->ref_model);
@@ -821,6 +816,173 @@ static int define_btm(cq_assoc **out, cq_model *source, cq_model *target, const 
     return define_hooked(out, source, target, CQ_BELONGS_TO_MANY, opts);
 }
 
+/* belongsToMany's own argument checks (after check_common()). */
+static int btm_check(cq_model *source, cq_model *target, const cq_assoc_opts *o)
+{
+    cq_db *db = source->db;
+    if (!o->through && !o->through_model)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "%s.belongsToMany(%s) requires through option, pass either a string "
+                           "or a model",
+                           source->name, target->name);
+    if (o->through_model && o->through_model->db != db)
+        return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
+                           source->name, target->name);
+    if (source == target && !o->as && !o->as_plural)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "'as' must be defined for many-to-many self-associations");
+    if (o->through_scope && cq_value_type_of(o->through_scope) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
+                           source->name, target->name);
+    return CQ_OK;
+}
+
+/* The target's belongsToMany back to `source` over the same join model, if any: as in v6, an
+ * association already paired pairs again (a second Post->Tag association over the same join
+ * model takes the Tag side's key). */
+static cq_assoc *btm_paired(cq_model *source, cq_model *target, cq_model *through)
+{
+    cq_assoc *paired = NULL;
+    for (size_t i = 0; i < target->nassocs; i++) {
+        cq_assoc *t = target->assocs[i];
+        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source)
+            paired = t;
+    }
+    return paired;
+}
+
+/* The join model's two key names: given, taken from the paired side, or derived (v6's
+ * naming); *fk and *other to free. */
+static int btm_name_keys(char **fk, char **other, cq_assoc *a, const cq_assoc_opts *o,
+                         const cq__attr *src_key, const cq__attr *tgt_key, const cq_assoc *paired)
+{
+    cq_model *source = a->source, *target = a->target;
+    cq_db *db = source->db;
+    const char *given = o->foreign_key        ? o->foreign_key
+                        : o->foreign_key_attr ? o->foreign_key_attr->name
+                                              : NULL;
+    int rc = CQ_OK;
+    if (given)
+        rc = (*fk = cq__strdup(given)) ? CQ_OK : cq__db_oom(db);
+    else
+        rc = cq__naming_fk_belongs_to_many(fk, source->singular, src_key->name);
+    if (rc == CQ_OK) {
+        given = o->other_key ? o->other_key : o->other_key_attr ? o->other_key_attr->name : NULL;
+        a->other_key_default = !given;
+        if (given)
+            rc = (*other = cq__strdup(given)) ? CQ_OK : cq__db_oom(db);
+        else if (paired)
+            rc = (*other = cq__strdup(paired->fk)) ? CQ_OK : cq__db_oom(db);
+        else
+            rc = cq__naming_other_key_belongs_to_many(other, NULL, source == target, a->alias.as,
+                                                      target->singular, tgt_key->name);
+    }
+    if (rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK)
+        rc = cq__db_oom(db); /* the naming functions have no db to report on */
+    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
+        rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
+                         source->name, target->name);
+    return rc;
+}
+
+/* The join model keeps a primary key the user declared; a generated id is dropped. Returns
+ * whether the user declared one (other than the two keys). */
+static bool btm_keep_user_pk(cq_model *through, const char *fk, const char *other)
+{
+    bool user_pk = false;
+    for (size_t i = 0; i < through->nattrs; i++) {
+        if (!through->attrs[i].primary_key)
+            continue;
+        bool key_col =
+            strcmp(through->attrs[i].name, fk) == 0 || strcmp(through->attrs[i].name, other) == 0;
+        if (through->attrs[i].generated && !key_col) {
+            remove_attr(through, i);
+            i--;
+        } else if (!key_col) {
+            user_pk = true;
+        }
+    }
+    return user_pk;
+}
+
+/* v6's pitfall: two self-associations on one join model with default keys collapse both keys
+ * into one column. A warning, best effort. */
+static void btm_warn_one_column(const cq_assoc *a, const cq_model *through, const char *fk)
+{
+    char *msg = cq__asprintf("%s.belongsToMany(%s%s%s%s): the foreign key and the other key "
+                             "are the same column, %s.%s; give foreignKey and otherKey "
+                             "explicitly on both sides",
+                             a->source->name, a->target->name, a->alias.is_aliased ? ", as \"" : "",
+                             a->alias.is_aliased ? a->alias.as : "",
+                             a->alias.is_aliased ? "\"" : "", through->name, fk);
+    if (msg)
+        cq__session_warn(&a->source->db->s, msg);
+    cq__free(msg);
+}
+
+/* With a user primary key, the two keys get a composite unique key (v6's `unique` option of
+ * the through, default on). */
+static int btm_unique(cq_model *through, const cq_assoc_opts *o, const char *fk, const char *other)
+{
+    char *uname = o->unique_key ? cq__strdup(o->unique_key)
+                                : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);
+    const char *keys[2] = { fk, other };
+    for (int k = 0; uname && k < 2; k++) {
+        cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
+        cq__free(ka->unique_name);
+        ka->unique_name = cq__strdup(uname);
+        ka->unique = true;
+    }
+    int rc = uname ? CQ_OK : cq__db_oom(through->db);
+    cq__free(uname);
+    return rc;
+}
+
+/* The join model's shape for `a`: the paired side's derived key renamed, the generated id
+ * dropped, both keys added, the unique key; `a` takes fk and other on success. */
+static int btm_shape_through(cq_assoc *a, cq_model *through, const cq_assoc_opts *o,
+                             const cq__attr *src_key, const cq__attr *tgt_key, cq_assoc *paired,
+                             char **paired_old_other)
+{
+    cq_db *db = a->source->db;
+    char *fk = NULL, *other = NULL;
+    int rc = btm_name_keys(&fk, &other, a, o, src_key, tgt_key, paired);
+    /* (before looking for a user primary key: the column removed here was one of the keys) */
+    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
+        /* pairing renames the other side's derived otherKey to this side's foreignKey */
+        long old = cq__model_attr_index(through, paired->other_key);
+        if (old >= 0)
+            remove_attr(through, (size_t)old);
+        *paired_old_other = paired->other_key;
+        paired->other_key = cq__strdup(fk);
+        if (!paired->other_key)
+            rc = cq__db_oom(db);
+    }
+    bool user_pk = rc == CQ_OK && btm_keep_user_pk(through, fk, other);
+    if (rc == CQ_OK && strcmp(fk, other) == 0)
+        btm_warn_one_column(a, through, fk);
+    if (rc == CQ_OK)
+        rc = join_key(through, fk, o->foreign_key_attr, src_key, a->source, o, a->constraints,
+                      !user_pk, true);
+    if (rc == CQ_OK)
+        rc = join_key(through, other, o->other_key_attr, tgt_key, a->target, o, a->constraints,
+                      !user_pk, false);
+    if (rc == CQ_OK)
+        rc = cq__model_check_names(through);
+    if (rc == CQ_OK && user_pk && o->through_unique != CQ_OFF)
+        rc = btm_unique(through, o, fk, other);
+    if (rc == CQ_OK)
+        rc = cq__model_refresh_pk(through);
+    if (rc == CQ_OK) {
+        a->fk = fk;
+        a->other_key = other;
+        fk = other = NULL;
+    }
+    cq__free(fk);
+    cq__free(other);
+    return rc;
+}
+
 static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                            const cq_assoc_opts *opts)
 {
@@ -833,34 +995,21 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
     rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
+    if (rc == CQ_OK)
+        rc = btm_check(source, target, &o);
     if (rc != CQ_OK)
         return rc;
-    if (!o.through && !o.through_model)
-        return cq__db_fail(db, CQ_EASSOC,
-                           "%s.belongsToMany(%s) requires through option, pass either a string "
-                           "or a model",
-                           source->name, target->name);
-    if (o.through_model && o.through_model->db != db)
-        return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
-                           source->name, target->name);
-    if (source == target && !o.as && !o.as_plural)
-        return cq__db_fail(db, CQ_EASSOC,
-                           "'as' must be defined for many-to-many self-associations");
-    if (o.through_scope && cq_value_type_of(o.through_scope) != CQ_VALUE_OBJECT)
-        return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
-                           source->name, target->name);
     cq_assoc *a = assoc_new(source, target, CQ_BELONGS_TO_MANY, &o);
     if (!a)
-        return oom(db);
+        return cq__db_oom(db);
     if (o.through_scope && !(a->through_scope = cq_value_copy(o.through_scope))) {
         cq__assoc_free(a);
-        return oom(db);
+        return cq__db_oom(db);
     }
     const cq__attr *src_key = NULL, *tgt_key = NULL;
     cq_model *through = NULL;
     bool created = false;
     attr_snap snap = { 0 };
-    char *fk = NULL, *other = NULL;
     char *paired_old_other = NULL;
     cq_assoc *paired = NULL;
     rc = resolve_alias(a, &o);
@@ -874,130 +1023,31 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         rc = resolve_through(&through, &created, source, &o);
     if (rc == CQ_OK && !created)
         rc = snap_take(&snap, through);
-    for (size_t i = 0; rc == CQ_OK && i < target->nassocs; i++) {
-        cq_assoc *t = target->assocs[i];
-        /* as in v6, an association already paired pairs again (a second Post->Tag association
-         * over the same join model takes the Tag side's key) */
-        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source)
-            paired = t;
-    }
     if (rc == CQ_OK) {
-        const char *given = o.foreign_key        ? o.foreign_key
-                            : o.foreign_key_attr ? o.foreign_key_attr->name
-                                                 : NULL;
-        if (given)
-            rc = (fk = cq__strdup(given)) ? CQ_OK : oom(db);
-        else
-            rc = cq__naming_fk_belongs_to_many(&fk, source->singular, src_key->name);
+        paired = btm_paired(source, target, through);
+        rc = btm_shape_through(a, through, &o, src_key, tgt_key, paired, &paired_old_other);
     }
-    if (rc == CQ_OK) {
-        const char *given = o.other_key        ? o.other_key
-                            : o.other_key_attr ? o.other_key_attr->name
-                                               : NULL;
-        a->other_key_default = !given;
-        if (given)
-            rc = (other = cq__strdup(given)) ? CQ_OK : oom(db);
-        else if (paired)
-            rc = (other = cq__strdup(paired->fk)) ? CQ_OK : oom(db);
-        else
-            rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
-                                                      target->singular, tgt_key->name);
-    }
-    if (rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK)
-        rc = oom(db); /* the naming functions have no db to report on */
-    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
-        rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
-                         source->name, target->name);
-    /* (before looking for a user primary key: the column removed here was one of the keys) */
-    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
-        /* pairing renames the other side's derived otherKey to this side's foreignKey */
-        long old = cq__model_attr_index(through, paired->other_key);
-        if (old >= 0)
-            remove_attr(through, (size_t)old);
-        paired_old_other = paired->other_key;
-        paired->other_key = cq__strdup(fk);
-        if (!paired->other_key)
-            rc = oom(db);
-    }
-    /* the join model keeps a primary key the user declared; a generated id is dropped */
-    bool user_pk = false;
-    if (rc == CQ_OK) {
-        for (size_t i = 0; i < through->nattrs; i++) {
-            if (!through->attrs[i].primary_key)
-                continue;
-            bool key_col = strcmp(through->attrs[i].name, fk) == 0 ||
-                           strcmp(through->attrs[i].name, other) == 0;
-            if (through->attrs[i].generated && !key_col) {
-                remove_attr(through, i);
-                i--;
-            } else if (!key_col) {
-                user_pk = true;
-            }
-        }
-    }
-    if (rc == CQ_OK && strcmp(fk, other) == 0) {
-        /* v6's pitfall: two self-associations on one join model with default keys collapse
-         * both keys into one column */
-        char *msg = cq__asprintf("%s.belongsToMany(%s%s%s%s): the foreign key and the other key "
-                                 "are the same column, %s.%s; give foreignKey and otherKey "
-                                 "explicitly on both sides",
-                                 source->name, target->name, a->alias.is_aliased ? ", as \"" : "",
-                                 a->alias.is_aliased ? a->alias.as : "",
-                                 a->alias.is_aliased ? "\"" : "", through->name, fk);
-        if (msg) /* a warning is best effort */
-            cq__session_warn(&db->s, msg);
-        cq__free(msg);
-    }
-    if (rc == CQ_OK)
-        rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
-                      !user_pk, true);
-    if (rc == CQ_OK)
-        rc = join_key(through, other, o.other_key_attr, tgt_key, target, &o, a->constraints,
-                      !user_pk, false);
-    if (rc == CQ_OK)
-        rc = cq__model_check_names(through);
-    if (rc == CQ_OK && user_pk && o.through_unique != CQ_OFF) {
-        char *uname = o.unique_key ? cq__strdup(o.unique_key)
-                                   : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);
-        const char *keys[2] = { fk, other };
-        for (int k = 0; uname && k < 2; k++) {
-            cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
-            cq__free(ka->unique_name);
-            ka->unique_name = cq__strdup(uname);
-            ka->unique = true;
-        }
-        rc = uname ? CQ_OK : oom(db);
-        cq__free(uname);
-    }
-    if (rc == CQ_OK)
-        rc = cq__model_refresh_pk(through);
     if (rc == CQ_OK) {
         a->through = through;
-        a->fk = fk;
-        a->other_key = other;
-        fk = other = NULL;
         a->source_key = cq__strdup(src_key->name);
         a->target_key = cq__strdup(tgt_key->name);
         if (!a->source_key || !a->target_key)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    cq__free(fk);
-    cq__free(other);
     if (rc != CQ_OK) {
-        cq_error keep = *cq__last_error();
+        cq_error keep = cq__err_save();
         if (paired_old_other) {
             cq__free(paired->other_key);
             paired->other_key = paired_old_other;
-            paired_old_other = NULL;
         }
         if (created)
             undefine_model(db, through);
         else
             snap_restore(&snap);
         cq__assoc_free(a);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     cq__free(paired_old_other);
@@ -1023,9 +1073,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
 
 size_t cq_model_assoc_count(const cq_model *m)
 {
-    if (!m)
-        return 0;
-    return m->nassocs;
+    return m ? m->nassocs : 0;
 }
 
 cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i)
@@ -1048,100 +1096,72 @@ cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 
 cq_assoc_type cq_assoc_type_of(const cq_assoc *a)
 {
-    if (!a)
-        return (cq_assoc_type)0;
-    return a->type;
+    return a ? a->type : (cq_assoc_type)0;
 }
 
 cq_model *cq_assoc_source(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->source;
+    return a ? a->source : NULL;
 }
 
 cq_model *cq_assoc_target(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->target;
+    return a ? a->target : NULL;
 }
 
 const char *cq_assoc_as(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.as;
+    return a ? a->alias.as : NULL;
 }
 
 const char *cq_assoc_singular(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.singular;
+    return a ? a->alias.singular : NULL;
 }
 
 const char *cq_assoc_plural(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.plural;
+    return a ? a->alias.plural : NULL;
 }
 
 bool cq_assoc_is_aliased(const cq_assoc *a)
 {
-    if (!a)
-        return false;
-    return a->alias.is_aliased;
+    return a ? a->alias.is_aliased : false;
 }
 
 const char *cq_assoc_foreign_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->fk;
+    return a ? a->fk : NULL;
 }
 
 const char *cq_assoc_source_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->source_key;
+    return a ? a->source_key : NULL;
 }
 
 const char *cq_assoc_target_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->target_key;
+    return a ? a->target_key : NULL;
 }
 
 const char *cq_assoc_other_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->other_key;
+    return a ? a->other_key : NULL;
 }
 
 cq_model *cq_assoc_through(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->through;
+    return a ? a->through : NULL;
 }
 
 const cq_value *cq_assoc_scope(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->scope;
+    return a ? a->scope : NULL;
 }
 
 const cq_value *cq_assoc_through_scope(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->through_scope;
+    return a ? a->through_scope : NULL;
 }
 
 const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind)
