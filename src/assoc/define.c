@@ -175,6 +175,87 @@ static char *upper_dup(const char *s)
     return d;
 }
 
+/* A new foreign-key attribute on `holder`, typed like the key it references unless the
+ * options say otherwise (associations.md 1.2). */
+static int add_fk_attr(cq_model *holder, const fk_spec *f)
+{
+    cq_db *db = holder->db;
+    const cq_attr *o = f->attr_opts;
+    cq_attr gen = { 0 };
+    if (o)
+        gen = *o;
+    gen.name = f->name;
+    gen.type = f->key_type ? f->key_type : (o && o->type ? o->type : f->ref_attr->type);
+    if (!(o && o->type) && !f->key_type) {
+        gen.length = f->ref_attr->length;
+        gen.precision = f->ref_attr->precision;
+        gen.scale = f->ref_attr->scale;
+    }
+    gen.primary_key = false;
+    gen.auto_increment = false;
+    gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
+    gen.references_model = NULL;
+    gen.references_model_handle = NULL;
+    gen.on_delete = NULL;
+    gen.on_update = NULL;
+    gen.unique = o ? o->unique : false;
+    /* add through the normal path (validates, names the column by the holder) */
+    if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
+                 sizeof *holder->attrs) != 0)
+        return cq__db_oom(db);
+    cq__attr *a = &holder->attrs[holder->nattrs];
+    memset(a, 0, sizeof *a);
+    a->name = cq__strdup(gen.name);
+    a->field = cq__naming_field_name(gen.name, gen.field, holder->underscored);
+    a->type = gen.type;
+    a->length = gen.length;
+    a->precision = gen.precision;
+    a->scale = gen.scale;
+    a->allow_null = gen.allow_null;
+    a->unique = gen.unique || gen.unique_name;
+    a->unique_name = gen.unique_name ? cq__strdup(gen.unique_name) : NULL;
+    a->default_value = gen.default_value ? cq_value_copy(gen.default_value) : NULL;
+    a->default_fn = gen.default_fn;
+    a->references_none = gen.references_none;
+    holder->nattrs++;
+    if (!a->name || !a->field)
+        return cq__db_oom(db);
+    if (o && o->on_delete && !(a->on_delete = upper_dup(o->on_delete)))
+        return cq__db_oom(db);
+    if (o && o->on_update && !(a->on_update = upper_dup(o->on_update)))
+        return cq__db_oom(db);
+    return CQ_OK;
+}
+
+/* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller gave
+ * an action or foreignKeyConstraint explicitly even with constraints off (associations.md
+ * 1.2). */
+static int fk_references(cq__attr *a, const fk_spec *f, bool nullable, cq_db *db)
+{
+    bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
+    /* a key that is one part of a composite primary key cannot be referenced on its own:
+     * the column is still added, without REFERENCES (sync.md section 7) */
+    if (f->ref_attr->primary_key && f->ref_model->npk > 1)
+        want_ref = false;
+    if (!want_ref || a->references_none)
+        return CQ_OK;
+    if (!a->ref_model) {
+        a->ref_model = cq__strdup(f->ref_model->name);
+        a->ref_key = cq__strdup(f->ref_attr->name);
+        if (!a->ref_model || !a->ref_key)
+            return cq__db_oom(db);
+    }
+    const char *del = f->on_delete     ? f->on_delete
+                      : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
+                                       : NULL;
+    const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
+    if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
+        return cq__db_oom(db);
+    if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
+        return cq__db_oom(db);
+    return CQ_OK;
+}
+
 /* Adds (or merges into) the foreign-key attribute on `holder` (associations.md 1.2). */
 static int inject_fk(cq_model *holder, const fk_spec *f)
 {
@@ -182,50 +263,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
     long idx = cq__model_attr_index(holder, f->name);
     bool exists = idx >= 0;
     if (!exists) {
-        const cq_attr *o = f->attr_opts;
-        cq_attr gen = { 0 };
-        if (o)
-            gen = *o;
-        gen.name = f->name;
-        gen.type = f->key_type ? f->key_type : (o && o->type ? o->type : f->ref_attr->type);
-        if (!(o && o->type) && !f->key_type) {
-            gen.length = f->ref_attr->length;
-            gen.precision = f->ref_attr->precision;
-            gen.scale = f->ref_attr->scale;
-        }
-        gen.primary_key = false;
-        gen.auto_increment = false;
-        gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
-        gen.references_model = NULL;
-        gen.references_model_handle = NULL;
-        gen.on_delete = NULL;
-        gen.on_update = NULL;
-        gen.unique = o ? o->unique : false;
-        /* add through the normal path (validates, names the column by the holder) */
-        if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
-                     sizeof *holder->attrs) != 0)
-            return cq__db_oom(db);
-        cq__attr *a = &holder->attrs[holder->nattrs];
-        memset(a, 0, sizeof *a);
-        a->name = cq__strdup(gen.name);
-        a->field = cq__naming_field_name(gen.name, gen.field, holder->underscored);
-        a->type = gen.type;
-        a->length = gen.length;
-        a->precision = gen.precision;
-        a->scale = gen.scale;
-        a->allow_null = gen.allow_null;
-        a->unique = gen.unique || gen.unique_name;
-        a->unique_name = gen.unique_name ? cq__strdup(gen.unique_name) : NULL;
-        a->default_value = gen.default_value ? cq_value_copy(gen.default_value) : NULL;
-        a->default_fn = gen.default_fn;
-        a->references_none = gen.references_none;
-        holder->nattrs++;
-        if (!a->name || !a->field)
-            return cq__db_oom(db);
-        if (o && o->on_delete && !(a->on_delete = upper_dup(o->on_delete)))
-            return cq__db_oom(db);
-        if (o && o->on_update && !(a->on_update = upper_dup(o->on_update)))
-            return cq__db_oom(db);
+        int rc = add_fk_attr(holder, f);
+        if (rc != CQ_OK)
+            return rc;
         idx = (long)holder->nattrs - 1;
     }
     cq__attr *a = &holder->attrs[idx];
@@ -241,31 +281,7 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
         if (!a->default_value && !a->default_fn)
             a->default_fn = o->default_fn;
     }
-    /* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller
-     * gave an action or foreignKeyConstraint explicitly even with constraints off
-     * (associations.md 1.2). */
-    bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
-    /* a key that is one part of a composite primary key cannot be referenced on its own:
-     * the column is still added, without REFERENCES (sync.md section 7) */
-    if (f->ref_attr->primary_key && f->ref_model->npk > 1)
-        want_ref = false;
-    if (want_ref && !a->references_none && !a->ref_model) {
-        a->ref_model = cq__strdup(f->ref_model->name);
-        a->ref_key = cq__strdup(f->ref_attr->name);
-        if (!a->ref_model || !a->ref_key)
-            return cq__db_oom(db);
-    }
-    if (want_ref && !a->references_none) {
-        const char *del = f->on_delete     ? f->on_delete
-                          : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
-                                           : NULL;
-        const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
-        if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
-            return cq__db_oom(db);
-        if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
-            return cq__db_oom(db);
-    }
-    return CQ_OK;
+    return fk_references(a, f, nullable, db);
 }
 
 static bool valid_action(const char *a)
@@ -477,6 +493,116 @@ static int frozen_check(cq_model *source, cq_model *target, const char *kind,
     return cq__db_check_unfrozen(source->db, what);
 }
 
+/* The key a belongsTo (the target's targetKey) or hasOne/hasMany (the source's sourceKey)
+ * references; a key the caller named must be the primary key or unique. */
+static int single_ref_attr(const cq__attr **out, const cq_assoc *a, const cq_assoc_opts *o)
+{
+    cq_model *source = a->source, *target = a->target;
+    bool bt = a->type == CQ_BELONGS_TO;
+    cq_model *ref_model = bt ? target : source;
+    const char *pk = cq_model_primary_key(ref_model);
+    const char *given = bt ? o->target_key : o->source_key;
+    int rc = key_attr(out, ref_model, given ? given : pk, bt ? "targetKey" : "sourceKey");
+    if (rc != CQ_OK || !given || (*out)->primary_key || (*out)->unique)
+        return rc;
+    if (bt)
+        return cq__db_fail(source->db, CQ_EASSOC,
+                           "%s.belongsTo(%s): targetKey \"%s\" is neither the primary key nor "
+                           "unique, so it cannot be referenced",
+                           source->name, target->name, (*out)->name);
+    return cq__db_fail(source->db, CQ_EASSOC,
+                       "%s.%s(%s): sourceKey \"%s\" is neither the primary key nor unique, so "
+                       "it cannot be referenced",
+                       source->name, method_names[a->type], target->name, (*out)->name);
+}
+
+/* The warnings of a foreign key reused from a declared reference: several candidates (none
+ * reused), or the one reused (naming the association, the attribute and the key, so two
+ * associations reusing one attribute give two different lines). Best effort. */
+static void warn_declared(const cq_assoc *a, const cq_model *holder, const cq_model *ref_model,
+                          const cq__attr *ref_attr, const char *declared, int ndeclared)
+{
+    const cq_model *source = a->source, *target = a->target;
+    char *msg = NULL;
+    if (ndeclared > 1)
+        msg = cq__asprintf("%s.%s(%s): %d attributes of %s already reference %s.%s; "
+                           "none is reused as the foreign key (name one with the "
+                           "foreignKey option)",
+                           source->name, method_names[a->type], target->name, ndeclared,
+                           holder->name, ref_model->name, ref_attr->name);
+    else if (declared)
+        msg = cq__asprintf("%s.%s(%s%s%s%s): reuses %s.%s as its foreign key (declared with a "
+                           "reference to %s.%s); no column is added",
+                           source->name, method_names[a->type], target->name,
+                           a->alias.is_aliased ? ", as \"" : "",
+                           a->alias.is_aliased ? a->alias.as : "", a->alias.is_aliased ? "\"" : "",
+                           holder->name, declared, ref_model->name, ref_attr->name);
+    if (msg)
+        cq__session_warn(&source->db->s, msg);
+    cq__free(msg);
+}
+
+/* The foreign-key name of a belongsTo/hasOne/hasMany: given, an attribute of the holder that
+ * already references the key, or v6's derived name; *fk to free. */
+static int single_fk_name(char **fk, const cq_assoc *a, const cq_assoc_opts *o, cq_model *holder,
+                          cq_model *ref_model, const cq__attr *ref_attr)
+{
+    cq_model *source = a->source, *target = a->target;
+    cq_db *db = source->db;
+    const char *given = o->foreign_key        ? o->foreign_key
+                        : o->foreign_key_attr ? o->foreign_key_attr->name
+                                              : NULL;
+    const char *pk = cq_model_primary_key(ref_model);
+    const char *as = a->alias.is_aliased ? a->alias.as : NULL;
+    int ndeclared = 0;
+    const char *declared =
+        given ? NULL : declared_reference(holder, ref_model, ref_attr, &ndeclared);
+    if (ndeclared > 1)
+        warn_declared(a, holder, ref_model, ref_attr, NULL, ndeclared);
+    int rc;
+    if (given || declared) {
+        *fk = cq__strdup(given ? given : declared);
+        rc = *fk ? CQ_OK : cq__db_oom(db);
+        if (declared && rc == CQ_OK)
+            warn_declared(a, holder, ref_model, ref_attr, declared, 1);
+    } else if (a->type == CQ_BELONGS_TO) {
+        rc = cq__naming_fk_belongs_to(fk, as, target->singular, pk);
+    } else if (a->type == CQ_HAS_ONE) {
+        rc = cq__naming_fk_has_one(fk, NULL, as, source->name, pk);
+    } else {
+        rc = cq__naming_fk_has_many(fk, source->singular, pk);
+    }
+    if (rc == CQ_EINVALID)
+        rc = cq__db_fail(db, CQ_EASSOC,
+                         "%s.%s(%s): cannot name the foreign key: %s has no "
+                         "primary key",
+                         source->name, method_names[a->type], target->name, ref_model->name);
+    else if (rc == CQ_ENOMEM)
+        rc = cq__db_oom(db);
+    return rc;
+}
+
+/* Adds the foreign key `fk` of `a` to `holder` (or merges it into the attribute there). */
+static int single_inject(const cq_assoc *a, const cq_assoc_opts *o, cq_model *holder,
+                         cq_model *ref_model, const cq__attr *ref_attr, const char *fk)
+{
+    fk_spec f = { .name = fk,
+                  .attr_opts = o->foreign_key_attr,
+                  .ref_attr = ref_attr,
+                  .ref_model = ref_model,
+                  .key_type = o->key_type,
+                  .constraints = a->constraints,
+                  .fk_constraint = o->foreign_key_constraint == CQ_ON,
+                  .on_delete = o->on_delete,
+                  .on_update = o->on_update,
+                  .null_delete = "SET NULL",
+                  .notnull_delete = a->type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
+    int rc = inject_fk(holder, &f);
+    if (rc == CQ_OK) /* the key may clash with a column by case, or be too long */
+        rc = cq__model_check_names(holder);
+    return rc;
+}
+
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
                                  cq_assoc_type type, const cq_assoc_opts *opts)
 {
@@ -499,104 +625,19 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
     if (!a)
         return cq__db_oom(db);
     cq_model *holder = type == CQ_BELONGS_TO ? source : target;
+    cq_model *ref_model = type == CQ_BELONGS_TO ? target : source;
     attr_snap snap = { 0 };
     char *fk = NULL;
+    const cq__attr *ref_attr = NULL;
     rc = resolve_alias(a, &o);
     if (rc == CQ_OK)
         rc = snap_take(&snap, holder);
-    /* the referenced key: target's targetKey for belongsTo, source's sourceKey otherwise */
-    const cq__attr *ref_attr = NULL;
-    cq_model *ref_model = type == CQ_BELONGS_TO ? target : source;
-    if (rc == CQ_OK) {
-        const char *pk = cq_model_primary_key(ref_model);
-        if (type == CQ_BELONGS_TO)
-            rc = key_attr(&ref_attr, target, o.target_key ? o.target_key : pk, "targetKey");
-        else
-            rc = key_attr(&ref_attr, source, o.source_key ? o.source_key : pk, "sourceKey");
-    }
-    if (rc == CQ_OK && type != CQ_BELONGS_TO && o.source_key && !ref_attr->primary_key &&
-        !ref_attr->unique)
-        rc = cq__db_fail(db, CQ_EASSOC,
-                         "%s.%s(%s): sourceKey \"%s\" is neither the primary key nor unique, so "
-                         "it cannot be referenced",
-                         source->name, method_names[type], target->name, ref_attr->name);
-    if (rc == CQ_OK && type == CQ_BELONGS_TO && o.target_key && !ref_attr->primary_key &&
-        !ref_attr->unique)
-        rc = cq__db_fail(db, CQ_EASSOC,
-                         "%s.belongsTo(%s): targetKey \"%s\" is neither the primary key nor "
-                         "unique, so it cannot be referenced",
-                         source->name, target->name, ref_attr->name);
-    /* the foreign-key name */
-    if (rc == CQ_OK) {
-        const char *given = o.foreign_key        ? o.foreign_key
-                            : o.foreign_key_attr ? o.foreign_key_attr->name
-                                                 : NULL;
-        const char *pk = cq_model_primary_key(ref_model);
-        int ndeclared = 0;
-        const char *declared =
-            given ? NULL : declared_reference(holder, ref_model, ref_attr, &ndeclared);
-        if (ndeclared > 1) {
-            char *msg = cq__asprintf("%s.%s(%s): %d attributes of %s already reference %s.%s; "
-                                     "none is reused as the foreign key (name one with the "
-                                     "foreignKey option)",
-                                     source->name, method_names[type], target->name, ndeclared,
-                                     holder->name, ref_model->name, ref_attr->name);
-            if (msg) /* a warning is best effort */
-                cq__session_warn(&db->s, msg);
-            cq__free(msg);
-        }
-        if (given || declared) {
-            fk = cq__strdup(given ? given : declared);
-            rc = fk ? CQ_OK : cq__db_oom(db);
-            if (declared && rc == CQ_OK) {
-                /* names the association, the attribute and the key, so two associations
-                 * reusing one attribute give two different lines */
-                char *msg = cq__asprintf(
-                    "%s.%s(%s%s%s%s): reuses %s.%s as its foreign key (declared with a "
-                    "reference to %s.%s); no column is added",
-                    source->name, method_names[type], target->name,
-                    a->alias.is_aliased ? ", as \"" : "", a->alias.is_aliased ? a->alias.as : "",
-                    a->alias.is_aliased ? "\"" : "", holder->name, declared, ref_model->name,
-                    ref_attr->name);
-                if (msg) /* a warning is best effort */
-                    cq__session_warn(&db->s, msg);
-                cq__free(msg);
-            }
-        } else if (type == CQ_BELONGS_TO) {
-            rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
-                                          target->singular, pk);
-        } else if (type == CQ_HAS_ONE) {
-            rc = cq__naming_fk_has_one(&fk, NULL, a->alias.is_aliased ? a->alias.as : NULL,
-                                       source->name, pk);
-        } else {
-            rc = cq__naming_fk_has_many(&fk, source->singular, pk);
-        }
-        if (rc == CQ_EINVALID)
-            rc = cq__db_fail(db, CQ_EASSOC,
-                             "%s.%s(%s): cannot name the foreign key: %s has no "
-                             "primary key",
-                             source->name, method_names[type], target->name, ref_model->name);
-        else if (rc != CQ_OK && rc != CQ_ENOMEM)
-            ; /* already set */
-        else if (rc == CQ_ENOMEM)
-            rc = cq__db_oom(db);
-    }
-    if (rc == CQ_OK) {
-        fk_spec f = { .name = fk,
-                      .attr_opts = o.foreign_key_attr,
-                      .ref_attr = ref_attr,
-                      .ref_model = ref_model,
-                      .key_type = o.key_type,
-                      .constraints = a->constraints,
-                      .fk_constraint = o.foreign_key_constraint == CQ_ON,
-                      .on_delete = o.on_delete,
-                      .on_update = o.on_update,
-                      .null_delete = "SET NULL",
-                      .notnull_delete = type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
-        rc = inject_fk(holder, &f);
-    }
-    if (rc == CQ_OK) /* the key may clash with a column by case, or be too long */
-        rc = cq__model_check_names(holder);
+    if (rc == CQ_OK)
+        rc = single_ref_attr(&ref_attr, a, &o);
+    if (rc == CQ_OK)
+        rc = single_fk_name(&fk, a, &o, holder, ref_model, ref_attr);
+    if (rc == CQ_OK)
+        rc = single_inject(a, &o, holder, ref_model, ref_attr, fk);
     if (rc == CQ_OK) {
         a->fk = fk;
         fk = NULL;
