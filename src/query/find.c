@@ -194,6 +194,83 @@ static bool through_attr_read(const cq__find_ext *ext, const char *name)
     return ext->keep_through_keys || through_attr_shown(ext, name);
 }
 
+/* A count's select list: COUNT(*), or of ext's count attribute, or DISTINCT of the key when
+ * the includes are joined for the where (v6 with `distinct: true`). */
+static int select_count(cq__stmt *st, cq_model *m, const cq__find_ext *ext, sel_mode mode)
+{
+    int rc = CQ_OK;
+    st->count = cq__expr_new(CQ__EX_COUNT);
+    long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
+    if (mode == SEL_JOIN_ALL) {
+        if (m->npk != 1)
+            rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                             "count: the where names an include, which is joined; counting "
+                             "the parents once needs a primary key of one attribute, and "
+                             "model \"%s\" has %zu",
+                             m->name, m->npk);
+        ci = (long)m->pk[0];
+        if (st->count)
+            st->count->op = "DISTINCT";
+    }
+    if (rc == CQ_OK &&
+        (!st->count ||
+         (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
+        rc = cq__db_oom(m->db);
+    return rc;
+}
+
+/* The model's columns of a select: the selected attributes, or v6's full attributes (the
+ * select list in its order, expressions under their aliases; the statement takes the
+ * expressions). A statement of one table names its columns bare, as v6 does; joins qualify
+ * them. */
+static int select_columns(cq__stmt *st, cq_model *m, const bool *sel, const cq__find_ext *ext,
+                          const cq__inc_plan *plan, sel_mode mode, cq__proj *proj)
+{
+    bool alone =
+        mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
+    for (size_t i = 0; !proj && i < m->nattrs; i++)
+        if (sel[i] &&
+            cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
+                             mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
+                                 ? m->attrs[i].name
+                                 : NULL) != 0)
+            return cq__db_oom(m->db);
+    for (size_t k = 0; proj && k < proj->n; k++) {
+        cq__proj_item *it = &proj->items[k];
+        const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
+        int bad = a ? cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
+                                       strcmp(a->field, a->name) ? a->name : NULL)
+                    : cq__stmt_add_expr_col(st, it->expr, it->alias);
+        if (!a)
+            it->expr = NULL;
+        if (bad != 0)
+            return cq__db_oom(m->db);
+    }
+    return CQ_OK;
+}
+
+/* An association getter's join model: its shown attributes (joinTableAttributes: only what
+ * is shown is read) and the join. The statement takes the join condition, even failing. */
+static int select_through(cq__stmt *st, cq_model *m, cq__find_ext *ext, bool count)
+{
+    int rc = CQ_OK;
+    cq_model *t = ext->through;
+    for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
+        if (!through_attr_read(ext, t->attrs[i].name))
+            continue;
+        char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
+        if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
+            rc = cq__db_oom(m->db);
+        cq__free(alias);
+    }
+    if (rc == CQ_OK) {
+        if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
+            rc = cq__db_oom(m->db);
+        ext->join_on = NULL;
+    }
+    return rc;
+}
+
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel, bool count,
                         cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode, cq__proj *proj)
 {
@@ -203,69 +280,10 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         cq__stmt_free(st);
         return cq__db_oom(m->db);
     }
-    int rc = CQ_OK;
-    if (count) {
-        st->count = cq__expr_new(CQ__EX_COUNT);
-        long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
-        if (mode == SEL_JOIN_ALL) {
-            /* includes joined for the where: count each parent once, whatever the joined
-             * rows (v6 with `distinct: true`) */
-            if (m->npk != 1)
-                rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
-                                 "count: the where names an include, which is joined; counting "
-                                 "the parents once needs a primary key of one attribute, and "
-                                 "model \"%s\" has %zu",
-                                 m->name, m->npk);
-            ci = (long)m->pk[0];
-            if (st->count)
-                st->count->op = "DISTINCT";
-        }
-        if (rc == CQ_OK &&
-            (!st->count ||
-             (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
-            rc = cq__db_oom(m->db);
-    } else {
-        /* a statement of one table names its columns bare, as v6 does; joins qualify them */
-        bool alone =
-            mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
-        for (size_t i = 0; !proj && rc == CQ_OK && i < m->nattrs; i++)
-            if (sel[i] &&
-                cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
-                                 mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
-                                     ? m->attrs[i].name
-                                     : NULL) != 0)
-                rc = cq__db_oom(m->db);
-        /* v6's full attributes: the select list in its order, expressions under their
-         * aliases (the statement takes the expressions) */
-        for (size_t k = 0; proj && rc == CQ_OK && k < proj->n; k++) {
-            cq__proj_item *it = &proj->items[k];
-            const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
-            if (a && cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
-                                      strcmp(a->field, a->name) ? a->name : NULL) != 0)
-                rc = cq__db_oom(m->db);
-            else if (!a && cq__stmt_add_expr_col(st, it->expr, it->alias) != 0)
-                rc = cq__db_oom(m->db);
-            if (!a)
-                it->expr = NULL;
-        }
-    }
-    if (rc == CQ_OK && ext && ext->through) {
-        cq_model *t = ext->through;
-        for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
-            if (!through_attr_read(ext, t->attrs[i].name))
-                continue; /* joinTableAttributes: only what is shown is read */
-            char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
-            if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
-                rc = cq__db_oom(m->db);
-            cq__free(alias);
-        }
-        if (rc == CQ_OK) {
-            /* the statement takes the condition, even failing; otherwise ext keeps it */
-            if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
-                rc = cq__db_oom(m->db);
-            ext->join_on = NULL;
-        }
-    }
+    int rc =
+        count ? select_count(st, m, ext, mode) : select_columns(st, m, sel, ext, plan, mode, proj);
+    if (rc == CQ_OK && ext && ext->through)
+        rc = select_through(st, m, ext, count);
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
         rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)
                                   : cq__inc_add_to_select(st, plan, m, m->name, count);
@@ -592,6 +610,78 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     return rc;
 }
 
+/* With includes and `attributes`, the keys that tie included rows to their parent are read
+ * but not shown (include.md A3): marked in sel, and in *hidden (made here) unless an
+ * include shows them. */
+static int read_link_keys(bool **hidden, bool *sel, cq_model *m, const cq__inc_plan *plan)
+{
+    *hidden = cq__calloc(m->nattrs + 1, sizeof **hidden);
+    if (!*hidden)
+        return cq__db_oom(m->db);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        bool key = m->attrs[i].primary_key;
+        for (size_t k = 0; k < m->nassocs; k++)
+            key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
+                   (m->assocs[k]->type == CQ_BELONGS_TO &&
+                    cq__streq(m->assocs[k]->fk, m->attrs[i].name));
+        if (key && !sel[i]) {
+            sel[i] = true;
+            (*hidden)[i] = !cq__inc_plan_shows_key(plan, m->attrs[i].name);
+        }
+    }
+    return CQ_OK;
+}
+
+/* The single-JOIN shape: with single_join every include is joined; without it, the to-many
+ * includes a `$path.attr$` key of the where names are (as Sequelize does; the rest keep
+ * their batched queries). Association getters (ext) keep the default shape, whose results
+ * are the same; so does a plan without a joined to-many include (the shapes coincide). With
+ * limit/offset the named to-many include cannot be joined: the parents are limited in a query
+ * of their own, and the where builder says so. Marks the plan; returns whether to join. */
+static bool choose_single_join(cq__inc_plan *plan, const cq_find_opts *o, const cq__find_ext *ext)
+{
+    if (ext || cq__inc_plan_empty(plan)) {
+        cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
+        return false;
+    }
+    cq__inc_plan_mark_where(plan, o->where);
+    cq__inc_plan_join(plan, o->single_join ? CQ__INC_JOIN_ALL : CQ__INC_JOIN_NAMED);
+    bool sj = cq__inc_sj_wanted(plan) && (o->single_join || (o->limit == 0 && o->offset == 0));
+    if (!o->single_join && !sj)
+        cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
+    return sj;
+}
+
+/* Joined rows: parents are told apart by their key, so it is always read (hidden when not
+ * asked for). */
+static int read_pk(bool **hidden, bool *sel, cq_model *m)
+{
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (sel[i])
+            continue;
+        if (!*hidden && !(*hidden = cq__calloc(m->nattrs + 1, sizeof **hidden)))
+            return cq__db_oom(m->db);
+        sel[i] = (*hidden)[i] = true;
+    }
+    return CQ_OK;
+}
+
+/* Runs the single-JOIN statement: the joined rows are folded into the tree as the driver
+ * reads them. */
+static int read_joined(cq_rows *rows, cq_model *m, cq__stmt *st, const bool *sel,
+                       const bool *hidden, cq__inc_plan *plan)
+{
+    cq__sj_stream *stream = NULL;
+    int rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, plan);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
+    cq__inc_sj_end(stream);
+    if (rc == CQ_OK && plan->order_in_memory)
+        cq__inc_sj_sort(rows, plan);
+    return rc;
+}
+
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     cq_find_opts o = *opts;
@@ -615,39 +705,15 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = select_attrs(sel, m, &o);
     if (rc == CQ_OK && o.include)
         rc = cq__inc_plan_make(&plan, m, o.include);
-    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes) {
-        /* keys that tie included rows to their parent are read but not shown (A3) */
-        hidden = cq__calloc(m->nattrs + 1, sizeof *hidden);
-        if (!hidden)
-            rc = cq__db_oom(m->db);
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            bool key = m->attrs[i].primary_key;
-            for (size_t k = 0; k < m->nassocs; k++)
-                key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
-                       (m->assocs[k]->type == CQ_BELONGS_TO &&
-                        cq__streq(m->assocs[k]->fk, m->attrs[i].name));
-            if (key && !sel[i]) {
-                sel[i] = true;
-                hidden[i] = !cq__inc_plan_shows_key(&plan, m->attrs[i].name);
-            }
-        }
-    }
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes)
+        rc = read_link_keys(&hidden, sel, m, &plan);
     /* The single-JOIN shape: with single_join every include is joined; without it, the
      * to-many includes a `$path.attr$` key of the where names are (as Sequelize does; the
      * rest keep their batched queries). Association getters (ext) keep the default shape,
      * whose results are the same; so does a plan without a joined to-many include (the shapes
      * coincide). With limit/offset the named to-many include cannot be joined: the parents
      * are limited in a query of their own, and the where builder says so. */
-    bool sj = false;
-    if (rc == CQ_OK && !ext && !cq__inc_plan_empty(&plan)) {
-        cq__inc_plan_mark_where(&plan, o.where);
-        cq__inc_plan_join(&plan, o.single_join ? CQ__INC_JOIN_ALL : CQ__INC_JOIN_NAMED);
-        sj = cq__inc_sj_wanted(&plan) && (o.single_join || (o.limit == 0 && o.offset == 0));
-        if (!o.single_join && !sj)
-            cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
-    } else if (rc == CQ_OK) {
-        cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
-    }
+    bool sj = rc == CQ_OK && choose_single_join(&plan, &o, ext);
     if (rc == CQ_OK && (sj || (ext && ext->nbranch)) && (proj.has_expr || o.group || o.having))
         rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
                          "find on model \"%s\": expressions in the select list, group and having "
@@ -661,15 +727,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     if (rc == CQ_OK && sj && o.limit == 0 && o.offset == 0 && !(o.order && o.order->attr) &&
         cq__inc_sj_sortable(&plan, m))
         plan.order_in_memory = true;
-    for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
-        size_t i = m->pk[k]; /* parents are told apart by their key: always read */
-        if (sel[i])
-            continue;
-        if (!hidden && !(hidden = cq__calloc(m->nattrs + 1, sizeof *hidden)))
-            rc = cq__db_oom(m->db);
-        else
-            sel[i] = hidden[i] = true;
-    }
+    if (sj && rc == CQ_OK)
+        rc = read_pk(&hidden, sel, m);
     if (rc == CQ_OK && o.select && !sj && !(ext && ext->nbranch))
         rc = cq__proj_finish(&proj, m, sel);
     cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
@@ -683,16 +742,9 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     cq__pconn *held = NULL;
     if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && !cq__db_reading_elsewhere(m->db))
         rc = cq__pool_acquire(&m->db->s, &held);
-    if (rc == CQ_OK && sj) {
-        /* the joined rows are folded into the tree as the driver reads them */
-        cq__sj_stream *stream = NULL;
-        rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, &plan);
-        if (rc == CQ_OK)
-            rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
-        cq__inc_sj_end(stream);
-        if (rc == CQ_OK && plan.order_in_memory)
-            cq__inc_sj_sort(rows, &plan);
-    } else if (rc == CQ_OK) {
+    if (rc == CQ_OK && sj)
+        rc = read_joined(rows, m, st, sel, hidden, &plan);
+    else if (rc == CQ_OK) {
         materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
