@@ -974,6 +974,134 @@ static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parent
     return CQ_OK;
 }
 
+/* The parents' keys for one include: each parent gets its (empty) included list, *keys the
+ * distinct non-null keys, km each key's first parent. */
+static int collect_keys(cq_value *keys, keymap *km, cq__inc *n, cq_instance **parents, size_t np)
+{
+    const cq_assoc *a = n->a;
+    cq_db *db = a->source->db;
+    for (size_t i = 0; i < np; i++) {
+        cq__included *inc = included_for(parents[i], n);
+        if (!inc && !(inc = add_included(parents[i], n)))
+            return cq__db_oom(db);
+        const cq_value *k = value_of(parents[i], a->source_key);
+        if (!k || cq_value_is_null(k))
+            continue;
+        char *kt = key_text(k);
+        if (!kt)
+            return cq__db_oom(db);
+        if (keymap_put(km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
+            return cq__db_oom(db);
+    }
+    return CQ_OK;
+}
+
+/* The children's `attributes`: the include's, plus the key that ties a child to its parent
+ * and the child's primary key, which are always read (and hidden when the include left them
+ * out: A3). *out (to free) stays NULL when the include names no attributes. */
+static int child_attrs(const char ***out, const cq_include *e, const char *link, const char *pk,
+                       cq_db *db)
+{
+    *out = NULL;
+    if (!e->attributes)
+        return CQ_OK;
+    size_t cnt = 0;
+    while (e->attributes[cnt])
+        cnt++;
+    const char **attrs = *out = cq__calloc(cnt + 3, sizeof *attrs);
+    if (!attrs)
+        return cq__db_oom(db);
+    for (size_t i = 0; i < cnt; i++)
+        attrs[i] = e->attributes[i];
+    if (link && !cq__str_in(attrs, link))
+        attrs[cnt++] = link;
+    if (pk && !cq__str_in(attrs, pk))
+        attrs[cnt++] = pk;
+    return CQ_OK;
+}
+
+/* The children's order: the caller's terms for this include, then the primary key (children
+ * come in a stable order). *out to free; *count terms. */
+static int child_order(cq_order **out, size_t *count, const cq__inc *n, const char *pk, cq_db *db)
+{
+    const cq_include *e = n->spec;
+    size_t nspec = 0;
+    while (e->order && e->order[nspec].attr)
+        nspec++;
+    cq_order *ord = *out = cq__calloc(nspec + n->norders + 2, sizeof *ord);
+    *count = 0;
+    if (!ord)
+        return cq__db_oom(db);
+    size_t no = 0;
+    for (size_t i = 0; i < nspec; i++)
+        ord[no++] = (cq_order){ .attr = e->order[i].attr, .desc = e->order[i].desc };
+    for (size_t i = 0; i < n->norders; i++)
+        ord[no++] = (cq_order){ .attr = n->orders[i].attr,
+                                .as = n->orders[i].as,
+                                .desc = n->orders[i].desc };
+    if (pk)
+        ord[no++] = (cq_order){ .attr = pk };
+    *count = no;
+    return CQ_OK;
+}
+
+/* What ties the children's query to the parents' keys (taken): a where on the foreign key,
+ * per-parent branches (a limited hasMany), or the join model (belongsToMany). */
+static int child_ext(cq__find_ext *ext, cq__inc *n, cq_value *keys)
+{
+    const cq_assoc *a = n->a;
+    const cq_include *e = n->spec;
+    if (a->type == CQ_HAS_MANY && e->limit > 0)
+        return branches_ext(ext, a, keys, e->limit);
+    if (a->type != CQ_HAS_MANY)
+        return btm_ext(ext, n, keys);
+    cq_value *w = keys_where(a->fk, keys, a->scope);
+    int rc =
+        w ? cq__where_build(&ext->where, a->target, a->target->name, w) : cq__db_oom(a->source->db);
+    cq_value_free(w);
+    return rc;
+}
+
+/* Gives one child (taken) to the parents whose key it carries; a child of no parent is
+ * dropped. */
+static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, const keymap *km)
+{
+    const cq_assoc *a = n->a;
+    const cq_include *e = n->spec;
+    cq_db *db = a->source->db;
+    const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
+                        : child->through       ? value_of(child->through, a->fk)
+                                               : NULL;
+    char *kt = k ? key_text(k) : NULL;
+    if (k && !kt) {
+        cq_instance_free(child); /* not a child without parent: out of memory */
+        return cq__db_oom(db);
+    }
+    long slot = kt ? keymap_get(km, kt) : -1;
+    cq__free(kt);
+    if (slot < 0) {
+        cq_instance_free(child);
+        return CQ_OK;
+    }
+    if (a->type == CQ_BELONGS_TO_MANY && child->through) {
+        if (e->through_attributes_none) {
+            cq_instance_free(child->through);
+            child->through = NULL;
+            cq__free(child->through_key);
+            child->through_key = NULL;
+        } else if (e->through_attributes &&
+                   cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
+            cq_instance_free(child);
+            return cq__db_oom(db);
+        }
+    }
+    if (e->attributes && cq__instance_hide_except(child, e->attributes) != CQ_OK) {
+        cq_instance_free(child);
+        return cq__db_oom(db);
+    }
+    return distribute(child, n, parents, km, slot);
+}
+
 /* Loads one to-many include for `parents` with one query. */
 static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
 {
@@ -983,21 +1111,8 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     keymap km = { 0 };
     cq_value *keys = cq_value_array();
     int rc = keys && keymap_init(&km, np) == 0 ? CQ_OK : cq__db_oom(db);
-    for (size_t i = 0; rc == CQ_OK && i < np; i++) {
-        cq__included *inc = included_for(parents[i], n);
-        if (!inc && !(inc = add_included(parents[i], n))) {
-            rc = cq__db_oom(db);
-            break;
-        }
-        const cq_value *k = value_of(parents[i], a->source_key);
-        if (!k || cq_value_is_null(k))
-            continue;
-        char *kt = key_text(k);
-        if (!kt)
-            rc = cq__db_oom(db);
-        else if (keymap_put(&km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
-            rc = cq__db_oom(db);
-    }
+    if (rc == CQ_OK)
+        rc = collect_keys(keys, &km, n, parents, np);
     if (rc != CQ_OK || cq_value_size(keys) == 0) {
         cq_value_free(keys);
         keymap_free(&km);
@@ -1006,56 +1121,19 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     cq_find_opts o = {
         .where = e->where, .include = e->include, .transaction = txn, .paranoid = e->paranoid
     };
-    /* the key that ties a child to its parent, and the child's primary key, are always read
-     * (and hidden when `attributes` left them out: A3) */
-    const char *link = a->type == CQ_HAS_MANY ? a->fk : NULL;
     const char *pk = cq_model_primary_key(a->target);
     const char **attrs = NULL;
-    if (e->attributes) {
-        size_t cnt = 0;
-        while (e->attributes[cnt])
-            cnt++;
-        attrs = cq__calloc(cnt + 3, sizeof *attrs);
-        if (!attrs)
-            rc = cq__db_oom(db);
-        for (size_t i = 0; attrs && i < cnt; i++)
-            attrs[i] = e->attributes[i];
-        if (attrs && link && !cq__str_in(attrs, link))
-            attrs[cnt++] = link;
-        if (attrs && pk && !cq__str_in(attrs, pk))
-            attrs[cnt++] = pk;
-        o.attributes = attrs;
-    }
-    /* order: the caller's terms for this include, then the primary key (children come in a
-     * stable order) */
-    size_t nspec = 0;
-    while (e->order && e->order[nspec].attr)
-        nspec++;
-    cq_order *ord = cq__calloc(nspec + n->norders + 2, sizeof *ord);
-    if (!ord)
-        rc = cq__db_oom(db);
+    cq_order *ord = NULL;
     size_t no = 0;
-    for (size_t i = 0; ord && i < nspec; i++)
-        ord[no++] = (cq_order){ .attr = e->order[i].attr, .desc = e->order[i].desc };
-    for (size_t i = 0; ord && i < n->norders; i++)
-        ord[no++] = (cq_order){ .attr = n->orders[i].attr,
-                                .as = n->orders[i].as,
-                                .desc = n->orders[i].desc };
-    if (ord && pk)
-        ord[no++] = (cq_order){ .attr = pk };
+    rc = child_attrs(&attrs, e, a->type == CQ_HAS_MANY ? a->fk : NULL, pk, db);
+    o.attributes = attrs;
+    if (rc == CQ_OK)
+        rc = child_order(&ord, &no, n, pk, db);
     o.order = no ? ord : NULL;
     cq__find_ext ext = { 0 };
     cq_rows *rows = NULL;
-    if (rc == CQ_OK && a->type == CQ_HAS_MANY && e->limit > 0) {
-        rc = branches_ext(&ext, a, keys, e->limit);
-        keys = NULL;
-    } else if (rc == CQ_OK && a->type == CQ_HAS_MANY) {
-        cq_value *w = keys_where(a->fk, keys, a->scope);
-        keys = NULL;
-        rc = w ? cq__where_build(&ext.where, a->target, a->target->name, w) : cq__db_oom(db);
-        cq_value_free(w);
-    } else if (rc == CQ_OK) {
-        rc = btm_ext(&ext, n, keys);
+    if (rc == CQ_OK) {
+        rc = child_ext(&ext, n, keys);
         keys = NULL;
     }
     cq_value_free(keys);
@@ -1069,40 +1147,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
-        const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
-                            : child->through       ? value_of(child->through, a->fk)
-                                                   : NULL;
-        char *kt = k ? key_text(k) : NULL;
-        if (k && !kt) {
-            cq_instance_free(child); /* not a child without parent: out of memory */
-            rc = cq__db_oom(db);
-            break;
-        }
-        long slot = kt ? keymap_get(&km, kt) : -1;
-        cq__free(kt);
-        if (slot < 0) {
-            cq_instance_free(child);
-            continue;
-        }
-        if (a->type == CQ_BELONGS_TO_MANY && child->through) {
-            if (e->through_attributes_none) {
-                cq_instance_free(child->through);
-                child->through = NULL;
-                cq__free(child->through_key);
-                child->through_key = NULL;
-            } else if (e->through_attributes &&
-                       cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
-                cq_instance_free(child);
-                rc = cq__db_oom(db);
-                break;
-            }
-        }
-        if (e->attributes && cq__instance_hide_except(child, e->attributes) != CQ_OK) {
-            cq_instance_free(child);
-            rc = cq__db_oom(db);
-            break;
-        }
-        rc = distribute(child, n, parents, &km, slot);
+        rc = place_child(child, n, parents, &km);
     }
     cq_rows_free(rows);
     keymap_free(&km);
