@@ -461,25 +461,15 @@ static bool dup_opts_set(const cq_write_opts *opts)
     return opts && (opts->ignore_duplicates || opts->update_on_duplicate);
 }
 
-/* The INSERT of a built instance, validated (or not) and its before hooks run. */
-int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
+/* The INSERT statement of one instance: the values set (explicit[i] marks them), the
+ * primary key returned, the duplicate handling of opts. */
+static int insert_stmt(cq__stmt **out, bool *explicit, cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
-    cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
-    int rc = check_not_null(inst, true, opts);
-    if (rc != CQ_OK)
-        return rc;
-    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
-        return rc;
-    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    cq_dialect d = cq_db_dialect(m->db);
+    cq__stmt *st = *out = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
-        return cq__db_oom(db);
-    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
-    if (!explicit) {
-        cq__stmt_free(st);
-        return cq__db_oom(db);
-    }
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
@@ -489,65 +479,75 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
             continue;
         explicit[i] = true;
         if (cq__stmt_add_icol(st, a->field) != 0 ||
-            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
-            cq__stmt_free(st);
-            cq__free(explicit);
-            return cq__db_oom(db);
-        }
+            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0)
+            return cq__db_oom(m->db);
     }
     for (size_t k = 0; k < m->npk; k++)
-        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
-            cq__stmt_free(st);
-            cq__free(explicit);
-            return cq__db_oom(db);
-        }
-    if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
-        cq__stmt_free(st);
-        cq__free(explicit);
-        return rc;
-    }
-    cq__result res = { 0 };
-    rc = cq__db_exec_stmt(db, st, &res);
-    cq__stmt_free(st);
-    if (rc != CQ_OK) {
-        cq__free(explicit);
-        cq__write_error_context(m, inst->values, rc);
-        return rc;
-    }
-    rc = advance_sequences(m, explicit);
-    cq__free(explicit);
-    if (rc != CQ_OK) {
-        cq__result_free(&res);
-        return rc;
-    }
-    /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
+        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
+            return cq__db_oom(m->db);
+    return dup_opts(st, m, opts);
+}
+
+/* Fills the generated keys of a written row: the RETURNING row (PostgreSQL) or the last
+ * rowid. On OOM the row is written but its key cannot be kept: the caller's transaction
+ * (nested create, accessors) rolls it back. */
+static int take_generated_keys(cq_instance *inst, cq__result *res, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
         if (!cq_value_is_null(inst->values[i]))
             continue;
         cq_value *v = NULL;
-        if (res.nrows == 1 && k < res.ncols) {
-            v = res.cells[k];
-            res.cells[k] = NULL;
-        } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res.changes == 1)) {
+        if (res->nrows == 1 && k < res->ncols) {
+            v = res->cells[k];
+            res->cells[k] = NULL;
+        } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res->changes == 1)) {
             /* a skipped row has no key of its own to report */
-            if (!(v = cq_value_int(res.last_insert_id))) {
-                /* the row is written but its key cannot be kept: the caller's transaction
-                 * (nested create, accessors) rolls it back */
-                cq__result_free(&res);
-                return cq__db_oom(db);
-            }
+            if (!(v = cq_value_int(res->last_insert_id)))
+                return cq__db_oom(m->db);
         }
         if (v) {
             cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
-            if (!conv) {
-                cq__result_free(&res);
-                return cq__db_oom(db);
-            }
+            if (!conv)
+                return cq__db_oom(m->db);
             store(inst, i, conv, false);
         }
     }
+    return CQ_OK;
+}
+
+/* The INSERT of a built instance, validated (or not) and its before hooks run. */
+int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    int rc = check_not_null(inst, true, opts);
+    if (rc != CQ_OK)
+        return rc;
+    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+        return rc;
+    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
+    if (!explicit)
+        return cq__db_oom(db);
+    cq__stmt *st = NULL;
+    rc = insert_stmt(&st, explicit, inst, opts);
+    cq__result res = { 0 };
+    if (rc == CQ_OK) {
+        rc = cq__db_exec_stmt(db, st, &res);
+        if (rc != CQ_OK)
+            cq__write_error_context(m, inst->values, rc);
+    }
+    cq__stmt_free(st);
+    if (rc == CQ_OK)
+        rc = advance_sequences(m, explicit);
+    cq__free(explicit);
+    if (rc == CQ_OK)
+        rc = take_generated_keys(inst, &res, opts);
     cq__result_free(&res);
+    if (rc != CQ_OK)
+        return rc;
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
     for (size_t i = 0; i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
@@ -620,6 +620,40 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     return CQ_OK;
 }
 
+/* The upserted row read back into inst: the row as stored (RETURNING), else the generated
+ * key; MySQL tells in *created_out whether the row is new. On OOM the row is written: a
+ * caller's transaction rolls it back. */
+static int upsert_read_back(cq_instance *inst, cq__result *res, int *created_out)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    if (res->nrows == 1 && res->ncols == m->nattrs) {
+        for (size_t i = 0; i < m->nattrs; i++) {
+            cq_value *v = res->cells[i];
+            res->cells[i] = NULL;
+            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
+            if (v && !conv)
+                return cq__db_oom(m->db);
+            store(inst, i, conv, false);
+        }
+        return CQ_OK;
+    }
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
+            res->last_insert_id > 0) {
+            cq_value *key = cq_value_int(res->last_insert_id);
+            if (!key)
+                return cq__db_oom(m->db);
+            store(inst, i, key, false);
+        }
+    }
+    /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
+    if (d == CQ_DIALECT_MYSQL && created_out)
+        *created_out = res->changes == 1;
+    return CQ_OK;
+}
+
 int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_value *values,
                     const cq_upsert_opts *opts)
 {
@@ -633,7 +667,6 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
-    cq_dialect d = cq_db_dialect(db);
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
     /* v6 Model.upsert: validation (and its hooks), beforeUpsert, the statement, afterUpsert */
@@ -661,33 +694,8 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     if (rc == CQ_OK)
         rc = advance_sequences(m, given);
-    if (rc == CQ_OK && res.nrows == 1 && res.ncols == m->nattrs) {
-        /* the row as stored (RETURNING) */
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            cq_value *v = res.cells[i];
-            res.cells[i] = NULL;
-            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
-            if (v && !conv)
-                rc = cq__db_oom(db); /* the row is written: a caller's transaction rolls it back */
-            else
-                store(inst, i, conv, false);
-        }
-    } else if (rc == CQ_OK) {
-        for (size_t k = 0; rc == CQ_OK && k < m->npk; k++) {
-            size_t i = m->pk[k];
-            if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
-                res.last_insert_id > 0) {
-                cq_value *key = cq_value_int(res.last_insert_id);
-                if (!key)
-                    rc = cq__db_oom(db);
-                else
-                    store(inst, i, key, false);
-            }
-        }
-        /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
-        if (d == CQ_DIALECT_MYSQL && created_out)
-            *created_out = res.changes == 1;
-    }
+    if (rc == CQ_OK)
+        rc = upsert_read_back(inst, &res, created_out);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
             rc = cq__db_oom(db);
@@ -744,13 +752,68 @@ static int64_t generated_key(cq_dialect d, const cq__result *res, size_t n, size
                                  : res->last_insert_id - (int64_t)n + 1 + (int64_t)r;
 }
 
+/* Before a multi-row INSERT: each row checked for nulls and its timestamps set; used[i]
+ * marks the attributes any row gives a value. */
+static int rows_prepare(bool *used, cq_instance **insts, size_t n, const cq_write_opts *opts)
+{
+    cq_model *m = insts[0]->model;
+    for (size_t r = 0; r < n; r++) {
+        int rc = check_not_null(insts[r], true, opts);
+        if (rc == CQ_OK)
+            rc = touch_timestamps(insts[r], true);
+        if (rc != CQ_OK)
+            return rc;
+        for (size_t i = 0; i < m->nattrs; i++) {
+            const cq__attr *a = &m->attrs[i];
+            const cq_value *v = insts[r]->values[i];
+            if (!v || (a->auto_increment && cq_value_is_null(v)))
+                continue;
+            if (field_selected(opts, a->name) || (long)i == m->created_at ||
+                (long)i == m->updated_at)
+                used[i] = true;
+        }
+    }
+    return CQ_OK;
+}
+
+/* Row r of n written by one INSERT: its generated keys taken from res (the RETURNING rows,
+ * or counted from the last rowid; skipped or updated rows break that run), every attribute
+ * present, nothing changed. */
+static int row_written(cq_instance *inst, size_t r, size_t n, cq__result *res,
+                       const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    int rc = CQ_OK;
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (inst->values[i] && !cq_value_is_null(inst->values[i]))
+            continue;
+        cq_value *v = NULL;
+        if (res->nrows == n && k < res->ncols) {
+            v = res->cells[r * res->ncols + k];
+            res->cells[r * res->ncols + k] = NULL;
+        } else if (m->attrs[i].auto_increment && !dup_opts_set(opts)) {
+            v = cq_value_int(generated_key(d, res, n, r));
+        }
+        if (v)
+            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+    }
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+            rc = cq__db_oom(m->db);
+    inst->is_new = false;
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    cq__instance_vchanged_clear(inst);
+    return rc;
+}
+
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts)
 {
     if (n == 0)
         return CQ_OK;
     cq_model *m = insts[0]->model;
     cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
     /* generated keys are known per row only when every row or no row gives its key: a mix
      * is written row by row (the caller's transaction keeps it atomic) */
     size_t gen = 0;
@@ -774,23 +837,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     if (!used)
         return cq__db_oom(db);
-    int rc = CQ_OK;
-    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-        rc = check_not_null(insts[r], true, opts);
-        if (rc == CQ_OK)
-            rc = touch_timestamps(insts[r], true);
-        if (rc != CQ_OK)
-            break;
-        for (size_t i = 0; i < m->nattrs; i++) {
-            const cq__attr *a = &m->attrs[i];
-            const cq_value *v = insts[r]->values[i];
-            if (!v || (a->auto_increment && cq_value_is_null(v)))
-                continue;
-            if (field_selected(opts, a->name) || (long)i == m->created_at ||
-                (long)i == m->updated_at)
-                used[i] = true;
-        }
-    }
+    int rc = rows_prepare(used, insts, n, opts);
     cq__stmt *st = NULL;
     if (rc == CQ_OK)
         rc = multi_insert(&st, insts, n, used);
@@ -813,31 +860,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     if (rc == CQ_OK)
         rc = advance_sequences(m, used);
     cq__free(used);
-    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-        cq_instance *inst = insts[r];
-        for (size_t k = 0; k < m->npk; k++) {
-            size_t i = m->pk[k];
-            if (inst->values[i] && !cq_value_is_null(inst->values[i]))
-                continue;
-            cq_value *v = NULL;
-            if (res.nrows == n && k < res.ncols) {
-                v = res.cells[r * res.ncols + k];
-                res.cells[r * res.ncols + k] = NULL;
-            } else if (m->attrs[i].auto_increment && !dup_opts_set(opts)) {
-                /* (skipped or updated rows break the run of generated keys) */
-                v = cq_value_int(generated_key(d, &res, n, r));
-            }
-            if (v)
-                store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
-        }
-        for (size_t i = 0; i < m->nattrs; i++)
-            if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-                rc = cq__db_oom(db);
-        inst->is_new = false;
-        memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
-        cq__instance_vchanged_clear(inst);
-        cq__instance_vchanged_clear(inst);
-    }
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = row_written(insts[r], r, n, &res, opts);
     cq__result_free(&res);
     return rc;
 }
