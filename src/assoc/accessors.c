@@ -931,6 +931,30 @@ static bool data_differs(const cq_instance *row, const cq_value *data)
     return false;
 }
 
+/* set: the other keys of the current join rows that the new set leaves out (one DELETE);
+ * NULL on OOM. */
+static cq_value *obsolete_keys(const cq_rows *cur, const cq_assoc *a, const cq_value *keys)
+{
+    cq_value *obsolete = cq_value_array();
+    for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
+        const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
+        if (!key_in(keys, k))
+            cq_value_array_append(obsolete, cq_value_copy(k));
+    }
+    return obsolete;
+}
+
+/* Deletes the join rows of `srcv` to the other keys `obsolete` (taken). */
+static int btm_delete(const cq_assoc *a, const cq_value *srcv, cq_value *obsolete)
+{
+    cq_value *w = with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
+    int rc = w ? cq_model_destroy(NULL, a->through,
+                                  &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+               : cq__db_oom(a->source->db);
+    cq_value_free(w);
+    return rc;
+}
+
 /* Adds (or, set_mode, sets) the links. With `lazy`, the caller's transaction is open and the
  * call opens its savepoint (*lazy) only when it will write with more than one statement: a
  * single statement that fails leaves nothing behind by itself. */
@@ -961,17 +985,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     cq_value *obsolete = NULL;
     if (rc == CQ_OK && (!fresh_t || !fresh_k || !update))
         rc = cq__db_oom(a->source->db);
-    if (rc == CQ_OK && set_mode) {
-        /* obsolete rows: one DELETE */
-        obsolete = cq_value_array();
-        for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
-            const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
-            if (!key_in(keys, k))
-                cq_value_array_append(obsolete, cq_value_copy(k));
-        }
-        if (!obsolete)
-            rc = cq__db_oom(a->source->db);
-    }
+    if (rc == CQ_OK && set_mode && !(obsolete = obsolete_keys(cur, a, keys)))
+        rc = cq__db_oom(a->source->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_value *k = cq_value_array_get(keys, i);
         const cq_instance *row = find_row(cur, a->other_key, k);
@@ -997,13 +1012,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     if (rc == CQ_OK && lazy && writes > 1)
         rc = atomic_begin(lazy, a->source->db);
     if (rc == CQ_OK && cq_value_size(obsolete)) {
-        cq_value *w =
-            with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
-        obsolete = NULL; /* taken by fk_in_object */
-        rc = w ? cq_model_destroy(NULL, a->through,
-                                  &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
-               : cq__db_oom(a->source->db);
-        cq_value_free(w);
+        rc = btm_delete(a, srcv, obsolete);
+        obsolete = NULL;
     }
     for (size_t i = 0; i < n && update; i++) {
         if (!update[i])

@@ -538,6 +538,38 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     return rc;
 }
 
+/* Step 1 of bulk_tree for one belongsTo include: the targets written (targets[r] for row r,
+ * or NULL) and their keys copied into the rows. */
+static int bulk_parents(cq_instance **targets, cq_instance **out, cq_value **own, const cq_assoc *a,
+                        const cq_include *elem, const cq_value *const *vals, size_t n,
+                        const cq_write_opts *opts)
+{
+    int rc = bulk_targets(targets, own, a, elem, vals, n, opts);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        const cq_instance *t = targets[r];
+        const cq_value *k = t ? attr_value(t, a->target_key) : NULL;
+        cq_value *kc = k ? cq_value_copy(k) : NULL;
+        if (k && !kc)
+            rc = cq__db_oom(a->source->db);
+        else if (kc)
+            rc = cq__instance_store(out[r], a->fk, kc);
+    }
+    return rc;
+}
+
+/* A belongsTo target (taken from *t, if any) hung under its row. */
+static int hang_parent(cq_instance *row, const cq_assoc *a, cq_instance **t)
+{
+    if (!*t)
+        return CQ_OK;
+    cq__included *inc = add_included(row, a);
+    if (!inc)
+        return cq__db_oom(a->source->db);
+    inc->one = *t;
+    *t = NULL;
+    return CQ_OK;
+}
+
 /* bulkCreate with include (include.md B7): one multi-row INSERT per table and level, in the
  * order belongsTo targets (recursively), these rows, then every other include in include
  * order (belongsToMany: the targets, then their join rows). out[0..n) receive the rows. */
@@ -573,20 +605,9 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
         rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_CREATE, &ctx, NULL);
     }
     /* 1. belongsTo targets, their keys copied into these rows */
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
-        if (assocs[i]->type != CQ_BELONGS_TO)
-            continue;
-        rc = bulk_targets(targets + i * n, own, assocs[i], elems[i], vals, n, opts);
-        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-            const cq_instance *t = targets[i * n + r];
-            const cq_value *k = t ? attr_value(t, assocs[i]->target_key) : NULL;
-            cq_value *kc = k ? cq_value_copy(k) : NULL;
-            if (k && !kc)
-                rc = cq__db_oom(db);
-            else if (kc)
-                rc = cq__instance_store(out[r], assocs[i]->fk, kc);
-        }
-    }
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++)
+        if (assocs[i]->type == CQ_BELONGS_TO)
+            rc = bulk_parents(targets + i * n, out, own, assocs[i], elems[i], vals, n, opts);
     /* 2. these rows, in one statement */
     if (rc == CQ_OK) {
         cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
@@ -601,18 +622,8 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
             rc = bulk_children(out, vals, n, a, elems[i], opts);
             continue;
         }
-        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-            cq_instance **t = &targets[i * n + r];
-            if (!*t)
-                continue;
-            cq__included *inc = add_included(out[r], a);
-            if (!inc) {
-                rc = cq__db_oom(db);
-                break;
-            }
-            inc->one = *t;
-            *t = NULL;
-        }
+        for (size_t r = 0; rc == CQ_OK && r < n; r++)
+            rc = hang_parent(out[r], a, &targets[i * n + r]);
     }
     if (rc == CQ_OK && hooks) {
         cq_hook_ctx ctx = { .rows = &list };
@@ -711,6 +722,12 @@ static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
     return cq__validation_finish(db, rc);
 }
 
+/* The start of a create call on `m`. */
+static int create_enter(cq_model *m, const cq_write_opts *opts)
+{
+    return m ? cq__db_enter(m->db, opts ? opts->transaction : NULL) : CQ_EINVALID;
+}
+
 static int tx_begin(cq_txn **t, cq_db *db)
 {
     return cq__txn_begin(t, db, cq__txn_current(db));
@@ -721,9 +738,7 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
-    if (!m)
-        return CQ_EINVALID;
-    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    int trc = create_enter(m, opts);
     if (trc != CQ_OK)
         return trc;
     if (!opts || !opts->include) {
@@ -761,9 +776,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
-    if (!m)
-        return CQ_EINVALID;
-    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    int trc = create_enter(m, opts);
     if (trc != CQ_OK)
         return trc;
     if (!opts || !opts->include)
