@@ -59,6 +59,16 @@ bool cq__strcaseeq(const char *a, const char *b)
     return *a == *b;
 }
 
+bool cq__is_plain_name(const char *s)
+{
+    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
 bool cq__str_in(const char *const *list, const char *s)
 {
     for (; list && *list; list++)

@@ -1,21 +1,9 @@
 /* v6's fn / col / literal in a find's attributes, group and having (attributes.md). */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "query/attrs.h"
-
-/* A function name is sent as written, so it must be a plain SQL name. */
-static bool is_name(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_')
-            return false;
-    return true;
-}
 
 bool cq__sqlexpr_is(const cq_value *v)
 {
@@ -102,7 +90,7 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
     /* $fn: [name, args...] */
     const cq_value *fname = cq_value_array_get(arg, 0);
     if (cq_value_type_of(arg) != CQ_VALUE_ARRAY || cq_value_type_of(fname) != CQ_VALUE_TEXT ||
-        !is_name(cq_value_as_text(fname)))
+        !cq__is_plain_name(cq_value_as_text(fname)))
         return cq__db_fail(db, CQ_EINVALID,
                            "model \"%s\": $fn takes [name, args...], the name letters, digits "
                            "and _",

@@ -1,6 +1,5 @@
 /* Finders (findAll / findOne / findByPk / count), reload, bulkCreate and model-level
  * update / destroy. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
@@ -978,14 +977,54 @@ static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *ra
     return nv;
 }
 
-static bool is_identifier(const char *s)
+/* An aggregate's select list: the group columns (also grouped by; *ngroup of them), then
+ * fn(attribute) (or fn(*) without one). */
+static int aggregate_columns(cq__stmt *st, size_t *ngroup, cq_model *m, const cq__attr *a,
+                             const char *fn, const cq_aggregate_opts *o)
 {
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_')
-            return false;
-    return true;
+    cq_db *db = m->db;
+    for (const char *const *g = o->group; g && *g; g++, (*ngroup)++) {
+        long gi = cq__model_attr_index(m, *g);
+        if (gi < 0)
+            return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                               "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name,
+                               *g);
+        if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
+            cq__stmt_add_group(st, m->attrs[gi].field) != 0)
+            return cq__db_oom(db);
+    }
+    st->count = cq__expr_new(CQ__EX_AGG);
+    if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
+        return cq__db_oom(db);
+    st->count->op = fn;
+    st->count->distinct = o->distinct;
+    return CQ_OK;
+}
+
+/* A grouped aggregate's rows (cells taken from res) as one {group attributes..., fn: value}
+ * per group; NULL on OOM. */
+static cq_value *aggregate_groups(cq__result *res, cq_model *m, const char *const *group,
+                                  size_t ngroup, const cq__attr *a, const char *fn, cq_dialect d)
+{
+    cq_value *list = cq_value_array();
+    for (size_t r = 0; list && r < res->nrows; r++) {
+        cq_value *row = cq_value_object();
+        for (size_t g = 0; row && g < ngroup; g++) {
+            const cq__attr *ga = &m->attrs[cq__model_attr_index(m, group[g])];
+            cq_value *cell = res->cells[r * res->ncols + g];
+            res->cells[r * res->ncols + g] = NULL;
+            if (cq_value_object_set(row, ga->name, cq__attr_from_db(ga, cell, d)) != CQ_OK)
+                row = (cq_value_free(row), NULL);
+        }
+        cq_value *cell = res->cells[r * res->ncols + ngroup];
+        res->cells[r * res->ncols + ngroup] = NULL;
+        if (!row || cq_value_object_set(row, fn, aggregate_value(a, fn, cell, d)) != CQ_OK ||
+            cq_value_array_append(list, row) != CQ_OK) {
+            cq_value_free(list);
+            list = NULL;
+        }
+    }
+    return list;
 }
 
 int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char *fn,
@@ -1000,7 +1039,7 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     if (trc != CQ_OK)
         return trc;
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
-    if (!is_identifier(fn))
+    if (!cq__is_plain_name(fn))
         return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
                            m->name, fn ? fn : "(null)");
     long ai = attr && strcmp(attr, "*") == 0 ? -1 : attr ? cq__model_attr_index(m, attr) : -2;
@@ -1013,25 +1052,8 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
                  ? CQ_OK
                  : cq__db_oom(db);
     size_t ngroup = 0;
-    for (const char *const *g = o.group; rc == CQ_OK && g && *g; g++, ngroup++) {
-        long gi = cq__model_attr_index(m, *g);
-        if (gi < 0)
-            rc =
-                cq__db_fail(db, CQ_EUNKNOWN_ATTR,
-                            "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
-        else if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
-                 cq__stmt_add_group(st, m->attrs[gi].field) != 0)
-            rc = cq__db_oom(db);
-    }
-    if (rc == CQ_OK) {
-        st->count = cq__expr_new(CQ__EX_AGG);
-        if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
-            rc = cq__db_oom(db);
-        else {
-            st->count->op = fn;
-            st->count->distinct = o.distinct;
-        }
-    }
+    if (rc == CQ_OK)
+        rc = aggregate_columns(st, &ngroup, m, a, fn, &o);
     if (rc == CQ_OK && o.paranoid != CQ_OFF)
         rc = and_paranoid(st, m, false);
     cq_value *sw = NULL; /* the scope's where with the call's keys over it */
@@ -1057,28 +1079,9 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
         if (!*out)
             rc = cq__db_oom(db);
     } else if (rc == CQ_OK) {
-        /* one {group attributes..., fn: value} per group */
-        cq_value *list = cq_value_array();
-        for (size_t r = 0; list && r < res.nrows; r++) {
-            cq_value *row = cq_value_object();
-            for (size_t g = 0; row && g < ngroup; g++) {
-                const cq__attr *ga = &m->attrs[cq__model_attr_index(m, o.group[g])];
-                cq_value *cell = res.cells[r * res.ncols + g];
-                res.cells[r * res.ncols + g] = NULL;
-                if (cq_value_object_set(row, ga->name, cq__attr_from_db(ga, cell, d)) != CQ_OK)
-                    row = (cq_value_free(row), NULL);
-            }
-            cq_value *cell = res.cells[r * res.ncols + ngroup];
-            res.cells[r * res.ncols + ngroup] = NULL;
-            if (!row || cq_value_object_set(row, fn, aggregate_value(a, fn, cell, d)) != CQ_OK ||
-                cq_value_array_append(list, row) != CQ_OK) {
-                cq_value_free(list);
-                list = NULL;
-            }
-        }
-        if (!list)
+        *out = aggregate_groups(&res, m, o.group, ngroup, a, fn, d);
+        if (!*out)
             rc = cq__db_oom(db);
-        *out = list;
     }
     cq__result_free(&res);
     cq__stmt_free(st);
