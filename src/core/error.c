@@ -32,15 +32,21 @@ const char *cq_error_name(int code)
     }
 }
 
-int cq__err_set(cq_error *err, int code, const char *fmt, ...)
+int cq__err_vset(cq_error *err, int code, const char *fmt, va_list ap)
 {
     if (!err)
         return code;
     memset(err, 0, sizeof *err);
     err->code = code;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    return code;
+}
+
+int cq__err_set(cq_error *err, int code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    cq__err_vset(err, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -52,6 +58,21 @@ static _Thread_local cq_error last_error;
 cq_error *cq__last_error(void)
 {
     return &last_error;
+}
+
+int cq__err_oom(cq_error *err)
+{
+    return cq__err_set(err, CQ_ENOMEM, "out of memory");
+}
+
+cq_error cq__err_save(void)
+{
+    return last_error;
+}
+
+void cq__err_restore(const cq_error *saved)
+{
+    last_error = *saved;
 }
 
 /* A number for the calling thread, never reused (pthread_t values are reused once a thread

@@ -59,6 +59,34 @@ bool cq__strcaseeq(const char *a, const char *b)
     return *a == *b;
 }
 
+bool cq__is_plain_name(const char *s)
+{
+    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+bool cq__str_in(const char *const *list, const char *s)
+{
+    for (; list && *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+uint32_t cq__fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
 int cq__grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)

@@ -36,6 +36,15 @@ char *cq__strndup(const char *s, size_t n);
 char *cq__asprintf(const char *fmt, ...) CQ__PRINTF(1, 2);
 bool cq__streq(const char *a, const char *b);
 bool cq__strcaseeq(const char *a, const char *b);
+/* Whether `s` is a plain SQL name ([A-Za-z_][A-Za-z0-9_]*): what may be sent as written, a
+ * function name for instance. NULL is not. */
+bool cq__is_plain_name(const char *s);
+/* Whether `s` is one of the strings of the NULL-terminated `list` (NULL: an empty list). */
+bool cq__str_in(const char *const *list, const char *s);
+
+/* 32-bit FNV-1a of a NUL-terminated string: short fixed-width tags (include aliases) and hash
+ * table slots. Not for anything an attacker chooses to collide. */
+uint32_t cq__fnv1a(const char *s);
 
 /* Grows *arr (element size `size`) so that it holds at least `need` elements. */
 int cq__grow(void **arr, size_t *cap, size_t need, size_t size);

@@ -83,7 +83,7 @@ static int add_replica(cq_db *db, const char *url, const cq__conn_opts *co,
 {
     cq__replica *more = cq__realloc(db->replicas, (db->nreplicas + 1) * sizeof *more);
     if (!more)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     db->replicas = more;
     cq__replica *r = &more[db->nreplicas];
     memset(r, 0, sizeof *r);
@@ -186,10 +186,10 @@ int cq__db_read_begin(cq__read_scope *rs, cq_db *db, bool use_master, const cq_t
         }
     if (use_master || txn || my_top(db))
         return CQ_OK;
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     int rc = pick_replica(rs, NULL);
     if (rc == CQ_OK)
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
     return rc;
 }
 
@@ -227,7 +227,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     *out = NULL;
     cq_db *db = cq__calloc(1, sizeof *db);
     if (!db)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     if (pthread_mutex_init(&db->mu, NULL) != 0) {
         cq__free(db);
         return cq__err_set(err, CQ_ENOMEM, "cannot create a mutex");
@@ -241,7 +241,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     if (cq__validation_db_init(db) != CQ_OK) {
         pthread_mutex_destroy(&db->mu);
         cq__free(db);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     char *wurl = NULL, *hosts = NULL;
     int rc = url ? take_read_hosts(&wurl, &hosts, url) : CQ_OK;
@@ -284,7 +284,7 @@ void cq_db_close(cq_db *db)
         return;
     /* calls running on other threads give their connections back first */
     cq__session_quiesce(&db->s);
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     while (db->open) {
         /* roll back whatever was left open, by any thread, innermost savepoint and all */
         cq_txn *top = db->open;
@@ -298,7 +298,7 @@ void cq_db_close(cq_db *db)
         t->done = true;
         t->db = NULL;
     }
-    *cq__last_error() = keep;
+    cq__err_restore(&keep);
     close_replicas(db);
     cq__session_close(&db->s);
     for (size_t i = 0; i < db->nmodels; i++)
@@ -341,7 +341,7 @@ static int run_routed(cq_db *db, bool select, const cq__sql *sql, cq__result *re
                       counted_rows *rows)
 {
     cq__read_scope *rs = select ? read_route(db) : NULL;
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     for (;;) {
         cq__session *s = rs && rs->rep ? &rs->rep->s : &db->s;
         int rc = rows ? cq__session_exec_rows(s, sql->text, sql->params, sql->n, count_row, rows)
@@ -353,7 +353,7 @@ static int run_routed(cq_db *db, bool select, const cq__sql *sql, cq__result *re
         rc = read_failover(rs);
         if (rc != CQ_OK)
             return rc;
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
     }
 }
 
@@ -410,11 +410,11 @@ static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
 static void rollback_top(cq_txn *top)
 {
     cq_db *db = top->db;
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     char text[96];
     if (cq__sql_txn_into(text, sizeof text, CQ__TXN_ROLLBACK, 0, cq_db_dialect(db)) == CQ_OK)
         cq__session_exec_on(&db->s, top->conn, text, NULL, 0, NULL);
-    *cq__last_error() = keep;
+    cq__err_restore(&keep);
 }
 
 static void txn_unlist(cq_txn *top)
@@ -439,6 +439,12 @@ static cq_txn *my_top(cq_db *db)
         t = t->next_open;
     pthread_mutex_unlock(&db->mu);
     return t;
+}
+
+int cq__db_enter(cq_db *db, const cq_txn *t)
+{
+    cq__db_clear(db);
+    return cq__txn_check(db, t);
 }
 
 cq_txn *cq__txn_current(cq_db *db)
@@ -492,7 +498,7 @@ static int txn_begin(cq_txn **out, cq_db *db, cq_txn *parent, cq_isolation_level
                            (unsigned long long)parent->id);
     cq_txn *t = cq__calloc(1, sizeof *t);
     if (!t)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     t->db = db;
     t->parent = parent;
     t->id = atomic_fetch_add(&db->next_txn_id, 1);
@@ -581,11 +587,11 @@ int cq_db_transaction_run(cq_db *db, cq_txn_fn fn, void *user_data, const cq_txn
         return rc;
     t->managed = true;
     rc = fn(t, user_data);
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     /* nested transactions fn left open are rolled back; their handles stay fn's to free */
     while (t->top->inner && t->top->inner != t)
         txn_end(t->top->inner, CQ__TXN_ROLLBACK);
-    *cq__last_error() = keep;
+    cq__err_restore(&keep);
     t->managed = false;
     if (rc != CQ_OK && cq__last_error()->code == CQ_OK)
         cq__db_fail(db, rc, "the transaction's callback returned %d (%s); rolled back", rc,
@@ -605,10 +611,10 @@ static int txn_end(cq_txn *t, cq__txn_verb verb)
             /* a failed COMMIT leaves the transaction open: roll it back so the db is usable */
             rollback_top(t);
         } else {
-            cq_error keep = *cq__last_error();
+            cq_error keep = cq__err_save();
             if (txn_statement(db, CQ__TXN_ROLLBACK, t) == CQ_OK)
                 txn_statement(db, CQ__TXN_COMMIT, t);
-            *cq__last_error() = keep;
+            cq__err_restore(&keep);
         }
     }
     if (t->depth > 0 && verb == CQ__TXN_ROLLBACK && rc == CQ_OK) {
@@ -671,10 +677,10 @@ void cq_txn_free(cq_txn *txn)
     if (db && !txn->done) {
         /* still open: roll it back, and whatever is nested in it, innermost first, keeping
          * the error the caller may be about to read */
-        cq_error keep = *cq__last_error();
+        cq_error keep = cq__err_save();
         while (!txn->done && txn->top->inner)
             txn_end(txn->top->inner, CQ__TXN_ROLLBACK);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
     }
     if (db) {
         pthread_mutex_lock(&db->mu);
@@ -694,9 +700,9 @@ int cq__txn_finish(cq_txn *t, int rc)
     if (rc == CQ_OK) {
         rc = txn_end(t, CQ__TXN_COMMIT);
     } else {
-        cq_error keep = *cq__last_error(); /* the rollback must not hide why it happened */
+        cq_error keep = cq__err_save(); /* the rollback must not hide why it happened */
         txn_end(t, CQ__TXN_ROLLBACK);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
     }
     cq_txn_free(t);
     return rc;
@@ -720,12 +726,9 @@ int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *para
         *out = NULL;
     if (!db)
         return CQ_EINVALID;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, txn);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(db, txn);
+    if (trc != CQ_OK)
+        return trc;
     /* the calling thread's open transaction is the one its statements run in */
     if (!sql)
         return cq__db_fail(db, CQ_EINVALID, "cq_db_query: sql is NULL");
@@ -733,12 +736,12 @@ int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *para
         return cq__db_fail(db, CQ_EINVALID, "cq_db_query: params must be an array");
     cq__stmt *st = cq__stmt_new(CQ__ST_RAW, NULL);
     if (!st)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     st->raw = cq__strdup(sql);
     st->raw_params = params ? cq_value_copy(params) : NULL;
     if (!st->raw || (params && !st->raw_params)) {
         cq__stmt_free(st);
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     }
     cq__result res = { 0 };
     int rc = cq__db_exec_stmt(db, st, &res);
@@ -764,7 +767,7 @@ int cq_db_query(cq_value **out, cq_db *db, const char *sql, const cq_value *para
     cq__result_free(&res);
     if (out) {
         if (!rows)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
         *out = rows;
     }
     return CQ_OK;

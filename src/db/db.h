@@ -58,5 +58,8 @@ int cq__txn_finish(cq_txn *t, int rc);
 /* The `transaction` option of a public call on `db`: CQ_OK when NULL or open on db, else
  * CQ_EINVALID with a message (a finished transaction, or one of another db). */
 int cq__txn_check(cq_db *db, const cq_txn *t);
+/* The start of a public call on `db` run in `t` (NULL: none): cq__db_clear(), then
+ * cq__txn_check(). */
+int cq__db_enter(cq_db *db, const cq_txn *t);
 
 #endif

@@ -165,6 +165,74 @@ static void url_free(my_url *u)
     cq__free(u->socket);
 }
 
+/* host, [v6] or name, then :port, between hp and auth_end. */
+static void url_host_port(my_url *u, const char *hp, const char *auth_end, bool *bad, bool *oom)
+{
+    const char *host_end = auth_end, *port = NULL;
+    if (*hp == '[') {
+        const char *close = memchr(hp, ']', (size_t)(auth_end - hp));
+        if (!close)
+            *bad = true;
+        else {
+            if (!(u->host = cq__strndup(hp + 1, (size_t)(close - hp - 1))))
+                *oom = true;
+            if (close + 1 < auth_end && close[1] == ':')
+                port = close + 2;
+            else if (close + 1 != auth_end)
+                *bad = true;
+        }
+    } else {
+        const char *colon = memchr(hp, ':', (size_t)(auth_end - hp));
+        if (colon) {
+            host_end = colon;
+            port = colon + 1;
+        }
+        if (host_end > hp && !(u->host = url_decode(hp, (size_t)(host_end - hp), bad)))
+            *oom = !*bad;
+    }
+    if (port) {
+        unsigned long v = 0;
+        const char *q = port;
+        for (; q < auth_end && *q >= '0' && *q <= '9' && v <= 65535; q++)
+            v = v * 10 + (unsigned long)(*q - '0');
+        if (q != auth_end || q == port || v == 0 || v > 65535)
+            *bad = true;
+        u->port = (unsigned int)v;
+    }
+}
+
+/* The URL's parameters after '?': socket; anything else is a mistake worth reporting
+ * (CQ_EINVALID with its name). A malformed one sets *bad, OOM *oom. */
+static int url_params(my_url *u, const char *q, bool *bad, bool *oom, cq_error *err)
+{
+    while (q && *q && !*bad && !*oom) {
+        const char *amp = strchr(q, '&');
+        size_t n = amp ? (size_t)(amp - q) : strlen(q);
+        const char *eq = memchr(q, '=', n);
+        if (!eq) {
+            *bad = true;
+            return CQ_OK;
+        }
+        size_t kn = (size_t)(eq - q);
+        char *val = url_decode(eq + 1, n - kn - 1, bad);
+        if (!val) {
+            *oom = !*bad;
+            return CQ_OK;
+        }
+        if (kn != 6 || strncmp(q, "socket", 6) != 0) {
+            cq__free(val);
+            return cq__err_set(err, CQ_EINVALID,
+                               "bad MySQL URL: unknown parameter \"%.*s\" (socket, "
+                               "connect_timeout and statement_timeout are understood)",
+                               (int)kn, q);
+        }
+        cq__free(u->socket);
+        u->socket = val;
+        q = amp ? amp + 1 : NULL;
+    }
+    return CQ_OK;
+}
+
 /* "//user[:pass]@host[:port]/db[?socket=PATH]" (connect_timeout and statement_timeout are
  * the session's, taken out before) */
 static int parse_url(my_url *u, const char *target, cq_error *err)
@@ -194,72 +262,20 @@ static int parse_url(my_url *u, const char *target, cq_error *err)
             oom = !bad;
         hp = at + 1;
     }
-    /* host, [v6] or name, then :port */
-    const char *host_end = auth_end, *port = NULL;
-    if (*hp == '[') {
-        const char *close = memchr(hp, ']', (size_t)(auth_end - hp));
-        if (!close)
-            bad = true;
-        else {
-            if (!(u->host = cq__strndup(hp + 1, (size_t)(close - hp - 1))))
-                oom = true;
-            if (close + 1 < auth_end && close[1] == ':')
-                port = close + 2;
-            else if (close + 1 != auth_end)
-                bad = true;
-        }
-    } else {
-        const char *colon = memchr(hp, ':', (size_t)(auth_end - hp));
-        if (colon) {
-            host_end = colon;
-            port = colon + 1;
-        }
-        if (host_end > hp && !(u->host = url_decode(hp, (size_t)(host_end - hp), &bad)))
-            oom = !bad;
-    }
-    if (port) {
-        unsigned long v = 0;
-        const char *q = port;
-        for (; q < auth_end && *q >= '0' && *q <= '9' && v <= 65535; q++)
-            v = v * 10 + (unsigned long)(*q - '0');
-        if (q != auth_end || q == port || v == 0 || v > 65535)
-            bad = true;
-        u->port = (unsigned int)v;
-    }
+    url_host_port(u, hp, auth_end, &bad, &oom);
     if (slash && slash + 1 < end &&
         !(u->db = url_decode(slash + 1, (size_t)(end - slash - 1), &bad)))
         oom = !bad;
-    /* parameters: socket; anything else is a mistake worth reporting */
-    for (const char *q = query ? query + 1 : NULL; q && *q && !bad && !oom;) {
-        const char *amp = strchr(q, '&');
-        size_t n = amp ? (size_t)(amp - q) : strlen(q);
-        const char *eq = memchr(q, '=', n);
-        if (!eq) {
-            bad = true;
-            break;
-        }
-        size_t kn = (size_t)(eq - q);
-        char *val = url_decode(eq + 1, n - kn - 1, &bad);
-        if (!val) {
-            oom = !bad;
-            break;
-        }
-        if (kn == 6 && strncmp(q, "socket", 6) == 0) {
-            cq__free(u->socket);
-            u->socket = val;
-        } else {
-            cq__free(val);
+    if (query && !bad && !oom) {
+        int rc = url_params(u, query + 1, &bad, &oom, err);
+        if (rc != CQ_OK) {
             url_free(u);
-            return cq__err_set(err, CQ_EINVALID,
-                               "bad MySQL URL: unknown parameter \"%.*s\" (socket, "
-                               "connect_timeout and statement_timeout are understood)",
-                               (int)kn, q);
+            return rc;
         }
-        q = amp ? amp + 1 : NULL;
     }
     if (oom) {
         url_free(u);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     if (bad) {
         url_free(u);
@@ -298,7 +314,7 @@ static int connect_one(cq__conn **out, const char *target, const cq__conn_opts *
     if (!c || !(c->my = mysql_init(NULL))) {
         cq__free(c);
         url_free(&u);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
     uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
     c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
@@ -399,7 +415,7 @@ static int my_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     for (size_t i = 0;; i++) {
         char *one = NULL;
         if (nth_host(&one, target, i) != CQ_OK)
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
         if (!one)
             return rc;
         rc = connect_one(out, one, opts, err);
@@ -662,11 +678,11 @@ static int set_colnames(cq__result *res, size_t ncols, const MYSQL_FIELD *fields
     res->ncols = 0;
     res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strndup(fields[i].name, fields[i].name_length)))
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     return CQ_OK;
 }
 
@@ -697,7 +713,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
     col *cols = cq__calloc(res->ncols, sizeof *cols);
     MYSQL_BIND *binds = cq__calloc(res->ncols, sizeof *binds);
     if (!cols || !binds) {
-        rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+        rc = cq__err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < res->ncols; i++) {
@@ -705,7 +721,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         unsigned long want = fields[i].max_length > 0 ? fields[i].max_length : 1;
         cols[i].cap = want;
         if (!(cols[i].buf = cq__malloc(want + 1))) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             goto done;
         }
         bind_column(&binds[i], &cols[i], &fields[i]);
@@ -729,7 +745,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
                 continue;
             char *nb = cq__realloc(c->buf, c->length + 1);
             if (!nb) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 goto done;
             }
             c->buf = nb;
@@ -750,12 +766,12 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
         }
         cq_value **row = add_row(res);
         if (!row) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             goto done;
         }
         for (size_t i = 0; i < res->ncols; i++)
             if (!(row[i] = column_value(&cols[i]))) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 goto done;
             }
     }
@@ -794,7 +810,7 @@ static int exec_text(cq__conn *c, const char *sql, cq__result *res, cq_error *er
                     if (!(cells[i] = text_value(&fields[i], row[i], lens[i])))
                         cells = NULL;
                 if (!cells)
-                    rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                    rc = cq__err_oom(err);
             }
             mysql_free_result(r);
         } else {
@@ -838,74 +854,80 @@ static int my_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     return rc == CQ_OK ? rc : after_error(c, rc, t0, err);
 }
 
-static int my_exec_once(cq__conn *c, const char *sql, const cq_value *const *params,
-                        size_t n_params, cq__result *res, cq_error *err)
+/* The statement for `sql`: kept from an earlier use (*kept; the server re-prepares it itself
+ * when a table changed) or prepared now (and kept when it is DML). A statement the server
+ * cannot prepare runs as text instead, into res: *out stays NULL then. After a failure *out
+ * (when set) is for the caller to close. */
+static int my_prepare(MYSQL_STMT **out, bool *kept, cq__conn *c, const char *sql, size_t n_params,
+                      cq__result *res, cq_error *err)
 {
-    cq__result scratch = { 0 };
-    if (!res)
-        res = &scratch;
-    memset(res, 0, sizeof *res);
-    int rc = CQ_OK;
-    MYSQL_BIND *binds = NULL;
-    param *vals = NULL;
-    char **owned = NULL;
-    MYSQL_RES *meta = NULL;
-    /* a statement kept from an earlier use is prepared already (the server re-prepares it
-     * itself when a table changed) */
-    bool kept = false;
-    MYSQL_STMT *st = cq__prep_is_dml(sql) ? cq__prep_get(&c->prep, sql) : NULL;
-    if (st) {
-        kept = true;
-        goto prepared;
-    }
+    MYSQL_STMT *st = *out = cq__prep_is_dml(sql) ? cq__prep_get(&c->prep, sql) : NULL;
+    *kept = st != NULL;
+    if (st)
+        return CQ_OK;
     st = mysql_stmt_init(c->my);
-    if (!st) {
-        rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
-        goto done;
-    }
+    if (!st)
+        return cq__err_oom(err);
     if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
         if (mysql_stmt_errno(st) == MY_ER_UNSUPPORTED_PS && n_params == 0) {
             mysql_stmt_close(st);
-            st = NULL;
-            rc = exec_text(c, sql, res, err);
-        } else {
-            rc = stmt_error(st, err);
+            return exec_text(c, sql, res, err);
         }
-        goto done;
+        *out = st;
+        return stmt_error(st, err);
     }
+    *out = st;
     if (cq__prep_is_dml(sql))
-        stmt_close(cq__prep_put(&c->prep, sql, st, &kept));
-prepared:
-    if (mysql_stmt_param_count(st) != n_params) {
-        rc = cq__err_set(err, CQ_EINVALID, "statement has %lu placeholders but %zu parameters",
-                         mysql_stmt_param_count(st), n_params);
-        goto done;
-    }
-    if (n_params) {
-        binds = cq__calloc(n_params, sizeof *binds);
-        vals = cq__calloc(n_params, sizeof *vals);
-        owned = cq__calloc(n_params, sizeof *owned);
-        if (!binds || !vals || !owned) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < n_params; i++)
-            if (bind_param(&binds[i], &vals[i], &owned[i], params[i]) != CQ_OK) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
-                goto done;
-            }
-        if (mysql_stmt_bind_param(st, binds) != 0) {
-            rc = stmt_error(st, err);
-            goto done;
-        }
-    }
-    if (mysql_stmt_execute(st) != 0) {
-        rc = stmt_error(st, err);
-        goto done;
-    }
-    meta = mysql_stmt_result_metadata(st);
+        stmt_close(cq__prep_put(&c->prep, sql, st, kept));
+    return CQ_OK;
+}
+
+/* The bound parameters of one execution (freed after the statement is put away). */
+typedef struct my_binds {
+    MYSQL_BIND *binds;
+    param *vals;
+    char **owned;
+    size_t n;
+} my_binds;
+
+static void binds_free(my_binds *b)
+{
+    for (size_t i = 0; b->owned && i < b->n; i++)
+        cq__free(b->owned[i]);
+    cq__free(b->owned);
+    cq__free(b->vals);
+    cq__free(b->binds);
+}
+
+static int bind_all(my_binds *b, MYSQL_STMT *st, const cq_value *const *params, cq_error *err)
+{
+    b->binds = cq__calloc(b->n, sizeof *b->binds);
+    b->vals = cq__calloc(b->n, sizeof *b->vals);
+    b->owned = cq__calloc(b->n, sizeof *b->owned);
+    if (!b->binds || !b->vals || !b->owned)
+        return cq__err_oom(err);
+    for (size_t i = 0; i < b->n; i++)
+        if (bind_param(&b->binds[i], &b->vals[i], &b->owned[i], params[i]) != CQ_OK)
+            return cq__err_oom(err);
+    return mysql_stmt_bind_param(st, b->binds) != 0 ? stmt_error(st, err) : CQ_OK;
+}
+
+/* Executes a prepared statement with its parameters and reads what it returns. */
+static int my_run(MYSQL_STMT *st, my_binds *b, const cq_value *const *params, cq__result *res,
+                  cq_error *err)
+{
+    if (mysql_stmt_param_count(st) != b->n)
+        return cq__err_set(err, CQ_EINVALID, "statement has %lu placeholders but %zu parameters",
+                           mysql_stmt_param_count(st), b->n);
+    int rc = b->n ? bind_all(b, st, params, err) : CQ_OK;
+    if (rc != CQ_OK)
+        return rc;
+    if (mysql_stmt_execute(st) != 0)
+        return stmt_error(st, err);
+    MYSQL_RES *meta = mysql_stmt_result_metadata(st);
     if (meta) {
         rc = fetch_rows(st, meta, res, err);
+        mysql_free_result(meta);
     } else if (mysql_stmt_errno(st)) {
         rc = stmt_error(st, err);
     } else {
@@ -913,9 +935,22 @@ prepared:
         res->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
         res->last_insert_id = (int64_t)mysql_stmt_insert_id(st);
     }
-done:
-    if (meta)
-        mysql_free_result(meta);
+    return rc;
+}
+
+static int my_exec_once(cq__conn *c, const char *sql, const cq_value *const *params,
+                        size_t n_params, cq__result *res, cq_error *err)
+{
+    cq__result scratch = { 0 };
+    if (!res)
+        res = &scratch;
+    memset(res, 0, sizeof *res);
+    my_binds b = { .n = n_params };
+    bool kept = false;
+    MYSQL_STMT *st = NULL;
+    int rc = my_prepare(&st, &kept, c, sql, n_params, res, err);
+    if (rc == CQ_OK && st)
+        rc = my_run(st, &b, params, res, err);
     if (st && kept && rc == CQ_OK) {
         mysql_stmt_free_result(st); /* ready for the next use */
     } else if (st) {
@@ -925,11 +960,7 @@ done:
     }
     if (cq__prep_is_ddl(sql))
         cq__prep_clear(&c->prep, stmt_close);
-    for (size_t i = 0; owned && i < n_params; i++)
-        cq__free(owned[i]);
-    cq__free(owned);
-    cq__free(vals);
-    cq__free(binds);
+    binds_free(&b);
     if (rc != CQ_OK || res == &scratch)
         cq__result_free(res);
     return rc;

@@ -98,7 +98,7 @@ static int open_conn(cq__session *s, cq__pconn **out)
     *out = NULL;
     cq__pconn *c = cq__calloc(1, sizeof *c);
     if (!c)
-        return cq__err_set(cq__last_error(), CQ_ENOMEM, "out of memory");
+        return cq__err_oom(cq__last_error());
     int rc = connect_tuned(s, &c->conn, cq__last_error());
     if (rc != CQ_OK) {
         cq__free(c);
@@ -126,7 +126,7 @@ int cq__pool_init(cq__session *s, bool lazy, cq_error *err)
     }
     /* the first connection opens now: a bad URL or an unreachable server fails cq_db_open */
     cq__pconn *c = cq__calloc(1, sizeof *c);
-    int rc = c ? connect_tuned(s, &c->conn, err) : cq__err_set(err, CQ_ENOMEM, "out of memory");
+    int rc = c ? connect_tuned(s, &c->conn, err) : cq__err_oom(err);
     if (rc != CQ_OK) {
         cq__free(c);
         pthread_cond_destroy(&s->cv);

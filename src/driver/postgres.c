@@ -209,6 +209,76 @@ static void set_message(cq_error *err, int code, const char *prefix, const char 
     cq__err_set(err, code, "%s%.*s", prefix, (int)n, msg ? msg : "");
 }
 
+/* A malformed URI (bad percent-encoding, unknown parameter) is the caller's mistake, not a
+ * connection failure: libpq's parser says so before any connection is tried. */
+static int pg_check_uri(const char *uri, cq_error *err)
+{
+    char *parse_error = NULL;
+    PQconninfoOption *parsed = PQconninfoParse(uri, &parse_error);
+    if (parsed) {
+        PQconninfoFree(parsed);
+        return CQ_OK;
+    }
+    if (parse_error)
+        set_message(err, CQ_EINVALID, "bad PostgreSQL URL: ", parse_error);
+    else
+        cq__err_oom(err);
+    int code = parse_error ? CQ_EINVALID : CQ_ENOMEM;
+    PQfreemem(parse_error);
+    return code;
+}
+
+static int pg_connect_timeout(cq_error *err, uint32_t connect_ms)
+{
+    return cq__err_set(err, CQ_ETIMEOUT,
+                       "cannot connect to PostgreSQL: no answer within %u ms (connect_timeout)",
+                       (unsigned)connect_ms);
+}
+
+/* Drives the non-blocking connect to its end, waiting at most until `deadline` (0: no limit). */
+static int pg_poll(cq__conn *c, uint64_t deadline, uint32_t connect_ms, cq_error *err)
+{
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    while (PQstatus(c->pg) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+           ps != PGRES_POLLING_FAILED) {
+        int w = wait_fd(PQsocket(c->pg), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+        if (w == 0)
+            return pg_connect_timeout(err, connect_ms);
+        ps = w < 0 ? PGRES_POLLING_FAILED : PQconnectPoll(c->pg);
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        set_message(err, CQ_ECONNECT, "cannot connect to PostgreSQL: ", PQerrorMessage(c->pg));
+        return CQ_ECONNECT;
+    }
+    return CQ_OK;
+}
+
+/* Sequelize's connection manager: warnings only, and a UTC session so timestamptz values come
+ * back as "... +00" (normalised to ISO by the model layer); statement_timeout makes the server
+ * cancel a statement that runs too long (SQLSTATE 57014). Behind a transaction pooler only
+ * the two settings it keeps per client and sets again on every server connection it hands
+ * over (PgBouncer tracks client_encoding and TimeZone); the rest would stay on a server
+ * connection that other clients get next. */
+static int pg_session_setup(cq__conn *c, uint64_t deadline, uint32_t connect_ms, cq_error *err)
+{
+    /* the dialect's set-up statements (sql/postgres.c), sent as one simple query */
+    char *setup = session_setup(c->pooler, c->statement_timeout_ms);
+    if (!setup)
+        return cq__err_oom(err);
+    int code = CQ_OK;
+    PGresult *r = run_simple(c, setup, deadline, &code, err);
+    cq__free(setup);
+    if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+        set_message(err, CQ_ECONNECT,
+                    "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
+        code = CQ_ECONNECT;
+    } else if (code == CQ_ETIMEOUT) {
+        code = pg_connect_timeout(err, connect_ms);
+    }
+    PQclear(r);
+    return code;
+}
+
 static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *opts, cq_error *err)
 {
     *out = NULL;
@@ -218,27 +288,12 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     /* libpq parses the URI itself; both schemes are accepted, so rebuild one from the target */
     char *uri = cq__asprintf("postgresql:%s", target);
     cq__conn *c = cq__calloc(1, sizeof *c);
-    if (!uri || !c) {
-        cq__free(uri);
-        cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
-    }
-    /* a malformed URI (bad percent-encoding, unknown parameter) is the caller's mistake, not a
-     * connection failure */
-    char *parse_error = NULL;
-    PQconninfoOption *parsed = PQconninfoParse(uri, &parse_error);
-    if (!parsed) {
-        if (parse_error)
-            set_message(err, CQ_EINVALID, "bad PostgreSQL URL: ", parse_error);
-        else
-            cq__err_set(err, CQ_ENOMEM, "out of memory");
-        int code = parse_error ? CQ_EINVALID : CQ_ENOMEM;
-        PQfreemem(parse_error);
+    int code = uri && c ? pg_check_uri(uri, err) : cq__err_oom(err);
+    if (code != CQ_OK) {
         cq__free(uri);
         cq__free(c);
         return code;
     }
-    PQconninfoFree(parsed);
     uint32_t connect_ms = opts ? opts->connect_timeout_ms : 0;
     c->statement_timeout_ms = opts ? opts->statement_timeout_ms : 0;
     c->pooler = opts && opts->transaction_pooler;
@@ -251,53 +306,13 @@ static int pg_connect(cq__conn **out, const char *target, const cq__conn_opts *o
     cq__free(uri);
     if (!c->pg) {
         cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     }
-    int code = CQ_OK;
-    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
-    while (PQstatus(c->pg) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
-           ps != PGRES_POLLING_FAILED) {
-        int w = wait_fd(PQsocket(c->pg), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
-        if (w == 0) {
-            code = cq__err_set(err, CQ_ETIMEOUT,
-                               "cannot connect to PostgreSQL: no answer within %u ms "
-                               "(connect_timeout)",
-                               (unsigned)connect_ms);
-            break;
-        }
-        ps = w < 0 ? PGRES_POLLING_FAILED : PQconnectPoll(c->pg);
+    code = pg_poll(c, deadline, connect_ms, err);
+    if (code == CQ_OK) {
+        PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+        code = pg_session_setup(c, deadline, connect_ms, err);
     }
-    if (code == CQ_OK && PQstatus(c->pg) != CONNECTION_OK) {
-        set_message(err, CQ_ECONNECT, "cannot connect to PostgreSQL: ", PQerrorMessage(c->pg));
-        code = CQ_ECONNECT;
-    }
-    if (code != CQ_OK) {
-        PQfinish(c->pg);
-        cq__free(c);
-        return code;
-    }
-    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-    /* the dialect's session set-up (sql/postgres.c), sent as one simple query; behind a
-     * transaction pooler only what the pooler keeps per client, without statement_timeout */
-    char *setup = session_setup(c->pooler, c->statement_timeout_ms);
-    if (!setup) {
-        PQfinish(c->pg);
-        cq__free(c);
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
-    }
-    PGresult *r = run_simple(c, setup, deadline, &code, err);
-    cq__free(setup);
-    if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
-        set_message(err, CQ_ECONNECT,
-                    "cannot set up the PostgreSQL session: ", PQerrorMessage(c->pg));
-        code = CQ_ECONNECT;
-    } else if (code == CQ_ETIMEOUT) {
-        code = cq__err_set(err, CQ_ETIMEOUT,
-                           "cannot connect to PostgreSQL: no answer within %u ms "
-                           "(connect_timeout)",
-                           (unsigned)connect_ms);
-    }
-    PQclear(r);
     if (code != CQ_OK) {
         PQfinish(c->pg);
         cq__free(c);
@@ -532,22 +547,22 @@ static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
     /* the count is set once the names' array exists, so a half-built result frees */
     res->colnames = cq__calloc(ncols, sizeof(char *));
     if (!res->colnames)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     res->ncols = ncols;
     for (size_t i = 0; i < res->ncols; i++)
         if (!(res->colnames[i] = cq__strdup(PQfname(r, (int)i))))
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     if (!nrows)
         return CQ_OK;
     if (cq__grow((void **)&res->cells, &res->cap, nrows * res->ncols, sizeof(cq_value *)) != 0)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     for (size_t row = 0; row < nrows; row++) {
         for (size_t i = 0; i < res->ncols; i++)
             res->cells[row * res->ncols + i] = NULL;
         res->nrows++; /* counted first, so cq__result_free sees every cell of a partial row */
         for (size_t i = 0; i < res->ncols; i++)
             if (!(res->cells[row * res->ncols + i] = column_value(r, (int)row, (int)i)))
-                return cq__err_set(err, CQ_ENOMEM, "out of memory");
+                return cq__err_oom(err);
     }
     return CQ_OK;
 }
@@ -581,10 +596,10 @@ static int params_text(const char ***values, char ***owned, const cq_value *cons
     *values = n ? cq__calloc(n, sizeof **values) : NULL;
     *owned = n ? cq__calloc(n, sizeof **owned) : NULL;
     if (n && (!*values || !*owned))
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     for (size_t i = 0; i < n; i++)
         if (param_text(&(*values)[i], &(*owned)[i], params[i]) != CQ_OK)
-            return cq__err_set(err, CQ_ENOMEM, "out of memory");
+            return cq__err_oom(err);
     return CQ_OK;
 }
 
@@ -610,39 +625,48 @@ static int set_local_timeout(cq__conn *c, cq_error *err)
     return code;
 }
 
+/* Sends `sql` with its parameters (prepared when it is worth keeping) and arms the statement
+ * timeout: *deadline is when the answer is late. No parameter types: the server infers each
+ * one from where it appears. */
+static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
+                   uint64_t *deadline, cq_error *err)
+{
+    if (n_params > 65535) /* the wire protocol counts parameters in 16 bits */
+        return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
+                           n_params);
+    const char **values = NULL;
+    char **owned = NULL;
+    int code = params_text(&values, &owned, params, n_params, err);
+    if (code != CQ_OK) {
+        params_free(values, owned, n_params);
+        return code;
+    }
+    const char *name = prepared_name(c, sql, (int)n_params);
+    arm_cancel(c);
+    *deadline = statement_deadline(c);
+    int sent = c->broken ? 0
+               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    params_free(values, owned, n_params); /* libpq has copied them */
+    if (c->broken)                        /* preparing it timed out */
+        return cq__err_set(err, CQ_ETIMEOUT,
+                           "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
+                           "the connection is closed",
+                           (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
+                           (unsigned)c->statement_timeout_ms);
+    return sent ? CQ_OK : map_error(c, NULL, err);
+}
+
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
                    cq__result *res, cq_error *err)
 {
     if (res)
         memset(res, 0, sizeof *res);
-    if (n_params > 65535) /* the wire protocol counts parameters in 16 bits */
-        return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
-                           n_params);
     PGresult *r = NULL;
-    const char **values = NULL;
-    char **owned = NULL;
-    int code = params_text(&values, &owned, params, n_params, err);
+    uint64_t deadline = 0;
+    int code = pg_send(c, sql, params, n_params, &deadline, err);
     if (code != CQ_OK)
         goto done;
-    /* no parameter types: the server infers each one from where it appears */
-    const char *name = prepared_name(c, sql, (int)n_params);
-    arm_cancel(c);
-    uint64_t deadline = statement_deadline(c);
-    int sent = c->broken ? 0
-               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
-    if (c->broken) { /* preparing it timed out */
-        code = cq__err_set(err, CQ_ETIMEOUT,
-                           "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
-                           "the connection is closed",
-                           (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
-                           (unsigned)c->statement_timeout_ms);
-        goto done;
-    }
-    if (!sent) {
-        code = map_error(c, NULL, err);
-        goto done;
-    }
     r = last_result(c, deadline, &code, err);
     c->cancel_at = 0;
     if (code != CQ_OK)
@@ -673,7 +697,6 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
         code = fill_result(res, r, err);
 done:
     PQclear(r);
-    params_free(values, owned, n_params);
     if (code != CQ_OK && res)
         cq__result_free(res);
     return code;
@@ -684,31 +707,10 @@ done:
 static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *params,
                         size_t n_params, cq__row_fn row, void *ctx, cq_error *err)
 {
-    if (n_params > 65535)
-        return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
-                           n_params);
-    const char **values = NULL;
-    char **owned = NULL;
-    int code = params_text(&values, &owned, params, n_params, err);
-    if (code != CQ_OK) {
-        params_free(values, owned, n_params);
+    uint64_t deadline = 0;
+    int code = pg_send(c, sql, params, n_params, &deadline, err);
+    if (code != CQ_OK)
         return code;
-    }
-    const char *name = prepared_name(c, sql, (int)n_params);
-    arm_cancel(c);
-    uint64_t deadline = statement_deadline(c);
-    int sent = c->broken ? 0
-               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
-    params_free(values, owned, n_params);
-    if (c->broken)
-        return cq__err_set(err, CQ_ETIMEOUT,
-                           "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
-                           "the connection is closed",
-                           (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
-                           (unsigned)c->statement_timeout_ms);
-    if (!sent)
-        return map_error(c, NULL, err);
     PQsetSingleRowMode(c->pg);
     cq__result one = { 0 };
     PGresult *r;
@@ -725,7 +727,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
                 for (size_t i = 0; code == CQ_OK && i < one.ncols; i++) {
                     cq_value_free(one.cells[i]);
                     if (!(one.cells[i] = column_value(r, 0, (int)i)))
-                        code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                        code = cq__err_oom(err);
                 }
             }
             if (code == CQ_OK)

@@ -97,7 +97,7 @@ static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const c
     size_t head = q ? (size_t)(q - target) : strlen(target);
     char *t = cq__malloc(strlen(target) + 1);
     if (!t)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     memcpy(t, target, head);
     size_t k = head;
     for (const char *p = q ? q + 1 : NULL; p && *p;) {

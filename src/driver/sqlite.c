@@ -90,7 +90,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         return cq__err_set(err, CQ_EINVALID, "sqlite URL names no database file");
     cq__conn *c = cq__calloc(1, sizeof *c);
     if (!c)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     /* A connection is used by one thread at a time (a cq_db belongs to one thread at a time),
      * so SQLite's per-connection mutexes are not needed: multi-thread mode, not serialized. */
     int rc = sqlite3_open_v2(
@@ -227,6 +227,48 @@ static cq_value *column_value(sqlite3_stmt *st, int i)
     }
 }
 
+/* The result's columns: their names, or (rows handed to a callback are read by position)
+ * only their count. The count is set once the names' array exists, so a half-built result
+ * frees. */
+static int result_columns(cq__result *res, sqlite3_stmt *st, bool by_position, cq_error *err)
+{
+    memset(res, 0, sizeof *res);
+    size_t ncols = (size_t)sqlite3_column_count(st);
+    if (ncols && by_position) {
+        res->ncols = ncols;
+    } else if (ncols) {
+        res->colnames = cq__calloc(ncols, sizeof(char *));
+        if (!res->colnames)
+            return cq__err_oom(err);
+        res->ncols = ncols;
+        for (size_t i = 0; i < res->ncols; i++)
+            if (!(res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i))))
+                return cq__err_oom(err);
+    }
+    return CQ_OK;
+}
+
+/* Appends the statement's current row to res (a row cut short by OOM is counted, its missing
+ * cells NULL, so the result frees). */
+static int read_row(cq__result *res, sqlite3_stmt *st, cq_error *err)
+{
+    if (cq__grow((void **)&res->cells, &res->cap, (res->nrows + 1) * res->ncols,
+                 sizeof(cq_value *)) != 0)
+        return cq__err_oom(err);
+    for (size_t i = 0; i < res->ncols; i++) {
+        cq_value *v = column_value(st, (int)i);
+        res->cells[res->nrows * res->ncols + i] = v;
+        if (!v) {
+            for (size_t k = i + 1; k < res->ncols; k++)
+                res->cells[res->nrows * res->ncols + k] = NULL;
+            res->nrows++;
+            return cq__err_oom(err);
+        }
+    }
+    res->nrows++;
+    return CQ_OK;
+}
+
 /* Runs `sql`; with `row`, each row is handed over as soon as it is read (res then holds one
  * row at a time). */
 static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
@@ -250,48 +292,13 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
             goto done;
         }
     }
-    if (res) {
-        memset(res, 0, sizeof *res);
-        size_t ncols = (size_t)sqlite3_column_count(st);
-        if (ncols && row) {
-            res->ncols = ncols; /* rows handed to a callback are read by position: no names */
-        } else if (ncols) {
-            /* the count is set once the names' array exists, so a half-built result frees */
-            res->colnames = cq__calloc(ncols, sizeof(char *));
-            if (!res->colnames) {
-                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
-                goto done;
-            }
-            res->ncols = ncols;
-            for (size_t i = 0; i < res->ncols; i++) {
-                res->colnames[i] = cq__strdup(sqlite3_column_name(st, (int)i));
-                if (!res->colnames[i]) {
-                    code = cq__err_set(err, CQ_ENOMEM, "out of memory");
-                    goto done;
-                }
-            }
-        }
-    }
+    if (res && (code = result_columns(res, st, row != NULL, err)) != CQ_OK)
+        goto done;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!res || !res->ncols)
             continue;
-        if (cq__grow((void **)&res->cells, &res->cap, (res->nrows + 1) * res->ncols,
-                     sizeof(cq_value *)) != 0) {
-            code = cq__err_set(err, CQ_ENOMEM, "out of memory");
+        if ((code = read_row(res, st, err)) != CQ_OK)
             goto done;
-        }
-        for (size_t i = 0; i < res->ncols; i++) {
-            cq_value *v = column_value(st, (int)i);
-            res->cells[res->nrows * res->ncols + i] = v;
-            if (!v) {
-                for (size_t k = i + 1; k < res->ncols; k++)
-                    res->cells[res->nrows * res->ncols + k] = NULL;
-                res->nrows++;
-                code = cq__err_set(err, CQ_ENOMEM, "out of memory");
-                goto done;
-            }
-        }
-        res->nrows++;
         if (row) {
             code = row(ctx, res);
             for (size_t i = 0; i < res->ncols; i++) {

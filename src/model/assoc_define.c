@@ -9,11 +9,6 @@
 #include "model/hooks.h"
 #include "core/util.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static const char *const method_names[] = { "", "belongsTo", "hasOne", "hasMany", "belongsToMany" };
 
 const char *cq_assoc_type_name(cq_assoc_type t)
@@ -109,11 +104,11 @@ static int snap_take(attr_snap *s, cq_model *m)
     s->version_attr = m->version_attr;
     s->copy = cq__calloc(m->nattrs + 1, sizeof *s->copy);
     if (!s->copy)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     bool bad = false;
     for (size_t i = 0; i < m->nattrs; i++)
         s->copy[i] = attr_dup(&m->attrs[i], &bad);
-    return bad ? oom(m->db) : CQ_OK;
+    return bad ? cq__db_oom(m->db) : CQ_OK;
 }
 
 static void snap_drop(attr_snap *s);
@@ -181,6 +176,87 @@ static char *upper_dup(const char *s)
     return d;
 }
 
+/* A new foreign-key attribute on `holder`, typed like the key it references unless the
+ * options say otherwise (associations.md 1.2). */
+static int add_fk_attr(cq_model *holder, const fk_spec *f)
+{
+    cq_db *db = holder->db;
+    const cq_attr *o = f->attr_opts;
+    cq_attr gen = { 0 };
+    if (o)
+        gen = *o;
+    gen.name = f->name;
+    gen.type = f->key_type ? f->key_type : (o && o->type ? o->type : f->ref_attr->type);
+    if (!(o && o->type) && !f->key_type) {
+        gen.length = f->ref_attr->length;
+        gen.precision = f->ref_attr->precision;
+        gen.scale = f->ref_attr->scale;
+    }
+    gen.primary_key = false;
+    gen.auto_increment = false;
+    gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
+    gen.references_model = NULL;
+    gen.references_model_handle = NULL;
+    gen.on_delete = CQ_REF_DEFAULT;
+    gen.on_update = CQ_REF_DEFAULT;
+    gen.unique = o ? o->unique : false;
+    /* add through the normal path (validates, names the column by the holder) */
+    if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
+                 sizeof *holder->attrs) != 0)
+        return cq__db_oom(db);
+    cq__attr *a = &holder->attrs[holder->nattrs];
+    memset(a, 0, sizeof *a);
+    a->name = cq__strdup(gen.name);
+    a->field = cq__naming_field_name(gen.name, gen.field, holder->underscored);
+    a->type = gen.type;
+    a->length = gen.length;
+    a->precision = gen.precision;
+    a->scale = gen.scale;
+    a->allow_null = gen.allow_null;
+    a->unique = gen.unique || gen.unique_name;
+    a->unique_name = gen.unique_name ? cq__strdup(gen.unique_name) : NULL;
+    a->default_value = gen.default_value ? cq_value_copy(gen.default_value) : NULL;
+    a->default_fn = gen.default_fn;
+    a->references_none = gen.references_none;
+    holder->nattrs++;
+    if (!a->name || !a->field)
+        return cq__db_oom(db);
+    if (o && o->on_delete && !(a->on_delete = upper_dup(cq_ref_action_name(o->on_delete))))
+        return cq__db_oom(db);
+    if (o && o->on_update && !(a->on_update = upper_dup(cq_ref_action_name(o->on_update))))
+        return cq__db_oom(db);
+    return CQ_OK;
+}
+
+/* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller gave
+ * an action or foreignKeyConstraint explicitly even with constraints off (associations.md
+ * 1.2). */
+static int fk_references(cq__attr *a, const fk_spec *f, bool nullable, cq_db *db)
+{
+    bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
+    /* a key that is one part of a composite primary key cannot be referenced on its own:
+     * the column is still added, without REFERENCES (sync.md section 7) */
+    if (f->ref_attr->primary_key && f->ref_model->npk > 1)
+        want_ref = false;
+    if (!want_ref || a->references_none)
+        return CQ_OK;
+    if (!a->ref_model) {
+        a->ref_model = cq__strdup(f->ref_model->name);
+        a->ref_key = cq__strdup(f->ref_attr->name);
+        if (!a->ref_model || !a->ref_key)
+            return cq__db_oom(db);
+    }
+    const char *del = f->on_delete     ? f->on_delete
+                      : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
+                                       : NULL;
+    const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
+    if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
+        return cq__db_oom(db);
+    if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
+        return cq__db_oom(db);
+    return CQ_OK;
+}
+
 /* Adds (or merges into) the foreign-key attribute on `holder` (associations.md 1.2). */
 static int inject_fk(cq_model *holder, const fk_spec *f)
 {
@@ -188,50 +264,9 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
     long idx = cq__model_attr_index(holder, f->name);
     bool exists = idx >= 0;
     if (!exists) {
-        const cq_attr *o = f->attr_opts;
-        cq_attr gen = { 0 };
-        if (o)
-            gen = *o;
-        gen.name = f->name;
-        gen.type = f->key_type ? f->key_type : (o && o->type ? o->type : f->ref_attr->type);
-        if (!(o && o->type) && !f->key_type) {
-            gen.length = f->ref_attr->length;
-            gen.precision = f->ref_attr->precision;
-            gen.scale = f->ref_attr->scale;
-        }
-        gen.primary_key = false;
-        gen.auto_increment = false;
-        gen.allow_null = o && o->allow_null ? o->allow_null : CQ_ON;
-        gen.references_model = NULL;
-        gen.references_model_handle = NULL;
-        gen.on_delete = CQ_REF_DEFAULT;
-        gen.on_update = CQ_REF_DEFAULT;
-        gen.unique = o ? o->unique : false;
-        /* add through the normal path (validates, names the column by the holder) */
-        if (cq__grow((void **)&holder->attrs, &holder->attrs_cap, holder->nattrs + 1,
-                     sizeof *holder->attrs) != 0)
-            return oom(db);
-        cq__attr *a = &holder->attrs[holder->nattrs];
-        memset(a, 0, sizeof *a);
-        a->name = cq__strdup(gen.name);
-        a->field = cq__naming_field_name(gen.name, gen.field, holder->underscored);
-        a->type = gen.type;
-        a->length = gen.length;
-        a->precision = gen.precision;
-        a->scale = gen.scale;
-        a->allow_null = gen.allow_null;
-        a->unique = gen.unique || gen.unique_name;
-        a->unique_name = gen.unique_name ? cq__strdup(gen.unique_name) : NULL;
-        a->default_value = gen.default_value ? cq_value_copy(gen.default_value) : NULL;
-        a->default_fn = gen.default_fn;
-        a->references_none = gen.references_none;
-        holder->nattrs++;
-        if (!a->name || !a->field)
-            return oom(db);
-        if (o && o->on_delete && !(a->on_delete = upper_dup(cq_ref_action_name(o->on_delete))))
-            return oom(db);
-        if (o && o->on_update && !(a->on_update = upper_dup(cq_ref_action_name(o->on_update))))
-            return oom(db);
+        int rc = add_fk_attr(holder, f);
+        if (rc != CQ_OK)
+            return rc;
         idx = (long)holder->nattrs - 1;
     }
     cq__attr *a = &holder->attrs[idx];
@@ -243,35 +278,11 @@ static int inject_fk(cq_model *holder, const fk_spec *f)
             a->allow_null = o->allow_null;
         if (!a->default_value && !a->default_fn && o->default_value &&
             !(a->default_value = cq_value_copy(o->default_value)))
-            return oom(db);
+            return cq__db_oom(db);
         if (!a->default_value && !a->default_fn)
             a->default_fn = o->default_fn;
     }
-    /* Sequelize adds references/onDelete/onUpdate when constraints are on, or when the caller
-     * gave an action or foreignKeyConstraint explicitly even with constraints off
-     * (associations.md 1.2). */
-    bool want_ref = f->constraints || f->fk_constraint || f->on_delete || f->on_update;
-    /* a key that is one part of a composite primary key cannot be referenced on its own:
-     * the column is still added, without REFERENCES (sync.md section 7) */
-    if (f->ref_attr->primary_key && f->ref_model->npk > 1)
-        want_ref = false;
-    if (want_ref && !a->references_none && !a->ref_model) {
-        a->ref_model = cq__strdup(f->ref_model->name);
-        a->ref_key = cq__strdup(f->ref_attr->name);
-        if (!a->ref_model || !a->ref_key)
-            return oom(db);
-    }
-    if (want_ref && !a->references_none) {
-        const char *del = f->on_delete     ? f->on_delete
-                          : f->constraints ? (nullable ? f->null_delete : f->notnull_delete)
-                                           : NULL;
-        const char *upd = f->on_update ? f->on_update : f->constraints ? "CASCADE" : NULL;
-        if (!a->on_delete && del && !(a->on_delete = upper_dup(del)))
-            return oom(db);
-        if (!a->on_update && upd && !(a->on_update = upper_dup(upd)))
-            return oom(db);
-    }
-    return CQ_OK;
+    return fk_references(a, f, nullable, db);
 }
 
 static bool valid_action(cq_ref_action a)
@@ -354,7 +365,7 @@ static int register_assoc(cq_assoc *a)
 {
     cq_model *s = a->source;
     if (cq__grow((void **)&s->assocs, &s->assocs_cap, s->nassocs + 1, sizeof *s->assocs) != 0)
-        return oom(s->db);
+        return cq__db_oom(s->db);
     s->assocs[s->nassocs++] = a;
     return CQ_OK;
 }
@@ -371,7 +382,7 @@ static int resolve_alias(cq_assoc *a, const cq_assoc_opts *o)
                            "and belongsToMany",
                            a->source->name, method_names[a->type], a->target->name);
     if (rc != CQ_OK)
-        return oom(db);
+        return cq__db_oom(db);
     if (a->alias.is_aliased)
         for (size_t i = 0; i < a->source->nassocs; i++)
             if (strcmp(a->source->assocs[i]->alias.as, a->alias.as) == 0)
@@ -395,7 +406,7 @@ static int finish(cq_assoc **out, cq_assoc *a)
     int rc =
         cq__naming_accessors_make(&a->acc, cq__assoc_kind(a), a->alias.singular, a->alias.plural);
     if (rc != CQ_OK)
-        return oom(db);
+        return cq__db_oom(db);
     rc = register_assoc(a);
     if (rc == CQ_OK && out)
         *out = a;
@@ -463,7 +474,7 @@ static const char *declared_reference(cq_model *holder, cq_model *ref_model,
 /* CQ_ENOMEM from a layer that has no db to report on (naming) gets its record here. */
 static int reported(cq_db *db, int rc)
 {
-    return rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK ? oom(db) : rc;
+    return rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK ? cq__db_oom(db) : rc;
 }
 
 /* An association changes both models (a foreign key, accessors), so it too must come before
@@ -478,6 +489,116 @@ static int frozen_check(cq_model *source, cq_model *target, const char *kind,
              target ? target->name : "NULL", opts && opts->as ? ", as: \"" : "",
              opts && opts->as ? opts->as : "", opts && opts->as ? "\"" : "");
     return cq__db_check_unfrozen(source->db, what);
+}
+
+/* The key a belongsTo (the target's targetKey) or hasOne/hasMany (the source's sourceKey)
+ * references; a key the caller named must be the primary key or unique. */
+static int single_ref_attr(const cq__attr **out, const cq_assoc *a, const cq_assoc_opts *o)
+{
+    cq_model *source = a->source, *target = a->target;
+    bool bt = a->type == CQ_BELONGS_TO;
+    cq_model *ref_model = bt ? target : source;
+    const char *pk = cq_model_primary_key(ref_model);
+    const char *given = bt ? o->target_key : o->source_key;
+    int rc = key_attr(out, ref_model, given ? given : pk, bt ? "targetKey" : "sourceKey");
+    if (rc != CQ_OK || !given || (*out)->primary_key || (*out)->unique)
+        return rc;
+    if (bt)
+        return cq__db_fail(source->db, CQ_EASSOC,
+                           "%s.belongsTo(%s): targetKey \"%s\" is neither the primary key nor "
+                           "unique, so it cannot be referenced",
+                           source->name, target->name, (*out)->name);
+    return cq__db_fail(source->db, CQ_EASSOC,
+                       "%s.%s(%s): sourceKey \"%s\" is neither the primary key nor unique, so "
+                       "it cannot be referenced",
+                       source->name, method_names[a->type], target->name, (*out)->name);
+}
+
+/* The warnings of a foreign key reused from a declared reference: several candidates (none
+ * reused), or the one reused (naming the association, the attribute and the key, so two
+ * associations reusing one attribute give two different lines). Best effort. */
+static void warn_declared(const cq_assoc *a, const cq_model *holder, const cq_model *ref_model,
+                          const cq__attr *ref_attr, const char *declared, int ndeclared)
+{
+    const cq_model *source = a->source, *target = a->target;
+    char *msg = NULL;
+    if (ndeclared > 1)
+        msg = cq__asprintf("%s.%s(%s): %d attributes of %s already reference %s.%s; "
+                           "none is reused as the foreign key (name one with the "
+                           "foreignKey option)",
+                           source->name, method_names[a->type], target->name, ndeclared,
+                           holder->name, ref_model->name, ref_attr->name);
+    else if (declared)
+        msg = cq__asprintf("%s.%s(%s%s%s%s): reuses %s.%s as its foreign key (declared with a "
+                           "reference to %s.%s); no column is added",
+                           source->name, method_names[a->type], target->name,
+                           a->alias.is_aliased ? ", as \"" : "",
+                           a->alias.is_aliased ? a->alias.as : "", a->alias.is_aliased ? "\"" : "",
+                           holder->name, declared, ref_model->name, ref_attr->name);
+    if (msg)
+        cq__session_warn(&source->db->s, msg);
+    cq__free(msg);
+}
+
+/* The foreign-key name of a belongsTo/hasOne/hasMany: given, an attribute of the holder that
+ * already references the key, or v6's derived name; *fk to free. */
+static int single_fk_name(char **fk, const cq_assoc *a, const cq_assoc_opts *o, cq_model *holder,
+                          cq_model *ref_model, const cq__attr *ref_attr)
+{
+    cq_model *source = a->source, *target = a->target;
+    cq_db *db = source->db;
+    const char *given = o->foreign_key        ? o->foreign_key
+                        : o->foreign_key_attr ? o->foreign_key_attr->name
+                                              : NULL;
+    const char *pk = cq_model_primary_key(ref_model);
+    const char *as = a->alias.is_aliased ? a->alias.as : NULL;
+    int ndeclared = 0;
+    const char *declared =
+        given ? NULL : declared_reference(holder, ref_model, ref_attr, &ndeclared);
+    if (ndeclared > 1)
+        warn_declared(a, holder, ref_model, ref_attr, NULL, ndeclared);
+    int rc;
+    if (given || declared) {
+        *fk = cq__strdup(given ? given : declared);
+        rc = *fk ? CQ_OK : cq__db_oom(db);
+        if (declared && rc == CQ_OK)
+            warn_declared(a, holder, ref_model, ref_attr, declared, 1);
+    } else if (a->type == CQ_BELONGS_TO) {
+        rc = cq__naming_fk_belongs_to(fk, as, target->singular, pk);
+    } else if (a->type == CQ_HAS_ONE) {
+        rc = cq__naming_fk_has_one(fk, NULL, as, source->name, pk);
+    } else {
+        rc = cq__naming_fk_has_many(fk, source->singular, pk);
+    }
+    if (rc == CQ_EINVALID)
+        rc = cq__db_fail(db, CQ_EASSOC,
+                         "%s.%s(%s): cannot name the foreign key: %s has no "
+                         "primary key",
+                         source->name, method_names[a->type], target->name, ref_model->name);
+    else if (rc == CQ_ENOMEM)
+        rc = cq__db_oom(db);
+    return rc;
+}
+
+/* Adds the foreign key `fk` of `a` to `holder` (or merges it into the attribute there). */
+static int single_inject(const cq_assoc *a, const cq_assoc_opts *o, cq_model *holder,
+                         cq_model *ref_model, const cq__attr *ref_attr, const char *fk)
+{
+    fk_spec f = { .name = fk,
+                  .attr_opts = o->foreign_key_attr,
+                  .ref_attr = ref_attr,
+                  .ref_model = ref_model,
+                  .key_type = o->key_type,
+                  .constraints = a->constraints,
+                  .fk_constraint = o->foreign_key_constraint == CQ_ON,
+                  .on_delete = cq_ref_action_name(o->on_delete),
+                  .on_update = cq_ref_action_name(o->on_update),
+                  .null_delete = "SET NULL",
+                  .notnull_delete = a->type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
+    int rc = inject_fk(holder, &f);
+    if (rc == CQ_OK) /* the key may clash with a column by case, or be too long */
+        rc = cq__model_check_names(holder);
+    return rc;
 }
 
 static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *target,
@@ -500,106 +621,21 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
                            "instead");
     cq_assoc *a = assoc_new(source, target, type, &o);
     if (!a)
-        return oom(db);
+        return cq__db_oom(db);
     cq_model *holder = type == CQ_BELONGS_TO ? source : target;
+    cq_model *ref_model = type == CQ_BELONGS_TO ? target : source;
     attr_snap snap = { 0 };
     char *fk = NULL;
+    const cq__attr *ref_attr = NULL;
     rc = resolve_alias(a, &o);
     if (rc == CQ_OK)
         rc = snap_take(&snap, holder);
-    /* the referenced key: target's targetKey for belongsTo, source's sourceKey otherwise */
-    const cq__attr *ref_attr = NULL;
-    cq_model *ref_model = type == CQ_BELONGS_TO ? target : source;
-    if (rc == CQ_OK) {
-        const char *pk = cq_model_primary_key(ref_model);
-        if (type == CQ_BELONGS_TO)
-            rc = key_attr(&ref_attr, target, o.target_key ? o.target_key : pk, "targetKey");
-        else
-            rc = key_attr(&ref_attr, source, o.source_key ? o.source_key : pk, "sourceKey");
-    }
-    if (rc == CQ_OK && type != CQ_BELONGS_TO && o.source_key && !ref_attr->primary_key &&
-        !ref_attr->unique)
-        rc = cq__db_fail(db, CQ_EASSOC,
-                         "%s.%s(%s): sourceKey \"%s\" is neither the primary key nor unique, so "
-                         "it cannot be referenced",
-                         source->name, method_names[type], target->name, ref_attr->name);
-    if (rc == CQ_OK && type == CQ_BELONGS_TO && o.target_key && !ref_attr->primary_key &&
-        !ref_attr->unique)
-        rc = cq__db_fail(db, CQ_EASSOC,
-                         "%s.belongsTo(%s): targetKey \"%s\" is neither the primary key nor "
-                         "unique, so it cannot be referenced",
-                         source->name, target->name, ref_attr->name);
-    /* the foreign-key name */
-    if (rc == CQ_OK) {
-        const char *given = o.foreign_key        ? o.foreign_key
-                            : o.foreign_key_attr ? o.foreign_key_attr->name
-                                                 : NULL;
-        const char *pk = cq_model_primary_key(ref_model);
-        int ndeclared = 0;
-        const char *declared =
-            given ? NULL : declared_reference(holder, ref_model, ref_attr, &ndeclared);
-        if (ndeclared > 1) {
-            char *msg = cq__asprintf("%s.%s(%s): %d attributes of %s already reference %s.%s; "
-                                     "none is reused as the foreign key (name one with the "
-                                     "foreignKey option)",
-                                     source->name, method_names[type], target->name, ndeclared,
-                                     holder->name, ref_model->name, ref_attr->name);
-            if (msg) /* a warning is best effort */
-                cq__session_warn(&db->s, msg);
-            cq__free(msg);
-        }
-        if (given || declared) {
-            fk = cq__strdup(given ? given : declared);
-            rc = fk ? CQ_OK : oom(db);
-            if (declared && rc == CQ_OK) {
-                /* names the association, the attribute and the key, so two associations
-                 * reusing one attribute give two different lines */
-                char *msg = cq__asprintf(
-                    "%s.%s(%s%s%s%s): reuses %s.%s as its foreign key (declared with a "
-                    "reference to %s.%s); no column is added",
-                    source->name, method_names[type], target->name,
-                    a->alias.is_aliased ? ", as \"" : "", a->alias.is_aliased ? a->alias.as : "",
-                    a->alias.is_aliased ? "\"" : "", holder->name, declared, ref_model->name,
-                    ref_attr->name);
-                if (msg) /* a warning is best effort */
-                    cq__session_warn(&db->s, msg);
-                cq__free(msg);
-            }
-        } else if (type == CQ_BELONGS_TO) {
-            rc = cq__naming_fk_belongs_to(&fk, a->alias.is_aliased ? a->alias.as : NULL,
-                                          target->singular, pk);
-        } else if (type == CQ_HAS_ONE) {
-            rc = cq__naming_fk_has_one(&fk, NULL, a->alias.is_aliased ? a->alias.as : NULL,
-                                       source->name, pk);
-        } else {
-            rc = cq__naming_fk_has_many(&fk, source->singular, pk);
-        }
-        if (rc == CQ_EINVALID)
-            rc = cq__db_fail(db, CQ_EASSOC,
-                             "%s.%s(%s): cannot name the foreign key: %s has no "
-                             "primary key",
-                             source->name, method_names[type], target->name, ref_model->name);
-        else if (rc != CQ_OK && rc != CQ_ENOMEM)
-            ; /* already set */
-        else if (rc == CQ_ENOMEM)
-            rc = oom(db);
-    }
-    if (rc == CQ_OK) {
-        fk_spec f = { .name = fk,
-                      .attr_opts = o.foreign_key_attr,
-                      .ref_attr = ref_attr,
-                      .ref_model = ref_model,
-                      .key_type = o.key_type,
-                      .constraints = a->constraints,
-                      .fk_constraint = o.foreign_key_constraint == CQ_ON,
-                      .on_delete = cq_ref_action_name(o.on_delete),
-                      .on_update = cq_ref_action_name(o.on_update),
-                      .null_delete = "SET NULL",
-                      .notnull_delete = type == CQ_BELONGS_TO ? "NO ACTION" : "CASCADE" };
-        rc = inject_fk(holder, &f);
-    }
-    if (rc == CQ_OK) /* the key may clash with a column by case, or be too long */
-        rc = cq__model_check_names(holder);
+    if (rc == CQ_OK)
+        rc = single_ref_attr(&ref_attr, a, &o);
+    if (rc == CQ_OK)
+        rc = single_fk_name(&fk, a, &o, holder, ref_model, ref_attr);
+    if (rc == CQ_OK)
+        rc = single_inject(a, &o, holder, ref_model, ref_attr, fk);
     if (rc == CQ_OK) {
         a->fk = fk;
         fk = NULL;
@@ -608,16 +644,16 @@ static int define_single_or_many(cq_assoc **out, cq_model *source, cq_model *tar
         else
             a->source_key = cq__strdup(ref_attr->name);
         if (!a->target_key && !a->source_key)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
     cq__free(fk);
     if (rc != CQ_OK) {
-        cq_error keep = *cq__last_error();
+        cq_error keep = cq__err_save();
         snap_restore(&snap);
         cq__assoc_free(a);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     snap_drop(&snap);
@@ -719,7 +755,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
     if (idx < 0) {
         if (cq__grow((void **)&through->attrs, &through->attrs_cap, through->nattrs + 1,
                      sizeof *through->attrs) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         cq__attr *a = &through->attrs[through->nattrs];
         memset(a, 0, sizeof *a);
         a->name = cq__strdup(name);
@@ -728,7 +764,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         a->allow_null = attr_opts ? attr_opts->allow_null : CQ_DEFAULT;
         through->nattrs++;
         if (!a->name || !a->field)
-            return oom(db);
+            return cq__db_oom(db);
         idx = (long)through->nattrs - 1;
     }
     cq__attr *a = &through->attrs[idx];
@@ -745,7 +781,7 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
         a->ref_key = cq__strdup(ref_attr->name);
         a->references_none = false;
         if (!a->ref_model || !a->ref_key)
-            return oom(db);
+            return cq__db_oom(db);
         const char *acts[2] = { cq_ref_action_name(o->on_delete),
                                 cq_ref_action_name(o->on_update) };
         char **slots[2] = { &a->on_delete, &a->on_update };
@@ -753,9 +789,9 @@ static int join_key(cq_model *through, const char *name, const cq_attr *attr_opt
             if (acts[k] && (assoc_first || !*slots[k])) {
                 cq__free(*slots[k]);
                 if (!(*slots[k] = upper_dup(acts[k])))
-                    return oom(db);
+                    return cq__db_oom(db);
             } else if (!*slots[k] && !(*slots[k] = cq__strdup("CASCADE")))
-                return oom(db);
+                return cq__db_oom(db);
         }
     } else {
         cq__free(a->ref_model);
@@ -820,6 +856,173 @@ static int define_btm(cq_assoc **out, cq_model *source, cq_model *target, const 
     return define_hooked(out, source, target, CQ_BELONGS_TO_MANY, opts);
 }
 
+/* belongsToMany's own argument checks (after check_common()). */
+static int btm_check(cq_model *source, cq_model *target, const cq_assoc_opts *o)
+{
+    cq_db *db = source->db;
+    if (!o->through && !o->through_model)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "%s.belongsToMany(%s) requires through option, pass either a string "
+                           "or a model",
+                           source->name, target->name);
+    if (o->through_model && o->through_model->db != db)
+        return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
+                           source->name, target->name);
+    if (source == target && !o->as && !o->as_plural)
+        return cq__db_fail(db, CQ_EASSOC,
+                           "'as' must be defined for many-to-many self-associations");
+    if (o->through_scope && cq_value_type_of(o->through_scope) != CQ_VALUE_OBJECT)
+        return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
+                           source->name, target->name);
+    return CQ_OK;
+}
+
+/* The target's belongsToMany back to `source` over the same join model, if any: as in v6, an
+ * association already paired pairs again (a second Post->Tag association over the same join
+ * model takes the Tag side's key). */
+static cq_assoc *btm_paired(cq_model *source, cq_model *target, cq_model *through)
+{
+    cq_assoc *paired = NULL;
+    for (size_t i = 0; i < target->nassocs; i++) {
+        cq_assoc *t = target->assocs[i];
+        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source)
+            paired = t;
+    }
+    return paired;
+}
+
+/* The join model's two key names: given, taken from the paired side, or derived (v6's
+ * naming); *fk and *other to free. */
+static int btm_name_keys(char **fk, char **other, cq_assoc *a, const cq_assoc_opts *o,
+                         const cq__attr *src_key, const cq__attr *tgt_key, const cq_assoc *paired)
+{
+    cq_model *source = a->source, *target = a->target;
+    cq_db *db = source->db;
+    const char *given = o->foreign_key        ? o->foreign_key
+                        : o->foreign_key_attr ? o->foreign_key_attr->name
+                                              : NULL;
+    int rc = CQ_OK;
+    if (given)
+        rc = (*fk = cq__strdup(given)) ? CQ_OK : cq__db_oom(db);
+    else
+        rc = cq__naming_fk_belongs_to_many(fk, source->singular, src_key->name);
+    if (rc == CQ_OK) {
+        given = o->other_key ? o->other_key : o->other_key_attr ? o->other_key_attr->name : NULL;
+        a->other_key_default = !given;
+        if (given)
+            rc = (*other = cq__strdup(given)) ? CQ_OK : cq__db_oom(db);
+        else if (paired)
+            rc = (*other = cq__strdup(paired->fk)) ? CQ_OK : cq__db_oom(db);
+        else
+            rc = cq__naming_other_key_belongs_to_many(other, NULL, source == target, a->alias.as,
+                                                      target->singular, tgt_key->name);
+    }
+    if (rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK)
+        rc = cq__db_oom(db); /* the naming functions have no db to report on */
+    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
+        rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
+                         source->name, target->name);
+    return rc;
+}
+
+/* The join model keeps a primary key the user declared; a generated id is dropped. Returns
+ * whether the user declared one (other than the two keys). */
+static bool btm_keep_user_pk(cq_model *through, const char *fk, const char *other)
+{
+    bool user_pk = false;
+    for (size_t i = 0; i < through->nattrs; i++) {
+        if (!through->attrs[i].primary_key)
+            continue;
+        bool key_col =
+            strcmp(through->attrs[i].name, fk) == 0 || strcmp(through->attrs[i].name, other) == 0;
+        if (through->attrs[i].generated && !key_col) {
+            remove_attr(through, i);
+            i--;
+        } else if (!key_col) {
+            user_pk = true;
+        }
+    }
+    return user_pk;
+}
+
+/* v6's pitfall: two self-associations on one join model with default keys collapse both keys
+ * into one column. A warning, best effort. */
+static void btm_warn_one_column(const cq_assoc *a, const cq_model *through, const char *fk)
+{
+    char *msg = cq__asprintf("%s.belongsToMany(%s%s%s%s): the foreign key and the other key "
+                             "are the same column, %s.%s; give foreignKey and otherKey "
+                             "explicitly on both sides",
+                             a->source->name, a->target->name, a->alias.is_aliased ? ", as \"" : "",
+                             a->alias.is_aliased ? a->alias.as : "",
+                             a->alias.is_aliased ? "\"" : "", through->name, fk);
+    if (msg)
+        cq__session_warn(&a->source->db->s, msg);
+    cq__free(msg);
+}
+
+/* With a user primary key, the two keys get a composite unique key (v6's `unique` option of
+ * the through, default on). */
+static int btm_unique(cq_model *through, const cq_assoc_opts *o, const char *fk, const char *other)
+{
+    char *uname = o->unique_key ? cq__strdup(o->unique_key)
+                                : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);
+    const char *keys[2] = { fk, other };
+    for (int k = 0; uname && k < 2; k++) {
+        cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
+        cq__free(ka->unique_name);
+        ka->unique_name = cq__strdup(uname);
+        ka->unique = true;
+    }
+    int rc = uname ? CQ_OK : cq__db_oom(through->db);
+    cq__free(uname);
+    return rc;
+}
+
+/* The join model's shape for `a`: the paired side's derived key renamed, the generated id
+ * dropped, both keys added, the unique key; `a` takes fk and other on success. */
+static int btm_shape_through(cq_assoc *a, cq_model *through, const cq_assoc_opts *o,
+                             const cq__attr *src_key, const cq__attr *tgt_key, cq_assoc *paired,
+                             char **paired_old_other)
+{
+    cq_db *db = a->source->db;
+    char *fk = NULL, *other = NULL;
+    int rc = btm_name_keys(&fk, &other, a, o, src_key, tgt_key, paired);
+    /* (before looking for a user primary key: the column removed here was one of the keys) */
+    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
+        /* pairing renames the other side's derived otherKey to this side's foreignKey */
+        long old = cq__model_attr_index(through, paired->other_key);
+        if (old >= 0)
+            remove_attr(through, (size_t)old);
+        *paired_old_other = paired->other_key;
+        paired->other_key = cq__strdup(fk);
+        if (!paired->other_key)
+            rc = cq__db_oom(db);
+    }
+    bool user_pk = rc == CQ_OK && btm_keep_user_pk(through, fk, other);
+    if (rc == CQ_OK && strcmp(fk, other) == 0)
+        btm_warn_one_column(a, through, fk);
+    if (rc == CQ_OK)
+        rc = join_key(through, fk, o->foreign_key_attr, src_key, a->source, o, a->constraints,
+                      !user_pk, true);
+    if (rc == CQ_OK)
+        rc = join_key(through, other, o->other_key_attr, tgt_key, a->target, o, a->constraints,
+                      !user_pk, false);
+    if (rc == CQ_OK)
+        rc = cq__model_check_names(through);
+    if (rc == CQ_OK && user_pk && o->through_unique != CQ_OFF)
+        rc = btm_unique(through, o, fk, other);
+    if (rc == CQ_OK)
+        rc = cq__model_refresh_pk(through);
+    if (rc == CQ_OK) {
+        a->fk = fk;
+        a->other_key = other;
+        fk = other = NULL;
+    }
+    cq__free(fk);
+    cq__free(other);
+    return rc;
+}
+
 static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
                            const cq_assoc_opts *opts)
 {
@@ -832,34 +1035,21 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         return rc;
     cq_assoc_opts o = opts ? *opts : (cq_assoc_opts){ 0 };
     rc = check_common(source, target, CQ_BELONGS_TO_MANY, &o);
+    if (rc == CQ_OK)
+        rc = btm_check(source, target, &o);
     if (rc != CQ_OK)
         return rc;
-    if (!o.through && !o.through_model)
-        return cq__db_fail(db, CQ_EASSOC,
-                           "%s.belongsToMany(%s) requires through option, pass either a string "
-                           "or a model",
-                           source->name, target->name);
-    if (o.through_model && o.through_model->db != db)
-        return cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): through model is from another db",
-                           source->name, target->name);
-    if (source == target && !o.as && !o.as_plural)
-        return cq__db_fail(db, CQ_EASSOC,
-                           "'as' must be defined for many-to-many self-associations");
-    if (o.through_scope && cq_value_type_of(o.through_scope) != CQ_VALUE_OBJECT)
-        return cq__db_fail(db, CQ_EINVALID, "%s.belongsToMany(%s): through scope must be an object",
-                           source->name, target->name);
     cq_assoc *a = assoc_new(source, target, CQ_BELONGS_TO_MANY, &o);
     if (!a)
-        return oom(db);
+        return cq__db_oom(db);
     if (o.through_scope && !(a->through_scope = cq_value_copy(o.through_scope))) {
         cq__assoc_free(a);
-        return oom(db);
+        return cq__db_oom(db);
     }
     const cq__attr *src_key = NULL, *tgt_key = NULL;
     cq_model *through = NULL;
     bool created = false;
     attr_snap snap = { 0 };
-    char *fk = NULL, *other = NULL;
     char *paired_old_other = NULL;
     cq_assoc *paired = NULL;
     rc = resolve_alias(a, &o);
@@ -873,130 +1063,31 @@ static int belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
         rc = resolve_through(&through, &created, source, &o);
     if (rc == CQ_OK && !created)
         rc = snap_take(&snap, through);
-    for (size_t i = 0; rc == CQ_OK && i < target->nassocs; i++) {
-        cq_assoc *t = target->assocs[i];
-        /* as in v6, an association already paired pairs again (a second Post->Tag association
-         * over the same join model takes the Tag side's key) */
-        if (t->type == CQ_BELONGS_TO_MANY && t->through == through && t->target == source)
-            paired = t;
-    }
     if (rc == CQ_OK) {
-        const char *given = o.foreign_key        ? o.foreign_key
-                            : o.foreign_key_attr ? o.foreign_key_attr->name
-                                                 : NULL;
-        if (given)
-            rc = (fk = cq__strdup(given)) ? CQ_OK : oom(db);
-        else
-            rc = cq__naming_fk_belongs_to_many(&fk, source->singular, src_key->name);
+        paired = btm_paired(source, target, through);
+        rc = btm_shape_through(a, through, &o, src_key, tgt_key, paired, &paired_old_other);
     }
-    if (rc == CQ_OK) {
-        const char *given = o.other_key        ? o.other_key
-                            : o.other_key_attr ? o.other_key_attr->name
-                                               : NULL;
-        a->other_key_default = !given;
-        if (given)
-            rc = (other = cq__strdup(given)) ? CQ_OK : oom(db);
-        else if (paired)
-            rc = (other = cq__strdup(paired->fk)) ? CQ_OK : oom(db);
-        else
-            rc = cq__naming_other_key_belongs_to_many(&other, NULL, source == target, a->alias.as,
-                                                      target->singular, tgt_key->name);
-    }
-    if (rc == CQ_ENOMEM && cq__last_error()->code == CQ_OK)
-        rc = oom(db); /* the naming functions have no db to report on */
-    if (rc != CQ_OK && rc != CQ_ENOMEM && cq__last_error()->code == CQ_OK)
-        rc = cq__db_fail(db, CQ_EASSOC, "%s.belongsToMany(%s): cannot name the join keys",
-                         source->name, target->name);
-    /* (before looking for a user primary key: the column removed here was one of the keys) */
-    if (rc == CQ_OK && paired && paired->other_key_default && strcmp(paired->other_key, fk) != 0) {
-        /* pairing renames the other side's derived otherKey to this side's foreignKey */
-        long old = cq__model_attr_index(through, paired->other_key);
-        if (old >= 0)
-            remove_attr(through, (size_t)old);
-        paired_old_other = paired->other_key;
-        paired->other_key = cq__strdup(fk);
-        if (!paired->other_key)
-            rc = oom(db);
-    }
-    /* the join model keeps a primary key the user declared; a generated id is dropped */
-    bool user_pk = false;
-    if (rc == CQ_OK) {
-        for (size_t i = 0; i < through->nattrs; i++) {
-            if (!through->attrs[i].primary_key)
-                continue;
-            bool key_col = strcmp(through->attrs[i].name, fk) == 0 ||
-                           strcmp(through->attrs[i].name, other) == 0;
-            if (through->attrs[i].generated && !key_col) {
-                remove_attr(through, i);
-                i--;
-            } else if (!key_col) {
-                user_pk = true;
-            }
-        }
-    }
-    if (rc == CQ_OK && strcmp(fk, other) == 0) {
-        /* v6's pitfall: two self-associations on one join model with default keys collapse
-         * both keys into one column */
-        char *msg = cq__asprintf("%s.belongsToMany(%s%s%s%s): the foreign key and the other key "
-                                 "are the same column, %s.%s; give foreignKey and otherKey "
-                                 "explicitly on both sides",
-                                 source->name, target->name, a->alias.is_aliased ? ", as \"" : "",
-                                 a->alias.is_aliased ? a->alias.as : "",
-                                 a->alias.is_aliased ? "\"" : "", through->name, fk);
-        if (msg) /* a warning is best effort */
-            cq__session_warn(&db->s, msg);
-        cq__free(msg);
-    }
-    if (rc == CQ_OK)
-        rc = join_key(through, fk, o.foreign_key_attr, src_key, source, &o, a->constraints,
-                      !user_pk, true);
-    if (rc == CQ_OK)
-        rc = join_key(through, other, o.other_key_attr, tgt_key, target, &o, a->constraints,
-                      !user_pk, false);
-    if (rc == CQ_OK)
-        rc = cq__model_check_names(through);
-    if (rc == CQ_OK && user_pk && o.through_unique != CQ_OFF) {
-        char *uname = o.unique_key ? cq__strdup(o.unique_key)
-                                   : cq__asprintf("%s_%s_%s_unique", through->table, fk, other);
-        const char *keys[2] = { fk, other };
-        for (int k = 0; uname && k < 2; k++) {
-            cq__attr *ka = &through->attrs[cq__model_attr_index(through, keys[k])];
-            cq__free(ka->unique_name);
-            ka->unique_name = cq__strdup(uname);
-            ka->unique = true;
-        }
-        rc = uname ? CQ_OK : oom(db);
-        cq__free(uname);
-    }
-    if (rc == CQ_OK)
-        rc = cq__model_refresh_pk(through);
     if (rc == CQ_OK) {
         a->through = through;
-        a->fk = fk;
-        a->other_key = other;
-        fk = other = NULL;
         a->source_key = cq__strdup(src_key->name);
         a->target_key = cq__strdup(tgt_key->name);
         if (!a->source_key || !a->target_key)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK)
         rc = finish(out, a);
-    cq__free(fk);
-    cq__free(other);
     if (rc != CQ_OK) {
-        cq_error keep = *cq__last_error();
+        cq_error keep = cq__err_save();
         if (paired_old_other) {
             cq__free(paired->other_key);
             paired->other_key = paired_old_other;
-            paired_old_other = NULL;
         }
         if (created)
             undefine_model(db, through);
         else
             snap_restore(&snap);
         cq__assoc_free(a);
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     cq__free(paired_old_other);
@@ -1022,9 +1113,7 @@ int cq_model_belongs_to_many(cq_assoc **out, cq_model *source, cq_model *target,
 
 size_t cq_model_assoc_count(const cq_model *m)
 {
-    if (!m)
-        return 0;
-    return m->nassocs;
+    return m ? m->nassocs : 0;
 }
 
 cq_assoc *cq_model_assoc_at(const cq_model *m, size_t i)
@@ -1047,100 +1136,72 @@ cq_assoc *cq_model_assoc(const cq_model *m, const char *as)
 
 cq_assoc_type cq_assoc_type_of(const cq_assoc *a)
 {
-    if (!a)
-        return (cq_assoc_type)0;
-    return a->type;
+    return a ? a->type : (cq_assoc_type)0;
 }
 
 cq_model *cq_assoc_source(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->source;
+    return a ? a->source : NULL;
 }
 
 cq_model *cq_assoc_target(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->target;
+    return a ? a->target : NULL;
 }
 
 const char *cq_assoc_as(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.as;
+    return a ? a->alias.as : NULL;
 }
 
 const char *cq_assoc_singular(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.singular;
+    return a ? a->alias.singular : NULL;
 }
 
 const char *cq_assoc_plural(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->alias.plural;
+    return a ? a->alias.plural : NULL;
 }
 
 bool cq_assoc_is_aliased(const cq_assoc *a)
 {
-    if (!a)
-        return false;
-    return a->alias.is_aliased;
+    return a ? a->alias.is_aliased : false;
 }
 
 const char *cq_assoc_foreign_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->fk;
+    return a ? a->fk : NULL;
 }
 
 const char *cq_assoc_source_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->source_key;
+    return a ? a->source_key : NULL;
 }
 
 const char *cq_assoc_target_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->target_key;
+    return a ? a->target_key : NULL;
 }
 
 const char *cq_assoc_other_key(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->other_key;
+    return a ? a->other_key : NULL;
 }
 
 cq_model *cq_assoc_through(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->through;
+    return a ? a->through : NULL;
 }
 
 const cq_value *cq_assoc_scope(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->scope;
+    return a ? a->scope : NULL;
 }
 
 const cq_value *cq_assoc_through_scope(const cq_assoc *a)
 {
-    if (!a)
-        return NULL;
-    return a->through_scope;
+    return a ? a->through_scope : NULL;
 }
 
 const char *cq_assoc_accessor_name(const cq_assoc *a, cq_accessor kind)

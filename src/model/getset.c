@@ -7,11 +7,6 @@
 #include "core/util.h"
 #include "model/model.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 /* ---- getters and setters bound by name (schema files) ----------------------------------- */
 
 struct cq__acc_binds {
@@ -56,13 +51,13 @@ static int bind(cq_db *db, const char *name, bool is_set, cq_getter_fn get, cq_s
         return CQ_OK;
     }
     if (!db->acc_binds && !(db->acc_binds = cq__calloc(1, sizeof *db->acc_binds)))
-        return oom(db);
+        return cq__db_oom(db);
     struct cq__acc_binds *bs = db->acc_binds;
     if (cq__grow((void **)&bs->v, &bs->cap, bs->n + 1, sizeof *bs->v) != 0)
-        return oom(db);
+        return cq__db_oom(db);
     char *copy = cq__strdup(name);
     if (!copy)
-        return oom(db);
+        return cq__db_oom(db);
     bs->v[bs->n++] = (cq__acc_binding){ copy, is_set, get, set, user_data };
     return CQ_OK;
 }
@@ -135,7 +130,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
                            m->name, a->name);
     cq__accessor *grown = cq__realloc(m->acc, (m->nacc + 1) * sizeof *grown);
     if (!grown)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     m->acc = grown;
     cq__accessor *x = &m->acc[m->nacc];
     memset(x, 0, sizeof *x);
@@ -156,7 +151,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     }
     m->nacc++; /* counted so that cq__accessors_free frees a partial copy */
     if (bad)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (virt) {
         x->vindex = m->nvirtual++;
         x->pos = m->nattrs;

@@ -164,7 +164,7 @@ int cq_model_add_hook(cq_model *m, const char *event, cq_hook_fn fn, void *user_
         return cq__db_fail(m->db, CQ_EINVALID, "addHook on \"%s\": no callback for %s", m->name,
                            event);
     if (list_add(&m->hooks, (cq__hook_event)ev, fn, user_data, NULL) != CQ_OK)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     return CQ_OK;
 }
 
@@ -181,7 +181,7 @@ int cq_model_add_bound_hook(cq_model *m, const char *event, const char *name)
         return cq__db_fail(m->db, CQ_EINVALID, "hooks of \"%s\": %s needs a callback name", m->name,
                            event);
     if (list_add(&m->hooks, (cq__hook_event)ev, NULL, NULL, name) != CQ_OK)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     return CQ_OK;
 }
 
@@ -235,7 +235,7 @@ int cq_db_add_hook(cq_db *db, const char *event, cq_hook_fn fn, void *user_data)
     cq__db_hooks *h = db_hooks(db);
     cq__hook_list *l = h ? &h->global : NULL;
     if (!l || list_add(&l, (cq__hook_event)ev, fn, user_data, NULL) != CQ_OK)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     return CQ_OK;
 }
 
@@ -263,18 +263,18 @@ int cq_db_bind_hook(cq_db *db, const char *name, cq_hook_fn fn, void *user_data)
     }
     cq__db_hooks *h = db_hooks(db);
     if (!h)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     if (h->nb == h->bcap) {
         size_t cap = h->bcap ? h->bcap * 2 : 8;
         binding *v = cq__realloc(h->b, cap * sizeof *v);
         if (!v)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
         h->b = v;
         h->bcap = cap;
     }
     char *copy = cq__strdup(name);
     if (!copy)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     h->b[h->nb++] = (binding){ copy, fn, user_data };
     return CQ_OK;
 }
@@ -416,14 +416,14 @@ static int snapshot(entry **out, size_t *n_out, cq_model *m, cq__hook_event ev)
         return CQ_OK;
     entry *es = cq__calloc(ne, sizeof *es);
     const entry **ps = cq__calloc(ne, sizeof *ps);
-    int rc = es && ps ? CQ_OK : cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+    int rc = es && ps ? CQ_OK : cq__db_oom(m->db);
     if (rc == CQ_OK) {
         collect(ps, ne, m, ev);
         for (size_t i = 0; i < ne; i++) {
             es[i] = *ps[i];
             es[i].bound = ps[i]->bound ? cq__strdup(ps[i]->bound) : NULL;
             if (ps[i]->bound && !es[i].bound)
-                rc = cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+                rc = cq__db_oom(m->db);
         }
     }
     cq__free(ps);

@@ -112,7 +112,9 @@ static int check_default(cq_model *m, const cq__attr *a)
                        m->name, a->name, why);
 }
 
-static int add_attr(cq_model *m, const cq_attr *src, bool generated)
+/* The checks of an attribute before it is added: name, type, names of its column, unique
+ * key and reference, actions, sizes. */
+static int attr_check(cq_model *m, const cq_attr *src)
 {
     cq_db *db = m->db;
     if (!src->name || !*src->name)
@@ -152,8 +154,17 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
     if (src->length < 0 || src->precision < 0 || src->scale < 0)
         return cq__db_fail(db, CQ_EINVALID, "model \"%s\": attribute \"%s\": negative length",
                            m->name, src->name);
+    return CQ_OK;
+}
+
+static int add_attr(cq_model *m, const cq_attr *src, bool generated)
+{
+    cq_db *db = m->db;
+    int trc = attr_check(m, src);
+    if (trc != CQ_OK)
+        return trc;
     if (cq__grow((void **)&m->attrs, &m->attrs_cap, m->nattrs + 1, sizeof *m->attrs) != 0)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     cq__attr *a = &m->attrs[m->nattrs];
     memset(a, 0, sizeof *a);
     a->name = cq__strdup(src->name);
@@ -197,7 +208,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         oom |= !(a->on_update = cq__strdup(cq_ref_action_name(src->on_update)));
     m->nattrs++;
     if (oom)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     int drc = check_default(m, a);
     if (drc != CQ_OK)
         return drc;
@@ -205,7 +216,7 @@ static int add_attr(cq_model *m, const cq_attr *src, bool generated)
         cq__free(a->field);
         a->field = cq__strdup(src->field);
         if (!a->field)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -230,6 +241,8 @@ void cq__assoc_free(struct cq_assoc *a);
 
 void cq__model_free(cq_model *m)
 {
+    if (!m)
+        return;
     for (size_t i = 0; i < m->nattrs; i++)
         cq__attr_clear(&m->attrs[i]);
     for (size_t i = 0; i < m->nindexes; i++) {
@@ -270,7 +283,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
     if (n == 0)
         return CQ_OK;
     if (!(m->indexes = cq__calloc(n, sizeof *m->indexes)))
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     for (size_t i = 0; i < n; i++) {
         cq__index *ix = &m->indexes[m->nindexes++];
         size_t nf = 0;
@@ -284,7 +297,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
                                m->name, i);
         ix->unique = list[i].unique;
         if (!(ix->fields = cq__calloc(nf + 1, sizeof *ix->fields)))
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
         cq__buf b = { 0 };
         cq__buf_put(&b, m->table);
         for (size_t k = 0; k < nf; k++) {
@@ -295,7 +308,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             }
             if (!(ix->fields[ix->nfields] = cq__strdup(list[i].fields[k]))) {
                 cq__buf_free(&b);
-                return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+                return cq__db_oom(db);
             }
             ix->nfields++;
             cq__buf_printf(&b, "_%s", list[i].fields[k]);
@@ -307,7 +320,7 @@ static int copy_indexes(cq_model *m, const cq_index *list)
             ix->name = cq__naming_underscore(joined);
         cq__free(joined);
         if (!ix->name)
-            return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -315,6 +328,126 @@ static int copy_indexes(cq_model *m, const cq_index *list)
 static bool flag(cq_flag f, bool dflt)
 {
     return f == CQ_DEFAULT ? dflt : f == CQ_ON;
+}
+
+/* cq_db_define()'s checks before anything is made: a name, an open schema, no model of that
+ * name yet, no empty name among the options. */
+static int define_check(cq_db *db, const char *name, const cq_model_opts *o)
+{
+    if (!name || !*name)
+        return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
+    if (cq_db_is_frozen(db)) {
+        char what[160];
+        snprintf(what, sizeof what, "model \"%.100s\"", name);
+        return cq__db_check_unfrozen(db, what);
+    }
+    if (cq_db_model(db, name))
+        return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
+    const char *const given_names[][2] = {
+        { "tableName", o->table_name },      { "name.singular", o->name_singular },
+        { "name.plural", o->name_plural },   { "createdAt", o->created_at },
+        { "updatedAt", o->updated_at },      { "deletedAt", o->deleted_at },
+        { "version", o->version_attribute },
+    };
+    for (size_t i = 0; i < sizeof given_names / sizeof *given_names; i++)
+        if (cq__name_nonempty(db, name, given_names[i][0], given_names[i][1]) != CQ_OK)
+            return CQ_EINVALID;
+    return CQ_OK;
+}
+
+/* A new model with its names (singular, plural, table) and the db-wide defaults applied. */
+static int model_new(cq_model **out, cq_db *db, const char *name, const cq_model_opts *o)
+{
+    cq_model *m = *out = cq__calloc(1, sizeof *m);
+    if (!m)
+        return cq__db_oom(db);
+    m->db = db;
+    m->created_at = m->updated_at = m->deleted_at = m->version_attr = -1;
+    m->underscored = flag(o->underscored, db->defaults.underscored);
+    m->timestamps = flag(o->timestamps, db->defaults.timestamps != CQ_OFF);
+    bool freeze = flag(o->freeze_table_name, db->defaults.freeze_table_name);
+    m->name = cq__strdup(name);
+    m->singular = cq__naming_model_singular(NULL, name, o->name_singular);
+    m->plural = cq__naming_model_plural(NULL, name, o->name_plural);
+    m->table = cq__naming_table_name(NULL, name, o->table_name, freeze, m->underscored);
+    if (!m->name || !m->singular || !m->plural || !m->table)
+        return cq__db_oom(db);
+    return CQ_OK;
+}
+
+/* The caller's attributes, after the `id` Sequelize adds first when none is a primary key;
+ * virtual ones become accessors only. */
+static int add_user_attrs(cq_model *m, const cq_attr *attrs)
+{
+    int rc = CQ_OK;
+    bool has_pk = false;
+    for (const cq_attr *a = attrs; a && a->name; a++)
+        has_pk |= a->primary_key;
+    if (!has_pk) {
+        cq_attr id = { .name = "id",
+                       .type = CQ_INTEGER,
+                       .primary_key = true,
+                       .auto_increment = true,
+                       .allow_null = CQ_OFF };
+        if ((rc = add_attr(m, &id, true)) != CQ_OK)
+            return rc;
+    }
+    for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
+        if (a->type == CQ_VIRTUAL
+                ? (rc = cq__accessor_add(m, a)) != CQ_OK ||
+                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK
+                : (rc = add_attr(m, a, false)) != CQ_OK ||
+                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK ||
+                      (rc = cq__accessor_add(m, a)) != CQ_OK)
+            return rc;
+    return CQ_OK;
+}
+
+/* Puts in *slot the index of the attribute `name`: the caller's own attribute of that name,
+ * or a new one made from `tpl` (its column named by the model's `underscored`). */
+static int special_attr(cq_model *m, long *slot, const char *name, cq_attr tpl)
+{
+    long existing = cq__model_attr_index(m, name);
+    if (existing >= 0) {
+        *slot = existing;
+        return CQ_OK;
+    }
+    char *field = cq__naming_field_name(name, NULL, m->underscored);
+    tpl.name = name;
+    tpl.field = field;
+    int rc = field ? add_attr(m, &tpl, true) : cq__db_oom(m->db);
+    cq__free(field);
+    if (rc == CQ_OK)
+        *slot = (long)m->nattrs - 1;
+    return rc;
+}
+
+/* The attributes the options add: createdAt and updatedAt, deletedAt (paranoid), version. */
+static int add_special_attrs(cq_model *m, const cq_model_opts *o)
+{
+    int rc = CQ_OK;
+    if (m->timestamps && !o->omit_created_at) /* else `createdAt: false` */
+        rc = special_attr(m, &m->created_at, o->created_at ? o->created_at : "createdAt",
+                          (cq_attr){ .type = CQ_DATE, .allow_null = CQ_OFF });
+    if (rc == CQ_OK && m->timestamps && !o->omit_updated_at)
+        rc = special_attr(m, &m->updated_at, o->updated_at ? o->updated_at : "updatedAt",
+                          (cq_attr){ .type = CQ_DATE, .allow_null = CQ_OFF });
+    /* v6: deletedAt after the other timestamps, nullable; paranoid needs timestamps */
+    if (rc == CQ_OK && m->timestamps && o->paranoid)
+        rc = special_attr(m, &m->deleted_at, o->deleted_at ? o->deleted_at : "deletedAt",
+                          (cq_attr){ .type = CQ_DATE });
+    if (rc == CQ_OK && (o->version || o->version_attribute)) {
+        /* v6 (Model.init): the version attribute comes after every timestamp, deletedAt
+         * included, as INTEGER NOT NULL DEFAULT 0; it needs no timestamps */
+        cq_value *zero = cq_value_int(0);
+        rc = zero
+                 ? special_attr(
+                       m, &m->version_attr, o->version_attribute ? o->version_attribute : "version",
+                       (cq_attr){ .type = CQ_INTEGER, .allow_null = CQ_OFF, .default_value = zero })
+                 : cq__db_oom(m->db);
+        cq_value_free(zero);
+    }
+    return rc;
 }
 
 int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *attrs,
@@ -326,126 +459,16 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
         return CQ_EINVALID;
     cq__db_clear(db);
     cq_model_opts o = opts ? *opts : (cq_model_opts){ 0 };
-    if (!name || !*name)
-        return cq__db_fail(db, CQ_EINVALID, "define: a model needs a name");
-    if (cq_db_is_frozen(db)) {
-        char what[160];
-        snprintf(what, sizeof what, "model \"%.100s\"", name);
-        return cq__db_check_unfrozen(db, what);
-    }
-    if (cq_db_model(db, name))
-        return cq__db_fail(db, CQ_EINVALID, "define: model \"%s\" is already defined", name);
-    const char *const given_names[][2] = {
-        { "tableName", o.table_name },      { "name.singular", o.name_singular },
-        { "name.plural", o.name_plural },   { "createdAt", o.created_at },
-        { "updatedAt", o.updated_at },      { "deletedAt", o.deleted_at },
-        { "version", o.version_attribute },
-    };
-    for (size_t i = 0; i < sizeof given_names / sizeof *given_names; i++)
-        if (cq__name_nonempty(db, name, given_names[i][0], given_names[i][1]) != CQ_OK)
-            return CQ_EINVALID;
-    cq_model *m = cq__calloc(1, sizeof *m);
-    if (!m)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-    m->db = db;
-    m->created_at = m->updated_at = m->deleted_at = m->version_attr = -1;
-    m->underscored = flag(o.underscored, db->defaults.underscored);
-    m->timestamps = flag(o.timestamps, db->defaults.timestamps != CQ_OFF);
-    bool freeze = flag(o.freeze_table_name, db->defaults.freeze_table_name);
-    m->name = cq__strdup(name);
-    m->singular = cq__naming_model_singular(NULL, name, o.name_singular);
-    m->plural = cq__naming_model_plural(NULL, name, o.name_plural);
-    m->table = cq__naming_table_name(NULL, name, o.table_name, freeze, m->underscored);
-    int rc = CQ_OK;
-    if (!m->name || !m->singular || !m->plural || !m->table) {
-        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    int rc = define_check(db, name, &o);
+    if (rc != CQ_OK)
+        return rc;
+    cq_model *m = NULL;
+    if ((rc = model_new(&m, db, name, &o)) != CQ_OK)
         goto fail;
-    }
-    bool has_pk = false;
-    for (const cq_attr *a = attrs; a && a->name; a++)
-        has_pk |= a->primary_key;
-    if (!has_pk) {
-        /* Sequelize adds `id` first when the model declares no primary key */
-        cq_attr id = { .name = "id",
-                       .type = CQ_INTEGER,
-                       .primary_key = true,
-                       .auto_increment = true,
-                       .allow_null = CQ_OFF };
-        if ((rc = add_attr(m, &id, true)) != CQ_OK)
-            goto fail;
-    }
-    for (const cq_attr *a = attrs; a && (a->name || a->type); a++)
-        if (a->type == CQ_VIRTUAL
-                ? (rc = cq__accessor_add(m, a)) != CQ_OK ||
-                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK
-                : (rc = add_attr(m, a, false)) != CQ_OK ||
-                      (rc = cq__validation_add_attr(m, a->name, a->validate)) != CQ_OK ||
-                      (rc = cq__accessor_add(m, a)) != CQ_OK)
-            goto fail;
-    if (m->timestamps) {
-        const char *names[2] = { o.created_at ? o.created_at : "createdAt",
-                                 o.updated_at ? o.updated_at : "updatedAt" };
-        long *slots[2] = { &m->created_at, &m->updated_at };
-        bool omit[2] = { o.omit_created_at, o.omit_updated_at };
-        for (int i = 0; i < 2; i++) {
-            if (omit[i])
-                continue; /* `createdAt: false` / `updatedAt: false` */
-            long existing = cq__model_attr_index(m, names[i]);
-            if (existing >= 0) {
-                *slots[i] = existing;
-                continue;
-            }
-            char *field = cq__naming_field_name(names[i], NULL, m->underscored);
-            cq_attr ts = {
-                .name = names[i], .type = CQ_DATE, .allow_null = CQ_OFF, .field = field
-            };
-            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            cq__free(field);
-            if (rc != CQ_OK)
-                goto fail;
-            *slots[i] = (long)m->nattrs - 1;
-        }
-    }
-    if (m->timestamps && o.paranoid) {
-        /* v6: deletedAt after the other timestamps, nullable; paranoid needs timestamps */
-        const char *dname = o.deleted_at ? o.deleted_at : "deletedAt";
-        long existing = cq__model_attr_index(m, dname);
-        if (existing >= 0) {
-            m->deleted_at = existing;
-        } else {
-            char *field = cq__naming_field_name(dname, NULL, m->underscored);
-            cq_attr ts = { .name = dname, .type = CQ_DATE, .field = field };
-            rc = field ? add_attr(m, &ts, true) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            cq__free(field);
-            if (rc != CQ_OK)
-                goto fail;
-            m->deleted_at = (long)m->nattrs - 1;
-        }
-    }
-    if (o.version || o.version_attribute) {
-        /* v6 (Model.init): the version attribute comes after every timestamp, deletedAt
-         * included, as INTEGER NOT NULL DEFAULT 0; it needs no timestamps */
-        const char *vname = o.version_attribute ? o.version_attribute : "version";
-        long existing = cq__model_attr_index(m, vname);
-        if (existing >= 0) {
-            m->version_attr = existing;
-        } else {
-            char *field = cq__naming_field_name(vname, NULL, m->underscored);
-            cq_value *zero = cq_value_int(0);
-            cq_attr va = { .name = vname,
-                           .type = CQ_INTEGER,
-                           .allow_null = CQ_OFF,
-                           .default_value = zero,
-                           .field = field };
-            rc = field && zero ? add_attr(m, &va, true)
-                               : cq__db_fail(db, CQ_ENOMEM, "out of memory");
-            cq__free(field);
-            cq_value_free(zero);
-            if (rc != CQ_OK)
-                goto fail;
-            m->version_attr = (long)m->nattrs - 1;
-        }
-    }
+    if ((rc = add_user_attrs(m, attrs)) != CQ_OK)
+        goto fail;
+    if ((rc = add_special_attrs(m, &o)) != CQ_OK)
+        goto fail;
     if ((rc = cq__model_refresh_pk(m)) != CQ_OK)
         goto fail;
     if ((rc = copy_indexes(m, o.indexes)) != CQ_OK)
@@ -457,7 +480,7 @@ int cq_db_define(cq_model **out, cq_db *db, const char *name, const cq_attr *att
     if ((rc = cq__hooks_add_list(m, o.hooks)) != CQ_OK)
         goto fail;
     if (cq__grow((void **)&db->models, &db->models_cap, db->nmodels + 1, sizeof *db->models)) {
-        rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        rc = cq__db_oom(db);
         goto fail;
     }
     db->models[db->nmodels++] = m;
@@ -473,7 +496,7 @@ int cq__model_refresh_pk(cq_model *m)
 {
     size_t *pk = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *pk);
     if (!pk)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     cq__free(m->pk);
     m->pk = pk;
     m->npk = 0;
@@ -485,30 +508,22 @@ int cq__model_refresh_pk(cq_model *m)
 
 const char *cq_model_name(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->name;
+    return m ? m->name : NULL;
 }
 
 const char *cq_model_table_name(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->table;
+    return m ? m->table : NULL;
 }
 
 cq_db *cq_model_db(const cq_model *m)
 {
-    if (!m)
-        return NULL;
-    return m->db;
+    return m ? m->db : NULL;
 }
 
 size_t cq_model_attr_count(const cq_model *m)
 {
-    if (!m)
-        return 0;
-    return m->nattrs;
+    return m ? m->nattrs : 0;
 }
 
 const char *cq_model_attr_name(const cq_model *m, size_t i)
@@ -730,13 +745,13 @@ static int coerce_array(cq_value **out, const cq_model *m, const cq__attr *a, cq
     cq_value *res = cq_value_array();
     if (!res) {
         cq_value_free(v);
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     }
     for (size_t i = 0; i < cq_value_size(v); i++) {
         cq_value *item = NULL;
         int rc = cq__attr_coerce(&item, m, &el, cq_value_copy(cq_value_array_get(v, i)));
         if (rc == CQ_OK && cq_value_array_append(res, item) != CQ_OK)
-            rc = cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+            rc = cq__db_oom(m->db);
         if (rc != CQ_OK) {
             cq_value_free(res);
             cq_value_free(v);
@@ -748,12 +763,112 @@ static int coerce_array(cq_value **out, const cq_model *m, const cq__attr *a, cq
     return CQ_OK;
 }
 
+/* Sequelize accepts numbers for string attributes and stores their text. */
+static cq_value *to_string(cq_value *v, cq_value_type t)
+{
+    if (t == CQ_VALUE_TEXT)
+        return v;
+    if (t != CQ_VALUE_INT && t != CQ_VALUE_DOUBLE)
+        return NULL;
+    char buf[64];
+    if (t == CQ_VALUE_INT)
+        snprintf(buf, sizeof buf, "%lld", (long long)cq_value_as_int(v));
+    else
+        snprintf(buf, sizeof buf, "%.15g", cq_value_as_double(v));
+    return cq_value_text(buf);
+}
+
+static cq_value *to_integer(cq_value *v, cq_value_type t)
+{
+    if (t == CQ_VALUE_INT)
+        return v;
+    if (t == CQ_VALUE_DOUBLE && cq_value_as_double(v) == floor(cq_value_as_double(v)))
+        return cq_value_int(cq_value_as_int(v));
+    if (t != CQ_VALUE_TEXT)
+        return NULL;
+    const char *s = cq_value_as_text(v);
+    char *end = NULL;
+    long long n = *s ? strtoll(s, &end, 10) : 0;
+    return end && !*end ? cq_value_int(n) : NULL;
+}
+
+static cq_value *to_number(cq_value *v, cq_value_type t)
+{
+    if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE)
+        return v;
+    if (t != CQ_VALUE_TEXT)
+        return NULL;
+    const char *s = cq_value_as_text(v);
+    char *end = NULL;
+    double d = *s ? strtod(s, &end) : 0;
+    return end && !*end ? cq_value_double(d) : NULL;
+}
+
+static cq_value *to_boolean(cq_value *v, cq_value_type t)
+{
+    if (t == CQ_VALUE_BOOL)
+        return v;
+    if (t == CQ_VALUE_INT && (cq_value_as_int(v) == 0 || cq_value_as_int(v) == 1))
+        return cq_value_bool(cq_value_as_int(v) != 0);
+    if (t == CQ_VALUE_TEXT &&
+        (cq__streq(cq_value_as_text(v), "true") || cq__streq(cq_value_as_text(v), "false")))
+        return cq_value_bool(cq__streq(cq_value_as_text(v), "true"));
+    return NULL;
+}
+
+/* `v` as a value of a's type (v itself, or a new value): NULL when it has no such form, with
+ * what was wanted in *want (NULL: any valid value). Types with their own messages (decimal,
+ * enum, array, uuid) are not handled here. */
+static cq_value *coerce_plain(const cq__attr *a, cq_value *v, cq_value_type t, const char **want)
+{
+    *want = NULL;
+    switch (a->type) {
+    case CQ_STRING:
+    case CQ_CHAR:
+    case CQ_TEXT:
+        *want = "a string";
+        return to_string(v, t);
+    case CQ_INTEGER:
+    case CQ_BIGINT:
+    case CQ_SMALLINT:
+        *want = "an integer";
+        return to_integer(v, t);
+    case CQ_FLOAT:
+    case CQ_REAL:
+    case CQ_DOUBLE:
+        *want = "a number";
+        return to_number(v, t);
+    case CQ_BOOLEAN:
+        *want = "a boolean";
+        return to_boolean(v, t);
+    case CQ_DATE:
+        *want = "an ISO-8601 date-time in UTC";
+        return t == CQ_VALUE_TEXT ? normalize_datetime(cq_value_as_text(v)) : NULL;
+    case CQ_DATEONLY:
+        *want = "a date (YYYY-MM-DD)";
+        return t == CQ_VALUE_TEXT && looks_like_date(cq_value_as_text(v))
+                   ? cq_value_text_n(cq_value_as_text(v), 10)
+                   : NULL;
+    case CQ_TIME:
+        *want = "a time (HH:MM:SS)";
+        return t == CQ_VALUE_TEXT ? v : NULL;
+    case CQ_BLOB:
+        *want = "a blob";
+        return t == CQ_VALUE_BLOB || t == CQ_VALUE_TEXT ? v : NULL;
+    case CQ_JSON:
+    case CQ_JSONB:
+        return v;
+    default:
+        return NULL;
+    }
+}
+
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v)
 {
     *out = NULL;
     cq_db *db = m->db;
     if (!v)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     cq_value_type t = cq_value_type_of(v);
     if (t == CQ_VALUE_NULL) {
         *out = v;
@@ -767,118 +882,33 @@ int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_val
                            "(cq_value_blob) of a BLOB attribute",
                            m->name, a->name);
     }
-    cq_value *nv = NULL;
     const char *want = NULL;
+    cq_value *nv = NULL;
     switch (a->type) {
-    case CQ_STRING:
-    case CQ_CHAR:
-    case CQ_TEXT:
-        if (t == CQ_VALUE_TEXT)
-            nv = v;
-        else if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) {
-            /* Sequelize accepts numbers for string attributes and stores their text */
-            char buf[64];
-            if (t == CQ_VALUE_INT)
-                snprintf(buf, sizeof buf, "%lld", (long long)cq_value_as_int(v));
-            else
-                snprintf(buf, sizeof buf, "%.15g", cq_value_as_double(v));
-            nv = cq_value_text(buf);
-        }
-        want = "a string";
-        break;
-    case CQ_INTEGER:
-    case CQ_BIGINT:
-    case CQ_SMALLINT:
-        if (t == CQ_VALUE_INT)
-            nv = v;
-        else if (t == CQ_VALUE_DOUBLE && cq_value_as_double(v) == floor(cq_value_as_double(v)))
-            nv = cq_value_int(cq_value_as_int(v));
-        else if (t == CQ_VALUE_TEXT) {
-            const char *s = cq_value_as_text(v);
-            char *end = NULL;
-            long long n = *s ? strtoll(s, &end, 10) : 0;
-            if (end && !*end)
-                nv = cq_value_int(n);
-        }
-        want = "an integer";
-        break;
-    case CQ_FLOAT:
-    case CQ_REAL:
-    case CQ_DOUBLE:
-        if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE)
-            nv = v;
-        else if (t == CQ_VALUE_TEXT) {
-            const char *s = cq_value_as_text(v);
-            char *end = NULL;
-            double d = *s ? strtod(s, &end) : 0;
-            if (end && !*end)
-                nv = cq_value_double(d);
-        }
-        want = "a number";
-        break;
     case CQ_DECIMAL:
         /* numbers, or exact decimal text ("12.50", kept as given) */
-        if ((t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) && isfinite(cq_value_as_double(v)))
+        if (((t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) && isfinite(cq_value_as_double(v))) ||
+            (t == CQ_VALUE_TEXT && is_decimal_text(cq_value_as_text(v))))
             nv = v;
-        else if (t == CQ_VALUE_TEXT && is_decimal_text(cq_value_as_text(v)))
-            nv = v;
-        if (!nv)
+        else
             return type_fail(db, m, a, v, "is not a valid decimal");
         break;
     case CQ_ENUM:
-        if (t == CQ_VALUE_TEXT && enum_has(a, cq_value_as_text(v)))
-            nv = v;
-        if (!nv)
+        if (t != CQ_VALUE_TEXT || !enum_has(a, cq_value_as_text(v)))
             return enum_fail(db, m, a, v);
+        nv = v;
         break;
     case CQ_ARRAY:
         if (t != CQ_VALUE_ARRAY)
             return type_fail(db, m, a, v, "is not a valid array");
         return coerce_array(out, m, a, v);
-    case CQ_JSONB:
-        nv = v;
-        break;
-    case CQ_BOOLEAN:
-        if (t == CQ_VALUE_BOOL)
-            nv = v;
-        else if (t == CQ_VALUE_INT && (cq_value_as_int(v) == 0 || cq_value_as_int(v) == 1))
-            nv = cq_value_bool(cq_value_as_int(v) != 0);
-        else if (t == CQ_VALUE_TEXT && (cq__streq(cq_value_as_text(v), "true") ||
-                                        cq__streq(cq_value_as_text(v), "false")))
-            nv = cq_value_bool(cq__streq(cq_value_as_text(v), "true"));
-        want = "a boolean";
-        break;
-    case CQ_DATE:
-        if (t == CQ_VALUE_TEXT)
-            nv = normalize_datetime(cq_value_as_text(v));
-        want = "an ISO-8601 date-time in UTC";
-        break;
-    case CQ_DATEONLY:
-        if (t == CQ_VALUE_TEXT && looks_like_date(cq_value_as_text(v)))
-            nv = cq_value_text_n(cq_value_as_text(v), 10);
-        want = "a date (YYYY-MM-DD)";
-        break;
-    case CQ_TIME:
-        if (t == CQ_VALUE_TEXT)
-            nv = v;
-        want = "a time (HH:MM:SS)";
-        break;
     case CQ_UUID:
-        if (t == CQ_VALUE_TEXT && is_uuid_text(cq_value_as_text(v)))
-            nv = v;
-        if (!nv)
+        if (t != CQ_VALUE_TEXT || !is_uuid_text(cq_value_as_text(v)))
             return type_fail(db, m, a, v, "is not a valid uuid");
-        break;
-    case CQ_JSON:
         nv = v;
         break;
-    case CQ_BLOB:
-        if (t == CQ_VALUE_BLOB || t == CQ_VALUE_TEXT)
-            nv = v;
-        want = "a blob";
-        break;
-    case CQ_TYPE_NONE:
-    case CQ_VIRTUAL:
+    default:
+        nv = coerce_plain(a, v, t, &want);
         break;
     }
     if (!nv) {

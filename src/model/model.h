@@ -164,6 +164,8 @@ int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* cq__db_fail(db, CQ_ENOMEM, "out of memory"). */
+int cq__db_oom(cq_db *db);
 /* Clears the error record at the start of a public call. */
 void cq__db_clear(cq_db *db);
 

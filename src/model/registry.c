@@ -12,14 +12,17 @@
 int cq__db_fail(cq_db *db, int code, const char *fmt, ...)
 {
     (void)db; /* the record is the calling thread's */
-    cq_error *e = cq__last_error();
-    memset(e, 0, sizeof *e);
-    e->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    cq__err_vset(cq__last_error(), code, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int cq__db_oom(cq_db *db)
+{
+    (void)db;
+    return cq__err_oom(cq__last_error());
 }
 
 void cq__db_clear(cq_db *db)

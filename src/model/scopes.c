@@ -23,11 +23,6 @@ struct cq__scopes {
     cq_value *def; /* the default scope, or NULL */
 };
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static void ent_clear(scope_ent *e)
 {
     cq__free(e->name);
@@ -84,7 +79,7 @@ static int add_ent(cq_db *db, struct cq__scopes **sp, const char *name, cq_value
 {
     if (!*sp && !(*sp = cq__calloc(1, sizeof **sp))) {
         cq_value_free(value);
-        return oom(db);
+        return cq__db_oom(db);
     }
     struct cq__scopes *s = *sp;
     scope_ent *e = ent_find(s, name);
@@ -97,7 +92,7 @@ static int add_ent(cq_db *db, struct cq__scopes **sp, const char *name, cq_value
     if (!e) {
         if (cq__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items) != 0) {
             cq_value_free(value);
-            return oom(db);
+            return cq__db_oom(db);
         }
         e = &s->items[s->n++];
         memset(e, 0, sizeof *e);
@@ -110,7 +105,7 @@ static int add_ent(cq_db *db, struct cq__scopes **sp, const char *name, cq_value
     e->data = data;
     e->bound = bound ? cq__strdup(bound) : NULL;
     if (!e->name || (bound && !e->bound))
-        return oom(db);
+        return cq__db_oom(db);
     return CQ_OK;
 }
 
@@ -134,17 +129,17 @@ int cq_model_add_scope(cq_model *model, const char *name, const cq_value *scope,
                                "replace it",
                                model->name);
         if (!model->scopes && !(model->scopes = cq__calloc(1, sizeof *model->scopes)))
-            return oom(model->db);
+            return cq__db_oom(model->db);
         cq_value *copy = cq_value_copy(scope);
         if (!copy)
-            return oom(model->db);
+            return cq__db_oom(model->db);
         cq_value_free(model->scopes->def);
         model->scopes->def = copy;
         return CQ_OK;
     }
     cq_value *copy = cq_value_copy(scope);
     if (!copy)
-        return oom(model->db);
+        return cq__db_oom(model->db);
     return add_ent(model->db, &model->scopes, name, copy, NULL, NULL, NULL, override, model->name);
 }
 
@@ -236,12 +231,12 @@ static int uniq_includes(cq_value **out, cq_model *m, cq_value *list)
     *out = NULL;
     cq_value *res = cq_value_array();
     const cq_assoc **seen = cq__calloc(cq_value_size(list) + 1, sizeof *seen);
-    int rc = res && seen ? CQ_OK : oom(m->db);
+    int rc = res && seen ? CQ_OK : cq__db_oom(m->db);
     size_t n = 0;
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         cq_value *e = include_object(cq_value_array_get(list, i));
         const cq_assoc *a = NULL;
-        rc = e ? json_assoc(&a, m, e) : oom(m->db);
+        rc = e ? json_assoc(&a, m, e) : cq__db_oom(m->db);
         size_t k = 0;
         while (rc == CQ_OK && k < n && seen[k] != a)
             k++;
@@ -251,7 +246,7 @@ static int uniq_includes(cq_value **out, cq_model *m, cq_value *list)
         } else if (rc == CQ_OK) {
             seen[n++] = a;
             if (cq_value_array_append(res, e) != CQ_OK)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         } else {
             cq_value_free(e);
         }
@@ -339,7 +334,7 @@ static int assign(cq_model *m, cq_value *dst, const cq_value *src)
             rc = CQ_ENOMEM;
         }
         if (rc == CQ_ENOMEM)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         if (rc != CQ_OK)
             return rc;
     }
@@ -389,7 +384,7 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
         const char *name = cq_value_as_text(el);
         if (cq__streq(name, "defaultScope")) {
             *out = s && s->def ? cq_value_copy(s->def) : cq_value_object();
-            return *out ? CQ_OK : oom(m->db);
+            return *out ? CQ_OK : cq__db_oom(m->db);
         }
         const scope_ent *e = ent_find(s, name);
         if (!e)
@@ -397,7 +392,7 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
                                m->name);
         if (e->value) {
             *out = cq_value_copy(e->value);
-            return *out ? CQ_OK : oom(m->db);
+            return *out ? CQ_OK : cq__db_oom(m->db);
         }
         return call_fn(out, m, e, NULL);
     }
@@ -421,7 +416,7 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
                 args = NULL;
             }
         if (!args)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         int rc = call_fn(out, m, e, args);
         cq_value_free(args);
         return rc;
@@ -430,7 +425,7 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
     if (rc != CQ_OK)
         return rc;
     *out = cq_value_copy(el);
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 int cq__scope_resolve(cq_value **out, cq_model *m, const cq_value *sel)
@@ -440,7 +435,7 @@ int cq__scope_resolve(cq_value **out, cq_model *m, const cq_value *sel)
         if (!m->scopes || !m->scopes->def || !cq_value_size(m->scopes->def))
             return CQ_OK;
         *out = cq_value_copy(m->scopes->def);
-        return *out ? CQ_OK : oom(m->db);
+        return *out ? CQ_OK : cq__db_oom(m->db);
     }
     bool list = cq_value_type_of(sel) == CQ_VALUE_ARRAY;
     if (cq_value_type_of(sel) == CQ_VALUE_BOOL && !cq_value_as_bool(sel))
@@ -453,7 +448,7 @@ int cq__scope_resolve(cq_value **out, cq_model *m, const cq_value *sel)
         if (rc == CQ_OK && !acc) {
             /* the first one is conformed too: its includes merged when they repeat */
             acc = cq_value_object();
-            rc = acc ? assign(m, acc, one) : oom(m->db);
+            rc = acc ? assign(m, acc, one) : cq__db_oom(m->db);
         } else if (rc == CQ_OK) {
             rc = assign(m, acc, one);
         }
@@ -514,7 +509,7 @@ static int merge_where(const cq_value **out, cq__scoped *sc, cq_model *m, const 
     if (!w || assign_keys(w, b) != CQ_OK || keep_val(sc, w) != 0) {
         if (w)
             cq_value_free(w);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     *out = w;
     return CQ_OK;
@@ -533,7 +528,7 @@ static int names_from_json(const char *const **out, cq__scoped *sc, cq_model *m,
                                "[...]}");
         const char **l = keep_mem(sc, m->nattrs + 1, sizeof *l);
         if (!l)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         size_t n = 0;
         for (size_t i = 0; i < m->nattrs; i++) {
             bool out_ = false;
@@ -550,7 +545,7 @@ static int names_from_json(const char *const **out, cq__scoped *sc, cq_model *m,
                            m->name);
     const char **l = keep_mem(sc, cq_value_size(v) + 1, sizeof *l);
     if (!l)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < cq_value_size(v); i++) {
         const cq_value *e = cq_value_array_get(v, i);
         if (cq_value_type_of(e) != CQ_VALUE_TEXT)
@@ -577,7 +572,7 @@ static int unite_names(const char *const **out, cq__scoped *sc, cq_model *m, con
         nb++;
     const char **l = keep_mem(sc, na + nb + 1, sizeof *l);
     if (!l)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     size_t n = 0;
     for (size_t pass = 0; pass < 2; pass++)
         for (const char *const *p = pass ? b : a; *p; p++) {
@@ -599,7 +594,7 @@ static int inc_from_json(cq__scoped *sc, cq_model *m, const cq_value *el, cq_inc
 {
     cq_value *e = include_object(el);
     if (!e || keep_val(sc, e) != 0)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     const cq_assoc *a = NULL;
     int rc = json_assoc(&a, m, e);
     if (rc != CQ_OK)
@@ -644,7 +639,7 @@ static int inc_list_from_json(const cq_include **out, cq__scoped *sc, cq_model *
                            m->name);
     cq_include *l = keep_mem(sc, cq_value_size(list) + 1, sizeof *l);
     if (!l)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < cq_value_size(list); i++) {
         int rc = inc_from_json(sc, m, cq_value_array_get(list, i), &l[i]);
         if (rc != CQ_OK)
@@ -709,7 +704,7 @@ static int merge_lists(const cq_include **out, cq__scoped *sc, cq_model *m, cons
         return CQ_OK;
     cq_include *l = keep_mem(sc, na + nb + 1, sizeof *l);
     if (!l)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     size_t n = 0;
     int rc = CQ_OK;
     for (size_t i = 0; rc == CQ_OK && i < na; i++) {
@@ -757,7 +752,7 @@ static int apply_target_scopes(cq__scoped *sc, cq_model *m, cq_include *list)
         cq_value *ts = NULL;
         int rc = cq__scope_resolve(&ts, t, e->scope);
         if (rc == CQ_OK && ts && keep_val(sc, ts) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         if (rc == CQ_OK && ts) {
             const cq_value *w = cq_value_object_get(ts, "where");
             const cq_value *at = cq_value_object_get(ts, "attributes");
@@ -821,7 +816,7 @@ static int merge_order(cq__scoped *sc, cq_model *m, const cq_value *so)
         nc++;
     cq_order *l = keep_mem(sc, cq_value_size(so) + nc + 1, sizeof *l);
     if (!l)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < cq_value_size(so); i++) {
         const cq_value *e = cq_value_array_get(so, i);
         size_t n = cq_value_type_of(e) == CQ_VALUE_ARRAY ? cq_value_size(e) : 0;
@@ -859,18 +854,18 @@ static int merge_model_scope(cq__scoped *sc, cq_model *m, const cq_value *s)
     if (rc == CQ_OK && sa) {
         cq_value *ca = caller_attrs(o);
         if ((o->select || o->attributes || o->exclude) && !ca)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         cq_value *merged = cq_value_object();
         if (!merged || keep_val(sc, merged) != 0 ||
             cq_value_object_set(merged, "attributes", cq_value_copy(sa)) != CQ_OK) {
             cq_value_free(ca);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         if (ca) {
             cq_value *wrap = cq_value_object();
             if (!wrap || cq_value_object_set(wrap, "attributes", ca) != CQ_OK) {
                 cq_value_free(wrap);
-                return oom(m->db);
+                return cq__db_oom(m->db);
             }
             rc = assign(m, merged, wrap);
             cq_value_free(wrap);
@@ -892,7 +887,7 @@ static int merge_model_scope(cq__scoped *sc, cq_model *m, const cq_value *s)
             cq_value_type_of(v) == CQ_VALUE_ARRAY) {
             cq_value *g = cq_value_copy(v);
             if (!g || unite(g, o->group) != CQ_OK || keep_val(sc, g) != 0)
-                return oom(m->db);
+                return cq__db_oom(m->db);
             o->group = g;
         } else if (!o->group) {
             o->group = v;
@@ -913,7 +908,7 @@ int cq__scope_find_opts(cq__scoped *sc, cq_model *m, const cq_find_opts *opts)
     cq_value *s = NULL;
     int rc = cq__scope_resolve(&s, m, sc->o.scope);
     if (rc == CQ_OK && s && keep_val(sc, s) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK && s)
         rc = merge_model_scope(sc, m, s);
     const cq_include *si = NULL;
@@ -939,14 +934,14 @@ int cq__scope_where(cq_value **out, cq_model *m, const cq_value *sel, const cq_v
     if (!sw) {
         cq_value_free(s);
         *out = where ? cq_value_copy(where) : NULL;
-        return !where || *out ? CQ_OK : oom(m->db);
+        return !where || *out ? CQ_OK : cq__db_oom(m->db);
     }
     cq_value *w = cq_value_copy(sw);
     cq_value_free(s);
     if (!w ||
         (where && cq_value_type_of(where) == CQ_VALUE_OBJECT && assign_keys(w, where) != CQ_OK)) {
         cq_value_free(w);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     *out = w;
     return CQ_OK;

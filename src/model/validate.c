@@ -105,7 +105,7 @@ static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
         return CQ_OK;
     vrule *rules = cq__calloc(n, sizeof *rules);
     if (!rules)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     int rc = CQ_OK;
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_validator *s = &list[i];
@@ -133,7 +133,7 @@ static int copy_rules(vrule **out, size_t *n_out, cq_db *db, const char *where,
         r->bound = !s->fn && s->bound ? cq__strdup(s->bound) : NULL;
         if (!r->key || (s->args && !r->args) || (s->msg && !r->msg) ||
             (!s->fn && s->bound && !r->bound))
-            rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            rc = cq__db_oom(db);
     }
     if (rc != CQ_OK) {
         rules_free(rules, n);
@@ -168,7 +168,7 @@ int cq__validation_add_attr(cq_model *m, const char *attr, const cq_validator *l
     cq__validation *v = ensure(m);
     vattr *grown = v ? cq__realloc(v->attrs, (v->nattrs + 1) * sizeof *grown) : NULL;
     if (!grown)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     v->attrs = grown;
     vattr *a = &v->attrs[v->nattrs];
     memset(a, 0, sizeof *a);
@@ -177,7 +177,7 @@ int cq__validation_add_attr(cq_model *m, const char *attr, const cq_validator *l
         return rc;
     if (!(a->attr = cq__strdup(attr))) {
         rules_free(a->rules, a->n);
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     }
     v->nattrs++;
     return CQ_OK;
@@ -191,7 +191,7 @@ int cq__validation_set_model(cq_model *m, const cq_validator *list)
     snprintf(where, sizeof where, "model \"%s\": model validator", m->name);
     cq__validation *v = ensure(m);
     if (!v)
-        return cq__db_fail(m->db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(m->db);
     return copy_rules(&v->model_rules, &v->nmodel, m->db, where, list, true);
 }
 
@@ -285,7 +285,7 @@ int cq__validation_begin(cq_db *db)
 {
     vthread *t = mine(db, true);
     if (!t)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     drop_items(t);
     t->collecting = true;
     return CQ_OK;
@@ -371,7 +371,7 @@ static int push(cq_db *db, const cq_model *m, const char *message, const char *t
 {
     vthread *s = mine(db, true);
     if (!s || cq__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items) != 0)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     vitem *it = &s->items[s->n];
     memset(it, 0, sizeof *it);
     it->message = cq__strdup(message);
@@ -387,7 +387,7 @@ static int push(cq_db *db, const cq_model *m, const char *message, const char *t
     if (!it->message || !it->type || !it->path || !it->origin || (key && !it->key) ||
         (name && !it->name) || !it->model || !it->value || (args && !it->args)) {
         item_clear(it);
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     }
     s->n++;
     return CQ_OK;
@@ -413,10 +413,10 @@ int cq_db_bind_validator(cq_db *db, const char *name, cq_validator_fn fn, void *
             return CQ_OK;
         }
     if (cq__grow((void **)&s->bound, &s->bound_cap, s->nbound + 1, sizeof *s->bound) != 0)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     char *copy = cq__strdup(name);
     if (!copy)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     s->bound[s->nbound++] = (vbound){ copy, fn, user_data };
     return CQ_OK;
 }
@@ -629,7 +629,7 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
         cap += m->validation->attrs[i].n;
     pending *builtin = cq__calloc(cap + 1, sizeof *builtin);
     if (!builtin)
-        return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        return cq__db_oom(db);
     int rc = CQ_OK;
     /* 1. per attribute, in definition order: the notNull check, then the custom validators
      * (v6 runs them synchronously while it walks the attributes) */
@@ -662,7 +662,7 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
         char err[512] = "";
         int out = args && str ? cq__rule_run(r->key, str, args, err, sizeof err) : CQ__RULE_NOMEM;
         if (out == CQ__RULE_NOMEM) {
-            rc = cq__db_fail(db, CQ_ENOMEM, "out of memory");
+            rc = cq__db_oom(db);
         } else if (out == CQ__RULE_FAIL) {
             show_merged_defaults(args, r->key, str);
             char dflt[300];
@@ -752,14 +752,14 @@ int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool mode
     size_t n = cq_value_size(spec);
     cq_validator *list = cq__calloc(n + 1, sizeof *list);
     if (!list)
-        return cq__err_set(err, CQ_ENOMEM, "out of memory");
+        return cq__err_oom(err);
     int rc = CQ_OK;
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const char *key = cq_value_object_key(spec, i);
         const cq_value *v = cq_value_object_value(spec, i);
         cq_validator *d = &list[i];
         if (!(d->key = cq__strdup(key))) {
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
             break;
         }
         if (model_level || !cq__rule_known(key)) {
@@ -774,7 +774,7 @@ int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool mode
                 break;
             }
             if (!(d->bound = cq__strdup(cq_value_as_text(v))))
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
             continue;
         }
         const cq_value *args = v;
@@ -788,14 +788,14 @@ int cq_validators_from_value(cq_validator **out, const cq_value *spec, bool mode
                 break;
             }
             if (msg && !(d->msg = cq__strdup(cq_value_as_text(msg)))) {
-                rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+                rc = cq__err_oom(err);
                 break;
             }
             /* v6 passes `args`, or the whole object when it has none */
             args = cq_value_object_get(v, "args") ? cq_value_object_get(v, "args") : v;
         }
         if (args && !(d->args = cq_value_copy(args)))
-            rc = cq__err_set(err, CQ_ENOMEM, "out of memory");
+            rc = cq__err_oom(err);
     }
     if (rc != CQ_OK) {
         cq_validators_free(list);

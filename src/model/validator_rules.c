@@ -13,78 +13,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/js.h"
 #include "core/util.h"
 #include "model/validate.h"
 
 /* ---- JavaScript helpers ----------------------------------------------------------- */
 
-/* JavaScript's Number#toString for a double: the shortest text that reads back the same,
- * exponent form from 1e21 and below 1e-6 ("1e+21", "1e-7"). */
+/* JavaScript's Number#toString for any double (core/js.c prints the finite ones). */
 static void js_number(char *out, size_t size, double d)
 {
-    if (isnan(d)) {
+    char num[CQ__JS_NUMBER_MAX];
+    if (isnan(d))
         snprintf(out, size, "NaN");
-        return;
-    }
-    if (isinf(d)) {
+    else if (isinf(d))
         snprintf(out, size, d < 0 ? "-Infinity" : "Infinity");
-        return;
+    else {
+        cq__js_number(num, d);
+        snprintf(out, size, "%s", num);
     }
-    if (d == 0) {
-        snprintf(out, size, "0");
-        return;
-    }
-    char digits[40];
-    int prec = 1;
-    for (; prec <= 17; prec++) {
-        snprintf(digits, sizeof digits, "%.*e", prec - 1, d);
-        if (strtod(digits, NULL) == d)
-            break;
-    }
-    /* digits: [-]D.DDDDe[+-]XX */
-    bool neg = digits[0] == '-';
-    const char *p = digits + neg;
-    char mant[24];
-    size_t nm = 0;
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.')
-            mant[nm++] = *p;
-    mant[nm] = 0;
-    int exp = atoi(p + 1); /* value = 0.mant * 10^(exp+1) */
-    int k = (int)nm, n = exp + 1;
-    char buf[64];
-    size_t b = 0;
-    if (neg)
-        buf[b++] = '-';
-    if (k <= n && n <= 21) {
-        memcpy(buf + b, mant, (size_t)k);
-        b += (size_t)k;
-        for (int i = 0; i < n - k; i++)
-            buf[b++] = '0';
-    } else if (0 < n && n <= 21) {
-        memcpy(buf + b, mant, (size_t)n);
-        b += (size_t)n;
-        buf[b++] = '.';
-        memcpy(buf + b, mant + n, (size_t)(k - n));
-        b += (size_t)(k - n);
-    } else if (-6 < n && n <= 0) {
-        buf[b++] = '0';
-        buf[b++] = '.';
-        for (int i = 0; i < -n; i++)
-            buf[b++] = '0';
-        memcpy(buf + b, mant, (size_t)k);
-        b += (size_t)k;
-    } else {
-        buf[b++] = mant[0];
-        if (k > 1) {
-            buf[b++] = '.';
-            memcpy(buf + b, mant + 1, (size_t)(k - 1));
-            b += (size_t)(k - 1);
-        }
-        b += (size_t)snprintf(buf + b, sizeof buf - b, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
-    }
-    buf[b] = 0;
-    snprintf(out, size, "%s", buf);
 }
 
 static void js_string_into(cq__buf *b, const cq_value *v, bool top)
@@ -566,56 +512,131 @@ static bool valid_display_name(const char *name)
     return ok;
 }
 
+/* isEmail's display name step (`Name <user@host>`): the name checked and taken out of str,
+ * in place. */
+static int email_display_name(char *str, bool require)
+{
+    /* ^([^\x00-\x1F\x7F-\x9F\cX]+)< */
+    const char *lt = strchr(str, '<');
+    bool named = false;
+    if (lt && lt > str) {
+        named = true;
+        size_t i = 0, end = (size_t)(lt - str);
+        while (i < end) {
+            uint32_t c = next_cp(str, &i);
+            if (c <= 0x1F || (c >= 0x7F && c <= 0x9F))
+                named = false;
+        }
+    }
+    if (!named)
+        return require ? CQ__RULE_FAIL : CQ__RULE_PASS;
+    size_t nlen = (size_t)(lt - str);
+    char *name = cq__strndup(str, nlen);
+    if (!name)
+        return CQ__RULE_NOMEM;
+    /* str.replace(display_name, '').replace(/(^<|>$)/g, '') */
+    size_t rest = strlen(lt);
+    memmove(str, lt + 1, rest);
+    rest = strlen(str);
+    if (rest && str[rest - 1] == '>')
+        str[rest - 1] = 0;
+    if (nlen && name[nlen - 1] == ' ')
+        name[nlen - 1] = 0;
+    bool ok = valid_display_name(name);
+    cq__free(name);
+    return ok ? CQ__RULE_PASS : CQ__RULE_FAIL;
+}
+
+/* domain_specific_validation for Gmail: the user (lowered in place) without dots and what
+ * follows a '+' is 6 to 30 letters and digits, in non-empty dot-separated parts. */
+static bool gmail_user_ok(char *user)
+{
+    for (char *p = user; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    char *plus = strchr(user, '+');
+    size_t ulen = plus ? (size_t)(plus - user) : strlen(user);
+    size_t nodots = 0;
+    for (size_t i = 0; i < ulen; i++)
+        nodots += user[i] != '.';
+    if (nodots < 6 || nodots > 30)
+        return false;
+    for (size_t i = 0, start = 0; i <= ulen; i++)
+        if (i == ulen || user[i] == '.') {
+            if (i == start)
+                return false;
+            for (size_t k = start; k < i; k++)
+                if (!islower((unsigned char)user[k]) && !isdigit((unsigned char)user[k]))
+                    return false;
+            start = i + 1;
+        }
+    return true;
+}
+
+/* isEmail's domain: a fully qualified name, or with allow_ip_domain an IP (bare or in
+ * brackets; the closing bracket is cut in place). */
+static int email_domain(char *domain, const cq_value *o)
+{
+    bool ignore_max_length = opt_flag(o, "ignore_max_length", false);
+    int fq =
+        is_fqdn(domain, opt_flag(o, "require_tld", true), opt_flag(o, "allow_underscores", false),
+                false, false, false, ignore_max_length);
+    if (fq == CQ__RULE_PASS || fq == CQ__RULE_NOMEM)
+        return fq;
+    if (!opt_flag(o, "allow_ip_domain", false))
+        return CQ__RULE_FAIL;
+    if (is_ip(domain, 0))
+        return CQ__RULE_PASS;
+    size_t dl = strlen(domain);
+    if (dl < 3 || domain[0] != '[' || domain[dl - 1] != ']')
+        return CQ__RULE_FAIL;
+    domain[dl - 1] = 0;
+    return is_ip(domain + 1, 0) ? CQ__RULE_PASS : CQ__RULE_FAIL;
+}
+
+/* isEmail's local part: a quoted string, or dot-separated atoms. */
+static int email_local_part(char *user, bool utf8)
+{
+    size_t ul = strlen(user);
+    if (ul >= 2 && user[0] == '"' && user[ul - 1] == '"') {
+        user[ul - 1] = 0;
+        return re(utf8
+                      ? "^([\\s\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x21\\x23-\\x5b\\x5d-\\x7e"
+                        "\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]|(\\\\[\\x01-\\x09\\x0b\\x0c"
+                        "\\x0d-\\x7f\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]))*$"
+                      : "^([\\s\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x21\\x23-\\x5b\\x5d-\\x7e]|"
+                        "(\\\\[\\x01-\\x09\\x0b\\x0c\\x0d-\\x7f]))*$",
+                  true, user + 1);
+    }
+    size_t n = 0;
+    char **parts = split(user, '.', &n);
+    if (!parts)
+        return CQ__RULE_NOMEM;
+    int rc = CQ__RULE_PASS;
+    for (size_t i = 0; rc == CQ__RULE_PASS && i < n; i++)
+        rc = re(utf8 ? "^[a-z\\d!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~\\u00A1-\\uD7FF\\uF900-\\uFDCF"
+                       "\\uFDF0-\\uFFEF]+$"
+                     : "^[a-z\\d!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~]+$",
+                true, parts[i]);
+    free_parts(parts);
+    return rc;
+}
+
+/* validator.js isEmail, step by step. */
 static int is_email(const char *input, const cq_value *o)
 {
-    bool allow_display_name = opt_flag(o, "allow_display_name", false);
-    bool require_display_name = opt_flag(o, "require_display_name", false);
-    bool allow_utf8_local_part = opt_flag(o, "allow_utf8_local_part", true);
-    bool require_tld = opt_flag(o, "require_tld", true);
     bool ignore_max_length = opt_flag(o, "ignore_max_length", false);
-    bool allow_ip_domain = opt_flag(o, "allow_ip_domain", false);
-    bool allow_underscores = opt_flag(o, "allow_underscores", false);
-    bool domain_specific = opt_flag(o, "domain_specific_validation", false);
     const cq_value *blacklisted = opt(o, "blacklisted_chars");
     char *str = cq__strdup(input);
     if (!str)
         return CQ__RULE_NOMEM;
-    int rc = CQ__RULE_FAIL;
+    int rc = CQ__RULE_PASS;
     char *user = NULL, *domain = NULL, *lower = NULL;
-    if (require_display_name || allow_display_name) {
-        /* ^([^\x00-\x1F\x7F-\x9F\cX]+)< */
-        const char *lt = strchr(str, '<');
-        bool named = false;
-        if (lt && lt > str) {
-            named = true;
-            size_t i = 0, end = (size_t)(lt - str);
-            while (i < end) {
-                uint32_t c = next_cp(str, &i);
-                if (c <= 0x1F || (c >= 0x7F && c <= 0x9F))
-                    named = false;
-            }
-        }
-        if (named) {
-            size_t nlen = (size_t)(lt - str);
-            char *name = cq__strndup(str, nlen);
-            if (!name)
-                goto oom;
-            /* str.replace(display_name, '').replace(/(^<|>$)/g, '') */
-            size_t rest = strlen(lt);
-            memmove(str, lt + 1, rest);
-            rest = strlen(str);
-            if (rest && str[rest - 1] == '>')
-                str[rest - 1] = 0;
-            if (nlen && name[nlen - 1] == ' ')
-                name[nlen - 1] = 0;
-            bool ok = valid_display_name(name);
-            cq__free(name);
-            if (!ok)
-                goto done;
-        } else if (require_display_name) {
-            goto done;
-        }
-    }
+    bool require_name = opt_flag(o, "require_display_name", false);
+    if (require_name || opt_flag(o, "allow_display_name", false))
+        rc = email_display_name(str, require_name);
+    if (rc != CQ__RULE_PASS)
+        goto done;
+    rc = CQ__RULE_FAIL;
     if (!ignore_max_length && js_length(str) > 254)
         goto done;
     char *at = strrchr(str, '@');
@@ -624,92 +645,35 @@ static int is_email(const char *input, const cq_value *o)
     user = cq__strndup(str, (size_t)(at - str));
     domain = cq__strdup(at + 1);
     lower = cq__strdup(at + 1);
-    if (!user || !domain || !lower)
-        goto oom;
+    if (!user || !domain || !lower) {
+        rc = CQ__RULE_NOMEM;
+        goto done;
+    }
     for (char *p = lower; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     if (check_host(lower, opt(o, "host_blacklist")))
         goto done;
     if (cq_value_size(opt(o, "host_whitelist")) && !check_host(lower, opt(o, "host_whitelist")))
         goto done;
-    if (domain_specific &&
-        (strcmp(lower, "gmail.com") == 0 || strcmp(lower, "googlemail.com") == 0)) {
-        for (char *p = user; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        char *plus = strchr(user, '+');
-        size_t ulen = plus ? (size_t)(plus - user) : strlen(user);
-        size_t nodots = 0;
-        for (size_t i = 0; i < ulen; i++)
-            nodots += user[i] != '.';
-        if (nodots < 6 || nodots > 30)
-            goto done;
-        for (size_t i = 0, start = 0; i <= ulen; i++)
-            if (i == ulen || user[i] == '.') {
-                if (i == start)
-                    goto done;
-                for (size_t k = start; k < i; k++)
-                    if (!islower((unsigned char)user[k]) && !isdigit((unsigned char)user[k]))
-                        goto done;
-                start = i + 1;
-            }
-    }
+    if (opt_flag(o, "domain_specific_validation", false) &&
+        (strcmp(lower, "gmail.com") == 0 || strcmp(lower, "googlemail.com") == 0) &&
+        !gmail_user_ok(user))
+        goto done;
     if (!ignore_max_length && (utf8_bytes(user) > 64 || utf8_bytes(domain) > 254))
         goto done;
-    int fq =
-        is_fqdn(domain, require_tld, allow_underscores, false, false, false, ignore_max_length);
-    if (fq == CQ__RULE_NOMEM)
-        goto oom;
-    if (fq != CQ__RULE_PASS) {
-        if (!allow_ip_domain)
-            goto done;
-        if (!is_ip(domain, 0)) {
-            size_t dl = strlen(domain);
-            if (dl < 3 || domain[0] != '[' || domain[dl - 1] != ']')
-                goto done;
-            domain[dl - 1] = 0;
-            if (!is_ip(domain + 1, 0))
-                goto done;
-        }
-    }
+    if ((rc = email_domain(domain, o)) != CQ__RULE_PASS)
+        goto done;
+    rc = CQ__RULE_FAIL;
     if (cq_value_type_of(blacklisted) == CQ_VALUE_TEXT && cq_value_as_text(blacklisted)[0] &&
         strpbrk(user, cq_value_as_text(blacklisted)))
         goto done;
-    size_t ul = strlen(user);
-    if (ul >= 2 && user[0] == '"' && user[ul - 1] == '"') {
-        user[ul - 1] = 0;
-        rc = re(allow_utf8_local_part
-                    ? "^([\\s\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x21\\x23-\\x5b\\x5d-\\x7e"
-                      "\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]|(\\\\[\\x01-\\x09\\x0b\\x0c"
-                      "\\x0d-\\x7f\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]))*$"
-                    : "^([\\s\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x21\\x23-\\x5b\\x5d-\\x7e]|"
-                      "(\\\\[\\x01-\\x09\\x0b\\x0c\\x0d-\\x7f]))*$",
-                true, user + 1);
-        goto done;
-    }
-    {
-        size_t n = 0;
-        char **parts = split(user, '.', &n);
-        if (!parts)
-            goto oom;
-        rc = CQ__RULE_PASS;
-        for (size_t i = 0; rc == CQ__RULE_PASS && i < n; i++)
-            rc =
-                re(allow_utf8_local_part
-                       ? "^[a-z\\d!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~\\u00A1-\\uD7FF\\uF900-\\uFDCF"
-                         "\\uFDF0-\\uFFEF]+$"
-                       : "^[a-z\\d!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~]+$",
-                   true, parts[i]);
-        free_parts(parts);
-    }
+    rc = email_local_part(user, opt_flag(o, "allow_utf8_local_part", true));
 done:
     cq__free(str);
     cq__free(user);
     cq__free(domain);
     cq__free(lower);
     return rc;
-oom:
-    rc = CQ__RULE_NOMEM;
-    goto done;
 }
 
 static bool in_list(const cq_value *list, const char *s)
@@ -723,47 +687,41 @@ static bool in_list(const cq_value *list, const char *s)
 }
 
 /* isURL(url, options) */
-static int is_url(const char *input, const cq_value *o)
-{
-    bool require_tld = opt_flag(o, "require_tld", true);
-    bool require_protocol = opt_flag(o, "require_protocol", false);
-    bool require_host = opt_flag(o, "require_host", true);
-    bool require_port = opt_flag(o, "require_port", false);
-    bool require_valid_protocol = opt_flag(o, "require_valid_protocol", true);
-    bool allow_underscores = opt_flag(o, "allow_underscores", false);
-    bool allow_trailing_dot = opt_flag(o, "allow_trailing_dot", false);
-    bool allow_protocol_relative = opt_flag(o, "allow_protocol_relative_urls", false);
-    bool allow_fragments = opt_flag(o, "allow_fragments", true);
-    bool allow_query = opt_flag(o, "allow_query_components", true);
-    bool disallow_auth = opt_flag(o, "disallow_auth", false);
-    bool validate_length = opt_flag(o, "validate_length", true);
-    const cq_value *maxlen = opt(o, "max_allowed_length");
-    double max_allowed = maxlen ? js_to_number(maxlen) : 2084;
-    const cq_value *protocols = opt(o, "protocols");
+/* isURL's options (validator.js names, its defaults). */
+typedef struct url_opts {
+    bool require_tld, require_protocol, require_host, require_port, require_valid_protocol;
+    bool allow_underscores, allow_trailing_dot, allow_protocol_relative, allow_fragments;
+    bool allow_query, disallow_auth, validate_length;
+    double max_allowed;
+    const cq_value *protocols;
+} url_opts;
 
-    if (!input[0] || strpbrk(input, " \t\n\v\f\r<>"))
-        return CQ__RULE_FAIL;
-    if (strncmp(input, "mailto:", 7) == 0)
-        return CQ__RULE_FAIL;
-    if (validate_length && (double)js_length(input) > max_allowed)
-        return CQ__RULE_FAIL;
-    if (!allow_fragments && strchr(input, '#'))
-        return CQ__RULE_FAIL;
-    if (!allow_query && (strchr(input, '?') || strchr(input, '&')))
-        return CQ__RULE_FAIL;
-    char *copy = cq__strdup(input);
-    if (!copy)
-        return CQ__RULE_NOMEM;
-    int rc = CQ__RULE_FAIL;
-    char *hash = strchr(copy, '#');
-    if (hash)
-        *hash = 0;
-    char *q = strchr(copy, '?');
-    if (q)
-        *q = 0;
-    char *url = copy;
-    bool had_protocol = false;
-    /* ^([a-z][a-z0-9+\-.]*): */
+static url_opts url_opts_of(const cq_value *o)
+{
+    const cq_value *maxlen = opt(o, "max_allowed_length");
+    return (url_opts){
+        .require_tld = opt_flag(o, "require_tld", true),
+        .require_protocol = opt_flag(o, "require_protocol", false),
+        .require_host = opt_flag(o, "require_host", true),
+        .require_port = opt_flag(o, "require_port", false),
+        .require_valid_protocol = opt_flag(o, "require_valid_protocol", true),
+        .allow_underscores = opt_flag(o, "allow_underscores", false),
+        .allow_trailing_dot = opt_flag(o, "allow_trailing_dot", false),
+        .allow_protocol_relative = opt_flag(o, "allow_protocol_relative_urls", false),
+        .allow_fragments = opt_flag(o, "allow_fragments", true),
+        .allow_query = opt_flag(o, "allow_query_components", true),
+        .disallow_auth = opt_flag(o, "disallow_auth", false),
+        .validate_length = opt_flag(o, "validate_length", true),
+        .max_allowed = maxlen ? js_to_number(maxlen) : 2084,
+        .protocols = opt(o, "protocols"),
+    };
+}
+
+/* isURL's protocol step: `^([a-z][a-z0-9+\-.]*):` consumed from *url unless what follows
+ * reads as user:password@ or host:port; false when the URL fails there. */
+static bool url_protocol(char **url_io, bool *had_protocol, const url_opts *uo)
+{
+    char *url = *url_io;
     size_t pl = 0;
     if (isalpha((unsigned char)url[0])) {
         pl = 1;
@@ -773,81 +731,70 @@ static int is_url(const char *input, const cq_value *o)
         if (url[pl] != ':')
             pl = 0;
     }
-    if (pl) {
-        char *after = url + pl + 1;
-        bool consume = true;
-        if (strncmp(after, "//", 2) != 0) {
-            char *slash = strchr(after, '/');
-            size_t blen = slash ? (size_t)(slash - after) : strlen(after);
-            char *at = memchr(after, '@', blen);
-            if (at) {
-                bool valid_auth = true, encoded = false;
-                for (char *p = after; p < at; p++) {
-                    if (!isalnum((unsigned char)*p) && !strchr("-_.%:", *p))
-                        valid_auth = false;
-                    if (p[0] == '%' && p + 2 < at + 1 && isxdigit((unsigned char)p[1]) &&
-                        isxdigit((unsigned char)p[2]))
-                        encoded = true;
-                }
-                if (valid_auth && !encoded) {
-                    if (require_protocol)
-                        goto done;
-                    consume = false;
-                }
-            } else if (isdigit((unsigned char)after[0])) {
-                if (require_protocol)
-                    goto done;
-                consume = false;
+    if (!pl)
+        return !uo->require_protocol;
+    char *after = url + pl + 1;
+    if (strncmp(after, "//", 2) != 0) {
+        char *slash = strchr(after, '/');
+        size_t blen = slash ? (size_t)(slash - after) : strlen(after);
+        char *at = memchr(after, '@', blen);
+        bool not_protocol = false;
+        if (at) {
+            bool valid_auth = true, encoded = false;
+            for (char *p = after; p < at; p++) {
+                if (!isalnum((unsigned char)*p) && !strchr("-_.%:", *p))
+                    valid_auth = false;
+                if (p[0] == '%' && p + 2 < at + 1 && isxdigit((unsigned char)p[1]) &&
+                    isxdigit((unsigned char)p[2]))
+                    encoded = true;
             }
+            not_protocol = valid_auth && !encoded;
+        } else if (isdigit((unsigned char)after[0])) {
+            not_protocol = true;
         }
-        if (consume) {
-            had_protocol = true;
-            for (size_t i = 0; i < pl; i++)
-                url[i] = (char)tolower((unsigned char)url[i]);
-            url[pl] = 0;
-            bool known = protocols ? in_list(protocols, url)
-                                   : strcmp(url, "http") == 0 || strcmp(url, "https") == 0 ||
-                                         strcmp(url, "ftp") == 0;
-            if (require_valid_protocol && !known)
-                goto done;
-            url = after;
-        }
-    } else if (require_protocol) {
-        goto done;
+        if (not_protocol)
+            return !uo->require_protocol;
     }
-    if (strncmp(url, "//", 2) == 0) {
-        if (!had_protocol && !allow_protocol_relative)
-            goto done;
-        url += 2;
-    }
-    if (!*url)
-        goto done;
-    char *slash = strchr(url, '/');
-    if (slash)
-        *slash = 0;
-    if (!*url && !require_host) {
-        rc = CQ__RULE_PASS;
-        goto done;
-    }
+    *had_protocol = true;
+    for (size_t i = 0; i < pl; i++)
+        url[i] = (char)tolower((unsigned char)url[i]);
+    url[pl] = 0;
+    bool known = uo->protocols ? in_list(uo->protocols, url)
+                               : strcmp(url, "http") == 0 || strcmp(url, "https") == 0 ||
+                                     strcmp(url, "ftp") == 0;
+    if (uo->require_valid_protocol && !known)
+        return false;
+    *url_io = after;
+    return true;
+}
+
+/* isURL's user:password@ step: the host is everything after the first '@' (split('@'),
+ * shift, join('@')); false when the URL fails there. */
+static bool url_auth(char **url_io, const url_opts *uo)
+{
+    char *url = *url_io;
     char *at = strchr(url, '@');
-    if (at) {
-        if (disallow_auth || at == url)
-            goto done;
-        /* the host is everything after the first '@' (split('@'), shift, join('@')) */
-        *at = 0;
-        char *auth = url;
-        size_t colons = 0;
-        for (char *p = auth; *p; p++)
-            colons += *p == ':';
-        if (colons > 1)
-            goto done;
-        char *colon = strchr(auth, ':');
-        if (colon && colon == auth && !colon[1])
-            goto done; /* user === '' && password === '' */
-        url = at + 1;
-    }
-    char *host = url, *port_str = NULL, *ipv6 = NULL;
-    size_t hl = strlen(host);
+    if (!at)
+        return true;
+    if (uo->disallow_auth || at == url)
+        return false;
+    *at = 0;
+    size_t colons = 0;
+    for (char *p = url; *p; p++)
+        colons += *p == ':';
+    if (colons > 1)
+        return false;
+    char *colon = strchr(url, ':');
+    if (colon && colon == url && !colon[1])
+        return false; /* user === '' && password === '' */
+    *url_io = at + 1;
+    return true;
+}
+
+/* Splits host[:port] or [ipv6][:port] in place; false when the port is not valid. */
+static bool url_host_port(char **host_io, char **ipv6_out, const url_opts *uo)
+{
+    char *host = *host_io, *port_str = NULL, *ipv6 = NULL;
     if (host[0] == '[') {
         char *close = strchr(host, ']');
         if (close && close > host + 1 && !strchr(host + 1, '[') && close == strchr(host, ']') &&
@@ -867,40 +814,75 @@ static int is_url(const char *input, const cq_value *o)
             port_str = colon + 1;
         }
     }
-    (void)hl;
+    *host_io = host;
+    *ipv6_out = ipv6;
     if (port_str && *port_str) {
         if (strspn(port_str, "0123456789") != strlen(port_str))
-            goto done;
+            return false;
         long port = strtol(port_str, NULL, 10);
-        if (port <= 0 || port > 65535 || strlen(port_str) > 6)
-            goto done;
-    } else if (require_port) {
-        goto done;
+        return port > 0 && port <= 65535 && strlen(port_str) <= 6;
     }
+    return !uo->require_port;
+}
+
+/* isURL's host step: a whitelist decides alone; else an IP, a fully qualified name or a
+ * bracketed IPv6 address, not on the blacklist. */
+static int url_host(char *host, char *ipv6, const cq_value *o, const url_opts *uo)
+{
     const cq_value *white = opt(o, "host_whitelist");
-    if (white) {
-        rc = check_host(host, white) ? CQ__RULE_PASS : CQ__RULE_FAIL;
-        goto done;
-    }
-    if (!*host && !require_host) {
-        rc = CQ__RULE_PASS;
-        goto done;
-    }
+    if (white)
+        return check_host(host, white) ? CQ__RULE_PASS : CQ__RULE_FAIL;
+    if (!*host && !uo->require_host)
+        return CQ__RULE_PASS;
     if (!is_ip(host, 0)) {
-        int fq =
-            is_fqdn(host, require_tld, allow_underscores, allow_trailing_dot, false, false, false);
-        if (fq == CQ__RULE_NOMEM) {
-            rc = fq;
-            goto done;
-        }
+        int fq = is_fqdn(host, uo->require_tld, uo->allow_underscores, uo->allow_trailing_dot,
+                         false, false, false);
+        if (fq == CQ__RULE_NOMEM)
+            return fq;
         if (fq != CQ__RULE_PASS && (!ipv6 || !is_ip(ipv6, 6)))
-            goto done;
+            return CQ__RULE_FAIL;
     }
     if (!*host && ipv6)
         host = ipv6;
-    if (check_host(host, opt(o, "host_blacklist")))
+    return check_host(host, opt(o, "host_blacklist")) ? CQ__RULE_FAIL : CQ__RULE_PASS;
+}
+
+/* validator.js isURL, step by step. */
+static int is_url(const char *input, const cq_value *o)
+{
+    url_opts uo = url_opts_of(o);
+    if (!input[0] || strpbrk(input, " \t\n\v\f\r<>"))
+        return CQ__RULE_FAIL;
+    if (strncmp(input, "mailto:", 7) == 0)
+        return CQ__RULE_FAIL;
+    if (uo.validate_length && (double)js_length(input) > uo.max_allowed)
+        return CQ__RULE_FAIL;
+    if (!uo.allow_fragments && strchr(input, '#'))
+        return CQ__RULE_FAIL;
+    if (!uo.allow_query && (strchr(input, '?') || strchr(input, '&')))
+        return CQ__RULE_FAIL;
+    char *copy = cq__strdup(input);
+    if (!copy)
+        return CQ__RULE_NOMEM;
+    int rc = CQ__RULE_FAIL;
+    copy[strcspn(copy, "#")] = 0;
+    copy[strcspn(copy, "?")] = 0;
+    char *url = copy, *ipv6 = NULL;
+    bool had_protocol = false;
+    if (!url_protocol(&url, &had_protocol, &uo))
         goto done;
-    rc = CQ__RULE_PASS;
+    if (strncmp(url, "//", 2) == 0) {
+        if (!had_protocol && !uo.allow_protocol_relative)
+            goto done;
+        url += 2;
+    }
+    if (!*url)
+        goto done;
+    url[strcspn(url, "/")] = 0;
+    if (!*url && !uo.require_host)
+        rc = CQ__RULE_PASS;
+    else if (url_auth(&url, &uo) && url_host_port(&url, &ipv6, &uo))
+        rc = url_host(url, ipv6, o, &uo);
 done:
     cq__free(copy);
     return rc;
@@ -1219,33 +1201,13 @@ static int regex_rule(const char *s, const cq_value *args, char *err, size_t err
     return rc;
 }
 
-int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err, size_t err_size)
+#define RULE_NOT_NUMBER (-100)
+
+/* The rules about numbers (isNumeric, isInt, isFloat, isDecimal, min, max); RULE_NOT_NUMBER
+ * for any other key. */
+static int number_rule(const char *key, const char *s, const cq_value *a0, char *err,
+                       size_t err_size)
 {
-    const cq_value *a0 = arg(args, 0);
-    char dec_err[8];
-    (void)dec_err;
-    if (strcmp(key, "is") == 0)
-        return regex_rule(s, args, err, err_size);
-    if (strcmp(key, "not") == 0)
-        return negate(regex_rule(s, args, err, err_size));
-    if (strcmp(key, "isEmail") == 0)
-        return is_email(s, a0);
-    if (strcmp(key, "isUrl") == 0)
-        return is_url(s, NULL); /* Sequelize's isUrl(str) drops the options */
-    if (strcmp(key, "isURL") == 0)
-        return is_url(s, a0);
-    if (strcmp(key, "isIP") == 0) {
-        int v = ip_version(a0);
-        return pass_if(v >= 0 && is_ip(s, v));
-    }
-    if (strcmp(key, "isIPv4") == 0)
-        return pass_if(is_ip(s, 4));
-    if (strcmp(key, "isIPv6") == 0)
-        return pass_if(is_ip(s, 6));
-    if (strcmp(key, "isAlpha") == 0)
-        return is_alpha(s, args, false, err, err_size);
-    if (strcmp(key, "isAlphanumeric") == 0)
-        return is_alpha(s, args, true, err, err_size);
     if (strcmp(key, "isNumeric") == 0) {
         if (opt_flag(a0, "no_symbols", false))
             return re("^[0-9]+$", false, s);
@@ -1276,6 +1238,44 @@ int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err
     if (strcmp(key, "isDecimal") == 0) /* Sequelize's own rule, not validator.js's */
         return pass_if(*s && re("^(?:-?(?:[0-9]+))?(?:\\.[0-9]*)?(?:[eE][+-]?(?:[0-9]+))?$", false,
                                 s) == CQ__RULE_PASS);
+    if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
+        /* isNaN(number) || number >= val */
+        double n = js_parse_float(s), v = js_to_number(a0);
+        if (isnan(n))
+            return CQ__RULE_PASS;
+        return pass_if(key[1] == 'i' ? n >= v : n <= v);
+    }
+    return RULE_NOT_NUMBER;
+}
+
+int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err, size_t err_size)
+{
+    const cq_value *a0 = arg(args, 0);
+    int nrc = number_rule(key, s, a0, err, err_size);
+    if (nrc != RULE_NOT_NUMBER)
+        return nrc;
+    if (strcmp(key, "is") == 0)
+        return regex_rule(s, args, err, err_size);
+    if (strcmp(key, "not") == 0)
+        return negate(regex_rule(s, args, err, err_size));
+    if (strcmp(key, "isEmail") == 0)
+        return is_email(s, a0);
+    if (strcmp(key, "isUrl") == 0)
+        return is_url(s, NULL); /* Sequelize's isUrl(str) drops the options */
+    if (strcmp(key, "isURL") == 0)
+        return is_url(s, a0);
+    if (strcmp(key, "isIP") == 0) {
+        int v = ip_version(a0);
+        return pass_if(v >= 0 && is_ip(s, v));
+    }
+    if (strcmp(key, "isIPv4") == 0)
+        return pass_if(is_ip(s, 4));
+    if (strcmp(key, "isIPv6") == 0)
+        return pass_if(is_ip(s, 6));
+    if (strcmp(key, "isAlpha") == 0)
+        return is_alpha(s, args, false, err, err_size);
+    if (strcmp(key, "isAlphanumeric") == 0)
+        return is_alpha(s, args, true, err, err_size);
     if (strcmp(key, "isLowercase") == 0)
         return is_case(s, true);
     if (strcmp(key, "isUppercase") == 0)
@@ -1318,13 +1318,6 @@ int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err
         return is_date_cmp(s, args, true);
     if (strcmp(key, "isBefore") == 0)
         return is_date_cmp(s, args, false);
-    if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
-        /* isNaN(number) || number >= val */
-        double n = js_parse_float(s), v = js_to_number(a0);
-        if (isnan(n))
-            return CQ__RULE_PASS;
-        return pass_if(key[1] == 'i' ? n >= v : n <= v);
-    }
     if (strcmp(key, "isCreditCard") == 0)
         return is_credit_card(s, a0, err, err_size);
     snprintf(err, err_size, "Invalid validator function: %s", key);
@@ -1466,6 +1459,117 @@ static int month_of(const char *w, size_t n)
     return 0;
 }
 
+/* What V8's legacy date parser has read so far. */
+typedef struct legacy_date {
+    long nums[3];
+    int nn, month;
+    long h, mi, sec, off;
+    double frac;
+    bool have_time, pm, am;
+} legacy_date;
+
+/* The time after its hour `h` and the ':' (p points past it): minutes, then optional
+ * seconds and fraction. Returns where reading stopped, NULL when malformed. */
+static const char *legacy_time(legacy_date *ld, long h, const char *p)
+{
+    char *end = NULL;
+    ld->have_time = true;
+    ld->h = h;
+    ld->mi = strtol(p, &end, 10);
+    if (end == p)
+        return NULL;
+    p = end;
+    if (*p != ':')
+        return p;
+    ld->sec = strtol(p + 1, &end, 10);
+    if (end == p + 1)
+        return NULL;
+    p = end;
+    if (*p == '.') {
+        const char *f = p;
+        strtod(f, &end);
+        ld->frac = strtod(f, NULL);
+        p = end;
+    }
+    return p;
+}
+
+/* A zone offset after the time: +HH, +HHMM or +HH:MM. Returns where reading stopped. */
+static const char *legacy_offset(legacy_date *ld, const char *p)
+{
+    char *end = NULL;
+    long v = strtol(p + 1, &end, 10);
+    long oh = v, om = 0;
+    if (*end == ':') {
+        om = strtol(end + 1, &end, 10);
+    } else if (end - (p + 1) > 2) {
+        oh = v / 100;
+        om = v % 100;
+    }
+    ld->off = (*p == '-' ? -1 : 1) * (oh * 60 + om);
+    return end;
+}
+
+/* A word: a month, am/pm, a UTC zone name, the date/time 'T', or a weekday before the
+ * date; false for any other word. */
+static bool legacy_word(legacy_date *ld, const char *w, size_t n)
+{
+    static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+    int m = month_of(w, n);
+    if (m)
+        ld->month = m;
+    else if (n == 2 && strncasecmp_portable(w, "am", 2) == 0)
+        ld->am = true;
+    else if (n == 2 && strncasecmp_portable(w, "pm", 2) == 0)
+        ld->pm = true;
+    else if ((n == 3 &&
+              (strncasecmp_portable(w, "utc", 3) == 0 || strncasecmp_portable(w, "gmt", 3) == 0)) ||
+             (n == 1 && (*w == 'z' || *w == 'Z')))
+        ; /* UTC */
+    else if (n == 1 && (*w == 'T' || *w == 't') && ld->nn > 0)
+        ; /* date/time separator */
+    else {
+        bool day = false;
+        for (int i = 0; i < 7 && n >= 3; i++)
+            day |= strncasecmp_portable(w, days[i], 3) == 0;
+        if (!day || ld->nn > 0 || ld->month)
+            return false;
+    }
+    return true;
+}
+
+/* The date read: day and year around a month word, else y-m-d when the first number is a
+ * year, else m/d/y; two-digit years as V8 reads them. */
+static bool legacy_finish(const legacy_date *ld, double *ms)
+{
+    long y, mo, d, h = ld->h;
+    const long *nums = ld->nums;
+    if (ld->month) {
+        if (ld->nn != 2)
+            return false;
+        mo = ld->month;
+        y = nums[0] > 31 ? nums[0] : nums[1];
+        d = nums[0] > 31 ? nums[1] : nums[0];
+    } else {
+        if (ld->nn != 3)
+            return false;
+        bool ymd = nums[0] > 31 || nums[0] >= 1000;
+        y = ymd ? nums[0] : nums[2];
+        mo = ymd ? nums[1] : nums[0];
+        d = ymd ? nums[2] : nums[1];
+    }
+    if (y < 50)
+        y += 2000;
+    else if (y < 100)
+        y += 1900;
+    if (ld->pm || ld->am) {
+        if (h < 1 || h > 12)
+            return false;
+        h = (h % 12) + (ld->pm ? 12 : 0);
+    }
+    return make_time(ms, y, mo, d, h, ld->mi, ld->sec, ld->frac, ld->off);
+}
+
 bool cq__js_date_parse(const char *s, double *ms)
 {
     int iso = parse_iso(s, ms);
@@ -1473,136 +1577,38 @@ bool cq__js_date_parse(const char *s, double *ms)
         return iso == 1;
     /* V8's fallback for other forms ("2011-11-05 10:00", "11/05/2011", "Nov 5, 2011",
      * "Sat Nov 05 2011 10:00:00 GMT+0100"): words, numbers, a time, a zone. */
-    long nums[3];
-    int nn = 0, month = 0;
-    long h = 0, mi = 0, sec = 0, off = 0;
-    double frac = 0;
-    bool have_time = false, pm = false, am = false;
+    legacy_date ld = { 0 };
     const char *p = s;
-    while (*p) {
+    while (p && *p) {
         if (isdigit((unsigned char)*p)) {
             char *end = NULL;
             long v = strtol(p, &end, 10);
-            if (*end == ':' && !have_time) {
-                have_time = true;
-                h = v;
-                p = end + 1;
-                mi = strtol(p, &end, 10);
-                if (end == p)
-                    return false;
-                p = end;
-                if (*p == ':') {
-                    sec = strtol(p + 1, &end, 10);
-                    if (end == p + 1)
-                        return false;
-                    p = end;
-                    if (*p == '.') {
-                        const char *f = p;
-                        strtod(f, &end);
-                        frac = strtod(f, NULL);
-                        p = end;
-                    }
-                }
+            if (*end == ':' && !ld.have_time) {
+                p = legacy_time(&ld, v, end + 1);
                 continue;
             }
-            if (nn == 3)
+            if (ld.nn == 3)
                 return false;
-            nums[nn++] = v;
+            ld.nums[ld.nn++] = v;
             p = end;
-            continue;
-        }
-        if ((*p == '+' || *p == '-') && have_time && isdigit((unsigned char)p[1])) {
-            char *end = NULL;
-            long v = strtol(p + 1, &end, 10);
-            long oh = v, om = 0;
-            if (*end == ':') {
-                om = strtol(end + 1, &end, 10);
-            } else if (end - (p + 1) > 2) {
-                oh = v / 100;
-                om = v % 100;
-            }
-            off = (*p == '-' ? -1 : 1) * (oh * 60 + om);
-            p = end;
-            continue;
-        }
-        if (isalpha((unsigned char)*p)) {
+        } else if ((*p == '+' || *p == '-') && ld.have_time && isdigit((unsigned char)p[1])) {
+            p = legacy_offset(&ld, p);
+        } else if (isalpha((unsigned char)*p)) {
             const char *w = p;
             while (isalpha((unsigned char)*p))
                 p++;
-            size_t n = (size_t)(p - w);
-            int m = month_of(w, n);
-            if (m) {
-                month = m;
-            } else if (n == 2 && strncasecmp_portable(w, "am", 2) == 0) {
-                am = true;
-            } else if (n == 2 && strncasecmp_portable(w, "pm", 2) == 0) {
-                pm = true;
-            } else if ((n == 3 && (strncasecmp_portable(w, "utc", 3) == 0 ||
-                                   strncasecmp_portable(w, "gmt", 3) == 0)) ||
-                       (n == 1 && (*w == 'z' || *w == 'Z'))) {
-                /* UTC */
-            } else if (n == 1 && (*w == 'T' || *w == 't') && nn > 0) {
-                /* date/time separator */
-            } else {
-                static const char *const days[] = {
-                    "mon", "tue", "wed", "thu", "fri", "sat", "sun"
-                };
-                bool day = false;
-                for (int i = 0; i < 7 && n >= 3; i++)
-                    day |= strncasecmp_portable(w, days[i], 3) == 0;
-                if (!day || nn > 0 || month)
-                    return false;
-            }
-            continue;
-        }
-        if (*p == '(') { /* a comment, as in "GMT+0100 (Central European Time)" */
+            if (!legacy_word(&ld, w, (size_t)(p - w)))
+                return false;
+        } else if (*p == '(') { /* a comment, as in "GMT+0100 (Central European Time)" */
             const char *close = strchr(p, ')');
             if (!close)
                 return false;
             p = close + 1;
-            continue;
-        }
-        if (strchr(" ,-/.", *p)) {
+        } else if (strchr(" ,-/.", *p)) {
             p++;
-            continue;
-        }
-        return false;
-    }
-    long y, mo, d;
-    if (month) {
-        if (nn != 2 && nn != 1)
-            return false;
-        mo = month;
-        if (nn == 1)
-            return false;
-        if (nums[0] > 31) {
-            y = nums[0];
-            d = nums[1];
         } else {
-            d = nums[0];
-            y = nums[1];
-        }
-    } else {
-        if (nn != 3)
             return false;
-        if (nums[0] > 31 || nums[0] >= 1000) {
-            y = nums[0];
-            mo = nums[1];
-            d = nums[2];
-        } else {
-            mo = nums[0];
-            d = nums[1];
-            y = nums[2];
         }
     }
-    if (y < 50)
-        y += 2000;
-    else if (y < 100)
-        y += 1900;
-    if (pm || am) {
-        if (h < 1 || h > 12)
-            return false;
-        h = (h % 12) + (pm ? 12 : 0);
-    }
-    return make_time(ms, y, mo, d, h, mi, sec, frac, off);
+    return p && legacy_finish(&ld, ms);
 }

@@ -49,8 +49,9 @@ static const char *class_end(const char *p)
     return *p ? p : NULL;
 }
 
-/* For `p` just after a `(`: the matching `)`, or NULL if unbalanced. */
-static const char *group_end(const char *p)
+/* For `p` inside a group: its closing `)`, or with `bar` set the first `|` of the same group
+ * if one comes first; NULL if unbalanced. */
+static const char *group_scan(const char *p, bool bar)
 {
     int depth = 0;
     for (; *p; p++) {
@@ -64,31 +65,24 @@ static const char *group_end(const char *p)
             if (depth == 0)
                 return p;
             depth--;
+        } else if (*p == '|' && bar && depth == 0) {
+            return p;
         }
     }
     return NULL;
 }
 
+/* For `p` just after a `(`: the matching `)`, or NULL if unbalanced. */
+static const char *group_end(const char *p)
+{
+    return group_scan(p, false);
+}
+
 /* For `p` inside a group: the next `|` of the same group, or NULL at its `)`. */
 static const char *next_alternative(const char *p)
 {
-    int depth = 0;
-    for (; *p; p++) {
-        if (*p == '[') {
-            p = class_end(p);
-            if (!p)
-                return NULL;
-        } else if (*p == '(') {
-            depth++;
-        } else if (*p == ')') {
-            if (depth == 0)
-                return NULL;
-            depth--;
-        } else if (*p == '|' && depth == 0) {
-            return p;
-        }
-    }
-    return NULL;
+    const char *q = group_scan(p, true);
+    return q && *q == '|' ? q : NULL;
 }
 
 static int group_number(const match_state *st, const char *open)

@@ -13,11 +13,6 @@
 #include "query/instance.h"
 #include "sql/dialect.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
@@ -29,8 +24,7 @@ static int check_source(const cq_instance *src, const cq_assoc *a, const char *m
                         const cq_txn *txn)
 {
     cq_db *db = a->source->db;
-    cq__db_clear(db);
-    int trc = cq__txn_check(db, txn);
+    int trc = cq__db_enter(db, txn);
     if (trc != CQ_OK)
         return trc;
     if (!method) /* an accessor the association type does not have */
@@ -78,7 +72,7 @@ static int target_key(cq_value **out, const cq_assoc *a, const cq_target *t, con
             return cq__db_fail(db, CQ_EINVALID, "%s: the %s instance has no value for %s", method,
                                a->target->name, key_attr);
         *out = cq_value_copy(k);
-        return *out ? CQ_OK : oom(db);
+        return *out ? CQ_OK : cq__db_oom(db);
     }
     if (!t->key || cq_value_is_null(t->key) || cq_value_type_of(t->key) == CQ_VALUE_ARRAY ||
         cq_value_type_of(t->key) == CQ_VALUE_OBJECT)
@@ -130,12 +124,12 @@ static int where_expr(cq__expr **out, cq_model *m, const char *alias, cq_value *
 {
     *out = NULL;
     if (!w)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = cq__where_build(out, m, alias, w);
     cq_value_free(w);
     if (rc == CQ_OK && !*out)
         *out = cq__expr_new(CQ__EX_AND);
-    return rc != CQ_OK ? rc : *out ? CQ_OK : oom(m->db);
+    return rc != CQ_OK ? rc : *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 /* An array value of target keys. */
@@ -144,7 +138,7 @@ static int key_array(cq_value **out, const cq_assoc *a, const cq_target *targets
 {
     *out = cq_value_array();
     if (!*out)
-        return oom(a->source->db);
+        return cq__db_oom(a->source->db);
     if (n && !targets) {
         cq_value_free(*out);
         *out = NULL;
@@ -154,7 +148,7 @@ static int key_array(cq_value **out, const cq_assoc *a, const cq_target *targets
         cq_value *k = NULL;
         int rc = target_key(&k, a, &targets[i], key_attr, method);
         if (rc == CQ_OK && cq_value_array_append(*out, k) != CQ_OK)
-            rc = oom(a->source->db);
+            rc = cq__db_oom(a->source->db);
         if (rc != CQ_OK) {
             cq_value_free(*out);
             *out = NULL;
@@ -264,7 +258,7 @@ static int btm_ext(cq__find_ext *ext, const cq_assoc *a, const cq_value *src, bo
     ext->through_alias = a->through->name;
     ext->join_on = btm_join_on(a, src, paranoid);
     if (!ext->join_on)
-        return cq__last_error()->code ? cq__last_error()->code : oom(a->source->db);
+        return cq__last_error()->code ? cq__last_error()->code : cq__db_oom(a->source->db);
     if (a->scope) {
         int rc =
             where_expr(&ext->where, a->target, a->target->name, match_object(NULL, NULL, a->scope));
@@ -305,7 +299,7 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
         cq__expr *tw = NULL;
         rc = cq__where_build(&tw, a->through, a->through->name, o->through_where);
         if (rc == CQ_OK && tw && cq__expr_add(ext->join_on, tw) != 0)
-            rc = oom(a->source->db);
+            rc = cq__db_oom(a->source->db);
         if (rc != CQ_OK) {
             cq__expr_free(ext->join_on);
             cq__expr_free(ext->where);
@@ -364,7 +358,7 @@ static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const c
         /* Sequelize answers null without a query when the key is not set (a non-PK targetKey
          * is still queried with IS NULL, associations.md 2) */
         *out = cq__calloc(1, sizeof **out);
-        return *out ? CQ_OK : oom(a->source->db);
+        return *out ? CQ_OK : cq__db_oom(a->source->db);
     }
     if (a->type == CQ_HAS_ONE)
         o.limit = 1;
@@ -381,7 +375,7 @@ static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const c
         if (!has_pk) {
             attrs = cq__calloc(n + 2, sizeof *attrs);
             if (!attrs)
-                return oom(a->source->db);
+                return cq__db_oom(a->source->db);
             attrs[0] = pk;
             memcpy(attrs + 1, o.attributes, n * sizeof *attrs);
             hide = true;
@@ -614,7 +608,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
     }
     cq_value *w = or_object(key, keys);
     if (!w)
-        return oom(a->source->db);
+        return cq__db_oom(a->source->db);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     if (o.where) {
         /* the caller's where is ANDed with the key list */
@@ -624,7 +618,7 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
             cq_value_array_append(both, cq_value_copy(o.where)) != CQ_OK ||
             cq_value_object_set(and, "$and", both) != CQ_OK) {
             cq_value_free(and);
-            return oom(a->source->db);
+            return cq__db_oom(a->source->db);
         }
         w = and;
     }
@@ -660,7 +654,7 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
             return rc;
     }
     if (!v)
-        return oom(a->source->db);
+        return cq__db_oom(a->source->db);
     bool unset = cq_value_is_null(v);
     long i = cq__model_attr_index(src->model, a->fk);
     if (i < 0) {
@@ -672,7 +666,7 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
     bool old_changed = src->changed[i];
     if (src->values[i] && !old) {
         cq_value_free(v);
-        return oom(a->source->db);
+        return cq__db_oom(a->source->db);
     }
     int rc = cq_instance_set(src, a->fk, v);
     if (rc == CQ_OK && !(o && o->no_save)) {
@@ -700,7 +694,7 @@ static int update_where(cq_model *m, cq_value *values, cq_value *where)
     int rc = values && where
                  ? cq_model_update(NULL, m, values,
                                    &(cq_bulk_opts){ .where = where, .scope = CQ_EMPTY_ARRAY })
-                 : oom(m->db);
+                 : cq__db_oom(m->db);
     cq_value_free(values);
     cq_value_free(where);
     return rc;
@@ -728,7 +722,7 @@ static void mirror(cq_instance *inst, const char *fk, const cq_value *v, const c
 static int pk_where_value(cq_value **out, cq_model *m, const cq_value *pk)
 {
     *out = match_object(cq_model_primary_key(m), pk, NULL);
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 /* Sets the foreign key and the scope values of `inst` (an unsaved target), then saves it:
@@ -849,7 +843,7 @@ static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *ta
     rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true });
     cq_value *obsolete = cq_value_array(), *fresh = cq_value_array(), *current = cq_value_array();
     if (rc == CQ_OK && (!obsolete || !fresh || !current))
-        rc = oom(a->source->db);
+        rc = cq__db_oom(a->source->db);
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(cur); i++) {
         const cq_value *k = attr_value(cq_rows_at(cur, i), pk);
         cq_value_array_append(current, cq_value_copy(k));
@@ -907,7 +901,7 @@ static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_v
     if (with_scope)
         w = with_values(w, a->through_scope);
     if (!w)
-        return oom(a->source->db);
+        return cq__db_oom(a->source->db);
     int rc = cq_model_find_all(
         out, a->through,
         &(cq_find_opts){ .where = w, .scope = CQ_EMPTY_ARRAY, .use_master = true });
@@ -949,7 +943,7 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
         }
     }
     if (!arr)
-        return oom(db);
+        return cq__db_oom(db);
     int rc = cq__model_insert_many(m, arr, true);
     cq_value_free(arr);
     return rc;
@@ -976,6 +970,30 @@ static bool data_differs(const cq_instance *row, const cq_value *data)
     return false;
 }
 
+/* set: the other keys of the current join rows that the new set leaves out (one DELETE);
+ * NULL on OOM. */
+static cq_value *obsolete_keys(const cq_rows *cur, const cq_assoc *a, const cq_value *keys)
+{
+    cq_value *obsolete = cq_value_array();
+    for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
+        const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
+        if (!key_in(keys, k))
+            cq_value_array_append(obsolete, cq_value_copy(k));
+    }
+    return obsolete;
+}
+
+/* Deletes the join rows of `srcv` to the other keys `obsolete` (taken). */
+static int btm_delete(const cq_assoc *a, const cq_value *srcv, cq_value *obsolete)
+{
+    cq_value *w = with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
+    int rc = w ? cq_model_destroy(NULL, a->through,
+                                  &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
+               : cq__db_oom(a->source->db);
+    cq_value_free(w);
+    return rc;
+}
+
 /* Adds (or, set_mode, sets) the links. With `lazy`, the caller's transaction is open and the
  * call opens its savepoint (*lazy) only when it will write with more than one statement: a
  * single statement that fails leaves nothing behind by itself. */
@@ -993,7 +1011,7 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     cq_value *keys_copy = cq_value_copy(keys);
     cq_rows *cur = NULL;
     if (!keys_copy)
-        rc = oom(a->source->db);
+        rc = cq__db_oom(a->source->db);
     else
         rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true)
                       : btm_rows(&cur, a, srcv, keys_copy, true);
@@ -1005,18 +1023,9 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     size_t nfresh = 0, nupdate = 0;
     cq_value *obsolete = NULL;
     if (rc == CQ_OK && (!fresh_t || !fresh_k || !update))
-        rc = oom(a->source->db);
-    if (rc == CQ_OK && set_mode) {
-        /* obsolete rows: one DELETE */
-        obsolete = cq_value_array();
-        for (size_t i = 0; obsolete && i < cq_rows_count(cur); i++) {
-            const cq_value *k = attr_value(cq_rows_at(cur, i), a->other_key);
-            if (!key_in(keys, k))
-                cq_value_array_append(obsolete, cq_value_copy(k));
-        }
-        if (!obsolete)
-            rc = oom(a->source->db);
-    }
+        rc = cq__db_oom(a->source->db);
+    if (rc == CQ_OK && set_mode && !(obsolete = obsolete_keys(cur, a, keys)))
+        rc = cq__db_oom(a->source->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_value *k = cq_value_array_get(keys, i);
         const cq_instance *row = find_row(cur, a->other_key, k);
@@ -1027,7 +1036,7 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         }
         cq_value *data = through_data(&targets[i], defaults);
         if (!data) {
-            rc = oom(a->source->db);
+            rc = cq__db_oom(a->source->db);
             break;
         }
         /* add updates only what differs; set rewrites every kept row that has data */
@@ -1042,13 +1051,8 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     if (rc == CQ_OK && lazy && writes > 1)
         rc = atomic_begin(lazy, a->source->db);
     if (rc == CQ_OK && cq_value_size(obsolete)) {
-        cq_value *w =
-            with_values(fk_in_object(a->fk, srcv, a->other_key, obsolete), a->through_scope);
-        obsolete = NULL; /* taken by fk_in_object */
-        rc = w ? cq_model_destroy(NULL, a->through,
-                                  &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
-               : oom(a->source->db);
-        cq_value_free(w);
+        rc = btm_delete(a, srcv, obsolete);
+        obsolete = NULL;
     }
     for (size_t i = 0; i < n && update; i++) {
         if (!update[i])
@@ -1082,7 +1086,7 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
     cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
     rc = w ? cq_model_destroy(NULL, a->through,
                               &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })
-           : oom(a->source->db);
+           : cq__db_oom(a->source->db);
     cq_value_free(w);
     return rc;
 }
@@ -1213,7 +1217,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         }
     }
     if (!v)
-        return oom(db);
+        return cq__db_oom(db);
     cq_txn *t = NULL;
     rc = atomic_begin(&t, db);
     if (rc != CQ_OK) {
@@ -1242,15 +1246,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         rc = btm_add(src, a, &tg, 1, opts ? opts->through : NULL, false, NULL);
     }
     rc = cq__txn_finish(t, rc);
-    if (rc != CQ_OK) {
-        cq_instance_free(inst);
-        return rc;
-    }
-    if (out)
-        *out = inst;
-    else
-        cq_instance_free(inst);
-    return CQ_OK;
+    return cq__instance_hand_out(out, inst, rc);
 }
 
 cq_instance *cq_instance_through(const cq_instance *inst)
@@ -1270,7 +1266,7 @@ int cq_instance_set_through_data(cq_instance *inst, const cq_value *data)
         return cq__db_fail(db, CQ_EINVALID, "through data must be an object");
     cq_value *c = data ? cq_value_copy(data) : NULL;
     if (data && !c)
-        return oom(db);
+        return cq__db_oom(db);
     cq_value_free(inst->through_data);
     inst->through_data = c;
     return CQ_OK;

@@ -13,11 +13,6 @@
 #include "query/include.h"
 #include "query/instance.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static bool is_assoc_key(const cq_model *m, const char *key)
 {
     for (size_t i = 0; i < m->nassocs; i++)
@@ -105,18 +100,18 @@ static int child_values(cq_value **cv_out, cq_value **jdata, const cq_instance *
     *jdata = NULL;
     cq_value *cv = *cv_out = cq_value_copy(elem);
     if (!cv)
-        return oom(db);
+        return cq__db_oom(db);
     if (a->through) {
         const cq_value *jd = cq_value_object_get(cv, a->through->name);
         if (jd && !(*jdata = cq_value_copy(jd)))
-            return oom(db);
+            return cq__db_oom(db);
         cq_value_object_remove(cv, a->through->name);
         return CQ_OK;
     }
     int rc = put(cv, a->fk, attr_value(inst, a->source_key));
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
         rc = put(cv, cq_value_object_key(a->scope, k), cq_value_object_value(a->scope, k));
-    return rc == CQ_OK ? CQ_OK : oom(db);
+    return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
 }
 
 /* The join row tying `inst` to `child`: the values it carried, the through scope, the keys. */
@@ -180,7 +175,7 @@ static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
     int rc = resolve_includes(m, include, &p->assocs, &p->elems, &p->ninc);
     cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
     if (rc == CQ_OK && !own)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = cq_model_build(&p->inst, m, own);
     cq_value_free(own);
@@ -219,7 +214,7 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     cq_db *db = a->source->db;
     cq__included *inc = add_included(inst, a);
     if (!inc)
-        return oom(db);
+        return cq__db_oom(db);
     bool list = false;
     size_t n = 0;
     int rc = nested_list(a, data, &list, &n);
@@ -231,7 +226,7 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     cq_instance **insts = cq__calloc(n, sizeof *insts);
     const char **skip = late_keys(a->target, e->include);
     if (!rows || !cvs || !jdatas || !insts || !skip)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         rc = child_values(&cvs[i], &jdatas[i], inst, a, list ? cq_value_array_get(data, i) : data);
         if (rc == CQ_OK)
@@ -246,13 +241,13 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         cq_instance *child = rows[i].inst;
         if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
             cq_value *row = join_row(a, inst, child, jdatas[i]);
-            rc = row ? cq__model_create_plain(NULL, a->through, row, opts) : oom(db);
+            rc = row ? cq__model_create_plain(NULL, a->through, row, opts) : cq__db_oom(db);
             cq_value_free(row);
         }
         if (rc == CQ_OK) {
             rows[i].inst = NULL;
             if (attach(inc, child) != CQ_OK) /* the child is freed by attach */
-                rc = oom(db);
+                rc = cq__db_oom(db);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -286,7 +281,7 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     *assocs_out = assocs;
     *elems_out = elems;
     *n_out = 0;
-    int rc = assocs && elems ? CQ_OK : oom(db);
+    int rc = assocs && elems ? CQ_OK : cq__db_oom(db);
     size_t nres = 0;
     for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
         for (size_t k = 0; rc == CQ_OK && k < (e->all ? m->nassocs : 1); k++) {
@@ -324,7 +319,7 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     int rc = pending_build(&p, m, values, include);
     const char **skip = rc == CQ_OK ? late_keys(m, include) : NULL;
     if (rc == CQ_OK && !skip)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__save_before(&p.inst, 1, opts, skip);
     cq__free(skip);
@@ -345,7 +340,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
     cq_instance *inst = p->inst;
     cq_db *db = inst->model->db;
     cq_instance **parents = cq__calloc(p->ninc + 1, sizeof *parents);
-    int rc = parents ? CQ_OK : oom(db);
+    int rc = parents ? CQ_OK : cq__db_oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
     for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
         const cq_assoc *a = p->assocs[i];
@@ -356,7 +351,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
         if (rc == CQ_OK) {
             const cq_value *key = attr_value(parents[i], a->target_key);
             cq_value *copy = key ? cq_value_copy(key) : cq_value_null();
-            rc = copy ? cq__instance_store(inst, a->fk, copy) : oom(db);
+            rc = copy ? cq__instance_store(inst, a->fk, copy) : cq__db_oom(db);
         }
     }
     /* 2. this row */
@@ -373,7 +368,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
                 continue;
             cq__included *inc = add_included(inst, a);
             if (!inc) {
-                rc = oom(db);
+                rc = cq__db_oom(db);
                 break;
             }
             inc->one = parents[i];
@@ -467,18 +462,18 @@ static int bulk_targets(cq_instance **made, cq_value **own, const cq_assoc *a, c
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         const cq_value *data = cq_value_object_get(vals[r], a->alias.as);
         if (data && !cq_value_is_null(data))
-            rc = level_add(&l, data, NULL, NULL, r) == CQ_OK ? CQ_OK : oom(db);
+            rc = level_add(&l, data, NULL, NULL, r) == CQ_OK ? CQ_OK : cq__db_oom(db);
     }
     cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK && l.n)
         rc = bulk_tree(got, a->target, l.vals, l.n, e->include, opts);
     for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
         made[l.owner[j]] = got[j];
         got[j] = NULL;
         if (put(own[l.owner[j]], a->fk, attr_value(made[l.owner[j]], a->target_key)) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     for (size_t j = 0; got && j < l.n; j++)
         cq_instance_free(got[j]);
@@ -497,7 +492,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     int rc = CQ_OK;
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         if (!add_included(insts[r], a)) {
-            rc = oom(db);
+            rc = cq__db_oom(db);
             break;
         }
         const cq_value *data = cq_value_object_get(vals[r], a->alias.as);
@@ -511,22 +506,22 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
                 cq_value_free(cv);
                 cq_value_free(jd);
             } else if (level_add(&l, NULL, cv, jd, r) != CQ_OK) {
-                rc = oom(db);
+                rc = cq__db_oom(db);
             }
         }
     }
     cq_instance **got = l.n ? cq__calloc(l.n, sizeof *got) : NULL;
     if (rc == CQ_OK && l.n && !got)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK && l.n)
         rc = bulk_tree(got, a->target, l.vals, l.n, e->include, opts);
     if (rc == CQ_OK && l.n && a->type == CQ_BELONGS_TO_MANY) {
         cq_value *rows = cq_value_array();
-        rc = rows ? CQ_OK : oom(db);
+        rc = rows ? CQ_OK : cq__db_oom(db);
         for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
             cq_value *row = join_row(a, insts[l.owner[j]], got[j], l.jdata[j]);
             if (!row || cq_value_array_append(rows, row) != CQ_OK)
-                rc = oom(db);
+                rc = cq__db_oom(db);
         }
         if (rc == CQ_OK)
             rc = cq__model_insert_many(a->through, rows, !opts || opts->hooks != CQ_OFF);
@@ -534,7 +529,7 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     }
     for (size_t j = 0; rc == CQ_OK && j < l.n; j++) {
         if (attach(included_of(insts[l.owner[j]], a), got[j]) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         got[j] = NULL;
     }
     for (size_t j = 0; got && j < l.n; j++)
@@ -542,6 +537,38 @@ static int bulk_children(cq_instance **insts, const cq_value *const *vals, size_
     cq__free(got);
     level_free(&l);
     return rc;
+}
+
+/* Step 1 of bulk_tree for one belongsTo include: the targets written (targets[r] for row r,
+ * or NULL) and their keys copied into the rows. */
+static int bulk_parents(cq_instance **targets, cq_instance **out, cq_value **own, const cq_assoc *a,
+                        const cq_include *elem, const cq_value *const *vals, size_t n,
+                        const cq_write_opts *opts)
+{
+    int rc = bulk_targets(targets, own, a, elem, vals, n, opts);
+    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
+        const cq_instance *t = targets[r];
+        const cq_value *k = t ? attr_value(t, a->target_key) : NULL;
+        cq_value *kc = k ? cq_value_copy(k) : NULL;
+        if (k && !kc)
+            rc = cq__db_oom(a->source->db);
+        else if (kc)
+            rc = cq__instance_store(out[r], a->fk, kc);
+    }
+    return rc;
+}
+
+/* A belongsTo target (taken from *t, if any) hung under its row. */
+static int hang_parent(cq_instance *row, const cq_assoc *a, cq_instance **t)
+{
+    if (!*t)
+        return CQ_OK;
+    cq__included *inc = add_included(row, a);
+    if (!inc)
+        return cq__db_oom(a->source->db);
+    inc->one = *t;
+    *t = NULL;
+    return CQ_OK;
 }
 
 /* bulkCreate with include (include.md B7): one multi-row INSERT per table and level, in the
@@ -564,10 +591,10 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     cq_value **own = cq__calloc(n + 1, sizeof *own);
     cq_instance **targets = cq__calloc(ninc * n + 1, sizeof *targets);
     if (rc == CQ_OK && (!own || !targets))
-        rc = oom(db);
+        rc = cq__db_oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         if (!(own[r] = own_values(m, vals[r])))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     /* 0. the rows built, and beforeBulkCreate on them (v6 bulkCreate runs it first, then
      * the includes' own bulkCreate calls with their hooks) */
     bool hooks = !opts || opts->hooks != CQ_OFF;
@@ -579,20 +606,9 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
         rc = cq__hooks_run(m, CQ__H_BEFORE_BULK_CREATE, &ctx, NULL);
     }
     /* 1. belongsTo targets, their keys copied into these rows */
-    for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
-        if (assocs[i]->type != CQ_BELONGS_TO)
-            continue;
-        rc = bulk_targets(targets + i * n, own, assocs[i], elems[i], vals, n, opts);
-        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-            const cq_instance *t = targets[i * n + r];
-            const cq_value *k = t ? attr_value(t, assocs[i]->target_key) : NULL;
-            cq_value *kc = k ? cq_value_copy(k) : NULL;
-            if (k && !kc)
-                rc = oom(db);
-            else if (kc)
-                rc = cq__instance_store(out[r], assocs[i]->fk, kc);
-        }
-    }
+    for (size_t i = 0; rc == CQ_OK && i < ninc; i++)
+        if (assocs[i]->type == CQ_BELONGS_TO)
+            rc = bulk_parents(targets + i * n, out, own, assocs[i], elems[i], vals, n, opts);
     /* 2. these rows, in one statement */
     if (rc == CQ_OK) {
         cq_write_opts plain = opts ? *opts : (cq_write_opts){ 0 };
@@ -607,18 +623,8 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
             rc = bulk_children(out, vals, n, a, elems[i], opts);
             continue;
         }
-        for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-            cq_instance **t = &targets[i * n + r];
-            if (!*t)
-                continue;
-            cq__included *inc = add_included(out[r], a);
-            if (!inc) {
-                rc = oom(db);
-                break;
-            }
-            inc->one = *t;
-            *t = NULL;
-        }
+        for (size_t r = 0; rc == CQ_OK && r < n; r++)
+            rc = hang_parent(out[r], a, &targets[i * n + r]);
     }
     if (rc == CQ_OK && hooks) {
         cq_hook_ctx ctx = { .rows = &list };
@@ -659,7 +665,7 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
     const char **skips = cq__calloc(ninc + 2, sizeof *skips);
     if (rc == CQ_OK && !skips)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     size_t nskip = 0;
     if (skips && skip)
         skips[nskip++] = skip;
@@ -674,7 +680,7 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     }
     cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
     if (rc == CQ_OK && !own)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     cq_instance *inst = NULL;
     if (rc == CQ_OK)
         rc = cq_model_build(&inst, m, own);
@@ -717,6 +723,12 @@ static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
     return cq__validation_finish(db, rc);
 }
 
+/* The start of a create call on `m`. */
+static int create_enter(cq_model *m, const cq_write_opts *opts)
+{
+    return m ? cq__db_enter(m->db, opts ? opts->transaction : NULL) : CQ_EINVALID;
+}
+
 static int tx_begin(cq_txn **t, cq_db *db)
 {
     return cq__txn_begin(t, db, cq__txn_current(db));
@@ -727,21 +739,14 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
-    if (!m)
-        return CQ_EINVALID;
-    if (out)
-        *out = NULL;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = create_enter(m, opts);
+    if (trc != CQ_OK)
+        return trc;
     if (!opts || !opts->include) {
         /* association data without an include is ignored, as in Sequelize */
         cq_value *own = values ? own_values(m, values) : NULL;
         if (values && !own && cq_value_type_of(values) == CQ_VALUE_OBJECT)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         int rc = cq__model_create_plain(out, m, own ? own : values, opts);
         cq_value_free(own);
         return rc;
@@ -764,15 +769,7 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
     cq_instance *inst = NULL;
     rc = cq__txn_finish(t, create_tree(&inst, m, values, inc, &written));
     cq__inc_list_free(expanded);
-    if (rc != CQ_OK) {
-        cq_instance_free(inst);
-        return rc;
-    }
-    if (out)
-        *out = inst;
-    else
-        cq_instance_free(inst);
-    return CQ_OK;
+    return cq__instance_hand_out(out, inst, rc);
 }
 
 int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
@@ -780,16 +777,9 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
 {
     if (out)
         *out = NULL;
-    if (!m)
-        return CQ_EINVALID;
-    if (out)
-        *out = NULL;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = create_enter(m, opts);
+    if (trc != CQ_OK)
+        return trc;
     if (!opts || !opts->include)
         return cq__model_bulk_create_plain(out, m, values, opts);
     if (cq_value_type_of(values) != CQ_VALUE_ARRAY)
@@ -803,7 +793,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
         cq__free(vals);
         cq__free(rows);
         cq__free(made);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     for (size_t i = 0; i < n; i++)
         vals[i] = cq_value_array_get(values, i);
@@ -824,7 +814,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     cq__inc_list_free(expanded);
     for (size_t i = 0; i < n; i++) {
         if (rc == CQ_OK && cq__rows_push(rows, made[i]) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         else if (rc != CQ_OK)
             cq_instance_free(made[i]);
     }

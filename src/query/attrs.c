@@ -1,26 +1,9 @@
 /* v6's fn / col / literal in a find's attributes, group and having (attributes.md). */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "query/attrs.h"
-
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
-/* A function name is sent as written, so it must be a plain SQL name. */
-static bool is_name(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_')
-            return false;
-    return true;
-}
 
 bool cq__sqlexpr_is(const cq_value *v)
 {
@@ -45,7 +28,7 @@ static int col_build(cq__expr **out, cq_model *m, const cq_value *v)
     const char *column = dot ? dot + 1 : name;
     char *table = dot ? cq__strndup(name, (size_t)(dot - name)) : NULL;
     if (dot && !table)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (!table || cq__streq(table, m->name)) {
         long i = cq__model_attr_index(m, column);
         if (i >= 0)
@@ -61,7 +44,7 @@ static int col_build(cq__expr **out, cq_model *m, const cq_value *v)
     cq__free(table);
     *out = b.oom ? NULL : cq__expr_col(b.data, column);
     cq__free(b.data);
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool literals)
@@ -75,7 +58,7 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
     case CQ_VALUE_DOUBLE:
     case CQ_VALUE_TEXT:
         *out = cq__expr_param(cq_value_copy(v));
-        return *out ? CQ_OK : oom(db);
+        return *out ? CQ_OK : cq__db_oom(db);
     default:
         break;
     }
@@ -99,7 +82,7 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
         cq__expr *e = cq__expr_new(CQ__EX_LITERAL);
         if (!e || !(e->raw = cq__strdup(cq_value_as_text(arg)))) {
             cq__expr_free(e);
-            return oom(db);
+            return cq__db_oom(db);
         }
         *out = e;
         return CQ_OK;
@@ -107,7 +90,7 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
     /* $fn: [name, args...] */
     const cq_value *fname = cq_value_array_get(arg, 0);
     if (cq_value_type_of(arg) != CQ_VALUE_ARRAY || cq_value_type_of(fname) != CQ_VALUE_TEXT ||
-        !is_name(cq_value_as_text(fname)))
+        !cq__is_plain_name(cq_value_as_text(fname)))
         return cq__db_fail(db, CQ_EINVALID,
                            "model \"%s\": $fn takes [name, args...], the name letters, digits "
                            "and _",
@@ -115,13 +98,13 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
     cq__expr *e = cq__expr_new(CQ__EX_FN);
     if (!e || !(e->column = cq__strdup(cq_value_as_text(fname)))) {
         cq__expr_free(e);
-        return oom(db);
+        return cq__db_oom(db);
     }
     for (size_t i = 1; i < cq_value_size(arg); i++) {
         cq__expr *kid = NULL;
         int rc = cq__sqlexpr_build(&kid, m, cq_value_array_get(arg, i), literals);
         if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         if (rc != CQ_OK) {
             cq__expr_free(e);
             return rc;
@@ -158,14 +141,14 @@ static int parse_item(cq__proj *p, cq_model *m, const cq_value *el, bool literal
     if (cq_value_type_of(el) == CQ_VALUE_TEXT) {
         const char *name = cq_value_as_text(el);
         if (push_name(&p->names, nnames, name) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         long i = cq__model_attr_index(m, name);
         if (i >= 0) {
             for (size_t k = 0; k < p->n; k++)
                 if (p->items[k].attr == i)
                     return CQ_OK; /* listed twice: read once */
             if (push_item(p, (cq__proj_item){ .attr = i, .slot = -1, .src = -1 }) != 0)
-                return oom(db);
+                return cq__db_oom(db);
         }
         return CQ_OK; /* a VIRTUAL name (or an unknown one, refused by the selection) */
     }
@@ -195,7 +178,7 @@ static int parse_item(cq__proj *p, cq_model *m, const cq_value *el, bool literal
                                cq_value_as_text(what));
         e = cq__expr_col(NULL, m->attrs[i].field);
         src = i;
-        rc = e ? CQ_OK : oom(db);
+        rc = e ? CQ_OK : cq__db_oom(db);
     } else {
         rc = cq__sqlexpr_build(&e, m, what, literals);
     }
@@ -206,7 +189,7 @@ static int parse_item(cq__proj *p, cq_model *m, const cq_value *el, bool literal
     if (!it.alias || push_item(p, it) != 0) {
         cq__expr_free(e);
         cq__free(it.alias);
-        return oom(db);
+        return cq__db_oom(db);
     }
     p->has_expr = true;
     return CQ_OK;
@@ -221,7 +204,7 @@ int cq__proj_parse(cq__proj *p, cq_model *m, const cq_value *spec, bool literals
     if (cq_value_type_of(spec) == CQ_VALUE_ARRAY) {
         /* an empty list reads no attribute at all, as v6's `attributes: []` */
         if (!(p->names = cq__calloc(1, sizeof *p->names)))
-            return oom(db);
+            return cq__db_oom(db);
         for (size_t i = 0; rc == CQ_OK && i < cq_value_size(spec); i++)
             rc = parse_item(p, m, cq_value_array_get(spec, i), literals, &nnames);
         return rc;
@@ -257,7 +240,7 @@ int cq__proj_parse(cq__proj *p, cq_model *m, const cq_value *spec, bool literals
                     rc = cq__db_fail(db, CQ_EINVALID,
                                      "attributes of model \"%s\": exclude lists names", m->name);
                 else if (push_name(&p->exclude, &nex, cq_value_as_text(el)) != 0)
-                    rc = oom(db);
+                    rc = cq__db_oom(db);
             }
         } else {
             rc = cq__db_fail(db, CQ_EINVALID,
@@ -279,24 +262,24 @@ int cq__proj_finish(cq__proj *p, cq_model *m, const bool *sel)
     /* the plain attributes already listed keep their place (array form) */
     bool *listed = cq__calloc(m->nattrs + 1, sizeof *listed);
     if (!listed)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t k = 0; k < p->n; k++)
         if (p->items[k].attr >= 0 && !p->attrs_first)
             listed[p->items[k].attr] = true;
     for (size_t i = 0; p->attrs_first && rc == CQ_OK && i < m->nattrs; i++)
         if (sel[i] &&
             push_item(&np, (cq__proj_item){ .attr = (long)i, .slot = -1, .src = -1 }) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     for (size_t k = 0; rc == CQ_OK && k < p->n; k++) {
         if (p->items[k].attr >= 0 && (p->attrs_first || !sel[p->items[k].attr]))
             continue;
         if (push_item(&np, p->items[k]) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     for (size_t i = 0; !p->attrs_first && rc == CQ_OK && i < m->nattrs; i++)
         if (sel[i] && !listed[i] &&
             push_item(&np, (cq__proj_item){ .attr = (long)i, .slot = -1, .src = -1 }) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     cq__free(listed);
     if (rc != CQ_OK) { /* the expressions stay with `p` */
         cq__free(np.items);
@@ -353,7 +336,7 @@ int cq__group_build(cq__stmt *st, cq_model *m, const cq_value *group, bool liter
         if (rc != CQ_OK)
             return rc;
         if (cq__stmt_add_group_expr(st, e) != 0)
-            return oom(m->db);
+            return cq__db_oom(m->db);
     }
     return CQ_OK;
 }

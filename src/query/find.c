@@ -1,6 +1,5 @@
 /* Finders (findAll / findOne / findByPk / count), reload, bulkCreate and model-level
  * update / destroy. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
@@ -18,11 +17,6 @@
 #include "query/where.h"
 #include "sql/sql.h"
 #include "query/instance.h"
-
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
 
 int cq__rows_push(cq_rows *rows, cq_instance *inst)
 {
@@ -91,14 +85,6 @@ int cq_rows_to_value(cq_value **out, const cq_rows *rows)
     return CQ_OK;
 }
 
-static bool in_list(const char *const *list, const char *name)
-{
-    for (; list && *list; list++)
-        if (strcmp(*list, name) == 0)
-            return true;
-    return false;
-}
-
 static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted);
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext);
 
@@ -111,13 +97,13 @@ static int apply_where(cq__stmt *st, cq_model *m, const char *alias, const cq_va
     if (rc != CQ_OK)
         return rc;
     if (e && cq__stmt_and_where(st, e) != 0)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (where_sql) {
         rc = cq__where_raw(&e, m->db, where_sql, where_params);
         if (rc != CQ_OK)
             return rc;
         if (cq__stmt_and_where(st, e) != 0)
-            return oom(m->db);
+            return cq__db_oom(m->db);
     }
     return CQ_OK;
 }
@@ -135,7 +121,8 @@ static int select_attrs(bool *sel, cq_model *m, const cq_find_opts *o)
                                "exclude: model \"%s\" has no attribute \"%s\"", m->name, *a);
     for (size_t i = 0; i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
-        sel[i] = (!o->attributes || in_list(o->attributes, name)) && !in_list(o->exclude, name);
+        sel[i] =
+            (!o->attributes || cq__str_in(o->attributes, name)) && !cq__str_in(o->exclude, name);
     }
     /* v6: a VIRTUAL attribute named in `attributes` reads the attributes it depends on */
     for (const char *const *a = o->attributes; a && *a; a++) {
@@ -163,19 +150,19 @@ static int add_order(cq__stmt *st, cq_model *m, const cq_find_opts *o, cq__inc_p
                                     "included in this query",
                                     ord->as);
             if (rc == CQ_OK && e && cq__stmt_add_order(st, e, ord->desc) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             continue;
         }
         long i = cq__model_attr_index(m, ord->attr);
         if (i < 0 && cq__proj_find_alias(proj, ord->attr)) {
             /* an alias of the select list: ORDER BY "n", as v6's order: [[col('n'), ...]] */
             if (cq__stmt_add_order(st, cq__expr_col(NULL, ord->attr), ord->desc) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         } else if (i < 0)
             rc = cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "order: model \"%s\" has no attribute \"%s\"",
                              m->name, ord->attr);
         else if (cq__stmt_add_order(st, cq__expr_col(m->name, m->attrs[i].field), ord->desc) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     return rc;
 }
@@ -207,6 +194,83 @@ static bool through_attr_read(const cq__find_ext *ext, const char *name)
     return ext->keep_through_keys || through_attr_shown(ext, name);
 }
 
+/* A count's select list: COUNT(*), or of ext's count attribute, or DISTINCT of the key when
+ * the includes are joined for the where (v6 with `distinct: true`). */
+static int select_count(cq__stmt *st, cq_model *m, const cq__find_ext *ext, sel_mode mode)
+{
+    int rc = CQ_OK;
+    st->count = cq__expr_new(CQ__EX_COUNT);
+    long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
+    if (mode == SEL_JOIN_ALL) {
+        if (m->npk != 1)
+            rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                             "count: the where names an include, which is joined; counting "
+                             "the parents once needs a primary key of one attribute, and "
+                             "model \"%s\" has %zu",
+                             m->name, m->npk);
+        ci = (long)m->pk[0];
+        if (st->count)
+            st->count->op = "DISTINCT";
+    }
+    if (rc == CQ_OK &&
+        (!st->count ||
+         (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
+        rc = cq__db_oom(m->db);
+    return rc;
+}
+
+/* The model's columns of a select: the selected attributes, or v6's full attributes (the
+ * select list in its order, expressions under their aliases; the statement takes the
+ * expressions). A statement of one table names its columns bare, as v6 does; joins qualify
+ * them. */
+static int select_columns(cq__stmt *st, cq_model *m, const bool *sel, const cq__find_ext *ext,
+                          const cq__inc_plan *plan, sel_mode mode, cq__proj *proj)
+{
+    bool alone =
+        mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
+    for (size_t i = 0; !proj && i < m->nattrs; i++)
+        if (sel[i] &&
+            cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
+                             mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
+                                 ? m->attrs[i].name
+                                 : NULL) != 0)
+            return cq__db_oom(m->db);
+    for (size_t k = 0; proj && k < proj->n; k++) {
+        cq__proj_item *it = &proj->items[k];
+        const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
+        int bad = a ? cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
+                                       strcmp(a->field, a->name) ? a->name : NULL)
+                    : cq__stmt_add_expr_col(st, it->expr, it->alias);
+        if (!a)
+            it->expr = NULL;
+        if (bad != 0)
+            return cq__db_oom(m->db);
+    }
+    return CQ_OK;
+}
+
+/* An association getter's join model: its shown attributes (joinTableAttributes: only what
+ * is shown is read) and the join. The statement takes the join condition, even failing. */
+static int select_through(cq__stmt *st, cq_model *m, cq__find_ext *ext, bool count)
+{
+    int rc = CQ_OK;
+    cq_model *t = ext->through;
+    for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
+        if (!through_attr_read(ext, t->attrs[i].name))
+            continue;
+        char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
+        if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
+            rc = cq__db_oom(m->db);
+        cq__free(alias);
+    }
+    if (rc == CQ_OK) {
+        if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
+            rc = cq__db_oom(m->db);
+        ext->join_on = NULL;
+    }
+    return rc;
+}
+
 static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel, bool count,
                         cq__find_ext *ext, cq__inc_plan *plan, sel_mode mode, cq__proj *proj)
 {
@@ -214,71 +278,12 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
     if (!st || !(st->alias = cq__strdup(m->name))) {
         cq__stmt_free(st);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
-    int rc = CQ_OK;
-    if (count) {
-        st->count = cq__expr_new(CQ__EX_COUNT);
-        long ci = ext && ext->count_attr ? cq__model_attr_index(m, ext->count_attr) : -1;
-        if (mode == SEL_JOIN_ALL) {
-            /* includes joined for the where: count each parent once, whatever the joined
-             * rows (v6 with `distinct: true`) */
-            if (m->npk != 1)
-                rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
-                                 "count: the where names an include, which is joined; counting "
-                                 "the parents once needs a primary key of one attribute, and "
-                                 "model \"%s\" has %zu",
-                                 m->name, m->npk);
-            ci = (long)m->pk[0];
-            if (st->count)
-                st->count->op = "DISTINCT";
-        }
-        if (rc == CQ_OK &&
-            (!st->count ||
-             (ci >= 0 && cq__expr_add(st->count, cq__expr_col(m->name, m->attrs[ci].field)) != 0)))
-            rc = oom(m->db);
-    } else {
-        /* a statement of one table names its columns bare, as v6 does; joins qualify them */
-        bool alone =
-            mode == SEL_DEFAULT && (!plan || cq__inc_plan_empty(plan)) && !(ext && ext->through);
-        for (size_t i = 0; !proj && rc == CQ_OK && i < m->nattrs; i++)
-            if (sel[i] &&
-                cq__stmt_add_col(st, alone ? NULL : m->name, m->attrs[i].field,
-                                 mode != SEL_INNER && strcmp(m->attrs[i].field, m->attrs[i].name)
-                                     ? m->attrs[i].name
-                                     : NULL) != 0)
-                rc = oom(m->db);
-        /* v6's full attributes: the select list in its order, expressions under their
-         * aliases (the statement takes the expressions) */
-        for (size_t k = 0; proj && rc == CQ_OK && k < proj->n; k++) {
-            cq__proj_item *it = &proj->items[k];
-            const cq__attr *a = it->attr >= 0 ? &m->attrs[it->attr] : NULL;
-            if (a && cq__stmt_add_col(st, alone ? NULL : m->name, a->field,
-                                      strcmp(a->field, a->name) ? a->name : NULL) != 0)
-                rc = oom(m->db);
-            else if (!a && cq__stmt_add_expr_col(st, it->expr, it->alias) != 0)
-                rc = oom(m->db);
-            if (!a)
-                it->expr = NULL;
-        }
-    }
-    if (rc == CQ_OK && ext && ext->through) {
-        cq_model *t = ext->through;
-        for (size_t i = 0; !count && rc == CQ_OK && i < t->nattrs; i++) {
-            if (!through_attr_read(ext, t->attrs[i].name))
-                continue; /* joinTableAttributes: only what is shown is read */
-            char *alias = cq__asprintf("%s.%s", ext->through_alias, t->attrs[i].name);
-            if (!alias || cq__stmt_add_col(st, ext->through_alias, t->attrs[i].field, alias) != 0)
-                rc = oom(m->db);
-            cq__free(alias);
-        }
-        if (rc == CQ_OK) {
-            /* the statement takes the condition, even failing; otherwise ext keeps it */
-            if (cq__stmt_add_join(st, false, t->table, ext->through_alias, ext->join_on) != 0)
-                rc = oom(m->db);
-            ext->join_on = NULL;
-        }
-    }
+    int rc =
+        count ? select_count(st, m, ext, mode) : select_columns(st, m, sel, ext, plan, mode, proj);
+    if (rc == CQ_OK && ext && ext->through)
+        rc = select_through(st, m, ext, count);
     if (rc == CQ_OK && plan && !cq__inc_plan_empty(plan))
         rc = mode == SEL_JOIN_ALL ? cq__inc_sj_add(st, plan, m, m->name)
                                   : cq__inc_add_to_select(st, plan, m, m->name, count);
@@ -287,11 +292,11 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
         cq__expr *pe = NULL;
         rc = cq__where_paranoid(&pe, m, m->name, false);
         if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc == CQ_OK && ext && ext->where) {
         if (cq__stmt_and_where(st, ext->where) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         ext->where = NULL;
     }
     if (rc == CQ_OK) {
@@ -343,7 +348,7 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
     if (!st || !(st->alias = cq__strdup(m->name))) {
         cq__stmt_free(inner);
         cq__stmt_free(st);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     st->from_sub = inner;
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
@@ -351,7 +356,7 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
             cq__stmt_add_col(st, m->name, m->attrs[i].field,
                              strcmp(m->attrs[i].field, m->attrs[i].name) ? m->attrs[i].name
                                                                          : NULL) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__inc_sj_add(st, plan, m, m->name);
     if (rc == CQ_OK)
@@ -374,7 +379,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
         return CQ_OK;
     cq_instance *ti = cq__instance_alloc(t);
     if (!ti)
-        return oom(t->db);
+        return cq__db_oom(t->db);
     for (size_t i = 0; i < t->nattrs; i++) {
         if (!through_attr_read(ext, t->attrs[i].name))
             continue;
@@ -385,7 +390,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     }
     inst->through = ti;
     inst->through_key = cq__strdup(t->name);
-    return inst->through_key ? CQ_OK : oom(t->db);
+    return inst->through_key ? CQ_OK : cq__db_oom(t->db);
 }
 
 /* Turns result rows into instances; the columns are the selected attributes, in order. */
@@ -409,7 +414,7 @@ static int materialize_row(void *ctx, cq__result *res)
     cq_dialect d = cq_db_dialect(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     size_t c = 0;
     for (size_t i = 0; !mz->proj && i < m->nattrs; i++) {
         if (!mz->sel[i])
@@ -431,7 +436,7 @@ static int materialize_row(void *ctx, cq__result *res)
             inst->values[ti] = v;
         } else if ((!inst->extra && !(inst->extra = cq_value_object())) ||
                    cq_value_object_set(inst->extra, it->alias, v) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         if (ti < 0 && !inst->extra)
             cq_value_free(v);
     }
@@ -444,7 +449,7 @@ static int materialize_row(void *ctx, cq__result *res)
     if (rc == CQ_OK && mz->hidden) {
         inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
         if (!inst->hidden)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         else
             memcpy(inst->hidden, mz->hidden, m->nattrs * sizeof *mz->hidden);
     }
@@ -452,7 +457,7 @@ static int materialize_row(void *ctx, cq__result *res)
         cq_instance_free(inst);
         return rc;
     }
-    return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : oom(m->db);
+    return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : cq__db_oom(m->db);
 }
 
 void cq__find_ext_release(cq__find_ext *ext)
@@ -482,7 +487,7 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
     int rc = st && u && (st->alias = cq__strdup(m->name)) &&
                      cq__stmt_add_col(st, m->name, "*", NULL) == 0
                  ? CQ_OK
-                 : oom(m->db);
+                 : cq__db_oom(m->db);
     if (rc == CQ_OK) {
         st->from_sub = u;
         u = NULL;
@@ -501,14 +506,14 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
             (!w || !(w->alias = cq__strdup("sub")) || cq__stmt_add_col(w, NULL, "*", NULL) != 0)) {
             cq__stmt_free(w);
             w = NULL;
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         }
         if (w) {
             w->from_sub = b;
             b = NULL;
             if (cq__stmt_add_union(st->from_sub, w) != 0) {
                 cq__stmt_free(w);
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
             }
         }
         cq__stmt_free(b);
@@ -522,21 +527,16 @@ static int build_branches(cq__stmt **out, cq_model *m, const cq_find_opts *o, bo
     return CQ_OK;
 }
 
-int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
+/* A public read on `m`: enters the call, reads on one server, applies the model's scopes to
+ * `opts` and hands the scoped options to `run` (which leaves `out` empty on failure). */
+static int scoped_read(cq_model *m, const cq_find_opts *opts,
+                       int (*run)(void *out, cq_model *m, const cq_find_opts *o), void *out)
 {
-    if (out)
-        *out = NULL;
-    if (!out || !m)
-        return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int rc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (rc != CQ_OK)
+        return rc;
     cq__read_scope rs;
-    int rc =
-        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
+    rc = cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
     cq__scoped sc;
     bool scoped = false;
     if (rc == CQ_OK) {
@@ -544,13 +544,30 @@ int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
         scoped = true;
     }
     if (rc == CQ_OK)
-        rc = cq__find(out, m, &sc.o, NULL);
-    else
-        *out = NULL;
+        rc = run(out, m, &sc.o);
     if (scoped)
         cq__scoped_free(&sc);
     cq__db_read_end(&rs);
     return rc;
+}
+
+static int run_find(void *out, cq_model *m, const cq_find_opts *o)
+{
+    return cq__find(out, m, o, NULL);
+}
+
+static int run_count(void *out, cq_model *m, const cq_find_opts *o)
+{
+    return cq__count(out, m, o, NULL);
+}
+
+int cq_model_find_all(cq_rows **out, cq_model *m, const cq_find_opts *opts)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !m)
+        return CQ_EINVALID;
+    return scoped_read(m, opts, run_find, out);
 }
 
 /* v6 Model.findAll's hooks before the query: beforeFind, then (once `include: {all}` would be
@@ -593,6 +610,78 @@ int cq__find(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext 
     return rc;
 }
 
+/* With includes and `attributes`, the keys that tie included rows to their parent are read
+ * but not shown (include.md A3): marked in sel, and in *hidden (made here) unless an
+ * include shows them. */
+static int read_link_keys(bool **hidden, bool *sel, cq_model *m, const cq__inc_plan *plan)
+{
+    *hidden = cq__calloc(m->nattrs + 1, sizeof **hidden);
+    if (!*hidden)
+        return cq__db_oom(m->db);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        bool key = m->attrs[i].primary_key;
+        for (size_t k = 0; k < m->nassocs; k++)
+            key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
+                   (m->assocs[k]->type == CQ_BELONGS_TO &&
+                    cq__streq(m->assocs[k]->fk, m->attrs[i].name));
+        if (key && !sel[i]) {
+            sel[i] = true;
+            (*hidden)[i] = !cq__inc_plan_shows_key(plan, m->attrs[i].name);
+        }
+    }
+    return CQ_OK;
+}
+
+/* The single-JOIN shape: with single_join every include is joined; without it, the to-many
+ * includes a `$path.attr$` key of the where names are (as Sequelize does; the rest keep
+ * their batched queries). Association getters (ext) keep the default shape, whose results
+ * are the same; so does a plan without a joined to-many include (the shapes coincide). With
+ * limit/offset the named to-many include cannot be joined: the parents are limited in a query
+ * of their own, and the where builder says so. Marks the plan; returns whether to join. */
+static bool choose_single_join(cq__inc_plan *plan, const cq_find_opts *o, const cq__find_ext *ext)
+{
+    if (ext || cq__inc_plan_empty(plan)) {
+        cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
+        return false;
+    }
+    cq__inc_plan_mark_where(plan, o->where);
+    cq__inc_plan_join(plan, o->single_join ? CQ__INC_JOIN_ALL : CQ__INC_JOIN_NAMED);
+    bool sj = cq__inc_sj_wanted(plan) && (o->single_join || (o->limit == 0 && o->offset == 0));
+    if (!o->single_join && !sj)
+        cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
+    return sj;
+}
+
+/* Joined rows: parents are told apart by their key, so it is always read (hidden when not
+ * asked for). */
+static int read_pk(bool **hidden, bool *sel, cq_model *m)
+{
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (sel[i])
+            continue;
+        if (!*hidden && !(*hidden = cq__calloc(m->nattrs + 1, sizeof **hidden)))
+            return cq__db_oom(m->db);
+        sel[i] = (*hidden)[i] = true;
+    }
+    return CQ_OK;
+}
+
+/* Runs the single-JOIN statement: the joined rows are folded into the tree as the driver
+ * reads them. */
+static int read_joined(cq_rows *rows, cq_model *m, cq__stmt *st, const bool *sel,
+                       const bool *hidden, cq__inc_plan *plan)
+{
+    cq__sj_stream *stream = NULL;
+    int rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, plan);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
+    cq__inc_sj_end(stream);
+    if (rc == CQ_OK && plan->order_in_memory)
+        cq__inc_sj_sort(rows, plan);
+    return rc;
+}
+
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     cq_find_opts o = *opts;
@@ -602,7 +691,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     bool *hidden = NULL;
     cq__inc_plan plan = { 0 };
     cq__proj proj = { 0 };
-    int rc = sel && rows ? CQ_OK : oom(m->db);
+    int rc = sel && rows ? CQ_OK : cq__db_oom(m->db);
     if (rc == CQ_OK && o.select && (o.attributes || o.exclude))
         rc = cq__db_fail(m->db, CQ_EINVALID,
                          "find on model \"%s\": give `select` or `attributes`/`exclude`, not both",
@@ -616,39 +705,15 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = select_attrs(sel, m, &o);
     if (rc == CQ_OK && o.include)
         rc = cq__inc_plan_make(&plan, m, o.include);
-    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes) {
-        /* keys that tie included rows to their parent are read but not shown (A3) */
-        hidden = cq__calloc(m->nattrs + 1, sizeof *hidden);
-        if (!hidden)
-            rc = oom(m->db);
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            bool key = m->attrs[i].primary_key;
-            for (size_t k = 0; k < m->nassocs; k++)
-                key |= cq__streq(m->assocs[k]->source_key, m->attrs[i].name) ||
-                       (m->assocs[k]->type == CQ_BELONGS_TO &&
-                        cq__streq(m->assocs[k]->fk, m->attrs[i].name));
-            if (key && !sel[i]) {
-                sel[i] = true;
-                hidden[i] = !cq__inc_plan_shows_key(&plan, m->attrs[i].name);
-            }
-        }
-    }
+    if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes)
+        rc = read_link_keys(&hidden, sel, m, &plan);
     /* The single-JOIN shape: with single_join every include is joined; without it, the
      * to-many includes a `$path.attr$` key of the where names are (as Sequelize does; the
      * rest keep their batched queries). Association getters (ext) keep the default shape,
      * whose results are the same; so does a plan without a joined to-many include (the shapes
      * coincide). With limit/offset the named to-many include cannot be joined: the parents
      * are limited in a query of their own, and the where builder says so. */
-    bool sj = false;
-    if (rc == CQ_OK && !ext && !cq__inc_plan_empty(&plan)) {
-        cq__inc_plan_mark_where(&plan, o.where);
-        cq__inc_plan_join(&plan, o.single_join ? CQ__INC_JOIN_ALL : CQ__INC_JOIN_NAMED);
-        sj = cq__inc_sj_wanted(&plan) && (o.single_join || (o.limit == 0 && o.offset == 0));
-        if (!o.single_join && !sj)
-            cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
-    } else if (rc == CQ_OK) {
-        cq__inc_plan_join(&plan, CQ__INC_JOIN_TO_ONE);
-    }
+    bool sj = rc == CQ_OK && choose_single_join(&plan, &o, ext);
     if (rc == CQ_OK && (sj || (ext && ext->nbranch)) && (proj.has_expr || o.group || o.having))
         rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
                          "find on model \"%s\": expressions in the select list, group and having "
@@ -662,15 +727,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     if (rc == CQ_OK && sj && o.limit == 0 && o.offset == 0 && !(o.order && o.order->attr) &&
         cq__inc_sj_sortable(&plan, m))
         plan.order_in_memory = true;
-    for (size_t k = 0; sj && rc == CQ_OK && k < m->npk; k++) {
-        size_t i = m->pk[k]; /* parents are told apart by their key: always read */
-        if (sel[i])
-            continue;
-        if (!hidden && !(hidden = cq__calloc(m->nattrs + 1, sizeof *hidden)))
-            rc = oom(m->db);
-        else
-            sel[i] = hidden[i] = true;
-    }
+    if (sj && rc == CQ_OK)
+        rc = read_pk(&hidden, sel, m);
     if (rc == CQ_OK && o.select && !sj && !(ext && ext->nbranch))
         rc = cq__proj_finish(&proj, m, sel);
     cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
@@ -684,16 +742,9 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     cq__pconn *held = NULL;
     if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && !cq__db_reading_elsewhere(m->db))
         rc = cq__pool_acquire(&m->db->s, &held);
-    if (rc == CQ_OK && sj) {
-        /* the joined rows are folded into the tree as the driver reads them */
-        cq__sj_stream *stream = NULL;
-        rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, &plan);
-        if (rc == CQ_OK)
-            rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
-        cq__inc_sj_end(stream);
-        if (rc == CQ_OK && plan.order_in_memory)
-            cq__inc_sj_sort(rows, &plan);
-    } else if (rc == CQ_OK) {
+    if (rc == CQ_OK && sj)
+        rc = read_joined(rows, m, st, sel, hidden, &plan);
+    else if (rc == CQ_OK) {
         materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
@@ -772,7 +823,7 @@ static int create_values(cq_value **out, cq_model *m, const cq_find_or_create_op
 {
     cq_value *v = opts->defaults ? cq_value_copy(opts->defaults) : cq_value_object();
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (cq_value_type_of(v) != CQ_VALUE_OBJECT) {
         cq_value_free(v);
         return cq__db_fail(m->db, CQ_EINVALID, "findOrCreate on \"%s\": defaults must be an object",
@@ -788,7 +839,7 @@ static int create_values(cq_value **out, cq_model *m, const cq_find_or_create_op
             continue;
         if (cq_value_object_set(v, key, cq_value_copy(val)) != CQ_OK) {
             cq_value_free(v);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
     }
     *out = v;
@@ -817,7 +868,7 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     *out = NULL;
     if (rc != CQ_EUNIQUE)
         return rc;
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     int frc = cq_model_find_one(out, m,
                                 &(cq_find_opts){ .where = opts->where,
                                                  .transaction = opts->transaction,
@@ -825,7 +876,7 @@ static int create_or_find(cq_instance **out, bool *created_out, cq_model *m,
     if (frc != CQ_OK)
         return frc;
     if (!*out) {
-        *cq__last_error() = keep;
+        cq__err_restore(&keep);
         return rc;
     }
     cq__db_clear(m->db);
@@ -842,12 +893,9 @@ static int find_or_create(cq_instance **out, bool *created_out, cq_model *m,
         *created_out = false;
     if (!out || !m)
         return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (!opts || cq_value_type_of(opts->where) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "%s on \"%s\" needs a where object",
                            wrap ? "findOrCreate" : "findCreateFind", m->name);
@@ -930,14 +978,54 @@ static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *ra
     return nv;
 }
 
-static bool is_identifier(const char *s)
+/* An aggregate's select list: the group columns (also grouped by; *ngroup of them), then
+ * fn(attribute) (or fn(*) without one). */
+static int aggregate_columns(cq__stmt *st, size_t *ngroup, cq_model *m, const cq__attr *a,
+                             const char *fn, const cq_aggregate_opts *o)
 {
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_')
-            return false;
-    return true;
+    cq_db *db = m->db;
+    for (const char *const *g = o->group; g && *g; g++, (*ngroup)++) {
+        long gi = cq__model_attr_index(m, *g);
+        if (gi < 0)
+            return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
+                               "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name,
+                               *g);
+        if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
+            cq__stmt_add_group(st, m->attrs[gi].field) != 0)
+            return cq__db_oom(db);
+    }
+    st->count = cq__expr_new(CQ__EX_AGG);
+    if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
+        return cq__db_oom(db);
+    st->count->op = fn;
+    st->count->distinct = o->distinct;
+    return CQ_OK;
+}
+
+/* A grouped aggregate's rows (cells taken from res) as one {group attributes..., fn: value}
+ * per group; NULL on OOM. */
+static cq_value *aggregate_groups(cq__result *res, cq_model *m, const char *const *group,
+                                  size_t ngroup, const cq__attr *a, const char *fn, cq_dialect d)
+{
+    cq_value *list = cq_value_array();
+    for (size_t r = 0; list && r < res->nrows; r++) {
+        cq_value *row = cq_value_object();
+        for (size_t g = 0; row && g < ngroup; g++) {
+            const cq__attr *ga = &m->attrs[cq__model_attr_index(m, group[g])];
+            cq_value *cell = res->cells[r * res->ncols + g];
+            res->cells[r * res->ncols + g] = NULL;
+            if (cq_value_object_set(row, ga->name, cq__attr_from_db(ga, cell, d)) != CQ_OK)
+                row = (cq_value_free(row), NULL);
+        }
+        cq_value *cell = res->cells[r * res->ncols + ngroup];
+        res->cells[r * res->ncols + ngroup] = NULL;
+        if (!row || cq_value_object_set(row, fn, aggregate_value(a, fn, cell, d)) != CQ_OK ||
+            cq_value_array_append(list, row) != CQ_OK) {
+            cq_value_free(list);
+            list = NULL;
+        }
+    }
+    return list;
 }
 
 int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char *fn,
@@ -948,14 +1036,11 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     if (!out || !m)
         return CQ_EINVALID;
     cq_db *db = m->db;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_aggregate_opts o = opts ? *opts : (cq_aggregate_opts){ 0 };
-    if (!is_identifier(fn))
+    if (!cq__is_plain_name(fn))
         return cq__db_fail(db, CQ_EINVALID, "aggregate on \"%s\": \"%s\" is not a function name",
                            m->name, fn ? fn : "(null)");
     long ai = attr && strcmp(attr, "*") == 0 ? -1 : attr ? cq__model_attr_index(m, attr) : -2;
@@ -966,27 +1051,10 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     cq__stmt *st = cq__stmt_new(CQ__ST_SELECT, m->table);
     int rc = st && (st->alias = cq__strdup(m->name)) && (st->count_alias = cq__strdup(fn))
                  ? CQ_OK
-                 : oom(db);
+                 : cq__db_oom(db);
     size_t ngroup = 0;
-    for (const char *const *g = o.group; rc == CQ_OK && g && *g; g++, ngroup++) {
-        long gi = cq__model_attr_index(m, *g);
-        if (gi < 0)
-            rc =
-                cq__db_fail(db, CQ_EUNKNOWN_ATTR,
-                            "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name, *g);
-        else if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
-                 cq__stmt_add_group(st, m->attrs[gi].field) != 0)
-            rc = oom(db);
-    }
-    if (rc == CQ_OK) {
-        st->count = cq__expr_new(CQ__EX_AGG);
-        if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
-            rc = oom(db);
-        else {
-            st->count->op = fn;
-            st->count->distinct = o.distinct;
-        }
-    }
+    if (rc == CQ_OK)
+        rc = aggregate_columns(st, &ngroup, m, a, fn, &o);
     if (rc == CQ_OK && o.paranoid != CQ_OFF)
         rc = and_paranoid(st, m, false);
     cq_value *sw = NULL; /* the scope's where with the call's keys over it */
@@ -1010,30 +1078,11 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
             res.cells[res.ncols - 1] = NULL;
         *out = aggregate_value(a, fn, v, d);
         if (!*out)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     } else if (rc == CQ_OK) {
-        /* one {group attributes..., fn: value} per group */
-        cq_value *list = cq_value_array();
-        for (size_t r = 0; list && r < res.nrows; r++) {
-            cq_value *row = cq_value_object();
-            for (size_t g = 0; row && g < ngroup; g++) {
-                const cq__attr *ga = &m->attrs[cq__model_attr_index(m, o.group[g])];
-                cq_value *cell = res.cells[r * res.ncols + g];
-                res.cells[r * res.ncols + g] = NULL;
-                if (cq_value_object_set(row, ga->name, cq__attr_from_db(ga, cell, d)) != CQ_OK)
-                    row = (cq_value_free(row), NULL);
-            }
-            cq_value *cell = res.cells[r * res.ncols + ngroup];
-            res.cells[r * res.ncols + ngroup] = NULL;
-            if (!row || cq_value_object_set(row, fn, aggregate_value(a, fn, cell, d)) != CQ_OK ||
-                cq_value_array_append(list, row) != CQ_OK) {
-                cq_value_free(list);
-                list = NULL;
-            }
-        }
-        if (!list)
-            rc = oom(db);
-        *out = list;
+        *out = aggregate_groups(&res, m, o.group, ngroup, a, fn, d);
+        if (!*out)
+            rc = cq__db_oom(db);
     }
     cq__result_free(&res);
     cq__stmt_free(st);
@@ -1066,7 +1115,7 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
     cq_value *w = cq_value_object();
     if (!w || cq_value_object_set(w, m->attrs[m->pk[0]].name, cq_value_copy(pk)) != CQ_OK) {
         cq_value_free(w);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     *out = w;
     return CQ_OK;
@@ -1129,7 +1178,7 @@ int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value
     int rc = cq__attr_coerce(&checked, m, a, cq_value_copy(key));
     *out = rc == CQ_OK ? cq__attr_to_db(a, checked, cq_db_dialect(m->db)) : NULL;
     cq_value_free(checked);
-    return rc == CQ_OK && !*out ? oom(m->db) : rc;
+    return rc == CQ_OK && !*out ? cq__db_oom(m->db) : rc;
 }
 
 int cq__find_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext)
@@ -1140,7 +1189,7 @@ int cq__find_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
     cq__sql sql = { 0 };
-    int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
+    int rc = sel ? select_attrs(sel, m, &o) : cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = build_select(&st, m, &o, sel, false, ext, NULL, SEL_DEFAULT, NULL);
     cq__find_ext_release(ext);
@@ -1163,7 +1212,7 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     cq_find_opts none = { 0 };
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq_rows *rows = sel ? cq__calloc(1, sizeof *rows) : NULL;
-    int rc = rows ? select_attrs(sel, m, &none) : oom(m->db);
+    int rc = rows ? select_attrs(sel, m, &none) : cq__db_oom(m->db);
     cq__read_scope rs; /* a read: on a read server when the db has some */
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
         materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
@@ -1224,12 +1273,9 @@ int cq_model_find_by_pk(cq_instance **out, cq_model *m, const cq_value *pk,
     if (!out || !m)
         return CQ_EINVALID;
     *out = NULL;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (cq_value_is_null(pk))
         return CQ_OK; /* Sequelize resolves null for a null key without a query */
     if (!opts) {
@@ -1256,29 +1302,7 @@ int cq_model_count(int64_t *out, cq_model *m, const cq_find_opts *opts)
         *out = 0;
     if (!out || !m)
         return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    cq__read_scope rs;
-    int rc =
-        cq__db_read_begin(&rs, m->db, opts && opts->use_master, opts ? opts->transaction : NULL);
-    cq__scoped sc;
-    bool scoped = false;
-    if (rc == CQ_OK) {
-        rc = cq__scope_find_opts(&sc, m, opts);
-        scoped = true;
-    }
-    if (rc == CQ_OK)
-        rc = cq__count(out, m, &sc.o, NULL);
-    else
-        *out = 0;
-    if (scoped)
-        cq__scoped_free(&sc);
-    cq__db_read_end(&rs);
-    return rc;
+    return scoped_read(m, opts, run_count, out);
 }
 
 int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model *m,
@@ -1292,12 +1316,9 @@ int cq_model_find_and_count_all(cq_rows **rows_out, int64_t *count_out, cq_model
         return CQ_EINVALID;
     *rows_out = NULL;
     *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_find_opts co = opts ? *opts : (cq_find_opts){ 0 };
     co.limit = co.offset = 0;
     co.order = NULL;
@@ -1394,18 +1415,10 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
 
 int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
 {
-    if (!inst)
-        return CQ_EINVALID;
+    int trc = cq__instance_enter(inst, opts ? opts->transaction : NULL, "reload");
+    if (trc != CQ_OK)
+        return trc;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (inst->is_new)
-        return cq__db_fail(m->db, CQ_EINVALID, "cannot reload an unsaved instance of \"%s\"",
-                           m->name);
     cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
@@ -1416,14 +1429,14 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
     o.offset = 0;
     o.order = NULL;
     o.select = o.group = o.having = NULL; /* a reload reads the attributes */
-    int rc = sel ? select_attrs(sel, m, &o) : oom(m->db);
+    int rc = sel ? select_attrs(sel, m, &o) : cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = build_select(&st, m, &o, sel, false, NULL, NULL, SEL_DEFAULT, NULL);
     cq__expr *w = NULL;
     if (rc == CQ_OK)
         rc = cq__where_pk(&w, inst, m->name);
     if (rc == CQ_OK && cq__stmt_and_where(st, w) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
     if (rc == CQ_OK && res.nrows == 0)
@@ -1458,12 +1471,12 @@ int cq__model_bulk_create_plain(cq_rows **out, cq_model *m, const cq_value *valu
     /* one multi-row INSERT, as Sequelize (a single statement needs no transaction) */
     size_t n = cq_value_size(values);
     cq_rows *rows = cq__calloc(1, sizeof *rows);
-    int rc = rows ? CQ_OK : oom(m->db);
+    int rc = rows ? CQ_OK : cq__db_oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         cq_instance *inst = NULL;
         rc = cq_model_build(&inst, m, cq_value_array_get(values, i));
         if (rc == CQ_OK && cq__rows_push(rows, inst) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     bool hooks = !opts || opts->hooks != CQ_OFF;
     if (rc == CQ_OK && hooks) {
@@ -1548,7 +1561,7 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(*vals); k++) {
         cq_value *v = cq_value_copy(cq_value_object_value(*vals, k));
-        rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : oom(db);
+        rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : cq__db_oom(db);
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
@@ -1560,12 +1573,12 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
         }
         cq_value *v = cq_value_copy(inst->values[i]);
         if (!v || cq_value_object_set(*vals, name, v) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     size_t n = cq_value_size(*vals);
     const char **fields = rc == CQ_OK ? cq__calloc(n + 1, sizeof *fields) : NULL;
     if (rc == CQ_OK && !fields)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     for (size_t k = 0; fields && k < n; k++)
         fields[k] = cq_value_object_key(*vals, k);
     cq_hook_ctx ctx = { .instance = inst };
@@ -1592,7 +1605,7 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
             continue;
         cq_value *v = cq_value_copy(inst->values[i]);
         if (!v || cq_value_object_set(*vals, m->attrs[i].name, v) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     cq_instance_free(inst);
     cq__free(fields);
@@ -1626,6 +1639,23 @@ static int check_keys(cq_model *m, const cq_value *values)
     return CQ_OK;
 }
 
+/* The start of a bulk write on `m`: *count_out zeroed, the call entered, and a where required
+ * (v6 refuses a bulk write without one; an empty object names every row). */
+static int bulk_enter(int64_t *count_out, cq_model *m, const cq_txn *txn, bool has_where,
+                      const char *verb, const char *effect)
+{
+    if (count_out)
+        *count_out = 0;
+    if (!m)
+        return CQ_EINVALID;
+    int rc = cq__db_enter(m->db, txn);
+    if (rc == CQ_OK && !has_where)
+        rc = cq__db_fail(m->db, CQ_EINVALID,
+                         "%s on \"%s\" needs a where (an empty object %s every row)", verb, m->name,
+                         effect);
+    return rc;
+}
+
 /* v6 Model.update: validation (with its hooks), beforeBulkUpdate (may change the values and
  * the where), with individualHooks the rows found and each one's beforeUpdate (beforeSave),
  * the UPDATE (one per row when a hook changed a row differently), afterUpdate of each row,
@@ -1633,29 +1663,17 @@ static int check_keys(cq_model *m, const cq_value *values)
 int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
                     const cq_bulk_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "update on \"%s\" needs a where (an empty object updates every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "update", "updates");
+    if (trc != CQ_OK)
+        return trc;
     if (cq_value_type_of(values) != CQ_VALUE_OBJECT)
         return cq__db_fail(m->db, CQ_EINVALID, "update on \"%s\" needs an object of values",
                            m->name);
     bool hooks = opts->hooks != CQ_OFF;
     cq_bulk_opts o = *opts;
     cq_value *vals = cq_value_copy(values);
-    int rc = vals ? CQ_OK : oom(m->db);
+    int rc = vals ? CQ_OK : cq__db_oom(m->db);
     if (!hooks ||
         (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
          !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_VALIDATION_FAILED) &&
@@ -1689,7 +1707,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
         for (size_t k = 0; rc == CQ_OK && k < cq_value_size(vals); k++) {
             cq_value *v = cq_value_copy(cq_value_object_value(vals, k));
             rc = v ? cq__instance_store(rows->items[r], cq_value_object_key(vals, k), v)
-                   : oom(m->db);
+                   : cq__db_oom(m->db);
         }
     if (rc == CQ_OK && rows)
         rc = cq__hooks_run_many(m, CQ__H_BEFORE_UPDATE, rows->items, rows->n, NULL);
@@ -1730,7 +1748,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
 {
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = CQ_OK;
     size_t nvirtual = 0;
     cq_dialect d = cq_db_dialect(m->db);
@@ -1757,7 +1775,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
                              a->name);
         else if (cq__stmt_add_icol(st, a->field) != 0 ||
                  cq__stmt_add_ival(st, cq__attr_to_db(a, checked, d)) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         cq_value_free(checked);
     }
     if (rc == CQ_OK && m->updated_at >= 0 &&
@@ -1767,7 +1785,7 @@ static int update_run(int64_t *count_out, cq_model *m, const cq_value *values,
         cq_value *t = cq_value_text(now);
         if (!t || cq__stmt_add_icol(st, m->attrs[m->updated_at].field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], t, d)) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
         cq_value_free(t);
     }
     if (rc == CQ_OK && st->nicols == 0 && nvirtual) {
@@ -1820,10 +1838,10 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
         }
         if (!amount || cq__stmt_add_icol_op(st, m->attrs[i].field, op) != 0) {
             cq_value_free(amount);
-            return oom(db);
+            return cq__db_oom(db);
         }
         if (cq__stmt_add_ival(st, amount) != 0) /* takes amount, even failing */
-            return oom(db);
+            return cq__db_oom(db);
     }
     cq_dialect d = cq_db_dialect(db);
     if (!silent && m->updated_at >= 0) {
@@ -1834,35 +1852,25 @@ static int increment_set(cq__stmt *st, cq_model *m, const cq_value *fields, char
                   cq__stmt_add_ival(st, cq__attr_to_db(&m->attrs[m->updated_at], tv, d)) != 0;
         cq_value_free(tv);
         if (bad)
-            return oom(db);
+            return cq__db_oom(db);
     }
     if (m->version_attr >= 0 &&
         (cq__stmt_add_icol_op(st, m->attrs[m->version_attr].field, '+') != 0 ||
          cq__stmt_add_ival(st, cq_value_int(1)) != 0))
-        return oom(db);
+        return cq__db_oom(db);
     return CQ_OK;
 }
 
 static int model_increment(int64_t *count_out, cq_model *m, const cq_value *fields, char op,
                            const cq_increment_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "increment on \"%s\" needs a where (an empty object moves every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "increment", "moves");
+    if (trc != CQ_OK)
+        return trc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = increment_set(st, m, fields, op, opts->by ? opts->by : 1, opts->silent);
     cq_bulk_opts bulk = { .where = opts->where,
                           .where_sql = opts->where_sql,
@@ -1890,12 +1898,9 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (opts && (opts->where || opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment of an instance of \"%s\" takes no where: it moves that row",
@@ -1905,12 +1910,12 @@ static int instance_increment(cq_instance *inst, const cq_value *fields, char op
                            "increment of an instance of \"%s\" that is not saved", m->name);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc =
         increment_set(st, m, fields, op, opts && opts->by ? opts->by : 1, opts && opts->silent);
     cq__expr *where = NULL;
     if (rc == CQ_OK && (rc = cq__where_pk(&where, inst, NULL)) == CQ_OK)
-        rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : oom(m->db);
+        rc = cq__stmt_and_where(st, where) == 0 ? CQ_OK : cq__db_oom(m->db);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, &res);
@@ -1936,7 +1941,7 @@ static int and_paranoid(cq__stmt *st, cq_model *m, bool deleted)
     cq__expr *pe = NULL;
     int rc = cq__where_paranoid(&pe, m, NULL, deleted);
     if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     return rc;
 }
 
@@ -1955,9 +1960,9 @@ static int set_deleted_at(cq__stmt *st, cq_model *m, bool now_or_null)
         v = cq_value_null();
     }
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if (cq__stmt_add_icol(st, a->field) != 0 || cq__stmt_add_ival(st, v) != 0)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     return CQ_OK;
 }
 
@@ -1998,22 +2003,10 @@ static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
 
 int cq_model_destroy(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
-    if (count_out)
-        *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (!opts || (!opts->where && !opts->where_sql))
-        return cq__db_fail(m->db, CQ_EINVALID,
-                           "destroy on \"%s\" needs a where (an empty object deletes every row)",
-                           m->name);
+    int trc = bulk_enter(count_out, m, opts ? opts->transaction : NULL,
+                         opts && (opts->where || opts->where_sql), "destroy", "deletes");
+    if (trc != CQ_OK)
+        return trc;
     if (opts->hooks == CQ_OFF)
         return destroy_run(count_out, m, opts);
     return bulk_hooked(count_out, m, opts, false, destroy_run);
@@ -2025,7 +2018,7 @@ static int destroy_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
     bool soft = m->deleted_at >= 0 && !opts->force;
     cq__stmt *st = cq__stmt_new(soft ? CQ__ST_UPDATE : CQ__ST_DELETE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = soft ? set_deleted_at(st, m, true) : CQ_OK;
     if (rc == CQ_OK && soft)
         rc = and_paranoid(st, m, false);
@@ -2038,14 +2031,9 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
         *count_out = 0;
     if (!m)
         return CQ_EINVALID;
-    if (count_out)
-        *count_out = 0;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     const cq_bulk_opts none = { 0 };
@@ -2059,7 +2047,7 @@ static int restore_run(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts
     /* v6: UPDATE ... SET deletedAt = NULL WHERE <where> (no deletedAt condition) */
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = set_deleted_at(st, m, false);
     cq_bulk_opts o = opts ? *opts : (cq_bulk_opts){ 0 };
     o.scope = CQ_EMPTY_ARRAY; /* v6's restore takes no scope */

@@ -36,11 +36,6 @@ struct cq__inc {
     size_t norders, orders_cap;
 };
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 bool cq__inc_plan_empty(const cq__inc_plan *p)
 {
     return !p || p->n == 0;
@@ -64,14 +59,6 @@ void cq__inc_plan_free(cq__inc_plan *p)
     }
 }
 
-static bool in_list(const char *const *list, const char *name)
-{
-    for (; list && *list; list++)
-        if (strcmp(*list, name) == 0)
-            return true;
-    return false;
-}
-
 static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, const char *prefix);
 
 static void force_read(cq__inc *n, const char *attr)
@@ -91,11 +78,7 @@ static char *alias_join(const char *left, const char *sep, const char *right)
     char *full = left ? cq__asprintf("%s%s%s", left, sep, right) : cq__strdup(right);
     if (!full || strlen(full) <= ALIAS_MAX)
         return full;
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)full; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
+    uint32_t h = cq__fnv1a(full);
     int cut = ALIAS_MAX - 9;
     while (cut > 0 && ((unsigned char)full[cut] & 0xC0) == 0x80)
         cut--; /* not inside a UTF-8 sequence */
@@ -115,7 +98,7 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->required = e->required == CQ_DEFAULT ? e->where != NULL : e->required == CQ_ON;
     n->alias = alias_join(prefix, "->", a->alias.as);
     if (!n->alias)
-        return oom(db);
+        return cq__db_oom(db);
     char what[128];
     snprintf(what, sizeof what, "include %s", a->alias.as);
     int krc = cq__assoc_check_keys(a, what);
@@ -152,9 +135,9 @@ static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_asso
     n->sel = cq__calloc(t->nattrs + 1, sizeof *n->sel);
     n->hidden = cq__calloc(t->nattrs + 1, sizeof *n->hidden);
     if (!n->sel || !n->hidden)
-        return oom(db);
+        return cq__db_oom(db);
     for (size_t i = 0; i < t->nattrs; i++) {
-        n->sel[i] = !e->attributes || in_list(e->attributes, t->attrs[i].name);
+        n->sel[i] = !e->attributes || cq__str_in(e->attributes, t->attrs[i].name);
         if (!n->sel[i] && t->attrs[i].primary_key)
             n->sel[i] = n->hidden[i] = true; /* tells "no row" from a row (A3, A4) */
     }
@@ -182,7 +165,7 @@ static int plan_make(cq__inc_plan *out, cq_model *m, const cq_include *list, con
             if (dup)
                 continue;
             if (cq__grow((void **)&out->nodes, &cap, out->n + 1, sizeof *out->nodes) != 0)
-                return oom(m->db);
+                return cq__db_oom(m->db);
             cq__inc *n = &out->nodes[out->n++];
             memset(n, 0, sizeof *n);
             rc = node_make(n, m, e, a, prefix);
@@ -229,7 +212,7 @@ static int and_where(cq__expr *and, cq_model *m, const char *alias, const cq_val
     cq__expr *w = NULL;
     int rc = cq__where_build(&w, m, alias, cond);
     if (rc == CQ_OK && w && cq__expr_add(and, w) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     return rc;
 }
 
@@ -240,7 +223,7 @@ static int and_paranoid(cq__expr *and, const cq_model *m, const char *alias, cq_
     cq__expr *pe = NULL;
     int rc = f == CQ_OFF ? CQ_OK : cq__where_paranoid(&pe, m, alias, false);
     if (rc == CQ_OK && pe && cq__expr_add(and, pe) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     return rc;
 }
 
@@ -274,7 +257,7 @@ static int and_required_children(cq__expr *and, const cq__inc *n)
         if (rc != CQ_OK)
             return rc;
         if (cq__expr_add(and, ex) != 0)
-            return oom(n->target->db);
+            return cq__db_oom(n->target->db);
     }
     return CQ_OK;
 }
@@ -294,13 +277,13 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
     cq__expr *cond = cq__expr_new(CQ__EX_AND);
     cq__stmt *sub = NULL;
     char *talias = NULL;
-    int rc = cond ? CQ_OK : oom(db);
+    int rc = cond ? CQ_OK : cq__db_oom(db);
     if (rc == CQ_OK && a->type != CQ_BELONGS_TO_MANY) {
         sub = cq__stmt_new(CQ__ST_SELECT, a->target->table);
         if (!sub || !(sub->alias = cq__strdup(n->alias)) ||
             cq__stmt_add_col(sub, NULL, "*", NULL) != 0 ||
             cq__expr_add(cond, link_of(n, parent, palias)) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     } else if (rc == CQ_OK) {
         /* FROM <through> JOIN <target> ON target key = other key WHERE through fk = parent key */
         cq_model *t = a->through;
@@ -313,7 +296,7 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
                                            col_of(t, talias, a->other_key))) != 0 ||
             cq__expr_add(cond, cq__expr_cmp(col_of(t, talias, a->fk), "=",
                                             col_of(parent, palias, a->source_key))) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         if (rc == CQ_OK)
             rc = and_paranoid(cond, t, talias, n->spec->through_paranoid);
         if (rc == CQ_OK)
@@ -331,19 +314,19 @@ static int sub_of(cq__expr **out, const cq__inc *n, cq_model *parent, const char
         rc = and_required_children(cond, n);
     if (rc == CQ_OK) {
         if (cq__stmt_and_where(sub, cond) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         cond = NULL;
     }
     if (rc == CQ_OK && agg_attr) {
         sub->count = cq__expr_new(CQ__EX_AGG);
         if (!sub->count || cq__expr_add(sub->count, col_of(a->target, n->alias, agg_attr)) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         else
             sub->count->op = desc ? "max" : "min";
     }
     cq__expr *e = rc == CQ_OK ? cq__expr_new(agg_attr ? CQ__EX_SUBQUERY : CQ__EX_EXISTS) : NULL;
     if (rc == CQ_OK && !e)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK) {
         e->sub = sub;
         sub = NULL;
@@ -362,7 +345,7 @@ static int to_one_on(cq__expr **out, const cq__inc *n, cq_model *parent, const c
     cq__expr *on = cq__expr_new(CQ__EX_AND);
     if (!on || cq__expr_add(on, link_of(n, parent, palias)) != 0) {
         cq__expr_free(on);
-        return oom(parent->db);
+        return cq__db_oom(parent->db);
     }
     int rc = and_paranoid(on, a->target, n->alias, n->spec->paranoid);
     if (rc == CQ_OK)
@@ -404,7 +387,7 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
             if (rc != CQ_OK)
                 return rc;
             if (add_filter(st, filter, ex) != 0)
-                return oom(db);
+                return cq__db_oom(db);
         }
         if (n->to_many || count_only)
             continue;
@@ -413,7 +396,7 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
         if (rc != CQ_OK)
             return rc;
         if (cq__stmt_add_join(st, !inner, n->target->table, n->alias, on) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         for (size_t k = 0; k < n->target->nattrs; k++) {
             if (!n->sel[k])
                 continue;
@@ -421,7 +404,7 @@ static int add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
             if (!colalias ||
                 cq__stmt_add_col(st, n->alias, n->target->attrs[k].field, colalias) != 0) {
                 cq__free(colalias);
-                return oom(db);
+                return cq__db_oom(db);
             }
             cq__free(colalias);
         }
@@ -467,7 +450,7 @@ static int order_at(cq__expr **out, cq__inc_plan *p, cq_model *m, const char *ma
             /* ordered in the include's own query (children in that order under each parent) */
             if (cq__grow((void **)&n->orders, &n->orders_cap, n->norders + 1, sizeof *n->orders) !=
                 0)
-                return oom(m->db);
+                return cq__db_oom(m->db);
             n->orders[n->norders++] =
                 (inc_order){ .attr = attr, .as = dot ? dot + 1 : NULL, .desc = desc };
             if (!dot && cq__model_attr_index(n->target, attr) < 0)
@@ -531,12 +514,12 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
         cq_model *t = n->target;
         cq__included *inc = add_included(inst, n);
         if (!inc)
-            return oom(t->db);
+            return cq__db_oom(t->db);
         if (n->to_many)
             continue; /* filled by cq__inc_load_many */
         cq_instance *child = cq__instance_alloc(t);
         if (!child)
-            return oom(t->db);
+            return cq__db_oom(t->db);
         bool present = t->npk == 0;
         for (size_t k = 0; k < t->nattrs; k++) {
             if (!n->sel[k])
@@ -552,7 +535,7 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
             if (n->hidden[k]) {
                 if (!child->hidden &&
                     !(child->hidden = cq__calloc(t->nattrs, sizeof *child->hidden)))
-                    rc = oom(t->db);
+                    rc = cq__db_oom(t->db);
                 else
                     child->hidden[k] = true;
             }
@@ -632,14 +615,6 @@ typedef struct keymap {
     long *next;   /* per parent: the next parent with the same key, or -1 */
     size_t count; /* keys held */
 } keymap;
-
-static size_t hash_str(const char *s)
-{
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
 
 /* Appends a hashable text form of a key value: numbers that are equal meet (1 and 1.0), texts
  * carry their length (so no separator can be forged), arrays are their elements in order;
@@ -727,7 +702,7 @@ static void keymap_free(keymap *m)
  * case the slot is chained after the parents already holding it. */
 static bool keymap_put(keymap *m, char *key, size_t slot)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = cq__fnv1a(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0) {
             cq__free(key);
@@ -759,7 +734,7 @@ static int keymap_grow(keymap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = hash_str(m->keys[i]) & (cap - 1);
+        size_t j = cq__fnv1a(m->keys[i]) & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
@@ -781,7 +756,7 @@ static int keymap_set(keymap *m, char *key, size_t slot)
         cq__free(key);
         return -1;
     }
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = cq__fnv1a(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0) {
             cq__free(key);
@@ -798,7 +773,7 @@ static int keymap_set(keymap *m, char *key, size_t slot)
 
 static long keymap_get(const keymap *m, const char *key)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = cq__fnv1a(key) & (m->cap - 1);
     while (m->keys[i]) {
         if (strcmp(m->keys[i], key) == 0)
             return (long)m->slot[i];
@@ -855,16 +830,17 @@ static int branches_ext(cq__find_ext *ext, const cq_assoc *a, cq_value *keys, in
 {
     cq_db *db = a->source->db;
     size_t nk = cq_value_size(keys);
-    int rc = (ext->branch_where = cq__calloc(nk, sizeof *ext->branch_where)) ? CQ_OK : oom(db);
+    int rc =
+        (ext->branch_where = cq__calloc(nk, sizeof *ext->branch_where)) ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < nk; i++) {
         cq_value *w = cq_value_object();
         if (!w ||
             cq_value_object_set(w, a->fk, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
             if (cq_value_object_set(w, cq_value_object_key(a->scope, k),
                                     cq_value_copy(cq_value_object_value(a->scope, k))) != CQ_OK)
-                rc = oom(db);
+                rc = cq__db_oom(db);
         if (rc == CQ_OK)
             rc = cq__where_build(&ext->branch_where[i], a->target, a->target->name, w);
         if (rc == CQ_OK)
@@ -889,11 +865,11 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
     ext->keep_through_keys = true;
     cq_value *w = keys_where(a->fk, keys, a->through_scope);
     cq__expr *on = cq__expr_new(CQ__EX_AND);
-    int rc = w && on ? CQ_OK : oom(db);
+    int rc = w && on ? CQ_OK : cq__db_oom(db);
     if (rc == CQ_OK &&
         cq__expr_add(on, cq__expr_cmp(col_of(a->target, a->target->name, a->target_key), "=",
                                       col_of(t, t->name, a->other_key))) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = and_paranoid(on, t, t->name, n->spec->through_paranoid);
     if (rc == CQ_OK)
@@ -922,10 +898,138 @@ static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parent
         if (!give || cq__rows_push(inc->rows, give) != 0) {
             if (give != child)
                 cq_instance_free(child);
-            return oom(db);
+            return cq__db_oom(db);
         }
     }
     return CQ_OK;
+}
+
+/* The parents' keys for one include: each parent gets its (empty) included list, *keys the
+ * distinct non-null keys, km each key's first parent. */
+static int collect_keys(cq_value *keys, keymap *km, cq__inc *n, cq_instance **parents, size_t np)
+{
+    const cq_assoc *a = n->a;
+    cq_db *db = a->source->db;
+    for (size_t i = 0; i < np; i++) {
+        cq__included *inc = included_for(parents[i], n);
+        if (!inc && !(inc = add_included(parents[i], n)))
+            return cq__db_oom(db);
+        const cq_value *k = value_of(parents[i], a->source_key);
+        if (!k || cq_value_is_null(k))
+            continue;
+        char *kt = key_text(k);
+        if (!kt)
+            return cq__db_oom(db);
+        if (keymap_put(km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
+            return cq__db_oom(db);
+    }
+    return CQ_OK;
+}
+
+/* The children's `attributes`: the include's, plus the key that ties a child to its parent
+ * and the child's primary key, which are always read (and hidden when the include left them
+ * out: A3). *out (to free) stays NULL when the include names no attributes. */
+static int child_attrs(const char ***out, const cq_include *e, const char *link, const char *pk,
+                       cq_db *db)
+{
+    *out = NULL;
+    if (!e->attributes)
+        return CQ_OK;
+    size_t cnt = 0;
+    while (e->attributes[cnt])
+        cnt++;
+    const char **attrs = *out = cq__calloc(cnt + 3, sizeof *attrs);
+    if (!attrs)
+        return cq__db_oom(db);
+    for (size_t i = 0; i < cnt; i++)
+        attrs[i] = e->attributes[i];
+    if (link && !cq__str_in(attrs, link))
+        attrs[cnt++] = link;
+    if (pk && !cq__str_in(attrs, pk))
+        attrs[cnt++] = pk;
+    return CQ_OK;
+}
+
+/* The children's order: the caller's terms for this include, then the primary key (children
+ * come in a stable order). *out to free; *count terms. */
+static int child_order(cq_order **out, size_t *count, const cq__inc *n, const char *pk, cq_db *db)
+{
+    const cq_include *e = n->spec;
+    size_t nspec = 0;
+    while (e->order && e->order[nspec].attr)
+        nspec++;
+    cq_order *ord = *out = cq__calloc(nspec + n->norders + 2, sizeof *ord);
+    *count = 0;
+    if (!ord)
+        return cq__db_oom(db);
+    size_t no = 0;
+    for (size_t i = 0; i < nspec; i++)
+        ord[no++] = (cq_order){ .attr = e->order[i].attr, .desc = e->order[i].desc };
+    for (size_t i = 0; i < n->norders; i++)
+        ord[no++] = (cq_order){ .attr = n->orders[i].attr,
+                                .as = n->orders[i].as,
+                                .desc = n->orders[i].desc };
+    if (pk)
+        ord[no++] = (cq_order){ .attr = pk };
+    *count = no;
+    return CQ_OK;
+}
+
+/* What ties the children's query to the parents' keys (taken): a where on the foreign key,
+ * per-parent branches (a limited hasMany), or the join model (belongsToMany). */
+static int child_ext(cq__find_ext *ext, cq__inc *n, cq_value *keys)
+{
+    const cq_assoc *a = n->a;
+    const cq_include *e = n->spec;
+    if (a->type == CQ_HAS_MANY && e->limit > 0)
+        return branches_ext(ext, a, keys, e->limit);
+    if (a->type != CQ_HAS_MANY)
+        return btm_ext(ext, n, keys);
+    cq_value *w = keys_where(a->fk, keys, a->scope);
+    int rc =
+        w ? cq__where_build(&ext->where, a->target, a->target->name, w) : cq__db_oom(a->source->db);
+    cq_value_free(w);
+    return rc;
+}
+
+/* Gives one child (taken) to the parents whose key it carries; a child of no parent is
+ * dropped. */
+static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, const keymap *km)
+{
+    const cq_assoc *a = n->a;
+    const cq_include *e = n->spec;
+    cq_db *db = a->source->db;
+    const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
+                        : child->through       ? value_of(child->through, a->fk)
+                                               : NULL;
+    char *kt = k ? key_text(k) : NULL;
+    if (k && !kt) {
+        cq_instance_free(child); /* not a child without parent: out of memory */
+        return cq__db_oom(db);
+    }
+    long slot = kt ? keymap_get(km, kt) : -1;
+    cq__free(kt);
+    if (slot < 0) {
+        cq_instance_free(child);
+        return CQ_OK;
+    }
+    if (a->type == CQ_BELONGS_TO_MANY && child->through) {
+        if (e->through_attributes_none) {
+            cq_instance_free(child->through);
+            child->through = NULL;
+            cq__free(child->through_key);
+            child->through_key = NULL;
+        } else if (e->through_attributes &&
+                   cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
+            cq_instance_free(child);
+            return cq__db_oom(db);
+        }
+    }
+    if (e->attributes && cq__instance_hide_except(child, e->attributes) != CQ_OK) {
+        cq_instance_free(child);
+        return cq__db_oom(db);
+    }
+    return distribute(child, n, parents, km, slot);
 }
 
 /* Loads one to-many include for `parents` with one query. */
@@ -936,22 +1040,9 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     cq_db *db = a->source->db;
     keymap km = { 0 };
     cq_value *keys = cq_value_array();
-    int rc = keys && keymap_init(&km, np) == 0 ? CQ_OK : oom(db);
-    for (size_t i = 0; rc == CQ_OK && i < np; i++) {
-        cq__included *inc = included_for(parents[i], n);
-        if (!inc && !(inc = add_included(parents[i], n))) {
-            rc = oom(db);
-            break;
-        }
-        const cq_value *k = value_of(parents[i], a->source_key);
-        if (!k || cq_value_is_null(k))
-            continue;
-        char *kt = key_text(k);
-        if (!kt)
-            rc = oom(db);
-        else if (keymap_put(&km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
-            rc = oom(db);
-    }
+    int rc = keys && keymap_init(&km, np) == 0 ? CQ_OK : cq__db_oom(db);
+    if (rc == CQ_OK)
+        rc = collect_keys(keys, &km, n, parents, np);
     if (rc != CQ_OK || cq_value_size(keys) == 0) {
         cq_value_free(keys);
         keymap_free(&km);
@@ -960,56 +1051,19 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     cq_find_opts o = {
         .where = e->where, .include = e->include, .transaction = txn, .paranoid = e->paranoid
     };
-    /* the key that ties a child to its parent, and the child's primary key, are always read
-     * (and hidden when `attributes` left them out: A3) */
-    const char *link = a->type == CQ_HAS_MANY ? a->fk : NULL;
     const char *pk = cq_model_primary_key(a->target);
     const char **attrs = NULL;
-    if (e->attributes) {
-        size_t cnt = 0;
-        while (e->attributes[cnt])
-            cnt++;
-        attrs = cq__calloc(cnt + 3, sizeof *attrs);
-        if (!attrs)
-            rc = oom(db);
-        for (size_t i = 0; attrs && i < cnt; i++)
-            attrs[i] = e->attributes[i];
-        if (attrs && link && !in_list(attrs, link))
-            attrs[cnt++] = link;
-        if (attrs && pk && !in_list(attrs, pk))
-            attrs[cnt++] = pk;
-        o.attributes = attrs;
-    }
-    /* order: the caller's terms for this include, then the primary key (children come in a
-     * stable order) */
-    size_t nspec = 0;
-    while (e->order && e->order[nspec].attr)
-        nspec++;
-    cq_order *ord = cq__calloc(nspec + n->norders + 2, sizeof *ord);
-    if (!ord)
-        rc = oom(db);
+    cq_order *ord = NULL;
     size_t no = 0;
-    for (size_t i = 0; ord && i < nspec; i++)
-        ord[no++] = (cq_order){ .attr = e->order[i].attr, .desc = e->order[i].desc };
-    for (size_t i = 0; ord && i < n->norders; i++)
-        ord[no++] = (cq_order){ .attr = n->orders[i].attr,
-                                .as = n->orders[i].as,
-                                .desc = n->orders[i].desc };
-    if (ord && pk)
-        ord[no++] = (cq_order){ .attr = pk };
+    rc = child_attrs(&attrs, e, a->type == CQ_HAS_MANY ? a->fk : NULL, pk, db);
+    o.attributes = attrs;
+    if (rc == CQ_OK)
+        rc = child_order(&ord, &no, n, pk, db);
     o.order = no ? ord : NULL;
     cq__find_ext ext = { 0 };
     cq_rows *rows = NULL;
-    if (rc == CQ_OK && a->type == CQ_HAS_MANY && e->limit > 0) {
-        rc = branches_ext(&ext, a, keys, e->limit);
-        keys = NULL;
-    } else if (rc == CQ_OK && a->type == CQ_HAS_MANY) {
-        cq_value *w = keys_where(a->fk, keys, a->scope);
-        keys = NULL;
-        rc = w ? cq__where_build(&ext.where, a->target, a->target->name, w) : oom(db);
-        cq_value_free(w);
-    } else if (rc == CQ_OK) {
-        rc = btm_ext(&ext, n, keys);
+    if (rc == CQ_OK) {
+        rc = child_ext(&ext, n, keys);
         keys = NULL;
     }
     cq_value_free(keys);
@@ -1023,40 +1077,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
-        const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
-                            : child->through       ? value_of(child->through, a->fk)
-                                                   : NULL;
-        char *kt = k ? key_text(k) : NULL;
-        if (k && !kt) {
-            cq_instance_free(child); /* not a child without parent: out of memory */
-            rc = oom(db);
-            break;
-        }
-        long slot = kt ? keymap_get(&km, kt) : -1;
-        cq__free(kt);
-        if (slot < 0) {
-            cq_instance_free(child);
-            continue;
-        }
-        if (a->type == CQ_BELONGS_TO_MANY && child->through) {
-            if (e->through_attributes_none) {
-                cq_instance_free(child->through);
-                child->through = NULL;
-                cq__free(child->through_key);
-                child->through_key = NULL;
-            } else if (e->through_attributes &&
-                       cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
-                cq_instance_free(child);
-                rc = oom(db);
-                break;
-            }
-        }
-        if (e->attributes && cq__instance_hide_except(child, e->attributes) != CQ_OK) {
-            cq_instance_free(child);
-            rc = oom(db);
-            break;
-        }
-        rc = distribute(child, n, parents, &km, slot);
+        rc = place_child(child, n, parents, &km);
     }
     cq_rows_free(rows);
     keymap_free(&km);
@@ -1075,7 +1096,7 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
             cq_instance **kids = cq__calloc(np + 1, sizeof *kids);
             size_t nk = 0;
             if (!kids)
-                return oom(n->target->db);
+                return cq__db_oom(n->target->db);
             for (size_t k = 0; k < np; k++) {
                 cq__included *inc = included_for(parents[k], n);
                 if (inc && inc->one)
@@ -1135,7 +1156,7 @@ static int group_parents(cq_rows *rows)
     keymap km = { 0 };
     if (keymap_init(&km, rows->n) != 0) {
         keymap_free(&km);
-        return oom(db);
+        return cq__db_oom(db);
     }
     size_t out = 0;
     int rc = CQ_OK;
@@ -1143,7 +1164,7 @@ static int group_parents(cq_rows *rows)
         cq_instance *inst = rows->items[i];
         char *id = identity(inst);
         if (!id) {
-            rc = oom(db);
+            rc = cq__db_oom(db);
             for (size_t k = i; k < rows->n; k++)
                 rows->items[out++] = rows->items[k];
             break;
@@ -1234,13 +1255,13 @@ static int btm_join(cq__stmt *st, const cq__inc *n, cq_model *parent, const char
     cq_model *t = a->through;
     cq_db *db = parent->db;
     cq__expr *on = cq__expr_new(CQ__EX_AND), *nest = cq__expr_new(CQ__EX_AND);
-    int rc = on && nest ? CQ_OK : oom(db);
+    int rc = on && nest ? CQ_OK : cq__db_oom(db);
     if (rc == CQ_OK &&
         (cq__expr_add(on, cq__expr_cmp(col_of(parent, palias, a->source_key), "=",
                                        col_of(t, talias, a->fk))) != 0 ||
          cq__expr_add(nest, cq__expr_cmp(col_of(a->target, n->alias, a->target_key), "=",
                                          col_of(t, talias, a->other_key))) != 0))
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = and_paranoid(on, a->target, n->alias, n->spec->paranoid);
     if (rc == CQ_OK)
@@ -1257,11 +1278,11 @@ static int btm_join(cq__stmt *st, const cq__inc *n, cq_model *parent, const char
         cq__expr *keep = on;
         on = NULL; /* taken by the statement, even on failure */
         if (cq__stmt_add_join(st, left, t->table, talias, keep) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         else
             *on_out = keep;
         if (rc == CQ_OK && cq__stmt_nest_join(st, a->target->table, n->alias, nest) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         nest = NULL;
     }
     cq__expr_free(on);
@@ -1278,7 +1299,7 @@ static int add_cols(cq__stmt *st, cq_model *t, const char *alias, const bool *se
         int bad = !colalias || cq__stmt_add_col(st, alias, t->attrs[k].field, colalias) != 0;
         cq__free(colalias);
         if (bad)
-            return oom(t->db);
+            return cq__db_oom(t->db);
     }
     return CQ_OK;
 }
@@ -1302,7 +1323,7 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
             if (rc != CQ_OK)
                 return rc;
             if (add_filter(st, parent_on, ex) != 0)
-                return oom(db);
+                return cq__db_oom(db);
         }
         if (!n->joined)
             continue; /* loaded by its own query afterwards */
@@ -1310,11 +1331,11 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
         char *talias = NULL;
         if (n->a->type == CQ_BELONGS_TO_MANY) {
             talias = alias_join(n->alias, "->", n->a->through->name);
-            rc = talias ? btm_join(st, n, m, alias, talias, !inner, &on) : oom(db);
+            rc = talias ? btm_join(st, n, m, alias, talias, !inner, &on) : cq__db_oom(db);
         } else {
             rc = to_one_on(&on, n, m, alias);
             if (rc == CQ_OK && cq__stmt_add_join(st, !inner, n->target->table, n->alias, on) != 0)
-                rc = oom(db);
+                rc = cq__db_oom(db);
         }
         n->col0 = st->ncols;
         if (rc == CQ_OK)
@@ -1340,7 +1361,7 @@ static int add_pk_order(cq__stmt *st, cq_model *t, const char *alias)
 {
     for (size_t k = 0; k < t->npk; k++)
         if (cq__stmt_add_order(st, cq__expr_col(alias, t->attrs[t->pk[k]].field), false) != 0)
-            return oom(t->db);
+            return cq__db_oom(t->db);
     return CQ_OK;
 }
 
@@ -1369,7 +1390,7 @@ static int sj_order_nodes(cq__stmt *st, cq__inc_plan *p)
             if (rc != CQ_OK)
                 return rc;
             if (e && cq__stmt_add_order(st, e, o.desc) != 0)
-                return oom(n->target->db);
+                return cq__db_oom(n->target->db);
         }
         int rc = add_pk_order(st, n->target, n->alias);
         if (rc == CQ_OK)
@@ -1530,12 +1551,12 @@ static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
     if (!ti ||
         (e->through_attributes && cq__instance_hide_except(ti, e->through_attributes) != CQ_OK)) {
         cq_instance_free(ti);
-        return oom(s->db);
+        return cq__db_oom(s->db);
     }
     cq_instance_free(child->through);
     child->through = ti;
     if (!child->through_key && !(child->through_key = cq__strdup(t->name)))
-        return oom(s->db);
+        return cq__db_oom(s->db);
     return CQ_OK;
 }
 
@@ -1555,14 +1576,14 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         cq__inc *n = &p->nodes[i];
         cq__included *inc = fresh ? add_included(parent, n) : included_for(parent, n);
         if (!inc)
-            return oom(s->db);
+            return cq__db_oom(s->db);
         if (!n->joined)
             continue;
         cq_model *t = n->target;
         bool present = true;
         const char *key = NULL;
         if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
-            return oom(s->db);
+            return cq__db_oom(s->db);
         if (!present)
             continue; /* no row joined (LEFT OUTER): nor any below it */
         long slot = key ? keymap_get(&s->km, key) : -1;
@@ -1602,7 +1623,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                 }
             }
             if (bad)
-                return oom(s->db);
+                return cq__db_oom(s->db);
             made = true;
         }
         int rc = n->a->type == CQ_BELONGS_TO_MANY ? sj_through(s, child, n) : CQ_OK;
@@ -1629,7 +1650,7 @@ int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool
     if (!st || keymap_init(&st->s.km, 0) != 0) {
         cq__inc_sj_end(st);
         *out = NULL;
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     st->s.d = cq_db_dialect(m->db);
     st->s.db = m->db;
@@ -1652,7 +1673,7 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     bool present = false;
     const char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
     if (!key)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     long slot = keymap_get(&s->km, key);
     cq_instance *inst = NULL;
     if (slot >= 0) {
@@ -1660,14 +1681,14 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     } else {
         char *copy = cq__strdup(key);
         if (!copy)
-            return oom(m->db);
+            return cq__db_oom(m->db);
         inst = sj_build(s, m, st->sel, st->hidden, 0);
         if (!inst || cq__rows_push(st->rows, inst) != 0) {
             cq__free(copy);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         if (keymap_set(&s->km, copy, st->rows->n - 1) != 0)
-            return oom(m->db);
+            return cq__db_oom(m->db);
     }
     return sj_read_nodes(s, inst, st->p, slot < 0);
 }
@@ -1713,10 +1734,10 @@ static int load_separate(cq__inc_plan *p, cq_instance **parents, size_t np, cq_t
         for (size_t k = 0; rc == CQ_OK && k < np; k++) {
             cq__included *inc = included_for(parents[k], n);
             if (inc && inc->one && sj_keep(&kids, &nk, &cap, inc->one) != 0)
-                rc = oom(n->target->db);
+                rc = cq__db_oom(n->target->db);
             for (size_t j = 0; rc == CQ_OK && inc && inc->rows && j < inc->rows->n; j++)
                 if (sj_keep(&kids, &nk, &cap, inc->rows->items[j]) != 0)
-                    rc = oom(n->target->db);
+                    rc = cq__db_oom(n->target->db);
         }
         if (rc == CQ_OK && nk)
             rc = load_separate(&n->children, kids, nk, txn);

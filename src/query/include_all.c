@@ -30,11 +30,6 @@ typedef struct used_stack {
     size_t n, cap;
 } used_stack;
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static void xlist_free(xlist *l);
 
 static void xnode_free(xnode *x)
@@ -157,12 +152,12 @@ static int add_all(cq_model *parent, const cq_include *user, xlist *nodes, const
         if (on_path)
             continue;
         if (cq__grow((void **)&used->v, &used->cap, used->n + 1, sizeof *used->v) != 0)
-            return oom(db);
+            return cq__db_oom(db);
         used->v[used->n++] = parent;
         xnode *x = cq__calloc(1, sizeof *x);
         if (!x || xlist_push(nodes, x) != 0) {
             cq__free(x);
-            return oom(db);
+            return cq__db_oom(db);
         }
         x->e = *all;
         x->e.all = false;
@@ -212,7 +207,7 @@ static int expand(cq_include **out, cq_model *m, const cq_include *user, xlist *
         xnode *x = cq__calloc(1, sizeof *x);
         if (!x || xlist_push(&res, x) != 0) {
             cq__free(x);
-            rc = oom(db);
+            rc = cq__db_oom(db);
             break;
         }
         x->e = *e;
@@ -222,7 +217,7 @@ static int expand(cq_include **out, cq_model *m, const cq_include *user, xlist *
     }
     for (size_t i = 0; rc == CQ_OK && added && i < added->n; i++) {
         if (xlist_push(&res, added->v[i]) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         else
             added->v[i] = NULL;
     }
@@ -238,7 +233,7 @@ static int expand(cq_include **out, cq_model *m, const cq_include *user, xlist *
     cq__free(used.v);
     cq_include *list = rc == CQ_OK ? cq__calloc(res.n + 1, sizeof *list) : NULL;
     if (rc == CQ_OK && !list)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < res.n; i++) {
         xnode *x = res.v[i];
         list[i] = x->e;

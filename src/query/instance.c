@@ -14,9 +14,13 @@
 #include "sql/sql.h"
 #include "query/instance.h"
 
-static int oom(cq_db *db)
+int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
 {
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
+    if (rc == CQ_OK && out)
+        *out = inst;
+    else
+        cq_instance_free(inst);
+    return rc;
 }
 
 cq_instance *cq__instance_alloc(cq_model *m)
@@ -137,7 +141,7 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
     cq__db_clear(m->db);
     cq_instance *inst = cq__instance_alloc(m);
     if (!inst)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     inst->is_new = true;
     /* Sequelize's _initValues: defaults first, then null primary keys, then the values */
     for (size_t i = 0; i < m->nattrs; i++) {
@@ -164,7 +168,7 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
             continue;
         if (!d) {
             cq_instance_free(inst);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         store(inst, i, d, true);
     }
@@ -311,7 +315,7 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     if ((upd && !u) || (cre && !c)) {
         cq_value_free(u);
         cq_value_free(c);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     /* Sequelize sets updatedAt first, then createdAt when it has none */
     if (upd) {
@@ -343,7 +347,7 @@ static int advance_sequences(cq_model *m, const bool *explicit)
                               cq_value_text(m->attrs[i].field) };
         int rc = sql && args[0] && args[1]
                      ? cq__session_exec(&db->s, sql, (const cq_value *const *)args, 2, NULL)
-                     : oom(db);
+                     : cq__db_oom(db);
         cq__free(sql);
         cq__free(quoted);
         cq_value_free(args[0]);
@@ -352,14 +356,6 @@ static int advance_sequences(cq_model *m, const bool *explicit)
             return rc;
     }
     return CQ_OK;
-}
-
-static bool name_in(const char *const *names, const char *name)
-{
-    for (; names && *names; names++)
-        if (strcmp(*names, name) == 0)
-            return true;
-    return false;
 }
 
 /* The conflict target Sequelize picks for an upsert: the first unique key (a unique
@@ -387,7 +383,7 @@ static int upsert_target(cq__stmt *st, const cq_model *m, const bool *upd)
         }
         for (size_t x = 0; x < m->nindexes; x++) {
             const cq__index *ix = &m->indexes[x];
-            if (!ix->unique || !name_in((const char *const *)ix->fields, a->field))
+            if (!ix->unique || !cq__str_in((const char *const *)ix->fields, a->field))
                 continue;
             for (size_t f = 0; f < ix->nfields; f++)
                 if (cq__stmt_add_conflict(st, ix->fields[f]) != 0)
@@ -443,7 +439,7 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
         return CQ_OK;
     bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     if (!upd)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     int rc = CQ_OK;
     for (const char *const *f = opts->update_on_duplicate; rc == CQ_OK && *f; f++) {
         long i = cq__model_attr_index(m, *f);
@@ -453,10 +449,10 @@ static int dup_opts(cq__stmt *st, const cq_model *m, const cq_write_opts *opts)
                              "(updateOnDuplicate)",
                              m->name, *f);
         else if (!upd[i] && (upd[i] = true, cq__stmt_add_upd(st, m->attrs[i].field) != 0))
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc == CQ_OK && bulk_target(st, m) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     cq__free(upd);
     return rc;
 }
@@ -466,25 +462,15 @@ static bool dup_opts_set(const cq_write_opts *opts)
     return opts && (opts->ignore_duplicates || opts->update_on_duplicate);
 }
 
-/* The INSERT of a built instance, validated (or not) and its before hooks run. */
-int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
+/* The INSERT statement of one instance: the values set (explicit[i] marks them), the
+ * primary key returned, the duplicate handling of opts. */
+static int insert_stmt(cq__stmt **out, bool *explicit, cq_instance *inst, const cq_write_opts *opts)
 {
     cq_model *m = inst->model;
-    cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
-    int rc = check_not_null(inst, true, opts);
-    if (rc != CQ_OK)
-        return rc;
-    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
-        return rc;
-    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    cq_dialect d = cq_db_dialect(m->db);
+    cq__stmt *st = *out = cq__stmt_new(CQ__ST_INSERT, m->table);
     if (!st)
-        return oom(db);
-    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
-    if (!explicit) {
-        cq__stmt_free(st);
-        return oom(db);
-    }
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
@@ -494,69 +480,79 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
             continue;
         explicit[i] = true;
         if (cq__stmt_add_icol(st, a->field) != 0 ||
-            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0) {
-            cq__stmt_free(st);
-            cq__free(explicit);
-            return oom(db);
-        }
+            cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0)
+            return cq__db_oom(m->db);
     }
     for (size_t k = 0; k < m->npk; k++)
-        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0) {
-            cq__stmt_free(st);
-            cq__free(explicit);
-            return oom(db);
-        }
-    if ((rc = dup_opts(st, m, opts)) != CQ_OK) {
-        cq__stmt_free(st);
-        cq__free(explicit);
-        return rc;
-    }
-    cq__result res = { 0 };
-    rc = cq__db_exec_stmt(db, st, &res);
-    cq__stmt_free(st);
-    if (rc != CQ_OK) {
-        cq__free(explicit);
-        cq__write_error_context(m, inst->values, rc);
-        return rc;
-    }
-    rc = advance_sequences(m, explicit);
-    cq__free(explicit);
-    if (rc != CQ_OK) {
-        cq__result_free(&res);
-        return rc;
-    }
-    /* fill generated keys: RETURNING row (PostgreSQL) or the last rowid */
+        if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
+            return cq__db_oom(m->db);
+    return dup_opts(st, m, opts);
+}
+
+/* Fills the generated keys of a written row: the RETURNING row (PostgreSQL) or the last
+ * rowid. On OOM the row is written but its key cannot be kept: the caller's transaction
+ * (nested create, accessors) rolls it back. */
+static int take_generated_keys(cq_instance *inst, cq__result *res, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
         if (!cq_value_is_null(inst->values[i]))
             continue;
         cq_value *v = NULL;
-        if (res.nrows == 1 && k < res.ncols) {
-            v = res.cells[k];
-            res.cells[k] = NULL;
-        } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res.changes == 1)) {
+        if (res->nrows == 1 && k < res->ncols) {
+            v = res->cells[k];
+            res->cells[k] = NULL;
+        } else if (m->attrs[i].auto_increment && (!dup_opts_set(opts) || res->changes == 1)) {
             /* a skipped row has no key of its own to report */
-            if (!(v = cq_value_int(res.last_insert_id))) {
-                /* the row is written but its key cannot be kept: the caller's transaction
-                 * (nested create, accessors) rolls it back */
-                cq__result_free(&res);
-                return oom(db);
-            }
+            if (!(v = cq_value_int(res->last_insert_id)))
+                return cq__db_oom(m->db);
         }
         if (v) {
             cq_value *conv = cq__attr_from_db(&m->attrs[i], v, d);
-            if (!conv) {
-                cq__result_free(&res);
-                return oom(db);
-            }
+            if (!conv)
+                return cq__db_oom(m->db);
             store(inst, i, conv, false);
         }
     }
+    return CQ_OK;
+}
+
+/* The INSERT of a built instance, validated (or not) and its before hooks run. */
+int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    int rc = check_not_null(inst, true, opts);
+    if (rc != CQ_OK)
+        return rc;
+    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+        return rc;
+    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
+    if (!explicit)
+        return cq__db_oom(db);
+    cq__stmt *st = NULL;
+    rc = insert_stmt(&st, explicit, inst, opts);
+    cq__result res = { 0 };
+    if (rc == CQ_OK) {
+        rc = cq__db_exec_stmt(db, st, &res);
+        if (rc != CQ_OK)
+            cq__write_error_context(m, inst->values, rc);
+    }
+    cq__stmt_free(st);
+    if (rc == CQ_OK)
+        rc = advance_sequences(m, explicit);
+    cq__free(explicit);
+    if (rc == CQ_OK)
+        rc = take_generated_keys(inst, &res, opts);
     cq__result_free(&res);
+    if (rc != CQ_OK)
+        return rc;
     /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
     for (size_t i = 0; i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-            return oom(db);
+            return cq__db_oom(db);
     inst->is_new = false;
     memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
     cq__instance_vchanged_clear(inst);
@@ -584,20 +580,20 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     cq_dialect d = cq_db_dialect(db);
     bool *upd = cq__calloc(m->nattrs + 1, sizeof *upd);
     cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
-    int rc = upd && st ? CQ_OK : oom(db);
+    int rc = upd && st ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
         given[i] = true;
-        upd[i] =
-            (long)i != m->created_at &&
-            (!opts || !opts->fields || name_in(opts->fields, a->name) || (long)i == m->updated_at);
+        upd[i] = (long)i != m->created_at &&
+                 (!opts || !opts->fields || cq__str_in(opts->fields, a->name) ||
+                  (long)i == m->updated_at);
         if (cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0 ||
             (upd[i] && cq__stmt_add_upd(st, a->field) != 0))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc == CQ_OK && opts && opts->conflict_fields) {
         for (const char *const *f = opts->conflict_fields; rc == CQ_OK && *f; f++) {
@@ -607,21 +603,55 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
                                  "upsert: model \"%s\" has no attribute \"%s\" (conflict_fields)",
                                  m->name, *f);
             else if (cq__stmt_add_conflict(st, m->attrs[i].field) != 0)
-                rc = oom(db);
+                rc = cq__db_oom(db);
         }
     } else if (rc == CQ_OK && upsert_target(st, m, upd) != 0) {
-        rc = oom(db);
+        rc = cq__db_oom(db);
     }
     bool returning = (!opts || opts->returning != CQ_OFF) && cq__sql_dialect_of(d)->has_returning;
     for (size_t i = 0; rc == CQ_OK && returning && i < m->nattrs; i++)
         if (cq__stmt_add_returning(st, m->attrs[i].field) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     cq__free(upd);
     if (rc != CQ_OK) {
         cq__stmt_free(st);
         return rc;
     }
     *out = st;
+    return CQ_OK;
+}
+
+/* The upserted row read back into inst: the row as stored (RETURNING), else the generated
+ * key; MySQL tells in *created_out whether the row is new. On OOM the row is written: a
+ * caller's transaction rolls it back. */
+static int upsert_read_back(cq_instance *inst, cq__result *res, int *created_out)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    if (res->nrows == 1 && res->ncols == m->nattrs) {
+        for (size_t i = 0; i < m->nattrs; i++) {
+            cq_value *v = res->cells[i];
+            res->cells[i] = NULL;
+            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
+            if (v && !conv)
+                return cq__db_oom(m->db);
+            store(inst, i, conv, false);
+        }
+        return CQ_OK;
+    }
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
+            res->last_insert_id > 0) {
+            cq_value *key = cq_value_int(res->last_insert_id);
+            if (!key)
+                return cq__db_oom(m->db);
+            store(inst, i, key, false);
+        }
+    }
+    /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
+    if (cq__sql_dialect_of(d)->upsert_counts_changes && created_out)
+        *created_out = res->changes == 1;
     return CQ_OK;
 }
 
@@ -635,13 +665,9 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (!m)
         return CQ_EINVALID;
     cq_db *db = m->db;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    cq_dialect d = cq_db_dialect(db);
+    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
     /* v6 Model.upsert: validation (and its hooks), beforeUpsert, the statement, afterUpsert */
@@ -660,7 +686,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     bool *given = cq__calloc(m->nattrs + 1, sizeof *given);
     cq__stmt *st = NULL;
-    rc = given ? upsert_stmt(&st, inst, given, opts) : oom(db);
+    rc = given ? upsert_stmt(&st, inst, given, opts) : cq__db_oom(db);
     cq__result res = { 0 };
     if (rc == CQ_OK) {
         rc = cq__db_exec_stmt(db, st, &res);
@@ -669,36 +695,11 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     }
     if (rc == CQ_OK)
         rc = advance_sequences(m, given);
-    if (rc == CQ_OK && res.nrows == 1 && res.ncols == m->nattrs) {
-        /* the row as stored (RETURNING) */
-        for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            cq_value *v = res.cells[i];
-            res.cells[i] = NULL;
-            cq_value *conv = v ? cq__attr_from_db(&m->attrs[i], v, d) : NULL;
-            if (v && !conv)
-                rc = oom(db); /* the row is written: a caller's transaction rolls it back */
-            else
-                store(inst, i, conv, false);
-        }
-    } else if (rc == CQ_OK) {
-        for (size_t k = 0; rc == CQ_OK && k < m->npk; k++) {
-            size_t i = m->pk[k];
-            if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
-                res.last_insert_id > 0) {
-                cq_value *key = cq_value_int(res.last_insert_id);
-                if (!key)
-                    rc = oom(db);
-                else
-                    store(inst, i, key, false);
-            }
-        }
-        /* MySQL counts 1 for a new row, 2 for an updated one, 0 for one left as it was */
-        if (cq__sql_dialect_of(d)->upsert_counts_changes && created_out)
-            *created_out = res.changes == 1;
-    }
+    if (rc == CQ_OK)
+        rc = upsert_read_back(inst, &res, created_out);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     cq__result_free(&res);
     cq__stmt_free(st);
     cq__free(given);
@@ -727,10 +728,10 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
     cq_model *m = insts[0]->model;
     cq_dialect d = cq_db_dialect(m->db);
     cq__stmt *st = *out = cq__stmt_new(CQ__ST_INSERT, m->table);
-    int rc = st ? CQ_OK : oom(m->db);
+    int rc = st ? CQ_OK : cq__db_oom(m->db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
         if (used[i] && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             if (!used[i])
@@ -738,7 +739,7 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
             const cq_value *v = insts[r]->values[i];
             cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
             if (cq__stmt_add_ival(st, dbv) != 0)
-                rc = oom(m->db);
+                rc = cq__db_oom(m->db);
         }
     return rc;
 }
@@ -753,13 +754,68 @@ static int64_t generated_key(cq_dialect d, const cq__result *res, size_t n, size
                : res->last_insert_id - (int64_t)n + 1 + (int64_t)r;
 }
 
+/* Before a multi-row INSERT: each row checked for nulls and its timestamps set; used[i]
+ * marks the attributes any row gives a value. */
+static int rows_prepare(bool *used, cq_instance **insts, size_t n, const cq_write_opts *opts)
+{
+    cq_model *m = insts[0]->model;
+    for (size_t r = 0; r < n; r++) {
+        int rc = check_not_null(insts[r], true, opts);
+        if (rc == CQ_OK)
+            rc = touch_timestamps(insts[r], true);
+        if (rc != CQ_OK)
+            return rc;
+        for (size_t i = 0; i < m->nattrs; i++) {
+            const cq__attr *a = &m->attrs[i];
+            const cq_value *v = insts[r]->values[i];
+            if (!v || (a->auto_increment && cq_value_is_null(v)))
+                continue;
+            if (field_selected(opts, a->name) || (long)i == m->created_at ||
+                (long)i == m->updated_at)
+                used[i] = true;
+        }
+    }
+    return CQ_OK;
+}
+
+/* Row r of n written by one INSERT: its generated keys taken from res (the RETURNING rows,
+ * or counted from the last rowid; skipped or updated rows break that run), every attribute
+ * present, nothing changed. */
+static int row_written(cq_instance *inst, size_t r, size_t n, cq__result *res,
+                       const cq_write_opts *opts)
+{
+    cq_model *m = inst->model;
+    cq_dialect d = cq_db_dialect(m->db);
+    int rc = CQ_OK;
+    for (size_t k = 0; k < m->npk; k++) {
+        size_t i = m->pk[k];
+        if (inst->values[i] && !cq_value_is_null(inst->values[i]))
+            continue;
+        cq_value *v = NULL;
+        if (res->nrows == n && k < res->ncols) {
+            v = res->cells[r * res->ncols + k];
+            res->cells[r * res->ncols + k] = NULL;
+        } else if (m->attrs[i].auto_increment && !dup_opts_set(opts)) {
+            v = cq_value_int(generated_key(d, res, n, r));
+        }
+        if (v)
+            store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
+    }
+    for (size_t i = 0; i < m->nattrs; i++)
+        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+            rc = cq__db_oom(m->db);
+    inst->is_new = false;
+    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    cq__instance_vchanged_clear(inst);
+    return rc;
+}
+
 int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *opts)
 {
     if (n == 0)
         return CQ_OK;
     cq_model *m = insts[0]->model;
     cq_db *db = m->db;
-    cq_dialect d = cq_db_dialect(db);
     /* generated keys are known per row only when every row or no row gives its key: a mix
      * is written row by row (the caller's transaction keeps it atomic) */
     size_t gen = 0;
@@ -782,30 +838,14 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     }
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
     if (!used)
-        return oom(db);
-    int rc = CQ_OK;
-    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-        rc = check_not_null(insts[r], true, opts);
-        if (rc == CQ_OK)
-            rc = touch_timestamps(insts[r], true);
-        if (rc != CQ_OK)
-            break;
-        for (size_t i = 0; i < m->nattrs; i++) {
-            const cq__attr *a = &m->attrs[i];
-            const cq_value *v = insts[r]->values[i];
-            if (!v || (a->auto_increment && cq_value_is_null(v)))
-                continue;
-            if (field_selected(opts, a->name) || (long)i == m->created_at ||
-                (long)i == m->updated_at)
-                used[i] = true;
-        }
-    }
+        return cq__db_oom(db);
+    int rc = rows_prepare(used, insts, n, opts);
     cq__stmt *st = NULL;
     if (rc == CQ_OK)
         rc = multi_insert(&st, insts, n, used);
     for (size_t k = 0; rc == CQ_OK && k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = dup_opts(st, m, opts);
     cq__result res = { 0 };
@@ -822,31 +862,8 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     if (rc == CQ_OK)
         rc = advance_sequences(m, used);
     cq__free(used);
-    for (size_t r = 0; rc == CQ_OK && r < n; r++) {
-        cq_instance *inst = insts[r];
-        for (size_t k = 0; k < m->npk; k++) {
-            size_t i = m->pk[k];
-            if (inst->values[i] && !cq_value_is_null(inst->values[i]))
-                continue;
-            cq_value *v = NULL;
-            if (res.nrows == n && k < res.ncols) {
-                v = res.cells[r * res.ncols + k];
-                res.cells[r * res.ncols + k] = NULL;
-            } else if (m->attrs[i].auto_increment && !dup_opts_set(opts)) {
-                /* (skipped or updated rows break the run of generated keys) */
-                v = cq_value_int(generated_key(d, &res, n, r));
-            }
-            if (v)
-                store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
-        }
-        for (size_t i = 0; i < m->nattrs; i++)
-            if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
-                rc = oom(db);
-        inst->is_new = false;
-        memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
-        cq__instance_vchanged_clear(inst);
-        cq__instance_vchanged_clear(inst);
-    }
+    for (size_t r = 0; rc == CQ_OK && r < n; r++)
+        rc = row_written(insts[r], r, n, &res, opts);
     cq__result_free(&res);
     return rc;
 }
@@ -859,7 +876,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
         return CQ_OK;
     cq_instance **insts = cq__calloc(n, sizeof *insts);
     bool *used = cq__calloc(m->nattrs + 1, sizeof *used);
-    int rc = insts && used ? CQ_OK : oom(db);
+    int rc = insts && used ? CQ_OK : cq__db_oom(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
         rc = cq_model_build(&insts[r], m, cq_value_array_get(rows, r));
     /* v6 writes join rows with the join model's bulkCreate: its bulk hooks run */
@@ -917,7 +934,7 @@ static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
         if (!next || cq__stmt_add_icol(st, a->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(a, next, d)) != 0) {
             cq_value_free(next);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
         *bumped_out = next;
     }
@@ -931,7 +948,7 @@ static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
             cq_value_free(*bumped_out);
             *bumped_out = NULL;
         }
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     return CQ_OK;
 }
@@ -960,7 +977,7 @@ static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
     cq_model *m = inst->model;
     bool *before = cq__calloc(m->nattrs + 1, sizeof *before);
     if (!before)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
     cq_hook_ctx ctx = { .instance = inst };
     int rc = cq__hooks_run(m, CQ__H_BEFORE_UPDATE, &ctx, NULL);
@@ -970,7 +987,8 @@ static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
         for (size_t i = 0; hook_changed && i < m->nattrs; i++)
             if (inst->changed[i] && !before[i])
                 hook_changed[n++] = m->attrs[i].name;
-        rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL) : oom(m->db);
+        rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL)
+                          : cq__db_oom(m->db);
         cq__free(hook_changed);
     }
     cq__free(before);
@@ -994,7 +1012,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
-        return oom(db);
+        return cq__db_oom(db);
     for (size_t i = 0; i < m->nattrs; i++) {
         if (!inst->changed[i] || (long)i == m->version_attr)
             continue;
@@ -1004,7 +1022,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
             cq__stmt_add_ival(
                 st, cq__attr_to_db(&m->attrs[i], inst->values[i], cq_db_dialect(db))) != 0) {
             cq__stmt_free(st);
-            return oom(db);
+            return cq__db_oom(db);
         }
     }
     cq__expr *where = NULL;
@@ -1013,7 +1031,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK && (rc = exec_versioned(m, st)) != CQ_OK && rc != CQ_ESTALE)
         cq__write_error_context(m, inst->values, rc);
     cq__stmt_free(st);
@@ -1039,12 +1057,9 @@ int cq_instance_save(cq_instance *inst, const cq_write_opts *opts)
 {
     if (!inst)
         return CQ_EINVALID;
-    cq__db_clear(inst->model->db);
-    {
-        int trc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(inst->model->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     return inst->is_new ? do_insert(inst, opts) : do_update(inst, opts);
 }
 
@@ -1058,15 +1073,7 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
     if (rc != CQ_OK)
         return rc;
     rc = do_insert(inst, opts);
-    if (rc != CQ_OK) {
-        cq_instance_free(inst);
-        return rc;
-    }
-    if (out)
-        *out = inst;
-    else
-        cq_instance_free(inst);
-    return CQ_OK;
+    return cq__instance_hand_out(out, inst, rc);
 }
 
 /* v6's instance.update without `fields` saves only what this call changed: the keys of
@@ -1079,7 +1086,7 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     size_t n = m->nattrs + m->nvirtual;
     bool *before = cq__calloc(n + 1, sizeof *before);
     if (!before)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
     if (inst->vchanged)
         memcpy(before + m->nattrs, inst->vchanged, m->nvirtual * sizeof *before);
@@ -1132,15 +1139,15 @@ static int soft_write(cq_instance *inst, bool deleting)
     cq__now_iso(now);
     cq_value *v = deleting ? cq_value_text(now) : cq_value_null();
     if (!v)
-        return oom(db);
+        return cq__db_oom(db);
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     cq_value *dbv = cq__attr_to_db(&m->attrs[di], v, cq_db_dialect(db));
-    int rc = st && dbv ? CQ_OK : oom(db);
+    int rc = st && dbv ? CQ_OK : cq__db_oom(db);
     if (rc == CQ_OK && cq__stmt_add_icol(st, m->attrs[di].field) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK) {
         if (cq__stmt_add_ival(st, dbv) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
         dbv = NULL; /* taken by the statement */
     }
     cq_value *upd = NULL;
@@ -1149,7 +1156,7 @@ static int soft_write(cq_instance *inst, bool deleting)
         upd = cq_value_text(now);
         if (!upd || cq__stmt_add_icol(st, ua->field) != 0 ||
             cq__stmt_add_ival(st, cq__attr_to_db(ua, upd, cq_db_dialect(db))) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     cq__expr *where = NULL;
     cq_value *bumped = NULL;
@@ -1158,7 +1165,7 @@ static int soft_write(cq_instance *inst, bool deleting)
     if (rc == CQ_OK && (rc = lock_version(&bumped, st, where, inst, true)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(db);
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = exec_versioned(m, st);
     cq__stmt_free(st);
@@ -1217,34 +1224,38 @@ static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, m->table);
     if (!st)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     cq__expr *where = NULL;
     rc = cq__where_pk(&where, inst, NULL);
     /* v6 adds `AND version = <old>` but does not check that a row was deleted */
     if (rc == CQ_OK && (rc = lock_version(NULL, st, where, inst, false)) != CQ_OK)
         cq__expr_free(where);
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
-        rc = oom(m->db);
+        rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt(m->db, st, NULL);
     cq__stmt_free(st);
     return rc;
 }
 
-int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+int cq__instance_enter(cq_instance *inst, const cq_txn *t, const char *verb)
 {
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    if (inst->is_new)
-        return cq__db_fail(m->db, CQ_EINVALID, "cannot destroy an unsaved instance of \"%s\"",
-                           m->name);
+    int rc = cq__db_enter(m->db, t);
+    if (rc == CQ_OK && inst->is_new)
+        rc = cq__db_fail(m->db, CQ_EINVALID, "cannot %s an unsaved instance of \"%s\"", verb,
+                         m->name);
+    return rc;
+}
+
+int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
+{
+    int trc = cq__instance_enter(inst, opts ? opts->transaction : NULL, "destroy");
+    if (trc != CQ_OK)
+        return trc;
+    cq_model *m = inst->model;
     cq_hook_ctx ctx = { .instance = inst };
     int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_DESTROY, &ctx, NULL) : CQ_OK;
     if (rc == CQ_OK)
@@ -1261,12 +1272,9 @@ int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
     if (!inst)
         return CQ_EINVALID;
     cq_model *m = inst->model;
-    cq__db_clear(m->db);
-    {
-        int trc = cq__txn_check(m->db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     if (inst->is_new)
@@ -1466,7 +1474,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
         }
     }
     if (!o)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     *out = o;
     return CQ_OK;
 }
@@ -1475,7 +1483,7 @@ int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 {
     cq_model *m = inst->model;
     if (!inst->hidden && !(inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden)))
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         bool keep = false;
         for (const char *const *s = shown; s && *s; s++)

@@ -7,6 +7,12 @@
 #include "model/model.h"
 
 cq_instance *cq__instance_alloc(cq_model *m);
+/* The end of a call that made `inst`: on CQ_OK it goes to *out (freed when `out` is NULL),
+ * else it is freed; returns `rc`. */
+int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc);
+/* cq__db_enter() for a call that needs `inst` saved: CQ_EINVALID for NULL, and with "cannot
+ * <verb> an unsaved instance" when it was never saved. */
+int cq__instance_enter(cq_instance *inst, const cq_txn *t, const char *verb);
 /* create / bulkCreate without nested includes (the public functions live in assoc_create.c,
  * which adds creating with associations on top). */
 int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *values,

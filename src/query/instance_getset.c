@@ -8,21 +8,16 @@
 #include "model/model.h"
 #include "query/instance.h"
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
 {
     cq_model *m = inst->model;
     if (!v)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     if ((!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) ||
         (!inst->vchanged &&
          !(inst->vchanged = cq__calloc(m->nvirtual + 1, sizeof *inst->vchanged)))) {
         cq_value_free(v);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     cq_value_free(inst->vvalues[x->vindex]);
     inst->vvalues[x->vindex] = v;
@@ -87,13 +82,13 @@ int cq_instance_get_value(cq_value **out, const cq_instance *inst, const char *a
             return rc;
         }
         if (!v && !(v = cq_value_null()))
-            return oom(m->db);
+            return cq__db_oom(m->db);
         *out = v;
         return CQ_OK;
     }
     const cq_value *v = cq_instance_get_data_value(inst, attr);
     *out = v ? cq_value_copy(v) : cq_value_null();
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
@@ -102,7 +97,7 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
     if (!m->nvirtual || !attributes)
         return CQ_OK;
     if (!inst->vhidden && !(inst->vhidden = cq__calloc(m->nvirtual + 1, sizeof *inst->vhidden)))
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nacc; i++) {
         if (!m->acc[i].is_virtual)
             continue;
@@ -125,7 +120,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
     *out = NULL;
     cq_model *m = inst->model;
     cq_value *o = cq_value_object();
-    int rc = o ? CQ_OK : oom(m->db);
+    int rc = o ? CQ_OK : cq__db_oom(m->db);
     /* v6 get({plain}): the keys of the custom getters first, in definition order (an
      * attribute that was not read, or a VIRTUAL one a find's `attributes` left out, is
      * skipped), then every other value */
@@ -139,14 +134,14 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
         cq_value *v = NULL;
         rc = cq_instance_get_value(&v, inst, x->name, NULL);
         if (rc == CQ_OK && cq_value_object_set(o, x->name, v) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__accessor *x = cq__accessor_find(m, m->attrs[i].name);
         if (!shown(inst, i) || cq__accessor_has_get(x))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {
         const cq__accessor *x = &m->acc[k];
@@ -154,7 +149,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
                                 ? inst->vvalues[x->vindex]
                                 : NULL;
         if (v && cq_value_object_set(o, x->name, cq_value_copy(v)) != CQ_OK)
-            rc = oom(m->db);
+            rc = cq__db_oom(m->db);
     }
     if (rc != CQ_OK) {
         cq_value_free(o);

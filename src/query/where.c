@@ -15,11 +15,6 @@ typedef struct wctx {
     bool literals; /* `$where` expressions may hold {"$literal": sql} */
 } wctx;
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 /* A bound value for attribute `a`: checked against the type and put in storage form. */
 static int param_for(cq__expr **out, wctx *w, const cq__attr *a, const cq_value *v)
 {
@@ -31,7 +26,7 @@ static int param_for(cq__expr **out, wctx *w, const cq__attr *a, const cq_value 
     cq_value *stored = cq__attr_to_db(a, checked, cq_db_dialect(w->m->db));
     cq_value_free(checked);
     *out = cq__expr_param(stored);
-    return *out ? CQ_OK : oom(w->m->db);
+    return *out ? CQ_OK : cq__db_oom(w->m->db);
 }
 
 static cq__expr *col_of(wctx *w, const cq__attr *a)
@@ -53,7 +48,7 @@ static int build_nested(cq__expr **out, wctx *w, const cq_value *v, cq__expr_kin
                            op);
     cq__expr *e = cq__expr_new(join);
     if (!e)
-        return oom(w->m->db);
+        return cq__db_oom(w->m->db);
     for (size_t i = 0; i < cq_value_size(v); i++) {
         cq__expr *kid = NULL;
         int rc = build_object(&kid, w, cq_value_array_get(v, i), CQ__EX_AND);
@@ -65,7 +60,7 @@ static int build_nested(cq__expr **out, wctx *w, const cq_value *v, cq__expr_kin
             kid = cq__expr_new(CQ__EX_AND);
         if (cq__expr_add(e, kid) != 0) {
             cq__expr_free(e);
-            return oom(w->m->db);
+            return cq__db_oom(w->m->db);
         }
     }
     *out = e;
@@ -130,7 +125,7 @@ static int param_of(cq__expr **out, wctx *w, const target *t, const cq_value *v)
     if (!t->jpath && !t->bare && !t->expr)
         return param_for(out, w, t->a, v);
     *out = cq__expr_param(cq_value_copy(v));
-    return *out ? CQ_OK : oom(w->m->db);
+    return *out ? CQ_OK : cq__db_oom(w->m->db);
 }
 
 static const struct {
@@ -195,7 +190,7 @@ static int col_ref(cq__expr **out, wctx *w, const cq_value *v)
     const char *dot = strrchr(name, '.');
     if (!dot) {
         *out = cq__expr_col(NULL, name);
-        return *out ? CQ_OK : oom(db);
+        return *out ? CQ_OK : cq__db_oom(db);
     }
     if (dot == name || !dot[1])
         return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\": bad $col name \"%s\"",
@@ -209,7 +204,7 @@ static int col_ref(cq__expr **out, wctx *w, const cq_value *v)
     }
     *out = b.oom ? NULL : cq__expr_col(b.data, dot + 1);
     cq__free(b.data);
-    return *out ? CQ_OK : oom(db);
+    return *out ? CQ_OK : cq__db_oom(db);
 }
 
 /* The right-hand side of a comparison given as an object: {$col: name}, {$any: [..]} or
@@ -245,11 +240,11 @@ static int build_any(cq__expr **out, wctx *w, const target *t, const char *sql, 
                            w->m->name, kind, t->a->name);
     if (cq_value_size(list) == 0) {
         *out = cq__expr_new(any ? CQ__EX_OR : CQ__EX_AND);
-        return *out ? CQ_OK : oom(db);
+        return *out ? CQ_OK : cq__db_oom(db);
     }
     cq__expr *arr = cq__expr_new(CQ__EX_ANY);
     if (!arr)
-        return oom(db);
+        return cq__db_oom(db);
     arr->op = any ? "ANY" : "ALL";
     if (!t->jpath)
         arr->elem_type = (int)t->a->type;
@@ -258,11 +253,11 @@ static int build_any(cq__expr **out, wctx *w, const target *t, const char *sql, 
         int rc = param_of(&p, w, t, cq_value_array_get(list, i));
         if (rc != CQ_OK || cq__expr_add(arr, p) != 0) {
             cq__expr_free(arr);
-            return rc != CQ_OK ? rc : oom(db);
+            return rc != CQ_OK ? rc : cq__db_oom(db);
         }
     }
     *out = cq__expr_cmp(lhs_of(w, t, list), sql, arr);
-    return *out ? CQ_OK : oom(db);
+    return *out ? CQ_OK : cq__db_oom(db);
 }
 
 static int build_cmp(cq__expr **out, wctx *w, const target *t, const char *op, const char *sql,
@@ -296,13 +291,13 @@ static int build_cmp(cq__expr **out, wctx *w, const target *t, const char *op, c
                          w->m->name, op, t->a->name);
     else if (is_text_op(sql)) {
         p = cq__expr_param(cq_value_copy(v));
-        rc = p ? CQ_OK : oom(db);
+        rc = p ? CQ_OK : cq__db_oom(db);
     } else
         rc = param_of(&p, w, t, v);
     if (rc != CQ_OK)
         return rc;
     *out = cq__expr_cmp(lhs_of(w, t, v), sql, p);
-    return *out ? CQ_OK : oom(db);
+    return *out ? CQ_OK : cq__db_oom(db);
 }
 
 static int build_like(cq__expr **out, wctx *w, const target *t, const char *op, size_t k,
@@ -320,9 +315,9 @@ static int build_like(cq__expr **out, wctx *w, const target *t, const char *op, 
     cq__expr *p = b.oom ? NULL : cq__expr_param(cq_value_text_n(b.data, b.len));
     cq__free(b.data);
     if (!p)
-        return oom(db);
+        return cq__db_oom(db);
     *out = cq__expr_cmp(lhs_of(w, t, v), "LIKE", p);
-    return *out ? CQ_OK : oom(db);
+    return *out ? CQ_OK : cq__db_oom(db);
 }
 
 /* kids[0] [NOT] IN (...) or [NOT] BETWEEN, with each element bound for the target. */
@@ -333,7 +328,7 @@ static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind ki
     cq__expr *e = cq__expr_new(kind);
     if (!e || cq__expr_add(e, lhs_of(w, t, v)) != 0) {
         cq__expr_free(e);
-        return oom(db);
+        return cq__db_oom(db);
     }
     e->negate = negate;
     for (size_t i = 0; i < cq_value_size(v); i++) {
@@ -341,7 +336,7 @@ static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind ki
         int rc = param_of(&p, w, t, cq_value_array_get(v, i));
         if (rc != CQ_OK || cq__expr_add(e, p) != 0) {
             cq__expr_free(e);
-            return rc != CQ_OK ? rc : oom(db);
+            return rc != CQ_OK ? rc : cq__db_oom(db);
         }
     }
     *out = e;
@@ -361,7 +356,7 @@ static int build_op(cq__expr **out, wctx *w, const target *t, const char *op, co
         if (e)
             e->negate = cq__streq(op, "$ne") || cq__streq(op, "$not");
         return e && cq__expr_add(e, lhs_of(w, t, v)) == 0 ? (*out = e, CQ_OK)
-                                                          : (cq__expr_free(e), oom(db));
+                                                          : (cq__expr_free(e), cq__db_oom(db));
     }
     if (cq__streq(op, "$not") || cq__streq(op, "$is"))
         op = cq__streq(op, "$not") ? "$ne" : "$eq";
@@ -371,7 +366,7 @@ static int build_op(cq__expr **out, wctx *w, const target *t, const char *op, co
         if (rc != CQ_OK)
             return rc;
         *out = cq__expr_cmp(lhs_of(w, t, NULL), "=", rhs);
-        return *out ? CQ_OK : oom(db);
+        return *out ? CQ_OK : cq__db_oom(db);
     }
     if (cq__streq(op, "$any") || cq__streq(op, "$all"))
         return build_any(out, w, t, "=", op, v);
@@ -421,7 +416,7 @@ static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *
     cq_db *db = w->m->db;
     cq__expr *e = cq__expr_new(CQ__EX_AND);
     if (!e)
-        return oom(db);
+        return cq__db_oom(db);
     int rc = CQ_OK;
     for (size_t i = 0; i < cq_value_size(obj) && rc == CQ_OK; i++) {
         const char *key = cq_value_object_key(obj, i);
@@ -432,7 +427,7 @@ static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *
         } else if ((rc = json_key_ok(w, t->a, key)) == CQ_OK) {
             cq_value *path = t->jpath ? cq_value_copy(t->jpath) : cq_value_array();
             if (!path || cq_value_array_append(path, cq_value_text(key)) != CQ_OK)
-                rc = oom(db);
+                rc = cq__db_oom(db);
             else {
                 target sub = { t->a, path, NULL, NULL };
                 rc = build_target(&kid, w, &sub, kv);
@@ -440,7 +435,7 @@ static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *
             cq_value_free(path);
         }
         if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     if (rc != CQ_OK) {
         cq__expr_free(e);
@@ -462,13 +457,13 @@ static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value
             return build_json(out, w, t, v);
         cq__expr *e = cq__expr_new(CQ__EX_AND);
         if (!e)
-            return oom(db);
+            return cq__db_oom(db);
         for (size_t i = 0; i < cq_value_size(v); i++) {
             cq__expr *kid = NULL;
             int rc = build_op(&kid, w, t, cq_value_object_key(v, i), cq_value_object_value(v, i));
             if (rc != CQ_OK || cq__expr_add(e, kid) != 0) {
                 cq__expr_free(e);
-                return rc != CQ_OK ? rc : oom(db);
+                return rc != CQ_OK ? rc : cq__db_oom(db);
             }
         }
         *out = e;
@@ -488,7 +483,7 @@ static int build_include_attr(cq__expr **out, wctx *w, const char *key, const cq
     size_t len = strlen(key);
     char *inner = cq__strndup(key + 1, len - 2);
     if (!inner)
-        return oom(db);
+        return cq__db_oom(db);
     char *dot = strrchr(inner, '.');
     if (!dot || dot == inner || !dot[1]) {
         cq__free(inner);
@@ -523,17 +518,17 @@ static int build_attr(cq__expr **out, wctx *w, const char *key, const cq_value *
         /* 'meta.a.b': a path inside the JSON attribute `meta` */
         char *head = cq__strndup(key, (size_t)(dot - key));
         if (!head)
-            return oom(db);
+            return cq__db_oom(db);
         long ji = cq__model_attr_index(w->m, head);
         cq__free(head);
         if (ji >= 0 && is_json(&w->m->attrs[ji])) {
             cq_value *path = cq_value_array();
-            int rc = path ? CQ_OK : oom(db);
+            int rc = path ? CQ_OK : cq__db_oom(db);
             for (const char *p = dot + 1; rc == CQ_OK;) {
                 size_t n = strcspn(p, ".");
                 char *seg = cq__strndup(p, n);
                 if (!seg || cq_value_array_append(path, cq_value_text(seg)) != CQ_OK)
-                    rc = oom(db);
+                    rc = cq__db_oom(db);
                 else
                     rc = json_key_ok(w, &w->m->attrs[ji], seg);
                 cq__free(seg);
@@ -590,7 +585,7 @@ static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_k
         return cq__db_fail(db, CQ_EINVALID, "where on model \"%s\" must be an object", w->m->name);
     cq__expr *e = cq__expr_new(join);
     if (!e)
-        return oom(db);
+        return cq__db_oom(db);
     for (size_t i = 0; i < cq_value_size(obj); i++) {
         const char *key = cq_value_object_key(obj, i);
         const cq_value *v = cq_value_object_value(obj, i);
@@ -608,7 +603,7 @@ static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_k
                 if (!kid || cq__expr_add(kid, inner) != 0) {
                     cq__expr_free(kid);
                     kid = NULL;
-                    rc = oom(db);
+                    rc = cq__db_oom(db);
                 }
             }
         } else if (cq__streq(key, "$where"))
@@ -621,7 +616,7 @@ static int build_object(cq__expr **out, wctx *w, const cq_value *obj, cq__expr_k
         }
         if (cq__expr_add(e, kid) != 0) {
             cq__expr_free(e);
-            return oom(db);
+            return cq__db_oom(db);
         }
     }
     *out = e;
@@ -654,12 +649,12 @@ int cq__where_raw(cq__expr **out, cq_db *db, const char *sql, const cq_value *pa
         return cq__db_fail(db, CQ_EINVALID, "where_params must be an array");
     cq__expr *e = cq__expr_new(CQ__EX_RAW);
     if (!e)
-        return oom(db);
+        return cq__db_oom(db);
     e->raw = cq__strdup(sql);
     e->raw_params = params ? cq_value_copy(params) : NULL;
     if (!e->raw || (params && !e->raw_params)) {
         cq__expr_free(e);
-        return oom(db);
+        return cq__db_oom(db);
     }
     *out = e;
     return CQ_OK;
@@ -673,7 +668,7 @@ int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias)
         return cq__db_fail(m->db, CQ_EINVALID, "model \"%s\" has no primary key", m->name);
     cq__expr *e = cq__expr_new(CQ__EX_AND);
     if (!e)
-        return oom(m->db);
+        return cq__db_oom(m->db);
     for (size_t k = 0; k < m->npk; k++) {
         const cq__attr *a = &m->attrs[m->pk[k]];
         const cq_value *v = inst->values[m->pk[k]];
@@ -686,7 +681,7 @@ int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias)
         cq__expr *p = cq__expr_param(cq__attr_to_db(a, v, cq_db_dialect(m->db)));
         if (cq__expr_add(e, cq__expr_cmp(cq__expr_col(alias, a->field), "=", p)) != 0) {
             cq__expr_free(e);
-            return oom(m->db);
+            return cq__db_oom(m->db);
         }
     }
     *out = e;
@@ -701,7 +696,7 @@ int cq__where_paranoid(cq__expr **out, const cq_model *m, const char *alias, boo
     cq__expr *e = cq__expr_new(CQ__EX_ISNULL);
     if (!e || cq__expr_add(e, cq__expr_col(alias, m->attrs[m->deleted_at].field)) != 0) {
         cq__expr_free(e);
-        return oom(m->db);
+        return cq__db_oom(m->db);
     }
     e->negate = deleted;
     *out = e;

@@ -10,7 +10,7 @@
  * references no row and add it to the message (model, attribute, value, referenced model). */
 static void name_foreign_key(cq_model *m, cq_value *const *values)
 {
-    cq_error keep = *cq__last_error();
+    cq_error keep = cq__err_save();
     char found[256] = "";
     for (size_t i = 0; i < m->nattrs && !found[0]; i++) {
         const cq_value *v = values[i];
@@ -38,7 +38,7 @@ static void name_foreign_key(cq_model *m, cq_value *const *values)
         }
         cq_value_free(w);
     }
-    *cq__last_error() = keep;
+    cq__err_restore(&keep);
     if (found[0]) {
         size_t len = strlen(cq__last_error()->message);
         snprintf(cq__last_error()->message + len, sizeof cq__last_error()->message - len, ": %s",

@@ -35,11 +35,6 @@ struct cq_sync_plan {
     size_t ncycles, cycles_cap;
 };
 
-static int oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 /* ---- references ---------------------------------------------------------------------- */
 
 typedef struct ref_target {
@@ -123,14 +118,14 @@ static int add_cycle(walk *w, cq_model *target, size_t top)
     while (w->stack_m[from] != target)
         from++;
     if (cq__grow((void **)&p->cycles, &p->cycles_cap, p->ncycles + 1, sizeof *p->cycles) != 0)
-        return oom(db);
+        return cq__db_oom(db);
     plan_cycle *c = &p->cycles[p->ncycles++];
     memset(c, 0, sizeof *c);
     c->n = top - from + 1;
     c->models = cq__malloc(c->n * sizeof *c->models);
     c->attrs = cq__malloc(c->n * sizeof *c->attrs);
     if (!c->models || !c->attrs)
-        return oom(db);
+        return cq__db_oom(db);
     memcpy(c->models, w->stack_m + from, c->n * sizeof *c->models);
     memcpy(c->attrs, w->stack_a + from, c->n * sizeof *c->attrs);
     cq__buf b = { 0 };
@@ -141,13 +136,13 @@ static int add_cycle(walk *w, cq_model *target, size_t top)
     }
     cq__buf_printf(&b, " => %s", target->table);
     if (!(c->chain = cq__buf_take(&b)))
-        return oom(db);
+        return cq__db_oom(db);
     /* SQLite takes a REFERENCES clause to a table created later: nothing to defer there */
     if (cq__sql_dialect_of(p->dialect)->forward_references)
         return CQ_OK;
     if (cq__grow((void **)&p->deferred, &p->deferred_cap, p->ndeferred + 1, sizeof *p->deferred) !=
         0)
-        return oom(db);
+        return cq__db_oom(db);
     p->deferred[p->ndeferred++] =
         (plan_fk){ .model = w->stack_m[top], .attr = w->stack_a[top], .target = target };
     return CQ_OK;
@@ -191,7 +186,7 @@ static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
     walk w = { .p = p };
     int rc = CQ_OK;
     if (!p)
-        return oom(db);
+        return cq__db_oom(db);
     p->db = db;
     p->dialect = d;
     p->order = cq__calloc(db->nmodels + 1, sizeof *p->order);
@@ -199,7 +194,7 @@ static int plan_build(cq_sync_plan **out, cq_db *db, cq_dialect d)
     w.stack_m = cq__calloc(db->nmodels + 1, sizeof *w.stack_m);
     w.stack_a = cq__calloc(db->nmodels + 1, sizeof *w.stack_a);
     if (!p->order || !w.state || !w.stack_m || !w.stack_a) {
-        rc = oom(db);
+        rc = cq__db_oom(db);
         goto done;
     }
     for (size_t i = 0; rc == CQ_OK && i < db->nmodels; i++)
@@ -245,7 +240,7 @@ static int strict_error(const cq_sync_plan *p)
     cq__buf_put(&b, " to break it");
     char *msg = cq__buf_take(&b);
     if (!msg)
-        return oom(p->db);
+        return cq__db_oom(p->db);
     int rc = cq__db_fail(p->db, CQ_ECYCLE, "%s", msg);
     cq__free(msg);
     return rc;
@@ -272,9 +267,7 @@ int cq_db_sync_plan(cq_sync_plan **out, cq_db *db, const cq_sync_opts *opts)
 
 size_t cq_sync_plan_model_count(const cq_sync_plan *p)
 {
-    if (!p)
-        return 0;
-    return p->norder;
+    return p ? p->norder : 0;
 }
 
 cq_model *cq_sync_plan_model_at(const cq_sync_plan *p, size_t i)
@@ -286,9 +279,7 @@ cq_model *cq_sync_plan_model_at(const cq_sync_plan *p, size_t i)
 
 size_t cq_sync_plan_deferred_count(const cq_sync_plan *p)
 {
-    if (!p)
-        return 0;
-    return p->ndeferred;
+    return p ? p->ndeferred : 0;
 }
 
 cq_model *cq_sync_plan_deferred_model(const cq_sync_plan *p, size_t i)
@@ -314,9 +305,7 @@ cq_model *cq_sync_plan_deferred_target(const cq_sync_plan *p, size_t i)
 
 size_t cq_sync_plan_cycle_count(const cq_sync_plan *p)
 {
-    if (!p)
-        return 0;
-    return p->ncycles;
+    return p ? p->ncycles : 0;
 }
 
 size_t cq_sync_plan_cycle_length(const cq_sync_plan *p, size_t i)
@@ -375,7 +364,7 @@ int cq_sync_plan_describe(char **out, const cq_sync_plan *p)
     if (!*out) {
         *out = cq__calloc(1, 1); /* an empty plan is an empty string */
         if (!*out)
-            return oom(p->db);
+            return cq__db_oom(p->db);
     }
     return CQ_OK;
 }
@@ -454,7 +443,7 @@ static int fill_col(cq__ddl_col *c, char **type, char **dflt, const cq_model *m,
                            .values = (const char *const *)a->values };
     cq__sql_column_type(&tb, &ct, d);
     if (!(*type = cq__buf_take(&tb)))
-        return oom(db);
+        return cq__db_oom(db);
     c->name = a->field;
     c->type_sql = *type;
     c->is_int_type = a->type == CQ_INTEGER || a->type == CQ_BIGINT || a->type == CQ_SMALLINT;
@@ -492,7 +481,7 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
     cq__ddl_unique *uniques = cq__calloc(n + 1, sizeof *uniques);
     const char **ucols = cq__calloc(n + 1, sizeof *ucols);
     size_t nuniques = 0, nucols = 0;
-    int rc = cols && types && defaults && uniques && ucols ? CQ_OK : oom(db);
+    int rc = cols && types && defaults && uniques && ucols ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         rc = fill_col(&cols[i], &types[i], &defaults[i], m, i, d);
         cols[i].ref_deferred = is_deferred(plan, m, i);
@@ -520,7 +509,7 @@ static int model_ddl(char **out, cq_model *m, cq_dialect d, const cq_sync_plan *
             .name = m->table, .cols = cols, .ncols = n, .uniques = uniques, .nuniques = nuniques
         };
         if (!(*out = cq__sql_create_table(&t, d)))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     }
     for (size_t i = 0; types && defaults && i < n; i++) {
         cq__free(types[i]);
@@ -549,7 +538,7 @@ static int index_sql(char **out, const cq_model *m, size_t i, cq_dialect d)
                          .ncols = ix->nfields,
                          .unique = ix->unique };
     *out = cq__sql_create_index(m->table, &di, d);
-    return *out ? CQ_OK : oom(m->db);
+    return *out ? CQ_OK : cq__db_oom(m->db);
 }
 
 /* `ALTER TABLE ... ADD FOREIGN KEY` for deferred constraint `f`. */
@@ -560,7 +549,7 @@ static int fk_sql(char **out, const plan_fk *f, cq_dialect d)
     char *type = NULL, *dflt = NULL;
     int rc = fill_col(&c, &type, &dflt, f->model, f->attr, d);
     if (rc == CQ_OK && !(*out = cq__sql_add_foreign_key(f->model->table, &c, d)))
-        rc = oom(f->model->db);
+        rc = cq__db_oom(f->model->db);
     cq__free(type);
     cq__free(dflt);
     return rc;
@@ -588,7 +577,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
             if (!has_pg_enum(a))
                 continue;
             if (!(sql = cq__sql_pg_create_enum(p->order[i]->table, a->field, a->values)))
-                rc = oom(db);
+                rc = cq__db_oom(db);
             else
                 cq__buf_printf(&b, "%s\n", sql);
             cq__free(sql);
@@ -620,7 +609,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
         return rc;
     }
     *out = cq__buf_take(&b);
-    return *out ? CQ_OK : oom(db);
+    return *out ? CQ_OK : cq__db_oom(db);
 }
 
 /* ---- execution ----------------------------------------------------------------------- */
@@ -629,7 +618,7 @@ int cq_db_ddl(char **out, cq_db *db, cq_dialect dialect)
 static int exec_text(cq_db *db, char *sql)
 {
     if (!sql)
-        return oom(db);
+        return cq__db_oom(db);
     int rc = cq__session_exec(&db->s, sql, NULL, 0, NULL);
     cq__free(sql);
     return rc;
@@ -641,10 +630,10 @@ static int query_any(bool *found, cq_db *db, const char *sql, const char *const 
 {
     *found = false;
     cq_value *vals[4] = { 0 };
-    int rc = sql && n <= 4 ? CQ_OK : oom(db);
+    int rc = sql && n <= 4 ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++)
         if (!(vals[i] = cq_value_text(args[i])))
-            rc = oom(db);
+            rc = cq__db_oom(db);
     cq__result res = { 0 };
     if (rc == CQ_OK)
         rc = cq__session_exec(&db->s, sql, (const cq_value *const *)vals, n, &res);
@@ -670,7 +659,7 @@ static int ensure_indexes(cq_model *m, bool table_is_new)
             cq__result res = { 0 };
             rc = table && name
                      ? cq__session_exec(&db->s, cq__sql_index_exists_query(d), params, 2, &res)
-                     : oom(db);
+                     : cq__db_oom(db);
             bool exists = rc == CQ_OK && res.nrows > 0;
             cq__result_free(&res);
             cq_value_free(table);
@@ -699,7 +688,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
     cq__result res = { 0 };
     int rc = arg ? cq__session_exec(&db->s, cq__sql_pg_enum_labels_query(),
                                     (const cq_value *const[]){ arg }, 1, &res)
-                 : oom(db);
+                 : cq__db_oom(db);
     cq_value_free(arg);
     if (rc != CQ_OK || res.nrows == 0) {
         cq__result_free(&res);
@@ -712,7 +701,7 @@ static int ensure_enum(cq_model *m, const cq__attr *a)
     const char **old = cq__calloc(nold + nnew + 1, sizeof *old);
     if (!old) {
         cq__result_free(&res);
-        return oom(db);
+        return cq__db_oom(db);
     }
     for (size_t i = 0; i < nold; i++)
         old[i] = cq_value_as_text(cq__result_cell(&res, i, 0));
@@ -833,8 +822,7 @@ static int drop_all(const cq_sync_plan *p)
     if (relax && cq__sql_dialect_of(d)->fk_read_first) {
         cq__result res = { 0 };
         char *query = cq__sql_fk_checks(d, -1);
-        rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res)
-                   : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        rc = query ? cq__session_exec(&db->s, query, NULL, 0, &res) : cq__db_oom(db);
         cq__free(query);
         if (rc == CQ_OK && res.nrows == 1)
             fk_was_on = cq_value_as_int(cq__result_cell(&res, 0, 0)) != 0;
@@ -849,10 +837,10 @@ static int drop_all(const cq_sync_plan *p)
     for (size_t i = p->norder; rc == CQ_OK && i > 0; i--)
         rc = drop_model(p->order[i - 1]);
     if (relax && fk_was_on) {
-        cq_error saved = *cq__last_error(); /* the restore must not hide a failed drop */
+        cq_error saved = cq__err_save(); /* the restore must not hide a failed drop */
         int rc2 = exec_text(db, cq__sql_fk_checks(d, 1));
         if (rc != CQ_OK)
-            *cq__last_error() = saved;
+            cq__err_restore(&saved);
         else
             rc = rc2;
     }
@@ -891,12 +879,9 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
     if (!m)
         return CQ_EINVALID;
     cq_db *db = m->db;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    if (trc != CQ_OK)
+        return trc;
     bool force = opts && opts->force;
     int rc = check_model_types(m, cq_db_dialect(db));
     if (rc == CQ_OK && force)
@@ -905,19 +890,21 @@ int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
     return rc == CQ_OK ? ensure_table_hooked(m, NULL, force) : rc;
 }
 
-int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
+/* The start of a whole-db call: entered, and the plan built in *p (NULL if the call failed
+ * first; cq_sync_plan_free() it either way). */
+static int plan_enter(cq_sync_plan **p, cq_db *db, const cq_sync_opts *opts)
 {
+    *p = NULL;
     if (!db)
         return CQ_EINVALID;
-    (void)opts;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
+    int rc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    return rc == CQ_OK ? plan_build(p, db, cq_db_dialect(db)) : rc;
+}
+
+int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
+{
     cq_sync_plan *p = NULL;
-    int rc = plan_build(&p, db, cq_db_dialect(db));
+    int rc = plan_enter(&p, db, opts);
     if (rc == CQ_OK)
         rc = drop_all(p);
     cq_sync_plan_free(p);
@@ -926,17 +913,9 @@ int cq_db_drop(cq_db *db, const cq_sync_opts *opts)
 
 int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
 {
-    if (!db)
-        return CQ_EINVALID;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
-    bool force = opts && opts->force;
     cq_sync_plan *p = NULL;
-    int rc = plan_build(&p, db, cq_db_dialect(db));
+    int rc = plan_enter(&p, db, opts);
+    bool force = opts && opts->force;
     if (rc == CQ_OK && opts && opts->strict_cycles && p->ncycles)
         rc = strict_error(p); /* before any statement runs */
     for (size_t i = 0; rc == CQ_OK && i < p->norder; i++)
@@ -959,23 +938,14 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
  * D10): a cycle whose actions forbid it fails with the foreign-key error and deletes nothing. */
 int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
 {
-    if (!db)
-        return CQ_EINVALID;
-    (void)opts;
-    cq__db_clear(db);
-    {
-        int trc = cq__txn_check(db, opts ? opts->transaction : NULL);
-        if (trc != CQ_OK)
-            return trc;
-    }
     cq_sync_plan *p = NULL;
-    int rc = plan_build(&p, db, cq_db_dialect(db));
+    int rc = plan_enter(&p, db, opts);
     cq_txn *t = NULL;
     if (rc == CQ_OK)
         rc = cq__txn_begin(&t, db, cq__txn_current(db));
     for (size_t i = p ? p->norder : 0; rc == CQ_OK && i > 0; i--) {
         cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, p->order[i - 1]->table);
-        rc = st ? cq__db_exec_stmt(db, st, NULL) : cq__db_fail(db, CQ_ENOMEM, "out of memory");
+        rc = st ? cq__db_exec_stmt(db, st, NULL) : cq__db_oom(db);
         cq__stmt_free(st);
     }
     if (t)
