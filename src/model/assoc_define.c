@@ -64,7 +64,7 @@ void cq__assoc_free(cq_assoc *a)
     cq__free(a);
 }
 
-/* ---- snapshots: a failed definition leaves every model as it was (DEVIATIONS D11) ---- */
+/* ---- snapshots: a failed definition leaves every model as it was (docs/differences.md) ---- */
 
 typedef struct attr_snap {
     cq_model *m;
@@ -431,7 +431,7 @@ static cq_assoc *assoc_new(cq_model *source, cq_model *target, cq_assoc_type typ
 }
 
 /* With no foreignKey option, an attribute of the holder that was declared by hand with a
- * reference to the same key is reused (sync.md section 9 decision, DEVIATIONS D3). */
+ * reference to the same key is reused (sync.md section 9 decision; docs/differences.md). */
 /* Whether attribute `name` of `holder` is the key of an association already defined. */
 static bool is_assoc_key(const cq_model *holder, const char *name)
 {

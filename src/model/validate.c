@@ -644,7 +644,7 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
             continue;
         if (!inserting && !inst->changed[i])
             continue;
-        /* every primary key is NOT NULL (DEVIATIONS D6), generated ones excepted */
+        /* every primary key is NOT NULL (docs/differences.md), generated ones excepted */
         attr_check c = { a->name, inst->values[i], a->allow_null == CQ_OFF || a->primary_key,
                          a->auto_increment || (long)i == m->created_at ||
                              (long)i == m->updated_at || (long)i == m->version_attr,

@@ -19,7 +19,7 @@ static const cq_value *attr_value(const cq_instance *inst, const char *attr)
     return i < 0 ? NULL : inst->values[i];
 }
 
-/* Checks the source instance (DEVIATIONS D16: no accessor on an unsaved source). */
+/* Checks the source instance (docs/differences.md: no accessor on an unsaved source). */
 static int check_source(const cq_instance *src, const cq_assoc *a, const char *method,
                         const cq_txn *txn)
 {
@@ -670,7 +670,7 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
     }
     int rc = cq_instance_set(src, a->fk, v);
     if (rc == CQ_OK && !(o && o->no_save)) {
-        /* DEVIATIONS D8: unsetting always writes the key, whatever the instance holds */
+        /* docs/differences.md: unsetting always writes the key, whatever the instance holds */
         if (unset)
             src->changed[i] = true;
         rc = cq_instance_save(src, &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
@@ -1226,7 +1226,7 @@ int cq_assoc_create(cq_instance **out, cq_instance *src, const cq_assoc *a, cons
         return rc;
     }
     if (rc == CQ_OK && a->type == CQ_HAS_ONE) {
-        /* DEVIATIONS D12: detach the previous target first, as setX does */
+        /* docs/differences.md: detach the previous target first, as setX does */
         rc = has_one_set(src, a, NULL);
         if (rc == CQ_OK)
             cq__db_clear(db);

@@ -1,6 +1,6 @@
 /* create / bulkCreate, with associated rows (spec/include.md part B).
  *
- * Going beyond Sequelize v6 (DEVIATIONS D2): the whole tree is written in one transaction,
+ * Going beyond Sequelize v6 (docs/differences.md): the whole tree is written in one transaction,
  * or a savepoint inside the caller's, so a failure at any row leaves nothing behind. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +71,7 @@ static int put(cq_value *obj, const char *key, const cq_value *v)
 }
 
 /* The elements of nested data for a to-many or hasOne association: an array, or one object
- * (a list of one); null means none (DEVIATIONS D15). *n = 0 for none. */
+ * (a list of one); null means none (docs/differences.md). *n = 0 for none. */
 static int nested_list(const cq_assoc *a, const cq_value *data, bool *list, size_t *n)
 {
     cq_db *db = a->source->db;
@@ -797,7 +797,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     }
     for (size_t i = 0; i < n; i++)
         vals[i] = cq_value_array_get(values, i);
-    /* the whole forest in one transaction, or a savepoint in the caller's (DEVIATIONS D2) */
+    /* the whole forest in one transaction, or a savepoint in the caller's (docs/differences.md) */
     cq_include *expanded = NULL;
     cq_txn *t = NULL;
     int rc = cq__inc_expand_all(&expanded, m, opts->include);

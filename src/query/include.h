@@ -40,7 +40,8 @@ bool cq__inc_plan_shows_key(const cq__inc_plan *p, const char *attr);
 /* Adds to-one JOINs and their columns (after the columns already in `st`) and EXISTS
  * filters for required includes that cannot be INNER JOINs (to-many includes, required
  * includes under optional ones). `alias` is the parent's SQL alias. With count_only, only the
- * filters (every required include becomes EXISTS): the count is of distinct parents (D14). */
+ * filters (every required include becomes EXISTS): the count is of distinct parents
+ * (docs/differences.md). */
 int cq__inc_add_to_select(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *alias,
                           bool count_only);
 /* ORDER BY an included attribute (cq_order.as, a dotted path of aliases). For a to-one

@@ -196,7 +196,7 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
     cq_model *m = inst->model;
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
-        /* every primary key is NOT NULL (DEVIATIONS D6), generated ones excepted */
+        /* every primary key is NOT NULL (docs/differences.md), generated ones excepted */
         bool not_null = a->allow_null == CQ_OFF || a->primary_key;
         if (!not_null || (a->primary_key && a->auto_increment))
             continue;
@@ -328,7 +328,7 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     return CQ_OK;
 }
 
-/* DEVIATIONS D4: on PostgreSQL an explicit value in a SERIAL column does not advance the
+/* docs/differences.md: on PostgreSQL an explicit value in a SERIAL column does not advance the
  * column's sequence, so a later generated key would collide with it. After such an insert the
  * sequence is moved to the column's largest value (at least 1, setval's lower bound); a
  * column without a sequence gives setval NULL, which does nothing. `explicit` marks the
@@ -549,7 +549,7 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
     cq__result_free(&res);
     if (rc != CQ_OK)
         return rc;
-    /* the created instance carries every attribute, null when unset (DEVIATIONS D7) */
+    /* the created instance carries every attribute, null when unset (docs/differences.md) */
     for (size_t i = 0; i < m->nattrs; i++)
         if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
             return cq__db_oom(db);

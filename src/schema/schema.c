@@ -281,7 +281,8 @@ static int unknown_key(const char *path, const char *key, const char *what, cq__
     return CQ_EINVALID;
 }
 
-/* The five referential actions; anything else is rejected here, like the library does (D13). */
+/* The five referential actions; anything else is rejected here, like the library does
+ * (docs/differences.md). */
 static int want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag *diag)
 {
     const char *s = NULL;

@@ -162,7 +162,7 @@ const char *cq__sql_isolation(cq_isolation_level level, cq_dialect dialect, bool
 /* Foreign-key enforcement for the connection: on = 1 or 0 switches it, on < 0 reads it (one
  * row, one integer). NULL for PostgreSQL, which has no such switch. Caller frees. */
 char *cq__sql_fk_checks(cq_dialect dialect, int on);
-/* PostgreSQL (DEVIATIONS D4): moves the sequence behind a SERIAL column past the column's
+/* PostgreSQL (docs/differences.md): moves the sequence behind a SERIAL column past the column's
  * largest value; binds $1 = the table quoted (cq__sql_quoted) and $2 = the column. Caller
  * frees; NULL on OOM. */
 char *cq__sql_advance_sequence(const char *table, const char *column);

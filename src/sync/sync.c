@@ -934,8 +934,9 @@ int cq_db_sync(cq_db *db, const cq_sync_opts *opts)
 
 /* Deletes every row of every model, children before the tables they reference (the reverse
  * of the creation order), in one transaction. v6 refuses cyclic references without `cascade`;
- * cequel orders itself and lets the declared ON DELETE actions resolve the cycle (DEVIATIONS
- * D10): a cycle whose actions forbid it fails with the foreign-key error and deletes nothing. */
+ * cequel orders itself and lets the declared ON DELETE actions resolve the cycle
+ * (docs/differences.md): a cycle whose actions forbid it fails with the foreign-key error and
+ * deletes nothing. */
 int cq_db_truncate(cq_db *db, const cq_sync_opts *opts)
 {
     cq_sync_plan *p = NULL;
