@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,15 @@
 #include <time.h>
 
 #include "cequel/common.h"
+
+const char *cq__text_keep(char *_Atomic *slot, char *text)
+{
+    char *none = NULL;
+    if (atomic_compare_exchange_strong(slot, &none, text))
+        return text;
+    cq__free(text); /* another thread kept the same text first */
+    return none;
+}
 
 char *cq__strdup(const char *s)
 {

@@ -24,6 +24,10 @@ void cq__json_free(void *p);
 struct json_t;
 cq_value *cq__value_from_jansson(struct json_t *j);
 
+/* Publishes `text` (taken) in `slot` unless another thread did first; returns the slot's text
+ * (text rendered once and kept for the life of a frozen schema). */
+const char *cq__text_keep(char *_Atomic *slot, char *text);
+
 char *cq__strdup(const char *s);
 char *cq__strndup(const char *s, size_t n);
 #if defined(__GNUC__) || defined(__clang__)

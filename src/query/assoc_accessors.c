@@ -418,18 +418,13 @@ static const char *plain_sql(cq_assoc *a, const cq_instance *src, bool count)
     if (count)
         ext.count_attr = cq_model_primary_key(a->target);
     int rc = count ? cq__count_render(&text, &n, a->target, &ext)
-                   : cq__find_render(&text, &n, a->target, &ext);
+                   : cq__find_render(&text, &n, a->target, NULL, &ext);
     if (rc != CQ_OK || n != 1) {
         cq__free(text);
         cq__db_clear(a->target->db);
         return NULL;
     }
-    char *none = NULL;
-    if (!atomic_compare_exchange_strong(slot, &none, text)) {
-        cq__free(text); /* another thread rendered the same text first */
-        text = none;
-    }
-    return text;
+    return cq__text_keep(slot, text);
 }
 
 /* getX or countX with no options on a hasMany without association scope, whose target has no
@@ -449,18 +444,8 @@ static int plain_call(const char **text, cq_value **param, cq_instance *src, con
     if (a->type != CQ_HAS_MANY || a->scope || fi < 0 ||
         (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_model_primary_key(t))
         return CQ_OK;
-    if (count ? !cq_db_is_frozen(t->db) : !cq__find_plain_ok(t))
+    if (!cq__find_plain_ok(t, !count)) /* countX runs no find hooks */
         return CQ_OK;
-    if (count) {
-        cq_value *scope = NULL;
-        int rc = cq__scope_resolve(&scope, t, NULL);
-        bool scoped = scope != NULL;
-        cq_value_free(scope);
-        if (rc != CQ_OK || scoped) {
-            cq__db_clear(t->db);
-            return CQ_OK;
-        }
-    }
     if (!(*text = plain_sql((cq_assoc *)a, src, count)))
         return CQ_OK;
     int rc = cq__key_param(param, t, &t->attrs[fi], key);

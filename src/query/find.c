@@ -1121,47 +1121,29 @@ static int pk_where(cq_value **out, cq_model *m, const cq_value *pk)
     return CQ_OK;
 }
 
-/* findByPk's statement for m, rendered once: `SELECT <every column> FROM <table> WHERE <pk> =
- * ?` and the model's paranoid condition, as the general path writes it. NULL when it cannot
- * be held (OOM, or a shape with other parameters). */
-static const char *pk_sql(cq_model *m, const bool *sel, const cq_value *pk)
+/* The text of `st` (freed here) when rc is CQ_OK: *text is the caller's (cq__free). */
+static int stmt_text(char **text, size_t *nparams, cq_model *m, cq__stmt *st, int rc)
 {
-    char *text = atomic_load(&m->pk_sql);
-    if (text)
-        return text;
-    cq_value *w = NULL;
-    if (pk_where(&w, m, pk) != CQ_OK)
-        return NULL;
-    cq_find_opts o = { .where = w };
-    cq__stmt *st = NULL;
     cq__sql sql = { 0 };
-    cq_error scratch = { 0 };
-    int rc = build_select(&st, m, &o, (bool *)sel, false, NULL, NULL, SEL_DEFAULT, NULL);
     if (rc == CQ_OK)
-        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), &scratch);
+        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), cq__last_error());
     cq__stmt_free(st);
-    cq_value_free(w);
-    if (rc != CQ_OK || sql.n != 1) {
-        cq__sql_free(&sql);
-        cq__db_clear(m->db); /* the general path will say what is wrong, if anything */
-        return NULL;
+    if (rc == CQ_OK) {
+        *text = sql.text;
+        *nparams = sql.n;
+        sql.text = NULL;
     }
-    text = sql.text;
-    sql.text = NULL;
     cq__sql_free(&sql);
-    char *none = NULL;
-    if (!atomic_compare_exchange_strong(&m->pk_sql, &none, text)) {
-        cq__free(text); /* another thread rendered the same text first */
-        text = none;
-    }
-    return text;
+    return rc;
 }
 
-bool cq__find_plain_ok(cq_model *m)
+bool cq__find_plain_ok(cq_model *m, bool find_hooks)
 {
-    if (!cq_db_is_frozen(m->db) || cq__hooks_any(m, CQ__H_BEFORE_FIND) ||
-        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
-        cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND))
+    if (!cq_db_is_frozen(m->db))
+        return false;
+    if (find_hooks &&
+        (cq__hooks_any(m, CQ__H_BEFORE_FIND) || cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
+         cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND)))
         return false;
     cq_value *scope = NULL;
     int rc = cq__scope_resolve(&scope, m, NULL);
@@ -1181,29 +1163,20 @@ int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value
     return rc == CQ_OK && !*out ? cq__db_oom(m->db) : rc;
 }
 
-int cq__find_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext)
+int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *where,
+                    cq__find_ext *ext)
 {
     *text = NULL;
     *nparams = 0;
-    cq_find_opts o = { 0 };
+    cq_find_opts o = { .where = where };
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
-    cq__sql sql = { 0 };
     int rc = sel ? select_attrs(sel, m, &o) : cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = build_select(&st, m, &o, sel, false, ext, NULL, SEL_DEFAULT, NULL);
     cq__find_ext_release(ext);
-    if (rc == CQ_OK)
-        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), cq__last_error());
-    cq__stmt_free(st);
     cq__free(sel);
-    if (rc == CQ_OK) {
-        *text = sql.text;
-        *nparams = sql.n;
-        sql.text = NULL;
-    }
-    cq__sql_free(&sql);
-    return rc;
+    return stmt_text(text, nparams, m, st, rc);
 }
 
 int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *param)
@@ -1237,18 +1210,24 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
 {
     *done = false;
     cq_value_type pt = cq_value_type_of(pk);
-    if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq__find_plain_ok(m))
+    if (m->npk != 1 || (pt != CQ_VALUE_INT && pt != CQ_VALUE_TEXT) || !cq__find_plain_ok(m, true))
         return CQ_OK;
+    /* `SELECT <every column> FROM <table> WHERE <pk> = ?` and the model's paranoid condition,
+     * as the general path writes it; the first call renders it */
     const char *text = atomic_load(&m->pk_sql);
-    if (!text) { /* the first call renders it */
-        bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
-        cq_find_opts none = { 0 };
-        if (sel && select_attrs(sel, m, &none) == CQ_OK)
-            text = pk_sql(m, sel, pk);
-        cq__free(sel);
+    if (!text) {
+        cq_value *w = NULL;
+        char *made = NULL;
+        size_t n = 0;
+        if (pk_where(&w, m, pk) == CQ_OK && cq__find_render(&made, &n, m, w, NULL) == CQ_OK &&
+            n == 1)
+            text = cq__text_keep(&m->pk_sql, made);
+        else
+            cq__free(made);
+        cq_value_free(w);
     }
     if (!text) {
-        cq__db_clear(m->db);
+        cq__db_clear(m->db); /* the general path will say what is wrong, if anything */
         return CQ_OK;
     }
     *done = true;
@@ -1398,19 +1377,9 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
     cq_find_opts o = { 0 };
     cq__stmt *st = NULL;
     cq__inc_plan plan = { 0 };
-    cq__sql sql = { 0 };
     int rc = build_select(&st, m, &o, NULL, true, ext, &plan, SEL_DEFAULT, NULL);
     cq__find_ext_release(ext);
-    if (rc == CQ_OK)
-        rc = cq__sql_render(&sql, st, cq_db_dialect(m->db), cq__last_error());
-    cq__stmt_free(st);
-    if (rc == CQ_OK) {
-        *text = sql.text;
-        *nparams = sql.n;
-        sql.text = NULL;
-    }
-    cq__sql_free(&sql);
-    return rc;
+    return stmt_text(text, nparams, m, st, rc);
 }
 
 int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)

@@ -36,16 +36,19 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
 
 /* Statements rendered once. A find with no options whose only variable is one key can keep its
  * text for the life of the frozen schema and bind the key on each call:
- * - cq__find_plain_ok: whether m allows that (schema frozen, no find hooks, no default scope);
+ * - cq__find_plain_ok: whether m allows that: schema frozen, no default scope, and (with
+ *   `find_hooks`, for calls that run them) no find hooks;
  * - cq__key_param: `key` as the where builder binds it for attribute `a` (coerced to its
  *   type, in the stored form); *out is the caller's (cq_value_free);
- * - cq__find_render: the text of cq__find's statement for `ext` and no options (caller frees
- *   it with cq__free) and its number of parameters; ext's expressions are freed in every case;
+ * - cq__find_render: the text of cq__find's statement for `where` (NULL: none), `ext` (NULL:
+ *   none) and no other option (caller frees it with cq__free) and its number of parameters;
+ *   ext's expressions are freed in every case;
  * - cq__find_rendered: runs such a text with its one parameter on a read connection and reads
  *   every row into instances as cq__find does; *out is the caller's (cq_rows_free). */
-bool cq__find_plain_ok(cq_model *m);
+bool cq__find_plain_ok(cq_model *m, bool find_hooks);
 int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value *key);
-int cq__find_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ext);
+int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *where,
+                    cq__find_ext *ext);
 int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *param);
 
 #endif
