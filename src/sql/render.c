@@ -347,9 +347,9 @@ static void put_limit(render *r, const cq__stmt *st)
         cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
 }
 
-static void render_select(render *r, const cq__stmt *st)
+/* the select list: the columns, then the count */
+static void put_select_cols(render *r, const cq__stmt *st)
 {
-    cq__buf_put(&r->b, "SELECT ");
     /* a count replaces the columns, except the grouped ones of an aggregate */
     size_t ncols = st->count && !st->ngroup ? 0 : st->ncols;
     for (size_t i = 0; i < ncols; i++) {
@@ -371,6 +371,11 @@ static void render_select(render *r, const cq__stmt *st)
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->count_alias ? st->count_alias : "count");
     }
+}
+
+/* FROM table or (subquery) or (a UNION ALL b ...), with its alias */
+static void put_from(render *r, const cq__stmt *st)
+{
     cq__buf_put(&r->b, " FROM ");
     if (st->from_sub) {
         cq__buf_putc(&r->b, '(');
@@ -389,30 +394,41 @@ static void render_select(render *r, const cq__stmt *st)
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->alias);
     }
-    for (size_t i = 0; i < st->njoins; i++) {
-        const cq__join *j = &st->joins[i];
-        cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
-        if (j->nest_table)
-            cq__buf_putc(&r->b, '(');
-        cq__sql_quote(&r->b, r->d, j->table);
-        if (j->alias) {
+}
+
+/* one JOIN, with its parenthesised nested INNER JOIN if it has one */
+static void put_join(render *r, const cq__join *j)
+{
+    cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
+    if (j->nest_table)
+        cq__buf_putc(&r->b, '(');
+    cq__sql_quote(&r->b, r->d, j->table);
+    if (j->alias) {
+        cq__buf_put(&r->b, " AS ");
+        cq__sql_quote(&r->b, r->d, j->alias);
+    }
+    if (j->nest_table) {
+        cq__buf_put(&r->b, " INNER JOIN ");
+        cq__sql_quote(&r->b, r->d, j->nest_table);
+        if (j->nest_alias) {
             cq__buf_put(&r->b, " AS ");
-            cq__sql_quote(&r->b, r->d, j->alias);
-        }
-        if (j->nest_table) {
-            cq__buf_put(&r->b, " INNER JOIN ");
-            cq__sql_quote(&r->b, r->d, j->nest_table);
-            if (j->nest_alias) {
-                cq__buf_put(&r->b, " AS ");
-                cq__sql_quote(&r->b, r->d, j->nest_alias);
-            }
-            cq__buf_put(&r->b, " ON ");
-            put_expr(r, j->nest_on);
-            cq__buf_putc(&r->b, ')');
+            cq__sql_quote(&r->b, r->d, j->nest_alias);
         }
         cq__buf_put(&r->b, " ON ");
-        put_expr(r, j->on);
+        put_expr(r, j->nest_on);
+        cq__buf_putc(&r->b, ')');
     }
+    cq__buf_put(&r->b, " ON ");
+    put_expr(r, j->on);
+}
+
+static void render_select(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "SELECT ");
+    put_select_cols(r, st);
+    put_from(r, st);
+    for (size_t i = 0; i < st->njoins; i++)
+        put_join(r, &st->joins[i]);
     if (st->where) {
         cq__buf_put(&r->b, " WHERE ");
         put_expr(r, st->where);
