@@ -699,6 +699,42 @@ static cq_value **add_row(cq__result *res)
     return row;
 }
 
+/* A value longer than max_length said (the fetch reported it truncated): column i read again
+ * into a buffer that fits, and the buffer bound for the next rows. */
+static int refetch_column(MYSQL_STMT *st, MYSQL_BIND *binds, col *cols, size_t i, cq_error *err)
+{
+    col *c = &cols[i];
+    if (!c->error || c->is_null || c->length <= c->cap)
+        return CQ_OK;
+    char *nb = cq__realloc(c->buf, c->length + 1);
+    if (!nb)
+        return cq__err_oom(err);
+    c->buf = nb;
+    c->cap = c->length;
+    MYSQL_BIND again = binds[i];
+    again.buffer = c->buf;
+    again.buffer_length = c->cap;
+    if (mysql_stmt_fetch_column(st, &again, (unsigned int)i, 0) != 0)
+        return stmt_error(st, err);
+    binds[i].buffer = c->buf;
+    binds[i].buffer_length = c->cap;
+    if (mysql_stmt_bind_result(st, binds) != 0)
+        return stmt_error(st, err);
+    return CQ_OK;
+}
+
+/* The fetched row's values appended to the result. */
+static int store_row(cq__result *res, const col *cols, cq_error *err)
+{
+    cq_value **row = add_row(res);
+    if (!row)
+        return cq__err_oom(err);
+    for (size_t i = 0; i < res->ncols; i++)
+        if (!(row[i] = column_value(&cols[i])))
+            return cq__err_oom(err);
+    return CQ_OK;
+}
+
 /* Reads the rows of a prepared statement that returned a result set. */
 static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error *err)
 {
@@ -738,42 +774,11 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, cq__result *res, cq_error
             rc = stmt_error(st, err);
             goto done;
         }
-        for (size_t i = 0; f == MYSQL_DATA_TRUNCATED && i < res->ncols; i++) {
-            /* a value longer than max_length said: read it again into a buffer that fits */
-            col *c = &cols[i];
-            if (!c->error || c->is_null || c->length <= c->cap)
-                continue;
-            char *nb = cq__realloc(c->buf, c->length + 1);
-            if (!nb) {
-                rc = cq__err_oom(err);
+        for (size_t i = 0; f == MYSQL_DATA_TRUNCATED && i < res->ncols; i++)
+            if ((rc = refetch_column(st, binds, cols, i, err)) != CQ_OK)
                 goto done;
-            }
-            c->buf = nb;
-            c->cap = c->length;
-            MYSQL_BIND again = binds[i];
-            again.buffer = c->buf;
-            again.buffer_length = c->cap;
-            if (mysql_stmt_fetch_column(st, &again, (unsigned int)i, 0) != 0) {
-                rc = stmt_error(st, err);
-                goto done;
-            }
-            binds[i].buffer = c->buf;
-            binds[i].buffer_length = c->cap;
-            if (mysql_stmt_bind_result(st, binds) != 0) {
-                rc = stmt_error(st, err);
-                goto done;
-            }
-        }
-        cq_value **row = add_row(res);
-        if (!row) {
-            rc = cq__err_oom(err);
+        if ((rc = store_row(res, cols, err)) != CQ_OK)
             goto done;
-        }
-        for (size_t i = 0; i < res->ncols; i++)
-            if (!(row[i] = column_value(&cols[i]))) {
-                rc = cq__err_oom(err);
-                goto done;
-            }
     }
 done:
     for (size_t i = 0; cols && i < res->ncols; i++)

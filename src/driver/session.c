@@ -162,10 +162,9 @@ static int take_params(char **out, cq__conn_opts *o, cq_pool_opts *pool, const c
     return CQ_OK;
 }
 
-static int session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
-                        const cq_pool_opts *pool, bool lazy, cq_error *err)
+/* The driver a URL's scheme names (<dialect>:<target>); *rest is the target. */
+static int url_driver(const cq__driver **out, const char **rest, const char *url, cq_error *err)
 {
-    memset(s, 0, sizeof *s);
     if (!url || !*url)
         return cq__err_set(err, CQ_EINVALID, "empty database URL");
     const char *colon = strchr(url, ':');
@@ -201,8 +200,22 @@ static int session_open(cq__session *s, const char *url, const cq__conn_opts *op
                            "database URL \"%.*s:...\": dialect \"%.*s\" is not supported by "
                            "this build",
                            (int)n, url, (int)n, url);
+    *out = drv;
+    *rest = colon + 1;
+    return CQ_OK;
+}
+
+static int session_open(cq__session *s, const char *url, const cq__conn_opts *opts,
+                        const cq_pool_opts *pool, bool lazy, cq_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const cq__driver *drv = NULL;
+    const char *rest = NULL;
+    int rc = url_driver(&drv, &rest, url, err);
+    if (rc != CQ_OK)
+        return rc;
     cq_pool_opts p = pool ? *pool : (cq_pool_opts){ 0 };
-    int rc = take_params(&s->target, &s->conn_opts, &p, colon + 1, err);
+    rc = take_params(&s->target, &s->conn_opts, &p, rest, err);
     if (rc != CQ_OK)
         return rc;
     if (opts && opts->connect_timeout_ms)

@@ -682,6 +682,48 @@ static int read_joined(cq_rows *rows, cq_model *m, cq__stmt *st, const bool *sel
     return rc;
 }
 
+/* `select` (expressions allowed) or `attributes`/`exclude`, not both: a select is parsed and
+ * becomes the attribute lists the rest of the find reads. */
+static int parse_select(cq__proj *proj, cq_model *m, cq_find_opts *o)
+{
+    if (!o->select)
+        return CQ_OK;
+    if (o->attributes || o->exclude)
+        return cq__db_fail(
+            m->db, CQ_EINVALID,
+            "find on model \"%s\": give `select` or `attributes`/`exclude`, not both", m->name);
+    int rc = cq__proj_parse(proj, m, o->select, o->literals);
+    o->attributes = (const char *const *)proj->names;
+    o->exclude = (const char *const *)proj->exclude;
+    return rc;
+}
+
+/* The checks and marks of a statement that joins to-many includes (the single-JOIN shape `sj`,
+ * or an association getter's branches): no expressions, group or having; with `sj` the plan
+ * checked, its in-memory order chosen and the primary key read. */
+static int prepare_joined(cq__inc_plan *plan, bool **hidden, bool *sel, cq_model *m,
+                          const cq_find_opts *o, bool has_expr, bool sj, bool branches)
+{
+    if ((sj || branches) && (has_expr || o->group || o->having))
+        return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                           "find on model \"%s\": expressions in the select list, group and "
+                           "having are not supported with to-many includes joined into the "
+                           "statement",
+                           m->name);
+    if (!sj)
+        return CQ_OK;
+    int rc = cq__inc_sj_check(plan, m);
+    if (rc != CQ_OK)
+        return rc;
+    /* ordered by primary keys alone (no order asked for, integer keys): the rows are folded
+     * as they come and the tree sorted afterwards, which costs less than the database's sort
+     * of every joined row (and is the statement Sequelize sends, without ORDER BY) */
+    if (o->limit == 0 && o->offset == 0 && !(o->order && o->order->attr) &&
+        cq__inc_sj_sortable(plan, m))
+        plan->order_in_memory = true;
+    return read_pk(hidden, sel, m);
+}
+
 static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__find_ext *ext)
 {
     cq_find_opts o = *opts;
@@ -692,15 +734,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     cq__inc_plan plan = { 0 };
     cq__proj proj = { 0 };
     int rc = sel && rows ? CQ_OK : cq__db_oom(m->db);
-    if (rc == CQ_OK && o.select && (o.attributes || o.exclude))
-        rc = cq__db_fail(m->db, CQ_EINVALID,
-                         "find on model \"%s\": give `select` or `attributes`/`exclude`, not both",
-                         m->name);
-    else if (rc == CQ_OK && o.select) {
-        rc = cq__proj_parse(&proj, m, o.select, o.literals);
-        o.attributes = (const char *const *)proj.names;
-        o.exclude = (const char *const *)proj.exclude;
-    }
+    if (rc == CQ_OK)
+        rc = parse_select(&proj, m, &o);
     if (rc == CQ_OK)
         rc = select_attrs(sel, m, &o);
     if (rc == CQ_OK && o.include)
@@ -714,21 +749,8 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
      * coincide). With limit/offset the named to-many include cannot be joined: the parents
      * are limited in a query of their own, and the where builder says so. */
     bool sj = rc == CQ_OK && choose_single_join(&plan, &o, ext);
-    if (rc == CQ_OK && (sj || (ext && ext->nbranch)) && (proj.has_expr || o.group || o.having))
-        rc = cq__db_fail(m->db, CQ_ENOTSUPPORTED,
-                         "find on model \"%s\": expressions in the select list, group and having "
-                         "are not supported with to-many includes joined into the statement",
-                         m->name);
-    if (rc == CQ_OK && sj)
-        rc = cq__inc_sj_check(&plan, m);
-    /* ordered by primary keys alone (no order asked for, integer keys): the rows are folded
-     * as they come and the tree sorted afterwards, which costs less than the database's sort
-     * of every joined row (and is the statement Sequelize sends, without ORDER BY) */
-    if (rc == CQ_OK && sj && o.limit == 0 && o.offset == 0 && !(o.order && o.order->attr) &&
-        cq__inc_sj_sortable(&plan, m))
-        plan.order_in_memory = true;
-    if (sj && rc == CQ_OK)
-        rc = read_pk(&hidden, sel, m);
+    if (rc == CQ_OK)
+        rc = prepare_joined(&plan, &hidden, sel, m, &o, proj.has_expr, sj, ext && ext->nbranch);
     if (rc == CQ_OK && o.select && !sj && !(ext && ext->nbranch))
         rc = cq__proj_finish(&proj, m, sel);
     cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
@@ -1625,6 +1647,45 @@ static int bulk_enter(int64_t *count_out, cq_model *m, const cq_txn *txn, bool h
     return rc;
 }
 
+/* Whether an update runs hooks beyond the per-row ones: individualHooks, a validation hook or
+ * a bulk update hook. */
+static bool update_has_hooks(cq_model *m, const cq_bulk_opts *opts)
+{
+    return opts->individual_hooks || cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) ||
+           cq__hooks_any(m, CQ__H_AFTER_VALIDATE) || cq__hooks_any(m, CQ__H_VALIDATION_FAILED) ||
+           cq__hooks_any(m, CQ__H_BEFORE_BULK_UPDATE) || cq__hooks_any(m, CQ__H_AFTER_BULK_UPDATE);
+}
+
+/* individualHooks: the update's values stored on each row found, before its hooks run. */
+static int store_values(cq_model *m, cq_rows *rows, const cq_value *vals)
+{
+    int rc = CQ_OK;
+    for (size_t r = 0; rc == CQ_OK && r < rows->n; r++)
+        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(vals); k++) {
+            cq_value *v = cq_value_copy(cq_value_object_value(vals, k));
+            rc = v ? cq__instance_store(rows->items[r], cq_value_object_key(vals, k), v)
+                   : cq__db_oom(m->db);
+        }
+    return rc;
+}
+
+/* Whether a row's hooks changed it beyond the update's values (other attributes, or other
+ * values; the updatedAt stamp aside). */
+static bool changed_beyond(cq_model *m, const cq_rows *rows, const cq_value *vals)
+{
+    for (size_t r = 0; r < rows->n; r++) {
+        const cq_instance *inst = rows->items[r];
+        for (size_t i = 0; i < m->nattrs; i++) {
+            if (!inst->changed[i] || (long)i == m->updated_at)
+                continue;
+            const cq_value *given = cq_value_object_get(vals, m->attrs[i].name);
+            if (!given || !cq_value_is_equal(given, inst->values[i]))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* v6 Model.update: validation (with its hooks), beforeBulkUpdate (may change the values and
  * the where), with individualHooks the rows found and each one's beforeUpdate (beforeSave),
  * the UPDATE (one per row when a hook changed a row differently), afterUpdate of each row,
@@ -1643,11 +1704,7 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     cq_bulk_opts o = *opts;
     cq_value *vals = cq_value_copy(values);
     int rc = vals ? CQ_OK : cq__db_oom(m->db);
-    if (!hooks ||
-        (!opts->individual_hooks && !cq__hooks_any(m, CQ__H_BEFORE_VALIDATE) &&
-         !cq__hooks_any(m, CQ__H_AFTER_VALIDATE) && !cq__hooks_any(m, CQ__H_VALIDATION_FAILED) &&
-         !cq__hooks_any(m, CQ__H_BEFORE_BULK_UPDATE) &&
-         !cq__hooks_any(m, CQ__H_AFTER_BULK_UPDATE))) {
+    if (!hooks || !update_has_hooks(m, opts)) {
         if (rc == CQ_OK && o.validate != CQ_OFF)
             rc = check_keys(m, vals);
         if (rc == CQ_OK && o.validate != CQ_OFF)
@@ -1672,25 +1729,13 @@ int cq_model_update(int64_t *count_out, cq_model *m, const cq_value *values,
     bool one_by_one = false;
     if (rc == CQ_OK && o.individual_hooks)
         rc = individual_rows(&rows, m, &o, false);
-    for (size_t r = 0; rc == CQ_OK && rows && r < rows->n; r++)
-        for (size_t k = 0; rc == CQ_OK && k < cq_value_size(vals); k++) {
-            cq_value *v = cq_value_copy(cq_value_object_value(vals, k));
-            rc = v ? cq__instance_store(rows->items[r], cq_value_object_key(vals, k), v)
-                   : cq__db_oom(m->db);
-        }
+    if (rc == CQ_OK && rows)
+        rc = store_values(m, rows, vals);
     if (rc == CQ_OK && rows)
         rc = cq__hooks_run_many(m, CQ__H_BEFORE_UPDATE, rows->items, rows->n, NULL);
     /* a row whose hooks changed it beyond the values is saved on its own (v6) */
-    for (size_t r = 0; rc == CQ_OK && rows && r < rows->n; r++) {
-        cq_instance *inst = rows->items[r];
-        for (size_t i = 0; i < m->nattrs; i++) {
-            if (!inst->changed[i] || (long)i == m->updated_at)
-                continue;
-            const cq_value *given = cq_value_object_get(vals, m->attrs[i].name);
-            if (!given || !cq_value_is_equal(given, inst->values[i]))
-                one_by_one = true;
-        }
-    }
+    if (rc == CQ_OK && rows)
+        one_by_one = changed_beyond(m, rows, vals);
     if (rc == CQ_OK && one_by_one) {
         cq_write_opts wo = { .transaction = o.transaction, .hooks = CQ_OFF, .validate = CQ_OFF };
         for (size_t r = 0; rc == CQ_OK && r < rows->n; r++)

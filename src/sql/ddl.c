@@ -162,6 +162,63 @@ static bool put_date(cq__buf *b, const char *s, cq_dialect d)
     return true;
 }
 
+/* a value as JSON.stringify writes it, then quoted: '{"a":1}', '"x"', '5'. False when it
+ * cannot be written. */
+static bool put_json_string(cq__buf *b, const cq_value *v, cq_dialect d)
+{
+    char *json = NULL;
+    if (cq_value_to_json(&json, v, 0) != CQ_OK)
+        return false;
+    cq__sql_put_string(b, json, d);
+    cq_free(json);
+    return true;
+}
+
+/* an INT or DOUBLE default (t says which) for a column of `type`. False when out of memory. */
+static bool put_number(cq__buf *b, const cq_value *v, cq_value_type t, int type, cq_dialect d)
+{
+    const cq__sql_dialect *D = cq__sql_dialect_of(d);
+    double dv = t == CQ_VALUE_INT ? (double)cq_value_as_int(v) : cq_value_as_double(v);
+    if (type == CQ_BOOLEAN) {
+        /* cequel reads 0/1 on a BOOLEAN as false/true everywhere; so does its default */
+        cq__buf_put(b, dv != 0 ? D->true_literal : D->false_literal);
+        return true;
+    }
+    cq__buf num = { 0 };
+    if (t == CQ_VALUE_INT)
+        cq__buf_printf(&num, "%lld", (long long)cq_value_as_int(v));
+    else if (isnan(dv))
+        cq__buf_put(&num, "NaN");
+    else if (isinf(dv))
+        cq__buf_put(&num, dv < 0 ? "-Infinity" : "Infinity");
+    else {
+        char js[CQ__JS_NUMBER_MAX];
+        cq__js_number(js, dv); /* Number#toString */
+        cq__buf_put(&num, js);
+    }
+    char *text = cq__buf_take(&num);
+    if (!text)
+        return false;
+    /* FLOAT/REAL/DOUBLE stringify to a quoted number ('1.5', '7') in Sequelize */
+    if (D->typed_defaults && is_float_type(type))
+        cq__buf_printf(b, "'%s'", text);
+    else
+        cq__buf_put(b, text);
+    cq__free(text);
+    return true;
+}
+
+/* BLOB._hexify: X'..' (SQLite, MySQL), E'\\x..' (PostgreSQL) */
+static void put_blob_hex(cq__buf *b, const cq_value *v, const cq__sql_dialect *D)
+{
+    size_t n = 0;
+    const unsigned char *p = cq_value_as_blob(v, &n);
+    cq__buf_put(b, D->blob_open);
+    for (size_t i = 0; i < n; i++)
+        cq__buf_printf(b, "%02x", p[i]);
+    cq__buf_putc(b, '\'');
+}
+
 char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
 {
     const cq__sql_dialect *D = cq__sql_dialect_of(d);
@@ -172,82 +229,39 @@ char *cq__sql_default_literal(const cq_value *v, int type, cq_dialect d)
         return NULL;
     cq__buf b = { 0 };
     cq_value_type t = cq_value_type_of(v);
+    bool ok = true;
     /* Sequelize escapes a default with its attribute's type on SQLite/PostgreSQL (the type's
      * stringify runs first) and without it on MySQL. */
-    bool typed = D->typed_defaults;
-    if (typed && (type == CQ_JSON || type == CQ_JSONB) && t != CQ_VALUE_NULL) {
-        char *json = NULL; /* JSON.stringify, then quoted: '{"a":1}', '"x"', '5' */
-        if (cq_value_to_json(&json, v, 0) != CQ_OK)
-            return NULL;
-        cq__sql_put_string(&b, json, d);
-        cq_free(json);
-        return cq__buf_take(&b);
-    }
-    switch (t) {
-    case CQ_VALUE_NULL:
-        cq__buf_put(&b, "NULL");
-        break;
-    case CQ_VALUE_BOOL:
-        cq__buf_put(&b, cq_value_as_bool(v) ? D->true_literal : D->false_literal);
-        break;
-    case CQ_VALUE_INT:
-    case CQ_VALUE_DOUBLE: {
-        double dv = t == CQ_VALUE_INT ? (double)cq_value_as_int(v) : cq_value_as_double(v);
-        if (type == CQ_BOOLEAN) {
-            /* cequel reads 0/1 on a BOOLEAN as false/true everywhere; so does its default */
-            cq__buf_put(&b, dv != 0 ? D->true_literal : D->false_literal);
+    if (D->typed_defaults && (type == CQ_JSON || type == CQ_JSONB) && t != CQ_VALUE_NULL) {
+        ok = put_json_string(&b, v, d);
+    } else {
+        switch (t) {
+        case CQ_VALUE_NULL:
+            cq__buf_put(&b, "NULL");
+            break;
+        case CQ_VALUE_BOOL:
+            cq__buf_put(&b, cq_value_as_bool(v) ? D->true_literal : D->false_literal);
+            break;
+        case CQ_VALUE_INT:
+        case CQ_VALUE_DOUBLE:
+            ok = put_number(&b, v, t, type, d);
+            break;
+        case CQ_VALUE_TEXT:
+            if (type != CQ_DATE || !put_date(&b, cq_value_as_text(v), d))
+                cq__sql_put_string(&b, cq_value_as_text(v), d);
+            break;
+        case CQ_VALUE_ARRAY:
+        case CQ_VALUE_OBJECT:
+            ok = put_json_string(&b, v, d);
+            break;
+        case CQ_VALUE_BLOB:
+            put_blob_hex(&b, v, D);
             break;
         }
-        cq__buf num = { 0 };
-        if (t == CQ_VALUE_INT)
-            cq__buf_printf(&num, "%lld", (long long)cq_value_as_int(v));
-        else if (isnan(dv))
-            cq__buf_put(&num, "NaN");
-        else if (isinf(dv))
-            cq__buf_put(&num, dv < 0 ? "-Infinity" : "Infinity");
-        else {
-            char js[CQ__JS_NUMBER_MAX];
-            cq__js_number(js, dv); /* Number#toString */
-            cq__buf_put(&num, js);
-        }
-        char *text = cq__buf_take(&num);
-        if (!text) {
-            cq__buf_free(&b);
-            return NULL;
-        }
-        /* FLOAT/REAL/DOUBLE stringify to a quoted number ('1.5', '7') in Sequelize */
-        if (typed && is_float_type(type))
-            cq__buf_printf(&b, "'%s'", text);
-        else
-            cq__buf_put(&b, text);
-        cq__free(text);
-        break;
     }
-    case CQ_VALUE_TEXT:
-        if (type != CQ_DATE || !put_date(&b, cq_value_as_text(v), d))
-            cq__sql_put_string(&b, cq_value_as_text(v), d);
-        break;
-    case CQ_VALUE_ARRAY:
-    case CQ_VALUE_OBJECT: {
-        char *json = NULL;
-        if (cq_value_to_json(&json, v, 0) != CQ_OK) {
-            cq__buf_free(&b);
-            return NULL;
-        }
-        cq__sql_put_string(&b, json, d);
-        cq_free(json);
-        break;
-    }
-    case CQ_VALUE_BLOB: {
-        size_t n = 0;
-        const unsigned char *p = cq_value_as_blob(v, &n);
-        /* BLOB._hexify: X'..' (SQLite, MySQL), E'\\x..' (PostgreSQL) */
-        cq__buf_put(&b, D->blob_open);
-        for (size_t i = 0; i < n; i++)
-            cq__buf_printf(&b, "%02x", p[i]);
-        cq__buf_putc(&b, '\'');
-        break;
-    }
+    if (!ok) {
+        cq__buf_free(&b);
+        return NULL;
     }
     return cq__buf_take(&b);
 }

@@ -190,6 +190,72 @@ static void put_json(render *r, const cq__expr *e)
         cq__buf_put(&r->b, num ? r->D->json_double : " AS BOOLEAN)");
 }
 
+/* x = ANY (ARRAY[...]::type[]) */
+static void put_any(render *r, const cq__expr *e)
+{
+    cq__buf_printf(&r->b, "%s (ARRAY[", e->op);
+    put_list(r, e, 0, ", ");
+    cq__buf_putc(&r->b, ']');
+    if (e->elem_type) { /* untyped parameters in ARRAY[] would be text */
+        cq__buf_put(&r->b, "::");
+        cq__sql_type(&r->b, e->elem_type, 0, 0, 0, r->d);
+        cq__buf_put(&r->b, "[]");
+    }
+    cq__buf_putc(&r->b, ')');
+}
+
+static void put_and_or(render *r, const cq__expr *e)
+{
+    if (e->n == 0) {
+        cq__buf_put(&r->b, e->kind == CQ__EX_AND ? "1 = 1" : "0 = 1");
+    } else if (e->n == 1) {
+        put_expr(r, e->kids[0]);
+    } else {
+        if (!e->bare)
+            cq__buf_putc(&r->b, '(');
+        put_list(r, e, 0, e->kind == CQ__EX_AND ? " AND " : " OR ");
+        if (!e->bare)
+            cq__buf_putc(&r->b, ')');
+    }
+}
+
+static void put_in(render *r, const cq__expr *e)
+{
+    if (e->n == 1) {
+        /* an empty IN list matches nothing (NOT IN: everything), as in Sequelize */
+        cq__buf_put(&r->b, e->negate ? "1 = 1" : "0 = 1");
+        return;
+    }
+    put_expr(r, e->kids[0]);
+    cq__buf_put(&r->b, e->negate ? " NOT IN (" : " IN (");
+    put_list(r, e, 1, ", ");
+    cq__buf_putc(&r->b, ')');
+}
+
+static void put_between(render *r, const cq__expr *e)
+{
+    put_expr(r, e->kids[0]);
+    cq__buf_put(&r->b, e->negate ? " NOT BETWEEN " : " BETWEEN ");
+    put_expr(r, e->kids[1]);
+    cq__buf_put(&r->b, " AND ");
+    put_expr(r, e->kids[2]);
+}
+
+static void put_count(render *r, const cq__expr *e)
+{
+    if (e->n && e->op) { /* count(DISTINCT(user.id)): v6's `distinct: true` */
+        cq__buf_put(&r->b, "count(DISTINCT(");
+        put_expr(r, e->kids[0]);
+        cq__buf_put(&r->b, "))");
+    } else if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
+        cq__buf_put(&r->b, "COUNT(");
+        put_expr(r, e->kids[0]);
+        cq__buf_putc(&r->b, ')');
+    } else {
+        cq__buf_put(&r->b, "count(*)");
+    }
+}
+
 static void put_expr(render *r, const cq__expr *e)
 {
     switch (e->kind) {
@@ -208,29 +274,11 @@ static void put_expr(render *r, const cq__expr *e)
         put_json(r, e);
         break;
     case CQ__EX_ANY:
-        cq__buf_printf(&r->b, "%s (ARRAY[", e->op);
-        put_list(r, e, 0, ", ");
-        cq__buf_putc(&r->b, ']');
-        if (e->elem_type) { /* untyped parameters in ARRAY[] would be text */
-            cq__buf_put(&r->b, "::");
-            cq__sql_type(&r->b, e->elem_type, 0, 0, 0, r->d);
-            cq__buf_put(&r->b, "[]");
-        }
-        cq__buf_putc(&r->b, ')');
+        put_any(r, e);
         break;
     case CQ__EX_AND:
     case CQ__EX_OR:
-        if (e->n == 0) {
-            cq__buf_put(&r->b, e->kind == CQ__EX_AND ? "1 = 1" : "0 = 1");
-        } else if (e->n == 1) {
-            put_expr(r, e->kids[0]);
-        } else {
-            if (!e->bare)
-                cq__buf_putc(&r->b, '(');
-            put_list(r, e, 0, e->kind == CQ__EX_AND ? " AND " : " OR ");
-            if (!e->bare)
-                cq__buf_putc(&r->b, ')');
-        }
+        put_and_or(r, e);
         break;
     case CQ__EX_NOT:
         cq__buf_put(&r->b, "NOT (");
@@ -238,22 +286,10 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_IN:
-        if (e->n == 1) {
-            /* an empty IN list matches nothing (NOT IN: everything), as in Sequelize */
-            cq__buf_put(&r->b, e->negate ? "1 = 1" : "0 = 1");
-            break;
-        }
-        put_expr(r, e->kids[0]);
-        cq__buf_put(&r->b, e->negate ? " NOT IN (" : " IN (");
-        put_list(r, e, 1, ", ");
-        cq__buf_putc(&r->b, ')');
+        put_in(r, e);
         break;
     case CQ__EX_BETWEEN:
-        put_expr(r, e->kids[0]);
-        cq__buf_put(&r->b, e->negate ? " NOT BETWEEN " : " BETWEEN ");
-        put_expr(r, e->kids[1]);
-        cq__buf_put(&r->b, " AND ");
-        put_expr(r, e->kids[2]);
+        put_between(r, e);
         break;
     case CQ__EX_ISNULL:
         put_expr(r, e->kids[0]);
@@ -265,12 +301,8 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_putc(&r->b, ')');
         break;
     case CQ__EX_EXISTS:
-        cq__buf_put(&r->b, "EXISTS (");
-        render_select(r, e->sub);
-        cq__buf_putc(&r->b, ')');
-        break;
     case CQ__EX_SUBQUERY:
-        cq__buf_putc(&r->b, '(');
+        cq__buf_put(&r->b, e->kind == CQ__EX_EXISTS ? "EXISTS (" : "(");
         render_select(r, e->sub);
         cq__buf_putc(&r->b, ')');
         break;
@@ -289,17 +321,7 @@ static void put_expr(render *r, const cq__expr *e)
         cq__buf_put(&r->b, e->raw);
         break;
     case CQ__EX_COUNT:
-        if (e->n && e->op) { /* count(DISTINCT(user.id)): v6's `distinct: true` */
-            cq__buf_put(&r->b, "count(DISTINCT(");
-            put_expr(r, e->kids[0]);
-            cq__buf_put(&r->b, "))");
-        } else if (e->n) { /* an association's count: COUNT(task.id), as v6 writes it */
-            cq__buf_put(&r->b, "COUNT(");
-            put_expr(r, e->kids[0]);
-            cq__buf_putc(&r->b, ')');
-        } else {
-            cq__buf_put(&r->b, "count(*)");
-        }
+        put_count(r, e);
         break;
     }
 }
@@ -325,9 +347,9 @@ static void put_limit(render *r, const cq__stmt *st)
         cq__buf_printf(&r->b, " LIMIT %" PRId64, st->limit);
 }
 
-static void render_select(render *r, const cq__stmt *st)
+/* the select list: the columns, then the count */
+static void put_select_cols(render *r, const cq__stmt *st)
 {
-    cq__buf_put(&r->b, "SELECT ");
     /* a count replaces the columns, except the grouped ones of an aggregate */
     size_t ncols = st->count && !st->ngroup ? 0 : st->ncols;
     for (size_t i = 0; i < ncols; i++) {
@@ -349,6 +371,11 @@ static void render_select(render *r, const cq__stmt *st)
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->count_alias ? st->count_alias : "count");
     }
+}
+
+/* FROM table or (subquery) or (a UNION ALL b ...), with its alias */
+static void put_from(render *r, const cq__stmt *st)
+{
     cq__buf_put(&r->b, " FROM ");
     if (st->from_sub) {
         cq__buf_putc(&r->b, '(');
@@ -367,30 +394,41 @@ static void render_select(render *r, const cq__stmt *st)
         cq__buf_put(&r->b, " AS ");
         cq__sql_quote(&r->b, r->d, st->alias);
     }
-    for (size_t i = 0; i < st->njoins; i++) {
-        const cq__join *j = &st->joins[i];
-        cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
-        if (j->nest_table)
-            cq__buf_putc(&r->b, '(');
-        cq__sql_quote(&r->b, r->d, j->table);
-        if (j->alias) {
+}
+
+/* one JOIN, with its parenthesised nested INNER JOIN if it has one */
+static void put_join(render *r, const cq__join *j)
+{
+    cq__buf_put(&r->b, j->left ? " LEFT OUTER JOIN " : " INNER JOIN ");
+    if (j->nest_table)
+        cq__buf_putc(&r->b, '(');
+    cq__sql_quote(&r->b, r->d, j->table);
+    if (j->alias) {
+        cq__buf_put(&r->b, " AS ");
+        cq__sql_quote(&r->b, r->d, j->alias);
+    }
+    if (j->nest_table) {
+        cq__buf_put(&r->b, " INNER JOIN ");
+        cq__sql_quote(&r->b, r->d, j->nest_table);
+        if (j->nest_alias) {
             cq__buf_put(&r->b, " AS ");
-            cq__sql_quote(&r->b, r->d, j->alias);
-        }
-        if (j->nest_table) {
-            cq__buf_put(&r->b, " INNER JOIN ");
-            cq__sql_quote(&r->b, r->d, j->nest_table);
-            if (j->nest_alias) {
-                cq__buf_put(&r->b, " AS ");
-                cq__sql_quote(&r->b, r->d, j->nest_alias);
-            }
-            cq__buf_put(&r->b, " ON ");
-            put_expr(r, j->nest_on);
-            cq__buf_putc(&r->b, ')');
+            cq__sql_quote(&r->b, r->d, j->nest_alias);
         }
         cq__buf_put(&r->b, " ON ");
-        put_expr(r, j->on);
+        put_expr(r, j->nest_on);
+        cq__buf_putc(&r->b, ')');
     }
+    cq__buf_put(&r->b, " ON ");
+    put_expr(r, j->on);
+}
+
+static void render_select(render *r, const cq__stmt *st)
+{
+    cq__buf_put(&r->b, "SELECT ");
+    put_select_cols(r, st);
+    put_from(r, st);
+    for (size_t i = 0; i < st->njoins; i++)
+        put_join(r, &st->joins[i]);
     if (st->where) {
         cq__buf_put(&r->b, " WHERE ");
         put_expr(r, st->where);
