@@ -154,29 +154,29 @@ CLI_STEP_HANDLERS(CLI_DECLARE_HANDLER)
 
 /* Include elements (Sequelize's include options), in the order the runner applies them: the
  * key, whether it names the association, the checker's reader (script.c) and the runner's
- * builder (run.c). */
+ * builder (run.c; INC_SET_*: the value is stored in that member of the cq_include). */
 #define CLI_INCLUDE_KEYS(X)                                                                        \
     X("model", true, inc_check_name, inc_build_model)                                              \
     X("as", true, inc_check_name, inc_build_as)                                                    \
     X("association", true, inc_check_name, inc_build_association)                                  \
     X("all", true, inc_check_all, inc_build_all)                                                   \
-    X("nested", false, inc_check_bool, inc_build_nested)                                           \
-    X("separate", false, inc_check_bool, inc_build_separate)                                       \
-    X("limit", false, inc_check_limit, inc_build_limit)                                            \
-    X("required", false, inc_check_bool, inc_build_required)                                       \
-    X("paranoid", false, inc_check_bool, inc_build_paranoid)                                       \
-    X("scope", false, inc_check_scope, inc_build_scope)                                            \
-    X("where", false, inc_check_where, inc_build_where)                                            \
+    X("nested", false, want_bool, INC_SET_BOOL(nested))                                            \
+    X("separate", false, want_bool, INC_SET_BOOL(separate))                                        \
+    X("limit", false, inc_check_limit, INC_SET_INT(limit))                                         \
+    X("required", false, want_bool, INC_SET_FLAG(required))                                        \
+    X("paranoid", false, want_bool, INC_SET_FLAG(paranoid))                                        \
+    X("scope", false, want_scope, inc_build_scope)                                                 \
+    X("where", false, want_object, inc_build_where)                                                \
     X("attributes", false, inc_check_attributes, inc_build_attributes)                             \
     X("through", false, inc_check_through, inc_build_through)                                      \
-    X("order", false, inc_check_order, inc_build_order)                                            \
-    X("include", false, inc_check_include, inc_build_include)
+    X("order", false, check_order, inc_build_order)                                                \
+    X("include", false, check_include, inc_build_include)
 
 /* An include's "through" options (belongsToMany join rows), the same way. */
 #define CLI_THROUGH_KEYS(X)                                                                        \
     X("attributes", through_check_attributes, through_build_attributes)                            \
-    X("paranoid", through_check_paranoid, through_build_paranoid)                                  \
-    X("where", through_check_where, through_build_where)
+    X("paranoid", through_check_paranoid, INC_SET_FLAG(through_paranoid))                          \
+    X("where", want_object, through_build_where)
 
 /* A reference: `$name`, `$name[2]`, or inside {"$ref": "name[2].attr"}. */
 typedef struct cli_ref {

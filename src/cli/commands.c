@@ -393,45 +393,53 @@ static void dot_label(FILE *out, const char *s)
     }
 }
 
-/* Plain references (not association keys): from the referencing table (many) to the
- * referenced key (one; optional when the column allows NULL). */
-static void dot_reference_edges(FILE *out, cq_db *db)
+typedef void (*attr_visit_fn)(FILE *out, cq_db *db, cq_model *m, size_t a, const attr_view *v);
+
+/* Calls `visit` on every attribute of every model. */
+static void each_attr(FILE *out, cq_db *db, attr_visit_fn visit)
 {
     for (size_t i = 0; i < cq_db_model_count(db); i++) {
         cq_model *m = cq_db_model_at(db, i);
         for (size_t a = 0; a < cq_model_attr_count(m); a++) {
             attr_view v;
             attr_view_of(&v, m, a);
-            if (!v.has_ref || attr_is_assoc_key(db, m, a))
-                continue;
-            fputs("  ", out);
-            dot_id(out, cq_model_name(m));
-            fputc(':', out);
-            dot_id(out, v.name);
-            fputs(" -> ", out);
-            if (v.ref_model) {
-                dot_id(out, cq_model_name(v.ref_model));
-                if (cq_model_attr_index(v.ref_model, v.ref_key) >= 0) {
-                    fputc(':', out);
-                    dot_id(out, v.ref_key);
-                }
-            } else {
-                dot_id(out, v.ref_table);
-            }
-            fprintf(out, " [dir=both, arrowtail=crowodot, arrowhead=%s",
-                    v.allow_null ? "teeodot" : "teetee");
-            if (v.on_delete || v.on_update) {
-                char label[64];
-                snprintf(label, sizeof label, "%s%s%s%s%s", v.on_delete ? "ON DELETE " : "",
-                         v.on_delete ? v.on_delete : "", v.on_delete && v.on_update ? "\\n" : "",
-                         v.on_update ? "ON UPDATE " : "", v.on_update ? v.on_update : "");
-                fputs(", label=\"", out);
-                fputs(label, out);
-                fputc('"', out);
-            }
-            fputs("];\n", out);
+            visit(out, db, m, a, &v);
         }
     }
+}
+
+/* Plain references (not association keys): from the referencing table (many) to the
+ * referenced key (one; optional when the column allows NULL). */
+static void dot_reference_edge(FILE *out, cq_db *db, cq_model *m, size_t a, const attr_view *v)
+{
+    if (!v->has_ref || attr_is_assoc_key(db, m, a))
+        return;
+    fputs("  ", out);
+    dot_id(out, cq_model_name(m));
+    fputc(':', out);
+    dot_id(out, v->name);
+    fputs(" -> ", out);
+    if (v->ref_model) {
+        dot_id(out, cq_model_name(v->ref_model));
+        if (cq_model_attr_index(v->ref_model, v->ref_key) >= 0) {
+            fputc(':', out);
+            dot_id(out, v->ref_key);
+        }
+    } else {
+        dot_id(out, v->ref_table);
+    }
+    fprintf(out, " [dir=both, arrowtail=crowodot, arrowhead=%s",
+            v->allow_null ? "teeodot" : "teetee");
+    if (v->on_delete || v->on_update) {
+        char label[64];
+        snprintf(label, sizeof label, "%s%s%s%s%s", v->on_delete ? "ON DELETE " : "",
+                 v->on_delete ? v->on_delete : "", v->on_delete && v->on_update ? "\\n" : "",
+                 v->on_update ? "ON UPDATE " : "", v->on_update ? v->on_update : "");
+        fputs(", label=\"", out);
+        fputs(label, out);
+        fputc('"', out);
+    }
+    fputs("];\n", out);
 }
 
 /* Whether `b` is the inverse of `a`: hasOne/hasMany and the belongsTo back on the same key
@@ -551,7 +559,12 @@ static void edge_ports(const cq_assoc *as, const char **tail, const char **head)
     }
 }
 
-static void dot_assoc_edges(FILE *out, cq_db *db)
+typedef void (*edge_visit_fn)(FILE *out, const cq_assoc *as, const assoc_ends *e,
+                              const char *label);
+
+/* Calls `visit` on every edge of assoc_edges (one per association pair), with its ends and
+ * label. */
+static void each_assoc_edge(FILE *out, cq_db *db, edge_visit_fn visit)
 {
     size_t n = 0;
     assoc_edge *edges = assoc_edges(db, &n);
@@ -560,35 +573,51 @@ static void dot_assoc_edges(FILE *out, cq_db *db)
         assoc_ends e = ends_of(as);
         char label[400];
         edge_label(label, sizeof label, &edges[i]);
-        cq_model *src = cq_assoc_source(as), *tgt = cq_assoc_target(as);
-        const char *tail = NULL, *head = NULL;
-        edge_ports(as, &tail, &head);
-        bool self = src == tgt;
-        fputs("  ", out);
-        dot_id(out, cq_model_name(src));
-        if (tail && cq_model_attr_index(src, tail) >= 0) {
-            fputc(':', out);
-            dot_id(out, tail);
-            if (self) /* a self-association loops on the right, from row to row */
-                fputs(":e", out);
-        }
-        fputs(" -> ", out);
-        dot_id(out, cq_model_name(tgt));
-        if (head && cq_model_attr_index(tgt, head) >= 0) {
-            fputc(':', out);
-            dot_id(out, head);
-            if (self)
-                fputs(":e", out);
-        }
-        /* a self-association's label is an xlabel, which dot places clear of the tables and
-         * of other labels: the middles of several loops from one row fall on the same spot */
-        bool row_loop = self && head && cq_model_attr_index(tgt, head) >= 0;
-        fprintf(out, " [dir=both, arrowtail=%s, arrowhead=%s%s, %s=\"", e.dot_tail, e.dot_head,
-                cq_assoc_through(as) ? ", style=dashed" : "", row_loop ? "xlabel" : "label");
-        dot_label(out, label);
-        fputs("\"];\n", out);
+        visit(out, as, &e, label);
     }
     cq__free(edges);
+}
+
+static void dot_assoc_edge(FILE *out, const cq_assoc *as, const assoc_ends *e, const char *label)
+{
+    cq_model *src = cq_assoc_source(as), *tgt = cq_assoc_target(as);
+    const char *tail = NULL, *head = NULL;
+    edge_ports(as, &tail, &head);
+    bool self = src == tgt;
+    fputs("  ", out);
+    dot_id(out, cq_model_name(src));
+    if (tail && cq_model_attr_index(src, tail) >= 0) {
+        fputc(':', out);
+        dot_id(out, tail);
+        if (self) /* a self-association loops on the right, from row to row */
+            fputs(":e", out);
+    }
+    fputs(" -> ", out);
+    dot_id(out, cq_model_name(tgt));
+    if (head && cq_model_attr_index(tgt, head) >= 0) {
+        fputc(':', out);
+        dot_id(out, head);
+        if (self)
+            fputs(":e", out);
+    }
+    /* a self-association's label is an xlabel, which dot places clear of the tables and
+     * of other labels: the middles of several loops from one row fall on the same spot */
+    bool row_loop = self && head && cq_model_attr_index(tgt, head) >= 0;
+    fprintf(out, " [dir=both, arrowtail=%s, arrowhead=%s%s, %s=\"", e->dot_tail, e->dot_head,
+            cq_assoc_through(as) ? ", style=dashed" : "", row_loop ? "xlabel" : "label");
+    dot_label(out, label);
+    fputs("\"];\n", out);
+}
+
+/* A referenced table that is not a model. */
+static void dot_foreign_table(FILE *out, cq_db *db, cq_model *m, size_t a, const attr_view *v)
+{
+    (void)db, (void)m, (void)a;
+    if (v->has_ref && !v->ref_model) {
+        fputs("  ", out);
+        dot_id(out, v->ref_table);
+        fputs(" [shape=box, style=dashed];\n", out);
+    }
 }
 
 static int diagram_dot(cq_db *db, FILE *out)
@@ -632,20 +661,9 @@ static int diagram_dot(cq_db *db, FILE *out)
         fputs("  </table>>];\n", out);
     }
     /* Referenced tables that are not models. */
-    for (size_t i = 0; i < cq_db_model_count(db); i++) {
-        cq_model *m = cq_db_model_at(db, i);
-        for (size_t a = 0; a < cq_model_attr_count(m); a++) {
-            attr_view v;
-            attr_view_of(&v, m, a);
-            if (v.has_ref && !v.ref_model) {
-                fputs("  ", out);
-                dot_id(out, v.ref_table);
-                fputs(" [shape=box, style=dashed];\n", out);
-            }
-        }
-    }
-    dot_reference_edges(out, db);
-    dot_assoc_edges(out, db);
+    each_attr(out, db, dot_foreign_table);
+    each_attr(out, db, dot_reference_edge);
+    each_assoc_edge(out, db, dot_assoc_edge);
     fputs("}\n", out);
     return CLI_EXIT_OK;
 }
@@ -665,6 +683,32 @@ static void mermaid_string(FILE *out, const char *s)
     for (; *s; s++)
         fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 ? ' ' : *s, out);
     fputc('"', out);
+}
+
+/* A plain reference (not an association key). */
+static void mermaid_reference_edge(FILE *out, cq_db *db, cq_model *m, size_t a, const attr_view *v)
+{
+    if (!v->has_ref || attr_is_assoc_key(db, m, a))
+        return;
+    fputs("    ", out);
+    mermaid_name(out, cq_model_name(m));
+    fprintf(out, " }o--%s ", v->allow_null ? "o|" : "||");
+    mermaid_name(out, v->ref_model ? cq_model_name(v->ref_model) : v->ref_table);
+    fputs(" : ", out);
+    mermaid_string(out, v->name);
+    fputc('\n', out);
+}
+
+static void mermaid_assoc_edge(FILE *out, const cq_assoc *as, const assoc_ends *e,
+                               const char *label)
+{
+    fputs("    ", out);
+    mermaid_name(out, cq_model_name(cq_assoc_source(as)));
+    fprintf(out, " %s%s%s ", e->mer_left, e->mer_line, e->mer_right);
+    mermaid_name(out, cq_model_name(cq_assoc_target(as)));
+    fputs(" : ", out);
+    mermaid_string(out, label);
+    fputc('\n', out);
 }
 
 static int diagram_mermaid(cq_db *db, FILE *out)
@@ -700,38 +744,8 @@ static int diagram_mermaid(cq_db *db, FILE *out)
         }
         fputs("    }\n", out);
     }
-    for (size_t i = 0; i < cq_db_model_count(db); i++) {
-        cq_model *m = cq_db_model_at(db, i);
-        for (size_t a = 0; a < cq_model_attr_count(m); a++) {
-            attr_view v;
-            attr_view_of(&v, m, a);
-            if (!v.has_ref || attr_is_assoc_key(db, m, a))
-                continue;
-            fputs("    ", out);
-            mermaid_name(out, cq_model_name(m));
-            fprintf(out, " }o--%s ", v.allow_null ? "o|" : "||");
-            mermaid_name(out, v.ref_model ? cq_model_name(v.ref_model) : v.ref_table);
-            fputs(" : ", out);
-            mermaid_string(out, v.name);
-            fputc('\n', out);
-        }
-    }
-    size_t n = 0;
-    assoc_edge *edges = assoc_edges(db, &n);
-    for (size_t i = 0; i < n; i++) {
-        const cq_assoc *as = edges[i].primary;
-        assoc_ends e = ends_of(as);
-        char label[400];
-        edge_label(label, sizeof label, &edges[i]);
-        fputs("    ", out);
-        mermaid_name(out, cq_model_name(cq_assoc_source(as)));
-        fprintf(out, " %s%s%s ", e.mer_left, e.mer_line, e.mer_right);
-        mermaid_name(out, cq_model_name(cq_assoc_target(as)));
-        fputs(" : ", out);
-        mermaid_string(out, label);
-        fputc('\n', out);
-    }
-    cq__free(edges);
+    each_attr(out, db, mermaid_reference_edge);
+    each_assoc_edge(out, db, mermaid_assoc_edge);
     return CLI_EXIT_OK;
 }
 

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -586,36 +587,6 @@ static int inc_build_all(inc_build *b, json_t *v)
     return CQ_OK;
 }
 
-static int inc_build_nested(inc_build *b, json_t *v)
-{
-    b->inc->nested = json_is_true(v);
-    return CQ_OK;
-}
-
-static int inc_build_separate(inc_build *b, json_t *v)
-{
-    b->inc->separate = json_is_true(v);
-    return CQ_OK;
-}
-
-static int inc_build_limit(inc_build *b, json_t *v)
-{
-    b->inc->limit = json_integer_value(v);
-    return CQ_OK;
-}
-
-static int inc_build_required(inc_build *b, json_t *v)
-{
-    b->inc->required = json_is_true(v) ? CQ_ON : CQ_OFF;
-    return CQ_OK;
-}
-
-static int inc_build_paranoid(inc_build *b, json_t *v)
-{
-    b->inc->paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    return CQ_OK;
-}
-
 /* A where-like option at `key` of the element, or at through.`key` when `through`. */
 static int inc_value(inc_build *b, const cq_value **out, json_t *v, bool through, const char *key)
 {
@@ -656,12 +627,6 @@ static int through_build_attributes(inc_build *b, json_t *v)
     return pool_strings(b->p, &b->inc->through_attributes, v, b->e);
 }
 
-static int through_build_paranoid(inc_build *b, json_t *v)
-{
-    b->inc->through_paranoid = json_is_true(v) ? CQ_ON : CQ_OFF;
-    return CQ_OK;
-}
-
 static int through_build_where(inc_build *b, json_t *v)
 {
     return inc_value(b, &b->inc->through_where, v, true, "where");
@@ -669,23 +634,60 @@ static int through_build_where(inc_build *b, json_t *v)
 
 typedef int (*inc_build_fn)(inc_build *b, json_t *v);
 
-static int inc_build_through(inc_build *b, json_t *v)
+/* How a key of CLI_INCLUDE_KEYS / CLI_THROUGH_KEYS is built: by its builder, or (INC_SET_*
+ * rows) by storing the value the checker let through in a member of the cq_include. */
+typedef enum { SET_CALL, SET_BOOL, SET_FLAG, SET_INT } inc_set;
+
+typedef struct inc_key {
+    const char *key;
+    inc_build_fn build; /* SET_CALL rows */
+    inc_set set;
+    size_t field; /* offsetof(cq_include, ...) */
+} inc_key;
+
+/* clang-format off */
+#define INC_SET_BOOL(member) NULL, SET_BOOL, offsetof(cq_include, member)
+#define INC_SET_FLAG(member) NULL, SET_FLAG, offsetof(cq_include, member)
+#define INC_SET_INT(member)  NULL, SET_INT, offsetof(cq_include, member)
+/* clang-format on */
+
+/* The keys of `j` that `keys` (n rows) name, in the rows' order. */
+static int build_keys(inc_build *b, json_t *j, const inc_key *keys, size_t n)
 {
-    static const struct {
-        const char *key;
-        inc_build_fn build;
-    } keys[] = {
-#define X(key, check, build) { key, build },
-        CLI_THROUGH_KEYS(X)
-#undef X
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *o = json_object_get(v, keys[i].key);
-        int rc = o ? keys[i].build(b, o) : CQ_OK;
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(j, keys[i].key);
+        void *field = (char *)b->inc + keys[i].field;
+        int rc = CQ_OK;
+        if (!v)
+            continue;
+        switch (keys[i].set) {
+        case SET_CALL:
+            rc = keys[i].build(b, v);
+            break;
+        case SET_BOOL:
+            *(bool *)field = json_is_true(v);
+            break;
+        case SET_FLAG:
+            *(cq_flag *)field = json_is_true(v) ? CQ_ON : CQ_OFF;
+            break;
+        case SET_INT:
+            *(int64_t *)field = json_integer_value(v);
+            break;
+        }
         if (rc != CQ_OK)
             return rc;
     }
     return CQ_OK;
+}
+
+static int inc_build_through(inc_build *b, json_t *v)
+{
+    static const inc_key keys[] = {
+#define X(name, check, build) { .key = name, build },
+        CLI_THROUGH_KEYS(X)
+#undef X
+    };
+    return build_keys(b, v, keys, sizeof keys / sizeof keys[0]);
 }
 
 /* The model the element includes (nested options resolve against it). */
@@ -715,11 +717,8 @@ static int inc_build_include(inc_build *b, json_t *v)
 static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_model *src,
                          const char *path, step_error *e)
 {
-    static const struct {
-        const char *key;
-        inc_build_fn build;
-    } keys[] = {
-#define X(key, names, check, build) { key, build },
+    static const inc_key keys[] = {
+#define X(name, names, check, build) { .key = name, build },
         CLI_INCLUDE_KEYS(X)
 #undef X
     };
@@ -734,13 +733,7 @@ static int build_include(runner *r, pool *p, cq_include *inc, json_t *j, cq_mode
         return CQ_OK;
     }
     inc_build b = { .r = r, .p = p, .inc = inc, .src = src, .path = path, .e = e };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *v = json_object_get(j, keys[i].key);
-        int rc = v ? keys[i].build(&b, v) : CQ_OK;
-        if (rc != CQ_OK)
-            return rc;
-    }
-    return CQ_OK;
+    return build_keys(&b, j, keys, sizeof keys / sizeof keys[0]);
 }
 
 static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j, cq_model *src,
@@ -1330,17 +1323,18 @@ static int eval_map(runner *r, cq_value **out, const cq_value *v, json_t *t, con
     if (json_object_get(t, "to") && r->n_bound == sizeof r->bound / sizeof r->bound[0])
         return fail(e, CQ_EINVALID, "%s: $map nested too deep", path);
     cq_value *arr = cq_value_array();
-    for (size_t i = 0; arr && i < cq_value_size(v); i++) {
+    int rc = CQ_OK;
+    for (size_t i = 0; arr && rc == CQ_OK && i < cq_value_size(v); i++) {
         cq_value *item = NULL;
-        int rc = map_item(r, &item, cq_value_array_get(v, i), t, self, path, e);
-        if (rc != CQ_OK) {
-            cq_value_free(arr);
-            return rc;
-        }
-        if (cq_value_array_append(arr, item) != CQ_OK) {
+        rc = map_item(r, &item, cq_value_array_get(v, i), t, self, path, e);
+        if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK) {
             cq_value_free(arr);
             arr = NULL;
         }
+    }
+    if (rc != CQ_OK) {
+        cq_value_free(arr);
+        return rc;
     }
     return copy_out(out, arr, e);
 }

@@ -53,14 +53,8 @@ static int add_name(checker *c, const char *name, cli_result_kind kind, bool txn
 {
     name_entry *e = find_name(c, name, txn);
     if (!e) {
-        if (c->n_names == c->cap_names) {
-            size_t cap = c->cap_names ? c->cap_names * 2 : 16;
-            name_entry *n = cq__realloc(c->names, cap * sizeof *n);
-            if (!n)
-                return CLI_ENOMEM;
-            c->names = n;
-            c->cap_names = cap;
-        }
+        if (cq__grow((void **)&c->names, &c->cap_names, c->n_names + 1, sizeof *c->names) != 0)
+            return CLI_ENOMEM;
         e = &c->names[c->n_names++];
         memset(e, 0, sizeof *e);
         snprintf(e->name, sizeof e->name, "%s", name);
@@ -358,40 +352,15 @@ static int inc_check_all(checker *c, json_t *v, const char *path)
     return CLI_EINPUT;
 }
 
-static int inc_check_bool(checker *c, json_t *v, const char *path)
-{
-    return want_bool(c, v, path);
-}
-
 static int inc_check_limit(checker *c, json_t *v, const char *path)
 {
     int64_t unused = 0;
     return want_count(c, &unused, v, 1, path);
 }
 
-static int inc_check_scope(checker *c, json_t *v, const char *path)
-{
-    return want_scope(c, v, path);
-}
-
-static int inc_check_where(checker *c, json_t *v, const char *path)
-{
-    return want_object(c, v, path);
-}
-
 static int inc_check_attributes(checker *c, json_t *v, const char *path)
 {
     return json_is_array(v) && json_array_size(v) == 0 ? CLI_OK : check_attributes(c, v, path);
-}
-
-static int inc_check_order(checker *c, json_t *v, const char *path)
-{
-    return check_order(c, v, path);
-}
-
-static int inc_check_include(checker *c, json_t *v, const char *path)
-{
-    return check_include(c, v, path);
 }
 
 static int through_check_attributes(checker *c, json_t *v, const char *path)
@@ -408,11 +377,6 @@ static int through_unknown(checker *c, const char *path)
 static int through_check_paranoid(checker *c, json_t *v, const char *path)
 {
     return json_is_boolean(v) ? CLI_OK : through_unknown(c, path);
-}
-
-static int through_check_where(checker *c, json_t *v, const char *path)
-{
-    return want_object(c, v, path);
 }
 
 typedef int (*json_check_fn)(checker *c, json_t *v, const char *path);
@@ -438,13 +402,8 @@ static int inc_check_through(checker *c, json_t *v, const char *path)
     {
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
-        size_t i = 0;
-        while (i < sizeof through_keys / sizeof through_keys[0] &&
-               strcmp(through_keys[i].key, key) != 0)
-            i++;
-        int rc = i < sizeof through_keys / sizeof through_keys[0]
-                     ? through_keys[i].check(c, val, sub)
-                     : through_unknown(c, sub);
+        const struct through_key *k = CQ__FIND_ROW(through_keys, key);
+        int rc = k ? k->check(c, val, sub) : through_unknown(c, sub);
         if (rc != CLI_OK)
             return rc;
     }
@@ -478,11 +437,8 @@ static int check_include_element(checker *c, json_t *e, const char *path)
     {
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
-        const struct include_key *k = include_keys;
-        while (k < include_keys + sizeof include_keys / sizeof include_keys[0] &&
-               strcmp(k->key, key) != 0)
-            k++;
-        if (k == include_keys + sizeof include_keys / sizeof include_keys[0]) {
+        const struct include_key *k = CQ__FIND_ROW(include_keys, key);
+        if (!k) {
             cli_diag_set(c->diag, sub,
                          "unknown include option (expected model, as, association, "
                          "all, nested, where, required, attributes, include, separate, "
@@ -1001,75 +957,11 @@ static int subject_steps(checker *c, cli_step *s, json_t *v, const char *path)
     return rc;
 }
 
-/* ---- step keys: one reader per type, one row per key ------------------------------------- */
-
-/* Reads the value `v` of a key into the field at `field` of `s`. */
-typedef int (*key_fn)(checker *c, cli_step *s, void *field, json_t *v, const char *path);
-
-static int key_ignored(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)c, (void)s, (void)field, (void)v, (void)path; /* "comment": free text */
-    return CLI_OK;
-}
-
-static int key_bool(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    int rc = want_bool(c, v, path);
-    if (rc == CLI_OK)
-        *(bool *)field = json_is_true(v);
-    return rc;
-}
-
-/* A boolean whose absence means the library's default. */
-static int key_flag(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    int rc = want_bool(c, v, path);
-    if (rc == CLI_OK)
-        *(cq_flag *)field = json_is_true(v) ? CQ_ON : CQ_OFF;
-    return rc;
-}
-
-/* attribute, col, fn */
-static int key_string(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    if (!json_is_string(v)) {
-        cli_diag_set(c->diag, path, "expected a name");
-        return CLI_EINPUT;
-    }
-    *(const char **)field = json_string_value(v);
-    return CLI_OK;
-}
-
-static int key_int(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    if (!json_is_integer(v)) {
-        cli_diag_set(c->diag, path, "expected an integer");
-        return CLI_EINPUT;
-    }
-    *(int64_t *)field = json_integer_value(v);
-    return CLI_OK;
-}
-
-static int key_limit(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    return want_count(c, field, v, 1, path);
-}
-
-static int key_offset(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    return want_count(c, field, v, 0, path);
-}
+/* ---- step keys: one reader, one row per key ----------------------------------------------- */
 
 /* bulkCreate: an array of objects; the others: an object. */
-static int key_values(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_values(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    *(json_t **)field = v;
     if (s->kind != CLI_STEP_BULK_CREATE)
         return want_object(c, v, path);
     if (!json_is_array(v)) {
@@ -1086,9 +978,8 @@ static int key_values(checker *c, cli_step *s, void *field, json_t *v, const cha
 }
 
 /* increment/decrement: a name, a list of names, or {name: amount}; others: names. */
-static int key_fields(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_fields(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    *(json_t **)field = v;
     if (s->kind != CLI_STEP_INCREMENT && s->kind != CLI_STEP_DECREMENT)
         return want_string_list(c, v, path);
     if (json_is_object(v)) {
@@ -1108,9 +999,8 @@ static int key_fields(checker *c, cli_step *s, void *field, json_t *v, const cha
 
 /* findAll/findOne: a name, an expression, or a list of them (the library checks); the
  * aggregates: names. */
-static int key_group(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_group(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    *(json_t **)field = v;
     if (s->kind != CLI_STEP_FIND_ALL && s->kind != CLI_STEP_FIND_ONE)
         return want_string_list(c, v, path);
     if (!json_is_string(v) && !json_is_array(v) && !json_is_object(v)) {
@@ -1120,10 +1010,8 @@ static int key_group(checker *c, cli_step *s, void *field, json_t *v, const char
     return CLI_OK;
 }
 
-static int key_pk(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_pk(checker *c, json_t *v, const char *path)
 {
-    (void)s;
-    *(json_t **)field = v;
     if (json_is_array(v) || (json_is_object(v) && !json_object_get(v, "$ref"))) {
         cli_diag_set(c->diag, path, "expected a primary-key value");
         return CLI_EINPUT;
@@ -1131,16 +1019,8 @@ static int key_pk(checker *c, cli_step *s, void *field, json_t *v, const char *p
     return check_value_refs(c, v, path);
 }
 
-static int key_instance(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_args(checker *c, json_t *v, const char *path)
 {
-    (void)s;
-    return want_instance_ref(c, field, v, path);
-}
-
-static int key_args(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    *(json_t **)field = v;
     if (!json_is_array(v)) {
         cli_diag_set(c->diag, path, "expected an array");
         return CLI_EINPUT;
@@ -1148,113 +1028,146 @@ static int key_args(checker *c, cli_step *s, void *field, json_t *v, const char 
     return check_call_args(c, v, path);
 }
 
-static int key_name(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+static int check_then(checker *c, json_t *v, const char *path)
 {
-    (void)s;
-    return want_name(c, field, v, path);
-}
-
-static int key_txn(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    return want_txn(c, field, v, path);
-}
-
-static int key_isolation(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)s;
-    return want_isolation(c, field, v, path);
-}
-
-static int key_attempt(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    (void)field;
-    return parse_attempt(c, s, v, path);
-}
-
-static int key_then(checker *c, cli_step *s, void *field, json_t *v, const char *path)
-{
-    *(json_t **)field = v;
-    (void)s;
     return check_template(c, v, path, true);
 }
 
+/* What a key's value is, so what read_key checks and writes into the step's field. */
+typedef enum {
+    KEY_IGNORED,   /* "comment": free text */
+    KEY_BOOL,      /* bool */
+    KEY_FLAG,      /* cq_flag: a boolean whose absence means the library's default */
+    KEY_STRING,    /* const char *: attribute, col, fn */
+    KEY_INT,       /* int64_t */
+    KEY_LIMIT,     /* int64_t >= 1 */
+    KEY_OFFSET,    /* int64_t >= 0 */
+    KEY_INSTANCE,  /* cli_ref */
+    KEY_NAME,      /* const char *: a name a later step refers to */
+    KEY_TXN,       /* const char *: a transaction begun earlier */
+    KEY_ISOLATION, /* cq_isolation_level */
+    KEY_ATTEMPT,   /* the step's attempt */
+    KEY_JSON,      /* json_t *, checked by the row's check */
+    KEY_STEP_JSON, /* json_t *, checked by the row's step_check (the check depends on the step) */
+} key_kind;
+
+typedef int (*step_check_fn)(checker *c, cli_step *s, json_t *v, const char *path);
+
 typedef struct key_def {
     const char *key;
-    key_fn read;
-    size_t field;        /* offsetof(cli_step, ...) */
-    json_check_fn check; /* KEY_JSON rows: checks the JSON kept in the field */
+    key_kind kind;
+    size_t field;             /* offsetof(cli_step, ...) */
+    json_check_fn check;      /* KEY_JSON rows (NULL: any JSON) */
+    step_check_fn step_check; /* KEY_STEP_JSON rows */
 } key_def;
 
-/* KEY_JSON rows: the field keeps the JSON (parse_keys runs the row's check). */
-static int key_json(checker *c, cli_step *s, void *field, json_t *v, const char *path)
+/* Reads the value `v` of the key `k` into its field of `s`. */
+static int read_key(checker *c, cli_step *s, const key_def *k, json_t *v, const char *path)
 {
-    (void)c, (void)s, (void)path;
-    *(json_t **)field = v;
+    void *field = (char *)s + k->field;
+    int rc = CLI_OK;
+    switch (k->kind) {
+    case KEY_IGNORED:
+        return CLI_OK;
+    case KEY_BOOL:
+        if ((rc = want_bool(c, v, path)) == CLI_OK)
+            *(bool *)field = json_is_true(v);
+        return rc;
+    case KEY_FLAG:
+        if ((rc = want_bool(c, v, path)) == CLI_OK)
+            *(cq_flag *)field = json_is_true(v) ? CQ_ON : CQ_OFF;
+        return rc;
+    case KEY_STRING:
+        if (!json_is_string(v)) {
+            cli_diag_set(c->diag, path, "expected a name");
+            return CLI_EINPUT;
+        }
+        *(const char **)field = json_string_value(v);
+        return CLI_OK;
+    case KEY_INT:
+        if (!json_is_integer(v)) {
+            cli_diag_set(c->diag, path, "expected an integer");
+            return CLI_EINPUT;
+        }
+        *(int64_t *)field = json_integer_value(v);
+        return CLI_OK;
+    case KEY_LIMIT:
+    case KEY_OFFSET:
+        return want_count(c, field, v, k->kind == KEY_LIMIT ? 1 : 0, path);
+    case KEY_INSTANCE:
+        return want_instance_ref(c, field, v, path);
+    case KEY_NAME:
+        return want_name(c, field, v, path);
+    case KEY_TXN:
+        return want_txn(c, field, v, path);
+    case KEY_ISOLATION:
+        return want_isolation(c, field, v, path);
+    case KEY_ATTEMPT:
+        return parse_attempt(c, s, v, path);
+    case KEY_JSON:
+        *(json_t **)field = v;
+        return k->check ? k->check(c, v, path) : CLI_OK;
+    case KEY_STEP_JSON:
+        *(json_t **)field = v;
+        return k->step_check(c, s, v, path);
+    }
     return CLI_OK;
 }
 
 /* clang-format off */
-#define KEY(name, fn, member)         { name, fn, offsetof(cli_step, member), NULL }
-#define KEY_JSON(name, check, member) { name, key_json, offsetof(cli_step, member), check }
+#define KEY(name, kind, member)            { name, kind, offsetof(cli_step, member), NULL, NULL }
+#define KEY_JSON(name, check, member)      { name, KEY_JSON, offsetof(cli_step, member), check, NULL }
+#define KEY_STEP_JSON(name, check, member) { name, KEY_STEP_JSON, offsetof(cli_step, member), NULL, check }
 /* clang-format on */
 
 /* Keys every step may have ("transaction" unless its row says no_txn). */
 static const key_def common_keys[] = {
-    KEY("as", key_name, as),
-    KEY("expectError", key_bool, expect_error),
-    KEY("transaction", key_txn, transaction),
-    KEY("comment", key_ignored, as),
-    KEY("attempt", key_attempt, attempt),
-    KEY("then", key_then, then),
+    KEY("as", KEY_NAME, as),
+    KEY("expectError", KEY_BOOL, expect_error),
+    KEY("transaction", KEY_TXN, transaction),
+    KEY("comment", KEY_IGNORED, as),
+    KEY("attempt", KEY_ATTEMPT, attempt),
+    KEY_JSON("then", check_then, then),
 };
 
 /* The step-specific keys; a row of step_defs names those each step allows. */
 static const key_def step_keys[] = {
-    KEY("values", key_values, values),
+    KEY_STEP_JSON("values", check_values, values),
     KEY_JSON("where", want_object, where),
-    KEY("validate", key_flag, validate),
-    KEY("force", key_bool, force),
-    KEY("paranoid", key_flag, paranoid),
+    KEY("validate", KEY_FLAG, validate),
+    KEY("force", KEY_BOOL, force),
+    KEY("paranoid", KEY_FLAG, paranoid),
     KEY_JSON("attributes", check_attributes, attributes),
-    KEY("fields", key_fields, fields),
-    KEY("attribute", key_string, agg_attr),
-    KEY("col", key_string, agg_attr),
-    KEY("fn", key_string, agg_fn),
-    KEY("distinct", key_bool, distinct),
-    KEY("group", key_group, group),
+    KEY_STEP_JSON("fields", check_fields, fields),
+    KEY("attribute", KEY_STRING, agg_attr),
+    KEY("col", KEY_STRING, agg_attr),
+    KEY("fn", KEY_STRING, agg_fn),
+    KEY("distinct", KEY_BOOL, distinct),
+    KEY_STEP_JSON("group", check_group, group),
     KEY_JSON("scope", want_scope, scope),
     KEY_JSON("having", want_object, having),
     KEY_JSON("defaults", want_object, defaults),
     KEY_JSON("updateOnDuplicate", want_string_list, update_on_dup),
-    KEY("ignoreDuplicates", key_bool, ignore_dup),
+    KEY("ignoreDuplicates", KEY_BOOL, ignore_dup),
     KEY_JSON("conflictFields", want_string_list, conflict_fields),
-    KEY("returning", key_flag, returning),
-    KEY("by", key_int, by),
-    KEY("silent", key_bool, silent),
+    KEY("returning", KEY_FLAG, returning),
+    KEY("by", KEY_INT, by),
+    KEY("silent", KEY_BOOL, silent),
     KEY_JSON("order", check_order, order),
-    KEY("limit", key_limit, limit),
-    KEY("offset", key_offset, offset),
-    KEY("pk", key_pk, pk),
-    KEY("on", key_instance, target),
-    KEY("args", key_args, args),
+    KEY("limit", KEY_LIMIT, limit),
+    KEY("offset", KEY_OFFSET, offset),
+    KEY_JSON("pk", check_pk, pk),
+    KEY("on", KEY_INSTANCE, target),
+    KEY_JSON("args", check_args, args),
     KEY_JSON("include", check_include, include),
     KEY_JSON("through", want_object, through),
-    KEY("parent", key_txn, parent),
-    KEY("isolationLevel", key_isolation, isolation),
+    KEY("parent", KEY_TXN, parent),
+    KEY("isolationLevel", KEY_ISOLATION, isolation),
 };
 
 #undef KEY
 #undef KEY_JSON
-
-static const key_def *find_key(const key_def *defs, size_t n, const char *key)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(defs[i].key, key) == 0)
-            return &defs[i];
-    return NULL;
-}
-#define FIND_KEY(defs, key) find_key(defs, sizeof defs / sizeof defs[0], key)
+#undef KEY_STEP_JSON
 
 /* ---- the steps ------------------------------------------------------------------------------ */
 
@@ -1380,7 +1293,7 @@ static int find_def(checker *c, const cli_step_def **out, cli_step *s, json_t *j
     /* Name the first key that is not a common one: most likely a misspelt kind. */
     json_object_foreach(j, key, val)
     {
-        if (!FIND_KEY(common_keys, key)) {
+        if (!CQ__FIND_ROW(common_keys, key)) {
             char q[200];
             cli_quote(q, sizeof q, key);
             cli_diag_set(c->diag, s->path, "unknown step %s", q);
@@ -1403,7 +1316,7 @@ static int parse_keys(checker *c, cli_step *s, json_t *j)
             continue;
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, s->path, key);
-        const key_def *k = FIND_KEY(common_keys, key);
+        const key_def *k = CQ__FIND_ROW(common_keys, key);
         if (k && def->no_txn && strcmp(key, "transaction") == 0)
             k = NULL;
         if (!k && !list_has(def->keys, key)) {
@@ -1411,10 +1324,8 @@ static int parse_keys(checker *c, cli_step *s, json_t *j)
             return CLI_EINPUT;
         }
         if (!k)
-            k = FIND_KEY(step_keys, key);
-        int rc = k ? k->read(c, s, (char *)s + k->field, val, sub) : CLI_OK;
-        if (rc == CLI_OK && k && k->check)
-            rc = k->check(c, val, sub);
+            k = CQ__FIND_ROW(step_keys, key);
+        int rc = k ? read_key(c, s, k, val, sub) : CLI_OK;
         if (rc != CLI_OK)
             return rc;
     }

@@ -87,6 +87,27 @@ bool cq__str_in(const char *const *list, const char *s)
     return false;
 }
 
+int cq__hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+const void *cq__find_row(const void *table, size_t n, size_t size, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        const void *row = (const char *)table + i * size;
+        if (strcmp(*(const char *const *)row, key) == 0)
+            return row;
+    }
+    return NULL;
+}
+
 uint32_t cq__fnv1a(const char *s)
 {
     uint32_t h = 2166136261u;

@@ -46,6 +46,15 @@ bool cq__is_plain_name(const char *s);
 /* Whether `s` is one of the strings of the NULL-terminated `list` (NULL: an empty list). */
 bool cq__str_in(const char *const *list, const char *s);
 
+/* The value of the hexadecimal digit `c` (either case), or -1. */
+int cq__hex_digit(char c);
+
+/* The row of the key table `table` (n rows of `size` bytes, each a struct whose first member
+ * is its `const char *` key) whose key is `key`, or NULL. CQ__FIND_ROW: of an array. */
+const void *cq__find_row(const void *table, size_t n, size_t size, const char *key);
+#define CQ__FIND_ROW(table, key)                                                                   \
+    cq__find_row(table, sizeof table / sizeof table[0], sizeof table[0], key)
+
 /* 32-bit FNV-1a of a NUL-terminated string: short fixed-width tags (include aliases) and hash
  * table slots. Not for anything an attacker chooses to collide. */
 uint32_t cq__fnv1a(const char *s);

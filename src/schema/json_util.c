@@ -183,17 +183,6 @@ static const char *map_op_key(const char *key, char *buf, size_t n)
     return key;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__diag *diag)
 {
     json_t *hex = json_is_object(j) ? json_object_get(j, "$blob") : NULL;
@@ -206,7 +195,7 @@ bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__
     size_t len = json_is_string(hex) ? json_string_length(hex) : 0;
     bool ok = text && len % 2 == 0;
     for (size_t i = 0; ok && i < len; i++)
-        ok = hex_digit(text[i]) >= 0;
+        ok = cq__hex_digit(text[i]) >= 0;
     if (!ok) {
         cq__diag_set(diag, sub, "expected hexadecimal digits, two per byte (\"6869\")");
         return true;
@@ -216,8 +205,8 @@ bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__
         *out = NULL;
         if (bytes) {
             for (size_t i = 0; i < len / 2; i++)
-                bytes[i] =
-                    (unsigned char)(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
+                bytes[i] = (unsigned char)(cq__hex_digit(text[2 * i]) * 16 +
+                                           cq__hex_digit(text[2 * i + 1]));
             *out = cq_value_blob(bytes, len / 2);
             cq__free(bytes);
         }

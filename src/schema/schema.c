@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,6 +308,55 @@ static int want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag
     return CQ_EINVALID;
 }
 
+/*
+ * A key read straight into a member of a struct: the key, the reader its member's type wants,
+ * and where the member is. FIELD checks at compile time that the member has that type.
+ */
+typedef enum {
+    F_NONE,
+    F_STRING,
+    F_FLAG,
+    F_BOOL,
+    F_ACTION
+} field_kind; /* F_NONE: read by a function */
+
+typedef struct {
+    const char *key;
+    field_kind kind;
+    size_t offset;
+} field;
+
+#define FIELD(key, kind, ctype, st, member)                                                        \
+    {                                                                                              \
+        key, kind, offsetof(st, member) + 0 * sizeof((ctype *)0 == &((st *)0)->member)             \
+    }
+#define F_STR(key, st, member) FIELD(key, F_STRING, const char *, st, member)
+#define F_FLG(key, st, member) FIELD(key, F_FLAG, cq_flag, st, member)
+#define F_BOO(key, st, member) FIELD(key, F_BOOL, bool, st, member)
+#define F_FN(key)                                                                                  \
+    {                                                                                              \
+        key, F_NONE, 0                                                                             \
+    }
+#define F_ACT(key, st, member) FIELD(key, F_ACTION, cq_ref_action, st, member)
+
+static int read_field(void *base, const field *f, json_t *v, const char *path, cq__diag *diag)
+{
+    char *at = (char *)base + f->offset;
+    switch (f->kind) {
+    case F_STRING:
+        return want_string((const char **)(void *)at, v, path, diag);
+    case F_FLAG:
+        return want_flag((cq_flag *)(void *)at, v, path, diag);
+    case F_BOOL:
+        return want_bool((bool *)(void *)at, v, path, diag);
+    case F_ACTION:
+        return want_action((cq_ref_action *)(void *)at, v, path, diag);
+    case F_NONE:
+        break;
+    }
+    return CQ_EINVALID;
+}
+
 /* ---- attributes ------------------------------------------------------------------------ */
 
 static int parse_default(cq__sch_model *m, size_t i, json_t *v, const char *path, cq__diag *diag)
@@ -513,26 +563,26 @@ static int attr_on_update(cq__sch_model *m, size_t i, json_t *val, const char *p
 
 /* "get": "name" / "set": "name": the attribute's getter or setter, a callback the program
  * binds by name (cq_db_bind_getter / cq_db_bind_setter) */
-static int attr_get(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+static int want_bound_name(const char **out, json_t *val, const char *what, const char *path,
+                           cq__diag *diag)
 {
     if (!json_is_string(val) || json_string_length(val) == 0 ||
         strlen(json_string_value(val)) != json_string_length(val)) {
-        cq__diag_set(diag, path, "expected the name of a bound getter callback");
+        cq__diag_set(diag, path, "expected the name of a bound %s callback", what);
         return CQ_EINVALID;
     }
-    m->cq_attrs[i].get_bound = json_string_value(val);
+    *out = json_string_value(val);
     return CQ_OK;
+}
+
+static int attr_get(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
+{
+    return want_bound_name(&m->cq_attrs[i].get_bound, val, "getter", path, diag);
 }
 
 static int attr_set(cq__sch_model *m, size_t i, json_t *val, const char *path, cq__diag *diag)
 {
-    if (!json_is_string(val) || json_string_length(val) == 0 ||
-        strlen(json_string_value(val)) != json_string_length(val)) {
-        cq__diag_set(diag, path, "expected the name of a bound setter callback");
-        return CQ_EINVALID;
-    }
-    m->cq_attrs[i].set_bound = json_string_value(val);
-    return CQ_OK;
+    return want_bound_name(&m->cq_attrs[i].set_bound, val, "setter", path, diag);
 }
 
 /* VIRTUAL(returnType, fields): "returnType": "STRING" (checked as a type; the value is not
@@ -582,7 +632,7 @@ static int attr_fields(cq__sch_model *m, size_t i, json_t *val, const char *path
 }
 
 /* The keys of an attribute definition, one parser each: a new key is one more row. */
-static const struct {
+static const struct attr_key {
     const char *key;
     attr_key_fn parse;
 } attr_keys[] = {
@@ -632,12 +682,9 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
-        attr_key_fn parse = NULL;
-        for (size_t k = 0; k < sizeof attr_keys / sizeof attr_keys[0] && !parse; k++)
-            if (strcmp(attr_keys[k].key, key) == 0)
-                parse = attr_keys[k].parse;
+        const struct attr_key *k = CQ__FIND_ROW(attr_keys, key);
         int rc =
-            parse ? parse(m, i, val, sub, diag) : unknown_key(path, key, "attribute option", diag);
+            k ? k->parse(m, i, val, sub, diag) : unknown_key(path, key, "attribute option", diag);
         if (rc != CQ_OK)
             return rc;
     }
@@ -896,13 +943,8 @@ static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path,
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
-        size_t i = 0;
-        while (i < sizeof model_options / sizeof model_options[0] &&
-               strcmp(model_options[i].key, key) != 0)
-            i++;
-        int rc = i < sizeof model_options / sizeof model_options[0]
-                     ? model_options[i].read(m, val, sub, diag)
-                     : unknown_key(path, key, "model option", diag);
+        const struct model_option *o = CQ__FIND_ROW(model_options, key);
+        int rc = o ? o->read(m, val, sub, diag) : unknown_key(path, key, "model option", diag);
         if (rc != CQ_OK)
             return rc;
     }
@@ -1311,6 +1353,14 @@ static int want_values(cq_value **out, json_t *v, const char *path, cq__diag *di
  * foreignKey / otherKey: a name, or Sequelize's object form
  * {name, field, allowNull, type, defaultValue, onDelete, onUpdate, unique}.
  */
+static const field key_fields[] = {
+    F_STR("name", cq_attr, name),
+    F_STR("field", cq_attr, field),
+    F_FLG("allowNull", cq_attr, allow_null),
+    F_ACT("onDelete", cq_attr, on_delete),
+    F_ACT("onUpdate", cq_attr, on_update),
+};
+
 static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_out,
                      cq_value **default_out, json_t *v, const char *path, cq__diag *diag)
 {
@@ -1325,13 +1375,10 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
+        const field *f = CQ__FIND_ROW(key_fields, key);
         int rc = CQ_OK;
-        if (strcmp(key, "name") == 0) {
-            rc = cq__sch_want_string(&attr->name, val, sub, diag);
-        } else if (strcmp(key, "field") == 0) {
-            rc = cq__sch_want_string(&attr->field, val, sub, diag);
-        } else if (strcmp(key, "allowNull") == 0) {
-            rc = cq__sch_want_flag(&attr->allow_null, val, sub, diag);
+        if (f) {
+            rc = read_field(attr, f, val, sub, diag);
         } else if (strcmp(key, "type") == 0) {
             const char *t = NULL;
             rc = cq__sch_want_string(&t, val, sub, diag);
@@ -1342,10 +1389,6 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
             *default_out = NULL;
             rc = cq__json_to_value(default_out, val, false, NULL, NULL, sub, diag);
             attr->default_value = *default_out;
-        } else if (strcmp(key, "onDelete") == 0) {
-            rc = cq__sch_want_action(&attr->on_delete, val, sub, diag);
-        } else if (strcmp(key, "onUpdate") == 0) {
-            rc = cq__sch_want_action(&attr->on_update, val, sub, diag);
         } else if (strcmp(key, "unique") == 0) {
             if (json_is_string(val)) {
                 rc = cq__sch_want_string(&attr->unique_name, val, sub, diag);
@@ -1367,6 +1410,12 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
     return CQ_OK;
 }
 
+static const field through_fields[] = {
+    F_STR("model", cq_assoc_opts, through),
+    F_FLG("unique", cq_assoc_opts, through_unique),
+    F_BOO("paranoid", cq_assoc_opts, through_paranoid),
+};
+
 /* through: a model name (existing, else a join table to create) or
  * {model, unique, scope, paranoid}. */
 static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
@@ -1382,14 +1431,11 @@ static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
+        const field *f = CQ__FIND_ROW(through_fields, key);
         int rc = CQ_OK;
-        if (strcmp(key, "model") == 0)
-            rc = cq__sch_want_string(&o->through, val, sub, diag);
-        else if (strcmp(key, "unique") == 0)
-            rc = cq__sch_want_flag(&o->through_unique, val, sub, diag);
-        else if (strcmp(key, "paranoid") == 0)
-            rc = cq__sch_want_bool(&o->through_paranoid, val, sub, diag);
-        else if (strcmp(key, "scope") == 0) {
+        if (f) {
+            rc = read_field(o, f, val, sub, diag);
+        } else if (strcmp(key, "scope") == 0) {
             rc = want_values(&a->through_scope, val, sub, diag);
             o->through_scope = a->through_scope;
         } else
@@ -1418,88 +1464,87 @@ static int parse_as(cq_assoc_opts *o, json_t *v, const char *path, cq__diag *dia
     return CQ_OK;
 }
 
-static const struct {
-    const char *key;
+typedef int (*assoc_opt_fn)(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag);
+
+static int aopt_as(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_as(&a->opts, v, path, diag);
+}
+
+static int aopt_foreign_key(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_key(&a->opts.foreign_key, &a->fk_attr, &a->opts.foreign_key_attr, &a->fk_default,
+                     v, path, diag);
+}
+
+static int aopt_other_key(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
+{
+    return parse_key(&a->opts.other_key, &a->other_attr, &a->opts.other_key_attr, &a->other_default,
+                     v, path, diag);
+}
+
+static int aopt_scope(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
+{
+    int rc = want_values(&a->scope, v, path, diag);
+    a->opts.scope = a->scope;
+    return rc;
+}
+
+static int aopt_key_type(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
+{
+    const char *t = NULL;
+    cq_attr tmp = { 0 };
+    int rc = cq__sch_want_string(&t, v, path, diag);
+    if (rc == CQ_OK)
+        rc = cq__sch_parse_type(&tmp, t, path, diag);
+    a->opts.key_type = tmp.type;
+    return rc;
+}
+
+/* The association options: the kinds that take each, and its reader (a function, else the
+ * member of cq_assoc_opts its field names). */
+static const struct assoc_option {
+    field f; /* first: its key */
     unsigned kinds;
-} option_kinds[] = {
-    { "as", K_ALL },
-    { "foreignKey", K_ALL },
-    { "sourceKey", K_HO | K_HM | K_BTM },
-    { "targetKey", K_BT | K_BTM },
-    { "otherKey", K_BTM },
-    { "through", K_HM | K_BTM },
-    { "scope", K_ALL },
-    { "constraints", K_ALL },
-    { "onDelete", K_ALL },
-    { "onUpdate", K_ALL },
-    { "keyType", K_ALL },
-    { "foreignKeyConstraint", K_BT | K_HO | K_HM },
-    { "uniqueKey", K_BTM },
-    { "timestamps", K_BTM },
-    { "hooks", K_ALL },
+    assoc_opt_fn read;
+} assoc_options[] = {
+    { F_FN("as"), K_ALL, aopt_as },
+    { F_FN("foreignKey"), K_ALL, aopt_foreign_key },
+    { F_STR("sourceKey", cq_assoc_opts, source_key), K_HO | K_HM | K_BTM, NULL },
+    { F_STR("targetKey", cq_assoc_opts, target_key), K_BT | K_BTM, NULL },
+    { F_FN("otherKey"), K_BTM, aopt_other_key },
+    { F_FN("through"), K_HM | K_BTM, parse_through },
+    { F_FN("scope"), K_ALL, aopt_scope },
+    { F_FLG("constraints", cq_assoc_opts, constraints), K_ALL, NULL },
+    { F_ACT("onDelete", cq_assoc_opts, on_delete), K_ALL, NULL },
+    { F_ACT("onUpdate", cq_assoc_opts, on_update), K_ALL, NULL },
+    { F_FN("keyType"), K_ALL, aopt_key_type },
+    { F_FLG("foreignKeyConstraint", cq_assoc_opts, foreign_key_constraint), K_BT | K_HO | K_HM,
+      NULL },
+    { F_STR("uniqueKey", cq_assoc_opts, unique_key), K_BTM, NULL },
+    { F_FLG("timestamps", cq_assoc_opts, timestamps), K_BTM, NULL },
+    { F_BOO("hooks", cq_assoc_opts, hooks), K_ALL, NULL },
 };
 
 static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts))
         return assoc_fail(diag, path, "expected an object");
-    cq_assoc_opts *o = &a->opts;
     const char *key;
     json_t *val;
     json_object_foreach(opts, key, val)
     {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, key);
-        unsigned mask = 0;
-        for (size_t i = 0; i < sizeof option_kinds / sizeof option_kinds[0]; i++)
-            if (strcmp(option_kinds[i].key, key) == 0)
-                mask = option_kinds[i].kinds;
-        if (!mask)
+        const struct assoc_option *ao = CQ__FIND_ROW(assoc_options, key);
+        if (!ao)
             return cq__sch_unknown_key(path, key, "association option", diag);
-        if (!(mask & (1u << a->kind))) {
+        if (!(ao->kinds & (1u << a->kind))) {
             cq__diag_set(diag, sub, "not an option of %s", a->kind_name);
             return CQ_EINVALID;
         }
-        int rc = CQ_OK;
-        if (strcmp(key, "as") == 0) {
-            rc = parse_as(o, val, sub, diag);
-        } else if (strcmp(key, "foreignKey") == 0) {
-            rc = parse_key(&o->foreign_key, &a->fk_attr, &o->foreign_key_attr, &a->fk_default, val,
-                           sub, diag);
-        } else if (strcmp(key, "otherKey") == 0) {
-            rc = parse_key(&o->other_key, &a->other_attr, &o->other_key_attr, &a->other_default,
-                           val, sub, diag);
-        } else if (strcmp(key, "sourceKey") == 0) {
-            rc = cq__sch_want_string(&o->source_key, val, sub, diag);
-        } else if (strcmp(key, "targetKey") == 0) {
-            rc = cq__sch_want_string(&o->target_key, val, sub, diag);
-        } else if (strcmp(key, "through") == 0) {
-            rc = parse_through(a, val, sub, diag);
-        } else if (strcmp(key, "scope") == 0) {
-            rc = want_values(&a->scope, val, sub, diag);
-            o->scope = a->scope;
-        } else if (strcmp(key, "constraints") == 0) {
-            rc = cq__sch_want_flag(&o->constraints, val, sub, diag);
-        } else if (strcmp(key, "onDelete") == 0) {
-            rc = cq__sch_want_action(&o->on_delete, val, sub, diag);
-        } else if (strcmp(key, "onUpdate") == 0) {
-            rc = cq__sch_want_action(&o->on_update, val, sub, diag);
-        } else if (strcmp(key, "keyType") == 0) {
-            const char *t = NULL;
-            cq_attr tmp = { 0 };
-            rc = cq__sch_want_string(&t, val, sub, diag);
-            if (rc == CQ_OK)
-                rc = cq__sch_parse_type(&tmp, t, sub, diag);
-            o->key_type = tmp.type;
-        } else if (strcmp(key, "foreignKeyConstraint") == 0) {
-            rc = cq__sch_want_flag(&o->foreign_key_constraint, val, sub, diag);
-        } else if (strcmp(key, "uniqueKey") == 0) {
-            rc = cq__sch_want_string(&o->unique_key, val, sub, diag);
-        } else if (strcmp(key, "timestamps") == 0) {
-            rc = cq__sch_want_flag(&o->timestamps, val, sub, diag);
-        } else if (strcmp(key, "hooks") == 0) {
-            rc = cq__sch_want_bool(&o->hooks, val, sub, diag);
-        }
+        int rc =
+            ao->read ? ao->read(a, val, sub, diag) : read_field(&a->opts, &ao->f, val, sub, diag);
         if (rc != CQ_OK)
             return rc;
     }
