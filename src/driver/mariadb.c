@@ -115,17 +115,6 @@ static int stmt_error(MYSQL_STMT *st, cq_error *err)
 
 /* ---- connecting ---------------------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The `n` bytes at `s` with %XX escapes decoded; NULL on OOM or a bad escape (*bad set). */
 static char *url_decode(const char *s, size_t n, bool *bad)
 {
@@ -133,8 +122,8 @@ static char *url_decode(const char *s, size_t n, bool *bad)
     size_t k = 0;
     for (size_t i = 0; out && i < n; i++) {
         if (s[i] == '%') {
-            int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1;
-            int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+            int hi = i + 2 < n ? cq__hex_digit(s[i + 1]) : -1;
+            int lo = i + 2 < n ? cq__hex_digit(s[i + 2]) : -1;
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 *bad = true;
                 cq__free(out);
