@@ -132,7 +132,7 @@ static int parse_args(cli_args *args, int argc, char **argv)
 
 static int load_schema_file(cli_schema **out, const char *path)
 {
-    cli_diag diag = { { 0 } };
+    cli_diag diag = { { 0 }, false };
     size_t len = 0;
     char *text = cli_read_file(path, &len, &diag);
     int rc = text ? cli_load_schema(out, text, len, path, &diag) : CLI_EINPUT;
@@ -149,7 +149,7 @@ static int load_schema_file(cli_schema **out, const char *path)
 
 static int load_script_file(cli_script **out, const char *path, const cli_schema *fallback)
 {
-    cli_diag diag = { { 0 } };
+    cli_diag diag = { { 0 }, false };
     size_t len = 0;
     char *text = cli_read_file(path, &len, &diag);
     int rc = CLI_EINPUT;
@@ -221,7 +221,7 @@ static int open_db(cq_db **out, const cli_args *args, const cli_schema *schema, 
                 err.message[0] ? err.message : cq_strerror(rc));
         return rc == CQ_EINVALID || rc == CQ_ENOTSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
-    cli_diag diag = { { 0 } };
+    cli_diag diag = { { 0 }, false };
     rc = schema ? cli_schema_define(*out, schema, &diag) : CLI_OK;
     if (rc != CLI_OK) {
         fprintf(stderr, "cequel: %s%s%s\n", origin ? origin : "", origin ? ": " : "", diag.msg);

@@ -69,6 +69,11 @@ static int fail(step_error *e, int code, const char *fmt, ...)
     return code;
 }
 
+static int fail_oom(step_error *e)
+{
+    return fail(e, CQ_ENOMEM, "out of memory");
+}
+
 /* SequelizeValidationError's `errors`: one object per item (cq_db_validation_item), with
  * `record` (the row's index) for bulkCreate. NULL when out of memory. */
 static cq_value *validation_errors(cq_db *db, bool records)
@@ -279,7 +284,7 @@ static int resolve_value(cq_value **out, const char *text, const char *path, voi
                 *out = cq_value_copy(v);
         }
         if (rc == CQ_OK && !*out)
-            rc = fail(&e, CQ_ENOMEM, "out of memory");
+            rc = fail_oom(&e);
     }
     if (rc != CQ_OK) {
         cli_diag_set(diag, path, "%s", e.message);
@@ -292,7 +297,7 @@ static int resolve_value(cq_value **out, const char *text, const char *path, voi
 static int to_value(runner *r, cq_value **out, json_t *j, bool where, const char *path,
                     step_error *e)
 {
-    cli_diag d = { { 0 } };
+    cli_diag d = { { 0 }, false };
     int rc = cli_json_to_value(out, j, where, resolve_value, r, path, &d);
     if (rc == CLI_OK)
         return CQ_OK;
@@ -307,7 +312,7 @@ static int string_list(const char ***out, json_t *j, step_error *e)
         return CQ_OK;
     const char **list = cq__calloc(json_array_size(j) + 1, sizeof *list);
     if (!list)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     for (size_t i = 0; i < json_array_size(j); i++)
         list[i] = json_string_value(json_array_get(j, i));
     *out = list;
@@ -345,7 +350,7 @@ static int run_begin(runner *r, const cli_step *st, step_error *e)
         return rc;
     txn_slot *n = cq__realloc(r->txns, (r->n_txns + 1) * sizeof *n);
     if (!n)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     r->txns = n;
     cq_txn *txn = NULL;
     rc = cq_db_transaction(&txn, r->db,
@@ -451,7 +456,7 @@ static int pool_value(runner *r, pool *p, const cq_value **out, json_t *j, bool 
     if (rc != CQ_OK)
         return rc;
     if (!pool_keep(p, v))
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     *out = v;
     return CQ_OK;
 }
@@ -461,7 +466,7 @@ static int pool_strings(pool *p, const char *const **out, json_t *j, step_error 
 {
     const char **list = pool_calloc(p, json_array_size(j) + 1, sizeof *list);
     if (!list)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     for (size_t i = 0; i < json_array_size(j); i++)
         list[i] = json_string_value(json_array_get(j, i));
     *out = list;
@@ -745,7 +750,7 @@ static int build_includes(runner *r, pool *p, const cq_include **out, json_t *j,
     size_t n = json_is_array(j) ? json_array_size(j) : 1;
     cq_include *list = pool_calloc(p, n + 1, sizeof *list);
     if (!list)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     for (size_t i = 0; i < n; i++) {
         char sub[CLI_PATH_MAX];
         if (json_is_array(j))
@@ -787,7 +792,7 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
     size_t n = json_array_size(j);
     cq_order *list = pool_calloc(p, n + 1, sizeof *list);
     if (!list)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     for (size_t i = 0; i < n; i++) {
         json_t *k = json_array_get(j, i);
         if (json_is_string(k)) {
@@ -808,7 +813,7 @@ static int build_order(runner *r, pool *p, const cq_order **out, json_t *j, cq_m
             cap += 256;
         char *as_path = pool_calloc(p, cap, 1);
         if (!as_path)
-            return fail(e, CQ_ENOMEM, "out of memory");
+            return fail_oom(e);
         const cq_model *cur = model;
         for (size_t a = 0; a + 1 < m; a++) {
             json_t *el = json_array_get(k, a);
@@ -920,7 +925,7 @@ static int build_targets(runner *r, pool *p, cq_target **out, size_t *n_out, jso
     size_t n = json_is_array(j) ? json_array_size(j) : 1;
     cq_target *list = pool_calloc(p, n, sizeof *list);
     if (!list)
-        return fail(e, CQ_ENOMEM, "out of memory");
+        return fail_oom(e);
     for (size_t i = 0; i < n; i++) {
         json_t *el = json_is_array(j) ? json_array_get(j, i) : j;
         char sub[CLI_PATH_MAX];
@@ -1219,7 +1224,7 @@ static int run_call(runner *r, const cli_step *st, cq_instance *src, cq_value **
     }
     pool_free(&k.p);
     if (rc == CQ_OK && !*result)
-        rc = fail(e, CQ_ENOMEM, "out of memory");
+        rc = fail_oom(e);
     return rc;
 }
 
@@ -1239,7 +1244,7 @@ static int slot_value(runner *r, const slot *s, cq_value **out, step_error *e)
         *out = cq_value_null();
     if (rc != CQ_OK)
         return lib_fail(r, e, rc);
-    return *out ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return *out ? CQ_OK : fail_oom(e);
 }
 
 /* JavaScript truthiness. */
@@ -1272,7 +1277,7 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
 static int copy_out(cq_value **out, cq_value *v, step_error *e)
 {
     *out = v;
-    return v ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return v ? CQ_OK : fail_oom(e);
 }
 
 /* One element of a {"$map"}: `to` evaluated with `as` bound to it, else the element or the
@@ -1407,11 +1412,11 @@ static int eval_array(runner *r, cq_value **out, json_t *t, const cq_value *self
         cli_path_index(sub, path, i);
         rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
         if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
-            rc = fail(e, CQ_ENOMEM, "out of memory");
+            rc = fail_oom(e);
     }
     if (rc != CQ_OK || !arr) {
         cq_value_free(arr);
-        return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
+        return rc != CQ_OK ? rc : fail_oom(e);
     }
     *out = arr;
     return CQ_OK;
@@ -1432,11 +1437,11 @@ static int eval_object(runner *r, cq_value **out, json_t *t, const cq_value *sel
         if (obj && rc == CQ_OK)
             rc = eval_template(r, &item, v, self, sub, e);
         if (obj && rc == CQ_OK && cq_value_object_set(obj, key, item) != CQ_OK)
-            rc = fail(e, CQ_ENOMEM, "out of memory");
+            rc = fail_oom(e);
     }
     if (rc != CQ_OK || !obj) {
         cq_value_free(obj);
-        return rc != CQ_OK ? rc : fail(e, CQ_ENOMEM, "out of memory");
+        return rc != CQ_OK ? rc : fail_oom(e);
     }
     *out = obj;
     return CQ_OK;
@@ -1463,7 +1468,7 @@ static int eval_length_of(runner *r, cq_value **out, json_t *t, const cq_value *
         rc = fail(e, CQ_EINVALID, "%s: not a list", sub);
     }
     if (rc == CQ_OK && !(*out = cq_value_int((int64_t)cq_value_size(x))))
-        rc = fail(e, CQ_ENOMEM, "out of memory");
+        rc = fail_oom(e);
     cq_value_free(x);
     return rc;
 }
@@ -1616,7 +1621,7 @@ static int for_each_model(runner *r, cq_value **result, step_error *e)
     if (cycles > 0)
         return fail(e, CQ_ECYCLE, "Cyclic dependency found.");
     *result = cq_value_text("ordered");
-    return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return *result ? CQ_OK : fail_oom(e);
 }
 
 static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result, step_error *e);
@@ -1666,7 +1671,7 @@ static int run_transaction(runner *r, const cli_step *st, size_t index, cq_value
         return e->code ? rc : lib_fail(r, e, rc);
     }
     *result = w.last ? w.last : cq_value_null();
-    return *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+    return *result ? CQ_OK : fail_oom(e);
 }
 
 /* ---- one handler per step kind ---------------------------------------------------------- */
@@ -1697,7 +1702,7 @@ struct cli_exec {
 static int null_result(cli_exec *x)
 {
     *x->result = cq_value_null();
-    return *x->result ? CQ_OK : fail(x->e, CQ_ENOMEM, "out of memory");
+    return *x->result ? CQ_OK : fail_oom(x->e);
 }
 
 /* The step's JSON key `key` as a value (a where clause when `where`). */
@@ -1734,7 +1739,7 @@ static int pair_result(cli_exec *x, cq_value *flag)
         cq_value_array_append(*x->result, flag) != CQ_OK) {
         if (!*x->result)
             cq_value_free(flag);
-        return fail(x->e, CQ_ENOMEM, "out of memory");
+        return fail_oom(x->e);
     }
     return CQ_OK;
 }
@@ -1847,7 +1852,7 @@ int cli_run_find_and_count_all(cli_exec *x)
     if (rc == CQ_OK && (!(*x->result = cq_value_object()) ||
                         cq_value_object_set(*x->result, "count", cq_value_int(count)) != CQ_OK ||
                         cq_value_object_set(*x->result, "rows", list) != CQ_OK))
-        rc = fail(x->e, CQ_ENOMEM, "out of memory");
+        rc = fail_oom(x->e);
     else if (rc != CQ_OK)
         cq_value_free(list);
     return rc;
@@ -2087,7 +2092,7 @@ int cli_run_return(cli_exec *x)
         cq_value_free(x->r->final_result);
         x->r->final_result = cq_value_copy(*x->result);
         if (!x->r->final_result)
-            rc = fail(x->e, CQ_ENOMEM, "out of memory");
+            rc = fail_oom(x->e);
     }
     return rc;
 }
@@ -2157,7 +2162,7 @@ static int run_step(runner *r, const cli_step *st, cq_value **result, cq_instanc
     if (rc != CQ_OK && !e->code)
         rc = lib_fail(r, e, rc);
     if (rc == CQ_OK && !*result)
-        rc = fail(e, CQ_ENOMEM, "out of memory");
+        rc = fail_oom(e);
     if (rc == CQ_OK) {
         *keep_inst = x.inst;
         *keep_rows = x.rows;
@@ -2259,7 +2264,7 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
             *result = NULL;
         }
         *result = attempt_value(st, rc, *result, e, r->errors);
-        rc = *result ? CQ_OK : fail(e, CQ_ENOMEM, "out of memory");
+        rc = *result ? CQ_OK : fail_oom(e);
     }
     if (st->attempt || st->then) {
         cq_instance_free(inst);
@@ -2278,7 +2283,7 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
             inst = NULL;
             rows = NULL;
             *result = NULL;
-            rc = fail(e, CQ_ENOMEM, "out of memory");
+            rc = fail_oom(e);
         }
     }
     if (s) {

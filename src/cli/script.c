@@ -915,7 +915,7 @@ static int subject_assoc(checker *c, cli_step *s, json_t *v, const char *path)
 {
     s->assoc = cq__calloc(1, sizeof *s->assoc);
     if (!s->assoc) {
-        cli_diag_set(c->diag, s->path, "out of memory");
+        cq__diag_oom(c->diag, s->path);
         return CLI_ENOMEM;
     }
     int rc = cli_assoc_parse(s->assoc, v, path, c->schema, c->diag);
@@ -943,7 +943,7 @@ static int subject_steps(checker *c, cli_step *s, json_t *v, const char *path)
     }
     s->inner = cq__calloc(json_array_size(v) + 1, sizeof *s->inner);
     if (!s->inner) {
-        cli_diag_set(c->diag, s->path, "out of memory");
+        cq__diag_oom(c->diag, s->path);
         return CLI_ENOMEM;
     }
     s->n_inner = json_array_size(v);
@@ -1385,7 +1385,7 @@ static int define_names(checker *c, cli_step *s, json_t *j)
     if (rc == CLI_OK && s->kind == CLI_STEP_BEGIN)
         rc = add_name(c, s->txn_name, CLI_RESULT_NONE, true);
     if (rc == CLI_ENOMEM)
-        cli_diag_set(c->diag, s->path, "out of memory");
+        cq__diag_oom(c->diag, s->path);
     return rc;
 }
 
@@ -1445,7 +1445,7 @@ static int load_schema_path(cli_schema **out, const char *rel, const char *base_
     size_t n = strlen(base_dir) + strlen(rel) + 2;
     char *path = cq__malloc(n);
     if (!path) {
-        cli_diag_set(diag, "schema", "out of memory");
+        cq__diag_oom(diag, "schema");
         return CLI_ENOMEM;
     }
     if (rel[0] == '/' || !base_dir[0])
@@ -1469,7 +1469,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
     checker c = { .diag = diag };
     cli_script *s = cq__calloc(1, sizeof *s);
     if (!s) {
-        cli_diag_set(diag, NULL, "out of memory");
+        cq__diag_oom(diag, NULL);
         return CLI_ENOMEM;
     }
     int rc = cli_json_parse(&s->root, text, len, origin, diag);
@@ -1516,7 +1516,7 @@ int cli_load_script(cli_script **out, const char *text, size_t len, const char *
     }
     s->steps = cq__calloc(json_array_size(steps) + 1, sizeof *s->steps);
     if (!s->steps) {
-        cli_diag_set(diag, NULL, "out of memory");
+        cq__diag_oom(diag, NULL);
         rc = CLI_ENOMEM;
         goto done;
     }

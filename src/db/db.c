@@ -246,7 +246,7 @@ int cq_db_open(cq_db **out, const char *url, const cq_open_opts *opts, cq_error 
     char *wurl = NULL, *hosts = NULL;
     int rc = url ? take_read_hosts(&wurl, &hosts, url) : CQ_OK;
     if (rc != CQ_OK)
-        cq__err_set(err, rc, "out of memory");
+        cq__err_oom(err); /* the only failure of take_read_hosts */
     else
         rc = cq__session_open(&db->s, url ? wurl : NULL, &co, opts ? &opts->pool : NULL, err);
     if (rc == CQ_OK) {

@@ -18,11 +18,6 @@ void cq__raw_table_free(cq__raw_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int cq__dump_oom(cq_db *db)
-{
-    return cq__db_fail(db, CQ_ENOMEM, "out of memory");
-}
-
 int64_t cq__dump_row_int(const cq_value *row, const char *key)
 {
     return cq_value_as_int(cq_value_object_get(row, key));
@@ -57,7 +52,7 @@ int cq__dump_catalog_tables(cq_value **out, cq_db *db, cq_dialect dialect, const
     }
     cq_value_free(rows);
     if (!names)
-        return cq__dump_oom(db);
+        return cq__db_oom(db);
     *out = names;
     return CQ_OK;
 }
@@ -69,7 +64,7 @@ int cq__dump_catalog_query(cq_value **out, cq_db *db, cq_dialect dialect, cq__ca
     cq_value *params = cq_value_array();
     if (!params || cq_value_array_append(params, cq_value_text(name)) != CQ_OK) {
         cq_value_free(params);
-        return cq__dump_oom(db);
+        return cq__db_oom(db);
     }
     int rc = cq_db_query(out, db, cq__sql_catalog(q, dialect), params, NULL);
     cq_value_free(params);
@@ -137,10 +132,10 @@ int cq__dump_catalog_columns(cq__raw_table *t, cq_db *db, cq_dialect dialect, co
     if (rc == CQ_OK)
         rc = cq__dump_catalog_query(&pk, db, dialect, CQ__CAT_PRIMARY_KEY, name);
     if (rc == CQ_OK && !(t->columns = cq_value_array()))
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(cols); i++)
         if (put_catalog_column(t->columns, cq_value_array_get(cols, i), pk, facts) != CQ_OK)
-            rc = cq__dump_oom(db);
+            rc = cq__db_oom(db);
     cq_value_free(cols);
     cq_value_free(pk);
     return rc;
@@ -149,7 +144,7 @@ int cq__dump_catalog_columns(cq__raw_table *t, cq_db *db, cq_dialect dialect, co
 int cq__dump_table_rows(cq__raw_table *t, cq_db *db, cq_dialect dialect, const char *name)
 {
     char *sql = cq__sql_select_all(name, dialect);
-    int rc = sql ? cq_db_query(&t->rows, db, sql, NULL, NULL) : cq__dump_oom(db);
+    int rc = sql ? cq_db_query(&t->rows, db, sql, NULL, NULL) : cq__db_oom(db);
     cq__free(sql);
     return rc;
 }

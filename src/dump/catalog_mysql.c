@@ -121,7 +121,7 @@ static int my_foreign_keys(cq__raw_table *t, cq_value *names, cq_db *db, const c
     t->foreign_keys = cq_value_array();
     my_fk_ctx x = { .out = t->foreign_keys, .names = names };
     if (!t->foreign_keys || my_groups(list, "col", my_fk_group, &x) != CQ_OK)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     cq_value_free(list);
     return rc;
 }
@@ -177,7 +177,7 @@ static int my_indexes(cq__raw_table *t, const cq_value *fks, cq_db *db, const ch
     t->indexes = cq_value_array();
     my_index_ctx x = { .t = t, .fks = fks };
     if (!t->unique || !t->indexes || my_groups(list, "col", my_index_group, &x) != CQ_OK)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     cq_value_free(list);
     return rc;
 }
@@ -187,7 +187,7 @@ int cq__dump_mysql_table(cq__raw_table *out, cq_db *db, const char *name)
     memset(out, 0, sizeof *out);
     cq_value *fks = cq_value_array();
     int rc = fks ? cq__dump_catalog_columns(out, db, CQ_DIALECT_MYSQL, name, my_column_facts)
-                 : cq__dump_oom(db);
+                 : cq__db_oom(db);
     if (rc == CQ_OK)
         rc = my_foreign_keys(out, fks, db, name);
     if (rc == CQ_OK)

@@ -43,7 +43,7 @@ static int pg_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
         return rc;
     t->foreign_keys = cq_value_array();
     if (!t->foreign_keys)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *r = cq_value_array_get(list, i);
         const char *del = cq__sql_postgres.catalog_action(cq__dump_row_text(r, "del")),
@@ -71,7 +71,7 @@ static int pg_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
         }
         cq_value_free(fk);
         if (!ok)
-            rc = cq__dump_oom(db);
+            rc = cq__db_oom(db);
     }
     cq_value_free(list);
     return rc;
@@ -86,18 +86,18 @@ static int pg_indexes(cq__raw_table *t, cq_db *db, const char *name)
     t->unique = cq_value_array();
     t->indexes = cq_value_array();
     if (!t->unique || !t->indexes)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *r = cq_value_array_get(list, i);
         cq_value *cols = pg_json_list(cq_value_object_get(r, "cols"));
         if (!cols || cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL) != CQ_OK) {
             cq_value_free(cols);
-            rc = cq__dump_oom(db);
+            rc = cq__db_oom(db);
             break;
         }
         bool uniq = cq_value_as_bool(cq_value_object_get(r, "uniq"));
         if (cq_value_array_append(uniq ? t->unique : t->indexes, cols) != CQ_OK)
-            rc = cq__dump_oom(db);
+            rc = cq__db_oom(db);
     }
     cq_value_free(list);
     return rc;

@@ -12,7 +12,7 @@ static int sqlite_pragma(cq_value **out, cq_db *db, const char *pragma, const ch
     *out = NULL;
     char *sql = cq__sql_pragma(pragma, name);
     if (!sql)
-        return cq__dump_oom(db);
+        return cq__db_oom(db);
     int rc = cq_db_query(out, db, sql, NULL, NULL);
     cq__free(sql);
     return rc;
@@ -49,7 +49,7 @@ static int sqlite_columns(cq__raw_table *t, cq_db *db, const cq_value *info)
             npk++;
     t->columns = cq_value_array();
     if (!t->columns)
-        return cq__dump_oom(db);
+        return cq__db_oom(db);
     for (size_t i = 0; i < cq_value_size(info); i++) {
         const cq_value *c = cq_value_array_get(info, i);
         const char *decl = cq__dump_row_text(c, "type");
@@ -62,13 +62,13 @@ static int sqlite_columns(cq__raw_table *t, cq_db *db, const cq_value *info)
         cq__free(decl_up);
         cq_value *def = NULL;
         if (cq__dump_default(&def, cq__dump_row_text(c, "dflt_value"), f) != CQ_OK)
-            return cq__dump_oom(db);
+            return cq__db_oom(db);
         /* PostgreSQL forces NOT NULL on primary keys */
         const cq__column_facts cf = { .fam = f,
                                       .not_null = cq__dump_row_int(c, "notnull") != 0 || pk > 0,
                                       .auto_increment = autoinc };
         if (cq__dump_put_column(t->columns, cq_value_object_get(c, "name"), pk, &cf, def) != CQ_OK)
-            return cq__dump_oom(db);
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -134,9 +134,9 @@ static int sqlite_foreign_key(cq__raw_table *t, cq_db *db, const cq_value **pair
     /* the setters took their values even when they failed: fk holds them all */
     if (!ok || cq_value_size(fk) != 4 || cq_value_size(refs) != 2) {
         cq_value_free(fk);
-        return cq__dump_oom(db);
+        return cq__db_oom(db);
     }
-    return cq_value_array_append(t->foreign_keys, fk) == CQ_OK ? CQ_OK : cq__dump_oom(db);
+    return cq_value_array_append(t->foreign_keys, fk) == CQ_OK ? CQ_OK : cq__db_oom(db);
 }
 
 static int sqlite_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
@@ -150,7 +150,7 @@ static int sqlite_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
     const cq_value **pairs = cq__calloc(n ? n : 1, sizeof *pairs);
     bool *done = cq__calloc(n ? n : 1, sizeof *done);
     if (!t->foreign_keys || !pairs || !done)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     /* one key per id, in order of first appearance (a Map in dump.js) */
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         if (done[i])
@@ -165,7 +165,7 @@ static int sqlite_foreign_keys(cq__raw_table *t, cq_db *db, const char *name)
             }
         }
         if (cq__js_sort((void **)pairs, np, cmp_by_seq, "seq") != CQ_OK)
-            rc = cq__dump_oom(db);
+            rc = cq__db_oom(db);
         else
             rc = sqlite_foreign_key(t, db, pairs, np);
     }
@@ -195,7 +195,7 @@ static int sqlite_index(cq__raw_table *t, cq_db *db, const cq_value *idx)
         rc = cq_value_array_append(cq__dump_row_int(idx, "unique") ? t->unique : t->indexes, cols);
     else
         cq_value_free(cols);
-    return rc == CQ_OK ? CQ_OK : cq__dump_oom(db);
+    return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
 }
 
 static int sqlite_indexes(cq__raw_table *t, cq_db *db, const char *name)
@@ -207,7 +207,7 @@ static int sqlite_indexes(cq__raw_table *t, cq_db *db, const char *name)
     t->unique = cq_value_array();
     t->indexes = cq_value_array();
     if (!t->unique || !t->indexes)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *idx = cq_value_array_get(list, i);
         const char *origin = cq__dump_row_text(idx, "origin");

@@ -214,7 +214,7 @@ static int dump_tables(cq_value *dump, cq_db *db, const dump_dialect *d, const c
         rc = finish_table(&tbl, &raw, mask);
         cq__raw_table_free(&raw);
         if (rc != CQ_OK || cq_value_object_set(dump, name, tbl) != CQ_OK)
-            return cq__dump_oom(db);
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -247,7 +247,7 @@ int cq_db_dump(cq_value **out, cq_db *db, const cq_dump_opts *opts)
         return rc;
     cq_value *dump = cq_value_object();
     if (!dump || cq__value_array_sort(names, cmp_texts, NULL) != CQ_OK)
-        rc = cq__dump_oom(db);
+        rc = cq__db_oom(db);
     /* the raw queries reset the error record; keep the table loop's own failures */
     if (rc == CQ_OK)
         rc = dump_tables(dump, db, d, names, mask);

@@ -23,6 +23,7 @@
 #include "cequel/db.h"
 #include "cequel/value.h"
 #include "core/js.h"
+#include "model/model.h"
 #include "sql/sql.h"
 
 /* ---- normalise.c ---- */
@@ -95,9 +96,6 @@ typedef struct cq__column_facts {
 /* Fills `out` from catalogue row `row` of the CQ__CAT_COLUMNS query, for a column at position
  * `pk_pos` of the primary key (0: not part of it). CQ_OK or CQ_ENOMEM. */
 typedef int (*cq__column_facts_fn)(cq__column_facts *out, const cq_value *row, int64_t pk_pos);
-
-/* Records CQ_ENOMEM on `db` and returns it. */
-int cq__dump_oom(cq_db *db);
 
 /* Column `key` of a catalogue row, as an integer or borrowed text. */
 int64_t cq__dump_row_int(const cq_value *row, const char *key);

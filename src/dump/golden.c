@@ -398,5 +398,5 @@ int cq_db_golden(char **out, cq_db *db, const cq_value *result)
         return cq__db_fail(db, rc, "%s", err.message);
     rc = cq_golden_to_json(out, doc);
     cq_value_free(doc);
-    return rc == CQ_OK ? CQ_OK : cq__dump_oom(db);
+    return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
 }

@@ -32,6 +32,13 @@ void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...)
     va_end(ap);
 }
 
+void cq__diag_oom(cq__diag *d, const char *path)
+{
+    cq__diag_set(d, path, "out of memory");
+    if (d)
+        d->oom = true;
+}
+
 /* Appends `s` to `out` (capacity CQ__PATH_MAX), truncating. */
 static void path_append(char *out, const char *s)
 {
@@ -160,8 +167,11 @@ char *cq__read_file(const char *path, size_t *len_out, cq__diag *diag)
     bool failed = ferror(f) != 0;
     fclose(f);
     if (!buf || failed) {
+        if (buf)
+            cq__diag_set(diag, path, "read error");
+        else
+            cq__diag_oom(diag, path);
         cq__free(buf);
-        cq__diag_set(diag, NULL, "%s: %s", path, buf ? "read error" : "out of memory");
         return NULL;
     }
     buf[len] = '\0';
@@ -211,7 +221,7 @@ bool cq__blob_literal(cq_value **out, int *rc, json_t *j, const char *path, cq__
             cq__free(bytes);
         }
         if (!*out) {
-            cq__diag_set(diag, sub, "out of memory");
+            cq__diag_oom(diag, sub);
             *rc = CQ_ENOMEM;
             return true;
         }
@@ -307,7 +317,7 @@ int cq__json_to_value(cq_value **out, json_t *j, bool where, cq__ref_fn resolve,
     else
         *out = cq__value_from_jansson(j); /* a scalar */
     if (rc == CQ_OK && !*out) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     return rc;

@@ -15,7 +15,7 @@ static int load(cq_db *db, const char *text, size_t len, const char *origin)
         snprintf(what, sizeof what, "schema %.200s", origin);
         return cq__db_check_unfrozen(db, what);
     }
-    cq__diag diag = { { 0 } };
+    cq__diag diag = { { 0 }, false };
     cq__schema *s = NULL;
     int rc = cq__schema_load_for(&s, text, len, origin, db, &diag);
     /* A model of the document that the db already has would fail half-way through; say so
@@ -51,12 +51,11 @@ int cq_db_load_schema_file(cq_db *db, const char *path, const cq_schema_opts *op
     cq__db_clear(db);
     if (!path)
         return cq__db_fail(db, CQ_EINVALID, "cq_db_load_schema_file: the path is NULL");
-    cq__diag diag = { { 0 } };
+    cq__diag diag = { { 0 }, false };
     size_t len = 0;
     char *text = cq__read_file(path, &len, &diag);
     if (!text)
-        return cq__db_fail(db, strstr(diag.msg, "out of memory") ? CQ_ENOMEM : CQ_EINVALID, "%s",
-                           diag.msg);
+        return cq__db_fail(db, diag.oom ? CQ_ENOMEM : CQ_EINVALID, "%s", diag.msg);
     int rc = load(db, text, len, opts && opts->origin ? opts->origin : path);
     cq__free(text);
     return rc;

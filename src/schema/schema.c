@@ -71,7 +71,7 @@ static int parse_enum_values(char ***out, const char *p, const char *q, const ch
         if (!val || cq__grow((void **)&v, &cap, n + 2, sizeof *v) != 0) {
             cq__free(val);
             cq__sch_strv_free(v);
-            cq__diag_set(diag, path, "out of memory");
+            cq__diag_oom(diag, path);
             return CQ_ENOMEM;
         }
         size_t k = 0;
@@ -489,7 +489,7 @@ static int attr_values(cq__sch_model *m, size_t i, json_t *val, const char *path
             v = NULL;
         }
     if (!v) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     cq__sch_strv_free(m->enum_values[i]);
@@ -620,7 +620,7 @@ static int attr_fields(cq__sch_model *m, size_t i, json_t *val, const char *path
     }
     const char **v = cq__calloc(n + 1, sizeof *v);
     if (!v) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     for (size_t k = 0; k < n; k++)
@@ -749,7 +749,7 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
     m->indexes = cq__calloc(n + 1, sizeof *m->indexes);
     m->index_fields = cq__calloc(nfields + 1, sizeof *m->index_fields);
     if (!m->indexes || !m->index_fields) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     m->opts.indexes = m->indexes;
@@ -982,7 +982,7 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
     m->virtual_deps = cq__calloc(n + 1, sizeof *m->virtual_deps);
     if (!m->attrs || !m->cq_attrs || !m->defaults || !m->validators || !m->enum_values ||
         !m->virtual_deps) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     if (attrs) {
@@ -1086,7 +1086,7 @@ static int parse_models(cq__schema *s, json_t *models, const char *path, cq__dia
     }
     s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     const char *key;
@@ -1118,7 +1118,7 @@ static int parse_assocs(cq__schema *s, json_t *assocs, const char *path, cq__dia
     }
     s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
     if (!s->assocs) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     for (size_t i = 0; i < json_array_size(assocs); i++) {
@@ -1154,7 +1154,7 @@ static int schema_from_json(cq__schema **out, json_t *root, const char *path, co
     *out = NULL;
     cq__schema *s = cq__calloc(1, sizeof *s);
     if (!s) {
-        cq__diag_set(diag, path, "out of memory");
+        cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
     s->known = known;

@@ -32,9 +32,12 @@
 /* A one-line message for the user ("models.user.attributes.age.type: unknown type ..."). */
 typedef struct cq__diag {
     char msg[1024];
+    bool oom; /* the failure was an allocation (cq__diag_oom) */
 } cq__diag;
 
 void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...) CQ__PRINTF(3, 4);
+/* cq__diag_set(d, path, "out of memory"), marked as such. */
+void cq__diag_oom(cq__diag *d, const char *path);
 
 /* JSON paths: `models.user`, `steps[3].where`, `models["odd key"]`. Truncated safely. */
 enum { CQ__PATH_MAX = 512 };
