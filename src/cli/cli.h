@@ -42,6 +42,7 @@ enum { CLI_OK = CQ_OK, CLI_EINPUT = CQ_EINVALID, CLI_ENOMEM = CQ_ENOMEM };
 enum { CLI_PATH_MAX = CQ__PATH_MAX };
 typedef cq__diag cli_diag;
 #define cli_diag_set      cq__diag_set
+#define cli_diag_fail     cq__diag_fail
 #define cli_path_key      cq__path_key
 #define cli_path_index    cq__path_index
 #define cli_quote         cq__quote

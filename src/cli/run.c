@@ -461,6 +461,18 @@ static int pool_value(runner *r, pool *p, const cq_value **out, json_t *j, bool 
     return CQ_OK;
 }
 
+/* pool_value for member `key` of an options object, `j` (nothing when NULL), its path
+ * `path`.key. */
+static int pool_member(runner *r, pool *p, const cq_value **out, json_t *j, bool where,
+                       const char *path, const char *key, step_error *e)
+{
+    if (!j)
+        return CQ_OK;
+    char sub[CLI_PATH_MAX];
+    cli_path_key(sub, path, key);
+    return pool_value(r, p, out, j, where, sub, e);
+}
+
 /* NULL-terminated list of borrowed strings (an empty array gives an empty list). */
 static int pool_strings(pool *p, const char *const **out, json_t *j, step_error *e)
 {
@@ -877,26 +889,19 @@ static int build_find(runner *r, pool *p, cq_find_opts *o, const find_json *f, c
     full |= json_is_object(f->attributes) && json_object_get(f->attributes, "include");
     o->literals = r->allow_literals;
     if (rc == CQ_OK && full) {
-        cli_path_key(sub, path, "attributes");
-        rc = pool_value(r, p, &o->select, f->attributes, false, sub, e);
+        rc = pool_member(r, p, &o->select, f->attributes, false, path, "attributes", e);
     } else if (rc == CQ_OK && f->attributes) {
         if (json_is_object(f->attributes))
             rc = pool_strings(p, &o->exclude, json_object_get(f->attributes, "exclude"), e);
         else
             rc = pool_strings(p, &o->attributes, f->attributes, e);
     }
-    if (rc == CQ_OK && f->group) {
-        cli_path_key(sub, path, "group");
-        rc = pool_value(r, p, &o->group, f->group, false, sub, e);
-    }
-    if (rc == CQ_OK && f->having) {
-        cli_path_key(sub, path, "having");
-        rc = pool_value(r, p, &o->having, f->having, true, sub, e);
-    }
-    if (rc == CQ_OK && f->scope) {
-        cli_path_key(sub, path, "scope");
-        rc = pool_value(r, p, &o->scope, f->scope, true, sub, e);
-    }
+    if (rc == CQ_OK)
+        rc = pool_member(r, p, &o->group, f->group, false, path, "group", e);
+    if (rc == CQ_OK)
+        rc = pool_member(r, p, &o->having, f->having, true, path, "having", e);
+    if (rc == CQ_OK)
+        rc = pool_member(r, p, &o->scope, f->scope, true, path, "scope", e);
     if (rc == CQ_OK && f->order) {
         cli_path_key(sub, path, "order");
         rc = build_order(r, p, &o->order, f->order, model, sub, e);
@@ -1059,11 +1064,9 @@ static int writer_opts(runner *r, pool *p, cq_assoc_write_opts *wo, json_t *opts
         return fail(e, CQ_EINVALID, "%s: expected an options object", path);
     rc = check_option_keys(opts, "through transaction save fields", path, e);
     json_t *v;
-    if (rc == CQ_OK && (v = json_object_get(opts, "through"))) {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, "through");
-        rc = pool_value(r, p, &wo->through, v, false, sub, e);
-    }
+    if (rc == CQ_OK)
+        rc = pool_member(r, p, &wo->through, json_object_get(opts, "through"), false, path,
+                         "through", e);
     if (rc == CQ_OK && (v = json_object_get(opts, "fields")))
         rc = pool_strings(p, &wo->fields, v, e);
     if (rc == CQ_OK && (v = json_object_get(opts, "save")))
@@ -1401,49 +1404,35 @@ static int eval_ref(runner *r, cq_value **out, json_t *t, bool map, const cq_val
     return rc;
 }
 
-static int eval_array(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
-                      step_error *e)
+/* A plain array or object template: each member evaluated, at its index or key. */
+static int eval_members(runner *r, cq_value **out, json_t *t, const cq_value *self,
+                        const char *path, step_error *e)
 {
-    int rc = CQ_OK;
-    cq_value *arr = cq_value_array();
-    for (size_t i = 0; arr && rc == CQ_OK && i < json_array_size(t); i++) {
-        cq_value *item = NULL;
+    bool obj = json_is_object(t);
+    size_t n = obj ? json_object_size(t) : json_array_size(t);
+    cq_value *c = obj ? cq_value_object() : cq_value_array();
+    int rc = c ? CQ_OK : fail_oom(e);
+    void *it = obj ? json_object_iter(t) : NULL;
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const char *key = obj ? json_object_iter_key(it) : NULL;
+        json_t *el = obj ? json_object_iter_value(it) : json_array_get(t, i);
         char sub[CLI_PATH_MAX];
-        cli_path_index(sub, path, i);
-        rc = eval_template(r, &item, json_array_get(t, i), self, sub, e);
-        if (rc == CQ_OK && cq_value_array_append(arr, item) != CQ_OK)
-            rc = fail_oom(e);
-    }
-    if (rc != CQ_OK || !arr) {
-        cq_value_free(arr);
-        return rc != CQ_OK ? rc : fail_oom(e);
-    }
-    *out = arr;
-    return CQ_OK;
-}
-
-static int eval_object(runner *r, cq_value **out, json_t *t, const cq_value *self, const char *path,
-                       step_error *e)
-{
-    int rc = CQ_OK;
-    cq_value *obj = cq_value_object();
-    const char *key;
-    json_t *v;
-    json_object_foreach(t, key, v)
-    {
+        if (obj)
+            cli_path_key(sub, path, key);
+        else
+            cli_path_index(sub, path, i);
         cq_value *item = NULL;
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        if (obj && rc == CQ_OK)
-            rc = eval_template(r, &item, v, self, sub, e);
-        if (obj && rc == CQ_OK && cq_value_object_set(obj, key, item) != CQ_OK)
+        rc = eval_template(r, &item, el, self, sub, e);
+        if (rc == CQ_OK &&
+            (obj ? cq_value_object_set(c, key, item) : cq_value_array_append(c, item)) != CQ_OK)
             rc = fail_oom(e);
+        it = obj ? json_object_iter_next(t, it) : NULL;
     }
-    if (rc != CQ_OK || !obj) {
-        cq_value_free(obj);
-        return rc != CQ_OK ? rc : fail_oom(e);
+    if (rc != CQ_OK) {
+        cq_value_free(c);
+        return rc;
     }
-    *out = obj;
+    *out = c;
     return CQ_OK;
 }
 
@@ -1515,7 +1504,7 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
 {
     *out = NULL;
     if (json_is_array(t))
-        return eval_array(r, out, t, self, path, e);
+        return eval_members(r, out, t, self, path, e);
     if (!json_is_object(t))
         return copy_out(out, cq__value_from_jansson(t), e);
     bool alone = json_object_size(t) == 1;
@@ -1534,7 +1523,7 @@ static int eval_template(runner *r, cq_value **out, json_t *t, const cq_value *s
         return eval_not(r, out, t, self, path, e);
     if (json_object_get(t, "$if"))
         return eval_if(r, out, t, self, path, e);
-    return eval_object(r, out, t, self, path, e);
+    return eval_members(r, out, t, self, path, e);
 }
 
 /* The name Sequelize gives the error behind a cequel status (the `error` of an attempt). */
@@ -1858,6 +1847,25 @@ int cli_run_find_and_count_all(cli_exec *x)
     return rc;
 }
 
+/* cq_model_aggregate of `fn` over `col`, with the step's group, distinct and paranoid. */
+static int run_aggregate(cli_exec *x, const char *col, const char *fn, const cq_value *where,
+                         const cq_value *scope)
+{
+    const cli_step *st = x->st;
+    const char **group = NULL;
+    int rc = string_list(&group, st->group, x->e);
+    if (rc == CQ_OK)
+        rc = cq_model_aggregate(x->result, x->model, col, fn,
+                                &(cq_aggregate_opts){ .where = where,
+                                                      .scope = scope,
+                                                      .distinct = st->distinct,
+                                                      .group = group,
+                                                      .paranoid = st->paranoid,
+                                                      .transaction = x->txn });
+    cq__free(group);
+    return rc;
+}
+
 /* count, or count({distinct, col, group}): count(DISTINCT(col)), per-group counts. */
 int cli_run_count(cli_exec *x)
 {
@@ -1873,24 +1881,13 @@ int cli_run_count(cli_exec *x)
             *x->result = cq_value_int(count);
         return rc;
     }
-    const char **group = NULL;
     const char *col = st->agg_attr ? st->agg_attr : "*";
     for (size_t i = 0; !st->agg_attr && st->distinct && cq_model_attr_name(x->model, i); i++)
         if (cq_model_attr_is_primary_key(x->model, i)) {
             col = cq_model_attr_name(x->model, i); /* v6 counts DISTINCT(pk) */
             break;
         }
-    rc = string_list(&group, st->group, x->e);
-    if (rc == CQ_OK)
-        rc = cq_model_aggregate(x->result, x->model, col, "count",
-                                &(cq_aggregate_opts){ .where = fo.where,
-                                                      .scope = fo.scope,
-                                                      .distinct = st->distinct,
-                                                      .group = group,
-                                                      .paranoid = st->paranoid,
-                                                      .transaction = x->txn });
-    cq__free(group);
-    return rc;
+    return run_aggregate(x, col, "count", fo.where, fo.scope);
 }
 
 int cli_run_update(cli_exec *x)
@@ -1962,23 +1959,11 @@ int cli_run_restore(cli_exec *x)
 int cli_run_aggregate(cli_exec *x)
 {
     const cli_step *st = x->st;
-    const char **group = NULL;
     const cq_value *scope = NULL;
     int rc = st->where ? step_value(x, &x->where, st->where, "where", true) : CQ_OK;
     if (rc == CQ_OK)
-        rc = string_list(&group, st->group, x->e);
-    if (rc == CQ_OK)
         rc = step_scope(x, &scope);
-    if (rc == CQ_OK)
-        rc = cq_model_aggregate(x->result, x->model, st->agg_attr, st->agg_fn,
-                                &(cq_aggregate_opts){ .where = x->where,
-                                                      .scope = scope,
-                                                      .distinct = st->distinct,
-                                                      .group = group,
-                                                      .paranoid = st->paranoid,
-                                                      .transaction = x->txn });
-    cq__free(group);
-    return rc;
+    return rc == CQ_OK ? run_aggregate(x, st->agg_attr, st->agg_fn, x->where, scope) : rc;
 }
 
 /* findOrCreate and findCreateFind: [instance, created], as Sequelize resolves them. */

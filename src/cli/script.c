@@ -88,33 +88,26 @@ static int check_ref(checker *c, const cli_ref *r, const char *text, bool want_i
     char q[200];
     cli_quote(q, sizeof q, text);
     name_entry *e = find_name(c, r->name, false);
-    if (!e) {
-        cli_diag_set(c->diag, path, "%s is not defined by an earlier step's \"as\"", q);
-        return CLI_EINPUT;
-    }
+    if (!e)
+        return cli_diag_fail(c->diag, path, "%s is not defined by an earlier step's \"as\"", q);
     bool element = r->index >= 0;
-    if (element && e->kind == CLI_RESULT_INSTANCE) {
-        cli_diag_set(c->diag, path, "%s: %s is %s, not a list", q, r->name, kind_word(e->kind));
-        return CLI_EINPUT;
-    }
+    if (element && e->kind == CLI_RESULT_INSTANCE)
+        return cli_diag_fail(c->diag, path, "%s: %s is %s, not a list", q, r->name,
+                             kind_word(e->kind));
     bool instance =
         (e->kind == CLI_RESULT_INSTANCE && !element) || (e->kind == CLI_RESULT_ROWS && element);
-    if (want_instance && !instance && e->kind != CLI_RESULT_ANY) {
-        cli_diag_set(c->diag, path, "%s is %s, not an instance", q, kind_word(e->kind));
-        return CLI_EINPUT;
-    }
+    if (want_instance && !instance && e->kind != CLI_RESULT_ANY)
+        return cli_diag_fail(c->diag, path, "%s is %s, not an instance", q, kind_word(e->kind));
     return CLI_OK;
 }
 
 /* An instance position: "$u1" or "$rows[0]". */
 static int want_instance_ref(checker *c, cli_ref *out, json_t *v, const char *path)
 {
-    if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, true)) {
-        cli_diag_set(c->diag, path,
-                     "expected a reference to an instance: \"$name\", "
-                     "\"$name[index]\" or \"$name.association\"");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(v) || !cli_ref_parse(out, json_string_value(v), true, true))
+        return cli_diag_fail(c->diag, path,
+                             "expected a reference to an instance: \"$name\", "
+                             "\"$name[index]\" or \"$name.association\"");
     return check_ref(c, out, json_string_value(v), true, path);
 }
 
@@ -138,12 +131,10 @@ static int check_value_refs(checker *c, json_t *v, const char *path)
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, path, "$ref");
             cli_ref r;
-            if (!json_is_string(ref) || !cli_ref_parse(&r, json_string_value(ref), false, true)) {
-                cli_diag_set(c->diag, sub,
-                             "expected \"name\", \"name.attribute\" or "
-                             "\"name[index].attribute\"");
-                return CLI_EINPUT;
-            }
+            if (!json_is_string(ref) || !cli_ref_parse(&r, json_string_value(ref), false, true))
+                return cli_diag_fail(c->diag, sub,
+                                     "expected \"name\", \"name.attribute\" or "
+                                     "\"name[index].attribute\"");
             return check_ref(c, &r, json_string_value(ref), false, sub);
         }
         const char *key;
@@ -162,27 +153,22 @@ static int check_value_refs(checker *c, json_t *v, const char *path)
 
 static int want_object(checker *c, json_t *v, const char *path)
 {
-    if (!json_is_object(v)) {
-        cli_diag_set(c->diag, path, "expected an object");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(v))
+        return cli_diag_fail(c->diag, path, "expected an object");
     return check_value_refs(c, v, path);
 }
 
 static int want_string_list(checker *c, json_t *v, const char *path)
 {
-    if (!json_is_array(v)) {
-        cli_diag_set(c->diag, path, "expected an array of attribute names");
-        return CLI_EINPUT;
-    }
+    if (!json_is_array(v))
+        return cli_diag_fail(c->diag, path, "expected an array of attribute names");
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *e = json_array_get(v, i);
         if (!json_is_string(e) || json_string_length(e) == 0 ||
             strlen(json_string_value(e)) != json_string_length(e)) {
             char sub[CLI_PATH_MAX];
             cli_path_index(sub, path, i);
-            cli_diag_set(c->diag, sub, "expected an attribute name");
-            return CLI_EINPUT;
+            return cli_diag_fail(c->diag, sub, "expected an attribute name");
         }
     }
     return CLI_OK;
@@ -210,9 +196,8 @@ static int check_attributes(checker *c, json_t *v, const char *path)
             {
                 if ((strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) ||
                     !json_is_array(el)) {
-                    cli_diag_set(c->diag, path,
-                                 "expected {\"include\": [...], \"exclude\": [...]}");
-                    return CLI_EINPUT;
+                    return cli_diag_fail(c->diag, path,
+                                         "expected {\"include\": [...], \"exclude\": [...]}");
                 }
             }
         for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
@@ -221,18 +206,17 @@ static int check_attributes(checker *c, json_t *v, const char *path)
                                          json_is_string(json_array_get(el, 1)))) {
                 char sub[CLI_PATH_MAX];
                 cli_path_index(sub, path, i);
-                cli_diag_set(c->diag, sub, "expected a name or [expression or name, alias]");
-                return CLI_EINPUT;
+                return cli_diag_fail(c->diag, sub,
+                                     "expected a name or [expression or name, alias]");
             }
         }
         return CLI_OK;
     }
     if (json_is_object(v)) {
         json_t *ex = json_object_get(v, "exclude");
-        if (!ex || json_object_size(v) != 1) {
-            cli_diag_set(c->diag, path, "expected an array of names or {\"exclude\": [...]}");
-            return CLI_EINPUT;
-        }
+        if (!ex || json_object_size(v) != 1)
+            return cli_diag_fail(c->diag, path,
+                                 "expected an array of names or {\"exclude\": [...]}");
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, "exclude");
         return want_string_list(c, ex, sub);
@@ -276,10 +260,8 @@ static bool is_order_assoc(json_t *v)
  * [{"model": "user", "as": "Workers"}, "name"]]. */
 static int check_order(checker *c, json_t *v, const char *path)
 {
-    if (!json_is_array(v)) {
-        cli_diag_set(c->diag, path, "expected an array like [[\"name\", \"DESC\"]]");
-        return CLI_EINPUT;
-    }
+    if (!json_is_array(v))
+        return cli_diag_fail(c->diag, path, "expected an array like [[\"name\", \"DESC\"]]");
     for (size_t i = 0; i < json_array_size(v); i++) {
         json_t *e = json_array_get(v, i);
         char sub[CLI_PATH_MAX];
@@ -293,12 +275,10 @@ static int check_order(checker *c, json_t *v, const char *path)
             for (size_t k = 0; ok && k + 1 < n; k++)
                 ok = is_order_assoc(json_array_get(e, k));
         }
-        if (!ok) {
-            cli_diag_set(c->diag, sub,
-                         "expected \"attribute\", [\"attribute\", \"ASC\" | \"DESC\"] "
-                         "or [association..., \"attribute\", \"ASC\" | \"DESC\"]");
-            return CLI_EINPUT;
-        }
+        if (!ok)
+            return cli_diag_fail(c->diag, sub,
+                                 "expected \"attribute\", [\"attribute\", \"ASC\" | \"DESC\"] "
+                                 "or [association..., \"attribute\", \"ASC\" | \"DESC\"]");
     }
     return CLI_OK;
 }
@@ -311,10 +291,10 @@ static int want_scope(checker *c, json_t *v, const char *path)
 {
     if (json_is_string(v) || json_is_object(v) || json_is_array(v) || json_is_false(v))
         return CLI_OK;
-    cli_diag_set(c->diag, path,
-                 "expected a scope name, {\"method\": [name, args...]}, an object, an array "
-                 "of them, or false");
-    return CLI_EINPUT;
+    return cli_diag_fail(
+        c->diag, path,
+        "expected a scope name, {\"method\": [name, args...]}, an object, an array "
+        "of them, or false");
 }
 static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path);
 
@@ -322,8 +302,7 @@ static int want_bool(checker *c, json_t *v, const char *path)
 {
     if (json_is_boolean(v))
         return CLI_OK;
-    cli_diag_set(c->diag, path, "expected true or false");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, path, "expected true or false");
 }
 
 /* ---- include elements: readers of CLI_INCLUDE_KEYS ---------------------------------------- */
@@ -332,8 +311,7 @@ static int inc_check_name(checker *c, json_t *v, const char *path)
 {
     if (is_nonempty_string(v))
         return CLI_OK;
-    cli_diag_set(c->diag, path, "expected a non-empty string");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, path, "expected a non-empty string");
 }
 
 /* true, a type name or a list of them; unknown names fail when the step runs, as v6's
@@ -346,10 +324,9 @@ static int inc_check_all(checker *c, json_t *v, const char *path)
         ok = ok && is_nonempty_string(json_array_get(v, i));
     if (ok)
         return CLI_OK;
-    cli_diag_set(c->diag, path,
-                 "expected true, an association type (\"HasMany\", \"One\", ...) "
-                 "or an array of them");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, path,
+                         "expected true, an association type (\"HasMany\", \"One\", ...) "
+                         "or an array of them");
 }
 
 static int inc_check_limit(checker *c, json_t *v, const char *path)
@@ -370,8 +347,8 @@ static int through_check_attributes(checker *c, json_t *v, const char *path)
 
 static int through_unknown(checker *c, const char *path)
 {
-    cli_diag_set(c->diag, path, "unknown through option (expected attributes, where, paranoid)");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, path,
+                         "unknown through option (expected attributes, where, paranoid)");
 }
 
 static int through_check_paranoid(checker *c, json_t *v, const char *path)
@@ -392,10 +369,8 @@ static const struct through_key {
 
 static int inc_check_through(checker *c, json_t *v, const char *path)
 {
-    if (!json_is_object(v)) {
-        cli_diag_set(c->diag, path, "expected {\"attributes\": [...], \"where\": {...}}");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(v))
+        return cli_diag_fail(c->diag, path, "expected {\"attributes\": [...], \"where\": {...}}");
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
@@ -424,12 +399,10 @@ static int check_include_element(checker *c, json_t *e, const char *path)
 {
     if (is_nonempty_string(e))
         return CLI_OK;
-    if (!json_is_object(e)) {
-        cli_diag_set(c->diag, path,
-                     "expected a model name, an alias or an object with "
-                     "\"model\", \"as\", \"association\" or \"all\"");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(e))
+        return cli_diag_fail(c->diag, path,
+                             "expected a model name, an alias or an object with "
+                             "\"model\", \"as\", \"association\" or \"all\"");
     bool named = false;
     const char *key;
     json_t *val;
@@ -438,24 +411,20 @@ static int check_include_element(checker *c, json_t *e, const char *path)
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
         const struct include_key *k = CQ__FIND_ROW(include_keys, key);
-        if (!k) {
-            cli_diag_set(c->diag, sub,
-                         "unknown include option (expected model, as, association, "
-                         "all, nested, where, required, attributes, include, separate, "
-                         "limit, order, through, paranoid)");
-            return CLI_EINPUT;
-        }
+        if (!k)
+            return cli_diag_fail(c->diag, sub,
+                                 "unknown include option (expected model, as, association, "
+                                 "all, nested, where, required, attributes, include, separate, "
+                                 "limit, order, through, paranoid)");
         named |= k->names;
         int rc = k->check(c, val, sub);
         if (rc != CLI_OK)
             return rc;
     }
-    if (!named) {
-        cli_diag_set(c->diag, path,
-                     "name the association: \"model\", \"as\", \"association\" or "
-                     "\"all\"");
-        return CLI_EINPUT;
-    }
+    if (!named)
+        return cli_diag_fail(c->diag, path,
+                             "name the association: \"model\", \"as\", \"association\" or "
+                             "\"all\"");
     return CLI_OK;
 }
 
@@ -491,18 +460,13 @@ static int check_map_as(checker *c, json_t *v, json_t *map_as, json_t *map_to, c
 {
     char sub[CLI_PATH_MAX];
     cli_path_key(sub, path, map_as ? "as" : "to");
-    if (!map_as || !map_to || json_object_get(v, "get")) {
-        cli_diag_set(c->diag, sub, "$map takes \"as\" and \"to\" together, without \"get\"");
-        return CLI_EINPUT;
-    }
-    if (!json_is_string(map_as) || !is_name(json_string_value(map_as))) {
-        cli_diag_set(c->diag, sub, "expected a name (letters, digits, _)");
-        return CLI_EINPUT;
-    }
-    if (c->n_bound == sizeof c->bound / sizeof c->bound[0]) {
-        cli_diag_set(c->diag, sub, "$map nested too deep");
-        return CLI_EINPUT;
-    }
+    if (!map_as || !map_to || json_object_get(v, "get"))
+        return cli_diag_fail(c->diag, sub,
+                             "$map takes \"as\" and \"to\" together, without \"get\"");
+    if (!json_is_string(map_as) || !is_name(json_string_value(map_as)))
+        return cli_diag_fail(c->diag, sub, "expected a name (letters, digits, _)");
+    if (c->n_bound == sizeof c->bound / sizeof c->bound[0])
+        return cli_diag_fail(c->diag, sub, "$map nested too deep");
     return CLI_OK;
 }
 
@@ -527,16 +491,13 @@ static int check_ref_option(checker *c, json_t *v, const char *key, json_t *val,
         bool ok = is_nonempty_string(val);
         for (size_t i = 0; json_is_array(val) && i < json_array_size(val); i++)
             ok = is_nonempty_string(json_array_get(val, i));
-        if (!ok && !json_is_array(val)) {
-            cli_diag_set(c->diag, sub, "expected a key path or an array of them");
-            return CLI_EINPUT;
-        }
+        if (!ok && !json_is_array(val))
+            return cli_diag_fail(c->diag, sub, "expected a key path or an array of them");
         return CLI_OK;
     }
-    cli_diag_set(c->diag, sub,
-                 ref || len ? "unknown key next to $ref (expected default)"
-                            : "unknown key next to $map (expected get, or as and to)");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, sub,
+                         ref || len ? "unknown key next to $ref (expected default)"
+                                    : "unknown key next to $map (expected get, or as and to)");
 }
 
 /* {"$ref": path, "default": X}, {"$map": path, ...} and {"$length": path}. */
@@ -548,8 +509,7 @@ static int check_template_ref(checker *c, json_t *v, const char *path, bool in_t
     json_t *len = json_object_get(v, "$length");
     if (len && (ref || map || json_object_size(v) != 1)) {
         cli_path_key(sub, path, "$length");
-        cli_diag_set(c->diag, sub, "$length stands alone (a path or a template)");
-        return CLI_EINPUT;
+        return cli_diag_fail(c->diag, sub, "$length stands alone (a path or a template)");
     }
     if (len)
         ref = len; /* a path, checked as $ref's */
@@ -558,16 +518,13 @@ static int check_template_ref(checker *c, json_t *v, const char *path, bool in_t
     char name[64];
     const char *rest = NULL;
     json_t *p = ref ? ref : map;
-    if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest)) {
-        cli_diag_set(c->diag, sub,
-                     "expected a path like \"name\", \"name.key\" or \"name[0].key\"");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(p) || !cli_tpath_parse(json_string_value(p), name, &rest))
+        return cli_diag_fail(c->diag, sub,
+                             "expected a path like \"name\", \"name.key\" or \"name[0].key\"");
     if (!is_bound(c, name) && !find_name(c, name, false)) {
         char q[200];
         cli_quote(q, sizeof q, json_string_value(p));
-        cli_diag_set(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
-        return CLI_EINPUT;
+        return cli_diag_fail(c->diag, sub, "%s is not defined by an earlier step's \"as\"", q);
     }
     json_t *map_as = map ? json_object_get(v, "as") : NULL;
     json_t *map_to = map ? json_object_get(v, "to") : NULL;
@@ -592,14 +549,10 @@ static int check_this(checker *c, json_t *this_, const char *path, bool in_then)
 {
     char sub[CLI_PATH_MAX];
     cli_path_key(sub, path, "$this");
-    if (!in_then) {
-        cli_diag_set(c->diag, sub, "$this is only allowed in \"then\"");
-        return CLI_EINPUT;
-    }
-    if (!json_is_string(this_)) {
-        cli_diag_set(c->diag, sub, "expected a key path (\"\" for the whole result)");
-        return CLI_EINPUT;
-    }
+    if (!in_then)
+        return cli_diag_fail(c->diag, sub, "$this is only allowed in \"then\"");
+    if (!json_is_string(this_))
+        return cli_diag_fail(c->diag, sub, "expected a key path (\"\" for the whole result)");
     return CLI_OK;
 }
 
@@ -618,10 +571,8 @@ static int check_members(checker *c, json_t *v, const char *path, bool in_then, 
     json_object_foreach(v, key, val)
     {
         cli_path_key(sub, path, key);
-        if (only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else")) {
-            cli_diag_set(c->diag, sub, "unknown key next to $if (expected then, else)");
-            return CLI_EINPUT;
-        }
+        if (only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else"))
+            return cli_diag_fail(c->diag, sub, "unknown key next to $if (expected then, else)");
         int rc = check_template(c, val, sub, in_then);
         if (rc != CLI_OK)
             return rc;
@@ -697,10 +648,8 @@ static int check_call_args(checker *c, json_t *args, const char *path)
 
 static int want_count(checker *c, int64_t *out, json_t *v, int64_t min, const char *path)
 {
-    if (!json_is_integer(v) || json_integer_value(v) < min) {
-        cli_diag_set(c->diag, path, "expected an integer >= %lld", (long long)min);
-        return CLI_EINPUT;
-    }
+    if (!json_is_integer(v) || json_integer_value(v) < min)
+        return cli_diag_fail(c->diag, path, "expected an integer >= %lld", (long long)min);
     *out = (int64_t)json_integer_value(v);
     return CLI_OK;
 }
@@ -713,10 +662,8 @@ static bool is_name(const char *s)
 
 static int want_name(checker *c, const char **out, json_t *v, const char *path)
 {
-    if (!json_is_string(v) || !is_name(json_string_value(v))) {
-        cli_diag_set(c->diag, path, "expected a name (letters, digits, _)");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(v) || !is_name(json_string_value(v)))
+        return cli_diag_fail(c->diag, path, "expected a name (letters, digits, _)");
     *out = json_string_value(v);
     return CLI_OK;
 }
@@ -728,8 +675,7 @@ static int want_txn(checker *c, const char **out, json_t *v, const char *path)
     if (!find_name(c, *out, true)) {
         char q[100];
         cli_quote(q, sizeof q, *out);
-        cli_diag_set(c->diag, path, "transaction %s is not begun by an earlier step", q);
-        return CLI_EINPUT;
+        return cli_diag_fail(c->diag, path, "transaction %s is not begun by an earlier step", q);
     }
     return CLI_OK;
 }
@@ -742,10 +688,9 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
         s->attempt = json_is_true(v);
         return CLI_OK;
     }
-    if (!json_is_object(v)) {
-        cli_diag_set(c->diag, path, "expected true or {\"message\": false, \"error\": NAME}");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(v))
+        return cli_diag_fail(c->diag, path,
+                             "expected true or {\"message\": false, \"error\": NAME}");
     s->attempt = true;
     const char *key;
     json_t *val;
@@ -760,13 +705,12 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
         } else if (strcmp(key, "errors") == 0 && json_is_boolean(val)) {
             s->attempt_errors = json_is_true(val);
         } else {
-            cli_diag_set(c->diag, sub,
-                         strcmp(key, "message") == 0 || strcmp(key, "errors") == 0
-                             ? "expected true or false"
-                         : strcmp(key, "error") == 0
-                             ? "expected an error name"
-                             : "unknown attempt option (expected message, error, errors)");
-            return CLI_EINPUT;
+            return cli_diag_fail(c->diag, sub,
+                                 strcmp(key, "message") == 0 || strcmp(key, "errors") == 0
+                                     ? "expected true or false"
+                                 : strcmp(key, "error") == 0
+                                     ? "expected an error name"
+                                     : "unknown attempt option (expected message, error, errors)");
         }
     }
     return CLI_OK;
@@ -774,10 +718,8 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
 
 static int want_model(checker *c, const char **out, json_t *v, const char *path)
 {
-    if (!json_is_string(v)) {
-        cli_diag_set(c->diag, path, "expected a model name");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(v))
+        return cli_diag_fail(c->diag, path, "expected a model name");
     const char *name = json_string_value(v);
     bool known = cli_schema_has_model(c->schema, name);
     for (size_t i = 0; !known && i < c->n_join_models; i++)
@@ -785,8 +727,7 @@ static int want_model(checker *c, const char **out, json_t *v, const char *path)
     if (!known) {
         char q[200];
         cli_quote(q, sizeof q, name);
-        cli_diag_set(c->diag, path, "unknown model %s", q);
-        return CLI_EINPUT;
+        return cli_diag_fail(c->diag, path, "unknown model %s", q);
     }
     *out = name;
     return CLI_OK;
@@ -796,9 +737,8 @@ static int require(checker *c, json_t *v, const cli_step *s, const char *key)
 {
     if (v)
         return CLI_OK;
-    cli_diag_set(c->diag, s->path, "\"%s\" is required for %s%s", key, s->kind_name,
-                 s->on_instance ? " on an instance" : "");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, s->path, "\"%s\" is required for %s%s", key, s->kind_name,
+                         s->on_instance ? " on an instance" : "");
 }
 
 static int forbid(checker *c, json_t *v, const cli_step *s, const char *key)
@@ -807,9 +747,8 @@ static int forbid(checker *c, json_t *v, const cli_step *s, const char *key)
         return CLI_OK;
     char sub[CLI_PATH_MAX];
     cli_path_key(sub, s->path, key);
-    cli_diag_set(c->diag, sub, "not allowed for %s %s", s->kind_name,
-                 s->on_instance ? "on an instance" : "on a model");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, sub, "not allowed for %s %s", s->kind_name,
+                         s->on_instance ? "on an instance" : "on a model");
 }
 
 /* Sequelize's Transaction.ISOLATION_LEVELS values. */
@@ -824,10 +763,10 @@ static int want_isolation(checker *c, cq_isolation_level *out, json_t *v, const 
             *out = (cq_isolation_level)i;
             return CLI_OK;
         }
-    cli_diag_set(c->diag, path,
-                 "expected \"READ UNCOMMITTED\", \"READ COMMITTED\", \"REPEATABLE READ\" or "
-                 "\"SERIALIZABLE\"");
-    return CLI_EINPUT;
+    return cli_diag_fail(
+        c->diag, path,
+        "expected \"READ UNCOMMITTED\", \"READ COMMITTED\", \"REPEATABLE READ\" or "
+        "\"SERIALIZABLE\"");
 }
 
 /* ---- step subjects: the value of the step's kind key ------------------------------------ */
@@ -835,22 +774,18 @@ static int want_isolation(checker *c, cq_isolation_level *out, json_t *v, const 
 /* {"sync": {"force": true}} */
 static int subject_sync(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    if (!json_is_object(v)) {
-        cli_diag_set(c->diag, path, "expected an object ({} or {\"force\": true})");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(v))
+        return cli_diag_fail(c->diag, path, "expected an object ({} or {\"force\": true})");
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
     {
         char sub[CLI_PATH_MAX];
         cli_path_key(sub, path, key);
-        if (strcmp(key, "force") != 0 || !json_is_boolean(val)) {
-            cli_diag_set(c->diag, sub,
-                         strcmp(key, "force") ? "unknown sync option (expected force)"
-                                              : "expected true or false");
-            return CLI_EINPUT;
-        }
+        if (strcmp(key, "force") != 0 || !json_is_boolean(val))
+            return cli_diag_fail(c->diag, sub,
+                                 strcmp(key, "force") ? "unknown sync option (expected force)"
+                                                      : "expected true or false");
         s->force = json_is_true(val);
     }
     return CLI_OK;
@@ -859,10 +794,8 @@ static int subject_sync(checker *c, cli_step *s, json_t *v, const char *path)
 /* {"truncate": {}}: no options */
 static int subject_empty(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    if (!json_is_object(v) || json_object_size(v) != 0) {
-        cli_diag_set(c->diag, path, "expected {} (%s takes no options)", s->kind_name);
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(v) || json_object_size(v) != 0)
+        return cli_diag_fail(c->diag, path, "expected {} (%s takes no options)", s->kind_name);
     return CLI_OK;
 }
 
@@ -890,10 +823,8 @@ static int subject_model_or_instance(checker *c, cli_step *s, json_t *v, const c
 /* {"call": "getProjects", "on": "$u1"} */
 static int subject_method(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    if (!json_is_string(v) || json_string_length(v) == 0) {
-        cli_diag_set(c->diag, path, "expected a method name like \"getProjects\"");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return cli_diag_fail(c->diag, path, "expected a method name like \"getProjects\"");
     s->method = json_string_value(v);
     return CLI_OK;
 }
@@ -937,10 +868,8 @@ static int parse_step(checker *c, cli_step *s, json_t *j);
 /* {"transaction": [steps...]} */
 static int subject_steps(checker *c, cli_step *s, json_t *v, const char *path)
 {
-    if (c->txn_depth >= 16) {
-        cli_diag_set(c->diag, path, "transactions nested too deep (16 levels at most)");
-        return CLI_EINPUT;
-    }
+    if (c->txn_depth >= 16)
+        return cli_diag_fail(c->diag, path, "transactions nested too deep (16 levels at most)");
     s->inner = cq__calloc(json_array_size(v) + 1, sizeof *s->inner);
     if (!s->inner) {
         cq__diag_oom(c->diag, s->path);
@@ -964,10 +893,8 @@ static int check_values(checker *c, cli_step *s, json_t *v, const char *path)
 {
     if (s->kind != CLI_STEP_BULK_CREATE)
         return want_object(c, v, path);
-    if (!json_is_array(v)) {
-        cli_diag_set(c->diag, path, "expected an array of objects");
-        return CLI_EINPUT;
-    }
+    if (!json_is_array(v))
+        return cli_diag_fail(c->diag, path, "expected an array of objects");
     int rc = CLI_OK;
     for (size_t i = 0; rc == CLI_OK && i < json_array_size(v); i++) {
         char sub[CLI_PATH_MAX];
@@ -987,10 +914,8 @@ static int check_fields(checker *c, cli_step *s, json_t *v, const char *path)
         json_t *amount;
         json_object_foreach(v, k, amount)
         {
-            if (!json_is_number(amount)) {
-                cli_diag_set(c->diag, path, "expected a number for \"%s\"", k);
-                return CLI_EINPUT;
-            }
+            if (!json_is_number(amount))
+                return cli_diag_fail(c->diag, path, "expected a number for \"%s\"", k);
         }
         return CLI_OK;
     }
@@ -1003,28 +928,22 @@ static int check_group(checker *c, cli_step *s, json_t *v, const char *path)
 {
     if (s->kind != CLI_STEP_FIND_ALL && s->kind != CLI_STEP_FIND_ONE)
         return want_string_list(c, v, path);
-    if (!json_is_string(v) && !json_is_array(v) && !json_is_object(v)) {
-        cli_diag_set(c->diag, path, "expected a column name, an expression or a list");
-        return CLI_EINPUT;
-    }
+    if (!json_is_string(v) && !json_is_array(v) && !json_is_object(v))
+        return cli_diag_fail(c->diag, path, "expected a column name, an expression or a list");
     return CLI_OK;
 }
 
 static int check_pk(checker *c, json_t *v, const char *path)
 {
-    if (json_is_array(v) || (json_is_object(v) && !json_object_get(v, "$ref"))) {
-        cli_diag_set(c->diag, path, "expected a primary-key value");
-        return CLI_EINPUT;
-    }
+    if (json_is_array(v) || (json_is_object(v) && !json_object_get(v, "$ref")))
+        return cli_diag_fail(c->diag, path, "expected a primary-key value");
     return check_value_refs(c, v, path);
 }
 
 static int check_args(checker *c, json_t *v, const char *path)
 {
-    if (!json_is_array(v)) {
-        cli_diag_set(c->diag, path, "expected an array");
-        return CLI_EINPUT;
-    }
+    if (!json_is_array(v))
+        return cli_diag_fail(c->diag, path, "expected an array");
     return check_call_args(c, v, path);
 }
 
@@ -1078,17 +997,13 @@ static int read_key(checker *c, cli_step *s, const key_def *k, json_t *v, const 
             *(cq_flag *)field = json_is_true(v) ? CQ_ON : CQ_OFF;
         return rc;
     case KEY_STRING:
-        if (!json_is_string(v)) {
-            cli_diag_set(c->diag, path, "expected a name");
-            return CLI_EINPUT;
-        }
+        if (!json_is_string(v))
+            return cli_diag_fail(c->diag, path, "expected a name");
         *(const char **)field = json_string_value(v);
         return CLI_OK;
     case KEY_INT:
-        if (!json_is_integer(v)) {
-            cli_diag_set(c->diag, path, "expected an integer");
-            return CLI_EINPUT;
-        }
+        if (!json_is_integer(v))
+            return cli_diag_fail(c->diag, path, "expected an integer");
         *(int64_t *)field = json_integer_value(v);
         return CLI_OK;
     case KEY_LIMIT:
@@ -1280,11 +1195,9 @@ static int find_def(checker *c, const cli_step_def **out, cli_step *s, json_t *j
                 continue;
             if (step_defs[i].kind == CLI_STEP_TRANSACTION && !json_is_array(val))
                 continue; /* {"transaction": "t1"}: the step runs in t1 */
-            if (*out) {
-                cli_diag_set(c->diag, s->path, "a step has one kind, got \"%s\" and \"%s\"",
-                             (*out)->key, key);
-                return CLI_EINPUT;
-            }
+            if (*out)
+                return cli_diag_fail(c->diag, s->path, "a step has one kind, got \"%s\" and \"%s\"",
+                                     (*out)->key, key);
             *out = &step_defs[i];
         }
     }
@@ -1296,12 +1209,10 @@ static int find_def(checker *c, const cli_step_def **out, cli_step *s, json_t *j
         if (!CQ__FIND_ROW(common_keys, key)) {
             char q[200];
             cli_quote(q, sizeof q, key);
-            cli_diag_set(c->diag, s->path, "unknown step %s", q);
-            return CLI_EINPUT;
+            return cli_diag_fail(c->diag, s->path, "unknown step %s", q);
         }
     }
-    cli_diag_set(c->diag, s->path, "missing the step kind (findAll, create, ...)");
-    return CLI_EINPUT;
+    return cli_diag_fail(c->diag, s->path, "missing the step kind (findAll, create, ...)");
 }
 
 /* The keys besides the kind, each read by its row of common_keys or step_keys. */
@@ -1319,10 +1230,8 @@ static int parse_keys(checker *c, cli_step *s, json_t *j)
         const key_def *k = CQ__FIND_ROW(common_keys, key);
         if (k && def->no_txn && strcmp(key, "transaction") == 0)
             k = NULL;
-        if (!k && !list_has(def->keys, key)) {
-            cli_diag_set(c->diag, sub, "unknown key for %s", def->key);
-            return CLI_EINPUT;
-        }
+        if (!k && !list_has(def->keys, key))
+            return cli_diag_fail(c->diag, sub, "unknown key for %s", def->key);
         if (!k)
             k = CQ__FIND_ROW(step_keys, key);
         int rc = k ? read_key(c, s, k, val, sub) : CLI_OK;
@@ -1376,9 +1285,8 @@ static int define_names(checker *c, cli_step *s, json_t *j)
         if (kind == CLI_RESULT_NONE) {
             char sub[CLI_PATH_MAX];
             cli_path_key(sub, s->path, "as");
-            cli_diag_set(c->diag, sub, "%s%s has no result to name", s->def->key,
-                         s->on_instance ? " on an instance" : "");
-            return CLI_EINPUT;
+            return cli_diag_fail(c->diag, sub, "%s%s has no result to name", s->def->key,
+                                 s->on_instance ? " on an instance" : "");
         }
         rc = add_name(c, s->as, kind, false);
     }
@@ -1391,10 +1299,8 @@ static int define_names(checker *c, cli_step *s, json_t *j)
 
 static int parse_step(checker *c, cli_step *s, json_t *j)
 {
-    if (!json_is_object(j)) {
-        cli_diag_set(c->diag, s->path, "expected an object like {\"findAll\": \"user\"}");
-        return CLI_EINPUT;
-    }
+    if (!json_is_object(j))
+        return cli_diag_fail(c->diag, s->path, "expected an object like {\"findAll\": \"user\"}");
     const cli_step_def *def = NULL;
     int rc = find_def(c, &def, s, j);
     if (rc != CLI_OK)
@@ -1438,10 +1344,8 @@ void cli_script_free(cli_script *s)
 
 static int load_schema_path(cli_schema **out, const char *rel, const char *base_dir, cli_diag *diag)
 {
-    if (!base_dir) {
-        cli_diag_set(diag, "schema", "a schema path is not allowed here");
-        return CLI_EINPUT;
-    }
+    if (!base_dir)
+        return cli_diag_fail(diag, "schema", "a schema path is not allowed here");
     size_t n = strlen(base_dir) + strlen(rel) + 2;
     char *path = cq__malloc(n);
     if (!path) {

@@ -298,6 +298,16 @@ void cq__js_number(char out[CQ__JS_NUMBER_MAX], double d)
     *o = '\0';
 }
 
+void cq__js_number_any(char out[CQ__JS_NUMBER_MAX], double d)
+{
+    if (isnan(d))
+        snprintf(out, CQ__JS_NUMBER_MAX, "NaN");
+    else if (isinf(d))
+        snprintf(out, CQ__JS_NUMBER_MAX, d < 0 ? "-Infinity" : "Infinity");
+    else
+        cq__js_number(out, d);
+}
+
 void cq__js_int(char out[CQ__JS_NUMBER_MAX], int64_t i)
 {
     if (i > 9007199254740992LL || i < -9007199254740992LL)
@@ -461,17 +471,6 @@ void cq__js_stringify(cq__buf *b, const cq_value *v)
     }
 }
 
-static char *double_string(double d)
-{
-    char num[CQ__JS_NUMBER_MAX];
-    if (isnan(d))
-        return cq__strdup("NaN");
-    if (isinf(d))
-        return cq__strdup(d > 0 ? "Infinity" : "-Infinity");
-    cq__js_number(num, d);
-    return cq__strdup(num);
-}
-
 char *cq__js_scalar_string(const cq_value *v)
 {
     char num[CQ__JS_NUMBER_MAX];
@@ -484,7 +483,8 @@ char *cq__js_scalar_string(const cq_value *v)
         cq__js_int(num, cq_value_as_int(v));
         return cq__strdup(num);
     case CQ_VALUE_DOUBLE:
-        return double_string(cq_value_as_double(v));
+        cq__js_number_any(num, cq_value_as_double(v));
+        return cq__strdup(num);
     case CQ_VALUE_TEXT:
         return cq__strdup(cq_value_as_text(v));
     case CQ_VALUE_BLOB: {

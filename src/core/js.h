@@ -47,6 +47,8 @@ char *cq__js_buffer_string(const void *data, size_t n, size_t *len_out);
 /* Number#toString for a finite double: the shortest digits that read back as `d`, in fixed
  * notation when the decimal exponent is in [-7, 21), else as 1.5e+21 / 1e-7. */
 void cq__js_number(char out[CQ__JS_NUMBER_MAX], double d);
+/* Number#toString for any double: cq__js_number, or NaN, Infinity, -Infinity. */
+void cq__js_number_any(char out[CQ__JS_NUMBER_MAX], double d);
 /* An integer as JavaScript prints it: numbers are doubles, so integers beyond 2^53 print as
  * the double they become. */
 void cq__js_int(char out[CQ__JS_NUMBER_MAX], int64_t i);

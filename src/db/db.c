@@ -447,6 +447,11 @@ int cq__db_enter(cq_db *db, const cq_txn *t)
     return cq__txn_check(db, t);
 }
 
+int cq__model_enter(cq_model *m, const cq_txn *t)
+{
+    return m ? cq__db_enter(m->db, t) : CQ_EINVALID;
+}
+
 cq_txn *cq__txn_current(cq_db *db)
 {
     cq_txn *top = my_top(db);

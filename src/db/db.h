@@ -61,5 +61,7 @@ int cq__txn_check(cq_db *db, const cq_txn *t);
 /* The start of a public call on `db` run in `t` (NULL: none): cq__db_clear(), then
  * cq__txn_check(). */
 int cq__db_enter(cq_db *db, const cq_txn *t);
+/* cq__db_enter on m's db; CQ_EINVALID when m is NULL. */
+int cq__model_enter(cq_model *m, const cq_txn *t);
 
 #endif

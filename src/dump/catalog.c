@@ -1,10 +1,11 @@
 /* What the dialects' catalogue readers share: the catalogue queries of src/sql (catalog.c)
  * run through cq_db_query(), the columns read from information_schema (PostgreSQL and MySQL,
- * their differences as a callback), and the rows of a table. */
+ * their differences as a callback), an index's columns, and the rows of a table. */
 #include <string.h>
 
 #include "cequel/query.h"
 #include "core/util.h"
+#include "core/value_ops.h"
 #include "dump/dump.h"
 #include "model/model.h"
 
@@ -139,6 +140,15 @@ int cq__dump_catalog_columns(cq__raw_table *t, cq_db *db, cq_dialect dialect, co
     cq_value_free(cols);
     cq_value_free(pk);
     return rc;
+}
+
+int cq__dump_put_index(cq__raw_table *t, cq_value *cols, bool unique)
+{
+    if (!cols || cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL) != CQ_OK) {
+        cq_value_free(cols);
+        return CQ_ENOMEM;
+    }
+    return cq_value_array_append(unique ? t->unique : t->indexes, cols);
 }
 
 int cq__dump_table_rows(cq__raw_table *t, cq_db *db, cq_dialect dialect, const char *name)

@@ -160,11 +160,7 @@ static int my_index_group(const cq_value *first, const char *group, cq_value *co
         cq_value_free(cols);
         return CQ_OK;
     }
-    if (cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL) != CQ_OK) {
-        cq_value_free(cols);
-        return CQ_ENOMEM;
-    }
-    return cq_value_array_append(uniq ? x->t->unique : x->t->indexes, cols);
+    return cq__dump_put_index(x->t, cols, uniq);
 }
 
 static int my_indexes(cq__raw_table *t, const cq_value *fks, cq_db *db, const char *name)
@@ -173,10 +169,8 @@ static int my_indexes(cq__raw_table *t, const cq_value *fks, cq_db *db, const ch
     int rc = cq__dump_catalog_query(&list, db, CQ_DIALECT_MYSQL, CQ__CAT_INDEXES, name);
     if (rc != CQ_OK)
         return rc;
-    t->unique = cq_value_array();
-    t->indexes = cq_value_array();
     my_index_ctx x = { .t = t, .fks = fks };
-    if (!t->unique || !t->indexes || my_groups(list, "col", my_index_group, &x) != CQ_OK)
+    if (my_groups(list, "col", my_index_group, &x) != CQ_OK)
         rc = cq__db_oom(db);
     cq_value_free(list);
     return rc;
@@ -184,7 +178,6 @@ static int my_indexes(cq__raw_table *t, const cq_value *fks, cq_db *db, const ch
 
 int cq__dump_mysql_table(cq__raw_table *out, cq_db *db, const char *name)
 {
-    memset(out, 0, sizeof *out);
     cq_value *fks = cq_value_array();
     int rc = fks ? cq__dump_catalog_columns(out, db, CQ_DIALECT_MYSQL, name, my_column_facts)
                  : cq__db_oom(db);
@@ -192,10 +185,6 @@ int cq__dump_mysql_table(cq__raw_table *out, cq_db *db, const char *name)
         rc = my_foreign_keys(out, fks, db, name);
     if (rc == CQ_OK)
         rc = my_indexes(out, fks, db, name);
-    if (rc == CQ_OK)
-        rc = cq__dump_table_rows(out, db, CQ_DIALECT_MYSQL, name);
     cq_value_free(fks);
-    if (rc != CQ_OK)
-        cq__raw_table_free(out);
     return rc;
 }

@@ -83,20 +83,10 @@ static int pg_indexes(cq__raw_table *t, cq_db *db, const char *name)
     int rc = cq__dump_catalog_query(&list, db, CQ_DIALECT_POSTGRES, CQ__CAT_INDEXES, name);
     if (rc != CQ_OK)
         return rc;
-    t->unique = cq_value_array();
-    t->indexes = cq_value_array();
-    if (!t->unique || !t->indexes)
-        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *r = cq_value_array_get(list, i);
-        cq_value *cols = pg_json_list(cq_value_object_get(r, "cols"));
-        if (!cols || cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL) != CQ_OK) {
-            cq_value_free(cols);
-            rc = cq__db_oom(db);
-            break;
-        }
-        bool uniq = cq_value_as_bool(cq_value_object_get(r, "uniq"));
-        if (cq_value_array_append(uniq ? t->unique : t->indexes, cols) != CQ_OK)
+        if (cq__dump_put_index(t, pg_json_list(cq_value_object_get(r, "cols")),
+                               cq_value_as_bool(cq_value_object_get(r, "uniq"))) != CQ_OK)
             rc = cq__db_oom(db);
     }
     cq_value_free(list);
@@ -105,15 +95,8 @@ static int pg_indexes(cq__raw_table *t, cq_db *db, const char *name)
 
 int cq__dump_postgres_table(cq__raw_table *out, cq_db *db, const char *name)
 {
-    memset(out, 0, sizeof *out);
     int rc = cq__dump_catalog_columns(out, db, CQ_DIALECT_POSTGRES, name, pg_column_facts);
     if (rc == CQ_OK)
         rc = pg_foreign_keys(out, db, name);
-    if (rc == CQ_OK)
-        rc = pg_indexes(out, db, name);
-    if (rc == CQ_OK)
-        rc = cq__dump_table_rows(out, db, CQ_DIALECT_POSTGRES, name);
-    if (rc != CQ_OK)
-        cq__raw_table_free(out);
-    return rc;
+    return rc == CQ_OK ? pg_indexes(out, db, name) : rc;
 }

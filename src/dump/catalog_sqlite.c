@@ -189,10 +189,8 @@ static int sqlite_index(cq__raw_table *t, cq_db *db, const cq_value *idx)
         rc = cq_value_array_append(
             cols, cq_value_copy(cq_value_object_get(cq_value_array_get(info, k), "name")));
     cq_value_free(info);
-    if (rc == CQ_OK && cols)
-        rc = cq__value_array_sort(cols, cq__dump_cmp_default_sort, NULL);
     if (rc == CQ_OK)
-        rc = cq_value_array_append(cq__dump_row_int(idx, "unique") ? t->unique : t->indexes, cols);
+        rc = cq__dump_put_index(t, cols, cq__dump_row_int(idx, "unique"));
     else
         cq_value_free(cols);
     return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
@@ -204,10 +202,6 @@ static int sqlite_indexes(cq__raw_table *t, cq_db *db, const char *name)
     int rc = sqlite_pragma(&list, db, "index_list", name);
     if (rc != CQ_OK)
         return rc;
-    t->unique = cq_value_array();
-    t->indexes = cq_value_array();
-    if (!t->unique || !t->indexes)
-        rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < cq_value_size(list); i++) {
         const cq_value *idx = cq_value_array_get(list, i);
         const char *origin = cq__dump_row_text(idx, "origin");
@@ -220,7 +214,6 @@ static int sqlite_indexes(cq__raw_table *t, cq_db *db, const char *name)
 
 int cq__dump_sqlite_table(cq__raw_table *out, cq_db *db, const char *name)
 {
-    memset(out, 0, sizeof *out);
     cq_value *info = NULL;
     int rc = sqlite_pragma(&info, db, "table_info", name);
     if (rc == CQ_OK)
@@ -228,11 +221,5 @@ int cq__dump_sqlite_table(cq__raw_table *out, cq_db *db, const char *name)
     cq_value_free(info);
     if (rc == CQ_OK)
         rc = sqlite_foreign_keys(out, db, name);
-    if (rc == CQ_OK)
-        rc = sqlite_indexes(out, db, name);
-    if (rc == CQ_OK)
-        rc = cq__dump_table_rows(out, db, CQ_DIALECT_SQLITE, name);
-    if (rc != CQ_OK)
-        cq__raw_table_free(out);
-    return rc;
+    return rc == CQ_OK ? sqlite_indexes(out, db, name) : rc;
 }

@@ -12,7 +12,8 @@
 #include "model/model.h"
 
 /* One dialect's introspection (its catalogue reader; the queries are the dialect's, in
- * src/sql). */
+ * src/sql): the columns, keys and indexes of a table; its rows are read the same way on
+ * every dialect. */
 typedef struct dump_dialect {
     cq_dialect dialect;
     int (*table)(cq__raw_table *out, cq_db *db, const char *name);
@@ -206,14 +207,17 @@ static int dump_tables(cq_value *dump, cq_db *db, const dump_dialect *d, const c
         const char *name = cq_value_as_text(cq_value_array_get(names, i));
         if (!name)
             continue;
-        cq__raw_table raw;
-        int rc = d->table(&raw, db, name);
+        cq__raw_table raw = { .unique = cq_value_array(), .indexes = cq_value_array() };
+        int rc = raw.unique && raw.indexes ? d->table(&raw, db, name) : cq__db_oom(db);
+        if (rc == CQ_OK)
+            rc = cq__dump_table_rows(&raw, db, d->dialect, name);
+        cq_value *tbl = NULL;
+        if (rc == CQ_OK && finish_table(&tbl, &raw, mask) != CQ_OK)
+            rc = cq__db_oom(db);
+        cq__raw_table_free(&raw);
         if (rc != CQ_OK)
             return rc;
-        cq_value *tbl = NULL;
-        rc = finish_table(&tbl, &raw, mask);
-        cq__raw_table_free(&raw);
-        if (rc != CQ_OK || cq_value_object_set(dump, name, tbl) != CQ_OK)
+        if (cq_value_object_set(dump, name, tbl) != CQ_OK)
             return cq__db_oom(db);
     }
     return CQ_OK;

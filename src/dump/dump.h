@@ -127,7 +127,13 @@ int cq__dump_catalog_columns(cq__raw_table *t, cq_db *db, cq_dialect dialect, co
 /* Every row of table `name`, values as the driver returns them. */
 int cq__dump_table_rows(cq__raw_table *t, cq_db *db, cq_dialect dialect, const char *name);
 
-/* ---- catalog_<dialect>.c: one table read raw (`*out` zeroed on failure) ---- */
+/* Appends the columns of an index, `cols` (taken, even when NULL or on failure), sorted as
+ * Array#sort() does, to t->unique or t->indexes. CQ_OK or CQ_ENOMEM. */
+int cq__dump_put_index(cq__raw_table *t, cq_value *cols, bool unique);
+
+/* ---- catalog_<dialect>.c: one table's columns, keys and indexes read raw into `*out`
+ * (zeroed by the caller but for empty unique and indexes lists; the caller reads the rows
+ * with cq__dump_table_rows and frees `*out` with cq__raw_table_free, on failure too) ---- */
 
 int cq__dump_sqlite_table(cq__raw_table *out, cq_db *db, const char *name);
 int cq__dump_postgres_table(cq__raw_table *out, cq_db *db, const char *name);

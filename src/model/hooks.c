@@ -479,3 +479,9 @@ int cq__hooks_run(cq_model *m, cq__hook_event ev, cq_hook_ctx *ctx, cq__hook_sco
     snapshot_free(es, ne);
     return rc;
 }
+
+int cq__hooks_run_instance(cq__hook_event ev, cq_instance *inst)
+{
+    cq_hook_ctx ctx = { .instance = inst };
+    return cq__hooks_run(inst->model, ev, &ctx, NULL);
+}

@@ -59,6 +59,8 @@ bool cq__hooks_any(const cq_model *m, cq__hook_event ev);
  * here): the model's hooks, then the db's. A failing hook sets the db error; its code is
  * returned. `scope` may be NULL when the event has no where to change. */
 int cq__hooks_run(cq_model *m, cq__hook_event ev, cq_hook_ctx *ctx, cq__hook_scope *scope);
+/* cq__hooks_run of `ev` on inst's model with a context that names only `inst`. */
+int cq__hooks_run_instance(cq__hook_event ev, cq_instance *inst);
 /* Runs `ev` for n instances in v6's concurrent order (each hook for every instance, then
  * the next hook); `tmpl` gives the other members (may be NULL). */
 int cq__hooks_run_many(cq_model *m, cq__hook_event ev, cq_instance *const *insts, size_t n,

@@ -699,33 +699,33 @@ static int report(cq_db *db, vthread *s)
     return code;
 }
 
-int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
+int cq__validate_hooked(cq_instance *inst, bool hooks, bool inserting, const char *const *fields,
+                        const char *const *skip)
 {
-    if (!inst)
-        return CQ_EINVALID;
     cq_db *db = inst->model->db;
-    cq__db_clear(db);
-    /* v6 instance.validate(): the validation hooks around the validators (`hooks: true`) */
-    bool hooks = !opts || opts->hooks != CQ_OFF;
-    cq_hook_ctx ctx = { .instance = inst };
-    int rc = hooks ? cq__hooks_run(inst->model, CQ__H_BEFORE_VALIDATE, &ctx, NULL) : CQ_OK;
+    int rc = hooks ? cq__hooks_run_instance(CQ__H_BEFORE_VALIDATE, inst) : CQ_OK;
     if (rc != CQ_OK)
         return rc;
     rc = cq__validation_begin(db);
-    if (rc != CQ_OK)
-        return rc;
-    rc = cq__validation_check(inst, true, NULL, opts ? opts->skip : NULL, 0);
+    if (rc == CQ_OK)
+        rc = cq__validation_check(inst, inserting, fields, skip, 0);
     rc = cq__validation_finish(db, rc);
     if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
         cq_hook_ctx f = { .instance = inst, .error = rc };
         int hrc = cq__hooks_run(inst->model, CQ__H_VALIDATION_FAILED, &f, NULL);
         return hrc != CQ_OK ? hrc : rc;
     }
-    if (rc == CQ_OK && hooks) {
-        ctx = (cq_hook_ctx){ .instance = inst };
-        rc = cq__hooks_run(inst->model, CQ__H_AFTER_VALIDATE, &ctx, NULL);
-    }
-    return rc;
+    return rc == CQ_OK && hooks ? cq__hooks_run_instance(CQ__H_AFTER_VALIDATE, inst) : rc;
+}
+
+int cq_instance_validate(cq_instance *inst, const cq_validate_opts *opts)
+{
+    if (!inst)
+        return CQ_EINVALID;
+    cq__db_clear(inst->model->db);
+    /* v6 instance.validate(): the validation hooks around the validators (`hooks: true`) */
+    return cq__validate_hooked(inst, !opts || opts->hooks != CQ_OFF, true, NULL,
+                               opts ? opts->skip : NULL);
 }
 
 /* ---- the JSON form (schema files) ------------------------------------------------------ */

@@ -59,6 +59,11 @@ int cq__validation_begin(struct cq_db *db);
  * and rc returned; else the items become the db's error (CQ_EVALIDATION, or CQ_ENOTNULL
  * when every item is a notNull violation) and that code is returned; CQ_OK when none. */
 int cq__validation_finish(struct cq_db *db, int rc);
+/* v6 Model#validate: cq__validation_check (arguments as there) between begin and finish,
+ * with, when `hooks`, beforeValidate before it and afterValidate or validationFailed after
+ * it (a failing validationFailed hook's code replaces the validation error). */
+int cq__validate_hooked(struct cq_instance *inst, bool hooks, bool inserting,
+                        const char *const *fields, const char *const *skip);
 /* Number of items collected since the last clear. */
 size_t cq__validation_pending(const struct cq_db *db);
 /* Drops the collected items unless a write is collecting them (cq__db_clear calls it). */

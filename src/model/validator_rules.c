@@ -19,23 +19,9 @@
 
 /* ---- JavaScript helpers ----------------------------------------------------------- */
 
-/* JavaScript's Number#toString for any double (core/js.c prints the finite ones). */
-static void js_number(char *out, size_t size, double d)
-{
-    char num[CQ__JS_NUMBER_MAX];
-    if (isnan(d))
-        snprintf(out, size, "NaN");
-    else if (isinf(d))
-        snprintf(out, size, d < 0 ? "-Infinity" : "Infinity");
-    else {
-        cq__js_number(num, d);
-        snprintf(out, size, "%s", num);
-    }
-}
-
 static void js_string_into(cq__buf *b, const cq_value *v, bool top)
 {
-    char num[64];
+    char num[CQ__JS_NUMBER_MAX];
     switch (cq_value_type_of(v)) {
     case CQ_VALUE_NULL:
         /* String(null) is "null"; inside an array (Array#join) it is empty */
@@ -49,7 +35,7 @@ static void js_string_into(cq__buf *b, const cq_value *v, bool top)
         cq__buf_printf(b, "%lld", (long long)cq_value_as_int(v));
         break;
     case CQ_VALUE_DOUBLE:
-        js_number(num, sizeof num, cq_value_as_double(v));
+        cq__js_number_any(num, cq_value_as_double(v));
         cq__buf_put(b, num);
         break;
     case CQ_VALUE_TEXT:

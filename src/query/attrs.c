@@ -100,18 +100,14 @@ int cq__sqlexpr_build(cq__expr **out, cq_model *m, const cq_value *v, bool liter
         cq__expr_free(e);
         return cq__db_oom(db);
     }
-    for (size_t i = 1; i < cq_value_size(arg); i++) {
+    int rc = CQ_OK;
+    for (size_t i = 1; rc == CQ_OK && i < cq_value_size(arg); i++) {
         cq__expr *kid = NULL;
-        int rc = cq__sqlexpr_build(&kid, m, cq_value_array_get(arg, i), literals);
+        rc = cq__sqlexpr_build(&kid, m, cq_value_array_get(arg, i), literals);
         if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
             rc = cq__db_oom(db);
-        if (rc != CQ_OK) {
-            cq__expr_free(e);
-            return rc;
-        }
     }
-    *out = e;
-    return CQ_OK;
+    return cq__expr_out(out, e, rc);
 }
 
 static int push_name(char ***list, size_t *n, const char *s)

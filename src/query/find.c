@@ -1572,23 +1572,8 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
         rc = cq__db_oom(db);
     for (size_t k = 0; fields && k < n; k++)
         fields[k] = cq_value_object_key(*vals, k);
-    cq_hook_ctx ctx = { .instance = inst };
-    if (rc == CQ_OK && hooks)
-        rc = cq__hooks_run(m, CQ__H_BEFORE_VALIDATE, &ctx, NULL);
-    if (rc == CQ_OK) {
-        rc = cq__validation_begin(db);
-        if (rc == CQ_OK)
-            rc = cq__validation_check(inst, true, fields, NULL, 0);
-        rc = cq__validation_finish(db, rc);
-        if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
-            cq_hook_ctx f = { .instance = inst, .error = rc };
-            int hrc = cq__hooks_run(m, CQ__H_VALIDATION_FAILED, &f, NULL);
-            rc = hrc != CQ_OK ? hrc : rc;
-        } else if (rc == CQ_OK && hooks) {
-            ctx = (cq_hook_ctx){ .instance = inst };
-            rc = cq__hooks_run(m, CQ__H_AFTER_VALIDATE, &ctx, NULL);
-        }
-    }
+    if (rc == CQ_OK)
+        rc = cq__validate_hooked(inst, hooks, true, fields, NULL);
     /* what the validation hooks changed on the instance is written too (v6 picks the
      * values back from the validated instance) */
     for (size_t i = 0; rc == CQ_OK && hooks && i < m->nattrs; i++) {
@@ -1637,9 +1622,7 @@ static int bulk_enter(int64_t *count_out, cq_model *m, const cq_txn *txn, bool h
 {
     if (count_out)
         *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    int rc = cq__db_enter(m->db, txn);
+    int rc = cq__model_enter(m, txn);
     if (rc == CQ_OK && !has_where)
         rc = cq__db_fail(m->db, CQ_EINVALID,
                          "%s on \"%s\" needs a where (an empty object %s every row)", verb, m->name,
@@ -1909,12 +1892,10 @@ int cq_model_decrement(int64_t *count_out, cq_model *model, const cq_value *fiel
 static int instance_increment(cq_instance *inst, const cq_value *fields, char op,
                               const cq_increment_opts *opts)
 {
-    if (!inst)
-        return CQ_EINVALID;
-    cq_model *m = inst->model;
-    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    int trc = cq__model_enter(inst ? inst->model : NULL, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
+    cq_model *m = inst->model;
     if (opts && (opts->where || opts->where_sql))
         return cq__db_fail(m->db, CQ_EINVALID,
                            "increment of an instance of \"%s\" takes no where: it moves that row",
@@ -2043,9 +2024,7 @@ int cq_model_restore(int64_t *count_out, cq_model *m, const cq_bulk_opts *opts)
 {
     if (count_out)
         *count_out = 0;
-    if (!m)
-        return CQ_EINVALID;
-    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    int trc = cq__model_enter(m, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
     if (m->deleted_at < 0)

@@ -218,34 +218,14 @@ static bool hooks_on(const cq_write_opts *opts)
     return !opts || opts->hooks != CQ_OFF;
 }
 
-/* v6 Model#validate with its hooks: beforeValidate, the validators, then afterValidate or
- * validationFailed (whose hook may replace the error with its own). */
+/* v6 Model#validate with its hooks (cq__validate_hooked); with `validate: false` only the
+ * notNull checks run. */
 static int validate_hooked(cq_instance *inst, bool inserting, const cq_write_opts *opts,
                            const char *const *fields, const char *const *skip)
 {
-    cq_model *m = inst->model;
-    cq_db *db = m->db;
     if (opts && opts->validate == CQ_OFF)
         return check_not_null(inst, inserting, opts);
-    bool hooks = hooks_on(opts);
-    cq_hook_ctx ctx = { .instance = inst };
-    int rc = hooks ? cq__hooks_run(m, CQ__H_BEFORE_VALIDATE, &ctx, NULL) : CQ_OK;
-    if (rc != CQ_OK)
-        return rc;
-    rc = cq__validation_begin(db);
-    if (rc == CQ_OK)
-        rc = cq__validation_check(inst, inserting, fields, skip, 0);
-    rc = cq__validation_finish(db, rc);
-    if (hooks && (rc == CQ_EVALIDATION || rc == CQ_ENOTNULL)) {
-        cq_hook_ctx f = { .instance = inst, .error = rc };
-        int hrc = cq__hooks_run(m, CQ__H_VALIDATION_FAILED, &f, NULL);
-        return hrc != CQ_OK ? hrc : rc;
-    }
-    if (rc == CQ_OK && hooks) {
-        ctx = (cq_hook_ctx){ .instance = inst };
-        rc = cq__hooks_run(m, CQ__H_AFTER_VALIDATE, &ctx, NULL);
-    }
-    return rc;
+    return cq__validate_hooked(inst, hooks_on(opts), inserting, fields, skip);
 }
 
 int cq__save_before(cq_instance *const *insts, size_t n, const cq_write_opts *opts,
@@ -662,12 +642,10 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         *out = NULL;
     if (created_out)
         *created_out = -1;
-    if (!m)
-        return CQ_EINVALID;
-    cq_db *db = m->db;
-    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    int trc = cq__model_enter(m, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
+    cq_db *db = m->db;
     cq_instance *inst = NULL;
     int rc = cq_model_build(&inst, m, values);
     /* v6 Model.upsert: validation (and its hooks), beforeUpsert, the statement, afterUpsert */
@@ -1240,13 +1218,10 @@ static int destroy_row(cq_instance *inst, const cq_write_opts *opts)
 
 int cq__instance_enter(cq_instance *inst, const cq_txn *t, const char *verb)
 {
-    if (!inst)
-        return CQ_EINVALID;
-    cq_model *m = inst->model;
-    int rc = cq__db_enter(m->db, t);
+    int rc = cq__model_enter(inst ? inst->model : NULL, t);
     if (rc == CQ_OK && inst->is_new)
-        rc = cq__db_fail(m->db, CQ_EINVALID, "cannot %s an unsaved instance of \"%s\"", verb,
-                         m->name);
+        rc = cq__db_fail(inst->model->db, CQ_EINVALID, "cannot %s an unsaved instance of \"%s\"",
+                         verb, inst->model->name);
     return rc;
 }
 
@@ -1255,40 +1230,27 @@ int cq_instance_destroy(cq_instance *inst, const cq_write_opts *opts)
     int trc = cq__instance_enter(inst, opts ? opts->transaction : NULL, "destroy");
     if (trc != CQ_OK)
         return trc;
-    cq_model *m = inst->model;
-    cq_hook_ctx ctx = { .instance = inst };
-    int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_DESTROY, &ctx, NULL) : CQ_OK;
+    int rc = hooks_on(opts) ? cq__hooks_run_instance(CQ__H_BEFORE_DESTROY, inst) : CQ_OK;
     if (rc == CQ_OK)
         rc = destroy_row(inst, opts);
-    if (rc == CQ_OK && hooks_on(opts)) {
-        ctx = (cq_hook_ctx){ .instance = inst };
-        rc = cq__hooks_run(m, CQ__H_AFTER_DESTROY, &ctx, NULL);
-    }
-    return rc;
+    return rc == CQ_OK && hooks_on(opts) ? cq__hooks_run_instance(CQ__H_AFTER_DESTROY, inst) : rc;
 }
 
 int cq_instance_restore(cq_instance *inst, const cq_write_opts *opts)
 {
-    if (!inst)
-        return CQ_EINVALID;
-    cq_model *m = inst->model;
-    int trc = cq__db_enter(m->db, opts ? opts->transaction : NULL);
+    int trc = cq__model_enter(inst ? inst->model : NULL, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
+    cq_model *m = inst->model;
     if (m->deleted_at < 0)
         return cq__db_fail(m->db, CQ_EINVALID, "restore: model \"%s\" is not paranoid", m->name);
     if (inst->is_new)
         return cq__db_fail(m->db, CQ_EINVALID, "cannot restore an unsaved instance of \"%s\"",
                            m->name);
-    cq_hook_ctx ctx = { .instance = inst };
-    int rc = hooks_on(opts) ? cq__hooks_run(m, CQ__H_BEFORE_RESTORE, &ctx, NULL) : CQ_OK;
+    int rc = hooks_on(opts) ? cq__hooks_run_instance(CQ__H_BEFORE_RESTORE, inst) : CQ_OK;
     if (rc == CQ_OK)
         rc = soft_write(inst, false);
-    if (rc == CQ_OK && hooks_on(opts)) {
-        ctx = (cq_hook_ctx){ .instance = inst };
-        rc = cq__hooks_run(m, CQ__H_AFTER_RESTORE, &ctx, NULL);
-    }
-    return rc;
+    return rc == CQ_OK && hooks_on(opts) ? cq__hooks_run_instance(CQ__H_AFTER_RESTORE, inst) : rc;
 }
 
 int cq_instance_set(cq_instance *inst, const char *attr, cq_value *v)

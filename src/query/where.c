@@ -437,12 +437,7 @@ static int build_json(cq__expr **out, wctx *w, const target *t, const cq_value *
         if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
             rc = cq__db_oom(db);
     }
-    if (rc != CQ_OK) {
-        cq__expr_free(e);
-        return rc;
-    }
-    *out = e;
-    return CQ_OK;
+    return cq__expr_out(out, e, rc);
 }
 
 static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value *v)

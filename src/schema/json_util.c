@@ -15,7 +15,9 @@
 #include "core/util.h"
 #include "schema/schema.h"
 
-void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...)
+static void diag_vset(cq__diag *d, const char *path, const char *fmt, va_list ap) CQ__PRINTF(3, 0);
+
+static void diag_vset(cq__diag *d, const char *path, const char *fmt, va_list ap)
 {
     if (!d)
         return;
@@ -26,10 +28,24 @@ void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...)
         if (used >= sizeof d->msg)
             used = sizeof d->msg - 1;
     }
+    vsnprintf(d->msg + used, sizeof d->msg - used, fmt, ap);
+}
+
+void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->msg + used, sizeof d->msg - used, fmt, ap);
+    diag_vset(d, path, fmt, ap);
     va_end(ap);
+}
+
+int cq__diag_fail(cq__diag *d, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vset(d, path, fmt, ap);
+    va_end(ap);
+    return CQ_EINVALID;
 }
 
 void cq__diag_oom(cq__diag *d, const char *path)

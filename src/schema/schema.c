@@ -96,8 +96,7 @@ static int parse_enum_values(char ***out, const char *p, const char *q, const ch
         break;
     }
     cq__sch_strv_free(v);
-    cq__diag_set(diag, path, "bad type %s: expected ENUM('value', ...)", q);
-    return CQ_EINVALID;
+    return cq__diag_fail(diag, path, "bad type %s: expected ENUM('value', ...)", q);
 }
 
 /* Reads a decimal number in 1..65535 at *p; advances *p. */
@@ -134,10 +133,8 @@ static int parse_array_type(cq_attr *attr, char ***values, const char *text, siz
                             const char *q, const char *path, cq__diag *diag)
 {
     size_t len = strlen(text);
-    if (text[n] != '(' || text[len - 1] != ')') {
-        cq__diag_set(diag, path, "bad type %s: expected ARRAY(TYPE)", q);
-        return CQ_EINVALID;
-    }
+    if (text[n] != '(' || text[len - 1] != ')')
+        return cq__diag_fail(diag, path, "bad type %s: expected ARRAY(TYPE)", q);
     char inner[200];
     snprintf(inner, sizeof inner, "%.*s", (int)(len - n - 2), text + n + 1);
     cq_attr el = { 0 };
@@ -166,17 +163,14 @@ static int parse_type_params(cq_attr *attr, param_kind params, const char *p, co
     }
     if (!ok || p[0] != ')' || p[1] != '\0' || (params == PARAM_FRACTION && a > 6)) {
         /* fractional-second digits, as MySQL's DATETIME(p) takes them: 1 to 6 */
-        cq__diag_set(diag, path, "bad type %s: expected %s", q,
-                     params == PARAM_LENGTH     ? "NAME(length)"
-                     : params == PARAM_FRACTION ? "DATE(digits), digits 1 to 6"
-                                                : "DECIMAL(precision) or "
-                                                  "DECIMAL(precision,scale)");
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, path, "bad type %s: expected %s", q,
+                             params == PARAM_LENGTH     ? "NAME(length)"
+                             : params == PARAM_FRACTION ? "DATE(digits), digits 1 to 6"
+                                                        : "DECIMAL(precision) or "
+                                                          "DECIMAL(precision,scale)");
     }
-    if (params == PARAM_DECIMAL && b > a) {
-        cq__diag_set(diag, path, "bad type %s: scale is larger than precision", q);
-        return CQ_EINVALID;
-    }
+    if (params == PARAM_DECIMAL && b > a)
+        return cq__diag_fail(diag, path, "bad type %s: scale is larger than precision", q);
     if (params == PARAM_LENGTH)
         attr->length = a;
     else
@@ -196,14 +190,11 @@ static int unknown_type(const char *text, size_t n, const char *q, const char *p
         upper[i] = (char)toupper((unsigned char)text[i]);
     upper[i] = '\0';
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
-        if (i == n && strcmp(types[t].name, upper) == 0) {
-            cq__diag_set(diag, path, "unknown type %s (types are upper case: \"%s\")", q,
-                         types[t].name);
-            return CQ_EINVALID;
-        }
+        if (i == n && strcmp(types[t].name, upper) == 0)
+            return cq__diag_fail(diag, path, "unknown type %s (types are upper case: \"%s\")", q,
+                                 types[t].name);
     }
-    cq__diag_set(diag, path, "unknown type %s", q);
-    return CQ_EINVALID;
+    return cq__diag_fail(diag, path, "unknown type %s", q);
 }
 
 /* "STRING", "STRING(64)", "DECIMAL(10,2)", "DATE(3)", "ENUM('a','b')", "ARRAY(INTEGER)" ->
@@ -222,10 +213,8 @@ static int parse_type(cq_attr *attr, char ***values, const char *text, const cha
     if (i == sizeof types / sizeof types[0])
         return unknown_type(text, n, q, path, diag);
     attr->type = types[i].type;
-    if (types[i].type == CQ_ENUM && !values) {
-        cq__diag_set(diag, path, "type %s is not available here", q);
-        return CQ_EINVALID;
-    }
+    if (types[i].type == CQ_ENUM && !values)
+        return cq__diag_fail(diag, path, "type %s is not available here", q);
     if (types[i].type == CQ_ARRAY)
         return parse_array_type(attr, values, text, n, q, path, diag);
     if (text[n] == '\0')
@@ -236,10 +225,8 @@ static int parse_type(cq_attr *attr, char ***values, const char *text, const cha
         cq__sch_strv_free(*values);
         return parse_enum_values(values, p, q, path, diag);
     }
-    if (types[i].params == PARAM_NONE) {
-        cq__diag_set(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
-        return CQ_EINVALID;
-    }
+    if (types[i].params == PARAM_NONE)
+        return cq__diag_fail(diag, path, "type %s takes no arguments (got %s)", types[i].name, q);
     return parse_type_params(attr, types[i].params, p, q, path, diag);
 }
 
@@ -247,10 +234,8 @@ static int parse_type(cq_attr *attr, char ***values, const char *text, const cha
 
 static int want_bool(bool *out, json_t *v, const char *path, cq__diag *diag)
 {
-    if (!json_is_boolean(v)) {
-        cq__diag_set(diag, path, "expected true or false");
-        return CQ_EINVALID;
-    }
+    if (!json_is_boolean(v))
+        return cq__diag_fail(diag, path, "expected true or false");
     *out = json_is_true(v);
     return CQ_OK;
 }
@@ -267,8 +252,7 @@ static int want_string(const char **out, json_t *v, const char *path, cq__diag *
 {
     if (!json_is_string(v) || json_string_length(v) == 0 ||
         strlen(json_string_value(v)) != json_string_length(v)) {
-        cq__diag_set(diag, path, "expected a non-empty string");
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, path, "expected a non-empty string");
     }
     *out = json_string_value(v);
     return CQ_OK;
@@ -278,8 +262,7 @@ static int unknown_key(const char *path, const char *key, const char *what, cq__
 {
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, key);
-    cq__diag_set(diag, sub, "unknown %s", what);
-    return CQ_EINVALID;
+    return cq__diag_fail(diag, sub, "unknown %s", what);
 }
 
 /* The five referential actions; anything else is rejected here, like the library does
@@ -302,10 +285,9 @@ static int want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag
     }
     char q[128];
     cq__quote(q, sizeof q, s);
-    cq__diag_set(
+    return cq__diag_fail(
         diag, path,
         "unknown action %s (expected RESTRICT, CASCADE, NO ACTION, SET DEFAULT or SET NULL)", q);
-    return CQ_EINVALID;
 }
 
 /*
@@ -372,8 +354,7 @@ static int parse_default(cq__sch_model *m, size_t i, json_t *v, const char *path
         } else if (strcmp(name, "UUIDV4") == 0) {
             a->default_fn = CQ_DEFAULT_UUIDV4;
         } else {
-            cq__diag_set(diag, sub, "expected \"NOW\" or \"UUIDV4\"");
-            return CQ_EINVALID;
+            return cq__diag_fail(diag, sub, "expected \"NOW\" or \"UUIDV4\"");
         }
         m->attrs[i].default_json = v;
         return CQ_OK;
@@ -434,18 +415,14 @@ static int parse_references(cq__sch_model *m, size_t i, json_t *v, const char *p
         ca->ref_none = true;
         return CQ_OK;
     }
-    if (!json_is_object(v)) {
-        cq__diag_set(diag, path, "expected {\"model\": NAME, \"key\": ATTRIBUTE} or null");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(v))
+        return cq__diag_fail(diag, path, "expected {\"model\": NAME, \"key\": ATTRIBUTE} or null");
     int rc = string_pair(v, "model", &a->references_model, "key", &a->references_key,
                          "references option (expected model, key)", path, diag);
     if (rc != CQ_OK)
         return rc;
-    if (!a->references_model) {
-        cq__diag_set(diag, path, "\"model\" is required");
-        return CQ_EINVALID;
-    }
+    if (!a->references_model)
+        return cq__diag_fail(diag, path, "\"model\" is required");
     ca->ref_model = a->references_model;
     ca->ref_key = a->references_key;
     return CQ_OK;
@@ -478,10 +455,8 @@ static int attr_values(cq__sch_model *m, size_t i, json_t *val, const char *path
     for (size_t k = 0; k < n; k++)
         if (!json_is_string(json_array_get(val, k)))
             n = 0;
-    if (n == 0) {
-        cq__diag_set(diag, path, "expected a non-empty array of strings");
-        return CQ_EINVALID;
-    }
+    if (n == 0)
+        return cq__diag_fail(diag, path, "expected a non-empty array of strings");
     char **v = cq__calloc(n + 1, sizeof *v);
     for (size_t k = 0; v && k < n; k++)
         if (!(v[k] = cq__strdup(json_string_value(json_array_get(val, k))))) {
@@ -568,8 +543,7 @@ static int want_bound_name(const char **out, json_t *val, const char *what, cons
 {
     if (!json_is_string(val) || json_string_length(val) == 0 ||
         strlen(json_string_value(val)) != json_string_length(val)) {
-        cq__diag_set(diag, path, "expected the name of a bound %s callback", what);
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, path, "expected the name of a bound %s callback", what);
     }
     *out = json_string_value(val);
     return CQ_OK;
@@ -614,10 +588,8 @@ static int attr_fields(cq__sch_model *m, size_t i, json_t *val, const char *path
         if (!json_is_string(f) || json_string_length(f) == 0)
             n = 0;
     }
-    if (!json_is_array(val) || (n == 0 && json_array_size(val) > 0)) {
-        cq__diag_set(diag, path, "expected an array of attribute names");
-        return CQ_EINVALID;
-    }
+    if (!json_is_array(val) || (n == 0 && json_array_size(val) > 0))
+        return cq__diag_fail(diag, path, "expected an array of attribute names");
     const char **v = cq__calloc(n + 1, sizeof *v);
     if (!v) {
         cq__diag_oom(diag, path);
@@ -672,10 +644,9 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
         }
         return rc;
     }
-    if (!json_is_object(def)) {
-        cq__diag_set(diag, path, "expected a type name (\"STRING\") or an object with \"type\"");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(def))
+        return cq__diag_fail(diag, path,
+                             "expected a type name (\"STRING\") or an object with \"type\"");
     const char *key;
     json_t *val;
     json_object_foreach(def, key, val)
@@ -688,31 +659,25 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
         if (rc != CQ_OK)
             return rc;
     }
-    if (!ca->type_text) {
-        cq__diag_set(diag, path, "\"type\" is required");
-        return CQ_EINVALID;
-    }
+    if (!ca->type_text)
+        return cq__diag_fail(diag, path, "\"type\" is required");
     a->values = (const char *const *)m->enum_values[i];
     a->virtual_deps = m->virtual_deps[i];
     if (a->type != CQ_VIRTUAL && (ca->return_type || ca->has_fields)) {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, ca->return_type ? "returnType" : "fields");
-        cq__diag_set(diag, sub, "\"%s\" belongs to a VIRTUAL attribute",
-                     ca->return_type ? "returnType" : "fields");
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, sub, "\"%s\" belongs to a VIRTUAL attribute",
+                             ca->return_type ? "returnType" : "fields");
     }
     bool is_enum = a->type == CQ_ENUM || (a->type == CQ_ARRAY && a->element_type == CQ_ENUM);
-    if (is_enum && !a->values) {
-        cq__diag_set(diag, path,
-                     "ENUM needs its values: \"ENUM('a', 'b')\" or "
-                     "{\"type\": \"ENUM\", \"values\": [\"a\", \"b\"]}");
-        return CQ_EINVALID;
-    }
+    if (is_enum && !a->values)
+        return cq__diag_fail(diag, path,
+                             "ENUM needs its values: \"ENUM('a', 'b')\" or "
+                             "{\"type\": \"ENUM\", \"values\": [\"a\", \"b\"]}");
     if (!is_enum && a->values) {
         char sub[CQ__PATH_MAX];
         cq__path_key(sub, path, "values");
-        cq__diag_set(diag, sub, "\"values\" belongs to an ENUM attribute");
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, sub, "\"values\" belongs to an ENUM attribute");
     }
     return CQ_OK;
 }
@@ -724,10 +689,8 @@ static int parse_timestamp_name(const char **out, bool *omit, json_t *v, const c
                                 cq__diag *diag)
 {
     if (json_is_false(v)) {
-        if (!omit) {
-            cq__diag_set(diag, path, "false is not supported here; give a name");
-            return CQ_EINVALID;
-        }
+        if (!omit)
+            return cq__diag_fail(diag, path, "false is not supported here; give a name");
         *omit = true;
         return CQ_OK;
     }
@@ -737,10 +700,9 @@ static int parse_timestamp_name(const char **out, bool *omit, json_t *v, const c
 /* `indexes`: [{"fields": ["userId", ...], "name": "...", "unique": true}, ...] */
 static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__diag *diag)
 {
-    if (!json_is_array(list)) {
-        cq__diag_set(diag, path, "expected an array of {\"fields\": [...], \"name\", \"unique\"}");
-        return CQ_EINVALID;
-    }
+    if (!json_is_array(list))
+        return cq__diag_fail(diag, path,
+                             "expected an array of {\"fields\": [...], \"name\", \"unique\"}");
     size_t n = json_array_size(list), nfields = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *f = json_object_get(json_array_get(list, i), "fields");
@@ -758,10 +720,8 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
         char sub[CQ__PATH_MAX];
         cq__path_index(sub, path, i);
         json_t *def = json_array_get(list, i);
-        if (!json_is_object(def)) {
-            cq__diag_set(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
-            return CQ_EINVALID;
-        }
+        if (!json_is_object(def))
+            return cq__diag_fail(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
         cq_index *ix = &m->indexes[i];
         const char *key;
         json_t *val;
@@ -771,10 +731,8 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
             cq__path_key(ksub, sub, key);
             int rc = CQ_OK;
             if (strcmp(key, "fields") == 0) {
-                if (!json_is_array(val) || json_array_size(val) == 0) {
-                    cq__diag_set(diag, ksub, "expected a non-empty array of column names");
-                    return CQ_EINVALID;
-                }
+                if (!json_is_array(val) || json_array_size(val) == 0)
+                    return cq__diag_fail(diag, ksub, "expected a non-empty array of column names");
                 ix->fields = next;
                 for (size_t k = 0; rc == CQ_OK && k < json_array_size(val); k++) {
                     char fsub[CQ__PATH_MAX];
@@ -792,10 +750,8 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
             if (rc != CQ_OK)
                 return rc;
         }
-        if (!ix->fields) {
-            cq__diag_set(diag, sub, "\"fields\" is required");
-            return CQ_EINVALID;
-        }
+        if (!ix->fields)
+            return cq__diag_fail(diag, sub, "\"fields\" is required");
     }
     return CQ_OK;
 }
@@ -869,10 +825,8 @@ static int mopt_hooks(cq__sch_model *m, json_t *v, const char *path, cq__diag *d
 
 static int mopt_default_scope(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
 {
-    if (!json_is_object(v)) {
-        cq__diag_set(diag, path, "expected an object of finder options");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(v))
+        return cq__diag_fail(diag, path, "expected an object of finder options");
     m->default_scope = v;
     return CQ_OK;
 }
@@ -881,19 +835,16 @@ static int mopt_scopes(cq__sch_model *m, json_t *v, const char *path, cq__diag *
 {
     const char *sk;
     json_t *sv;
-    if (!json_is_object(v)) {
-        cq__diag_set(diag, path, "expected an object of scopes");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(v))
+        return cq__diag_fail(diag, path, "expected an object of scopes");
     json_object_foreach(v, sk, sv)
     {
         if (!json_is_object(sv) && !json_is_string(sv)) {
             char sub[CQ__PATH_MAX];
             cq__path_key(sub, path, sk);
-            cq__diag_set(diag, sub,
-                         "expected an object of finder options, or the name of a "
-                         "function scope bound with cq_db_bind_scope");
-            return CQ_EINVALID;
+            return cq__diag_fail(diag, sub,
+                                 "expected an object of finder options, or the name of a "
+                                 "function scope bound with cq_db_bind_scope");
         }
     }
     m->scopes = v;
@@ -902,10 +853,8 @@ static int mopt_scopes(cq__sch_model *m, json_t *v, const char *path, cq__diag *
 
 static int mopt_name(cq__sch_model *m, json_t *v, const char *path, cq__diag *diag)
 {
-    if (!json_is_object(v)) {
-        cq__diag_set(diag, path, "expected {\"singular\": ..., \"plural\": ...}");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(v))
+        return cq__diag_fail(diag, path, "expected {\"singular\": ..., \"plural\": ...}");
     return string_pair(v, "singular", &m->opts.name_singular, "plural", &m->opts.name_plural,
                        "name option (expected singular, plural)", path, diag);
 }
@@ -933,10 +882,8 @@ static const struct model_option {
 
 static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path, cq__diag *diag)
 {
-    if (!json_is_object(opts)) {
-        cq__diag_set(diag, path, "expected an object");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(opts))
+        return cq__diag_fail(diag, path, "expected an object");
     const char *key;
     json_t *val;
     json_object_foreach(opts, key, val)
@@ -956,10 +903,8 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
 {
     m->name = name;
     snprintf(m->path, sizeof m->path, "%s", path);
-    if (!json_is_object(def)) {
-        cq__diag_set(diag, path, "expected an object with \"attributes\" and \"options\"");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(def))
+        return cq__diag_fail(diag, path, "expected an object with \"attributes\" and \"options\"");
     json_t *attrs = NULL, *opts = NULL;
     int rc = json_pair(def, "attributes", &attrs, "options", &opts,
                        "model key (expected attributes, options)", path, diag);
@@ -969,10 +914,8 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
     json_t *val;
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "attributes");
-    if (attrs && !json_is_object(attrs)) {
-        cq__diag_set(diag, sub, "expected an object of attribute definitions");
-        return CQ_EINVALID;
-    }
+    if (attrs && !json_is_object(attrs))
+        return cq__diag_fail(diag, sub, "expected an object of attribute definitions");
     size_t n = attrs ? json_object_size(attrs) : 0;
     m->attrs = cq__calloc(n + 1, sizeof *m->attrs);
     m->cq_attrs = cq__calloc(n + 1, sizeof *m->cq_attrs);
@@ -990,10 +933,8 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         {
             char asub[CQ__PATH_MAX];
             cq__path_key(asub, sub, key);
-            if (!*key) {
-                cq__diag_set(diag, asub, "attribute names may not be empty");
-                return CQ_EINVALID;
-            }
+            if (!*key)
+                return cq__diag_fail(diag, asub, "attribute names may not be empty");
             rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
             m->n_attrs++; /* counted even on failure so its default is freed */
             if (rc != CQ_OK)
@@ -1079,11 +1020,10 @@ static int parse_models(cq__schema *s, json_t *models, const char *path, cq__dia
 {
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "models");
-    if (!json_is_object(models)) {
-        cq__diag_set(diag, models ? sub : path,
-                     models ? "expected an object of model definitions" : "\"models\" is required");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(models))
+        return cq__diag_fail(diag, models ? sub : path,
+                             models ? "expected an object of model definitions"
+                                    : "\"models\" is required");
     s->models = cq__calloc(json_object_size(models) + 1, sizeof *s->models);
     if (!s->models) {
         cq__diag_oom(diag, path);
@@ -1095,10 +1035,8 @@ static int parse_models(cq__schema *s, json_t *models, const char *path, cq__dia
     {
         char msub[CQ__PATH_MAX];
         cq__path_key(msub, sub, key);
-        if (!*key) {
-            cq__diag_set(diag, msub, "model names may not be empty");
-            return CQ_EINVALID;
-        }
+        if (!*key)
+            return cq__diag_fail(diag, msub, "model names may not be empty");
         int rc = parse_model(&s->models[s->n_models], key, val, msub, diag);
         s->n_models++;
         if (rc != CQ_OK)
@@ -1112,10 +1050,8 @@ static int parse_assocs(cq__schema *s, json_t *assocs, const char *path, cq__dia
 {
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "associations");
-    if (!json_is_array(assocs)) {
-        cq__diag_set(diag, sub, "expected an array");
-        return CQ_EINVALID;
-    }
+    if (!json_is_array(assocs))
+        return cq__diag_fail(diag, sub, "expected an array");
     s->assocs = cq__calloc(json_array_size(assocs) + 1, sizeof *s->assocs);
     if (!s->assocs) {
         cq__diag_oom(diag, path);
@@ -1134,10 +1070,8 @@ static int parse_assocs(cq__schema *s, json_t *assocs, const char *path, cq__dia
 
 static int parse_schema(cq__schema *s, json_t *root, const char *path, cq__diag *diag)
 {
-    if (!json_is_object(root)) {
-        cq__diag_set(diag, path, "expected an object with \"models\"");
-        return CQ_EINVALID;
-    }
+    if (!json_is_object(root))
+        return cq__diag_fail(diag, path, "expected an object with \"models\"");
     json_t *models = NULL, *assocs = NULL;
     int rc = json_pair(root, "models", &models, "associations", &assocs,
                        "schema key (expected models, associations)", path, diag);
@@ -1320,12 +1254,6 @@ void cq__sch_assoc_clear(cq__sch_assoc *a)
     a->fk_default = a->other_default = a->scope = a->through_scope = NULL;
 }
 
-static int assoc_fail(cq__diag *diag, const char *path, const char *msg)
-{
-    cq__diag_set(diag, path, "%s", msg);
-    return CQ_EINVALID;
-}
-
 /* A model named by the entry: one of the schema, or a join model created earlier. */
 static int assoc_want_model(const char **out, json_t *v, const char *path, const cq__schema *s,
                             cq__diag *diag)
@@ -1335,8 +1263,7 @@ static int assoc_want_model(const char **out, json_t *v, const char *path, const
     if (s && !cq__schema_has_model(s, *out)) {
         char q[200];
         cq__quote(q, sizeof q, *out);
-        cq__diag_set(diag, path, "unknown model %s", q);
-        return CQ_EINVALID;
+        return cq__diag_fail(diag, path, "unknown model %s", q);
     }
     return CQ_OK;
 }
@@ -1345,7 +1272,7 @@ static int assoc_want_model(const char **out, json_t *v, const char *path, const
 static int want_values(cq_value **out, json_t *v, const char *path, cq__diag *diag)
 {
     if (!json_is_object(v))
-        return assoc_fail(diag, path, "expected an object of attribute values");
+        return cq__diag_fail(diag, path, "expected an object of attribute values");
     return cq__json_to_value(out, v, false, NULL, NULL, path, diag);
 }
 
@@ -1367,7 +1294,7 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
     if (json_is_string(v))
         return cq__sch_want_string(name_out, v, path, diag);
     if (!json_is_object(v))
-        return assoc_fail(diag, path, "expected an attribute name or an object with \"name\"");
+        return cq__diag_fail(diag, path, "expected an attribute name or an object with \"name\"");
     memset(attr, 0, sizeof *attr);
     const char *key;
     json_t *val;
@@ -1424,7 +1351,7 @@ static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag
     if (json_is_string(v))
         return cq__sch_want_string(&o->through, v, path, diag);
     if (!json_is_object(v))
-        return assoc_fail(diag, path, "expected a model name or {\"model\": NAME, ...}");
+        return cq__diag_fail(diag, path, "expected a model name or {\"model\": NAME, ...}");
     const char *key;
     json_t *val;
     json_object_foreach(v, key, val)
@@ -1445,7 +1372,7 @@ static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag
             return rc;
     }
     if (!o->through)
-        return assoc_fail(diag, path, "\"model\" is required");
+        return cq__diag_fail(diag, path, "\"model\" is required");
     return CQ_OK;
 }
 
@@ -1454,13 +1381,14 @@ static int parse_as(cq_assoc_opts *o, json_t *v, const char *path, cq__diag *dia
     if (json_is_string(v))
         return cq__sch_want_string(&o->as, v, path, diag);
     if (!json_is_object(v))
-        return assoc_fail(diag, path, "expected a string or {\"singular\": ..., \"plural\": ...}");
+        return cq__diag_fail(diag, path,
+                             "expected a string or {\"singular\": ..., \"plural\": ...}");
     int rc = string_pair(v, "singular", &o->as_singular, "plural", &o->as_plural,
                          "as option (expected singular, plural)", path, diag);
     if (rc != CQ_OK)
         return rc;
     if (!o->as_singular || !o->as_plural)
-        return assoc_fail(diag, path, "both \"singular\" and \"plural\" are required");
+        return cq__diag_fail(diag, path, "both \"singular\" and \"plural\" are required");
     return CQ_OK;
 }
 
@@ -1529,7 +1457,7 @@ static const struct assoc_option {
 static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts))
-        return assoc_fail(diag, path, "expected an object");
+        return cq__diag_fail(diag, path, "expected an object");
     const char *key;
     json_t *val;
     json_object_foreach(opts, key, val)
@@ -1539,10 +1467,8 @@ static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__d
         const struct assoc_option *ao = CQ__FIND_ROW(assoc_options, key);
         if (!ao)
             return cq__sch_unknown_key(path, key, "association option", diag);
-        if (!(ao->kinds & (1u << a->kind))) {
-            cq__diag_set(diag, sub, "not an option of %s", a->kind_name);
-            return CQ_EINVALID;
-        }
+        if (!(ao->kinds & (1u << a->kind)))
+            return cq__diag_fail(diag, sub, "not an option of %s", a->kind_name);
         int rc =
             ao->read ? ao->read(a, val, sub, diag) : read_field(&a->opts, &ao->f, val, sub, diag);
         if (rc != CQ_OK)
@@ -1562,11 +1488,10 @@ static int kind_of(cq__sch_assoc *a, const char *name, const char *path, cq__dia
     }
     char q[200];
     cq__quote(q, sizeof q, name);
-    cq__diag_set(diag, path,
-                 "unknown association type %s (expected belongsTo, hasOne, hasMany or "
-                 "belongsToMany)",
-                 q);
-    return CQ_EINVALID;
+    return cq__diag_fail(diag, path,
+                         "unknown association type %s (expected belongsTo, hasOne, hasMany or "
+                         "belongsToMany)",
+                         q);
 }
 
 int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const cq__schema *s,
@@ -1575,7 +1500,7 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
     memset(a, 0, sizeof *a);
     snprintf(a->path, sizeof a->path, "%s", path);
     if (!json_is_object(entry))
-        return assoc_fail(
+        return cq__diag_fail(
             diag, path,
             "expected {\"source\": MODEL, \"type\": \"belongsTo\", \"target\": MODEL, "
             "\"options\": {...}}");
@@ -1602,9 +1527,8 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
             kind_key = key;
             kind_target = val;
         } else if (is_kind) {
-            cq__diag_set(diag, path, "an association has one type, got \"%s\" and \"%s\"", kind_key,
-                         key);
-            return CQ_EINVALID;
+            return cq__diag_fail(diag, path, "an association has one type, got \"%s\" and \"%s\"",
+                                 kind_key, key);
         } else {
             return cq__sch_unknown_key(
                 path, key, "association key (expected source, type, target, options)", diag);
@@ -1613,8 +1537,8 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
     char sub[CQ__PATH_MAX];
     if (kind_key && (type || target)) {
         cq__path_key(sub, path, kind_key);
-        return assoc_fail(diag, sub,
-                          "give either \"type\" and \"target\" or this short form, not both");
+        return cq__diag_fail(diag, sub,
+                             "give either \"type\" and \"target\" or this short form, not both");
     }
     if (kind_key) {
         a->kind_name = kind_key;
@@ -1623,15 +1547,15 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
         cq__path_key(sub, path, kind_key);
     } else {
         if (!type)
-            return assoc_fail(diag, path,
-                              "\"type\" is required (belongsTo, hasOne, hasMany or "
-                              "belongsToMany)");
+            return cq__diag_fail(diag, path,
+                                 "\"type\" is required (belongsTo, hasOne, hasMany or "
+                                 "belongsToMany)");
         cq__path_key(sub, path, "type");
         const char *t = NULL;
         if (cq__sch_want_string(&t, type, sub, diag) != CQ_OK || kind_of(a, t, sub, diag) != CQ_OK)
             return CQ_EINVALID;
         if (!target)
-            return assoc_fail(diag, path, "\"target\" is required");
+            return cq__diag_fail(diag, path, "\"target\" is required");
         cq__path_key(sub, path, "target");
     }
     int rc = assoc_want_model(&a->target, target, sub, s, diag);
@@ -1639,7 +1563,7 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
         return rc;
     cq__path_key(sub, path, "source");
     if (!source)
-        return assoc_fail(diag, path, "\"source\" is required");
+        return cq__diag_fail(diag, path, "\"source\" is required");
     rc = assoc_want_model(&a->source, source, sub, s, diag);
     if (rc != CQ_OK)
         return rc;

@@ -36,6 +36,8 @@ typedef struct cq__diag {
 } cq__diag;
 
 void cq__diag_set(cq__diag *d, const char *path, const char *fmt, ...) CQ__PRINTF(3, 4);
+/* cq__diag_set, then CQ_EINVALID: what a check returns when the input is invalid. */
+int cq__diag_fail(cq__diag *d, const char *path, const char *fmt, ...) CQ__PRINTF(3, 4);
 /* cq__diag_set(d, path, "out of memory"), marked as such. */
 void cq__diag_oom(cq__diag *d, const char *path);
 

@@ -51,6 +51,16 @@ int cq__expr_add(cq__expr *e, cq__expr *kid)
     return 0;
 }
 
+int cq__expr_out(cq__expr **out, cq__expr *e, int rc)
+{
+    if (rc != CQ_OK) {
+        cq__expr_free(e);
+        return rc;
+    }
+    *out = e;
+    return CQ_OK;
+}
+
 cq__expr *cq__expr_cmp(cq__expr *lhs, const char *op, cq__expr *rhs)
 {
     cq__expr *e = cq__expr_new(CQ__EX_CMP);

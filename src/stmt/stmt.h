@@ -56,6 +56,8 @@ cq__expr *cq__expr_param(cq_value *v);
 cq__expr *cq__expr_new(cq__expr_kind kind);
 /* Appends `kid` (ownership taken; NULL kid marks OOM and returns -1). */
 int cq__expr_add(cq__expr *e, cq__expr *kid);
+/* Hands a built expression over: `*out = e` when rc is CQ_OK, else `e` is freed. Returns rc. */
+int cq__expr_out(cq__expr **out, cq__expr *e, int rc);
 cq__expr *cq__expr_cmp(cq__expr *lhs, const char *op, cq__expr *rhs);
 void cq__expr_free(cq__expr *e);
 

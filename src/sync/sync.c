@@ -876,12 +876,10 @@ static int ensure_table_hooked(cq_model *m, const cq_sync_plan *plan, bool known
 
 int cq_model_sync(cq_model *m, const cq_sync_opts *opts)
 {
-    if (!m)
-        return CQ_EINVALID;
-    cq_db *db = m->db;
-    int trc = cq__db_enter(db, opts ? opts->transaction : NULL);
+    int trc = cq__model_enter(m, opts ? opts->transaction : NULL);
     if (trc != CQ_OK)
         return trc;
+    cq_db *db = m->db;
     bool force = opts && opts->force;
     int rc = check_model_types(m, cq_db_dialect(db));
     if (rc == CQ_OK && force)
