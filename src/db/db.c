@@ -388,6 +388,13 @@ int cq__db_exec_select(cq_db *db, const char *text, const cq_value *const *param
     return run_routed(db, true, &sql, row ? NULL : res, row ? &cnt : NULL);
 }
 
+int cq__db_exec_text(cq_db *db, const char *text, const cq_value *const *params, size_t n,
+                     cq__result *res)
+{
+    cq__sql sql = { .text = (char *)text, .params = (const cq_value **)params, .n = n };
+    return run_routed(db, false, &sql, res, NULL);
+}
+
 /* ---- transactions -------------------------------------------------------------- */
 
 /* Runs BEGIN/COMMIT/ROLLBACK or the savepoint statement of `t` on the connection its

@@ -47,6 +47,11 @@ int cq__db_exec_stmt_rows(cq_db *db, const cq__stmt *st, cq__row_fn row, void *c
  * else the result into `res`. */
 int cq__db_exec_select(cq_db *db, const char *text, const cq_value *const *params, size_t n,
                        cq__result *res, cq__row_fn row, void *ctx);
+/* A statement rendered before (`text`, `n` parameters, borrowed) run on the write server
+ * (a write, or a read that must see the caller's writes); the result into `res` (may be
+ * NULL). */
+int cq__db_exec_text(cq_db *db, const char *text, const cq_value *const *params, size_t n,
+                     cq__result *res);
 /* The calling thread's innermost open transaction on db, or NULL. */
 cq_txn *cq__txn_current(cq_db *db);
 /* Transaction handling for internal atomic writes: begins a savepoint inside `parent` or a

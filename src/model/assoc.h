@@ -6,6 +6,8 @@
 #include "model/model.h"
 #include "naming/naming.h"
 
+#define CQ__KEPT_LINKS 9
+
 struct cq_assoc {
     cq_assoc_type type;
     cq_model *source, *target;
@@ -24,6 +26,11 @@ struct cq_assoc {
     bool hooks;              /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
     char *_Atomic count_sql; /* countX's statement with no options, rendered once, or NULL */
     char *_Atomic get_sql;   /* getX's statement with no options, rendered once, or NULL */
+    /* BTM add/set: the SELECT of the source's join rows, rendered once: [0] all of them,
+     * [k] those to k target keys (query/assoc_accessors.c); NULL until rendered */
+    char *_Atomic links_sql[CQ__KEPT_LINKS];
+    /* BTM hasX with k target keys and no options: its SELECT, rendered once, in [k] */
+    char *_Atomic has_sql[CQ__KEPT_LINKS];
 };
 
 void cq__assoc_free(struct cq_assoc *a);

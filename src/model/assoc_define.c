@@ -61,6 +61,10 @@ void cq__assoc_free(cq_assoc *a)
     cq_value_free(a->through_scope);
     cq__free(atomic_load(&a->count_sql));
     cq__free(atomic_load(&a->get_sql));
+    for (size_t i = 0; i < CQ__KEPT_LINKS; i++)
+        cq__free(atomic_load(&a->links_sql[i]));
+    for (size_t i = 0; i < CQ__KEPT_LINKS; i++)
+        cq__free(atomic_load(&a->has_sql[i]));
     cq__free(a);
 }
 

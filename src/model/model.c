@@ -266,6 +266,12 @@ void cq__model_free(cq_model *m)
     cq__hooks_model_free(m);
     cq__scopes_free(m->scopes);
     cq__free(atomic_load(&m->pk_sql));
+    for (size_t i = 0; i < CQ__KEPT_INSERTS; i++) {
+        cq__kept_insert *k = atomic_load(&m->insert_sql[i]);
+        if (k)
+            cq__free(k->text);
+        cq__free(k);
+    }
     cq__free(m);
 }
 

@@ -61,6 +61,14 @@ static inline bool cq__accessor_has_set(const cq__accessor *x)
     return x && (x->set || x->set_name);
 }
 
+/* A single-row INSERT's text kept by its model: `cols` has bit i set when attribute i is
+ * written (models of at most 64 attributes). */
+#define CQ__KEPT_INSERTS 4
+typedef struct cq__kept_insert {
+    uint64_t cols;
+    char *text;
+} cq__kept_insert;
+
 struct cq_model {
     cq_db *db;
     char *name;
@@ -85,6 +93,8 @@ struct cq_model {
     struct cq__hook_list *hooks; /* Model.addHook lists (hooks.c), owned; or NULL */
     struct cq__scopes *scopes;   /* named scopes and the default scope (scopes.c), or NULL */
     char *_Atomic pk_sql; /* findByPk's plain statement, rendered once (query/find.c), or NULL */
+    /* single-row INSERTs rendered once, one per set of columns written (query/instance.c) */
+    struct cq__kept_insert *_Atomic insert_sql[CQ__KEPT_INSERTS];
 };
 
 struct cq_txn {

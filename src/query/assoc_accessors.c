@@ -484,7 +484,7 @@ static int get_plain(cq_rows **out, cq_instance *src, const cq_assoc *a, bool *d
     int rc = plain_call(&text, &param, src, a, false);
     *done = rc != CQ_OK || text;
     if (text)
-        rc = cq__find_rendered(out, a->target, text, param);
+        rc = cq__find_rendered(out, a->target, text, (const cq_value *const[]){ param }, 1, false);
     cq_value_free(param);
     return rc;
 }
@@ -554,6 +554,91 @@ static cq_value *or_object(const char *attr, cq_value *keys)
     return NULL;
 }
 
+/* Whether hasX's options leave its statement as with none (a transaction or use_master only
+ * choose the connection). */
+static bool has_opts_plain(const cq_find_opts *o)
+{
+    return !o || (!o->where && !o->where_sql && !o->where_params && !o->attributes && !o->exclude &&
+                  !o->order && !o->include && !o->single_join && !o->through_attributes &&
+                  !o->through_attributes_none && !o->through_where && o->paranoid == CQ_DEFAULT &&
+                  o->through_paranoid == CQ_DEFAULT && !o->select && !o->group && !o->having &&
+                  !o->scope && !o->literals);
+}
+
+static bool plain_key(const cq_value *v);
+
+/* hasX of a belongsToMany with no options (has_opts_plain) when neither the association nor
+ * its join model has a scope, the target allows a plain find (no default scope, no find
+ * hooks) and the source key and the k target keys are integers or texts: the statement is
+ * rendered once per association and k (has_sql), each call binds the keys (as the where
+ * builder does) and counts the rows. *done = false leaves the call to the general path. */
+static int has_plain(size_t *rows_out, cq_instance *src, const cq_assoc *a, const char *key,
+                     const cq_value *keys, const cq_find_opts *opts, bool *done)
+{
+    *done = false;
+    cq_model *t = a->target, *j = a->through;
+    size_t k = cq_value_size(keys);
+    const cq_value *srcv = source_value(src, a);
+    long ki = cq__model_attr_index(t, key), fi = j ? cq__model_attr_index(j, a->fk) : -1;
+    if (a->type != CQ_BELONGS_TO_MANY || !has_opts_plain(opts) || a->scope ||
+        cq_value_size(a->through_scope) || k == 0 || k >= CQ__KEPT_LINKS || ki < 0 || fi < 0 ||
+        !plain_key(srcv))
+        return CQ_OK;
+    for (size_t i = 0; i < k; i++)
+        if (!plain_key(cq_value_array_get(keys, i)))
+            return CQ_OK;
+    if (!cq__find_plain_ok(t, true))
+        return CQ_OK;
+    char *_Atomic *slot = &((cq_assoc *)a)->has_sql[k];
+    const char *text = atomic_load(slot);
+    if (!text) {
+        /* the statement of the general path below, rendered by the find that runs it */
+        cq_value *kc = cq_value_copy(keys);
+        cq_value *w = kc ? or_object(key, kc) : NULL;
+        cq__find_ext ext;
+        char *made = NULL;
+        size_t n = 0;
+        if (w && getter_ext(&ext, a, src, NULL) == CQ_OK) {
+            ext.no_through_attrs = true;
+            if (cq__find_render_attrs(&made, &n, t, w, (const char *[]){ key, NULL }, &ext) ==
+                    CQ_OK &&
+                n == k + 1)
+                text = cq__text_keep(slot, made);
+            else
+                cq__free(made);
+        }
+        cq_value_free(w);
+        if (!text) {
+            cq__db_clear(t->db); /* the general path will say what is wrong, if anything */
+            return CQ_OK;
+        }
+    }
+    *done = true;
+    /* the join condition's source key comes first, then the target keys of the where */
+    cq_value *params[CQ__KEPT_LINKS];
+    size_t got = 0;
+    int rc = cq__key_param(&params[got], j, &j->attrs[fi], srcv);
+    if (rc == CQ_OK)
+        got++;
+    for (size_t i = 0; rc == CQ_OK && i < k; i++)
+        if ((rc = cq__key_param(&params[got], t, &t->attrs[ki], cq_value_array_get(keys, i))) ==
+            CQ_OK)
+            got++;
+    cq__read_scope rs;
+    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, t->db, opts && opts->use_master,
+                                               opts ? opts->transaction : NULL)) == CQ_OK) {
+        cq__result res = { 0 };
+        rc =
+            cq__db_exec_select(t->db, text, (const cq_value *const *)params, got, &res, NULL, NULL);
+        *rows_out = res.nrows;
+        cq__result_free(&res);
+        cq__db_read_end(&rs);
+    }
+    for (size_t i = 0; i < got; i++)
+        cq_value_free(params[i]);
+    return rc;
+}
+
 int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target *targets, size_t n,
                  const cq_find_opts *opts)
 {
@@ -590,6 +675,15 @@ int cq_assoc_has(bool *out, cq_instance *src, const cq_assoc *a, const cq_target
                 dup |= cq_value_is_equal(cq_value_array_get(keys, i), cq_value_array_get(keys, k));
             want += !dup;
         }
+    }
+    bool done = false;
+    size_t got = 0;
+    rc = has_plain(&got, src, a, key, keys, opts, &done);
+    if (done) {
+        cq_value_free(keys);
+        if (rc == CQ_OK)
+            *out = got == want;
+        return rc;
     }
     cq_value *w = or_object(key, keys);
     if (!w)
@@ -877,10 +971,78 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
     return d;
 }
 
+static bool plain_key(const cq_value *v)
+{
+    cq_value_type t = cq_value_type_of(v);
+    return t == CQ_VALUE_INT || t == CQ_VALUE_TEXT;
+}
+
+/* btm_rows with the join model's statement rendered once per association and number of keys
+ * (links_sql): when the join model allows a plain find (no default scope, no find hooks), the
+ * association has no through scope and the source key and every target key are integers or
+ * texts, each call binds them (as the where builder does) into the kept text. *done = false
+ * leaves the call to the general path; `keys` stays the caller's. */
+static int btm_rows_plain(cq_rows **out, const cq_assoc *a, const cq_value *srcv,
+                          const cq_value *keys, bool *done)
+{
+    *done = false;
+    cq_model *t = a->through;
+    size_t k = keys ? cq_value_size(keys) : 0;
+    long fi = cq__model_attr_index(t, a->fk), oi = cq__model_attr_index(t, a->other_key);
+    if ((keys && k == 0) || k >= CQ__KEPT_LINKS || cq_value_size(a->through_scope) || fi < 0 ||
+        oi < 0 || !plain_key(srcv))
+        return CQ_OK;
+    for (size_t i = 0; i < k; i++)
+        if (!plain_key(cq_value_array_get(keys, i)))
+            return CQ_OK;
+    if (!cq__find_plain_ok(t, true))
+        return CQ_OK;
+    char *_Atomic *slot = &((cq_assoc *)a)->links_sql[k];
+    const char *text = atomic_load(slot);
+    if (!text) {
+        /* the where the general path builds, rendered by the find that runs it */
+        cq_value *kc = keys ? cq_value_copy(keys) : NULL;
+        cq_value *w = keys ? (kc ? fk_in_object(a->fk, srcv, a->other_key, kc) : NULL)
+                           : match_object(a->fk, srcv, NULL);
+        char *made = NULL;
+        size_t n = 0;
+        if (w && cq__find_render(&made, &n, t, w, NULL) == CQ_OK && n == k + 1)
+            text = cq__text_keep(slot, made);
+        else
+            cq__free(made);
+        cq_value_free(w);
+        if (!text) {
+            cq__db_clear(t->db); /* the general path will say what is wrong, if anything */
+            return CQ_OK;
+        }
+    }
+    *done = true;
+    cq_value *stack[CQ__KEPT_LINKS];
+    size_t got = 0;
+    int rc = cq__key_param(&stack[got], t, &t->attrs[fi], srcv);
+    if (rc == CQ_OK)
+        got++;
+    for (size_t i = 0; rc == CQ_OK && i < k; i++)
+        if ((rc = cq__key_param(&stack[got], t, &t->attrs[oi], cq_value_array_get(keys, i))) ==
+            CQ_OK)
+            got++;
+    if (rc == CQ_OK)
+        rc = cq__find_rendered(out, t, text, (const cq_value *const *)stack, got, true);
+    for (size_t i = 0; i < got; i++)
+        cq_value_free(stack[i]);
+    return rc;
+}
+
 /* Current join rows of src, restricted to `keys` when given. */
 static int btm_rows(cq_rows **out, const cq_assoc *a, const cq_value *srcv, cq_value *keys,
                     bool with_scope)
 {
+    bool done = false;
+    int prc = btm_rows_plain(out, a, srcv, keys, &done);
+    if (done) {
+        cq_value_free(keys);
+        return prc;
+    }
     cq_value *w =
         keys ? fk_in_object(a->fk, srcv, a->other_key, keys) : match_object(a->fk, srcv, NULL);
     if (with_scope)

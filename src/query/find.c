@@ -1188,9 +1188,15 @@ int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value
 int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *where,
                     cq__find_ext *ext)
 {
+    return cq__find_render_attrs(text, nparams, m, where, NULL, ext);
+}
+
+int cq__find_render_attrs(char **text, size_t *nparams, cq_model *m, const cq_value *where,
+                          const char *const *attributes, cq__find_ext *ext)
+{
     *text = NULL;
     *nparams = 0;
-    cq_find_opts o = { .where = where };
+    cq_find_opts o = { .where = where, .attributes = attributes };
     bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
     cq__stmt *st = NULL;
     int rc = sel ? select_attrs(sel, m, &o) : cq__db_oom(m->db);
@@ -1201,7 +1207,8 @@ int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *w
     return stmt_text(text, nparams, m, st, rc);
 }
 
-int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *param)
+int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *const *params,
+                      size_t n, bool use_master)
 {
     *out = NULL;
     cq_find_opts none = { 0 };
@@ -1209,10 +1216,9 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     cq_rows *rows = sel ? cq__calloc(1, sizeof *rows) : NULL;
     int rc = rows ? select_attrs(sel, m, &none) : cq__db_oom(m->db);
     cq__read_scope rs; /* a read: on a read server when the db has some */
-    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, false, NULL)) == CQ_OK) {
+    if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, use_master, NULL)) == CQ_OK) {
         materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
-        const cq_value *params[1] = { param };
-        rc = cq__db_exec_select(m->db, text, params, 1, NULL, materialize_row, &mz);
+        rc = cq__db_exec_select(m->db, text, params, n, NULL, materialize_row, &mz);
         cq__db_read_end(&rs);
     }
     cq__free(sel);
@@ -1258,7 +1264,7 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
     cq_rows *rows = NULL;
     int rc = cq__key_param(&param, m, &m->attrs[m->pk[0]], pk);
     if (rc == CQ_OK)
-        rc = cq__find_rendered(&rows, m, text, param);
+        rc = cq__find_rendered(&rows, m, text, (const cq_value *const[]){ param }, 1, false);
     if (rc == CQ_OK)
         *out = cq_rows_take(rows, 0);
     cq_rows_free(rows);

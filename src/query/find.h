@@ -43,12 +43,17 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
  * - cq__find_render: the text of cq__find's statement for `where` (NULL: none), `ext` (NULL:
  *   none) and no other option (caller frees it with cq__free) and its number of parameters;
  *   ext's expressions are freed in every case;
- * - cq__find_rendered: runs such a text with its one parameter on a read connection and reads
- *   every row into instances as cq__find does; *out is the caller's (cq_rows_free). */
+ * - cq__find_rendered: runs such a text with its `n` parameters (borrowed) on a read
+ *   connection (the write server with `use_master`) and reads every row into instances as
+ *   cq__find does; *out is the caller's (cq_rows_free). */
 bool cq__find_plain_ok(cq_model *m, bool find_hooks);
 int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value *key);
 int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *where,
                     cq__find_ext *ext);
-int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *param);
+/* cq__find_render reading only `attributes` (NULL-terminated; NULL: all) */
+int cq__find_render_attrs(char **text, size_t *nparams, cq_model *m, const cq_value *where,
+                          const char *const *attributes, cq__find_ext *ext);
+int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *const *params,
+                      size_t n, bool use_master);
 
 #endif

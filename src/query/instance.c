@@ -499,6 +499,104 @@ static int take_generated_keys(cq_instance *inst, cq__result *res, const cq_writ
     return CQ_OK;
 }
 
+/* The INSERT text kept for the column set `cols` of m, or NULL. */
+static const char *kept_insert(cq_model *m, uint64_t cols)
+{
+    for (size_t i = 0; i < CQ__KEPT_INSERTS; i++) {
+        const cq__kept_insert *k = atomic_load(&m->insert_sql[i]);
+        if (!k)
+            return NULL;
+        if (k->cols == cols)
+            return k->text;
+    }
+    return NULL;
+}
+
+/* Keeps `text` (taken) as the INSERT of the column set `cols` when a slot is free; another
+ * thread may have kept the same one first. */
+static void keep_insert(cq_model *m, uint64_t cols, char *text)
+{
+    cq__kept_insert *k = cq__malloc(sizeof *k);
+    if (!k) {
+        cq__free(text);
+        return;
+    }
+    k->cols = cols;
+    k->text = text;
+    for (size_t i = 0; i < CQ__KEPT_INSERTS; i++) {
+        cq__kept_insert *none = NULL;
+        if (atomic_compare_exchange_strong(&m->insert_sql[i], &none, k))
+            return;
+        if (none->cols == cols)
+            break;
+    }
+    cq__free(text);
+    cq__free(k);
+}
+
+/* Runs the INSERT of inst. Without options that change its text (fields, duplicate handling)
+ * the text depends only on the model and the columns written, so it is rendered once per
+ * column set (up to CQ__KEPT_INSERTS of them per model) and each call binds the values, in
+ * the order the statement tree puts them; other calls build and render the statement. */
+static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *opts,
+                       cq__result *res)
+{
+    cq_model *m = inst->model;
+    cq_db *db = m->db;
+    cq_dialect d = cq_db_dialect(db);
+    bool plain = m->nattrs <= 64 && !dup_opts_set(opts) && !(opts && opts->fields);
+    uint64_t cols = 0;
+    size_t n = 0;
+    for (size_t i = 0; plain && i < m->nattrs; i++) {
+        const cq_value *v = inst->values[i];
+        if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v))) {
+            cols |= (uint64_t)1 << i;
+            n++;
+        }
+    }
+    const char *text = plain ? kept_insert(m, cols) : NULL;
+    if (!text) {
+        cq__stmt *st = NULL;
+        cq__sql sql = { 0 };
+        int rc = insert_stmt(&st, explicit, inst, opts);
+        if (rc == CQ_OK)
+            rc = cq__sql_render(&sql, st, d, cq__last_error());
+        if (rc == CQ_OK && (rc = cq__db_exec_text(db, sql.text, sql.params, sql.n, res)) != CQ_OK)
+            cq__write_error_context(m, inst->values, rc);
+        if (rc == CQ_OK && plain) {
+            keep_insert(m, cols, sql.text);
+            sql.text = NULL;
+        }
+        cq__sql_free(&sql);
+        cq__stmt_free(st);
+        return rc;
+    }
+    cq_value *stack[16];
+    cq_value **params = n <= 16 ? stack : cq__calloc(n, sizeof *params);
+    if (!params)
+        return cq__db_oom(db);
+    size_t k = 0;
+    int rc = CQ_OK;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (!(cols & ((uint64_t)1 << i)))
+            continue;
+        explicit[i] = true;
+        if (!(params[k++] = cq__attr_to_db(&m->attrs[i], inst->values[i], d))) {
+            rc = cq__db_oom(db);
+            k--;
+            break;
+        }
+    }
+    if (rc == CQ_OK &&
+        (rc = cq__db_exec_text(db, text, (const cq_value *const *)params, n, res)) != CQ_OK)
+        cq__write_error_context(m, inst->values, rc);
+    for (size_t i = 0; i < k; i++)
+        cq_value_free(params[i]);
+    if (params != stack)
+        cq__free(params);
+    return rc;
+}
+
 /* The INSERT of a built instance, validated (or not) and its before hooks run. */
 int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
 {
@@ -509,21 +607,17 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     if ((rc = touch_timestamps(inst, true)) != CQ_OK)
         return rc;
-    bool *explicit = cq__calloc(m->nattrs + 1, sizeof *explicit);
+    bool stack[64];
+    bool *explicit = m->nattrs < 64 ? stack : cq__calloc(m->nattrs + 1, sizeof *explicit);
     if (!explicit)
         return cq__db_oom(db);
-    cq__stmt *st = NULL;
-    rc = insert_stmt(&st, explicit, inst, opts);
+    memset(explicit, 0, (m->nattrs + 1) * sizeof *explicit);
     cq__result res = { 0 };
-    if (rc == CQ_OK) {
-        rc = cq__db_exec_stmt(db, st, &res);
-        if (rc != CQ_OK)
-            cq__write_error_context(m, inst->values, rc);
-    }
-    cq__stmt_free(st);
+    rc = insert_exec(inst, explicit, opts, &res);
     if (rc == CQ_OK)
         rc = advance_sequences(m, explicit);
-    cq__free(explicit);
+    if (explicit != stack)
+        cq__free(explicit);
     if (rc == CQ_OK)
         rc = take_generated_keys(inst, &res, opts);
     cq__result_free(&res);
