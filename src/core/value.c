@@ -117,6 +117,91 @@ cq_value *cq_value_object(void)
     return new_value(CQ_VALUE_OBJECT);
 }
 
+bool cq__cell_of(cq__cell *out, const cq_value *v)
+{
+    memset(out, 0, sizeof *out);
+    out->type = v ? v->type : CQ_VALUE_NULL;
+    switch (out->type) {
+    case CQ_VALUE_NULL:
+        return true;
+    case CQ_VALUE_BOOL:
+        out->i = v->u.b;
+        return true;
+    case CQ_VALUE_INT:
+        out->i = v->u.i;
+        return true;
+    case CQ_VALUE_DOUBLE:
+        out->d = v->u.d;
+        return true;
+    case CQ_VALUE_TEXT:
+    case CQ_VALUE_BLOB:
+        out->s = v->u.s.data;
+        out->len = v->u.s.len;
+        return true;
+    default:
+        return false;
+    }
+}
+
+cq_value *cq__value_from_cell(const cq__cell *c)
+{
+    switch (c->type) {
+    case CQ_VALUE_BOOL:
+        return cq_value_bool(c->i != 0);
+    case CQ_VALUE_INT:
+        return cq_value_int(c->i);
+    case CQ_VALUE_DOUBLE:
+        return cq_value_double(c->d);
+    case CQ_VALUE_TEXT:
+        return cq_value_text_n(c->s, c->len);
+    case CQ_VALUE_BLOB:
+        return cq_value_blob(c->s, c->len);
+    default:
+        return cq_value_null();
+    }
+}
+
+size_t cq__value_slot_size(void)
+{
+    return sizeof(cq_value);
+}
+
+size_t cq__cell_arena_bytes(const cq__cell *c)
+{
+    return c->type == CQ_VALUE_TEXT || c->type == CQ_VALUE_BLOB ? c->len + 1 : 0;
+}
+
+cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena)
+{
+    cq_value *v = slot;
+    memset(v, 0, sizeof *v);
+    v->type = c->type;
+    switch (c->type) {
+    case CQ_VALUE_BOOL:
+        v->u.b = c->i != 0;
+        break;
+    case CQ_VALUE_INT:
+        v->u.i = c->i;
+        break;
+    case CQ_VALUE_DOUBLE:
+        v->u.d = c->d;
+        break;
+    case CQ_VALUE_TEXT:
+    case CQ_VALUE_BLOB:
+        v->u.s.data = *arena;
+        v->u.s.len = c->len;
+        if (c->len)
+            memcpy(*arena, c->s, c->len);
+        (*arena)[c->len] = '\0';
+        *arena += c->len + 1;
+        break;
+    default:
+        v->type = CQ_VALUE_NULL;
+        break;
+    }
+    return v;
+}
+
 void cq_value_free(cq_value *v)
 {
     if (!v || cq__value_is_const(v))

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cequel/value.h"
 #include "core/js.h"
@@ -36,5 +37,31 @@ void cq__value_array_remove(cq_value *arr, size_t i);
 /* Stable sort of the members of object `obj` by key, values moving with their keys; not
  * recursive. No-op for anything but an object. */
 void cq__value_object_sort_keys(cq_value *obj, int (*cmp)(const char *a, const char *b));
+
+/* A scalar cell as a driver holds it, seen in place (no copy): NULL, BOOL (in `i`), INT,
+ * DOUBLE, TEXT (NUL-terminated) or BLOB; `s` stays the driver's until its row is done. */
+typedef struct cq__cell {
+    cq_value_type type;
+    int64_t i;
+    double d;
+    const char *s;
+    size_t len;
+} cq__cell;
+
+/* The cell view of a scalar value (`v` borrowed; NULL reads as a NULL cell); false for an
+ * array or object, which have none. */
+bool cq__cell_of(cq__cell *out, const cq_value *v);
+
+/* A new value holding the cell's (NULL when out of memory). */
+cq_value *cq__value_from_cell(const cq__cell *c);
+
+/* Values placed inside a caller's block instead of one allocation each (instances read from
+ * rows keep their cells so): the size of one place, the bytes of text a cell needs beside it,
+ * and the placing. cq__value_place writes the value into `slot` and its text or blob bytes
+ * (NUL-terminated) at *arena, advancing *arena. A placed value is read like any other but
+ * never given to cq_value_free: it lives and dies with its block. */
+size_t cq__value_slot_size(void);
+size_t cq__cell_arena_bytes(const cq__cell *c);
+cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena);
 
 #endif

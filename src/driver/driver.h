@@ -12,14 +12,25 @@
 #include "cequel/log.h"
 #include "cequel/value.h"
 #include "core/error.h"
+#include "core/value_ops.h"
 
 typedef struct cq__conn cq__conn;
 
-/* A fully materialised result. Cells are row-major, nrows * ncols, owned by the result. */
+/* Where the cells of a row handed to a cq__row_fn are read from when the driver has not made
+ * values of them: the statement's current row, seen in place. */
+typedef struct cq__row_src {
+    void *ctx;
+    void (*view)(void *ctx, size_t col, cq__cell *out);
+} cq__row_src;
+
+/* A fully materialised result. Cells are row-major, nrows * ncols, owned by the result.
+ * A row handed to a cq__row_fn may instead come with `src` and NULL cells: its cells are read
+ * through cq__row_view / cq__row_take, only those the callee asks for. */
 typedef struct cq__result {
     size_t ncols, nrows, cap;
     char **colnames;
     cq_value **cells;
+    const cq__row_src *src;
     int64_t last_insert_id; /* SQLite/MySQL rowid of the last INSERT */
     int64_t changes;        /* rows changed by INSERT/UPDATE/DELETE */
 } cq__result;
@@ -30,8 +41,16 @@ static inline cq_value *cq__result_cell(const cq__result *r, size_t row, size_t 
     return r->cells[row * r->ncols + col];
 }
 
-/* Takes one row: `one` holds a single row (nrows 1) whose cells the callee may take (setting
- * them to NULL); returns CQ_OK to go on, or an error that ends the statement. Its column
+/* Cell `col` of the one row of `one` (a cq__row_fn's), seen in place: valid until the callee
+ * returns or takes the cell. */
+void cq__row_view(const cq__result *one, size_t col, cq__cell *out);
+
+/* Cell `col` of the one row of `one` as an owned value (taken from the result when it holds
+ * one, made from the driver's row otherwise); NULL when out of memory. */
+cq_value *cq__row_take(cq__result *one, size_t col);
+
+/* Takes one row: `one` holds a single row (nrows 1) whose cells the callee may take (cq__row_take,
+ * or setting them to NULL); returns CQ_OK to go on, or an error that ends the statement. Its column
  * names may be NULL (cells are read by position). */
 typedef int (*cq__row_fn)(void *ctx, cq__result *one);
 

@@ -499,40 +499,67 @@ static int param_text(const char **out, char **owned, const cq_value *v)
     return CQ_OK;
 }
 
-static cq_value *column_value(const PGresult *r, int row, int col)
+/* Cell (row, col) of a result seen in place. BYTEA has no in-place form (its text is escaped):
+ * false, and column_value unescapes it. */
+static bool cell_view(const PGresult *r, int row, int col, cq__cell *out)
 {
-    if (PQgetisnull(r, row, col))
-        return cq_value_null();
+    memset(out, 0, sizeof *out);
+    if (PQgetisnull(r, row, col)) {
+        out->type = CQ_VALUE_NULL;
+        return true;
+    }
     const char *s = PQgetvalue(r, row, col);
     switch (PQftype(r, col)) {
     case PG_INT2OID:
     case PG_INT4OID:
     case PG_INT8OID:
-        return cq_value_int(strtoll(s, NULL, 10));
+        out->type = CQ_VALUE_INT;
+        out->i = strtoll(s, NULL, 10);
+        return true;
     case PG_FLOAT4OID:
     case PG_FLOAT8OID:
         /* strtod reads "NaN", "Infinity" and "-Infinity" as PostgreSQL writes them */
-        return cq_value_double(strtod(s, NULL));
-    case PG_NUMERICOID:
-        /* exact: the server's text ("12.50"), as node-postgres hands NUMERIC to Sequelize */
-        return cq_value_text_n(s, (size_t)PQgetlength(r, row, col));
+        out->type = CQ_VALUE_DOUBLE;
+        out->d = strtod(s, NULL);
+        return true;
     case PG_BOOLOID:
-        return cq_value_bool(s[0] == 't');
-    case PG_BYTEAOID: {
-        size_t len = 0;
-        unsigned char *bytes = PQunescapeBytea((const unsigned char *)s, &len);
-        if (!bytes)
-            return NULL;
-        cq_value *v = cq_value_blob(bytes, len);
-        PQfreemem(bytes);
-        return v;
-    }
+        out->type = CQ_VALUE_BOOL;
+        out->i = s[0] == 't';
+        return true;
+    case PG_BYTEAOID:
+        return false;
     default:
         /* text, varchar, uuid, date, time, json, jsonb, enums, arrays ('{1,2}', read by the
-         * model layer) and timestamptz ("2024-05-01 10:20:30.123+00", turned into ISO by the
-         * model layer) */
-        return cq_value_text_n(s, (size_t)PQgetlength(r, row, col));
+         * model layer), NUMERIC exact as the server writes it ("12.50", as node-postgres hands
+         * it to Sequelize) and timestamptz ("2024-05-01 10:20:30.123+00", turned into ISO by
+         * the model layer) */
+        out->type = CQ_VALUE_TEXT;
+        out->s = s;
+        out->len = (size_t)PQgetlength(r, row, col);
+        return true;
     }
+}
+
+static cq_value *column_value(const PGresult *r, int row, int col)
+{
+    cq__cell c;
+    if (cell_view(r, row, col, &c))
+        return cq__value_from_cell(&c);
+    size_t len = 0;
+    unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &len);
+    if (!bytes)
+        return NULL;
+    cq_value *v = cq_value_blob(bytes, len);
+    PQfreemem(bytes);
+    return v;
+}
+
+/* The single row of a single-row-mode result (cq__row_src): BYTEA cells were made values
+ * before the callback, so they never come here. */
+static void row_view(void *ctx, size_t col, cq__cell *out)
+{
+    if (!cell_view(ctx, 0, (int)col, out))
+        out->type = CQ_VALUE_NULL;
 }
 
 static int fill_result(cq__result *res, const PGresult *r, cq_error *err)
@@ -713,6 +740,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         return code;
     PQsetSingleRowMode(c->pg);
     cq__result one = { 0 };
+    cq__row_src src = { NULL, row_view };
     PGresult *r;
     int wait_code = CQ_OK;
     /* every result is read, also after an error, so the connection is left idle (unless the
@@ -720,18 +748,29 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
     while ((r = next_result(c, deadline, &wait_code, code == CQ_OK ? err : NULL)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
         if (code == CQ_OK && st == PGRES_SINGLE_TUPLE) {
-            /* the first row sets up names and cells; later ones replace the cells */
+            /* each row is seen in place (only BYTEA cells are made values first): the callee
+             * copies what it keeps */
+            size_t ncols = (size_t)PQnfields(r);
             if (!one.cells) {
-                code = fill_result(&one, r, err);
-            } else {
-                for (size_t i = 0; code == CQ_OK && i < one.ncols; i++) {
-                    cq_value_free(one.cells[i]);
-                    if (!(one.cells[i] = column_value(r, 0, (int)i)))
-                        code = cq__err_oom(err);
-                }
+                one.ncols = one.cap = ncols;
+                if (!(one.cells = cq__calloc(ncols ? ncols : 1, sizeof *one.cells)))
+                    code = cq__err_oom(err);
             }
+            src.ctx = r;
+            one.src = &src;
+            one.nrows = 1;
+            for (size_t i = 0; code == CQ_OK && i < ncols; i++)
+                if (PQftype(r, (int)i) == PG_BYTEAOID && !PQgetisnull(r, 0, (int)i) &&
+                    !(one.cells[i] = column_value(r, 0, (int)i)))
+                    code = cq__err_oom(err);
             if (code == CQ_OK)
                 code = row(ctx, &one);
+            for (size_t i = 0; one.cells && i < one.ncols; i++) {
+                cq_value_free(one.cells[i]); /* what the callee made and did not keep */
+                one.cells[i] = NULL;
+            }
+            one.nrows = 0;
+            one.src = NULL;
         } else if (code == CQ_OK && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
                    st != PGRES_EMPTY_QUERY) {
             code = map_error(c, r, err);

@@ -23,6 +23,29 @@ void cq__result_free(cq__result *r)
     memset(r, 0, sizeof *r);
 }
 
+void cq__row_view(const cq__result *one, size_t col, cq__cell *out)
+{
+    const cq_value *v = one->cells[col];
+    if (!v && one->src)
+        one->src->view(one->src->ctx, col, out);
+    else
+        cq__cell_of(out, v); /* a taken cell reads as NULL */
+}
+
+cq_value *cq__row_take(cq__result *one, size_t col)
+{
+    cq_value *v = one->cells[col];
+    if (v) {
+        one->cells[col] = NULL;
+        return v;
+    }
+    if (!one->src)
+        return cq_value_null();
+    cq__cell c;
+    one->src->view(one->src->ctx, col, &c);
+    return cq__value_from_cell(&c);
+}
+
 /* "250", "250ms", "2s", "1min": a duration in milliseconds; a bare number is in `unit_ms`. */
 static bool parse_duration(const char *s, size_t n, uint32_t unit_ms, uint32_t *out)
 {

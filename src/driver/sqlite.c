@@ -210,21 +210,45 @@ static int bind_value(sqlite3_stmt *st, int i, const cq_value *v)
     }
 }
 
-static cq_value *column_value(sqlite3_stmt *st, int i)
+/* The current row of a statement seen in place (cq__row_src): only the cells a row callback
+ * asks for are read, and none is copied unless it keeps it. */
+static void row_view(void *ctx, size_t col, cq__cell *out)
 {
+    sqlite3_stmt *st = ctx;
+    int i = (int)col;
+    memset(out, 0, sizeof *out);
     switch (sqlite3_column_type(st, i)) {
     case SQLITE_INTEGER:
-        return cq_value_int(sqlite3_column_int64(st, i));
+        out->type = CQ_VALUE_INT;
+        out->i = sqlite3_column_int64(st, i);
+        break;
     case SQLITE_FLOAT:
-        return cq_value_double(sqlite3_column_double(st, i));
+        out->type = CQ_VALUE_DOUBLE;
+        out->d = sqlite3_column_double(st, i);
+        break;
     case SQLITE_TEXT:
-        return cq_value_text_n((const char *)sqlite3_column_text(st, i),
-                               (size_t)sqlite3_column_bytes(st, i));
+        out->type = CQ_VALUE_TEXT;
+        out->s = (const char *)sqlite3_column_text(st, i);
+        out->len = (size_t)sqlite3_column_bytes(st, i);
+        if (!out->s) /* out of memory converting the text */
+            out->type = CQ_VALUE_NULL;
+        break;
     case SQLITE_BLOB:
-        return cq_value_blob(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+        out->type = CQ_VALUE_BLOB;
+        out->len = (size_t)sqlite3_column_bytes(st, i);
+        out->s = out->len ? sqlite3_column_blob(st, i) : "";
+        break;
     default:
-        return cq_value_null();
+        out->type = CQ_VALUE_NULL;
+        break;
     }
+}
+
+static cq_value *column_value(sqlite3_stmt *st, int i)
+{
+    cq__cell c;
+    row_view(st, (size_t)i, &c);
+    return cq__value_from_cell(&c);
 }
 
 /* The result's columns: their names, or (rows handed to a callback are read by position)
@@ -294,21 +318,33 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     }
     if (res && (code = result_columns(res, st, row != NULL, err)) != CQ_OK)
         goto done;
+    cq__row_src src = { st, row_view };
+    if (row && res->ncols) {
+        /* rows handed over are read in place: cells stay NULL until the callee takes one */
+        if (!(res->cells = cq__calloc(res->ncols, sizeof *res->cells))) {
+            code = cq__err_oom(err);
+            goto done;
+        }
+        res->cap = res->ncols;
+        res->src = &src;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!res || !res->ncols)
             continue;
-        if ((code = read_row(res, st, err)) != CQ_OK)
-            goto done;
-        if (row) {
-            code = row(ctx, res);
-            for (size_t i = 0; i < res->ncols; i++) {
-                cq_value_free(res->cells[i]); /* what the callee did not take */
-                res->cells[i] = NULL;
-            }
-            res->nrows = 0;
-            if (code != CQ_OK)
+        if (!row) {
+            if ((code = read_row(res, st, err)) != CQ_OK)
                 goto done;
+            continue;
         }
+        res->nrows = 1;
+        code = row(ctx, res);
+        for (size_t i = 0; i < res->ncols; i++) {
+            cq_value_free(res->cells[i]); /* what the callee made and did not keep */
+            res->cells[i] = NULL;
+        }
+        res->nrows = 0;
+        if (code != CQ_OK)
+            goto done;
     }
     if (rc != SQLITE_DONE) {
         code = map_error(c->db, rc, err);
@@ -319,6 +355,8 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
         res->changes = sqlite3_changes(c->db);
     }
 done:
+    if (res)
+        res->src = NULL; /* the view was of this call's statement */
     if (cached) {
         sqlite3_reset(st); /* ends its read of the database; the statement stays prepared */
         sqlite3_clear_bindings(st);

@@ -607,10 +607,12 @@ static void put2(char *p, int v)
     p[1] = (char)('0' + v % 10);
 }
 
-static cq_value *normalize_datetime(const char *s)
+/* A date-time as stored or given, into v6's form "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 characters and
+ * a NUL in `out`); false when `s` is not one. */
+static bool datetime_iso(const char *s, char out[25])
 {
     if (!looks_like_date(s))
-        return NULL;
+        return false;
     int hh = 0, mi = 0, ss = 0, ms = 0;
     const char *p = s + 10;
     if (*p == 'T' || *p == ' ') {
@@ -646,9 +648,8 @@ static cq_value *normalize_datetime(const char *s)
             p += 3;
     }
     if (*p || hh > 23 || mi > 59 || ss > 60)
-        return NULL;
-    /* "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit (this runs for every date cell read) */
-    char out[25];
+        return false;
+    /* written digit by digit: this runs for every date cell read */
     memcpy(out, s, 10);
     out[10] = 'T';
     put2(out + 11, hh);
@@ -661,7 +662,13 @@ static cq_value *normalize_datetime(const char *s)
     put2(out + 21, ms % 100);
     out[23] = 'Z';
     out[24] = '\0';
-    return cq_value_text_n(out, 24);
+    return true;
+}
+
+static cq_value *normalize_datetime(const char *s)
+{
+    char out[25];
+    return datetime_iso(s, out) ? cq_value_text_n(out, 24) : NULL;
 }
 
 /* Sequelize's UUID type check (validator's isUUID, version "all"): 8-4-4-4-12 hex digits with
@@ -1012,6 +1019,42 @@ cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d)
         return raw;
     cq_value_free(raw);
     return nv;
+}
+
+/* What a cell read for `a` becomes, when it is a scalar placed as it is or converted in place:
+ * the form of cq__attr_from_db without an allocation. JSON and ARRAY text (parsed into trees)
+ * have no placed form. */
+static bool attr_placeable(const cq__attr *a, const cq__cell *c)
+{
+    return c->type == CQ_VALUE_NULL ||
+           !((a->type == CQ_JSON || a->type == CQ_JSONB || a->type == CQ_ARRAY) &&
+             c->type == CQ_VALUE_TEXT);
+}
+
+size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c)
+{
+    if (!attr_placeable(a, c))
+        return SIZE_MAX;
+    size_t n = cq__cell_arena_bytes(c);
+    return a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && n < 25 ? 25 : n;
+}
+
+cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena)
+{
+    cq__cell conv = *c;
+    char iso[25];
+    if (a->type == CQ_BOOLEAN && c->type == CQ_VALUE_INT) {
+        conv.type = CQ_VALUE_BOOL;
+        conv.i = c->i != 0;
+    } else if ((a->type == CQ_FLOAT || a->type == CQ_REAL || a->type == CQ_DOUBLE) &&
+               c->type == CQ_VALUE_INT) {
+        conv.type = CQ_VALUE_DOUBLE;
+        conv.d = (double)c->i;
+    } else if (a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && datetime_iso(c->s, iso)) {
+        conv.s = iso;
+        conv.len = 24;
+    }
+    return cq__value_place(slot, &conv, arena);
 }
 
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)

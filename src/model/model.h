@@ -143,8 +143,11 @@ typedef struct cq__included {
 
 struct cq_instance {
     cq_model *model;
-    cq_value **values; /* nattrs, NULL = not loaded */
-    bool *changed;     /* nattrs */
+    cq_value **values; /* nattrs, NULL = not loaded; in the instance's own block */
+    bool *changed;     /* nattrs; in the instance's own block */
+    char *cells;       /* instances read from a row: nattrs value places (and the text they
+                          hold) in the same block, where values[i] may point; NULL otherwise.
+                          Such a value is never passed to cq_value_free (cq__instance_drop). */
     bool is_new;
     cq_instance *through;   /* BTM join row loaded with this target, owned */
     char *through_key;      /* property key of the join row (the join model's name) */
@@ -193,13 +196,18 @@ int cq__name_check_ident(cq_db *db, const char *model, const char *option, const
 int cq__model_check_names(cq_model *m);
 void cq__attr_clear(cq__attr *a);
 long cq__model_attr_index(const cq_model *m, const char *name);
-/* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
- * DATE are rejected, etc. Returns a new value (ownership of `v` taken) via *out. */
 /* A NULL-terminated copy of a NULL-terminated list of strings (ENUM values); NULL on OOM. */
 char **cq__strv_dup(const char *const *v);
+/* Checks and converts a value for an attribute: ints for BOOLEAN become bools, numbers for
+ * DATE are rejected, etc. Returns a new value (ownership of `v` taken) via *out. */
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v);
 /* Converts a value read from the database into the attribute's value form. */
 cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d);
+/* The same for a cell seen in place, written into a value place (cq__value_place):
+ * cq__attr_cell_bytes is the arena room it needs, SIZE_MAX when the value has no placed form
+ * (JSON and ARRAY text become trees: cq__attr_from_db then); cq__attr_place places it. */
+size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c);
+cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena);
 /* Converts an attribute value into the form stored in the database (new value). */
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 

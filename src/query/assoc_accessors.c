@@ -757,7 +757,7 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
     }
     if (rc != CQ_OK) {
         /* a failed set leaves the instance as it was */
-        cq_value_free(src->values[i]);
+        cq__instance_drop(src, i);
         src->values[i] = old;
         src->changed[i] = old_changed;
         old = NULL;
@@ -784,7 +784,7 @@ static void mirror(cq_instance *inst, const char *fk, const cq_value *v, const c
 {
     long i = cq__model_attr_index(inst->model, fk);
     if (i >= 0) {
-        cq_value_free(inst->values[i]);
+        cq__instance_drop(inst, i);
         inst->values[i] = cq_value_copy(v);
         inst->changed[i] = false;
     }
@@ -792,7 +792,7 @@ static void mirror(cq_instance *inst, const char *fk, const cq_value *v, const c
         long j = cq__model_attr_index(inst->model, cq_value_object_key(scope, k));
         if (j < 0)
             continue;
-        cq_value_free(inst->values[j]);
+        cq__instance_drop(inst, j);
         inst->values[j] = cq_value_copy(cq_value_object_value(scope, k));
         inst->changed[j] = false;
     }

@@ -372,28 +372,27 @@ static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o,
 }
 
 /* The join row that follows the target's columns in a belongsToMany getter. */
-static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t r, size_t c)
+static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res, size_t c)
 {
     cq_model *t = ext->through;
     if (ext->no_through_attrs && !ext->keep_through_keys)
         return CQ_OK;
-    cq_instance *ti = cq__instance_alloc(t);
+    bool stack_sel[64];
+    bool *sel = t->nattrs <= 64 ? stack_sel : cq__malloc(t->nattrs * sizeof *sel);
+    if (!sel)
+        return cq__db_oom(t->db);
+    for (size_t i = 0; i < t->nattrs; i++)
+        sel[i] = through_attr_read(ext, t->attrs[i].name);
+    cq_instance *ti = cq__instance_read(t, sel, res, &c);
+    if (sel != stack_sel)
+        cq__free(sel);
     if (!ti)
         return cq__db_oom(t->db);
-    for (size_t i = 0; i < t->nattrs; i++) {
-        if (!through_attr_read(ext, t->attrs[i].name))
-            continue;
-        cq_value *raw = res->cells[r * res->ncols + c];
-        res->cells[r * res->ncols + c] = NULL;
-        c++;
-        ti->values[i] = cq__attr_from_db(&t->attrs[i], raw, cq_db_dialect(t->db));
-    }
     inst->through = ti;
     inst->through_key = cq__strdup(t->name);
     return inst->through_key ? CQ_OK : cq__db_oom(t->db);
 }
 
-/* Turns result rows into instances; the columns are the selected attributes, in order. */
 /* Turns result rows into instances, one row at a time as the driver reads them (a
  * cq__row_fn); the columns are the selected attributes, in order, then the join row's and
  * the joined includes'. */
@@ -412,27 +411,19 @@ static int materialize_row(void *ctx, cq__result *res)
     cq_model *m = mz->m;
     cq__find_ext *ext = mz->ext;
     cq_dialect d = cq_db_dialect(m->db);
-    cq_instance *inst = cq__instance_alloc(m);
+    size_t c = 0;
+    cq_instance *inst = mz->proj ? cq__instance_alloc(m) : cq__instance_read(m, mz->sel, res, &c);
     if (!inst)
         return cq__db_oom(m->db);
-    size_t c = 0;
-    for (size_t i = 0; !mz->proj && i < m->nattrs; i++) {
-        if (!mz->sel[i])
-            continue;
-        cq_value *raw = res->cells[c];
-        res->cells[c++] = NULL;
-        inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, d);
-    }
     int rc = CQ_OK;
     for (size_t k = 0; mz->proj && rc == CQ_OK && k < mz->proj->n; k++) {
         const cq__proj_item *it = &mz->proj->items[k];
-        cq_value *raw = res->cells[c];
-        res->cells[c++] = NULL;
+        cq_value *raw = cq__row_take(res, c++);
         long ti = it->attr >= 0 ? it->attr : it->slot; /* an attribute's own slot */
         long conv = it->attr >= 0 ? it->attr : it->src >= 0 ? it->src : it->slot;
         cq_value *v = conv >= 0 ? cq__attr_from_db(&m->attrs[conv], raw, d) : raw;
         if (ti >= 0) {
-            cq_value_free(inst->values[ti]);
+            cq__instance_drop(inst, (size_t)ti);
             inst->values[ti] = v;
         } else if ((!inst->extra && !(inst->extra = cq_value_object())) ||
                    cq_value_object_set(inst->extra, it->alias, v) != CQ_OK)
@@ -441,11 +432,11 @@ static int materialize_row(void *ctx, cq__result *res)
             cq_value_free(v);
     }
     if (ext && ext->through)
-        rc = attach_through(inst, ext, res, 0, c);
+        rc = attach_through(inst, ext, res, c);
     for (size_t i = 0; ext && ext->through && i < ext->through->nattrs; i++)
         c += through_attr_read(ext, ext->through->attrs[i].name);
     if (rc == CQ_OK && mz->plan && !cq__inc_plan_empty(mz->plan))
-        rc = cq__inc_read_row(inst, mz->plan, res, 0, &c);
+        rc = cq__inc_read_row(inst, mz->plan, res, &c);
     if (rc == CQ_OK && mz->hidden) {
         inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
         if (!inst->hidden)
@@ -1445,7 +1436,7 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
                 continue;
             cq_value *raw = res.cells[c];
             res.cells[c++] = NULL;
-            cq_value_free(inst->values[i]);
+            cq__instance_drop(inst, i);
             inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, cq_db_dialect(m->db));
             inst->changed[i] = false;
         }

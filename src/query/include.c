@@ -507,7 +507,7 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
     return inc;
 }
 
-int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col)
+int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
 {
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
@@ -517,19 +517,12 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
             return cq__db_oom(t->db);
         if (n->to_many)
             continue; /* filled by cq__inc_load_many */
-        cq_instance *child = cq__instance_alloc(t);
+        cq_instance *child = cq__instance_read(t, n->sel, res, col);
         if (!child)
             return cq__db_oom(t->db);
         bool present = t->npk == 0;
-        for (size_t k = 0; k < t->nattrs; k++) {
-            if (!n->sel[k])
-                continue;
-            cq_value *raw = res->cells[r * res->ncols + *col];
-            res->cells[r * res->ncols + (*col)++] = NULL;
-            if (t->attrs[k].primary_key && !cq_value_is_null(raw))
-                present = true;
-            child->values[k] = cq__attr_from_db(&t->attrs[k], raw, cq_db_dialect(t->db));
-        }
+        for (size_t k = 0; k < t->nattrs; k++)
+            present |= n->sel[k] && t->attrs[k].primary_key && !cq_value_is_null(child->values[k]);
         int rc = CQ_OK;
         for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
@@ -541,7 +534,7 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
             }
         /* the nested columns are consumed even when this include is absent */
         if (rc == CQ_OK)
-            rc = cq__inc_read_row(child, &n->children, res, r, col);
+            rc = cq__inc_read_row(child, &n->children, res, col);
         if (rc != CQ_OK || !present) {
             cq_instance_free(child);
             if (rc != CQ_OK)
@@ -617,55 +610,59 @@ typedef struct keymap {
 } keymap;
 
 /* Appends a hashable text form of a key value: numbers that are equal meet (1 and 1.0), texts
- * carry their length (so no separator can be forged), arrays are their elements in order;
- * other values render as JSON. The form is only ever compared with itself. */
-static void key_put(cq__buf *b, const cq_value *v)
+ * and blobs carry their length (so no separator can be forged), arrays are their elements in
+ * order; other values render as JSON. The form is only ever compared with itself. */
+static void key_put_cell(cq__buf *b, const cq__cell *c)
 {
-    switch (cq_value_type_of(v)) {
-    case CQ_VALUE_NULL:
-        cq__buf_putc(b, 'n');
-        break;
+    switch (c->type) {
     case CQ_VALUE_BOOL:
-        cq__buf_put(b, cq_value_as_bool(v) ? "b1" : "b0");
+        cq__buf_put(b, c->i ? "b1" : "b0");
         break;
     case CQ_VALUE_INT:
         cq__buf_putc(b, 'i');
-        cq__buf_put_i64(b, cq_value_as_int(v));
+        cq__buf_put_i64(b, c->i);
         break;
     case CQ_VALUE_DOUBLE:
-        if ((double)cq_value_as_int(v) == cq_value_as_double(v)) {
+        if (c->d >= -9.2e18 && c->d <= 9.2e18 && (double)(int64_t)c->d == c->d) {
             cq__buf_putc(b, 'i');
-            cq__buf_put_i64(b, cq_value_as_int(v));
+            cq__buf_put_i64(b, (int64_t)c->d);
         } else
-            cq__buf_printf(b, "d%.17g", cq_value_as_double(v));
+            cq__buf_printf(b, "d%.17g", c->d);
         break;
-    case CQ_VALUE_TEXT: {
-        const char *t = cq_value_as_text(v);
-        size_t n = strlen(t);
-        cq__buf_putc(b, 's');
-        cq__buf_put_i64(b, (int64_t)n);
+    case CQ_VALUE_TEXT:
+    case CQ_VALUE_BLOB:
+        cq__buf_putc(b, c->type == CQ_VALUE_TEXT ? 's' : 'x');
+        cq__buf_put_i64(b, (int64_t)c->len);
         cq__buf_putc(b, ':');
-        cq__buf_putn(b, t, n);
+        cq__buf_putn(b, c->s, c->len);
+        break;
+    default:
+        cq__buf_putc(b, 'n');
         break;
     }
-    case CQ_VALUE_ARRAY:
+}
+
+static void key_put(cq__buf *b, const cq_value *v)
+{
+    cq__cell c;
+    if (cq__cell_of(&c, v)) {
+        key_put_cell(b, &c);
+    } else if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
         cq__buf_putc(b, '[');
         for (size_t i = 0; i < cq_value_size(v); i++) {
             cq__buf_putc(b, ',');
             key_put(b, cq_value_array_get(v, i));
         }
         cq__buf_putc(b, ']');
-        break;
-    default: {
+    } else {
         char *json = NULL;
         if (cq_value_to_json(&json, v, 0) != CQ_OK) {
             b->oom = true;
-            break;
+            return;
         }
         cq__buf_putc(b, 'j');
         cq__buf_put(b, json);
         cq_free(json);
-    }
     }
 }
 
@@ -1501,13 +1498,14 @@ static const char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size
     for (size_t k = 0; k < t->nattrs; k++) {
         if (sel && !sel[k])
             continue;
-        const cq_value *cell = s->res->cells[s->r * s->res->ncols + c++];
+        size_t at = c++;
         if (!t->attrs[k].primary_key)
             continue;
-        if (cell && !cq_value_is_null(cell))
-            *present = true;
+        cq__cell cell;
+        cq__row_view(s->res, at, &cell);
+        *present |= cell.type != CQ_VALUE_NULL;
         cq__buf_putc(b, ',');
-        key_put(b, cell); /* a NULL cell reads as null */
+        key_put_cell(b, &cell);
     }
     return b->oom ? NULL : b->data;
 }
@@ -1516,20 +1514,13 @@ static const char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size
 static cq_instance *sj_build(sj_reader *s, cq_model *t, const bool *sel, const bool *hidden,
                              size_t col0)
 {
-    cq_instance *inst = cq__instance_alloc(t);
+    size_t c = col0;
+    cq_instance *inst = cq__instance_read(t, sel, s->res, &c);
     if (!inst)
         return NULL;
-    size_t c = col0;
     bool any_hidden = false;
-    for (size_t k = 0; k < t->nattrs; k++) {
-        if (sel && !sel[k])
-            continue;
-        cq_value **cell = &s->res->cells[s->r * s->res->ncols + c++];
-        cq_value *raw = *cell;
-        *cell = NULL;
-        inst->values[k] = cq__attr_from_db(&t->attrs[k], raw, s->d);
-        any_hidden |= hidden && hidden[k];
-    }
+    for (size_t k = 0; hidden && k < t->nattrs; k++)
+        any_hidden |= (!sel || sel[k]) && hidden[k];
     if (any_hidden) {
         if (!(inst->hidden = cq__calloc(t->nattrs + 1, sizeof *inst->hidden))) {
             cq_instance_free(inst);

@@ -76,8 +76,9 @@ bool cq__inc_plan_any_joined(const cq__inc_plan *p);
 /* A cq__where_include_fn over a cq__inc_where_ctx. */
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias);
-/* Builds the to-one children of `inst` from row `r` starting at column `*col`. */
-int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t r, size_t *col);
+/* Builds the to-one children of `inst` from the row of `res` (a cq__row_fn's) starting at column
+ * `*col`, which is advanced past their columns. */
+int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col);
 /* Loads every to-many include (at any depth under to-one includes) for `rows`. */
 int cq__inc_load_many(cq_rows *rows, cq__inc_plan *p, cq_txn *txn);
 /* Forgets the order terms recorded on to-many includes (before building the order again). */

@@ -23,22 +23,96 @@ int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
     return rc;
 }
 
-cq_instance *cq__instance_alloc(cq_model *m)
+/* One block holds the instance, its value pointers and changed flags, and, for an instance
+ * read from a row, its value places and their text: an instance costs one allocation. */
+static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char **arena_out)
 {
     /* an instance sizes its value arrays from the model: from now on the schema is fixed */
     if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
         atomic_store(&m->db->s.frozen, true);
-    cq_instance *inst = cq__calloc(1, sizeof *inst);
-    if (!inst)
-        return NULL;
-    inst->model = m;
     size_t n = m->nattrs ? m->nattrs : 1;
-    inst->values = cq__calloc(n, sizeof *inst->values);
-    inst->changed = cq__calloc(n, sizeof *inst->changed);
-    if (!inst->values || !inst->changed) {
+    size_t slot = cq__value_slot_size();
+    size_t head = sizeof(cq_instance) + n * sizeof(cq_value *);
+    size_t cells_at = places ? head : 0;
+    size_t changed_at = head + (places ? n * slot : 0);
+    size_t total = changed_at + n * sizeof(bool);
+    if (arena > SIZE_MAX - total)
+        return NULL;
+    char *block = cq__malloc(total + arena);
+    if (!block)
+        return NULL;
+    memset(block, 0, total);
+    cq_instance *inst = (cq_instance *)block;
+    inst->model = m;
+    inst->values = (cq_value **)(block + sizeof(cq_instance));
+    inst->changed = (bool *)(block + changed_at);
+    inst->cells = places ? block + cells_at : NULL;
+    if (arena_out)
+        *arena_out = block + total;
+    return inst;
+}
+
+cq_instance *cq__instance_alloc(cq_model *m)
+{
+    return instance_block(m, false, 0, NULL);
+}
+
+/* Whether `v` is one of the instance's value places (lives and dies with the block). */
+static bool placed(const cq_instance *inst, const cq_value *v)
+{
+    uintptr_t p = (uintptr_t)v, first = (uintptr_t)inst->cells;
+    return inst->cells && p >= first && p < first + inst->model->nattrs * cq__value_slot_size();
+}
+
+void cq__instance_drop(cq_instance *inst, size_t i)
+{
+    if (!placed(inst, inst->values[i]))
+        cq_value_free(inst->values[i]);
+    inst->values[i] = NULL;
+}
+
+/* Up to this many attributes, a row's cell views live on the stack. */
+enum { READ_STACK_ATTRS = 32 };
+
+cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col)
+{
+    cq__cell stack_views[READ_STACK_ATTRS];
+    cq__cell *views =
+        m->nattrs <= READ_STACK_ATTRS ? stack_views : cq__malloc(m->nattrs * sizeof *views);
+    if (!views)
+        return NULL;
+    size_t arena = 0, c = *col;
+    for (size_t k = 0; k < m->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        cq__row_view(one, c++, &views[k]);
+        size_t b = cq__attr_cell_bytes(&m->attrs[k], &views[k]);
+        arena += b == SIZE_MAX ? 0 : b;
+    }
+    char *text = NULL;
+    cq_instance *inst = instance_block(m, true, arena, &text);
+    bool oom = !inst;
+    size_t slot = cq__value_slot_size();
+    c = *col;
+    for (size_t k = 0; !oom && k < m->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        const cq__attr *a = &m->attrs[k];
+        if (cq__attr_cell_bytes(a, &views[k]) != SIZE_MAX) {
+            inst->values[k] = cq__attr_place(a, &views[k], inst->cells + k * slot, &text);
+        } else { /* JSON or ARRAY text: a tree of its own */
+            cq_value *raw = cq__row_take(one, c);
+            oom = !raw || !(inst->values[k] = cq__attr_from_db(a, raw, cq_db_dialect(m->db)));
+        }
+        c++;
+    }
+    if (views != stack_views)
+        cq__free(views);
+    if (oom) {
         cq_instance_free(inst);
         return NULL;
     }
+    *col = c;
     return inst;
 }
 
@@ -46,11 +120,8 @@ void cq_instance_free(cq_instance *inst)
 {
     if (!inst)
         return;
-    if (inst->values)
-        for (size_t i = 0; i < inst->model->nattrs; i++)
-            cq_value_free(inst->values[i]);
-    cq__free(inst->values);
-    cq__free(inst->changed);
+    for (size_t i = 0; i < inst->model->nattrs; i++)
+        cq__instance_drop(inst, i);
     cq__free(inst->hidden);
     for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
         cq_value_free(inst->vvalues[i]);
@@ -67,7 +138,7 @@ void cq_instance_free(cq_instance *inst)
         cq_instance_free(inst->inc[i].one);
     }
     cq__free(inst->inc);
-    cq__free(inst);
+    cq__free(inst); /* the block: values, changed flags and value places with it */
 }
 
 /* Stores a checked value; marks it changed when it differs from what was there. */
@@ -77,7 +148,7 @@ static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
         inst->changed[i] = true;
     if (mark && !inst->values[i])
         inst->changed[i] = true;
-    cq_value_free(inst->values[i]);
+    cq__instance_drop(inst, i);
     inst->values[i] = v;
 }
 

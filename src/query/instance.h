@@ -6,7 +6,16 @@
 #include "db/db.h"
 #include "model/model.h"
 
+/* A new instance of `m`, every value unset, in one block. NULL when out of memory. */
 cq_instance *cq__instance_alloc(cq_model *m);
+/* A new instance of `m` read from the row of `one` (a cq__row_fn's): the attributes `sel`
+ * selects (NULL: all), in order, from the columns starting at *col, which is advanced past
+ * them. Scalar values are placed in the instance's own block with their text, so a row costs
+ * one allocation; JSON and ARRAY cells are taken as trees. NULL when out of memory. */
+cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col);
+/* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
+ * replacement of an instance's value goes through here. */
+void cq__instance_drop(cq_instance *inst, size_t i);
 /* The end of a call that made `inst`: on CQ_OK it goes to *out (freed when `out` is NULL),
  * else it is freed; returns `rc`. */
 int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc);
