@@ -876,7 +876,7 @@ typedef struct slow_txn {
     pthread_barrier_t *barrier;
     int begin_rc, sleep_rc, rollback_rc;
     uint64_t took_ms;
-    char rollback_msg[256]; /* the thread's error when the rollback fails */
+    char rollback_msg[512]; /* the thread's error when the rollback fails */
 } slow_txn;
 
 static void *slow_in_txn(void *arg)
