@@ -419,12 +419,7 @@ static const char *plain_sql(cq_assoc *a, const cq_instance *src, bool count)
         ext.count_attr = cq_model_primary_key(a->target);
     int rc = count ? cq__count_render(&text, &n, a->target, &ext)
                    : cq__find_render(&text, &n, a->target, NULL, &ext);
-    if (rc != CQ_OK || n != 1) {
-        cq__free(text);
-        cq__db_clear(a->target->db);
-        return NULL;
-    }
-    return cq__text_keep(slot, text);
+    return cq__find_keep(slot, a->target->db, rc, text, n, 1);
 }
 
 /* getX or countX with no options on a hasMany without association scope, whose target has no
@@ -565,7 +560,72 @@ static bool has_opts_plain(const cq_find_opts *o)
                   !o->scope && !o->literals);
 }
 
-static bool plain_key(const cq_value *v);
+static bool plain_key(const cq_value *v)
+{
+    cq_value_type t = cq_value_type_of(v);
+    return t == CQ_VALUE_INT || t == CQ_VALUE_TEXT;
+}
+
+/* Whether a kept join statement can bind `srcv` and the k `keys`: fewer than CQ__KEPT_LINKS
+ * keys, each an integer or a text. */
+static bool plain_link_keys(const cq_value *srcv, const cq_value *keys, size_t k)
+{
+    if (k >= CQ__KEPT_LINKS || !plain_key(srcv))
+        return false;
+    for (size_t i = 0; i < k; i++)
+        if (!plain_key(cq_value_array_get(keys, i)))
+            return false;
+    return true;
+}
+
+/* The parameters of a kept join statement, as the where builder binds them: `srcv` as
+ * attribute fi of fm, then the k `keys` as attribute ki of km. `n` counts those made;
+ * link_binds_free frees them (also after an error). */
+typedef struct link_binds {
+    cq_value *v[CQ__KEPT_LINKS];
+    size_t n;
+} link_binds;
+
+static int link_bind(link_binds *b, cq_model *fm, long fi, const cq_value *srcv, cq_model *km,
+                     long ki, const cq_value *keys, size_t k)
+{
+    b->n = 0;
+    int rc = cq__key_param(&b->v[0], fm, &fm->attrs[fi], srcv);
+    for (size_t i = 0; rc == CQ_OK; i++) {
+        b->n++;
+        if (i == k)
+            break;
+        rc = cq__key_param(&b->v[i + 1], km, &km->attrs[ki], cq_value_array_get(keys, i));
+    }
+    return rc;
+}
+
+static void link_binds_free(link_binds *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        cq_value_free(b->v[i]);
+}
+
+/* The kept text of a join statement in `slot`, or the statement rendered from `w` (taken) and
+ * kept: with `key`, hasX's (reading only that target attribute, no join columns), else the
+ * join model's rows. NULL leaves the call to the general path. */
+static const char *link_text(char *_Atomic *slot, const cq_assoc *a, cq_instance *src,
+                             const char *key, cq_value *w, size_t want)
+{
+    cq_model *t = key ? a->target : a->through;
+    char *made = NULL;
+    size_t n = 0;
+    cq__find_ext ext;
+    int rc = !w ? CQ_ENOMEM : key ? getter_ext(&ext, a, src, NULL) : CQ_OK;
+    if (rc == CQ_OK && key) {
+        ext.no_through_attrs = true;
+        rc = cq__find_render_attrs(&made, &n, t, w, (const char *[]){ key, NULL }, &ext);
+    } else if (rc == CQ_OK) {
+        rc = cq__find_render(&made, &n, t, w, NULL);
+    }
+    cq_value_free(w);
+    return cq__find_keep(slot, t->db, rc, made, n, want);
+}
 
 /* hasX of a belongsToMany with no options (has_opts_plain) when neither the association nor
  * its join model has a scope, the target allows a plain find (no default scope, no find
@@ -581,61 +641,31 @@ static int has_plain(size_t *rows_out, cq_instance *src, const cq_assoc *a, cons
     const cq_value *srcv = source_value(src, a);
     long ki = cq__model_attr_index(t, key), fi = j ? cq__model_attr_index(j, a->fk) : -1;
     if (a->type != CQ_BELONGS_TO_MANY || !has_opts_plain(opts) || a->scope ||
-        cq_value_size(a->through_scope) || k == 0 || k >= CQ__KEPT_LINKS || ki < 0 || fi < 0 ||
-        !plain_key(srcv))
-        return CQ_OK;
-    for (size_t i = 0; i < k; i++)
-        if (!plain_key(cq_value_array_get(keys, i)))
-            return CQ_OK;
-    if (!cq__find_plain_ok(t, true))
+        cq_value_size(a->through_scope) || k == 0 || ki < 0 || fi < 0 ||
+        !plain_link_keys(srcv, keys, k) || !cq__find_plain_ok(t, true))
         return CQ_OK;
     char *_Atomic *slot = &((cq_assoc *)a)->has_sql[k];
     const char *text = atomic_load(slot);
+    /* the statement of the general path below, rendered by the find that runs it */
     if (!text) {
-        /* the statement of the general path below, rendered by the find that runs it */
         cq_value *kc = cq_value_copy(keys);
-        cq_value *w = kc ? or_object(key, kc) : NULL;
-        cq__find_ext ext;
-        char *made = NULL;
-        size_t n = 0;
-        if (w && getter_ext(&ext, a, src, NULL) == CQ_OK) {
-            ext.no_through_attrs = true;
-            if (cq__find_render_attrs(&made, &n, t, w, (const char *[]){ key, NULL }, &ext) ==
-                    CQ_OK &&
-                n == k + 1)
-                text = cq__text_keep(slot, made);
-            else
-                cq__free(made);
-        }
-        cq_value_free(w);
-        if (!text) {
-            cq__db_clear(t->db); /* the general path will say what is wrong, if anything */
+        if (!(text = link_text(slot, a, src, key, kc ? or_object(key, kc) : NULL, k + 1)))
             return CQ_OK;
-        }
     }
     *done = true;
     /* the join condition's source key comes first, then the target keys of the where */
-    cq_value *params[CQ__KEPT_LINKS];
-    size_t got = 0;
-    int rc = cq__key_param(&params[got], j, &j->attrs[fi], srcv);
-    if (rc == CQ_OK)
-        got++;
-    for (size_t i = 0; rc == CQ_OK && i < k; i++)
-        if ((rc = cq__key_param(&params[got], t, &t->attrs[ki], cq_value_array_get(keys, i))) ==
-            CQ_OK)
-            got++;
+    link_binds b;
+    int rc = link_bind(&b, j, fi, srcv, t, ki, keys, k);
     cq__read_scope rs;
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, t->db, opts && opts->use_master,
                                                opts ? opts->transaction : NULL)) == CQ_OK) {
         cq__result res = { 0 };
-        rc =
-            cq__db_exec_select(t->db, text, (const cq_value *const *)params, got, &res, NULL, NULL);
+        rc = cq__db_exec_select(t->db, text, (const cq_value *const *)b.v, b.n, &res, NULL, NULL);
         *rows_out = res.nrows;
         cq__result_free(&res);
         cq__db_read_end(&rs);
     }
-    for (size_t i = 0; i < got; i++)
-        cq_value_free(params[i]);
+    link_binds_free(&b);
     return rc;
 }
 
@@ -971,12 +1001,6 @@ static cq_value *through_data(const cq_target *t, const cq_value *defaults)
     return d;
 }
 
-static bool plain_key(const cq_value *v)
-{
-    cq_value_type t = cq_value_type_of(v);
-    return t == CQ_VALUE_INT || t == CQ_VALUE_TEXT;
-}
-
 /* btm_rows with the join model's statement rendered once per association and number of keys
  * (links_sql): when the join model allows a plain find (no default scope, no find hooks), the
  * association has no through scope and the source key and every target key are integers or
@@ -989,47 +1013,25 @@ static int btm_rows_plain(cq_rows **out, const cq_assoc *a, const cq_value *srcv
     cq_model *t = a->through;
     size_t k = keys ? cq_value_size(keys) : 0;
     long fi = cq__model_attr_index(t, a->fk), oi = cq__model_attr_index(t, a->other_key);
-    if ((keys && k == 0) || k >= CQ__KEPT_LINKS || cq_value_size(a->through_scope) || fi < 0 ||
-        oi < 0 || !plain_key(srcv))
-        return CQ_OK;
-    for (size_t i = 0; i < k; i++)
-        if (!plain_key(cq_value_array_get(keys, i)))
-            return CQ_OK;
-    if (!cq__find_plain_ok(t, true))
+    if ((keys && k == 0) || cq_value_size(a->through_scope) || fi < 0 || oi < 0 ||
+        !plain_link_keys(srcv, keys, k) || !cq__find_plain_ok(t, true))
         return CQ_OK;
     char *_Atomic *slot = &((cq_assoc *)a)->links_sql[k];
     const char *text = atomic_load(slot);
+    /* the where the general path builds, rendered by the find that runs it */
     if (!text) {
-        /* the where the general path builds, rendered by the find that runs it */
         cq_value *kc = keys ? cq_value_copy(keys) : NULL;
         cq_value *w = keys ? (kc ? fk_in_object(a->fk, srcv, a->other_key, kc) : NULL)
                            : match_object(a->fk, srcv, NULL);
-        char *made = NULL;
-        size_t n = 0;
-        if (w && cq__find_render(&made, &n, t, w, NULL) == CQ_OK && n == k + 1)
-            text = cq__text_keep(slot, made);
-        else
-            cq__free(made);
-        cq_value_free(w);
-        if (!text) {
-            cq__db_clear(t->db); /* the general path will say what is wrong, if anything */
+        if (!(text = link_text(slot, a, NULL, NULL, w, k + 1)))
             return CQ_OK;
-        }
     }
     *done = true;
-    cq_value *stack[CQ__KEPT_LINKS];
-    size_t got = 0;
-    int rc = cq__key_param(&stack[got], t, &t->attrs[fi], srcv);
+    link_binds b;
+    int rc = link_bind(&b, t, fi, srcv, t, oi, keys, k);
     if (rc == CQ_OK)
-        got++;
-    for (size_t i = 0; rc == CQ_OK && i < k; i++)
-        if ((rc = cq__key_param(&stack[got], t, &t->attrs[oi], cq_value_array_get(keys, i))) ==
-            CQ_OK)
-            got++;
-    if (rc == CQ_OK)
-        rc = cq__find_rendered(out, t, text, (const cq_value *const *)stack, got, true);
-    for (size_t i = 0; i < got; i++)
-        cq_value_free(stack[i]);
+        rc = cq__find_rendered(out, t, text, (const cq_value *const *)b.v, b.n, true);
+    link_binds_free(&b);
     return rc;
 }
 

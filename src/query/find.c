@@ -1221,6 +1221,15 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     return CQ_OK;
 }
 
+const char *cq__find_keep(char *_Atomic *slot, cq_db *db, int rc, char *made, size_t n, size_t want)
+{
+    if (rc == CQ_OK && n == want)
+        return cq__text_keep(slot, made);
+    cq__free(made);
+    cq__db_clear(db);
+    return NULL;
+}
+
 /* findByPk without options on a model that has no default scope and no find hooks, with a
  * plain key: the statement's text is rendered once per model (the frozen model cannot change
  * it), so each call only binds the key and reads the row. *done = false leaves the call to
@@ -1238,16 +1247,13 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
         cq_value *w = NULL;
         char *made = NULL;
         size_t n = 0;
-        if (pk_where(&w, m, pk) == CQ_OK && cq__find_render(&made, &n, m, w, NULL) == CQ_OK &&
-            n == 1)
-            text = cq__text_keep(&m->pk_sql, made);
-        else
-            cq__free(made);
+        int rc = pk_where(&w, m, pk);
+        if (rc == CQ_OK)
+            rc = cq__find_render(&made, &n, m, w, NULL);
+        text = cq__find_keep(&m->pk_sql, m->db, rc, made, n, 1);
         cq_value_free(w);
-    }
-    if (!text) {
-        cq__db_clear(m->db); /* the general path will say what is wrong, if anything */
-        return CQ_OK;
+        if (!text)
+            return CQ_OK;
     }
     *done = true;
     /* the key as the where builder binds it: coerced to the attribute's type, stored form */

@@ -43,6 +43,10 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
  * - cq__find_render: the text of cq__find's statement for `where` (NULL: none), `ext` (NULL:
  *   none) and no other option (caller frees it with cq__free) and its number of parameters;
  *   ext's expressions are freed in every case;
+ * - cq__find_keep: keeps a text just rendered (`rc` and `made` from the render, `n` its
+ *   parameters) in `slot` when the render succeeded with `want` parameters and returns the
+ *   kept text; otherwise frees `made`, clears the error the attempt left on db (the general
+ *   path will say what is wrong, if anything) and returns NULL;
  * - cq__find_rendered: runs such a text with its `n` parameters (borrowed) on a read
  *   connection (the write server with `use_master`) and reads every row into instances as
  *   cq__find does; *out is the caller's (cq_rows_free). */
@@ -53,6 +57,8 @@ int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *w
 /* cq__find_render reading only `attributes` (NULL-terminated; NULL: all) */
 int cq__find_render_attrs(char **text, size_t *nparams, cq_model *m, const cq_value *where,
                           const char *const *attributes, cq__find_ext *ext);
+const char *cq__find_keep(char *_Atomic *slot, cq_db *db, int rc, char *made, size_t n,
+                          size_t want);
 int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_value *const *params,
                       size_t n, bool use_master);
 
