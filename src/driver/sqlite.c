@@ -103,11 +103,11 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         return CQ_ECONNECT;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    /* the dialect's session set-up (sql/sqlite.c): Sequelize's PRAGMA FOREIGN_KEYS=ON */
+    /* the dialect's session set-up (sql/sqlite.c): foreign keys on, temporary files in memory */
     for (const char *const *q = cq__sql_sqlite.session; rc == SQLITE_OK && *q; q++)
         rc = sqlite3_exec(c->db, *q, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        cq__err_set(err, CQ_ECONNECT, "cannot enable foreign keys: %s", sqlite3_errmsg(c->db));
+        cq__err_set(err, CQ_ECONNECT, "cannot set up the SQLite connection: %s", sqlite3_errmsg(c->db));
         sqlite3_close(c->db);
         cq__free(c);
         return CQ_ECONNECT;
