@@ -107,7 +107,8 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
     for (const char *const *q = cq__sql_sqlite.session; rc == SQLITE_OK && *q; q++)
         rc = sqlite3_exec(c->db, *q, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        cq__err_set(err, CQ_ECONNECT, "cannot set up the SQLite connection: %s", sqlite3_errmsg(c->db));
+        cq__err_set(err, CQ_ECONNECT, "cannot set up the SQLite connection: %s",
+                    sqlite3_errmsg(c->db));
         sqlite3_close(c->db);
         cq__free(c);
         return CQ_ECONNECT;

@@ -534,7 +534,12 @@ static int insert_stmt(cq__stmt **out, bool *explicit, cq_instance *inst, const 
             cq__stmt_add_ival(st, cq__attr_to_db(a, v, d)) != 0)
             return cq__db_oom(m->db);
     }
-    for (size_t k = 0; k < m->npk; k++)
+    /* the generated key: RETURNING, or (SQLite and MySQL, one auto-increment key, no
+     * duplicate handling that may update a row instead) the connection's last insert id, as
+     * Sequelize reads it there; an INSERT with RETURNING costs SQLite a temporary table */
+    bool by_last_id = cq__sql_dialect_of(d)->last_insert_id_is_key && m->npk == 1 &&
+                      m->attrs[m->pk[0]].auto_increment && !dup_opts_set(opts);
+    for (size_t k = 0; !by_last_id && k < m->npk; k++)
         if (cq__stmt_add_returning(st, m->attrs[m->pk[k]].field) != 0)
             return cq__db_oom(m->db);
     return dup_opts(st, m, opts);

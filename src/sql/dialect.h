@@ -65,9 +65,12 @@ typedef struct cq__sql_dialect {
     bool json_bool_case; /* JSON booleans unquote to 'true'/'false': CASE reads them as 1/0 */
 
     /* --- what statements report --- */
-    bool txn_aborts_on_error;    /* a failed statement aborts the whole transaction */
-    bool upsert_counts_changes;  /* an upsert reports 1 for a new row, 2 for an updated one */
-    bool last_insert_id_first;   /* a multi-row INSERT reports its first generated id */
+    bool txn_aborts_on_error;   /* a failed statement aborts the whole transaction */
+    bool upsert_counts_changes; /* an upsert reports 1 for a new row, 2 for an updated one */
+    bool last_insert_id_first;  /* a multi-row INSERT reports its first generated id */
+    /* The connection reports the key a single-row INSERT generated (the last insert id), so
+     * such an INSERT of a model with one auto-increment key needs no RETURNING. */
+    bool last_insert_id_is_key;
     bool unique_error_names_key; /* a unique violation names the key, not the columns */
 
     /* --- types --- */

@@ -267,6 +267,7 @@ const cq__sql_dialect cq__sql_mysql = {
     .date_fsp = true, /* DATE(3): DATETIME(3), fractional seconds */
     .booleans_as_ints = true,
     .last_insert_id_first = true,
+    .last_insert_id_is_key = true,
     .enum_type = enum_type,
     .family = family,
     .true_literal = "true",

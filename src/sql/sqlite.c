@@ -182,6 +182,7 @@ const cq__sql_dialect cq__sql_sqlite = {
     .insert_ignore = "INSERT OR IGNORE INTO ",
     .empty_insert = " DEFAULT VALUES",
     .has_returning = true,
+    .last_insert_id_is_key = true,
     .json_open = "json_extract(",
     .json_close = ")",
     .json_double = " AS DOUBLE PRECISION)",

@@ -87,6 +87,12 @@ static void test_kept__insert_per_column_set(void **state)
     char *t2 = take_insert(f, item, "{\"name\":\"b\",\"n\":2}", NULL);
     assert_string_equal(t1, t2);
     assert_non_null(strstr(t1, "name,n,"));
+    /* the generated key: RETURNING on PostgreSQL; SQLite and MySQL report it (as Sequelize
+     * reads it there) */
+    if (f->dialect == CQ_DIALECT_POSTGRES)
+        assert_non_null(strstr(t1, "RETURNING id"));
+    else
+        assert_null(strstr(t1, "RETURNING"));
     /* the general path (fields naming the same columns) renders that text too */
     const char *name_n[] = { "name", "n", NULL };
     char *t3 =
@@ -151,9 +157,18 @@ static void test_kept__insert_with_duplicate_handling(void **state)
                 strstr(t, "ON CONFLICT DO NOTHING"));
     free(t);
     const char *move_n[] = { "n", NULL };
-    t = take_insert(f, item, "{\"name\":\"b\",\"n\":4}",
-                    &(cq_write_opts){ .update_on_duplicate = move_n });
+    dx_clear(f);
+    cq_instance *b = create(db, item, "{\"name\":\"b\",\"n\":4}",
+                            &(cq_write_opts){ .update_on_duplicate = move_n });
+    t = strdup(only(f, "INSERT"));
     assert_true(strstr(t, "ON CONFLICT") || strstr(t, "ON DUPLICATE KEY UPDATE"));
+    /* the row updated instead is b's own (key 2), not the last key inserted: RETURNING */
+    if (f->dialect != CQ_DIALECT_MYSQL) {
+        int64_t id = 0;
+        CQ_ASSERT_OK(db, cq_instance_get_int(&id, b, "id"));
+        assert_int_equal(id, 2);
+    }
+    cq_instance_free(b);
     free(t);
     /* a plain create of that set after them is still a plain INSERT: a conflict is an error */
     cq_value *v = cq_test_json("{\"name\":\"a\",\"n\":5}");
