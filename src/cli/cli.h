@@ -45,6 +45,7 @@ typedef cq__diag cli_diag;
 #define cli_diag_fail     cq__diag_fail
 #define cli_path_key      cq__path_key
 #define cli_path_index    cq__path_index
+#define cli_each_member   cq__json_each_member
 #define cli_quote         cq__quote
 #define cli_json_parse    cq__json_parse
 #define cli_read_file     cq__read_file

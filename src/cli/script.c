@@ -111,6 +111,15 @@ static int want_instance_ref(checker *c, cli_ref *out, json_t *v, const char *pa
     return check_ref(c, out, json_string_value(v), true, path);
 }
 
+static int check_value_refs(checker *c, json_t *v, const char *path);
+
+static int value_refs_member(const char *key, json_t *val, const char *path, void *user_data,
+                             cli_diag *diag)
+{
+    (void)key, (void)diag;
+    return check_value_refs(user_data, val, path);
+}
+
 /* Walks a value/where tree for {"$ref": "..."} objects and checks each one. */
 static int check_value_refs(checker *c, json_t *v, const char *path)
 {
@@ -137,16 +146,7 @@ static int check_value_refs(checker *c, json_t *v, const char *path)
                                      "\"name[index].attribute\"");
             return check_ref(c, &r, json_string_value(ref), false, sub);
         }
-        const char *key;
-        json_t *val;
-        json_object_foreach(v, key, val)
-        {
-            char sub[CLI_PATH_MAX];
-            cli_path_key(sub, path, key);
-            int rc = check_value_refs(c, val, sub);
-            if (rc != CLI_OK)
-                return rc;
-        }
+        return cli_each_member(v, path, value_refs_member, c, c->diag);
     }
     return CLI_OK;
 }
@@ -367,22 +367,19 @@ static const struct through_key {
 #undef X
 };
 
+static int through_member(const char *key, json_t *val, const char *path, void *user_data,
+                          cli_diag *diag)
+{
+    (void)diag;
+    const struct through_key *k = CQ__FIND_ROW(through_keys, key);
+    return k ? k->check(user_data, val, path) : through_unknown(user_data, path);
+}
+
 static int inc_check_through(checker *c, json_t *v, const char *path)
 {
     if (!json_is_object(v))
         return cli_diag_fail(c->diag, path, "expected {\"attributes\": [...], \"where\": {...}}");
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        const struct through_key *k = CQ__FIND_ROW(through_keys, key);
-        int rc = k ? k->check(c, val, sub) : through_unknown(c, sub);
-        if (rc != CLI_OK)
-            return rc;
-    }
-    return CLI_OK;
+    return cli_each_member(v, path, through_member, c, c->diag);
 }
 
 static const struct include_key {
@@ -395,6 +392,26 @@ static const struct include_key {
 #undef X
 };
 
+/* An include element being checked: does a key name the association? */
+struct include_at {
+    checker *c;
+    bool named;
+};
+
+static int include_member(const char *key, json_t *val, const char *path, void *user_data,
+                          cli_diag *diag)
+{
+    struct include_at *at = user_data;
+    const struct include_key *k = CQ__FIND_ROW(include_keys, key);
+    if (!k)
+        return cli_diag_fail(diag, path,
+                             "unknown include option (expected model, as, association, "
+                             "all, nested, where, required, attributes, include, separate, "
+                             "limit, order, through, paranoid)");
+    at->named |= k->names;
+    return k->check(at->c, val, path);
+}
+
 static int check_include_element(checker *c, json_t *e, const char *path)
 {
     if (is_nonempty_string(e))
@@ -403,25 +420,11 @@ static int check_include_element(checker *c, json_t *e, const char *path)
         return cli_diag_fail(c->diag, path,
                              "expected a model name, an alias or an object with "
                              "\"model\", \"as\", \"association\" or \"all\"");
-    bool named = false;
-    const char *key;
-    json_t *val;
-    json_object_foreach(e, key, val)
-    {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        const struct include_key *k = CQ__FIND_ROW(include_keys, key);
-        if (!k)
-            return cli_diag_fail(c->diag, sub,
-                                 "unknown include option (expected model, as, association, "
-                                 "all, nested, where, required, attributes, include, separate, "
-                                 "limit, order, through, paranoid)");
-        named |= k->names;
-        int rc = k->check(c, val, sub);
-        if (rc != CLI_OK)
-            return rc;
-    }
-    if (!named)
+    struct include_at at = { c, false };
+    int rc = cli_each_member(e, path, include_member, &at, c->diag);
+    if (rc != CLI_OK)
+        return rc;
+    if (!at.named)
         return cli_diag_fail(c->diag, path,
                              "name the association: \"model\", \"as\", \"association\" or "
                              "\"all\"");
@@ -500,6 +503,25 @@ static int check_ref_option(checker *c, json_t *v, const char *key, json_t *val,
                                     : "unknown key next to $map (expected get, or as and to)");
 }
 
+/* The template object being checked, for its members: `what` is the key that names the
+ * path ($ref, $map or $length); `only_if`: the object is {"$if", "then", "else"}. */
+struct template_at {
+    checker *c;
+    json_t *v;
+    const char *what;
+    bool in_then, only_if;
+};
+
+static int template_ref_member(const char *key, json_t *val, const char *path, void *user_data,
+                               cli_diag *diag)
+{
+    (void)diag;
+    const struct template_at *at = user_data;
+    if (strcmp(key, at->what) == 0)
+        return CLI_OK;
+    return check_ref_option(at->c, at->v, key, val, path, at->in_then);
+}
+
 /* {"$ref": path, "default": X}, {"$map": path, ...} and {"$length": path}. */
 static int check_template_ref(checker *c, json_t *v, const char *path, bool in_then)
 {
@@ -530,18 +552,8 @@ static int check_template_ref(checker *c, json_t *v, const char *path, bool in_t
     json_t *map_to = map ? json_object_get(v, "to") : NULL;
     if (map && (map_as || map_to) && check_map_as(c, v, map_as, map_to, path) != CLI_OK)
         return CLI_EINPUT;
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        cli_path_key(sub, path, key);
-        if (strcmp(key, what) == 0)
-            continue;
-        int rc = check_ref_option(c, v, key, val, sub, in_then);
-        if (rc != CLI_OK)
-            return rc;
-    }
-    return CLI_OK;
+    struct template_at at = { c, v, what, in_then, false };
+    return cli_each_member(v, path, template_ref_member, &at, c->diag);
 }
 
 /* {"$this": "key.path"}, in "then" only. */
@@ -556,6 +568,15 @@ static int check_this(checker *c, json_t *this_, const char *path, bool in_then)
     return CLI_OK;
 }
 
+static int template_member(const char *key, json_t *val, const char *path, void *user_data,
+                           cli_diag *diag)
+{
+    const struct template_at *at = user_data;
+    if (at->only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else"))
+        return cli_diag_fail(diag, path, "unknown key next to $if (expected then, else)");
+    return check_template(at->c, val, path, at->in_then);
+}
+
 /* Every member of an array or object; with `only_if`, the keys of {"$if", "then", "else"}. */
 static int check_members(checker *c, json_t *v, const char *path, bool in_then, bool only_if)
 {
@@ -566,18 +587,8 @@ static int check_members(checker *c, json_t *v, const char *path, bool in_then, 
         if (rc != CLI_OK)
             return rc;
     }
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        cli_path_key(sub, path, key);
-        if (only_if && strcmp(key, "$if") && strcmp(key, "then") && strcmp(key, "else"))
-            return cli_diag_fail(c->diag, sub, "unknown key next to $if (expected then, else)");
-        int rc = check_template(c, val, sub, in_then);
-        if (rc != CLI_OK)
-            return rc;
-    }
-    return CLI_OK;
+    struct template_at at = { c, v, NULL, in_then, only_if };
+    return cli_each_member(v, path, template_member, &at, c->diag);
 }
 
 /* Templates of `return` and `then` (docs/scripts.md, "Results"). */
@@ -680,6 +691,26 @@ static int want_txn(checker *c, const char **out, json_t *v, const char *path)
     return CLI_OK;
 }
 
+static int attempt_member(const char *key, json_t *val, const char *path, void *user_data,
+                          cli_diag *diag)
+{
+    cli_step *s = user_data;
+    if (strcmp(key, "message") == 0 && json_is_boolean(val))
+        s->attempt_message = json_is_true(val);
+    else if (strcmp(key, "error") == 0 && is_nonempty_string(val))
+        s->attempt_error = json_string_value(val);
+    else if (strcmp(key, "errors") == 0 && json_is_boolean(val))
+        s->attempt_errors = json_is_true(val);
+    else
+        return cli_diag_fail(diag, path,
+                             strcmp(key, "message") == 0 || strcmp(key, "errors") == 0
+                                 ? "expected true or false"
+                             : strcmp(key, "error") == 0
+                                 ? "expected an error name"
+                                 : "unknown attempt option (expected message, error, errors)");
+    return CLI_OK;
+}
+
 /* "attempt": true, or {"message": false, "error": "Error"}. */
 static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
 {
@@ -692,28 +723,7 @@ static int parse_attempt(checker *c, cli_step *s, json_t *v, const char *path)
         return cli_diag_fail(c->diag, path,
                              "expected true or {\"message\": false, \"error\": NAME}");
     s->attempt = true;
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        if (strcmp(key, "message") == 0 && json_is_boolean(val)) {
-            s->attempt_message = json_is_true(val);
-        } else if (strcmp(key, "error") == 0 && is_nonempty_string(val)) {
-            s->attempt_error = json_string_value(val);
-        } else if (strcmp(key, "errors") == 0 && json_is_boolean(val)) {
-            s->attempt_errors = json_is_true(val);
-        } else {
-            return cli_diag_fail(c->diag, sub,
-                                 strcmp(key, "message") == 0 || strcmp(key, "errors") == 0
-                                     ? "expected true or false"
-                                 : strcmp(key, "error") == 0
-                                     ? "expected an error name"
-                                     : "unknown attempt option (expected message, error, errors)");
-        }
-    }
-    return CLI_OK;
+    return cli_each_member(v, path, attempt_member, s, c->diag);
 }
 
 static int want_model(checker *c, const char **out, json_t *v, const char *path)
@@ -771,24 +781,24 @@ static int want_isolation(checker *c, cq_isolation_level *out, json_t *v, const 
 
 /* ---- step subjects: the value of the step's kind key ------------------------------------ */
 
+static int sync_member(const char *key, json_t *val, const char *path, void *user_data,
+                       cli_diag *diag)
+{
+    cli_step *s = user_data;
+    if (strcmp(key, "force") != 0 || !json_is_boolean(val))
+        return cli_diag_fail(diag, path,
+                             strcmp(key, "force") ? "unknown sync option (expected force)"
+                                                  : "expected true or false");
+    s->force = json_is_true(val);
+    return CLI_OK;
+}
+
 /* {"sync": {"force": true}} */
 static int subject_sync(checker *c, cli_step *s, json_t *v, const char *path)
 {
     if (!json_is_object(v))
         return cli_diag_fail(c->diag, path, "expected an object ({} or {\"force\": true})");
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CLI_PATH_MAX];
-        cli_path_key(sub, path, key);
-        if (strcmp(key, "force") != 0 || !json_is_boolean(val))
-            return cli_diag_fail(c->diag, sub,
-                                 strcmp(key, "force") ? "unknown sync option (expected force)"
-                                                      : "expected true or false");
-        s->force = json_is_true(val);
-    }
-    return CLI_OK;
+    return cli_each_member(v, path, sync_member, s, c->diag);
 }
 
 /* {"truncate": {}}: no options */

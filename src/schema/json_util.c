@@ -104,6 +104,22 @@ void cq__path_index(char *out, const char *parent, size_t index)
     memcpy(out, tmp, CQ__PATH_MAX);
 }
 
+int cq__json_each_member(json_t *obj, const char *path, cq__member_fn fn, void *user_data,
+                         cq__diag *diag)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(obj, key, val)
+    {
+        char sub[CQ__PATH_MAX];
+        cq__path_key(sub, path, key);
+        int rc = fn(key, val, sub, user_data, diag);
+        if (rc != CQ_OK)
+            return rc;
+    }
+    return CQ_OK;
+}
+
 void cq__quote(char *out, size_t n, const char *s)
 {
     size_t o = 0;

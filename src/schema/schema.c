@@ -388,22 +388,24 @@ static int json_pair(json_t *v, const char *k1, json_t **o1, const char *k2, jso
 
 /* An object of two string options: `k1` into *o1, `k2` into *o2; any other key is an
  * unknown `what`. */
+struct string_pair {
+    const char *k1, **o1, *k2, **o2, *what;
+};
+
+static int string_pair_member(const char *key, json_t *val, const char *path, void *user_data,
+                              cq__diag *diag)
+{
+    const struct string_pair *p = user_data;
+    return strcmp(key, p->k1) == 0   ? want_string(p->o1, val, path, diag)
+           : strcmp(key, p->k2) == 0 ? want_string(p->o2, val, path, diag)
+                                     : cq__diag_fail(diag, path, "unknown %s", p->what);
+}
+
 static int string_pair(json_t *v, const char *k1, const char **o1, const char *k2, const char **o2,
                        const char *what, const char *path, cq__diag *diag)
 {
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        int rc = strcmp(key, k1) == 0   ? want_string(o1, val, sub, diag)
-                 : strcmp(key, k2) == 0 ? want_string(o2, val, sub, diag)
-                                        : unknown_key(path, key, what, diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
-    return CQ_OK;
+    struct string_pair p = { k1, o1, k2, o2, what };
+    return cq__json_each_member(v, path, string_pair_member, &p, diag);
 }
 
 static int parse_references(cq__sch_model *m, size_t i, json_t *v, const char *path, cq__diag *diag)
@@ -626,6 +628,21 @@ static const struct attr_key {
     { "fields", attr_fields },
 };
 
+/* The attribute `i` of `m` whose definition is being read (cq__json_each_member). */
+struct attr_at {
+    cq__sch_model *m;
+    size_t i;
+};
+
+static int attr_option(const char *key, json_t *val, const char *path, void *user_data,
+                       cq__diag *diag)
+{
+    const struct attr_at *at = user_data;
+    const struct attr_key *k = CQ__FIND_ROW(attr_keys, key);
+    return k ? k->parse(at->m, at->i, val, path, diag)
+             : cq__diag_fail(diag, path, "unknown attribute option");
+}
+
 static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t *def,
                            const char *path, cq__diag *diag)
 {
@@ -647,18 +664,9 @@ static int parse_attribute(cq__sch_model *m, size_t i, const char *name, json_t 
     if (!json_is_object(def))
         return cq__diag_fail(diag, path,
                              "expected a type name (\"STRING\") or an object with \"type\"");
-    const char *key;
-    json_t *val;
-    json_object_foreach(def, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        const struct attr_key *k = CQ__FIND_ROW(attr_keys, key);
-        int rc =
-            k ? k->parse(m, i, val, sub, diag) : unknown_key(path, key, "attribute option", diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
+    int rc = cq__json_each_member(def, path, attr_option, &(struct attr_at){ m, i }, diag);
+    if (rc != CQ_OK)
+        return rc;
     if (!ca->type_text)
         return cq__diag_fail(diag, path, "\"type\" is required");
     a->values = (const char *const *)m->enum_values[i];
@@ -697,6 +705,35 @@ static int parse_timestamp_name(const char **out, bool *omit, json_t *v, const c
     return want_string(out, v, path, diag);
 }
 
+/* The index being read, and the next free slot of the model's field lists. */
+struct index_at {
+    cq_index *ix;
+    const char **next;
+};
+
+static int index_option(const char *key, json_t *val, const char *path, void *user_data,
+                        cq__diag *diag)
+{
+    struct index_at *at = user_data;
+    if (strcmp(key, "name") == 0)
+        return want_string(&at->ix->name, val, path, diag);
+    if (strcmp(key, "unique") == 0)
+        return want_bool(&at->ix->unique, val, path, diag);
+    if (strcmp(key, "fields") != 0)
+        return cq__diag_fail(diag, path, "unknown index option (expected fields, name, unique)");
+    if (!json_is_array(val) || json_array_size(val) == 0)
+        return cq__diag_fail(diag, path, "expected a non-empty array of column names");
+    at->ix->fields = at->next;
+    int rc = CQ_OK;
+    for (size_t k = 0; rc == CQ_OK && k < json_array_size(val); k++) {
+        char sub[CQ__PATH_MAX];
+        cq__path_index(sub, path, k);
+        rc = want_string(at->next++, json_array_get(val, k), sub, diag);
+    }
+    at->next++; /* the list's NULL */
+    return rc;
+}
+
 /* `indexes`: [{"fields": ["userId", ...], "name": "...", "unique": true}, ...] */
 static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__diag *diag)
 {
@@ -715,42 +752,18 @@ static int parse_indexes(cq__sch_model *m, json_t *list, const char *path, cq__d
         return CQ_ENOMEM;
     }
     m->opts.indexes = m->indexes;
-    const char **next = m->index_fields;
+    struct index_at at = { .next = m->index_fields };
     for (size_t i = 0; i < n; i++) {
         char sub[CQ__PATH_MAX];
         cq__path_index(sub, path, i);
         json_t *def = json_array_get(list, i);
         if (!json_is_object(def))
             return cq__diag_fail(diag, sub, "expected {\"fields\": [...], \"name\", \"unique\"}");
-        cq_index *ix = &m->indexes[i];
-        const char *key;
-        json_t *val;
-        json_object_foreach(def, key, val)
-        {
-            char ksub[CQ__PATH_MAX];
-            cq__path_key(ksub, sub, key);
-            int rc = CQ_OK;
-            if (strcmp(key, "fields") == 0) {
-                if (!json_is_array(val) || json_array_size(val) == 0)
-                    return cq__diag_fail(diag, ksub, "expected a non-empty array of column names");
-                ix->fields = next;
-                for (size_t k = 0; rc == CQ_OK && k < json_array_size(val); k++) {
-                    char fsub[CQ__PATH_MAX];
-                    cq__path_index(fsub, ksub, k);
-                    rc = want_string(next++, json_array_get(val, k), fsub, diag);
-                }
-                next++; /* the list's NULL */
-            } else if (strcmp(key, "name") == 0) {
-                rc = want_string(&ix->name, val, ksub, diag);
-            } else if (strcmp(key, "unique") == 0) {
-                rc = want_bool(&ix->unique, val, ksub, diag);
-            } else {
-                rc = unknown_key(sub, key, "index option (expected fields, name, unique)", diag);
-            }
-            if (rc != CQ_OK)
-                return rc;
-        }
-        if (!ix->fields)
+        at.ix = &m->indexes[i];
+        int rc = cq__json_each_member(def, sub, index_option, &at, diag);
+        if (rc != CQ_OK)
+            return rc;
+        if (!at.ix->fields)
             return cq__diag_fail(diag, sub, "\"fields\" is required");
     }
     return CQ_OK;
@@ -880,22 +893,30 @@ static const struct model_option {
     { "name", mopt_name },
 };
 
+static int model_option(const char *key, json_t *val, const char *path, void *user_data,
+                        cq__diag *diag)
+{
+    const struct model_option *o = CQ__FIND_ROW(model_options, key);
+    return o ? o->read(user_data, val, path, diag)
+             : cq__diag_fail(diag, path, "unknown model option");
+}
+
 static int parse_model_options(cq__sch_model *m, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts))
         return cq__diag_fail(diag, path, "expected an object");
-    const char *key;
-    json_t *val;
-    json_object_foreach(opts, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        const struct model_option *o = CQ__FIND_ROW(model_options, key);
-        int rc = o ? o->read(m, val, sub, diag) : unknown_key(path, key, "model option", diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
-    return CQ_OK;
+    return cq__json_each_member(opts, path, model_option, m, diag);
+}
+
+static int model_attribute(const char *key, json_t *val, const char *path, void *user_data,
+                           cq__diag *diag)
+{
+    cq__sch_model *m = user_data;
+    if (!*key)
+        return cq__diag_fail(diag, path, "attribute names may not be empty");
+    int rc = parse_attribute(m, m->n_attrs, key, val, path, diag);
+    m->n_attrs++; /* counted even on failure so its default is freed */
+    return rc;
 }
 
 static int parse_model(cq__sch_model *m, const char *name, json_t *def, const char *path,
@@ -910,8 +931,6 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
                        "model key (expected attributes, options)", path, diag);
     if (rc != CQ_OK)
         return rc;
-    const char *key;
-    json_t *val;
     char sub[CQ__PATH_MAX];
     cq__path_key(sub, path, "attributes");
     if (attrs && !json_is_object(attrs))
@@ -928,19 +947,9 @@ static int parse_model(cq__sch_model *m, const char *name, json_t *def, const ch
         cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
-    if (attrs) {
-        json_object_foreach(attrs, key, val)
-        {
-            char asub[CQ__PATH_MAX];
-            cq__path_key(asub, sub, key);
-            if (!*key)
-                return cq__diag_fail(diag, asub, "attribute names may not be empty");
-            rc = parse_attribute(m, m->n_attrs, key, val, asub, diag);
-            m->n_attrs++; /* counted even on failure so its default is freed */
-            if (rc != CQ_OK)
-                return rc;
-        }
-    }
+    rc = cq__json_each_member(attrs, sub, model_attribute, m, diag);
+    if (rc != CQ_OK)
+        return rc;
     if (opts) {
         cq__path_key(sub, path, "options");
         return parse_model_options(m, opts, sub, diag);
@@ -1016,6 +1025,17 @@ void cq__schema_free(cq__schema *s)
 }
 
 /* "models": name -> definition. `path` is the schema's. */
+static int schema_model(const char *key, json_t *val, const char *path, void *user_data,
+                        cq__diag *diag)
+{
+    cq__schema *s = user_data;
+    if (!*key)
+        return cq__diag_fail(diag, path, "model names may not be empty");
+    int rc = parse_model(&s->models[s->n_models], key, val, path, diag);
+    s->n_models++;
+    return rc;
+}
+
 static int parse_models(cq__schema *s, json_t *models, const char *path, cq__diag *diag)
 {
     char sub[CQ__PATH_MAX];
@@ -1029,20 +1049,7 @@ static int parse_models(cq__schema *s, json_t *models, const char *path, cq__dia
         cq__diag_oom(diag, path);
         return CQ_ENOMEM;
     }
-    const char *key;
-    json_t *val;
-    json_object_foreach(models, key, val)
-    {
-        char msub[CQ__PATH_MAX];
-        cq__path_key(msub, sub, key);
-        if (!*key)
-            return cq__diag_fail(diag, msub, "model names may not be empty");
-        int rc = parse_model(&s->models[s->n_models], key, val, msub, diag);
-        s->n_models++;
-        if (rc != CQ_OK)
-            return rc;
-    }
-    return CQ_OK;
+    return cq__json_each_member(models, sub, schema_model, s, diag);
 }
 
 /* "associations": an array of association definitions. */
@@ -1288,6 +1295,42 @@ static const field key_fields[] = {
     F_ACT("onUpdate", cq_attr, on_update),
 };
 
+/* The object form of a key being read, and where its default value goes. */
+struct key_at {
+    cq_attr *attr;
+    cq_value **default_out;
+};
+
+static int key_option(const char *key, json_t *val, const char *path, void *user_data,
+                      cq__diag *diag)
+{
+    const struct key_at *at = user_data;
+    cq_attr *attr = at->attr;
+    const field *f = CQ__FIND_ROW(key_fields, key);
+    if (f)
+        return read_field(attr, f, val, path, diag);
+    if (strcmp(key, "type") == 0) {
+        const char *t = NULL;
+        int rc = cq__sch_want_string(&t, val, path, diag);
+        return rc == CQ_OK ? cq__sch_parse_type(attr, t, path, diag) : rc;
+    }
+    if (strcmp(key, "defaultValue") == 0) {
+        cq_value_free(*at->default_out);
+        *at->default_out = NULL;
+        int rc = cq__json_to_value(at->default_out, val, false, NULL, NULL, path, diag);
+        attr->default_value = *at->default_out;
+        return rc;
+    }
+    if (strcmp(key, "unique") != 0)
+        return cq__diag_fail(diag, path,
+                             "unknown key option (expected name, field, allowNull, type, "
+                             "defaultValue, onDelete, onUpdate, unique)");
+    if (!json_is_string(val))
+        return cq__sch_want_bool(&attr->unique, val, path, diag);
+    attr->unique = true;
+    return cq__sch_want_string(&attr->unique_name, val, path, diag);
+}
+
 static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_out,
                      cq_value **default_out, json_t *v, const char *path, cq__diag *diag)
 {
@@ -1296,42 +1339,9 @@ static int parse_key(const char **name_out, cq_attr *attr, const cq_attr **attr_
     if (!json_is_object(v))
         return cq__diag_fail(diag, path, "expected an attribute name or an object with \"name\"");
     memset(attr, 0, sizeof *attr);
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        const field *f = CQ__FIND_ROW(key_fields, key);
-        int rc = CQ_OK;
-        if (f) {
-            rc = read_field(attr, f, val, sub, diag);
-        } else if (strcmp(key, "type") == 0) {
-            const char *t = NULL;
-            rc = cq__sch_want_string(&t, val, sub, diag);
-            if (rc == CQ_OK)
-                rc = cq__sch_parse_type(attr, t, sub, diag);
-        } else if (strcmp(key, "defaultValue") == 0) {
-            cq_value_free(*default_out);
-            *default_out = NULL;
-            rc = cq__json_to_value(default_out, val, false, NULL, NULL, sub, diag);
-            attr->default_value = *default_out;
-        } else if (strcmp(key, "unique") == 0) {
-            if (json_is_string(val)) {
-                rc = cq__sch_want_string(&attr->unique_name, val, sub, diag);
-                attr->unique = true;
-            } else {
-                rc = cq__sch_want_bool(&attr->unique, val, sub, diag);
-            }
-        } else {
-            rc = cq__sch_unknown_key(path, key,
-                                     "key option (expected name, field, allowNull, type, "
-                                     "defaultValue, onDelete, onUpdate, unique)",
-                                     diag);
-        }
-        if (rc != CQ_OK)
-            return rc;
-    }
+    int rc = cq__json_each_member(v, path, key_option, &(struct key_at){ attr, default_out }, diag);
+    if (rc != CQ_OK)
+        return rc;
     *name_out = attr->name; /* may be NULL: the default name with these options */
     *attr_out = attr;
     return CQ_OK;
@@ -1343,6 +1353,21 @@ static const field through_fields[] = {
     F_BOO("paranoid", cq_assoc_opts, through_paranoid),
 };
 
+static int through_option(const char *key, json_t *val, const char *path, void *user_data,
+                          cq__diag *diag)
+{
+    cq__sch_assoc *a = user_data;
+    const field *f = CQ__FIND_ROW(through_fields, key);
+    if (f)
+        return read_field(&a->opts, f, val, path, diag);
+    if (strcmp(key, "scope") != 0)
+        return cq__diag_fail(diag, path,
+                             "unknown through option (expected model, unique, scope, paranoid)");
+    int rc = want_values(&a->through_scope, val, path, diag);
+    a->opts.through_scope = a->through_scope;
+    return rc;
+}
+
 /* through: a model name (existing, else a join table to create) or
  * {model, unique, scope, paranoid}. */
 static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag *diag)
@@ -1352,25 +1377,9 @@ static int parse_through(cq__sch_assoc *a, json_t *v, const char *path, cq__diag
         return cq__sch_want_string(&o->through, v, path, diag);
     if (!json_is_object(v))
         return cq__diag_fail(diag, path, "expected a model name or {\"model\": NAME, ...}");
-    const char *key;
-    json_t *val;
-    json_object_foreach(v, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        const field *f = CQ__FIND_ROW(through_fields, key);
-        int rc = CQ_OK;
-        if (f) {
-            rc = read_field(o, f, val, sub, diag);
-        } else if (strcmp(key, "scope") == 0) {
-            rc = want_values(&a->through_scope, val, sub, diag);
-            o->through_scope = a->through_scope;
-        } else
-            rc = cq__sch_unknown_key(
-                path, key, "through option (expected model, unique, scope, paranoid)", diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
+    int rc = cq__json_each_member(v, path, through_option, a, diag);
+    if (rc != CQ_OK)
+        return rc;
     if (!o->through)
         return cq__diag_fail(diag, path, "\"model\" is required");
     return CQ_OK;
@@ -1454,27 +1463,23 @@ static const struct assoc_option {
     { F_BOO("hooks", cq_assoc_opts, hooks), K_ALL, NULL },
 };
 
+static int assoc_option(const char *key, json_t *val, const char *path, void *user_data,
+                        cq__diag *diag)
+{
+    cq__sch_assoc *a = user_data;
+    const struct assoc_option *ao = CQ__FIND_ROW(assoc_options, key);
+    if (!ao)
+        return cq__diag_fail(diag, path, "unknown association option");
+    if (!(ao->kinds & (1u << a->kind)))
+        return cq__diag_fail(diag, path, "not an option of %s", a->kind_name);
+    return ao->read ? ao->read(a, val, path, diag) : read_field(&a->opts, &ao->f, val, path, diag);
+}
+
 static int parse_options(cq__sch_assoc *a, json_t *opts, const char *path, cq__diag *diag)
 {
     if (!json_is_object(opts))
         return cq__diag_fail(diag, path, "expected an object");
-    const char *key;
-    json_t *val;
-    json_object_foreach(opts, key, val)
-    {
-        char sub[CQ__PATH_MAX];
-        cq__path_key(sub, path, key);
-        const struct assoc_option *ao = CQ__FIND_ROW(assoc_options, key);
-        if (!ao)
-            return cq__sch_unknown_key(path, key, "association option", diag);
-        if (!(ao->kinds & (1u << a->kind)))
-            return cq__diag_fail(diag, sub, "not an option of %s", a->kind_name);
-        int rc =
-            ao->read ? ao->read(a, val, sub, diag) : read_field(&a->opts, &ao->f, val, sub, diag);
-        if (rc != CQ_OK)
-            return rc;
-    }
-    return CQ_OK;
+    return cq__json_each_member(opts, path, assoc_option, a, diag);
 }
 
 static int kind_of(cq__sch_assoc *a, const char *name, const char *path, cq__diag *diag)

@@ -45,6 +45,16 @@ void cq__diag_oom(cq__diag *d, const char *path);
 enum { CQ__PATH_MAX = 512 };
 void cq__path_key(char *out, const char *parent, const char *key);
 void cq__path_index(char *out, const char *parent, size_t index);
+/*
+ * Walks the members of the object `obj` in document order: `fn` gets each key, its value and
+ * the member's path (cq__path_key of `path` and the key). The walk stops at the first status
+ * other than CQ_OK and returns it; CQ_OK when every call returned CQ_OK (or `obj` has no
+ * members, or is not an object).
+ */
+typedef int (*cq__member_fn)(const char *key, json_t *val, const char *path, void *user_data,
+                             cq__diag *diag);
+int cq__json_each_member(json_t *obj, const char *path, cq__member_fn fn, void *user_data,
+                         cq__diag *diag);
 /* Writes `s` between double quotes with JSON escapes, truncated to fit `n` bytes. */
 void cq__quote(char *out, size_t n, const char *s);
 
