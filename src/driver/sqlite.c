@@ -310,6 +310,9 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     if (!st) /* only whitespace or a comment: nothing to run */
         return res ? (memset(res, 0, sizeof *res), CQ_OK) : CQ_OK;
     int code = CQ_OK;
+    /* a kept statement holds its last call's values: those this call does not bind are NULL */
+    if (cached && (int)n_params < sqlite3_bind_parameter_count(st))
+        sqlite3_clear_bindings(st);
     for (size_t i = 0; i < n_params; i++) {
         rc = bind_value(st, (int)i + 1, params[i]);
         if (rc != SQLITE_OK) {
@@ -360,7 +363,6 @@ done:
         res->src = NULL; /* the view was of this call's statement */
     if (cached) {
         sqlite3_reset(st); /* ends its read of the database; the statement stays prepared */
-        sqlite3_clear_bindings(st);
     } else {
         sqlite3_finalize(st);
     }

@@ -38,6 +38,20 @@ static cq_value *own_values(const cq_model *m, const cq_value *v)
     return o;
 }
 
+/* The row's own values without a copy when `v` holds no association data (the usual leaf
+ * row): `v` itself; otherwise own_values(v) in *copy (the caller frees it). NULL: out of
+ * memory. */
+static const cq_value *own_view(cq_value **copy, const cq_model *m, const cq_value *v)
+{
+    *copy = NULL;
+    bool plain = cq_value_type_of(v) == CQ_VALUE_OBJECT;
+    for (size_t i = 0; plain && i < cq_value_size(v); i++) {
+        const char *k = cq_value_object_key(v, i);
+        plain = cq__model_attr_index(m, k) >= 0 || !is_assoc_key(m, k);
+    }
+    return plain ? v : (*copy = own_values(m, v));
+}
+
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
@@ -173,12 +187,13 @@ static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
     if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object", m->name);
     int rc = resolve_includes(m, include, &p->assocs, &p->elems, &p->ninc);
-    cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
+    cq_value *copy = NULL;
+    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
     if (rc == CQ_OK && !own)
         rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = cq_model_build(&p->inst, m, own);
-    cq_value_free(own);
+    cq_value_free(copy);
     return rc;
 }
 
@@ -678,13 +693,14 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         skips[nskip++] = a->fk;
         rc = prevalidate(a->target, data, elems[i]->include, NULL, record);
     }
-    cq_value *own = rc == CQ_OK ? own_values(m, values) : NULL;
+    cq_value *copy = NULL;
+    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
     if (rc == CQ_OK && !own)
         rc = cq__db_oom(db);
     cq_instance *inst = NULL;
     if (rc == CQ_OK)
         rc = cq_model_build(&inst, m, own);
-    cq_value_free(own);
+    cq_value_free(copy);
     if (rc == CQ_OK)
         rc = cq__validation_check(inst, true, NULL, skips, record);
     for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
@@ -744,11 +760,12 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
         return trc;
     if (!opts || !opts->include) {
         /* association data without an include is ignored, as in Sequelize */
-        cq_value *own = values ? own_values(m, values) : NULL;
+        cq_value *copy = NULL;
+        const cq_value *own = values ? own_view(&copy, m, values) : NULL;
         if (values && !own && cq_value_type_of(values) == CQ_VALUE_OBJECT)
             return cq__db_oom(m->db);
         int rc = cq__model_create_plain(out, m, own ? own : values, opts);
-        cq_value_free(own);
+        cq_value_free(copy);
         return rc;
     }
     cq_include *expanded = NULL; /* `all` elements expanded, as Model.build does */
