@@ -181,6 +181,9 @@ static void sqlite_close(cq__conn *c)
     cq__free(c);
 }
 
+/* Texts and blobs are bound in place (SQLITE_STATIC): the parameters outlive the call that
+ * steps the statement, and every later call binds its own before stepping again (clearing the
+ * rest, see sqlite_run), so no pointer kept by SQLite is read after its value is gone. */
 static int bind_value(sqlite3_stmt *st, int i, const cq_value *v)
 {
     switch (cq_value_type_of(v)) {
@@ -193,11 +196,11 @@ static int bind_value(sqlite3_stmt *st, int i, const cq_value *v)
     case CQ_VALUE_DOUBLE:
         return sqlite3_bind_double(st, i, cq_value_as_double(v));
     case CQ_VALUE_TEXT:
-        return sqlite3_bind_text(st, i, cq_value_as_text(v), -1, SQLITE_TRANSIENT);
+        return sqlite3_bind_text(st, i, cq_value_as_text(v), -1, SQLITE_STATIC);
     case CQ_VALUE_BLOB: {
         size_t len;
         const void *p = cq_value_as_blob(v, &len);
-        return sqlite3_bind_blob64(st, i, p, len, SQLITE_TRANSIENT);
+        return sqlite3_bind_blob64(st, i, p, len, SQLITE_STATIC);
     }
     default: {
         /* arrays/objects are stored as JSON text */
