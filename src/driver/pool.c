@@ -162,13 +162,27 @@ int cq__pool_init(cq__session *s, bool lazy, cq_error *err)
 }
 
 /* The calling thread's busy connection on `s`, or NULL. Under the lock. */
-static cq__pconn *held_by_me(cq__session *s)
+static cq__pconn *held_by_me(cq__session *s, uint64_t me)
 {
-    uint64_t me = cq__thread_id();
     for (cq__pconn *c = s->busy; c; c = c->next)
         if (c->holders > 0 && c->owner == me)
             return c;
     return NULL;
+}
+
+/* An idle connection for thread `me` (s->idle not empty): the one it used last when it is
+ * idle, so that a thread keeps working on the same connection (its statements prepared, its
+ * memory in the same core's cache) instead of threads trading connections on every call. */
+static cq__pconn *take_idle(cq__session *s, uint64_t me)
+{
+    cq__pconn **p = &s->idle;
+    while (*p && (*p)->owner != me)
+        p = &(*p)->next;
+    if (!*p)
+        p = &s->idle;
+    cq__pconn *c = *p;
+    *p = c->next;
+    return c;
 }
 
 int cq__pool_acquire(cq__session *s, cq__pconn **out)
@@ -177,10 +191,10 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
     /* read first: a store on every statement would bounce the line between threads */
     if (!atomic_load_explicit(&s->frozen, memory_order_relaxed))
         atomic_store(&s->frozen, true);
-    uint64_t now = cq__monotonic_ns();
+    uint64_t now = cq__monotonic_ns(), me = cq__thread_id();
     struct timespec deadline = { 0 };
     pthread_mutex_lock(&s->mu);
-    cq__pconn *c = held_by_me(s);
+    cq__pconn *c = held_by_me(s, me);
     if (c) {
         c->holders++;
         pthread_mutex_unlock(&s->mu);
@@ -195,8 +209,7 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
             break;
         }
         if (s->idle) {
-            c = s->idle;
-            s->idle = c->next;
+            c = take_idle(s, me);
             break;
         }
         if (s->size + s->connecting < s->cfg.max) {
@@ -238,7 +251,7 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
         }
     }
     if (rc == CQ_OK) {
-        c->owner = cq__thread_id();
+        c->owner = me;
         c->holders = 1;
         c->next = s->busy;
         s->busy = c;
@@ -267,7 +280,8 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
         c->next = s->idle;
         s->idle = c;
         drop = take_expired(s, now);
-        pthread_cond_broadcast(&s->cv);
+        if (s->waiting || s->closing) /* a call waiting for a connection, or cq_db_close */
+            pthread_cond_broadcast(&s->cv);
     }
     pthread_mutex_unlock(&s->mu);
     close_list(s, drop);
