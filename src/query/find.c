@@ -1202,17 +1202,15 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
                       size_t n, bool use_master)
 {
     *out = NULL;
-    cq_find_opts none = { 0 };
-    bool *sel = cq__calloc(m->nattrs ? m->nattrs : 1, sizeof *sel);
-    cq_rows *rows = sel ? cq__calloc(1, sizeof *rows) : NULL;
-    int rc = rows ? select_attrs(sel, m, &none) : cq__db_oom(m->db);
+    cq_rows *rows = cq__calloc(1, sizeof *rows);
+    int rc = rows ? CQ_OK : cq__db_oom(m->db);
     cq__read_scope rs; /* a read: on a read server when the db has some */
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, use_master, NULL)) == CQ_OK) {
-        materializer mz = { rows, m, sel, NULL, NULL, NULL, NULL };
+        /* no selection (NULL): such a text reads every attribute, as a find without options */
+        materializer mz = { rows, m, NULL, NULL, NULL, NULL, NULL };
         rc = cq__db_exec_select(m->db, text, params, n, NULL, materialize_row, &mz);
         cq__db_read_end(&rs);
     }
-    cq__free(sel);
     if (rc != CQ_OK) {
         cq_rows_free(rows);
         return rc;
