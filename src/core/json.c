@@ -113,13 +113,13 @@ static json_t *value_to_jansson(const cq_value *v)
     }
     case CQ_VALUE_ARRAY: {
         json_t *a = json_array();
-        for (size_t i = 0; a && i < v->u.a.n; i++)
+        for (size_t i = 0; a && i < v->n; i++)
             json_array_append_new(a, value_to_jansson(v->u.a.items[i]));
         return a;
     }
     case CQ_VALUE_OBJECT: {
         json_t *o = json_object();
-        for (size_t i = 0; o && i < v->u.a.n; i++)
+        for (size_t i = 0; o && i < v->n; i++)
             json_object_set_new(o, v->u.a.keys[i], value_to_jansson(v->u.a.items[i]));
         return o;
     }

@@ -213,12 +213,12 @@ void cq_value_free(cq_value *v)
             cq__free(v->u.s.data);
         break;
     case CQ_VALUE_ARRAY:
-        for (size_t i = 0; i < v->u.a.n; i++)
+        for (size_t i = 0; i < v->n; i++)
             cq_value_free(v->u.a.items[i]);
         cq__free(v->u.a.items);
         break;
     case CQ_VALUE_OBJECT:
-        for (size_t i = 0; i < v->u.a.n; i++) {
+        for (size_t i = 0; i < v->n; i++) {
             cq__free(v->u.a.keys[i]);
             cq_value_free(v->u.a.items[i]);
         }
@@ -250,7 +250,7 @@ cq_value *cq_value_copy(const cq_value *v)
         return cq_value_blob(v->u.s.data, v->u.s.len);
     case CQ_VALUE_ARRAY: {
         cq_value *c = cq_value_array();
-        for (size_t i = 0; c && i < v->u.a.n; i++)
+        for (size_t i = 0; c && i < v->n; i++)
             if (cq_value_array_append(c, cq_value_copy(v->u.a.items[i])) != 0) {
                 cq_value_free(c);
                 return NULL;
@@ -259,7 +259,7 @@ cq_value *cq_value_copy(const cq_value *v)
     }
     case CQ_VALUE_OBJECT: {
         cq_value *c = cq_value_object();
-        for (size_t i = 0; c && i < v->u.a.n; i++)
+        for (size_t i = 0; c && i < v->n; i++)
             if (cq_value_object_set(c, v->u.a.keys[i], cq_value_copy(v->u.a.items[i])) != 0) {
                 cq_value_free(c);
                 return NULL;
@@ -344,12 +344,12 @@ const void *cq_value_as_blob(const cq_value *v, size_t *len_out)
 
 size_t cq_value_size(const cq_value *v)
 {
-    return v && (v->type == CQ_VALUE_ARRAY || v->type == CQ_VALUE_OBJECT) ? v->u.a.n : 0;
+    return v && (v->type == CQ_VALUE_ARRAY || v->type == CQ_VALUE_OBJECT) ? v->n : 0;
 }
 
 cq_value *cq_value_array_get(const cq_value *v, size_t i)
 {
-    return v && v->type == CQ_VALUE_ARRAY && i < v->u.a.n ? v->u.a.items[i] : NULL;
+    return v && v->type == CQ_VALUE_ARRAY && i < v->n ? v->u.a.items[i] : NULL;
 }
 
 int cq_value_array_append(cq_value *array, cq_value *item)
@@ -362,18 +362,18 @@ int cq_value_array_append(cq_value *array, cq_value *item)
         cq_value_free(item);
         return CQ_EINVALID;
     }
-    if (cq__grow((void **)&array->u.a.items, &array->u.a.cap, array->u.a.n + 1,
-                 sizeof(cq_value *)) != 0) {
+    if (array->n == UINT32_MAX || cq__grow((void **)&array->u.a.items, &array->u.a.cap,
+                                           (size_t)array->n + 1, sizeof(cq_value *)) != 0) {
         cq_value_free(item);
         return CQ_ENOMEM;
     }
-    array->u.a.items[array->u.a.n++] = item;
+    array->u.a.items[array->n++] = item;
     return CQ_OK;
 }
 
 static long object_find(const cq_value *v, const char *key)
 {
-    for (size_t i = 0; i < v->u.a.n; i++)
+    for (size_t i = 0; i < v->n; i++)
         if (strcmp(v->u.a.keys[i], key) == 0)
             return (long)i;
     return -1;
@@ -389,12 +389,12 @@ cq_value *cq_value_object_get(const cq_value *v, const char *key)
 
 const char *cq_value_object_key(const cq_value *v, size_t i)
 {
-    return v && v->type == CQ_VALUE_OBJECT && i < v->u.a.n ? v->u.a.keys[i] : NULL;
+    return v && v->type == CQ_VALUE_OBJECT && i < v->n ? v->u.a.keys[i] : NULL;
 }
 
 cq_value *cq_value_object_value(const cq_value *v, size_t i)
 {
-    return v && v->type == CQ_VALUE_OBJECT && i < v->u.a.n ? v->u.a.items[i] : NULL;
+    return v && v->type == CQ_VALUE_OBJECT && i < v->n ? v->u.a.items[i] : NULL;
 }
 
 int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
@@ -414,8 +414,8 @@ int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
         return CQ_OK;
     }
     size_t old_cap = object->u.a.cap;
-    if (cq__grow((void **)&object->u.a.items, &object->u.a.cap, object->u.a.n + 1,
-                 sizeof(cq_value *)) != 0) {
+    if (object->n == UINT32_MAX || cq__grow((void **)&object->u.a.items, &object->u.a.cap,
+                                            (size_t)object->n + 1, sizeof(cq_value *)) != 0) {
         cq_value_free(item);
         return CQ_ENOMEM;
     }
@@ -434,8 +434,8 @@ int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
         cq_value_free(item);
         return CQ_ENOMEM;
     }
-    object->u.a.keys[object->u.a.n] = k;
-    object->u.a.items[object->u.a.n++] = item;
+    object->u.a.keys[object->n] = k;
+    object->u.a.items[object->n++] = item;
     return CQ_OK;
 }
 
@@ -448,10 +448,10 @@ void cq_value_object_remove(cq_value *object, const char *key)
         return;
     cq__free(object->u.a.keys[i]);
     cq_value_free(object->u.a.items[i]);
-    size_t rest = object->u.a.n - (size_t)i - 1;
+    size_t rest = object->n - (size_t)i - 1;
     memmove(&object->u.a.keys[i], &object->u.a.keys[i + 1], rest * sizeof(char *));
     memmove(&object->u.a.items[i], &object->u.a.items[i + 1], rest * sizeof(cq_value *));
-    object->u.a.n--;
+    object->n--;
 }
 
 bool cq_value_is_equal(const cq_value *a, const cq_value *b)
@@ -474,16 +474,16 @@ bool cq_value_is_equal(const cq_value *a, const cq_value *b)
     case CQ_VALUE_BLOB:
         return a->u.s.len == b->u.s.len && memcmp(a->u.s.data, b->u.s.data, a->u.s.len) == 0;
     case CQ_VALUE_ARRAY:
-        if (a->u.a.n != b->u.a.n)
+        if (a->n != b->n)
             return false;
-        for (size_t i = 0; i < a->u.a.n; i++)
+        for (size_t i = 0; i < a->n; i++)
             if (!cq_value_is_equal(a->u.a.items[i], b->u.a.items[i]))
                 return false;
         return true;
     case CQ_VALUE_OBJECT:
-        if (a->u.a.n != b->u.a.n)
+        if (a->n != b->n)
             return false;
-        for (size_t i = 0; i < a->u.a.n; i++) {
+        for (size_t i = 0; i < a->n; i++) {
             cq_value *o = cq_value_object_get(b, a->u.a.keys[i]);
             if (!o || !cq_value_is_equal(a->u.a.items[i], o))
                 return false;

@@ -16,7 +16,7 @@ int cq__value_array_sort(cq_value *arr, cq__js_cmp cmp, void *ctx)
 {
     if (!arr || arr->type != CQ_VALUE_ARRAY)
         return CQ_EINVALID;
-    return cq__js_sort((void **)arr->u.a.items, arr->u.a.n, cmp, ctx);
+    return cq__js_sort((void **)arr->u.a.items, arr->n, cmp, ctx);
 }
 
 typedef struct keyed {
@@ -39,7 +39,7 @@ int cq__value_array_sort_keyed(cq_value *arr, void **keys, cq__js_cmp cmp, void 
 {
     if (!arr || arr->type != CQ_VALUE_ARRAY)
         return CQ_EINVALID;
-    size_t n = arr->u.a.n;
+    size_t n = arr->n;
     if (n < 2)
         return CQ_OK;
     keyed *pairs = cq__malloc(n * sizeof *pairs);
@@ -62,12 +62,11 @@ int cq__value_array_sort_keyed(cq_value *arr, void **keys, cq__js_cmp cmp, void 
 
 void cq__value_array_remove(cq_value *arr, size_t i)
 {
-    if (!arr || arr->type != CQ_VALUE_ARRAY || i >= arr->u.a.n)
+    if (!arr || arr->type != CQ_VALUE_ARRAY || i >= arr->n)
         return;
     cq_value_free(arr->u.a.items[i]);
-    memmove(&arr->u.a.items[i], &arr->u.a.items[i + 1],
-            (arr->u.a.n - i - 1) * sizeof *arr->u.a.items);
-    arr->u.a.n--;
+    memmove(&arr->u.a.items[i], &arr->u.a.items[i + 1], (arr->n - i - 1) * sizeof *arr->u.a.items);
+    arr->n--;
 }
 
 /* Objects are small, so an insertion sort (stable) keeps keys and values in step simply. */
@@ -75,7 +74,7 @@ void cq__value_object_sort_keys(cq_value *obj, int (*cmp)(const char *a, const c
 {
     if (!obj || obj->type != CQ_VALUE_OBJECT)
         return;
-    for (size_t i = 1; i < obj->u.a.n; i++) {
+    for (size_t i = 1; i < obj->n; i++) {
         char *k = obj->u.a.keys[i];
         cq_value *item = obj->u.a.items[i];
         size_t j = i;

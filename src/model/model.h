@@ -149,12 +149,12 @@ struct cq_instance {
                           hold) in the same block, where values[i] may point; NULL otherwise.
                           Such a value is never passed to cq_value_free (cq__instance_drop). */
     bool is_new;
+    bool hide_nonpk;        /* toJSON hides attributes not requested (attributes option) */
     cq_instance *through;   /* BTM join row loaded with this target, owned */
     char *through_key;      /* property key of the join row (the join model's name) */
     cq_value *through_data; /* join data attached before add/set, owned */
     cq__included *inc;
     size_t ninc, inc_cap;
-    bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
     bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
     cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
     bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
