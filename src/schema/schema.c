@@ -984,11 +984,6 @@ int cq__sch_want_action(cq_ref_action *out, json_t *v, const char *path, cq__dia
     return want_action(out, v, path, diag);
 }
 
-int cq__sch_unknown_key(const char *path, const char *key, const char *what, cq__diag *diag)
-{
-    return unknown_key(path, key, what, diag);
-}
-
 /* ---- schema ---------------------------------------------------------------------------- */
 
 void cq__schema_free(cq__schema *s)
@@ -1535,8 +1530,8 @@ int cq__sch_assoc_parse(cq__sch_assoc *a, json_t *entry, const char *path, const
             return cq__diag_fail(diag, path, "an association has one type, got \"%s\" and \"%s\"",
                                  kind_key, key);
         } else {
-            return cq__sch_unknown_key(
-                path, key, "association key (expected source, type, target, options)", diag);
+            return unknown_key(path, key,
+                               "association key (expected source, type, target, options)", diag);
         }
     }
     char sub[CQ__PATH_MAX];

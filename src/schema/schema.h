@@ -178,7 +178,6 @@ int cq__sch_want_bool(bool *out, json_t *v, const char *path, cq__diag *diag);
 int cq__sch_want_flag(cq_flag *out, json_t *v, const char *path, cq__diag *diag);
 int cq__sch_want_string(const char **out, json_t *v, const char *path, cq__diag *diag);
 int cq__sch_want_action(cq_ref_action *out, json_t *v, const char *path, cq__diag *diag);
-int cq__sch_unknown_key(const char *path, const char *key, const char *what, cq__diag *diag);
 
 /*
  * Parses one association entry (docs/schema.md, "Associations"):
