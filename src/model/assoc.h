@@ -24,6 +24,7 @@ struct cq_assoc {
     cq_value *through_scope; /* join-row values, owned */
     bool constraints;
     bool hooks;              /* `hooks: true`: associate hooks ran; CASCADE destroys one by one */
+    _Atomic bool keys_ok;    /* cq__assoc_check_keys passed on the frozen schema: it stays so */
     char *_Atomic count_sql; /* countX's statement with no options, rendered once, or NULL */
     char *_Atomic get_sql;   /* getX's statement with no options, rendered once, or NULL */
     /* BTM add/set: the SELECT of the source's join rows, rendered once: [0] all of them,
