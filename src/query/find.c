@@ -1154,7 +1154,8 @@ bool cq__find_plain_ok(cq_model *m, bool find_hooks)
 {
     if (!cq_db_is_frozen(m->db))
         return false;
-    if (find_hooks &&
+    /* no hook at all (the common case) is seen without a look at each find event */
+    if (find_hooks && (m->hooks || m->db->hooks) &&
         (cq__hooks_any(m, CQ__H_BEFORE_FIND) || cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
          cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND)))
         return false;
