@@ -435,9 +435,17 @@ static int plain_call(const char **text, const cq_value **bind, cq_value **own, 
     *bind = NULL;
     *own = NULL;
     cq_model *t = a->target;
-    const cq_value *key = source_value(src, a);
+    const cq_value *key = NULL;
+    long fi = -1;
+    if (a->type == CQ_HAS_MANY && atomic_load_explicit(&a->keys_ok, memory_order_acquire)) {
+        /* check_source checked the keys, on the frozen schema: their places are known */
+        key = src->values[atomic_load_explicit(&a->source_key_index, memory_order_relaxed)];
+        fi = atomic_load_explicit(&a->fk_index, memory_order_relaxed);
+    } else {
+        key = source_value(src, a);
+        fi = cq__model_attr_index(t, a->fk);
+    }
     cq_value_type kt = cq_value_type_of(key);
-    long fi = cq__model_attr_index(t, a->fk);
     if (a->type != CQ_HAS_MANY || a->scope || fi < 0 ||
         (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_model_primary_key(t))
         return CQ_OK;
