@@ -341,7 +341,10 @@ static int run_routed(cq_db *db, bool select, const cq__sql *sql, cq__result *re
                       counted_rows *rows)
 {
     cq__read_scope *rs = select ? read_route(db) : NULL;
-    cq_error keep = cq__err_save();
+    /* the record a failover restores: only a read on a read server can fail over */
+    cq_error keep;
+    if (rs && rs->rep)
+        keep = cq__err_save();
     for (;;) {
         cq__session *s = rs && rs->rep ? &rs->rep->s : &db->s;
         int rc = rows ? cq__session_exec_rows(s, sql->text, sql->params, sql->n, count_row, rows)

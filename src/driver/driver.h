@@ -130,6 +130,7 @@ typedef struct cq__prep_entry {
 typedef struct cq__prep_cache {
     cq__prep_entry e[CQ__PREP_CACHE];
     uint64_t clock;
+    unsigned char recent[2]; /* the slots of the last two hits, compared first */
 } cq__prep_cache;
 
 /* The handle kept for `sql`, now the most recently used; NULL when none. */

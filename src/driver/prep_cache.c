@@ -46,18 +46,34 @@ bool cq__prep_is_ddl(const char *sql)
            starts_with_word(sql, "ALTER") || starts_with_word(sql, "TRUNCATE");
 }
 
+/* Marks slot i as just used. */
+static void *hit(cq__prep_cache *c, size_t i)
+{
+    c->e[i].used = ++c->clock;
+    if (c->recent[0] != i) {
+        c->recent[1] = c->recent[0];
+        c->recent[0] = (unsigned char)i;
+    }
+    return c->e[i].handle;
+}
+
 void *cq__prep_get(cq__prep_cache *c, const char *sql)
 {
     size_t len = strlen(sql);
     if (len > CQ__PREP_MAX_SQL)
         return NULL;
+    /* a program repeats a call, or alternates two (a getter and a count in a loop): the last
+     * two hits are compared before the text is hashed */
+    for (size_t k = 0; k < 2; k++) {
+        const cq__prep_entry *e = &c->e[c->recent[k]];
+        if (e->handle && e->len == len && memcmp(e->sql, sql, len) == 0)
+            return hit(c, c->recent[k]);
+    }
     uint64_t h = text_hash(sql, len);
     for (size_t i = 0; i < CQ__PREP_CACHE; i++) {
-        cq__prep_entry *e = &c->e[i];
-        if (e->handle && e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0) {
-            e->used = ++c->clock;
-            return e->handle;
-        }
+        const cq__prep_entry *e = &c->e[i];
+        if (e->handle && e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0)
+            return hit(c, i);
     }
     return NULL;
 }

@@ -391,10 +391,16 @@ static bool lost_during(cq__session *s, cq__pconn *c, int rc)
     return true;
 }
 
+/* Whether statements are logged: only then is a statement timed (see log_statement). */
+static bool logs_sql(const cq__session *s)
+{
+    return s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_SQL));
+}
+
 static void log_statement(cq__session *s, const char *sql, const cq_value *const *params,
                           size_t n_params, uint64_t t0, uint64_t txn_id)
 {
-    if (s->log.fn && (s->log.mask == 0 || (s->log.mask & CQ_LOG_SQL))) {
+    if (logs_sql(s)) {
         cq_log_event ev = { .kind = CQ_LOG_SQL,
                             .sql = sql,
                             .params = params,
@@ -408,7 +414,7 @@ static void log_statement(cq__session *s, const char *sql, const cq_value *const
 int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
                         const cq_value *const *params, size_t n_params, cq__result *res)
 {
-    uint64_t t0 = cq__monotonic_ns();
+    uint64_t t0 = logs_sql(s) ? cq__monotonic_ns() : 0;
     cq_error *e = cq__last_error();
     int rc = check_params(params, n_params);
     if (rc == CQ_OK)
@@ -477,7 +483,7 @@ int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const
     int rc = cq__pool_acquire(s, &c);
     if (rc != CQ_OK)
         return rc;
-    uint64_t t0 = cq__monotonic_ns();
+    uint64_t t0 = logs_sql(s) ? cq__monotonic_ns() : 0;
     counted cnt = { .row = row, .ctx = ctx };
     rc = check_params(params, n_params);
     if (rc == CQ_OK)

@@ -326,9 +326,13 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
     if (res && (code = result_columns(res, st, row != NULL, err)) != CQ_OK)
         goto done;
     cq__row_src src = { st, row_view };
+    cq_value *few[16]; /* the cells of a row handed over, when it has at most 16 columns */
     if (row && res->ncols) {
         /* rows handed over are read in place: cells stay NULL until the callee takes one */
-        if (!(res->cells = cq__calloc(res->ncols, sizeof *res->cells))) {
+        if (res->ncols <= sizeof few / sizeof *few) {
+            memset(few, 0, sizeof few);
+            res->cells = few;
+        } else if (!(res->cells = cq__calloc(res->ncols, sizeof *res->cells))) {
             code = cq__err_oom(err);
             goto done;
         }
@@ -364,6 +368,10 @@ static int sqlite_run(cq__conn *c, const char *sql, const cq_value *const *param
 done:
     if (res)
         res->src = NULL; /* the view was of this call's statement */
+    if (res && res->cells == few) {
+        res->cells = NULL; /* every cell was freed or taken after its row */
+        res->cap = 0;
+    }
     if (cached) {
         sqlite3_reset(st); /* ends its read of the database; the statement stays prepared */
     } else {

@@ -31,6 +31,10 @@ struct cq_assoc {
     char *_Atomic links_sql[CQ__KEPT_LINKS];
     /* BTM hasX with k target keys and no options: its SELECT, rendered once, in [k] */
     char *_Atomic has_sql[CQ__KEPT_LINKS];
+    /* cq__assoc_check_keys passed on the frozen schema, where it stays so; then, for a hasOne or
+     * hasMany, the places of source_key on source and of fk on target */
+    _Atomic bool keys_ok;
+    _Atomic long source_key_index, fk_index;
 };
 
 void cq__assoc_free(struct cq_assoc *a);

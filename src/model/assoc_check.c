@@ -1,4 +1,6 @@
 /* Checking that an association's keys still name attributes of their models. */
+#include <stdatomic.h>
+
 #include "model/assoc.h"
 
 /* One key: `attr` must be an attribute of `m`; `role` names it in the message. */
@@ -20,6 +22,10 @@ static int check_key(const cq_assoc *a, const char *what, cq_model *m, const cha
 
 int cq__assoc_check_keys(const cq_assoc *a, const char *what)
 {
+    /* a frozen schema changes no attribute and no association: a check passed then holds */
+    if (atomic_load_explicit(&a->keys_ok, memory_order_acquire))
+        return CQ_OK;
+    bool frozen = cq_db_is_frozen(a->source->db);
     int rc = CQ_OK;
     switch (a->type) {
     case CQ_BELONGS_TO:
@@ -40,6 +46,17 @@ int cq__assoc_check_keys(const cq_assoc *a, const char *what)
         rc = check_key(a, what, a->source, a->source_key, "source key");
         if (rc == CQ_OK)
             rc = check_key(a, what, a->target, a->fk, "foreign key");
+        if (rc == CQ_OK && frozen) {
+            /* the same values from every thread that gets here; published by keys_ok */
+            cq_assoc *w = (cq_assoc *)a;
+            atomic_store_explicit(&w->source_key_index,
+                                  cq__model_attr_index(a->source, a->source_key),
+                                  memory_order_relaxed);
+            atomic_store_explicit(&w->fk_index, cq__model_attr_index(a->target, a->fk),
+                                  memory_order_relaxed);
+        }
     }
+    if (rc == CQ_OK && frozen)
+        atomic_store_explicit(&((cq_assoc *)a)->keys_ok, true, memory_order_release);
     return rc;
 }

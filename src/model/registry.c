@@ -27,7 +27,11 @@ int cq__db_oom(cq_db *db)
 
 void cq__db_clear(cq_db *db)
 {
-    memset(cq__last_error(), 0, sizeof(cq_error));
+    /* every call begins here, and most follow one that succeeded: a record already clear
+     * (no code, no text, no driver detail) is not written again */
+    cq_error *e = cq__last_error();
+    if (e->code != CQ_OK || e->message[0] || e->sqlstate[0] || e->driver_code)
+        memset(e, 0, sizeof *e);
     cq__validation_clear(db);
 }
 

@@ -425,17 +425,27 @@ static const char *plain_sql(cq_assoc *a, const cq_instance *src, bool count)
 /* getX or countX with no options on a hasMany without association scope, whose target has no
  * default scope (and, for getX, no find hooks), the source key an integer or a text: the
  * statement's text is rendered once, each call binds the key (as the where builder does) and
- * reads the rows or the count. *param = NULL leaves the call to the general path; otherwise
- * *param is the bound key (the caller's) and *text the statement. */
-static int plain_call(const char **text, cq_value **param, cq_instance *src, const cq_assoc *a,
-                      bool count)
+ * reads the rows or the count. *text = NULL leaves the call to the general path; otherwise
+ * *text is the statement, *bind the key to bind and *own what the caller frees (NULL when the
+ * key is bound as it is). */
+static int plain_call(const char **text, const cq_value **bind, cq_value **own, cq_instance *src,
+                      const cq_assoc *a, bool count)
 {
     *text = NULL;
-    *param = NULL;
+    *bind = NULL;
+    *own = NULL;
     cq_model *t = a->target;
-    const cq_value *key = source_value(src, a);
+    const cq_value *key = NULL;
+    long fi = -1;
+    if (a->type == CQ_HAS_MANY && atomic_load_explicit(&a->keys_ok, memory_order_acquire)) {
+        /* check_source checked the keys, on the frozen schema: their places are known */
+        key = src->values[atomic_load_explicit(&a->source_key_index, memory_order_relaxed)];
+        fi = atomic_load_explicit(&a->fk_index, memory_order_relaxed);
+    } else {
+        key = source_value(src, a);
+        fi = cq__model_attr_index(t, a->fk);
+    }
     cq_value_type kt = cq_value_type_of(key);
-    long fi = cq__model_attr_index(t, a->fk);
     if (a->type != CQ_HAS_MANY || a->scope || fi < 0 ||
         (kt != CQ_VALUE_INT && kt != CQ_VALUE_TEXT) || !cq_model_primary_key(t))
         return CQ_OK;
@@ -443,44 +453,68 @@ static int plain_call(const char **text, cq_value **param, cq_instance *src, con
         return CQ_OK;
     if (!(*text = plain_sql((cq_assoc *)a, src, count)))
         return CQ_OK;
-    int rc = cq__key_param(param, t, &t->attrs[fi], key);
+    int rc = cq__key_bind(bind, own, t, &t->attrs[fi], key);
     if (rc != CQ_OK)
         *text = NULL;
     return rc;
 }
 
+/* The count's one row (a cq__row_fn): its first cell read in place; the value is set only
+ * for the single row such a statement returns. */
+typedef struct count_cell {
+    int64_t *out;
+    size_t rows;
+} count_cell;
+
+static int read_count(void *ctx, cq__result *one)
+{
+    count_cell *c = ctx;
+    if (++c->rows > 1)
+        return CQ_OK;
+    cq__cell cell;
+    cq__row_view(one, 0, &cell);
+    cq_value *v = cell.type == CQ_VALUE_INT ? NULL : cq__value_from_cell(&cell);
+    if (cell.type != CQ_VALUE_INT && !v)
+        return cq__db_oom(NULL);
+    *c->out = v ? cq_value_as_int(v) : cell.i;
+    cq_value_free(v);
+    return CQ_OK;
+}
+
 static int count_plain(int64_t *out, cq_instance *src, const cq_assoc *a, bool *done)
 {
     const char *text = NULL;
-    cq_value *param = NULL;
-    int rc = plain_call(&text, &param, src, a, true);
+    const cq_value *bind = NULL;
+    cq_value *own = NULL;
+    int rc = plain_call(&text, &bind, &own, src, a, true);
     *done = rc != CQ_OK || text;
     if (!text)
         return rc;
     cq_model *t = a->target;
     cq__read_scope rs;
     if ((rc = cq__db_read_begin(&rs, t->db, false, NULL)) == CQ_OK) {
-        cq__result res = { 0 };
-        const cq_value *params[1] = { param };
-        rc = cq__db_exec_select(t->db, text, params, 1, &res, NULL, NULL);
-        if (rc == CQ_OK && res.nrows == 1)
-            *out = cq_value_as_int(res.cells[0]);
-        cq__result_free(&res);
+        int64_t n = 0;
+        count_cell c = { &n, 0 };
+        const cq_value *params[1] = { bind };
+        rc = cq__db_exec_select(t->db, text, params, 1, NULL, read_count, &c);
+        if (rc == CQ_OK && c.rows == 1)
+            *out = n;
         cq__db_read_end(&rs);
     }
-    cq_value_free(param);
+    cq_value_free(own);
     return rc;
 }
 
 static int get_plain(cq_rows **out, cq_instance *src, const cq_assoc *a, bool *done)
 {
     const char *text = NULL;
-    cq_value *param = NULL;
-    int rc = plain_call(&text, &param, src, a, false);
+    const cq_value *bind = NULL;
+    cq_value *own = NULL;
+    int rc = plain_call(&text, &bind, &own, src, a, false);
     *done = rc != CQ_OK || text;
     if (text)
-        rc = cq__find_rendered(out, a->target, text, (const cq_value *const[]){ param }, 1, false);
-    cq_value_free(param);
+        rc = cq__find_rendered(out, a->target, text, (const cq_value *const[]){ bind }, 1, false);
+    cq_value_free(own);
     return rc;
 }
 

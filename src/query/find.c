@@ -1154,7 +1154,8 @@ bool cq__find_plain_ok(cq_model *m, bool find_hooks)
 {
     if (!cq_db_is_frozen(m->db))
         return false;
-    if (find_hooks &&
+    /* no hook at all (the common case) is seen without a look at each find event */
+    if (find_hooks && (m->hooks || m->db->hooks) &&
         (cq__hooks_any(m, CQ__H_BEFORE_FIND) || cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_EXPAND) ||
          cq__hooks_any(m, CQ__H_BEFORE_FIND_AFTER_OPTIONS) || cq__hooks_any(m, CQ__H_AFTER_FIND)))
         return false;
@@ -1165,6 +1166,35 @@ bool cq__find_plain_ok(cq_model *m, bool find_hooks)
     if (rc != CQ_OK)
         cq__db_clear(m->db);
     return ok;
+}
+
+/* Whether cq__key_param would give back a value equal to `key`: an integer for an integer
+ * attribute, or text without a NUL byte for a string attribute (coercion keeps them as they
+ * are and their stored form is the value itself). */
+static bool key_as_is(const cq__attr *a, const cq_value *key)
+{
+    switch (cq_value_type_of(key)) {
+    case CQ_VALUE_INT:
+        return a->type == CQ_INTEGER || a->type == CQ_BIGINT || a->type == CQ_SMALLINT;
+    case CQ_VALUE_TEXT:
+        return (a->type == CQ_STRING || a->type == CQ_CHAR || a->type == CQ_TEXT) &&
+               !cq__value_text_has_nul(key);
+    default:
+        return false;
+    }
+}
+
+int cq__key_bind(const cq_value **bind, cq_value **own, cq_model *m, const cq__attr *a,
+                 const cq_value *key)
+{
+    *own = NULL;
+    if (key_as_is(a, key)) {
+        *bind = key;
+        return CQ_OK;
+    }
+    int rc = cq__key_param(own, m, a, key);
+    *bind = *own;
+    return rc;
 }
 
 int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value *key)
@@ -1219,6 +1249,46 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     return CQ_OK;
 }
 
+/* The instance of the first row of a rendered find (a cq__row_fn): what materialize_row makes
+ * of a row read with every attribute, kept without a rows array; later rows are dropped. */
+typedef struct first_row {
+    cq_instance **out;
+    cq_model *m;
+} first_row;
+
+static int read_first_row(void *ctx, cq__result *res)
+{
+    first_row *f = ctx;
+    size_t c = 0;
+    cq_instance *inst = cq__instance_read(f->m, NULL, res, &c);
+    if (!inst)
+        return cq__db_oom(f->m->db);
+    if (*f->out)
+        cq_instance_free(inst);
+    else
+        *f->out = inst;
+    return CQ_OK;
+}
+
+/* cq__find_rendered's first instance, or NULL when no row came back. */
+static int find_rendered_first(cq_instance **out, cq_model *m, const char *text,
+                               const cq_value *const *params, size_t n)
+{
+    *out = NULL;
+    cq__read_scope rs;
+    int rc = cq__db_read_begin(&rs, m->db, false, NULL);
+    if (rc == CQ_OK) {
+        first_row f = { out, m };
+        rc = cq__db_exec_select(m->db, text, params, n, NULL, read_first_row, &f);
+        cq__db_read_end(&rs);
+    }
+    if (rc != CQ_OK) {
+        cq_instance_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 const char *cq__find_keep(char *_Atomic *slot, cq_db *db, int rc, char *made, size_t n, size_t want)
 {
     if (rc == CQ_OK && n == want)
@@ -1255,15 +1325,12 @@ static int find_by_pk_plain(cq_instance **out, cq_model *m, const cq_value *pk, 
     }
     *done = true;
     /* the key as the where builder binds it: coerced to the attribute's type, stored form */
-    cq_value *param = NULL;
-    cq_rows *rows = NULL;
-    int rc = cq__key_param(&param, m, &m->attrs[m->pk[0]], pk);
+    const cq_value *bind = NULL;
+    cq_value *own = NULL;
+    int rc = cq__key_bind(&bind, &own, m, &m->attrs[m->pk[0]], pk);
     if (rc == CQ_OK)
-        rc = cq__find_rendered(&rows, m, text, (const cq_value *const[]){ param }, 1, false);
-    if (rc == CQ_OK)
-        *out = cq_rows_take(rows, 0);
-    cq_rows_free(rows);
-    cq_value_free(param);
+        rc = find_rendered_first(out, m, text, (const cq_value *const[]){ bind }, 1);
+    cq_value_free(own);
     return rc;
 }
 

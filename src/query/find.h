@@ -40,6 +40,8 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
  *   `find_hooks`, for calls that run them) no find hooks;
  * - cq__key_param: `key` as the where builder binds it for attribute `a` (coerced to its
  *   type, in the stored form); *out is the caller's (cq_value_free);
+ * - cq__key_bind: the same without a copy when that form is `key` itself: *bind is what to
+ *   bind (`key`, or *own), *own the caller's (cq_value_free; NULL when `key` is bound);
  * - cq__find_render: the text of cq__find's statement for `where` (NULL: none), `ext` (NULL:
  *   none) and no other option (caller frees it with cq__free) and its number of parameters;
  *   ext's expressions are freed in every case;
@@ -52,6 +54,8 @@ int cq__count_render(char **text, size_t *nparams, cq_model *m, cq__find_ext *ex
  *   cq__find does; *out is the caller's (cq_rows_free). */
 bool cq__find_plain_ok(cq_model *m, bool find_hooks);
 int cq__key_param(cq_value **out, cq_model *m, const cq__attr *a, const cq_value *key);
+int cq__key_bind(const cq_value **bind, cq_value **own, cq_model *m, const cq__attr *a,
+                 const cq_value *key);
 int cq__find_render(char **text, size_t *nparams, cq_model *m, const cq_value *where,
                     cq__find_ext *ext);
 /* cq__find_render reading only `attributes` (NULL-terminated; NULL: all) */
