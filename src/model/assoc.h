@@ -31,6 +31,9 @@ struct cq_assoc {
     char *_Atomic links_sql[CQ__KEPT_LINKS];
     /* BTM hasX with k target keys and no options: its SELECT, rendered once, in [k] */
     char *_Atomic has_sql[CQ__KEPT_LINKS];
+    /* BTM add/set: the multi-row INSERT of k join rows that write only the two keys and the
+     * timestamps, rendered once, in [k] with its column set (query/instance.c) */
+    struct cq__kept_insert *_Atomic join_insert_sql[CQ__KEPT_LINKS];
 };
 
 void cq__assoc_free(struct cq_assoc *a);

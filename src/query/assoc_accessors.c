@@ -1074,6 +1074,18 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     cq_db *db = m->db;
     if (n == 0)
         return CQ_OK;
+    /* rows that carry only the two keys: their values bound into a kept statement */
+    bool plain = !defaults && !cq_value_size(a->through_scope);
+    for (size_t i = 0; plain && i < n; i++)
+        plain = !ts[i]->instance || !cq_value_size(ts[i]->instance->through_data);
+    if (plain) {
+        bool done = false;
+        int rc = cq__model_insert_links(&done, m, ((cq_assoc *)a)->join_insert_sql, CQ__KEPT_LINKS,
+                                        cq__model_attr_index(m, a->fk), srcv,
+                                        cq__model_attr_index(m, a->other_key), keys, n, true);
+        if (done || rc != CQ_OK)
+            return rc;
+    }
     cq_value *arr = cq_value_array();
     for (size_t i = 0; arr && i < n; i++) {
         cq_value *row = through_data(ts[i], defaults);
