@@ -351,8 +351,8 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     if (rc == CQ_OK)
         rc = cq__save_before(insts, n, opts, skip);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
-        rc = tree_write(&rows[i], cvs[i] ? cvs[i] : list ? cq_value_array_get(data, i) : data,
-                        opts, bm);
+        const cq_value *elem = list ? cq_value_array_get(data, i) : data;
+        rc = tree_write(&rows[i], cvs[i] ? cvs[i] : elem, opts, bm);
         cq_instance *child = rows[i].inst;
         if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
             cq_value *row = join_row(a, inst, child, jdatas[i]);

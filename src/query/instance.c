@@ -1068,11 +1068,12 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
  * attribute among the two) and run no bulk hooks. */
 static bool links_plain(const cq_model *m, long fi, long oi, bool hooks)
 {
-    if (m->nattrs > 64 || fi < 0 || oi < 0 || fi == oi || fi == m->created_at ||
-        fi == m->updated_at || oi == m->created_at || oi == m->updated_at)
+    /* a frozen schema: the kept text cannot go stale */
+    if (!cq_db_is_frozen(m->db) || m->nattrs > 64 || fi < 0 || oi < 0 || fi == oi ||
+        fi == m->created_at || fi == m->updated_at || oi == m->created_at || oi == m->updated_at)
         return false;
-    if (hooks && (cq__hooks_any(m, CQ__H_BEFORE_BULK_CREATE) ||
-                  cq__hooks_any(m, CQ__H_AFTER_BULK_CREATE)))
+    if (hooks &&
+        (cq__hooks_any(m, CQ__H_BEFORE_BULK_CREATE) || cq__hooks_any(m, CQ__H_AFTER_BULK_CREATE)))
         return false;
     for (long k = 0; k < 2; k++) {
         const cq__accessor *x = cq__accessor_find(m, m->attrs[k ? oi : fi].name);

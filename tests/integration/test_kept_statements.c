@@ -1,11 +1,12 @@
 /* Statements cequel renders once and keeps, on SQLite, PostgreSQL and MySQL: the single-row
  * INSERT of a model per set of columns written (up to four sets; more go through the general
  * path), the join-row SELECT of addX/setX and the statement of hasX without options, per
- * belongsToMany and number of keys, and the multi-row INSERT of its join rows per number of
- * rows. A kept statement sends the same text as the general path
- * and binds this call's values; every outcome is read back from the database. What must not
- * use a kept text does not: `fields`, duplicate handling, a fifth column set, a join model with
- * a find hook (added after the text was kept) or a through scope, hasX with options. */
+ * belongsToMany and number of keys, the multi-row INSERT of its join rows per number of rows
+ * and the DELETE of setX/removeX per number of keys. A kept statement sends the same text as
+ * the general path and binds this call's values; every outcome is read back from the
+ * database. What must not use a kept text does not: `fields`, duplicate handling, a fifth
+ * column set, a join model with a find or bulk hook (added after the text was kept) or a
+ * through scope, hasX with options. */
 #define _POSIX_C_SOURCE 200809L
 #include "cq_dialects.h"
 
@@ -315,10 +316,10 @@ static void test_kept__add_set_has(void **state)
     btm_free(&b);
 }
 
-/* The multi-row INSERT of addX/setX, kept per association and number of rows: the same text
- * for the same number of rows, the keys and timestamps of this call written; a join model
- * with a bulk hook (added after the text was kept) takes the general path, which runs it and
- * sends the same text. */
+/* The multi-row INSERT of addX/setX, kept per association and number of rows, and the DELETE
+ * of setX/removeX, per number of keys: the same text for the same number, the keys (and
+ * timestamps) of this call written; a join model with a bulk hook (added after the text was
+ * kept) takes the general path, which runs it and sends the same text. */
 static void test_kept__join_insert(void **state)
 {
     dx_fixture *f = *state;
@@ -359,13 +360,38 @@ static void test_kept__join_insert(void **state)
     CQ_ASSERT_OK(db, cq_assoc_remove(b.u, b.tags, &t0, 1, NULL));
     /* a bulk hook on the join model: the general path runs it, with the same text */
     int calls = 0;
-    CQ_ASSERT_OK(db, cq_model_add_hook(cq_assoc_through(b.tags), "beforeBulkCreate", count_calls,
-                                       &calls));
+    CQ_ASSERT_OK(
+        db, cq_model_add_hook(cq_assoc_through(b.tags), "beforeBulkCreate", count_calls, &calls));
     dx_clear(f);
     CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, &t0, 1, NULL));
     assert_int_equal(calls, 1);
     assert_string_equal(i1, only(f, "INSERT"));
     assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"tagId\" = 1"), 1);
+
+    /* the DELETE of setTags, kept per number of keys: setTags to {t0} drops t2 and t3 */
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_set(b.u, b.tags, &t0, 1, NULL));
+    char *d2 = strdup(only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    /* removeTags of two keys sends the same text */
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, t23, 2, NULL));
+    assert_int_equal(links(f), 3);
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_remove(b.u, b.tags, t23, 2, NULL));
+    assert_string_equal(d2, only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"tagId\" = 1"), 1);
+    /* a bulk destroy hook on the join model: the general path runs it, with the same text */
+    int dcalls = 0;
+    CQ_ASSERT_OK(
+        db, cq_model_add_hook(cq_assoc_through(b.tags), "beforeBulkDestroy", count_calls, &dcalls));
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, t23, 2, NULL));
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_set(b.u, b.tags, &t0, 1, NULL));
+    assert_int_equal(dcalls, 1);
+    assert_string_equal(d2, only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    free(d2);
     free(i1);
     free(i2);
     btm_free(&b);
