@@ -52,6 +52,41 @@ static const cq_value *own_view(cq_value **copy, const cq_model *m, const cq_val
     return plain ? v : (*copy = own_values(m, v));
 }
 
+/* cq_model_build of the row's own values (own_values(m, v)) without copying them first:
+ * the keys that name an association and no attribute are skipped; an unknown key fails
+ * before any value is set, as there. */
+static int build_own(cq_instance **out, cq_model *m, const cq_value *v)
+{
+    *out = NULL;
+    size_t n = cq_value_size(v);
+    bool plain = true;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = cq_value_object_key(v, i);
+        if (cq__model_attr_index(m, k) >= 0)
+            continue;
+        if (is_assoc_key(m, k))
+            plain = false;
+        else if (!cq__accessor_find(m, k))
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
+                               m->name, k);
+    }
+    if (plain)
+        return cq_model_build(out, m, v);
+    int rc = cq_model_build(out, m, NULL);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const char *k = cq_value_object_key(v, i);
+        if (cq__model_attr_index(m, k) < 0 && is_assoc_key(m, k))
+            continue;
+        cq_value *c = cq_value_copy(cq_value_object_value(v, i));
+        rc = c ? cq_instance_set(*out, k, c) : cq__db_oom(m->db);
+    }
+    if (rc != CQ_OK) {
+        cq_instance_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
@@ -202,6 +237,38 @@ static int child_values(cq_value **cv_out, cq_value **jdata, const cq_instance *
     return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
 }
 
+/* Whether child_values(elem) is `elem` with the foreign key and then the scope appended
+ * (belongsToMany: `elem` itself): it holds none of those keys (nor the join data). Then the
+ * child can be built from `elem` and given them after (child_keys), in that order. */
+static bool plain_child(const cq_assoc *a, const cq_value *elem)
+{
+    if (a->through)
+        return !cq_value_object_get(elem, a->through->name);
+    if (cq_value_object_get(elem, a->fk))
+        return false;
+    for (size_t k = 0; k < cq_value_size(a->scope); k++)
+        if (cq_value_object_get(elem, cq_value_object_key(a->scope, k)))
+            return false;
+    return true;
+}
+
+/* What child_values adds to a plain child, set on the built `child`: its parent's key, then
+ * the association's scope (hasOne/hasMany). */
+static int child_keys(cq_instance *child, const cq_instance *inst, const cq_assoc *a)
+{
+    if (a->through)
+        return CQ_OK;
+    const cq_value *key = attr_value(inst, a->source_key);
+    cq_value *c = key ? cq_value_copy(key) : cq_value_null();
+    int rc = c ? cq_instance_set(child, a->fk, c) : cq__db_oom(a->source->db);
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++) {
+        c = cq_value_copy(cq_value_object_value(a->scope, k));
+        rc = c ? cq_instance_set(child, cq_value_object_key(a->scope, k), c)
+               : cq__db_oom(a->source->db);
+    }
+    return rc;
+}
+
 /* The join row tying `inst` to `child`: the values it carried, the through scope, the keys. */
 static cq_value *join_row(const cq_assoc *a, const cq_instance *inst, const cq_instance *child,
                           const cq_value *jdata)
@@ -268,33 +335,21 @@ static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
         p->inst = built;
         return rc;
     }
-    cq_value *copy = NULL;
-    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
-    if (rc == CQ_OK && !own)
-        rc = cq__db_oom(db);
     if (rc == CQ_OK)
-        rc = cq_model_build(&p->inst, m, own);
-    cq_value_free(copy);
+        rc = values ? build_own(&p->inst, m, values) : cq_model_build(&p->inst, m, NULL);
     return rc;
 }
 
 /* The belongsTo keys the rows of `include` fill only once their targets exist: not validated
- * before (prevalidate checked the tree already). NULL-terminated, caller frees. */
-static const char **late_keys(cq_model *m, const cq_include *include)
+ * before (prevalidate checked the tree already): those of the built row `p`'s includes.
+ * NULL-terminated, caller frees; NULL when out of memory. */
+static const char **late_keys(const pending_row *p)
 {
-    const cq_assoc **assocs = NULL;
-    const cq_include **elems = NULL;
-    size_t n = 0;
-    const char **keys = NULL;
-    if (resolve_includes(m, include, &assocs, &elems, &n) == CQ_OK &&
-        (keys = cq__calloc(n + 1, sizeof *keys))) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (assocs[i]->type == CQ_BELONGS_TO)
-                keys[k++] = assocs[i]->fk;
-    }
-    cq__free(assocs);
-    cq__free(elems);
+    const char **keys = cq__calloc(p->ninc + 1, sizeof *keys);
+    size_t k = 0;
+    for (size_t i = 0; keys && i < p->ninc; i++)
+        if (p->assocs[i]->type == CQ_BELONGS_TO)
+            keys[k++] = p->assocs[i]->fk;
     return keys;
 }
 
@@ -321,8 +376,8 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     cq_value **cvs = cq__calloc(n, sizeof *cvs);
     cq_value **jdatas = cq__calloc(n, sizeof *jdatas);
     cq_instance **insts = cq__calloc(n, sizeof *insts);
-    const char **skip = late_keys(a->target, e->include);
-    if (!rows || !cvs || !jdatas || !insts || !skip)
+    const char **skip = NULL; /* the same for every row: they share the include */
+    if (!rows || !cvs || !jdatas || !insts)
         rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_value *elem = list ? cq_value_array_get(data, i) : data;
@@ -348,6 +403,8 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         if (rc == CQ_OK)
             insts[i] = rows[i].inst;
     }
+    if (rc == CQ_OK && !(skip = late_keys(&rows[0])))
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = cq__save_before(insts, n, opts, skip);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
@@ -405,7 +462,8 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
                 a = m->assocs[k];
             else
                 rc = cq__inc_resolve(&a, m, e);
-            if (rc == CQ_OK) {
+            if (rc == CQ_OK && cq__assoc_check_keys(a, "create with include") != CQ_OK) {
+                /* the message names the include: made only when it is needed */
                 char what[128];
                 snprintf(what, sizeof what, "create with include %s", a->alias.as);
                 rc = cq__assoc_check_keys(a, what);
@@ -432,7 +490,7 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     *out = NULL;
     pending_row p;
     int rc = pending_build(&p, m, values, include, built_take(bm, values));
-    const char **skip = rc == CQ_OK ? late_keys(m, include) : NULL;
+    const char **skip = rc == CQ_OK ? late_keys(&p) : NULL;
     if (rc == CQ_OK && !skip)
         rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
@@ -769,9 +827,11 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
  * in the tree writes nothing). Foreign keys that the tree fills in later (this row's
  * belongsTo keys, a child's key to its parent) are not checked; `skip` lists the one the
  * parent fills. Items are collected on the db with `record`. With `bm`, each row built is
- * kept there under `node` (the caller's values it comes from) for the write. */
+ * kept there under `node` (the caller's values it comes from) for the write. With `via`,
+ * `values` is a plain child of `parent` (plain_child), built as child_values would make it. */
 static int prevalidate(cq_model *m, const cq_value *values, const cq_include *include,
-                       const char *skip, size_t record, const cq_value *node, built_map *bm)
+                       const char *skip, size_t record, const cq_value *node, built_map *bm,
+                       const cq_assoc *via, const cq_instance *parent)
 {
     cq_db *db = m->db;
     if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
@@ -793,16 +853,13 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
             continue;
         skips[nskip++] = a->fk;
-        rc = prevalidate(a->target, data, elems[i]->include, NULL, record, data, bm);
+        rc = prevalidate(a->target, data, elems[i]->include, NULL, record, data, bm, NULL, NULL);
     }
-    cq_value *copy = NULL;
-    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
-    if (rc == CQ_OK && !own)
-        rc = cq__db_oom(db);
     cq_instance *inst = NULL;
     if (rc == CQ_OK)
-        rc = cq_model_build(&inst, m, own);
-    cq_value_free(copy);
+        rc = build_own(&inst, m, values);
+    if (rc == CQ_OK && via)
+        rc = child_keys(inst, parent, via);
     if (rc == CQ_OK)
         rc = cq__validation_check(inst, true, NULL, skips, record);
     for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
@@ -816,10 +873,15 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         for (size_t k = 0; rc == CQ_OK && k < n; k++) {
             cq_value *cv = NULL, *jdata = NULL;
             const cq_value *elem = list ? cq_value_array_get(data, k) : data;
+            const char *fk = a->through ? NULL : a->fk;
+            if (plain_child(a, elem)) {
+                rc = prevalidate(a->target, elem, elems[i]->include, fk, record, elem, bm, a, inst);
+                continue;
+            }
             rc = child_values(&cv, &jdata, inst, a, elem);
             if (rc == CQ_OK)
-                rc = prevalidate(a->target, cv, elems[i]->include, a->through ? NULL : a->fk,
-                                 record, elem, bm);
+                rc =
+                    prevalidate(a->target, cv, elems[i]->include, fk, record, elem, bm, NULL, NULL);
             cq_value_free(cv);
             cq_value_free(jdata);
         }
@@ -842,7 +904,7 @@ static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
     cq_db *db = m->db;
     int rc = cq__validation_begin(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
-        rc = prevalidate(m, vals[r], include, NULL, r, vals[r], bm);
+        rc = prevalidate(m, vals[r], include, NULL, r, vals[r], bm, NULL, NULL);
     return cq__validation_finish(db, rc);
 }
 

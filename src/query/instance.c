@@ -647,29 +647,33 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
         cq__stmt_free(st);
         return rc;
     }
-    cq_value *stack[16];
-    cq_value **params = n <= 16 ? stack : cq__calloc(n, sizeof *params);
-    if (!params)
-        return cq__db_oom(db);
+    /* a value whose stored form is itself is bound as it is; the others converted */
+    const cq_value *stack[16];
+    cq_value *made_stack[16] = { NULL };
+    const cq_value **params = n <= 16 ? stack : cq__calloc(n, sizeof *params);
+    cq_value **made = n <= 16 ? made_stack : cq__calloc(n, sizeof *made);
+    int rc = params && made ? CQ_OK : cq__db_oom(db);
     size_t k = 0;
-    int rc = CQ_OK;
-    for (size_t i = 0; i < m->nattrs; i++) {
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         if (!(cols & ((uint64_t)1 << i)))
             continue;
         explicit[i] = true;
-        if (!(params[k++] = cq__attr_to_db(&m->attrs[i], inst->values[i], d))) {
+        const cq_value *v = inst->values[i];
+        if (cq__attr_to_db_copies(&m->attrs[i], v, d))
+            params[k++] = v;
+        else if ((params[k] = made[k] = cq__attr_to_db(&m->attrs[i], v, d)))
+            k++;
+        else
             rc = cq__db_oom(db);
-            k--;
-            break;
-        }
     }
-    if (rc == CQ_OK &&
-        (rc = cq__db_exec_text(db, text, (const cq_value *const *)params, n, res)) != CQ_OK)
+    if (rc == CQ_OK && (rc = cq__db_exec_text(db, text, params, n, res)) != CQ_OK)
         cq__write_error_context(m, inst->values, rc);
-    for (size_t i = 0; i < k; i++)
-        cq_value_free(params[i]);
+    for (size_t i = 0; made && i < k; i++)
+        cq_value_free(made[i]);
     if (params != stack)
-        cq__free(params);
+        cq__free((void *)params);
+    if (made != made_stack)
+        cq__free(made);
     return rc;
 }
 
