@@ -1222,15 +1222,17 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
                                 : a->acc.add_multiple);
     if (rc != CQ_OK)
         return rc;
-    cq_value *keys_copy = cq_value_copy(keys);
     cq_rows *cur = NULL;
-    if (!keys_copy)
-        rc = cq__db_oom(a->source->db);
-    else
-        rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true)
-                      : btm_rows(&cur, a, srcv, keys_copy, true);
-    if (set_mode)
-        cq_value_free(keys_copy);
+    if (set_mode) {
+        rc = btm_rows(&cur, a, srcv, NULL, true);
+    } else {
+        /* the kept SELECT binds the keys as they are; the general path takes a copy */
+        bool done = false;
+        rc = btm_rows_plain(&cur, a, srcv, keys, &done);
+        cq_value *keys_copy = done ? NULL : cq_value_copy(keys);
+        if (!done)
+            rc = keys_copy ? btm_rows(&cur, a, srcv, keys_copy, true) : cq__db_oom(a->source->db);
+    }
     const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
     const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
     cq_value **update = cq__calloc(n + 1, sizeof *update); /* per target: data to write */

@@ -448,11 +448,15 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     size_t ninc = 0;
     for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
         ninc += e->all ? m->nassocs : 1;
+    *assocs_out = NULL;
+    *elems_out = NULL;
+    *n_out = 0;
+    if (ninc == 0) /* a leaf row: no arrays */
+        return CQ_OK;
     const cq_assoc **assocs = cq__calloc(ninc + 1, sizeof *assocs);
     const cq_include **elems = cq__calloc(ninc + 1, sizeof *elems);
     *assocs_out = assocs;
     *elems_out = elems;
-    *n_out = 0;
     int rc = assocs && elems ? CQ_OK : cq__db_oom(db);
     size_t nres = 0;
     for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {

@@ -654,17 +654,27 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
     cq_value **made = n <= 16 ? made_stack : cq__calloc(n, sizeof *made);
     int rc = params && made ? CQ_OK : cq__db_oom(db);
     size_t k = 0;
+    const cq_value *last_v = NULL; /* the last value converted, and its stored form: */
+    const cq_value *last_p = NULL; /* createdAt and updatedAt are the same time */
+    size_t last_i = 0;
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         if (!(cols & ((uint64_t)1 << i)))
             continue;
         explicit[i] = true;
+        const cq__attr *a = &m->attrs[i];
         const cq_value *v = inst->values[i];
-        if (cq__attr_to_db_copies(&m->attrs[i], v, d))
+        if (cq__attr_to_db_copies(a, v, d)) {
             params[k++] = v;
-        else if ((params[k] = made[k] = cq__attr_to_db(&m->attrs[i], v, d)))
-            k++;
-        else
+        } else if (last_v && a->type == CQ_DATE && m->attrs[last_i].type == CQ_DATE &&
+                   cq_value_is_equal(v, last_v)) {
+            params[k++] = last_p;
+        } else if ((params[k] = made[k] = cq__attr_to_db(a, v, d))) {
+            last_v = v;
+            last_p = params[k++];
+            last_i = i;
+        } else {
             rc = cq__db_oom(db);
+        }
     }
     if (rc == CQ_OK && (rc = cq__db_exec_text(db, text, params, n, res)) != CQ_OK)
         cq__write_error_context(m, inst->values, rc);
@@ -1108,6 +1118,8 @@ static cq_value *link_param(int *rc, cq_model *m, long i, const cq_value *v)
         cq_value_free(checked);
         return NULL;
     }
+    if (cq__attr_to_db_copies(a, checked, cq_db_dialect(m->db)))
+        return checked;
     cq_value *p = cq__attr_to_db(a, checked, cq_db_dialect(m->db));
     cq_value_free(checked);
     if (!p)
