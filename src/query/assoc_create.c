@@ -52,6 +52,17 @@ static const cq_value *own_view(cq_value **copy, const cq_model *m, const cq_val
     return plain ? v : (*copy = own_values(m, v));
 }
 
+/* Sets one value (taken; NULL: out of memory) as cq_model_build sets its values: through the
+ * attribute's setter when it has one, else stored as it is (setDataValue). */
+static int set_value(cq_instance *inst, const char *attr, cq_value *v)
+{
+    if (!v)
+        return cq__db_oom(inst->model->db);
+    if (cq__accessor_has_set(cq__accessor_find(inst->model, attr)))
+        return cq_instance_set(inst, attr, v);
+    return cq__instance_store(inst, attr, v);
+}
+
 /* cq_model_build of the row's own values (own_values(m, v)) without copying them first:
  * the keys that name an association and no attribute are skipped; an unknown key fails
  * before any value is set, as there. */
@@ -77,8 +88,7 @@ static int build_own(cq_instance **out, cq_model *m, const cq_value *v)
         const char *k = cq_value_object_key(v, i);
         if (cq__model_attr_index(m, k) < 0 && is_assoc_key(m, k))
             continue;
-        cq_value *c = cq_value_copy(cq_value_object_value(v, i));
-        rc = c ? cq_instance_set(*out, k, c) : cq__db_oom(m->db);
+        rc = set_value(*out, k, cq_value_copy(cq_value_object_value(v, i)));
     }
     if (rc != CQ_OK) {
         cq_instance_free(*out);
@@ -259,13 +269,10 @@ static int child_keys(cq_instance *child, const cq_instance *inst, const cq_asso
     if (a->through)
         return CQ_OK;
     const cq_value *key = attr_value(inst, a->source_key);
-    cq_value *c = key ? cq_value_copy(key) : cq_value_null();
-    int rc = c ? cq_instance_set(child, a->fk, c) : cq__db_oom(a->source->db);
-    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++) {
-        c = cq_value_copy(cq_value_object_value(a->scope, k));
-        rc = c ? cq_instance_set(child, cq_value_object_key(a->scope, k), c)
-               : cq__db_oom(a->source->db);
-    }
+    int rc = set_value(child, a->fk, key ? cq_value_copy(key) : cq_value_null());
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
+        rc = set_value(child, cq_value_object_key(a->scope, k),
+                       cq_value_copy(cq_value_object_value(a->scope, k)));
     return rc;
 }
 
@@ -389,7 +396,7 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
                 rc = cq__db_oom(db);
             if (rc == CQ_OK && !a->through) {
                 const cq_value *key = attr_value(inst, a->source_key);
-                rc = cq_instance_set(built, a->fk, key ? cq_value_copy(key) : cq_value_null());
+                rc = set_value(built, a->fk, key ? cq_value_copy(key) : cq_value_null());
             }
             if (rc == CQ_OK)
                 rc = pending_build(&rows[i], a->target, elem, e->include, built);
@@ -517,8 +524,8 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
 {
     cq_instance *inst = p->inst;
     cq_db *db = inst->model->db;
-    cq_instance **parents = cq__calloc(p->ninc + 1, sizeof *parents);
-    int rc = parents ? CQ_OK : cq__db_oom(db);
+    cq_instance **parents = p->ninc ? cq__calloc(p->ninc, sizeof *parents) : NULL;
+    int rc = parents || !p->ninc ? CQ_OK : cq__db_oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
     for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
         const cq_assoc *a = p->assocs[i];
