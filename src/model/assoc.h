@@ -35,6 +35,12 @@ struct cq_assoc {
      * hasMany, the places of source_key on source and of fk on target */
     _Atomic bool keys_ok;
     _Atomic long source_key_index, fk_index;
+    /* BTM add/set: the multi-row INSERT of k join rows that write only the two keys and the
+     * timestamps, rendered once, in [k] with its column set (query/instance.c) */
+    struct cq__kept_insert *_Atomic join_insert_sql[CQ__KEPT_LINKS];
+    /* BTM set/remove: the DELETE of the source's join rows to k target keys, rendered once,
+     * in [k] (query/assoc_accessors.c); NULL until rendered */
+    char *_Atomic unlink_sql[CQ__KEPT_LINKS];
 };
 
 void cq__assoc_free(struct cq_assoc *a);

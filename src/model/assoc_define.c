@@ -65,6 +65,14 @@ void cq__assoc_free(cq_assoc *a)
         cq__free(atomic_load(&a->links_sql[i]));
     for (size_t i = 0; i < CQ__KEPT_LINKS; i++)
         cq__free(atomic_load(&a->has_sql[i]));
+    for (size_t i = 0; i < CQ__KEPT_LINKS; i++)
+        cq__free(atomic_load(&a->unlink_sql[i]));
+    for (size_t i = 0; i < CQ__KEPT_LINKS; i++) {
+        cq__kept_insert *k = atomic_load(&a->join_insert_sql[i]);
+        if (k)
+            cq__free(k->text);
+        cq__free(k);
+    }
     cq__free(a);
 }
 

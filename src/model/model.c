@@ -1092,6 +1092,17 @@ cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char 
     return cq__value_place(slot, &conv, arena);
 }
 
+bool cq__attr_to_db_copies(const cq__attr *a, const cq_value *v, cq_dialect d)
+{
+    cq_value_type t = cq_value_type_of(v);
+    if (t == CQ_VALUE_NULL)
+        return true;
+    if ((a->type == CQ_DATE && t == CQ_VALUE_TEXT) || a->type == CQ_ARRAY || a->type == CQ_JSON ||
+        a->type == CQ_JSONB)
+        return false;
+    return a->type != CQ_BOOLEAN || !cq__sql_dialect_of(d)->booleans_as_ints;
+}
+
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d)
 {
     if (cq_value_is_null(v))

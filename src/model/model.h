@@ -210,6 +210,9 @@ size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c);
 cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena);
 /* Converts an attribute value into the form stored in the database (new value). */
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
+/* Whether cq__attr_to_db(a, v, d) is only a copy of `v` (which a statement can then bind as
+ * it is). */
+bool cq__attr_to_db_copies(const cq__attr *a, const cq_value *v, cq_dialect d);
 
 /* Fails with CQ_EINVALID naming `what` when the schema of db is frozen. */
 int cq__db_check_unfrozen(cq_db *db, const char *what);

@@ -12,6 +12,9 @@
 #include "query/where.h"
 #include "query/instance.h"
 #include "sql/dialect.h"
+#include "sql/sql.h"
+#include "stmt/stmt.h"
+#include "model/hooks.h"
 
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
@@ -1108,6 +1111,18 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     cq_db *db = m->db;
     if (n == 0)
         return CQ_OK;
+    /* rows that carry only the two keys: their values bound into a kept statement */
+    bool plain = !defaults && !cq_value_size(a->through_scope);
+    for (size_t i = 0; plain && i < n; i++)
+        plain = !ts[i]->instance || !cq_value_size(ts[i]->instance->through_data);
+    if (plain) {
+        bool done = false;
+        int rc = cq__model_insert_links(&done, m, ((cq_assoc *)a)->join_insert_sql, CQ__KEPT_LINKS,
+                                        cq__model_attr_index(m, a->fk), srcv,
+                                        cq__model_attr_index(m, a->other_key), keys, n, true);
+        if (done || rc != CQ_OK)
+            return rc;
+    }
     cq_value *arr = cq_value_array();
     for (size_t i = 0; arr && i < n; i++) {
         cq_value *row = through_data(ts[i], defaults);
@@ -1166,6 +1181,56 @@ static cq_value *obsolete_keys(const cq_rows *cur, const cq_assoc *a, const cq_v
     return obsolete;
 }
 
+/* The join rows of `srcv` to the k `keys` deleted with the statement rendered once per
+ * association and k (unlink_sql), when the join model runs no destroy hooks and is not
+ * paranoid, the keys are integers or texts and, `scoped`, the association has no through
+ * scope (remove does not apply it): each call binds the keys as the where builder does.
+ * *done = false leaves the call to the general path; `keys` stays the caller's. */
+static int btm_delete_plain(const cq_assoc *a, const cq_value *srcv, const cq_value *keys,
+                            bool scoped, bool *done)
+{
+    *done = false;
+    cq_model *t = a->through;
+    cq_db *db = t->db;
+    size_t k = cq_value_size(keys);
+    long fi = cq__model_attr_index(t, a->fk), oi = cq__model_attr_index(t, a->other_key);
+    if (k == 0 || (scoped && cq_value_size(a->through_scope)) || fi < 0 || oi < 0 ||
+        t->deleted_at >= 0 || !plain_link_keys(srcv, keys, k) || !cq_db_is_frozen(db) ||
+        cq__hooks_any(t, CQ__H_BEFORE_BULK_DESTROY) || cq__hooks_any(t, CQ__H_AFTER_BULK_DESTROY))
+        return CQ_OK;
+    char *_Atomic *slot = &((cq_assoc *)a)->unlink_sql[k];
+    const char *text = atomic_load(slot);
+    if (!text) {
+        /* the DELETE cq_model_destroy sends for btm_delete's where */
+        cq_value *kc = cq_value_copy(keys);
+        cq_value *w = kc ? fk_in_object(a->fk, srcv, a->other_key, kc) : NULL;
+        cq__stmt *st = cq__stmt_new(CQ__ST_DELETE, t->table);
+        cq__expr *e = NULL;
+        cq__sql sql = { 0 };
+        int rc = w && st ? cq__where_build(&e, t, NULL, w) : CQ_ENOMEM;
+        if (rc == CQ_OK && e && cq__stmt_and_where(st, e) != 0)
+            rc = CQ_ENOMEM;
+        if (rc == CQ_OK)
+            rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
+        char *made = rc == CQ_OK ? sql.text : NULL;
+        if (made)
+            sql.text = NULL;
+        text = cq__find_keep(slot, db, rc, made, sql.n, k + 1);
+        cq__sql_free(&sql);
+        cq__stmt_free(st);
+        cq_value_free(w);
+        if (!text)
+            return CQ_OK;
+    }
+    *done = true;
+    link_binds b;
+    int rc = link_bind(&b, t, fi, srcv, t, oi, keys, k);
+    if (rc == CQ_OK)
+        rc = cq__db_exec_text(db, text, (const cq_value *const *)b.v, b.n, NULL);
+    link_binds_free(&b);
+    return rc;
+}
+
 /* Deletes the join rows of `srcv` to the other keys `obsolete` (taken). */
 static int btm_delete(const cq_assoc *a, const cq_value *srcv, cq_value *obsolete)
 {
@@ -1191,15 +1256,17 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
                                 : a->acc.add_multiple);
     if (rc != CQ_OK)
         return rc;
-    cq_value *keys_copy = cq_value_copy(keys);
     cq_rows *cur = NULL;
-    if (!keys_copy)
-        rc = cq__db_oom(a->source->db);
-    else
-        rc = set_mode ? btm_rows(&cur, a, srcv, NULL, true)
-                      : btm_rows(&cur, a, srcv, keys_copy, true);
-    if (set_mode)
-        cq_value_free(keys_copy);
+    if (set_mode) {
+        rc = btm_rows(&cur, a, srcv, NULL, true);
+    } else {
+        /* the kept SELECT binds the keys as they are; the general path takes a copy */
+        bool done = false;
+        rc = btm_rows_plain(&cur, a, srcv, keys, &done);
+        cq_value *keys_copy = done ? NULL : cq_value_copy(keys);
+        if (!done)
+            rc = keys_copy ? btm_rows(&cur, a, srcv, keys_copy, true) : cq__db_oom(a->source->db);
+    }
     const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
     const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
     cq_value **update = cq__calloc(n + 1, sizeof *update); /* per target: data to write */
@@ -1234,8 +1301,12 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     if (rc == CQ_OK && lazy && writes > 1)
         rc = atomic_begin(lazy, a->source->db);
     if (rc == CQ_OK && cq_value_size(obsolete)) {
-        rc = btm_delete(a, srcv, obsolete);
-        obsolete = NULL;
+        bool done = false;
+        rc = btm_delete_plain(a, srcv, obsolete, true, &done);
+        if (!done && rc == CQ_OK) {
+            rc = btm_delete(a, srcv, obsolete);
+            obsolete = NULL;
+        }
     }
     for (size_t i = 0; i < n && update; i++) {
         if (!update[i])
@@ -1266,6 +1337,12 @@ static int btm_remove(cq_instance *src, const cq_assoc *a, const cq_target *targ
     if (rc != CQ_OK)
         return rc;
     /* the through scope is not applied by remove (associations.md 5.6) */
+    bool done = false;
+    rc = btm_delete_plain(a, source_value(src, a), keys, false, &done);
+    if (done || rc != CQ_OK) {
+        cq_value_free(keys);
+        return rc;
+    }
     cq_value *w = fk_in_object(a->fk, source_value(src, a), a->other_key, keys);
     rc = w ? cq_model_destroy(NULL, a->through,
                               &(cq_bulk_opts){ .where = w, .scope = CQ_EMPTY_ARRAY })

@@ -52,6 +52,51 @@ static const cq_value *own_view(cq_value **copy, const cq_model *m, const cq_val
     return plain ? v : (*copy = own_values(m, v));
 }
 
+/* Sets one value (taken; NULL: out of memory) as cq_model_build sets its values: through the
+ * attribute's setter when it has one, else stored as it is (setDataValue). */
+static int set_value(cq_instance *inst, const char *attr, cq_value *v)
+{
+    if (!v)
+        return cq__db_oom(inst->model->db);
+    if (cq__accessor_has_set(cq__accessor_find(inst->model, attr)))
+        return cq_instance_set(inst, attr, v);
+    return cq__instance_store(inst, attr, v);
+}
+
+/* cq_model_build of the row's own values (own_values(m, v)) without copying them first:
+ * the keys that name an association and no attribute are skipped; an unknown key fails
+ * before any value is set, as there. */
+static int build_own(cq_instance **out, cq_model *m, const cq_value *v)
+{
+    *out = NULL;
+    size_t n = cq_value_size(v);
+    bool plain = true;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = cq_value_object_key(v, i);
+        if (cq__model_attr_index(m, k) >= 0)
+            continue;
+        if (is_assoc_key(m, k))
+            plain = false;
+        else if (!cq__accessor_find(m, k))
+            return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
+                               m->name, k);
+    }
+    if (plain)
+        return cq_model_build(out, m, v);
+    int rc = cq_model_build(out, m, NULL);
+    for (size_t i = 0; rc == CQ_OK && i < n; i++) {
+        const char *k = cq_value_object_key(v, i);
+        if (cq__model_attr_index(m, k) < 0 && is_assoc_key(m, k))
+            continue;
+        rc = set_value(*out, k, cq_value_copy(cq_value_object_value(v, i)));
+    }
+    if (rc != CQ_OK) {
+        cq_instance_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
@@ -75,8 +120,82 @@ static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
     return inc;
 }
 
+/* The rows the validation pass built (prevalidate), by the node of the caller's values each
+ * was built from (the root, a belongsTo target's object, a child's element: one node per row
+ * of the tree), so that the write takes each row back instead of building it again. Open
+ * addressing; `cap` is 0 or a power of two. */
+typedef struct built_map {
+    const cq_value **nodes;
+    cq_instance **insts;
+    size_t n, cap;
+} built_map;
+
+static size_t built_slot(const built_map *b, const cq_value *node)
+{
+    size_t h = (size_t)(((uintptr_t)node >> 4) * (uintptr_t)0x9E3779B97F4A7C15u);
+    size_t i = h & (b->cap - 1);
+    while (b->nodes[i] && b->nodes[i] != node)
+        i = (i + 1) & (b->cap - 1);
+    return i;
+}
+
+/* Keeps `inst` (taken, also on failure) as the row built from `node`. */
+static int built_put(built_map *b, const cq_value *node, cq_instance *inst)
+{
+    if (2 * (b->n + 1) > b->cap) {
+        built_map g = { 0 };
+        g.cap = b->cap ? 2 * b->cap : 32;
+        g.nodes = cq__calloc(g.cap, sizeof *g.nodes);
+        g.insts = cq__calloc(g.cap, sizeof *g.insts);
+        if (!g.nodes || !g.insts) {
+            cq__free(g.nodes);
+            cq__free(g.insts);
+            cq_instance_free(inst);
+            return CQ_ENOMEM;
+        }
+        for (size_t i = 0; i < b->cap; i++)
+            if (b->nodes[i]) {
+                size_t j = built_slot(&g, b->nodes[i]);
+                g.nodes[j] = b->nodes[i];
+                g.insts[j] = b->insts[i];
+            }
+        g.n = b->n;
+        cq__free(b->nodes);
+        cq__free(b->insts);
+        *b = g;
+    }
+    size_t i = built_slot(b, node);
+    if (b->nodes[i]) { /* not reached: a node is built once */
+        cq_instance_free(b->insts[i]);
+        b->n--;
+    }
+    b->nodes[i] = node;
+    b->insts[i] = inst;
+    b->n++;
+    return CQ_OK;
+}
+
+/* The row built from `node`, handed over (it stays in the map, taken), or NULL. */
+static cq_instance *built_take(built_map *b, const cq_value *node)
+{
+    if (!b || !b->cap)
+        return NULL;
+    size_t i = built_slot(b, node);
+    cq_instance *inst = b->insts[i];
+    b->insts[i] = NULL;
+    return inst;
+}
+
+static void built_free(built_map *b)
+{
+    for (size_t i = 0; i < b->cap; i++)
+        cq_instance_free(b->insts[i]);
+    cq__free(b->nodes);
+    cq__free(b->insts);
+}
+
 static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
-                       const cq_include *include, const cq_write_opts *opts);
+                       const cq_include *include, const cq_write_opts *opts, built_map *bm);
 
 /* Sets `key` in an object value (copying `v`). */
 static int put(cq_value *obj, const char *key, const cq_value *v)
@@ -126,6 +245,35 @@ static int child_values(cq_value **cv_out, cq_value **jdata, const cq_instance *
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
         rc = put(cv, cq_value_object_key(a->scope, k), cq_value_object_value(a->scope, k));
     return rc == CQ_OK ? CQ_OK : cq__db_oom(db);
+}
+
+/* Whether child_values(elem) is `elem` with the foreign key and then the scope appended
+ * (belongsToMany: `elem` itself): it holds none of those keys (nor the join data). Then the
+ * child can be built from `elem` and given them after (child_keys), in that order. */
+static bool plain_child(const cq_assoc *a, const cq_value *elem)
+{
+    if (a->through)
+        return !cq_value_object_get(elem, a->through->name);
+    if (cq_value_object_get(elem, a->fk))
+        return false;
+    for (size_t k = 0; k < cq_value_size(a->scope); k++)
+        if (cq_value_object_get(elem, cq_value_object_key(a->scope, k)))
+            return false;
+    return true;
+}
+
+/* What child_values adds to a plain child, set on the built `child`: its parent's key, then
+ * the association's scope (hasOne/hasMany). */
+static int child_keys(cq_instance *child, const cq_instance *inst, const cq_assoc *a)
+{
+    if (a->through)
+        return CQ_OK;
+    const cq_value *key = attr_value(inst, a->source_key);
+    int rc = set_value(child, a->fk, key ? cq_value_copy(key) : cq_value_null());
+    for (size_t k = 0; rc == CQ_OK && k < cq_value_size(a->scope); k++)
+        rc = set_value(child, cq_value_object_key(a->scope, k),
+                       cq_value_copy(cq_value_object_value(a->scope, k)));
+    return rc;
 }
 
 /* The join row tying `inst` to `child`: the values it carried, the through scope, the keys. */
@@ -178,53 +326,49 @@ static void pending_clear(pending_row *p)
     memset(p, 0, sizeof *p);
 }
 
-/* Builds the row of `values` (its own values) and resolves its includes. */
+/* Builds the row of `values` (its own values), or takes `built` (the row the validation pass
+ * built from them), and resolves its includes. */
 static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
-                         const cq_include *include)
+                         const cq_include *include, cq_instance *built)
 {
     cq_db *db = m->db;
     memset(p, 0, sizeof *p);
-    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
+    if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT) {
+        cq_instance_free(built);
         return cq__db_fail(db, CQ_EINVALID, "values for model \"%s\" must be an object", m->name);
+    }
     int rc = resolve_includes(m, include, &p->assocs, &p->elems, &p->ninc);
-    cq_value *copy = NULL;
-    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
-    if (rc == CQ_OK && !own)
-        rc = cq__db_oom(db);
+    if (built) {
+        p->inst = built;
+        return rc;
+    }
     if (rc == CQ_OK)
-        rc = cq_model_build(&p->inst, m, own);
-    cq_value_free(copy);
+        rc = values ? build_own(&p->inst, m, values) : cq_model_build(&p->inst, m, NULL);
     return rc;
 }
 
 /* The belongsTo keys the rows of `include` fill only once their targets exist: not validated
- * before (prevalidate checked the tree already). NULL-terminated, caller frees. */
-static const char **late_keys(cq_model *m, const cq_include *include)
+ * before (prevalidate checked the tree already): those of the built row `p`'s includes.
+ * NULL-terminated, caller frees; NULL when out of memory. */
+static const char **late_keys(const pending_row *p)
 {
-    const cq_assoc **assocs = NULL;
-    const cq_include **elems = NULL;
-    size_t n = 0;
-    const char **keys = NULL;
-    if (resolve_includes(m, include, &assocs, &elems, &n) == CQ_OK &&
-        (keys = cq__calloc(n + 1, sizeof *keys))) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (assocs[i]->type == CQ_BELONGS_TO)
-                keys[k++] = assocs[i]->fk;
-    }
-    cq__free(assocs);
-    cq__free(elems);
+    const char **keys = cq__calloc(p->ninc + 1, sizeof *keys);
+    size_t k = 0;
+    for (size_t i = 0; keys && i < p->ninc; i++)
+        if (p->assocs[i]->type == CQ_BELONGS_TO)
+            keys[k++] = p->assocs[i]->fk;
     return keys;
 }
 
-static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts);
+static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts,
+                      built_map *bm);
 
 /* hasOne / hasMany / belongsToMany children of a freshly inserted row, one INSERT each. As
  * v6 saves them concurrently, every child is validated and passes its before hooks (each hook
  * for every child in turn) before the first child's INSERT; then each child is written with
  * its own associated rows and runs its after hooks. */
 static int create_children(cq_instance *inst, const cq_include *e, const cq_assoc *a,
-                           const cq_value *data, const cq_write_opts *opts)
+                           const cq_value *data, const cq_write_opts *opts, built_map *bm)
 {
     cq_db *db = a->source->db;
     cq__included *inc = add_included(inst, a);
@@ -239,20 +383,40 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     cq_value **cvs = cq__calloc(n, sizeof *cvs);
     cq_value **jdatas = cq__calloc(n, sizeof *jdatas);
     cq_instance **insts = cq__calloc(n, sizeof *insts);
-    const char **skip = late_keys(a->target, e->include);
-    if (!rows || !cvs || !jdatas || !insts || !skip)
+    const char **skip = NULL; /* the same for every row: they share the include */
+    if (!rows || !cvs || !jdatas || !insts)
         rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
-        rc = child_values(&cvs[i], &jdatas[i], inst, a, list ? cq_value_array_get(data, i) : data);
-        if (rc == CQ_OK)
-            rc = pending_build(&rows[i], a->target, cvs[i], e->include);
+        const cq_value *elem = list ? cq_value_array_get(data, i) : data;
+        cq_instance *built = built_take(bm, elem);
+        if (built) {
+            /* the row as the validation pass built it, now with its parent's key */
+            const cq_value *jd = a->through ? cq_value_object_get(elem, a->through->name) : NULL;
+            if (jd && !(jdatas[i] = cq_value_copy(jd)))
+                rc = cq__db_oom(db);
+            if (rc == CQ_OK && !a->through) {
+                const cq_value *key = attr_value(inst, a->source_key);
+                rc = set_value(built, a->fk, key ? cq_value_copy(key) : cq_value_null());
+            }
+            if (rc == CQ_OK)
+                rc = pending_build(&rows[i], a->target, elem, e->include, built);
+            else
+                cq_instance_free(built);
+        } else {
+            rc = child_values(&cvs[i], &jdatas[i], inst, a, elem);
+            if (rc == CQ_OK)
+                rc = pending_build(&rows[i], a->target, cvs[i], e->include, NULL);
+        }
         if (rc == CQ_OK)
             insts[i] = rows[i].inst;
     }
+    if (rc == CQ_OK && !(skip = late_keys(&rows[0])))
+        rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = cq__save_before(insts, n, opts, skip);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
-        rc = tree_write(&rows[i], cvs[i], opts);
+        const cq_value *elem = list ? cq_value_array_get(data, i) : data;
+        rc = tree_write(&rows[i], cvs[i] ? cvs[i] : elem, opts, bm);
         cq_instance *child = rows[i].inst;
         if (rc == CQ_OK && a->type == CQ_BELONGS_TO_MANY) {
             cq_value *row = join_row(a, inst, child, jdatas[i]);
@@ -291,11 +455,15 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     size_t ninc = 0;
     for (const cq_include *e = include; e && !cq__inc_is_end(e); e++)
         ninc += e->all ? m->nassocs : 1;
+    *assocs_out = NULL;
+    *elems_out = NULL;
+    *n_out = 0;
+    if (ninc == 0) /* a leaf row: no arrays */
+        return CQ_OK;
     const cq_assoc **assocs = cq__calloc(ninc + 1, sizeof *assocs);
     const cq_include **elems = cq__calloc(ninc + 1, sizeof *elems);
     *assocs_out = assocs;
     *elems_out = elems;
-    *n_out = 0;
     int rc = assocs && elems ? CQ_OK : cq__db_oom(db);
     size_t nres = 0;
     for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
@@ -305,7 +473,8 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
                 a = m->assocs[k];
             else
                 rc = cq__inc_resolve(&a, m, e);
-            if (rc == CQ_OK) {
+            if (rc == CQ_OK && cq__assoc_check_keys(a, "create with include") != CQ_OK) {
+                /* the message names the include: made only when it is needed */
                 char what[128];
                 snprintf(what, sizeof what, "create with include %s", a->alias.as);
                 rc = cq__assoc_check_keys(a, what);
@@ -327,19 +496,19 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
  * Model#save's order: validation and before hooks of the row, its belongsTo targets, its
  * INSERT, the rows pointing at it, its after hooks. */
 static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
-                       const cq_include *include, const cq_write_opts *opts)
+                       const cq_include *include, const cq_write_opts *opts, built_map *bm)
 {
     *out = NULL;
     pending_row p;
-    int rc = pending_build(&p, m, values, include);
-    const char **skip = rc == CQ_OK ? late_keys(m, include) : NULL;
+    int rc = pending_build(&p, m, values, include, built_take(bm, values));
+    const char **skip = rc == CQ_OK ? late_keys(&p) : NULL;
     if (rc == CQ_OK && !skip)
         rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__save_before(&p.inst, 1, opts, skip);
     cq__free(skip);
     if (rc == CQ_OK)
-        rc = tree_write(&p, values, opts);
+        rc = tree_write(&p, values, opts, bm);
     if (rc == CQ_OK) {
         *out = p.inst;
         p.inst = NULL;
@@ -350,19 +519,20 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
 
 /* Writes a built row whose before hooks ran: belongsTo targets first (their key copied into
  * the row), the row, the rows that point at it, then its after hooks. */
-static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts)
+static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts,
+                      built_map *bm)
 {
     cq_instance *inst = p->inst;
     cq_db *db = inst->model->db;
-    cq_instance **parents = cq__calloc(p->ninc + 1, sizeof *parents);
-    int rc = parents ? CQ_OK : cq__db_oom(db);
+    cq_instance **parents = p->ninc ? cq__calloc(p->ninc, sizeof *parents) : NULL;
+    int rc = parents || !p->ninc ? CQ_OK : cq__db_oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
     for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
         const cq_assoc *a = p->assocs[i];
         const cq_value *data = cq_value_object_get(values, a->alias.as);
         if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
             continue;
-        rc = create_tree(&parents[i], a->target, data, p->elems[i]->include, opts);
+        rc = create_tree(&parents[i], a->target, data, p->elems[i]->include, opts, bm);
         if (rc == CQ_OK) {
             const cq_value *key = attr_value(parents[i], a->target_key);
             cq_value *copy = key ? cq_value_copy(key) : cq_value_null();
@@ -391,7 +561,7 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
             continue;
         }
         if (data)
-            rc = create_children(inst, p->elems[i], a, data, opts);
+            rc = create_children(inst, p->elems[i], a, data, opts, bm);
     }
     for (size_t i = 0; parents && i < p->ninc; i++)
         cq_instance_free(parents[i]);
@@ -667,9 +837,12 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
  * validates each row as it saves it; cequel checks them all first, so an invalid row deep
  * in the tree writes nothing). Foreign keys that the tree fills in later (this row's
  * belongsTo keys, a child's key to its parent) are not checked; `skip` lists the one the
- * parent fills. Items are collected on the db with `record`. */
+ * parent fills. Items are collected on the db with `record`. With `bm`, each row built is
+ * kept there under `node` (the caller's values it comes from) for the write. With `via`,
+ * `values` is a plain child of `parent` (plain_child), built as child_values would make it. */
 static int prevalidate(cq_model *m, const cq_value *values, const cq_include *include,
-                       const char *skip, size_t record)
+                       const char *skip, size_t record, const cq_value *node, built_map *bm,
+                       const cq_assoc *via, const cq_instance *parent)
 {
     cq_db *db = m->db;
     if (values && cq_value_type_of(values) != CQ_VALUE_OBJECT)
@@ -687,25 +860,22 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     /* belongsTo targets first, as they are created first */
     for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
         const cq_assoc *a = assocs[i];
-        const cq_value *data = cq_value_object_get(values, a->alias.as);
+        const cq_value *data = cq_value_object_get(node, a->alias.as);
         if (a->type != CQ_BELONGS_TO || !data || cq_value_is_null(data))
             continue;
         skips[nskip++] = a->fk;
-        rc = prevalidate(a->target, data, elems[i]->include, NULL, record);
+        rc = prevalidate(a->target, data, elems[i]->include, NULL, record, data, bm, NULL, NULL);
     }
-    cq_value *copy = NULL;
-    const cq_value *own = rc == CQ_OK ? own_view(&copy, m, values) : NULL;
-    if (rc == CQ_OK && !own)
-        rc = cq__db_oom(db);
     cq_instance *inst = NULL;
     if (rc == CQ_OK)
-        rc = cq_model_build(&inst, m, own);
-    cq_value_free(copy);
+        rc = build_own(&inst, m, values);
+    if (rc == CQ_OK && via)
+        rc = child_keys(inst, parent, via);
     if (rc == CQ_OK)
         rc = cq__validation_check(inst, true, NULL, skips, record);
     for (size_t i = 0; rc == CQ_OK && i < ninc; i++) {
         const cq_assoc *a = assocs[i];
-        const cq_value *data = cq_value_object_get(values, a->alias.as);
+        const cq_value *data = cq_value_object_get(node, a->alias.as);
         if (a->type == CQ_BELONGS_TO || !data)
             continue;
         bool list = false;
@@ -713,29 +883,39 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         rc = nested_list(a, data, &list, &n);
         for (size_t k = 0; rc == CQ_OK && k < n; k++) {
             cq_value *cv = NULL, *jdata = NULL;
-            rc = child_values(&cv, &jdata, inst, a, list ? cq_value_array_get(data, k) : data);
+            const cq_value *elem = list ? cq_value_array_get(data, k) : data;
+            const char *fk = a->through ? NULL : a->fk;
+            if (plain_child(a, elem)) {
+                rc = prevalidate(a->target, elem, elems[i]->include, fk, record, elem, bm, a, inst);
+                continue;
+            }
+            rc = child_values(&cv, &jdata, inst, a, elem);
             if (rc == CQ_OK)
-                rc = prevalidate(a->target, cv, elems[i]->include, a->through ? NULL : a->fk,
-                                 record);
+                rc =
+                    prevalidate(a->target, cv, elems[i]->include, fk, record, elem, bm, NULL, NULL);
             cq_value_free(cv);
             cq_value_free(jdata);
         }
     }
-    cq_instance_free(inst);
+    if (rc == CQ_OK && bm && inst)
+        rc = built_put(bm, node, inst) == CQ_OK ? CQ_OK : cq__db_oom(db);
+    else
+        cq_instance_free(inst);
     cq__free(skips);
     cq__free(assocs);
     cq__free(elems);
     return rc;
 }
 
-/* Validates the trees of `n` rows (vals[i] or the elements of an array) as one outcome. */
+/* Validates the trees of `n` rows (vals[i] or the elements of an array) as one outcome; with
+ * `bm`, keeps the rows built (prevalidate). */
 static int prevalidate_all(cq_model *m, const cq_value *const *vals, size_t n,
-                           const cq_include *include)
+                           const cq_include *include, built_map *bm)
 {
     cq_db *db = m->db;
     int rc = cq__validation_begin(db);
     for (size_t r = 0; rc == CQ_OK && r < n; r++)
-        rc = prevalidate(m, vals[r], include, NULL, r);
+        rc = prevalidate(m, vals[r], include, NULL, r, vals[r], bm, NULL, NULL);
     return cq__validation_finish(db, rc);
 }
 
@@ -772,19 +952,23 @@ int cq_model_create(cq_instance **out, cq_model *m, const cq_value *values,
     int rc = cq__inc_expand_all(&expanded, m, opts->include);
     const cq_include *inc = expanded ? expanded : opts->include;
     /* every row is validated before the first statement; each row is validated again as it
-     * is written (v6's order, with the validation hooks: a hook may change a row) */
+     * is written (v6's order, with the validation hooks: a hook may change a row). The write
+     * takes the rows the first pass built. */
     cq_write_opts written = *opts;
+    built_map bm = { 0 };
     if (rc == CQ_OK && opts->validate != CQ_OFF)
-        rc = prevalidate_all(m, &values, 1, inc);
+        rc = prevalidate_all(m, &values, 1, inc, &bm);
     cq_txn *t = NULL;
     if (rc == CQ_OK)
         rc = tx_begin(&t, m->db);
     if (rc != CQ_OK) {
+        built_free(&bm);
         cq__inc_list_free(expanded);
         return rc;
     }
     cq_instance *inst = NULL;
-    rc = cq__txn_finish(t, create_tree(&inst, m, values, inc, &written));
+    rc = cq__txn_finish(t, create_tree(&inst, m, values, inc, &written, &bm));
+    built_free(&bm);
     cq__inc_list_free(expanded);
     return cq__instance_hand_out(out, inst, rc);
 }
@@ -823,7 +1007,7 @@ int cq_model_bulk_create(cq_rows **out, cq_model *m, const cq_value *values,
     cq_write_opts written = *opts;
     written.validate = CQ_OFF;
     if (rc == CQ_OK && opts->validate == CQ_ON)
-        rc = prevalidate_all(m, vals, n, inc);
+        rc = prevalidate_all(m, vals, n, inc, NULL);
     if (rc == CQ_OK)
         rc = tx_begin(&t, m->db);
     if (rc == CQ_OK)

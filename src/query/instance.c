@@ -647,29 +647,43 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
         cq__stmt_free(st);
         return rc;
     }
-    cq_value *stack[16];
-    cq_value **params = n <= 16 ? stack : cq__calloc(n, sizeof *params);
-    if (!params)
-        return cq__db_oom(db);
+    /* a value whose stored form is itself is bound as it is; the others converted */
+    const cq_value *stack[16];
+    cq_value *made_stack[16] = { NULL };
+    const cq_value **params = n <= 16 ? stack : cq__calloc(n, sizeof *params);
+    cq_value **made = n <= 16 ? made_stack : cq__calloc(n, sizeof *made);
+    int rc = params && made ? CQ_OK : cq__db_oom(db);
     size_t k = 0;
-    int rc = CQ_OK;
-    for (size_t i = 0; i < m->nattrs; i++) {
+    const cq_value *last_v = NULL; /* the last value converted, and its stored form: */
+    const cq_value *last_p = NULL; /* createdAt and updatedAt are the same time */
+    size_t last_i = 0;
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         if (!(cols & ((uint64_t)1 << i)))
             continue;
         explicit[i] = true;
-        if (!(params[k++] = cq__attr_to_db(&m->attrs[i], inst->values[i], d))) {
+        const cq__attr *a = &m->attrs[i];
+        const cq_value *v = inst->values[i];
+        if (cq__attr_to_db_copies(a, v, d)) {
+            params[k++] = v;
+        } else if (last_v && a->type == CQ_DATE && m->attrs[last_i].type == CQ_DATE &&
+                   cq_value_is_equal(v, last_v)) {
+            params[k++] = last_p;
+        } else if ((params[k] = made[k] = cq__attr_to_db(a, v, d))) {
+            last_v = v;
+            last_p = params[k++];
+            last_i = i;
+        } else {
             rc = cq__db_oom(db);
-            k--;
-            break;
         }
     }
-    if (rc == CQ_OK &&
-        (rc = cq__db_exec_text(db, text, (const cq_value *const *)params, n, res)) != CQ_OK)
+    if (rc == CQ_OK && (rc = cq__db_exec_text(db, text, params, n, res)) != CQ_OK)
         cq__write_error_context(m, inst->values, rc);
-    for (size_t i = 0; i < k; i++)
-        cq_value_free(params[i]);
+    for (size_t i = 0; made && i < k; i++)
+        cq_value_free(made[i]);
     if (params != stack)
-        cq__free(params);
+        cq__free((void *)params);
+    if (made != made_stack)
+        cq__free(made);
     return rc;
 }
 
@@ -1059,6 +1073,152 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
         cq_instance_free(insts[r]);
     cq__free(insts);
     cq__free(used);
+    return rc;
+}
+
+/* Whether cq__model_insert_links may write rows of m that give only attributes fi and oi:
+ * the general path would build each row with no other value than those two and the
+ * timestamps (no defaults, no key or NOT NULL attribute left unset, no setter or VIRTUAL
+ * attribute among the two) and run no bulk hooks. */
+static bool links_plain(const cq_model *m, long fi, long oi, bool hooks)
+{
+    /* a frozen schema: the kept text cannot go stale */
+    if (!cq_db_is_frozen(m->db) || m->nattrs > 64 || fi < 0 || oi < 0 || fi == oi ||
+        fi == m->created_at || fi == m->updated_at || oi == m->created_at || oi == m->updated_at)
+        return false;
+    if (hooks &&
+        (cq__hooks_any(m, CQ__H_BEFORE_BULK_CREATE) || cq__hooks_any(m, CQ__H_AFTER_BULK_CREATE)))
+        return false;
+    for (long k = 0; k < 2; k++) {
+        const cq__accessor *x = cq__accessor_find(m, m->attrs[k ? oi : fi].name);
+        if (x && (x->is_virtual || cq__accessor_has_set(x)))
+            return false;
+    }
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const cq__attr *a = &m->attrs[i];
+        if ((long)i == fi || (long)i == oi || (long)i == m->updated_at)
+            continue;
+        if (a->default_value || a->default_fn != CQ_DEFAULT_FN_NONE)
+            return false;
+        if ((long)i != m->created_at && (a->primary_key || a->allow_null == CQ_OFF))
+            return false;
+    }
+    return true;
+}
+
+/* A key of a join row as the general path writes it: coerced to the attribute (a setter-less
+ * set), then in its stored form. NULL with *rc set on failure, or when the value is null
+ * (*rc CQ_OK: the general path reports that). */
+static cq_value *link_param(int *rc, cq_model *m, long i, const cq_value *v)
+{
+    const cq__attr *a = &m->attrs[i];
+    cq_value *checked = NULL, *copy = cq_value_copy(v);
+    *rc = copy ? cq__attr_coerce(&checked, m, a, copy) : cq__db_oom(m->db);
+    if (*rc != CQ_OK || cq_value_is_null(checked)) {
+        cq_value_free(checked);
+        return NULL;
+    }
+    if (cq__attr_to_db_copies(a, checked, cq_db_dialect(m->db)))
+        return checked;
+    cq_value *p = cq__attr_to_db(a, checked, cq_db_dialect(m->db));
+    cq_value_free(checked);
+    if (!p)
+        *rc = cq__db_oom(m->db);
+    return p;
+}
+
+int cq__model_insert_links(bool *done, cq_model *m, cq__kept_insert *_Atomic *kept, size_t nkept,
+                           long fi, const cq_value *fv, long oi, const cq_value *const *ov,
+                           size_t n, bool hooks)
+{
+    *done = false;
+    cq_db *db = m->db;
+    if (n == 0 || n >= nkept || !links_plain(m, fi, oi, hooks))
+        return CQ_OK;
+    /* the values each row writes, in attribute order: the timestamps (one clock reading for
+     * the statement), the source key (shared), the target key */
+    uint64_t cols = ((uint64_t)1 << fi) | ((uint64_t)1 << oi);
+    cq_value *stamp = NULL;
+    int rc = CQ_OK;
+    if (m->created_at >= 0 || m->updated_at >= 0) {
+        char now[32];
+        cq__now_iso(now);
+        long ti = m->updated_at >= 0 ? m->updated_at : m->created_at;
+        cq_value *t = cq_value_text(now);
+        stamp = t ? cq__attr_to_db(&m->attrs[ti], t, cq_db_dialect(db)) : NULL;
+        cq_value_free(t);
+        if (!stamp)
+            return cq__db_oom(db);
+        cols |= m->created_at >= 0 ? (uint64_t)1 << m->created_at : 0;
+        cols |= m->updated_at >= 0 ? (uint64_t)1 << m->updated_at : 0;
+    }
+    size_t ncols = 0;
+    for (size_t i = 0; i < m->nattrs; i++)
+        ncols += (cols >> i) & 1;
+    cq_value *src = link_param(&rc, m, fi, fv);
+    cq_value **keys = rc == CQ_OK && src ? cq__calloc(n, sizeof *keys) : NULL;
+    const cq_value **params = keys ? cq__calloc(n * ncols, sizeof *params) : NULL;
+    if (rc == CQ_OK && src && !params)
+        rc = cq__db_oom(db);
+    bool all = rc == CQ_OK && src;
+    for (size_t r = 0; all && r < n; r++) {
+        keys[r] = link_param(&rc, m, oi, ov[r]);
+        all = keys[r] != NULL;
+    }
+    if (rc != CQ_OK || !all)
+        goto out; /* a null key or an error: the general path decides, or rc */
+    *done = true;
+    size_t p = 0;
+    for (size_t r = 0; r < n; r++)
+        for (size_t i = 0; i < m->nattrs; i++)
+            if ((cols >> i) & 1)
+                params[p++] = (long)i == fi ? src : (long)i == oi ? keys[r] : stamp;
+    const cq__kept_insert *k = atomic_load(&kept[n]);
+    if (k && k->cols == cols) {
+        rc = cq__db_exec_text(db, k->text, params, p, NULL);
+        goto out;
+    }
+    /* the first call renders the statement as cq__model_insert_many does, and keeps it */
+    cq__stmt *st = cq__stmt_new(CQ__ST_INSERT, m->table);
+    rc = st ? CQ_OK : cq__db_oom(db);
+    for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
+        if (((cols >> i) & 1) && cq__stmt_add_icol(st, m->attrs[i].field) != 0)
+            rc = cq__db_oom(db);
+    for (size_t j = 0; rc == CQ_OK && j < p; j++) {
+        cq_value *c = cq_value_copy(params[j]);
+        if (!c || cq__stmt_add_ival(st, c) != 0)
+            rc = cq__db_oom(db);
+    }
+    cq__sql sql = { 0 };
+    if (rc == CQ_OK)
+        rc = cq__sql_render(&sql, st, cq_db_dialect(db), cq__last_error());
+    if (rc == CQ_OK)
+        rc = cq__db_exec_text(db, sql.text, (const cq_value *const *)sql.params, sql.n, NULL);
+    cq__kept_insert *keep = rc == CQ_OK && !k ? cq__malloc(sizeof *keep) : NULL;
+    if (keep) {
+        keep->cols = cols;
+        keep->text = sql.text;
+        cq__kept_insert *none = NULL;
+        if (atomic_compare_exchange_strong(&kept[n], &none, keep))
+            sql.text = NULL;
+        else
+            cq__free(keep); /* another thread kept it first */
+    }
+    cq__sql_free(&sql);
+    cq__stmt_free(st);
+out:
+    if (rc == CQ_OK && *done) {
+        bool used[64] = { false };
+        for (size_t i = 0; i < m->nattrs; i++)
+            used[i] = (cols >> i) & 1;
+        rc = advance_sequences(m, used);
+    }
+    for (size_t r = 0; keys && r < n; r++)
+        cq_value_free(keys[r]);
+    cq__free(keys);
+    cq__free((void *)params);
+    cq_value_free(src);
+    cq_value_free(stamp);
     return rc;
 }
 

@@ -48,6 +48,15 @@ int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *
 /* One multi-row INSERT of the objects in `rows` (join rows); no instances returned. With
  * `hooks`, the model's beforeBulkCreate / afterBulkCreate run around it (v6 bulkCreate). */
 int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks);
+/* cq__model_insert_many of n join rows of m that give only attribute fi (the value fv, the
+ * same for every row) and attribute oi (ov[r]), when the general path would write nothing
+ * else but the timestamps and run no hooks (no defaults, no setters, no bulk hooks, no null
+ * key): the values are bound without building instances, into the statement kept in
+ * kept[n] (rendered by the first call, as the general path renders it; nkept slots).
+ * *done = false leaves the call to cq__model_insert_many. */
+int cq__model_insert_links(bool *done, cq_model *m, cq__kept_insert *_Atomic *kept, size_t nkept,
+                           long fi, const cq_value *fv, long oi, const cq_value *const *ov,
+                           size_t n, bool hooks);
 /* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
  * appends the model, attribute and value the constraint error is about to the db's message
  * (SQLite names only table and column, or nothing for a foreign key). */

@@ -1,10 +1,12 @@
 /* Statements cequel renders once and keeps, on SQLite, PostgreSQL and MySQL: the single-row
  * INSERT of a model per set of columns written (up to four sets; more go through the general
  * path), the join-row SELECT of addX/setX and the statement of hasX without options, per
- * belongsToMany and number of keys. A kept statement sends the same text as the general path
- * and binds this call's values; every outcome is read back from the database. What must not
- * use a kept text does not: `fields`, duplicate handling, a fifth column set, a join model with
- * a find hook (added after the text was kept) or a through scope, hasX with options. */
+ * belongsToMany and number of keys, the multi-row INSERT of its join rows per number of rows
+ * and the DELETE of setX/removeX per number of keys. A kept statement sends the same text as
+ * the general path and binds this call's values; every outcome is read back from the
+ * database. What must not use a kept text does not: `fields`, duplicate handling, a fifth
+ * column set, a join model with a find or bulk hook (added after the text was kept) or a
+ * through scope, hasX with options. */
 #define _POSIX_C_SOURCE 200809L
 #include "cq_dialects.h"
 
@@ -314,6 +316,87 @@ static void test_kept__add_set_has(void **state)
     btm_free(&b);
 }
 
+/* The multi-row INSERT of addX/setX, kept per association and number of rows, and the DELETE
+ * of setX/removeX, per number of keys: the same text for the same number, the keys (and
+ * timestamps) of this call written; a join model with a bulk hook (added after the text was
+ * kept) takes the general path, which runs it and sends the same text. */
+static void test_kept__join_insert(void **state)
+{
+    dx_fixture *f = *state;
+    cq_db *db = f->db;
+    btm b = { 0 };
+    b.user = define_named(db, "user");
+    b.tag = define_named(db, "tag");
+    CQ_ASSERT_OK(db, cq_model_belongs_to_many(&b.tags, b.user, b.tag,
+                                              &(cq_assoc_opts){ .through = "user_tag" }));
+    CQ_ASSERT_OK(db, cq_db_sync(db, &(cq_sync_opts){ .force = true }));
+    b.u = create(db, b.user, "{\"name\":\"u\"}", NULL);
+    for (int i = 0; i < 4; i++)
+        b.t[i] = create(db, b.tag, "{\"name\":\"t\"}", NULL);
+    cq_target t01[2] = { { .instance = b.t[0] }, { .instance = b.t[1] } },
+              t23[2] = { { .instance = b.t[2] }, { .instance = b.t[3] } },
+              t0 = { .instance = b.t[0] };
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, t01, 2, NULL));
+    char *i2 = strdup(only(f, "INSERT"));
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"userId\" = 1 AND \"tagId\" "
+                               "IN (1, 2) AND \"createdAt\" IS NOT NULL AND \"updatedAt\" IS NOT "
+                               "NULL"),
+                     2);
+    /* setTags to {t2, t3}: the DELETE, then the same INSERT text with the new keys */
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_set(b.u, b.tags, t23, 2, NULL));
+    assert_string_equal(i2, only(f, "INSERT"));
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"tagId\" IN (3, 4) AND "
+                               "\"createdAt\" IS NOT NULL"),
+                     2);
+    assert_int_equal(links(f), 2);
+    /* one row: a text of its own */
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, &t0, 1, NULL));
+    char *i1 = strdup(only(f, "INSERT"));
+    assert_string_not_equal(i1, i2);
+    assert_int_equal(links(f), 3);
+    CQ_ASSERT_OK(db, cq_assoc_remove(b.u, b.tags, &t0, 1, NULL));
+    /* a bulk hook on the join model: the general path runs it, with the same text */
+    int calls = 0;
+    CQ_ASSERT_OK(
+        db, cq_model_add_hook(cq_assoc_through(b.tags), "beforeBulkCreate", count_calls, &calls));
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, &t0, 1, NULL));
+    assert_int_equal(calls, 1);
+    assert_string_equal(i1, only(f, "INSERT"));
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"tagId\" = 1"), 1);
+
+    /* the DELETE of setTags, kept per number of keys: setTags to {t0} drops t2 and t3 */
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_set(b.u, b.tags, &t0, 1, NULL));
+    char *d2 = strdup(only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    /* removeTags of two keys sends the same text */
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, t23, 2, NULL));
+    assert_int_equal(links(f), 3);
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_remove(b.u, b.tags, t23, 2, NULL));
+    assert_string_equal(d2, only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    assert_int_equal(scalar(f, "SELECT COUNT(*) FROM user_tag WHERE \"tagId\" = 1"), 1);
+    /* a bulk destroy hook on the join model: the general path runs it, with the same text */
+    int dcalls = 0;
+    CQ_ASSERT_OK(
+        db, cq_model_add_hook(cq_assoc_through(b.tags), "beforeBulkDestroy", count_calls, &dcalls));
+    CQ_ASSERT_OK(db, cq_assoc_add(b.u, b.tags, t23, 2, NULL));
+    dx_clear(f);
+    CQ_ASSERT_OK(db, cq_assoc_set(b.u, b.tags, &t0, 1, NULL));
+    assert_int_equal(dcalls, 1);
+    assert_string_equal(d2, only(f, "DELETE"));
+    assert_int_equal(links(f), 1);
+    free(d2);
+    free(i1);
+    free(i2);
+    btm_free(&b);
+}
+
 static void test_kept__through_scope_is_general(void **state)
 {
     dx_fixture *f = *state;
@@ -363,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kept__insert_with_duplicate_handling, dx_setup,
                                         dx_teardown),
         cmocka_unit_test_setup_teardown(test_kept__add_set_has, dx_setup, dx_teardown),
+        cmocka_unit_test_setup_teardown(test_kept__join_insert, dx_setup, dx_teardown),
         cmocka_unit_test_setup_teardown(test_kept__through_scope_is_general, dx_setup, dx_teardown),
     };
     return DX_RUN("test_kept_statements", tests);
