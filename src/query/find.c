@@ -377,18 +377,28 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     cq_model *t = ext->through;
     if (ext->no_through_attrs && !ext->keep_through_keys)
         return CQ_OK;
-    bool stack_sel[64];
+    bool stack_sel[64] = { false };
     bool *sel = t->nattrs <= 64 ? stack_sel : cq__malloc(t->nattrs * sizeof *sel);
     if (!sel)
         return cq__db_oom(t->db);
-    for (size_t i = 0; i < t->nattrs; i++)
+    bool before = true; /* through_only: the column is still ahead */
+    for (size_t i = 0; i < t->nattrs; i++) {
         sel[i] = through_attr_read(ext, t->attrs[i].name);
+        if (sel[i] && ext->through_only && strcmp(t->attrs[i].name, ext->through_only) == 0)
+            before = false;
+        else if (sel[i] && ext->through_only) {
+            sel[i] = false; /* a column of the statement that this row leaves out */
+            c += before;
+        }
+    }
     cq_instance *ti = cq__instance_read(t, sel, res, &c);
     if (sel != stack_sel)
         cq__free(sel);
     if (!ti)
         return cq__db_oom(t->db);
     inst->through = ti;
+    if (ext->through_only)
+        return CQ_OK; /* shown nowhere: no property key */
     inst->through_key = cq__strdup(t->name);
     return inst->through_key ? CQ_OK : cq__db_oom(t->db);
 }

@@ -565,6 +565,14 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
 
 /* ---- to-many loading --------------------------------------------------------------------- */
 
+static bool has_to_many(const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->nodes[i].to_many || has_to_many(&p->nodes[i].children))
+            return true;
+    return false;
+}
+
 /* Deep copy of an included instance (a child shared by two parents with the same key). */
 static cq_instance *inst_clone(const cq_instance *src)
 {
@@ -933,6 +941,10 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
     ext->through_alias = t->name;
     ext->through_attrs = n->spec->through_attributes;
     ext->keep_through_keys = true;
+    /* a join row dropped once its child is placed (through attributes none) needs only the
+     * key that places it, unless nested includes group the children by the whole row */
+    if (n->spec->through_attributes_none && !has_to_many(&n->children))
+        ext->through_only = a->fk;
     cq_value *w = keys_where(a->fk, keys, a->through_scope);
     cq__expr *on = cq__expr_new(CQ__EX_AND);
     int rc = w && on ? CQ_OK : cq__db_oom(db);
@@ -1180,14 +1192,6 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
             return rc;
     }
     return CQ_OK;
-}
-
-static bool has_to_many(const cq__inc_plan *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        if (p->nodes[i].to_many || has_to_many(&p->nodes[i].children))
-            return true;
-    return false;
 }
 
 /* Identity of a parent row: its primary key, plus the join row it was read with (a
