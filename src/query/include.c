@@ -512,12 +512,10 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
     cq__included *inc = &inst->inc[inst->ninc];
     memset(inc, 0, sizeof *inc);
     inc->assoc = n->a;
-    inc->key = cq__strdup(n->a->alias.as);
+    inc->key = n->a->alias.as;
     inc->many = n->to_many;
-    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
-        cq__free(inc->key);
+    if (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
         return NULL;
-    }
     inst->ninc++;
     return inc;
 }
@@ -609,8 +607,8 @@ static cq_instance *inst_clone(const cq_instance *src)
         memset(d, 0, sizeof *d);
         d->assoc = s->assoc;
         d->many = s->many;
-        ok = (d->key = cq__strdup(s->key)) != NULL;
-        if (ok && s->one)
+        d->key = s->key;
+        if (s->one)
             ok = (d->one = inst_clone(s->one)) != NULL;
         if (ok && s->rows) {
             ok = (d->rows = cq__calloc(1, sizeof *d->rows)) != NULL;
