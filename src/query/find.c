@@ -413,6 +413,7 @@ typedef struct materializer {
     cq__find_ext *ext;
     cq__inc_plan *plan;
     const cq__proj *proj; /* v6's full attributes: the columns in its order; NULL = sel's */
+    bool stream;          /* each instance to ext->take instead of into rows */
 } materializer;
 
 static int materialize_row(void *ctx, cq__result *res)
@@ -458,6 +459,8 @@ static int materialize_row(void *ctx, cq__result *res)
         cq_instance_free(inst);
         return rc;
     }
+    if (mz->stream)
+        return ext->take(ext->take_ctx, inst);
     return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : cq__db_oom(m->db);
 }
 
@@ -768,7 +771,9 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     if (rc == CQ_OK && sj)
         rc = read_joined(rows, m, st, sel, hidden, &plan);
     else if (rc == CQ_OK) {
-        materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
+        bool stream =
+            ext && ext->take && cq__inc_plan_empty(&plan) && !(o.attributes && m->nvirtual);
+        materializer mz = { rows, m, sel, hidden, ext, &plan, pp, stream };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
     if (rc == CQ_OK)
@@ -1217,7 +1222,7 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     cq__read_scope rs; /* a read: on a read server when the db has some */
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, use_master, NULL)) == CQ_OK) {
         /* no selection (NULL): such a text reads every attribute, as a find without options */
-        materializer mz = { rows, m, NULL, NULL, NULL, NULL, NULL };
+        materializer mz = { rows, m, NULL, NULL, NULL, NULL, NULL, false };
         rc = cq__db_exec_select(m->db, text, params, n, NULL, materialize_row, &mz);
         cq__db_read_end(&rs);
     }

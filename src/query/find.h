@@ -25,6 +25,12 @@ typedef struct cq__find_ext {
     size_t nbranch;
     int64_t branch_limit;
     bool no_hooks; /* include loading: the target's find hooks do not run */
+    /* include loading: each instance goes to take(take_ctx, inst) as soon as its row is read
+     * (taken, even on failure; a non-CQ_OK return ends the find with that code) instead of
+     * into the rows returned; ignored (the rows returned as usual) when the find has includes
+     * of its own or hides VIRTUAL attributes, which need the rows afterwards */
+    int (*take)(void *take_ctx, cq_instance *inst);
+    void *take_ctx;
 } cq__find_ext;
 
 /* Frees the expressions an extension still owns. */

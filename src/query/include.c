@@ -1110,7 +1110,23 @@ static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, ke
     return distribute(child, n, parents, km, slot);
 }
 
-/* Loads one to-many include for `parents` with one query. */
+/* Where the children of one include go as their query reads them (cq__find_ext.take). */
+typedef struct placer {
+    cq__inc *n;
+    cq_instance **parents;
+    keymap *km;
+    long fk;
+} placer;
+
+static int place_read(void *ctx, cq_instance *child)
+{
+    placer *pl = ctx;
+    return place_child(child, pl->n, pl->parents, pl->km, pl->fk);
+}
+
+/* Loads one to-many include for `parents` with one query. Each child is placed as its row is
+ * read (while it is in the cache; a join row dropped is freed at once), or afterwards when the
+ * children's own query needs them all first. */
 static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
 {
     const cq_assoc *a = n->a;
@@ -1146,19 +1162,22 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     }
     cq_value_free(keys);
     ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
+    /* where the key that ties a child to its parent sits: the child's foreign key, or the
+     * join row's */
+    placer pl = { n, parents, &km,
+                  cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk) };
+    ext.take = place_read;
+    ext.take_ctx = &pl;
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     else
         cq__find_ext_release(&ext);
     cq__free(attrs);
     cq__free(ord);
-    /* where the key that ties a child to its parent sits: the child's foreign key, or the
-     * join row's */
-    long fk = cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk);
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
-        rc = place_child(child, n, parents, &km, fk);
+        rc = place_read(&pl, child);
     }
     cq_rows_free(rows);
     keymap_free(&km);
