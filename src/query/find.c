@@ -680,9 +680,9 @@ static int read_joined(cq_rows *rows, cq_model *m, cq__stmt *st, const bool *sel
     int rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, plan);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
-    cq__inc_sj_end(stream);
     if (rc == CQ_OK && plan->order_in_memory)
-        cq__inc_sj_sort(rows, plan);
+        cq__inc_sj_sort(stream);
+    cq__inc_sj_end(stream);
     return rc;
 }
 

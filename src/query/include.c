@@ -1524,32 +1524,6 @@ bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m)
     return int_pk(m) && sj_nodes_sortable(p);
 }
 
-static void sj_sort_tree(cq_instance *inst, const cq__inc_plan *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        const cq__inc *n = &p->nodes[i];
-        cq__included *inc = n->joined ? included_for(inst, n) : NULL;
-        if (!inc)
-            continue;
-        if (inc->many && inc->rows) {
-            if (inc->rows->n > 1)
-                qsort(inc->rows->items, inc->rows->n, sizeof *inc->rows->items, pk_cmp);
-            for (size_t k = 0; k < inc->rows->n; k++)
-                sj_sort_tree(inc->rows->items[k], &n->children);
-        } else if (inc->one) {
-            sj_sort_tree(inc->one, &n->children);
-        }
-    }
-}
-
-void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p)
-{
-    if (rows->n > 1)
-        qsort(rows->items, rows->n, sizeof *rows->items, pk_cmp);
-    for (size_t r = 0; r < rows->n; r++)
-        sj_sort_tree(rows->items[r], p);
-}
-
 /* What the reader keeps per level: the parents (level 0) and each joined include. */
 typedef struct sj_level {
     const size_t *pkcols; /* the result columns of the selected primary-key attributes */
@@ -1567,6 +1541,8 @@ typedef struct sj_reader {
     size_t nobjs, objs_cap;
     cq_instance **grave; /* to-one children replaced by a later row: freed at the end */
     size_t ngrave, grave_cap;
+    cq_rows **unsorted; /* by_pk: the lists that got a row out of key order (cq__inc_sj_sort) */
+    size_t nunsorted, unsorted_cap;
     cq__result *res;
     size_t r; /* the row being read */
     cq_dialect d;
@@ -1677,6 +1653,22 @@ static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst
     return 0;
 }
 
+/* After an instance was appended to `list`: with rows unordered (by_pk), a list whose last two
+ * keys are out of order is remembered for cq__inc_sj_sort, which sorts only those (rows
+ * usually come in key order: then nothing is sorted, and the tree is not walked again). */
+static int sj_appended(sj_reader *s, cq_rows *list)
+{
+    if (!s->by_pk || list->n < 2 ||
+        pk_cmp(&list->items[list->n - 2], &list->items[list->n - 1]) < 0 ||
+        (s->nunsorted && s->unsorted[s->nunsorted - 1] == list))
+        return 0;
+    if (cq__grow((void **)&s->unsorted, &s->unsorted_cap, s->nunsorted + 1, sizeof *s->unsorted) !=
+        0)
+        return -1;
+    s->unsorted[s->nunsorted++] = list;
+    return 0;
+}
+
 /* Reads the includes `p` of `parent` from the current row. `fresh`: the parent was built from
  * this row (its include slots are added, in include order). */
 static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, bool fresh)
@@ -1708,7 +1700,8 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
             if (!bad && n->to_many) {
-                bad = cq__rows_push(inc->rows, child) != 0; /* frees child on failure */
+                bad = cq__rows_push(inc->rows, child) != 0 || /* frees child on failure */
+                      sj_appended(s, inc->rows) != 0;
             } else if (!bad && inc->one && s->by_pk && pk_cmp(&child, &inc->one) < 0) {
                 /* unordered rows: the one the ORDER BY would have put last wins */
                 if (sj_keep(&s->grave, &s->ngrave, &s->grave_cap, child) != 0) {
@@ -1833,11 +1826,19 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
         inst = st->rows->items[slot];
     } else {
         inst = sj_build(s, m, st->sel, st->hidden, 0); /* (builds no key: s->km.key stays) */
-        if (!inst || cq__rows_push(st->rows, inst) != 0 ||
+        if (!inst || cq__rows_push(st->rows, inst) != 0 || sj_appended(s, st->rows) != 0 ||
             sj_set(s, &s->levels[0], st->rows->n - 1) != 0)
             return cq__db_oom(m->db);
     }
     return sj_read_nodes(s, inst, st->p, slot < 0);
+}
+
+void cq__inc_sj_sort(cq__sj_stream *st)
+{
+    for (size_t i = 0; st && i < st->s.nunsorted; i++) {
+        cq_rows *list = st->s.unsorted[i];
+        qsort(list->items, list->n, sizeof *list->items, pk_cmp);
+    }
 }
 
 void cq__inc_sj_end(cq__sj_stream *st)
@@ -1848,6 +1849,7 @@ void cq__inc_sj_end(cq__sj_stream *st)
     cq__free(st->s.levels);
     cq__free(st->s.pkcols);
     cq__free(st->s.objs);
+    cq__free(st->s.unsorted);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);
     cq__free(st->s.grave);
