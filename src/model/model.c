@@ -36,8 +36,9 @@ static bool valid_action(cq_ref_action a)
 
 long cq__model_attr_index(const cq_model *m, const char *name)
 {
+    /* (called by every get and set by name: the first byte settles most misses) */
     for (size_t i = 0; name && i < m->nattrs; i++)
-        if (strcmp(m->attrs[i].name, name) == 0)
+        if (m->attrs[i].name[0] == name[0] && strcmp(m->attrs[i].name, name) == 0)
             return (long)i;
     return -1;
 }

@@ -135,7 +135,7 @@ struct cq_db {
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {
     const struct cq_assoc *assoc;
-    char *key; /* property key (the association's `as`) */
+    const char *key; /* property key: the association's `as`, borrowed from it (owned by the db) */
     bool many;
     struct cq_rows *rows; /* many: the children, owned */
     cq_instance *one;     /* single: the child or NULL, owned */

@@ -111,11 +111,9 @@ static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
     memset(inc, 0, sizeof *inc);
     inc->assoc = a;
     inc->many = cq__assoc_is_multi(a);
-    inc->key = cq__strdup(a->alias.as);
-    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
-        cq__free(inc->key);
+    inc->key = a->alias.as;
+    if (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
         return NULL;
-    }
     inst->ninc++;
     return inc;
 }

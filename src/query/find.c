@@ -377,18 +377,28 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     cq_model *t = ext->through;
     if (ext->no_through_attrs && !ext->keep_through_keys)
         return CQ_OK;
-    bool stack_sel[64];
+    bool stack_sel[64] = { false };
     bool *sel = t->nattrs <= 64 ? stack_sel : cq__malloc(t->nattrs * sizeof *sel);
     if (!sel)
         return cq__db_oom(t->db);
-    for (size_t i = 0; i < t->nattrs; i++)
+    bool before = true; /* through_only: the column is still ahead */
+    for (size_t i = 0; i < t->nattrs; i++) {
         sel[i] = through_attr_read(ext, t->attrs[i].name);
+        if (sel[i] && ext->through_only && strcmp(t->attrs[i].name, ext->through_only) == 0)
+            before = false;
+        else if (sel[i] && ext->through_only) {
+            sel[i] = false; /* a column of the statement that this row leaves out */
+            c += before;
+        }
+    }
     cq_instance *ti = cq__instance_read(t, sel, res, &c);
     if (sel != stack_sel)
         cq__free(sel);
     if (!ti)
         return cq__db_oom(t->db);
     inst->through = ti;
+    if (ext->through_only)
+        return CQ_OK; /* shown nowhere: no property key */
     inst->through_key = cq__strdup(t->name);
     return inst->through_key ? CQ_OK : cq__db_oom(t->db);
 }
@@ -403,6 +413,7 @@ typedef struct materializer {
     cq__find_ext *ext;
     cq__inc_plan *plan;
     const cq__proj *proj; /* v6's full attributes: the columns in its order; NULL = sel's */
+    bool stream;          /* each instance to ext->take instead of into rows */
 } materializer;
 
 static int materialize_row(void *ctx, cq__result *res)
@@ -448,6 +459,8 @@ static int materialize_row(void *ctx, cq__result *res)
         cq_instance_free(inst);
         return rc;
     }
+    if (mz->stream)
+        return ext->take(ext->take_ctx, inst);
     return cq__rows_push(mz->rows, inst) == 0 ? CQ_OK : cq__db_oom(m->db);
 }
 
@@ -667,9 +680,9 @@ static int read_joined(cq_rows *rows, cq_model *m, cq__stmt *st, const bool *sel
     int rc = cq__inc_sj_begin(&stream, rows, m, sel, hidden, plan);
     if (rc == CQ_OK)
         rc = cq__db_exec_stmt_rows(m->db, st, cq__inc_sj_row, stream);
-    cq__inc_sj_end(stream);
     if (rc == CQ_OK && plan->order_in_memory)
-        cq__inc_sj_sort(rows, plan);
+        cq__inc_sj_sort(stream);
+    cq__inc_sj_end(stream);
     return rc;
 }
 
@@ -758,7 +771,9 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
     if (rc == CQ_OK && sj)
         rc = read_joined(rows, m, st, sel, hidden, &plan);
     else if (rc == CQ_OK) {
-        materializer mz = { rows, m, sel, hidden, ext, &plan, pp };
+        bool stream =
+            ext && ext->take && cq__inc_plan_empty(&plan) && !(o.attributes && m->nvirtual);
+        materializer mz = { rows, m, sel, hidden, ext, &plan, pp, stream };
         rc = cq__db_exec_stmt_rows(m->db, st, materialize_row, &mz);
     }
     if (rc == CQ_OK)
@@ -1237,7 +1252,7 @@ int cq__find_rendered(cq_rows **out, cq_model *m, const char *text, const cq_val
     cq__read_scope rs; /* a read: on a read server when the db has some */
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, m->db, use_master, NULL)) == CQ_OK) {
         /* no selection (NULL): such a text reads every attribute, as a find without options */
-        materializer mz = { rows, m, NULL, NULL, NULL, NULL, NULL };
+        materializer mz = { rows, m, NULL, NULL, NULL, NULL, NULL, false };
         rc = cq__db_exec_select(m->db, text, params, n, NULL, materialize_row, &mz);
         cq__db_read_end(&rs);
     }

@@ -15,6 +15,9 @@ typedef struct cq__find_ext {
     bool no_through_attrs;            /* joinTableAttributes: [] */
     bool keep_through_keys;           /* read every join column (include loading groups by
                                          them); the caller hides what was not asked for */
+    const char *through_only; /* with keep_through_keys: the join row holds only this attribute
+                                 and no property key (the caller drops it after reading the
+                                 key); the statement is the same. NULL = every column */
     /* a hasMany include with a limit (include.md A6): one branch per parent, each with its
      * own condition (ownership taken) and LIMIT branch_limit, combined by UNION ALL */
     const char *count_attr; /* count: COUNT(m.<attr>) instead of count(*) */
@@ -22,6 +25,12 @@ typedef struct cq__find_ext {
     size_t nbranch;
     int64_t branch_limit;
     bool no_hooks; /* include loading: the target's find hooks do not run */
+    /* include loading: each instance goes to take(take_ctx, inst) as soon as its row is read
+     * (taken, even on failure; a non-CQ_OK return ends the find with that code) instead of
+     * into the rows returned; ignored (the rows returned as usual) when the find has includes
+     * of its own or hides VIRTUAL attributes, which need the rows afterwards */
+    int (*take)(void *take_ctx, cq_instance *inst);
+    void *take_ctx;
 } cq__find_ext;
 
 /* Frees the expressions an extension still owns. */

@@ -32,6 +32,7 @@ struct cq__inc {
     cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
     size_t col0, tcol0;    /* single-JOIN shape: first column of the target's and of the
                               join row's columns in the result */
+    size_t level;          /* single-JOIN reader: its sj_level (cq__inc_sj_begin) */
     inc_order *orders;     /* to-many: order terms for its own query */
     size_t norders, orders_cap;
 };
@@ -490,6 +491,20 @@ void cq__inc_plan_clear_orders(cq__inc_plan *p)
 
 /* ---- reading rows ----------------------------------------------------------------------- */
 
+/* Room for `more` included slots, exactly (an instance read with includes gets one slot per
+ * include, all at once). */
+static int reserve_included(cq_instance *inst, size_t more)
+{
+    if (inst->ninc + more <= inst->inc_cap)
+        return 0;
+    cq__included *inc = cq__realloc(inst->inc, (inst->ninc + more) * sizeof *inc);
+    if (!inc)
+        return -1;
+    inst->inc = inc;
+    inst->inc_cap = inst->ninc + more;
+    return 0;
+}
+
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
     if (cq__grow((void **)&inst->inc, &inst->inc_cap, inst->ninc + 1, sizeof *inst->inc) != 0)
@@ -497,18 +512,18 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
     cq__included *inc = &inst->inc[inst->ninc];
     memset(inc, 0, sizeof *inc);
     inc->assoc = n->a;
-    inc->key = cq__strdup(n->a->alias.as);
+    inc->key = n->a->alias.as;
     inc->many = n->to_many;
-    if (!inc->key || (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))) {
-        cq__free(inc->key);
+    if (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
         return NULL;
-    }
     inst->ninc++;
     return inc;
 }
 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
 {
+    if (reserve_included(inst, p->n) != 0)
+        return cq__db_oom(inst->model->db);
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
         cq_model *t = n->target;
@@ -548,6 +563,14 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
 
 /* ---- to-many loading --------------------------------------------------------------------- */
 
+static bool has_to_many(const cq__inc_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->nodes[i].to_many || has_to_many(&p->nodes[i].children))
+            return true;
+    return false;
+}
+
 /* Deep copy of an included instance (a child shared by two parents with the same key). */
 static cq_instance *inst_clone(const cq_instance *src)
 {
@@ -584,8 +607,8 @@ static cq_instance *inst_clone(const cq_instance *src)
         memset(d, 0, sizeof *d);
         d->assoc = s->assoc;
         d->many = s->many;
-        ok = (d->key = cq__strdup(s->key)) != NULL;
-        if (ok && s->one)
+        d->key = s->key;
+        if (s->one)
             ok = (d->one = inst_clone(s->one)) != NULL;
         if (ok && s->rows) {
             ok = (d->rows = cq__calloc(1, sizeof *d->rows)) != NULL;
@@ -600,48 +623,71 @@ static cq_instance *inst_clone(const cq_instance *src)
     return c;
 }
 
-/* A small hash from key text to the first parent slot; parents sharing a key are chained. */
+/* A hash from key bytes to a slot (an index the caller gives meaning to). A key is built in a
+ * caller's buffer (key_put_cell, key_put) and the map copies the keys it keeps into one arena:
+ * a key costs no allocation of its own, and a lookup none at all. `next` chains the parents
+ * sharing a key (keymap_put). */
+typedef struct km_ent {
+    uint32_t tag; /* high bits of the key's hash, never 0 (0: an empty entry); also where the
+                     key's probe starts (km_home), so growing rehashes no key */
+    uint32_t len; /* the key's bytes, at `off` in the arena */
+    size_t off;
+    size_t slot;
+} km_ent;
+
 typedef struct keymap {
-    char **keys;
-    size_t *slot; /* index into the parents array */
-    size_t cap;
-    long *next;   /* per parent: the next parent with the same key, or -1 */
-    size_t count; /* keys held */
+    km_ent *ents;
+    size_t cap; /* a power of two; kept at most half full */
+    size_t count;
+    cq__buf arena;
+    long *next;  /* per slot: the next slot with the same key, or -1 (keymap_put) */
+    cq__buf key; /* the key being built for a lookup, reused from one to the next */
 } keymap;
 
-/* Appends a hashable text form of a key value: numbers that are equal meet (1 and 1.0), texts
- * and blobs carry their length (so no separator can be forged), arrays are their elements in
- * order; other values render as JSON. The form is only ever compared with itself. */
+/* Key bytes: a tag, then the value's bytes (numbers in the machine's order, texts and blobs
+ * after their length), so that every key reads unambiguously from left to right and keys are
+ * concatenated without separators. Numbers that are equal meet (1 and 1.0). The form is only
+ * ever compared with itself, within one process. */
+static void key_put_tagged(cq__buf *b, char tag, const void *bytes, size_t n)
+{
+    char t[1 + 8];
+    t[0] = tag;
+    memcpy(t + 1, bytes, n);
+    cq__buf_putn(b, t, 1 + n);
+}
+
 static void key_put_cell(cq__buf *b, const cq__cell *c)
 {
     switch (c->type) {
     case CQ_VALUE_BOOL:
-        cq__buf_put(b, c->i ? "b1" : "b0");
+        cq__buf_putn(b, c->i ? "b1" : "b0", 2);
         break;
     case CQ_VALUE_INT:
-        cq__buf_putc(b, 'i');
-        cq__buf_put_i64(b, c->i);
+        key_put_tagged(b, 'i', &c->i, sizeof c->i);
         break;
     case CQ_VALUE_DOUBLE:
         if (c->d >= -9.2e18 && c->d <= 9.2e18 && (double)(int64_t)c->d == c->d) {
-            cq__buf_putc(b, 'i');
-            cq__buf_put_i64(b, (int64_t)c->d);
-        } else
-            cq__buf_printf(b, "d%.17g", c->d);
+            int64_t i = (int64_t)c->d;
+            key_put_tagged(b, 'i', &i, sizeof i);
+        } else {
+            key_put_tagged(b, 'd', &c->d, sizeof c->d);
+        }
         break;
     case CQ_VALUE_TEXT:
-    case CQ_VALUE_BLOB:
-        cq__buf_putc(b, c->type == CQ_VALUE_TEXT ? 's' : 'x');
-        cq__buf_put_i64(b, (int64_t)c->len);
-        cq__buf_putc(b, ':');
+    case CQ_VALUE_BLOB: {
+        uint64_t len = c->len;
+        key_put_tagged(b, c->type == CQ_VALUE_TEXT ? 's' : 'x', &len, sizeof len);
         cq__buf_putn(b, c->s, c->len);
         break;
+    }
     default:
         cq__buf_putc(b, 'n');
         break;
     }
 }
 
+/* Appends the key bytes of a value: a scalar as its cell, an array as its elements in order
+ * between '[' and ']', anything else as its JSON text. */
 static void key_put(cq__buf *b, const cq_value *v)
 {
     cq__cell c;
@@ -649,10 +695,8 @@ static void key_put(cq__buf *b, const cq_value *v)
         key_put_cell(b, &c);
     } else if (cq_value_type_of(v) == CQ_VALUE_ARRAY) {
         cq__buf_putc(b, '[');
-        for (size_t i = 0; i < cq_value_size(v); i++) {
-            cq__buf_putc(b, ',');
+        for (size_t i = 0; i < cq_value_size(v); i++)
             key_put(b, cq_value_array_get(v, i));
-        }
         cq__buf_putc(b, ']');
     } else {
         char *json = NULL;
@@ -660,129 +704,164 @@ static void key_put(cq__buf *b, const cq_value *v)
             b->oom = true;
             return;
         }
-        cq__buf_putc(b, 'j');
-        cq__buf_put(b, json);
+        uint64_t len = strlen(json);
+        key_put_tagged(b, 'j', &len, sizeof len);
+        cq__buf_putn(b, json, (size_t)len);
         cq_free(json);
     }
 }
 
-static char *key_text(const cq_value *v)
+/* 64-bit hash of key bytes, a word at a time (keys hold pointers and 8-byte numbers). */
+static uint64_t key_hash(const char *p, size_t n)
 {
-    cq__buf b = { 0 };
-    key_put(&b, v);
-    return cq__buf_take(&b);
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    return h ^ (h >> 33);
 }
 
+static uint32_t key_tag(uint64_t h)
+{
+    return (uint32_t)(h >> 32) | 1u;
+}
+
+static size_t km_home(uint32_t tag, size_t cap)
+{
+    return (size_t)(tag >> 1) & (cap - 1);
+}
+
+/* `n`: how many slots keymap_put may chain (0 when it is not used). */
 static int keymap_init(keymap *m, size_t n)
 {
+    memset(m, 0, sizeof *m);
     m->cap = 16;
     while (m->cap < n * 2)
         m->cap *= 2;
-    m->keys = cq__calloc(m->cap, sizeof *m->keys);
-    m->slot = cq__calloc(m->cap, sizeof *m->slot);
-    m->next = cq__malloc((n ? n : 1) * sizeof *m->next);
+    m->ents = cq__calloc(m->cap, sizeof *m->ents);
+    m->next = n ? cq__malloc(n * sizeof *m->next) : NULL;
     for (size_t i = 0; m->next && i < n; i++)
         m->next[i] = -1;
-    return m->keys && m->slot && m->next ? 0 : -1;
+    return m->ents && (m->next || !n) ? 0 : -1;
 }
 
 static void keymap_free(keymap *m)
 {
-    for (size_t i = 0; m->keys && i < m->cap; i++)
-        cq__free(m->keys[i]);
-    cq__free(m->keys);
-    cq__free(m->slot);
+    cq__free(m->ents);
     cq__free(m->next);
+    cq__buf_free(&m->arena);
+    cq__buf_free(&m->key);
 }
 
-/* Inserts key -> slot (taking `key`); returns false if the key was there already, in which
- * case the slot is chained after the parents already holding it. */
-static bool keymap_put(keymap *m, char *key, size_t slot)
+/* The key bytes of `v` in m->key (NULL when out of memory). */
+static const char *keymap_key_of(keymap *m, const cq_value *v)
 {
-    size_t i = cq__fnv1a(key) & (m->cap - 1);
-    while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0) {
-            cq__free(key);
-            size_t last = m->slot[i];
-            while (m->next[last] >= 0)
-                last = (size_t)m->next[last];
-            m->next[last] = (long)slot;
-            return false;
-        }
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->keys[i] = key;
-    m->slot[i] = slot;
-    m->count++;
-    return true;
+    m->key.len = 0;
+    key_put(&m->key, v);
+    return m->key.oom ? NULL : m->key.data ? m->key.data : "";
 }
 
-/* Doubles the table (keymap_set keeps it at most half full). */
+/* The entry holding `key`, or the empty entry where it would go. */
+static km_ent *keymap_find(const keymap *m, const char *key, size_t len, uint64_t h)
+{
+    uint32_t tag = key_tag(h);
+    for (size_t i = km_home(tag, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        km_ent *e = &m->ents[i];
+        if (!e->tag ||
+            (e->tag == tag && e->len == len && memcmp(m->arena.data + e->off, key, len) == 0))
+            return e;
+    }
+}
+
+/* Doubles the table. */
 static int keymap_grow(keymap *m)
 {
     size_t cap = m->cap * 2;
-    char **keys = cq__calloc(cap, sizeof *keys);
-    size_t *slot = cq__calloc(cap, sizeof *slot);
-    if (!keys || !slot) {
-        cq__free(keys);
-        cq__free(slot);
+    km_ent *ents = cq__calloc(cap, sizeof *ents);
+    if (!ents)
         return -1;
-    }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        km_ent *e = &m->ents[i];
+        if (!e->tag)
             continue;
-        size_t j = cq__fnv1a(m->keys[i]) & (cap - 1);
-        while (keys[j])
+        size_t j = km_home(e->tag, cap);
+        while (ents[j].tag)
             j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        slot[j] = m->slot[i];
+        ents[j] = *e;
     }
-    cq__free(m->keys);
-    cq__free(m->slot);
-    m->keys = keys;
-    m->slot = slot;
+    cq__free(m->ents);
+    m->ents = ents;
     m->cap = cap;
     return 0;
 }
 
-/* Sets key -> slot, replacing the slot of a key already there (no chaining); takes `key`,
- * growing the table as needed. */
-static int keymap_set(keymap *m, char *key, size_t slot)
+/* Fills the empty entry `e` with a copy of key -> slot. */
+static int keymap_fill(keymap *m, km_ent *e, const char *key, size_t len, uint64_t h, size_t slot)
 {
-    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0) {
-        cq__free(key);
+    size_t off = m->arena.len;
+    if (len > UINT32_MAX)
         return -1;
-    }
-    size_t i = cq__fnv1a(key) & (m->cap - 1);
-    while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0) {
-            cq__free(key);
-            m->slot[i] = slot;
-            return 0;
-        }
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->keys[i] = key;
-    m->slot[i] = slot;
+    cq__buf_putn(&m->arena, key, len);
+    if (m->arena.oom)
+        return -1;
+    *e = (km_ent){ .tag = key_tag(h), .len = (uint32_t)len, .off = off, .slot = slot };
     m->count++;
     return 0;
 }
 
-static long keymap_get(const keymap *m, const char *key)
+/* Adds key -> slot; when the key is there already the slot is chained after the slots holding
+ * it instead. 1: a new key, 0: chained, -1: out of memory. */
+static int keymap_put(keymap *m, const char *key, size_t len, size_t slot)
 {
-    size_t i = cq__fnv1a(key) & (m->cap - 1);
-    while (m->keys[i]) {
-        if (strcmp(m->keys[i], key) == 0)
-            return (long)m->slot[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
+    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0)
+        return -1;
+    uint64_t h = key_hash(key, len);
+    km_ent *e = keymap_find(m, key, len, h);
+    if (!e->tag)
+        return keymap_fill(m, e, key, len, h, slot) == 0 ? 1 : -1;
+    size_t last = e->slot;
+    while (m->next[last] >= 0)
+        last = (size_t)m->next[last];
+    m->next[last] = (long)slot;
+    return 0;
 }
 
-static const cq_value *value_of(const cq_instance *inst, const char *attr)
+/* Sets key -> slot, replacing the slot of a key already there (no chaining); `out` (NULL
+ * allowed) gets a copy of the entry. */
+static int keymap_set(keymap *m, const char *key, size_t len, size_t slot, km_ent *out)
 {
-    long i = cq__model_attr_index(inst->model, attr);
-    return i < 0 ? NULL : inst->values[i];
+    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0)
+        return -1;
+    uint64_t h = key_hash(key, len);
+    km_ent *e = keymap_find(m, key, len, h);
+    if (e->tag)
+        e->slot = slot;
+    else if (keymap_fill(m, e, key, len, h, slot) != 0)
+        return -1;
+    if (out)
+        *out = *e;
+    return 0;
+}
+
+/* The entry of `key`, or NULL. */
+static const km_ent *keymap_lookup(const keymap *m, const char *key, size_t len)
+{
+    const km_ent *e = keymap_find(m, key, len, key_hash(key, len));
+    return e->tag ? e : NULL;
+}
+
+static long keymap_get(const keymap *m, const char *key, size_t len)
+{
+    const km_ent *e = keymap_lookup(m, key, len);
+    return e ? (long)e->slot : -1;
 }
 
 static cq__included *included_for(cq_instance *inst, const cq__inc *n)
@@ -860,6 +939,10 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
     ext->through_alias = t->name;
     ext->through_attrs = n->spec->through_attributes;
     ext->keep_through_keys = true;
+    /* a join row dropped once its child is placed (through attributes none) needs only the
+     * key that places it, unless nested includes group the children by the whole row */
+    if (n->spec->through_attributes_none && !has_to_many(&n->children))
+        ext->through_only = a->fk;
     cq_value *w = keys_where(a->fk, keys, a->through_scope);
     cq__expr *on = cq__expr_new(CQ__EX_AND);
     int rc = w && on ? CQ_OK : cq__db_oom(db);
@@ -907,17 +990,17 @@ static int collect_keys(cq_value *keys, keymap *km, cq__inc *n, cq_instance **pa
 {
     const cq_assoc *a = n->a;
     cq_db *db = a->source->db;
+    long ki = np ? cq__model_attr_index(parents[0]->model, a->source_key) : -1;
     for (size_t i = 0; i < np; i++) {
         cq__included *inc = included_for(parents[i], n);
         if (!inc && !(inc = add_included(parents[i], n)))
             return cq__db_oom(db);
-        const cq_value *k = value_of(parents[i], a->source_key);
+        const cq_value *k = ki >= 0 ? parents[i]->values[ki] : NULL;
         if (!k || cq_value_is_null(k))
             continue;
-        char *kt = key_text(k);
-        if (!kt)
-            return cq__db_oom(db);
-        if (keymap_put(km, kt, i) && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK)
+        const char *kt = keymap_key_of(km, k);
+        int put = kt ? keymap_put(km, kt, km->key.len, i) : -1;
+        if (put < 0 || (put && cq_value_array_append(keys, cq_value_copy(k)) != CQ_OK))
             return cq__db_oom(db);
     }
     return CQ_OK;
@@ -991,21 +1074,19 @@ static int child_ext(cq__find_ext *ext, cq__inc *n, cq_value *keys)
 
 /* Gives one child (taken) to the parents whose key it carries; a child of no parent is
  * dropped. */
-static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, const keymap *km)
+static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, keymap *km, long fk)
 {
     const cq_assoc *a = n->a;
     const cq_include *e = n->spec;
     cq_db *db = a->source->db;
-    const cq_value *k = a->type == CQ_HAS_MANY ? value_of(child, a->fk)
-                        : child->through       ? value_of(child->through, a->fk)
-                                               : NULL;
-    char *kt = k ? key_text(k) : NULL;
+    const cq_instance *holder = a->type == CQ_HAS_MANY ? child : child->through;
+    const cq_value *k = holder && fk >= 0 ? holder->values[fk] : NULL;
+    const char *kt = k ? keymap_key_of(km, k) : NULL;
     if (k && !kt) {
         cq_instance_free(child); /* not a child without parent: out of memory */
         return cq__db_oom(db);
     }
-    long slot = kt ? keymap_get(km, kt) : -1;
-    cq__free(kt);
+    long slot = kt ? keymap_get(km, kt, km->key.len) : -1;
     if (slot < 0) {
         cq_instance_free(child);
         return CQ_OK;
@@ -1029,7 +1110,23 @@ static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, co
     return distribute(child, n, parents, km, slot);
 }
 
-/* Loads one to-many include for `parents` with one query. */
+/* Where the children of one include go as their query reads them (cq__find_ext.take). */
+typedef struct placer {
+    cq__inc *n;
+    cq_instance **parents;
+    keymap *km;
+    long fk;
+} placer;
+
+static int place_read(void *ctx, cq_instance *child)
+{
+    placer *pl = ctx;
+    return place_child(child, pl->n, pl->parents, pl->km, pl->fk);
+}
+
+/* Loads one to-many include for `parents` with one query. Each child is placed as its row is
+ * read (while it is in the cache; a join row dropped is freed at once), or afterwards when the
+ * children's own query needs them all first. */
 static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
 {
     const cq_assoc *a = n->a;
@@ -1065,6 +1162,12 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     }
     cq_value_free(keys);
     ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
+    /* where the key that ties a child to its parent sits: the child's foreign key, or the
+     * join row's */
+    placer pl = { n, parents, &km,
+                  cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk) };
+    ext.take = place_read;
+    ext.take_ctx = &pl;
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
     else
@@ -1074,7 +1177,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
-        rc = place_child(child, n, parents, &km);
+        rc = place_read(&pl, child);
     }
     cq_rows_free(rows);
     keymap_free(&km);
@@ -1108,38 +1211,22 @@ static int load_plan(cq__inc_plan *p, cq_instance **parents, size_t np, cq_txn *
     return CQ_OK;
 }
 
-static bool has_to_many(const cq__inc_plan *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        if (p->nodes[i].to_many || has_to_many(&p->nodes[i].children))
-            return true;
-    return false;
-}
-
 /* Identity of a parent row: its primary key, plus the join row it was read with (a
- * belongsToMany target under two sources is two parents). */
-static char *identity(const cq_instance *inst)
+ * belongsToMany target under two sources is two parents). The key bytes, in km->key (NULL when
+ * out of memory). */
+static const char *identity(keymap *km, const cq_instance *inst)
 {
     cq_model *m = inst->model;
-    cq_value *a = cq_value_array();
-    for (size_t i = 0; a && i < m->npk; i++) {
-        const cq_value *v = inst->values[m->pk[i]];
-        if (cq_value_array_append(a, v ? cq_value_copy(v) : cq_value_null()) != CQ_OK) {
-            cq_value_free(a);
-            return NULL;
-        }
-    }
+    cq__buf *b = &km->key;
+    b->len = 0;
+    for (size_t i = 0; i < m->npk; i++)
+        key_put(b, inst->values[m->pk[i]]); /* NULL (not read) as a null */
     const cq_instance *t = inst->through;
-    for (size_t i = 0; a && t && i < t->model->nattrs; i++) {
-        const cq_value *v = t->values[i];
-        if (cq_value_array_append(a, v ? cq_value_copy(v) : cq_value_null()) != CQ_OK) {
-            cq_value_free(a);
-            return NULL;
-        }
-    }
-    char *s = a ? key_text(a) : NULL;
-    cq_value_free(a);
-    return s;
+    if (t)
+        cq__buf_putc(b, 't');
+    for (size_t i = 0; t && i < t->model->nattrs; i++)
+        key_put(b, t->values[i]);
+    return b->oom ? NULL : b->data ? b->data : "";
 }
 
 /* With a to-many include anywhere, parents are grouped by primary key (A4): a to-one include
@@ -1151,7 +1238,7 @@ static int group_parents(cq_rows *rows)
     if (rows->items[0]->model->npk == 0 || rows->n < 2)
         return CQ_OK;
     keymap km = { 0 };
-    if (keymap_init(&km, rows->n) != 0) {
+    if (keymap_init(&km, 0) != 0) {
         keymap_free(&km);
         return cq__db_oom(db);
     }
@@ -1159,20 +1246,18 @@ static int group_parents(cq_rows *rows)
     int rc = CQ_OK;
     for (size_t i = 0; i < rows->n; i++) {
         cq_instance *inst = rows->items[i];
-        char *id = identity(inst);
-        if (!id) {
+        const char *id = identity(&km, inst);
+        long first = id ? keymap_get(&km, id, km.key.len) : -1;
+        if (!id || (first < 0 && keymap_set(&km, id, km.key.len, out, NULL) != 0)) {
             rc = cq__db_oom(db);
             for (size_t k = i; k < rows->n; k++)
                 rows->items[out++] = rows->items[k];
             break;
         }
-        long first = keymap_get(&km, id);
         if (first < 0) {
-            keymap_put(&km, id, out);
             rows->items[out++] = inst;
             continue;
         }
-        cq__free(id);
         cq_instance_free(rows->items[first]); /* the later row wins, at the first position */
         rows->items[first] = inst;
     }
@@ -1439,75 +1524,84 @@ bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m)
     return int_pk(m) && sj_nodes_sortable(p);
 }
 
-static void sj_sort_tree(cq_instance *inst, const cq__inc_plan *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        const cq__inc *n = &p->nodes[i];
-        cq__included *inc = n->joined ? included_for(inst, n) : NULL;
-        if (!inc)
-            continue;
-        if (inc->many && inc->rows) {
-            if (inc->rows->n > 1)
-                qsort(inc->rows->items, inc->rows->n, sizeof *inc->rows->items, pk_cmp);
-            for (size_t k = 0; k < inc->rows->n; k++)
-                sj_sort_tree(inc->rows->items[k], &n->children);
-        } else if (inc->one) {
-            sj_sort_tree(inc->one, &n->children);
-        }
-    }
-}
-
-void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p)
-{
-    if (rows->n > 1)
-        qsort(rows->items, rows->n, sizeof *rows->items, pk_cmp);
-    for (size_t r = 0; r < rows->n; r++)
-        sj_sort_tree(rows->items[r], p);
-}
+/* What the reader keeps per level: the parents (level 0) and each joined include. */
+typedef struct sj_level {
+    const size_t *pkcols; /* the result columns of the selected primary-key attributes */
+    size_t npk;
+    /* the last key looked up at this level and its slot (a copy of its map entry): rows that
+     * repeat the previous row's parent or child find it without hashing */
+    km_ent last;
+} sj_level;
 
 typedef struct sj_reader {
-    keymap km;          /* identity -> slot in objs */
+    keymap km;          /* identity -> slot: in the rows (a parent) or in objs (sj_key) */
+    sj_level *levels;   /* level 0: the parents; then cq__inc.level */
+    size_t *pkcols;     /* every level's pkcols */
     cq_instance **objs; /* included instances by slot (owned by the tree or the grave) */
     size_t nobjs, objs_cap;
     cq_instance **grave; /* to-one children replaced by a later row: freed at the end */
     size_t ngrave, grave_cap;
+    cq_rows **unsorted; /* by_pk: the lists that got a row out of key order (cq__inc_sj_sort) */
+    size_t nunsorted, unsorted_cap;
     cq__result *res;
     size_t r; /* the row being read */
     cq_dialect d;
     cq_db *db;
-    cq__buf kb; /* the key being looked up (sj_key), reused from row to row */
     bool by_pk; /* rows come unordered: a singular include keeps its greatest key, not the last */
 } sj_reader;
 
-/* Identity of the row of `t` whose selected columns start at col0, under `parent` (an
- * instance) through `node` (an include): both by address, as each is unique for the read.
- * *present: some primary-key cell is not NULL. */
-static const char *sj_key(sj_reader *s, const cq_model *t, const bool *sel, size_t col0,
-                          const void *parent, const void *node, bool *present)
+/* Identity of the current row at level `lv`, under `parent` (an instance) through `node` (an
+ * include): both by address, as each is unique for the read (an instance replaced during the
+ * read is kept until its end), then the primary-key cells. The key bytes are in s->km.key,
+ * NULL when out of memory. *present: some primary-key cell is not NULL. */
+static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, const void *node,
+                          bool *present)
 {
-    /* written into the reader's buffer: most rows repeat a key already held, so the copy
-     * that the map keeps is made only for a new one */
-    cq__buf *b = &s->kb;
+    /* built in the map's buffer: most rows repeat a key already held, so the copy that the
+     * map keeps is made only for a new one */
+    cq__buf *b = &s->km.key;
     b->len = 0;
-    cq__buf_put_hex(b, (uint64_t)(uintptr_t)parent);
-    cq__buf_putc(b, ' ');
-    cq__buf_put_hex(b, (uint64_t)(uintptr_t)node);
-    cq__buf_putc(b, ' ');
-    size_t c = col0;
+    cq__buf_reserve(b, 2 * sizeof(void *) + lv->npk * (1 + sizeof(int64_t)));
+    if (b->oom)
+        return NULL;
+    const void *ids[2] = { parent, node };
+    memcpy(b->data, ids, sizeof ids);
+    b->len = sizeof ids;
     *present = false;
-    for (size_t k = 0; k < t->nattrs; k++) {
-        if (sel && !sel[k])
-            continue;
-        size_t at = c++;
-        if (!t->attrs[k].primary_key)
-            continue;
+    for (size_t k = 0; k < lv->npk; k++) {
         cq__cell cell;
-        cq__row_view(s->res, at, &cell);
+        cq__row_view(s->res, lv->pkcols[k], &cell);
         *present |= cell.type != CQ_VALUE_NULL;
-        cq__buf_putc(b, ',');
-        key_put_cell(b, &cell);
+        if (cell.type == CQ_VALUE_INT) { /* the usual key, in the room reserved above */
+            b->data[b->len] = 'i';
+            memcpy(b->data + b->len + 1, &cell.i, sizeof cell.i);
+            b->len += 1 + sizeof cell.i;
+            b->data[b->len] = '\0';
+        } else {
+            key_put_cell(b, &cell);
+        }
     }
     return b->oom ? NULL : b->data;
+}
+
+/* The slot of the key in s->km.key at level `lv` (-1: none), remembered as its last. */
+static long sj_find(sj_reader *s, sj_level *lv)
+{
+    const cq__buf *b = &s->km.key;
+    if (lv->last.tag && lv->last.len == b->len &&
+        memcmp(s->km.arena.data + lv->last.off, b->data, b->len) == 0)
+        return (long)lv->last.slot;
+    const km_ent *e = keymap_lookup(&s->km, b->data, b->len);
+    if (!e)
+        return -1;
+    lv->last = *e;
+    return (long)e->slot;
+}
+
+/* Sets the key in s->km.key at level `lv` to `slot`. */
+static int sj_set(sj_reader *s, sj_level *lv, size_t slot)
+{
+    return keymap_set(&s->km, s->km.key.data, s->km.key.len, slot, &lv->last);
 }
 
 /* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
@@ -1559,10 +1653,28 @@ static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst
     return 0;
 }
 
+/* After an instance was appended to `list`: with rows unordered (by_pk), a list whose last two
+ * keys are out of order is remembered for cq__inc_sj_sort, which sorts only those (rows
+ * usually come in key order: then nothing is sorted, and the tree is not walked again). */
+static int sj_appended(sj_reader *s, cq_rows *list)
+{
+    if (!s->by_pk || list->n < 2 ||
+        pk_cmp(&list->items[list->n - 2], &list->items[list->n - 1]) < 0 ||
+        (s->nunsorted && s->unsorted[s->nunsorted - 1] == list))
+        return 0;
+    if (cq__grow((void **)&s->unsorted, &s->unsorted_cap, s->nunsorted + 1, sizeof *s->unsorted) !=
+        0)
+        return -1;
+    s->unsorted[s->nunsorted++] = list;
+    return 0;
+}
+
 /* Reads the includes `p` of `parent` from the current row. `fresh`: the parent was built from
  * this row (its include slots are added, in include order). */
 static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, bool fresh)
 {
+    if (fresh && reserve_included(parent, p->n) != 0)
+        return cq__db_oom(s->db);
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
         cq__included *inc = fresh ? add_included(parent, n) : included_for(parent, n);
@@ -1571,13 +1683,15 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         if (!n->joined)
             continue;
         cq_model *t = n->target;
+        sj_level *lv = &s->levels[n->level];
         bool present = true;
         const char *key = NULL;
-        if (t->npk && !(key = sj_key(s, t, n->sel, n->col0, parent, n, &present)))
+        if (t->npk && !(key = sj_key(s, lv, parent, n, &present)))
             return cq__db_oom(s->db);
         if (!present)
             continue; /* no row joined (LEFT OUTER): nor any below it */
-        long slot = key ? keymap_get(&s->km, key) : -1;
+        /* (under a parent built from this row, every child is new) */
+        long slot = key && !fresh ? sj_find(s, lv) : -1;
         cq_instance *child = NULL;
         bool made = false;
         if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
@@ -1586,7 +1700,8 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
             if (!bad && n->to_many) {
-                bad = cq__rows_push(inc->rows, child) != 0; /* frees child on failure */
+                bad = cq__rows_push(inc->rows, child) != 0 || /* frees child on failure */
+                      sj_appended(s, inc->rows) != 0;
             } else if (!bad && inc->one && s->by_pk && pk_cmp(&child, &inc->one) < 0) {
                 /* unordered rows: the one the ORDER BY would have put last wins */
                 if (sj_keep(&s->grave, &s->ngrave, &s->grave_cap, child) != 0) {
@@ -1602,17 +1717,9 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                     inc->one = child;
                 }
             }
-            if (!bad && key) {
-                char *copy = cq__strdup(key);
-                if (!copy) {
-                    bad = true;
-                } else if (sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0) {
-                    cq__free(copy);
-                    bad = true;
-                } else {
-                    bad = keymap_set(&s->km, copy, s->nobjs - 1) != 0; /* takes copy */
-                }
-            }
+            if (!bad && key) /* (nothing above built a key: s->km.key is still this one) */
+                bad = sj_keep(&s->objs, &s->nobjs, &s->objs_cap, child) != 0 ||
+                      sj_set(s, lv, s->nobjs - 1) != 0;
             if (bad)
                 return cq__db_oom(s->db);
             made = true;
@@ -1634,15 +1741,64 @@ struct cq__sj_stream {
     cq__inc_plan *p;
 };
 
+/* How many levels (joined includes) and primary-key attributes the reader keeps for `p`. */
+static void sj_count(const cq__inc_plan *p, size_t *levels, size_t *pks)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const cq__inc *n = &p->nodes[i];
+        if (!n->joined)
+            continue;
+        (*levels)++;
+        *pks += n->target->npk;
+        sj_count(&n->children, levels, pks);
+    }
+}
+
+/* Level `lv`'s primary-key columns: those of t's selected attributes, from col0 on. */
+static void sj_level_at(sj_level *lv, const cq_model *t, const bool *sel, size_t col0,
+                        size_t **cols)
+{
+    lv->pkcols = *cols;
+    lv->npk = 0;
+    size_t c = col0;
+    for (size_t k = 0; k < t->nattrs; k++) {
+        if (sel && !sel[k])
+            continue;
+        size_t at = c++;
+        if (t->attrs[k].primary_key)
+            (*cols)[lv->npk++] = at;
+    }
+    *cols += lv->npk;
+}
+
+static void sj_levels(sj_reader *s, cq__inc_plan *p, size_t *next, size_t **cols)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        cq__inc *n = &p->nodes[i];
+        if (!n->joined)
+            continue;
+        n->level = (*next)++;
+        sj_level_at(&s->levels[n->level], n->target, n->sel, n->col0, cols);
+        sj_levels(s, &n->children, next, cols);
+    }
+}
+
 int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool *sel,
                      const bool *hidden, cq__inc_plan *p)
 {
+    size_t nlevels = 1, npks = m->npk;
+    sj_count(p, &nlevels, &npks);
     cq__sj_stream *st = *out = cq__calloc(1, sizeof *st);
-    if (!st || keymap_init(&st->s.km, 0) != 0) {
+    if (!st || keymap_init(&st->s.km, 0) != 0 ||
+        !(st->s.levels = cq__calloc(nlevels, sizeof *st->s.levels)) ||
+        !(st->s.pkcols = cq__calloc(npks + 1, sizeof *st->s.pkcols))) {
         cq__inc_sj_end(st);
         *out = NULL;
         return cq__db_oom(m->db);
     }
+    size_t next = 1, *cols = st->s.pkcols;
+    sj_level_at(&st->s.levels[0], m, sel, 0, &cols);
+    sj_levels(&st->s, p, &next, &cols);
     st->s.d = cq_db_dialect(m->db);
     st->s.db = m->db;
     st->s.by_pk = p->order_in_memory;
@@ -1662,26 +1818,27 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     s->res = one;
     s->r = 0;
     bool present = false;
-    const char *key = sj_key(s, m, st->sel, 0, NULL, NULL, &present);
-    if (!key)
+    if (!sj_key(s, &s->levels[0], NULL, NULL, &present))
         return cq__db_oom(m->db);
-    long slot = keymap_get(&s->km, key);
+    long slot = sj_find(s, &s->levels[0]);
     cq_instance *inst = NULL;
     if (slot >= 0) {
         inst = st->rows->items[slot];
     } else {
-        char *copy = cq__strdup(key);
-        if (!copy)
-            return cq__db_oom(m->db);
-        inst = sj_build(s, m, st->sel, st->hidden, 0);
-        if (!inst || cq__rows_push(st->rows, inst) != 0) {
-            cq__free(copy);
-            return cq__db_oom(m->db);
-        }
-        if (keymap_set(&s->km, copy, st->rows->n - 1) != 0)
+        inst = sj_build(s, m, st->sel, st->hidden, 0); /* (builds no key: s->km.key stays) */
+        if (!inst || cq__rows_push(st->rows, inst) != 0 || sj_appended(s, st->rows) != 0 ||
+            sj_set(s, &s->levels[0], st->rows->n - 1) != 0)
             return cq__db_oom(m->db);
     }
     return sj_read_nodes(s, inst, st->p, slot < 0);
+}
+
+void cq__inc_sj_sort(cq__sj_stream *st)
+{
+    for (size_t i = 0; st && i < st->s.nunsorted; i++) {
+        cq_rows *list = st->s.unsorted[i];
+        qsort(list->items, list->n, sizeof *list->items, pk_cmp);
+    }
 }
 
 void cq__inc_sj_end(cq__sj_stream *st)
@@ -1689,8 +1846,10 @@ void cq__inc_sj_end(cq__sj_stream *st)
     if (!st)
         return;
     keymap_free(&st->s.km);
-    cq__buf_free(&st->s.kb);
+    cq__free(st->s.levels);
+    cq__free(st->s.pkcols);
     cq__free(st->s.objs);
+    cq__free(st->s.unsorted);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);
     cq__free(st->s.grave);

@@ -98,14 +98,15 @@ int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
 /* Whether the order cq__inc_sj_order would send is only primary keys, each one integer
  * attribute: then cq__inc_sj_sort gives the tree the same order in memory. */
 bool cq__inc_sj_sortable(const cq__inc_plan *p, const cq_model *m);
-/* Orders the parents and every joined to-many list under them by primary key, as the ORDER
- * BY of cq__inc_sj_order would have (call after the read, before the separate includes). */
-void cq__inc_sj_sort(cq_rows *rows, const cq__inc_plan *p);
+/* With p->order_in_memory: orders the parents and every joined to-many list under them by
+ * primary key, as the ORDER BY of cq__inc_sj_order would have (call after the last row, before
+ * cq__inc_sj_end and the separate includes). */
+typedef struct cq__sj_stream cq__sj_stream;
+void cq__inc_sj_sort(cq__sj_stream *st);
 /* Folds the rows into parents (appended to `rows`; columns: the parent's selected attributes,
  * then those cq__inc_sj_add added, read by position) with their included trees, one row at a
  * time as the driver reads them (cq__db_exec_stmt_rows): begin, cq__inc_sj_row for each row
  * (a cq__row_fn; it takes the cells it keeps), end. */
-typedef struct cq__sj_stream cq__sj_stream;
 int cq__inc_sj_begin(cq__sj_stream **out, cq_rows *rows, cq_model *m, const bool *sel,
                      const bool *hidden, cq__inc_plan *p);
 int cq__inc_sj_row(void *ctx, cq__result *one);

@@ -133,7 +133,6 @@ void cq_instance_free(cq_instance *inst)
     cq__free(inst->through_key);
     cq_value_free(inst->through_data);
     for (size_t i = 0; i < inst->ninc; i++) {
-        cq__free(inst->inc[i].key);
         cq_rows_free(inst->inc[i].rows);
         cq_instance_free(inst->inc[i].one);
     }
