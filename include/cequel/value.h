@@ -75,13 +75,13 @@ CQ_EXTERN cq_value *cq_value_text(const char *s);
  * Copies `len` bytes of `s`. Text may not contain NUL bytes: such a value is refused with
  * CQ_EINVALID wherever it would be sent to the database (binary data goes in a blob).
  * @param s  NUL-terminated; borrowed for the call.
- * @param len  number of bytes.
+ * @param len  number of bytes, at most UINT32_MAX (more: NULL, as when out of memory).
  */
 CQ_EXTERN cq_value *cq_value_text_n(const char *s, size_t len);
 /**
  * Copies `len` bytes.
  * @param data  borrowed for the call.
- * @param len  number of bytes.
+ * @param len  number of bytes, at most UINT32_MAX (more: NULL, as when out of memory).
  */
 CQ_EXTERN cq_value *cq_value_blob(const void *data, size_t len);
 /** A new empty array, caller-owned; NULL on OOM. */

@@ -101,11 +101,11 @@ static json_t *value_to_jansson(const cq_value *v)
             return json_integer((json_int_t)v->u.d);
         return json_real(v->u.d);
     case CQ_VALUE_TEXT:
-        return json_stringn(v->u.s.data, v->u.s.len);
+        return json_stringn(v->u.s.data, v->n);
     case CQ_VALUE_BLOB: {
         /* Node's Buffer#toJSON shape */
         json_t *o = json_object(), *data = json_array();
-        for (size_t i = 0; i < v->u.s.len; i++)
+        for (size_t i = 0; i < v->n; i++)
             json_array_append_new(data, json_integer((unsigned char)v->u.s.data[i]));
         json_object_set_new(o, "type", json_string("Buffer"));
         json_object_set_new(o, "data", data);

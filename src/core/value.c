@@ -61,7 +61,7 @@ cq_value *cq_value_text_n(const char *s, size_t len)
 {
     if (!s)
         len = 0;
-    if (len > SIZE_MAX - sizeof(cq_value) - 1)
+    if (len > UINT32_MAX)
         return NULL;
     cq_value *v = cq__malloc(sizeof *v + len + 1);
     if (!v)
@@ -72,7 +72,7 @@ cq_value *cq_value_text_n(const char *s, size_t len)
     if (len)
         memcpy(v->u.s.data, s, len);
     v->u.s.data[len] = '\0';
-    v->u.s.len = len;
+    v->n = (uint32_t)len;
     return v;
 }
 
@@ -82,16 +82,18 @@ void cq__value_set_text(cq_value *v, char *text, size_t len)
         cq__free(v->u.s.data);
     v->type = CQ_VALUE_TEXT;
     v->u.s.data = text;
-    v->u.s.len = len;
+    v->n = (uint32_t)len;
 }
 
 bool cq__value_text_has_nul(const cq_value *v)
 {
-    return v && v->type == CQ_VALUE_TEXT && memchr(v->u.s.data, '\0', v->u.s.len) != NULL;
+    return v && v->type == CQ_VALUE_TEXT && memchr(v->u.s.data, '\0', v->n) != NULL;
 }
 
 cq_value *cq_value_blob(const void *data, size_t len)
 {
+    if (len > UINT32_MAX)
+        return NULL;
     cq_value *v = new_value(CQ_VALUE_BLOB);
     if (!v)
         return NULL;
@@ -103,7 +105,7 @@ cq_value *cq_value_blob(const void *data, size_t len)
     if (len)
         memcpy(v->u.s.data, data, len);
     v->u.s.data[len] = '\0';
-    v->u.s.len = len;
+    v->n = (uint32_t)len;
     return v;
 }
 
@@ -136,7 +138,7 @@ bool cq__cell_of(cq__cell *out, const cq_value *v)
     case CQ_VALUE_TEXT:
     case CQ_VALUE_BLOB:
         out->s = v->u.s.data;
-        out->len = v->u.s.len;
+        out->len = v->n;
         return true;
     default:
         return false;
@@ -168,7 +170,9 @@ size_t cq__value_slot_size(void)
 
 size_t cq__cell_arena_bytes(const cq__cell *c)
 {
-    return c->type == CQ_VALUE_TEXT || c->type == CQ_VALUE_BLOB ? c->len + 1 : 0;
+    if (c->type != CQ_VALUE_TEXT && c->type != CQ_VALUE_BLOB)
+        return 0;
+    return c->len > UINT32_MAX ? SIZE_MAX : c->len + 1; /* too long: no place (SIZE_MAX) */
 }
 
 cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena)
@@ -189,7 +193,7 @@ cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena)
     case CQ_VALUE_TEXT:
     case CQ_VALUE_BLOB:
         v->u.s.data = *arena;
-        v->u.s.len = c->len;
+        v->n = (uint32_t)c->len;
         if (c->len)
             memcpy(*arena, c->s, c->len);
         (*arena)[c->len] = '\0';
@@ -245,9 +249,9 @@ cq_value *cq_value_copy(const cq_value *v)
     case CQ_VALUE_DOUBLE:
         return cq_value_double(v->u.d);
     case CQ_VALUE_TEXT:
-        return cq_value_text_n(v->u.s.data, v->u.s.len);
+        return cq_value_text_n(v->u.s.data, v->n);
     case CQ_VALUE_BLOB:
-        return cq_value_blob(v->u.s.data, v->u.s.len);
+        return cq_value_blob(v->u.s.data, v->n);
     case CQ_VALUE_ARRAY: {
         cq_value *c = cq_value_array();
         for (size_t i = 0; c && i < v->n; i++)
@@ -338,7 +342,7 @@ const void *cq_value_as_blob(const cq_value *v, size_t *len_out)
         return NULL;
     }
     if (len_out)
-        *len_out = v->u.s.len;
+        *len_out = v->n;
     return v->u.s.data;
 }
 
@@ -352,6 +356,27 @@ cq_value *cq_value_array_get(const cq_value *v, size_t i)
     return v && v->type == CQ_VALUE_ARRAY && i < v->n ? v->u.a.items[i] : NULL;
 }
 
+/* Room for one more element in an array or object (items, and keys for an object, which
+ * share the capacity cq__value_cap gives). Either array may end up larger than needed when
+ * the other fails: the capacity is a lower bound. */
+static int grow_one(cq_value *v)
+{
+    size_t cap = cq__value_cap(v->n), need = cq__value_cap((size_t)v->n + 1);
+    if (need <= cap)
+        return 0;
+    cq_value **items = cq__realloc(v->u.a.items, need * sizeof *items);
+    if (!items)
+        return -1;
+    v->u.a.items = items;
+    if (v->type == CQ_VALUE_OBJECT) {
+        char **keys = cq__realloc(v->u.a.keys, need * sizeof *keys);
+        if (!keys)
+            return -1;
+        v->u.a.keys = keys;
+    }
+    return 0;
+}
+
 int cq_value_array_append(cq_value *array, cq_value *item)
 {
     if (cq__value_is_const(item))
@@ -362,8 +387,7 @@ int cq_value_array_append(cq_value *array, cq_value *item)
         cq_value_free(item);
         return CQ_EINVALID;
     }
-    if (array->n == UINT32_MAX || cq__grow((void **)&array->u.a.items, &array->u.a.cap,
-                                           (size_t)array->n + 1, sizeof(cq_value *)) != 0) {
+    if (array->n == UINT32_MAX || grow_one(array) != 0) {
         cq_value_free(item);
         return CQ_ENOMEM;
     }
@@ -413,21 +437,9 @@ int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
         object->u.a.items[i] = item;
         return CQ_OK;
     }
-    size_t old_cap = object->u.a.cap;
-    if (object->n == UINT32_MAX || cq__grow((void **)&object->u.a.items, &object->u.a.cap,
-                                            (size_t)object->n + 1, sizeof(cq_value *)) != 0) {
+    if (object->n == UINT32_MAX || grow_one(object) != 0) {
         cq_value_free(item);
         return CQ_ENOMEM;
-    }
-    if (object->u.a.cap != old_cap) {
-        /* keys share the items' capacity */
-        char **keys = cq__realloc(object->u.a.keys, object->u.a.cap * sizeof(char *));
-        if (!keys) {
-            object->u.a.cap = old_cap;
-            cq_value_free(item);
-            return CQ_ENOMEM;
-        }
-        object->u.a.keys = keys;
     }
     char *k = cq__strdup(key);
     if (!k) {
@@ -472,7 +484,7 @@ bool cq_value_is_equal(const cq_value *a, const cq_value *b)
         return a->u.b == b->u.b;
     case CQ_VALUE_TEXT:
     case CQ_VALUE_BLOB:
-        return a->u.s.len == b->u.s.len && memcmp(a->u.s.data, b->u.s.data, a->u.s.len) == 0;
+        return a->n == b->n && memcmp(a->u.s.data, b->u.s.data, a->n) == 0;
     case CQ_VALUE_ARRAY:
         if (a->n != b->n)
             return false;

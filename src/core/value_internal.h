@@ -8,26 +8,36 @@
 #include "cequel/value.h"
 #include "core/value_ops.h"
 
-/* 32 bytes: the element count of an array or object sits beside the type, where the union's
- * alignment would otherwise leave four bytes unused (an instance holds one value slot per
- * attribute, so every byte here counts per attribute per row). */
+/* 24 bytes: the element count of an array or object, or the byte length of a text or blob,
+ * sits beside the type, where the union's alignment would otherwise leave four bytes unused,
+ * and an array's capacity follows from its count (cq__value_cap). An instance holds one value
+ * place per attribute, so every byte here counts per attribute per row. */
 struct cq_value {
     cq_value_type type;
-    uint32_t n; /* arrays and objects: the element count (at most UINT32_MAX) */
+    uint32_t n; /* arrays and objects: the element count; text and blobs: the byte length
+                   (at most UINT32_MAX either) */
     union {
         bool b;
         int64_t i;
         double d;
         struct {
             char *data; /* NUL-terminated for text; blobs get a trailing NUL too */
-            size_t len;
         } s;
         struct {
-            cq_value **items;
-            char **keys; /* objects only */
-            size_t cap;
+            cq_value **items; /* cq__value_cap(n) places (keys too) */
+            char **keys;      /* objects only */
         } a;
     } u;
 };
+
+/* The room an array or object of `n` elements has: 0 for none, else the power of two from 4
+ * up that holds them, so appending one by one reallocates log n times. */
+static inline size_t cq__value_cap(size_t n)
+{
+    size_t c = n ? 4 : 0;
+    while (c < n)
+        c *= 2;
+    return c;
+}
 
 #endif

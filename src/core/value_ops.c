@@ -8,7 +8,7 @@ const char *cq__value_text_n(const cq_value *v, size_t *len_out)
 {
     bool text = v && v->type == CQ_VALUE_TEXT;
     if (len_out)
-        *len_out = text ? v->u.s.len : 0;
+        *len_out = text ? v->n : 0;
     return text ? v->u.s.data : NULL;
 }
 

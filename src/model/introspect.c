@@ -300,7 +300,7 @@ const char *cq_instance_through_key(const cq_instance *inst)
 {
     if (!inst)
         return NULL;
-    return inst && inst->through ? inst->through_key : NULL;
+    return inst && inst->through ? inst->through->model->name : NULL;
 }
 
 bool cq_model_is_paranoid(const cq_model *m)

@@ -1071,8 +1071,12 @@ size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c)
 {
     if (!attr_placeable(a, c))
         return SIZE_MAX;
-    size_t n = cq__cell_arena_bytes(c);
-    return a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && n < 25 ? 25 : n;
+    /* a date-time is held in v6's 24-character form (cq__attr_place), whatever its stored form
+     * (SQLite's is 30 characters): reserve exactly that, it is two cells of most rows */
+    char iso[25];
+    if (a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && datetime_iso(c->s, iso))
+        return sizeof iso;
+    return cq__cell_arena_bytes(c);
 }
 
 cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena)

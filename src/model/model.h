@@ -6,6 +6,7 @@
 #include "cequel/model.h"
 #include "cequel/query.h"
 #include "driver/driver.h"
+#include "core/util.h"
 
 typedef struct cq__attr {
     char *name;
@@ -141,27 +142,71 @@ typedef struct cq__included {
     cq_instance *one;     /* single: the child or NULL, owned */
 } cq__included;
 
+/* What few instances carry, kept out of the instance's block (hundreds of thousands of
+ * instances come from one eager load) and allocated on first use (cq__instance_more). */
+typedef struct cq__instance_more {
+    bool *hidden;           /* nattrs or NULL: attributes selected only for joining */
+    cq_value **vvalues;     /* model's nvirtual values of VIRTUAL attributes, or NULL */
+    bool *vhidden;          /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
+    bool *vchanged;         /* nvirtual or NULL: VIRTUAL values set since the last save */
+    cq_value *extra;        /* object or NULL: values a find read under aliases of its own (v6's
+                               `[fn(...), 'n']`, `['name', 'nm']`), keyed by alias; owned */
+    cq_value *through_data; /* join data attached before add/set, owned */
+} cq__instance_more;
+
 struct cq_instance {
     cq_model *model;
-    cq_value **values; /* nattrs, NULL = not loaded; in the instance's own block */
-    bool *changed;     /* nattrs; in the instance's own block */
-    char *cells;       /* instances read from a row: nattrs value places (and the text they
-                          hold) in the same block, where values[i] may point; NULL otherwise.
-                          Such a value is never passed to cq_value_free (cq__instance_drop). */
-    bool is_new;
-    bool hide_nonpk;        /* toJSON hides attributes not requested (attributes option) */
-    cq_instance *through;   /* BTM join row loaded with this target, owned */
-    char *through_key;      /* property key of the join row (the join model's name) */
-    cq_value *through_data; /* join data attached before add/set, owned */
+    bool *changed;        /* nattrs; in the instance's own block */
+    cq_instance *through; /* BTM join row loaded with this target, owned; its property key is
+                             its model's name */
     cq__included *inc;
-    size_t ninc, inc_cap;
-    bool *hidden;       /* nattrs or NULL: attributes selected only for joining */
-    cq_value **vvalues; /* model's nvirtual values of VIRTUAL attributes, or NULL */
-    bool *vhidden;      /* nvirtual or NULL: VIRTUAL getters left out by a find's attributes */
-    bool *vchanged;     /* nvirtual or NULL: VIRTUAL values set since the last save */
-    cq_value *extra;    /* object or NULL: values a find read under aliases of its own (v6's
-                           `[fn(...), 'n']`, `['name', 'nm']`), keyed by alias; owned */
+    cq__instance_more *more; /* NULL until one of its fields is needed */
+    uint16_t ninc, inc_cap;
+    bool is_new;
+    bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
+    bool placed;        /* read from a row: nattrs value places (and the text they hold) follow
+                           the value pointers in the block, where values[i] may point. Such a
+                           value is never passed to cq_value_free (cq__instance_drop). */
+    cq_value *values[]; /* nattrs (at least 1), NULL = not loaded */
 };
+
+/* inst->more, allocated when missing; NULL when out of memory. */
+static inline cq__instance_more *cq__instance_more_get(cq_instance *inst)
+{
+    if (!inst->more)
+        inst->more = cq__calloc(1, sizeof *inst->more);
+    return inst->more;
+}
+/* inst's `hidden` flags (nattrs, all false at first), allocated when missing; NULL when out
+ * of memory. */
+static inline bool *cq__instance_hidden_make(cq_instance *inst)
+{
+    cq__instance_more *x = cq__instance_more_get(inst);
+    if (x && !x->hidden)
+        x->hidden = cq__calloc(inst->model->nattrs + 1, sizeof *x->hidden);
+    return x ? x->hidden : NULL;
+}
+/* The readers of inst->more's fields: NULL when unset. */
+static inline bool *cq__instance_hidden(const cq_instance *inst)
+{
+    return inst->more ? inst->more->hidden : NULL;
+}
+static inline cq_value **cq__instance_vvalues(const cq_instance *inst)
+{
+    return inst->more ? inst->more->vvalues : NULL;
+}
+static inline bool *cq__instance_vchanged(const cq_instance *inst)
+{
+    return inst->more ? inst->more->vchanged : NULL;
+}
+static inline bool *cq__instance_vhidden(const cq_instance *inst)
+{
+    return inst->more ? inst->more->vhidden : NULL;
+}
+static inline cq_value *cq__instance_extra(const cq_instance *inst)
+{
+    return inst->more ? inst->more->extra : NULL;
+}
 
 struct cq_rows {
     cq_instance **items;

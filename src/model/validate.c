@@ -610,8 +610,10 @@ static int check_virtuals(cq_instance *inst, size_t pos, bool inserting, const c
             continue;
         if ((fields && !listed(fields, x->name)) || listed(skip_extra, x->name))
             continue;
-        const cq_value *v = inst->vvalues ? inst->vvalues[x->vindex] : NULL;
-        if (!inserting && !(inst->vchanged && inst->vchanged[x->vindex]))
+        cq_value *const *vvalues = cq__instance_vvalues(inst);
+        const bool *vchanged = cq__instance_vchanged(inst);
+        const cq_value *v = vvalues ? vvalues[x->vindex] : NULL;
+        if (!inserting && !(vchanged && vchanged[x->vindex]))
             continue;
         attr_check c = { x->name, v, x->allow_null == CQ_OFF, false, x->allow_null };
         rc = check_attr(inst, &c, record, builtin, nb);

@@ -1028,7 +1028,7 @@ static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *ta
 static cq_value *through_data(const cq_target *t, const cq_value *defaults)
 {
     cq_value *d = defaults ? cq_value_copy(defaults) : cq_value_object();
-    const cq_value *own = t->instance ? t->instance->through_data : NULL;
+    const cq_value *own = t->instance && t->instance->more ? t->instance->more->through_data : NULL;
     for (size_t i = 0; d && i < cq_value_size(own); i++)
         if (cq_value_object_set(d, cq_value_object_key(own, i),
                                 cq_value_copy(cq_value_object_value(own, i))) != CQ_OK) {
@@ -1114,7 +1114,8 @@ static int btm_insert(const cq_assoc *a, const cq_value *srcv, const cq_target *
     /* rows that carry only the two keys: their values bound into a kept statement */
     bool plain = !defaults && !cq_value_size(a->through_scope);
     for (size_t i = 0; plain && i < n; i++)
-        plain = !ts[i]->instance || !cq_value_size(ts[i]->instance->through_data);
+        plain = !ts[i]->instance || !ts[i]->instance->more ||
+                !cq_value_size(ts[i]->instance->more->through_data);
     if (plain) {
         bool done = false;
         int rc = cq__model_insert_links(&done, m, ((cq_assoc *)a)->join_insert_sql, CQ__KEPT_LINKS,
@@ -1524,10 +1525,15 @@ int cq_instance_set_through_data(cq_instance *inst, const cq_value *data)
     cq__db_clear(db);
     if (data && cq_value_type_of(data) != CQ_VALUE_OBJECT)
         return cq__db_fail(db, CQ_EINVALID, "through data must be an object");
+    if (!data && !inst->more)
+        return CQ_OK;
+    cq__instance_more *x = cq__instance_more_get(inst);
     cq_value *c = data ? cq_value_copy(data) : NULL;
-    if (data && !c)
+    if (!x || (data && !c)) {
+        cq_value_free(c);
         return cq__db_oom(db);
-    cq_value_free(inst->through_data);
-    inst->through_data = c;
+    }
+    cq_value_free(x->through_data);
+    x->through_data = c;
     return CQ_OK;
 }

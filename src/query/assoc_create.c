@@ -105,17 +105,7 @@ static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 
 static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
 {
-    if (cq__grow((void **)&inst->inc, &inst->inc_cap, inst->ninc + 1, sizeof *inst->inc) != 0)
-        return NULL;
-    cq__included *inc = &inst->inc[inst->ninc];
-    memset(inc, 0, sizeof *inc);
-    inc->assoc = a;
-    inc->many = cq__assoc_is_multi(a);
-    inc->key = a->alias.as;
-    if (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
-        return NULL;
-    inst->ninc++;
-    return inc;
+    return cq__instance_add_included(inst, a, a->alias.as, cq__assoc_is_multi(a));
 }
 
 /* The rows the validation pass built (prevalidate), by the node of the caller's values each

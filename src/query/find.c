@@ -22,9 +22,17 @@ int cq__rows_push(cq_rows *rows, cq_instance *inst)
 {
     if (!inst)
         return -1;
-    if (cq__grow((void **)&rows->items, &rows->cap, rows->n + 1, sizeof *rows->items) != 0) {
-        cq_instance_free(inst);
-        return -1;
+    if (rows->n == rows->cap) {
+        /* from 2 up: an include's child lists are mostly short, and there are many of them */
+        size_t cap = rows->cap ? rows->cap * 2 : 2;
+        cq_instance **items =
+            cap > SIZE_MAX / sizeof *items ? NULL : cq__realloc(rows->items, cap * sizeof *items);
+        if (!items) {
+            cq_instance_free(inst);
+            return -1;
+        }
+        rows->items = items;
+        rows->cap = cap;
     }
     rows->items[rows->n++] = inst;
     return 0;
@@ -397,10 +405,7 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     if (!ti)
         return cq__db_oom(t->db);
     inst->through = ti;
-    if (ext->through_only)
-        return CQ_OK; /* shown nowhere: no property key */
-    inst->through_key = cq__strdup(t->name);
-    return inst->through_key ? CQ_OK : cq__db_oom(t->db);
+    return CQ_OK;
 }
 
 /* Turns result rows into instances, one row at a time as the driver reads them (a
@@ -436,11 +441,17 @@ static int materialize_row(void *ctx, cq__result *res)
         if (ti >= 0) {
             cq__instance_drop(inst, (size_t)ti);
             inst->values[ti] = v;
-        } else if ((!inst->extra && !(inst->extra = cq_value_object())) ||
-                   cq_value_object_set(inst->extra, it->alias, v) != CQ_OK)
-            rc = cq__db_oom(m->db);
-        if (ti < 0 && !inst->extra)
-            cq_value_free(v);
+        } else {
+            cq__instance_more *x = cq__instance_more_get(inst);
+            if (x && !x->extra)
+                x->extra = cq_value_object();
+            if (!x || !x->extra) {
+                cq_value_free(v);
+                rc = cq__db_oom(m->db);
+            } else if (cq_value_object_set(x->extra, it->alias, v) != CQ_OK) {
+                rc = cq__db_oom(m->db);
+            }
+        }
     }
     if (ext && ext->through)
         rc = attach_through(inst, ext, res, c);
@@ -449,11 +460,11 @@ static int materialize_row(void *ctx, cq__result *res)
     if (rc == CQ_OK && mz->plan && !cq__inc_plan_empty(mz->plan))
         rc = cq__inc_read_row(inst, mz->plan, res, &c);
     if (rc == CQ_OK && mz->hidden) {
-        inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden);
-        if (!inst->hidden)
+        bool *hidden = cq__instance_hidden_make(inst);
+        if (!hidden)
             rc = cq__db_oom(m->db);
         else
-            memcpy(inst->hidden, mz->hidden, m->nattrs * sizeof *mz->hidden);
+            memcpy(hidden, mz->hidden, m->nattrs * sizeof *mz->hidden);
     }
     if (rc != CQ_OK) {
         cq_instance_free(inst);

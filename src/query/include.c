@@ -497,27 +497,19 @@ static int reserve_included(cq_instance *inst, size_t more)
 {
     if (inst->ninc + more <= inst->inc_cap)
         return 0;
+    if (inst->ninc + more > UINT16_MAX)
+        return -1;
     cq__included *inc = cq__realloc(inst->inc, (inst->ninc + more) * sizeof *inc);
     if (!inc)
         return -1;
     inst->inc = inc;
-    inst->inc_cap = inst->ninc + more;
+    inst->inc_cap = (uint16_t)(inst->ninc + more);
     return 0;
 }
 
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
-    if (cq__grow((void **)&inst->inc, &inst->inc_cap, inst->ninc + 1, sizeof *inst->inc) != 0)
-        return NULL;
-    cq__included *inc = &inst->inc[inst->ninc];
-    memset(inc, 0, sizeof *inc);
-    inc->assoc = n->a;
-    inc->key = n->a->alias.as;
-    inc->many = n->to_many;
-    if (inc->many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
-        return NULL;
-    inst->ninc++;
-    return inc;
+    return cq__instance_add_included(inst, n->a, n->a->alias.as, n->to_many);
 }
 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
@@ -541,11 +533,11 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
         int rc = CQ_OK;
         for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
-                if (!child->hidden &&
-                    !(child->hidden = cq__calloc(t->nattrs, sizeof *child->hidden)))
+                bool *hidden = cq__instance_hidden_make(child);
+                if (!hidden)
                     rc = cq__db_oom(t->db);
                 else
-                    child->hidden[k] = true;
+                    hidden[k] = true;
             }
         /* the nested columns are consumed even when this include is absent */
         if (rc == CQ_OK)
@@ -586,35 +578,27 @@ static cq_instance *inst_clone(const cq_instance *src)
     }
     c->is_new = src->is_new;
     c->hide_nonpk = src->hide_nonpk;
-    if (ok && src->hidden) {
-        if ((c->hidden = cq__calloc(m->nattrs + 1, sizeof *c->hidden)))
-            memcpy(c->hidden, src->hidden, m->nattrs * sizeof *c->hidden);
+    if (ok && cq__instance_hidden(src)) {
+        bool *hidden = cq__instance_hidden_make(c);
+        if (hidden)
+            memcpy(hidden, cq__instance_hidden(src), m->nattrs * sizeof *hidden);
         else
             ok = false;
     }
-    if (ok && src->through) {
-        c->through = inst_clone(src->through);
-        c->through_key = cq__strdup(src->through_key);
-        ok = c->through && c->through_key;
-    }
+    if (ok && src->through)
+        ok = (c->through = inst_clone(src->through)) != NULL;
     for (size_t k = 0; ok && k < src->ninc; k++) {
         const cq__included *s = &src->inc[k];
-        if (cq__grow((void **)&c->inc, &c->inc_cap, c->ninc + 1, sizeof *c->inc) != 0) {
+        cq__included *d = cq__instance_add_included(c, s->assoc, s->key, s->rows != NULL);
+        if (!d) {
             ok = false;
             break;
         }
-        cq__included *d = &c->inc[c->ninc++];
-        memset(d, 0, sizeof *d);
-        d->assoc = s->assoc;
         d->many = s->many;
-        d->key = s->key;
         if (s->one)
             ok = (d->one = inst_clone(s->one)) != NULL;
-        if (ok && s->rows) {
-            ok = (d->rows = cq__calloc(1, sizeof *d->rows)) != NULL;
-            for (size_t j = 0; ok && j < s->rows->n; j++)
-                ok = cq__rows_push(d->rows, inst_clone(s->rows->items[j])) == 0;
-        }
+        for (size_t j = 0; ok && s->rows && j < s->rows->n; j++)
+            ok = cq__rows_push(d->rows, inst_clone(s->rows->items[j])) == 0;
     }
     if (!ok) {
         cq_instance_free(c);
@@ -1095,8 +1079,6 @@ static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, ke
         if (e->through_attributes_none) {
             cq_instance_free(child->through);
             child->through = NULL;
-            cq__free(child->through_key);
-            child->through_key = NULL;
         } else if (e->through_attributes &&
                    cq__instance_hide_except(child->through, e->through_attributes) != CQ_OK) {
             cq_instance_free(child);
@@ -1616,11 +1598,12 @@ static cq_instance *sj_build(sj_reader *s, cq_model *t, const bool *sel, const b
     for (size_t k = 0; hidden && k < t->nattrs; k++)
         any_hidden |= (!sel || sel[k]) && hidden[k];
     if (any_hidden) {
-        if (!(inst->hidden = cq__calloc(t->nattrs + 1, sizeof *inst->hidden))) {
+        bool *h = cq__instance_hidden_make(inst);
+        if (!h) {
             cq_instance_free(inst);
             return NULL;
         }
-        memcpy(inst->hidden, hidden, t->nattrs * sizeof *hidden);
+        memcpy(h, hidden, t->nattrs * sizeof *hidden);
     }
     return inst;
 }
@@ -1640,8 +1623,6 @@ static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
     }
     cq_instance_free(child->through);
     child->through = ti;
-    if (!child->through_key && !(child->through_key = cq__strdup(t->name)))
-        return cq__db_oom(s->db);
     return CQ_OK;
 }
 

@@ -23,18 +23,17 @@ int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
     return rc;
 }
 
-/* One block holds the instance, its value pointers and changed flags, and, for an instance
- * read from a row, its value places and their text: an instance costs one allocation. */
+/* One block holds the instance, its value pointers, for an instance read from a row its
+ * value places, then its changed flags and, read from a row, the text its places hold: an
+ * instance costs one allocation. */
 static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char **arena_out)
 {
     /* an instance sizes its value arrays from the model: from now on the schema is fixed */
     if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
         atomic_store(&m->db->s.frozen, true);
     size_t n = m->nattrs ? m->nattrs : 1;
-    size_t slot = cq__value_slot_size();
     size_t head = sizeof(cq_instance) + n * sizeof(cq_value *);
-    size_t cells_at = places ? head : 0;
-    size_t changed_at = head + (places ? n * slot : 0);
+    size_t changed_at = head + (places ? n * cq__value_slot_size() : 0);
     size_t total = changed_at + n * sizeof(bool);
     if (arena > SIZE_MAX - total)
         return NULL;
@@ -44,9 +43,8 @@ static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char 
     memset(block, 0, total);
     cq_instance *inst = (cq_instance *)block;
     inst->model = m;
-    inst->values = (cq_value **)(block + sizeof(cq_instance));
     inst->changed = (bool *)(block + changed_at);
-    inst->cells = places ? block + cells_at : NULL;
+    inst->placed = places;
     if (arena_out)
         *arena_out = block + total;
     return inst;
@@ -57,11 +55,18 @@ cq_instance *cq__instance_alloc(cq_model *m)
     return instance_block(m, false, 0, NULL);
 }
 
+/* The first of an instance's value places (instance_block). */
+static char *places_of(const cq_instance *inst)
+{
+    size_t n = inst->model->nattrs ? inst->model->nattrs : 1;
+    return (char *)(inst->values + n);
+}
+
 /* Whether `v` is one of the instance's value places (lives and dies with the block). */
 static bool placed(const cq_instance *inst, const cq_value *v)
 {
-    uintptr_t p = (uintptr_t)v, first = (uintptr_t)inst->cells;
-    return inst->cells && p >= first && p < first + inst->model->nattrs * cq__value_slot_size();
+    uintptr_t p = (uintptr_t)v, first = (uintptr_t)places_of(inst);
+    return inst->placed && p >= first && p < first + inst->model->nattrs * cq__value_slot_size();
 }
 
 void cq__instance_drop(cq_instance *inst, size_t i)
@@ -71,23 +76,53 @@ void cq__instance_drop(cq_instance *inst, size_t i)
     inst->values[i] = NULL;
 }
 
+cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a,
+                                        const char *key, bool many)
+{
+    if (inst->ninc == inst->inc_cap) {
+        /* most instances carry one or two includes: grow by small steps */
+        if (inst->inc_cap > UINT16_MAX / 2)
+            return NULL;
+        uint16_t cap = inst->inc_cap ? (uint16_t)(inst->inc_cap * 2) : 2;
+        cq__included *p = cq__realloc(inst->inc, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        inst->inc = p;
+        inst->inc_cap = cap;
+    }
+    cq__included *inc = &inst->inc[inst->ninc];
+    memset(inc, 0, sizeof *inc);
+    inc->assoc = a;
+    inc->key = key;
+    inc->many = many;
+    if (many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
+        return NULL;
+    inst->ninc++;
+    return inc;
+}
+
 /* Up to this many attributes, a row's cell views live on the stack. */
 enum { READ_STACK_ATTRS = 32 };
 
 cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col)
 {
     cq__cell stack_views[READ_STACK_ATTRS];
-    cq__cell *views =
-        m->nattrs <= READ_STACK_ATTRS ? stack_views : cq__malloc(m->nattrs * sizeof *views);
-    if (!views)
-        return NULL;
+    size_t stack_bytes[READ_STACK_ATTRS];
+    cq__cell *views = stack_views;
+    size_t *bytes = stack_bytes; /* each cell's arena room, SIZE_MAX: read as a tree */
+    if (m->nattrs > READ_STACK_ATTRS) {
+        views = cq__malloc(m->nattrs * (sizeof *views + sizeof *bytes));
+        if (!views)
+            return NULL;
+        bytes = (size_t *)(views + m->nattrs);
+    }
     size_t arena = 0, c = *col;
     for (size_t k = 0; k < m->nattrs; k++) {
         if (sel && !sel[k])
             continue;
         cq__row_view(one, c++, &views[k]);
-        size_t b = cq__attr_cell_bytes(&m->attrs[k], &views[k]);
-        arena += b == SIZE_MAX ? 0 : b;
+        bytes[k] = cq__attr_cell_bytes(&m->attrs[k], &views[k]);
+        arena += bytes[k] == SIZE_MAX ? 0 : bytes[k];
     }
     char *text = NULL;
     cq_instance *inst = instance_block(m, true, arena, &text);
@@ -98,8 +133,8 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
         if (sel && !sel[k])
             continue;
         const cq__attr *a = &m->attrs[k];
-        if (cq__attr_cell_bytes(a, &views[k]) != SIZE_MAX) {
-            inst->values[k] = cq__attr_place(a, &views[k], inst->cells + k * slot, &text);
+        if (bytes[k] != SIZE_MAX) {
+            inst->values[k] = cq__attr_place(a, &views[k], places_of(inst) + k * slot, &text);
         } else { /* JSON or ARRAY text: a tree of its own */
             cq_value *raw = cq__row_take(one, c);
             oom = !raw || !(inst->values[k] = cq__attr_from_db(a, raw, cq_db_dialect(m->db)));
@@ -122,16 +157,19 @@ void cq_instance_free(cq_instance *inst)
         return;
     for (size_t i = 0; i < inst->model->nattrs; i++)
         cq__instance_drop(inst, i);
-    cq__free(inst->hidden);
-    for (size_t i = 0; inst->vvalues && i < inst->model->nvirtual; i++)
-        cq_value_free(inst->vvalues[i]);
-    cq__free(inst->vvalues);
-    cq__free(inst->vhidden);
-    cq__free(inst->vchanged);
-    cq_value_free(inst->extra);
+    cq__instance_more *x = inst->more;
+    if (x) {
+        cq__free(x->hidden);
+        for (size_t i = 0; x->vvalues && i < inst->model->nvirtual; i++)
+            cq_value_free(x->vvalues[i]);
+        cq__free(x->vvalues);
+        cq__free(x->vhidden);
+        cq__free(x->vchanged);
+        cq_value_free(x->extra);
+        cq_value_free(x->through_data);
+        cq__free(x);
+    }
     cq_instance_free(inst->through);
-    cq__free(inst->through_key);
-    cq_value_free(inst->through_data);
     for (size_t i = 0; i < inst->ninc; i++) {
         cq_rows_free(inst->inc[i].rows);
         cq_instance_free(inst->inc[i].one);
@@ -1395,8 +1433,8 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     if (!before)
         return cq__db_oom(m->db);
     memcpy(before, inst->changed, m->nattrs * sizeof *before);
-    if (inst->vchanged)
-        memcpy(before + m->nattrs, inst->vchanged, m->nvirtual * sizeof *before);
+    if (cq__instance_vchanged(inst))
+        memcpy(before + m->nattrs, cq__instance_vchanged(inst), m->nvirtual * sizeof *before);
     int rc = set_values(inst, values);
     /* before[i] now: changed earlier and not named by this call (set aside) */
     for (size_t i = 0; i < m->nattrs; i++)
@@ -1406,14 +1444,14 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
         const cq__accessor *x = &m->acc[i];
         bool *b = &before[m->nattrs + x->vindex];
         if (x->is_virtual && (*b = *b && !cq_value_object_get(values, x->name)))
-            inst->vchanged[x->vindex] = false;
+            inst->more->vchanged[x->vindex] = false; /* *b: it was set, so vchanged exists */
     }
     if (rc == CQ_OK)
         rc = do_update(inst, opts);
     for (size_t i = 0; i < m->nattrs; i++)
         inst->changed[i] |= before[i];
-    for (size_t i = 0; inst->vchanged && i < m->nvirtual; i++)
-        inst->vchanged[i] |= before[m->nattrs + i];
+    for (size_t i = 0; cq__instance_vchanged(inst) && i < m->nvirtual; i++)
+        inst->more->vchanged[i] |= before[m->nattrs + i];
     cq__free(before);
     return rc;
 }
@@ -1600,7 +1638,9 @@ const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
         return NULL;
     long i = cq__model_attr_index(inst->model, attr);
     if (i < 0) /* a value a find read under an alias of its own */
-        return inst->extra && attr ? cq_value_object_get(inst->extra, attr) : NULL;
+        return cq__instance_extra(inst) && attr
+                   ? cq_value_object_get(cq__instance_extra(inst), attr)
+                   : NULL;
     return inst->values[i];
 }
 
@@ -1727,8 +1767,10 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     } else {
         o = cq_value_object();
     }
+    const bool *hidden = cq__instance_hidden(inst);
+    const cq_value *extra = cq__instance_extra(inst);
     for (size_t i = 0; o && !m->nacc && i < m->nattrs; i++) {
-        if (!inst->values[i] || (inst->hidden && inst->hidden[i]))
+        if (!inst->values[i] || (hidden && hidden[i]))
             continue;
         if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {
             cq_value_free(o);
@@ -1736,9 +1778,9 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
         }
     }
     /* values read under aliases of their own, after the attributes */
-    for (size_t k = 0; o && inst->extra && k < cq_value_size(inst->extra); k++)
-        if (cq_value_object_set(o, cq_value_object_key(inst->extra, k),
-                                cq_value_copy(cq_value_object_value(inst->extra, k))) != CQ_OK) {
+    for (size_t k = 0; o && extra && k < cq_value_size(extra); k++)
+        if (cq_value_object_set(o, cq_value_object_key(extra, k),
+                                cq_value_copy(cq_value_object_value(extra, k))) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }
@@ -1747,7 +1789,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     if (o && inst->through) {
         cq_value *tv = NULL;
         if (cq_instance_to_value(&tv, inst->through) != CQ_OK ||
-            cq_value_object_set(o, inst->through_key, tv) != CQ_OK) {
+            cq_value_object_set(o, inst->through->model->name, tv) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }
@@ -1773,14 +1815,15 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
 int cq__instance_hide_except(cq_instance *inst, const char *const *shown)
 {
     cq_model *m = inst->model;
-    if (!inst->hidden && !(inst->hidden = cq__calloc(m->nattrs + 1, sizeof *inst->hidden)))
+    bool *hidden = cq__instance_hidden_make(inst);
+    if (!hidden)
         return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         bool keep = false;
         for (const char *const *s = shown; s && *s; s++)
             keep |= strcmp(*s, m->attrs[i].name) == 0;
         if (!keep)
-            inst->hidden[i] = true;
+            hidden[i] = true;
     }
     return CQ_OK;
 }

@@ -16,6 +16,11 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
 /* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
  * replacement of an instance's value goes through here. */
 void cq__instance_drop(cq_instance *inst, size_t i);
+/* Appends an empty included entry to `inst` for association `a` under `key` (borrowed: the
+ * association's `as`, which the db owns); `many` gives it an empty row list. NULL when out of
+ * memory. */
+cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a,
+                                        const char *key, bool many);
 /* The end of a call that made `inst`: on CQ_OK it goes to *out (freed when `out` is NULL),
  * else it is freed; returns `rc`. */
 int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc);

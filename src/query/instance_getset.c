@@ -13,22 +13,23 @@ static int store_virtual(cq_instance *inst, const cq__accessor *x, cq_value *v)
     cq_model *m = inst->model;
     if (!v)
         return cq__db_oom(m->db);
-    if ((!inst->vvalues && !(inst->vvalues = cq__calloc(m->nvirtual + 1, sizeof *inst->vvalues))) ||
-        (!inst->vchanged &&
-         !(inst->vchanged = cq__calloc(m->nvirtual + 1, sizeof *inst->vchanged)))) {
+    cq__instance_more *mo = cq__instance_more_get(inst);
+    if (!mo ||
+        (!mo->vvalues && !(mo->vvalues = cq__calloc(m->nvirtual + 1, sizeof *mo->vvalues))) ||
+        (!mo->vchanged && !(mo->vchanged = cq__calloc(m->nvirtual + 1, sizeof *mo->vchanged)))) {
         cq_value_free(v);
         return cq__db_oom(m->db);
     }
-    cq_value_free(inst->vvalues[x->vindex]);
-    inst->vvalues[x->vindex] = v;
-    inst->vchanged[x->vindex] = true;
+    cq_value_free(mo->vvalues[x->vindex]);
+    mo->vvalues[x->vindex] = v;
+    mo->vchanged[x->vindex] = true;
     return CQ_OK;
 }
 
 void cq__instance_vchanged_clear(cq_instance *inst)
 {
-    if (inst->vchanged)
-        memset(inst->vchanged, 0, inst->model->nvirtual * sizeof *inst->vchanged);
+    if (cq__instance_vchanged(inst))
+        memset(inst->more->vchanged, 0, inst->model->nvirtual * sizeof *inst->more->vchanged);
 }
 
 int cq_instance_set_data_value(cq_instance *inst, const char *attr, cq_value *v)
@@ -46,7 +47,7 @@ const cq_value *cq_instance_get_data_value(const cq_instance *inst, const char *
         return NULL;
     const cq__accessor *x = cq__accessor_find(inst->model, attr);
     if (x && x->is_virtual)
-        return inst->vvalues ? inst->vvalues[x->vindex] : NULL;
+        return cq__instance_vvalues(inst) ? inst->more->vvalues[x->vindex] : NULL;
     return cq_instance_get(inst, attr);
 }
 
@@ -96,7 +97,8 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
     cq_model *m = inst->model;
     if (!m->nvirtual || !attributes)
         return CQ_OK;
-    if (!inst->vhidden && !(inst->vhidden = cq__calloc(m->nvirtual + 1, sizeof *inst->vhidden)))
+    cq__instance_more *mo = cq__instance_more_get(inst);
+    if (!mo || (!mo->vhidden && !(mo->vhidden = cq__calloc(m->nvirtual + 1, sizeof *mo->vhidden))))
         return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nacc; i++) {
         if (!m->acc[i].is_virtual)
@@ -104,7 +106,7 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
         bool named = false;
         for (const char *const *a = attributes; *a; a++)
             named |= strcmp(*a, m->acc[i].name) == 0;
-        inst->vhidden[m->acc[i].vindex] = !named;
+        mo->vhidden[m->acc[i].vindex] = !named;
     }
     return CQ_OK;
 }
@@ -112,7 +114,8 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
 /* Whether toJSON shows attribute `i` (loaded, not hidden). */
 static bool shown(const cq_instance *inst, size_t i)
 {
-    return inst->values[i] && !(inst->hidden && inst->hidden[i]);
+    const bool *hidden = cq__instance_hidden(inst);
+    return inst->values[i] && !(hidden && hidden[i]);
 }
 
 int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
@@ -128,7 +131,8 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
         const cq__accessor *x = &m->acc[k];
         if (!cq__accessor_has_get(x))
             continue;
-        if (x->is_virtual ? inst->vhidden && inst->vhidden[x->vindex]
+        const bool *vhidden = cq__instance_vhidden(inst);
+        if (x->is_virtual ? vhidden && vhidden[x->vindex]
                           : !shown(inst, (size_t)cq__model_attr_index(m, x->name)))
             continue;
         cq_value *v = NULL;
@@ -145,9 +149,9 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
     }
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {
         const cq__accessor *x = &m->acc[k];
-        const cq_value *v = x->is_virtual && !cq__accessor_has_get(x) && inst->vvalues
-                                ? inst->vvalues[x->vindex]
-                                : NULL;
+        cq_value *const *vvalues = cq__instance_vvalues(inst);
+        const cq_value *v =
+            x->is_virtual && !cq__accessor_has_get(x) && vvalues ? vvalues[x->vindex] : NULL;
         if (v && cq_value_object_set(o, x->name, cq_value_copy(v)) != CQ_OK)
             rc = cq__db_oom(m->db);
     }
