@@ -1405,7 +1405,8 @@ static int sj_add_nodes(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *
         if (rc == CQ_OK)
             rc = add_cols(st, n->target, n->alias, n->sel);
         n->tcol0 = st->ncols;
-        if (rc == CQ_OK && talias)
+        /* `through: { attributes: [] }` selects no column of the join row (v6 sends none) */
+        if (rc == CQ_OK && talias && !n->spec->through_attributes_none)
             rc = add_cols(st, n->a->through, talias, NULL);
         cq__free(talias);
         if (rc == CQ_OK)

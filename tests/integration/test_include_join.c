@@ -276,6 +276,11 @@ static void test_join__side_by_side(void **state)
         "{\"username\":\"bob\",\"tasks\":[],\"projects\":[]},"
         "{\"username\":\"carol\",\"tasks\":[{\"title\":\"t3\",\"comments\":[]}],"
         "\"projects\":[{\"name\":\"p1\"}]}]");
+    /* through: {attributes: []}: the join row is joined but none of its columns is selected,
+     * as v6 sends it */
+    assert_true(sql_has(f, 0, "projects->userProjects"));
+    assert_false(sql_has(f, 0, "AS `projects->userProjects."));
+    assert_false(sql_has(f, 0, "AS \"projects->userProjects."));
 }
 
 /* ---- nesting mixing the four association types ------------------------------------------ */
