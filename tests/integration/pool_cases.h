@@ -967,9 +967,13 @@ static void test_pool__statement_timeout_on_every_connection(void **state)
             assert_int_not_equal(t[i].rollback_rc, CQ_OK);
             assert_non_null(strstr(t[i].rollback_msg, "lost"));
         } else {
-            if (t[i].rollback_rc != CQ_OK)
+            /* the ROLLBACK itself may outlast the client's wait on a loaded machine (seen under
+             * ThreadSanitizer): then it reports the transaction lost with the connection */
+            if (t[i].rollback_rc != CQ_OK) {
                 print_message("rollback on connection %d: %s\n", i, t[i].rollback_msg);
-            assert_int_equal(t[i].rollback_rc, CQ_OK);
+                assert_non_null(strstr(t[i].rollback_msg, "did not answer within"));
+                assert_non_null(strstr(t[i].rollback_msg, "lost"));
+            }
         }
     }
     cq_pool_stats st = { 0 };
