@@ -491,22 +491,6 @@ void cq__inc_plan_clear_orders(cq__inc_plan *p)
 
 /* ---- reading rows ----------------------------------------------------------------------- */
 
-/* Room for `more` included slots, exactly (an instance read with includes gets one slot per
- * include, all at once). */
-static int reserve_included(cq_instance *inst, size_t more)
-{
-    if (inst->ninc + more <= inst->inc_cap)
-        return 0;
-    if (inst->ninc + more > UINT16_MAX)
-        return -1;
-    cq__included *inc = cq__realloc(inst->inc, (inst->ninc + more) * sizeof *inc);
-    if (!inc)
-        return -1;
-    inst->inc = inc;
-    inst->inc_cap = (uint16_t)(inst->ninc + more);
-    return 0;
-}
-
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
     return cq__instance_add_included(inst, n->a, n->a->alias.as, n->to_many);
@@ -514,7 +498,7 @@ static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
 {
-    if (reserve_included(inst, p->n) != 0)
+    if (cq__instance_reserve_included(inst, inst->ninc + p->n) != 0)
         return cq__db_oom(inst->model->db);
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];
@@ -1655,7 +1639,7 @@ static int sj_appended(sj_reader *s, cq_rows *list)
  * this row (its include slots are added, in include order). */
 static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, bool fresh)
 {
-    if (fresh && reserve_included(parent, p->n) != 0)
+    if (fresh && cq__instance_reserve_included(parent, parent->ninc + p->n) != 0)
         return cq__db_oom(s->db);
     for (size_t i = 0; i < p->n; i++) {
         cq__inc *n = &p->nodes[i];

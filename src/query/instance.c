@@ -76,20 +76,27 @@ void cq__instance_drop(cq_instance *inst, size_t i)
     inst->values[i] = NULL;
 }
 
+int cq__instance_reserve_included(cq_instance *inst, size_t cap)
+{
+    if (cap <= inst->inc_cap)
+        return 0;
+    if (cap > UINT16_MAX)
+        return -1;
+    cq__included *p = cq__realloc(inst->inc, cap * sizeof *p);
+    if (!p)
+        return -1;
+    inst->inc = p;
+    inst->inc_cap = (uint16_t)cap;
+    return 0;
+}
+
 cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a,
                                         const char *key, bool many)
 {
-    if (inst->ninc == inst->inc_cap) {
-        /* most instances carry one or two includes: grow by small steps */
-        if (inst->inc_cap > UINT16_MAX / 2)
-            return NULL;
-        uint16_t cap = inst->inc_cap ? (uint16_t)(inst->inc_cap * 2) : 2;
-        cq__included *p = cq__realloc(inst->inc, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        inst->inc = p;
-        inst->inc_cap = cap;
-    }
+    /* most instances carry one or two includes: grow by small steps */
+    if (inst->ninc == inst->inc_cap &&
+        cq__instance_reserve_included(inst, inst->inc_cap ? (size_t)inst->inc_cap * 2 : 2) != 0)
+        return NULL;
     cq__included *inc = &inst->inc[inst->ninc];
     memset(inc, 0, sizeof *inc);
     inc->assoc = a;

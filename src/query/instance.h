@@ -16,6 +16,9 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
 /* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
  * replacement of an instance's value goes through here. */
 void cq__instance_drop(cq_instance *inst, size_t i);
+/* Room for at least `cap` included entries on `inst` (an instance read with includes gets
+ * one per include, all at once). 0, or -1 when out of memory or over UINT16_MAX. */
+int cq__instance_reserve_included(cq_instance *inst, size_t cap);
 /* Appends an empty included entry to `inst` for association `a` under `key` (borrowed: the
  * association's `as`, which the db owns); `many` gives it an empty row list. NULL when out of
  * memory. */
