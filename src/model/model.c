@@ -608,26 +608,31 @@ static void put2(char *p, int v)
     p[1] = (char)('0' + v % 10);
 }
 
-static bool digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* The forms every date cell read back comes in, "YYYY-MM-DD HH:MM:SS.mmm +00:00" (SQLite's
- * storage, as Sequelize writes it) and "YYYY-MM-DDTHH:MM:SS.mmmZ", checked at fixed places
- * (the same text as datetime_iso's general reading gives, in fewer steps). */
-static bool datetime_iso_fixed(const char *s, char out[25])
+ * storage, as Sequelize writes it) and "YYYY-MM-DDTHH:MM:SS.mmmZ", `n` bytes, checked at fixed
+ * places (the same text as datetime_iso's general reading gives, in fewer steps). */
+static bool datetime_iso_fixed(const char *s, size_t n, char out[25])
 {
-    static const unsigned char digits[] = { 0,  1,  2,  3,  5,  6,  8,  9, 11,
-                                            12, 14, 15, 17, 18, 20, 21, 22 };
-    size_t n = strlen(s);
     if (!((n == 30 && memcmp(s + 23, " +00:00", 7) == 0) || (n == 24 && s[23] == 'Z')))
         return false;
-    bool bad = false;
-    for (size_t i = 0; i < sizeof digits; i++)
-        bad |= !digit(s[digits[i]]);
-    if (bad || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' ||
+    if (s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' ||
         s[16] != ':' || s[19] != '.')
+        return false;
+    /* every other one of the first 23 bytes a digit: with the separators (and the 24th byte)
+     * set to '0', each byte minus '0' must be below 10, checked eight bytes at a time (adding
+     * 0x76 sets a byte's high bit from 10 on; a byte already at 0x80 or more fails by itself,
+     * and only a failing byte can carry into the next) */
+    char d[24];
+    memcpy(d, s, 23);
+    d[4] = d[7] = d[10] = d[13] = d[16] = d[19] = d[23] = '0';
+    uint64_t bad = 0;
+    for (size_t i = 0; i < 24; i += 8) {
+        uint64_t w;
+        memcpy(&w, d + i, 8);
+        w ^= 0x3030303030303030u;
+        bad |= (w + 0x7676767676767676u) | w;
+    }
+    if (bad & 0x8080808080808080u)
         return false;
     int hh = (s[11] - '0') * 10 + (s[12] - '0');
     int mi = (s[14] - '0') * 10 + (s[15] - '0');
@@ -645,7 +650,7 @@ static bool datetime_iso_fixed(const char *s, char out[25])
  * a NUL in `out`); false when `s` is not one. */
 static bool datetime_iso(const char *s, char out[25])
 {
-    if (datetime_iso_fixed(s, out))
+    if (datetime_iso_fixed(s, strlen(s), out))
         return true;
     if (!looks_like_date(s))
         return false;
@@ -1067,34 +1072,26 @@ static bool attr_placeable(const cq__attr *a, const cq__cell *c)
              c->type == CQ_VALUE_TEXT);
 }
 
-size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c)
+size_t cq__attr_cell_prepare(const cq__attr *a, cq__cell *c, char iso[25])
 {
     if (!attr_placeable(a, c))
         return SIZE_MAX;
-    /* a date-time is held in v6's 24-character form (cq__attr_place), whatever its stored form
-     * (SQLite's is 30 characters): reserve exactly that, it is two cells of most rows */
-    char iso[25];
-    if (a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && datetime_iso(c->s, iso))
-        return sizeof iso;
-    return cq__cell_arena_bytes(c);
-}
-
-cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena)
-{
-    cq__cell conv = *c;
-    char iso[25];
     if (a->type == CQ_BOOLEAN && c->type == CQ_VALUE_INT) {
-        conv.type = CQ_VALUE_BOOL;
-        conv.i = c->i != 0;
+        c->type = CQ_VALUE_BOOL;
+        c->i = c->i != 0;
     } else if ((a->type == CQ_FLOAT || a->type == CQ_REAL || a->type == CQ_DOUBLE) &&
                c->type == CQ_VALUE_INT) {
-        conv.type = CQ_VALUE_DOUBLE;
-        conv.d = (double)c->i;
-    } else if (a->type == CQ_DATE && c->type == CQ_VALUE_TEXT && datetime_iso(c->s, iso)) {
-        conv.s = iso;
-        conv.len = 24;
+        c->type = CQ_VALUE_DOUBLE;
+        c->d = (double)c->i;
+    } else if (a->type == CQ_DATE && c->type == CQ_VALUE_TEXT &&
+               /* a date-time is held in v6's 24-character form whatever its stored form
+                * (SQLite's is 30 characters); the fixed forms are nearly every cell */
+               (datetime_iso_fixed(c->s, c->len, iso) ||
+                (strlen(c->s) == c->len && datetime_iso(c->s, iso)))) {
+        c->s = iso;
+        c->len = 24;
     }
-    return cq__value_place(slot, &conv, arena);
+    return cq__cell_arena_bytes(c);
 }
 
 bool cq__attr_to_db_copies(const cq__attr *a, const cq_value *v, cq_dialect d)

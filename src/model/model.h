@@ -164,9 +164,10 @@ struct cq_instance {
     uint16_t ninc, inc_cap;
     bool is_new;
     bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
-    bool placed;        /* read from a row: nattrs value places (and the text they hold) follow
-                           the value pointers in the block, where values[i] may point. Such a
-                           value is never passed to cq_value_free (cq__instance_drop). */
+    bool placed;        /* read from a row: value places (one per scalar cell read) lie between
+                           the value pointers and the changed flags, their text after the flags,
+                           all in the block; values[i] may point there. Such a value is never
+                           passed to cq_value_free (cq__instance_drop). */
     cq_value *values[]; /* nattrs (at least 1), NULL = not loaded */
 };
 
@@ -248,11 +249,12 @@ char **cq__strv_dup(const char *const *v);
 int cq__attr_coerce(cq_value **out, const cq_model *m, const cq__attr *a, cq_value *v);
 /* Converts a value read from the database into the attribute's value form. */
 cq_value *cq__attr_from_db(const cq__attr *a, cq_value *raw, cq_dialect d);
-/* The same for a cell seen in place, written into a value place (cq__value_place):
- * cq__attr_cell_bytes is the arena room it needs, SIZE_MAX when the value has no placed form
- * (JSON and ARRAY text become trees: cq__attr_from_db then); cq__attr_place places it. */
-size_t cq__attr_cell_bytes(const cq__attr *a, const cq__cell *c);
-cq_value *cq__attr_place(const cq__attr *a, const cq__cell *c, void *slot, char **arena);
+/* The same for a cell seen in place, to be written into a value place (cq__value_place):
+ * turns *c into the form the attribute holds (a BOOLEAN's 0/1 into a bool, a date-time text
+ * into v6's "YYYY-MM-DDTHH:MM:SS.mmmZ", kept in `iso`, which must live until the cell is
+ * placed) and returns the arena room it needs; SIZE_MAX when the value has no placed form
+ * (JSON and ARRAY text become trees: cq__attr_from_db then). */
+size_t cq__attr_cell_prepare(const cq__attr *a, cq__cell *c, char iso[25]);
 /* Converts an attribute value into the form stored in the database (new value). */
 cq_value *cq__attr_to_db(const cq__attr *a, const cq_value *v, cq_dialect d);
 /* Whether cq__attr_to_db(a, v, d) is only a copy of `v` (which a statement can then bind as

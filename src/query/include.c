@@ -599,8 +599,8 @@ typedef struct km_ent {
     uint32_t tag; /* high bits of the key's hash, never 0 (0: an empty entry); also where the
                      key's probe starts (km_home), so growing rehashes no key */
     uint32_t len; /* the key's bytes, at `off` in the arena */
-    size_t off;
-    size_t slot;
+    uint32_t off; /* 16 bytes an entry: a single-JOIN read keeps one per instance it built */
+    uint32_t slot;
 } km_ent;
 
 typedef struct keymap {
@@ -775,12 +775,13 @@ static int keymap_grow(keymap *m)
 static int keymap_fill(keymap *m, km_ent *e, const char *key, size_t len, uint64_t h, size_t slot)
 {
     size_t off = m->arena.len;
-    if (len > UINT32_MAX)
+    if (len > UINT32_MAX || off > UINT32_MAX - len || slot > UINT32_MAX)
         return -1;
     cq__buf_putn(&m->arena, key, len);
     if (m->arena.oom)
         return -1;
-    *e = (km_ent){ .tag = key_tag(h), .len = (uint32_t)len, .off = off, .slot = slot };
+    *e = (km_ent){ .tag = key_tag(h), .len = (uint32_t)len, .off = (uint32_t)off,
+                   .slot = (uint32_t)slot };
     m->count++;
     return 0;
 }
@@ -810,8 +811,10 @@ static int keymap_set(keymap *m, const char *key, size_t len, size_t slot, km_en
         return -1;
     uint64_t h = key_hash(key, len);
     km_ent *e = keymap_find(m, key, len, h);
+    if (e->tag && slot > UINT32_MAX)
+        return -1;
     if (e->tag)
-        e->slot = slot;
+        e->slot = (uint32_t)slot;
     else if (keymap_fill(m, e, key, len, h, slot) != 0)
         return -1;
     if (out)
@@ -1517,23 +1520,24 @@ typedef struct sj_reader {
     bool by_pk; /* rows come unordered: a singular include keeps its greatest key, not the last */
 } sj_reader;
 
-/* Identity of the current row at level `lv`, under `parent` (an instance) through `node` (an
- * include): both by address, as each is unique for the read (an instance replaced during the
- * read is kept until its end), then the primary-key cells. The key bytes are in s->km.key,
- * NULL when out of memory. *present: some primary-key cell is not NULL. */
-static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, const void *node,
-                          bool *present)
+/* Identity of the current row at level `lv`, under `parent` (an instance, by address: unique
+ * for the read, as an instance replaced during the read is kept until its end), then the
+ * level's number and the primary-key cells. The key bytes are in s->km.key, NULL when out of
+ * memory. *present: some primary-key cell is not NULL. */
+static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, bool *present)
 {
     /* built in the map's buffer: most rows repeat a key already held, so the copy that the
      * map keeps is made only for a new one */
     cq__buf *b = &s->km.key;
     b->len = 0;
-    cq__buf_reserve(b, 2 * sizeof(void *) + lv->npk * (1 + sizeof(int64_t)));
+    /* (no dialect joins anywhere near 65,536 tables in one statement: SQLite stops at 64) */
+    uint16_t level = (uint16_t)(lv - s->levels);
+    cq__buf_reserve(b, sizeof parent + sizeof level + lv->npk * (1 + sizeof(int64_t)));
     if (b->oom)
         return NULL;
-    const void *ids[2] = { parent, node };
-    memcpy(b->data, ids, sizeof ids);
-    b->len = sizeof ids;
+    memcpy(b->data, &parent, sizeof parent);
+    memcpy(b->data + sizeof parent, &level, sizeof level);
+    b->len = sizeof parent + sizeof level;
     *present = false;
     for (size_t k = 0; k < lv->npk; k++) {
         cq__cell cell;
@@ -1652,7 +1656,7 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         sj_level *lv = &s->levels[n->level];
         bool present = true;
         const char *key = NULL;
-        if (t->npk && !(key = sj_key(s, lv, parent, n, &present)))
+        if (t->npk && !(key = sj_key(s, lv, parent, &present)))
             return cq__db_oom(s->db);
         if (!present)
             continue; /* no row joined (LEFT OUTER): nor any below it */
@@ -1784,7 +1788,7 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     s->res = one;
     s->r = 0;
     bool present = false;
-    if (!sj_key(s, &s->levels[0], NULL, NULL, &present))
+    if (!sj_key(s, &s->levels[0], NULL, &present))
         return cq__db_oom(m->db);
     long slot = sj_find(s, &s->levels[0]);
     cq_instance *inst = NULL;

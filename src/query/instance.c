@@ -24,16 +24,16 @@ int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
 }
 
 /* One block holds the instance, its value pointers, for an instance read from a row its
- * value places, then its changed flags and, read from a row, the text its places hold: an
- * instance costs one allocation. */
-static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char **arena_out)
+ * `places` value places (one per cell read as a scalar), then its changed flags and, read from
+ * a row, the text its places hold: an instance costs one allocation. */
+static cq_instance *instance_block(cq_model *m, size_t places, size_t arena, char **arena_out)
 {
     /* an instance sizes its value arrays from the model: from now on the schema is fixed */
     if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
         atomic_store(&m->db->s.frozen, true);
     size_t n = m->nattrs ? m->nattrs : 1;
     size_t head = sizeof(cq_instance) + n * sizeof(cq_value *);
-    size_t changed_at = head + (places ? n * cq__value_slot_size() : 0);
+    size_t changed_at = head + places * cq__value_slot_size();
     size_t total = changed_at + n * sizeof(bool);
     if (arena > SIZE_MAX - total)
         return NULL;
@@ -44,7 +44,7 @@ static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char 
     cq_instance *inst = (cq_instance *)block;
     inst->model = m;
     inst->changed = (bool *)(block + changed_at);
-    inst->placed = places;
+    inst->placed = places > 0;
     if (arena_out)
         *arena_out = block + total;
     return inst;
@@ -52,7 +52,7 @@ static cq_instance *instance_block(cq_model *m, bool places, size_t arena, char 
 
 cq_instance *cq__instance_alloc(cq_model *m)
 {
-    return instance_block(m, false, 0, NULL);
+    return instance_block(m, 0, 0, NULL);
 }
 
 /* The first of an instance's value places (instance_block). */
@@ -62,11 +62,12 @@ static char *places_of(const cq_instance *inst)
     return (char *)(inst->values + n);
 }
 
-/* Whether `v` is one of the instance's value places (lives and dies with the block). */
+/* Whether `v` is one of the instance's value places (lives and dies with the block): the
+ * places lie between the value pointers and the changed flags. */
 static bool placed(const cq_instance *inst, const cq_value *v)
 {
-    uintptr_t p = (uintptr_t)v, first = (uintptr_t)places_of(inst);
-    return inst->placed && p >= first && p < first + inst->model->nattrs * cq__value_slot_size();
+    uintptr_t p = (uintptr_t)v;
+    return inst->placed && p >= (uintptr_t)places_of(inst) && p < (uintptr_t)inst->changed;
 }
 
 void cq__instance_drop(cq_instance *inst, size_t i)
@@ -113,35 +114,43 @@ enum { READ_STACK_ATTRS = 32 };
 
 cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col)
 {
+    typedef char iso_text[25];
     cq__cell stack_views[READ_STACK_ATTRS];
     size_t stack_bytes[READ_STACK_ATTRS];
+    iso_text stack_iso[READ_STACK_ATTRS];
     cq__cell *views = stack_views;
     size_t *bytes = stack_bytes; /* each cell's arena room, SIZE_MAX: read as a tree */
+    iso_text *iso = stack_iso;   /* a date-time cell's text in the form it is held in */
     if (m->nattrs > READ_STACK_ATTRS) {
-        views = cq__malloc(m->nattrs * (sizeof *views + sizeof *bytes));
+        views = cq__malloc(m->nattrs * (sizeof *views + sizeof *bytes + sizeof *iso));
         if (!views)
             return NULL;
         bytes = (size_t *)(views + m->nattrs);
+        iso = (iso_text *)(bytes + m->nattrs);
     }
-    size_t arena = 0, c = *col;
+    /* places only for the cells read as scalars */
+    size_t arena = 0, c = *col, places = 0;
     for (size_t k = 0; k < m->nattrs; k++) {
         if (sel && !sel[k])
             continue;
         cq__row_view(one, c++, &views[k]);
-        bytes[k] = cq__attr_cell_bytes(&m->attrs[k], &views[k]);
+        bytes[k] = cq__attr_cell_prepare(&m->attrs[k], &views[k], iso[k]);
         arena += bytes[k] == SIZE_MAX ? 0 : bytes[k];
+        places += bytes[k] != SIZE_MAX;
     }
     char *text = NULL;
-    cq_instance *inst = instance_block(m, true, arena, &text);
+    cq_instance *inst = instance_block(m, places, arena, &text);
     bool oom = !inst;
     size_t slot = cq__value_slot_size();
+    char *place = inst ? places_of(inst) : NULL;
     c = *col;
     for (size_t k = 0; !oom && k < m->nattrs; k++) {
         if (sel && !sel[k])
             continue;
         const cq__attr *a = &m->attrs[k];
         if (bytes[k] != SIZE_MAX) {
-            inst->values[k] = cq__attr_place(a, &views[k], places_of(inst) + k * slot, &text);
+            inst->values[k] = cq__value_place(place, &views[k], &text);
+            place += slot;
         } else { /* JSON or ARRAY text: a tree of its own */
             cq_value *raw = cq__row_take(one, c);
             oom = !raw || !(inst->values[k] = cq__attr_from_db(a, raw, cq_db_dialect(m->db)));

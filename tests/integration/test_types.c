@@ -445,6 +445,64 @@ static void test_date_precision(void **state)
     cq_free(ddl);
 }
 
+/* SQLite keeps a date as the text it was given: every form a date cell may hold is read back in
+ * v6's "YYYY-MM-DDTHH:MM:SS.mmmZ", by findAll and by findByPk alike, and a text that is not a
+ * date in UTC comes back as it is stored. */
+static void test_date_text_forms(void **state)
+{
+    ty_fixture *f = *state;
+    if (f->d != CQ_DIALECT_SQLITE)
+        skip();
+    cq_model *m = srv_define(
+        f->db, "stamp", (cq_attr[]){ { .name = "at", .type = CQ_DATE, .precision = 3 }, { 0 } },
+        &(cq_model_opts){ .timestamps = CQ_OFF });
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, &(cq_sync_opts){ .force = true }));
+    static const char *const forms[][2] = {
+        { "2024-01-02 03:04:05.678 +00:00", "2024-01-02T03:04:05.678Z" },
+        { "2024-01-02T03:04:05.678Z", "2024-01-02T03:04:05.678Z" },
+        { "2024-12-31 23:59:60.999 +00:00", "2024-12-31T23:59:60.999Z" },
+        { "2024-01-02 03:04:05", "2024-01-02T03:04:05.000Z" },
+        { "2024-01-02 03:04:05.6 +00:00", "2024-01-02T03:04:05.600Z" },
+        { "2024-01-02T03:04:05.123456Z", "2024-01-02T03:04:05.123Z" },
+        { "2024-01-02 03:04", "2024-01-02T03:04:00.000Z" },
+        { "2024-01-02", "2024-01-02T00:00:00.000Z" },
+        /* not dates in UTC, or not dates: kept as stored */
+        { "2024-01-02 24:04:05.678 +00:00", "2024-01-02 24:04:05.678 +00:00" },
+        { "2024-01-02 03:04:0:.678 +00:00", "2024-01-02 03:04:0:.678 +00:00" },
+        { "2024-01-0x 03:04:05.678 +00:00", "2024-01-0x 03:04:05.678 +00:00" },
+        { "2024-01-02 03:04:05.678 +01:00", "2024-01-02 03:04:05.678 +01:00" },
+        { "2024/01/02 03:04:05.678 +00:00", "2024/01/02 03:04:05.678 +00:00" },
+        { "2024-01-02T03:04:05.678Y", "2024-01-02T03:04:05.678Y" },
+        { "2024-01-02 03:04:05.\xb8\xb8\xb8 +00:00", "2024-01-02 03:04:05.\xb8\xb8\xb8 +00:00" },
+    };
+    size_t n = sizeof forms / sizeof forms[0];
+    for (size_t i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "%zu", i + 1);
+        cq_value *params = cq_value_array();
+        assert_int_equal(cq_value_array_append(params, cq_value_text(id)), CQ_OK);
+        assert_int_equal(cq_value_array_append(params, cq_value_text(forms[i][0])), CQ_OK);
+        CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db,
+                                        "INSERT INTO stamps (id, at) VALUES (CAST(? AS INTEGER), ?)",
+                                        params, NULL));
+        cq_value_free(params);
+    }
+    cq_rows *rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
+    assert_int_equal(cq_rows_count(rows), n);
+    for (size_t i = 0; i < n; i++) {
+        const cq_value *at = cq_instance_get(cq_rows_at(rows, i), "at");
+        if (strcmp(cq_value_as_text(at), forms[i][1]) != 0)
+            fail_msg("stored \"%s\": read \"%s\", want \"%s\"", forms[i][0],
+                     cq_value_as_text(at), forms[i][1]);
+        cq_instance *one = NULL;
+        CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&one, m, cq_instance_get(cq_rows_at(rows, i), "id"), NULL));
+        assert_string_equal(cq_value_as_text(cq_instance_get(one, "at")), forms[i][1]);
+        cq_instance_free(one);
+    }
+    cq_rows_free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +514,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jsonb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_array, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_precision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_text_forms, setup, teardown),
     };
     return SRV_RUN_TESTS("test_types", "cq_types", tests);
 }
