@@ -118,6 +118,7 @@ extern const cq__driver cq__driver_mysql; /* libmariadb; mysql:// and mariadb://
 /* Prepared statements kept per connection, keyed by their text (prep_cache.c): an ORM sends
  * the same few statement shapes again and again, with values always bound. */
 #define CQ__PREP_CACHE   64
+#define CQ__PREP_RECENT  8
 #define CQ__PREP_MAX_SQL 4096 /* longer texts (big multi-row INSERTs) are not kept */
 
 typedef struct cq__prep_entry {
@@ -130,7 +131,8 @@ typedef struct cq__prep_entry {
 typedef struct cq__prep_cache {
     cq__prep_entry e[CQ__PREP_CACHE];
     uint64_t clock;
-    unsigned char recent[2]; /* the slots of the last two hits, compared first */
+    unsigned char recent[CQ__PREP_RECENT]; /* the slots of the last hits, latest first: compared
+                                              before the text is hashed */
 } cq__prep_cache;
 
 /* The handle kept for `sql`, now the most recently used; NULL when none. */

@@ -46,14 +46,15 @@ bool cq__prep_is_ddl(const char *sql)
            starts_with_word(sql, "ALTER") || starts_with_word(sql, "TRUNCATE");
 }
 
-/* Marks slot i as just used. */
+/* Marks slot i as just used: first in the recent list. */
 static void *hit(cq__prep_cache *c, size_t i)
 {
     c->e[i].used = ++c->clock;
-    if (c->recent[0] != i) {
-        c->recent[1] = c->recent[0];
-        c->recent[0] = (unsigned char)i;
-    }
+    size_t p = 0;
+    while (p < CQ__PREP_RECENT - 1 && c->recent[p] != i)
+        p++;
+    memmove(c->recent + 1, c->recent, p);
+    c->recent[0] = (unsigned char)i;
     return c->e[i].handle;
 }
 
@@ -62,9 +63,10 @@ void *cq__prep_get(cq__prep_cache *c, const char *sql)
     size_t len = strlen(sql);
     if (len > CQ__PREP_MAX_SQL)
         return NULL;
-    /* a program repeats a call, or alternates two (a getter and a count in a loop): the last
-     * two hits are compared before the text is hashed */
-    for (size_t k = 0; k < 2; k++) {
+    /* a program repeats a call, or a short cycle of them (a getter and a count in a loop; a
+     * read, a DELETE, an INSERT and a check per row): the last hits are compared, length
+     * first, before the text is hashed */
+    for (size_t k = 0; k < CQ__PREP_RECENT; k++) {
         const cq__prep_entry *e = &c->e[c->recent[k]];
         if (e->handle && e->len == len && memcmp(e->sql, sql, len) == 0)
             return hit(c, c->recent[k]);

@@ -616,10 +616,12 @@ static bool plain_link_keys(const cq_value *srcv, const cq_value *keys, size_t k
 }
 
 /* The parameters of a kept join statement, as the where builder binds them: `srcv` as
- * attribute fi of fm, then the k `keys` as attribute ki of km. `n` counts those made;
- * link_binds_free frees them (also after an error). */
+ * attribute fi of fm, then the k `keys` as attribute ki of km, each borrowed when that form is
+ * the key itself (cq__key_bind), else converted into `own`. `n` counts those bound;
+ * link_binds_free frees what was converted (also after an error). */
 typedef struct link_binds {
-    cq_value *v[CQ__KEPT_LINKS];
+    const cq_value *v[CQ__KEPT_LINKS];
+    cq_value *own[CQ__KEPT_LINKS];
     size_t n;
 } link_binds;
 
@@ -627,12 +629,13 @@ static int link_bind(link_binds *b, cq_model *fm, long fi, const cq_value *srcv,
                      long ki, const cq_value *keys, size_t k)
 {
     b->n = 0;
-    int rc = cq__key_param(&b->v[0], fm, &fm->attrs[fi], srcv);
+    int rc = cq__key_bind(&b->v[0], &b->own[0], fm, &fm->attrs[fi], srcv);
     for (size_t i = 0; rc == CQ_OK; i++) {
         b->n++;
         if (i == k)
             break;
-        rc = cq__key_param(&b->v[i + 1], km, &km->attrs[ki], cq_value_array_get(keys, i));
+        rc = cq__key_bind(&b->v[i + 1], &b->own[i + 1], km, &km->attrs[ki],
+                          cq_value_array_get(keys, i));
     }
     return rc;
 }
@@ -640,7 +643,7 @@ static int link_bind(link_binds *b, cq_model *fm, long fi, const cq_value *srcv,
 static void link_binds_free(link_binds *b)
 {
     for (size_t i = 0; i < b->n; i++)
-        cq_value_free(b->v[i]);
+        cq_value_free(b->own[i]);
 }
 
 /* The kept text of a join statement in `slot`, or the statement rendered from `w` (taken) and
@@ -697,7 +700,7 @@ static int has_plain(size_t *rows_out, cq_instance *src, const cq_assoc *a, cons
     if (rc == CQ_OK && (rc = cq__db_read_begin(&rs, t->db, opts && opts->use_master,
                                                opts ? opts->transaction : NULL)) == CQ_OK) {
         cq__result res = { 0 };
-        rc = cq__db_exec_select(t->db, text, (const cq_value *const *)b.v, b.n, &res, NULL, NULL);
+        rc = cq__db_exec_select(t->db, text, b.v, b.n, &res, NULL, NULL);
         *rows_out = res.nrows;
         cq__result_free(&res);
         cq__db_read_end(&rs);
@@ -1067,7 +1070,7 @@ static int btm_rows_plain(cq_rows **out, const cq_assoc *a, const cq_value *srcv
     link_binds b;
     int rc = link_bind(&b, t, fi, srcv, t, oi, keys, k);
     if (rc == CQ_OK)
-        rc = cq__find_rendered(out, t, text, (const cq_value *const *)b.v, b.n, true);
+        rc = cq__find_rendered(out, t, text, b.v, b.n, true);
     link_binds_free(&b);
     return rc;
 }
@@ -1227,7 +1230,7 @@ static int btm_delete_plain(const cq_assoc *a, const cq_value *srcv, const cq_va
     link_binds b;
     int rc = link_bind(&b, t, fi, srcv, t, oi, keys, k);
     if (rc == CQ_OK)
-        rc = cq__db_exec_text(db, text, (const cq_value *const *)b.v, b.n, NULL);
+        rc = cq__db_exec_text(db, text, b.v, b.n, NULL);
     link_binds_free(&b);
     return rc;
 }
