@@ -43,8 +43,9 @@ typedef enum cq_value_type {
     CQ_VALUE_OBJECT    /**< keys in insertion order, each with a value */
 } cq_value_type;
 
-/* Constants that need no freeing: cq_value_free() ignores them, and a setter given one stores
- * a copy. Use them wherever a `const cq_value *` is borrowed, e.g.
+/* Constants that need no freeing: cq_value_free() ignores them, and an array or object given
+ * CQ_EMPTY_OBJECT or CQ_EMPTY_ARRAY stores a copy (a null or a boolean, which nothing can
+ * change, is stored as it is). Use them wherever a `const cq_value *` is borrowed, e.g.
  * `{ .name = "active", .type = CQ_BOOLEAN, .default_value = CQ_TRUE }`. */
 /** @cond internal: the objects behind CQ_TRUE, CQ_FALSE, CQ_NULL, CQ_EMPTY_OBJECT and
  *  CQ_EMPTY_ARRAY; use the macros. */
@@ -57,10 +58,12 @@ CQ_EXTERN extern const cq_value cq__value_true, cq__value_false, cq__value_null,
 #define CQ_EMPTY_OBJECT (&cq__value_empty_object) /**< `{}` (e.g. destroy's "every row" where) */
 #define CQ_EMPTY_ARRAY  (&cq__value_empty_array)  /**< `[]` */
 
-/* Constructors: a new value the caller owns (free with cq_value_free), NULL on OOM. */
-/** A new null value the caller owns (free with cq_value_free()); NULL on OOM. */
+/* Constructors: a value the caller owns (free with cq_value_free), NULL on OOM. */
+/** A null value: CQ_NULL itself (a null has nothing to change, so every null is that shared,
+ *  read-only one). Never NULL; cq_value_free() ignores it, so it is freed like any other. */
 CQ_EXTERN cq_value *cq_value_null(void);
-/** A new boolean value holding `b`, caller-owned; NULL on OOM. */
+/** A boolean holding `b`: CQ_TRUE or CQ_FALSE itself, shared and read-only like
+ *  cq_value_null()'s. Never NULL; cq_value_free() ignores it. */
 CQ_EXTERN cq_value *cq_value_bool(bool b);
 /** A new integer value holding `i`, caller-owned; NULL on OOM. */
 CQ_EXTERN cq_value *cq_value_int(int64_t i);

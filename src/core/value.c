@@ -14,17 +14,24 @@ static cq_value *new_value(cq_value_type t)
     return v;
 }
 
+/* A null or a boolean has nothing that could change (the mutators take only arrays and
+ * objects): every one is one of the read-only constants, which cost no allocation and which
+ * cq_value_free ignores. */
 cq_value *cq_value_null(void)
 {
-    return new_value(CQ_VALUE_NULL);
+    return (cq_value *)&cq__value_null;
 }
 
 cq_value *cq_value_bool(bool b)
 {
-    cq_value *v = new_value(CQ_VALUE_BOOL);
-    if (v)
-        v->u.b = b;
-    return v;
+    return (cq_value *)(b ? &cq__value_true : &cq__value_false);
+}
+
+/* Whether a container given `item` must store a copy: the empty object and array constants
+ * are read-only, while what a container holds may be changed through it. */
+static bool copy_on_store(const cq_value *item)
+{
+    return item == &cq__value_empty_object || item == &cq__value_empty_array;
 }
 
 cq_value *cq_value_int(int64_t i)
@@ -379,7 +386,7 @@ static int grow_one(cq_value *v)
 
 int cq_value_array_append(cq_value *array, cq_value *item)
 {
-    if (cq__value_is_const(item))
+    if (copy_on_store(item))
         item = cq_value_copy(item);
     if (!item)
         return CQ_ENOMEM;
@@ -423,7 +430,7 @@ cq_value *cq_value_object_value(const cq_value *v, size_t i)
 
 int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
 {
-    if (cq__value_is_const(item))
+    if (copy_on_store(item))
         item = cq_value_copy(item);
     if (!item)
         return CQ_ENOMEM;

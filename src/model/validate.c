@@ -629,7 +629,9 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
     size_t nb = 0, cap = 0;
     for (size_t i = 0; m->validation && i < m->validation->nattrs; i++)
         cap += m->validation->attrs[i].n;
-    pending *builtin = cq__calloc(cap + 1, sizeof *builtin);
+    /* a model declares few built-in validators: their failures are collected on the stack */
+    pending stack[16];
+    pending *builtin = cap < 16 ? stack : cq__calloc(cap + 1, sizeof *builtin);
     if (!builtin)
         return cq__db_oom(db);
     int rc = CQ_OK;
@@ -679,7 +681,8 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
         cq_value_free(args);
         cq__free(str);
     }
-    cq__free(builtin);
+    if (builtin != stack)
+        cq__free(builtin);
     return rc;
 }
 

@@ -88,23 +88,39 @@ static void test_value_pack__constants_need_no_freeing(void **state)
     assert_true(cq_value_is_null(CQ_NULL));
     assert_int_equal(cq_value_type_of(CQ_EMPTY_OBJECT), CQ_VALUE_OBJECT);
     assert_int_equal(cq_value_size(CQ_EMPTY_ARRAY), 0);
-    /* freeing one is harmless; a setter given one stores a copy of its own */
+    /* freeing one is harmless; a null or a boolean (which nothing can change) is stored as it
+     * is, and cq_value_null() / cq_value_bool() give the constants themselves */
     cq_value_free((cq_value *)CQ_TRUE);
+    assert_ptr_equal(cq_value_null(), CQ_NULL);
+    assert_ptr_equal(cq_value_bool(true), CQ_TRUE);
+    assert_ptr_equal(cq_value_bool(false), CQ_FALSE);
     cq_value *o = cq_value_object(), *a = cq_value_array();
     assert_int_equal(cq_value_object_set(o, "flag", (cq_value *)CQ_FALSE), CQ_OK);
     assert_int_equal(cq_value_array_append(a, (cq_value *)CQ_NULL), CQ_OK);
-    assert_ptr_not_equal(cq_value_object_get(o, "flag"), CQ_FALSE);
+    assert_int_equal(cq_value_array_append(a, cq_value_null()), CQ_OK);
+    assert_ptr_equal(cq_value_object_get(o, "flag"), CQ_FALSE);
     cq_test_assert_json(o, "{\"flag\":false}");
-    cq_test_assert_json(a, "[null]");
+    cq_test_assert_json(a, "[null,null]");
+    /* an empty object or array given to a container is stored as a copy of its own, which can
+     * be filled through the container */
+    assert_int_equal(cq_value_object_set(o, "inner", (cq_value *)CQ_EMPTY_OBJECT), CQ_OK);
+    assert_int_equal(cq_value_array_append(a, (cq_value *)CQ_EMPTY_ARRAY), CQ_OK);
+    assert_ptr_not_equal(cq_value_object_get(o, "inner"), CQ_EMPTY_OBJECT);
+    assert_ptr_not_equal(cq_value_array_get(a, 2), CQ_EMPTY_ARRAY);
+    assert_int_equal(cq_value_object_set(cq_value_object_get(o, "inner"), "k", cq_value_int(2)),
+                     CQ_OK);
+    assert_int_equal(cq_value_array_append(cq_value_array_get(a, 2), cq_value_bool(true)), CQ_OK);
+    cq_test_assert_json(o, "{\"flag\":false,\"inner\":{\"k\":2}}");
+    cq_test_assert_json(a, "[null,null,[true]]");
     /* the constants themselves cannot be changed */
     assert_int_equal(cq_value_object_set((cq_value *)CQ_EMPTY_OBJECT, "k", cq_value_int(1)),
                      CQ_EINVALID);
     assert_int_equal(cq_value_array_append((cq_value *)CQ_EMPTY_ARRAY, cq_value_int(1)),
                      CQ_EINVALID);
     assert_int_equal(cq_value_size(CQ_EMPTY_OBJECT), 0);
-    cq_value *copy = cq_value_copy(CQ_TRUE);
-    assert_ptr_not_equal(copy, CQ_TRUE);
-    assert_true(cq_value_is_equal(copy, CQ_TRUE));
+    cq_value *copy = cq_value_copy(CQ_EMPTY_OBJECT);
+    assert_ptr_not_equal(copy, CQ_EMPTY_OBJECT);
+    assert_true(cq_value_is_equal(copy, CQ_EMPTY_OBJECT));
     cq_value_free(copy);
     cq_value_free(o);
     cq_value_free(a);
