@@ -309,8 +309,7 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
 static void pending_clear(pending_row *p)
 {
     cq_instance_free(p->inst);
-    cq__free(p->assocs);
-    cq__free(p->elems);
+    cq__free(p->assocs); /* (the elements with them: resolve_includes) */
     memset(p, 0, sizeof *p);
 }
 
@@ -335,17 +334,29 @@ static int pending_build(pending_row *p, cq_model *m, const cq_value *values,
     return rc;
 }
 
+/* Up to this many includes per row, the small arrays of a row's write live on the stack. */
+enum { LATE_KEYS_STACK = 8 };
+
 /* The belongsTo keys the rows of `include` fill only once their targets exist: not validated
  * before (prevalidate checked the tree already): those of the built row `p`'s includes.
- * NULL-terminated, caller frees; NULL when out of memory. */
-static const char **late_keys(const pending_row *p)
+ * NULL-terminated, in `buf` (nbuf places) when it fits, else allocated; free it with
+ * late_keys_free; NULL when out of memory. */
+static const char **late_keys(const pending_row *p, const char **buf, size_t nbuf)
 {
-    const char **keys = cq__calloc(p->ninc + 1, sizeof *keys);
+    const char **keys = p->ninc < nbuf ? buf : cq__calloc(p->ninc + 1, sizeof *keys);
     size_t k = 0;
     for (size_t i = 0; keys && i < p->ninc; i++)
         if (p->assocs[i]->type == CQ_BELONGS_TO)
             keys[k++] = p->assocs[i]->fk;
+    if (keys)
+        keys[k] = NULL;
     return keys;
+}
+
+static void late_keys_free(const char **keys, const char **buf)
+{
+    if (keys != buf)
+        cq__free(keys);
 }
 
 static int tree_write(pending_row *p, const cq_value *values, const cq_write_opts *opts,
@@ -367,12 +378,16 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
     int rc = nested_list(a, data, &list, &n);
     if (rc != CQ_OK || n == 0)
         return rc;
-    pending_row *rows = cq__calloc(n, sizeof *rows);
-    cq_value **cvs = cq__calloc(n, sizeof *cvs);
-    cq_value **jdatas = cq__calloc(n, sizeof *jdatas);
-    cq_instance **insts = cq__calloc(n, sizeof *insts);
+    /* one block: the rows, then their values, join data and instances (freed with the rows) */
+    pending_row *rows = n <= SIZE_MAX / (sizeof *rows + 3 * sizeof(void *))
+                            ? cq__calloc(n, sizeof *rows + 3 * sizeof(void *))
+                            : NULL;
+    cq_value **cvs = rows ? (cq_value **)(rows + n) : NULL;
+    cq_value **jdatas = rows ? cvs + n : NULL;
+    cq_instance **insts = rows ? (cq_instance **)(jdatas + n) : NULL;
     const char **skip = NULL; /* the same for every row: they share the include */
-    if (!rows || !cvs || !jdatas || !insts)
+    const char *skip_buf[LATE_KEYS_STACK];
+    if (!rows)
         rc = cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < n; i++) {
         const cq_value *elem = list ? cq_value_array_get(data, i) : data;
@@ -398,7 +413,7 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         if (rc == CQ_OK)
             insts[i] = rows[i].inst;
     }
-    if (rc == CQ_OK && !(skip = late_keys(&rows[0])))
+    if (rc == CQ_OK && !(skip = late_keys(&rows[0], skip_buf, LATE_KEYS_STACK)))
         rc = cq__db_oom(db);
     if (rc == CQ_OK)
         rc = cq__save_before(insts, n, opts, skip);
@@ -425,11 +440,8 @@ static int create_children(cq_instance *inst, const cq_include *e, const cq_asso
         if (jdatas)
             cq_value_free(jdatas[i]);
     }
-    cq__free(rows);
-    cq__free(cvs);
-    cq__free(jdatas);
-    cq__free(insts);
-    cq__free(skip);
+    cq__free(rows); /* (cvs, jdatas and insts with them) */
+    late_keys_free(skip, skip_buf);
     return rc;
 }
 
@@ -448,11 +460,13 @@ static int resolve_includes(cq_model *m, const cq_include *include, const cq_ass
     *n_out = 0;
     if (ninc == 0) /* a leaf row: no arrays */
         return CQ_OK;
-    const cq_assoc **assocs = cq__calloc(ninc + 1, sizeof *assocs);
-    const cq_include **elems = cq__calloc(ninc + 1, sizeof *elems);
+    /* one block: the associations, then the elements (freed with the associations) */
+    void **block = cq__calloc(2 * (ninc + 1), sizeof *block);
+    const cq_assoc **assocs = (const cq_assoc **)block;
+    const cq_include **elems = block ? (const cq_include **)(block + ninc + 1) : NULL;
     *assocs_out = assocs;
     *elems_out = elems;
-    int rc = assocs && elems ? CQ_OK : cq__db_oom(db);
+    int rc = block ? CQ_OK : cq__db_oom(db);
     size_t nres = 0;
     for (const cq_include *e = include; rc == CQ_OK && e && !cq__inc_is_end(e); e++) {
         for (size_t k = 0; rc == CQ_OK && k < (e->all ? m->nassocs : 1); k++) {
@@ -489,12 +503,13 @@ static int create_tree(cq_instance **out, cq_model *m, const cq_value *values,
     *out = NULL;
     pending_row p;
     int rc = pending_build(&p, m, values, include, built_take(bm, values));
-    const char **skip = rc == CQ_OK ? late_keys(&p) : NULL;
+    const char *skip_buf[LATE_KEYS_STACK];
+    const char **skip = rc == CQ_OK ? late_keys(&p, skip_buf, LATE_KEYS_STACK) : NULL;
     if (rc == CQ_OK && !skip)
         rc = cq__db_oom(m->db);
     if (rc == CQ_OK)
         rc = cq__save_before(&p.inst, 1, opts, skip);
-    cq__free(skip);
+    late_keys_free(skip, skip_buf);
     if (rc == CQ_OK)
         rc = tree_write(&p, values, opts, bm);
     if (rc == CQ_OK) {
@@ -512,7 +527,10 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
 {
     cq_instance *inst = p->inst;
     cq_db *db = inst->model->db;
-    cq_instance **parents = p->ninc ? cq__calloc(p->ninc, sizeof *parents) : NULL;
+    cq_instance *parents_buf[LATE_KEYS_STACK] = { NULL };
+    cq_instance **parents = !p->ninc                     ? NULL
+                            : p->ninc <= LATE_KEYS_STACK ? parents_buf
+                                                         : cq__calloc(p->ninc, sizeof *parents);
     int rc = parents || !p->ninc ? CQ_OK : cq__db_oom(db);
     /* 1. belongsTo targets first, their key copied into this row */
     for (size_t i = 0; rc == CQ_OK && i < p->ninc; i++) {
@@ -553,7 +571,8 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
     }
     for (size_t i = 0; parents && i < p->ninc; i++)
         cq_instance_free(parents[i]);
-    cq__free(parents);
+    if (parents != parents_buf)
+        cq__free(parents);
     /* 4. its after hooks, once its associated rows exist (v6) */
     if (rc == CQ_OK)
         rc = cq__save_after(inst, opts);
@@ -809,8 +828,7 @@ static int bulk_tree(cq_instance **out, cq_model *m, const cq_value *const *vals
     for (size_t r = 0; own && r < n; r++)
         cq_value_free(own[r]);
     cq__free(own);
-    cq__free(assocs);
-    cq__free(elems);
+    cq__free(assocs); /* (the elements with them) */
     if (rc != CQ_OK)
         for (size_t r = 0; r < n; r++) {
             cq_instance_free(out[r]);
@@ -839,7 +857,9 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     const cq_include **elems = NULL;
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
-    const char **skips = cq__calloc(ninc + 2, sizeof *skips);
+    const char *skips_buf[LATE_KEYS_STACK + 2] = { NULL };
+    const char **skips =
+        ninc <= LATE_KEYS_STACK ? skips_buf : cq__calloc(ninc + 2, sizeof *skips);
     if (rc == CQ_OK && !skips)
         rc = cq__db_oom(db);
     size_t nskip = 0;
@@ -889,9 +909,9 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
         rc = built_put(bm, node, inst) == CQ_OK ? CQ_OK : cq__db_oom(db);
     else
         cq_instance_free(inst);
-    cq__free(skips);
-    cq__free(assocs);
-    cq__free(elems);
+    if (skips != skips_buf)
+        cq__free(skips);
+    cq__free(assocs); /* (the elements with them) */
     return rc;
 }
 
