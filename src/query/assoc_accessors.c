@@ -1271,12 +1271,14 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
         if (!done)
             rc = keys_copy ? btm_rows(&cur, a, srcv, keys_copy, true) : cq__db_oom(a->source->db);
     }
-    const cq_target **fresh_t = cq__calloc(n + 1, sizeof *fresh_t);
-    const cq_value **fresh_k = cq__calloc(n + 1, sizeof *fresh_k);
-    cq_value **update = cq__calloc(n + 1, sizeof *update); /* per target: data to write */
+    /* one block: the new targets, their keys, and per target the data to write */
+    void **block = n < SIZE_MAX / 3 - 1 ? cq__calloc(3 * (n + 1), sizeof *block) : NULL;
+    const cq_target **fresh_t = (const cq_target **)block;
+    const cq_value **fresh_k = block ? (const cq_value **)(block + n + 1) : NULL;
+    cq_value **update = block ? (cq_value **)(block + 2 * (n + 1)) : NULL;
     size_t nfresh = 0, nupdate = 0;
     cq_value *obsolete = NULL;
-    if (rc == CQ_OK && (!fresh_t || !fresh_k || !update))
+    if (rc == CQ_OK && !block)
         rc = cq__db_oom(a->source->db);
     if (rc == CQ_OK && set_mode && !(obsolete = obsolete_keys(cur, a, keys)))
         rc = cq__db_oom(a->source->db);
@@ -1323,9 +1325,7 @@ static int btm_add(cq_instance *src, const cq_assoc *a, const cq_target *targets
     if (rc == CQ_OK)
         rc = btm_insert(a, srcv, fresh_t, fresh_k, nfresh, defaults);
     cq_value_free(obsolete);
-    cq__free(update);
-    cq__free(fresh_t);
-    cq__free(fresh_k);
+    cq__free(block); /* (fresh_t, fresh_k and update) */
     cq_rows_free(cur);
     cq_value_free(keys);
     return rc;

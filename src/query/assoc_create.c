@@ -858,8 +858,7 @@ static int prevalidate(cq_model *m, const cq_value *values, const cq_include *in
     size_t ninc = 0;
     int rc = resolve_includes(m, include, &assocs, &elems, &ninc);
     const char *skips_buf[LATE_KEYS_STACK + 2] = { NULL };
-    const char **skips =
-        ninc <= LATE_KEYS_STACK ? skips_buf : cq__calloc(ninc + 2, sizeof *skips);
+    const char **skips = ninc <= LATE_KEYS_STACK ? skips_buf : cq__calloc(ninc + 2, sizeof *skips);
     if (rc == CQ_OK && !skips)
         rc = cq__db_oom(db);
     size_t nskip = 0;

@@ -780,8 +780,9 @@ static int keymap_fill(keymap *m, km_ent *e, const char *key, size_t len, uint64
     cq__buf_putn(&m->arena, key, len);
     if (m->arena.oom)
         return -1;
-    *e = (km_ent){ .tag = key_tag(h), .len = (uint32_t)len, .off = (uint32_t)off,
-                   .slot = (uint32_t)slot };
+    *e = (km_ent){
+        .tag = key_tag(h), .len = (uint32_t)len, .off = (uint32_t)off, .slot = (uint32_t)slot
+    };
     m->count++;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "stmt/stmt.h"
 #include "query/where.h"
 #include "sql/sql.h"
+#include "query/find.h"
 #include "query/instance.h"
 
 int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
@@ -1162,22 +1163,21 @@ static bool links_plain(const cq_model *m, long fi, long oi, bool hooks)
 /* A key of a join row as the general path writes it: coerced to the attribute (a setter-less
  * set), then in its stored form. NULL with *rc set on failure, or when the value is null
  * (*rc CQ_OK: the general path reports that). */
-static cq_value *link_param(int *rc, cq_model *m, long i, const cq_value *v)
+static const cq_value *link_param(int *rc, cq_value **own, cq_model *m, long i, const cq_value *v)
 {
-    const cq__attr *a = &m->attrs[i];
-    cq_value *checked = NULL, *copy = cq_value_copy(v);
-    *rc = copy ? cq__attr_coerce(&checked, m, a, copy) : cq__db_oom(m->db);
-    if (*rc != CQ_OK || cq_value_is_null(checked)) {
-        cq_value_free(checked);
+    *own = NULL;
+    *rc = CQ_OK;
+    if (cq_value_is_null(v))
+        return NULL;
+    /* borrowed when its stored form is the value itself (an integer key), else made */
+    const cq_value *b = NULL;
+    *rc = cq__key_bind(&b, own, m, &m->attrs[i], v);
+    if (*rc != CQ_OK || cq_value_is_null(b)) {
+        cq_value_free(*own);
+        *own = NULL;
         return NULL;
     }
-    if (cq__attr_to_db_copies(a, checked, cq_db_dialect(m->db)))
-        return checked;
-    cq_value *p = cq__attr_to_db(a, checked, cq_db_dialect(m->db));
-    cq_value_free(checked);
-    if (!p)
-        *rc = cq__db_oom(m->db);
-    return p;
+    return b;
 }
 
 int cq__model_insert_links(bool *done, cq_model *m, cq__kept_insert *_Atomic *kept, size_t nkept,
@@ -1208,14 +1208,20 @@ int cq__model_insert_links(bool *done, cq_model *m, cq__kept_insert *_Atomic *ke
     size_t ncols = 0;
     for (size_t i = 0; i < m->nattrs; i++)
         ncols += (cols >> i) & 1;
-    cq_value *src = link_param(&rc, m, fi, fv);
-    cq_value **keys = rc == CQ_OK && src ? cq__calloc(n, sizeof *keys) : NULL;
-    const cq_value **params = keys ? cq__calloc(n * ncols, sizeof *params) : NULL;
-    if (rc == CQ_OK && src && !params)
+    cq_value *src_own = NULL;
+    const cq_value *src = link_param(&rc, &src_own, m, fi, fv);
+    /* one block: the keys as bound, those made for them, the parameters */
+    void **block = rc == CQ_OK && src && n <= (SIZE_MAX / sizeof(void *) - 1) / (2 + ncols)
+                       ? cq__calloc(n * (2 + ncols) + 1, sizeof *block)
+                       : NULL;
+    const cq_value **keys = (const cq_value **)block;
+    cq_value **keys_own = block ? (cq_value **)(block + n) : NULL;
+    const cq_value **params = block ? (const cq_value **)(block + 2 * n) : NULL;
+    if (rc == CQ_OK && src && !block)
         rc = cq__db_oom(db);
     bool all = rc == CQ_OK && src;
     for (size_t r = 0; all && r < n; r++) {
-        keys[r] = link_param(&rc, m, oi, ov[r]);
+        keys[r] = link_param(&rc, &keys_own[r], m, oi, ov[r]);
         all = keys[r] != NULL;
     }
     if (rc != CQ_OK || !all)
@@ -1266,11 +1272,10 @@ out:
             used[i] = (cols >> i) & 1;
         rc = advance_sequences(m, used);
     }
-    for (size_t r = 0; keys && r < n; r++)
-        cq_value_free(keys[r]);
-    cq__free(keys);
-    cq__free((void *)params);
-    cq_value_free(src);
+    for (size_t r = 0; keys_own && r < n; r++)
+        cq_value_free(keys_own[r]);
+    cq__free(block); /* (keys, keys_own and params) */
+    cq_value_free(src_own);
     cq_value_free(stamp);
     return rc;
 }

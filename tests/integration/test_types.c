@@ -482,21 +482,25 @@ static void test_date_text_forms(void **state)
         cq_value *params = cq_value_array();
         assert_int_equal(cq_value_array_append(params, cq_value_text(id)), CQ_OK);
         assert_int_equal(cq_value_array_append(params, cq_value_text(forms[i][0])), CQ_OK);
-        CQ_ASSERT_OK(f->db, cq_db_query(NULL, f->db,
-                                        "INSERT INTO stamps (id, at) VALUES (CAST(? AS INTEGER), ?)",
-                                        params, NULL));
+        CQ_ASSERT_OK(f->db,
+                     cq_db_query(NULL, f->db,
+                                 "INSERT INTO stamps (id, at) VALUES (CAST(? AS INTEGER), ?)",
+                                 params, NULL));
         cq_value_free(params);
     }
     cq_rows *rows = NULL;
-    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, m, &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
+    CQ_ASSERT_OK(
+        f->db, cq_model_find_all(
+                   &rows, m, &(cq_find_opts){ .order = (cq_order[]){ { .attr = "id" }, { 0 } } }));
     assert_int_equal(cq_rows_count(rows), n);
     for (size_t i = 0; i < n; i++) {
         const cq_value *at = cq_instance_get(cq_rows_at(rows, i), "at");
         if (strcmp(cq_value_as_text(at), forms[i][1]) != 0)
-            fail_msg("stored \"%s\": read \"%s\", want \"%s\"", forms[i][0],
-                     cq_value_as_text(at), forms[i][1]);
+            fail_msg("stored \"%s\": read \"%s\", want \"%s\"", forms[i][0], cq_value_as_text(at),
+                     forms[i][1]);
         cq_instance *one = NULL;
-        CQ_ASSERT_OK(f->db, cq_model_find_by_pk(&one, m, cq_instance_get(cq_rows_at(rows, i), "id"), NULL));
+        CQ_ASSERT_OK(
+            f->db, cq_model_find_by_pk(&one, m, cq_instance_get(cq_rows_at(rows, i), "id"), NULL));
         assert_string_equal(cq_value_as_text(cq_instance_get(one, "at")), forms[i][1]);
         cq_instance_free(one);
     }
