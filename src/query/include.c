@@ -1502,6 +1502,12 @@ typedef struct sj_level {
     /* the last key looked up at this level and its slot (a copy of its map entry): rows that
      * repeat the previous row's parent or child find it without hashing */
     km_ent last;
+    /* with one primary-key attribute: the last row's parent and integer key here and the slot
+     * they resolved to, plus one (0: none), so that a row repeating both (the joined rows of
+     * one parent come one after another) finds its instance without building a key */
+    const void *rep_parent;
+    int64_t rep_pk;
+    size_t rep;
 } sj_level;
 
 typedef struct sj_reader {
@@ -1574,6 +1580,29 @@ static long sj_find(sj_reader *s, sj_level *lv)
 static int sj_set(sj_reader *s, sj_level *lv, size_t slot)
 {
     return keymap_set(&s->km, s->km.key.data, s->km.key.len, slot, &lv->last);
+}
+
+/* The slot of the current row at level `lv` under `parent` when it repeats the identity the
+ * level remembers (sj_remember), else -1; *pk gets the row's key cell when the level has one
+ * key attribute. */
+static long sj_repeat(const sj_reader *s, const sj_level *lv, const void *parent, cq__cell *pk)
+{
+    pk->type = CQ_VALUE_NULL;
+    if (lv->npk != 1)
+        return -1;
+    cq__row_view(s->res, lv->pkcols[0], pk);
+    if (!lv->rep || lv->rep_parent != parent || pk->type != CQ_VALUE_INT || pk->i != lv->rep_pk)
+        return -1;
+    return (long)lv->rep - 1;
+}
+
+/* Remembers that the identity (`parent`, *pk) resolved to `slot` at level `lv` (-1: forgets). */
+static void sj_remember(sj_level *lv, const void *parent, const cq__cell *pk, long slot)
+{
+    bool ok = slot >= 0 && lv->npk == 1 && pk->type == CQ_VALUE_INT;
+    lv->rep = ok ? (size_t)slot + 1 : 0;
+    lv->rep_parent = parent;
+    lv->rep_pk = ok ? pk->i : 0;
 }
 
 /* A new instance of `t` from the selected columns starting at col0 (the cells are taken). */
@@ -1657,12 +1686,19 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
         sj_level *lv = &s->levels[n->level];
         bool present = true;
         const char *key = NULL;
-        if (t->npk && !(key = sj_key(s, lv, parent, &present)))
-            return cq__db_oom(s->db);
-        if (!present)
-            continue; /* no row joined (LEFT OUTER): nor any below it */
-        /* (under a parent built from this row, every child is new) */
-        long slot = key && !fresh ? sj_find(s, lv) : -1;
+        cq__cell pk;
+        /* the previous row's child again (under a parent built from this row, every child is
+         * new): no key to build */
+        long slot = sj_repeat(s, lv, parent, &pk);
+        if (fresh || (slot >= 0 && !n->to_many && s->objs[slot] != inc->one))
+            slot = -1;
+        if (slot < 0) {
+            if (t->npk && !(key = sj_key(s, lv, parent, &present)))
+                return cq__db_oom(s->db);
+            if (!present)
+                continue; /* no row joined (LEFT OUTER): nor any below it */
+            slot = key && !fresh ? sj_find(s, lv) : -1;
+        }
         cq_instance *child = NULL;
         bool made = false;
         if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
@@ -1693,8 +1729,10 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                       sj_set(s, lv, s->nobjs - 1) != 0;
             if (bad)
                 return cq__db_oom(s->db);
+            slot = key ? (long)s->nobjs - 1 : -1;
             made = true;
         }
+        sj_remember(lv, parent, &pk, slot);
         int rc = n->a->type == CQ_BELONGS_TO_MANY ? sj_through(s, child, n) : CQ_OK;
         if (rc == CQ_OK)
             rc = sj_read_nodes(s, child, &n->children, made);
@@ -1789,19 +1827,27 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     s->res = one;
     s->r = 0;
     bool present = false;
-    if (!sj_key(s, &s->levels[0], NULL, &present))
-        return cq__db_oom(m->db);
-    long slot = sj_find(s, &s->levels[0]);
+    sj_level *top = &s->levels[0];
+    cq__cell pk;
+    long slot = sj_repeat(s, top, NULL, &pk); /* the previous row's parent again */
+    if (slot < 0) {
+        if (!sj_key(s, top, NULL, &present))
+            return cq__db_oom(m->db);
+        slot = sj_find(s, top);
+    }
     cq_instance *inst = NULL;
+    bool fresh = slot < 0;
     if (slot >= 0) {
         inst = st->rows->items[slot];
     } else {
         inst = sj_build(s, m, st->sel, st->hidden, 0); /* (builds no key: s->km.key stays) */
         if (!inst || cq__rows_push(st->rows, inst) != 0 || sj_appended(s, st->rows) != 0 ||
-            sj_set(s, &s->levels[0], st->rows->n - 1) != 0)
+            sj_set(s, top, st->rows->n - 1) != 0)
             return cq__db_oom(m->db);
+        slot = (long)st->rows->n - 1;
     }
-    return sj_read_nodes(s, inst, st->p, slot < 0);
+    sj_remember(top, NULL, &pk, slot);
+    return sj_read_nodes(s, inst, st->p, fresh);
 }
 
 void cq__inc_sj_sort(cq__sj_stream *st)
