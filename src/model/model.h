@@ -154,6 +154,18 @@ typedef struct cq__instance_more {
     cq_value *through_data; /* join data attached before add/set, owned */
 } cq__instance_more;
 
+/* Where an instance's values may sit besides their own allocations (cq_instance.placed). */
+enum {
+    CQ__PLACED_NONE = 0,
+    /* read from a row: value places (one per scalar cell read) lie between the value pointers
+     * and the changed flags, their text after the flags, all in the instance's block */
+    CQ__PLACED_BLOCK = 1,
+    /* made by a create (cq__instance_compact): nattrs value places, then the changed flags
+     * (`changed` points there), then their text, in a block of their own that starts nattrs
+     * places before `changed` */
+    CQ__PLACED_APART = 2,
+};
+
 struct cq_instance {
     cq_model *model;
     bool *changed;        /* nattrs; in the instance's own block */
@@ -164,10 +176,9 @@ struct cq_instance {
     uint16_t ninc, inc_cap;
     bool is_new;
     bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
-    bool placed;        /* read from a row: value places (one per scalar cell read) lie between
-                           the value pointers and the changed flags, their text after the flags,
-                           all in the block; values[i] may point there. Such a value is never
-                           passed to cq_value_free (cq__instance_drop). */
+    uint8_t placed;     /* CQ__PLACED_*: where the value places are that values[i] may point
+                           to; such a value is never passed to cq_value_free
+                           (cq__instance_drop) */
     cq_value *values[]; /* nattrs (at least 1), NULL = not loaded */
 };
 

@@ -576,6 +576,8 @@ static int tree_write(pending_row *p, const cq_value *values, const cq_write_opt
     /* 4. its after hooks, once its associated rows exist (v6) */
     if (rc == CQ_OK)
         rc = cq__save_after(inst, opts);
+    if (rc == CQ_OK)
+        cq__instance_compact(inst); /* (no caller has seen it yet) */
     return rc;
 }
 

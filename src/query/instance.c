@@ -45,7 +45,7 @@ static cq_instance *instance_block(cq_model *m, size_t places, size_t arena, cha
     cq_instance *inst = (cq_instance *)block;
     inst->model = m;
     inst->changed = (bool *)(block + changed_at);
-    inst->placed = places > 0;
+    inst->placed = places > 0 ? CQ__PLACED_BLOCK : CQ__PLACED_NONE;
     if (arena_out)
         *arena_out = block + total;
     return inst;
@@ -63,12 +63,62 @@ static char *places_of(const cq_instance *inst)
     return (char *)(inst->values + n);
 }
 
-/* Whether `v` is one of the instance's value places (lives and dies with the block): the
- * places lie between the value pointers and the changed flags. */
+/* The first value place of an instance made by a create and compacted: its block. */
+static char *apart_block(const cq_instance *inst)
+{
+    size_t n = inst->model->nattrs ? inst->model->nattrs : 1;
+    return (char *)inst->changed - n * cq__value_slot_size();
+}
+
+/* Whether `v` is one of the instance's value places (lives and dies with its block): the
+ * places end where the changed flags begin. */
 static bool placed(const cq_instance *inst, const cq_value *v)
 {
     uintptr_t p = (uintptr_t)v;
-    return inst->placed && p >= (uintptr_t)places_of(inst) && p < (uintptr_t)inst->changed;
+    if (inst->placed == CQ__PLACED_NONE)
+        return false;
+    char *first = inst->placed == CQ__PLACED_BLOCK ? places_of(inst) : apart_block(inst);
+    return p >= (uintptr_t)first && p < (uintptr_t)inst->changed;
+}
+
+void cq__instance_compact(cq_instance *inst)
+{
+    if (!inst || inst->placed != CQ__PLACED_NONE)
+        return;
+    cq_model *m = inst->model;
+    size_t n = m->nattrs ? m->nattrs : 1, slot = cq__value_slot_size(), arena = 0, count = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *block = NULL, *text = NULL;
+        if (pass == 1) {
+            if (count == 0 || arena > SIZE_MAX - n * (slot + 1))
+                return;
+            if (!(block = cq__malloc(n * (slot + 1) + arena)))
+                return; /* (only a saving: the values stay as they are) */
+            text = block + n * (slot + 1);
+            memcpy(block + n * slot, inst->changed, n * sizeof *inst->changed);
+        }
+        for (size_t i = 0; i < m->nattrs; i++) {
+            cq_value *v = inst->values[i];
+            cq__cell c;
+            /* scalars only (a JSON tree stays as it is); the constants cost nothing */
+            if (!v || cq__value_is_const(v) || !cq__cell_of(&c, v))
+                continue;
+            size_t b = cq__cell_arena_bytes(&c);
+            if (b == SIZE_MAX)
+                continue;
+            if (pass == 0) {
+                arena += b;
+                count++;
+                continue;
+            }
+            inst->values[i] = cq__value_place(block + i * slot, &c, &text);
+            cq_value_free(v);
+        }
+        if (pass == 1) {
+            inst->changed = (bool *)(block + n * slot);
+            inst->placed = CQ__PLACED_APART;
+        }
+    }
 }
 
 void cq__instance_drop(cq_instance *inst, size_t i)
@@ -192,6 +242,8 @@ void cq_instance_free(cq_instance *inst)
         cq_instance_free(inst->inc[i].one);
     }
     cq__free(inst->inc);
+    if (inst->placed == CQ__PLACED_APART)
+        cq__free(apart_block(inst));
     cq__free(inst); /* the block: values, changed flags and value places with it */
 }
 
@@ -1439,6 +1491,8 @@ int cq__model_create_plain(cq_instance **out, cq_model *m, const cq_value *value
     if (rc != CQ_OK)
         return rc;
     rc = do_insert(inst, opts);
+    if (rc == CQ_OK && out)
+        cq__instance_compact(inst); /* (no caller has seen it yet) */
     return cq__instance_hand_out(out, inst, rc);
 }
 

@@ -13,6 +13,12 @@ cq_instance *cq__instance_alloc(cq_model *m);
  * them. Scalar values are placed in the instance's own block with their text, so a row costs
  * one allocation; JSON and ARRAY cells are taken as trees. NULL when out of memory. */
 cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col);
+/* After a create made `inst` (and before it is handed out): moves its scalar values into one
+ * block of their own with their text, as a read instance holds them, so that a created row
+ * costs two allocations instead of one per value (and the heap is not left in pieces when
+ * many are freed). Values read before become invalid: only for instances no caller has seen.
+ * Nothing happens when out of memory. */
+void cq__instance_compact(cq_instance *inst);
 /* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
  * replacement of an instance's value goes through here. */
 void cq__instance_drop(cq_instance *inst, size_t i);
