@@ -81,44 +81,44 @@ static bool placed(const cq_instance *inst, const cq_value *v)
     return p >= (uintptr_t)first && p < (uintptr_t)inst->changed;
 }
 
+/* The arena room value i of a created instance takes when it is compacted (its cell in *c);
+ * SIZE_MAX when it stays as it is: unset, a constant (which costs nothing) or a tree. */
+static size_t compact_bytes(const cq_instance *inst, size_t i, cq__cell *c)
+{
+    const cq_value *v = inst->values[i];
+    if (!v || cq__value_is_const(v) || !cq__cell_of(c, v))
+        return SIZE_MAX;
+    return cq__cell_arena_bytes(c);
+}
+
 void cq__instance_compact(cq_instance *inst)
 {
     if (!inst || inst->placed != CQ__PLACED_NONE)
         return;
     cq_model *m = inst->model;
     size_t n = m->nattrs ? m->nattrs : 1, slot = cq__value_slot_size(), arena = 0, count = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        char *block = NULL, *text = NULL;
-        if (pass == 1) {
-            if (count == 0 || arena > SIZE_MAX - n * (slot + 1))
-                return;
-            if (!(block = cq__malloc(n * (slot + 1) + arena)))
-                return; /* (only a saving: the values stay as they are) */
-            text = block + n * (slot + 1);
-            memcpy(block + n * slot, inst->changed, n * sizeof *inst->changed);
-        }
-        for (size_t i = 0; i < m->nattrs; i++) {
-            cq_value *v = inst->values[i];
-            cq__cell c;
-            /* scalars only (a JSON tree stays as it is); the constants cost nothing */
-            if (!v || cq__value_is_const(v) || !cq__cell_of(&c, v))
-                continue;
-            size_t b = cq__cell_arena_bytes(&c);
-            if (b == SIZE_MAX)
-                continue;
-            if (pass == 0) {
-                arena += b;
-                count++;
-                continue;
-            }
-            inst->values[i] = cq__value_place(block + i * slot, &c, &text);
-            cq_value_free(v);
-        }
-        if (pass == 1) {
-            inst->changed = (bool *)(block + n * slot);
-            inst->placed = CQ__PLACED_APART;
-        }
+    cq__cell c;
+    for (size_t i = 0; i < m->nattrs; i++) {
+        size_t b = compact_bytes(inst, i, &c);
+        arena += b == SIZE_MAX ? 0 : b;
+        count += b != SIZE_MAX;
     }
+    if (count == 0 || arena > SIZE_MAX - n * (slot + 1))
+        return;
+    char *block = cq__malloc(n * (slot + 1) + arena);
+    if (!block)
+        return; /* (only a saving: the values stay as they are) */
+    char *text = block + n * (slot + 1);
+    memcpy(block + n * slot, inst->changed, n * sizeof *inst->changed);
+    for (size_t i = 0; i < m->nattrs; i++) {
+        if (compact_bytes(inst, i, &c) == SIZE_MAX)
+            continue;
+        cq_value *old = inst->values[i];
+        inst->values[i] = cq__value_place(block + i * slot, &c, &text);
+        cq_value_free(old);
+    }
+    inst->changed = (bool *)(block + n * slot);
+    inst->placed = CQ__PLACED_APART;
 }
 
 void cq__instance_drop(cq_instance *inst, size_t i)
