@@ -710,7 +710,7 @@ static void test_model__foreign_keys_pragma_on(void **state)
 {
     cq_db *db = *state;
     assert_int_equal(cq_test_scalar_int(db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(cq_test_scalar_int(db, "PRAGMA temp_store"), 2); /* MEMORY */
+    assert_int_equal(cq_test_scalar_int(db, "PRAGMA temp_store"), 0); /* SQLite's default */
 }
 
 /* ---- model options -------------------------------------------------------------------- */
