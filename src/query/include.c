@@ -1502,19 +1502,28 @@ typedef struct sj_level {
     /* the last key looked up at this level and its slot (a copy of its map entry): rows that
      * repeat the previous row's parent or child find it without hashing */
     km_ent last;
-    /* with one primary-key attribute: the last row's parent and integer key here and the slot
-     * they resolved to, plus one (0: none), so that a row repeating both (the joined rows of
-     * one parent come one after another) finds its instance without building a key */
+    /* with one primary-key attribute: the last row's parent and integer key here and the
+     * instance they resolved to (NULL: none), so that a row repeating both (the joined rows
+     * of one parent come one after another) finds its instance without building a key */
     const void *rep_parent;
     int64_t rep_pk;
-    size_t rep;
+    cq_instance *rep;
+    /* an include whose target has one integer primary key (selected): a child is found by
+     * comparing keys with its parent's children, without the map, while the parent has at most
+     * SJ_SCAN_MAX of them (then they all go into the map, and it takes over for that list) */
+    bool scan;
+    size_t pkattr; /* scan: the attribute index of the primary key */
 } sj_level;
+
+/* How many children of one parent are compared one by one before the map takes over. */
+#define SJ_SCAN_MAX 16
 
 typedef struct sj_reader {
     keymap km;          /* identity -> slot: in the rows (a parent) or in objs (sj_key) */
     sj_level *levels;   /* level 0: the parents; then cq__inc.level */
     size_t *pkcols;     /* every level's pkcols */
-    cq_instance **objs; /* included instances by slot (owned by the tree or the grave) */
+    cq_instance **objs; /* included instances in the map, by slot (owned by the tree or the
+                           grave) */
     size_t nobjs, objs_cap;
     cq_instance **grave; /* to-one children replaced by a later row: freed at the end */
     size_t ngrave, grave_cap;
@@ -1531,7 +1540,8 @@ typedef struct sj_reader {
  * for the read, as an instance replaced during the read is kept until its end), then the
  * level's number and the primary-key cells. The key bytes are in s->km.key, NULL when out of
  * memory. *present: some primary-key cell is not NULL. */
-static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, bool *present)
+/* Starts the key of level `lv` under `parent` in s->km.key (false when out of memory). */
+static bool sj_key_start(sj_reader *s, const sj_level *lv, const void *parent)
 {
     /* built in the map's buffer: most rows repeat a key already held, so the copy that the
      * map keeps is made only for a new one */
@@ -1541,25 +1551,83 @@ static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, 
     uint16_t level = (uint16_t)(lv - s->levels);
     cq__buf_reserve(b, sizeof parent + sizeof level + lv->npk * (1 + sizeof(int64_t)));
     if (b->oom)
-        return NULL;
+        return false;
     memcpy(b->data, &parent, sizeof parent);
     memcpy(b->data + sizeof parent, &level, sizeof level);
     b->len = sizeof parent + sizeof level;
+    return true;
+}
+
+/* Appends one key cell to s->km.key. */
+static void sj_key_cell(sj_reader *s, const cq__cell *cell)
+{
+    cq__buf *b = &s->km.key;
+    if (cell->type == CQ_VALUE_INT)
+        cq__buf_reserve(b, 1 + sizeof cell->i);
+    if (cell->type == CQ_VALUE_INT && !b->oom) {
+        b->data[b->len] = 'i'; /* the usual key, without a call */
+        memcpy(b->data + b->len + 1, &cell->i, sizeof cell->i);
+        b->len += 1 + sizeof cell->i;
+        b->data[b->len] = '\0';
+    } else {
+        key_put_cell(b, cell);
+    }
+}
+
+static const char *sj_key(sj_reader *s, const sj_level *lv, const void *parent, bool *present)
+{
+    if (!sj_key_start(s, lv, parent))
+        return NULL;
     *present = false;
     for (size_t k = 0; k < lv->npk; k++) {
         cq__cell cell;
         cq__row_view(s->res, lv->pkcols[k], &cell);
         *present |= cell.type != CQ_VALUE_NULL;
-        if (cell.type == CQ_VALUE_INT) { /* the usual key, in the room reserved above */
-            b->data[b->len] = 'i';
-            memcpy(b->data + b->len + 1, &cell.i, sizeof cell.i);
-            b->len += 1 + sizeof cell.i;
-            b->data[b->len] = '\0';
-        } else {
-            key_put_cell(b, &cell);
-        }
+        sj_key_cell(s, &cell);
     }
-    return b->oom ? NULL : b->data;
+    return s->km.key.oom ? NULL : s->km.key.data;
+}
+
+static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst)
+{
+    if (cq__grow((void **)arr, cap, *n + 1, sizeof **arr) != 0)
+        return -1;
+    (*arr)[(*n)++] = inst;
+    return 0;
+}
+
+/* Whether `child`, at a scan level, has the key cell `pk`. */
+static bool sj_same(const sj_level *lv, const cq_instance *child, const cq__cell *pk)
+{
+    cq__cell c;
+    if (!cq__cell_of(&c, child->values[lv->pkattr]))
+        return false;
+    if (c.type == CQ_VALUE_INT && pk->type == CQ_VALUE_INT)
+        return c.i == pk->i;
+    /* (not an integer after all: compare the map's key bytes) */
+    cq__buf a = { 0 }, b = { 0 };
+    key_put_cell(&a, &c);
+    key_put_cell(&b, pk);
+    bool same = !a.oom && !b.oom && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+    cq__buf_free(&a);
+    cq__buf_free(&b);
+    return same;
+}
+
+/* Puts every child of `list` (under `parent`, at scan level `lv`) into the map: the list
+ * grew past SJ_SCAN_MAX. */
+static int sj_index(sj_reader *s, const sj_level *lv, const void *parent, const cq_rows *list)
+{
+    for (size_t j = 0; j < list->n; j++) {
+        cq__cell c;
+        if (!cq__cell_of(&c, list->items[j]->values[lv->pkattr]) || !sj_key_start(s, lv, parent))
+            return -1;
+        sj_key_cell(s, &c);
+        if (s->km.key.oom || sj_keep(&s->objs, &s->nobjs, &s->objs_cap, list->items[j]) != 0 ||
+            keymap_set(&s->km, s->km.key.data, s->km.key.len, s->nobjs - 1, NULL) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The slot of the key in s->km.key at level `lv` (-1: none), remembered as its last. */
@@ -1582,25 +1650,27 @@ static int sj_set(sj_reader *s, sj_level *lv, size_t slot)
     return keymap_set(&s->km, s->km.key.data, s->km.key.len, slot, &lv->last);
 }
 
-/* The slot of the current row at level `lv` under `parent` when it repeats the identity the
- * level remembers (sj_remember), else -1; *pk gets the row's key cell when the level has one
- * key attribute. */
-static long sj_repeat(const sj_reader *s, const sj_level *lv, const void *parent, cq__cell *pk)
+/* The instance of the current row at level `lv` under `parent` when it repeats the identity
+ * the level remembers (sj_remember), else NULL; *pk gets the row's key cell when the level has
+ * one key attribute. */
+static cq_instance *sj_repeat(const sj_reader *s, const sj_level *lv, const void *parent,
+                              cq__cell *pk)
 {
     pk->type = CQ_VALUE_NULL;
     if (lv->npk != 1)
-        return -1;
+        return NULL;
     cq__row_view(s->res, lv->pkcols[0], pk);
     if (!lv->rep || lv->rep_parent != parent || pk->type != CQ_VALUE_INT || pk->i != lv->rep_pk)
-        return -1;
-    return (long)lv->rep - 1;
+        return NULL;
+    return lv->rep;
 }
 
-/* Remembers that the identity (`parent`, *pk) resolved to `slot` at level `lv` (-1: forgets). */
-static void sj_remember(sj_level *lv, const void *parent, const cq__cell *pk, long slot)
+/* Remembers that the identity (`parent`, *pk) resolved to `inst` at level `lv` (NULL:
+ * forgets). */
+static void sj_remember(sj_level *lv, const void *parent, const cq__cell *pk, cq_instance *inst)
 {
-    bool ok = slot >= 0 && lv->npk == 1 && pk->type == CQ_VALUE_INT;
-    lv->rep = ok ? (size_t)slot + 1 : 0;
+    bool ok = inst && lv->npk == 1 && pk->type == CQ_VALUE_INT;
+    lv->rep = ok ? inst : NULL;
     lv->rep_parent = parent;
     lv->rep_pk = ok ? pk->i : 0;
 }
@@ -1645,14 +1715,6 @@ static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
     return CQ_OK;
 }
 
-static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst)
-{
-    if (cq__grow((void **)arr, cap, *n + 1, sizeof **arr) != 0)
-        return -1;
-    (*arr)[(*n)++] = inst;
-    return 0;
-}
-
 /* After an instance was appended to `list`: with rows unordered (by_pk), a list whose last two
  * keys are out of order is remembered for cq__inc_sj_sort, which sorts only those (rows
  * usually come in key order: then nothing is sorted, and the tree is not walked again). */
@@ -1684,31 +1746,45 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
             continue;
         cq_model *t = n->target;
         sj_level *lv = &s->levels[n->level];
-        bool present = true;
         const char *key = NULL;
         cq__cell pk;
         /* the previous row's child again (under a parent built from this row, every child is
          * new): no key to build */
-        long slot = sj_repeat(s, lv, parent, &pk);
-        if (fresh || (slot >= 0 && !n->to_many && s->objs[slot] != inc->one))
-            slot = -1;
-        if (slot < 0) {
+        cq_instance *child = sj_repeat(s, lv, parent, &pk);
+        if (fresh || (child && !n->to_many && child != inc->one))
+            child = NULL;
+        /* compared with the parent's children (a scan level, a short list), or looked up in
+         * the map */
+        bool scan = lv->scan && (!n->to_many || inc->rows->n <= SJ_SCAN_MAX);
+        if (!child && scan) {
+            if (pk.type == CQ_VALUE_NULL)
+                continue; /* no row joined (LEFT OUTER): nor any below it */
+            if (!fresh && n->to_many) {
+                for (size_t j = inc->rows->n; j-- > 0 && !child;)
+                    if (sj_same(lv, inc->rows->items[j], &pk))
+                        child = inc->rows->items[j];
+            } else if (!fresh && inc->one && sj_same(lv, inc->one, &pk)) {
+                child = inc->one;
+            }
+        } else if (!child) {
+            bool present = true;
             if (t->npk && !(key = sj_key(s, lv, parent, &present)))
                 return cq__db_oom(s->db);
             if (!present)
                 continue; /* no row joined (LEFT OUTER): nor any below it */
-            slot = key && !fresh ? sj_find(s, lv) : -1;
+            long slot = key && !fresh ? sj_find(s, lv) : -1;
+            if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one))
+                child = s->objs[slot];
         }
-        cq_instance *child = NULL;
         bool made = false;
-        if (slot >= 0 && (n->to_many || s->objs[slot] == inc->one)) {
-            child = s->objs[slot];
-        } else {
+        if (!child) {
             child = sj_build(s, t, n->sel, n->hidden, n->col0);
             int bad = !child;
             if (!bad && n->to_many) {
                 bad = cq__rows_push(inc->rows, child) != 0 || /* frees child on failure */
-                      sj_appended(s, inc->rows) != 0;
+                      sj_appended(s, inc->rows) != 0 ||
+                      (scan && inc->rows->n == SJ_SCAN_MAX + 1 &&
+                       sj_index(s, lv, parent, inc->rows) != 0);
             } else if (!bad && inc->one && s->by_pk && pk_cmp(&child, &inc->one) < 0) {
                 /* unordered rows: the one the ORDER BY would have put last wins */
                 if (sj_keep(&s->grave, &s->ngrave, &s->grave_cap, child) != 0) {
@@ -1729,10 +1805,9 @@ static int sj_read_nodes(sj_reader *s, cq_instance *parent, cq__inc_plan *p, boo
                       sj_set(s, lv, s->nobjs - 1) != 0;
             if (bad)
                 return cq__db_oom(s->db);
-            slot = key ? (long)s->nobjs - 1 : -1;
             made = true;
         }
-        sj_remember(lv, parent, &pk, slot);
+        sj_remember(lv, parent, &pk, t->npk ? child : NULL);
         int rc = n->a->type == CQ_BELONGS_TO_MANY ? sj_through(s, child, n) : CQ_OK;
         if (rc == CQ_OK)
             rc = sj_read_nodes(s, child, &n->children, made);
@@ -1787,7 +1862,10 @@ static void sj_levels(sj_reader *s, cq__inc_plan *p, size_t *next, size_t **cols
         if (!n->joined)
             continue;
         n->level = (*next)++;
-        sj_level_at(&s->levels[n->level], n->target, n->sel, n->col0, cols);
+        sj_level *lv = &s->levels[n->level];
+        sj_level_at(lv, n->target, n->sel, n->col0, cols);
+        lv->scan = lv->npk == 1 && int_pk(n->target);
+        lv->pkattr = lv->scan ? n->target->pk[0] : 0;
         sj_levels(s, &n->children, next, cols);
     }
 }
@@ -1829,24 +1907,21 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
     bool present = false;
     sj_level *top = &s->levels[0];
     cq__cell pk;
-    long slot = sj_repeat(s, top, NULL, &pk); /* the previous row's parent again */
-    if (slot < 0) {
+    cq_instance *inst = sj_repeat(s, top, NULL, &pk); /* the previous row's parent again */
+    if (!inst) {
         if (!sj_key(s, top, NULL, &present))
             return cq__db_oom(m->db);
-        slot = sj_find(s, top);
+        long slot = sj_find(s, top);
+        inst = slot >= 0 ? st->rows->items[slot] : NULL;
     }
-    cq_instance *inst = NULL;
-    bool fresh = slot < 0;
-    if (slot >= 0) {
-        inst = st->rows->items[slot];
-    } else {
+    bool fresh = !inst;
+    if (fresh) {
         inst = sj_build(s, m, st->sel, st->hidden, 0); /* (builds no key: s->km.key stays) */
         if (!inst || cq__rows_push(st->rows, inst) != 0 || sj_appended(s, st->rows) != 0 ||
             sj_set(s, top, st->rows->n - 1) != 0)
             return cq__db_oom(m->db);
-        slot = (long)st->rows->n - 1;
     }
-    sj_remember(top, NULL, &pk, slot);
+    sj_remember(top, NULL, &pk, inst);
     return sj_read_nodes(s, inst, st->p, fresh);
 }
 

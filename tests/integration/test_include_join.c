@@ -979,6 +979,84 @@ static void test_join__large_cross_product(void **state)
     cq_rows_free(rows);
 }
 
+/* Children are matched with their parent's children one by one while a parent has few of
+ * them, and through the reader's map once a list grows longer: lists on both sides of that
+ * length (16), a belongsToMany list of 25 under each of 40 children, and a to-many include
+ * joined before them whose rows repeat every child again, not next to its first rows; the tree equals the one the
+ * separate queries build, with and without an order (unordered rows are sorted by key). */
+static void test_join__long_child_lists(void **state)
+{
+    fixture *f = *state;
+    cq_model *user = define(f->db, "user", "username", CQ_STRING);
+    cq_model *task = define(f->db, "task", "title", CQ_STRING);
+    cq_model *tag = define(f->db, "tag", "label", CQ_STRING);
+    cq_model *note = define(f->db, "note", "text", CQ_STRING);
+    cq_model *tt = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, note, NULL));
+    CQ_ASSERT_OK(
+        f->db, cq_model_belongs_to_many(NULL, task, tag, &(cq_assoc_opts){ .through_model = tt }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
+    /* user 1: 40 tasks, user 2: 17, user 3: 16, user 4: none; ids interleaved between users */
+    exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 73) "
+                "INSERT INTO tasks (id, title, userId) SELECT i, 't' || i, CASE WHEN i % 3 = 0 "
+                "AND i <= 51 THEN 2 WHEN i % 3 = 1 AND i <= 48 THEN 3 ELSE 1 END FROM n");
+    exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+                "INSERT INTO tags (id, label) SELECT i, 'g' || i FROM n");
+    /* user 1's tasks: 25 tags each, the others' 3 */
+    exec(f->db, "INSERT INTO taskTags (taskId, tagId) SELECT tasks.id, tags.id FROM tasks, tags "
+                "WHERE (tasks.userId = 1 AND tags.id <= 25) OR (tasks.userId <> 1 AND tags.id "
+                "<= 3)");
+    exec(f->db, "INSERT INTO notes (text, userId) SELECT 'n' || id, id FROM users WHERE id < 4 "
+                "UNION ALL SELECT 'm' || id, id FROM users WHERE id < 4");
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT COUNT(*) FROM tasks WHERE userId = 1"), 40);
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT COUNT(*) FROM tasks WHERE userId = 2"), 17);
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT COUNT(*) FROM tasks WHERE userId = 3"), 16);
+    cq_include task_inc[] = { { .model = tag }, { 0 } };
+    /* notes first: the rows of each note repeat all the tasks, away from their first rows */
+    cq_find_opts o = { .include = (cq_include[]){
+                           { .model = note }, { .model = task, .include = task_inc }, { 0 } } };
+    for (int ordered = 0; ordered < 2; ordered++) {
+        o.order = ordered ? by_id : NULL;
+        cq_free(assert_same(f, user, &o, 1));
+        o.single_join = true;
+        cq_rows *rows = NULL;
+        CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user, &o));
+        o.single_join = false;
+        assert_int_equal(cq_rows_count(rows), 4);
+        cq_value *v = NULL;
+        CQ_ASSERT_OK(f->db, cq_rows_to_value(&v, rows));
+        const size_t want_tasks[] = { 40, 17, 16, 0 }, want_notes[] = { 2, 2, 2, 0 };
+        size_t links = 0;
+        for (size_t i = 0; i < 4; i++) {
+            const cq_value *u = cq_value_array_get(v, i);
+            assert_int_equal(cq_value_as_int(cq_value_object_get(u, "id")), (int64_t)i + 1);
+            const cq_value *ts = cq_value_object_get(u, "tasks");
+            assert_int_equal(cq_value_size(ts), want_tasks[i]);
+            assert_int_equal(cq_value_size(cq_value_object_get(u, "notes")), want_notes[i]);
+            int64_t prev = 0;
+            for (size_t k = 0; k < cq_value_size(ts); k++) {
+                const cq_value *t = cq_value_array_get(ts, k);
+                int64_t id = cq_value_as_int(cq_value_object_get(t, "id"));
+                assert_true(id > prev); /* each once, in key order */
+                prev = id;
+                const cq_value *tg = cq_value_object_get(t, "tags");
+                assert_int_equal(cq_value_size(tg), i == 0 ? 25 : 3);
+                for (size_t g = 1; g < cq_value_size(tg); g++)
+                    assert_true(
+                        cq_value_as_int(cq_value_object_get(cq_value_array_get(tg, g - 1), "id")) <
+                        cq_value_as_int(cq_value_object_get(cq_value_array_get(tg, g), "id")));
+                links += cq_value_size(tg);
+            }
+        }
+        assert_int_equal(links, 40 * 25 + 33 * 3);
+        cq_value_free(v);
+        cq_rows_free(rows);
+    }
+}
+
 /* A2: `$tasks.title$` in the top-level where filters the joined rows, as in Sequelize: only
  * parents with a matching child, each with only its matching children, with or without
  * single_join; with a limit the parent subquery cannot see the to-many include, which is a
@@ -1065,6 +1143,7 @@ int main(void)
         T(one_statement_three_levels),
         T(large_cross_product),
         T(unordered_rows_sorted_by_key),
+        T(long_child_lists),
         T(where_on_included_attribute),
     };
 #undef T
