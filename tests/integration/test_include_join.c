@@ -982,8 +982,9 @@ static void test_join__large_cross_product(void **state)
 /* Children are matched with their parent's children one by one while a parent has few of
  * them, and through the reader's map once a list grows longer: lists on both sides of that
  * length (16), a belongsToMany list of 25 under each of 40 children, and a to-many include
- * joined before them whose rows repeat every child again, not next to its first rows; the tree equals the one the
- * separate queries build, with and without an order (unordered rows are sorted by key). */
+ * joined before them whose rows repeat every child again, not next to its first rows; the tree
+ * equals the one the separate queries build, with and without an order (unordered rows are sorted
+ * by key). */
 static void test_join__long_child_lists(void **state)
 {
     fixture *f = *state;
