@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "model/assoc.h"
 #include "model/model.h"
 
 static const cq__attr *attr_at(const cq_model *m, size_t i)
@@ -267,7 +268,7 @@ const char *cq_instance_included_key(const cq_instance *inst, size_t i)
 {
     if (!inst)
         return NULL;
-    return inst && i < inst->ninc ? inst->inc[i].key : NULL;
+    return inst && i < inst->ninc ? inst->inc[i].assoc->alias.as : NULL;
 }
 
 int cq_instance_included(cq_included_kind *kind_out, cq_instance **one_out,
@@ -283,7 +284,7 @@ int cq_instance_included(cq_included_kind *kind_out, cq_instance **one_out,
         return CQ_EINVALID;
     for (size_t i = 0; i < inst->ninc; i++) {
         const cq__included *inc = &inst->inc[i];
-        if (strcmp(inc->key, key) != 0)
+        if (strcmp(inc->assoc->alias.as, key) != 0)
             continue;
         if (kind_out)
             *kind_out = inc->many ? CQ_INCLUDED_MANY : CQ_INCLUDED_ONE;

@@ -135,8 +135,7 @@ struct cq_db {
 
 /* Associated data carried by an instance: what an include loaded (or a nested create made). */
 typedef struct cq__included {
-    const struct cq_assoc *assoc;
-    const char *key; /* property key: the association's `as`, borrowed from it (owned by the db) */
+    const struct cq_assoc *assoc; /* its property key is the association's `as` */
     bool many;
     struct cq_rows *rows; /* many: the children, owned */
     cq_instance *one;     /* single: the child or NULL, owned */

@@ -105,7 +105,7 @@ static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 
 static cq__included *add_included(cq_instance *inst, const cq_assoc *a)
 {
-    return cq__instance_add_included(inst, a, a->alias.as, cq__assoc_is_multi(a));
+    return cq__instance_add_included(inst, a, cq__assoc_is_multi(a));
 }
 
 /* The rows the validation pass built (prevalidate), by the node of the caller's values each

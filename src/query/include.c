@@ -493,7 +493,7 @@ void cq__inc_plan_clear_orders(cq__inc_plan *p)
 
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
-    return cq__instance_add_included(inst, n->a, n->a->alias.as, n->to_many);
+    return cq__instance_add_included(inst, n->a, n->to_many);
 }
 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
@@ -573,7 +573,7 @@ static cq_instance *inst_clone(const cq_instance *src)
         ok = (c->through = inst_clone(src->through)) != NULL;
     for (size_t k = 0; ok && k < src->ninc; k++) {
         const cq__included *s = &src->inc[k];
-        cq__included *d = cq__instance_add_included(c, s->assoc, s->key, s->rows != NULL);
+        cq__included *d = cq__instance_add_included(c, s->assoc, s->rows != NULL);
         if (!d) {
             ok = false;
             break;

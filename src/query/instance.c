@@ -6,6 +6,7 @@
 #include "cequel/assoc.h"
 #include "core/util.h"
 #include "core/value_ops.h"
+#include "model/assoc.h"
 #include "model/hooks.h"
 #include "model/model.h"
 #include "model/validate.h"
@@ -142,8 +143,7 @@ int cq__instance_reserve_included(cq_instance *inst, size_t cap)
     return 0;
 }
 
-cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a,
-                                        const char *key, bool many)
+cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a, bool many)
 {
     /* most instances carry one or two includes: grow by small steps */
     if (inst->ninc == inst->inc_cap &&
@@ -152,7 +152,6 @@ cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc
     cq__included *inc = &inst->inc[inst->ninc];
     memset(inc, 0, sizeof *inc);
     inc->assoc = a;
-    inc->key = key;
     inc->many = many;
     if (many && !(inc->rows = cq__calloc(1, sizeof *inc->rows)))
         return NULL;
@@ -1876,7 +1875,7 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
         int rc = inc->many  ? cq_rows_to_value(&child, inc->rows)
                  : inc->one ? cq_instance_to_value(&child, inc->one)
                             : ((child = cq_value_null()) ? CQ_OK : CQ_ENOMEM);
-        if (rc != CQ_OK || cq_value_object_set(o, inc->key, child) != CQ_OK) {
+        if (rc != CQ_OK || cq_value_object_set(o, inc->assoc->alias.as, child) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }

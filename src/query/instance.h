@@ -25,11 +25,9 @@ void cq__instance_drop(cq_instance *inst, size_t i);
 /* Room for at least `cap` included entries on `inst` (an instance read with includes gets
  * one per include, all at once). 0, or -1 when out of memory or over UINT16_MAX. */
 int cq__instance_reserve_included(cq_instance *inst, size_t cap);
-/* Appends an empty included entry to `inst` for association `a` under `key` (borrowed: the
- * association's `as`, which the db owns); `many` gives it an empty row list. NULL when out of
- * memory. */
-cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a,
-                                        const char *key, bool many);
+/* Appends an empty included entry to `inst` for association `a` (its property key is the
+ * association's `as`); `many` gives it an empty row list. NULL when out of memory. */
+cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc *a, bool many);
 /* The end of a call that made `inst`: on CQ_OK it goes to *out (freed when `out` is NULL),
  * else it is freed; returns `rc`. */
 int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc);

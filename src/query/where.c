@@ -15,16 +15,28 @@ typedef struct wctx {
     bool literals; /* `$where` expressions may hold {"$literal": sql} */
 } wctx;
 
-/* A bound value for attribute `a`: checked against the type and put in storage form. */
-static int param_for(cq__expr **out, wctx *w, const cq__attr *a, const cq_value *v)
+/* The value to bind for attribute `a`: checked against the type and put in storage form. */
+static int stored_for(cq_value **out, wctx *w, const cq__attr *a, const cq_value *v)
 {
     *out = NULL;
     cq_value *checked = NULL;
     int rc = cq__attr_coerce(&checked, w->m, a, cq_value_copy(v));
     if (rc != CQ_OK)
         return rc;
-    cq_value *stored = cq__attr_to_db(a, checked, cq_db_dialect(w->m->db));
+    *out = cq__attr_to_db(a, checked, cq_db_dialect(w->m->db));
     cq_value_free(checked);
+    return *out ? CQ_OK : cq__db_oom(w->m->db);
+}
+
+/* A bound value for attribute `a` (stored_for). */
+static int param_for(cq__expr **out, wctx *w, const cq__attr *a, const cq_value *v)
+{
+    cq_value *stored = NULL;
+    int rc = stored_for(&stored, w, a, v);
+    if (rc != CQ_OK) {
+        *out = NULL;
+        return rc;
+    }
     *out = cq__expr_param(stored);
     return *out ? CQ_OK : cq__db_oom(w->m->db);
 }
@@ -331,6 +343,26 @@ static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind ki
         return cq__db_oom(db);
     }
     e->negate = negate;
+    if (kind == CQ__EX_IN && !t->jpath && !t->bare && !t->expr) {
+        /* an attribute's IN list: the values in one node (an eager load's list holds every
+         * parent's key) */
+        cq__expr *p = cq__expr_param(cq_value_array());
+        if (!p || cq__expr_add(e, p) != 0) {
+            cq__expr_free(e);
+            return cq__db_oom(db);
+        }
+        for (size_t i = 0; i < cq_value_size(v); i++) {
+            cq_value *stored = NULL;
+            int rc = stored_for(&stored, w, t->a, cq_value_array_get(v, i));
+            if (rc != CQ_OK || cq_value_array_append(p->value, stored) != CQ_OK) {
+                cq__expr_free(e);
+                return rc != CQ_OK ? rc : cq__db_oom(db);
+            }
+        }
+        p->kind = CQ__EX_PARAMS;
+        *out = e;
+        return CQ_OK;
+    }
     for (size_t i = 0; i < cq_value_size(v); i++) {
         cq__expr *p = NULL;
         int rc = param_of(&p, w, t, cq_value_array_get(v, i));

@@ -221,7 +221,8 @@ static void put_and_or(render *r, const cq__expr *e)
 
 static void put_in(render *r, const cq__expr *e)
 {
-    if (e->n == 1) {
+    if (e->n == 1 ||
+        (e->n == 2 && e->kids[1]->kind == CQ__EX_PARAMS && cq_value_size(e->kids[1]->value) == 0)) {
         /* an empty IN list matches nothing (NOT IN: everything), as in Sequelize */
         cq__buf_put(&r->b, e->negate ? "1 = 1" : "0 = 1");
         return;
@@ -264,6 +265,13 @@ static void put_expr(render *r, const cq__expr *e)
         break;
     case CQ__EX_PARAM:
         put_param(r, e->value);
+        break;
+    case CQ__EX_PARAMS:
+        for (size_t i = 0; i < cq_value_size(e->value); i++) {
+            if (i)
+                cq__buf_put(&r->b, ", ");
+            put_param(r, cq_value_array_get(e->value, i));
+        }
         break;
     case CQ__EX_CMP:
         put_expr(r, e->kids[0]);

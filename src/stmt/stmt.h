@@ -12,6 +12,8 @@
 typedef enum cq__expr_kind {
     CQ__EX_COL,      /* [table.]column */
     CQ__EX_PARAM,    /* a bound value */
+    CQ__EX_PARAMS,   /* bound values, comma-separated: `value` (an array, owned); one node for
+                        a whole IN list, however long */
     CQ__EX_CMP,      /* kids[0] op kids[1] */
     CQ__EX_AND,      /* kids joined by AND; empty = always true */
     CQ__EX_OR,       /* kids joined by OR; empty = always false */
