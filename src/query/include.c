@@ -707,12 +707,20 @@ static size_t km_home(uint32_t tag, size_t cap)
     return (size_t)(tag >> 1) & (cap - 1);
 }
 
+/* Whether one more key would fill the table past three quarters (open addressing with the
+ * hash's high bits compared first stays short at that load, and the table takes 16 bytes per
+ * key less than at half load). */
+static bool keymap_full(const keymap *m)
+{
+    return (m->count + 1) * 4 > m->cap * 3;
+}
+
 /* `n`: how many slots keymap_put may chain (0 when it is not used). */
 static int keymap_init(keymap *m, size_t n)
 {
     memset(m, 0, sizeof *m);
     m->cap = 16;
-    while (m->cap < n * 2)
+    while (m->cap * 3 < n * 4) /* (the load kept at most 3/4: keymap_full) */
         m->cap *= 2;
     m->ents = cq__calloc(m->cap, sizeof *m->ents);
     m->next = n ? cq__malloc(n * sizeof *m->next) : NULL;
@@ -791,7 +799,7 @@ static int keymap_fill(keymap *m, km_ent *e, const char *key, size_t len, uint64
  * it instead. 1: a new key, 0: chained, -1: out of memory. */
 static int keymap_put(keymap *m, const char *key, size_t len, size_t slot)
 {
-    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0)
+    if (keymap_full(m) && keymap_grow(m) != 0)
         return -1;
     uint64_t h = key_hash(key, len);
     km_ent *e = keymap_find(m, key, len, h);
@@ -808,7 +816,7 @@ static int keymap_put(keymap *m, const char *key, size_t len, size_t slot)
  * allowed) gets a copy of the entry. */
 static int keymap_set(keymap *m, const char *key, size_t len, size_t slot, km_ent *out)
 {
-    if ((m->count + 1) * 2 > m->cap && keymap_grow(m) != 0)
+    if (keymap_full(m) && keymap_grow(m) != 0)
         return -1;
     uint64_t h = key_hash(key, len);
     km_ent *e = keymap_find(m, key, len, h);
@@ -1002,14 +1010,38 @@ static int child_attrs(const char ***out, const cq_include *e, const char *link,
     return CQ_OK;
 }
 
+static int pk_cmp(const void *x, const void *y)
+{
+    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
+    size_t k = a->model->pk[0];
+    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
+    return (ka > kb) - (ka < kb);
+}
+
+static bool int_pk(const cq_model *m)
+{
+    return m->npk == 1 &&
+           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
+}
+
 /* The children's order: the caller's terms for this include, then the primary key (children
- * come in a stable order). *out to free; *count terms. */
-static int child_order(cq_order **out, size_t *count, const cq__inc *n, const char *pk, cq_db *db)
+ * come in a stable order). *out to free; *count terms. Without terms of the caller's and with
+ * one integer key, no ORDER BY at all, as Sequelize sends it: *by_key, and each parent's
+ * children are sorted by key once read (sort_children), which spares the database a sort of
+ * every child. */
+static int child_order(cq_order **out, size_t *count, bool *by_key, const cq__inc *n,
+                       const char *pk, cq_db *db)
 {
     const cq_include *e = n->spec;
     size_t nspec = 0;
     while (e->order && e->order[nspec].attr)
         nspec++;
+    *by_key = nspec == 0 && n->norders == 0 && e->limit <= 0 && int_pk(n->a->target);
+    if (*by_key) {
+        *out = NULL;
+        *count = 0;
+        return CQ_OK;
+    }
     cq_order *ord = *out = cq__calloc(nspec + n->norders + 2, sizeof *ord);
     *count = 0;
     if (!ord)
@@ -1080,6 +1112,21 @@ static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, ke
     return distribute(child, n, parents, km, slot);
 }
 
+/* Sorts each parent's children of include `n` by their (integer) key, where they came out of
+ * order. */
+static void sort_children(const cq__inc *n, cq_instance **parents, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        cq__included *inc = included_for(parents[i], n);
+        cq_rows *list = inc ? inc->rows : NULL;
+        for (size_t j = 1; list && j < list->n; j++)
+            if (pk_cmp(&list->items[j - 1], &list->items[j]) > 0) {
+                qsort(list->items, list->n, sizeof *list->items, pk_cmp);
+                break;
+            }
+    }
+}
+
 /* Where the children of one include go as their query reads them (cq__find_ext.take). */
 typedef struct placer {
     cq__inc *n;
@@ -1119,10 +1166,11 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     const char **attrs = NULL;
     cq_order *ord = NULL;
     size_t no = 0;
+    bool by_key = false;
     rc = child_attrs(&attrs, e, a->type == CQ_HAS_MANY ? a->fk : NULL, pk, db);
     o.attributes = attrs;
     if (rc == CQ_OK)
-        rc = child_order(&ord, &no, n, pk, db);
+        rc = child_order(&ord, &no, &by_key, n, pk, db);
     o.order = no ? ord : NULL;
     cq__find_ext ext = { 0 };
     cq_rows *rows = NULL;
@@ -1151,6 +1199,8 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     }
     cq_rows_free(rows);
     keymap_free(&km);
+    if (rc == CQ_OK && by_key)
+        sort_children(n, parents, np);
     return rc;
 }
 
@@ -1463,20 +1513,6 @@ int cq__inc_sj_order(cq__stmt *st, cq__inc_plan *p, cq_model *m, const char *ali
 }
 
 /* Orders instances of one model by their primary key, one integer attribute (qsort). */
-static int pk_cmp(const void *x, const void *y)
-{
-    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
-    size_t k = a->model->pk[0];
-    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
-    return (ka > kb) - (ka < kb);
-}
-
-static bool int_pk(const cq_model *m)
-{
-    return m->npk == 1 &&
-           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
-}
-
 static bool sj_nodes_sortable(const cq__inc_plan *p)
 {
     for (size_t i = 0; i < p->n; i++) {

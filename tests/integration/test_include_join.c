@@ -894,6 +894,25 @@ static void test_join__unordered_rows_sorted_by_key(void **state)
              "\"i40\",\"ownerId\":3}],\"card\":null}]");
     cq_free(got);
     cq_rows_free(rows);
+    /* a statement per to-many include: the items' statement has no ORDER BY either (as
+     * Sequelize sends it), and each owner's items are sorted by key all the same */
+    fx_clear_sql(f);
+    rows = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, owner, &(cq_find_opts){ .include = inc }));
+    fx_assert_count(f, 2);
+    assert_null(strstr(f->sql[1], "ORDER BY"));
+    assert_int_equal(cq_rows_count(rows), 3);
+    for (size_t i = 0; i < cq_rows_count(rows); i++) {
+        const cq_instance *o = cq_rows_at(rows, i);
+        const cq_rows *items = NULL;
+        CQ_ASSERT_OK(f->db, cq_instance_included(NULL, NULL, &items, o, "items"));
+        int64_t id = cq_value_as_int(cq_instance_get(o, "id"));
+        assert_int_equal(cq_rows_count(items), id == 1 ? 3 : id == 3 ? 1 : 0);
+        for (size_t k = 0; k < cq_rows_count(items); k++)
+            assert_int_equal(cq_value_as_int(cq_instance_get(cq_rows_at(items, k), "id")),
+                             id == 1 ? 10 * ((int64_t)k + 1) : 40);
+    }
+    cq_rows_free(rows);
     /* an order asked for keeps the ORDER BY, primary keys after it */
     fx_clear_sql(f);
     rows = NULL;
