@@ -199,6 +199,8 @@ static bool through_attr_shown(const cq__find_ext *ext, const char *name)
 /* Whether a join column is read at all: shown, or kept for grouping. */
 static bool through_attr_read(const cq__find_ext *ext, const char *name)
 {
+    if (ext->through_only) /* only the key that places the child is selected */
+        return strcmp(name, ext->through_only) == 0;
     return ext->keep_through_keys || through_attr_shown(ext, name);
 }
 
@@ -389,16 +391,8 @@ static int attach_through(cq_instance *inst, cq__find_ext *ext, cq__result *res,
     bool *sel = t->nattrs <= 64 ? stack_sel : cq__malloc(t->nattrs * sizeof *sel);
     if (!sel)
         return cq__db_oom(t->db);
-    bool before = true; /* through_only: the column is still ahead */
-    for (size_t i = 0; i < t->nattrs; i++) {
+    for (size_t i = 0; i < t->nattrs; i++)
         sel[i] = through_attr_read(ext, t->attrs[i].name);
-        if (sel[i] && ext->through_only && strcmp(t->attrs[i].name, ext->through_only) == 0)
-            before = false;
-        else if (sel[i] && ext->through_only) {
-            sel[i] = false; /* a column of the statement that this row leaves out */
-            c += before;
-        }
-    }
     cq_instance *ti = cq__instance_read(t, sel, res, &c);
     if (sel != stack_sel)
         cq__free(sel);

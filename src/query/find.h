@@ -15,9 +15,10 @@ typedef struct cq__find_ext {
     bool no_through_attrs;            /* joinTableAttributes: [] */
     bool keep_through_keys;           /* read every join column (include loading groups by
                                          them); the caller hides what was not asked for */
-    const char *through_only; /* with keep_through_keys: the join row holds only this attribute
-                                 and no property key (the caller drops it after reading the
-                                 key); the statement is the same. NULL = every column */
+    const char *through_only; /* with keep_through_keys: the statement selects only this join
+                                 attribute and the join row holds only it, without a property
+                                 key (the caller drops it after reading the key). NULL = every
+                                 column */
     /* a hasMany include with a limit (include.md A6): one branch per parent, each with its
      * own condition (ownership taken) and LIMIT branch_limit, combined by UNION ALL */
     const char *count_attr; /* count: COUNT(m.<attr>) instead of count(*) */

@@ -384,6 +384,7 @@ static void test_include__through_options(void **state)
                 "[{\"id\":1,\"name\":\"p1\",\"userProjects\":{\"status\":\"new\"}}]}]");
     /* through: {attributes: []}: no join row at all */
     static const char *const none[] = { NULL };
+    fx_clear_sql(f);
     assert_find(f->db, x.project,
                 &(cq_find_opts){ .include = (cq_include[]){ { .model = x.user,
                                                               .through_attributes_none = true,
@@ -392,6 +393,11 @@ static void test_include__through_options(void **state)
                                  .order = by_id },
                 "[{\"id\":1,\"name\":\"p1\",\"users\":[{" ALICE "},{" CAROL "}]},"
                 "{\"id\":2,\"name\":\"p2\",\"users\":[{" ALICE "}]}]");
+    /* ...and the users' statement selects of the join table only the key that places a user */
+    fx_assert_count(f, 2);
+    assert_non_null(strstr(f->sql[1], "userProjects.projectId"));
+    assert_null(strstr(f->sql[1], "status"));
+    assert_null(strstr(f->sql[1], "userProjects.userId"));
     /* through where + required: only parents with a matching join row */
     assert_find(f->db, x.project,
                 &(cq_find_opts){
