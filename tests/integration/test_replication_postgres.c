@@ -33,7 +33,9 @@ static const char *const *view_sql(void)
 static void pause_replay(cq_db *replica)
 {
     CQ_ASSERT_OK(replica, cq_db_query(NULL, replica, "SELECT pg_wal_replay_pause()", NULL, NULL));
-    /* the pause takes effect at the next record: wait until it has */
+    /* the pause takes effect when the replica applies its next WAL record, which an idle
+     * primary may not write for seconds: the primary commits a transaction id while we wait */
+    cq_db *primary = open_direct(env.writer);
     for (int k = 0; k < 400; k++) {
         cq_value *rows = NULL;
         CQ_ASSERT_OK(
@@ -43,8 +45,11 @@ static void pause_replay(cq_db *replica)
             strcmp(cq_value_as_text(cq_value_object_get(cq_value_array_get(rows, 0), "s")),
                    "paused") == 0;
         cq_value_free(rows);
-        if (paused)
+        if (paused) {
+            cq_db_close(primary);
             return;
+        }
+        CQ_ASSERT_OK(primary, cq_db_query(NULL, primary, "SELECT txid_current()", NULL, NULL));
         cq_test_sleep_ms(10);
     }
     fail_msg("the replica's replay did not pause");
