@@ -928,20 +928,35 @@ static void test_join__unordered_rows_sorted_by_key(void **state)
     cq_rows_free(rows);
 }
 
+/* Users with tasks (hasMany) and a second model `side` under them (hasOne, or hasMany when
+ * side_many), tasks with tags through taskTags; synced. */
+typedef struct user_tasks {
+    cq_model *user, *task, *tag, *side;
+} user_tasks;
+
+static user_tasks define_user_tasks(fixture *f, const char *side, const char *side_attr,
+                                    bool side_many)
+{
+    user_tasks u = { .user = define(f->db, "user", "username", CQ_STRING),
+                     .task = define(f->db, "task", "title", CQ_STRING),
+                     .tag = define(f->db, "tag", "label", CQ_STRING),
+                     .side = define(f->db, side, side_attr, CQ_STRING) };
+    cq_model *tt = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
+    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, u.user, u.task, NULL));
+    CQ_ASSERT_OK(f->db, side_many ? cq_model_has_many(NULL, u.user, u.side, NULL)
+                                  : cq_model_has_one(NULL, u.user, u.side, NULL));
+    CQ_ASSERT_OK(f->db, cq_model_belongs_to_many(NULL, u.task, u.tag,
+                                                 &(cq_assoc_opts){ .through_model = tt }));
+    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    return u;
+}
+
 static void test_join__large_cross_product(void **state)
 {
     fixture *f = *state;
-    cq_model *user = define(f->db, "user", "username", CQ_STRING);
-    cq_model *task = define(f->db, "task", "title", CQ_STRING);
-    cq_model *tag = define(f->db, "tag", "label", CQ_STRING);
-    cq_model *profile = define(f->db, "profile", "bio", CQ_STRING);
-    cq_model *tt = NULL;
-    CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
-    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
-    CQ_ASSERT_OK(f->db, cq_model_has_one(NULL, user, profile, NULL));
-    CQ_ASSERT_OK(
-        f->db, cq_model_belongs_to_many(NULL, task, tag, &(cq_assoc_opts){ .through_model = tt }));
-    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    user_tasks m = define_user_tasks(f, "profile", "bio", false);
+    cq_model *user = m.user, *task = m.task, *tag = m.tag, *profile = m.side;
     exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
                 "INSERT INTO users (id, username) SELECT i, 'u' || i FROM n");
     exec(f->db, "INSERT INTO tasks (title, userId) SELECT 't' || k || '-' || id, id FROM users, "
@@ -1007,17 +1022,8 @@ static void test_join__large_cross_product(void **state)
 static void test_join__long_child_lists(void **state)
 {
     fixture *f = *state;
-    cq_model *user = define(f->db, "user", "username", CQ_STRING);
-    cq_model *task = define(f->db, "task", "title", CQ_STRING);
-    cq_model *tag = define(f->db, "tag", "label", CQ_STRING);
-    cq_model *note = define(f->db, "note", "text", CQ_STRING);
-    cq_model *tt = NULL;
-    CQ_ASSERT_OK(f->db, cq_db_define(&tt, f->db, "taskTags", NULL, &no_ts));
-    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, task, NULL));
-    CQ_ASSERT_OK(f->db, cq_model_has_many(NULL, user, note, NULL));
-    CQ_ASSERT_OK(
-        f->db, cq_model_belongs_to_many(NULL, task, tag, &(cq_assoc_opts){ .through_model = tt }));
-    CQ_ASSERT_OK(f->db, cq_db_sync(f->db, NULL));
+    user_tasks m = define_user_tasks(f, "note", "text", true);
+    cq_model *user = m.user, *task = m.task, *tag = m.tag, *note = m.side;
     exec(f->db, "INSERT INTO users (id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
     /* user 1: 40 tasks, user 2: 17, user 3: 16, user 4: none; ids interleaved between users */
     exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 73) "
