@@ -23,7 +23,10 @@ typedef struct cq_log_event {
     const char *sql;               /**< exact SQL sent, placeholders kept; or warning text */
     const cq_value *const *params; /**< bound parameters, in placeholder order */
     size_t n_params;               /**< number of `params` */
-    uint64_t elapsed_ns;           /**< time the statement took */
+    uint64_t elapsed_ns;           /**< time the statement took (PostgreSQL: a savepoint's
+                                        SAVEPOINT / RELEASE SAVEPOINT is logged when it is
+                                        queued to go with the next statement, with the time
+                                        that took) */
     uint64_t transaction_id;       /**< 0 outside a transaction */
 } cq_log_event;
 

@@ -413,6 +413,10 @@ static int txn_statement(cq_db *db, cq__txn_verb verb, const cq_txn *t)
     char text[96];
     if (cq__sql_txn_into(text, sizeof text, verb, t->depth, cq_db_dialect(db)) != CQ_OK)
         return cq__db_fail(db, CQ_EINVALID, "transaction statement does not fit");
+    /* a savepoint's SAVEPOINT and RELEASE ride with the next statement where the driver can
+     * (PostgreSQL's pipeline): the savepoint costs no round trip of its own */
+    if (t->depth > 0 && (verb == CQ__TXN_BEGIN || verb == CQ__TXN_COMMIT))
+        return cq__session_defer_on(&db->s, t->conn, text);
     return cq__session_exec_on(&db->s, t->conn, text, NULL, 0, NULL);
 }
 

@@ -100,6 +100,10 @@ typedef struct cq__driver {
      * the driver reads whole results only (the session then walks the whole result). */
     int (*exec_rows)(cq__conn *conn, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__row_fn row, void *ctx, cq_error *err);
+    /* Keeps a parameterless statement of a transaction (SAVEPOINT, RELEASE SAVEPOINT) to send
+     * with the connection's next statement, in the same round trip; an error of it is the
+     * error of that next statement. NULL: the session runs it at once. */
+    int (*defer)(cq__conn *conn, const char *sql, cq_error *err);
     /* Pool settings for `target` before any connection opens (SQLite: one connection for an
      * in-memory database); NULL = nothing to adjust. */
     void (*plan_pool)(const char *target, cq__pool_cfg *cfg);
@@ -238,6 +242,10 @@ int cq__session_exec_rows(cq__session *s, const char *sql, const cq_value *const
  * reconnects as cq__session_exec does. */
 int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
                         const cq_value *const *params, size_t n_params, cq__result *res);
+
+/* A parameterless statement of the transaction pinned to `c` (SAVEPOINT, RELEASE
+ * SAVEPOINT) that may go with c's next statement (cq__driver.defer); logged now. */
+int cq__session_defer_on(cq__session *s, cq__pconn *c, const char *sql);
 
 /* Emits a warning through the logging hook. */
 void cq__session_warn(cq__session *s, const char *text);

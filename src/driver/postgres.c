@@ -48,6 +48,12 @@ struct cq__conn {
     bool pooler;
     uint64_t cancel_at; /* ms (now_ms()) when the running statement is cancelled; 0: never */
     bool cancel_sent;   /* a cancel request went for the running statement */
+    /* SAVEPOINT / RELEASE SAVEPOINT texts kept by pg_defer for the next statement, which
+     * pg_send puts in one pipeline with them; `piped` of them were sent ahead of the running
+     * statement (their results come first), `pipeline` while libpq is in pipeline mode */
+    char *pending[4];
+    size_t npending, piped;
+    bool pipeline;
 };
 
 /* Statements are sent with libpq's asynchronous calls and their answers awaited with poll(),
@@ -181,6 +187,13 @@ static char *session_setup(bool pooler, uint32_t statement_timeout_ms)
     return cq__buf_take(&b);
 }
 
+static void pending_free(cq__conn *c)
+{
+    for (size_t i = 0; i < c->npending; i++)
+        cq__free(c->pending[i]);
+    c->npending = 0;
+}
+
 /* PQexec of a parameterless text (several statements allowed), within `deadline`. */
 static PGresult *run_simple(cq__conn *c, const char *sql, uint64_t deadline, int *code,
                             cq_error *err)
@@ -191,6 +204,61 @@ static PGresult *run_simple(cq__conn *c, const char *sql, uint64_t deadline, int
         return NULL;
     }
     return last_result(c, deadline, code, err);
+}
+
+/* Runs the kept statements at once, in one simple query (before a statement that is not
+ * pipelined with them). */
+static int flush_pending(cq__conn *c, cq_error *err)
+{
+    if (!c->npending)
+        return CQ_OK;
+    cq__buf b = { 0 };
+    for (size_t i = 0; i < c->npending; i++) {
+        if (i)
+            cq__buf_put(&b, "; ");
+        cq__buf_put(&b, c->pending[i]);
+    }
+    pending_free(c);
+    char *sql = cq__buf_take(&b);
+    if (!sql)
+        return cq__err_oom(err);
+    int code = CQ_OK;
+    PGresult *r = run_simple(c, sql, statement_deadline(c), &code, err);
+    cq__free(sql);
+    if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        code = map_error(c, r, err);
+    PQclear(r);
+    return code;
+}
+
+/* Whether `sql` begins or ends a transaction or a savepoint: never pipelined behind kept
+ * statements, since a failure of theirs would skip it (a ROLLBACK must run). */
+static bool txn_control(const char *sql)
+{
+    static const char *const words[] = { "BEGIN", "START",     "COMMIT",  "END",    "ROLLBACK",
+                                         "ABORT", "SAVEPOINT", "RELEASE", "PREPARE" };
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
+        sql++;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i]);
+        if (strncasecmp(sql, words[i], n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_')
+            return true;
+    }
+    return false;
+}
+
+static int pg_defer(cq__conn *c, const char *sql, cq_error *err)
+{
+    /* behind a pooler, or with the room full, the kept ones go now */
+    if (c->npending == sizeof c->pending / sizeof *c->pending || c->pooler) {
+        int code = flush_pending(c, err);
+        if (code != CQ_OK)
+            return code;
+    }
+    if (!(c->pending[c->npending] = cq__strdup(sql)))
+        return cq__err_oom(err);
+    c->npending++;
+    return c->pooler ? flush_pending(c, err) : CQ_OK;
 }
 
 /* libpq prints NOTICEs ("relation ... already exists, skipping") to stderr by default. */
@@ -360,6 +428,7 @@ static void pg_close(cq__conn *c)
 {
     if (!c)
         return;
+    pending_free(c);
     cq__prep_clear(&c->prep, cq__free);
     PQfinish(c->pg);
     cq__free(c);
@@ -668,20 +737,93 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
         params_free(values, owned, n_params);
         return code;
     }
+    if (c->npending && txn_control(sql)) {
+        /* the kept ones first, on their own; a rollback runs even when they failed */
+        code = flush_pending(c, err);
+        if (code != CQ_OK && strncasecmp(sql, "ROLLBACK", 8) != 0) {
+            params_free(values, owned, n_params);
+            return code;
+        }
+        code = CQ_OK;
+    }
     const char *name = prepared_name(c, sql, (int)n_params);
     arm_cancel(c);
     *deadline = statement_deadline(c);
-    int sent = c->broken ? 0
-               : name    ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
+    /* kept SAVEPOINT / RELEASE texts go ahead of it in one pipeline: one round trip */
+    if (c->npending && !c->broken && !PQenterPipelineMode(c->pg) &&
+        (code = flush_pending(c, err)) != CQ_OK) {
+        params_free(values, owned, n_params);
+        return code;
+    }
+    if (c->npending && !c->broken) {
+        c->pipeline = true;
+        for (size_t i = 0; i < c->npending; i++)
+            if (PQsendQueryParams(c->pg, c->pending[i], 0, NULL, NULL, NULL, NULL, 0))
+                c->piped++;
+        if (c->piped != c->npending)
+            code = map_error(c, NULL, err);
+        pending_free(c);
+    }
+    int sent = c->broken || code != CQ_OK ? 0
+               : name ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
                       : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+    if (sent && c->pipeline && (!PQpipelineSync(c->pg) || PQflush(c->pg) != 0))
+        sent = 0;
+    if (!sent && c->pipeline)
+        c->broken = true;                 /* a pipeline half sent: the connection is not reused */
     params_free(values, owned, n_params); /* libpq has copied them */
-    if (c->broken)                        /* preparing it timed out */
+    if (code != CQ_OK) {
+        c->broken = true; /* a pipeline half sent: the connection is not reused */
+        return code;
+    }
+    if (c->broken) /* preparing it timed out */
         return cq__err_set(err, CQ_ETIMEOUT,
                            "PostgreSQL did not answer within %llu ms (statement_timeout %u ms); "
                            "the connection is closed",
                            (unsigned long long)cq__answer_wait_ms(c->statement_timeout_ms),
                            (unsigned)c->statement_timeout_ms);
     return sent ? CQ_OK : map_error(c, NULL, err);
+}
+
+/* The results of the kept statements sent ahead of the running one (pg_send): CQ_OK, or the
+ * error of the first that failed (the running statement is then not run: its result says
+ * the pipeline was aborted). */
+static int pipe_head(cq__conn *c, uint64_t deadline, cq_error *err)
+{
+    int code = CQ_OK;
+    for (; c->piped > 0; c->piped--) {
+        PGresult *r;
+        int wait = CQ_OK;
+        while ((r = next_result(c, deadline, &wait, code == CQ_OK ? err : NULL)) != NULL) {
+            if (code == CQ_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+                code = map_error(c, r, err);
+            PQclear(r);
+        }
+        if (wait != CQ_OK) {
+            c->piped = 0;
+            return code == CQ_OK ? wait : code;
+        }
+    }
+    return code;
+}
+
+/* After the running statement's results: the pipeline's sync point, then out of pipeline
+ * mode (a connection that cannot leave it is not reused). */
+static void pipe_tail(cq__conn *c, uint64_t deadline)
+{
+    if (!c->pipeline)
+        return;
+    c->pipeline = false;
+    PGresult *r;
+    int wait = CQ_OK;
+    while (!c->broken && (r = next_result(c, deadline, &wait, NULL)) != NULL) {
+        bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    if (c->broken || wait != CQ_OK || !PQexitPipelineMode(c->pg))
+        c->broken = true;
 }
 
 static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, size_t n_params,
@@ -694,8 +836,12 @@ static int pg_exec(cq__conn *c, const char *sql, const cq_value *const *params, 
     int code = pg_send(c, sql, params, n_params, &deadline, err);
     if (code != CQ_OK)
         goto done;
-    r = last_result(c, deadline, &code, err);
+    int head = pipe_head(c, deadline, err);
+    r = c->broken ? NULL : last_result(c, deadline, &code, head == CQ_OK ? err : NULL);
+    pipe_tail(c, deadline);
     c->cancel_at = 0;
+    if (head != CQ_OK)
+        code = head;
     if (code != CQ_OK)
         goto done;
     if (c->pooler && c->statement_timeout_ms && strncasecmp(sql, "BEGIN", 5) == 0 &&
@@ -738,7 +884,9 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
     int code = pg_send(c, sql, params, n_params, &deadline, err);
     if (code != CQ_OK)
         return code;
-    PQsetSingleRowMode(c->pg);
+    code = pipe_head(c, deadline, err);
+    if (code == CQ_OK)
+        PQsetSingleRowMode(c->pg);
     cq__result one = { 0 };
     cq__row_src src = { NULL, row_view };
     PGresult *r;
@@ -777,6 +925,7 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
         }
         PQclear(r);
     }
+    pipe_tail(c, deadline);
     c->cancel_at = 0;
     if (code == CQ_OK)
         code = wait_code;
@@ -792,4 +941,5 @@ const cq__driver cq__driver_postgres = {
     .alive = pg_alive,
     .exec = pg_exec,
     .exec_rows = pg_exec_rows,
+    .defer = pg_defer,
 };

@@ -432,6 +432,18 @@ int cq__session_exec_on(cq__session *s, cq__pconn *c, const char *sql,
     return rc;
 }
 
+int cq__session_defer_on(cq__session *s, cq__pconn *c, const char *sql)
+{
+    if (!s->driver->defer)
+        return cq__session_exec_on(s, c, sql, NULL, 0, NULL);
+    uint64_t t0 = logs_sql(s) ? cq__monotonic_ns() : 0;
+    int rc = ready(s, c);
+    if (rc == CQ_OK)
+        rc = s->driver->defer(c->conn, sql, cq__last_error());
+    log_statement(s, sql, NULL, 0, t0, c->txn_id);
+    return rc;
+}
+
 int cq__session_exec(cq__session *s, const char *sql, const cq_value *const *params,
                      size_t n_params, cq__result *res)
 {

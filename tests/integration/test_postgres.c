@@ -185,6 +185,77 @@ static void test_postgres__transactions_and_savepoints(void **state)
     check_transactions_and_savepoints(*state);
 }
 
+/* A savepoint's SAVEPOINT and RELEASE go in one round trip with the statement after them
+ * (libpq's pipeline): the log still shows them in order; a failure inside rolls back to the
+ * savepoint and leaves the transaction usable; and in a transaction already aborted by a
+ * failed statement, the kept SAVEPOINT's error is the next statement's, the connection stays
+ * usable after the rollback. */
+static void test_postgres__savepoints_ride_with_the_next_statement(void **state)
+{
+    srv_fixture *f = *state;
+    srv_user_tasks x;
+    srv_define_user_tasks(f->db, &x);
+    cq_txn *t = NULL, *inner = NULL;
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
+    assert_non_null(strstr(f->last_sql, "SAVEPOINT \"cq_sp_"));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"a\"}",
+                                       &(cq_write_opts){ .transaction = inner }));
+    assert_non_null(strstr(f->last_sql, "INSERT INTO \"users\""));
+    CQ_ASSERT_OK(f->db, cq_txn_commit(inner));
+    cq_txn_free(inner);
+    assert_non_null(strstr(f->last_sql, "RELEASE SAVEPOINT \"cq_sp_"));
+    /* the RELEASE went with this count */
+    assert_int_equal(cq_test_scalar_int(f->db, "SELECT count(*) FROM users"), 1);
+    /* a failure inside a savepoint: rolled back to it, the transaction goes on */
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
+    CQ_ASSERT_ERR(
+        f->db, CQ_EUNIQUE,
+        srv_try_create(x.user, "{\"username\":\"a\"}", &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_OK(f->db, cq_txn_rollback(inner));
+    cq_txn_free(inner);
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"b\"}",
+                                       &(cq_write_opts){ .transaction = t }));
+    /* a savepoint opened and released with nothing in between: both go with the commit */
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
+    CQ_ASSERT_OK(f->db, cq_txn_commit(inner));
+    cq_txn_free(inner);
+    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 2);
+
+    /* an aborted transaction: the kept SAVEPOINT fails, and says so on the INSERT after it
+     * (behind a transaction pooler nothing is kept: the SAVEPOINT itself fails) */
+    bool pooled = strstr(srv_url(), "transaction_pooler=true") != NULL;
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
+    CQ_ASSERT_ERR(f->db, CQ_EDATABASE, cq_db_query(NULL, f->db, "SELECT 1 / 0", NULL, NULL));
+    int rc = cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t });
+    assert_int_equal(rc, pooled ? CQ_EDATABASE : CQ_OK);
+    if (rc == CQ_OK) {
+        CQ_ASSERT_ERR(f->db, CQ_EDATABASE,
+                      srv_try_create(x.user, "{\"username\":\"c\"}",
+                                     &(cq_write_opts){ .transaction = inner }));
+        assert_non_null(strstr(cq_db_error(f->db)->message, "aborted"));
+        cq_txn_rollback(inner); /* (the savepoint was never made: this may fail) */
+        cq_txn_free(inner);
+    } else {
+        assert_non_null(strstr(cq_db_error(f->db)->message, "aborted"));
+    }
+    CQ_ASSERT_OK(f->db, cq_txn_rollback(t));
+    cq_txn_free(t);
+    /* the connection is clean: a new transaction writes and commits */
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&t, f->db, NULL));
+    CQ_ASSERT_OK(f->db, cq_db_transaction(&inner, f->db, &(cq_txn_opts){ .parent = t }));
+    CQ_ASSERT_OK(f->db, srv_try_create(x.user, "{\"username\":\"d\"}",
+                                       &(cq_write_opts){ .transaction = inner }));
+    CQ_ASSERT_OK(f->db, cq_txn_commit(inner));
+    cq_txn_free(inner);
+    CQ_ASSERT_OK(f->db, cq_txn_commit(t));
+    cq_txn_free(t);
+    assert_int_equal(srv_count_where(f->db, x.user, NULL), 3);
+    assert_int_equal(srv_count_where(f->db, x.user, "{\"username\":\"c\"}"), 0);
+}
+
 /* Constraint violations map to cequel's codes and keep the server's SQLSTATE. */
 static void test_postgres__constraint_errors_carry_sqlstate(void **state)
 {
@@ -342,6 +413,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_postgres__bulk_create, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_postgres__transactions_and_savepoints, srv_setup,
                                         srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__savepoints_ride_with_the_next_statement,
+                                        srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_postgres__constraint_errors_carry_sqlstate, srv_setup,
                                         srv_teardown),
         cmocka_unit_test_setup_teardown(test_postgres__raw_query_with_params, srv_setup,
