@@ -885,8 +885,10 @@ static int pg_exec_rows(cq__conn *c, const char *sql, const cq_value *const *par
     if (code != CQ_OK)
         return code;
     code = pipe_head(c, deadline, err);
-    if (code == CQ_OK)
-        PQsetSingleRowMode(c->pg);
+    /* (a result not in single rows would hand no row over: said, never silent) */
+    if (code == CQ_OK && !PQsetSingleRowMode(c->pg))
+        code = cq__err_set(err, CQ_EDATABASE,
+                           "PostgreSQL: the result could not be read one row at a time");
     cq__result one = { 0 };
     cq__row_src src = { NULL, row_view };
     PGresult *r;
