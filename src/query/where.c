@@ -28,19 +28,6 @@ static int stored_for(cq_value **out, wctx *w, const cq__attr *a, const cq_value
     return *out ? CQ_OK : cq__db_oom(w->m->db);
 }
 
-/* A bound value for attribute `a` (stored_for). */
-static int param_for(cq__expr **out, wctx *w, const cq__attr *a, const cq_value *v)
-{
-    cq_value *stored = NULL;
-    int rc = stored_for(&stored, w, a, v);
-    if (rc != CQ_OK) {
-        *out = NULL;
-        return rc;
-    }
-    *out = cq__expr_param(stored);
-    return *out ? CQ_OK : cq__db_oom(w->m->db);
-}
-
 static cq__expr *col_of(wctx *w, const cq__attr *a)
 {
     return cq__expr_col(w->alias, a->field);
@@ -130,14 +117,23 @@ static cq__expr *lhs_of(wctx *w, const target *t, const cq_value *v)
     return e;
 }
 
-/* A bound value for a target: for a column, checked against the attribute's type and put in
- * storage form; inside JSON, bound as given. */
-static int param_of(cq__expr **out, wctx *w, const target *t, const cq_value *v)
+/* The value to bind for a target: for a column, checked against the attribute's type and put
+ * in storage form; inside JSON, bound as given. */
+static int value_of(cq_value **out, wctx *w, const target *t, const cq_value *v)
 {
     if (!t->jpath && !t->bare && !t->expr)
-        return param_for(out, w, t->a, v);
-    *out = cq__expr_param(cq_value_copy(v));
+        return stored_for(out, w, t->a, v);
+    *out = cq_value_copy(v);
     return *out ? CQ_OK : cq__db_oom(w->m->db);
+}
+
+/* A bound value for a target (value_of), as a statement-tree node. */
+static int param_of(cq__expr **out, wctx *w, const target *t, const cq_value *v)
+{
+    cq_value *bound = NULL;
+    int rc = value_of(&bound, w, t, v);
+    *out = rc == CQ_OK ? cq__expr_param(bound) : NULL;
+    return rc != CQ_OK ? rc : *out ? CQ_OK : cq__db_oom(w->m->db);
 }
 
 static const struct {
@@ -343,23 +339,22 @@ static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind ki
         return cq__db_oom(db);
     }
     e->negate = negate;
-    if (kind == CQ__EX_IN && !t->jpath && !t->bare && !t->expr) {
-        /* an attribute's IN list: the values in one node (an eager load's list holds every
-         * parent's key) */
+    if (kind == CQ__EX_IN) {
+        /* the list's values in one node (an eager load's list holds every parent's key) */
         cq__expr *p = cq__expr_param(cq_value_array());
         if (!p || cq__expr_add(e, p) != 0) {
             cq__expr_free(e);
             return cq__db_oom(db);
         }
+        p->kind = CQ__EX_PARAMS;
         for (size_t i = 0; i < cq_value_size(v); i++) {
-            cq_value *stored = NULL;
-            int rc = stored_for(&stored, w, t->a, cq_value_array_get(v, i));
-            if (rc != CQ_OK || cq_value_array_append(p->value, stored) != CQ_OK) {
+            cq_value *bound = NULL;
+            int rc = value_of(&bound, w, t, cq_value_array_get(v, i));
+            if (rc != CQ_OK || cq_value_array_append(p->value, bound) != CQ_OK) {
                 cq__expr_free(e);
                 return rc != CQ_OK ? rc : cq__db_oom(db);
             }
         }
-        p->kind = CQ__EX_PARAMS;
         *out = e;
         return CQ_OK;
     }

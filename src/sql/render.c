@@ -221,15 +221,14 @@ static void put_and_or(render *r, const cq__expr *e)
 
 static void put_in(render *r, const cq__expr *e)
 {
-    if (e->n == 1 ||
-        (e->n == 2 && e->kids[1]->kind == CQ__EX_PARAMS && cq_value_size(e->kids[1]->value) == 0)) {
+    if (cq_value_size(e->kids[1]->value) == 0) {
         /* an empty IN list matches nothing (NOT IN: everything), as in Sequelize */
         cq__buf_put(&r->b, e->negate ? "1 = 1" : "0 = 1");
         return;
     }
     put_expr(r, e->kids[0]);
     cq__buf_put(&r->b, e->negate ? " NOT IN (" : " IN (");
-    put_list(r, e, 1, ", ");
+    put_expr(r, e->kids[1]);
     cq__buf_putc(&r->b, ')');
 }
 

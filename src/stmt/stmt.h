@@ -18,7 +18,8 @@ typedef enum cq__expr_kind {
     CQ__EX_AND,      /* kids joined by AND; empty = always true */
     CQ__EX_OR,       /* kids joined by OR; empty = always false */
     CQ__EX_NOT,      /* NOT (kids[0]) */
-    CQ__EX_IN,       /* kids[0] [NOT] IN (kids[1..]); empty list = false (true for NOT IN) */
+    CQ__EX_IN,       /* kids[0] [NOT] IN (kids[1], a PARAMS node); empty list = false (true
+                        for NOT IN) */
     CQ__EX_BETWEEN,  /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
     CQ__EX_ISNULL,   /* kids[0] IS [NOT] NULL */
     CQ__EX_RAW,      /* a caller's SQL fragment with `?` placeholders bound from params */
