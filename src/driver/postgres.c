@@ -50,10 +50,9 @@ struct cq__conn {
     bool cancel_sent;   /* a cancel request went for the running statement */
     /* SAVEPOINT / RELEASE SAVEPOINT texts kept by pg_defer for the next statement, which
      * pg_send puts in one pipeline with them; `piped` of them were sent ahead of the running
-     * statement (their results come first), `pipeline` while libpq is in pipeline mode */
+     * statement (their results come first) */
     char *pending[4];
     size_t npending, piped;
-    bool pipeline;
 };
 
 /* Statements are sent with libpq's asynchronous calls and their answers awaited with poll(),
@@ -231,26 +230,9 @@ static int flush_pending(cq__conn *c, cq_error *err)
     return code;
 }
 
-/* Whether `sql` begins or ends a transaction or a savepoint: never pipelined behind kept
- * statements, since a failure of theirs would skip it (a ROLLBACK must run). */
-static bool txn_control(const char *sql)
-{
-    static const char *const words[] = { "BEGIN", "START",     "COMMIT",  "END",    "ROLLBACK",
-                                         "ABORT", "SAVEPOINT", "RELEASE", "PREPARE" };
-    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
-        sql++;
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-        size_t n = strlen(words[i]);
-        if (strncasecmp(sql, words[i], n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_')
-            return true;
-    }
-    return false;
-}
-
 static int pg_defer(cq__conn *c, const char *sql, cq_error *err)
 {
-    /* behind a pooler, or with the room full, the kept ones go now */
-    if (c->npending == sizeof c->pending / sizeof *c->pending || c->pooler) {
+    if (c->npending == sizeof c->pending / sizeof *c->pending) {
         int code = flush_pending(c, err);
         if (code != CQ_OK)
             return code;
@@ -258,6 +240,7 @@ static int pg_defer(cq__conn *c, const char *sql, cq_error *err)
     if (!(c->pending[c->npending] = cq__strdup(sql)))
         return cq__err_oom(err);
     c->npending++;
+    /* behind a pooler nothing waits: it is sent now */
     return c->pooler ? flush_pending(c, err) : CQ_OK;
 }
 
@@ -737,8 +720,10 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
         params_free(values, owned, n_params);
         return code;
     }
-    if (c->npending && txn_control(sql)) {
-        /* the kept ones first, on their own; a rollback runs even when they failed */
+    if (c->npending && !cq__prep_is_dml(sql)) {
+        /* only a query or a row change rides behind kept statements (a failure of theirs
+         * would skip it, and a ROLLBACK must run): anything else sends them first, on their
+         * own; a rollback runs even when they failed */
         code = flush_pending(c, err);
         if (code != CQ_OK && strncasecmp(sql, "ROLLBACK", 8) != 0) {
             params_free(values, owned, n_params);
@@ -756,7 +741,6 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
         return code;
     }
     if (c->npending && !c->broken) {
-        c->pipeline = true;
         for (size_t i = 0; i < c->npending; i++)
             if (PQsendQueryParams(c->pg, c->pending[i], 0, NULL, NULL, NULL, NULL, 0))
                 c->piped++;
@@ -767,14 +751,13 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
     int sent = c->broken || code != CQ_OK ? 0
                : name ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
                       : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
-    if (sent && c->pipeline && (!PQpipelineSync(c->pg) || PQflush(c->pg) != 0))
+    bool piping = PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF;
+    if (sent && piping && (!PQpipelineSync(c->pg) || PQflush(c->pg) != 0))
         sent = 0;
-    if (!sent && c->pipeline)
-        c->broken = true;                 /* a pipeline half sent: the connection is not reused */
     params_free(values, owned, n_params); /* libpq has copied them */
-    if (code != CQ_OK) {
+    if (piping && (!sent || code != CQ_OK)) {
         c->broken = true; /* a pipeline half sent: the connection is not reused */
-        return code;
+        return code != CQ_OK ? code : map_error(c, NULL, err);
     }
     if (c->broken) /* preparing it timed out */
         return cq__err_set(err, CQ_ETIMEOUT,
@@ -811,9 +794,8 @@ static int pipe_head(cq__conn *c, uint64_t deadline, cq_error *err)
  * mode (a connection that cannot leave it is not reused). */
 static void pipe_tail(cq__conn *c, uint64_t deadline)
 {
-    if (!c->pipeline)
+    if (c->broken || PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF)
         return;
-    c->pipeline = false;
     PGresult *r;
     int wait = CQ_OK;
     while (!c->broken && (r = next_result(c, deadline, &wait, NULL)) != NULL) {
