@@ -947,9 +947,51 @@ static int btm_ext(cq__find_ext *ext, const cq__inc *n, cq_value *keys)
     return rc;
 }
 
-/* Hands `child` to every parent chained from `slot` (the first takes it, the others copies). */
+static int pk_cmp(const void *x, const void *y)
+{
+    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
+    size_t k = a->model->pk[0];
+    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
+    return (ka > kb) - (ka < kb);
+}
+
+static bool int_pk(const cq_model *m)
+{
+    return m->npk == 1 &&
+           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
+}
+
+/* Lists of children that got one out of key order while rows were read; sorted by key once
+ * every row is in (rows usually come in key order: then nothing is sorted, and the tree is not
+ * walked again). */
+typedef struct unsorted {
+    cq_rows **lists;
+    size_t n, cap;
+} unsorted;
+
+/* After a child was appended to `list`: remembers the list when its last two keys are out of
+ * order. */
+static int unsorted_note(unsorted *u, cq_rows *list)
+{
+    if (list->n < 2 || pk_cmp(&list->items[list->n - 2], &list->items[list->n - 1]) < 0 ||
+        (u->n && u->lists[u->n - 1] == list))
+        return 0;
+    if (cq__grow((void **)&u->lists, &u->cap, u->n + 1, sizeof *u->lists) != 0)
+        return -1;
+    u->lists[u->n++] = list;
+    return 0;
+}
+
+static void unsorted_sort(unsorted *u)
+{
+    for (size_t i = 0; i < u->n; i++)
+        qsort(u->lists[i]->items, u->lists[i]->n, sizeof *u->lists[i]->items, pk_cmp);
+}
+
+/* Hands `child` to every parent chained from `slot` (the first takes it, the others copies);
+ * with `u`, a list that gets it out of key order is remembered there. */
 static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parents, const keymap *km,
-                      long slot)
+                      long slot, unsorted *u)
 {
     cq_db *db = n->target->db;
     for (long s = slot; s >= 0; s = km->next[s]) {
@@ -960,6 +1002,8 @@ static int distribute(cq_instance *child, const cq__inc *n, cq_instance **parent
                 cq_instance_free(child);
             return cq__db_oom(db);
         }
+        if (u && unsorted_note(u, inc->rows) != 0)
+            return cq__db_oom(db);
     }
     return CQ_OK;
 }
@@ -1010,25 +1054,11 @@ static int child_attrs(const char ***out, const cq_include *e, const char *link,
     return CQ_OK;
 }
 
-static int pk_cmp(const void *x, const void *y)
-{
-    const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
-    size_t k = a->model->pk[0];
-    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
-    return (ka > kb) - (ka < kb);
-}
-
-static bool int_pk(const cq_model *m)
-{
-    return m->npk == 1 &&
-           (m->attrs[m->pk[0]].type == CQ_INTEGER || m->attrs[m->pk[0]].type == CQ_BIGINT);
-}
-
 /* The children's order: the caller's terms for this include, then the primary key (children
  * come in a stable order). *out to free; *count terms. Without terms of the caller's and with
- * one integer key, no ORDER BY at all, as Sequelize sends it: *by_key, and each parent's
- * children are sorted by key once read (sort_children), which spares the database a sort of
- * every child. */
+ * one integer key, no ORDER BY at all, as Sequelize sends it: *by_key, and the lists that
+ * got children out of key order are sorted once read (unsorted), which spares the database
+ * a sort of every child. */
 static int child_order(cq_order **out, size_t *count, bool *by_key, const cq__inc *n,
                        const char *pk, cq_db *db)
 {
@@ -1076,10 +1106,23 @@ static int child_ext(cq__find_ext *ext, cq__inc *n, cq_value *keys)
     return rc;
 }
 
+/* Where the children of one include go as their query reads them (cq__find_ext.take). */
+typedef struct placer {
+    cq__inc *n;
+    cq_instance **parents;
+    keymap *km;
+    long fk;
+    unsorted *u; /* the lists to sort once read; NULL when the query sorted them */
+} placer;
+
 /* Gives one child (taken) to the parents whose key it carries; a child of no parent is
- * dropped. */
-static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, keymap *km, long fk)
+ * dropped. (A cq__find_ext.take: `ctx` is the placer.) */
+static int place_child(void *ctx, cq_instance *child)
 {
+    const placer *pl = ctx;
+    cq__inc *n = pl->n;
+    keymap *km = pl->km;
+    long fk = pl->fk;
     const cq_assoc *a = n->a;
     const cq_include *e = n->spec;
     cq_db *db = a->source->db;
@@ -1109,36 +1152,7 @@ static int place_child(cq_instance *child, cq__inc *n, cq_instance **parents, ke
         cq_instance_free(child);
         return cq__db_oom(db);
     }
-    return distribute(child, n, parents, km, slot);
-}
-
-/* Sorts each parent's children of include `n` by their (integer) key, where they came out of
- * order. */
-static void sort_children(const cq__inc *n, cq_instance **parents, size_t np)
-{
-    for (size_t i = 0; i < np; i++) {
-        cq__included *inc = included_for(parents[i], n);
-        cq_rows *list = inc ? inc->rows : NULL;
-        for (size_t j = 1; list && j < list->n; j++)
-            if (pk_cmp(&list->items[j - 1], &list->items[j]) > 0) {
-                qsort(list->items, list->n, sizeof *list->items, pk_cmp);
-                break;
-            }
-    }
-}
-
-/* Where the children of one include go as their query reads them (cq__find_ext.take). */
-typedef struct placer {
-    cq__inc *n;
-    cq_instance **parents;
-    keymap *km;
-    long fk;
-} placer;
-
-static int place_read(void *ctx, cq_instance *child)
-{
-    placer *pl = ctx;
-    return place_child(child, pl->n, pl->parents, pl->km, pl->fk);
+    return distribute(child, n, pl->parents, km, slot, pl->u);
 }
 
 /* Loads one to-many include for `parents` with one query. Each child is placed as its row is
@@ -1182,9 +1196,11 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
     /* where the key that ties a child to its parent sits: the child's foreign key, or the
      * join row's */
+    unsorted u = { 0 };
     placer pl = { n, parents, &km,
-                  cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk) };
-    ext.take = place_read;
+                  cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk),
+                  by_key ? &u : NULL };
+    ext.take = place_child;
     ext.take_ctx = &pl;
     if (rc == CQ_OK)
         rc = cq__find(&rows, a->target, &o, &ext);
@@ -1195,12 +1211,13 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
         cq_instance *child = rows->items[i];
         rows->items[i] = NULL;
-        rc = place_read(&pl, child);
+        rc = place_child(&pl, child);
     }
     cq_rows_free(rows);
     keymap_free(&km);
-    if (rc == CQ_OK && by_key)
-        sort_children(n, parents, np);
+    if (rc == CQ_OK)
+        unsorted_sort(&u);
+    cq__free(u.lists);
     return rc;
 }
 
@@ -1563,8 +1580,7 @@ typedef struct sj_reader {
     size_t nobjs, objs_cap;
     cq_instance **grave; /* to-one children replaced by a later row: freed at the end */
     size_t ngrave, grave_cap;
-    cq_rows **unsorted; /* by_pk: the lists that got a row out of key order (cq__inc_sj_sort) */
-    size_t nunsorted, unsorted_cap;
+    unsorted unsorted; /* by_pk: the lists that got a row out of key order (cq__inc_sj_sort) */
     cq__result *res;
     size_t r; /* the row being read */
     cq_dialect d;
@@ -1751,20 +1767,11 @@ static int sj_through(sj_reader *s, cq_instance *child, const cq__inc *n)
     return CQ_OK;
 }
 
-/* After an instance was appended to `list`: with rows unordered (by_pk), a list whose last two
- * keys are out of order is remembered for cq__inc_sj_sort, which sorts only those (rows
- * usually come in key order: then nothing is sorted, and the tree is not walked again). */
+/* After an instance was appended to `list`: with rows unordered (by_pk), a list out of key
+ * order is remembered for cq__inc_sj_sort. */
 static int sj_appended(sj_reader *s, cq_rows *list)
 {
-    if (!s->by_pk || list->n < 2 ||
-        pk_cmp(&list->items[list->n - 2], &list->items[list->n - 1]) < 0 ||
-        (s->nunsorted && s->unsorted[s->nunsorted - 1] == list))
-        return 0;
-    if (cq__grow((void **)&s->unsorted, &s->unsorted_cap, s->nunsorted + 1, sizeof *s->unsorted) !=
-        0)
-        return -1;
-    s->unsorted[s->nunsorted++] = list;
-    return 0;
+    return s->by_pk ? unsorted_note(&s->unsorted, list) : 0;
 }
 
 /* Reads the includes `p` of `parent` from the current row. `fresh`: the parent was built from
@@ -1963,10 +1970,8 @@ int cq__inc_sj_row(void *ctx, cq__result *one)
 
 void cq__inc_sj_sort(cq__sj_stream *st)
 {
-    for (size_t i = 0; st && i < st->s.nunsorted; i++) {
-        cq_rows *list = st->s.unsorted[i];
-        qsort(list->items, list->n, sizeof *list->items, pk_cmp);
-    }
+    if (st)
+        unsorted_sort(&st->s.unsorted);
 }
 
 void cq__inc_sj_end(cq__sj_stream *st)
@@ -1977,7 +1982,7 @@ void cq__inc_sj_end(cq__sj_stream *st)
     cq__free(st->s.levels);
     cq__free(st->s.pkcols);
     cq__free(st->s.objs);
-    cq__free(st->s.unsorted);
+    cq__free(st->s.unsorted.lists);
     for (size_t i = 0; i < st->s.ngrave; i++)
         cq_instance_free(st->s.grave[i]);
     cq__free(st->s.grave);
