@@ -120,7 +120,7 @@ static json_t *value_to_jansson(const cq_value *v)
     case CQ_VALUE_OBJECT: {
         json_t *o = json_object();
         for (size_t i = 0; o && i < v->n; i++)
-            json_object_set_new(o, v->u.a.keys[i], value_to_jansson(v->u.a.items[i]));
+            json_object_set_new(o, cq__value_keys(v)[i], value_to_jansson(v->u.a.items[i]));
         return o;
     }
     }

@@ -228,14 +228,15 @@ void cq_value_free(cq_value *v)
             cq_value_free(v->u.a.items[i]);
         cq__free(v->u.a.items);
         break;
-    case CQ_VALUE_OBJECT:
+    case CQ_VALUE_OBJECT: {
+        char **keys = cq__value_keys(v);
         for (size_t i = 0; i < v->n; i++) {
-            cq__free(v->u.a.keys[i]);
+            cq__free(keys[i]);
             cq_value_free(v->u.a.items[i]);
         }
-        cq__free(v->u.a.keys);
-        cq__free(v->u.a.items);
+        cq__free(v->u.a.items); /* the keys with them */
         break;
+    }
     default:
         break;
     }
@@ -271,7 +272,7 @@ cq_value *cq_value_copy(const cq_value *v)
     case CQ_VALUE_OBJECT: {
         cq_value *c = cq_value_object();
         for (size_t i = 0; c && i < v->n; i++)
-            if (cq_value_object_set(c, v->u.a.keys[i], cq_value_copy(v->u.a.items[i])) != 0) {
+            if (cq_value_object_set(c, cq__value_keys(v)[i], cq_value_copy(v->u.a.items[i])) != 0) {
                 cq_value_free(c);
                 return NULL;
             }
@@ -363,24 +364,20 @@ cq_value *cq_value_array_get(const cq_value *v, size_t i)
     return v && v->type == CQ_VALUE_ARRAY && i < v->n ? v->u.a.items[i] : NULL;
 }
 
-/* Room for one more element in an array or object (items, and keys for an object, which
- * share the capacity cq__value_cap gives). Either array may end up larger than needed when
- * the other fails: the capacity is a lower bound. */
+/* Room for one more element in an array or object: its items, and an object's keys after
+ * them in the same block (moved up when the capacity cq__value_cap gives grows). */
 static int grow_one(cq_value *v)
 {
     size_t cap = cq__value_cap(v->n), need = cq__value_cap((size_t)v->n + 1);
     if (need <= cap)
         return 0;
-    cq_value **items = cq__realloc(v->u.a.items, need * sizeof *items);
+    bool object = v->type == CQ_VALUE_OBJECT;
+    cq_value **items = cq__realloc(v->u.a.items, (object ? 2 : 1) * need * sizeof *items);
     if (!items)
         return -1;
+    if (object && cap)
+        memmove(items + need, items + cap, v->n * sizeof(char *));
     v->u.a.items = items;
-    if (v->type == CQ_VALUE_OBJECT) {
-        char **keys = cq__realloc(v->u.a.keys, need * sizeof *keys);
-        if (!keys)
-            return -1;
-        v->u.a.keys = keys;
-    }
     return 0;
 }
 
@@ -404,8 +401,9 @@ int cq_value_array_append(cq_value *array, cq_value *item)
 
 static long object_find(const cq_value *v, const char *key)
 {
+    char **keys = cq__value_keys(v);
     for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->u.a.keys[i], key) == 0)
+        if (strcmp(keys[i], key) == 0)
             return (long)i;
     return -1;
 }
@@ -420,7 +418,7 @@ cq_value *cq_value_object_get(const cq_value *v, const char *key)
 
 const char *cq_value_object_key(const cq_value *v, size_t i)
 {
-    return v && v->type == CQ_VALUE_OBJECT && i < v->n ? v->u.a.keys[i] : NULL;
+    return v && v->type == CQ_VALUE_OBJECT && i < v->n ? cq__value_keys(v)[i] : NULL;
 }
 
 cq_value *cq_value_object_value(const cq_value *v, size_t i)
@@ -453,8 +451,9 @@ int cq_value_object_set(cq_value *object, const char *key, cq_value *item)
         cq_value_free(item);
         return CQ_ENOMEM;
     }
-    object->u.a.keys[object->n] = k;
-    object->u.a.items[object->n++] = item;
+    object->n++; /* the keys' place follows from the new count */
+    cq__value_keys(object)[object->n - 1] = k;
+    object->u.a.items[object->n - 1] = item;
     return CQ_OK;
 }
 
@@ -465,12 +464,16 @@ void cq_value_object_remove(cq_value *object, const char *key)
     long i = object_find(object, key);
     if (i < 0)
         return;
-    cq__free(object->u.a.keys[i]);
+    char **keys = cq__value_keys(object);
+    cq__free(keys[i]);
     cq_value_free(object->u.a.items[i]);
     size_t rest = object->n - (size_t)i - 1;
-    memmove(&object->u.a.keys[i], &object->u.a.keys[i + 1], rest * sizeof(char *));
+    memmove(&keys[i], &keys[i + 1], rest * sizeof(char *));
     memmove(&object->u.a.items[i], &object->u.a.items[i + 1], rest * sizeof(cq_value *));
     object->n--;
+    /* the keys follow the capacity of the smaller count (the block keeps its size) */
+    if (cq__value_keys(object) != keys)
+        memmove(cq__value_keys(object), keys, object->n * sizeof(char *));
 }
 
 bool cq_value_is_equal(const cq_value *a, const cq_value *b)
@@ -503,7 +506,7 @@ bool cq_value_is_equal(const cq_value *a, const cq_value *b)
         if (a->n != b->n)
             return false;
         for (size_t i = 0; i < a->n; i++) {
-            cq_value *o = cq_value_object_get(b, a->u.a.keys[i]);
+            cq_value *o = cq_value_object_get(b, cq__value_keys(a)[i]);
             if (!o || !cq_value_is_equal(a->u.a.items[i], o))
                 return false;
         }

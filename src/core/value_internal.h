@@ -8,10 +8,11 @@
 #include "cequel/value.h"
 #include "core/value_ops.h"
 
-/* 24 bytes: the element count of an array or object, or the byte length of a text or blob,
- * sits beside the type, where the union's alignment would otherwise leave four bytes unused,
- * and an array's capacity follows from its count (cq__value_cap). An instance holds one value
- * place per attribute, so every byte here counts per attribute per row. */
+/* 16 bytes: the element count of an array or object, or the byte length of a text or blob,
+ * sits beside the type, where the union's alignment would otherwise leave four bytes unused;
+ * an array's capacity follows from its count (cq__value_cap), and an object's keys share its
+ * items' block (cq__value_keys), so the union is one pointer wide. An instance holds one
+ * value place per attribute, so every byte here counts per attribute per row. */
 struct cq_value {
     cq_value_type type;
     uint32_t n; /* arrays and objects: the element count; text and blobs: the byte length
@@ -24,8 +25,7 @@ struct cq_value {
             char *data; /* NUL-terminated for text; blobs get a trailing NUL too */
         } s;
         struct {
-            cq_value **items; /* cq__value_cap(n) places (keys too) */
-            char **keys;      /* objects only */
+            cq_value **items; /* cq__value_cap(n) places; an object's keys follow them */
         } a;
     } u;
 };
@@ -38,6 +38,13 @@ static inline size_t cq__value_cap(size_t n)
     while (c < n)
         c *= 2;
     return c;
+}
+
+/* An object's keys: cq__value_cap(n) places right after its items, in the same block
+ * (NULL while it has none). */
+static inline char **cq__value_keys(const cq_value *v)
+{
+    return v->u.a.items ? (char **)(v->u.a.items + cq__value_cap(v->n)) : NULL;
 }
 
 #endif

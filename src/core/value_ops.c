@@ -74,16 +74,17 @@ void cq__value_object_sort_keys(cq_value *obj, int (*cmp)(const char *a, const c
 {
     if (!obj || obj->type != CQ_VALUE_OBJECT)
         return;
+    char **keys = cq__value_keys(obj);
     for (size_t i = 1; i < obj->n; i++) {
-        char *k = obj->u.a.keys[i];
+        char *k = keys[i];
         cq_value *item = obj->u.a.items[i];
         size_t j = i;
-        while (j > 0 && cmp(obj->u.a.keys[j - 1], k) > 0) {
-            obj->u.a.keys[j] = obj->u.a.keys[j - 1];
+        while (j > 0 && cmp(keys[j - 1], k) > 0) {
+            keys[j] = keys[j - 1];
             obj->u.a.items[j] = obj->u.a.items[j - 1];
             j--;
         }
-        obj->u.a.keys[j] = k;
+        keys[j] = k;
         obj->u.a.items[j] = item;
     }
 }
