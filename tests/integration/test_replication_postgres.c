@@ -60,6 +60,32 @@ static void resume_replay(cq_db *replica)
     CQ_ASSERT_OK(replica, cq_db_query(NULL, replica, "SELECT pg_wal_replay_resume()", NULL, NULL));
 }
 
+static void catch_up(cq_db *primary, cq_db *replica)
+{
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(primary, cq_db_query(&rows, primary, "SELECT pg_current_wal_lsn()::text AS lsn",
+                                      NULL, NULL));
+    cq_value *params = cq_value_array();
+    assert_int_equal(cq_value_array_append(params, cq_value_copy(cq_value_object_get(
+                                                       cq_value_array_get(rows, 0), "lsn"))),
+                     CQ_OK);
+    cq_value_free(rows);
+    for (int k = 0; k < 400; k++) {
+        rows = NULL;
+        CQ_ASSERT_OK(replica, cq_db_query(&rows, replica,
+                                          "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn AS done",
+                                          params, NULL));
+        bool done = cq_value_as_bool(cq_value_object_get(cq_value_array_get(rows, 0), "done"));
+        cq_value_free(rows);
+        if (done) {
+            cq_value_free(params);
+            return;
+        }
+        cq_test_sleep_ms(25);
+    }
+    fail_msg("the replica did not replay the primary's WAL in 10 s");
+}
+
 /* libpq's multi-host URL with target_session_attrs=read-write passes through: a host where
  * nothing listens, a replica (read-only: passed over), then the primary. */
 static void test_replication__write_host_list(void **state)
