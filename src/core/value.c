@@ -182,6 +182,12 @@ size_t cq__cell_arena_bytes(const cq__cell *c)
     return c->len > UINT32_MAX ? SIZE_MAX : c->len + 1; /* too long: no place (SIZE_MAX) */
 }
 
+cq_value *cq__value_place_same(void *slot, const cq_value *placed)
+{
+    memcpy(slot, placed, sizeof *placed);
+    return slot;
+}
+
 cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena)
 {
     cq_value *v = slot;

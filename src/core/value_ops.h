@@ -63,5 +63,9 @@ cq_value *cq__value_from_cell(const cq__cell *c);
 size_t cq__value_slot_size(void);
 size_t cq__cell_arena_bytes(const cq__cell *c);
 cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena);
+/* Writes into `slot` a value equal to `placed`, itself a placed value of the same block,
+ * sharing its text bytes (a row's cells that read the same, such as a createdAt and an
+ * updatedAt never changed since, keep one copy). */
+cq_value *cq__value_place_same(void *slot, const cq_value *placed);
 
 #endif

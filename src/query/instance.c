@@ -162,21 +162,39 @@ cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc
 /* Up to this many attributes, a row's cell views live on the stack. */
 enum { READ_STACK_ATTRS = 32 };
 
+/* Text cells this long or longer are held once per row when several read the same. */
+enum { SHARED_TEXT_MIN = 16 };
+
+/* The earlier cell of the row (selected, placed) whose text cell k repeats, or SIZE_MAX. */
+static size_t same_text(const cq__cell *views, const size_t *bytes, const bool *sel, size_t k)
+{
+    const cq__cell *c = &views[k];
+    if (c->type != CQ_VALUE_TEXT || c->len < SHARED_TEXT_MIN)
+        return SIZE_MAX;
+    for (size_t j = 0; j < k; j++)
+        if ((!sel || sel[j]) && bytes[j] != SIZE_MAX && views[j].type == CQ_VALUE_TEXT &&
+            views[j].len == c->len && memcmp(views[j].s, c->s, c->len) == 0)
+            return j;
+    return SIZE_MAX;
+}
+
 cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, size_t *col)
 {
     typedef char iso_text[25];
     cq__cell stack_views[READ_STACK_ATTRS];
-    size_t stack_bytes[READ_STACK_ATTRS];
+    size_t stack_bytes[READ_STACK_ATTRS], stack_same[READ_STACK_ATTRS];
     iso_text stack_iso[READ_STACK_ATTRS];
     cq__cell *views = stack_views;
     size_t *bytes = stack_bytes; /* each cell's arena room, SIZE_MAX: read as a tree */
+    size_t *same = stack_same;   /* the earlier cell whose text it shares, or SIZE_MAX */
     iso_text *iso = stack_iso;   /* a date-time cell's text in the form it is held in */
     if (m->nattrs > READ_STACK_ATTRS) {
-        views = cq__malloc(m->nattrs * (sizeof *views + sizeof *bytes + sizeof *iso));
+        views = cq__malloc(m->nattrs * (sizeof *views + 2 * sizeof *bytes + sizeof *iso));
         if (!views)
             return NULL;
         bytes = (size_t *)(views + m->nattrs);
-        iso = (iso_text *)(bytes + m->nattrs);
+        same = bytes + m->nattrs;
+        iso = (iso_text *)(same + m->nattrs);
     }
     /* places only for the cells read as scalars */
     size_t arena = 0, c = *col, places = 0;
@@ -185,7 +203,8 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
             continue;
         cq__row_view(one, c++, &views[k]);
         bytes[k] = cq__attr_cell_prepare(&m->attrs[k], &views[k], iso[k]);
-        arena += bytes[k] == SIZE_MAX ? 0 : bytes[k];
+        same[k] = bytes[k] == SIZE_MAX ? SIZE_MAX : same_text(views, bytes, sel, k);
+        arena += bytes[k] == SIZE_MAX || same[k] != SIZE_MAX ? 0 : bytes[k];
         places += bytes[k] != SIZE_MAX;
     }
     char *text = NULL;
@@ -199,7 +218,9 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
             continue;
         const cq__attr *a = &m->attrs[k];
         if (bytes[k] != SIZE_MAX) {
-            inst->values[k] = cq__value_place(place, &views[k], &text);
+            inst->values[k] = same[k] != SIZE_MAX
+                                  ? cq__value_place_same(place, inst->values[same[k]])
+                                  : cq__value_place(place, &views[k], &text);
             place += slot;
         } else { /* JSON or ARRAY text: a tree of its own */
             cq_value *raw = cq__row_take(one, c);
