@@ -255,6 +255,38 @@ static void test_value__object_remove_key(void **state)
     cq_value_free(o);
 }
 
+/* Keys removed and added across the sizes where an object's room changes (4, 8, 16): every
+ * key stays with its value, in order. */
+static void test_value__object_remove_and_add_across_sizes(void **state)
+{
+    (void)state;
+    cq_value *o = cq_value_object();
+    char key[16];
+    for (int i = 0; i < 9; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        assert_int_equal(cq_value_object_set(o, key, cq_value_int(i)), CQ_OK);
+    }
+    cq_value_object_remove(o, "k0"); /* 9 -> 8 */
+    cq_value_object_remove(o, "k5"); /* 8 -> 7 */
+    cq_value_object_remove(o, "k8"); /* 7 -> 6 */
+    cq_value_object_remove(o, "k1"); /* 6 -> 5 */
+    cq_value_object_remove(o, "k2"); /* 5 -> 4 */
+    cq_test_assert_json(o, "{\"k3\":3,\"k4\":4,\"k6\":6,\"k7\":7}");
+    assert_int_equal(cq_value_object_set(o, "x", cq_value_int(10)), CQ_OK);  /* 4 -> 5 */
+    assert_int_equal(cq_value_object_set(o, "k3", cq_value_int(30)), CQ_OK); /* replaced */
+    cq_test_assert_json(o, "{\"k3\":30,\"k4\":4,\"k6\":6,\"k7\":7,\"x\":10}");
+    cq_value *c = cq_value_copy(o);
+    assert_true(cq_value_is_equal(c, o));
+    assert_string_equal(cq_value_object_key(c, 4), "x");
+    for (int i = 0; i < 5; i++)
+        cq_value_object_remove(c, cq_value_object_key(o, (size_t)i));
+    assert_int_equal(cq_value_size(c), 0);
+    assert_int_equal(cq_value_object_set(c, "again", cq_value_int(1)), CQ_OK);
+    cq_test_assert_json(c, "{\"again\":1}");
+    cq_value_free(c);
+    cq_value_free(o);
+}
+
 static void test_value__object_set_null_item_is_enomem(void **state)
 {
     (void)state;
@@ -503,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_value__object_set_replacing_keeps_position),
         cmocka_unit_test(test_value__object_get_missing_key_is_null),
         cmocka_unit_test(test_value__object_remove_key),
+        cmocka_unit_test(test_value__object_remove_and_add_across_sizes),
         cmocka_unit_test(test_value__object_set_null_item_is_enomem),
         cmocka_unit_test(test_value__nested_tree_built_top_down),
         cmocka_unit_test(test_value__copy_is_deep),
