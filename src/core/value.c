@@ -170,16 +170,48 @@ cq_value *cq__value_from_cell(const cq__cell *c)
     }
 }
 
-size_t cq__value_slot_size(void)
-{
-    return sizeof(cq_value);
-}
-
 size_t cq__cell_arena_bytes(const cq__cell *c)
 {
     if (c->type != CQ_VALUE_TEXT && c->type != CQ_VALUE_BLOB)
         return 0;
     return c->len > UINT32_MAX ? SIZE_MAX : c->len + 1; /* too long: no place (SIZE_MAX) */
+}
+
+_Static_assert(sizeof(cq_value) == CQ__SLOT_SIZE, "a value slot holds one cq_value");
+
+void cq__slot_unset(void *slot)
+{
+    cq_value *s = slot;
+    s->type = (cq_value_type)CQ__SLOT_UNSET;
+    s->n = 0;
+    s->u.ref = NULL;
+}
+
+cq_value *cq__slot_value(const void *slot)
+{
+    const cq_value *s = slot;
+    if ((int)s->type == CQ__SLOT_REF)
+        return s->u.ref;
+    return (int)s->type == CQ__SLOT_UNSET ? NULL : (cq_value *)s;
+}
+
+bool cq__slot_owns(const void *slot)
+{
+    return (int)((const cq_value *)slot)->type == CQ__SLOT_REF;
+}
+
+void cq__slot_put(void *slot, cq_value *v)
+{
+    cq_value *s = slot;
+    if ((int)s->type == CQ__SLOT_REF)
+        cq_value_free(s->u.ref);
+    if (!v) {
+        cq__slot_unset(s);
+        return;
+    }
+    s->type = (cq_value_type)CQ__SLOT_REF;
+    s->n = 0;
+    s->u.ref = v;
 }
 
 cq_value *cq__value_place_same(void *slot, const cq_value *placed)

@@ -27,8 +27,13 @@ struct cq_value {
         struct {
             cq_value **items; /* cq__value_cap(n) places; an object's keys follow them */
         } a;
+        cq_value *ref; /* CQ__SLOT_REF: the value the slot holds, owned */
     } u;
 };
+
+/* The two kinds a value slot (cq__slot_*) has besides a value in place: nothing, or a value
+ * of its own allocation. Never seen outside a slot. */
+enum { CQ__SLOT_UNSET = 100, CQ__SLOT_REF = 101 };
 
 /* The room an array or object of `n` elements has: 0 for none, else the power of two from 4
  * up that holds them, so appending one by one reallocates log n times. */

@@ -55,12 +55,20 @@ bool cq__cell_of(cq__cell *out, const cq_value *v);
 /* A new value holding the cell's (NULL when out of memory). */
 cq_value *cq__value_from_cell(const cq__cell *c);
 
-/* Values placed inside a caller's block instead of one allocation each (instances read from
- * rows keep their cells so): the size of one place, the bytes of text a cell needs beside it,
- * and the placing. cq__value_place writes the value into `slot` and its text or blob bytes
- * (NUL-terminated) at *arena, advancing *arena. A placed value is read like any other but
- * never given to cq_value_free: it lives and dies with its block. */
-size_t cq__value_slot_size(void);
+/* A value slot: CQ__SLOT_SIZE bytes (8-aligned) that hold nothing, a value of its own
+ * allocation (which the slot owns), or a value in place: instances keep their attributes so,
+ * a value per slot instead of an allocation each. */
+enum { CQ__SLOT_SIZE = 16 };
+void cq__slot_unset(void *slot); /* holds nothing (what it owned is not freed: fresh slots) */
+cq_value *cq__slot_value(const void *slot); /* NULL when it holds nothing */
+/* Frees what the slot owns and makes it hold `v` (taken; NULL: nothing). */
+void cq__slot_put(void *slot, cq_value *v);
+/* Whether the slot holds a value of its own allocation. */
+bool cq__slot_owns(const void *slot);
+/* Placing a scalar in a slot: the bytes of text a cell needs beside it, and the placing.
+ * cq__value_place writes the value into `slot` and its text or blob bytes (NUL-terminated) at
+ * *arena, advancing *arena; the arena belongs to the slot's owner. A placed value is read
+ * like any other but never given to cq_value_free: it lives and dies with its slot. */
 size_t cq__cell_arena_bytes(const cq__cell *c);
 cq_value *cq__value_place(void *slot, const cq__cell *c, char **arena);
 /* Writes into `slot` a value equal to `placed`, itself a placed value of the same block,

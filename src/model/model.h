@@ -7,6 +7,7 @@
 #include "cequel/query.h"
 #include "driver/driver.h"
 #include "core/util.h"
+#include "core/value_ops.h"
 
 typedef struct cq__attr {
     char *name;
@@ -153,33 +154,49 @@ typedef struct cq__instance_more {
     cq_value *through_data; /* join data attached before add/set, owned */
 } cq__instance_more;
 
-/* Where an instance's values may sit besides their own allocations (cq_instance.placed). */
+/* How an instance was made (cq_instance.kind). */
 enum {
-    CQ__PLACED_NONE = 0,
-    /* read from a row: value places (one per scalar cell read) lie between the value pointers
-     * and the changed flags, their text after the flags, all in the instance's block */
-    CQ__PLACED_BLOCK = 1,
-    /* made by a create (cq__instance_compact): nattrs value places, then the changed flags
-     * (`changed` points there), then their text, in a block of their own that starts nattrs
-     * places before `changed` */
-    CQ__PLACED_APART = 2,
+    CQ__INST_READ = 0,      /* from a row: its slots' text follows the changed flags in its block */
+    CQ__INST_MADE = 1,      /* without a row (build, create): its values have allocations of their
+                               own; the block ends with room for a pointer (see below) */
+    CQ__INST_COMPACTED = 2, /* made, then compacted (cq__instance_compact): its scalar values
+                               sit in its slots, their text in a block of its own whose
+                               address is in that room */
 };
 
 struct cq_instance {
     cq_model *model;
-    bool *changed;        /* nattrs; in the instance's own block */
     cq_instance *through; /* BTM join row loaded with this target, owned; its property key is
                              its model's name */
     cq__included *inc;
     cq__instance_more *more; /* NULL until one of its fields is needed */
     uint16_t ninc, inc_cap;
     bool is_new;
-    bool hide_nonpk;    /* toJSON hides attributes not requested (attributes option) */
-    uint8_t placed;     /* CQ__PLACED_*: where the value places are that values[i] may point
-                           to; such a value is never passed to cq_value_free
-                           (cq__instance_drop) */
-    cq_value *values[]; /* nattrs (at least 1), NULL = not loaded */
+    bool hide_nonpk;  /* toJSON hides attributes not requested (attributes option) */
+    uint8_t kind;     /* CQ__INST_* */
+    uint64_t slots[]; /* nattrs (at least 1) value slots of CQ__SLOT_SIZE bytes (cq__slot_*):
+                         unset, a value in place, or a value of its own allocation */
 };
+
+/* Slot i of `inst` (an attribute's index). */
+static inline void *cq__slot(const cq_instance *inst, size_t i)
+{
+    return (char *)inst->slots + i * CQ__SLOT_SIZE;
+}
+
+/* Its changed flags: nattrs (at least 1), after the slots. */
+static inline bool *cq__changed(const cq_instance *inst)
+{
+    return (bool *)((char *)inst->slots +
+                    (inst->model->nattrs ? inst->model->nattrs : 1) * CQ__SLOT_SIZE);
+}
+
+/* Value i of `inst` (an attribute's index), NULL when not loaded; replaced through
+ * cq__instance_put (query/instance.h). */
+static inline cq_value *cq__iv(const cq_instance *inst, size_t i)
+{
+    return cq__slot_value(cq__slot(inst, i));
+}
 
 /* inst->more, allocated when missing; NULL when out of memory. */
 static inline cq__instance_more *cq__instance_more_get(cq_instance *inst)

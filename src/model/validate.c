@@ -646,10 +646,10 @@ int cq__validation_check(cq_instance *inst, bool inserting, const char *const *f
         bool selected = !fields || listed(fields, a->name);
         if (!selected || listed(skip_extra, a->name))
             continue;
-        if (!inserting && !inst->changed[i])
+        if (!inserting && !cq__changed(inst)[i])
             continue;
         /* every primary key is NOT NULL (docs/differences.md), generated ones excepted */
-        attr_check c = { a->name, inst->values[i], a->allow_null == CQ_OFF || a->primary_key,
+        attr_check c = { a->name, cq__iv(inst, i), a->allow_null == CQ_OFF || a->primary_key,
                          a->auto_increment || (long)i == m->created_at ||
                              (long)i == m->updated_at || (long)i == m->version_attr,
                          a->allow_null };

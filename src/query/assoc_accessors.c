@@ -19,7 +19,7 @@
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
-    return i < 0 ? NULL : inst->values[i];
+    return i < 0 ? NULL : cq__iv(inst, i);
 }
 
 /* Checks the source instance (docs/differences.md: no accessor on an unsaved source). */
@@ -442,7 +442,7 @@ static int plain_call(const char **text, const cq_value **bind, cq_value **own, 
     long fi = -1;
     if (a->type == CQ_HAS_MANY && atomic_load_explicit(&a->keys_ok, memory_order_acquire)) {
         /* check_source checked the keys, on the frozen schema: their places are known */
-        key = src->values[atomic_load_explicit(&a->source_key_index, memory_order_relaxed)];
+        key = cq__iv(src, atomic_load_explicit(&a->source_key_index, memory_order_relaxed));
         fi = atomic_load_explicit(&a->fk_index, memory_order_relaxed);
     } else {
         key = source_value(src, a);
@@ -811,9 +811,9 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
         return cq__db_fail(a->source->db, CQ_EINVALID, "%s: %s has no attribute %s", a->acc.set,
                            a->source->name, a->fk);
     }
-    cq_value *old = src->values[i] ? cq_value_copy(src->values[i]) : NULL;
-    bool old_changed = src->changed[i];
-    if (src->values[i] && !old) {
+    cq_value *old = cq__iv(src, i) ? cq_value_copy(cq__iv(src, i)) : NULL;
+    bool old_changed = cq__changed(src)[i];
+    if (cq__iv(src, i) && !old) {
         cq_value_free(v);
         return cq__db_oom(a->source->db);
     }
@@ -821,15 +821,14 @@ static int belongs_to_set(cq_instance *src, const cq_assoc *a, const cq_target *
     if (rc == CQ_OK && !(o && o->no_save)) {
         /* docs/differences.md: unsetting always writes the key, whatever the instance holds */
         if (unset)
-            src->changed[i] = true;
+            cq__changed(src)[i] = true;
         rc = cq_instance_save(src, &(cq_write_opts){ .transaction = o ? o->transaction : NULL,
                                                      .fields = (const char *[]){ a->fk, NULL } });
     }
     if (rc != CQ_OK) {
         /* a failed set leaves the instance as it was */
-        cq__instance_drop(src, i);
-        src->values[i] = old;
-        src->changed[i] = old_changed;
+        cq__instance_put(src, i, old);
+        cq__changed(src)[i] = old_changed;
         old = NULL;
     }
     cq_value_free(old);
@@ -854,17 +853,15 @@ static void mirror(cq_instance *inst, const char *fk, const cq_value *v, const c
 {
     long i = cq__model_attr_index(inst->model, fk);
     if (i >= 0) {
-        cq__instance_drop(inst, i);
-        inst->values[i] = cq_value_copy(v);
-        inst->changed[i] = false;
+        cq__instance_put(inst, i, cq_value_copy(v));
+        cq__changed(inst)[i] = false;
     }
     for (size_t k = 0; k < cq_value_size(scope); k++) {
         long j = cq__model_attr_index(inst->model, cq_value_object_key(scope, k));
         if (j < 0)
             continue;
-        cq__instance_drop(inst, j);
-        inst->values[j] = cq_value_copy(cq_value_object_value(scope, k));
-        inst->changed[j] = false;
+        cq__instance_put(inst, j, cq_value_copy(cq_value_object_value(scope, k)));
+        cq__changed(inst)[j] = false;
     }
 }
 

@@ -100,7 +100,7 @@ static int build_own(cq_instance **out, cq_model *m, const cq_value *v)
 static const cq_value *attr_value(const cq_instance *inst, const char *attr)
 {
     long i = cq__model_attr_index(inst->model, attr);
-    return i < 0 ? NULL : inst->values[i];
+    return i < 0 ? NULL : cq__iv(inst, i);
 }
 
 static cq__included *add_included(cq_instance *inst, const cq_assoc *a)

@@ -433,8 +433,7 @@ static int materialize_row(void *ctx, cq__result *res)
         long conv = it->attr >= 0 ? it->attr : it->src >= 0 ? it->src : it->slot;
         cq_value *v = conv >= 0 ? cq__attr_from_db(&m->attrs[conv], raw, d) : raw;
         if (ti >= 0) {
-            cq__instance_drop(inst, (size_t)ti);
-            inst->values[ti] = v;
+            cq__instance_put(inst, (size_t)ti, v);
         } else {
             cq__instance_more *x = cq__instance_more_get(inst);
             if (x && !x->extra)
@@ -1527,9 +1526,8 @@ int cq_instance_reload(cq_instance *inst, const cq_find_opts *opts)
                 continue;
             cq_value *raw = res.cells[c];
             res.cells[c++] = NULL;
-            cq__instance_drop(inst, i);
-            inst->values[i] = cq__attr_from_db(&m->attrs[i], raw, cq_db_dialect(m->db));
-            inst->changed[i] = false;
+            cq__instance_put(inst, i, cq__attr_from_db(&m->attrs[i], raw, cq_db_dialect(m->db)));
+            cq__changed(inst)[i] = false;
         }
     }
     cq__result_free(&res);
@@ -1637,20 +1635,20 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
     if (rc != CQ_OK)
         return rc;
     /* the defaults are no side effect: only what the values (and their setters) change */
-    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    memset(cq__changed(inst), 0, m->nattrs * sizeof *cq__changed(inst));
     for (size_t k = 0; rc == CQ_OK && k < cq_value_size(*vals); k++) {
         cq_value *v = cq_value_copy(cq_value_object_value(*vals, k));
         rc = v ? cq_instance_set(inst, cq_value_object_key(*vals, k), v) : cq__db_oom(db);
     }
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const char *name = m->attrs[i].name;
-        if (!inst->changed[i] && !cq_value_object_get(*vals, name))
+        if (!cq__changed(inst)[i] && !cq_value_object_get(*vals, name))
             continue;
-        if (!inst->values[i]) { /* a setter that stored nothing there: not written (v6) */
+        if (!cq__iv(inst, i)) { /* a setter that stored nothing there: not written (v6) */
             cq_value_object_remove(*vals, name);
             continue;
         }
-        cq_value *v = cq_value_copy(inst->values[i]);
+        cq_value *v = cq_value_copy(cq__iv(inst, i));
         if (!v || cq_value_object_set(*vals, name, v) != CQ_OK)
             rc = cq__db_oom(db);
     }
@@ -1665,9 +1663,9 @@ static int validate_values(cq_model *m, cq_value **vals, bool hooks)
     /* what the validation hooks changed on the instance is written too (v6 picks the
      * values back from the validated instance) */
     for (size_t i = 0; rc == CQ_OK && hooks && i < m->nattrs; i++) {
-        if (!cq_value_object_get(*vals, m->attrs[i].name) || !inst->values[i])
+        if (!cq_value_object_get(*vals, m->attrs[i].name) || !cq__iv(inst, i))
             continue;
-        cq_value *v = cq_value_copy(inst->values[i]);
+        cq_value *v = cq_value_copy(cq__iv(inst, i));
         if (!v || cq_value_object_set(*vals, m->attrs[i].name, v) != CQ_OK)
             rc = cq__db_oom(db);
     }
@@ -1747,10 +1745,10 @@ static bool changed_beyond(cq_model *m, const cq_rows *rows, const cq_value *val
     for (size_t r = 0; r < rows->n; r++) {
         const cq_instance *inst = rows->items[r];
         for (size_t i = 0; i < m->nattrs; i++) {
-            if (!inst->changed[i] || (long)i == m->updated_at)
+            if (!cq__changed(inst)[i] || (long)i == m->updated_at)
                 continue;
             const cq_value *given = cq_value_object_get(vals, m->attrs[i].name);
-            if (!given || !cq_value_is_equal(given, inst->values[i]))
+            if (!given || !cq_value_is_equal(given, cq__iv(inst, i)))
                 return true;
         }
     }

@@ -513,7 +513,7 @@ int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t
             return cq__db_oom(t->db);
         bool present = t->npk == 0;
         for (size_t k = 0; k < t->nattrs; k++)
-            present |= n->sel[k] && t->attrs[k].primary_key && !cq_value_is_null(child->values[k]);
+            present |= n->sel[k] && t->attrs[k].primary_key && !cq_value_is_null(cq__iv(child, k));
         int rc = CQ_OK;
         for (size_t k = 0; k < t->nattrs && present && rc == CQ_OK; k++)
             if (n->hidden[k]) {
@@ -556,9 +556,9 @@ static cq_instance *inst_clone(const cq_instance *src)
         return NULL;
     bool ok = true;
     for (size_t i = 0; i < m->nattrs; i++) {
-        if (src->values[i] && !(c->values[i] = cq_value_copy(src->values[i])))
+        if (cq__iv(src, i) && !cq__instance_put(c, i, cq_value_copy(cq__iv(src, i))))
             ok = false;
-        c->changed[i] = src->changed[i];
+        cq__changed(c)[i] = cq__changed(src)[i];
     }
     c->is_new = src->is_new;
     c->hide_nonpk = src->hide_nonpk;
@@ -951,7 +951,7 @@ static int pk_cmp(const void *x, const void *y)
 {
     const cq_instance *a = *(cq_instance *const *)x, *b = *(cq_instance *const *)y;
     size_t k = a->model->pk[0];
-    int64_t ka = cq_value_as_int(a->values[k]), kb = cq_value_as_int(b->values[k]);
+    int64_t ka = cq_value_as_int(cq__iv(a, k)), kb = cq_value_as_int(cq__iv(b, k));
     return (ka > kb) - (ka < kb);
 }
 
@@ -1019,7 +1019,7 @@ static int collect_keys(cq_value *keys, keymap *km, cq__inc *n, cq_instance **pa
         cq__included *inc = included_for(parents[i], n);
         if (!inc && !(inc = add_included(parents[i], n)))
             return cq__db_oom(db);
-        const cq_value *k = ki >= 0 ? parents[i]->values[ki] : NULL;
+        const cq_value *k = ki >= 0 ? cq__iv(parents[i], ki) : NULL;
         if (!k || cq_value_is_null(k))
             continue;
         const char *kt = keymap_key_of(km, k);
@@ -1127,7 +1127,7 @@ static int place_child(void *ctx, cq_instance *child)
     const cq_include *e = n->spec;
     cq_db *db = a->source->db;
     const cq_instance *holder = a->type == CQ_HAS_MANY ? child : child->through;
-    const cq_value *k = holder && fk >= 0 ? holder->values[fk] : NULL;
+    const cq_value *k = holder && fk >= 0 ? cq__iv(holder, fk) : NULL;
     const char *kt = k ? keymap_key_of(km, k) : NULL;
     if (k && !kt) {
         cq_instance_free(child); /* not a child without parent: out of memory */
@@ -1257,12 +1257,12 @@ static const char *identity(keymap *km, const cq_instance *inst)
     cq__buf *b = &km->key;
     b->len = 0;
     for (size_t i = 0; i < m->npk; i++)
-        key_put(b, inst->values[m->pk[i]]); /* NULL (not read) as a null */
+        key_put(b, cq__iv(inst, m->pk[i])); /* NULL (not read) as a null */
     const cq_instance *t = inst->through;
     if (t)
         cq__buf_putc(b, 't');
     for (size_t i = 0; t && i < t->model->nattrs; i++)
-        key_put(b, t->values[i]);
+        key_put(b, cq__iv(t, i));
     return b->oom ? NULL : b->data ? b->data : "";
 }
 
@@ -1652,7 +1652,7 @@ static int sj_keep(cq_instance ***arr, size_t *n, size_t *cap, cq_instance *inst
 static bool sj_same(const sj_level *lv, const cq_instance *child, const cq__cell *pk)
 {
     cq__cell c;
-    if (!cq__cell_of(&c, child->values[lv->pkattr]))
+    if (!cq__cell_of(&c, cq__iv(child, lv->pkattr)))
         return false;
     if (c.type == CQ_VALUE_INT && pk->type == CQ_VALUE_INT)
         return c.i == pk->i;
@@ -1672,7 +1672,7 @@ static int sj_index(sj_reader *s, const sj_level *lv, const void *parent, const 
 {
     for (size_t j = 0; j < list->n; j++) {
         cq__cell c;
-        if (!cq__cell_of(&c, list->items[j]->values[lv->pkattr]) || !sj_key_start(s, lv, parent))
+        if (!cq__cell_of(&c, cq__iv(list->items[j], lv->pkattr)) || !sj_key_start(s, lv, parent))
             return -1;
         sj_key_cell(s, &c);
         if (s->km.key.oom || sj_keep(&s->objs, &s->nobjs, &s->objs_cap, list->items[j]) != 0 ||

@@ -25,28 +25,32 @@ int cq__instance_hand_out(cq_instance **out, cq_instance *inst, int rc)
     return rc;
 }
 
-/* One block holds the instance, its value pointers, for an instance read from a row its
- * `places` value places (one per cell read as a scalar), then its changed flags and, read from
- * a row, the text its places hold: an instance costs one allocation. */
-static cq_instance *instance_block(cq_model *m, size_t places, size_t arena, char **arena_out)
+/* One block holds the instance, its value slots (one per attribute), its changed flags and
+ * then, for an instance read from a row, the text its slots hold (an instance costs one
+ * allocation), or for one made without a row, the room for the address of the block its
+ * values move to when compacted. */
+static cq_instance *instance_block(cq_model *m, uint8_t kind, size_t arena, char **arena_out)
 {
     /* an instance sizes its value arrays from the model: from now on the schema is fixed */
     if (!atomic_load_explicit(&m->db->s.frozen, memory_order_relaxed))
         atomic_store(&m->db->s.frozen, true);
     size_t n = m->nattrs ? m->nattrs : 1;
-    size_t head = sizeof(cq_instance) + n * sizeof(cq_value *);
-    size_t changed_at = head + places * cq__value_slot_size();
+    size_t changed_at = sizeof(cq_instance) + n * CQ__SLOT_SIZE;
     size_t total = changed_at + n * sizeof(bool);
+    if (kind == CQ__INST_MADE) /* the compacted block's address, aligned */
+        total = (total + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *) + sizeof(char *);
     if (arena > SIZE_MAX - total)
         return NULL;
     char *block = cq__malloc(total + arena);
     if (!block)
         return NULL;
-    memset(block, 0, total);
+    memset(block, 0, sizeof(cq_instance));
     cq_instance *inst = (cq_instance *)block;
     inst->model = m;
-    inst->changed = (bool *)(block + changed_at);
-    inst->placed = places > 0 ? CQ__PLACED_BLOCK : CQ__PLACED_NONE;
+    inst->kind = kind;
+    for (size_t i = 0; i < n; i++)
+        cq__slot_unset(cq__slot(inst, i));
+    memset(block + changed_at, 0, n * sizeof(bool));
     if (arena_out)
         *arena_out = block + total;
     return inst;
@@ -54,79 +58,68 @@ static cq_instance *instance_block(cq_model *m, size_t places, size_t arena, cha
 
 cq_instance *cq__instance_alloc(cq_model *m)
 {
-    return instance_block(m, 0, 0, NULL);
+    return instance_block(m, CQ__INST_MADE, 0, NULL);
 }
 
-/* The first of an instance's value places (instance_block). */
-static char *places_of(const cq_instance *inst)
+/* Where a made instance keeps the address of the block its compacted values' text is in. */
+static char **apart_ref(const cq_instance *inst)
 {
     size_t n = inst->model->nattrs ? inst->model->nattrs : 1;
-    return (char *)(inst->values + n);
+    uintptr_t end = (uintptr_t)(cq__changed(inst) + n);
+    return (char **)((end + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *));
 }
 
-/* The first value place of an instance made by a create and compacted: its block. */
-static char *apart_block(const cq_instance *inst)
-{
-    size_t n = inst->model->nattrs ? inst->model->nattrs : 1;
-    return (char *)inst->changed - n * cq__value_slot_size();
-}
-
-/* Whether `v` is one of the instance's value places (lives and dies with its block): the
- * places end where the changed flags begin. */
-static bool placed(const cq_instance *inst, const cq_value *v)
-{
-    uintptr_t p = (uintptr_t)v;
-    if (inst->placed == CQ__PLACED_NONE)
-        return false;
-    char *first = inst->placed == CQ__PLACED_BLOCK ? places_of(inst) : apart_block(inst);
-    return p >= (uintptr_t)first && p < (uintptr_t)inst->changed;
-}
-
-/* The arena room value i of a created instance takes when it is compacted (its cell in *c);
- * SIZE_MAX when it stays as it is: unset, a constant (which costs nothing) or a tree. */
+/* The text room value i of a created instance takes when it is compacted (its cell in *c);
+ * SIZE_MAX when it stays as it is: unset, in place already, a constant (which costs nothing)
+ * or a tree. */
 static size_t compact_bytes(const cq_instance *inst, size_t i, cq__cell *c)
 {
-    const cq_value *v = inst->values[i];
-    if (!v || cq__value_is_const(v) || !cq__cell_of(c, v))
+    const void *slot = cq__slot(inst, i);
+    const cq_value *v = cq__slot_value(slot);
+    if (!v || !cq__slot_owns(slot) || cq__value_is_const(v) || !cq__cell_of(c, v))
         return SIZE_MAX;
     return cq__cell_arena_bytes(c);
 }
 
 void cq__instance_compact(cq_instance *inst)
 {
-    if (!inst || inst->placed != CQ__PLACED_NONE)
+    if (!inst || inst->kind != CQ__INST_MADE)
         return;
     cq_model *m = inst->model;
-    size_t n = m->nattrs ? m->nattrs : 1, slot = cq__value_slot_size(), arena = 0, count = 0;
+    size_t arena = 0, count = 0;
     cq__cell c;
     for (size_t i = 0; i < m->nattrs; i++) {
         size_t b = compact_bytes(inst, i, &c);
         arena += b == SIZE_MAX ? 0 : b;
         count += b != SIZE_MAX;
     }
-    if (count == 0 || arena > SIZE_MAX - n * (slot + 1))
+    if (count == 0)
         return;
-    char *block = cq__malloc(n * (slot + 1) + arena);
-    if (!block)
+    char *block = arena ? cq__malloc(arena) : NULL;
+    if (arena && !block)
         return; /* (only a saving: the values stay as they are) */
-    char *text = block + n * (slot + 1);
-    memcpy(block + n * slot, inst->changed, n * sizeof *inst->changed);
+    char *text = block;
     for (size_t i = 0; i < m->nattrs; i++) {
         if (compact_bytes(inst, i, &c) == SIZE_MAX)
             continue;
-        cq_value *old = inst->values[i];
-        inst->values[i] = cq__value_place(block + i * slot, &c, &text);
+        void *slot = cq__slot(inst, i);
+        cq_value *old = cq__slot_value(slot);
+        cq__value_place(slot, &c, &text); /* the cell still reads old's bytes */
         cq_value_free(old);
     }
-    inst->changed = (bool *)(block + n * slot);
-    inst->placed = CQ__PLACED_APART;
+    *apart_ref(inst) = block;
+    inst->kind = CQ__INST_COMPACTED;
+}
+
+cq_value *cq__instance_put(cq_instance *inst, size_t i, cq_value *v)
+{
+    cq__slot_put(cq__slot(inst, i), v);
+    return v;
 }
 
 void cq__instance_drop(cq_instance *inst, size_t i)
 {
-    if (!placed(inst, inst->values[i]))
-        cq_value_free(inst->values[i]);
-    inst->values[i] = NULL;
+    cq__slot_put(cq__slot(inst, i), NULL);
 }
 
 int cq__instance_reserve_included(cq_instance *inst, size_t cap)
@@ -196,8 +189,7 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
         same = bytes + m->nattrs;
         iso = (iso_text *)(same + m->nattrs);
     }
-    /* places only for the cells read as scalars */
-    size_t arena = 0, c = *col, places = 0;
+    size_t arena = 0, c = *col;
     for (size_t k = 0; k < m->nattrs; k++) {
         if (sel && !sel[k])
             continue;
@@ -205,26 +197,24 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
         bytes[k] = cq__attr_cell_prepare(&m->attrs[k], &views[k], iso[k]);
         same[k] = bytes[k] == SIZE_MAX ? SIZE_MAX : same_text(views, bytes, sel, k);
         arena += bytes[k] == SIZE_MAX || same[k] != SIZE_MAX ? 0 : bytes[k];
-        places += bytes[k] != SIZE_MAX;
     }
     char *text = NULL;
-    cq_instance *inst = instance_block(m, places, arena, &text);
+    cq_instance *inst = instance_block(m, CQ__INST_READ, arena, &text);
     bool oom = !inst;
-    size_t slot = cq__value_slot_size();
-    char *place = inst ? places_of(inst) : NULL;
     c = *col;
     for (size_t k = 0; !oom && k < m->nattrs; k++) {
         if (sel && !sel[k])
             continue;
         const cq__attr *a = &m->attrs[k];
         if (bytes[k] != SIZE_MAX) {
-            inst->values[k] = same[k] != SIZE_MAX
-                                  ? cq__value_place_same(place, inst->values[same[k]])
-                                  : cq__value_place(place, &views[k], &text);
-            place += slot;
+            if (same[k] != SIZE_MAX)
+                cq__value_place_same(cq__slot(inst, k), cq__iv(inst, same[k]));
+            else
+                cq__value_place(cq__slot(inst, k), &views[k], &text);
         } else { /* JSON or ARRAY text: a tree of its own */
             cq_value *raw = cq__row_take(one, c);
-            oom = !raw || !(inst->values[k] = cq__attr_from_db(a, raw, cq_db_dialect(m->db)));
+            oom =
+                !raw || !cq__instance_put(inst, k, cq__attr_from_db(a, raw, cq_db_dialect(m->db)));
         }
         c++;
     }
@@ -262,20 +252,19 @@ void cq_instance_free(cq_instance *inst)
         cq_instance_free(inst->inc[i].one);
     }
     cq__free(inst->inc);
-    if (inst->placed == CQ__PLACED_APART)
-        cq__free(apart_block(inst));
-    cq__free(inst); /* the block: values, changed flags and value places with it */
+    if (inst->kind == CQ__INST_COMPACTED)
+        cq__free(*apart_ref(inst));
+    cq__free(inst); /* the block: slots, changed flags and read text with it */
 }
 
 /* Stores a checked value; marks it changed when it differs from what was there. */
 static void store(cq_instance *inst, size_t i, cq_value *v, bool mark)
 {
-    if (mark && !cq_value_is_equal(inst->values[i], v))
-        inst->changed[i] = true;
-    if (mark && !inst->values[i])
-        inst->changed[i] = true;
-    cq__instance_drop(inst, i);
-    inst->values[i] = v;
+    if (mark && !cq_value_is_equal(cq__iv(inst, i), v))
+        cq__changed(inst)[i] = true;
+    if (mark && !cq__iv(inst, i))
+        cq__changed(inst)[i] = true;
+    cq__instance_put(inst, i, v);
 }
 
 /* v6 set(): the attribute's setter when it has one, else setDataValue. */
@@ -401,8 +390,8 @@ static int check_not_null(cq_instance *inst, bool inserting, const cq_write_opts
             continue;
         if (!field_selected(opts, a->name))
             continue;
-        bool missing = inserting ? cq_value_is_null(inst->values[i])
-                                 : inst->changed[i] && cq_value_is_null(inst->values[i]);
+        bool missing = inserting ? cq_value_is_null(cq__iv(inst, i))
+                                 : cq__changed(inst)[i] && cq_value_is_null(cq__iv(inst, i));
         if (missing)
             return cq__db_fail(m->db, CQ_ENOTNULL, "notNull Violation: %s.%s cannot be null",
                                m->name, a->name);
@@ -486,7 +475,7 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     char now[32];
     cq__now_iso(now);
     bool upd = m->updated_at >= 0;
-    bool cre = inserting && m->created_at >= 0 && cq_value_is_null(inst->values[m->created_at]);
+    bool cre = inserting && m->created_at >= 0 && cq_value_is_null(cq__iv(inst, m->created_at));
     cq_value *u = upd ? cq_value_text(now) : NULL;
     cq_value *c = cre ? cq_value_text(now) : NULL;
     if ((upd && !u) || (cre && !c)) {
@@ -498,7 +487,7 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     if (upd) {
         /* always written, even when the clock has not moved since the last save */
         store(inst, (size_t)m->updated_at, u, true);
-        inst->changed[m->updated_at] = true;
+        cq__changed(inst)[m->updated_at] = true;
     }
     if (cre)
         store(inst, (size_t)m->created_at, c, true);
@@ -650,7 +639,7 @@ static int insert_stmt(cq__stmt **out, bool *explicit, cq_instance *inst, const 
         return cq__db_oom(m->db);
     for (size_t i = 0; i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
-        const cq_value *v = inst->values[i];
+        const cq_value *v = cq__iv(inst, i);
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
         if (!field_selected(opts, a->name) && (long)i != m->created_at && (long)i != m->updated_at)
@@ -680,7 +669,7 @@ static int take_generated_keys(cq_instance *inst, cq__result *res, const cq_writ
     cq_dialect d = cq_db_dialect(m->db);
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
-        if (!cq_value_is_null(inst->values[i]))
+        if (!cq_value_is_null(cq__iv(inst, i)))
             continue;
         cq_value *v = NULL;
         if (res->nrows == 1 && k < res->ncols) {
@@ -750,7 +739,7 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
     uint64_t cols = 0;
     size_t n = 0;
     for (size_t i = 0; plain && i < m->nattrs; i++) {
-        const cq_value *v = inst->values[i];
+        const cq_value *v = cq__iv(inst, i);
         if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v))) {
             cols |= (uint64_t)1 << i;
             n++;
@@ -764,7 +753,7 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
         if (rc == CQ_OK)
             rc = cq__sql_render(&sql, st, d, cq__last_error());
         if (rc == CQ_OK && (rc = cq__db_exec_text(db, sql.text, sql.params, sql.n, res)) != CQ_OK)
-            cq__write_error_context(m, inst->values, rc);
+            cq__write_error_context(m, inst, rc);
         if (rc == CQ_OK && plain) {
             keep_insert(m, cols, sql.text);
             sql.text = NULL;
@@ -788,7 +777,7 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
             continue;
         explicit[i] = true;
         const cq__attr *a = &m->attrs[i];
-        const cq_value *v = inst->values[i];
+        const cq_value *v = cq__iv(inst, i);
         if (cq__attr_to_db_copies(a, v, d)) {
             params[k++] = v;
         } else if (last_v && a->type == CQ_DATE && m->attrs[last_i].type == CQ_DATE &&
@@ -803,7 +792,7 @@ static int insert_exec(cq_instance *inst, bool *explicit, const cq_write_opts *o
         }
     }
     if (rc == CQ_OK && (rc = cq__db_exec_text(db, text, params, n, res)) != CQ_OK)
-        cq__write_error_context(m, inst->values, rc);
+        cq__write_error_context(m, inst, rc);
     for (size_t i = 0; made && i < k; i++)
         cq_value_free(made[i]);
     if (params != stack)
@@ -841,10 +830,10 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
         return rc;
     /* the created instance carries every attribute, null when unset (docs/differences.md) */
     for (size_t i = 0; i < m->nattrs; i++)
-        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+        if (!cq__iv(inst, i) && !cq__instance_put(inst, i, cq_value_null()))
             return cq__db_oom(db);
     inst->is_new = false;
-    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    memset(cq__changed(inst), 0, m->nattrs * sizeof *cq__changed(inst));
     cq__instance_vchanged_clear(inst);
     return CQ_OK;
 }
@@ -873,7 +862,7 @@ static int upsert_stmt(cq__stmt **out, cq_instance *inst, bool *given, const cq_
     int rc = upd && st ? CQ_OK : cq__db_oom(db);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
         const cq__attr *a = &m->attrs[i];
-        const cq_value *v = inst->values[i];
+        const cq_value *v = cq__iv(inst, i);
         if (!v || (a->auto_increment && cq_value_is_null(v)))
             continue;
         given[i] = true;
@@ -931,7 +920,7 @@ static int upsert_read_back(cq_instance *inst, cq__result *res, int *created_out
     }
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
-        if (m->attrs[i].auto_increment && cq_value_is_null(inst->values[i]) &&
+        if (m->attrs[i].auto_increment && cq_value_is_null(cq__iv(inst, i)) &&
             res->last_insert_id > 0) {
             cq_value *key = cq_value_int(res->last_insert_id);
             if (!key)
@@ -979,14 +968,14 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (rc == CQ_OK) {
         rc = cq__db_exec_stmt(db, st, &res);
         if (rc != CQ_OK)
-            cq__write_error_context(m, inst->values, rc);
+            cq__write_error_context(m, inst, rc);
     }
     if (rc == CQ_OK)
         rc = advance_sequences(m, given);
     if (rc == CQ_OK)
         rc = upsert_read_back(inst, &res, created_out);
     for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++)
-        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+        if (!cq__iv(inst, i) && !cq__instance_put(inst, i, cq_value_null()))
             rc = cq__db_oom(db);
     cq__result_free(&res);
     cq__stmt_free(st);
@@ -996,7 +985,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
         return rc;
     }
     inst->is_new = false;
-    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    memset(cq__changed(inst), 0, m->nattrs * sizeof *cq__changed(inst));
     cq__instance_vchanged_clear(inst);
     if (hooks_on(&wo)) {
         ctx = (cq_hook_ctx){ .instance = inst, .created = created_out ? *created_out : -1 };
@@ -1024,7 +1013,7 @@ static int multi_insert(cq__stmt **out, cq_instance *const *insts, size_t n, con
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             if (!used[i])
                 continue;
-            const cq_value *v = insts[r]->values[i];
+            const cq_value *v = cq__iv(insts[r], i);
             cq_value *dbv = v ? cq__attr_to_db(&m->attrs[i], v, d) : cq_value_null();
             if (cq__stmt_add_ival(st, dbv) != 0)
                 rc = cq__db_oom(m->db);
@@ -1055,7 +1044,7 @@ static int rows_prepare(bool *used, cq_instance **insts, size_t n, const cq_writ
             return rc;
         for (size_t i = 0; i < m->nattrs; i++) {
             const cq__attr *a = &m->attrs[i];
-            const cq_value *v = insts[r]->values[i];
+            const cq_value *v = cq__iv(insts[r], i);
             if (!v || (a->auto_increment && cq_value_is_null(v)))
                 continue;
             if (field_selected(opts, a->name) || (long)i == m->created_at ||
@@ -1077,7 +1066,7 @@ static int row_written(cq_instance *inst, size_t r, size_t n, cq__result *res,
     int rc = CQ_OK;
     for (size_t k = 0; k < m->npk; k++) {
         size_t i = m->pk[k];
-        if (inst->values[i] && !cq_value_is_null(inst->values[i]))
+        if (cq__iv(inst, i) && !cq_value_is_null(cq__iv(inst, i)))
             continue;
         cq_value *v = NULL;
         if (res->nrows == n && k < res->ncols) {
@@ -1090,10 +1079,10 @@ static int row_written(cq_instance *inst, size_t r, size_t n, cq__result *res,
             store(inst, i, cq__attr_from_db(&m->attrs[i], v, d), false);
     }
     for (size_t i = 0; i < m->nattrs; i++)
-        if (!inst->values[i] && !(inst->values[i] = cq_value_null()))
+        if (!cq__iv(inst, i) && !cq__instance_put(inst, i, cq_value_null()))
             rc = cq__db_oom(m->db);
     inst->is_new = false;
-    memset(inst->changed, 0, m->nattrs * sizeof *inst->changed);
+    memset(cq__changed(inst), 0, m->nattrs * sizeof *cq__changed(inst));
     cq__instance_vchanged_clear(inst);
     return rc;
 }
@@ -1109,7 +1098,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
     size_t gen = 0;
     for (size_t r = 0; r < n; r++)
         for (size_t k = 0; k < m->npk; k++)
-            if (m->attrs[m->pk[k]].auto_increment && cq_value_is_null(insts[r]->values[m->pk[k]]))
+            if (m->attrs[m->pk[k]].auto_increment && cq_value_is_null(cq__iv(insts[r], m->pk[k])))
                 gen++;
     /* bulkCreate validates (or not) before calling here: a row written alone by do_insert is
      * not validated again */
@@ -1143,7 +1132,7 @@ int cq__model_insert_rows(cq_instance **insts, size_t n, const cq_write_opts *op
             /* the row the constraint is about: the first that names one */
             size_t before = strlen(cq__last_error()->message);
             for (size_t r = 0; r < n && strlen(cq__last_error()->message) == before; r++)
-                cq__write_error_context(m, insts[r]->values, rc);
+                cq__write_error_context(m, insts[r], rc);
         }
     }
     cq__stmt_free(st);
@@ -1178,7 +1167,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
         if (rc == CQ_OK)
             rc = touch_timestamps(insts[r], true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
-            const cq_value *v = insts[r]->values[i];
+            const cq_value *v = cq__iv(insts[r], i);
             if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
                 used[i] = true;
         }
@@ -1366,7 +1355,7 @@ static int lock_version(cq_value **bumped_out, cq__stmt *st, cq__expr *where,
     if (m->version_attr < 0)
         return CQ_OK;
     const cq__attr *a = &m->attrs[m->version_attr];
-    int64_t old = cq_value_as_int(inst->values[m->version_attr]);
+    int64_t old = cq_value_as_int(cq__iv(inst, m->version_attr));
     if (bump) {
         cq_value *next = cq_value_int(old + 1);
         if (!next || cq__stmt_add_icol(st, a->field) != 0 ||
@@ -1416,14 +1405,14 @@ static int update_hooks(cq_instance *inst, const cq_write_opts *opts)
     bool *before = cq__calloc(m->nattrs + 1, sizeof *before);
     if (!before)
         return cq__db_oom(m->db);
-    memcpy(before, inst->changed, m->nattrs * sizeof *before);
+    memcpy(before, cq__changed(inst), m->nattrs * sizeof *before);
     cq_hook_ctx ctx = { .instance = inst };
     int rc = cq__hooks_run(m, CQ__H_BEFORE_UPDATE, &ctx, NULL);
     if (rc == CQ_OK && !(opts && opts->fields) && !(opts && opts->validate == CQ_OFF)) {
         const char **hook_changed = cq__calloc(m->nattrs + 1, sizeof *hook_changed);
         size_t n = 0;
         for (size_t i = 0; hook_changed && i < m->nattrs; i++)
-            if (inst->changed[i] && !before[i])
+            if (cq__changed(inst)[i] && !before[i])
                 hook_changed[n++] = m->attrs[i].name;
         rc = hook_changed ? validate_hooked(inst, false, opts, hook_changed, NULL)
                           : cq__db_oom(m->db);
@@ -1443,7 +1432,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         rc = update_hooks(inst, opts);
     bool any = false;
     for (size_t i = 0; i < m->nattrs; i++)
-        any |= inst->changed[i] && field_selected(opts, m->attrs[i].name);
+        any |= cq__changed(inst)[i] && field_selected(opts, m->attrs[i].name);
     if (rc != CQ_OK || !any)
         return rc; /* Sequelize issues no statement when nothing changed */
     if ((rc = touch_timestamps(inst, false)) != CQ_OK)
@@ -1452,13 +1441,13 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     if (!st)
         return cq__db_oom(db);
     for (size_t i = 0; i < m->nattrs; i++) {
-        if (!inst->changed[i] || (long)i == m->version_attr)
+        if (!cq__changed(inst)[i] || (long)i == m->version_attr)
             continue;
         if (!field_selected(opts, m->attrs[i].name) && (long)i != m->updated_at)
             continue;
         if (cq__stmt_add_icol(st, m->attrs[i].field) != 0 ||
             cq__stmt_add_ival(
-                st, cq__attr_to_db(&m->attrs[i], inst->values[i], cq_db_dialect(db))) != 0) {
+                st, cq__attr_to_db(&m->attrs[i], cq__iv(inst, i), cq_db_dialect(db))) != 0) {
             cq__stmt_free(st);
             return cq__db_oom(db);
         }
@@ -1471,7 +1460,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     if (rc == CQ_OK && cq__stmt_and_where(st, where) != 0)
         rc = cq__db_oom(db);
     if (rc == CQ_OK && (rc = exec_versioned(m, st)) != CQ_OK && rc != CQ_ESTALE)
-        cq__write_error_context(m, inst->values, rc);
+        cq__write_error_context(m, inst, rc);
     cq__stmt_free(st);
     if (rc != CQ_OK) {
         cq_value_free(bumped);
@@ -1479,11 +1468,11 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
     }
     if (bumped) {
         store(inst, (size_t)m->version_attr, bumped, true);
-        inst->changed[m->version_attr] = false;
+        cq__changed(inst)[m->version_attr] = false;
     }
     for (size_t i = 0; i < m->nattrs; i++)
         if (field_selected(opts, m->attrs[i].name) || (long)i == m->updated_at)
-            inst->changed[i] = false;
+            cq__changed(inst)[i] = false;
     cq__instance_vchanged_clear(inst);
     if (!hooks_on(opts))
         return CQ_OK;
@@ -1527,14 +1516,14 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     bool *before = cq__calloc(n + 1, sizeof *before);
     if (!before)
         return cq__db_oom(m->db);
-    memcpy(before, inst->changed, m->nattrs * sizeof *before);
+    memcpy(before, cq__changed(inst), m->nattrs * sizeof *before);
     if (cq__instance_vchanged(inst))
         memcpy(before + m->nattrs, cq__instance_vchanged(inst), m->nvirtual * sizeof *before);
     int rc = set_values(inst, values);
     /* before[i] now: changed earlier and not named by this call (set aside) */
     for (size_t i = 0; i < m->nattrs; i++)
         if ((before[i] = before[i] && !cq_value_object_get(values, m->attrs[i].name)))
-            inst->changed[i] = false;
+            cq__changed(inst)[i] = false;
     for (size_t i = 0; i < m->nacc; i++) {
         const cq__accessor *x = &m->acc[i];
         bool *b = &before[m->nattrs + x->vindex];
@@ -1544,7 +1533,7 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     if (rc == CQ_OK)
         rc = do_update(inst, opts);
     for (size_t i = 0; i < m->nattrs; i++)
-        inst->changed[i] |= before[i];
+        cq__changed(inst)[i] |= before[i];
     for (size_t i = 0; cq__instance_vchanged(inst) && i < m->nvirtual; i++)
         inst->more->vchanged[i] |= before[m->nattrs + i];
     cq__free(before);
@@ -1573,7 +1562,7 @@ static int soft_write(cq_instance *inst, bool deleting)
     cq_model *m = inst->model;
     cq_db *db = m->db;
     size_t di = (size_t)m->deleted_at;
-    if (deleting && !cq_value_is_null(inst->values[di]))
+    if (deleting && !cq_value_is_null(cq__iv(inst, di)))
         return CQ_OK; /* v6: deletedAt already set, save sends nothing */
     char now[32];
     cq__now_iso(now);
@@ -1618,13 +1607,13 @@ static int soft_write(cq_instance *inst, bool deleting)
     }
     if (bumped) {
         store(inst, (size_t)m->version_attr, bumped, true);
-        inst->changed[m->version_attr] = false;
+        cq__changed(inst)[m->version_attr] = false;
     }
     store(inst, di, v, true);
-    inst->changed[di] = false;
+    cq__changed(inst)[di] = false;
     if (upd) {
         store(inst, (size_t)m->updated_at, upd, true);
-        inst->changed[m->updated_at] = false;
+        cq__changed(inst)[m->updated_at] = false;
     }
     return CQ_OK;
 }
@@ -1736,7 +1725,7 @@ const cq_value *cq_instance_get(const cq_instance *inst, const char *attr)
         return cq__instance_extra(inst) && attr
                    ? cq_value_object_get(cq__instance_extra(inst), attr)
                    : NULL;
-    return inst->values[i];
+    return cq__iv(inst, i);
 }
 
 static int typed_get(const cq_value **out, const cq_instance *inst, const char *attr,
@@ -1744,7 +1733,7 @@ static int typed_get(const cq_value **out, const cq_instance *inst, const char *
 {
     cq_model *m = inst->model;
     long i = cq__model_attr_index(m, attr);
-    const cq_value *v = i >= 0 ? inst->values[i] : cq_instance_get(inst, attr);
+    const cq_value *v = i >= 0 ? cq__iv(inst, i) : cq_instance_get(inst, attr);
     if (i < 0 && !v)
         return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"", m->name,
                            attr ? attr : "(null)");
@@ -1782,9 +1771,9 @@ int cq_instance_get_double(double *out, const cq_instance *inst, const char *att
     const cq_value *v = NULL;
     long i = cq__model_attr_index(inst->model, attr);
     if (i >= 0 && inst->model->attrs[i].type == CQ_DECIMAL &&
-        cq_value_type_of(inst->values[i]) == CQ_VALUE_TEXT) {
+        cq_value_type_of(cq__iv(inst, i)) == CQ_VALUE_TEXT) {
         /* a DECIMAL's exact text, read as the nearest double */
-        *out = strtod(cq_value_as_text(inst->values[i]), NULL);
+        *out = strtod(cq_value_as_text(cq__iv(inst, i)), NULL);
         return CQ_OK;
     }
     int rc = typed_get(&v, inst, attr, CQ_VALUE_DOUBLE, "a number");
@@ -1825,12 +1814,12 @@ bool cq_instance_has_changed(const cq_instance *inst, const char *attr)
         return false;
     if (!attr) {
         for (size_t i = 0; i < inst->model->nattrs; i++)
-            if (inst->changed[i])
+            if (cq__changed(inst)[i])
                 return true;
         return false;
     }
     long i = cq__model_attr_index(inst->model, attr);
-    return i >= 0 && inst->changed[i];
+    return i >= 0 && cq__changed(inst)[i];
 }
 
 bool cq_instance_is_new_record(const cq_instance *inst)
@@ -1865,9 +1854,9 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     const bool *hidden = cq__instance_hidden(inst);
     const cq_value *extra = cq__instance_extra(inst);
     for (size_t i = 0; o && !m->nacc && i < m->nattrs; i++) {
-        if (!inst->values[i] || (hidden && hidden[i]))
+        if (!cq__iv(inst, i) || (hidden && hidden[i]))
             continue;
-        if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK) {
+        if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(cq__iv(inst, i))) != CQ_OK) {
             cq_value_free(o);
             o = NULL;
         }

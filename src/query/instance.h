@@ -22,6 +22,9 @@ void cq__instance_compact(cq_instance *inst);
 /* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
  * replacement of an instance's value goes through here. */
 void cq__instance_drop(cq_instance *inst, size_t i);
+/* Replaces value `i` of `inst` (cq__instance_drop) with `v`, which it takes (NULL: unset);
+ * returns `v`. */
+cq_value *cq__instance_put(cq_instance *inst, size_t i, cq_value *v);
 /* Room for at least `cap` included entries on `inst` (an instance read with includes gets
  * one per include, all at once). 0, or -1 when out of memory or over UINT16_MAX. */
 int cq__instance_reserve_included(cq_instance *inst, size_t cap);
@@ -69,10 +72,10 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks);
 int cq__model_insert_links(bool *done, cq_model *m, cq__kept_insert *_Atomic *kept, size_t nkept,
                            long fi, const cq_value *fv, long oi, const cq_value *const *ov,
                            size_t n, bool hooks);
-/* After a failed INSERT/UPDATE of a row holding `values` (one per attribute, NULL = unset):
- * appends the model, attribute and value the constraint error is about to the db's message
- * (SQLite names only table and column, or nothing for a foreign key). */
-void cq__write_error_context(cq_model *m, cq_value *const *values, int rc);
+/* After a failed INSERT/UPDATE of the row `inst` holds: appends the model, attribute and value the
+ * constraint error is about to the db's message (SQLite names only table and column, or nothing for
+ * a foreign key). */
+void cq__write_error_context(cq_model *m, const cq_instance *inst, int rc);
 int cq__rows_push(cq_rows *rows, cq_instance *inst);
 /* Stores a value without the setter (setDataValue), VIRTUAL attributes included. */
 int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v);

@@ -115,7 +115,7 @@ int cq__instance_hide_virtuals(cq_instance *inst, const char *const *attributes)
 static bool shown(const cq_instance *inst, size_t i)
 {
     const bool *hidden = cq__instance_hidden(inst);
-    return inst->values[i] && !(hidden && hidden[i]);
+    return cq__iv(inst, i) && !(hidden && hidden[i]);
 }
 
 int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
@@ -144,7 +144,7 @@ int cq__instance_plain_with_getters(cq_value **out, const cq_instance *inst)
         const cq__accessor *x = cq__accessor_find(m, m->attrs[i].name);
         if (!shown(inst, i) || cq__accessor_has_get(x))
             continue;
-        if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(inst->values[i])) != CQ_OK)
+        if (cq_value_object_set(o, m->attrs[i].name, cq_value_copy(cq__iv(inst, i))) != CQ_OK)
             rc = cq__db_oom(m->db);
     }
     for (size_t k = 0; rc == CQ_OK && k < m->nacc; k++) {

@@ -693,7 +693,7 @@ int cq__where_pk(cq__expr **out, const cq_instance *inst, const char *alias)
         return cq__db_oom(m->db);
     for (size_t k = 0; k < m->npk; k++) {
         const cq__attr *a = &m->attrs[m->pk[k]];
-        const cq_value *v = inst->values[m->pk[k]];
+        const cq_value *v = cq__iv(inst, m->pk[k]);
         if (cq_value_is_null(v)) {
             cq__expr_free(e);
             return cq__db_fail(m->db, CQ_EINVALID,

@@ -6,14 +6,14 @@
 #include "query/instance.h"
 #include "sql/dialect.h"
 
-/* SQLite's "FOREIGN KEY constraint failed" names no column: find the key of `values` that
+/* SQLite's "FOREIGN KEY constraint failed" names no column: find the key of `inst` that
  * references no row and add it to the message (model, attribute, value, referenced model). */
-static void name_foreign_key(cq_model *m, cq_value *const *values)
+static void name_foreign_key(cq_model *m, const cq_instance *inst)
 {
     cq_error keep = cq__err_save();
     char found[256] = "";
     for (size_t i = 0; i < m->nattrs && !found[0]; i++) {
-        const cq_value *v = values[i];
+        const cq_value *v = cq__iv(inst, i);
         cq_model *ref = cq_model_attr_references_model(m, i);
         const char *key = cq_model_attr_references_key(m, i);
         if (!v || cq_value_is_null(v) || !ref || !key)
@@ -129,10 +129,10 @@ static void name_unique(cq_model *m)
     }
 }
 
-void cq__write_error_context(cq_model *m, cq_value *const *values, int rc)
+void cq__write_error_context(cq_model *m, const cq_instance *inst, int rc)
 {
     if (rc == CQ_EFOREIGNKEY)
-        name_foreign_key(m, values);
+        name_foreign_key(m, inst);
     else if (rc == CQ_EUNIQUE)
         name_unique(m);
 }

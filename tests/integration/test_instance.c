@@ -348,6 +348,38 @@ static void test_instance__save_bumps_updated_at_only(void **state)
     free(created);
 }
 
+/* A row read whose createdAt and updatedAt are the same text (held once in the instance):
+ * each is its own value, replaced alone, saved and read back. */
+static void test_instance__equal_cells_of_a_row_stay_apart(void **state)
+{
+    cq_db *db = *state;
+    cq_instance *made = create_user(db, "{\"username\":\"ada\"}");
+    cq_instance_free(made);
+    cq_instance *inst = find_user(db, 1);
+    const char *c = NULL, *u = NULL;
+    CQ_ASSERT_OK(db, cq_instance_get_text(&c, inst, "createdAt"));
+    CQ_ASSERT_OK(db, cq_instance_get_text(&u, inst, "updatedAt"));
+    assert_string_equal(c, u);
+    char *created = strdup(c);
+    CQ_ASSERT_OK(db, cq_instance_set(inst, "createdAt", cq_value_text("2001-02-03T04:05:06.007Z")));
+    CQ_ASSERT_OK(db, cq_instance_get_text(&u, inst, "updatedAt"));
+    assert_string_equal(u, created);
+    CQ_ASSERT_OK(db, cq_instance_get_text(&c, inst, "createdAt"));
+    assert_string_equal(c, "2001-02-03T04:05:06.007Z");
+    assert_true(cq_instance_has_changed(inst, "createdAt"));
+    assert_false(cq_instance_has_changed(inst, "updatedAt"));
+    CQ_ASSERT_OK(db, cq_instance_save(inst, NULL)); /* updatedAt moves on (not before) */
+    cq_instance_free(inst);
+
+    inst = find_user(db, 1);
+    CQ_ASSERT_OK(db, cq_instance_get_text(&c, inst, "createdAt"));
+    assert_string_equal(c, "2001-02-03T04:05:06.007Z");
+    CQ_ASSERT_OK(db, cq_instance_get_text(&u, inst, "updatedAt"));
+    assert_true(strcmp(u, created) >= 0);
+    cq_instance_free(inst);
+    free(created);
+}
+
 static void test_instance__set_null_saves_null(void **state)
 {
     cq_db *db = *state;
@@ -745,6 +777,7 @@ int main(void)
                                         setup_logging, teardown_logging),
         T(test_instance__save_with_fields_saves_only_those),
         T(test_instance__save_bumps_updated_at_only),
+        T(test_instance__equal_cells_of_a_row_stay_apart),
         T(test_instance__set_null_saves_null),
         T(test_instance__set_then_get),
         T(test_instance__changed_tracks_set),
