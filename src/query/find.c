@@ -344,11 +344,11 @@ static int build_select(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool
  * required to-many ones as EXISTS filters, ORDER BY, LIMIT), so that limit counts parents:
  * SELECT <parent cols>, <include cols> FROM (<parent query>) AS <m> <joins> ORDER BY ... */
 static int build_single_join(cq__stmt **out, cq_model *m, const cq_find_opts *o, bool *sel,
-                             cq__inc_plan *plan)
+                             cq__inc_plan *plan, cq__find_ext *ext)
 {
     *out = NULL;
-    if (o->limit == 0 && o->offset == 0)
-        return build_select(out, m, o, sel, false, NULL, plan, SEL_JOIN_ALL, NULL);
+    if (o->limit == 0 && o->offset == 0) /* (ext: a separate include's query, never limited) */
+        return build_select(out, m, o, sel, false, ext, plan, SEL_JOIN_ALL, NULL);
     cq__stmt *inner = NULL;
     int rc = build_select(&inner, m, o, sel, false, NULL, plan, SEL_INNER, NULL);
     if (rc != CQ_OK)
@@ -648,7 +648,9 @@ static int read_link_keys(bool **hidden, bool *sel, cq_model *m, const cq__inc_p
  * of their own, and the where builder says so. Marks the plan; returns whether to join. */
 static bool choose_single_join(cq__inc_plan *plan, const cq_find_opts *o, const cq__find_ext *ext)
 {
-    if (ext || cq__inc_plan_empty(plan)) {
+    bool ext_joins = ext && ext->join_below && !ext->through && !ext->nbranch && o->single_join &&
+                     o->limit == 0 && o->offset == 0;
+    if ((ext && !ext_joins) || cq__inc_plan_empty(plan)) {
         cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
         return false;
     }
@@ -763,7 +765,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = cq__proj_finish(&proj, m, sel);
     cq__proj *pp = o.select && !sj && !(ext && ext->nbranch) ? &proj : NULL;
     if (rc == CQ_OK)
-        rc = sj ? build_single_join(&st, m, &o, sel, &plan)
+        rc = sj ? build_single_join(&st, m, &o, sel, &plan, ext)
              : ext && ext->nbranch
                  ? build_branches(&st, m, &o, sel, ext, &plan)
                  : build_select(&st, m, &o, sel, false, ext, &plan, SEL_DEFAULT, pp);

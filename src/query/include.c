@@ -27,6 +27,8 @@ struct cq__inc {
     bool separate;         /* its own query: `separate`, or a per-parent `limit` (A6) */
     bool named;            /* a `$path.attr$` key of the top-level where reaches it */
     bool joined;           /* joined into the parent statement (cq__inc_plan_join) */
+    bool join_all;         /* the find joins every include (single_join): so does the query
+                              of a separate include, for the includes below it */
     bool *sel;             /* target attributes read (to-many: in the single-JOIN shape) */
     bool *hidden;          /* read only for joining (keys) */
     cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
@@ -1173,9 +1175,14 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
         keymap_free(&km);
         return rc;
     }
-    cq_find_opts o = {
-        .where = e->where, .include = e->include, .transaction = txn, .paranoid = e->paranoid
-    };
+    /* in a find that joins every include, a separate hasMany's own query joins the includes
+     * below it (Sequelize's statement: the separate level, its to-many children joined) */
+    bool join_below = n->join_all && a->type == CQ_HAS_MANY && e->limit <= 0;
+    cq_find_opts o = { .where = e->where,
+                       .include = e->include,
+                       .transaction = txn,
+                       .paranoid = e->paranoid,
+                       .single_join = join_below };
     const char *pk = cq_model_primary_key(a->target);
     const char **attrs = NULL;
     cq_order *ord = NULL;
@@ -1194,6 +1201,7 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     }
     cq_value_free(keys);
     ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
+    ext.join_below = join_below;
     /* where the key that ties a child to its parent sits: the child's foreign key, or the
      * join row's */
     unsorted u = { 0 };
@@ -2095,6 +2103,7 @@ static void plan_join(cq__inc_plan *p, cq__inc_join how, bool parent_joined)
                                                 : !n->to_many || how == CQ__INC_JOIN_ALL ||
                                                       (how == CQ__INC_JOIN_NAMED && n->named);
         n->joined = parent_joined && !n->separate && wanted;
+        n->join_all = how == CQ__INC_JOIN_ALL;
         plan_join(&n->children, how, n->joined);
     }
 }

@@ -503,14 +503,15 @@ static void test_join__separate(void **state)
     static const char *const title[] = { "title", NULL };
     for (int sep = 0; sep < 2; sep++) {
         cq_include comments[] = { { .model = x.comment, .separate = sep }, { 0 } };
-        /* tasks separate: the users alone, then tasks (+ comments joined or separate) */
+        /* tasks separate: the users alone, then tasks with their comments joined into that
+         * query (Sequelize's statement), or comments separate too: a third */
         cq_free(assert_same(f, x.user,
                             &(cq_find_opts){ .include = (cq_include[]){ { .model = x.task,
                                                                           .separate = true,
                                                                           .include = comments },
                                                                         { 0 } },
                                              .order = by_id },
-                            sep ? 3 : 3));
+                            sep ? 3 : 2));
         /* tasks joined, comments separate: one statement + one */
         cq_free(assert_same(
             f, x.user,
@@ -1011,6 +1012,25 @@ static void test_join__large_cross_product(void **state)
     assert_int_equal(cq_value_size(cq_value_object_get(cq_value_array_get(v, 9), "tasks")), 3);
     cq_value_free(v);
     cq_rows_free(rows);
+    /* tasks separate: their query joins their tags (Sequelize's statement), two statements
+     * in all, the same tree as the default strategy's three */
+    cq_find_opts s = { .include =
+                           (cq_include[]){ { .model = task, .separate = true, .include = task_inc },
+                                           { .model = profile },
+                                           { 0 } },
+                       .order = by_id };
+    char *sep = assert_same(f, user, &s, 2);
+    assert_true(sql_has(f, 1, "FROM `tasks` AS `task` LEFT OUTER JOIN (`taskTags`"));
+    assert_true(sql_has(f, 1, "WHERE `task`.`userId` IN (?"));
+    /* and the same tree as every include joined */
+    o.limit = o.offset = 0;
+    o.single_join = true;
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, user, &o));
+    char *joined = rows_text(rows);
+    cq_rows_free(rows);
+    assert_string_equal(sep, joined);
+    cq_free(joined);
+    cq_free(sep);
 }
 
 /* Children are matched with their parent's children one by one while a parent has few of
