@@ -72,10 +72,13 @@ static void catch_up(cq_db *primary, cq_db *replica)
     cq_value_free(rows);
     for (int k = 0; k < 400; k++) {
         rows = NULL;
-        CQ_ASSERT_OK(replica, cq_db_query(&rows, replica,
-                                          "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn AS done",
-                                          params, NULL));
-        bool done = cq_value_as_bool(cq_value_object_get(cq_value_array_get(rows, 0), "done"));
+        CQ_ASSERT_OK(
+            replica,
+            cq_db_query(
+                &rows, replica,
+                "SELECT CASE WHEN pg_last_wal_replay_lsn() >= ?::pg_lsn THEN 1 ELSE 0 END AS done",
+                params, NULL));
+        bool done = cq_value_as_int(cq_value_object_get(cq_value_array_get(rows, 0), "done")) == 1;
         cq_value_free(rows);
         if (done) {
             cq_value_free(params);
