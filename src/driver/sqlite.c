@@ -103,7 +103,7 @@ static int sqlite_connect(cq__conn **out, const char *target, const cq__conn_opt
         return CQ_ECONNECT;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    /* the dialect's session set-up (sql/sqlite.c): foreign keys on, temporary files in memory */
+    /* the dialect's session set-up (sql/sqlite.c): foreign keys on */
     for (const char *const *q = cq__sql_sqlite.session; rc == SQLITE_OK && *q; q++)
         rc = sqlite3_exec(c->db, *q, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
