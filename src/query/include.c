@@ -10,6 +10,7 @@
 #include "query/include.h"
 #include "query/where.h"
 #include "query/instance.h"
+#include "sql/dialect.h"
 
 /* An ORDER BY term handed down to a to-many include's own query. */
 typedef struct inc_order {
@@ -1157,7 +1158,28 @@ static int place_child(void *ctx, cq_instance *child)
     return distribute(child, n, pl->parents, km, slot, pl->u);
 }
 
-/* Loads one to-many include for `parents` with one query. Each child is placed as its row is
+/* The parent keys one include query binds at most: the dialect's parameter limit, less room
+ * for the include's own where and scope. */
+static size_t keys_per_query(cq_db *db)
+{
+    size_t max = cq__sql_dialect_of(cq_db_dialect(db))->max_params;
+    return max > 2000 ? max - 1000 : 1000;
+}
+
+/* Copies of keys[from .. from+count) (fewer at the end), or NULL when out of memory. */
+static cq_value *keys_slice(const cq_value *keys, size_t from, size_t count)
+{
+    cq_value *part = cq_value_array();
+    for (size_t i = from; part && i < cq_value_size(keys) && i < from + count; i++)
+        if (cq_value_array_append(part, cq_value_copy(cq_value_array_get(keys, i))) != CQ_OK) {
+            cq_value_free(part);
+            return NULL;
+        }
+    return part;
+}
+
+/* Loads one to-many include for `parents` with one query (one per part of the keys when
+ * they are more than a statement binds). Each child is placed as its row is
  * read (while it is in the cache; a join row dropped is freed at once), or afterwards when the
  * children's own query needs them all first. */
 static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
@@ -1193,35 +1215,40 @@ static int load_node(cq__inc *n, cq_instance **parents, size_t np, cq_txn *txn)
     if (rc == CQ_OK)
         rc = child_order(&ord, &no, &by_key, n, pk, db);
     o.order = no ? ord : NULL;
-    cq__find_ext ext = { 0 };
-    cq_rows *rows = NULL;
-    if (rc == CQ_OK) {
-        rc = child_ext(&ext, n, keys);
-        keys = NULL;
-    }
-    cq_value_free(keys);
-    ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
-    ext.join_below = join_below;
     /* where the key that ties a child to its parent sits: the child's foreign key, or the
      * join row's */
     unsorted u = { 0 };
     placer pl = { n, parents, &km,
                   cq__model_attr_index(a->type == CQ_HAS_MANY ? a->target : a->through, a->fk),
                   by_key ? &u : NULL };
-    ext.take = place_child;
-    ext.take_ctx = &pl;
-    if (rc == CQ_OK)
-        rc = cq__find(&rows, a->target, &o, &ext);
-    else
-        cq__find_ext_release(&ext);
+    /* more keys than a statement may bind: one query per part (each key, so each parent's
+     * children, in one part; the room left is for the include's own where and scope) */
+    size_t total = cq_value_size(keys), part_max = keys_per_query(db);
+    for (size_t from = 0; rc == CQ_OK && from < total; from += part_max) {
+        cq_value *part = total <= part_max ? keys : keys_slice(keys, from, part_max);
+        if (part == keys)
+            keys = NULL;
+        cq__find_ext ext = { 0 };
+        cq_rows *rows = NULL;
+        rc = part ? child_ext(&ext, n, part) : cq__db_oom(db);
+        ext.no_hooks = true; /* v6 loads includes inside the parent's find: no hooks of their own */
+        ext.join_below = join_below;
+        ext.take = place_child;
+        ext.take_ctx = &pl;
+        if (rc == CQ_OK)
+            rc = cq__find(&rows, a->target, &o, &ext);
+        else
+            cq__find_ext_release(&ext);
+        for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
+            cq_instance *child = rows->items[i];
+            rows->items[i] = NULL;
+            rc = place_child(&pl, child);
+        }
+        cq_rows_free(rows);
+    }
+    cq_value_free(keys);
     cq__free(attrs);
     cq__free(ord);
-    for (size_t i = 0; rc == CQ_OK && i < cq_rows_count(rows); i++) {
-        cq_instance *child = rows->items[i];
-        rows->items[i] = NULL;
-        rc = place_child(&pl, child);
-    }
-    cq_rows_free(rows);
     keymap_free(&km);
     if (rc == CQ_OK)
         unsorted_sort(&u);

@@ -42,6 +42,7 @@ typedef struct cq__sql_dialect {
     /* --- identifiers, parameters, literals --- */
     char quote;           /* identifier quote: ` or " */
     bool numbered_params; /* $1, $2, ... instead of ? */
+    size_t max_params;    /* bound parameters one statement may carry */
     /* Longest identifier the server keeps (0: no limit), in characters rather than bytes when
      * `identifier_in_chars`. */
     size_t max_identifier;

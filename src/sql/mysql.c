@@ -246,6 +246,7 @@ const cq__sql_dialect cq__sql_mysql = {
     .name = "MySQL",
     .key = "mysql",
     .quote = '`',
+    .max_params = 65535,  /* the prepared-statement protocol counts them in 16 bits */
     .max_identifier = 64, /* MySQL and MariaDB refuse longer names */
     .identifier_in_chars = true,
     .put_string = put_string,

@@ -267,6 +267,7 @@ const cq__sql_dialect cq__sql_postgres = {
     .name = "PostgreSQL",
     .key = "postgres",
     .quote = '"',
+    .max_params = 65535, /* the wire protocol counts them in 16 bits */
     .numbered_params = true,
     .max_identifier = 63, /* NAMEDATALEN - 1 bytes; longer names are cut with a NOTICE only */
     .put_string = cq__sql_put_string_std,

@@ -176,6 +176,8 @@ const cq__sql_dialect cq__sql_sqlite = {
     .name = "SQLite",
     .key = "sqlite",
     .quote = '`',
+    .max_params =
+        32766, /* SQLITE_MAX_VARIABLE_NUMBER's default since 3.32 (builds may allow more) */
     .put_string = cq__sql_put_string_std,
     .ops = ops,
     .limit_no_count = "10000000000000",

@@ -6,6 +6,7 @@
 #define SERVER_CASES_H
 
 #include "cq_server.h"
+#include "many_parents.h"
 
 #include <string.h>
 

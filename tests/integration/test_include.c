@@ -4,6 +4,7 @@
  * include, count, the error texts, and the number of statements a find issues. */
 #define _POSIX_C_SOURCE 200809L
 #include "include_cases.h"
+#include "many_parents.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1049,6 +1050,14 @@ static void test_include__statement_count(void **state)
     cq_value_free(none);
 }
 
+/* 40,000 parents: SQLite binds 32,766 parameters by default, so the children's query runs
+ * in two parts */
+static void test_include__more_parents_than_a_statement_binds(void **state)
+{
+    fixture *f = *state;
+    check_many_parents(f->db, 40000, &f->n, 2);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(test_include__##name, fx_setup, fx_teardown)
@@ -1071,6 +1080,7 @@ int main(void)
         T(error_texts),
         T(redefinition_newest_wins),
         T(statement_count),
+        T(more_parents_than_a_statement_binds),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -461,6 +461,13 @@ static void test_mariadb__include_nested_and_required(void **state)
     check_include(*state);
 }
 
+/* 70,000 parents: more keys than the 65,535 parameters a statement carries */
+static void test_mariadb__include_more_parents_than_a_statement_binds(void **state)
+{
+    srv_fixture *f = *state;
+    check_many_parents(f->db, 70000, &f->statements, 2);
+}
+
 /* Nested create runs in one transaction: a server error deep in the tree rolls back all. */
 static void test_mariadb__nested_create_and_rollback(void **state)
 {
@@ -534,6 +541,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mariadb__associations, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_mariadb__include_nested_and_required, srv_setup,
                                         srv_teardown),
+        cmocka_unit_test_setup_teardown(test_mariadb__include_more_parents_than_a_statement_binds,
+                                        srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_mariadb__nested_create_and_rollback, srv_setup,
                                         srv_teardown),
         cmocka_unit_test_setup_teardown(test_mariadb__statement_reuse, srv_setup, srv_teardown),

@@ -391,6 +391,13 @@ static void test_postgres__connect_errors(void **state)
     assert_null(db);
 }
 
+/* 70,000 parents: more keys than the 65,535 parameters a statement carries */
+static void test_postgres__include_more_parents_than_a_statement_binds(void **state)
+{
+    srv_fixture *f = *state;
+    check_many_parents(f->db, 70000, &f->statements, 2);
+}
+
 /* Prepared statements kept by the driver give right results after errors, evictions and
  * DDL (docs/dialects.md, "Prepared statements"). */
 static void test_postgres__statement_reuse(void **state)
@@ -425,6 +432,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_postgres__nested_create_and_rollback, srv_setup,
                                         srv_teardown),
         cmocka_unit_test_setup_teardown(test_postgres__statement_reuse, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_postgres__include_more_parents_than_a_statement_binds,
+                                        srv_setup, srv_teardown),
         cmocka_unit_test(test_postgres__connect_errors),
     };
     return srv_end(cmocka_run_group_tests(tests, NULL, NULL));
