@@ -155,18 +155,19 @@ cq__included *cq__instance_add_included(cq_instance *inst, const struct cq_assoc
 /* Up to this many attributes, a row's cell views live on the stack. */
 enum { READ_STACK_ATTRS = 32 };
 
-/* Text cells this long or longer are held once per row when several read the same. */
-enum { SHARED_TEXT_MIN = 16 };
-
-/* The earlier cell of the row (selected, placed) whose text cell k repeats, or SIZE_MAX. */
-static size_t same_text(const cq__cell *views, const size_t *bytes, const bool *sel, size_t k)
+/* The earlier date-time cell of the row (selected, placed) whose text date-time cell k
+ * repeats, or SIZE_MAX: a row's timestamps often read the same (a createdAt and an updatedAt
+ * never changed since), and then they share their bytes. */
+static size_t same_date(const cq_model *m, const cq__cell *views, const size_t *bytes,
+                        const bool *sel, size_t k)
 {
     const cq__cell *c = &views[k];
-    if (c->type != CQ_VALUE_TEXT || c->len < SHARED_TEXT_MIN)
+    if (m->attrs[k].type != CQ_DATE || c->type != CQ_VALUE_TEXT)
         return SIZE_MAX;
     for (size_t j = 0; j < k; j++)
-        if ((!sel || sel[j]) && bytes[j] != SIZE_MAX && views[j].type == CQ_VALUE_TEXT &&
-            views[j].len == c->len && memcmp(views[j].s, c->s, c->len) == 0)
+        if (m->attrs[j].type == CQ_DATE && (!sel || sel[j]) && bytes[j] != SIZE_MAX &&
+            views[j].type == CQ_VALUE_TEXT && views[j].len == c->len &&
+            memcmp(views[j].s, c->s, c->len) == 0)
             return j;
     return SIZE_MAX;
 }
@@ -179,7 +180,7 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
     iso_text stack_iso[READ_STACK_ATTRS];
     cq__cell *views = stack_views;
     size_t *bytes = stack_bytes; /* each cell's arena room, SIZE_MAX: read as a tree */
-    size_t *same = stack_same;   /* the earlier cell whose text it shares, or SIZE_MAX */
+    size_t *same = stack_same;   /* the earlier date cell whose text it shares, or SIZE_MAX */
     iso_text *iso = stack_iso;   /* a date-time cell's text in the form it is held in */
     if (m->nattrs > READ_STACK_ATTRS) {
         views = cq__malloc(m->nattrs * (sizeof *views + 2 * sizeof *bytes + sizeof *iso));
@@ -195,7 +196,7 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
             continue;
         cq__row_view(one, c++, &views[k]);
         bytes[k] = cq__attr_cell_prepare(&m->attrs[k], &views[k], iso[k]);
-        same[k] = bytes[k] == SIZE_MAX ? SIZE_MAX : same_text(views, bytes, sel, k);
+        same[k] = bytes[k] == SIZE_MAX ? SIZE_MAX : same_date(m, views, bytes, sel, k);
         arena += bytes[k] == SIZE_MAX || same[k] != SIZE_MAX ? 0 : bytes[k];
     }
     char *text = NULL;
