@@ -643,9 +643,11 @@ static int read_link_keys(bool **hidden, bool *sel, cq_model *m, const cq__inc_p
 /* The single-JOIN shape: with single_join every include is joined; without it, the to-many
  * includes a `$path.attr$` key of the where names are (as Sequelize does; the rest keep
  * their batched queries). Association getters (ext) keep the default shape, whose results
- * are the same; so does a plan without a joined to-many include (the shapes coincide). With
- * limit/offset the named to-many include cannot be joined: the parents are limited in a query
- * of their own, and the where builder says so. Marks the plan; returns whether to join. */
+ * are the same, except a separate include's own query in a single_join find (ext->join_below),
+ * which joins the includes below it as Sequelize does; a plan without a joined to-many
+ * include keeps it too (the shapes coincide). With limit/offset the named to-many include
+ * cannot be joined: the parents are limited in a query of their own, and the where builder
+ * says so. Marks the plan; returns whether to join. */
 static bool choose_single_join(cq__inc_plan *plan, const cq_find_opts *o, const cq__find_ext *ext)
 {
     bool ext_joins = ext && ext->join_below && !ext->through && !ext->nbranch && o->single_join &&
@@ -752,12 +754,7 @@ static int find_run(cq_rows **out, cq_model *m, const cq_find_opts *opts, cq__fi
         rc = cq__inc_plan_make(&plan, m, o.include);
     if (rc == CQ_OK && !cq__inc_plan_empty(&plan) && o.attributes)
         rc = read_link_keys(&hidden, sel, m, &plan);
-    /* The single-JOIN shape: with single_join every include is joined; without it, the
-     * to-many includes a `$path.attr$` key of the where names are (as Sequelize does; the
-     * rest keep their batched queries). Association getters (ext) keep the default shape,
-     * whose results are the same; so does a plan without a joined to-many include (the shapes
-     * coincide). With limit/offset the named to-many include cannot be joined: the parents
-     * are limited in a query of their own, and the where builder says so. */
+    /* the single-JOIN shape or the batched one (choose_single_join) */
     bool sj = rc == CQ_OK && choose_single_join(&plan, &o, ext);
     if (rc == CQ_OK)
         rc = prepare_joined(&plan, &hidden, sel, m, &o, proj.has_expr, sj, ext && ext->nbranch);
