@@ -39,6 +39,20 @@ static struct {
     long writer_port, replica_port[MAX_REPLICAS];
 } env;
 
+/* The first column of the first row `sql` answers on `db` (`params` bound; NULL: none), as a
+ * one-element parameter array for the next query (caller frees). */
+static cq_value *answer(cq_db *db, const char *sql, const cq_value *params)
+{
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, sql, params, NULL));
+    cq_value *out = cq_value_array();
+    assert_int_equal(cq_value_array_append(
+                         out, cq_value_copy(cq_value_object_value(cq_value_array_get(rows, 0), 0))),
+                     CQ_OK);
+    cq_value_free(rows);
+    return out;
+}
+
 static size_t split(char **out, size_t max, const char *list)
 {
     size_t n = 0;

@@ -46,21 +46,12 @@ static void resume_replay(cq_db *replica)
 
 static void catch_up(cq_db *primary, cq_db *replica)
 {
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(primary,
-                 cq_db_query(&rows, primary, "SELECT @@gtid_binlog_pos AS pos", NULL, NULL));
-    cq_value *params = cq_value_array();
-    assert_int_equal(cq_value_array_append(params, cq_value_copy(cq_value_object_get(
-                                                       cq_value_array_get(rows, 0), "pos"))),
-                     CQ_OK);
-    cq_value_free(rows);
-    rows = NULL;
+    cq_value *pos = answer(primary, "SELECT @@gtid_binlog_pos", NULL);
     /* 0 once the replica has applied that position; -1 after the 10 s timeout */
-    CQ_ASSERT_OK(replica,
-                 cq_db_query(&rows, replica, "SELECT MASTER_GTID_WAIT(?, 10) AS r", params, NULL));
-    assert_int_equal(cq_value_as_int(cq_value_object_get(cq_value_array_get(rows, 0), "r")), 0);
-    cq_value_free(rows);
-    cq_value_free(params);
+    cq_value *r = answer(replica, "SELECT MASTER_GTID_WAIT(?, 10)", pos);
+    assert_int_equal(cq_value_as_int(cq_value_array_get(r, 0)), 0);
+    cq_value_free(r);
+    cq_value_free(pos);
 }
 
 /* A write-host list is tried in order: a host where nothing listens, then the server. */

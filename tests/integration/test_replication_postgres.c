@@ -65,27 +65,15 @@ static void resume_replay(cq_db *replica)
  * when the call returns. */
 static void catch_up(cq_db *primary, cq_db *replica)
 {
-    cq_value *rows = NULL;
-    CQ_ASSERT_OK(
-        primary,
-        cq_db_query(&rows, primary, "SELECT pg_current_wal_insert_lsn()::text AS lsn", NULL, NULL));
-    cq_value *params = cq_value_array();
-    assert_int_equal(cq_value_array_append(params, cq_value_copy(cq_value_object_get(
-                                                       cq_value_array_get(rows, 0), "lsn"))),
-                     CQ_OK);
-    cq_value_free(rows);
+    cq_value *lsn = answer(primary, "SELECT pg_current_wal_insert_lsn()::text", NULL);
     for (int k = 0; k < 400; k++) {
-        rows = NULL;
-        CQ_ASSERT_OK(
-            replica,
-            cq_db_query(
-                &rows, replica,
-                "SELECT CASE WHEN pg_last_wal_replay_lsn() >= ?::pg_lsn THEN 1 ELSE 0 END AS done",
-                params, NULL));
-        bool done = cq_value_as_int(cq_value_object_get(cq_value_array_get(rows, 0), "done")) == 1;
-        cq_value_free(rows);
-        if (done) {
-            cq_value_free(params);
+        cq_value *done =
+            answer(replica,
+                   "SELECT CASE WHEN pg_last_wal_replay_lsn() >= ?::pg_lsn THEN 1 ELSE 0 END", lsn);
+        bool replayed = cq_value_as_int(cq_value_array_get(done, 0)) == 1;
+        cq_value_free(done);
+        if (replayed) {
+            cq_value_free(lsn);
             return;
         }
         cq_test_sleep_ms(25);
