@@ -650,9 +650,7 @@ static int read_link_keys(bool **hidden, bool *sel, cq_model *m, const cq__inc_p
  * says so. Marks the plan; returns whether to join. */
 static bool choose_single_join(cq__inc_plan *plan, const cq_find_opts *o, const cq__find_ext *ext)
 {
-    bool ext_joins = ext && ext->join_below && !ext->through && !ext->nbranch && o->single_join &&
-                     o->limit == 0 && o->offset == 0;
-    if ((ext && !ext_joins) || cq__inc_plan_empty(plan)) {
+    if ((ext && !ext->join_below) || cq__inc_plan_empty(plan)) {
         cq__inc_plan_join(plan, CQ__INC_JOIN_TO_ONE);
         return false;
     }

@@ -26,8 +26,9 @@ typedef struct cq__find_ext {
     size_t nbranch;
     int64_t branch_limit;
     bool no_hooks;   /* include loading: the target's find hooks do not run */
-    bool join_below; /* a separate hasMany include's query (only `where` set above): with
-                        single_join its own includes are joined into it */
+    bool join_below; /* a separate hasMany include's query in a single_join find (only
+                        `where` set above; its options ask single_join, no limit): its own
+                        includes are joined into it */
     /* include loading: each instance goes to take(take_ctx, inst) as soon as its row is read
      * (taken, even on failure; a non-CQ_OK return ends the find with that code) instead of
      * into the rows returned; ignored (the rows returned as usual) when the find has includes

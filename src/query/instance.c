@@ -117,11 +117,6 @@ cq_value *cq__instance_put(cq_instance *inst, size_t i, cq_value *v)
     return v;
 }
 
-void cq__instance_drop(cq_instance *inst, size_t i)
-{
-    cq__slot_put(cq__slot(inst, i), NULL);
-}
-
 int cq__instance_reserve_included(cq_instance *inst, size_t cap)
 {
     if (cap <= inst->inc_cap)
@@ -234,7 +229,7 @@ void cq_instance_free(cq_instance *inst)
     if (!inst)
         return;
     for (size_t i = 0; i < inst->model->nattrs; i++)
-        cq__instance_drop(inst, i);
+        cq__instance_put(inst, i, NULL);
     cq__instance_more *x = inst->more;
     if (x) {
         cq__free(x->hidden);

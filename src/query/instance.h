@@ -19,11 +19,9 @@ cq_instance *cq__instance_read(cq_model *m, const bool *sel, cq__result *one, si
  * many are freed). Values read before become invalid: only for instances no caller has seen.
  * Nothing happens when out of memory. */
 void cq__instance_compact(cq_instance *inst);
-/* Frees value `i` of `inst` (unless it is one of the block's places) and unsets it. Every
- * replacement of an instance's value goes through here. */
-void cq__instance_drop(cq_instance *inst, size_t i);
-/* Replaces value `i` of `inst` (cq__instance_drop) with `v`, which it takes (NULL: unset);
- * returns `v`. */
+/* Replaces value `i` of `inst` with `v`, which it takes (NULL: unset), freeing what the slot
+ * owned (a value in place lives and dies with its block); returns `v`. Every replacement of
+ * an instance's value goes through here. */
 cq_value *cq__instance_put(cq_instance *inst, size_t i, cq_value *v);
 /* Room for at least `cap` included entries on `inst` (an instance read with includes gets
  * one per include, all at once). 0, or -1 when out of memory or over UINT16_MAX. */
