@@ -317,7 +317,9 @@ CQ_EXTERN int cq_model_bulk_create(cq_rows **out, cq_model *model, const cq_valu
  */
 CQ_EXTERN int cq_instance_save(cq_instance *inst, const cq_write_opts *opts);
 /**
- * Sequelize's instance.update: sets every key of `values` (borrowed), then saves. Without
+ * Sequelize's instance.update: sets every key of `values` (borrowed), then saves; with
+ * `opts->fields`, only the keys it names are set (the others stay as they were, in memory
+ * too) and only those are written. Without
  * `opts->fields`, a saved instance writes only what this call changed (the keys of `values`
  * whose value changed, what setters and beforeUpdate/beforeSave hooks changed besides);
  * attributes changed before the call (a cq_instance_set() not saved yet) are neither

@@ -292,7 +292,10 @@ int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v)
     return CQ_OK;
 }
 
-static int set_values(cq_instance *inst, const cq_value *values)
+/* Sets the keys of `values` (an object) on the instance; with `only` (a NULL-terminated list
+ * of attribute names), only those of its keys, in the list's order (Sequelize's
+ * set(values, {attributes}): an update with `fields` leaves the other values unset). */
+static int set_values_only(cq_instance *inst, const cq_value *values, const char *const *only)
 {
     cq_model *m = inst->model;
     if (!values)
@@ -306,6 +309,15 @@ static int set_values(cq_instance *inst, const cq_value *values)
             !cq__accessor_find(m, cq_value_object_key(values, k)))
             return cq__db_fail(m->db, CQ_EUNKNOWN_ATTR, "model \"%s\" has no attribute \"%s\"",
                                m->name, cq_value_object_key(values, k));
+    if (only) {
+        for (size_t f = 0; only[f]; f++) {
+            const cq_value *v = cq_value_object_get(values, only[f]);
+            int rc = v ? set_attr(inst, only[f], cq_value_copy(v)) : CQ_OK;
+            if (rc != CQ_OK)
+                return rc;
+        }
+        return CQ_OK;
+    }
     for (size_t k = 0; k < cq_value_size(values); k++) {
         int rc = set_attr(inst, cq_value_object_key(values, k),
                           cq_value_copy(cq_value_object_value(values, k)));
@@ -313,6 +325,11 @@ static int set_values(cq_instance *inst, const cq_value *values)
             return rc;
     }
     return CQ_OK;
+}
+
+static int set_values(cq_instance *inst, const cq_value *values)
+{
+    return set_values_only(inst, values, NULL);
 }
 
 int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
@@ -1545,9 +1562,9 @@ int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write
     if ((rc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL)) != CQ_OK)
         return rc;
     if (inst->is_new || (opts && opts->fields))
-        return (rc = set_values(inst, values)) != CQ_OK ? rc
-               : inst->is_new                           ? do_insert(inst, opts)
-                                                        : do_update(inst, opts);
+        return (rc = set_values_only(inst, values, opts ? opts->fields : NULL)) != CQ_OK ? rc
+               : inst->is_new ? do_insert(inst, opts)
+                              : do_update(inst, opts);
     return update_own_fields(inst, values, opts);
 }
 

@@ -148,6 +148,17 @@ static void vbody_save_and_update(cq_db *db)
     CQ_ASSERT_OK(db, cq_instance_update(u, upd, NULL));
     cq_value_free(upd);
     assert_int_equal(vcount(db, m.user, "{\"name\": \"gracie\", \"email\": \"g@example.com\"}"), 1);
+    /* with `fields`, the other keys are not even set: "x" (too short) is neither checked,
+     * written nor kept in memory */
+    upd = cq_test_json("{\"name\": \"x\", \"email\": \"h@example.com\"}");
+    const char *const only_email[] = { "email", NULL };
+    CQ_ASSERT_OK(db, cq_instance_update(u, upd, &(cq_write_opts){ .fields = only_email }));
+    cq_value_free(upd);
+    const char *name = NULL;
+    CQ_ASSERT_OK(db, cq_instance_get_text(&name, u, "name"));
+    assert_string_equal(name, "gracie");
+    assert_false(cq_instance_has_changed(u, "name"));
+    assert_int_equal(vcount(db, m.user, "{\"name\": \"gracie\", \"email\": \"h@example.com\"}"), 1);
     cq_instance_free(u);
     /* Model.update validates the values it sets (the others are skipped) */
     int64_t changed = -1;
