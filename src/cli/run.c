@@ -2251,7 +2251,10 @@ static int exec_step(runner *r, const cli_step *st, size_t i, cq_value **result,
         *result = attempt_value(st, rc, *result, e, r->errors);
         rc = *result ? CQ_OK : fail_oom(e);
     }
-    if (st->attempt || st->then) {
+    /* a step whose "as" names a value (findAndCountAll's {count, rows}, findOrCreate's and
+     * upsert's [instance, created]) keeps that value, not the instance or rows behind it */
+    if (st->attempt || st->then ||
+        (st->def && (st->on_instance ? st->def->on_inst : st->def->on_model) == CLI_RESULT_VALUE)) {
         cq_instance_free(inst);
         cq_rows_free(rows);
         inst = NULL;
