@@ -1556,6 +1556,8 @@ static const char *sequelize_error_name(int code, const char *msg)
             if (strstr(msg, assoc_errors[i]))
                 return "SequelizeAssociationError";
         return "Error";
+    case CQ_EINVALID:
+        return strncmp(msg, "Invalid scope ", 14) == 0 ? "SequelizeScopeError" : "Error";
     case CQ_EEAGER:
         for (size_t i = 0; i < sizeof plain_eager / sizeof plain_eager[0]; i++)
             if (strncmp(msg, plain_eager[i], strlen(plain_eager[i])) == 0)

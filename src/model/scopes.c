@@ -388,8 +388,7 @@ static int one_scope(cq_value **out, cq_model *m, const cq_value *el)
         }
         const scope_ent *e = ent_find(s, name);
         if (!e)
-            return cq__db_fail(m->db, CQ_EINVALID, "Invalid scope %s called (model \"%s\")", name,
-                               m->name);
+            return cq__db_fail(m->db, CQ_EINVALID, "Invalid scope %s called.", name);
         if (e->value) {
             *out = cq_value_copy(e->value);
             return *out ? CQ_OK : cq__db_oom(m->db);
