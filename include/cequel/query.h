@@ -295,7 +295,8 @@ CQ_EXTERN int cq_model_create(cq_instance **out, cq_model *model, const cq_value
 
 /**
  * Inserts every object of the array `values`, in one transaction (a savepoint inside the
- * caller's): either every row is inserted or none.
+ * caller's): either every row is inserted or none. A row's createdAt and updatedAt are set to
+ * now only when the row does not give them (cq_model_create() always sets updatedAt).
  * @param[out] out  the created instances, caller frees with cq_rows_free(); may be NULL.
  * @param model     the model; owned by its cq_db.
  * @param values    array of objects, borrowed.

@@ -480,14 +480,16 @@ int cq__validate_rows(cq_instance *const *insts, size_t n, const cq_write_opts *
     return cq__validation_finish(db, rc);
 }
 
-/* Stamps updatedAt (and createdAt when inserting without one). Both values are made before
- * either is stored, so running out of memory leaves the instance as it was (CQ_ENOMEM). */
-static int touch_timestamps(cq_instance *inst, bool inserting)
+/* Stamps updatedAt (and createdAt when inserting without one). `bulk`: a row of a bulk insert,
+ * whose updatedAt is kept when given (Sequelize's bulkCreate fills only missing timestamps;
+ * create and save always stamp updatedAt). Both values are made before either is stored, so
+ * running out of memory leaves the instance as it was (CQ_ENOMEM). */
+static int stamp_times(cq_instance *inst, bool inserting, bool bulk)
 {
     cq_model *m = inst->model;
     char now[32];
     cq__now_iso(now);
-    bool upd = m->updated_at >= 0;
+    bool upd = m->updated_at >= 0 && !(bulk && !cq_value_is_null(cq__iv(inst, m->updated_at)));
     bool cre = inserting && m->created_at >= 0 && cq_value_is_null(cq__iv(inst, m->created_at));
     cq_value *u = upd ? cq_value_text(now) : NULL;
     cq_value *c = cre ? cq_value_text(now) : NULL;
@@ -505,6 +507,11 @@ static int touch_timestamps(cq_instance *inst, bool inserting)
     if (cre)
         store(inst, (size_t)m->created_at, c, true);
     return CQ_OK;
+}
+
+static int touch_timestamps(cq_instance *inst, bool inserting)
+{
+    return stamp_times(inst, inserting, false);
 }
 
 /* docs/differences.md: on PostgreSQL an explicit value in a SERIAL column does not advance the
@@ -1052,7 +1059,7 @@ static int rows_prepare(bool *used, cq_instance **insts, size_t n, const cq_writ
     for (size_t r = 0; r < n; r++) {
         int rc = check_not_null(insts[r], true, opts);
         if (rc == CQ_OK)
-            rc = touch_timestamps(insts[r], true);
+            rc = stamp_times(insts[r], true, true);
         if (rc != CQ_OK)
             return rc;
         for (size_t i = 0; i < m->nattrs; i++) {
@@ -1178,7 +1185,7 @@ int cq__model_insert_many(cq_model *m, const cq_value *rows, bool hooks)
     for (size_t r = 0; rc == CQ_OK && r < n; r++) {
         rc = check_not_null(insts[r], true, NULL);
         if (rc == CQ_OK)
-            rc = touch_timestamps(insts[r], true);
+            rc = stamp_times(insts[r], true, true);
         for (size_t i = 0; rc == CQ_OK && i < m->nattrs; i++) {
             const cq_value *v = cq__iv(insts[r], i);
             if (v && !(m->attrs[i].auto_increment && cq_value_is_null(v)))
