@@ -140,6 +140,9 @@ typedef struct cq__included {
     bool many;
     struct cq_rows *rows; /* many: the children, owned */
     cq_instance *one;     /* single: the child or NULL, owned */
+    bool unshown;         /* the include read no column (`attributes: []`, and so did every
+                             include under it): it only filters, and toJSON leaves its key out
+                             as Sequelize does */
 } cq__included;
 
 /* What few instances carry, kept out of the instance's block (hundreds of thousands of

@@ -494,9 +494,23 @@ void cq__inc_plan_clear_orders(cq__inc_plan *p)
 
 /* ---- reading rows ----------------------------------------------------------------------- */
 
+/* An include that reads no column of its target, nor do the includes under it. */
+static bool shows_nothing(const cq_include *spec)
+{
+    if (!spec || !spec->attributes || spec->attributes[0])
+        return false;
+    for (const cq_include *e = spec->include; e && !cq__inc_is_end(e); e++)
+        if (!shows_nothing(e))
+            return false;
+    return true;
+}
+
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
-    return cq__instance_add_included(inst, n->a, n->to_many);
+    cq__included *inc = cq__instance_add_included(inst, n->a, n->to_many);
+    if (inc)
+        inc->unshown = shows_nothing(n->spec);
+    return inc;
 }
 
 int cq__inc_read_row(cq_instance *inst, cq__inc_plan *p, cq__result *res, size_t *col)
@@ -582,6 +596,7 @@ static cq_instance *inst_clone(const cq_instance *src)
             break;
         }
         d->many = s->many;
+        d->unshown = s->unshown;
         if (s->one)
             ok = (d->one = inst_clone(s->one)) != NULL;
         for (size_t j = 0; ok && s->rows && j < s->rows->n; j++)

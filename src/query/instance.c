@@ -1901,6 +1901,8 @@ int cq_instance_to_value(cq_value **out, const cq_instance *inst)
     /* then included associations under their keys */
     for (size_t k = 0; o && k < inst->ninc; k++) {
         const cq__included *inc = &inst->inc[k];
+        if (inc->unshown)
+            continue;
         cq_value *child = NULL;
         int rc = inc->many  ? cq_rows_to_value(&child, inc->rows)
                  : inc->one ? cq_instance_to_value(&child, inc->one)
