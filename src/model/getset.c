@@ -144,6 +144,7 @@ int cq__accessor_add(cq_model *m, const cq_attr *a)
     size_t nd = 0;
     while (virt && a->virtual_deps && a->virtual_deps[nd])
         nd++;
+    bad |= virt && a->default_value && !(x->default_value = cq_value_copy(a->default_value));
     if (nd && !bad) {
         bad = !(x->deps = cq__calloc(nd + 1, sizeof *x->deps));
         for (size_t i = 0; !bad && i < nd; i++)
@@ -170,6 +171,7 @@ void cq__accessors_free(cq_model *m)
         for (char **d = m->acc[i].deps; d && *d; d++)
             cq__free(*d);
         cq__free(m->acc[i].deps);
+        cq_value_free(m->acc[i].default_value);
     }
     cq__free(m->acc);
     m->acc = NULL;

@@ -49,6 +49,8 @@ typedef struct cq__accessor {
     size_t pos;                /* virtual: the number of real attributes defined before it */
     cq_flag allow_null;        /* virtual: its allowNull (CQ_OFF: validation requires a value) */
     char **deps;               /* virtual: NULL-terminated attribute names, or NULL */
+    cq_value *default_value;   /* virtual: its defaultValue (a built instance starts with it,
+                                  as Sequelize's _initValues sets it without the setter) */
     char *get_name, *set_name; /* getter / setter named (cq_db_bind_getter), used when
                                   get / set is NULL */
 } cq__accessor;

@@ -371,7 +371,16 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
         }
         store(inst, i, d, true);
     }
-    int rc = set_values(inst, values);
+    int rc = CQ_OK;
+    for (size_t i = 0; rc == CQ_OK && i < m->nacc; i++) {
+        const cq__accessor *x = &m->acc[i];
+        if (x->is_virtual && x->default_value) {
+            cq_value *d = cq_value_copy(x->default_value);
+            rc = d ? cq__instance_store_virtual(inst, x->name, d) : cq__db_oom(m->db);
+        }
+    }
+    if (rc == CQ_OK)
+        rc = set_values(inst, values);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;

@@ -430,6 +430,47 @@ static void test_getset__virtual_validators_and_update_fields(void **state)
     cq_instance_free(u);
 }
 
+/* A VIRTUAL attribute's defaultValue: a built or created instance starts with it (a NOT NULL
+ * virtual is then satisfied), a given value or an explicit null replaces it; no column. */
+static void test_getset__virtual_default_value(void **state)
+{
+    cq_db *db = *state;
+    cq_value *dflt = cq_value_text("dflt");
+    const cq_attr attrs[] = {
+        { .name = "first", .type = CQ_STRING },
+        { .name = "code", .type = CQ_VIRTUAL, .allow_null = CQ_OFF, .default_value = dflt },
+        { 0 }
+    };
+    cq_model *m = NULL;
+    CQ_ASSERT_OK(db,
+                 cq_db_define(&m, db, "person", attrs, &(cq_model_opts){ .timestamps = CQ_OFF }));
+    cq_value_free(dflt);
+    CQ_ASSERT_OK(db, cq_db_sync(db, NULL));
+    cq_value *vals = cq_test_json("{\"first\": \"Bob\"}");
+    cq_instance *u = NULL;
+    CQ_ASSERT_OK(db, cq_model_create(&u, m, vals, NULL));
+    cq_value *plain = NULL;
+    CQ_ASSERT_OK(db, cq_instance_to_value(&plain, u));
+    assert_json(plain, "{\"id\":1,\"first\":\"Bob\",\"code\":\"dflt\"}");
+    cq_value_free(plain);
+    cq_instance_free(u);
+    cq_value_free(vals);
+    vals = cq_test_json("{\"first\": \"Ann\", \"code\": \"x\"}");
+    CQ_ASSERT_OK(db, cq_model_build(&u, m, vals));
+    CQ_ASSERT_OK(db, cq_instance_to_value(&plain, u));
+    assert_json(plain, "{\"id\":null,\"first\":\"Ann\",\"code\":\"x\"}");
+    cq_value_free(plain);
+    cq_instance_free(u);
+    cq_value_free(vals);
+    vals = cq_test_json("{\"first\": \"Cy\", \"code\": null}");
+    CQ_ASSERT_ERR(db, CQ_ENOTNULL, cq_model_create(&u, m, vals, NULL));
+    cq_value_free(vals);
+    cq_value *rows = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&rows, db, "SELECT * FROM people ORDER BY id", NULL, NULL));
+    assert_json(rows, "[{\"id\":1,\"first\":\"Bob\"}]");
+    cq_value_free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +486,8 @@ int main(void)
                                         fx_db_teardown),
         cmocka_unit_test_setup_teardown(test_getset__virtual_validators_and_update_fields,
                                         fx_db_setup, fx_db_teardown),
+        cmocka_unit_test_setup_teardown(test_getset__virtual_default_value, fx_db_setup,
+                                        fx_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
