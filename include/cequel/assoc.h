@@ -276,7 +276,9 @@ typedef struct cq_assoc_write_opts {
 /**
  * getX: rows of the target associated with `src` (0 or 1 for belongsTo/hasOne; for those
  * cq_assoc_get_one() gives the instance itself).
- * `opts->where` is ANDed with the association condition; a raw `where_sql` fragment is
+ * `opts->where` is ANDed with the association condition and with the target's scope (the
+ * default scope, or `opts->scope`): unlike a finder's where, it does not replace the scope's
+ * keys, as v6's getters wrap it in {[Op.and]: [...]}; a raw `where_sql` fragment is
  * accepted (values bound). belongsToMany targets carry their join row (see
  * cq_instance_through()).
  * @param[out] out caller frees with cq_rows_free().

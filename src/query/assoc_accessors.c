@@ -312,6 +312,80 @@ static int getter_ext(cq__find_ext *ext, const cq_assoc *a, const cq_instance *s
     return rc;
 }
 
+/* Whether `key` of the target's scope where gives way to the association condition of a getter
+ * called without a where: v6's HasMany/HasOne.get build that condition as {...scope, fk: v}
+ * and BelongsTo.get as {targetKey: v}, and _injectScope assigns it over the scope's where. */
+static bool cond_key(const cq_assoc *a, const char *key)
+{
+    if (a->type == CQ_BELONGS_TO)
+        return cq__streq(key, a->target_key);
+    return a->type != CQ_BELONGS_TO_MANY &&
+           (cq__streq(key, a->fk) || cq_value_object_get(a->scope, key) != NULL);
+}
+
+/* A getter's options with the target's scopes merged in, the where as v6's getters leave it.
+ * With a where in the call (and always in BelongsToMany.get) v6 passes findAll
+ * {[Op.and]: [association condition, call's where]}, and _injectScope's Object.assign of it
+ * over the scope's where keeps every key of the scope but its own $and: the call's where is
+ * ANDed with the scope's, where a finder's replaces the scope's same keys. Without one, the
+ * association condition's keys replace the scope's (cond_key). The association condition
+ * itself travels apart (getter_ext), so here the scope's where is merged alone and the call's
+ * where is ANDed to what is left of it. *own (NULL or a value the merged options point to) is
+ * the caller's to free after cq__scoped_free. */
+static int getter_scoped(cq__scoped *sc, cq_value **own, const cq_assoc *a,
+                         const cq_find_opts *opts)
+{
+    *own = NULL;
+    cq_find_opts o = opts ? *opts : (cq_find_opts){ 0 };
+    const cq_value *cw = o.where;
+    o.where = NULL;
+    int rc = cq__scope_find_opts(sc, a->target, &o);
+    const cq_value *sw = sc->o.where;
+    sc->o.where = cw;
+    if (rc != CQ_OK || !sw || cq_value_type_of(sw) != CQ_VALUE_OBJECT ||
+        (cw && cq_value_type_of(cw) != CQ_VALUE_OBJECT)) {
+        if (!cw) /* a where that is not an object replaces the scope's, as in a finder */
+            sc->o.where = sw;
+        return rc;
+    }
+    bool wrapped = cw || a->type == CQ_BELONGS_TO_MANY;
+    size_t kept = 0, n = cq_value_size(sw);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = cq_value_object_key(sw, i);
+        kept += wrapped ? !cq__streq(k, "$and") : !cond_key(a, k);
+    }
+    if (kept == n && !cw) {
+        sc->o.where = sw;
+        return CQ_OK;
+    }
+    if (kept == 0)
+        return CQ_OK; /* the call's where alone (or none) */
+    cq_value *w = cq_value_object();
+    int vrc = w ? CQ_OK : CQ_ENOMEM;
+    /* the call's where first, as v6 writes its $and before the scope's keys */
+    if (vrc == CQ_OK && cw && cq_value_size(cw)) {
+        cq_value *and = cq_value_array();
+        if (and)
+            vrc = cq_value_array_append(and, cq_value_copy(cw));
+        if (vrc == CQ_OK)
+            vrc = cq_value_object_set(w, "$and", and);
+        else
+            cq_value_free(and);
+    }
+    for (size_t i = 0; vrc == CQ_OK && i < n; i++) {
+        const char *k = cq_value_object_key(sw, i);
+        if (wrapped ? !cq__streq(k, "$and") : !cond_key(a, k))
+            vrc = cq_value_object_set(w, k, cq_value_copy(cq_value_object_value(sw, i)));
+    }
+    if (vrc != CQ_OK) {
+        cq_value_free(w);
+        return cq__db_oom(a->target->db);
+    }
+    *own = w;
+    sc->o.where = w;
+    return CQ_OK;
+}
+
 static int assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_find_opts *opts);
 static int get_plain(cq_rows **out, cq_instance *src, const cq_assoc *a, bool *done);
 
@@ -335,15 +409,17 @@ int cq_assoc_get(cq_rows **out, cq_instance *src, const cq_assoc *a, const cq_fi
     int rc = cq__db_read_begin(&rs, a->target->db, opts && opts->use_master,
                                opts ? opts->transaction : NULL);
     cq__scoped sc;
+    cq_value *own = NULL;
     bool scoped = false;
     if (rc == CQ_OK) {
-        rc = cq__scope_find_opts(&sc, a->target, opts);
+        rc = getter_scoped(&sc, &own, a, opts);
         scoped = true;
     }
     if (rc == CQ_OK)
         rc = assoc_get(out, src, a, &sc.o);
     if (scoped)
         cq__scoped_free(&sc);
+    cq_value_free(own);
     cq__db_read_end(&rs);
     return rc;
 }
@@ -547,9 +623,10 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
     rc = cq__db_read_begin(&rs, a->target->db, opts && opts->use_master,
                            opts ? opts->transaction : NULL);
     cq__scoped sc; /* the target's scopes, as the getter */
+    cq_value *own = NULL;
     bool scoped = false;
     if (rc == CQ_OK) {
-        rc = cq__scope_find_opts(&sc, a->target, opts);
+        rc = getter_scoped(&sc, &own, a, opts);
         scoped = true;
     }
     if (rc == CQ_OK)
@@ -558,6 +635,7 @@ int cq_assoc_count(int64_t *out, cq_instance *src, const cq_assoc *a, const cq_f
         cq__find_ext_release(&ext);
     if (scoped)
         cq__scoped_free(&sc);
+    cq_value_free(own);
     cq__db_read_end(&rs);
     return rc;
 }

@@ -52,8 +52,22 @@ static int setup(void **state)
             "\"id\",\"title\"]}]}}}},"
             "\"Post\":{\"attributes\":{\"title\":\"STRING\",\"published\":\"BOOLEAN\"},"
             "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"published\":true}},"
-            "\"scopes\":{\"t\":{\"where\":{\"title\":\"t\"}}}}}},"
+            "\"scopes\":{\"t\":{\"where\":{\"title\":\"t\"}}}}},"
+            "\"Tag\":{\"attributes\":{\"name\":\"STRING\",\"visible\":\"BOOLEAN\"},"
+            "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"visible\":true,"
+            "\"[Op.and]\":[{\"name\":{\"[Op.ne]\":\"x3\"}}]}}}},"
+            "\"Profile\":{\"attributes\":{\"bio\":\"STRING\",\"public\":\"BOOLEAN\"},"
+            "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"public\":true}}}},"
+            "\"Note\":{\"attributes\":{\"body\":\"STRING\"},"
+            "\"options\":{\"timestamps\":false,\"defaultScope\":{\"where\":{\"userId\":2}}}}},"
             "\"associations\":["
+            "{\"type\":\"hasOne\",\"source\":\"User\",\"target\":\"Profile\",\"options\":{"
+            "\"as\":\"profile\",\"foreignKey\":\"userId\"}},"
+            "{\"type\":\"belongsToMany\",\"source\":\"User\",\"target\":\"Tag\",\"options\":{"
+            "\"as\":\"tags\",\"through\":\"user_tags\",\"foreignKey\":\"userId\","
+            "\"otherKey\":\"tagId\",\"timestamps\":false}},"
+            "{\"type\":\"hasMany\",\"source\":\"User\",\"target\":\"Note\",\"options\":{"
+            "\"as\":\"notes\",\"foreignKey\":\"userId\"}},"
             "{\"type\":\"hasMany\",\"source\":\"User\",\"target\":\"Post\",\"options\":{\"as\":"
             "\"posts\",\"foreignKey\":\"userId\"}},"
             "{\"type\":\"belongsTo\",\"source\":\"Post\",\"target\":\"User\",\"options\":{\"as\":"
@@ -344,6 +358,118 @@ static void test_includes_and_getters(void **state)
     cq_instance_free(bob);
 }
 
+/* The `attr` of each row, comma-joined (at most 255 bytes). */
+static const char *joined(char *buf, const cq_rows *rows, const char *attr)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < cq_rows_count(rows); i++) {
+        if (i)
+            strcat(buf, ",");
+        strcat(buf, cq_instance_text(cq_rows_at(rows, i), attr));
+    }
+    return buf;
+}
+
+/* What getter `a` of `src` returns with `where` (JSON text; NULL = none) and `scope` (JSON
+ * text; NULL = the default scope), `attr` of each row comma-joined. */
+static void assert_got(sc_fixture *f, cq_instance *src, const char *as, const char *where,
+                       const char *scope, const char *attr, const char *want)
+{
+    cq_value *w = where ? cq_test_json(where) : NULL, *s = scope ? cq_test_json(scope) : NULL;
+    cq_rows *rows = NULL;
+    char got[256];
+    CQ_ASSERT_OK(f->db, cq_assoc_get(&rows, src, cq_model_assoc(cq_instance_model(src), as),
+                                     &(cq_find_opts){ .where = w, .scope = s, .order = by_id }));
+    if (strcmp(joined(got, rows, attr), want) != 0)
+        fail_msg("%s where %s scope %s: got [%s], expected [%s]", as, where ? where : "-",
+                 scope ? scope : "-", got, want);
+    cq_rows_free(rows);
+    cq_value_free(w);
+    cq_value_free(s);
+}
+
+static int64_t count_where(sc_fixture *f, cq_instance *src, const char *as, const char *where)
+{
+    cq_value *w = cq_test_json(where);
+    int64_t n = -1;
+    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, src, cq_model_assoc(cq_instance_model(src), as),
+                                       &(cq_find_opts){ .where = w }));
+    cq_value_free(w);
+    return n;
+}
+
+static cq_instance *by_pk(sc_fixture *f, cq_model *m, int64_t id)
+{
+    cq_instance *inst = NULL;
+    cq_value *pk = cq_value_int(id);
+    CQ_ASSERT_OK(f->db,
+                 cq_model_find_by_pk(&inst, m, pk, &(cq_find_opts){ .scope = CQ_EMPTY_ARRAY }));
+    cq_value_free(pk);
+    assert_non_null(inst);
+    return inst;
+}
+
+/* v6's getters pass findAll {[Op.and]: [association condition, the call's where]}, so the
+ * target's scope keeps its keys (all but its own $and) and is ANDed with the call's where,
+ * where a finder's where replaces the scope's same keys; without a where (hasMany, hasOne,
+ * belongsTo) the association's keys replace the scope's. Checked against Sequelize 6.37.8. */
+static void test_getter_where_and_scope(void **state)
+{
+    sc_fixture *f = *state;
+    cq_model *tag = cq_db_model(f->db, "Tag");
+    cq_instance_free(srv_create(f->db, tag, "{\"name\":\"t1\",\"visible\":true}"));
+    cq_instance_free(srv_create(f->db, tag, "{\"name\":\"t2\",\"visible\":false}"));
+    cq_instance_free(srv_create(f->db, tag, "{\"name\":\"x3\",\"visible\":true}"));
+    cq_instance_free(srv_create(f->db, cq_db_model(f->db, "Profile"),
+                                "{\"bio\":\"p\",\"public\":false,\"userId\":1}"));
+    cq_instance_free(
+        srv_create(f->db, cq_db_model(f->db, "Note"), "{\"body\":\"n\",\"userId\":1}"));
+    cq_instance *ann = by_pk(f, f->user, 1), *bob = by_pk(f, f->user, 2);
+    cq_value *k1 = cq_value_int(1), *k2 = cq_value_int(2), *k3 = cq_value_int(3);
+    const cq_target tags[] = { { .key = k1 }, { .key = k2 }, { .key = k3 } };
+    CQ_ASSERT_OK(f->db, cq_assoc_set(ann, cq_model_assoc(f->user, "tags"), tags, 3, NULL));
+    cq_value_free(k1);
+    cq_value_free(k2);
+    cq_value_free(k3);
+
+    /* hasMany: bob's one post is unpublished; Post's default scope wants published */
+    assert_got(f, bob, "posts", "{\"published\":false}", NULL, "title", "");
+    assert_int_equal(count_where(f, bob, "posts", "{\"published\":false}"), 0);
+    assert_got(f, bob, "posts", "{\"published\":false}", "false", "title", "t");
+    assert_got(f, ann, "posts", "{\"title\":\"u\"}", NULL, "title", "u");
+    /* a named scope is ANDed the same way: title = 't' AND title = 'u' */
+    assert_got(f, ann, "posts", "{\"title\":\"u\"}", "\"t\"", "title", "");
+    /* belongsTo: dan is inactive, User's default scope wants active */
+    cq_instance *dpost = by_pk(f, f->post, 4);
+    assert_got(f, dpost, "author", "{\"active\":false}", NULL, "name", "");
+    assert_got(f, dpost, "author", "{\"active\":false}", "false", "name", "dan");
+    /* hasOne: ann's profile is not public */
+    assert_got(f, ann, "profile", "{\"public\":false}", NULL, "bio", "");
+    assert_got(f, ann, "profile", "{\"public\":false}", "false", "bio", "p");
+    /* belongsToMany: t2 is hidden; BelongsToMany.get always wraps the where, so the scope's
+     * own $and (name <> 'x3') gives way even without one, its visible = true stays */
+    assert_got(f, ann, "tags", "{\"visible\":false}", NULL, "name", "");
+    assert_int_equal(count_where(f, ann, "tags", "{\"visible\":false}"), 0);
+    assert_got(f, ann, "tags", "{\"visible\":false}", "false", "name", "t2");
+    assert_got(f, ann, "tags", NULL, NULL, "name", "t1,x3");
+    /* without a where the foreign key replaces the scope's (Note's scope: userId = 2) */
+    assert_got(f, ann, "notes", NULL, NULL, "body", "n");
+    int64_t n = -1;
+    CQ_ASSERT_OK(f->db, cq_assoc_count(&n, ann, cq_model_assoc(f->user, "notes"), NULL));
+    assert_int_equal(n, 1);
+    assert_got(f, ann, "notes", "{\"body\":\"n\"}", NULL, "body", "");
+    /* a finder's where still replaces the scope's same key */
+    cq_rows *rows = NULL;
+    cq_value *w = cq_test_json("{\"published\":false}");
+    CQ_ASSERT_OK(f->db, cq_model_find_all(&rows, f->post, &(cq_find_opts){ .where = w }));
+    assert_int_equal(cq_rows_count(rows), 1);
+    cq_rows_free(rows);
+    cq_value_free(w);
+    cq_instance_free(dpost);
+    cq_instance_free(ann);
+    cq_instance_free(bob);
+}
+
 static void test_add_scope(void **state)
 {
     sc_fixture *f = *state;
@@ -380,6 +506,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_default_and_named, setup, srv_models_teardown),
         cmocka_unit_test_setup_teardown(test_other_calls, setup, srv_models_teardown),
         cmocka_unit_test_setup_teardown(test_includes_and_getters, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_getter_where_and_scope, setup, srv_models_teardown),
         cmocka_unit_test_setup_teardown(test_add_scope, setup, srv_models_teardown),
     };
     return SRV_RUN_TESTS("test_scopes", "cq_scopes", tests);
