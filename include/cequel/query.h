@@ -267,6 +267,13 @@ typedef struct cq_aggregate_opts {
                                        (cequel/scope.h); NULL = the default scope */
     bool use_master;              /**< read from the write server (as cq_find_opts.use_master);
                                        default false */
+    const cq_include *include;    /**< v6's `include`: rows without the required includes'
+                                       rows (with their `where`) are left out, each row
+                                       counted once (as cq_model_count); an include a
+                                       `$path.attr$` key of `where` names is joined, and with
+                                       a to-many one joined only max, min, a count of "*" and
+                                       `distinct` work (else CQ_ENOTSUPPORTED);
+                                       zero-terminated; NULL = none */
 } cq_aggregate_opts;
 
 /* ---- instances ---------------------------------------------------------------- */

@@ -1849,9 +1849,10 @@ int cli_run_find_and_count_all(cli_exec *x)
     return rc;
 }
 
-/* cq_model_aggregate of `fn` over `col`, with the step's group, distinct and paranoid. */
+/* cq_model_aggregate of `fn` over `col`, with the step's group, distinct and paranoid, and
+ * `include` (a count's; NULL for none). */
 static int run_aggregate(cli_exec *x, const char *col, const char *fn, const cq_value *where,
-                         const cq_value *scope)
+                         const cq_value *scope, const cq_include *include)
 {
     const cli_step *st = x->st;
     const char **group = NULL;
@@ -1863,12 +1864,14 @@ static int run_aggregate(cli_exec *x, const char *col, const char *fn, const cq_
                                                       .distinct = st->distinct,
                                                       .group = group,
                                                       .paranoid = st->paranoid,
-                                                      .transaction = x->txn });
+                                                      .transaction = x->txn,
+                                                      .include = include });
     cq__free(group);
     return rc;
 }
 
-/* count, or count({distinct, col, group}): count(DISTINCT(col)), per-group counts. */
+/* count, or count({distinct, col, group}): count(DISTINCT(col)), per-group counts; the
+ * include filters the rows in both. */
 int cli_run_count(cli_exec *x)
 {
     const cli_step *st = x->st;
@@ -1889,7 +1892,7 @@ int cli_run_count(cli_exec *x)
             col = cq_model_attr_name(x->model, i); /* v6 counts DISTINCT(pk) */
             break;
         }
-    return run_aggregate(x, col, "count", fo.where, fo.scope);
+    return run_aggregate(x, col, "count", fo.where, fo.scope, fo.include);
 }
 
 int cli_run_update(cli_exec *x)
@@ -1965,7 +1968,7 @@ int cli_run_aggregate(cli_exec *x)
     int rc = st->where ? step_value(x, &x->where, st->where, "where", true) : CQ_OK;
     if (rc == CQ_OK)
         rc = step_scope(x, &scope);
-    return rc == CQ_OK ? run_aggregate(x, st->agg_attr, st->agg_fn, x->where, scope) : rc;
+    return rc == CQ_OK ? run_aggregate(x, st->agg_attr, st->agg_fn, x->where, scope, NULL) : rc;
 }
 
 /* findOrCreate and findCreateFind: [instance, created], as Sequelize resolves them. */

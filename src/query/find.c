@@ -1008,9 +1008,12 @@ static cq_value *aggregate_value(const cq__attr *a, const char *fn, cq_value *ra
 }
 
 /* An aggregate's select list: the group columns (also grouped by; *ngroup of them), then
- * fn(attribute) (or fn(*) without one). */
+ * fn(attribute) (or fn(*) without one). `alias` qualifies the columns when the statement has
+ * includes (NULL: bare, as v6 names the columns of a lone table); `key` stands for "*" when
+ * the joins may repeat a parent: count(DISTINCT(key)) counts each one once. */
 static int aggregate_columns(cq__stmt *st, size_t *ngroup, cq_model *m, const cq__attr *a,
-                             const char *fn, const cq_aggregate_opts *o)
+                             const char *fn, const cq_aggregate_opts *o, const char *alias,
+                             const cq__attr *key)
 {
     cq_db *db = m->db;
     for (const char *const *g = o->group; g && *g; g++, (*ngroup)++) {
@@ -1019,16 +1022,62 @@ static int aggregate_columns(cq__stmt *st, size_t *ngroup, cq_model *m, const cq
             return cq__db_fail(db, CQ_EUNKNOWN_ATTR,
                                "aggregate: model \"%s\" has no attribute \"%s\" (group)", m->name,
                                *g);
-        if (cq__stmt_add_col(st, NULL, m->attrs[gi].field, NULL) != 0 ||
+        /* grouped by the bare column, as v6 (`GROUP BY country`) */
+        if (cq__stmt_add_col(st, alias, m->attrs[gi].field, NULL) != 0 ||
             cq__stmt_add_group(st, m->attrs[gi].field) != 0)
             return cq__db_oom(db);
     }
+    if (!a && key)
+        a = key;
     st->count = cq__expr_new(CQ__EX_AGG);
-    if (!st->count || cq__expr_add(st->count, cq__expr_col(NULL, a ? a->field : "*")) != 0)
+    if (!st->count ||
+        cq__expr_add(st->count, cq__expr_col(a ? alias : NULL, a ? a->field : "*")) != 0)
         return cq__db_oom(db);
     st->count->op = fn;
-    st->count->distinct = o->distinct;
+    st->count->distinct = o->distinct || key;
     return CQ_OK;
+}
+
+/* The includes of an aggregate (v6's Model.aggregate, and so count with distinct, col or
+ * group, takes `include`): they filter the rows as in cq__count, required ones as EXISTS,
+ * and the ones a `$path.attr$` key of the where names joined. With a to-many include joined,
+ * *key is the primary key to count parents once by (count of "*"); a function a repeated row
+ * changes (sum, avg, count of an attribute without distinct) is CQ_ENOTSUPPORTED there. */
+static int aggregate_includes(cq__stmt *st, cq__inc_plan *plan, bool *joined, const cq__attr **key,
+                              cq_model *m, const cq__attr *a, const char *fn,
+                              const cq_aggregate_opts *o, const cq_value *where)
+{
+    *joined = false;
+    *key = NULL;
+    int rc = cq__inc_plan_make(plan, m, o->include);
+    if (rc != CQ_OK || cq__inc_plan_empty(plan))
+        return rc;
+    cq__inc_plan_mark_where(plan, where);
+    cq__inc_plan_join(plan, CQ__INC_JOIN_COUNT);
+    *joined = cq__inc_plan_any_joined(plan);
+    if (!*joined)
+        return cq__inc_add_to_select(st, plan, m, m->name, true);
+    bool repeats = cq__inc_plan_joins_many(plan);
+    bool same = o->distinct || strcasecmp(fn, "max") == 0 || strcasecmp(fn, "min") == 0;
+    if (repeats && !same && (a || strcasecmp(fn, "count") != 0))
+        return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                           "aggregate %s on \"%s\": the where names a to-many include, which is "
+                           "joined, and the joined rows would count a parent once per child; "
+                           "use distinct, or filter with the include's own where",
+                           fn, m->name);
+    if (repeats && !a) {
+        if (m->npk != 1)
+            return cq__db_fail(m->db, CQ_ENOTSUPPORTED,
+                               "count: the where names a to-many include, which is joined; "
+                               "counting the parents once needs a primary key of one "
+                               "attribute, and model \"%s\" has %zu",
+                               m->name, m->npk);
+        *key = &m->attrs[m->pk[0]];
+    }
+    /* the joins without their columns: only the group columns and the aggregate are read */
+    rc = cq__inc_sj_add(st, plan, m, m->name);
+    cq__stmt_drop_cols(st, 0);
+    return rc;
 }
 
 /* A grouped aggregate's rows (cells taken from res) as one {group attributes..., fn: value}
@@ -1081,17 +1130,31 @@ int cq_model_aggregate(cq_value **out, cq_model *m, const char *attr, const char
     int rc = st && (st->alias = cq__strdup(m->name)) && (st->count_alias = cq__strdup(fn))
                  ? CQ_OK
                  : cq__db_oom(db);
-    size_t ngroup = 0;
-    if (rc == CQ_OK)
-        rc = aggregate_columns(st, &ngroup, m, a, fn, &o);
-    if (rc == CQ_OK && o.paranoid != CQ_OFF)
-        rc = and_paranoid(st, m, false);
     cq_value *sw = NULL; /* the scope's where with the call's keys over it */
     if (rc == CQ_OK)
         rc = cq__scope_where(&sw, m, o.scope, o.where);
+    cq__inc_plan plan = { 0 };
+    bool joined = false;
+    const cq__attr *key = NULL;
+    if (rc == CQ_OK && o.include)
+        rc = aggregate_includes(st, &plan, &joined, &key, m, a, fn, &o, sw);
+    bool inc = !cq__inc_plan_empty(&plan);
+    size_t ngroup = 0;
     if (rc == CQ_OK)
-        rc = apply_where(st, m, m->name, sw, o.where_sql, o.where_params, NULL);
+        rc = aggregate_columns(st, &ngroup, m, a, fn, &o, inc ? m->name : NULL, key);
+    if (rc == CQ_OK && o.paranoid != CQ_OFF) {
+        cq__expr *pe = NULL;
+        rc = cq__where_paranoid(&pe, m, inc ? m->name : NULL, false);
+        if (rc == CQ_OK && pe && cq__stmt_and_where(st, pe) != 0)
+            rc = cq__db_oom(db);
+    }
+    cq__inc_where_ctx ictx = {
+        .plan = &plan, .m = m, .all_joined = joined, .none_joined = !joined
+    };
+    if (rc == CQ_OK)
+        rc = apply_where(st, m, m->name, sw, o.where_sql, o.where_params, inc ? &ictx : NULL);
     cq_value_free(sw);
+    cq__inc_plan_free(&plan);
     cq__result res = { 0 };
     if (rc == CQ_OK) {
         cq__read_scope rs;

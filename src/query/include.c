@@ -2163,6 +2163,15 @@ bool cq__inc_plan_any_joined(const cq__inc_plan *p)
     return false;
 }
 
+bool cq__inc_plan_joins_many(const cq__inc_plan *p)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->nodes[i].joined &&
+            (p->nodes[i].to_many || cq__inc_plan_joins_many(&p->nodes[i].children)))
+            return true;
+    return false;
+}
+
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias)
 {

@@ -73,6 +73,9 @@ typedef enum cq__inc_join {
 void cq__inc_plan_join(cq__inc_plan *p, cq__inc_join how);
 /* True when cq__inc_plan_join flagged some include joined. */
 bool cq__inc_plan_any_joined(const cq__inc_plan *p);
+/* True when a joined include (at any depth) is to-many: each parent may then come once per
+ * joined child row. */
+bool cq__inc_plan_joins_many(const cq__inc_plan *p);
 /* A cq__where_include_fn over a cq__inc_where_ctx. */
 int cq__inc_where_include(void *ctx, const char *key, const char *path, cq_model **m,
                           const char **alias);

@@ -110,6 +110,18 @@ cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table)
     return st;
 }
 
+void cq__stmt_drop_cols(cq__stmt *st, size_t keep)
+{
+    for (size_t i = keep; i < st->ncols; i++) {
+        cq__free(st->cols[i].table);
+        cq__free(st->cols[i].column);
+        cq__free(st->cols[i].alias);
+        cq__expr_free(st->cols[i].expr);
+    }
+    if (keep < st->ncols)
+        st->ncols = keep;
+}
+
 void cq__stmt_free(cq__stmt *st)
 {
     if (!st)
@@ -117,12 +129,7 @@ void cq__stmt_free(cq__stmt *st)
     cq__free(st->table);
     cq__free(st->alias);
     cq__stmt_free(st->from_sub);
-    for (size_t i = 0; i < st->ncols; i++) {
-        cq__free(st->cols[i].table);
-        cq__free(st->cols[i].column);
-        cq__free(st->cols[i].alias);
-        cq__expr_free(st->cols[i].expr);
-    }
+    cq__stmt_drop_cols(st, 0);
     cq__free(st->cols);
     cq__expr_free(st->count);
     for (size_t i = 0; i < st->njoins; i++) {

@@ -148,6 +148,9 @@ typedef struct cq__stmt {
 cq__stmt *cq__stmt_new(cq__stmt_kind kind, const char *table);
 void cq__stmt_free(cq__stmt *st);
 int cq__stmt_add_col(cq__stmt *st, const char *table, const char *column, const char *alias);
+/* SELECT: frees the columns past the first `keep` (a count or an aggregate keeps the joins an
+ * include added, not the include's columns). */
+void cq__stmt_drop_cols(cq__stmt *st, size_t keep);
 /* UNION: appends `sel` (ownership taken on success). */
 int cq__stmt_add_union(cq__stmt *st, cq__stmt *sel);
 int cq__stmt_add_order(cq__stmt *st, cq__expr *e, bool desc);

@@ -423,6 +423,37 @@ static void check_include(srv_fixture *f)
                     "[{\"id\":2,\"title\":\"a2\",\"done\":false,\"notes\":[{\"body\":\"n1\"}],"
                     "\"user\":{\"id\":1,\"username\":\"ada\"}}]");
     cq_rows_free(rows);
+
+    /* count with distinct, col or group (an aggregate) keeps its include: v6 joins it, so the
+     * include's where and required filter the rows counted */
+    cq_value *out = NULL;
+    CQ_ASSERT_OK(f->db, cq_model_aggregate(
+                            &out, x.user, "id", "count",
+                            &(cq_aggregate_opts){
+                                .distinct = true,
+                                .include = (cq_include[]){
+                                    { .association = x.tasks, .required = CQ_ON }, { 0 } } }));
+    srv_assert_value(out, "1");
+    cq_value_free(out);
+    w = cq_test_json("{\"body\":\"n1\"}");
+    CQ_ASSERT_OK(
+        f->db, cq_model_aggregate(
+                   &out, x.task, "title", "count",
+                   &(cq_aggregate_opts){
+                       .include = (cq_include[]){ { .association = notes, .where = w }, { 0 } } }));
+    cq_value_free(w);
+    srv_assert_value(out, "1");
+    cq_value_free(out);
+    w = cq_test_json("{\"username\":\"ada\"}");
+    CQ_ASSERT_OK(f->db,
+                 cq_model_aggregate(
+                     &out, x.task, "*", "count",
+                     &(cq_aggregate_opts){ .group = (const char *[]){ "userId", NULL },
+                                           .include = (cq_include[]){
+                                               { .association = x.owner, .where = w }, { 0 } } }));
+    cq_value_free(w);
+    srv_assert_value(out, "[{\"userId\":1,\"count\":2}]");
+    cq_value_free(out);
 }
 
 #endif

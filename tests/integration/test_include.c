@@ -866,6 +866,77 @@ static void test_include__count_distinct_parents(void **state)
     fx_assert_sql(f, 1, NULL);
 }
 
+/* count with distinct, col or group is an aggregate (v6's Model.count calls aggregate with its
+ * include): the include's where and required filter the rows as in v6's joins; a to-many include
+ * counts each parent once (D14) */
+static void test_include__aggregate_count_keeps_include(void **state)
+{
+    fixture *f = *state;
+    a2 x;
+    a2_setup(f, &x);
+    cq_value *out = NULL;
+    const cq_include tasks_required[] = { { .model = x.task, .required = CQ_ON }, { 0 } };
+    CQ_ASSERT_OK(f->db, cq_model_aggregate(
+                            &out, x.user, "id", "count",
+                            &(cq_aggregate_opts){ .distinct = true, .include = tasks_required }));
+    cq_test_assert_json(out, "2"); /* v6: 2 (alice, carol); without the include 3 */
+    cq_value_free(out);
+    cq_value *c2 = cq_test_json("{\"text\":\"c2\"}");
+    const cq_include with_c2[] = { { .model = x.task,
+                                     .required = CQ_ON,
+                                     .include = (cq_include[]){ { .model = x.comment, .where = c2 },
+                                                                { 0 } } },
+                                   { 0 } };
+    CQ_ASSERT_OK(f->db, cq_model_aggregate(&out, x.user, "username", "count",
+                                           &(cq_aggregate_opts){ .include = with_c2 }));
+    cq_test_assert_json(out, "1");
+    cq_value_free(out);
+    CQ_ASSERT_OK(f->db, cq_model_aggregate(
+                            &out, x.user, "*", "count",
+                            &(cq_aggregate_opts){ .group = (const char *[]){ "username", NULL },
+                                                  .include = with_c2 }));
+    cq_test_assert_json(out, "[{\"username\":\"alice\",\"count\":1}]");
+    cq_value_free(out);
+    cq_value_free(c2);
+    /* belongsTo with a where: tasks of carol, grouped by their key */
+    cq_value *carol = cq_test_json("{\"username\":\"carol\"}");
+    CQ_ASSERT_OK(f->db, cq_model_aggregate(&out, x.task, "*", "count",
+                                           &(cq_aggregate_opts){
+                                               .group = (const char *[]){ "userId", NULL },
+                                               .include = (cq_include[]){
+                                                   { .model = x.user, .where = carol }, { 0 } } }));
+    cq_test_assert_json(out, "[{\"userId\":3,\"count\":1}]");
+    cq_value_free(out);
+    cq_value_free(carol);
+    /* an optional include filters nothing */
+    CQ_ASSERT_OK(f->db,
+                 cq_model_aggregate(&out, x.user, "id", "count",
+                                    &(cq_aggregate_opts){
+                                        .distinct = true,
+                                        .include = (cq_include[]){ { .model = x.task }, { 0 } } }));
+    cq_test_assert_json(out, "3");
+    cq_value_free(out);
+    /* a where naming the include joins it: each parent counted once, or refused where a
+     * repeated parent would change the result */
+    cq_value *t1 = cq_test_json("{\"$tasks.title$\":{\"$in\":[\"t1\",\"t2\"]}}");
+    CQ_ASSERT_OK(f->db,
+                 cq_model_aggregate(&out, x.user, "*", "count",
+                                    &(cq_aggregate_opts){
+                                        .where = t1,
+                                        .group = (const char *[]){ "username", NULL },
+                                        .include = (cq_include[]){ { .model = x.task }, { 0 } } }));
+    cq_test_assert_json(out, "[{\"username\":\"alice\",\"count\":1}]");
+    cq_value_free(out);
+    assert_int_equal(
+        cq_model_aggregate(
+            &out, x.user, "username", "count",
+            &(cq_aggregate_opts){ .where = t1,
+                                  .include = (cq_include[]){ { .model = x.task }, { 0 } } }),
+        CQ_ENOTSUPPORTED);
+    assert_null(out);
+    cq_value_free(t1);
+}
+
 /* ---- part C: error texts ------------------------------------------------------------------- */
 
 static void test_include__error_texts(void **state)
@@ -1077,6 +1148,7 @@ int main(void)
         T(grouping_of_singular_duplicates),
         T(accessor_get_with_include),
         T(count_distinct_parents),
+        T(aggregate_count_keeps_include),
         T(error_texts),
         T(redefinition_newest_wins),
         T(statement_count),
