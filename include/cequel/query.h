@@ -11,7 +11,9 @@
  *     {"deletedAt": null}                             deletedAt IS NULL
  *
  * Operators: $eq $ne $gt $gte $lt $lte $in $notIn $like $notLike $between $notBetween
- * $is $not (a value: IS NOT / <>; an object: NOT (...)), and $and $or $not for nesting.
+ * $is $not (on an attribute: null or a boolean IS [NOT], so `{"$not": true}` keeps NULL rows;
+ * a list NOT IN; another value <>), and $and $or $not for nesting, at the top or under an
+ * attribute (`{"n": {"$or": [1, {"$gt": 8}]}}` is n = 1 OR n > 8).
  * Text: $startsWith $endsWith $substring (LIKE with `%` added; the text's own `%` and `_`
  * stay wildcards), $iLike $notILike (sent as ILIKE: PostgreSQL has it, the other databases
  * answer CQ_EDATABASE), $regexp $notRegexp (PostgreSQL, MySQL) and $iRegexp $notIRegexp

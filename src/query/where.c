@@ -370,6 +370,67 @@ static int build_list(cq__expr **out, wctx *w, const target *t, cq__expr_kind ki
     return CQ_OK;
 }
 
+/* `a IS [NOT] ?`: $is / $not with true or false, which v6 writes `IS [NOT] true` (SQLite:
+ * `IS [NOT] 1`), so that $not: true keeps the rows where `a` is NULL. */
+static int build_is(cq__expr **out, wctx *w, const target *t, bool negate, const cq_value *v)
+{
+    cq__expr *e = cq__expr_new(CQ__EX_IS);
+    if (!e || cq__expr_add(e, lhs_of(w, t, v)) != 0) {
+        cq__expr_free(e);
+        return cq__db_oom(w->m->db);
+    }
+    e->negate = negate;
+    cq__expr *p = NULL;
+    int rc = param_of(&p, w, t, v);
+    if (rc == CQ_OK && cq__expr_add(e, p) != 0)
+        rc = cq__db_oom(w->m->db);
+    return cq__expr_out(out, e, rc);
+}
+
+static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value *v);
+
+/* `{n: {$or: [1, {$gt: 8}, null]}}`, `{n: {$and: {$gte: 1, $lt: 2}}}`: each element of the
+ * list (or each key of the object) is a condition on the same attribute, as the attribute
+ * itself would take it, joined by OR / AND (v6's _whereBind). Elements that say nothing are
+ * left out, and a group left empty says nothing either (no condition, even for $or), as v6
+ * drops it. */
+static int build_group(cq__expr **out, wctx *w, const target *t, const char *op, const cq_value *v)
+{
+    cq_db *db = w->m->db;
+    *out = NULL;
+    bool obj = cq_value_type_of(v) == CQ_VALUE_OBJECT;
+    if (!obj && cq_value_type_of(v) != CQ_VALUE_ARRAY)
+        return cq__db_fail(db, CQ_EINVALID,
+                           "where on model \"%s\": %s of attribute \"%s\" expects an array or "
+                           "an object",
+                           w->m->name, op, t->a->name);
+    cq__expr *e = cq__expr_new(cq__streq(op, "$or") ? CQ__EX_OR : CQ__EX_AND);
+    if (!e)
+        return cq__db_oom(db);
+    int rc = CQ_OK;
+    for (size_t i = 0; i < cq_value_size(v) && rc == CQ_OK; i++) {
+        cq__expr *kid = NULL;
+        if (obj) { /* one key at a time, so that each is joined with `op` */
+            cq_value *one = cq_value_object();
+            if (!one || cq_value_object_set(one, cq_value_object_key(v, i),
+                                            cq_value_copy(cq_value_object_value(v, i))) != CQ_OK)
+                rc = cq__db_oom(db);
+            else
+                rc = build_target(&kid, w, t, one);
+            cq_value_free(one);
+        } else {
+            rc = build_target(&kid, w, t, cq_value_array_get(v, i));
+        }
+        if (rc == CQ_OK && kid->kind == CQ__EX_AND && kid->n == 0)
+            cq__expr_free(kid);
+        else if (rc == CQ_OK && cq__expr_add(e, kid) != 0)
+            rc = cq__db_oom(db);
+    }
+    if (rc == CQ_OK && e->n == 0)
+        e->kind = CQ__EX_AND;
+    return cq__expr_out(out, e, rc);
+}
+
 static int build_op(cq__expr **out, wctx *w, const target *t, const char *op, const cq_value *v)
 {
     cq_db *db = w->m->db;
@@ -385,8 +446,18 @@ static int build_op(cq__expr **out, wctx *w, const target *t, const char *op, co
         return e && cq__expr_add(e, lhs_of(w, t, v)) == 0 ? (*out = e, CQ_OK)
                                                           : (cq__expr_free(e), cq__db_oom(db));
     }
-    if (cq__streq(op, "$not") || cq__streq(op, "$is"))
+    /* v6's _whereParseSingleValueObject: $not with a list is $notIn, with true or false
+     * IS NOT (NULL rows match), with anything else $ne; $is with true or false is IS */
+    bool boolean = cq_value_type_of(v) == CQ_VALUE_BOOL;
+    if (cq__streq(op, "$not") && cq_value_type_of(v) == CQ_VALUE_ARRAY &&
+        !(t->a->type == CQ_ARRAY && !t->jpath))
+        op = "$notIn";
+    else if ((cq__streq(op, "$not") || cq__streq(op, "$is")) && boolean)
+        return build_is(out, w, t, cq__streq(op, "$not"), v);
+    else if (cq__streq(op, "$not") || cq__streq(op, "$is"))
         op = cq__streq(op, "$not") ? "$ne" : "$eq";
+    if (cq__streq(op, "$or") || cq__streq(op, "$and"))
+        return build_group(out, w, t, op, v);
     if (cq__streq(op, "$col")) {
         cq__expr *rhs = NULL;
         int rc = col_ref(&rhs, w, v);
@@ -433,8 +504,6 @@ static int json_key_ok(wctx *w, const cq__attr *a, const char *key)
                            w->m->name, key, a->name);
     return CQ_OK;
 }
-
-static int build_target(cq__expr **out, wctx *w, const target *t, const cq_value *v);
 
 /* `{meta: {a: {b: 1}}}` and `{'meta.a.b': 1}`: every key that is not an operator goes one
  * level down the JSON document; operators apply where they stand. */

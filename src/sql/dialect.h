@@ -64,6 +64,9 @@ typedef struct cq__sql_dialect {
      * of a number; NULL json_open: PostgreSQL's (col#>>ARRAY[...]::text[]). */
     const char *json_open, *json_close, *json_double;
     bool json_bool_case; /* JSON booleans unquote to 'true'/'false': CASE reads them as 1/0 */
+    /* Null-safe equality and inequality with a bound value (CQ__EX_IS); NULL is_not_op:
+     * written NOT (a is_op b). */
+    const char *is_op, *is_not_op;
 
     /* --- what statements report --- */
     bool txn_aborts_on_error;   /* a failed statement aborts the whole transaction */

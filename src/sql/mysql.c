@@ -251,6 +251,8 @@ const cq__sql_dialect cq__sql_mysql = {
     .identifier_in_chars = true,
     .put_string = put_string,
     .ops = ops,
+    .is_op = "<=>",
+    .is_not_op = NULL,
     .limit_no_count = "10000000000000",
     .insert_ignore = "INSERT IGNORE INTO ",
     .upsert_values = true,

@@ -241,6 +241,21 @@ static void put_between(render *r, const cq__expr *e)
     put_expr(r, e->kids[2]);
 }
 
+/* `a IS [NOT] ?` with the value bound: SQLite's IS takes any expression, but PostgreSQL's and
+ * MySQL's IS take only the words TRUE, FALSE, UNKNOWN and NULL, so they get their null-safe
+ * comparisons instead (same rows for a boolean on the right). */
+static void put_is(render *r, const cq__expr *e)
+{
+    const char *op = e->negate ? r->D->is_not_op : r->D->is_op;
+    if (!op)
+        cq__buf_put(&r->b, "NOT (");
+    put_expr(r, e->kids[0]);
+    cq__buf_printf(&r->b, " %s ", op ? op : r->D->is_op);
+    put_expr(r, e->kids[1]);
+    if (!op)
+        cq__buf_putc(&r->b, ')');
+}
+
 static void put_count(render *r, const cq__expr *e)
 {
     if (e->n && e->op) { /* count(DISTINCT(user.id)): v6's `distinct: true` */
@@ -301,6 +316,9 @@ static void put_expr(render *r, const cq__expr *e)
     case CQ__EX_ISNULL:
         put_expr(r, e->kids[0]);
         cq__buf_put(&r->b, e->negate ? " IS NOT NULL" : " IS NULL");
+        break;
+    case CQ__EX_IS:
+        put_is(r, e);
         break;
     case CQ__EX_RAW:
         cq__buf_putc(&r->b, '(');

@@ -180,6 +180,8 @@ const cq__sql_dialect cq__sql_sqlite = {
         32766, /* SQLITE_MAX_VARIABLE_NUMBER's default since 3.32 (builds may allow more) */
     .put_string = cq__sql_put_string_std,
     .ops = ops,
+    .is_op = "IS",
+    .is_not_op = "IS NOT",
     .limit_no_count = "10000000000000",
     .insert_ignore = "INSERT OR IGNORE INTO ",
     .empty_insert = " DEFAULT VALUES",

@@ -22,6 +22,9 @@ typedef enum cq__expr_kind {
                         for NOT IN) */
     CQ__EX_BETWEEN,  /* kids[0] [NOT] BETWEEN kids[1] AND kids[2] */
     CQ__EX_ISNULL,   /* kids[0] IS [NOT] NULL */
+    CQ__EX_IS,       /* kids[0] IS [NOT] kids[1]: null-safe (in)equality with a bound value,
+                        as each dialect spells it (SQLite IS, PostgreSQL IS [NOT] DISTINCT
+                        FROM, MySQL <=>) */
     CQ__EX_RAW,      /* a caller's SQL fragment with `?` placeholders bound from params */
     CQ__EX_COUNT,    /* count(*), or COUNT(col) when kids[0]; count(DISTINCT(col)) with op */
     CQ__EX_EXISTS,   /* EXISTS (sub) */
@@ -39,7 +42,7 @@ typedef struct cq__expr {
     const char *op;       /* CQ__EX_CMP: "=", "!=", ">", ">=", "<", "<=", "LIKE", "NOT LIKE",
                              "ILIKE", "NOT ILIKE", and the dialect-neutral "REGEXP",
                              "NOT REGEXP", "IREGEXP", "NOT IREGEXP" (cq__sql_op_supported) */
-    bool negate;          /* IN / BETWEEN / ISNULL */
+    bool negate;          /* IN / BETWEEN / ISNULL / IS */
     bool distinct;        /* AGG: op(DISTINCT(kids[0])) */
     int elem_type;        /* ANY: the cq_type of the elements (the array is cast to it), 0 none */
     bool bare;            /* AND / OR: rendered without parentheses (a whole WHERE only) */

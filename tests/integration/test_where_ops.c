@@ -1,6 +1,7 @@
 /* The where operators beyond comparison, on SQLite, PostgreSQL and MySQL/MariaDB:
  * $startsWith / $endsWith / $substring, $iLike / $notILike, the $regexp family, $col,
- * $any / $all, and queries inside JSON columns (`{meta: {a: 1}}`, `{'meta.a': 1}`, nested
+ * $any / $all, $not and $is with booleans and lists, $or / $and under an attribute, and
+ * queries inside JSON columns (`{meta: {a: 1}}`, `{'meta.a': 1}`, nested
  * paths). Every count is read back from the database; the statements are checked through the
  * logging hook (every value and every JSON key bound, no literal in the SQL). */
 #include <stdio.h>
@@ -23,6 +24,7 @@ static int setup(void **state)
         { .name = "name", .type = CQ_STRING },
         { .name = "n", .type = CQ_INTEGER },
         { .name = "meta", .type = CQ_JSON },
+        { .name = "ok", .type = CQ_BOOLEAN },
         { 0 },
     };
     if (cq_db_define(&f->user, f->db, "user", attrs, NULL) != CQ_OK ||
@@ -31,8 +33,9 @@ static int setup(void **state)
         return -1;
     }
     const char *rows[] = {
-        "{\"name\":\"ada\",\"n\":1,\"meta\":{\"a\":1,\"b\":\"x\",\"c\":{\"d\":true}}}",
-        "{\"name\":\"Bob\",\"n\":5,\"meta\":{\"a\":2.5,\"b\":\"y\",\"c\":{\"d\":false}}}",
+        "{\"name\":\"ada\",\"n\":1,\"ok\":true,\"meta\":{\"a\":1,\"b\":\"x\",\"c\":{\"d\":true}}}",
+        "{\"name\":\"Bob\",\"n\":5,\"ok\":false,"
+        "\"meta\":{\"a\":2.5,\"b\":\"y\",\"c\":{\"d\":false}}}",
         "{\"name\":\"cy%z\",\"n\":3,\"meta\":{\"a\":3,\"b\":\"x\",\"k\":null}}",
     };
     for (size_t i = 0; i < 3; i++)
@@ -173,6 +176,55 @@ static void test_json(void **state)
     assert_int_equal(count(f, "{\"name.a\":1}"), CQ_EUNKNOWN_ATTR);
 }
 
+/* $not as v6's _whereParseSingleValueObject reads it: with true or false `IS NOT` (so the
+ * rows where the column is NULL match), with a list `NOT IN`, with anything else `!=`. */
+static void test_not(void **state)
+{
+    ops_fixture *f = *state;
+    assert_names(f, "{\"ok\":{\"$not\":true}}", "Bob,cy%z");
+    const char *is_not = f->d == CQ_DIALECT_POSTGRES ? " IS DISTINCT FROM $1"
+                         : f->d == CQ_DIALECT_MYSQL  ? "NOT (`user`.`ok` <=> ?)"
+                                                     : " IS NOT ?";
+    assert_non_null(strstr(last_sql, is_not));
+    assert_names(f, "{\"ok\":{\"$not\":false}}", "ada,cy%z");
+    assert_names(f, "{\"ok\":{\"$is\":true}}", "ada");
+    assert_names(f, "{\"ok\":{\"$is\":false}}", "Bob");
+    assert_names(f, "{\"ok\":{\"$ne\":true}}", "Bob"); /* v6: != */
+    assert_names(f, "{\"n\":{\"$not\":5}}", "ada,cy%z");
+    assert_names(f, "{\"name\":{\"$not\":\"ada\"}}", "Bob,cy%z");
+    assert_names(f, "{\"n\":{\"$not\":[1]}}", "Bob,cy%z");
+    assert_non_null(strstr(last_sql, " NOT IN ("));
+    assert_names(f, "{\"n\":{\"$not\":[1,3]}}", "Bob");
+    assert_names(f, "{\"n\":{\"$not\":[]}}", "ada,Bob,cy%z");
+    assert_int_equal(count(f, "{\"n\":{\"$not\":[1,null]}}"), 0); /* NOT IN (1, NULL) */
+    assert_names(f, "{\"meta.c.d\":{\"$not\":true}}", "Bob,cy%z");
+}
+
+/* $or / $and under an attribute (v6's _whereBind): each element, or each key of an object,
+ * is a condition on that attribute. */
+static void test_or_and_on_attribute(void **state)
+{
+    ops_fixture *f = *state;
+    assert_names(f, "{\"n\":{\"$or\":[1,5]}}", "ada,Bob");
+    assert_null(strstr(last_sql, "= 1")); /* bound */
+    assert_names(f, "{\"n\":{\"$or\":{\"$lt\":2,\"$gt\":4}}}", "ada,Bob");
+    assert_names(f, "{\"n\":{\"$and\":[{\"$gte\":1},{\"$lt\":2}]}}", "ada");
+    assert_names(f, "{\"n\":{\"$and\":{\"$gte\":2,\"$lt\":6}}}", "Bob,cy%z");
+    assert_names(f, "{\"n\":{\"$or\":[1,{\"$gt\":4}]}}", "ada,Bob");
+    assert_names(f, "{\"n\":{\"$or\":[[1,3],5]}}", "ada,Bob,cy%z");
+    assert_names(f, "{\"ok\":{\"$or\":[true,null]}}", "ada,cy%z");
+    assert_names(f, "{\"ok\":{\"$or\":[{\"$not\":true}]}}", "Bob,cy%z");
+    assert_names(f, "{\"n\":{\"$or\":[{\"$and\":[{\"$gt\":2},{\"$lt\":4}]},1]}}", "ada,cy%z");
+    /* with other operators beside it, all of them hold (v6 keeps only the $or) */
+    assert_names(f, "{\"n\":{\"$or\":[1,5],\"$ne\":1}}", "Bob");
+    /* an empty group is no condition, as v6 drops it (even $or) */
+    assert_names(f, "{\"n\":{\"$or\":[]}}", "ada,Bob,cy%z");
+    assert_names(f, "{\"n\":{\"$and\":{}}}", "ada,Bob,cy%z");
+    assert_names(f, "{\"meta\":{\"a\":{\"$or\":[1,3]}}}", "ada,cy%z");
+    assert_int_equal(count(f, "{\"n\":{\"$or\":5}}"), CQ_EINVALID);
+    assert_non_null(strstr(cq_db_error(f->db)->message, "expects an array or an object"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +233,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_col, setup, srv_models_teardown),
         cmocka_unit_test_setup_teardown(test_any_all, setup, srv_models_teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_not, setup, srv_models_teardown),
+        cmocka_unit_test_setup_teardown(test_or_and_on_attribute, setup, srv_models_teardown),
     };
     return SRV_RUN_TESTS("test_where_ops", "cq_where_ops", tests);
 }
