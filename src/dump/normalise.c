@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/datetime.h"
 #include "core/util.h"
 #include "core/value_ops.h"
 #include "dump/dump.h"
@@ -111,30 +112,6 @@ static const char *parse_digits(const char *p, int n, int *out)
     return p + n;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static long long days_from_civil(long long y, int m, int d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long long z, long long *y, int *m, int *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* A date-time's fields as parsed; the offset is osign * (oh:om). */
 typedef struct date_parts {
     int y, mo, d, h, mi, sec, ms, oh, om, osign;
@@ -175,21 +152,11 @@ static bool parse_time_rest(const char *p, date_parts *t)
 /* Date#toISOString() of the instant `t` names. */
 static char *iso_string(const date_parts *t)
 {
-    long long ms = ((days_from_civil(t->y, t->mo, t->d) * 24 + t->h) * 60 + t->mi) * 60 + t->sec;
+    long long ms =
+        ((cq__days_from_civil(t->y, t->mo, t->d) * 24 + t->h) * 60 + t->mi) * 60 + t->sec;
     ms = ms * 1000 + t->ms - (long long)t->osign * (t->oh * 60 + t->om) * 60000;
-    long long days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    long long rem = ms - days * 86400000;
-    long long yy;
-    int m2, d2;
-    civil_from_days(days, &yy, &m2, &d2);
-    char buf[128];
-    char year[32];
-    if (yy >= 0 && yy <= 9999)
-        snprintf(year, sizeof year, "%04lld", yy);
-    else
-        snprintf(year, sizeof year, "%c%06lld", yy < 0 ? '-' : '+', yy < 0 ? -yy : yy);
-    snprintf(buf, sizeof buf, "%s-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ", year, m2, d2,
-             rem / 3600000, rem / 60000 % 60, rem / 1000 % 60, rem % 1000);
+    char buf[32];
+    cq__iso_from_ms(ms, buf);
     return cq__strdup(buf);
 }
 

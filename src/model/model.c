@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/datetime.h"
 #include "core/pg_array.h"
 #include "core/util.h"
 #include "sql/dialect.h"
@@ -599,9 +600,6 @@ static bool looks_like_date(const char *s)
            s[7] == '-' && is_digits(s + 8, 2);
 }
 
-/* Normalises a date-time text to ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS.mmmZ". Accepts the ISO
- * form, "YYYY-MM-DD HH:MM:SS[.fff][ +00:00]" (Sequelize's SQLite storage form) and a bare
- * date. Only UTC offsets (Z, +00:00) are accepted: cequel keeps dates in UTC. */
 static void put2(char *p, int v)
 {
     p[0] = (char)('0' + v / 10);
@@ -646,15 +644,29 @@ static bool datetime_iso_fixed(const char *s, size_t n, char out[25])
     return true;
 }
 
+/* `ms` since the epoch in v6's form (24 characters and a NUL); false past year 9999 or
+ * before year 0, which that form cannot hold. */
+static bool iso_from_ms(long long ms, char out[25])
+{
+    char iso[32];
+    cq__iso_from_ms(ms, iso);
+    if (strlen(iso) != 24)
+        return false;
+    memcpy(out, iso, 25);
+    return true;
+}
+
 /* A date-time as stored or given, into v6's form "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 characters and
- * a NUL in `out`); false when `s` is not one. */
+ * a NUL in `out`); false when `s` is not one. Takes the ISO form, "YYYY-MM-DD HH:MM[:SS[.fff]]"
+ * (Sequelize's SQLite storage form), a bare date (midnight UTC), and an offset after the time
+ * (Z, +HH:MM, +HHMM, +HH; the same instant in UTC, as JavaScript's Date reads it). */
 static bool datetime_iso(const char *s, char out[25])
 {
     if (datetime_iso_fixed(s, strlen(s), out))
         return true;
     if (!looks_like_date(s))
         return false;
-    int hh = 0, mi = 0, ss = 0, ms = 0;
+    int hh = 0, mi = 0, ss = 0, ms = 0, offset_min = 0;
     const char *p = s + 10;
     if (*p == 'T' || *p == ' ') {
         p++;
@@ -681,15 +693,33 @@ static bool datetime_iso(const char *s, char out[25])
         }
         while (*p == ' ')
             p++;
-        if (*p == 'Z')
+        if (*p == 'Z') {
             p++;
-        else if (strncmp(p, "+00:00", 6) == 0 || strncmp(p, "-00:00", 6) == 0)
-            p += 6;
-        else if (strncmp(p, "+00", 3) == 0)
+        } else if ((*p == '+' || *p == '-') && is_digits(p + 1, 2)) {
+            /* an offset, +HH:MM, +HHMM or +HH: the instant is kept, in UTC */
+            int sign = *p == '-' ? -1 : 1;
+            int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = 0;
             p += 3;
+            if (*p == ':' && is_digits(p + 1, 2)) {
+                om = (p[1] - '0') * 10 + (p[2] - '0');
+                p += 3;
+            } else if (is_digits(p, 2)) {
+                om = (p[0] - '0') * 10 + (p[1] - '0');
+                p += 2;
+            }
+            if (oh > 23 || om > 59)
+                return false;
+            offset_min = sign * (oh * 60 + om);
+        }
     }
     if (*p || hh > 23 || mi > 59 || ss > 60)
         return false;
+    if (offset_min) {
+        int y = atoi(s), mo = (s[5] - '0') * 10 + (s[6] - '0'),
+            d = (s[8] - '0') * 10 + (s[9] - '0');
+        long long t = ((cq__days_from_civil(y, mo, d) * 24 + hh) * 60 + mi - offset_min) * 60 + ss;
+        return iso_from_ms(t * 1000 + ms, out);
+    }
     /* written digit by digit: this runs for every date cell read */
     memcpy(out, s, 10);
     out[10] = 'T';
@@ -896,7 +926,14 @@ static cq_value *coerce_plain(const cq__attr *a, cq_value *v, cq_value_type t, c
         *want = "a boolean";
         return to_boolean(v, t);
     case CQ_DATE:
-        *want = "an ISO-8601 date-time in UTC";
+        *want = "an ISO-8601 date-time, or milliseconds since 1970-01-01 UTC";
+        if (t == CQ_VALUE_INT || (t == CQ_VALUE_DOUBLE && isfinite(cq_value_as_double(v)))) {
+            /* a number, as JavaScript's new Date(ms) */
+            char iso[25];
+            long long n = t == CQ_VALUE_INT ? (long long)cq_value_as_int(v)
+                                            : (long long)floor(cq_value_as_double(v));
+            return iso_from_ms(n, iso) ? cq_value_text_n(iso, 24) : NULL;
+        }
         return t == CQ_VALUE_TEXT ? normalize_datetime(cq_value_as_text(v)) : NULL;
     case CQ_DATEONLY:
         *want = "a date (YYYY-MM-DD)";
