@@ -485,8 +485,9 @@ static cq_value *extract_args(const vrule *r)
     if (!out)
         return NULL;
     const cq_value *a = r->args;
-    if (!a && r->msg && !email_url) {
-        /* v6's `key: {msg}` passes that object as the argument */
+    if ((!a || email_url) && r->msg) {
+        /* v6's `key: {msg}` passes that object as the argument; isEmail and isURL get it even
+         * with `args` given (which they then ignore), and fill their defaults into it */
         cq_value *o = cq_value_object();
         if (cq_value_object_set(o, "msg", cq_value_text(r->msg)) != CQ_OK ||
             cq_value_array_append(out, o) != CQ_OK) {
@@ -495,8 +496,8 @@ static cq_value *extract_args(const vrule *r)
         }
         return out;
     }
-    if (email_url && (!a || r->msg)) {
-        /* `isEmail: true` is {} and a `msg` drops any options, as v6 does */
+    if (email_url && !a) {
+        /* `isEmail: true` is {} (options filled in by the validator) */
         if (cq_value_array_append(out, cq_value_object()) != CQ_OK)
             return NULL;
         return out;
