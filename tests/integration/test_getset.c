@@ -430,6 +430,16 @@ static void test_getset__virtual_validators_and_update_fields(void **state)
     cq_instance_free(u);
 }
 
+/* The instance's toJSON against `expected`; frees the instance. */
+static void assert_plain_and_free(cq_db *db, cq_instance *u, const char *expected)
+{
+    cq_value *plain = NULL;
+    CQ_ASSERT_OK(db, cq_instance_to_value(&plain, u));
+    assert_json(plain, expected);
+    cq_value_free(plain);
+    cq_instance_free(u);
+}
+
 /* A VIRTUAL attribute's defaultValue: a built or created instance starts with it (a NOT NULL
  * virtual is then satisfied), a given value or an explicit null replaces it; no column. */
 static void test_getset__virtual_default_value(void **state)
@@ -449,18 +459,11 @@ static void test_getset__virtual_default_value(void **state)
     cq_value *vals = cq_test_json("{\"first\": \"Bob\"}");
     cq_instance *u = NULL;
     CQ_ASSERT_OK(db, cq_model_create(&u, m, vals, NULL));
-    cq_value *plain = NULL;
-    CQ_ASSERT_OK(db, cq_instance_to_value(&plain, u));
-    assert_json(plain, "{\"id\":1,\"first\":\"Bob\",\"code\":\"dflt\"}");
-    cq_value_free(plain);
-    cq_instance_free(u);
+    assert_plain_and_free(db, u, "{\"id\":1,\"first\":\"Bob\",\"code\":\"dflt\"}");
     cq_value_free(vals);
     vals = cq_test_json("{\"first\": \"Ann\", \"code\": \"x\"}");
     CQ_ASSERT_OK(db, cq_model_build(&u, m, vals));
-    CQ_ASSERT_OK(db, cq_instance_to_value(&plain, u));
-    assert_json(plain, "{\"id\":null,\"first\":\"Ann\",\"code\":\"x\"}");
-    cq_value_free(plain);
-    cq_instance_free(u);
+    assert_plain_and_free(db, u, "{\"id\":null,\"first\":\"Ann\",\"code\":\"x\"}");
     cq_value_free(vals);
     vals = cq_test_json("{\"first\": \"Cy\", \"code\": null}");
     CQ_ASSERT_ERR(db, CQ_ENOTNULL, cq_model_create(&u, m, vals, NULL));
