@@ -927,12 +927,14 @@ static cq_value *coerce_plain(const cq__attr *a, cq_value *v, cq_value_type t, c
         return to_boolean(v, t);
     case CQ_DATE:
         *want = "an ISO-8601 date-time, or milliseconds since 1970-01-01 UTC";
-        if (t == CQ_VALUE_INT || (t == CQ_VALUE_DOUBLE && isfinite(cq_value_as_double(v)))) {
-            /* a number, as JavaScript's new Date(ms) */
+        if (t == CQ_VALUE_INT || t == CQ_VALUE_DOUBLE) {
+            /* a number, as JavaScript's new Date(ms), which holds 8.64e15 ms either side of
+             * 1970 (past year 9999 is refused anyway) */
+            double d = t == CQ_VALUE_INT ? (double)cq_value_as_int(v) : cq_value_as_double(v);
             char iso[25];
-            long long n = t == CQ_VALUE_INT ? (long long)cq_value_as_int(v)
-                                            : (long long)floor(cq_value_as_double(v));
-            return iso_from_ms(n, iso) ? cq_value_text_n(iso, 24) : NULL;
+            if (!(fabs(d) <= 8.64e15)) /* NaN too */
+                return NULL;
+            return iso_from_ms((long long)floor(d), iso) ? cq_value_text_n(iso, 24) : NULL;
         }
         return t == CQ_VALUE_TEXT ? normalize_datetime(cq_value_as_text(v)) : NULL;
     case CQ_DATEONLY:
