@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/datetime.h"
 #include "core/js.h"
 #include "core/util.h"
 #include "model/validate.h"
@@ -1312,16 +1313,6 @@ int cq__rule_run(const char *key, const char *s, const cq_value *args, char *err
 
 /* ---- Date.parse ------------------------------------------------------------------- */
 
-static double days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (double)(era * 146097 + doe - 719468);
-}
-
 static bool make_time(double *ms, long y, long mo, long d, long h, long mi, long s, double frac,
                       long offset_min)
 {
@@ -1330,8 +1321,8 @@ static bool make_time(double *ms, long y, long mo, long d, long h, long mi, long
         return false;
     if (h == 24 && (mi || s || frac > 0))
         return false;
-    double t = days_from_civil(y, mo, d) * 86400000.0 + h * 3600000.0 + mi * 60000.0 + s * 1000.0 +
-               floor(frac * 1000.0) - offset_min * 60000.0;
+    double t = (double)cq__days_from_civil(y, (int)mo, (int)d) * 86400000.0 + h * 3600000.0 +
+               mi * 60000.0 + s * 1000.0 + floor(frac * 1000.0) - offset_min * 60000.0;
     if (fabs(t) > 8.64e15)
         return false;
     *ms = t;

@@ -30,6 +30,8 @@ struct cq__inc {
     bool joined;           /* joined into the parent statement (cq__inc_plan_join) */
     bool join_all;         /* the find joins every include (single_join): so does the query
                               of a separate include, for the includes below it */
+    bool unshown;          /* reads no column, nor does any include below it (toJSON leaves
+                              its key out) */
     bool *sel;             /* target attributes read (to-many: in the single-JOIN shape) */
     bool *hidden;          /* read only for joining (keys) */
     cq__inc_plan children; /* nested includes (to-many: only for the EXISTS filters) */
@@ -91,12 +93,24 @@ static char *alias_join(const char *left, const char *sep, const char *right)
     return s;
 }
 
+/* An include that reads no column of its target, nor do the includes under it. */
+static bool shows_nothing(const cq_include *spec)
+{
+    if (!spec || !spec->attributes || spec->attributes[0])
+        return false;
+    for (const cq_include *e = spec->include; e && !cq__inc_is_end(e); e++)
+        if (!shows_nothing(e))
+            return false;
+    return true;
+}
+
 static int node_make(cq__inc *n, cq_model *m, const cq_include *e, const cq_assoc *a,
                      const char *prefix)
 {
     cq_db *db = m->db;
     n->a = a;
     n->spec = e;
+    n->unshown = shows_nothing(e);
     n->target = a->target;
     n->to_many = cq__assoc_is_multi(a);
     n->required = e->required == CQ_DEFAULT ? e->where != NULL : e->required == CQ_ON;
@@ -494,22 +508,11 @@ void cq__inc_plan_clear_orders(cq__inc_plan *p)
 
 /* ---- reading rows ----------------------------------------------------------------------- */
 
-/* An include that reads no column of its target, nor do the includes under it. */
-static bool shows_nothing(const cq_include *spec)
-{
-    if (!spec || !spec->attributes || spec->attributes[0])
-        return false;
-    for (const cq_include *e = spec->include; e && !cq__inc_is_end(e); e++)
-        if (!shows_nothing(e))
-            return false;
-    return true;
-}
-
 static cq__included *add_included(cq_instance *inst, const cq__inc *n)
 {
     cq__included *inc = cq__instance_add_included(inst, n->a, n->to_many);
     if (inc)
-        inc->unshown = shows_nothing(n->spec);
+        inc->unshown = n->unshown;
     return inc;
 }
 

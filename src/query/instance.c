@@ -295,7 +295,7 @@ int cq__instance_store(cq_instance *inst, const char *attr, cq_value *v)
 /* Sets the keys of `values` (an object) on the instance; with `only` (a NULL-terminated list
  * of attribute names), only those of its keys, in the list's order (Sequelize's
  * set(values, {attributes}): an update with `fields` leaves the other values unset). */
-static int set_values_only(cq_instance *inst, const cq_value *values, const char *const *only)
+static int set_values(cq_instance *inst, const cq_value *values, const char *const *only)
 {
     cq_model *m = inst->model;
     if (!values)
@@ -325,11 +325,6 @@ static int set_values_only(cq_instance *inst, const cq_value *values, const char
             return rc;
     }
     return CQ_OK;
-}
-
-static int set_values(cq_instance *inst, const cq_value *values)
-{
-    return set_values_only(inst, values, NULL);
 }
 
 int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
@@ -380,7 +375,7 @@ int cq_model_build(cq_instance **out, cq_model *m, const cq_value *values)
         }
     }
     if (rc == CQ_OK)
-        rc = set_values(inst, values);
+        rc = set_values(inst, values, NULL);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -516,11 +511,6 @@ static int stamp_times(cq_instance *inst, bool inserting, bool bulk)
     if (cre)
         store(inst, (size_t)m->created_at, c, true);
     return CQ_OK;
-}
-
-static int touch_timestamps(cq_instance *inst, bool inserting)
-{
-    return stamp_times(inst, inserting, false);
 }
 
 /* docs/differences.md: on PostgreSQL an explicit value in a SERIAL column does not advance the
@@ -839,7 +829,7 @@ int cq__instance_insert_row(cq_instance *inst, const cq_write_opts *opts)
     int rc = check_not_null(inst, true, opts);
     if (rc != CQ_OK)
         return rc;
-    if ((rc = touch_timestamps(inst, true)) != CQ_OK)
+    if ((rc = stamp_times(inst, true, false)) != CQ_OK)
         return rc;
     bool stack[64];
     bool *explicit = m->nattrs < 64 ? stack : cq__calloc(m->nattrs + 1, sizeof *explicit);
@@ -985,7 +975,7 @@ int cq_model_upsert(cq_instance **out, int *created_out, cq_model *m, const cq_v
     if (rc == CQ_OK && hooks_on(&wo))
         rc = cq__hooks_run(m, CQ__H_BEFORE_UPSERT, &ctx, NULL);
     if (rc == CQ_OK)
-        rc = touch_timestamps(inst, true);
+        rc = stamp_times(inst, true, false);
     if (rc != CQ_OK) {
         cq_instance_free(inst);
         return rc;
@@ -1464,7 +1454,7 @@ static int do_update(cq_instance *inst, const cq_write_opts *opts)
         any |= cq__changed(inst)[i] && field_selected(opts, m->attrs[i].name);
     if (rc != CQ_OK || !any)
         return rc; /* Sequelize issues no statement when nothing changed */
-    if ((rc = touch_timestamps(inst, false)) != CQ_OK)
+    if ((rc = stamp_times(inst, false, false)) != CQ_OK)
         return rc;
     cq__stmt *st = cq__stmt_new(CQ__ST_UPDATE, m->table);
     if (!st)
@@ -1548,7 +1538,7 @@ static int update_own_fields(cq_instance *inst, const cq_value *values, const cq
     memcpy(before, cq__changed(inst), m->nattrs * sizeof *before);
     if (cq__instance_vchanged(inst))
         memcpy(before + m->nattrs, cq__instance_vchanged(inst), m->nvirtual * sizeof *before);
-    int rc = set_values(inst, values);
+    int rc = set_values(inst, values, NULL);
     /* before[i] now: changed earlier and not named by this call (set aside) */
     for (size_t i = 0; i < m->nattrs; i++)
         if ((before[i] = before[i] && !cq_value_object_get(values, m->attrs[i].name)))
@@ -1578,7 +1568,7 @@ int cq_instance_update(cq_instance *inst, const cq_value *values, const cq_write
     if ((rc = cq__txn_check(inst->model->db, opts ? opts->transaction : NULL)) != CQ_OK)
         return rc;
     if (inst->is_new || (opts && opts->fields))
-        return (rc = set_values_only(inst, values, opts ? opts->fields : NULL)) != CQ_OK ? rc
+        return (rc = set_values(inst, values, opts ? opts->fields : NULL)) != CQ_OK ? rc
                : inst->is_new ? do_insert(inst, opts)
                               : do_update(inst, opts);
     return update_own_fields(inst, values, opts);
