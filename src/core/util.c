@@ -168,9 +168,9 @@ void cq__buf_putc(cq__buf *b, char c)
     cq__buf_putn(b, &c, 1);
 }
 
-void cq__buf_put_i64(cq__buf *b, int64_t v)
+size_t cq__i64_text(char out[static 21], int64_t v)
 {
-    char num[24];
+    char num[20];
     size_t k = sizeof num;
     uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
     do {
@@ -179,7 +179,16 @@ void cq__buf_put_i64(cq__buf *b, int64_t v)
     } while (u);
     if (v < 0)
         num[--k] = '-';
-    cq__buf_putn(b, num + k, sizeof num - k);
+    size_t n = sizeof num - k;
+    memcpy(out, num + k, n);
+    out[n] = '\0';
+    return n;
+}
+
+void cq__buf_put_i64(cq__buf *b, int64_t v)
+{
+    char num[21];
+    cq__buf_putn(b, num, cq__i64_text(num, v));
 }
 
 void cq__buf_put_hex(cq__buf *b, uint64_t v)

@@ -77,6 +77,8 @@ void cq__buf_putc(cq__buf *b, char c);
 void cq__buf_printf(cq__buf *b, const char *fmt, ...) CQ__PRINTF(2, 3);
 /* Decimal and hexadecimal numbers without printf (for keys built per row). */
 void cq__buf_put_i64(cq__buf *b, int64_t v);
+/* `v` in decimal into `out`, NUL-terminated (at most 20 characters and the NUL); its length. */
+size_t cq__i64_text(char out[static 21], int64_t v);
 void cq__buf_put_hex(cq__buf *b, uint64_t v);
 /* Returns the built string (caller frees) or NULL on OOM; the buffer is reset. */
 char *cq__buf_take(cq__buf *b);

@@ -493,8 +493,9 @@ static int map_error(cq__conn *c, const PGresult *r, cq_error *err)
     return code;
 }
 
-/* Renders one parameter as PostgreSQL text input. `*owned` receives what must be freed. */
-static int param_text(const char **out, char **owned, const cq_value *v)
+/* Renders one parameter as PostgreSQL text input: an integer into `num` when given, else into
+ * `*owned`, which receives what must be freed. */
+static int param_text(const char **out, char **owned, char *num, const cq_value *v)
 {
     *out = NULL;
     *owned = NULL;
@@ -505,6 +506,11 @@ static int param_text(const char **out, char **owned, const cq_value *v)
         *out = cq_value_as_bool(v) ? "true" : "false";
         return CQ_OK;
     case CQ_VALUE_INT:
+        if (num) {
+            cq__i64_text(num, cq_value_as_int(v));
+            *out = num;
+            return CQ_OK;
+        }
         *owned = cq__asprintf("%" PRId64, cq_value_as_int(v));
         break;
     case CQ_VALUE_DOUBLE: {
@@ -668,26 +674,54 @@ static void discard_copy(cq__conn *c, ExecStatusType st)
     }
 }
 
-/* The parameters in text form (NULL for SQL NULL), as libpq takes them. */
-static int params_text(const char ***values, char ***owned, const cq_value *const *params, size_t n,
-                       cq_error *err)
+/* A statement's parameters in text form (NULL for SQL NULL), as libpq takes them. The first PG_NUMS
+ * integers are written into the struct and the arrays of up to PG_NUMS parameters live in it: a
+ * lookup by key allocates nothing. */
+enum { PG_NUMS = 8 };
+typedef struct pg_params {
+    const char **values;
+    char **owned;
+    size_t n;
+    const char *values_here[PG_NUMS];
+    char *owned_here[PG_NUMS];
+    char nums[PG_NUMS][21];
+} pg_params;
+
+static int params_text(pg_params *p, const cq_value *const *params, size_t n, cq_error *err)
 {
-    *values = n ? cq__calloc(n, sizeof **values) : NULL;
-    *owned = n ? cq__calloc(n, sizeof **owned) : NULL;
-    if (n && (!*values || !*owned))
-        return cq__err_oom(err);
-    for (size_t i = 0; i < n; i++)
-        if (param_text(&(*values)[i], &(*owned)[i], params[i]) != CQ_OK)
+    p->n = n;
+    p->values = p->values_here;
+    p->owned = p->owned_here;
+    if (n > PG_NUMS) {
+        p->values = cq__calloc(n, sizeof *p->values);
+        p->owned = cq__calloc(n, sizeof *p->owned);
+        if (!p->values || !p->owned) {
+            cq__free(p->values);
+            cq__free(p->owned);
+            p->values = p->values_here;
+            p->owned = p->owned_here;
+            p->n = 0;
             return cq__err_oom(err);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (param_text(&p->values[i], &p->owned[i], i < PG_NUMS ? p->nums[i] : NULL, params[i]) !=
+            CQ_OK) {
+            p->n = i; /* the ones rendered are freed */
+            return cq__err_oom(err);
+        }
     return CQ_OK;
 }
 
-static void params_free(const char **values, char **owned, size_t n)
+static void params_free(pg_params *p)
 {
-    for (size_t i = 0; owned && i < n; i++)
-        cq__free(owned[i]);
-    cq__free(owned);
-    cq__free(values);
+    for (size_t i = 0; i < p->n; i++)
+        cq__free(p->owned[i]);
+    if (p->values != p->values_here) {
+        cq__free(p->owned);
+        cq__free(p->values);
+    }
+    p->n = 0;
 }
 
 /* transaction_pooler: statement_timeout for the transaction just begun, which ends with it */
@@ -713,11 +747,10 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
     if (n_params > 65535) /* the wire protocol counts parameters in 16 bits */
         return cq__err_set(err, CQ_EINVALID, "too many bound parameters (%zu, at most 65535)",
                            n_params);
-    const char **values = NULL;
-    char **owned = NULL;
-    int code = params_text(&values, &owned, params, n_params, err);
+    pg_params p;
+    int code = params_text(&p, params, n_params, err);
     if (code != CQ_OK) {
-        params_free(values, owned, n_params);
+        params_free(&p);
         return code;
     }
     if (c->npending && !cq__prep_is_dml(sql)) {
@@ -726,7 +759,7 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
          * own; a rollback runs even when they failed */
         code = flush_pending(c, err);
         if (code != CQ_OK && strncasecmp(sql, "ROLLBACK", 8) != 0) {
-            params_free(values, owned, n_params);
+            params_free(&p);
             return code;
         }
         code = CQ_OK;
@@ -737,7 +770,7 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
     /* kept SAVEPOINT / RELEASE texts go ahead of it in one pipeline: one round trip */
     if (c->npending && !c->broken && !PQenterPipelineMode(c->pg) &&
         (code = flush_pending(c, err)) != CQ_OK) {
-        params_free(values, owned, n_params);
+        params_free(&p);
         return code;
     }
     if (c->npending && !c->broken) {
@@ -749,12 +782,12 @@ static int pg_send(cq__conn *c, const char *sql, const cq_value *const *params, 
         pending_free(c);
     }
     int sent = c->broken || code != CQ_OK ? 0
-               : name ? PQsendQueryPrepared(c->pg, name, (int)n_params, values, NULL, NULL, 0)
-                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, values, NULL, NULL, 0);
+               : name ? PQsendQueryPrepared(c->pg, name, (int)n_params, p.values, NULL, NULL, 0)
+                      : PQsendQueryParams(c->pg, sql, (int)n_params, NULL, p.values, NULL, NULL, 0);
     bool piping = PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF;
     if (sent && piping && (!PQpipelineSync(c->pg) || PQflush(c->pg) != 0))
         sent = 0;
-    params_free(values, owned, n_params); /* libpq has copied them */
+    params_free(&p); /* libpq has copied them */
     if (piping && (!sent || code != CQ_OK)) {
         c->broken = true; /* a pipeline half sent: the connection is not reused */
         return code != CQ_OK ? code : map_error(c, NULL, err);
