@@ -165,14 +165,17 @@ bool cq__prep_is_ddl(const char *sql);
  * fails until the transaction ends: the server has rolled it back. */
 typedef struct cq__pconn {
     cq__conn *conn;         /* NULL after a lost connection, until the next statement reconnects */
-    struct cq__pconn *next; /* in the session's idle or busy list */
-    uint64_t owner;         /* cq__thread_id() of the thread holding it */
-    unsigned holders;       /* acquires not yet released (nested calls, a pinned transaction) */
-    bool pinned;            /* a transaction holds it between calls */
-    bool in_txn;            /* a top-level transaction is open on it (cq__session_txn_begun) */
-    bool txn_lost;          /* its connection was lost: every statement fails until it ends */
-    uint64_t txn_id;        /* innermost open transaction, for logs; 0 = none */
-    uint64_t idle_since;
+    struct cq__pconn *next; /* in the session's idle, busy or spare list */
+    /* who holds it and how often, in one word so that a thread can take it back without the
+     * pool's lock (pool.c): the cq__thread_id() of the thread holding it (or that held it
+     * last) and the acquires not yet released (nested calls, a pinned transaction), or one of
+     * pool.c's marks for a connection parked by its thread or a slot no longer in use */
+    _Atomic uint64_t state;
+    bool pinned;     /* a transaction holds it between calls */
+    bool in_txn;     /* a top-level transaction is open on it (cq__session_txn_begun) */
+    bool txn_lost;   /* its connection was lost: every statement fails until it ends */
+    uint64_t txn_id; /* innermost open transaction, for logs; 0 = none */
+    _Atomic uint64_t idle_since;
 } cq__pconn;
 
 /* A pool of connections plus what every statement needs: logging and error reporting.
@@ -186,11 +189,17 @@ typedef struct cq__session {
     cq__pool_cfg cfg;
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection came back (waiters, close) */
-    cq__pconn *idle, *busy;
-    unsigned size, connecting, waiting;
-    uint64_t created, destroyed, last_evict;
+    /* idle: given back under the lock; busy: held, or parked by the thread that held it last
+     * (free for any thread, its own first); spare: slots whose connection was closed, kept
+     * until the pool closes (a thread may still look at the slot it parked last) */
+    cq__pconn *idle, *busy, *spare;
+    unsigned size, connecting;
+    _Atomic unsigned waiting;
+    uint64_t created, destroyed;
+    _Atomic uint64_t last_evict;
+    uint64_t id;        /* this pool, among every pool the process opened */
     atomic_bool frozen; /* set by the first acquire: the schema may no longer change */
-    bool closing;
+    atomic_bool closing;
 } cq__session;
 
 /* Parses `url` (taking out connect_timeout and statement_timeout, which `opts` override when

@@ -754,6 +754,90 @@ static void test_pool__grows_then_evicts_idle(void **state)
     cq_db_close(db);
 }
 
+static void *hold_txn_then_call(void *arg)
+{
+    reader *r = arg;
+    hold_txn_at_barrier(r);
+    cq_value *out = NULL;
+    if (r->rc == CQ_OK) /* a plain call: its connection is parked when it ends */
+        r->rc = cq_db_query(&out, r->db, "SELECT 1 AS x", NULL, NULL);
+    cq_value_free(out);
+    return NULL;
+}
+
+/* Connections parked by the threads that used them last count as idle, close after `idle` ms
+ * like idle ones, and their slots serve the connections opened later. */
+static void test_pool__parked_connections_are_idle_and_evicted(void **state)
+{
+    (void)state;
+    if (pool_dialect() == CQ_DIALECT_SQLITE)
+        skip(); /* three transactions at once would queue on the file's write lock */
+    cq_db *db = open_pool("pool_max=3&pool_min=1&pool_idle=50&pool_evict=10");
+    for (int round = 0; round < 2; round++) {
+        pthread_barrier_t b;
+        pthread_barrier_init(&b, NULL, 4);
+        reader r[3];
+        pthread_t th[3];
+        for (int i = 0; i < 3; i++) {
+            r[i] = (reader){ .db = db, .barrier = &b };
+            assert_int_equal(pthread_create(&th[i], NULL, hold_txn_then_call, &r[i]), 0);
+        }
+        pthread_barrier_wait(&b);
+        pthread_barrier_wait(&b);
+        for (int i = 0; i < 3; i++) {
+            pthread_join(th[i], NULL);
+            assert_int_equal(r[i].rc, CQ_OK);
+        }
+        pthread_barrier_destroy(&b);
+        cq_pool_stats st = { 0 };
+        CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+        assert_int_equal(st.size, 3);
+        assert_int_equal(st.idle, 3);
+        assert_int_equal(st.created, round == 0 ? 3 : 5);
+        cq_test_sleep_ms(120);
+        cq_value *out = NULL;
+        CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT 1 AS x", NULL, NULL));
+        cq_value_free(out);
+        CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+        assert_int_equal(st.size, 1); /* min stays */
+        assert_int_equal(st.destroyed, round == 0 ? 2 : 4);
+    }
+    cq_db_close(db);
+}
+
+static void *one_call(void *arg)
+{
+    reader *r = arg;
+    cq_value *out = NULL;
+    r->rc = cq_db_query(&out, r->db, "SELECT 1 AS x", NULL, NULL);
+    cq_value_free(out);
+    return NULL;
+}
+
+/* The only connection, parked by the thread that used it, serves another thread at once (it
+ * does not wait for the acquire timeout). */
+static void test_pool__parked_connection_serves_another_thread(void **state)
+{
+    (void)state;
+    cq_db *db = open_pool("pool_max=1&pool_acquire=300");
+    for (int i = 0; i < 3; i++) {
+        reader r = { .db = db };
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, one_call, &r), 0);
+        pthread_join(th, NULL);
+        assert_int_equal(r.rc, CQ_OK);
+        cq_value *out = NULL;
+        CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT 1 AS x", NULL, NULL));
+        cq_value_free(out);
+    }
+    cq_pool_stats st = { 0 };
+    CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+    assert_int_equal(st.size, 1);
+    assert_int_equal(st.idle, 1);
+    assert_int_equal(st.created, 1);
+    cq_db_close(db);
+}
+
 /* `min` connections open with the db (before any call), as generic-pool does for Sequelize. */
 static void test_pool__min_opens_at_start(void **state)
 {
@@ -1088,6 +1172,8 @@ static void test_pool__schema_load_after_freeze_is_refused(void **state)
         cmocka_unit_test(test_pool__explicit_freeze),                                              \
         cmocka_unit_test(test_pool__bad_pool_parameters_are_einvalid),                             \
         cmocka_unit_test(test_pool__grows_then_evicts_idle),                                       \
+        cmocka_unit_test(test_pool__parked_connections_are_idle_and_evicted),                      \
+        cmocka_unit_test(test_pool__parked_connection_serves_another_thread),                      \
         cmocka_unit_test(test_pool__dead_connection_is_replaced),                                  \
         cmocka_unit_test(test_pool__min_opens_at_start),                                           \
         cmocka_unit_test(test_pool__close_releases_waiting_calls),                                 \
