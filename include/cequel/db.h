@@ -88,6 +88,10 @@ typedef enum cq_isolation_level {
  * Connections open on demand, up to `max` (`min` of them, at least one, at cq_db_open); idle
  * ones above `min` close after `idle` ms.
  * No background thread: the idle check runs when the pool is used, at most every `evict` ms.
+ * A thread gets back the connection it used last when that one is free (its prepared
+ * statements stay warm, and taking it back needs no lock); any free connection serves a
+ * thread whose last one is in use, before a new one is opened. cq_db_pool_stats() counts
+ * every free connection as idle.
  * URL parameters `pool_max`, `pool_min`, `pool_idle`, `pool_acquire`, `pool_evict` (numbers,
  * milliseconds for the last three) override these fields.
  *
