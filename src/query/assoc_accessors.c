@@ -971,7 +971,9 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true });
+    /* the current target without the target's scopes (v6 reads it with scope: false), the
+     * association's own scope still applying */
+    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true, .scope = CQ_EMPTY_ARRAY });
     if (rc != CQ_OK) {
         cq_value_free(newkey);
         return rc;
@@ -1064,7 +1066,9 @@ static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *ta
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true });
+    /* the current targets without the target's scopes (v6: scope: false), so that rows a
+     * default scope hides are unlinked too; the association's own scope still applies */
+    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true, .scope = CQ_EMPTY_ARRAY });
     cq_value *obsolete = cq_value_array(), *fresh = cq_value_array(), *current = cq_value_array();
     if (rc == CQ_OK && (!obsolete || !fresh || !current))
         rc = cq__db_oom(a->source->db);
