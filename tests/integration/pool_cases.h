@@ -715,6 +715,26 @@ static void *hold_txn_at_barrier(void *arg)
     return NULL;
 }
 
+/* Starts three threads running `fn` on readers of `db` that meet at `b` with the caller. */
+static void start_three(pthread_t th[3], reader r[3], pthread_barrier_t *b, cq_db *db,
+                        void *(*fn)(void *))
+{
+    pthread_barrier_init(b, NULL, 4);
+    for (int i = 0; i < 3; i++) {
+        r[i] = (reader){ .db = db, .barrier = b };
+        assert_int_equal(pthread_create(&th[i], NULL, fn, &r[i]), 0);
+    }
+}
+
+static void join_three(pthread_t th[3], reader r[3], pthread_barrier_t *b)
+{
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(r[i].rc, CQ_OK);
+    }
+    pthread_barrier_destroy(b);
+}
+
 /* Connections open on demand, up to max; idle ones above min close after `idle` ms. */
 static void test_pool__grows_then_evicts_idle(void **state)
 {
@@ -725,13 +745,9 @@ static void test_pool__grows_then_evicts_idle(void **state)
     }
     cq_db *db = open_pool("pool_max=3&pool_min=1&pool_idle=50&pool_evict=10");
     pthread_barrier_t b;
-    pthread_barrier_init(&b, NULL, 4);
     reader r[3];
     pthread_t th[3];
-    for (int i = 0; i < 3; i++) {
-        r[i] = (reader){ .db = db, .barrier = &b };
-        assert_int_equal(pthread_create(&th[i], NULL, hold_txn_at_barrier, &r[i]), 0);
-    }
+    start_three(th, r, &b, db, hold_txn_at_barrier);
     pthread_barrier_wait(&b);
     cq_pool_stats st = { 0 };
     CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
@@ -739,10 +755,7 @@ static void test_pool__grows_then_evicts_idle(void **state)
     assert_int_equal(st.idle, 0);
     assert_int_equal(st.created, 3);
     pthread_barrier_wait(&b);
-    for (int i = 0; i < 3; i++) {
-        pthread_join(th[i], NULL);
-        assert_int_equal(r[i].rc, CQ_OK);
-    }
+    join_three(th, r, &b);
     cq_test_sleep_ms(120);
     cq_value *out = NULL;
     CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT 1 AS x", NULL, NULL));
@@ -750,7 +763,6 @@ static void test_pool__grows_then_evicts_idle(void **state)
     CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
     assert_int_equal(st.size, 1); /* min stays */
     assert_int_equal(st.destroyed, 2);
-    pthread_barrier_destroy(&b);
     cq_db_close(db);
 }
 
@@ -775,20 +787,12 @@ static void test_pool__parked_connections_are_idle_and_evicted(void **state)
     cq_db *db = open_pool("pool_max=3&pool_min=1&pool_idle=50&pool_evict=10");
     for (int round = 0; round < 2; round++) {
         pthread_barrier_t b;
-        pthread_barrier_init(&b, NULL, 4);
         reader r[3];
         pthread_t th[3];
-        for (int i = 0; i < 3; i++) {
-            r[i] = (reader){ .db = db, .barrier = &b };
-            assert_int_equal(pthread_create(&th[i], NULL, hold_txn_then_call, &r[i]), 0);
-        }
+        start_three(th, r, &b, db, hold_txn_then_call);
         pthread_barrier_wait(&b);
         pthread_barrier_wait(&b);
-        for (int i = 0; i < 3; i++) {
-            pthread_join(th[i], NULL);
-            assert_int_equal(r[i].rc, CQ_OK);
-        }
-        pthread_barrier_destroy(&b);
+        join_three(th, r, &b);
         cq_pool_stats st = { 0 };
         CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
         assert_int_equal(st.size, 3);
