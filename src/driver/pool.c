@@ -40,27 +40,18 @@
 
 static atomic_uint_fast64_t next_pool_id = 1;
 
-/* The calling thread's way back to the connection it parked last, on one pool. `held` counts
- * the connections it holds on that pool: while it holds one, its statements must go to that
- * one (held_by_me), so the lock-free path is taken only when it holds none. */
+/* The calling thread's way back to its connection on one pool: the one it took there last.
+ * A thread holds at most one connection per pool (held_by_me), and while it holds one that
+ * one is `c`: so when `c` is found parked the thread holds none there, and may take it back
+ * without the lock. */
 static _Thread_local struct {
     uint64_t pool;
     cq__pconn *c;
-    unsigned held;
 } mine;
 
 static uint64_t my_owner_id(void)
 {
     return cq__thread_id() & ((UINT64_C(1) << (64 - HOLDER_BITS)) - 1u);
-}
-
-/* The calling thread took `c` on `s`; `fresh` when it held nothing there before. */
-static void note_taken(cq__session *s, cq__pconn *c, bool fresh)
-{
-    if (mine.pool == s->id)
-        mine.held++;
-    else if (fresh && mine.held == 0)
-        mine.pool = s->id, mine.c = c, mine.held = 1;
 }
 
 static void close_list(cq__session *s, cq__pconn *list)
@@ -295,24 +286,23 @@ static cq__pconn *take_parked(cq__session *s, uint64_t me)
     return NULL;
 }
 
-/* The connection this thread parked last on `s`, taken back without the lock; NULL when the
- * thread holds one there already, parked none, or another thread took it. */
+/* The connection this thread took last on `s`, taken back without the lock when it is parked
+ * (then the thread holds none there); NULL otherwise, or when cq_db_close has begun. */
 static cq__pconn *take_mine_back(cq__session *s, uint64_t me)
 {
-    if (mine.pool != s->id || mine.held != 0 || !mine.c)
+    if (mine.pool != s->id || !mine.c)
         return NULL;
     cq__pconn *c = mine.c;
     uint64_t st = atomic_load(&c->state);
     if (HOLDERS(st) != PARKED || !atomic_compare_exchange_strong(&c->state, &st, STATE(me, 1)))
         return NULL;
-    if (atomic_load(&s->closing)) { /* cq_db_close began: it goes back, the lock's way */
+    if (atomic_load(&s->closing)) { /* it goes back, and the call takes the lock's way */
         atomic_store(&c->state, STATE(me, PARKED));
         pthread_mutex_lock(&s->mu);
         pthread_cond_broadcast(&s->cv);
         pthread_mutex_unlock(&s->mu);
         return NULL;
     }
-    mine.held = 1;
     return c;
 }
 
@@ -335,7 +325,8 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
     if (c) {
         atomic_fetch_add(&c->state, 1); /* only its holder changes a held connection's state */
         pthread_mutex_unlock(&s->mu);
-        note_taken(s, c, false);
+        mine.pool = s->id;
+        mine.c = c;
         *out = c;
         return CQ_OK;
     }
@@ -416,7 +407,8 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
     pthread_mutex_unlock(&s->mu);
     retire(s, expired);
     if (rc == CQ_OK) {
-        note_taken(s, c, true);
+        mine.pool = s->id;
+        mine.c = c;
         *out = c;
     }
     return rc;
@@ -426,8 +418,6 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
 {
     if (!c)
         return;
-    if (mine.pool == s->id && mine.held > 0)
-        mine.held--;
     uint64_t st = atomic_load(&c->state);
     if (HOLDERS(st) > 1) { /* a nested call's: only its holder changes it */
         atomic_fetch_sub(&c->state, 1);
@@ -440,8 +430,10 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
         c->txn_id = 0;
         c->in_txn = c->txn_lost = false;
         atomic_store_explicit(&c->idle_since, now, memory_order_relaxed);
-        if (mine.pool == s->id)
+        if (OWNER(st) == my_owner_id()) { /* not a transaction ended from another thread */
+            mine.pool = s->id;
             mine.c = c;
+        }
         atomic_store(&c->state, STATE(OWNER(st), PARKED));
         /* a thread that began waiting, or cq_db_close, meanwhile: it looks again */
         if (atomic_load(&s->waiting) || atomic_load(&s->closing)) {

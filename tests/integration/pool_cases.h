@@ -842,6 +842,67 @@ static void test_pool__parked_connection_serves_another_thread(void **state)
     cq_db_close(db);
 }
 
+/* Rows of cross_t, read from the calling thread. */
+static size_t cross_rows(cq_db *db)
+{
+    cq_value *out = NULL;
+    CQ_ASSERT_OK(db, cq_db_query(&out, db, "SELECT v FROM cross_t", NULL, NULL));
+    size_t n = cq_value_size(out);
+    cq_value_free(out);
+    return n;
+}
+
+typedef struct txn_end {
+    cq_txn *txn;
+    cq_db *db;
+    int rc;
+    size_t seen;
+} txn_end;
+
+static void *commit_elsewhere(void *arg)
+{
+    txn_end *e = arg;
+    e->rc = cq_txn_commit(e->txn);
+    return NULL;
+}
+
+static void *count_elsewhere(void *arg)
+{
+    txn_end *e = arg;
+    e->seen = cross_rows(e->db);
+    return NULL;
+}
+
+/* A transaction ended by another thread gives its connection back; the thread that began it
+ * then runs plain calls as before, and in its next transaction its plain calls still run on
+ * that transaction's connection (others do not see them before the commit). */
+static void test_pool__transaction_ended_by_another_thread(void **state)
+{
+    (void)state;
+    cq_db *db = open_pool("pool_max=2");
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db, "DROP TABLE IF EXISTS cross_t", NULL, NULL));
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db, "CREATE TABLE cross_t (v INTEGER)", NULL, NULL));
+    for (int round = 0; round < 2; round++) {
+        txn_end e = { .db = db };
+        CQ_ASSERT_OK(db, cq_db_transaction(&e.txn, db, NULL));
+        CQ_ASSERT_OK(db, cq_db_query(NULL, db, "INSERT INTO cross_t (v) VALUES (1)", NULL, NULL));
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, count_elsewhere, &e), 0);
+        pthread_join(th, NULL);
+        assert_int_equal(e.seen, (size_t)round); /* not committed yet */
+        assert_int_equal(pthread_create(&th, NULL, commit_elsewhere, &e), 0);
+        pthread_join(th, NULL);
+        assert_int_equal(e.rc, CQ_OK);
+        cq_txn_free(e.txn);
+        assert_int_equal(cross_rows(db), (size_t)round + 1);
+    }
+    cq_pool_stats st = { 0 };
+    CQ_ASSERT_OK(db, cq_db_pool_stats(&st, db));
+    assert_int_equal(st.size, st.idle);
+    CQ_ASSERT_OK(db, cq_db_query(NULL, db, "DROP TABLE cross_t", NULL, NULL));
+    cq_db_close(db);
+}
+
 /* `min` connections open with the db (before any call), as generic-pool does for Sequelize. */
 static void test_pool__min_opens_at_start(void **state)
 {
@@ -1178,6 +1239,7 @@ static void test_pool__schema_load_after_freeze_is_refused(void **state)
         cmocka_unit_test(test_pool__grows_then_evicts_idle),                                       \
         cmocka_unit_test(test_pool__parked_connections_are_idle_and_evicted),                      \
         cmocka_unit_test(test_pool__parked_connection_serves_another_thread),                      \
+        cmocka_unit_test(test_pool__transaction_ended_by_another_thread),                          \
         cmocka_unit_test(test_pool__dead_connection_is_replaced),                                  \
         cmocka_unit_test(test_pool__min_opens_at_start),                                           \
         cmocka_unit_test(test_pool__close_releases_waiting_calls),                                 \
