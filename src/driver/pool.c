@@ -75,6 +75,14 @@ static void unlink_conn(cq__pconn **head, cq__pconn *c)
         }
 }
 
+/* Clears the transaction state a holder left on a connection it gives back (or a reused slot
+ * had); `pinned`, which other threads read under the lock, is the caller's to clear. */
+static void forget_txn(cq__pconn *c)
+{
+    c->in_txn = c->txn_lost = false;
+    c->txn_id = 0;
+}
+
 /* Under the lock: whether the idle connections are due for a look (at most every evict ms). */
 static bool evict_due(cq__session *s, uint64_t now)
 {
@@ -167,12 +175,11 @@ static int open_conn(cq__session *s, cq__pconn *slot, cq__pconn **out)
     if (!c)
         return cq__err_oom(cq__last_error());
     c->next = NULL;
-    c->pinned = c->in_txn = c->txn_lost = false;
-    c->txn_id = 0;
+    c->pinned = false;
+    forget_txn(c);
     int rc = connect_tuned(s, &c->conn, cq__last_error());
     if (rc != CQ_OK) {
         if (slot) {
-            c->next = NULL;
             retire(s, c);
         } else {
             cq__free(c);
@@ -332,7 +339,8 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
     }
     cq__pconn *expired = take_expired(s, now);
     int rc = CQ_OK;
-    bool listed = false; /* already on the busy list (a parked one) */
+    bool listed = false;    /* already on the busy list (a parked one) */
+    bool timed_out = false; /* the last wait ended at the deadline */
     for (;;) {
         if (atomic_load(&s->closing)) { /* a call that was waiting when cq_db_close began */
             rc = cq__err_set(cq__last_error(), CQ_EINVALID, "the db is being closed");
@@ -365,6 +373,13 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
             s->created++;
             break;
         }
+        if (timed_out) {
+            rc = cq__err_set(cq__last_error(), CQ_ETIMEOUT,
+                             "no database connection came free within %u ms (pool max %u, all "
+                             "in use)",
+                             s->cfg.acquire_ms, s->cfg.max);
+            break;
+        }
         if (deadline.tv_sec == 0) { /* the first wait: acquire ms from now */
             clock_gettime(CLOCK_MONOTONIC, &deadline);
             deadline.tv_sec += s->cfg.acquire_ms / 1000;
@@ -386,18 +401,7 @@ int cq__pool_acquire(cq__session *s, cq__pconn **out)
         atomic_fetch_sub(&s->waiting, 1);
         if (atomic_load(&s->closing))
             pthread_cond_broadcast(&s->cv); /* cq_db_close counts the waiters out */
-        if (w == ETIMEDOUT && !s->idle && s->size + s->connecting >= s->cfg.max &&
-            (c = take_parked(s, me)) == NULL) {
-            rc = cq__err_set(cq__last_error(), CQ_ETIMEOUT,
-                             "no database connection came free within %u ms (pool max %u, all "
-                             "in use)",
-                             s->cfg.acquire_ms, s->cfg.max);
-            break;
-        }
-        if (c) {
-            listed = true;
-            break;
-        }
+        timed_out = w == ETIMEDOUT;         /* fails unless the next look finds a connection */
     }
     if (rc == CQ_OK && !listed) {
         atomic_store(&c->state, STATE(me, 1));
@@ -427,8 +431,7 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
     if (!c->pinned && !atomic_load(&s->closing) && atomic_load(&s->waiting) == 0 &&
         !evict_due(s, now)) {
         /* parked: the thread's next call takes it back without the lock */
-        c->txn_id = 0;
-        c->in_txn = c->txn_lost = false;
+        forget_txn(c);
         atomic_store_explicit(&c->idle_since, now, memory_order_relaxed);
         if (OWNER(st) == my_owner_id()) { /* not a transaction ended from another thread */
             mine.pool = s->id;
@@ -447,8 +450,7 @@ void cq__pool_release(cq__session *s, cq__pconn *c)
     pthread_mutex_lock(&s->mu);
     unlink_conn(&s->busy, c);
     c->pinned = false;
-    c->txn_id = 0;
-    c->in_txn = c->txn_lost = false;
+    forget_txn(c);
     atomic_store(&c->state, STATE(OWNER(st), 0));
     /* a connection lost and not reconnected comes back as an empty slot: the next call
      * that takes it reconnects (and says so in the log) */

@@ -960,6 +960,15 @@ static int insert_linked(cq_instance *inst, const cq_assoc *a, const cq_value *s
     return rc == CQ_OK ? cq_instance_save(inst, NULL) : rc;
 }
 
+/* The targets a hasOne/hasMany setX replaces, read from the write server without the
+ * target's scopes (v6 reads them with scope: false, so a row its default scope hides is
+ * replaced too); the association's own scope still applies. */
+static int current_targets(cq_rows **out, cq_instance *src, const cq_assoc *a)
+{
+    return cq_assoc_get(out, src, a,
+                        &(cq_find_opts){ .use_master = true, .scope = CQ_EMPTY_ARRAY });
+}
+
 static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
 {
     const char *pk = cq_model_primary_key(a->target);
@@ -971,9 +980,7 @@ static int has_one_set(cq_instance *src, const cq_assoc *a, const cq_target *t)
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    /* the current target without the target's scopes (v6 reads it with scope: false), the
-     * association's own scope still applying */
-    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true, .scope = CQ_EMPTY_ARRAY });
+    rc = current_targets(&cur, src, a);
     if (rc != CQ_OK) {
         cq_value_free(newkey);
         return rc;
@@ -1066,9 +1073,7 @@ static int has_many_set(cq_instance *src, const cq_assoc *a, const cq_target *ta
     if (rc != CQ_OK)
         return rc;
     cq_rows *cur = NULL;
-    /* the current targets without the target's scopes (v6: scope: false), so that rows a
-     * default scope hides are unlinked too; the association's own scope still applies */
-    rc = cq_assoc_get(&cur, src, a, &(cq_find_opts){ .use_master = true, .scope = CQ_EMPTY_ARRAY });
+    rc = current_targets(&cur, src, a);
     cq_value *obsolete = cq_value_array(), *fresh = cq_value_array(), *current = cq_value_array();
     if (rc == CQ_OK && (!obsolete || !fresh || !current))
         rc = cq__db_oom(a->source->db);
